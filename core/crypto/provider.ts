@@ -1,0 +1,68 @@
+// The crypto a verifier needs, passed in rather than chosen here (ARCHITECTURE.md: "Crypto and
+// clocks are passed in"). Two implementations exist: core/crypto/noble.ts (pure, runs anywhere)
+// and main/crypto/node-crypto.ts (OpenSSL, faster). A differential test demands identical answers.
+//
+// Everything is synchronous on purpose: both backends are synchronous, and a verification is a
+// short burst of CPU work; an async interface would only add scheduling latency.
+
+export type Curve = 'P-256' | 'P-384' | 'P-521';
+export type HashAlg = 'SHA-256' | 'SHA-384' | 'SHA-512';
+
+/** An EC public key as an uncompressed SEC1 point (0x04 || X || Y). */
+export type EcPoint = Uint8Array;
+
+export interface EcKeyPair {
+  curve: Curve;
+  /** Big-endian scalar, exactly the curve's byte length. */
+  privateKey: Uint8Array;
+  /** Uncompressed SEC1 point. */
+  publicKey: EcPoint;
+}
+
+export interface RsaPublicKey {
+  /** Big-endian modulus, no leading zero byte. */
+  n: Uint8Array;
+  /** Big-endian public exponent. */
+  e: Uint8Array;
+}
+
+export interface CryptoProvider {
+  readonly name: string;
+  digest(alg: HashAlg, data: Uint8Array): Uint8Array;
+  hmac(alg: HashAlg, key: Uint8Array, data: Uint8Array): Uint8Array;
+  /** RFC 5869 HKDF (extract + expand). */
+  hkdf(alg: HashAlg, ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number): Uint8Array;
+  randomBytes(length: number): Uint8Array;
+
+  /**
+   * ECDSA verification of `message` (hashed here with `hash`). `signature` is the raw r || s form
+   * COSE uses (RFC 9053 §2.1). High-S signatures are accepted: COSE/mdoc signers do not normalise S.
+   * Returns false (never throws) for a malformed key or signature.
+   */
+  ecdsaVerify(curve: Curve, hash: HashAlg, publicKey: EcPoint, message: Uint8Array, signature: Uint8Array): boolean;
+  /** Raw r || s signature. Used by simulators and tests (issuers, wallets), never by the verifier. */
+  ecdsaSign(curve: Curve, hash: HashAlg, privateKey: Uint8Array, message: Uint8Array): Uint8Array;
+  /** Ed25519 (COSE EdDSA, alg -8). Returns false for malformed input. */
+  ed25519Verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
+
+  generateEcKey(curve: Curve): EcKeyPair;
+  /** ECDH shared secret: the X coordinate, curve byte length. Throws KakuninCryptoError on a bad point. */
+  ecdh(curve: Curve, privateKey: Uint8Array, publicKey: EcPoint): Uint8Array;
+  /** Is this a valid point on the curve (not infinity)? */
+  isValidPoint(curve: Curve, publicKey: EcPoint): boolean;
+
+  /** AES-256-GCM, 16-byte tag appended to the ciphertext; no AAD (ISO 18013-5 §9.1.1.5). */
+  aesGcmEncrypt(key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array): Uint8Array;
+  /** Returns null when the tag does not verify. */
+  aesGcmDecrypt(key: Uint8Array, iv: Uint8Array, ciphertextAndTag: Uint8Array): Uint8Array | null;
+
+  /** RSASSA-PKCS1-v1_5 verification (My Number Card signatures, RSA-2048 / SHA-256). */
+  rsaPkcs1Verify(hash: HashAlg, key: RsaPublicKey, message: Uint8Array, signature: Uint8Array): boolean;
+}
+
+/** Thrown only by crypto misuse that the caller must turn into a typed check failure. */
+export class KakuninCryptoError extends Error {
+  override readonly name = 'KakuninCryptoError';
+}
+
+export const CURVE_BYTES: Record<Curve, number> = { 'P-256': 32, 'P-384': 48, 'P-521': 66 };
