@@ -1,2 +1,6 @@
 #!/usr/bin/env node
-console.log("hello", process.argv.slice(2));
+// `npx kakunin ...`: registers the TypeScript loader, then hands over to main/cli/index.ts.
+import { register } from 'tsx/esm/api';
+register();
+const { main } = await import('./index.ts');
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,43 @@
+// The `kakunin` command line. Each subcommand lives in main/cli/commands/<name>.ts and exports
+// `run(argv: string[]): Promise<number>` returning the exit code. Exit codes are a contract:
+// 0 valid / ok, 1 invalid, 2 usage error (issues #2-#5).
+const COMMANDS: Record<string, { file: string; summary: string }> = {
+  'verify-response': { file: './commands/verify-response.ts', summary: 'verify an ISO 18013-5 DeviceResponse offline' },
+  'read-mdoc': { file: './commands/read-mdoc.ts', summary: 'read one mdoc credential from a phone (or the virtual wallet)' },
+  'read-card': { file: './commands/read-card.ts', summary: 'read a physical My Number Card over PC/SC (or the virtual card)' },
+  trust: { file: './commands/trust.ts', summary: 'inspect and import trust roots' },
+  audit: { file: './commands/audit.ts', summary: 'verify or export the audit log' },
+  demo: { file: './commands/demo.ts', summary: 'run simulated transactions through the host' },
+};
+
+export const EXIT_OK = 0;
+export const EXIT_INVALID = 1;
+export const EXIT_USAGE = 2;
+
+function usage(): string {
+  const lines = ['usage: kakunin <command> [options]', '', 'commands:'];
+  for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(16)} ${c.summary}`);
+  lines.push('', 'Run `kakunin <command> --help` for a command\'s options.');
+  return lines.join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h') {
+    process.stderr.write(usage() + '\n');
+    return name ? EXIT_OK : EXIT_USAGE;
+  }
+  const cmd = COMMANDS[name];
+  if (!cmd) {
+    process.stderr.write(`kakunin: unknown command "${name}"\n\n${usage()}\n`);
+    return EXIT_USAGE;
+  }
+  let mod: { run(argv: string[]): Promise<number> };
+  try {
+    mod = await import(cmd.file);
+  } catch (e) {
+    process.stderr.write(`kakunin: command "${name}" is not available in this build (${(e as Error).message})\n`);
+    return EXIT_USAGE;
+  }
+  return mod.run(rest);
+}
