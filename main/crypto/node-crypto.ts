@@ -1,0 +1,253 @@
+// The native CryptoProvider: Node's node:crypto (OpenSSL). Verification is several times faster
+// than pure JS (TOOLCHAIN.md), so the host and the CLI inject this one. Input shape rules are the
+// same as core/crypto/noble.ts (shared helpers from there), and test/crypto/differential.test.ts
+// holds both to identical answers.
+//
+// Public keys are imported once and cached as KeyObjects (a kiosk sees the same few DS and IACA
+// keys over and over); the cache is bounded so hostile input cannot grow it without limit.
+import {
+  createCipheriv,
+  createDecipheriv,
+  createECDH,
+  createHash,
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  hkdfSync,
+  randomBytes,
+  sign as nodeSign,
+  verify as nodeVerify,
+  type KeyObject,
+} from 'node:crypto';
+import { isUncompressedPointShape, rsaKeyAcceptable, stripLeadingZeros as strip } from '../../core/crypto/input-rules.ts';
+import {
+  CURVE_BYTES,
+  KakuninCryptoError,
+  type Curve,
+  type CryptoProvider,
+  type EcKeyPair,
+  type EcPoint,
+  type HashAlg,
+  type RsaPublicKey,
+} from '../../core/crypto/provider.ts';
+
+const OPENSSL_CURVE: Record<Curve, string> = { 'P-256': 'prime256v1', 'P-384': 'secp384r1', 'P-521': 'secp521r1' };
+const NODE_HASH: Record<HashAlg, string> = { 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
+
+function hashName(h: HashAlg): string {
+  const n = NODE_HASH[h];
+  if (!n) throw new KakuninCryptoError(`unsupported hash ${String(h)}`);
+  return n;
+}
+function curveName(c: Curve): string {
+  const n = OPENSSL_CURVE[c];
+  if (!n) throw new KakuninCryptoError(`unsupported curve ${String(c)}`);
+  return n;
+}
+
+function b64u(b: Uint8Array): string {
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64url');
+}
+function u8(b: Buffer | ArrayBuffer): Uint8Array {
+  return b instanceof ArrayBuffer ? new Uint8Array(b) : new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
+/** A small LRU of imported public keys; `null` remembers a key that failed to import. */
+class KeyCache {
+  private readonly map = new Map<string, KeyObject | null>();
+  constructor(private readonly max: number) {}
+  get(id: string, make: () => KeyObject): KeyObject | null {
+    const hit = this.map.get(id);
+    if (hit !== undefined) {
+      this.map.delete(id);
+      this.map.set(id, hit);
+      return hit;
+    }
+    let k: KeyObject | null;
+    try {
+      k = make();
+    } catch {
+      k = null;
+    }
+    this.map.set(id, k);
+    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value!);
+    return k;
+  }
+}
+
+function hexKey(prefix: string, ...parts: Uint8Array[]): string {
+  let s = prefix;
+  for (const p of parts) s += ':' + Buffer.from(p.buffer, p.byteOffset, p.byteLength).toString('hex');
+  return s;
+}
+
+export class NodeCrypto implements CryptoProvider {
+  readonly name = 'node';
+  private readonly keys = new KeyCache(512);
+
+  /** The EC public key as a KeyObject, or null when it is not a valid point on `curve`. */
+  private ecKey(curve: Curve, point: EcPoint): KeyObject | null {
+    if (!isUncompressedPointShape(curve, point)) return null;
+    const n = CURVE_BYTES[curve];
+    return this.keys.get(hexKey(curve, point), () =>
+      // JWK import makes OpenSSL check the point is on the curve (EC_POINT_set_affine_coordinates).
+      createPublicKey({
+        key: { kty: 'EC', crv: curve, x: b64u(point.subarray(1, 1 + n)), y: b64u(point.subarray(1 + n)) },
+        format: 'jwk',
+      }),
+    );
+  }
+
+  digest(alg: HashAlg, data: Uint8Array): Uint8Array {
+    return u8(createHash(hashName(alg)).update(data).digest());
+  }
+
+  hmac(alg: HashAlg, key: Uint8Array, data: Uint8Array): Uint8Array {
+    return u8(createHmac(hashName(alg), key).update(data).digest());
+  }
+
+  hkdf(alg: HashAlg, ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number): Uint8Array {
+    try {
+      return u8(hkdfSync(hashName(alg), ikm, salt, info, length));
+    } catch (e) {
+      throw new KakuninCryptoError(`hkdf: ${(e as Error).message}`);
+    }
+  }
+
+  randomBytes(length: number): Uint8Array {
+    return u8(randomBytes(length));
+  }
+
+  ecdsaVerify(curve: Curve, hash: HashAlg, publicKey: EcPoint, message: Uint8Array, signature: Uint8Array): boolean {
+    try {
+      if (!(signature instanceof Uint8Array) || signature.length !== 2 * CURVE_BYTES[curve]) return false;
+      const key = this.ecKey(curve, publicKey);
+      if (!key) return false;
+      return nodeVerify(hashName(hash), message, { key, dsaEncoding: 'ieee-p1363' }, signature);
+    } catch {
+      return false;
+    }
+  }
+
+  ecdsaSign(curve: Curve, hash: HashAlg, privateKey: Uint8Array, message: Uint8Array): Uint8Array {
+    const key = this.ecPrivateKey(curve, privateKey);
+    return u8(nodeSign(hashName(hash), message, { key, dsaEncoding: 'ieee-p1363' }));
+  }
+
+  private ecPrivateKey(curve: Curve, d: Uint8Array): KeyObject {
+    const n = CURVE_BYTES[curve];
+    if (!(d instanceof Uint8Array) || d.length !== n) throw new KakuninCryptoError(`private key must be ${n} bytes for ${curve}`);
+    try {
+      const ecdh = createECDH(curveName(curve));
+      ecdh.setPrivateKey(d);
+      const pub = ecdh.getPublicKey();
+      return createPrivateKey({
+        key: { kty: 'EC', crv: curve, d: b64u(d), x: b64u(pub.subarray(1, 1 + n)), y: b64u(pub.subarray(1 + n)) },
+        format: 'jwk',
+      });
+    } catch (e) {
+      throw new KakuninCryptoError(`bad ${curve} private key: ${(e as Error).message}`);
+    }
+  }
+
+  ed25519Verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
+    try {
+      if (!(publicKey instanceof Uint8Array) || publicKey.length !== 32) return false;
+      if (!(signature instanceof Uint8Array) || signature.length !== 64) return false;
+      const key = this.keys.get(hexKey('Ed25519', publicKey), () =>
+        createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: b64u(publicKey) }, format: 'jwk' }),
+      );
+      if (!key) return false;
+      return nodeVerify(null, message, key, signature);
+    } catch {
+      return false;
+    }
+  }
+
+  generateEcKey(curve: Curve): EcKeyPair {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: curveName(curve) });
+    const jwk = privateKey.export({ format: 'jwk' });
+    const x = Buffer.from(jwk.x!, 'base64url');
+    const y = Buffer.from(jwk.y!, 'base64url');
+    const pub = new Uint8Array(1 + x.length + y.length);
+    pub[0] = 0x04;
+    pub.set(x, 1);
+    pub.set(y, 1 + x.length);
+    return { curve, privateKey: u8(Buffer.from(jwk.d!, 'base64url')), publicKey: pub };
+  }
+
+  ecdh(curve: Curve, privateKey: Uint8Array, publicKey: EcPoint): Uint8Array {
+    if (!isUncompressedPointShape(curve, publicKey)) throw new KakuninCryptoError(`ECDH: not an uncompressed ${curve} point`);
+    if (!(privateKey instanceof Uint8Array) || privateKey.length !== CURVE_BYTES[curve]) {
+      throw new KakuninCryptoError(`ECDH: private key must be ${CURVE_BYTES[curve]} bytes`);
+    }
+    try {
+      const ecdh = createECDH(curveName(curve));
+      ecdh.setPrivateKey(privateKey);
+      // computeSecret checks the peer point is on the curve (ERR_CRYPTO_ECDH_INVALID_PUBLIC_KEY).
+      return u8(ecdh.computeSecret(publicKey));
+    } catch (e) {
+      throw new KakuninCryptoError(`ECDH: ${(e as Error).message}`);
+    }
+  }
+
+  isValidPoint(curve: Curve, publicKey: EcPoint): boolean {
+    try {
+      return this.ecKey(curve, publicKey) !== null;
+    } catch {
+      return false;
+    }
+  }
+
+  aesGcmEncrypt(key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array): Uint8Array {
+    checkGcmArgs(key, iv);
+    const c = createCipheriv('aes-256-gcm', key, iv);
+    const body = c.update(plaintext);
+    const fin = c.final();
+    const tag = c.getAuthTag();
+    const out = new Uint8Array(body.length + fin.length + tag.length);
+    out.set(body, 0);
+    out.set(fin, body.length);
+    out.set(tag, body.length + fin.length);
+    return out;
+  }
+
+  aesGcmDecrypt(key: Uint8Array, iv: Uint8Array, ciphertextAndTag: Uint8Array): Uint8Array | null {
+    checkGcmArgs(key, iv);
+    if (!(ciphertextAndTag instanceof Uint8Array) || ciphertextAndTag.length < 16) return null;
+    try {
+      const d = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: 16 });
+      d.setAuthTag(ciphertextAndTag.subarray(ciphertextAndTag.length - 16));
+      const body = d.update(ciphertextAndTag.subarray(0, ciphertextAndTag.length - 16));
+      const fin = d.final();
+      return fin.length ? u8(Buffer.concat([body, fin])) : u8(body);
+    } catch {
+      return null;
+    }
+  }
+
+  rsaPkcs1Verify(hash: HashAlg, key: RsaPublicKey, message: Uint8Array, signature: Uint8Array): boolean {
+    try {
+      if (!rsaKeyAcceptable(key)) return false;
+      const k = this.keys.get(hexKey('RSA', key.n, key.e), () =>
+        createPublicKey({ key: { kty: 'RSA', n: b64u(strip(key.n)), e: b64u(strip(key.e)) }, format: 'jwk' }),
+      );
+      if (!k) return false;
+      // RFC 8017 §8.2.2 step 1: exactly k octets (OpenSSL also accepts shorter; the pure backend does not).
+      if (!(signature instanceof Uint8Array) || signature.length !== strip(key.n).length) return false;
+      return nodeVerify(hashName(hash), message, k, signature);
+    } catch {
+      return false;
+    }
+  }
+}
+
+
+function checkGcmArgs(key: Uint8Array, iv: Uint8Array): void {
+  if (!(key instanceof Uint8Array) || key.length !== 32) throw new KakuninCryptoError('AES-256-GCM key must be 32 bytes');
+  if (!(iv instanceof Uint8Array) || iv.length !== 12) throw new KakuninCryptoError('AES-GCM IV must be 12 bytes');
+}
+
+/** One shared instance (its key cache is the point of sharing). */
+export const nodeCrypto: CryptoProvider = new NodeCrypto();

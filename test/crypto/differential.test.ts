@@ -1,0 +1,225 @@
+// The two CryptoProvider backends must give identical answers for identical inputs
+// (ARCHITECTURE.md: "A differential test runs every vector and fuzz case through both backends").
+// Cases: valid, high-S, tampered message, tampered signature, malformed / off-curve key, wrong
+// lengths, and the Annex D session-key values as a fixed vector.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { generateKeyPairSync, sign as nodeSign } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { nobleCrypto } from '../../core/crypto/noble.ts';
+import { nodeCrypto } from '../../main/crypto/node-crypto.ts';
+import type { Curve, CryptoProvider, HashAlg } from '../../core/crypto/provider.ts';
+
+const backends: CryptoProvider[] = [nobleCrypto, nodeCrypto];
+const CURVES: Curve[] = ['P-256', 'P-384', 'P-521'];
+const HASHES: HashAlg[] = ['SHA-256', 'SHA-384', 'SHA-512'];
+const ORDER: Record<Curve, bigint> = {
+  'P-256': 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n,
+  'P-384': 0xffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973n,
+  'P-521': 0x01fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409n,
+};
+const BYTES: Record<Curve, number> = { 'P-256': 32, 'P-384': 48, 'P-521': 66 };
+
+const hex = (s: string) => new Uint8Array(Buffer.from(s, 'hex'));
+const toHex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+const enc = (s: string) => new TextEncoder().encode(s);
+
+function bigToBytes(v: bigint, n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  for (let i = n - 1; i >= 0; i--) {
+    out[i] = Number(v & 0xffn);
+    v >>= 8n;
+  }
+  return out;
+}
+function bytesToBig(b: Uint8Array): bigint {
+  return BigInt('0x' + (toHex(b) || '0'));
+}
+/** (r, s) -> (r, n - s): the other valid signature; one of the two is high-S. */
+function flipS(curve: Curve, sig: Uint8Array): Uint8Array {
+  const n = BYTES[curve];
+  const s = bytesToBig(sig.subarray(n));
+  const out = sig.slice();
+  out.set(bigToBytes(ORDER[curve] - s, n), n);
+  return out;
+}
+
+/** Every backend's answer, asserting they agree; returns the common answer. */
+function same<T>(label: string, f: (c: CryptoProvider) => T): T {
+  const answers = backends.map((c) => {
+    try {
+      return { ok: true as const, v: f(c) };
+    } catch (e) {
+      return { ok: false as const, v: (e as Error).name };
+    }
+  });
+  const norm = answers.map((a) => JSON.stringify(a, (_k, v) => (v instanceof Uint8Array ? toHex(v) : v)));
+  assert.equal(norm[1], norm[0], `${label}: noble ${norm[0]} vs node ${norm[1]}`);
+  if (!answers[0]!.ok) throw new Error(`${label}: both threw ${answers[0]!.v}`);
+  return answers[0]!.v as T;
+}
+
+test('ECDSA: valid, high-S, tampered and malformed inputs give identical answers on both backends', () => {
+  for (const curve of CURVES) {
+    for (const hash of HASHES) {
+      for (const signer of backends) {
+        const kp = signer.generateEcKey(curve);
+        const msg = enc(`message for ${curve} ${hash} by ${signer.name}`);
+        const sig = signer.ecdsaSign(curve, hash, kp.privateKey, msg);
+        assert.equal(sig.length, 2 * BYTES[curve]);
+        const label = `${curve}/${hash}/${signer.name}`;
+        assert.equal(same(`${label} valid`, (c) => c.ecdsaVerify(curve, hash, kp.publicKey, msg, sig)), true);
+        // Both the low-S and the high-S form verify (COSE signers do not normalise S).
+        assert.equal(same(`${label} other S`, (c) => c.ecdsaVerify(curve, hash, kp.publicKey, msg, flipS(curve, sig))), true);
+        const tm = msg.slice();
+        tm[0]! ^= 1;
+        assert.equal(same(`${label} tampered msg`, (c) => c.ecdsaVerify(curve, hash, kp.publicKey, tm, sig)), false);
+        const ts = sig.slice();
+        ts[5]! ^= 0x40;
+        assert.equal(same(`${label} tampered sig`, (c) => c.ecdsaVerify(curve, hash, kp.publicKey, msg, ts)), false);
+        const other: HashAlg = hash === 'SHA-256' ? 'SHA-384' : 'SHA-256';
+        assert.equal(same(`${label} wrong hash`, (c) => c.ecdsaVerify(curve, other, kp.publicKey, msg, sig)), false);
+        const offCurve = kp.publicKey.slice();
+        offCurve[offCurve.length - 1]! ^= 1;
+        assert.equal(same(`${label} off-curve key`, (c) => c.ecdsaVerify(curve, hash, offCurve, msg, sig)), false);
+        assert.equal(same(`${label} off-curve isValidPoint`, (c) => c.isValidPoint(curve, offCurve)), false);
+        assert.equal(same(`${label} isValidPoint`, (c) => c.isValidPoint(curve, kp.publicKey)), true);
+        const compressed = kp.publicKey.slice(0, 1 + BYTES[curve]);
+        compressed[0] = 0x02;
+        assert.equal(same(`${label} compressed key refused`, (c) => c.ecdsaVerify(curve, hash, compressed, msg, sig)), false);
+        assert.equal(same(`${label} short sig`, (c) => c.ecdsaVerify(curve, hash, kp.publicKey, msg, sig.subarray(1))), false);
+        assert.equal(same(`${label} DER sig refused`, (c) => c.ecdsaVerify(curve, hash, kp.publicKey, msg, new Uint8Array(8))), false);
+        const zero = new Uint8Array(sig.length);
+        assert.equal(same(`${label} r=s=0`, (c) => c.ecdsaVerify(curve, hash, kp.publicKey, msg, zero)), false);
+        const big = sig.slice();
+        big.set(bigToBytes(ORDER[curve], BYTES[curve]), 0); // r = n
+        assert.equal(same(`${label} r=n`, (c) => c.ecdsaVerify(curve, hash, kp.publicKey, msg, big)), false);
+      }
+    }
+  }
+});
+
+test('ECDSA: a key of another curve is refused identically', () => {
+  const kp = nobleCrypto.generateEcKey('P-256');
+  const sig = nobleCrypto.ecdsaSign('P-256', 'SHA-256', kp.privateKey, enc('x'));
+  assert.equal(same('P-256 key as P-384', (c) => c.ecdsaVerify('P-384', 'SHA-256', kp.publicKey, enc('x'), sig)), false);
+});
+
+test('ECDSA: random byte flips in key, message or signature never split the backends (fast-check)', () => {
+  const fixtures = CURVES.map((curve) => {
+    const kp = nodeCrypto.generateEcKey(curve);
+    const msg = enc(`fuzz ${curve}`);
+    return { curve, kp, msg, sig: nodeCrypto.ecdsaSign(curve, 'SHA-256', kp.privateKey, msg) };
+  });
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 2 }), fc.nat(), fc.integer({ min: 1, max: 255 }), (fi, which, pos, x) => {
+      const f = fixtures[fi]!;
+      const parts = [f.kp.publicKey.slice(), f.msg.slice(), f.sig.slice()];
+      const p = parts[which]!;
+      p[pos % p.length]! ^= x;
+      same(`fuzz ${f.curve}`, (c) => c.ecdsaVerify(f.curve, 'SHA-256', parts[0]!, parts[1]!, parts[2]!));
+      if (which === 0) same(`fuzz point ${f.curve}`, (c) => c.isValidPoint(f.curve, parts[0]!));
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test('Ed25519: valid, tampered and malformed inputs agree', () => {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const raw = new Uint8Array(Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url'));
+  const msg = enc('ed25519 message');
+  const sig = new Uint8Array(nodeSign(null, msg, privateKey));
+  assert.equal(same('valid', (c) => c.ed25519Verify(raw, msg, sig)), true);
+  const ts = sig.slice();
+  ts[10]! ^= 1;
+  assert.equal(same('tampered sig', (c) => c.ed25519Verify(raw, msg, ts)), false);
+  assert.equal(same('tampered msg', (c) => c.ed25519Verify(raw, enc('other'), sig)), false);
+  assert.equal(same('short key', (c) => c.ed25519Verify(raw.subarray(1), msg, sig)), false);
+  // S >= L (non-canonical scalar): RFC 8032 §5.1.7 says reject.
+  const nonCanon = sig.slice();
+  nonCanon[63] = 0xff;
+  assert.equal(same('S >= L', (c) => c.ed25519Verify(raw, msg, nonCanon)), false);
+});
+
+test('ECDH, HKDF and HMAC: Annex D session values are reproduced by both backends', () => {
+  const v = JSON.parse(readFileSync(new URL('../../../shared/vectors/iso18013-5-annex-d.json', import.meta.url), 'utf8'));
+  const d = hex(v.values.ephemeral_reader_key_d);
+  const devicePub = hex('04' + v.values.ephemeral_device_key_x + v.values.ephemeral_device_key_y);
+  const zab = same('zab', (c) => c.ecdh('P-256', d, devicePub));
+  assert.equal(toHex(zab), v.derived.zab);
+  const salt = same('salt', (c) => c.digest('SHA-256', hex(v.values.session_transcript_bytes)));
+  const sk = same('SKReader', (c) => c.hkdf('SHA-256', zab, salt, enc('SKReader'), 32));
+  assert.equal(toHex(sk), v.derived.sk_reader);
+  // EMacKey uses the static device key (deviceKeyInfo) with the reader's ephemeral key.
+  const staticPub = hex('04' + v.values.static_device_key_x + v.values.static_device_key_y);
+  const zabMac = same('zab mac', (c) => c.ecdh('P-256', d, staticPub));
+  const emac = same('EMacKey', (c) => c.hkdf('SHA-256', zabMac, salt, enc('EMacKey'), 32));
+  assert.equal(toHex(emac), v.derived.emac_key);
+  same('hmac', (c) => c.hmac('SHA-256', emac, enc('data')));
+  const bad = devicePub.slice();
+  bad[40]! ^= 1;
+  assert.throws(() => nobleCrypto.ecdh('P-256', d, bad), { name: 'KakuninCryptoError' });
+  assert.throws(() => nodeCrypto.ecdh('P-256', d, bad), { name: 'KakuninCryptoError' });
+});
+
+test('ECDH: keys generated by one backend agree with the other', () => {
+  for (const curve of CURVES) {
+    const a = nobleCrypto.generateEcKey(curve);
+    const b = nodeCrypto.generateEcKey(curve);
+    same(`ecdh ${curve} a`, (c) => c.ecdh(curve, a.privateKey, b.publicKey));
+    assert.deepEqual(nobleCrypto.ecdh(curve, a.privateKey, b.publicKey), nodeCrypto.ecdh(curve, b.privateKey, a.publicKey));
+  }
+});
+
+test('AES-256-GCM: each backend opens the other\'s ciphertext; a flipped bit gives null on both', () => {
+  const key = nodeCrypto.randomBytes(32);
+  const iv = hex('000000000000000000000001');
+  const pt = enc('DeviceResponse bytes');
+  const ct = same('encrypt', (c) => c.aesGcmEncrypt(key, iv, pt));
+  assert.deepEqual(same('decrypt', (c) => c.aesGcmDecrypt(key, iv, ct)), pt);
+  const bad = ct.slice();
+  bad[3]! ^= 1;
+  assert.equal(same('tampered', (c) => c.aesGcmDecrypt(key, iv, bad)), null);
+  assert.equal(same('too short', (c) => c.aesGcmDecrypt(key, iv, ct.subarray(0, 10))), null);
+  assert.deepEqual(same('empty plaintext', (c) => c.aesGcmDecrypt(key, iv, c.aesGcmEncrypt(key, iv, new Uint8Array(0)))), new Uint8Array(0));
+});
+
+test('RSA PKCS#1 v1.5: valid, tampered, wrong hash, wrong DigestInfo and malformed keys agree', () => {
+  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const jwk = publicKey.export({ format: 'jwk' });
+  const key = { n: new Uint8Array(Buffer.from(jwk.n!, 'base64url')), e: new Uint8Array(Buffer.from(jwk.e!, 'base64url')) };
+  const msg = enc('card data');
+  for (const hash of HASHES) {
+    const sig = new Uint8Array(nodeSign(hash.replace('-', '').toLowerCase(), msg, privateKey));
+    assert.equal(same(`${hash} valid`, (c) => c.rsaPkcs1Verify(hash, key, msg, sig)), true);
+    const ts = sig.slice();
+    ts[100]! ^= 1;
+    assert.equal(same(`${hash} tampered`, (c) => c.rsaPkcs1Verify(hash, key, msg, ts)), false);
+    const other: HashAlg = hash === 'SHA-256' ? 'SHA-512' : 'SHA-256';
+    assert.equal(same(`${hash} wrong hash`, (c) => c.rsaPkcs1Verify(other, key, msg, sig)), false);
+    assert.equal(same(`${hash} short sig`, (c) => c.rsaPkcs1Verify(hash, key, msg, sig.subarray(1))), false);
+  }
+  // A signature whose DigestInfo omits the NULL parameters: not the one DER encoding, so refused.
+  const d = new Uint8Array(Buffer.from(privateKey.export({ format: 'jwk' }).d!, 'base64url'));
+  const digest = nodeCrypto.digest('SHA-256', msg);
+  const noNull = Buffer.concat([hex('302f300b0609608648016503040201' + '0420'), digest]);
+  const em = Buffer.concat([hex('0001'), Buffer.alloc(256 - 3 - noNull.length, 0xff), hex('00'), noNull]);
+  const s = bigToBytes(modPow(bytesToBig(em), bytesToBig(d), bytesToBig(key.n)), 256);
+  assert.equal(same('DigestInfo without NULL', (c) => c.rsaPkcs1Verify('SHA-256', key, msg, s)), false);
+  // Malformed keys.
+  assert.equal(same('even modulus', (c) => c.rsaPkcs1Verify('SHA-256', { n: key.n.map((x, i) => (i === 255 ? x & 0xfe : x)), e: key.e }, msg, s)), false);
+  assert.equal(same('tiny modulus', (c) => c.rsaPkcs1Verify('SHA-256', { n: hex('c5'), e: key.e }, msg, s)), false);
+  assert.equal(same('e = 1', (c) => c.rsaPkcs1Verify('SHA-256', { n: key.n, e: hex('01') }, msg, s)), false);
+});
+
+function modPow(b: bigint, e: bigint, m: bigint): bigint {
+  let r = 1n;
+  b %= m;
+  while (e > 0n) {
+    if (e & 1n) r = (r * b) % m;
+    b = (b * b) % m;
+    e >>= 1n;
+  }
+  return r;
+}
