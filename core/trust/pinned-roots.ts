@@ -1,0 +1,102 @@
+// SHA-256 fingerprints of the real J-LIS roots (facts, as published by J-LIS and listed in
+// ../shared/trust/real/README.md). The roots themselves are never shipped: an operator imports them,
+// and an import whose subject claims to be J-LIS / JPKI but whose fingerprint is not one of these is
+// refused (issue 2: "refuses an import whose fingerprint is wrong").
+//
+// Adding a new generation of JPKI roots means adding its fingerprint here, on purpose: the kiosk
+// fails closed on a J-LIS-looking root it does not know.
+
+import type { Certificate } from '../x509/certificate.ts';
+
+export interface PinnedRoot {
+  name: string;
+  /** Which trust folder it belongs to. */
+  kind: 'iaca' | 'jpki';
+  /** Subject as nameToString prints it (DER order). */
+  subject: string;
+  /** Lower-case hex SHA-256 of the certificate DER. */
+  sha256: string;
+  validFrom: string;
+  validUntil: string;
+  source: string;
+}
+
+const hex = (colon: string): string => colon.replace(/:/g, '').toLowerCase();
+
+export const PINNED_ROOTS: readonly PinnedRoot[] = [
+  {
+    name: 'J-LIS mncmdocRootCA (IACA of the My Number Card on smartphones, docType org.iso.23220.1.jp.mnc)',
+    kind: 'iaca',
+    subject: 'CN=mncmdocRootCA, O=Japan Agency for Local Authority Information Systems, C=JP',
+    sha256: hex('6E:8A:31:08:60:93:16:96:1D:14:24:26:CE:84:2B:79:27:FD:28:17:55:31:70:56:E1:57:4E:B9:ED:E8:0A:0E'),
+    validFrom: '2025-01-29',
+    validUntil: '2030-05-28',
+    source: 'https://www.j-lis.go.jp/pn/mdociaca.html',
+  },
+  {
+    name: 'JPKI for user authentication (2015)',
+    kind: 'jpki',
+    subject: 'C=JP, O=JPKI, OU=JPKI for user authentication, OU=Japan Agency for Local Authority Information Systems',
+    sha256: hex('4D:CF:C4:CA:0A:AF:9F:B2:A3:08:1B:3F:0C:99:1C:32:0B:3A:CC:00:86:67:A3:41:EE:AE:C5:AF:1D:58:CA:7D'),
+    validFrom: '2015-10-20',
+    validUntil: '2025-10-19',
+    source: 'https://www.jpki.go.jp/ca/ca_rules4.html',
+  },
+  {
+    name: 'JPKI for user authentication (2023)',
+    kind: 'jpki',
+    subject: 'C=JP, O=JPKI, OU=JPKI for user authentication, OU=Japan Agency for Local Authority Information Systems',
+    sha256: hex('64:11:4F:29:62:0C:24:ED:26:31:D4:64:76:A0:40:E7:EE:74:0D:95:60:89:C0:0B:03:6A:6A:81:18:C3:22:B5'),
+    validFrom: '2023-07-16',
+    validUntil: '2033-07-15',
+    source: 'https://www.jpki.go.jp/ca/ca_rules4.html',
+  },
+  {
+    name: 'JPKI for digital signature (2015)',
+    kind: 'jpki',
+    subject: 'C=JP, O=JPKI, OU=JPKI for digital signature, OU=Japan Agency for Local Authority Information Systems',
+    sha256: hex('19:64:54:05:A1:FE:14:37:74:34:BD:55:95:76:28:AC:40:38:55:7C:54:24:03:A2:24:3F:21:C7:06:FC:93:55'),
+    validFrom: '2015-10-20',
+    validUntil: '2025-10-19',
+    source: 'https://www.jpki.go.jp/ca/ca_rules3.html',
+  },
+  {
+    name: 'JPKI for digital signature (2023)',
+    kind: 'jpki',
+    subject: 'C=JP, O=JPKI, OU=JPKI for digital signature, OU=Japan Agency for Local Authority Information Systems',
+    sha256: hex('D2:27:F6:CD:E1:1D:35:C5:25:21:78:F1:06:F8:43:D2:46:51:94:49:75:41:3B:53:9F:A2:FB:68:DB:FA:36:5F'),
+    validFrom: '2023-07-16',
+    validUntil: '2033-07-15',
+    source: 'https://www.jpki.go.jp/ca/ca_rules3.html',
+  },
+];
+
+/** Attribute values that only J-LIS roots should carry. Matching is deliberately broad: a look-alike
+ *  ("JPKI", "mncmdocRootCA", the J-LIS organisation name in any attribute) is treated as a claim. */
+const JLIS_MARKERS = [/japan agency for local authority information systems/i, /^jpki$/i, /mncmdocrootca/i, /\bj-lis\b/i, /地方公共団体情報システム機構/];
+
+/** Does this certificate present itself as a J-LIS root (by subject)? */
+export function claimsToBeJlisRoot(cert: Certificate): boolean {
+  return cert.subject.attributes.some((a) => JLIS_MARKERS.some((re) => re.test(a.value)));
+}
+
+export type PinCheck =
+  | { status: 'not-jlis' }
+  | { status: 'pinned'; root: PinnedRoot }
+  | { status: 'mismatch'; detail: string };
+
+/** Decide whether `cert` (whose SHA-256 is `sha256Hex`) may be imported as `kind`. */
+export function checkPinnedRoot(cert: Certificate, sha256Hex: string, kind: 'iaca' | 'jpki' | 'vical-signer'): PinCheck {
+  const byFingerprint = PINNED_ROOTS.find((p) => p.sha256 === sha256Hex.toLowerCase());
+  if (byFingerprint) {
+    if (byFingerprint.kind !== kind) return { status: 'mismatch', detail: `${byFingerprint.name} is a ${byFingerprint.kind} root, not ${kind}` };
+    return { status: 'pinned', root: byFingerprint };
+  }
+  if (claimsToBeJlisRoot(cert)) {
+    return {
+      status: 'mismatch',
+      detail: `certificate claims to be a J-LIS root by its subject but its SHA-256 fingerprint ${sha256Hex} matches none of the pinned J-LIS roots`,
+    };
+  }
+  return { status: 'not-jlis' };
+}

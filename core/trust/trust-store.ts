@@ -1,0 +1,214 @@
+// The trust-store model (ARCHITECTURE.md: "the trust-store model (IACA, VICAL, JPKI, card-face keys)").
+// Every root is parsed ONCE when added and indexed by subject DN bytes and SubjectKeyIdentifier, and
+// its IACA profile checks (which never change) are computed once too, so a verification only looks
+// things up. Errors (a file refused) and warnings (a root expiring soon) are kept apart, as the spec
+// asks for infrastructure warnings (item 8).
+//
+// Pure core: the caller (main/trust/load-dir.ts) reads files and passes bytes in; crypto and the
+// clock are passed in.
+
+import type { Check } from '../check.ts';
+import type { CryptoProvider, RsaPublicKey } from '../crypto/provider.ts';
+import { DerError } from '../x509/der.ts';
+import { bytesEqual, nameToString, parseCertificate, parseSubjectPublicKeyInfo, type Certificate } from '../x509/certificate.ts';
+import { toHex } from '../x509/pem.ts';
+import { verifyCertificateSignature } from '../x509/signature.ts';
+import { checkIacaBasicConstraints } from '../x509/rules/iaca-basic-constraints.ts';
+import { checkIacaKeyUsage } from '../x509/rules/iaca-key-usage.ts';
+import { checkUnknownCriticalExtensions } from '../x509/rules/unknown-critical-extension.ts';
+import { checkPinnedRoot, type PinnedRoot } from './pinned-roots.ts';
+
+export type TrustKind = 'iaca' | 'jpki' | 'vical' | 'vical-signer' | 'card-face';
+
+export interface TrustIssue {
+  code: string;
+  detail: string;
+  /** The file (or VICAL entry) it is about, when there is one. */
+  file?: string;
+}
+
+export interface TrustedRoot {
+  cert: Certificate;
+  /** Lower-case hex SHA-256 of the DER. */
+  fingerprint: string;
+  kind: 'iaca' | 'jpki' | 'vical-signer';
+  /** Where it came from: a file path, or "vical:<file>#<index>". */
+  origin: string;
+  /** Set when the root is one of the pinned real J-LIS roots. */
+  pinned?: PinnedRoot;
+  /** IACA roots: the Annex B IACA profile checks, computed once at load. */
+  profileChecks: Check[];
+}
+
+export interface CardFaceKey {
+  /** Lower-case hex of the 16-byte signer key id. */
+  keyId: string;
+  key: RsaPublicKey;
+  origin: string;
+}
+
+/** A VICAL that was read (its IACAs are in `iacas` with origin "<file>#certificateInfos[i]"). */
+export interface VicalInfo {
+  origin: string;
+  provider: string;
+  date?: string;
+  issueId?: number;
+  nextUpdate?: string;
+  /** Subject of the certificate whose key verified the VICAL signature. */
+  signer: string;
+  entries: number;
+  accepted: number;
+}
+
+export interface TrustStoreOptions {
+  crypto: CryptoProvider;
+  /** The clock for expiry warnings. */
+  now: Date;
+  /** Warn this many days before a root expires (default 90). */
+  expiryWarningDays?: number;
+}
+
+export const EXPIRY_WARNING_DAYS = 90;
+const DAY_MS = 86_400_000;
+
+export class TrustStore {
+  readonly iacas: TrustedRoot[] = [];
+  readonly jpkiRoots: TrustedRoot[] = [];
+  readonly vicalSigners: TrustedRoot[] = [];
+  readonly cardFaceKeys = new Map<string, CardFaceKey>();
+  readonly vicals: VicalInfo[] = [];
+  readonly errors: TrustIssue[] = [];
+  readonly warnings: TrustIssue[] = [];
+  private readonly bySubject = new Map<string, TrustedRoot[]>();
+  private readonly fingerprints = new Set<string>();
+  readonly crypto: CryptoProvider;
+  readonly now: Date;
+  private readonly warnDays: number;
+
+  constructor(opts: TrustStoreOptions) {
+    this.crypto = opts.crypto;
+    this.now = opts.now;
+    this.warnDays = opts.expiryWarningDays ?? EXPIRY_WARNING_DAYS;
+  }
+
+  /** Trusted IACAs whose subject is `ds`'s issuer (and whose SKI matches its AKI when both exist). */
+  findIacaIssuers(ds: Certificate): TrustedRoot[] {
+    const list = this.bySubject.get(toHex(ds.issuer.der));
+    if (!list) return [];
+    const aki = ds.authorityKeyIdentifier;
+    if (!aki) return list;
+    const matching = list.filter((r) => !r.cert.subjectKeyIdentifier || bytesEqual(r.cert.subjectKeyIdentifier, aki));
+    // RFC 5280 §4.2.1.1: AKI is a hint for path building. A mismatch is suspicious but the
+    // signature decides; fall back to every same-name root so the report says "signature invalid".
+    return matching.length ? matching : list;
+  }
+
+  /**
+   * Add a trust root. Returns the root, or null with the reason recorded in `errors`.
+   * `kind` decides the checks: IACA roots get the Annex B profile computed; every root must be
+   * self-signed (verified) and, if it looks like a J-LIS root, match a pinned fingerprint.
+   */
+  addRoot(der: Uint8Array, kind: 'iaca' | 'jpki' | 'vical-signer', origin: string): TrustedRoot | null {
+    const r = this.checkRoot(der, kind, origin);
+    if (!r.ok) {
+      this.errors.push(r.error);
+      return null;
+    }
+    const root = r.value;
+    if (this.fingerprints.has(`${kind}:${root.fingerprint}`)) {
+      this.warnings.push({ code: 'duplicate_root', detail: `same certificate already loaded (${root.fingerprint})`, file: origin });
+      return null;
+    }
+    this.fingerprints.add(`${kind}:${root.fingerprint}`);
+    this.warnings.push(...expiryWarnings(root.cert, this.now, this.warnDays, origin));
+    for (const c of root.profileChecks) if (!c.ok) this.warnings.push({ code: c.code, detail: c.detail ?? c.code, file: origin });
+    if (kind === 'iaca') {
+      this.iacas.push(root);
+      const key = toHex(root.cert.subject.der);
+      const list = this.bySubject.get(key);
+      if (list) list.push(root);
+      else this.bySubject.set(key, [root]);
+    } else if (kind === 'jpki') {
+      this.jpkiRoots.push(root);
+    } else {
+      this.vicalSigners.push(root);
+    }
+    return root;
+  }
+
+  /** All the checks addRoot applies, without adding (used by `kakunin trust import`). */
+  checkRoot(der: Uint8Array, kind: 'iaca' | 'jpki' | 'vical-signer', origin: string): { ok: true; value: TrustedRoot } | { ok: false; error: TrustIssue } {
+    let cert: Certificate;
+    try {
+      cert = parseCertificate(der);
+    } catch (e) {
+      if (e instanceof DerError) return { ok: false, error: { code: e.code, detail: e.message, file: origin } };
+      throw e;
+    }
+    const fingerprint = toHex(this.crypto.digest('SHA-256', cert.der));
+    const pin = checkPinnedRoot(cert, fingerprint, kind);
+    if (pin.status === 'mismatch') return { ok: false, error: { code: 'pinned_fingerprint_mismatch', detail: pin.detail, file: origin } };
+    // A trust anchor must be a self-signed root: the IACA is the top of the Annex B chain, and a
+    // broken self-signature is how a modified copy of a real root shows itself.
+    if (!bytesEqual(cert.issuer.der, cert.subject.der)) {
+      return { ok: false, error: { code: 'not_self_signed', detail: `root issuer "${nameToString(cert.issuer)}" differs from its subject "${nameToString(cert.subject)}"`, file: origin } };
+    }
+    const sig = verifyCertificateSignature(cert, cert.publicKey, this.crypto);
+    if (!sig.ok) return { ok: false, error: { code: 'root_signature_invalid', detail: `self-signature does not verify: ${sig.reason}`, file: origin } };
+    const profileChecks = kind === 'iaca' ? iacaProfileChecks(cert) : [];
+    const root: TrustedRoot = { cert, fingerprint, kind, origin, profileChecks };
+    if (pin.status === 'pinned') root.pinned = pin.root;
+    return { ok: true, value: root };
+  }
+
+  /** Add a card-face (券面AP) signer key: `keyIdHex` is the 16-byte key id, `spkiDer` an RSA SubjectPublicKeyInfo. */
+  addCardFaceKey(keyIdHex: string, spkiDer: Uint8Array, origin: string): CardFaceKey | null {
+    const r = checkCardFaceKey(keyIdHex, spkiDer, origin);
+    if (!r.ok) {
+      this.errors.push(r.error);
+      return null;
+    }
+    if (this.cardFaceKeys.has(r.value.keyId)) {
+      this.errors.push({ code: 'duplicate_key_id', detail: `card-face key id ${r.value.keyId} already loaded`, file: origin });
+      return null;
+    }
+    this.cardFaceKeys.set(r.value.keyId, r.value);
+    return r.value;
+  }
+
+  /** Recompute expiry warnings for another clock (the loader uses `now`; the CLI may use --at). */
+  expiryWarningsAt(at: Date): TrustIssue[] {
+    const out: TrustIssue[] = [];
+    for (const r of [...this.iacas, ...this.jpkiRoots, ...this.vicalSigners]) out.push(...expiryWarnings(r.cert, at, this.warnDays, r.origin));
+    return out;
+  }
+}
+
+export function checkCardFaceKey(keyIdHex: string, spkiDer: Uint8Array, origin: string): { ok: true; value: CardFaceKey } | { ok: false; error: TrustIssue } {
+  if (!/^[0-9a-fA-F]{32}$/.test(keyIdHex)) {
+    return { ok: false, error: { code: 'invalid_key_id', detail: `card-face key id must be 32 hex characters (16 bytes), got "${keyIdHex}"`, file: origin } };
+  }
+  try {
+    const pk = parseSubjectPublicKeyInfo(spkiDer, 'malformed_key');
+    if (pk.kind !== 'rsa') return { ok: false, error: { code: 'malformed_key', detail: `card-face key must be RSA, found ${pk.kind}`, file: origin } };
+    return { ok: true, value: { keyId: keyIdHex.toLowerCase(), key: { n: pk.n, e: pk.e }, origin } };
+  } catch (e) {
+    if (e instanceof DerError) return { ok: false, error: { code: e.code === 'unsupported_certificate' ? 'malformed_key' : e.code, detail: e.message, file: origin } };
+    throw e;
+  }
+}
+
+/** IACA profile (Annex B) checks that depend only on the certificate: computed once per root. */
+export function iacaProfileChecks(iaca: Certificate): Check[] {
+  return [...checkIacaBasicConstraints({ iaca }), ...checkIacaKeyUsage({ iaca }), ...checkUnknownCriticalExtensions(iaca, 'IACA')];
+}
+
+export function expiryWarnings(cert: Certificate, now: Date, warnDays: number, origin: string): TrustIssue[] {
+  const t = now.getTime();
+  const subject = nameToString(cert.subject);
+  if (t > cert.notAfter.getTime()) return [{ code: 'root_expired', detail: `${subject} expired at ${cert.notAfter.toISOString()}`, file: origin }];
+  if (t < cert.notBefore.getTime()) return [{ code: 'root_not_yet_valid', detail: `${subject} is valid from ${cert.notBefore.toISOString()}`, file: origin }];
+  const days = Math.floor((cert.notAfter.getTime() - t) / DAY_MS);
+  if (days < warnDays) return [{ code: 'root_expiring', detail: `${subject} expires in ${days} day(s), at ${cert.notAfter.toISOString()}`, file: origin }];
+  return [];
+}

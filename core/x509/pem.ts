@@ -1,0 +1,115 @@
+// PEM <-> DER (RFC 7468). Strict: the base64 body must be canonical (RFC 4648 §3.5: padding bits
+// zero, '=' only at the end), and exactly one block of the expected label is taken from the text.
+// core/ has no Buffer or atob, so base64 is done here.
+
+import { DerError } from './der.ts';
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const DECODE = new Int16Array(128).fill(-1);
+for (let i = 0; i < ALPHABET.length; i++) DECODE[ALPHABET.charCodeAt(i)] = i;
+
+/** Hard cap on a PEM body: certificates and keys are a few KiB. */
+const MAX_PEM_CHARS = 1 << 20;
+
+export function base64Encode(bytes: Uint8Array): string {
+  let out = '';
+  let i = 0;
+  for (; i + 2 < bytes.length; i += 3) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    out += ALPHABET[n >> 18]! + ALPHABET[(n >> 12) & 63]! + ALPHABET[(n >> 6) & 63]! + ALPHABET[n & 63]!;
+  }
+  const rest = bytes.length - i;
+  if (rest === 1) {
+    const n = bytes[i]! << 16;
+    out += ALPHABET[n >> 18]! + ALPHABET[(n >> 12) & 63]! + '==';
+  } else if (rest === 2) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8);
+    out += ALPHABET[n >> 18]! + ALPHABET[(n >> 12) & 63]! + ALPHABET[(n >> 6) & 63]! + '=';
+  }
+  return out;
+}
+
+/** Decode base64 ignoring whitespace; returns null on any non-canonical or invalid input. */
+export function base64Decode(text: string): Uint8Array | null {
+  const clean = text.replace(/[\r\n\t ]/g, '');
+  if (clean.length % 4 !== 0) return null;
+  let pad = 0;
+  if (clean.endsWith('==')) pad = 2;
+  else if (clean.endsWith('=')) pad = 1;
+  const out = new Uint8Array((clean.length / 4) * 3 - pad);
+  let o = 0;
+  for (let i = 0; i < clean.length; i += 4) {
+    const last = i + 4 === clean.length;
+    const v: number[] = [];
+    for (let j = 0; j < 4; j++) {
+      const c = clean.charCodeAt(i + j);
+      if (c === 61 /* = */ && last && j >= 4 - pad) {
+        v.push(0);
+        continue;
+      }
+      const d = c < 128 ? DECODE[c]! : -1;
+      if (d < 0) return null;
+      v.push(d);
+    }
+    const n = (v[0]! << 18) | (v[1]! << 12) | (v[2]! << 6) | v[3]!;
+    if (last && pad === 2 && (n & 0xffff) !== 0) return null; // non-zero padding bits
+    if (last && pad === 1 && (n & 0xff) !== 0) return null;
+    out[o++] = n >> 16;
+    if (o < out.length) out[o++] = (n >> 8) & 0xff;
+    if (o < out.length) out[o++] = n & 0xff;
+  }
+  return out;
+}
+
+export interface PemBlock {
+  label: string;
+  der: Uint8Array;
+}
+
+/** Every PEM block in `text` (labels as written, e.g. "CERTIFICATE", "PUBLIC KEY"). */
+export function pemBlocks(text: string): PemBlock[] {
+  if (text.length > MAX_PEM_CHARS) throw new DerError('malformed_certificate', `PEM text longer than ${MAX_PEM_CHARS} characters`);
+  const out: PemBlock[] = [];
+  const re = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END ([A-Z0-9 ]+)-----/g;
+  for (const m of text.matchAll(re)) {
+    if (m[1] !== m[3]) throw new DerError('malformed_certificate', `PEM BEGIN "${m[1]}" does not match END "${m[3]}"`);
+    const der = base64Decode(m[2]!);
+    if (!der || der.length === 0) throw new DerError('malformed_certificate', `PEM block "${m[1]}" has invalid base64`);
+    out.push({ label: m[1]!, der });
+  }
+  return out;
+}
+
+/** The DER of the single PEM block labelled `label`; throws if there is none or more than one. */
+export function pemToDer(text: string, label = 'CERTIFICATE'): Uint8Array {
+  const blocks = pemBlocks(text).filter((b) => b.label === label);
+  const code = label === 'CERTIFICATE' ? 'malformed_certificate' : 'malformed_key';
+  if (blocks.length === 0) throw new DerError(code, `no "${label}" PEM block found`);
+  if (blocks.length > 1) throw new DerError(code, `${blocks.length} "${label}" PEM blocks found, expected exactly one`);
+  return blocks[0]!.der;
+}
+
+export function derToPem(der: Uint8Array, label = 'CERTIFICATE'): string {
+  const b64 = base64Encode(der);
+  const lines: string[] = [];
+  for (let i = 0; i < b64.length; i += 64) lines.push(b64.slice(i, i + 64));
+  return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
+}
+
+export function toHex(bytes: Uint8Array): string {
+  let s = '';
+  for (const b of bytes) s += b.toString(16).padStart(2, '0');
+  return s;
+}
+
+export function fromHex(hex: string): Uint8Array | null {
+  if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) return null;
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+/** "6E:8A:31:..." form used by openssl and the real-roots README. */
+export function colonHex(bytes: Uint8Array): string {
+  return toHex(bytes).toUpperCase().replace(/(..)(?=.)/g, '$1:');
+}

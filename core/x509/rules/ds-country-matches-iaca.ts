@@ -1,0 +1,18 @@
+// ISO/IEC 18013-5 Annex B: the DS subject's countryName equals the IACA's countryName (an issuing
+// authority signs only for its own country). A missing countryName on either side is a failure.
+
+import type { Check } from '../../check.ts';
+import { nameAttribute, type Certificate } from '../certificate.ts';
+import { fail, pass } from './context.ts';
+
+export const COUNTRY_MISMATCH = 'country_mismatch';
+
+export function checkDsCountryMatchesIaca({ ds, iaca }: { ds: Certificate; iaca: Certificate }): Check[] {
+  const dsC = nameAttribute(ds.subject, 'C');
+  const iacaC = nameAttribute(iaca.subject, 'C');
+  if (!dsC) return [fail(COUNTRY_MISMATCH, 'DS subject has no countryName')];
+  if (!iacaC) return [fail(COUNTRY_MISMATCH, 'IACA subject has no countryName')];
+  // ISO 3166-1 alpha-2 codes are upper-case; compare exactly.
+  if (dsC !== iacaC) return [fail(COUNTRY_MISMATCH, `DS country ${dsC} differs from IACA country ${iacaC}`)];
+  return [pass(COUNTRY_MISMATCH)];
+}
