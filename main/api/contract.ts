@@ -1,0 +1,221 @@
+// The typed API between the kiosk host (Node) and the renderer (React). One contract, two transports:
+// Electron IPC through the preload bridge (main/electron/preload.cjs) and a loopback WebSocket for a
+// browser kiosk and the end-to-end tests (main/headless/server.ts). Both sides parse with these zod
+// schemas at the boundary (Signal Desktop habit: zod-checked IPC), and every call answers
+// `{ ok: true, value } | { ok: false, error }` (STYLE.md).
+//
+// This file is imported by renderer/: it must stay free of node: modules and of core/ internals.
+import { z } from 'zod';
+
+export const ModeSchema = z.enum(['age-over-20', 'identity', 'entrance']);
+export type Mode = z.infer<typeof ModeSchema>;
+export const LangSchema = z.enum(['ja', 'en']);
+export type Lang = z.infer<typeof LangSchema>;
+export const ReaderKindSchema = z.enum(['card', 'mdoc']);
+export type ReaderKind = z.infer<typeof ReaderKindSchema>;
+
+export const ApiErrorSchema = z.object({ code: z.string(), messageJa: z.string(), messageEn: z.string() });
+export type ApiError = z.infer<typeof ApiErrorSchema>;
+export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ApiError };
+
+/** Attributes a verdict may carry; values are display strings, held in memory only. */
+export const AttributesSchema = z
+  .object({
+    age_over_20: z.boolean().optional(),
+    name: z.string().max(200).optional(),
+    address: z.string().max(400).optional(),
+    birth_date: z.string().max(20).optional(),
+    sex: z.string().max(20).optional(),
+  })
+  .strict();
+export type Attributes = z.infer<typeof AttributesSchema>;
+
+export const ProgressStepSchema = z.enum(['detected', 'engaged', 'reading', 'verifying']);
+export type ProgressStep = z.infer<typeof ProgressStepSchema>;
+
+export const InputKindSchema = z.enum(['pin', 'matching-b']);
+export type InputKind = z.infer<typeof InputKindSchema>;
+
+export const ReaderStatusSchema = z.object({
+  kind: ReaderKindSchema,
+  /** 'training' readers are simulators and say so on screen. */
+  source: z.enum(['real', 'training']),
+  label: z.string(),
+  state: z.enum(['ready', 'busy', 'unplugged', 'unavailable']),
+  detail: z.string().optional(),
+});
+export type ReaderStatus = z.infer<typeof ReaderStatusSchema>;
+
+const Base = { txId: z.string(), reader: ReaderKindSchema };
+
+export const ScreenSchema = z.discriminatedUnion('screen', [
+  z.object({ screen: z.literal('idle') }),
+  z.object({ screen: z.literal('reading'), ...Base, step: ProgressStepSchema, fraction: z.number().min(0).max(1) }),
+  z.object({
+    screen: z.literal('input'),
+    ...Base,
+    kind: InputKindSchema,
+    digits: z.number().int().min(4).max(16),
+    /** Tries left read from the card before any VERIFY (spec: "PIN safety"). */
+    triesLeft: z.number().int().min(0).max(15).optional(),
+    /** Set after a wrong entry so the screen can say so. */
+    retry: z.boolean(),
+  }),
+  z.object({
+    screen: z.literal('verdict'),
+    ...Base,
+    verdict: z.enum(['valid', 'invalid']),
+    attributes: AttributesSchema,
+    /** Face photo as a data: URL; memory only, dropped at wipe. */
+    photo: z.string().startsWith('data:image/').optional(),
+    checks: z.array(z.object({ code: z.string(), ok: z.boolean() })),
+    reason: ApiErrorSchema.optional(),
+    wipeAt: z.number(),
+  }),
+  z.object({
+    screen: z.literal('error'),
+    ...Base,
+    error: ApiErrorSchema.extend({ nextJa: z.string(), nextEn: z.string() }),
+    wipeAt: z.number(),
+  }),
+]);
+export type Screen = z.infer<typeof ScreenSchema>;
+
+export const SnapshotSchema = z.object({
+  mode: ModeSchema,
+  lang: LangSchema,
+  /** True when the readers are simulators: the screen must say 訓練モード / TRAINING. */
+  training: z.boolean(),
+  readers: z.array(ReaderStatusSchema),
+  screen: ScreenSchema,
+  /** Bumped on every change; lets a client drop stale pushes. */
+  seq: z.number().int(),
+});
+export type Snapshot = z.infer<typeof SnapshotSchema>;
+
+export const TRAINING_SCENARIOS = [
+  'card-ok',
+  'card-underage',
+  'card-tampered',
+  'card-pin',
+  'card-matching-b',
+  'card-pulled',
+  'reader-unplugged',
+  'phone-ok',
+  'phone-underage',
+  'phone-expired',
+  'phone-walked-away',
+] as const;
+export const TrainingScenarioSchema = z.enum(TRAINING_SCENARIOS);
+export type TrainingScenario = z.infer<typeof TrainingScenarioSchema>;
+
+export const SettingsViewSchema = z.object({
+  mode: ModeSchema,
+  lang: LangSchema,
+  wipeSeconds: z.number().int().min(3).max(120),
+  retentionDays: z.number().int().min(1).max(3650),
+  readers: z.object({ card: z.boolean(), mdoc: z.boolean() }),
+  staffPinSet: z.boolean(),
+});
+export type SettingsView = z.infer<typeof SettingsViewSchema>;
+
+export const TrustRootSchema = z.object({
+  file: z.string(),
+  kind: z.string(),
+  subject: z.string(),
+  notAfter: z.string(),
+  daysLeft: z.number(),
+  fingerprint: z.string(),
+  warnings: z.array(z.string()),
+});
+export const TrustStatusSchema = z.object({
+  dir: z.string(),
+  source: z.string(),
+  roots: z.array(TrustRootSchema),
+  warnings: z.array(z.string()),
+});
+export type TrustStatus = z.infer<typeof TrustStatusSchema>;
+
+export const AuditRowSchema = z.object({
+  seq: z.number(),
+  time: z.string(),
+  mode: z.string(),
+  outcome: z.string(),
+  credential: z.string(),
+  checks: z.string(),
+});
+export type AuditRow = z.infer<typeof AuditRowSchema>;
+export const AuditViewSchema = z.object({
+  available: z.boolean(),
+  detail: z.string(),
+  chainOk: z.boolean().nullable(),
+  rows: z.array(AuditRowSchema),
+});
+export type AuditView = z.infer<typeof AuditViewSchema>;
+
+/**
+ * Every method: its params schema and its value schema. Staff methods need an unlocked staff
+ * session on the calling connection (main/host/api-handler.ts enforces it, not the renderer).
+ */
+export const Methods = {
+  getSnapshot: { params: z.object({}).strict(), value: SnapshotSchema },
+  setLang: { params: z.object({ lang: LangSchema }).strict(), value: z.null() },
+  /** Holder or staff answer to an input screen; null digits = cancel. */
+  submitInput: { params: z.object({ txId: z.string(), digits: z.string().regex(/^[0-9]{4,16}$/).nullable() }).strict(), value: z.null() },
+  /** "Next" on a verdict or error screen: wipe now. */
+  dismiss: { params: z.object({}).strict(), value: z.null() },
+  /** Training only: present a simulated card or phone. Refused when real readers are in use. */
+  trainingPresent: { params: z.object({ scenario: TrainingScenarioSchema }).strict(), value: z.null() },
+  staffUnlock: { params: z.object({ pin: z.string().regex(/^[0-9]{4,12}$/) }).strict(), value: z.object({ firstRun: z.boolean() }) },
+  staffLock: { params: z.object({}).strict(), value: z.null() },
+  staffStatus: { params: z.object({}).strict(), value: z.object({ unlocked: z.boolean(), staffPinSet: z.boolean(), lockedOutSeconds: z.number() }) },
+  staffGetSettings: { params: z.object({}).strict(), value: SettingsViewSchema },
+  staffUpdateSettings: {
+    params: z
+      .object({
+        mode: ModeSchema.optional(),
+        lang: LangSchema.optional(),
+        wipeSeconds: z.number().int().min(3).max(120).optional(),
+        retentionDays: z.number().int().min(1).max(3650).optional(),
+        readers: z.object({ card: z.boolean(), mdoc: z.boolean() }).optional(),
+        newStaffPin: z.string().regex(/^[0-9]{4,12}$/).optional(),
+      })
+      .strict(),
+    value: SettingsViewSchema,
+  },
+  staffTrustStatus: { params: z.object({}).strict(), value: TrustStatusSchema },
+  staffTrustImport: {
+    params: z.object({ kind: z.enum(['iaca-root', 'vical', 'card-face-key', 'jpki-root']), fileName: z.string().max(200), contentBase64: z.string().max(4_000_000) }).strict(),
+    value: z.object({ stored: z.string(), detail: z.string() }),
+  },
+  staffAuditView: { params: z.object({ limit: z.number().int().min(1).max(500) }).strict(), value: AuditViewSchema },
+  staffAuditExport: { params: z.object({ format: z.enum(['csv', 'json']) }).strict(), value: z.object({ fileName: z.string(), mime: z.string(), text: z.string() }) },
+} as const;
+
+export type MethodName = keyof typeof Methods;
+export const METHOD_NAMES = Object.keys(Methods) as MethodName[];
+export type Params<M extends MethodName> = z.input<(typeof Methods)[M]['params']>;
+export type Value<M extends MethodName> = z.infer<(typeof Methods)[M]['value']>;
+
+/** Wire messages (WebSocket; IPC uses the same request/response shapes). */
+export const RequestSchema = z.object({ id: z.number().int(), method: z.enum(METHOD_NAMES as [MethodName, ...MethodName[]]), params: z.unknown() }).strict();
+export type Request = z.infer<typeof RequestSchema>;
+export const ResultSchema = z.union([
+  z.object({ ok: z.literal(true), value: z.unknown() }),
+  z.object({ ok: z.literal(false), error: ApiErrorSchema }),
+]);
+export const ServerMessageSchema = z.union([
+  z.object({ id: z.number().int(), result: ResultSchema }),
+  z.object({ event: z.literal('snapshot'), snapshot: SnapshotSchema }),
+]);
+export type ServerMessage = z.infer<typeof ServerMessageSchema>;
+
+/** The object the Electron preload exposes as `window.kakunin` and the WebSocket bridge mimics. */
+export interface KioskApi {
+  call<M extends MethodName>(method: M, params: Params<M>): Promise<ApiResult<Value<M>>>;
+  onSnapshot(cb: (s: Snapshot) => void): () => void;
+}
+
+export function apiError(code: string, messageEn: string, messageJa: string): ApiError {
+  return { code, messageEn, messageJa };
+}

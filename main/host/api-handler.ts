@@ -1,0 +1,136 @@
+// One API session per connected screen (an Electron window or a WebSocket client). Every call is
+// parsed with the contract's zod schema before it reaches the host, and every answer is shaped
+// `{ok, value} | {ok, error}`. Staff methods need this session to be unlocked with the staff PIN;
+// the check lives here, in the host, never in the renderer.
+import { ZodError } from 'zod';
+import { Methods, apiError, type ApiResult, type MethodName, type Params, type Value } from '../api/contract.ts';
+import type { KioskHost } from './kiosk-host.ts';
+import { checkStaffPin, hashStaffPin, StaffLockout } from './staff-pin.ts';
+import type { TrustService } from './trust.ts';
+
+export interface HostServices {
+  host: KioskHost;
+  trust: TrustService;
+  /** Shared by every session so reconnecting does not reset the count. */
+  lockout: StaffLockout;
+  /** scrypt cost for new staff PINs (tests lower it). */
+  pinCost?: number;
+}
+
+/** Idle staff sessions lock themselves after this long. */
+export const STAFF_SESSION_MS = 5 * 60_000;
+
+const STAFF_METHODS: ReadonlySet<MethodName> = new Set(['staffGetSettings', 'staffUpdateSettings', 'staffTrustStatus', 'staffTrustImport', 'staffAuditView', 'staffAuditExport']);
+
+export class ApiSession {
+  private staffUntil = 0;
+  constructor(private svc: HostServices) {}
+
+  get staffUnlocked(): boolean {
+    return Date.now() < this.staffUntil;
+  }
+
+  /** Entry point for both transports: untrusted method name and params in, a result out. */
+  async handle(method: string, rawParams: unknown): Promise<ApiResult<unknown>> {
+    if (!Object.hasOwn(Methods, method)) return { ok: false, error: apiError('unknown_method', `Unknown method ${method.slice(0, 40)}`, '不明な操作です') };
+    const m = method as MethodName;
+    const parsed = Methods[m].params.safeParse(rawParams ?? {});
+    if (!parsed.success) return { ok: false, error: apiError('bad_params', (parsed.error as ZodError).issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), '入力が正しくありません') };
+    if (STAFF_METHODS.has(m)) {
+      if (!this.staffUnlocked) return { ok: false, error: apiError('staff_locked', 'The staff area is locked: enter the staff PIN', 'スタッフ画面はロックされています。スタッフPINを入力してください') };
+      this.staffUntil = Date.now() + STAFF_SESSION_MS;
+    }
+    try {
+      const value = await this.dispatch(m, parsed.data as never);
+      return { ok: true, value };
+    } catch (e) {
+      if (e instanceof ApiFailure) return { ok: false, error: e.error };
+      return { ok: false, error: apiError('internal', (e as Error).message, '内部エラーが発生しました。スタッフを呼んでください') };
+    }
+  }
+
+  private async dispatch<M extends MethodName>(m: M, p: Params<M>): Promise<Value<M>> {
+    const { host } = this.svc;
+    const settings = host.opts.settings;
+    const q = p as Record<string, any>; // narrowed per case below; already zod-parsed
+    switch (m as MethodName) {
+      case 'getSnapshot':
+        return host.snapshot() as Value<M>;
+      case 'setLang':
+        await host.setLang(q.lang);
+        return null as Value<M>;
+      case 'submitInput':
+        if (!host.submitInput(q.txId, q.digits)) throw new ApiFailure('no_input_pending', 'No entry is expected now', '現在は入力を受け付けていません');
+        return null as Value<M>;
+      case 'dismiss':
+        host.dismiss();
+        return null as Value<M>;
+      case 'trainingPresent':
+        if (!host.training) throw new ApiFailure('not_training', 'Simulated credentials are refused: real readers are in use', '実機モードでは訓練用の読み取りは使えません');
+        if (!host.trainingPresent(q.scenario)) throw new ApiFailure('busy', 'The kiosk is busy or that reader is off', '処理中です');
+        return null as Value<M>;
+      case 'staffUnlock': {
+        const lockout = this.svc.lockout;
+        const wait = lockout.lockedSeconds();
+        if (wait > 0) throw new ApiFailure('staff_lockout', `Too many wrong PINs: try again in ${wait} s`, `PINの誤りが多すぎます。${wait}秒後にお試しください`);
+        const s = settings.get();
+        if (s.staffPin === null) {
+          // First run: the first PIN entered becomes the staff PIN (set-up at installation).
+          settings.update({ staffPin: hashStaffPin(q.pin, this.svc.pinCost) });
+          this.staffUntil = Date.now() + STAFF_SESSION_MS;
+          return { firstRun: true } as Value<M>;
+        }
+        if (!checkStaffPin(q.pin, s.staffPin)) {
+          lockout.fail();
+          throw new ApiFailure('staff_pin_wrong', 'Wrong staff PIN', 'スタッフPINが違います');
+        }
+        lockout.succeed();
+        this.staffUntil = Date.now() + STAFF_SESSION_MS;
+        return { firstRun: false } as Value<M>;
+      }
+      case 'staffLock':
+        this.staffUntil = 0;
+        return null as Value<M>;
+      case 'staffStatus':
+        return { unlocked: this.staffUnlocked, staffPinSet: settings.get().staffPin !== null, lockedOutSeconds: this.svc.lockout.lockedSeconds() } as Value<M>;
+      case 'staffGetSettings':
+        return settings.view() as Value<M>;
+      case 'staffUpdateSettings': {
+        const { newStaffPin, ...rest } = q;
+        const before = settings.get();
+        settings.update({ ...rest, ...(newStaffPin ? { staffPin: hashStaffPin(newStaffPin, this.svc.pinCost) } : {}) });
+        const after = settings.get();
+        if (after.mode !== before.mode || JSON.stringify(after.readers) !== JSON.stringify(before.readers)) await host.rearm();
+        else await host.setLang(after.lang);
+        if (after.retentionDays !== before.retentionDays) await host.opts.audit.prune?.(after.retentionDays, host.now());
+        return settings.view() as Value<M>;
+      }
+      case 'staffTrustStatus':
+        return (await this.svc.trust.status(host.now())) as Value<M>;
+      case 'staffTrustImport':
+        return (await this.svc.trust.import(q.kind, q.fileName, Buffer.from(q.contentBase64, 'base64'), host.now())) as Value<M>;
+      case 'staffAuditView': {
+        const audit = host.opts.audit;
+        const [rows, chainOk] = await Promise.all([audit.recent(q.limit), audit.verify()]);
+        return { available: true, detail: audit.description, chainOk, rows } as Value<M>;
+      }
+      case 'staffAuditExport': {
+        const text = await host.opts.audit.export(q.format);
+        const stamp = host.now().toISOString().replace(/[:.]/g, '-');
+        return { fileName: `kakunin-audit-${stamp}.${q.format}`, mime: q.format === 'csv' ? 'text/csv' : 'application/json', text } as Value<M>;
+      }
+      default: {
+        const never: never = m as never;
+        throw new Error(`unhandled method ${String(never)}`);
+      }
+    }
+  }
+}
+
+export class ApiFailure extends Error {
+  readonly error;
+  constructor(code: string, en: string, ja: string) {
+    super(en);
+    this.error = apiError(code, en, ja);
+  }
+}

@@ -1,0 +1,102 @@
+// Wiring chosen once at start: which readers (real PC/SC + BLE, or the training simulators), which
+// audit store, settings and trust directory. Electron's main process, the headless host, `npm start`
+// and `kakunin demo` all build the kiosk here, so what the shell wires is what the tests run.
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { StaffLockout } from './staff-pin.ts';
+import type { HostServices } from './api-handler.ts';
+import type { AuditSink } from './audit-sink.ts';
+import { openAuditSink } from './audit-store-adapter.ts';
+import { KioskHost } from './kiosk-host.ts';
+import type { CredentialReader } from './reader.ts';
+import { realReaders } from './readers/real.ts';
+import { TrainingController, trainingReaders } from './readers/training.ts';
+import { SettingsStore } from './settings.ts';
+import { DirTrustService } from './trust.ts';
+
+export type DeviceChoice = 'auto' | 'real' | 'training';
+
+export interface KioskConfig {
+  /** Settings, trust store and audit database live here (default ~/.config/kakunin or $KAKUNIN_HOME). */
+  home?: string;
+  devices?: DeviceChoice;
+  /** Training simulator step delay. */
+  stepMs?: number;
+  auditFile?: string;
+  /** Injected audit sink (tests). */
+  audit?: AuditSink;
+  /** Injected readers (tests). */
+  readers?: CredentialReader[];
+  pinCost?: number;
+  inputTimeoutMs?: number;
+  now?: () => Date;
+}
+
+export interface Kiosk {
+  services: HostServices;
+  host: KioskHost;
+  training: TrainingController | null;
+  /** Why the devices were chosen (shown in the log and the staff area). */
+  deviceNote: string;
+  close(): Promise<void>;
+}
+
+export function defaultHome(): string {
+  return process.env.KAKUNIN_HOME ?? join(homedir(), '.config', 'kakunin');
+}
+
+export async function assembleKiosk(cfg: KioskConfig = {}): Promise<Kiosk> {
+  const home = cfg.home ?? defaultHome();
+  const settings = new SettingsStore(join(home, 'settings.json'));
+  const choice = cfg.devices ?? 'auto';
+  let readers: CredentialReader[];
+  let training: TrainingController | null = null;
+  let deviceNote: string;
+  if (cfg.readers) {
+    readers = cfg.readers;
+    deviceNote = 'injected readers';
+  } else if (choice === 'training') {
+    training = new TrainingController(cfg.stepMs ?? 350, cfg.now);
+    readers = trainingReaders(training);
+    deviceNote = 'training simulators (requested)';
+  } else {
+    const real = await realReaders({ home });
+    if (real.readers.length > 0) {
+      readers = real.readers;
+      deviceNote = real.note;
+    } else if (choice === 'real') {
+      throw new Error(`no real reader available: ${real.note}`);
+    } else {
+      // No reader attached: offer the simulators, and the screen says TRAINING on every view.
+      training = new TrainingController(cfg.stepMs ?? 350, cfg.now);
+      readers = trainingReaders(training);
+      deviceNote = `training simulators (no real reader: ${real.note})`;
+    }
+  }
+  const audit = cfg.audit ?? (await openAuditSink(cfg.auditFile ?? join(home, 'audit.sqlite')));
+  const host = new KioskHost({
+    readers,
+    settings,
+    audit,
+    ...(training ? { training } : {}),
+    ...(cfg.now ? { now: cfg.now } : {}),
+    ...(cfg.inputTimeoutMs ? { inputTimeoutMs: cfg.inputTimeoutMs } : {}),
+  });
+  const trust = new DirTrustService(join(home, 'trust'));
+  const services: HostServices = { host, trust, lockout: new StaffLockout(), ...(cfg.pinCost ? { pinCost: cfg.pinCost } : {}) };
+  return {
+    services,
+    host,
+    training,
+    deviceNote,
+    async close() {
+      await host.stop();
+      await audit.close();
+    },
+  };
+}
+
+export function distDirExists(dir: string): boolean {
+  return existsSync(join(dir, 'index.html'));
+}

@@ -1,0 +1,66 @@
+// What the host hands the audit log after each transaction, and the little it needs back for the
+// staff screens. The real store is engineer H5a's main/audit/audit-store.ts (hash-chained SQLite);
+// main/host/audit-store-adapter.ts binds it. The entry carries outcomes only: never attribute
+// values, photos, certificates or numbers (issue #5 "Audit log").
+import type { AuditRow } from '../api/contract.ts';
+
+export interface AuditEntry {
+  time: Date;
+  mode: string;
+  reader: 'card' | 'mdoc';
+  outcome: 'valid' | 'invalid' | 'error';
+  /** Check codes with pass/fail, e.g. "mso_signature:ok". */
+  checks: { code: string; ok: boolean }[];
+  errorCode?: string;
+  credentialType: string;
+  docType?: string;
+  issuerKeyId?: string;
+  /** Element / file names asked for (names only). */
+  requested: string[];
+  intentToRetain: false;
+  /** Simulated transaction (training/demo mode). */
+  training: boolean;
+}
+
+export interface AuditSink {
+  readonly description: string;
+  append(e: AuditEntry): Promise<void> | void;
+  recent(limit: number): Promise<AuditRow[]> | AuditRow[];
+  /** null when the store cannot tell. */
+  verify(): Promise<boolean | null> | boolean | null;
+  export(format: 'csv' | 'json'): Promise<string> | string;
+  prune?(retentionDays: number, now: Date): Promise<void> | void;
+  close(): Promise<void> | void;
+}
+
+/** In-memory sink for unit tests of the orchestrator (it keeps the same privacy rule). */
+export class MemoryAuditSink implements AuditSink {
+  readonly description = 'memory (tests only)';
+  readonly entries: AuditEntry[] = [];
+  failNext = false;
+  append(e: AuditEntry): void {
+    if (this.failNext) {
+      this.failNext = false;
+      throw new Error('simulated audit failure');
+    }
+    this.entries.push(structuredClone(e));
+  }
+  recent(limit: number): AuditRow[] {
+    return this.entries.slice(-limit).reverse().map((e, i) => ({
+      seq: this.entries.length - i,
+      time: e.time.toISOString(),
+      mode: e.mode,
+      outcome: e.outcome,
+      credential: e.docType ?? e.credentialType,
+      checks: e.checks.map((c) => `${c.code}:${c.ok ? 'ok' : 'fail'}`).join(' '),
+    }));
+  }
+  verify(): null {
+    return null;
+  }
+  export(format: 'csv' | 'json'): string {
+    if (format === 'json') return JSON.stringify(this.entries, null, 2);
+    return ['time,mode,outcome', ...this.entries.map((e) => `${e.time.toISOString()},${e.mode},${e.outcome}`)].join('\n');
+  }
+  close(): void {}
+}

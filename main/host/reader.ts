@@ -1,0 +1,87 @@
+// The reader adapter seam. The kiosk host drives every credential reader (My Number Card over PC/SC,
+// mdoc phone over QR/NFC/BLE, or the training simulator) through this one interface, so the
+// orchestrator, the screens and the audit never learn which device answered.
+import type { Check } from '../../core/check.ts';
+import type { Policy } from '../../core/policy/policy.ts';
+import type { Attributes, InputKind, ProgressStep, ReaderKind, ReaderStatus } from '../api/contract.ts';
+
+export interface Progress {
+  step: ProgressStep;
+  /** 0..1 where the reader can tell; the screen shows a bar. */
+  fraction?: number;
+}
+
+export interface InputRequest {
+  kind: InputKind;
+  digits: number;
+  /** Read from the card before any VERIFY (spec/mynumber-card.md "PIN safety"). */
+  triesLeft?: number;
+  /** A previous entry was wrong. */
+  retry: boolean;
+}
+
+export interface ReadHooks {
+  /**
+   * Progress for the screen. The first 'detected' claims the transaction for this reader (the host
+   * aborts the other armed readers); it returns false when another reader won the race, and the
+   * reader must then stop.
+   */
+  onProgress(p: Progress): boolean;
+  /** Ask the holder (PIN) or staff (照合番号B) for digits; null when cancelled or wiped. */
+  requestInput(req: InputRequest): Promise<string | null>;
+}
+
+export interface ReadError {
+  code: string;
+  messageJa: string;
+  messageEn: string;
+  /** What to do next, shown under the error. */
+  nextJa: string;
+  nextEn: string;
+}
+
+/** What a reader hands back. Only the policy's attributes, only after verification. */
+export interface ReadOutcome {
+  /** 'valid' only when every check ran and passed and the policy is satisfied (fail closed). */
+  verdict: 'valid' | 'invalid' | 'error';
+  attributes: Attributes;
+  /** data: URL, memory only; the host drops it at wipe. */
+  photo?: string;
+  checks: Check[];
+  /** Set for 'error' (device trouble, cancelled) and for 'invalid' (why). */
+  error?: ReadError;
+  /** For the audit entry: never values. */
+  credential: {
+    type: 'mynumber-card' | 'mdoc' | 'unknown';
+    docType?: string;
+    issuerKeyId?: string;
+  };
+  /** Element / file names requested, for the audit entry. */
+  requested: string[];
+}
+
+export interface CredentialReader {
+  readonly kind: ReaderKind;
+  /** Shown in the staff area; 'training' readers make the whole kiosk show 訓練モード. */
+  readonly source: 'real' | 'training';
+  status(): ReaderStatus;
+  /**
+   * Wait for a credential, read and verify it under `policy`. Resolves (never rejects) with an
+   * outcome; an aborted signal resolves promptly with error code 'aborted'.
+   */
+  start(policy: Policy, signal: AbortSignal, hooks: ReadHooks): Promise<ReadOutcome>;
+  close?(): Promise<void> | void;
+}
+
+/** Outcome builder for device trouble; readers and the host share the wording. */
+export function errorOutcome(err: ReadError, credentialType: ReadOutcome['credential']['type'] = 'unknown', checks: Check[] = []): ReadOutcome {
+  return { verdict: 'error', attributes: {}, checks, error: err, credential: { type: credentialType }, requested: [] };
+}
+
+export const ABORTED: ReadError = {
+  code: 'aborted',
+  messageJa: '読み取りを中止しました',
+  messageEn: 'Reading was cancelled',
+  nextJa: 'もう一度はじめからお試しください',
+  nextEn: 'Please start again',
+};

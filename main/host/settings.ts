@@ -1,0 +1,70 @@
+// Kiosk settings on disk: one JSON file, parsed with zod on every load (Signal Desktop habit:
+// zod-checked input from disk), written atomically (temp file + rename) so a power cut never
+// leaves half a file. Holds no personal data; the staff PIN only as a scrypt hash.
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import { LangSchema, ModeSchema, type SettingsView } from '../api/contract.ts';
+import { StaffPinHashSchema } from './staff-pin.ts';
+
+export const SettingsSchema = z
+  .object({
+    version: z.literal(1),
+    mode: ModeSchema,
+    lang: LangSchema,
+    /** Seconds a verdict stays on screen before it is wiped (ARCHITECTURE.md "wipe"). */
+    wipeSeconds: z.number().int().min(3).max(120),
+    /** Audit rows older than this are pruned by the audit store (issue #5 "retention period"). */
+    retentionDays: z.number().int().min(1).max(3650),
+    readers: z.object({ card: z.boolean(), mdoc: z.boolean() }).strict(),
+    staffPin: StaffPinHashSchema.nullable(),
+  })
+  .strict();
+export type Settings = z.infer<typeof SettingsSchema>;
+
+export const DEFAULT_SETTINGS: Settings = {
+  version: 1,
+  mode: 'age-over-20',
+  lang: 'ja',
+  wipeSeconds: 10,
+  retentionDays: 365,
+  readers: { card: true, mdoc: true },
+  staffPin: null,
+};
+
+export class SettingsStore {
+  private current: Settings;
+  constructor(readonly file: string | null) {
+    this.current = file ? SettingsStore.load(file) : structuredClone(DEFAULT_SETTINGS);
+  }
+
+  /** A missing file gives the defaults; a corrupt or foreign file is an error, not silently reset. */
+  static load(file: string): Settings {
+    if (!existsSync(file)) return structuredClone(DEFAULT_SETTINGS);
+    const raw = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    const r = SettingsSchema.safeParse(raw);
+    if (!r.success) throw new Error(`settings file ${file} is invalid: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    return r.data;
+  }
+
+  get(): Settings {
+    return structuredClone(this.current);
+  }
+
+  update(patch: Partial<Omit<Settings, 'version'>>): Settings {
+    const next = SettingsSchema.parse({ ...this.current, ...patch });
+    if (this.file) {
+      mkdirSync(dirname(this.file), { recursive: true });
+      const tmp = `${this.file}.${process.pid}.tmp`;
+      writeFileSync(tmp, JSON.stringify(next, null, 2) + '\n', { mode: 0o600 });
+      renameSync(tmp, this.file);
+    }
+    this.current = next;
+    return this.get();
+  }
+
+  view(): SettingsView {
+    const s = this.current;
+    return { mode: s.mode, lang: s.lang, wipeSeconds: s.wipeSeconds, retentionDays: s.retentionDays, readers: { ...s.readers }, staffPinSet: s.staffPin !== null };
+  }
+}

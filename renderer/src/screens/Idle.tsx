@@ -1,0 +1,55 @@
+import type { Snapshot } from '../../../main/api/contract.ts';
+import { t } from '../i18n.ts';
+
+function CardIcon() {
+  return (
+    <svg viewBox="0 0 120 80" className="idle-icon" aria-hidden="true">
+      <rect x="4" y="4" width="112" height="72" rx="8" fill="#fff" stroke="currentColor" strokeWidth="5" />
+      <rect x="14" y="20" width="24" height="18" rx="3" fill="currentColor" />
+      <path d="M84 14 q12 26 0 52 M96 8 q16 32 0 64" fill="none" stroke="currentColor" strokeWidth="5" />
+    </svg>
+  );
+}
+
+function PhoneIcon() {
+  return (
+    <svg viewBox="0 0 80 120" className="idle-icon" aria-hidden="true">
+      <rect x="10" y="4" width="60" height="112" rx="10" fill="#fff" stroke="currentColor" strokeWidth="5" />
+      <rect x="22" y="26" width="36" height="36" fill="none" stroke="currentColor" strokeWidth="4" />
+      <rect x="28" y="32" width="10" height="10" fill="currentColor" /><rect x="42" y="46" width="10" height="10" fill="currentColor" />
+    </svg>
+  );
+}
+
+export function IdleScreen({ snap }: { snap: Snapshot }) {
+  const lang = snap.lang;
+  const card = snap.readers.find((r) => r.kind === 'card');
+  const phone = snap.readers.find((r) => r.kind === 'mdoc');
+  const cardOn = card && card.state !== 'unavailable';
+  const phoneOn = phone && phone.state !== 'unavailable';
+  const trouble = snap.readers.some((r) => r.state === 'unplugged');
+  return (
+    <section className="idle" data-testid="idle">
+      {snap.mode === 'entrance' && <p className="idle-lead">{t(lang, 'idle.entrance')}</p>}
+      <div className="idle-columns">
+        {cardOn && (
+          <div className="idle-col" data-testid="idle-card">
+            <CardIcon />
+            <h1 className="idle-title">{t(lang, 'idle.card')}</h1>
+            <p className="idle-sub">{t(lang, 'idle.cardSub')}</p>
+          </div>
+        )}
+        {phoneOn && (
+          <div className="idle-col" data-testid="idle-phone">
+            <PhoneIcon />
+            <h2 className="idle-title small">{t(lang, 'idle.phone')}</h2>
+            <p className="idle-line">{t(lang, 'idle.qr')}</p>
+            <p className="idle-line">{t(lang, 'idle.nfc')}</p>
+            <p className="idle-apple" data-testid="idle-apple">{t(lang, 'idle.apple')}</p>
+          </div>
+        )}
+      </div>
+      {trouble && <p className="reader-trouble" data-testid="reader-trouble">⚠ {t(lang, 'idle.readerProblem')}</p>}
+    </section>
+  );
+}

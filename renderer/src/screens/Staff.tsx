@@ -1,0 +1,200 @@
+// The staff area. Locked until the staff PIN is entered on the keypad; the host checks the PIN
+// and refuses every staff call on a locked session, so this screen is convenience, not the lock.
+import { useEffect, useState } from 'react';
+import type { AuditView, Lang, Mode, SettingsView, Snapshot, TrustStatus } from '../../../main/api/contract.ts';
+import type { Connection } from '../api-client.ts';
+import { t, modeLabel, msg } from '../i18n.ts';
+import { Keypad } from './Keypad.tsx';
+
+type Tab = 'mode' | 'readers' | 'trust' | 'audit' | 'settings';
+
+export function StaffArea({ lang, api, snap, onClose }: { lang: Lang; api: Connection; snap: Snapshot; onClose(): void }) {
+  const [unlocked, setUnlocked] = useState(false);
+  const [firstRun, setFirstRun] = useState(false);
+  const [pin, setPin] = useState('');
+  const [err, setErr] = useState<string | null>(null);
+  const [tab, setTab] = useState<Tab>('mode');
+
+  useEffect(() => {
+    void api.call('staffStatus', {}).then((r) => {
+      if (r.ok) { setUnlocked(r.value.unlocked); setFirstRun(!r.value.staffPinSet); }
+    });
+  }, [api]);
+
+  const close = () => { void api.call('staffLock', {}); onClose(); };
+
+  if (!unlocked) {
+    return (
+      <div className="staff-overlay" data-testid="staff-locked">
+        <div className="staff-pin">
+          <h1>{t(lang, 'staff.pinTitle')}</h1>
+          {firstRun && <p className="staff-first">{t(lang, 'staff.firstRun')}</p>}
+          <div className="digits masked" data-testid="staff-digits">{'●'.repeat(pin.length) || ' '}</div>
+          {err && <p className="input-wrong" data-testid="staff-error">{err}</p>}
+          <Keypad
+            labels={{ clear: t(lang, 'key.clear'), ok: t(lang, 'key.ok'), cancel: t(lang, 'key.cancel') }}
+            okEnabled={pin.length >= 4}
+            onDigit={(d) => setPin((x) => (x.length < 12 ? x + d : x))}
+            onDelete={() => setPin((x) => x.slice(0, -1))}
+            onCancel={close}
+            onOk={() => {
+              void api.call('staffUnlock', { pin }).then((r) => {
+                setPin('');
+                if (r.ok) { setUnlocked(true); setErr(null); } else setErr(msg(lang, r.error));
+              });
+            }}
+          />
+        </div>
+      </div>
+    );
+  }
+
+  return (
+    <div className="staff-overlay" data-testid="staff-area">
+      <div className="staff-panel">
+        <nav className="staff-tabs">
+          {(['mode', 'readers', 'trust', 'audit', 'settings'] as Tab[]).map((x) => (
+            <button key={x} className={tab === x ? 'active' : ''} data-tab={x} onClick={() => setTab(x)}>{t(lang, `staff.tab.${x}`)}</button>
+          ))}
+          <button className="staff-lock" data-testid="staff-lock" onClick={close}>{t(lang, 'staff.lock')}</button>
+        </nav>
+        <div className="staff-body">
+          {tab === 'mode' && <ModeTab lang={lang} api={api} current={snap.mode} />}
+          {tab === 'readers' && <ReadersTab snap={snap} />}
+          {tab === 'trust' && <TrustTab lang={lang} api={api} />}
+          {tab === 'audit' && <AuditTab lang={lang} api={api} />}
+          {tab === 'settings' && <SettingsTab lang={lang} api={api} />}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function ModeTab({ lang, api, current }: { lang: Lang; api: Connection; current: Mode }) {
+  return (
+    <div className="mode-tab" data-testid="mode-tab">
+      {(['age-over-20', 'entrance', 'identity'] as Mode[]).map((m) => (
+        <button key={m} data-mode-choice={m} className={`mode-choice${m === current ? ' active' : ''}`} onClick={() => void api.call('staffUpdateSettings', { mode: m })}>
+          {modeLabel(lang, m)}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+function ReadersTab({ snap }: { snap: Snapshot }) {
+  return (
+    <table className="staff-table" data-testid="readers-tab">
+      <tbody>
+        {snap.readers.map((r) => (
+          <tr key={r.kind} data-reader={r.kind} data-state={r.state}>
+            <td>{r.kind}</td><td>{r.label}</td><td>{r.source}</td><td className={`state-${r.state}`}>{r.state}</td><td>{r.detail ?? ''}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function TrustTab({ lang, api }: { lang: Lang; api: Connection }) {
+  const [st, setSt] = useState<TrustStatus | null>(null);
+  const [note, setNote] = useState<string>('');
+  const [kind, setKind] = useState<'iaca-root' | 'jpki-root' | 'vical' | 'card-face-key'>('iaca-root');
+  const load = () => void api.call('staffTrustStatus', {}).then((r) => { if (r.ok) setSt(r.value); else setNote(msg(lang, r.error)); });
+  useEffect(load, [api]);
+  const onFile = async (f: File) => {
+    const buf = new Uint8Array(await f.arrayBuffer());
+    let bin = '';
+    for (const b of buf) bin += String.fromCharCode(b);
+    const r = await api.call('staffTrustImport', { kind, fileName: f.name, contentBase64: btoa(bin) });
+    setNote(r.ok ? `${r.value.stored}: ${r.value.detail}` : msg(lang, r.error));
+    load();
+  };
+  return (
+    <div data-testid="trust-tab">
+      {st && st.warnings.map((w) => <p key={w} className="warn">⚠ {w}</p>)}
+      {st && st.roots.length === 0 && <p>{t(lang, 'staff.noRoots')}</p>}
+      {st && st.roots.length > 0 && (
+        <table className="staff-table">
+          <tbody>
+            {st.roots.map((r) => (
+              <tr key={r.file + r.fingerprint} className={r.warnings.length ? 'row-warn' : ''}>
+                <td>{r.kind}</td><td>{r.subject}</td><td>{r.notAfter}</td><td>{r.warnings.join(', ')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <div className="trust-import">
+        <select value={kind} onChange={(e) => setKind(e.target.value as typeof kind)} data-testid="trust-kind">
+          <option value="iaca-root">IACA root</option>
+          <option value="jpki-root">JPKI root</option>
+          <option value="vical">VICAL</option>
+          <option value="card-face-key">Card-face key (J-LIS)</option>
+        </select>
+        <label className="file-button">{t(lang, 'staff.import')}<input type="file" data-testid="trust-file" onChange={(e) => { const f = e.target.files?.[0]; if (f) void onFile(f); }} /></label>
+      </div>
+      {note && <p className="note" data-testid="trust-note">{note}</p>}
+    </div>
+  );
+}
+
+function AuditTab({ lang, api }: { lang: Lang; api: Connection }) {
+  const [view, setView] = useState<AuditView | null>(null);
+  const [err, setErr] = useState('');
+  useEffect(() => { void api.call('staffAuditView', { limit: 50 }).then((r) => (r.ok ? setView(r.value) : setErr(msg(lang, r.error)))); }, [api]);
+  const exportAs = async (format: 'csv' | 'json') => {
+    const r = await api.call('staffAuditExport', { format });
+    if (!r.ok) { setErr(msg(lang, r.error)); return; }
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(new Blob([r.value.text], { type: r.value.mime }));
+    a.download = r.value.fileName;
+    a.click();
+  };
+  return (
+    <div data-testid="audit-tab">
+      {view && (
+        <p className={view.chainOk === false ? 'warn' : ''} data-testid="audit-chain">
+          {t(lang, view.chainOk === true ? 'staff.chainOk' : view.chainOk === false ? 'staff.chainBroken' : 'staff.chainUnknown')} — {view.detail}
+        </p>
+      )}
+      <button onClick={() => void exportAs('csv')} data-testid="export-csv">CSV {t(lang, 'staff.export')}</button>
+      <button onClick={() => void exportAs('json')} data-testid="export-json">JSON {t(lang, 'staff.export')}</button>
+      {err && <p className="warn">{err}</p>}
+      <table className="staff-table" data-testid="audit-rows">
+        <tbody>
+          {view?.rows.map((r) => (
+            <tr key={r.seq}><td>{r.seq}</td><td>{r.time}</td><td>{r.mode}</td><td>{r.outcome}</td><td>{r.credential}</td><td className="checks">{r.checks}</td></tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function SettingsTab({ lang, api }: { lang: Lang; api: Connection }) {
+  const [s, setS] = useState<SettingsView | null>(null);
+  const [newPin, setNewPin] = useState('');
+  const [note, setNote] = useState('');
+  useEffect(() => { void api.call('staffGetSettings', {}).then((r) => r.ok && setS(r.value)); }, [api]);
+  if (!s) return null;
+  const save = async () => {
+    const r = await api.call('staffUpdateSettings', { wipeSeconds: s.wipeSeconds, retentionDays: s.retentionDays, lang: s.lang, readers: s.readers, ...(newPin ? { newStaffPin: newPin } : {}) });
+    setNote(r.ok ? t(lang, 'staff.saved') : msg(lang, r.error));
+    if (r.ok) { setS(r.value); setNewPin(''); }
+  };
+  return (
+    <div className="settings-tab" data-testid="settings-tab">
+      <label>{t(lang, 'staff.wipeSeconds')}<input type="number" min={3} max={120} value={s.wipeSeconds} data-testid="wipe-seconds" onChange={(e) => setS({ ...s, wipeSeconds: Number(e.target.value) })} /></label>
+      <label>{t(lang, 'staff.retentionDays')}<input type="number" min={1} max={3650} value={s.retentionDays} onChange={(e) => setS({ ...s, retentionDays: Number(e.target.value) })} /></label>
+      <label>{t(lang, 'staff.language')}
+        <select value={s.lang} onChange={(e) => setS({ ...s, lang: e.target.value as Lang })}><option value="ja">日本語</option><option value="en">English</option></select>
+      </label>
+      <label><input type="checkbox" checked={s.readers.card} onChange={(e) => setS({ ...s, readers: { ...s.readers, card: e.target.checked } })} /> card</label>
+      <label><input type="checkbox" checked={s.readers.mdoc} onChange={(e) => setS({ ...s, readers: { ...s.readers, mdoc: e.target.checked } })} /> mdoc</label>
+      <label>{t(lang, 'staff.newPin')}<input type="password" inputMode="numeric" value={newPin} onChange={(e) => setNewPin(e.target.value.replace(/\D/g, ''))} /></label>
+      <button onClick={() => void save()} data-testid="settings-save">{t(lang, 'staff.save')}</button>
+      {note && <p className="note" data-testid="settings-note">{note}</p>}
+    </div>
+  );
+}

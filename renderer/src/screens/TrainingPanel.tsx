@@ -1,0 +1,32 @@
+// Training mode only: buttons that present a simulated card or phone. The host refuses these
+// calls when real readers are in use, whatever the screen shows.
+import { TRAINING_SCENARIOS, type Lang, type TrainingScenario } from '../../../main/api/contract.ts';
+import type { Connection } from '../api-client.ts';
+import { t } from '../i18n.ts';
+
+const LABELS: Record<TrainingScenario, [string, string]> = {
+  'card-ok': ['カード（成人）', 'Card (adult)'],
+  'card-underage': ['カード（未成年）', 'Card (minor)'],
+  'card-tampered': ['カード（改ざん）', 'Card (tampered)'],
+  'card-pin': ['カード（暗証番号）', 'Card (PIN)'],
+  'card-matching-b': ['カード（照合番号B）', 'Card (number B)'],
+  'card-pulled': ['カード（途中で離す）', 'Card (pulled away)'],
+  'reader-unplugged': ['リーダー抜去', 'Reader unplugged'],
+  'phone-ok': ['スマホ（成人）', 'Phone (adult)'],
+  'phone-underage': ['スマホ（未成年）', 'Phone (minor)'],
+  'phone-expired': ['スマホ（期限切れ）', 'Phone (expired)'],
+  'phone-walked-away': ['スマホ（離れた）', 'Phone (walked away)'],
+};
+
+export function TrainingPanel({ lang, api }: { lang: Lang; api: Connection }) {
+  return (
+    <aside className="training-panel" data-testid="training-panel">
+      <span className="training-panel-label">{t(lang, 'trainingPanel')}</span>
+      {TRAINING_SCENARIOS.map((s) => (
+        <button key={s} data-scenario={s} onClick={() => void api.call('trainingPresent', { scenario: s })}>
+          {LABELS[s][lang === 'ja' ? 0 : 1]}
+        </button>
+      ))}
+    </aside>
+  );
+}

@@ -1,0 +1,74 @@
+// Shared set-up for the browser end-to-end tests: a kiosk with the training simulators, the
+// headless host on loopback, and Debian's Chromium through playwright-core (TOOLCHAIN.md flags;
+// never `npx playwright install`).
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { assembleKiosk, type Kiosk, type KioskConfig } from '../../main/host/assemble.ts';
+import { MemoryAuditSink } from '../../main/host/audit-sink.ts';
+import { ensureRendererBuilt, ROOT } from '../../main/headless/renderer-build.ts';
+import { startHeadless, type HeadlessHandle } from '../../main/headless/server.ts';
+import { SettingsStore } from '../../main/host/settings.ts';
+import { hashStaffPin } from '../../main/host/staff-pin.ts';
+
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+export const STAFF_PIN = '246810';
+
+export function chromiumUnavailable(): string | null {
+  return existsSync(CHROMIUM_PATH) ? null : `${CHROMIUM_PATH} not installed (apt-get install chromium): browser end-to-end tests skipped`;
+}
+
+export const SHOTS = join(ROOT, 'test-results', 'screenshots');
+
+export interface E2E {
+  kiosk: Kiosk;
+  headless: HeadlessHandle;
+  browser: Browser;
+  page: Page;
+  audit: MemoryAuditSink | null;
+  home: string;
+  shot(name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startE2E(opts: { settings?: Partial<Parameters<SettingsStore['update']>[0]>; kiosk?: KioskConfig; viewport?: { width: number; height: number }; audit?: 'memory' | 'store' } = {}): Promise<E2E> {
+  const dist = await ensureRendererBuilt();
+  const home = mkdtempSync(join(tmpdir(), 'kakunin-e2e-'));
+  // Settings before start: a known staff PIN (cheap scrypt cost for tests), a short wipe.
+  new SettingsStore(join(home, 'settings.json')).update({ staffPin: hashStaffPin(STAFF_PIN, 1024), wipeSeconds: 30, ...opts.settings });
+  const audit = opts.audit === 'store' ? null : new MemoryAuditSink();
+  const kiosk = await assembleKiosk({ home, devices: 'training', stepMs: 120, pinCost: 1024, ...(audit ? { audit } : {}), ...opts.kiosk });
+  kiosk.host.start();
+  const headless = await startHeadless({ services: kiosk.services, distDir: dist });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  const page = await browser.newPage({ viewport: opts.viewport ?? { width: 1280, height: 800 } });
+  await page.goto(headless.kioskUrl);
+  await page.waitForSelector('[data-screen="idle"]');
+  mkdirSync(SHOTS, { recursive: true });
+  return {
+    kiosk, headless, browser, page, audit, home,
+    async shot(name) {
+      const p = join(SHOTS, `${name}.png`);
+      await page.screenshot({ path: p });
+      return p;
+    },
+    async close() {
+      await browser.close();
+      await headless.close();
+      await kiosk.close();
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function present(page: Page, scenario: string): Promise<void> {
+  await page.click(`[data-scenario="${scenario}"]`);
+}
+
+export async function typeDigits(page: Page, digits: string): Promise<void> {
+  for (const d of digits) await page.click(`[data-testid="keypad"] [data-key="${d}"]`);
+  await page.click('[data-testid="keypad"] [data-key="ok"]');
+}
