@@ -1,0 +1,40 @@
+// Operator policy (core/policy/policy.ts) -> which APs and files to read, and which attributes to
+// show. Read the least that answers the policy (privacy and APDU count both want it):
+//
+// With 照合番号B:
+// - age-over-20 needs the birth date (for the verdict only) and the face photo. Both are in the
+//   card-face AP EF 0002 under one signature (DF28 covers DF22 birth date and DF27 photo), so the
+//   text AP is not read at all;
+// - identity and entrance need the name as text (the card-face AP has only a name IMAGE), so they
+//   read the text AP for the four attributes and the card-face AP for the photo.
+// With the 4-digit PIN (text AP only; the PIN does not open the card-face AP on a real card): the
+//   attributes come from the text AP, there is no photo, and the holder is bound by knowing the PIN.
+import { POLICIES, type Attribute, type PolicyName } from '../policy/policy.ts';
+
+export type UnlockKind = 'check_number_b' | 'pin';
+
+export interface CardReadPlan {
+  textAp: boolean;
+  cardFaceAp: boolean;
+  shows: readonly Attribute[];
+}
+
+export function planFor(policy: PolicyName, unlock: UnlockKind): CardReadPlan {
+  const shows = POLICIES[policy].shows;
+  if (unlock === 'pin') return { textAp: true, cardFaceAp: false, shows };
+  const needsText = shows.some((a) => a === 'name' || a === 'address');
+  const needsFace = shows.includes('portrait');
+  return { textAp: needsText, cardFaceAp: needsFace || !needsText, shows };
+}
+
+/** Attribute values as shown (only the policy's; the birth date for age-over-20 is never here). */
+export interface CardAttributes {
+  age_over_20?: boolean;
+  name?: string;
+  address?: string;
+  /** ISO date YYYY-MM-DD. */
+  birth_date?: string;
+  sex?: 'male' | 'female' | 'not_applicable';
+  /** The JPEG 2000 photo, memory only; the CLI prints a summary, never these bytes, unless asked. */
+  portrait?: Uint8Array | null;
+}
