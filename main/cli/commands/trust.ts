@@ -1,0 +1,156 @@
+// `kakunin trust list|import` (issue 2 CLI contract):
+//   kakunin trust list   --trust DIR [--at ISOTIME] [--json]
+//   kakunin trust import --trust DIR --kind iaca|jpki|vical|vical-signer|card-face [--key-id HEX] FILE [--json]
+// Exit codes: 0 ok; 1 refused (import) or the DIR has errors (list); 2 usage.
+// `import` refuses a file that claims to be a real J-LIS root but does not match its pinned
+// SHA-256 fingerprint (core/trust/pinned-roots.ts).
+
+import { parseArgs } from 'node:util';
+import { nodeCrypto } from '../../crypto/node-crypto.ts';
+import { nameToString } from '../../../core/x509/certificate.ts';
+import { colonHex, fromHex } from '../../../core/x509/pem.ts';
+import type { TrustedRoot } from '../../../core/trust/trust-store.ts';
+import { loadTrustDir } from '../../trust/load-dir.ts';
+import { importTrustFile, IMPORT_KINDS, type ImportKind } from '../../trust/import.ts';
+
+const USAGE = `usage:
+  kakunin trust list   --trust DIR [--at ISOTIME] [--json]
+  kakunin trust import --trust DIR --kind iaca|jpki|vical|vical-signer|card-face [--key-id HEX] FILE [--json]
+
+Trust DIR layout: iaca/*.pem|*.der, vical/*.cbor + vical-signers/*.pem, jpki/*.pem,
+card-face/<32 hex of the 16-byte signer key id>.pem (RSA public key).
+A file claiming to be a real J-LIS root with a wrong SHA-256 fingerprint is refused.`;
+
+const DAY_MS = 86_400_000;
+
+function usageError(msg: string): number {
+  process.stderr.write(`kakunin trust: ${msg}\n\n${USAGE}\n`);
+  return 2;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (!sub || sub === '--help' || sub === '-h') {
+    process.stderr.write(USAGE + '\n');
+    return sub ? 0 : 2;
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        trust: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        at: { type: 'string' },
+        kind: { type: 'string' },
+        'key-id': { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (e) {
+    return usageError((e as Error).message);
+  }
+  const v = parsed.values;
+  if (v.help) {
+    process.stderr.write(USAGE + '\n');
+    return 0;
+  }
+  if (!v.trust) return usageError('--trust DIR is required');
+  let at = new Date();
+  if (v.at !== undefined) {
+    at = new Date(v.at);
+    if (Number.isNaN(at.getTime())) return usageError(`--at "${v.at}" is not an ISO time`);
+  }
+
+  if (sub === 'list') {
+    if (parsed.positionals.length) return usageError(`unexpected argument ${parsed.positionals[0]}`);
+    return list(v.trust, at, v.json ?? false);
+  }
+  if (sub === 'import') {
+    if (!v.kind || !IMPORT_KINDS.includes(v.kind as ImportKind)) return usageError(`--kind must be one of ${IMPORT_KINDS.join(', ')}`);
+    if (parsed.positionals.length !== 1) return usageError('exactly one FILE to import is required');
+    if (v.kind === 'card-face') {
+      if (!v['key-id']) return usageError('--key-id HEX is required with --kind card-face');
+      const id = fromHex(v['key-id']);
+      if (!id || id.length !== 16) return usageError('--key-id must be 32 hex characters (the 16-byte signer key id)');
+    } else if (v['key-id']) {
+      return usageError('--key-id is only for --kind card-face');
+    }
+    const r = importTrustFile(v.trust, v.kind as ImportKind, parsed.positionals[0]!, {
+      crypto: nodeCrypto,
+      now: at,
+      ...(v['key-id'] ? { keyId: v['key-id'] } : {}),
+    });
+    if (v.json) {
+      process.stdout.write(JSON.stringify(r.ok ? { ...r, pinned: r.pinned?.name } : r, null, 2) + '\n');
+    } else if (r.ok) {
+      process.stdout.write(
+        `${r.unchanged ? 'already present' : 'imported'}: ${r.file}\n` +
+          (r.subject ? `  subject:     ${r.subject}\n` : '') +
+          (r.fingerprint ? `  SHA-256:     ${colonHex(fromHex(r.fingerprint)!)}\n` : '') +
+          (r.pinned ? `  pinned:      ${r.pinned.name} (fingerprint matches)\n` : '') +
+          (r.notAfter ? `  valid:       ${r.notBefore} .. ${r.notAfter}\n` : '') +
+          r.warnings.map((w) => `  warning:     ${w.code}: ${w.detail}\n`).join(''),
+      );
+    } else {
+      process.stderr.write(`kakunin trust import: REFUSED (${r.error.code}): ${r.error.message}\n`);
+    }
+    return r.ok ? 0 : 1;
+  }
+  return usageError(`unknown subcommand "${sub}"`);
+}
+
+function rootJson(r: TrustedRoot, at: Date) {
+  const c = r.cert;
+  return {
+    kind: r.kind,
+    source: r.origin.includes('#') ? 'vical' : 'file',
+    file: r.origin,
+    subject: nameToString(c.subject),
+    fingerprint: r.fingerprint,
+    fingerprintColon: colonHex(fromHex(r.fingerprint)!),
+    notBefore: c.notBefore.toISOString(),
+    notAfter: c.notAfter.toISOString(),
+    expiresInDays: Math.floor((c.notAfter.getTime() - at.getTime()) / DAY_MS),
+    publicKey: c.publicKey.kind === 'ec' ? `EC ${c.publicKey.curve}` : c.publicKey.kind === 'rsa' ? `RSA-${c.publicKey.n.length * 8}` : 'Ed25519',
+    signatureAlgorithm: c.signatureAlgorithm.name,
+    pinned: r.pinned ? r.pinned.name : null,
+    profile: r.profileChecks.map((p) => ({ code: p.code, ok: p.ok, ...(p.detail ? { detail: p.detail } : {}) })),
+  };
+}
+
+function list(dir: string, at: Date, json: boolean): number {
+  const store = loadTrustDir(dir, { crypto: nodeCrypto, now: at });
+  const roots = [...store.iacas, ...store.jpkiRoots];
+  const out = {
+    trust: dir,
+    at: at.toISOString(),
+    roots: roots.map((r) => ({ ...rootJson(r, at), warnings: store.warnings.filter((w) => w.file === r.origin) })),
+    vicals: store.vicals,
+    cardFaceKeys: [...store.cardFaceKeys.values()].map((k) => ({ keyId: k.keyId, file: k.origin, bits: k.key.n.length * 8 })),
+    warnings: store.warnings,
+    errors: store.errors,
+  };
+  if (json) {
+    process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+  } else {
+    process.stdout.write(`trust ${dir} (at ${out.at})\n`);
+    for (const r of out.roots) {
+      process.stdout.write(
+        `\n[${r.kind}${r.source === 'vical' ? ' via VICAL' : ''}] ${r.subject}\n` +
+          `  file:     ${r.file}\n  SHA-256:  ${r.fingerprintColon}\n  valid:    ${r.notBefore} .. ${r.notAfter} (${r.expiresInDays} days left)\n` +
+          `  key:      ${r.publicKey}, ${r.signatureAlgorithm}${r.pinned ? `\n  pinned:   ${r.pinned}` : ''}\n` +
+          r.warnings.map((w) => `  WARNING:  ${w.code}: ${w.detail}\n`).join(''),
+      );
+    }
+    for (const k of out.cardFaceKeys) process.stdout.write(`\n[card-face] key id ${k.keyId} (RSA-${k.bits})\n  file:     ${k.file}\n`);
+    for (const v of out.vicals) process.stdout.write(`\n[vical] ${v.origin}: ${v.provider}, ${v.accepted}/${v.entries} IACA(s) accepted, signed by ${v.signer}\n`);
+    const other = store.warnings.filter((w) => !roots.some((r) => r.origin === w.file));
+    for (const w of other) process.stdout.write(`\nWARNING ${w.code}: ${w.detail}${w.file ? ` (${w.file})` : ''}\n`);
+    for (const e of store.errors) process.stdout.write(`\nERROR ${e.code}: ${e.detail}${e.file ? ` (${e.file})` : ''}\n`);
+    process.stdout.write(`\n${roots.length} root(s), ${out.cardFaceKeys.length} card-face key(s), ${store.warnings.length} warning(s), ${store.errors.length} error(s)\n`);
+  }
+  return store.errors.length ? 1 : 0;
+}
