@@ -185,7 +185,15 @@ export const Methods = {
   },
   staffTrustStatus: { params: z.object({}).strict(), value: TrustStatusSchema },
   staffTrustImport: {
-    params: z.object({ kind: z.enum(['iaca-root', 'vical', 'card-face-key', 'jpki-root']), fileName: z.string().max(200), contentBase64: z.string().max(4_000_000) }).strict(),
+    params: z
+      .object({
+        kind: z.enum(['iaca', 'jpki', 'vical', 'vical-signer', 'card-face']),
+        fileName: z.string().max(200),
+        contentBase64: z.string().max(6_000_000),
+        /** card-face keys only: the 16-byte signer key id, 32 hex characters. */
+        keyId: z.string().regex(/^[0-9a-fA-F]{32}$/).optional(),
+      })
+      .strict(),
     value: z.object({ stored: z.string(), detail: z.string() }),
   },
   staffAuditView: { params: z.object({ limit: z.number().int().min(1).max(500) }).strict(), value: AuditViewSchema },

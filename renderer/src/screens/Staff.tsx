@@ -99,14 +99,15 @@ function ReadersTab({ snap }: { snap: Snapshot }) {
 function TrustTab({ lang, api }: { lang: Lang; api: Connection }) {
   const [st, setSt] = useState<TrustStatus | null>(null);
   const [note, setNote] = useState<string>('');
-  const [kind, setKind] = useState<'iaca-root' | 'jpki-root' | 'vical' | 'card-face-key'>('iaca-root');
+  const [keyId, setKeyId] = useState('');
+  const [kind, setKind] = useState<'iaca' | 'jpki' | 'vical' | 'vical-signer' | 'card-face'>('iaca');
   const load = () => void api.call('staffTrustStatus', {}).then((r) => { if (r.ok) setSt(r.value); else setNote(msg(lang, r.error)); });
   useEffect(load, [api]);
   const onFile = async (f: File) => {
     const buf = new Uint8Array(await f.arrayBuffer());
     let bin = '';
     for (const b of buf) bin += String.fromCharCode(b);
-    const r = await api.call('staffTrustImport', { kind, fileName: f.name, contentBase64: btoa(bin) });
+    const r = await api.call('staffTrustImport', { kind, fileName: f.name, contentBase64: btoa(bin), ...(kind === 'card-face' && keyId ? { keyId } : {}) });
     setNote(r.ok ? `${r.value.stored}: ${r.value.detail}` : msg(lang, r.error));
     load();
   };
@@ -127,11 +128,13 @@ function TrustTab({ lang, api }: { lang: Lang; api: Connection }) {
       )}
       <div className="trust-import">
         <select value={kind} onChange={(e) => setKind(e.target.value as typeof kind)} data-testid="trust-kind">
-          <option value="iaca-root">IACA root</option>
-          <option value="jpki-root">JPKI root</option>
+          <option value="iaca">IACA root</option>
+          <option value="jpki">JPKI root</option>
           <option value="vical">VICAL</option>
-          <option value="card-face-key">Card-face key (J-LIS)</option>
+          <option value="vical-signer">VICAL signer</option>
+          <option value="card-face">Card-face key (J-LIS)</option>
         </select>
+        {kind === 'card-face' && <input className="key-id" placeholder="key id (32 hex)" value={keyId} onChange={(e) => setKeyId(e.target.value.trim())} />}
         <label className="file-button">{t(lang, 'staff.import')}<input type="file" data-testid="trust-file" onChange={(e) => { const f = e.target.files?.[0]; if (f) void onFile(f); }} /></label>
       </div>
       {note && <p className="note" data-testid="trust-note">{note}</p>}
