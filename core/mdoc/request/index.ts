@@ -1,0 +1,4 @@
+export * from './doc-types.ts';
+export * from './forbidden-elements.ts';
+export * from './policy-elements.ts';
+export * from './device-request.ts';
