@@ -1,0 +1,40 @@
+// IssuerSignedItem (ISO 18013-5 §8.3.2.1.2.2):
+//   IssuerSignedItemBytes = #6.24(bstr .cbor IssuerSignedItem)
+//   IssuerSignedItem = {"digestID": uint, "random": bstr, "elementIdentifier": tstr, "elementValue": any}
+// The digest in the MSO is over IssuerSignedItemBytes exactly as received (§9.1.2.5), so the item
+// keeps its EmbeddedCbor (`bytes.raw` is what gets hashed; nothing is re-encoded).
+import { CborError } from '../cbor/errors.ts';
+import type { CborValue, EmbeddedCbor } from '../cbor/model.ts';
+import { MdocError } from './errors.ts';
+
+export interface IssuerSignedItem {
+  bytes: EmbeddedCbor;
+  digestID: number;
+  random: Uint8Array;
+  elementIdentifier: string;
+  elementValue: CborValue;
+}
+
+/** §9.1.2.5 recommends at least 16 bytes of random; shorter salts make element values guessable. */
+export const MIN_RANDOM_BYTES = 16;
+
+export function parseIssuerSignedItem(bytes: EmbeddedCbor, path: string): IssuerSignedItem {
+  let v: CborValue;
+  try {
+    v = bytes.decode();
+  } catch (e) {
+    if (e instanceof CborError) throw new MdocError(e.code, `${path}: ${e.message}`);
+    throw e;
+  }
+  if (!(v instanceof Map)) throw new MdocError('malformed_cbor', `${path}: IssuerSignedItem is not a map`);
+  const digestID = v.get('digestID');
+  const random = v.get('random');
+  const elementIdentifier = v.get('elementIdentifier');
+  if (typeof digestID !== 'number' || !Number.isInteger(digestID) || digestID < 0) {
+    throw new MdocError('malformed_cbor', `${path}: digestID is not an unsigned integer`);
+  }
+  if (!(random instanceof Uint8Array)) throw new MdocError('malformed_cbor', `${path}: random is not a byte string`);
+  if (typeof elementIdentifier !== 'string') throw new MdocError('malformed_cbor', `${path}: elementIdentifier is not a text string`);
+  if (!v.has('elementValue')) throw new MdocError('malformed_cbor', `${path}: elementValue is missing`);
+  return { bytes, digestID, random, elementIdentifier, elementValue: v.get('elementValue') };
+}

@@ -1,0 +1,45 @@
+// CBOR date types used by ISO 18013-5 (§7.2.1, §9.1.2.4): tdate = #6.0(tstr) (RFC 3339 date-time,
+// RFC 8949 §3.4.1) and full-date = #6.1004(tstr) (RFC 8943). The MSO's validityInfo uses tdate;
+// §9.1.2.4 asks issuers for UTC without fractional seconds, but fractional seconds and offsets are
+// parsed correctly rather than refused (wallets in the field are not all strict, and a misparsed time
+// is worse than an accepted one).
+import { Tagged, type CborValue } from '../cbor/model.ts';
+
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
+
+/** Parses an RFC 3339 date-time; returns null for anything else (including impossible dates). */
+export function parseRfc3339(s: string): Date | null {
+  if (typeof s !== 'string' || s.length > 40) return null;
+  const m = RFC3339.exec(s);
+  if (!m) return null;
+  const [, y, mo, d, h, mi, se, frac, tz] = m;
+  const year = +y!, month = +mo!, day = +d!, hour = +h!, min = +mi!, sec = +se!;
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || min > 59 || sec > 60) return null;
+  const dim = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (day > dim) return null;
+  let ms = Date.UTC(year, month - 1, day, hour, min, Math.min(sec, 59));
+  if (frac) ms += Math.floor(Number('0' + frac) * 1000);
+  if (tz && tz !== 'Z' && tz !== 'z') {
+    const sign = tz[0] === '-' ? -1 : 1;
+    const oh = +tz.slice(1, 3), om = +tz.slice(4, 6);
+    if (oh > 23 || om > 59) return null;
+    ms -= sign * (oh * 60 + om) * 60_000;
+  }
+  return new Date(ms);
+}
+
+/** tdate (#6.0) to Date; null when it is not a tag-0 RFC 3339 string. */
+export function tdateToDate(v: CborValue): Date | null {
+  if (!(v instanceof Tagged) || v.tag !== 0 || typeof v.value !== 'string') return null;
+  return parseRfc3339(v.value);
+}
+
+/** Date to tdate, UTC without fractional seconds (§9.1.2.4), for issuers and wallets. */
+export function dateToTdate(d: Date): Tagged {
+  return new Tagged(0, d.toISOString().replace(/\.\d{3}Z$/, 'Z'));
+}
+
+/** full-date (#6.1004) for element values such as birth_date. */
+export function fullDate(yyyyMmDd: string): Tagged {
+  return new Tagged(1004, yyyyMmDd);
+}
