@@ -5,6 +5,7 @@
 // Element values: dates (tdate, full-date) as strings, byte strings as {"hex": "..."}, big integers
 // as strings when they do not fit a JSON number, maps with non-text keys as objects keyed by String(key).
 import { EmbeddedCbor, Tagged, type CborValue } from '../../core/cbor/model.ts';
+import type { Check } from '../../core/check.ts';
 import type { ResponseResult } from '../../core/mdoc/verify.ts';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -59,6 +60,12 @@ function setOwn(o: object, k: string, v: unknown): void {
   Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
 }
 
+function checkJson(c: Check): { [k: string]: Json } {
+  const o: { [k: string]: Json } = { code: c.code, ok: c.ok };
+  if (c.detail) o.detail = c.detail;
+  return o;
+}
+
 /** The whole result as the contract's JSON object. */
 export function responseResultToJson(r: ResponseResult, extra: { warnings?: { code: string; detail?: string; file?: string }[] } = {}): { [k: string]: Json } {
   return {
@@ -74,7 +81,7 @@ export function responseResultToJson(r: ResponseResult, extra: { warnings?: { co
         docType: d.docType,
         verdict: d.verdict,
         elements,
-        checks: d.checks.map((c) => (c.detail ? { code: c.code, ok: c.ok, detail: c.detail } : { code: c.code, ok: c.ok })),
+        checks: d.checks.map(checkJson),
       };
       if (d.deviceAuth) doc.deviceAuth = d.deviceAuth;
       if (d.issuer) doc.issuer = { ...d.issuer };
@@ -84,6 +91,6 @@ export function responseResultToJson(r: ResponseResult, extra: { warnings?: { co
     }),
     errors: r.errors.map((e) => ({ ...e }) as { [k: string]: Json }),
     warnings: [...r.warnings, ...(extra.warnings ?? [])].map((w) => ({ ...w }) as { [k: string]: Json }),
-    checks: r.checks.map((c) => (c.detail ? { code: c.code, ok: c.ok, detail: c.detail } : { code: c.code, ok: c.ok })),
+    checks: r.checks.map(checkJson),
   };
 }
