@@ -8,21 +8,13 @@
 // DIR/vical-signers (the signer itself, or a certificate that one of them issued, carried in x5chain).
 // An unverified VICAL contributes nothing.
 
-import { decodeCbor, encodeCbor, CborError, Tagged, asArray, asBytes, asMap, asText, field, optField, type CborValue } from '../cbor/index.ts';
-import type { CryptoProvider, Curve, HashAlg } from '../crypto/provider.ts';
+import { decodeCbor, CborError, Tagged, asArray, asBytes, asMap, asText, field, optField, type CborValue } from '../cbor/index.ts';
+import { CoseError, HEADER, parseCoseSign1, sign1Algorithm, sign1X5Chain, verifySign1 } from '../cose/index.ts';
+import type { CryptoProvider } from '../crypto/provider.ts';
 import { bytesEqual, nameToString, parseCertificate, type Certificate } from '../x509/certificate.ts';
 import { DerError } from '../x509/der.ts';
 import { verifyCertificateSignature } from '../x509/signature.ts';
 import type { TrustStore, VicalInfo } from './trust-store.ts';
-
-/** COSE algorithms (RFC 9053 §2.1) a VICAL may be signed with, and the key curve each implies. */
-const COSE_ALGS: Record<number, { curve: Curve; hash: HashAlg }> = {
-  [-7]: { curve: 'P-256', hash: 'SHA-256' },
-  [-35]: { curve: 'P-384', hash: 'SHA-384' },
-  [-36]: { curve: 'P-521', hash: 'SHA-512' },
-};
-const HEADER_ALG = 1;
-const HEADER_X5CHAIN = 33;
 
 /** A VICAL lists every IACA of a region; a few thousand entries at most. */
 const VICAL_LIMITS = { maxTotalBytes: 4 * 1024 * 1024, maxItems: 200_000, maxDepth: 16 };
@@ -42,37 +34,20 @@ export interface VicalVerified {
 }
 
 /**
- * Verify a VICAL's COSE_Sign1 (RFC 9052 §4.4, Sig_structure "Signature1", empty external_aad) against
- * `signers`, then return its decoded payload. Throws VicalError.
+ * Verify a VICAL's COSE_Sign1 (core/cose: alg from the protected header only, bound to the key's
+ * curve) against `signers`, then return its decoded payload. Throws VicalError.
  */
 export function verifyVical(bytes: Uint8Array, signers: readonly Certificate[], crypto: CryptoProvider, now: Date): VicalVerified {
-  let top: CborValue;
   try {
-    top = decodeCbor(bytes, VICAL_LIMITS);
-    // COSE_Sign1 may arrive tagged (18) or untagged.
-    if (top instanceof Tagged) {
-      if (top.tag !== 18) throw new VicalError('malformed_vical', `expected COSE_Sign1 (tag 18), found tag ${top.tag}`);
-      top = top.value;
-    }
-    const arr = asArray(top, 'COSE_Sign1');
-    if (arr.length !== 4) throw new VicalError('malformed_vical', 'COSE_Sign1 must have 4 elements');
-    const protectedBytes = asBytes(arr[0], 'COSE_Sign1.protected');
-    const unprotected = asMap(arr[1], 'COSE_Sign1.unprotected');
-    const payload = asBytes(arr[2], 'COSE_Sign1.payload');
-    const signature = asBytes(arr[3], 'COSE_Sign1.signature');
-    const prot = protectedBytes.length ? asMap(decodeCbor(protectedBytes), 'protected') : new Map<CborValue, CborValue>();
-    // alg only from the protected header (spec item 2).
-    if (unprotected.has(HEADER_ALG)) throw new VicalError('malformed_vical', 'alg must not appear in the unprotected header');
-    const algId = prot.get(HEADER_ALG);
-    const alg = typeof algId === 'number' ? COSE_ALGS[algId] : undefined;
-    if (!alg) throw new VicalError('malformed_vical', `unsupported or missing COSE alg ${String(algId)}`);
+    const sign1 = parseCoseSign1(decodeCbor(bytes, VICAL_LIMITS), 'VICAL COSE_Sign1');
+    sign1Algorithm(sign1, 'VICAL COSE_Sign1'); // refuses alg missing / unprotected / unsupported up front
+    if (sign1.payload === null) throw new VicalError('malformed_vical', 'VICAL COSE_Sign1 has a detached payload');
 
-    // Candidate keys: the x5chain leaf if it is (or is issued by) a trusted signer; else each signer.
-    const x5 = prot.get(HEADER_X5CHAIN) ?? unprotected.get(HEADER_X5CHAIN);
+    // Candidate keys: the x5chain leaf if it is (or was issued by) a trusted signer; else each signer.
+    const hasX5 = sign1.unprotected.has(HEADER.x5chain) || sign1.protected.has(HEADER.x5chain);
     let candidates: Certificate[];
-    if (x5 !== undefined) {
-      const leafDer = x5 instanceof Uint8Array ? x5 : asBytes(asArray(x5, 'x5chain')[0], 'x5chain[0]');
-      const leaf = parseCertificate(leafDer);
+    if (hasX5) {
+      const leaf = parseCertificate(sign1X5Chain(sign1, 'VICAL COSE_Sign1')[0]!);
       const direct = signers.find((s) => bytesEqual(s.der, leaf.der));
       if (direct) candidates = [direct];
       else {
@@ -85,18 +60,21 @@ export function verifyVical(bytes: Uint8Array, signers: readonly Certificate[], 
     }
     if (candidates.length === 0) throw new VicalError('vical_signer_untrusted', 'no vical signer certificate is loaded');
 
-    const toBeSigned = encodeCbor(['Signature1', protectedBytes, new Uint8Array(0), payload]);
     for (const c of candidates) {
-      if (c.publicKey.kind !== 'ec' || c.publicKey.curve !== alg.curve) continue;
       if (now.getTime() < c.notBefore.getTime() || now.getTime() > c.notAfter.getTime()) continue;
-      if (crypto.ecdsaVerify(alg.curve, alg.hash, c.publicKey.point, toBeSigned, signature)) {
-        return { signer: c, vical: asMap(decodeCbor(payload, VICAL_LIMITS), 'VICAL') };
+      try {
+        if (verifySign1(sign1, c.publicKey, crypto, { what: 'VICAL COSE_Sign1' })) {
+          return { signer: c, vical: asMap(decodeCbor(sign1.payload, VICAL_LIMITS), 'VICAL') };
+        }
+      } catch (e) {
+        // A signer whose key does not fit the alg (alg_key_mismatch) is simply not the signer.
+        if (!(e instanceof CoseError && e.code === 'alg_key_mismatch')) throw e;
       }
     }
-    throw new VicalError('vical_signature_invalid', 'VICAL signature does not verify with any valid vical signer key of the right curve');
+    throw new VicalError('vical_signature_invalid', 'VICAL signature does not verify with any currently valid vical signer key');
   } catch (e) {
     if (e instanceof VicalError) throw e;
-    if (e instanceof CborError || e instanceof DerError) throw new VicalError('malformed_vical', e.message);
+    if (e instanceof CborError || e instanceof DerError || e instanceof CoseError) throw new VicalError('malformed_vical', e.message);
     throw e;
   }
 }
