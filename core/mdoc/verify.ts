@@ -243,19 +243,23 @@ function verifyDocumentInto(raw: CborValue, path: string, transcript: SessionTra
 
   // Items: parse each (an unreadable item is a structural failure of the document).
   const items: { ns: string; item: IssuerSignedItem }[] = [];
-  let itemFailure: string | undefined;
+  let itemFailure: MdocError | undefined;
   for (const [ns, list] of doc.issuerSigned.nameSpaces) {
     list.forEach((bytes, j) => {
       try {
         items.push({ ns, item: parseIssuerSignedItem(bytes, `${path}.issuerSigned.nameSpaces[${ns}][${j}]`) });
       } catch (e) {
         if (!(e instanceof MdocError)) throw e;
-        itemFailure ??= e.message;
+        itemFailure ??= e;
       }
     });
   }
-  if (itemFailure) c.fail('malformed_cbor', itemFailure);
-  else c.pass('malformed_cbor');
+  if (itemFailure) {
+    c.fail(itemFailure.code, itemFailure.message);
+    c.fail('malformed_cbor', itemFailure.message);
+  } else {
+    c.pass('malformed_cbor');
+  }
 
   // ---- issuerAuth (item 2)
   let sign1: CoseSign1 | undefined;
