@@ -1,0 +1,226 @@
+// The audit log's hash chain. Every row carries seq (1, 2, 3, ...), prev_hash (the hash of row
+// seq-1; 32 zero bytes for row 1) and hash = SHA-256(prev_hash || encodeRow(row)) (canonical.ts).
+// Three anchors outside the rows make removals visible, not only edits:
+// - the HEAD (seq + hash of the last row, updated in the same transaction as each append), so a
+//   deleted tail shows as "truncated";
+// - CHECKPOINTS (seq + hash every N rows, never updated), so a tail deleted together with a rewound
+//   head, or a chain re-hashed from some row on, still disagrees with a recorded hash;
+// - the RETENTION ANCHOR (first kept seq + the hash its prev_hash must equal, written with a
+//   'retention-cut' row in the chain itself), so deleting old rows on purpose re-anchors the chain
+//   and verification starts at the cut; the cut row's body repeats the anchor, so a forged anchor
+//   disagrees with the chain.
+//
+// Limits (say it plainly): the hash is unkeyed and every anchor lives in the same database, so a
+// writer who rewrites every row after the point of change AND every checkpoint, the head and the
+// anchor is not detected. Exporting the head hash elsewhere (a daily report) is what closes that.
+//
+// verifyChain reports the FIRST broken link and names what most likely happened there:
+//   edited    a row's content or hash no longer matches (or it disagrees with a checkpoint/head)
+//   inserted  a row that was never appended (beyond the head, before the first seq, or shifting others)
+//   deleted   a seq is missing in the middle (or rows were removed and the rest renumbered)
+//   reordered rows swapped places (a row verifies only at another row's position)
+//   truncated the tail is gone: the head or a checkpoint names a seq past the last row
+import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
+import { bytesEqual, encodeRow, toHex, type RowFields } from './canonical.ts';
+
+export const HASH_LEN = 32;
+export const GENESIS_PREV_HASH: Uint8Array = new Uint8Array(HASH_LEN);
+export const ROW_KINDS = ['entry', 'retention-cut'] as const;
+export type RowKind = (typeof ROW_KINDS)[number];
+
+export type Sha256 = (data: Uint8Array) => Uint8Array;
+
+export interface ChainRow extends RowFields {
+  prevHash: Uint8Array;
+  hash: Uint8Array;
+}
+
+export interface ChainPoint {
+  seq: number;
+  hash: Uint8Array;
+}
+
+export interface RetentionAnchor {
+  /** seq of the 'retention-cut' row that recorded this cut. */
+  cutSeq: number;
+  /** First seq kept: rows below it were deleted by retention. */
+  firstSeq: number;
+  /** Hash of the last deleted row: the prev_hash row `firstSeq` must carry. */
+  prevHash: Uint8Array;
+}
+
+/** Body of a 'retention-cut' row (canonical JSON). */
+export interface RetentionCutBody {
+  cutoff: string;
+  deletedCount: number;
+  firstSeq: number;
+  prevHash: string;
+}
+
+export type BreakReason = 'edited' | 'inserted' | 'deleted' | 'reordered' | 'truncated';
+
+export interface ChainBreak {
+  seq: number;
+  reason: BreakReason;
+  /** English, for people; never row content. */
+  detail: string;
+}
+
+export interface ChainReport {
+  ok: boolean;
+  /** Rows read (all kinds). */
+  rows: number;
+  firstBroken: ChainBreak | null;
+  /** Last row that verified. */
+  lastVerified: ChainPoint | null;
+}
+
+export interface VerifyOptions {
+  checkpoints?: Iterable<ChainPoint>;
+  /** The recorded head; null means "the store records heads but has none" (suspicious when rows exist). */
+  head?: ChainPoint | null;
+  anchor?: RetentionAnchor | null;
+  sha256?: Sha256;
+}
+
+/** How far around a row we look for the position where it would verify (reorder / shift detection). */
+export const RELOCATION_WINDOW = 32;
+
+export function rowHash(prevHash: Uint8Array, row: RowFields, sha256: Sha256 = nobleSha256): Uint8Array {
+  const body = encodeRow(row);
+  const msg = new Uint8Array(prevHash.length + body.length);
+  msg.set(prevHash, 0);
+  msg.set(body, prevHash.length);
+  return sha256(msg);
+}
+
+/** Link a new row onto `prev` (null for the first row of an empty chain). */
+export function linkRow(prev: ChainPoint | null, row: RowFields, sha256: Sha256 = nobleSha256): ChainRow {
+  const prevHash = prev ? prev.hash : GENESIS_PREV_HASH;
+  if (prev && row.seq !== prev.seq + 1) throw new Error(`seq ${row.seq} does not follow ${prev.seq}`);
+  if (!prev && row.seq < 1) throw new Error('seq starts at 1');
+  return { ...row, prevHash, hash: rowHash(prevHash, row, sha256) };
+}
+
+export function verifyChain(rows: Iterable<ChainRow>, opts: VerifyOptions = {}): ChainReport {
+  const sha = opts.sha256 ?? nobleSha256;
+  const head = opts.head ?? null;
+  // undefined: the caller has no head to compare; null: the store has none although it should.
+  const headKnown = opts.head !== undefined;
+  const anchor = opts.anchor ?? null;
+  const firstSeq = anchor ? anchor.firstSeq : 1;
+  const checkpoints = new Map<number, Uint8Array>();
+  for (const c of opts.checkpoints ?? []) if (c.seq >= firstSeq) checkpoints.set(c.seq, c.hash);
+
+  const selfOkAt = (r: ChainRow, seq: number) => bytesEqual(rowHash(r.prevHash, { seq, kind: r.kind, time: r.time, body: r.body }, sha), r.hash);
+  /** The offset d such that r verifies at seq r.seq + d (d != 0), within the window. */
+  const relocation = (r: ChainRow): number | null => {
+    for (let k = 1; k <= RELOCATION_WINDOW; k++) {
+      for (const d of [k, -k]) if (r.seq + d >= 1 && selfOkAt(r, r.seq + d)) return d;
+    }
+    return null;
+  };
+
+  let expectedSeq = firstSeq;
+  let expectedPrev = anchor ? anchor.prevHash : GENESIS_PREV_HASH;
+  let prev: ChainRow | null = null;
+  let count = 0;
+  let broken: ChainBreak | null = null;
+  let sawCut = false;
+
+  const check = (r: ChainRow, next: ChainRow | null): ChainBreak | null => {
+    if (r.seq < expectedSeq) {
+      return prev
+        ? { seq: r.seq, reason: 'reordered', detail: `row ${r.seq} comes after row ${prev.seq}` }
+        : { seq: r.seq, reason: 'inserted', detail: `row ${r.seq} lies before the first seq ${firstSeq}` };
+    }
+    if (head && r.seq > head.seq) return { seq: r.seq, reason: 'inserted', detail: `row ${r.seq} lies beyond the recorded head ${head.seq}` };
+    if (r.seq > expectedSeq) return { seq: expectedSeq, reason: 'deleted', detail: `rows ${expectedSeq}..${r.seq - 1} are missing` };
+
+    const selfOk = selfOkAt(r, r.seq);
+    const linkOk = bytesEqual(r.prevHash, expectedPrev);
+    if (selfOk && linkOk) {
+      const cp = checkpoints.get(r.seq);
+      if (cp && !bytesEqual(cp, r.hash)) return { seq: r.seq, reason: 'edited', detail: `row ${r.seq} disagrees with its checkpoint (the chain was rewritten at or before it)` };
+      if (head && r.seq === head.seq && !bytesEqual(head.hash, r.hash)) return { seq: r.seq, reason: 'edited', detail: `row ${r.seq} disagrees with the recorded head` };
+      if (anchor && r.seq === anchor.cutSeq) {
+        sawCut = true;
+        if (!cutMatches(r, anchor)) return { seq: r.seq, reason: 'edited', detail: `retention cut row ${r.seq} disagrees with the retention anchor` };
+      }
+      return null;
+    }
+    const d = selfOk ? null : relocation(r);
+    if (d !== null) {
+      // The row verifies only at another seq. If the next row moved by the same offset, rows were
+      // removed (d > 0) or added (d < 0) and the rest renumbered; otherwise rows swapped places.
+      const shift = next === null || selfOkAt(next, next.seq + d);
+      if (!shift) return { seq: r.seq, reason: 'reordered', detail: `row ${r.seq} belongs at seq ${r.seq + d}` };
+      return d > 0
+        ? { seq: expectedSeq, reason: 'deleted', detail: `rows were removed before ${r.seq} and the rest renumbered (row ${r.seq} was ${r.seq + d})` }
+        : { seq: r.seq + d, reason: 'inserted', detail: `rows were added at ${r.seq + d} and the rest renumbered (row ${r.seq} was ${r.seq + d})` };
+    }
+    if (next && !selfOk) {
+      // Contents swapped with the next row (seq/prev/hash columns left in place).
+      if (selfOkAt({ ...next, kind: r.kind, time: r.time, body: r.body }, next.seq)) {
+        return { seq: r.seq, reason: 'reordered', detail: `the content of rows ${r.seq} and ${next.seq} was swapped` };
+      }
+      // This row is foreign and the genuine one follows it, shifted by one.
+      if (bytesEqual(next.prevHash, expectedPrev) && selfOkAt(next, next.seq - 1)) {
+        return { seq: r.seq, reason: 'inserted', detail: `row ${r.seq} was added and the rest renumbered` };
+      }
+    }
+    if (selfOk && !linkOk) {
+      // A self-consistent row that does not link: either its predecessor was edited and re-hashed
+      // (the usual case), or this row's prev_hash was edited and the row re-hashed.
+      if (prev) return { seq: prev.seq, reason: 'edited', detail: `row ${prev.seq} was changed and re-hashed: row ${r.seq} no longer links to it` };
+      return { seq: r.seq, reason: 'edited', detail: `row ${r.seq} does not link to ${anchor ? 'the retention anchor' : 'the genesis hash'}` };
+    }
+    return { seq: r.seq, reason: 'edited', detail: `row ${r.seq} does not match its hash` };
+  };
+
+  const it = rows[Symbol.iterator]();
+  const pull = (): ChainRow | null => {
+    const n = it.next();
+    return n.done ? null : n.value;
+  };
+  let next = pull();
+  while (next) {
+    const r = next;
+    next = pull();
+    count++;
+    if (broken) continue;
+    broken = check(r, next);
+    if (!broken) {
+      prev = r;
+      expectedSeq = r.seq + 1;
+      expectedPrev = r.hash;
+    }
+  }
+
+  if (!broken) {
+    const lastSeq = expectedSeq - 1;
+    if (head && head.seq > lastSeq) broken = { seq: expectedSeq, reason: 'truncated', detail: `the head names row ${head.seq}, the last row is ${lastSeq}` };
+    else if (headKnown && !head && prev) broken = { seq: prev.seq, reason: 'edited', detail: 'the chain has rows but no recorded head' };
+    if (!broken) {
+      const beyond = [...checkpoints.keys()].filter((s) => s > lastSeq).sort((a, b) => a - b);
+      if (beyond.length) broken = { seq: expectedSeq, reason: 'truncated', detail: `checkpoint ${beyond[0]} names a row past the last row ${lastSeq}` };
+    }
+    if (!broken && anchor && !sawCut) {
+      broken = anchor.cutSeq > lastSeq
+        ? { seq: expectedSeq, reason: 'truncated', detail: `the retention cut row ${anchor.cutSeq} is missing` }
+        : { seq: anchor.cutSeq, reason: 'edited', detail: `the retention anchor names row ${anchor.cutSeq}, which is not in the chain` };
+    }
+  }
+
+  return { ok: broken === null, rows: count, firstBroken: broken, lastVerified: prev ? { seq: prev.seq, hash: prev.hash } : null };
+}
+
+function cutMatches(r: ChainRow, a: RetentionAnchor): boolean {
+  if (r.kind !== 'retention-cut') return false;
+  try {
+    const b = JSON.parse(r.body) as Partial<RetentionCutBody>;
+    return b.firstSeq === a.firstSeq && b.prevHash === toHex(a.prevHash);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,110 @@
+// `kakunin audit verify --db FILE [--json]`   exit 0 intact, 1 broken, 2 usage
+// `kakunin audit export --db FILE --format csv|json`   to stdout
+// (issue #5 "Audit log": the contract is relied on outside this repo; keep it exact.)
+// The database is opened read-only: inspecting a log never changes it.
+import { existsSync } from 'node:fs';
+import { AuditStore } from '../../audit/audit-store.ts';
+
+const EXIT_OK = 0;
+const EXIT_BROKEN = 1;
+const EXIT_USAGE = 2;
+
+const USAGE = `usage:
+  kakunin audit verify --db FILE [--json]
+      Verify the hash chain. Reports the first broken link (edited, inserted, deleted, reordered,
+      truncated). Exit 0 intact, 1 broken, 2 usage. --json prints {ok, rows, firstBroken: {seq, reason} | null}.
+  kakunin audit export --db FILE --format csv|json
+      Write every entry to stdout (outcomes only: there is no personal data to export).`;
+
+interface Args {
+  db?: string;
+  format?: string;
+  json: boolean;
+  help: boolean;
+}
+
+function parse(argv: string[]): Args | string {
+  const a: Args = { json: false, help: false };
+  for (let i = 0; i < argv.length; i++) {
+    const k = argv[i]!;
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith('--')) throw new Error(`${k} needs a value`);
+      return v;
+    };
+    try {
+      if (k === '--db') a.db = value();
+      else if (k.startsWith('--db=')) a.db = k.slice(5);
+      else if (k === '--format') a.format = value();
+      else if (k.startsWith('--format=')) a.format = k.slice(9);
+      else if (k === '--json') a.json = true;
+      else if (k === '--help' || k === '-h') a.help = true;
+      else return `unknown option ${k}`;
+    } catch (e) {
+      return (e as Error).message;
+    }
+  }
+  return a;
+}
+
+function usageError(msg: string): number {
+  process.stderr.write(`kakunin audit: ${msg}\n\n${USAGE}\n`);
+  return EXIT_USAGE;
+}
+
+function openStore(db: string): AuditStore | string {
+  if (!existsSync(db)) return `no such file: ${db}`;
+  try {
+    return AuditStore.open(db, { readOnly: true });
+  } catch (e) {
+    return `cannot open ${db} as a Kakunin audit database: ${(e as Error).message}`;
+  }
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (!sub || sub === '--help' || sub === '-h') {
+    process.stderr.write(USAGE + '\n');
+    return sub ? EXIT_OK : EXIT_USAGE;
+  }
+  const args = parse(rest);
+  if (typeof args === 'string') return usageError(args);
+  if (args.help) {
+    process.stdout.write(USAGE + '\n');
+    return EXIT_OK;
+  }
+  if (sub !== 'verify' && sub !== 'export') return usageError(`unknown subcommand "${sub}"`);
+  if (!args.db) return usageError('--db FILE is required');
+
+  if (sub === 'verify') {
+    if (args.format !== undefined) return usageError('--format belongs to export');
+    const store = openStore(args.db);
+    if (typeof store === 'string') return usageError(store);
+    try {
+      const r = store.verify();
+      const firstBroken = r.firstBroken ? { seq: r.firstBroken.seq, reason: r.firstBroken.reason } : null;
+      if (args.json) {
+        process.stdout.write(JSON.stringify({ ok: r.ok, rows: r.rows, firstBroken }) + '\n');
+      } else if (r.ok) {
+        process.stdout.write(`audit chain intact: ${r.rows} rows${r.lastVerified ? `, head seq ${r.lastVerified.seq}` : ''}\n`);
+      } else {
+        const b = r.firstBroken!;
+        process.stdout.write(`audit chain BROKEN at seq ${b.seq}: ${b.reason} (${b.detail}); ${r.rows} rows read\n`);
+      }
+      return r.ok ? EXIT_OK : EXIT_BROKEN;
+    } finally {
+      store.close();
+    }
+  }
+
+  if (args.json) return usageError('export takes --format json, not --json');
+  if (args.format !== 'csv' && args.format !== 'json') return usageError('--format must be csv or json');
+  const store = openStore(args.db);
+  if (typeof store === 'string') return usageError(store);
+  try {
+    process.stdout.write(store.export(args.format));
+    return EXIT_OK;
+  } finally {
+    store.close();
+  }
+}
