@@ -1,0 +1,63 @@
+// The one abstraction between core's NFC state machines and a device: one C-APDU in, one R-APDU
+// (data || SW1 SW2) out. main/nfc/pcsc-channel.ts implements it over pcsclite; tests may implement
+// it directly. It has the same shape as core/card/apdu.ts `ApduTransport`, so one PC/SC adapter
+// serves both the My Number card layer and mdoc NFC engagement (structural typing, no duplication).
+//
+// Entry points: `ApduChannel`, `ApduChannelError` (what an adapter throws when the link fails),
+// `Sleep` (injected timer: core has no setTimeout), `statusWord`/`responseData`, `CountingChannel`.
+import { EngagementError } from './codes.ts';
+
+export interface ApduChannel {
+  transmit(apdu: Uint8Array): Promise<Uint8Array>;
+}
+
+/** Link failures, thrown by adapters (not by core): tag removed, nothing presented, reader gone. */
+export class ApduChannelError extends Error {
+  override readonly name = 'ApduChannelError';
+  constructor(
+    readonly code: 'nfc_tag_lost' | 'nfc_no_tag' | 'nfc_reader_unavailable',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Clocks are passed in (ARCHITECTURE.md): core waits T_wait through this. */
+export type Sleep = (ms: number) => Promise<void>;
+
+export function statusWord(r: Uint8Array): number {
+  if (r.length < 2) throw new EngagementError('nfc_response_malformed', `R-APDU of ${r.length} bytes has no status word`);
+  return (r[r.length - 2]! << 8) | r[r.length - 1]!;
+}
+
+export function responseData(r: Uint8Array): Uint8Array {
+  return r.subarray(0, r.length - 2);
+}
+
+export function hex(b: Uint8Array): string {
+  let s = '';
+  for (const x of b) s += x.toString(16).padStart(2, '0');
+  return s;
+}
+
+export function fromHex(h: string): Uint8Array {
+  if (h.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(h)) throw new Error('bad hex');
+  const out = new Uint8Array(h.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(h.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+/** Counts APDUs and bytes (figures for reports and benches) around any channel. */
+export class CountingChannel implements ApduChannel {
+  count = 0;
+  bytesOut = 0;
+  bytesIn = 0;
+  constructor(private readonly inner: ApduChannel) {}
+  async transmit(apdu: Uint8Array): Promise<Uint8Array> {
+    this.count++;
+    this.bytesOut += apdu.length;
+    const r = await this.inner.transmit(apdu);
+    this.bytesIn += r.length;
+    return r;
+  }
+}
