@@ -32,9 +32,12 @@ export function handoverValue(h: Handover): CborValue {
   }
 }
 
+/** Same shape as core/mdoc/session-transcript.ts (the verifier's), so it can be passed to verify. */
 export interface SessionTranscript {
-  /** The CBOR array value, for DeviceAuthentication (§9.1.3.4) which embeds it un-wrapped. */
+  /** The CBOR array value. */
   value: CborValue[];
+  /** The array's own encoding: DeviceAuthentication (§9.1.3.4) embeds it verbatim. */
+  content: Uint8Array;
   /** #6.24-wrapped encoding: the HKDF salt input and what verifiers hash. */
   bytes: Uint8Array;
 }
@@ -46,5 +49,6 @@ export interface SessionTranscript {
  */
 export function buildSessionTranscript(deviceEngagement: Uint8Array, eReaderKeyBytes: EmbeddedCbor, handover: Handover): SessionTranscript {
   const value: CborValue[] = [EmbeddedCbor.fromContent(deviceEngagement), eReaderKeyBytes, handoverValue(handover)];
-  return { value, bytes: EmbeddedCbor.fromContent(encodeCbor(value)).raw };
+  const wrapped = EmbeddedCbor.fromContent(encodeCbor(value));
+  return { value, content: wrapped.content, bytes: wrapped.raw };
 }
