@@ -75,6 +75,13 @@ export async function assembleKiosk(cfg: KioskConfig = {}): Promise<Kiosk> {
     }
   }
   const audit = cfg.audit ?? (await openAuditSink(cfg.auditFile ?? join(home, 'audit.sqlite')));
+  try {
+    await audit.prune?.(settings.get().retentionDays, cfg.now ? cfg.now() : new Date());
+  } catch (e) {
+    // A chain that does not verify refuses retention; the kiosk still runs and the staff audit
+    // screen shows the break.
+    console.error(`kakunin: audit retention not applied: ${(e as Error).message}`);
+  }
   const host = new KioskHost({
     readers,
     settings,

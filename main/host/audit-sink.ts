@@ -20,6 +20,10 @@ export interface AuditEntry {
   intentToRetain: false;
   /** Simulated transaction (training/demo mode). */
   training: boolean;
+  engagement?: 'qr' | 'nfc' | 'card';
+  transport?: 'pcsc' | 'nfc' | 'ble-central' | 'ble-peripheral';
+  /** Detected credential to outcome. */
+  totalMs?: number;
 }
 
 export interface AuditSink {

@@ -350,6 +350,9 @@ export class KioskHost {
       if (outcome.error) entry.errorCode = outcome.error.code;
       if (outcome.credential.docType) entry.docType = outcome.credential.docType;
       if (outcome.credential.issuerKeyId) entry.issuerKeyId = outcome.credential.issuerKeyId;
+      if (outcome.credential.engagement) entry.engagement = outcome.credential.engagement;
+      if (outcome.credential.transport) entry.transport = outcome.credential.transport;
+      entry.totalMs = Date.now() - tx.startedAt;
       await this.opts.audit.append(entry);
     } catch {
       auditOk = false;

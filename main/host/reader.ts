@@ -53,8 +53,12 @@ export interface ReadOutcome {
   /** For the audit entry: never values. */
   credential: {
     type: 'mynumber-card' | 'mdoc' | 'unknown';
+    /** mdoc docType, or the card's type/generation (e.g. "jp.mynumber-card.gen1"). */
     docType?: string;
+    /** 40 or 64 lower-case hex (core/audit/audit-entry.ts ISSUER_KEY_ID_RE); anything else is not audited. */
     issuerKeyId?: string;
+    engagement?: 'qr' | 'nfc' | 'card';
+    transport?: 'pcsc' | 'nfc' | 'ble-central' | 'ble-peripheral';
   };
   /** Element / file names requested, for the audit entry. */
   requested: string[];

@@ -170,9 +170,10 @@ export class TrainingReader implements CredentialReader {
     if (!p) return errorOutcome(ABORTED);
     const type = this.kind === 'card' ? 'mynumber-card' : 'mdoc';
     const credential: ReadOutcome['credential'] =
+      // No issuer key id: simulated credentials have no issuer (the audit row says training).
       this.kind === 'card'
-        ? { type, issuerKeyId: 'TRAINING-6000033' }
-        : { type, docType: 'org.iso.18013.5.1.mDL', issuerKeyId: 'TRAINING-IACA' };
+        ? { type, docType: 'jp.mynumber-card.gen1', engagement: 'card', transport: 'pcsc' }
+        : { type, docType: 'org.iso.18013.5.1.mDL', engagement: 'qr', transport: 'ble-central' };
     const requested = policy.shows.map((s) => (this.kind === 'card' ? `card:${s}` : `org.iso.18013.5.1:${s}`));
     const step = async (s: 'detected' | 'engaged' | 'reading' | 'verifying', fraction: number) => {
       if (!hooks.onProgress({ step: s, fraction })) return false;

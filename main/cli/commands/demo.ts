@@ -1,0 +1,154 @@
+// `kakunin demo --transactions N --db FILE [--json]` (issue #5, exact contract): run N simulated
+// transactions through the kiosk host without a screen (the training simulators, mixed modes,
+// some failing), audit each one in FILE through the audit store, and print the outcomes.
+// Output holds outcomes and codes only, never attribute values.
+// Exit codes: 0 every transaction ran and the audit chain verifies; 1 otherwise; 2 usage.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Mode, Snapshot, TrainingScenario } from '../../api/contract.ts';
+import { assembleKiosk } from '../../host/assemble.ts';
+import { AuditStoreSink, openAuditSink } from '../../host/audit-store-adapter.ts';
+import { TRAINING_MATCHING_B, TRAINING_PIN } from '../../host/readers/training.ts';
+import { EXIT_INVALID, EXIT_OK, EXIT_USAGE } from '../index.ts';
+
+interface Step {
+  mode: Mode;
+  scenario: TrainingScenario;
+  /** Keypad entries, in order, for input screens (PIN / 照合番号B). */
+  inputs?: string[];
+}
+
+/** The cycle: every mode, both readers, passes and the usual failures. */
+export const DEMO_CYCLE: Step[] = [
+  { mode: 'age-over-20', scenario: 'card-ok' },
+  { mode: 'age-over-20', scenario: 'phone-underage' },
+  { mode: 'identity', scenario: 'phone-ok' },
+  { mode: 'entrance', scenario: 'card-ok' },
+  { mode: 'identity', scenario: 'card-tampered' },
+  { mode: 'age-over-20', scenario: 'card-pin', inputs: ['0000', TRAINING_PIN] },
+  { mode: 'entrance', scenario: 'phone-walked-away' },
+  { mode: 'identity', scenario: 'card-matching-b', inputs: [TRAINING_MATCHING_B] },
+  { mode: 'age-over-20', scenario: 'card-pulled' },
+  { mode: 'entrance', scenario: 'phone-expired' },
+  { mode: 'age-over-20', scenario: 'phone-ok' },
+  { mode: 'identity', scenario: 'card-pin', inputs: ['1111', '2222'] },
+  { mode: 'age-over-20', scenario: 'reader-unplugged' },
+  { mode: 'entrance', scenario: 'phone-ok' },
+];
+
+const USAGE = 'usage: kakunin demo --transactions N --db FILE [--json]\n  N: 1..100000 simulated transactions; FILE: the audit database (created if missing)';
+
+export interface DemoTransaction {
+  n: number;
+  mode: Mode;
+  scenario: TrainingScenario;
+  reader: 'card' | 'mdoc';
+  verdict: 'valid' | 'invalid' | 'error';
+  errorCode: string | null;
+  checks: { code: string; ok: boolean }[];
+  audit: { seq: number; hash: string } | null;
+  ms: number;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  let n: number | null = null;
+  let db: string | null = null;
+  let json = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--transactions') {
+      const v = argv[++i];
+      if (!v || !/^[0-9]+$/.test(v)) return usage('--transactions needs a whole number');
+      n = Number(v);
+    } else if (a === '--db') {
+      const v = argv[++i];
+      if (!v) return usage('--db needs a file');
+      db = v;
+    } else if (a === '--json') json = true;
+    else if (a === '--help' || a === '-h') {
+      process.stdout.write(USAGE + '\n');
+      return EXIT_OK;
+    } else return usage(`unknown option ${a}`);
+  }
+  if (n === null || n < 1 || n > 100_000) return usage('--transactions N is required (1..100000)');
+  if (!db) return usage('--db FILE is required');
+
+  // Settings live in a throwaway home: the demo never changes a real kiosk's settings.
+  const home = mkdtempSync(join(tmpdir(), 'kakunin-demo-'));
+  const sink = await openAuditSink(resolve(db));
+  const kiosk = await assembleKiosk({ home, devices: 'training', stepMs: 0, audit: sink, inputTimeoutMs: 5000 });
+  const { host } = kiosk;
+  host.opts.settings.update({ wipeSeconds: 120 });
+  const results: DemoTransaction[] = [];
+  let failed = false;
+  try {
+    host.start();
+    for (let i = 0; i < n; i++) {
+      const step = DEMO_CYCLE[i % DEMO_CYCLE.length]!;
+      if (host.opts.settings.get().mode !== step.mode) {
+        host.opts.settings.update({ mode: step.mode });
+        await host.rearm();
+      }
+      await host.whenIdle();
+      const t0 = performance.now();
+      const inputs = [...(step.inputs ?? [])];
+      const outcome = new Promise<Parameters<Parameters<typeof host.onOutcome>[0]>[0]>((res) => {
+        const off = host.onOutcome((o) => { off(); res(o); });
+      });
+      // Answer the keypad as a holder / staff member would.
+      const offSnap = host.subscribe((s: Snapshot) => {
+        if (s.screen.screen === 'input') {
+          const txId = s.screen.txId;
+          const d = inputs.shift() ?? null;
+          queueMicrotask(() => host.submitInput(txId, d));
+        }
+      });
+      if (!host.trainingPresent(step.scenario)) throw new Error(`simulator refused ${step.scenario}`);
+      const o = await outcome;
+      offSnap();
+      const shown = o.screen;
+      const verdict = shown.screen === 'verdict' ? shown.verdict : 'error';
+      const errorCode = shown.screen === 'error' ? shown.error.code : shown.screen === 'verdict' ? (shown.reason?.code ?? null) : null;
+      if (shown.screen === 'error' && shown.error.code === 'audit_unavailable') failed = true;
+      results.push({
+        n: i + 1,
+        mode: step.mode,
+        scenario: step.scenario,
+        reader: o.reader.kind,
+        verdict,
+        errorCode,
+        checks: o.outcome.checks.map((c) => ({ code: c.code, ok: c.ok })),
+        audit: sink instanceof AuditStoreSink ? sink.lastAppend : null,
+        ms: Math.round((performance.now() - t0) * 100) / 100,
+      });
+      host.dismiss();
+    }
+  } finally {
+    await host.stop();
+  }
+  const chain = sink instanceof AuditStoreSink ? sink.store.verify() : null;
+  await sink.close();
+  rmSync(home, { recursive: true, force: true });
+  if (!chain?.ok) failed = true;
+  const summary = {
+    total: results.length,
+    valid: results.filter((r) => r.verdict === 'valid').length,
+    invalid: results.filter((r) => r.verdict === 'invalid').length,
+    error: results.filter((r) => r.verdict === 'error').length,
+    modes: Object.fromEntries((['age-over-20', 'identity', 'entrance'] as const).map((m) => [m, results.filter((r) => r.mode === m).length])),
+  };
+  const audit = { db: resolve(db), chainOk: chain?.ok ?? false, rows: chain?.rows ?? 0, firstBroken: chain?.firstBroken ?? null };
+  if (json) {
+    process.stdout.write(JSON.stringify({ training: true, transactions: results, summary, audit }, null, 2) + '\n');
+  } else {
+    for (const r of results) process.stdout.write(`${String(r.n).padStart(5)}  ${r.mode.padEnd(12)} ${r.scenario.padEnd(18)} ${r.verdict.padEnd(8)} ${r.errorCode ?? ''}\n`);
+    process.stdout.write(`${summary.total} transactions: ${summary.valid} valid, ${summary.invalid} invalid, ${summary.error} error; audit ${audit.db}: ${audit.rows} rows, chain ${audit.chainOk ? 'verifies' : 'BROKEN'}\n`);
+  }
+  return failed ? EXIT_INVALID : EXIT_OK;
+}
+
+function usage(why: string): number {
+  process.stderr.write(`kakunin demo: ${why}\n${USAGE}\n`);
+  return EXIT_USAGE;
+}
