@@ -214,6 +214,16 @@ function parseName(parent: DerReader, what: string): Name {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+// X.680 §41.4 PrintableString characters: A-Z a-z 0-9 space ' ( ) + , - . / : = ?
+const PRINTABLE = new Uint8Array(128);
+for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 '()+,-./:=?") PRINTABLE[c.charCodeAt(0)] = 1;
+
+function latin1(b: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]!);
+  return s;
+}
+
 function decodeDirectoryString(v: DerNode, fail: (m: string) => never): string {
   const b = v.value;
   switch (v.tag) {
@@ -224,13 +234,13 @@ function decodeDirectoryString(v: DerNode, fail: (m: string) => never): string {
         return fail('invalid UTF-8 in UTF8String');
       }
     case TAG.PRINTABLE_STRING:
-      for (const c of b) if (!/[A-Za-z0-9 '()+,\-./:=?]/.test(String.fromCharCode(c))) fail('invalid character in PrintableString');
-      return String.fromCharCode(...b);
+      for (let i = 0; i < b.length; i++) if (b[i]! > 127 || !PRINTABLE[b[i]!]) fail('invalid character in PrintableString');
+      return latin1(b);
     case TAG.IA5_STRING:
-      for (const c of b) if (c > 0x7f) fail('invalid character in IA5String');
-      return String.fromCharCode(...b);
+      for (let i = 0; i < b.length; i++) if (b[i]! > 0x7f) fail('invalid character in IA5String');
+      return latin1(b);
     case TAG.TELETEX_STRING:
-      return String.fromCharCode(...b); // treated as Latin-1, as most implementations do
+      return latin1(b); // treated as Latin-1, as most implementations do
     case TAG.BMP_STRING: {
       if (b.length % 2) fail('odd-length BMPString');
       let s = '';
@@ -265,34 +275,51 @@ export function nameAttribute(name: Name, type: string): string | undefined {
 
 // ---- time (RFC 5280 §4.1.2.5) --------------------------------------------------------------------
 
+function digits(v: Uint8Array, at: number, n: number): number {
+  let x = 0;
+  for (let i = at; i < at + n; i++) {
+    const d = v[i]! - 0x30;
+    if (d < 0 || d > 9) return -1;
+    x = x * 10 + d;
+  }
+  return x;
+}
+
 function readTime(r: DerReader, what: string): Date {
   const node = r.next();
-  const s = String.fromCharCode(...node.value);
-  let m: RegExpMatchArray | null;
+  const v = node.value;
   let year: number;
+  let o: number;
   if (node.tag === TAG.UTC_TIME) {
     // YYMMDDHHMMSSZ exactly (RFC 5280 §4.1.2.5.1: seconds present, Zulu).
-    m = s.match(/^(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)Z$/);
-    if (!m) r.fail(`${what}: UTCTime must be YYMMDDHHMMSSZ`);
-    const yy = Number(m[1]);
+    if (v.length !== 13 || v[12] !== 0x5a) r.fail(`${what}: UTCTime must be YYMMDDHHMMSSZ`);
+    const yy = digits(v, 0, 2);
+    if (yy < 0) r.fail(`${what}: UTCTime must be YYMMDDHHMMSSZ`);
     year = yy >= 50 ? 1900 + yy : 2000 + yy;
+    o = 2;
   } else if (node.tag === TAG.GENERALIZED_TIME) {
     // YYYYMMDDHHMMSSZ exactly, no fractions (RFC 5280 §4.1.2.5.2). Dates through 2049 MUST be UTCTime,
     // but that rule is about issuers; refusing it would only lock out otherwise valid roots.
-    m = s.match(/^(\d\d\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)Z$/);
-    if (!m) r.fail(`${what}: GeneralizedTime must be YYYYMMDDHHMMSSZ`);
-    year = Number(m[1]);
+    if (v.length !== 15 || v[14] !== 0x5a) r.fail(`${what}: GeneralizedTime must be YYYYMMDDHHMMSSZ`);
+    year = digits(v, 0, 4);
+    if (year < 0) r.fail(`${what}: GeneralizedTime must be YYYYMMDDHHMMSSZ`);
+    o = 4;
   } else {
     return r.fail(`${what}: expected UTCTime or GeneralizedTime`);
   }
-  const [mo, d, h, mi, se] = [Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])];
-  const t = Date.UTC(year, mo - 1, d, h, mi, se);
-  const date = new Date(t);
+  const mo = digits(v, o, 2);
+  const d = digits(v, o + 2, 2);
+  const h = digits(v, o + 4, 2);
+  const mi = digits(v, o + 6, 2);
+  const se = digits(v, o + 8, 2);
+  const text = (): string => String.fromCharCode(...v);
+  if (mo < 0 || d < 0 || h < 0 || mi < 0 || se < 0) r.fail(`${what}: time must be all digits and Z (${text()})`);
+  const date = new Date(Date.UTC(year, mo - 1, d, h, mi, se));
   // Reject out-of-range fields (Date.UTC would silently roll 31 Feb into March).
-  if (mo < 1 || mo > 12 || h > 23 || mi > 59 || se > 59 || date.getUTCDate() !== d || date.getUTCMonth() !== mo - 1 || d < 1) {
-    r.fail(`${what}: invalid date/time ${s}`);
+  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || se > 59 || date.getUTCDate() !== d || date.getUTCMonth() !== mo - 1) {
+    r.fail(`${what}: invalid date/time ${text()}`);
   }
-  // Date.UTC maps years 0..99 to 1900+; only matters for GeneralizedTime years < 100, which we reject.
+  // Date.UTC maps years 0..99 to 1900+; GeneralizedTime years before 1950 are refused anyway.
   if (year < 1950) r.fail(`${what}: year ${year} out of range`);
   return date;
 }

@@ -48,13 +48,40 @@ export const ctxCons = (n: number): number => 0xa0 | n;
 /** No DER structure we read is larger than this (a certificate is a few KiB; a CRL is not read here). */
 export const MAX_DER_LENGTH = 1 << 20;
 
-export interface DerNode {
-  /** Identifier octet. */
-  readonly tag: number;
+/**
+ * One TLV. `tlv` and `value` are views into the input, made on first use: most nodes of a
+ * certificate are only stepped over, and creating typed-array views dominated parse time.
+ */
+export class DerNode {
+  private _tlv?: Uint8Array;
+  private _value?: Uint8Array;
+  constructor(
+    /** Identifier octet. */
+    readonly tag: number,
+    private readonly buf: Uint8Array,
+    private readonly start: number,
+    private readonly valueStart: number,
+    private readonly end: number,
+  ) {}
   /** The whole TLV (a view into the input). Hash or compare these bytes; never re-encode. */
-  readonly tlv: Uint8Array;
+  get tlv(): Uint8Array {
+    return (this._tlv ??= this.buf.subarray(this.start, this.end));
+  }
   /** The contents octets (a view into the input). */
-  readonly value: Uint8Array;
+  get value(): Uint8Array {
+    return (this._value ??= this.buf.subarray(this.valueStart, this.end));
+  }
+  get length(): number {
+    return this.end - this.valueStart;
+  }
+  /** Contents octet i (no view needed). */
+  byte(i: number): number {
+    return this.buf[this.valueStart + i]!;
+  }
+  /** A reader over the contents, without allocating a view. */
+  reader(code: DerErrorCode, what: string): DerReader {
+    return new DerReader(this.buf, code, what, this.valueStart, this.end);
+  }
 }
 
 /**
@@ -62,40 +89,47 @@ export interface DerNode {
  * so a reader over a key file says 'malformed_key' and one over a certificate 'malformed_certificate'.
  */
 export class DerReader {
-  private pos = 0;
+  private pos: number;
+  private readonly limit: number;
   constructor(
     private readonly buf: Uint8Array,
     readonly code: DerErrorCode = 'malformed_certificate',
     private readonly what = 'DER',
-  ) {}
+    start = 0,
+    end = buf.length,
+  ) {
+    this.pos = start;
+    this.limit = end;
+  }
 
   fail(message: string): never {
     throw new DerError(this.code, `${this.what}: ${message}`);
   }
 
   atEnd(): boolean {
-    return this.pos >= this.buf.length;
+    return this.pos >= this.limit;
   }
 
   /** The identifier octet of the next element, or -1 at the end. */
   peekTag(): number {
-    return this.pos < this.buf.length ? this.buf[this.pos]! : -1;
+    return this.pos < this.limit ? this.buf[this.pos]! : -1;
   }
 
   /** Require that nothing is left (DER: no leftover bytes inside a constructed value or after the top element). */
   end(): void {
-    if (this.pos !== this.buf.length) this.fail(`${this.buf.length - this.pos} unexpected trailing byte(s)`);
+    if (this.pos !== this.limit) this.fail(`${this.limit - this.pos} unexpected trailing byte(s)`);
   }
 
   next(): DerNode {
     const buf = this.buf;
+    const limit = this.limit;
     const start = this.pos;
-    if (start >= buf.length) this.fail('unexpected end of data (missing element)');
+    if (start >= limit) this.fail('unexpected end of data (missing element)');
     const tag = buf[start]!;
     // High-tag-number form (low five bits all set) is not used by any X.509 structure we read.
     if ((tag & 0x1f) === 0x1f) this.fail(`high-tag-number form is not supported (tag 0x${tag.toString(16)})`);
     let p = start + 1;
-    if (p >= buf.length) this.fail('truncated: missing length');
+    if (p >= limit) this.fail('truncated: missing length');
     const first = buf[p++]!;
     let length: number;
     if (first < 0x80) {
@@ -106,17 +140,17 @@ export class DerReader {
       const n = first & 0x7f;
       // Four length octets already allow 4 GiB; anything longer is hostile.
       if (n > 4) this.fail(`length field of ${n} octets is too long`);
-      if (p + n > buf.length) this.fail('truncated: length octets');
+      if (p + n > limit) this.fail('truncated: length octets');
       if (buf[p] === 0) this.fail('non-minimal length encoding (leading zero octet)');
       length = 0;
       for (let i = 0; i < n; i++) length = length * 256 + buf[p++]!;
       if (length < 0x80) this.fail('non-minimal length encoding (long form for a length below 128)');
     }
     if (length > MAX_DER_LENGTH) this.fail(`length ${length} exceeds the limit of ${MAX_DER_LENGTH}`);
-    if (length > buf.length - p) this.fail(`truncated: element claims ${length} bytes, ${buf.length - p} remain`);
+    if (length > limit - p) this.fail(`truncated: element claims ${length} bytes, ${limit - p} remain`);
     const end = p + length;
     this.pos = end;
-    return { tag, tlv: buf.subarray(start, end), value: buf.subarray(p, end) };
+    return new DerNode(tag, buf, start, p, end);
   }
 
   /** Next element, which must have identifier octet `tag`. */
@@ -135,7 +169,7 @@ export class DerReader {
   /** A reader over a constructed node's contents, with the same error code. */
   child(node: DerNode, what: string): DerReader {
     if ((node.tag & 0x20) === 0) this.fail(`${what}: expected a constructed element`);
-    return new DerReader(node.value, this.code, `${this.what} ${what}`);
+    return node.reader(this.code, `${this.what} ${what}`);
   }
 
   // ---- typed primitives -------------------------------------------------------------------
@@ -163,15 +197,15 @@ export class DerReader {
   }
 
   boolean(what: string): boolean {
-    const v = this.expect(TAG.BOOLEAN, what).value;
-    if (v.length !== 1) this.fail(`${what}: BOOLEAN must be one octet`);
-    if (v[0] === 0xff) return true;
-    if (v[0] === 0x00) return false;
+    const n = this.expect(TAG.BOOLEAN, what);
+    if (n.length !== 1) this.fail(`${what}: BOOLEAN must be one octet`);
+    if (n.byte(0) === 0xff) return true;
+    if (n.byte(0) === 0x00) return false;
     return this.fail(`${what}: BOOLEAN must be 0x00 or 0xFF in DER`);
   }
 
   null(what: string): void {
-    if (this.expect(TAG.NULL, what).value.length !== 0) this.fail(`${what}: NULL must be empty`);
+    if (this.expect(TAG.NULL, what).length !== 0) this.fail(`${what}: NULL must be empty`);
   }
 
   oid(what: string): string {
@@ -212,10 +246,24 @@ export function decodeBitString(v: Uint8Array, fail: (m: string) => never): { un
   return { unusedBits, bytes: v.subarray(1) };
 }
 
+// The same few dozen OIDs appear in every certificate: remember their text (bounded).
+const OID_CACHE = new Map<string, string>();
+const OID_CACHE_LIMIT = 512;
+
 /** Dotted-decimal OID text (X.690 §8.19), arcs minimally encoded. */
 export function decodeOid(v: Uint8Array, fail: (m: string) => never): string {
   if (v.length === 0) fail('empty OBJECT IDENTIFIER');
   if (v.length > 64) fail('OBJECT IDENTIFIER too long');
+  let key = '';
+  for (let i = 0; i < v.length; i++) key += String.fromCharCode(v[i]!);
+  const hit = OID_CACHE.get(key);
+  if (hit !== undefined) return hit;
+  const text = decodeOidUncached(v, fail);
+  if (OID_CACHE.size < OID_CACHE_LIMIT) OID_CACHE.set(key, text);
+  return text;
+}
+
+function decodeOidUncached(v: Uint8Array, fail: (m: string) => never): string {
   const arcs: string[] = [];
   let acc = 0;
   let startOfArc = true;
