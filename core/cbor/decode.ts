@@ -27,6 +27,13 @@ export interface CborLimits {
   maxBytesLength: number;
   /** Largest input accepted at all. */
   maxTotalBytes: number;
+  /**
+   * Accept heads longer than needed (e.g. a map length as 0xb9 0x00 0x03). Well-formed per RFC 8949
+   * §3 but not preferred serialization (§4.2.1). cbor-x encodes JS objects this way by default, so
+   * wallets built on it (e.g. @animo-id/mdoc) send them; mdoc parsing turns this on. Harmless for
+   * hashing and signatures: those always use the bytes as received.
+   */
+  allowNonMinimalHeads: boolean;
 }
 
 export const DEFAULT_LIMITS: CborLimits = Object.freeze({
@@ -34,6 +41,7 @@ export const DEFAULT_LIMITS: CborLimits = Object.freeze({
   maxItems: 200_000,
   maxBytesLength: 4 * 1024 * 1024,
   maxTotalBytes: 16 * 1024 * 1024,
+  allowNonMinimalHeads: false,
 });
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -65,21 +73,21 @@ class Decoder {
       case 24: {
         this.need(1);
         const v = b[this.pos++]!;
-        if (v < 24) this.fail('non-minimal head');
+        if (v < 24 && !this.limits.allowNonMinimalHeads) this.fail('non-minimal head');
         return v;
       }
       case 25: {
         this.need(2);
         const v = (b[this.pos]! << 8) | b[this.pos + 1]!;
         this.pos += 2;
-        if (v < 0x100) this.fail('non-minimal head');
+        if (v < 0x100 && !this.limits.allowNonMinimalHeads) this.fail('non-minimal head');
         return v;
       }
       case 26: {
         this.need(4);
         const v = ((b[this.pos]! << 24) >>> 0) + (b[this.pos + 1]! << 16) + (b[this.pos + 2]! << 8) + b[this.pos + 3]!;
         this.pos += 4;
-        if (v < 0x10000) this.fail('non-minimal head');
+        if (v < 0x10000 && !this.limits.allowNonMinimalHeads) this.fail('non-minimal head');
         return v;
       }
       case 27: {
@@ -87,7 +95,7 @@ class Decoder {
         const hi = ((b[this.pos]! << 24) >>> 0) + (b[this.pos + 1]! << 16) + (b[this.pos + 2]! << 8) + b[this.pos + 3]!;
         const lo = ((b[this.pos + 4]! << 24) >>> 0) + (b[this.pos + 5]! << 16) + (b[this.pos + 6]! << 8) + b[this.pos + 7]!;
         this.pos += 8;
-        if (hi === 0) this.fail('non-minimal head');
+        if (hi === 0 && !this.limits.allowNonMinimalHeads) this.fail('non-minimal head');
         if (hi < 0x200000) return hi * 0x100000000 + lo;
         return (BigInt(hi) << 32n) | BigInt(lo);
       }
