@@ -35,7 +35,9 @@ export function parseTlv(buf: Uint8Array, offset = 0): Tlv {
   let p = offset;
   if (p >= buf.length) fail(`no TLV at offset ${offset}`);
   const first = buf[p++]!;
-  if (first === 0x00 || first === 0xff) fail(`filler byte ${first.toString(16)} where a tag was expected at ${offset}`);
+  // 00 is never a tag (X.690 §8.1.2); FF is the first byte of the private constructed tags FF20 /
+  // FF30 / FF50, so filler FF is caught by the tag-length limit below instead.
+  if (first === 0x00) fail(`filler byte 00 where a tag was expected at ${offset}`);
   let tag = first;
   if ((first & 0x1f) === 0x1f) {
     // Subsequent tag bytes: bit 8 set means another follows (X.690 §8.1.2.4).
@@ -71,7 +73,7 @@ export function peekTlvSize(buf: Uint8Array, offset = 0): { headerLength: number
     // Parse a header-only view: build a fake value window by checking bounds ourselves.
     let p = offset;
     const first = buf[p++];
-    if (first === undefined || first === 0x00 || first === 0xff) return null;
+    if (first === undefined || first === 0x00) return null;
     if ((first & 0x1f) === 0x1f) {
       for (let n = 0; ; n++) {
         if (n >= 2 || p >= buf.length) return null;

@@ -220,7 +220,8 @@ export function syntheticFace(width: number, height: number): Uint8Array {
 }
 
 async function encodePhoto(): Promise<Uint8Array> {
-  const { default: factory } = (await import('@cornerstonejs/codec-openjpeg')) as { default: (o: object) => Promise<any> };
+  const codec = '@cornerstonejs/codec-openjpeg'; // untyped package: imported by name
+  const { default: factory } = (await import(codec)) as { default: (o: object) => Promise<any> };
   const m = await factory({ print() {}, printErr() {} });
   const width = 96;
   const height = 128;

@@ -1,0 +1,188 @@
+// `kakunin read-card`: read a physical My Number Card over PC/SC (or the virtual card through vpcd)
+// and print the verdict. The flags, JSON fields and exit codes are a contract (issue #4):
+//
+//   npx kakunin read-card [--reader NAME] (--check-number 14DIGITS | --pin 4DIGITS)
+//     --policy age-over-20|identity|entrance --trust DIR [--at ISOTIME] --json [--simulate card[:...]]
+//
+// prints {verdict, card{type, generation}, attributes (only the policy's), checks[], errors[],
+// apdus{count, bytesSent, bytesReceived}, timings}; exits 0 valid, 1 invalid, 2 usage (including
+// "pcscd not reachable"). Extra flags: --jpki-pin 4DIGITS (optional JPKI auth path), --photo-pixels
+// (include the decoded greyscale pixels, base64; off by default for privacy), --wait MS.
+//
+// --simulate card[:variant,...] puts the virtual card (sim/card) on a vpcd reader of the running pcscd
+// and reads it back through the real pcsclite binding; it needs pcscd with vsmartcard-vpcd. Nothing
+// read is written anywhere: the photo is summarised ({format, width, height, bytes}), never dumped.
+import { parseArgs } from 'node:util';
+import { isPolicyName } from '../../../core/policy/policy.ts';
+import { parseCheckNumberB } from '../../../core/card/check-number-b.ts';
+import type { Unlock } from '../../../core/card/read-card.ts';
+import { nodeCrypto } from '../../crypto/node-crypto.ts';
+import { loadTrustDir } from '../../trust/load-dir.ts';
+import { probePcscd, PCSCD_HELP } from '../../pcsc/pcscd-probe.ts';
+import { readCardOverPcsc, type PcscReadResult } from '../../pcsc/read-session.ts';
+import { EXIT_INVALID, EXIT_OK, EXIT_USAGE } from '../index.ts';
+
+const USAGE = `usage: kakunin read-card [--reader NAME] (--check-number 14DIGITS | --pin 4DIGITS)
+         --policy age-over-20|identity|entrance --trust DIR [--at ISOTIME] --json
+         [--simulate card[:variant,...]] [--jpki-pin 4DIGITS] [--photo-pixels] [--wait MS]
+
+  --check-number  照合番号B: birth date 6 (era year YYMMDD on most cards, or the Gregorian YYMMDD
+                  for cards that use it) + expiry year 4 + security code 4
+  --pin           the 4-digit PIN of the text input support AP (券面事項入力補助用暗証番号)
+  --simulate      card, card:tampered, card:wrong-signature, card:wrong-cvc, card:unknown-signer,
+                  card:blocked-pin, card:one-try-left, card:pulled, card:clone; holders: minor, long,
+                  gregorian (comma-separated). Needs pcscd with the vpcd driver running.
+
+exit codes: 0 valid, 1 invalid, 2 usage or pcscd not reachable
+${PCSCD_HELP}`;
+
+function usage(msg: string): number {
+  process.stderr.write(`kakunin read-card: ${msg}\n\n${USAGE}\n`);
+  return EXIT_USAGE;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  let v: Record<string, string | boolean | undefined>;
+  try {
+    v = parseArgs({
+      args: argv,
+      options: {
+        reader: { type: 'string' },
+        'check-number': { type: 'string' },
+        pin: { type: 'string' },
+        policy: { type: 'string' },
+        trust: { type: 'string' },
+        at: { type: 'string' },
+        json: { type: 'boolean' },
+        simulate: { type: 'string' },
+        'jpki-pin': { type: 'string' },
+        'photo-pixels': { type: 'boolean' },
+        wait: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (e) {
+    return usage((e as Error).message);
+  }
+  if (v.help) {
+    process.stderr.write(USAGE + '\n');
+    return EXIT_OK;
+  }
+  const cn = v['check-number'] as string | undefined;
+  const pin = v.pin as string | undefined;
+  if ((cn === undefined) === (pin === undefined)) return usage('give exactly one of --check-number or --pin');
+  let unlock: Unlock;
+  if (cn !== undefined) {
+    if (!parseCheckNumberB(cn)) return usage('--check-number must be 14 digits: birth date YYMMDD, expiry year YYYY, security code NNNN');
+    unlock = { kind: 'check_number_b', digits: cn };
+  } else {
+    if (!/^\d{4}$/.test(pin!)) return usage('--pin must be 4 digits');
+    unlock = { kind: 'pin', digits: pin! };
+  }
+  const policy = v.policy as string | undefined;
+  if (!policy || !isPolicyName(policy)) return usage('--policy must be age-over-20, identity or entrance');
+  const trustDir = v.trust as string | undefined;
+  if (!trustDir) return usage('--trust DIR is required');
+  let at = new Date();
+  if (v.at !== undefined) {
+    at = new Date(v.at as string);
+    if (Number.isNaN(at.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(v.at as string)) return usage('--at must be an ISO time, e.g. 2026-11-22T10:00:00+09:00');
+  }
+  const jpkiPin = v['jpki-pin'] as string | undefined;
+  if (jpkiPin !== undefined && !/^\d{4}$/.test(jpkiPin)) return usage('--jpki-pin must be 4 digits');
+  const waitMs = v.wait !== undefined ? Number(v.wait) : 5000;
+  if (!Number.isInteger(waitMs) || waitMs < 0) return usage('--wait must be milliseconds');
+
+  // Simulation spec is parsed before anything starts, so a typo is a usage error.
+  let sim: import('../../../sim/card/simulate.ts').SimulationSpec | null = null;
+  let simModule: typeof import('../../../sim/card/simulate.ts') | null = null;
+  if (v.simulate !== undefined) {
+    simModule = await import('../../../sim/card/simulate.ts');
+    const s = simModule.parseSimulateSpec(v.simulate as string);
+    if ('error' in s) return usage(s.error);
+    sim = s;
+  }
+
+  const probe = await probePcscd();
+  if (!probe.ok) {
+    process.stderr.write(`kakunin read-card: pcscd is not reachable: ${probe.reason}\n\n${PCSCD_HELP}\n`);
+    if (v.json) {
+      process.stdout.write(JSON.stringify({ verdict: 'invalid', card: { type: 'mynumber-card', generation: null }, attributes: {}, checks: [], errors: [{ code: 'pcsc_unavailable', messageEn: 'Cannot reach the smart-card service (pcscd).', messageJa: 'カードリーダーのサービス（pcscd）に接続できません。', detail: probe.reason }], apdus: { count: 0, bytesSent: 0, bytesReceived: 0 }, timings: {} }, null, 2) + '\n');
+    }
+    return EXIT_USAGE;
+  }
+
+  const trust = loadTrustDir(trustDir, { crypto: nodeCrypto, now: at });
+  if (trust.errors.some((e) => e.code === 'trust_dir_missing')) return usage(`trust directory ${trustDir} does not exist`);
+
+  let readerName = v.reader as string | undefined;
+  let simulated: Awaited<ReturnType<typeof import('../../../sim/card/simulate.ts').startSimulatedCard>> | null = null;
+  if (sim && simModule) {
+    readerName ??= 'Virtual PCD 00 00';
+    const port = simModule.VPCD_READERS[readerName];
+    if (!port) return usage(`--simulate needs a vpcd reader: ${Object.keys(simModule.VPCD_READERS).join(' or ')}`);
+    try {
+      simulated = await simModule.startSimulatedCard(sim, port);
+    } catch (e) {
+      process.stderr.write(`kakunin read-card: cannot reach the vpcd reader on 127.0.0.1:${port} (${(e as Error).message}); is vsmartcard-vpcd installed for pcscd?\n`);
+      return EXIT_USAGE;
+    }
+  }
+
+  let result: PcscReadResult;
+  try {
+    result = await readCardOverPcsc({ ...(readerName ? { reader: readerName } : {}), policy, unlock, trust, crypto: nodeCrypto, at, waitMs, ...(jpkiPin !== undefined ? { jpkiPin } : {}) });
+  } finally {
+    await simulated?.link.remove();
+  }
+
+  const out = toJson(result, { policy, unlock: unlock.kind, simulated: v.simulate as string | undefined, pixels: v['photo-pixels'] === true, trustWarnings: trust.errors.map((e) => e.code) });
+  if (v.json) process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+  else process.stdout.write(human(out) + '\n');
+  return result.verdict === 'valid' ? EXIT_OK : EXIT_INVALID;
+}
+
+export function toJson(r: PcscReadResult, o: { policy: string; unlock: string; simulated?: string | undefined; pixels: boolean; trustWarnings?: string[] }): Record<string, unknown> {
+  const attributes: Record<string, unknown> = {};
+  for (const [k, val] of Object.entries(r.attributes)) {
+    if (k === 'portrait') {
+      if (val === null) attributes.photo = null;
+      else if (r.photo) {
+        const p: Record<string, unknown> = { format: 'jp2', width: r.photo.width, height: r.photo.height, components: r.photo.components, bytes: (val as Uint8Array).length };
+        if (o.pixels && r.decodedPhoto) {
+          p.pixelFormat = r.decodedPhoto.components === 1 ? 'gray8' : `${r.decodedPhoto.components}x${r.decodedPhoto.bitsPerSample}bit`;
+          p.pixels = Buffer.from(r.decodedPhoto.pixels).toString('base64');
+        }
+        attributes.photo = p;
+      }
+    } else attributes[k] = val;
+  }
+  return {
+    verdict: r.verdict,
+    card: r.card,
+    policy: o.policy,
+    unlock: o.unlock,
+    reader: r.reader,
+    ...(o.simulated ? { simulated: o.simulated } : {}),
+    attributes,
+    checks: r.checks,
+    errors: r.errors,
+    apdus: { count: r.apdus.count, bytesSent: r.apdus.bytesOut, bytesReceived: r.apdus.bytesIn },
+    timings: r.timings,
+    pins: r.pins,
+    requested: r.requested,
+    signerKeyIds: r.signerKeyIds,
+    ...(o.trustWarnings?.length ? { trustIssues: o.trustWarnings } : {}),
+  };
+}
+
+function human(j: Record<string, unknown>): string {
+  const lines = [`verdict: ${j.verdict}`];
+  lines.push(`attributes: ${JSON.stringify(j.attributes)}`);
+  for (const c of j.checks as Array<{ code: string; ok: boolean; detail?: string }>) lines.push(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.code}${c.detail ? ` (${c.detail})` : ''}`);
+  for (const e of j.errors as Array<{ code: string; messageJa: string; messageEn: string }>) lines.push(`  error ${e.code}: ${e.messageJa} / ${e.messageEn}`);
+  lines.push(`apdus: ${JSON.stringify(j.apdus)}  timings: ${JSON.stringify(j.timings)}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,240 @@
+// The real APDU channel: PC/SC through pcscd with @pokusew/pcsclite (ARCHITECTURE.md: device
+// adapters in main/ implement core's link interfaces).
+//
+// - Readers come and go (hot-plug): the context tracks them from pcsclite's 'reader' / 'end' events.
+// - The card can leave at any point: a removal seen in the reader's status, or a failed transmit,
+//   becomes CardError('card_removed') for the pending and every later command; nothing hangs (each
+//   transmit has a timeout).
+// - The card is identified by SELECTing AIDs in the card layer, never by its ATR.
+// - Short APDUs only: responses are at most 256 data bytes + SW.
+// - The My Number guard runs inside transmit() before the binding sees a byte, and the binding's
+//   reader object is private (#reader), so no caller of this module can send an unguarded command.
+import { createRequire } from 'node:module';
+import { EventEmitter } from 'node:events';
+import type { ApduTransport } from '../../core/card/apdu.ts';
+import { CardError } from '../../core/card/codes.ts';
+import { MyNumberGuard } from '../../core/card/my-number-guard.ts';
+import { probePcscd } from './pcscd-probe.ts';
+
+type PcscLite = import('events').EventEmitter & { readers?: Record<string, RawReader>; close(): void };
+interface RawReader extends EventEmitter {
+  name: string;
+  state: number;
+  SCARD_STATE_PRESENT: number;
+  SCARD_STATE_EMPTY: number;
+  SCARD_SHARE_SHARED: number;
+  SCARD_PROTOCOL_T0: number;
+  SCARD_PROTOCOL_T1: number;
+  SCARD_LEAVE_CARD: number;
+  SCARD_UNPOWER_CARD: number;
+  connect(opts: { share_mode: number; protocol: number }, cb: (err: Error | null, protocol: number) => void): void;
+  disconnect(disposition: number, cb: (err: Error | null) => void): void;
+  transmit(data: Buffer, resLen: number, protocol: number, cb: (err: Error | null, res: Buffer) => void): void;
+  close(): void;
+}
+
+const require = createRequire(import.meta.url);
+
+export interface PcscOptions {
+  /** How long to wait for a reader to appear / a card to be presented. */
+  timeoutMs?: number;
+  /** Per-APDU timeout. */
+  apduTimeoutMs?: number;
+}
+
+/** A PC/SC context: the list of readers, kept current as readers are plugged and unplugged. */
+export class PcscContext extends EventEmitter {
+  readonly #pcsc: PcscLite;
+  readonly #readers = new Map<string, RawReader>();
+  readonly #present = new Map<string, boolean>();
+  #closed = false;
+
+  private constructor(pcsc: PcscLite) {
+    super();
+    this.#pcsc = pcsc;
+    pcsc.on('error', (e: Error) => this.emit('pcsc-error', e));
+    pcsc.on('reader', (r: RawReader) => {
+      this.#readers.set(r.name, r);
+      this.emit('reader-added', r.name);
+      r.on('error', (e: Error) => this.emit('reader-error', r.name, e));
+      r.on('status', (st: { state: number }) => {
+        const present = (st.state & r.SCARD_STATE_PRESENT) !== 0;
+        const was = this.#present.get(r.name) ?? false;
+        this.#present.set(r.name, present);
+        if (present && !was) this.emit('card-inserted', r.name);
+        if (!present && was) this.emit('card-removed', r.name);
+      });
+      r.on('end', () => {
+        this.#readers.delete(r.name);
+        this.#present.delete(r.name);
+        this.emit('reader-removed', r.name);
+      });
+    });
+  }
+
+  /** Open a context; CardError('pcsc_unavailable') when pcscd is not reachable (never hangs). */
+  static async open(): Promise<PcscContext> {
+    const probe = await probePcscd();
+    if (!probe.ok) throw new CardError('pcsc_unavailable', probe.reason);
+    const pcsclite = require('@pokusew/pcsclite') as () => PcscLite;
+    return new PcscContext(pcsclite());
+  }
+
+  readers(): string[] {
+    return [...this.#readers.keys()];
+  }
+
+  hasCard(name: string): boolean {
+    return this.#present.get(name) ?? false;
+  }
+
+  /** Wait until a reader (the named one, or any) exists. */
+  async waitForReader(name: string | undefined, timeoutMs: number): Promise<string> {
+    const pick = () => (name ? (this.#readers.has(name) ? name : undefined) : this.readers()[0]);
+    const now = pick();
+    if (now) return now;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.off('reader-added', on);
+        reject(name ? new CardError('reader_not_found', `no reader named "${name}" (have: ${this.readers().join(', ') || 'none'})`) : new CardError('no_reader', 'no PC/SC reader appeared'));
+      }, timeoutMs);
+      const on = () => {
+        const r = pick();
+        if (r) {
+          clearTimeout(timer);
+          this.off('reader-added', on);
+          resolve(r);
+        }
+      };
+      this.on('reader-added', on);
+    });
+  }
+
+  /** Wait until a card is present on `reader`. */
+  async waitForCard(reader: string, timeoutMs: number): Promise<void> {
+    if (this.hasCard(reader)) return;
+    return new Promise((resolve, reject) => {
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.off('card-inserted', on);
+        this.off('reader-removed', gone);
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new CardError('card_absent', `no card on "${reader}" within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const on = (n: string) => {
+        if (n === reader) {
+          cleanup();
+          resolve();
+        }
+      };
+      const gone = (n: string) => {
+        if (n === reader) {
+          cleanup();
+          reject(new CardError('reader_removed', `reader "${reader}" was unplugged`));
+        }
+      };
+      this.on('card-inserted', on);
+      this.on('reader-removed', gone);
+    });
+  }
+
+  /** Connect to the card on `reader` (shared mode, T=0 or T=1). */
+  async connect(reader: string, opts: PcscOptions = {}): Promise<PcscCardSession> {
+    const r = this.#readers.get(reader);
+    if (!r) throw new CardError('reader_not_found', `no reader named "${reader}"`);
+    const protocol = await new Promise<number>((resolve, reject) => {
+      r.connect({ share_mode: r.SCARD_SHARE_SHARED, protocol: r.SCARD_PROTOCOL_T0 | r.SCARD_PROTOCOL_T1 }, (err, p) => {
+        if (err) reject(mapPcscError(err, 'connect'));
+        else resolve(p);
+      });
+    });
+    return new PcscCardSession(this, r, protocol, opts.apduTimeoutMs ?? 5000);
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const r of this.#readers.values()) {
+      try {
+        r.close();
+      } catch {
+        /* already gone */
+      }
+    }
+    this.#pcsc.close();
+  }
+}
+
+function mapPcscError(err: Error, what: string): CardError {
+  const m = err.message ?? String(err);
+  // pcsc-lite codes: 0x80100069 removed card, 0x8010000C no smartcard, 0x80100068 reset card,
+  // 0x80100009 unknown reader, 0x80100017 reader unavailable, 0x8010001D no service.
+  if (/0x80100069|0x8010000C|removed|No smart card/i.test(m)) return new CardError('card_removed', `${what}: ${m}`);
+  if (/0x80100017|0x80100009|unavailable|Unknown reader/i.test(m)) return new CardError('reader_removed', `${what}: ${m}`);
+  if (/0x8010001D|Service not available/i.test(m)) return new CardError('pcsc_unavailable', `${what}: ${m}`);
+  return new CardError('transport_error', `${what}: ${m}`);
+}
+
+/** One connection to one card. Implements core's ApduTransport. */
+export class PcscCardSession implements ApduTransport {
+  readonly #reader: RawReader;
+  readonly #protocol: number;
+  readonly #guard = new MyNumberGuard();
+  readonly #timeoutMs: number;
+  #gone: CardError | null = null;
+  readonly #onRemoved: (n: string) => void;
+  readonly #onReaderGone: (n: string) => void;
+  readonly #ctx: PcscContext;
+
+  constructor(ctx: PcscContext, reader: RawReader, protocol: number, timeoutMs: number) {
+    this.#ctx = ctx;
+    this.#reader = reader;
+    this.#protocol = protocol;
+    this.#timeoutMs = timeoutMs;
+    this.#onRemoved = (n) => {
+      if (n === reader.name) this.#gone ??= new CardError('card_removed', 'the card left the reader');
+    };
+    this.#onReaderGone = (n) => {
+      if (n === reader.name) this.#gone ??= new CardError('reader_removed', 'the reader was unplugged');
+    };
+    ctx.on('card-removed', this.#onRemoved);
+    ctx.on('reader-removed', this.#onReaderGone);
+  }
+
+  get readerName(): string {
+    return this.#reader.name;
+  }
+
+  transmit(command: Uint8Array): Promise<Uint8Array> {
+    // The guard first, always: nothing reaches the binding unless it is allowed.
+    this.#guard.admit(command);
+    if (this.#gone) return Promise.reject(this.#gone);
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const timer = setTimeout(() => {
+        if (settled) return;
+        settled = true;
+        reject(this.#gone ?? new CardError('timeout', `no answer within ${this.#timeoutMs} ms`));
+      }, this.#timeoutMs);
+      this.#reader.transmit(Buffer.from(command), 258, this.#protocol, (err, res) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (err) {
+          const e = mapPcscError(err, 'transmit');
+          if (e.code === 'card_removed' || e.code === 'reader_removed') this.#gone = e;
+          reject(e);
+        } else resolve(new Uint8Array(res));
+      });
+    });
+  }
+
+  async disconnect(): Promise<void> {
+    this.#ctx.off('card-removed', this.#onRemoved);
+    this.#ctx.off('reader-removed', this.#onReaderGone);
+    if (this.#gone) return;
+    await new Promise<void>((resolve) => this.#reader.disconnect(this.#reader.SCARD_LEAVE_CARD, () => resolve()));
+  }
+}
