@@ -23,7 +23,8 @@ export function parseHeaders(protectedBucket: CborValue, unprotectedBucket: Cbor
   if (protectedBucket.length > 0) {
     let v: CborValue;
     try {
-      v = decodeCbor(protectedBucket, { maxDepth: 8, maxItems: 1000 });
+      // Lenient heads as in core/mdoc (MDOC_CBOR): the bucket is signed as received, never re-encoded.
+      v = decodeCbor(protectedBucket, { maxDepth: 8, maxItems: 1000, allowNonMinimalHeads: true });
     } catch (e) {
       if (e instanceof CborError) throw new CoseError('malformed_cose', `${what}: protected header: ${e.message}`);
       throw e;

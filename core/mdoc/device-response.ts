@@ -42,6 +42,12 @@ export interface Document {
 /** §8.3.2.1.2.3 status codes. */
 export const RESPONSE_STATUS = { ok: 0, generalError: 10, cborDecodingError: 11, cborValidationError: 12 } as const;
 
+/**
+ * Decoder settings for everything inside an mdoc exchange: the strict defaults, except that
+ * non-minimal length heads are accepted (cbor-x based wallets write them; see core/cbor/decode.ts).
+ */
+export const MDOC_CBOR: Partial<CborLimits> = Object.freeze({ allowNonMinimalHeads: true });
+
 /** Documents per response we look at; a kiosk asks for one, wallets send one or two. */
 export const MAX_DOCUMENTS = 16;
 
@@ -53,7 +59,7 @@ function bad(msg: string): never {
 export function parseDeviceResponse(bytes: Uint8Array, limits?: Partial<CborLimits>): DeviceResponse {
   let v: CborValue;
   try {
-    v = decodeCbor(bytes, limits);
+    v = decodeCbor(bytes, { ...MDOC_CBOR, ...limits });
   } catch (e) {
     if (e instanceof CborError) throw new MdocError(e.code, `DeviceResponse: ${e.message}`);
     throw e;

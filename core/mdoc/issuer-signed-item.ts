@@ -5,6 +5,7 @@
 // keeps its EmbeddedCbor (`bytes.raw` is what gets hashed; nothing is re-encoded).
 import { CborError } from '../cbor/errors.ts';
 import type { CborValue, EmbeddedCbor } from '../cbor/model.ts';
+import { MDOC_CBOR } from './device-response.ts';
 import { MdocError } from './errors.ts';
 
 export interface IssuerSignedItem {
@@ -21,7 +22,7 @@ export const MIN_RANDOM_BYTES = 16;
 export function parseIssuerSignedItem(bytes: EmbeddedCbor, path: string): IssuerSignedItem {
   let v: CborValue;
   try {
-    v = bytes.decode();
+    v = bytes.decode(MDOC_CBOR);
   } catch (e) {
     if (e instanceof CborError) throw new MdocError(e.code, `${path}: ${e.message}`);
     throw e;

@@ -11,6 +11,7 @@ import { decodeCbor } from '../cbor/decode.ts';
 import { CborError } from '../cbor/errors.ts';
 import { EmbeddedCbor, type CborValue } from '../cbor/model.ts';
 import type { HashAlg } from '../crypto/provider.ts';
+import { MDOC_CBOR } from './device-response.ts';
 import { MdocError } from './errors.ts';
 import { tdateToDate } from './tdate.ts';
 
@@ -45,9 +46,9 @@ function bad(msg: string): never {
 export function parseMobileSecurityObject(payload: Uint8Array): MobileSecurityObject {
   let v: CborValue;
   try {
-    const outer = decodeCbor(payload);
+    const outer = decodeCbor(payload, MDOC_CBOR);
     if (!(outer instanceof EmbeddedCbor)) bad('payload is not #6.24-wrapped MobileSecurityObjectBytes');
-    v = outer.decode();
+    v = outer.decode(MDOC_CBOR);
   } catch (e) {
     if (e instanceof CborError) throw new MdocError(e.code === 'cbor_limit_exceeded' ? 'cbor_limit_exceeded' : 'mso_malformed', `MSO: ${e.message}`);
     throw e;

@@ -12,6 +12,7 @@
 import { decodeCbor } from '../cbor/decode.ts';
 import { CborError } from '../cbor/errors.ts';
 import { EmbeddedCbor, type CborValue } from '../cbor/model.ts';
+import { MDOC_CBOR } from './device-response.ts';
 import { MdocError } from './errors.ts';
 
 export interface SessionTranscript {
@@ -27,7 +28,7 @@ function bad(msg: string): never {
 export function parseSessionTranscript(fileBytes: Uint8Array): SessionTranscript {
   let top: CborValue;
   try {
-    top = decodeCbor(fileBytes);
+    top = decodeCbor(fileBytes, MDOC_CBOR);
   } catch (e) {
     if (e instanceof CborError) bad(e.message);
     throw e;
@@ -38,7 +39,7 @@ export function parseSessionTranscript(fileBytes: Uint8Array): SessionTranscript
   else return bad('neither #6.24 SessionTranscriptBytes nor a SessionTranscript array');
   let value: CborValue;
   try {
-    value = Array.isArray(top) ? top : wrapped.decode();
+    value = Array.isArray(top) ? top : wrapped.decode(MDOC_CBOR);
   } catch (e) {
     if (e instanceof CborError) bad(e.message);
     throw e;

@@ -69,7 +69,7 @@ async function auth0Response(c: (typeof CASES)[number], curve: 'P-256' | 'P-384'
         format: { mso_mdoc: { alg: ['ES256', 'ES384'] } },
         constraints: {
           limit_disclosure: 'required' as const,
-          fields: Object.entries(c.ask).flatMap(([ns, els]) => els.map((e) => ({ path: [`$['${ns}']['${e}']`], intent_to_retain: false }))),
+          fields: Object.entries(c.ask).flatMap(([ns, els]) => (els as readonly string[]).map((e: string) => ({ path: [`$['${ns}']['${e}']`], intent_to_retain: false }))),
         },
       },
     ],
