@@ -10,10 +10,11 @@ import { loadTrustDir } from '../../main/trust/load-dir.ts';
 import { verifyDsChain } from '../../core/x509/chain.ts';
 import { derToPem } from '../../core/x509/pem.ts';
 import { buildIaca } from '../../sim/pki/profiles.ts';
-import { keyFromSeed } from '../../sim/pki/cert-builder.ts';
 import { documentSignerFor, testDocumentSigner } from '../../sim/pki/test-pki.ts';
 import { buildVical, vicalOnlyIaca, vicalSigner } from '../../sim/pki/vical-builder.ts';
 import { PROVIDERS, REAL_DIR, ROOT } from '../x509/support.ts';
+import { encodeCbor, type CborValue } from '../../core/cbor/index.ts';
+import { keyFromSeed, signRaw } from '../../sim/pki/cert-builder.ts';
 
 const NOW = new Date('2026-11-22T00:00:00Z');
 const TEST_TRUST = join(ROOT, 'resources', 'test-trust');
@@ -127,6 +128,29 @@ test('load-dir: VICAL entries are trusted only if the VICAL verifies against a v
       assert.equal(s.iacas.length, 1, name);
     }
   }
+});
+
+test('load-dir: a VICAL with alg only in the unprotected header, or signed by an expired signer, is refused', () => {
+  const iaca = vicalOnlyIaca();
+  const signer = vicalSigner();
+  // Re-wrap the genuine VICAL with alg moved to the unprotected bucket (signature over an empty protected header).
+  const payload = encodeCbor(new Map<CborValue, CborValue>([['version', '1.0'], ['vicalProvider', 'x'], ['certificateInfos', [new Map<CborValue, CborValue>([['certificate', iaca.der]])]]]));
+  const sig = signRaw(signer.key, 'SHA-256', encodeCbor(['Signature1', new Uint8Array(0), new Uint8Array(0), payload]));
+  const unprotectedAlg = encodeCbor([new Uint8Array(0), new Map<CborValue, CborValue>([[1, -7], [33, signer.der]]), payload, sig]);
+  let dir = tempDir();
+  put(dir, 'vical/v.cbor', unprotectedAlg);
+  put(dir, 'vical-signers/s.pem', derToPem(signer.der));
+  let s = loadTrustDir(dir, { crypto, now: NOW });
+  assert.equal(s.iacas.length, 0);
+  assert.equal(s.errors[0]?.code, 'malformed_vical');
+  assert.match(s.errors[0]!.detail, /unprotected/);
+  // The genuine VICAL, read at a time after its signer certificate expired.
+  dir = tempDir();
+  put(dir, 'vical/v.cbor', buildVical([{ certificate: iaca.der }], signer));
+  put(dir, 'vical-signers/s.pem', derToPem(signer.der));
+  s = loadTrustDir(dir, { crypto, now: new Date('2041-01-01T00:00:00Z') });
+  assert.equal(s.iacas.length, 0);
+  assert.equal(s.errors[0]?.code, 'vical_signature_invalid');
 });
 
 test('load-dir: expiry warnings (expired, within 90 days) and duplicates are warnings, not errors', () => {

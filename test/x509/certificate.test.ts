@@ -166,3 +166,23 @@ test('SubjectPublicKeyInfo: RSA and EC keys parse; compressed points are refused
   const len = (compressed.length / 2 - 2).toString(16);
   assert.throws(() => parseSubjectPublicKeyInfo(new Uint8Array(Buffer.from('30' + len + compressed.slice(4), 'hex'))), /uncompressed point/);
 });
+
+test('Ed25519 certificates (made by openssl) parse and their self-signature verifies on both backends', async () => {
+  const { mkdtempSync, readFileSync: rf } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const { verifyCertificateSignature } = await import('../../core/x509/signature.ts');
+  const { PROVIDERS: providers } = await import('./support.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'kakunin-ed25519-'));
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ed25519', '-nodes', '-keyout', join(dir, 'k.pem'), '-subj', '/C=JP/CN=ed25519 test', '-days', '2', '-outform', 'DER', '-out', join(dir, 'c.der')], { stdio: 'ignore' });
+  const der = new Uint8Array(rf(join(dir, 'c.der')));
+  const c = parseCertificate(der);
+  assert.equal(c.signatureAlgorithm.kind, 'ed25519');
+  assert.equal(c.publicKey.kind, 'ed25519');
+  for (const crypto of providers) {
+    assert.deepEqual(verifyCertificateSignature(c, c.publicKey, crypto), { ok: true });
+    const bad = der.slice();
+    bad[bad.length - 1] ^= 1;
+    assert.equal(verifyCertificateSignature(parseCertificate(bad), c.publicKey, crypto).ok, false);
+  }
+});

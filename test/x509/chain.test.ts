@@ -9,6 +9,7 @@ import { buildDs, buildIaca } from '../../sim/pki/profiles.ts';
 import { keyFromSeed } from '../../sim/pki/cert-builder.ts';
 import { testDocumentSigner, testIaca, type TestIacaName } from '../../sim/pki/test-pki.ts';
 import { ANNEX_D_DS, ANNEX_D_IACA, PROVIDERS } from './support.ts';
+import fc from 'fast-check';
 
 const AT = new Date('2026-11-22T00:00:00Z');
 
@@ -120,3 +121,26 @@ for (const crypto of PROVIDERS) {
     assert.ok(failed(verifyDsChain([ANNEX_D_DS], trust, { at: new Date('2020-10-02T00:00:00Z'), crypto })).includes('untrusted_chain'));
   });
 }
+
+test('chain: random mutations of a good DS give a failing result or a valid one, never an exception', () => {
+  const crypto = PROVIDERS[0]!;
+  const trust = storeWith(crypto, testIaca('p256').der);
+  const base = testDocumentSigner('p256').certificate;
+  let accepted = 0;
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.nat(base.length - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 3 }), fc.boolean(), (edits, truncate) => {
+      let der = base.slice();
+      for (const [i, b] of edits) der[i] = b;
+      if (truncate) der = der.subarray(0, edits[0]![0]);
+      const r = verifyDsChain([der], trust, { at: AT, crypto });
+      assert.ok(r.checks.length > 0);
+      if (allPassed(r.checks)) {
+        accepted++;
+        // Only a mutation that leaves the certificate byte-identical may pass.
+        assert.deepEqual(der, base);
+      }
+    }),
+    { numRuns: 1500 },
+  );
+  assert.ok(accepted < 1500);
+});
