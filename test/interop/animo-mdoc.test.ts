@@ -114,7 +114,7 @@ for (const c of CASES) {
       test(`@animo-id/mdoc ${c.docType} (${iaca} issuer, device ${mode}) verifies as valid`, async () => {
         const { response, transcript, reader } = await animoResponse(c, iaca, mode);
         for (const [crypto, t] of [[nodeCrypto, trust], [nobleCrypto, nobleTrust]] as const) {
-          const r = verifyDeviceResponse(response, { crypto, trust: t, now: new Date(), transcript, readerPrivateKey: reader.privateKey, request: { [c.docType]: c.ask } });
+          const r = verifyDeviceResponse(response, { crypto, trust: t, now: new Date(), transcript, readerPrivateKey: reader.privateKey, request: { [c.docType]: c.ask as Record<string, string[]> } });
           assert.deepEqual(r.errors, [], crypto.name);
           assert.equal(r.verdict, 'valid');
           assert.equal(r.documents[0]!.deviceAuth, mode);
