@@ -59,7 +59,7 @@ const ctx = {
   },
 } as unknown as Pick<MdocContext, 'crypto' | 'cose'>;
 
-const CASES = [
+const CASES: { docType: string; nameSpaces: Record<string, Record<string, unknown>>; ask: Record<string, string[]> }[] = [
   {
     docType: 'org.iso.18013.5.1.mDL',
     nameSpaces: { 'org.iso.18013.5.1': { family_name: 'Jones', given_name: 'Ava', birth_date: '2007-03-25', age_over_20: true, portrait: new Uint8Array(20_000).fill(1) } },
@@ -114,7 +114,7 @@ for (const c of CASES) {
       test(`@animo-id/mdoc ${c.docType} (${iaca} issuer, device ${mode}) verifies as valid`, async () => {
         const { response, transcript, reader } = await animoResponse(c, iaca, mode);
         for (const [crypto, t] of [[nodeCrypto, trust], [nobleCrypto, nobleTrust]] as const) {
-          const r = verifyDeviceResponse(response, { crypto, trust: t, now: new Date(), transcript, readerPrivateKey: reader.privateKey, request: { [c.docType]: c.ask as Record<string, string[]> } });
+          const r = verifyDeviceResponse(response, { crypto, trust: t, now: new Date(), transcript, readerPrivateKey: reader.privateKey, request: { [c.docType]: c.ask } });
           assert.deepEqual(r.errors, [], crypto.name);
           assert.equal(r.verdict, 'valid');
           assert.equal(r.documents[0]!.deviceAuth, mode);
