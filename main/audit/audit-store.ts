@@ -169,6 +169,12 @@ export class AuditStore {
     return { seq: row.seq, hash: toHex(row.hash) };
   }
 
+  /** The last row's seq and hash (null for an empty log). Print it somewhere else to anchor the log. */
+  head(): AppendResult | null {
+    const h = this.readHead();
+    return h ? { seq: h.seq, hash: toHex(h.hash) } : null;
+  }
+
   /** Verify the whole chain in one read snapshot. */
   verify(): ChainReport {
     return this.db.transaction(() => {
