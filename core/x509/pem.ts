@@ -66,16 +66,33 @@ export interface PemBlock {
   der: Uint8Array;
 }
 
-/** Every PEM block in `text` (labels as written, e.g. "CERTIFICATE", "PUBLIC KEY"). */
+/**
+ * Every PEM block in `text` (labels as written, e.g. "CERTIFICATE", "PUBLIC KEY"). A linear scan:
+ * a regular expression with a lazy body is quadratic on text full of BEGIN lines without END.
+ */
 export function pemBlocks(text: string): PemBlock[] {
   if (text.length > MAX_PEM_CHARS) throw new DerError('malformed_certificate', `PEM text longer than ${MAX_PEM_CHARS} characters`);
   const out: PemBlock[] = [];
-  const re = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END ([A-Z0-9 ]+)-----/g;
-  for (const m of text.matchAll(re)) {
-    if (m[1] !== m[3]) throw new DerError('malformed_certificate', `PEM BEGIN "${m[1]}" does not match END "${m[3]}"`);
-    const der = base64Decode(m[2]!);
-    if (!der || der.length === 0) throw new DerError('malformed_certificate', `PEM block "${m[1]}" has invalid base64`);
-    out.push({ label: m[1]!, der });
+  const BEGIN = '-----BEGIN ';
+  const DASHES = '-----';
+  let pos = 0;
+  for (;;) {
+    const b = text.indexOf(BEGIN, pos);
+    if (b < 0) break;
+    const labelEnd = text.indexOf(DASHES, b + BEGIN.length);
+    if (labelEnd < 0) throw new DerError('malformed_certificate', 'unterminated PEM BEGIN line');
+    const label = text.slice(b + BEGIN.length, labelEnd);
+    if (!/^[A-Z0-9 ]{1,64}$/.test(label)) throw new DerError('malformed_certificate', 'invalid PEM label');
+    const endMarker = `-----END ${label}-----`;
+    const bodyStart = labelEnd + DASHES.length;
+    const e = text.indexOf(endMarker, bodyStart);
+    if (e < 0) throw new DerError('malformed_certificate', `PEM block "${label}" has no matching END line`);
+    const body = text.slice(bodyStart, e);
+    if (body.includes(BEGIN)) throw new DerError('malformed_certificate', `PEM block "${label}" contains another BEGIN line`);
+    const der = base64Decode(body);
+    if (!der || der.length === 0) throw new DerError('malformed_certificate', `PEM block "${label}" has invalid base64`);
+    out.push({ label, der });
+    pos = e + endMarker.length;
   }
   return out;
 }

@@ -94,3 +94,10 @@ test('certificate: random byte mutations give a certificate or a DerError, never
     { numRuns: 2000 },
   );
 });
+
+test('PEM: a megabyte of BEGIN lines without END is refused (linear scan; a lazy regex took minutes)', { timeout: 20_000 }, async () => {
+  const { pemBlocks } = await import('../../core/x509/pem.ts');
+  assert.throws(() => pemBlocks('-----BEGIN CERTIFICATE-----\n'.repeat(36_000)), (e: unknown) => e instanceof DerError && /no matching END/.test(e.message));
+  assert.throws(() => pemBlocks('-----BEGIN A-----\nQQ==\n-----BEGIN B-----\nQQ==\n-----END B-----\n-----END A-----'), /another BEGIN/);
+  assert.throws(() => pemBlocks('x'.repeat((1 << 20) + 1)), /longer than/);
+});
