@@ -139,7 +139,9 @@ export function parseCertificate(der: Uint8Array): Certificate {
   if (version !== 3) unsupported(`only X.509 v3 certificates are supported (found v${version})`);
 
   const serial = tbs.integerBytes('serialNumber');
-  if (serial.length > 20) throw new DerError('malformed_certificate', 'serialNumber longer than 20 octets (RFC 5280 §4.1.2.2)');
+  // RFC 5280 §4.1.2.2: CAs MUST NOT use more than 20 octets, but users "SHOULD gracefully handle"
+  // longer ones (a 20-octet positive serial often arrives as 21 with its sign octet). Bounded anyway.
+  if (serial.length > 32) throw new DerError('malformed_certificate', 'serialNumber longer than 32 octets');
   const innerAlg = tbs.expect(TAG.SEQUENCE, 'signature');
   // RFC 5280 §4.1.1.2: the two AlgorithmIdentifiers MUST be identical; compare the bytes.
   if (!bytesEqual(innerAlg.tlv, outerAlg.tlv)) throw new DerError('malformed_certificate', 'tbsCertificate.signature differs from signatureAlgorithm');
