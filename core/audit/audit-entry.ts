@@ -43,7 +43,7 @@ export const TIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 /** Check and error codes: lower snake case, e.g. "mso_signature", "ef0003_digest". */
 export const CODE_RE = /^[a-z][a-z0-9_]{0,63}$/;
 /** docType (reverse DNS, e.g. "org.iso.18013.5.1.mDL") or card type/generation ("jp.mynumber-card.gen1"). */
-export const DOCUMENT_RE = /^[a-z][a-z0-9]*(?:[._-][A-Za-z0-9]+){1,12}$/;
+export const DOCUMENT_RE = /^[a-z][a-z0-9]*(?:[._-][A-Za-z0-9]+){0,12}$/;
 export const DOCUMENT_MAX = 64;
 /** Element names, optionally namespaced: "org.iso.18013.5.1:age_over_20", "card:birth_date", "portrait". */
 export const ELEMENT_RE = /^(?:[A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z0-9]+){0,8}:)?[A-Za-z][A-Za-z0-9_]{0,63}$/;
@@ -67,8 +67,13 @@ export function personalDataShape(s: string): string | null {
   // Anchored on digit boundaries so a namespace such as "org.iso.18013.5.1" is not a date.
   if (/(?<![0-9])(?:1[89]|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}(?![0-9])/.test(s)) return 'a date';
   if (/(?<![A-Za-z0-9])[MTSHR]\d{1,2}[-/.]\d{1,2}[-/.]\d{1,2}(?![0-9])/.test(s)) return 'an era date';
-  // Long unbroken alphanumeric runs: base64, hex, photos, certificates, keys.
-  if (/[A-Za-z0-9+/=]{25,}/.test(s)) return 'a long unbroken alphanumeric run (blob)';
+  // Blobs (base64 or hex of photos, certificates, keys): judged on each unbroken run of
+  // base64 characters. Real identifiers break words with "_", "." or ":" and are short.
+  for (const run of s.match(/[A-Za-z0-9+/=]+/g) ?? []) {
+    if (run.length > 20) return 'a long unbroken alphanumeric run (blob)';
+    if (run.length >= 12 && /[A-Z]/.test(run) && /[a-z]/.test(run) && /[0-9]/.test(run)) return 'a base64-like run';
+    if (run.length >= 16 && /^[0-9a-fA-F]+$/.test(run) && /[0-9]/.test(run) && /[a-fA-F]/.test(run)) return 'a hex-like run';
+  }
   return null;
 }
 
@@ -182,7 +187,7 @@ export function buildAuditEntry(t: TransactionSummary): AuditEntry {
     passedChecks: uniqSorted(t.checks.filter((c) => c.ok).map((c) => code(c.code))),
     credentialType,
     document,
-    issuerKeyId: keyId !== null && ISSUER_KEY_ID_RE.test(keyId) ? keyId : null,
+    issuerKeyId: keyId !== null && ISSUER_KEY_ID_RE.test(keyId) && !/^\d+$/.test(keyId) ? keyId : null,
     // An element name that fails the rules is dropped (the request came from our policy; a
     // failing name would be a bug, and a name is never worth a value leak).
     requestedElements: uniqSorted((t.requested ?? []).filter((e) => safeIdentifier(e, ELEMENT_RE, ELEMENT_MAX) !== null)),

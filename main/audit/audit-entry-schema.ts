@@ -41,7 +41,13 @@ export const AuditEntrySchema = z.strictObject({
   time: z
     .string()
     .regex(TIME_RE)
-    .refine((s) => new Date(s).toISOString() === s, { message: 'not a real UTC instant' }),
+    .refine(
+      (s) => {
+        const d = new Date(s); // zod runs refinements even after a failed regex: guard the parse
+        return !Number.isNaN(d.getTime()) && d.toISOString() === s;
+      },
+      { message: 'not a real UTC instant' },
+    ),
   mode: z.enum(AUDIT_MODES),
   outcome: z.enum(AUDIT_OUTCOMES),
   errorCode: code.nullable(),
@@ -49,7 +55,8 @@ export const AuditEntrySchema = z.strictObject({
   passedChecks: z.array(code).max(MAX_LIST),
   credentialType: z.enum(CREDENTIAL_TYPES).nullable(),
   document: identifier(DOCUMENT_RE, DOCUMENT_MAX).nullable(),
-  issuerKeyId: z.string().regex(ISSUER_KEY_ID_RE).nullable(),
+  // All-decimal would be a number, not a digest (a real 40-hex digest is all-decimal with p ~ 7e-9).
+  issuerKeyId: z.string().regex(ISSUER_KEY_ID_RE).refine((s) => !/^\d+$/.test(s), { message: 'looks like a number' }).nullable(),
   requestedElements: z.array(identifier(ELEMENT_RE, ELEMENT_MAX)).max(MAX_LIST),
   intentToRetain: z.boolean(),
   engagement: z.enum(ENGAGEMENTS).nullable(),
