@@ -26,12 +26,15 @@ export interface SimBlenoOptions {
   maxMtu?: number;
   address?: string;
   state?: 'poweredOn' | 'poweredOff' | 'unsupported';
+  /** Which simulated device this radio belongs to: a device never discovers its own advertisements. */
+  device?: string;
 }
 
 export class SimBlenoBinding extends EventEmitter {
   readonly maxMtu: number;
   readonly address: string;
   private readonly initialState: string;
+  readonly device: string;
   advertising = false;
   advertisedName = '';
   advertisedUuids: string[] = [];
@@ -47,6 +50,7 @@ export class SimBlenoBinding extends EventEmitter {
     this.maxMtu = opts.maxMtu ?? 185;
     this.address = opts.address ?? `d0:00:00:00:00:${(++addressCounter % 256).toString(16).padStart(2, '0')}`;
     this.initialState = opts.state ?? 'poweredOn';
+    this.device = opts.device ?? this.address;
     radio.attachPeripheral(this);
   }
 

@@ -17,12 +17,15 @@ export interface SimNobleOptions {
   address?: string;
   /** Start in this adapter state (e.g. 'poweredOff' to simulate Bluetooth switched off). */
   state?: 'poweredOn' | 'poweredOff' | 'unsupported';
+  /** Which simulated device this radio belongs to: a device never discovers its own advertisements. */
+  device?: string;
 }
 
 export class SimNobleBinding extends EventEmitter {
   readonly maxMtu: number;
   readonly address: string;
   private readonly initialState: string;
+  readonly device: string;
   private scanning = false;
   private scanFilter: string[] = [];
   /** peripheral id -> connection */
@@ -36,6 +39,7 @@ export class SimNobleBinding extends EventEmitter {
     this.maxMtu = opts.maxMtu ?? 517;
     this.address = opts.address ?? `c0:00:00:00:00:${(++addressCounter % 256).toString(16).padStart(2, '0')}`;
     this.initialState = opts.state ?? 'poweredOn';
+    this.device = opts.device ?? this.address;
     radio.attachCentral(this);
   }
 
@@ -81,7 +85,7 @@ export class SimNobleBinding extends EventEmitter {
 
   /** Called by the radio (and at scan start) for each advertiser in range. */
   seeAdvertiser(p: SimBlenoBinding): void {
-    if (!this.scanning || !p.advertising) return;
+    if (!this.scanning || !p.advertising || p.device === this.device) return;
     const uuids = p.advertisedUuids;
     if (this.scanFilter.length && !uuids.some((u) => this.scanFilter.includes(u))) return;
     this.emit('discover', SimNobleBinding.idOf(p.address), p.address, 'random', true, { localName: p.advertisedName, serviceUuids: uuids, serviceData: [], txPowerLevel: undefined, manufacturerData: undefined }, -50, false);

@@ -22,6 +22,9 @@ export interface WalletBleContext {
   /** Service UUID to use (dashed or not). */
   serviceUuid: string;
   timeoutMs?: number;
+  /** A phone offering both modes runs both roles; the first the reader starts wins, the other stops. */
+  signal?: AbortSignal;
+  onStarted?: () => void;
 }
 
 /** Runs one transaction as the phone; resolves with how it ended. Never throws. */
@@ -46,10 +49,17 @@ export async function walletCentralClient(noble: NobleLike, binding: SimNobleBin
         noble.removeListener('discover', onDiscover);
         reject(new Error('reader not found'));
       }, timeoutMs);
+      ctx.signal?.addEventListener('abort', () => {
+        noble.removeListener('discover', onDiscover);
+        reject(new Error('cancelled'));
+      });
     });
     await noble.startScanningAsync([uuid], false);
-    peripheral = await found;
-    await noble.stopScanningAsync();
+    try {
+      peripheral = await found;
+    } finally {
+      await noble.stopScanningAsync().catch(() => {});
+    }
     await peripheral.connectAsync();
     const { characteristics } = await peripheral.discoverSomeServicesAndCharacteristicsAsync([uuid], []);
     const ch = (u: string) => {
@@ -70,6 +80,7 @@ export async function walletCentralClient(noble: NobleLike, binding: SimNobleBin
       await peripheral.disconnectAsync();
       return 'ident-mismatch';
     }
+    ctx.onStarted?.();
     const conn = binding.connectionFor(peripheral.id)!;
     const chunkSize = Math.min((peripheral.mtu ?? 23) - 3, 512);
 
@@ -104,6 +115,7 @@ export async function walletCentralClient(noble: NobleLike, binding: SimNobleBin
     w.events.push('started');
     return await done;
   } catch (e) {
+    if ((e as Error).message === 'cancelled') return 'cancelled';
     w.end();
     if (peripheral) await peripheral.disconnectAsync().catch(() => {});
     return `error: ${(e as Error).message}`;

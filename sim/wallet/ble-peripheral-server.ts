@@ -71,6 +71,7 @@ export async function walletPeripheralServer(bleno: BlenoLike, ctx: WalletBleCon
       handle = conn;
       if (data.length === 1 && data[0] === 0x01) {
         started = true;
+        ctx.onStarted?.();
         w.events.push('started');
       } else if (data.length === 1 && data[0] === 0x02) {
         w.events.push('state-end');
@@ -105,6 +106,9 @@ export async function walletPeripheralServer(bleno: BlenoLike, ctx: WalletBleCon
   void notifyState;
 
   const onDisconnect = () => finish('disconnected');
+  ctx.signal?.addEventListener('abort', () => {
+    if (!started) finish('cancelled');
+  });
   const timer = setTimeout(() => finish('timeout'), timeoutMs);
   try {
     await bleno.waitForPoweredOnAsync(timeoutMs);

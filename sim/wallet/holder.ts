@@ -187,7 +187,12 @@ export class VirtualWallet {
    */
   setHandover(h: { handoverSelect: Uint8Array; handoverRequest?: Uint8Array } | null): void {
     this.handover = h ? [h.handoverSelect, h.handoverRequest ?? null] : null;
+    this.events.push(h?.handoverRequest ? 'negotiated-handover' : h ? 'static-handover' : 'qr');
+    this.onHandover?.(h);
   }
+
+  /** Hook for the simulated world: the BLE role starts once the NFC handover is done. */
+  onHandover: ((h: { handoverSelect: Uint8Array; handoverRequest?: Uint8Array } | null) => void) | null = null;
 
   /** Ident the wallet expects from the reader's GATT service (central client mode). */
   expectedIdent(): Uint8Array {

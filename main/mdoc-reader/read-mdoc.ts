@@ -1,0 +1,182 @@
+// One mdoc read, end to end (ARCHITECTURE.md "One transaction"): engagement (QR text or NFC) ->
+// session (fresh ephemeral key, SessionTranscript, SKReader/SKDevice) -> DeviceRequest built from
+// the policy -> transport (BLE central client or peripheral server mode, or NFC data retrieval) ->
+// verify (core/mdoc/verify.ts, every check) -> only the policy's elements. Whatever happens, the
+// transport is closed and the session keys forgotten before this returns (the reader is idle
+// again), and every stage runs under a timeout: nothing here can hang.
+import type { Check } from '../../core/check.ts';
+import type { CryptoProvider } from '../../core/crypto/provider.ts';
+import { EngagementError, type EngagementResult } from '../../core/mdoc/engagement/index.ts';
+import { ApduChannelError } from '../../core/mdoc/engagement/apdu-channel.ts';
+import { ForbiddenElementError, deviceRequestForPolicy, policyElements, SUPPORTED_DOCTYPES } from '../../core/mdoc/request/index.ts';
+import { ReaderSession, SessionError } from '../../core/mdoc/session/index.ts';
+import { CentralClientReader, PeripheralServerReader, type GattClientLink, type GattServerLink } from '../../core/mdoc/transport/ble/index.ts';
+import { TransportError, type MessageTransport } from '../../core/mdoc/transport/message-transport.ts';
+import type { Timers } from '../../core/mdoc/transport/timers.ts';
+import { verifyDeviceResponse, type ElementRequest, type ResponseResult } from '../../core/mdoc/verify.ts';
+import type { PolicyName } from '../../core/policy/policy.ts';
+import type { TrustStore } from '../../core/trust/trust-store.ts';
+import { readErrorMessage } from './error-messages.ts';
+
+export type BleModeName = 'central-client' | 'peripheral-server';
+
+export interface ReadTimeouts {
+  /** Engagement (QR parse is instant; NFC engagement includes the wallet's handover polling). */
+  engagementMs: number;
+  /** BLE: the phone connecting and starting (central client) or being found (peripheral server). */
+  connectMs: number;
+  /** The phone's answer to the request (users may confirm on the phone first). */
+  responseMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: ReadTimeouts = { engagementMs: 15_000, connectMs: 20_000, responseMs: 30_000 };
+
+export interface ReadMdocDeps {
+  crypto: CryptoProvider;
+  trust: TrustStore;
+  now: () => Date;
+  timers: Timers;
+  /** BLE links (either may be missing: no adapter, or a platform without that role). */
+  ble?: { central?: GattClientLink; peripheral?: GattServerLink };
+  /** NFC data retrieval over the engagement's NFC link (main/nfc), when the phone offers it. */
+  nfcTransport?: (engagement: EngagementResult) => Promise<MessageTransport>;
+  /** Which BLE mode to run when the phone offers both (default central client: Apple's mode). */
+  preferBleMode?: BleModeName;
+  /** Prefer NFC data retrieval over BLE when both are offered. */
+  preferNfc?: boolean;
+  timeouts?: Partial<ReadTimeouts>;
+}
+
+export interface ReadMdocRequest {
+  policy: PolicyName;
+  /** Produces the engagement; given the deadline in ms. Throws EngagementError / ApduChannelError. */
+  engage: (timeoutMs: number) => Promise<EngagementResult>;
+}
+
+export interface ReadTimings {
+  engagement: number;
+  session: number;
+  transfer: number;
+  verify: number;
+}
+
+export interface ReadOutcome {
+  result: ResponseResult;
+  /** Where the read ended: which stage failed, if any. */
+  stage: 'engagement' | 'session' | 'transfer' | 'verify' | 'done';
+  transport: Record<string, string | number | boolean | null>;
+  timings: ReadTimings;
+}
+
+/** The policy's elements as verify's ElementRequest (what may be shown). */
+export function elementRequestForPolicy(policy: PolicyName): ElementRequest {
+  const out: Record<string, Record<string, string[]>> = {};
+  for (const docType of SUPPORTED_DOCTYPES) {
+    const nss: Record<string, string[]> = {};
+    for (const { namespace, element } of policyElements(policy, docType)) (nss[namespace] ??= []).push(element);
+    out[docType] = nss;
+  }
+  return out;
+}
+
+function failure(code: string, detail: string): ResponseResult {
+  const m = readErrorMessage(code);
+  const check: Check = { code, ok: false, detail };
+  return { verdict: 'invalid', documents: [], checks: [check], errors: [{ code, message: m.en, message_ja: m.ja, detail }], warnings: [] };
+}
+
+function codeOf(e: unknown): { code: string; detail: string } {
+  if (e instanceof EngagementError || e instanceof SessionError || e instanceof TransportError || e instanceof ApduChannelError || e instanceof ForbiddenElementError) {
+    return { code: e.code, detail: e.message };
+  }
+  return { code: 'read_aborted', detail: String((e as Error)?.message ?? e).slice(0, 300) };
+}
+
+async function withDeadline<T>(timers: Timers, p: Promise<T>, ms: number, err: () => Error): Promise<T> {
+  let h: unknown;
+  try {
+    return await Promise.race([
+      p,
+      new Promise<never>((_, reject) => {
+        h = timers.setTimeout(() => reject(err()), ms);
+      }),
+    ]);
+  } finally {
+    timers.clearTimeout(h);
+  }
+}
+
+/** Choose and open the data-retrieval transport the phone offered. */
+async function openTransport(deps: ReadMdocDeps, eng: EngagementResult, t: ReadTimeouts): Promise<MessageTransport> {
+  const ble = eng.ble;
+  const canCc = !!(ble?.centralClientMode && ble.centralClientUuid && deps.ble?.peripheral);
+  const canPs = !!(ble?.peripheralServerMode && ble.peripheralServerUuid && deps.ble?.central);
+  const canNfc = !!(eng.nfc && deps.nfcTransport);
+  const timeouts = { connectMs: t.connectMs, timers: deps.timers };
+  if (canNfc && (deps.preferNfc || (!canCc && !canPs))) return deps.nfcTransport!(eng);
+  const order: BleModeName[] = deps.preferBleMode === 'peripheral-server' ? ['peripheral-server', 'central-client'] : ['central-client', 'peripheral-server'];
+  for (const mode of order) {
+    if (mode === 'central-client' && canCc) return CentralClientReader.open(deps.ble!.peripheral!, deps.crypto, ble!.centralClientUuid!, eng.deviceEngagement.eDeviceKeyBytes.raw, timeouts);
+    if (mode === 'peripheral-server' && canPs) return PeripheralServerReader.open(deps.ble!.central!, ble!.peripheralServerUuid!, timeouts);
+  }
+  if (canNfc) return deps.nfcTransport!(eng);
+  const offered = [ble?.centralClientMode ? 'BLE central client' : '', ble?.peripheralServerMode ? 'BLE peripheral server' : '', eng.nfc ? 'NFC' : ''].filter(Boolean).join(', ') || 'nothing';
+  throw new TransportError('transport_unavailable', `the phone offers ${offered}; this kiosk has ${[deps.ble?.peripheral ? 'BLE peripheral' : '', deps.ble?.central ? 'BLE central' : '', deps.nfcTransport ? 'NFC' : ''].filter(Boolean).join(', ') || 'no radio'}`);
+}
+
+export async function readMdoc(req: ReadMdocRequest, deps: ReadMdocDeps): Promise<ReadOutcome> {
+  const t: ReadTimeouts = { ...DEFAULT_TIMEOUTS, ...deps.timeouts };
+  const timings: ReadTimings = { engagement: 0, session: 0, transfer: 0, verify: 0 };
+  const transportInfo: Record<string, string | number | boolean | null> = {};
+  let stage: ReadOutcome['stage'] = 'engagement';
+  let session: ReaderSession | null = null;
+  let transport: MessageTransport | null = null;
+  let mark = performance.now();
+  const lap = (k: keyof ReadTimings) => {
+    const n = performance.now();
+    timings[k] = Math.round((n - mark) * 100) / 100;
+    mark = n;
+  };
+  try {
+    const eng = await withDeadline(deps.timers, req.engage(t.engagementMs), t.engagementMs, () => new TransportError('transport_timeout', `no engagement within ${t.engagementMs} ms`));
+    transportInfo.engagement = eng.kind;
+    transportInfo.deviceEngagementVersion = eng.deviceEngagement.version;
+    if (eng.ble) transportInfo.bleUuidSource = eng.ble.uuidSource;
+    lap('engagement');
+
+    stage = 'session';
+    session = ReaderSession.start(deps.crypto, { deviceEngagement: eng.deviceEngagement.bytes, eDeviceKeyBytes: eng.deviceEngagement.eDeviceKeyBytes, handover: eng.handover });
+    const establishment = session.establishment(deviceRequestForPolicy(req.policy));
+    transport = await openTransport(deps, eng, t);
+    Object.assign(transportInfo, { kind: transport.kind }, transport.describe());
+    lap('session');
+
+    stage = 'transfer';
+    await transport.send(establishment);
+    const reply = session.openReply(await transport.receive(t.responseMs));
+    // End the session (§9.1.1.4): BLE ends with State 0x02 in close(); NFC with status 20.
+    if (!transport.kind.startsWith('ble')) await transport.send(session.termination()).catch(() => {});
+    await transport.close();
+    lap('transfer');
+
+    stage = 'verify';
+    const result = verifyDeviceResponse(reply.deviceResponse!, {
+      crypto: deps.crypto,
+      trust: deps.trust,
+      now: deps.now(),
+      transcript: session.transcript,
+      readerPrivateKey: session.readerPrivateKey,
+      request: elementRequestForPolicy(req.policy),
+    });
+    lap('verify');
+    stage = 'done';
+    return { result, stage, transport: transportInfo, timings };
+  } catch (e) {
+    const { code, detail } = codeOf(e);
+    lap(stage === 'engagement' ? 'engagement' : stage === 'session' ? 'session' : stage === 'transfer' ? 'transfer' : 'verify');
+    return { result: failure(code, detail), stage, transport: transportInfo, timings };
+  } finally {
+    if (transport) await transport.close();
+    session?.close();
+  }
+}
