@@ -28,6 +28,7 @@ export interface SimConnection {
   /** Packets still allowed before the link drops (fault injection); Infinity = no fault. */
   packetsLeft: number;
   outOfRange: boolean;
+  closing?: boolean;
 }
 
 export class SimRadio {
@@ -144,14 +145,19 @@ export class SimRadio {
     this.later(() => this.disconnect(handle, HCI_CONNECTION_TIMEOUT), this.supervisionTimeoutMs);
   }
 
-  /** Tear a link down; both ends hear about it (the initiator with its own local reason). */
+  /**
+   * Tear a link down; both ends hear about it (the initiator with its own local reason). The
+   * teardown is queued behind packets already sent, as a controller sends queued PDUs before the
+   * LL terminate; packets sent after it are lost.
+   */
   disconnect(handle: number, reason: number, initiator?: SimNobleBinding | SimBlenoBinding): void {
     const c = this.connections.get(handle);
-    if (!c || !c.open) return;
-    c.open = false;
-    this.connections.delete(handle);
+    if (!c || !c.open || c.closing) return;
+    c.closing = true;
     const remoteReason = reason === HCI_LOCAL_HOST_TERMINATED ? HCI_REMOTE_USER_TERMINATED : reason;
     this.deliver(() => {
+      c.open = false;
+      this.connections.delete(handle);
       c.central.linkDown(c, initiator === c.central ? reason : remoteReason);
       c.peripheral.linkDown(c, initiator === c.peripheral ? reason : remoteReason);
     });

@@ -26,8 +26,9 @@ const S = {
 };
 
 export function disconnectError(reason: DisconnectReason, pendingBytes: number): TransportError {
+  // Part of a message received is the most telling fact, whatever the HCI reason.
+  if (pendingBytes > 0) return new TransportError('transport_disconnected_mid_message', `BLE link ${reason === 'link-lost' ? 'lost' : 'dropped'} after ${pendingBytes} bytes of an unfinished message`);
   if (reason === 'link-lost') return new TransportError('transport_link_lost', 'BLE link supervision timeout: the phone went out of range');
-  if (pendingBytes > 0) return new TransportError('transport_disconnected_mid_message', `BLE link dropped after ${pendingBytes} bytes of an unfinished message`);
   return new TransportError('transport_disconnected', `BLE link closed by the ${reason === 'remote' ? 'phone' : 'reader'}`);
 }
 
