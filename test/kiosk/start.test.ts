@@ -18,9 +18,9 @@ test('chromium is started in kiosk mode on the loopback URL with its own profile
   assert.ok(a.includes('--disable-background-networking'));
 });
 
-test('npm start (no Electron binary, no reader): headless host in training mode, token-guarded', { skip: electronBinary() ? 'Electron is present: npm start would launch it' : false }, async () => {
+test('npm start (no Electron binary, no pcscd/reader): headless host in training mode, token-guarded', { skip: electronBinary() ? 'Electron is present: npm start would launch it' : false }, async () => {
   const home = mkdtempSync(join(tmpdir(), 'kakunin-start-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'main', 'start.ts'), '--no-browser', '--home', home], { cwd: root, env: { ...process.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'main', 'start.ts'), '--no-browser', '--home', home], { cwd: root, env: { ...process.env, PCSCLITE_CSOCK_NAME: join(home, 'no-pcscd.sock') }, stdio: ['ignore', 'pipe', 'pipe'] });
   try {
     let out = '';
     const url = await new Promise<string>((resolve, reject) => {
@@ -49,6 +49,23 @@ test('npm start (no Electron binary, no reader): headless host in training mode,
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
+    rmSync(home, { recursive: true, force: true });
+  }
+});
+
+test('with pcscd and a reader attached, start-up picks the real card reader (production, no training)', { skip: (await import('../support/pcscd.ts')).pcscdUnavailable() ?? false }, async () => {
+  const { assembleKiosk } = await import('../../main/host/assemble.ts');
+  const { MemoryAuditSink } = await import('../../main/host/audit-sink.ts');
+  const home = mkdtempSync(join(tmpdir(), 'kakunin-start-real-'));
+  const k = await assembleKiosk({ home, audit: new MemoryAuditSink() });
+  try {
+    assert.equal(k.training, null);
+    assert.equal(k.host.training, false);
+    const card = k.host.snapshot().readers.find((r) => r.kind === 'card');
+    assert.equal(card?.source, 'real');
+    assert.match(k.deviceNote, /PC\/SC reader Virtual PCD/);
+  } finally {
+    await k.close();
     rmSync(home, { recursive: true, force: true });
   }
 });

@@ -1,0 +1,149 @@
+// The real My Number Card reader for the kiosk host: a thin adapter over the card engineer's PC/SC
+// session (main/pcsc/read-session.ts -> core/card/read-card.ts). It waits for a card, asks staff
+// for 照合番号B on the keypad (the Digital Agency's 対面確認アプリ does the same), reads and verifies
+// offline against the trust directory, and hands back only the policy's attributes.
+// PIN safety (tries-left before VERIFY, refusal at one try, no automatic retry) lives in core/card.
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import type { Policy } from '../../../core/policy/policy.ts';
+import { CARD_ERRORS, type CardErrorCode } from '../../../core/card/codes.ts';
+import { issuerKeyIdFromKey } from '../../../core/audit/audit-entry.ts';
+import type { Attributes, ReaderStatus } from '../../api/contract.ts';
+import { nodeCrypto } from '../../crypto/node-crypto.ts';
+import { PcscContext } from '../../pcsc/pcsc-reader.ts';
+import { probePcscd } from '../../pcsc/pcscd-probe.ts';
+import { readCardOverPcsc, type PcscReadResult } from '../../pcsc/read-session.ts';
+import { loadTrustDir } from '../../trust/load-dir.ts';
+import { ABORTED, errorOutcome, type CredentialReader, type ReadError, type ReadHooks, type ReadOutcome } from '../reader.ts';
+import { pixelsToPngDataUrl } from './png.ts';
+
+const CHECK_NUMBER_B_DIGITS = 14;
+
+export function cardError(code: string, detail?: string): ReadError {
+  const e = (CARD_ERRORS as Record<string, { ja: string; en: string; nextJa: string; nextEn: string }>)[code];
+  if (!e) return { code, messageJa: 'カードを読み取れませんでした', messageEn: `The card could not be read${detail ? ` (${detail})` : ''}`, nextJa: 'スタッフを呼んでください', nextEn: 'Call staff' };
+  return { code, messageJa: e.ja, messageEn: e.en, nextJa: e.nextJa, nextEn: e.nextEn };
+}
+
+const SEX: Record<string, string> = { male: '男', female: '女', not_applicable: '—' };
+
+/** CardReadResult -> ReadOutcome: only the policy's attributes, photo as an in-memory PNG. */
+export function toOutcome(r: PcscReadResult, policy: Policy, trust: ReturnType<typeof loadTrustDir>): ReadOutcome {
+  const a: Attributes = {};
+  const shows = new Set<string>(policy.shows);
+  if (shows.has('age_over_20') && r.attributes.age_over_20 !== undefined) a.age_over_20 = r.attributes.age_over_20;
+  if (shows.has('name') && r.attributes.name) a.name = r.attributes.name;
+  if (shows.has('address') && r.attributes.address) a.address = r.attributes.address;
+  if (shows.has('birth_date') && r.attributes.birth_date) a.birth_date = r.attributes.birth_date;
+  if (shows.has('sex') && r.attributes.sex) a.sex = SEX[r.attributes.sex] ?? r.attributes.sex;
+  let photo: string | undefined;
+  if (shows.has('portrait') && r.decodedPhoto && (r.decodedPhoto.components === 1 || r.decodedPhoto.components === 3)) {
+    photo = pixelsToPngDataUrl(r.decodedPhoto.width, r.decodedPhoto.height, r.decodedPhoto.components, r.decodedPhoto.pixels);
+  }
+  // Issuer key id for the audit: SHA-256 of the J-LIS signer's RSA modulus (core/audit/audit-entry.ts).
+  const signer = r.signerKeyIds.map((id) => trust.cardFaceKeys.get(id.toLowerCase())).find(Boolean);
+  const credential: ReadOutcome['credential'] = {
+    type: 'mynumber-card',
+    ...(r.card.generation ? { docType: `jp.mynumber-card.${String(r.card.generation).toLowerCase()}` } : {}),
+    ...(signer ? { issuerKeyId: issuerKeyIdFromKey((d) => createHash('sha256').update(d).digest(), signer.key.n) } : {}),
+    engagement: 'card',
+    transport: 'pcsc',
+  };
+  const checks = r.checks.map((c) => ({ code: c.code.replace(/[^a-z0-9_]/gi, '_').toLowerCase(), ok: c.ok, ...(c.detail ? { detail: c.detail } : {}) }));
+  const failed = checks.filter((c) => !c.ok);
+  if (r.errors.length && failed.length === 0) {
+    // The read stopped (card pulled, reader gone, wrong 照合番号B, PIN safety) before anything was
+    // found untrustworthy: device trouble, not a verdict. A failed check wins over an error.
+    const e = r.errors[0]!;
+    return { ...errorOutcome(cardError(e.code), 'mynumber-card', checks), credential, requested: r.requested };
+  }
+  if (r.verdict === 'valid') return { verdict: 'valid', attributes: a, ...(photo ? { photo } : {}), checks, credential, requested: r.requested };
+  const under = a.age_over_20 === false && failed.every((c) => c.code.includes('age'));
+  const reason: ReadError = under
+    ? { code: 'age_over_20_false', messageJa: '20歳未満です', messageEn: 'Under 20', nextJa: '年齢制限のある商品は販売できません', nextEn: 'Age-restricted goods cannot be sold' }
+    : { code: failed[0]?.code ?? 'card_invalid', messageJa: 'カードの署名を確認できません（偽造・改ざんの疑い）', messageEn: 'The card\'s signatures do not verify (possible forgery)', nextJa: '別の本人確認書類を確認してください', nextEn: 'Check another identity document' };
+  return { verdict: 'invalid', attributes: under ? a : {}, ...(under && photo ? { photo } : {}), checks, error: reason, credential, requested: r.requested };
+}
+
+export class PcscCardReader implements CredentialReader {
+  readonly kind = 'card' as const;
+  readonly source = 'real' as const;
+  /** The card of the last transaction must leave the reader before the next one starts. */
+  private mustRemove: string | null = null;
+  constructor(private ctx: PcscContext, readonly trustDir: string, readonly readerName?: string) {}
+
+  status(): ReaderStatus {
+    const names = this.ctx.readers();
+    const name = this.readerName ?? names[0];
+    if (!name || !names.includes(name)) return { kind: 'card', source: 'real', label: this.readerName ?? 'PC/SC', state: 'unplugged', detail: 'no reader' };
+    return { kind: 'card', source: 'real', label: name, state: 'ready' };
+  }
+
+  private async waitForCard(signal: AbortSignal): Promise<string | null> {
+    while (!signal.aborted && this.mustRemove && this.ctx.hasCard(this.mustRemove)) await new Promise((r) => setTimeout(r, 100));
+    this.mustRemove = null;
+    while (!signal.aborted) {
+      const name = this.readerName ?? this.ctx.readers()[0];
+      if (!name) {
+        await new Promise((r) => setTimeout(r, 300));
+        continue;
+      }
+      try {
+        await this.ctx.waitForCard(name, 1000);
+        return name;
+      } catch (e) {
+        const code = (e as { code?: string }).code;
+        if (code === 'reader_removed' || code === 'no_reader') await new Promise((r) => setTimeout(r, 300));
+      }
+    }
+    return null;
+  }
+
+  async start(policy: Policy, signal: AbortSignal, hooks: ReadHooks): Promise<ReadOutcome> {
+    const reader = await this.waitForCard(signal);
+    if (!reader) return errorOutcome(ABORTED, 'mynumber-card');
+    if (!hooks.onProgress({ step: 'detected', fraction: 0.1 })) return errorOutcome(ABORTED, 'mynumber-card');
+    this.mustRemove = reader;
+    let retry = false;
+    let triesLeft: number | undefined;
+    for (;;) {
+      // Staff read 照合番号B off the card face (birth date YYMMDD, expiry year, security code).
+      const digits = await hooks.requestInput({ kind: 'matching-b', digits: CHECK_NUMBER_B_DIGITS, retry, ...(triesLeft !== undefined ? { triesLeft } : {}) });
+      if (signal.aborted) return errorOutcome(ABORTED, 'mynumber-card');
+      if (digits === null) return errorOutcome({ code: 'input_cancelled', messageJa: '入力が取り消されました', messageEn: 'The entry was cancelled', nextJa: 'もう一度はじめからお試しください', nextEn: 'Please start again' }, 'mynumber-card');
+      hooks.onProgress({ step: 'reading', fraction: 0.5 });
+      const at = new Date();
+      const trust = loadTrustDir(this.trustDir, { crypto: nodeCrypto, now: at });
+      const r = await readCardOverPcsc({ reader, policy: policy.name, unlock: { kind: 'check_number_b', digits }, trust, crypto: nodeCrypto, at, waitMs: 2000 });
+      if (signal.aborted) return errorOutcome(ABORTED, 'mynumber-card');
+      // A mistyped 照合番号B: ask again (a person's action, never an automatic retry); the card's
+      // own counter and core/card's PIN safety stop it before the card locks.
+      const first = r.errors[0];
+      if (first && (first.code === ('check_number_b_wrong' satisfies CardErrorCode) || first.code === ('check_number_b_format' satisfies CardErrorCode))) {
+        retry = true;
+        if (first.triesLeft !== undefined) triesLeft = first.triesLeft;
+        continue;
+      }
+      hooks.onProgress({ step: 'verifying', fraction: 0.9 });
+      return toOutcome(r, policy, trust);
+    }
+  }
+
+  close(): void {
+    this.ctx.close();
+  }
+}
+
+/** Used by main/host/readers/real.ts at start: a reader only if pcscd answers and a reader is attached. */
+export async function detect(opts: { home: string; readerName?: string; trustDir?: string }): Promise<{ reader: CredentialReader | null; note: string }> {
+  const probe = await probePcscd(800);
+  if (!probe.ok) return { reader: null, note: `pcscd not reachable (${probe.reason})` };
+  const ctx = await PcscContext.open();
+  await new Promise((r) => setTimeout(r, 400)); // readers are announced asynchronously
+  const names = ctx.readers();
+  if (!names.length) {
+    ctx.close();
+    return { reader: null, note: 'pcscd up, no reader attached' };
+  }
+  return { reader: new PcscCardReader(ctx, opts.trustDir ?? join(opts.home, 'trust'), opts.readerName), note: `PC/SC reader ${opts.readerName ?? names[0]}` };
+}
