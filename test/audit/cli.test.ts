@@ -1,0 +1,121 @@
+// The CLI contract of issue #5, exactly: `kakunin audit verify --db FILE [--json]` exits 0 intact,
+// 1 broken, 2 usage, and prints {ok, rows, firstBroken: {seq, reason} | null} with --json;
+// `kakunin audit export --db FILE --format csv|json` writes to stdout. Run as a real process
+// through main/cli/kakunin.mjs (what `npx kakunin` runs).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { CSV_COLUMNS } from '../../main/audit/export.ts';
+import { filledStore, tamper, tempDir } from './helpers.ts';
+
+const cli = join(import.meta.dirname, '..', '..', 'main', 'cli', 'kakunin.mjs');
+function kakunin(...args: string[]) {
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/** The same dispatcher in this process (start-up of a child costs a second or two on a busy box). */
+async function kakuninHere(...args: string[]) {
+  const { main } = await import('../../main/cli/index.ts');
+  let out = '';
+  let err = '';
+  const o = process.stdout.write;
+  const e = process.stderr.write;
+  process.stdout.write = ((c: string | Uint8Array) => ((out += String(c)), true)) as typeof process.stdout.write;
+  process.stderr.write = ((c: string | Uint8Array) => ((err += String(c)), true)) as typeof process.stderr.write;
+  try {
+    const code = await main(args);
+    return { code, out, err };
+  } finally {
+    process.stdout.write = o;
+    process.stderr.write = e;
+  }
+}
+
+test('audit verify: exit 0 and {ok:true, rows, firstBroken:null} on an intact log; 1 with the first broken link after tampering', async () => {
+  const t = tempDir();
+  try {
+    const db = join(t.dir, 'audit.sqlite');
+    filledStore(db, 25).close();
+    const ok = kakunin('audit', 'verify', '--db', db, '--json');
+    assert.equal(ok.code, 0, ok.err);
+    assert.deepEqual(JSON.parse(ok.out), { ok: true, rows: 25, firstBroken: null });
+    const human = await kakuninHere('audit', 'verify', '--db', db);
+    assert.equal(human.code, 0);
+    assert.match(human.out, /intact: 25 rows/);
+
+    tamper(db, 'DELETE FROM audit_chain WHERE seq = 13');
+    const broken = kakunin('audit', 'verify', '--db', db, '--json');
+    assert.equal(broken.code, 1, broken.err);
+    assert.deepEqual(JSON.parse(broken.out), { ok: false, rows: 24, firstBroken: { seq: 13, reason: 'deleted' } });
+    const brokenHuman = await kakuninHere('audit', 'verify', '--db', db);
+    assert.equal(brokenHuman.code, 1);
+    assert.match(brokenHuman.out, /BROKEN at seq 13: deleted/);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('audit verify/export: usage errors exit 2 (no --db, missing file, not an audit db, bad format, unknown subcommand)', async () => {
+  const t = tempDir();
+  try {
+    const plain = join(t.dir, 'plain.txt');
+    spawnSync('sh', ['-c', `echo hello > ${plain}`]);
+    for (const args of [
+      ['audit'],
+      ['audit', 'verify'],
+      ['audit', 'verify', '--db'],
+      ['audit', 'verify', '--db', join(t.dir, 'nope.sqlite')],
+      ['audit', 'verify', '--db', plain],
+      ['audit', 'verify', '--db', plain, '--bogus'],
+      ['audit', 'export', '--db', join(t.dir, 'nope.sqlite'), '--format', 'csv'],
+      ['audit', 'export', '--db', plain, '--format', 'xml'],
+      ['audit', 'export', '--db', plain],
+      ['audit', 'frobnicate', '--db', plain],
+    ]) {
+      const r = await kakuninHere(...args);
+      assert.equal(r.code, 2, `${args.join(' ')} -> ${r.code}: ${r.err}`);
+      assert.match(r.err, /usage/);
+    }
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('audit export: CSV with a header and one line per entry; JSON with the entries and the chain status', async () => {
+  const t = tempDir();
+  try {
+    const db = join(t.dir, 'audit.sqlite');
+    filledStore(db, 7).close();
+    const csv = kakunin('audit', 'export', '--db', db, '--format', 'csv');
+    assert.equal(csv.code, 0, csv.err);
+    const lines = csv.out.trimEnd().split('\r\n');
+    assert.equal(lines[0], CSV_COLUMNS.join(','));
+    assert.equal(lines.length, 8);
+    assert.match(lines[1]!, /^1,2026-01-01T00:01:00\.000Z,identity,valid,/);
+    const json = await kakuninHere('audit', 'export', '--db', db, '--format', 'json');
+    assert.equal(json.code, 0, json.err);
+    const doc = JSON.parse(json.out);
+    assert.equal(doc.entries.length, 7);
+    assert.deepEqual(doc.chain, { ok: true, rows: 7, firstBroken: null });
+    assert.equal(doc.entries[2].seq, 3);
+    assert.equal(doc.entries[2].mode, 'age-over-20');
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('verify and export never write to the database (opened read-only)', async () => {
+  const t = tempDir();
+  try {
+    const db = join(t.dir, 'audit.sqlite');
+    filledStore(db, 3).close();
+    const before = spawnSync('sha256sum', [db], { encoding: 'utf8' }).stdout;
+    await kakuninHere('audit', 'verify', '--db', db);
+    await kakuninHere('audit', 'export', '--db', db, '--format', 'json');
+    assert.equal(spawnSync('sha256sum', [db], { encoding: 'utf8' }).stdout, before);
+  } finally {
+    t.cleanup();
+  }
+});
