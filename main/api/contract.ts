@@ -162,6 +162,11 @@ export const Methods = {
   setLang: { params: z.object({ lang: LangSchema }).strict(), value: z.null() },
   /** Holder or staff answer to an input screen; null digits = cancel. */
   submitInput: { params: z.object({ txId: z.string(), digits: z.string().regex(/^[0-9]{4,16}$/).nullable() }).strict(), value: z.null() },
+  /**
+   * QR engagement text from a USB/HID scanner (it types like a keyboard into the kiosk window):
+   * "mdoc:" + base64url(DeviceEngagement) (ISO 18013-5 §8.2.2.3). Only accepted while idle.
+   */
+  submitEngagement: { params: z.object({ text: z.string().max(4096).regex(/^mdoc:[A-Za-z0-9_-]+={0,2}$/) }).strict(), value: z.null() },
   /** "Next" on a verdict or error screen: wipe now. */
   dismiss: { params: z.object({}).strict(), value: z.null() },
   /** Training only: present a simulated card or phone. Refused when real readers are in use. */

@@ -62,6 +62,9 @@ export class ApiSession {
       case 'submitInput':
         if (!host.submitInput(q.txId, q.digits)) throw new ApiFailure('no_input_pending', 'No entry is expected now', '現在は入力を受け付けていません');
         return null as Value<M>;
+      case 'submitEngagement':
+        if (!host.submitEngagement(q.text)) throw new ApiFailure('engagement_refused', 'No phone reader is waiting for a QR code now', '現在はQRコードを受け付けていません');
+        return null as Value<M>;
       case 'dismiss':
         host.dismiss();
         return null as Value<M>;

@@ -298,6 +298,13 @@ export class KioskHost {
     return true;
   }
 
+  /** QR text from the scanner: handed to the first armed reader that takes it (idle only). */
+  submitEngagement(text: string): boolean {
+    if (this.tx || this.screen.screen !== 'idle') return false;
+    for (const a of this.armed) if (a.reader.acceptEngagement?.(text)) return true;
+    return false;
+  }
+
   dismiss(): boolean {
     if (this.screen.screen !== 'verdict' && this.screen.screen !== 'error') return false;
     this.wipe();

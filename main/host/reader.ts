@@ -74,6 +74,8 @@ export interface CredentialReader {
    * outcome; an aborted signal resolves promptly with error code 'aborted'.
    */
   start(policy: Policy, signal: AbortSignal, hooks: ReadHooks): Promise<ReadOutcome>;
+  /** mdoc readers: QR engagement text from the scanner; true when this armed reader took it. */
+  acceptEngagement?(text: string): boolean;
   close?(): Promise<void> | void;
 }
 

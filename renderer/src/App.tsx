@@ -30,6 +30,24 @@ export function App({ api }: { api: Connection }) {
     if (snap) document.documentElement.lang = snap.lang;
   }, [snap?.lang]);
 
+  // A USB/HID QR scanner types the phone's "mdoc:..." text and Enter into this window. Collected
+  // only on the idle screen (never while staff or a holder use the keypad).
+  const idle = snap?.screen.screen === 'idle' && !staffOpen;
+  useEffect(() => {
+    if (!idle) return;
+    let buf = '';
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Enter') {
+        if (buf.startsWith('mdoc:')) void api.call('submitEngagement', { text: buf });
+        buf = '';
+      } else if (e.key.length === 1) {
+        buf = (buf + e.key).slice(-4096);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [idle, api]);
+
   if (!snap || !connected) {
     return <div className="connecting" data-testid="connecting">{t(snap?.lang ?? 'ja', 'connecting')}</div>;
   }

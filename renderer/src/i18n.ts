@@ -26,7 +26,7 @@ const ja = {
   'reading.card': 'カード',
   'reading.mdoc': 'スマートフォン',
   'input.pin': '暗証番号（4桁）を入力してください',
-  'input.pinWho': 'ご本人が入力してください（画面は隠れています）',
+  'input.pinWho': 'ご本人が入力してください（数字は表示されません）',
   'input.matching-b': '照合番号Bを入力してください（14桁）',
   'input.matching-bWho': 'スタッフ：カード表面の 生年月日(和暦YYMMDD)・有効期限の年(西暦)・セキュリティコード',
   'input.triesLeft': '残り {n} 回',

@@ -264,3 +264,19 @@ test('language switch: English on one tap, including the verdict and error scree
     assert.match(await text(e, '[data-testid="idle-card"]'), /かざしてください/);
   });
 });
+
+test('QR scanner: the phone\'s "mdoc:" text typed by a HID scanner on the idle screen starts a phone read', { skip }, async () => {
+  await withKiosk({}, async (e) => {
+    // Annex D's DeviceEngagement is long; any well-formed text exercises the path in training.
+    await e.page.keyboard.type('mdoc:owBjMS4wAYIB2BhYS6QBAiABIVgggP1nF5S4');
+    await e.page.keyboard.press('Enter');
+    await e.page.waitForSelector('[data-testid="verdict"][data-verdict="valid"]');
+    assert.equal(e.audit!.entries[0]!.reader, 'mdoc');
+    await e.page.click('[data-testid="next"]');
+    // Garbage is ignored, not an error screen.
+    await e.page.keyboard.type('hello world');
+    await e.page.keyboard.press('Enter');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(await e.page.getAttribute('.kiosk', 'data-screen'), 'idle');
+  });
+});

@@ -159,6 +159,11 @@ export class TrainingReader implements CredentialReader {
   readonly source = 'training' as const;
   constructor(readonly kind: ReaderKind, private ctl: TrainingController) {}
 
+  /** Training: any well-formed QR text presents the adult sample phone (scanner practice). */
+  acceptEngagement(text: string): boolean {
+    return this.kind === 'mdoc' && /^mdoc:[A-Za-z0-9_-]+={0,2}$/.test(text) && this.ctl.present('phone-ok');
+  }
+
   status(): ReaderStatus {
     const label = this.kind === 'card' ? '訓練用カードリーダー (simulator)' : '訓練用スマートフォン読取 (simulator)';
     if (this.kind === 'card' && this.ctl.unplugged) return { kind: this.kind, source: 'training', label, state: 'unplugged' };
