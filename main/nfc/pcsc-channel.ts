@@ -1,0 +1,191 @@
+// A phone on a PC/SC contactless reader, through the real pcsclite binding (@pokusew/pcsclite):
+// find the reader, wait for a tag (with a timeout), connect, and expose it as core's ApduChannel
+// (core/mdoc/engagement/apdu-channel.ts; the same shape as core/card's ApduTransport, so the My
+// Number card layer can use this adapter too). A failed transmit on a contactless reader means the
+// phone moved away: it is thrown as ApduChannelError('nfc_tag_lost'); nothing presented in time is
+// 'nfc_no_tag'; no such reader is 'nfc_reader_unavailable'. close() always leaves the reader idle.
+//
+// Entry point:
+//   const reader = await PcscNfcReader.open({ readerName: 'Virtual PCD 00 00', timeoutMs: 5000 });
+//   const tag = await reader.waitForTag(10_000);   // PcscApduChannel: transmit(apdu), apdus
+//   ... engageOverNfc(tag, ...); new NfcDataRetrieval(tag) ...
+//   await reader.close();
+import { createRequire } from 'node:module';
+import { ApduChannelError, type ApduChannel } from '../../core/mdoc/engagement/apdu-channel.ts';
+
+type PcscLite = ReturnType<typeof import('@pokusew/pcsclite')>;
+type CardReader = Parameters<Parameters<PcscLite['on']>[1]>[0] extends infer R ? (R extends { transmit: unknown } ? R : never) : never;
+
+const require = createRequire(import.meta.url);
+
+export interface PcscNfcReaderOptions {
+  /** Exact reader name, or a RegExp; the first reader when absent. */
+  readerName?: string | RegExp;
+  /** How long to wait for the reader to appear. */
+  timeoutMs?: number;
+}
+
+export class PcscNfcReader {
+  private present = false;
+  private atr: Uint8Array | null = null;
+  private gone = false;
+  private waiters: (() => void)[] = [];
+  private channel: PcscApduChannel | null = null;
+
+  private constructor(
+    private readonly pcsc: PcscLite,
+    readonly reader: CardReader,
+  ) {
+    reader.on('status', (s: { state: number; atr?: Buffer }) => {
+      const present = (s.state & reader.SCARD_STATE_PRESENT) !== 0 && (s.state & reader.SCARD_STATE_MUTE) === 0;
+      if (present && s.atr) this.atr = new Uint8Array(s.atr);
+      if (!present && this.present) this.channel?.markLost();
+      this.present = present;
+      const w = this.waiters;
+      this.waiters = [];
+      for (const f of w) f();
+    });
+    reader.on('end', () => {
+      this.gone = true;
+      this.channel?.markLost();
+      for (const f of this.waiters.splice(0)) f();
+    });
+    reader.on('error', () => undefined);
+  }
+
+  get name(): string {
+    return this.reader.name;
+  }
+
+  static open(o: PcscNfcReaderOptions = {}): Promise<PcscNfcReader> {
+    const pcscFactory = require('@pokusew/pcsclite') as typeof import('@pokusew/pcsclite');
+    const pcsc = pcscFactory();
+    const matches = (name: string) => (o.readerName === undefined ? true : typeof o.readerName === 'string' ? name === o.readerName : o.readerName.test(name));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        pcsc.close();
+        reject(new ApduChannelError('nfc_reader_unavailable', `no PC/SC reader ${o.readerName ? `"${String(o.readerName)}" ` : ''}within ${o.timeoutMs ?? 5000} ms`));
+      }, o.timeoutMs ?? 5000);
+      pcsc.on('error', (e: unknown) => {
+        clearTimeout(timer);
+        pcsc.close();
+        reject(new ApduChannelError('nfc_reader_unavailable', `PC/SC: ${(e as Error)?.message ?? String(e)}`));
+      });
+      pcsc.on('reader', (r) => {
+        if (!matches(r.name)) {
+          r.close();
+          return;
+        }
+        clearTimeout(timer);
+        resolve(new PcscNfcReader(pcsc, r as CardReader));
+      });
+    });
+  }
+
+  /** Wait until a tag is on the reader, then connect to it. */
+  async waitForTag(timeoutMs: number): Promise<PcscApduChannel> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.present) {
+      if (this.gone) throw new ApduChannelError('nfc_reader_unavailable', `reader ${this.reader.name} went away`);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new ApduChannelError('nfc_no_tag', `no tag on ${this.reader.name} within ${timeoutMs} ms`);
+      await new Promise<void>((res) => {
+        const t = setTimeout(res, left);
+        this.waiters.push(() => {
+          clearTimeout(t);
+          res();
+        });
+      });
+    }
+    // pcsclite keeps `connected` after a card vanished; connect() would then answer without a
+    // protocol. Drop the stale handle first.
+    if (this.reader.connected) await new Promise<void>((res) => this.reader.disconnect(this.reader.SCARD_LEAVE_CARD, () => res()));
+    const protocol = await new Promise<number>((res, rej) =>
+      this.reader.connect({ share_mode: this.reader.SCARD_SHARE_SHARED }, (err: unknown, p: number) =>
+        err ? rej(new ApduChannelError('nfc_tag_lost', `connect: ${(err as Error).message ?? err}`)) : res(p),
+      ),
+    );
+    this.channel = new PcscApduChannel(this.reader, protocol, this.atr);
+    return this.channel;
+  }
+
+  /** Wait until nothing is on the reader (before the next transaction); false on timeout. */
+  async waitForRemoval(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.present && !this.gone) {
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      await new Promise<void>((res) => {
+        const t = setTimeout(res, left);
+        this.waiters.push(() => {
+          clearTimeout(t);
+          res();
+        });
+      });
+    }
+    return true;
+  }
+
+  get tagPresent(): boolean {
+    return this.present;
+  }
+
+  /** Disconnect (leave the card alone) and stop watching the reader. Safe to call twice. */
+  async close(): Promise<void> {
+    if (this.channel) await this.channel.disconnect();
+    this.channel = null;
+    try {
+      this.reader.close();
+    } catch {
+      /* already closed */
+    }
+    try {
+      this.pcsc.close();
+    } catch {
+      /* already closed */
+    }
+  }
+}
+
+export class PcscApduChannel implements ApduChannel {
+  apdus = 0;
+  private lost = false;
+
+  constructor(
+    private readonly reader: CardReader,
+    private readonly protocol: number,
+    readonly atr: Uint8Array | null,
+  ) {}
+
+  markLost(): void {
+    this.lost = true;
+  }
+
+  transmit(apdu: Uint8Array): Promise<Uint8Array> {
+    if (this.lost) return Promise.reject(new ApduChannelError('nfc_tag_lost', 'the tag left the reader'));
+    this.apdus++;
+    return new Promise((resolve, reject) => {
+      // Short APDUs answer at most 256 + 2 bytes; extended up to 65536 + 2.
+      this.reader.transmit(Buffer.from(apdu), 65538, this.protocol, (err: unknown, data: Buffer) => {
+        if (err) {
+          this.lost = true;
+          reject(new ApduChannelError('nfc_tag_lost', `transmit: ${(err as Error).message ?? err}`));
+        } else if (data.length < 2) {
+          // pcsclite hands back an empty buffer when the card vanished mid-command (vpcd closed).
+          this.lost = true;
+          reject(new ApduChannelError('nfc_tag_lost', 'the tag left the reader during a command'));
+        } else resolve(new Uint8Array(data));
+      });
+    });
+  }
+
+  async disconnect(): Promise<void> {
+    await new Promise<void>((res) => {
+      try {
+        this.reader.disconnect(this.reader.SCARD_LEAVE_CARD, () => res());
+      } catch {
+        res();
+      }
+    });
+  }
+}
