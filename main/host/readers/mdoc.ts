@@ -1,0 +1,153 @@
+// The real phone reader for the kiosk host: a thin adapter over the phone engineer's read-mdoc
+// (main/mdoc-reader/read-mdoc.ts: engagement -> session -> BLE/NFC -> core/mdoc/verify.ts). QR
+// engagement text arrives from the scanner through the API (submitEngagement); BLE links are the
+// noble/bleno adapters of main/ble (real radios, or the simulated radio in tests).
+import type { Policy } from '../../../core/policy/policy.ts';
+import type { CborValue } from '../../../core/cbor/model.ts';
+import { Tagged } from '../../../core/cbor/model.ts';
+import { bleFromDeviceEngagement, parseQrEngagement, type EngagementResult } from '../../../core/mdoc/engagement/index.ts';
+import { policyAllows } from '../../../core/mdoc/request/index.ts';
+import type { Attributes, ReaderStatus } from '../../api/contract.ts';
+import { nodeCrypto } from '../../crypto/node-crypto.ts';
+import { nodeTimers } from '../../ble/stacks.ts';
+import { readMdoc, type ReadMdocDeps } from '../../mdoc-reader/read-mdoc.ts';
+import { readErrorMessage } from '../../mdoc-reader/error-messages.ts';
+import { loadTrustDir } from '../../trust/load-dir.ts';
+import { ABORTED, errorOutcome, type CredentialReader, type ReadError, type ReadHooks, type ReadOutcome } from '../reader.ts';
+
+/** Codes that mean "the read did not finish" (device trouble) rather than "not trustworthy". */
+const TRANSPORT_OR_SESSION = /^(transport_|session_|no_common_transport|no_reader_hardware|read_aborted|engagement_|qr_|nfc_|ndef_)/;
+
+const NEXT: Record<string, [string, string]> = {
+  transport: ['スマートフォンをリーダーの近くに保ったまま、もう一度お試しください', 'Keep the phone near the reader and try again'],
+  invalid: ['別の本人確認書類を確認してください', 'Check another identity document'],
+};
+
+function text(v: CborValue): string | undefined {
+  if (typeof v === 'string') return v;
+  if (v instanceof Tagged && typeof v.value === 'string') return v.value; // full-date (1004) / tdate (0)
+  if (typeof v === 'number') return String(v);
+  return undefined;
+}
+
+/** ISO/IEC 5218 sex codes used by 18013-5 and 23220. */
+const SEX: Record<string, string> = { '1': '男', '2': '女', '0': '—', '9': '—' };
+
+function sniffImage(b: Uint8Array): string {
+  if (b[0] === 0xff && b[1] === 0xd8) return 'image/jpeg';
+  if (b[0] === 0x89 && b[1] === 0x50) return 'image/png';
+  return 'image/jp2';
+}
+
+/** Verified elements -> the screen's attributes, only those the policy asked for. */
+export function attributesFrom(policy: Policy, docType: string, elements: Record<string, Record<string, CborValue>>): { attributes: Attributes; photo?: string } {
+  const a: Attributes = {};
+  let photo: string | undefined;
+  let family: string | undefined;
+  let given: string | undefined;
+  for (const [ns, els] of Object.entries(elements)) {
+    for (const [el, v] of Object.entries(els)) {
+      if (!policyAllows(policy.name, docType, ns, el)) continue;
+      switch (el) {
+        case 'age_over_20': if (typeof v === 'boolean') a.age_over_20 = v; break;
+        case 'full_name_unicode': a.name = text(v); break;
+        case 'family_name': family = text(v); break;
+        case 'given_name': given = text(v); break;
+        case 'resident_address':
+        case 'resident_address_unicode': a.address = text(v); break;
+        case 'birth_date': a.birth_date = text(v); break;
+        case 'sex': { const s = text(v); if (s !== undefined) a.sex = SEX[s] ?? s; break; }
+        case 'portrait': if (v instanceof Uint8Array && v.length < 2_000_000) photo = `data:${sniffImage(v)};base64,${Buffer.from(v).toString('base64')}`; break;
+      }
+    }
+  }
+  if (!a.name && (family || given)) a.name = [family, given].filter(Boolean).join(' ');
+  for (const k of Object.keys(a) as (keyof Attributes)[]) if (a[k] === undefined) delete a[k];
+  return photo ? { attributes: a, photo } : { attributes: a };
+}
+
+export class PhoneReader implements CredentialReader {
+  readonly kind = 'mdoc' as const;
+  readonly source = 'real' as const;
+  private waiting: ((text: string) => void) | null = null;
+  constructor(
+    private deps: { ble?: ReadMdocDeps['ble']; trustDir: string; label: string; timeouts?: ReadMdocDeps['timeouts'] },
+  ) {}
+
+  status(): ReaderStatus {
+    const radios = [this.deps.ble?.peripheral ? 'BLE peripheral' : '', this.deps.ble?.central ? 'BLE central' : ''].filter(Boolean).join(' + ');
+    return { kind: 'mdoc', source: 'real', label: this.deps.label, state: radios ? 'ready' : 'unavailable', detail: radios || 'no Bluetooth' };
+  }
+
+  acceptEngagement(t: string): boolean {
+    const w = this.waiting;
+    if (!w) return false;
+    this.waiting = null;
+    w(t);
+    return true;
+  }
+
+  async start(policy: Policy, signal: AbortSignal, hooks: ReadHooks): Promise<ReadOutcome> {
+    const qr = await new Promise<string | null>((resolve) => {
+      if (signal.aborted) return resolve(null);
+      this.waiting = resolve;
+      signal.addEventListener('abort', () => { this.waiting = null; resolve(null); }, { once: true });
+    });
+    if (qr === null) return errorOutcome(ABORTED, 'mdoc');
+    if (!hooks.onProgress({ step: 'detected', fraction: 0.1 })) return errorOutcome(ABORTED, 'mdoc');
+    const at = new Date();
+    const trust = loadTrustDir(this.deps.trustDir, { crypto: nodeCrypto, now: at });
+    const engage = async (): Promise<EngagementResult> => {
+      const q = parseQrEngagement(qr);
+      const ble = bleFromDeviceEngagement(q.deviceEngagement);
+      hooks.onProgress({ step: 'engaged', fraction: 0.3 });
+      return { kind: 'qr', deviceEngagement: q.deviceEngagement, handover: q.handover, ...(ble ? { ble } : {}) };
+    };
+    const out = await readMdoc(
+      { policy: policy.name, engage },
+      { crypto: nodeCrypto, trust, now: () => at, timers: nodeTimers, ...(this.deps.ble ? { ble: this.deps.ble } : {}), ...(this.deps.timeouts ? { timeouts: this.deps.timeouts } : {}) },
+    );
+    if (signal.aborted) return errorOutcome(ABORTED, 'mdoc');
+    hooks.onProgress({ step: 'verifying', fraction: 0.9 });
+    const r = out.result;
+    const doc = r.documents[0];
+    const checks = [...r.checks, ...(doc?.checks ?? [])].map((c) => ({ code: c.code, ok: c.ok }));
+    const credential: ReadOutcome['credential'] = {
+      type: 'mdoc',
+      ...(doc ? { docType: doc.docType } : {}),
+      ...(doc?.issuer?.iacaFingerprint ? { issuerKeyId: doc.issuer.iacaFingerprint.toLowerCase() } : {}),
+      engagement: 'qr',
+      ...(typeof out.transport.kind === 'string' && /^(ble-central|ble-peripheral|nfc)$/.test(out.transport.kind) ? { transport: out.transport.kind as 'ble-central' | 'ble-peripheral' | 'nfc' } : {}),
+    };
+    const requested = doc ? Object.entries(doc.elements).flatMap(([ns, els]) => Object.keys(els).map((e) => `${ns}:${e}`)) : [];
+    const firstErr = r.errors[0];
+    if (r.verdict === 'valid' && doc) {
+      const shown = attributesFrom(policy, doc.docType, doc.elements);
+      if (policy.shows.includes('age_over_20')) {
+        const over = shown.attributes.age_over_20 === true;
+        checks.push({ code: 'policy_age_over_20', ok: over });
+        if (!over) {
+          return { verdict: 'invalid', ...shown, checks, credential, requested, error: { code: 'age_over_20_false', messageJa: '20歳未満です', messageEn: 'Under 20', nextJa: '年齢制限のある商品は販売できません', nextEn: 'Age-restricted goods cannot be sold' } };
+        }
+      }
+      return { verdict: 'valid', ...shown, checks, credential, requested };
+    }
+    const code = firstErr?.code ?? 'mdoc_invalid';
+    const m = readErrorMessage(code);
+    if (out.stage !== 'verify' && out.stage !== 'done' && TRANSPORT_OR_SESSION.test(code)) {
+      const e: ReadError = { code, messageJa: m.ja, messageEn: m.en, nextJa: NEXT.transport![0], nextEn: NEXT.transport![1] };
+      return { ...errorOutcome(e, 'mdoc', checks), credential, requested };
+    }
+    return { verdict: 'invalid', attributes: {}, checks, credential, requested, error: { code, messageJa: firstErr?.message_ja ?? m.ja, messageEn: firstErr?.message ?? m.en, nextJa: NEXT.invalid![0], nextEn: NEXT.invalid![1] } };
+  }
+}
+
+/**
+ * Used at start (main/host/readers/real.ts). Real Bluetooth needs the noble/bleno HCI bindings,
+ * which cannot even load without a Bluetooth socket (TOOLCHAIN.md); without them there is no phone
+ * reader and start-up says why.
+ */
+export async function detect(opts: { home: string }): Promise<{ reader: CredentialReader | null; note: string }> {
+  void opts;
+  return { reader: null, note: 'no Bluetooth adapter binding configured in this build (real BLE needs the HCI bindings; see TOOLCHAIN.md)' };
+}
