@@ -10,11 +10,11 @@
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import type { CryptoProvider } from '../../core/crypto/provider.ts';
-import { TrustStore } from '../../core/trust/trust-store.ts';
+import { EXPIRY_WARNING_DAYS, expiryWarnings, TrustStore } from '../../core/trust/trust-store.ts';
 import { addVical } from '../../core/trust/vical.ts';
 import { DerError } from '../../core/x509/der.ts';
 import { certificatesFromFile, parseCertificate, type Certificate } from '../../core/x509/certificate.ts';
-import { pemToDer } from '../../core/x509/pem.ts';
+import { pemToDer, toHex } from '../../core/x509/pem.ts';
 
 export interface LoadOptions {
   crypto: CryptoProvider;
@@ -60,7 +60,11 @@ export function loadTrustDir(dir: string, opts: LoadOptions): TrustStore {
   for (const f of files(store, join(dir, 'vical-signers'), ['.pem', '.der', '.crt', '.cer'])) {
     for (const der of readCertificates(store, f)) {
       try {
-        signers.push(parseCertificate(der));
+        const cert = parseCertificate(der);
+        signers.push(cert);
+        // Listed (and expiry-warned) like roots; they anchor only the VICAL signature.
+        store.vicalSigners.push({ cert, fingerprint: toHex(opts.crypto.digest('SHA-256', cert.der)), kind: 'vical-signer', origin: f, profileChecks: [] });
+        store.warnings.push(...expiryWarnings(cert, store.now, opts.expiryWarningDays ?? EXPIRY_WARNING_DAYS, f));
       } catch (e) {
         store.errors.push({ code: e instanceof DerError ? e.code : 'malformed_certificate', detail: (e as Error).message, file: f });
       }

@@ -123,7 +123,7 @@ function rootJson(r: TrustedRoot, at: Date) {
 
 function list(dir: string, at: Date, json: boolean): number {
   const store = loadTrustDir(dir, { crypto: nodeCrypto, now: at });
-  const roots = [...store.iacas, ...store.jpkiRoots];
+  const roots = [...store.iacas, ...store.jpkiRoots, ...store.vicalSigners];
   const out = {
     trust: dir,
     at: at.toISOString(),
