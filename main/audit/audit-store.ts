@@ -119,6 +119,7 @@ export class AuditStore {
       checkpoints: db.prepare('SELECT seq, hash FROM audit_checkpoint ORDER BY seq'),
       anchor: db.prepare('SELECT cut_seq, first_seq, prev_hash FROM audit_retention_anchor ORDER BY cut_seq DESC LIMIT 1'),
       rows: db.prepare('SELECT seq, kind, time, body, prev_hash, hash FROM audit_chain ORDER BY seq'),
+      rowsRaw: db.prepare('SELECT seq, kind, time, body, prev_hash, hash FROM audit_chain ORDER BY seq').raw(true),
       rowsDesc: db.prepare("SELECT seq, kind, time, body, prev_hash, hash FROM audit_chain WHERE kind = 'entry' ORDER BY seq DESC LIMIT ?"),
       cuts: db.prepare("SELECT seq, body FROM audit_chain WHERE kind = 'retention-cut' ORDER BY seq"),
       hashAt: db.prepare('SELECT hash FROM audit_chain WHERE seq = ?'),
@@ -181,9 +182,12 @@ export class AuditStore {
       const head = this.readHead();
       const anchor = this.readAnchor();
       const checkpoints = (this.stmts.checkpoints.all() as { seq: number; hash: Uint8Array }[]).map((c) => ({ seq: c.seq, hash: bytes(c.hash) }));
-      const stmt = this.stmts.rows;
+      const stmt = this.stmts.rowsRaw;
       const rows = (function* () {
-        for (const r of stmt.iterate() as Iterable<RawRow>) yield toChainRow(r);
+        // Arrays, not objects: a third faster on long logs (verify runs before every retention cut).
+        for (const [seq, kind, time, body, prev_hash, hash] of stmt.iterate() as Iterable<unknown[]>) {
+          yield toChainRow({ seq, kind, time, body, prev_hash, hash });
+        }
       })();
       return verifyChain(rows, { head, anchor, checkpoints, sha256: nodeSha256 });
     }).deferred();
@@ -256,18 +260,18 @@ export class AuditStore {
     if (!Number.isInteger(retentionDays) || retentionDays < 1) throw new RangeError('retention days must be a positive integer');
     const cutoff = new Date(now.getTime() - retentionDays * 86_400_000).toISOString();
     return this.db.transaction((): RetentionResult => {
-      const report = this.verify();
-      if (!report.ok) {
-        const b = report.firstBroken!;
-        throw new Error(`audit chain is broken at seq ${b.seq} (${b.reason}); retention refused`);
-      }
       const head = this.readHead();
       const anchor = this.readAnchor();
       const firstSeq = anchor ? anchor.firstSeq : 1;
       if (!head) return { deleted: 0, cutSeq: null, firstSeq };
       const recent = (this.stmts.firstRecent.get(cutoff, firstSeq) as { seq: number | null }).seq;
       const lastOld = recent === null ? head.seq : recent - 1;
-      if (lastOld < firstSeq) return { deleted: 0, cutSeq: null, firstSeq };
+      if (lastOld < firstSeq) return { deleted: 0, cutSeq: null, firstSeq }; // nothing old: no need to verify
+      const report = this.verify();
+      if (!report.ok) {
+        const b = report.firstBroken!;
+        throw new Error(`audit chain is broken at seq ${b.seq} (${b.reason}); retention refused`);
+      }
       const prevHash = bytes((this.stmts.hashAt.get(lastOld) as { hash: Uint8Array }).hash);
       const newFirst = lastOld + 1;
       const deleted = (this.stmts.countBelow.get(newFirst) as { n: number }).n;
