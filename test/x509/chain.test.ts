@@ -66,6 +66,11 @@ for (const crypto of PROVIDERS) {
     assert.equal(r.iaca, undefined);
   });
 
+  test(`chain (${crypto.name}): a trusted IACA presented as its own DS (IACA key signing MSOs) is rejected`, () => {
+    const r = verifyDsChain([testIaca('p256').der], trust, { at: AT, crypto });
+    assert.deepEqual(failed(r), ['ds_eku_invalid', 'ds_key_usage_invalid']);
+  });
+
   test(`chain (${crypto.name}): DS issued by an intermediate (not allowed by Annex B) is untrusted`, () => {
     const top = testIaca('p256');
     const mid = buildIaca({ key: keyFromSeed('P-256', 'intermediate'), subject: [['C', 'JP'], ['CN', 'Intermediate']] });
