@@ -53,6 +53,7 @@ export class SimWorld {
   private readonly walletBleno: BlenoLike;
   private readonly readerBleno: BlenoLike;
   private readonly readerNoble: NobleLike;
+  private readonly walletRuns = new Set<AbortController>();
 
   constructor(o: RadioOptions & { walletMtu?: number; readerMtu?: number } = {}) {
     this.radio = new SimRadio(o);
@@ -70,11 +71,14 @@ export class SimWorld {
    */
   walletBle(wallet: VirtualWallet, uuid: string, modes: readonly BleMode[], timeoutMs = 30_000): Promise<string> {
     const ac = new AbortController();
-    const ctx = { radio: this.radio, wallet, serviceUuid: uuid, timeoutMs, signal: ac.signal, onStarted: () => ac.abort() };
+    this.walletRuns.add(ac);
+    const ctx = { radio: this.radio, wallet, serviceUuid: uuid, timeoutMs, signal: ac.signal, onStarted: () => ac.abort('started') };
     const roles: Promise<string>[] = [];
     if (modes.includes('central-client')) roles.push(walletCentralClient(this.walletNoble, this.walletNobleBinding, ctx));
     if (modes.includes('peripheral-server')) roles.push(walletPeripheralServer(this.walletBleno, ctx));
-    return Promise.all(roles).then((r) => r.filter((x) => x !== 'cancelled').join(' / ') || 'cancelled');
+    return Promise.all(roles)
+      .then((r) => r.filter((x) => x !== 'cancelled').join(' / ') || 'cancelled')
+      .finally(() => this.walletRuns.delete(ac));
   }
 
   /** A QR transaction: the phone shows `mdoc:...`; the kiosk "scans" it; the phone's BLE starts. */
@@ -91,7 +95,10 @@ export class SimWorld {
     return { text, engage, walletDone };
   }
 
+  /** End everything: the phone's roles stop, links drop, timers clear (nothing keeps the process alive). */
   shutdown(): void {
+    for (const ac of this.walletRuns) ac.abort('shutdown');
+    this.walletRuns.clear();
     this.radio.shutdown();
   }
 }

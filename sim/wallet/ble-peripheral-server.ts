@@ -107,7 +107,7 @@ export async function walletPeripheralServer(bleno: BlenoLike, ctx: WalletBleCon
 
   const onDisconnect = () => finish('disconnected');
   ctx.signal?.addEventListener('abort', () => {
-    if (!started) finish('cancelled');
+    if (!started || ctx.signal?.reason === 'shutdown') finish('cancelled');
   });
   const timer = setTimeout(() => finish('timeout'), timeoutMs);
   try {

@@ -194,6 +194,11 @@ export class VirtualWallet {
   /** Hook for the simulated world: the BLE role starts once the NFC handover is done. */
   onHandover: ((h: { handoverSelect: Uint8Array; handoverRequest?: Uint8Array } | null) => void) | null = null;
 
+  /** This transaction's engagement (after newTransaction()). */
+  get currentEngagement(): WalletEngagement | null {
+    return this.engagement;
+  }
+
   /** Ident the wallet expects from the reader's GATT service (central client mode). */
   expectedIdent(): Uint8Array {
     if (!this.engagement) throw new Error('no transaction');

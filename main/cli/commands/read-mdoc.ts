@@ -1,0 +1,150 @@
+// `kakunin read-mdoc`: read one mdoc credential from a phone (issue 3 contract):
+//
+//   npx kakunin read-mdoc --policy age-over-20|identity|entrance --trust DIR --json
+//                         [--simulate wallet:apple|wallet:tamper|...]
+//
+// Prints the verify-response JSON shape (verdict, documents with only the policy's elements,
+// checks, errors, warnings) plus `transport` and `timings` {engagement, session, transfer, verify}
+// in ms. Exit 0 valid, 1 invalid, 2 usage. --simulate attaches the virtual wallet through the same
+// adapters real devices use (simulated noble / bleno bindings; NFC through pcscd + vpcd when
+// reachable, otherwise the same NFC engagement code over an in-memory APDU channel, said in
+// `transport`). Without --simulate and without hardware: a clear message and exit 2. Every stage
+// has a timeout: this command never hangs.
+import { statSync } from 'node:fs';
+import { isPolicyName, POLICY_NAMES, type PolicyName } from '../../../core/policy/policy.ts';
+import { nodeCrypto } from '../../crypto/node-crypto.ts';
+import { loadTrustDir } from '../../trust/load-dir.ts';
+import { responseResultToJson, type Json } from '../json-output.ts';
+import { nodeTimers } from '../../ble/stacks.ts';
+import { readMdoc, type ReadOutcome } from '../../mdoc-reader/read-mdoc.ts';
+import { SCENARIOS, parseScenario, type ScenarioName } from '../../mdoc-reader/simulate.ts';
+import { simulateRead } from '../../mdoc-reader/simulated-read.ts';
+import { detectHardware } from '../../mdoc-reader/hardware.ts';
+
+export const HELP = `usage: kakunin read-mdoc --policy age-over-20|identity|entrance --trust DIR [--json] [--simulate wallet:NAME]
+
+  --policy NAME       what to ask for and show: ${POLICY_NAMES.join(', ')}
+  --trust DIR         trust directory (DIR/iaca/*.pem ..., e.g. resources/test-trust)
+  --json              print one JSON object: verify-response's shape plus "transport" and "timings"
+  --simulate wallet:NAME
+                      read from the virtual wallet instead of a phone:
+${Object.entries(SCENARIOS)
+  .map(([k, v]) => `                        wallet:${k.padEnd(22)}${v.about}`)
+  .join('\n')}
+
+Without --simulate the kiosk's NFC reader (PC/SC) and Bluetooth adapter are used.
+exit status: 0 valid, 1 invalid, 2 usage error (or no reader hardware)`;
+
+class UsageError extends Error {}
+
+interface Args {
+  policy: PolicyName;
+  trust: string;
+  json: boolean;
+  simulate?: ScenarioName;
+  help: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const values = new Map<string, string>();
+  const bools = new Set<string>();
+  for (let i = 0; i < argv.length; i++) {
+    let a = argv[i]!;
+    let inline: string | undefined;
+    const eq = a.indexOf('=');
+    if (a.startsWith('--') && eq > 0) {
+      inline = a.slice(eq + 1);
+      a = a.slice(0, eq);
+    }
+    if (a === '--policy' || a === '--trust' || a === '--simulate') {
+      if (values.has(a)) throw new UsageError(`${a} given twice`);
+      const v = inline ?? argv[++i];
+      if (v === undefined || (inline === undefined && v.startsWith('--'))) throw new UsageError(`${a} needs a value`);
+      values.set(a, v);
+    } else if ((a === '--json' || a === '--help' || a === '-h') && inline === undefined) {
+      bools.add(a);
+    } else {
+      throw new UsageError(`unknown argument ${JSON.stringify(argv[i])}`);
+    }
+  }
+  const help = bools.has('--help') || bools.has('-h');
+  if (help) return { policy: 'age-over-20', trust: '', json: bools.has('--json'), help };
+  const policy = values.get('--policy');
+  if (policy === undefined) throw new UsageError('--policy is required');
+  if (!isPolicyName(policy)) throw new UsageError(`--policy must be one of ${POLICY_NAMES.join(', ')}`);
+  const trust = values.get('--trust');
+  if (trust === undefined) throw new UsageError('--trust is required');
+  let dirOk = false;
+  try {
+    dirOk = statSync(trust).isDirectory();
+  } catch {
+    dirOk = false;
+  }
+  if (!dirOk) throw new UsageError(`--trust ${trust}: not a readable directory`);
+  const out: Args = { policy, trust, json: bools.has('--json'), help };
+  const sim = values.get('--simulate');
+  if (sim !== undefined) {
+    const s = parseScenario(sim);
+    if (!s) throw new UsageError(`--simulate ${JSON.stringify(sim)}: expected one of ${Object.keys(SCENARIOS).map((k) => `wallet:${k}`).join(', ')}`);
+    out.simulate = s;
+  }
+  return out;
+}
+
+export function outcomeToJson(o: ReadOutcome, extraWarnings: { code: string; detail?: string; file?: string }[] = []): { [k: string]: Json } {
+  return { ...responseResultToJson(o.result, { warnings: extraWarnings }), transport: { ...o.transport } as { [k: string]: Json }, timings: { ...o.timings } };
+}
+
+function printHuman(o: ReadOutcome): void {
+  const r = o.result;
+  const lines = [`verdict: ${r.verdict.toUpperCase()}`, `transport: ${Object.entries(o.transport).map(([k, v]) => `${k}=${v}`).join(' ')}`];
+  r.documents.forEach((d, i) => {
+    lines.push(`document ${i}: ${d.docType}: ${d.verdict.toUpperCase()}`);
+    for (const [ns, els] of Object.entries(d.elements)) lines.push(`  ${ns}: ${Object.keys(els).join(', ')}`);
+  });
+  for (const e of r.errors) lines.push(`  error ${e.code}: ${e.detail ?? e.message}`);
+  lines.push(`timings (ms): engagement ${o.timings.engagement}, session ${o.timings.session}, transfer ${o.timings.transfer}, verify ${o.timings.verify}`);
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const wantsJson = argv.includes('--json');
+  let args: Args;
+  try {
+    args = parseArgs(argv);
+  } catch (e) {
+    const msg = e instanceof UsageError ? e.message : `unexpected: ${(e as Error).message}`;
+    process.stderr.write(`kakunin read-mdoc: ${msg}\n\n${HELP}\n`);
+    if (wantsJson) process.stdout.write(JSON.stringify({ verdict: 'invalid', documents: [], errors: [{ code: 'usage_error', message: msg }], warnings: [], checks: [] }) + '\n');
+    return 2;
+  }
+  if (args.help) {
+    process.stdout.write(HELP + '\n');
+    return 0;
+  }
+
+  const now = new Date();
+  const trust = loadTrustDir(args.trust, { crypto: nodeCrypto, now });
+  const trustWarnings: { code: string; detail?: string; file?: string }[] = [];
+  for (const e of trust.errors) trustWarnings.push({ code: e.code, detail: e.detail, ...(e.file ? { file: e.file } : {}) });
+  for (const w of trust.warnings) trustWarnings.push({ code: w.code, detail: w.detail, ...(w.file ? { file: w.file } : {}) });
+  if (trust.iacas.length === 0) trustWarnings.push({ code: 'trust_store_empty', detail: `no IACA root loaded from ${args.trust}` });
+
+  let outcome: ReadOutcome;
+  if (args.simulate) {
+    outcome = await simulateRead(args.simulate, args.policy, { crypto: nodeCrypto, trust, now: () => new Date(), timers: nodeTimers });
+  } else {
+    const hw = await detectHardware();
+    if (!hw.available) {
+      const msg = `no phone reader here: ${hw.reason}. Connect an NFC reader (PC/SC) or a Bluetooth adapter, or try the virtual wallet: --simulate wallet:apple`;
+      process.stderr.write(`kakunin read-mdoc: ${msg}\n`);
+      if (args.json) process.stdout.write(JSON.stringify({ verdict: 'invalid', documents: [], errors: [{ code: 'no_reader_hardware', message: msg }], warnings: trustWarnings, checks: [], transport: { kind: 'none' }, timings: { engagement: 0, session: 0, transfer: 0, verify: 0 } }) + '\n');
+      return 2;
+    }
+    outcome = await hw.read(args.policy, { crypto: nodeCrypto, trust, now: () => new Date(), timers: nodeTimers });
+  }
+
+  if (args.json) process.stdout.write(JSON.stringify(outcomeToJson(outcome, trustWarnings)) + '\n');
+  else printHuman(outcome);
+  return outcome.result.verdict === 'valid' ? 0 : 1;
+}

@@ -1,0 +1,110 @@
+// Real devices for `read-mdoc` without --simulate: a PC/SC NFC reader (engagement by tap, and NFC
+// data retrieval or BLE after it) and the Bluetooth adapter through noble / bleno's HCI bindings.
+// Detection is bounded (a few seconds at most) and quiet: noble's HCI binding prints adapter
+// warnings with console.log, which would corrupt --json output, so they go to stderr.
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import type { EventEmitter } from 'node:events';
+import type { PolicyName } from '../../core/policy/policy.ts';
+import { engageOverNfc } from '../../core/mdoc/engagement/index.ts';
+import { randomServiceUuid } from '../../core/mdoc/transport/ble/uuids.ts';
+import { BlenoGattServerLink } from '../ble/bleno-peripheral.ts';
+import { NobleGattClientLink } from '../ble/noble-central.ts';
+import { blenoWithBinding, nobleWithBinding } from '../ble/stacks.ts';
+import { readMdoc, type ReadMdocDeps, type ReadOutcome } from './read-mdoc.ts';
+import { pcscdReachable, pcscdSocketPath } from './simulated-nfc.ts';
+
+const require = createRequire(import.meta.url);
+const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+export type Hardware =
+  | { available: false; reason: string }
+  | { available: true; describe: string; read(policy: PolicyName, deps: Omit<ReadMdocDeps, 'ble'>): Promise<ReadOutcome> };
+
+function quietConsole(): () => void {
+  const log = console.log;
+  console.log = (...a: unknown[]) => process.stderr.write(a.map(String).join(' ') + '\n');
+  return () => (console.log = log);
+}
+
+/**
+ * The adapter state the HCI binding reports, probed in a child process: on a machine without
+ * Bluetooth the bindings keep polling a dead socket and throw from timers after stop(), so they must
+ * not live in this process unless the adapter is really there.
+ */
+function probeHci(pkg: 'noble' | 'bleno', ms: number): string {
+  const script = `
+    const B = require(${JSON.stringify(pkg === 'noble' ? '@stoprocent/noble/lib/hci-socket/bindings' : '@stoprocent/bleno/lib/hci-socket/bindings')});
+    console.log = () => {};
+    const b = new B({});
+    b.once('stateChange', (s) => { process.stdout.write('STATE:' + s); process.exit(0); });
+    ${pkg === 'noble' ? 'b.start();' : 'b.init();'}`;
+  const r = spawnSync(process.execPath, ['-e', script], { cwd: PROJECT_ROOT, timeout: ms, encoding: 'utf8' });
+  const m = /STATE:(\w+)/.exec(r.stdout ?? '');
+  return m ? m[1]! : r.error ? `no answer (${(r.error as NodeJS.ErrnoException).code ?? r.error.message})` : 'cannot load';
+}
+
+/** A live HCI binding, only when the probe saw the adapter powered on. */
+async function hciBinding(pkg: 'noble' | 'bleno'): Promise<{ binding: EventEmitter | null; state: string }> {
+  const state = probeHci(pkg, 4000);
+  if (state !== 'poweredOn') return { binding: null, state };
+  const Bindings = require(pkg === 'noble' ? '@stoprocent/noble/lib/hci-socket/bindings' : '@stoprocent/bleno/lib/hci-socket/bindings');
+  return { binding: new Bindings({}) as EventEmitter, state };
+}
+
+export async function detectHardware(): Promise<Hardware> {
+  const restore = quietConsole();
+  try {
+    const [nobleHci, blenoHci] = await Promise.all([hciBinding('noble'), hciBinding('bleno')]);
+    const ble = {
+      ...(nobleHci.binding ? { central: new NobleGattClientLink(nobleWithBinding(nobleHci.binding)) } : {}),
+      ...(blenoHci.binding ? { peripheral: new BlenoGattServerLink(blenoWithBinding(blenoHci.binding)) } : {}),
+    };
+    let nfcReason = '';
+    let reader: import('../nfc/pcsc-channel.ts').PcscNfcReader | null = null;
+    // libpcsclite blocks the whole process (no timer can fire) while it waits for a daemon that
+    // is not there, so look for pcscd's socket before touching the binding.
+    if (!pcscdReachable()) nfcReason = `pcscd is not running (no socket ${pcscdSocketPath()})`;
+    else {
+      try {
+        const { PcscNfcReader } = await import('../nfc/pcsc-channel.ts');
+        reader = await PcscNfcReader.open({ timeoutMs: 1500 });
+      } catch (e) {
+        nfcReason = (e as Error).message;
+      }
+    }
+    if (!reader) {
+      const bleNote = ble.central || ble.peripheral ? 'Bluetooth is present but a phone must first engage by NFC or QR' : `Bluetooth adapter ${nobleHci.state}`;
+      return { available: false, reason: `no NFC reader (${nfcReason || 'none found'}); ${bleNote}` };
+    }
+    const r = reader;
+    return {
+      available: true,
+      describe: `NFC reader ${r.name}${ble.central || ble.peripheral ? ' + Bluetooth' : ''}`,
+      async read(policy, deps) {
+        const uuid = randomServiceUuid(deps.crypto.randomBytes(16));
+        try {
+          return await readMdoc(
+            {
+              policy,
+              engage: async (timeoutMs) => {
+                const tag = await r.waitForTag(timeoutMs);
+                return engageOverNfc(tag, {
+                  proposal: { ble: { centralClientMode: !!ble.peripheral, peripheralServerMode: !!ble.central, uuid } },
+                  random16: (deps.crypto.randomBytes(2)[0]! << 8) | deps.crypto.randomBytes(2)[1]!,
+                  sleep: (ms) => new Promise((res) => setTimeout(res, ms)),
+                });
+              },
+            },
+            { ...deps, ble, timeouts: { engagementMs: 10_000 } },
+          );
+        } finally {
+          await r.close();
+        }
+      },
+    };
+  } finally {
+    restore();
+  }
+}
