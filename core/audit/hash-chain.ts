@@ -112,7 +112,13 @@ export function verifyChain(rows: Iterable<ChainRow>, opts: VerifyOptions = {}):
   const checkpoints = new Map<number, Uint8Array>();
   for (const c of opts.checkpoints ?? []) if (c.seq >= firstSeq) checkpoints.set(c.seq, c.hash);
 
-  const selfOkAt = (r: ChainRow, seq: number) => bytesEqual(rowHash(r.prevHash, { seq, kind: r.kind, time: r.time, body: r.body }, sha), r.hash);
+  const selfOkAt = (r: ChainRow, seq: number) => {
+    try {
+      return bytesEqual(rowHash(r.prevHash, { seq, kind: r.kind, time: r.time, body: r.body }, sha), r.hash);
+    } catch {
+      return false; // a tampered column the encoding refuses (e.g. a newline in time): not this row's hash
+    }
+  };
   /** The offset d such that r verifies at seq r.seq + d (d != 0), within the window. */
   const relocation = (r: ChainRow): number | null => {
     for (let k = 1; k <= RELOCATION_WINDOW; k++) {

@@ -119,3 +119,22 @@ test('verify and export never write to the database (opened read-only)', async (
     t.cleanup();
   }
 });
+
+test('audit verify: a file damaged below the row level (malformed pages) exits 1, not a crash', async () => {
+  const t = tempDir();
+  try {
+    const db = join(t.dir, 'audit.sqlite');
+    filledStore(db, 200).close();
+    const { openSync, writeSync, closeSync, statSync } = await import('node:fs');
+    const size = statSync(db).size;
+    const fd = openSync(db, 'r+');
+    // Overwrite the middle of the file (b-tree pages of audit_chain) with garbage.
+    writeSync(fd, Buffer.alloc(8192, 0xa5), 0, 8192, Math.floor(size / 2 / 4096) * 4096);
+    closeSync(fd);
+    const r = await kakuninHere('audit', 'verify', '--db', db, '--json');
+    assert.equal(r.code, 1, r.err);
+    assert.equal(JSON.parse(r.out).ok, false);
+  } finally {
+    t.cleanup();
+  }
+});

@@ -230,3 +230,27 @@ test('appending after tampering does not heal it: the break is still reported', 
     expectBreak(path, 9, 'deleted');
   });
 });
+
+test('edited: a column the encoding refuses (a newline in time) is reported, never thrown', () => {
+  withLog((path) => {
+    tamper(path, `UPDATE audit_chain SET time = '2026-01-01T00:00:00.00' || char(10) || 'Z' WHERE seq = 4`);
+    expectBreak(path, 4, 'edited');
+  });
+});
+
+test('two writers on one file (kiosk and a second process) interleave appends without forking the chain', () => {
+  const t = tempDir();
+  try {
+    const path = join(t.dir, 'audit.sqlite');
+    const a = AuditStore.open(path);
+    const b = AuditStore.open(path);
+    for (let i = 1; i <= 20; i++) (i % 3 ? a : b).append(sampleEntry(i));
+    a.close();
+    b.close();
+    const r = verifyFile(path);
+    assert.equal(r.ok, true, r.firstBroken?.detail);
+    assert.equal(r.rows, 20);
+  } finally {
+    t.cleanup();
+  }
+});

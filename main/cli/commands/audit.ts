@@ -81,7 +81,17 @@ export async function run(argv: string[]): Promise<number> {
     const store = openStore(args.db);
     if (typeof store === 'string') return usageError(store);
     try {
-      const r = store.verify();
+      let r;
+      try {
+        r = store.verify();
+      } catch (e) {
+        // SQLite could not read the file through (e.g. "database disk image is malformed"): the log
+        // is damaged or tampered with below the row level, and no link can be named.
+        process.stderr.write(`kakunin audit: cannot read the audit log through: ${(e as Error).message}\n`);
+        if (args.json) process.stdout.write(JSON.stringify({ ok: false, rows: 0, firstBroken: null }) + '\n');
+        else process.stdout.write('audit chain BROKEN: the database file cannot be read through\n');
+        return EXIT_BROKEN;
+      }
       const firstBroken = r.firstBroken ? { seq: r.firstBroken.seq, reason: r.firstBroken.reason } : null;
       if (args.json) {
         process.stdout.write(JSON.stringify({ ok: r.ok, rows: r.rows, firstBroken }) + '\n');
