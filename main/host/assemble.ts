@@ -26,8 +26,10 @@ export interface KioskConfig {
   auditFile?: string;
   /** Injected audit sink (tests). */
   audit?: AuditSink;
-  /** Injected readers (tests). */
+  /** Injected readers (tests, demo). */
   readers?: CredentialReader[];
+  /** With injected simulated readers: the training controller, so every screen says TRAINING. */
+  training?: TrainingController;
   pinCost?: number;
   inputTimeoutMs?: number;
   now?: () => Date;
@@ -55,7 +57,8 @@ export async function assembleKiosk(cfg: KioskConfig = {}): Promise<Kiosk> {
   let deviceNote: string;
   if (cfg.readers) {
     readers = cfg.readers;
-    deviceNote = 'injected readers';
+    training = cfg.training ?? null;
+    deviceNote = training ? 'injected simulated readers (training)' : 'injected readers';
   } else if (choice === 'training') {
     training = new TrainingController(cfg.stepMs ?? 350, cfg.now);
     readers = trainingReaders(training);

@@ -28,8 +28,11 @@ test('demo runs N mixed transactions through the host, prints JSON outcomes and 
   assert.deepEqual([...readers].sort(), ['card', 'mdoc']);
   // Specific outcomes for specific scenarios (not just "something happened").
   const by = (s: string) => out.transactions.find((t: { scenario: string }) => t.scenario === s);
-  assert.equal(by('phone-underage').verdict, 'invalid');
-  assert.equal(by('phone-underage').errorCode, 'age_over_20_false');
+  assert.equal(by('phone:qr').verdict, 'valid', 'real mdoc verification of the virtual wallet');
+  assert.ok(by('phone:qr').checks.some((c: { code: string }) => c.code === 'issuer_signature_invalid' || c.code.includes('signature')), 'phone checks come from core/mdoc');
+  assert.equal(by('phone:tamper').verdict, 'invalid', 'element altered after issuance');
+  assert.equal(by('phone:stale').verdict, 'invalid', 'expired MSO');
+  assert.equal(by('phone:walk-away').verdict, 'error');
   assert.equal(by('card-tampered').verdict, 'invalid');
   assert.equal(by('card-pulled').errorCode, 'card_removed');
   assert.equal(by('card-pin').verdict, 'valid', 'wrong PIN then right PIN');

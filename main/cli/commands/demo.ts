@@ -1,6 +1,9 @@
 // `kakunin demo --transactions N --db FILE [--json]` (issue #5, exact contract): run N simulated
-// transactions through the kiosk host without a screen (the training simulators, mixed modes,
-// some failing), audit each one in FILE through the audit store, and print the outcomes.
+// transactions through the kiosk host without a screen (mixed modes, some failing), audit each one
+// in FILE through the audit store, and print the outcomes. Phone transactions run the REAL phone
+// path (main/host/readers/mdoc.ts -> read-mdoc -> core/mdoc verification) against the virtual
+// wallet on the simulated BLE radio, verified with the project's TEST roots (resources/test-trust);
+// card transactions use the in-memory training card (no pcscd needed).
 // Output holds outcomes and codes only, never attribute values.
 // Exit codes: 0 every transaction ran and the audit chain verifies; 1 otherwise; 2 usage.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,12 +12,16 @@ import { join, resolve } from 'node:path';
 import type { Mode, Snapshot, TrainingScenario } from '../../api/contract.ts';
 import { assembleKiosk } from '../../host/assemble.ts';
 import { AuditStoreSink, openAuditSink } from '../../host/audit-store-adapter.ts';
-import { TRAINING_MATCHING_B, TRAINING_PIN } from '../../host/readers/training.ts';
+import { TRAINING_MATCHING_B, TRAINING_PIN, TrainingController, TrainingReader } from '../../host/readers/training.ts';
+import { PhoneReader } from '../../host/readers/mdoc.ts';
+import { makeWallet, SimWorld, type ScenarioName } from '../../mdoc-reader/simulate.ts';
+import { nodeCrypto } from '../../crypto/node-crypto.ts';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE } from '../index.ts';
 
 interface Step {
   mode: Mode;
-  scenario: TrainingScenario;
+  /** card-* training scenarios, or phone:<virtual wallet scenario> (main/mdoc-reader/simulate.ts). */
+  scenario: TrainingScenario | `phone:${ScenarioName}`;
   /** Keypad entries, in order, for input screens (PIN / 照合番号B). */
   inputs?: string[];
 }
@@ -22,27 +29,29 @@ interface Step {
 /** The cycle: every mode, both readers, passes and the usual failures. */
 export const DEMO_CYCLE: Step[] = [
   { mode: 'age-over-20', scenario: 'card-ok' },
-  { mode: 'age-over-20', scenario: 'phone-underage' },
-  { mode: 'identity', scenario: 'phone-ok' },
+  { mode: 'age-over-20', scenario: 'phone:tamper' },
+  { mode: 'identity', scenario: 'phone:qr' },
   { mode: 'entrance', scenario: 'card-ok' },
   { mode: 'identity', scenario: 'card-tampered' },
   { mode: 'age-over-20', scenario: 'card-pin', inputs: ['0000', TRAINING_PIN] },
-  { mode: 'entrance', scenario: 'phone-walked-away' },
+  { mode: 'entrance', scenario: 'phone:walk-away' },
   { mode: 'identity', scenario: 'card-matching-b', inputs: [TRAINING_MATCHING_B] },
   { mode: 'age-over-20', scenario: 'card-pulled' },
-  { mode: 'entrance', scenario: 'phone-expired' },
-  { mode: 'age-over-20', scenario: 'phone-ok' },
+  { mode: 'entrance', scenario: 'phone:stale' },
+  { mode: 'age-over-20', scenario: 'phone:qr' },
   { mode: 'identity', scenario: 'card-pin', inputs: ['1111', '2222'] },
   { mode: 'age-over-20', scenario: 'reader-unplugged' },
-  { mode: 'entrance', scenario: 'phone-ok' },
+  { mode: 'entrance', scenario: 'phone:qr-peripheral' },
 ];
+
+const TEST_TRUST = join(import.meta.dirname, '..', '..', '..', 'resources', 'test-trust');
 
 const USAGE = 'usage: kakunin demo --transactions N --db FILE [--json]\n  N: 1..100000 simulated transactions; FILE: the audit database (created if missing)';
 
 export interface DemoTransaction {
   n: number;
   mode: Mode;
-  scenario: TrainingScenario;
+  scenario: Step['scenario'];
   reader: 'card' | 'mdoc';
   verdict: 'valid' | 'invalid' | 'error';
   errorCode: string | null;
@@ -77,7 +86,10 @@ export async function run(argv: string[]): Promise<number> {
   // Settings live in a throwaway home: the demo never changes a real kiosk's settings.
   const home = mkdtempSync(join(tmpdir(), 'kakunin-demo-'));
   const sink = await openAuditSink(resolve(db));
-  const kiosk = await assembleKiosk({ home, devices: 'training', stepMs: 0, audit: sink, inputTimeoutMs: 5000 });
+  const ctl = new TrainingController(0);
+  const world = new SimWorld();
+  const phone = new PhoneReader({ ble: world.reader, trustDir: TEST_TRUST, label: 'virtual wallet on the simulated radio', source: 'training', timeouts: { engagementMs: 3000, connectMs: 3000, responseMs: 3000 } });
+  const kiosk = await assembleKiosk({ home, readers: [new TrainingReader('card', ctl), phone], training: ctl, audit: sink, inputTimeoutMs: 5000 });
   const { host } = kiosk;
   host.opts.settings.update({ wipeSeconds: 120 });
   const results: DemoTransaction[] = [];
@@ -104,7 +116,12 @@ export async function run(argv: string[]): Promise<number> {
           queueMicrotask(() => host.submitInput(txId, d));
         }
       });
-      if (!host.trainingPresent(step.scenario)) throw new Error(`simulator refused ${step.scenario}`);
+      if (step.scenario.startsWith('phone:')) {
+        // The phone shows its QR code; the "scanner" hands the text to the host.
+        const tx = world.qrTransaction(makeWallet(step.scenario.slice(6) as ScenarioName, nodeCrypto, new Date()));
+        tx.walletDone.catch(() => undefined);
+        if (!host.submitEngagement(tx.text)) throw new Error(`phone reader refused ${step.scenario}`);
+      } else if (!host.trainingPresent(step.scenario as TrainingScenario)) throw new Error(`simulator refused ${step.scenario}`);
       const o = await outcome;
       offSnap();
       const shown = o.screen;
@@ -126,6 +143,7 @@ export async function run(argv: string[]): Promise<number> {
     }
   } finally {
     await host.stop();
+    world.shutdown();
   }
   const chain = sink instanceof AuditStoreSink ? sink.store.verify() : null;
   await sink.close();

@@ -68,15 +68,18 @@ export function attributesFrom(policy: Policy, docType: string, elements: Record
 
 export class PhoneReader implements CredentialReader {
   readonly kind = 'mdoc' as const;
-  readonly source = 'real' as const;
+  /** 'training' when its radio is the simulated one (demo): the kiosk then says TRAINING. */
+  readonly source: 'real' | 'training';
   private waiting: ((text: string) => void) | null = null;
   constructor(
-    private deps: { ble?: ReadMdocDeps['ble']; trustDir: string; label: string; timeouts?: ReadMdocDeps['timeouts'] },
-  ) {}
+    private deps: { ble?: ReadMdocDeps['ble']; trustDir: string; label: string; timeouts?: ReadMdocDeps['timeouts']; source?: 'real' | 'training' },
+  ) {
+    this.source = deps.source ?? 'real';
+  }
 
   status(): ReaderStatus {
     const radios = [this.deps.ble?.peripheral ? 'BLE peripheral' : '', this.deps.ble?.central ? 'BLE central' : ''].filter(Boolean).join(' + ');
-    return { kind: 'mdoc', source: 'real', label: this.deps.label, state: radios ? 'ready' : 'unavailable', detail: radios || 'no Bluetooth' };
+    return { kind: 'mdoc', source: this.source, label: this.deps.label, state: radios ? 'ready' : 'unavailable', detail: radios || 'no Bluetooth' };
   }
 
   acceptEngagement(t: string): boolean {
