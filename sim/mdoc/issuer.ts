@@ -113,6 +113,8 @@ export interface IssueKnobs {
   extraChain?: Uint8Array[];
   /** Device key written into the MSO, when it must differ from the holder's key. */
   msoDeviceKey?: CborValue;
+  /** digestAlgorithm string written into the MSO (e.g. "MD5"), whatever hash made the digests. */
+  digestAlgorithmLabel?: string;
 }
 
 export interface IssueOptions {
@@ -179,7 +181,7 @@ export function issueCredential(o: IssueOptions): Credential {
   const signed = o.signed ?? new Date(now.getTime() - 3600_000);
   const mso: CborMap = new Map<CborValue, CborValue>([
     ['version', '1.0'],
-    ['digestAlgorithm', hash],
+    ['digestAlgorithm', knobs.digestAlgorithmLabel ?? hash],
     ['valueDigests', valueDigests],
     ['deviceKeyInfo', new Map<CborValue, CborValue>([['deviceKey', knobs.msoDeviceKey ?? ecPublicCoseKey(deviceKey.curve, deviceKey.publicKey)]])],
     ['docType', knobs.msoDocType ?? o.docType],

@@ -167,3 +167,24 @@ test('human output without --json keeps the exit codes', () => {
   assert.match(r.stdout, /verdict: INVALID/);
   assert.match(r.stdout, /mso_expired/);
 });
+
+test('JSON rendering of element values: dates as strings, bytes as {hex}, big integers, maps, tags', async () => {
+  const { cborToJson } = await import('../../main/cli/json-output.ts');
+  const { Tagged, EmbeddedCbor } = await import('../../core/cbor/model.ts');
+  assert.equal(cborToJson(new Tagged(1004, '1990-04-01')), '1990-04-01');
+  assert.equal(cborToJson(new Tagged(0, '2020-10-01T13:30:02Z')), '2020-10-01T13:30:02Z');
+  assert.equal(cborToJson(new Tagged(100, 0)), '1970-01-01');
+  assert.equal(cborToJson(new Tagged(1, 86400)), '1970-01-02T00:00:00.000Z');
+  assert.deepEqual(cborToJson(new Uint8Array([0xde, 0xad])), { hex: 'dead' });
+  assert.equal(cborToJson(2n ** 70n), '1180591620717411303424');
+  assert.equal(cborToJson(-5n), -5);
+  assert.equal(cborToJson(undefined), null);
+  assert.equal(cborToJson(NaN), 'NaN');
+  assert.deepEqual(cborToJson(new Map<never, never>([[1 as never, 'a' as never], ['k' as never, [true] as never]])), { 1: 'a', k: [true] });
+  assert.deepEqual(cborToJson(new Tagged(99, 'x')), { tag: 99, value: 'x' });
+  assert.deepEqual(cborToJson(EmbeddedCbor.fromContent(new Uint8Array([0xf5]))), { tag: 24, hex: 'f5' });
+  const deep: unknown[] = [];
+  let cur = deep;
+  for (let i = 0; i < 100; i++) cur.push((cur = []));
+  assert.doesNotThrow(() => JSON.stringify(cborToJson(deep as never)));
+});

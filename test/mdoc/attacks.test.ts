@@ -56,6 +56,25 @@ test('control: a genuine response verifies (signature and MAC, mDL and jp.mnc)',
   }
 });
 
+test('control: P-384 and P-521 issuers, P-384 / P-521 device keys, SHA-384 / SHA-512 digests verify', () => {
+  for (const [iaca, deviceCurve, digestAlgorithm] of [
+    ['p384', 'P-384', 'SHA-384'],
+    ['p521', 'P-521', 'SHA-512'],
+    ['p256', 'P-384', 'SHA-512'],
+  ] as const) {
+    for (const deviceAuth of ['signature', 'mac'] as const) {
+      const s = testSession({ deviceAuth, issue: { signer: testDocumentSigner(iaca), deviceCurve, digestAlgorithm } });
+      const r = verifyBoth(s.response, s);
+      assert.deepEqual(r.errors, [], `${iaca} ${deviceCurve} ${digestAlgorithm} ${deviceAuth}`);
+    }
+  }
+});
+
+test('unsupported MSO digest algorithm is rejected', () => {
+  const s = testSession({ issue: { knobs: { digestAlgorithmLabel: 'MD5' } } });
+  assertRejected(verifyBoth(s.response, s), 'unsupported_digest_algorithm');
+});
+
 test('tampered element under a genuine signature is rejected (age_over_20 false -> true)', () => {
   const s = testSession({
     docType: MNC_DOCTYPE,
