@@ -130,12 +130,149 @@ export function randomCbor(): fc.Arbitrary<Uint8Array> {
 }
 
 /** The usual mix: mostly mutated seeds, some random bytes, optionally random CBOR. */
-export function bytesFor(seeds: readonly Uint8Array[], opts: { cbor?: boolean } = {}): fc.Arbitrary<Uint8Array> {
+export function bytesFor(seeds: readonly Uint8Array[], opts: { cbor?: boolean; tree?: (b: Uint8Array) => CborValue } = {}): fc.Arbitrary<Uint8Array> {
   const arbs: { weight: number; arbitrary: fc.Arbitrary<Uint8Array> }[] = [
     { weight: 10, arbitrary: mutated(seeds) },
     { weight: 1, arbitrary: fc.uint8Array({ maxLength: 64 }) },
     { weight: 1, arbitrary: fc.uint8Array({ minLength: 64, maxLength: 4096 }) },
   ];
   if (opts.cbor) arbs.push({ weight: 3, arbitrary: randomCbor() });
+  // Structure-aware mutations as often as byte mutations: they get past the framing.
+  if (opts.tree) arbs.push({ weight: 12, arbitrary: cborTreeMutated(seeds, opts.tree) });
   return fc.oneof(...arbs);
+}
+
+// ---- structure-aware mutation of CBOR (reaches the semantic checks) -------------------------------
+// Byte mutations mostly break the CBOR framing, so a strict decoder stops them at the first layer.
+// These mutate the decoded TREE instead (descending into #6.24 embedded items), change one node, and
+// re-encode only the path to it: every other #6.24 item keeps its bytes as received, so digests and
+// signatures over untouched parts still match and the mutation reaches the check that guards it.
+
+type TreeAction = { node: number; kind: 'leaf' | 'flip' | 'drop' | 'dup' | 'swap' | 'empty'; x: number; leaf: number };
+
+const LEAVES: CborValue[] = [0, 1, -1, 24, 2 ** 32, -(2 ** 31), 2n ** 64n - 1n, '', 'x', 'org.iso.18013.5.1.mDL', 'age_over_20', true, false, null, undefined, new Uint8Array(0), new Uint8Array(33).fill(4), [], new Map(), 1.5, new Tagged(0, '2031-01-01T00:00:00Z'), new Tagged(1004, '2000-01-01')];
+
+const embeddedChild = new WeakMap<EmbeddedCbor, CborValue | null>();
+function childOf(e: EmbeddedCbor): CborValue | null {
+  if (!embeddedChild.has(e)) {
+    let c: CborValue | null = null;
+    try {
+      c = e.decode();
+    } catch {
+      c = null;
+    }
+    embeddedChild.set(e, c);
+  }
+  return embeddedChild.get(e)!;
+}
+
+const sizes = new WeakMap<object, number>();
+function count(v: CborValue): number {
+  if (typeof v !== 'object' || v === null || v instanceof Uint8Array) return 1;
+  const hit = sizes.get(v);
+  if (hit !== undefined) return hit;
+  let n = 1;
+  if (Array.isArray(v)) for (const c of v) n += count(c);
+  else if (v instanceof Map) for (const c of v.values()) n += count(c);
+  else if (v instanceof Tagged) n += count(v.value);
+  else if (v instanceof EmbeddedCbor) {
+    const c = childOf(v);
+    if (c !== null) n += count(c);
+  }
+  sizes.set(v, n);
+  return n;
+}
+
+function act(v: CborValue, a: TreeAction): CborValue {
+  switch (a.kind) {
+    case 'leaf':
+      return LEAVES[a.leaf % LEAVES.length]!;
+    case 'empty':
+      return Array.isArray(v) ? [] : v instanceof Map ? new Map() : v instanceof Uint8Array ? new Uint8Array(0) : typeof v === 'string' ? '' : null;
+    case 'flip':
+      if (v instanceof Uint8Array && v.length) {
+        const b = v.slice();
+        b[a.x % b.length] ^= 1 << (a.x % 8);
+        return b;
+      }
+      if (typeof v === 'string') return v.length ? v.slice(0, a.x % v.length) + String.fromCharCode((v.charCodeAt(a.x % v.length) ^ 1) || 65) + v.slice((a.x % v.length) + 1) : 'a';
+      if (typeof v === 'number') return Number.isInteger(v) ? v + 1 : -v;
+      if (typeof v === 'boolean') return !v;
+      return LEAVES[a.leaf % LEAVES.length]!;
+    case 'drop':
+      if (Array.isArray(v) && v.length) return v.filter((_, i) => i !== a.x % v.length);
+      if (v instanceof Map && v.size) {
+        const k = [...v.keys()][a.x % v.size];
+        return new Map([...v].filter(([kk]) => kk !== k));
+      }
+      return null;
+    case 'dup':
+      if (Array.isArray(v) && v.length) return [...v, v[a.x % v.length]!];
+      if (v instanceof Map && v.size) return new Map([...v, ['extra', [...v.values()][a.x % v.size]!]]);
+      return [v, v];
+    case 'swap':
+      if (Array.isArray(v) && v.length > 1) {
+        const c = v.slice();
+        const i = a.x % c.length;
+        const j = (i + 1) % c.length;
+        [c[i], c[j]] = [c[j]!, c[i]!];
+        return c;
+      }
+      if (v instanceof Map && v.size > 1) {
+        // Same keys, values rotated: e.g. two IssuerSignedItems' values exchanged.
+        const ks = [...v.keys()];
+        const vs = [...v.values()];
+        return new Map(ks.map((k, i) => [k, vs[(i + 1) % vs.length]!]));
+      }
+      return v;
+  }
+}
+
+function rebuild(v: CborValue, target: number, a: TreeAction): CborValue {
+  if (target === 0) return act(v, a);
+  let i = 1;
+  if (Array.isArray(v)) {
+    return v.map((c) => {
+      const n = count(c);
+      const hit = target >= i && target < i + n;
+      const out = hit ? rebuild(c, target - i, a) : c;
+      i += n;
+      return out;
+    });
+  }
+  if (v instanceof Map) {
+    const m = new Map<CborValue, CborValue>();
+    for (const [k, c] of v) {
+      const n = count(c);
+      m.set(k, target >= i && target < i + n ? rebuild(c, target - i, a) : c);
+      i += n;
+    }
+    return m;
+  }
+  if (v instanceof Tagged) return new Tagged(v.tag, rebuild(v.value, target - 1, a));
+  if (v instanceof EmbeddedCbor) {
+    const c = childOf(v);
+    return c === null ? v : EmbeddedCbor.wrap(rebuild(c, target - 1, a));
+  }
+  return v;
+}
+
+/** Decoded-tree mutations of CBOR seeds (1-2 node changes), re-encoded. */
+export function cborTreeMutated(seeds: readonly Uint8Array[], decode: (b: Uint8Array) => CborValue): fc.Arbitrary<Uint8Array> {
+  const trees = seeds.map((s) => decode(s));
+  const action = fc.record({
+    node: fc.nat(),
+    kind: fc.constantFrom('leaf', 'flip', 'flip', 'flip', 'drop', 'dup', 'swap', 'empty') as fc.Arbitrary<TreeAction['kind']>,
+    x: fc.nat(),
+    leaf: fc.nat(),
+  });
+  return fc.tuple(fc.nat({ max: trees.length - 1 }), fc.array(action, { minLength: 1, maxLength: 2 })).map(([which, acts]) => {
+    let t: CborValue = trees[which]!;
+    for (const a of acts) t = rebuild(t, a.node % count(t), a);
+    try {
+      return encodeCbor(t);
+    } catch {
+      return seeds[which]!;
+    }
+  });
 }

@@ -73,7 +73,7 @@ export const TARGETS: FuzzTarget[] = [
       const m = await tryImport<typeof import('../../core/cbor/index.ts')>('../../core/cbor/index.ts');
       if (isMissing(m)) return m;
       return {
-        arbitrary: bytesFor(await cborSeeds(), { cbor: true }),
+        arbitrary: bytesFor(await cborSeeds(), { cbor: true, tree: (b) => m.decodeCbor(b) }),
         run: (i) => m.decodeCbor(i as Uint8Array),
         typed: [m.CborError],
         show: showBytes,
@@ -97,7 +97,7 @@ export const TARGETS: FuzzTarget[] = [
       seeds.push(encodeCbor(key as never));
       seeds.push(encodeCbor(cose.buildMac0(nc.nodeCrypto, new Uint8Array(32).fill(1), new Uint8Array([1, 2, 3]), { detached: true }) as never));
       return {
-        arbitrary: bytesFor(seeds, { cbor: true }),
+        arbitrary: bytesFor(seeds, { cbor: true, tree: (b) => decodeCbor(b) }),
         run: (i) => {
           const b = i as Uint8Array;
           let v;
@@ -157,7 +157,10 @@ export const TARGETS: FuzzTarget[] = [
         if (r.verdict !== 'valid') throw new Error(`fuzz seed "${s.name}" does not verify: ${JSON.stringify(r.errors)}`);
         for (const d of r.documents) for (const [ns, els] of Object.entries(d.elements)) for (const [k, val] of Object.entries(els)) genuine.set(`${ns}/${k}/${hex(encodeCbor(val))}`, s.name);
       }
-      const input = fc.tuple(bytesFor(ss.map((s) => s.deviceResponse), { cbor: true }), fc.integer({ min: 0, max: ss.length - 1 }));
+      const { decodeCbor } = await import('../../core/cbor/index.ts');
+      // Each mutated response is checked with its own transcript (else device auth fails first).
+      const perScenario = ss.map((s) => bytesFor([s.deviceResponse], { cbor: true, tree: (b) => decodeCbor(b) }));
+      const input = fc.nat({ max: ss.length - 1 }).chain((w) => perScenario[w]!.map((b) => [b, w] as [Uint8Array, number]));
       return {
         arbitrary: input,
         run: (i) => {
@@ -189,7 +192,7 @@ export const TARGETS: FuzzTarget[] = [
       const e = await tryImport<typeof import('../../core/mdoc/engagement/index.ts')>('../../core/mdoc/engagement/index.ts');
       if (isMissing(e)) return e;
       const codes = await import('../../core/mdoc/engagement/codes.ts');
-      const { EmbeddedCbor } = await import('../../core/cbor/index.ts');
+      const { EmbeddedCbor, decodeCbor } = await import('../../core/cbor/index.ts');
       const { nodeCrypto } = await import('../../main/crypto/node-crypto.ts');
       const k = nodeCrypto.generateEcKey('P-256');
       const eDeviceKeyBytes = EmbeddedCbor.wrap(new Map<number, unknown>([[1, 2], [-1, 1], [-2, k.publicKey.subarray(1, 33)], [-3, k.publicKey.subarray(33)]]) as never);
@@ -205,7 +208,7 @@ export const TARGETS: FuzzTarget[] = [
         fc.constant('mdoc:' + Buffer.from(de).toString('base64url')).chain((t) => fc.nat({ max: t.length }).map((n) => t.slice(0, n))),
       );
       return {
-        arbitrary: fc.oneof(bytesFor([de], { cbor: true }).map((b) => ({ de: b })), qrText.map((q) => ({ qr: q }))),
+        arbitrary: fc.oneof(bytesFor([de], { cbor: true, tree: (b) => decodeCbor(b) }).map((b) => ({ de: b })), qrText.map((q) => ({ qr: q }))),
         run: (i) => {
           const x = i as { de?: Uint8Array; qr?: string };
           if (x.de) e.parseDeviceEngagement(x.de);
@@ -278,12 +281,12 @@ export const TARGETS: FuzzTarget[] = [
       if (isMissing(chunking)) return chunking;
       const nfcCodes = await import('../../core/mdoc/transport/nfc/codes.ts');
       const mt = await import('../../core/mdoc/transport/message-transport.ts');
-      const { EmbeddedCbor } = await import('../../core/cbor/index.ts');
+      const { EmbeddedCbor, decodeCbor } = await import('../../core/cbor/index.ts');
       const est = s.encodeSessionEstablishment({ eReaderKeyBytes: EmbeddedCbor.wrap(new Map<number, unknown>([[1, 2]]) as never), data: new Uint8Array(40).fill(5) });
       const data = s.encodeSessionData({ data: new Uint8Array(60).fill(6), status: 20 });
       const seeds = [est, data, do53.encodeDo53(est), do53.encodeDo53(new Uint8Array(300).fill(1))];
       return {
-        arbitrary: fc.tuple(bytesFor(seeds, { cbor: true }), fc.array(fc.uint8Array({ maxLength: 40 }), { maxLength: 6 })),
+        arbitrary: fc.tuple(bytesFor(seeds.slice(0, 2), { cbor: true, tree: (b) => decodeCbor(b) }), fc.array(fc.uint8Array({ maxLength: 40 }), { maxLength: 6 })),
         run: (i) => {
           const [b, chunks] = i as [Uint8Array, Uint8Array[]];
           const attempt = (f: () => unknown, ok: ErrorClass[]): void => {
@@ -456,6 +459,7 @@ export const TARGETS: FuzzTarget[] = [
       if (isMissing(ts)) return ts;
       const der = await import('../../core/x509/der.ts');
       const pem = await import('../../core/x509/pem.ts');
+      const { decodeCbor } = await import('../../core/cbor/index.ts');
       const { nodeCrypto } = await import('../../main/crypto/node-crypto.ts');
       const { testDocumentSigner, testIaca } = await import('../../sim/pki/test-pki.ts');
       const tt = join(root, 'resources', 'test-trust');
@@ -466,7 +470,7 @@ export const TARGETS: FuzzTarget[] = [
       const now = new Date('2026-11-22T00:00:00Z');
       const input = fc.oneof(
         { weight: 6, arbitrary: bytesFor(ders).map((b) => ({ der: b })) },
-        { weight: 3, arbitrary: bytesFor([vicalBytes], { cbor: true }).map((b) => ({ vical: b })) },
+        { weight: 3, arbitrary: bytesFor([vicalBytes], { cbor: true, tree: (b) => decodeCbor(b, { maxTotalBytes: 4 << 20 }) }).map((b) => ({ vical: b })) },
         { weight: 2, arbitrary: mutated(ders.map((d) => new TextEncoder().encode(pem.derToPem(d)))).map((b) => ({ pem: new TextDecoder().decode(b) })) },
       );
       return {
