@@ -20,6 +20,8 @@
 //   deleted   a seq is missing in the middle (or rows were removed and the rest renumbered)
 //   reordered rows swapped places (a row verifies only at another row's position)
 //   truncated the tail is gone: the head or a checkpoint names a seq past the last row
+// Naming the reason for moved rows looks RELOCATION_WINDOW rows either way; a row moved farther is
+// still caught, as 'edited'. Only the first break is named: after it, nothing can be trusted.
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import { bytesEqual, encodeRow, toHex, type RowFields } from './canonical.ts';
 
@@ -109,8 +111,9 @@ export function verifyChain(rows: Iterable<ChainRow>, opts: VerifyOptions = {}):
   const headKnown = opts.head !== undefined;
   const anchor = opts.anchor ?? null;
   const firstSeq = anchor ? anchor.firstSeq : 1;
-  const checkpoints = new Map<number, Uint8Array>();
-  for (const c of opts.checkpoints ?? []) if (c.seq >= firstSeq) checkpoints.set(c.seq, c.hash);
+  // Several checkpoints may name one seq (in-file and external); each must hold.
+  const checkpoints = new Map<number, Uint8Array[]>();
+  for (const c of opts.checkpoints ?? []) if (c.seq >= firstSeq) checkpoints.set(c.seq, [...(checkpoints.get(c.seq) ?? []), c.hash]);
 
   const selfOkAt = (r: ChainRow, seq: number) => {
     try {
@@ -146,8 +149,8 @@ export function verifyChain(rows: Iterable<ChainRow>, opts: VerifyOptions = {}):
     const selfOk = selfOkAt(r, r.seq);
     const linkOk = bytesEqual(r.prevHash, expectedPrev);
     if (selfOk && linkOk) {
-      const cp = checkpoints.get(r.seq);
-      if (cp && !bytesEqual(cp, r.hash)) return { seq: r.seq, reason: 'edited', detail: `row ${r.seq} disagrees with its checkpoint (the chain was rewritten at or before it)` };
+      const cps = checkpoints.get(r.seq);
+      if (cps && cps.some((cp) => !bytesEqual(cp, r.hash))) return { seq: r.seq, reason: 'edited', detail: `row ${r.seq} disagrees with its checkpoint (the chain was rewritten at or before it)` };
       if (head && r.seq === head.seq && !bytesEqual(head.hash, r.hash)) return { seq: r.seq, reason: 'edited', detail: `row ${r.seq} disagrees with the recorded head` };
       if (anchor && r.seq === anchor.cutSeq) {
         sawCut = true;

@@ -176,12 +176,17 @@ export class AuditStore {
     return h ? { seq: h.seq, hash: toHex(h.hash) } : null;
   }
 
-  /** Verify the whole chain in one read snapshot. */
-  verify(): ChainReport {
+  /**
+   * Verify the whole chain in one read snapshot. `external` are heads noted outside this file
+   * (`audit verify --expect-head SEQ:HASH`): they act as checkpoints nobody with access to the file
+   * can delete, which closes the "rewrite the tail and every in-file anchor" gap.
+   */
+  verify(external: readonly ChainPoint[] = []): ChainReport {
     return this.db.transaction(() => {
       const head = this.readHead();
       const anchor = this.readAnchor();
       const checkpoints = (this.stmts.checkpoints.all() as { seq: number; hash: Uint8Array }[]).map((c) => ({ seq: c.seq, hash: bytes(c.hash) }));
+      checkpoints.push(...external);
       const stmt = this.stmts.rowsRaw;
       const rows = (function* () {
         // Arrays, not objects: a third faster on long logs (verify runs before every retention cut).

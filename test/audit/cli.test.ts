@@ -138,3 +138,29 @@ test('audit verify: a file damaged below the row level (malformed pages) exits 1
     t.cleanup();
   }
 });
+
+test('audit verify --expect-head: a head noted elsewhere catches even a tail rewritten with every in-file anchor', async () => {
+  const t = tempDir();
+  try {
+    const db = join(t.dir, 'audit.sqlite');
+    filledStore(db, 30).close();
+    const first = await kakuninHere('audit', 'verify', '--db', db);
+    const m = /head seq (\d+) hash ([0-9a-f]{64})/.exec(first.out);
+    assert.ok(m, first.out);
+    const noted = `${m[1]}:${m[2]}`;
+    assert.equal((await kakuninHere('audit', 'verify', '--db', db, '--expect-head', noted)).code, 0);
+    // The attack the in-file anchors cannot see (tamper.test.ts "known limit"):
+    const db2 = new (await import('better-sqlite3')).default(db);
+    const h25 = (db2.prepare('SELECT hash FROM audit_chain WHERE seq = 25').get() as { hash: Buffer }).hash;
+    db2.exec('DELETE FROM audit_chain WHERE seq > 25; DELETE FROM audit_checkpoint WHERE seq > 25;');
+    db2.prepare('UPDATE audit_head SET seq = 25, hash = ?').run(h25);
+    db2.close();
+    assert.equal((await kakuninHere('audit', 'verify', '--db', db)).code, 0, 'in-file anchors alone miss it');
+    const r = await kakuninHere('audit', 'verify', '--db', db, '--json', '--expect-head', noted);
+    assert.equal(r.code, 1);
+    assert.deepEqual(JSON.parse(r.out), { ok: false, rows: 25, firstBroken: { seq: 26, reason: 'truncated' } });
+    assert.equal((await kakuninHere('audit', 'verify', '--db', db, '--expect-head', '30:zz')).code, 2);
+  } finally {
+    t.cleanup();
+  }
+});

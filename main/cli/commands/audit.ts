@@ -10,21 +10,23 @@ const EXIT_BROKEN = 1;
 const EXIT_USAGE = 2;
 
 const USAGE = `usage:
-  kakunin audit verify --db FILE [--json]
+  kakunin audit verify --db FILE [--json] [--expect-head SEQ:HASH]...
       Verify the hash chain. Reports the first broken link (edited, inserted, deleted, reordered,
       truncated). Exit 0 intact, 1 broken, 2 usage. --json prints {ok, rows, firstBroken: {seq, reason} | null}.
+      --expect-head: a head printed by an earlier verify and kept elsewhere; the log must still hold it.
   kakunin audit export --db FILE --format csv|json
       Write every entry to stdout (outcomes only: there is no personal data to export).`;
 
 interface Args {
   db?: string;
+  expect: { seq: number; hash: Uint8Array }[];
   format?: string;
   json: boolean;
   help: boolean;
 }
 
 function parse(argv: string[]): Args | string {
-  const a: Args = { json: false, help: false };
+  const a: Args = { json: false, help: false, expect: [] };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i]!;
     const value = () => {
@@ -38,6 +40,11 @@ function parse(argv: string[]): Args | string {
       else if (k === '--format') a.format = value();
       else if (k.startsWith('--format=')) a.format = k.slice(9);
       else if (k === '--json') a.json = true;
+      else if (k === '--expect-head') {
+        const m = /^(\d{1,15}):([0-9a-fA-F]{64})$/.exec(value());
+        if (!m) return '--expect-head takes SEQ:HASH (the 64-hex hash printed by verify)';
+        a.expect.push({ seq: Number(m[1]), hash: Uint8Array.from(Buffer.from(m[2]!.toLowerCase(), 'hex')) });
+      }
       else if (k === '--help' || k === '-h') a.help = true;
       else return `unknown option ${k}`;
     } catch (e) {
@@ -83,7 +90,7 @@ export async function run(argv: string[]): Promise<number> {
     try {
       let r;
       try {
-        r = store.verify();
+        r = store.verify(args.expect);
       } catch (e) {
         // SQLite could not read the file through (e.g. "database disk image is malformed"): the log
         // is damaged or tampered with below the row level, and no link can be named.
@@ -96,7 +103,10 @@ export async function run(argv: string[]): Promise<number> {
       if (args.json) {
         process.stdout.write(JSON.stringify({ ok: r.ok, rows: r.rows, firstBroken }) + '\n');
       } else if (r.ok) {
-        process.stdout.write(`audit chain intact: ${r.rows} rows${r.lastVerified ? `, head seq ${r.lastVerified.seq}` : ''}\n`);
+        // The head hash is printed so an operator can note it elsewhere (a daily report): that is
+        // what detects a rewrite of the whole tail together with every in-file anchor.
+        const head = r.lastVerified ? `, head seq ${r.lastVerified.seq} hash ${Buffer.from(r.lastVerified.hash).toString('hex')}` : '';
+        process.stdout.write(`audit chain intact: ${r.rows} rows${head}\n`);
       } else {
         const b = r.firstBroken!;
         process.stdout.write(`audit chain BROKEN at seq ${b.seq}: ${b.reason} (${b.detail}); ${r.rows} rows read\n`);
@@ -108,6 +118,7 @@ export async function run(argv: string[]): Promise<number> {
   }
 
   if (args.json) return usageError('export takes --format json, not --json');
+  if (args.expect.length) return usageError('--expect-head belongs to verify');
   if (args.format !== 'csv' && args.format !== 'json') return usageError('--format must be csv or json');
   const store = openStore(args.db);
   if (typeof store === 'string') return usageError(store);
