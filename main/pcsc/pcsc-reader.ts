@@ -54,11 +54,18 @@ export class PcscContext extends EventEmitter {
     this.#pcsc = pcsc;
     pcsc.on('error', (e: Error) => this.emit('pcsc-error', e));
     pcsc.on('reader', (r: RawReader) => {
-      this.#readers.set(r.name, r);
-      this.emit('reader-added', r.name);
       r.on('error', (e: Error) => this.emit('reader-error', r.name, e));
       r.on('status', (st: { state: number }) => {
         const present = (st.state & r.SCARD_STATE_PRESENT) !== 0;
+        // A reader is announced only once its first status is known, so "is a card present?" is
+        // never answered from a guess.
+        if (!this.#readers.has(r.name)) {
+          this.#readers.set(r.name, r);
+          this.#present.set(r.name, present);
+          this.emit('reader-added', r.name);
+          if (present) this.emit('card-inserted', r.name);
+          return;
+        }
         const was = this.#present.get(r.name) ?? false;
         this.#present.set(r.name, present);
         if (present && !was) this.emit('card-inserted', r.name);
@@ -140,6 +147,26 @@ export class PcscContext extends EventEmitter {
     });
   }
 
+  /** Wait until `reader` shows no card (false on timeout). pcscd polls presence, so a card that just
+   *  left may still be listed for a few hundred milliseconds. */
+  async waitForEmpty(reader: string, timeoutMs: number): Promise<boolean> {
+    if (!this.hasCard(reader)) return true;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.off('card-removed', on);
+        resolve(false);
+      }, timeoutMs);
+      const on = (n: string) => {
+        if (n === reader) {
+          clearTimeout(timer);
+          this.off('card-removed', on);
+          resolve(true);
+        }
+      };
+      this.on('card-removed', on);
+    });
+  }
+
   /** Connect to the card on `reader` (shared mode, T=0 or T=1). */
   async connect(reader: string, opts: PcscOptions = {}): Promise<PcscCardSession> {
     const r = this.#readers.get(reader);
@@ -150,12 +177,19 @@ export class PcscContext extends EventEmitter {
         else resolve(p);
       });
     });
-    return new PcscCardSession(this, r, protocol, opts.apduTimeoutMs ?? 5000);
+    const session = new PcscCardSession(this, r, protocol, opts.apduTimeoutMs ?? 5000);
+    this.sessions.add(session);
+    return session;
   }
 
-  close(): void {
+  /** Sessions still connected; close() releases them first (see PcscCardSession.disconnect). */
+  readonly sessions = new Set<PcscCardSession>();
+
+  /** Release open card handles, then stop watching readers. Safe to call twice; never throws. */
+  async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await Promise.all([...this.sessions].map((x) => x.disconnect().catch(() => undefined)));
     for (const r of this.#readers.values()) {
       try {
         r.close();
@@ -209,7 +243,11 @@ export class PcscCardSession implements ApduTransport {
 
   transmit(command: Uint8Array): Promise<Uint8Array> {
     // The guard first, always: nothing reaches the binding unless it is allowed.
-    this.#guard.admit(command);
+    try {
+      this.#guard.admit(command);
+    } catch (e) {
+      return Promise.reject(e);
+    }
     if (this.#gone) return Promise.reject(this.#gone);
     return new Promise((resolve, reject) => {
       let settled = false;
@@ -222,19 +260,56 @@ export class PcscCardSession implements ApduTransport {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        if (err) {
-          const e = mapPcscError(err, 'transmit');
-          if (e.code === 'card_removed' || e.code === 'reader_removed') this.#gone = e;
-          reject(e);
+        if (err || res.length < 2) {
+          const e = err ? mapPcscError(err, 'transmit') : new CardError('malformed_response', `response of ${res.length} bytes`);
+          if (e.code === 'card_removed' || e.code === 'reader_removed') {
+            this.#gone = e;
+            reject(e);
+          } else {
+            // A card leaving mid-command often surfaces first as "transaction failed" or an empty
+            // answer; pcscd's presence poll confirms the removal a moment later. Say what happened.
+            this.#confirmRemoval().then((gone) => reject(gone ?? e));
+          }
         } else resolve(new Uint8Array(res));
       });
     });
   }
 
+  /** Wait briefly for pcscd to report the card gone (it polls presence every ~400 ms). */
+  #confirmRemoval(ms = 1500): Promise<CardError | null> {
+    if (this.#gone) return Promise.resolve(this.#gone);
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#ctx.off('card-removed', check);
+        this.#ctx.off('reader-removed', check);
+        resolve(this.#gone);
+      };
+      const check = (n: string) => {
+        if (n === this.#reader.name) setImmediate(done);
+      };
+      const timer = setTimeout(done, ms);
+      this.#ctx.on('card-removed', check);
+      this.#ctx.on('reader-removed', check);
+    });
+  }
+
+  #disconnected = false;
+
   async disconnect(): Promise<void> {
+    if (this.#disconnected) return;
+    this.#disconnected = true;
+    this.#ctx.sessions.delete(this);
     this.#ctx.off('card-removed', this.#onRemoved);
     this.#ctx.off('reader-removed', this.#onReaderGone);
-    if (this.#gone) return;
-    await new Promise<void>((resolve) => this.#reader.disconnect(this.#reader.SCARD_LEAVE_CARD, () => resolve()));
+    // Always release the native handle, even after a removal: a connected handle left behind keeps
+    // the binding's reader thread from stopping when the context closes.
+    await new Promise<void>((resolve) => {
+      try {
+        this.#reader.disconnect(this.#reader.SCARD_LEAVE_CARD, () => resolve());
+      } catch {
+        resolve();
+      }
+    });
   }
 }

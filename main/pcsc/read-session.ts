@@ -19,6 +19,11 @@ export interface PcscReadOptions {
   jpkiPin?: string;
   /** Wait this long for a reader and for a card. */
   waitMs?: number;
+  /**
+   * Put a (virtual) card on the reader once it is known to be empty: the simulator's way in. Without
+   * the wait, pcscd could still list a card that just left and the first APDU would go nowhere.
+   */
+  insertCard?: () => Promise<void>;
 }
 
 export interface PcscReadResult extends CardReadResult {
@@ -36,6 +41,10 @@ export async function readCardOverPcsc(o: PcscReadOptions): Promise<PcscReadResu
     ctx = await PcscContext.open();
     const wait = o.waitMs ?? 5000;
     reader = await ctx.waitForReader(o.reader, wait);
+    if (o.insertCard) {
+      await ctx.waitForEmpty(reader, 2000);
+      await o.insertCard();
+    }
     await ctx.waitForCard(reader, wait);
     const session = await ctx.connect(reader);
     const connectMs = now() - t0;
@@ -84,7 +93,7 @@ export async function readCardOverPcsc(o: PcscReadOptions): Promise<PcscReadResu
       decodedPhoto: null,
     };
   } finally {
-    ctx?.close();
+    await ctx?.close();
   }
 }
 

@@ -29,9 +29,15 @@ export function parseSimulateSpec(s: string): SimulationSpec | { error: string }
   return spec;
 }
 
-export async function startSimulatedCard(spec: SimulationSpec, port: number): Promise<{ card: VirtualMyNumberCard; link: VpcdCard }> {
+/** The card and its vpcd link, not yet on the reader: call `link.insert()` once the reader is empty. */
+export function createSimulatedCard(spec: SimulationSpec, port: number): { card: VirtualMyNumberCard; link: VpcdCard } {
   const card = new VirtualMyNumberCard({ holder: spec.holder, faults: spec.faults });
-  const link = new VpcdCard(card, port);
-  await link.insert();
-  return { card, link };
+  return { card, link: new VpcdCard(card, port) };
+}
+
+/** Create the card and put it on the reader at once (callers that manage their own PC/SC context). */
+export async function startSimulatedCard(spec: SimulationSpec, port: number): Promise<{ card: VirtualMyNumberCard; link: VpcdCard }> {
+  const sim = createSimulatedCard(spec, port);
+  await sim.link.insert();
+  return sim;
 }

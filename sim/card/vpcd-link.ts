@@ -43,7 +43,7 @@ export class VpcdCard {
     const s = this.#socket;
     this.#socket = null;
     this.card.reset();
-    if (!s) return Promise.resolve();
+    if (!s || s.closed) return Promise.resolve();
     return new Promise((resolve) => {
       s.once('close', () => resolve());
       s.destroy();

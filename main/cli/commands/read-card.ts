@@ -118,24 +118,34 @@ export async function run(argv: string[]): Promise<number> {
   if (trust.errors.some((e) => e.code === 'trust_dir_missing')) return usage(`trust directory ${trustDir} does not exist`);
 
   let readerName = v.reader as string | undefined;
-  let simulated: Awaited<ReturnType<typeof import('../../../sim/card/simulate.ts').startSimulatedCard>> | null = null;
+  let simulated: ReturnType<typeof import('../../../sim/card/simulate.ts').createSimulatedCard> | null = null;
   if (sim && simModule) {
     readerName ??= 'Virtual PCD 00 00';
     const port = simModule.VPCD_READERS[readerName];
     if (!port) return usage(`--simulate needs a vpcd reader: ${Object.keys(simModule.VPCD_READERS).join(' or ')}`);
-    try {
-      simulated = await simModule.startSimulatedCard(sim, port);
-    } catch (e) {
-      process.stderr.write(`kakunin read-card: cannot reach the vpcd reader on 127.0.0.1:${port} (${(e as Error).message}); is vsmartcard-vpcd installed for pcscd?\n`);
-      return EXIT_USAGE;
-    }
+    simulated = simModule.createSimulatedCard(sim, port);
   }
 
   let result: PcscReadResult;
+  let vpcdFailed: string | null = null;
+  const insertCard = simulated
+    ? async () => {
+        try {
+          await simulated!.link.insert();
+        } catch (e) {
+          vpcdFailed = (e as Error).message;
+          throw e;
+        }
+      }
+    : undefined;
   try {
-    result = await readCardOverPcsc({ ...(readerName ? { reader: readerName } : {}), policy, unlock, trust, crypto: nodeCrypto, at, waitMs, ...(jpkiPin !== undefined ? { jpkiPin } : {}) });
+    result = await readCardOverPcsc({ ...(readerName ? { reader: readerName } : {}), policy, unlock, trust, crypto: nodeCrypto, at, waitMs, ...(jpkiPin !== undefined ? { jpkiPin } : {}), ...(insertCard ? { insertCard } : {}) });
   } finally {
     await simulated?.link.remove();
+  }
+  if (vpcdFailed) {
+    process.stderr.write(`kakunin read-card: cannot reach the vpcd reader of pcscd (${vpcdFailed}); is vsmartcard-vpcd installed?\n${PCSCD_HELP}\n`);
+    return EXIT_USAGE;
   }
 
   const out = toJson(result, { policy, unlock: unlock.kind, simulated: v.simulate as string | undefined, pixels: v['photo-pixels'] === true, trustWarnings: trust.errors.map((e) => e.code) });
