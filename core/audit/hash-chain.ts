@@ -12,7 +12,8 @@
 //
 // Limits (say it plainly): the hash is unkeyed and every anchor lives in the same database, so a
 // writer who rewrites every row after the point of change AND every checkpoint, the head and the
-// anchor is not detected. Exporting the head hash elsewhere (a daily report) is what closes that.
+// anchor is not detected in-file. A head noted elsewhere closes that: `audit verify` prints the head
+// hash, and `audit verify --expect-head SEQ:HASH` passes it back in as an extra checkpoint.
 //
 // verifyChain reports the FIRST broken link and names what most likely happened there:
 //   edited    a row's content or hash no longer matches (or it disagrees with a checkpoint/head)

@@ -172,8 +172,9 @@ test('truncated: the tail deleted (head left) and the tail deleted with the head
 });
 
 test('known limit: a tail deleted together with the head AND every checkpoint past it is not detectable in-file', () => {
-  // Documented in core/audit/hash-chain.ts: every anchor lives in the same file; exporting the head
-  // hash elsewhere closes this. The test pins the limit so nobody believes otherwise.
+  // Documented in core/audit/hash-chain.ts: every anchor lives in the same file. A head noted
+  // elsewhere closes it (`audit verify --expect-head`, test/audit/cli.test.ts). The test pins the
+  // in-file limit so nobody believes otherwise.
   withLog((path) => {
     const r25 = rawRow(path, 25);
     tamper(path, 'DELETE FROM audit_chain WHERE seq > 25', 'DELETE FROM audit_checkpoint WHERE seq > 25', `UPDATE audit_head SET seq = 25, hash = x'${hex(r25.hash)}'`);
