@@ -83,6 +83,7 @@ test('trust import: card-face key by --key-id; vical needs a trusted signer; usa
   assert.equal(kakunin('trust', 'import', '--trust', dir, '--kind', 'bogus', f).status, 2);
   assert.equal(kakunin('trust', 'import', '--kind', 'iaca', f).status, 2);
   assert.equal(kakunin('trust', 'list').status, 2);
+  assert.equal(kakunin('trust', 'list', '--trust', join(dir, 'does-not-exist')).status, 2);
   assert.equal(kakunin('trust', 'frobnicate', '--trust', dir).status, 2);
 
   const vical = join(ROOT, 'resources', 'test-trust', 'vical', 'kakunin-test-vical.cbor');

@@ -123,6 +123,7 @@ function rootJson(r: TrustedRoot, at: Date) {
 
 function list(dir: string, at: Date, json: boolean): number {
   const store = loadTrustDir(dir, { crypto: nodeCrypto, now: at });
+  if (store.errors.some((e) => e.code === 'trust_dir_missing')) return usageError(`trust directory ${dir} does not exist`);
   const roots = [...store.iacas, ...store.jpkiRoots, ...store.vicalSigners];
   const out = {
     trust: dir,
