@@ -227,7 +227,7 @@ async function encodePhoto(): Promise<Uint8Array> {
   const height = 128;
   const enc = new m.J2KEncoder();
   enc.getDecodedBuffer({ width, height, bitsPerSample: 8, componentCount: 1, isSigned: false }).set(syntheticFace(width, height));
-  enc.setQuality(false, 0); // lossless: deterministic and easy to compare after decoding
+  enc.setQuality(true, 0); // lossless: deterministic and exactly comparable after decoding
   enc.encode();
   const cs = new Uint8Array(enc.getEncodedBuffer());
   enc.delete?.();
