@@ -15,22 +15,18 @@ function kakunin(...args: string[]) {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
-/** The same dispatcher in this process (start-up of a child costs a second or two on a busy box). */
+/**
+ * The same command in this process (start-up of a child costs a second or two on a busy box).
+ * Output goes to buffers through run()'s io parameter: patching process.stdout here would swallow
+ * the test runner's own reports, which travel over this process's stdout.
+ */
 async function kakuninHere(...args: string[]) {
-  const { main } = await import('../../main/cli/index.ts');
+  const { run } = await import('../../main/cli/commands/audit.ts');
+  assert.equal(args[0], 'audit');
   let out = '';
   let err = '';
-  const o = process.stdout.write;
-  const e = process.stderr.write;
-  process.stdout.write = ((c: string | Uint8Array) => ((out += String(c)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((c: string | Uint8Array) => ((err += String(c)), true)) as typeof process.stderr.write;
-  try {
-    const code = await main(args);
-    return { code, out, err };
-  } finally {
-    process.stdout.write = o;
-    process.stderr.write = e;
-  }
+  const code = await run(args.slice(1), { out: (s) => void (out += s), err: (s) => void (err += s) });
+  return { code, out, err };
 }
 
 test('audit verify: exit 0 and {ok:true, rows, firstBroken:null} on an intact log; 1 with the first broken link after tampering', async () => {

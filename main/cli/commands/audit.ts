@@ -54,10 +54,12 @@ function parse(argv: string[]): Args | string {
   return a;
 }
 
-function usageError(msg: string): number {
-  process.stderr.write(`kakunin audit: ${msg}\n\n${USAGE}\n`);
-  return EXIT_USAGE;
+/** Where output goes: the process streams, or a test's buffers. */
+export interface Io {
+  out(s: string): void;
+  err(s: string): void;
 }
+const processIo: Io = { out: (s) => void process.stdout.write(s), err: (s) => void process.stderr.write(s) };
 
 function openStore(db: string): AuditStore | string {
   if (!existsSync(db)) return `no such file: ${db}`;
@@ -68,16 +70,20 @@ function openStore(db: string): AuditStore | string {
   }
 }
 
-export async function run(argv: string[]): Promise<number> {
+export async function run(argv: string[], io: Io = processIo): Promise<number> {
+  const usageError = (msg: string): number => {
+    io.err(`kakunin audit: ${msg}\n\n${USAGE}\n`);
+    return EXIT_USAGE;
+  };
   const [sub, ...rest] = argv;
   if (!sub || sub === '--help' || sub === '-h') {
-    process.stderr.write(USAGE + '\n');
+    io.err(USAGE + '\n');
     return sub ? EXIT_OK : EXIT_USAGE;
   }
   const args = parse(rest);
   if (typeof args === 'string') return usageError(args);
   if (args.help) {
-    process.stdout.write(USAGE + '\n');
+    io.out(USAGE + '\n');
     return EXIT_OK;
   }
   if (sub !== 'verify' && sub !== 'export') return usageError(`unknown subcommand "${sub}"`);
@@ -94,22 +100,22 @@ export async function run(argv: string[]): Promise<number> {
       } catch (e) {
         // SQLite could not read the file through (e.g. "database disk image is malformed"): the log
         // is damaged or tampered with below the row level, and no link can be named.
-        process.stderr.write(`kakunin audit: cannot read the audit log through: ${(e as Error).message}\n`);
-        if (args.json) process.stdout.write(JSON.stringify({ ok: false, rows: 0, firstBroken: null }) + '\n');
-        else process.stdout.write('audit chain BROKEN: the database file cannot be read through\n');
+        io.err(`kakunin audit: cannot read the audit log through: ${(e as Error).message}\n`);
+        if (args.json) io.out(JSON.stringify({ ok: false, rows: 0, firstBroken: null }) + '\n');
+        else io.out('audit chain BROKEN: the database file cannot be read through\n');
         return EXIT_BROKEN;
       }
       const firstBroken = r.firstBroken ? { seq: r.firstBroken.seq, reason: r.firstBroken.reason } : null;
       if (args.json) {
-        process.stdout.write(JSON.stringify({ ok: r.ok, rows: r.rows, firstBroken }) + '\n');
+        io.out(JSON.stringify({ ok: r.ok, rows: r.rows, firstBroken }) + '\n');
       } else if (r.ok) {
         // The head hash is printed so an operator can note it elsewhere (a daily report): that is
         // what detects a rewrite of the whole tail together with every in-file anchor.
         const head = r.lastVerified ? `, head seq ${r.lastVerified.seq} hash ${Buffer.from(r.lastVerified.hash).toString('hex')}` : '';
-        process.stdout.write(`audit chain intact: ${r.rows} rows${head}\n`);
+        io.out(`audit chain intact: ${r.rows} rows${head}\n`);
       } else {
         const b = r.firstBroken!;
-        process.stdout.write(`audit chain BROKEN at seq ${b.seq}: ${b.reason} (${b.detail}); ${r.rows} rows read\n`);
+        io.out(`audit chain BROKEN at seq ${b.seq}: ${b.reason} (${b.detail}); ${r.rows} rows read\n`);
       }
       return r.ok ? EXIT_OK : EXIT_BROKEN;
     } finally {
@@ -123,7 +129,7 @@ export async function run(argv: string[]): Promise<number> {
   const store = openStore(args.db);
   if (typeof store === 'string') return usageError(store);
   try {
-    process.stdout.write(store.export(args.format));
+    io.out(store.export(args.format));
     return EXIT_OK;
   } finally {
     store.close();
