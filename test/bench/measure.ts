@@ -48,12 +48,33 @@ function isPromise(v: unknown): v is Promise<unknown> {
   return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
 }
 
-async function once(s: Subject): Promise<number> {
-  const fn = s.prepare ? s.prepare() : s.run!;
+/**
+ * Which clock the medians use. 'cpu' (default): this process's CPU time (user + system, all threads,
+ * so a peer's libuv/WebCrypto thread work counts too), microsecond-precise on Linux. It measures the
+ * work, and other processes on a shared machine do not inflate it. 'wall': elapsed time.
+ * BENCH_CLOCK=wall switches; both are always recorded.
+ */
+export const CLOCK: 'cpu' | 'wall' = process.env.BENCH_CLOCK === 'wall' ? 'wall' : 'cpu';
+
+export interface Sample {
+  wall: number;
+  cpu: number;
+}
+
+/** Times one call of `fn` on both clocks, in ms. */
+export async function timeOnce(fn: () => unknown): Promise<Sample> {
+  const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const r = fn();
   if (isPromise(r)) await r;
-  return Number(process.hrtime.bigint() - t0) / 1e6;
+  const wall = Number(process.hrtime.bigint() - t0) / 1e6;
+  const c = process.cpuUsage(c0);
+  return { wall, cpu: (c.user + c.system) / 1000 };
+}
+
+async function once(s: Subject): Promise<Sample> {
+  const fn = s.prepare ? s.prepare() : s.run!;
+  return timeOnce(fn);
 }
 
 function shuffle<T>(a: T[]): T[] {
@@ -64,14 +85,27 @@ function shuffle<T>(a: T[]): T[] {
   return a;
 }
 
-export async function measureSideBySide(subjects: Subject[], o: MeasureOptions): Promise<Map<string, Stats>> {
+export interface BothStats {
+  /** On the selected CLOCK: what the comparisons use. */
+  main: Stats;
+  cpu: Stats;
+  wall: Stats;
+}
+
+export async function measureSideBySide(subjects: Subject[], o: MeasureOptions): Promise<Map<string, BothStats>> {
   for (const s of subjects) for (let i = 0; i < o.warmup; i++) await once(s);
-  const samples = new Map<string, number[]>(subjects.map((s) => [s.name, []]));
+  const samples = new Map<string, Sample[]>(subjects.map((s) => [s.name, []]));
   for (let r = 0; r < o.rounds; r++) {
     for (const s of shuffle([...subjects])) {
       const out = samples.get(s.name)!;
       for (let i = 0; i < o.perRound; i++) out.push(await once(s));
     }
   }
-  return new Map([...samples].map(([k, v]) => [k, stats(v)]));
+  return new Map(
+    [...samples].map(([k, v]) => {
+      const cpu = stats(v.map((x) => x.cpu));
+      const wall = stats(v.map((x) => x.wall));
+      return [k, { main: CLOCK === 'cpu' ? cpu : wall, cpu, wall }];
+    }),
+  );
 }

@@ -18,7 +18,7 @@ import { cpus, loadavg } from 'node:os';
 import { decodeCbor, type CborMap, type CborValue } from '../../core/cbor/index.ts';
 import { cryptoFloor } from './crypto-floor.ts';
 import { makeScenarios, type Scenario } from './fixtures.ts';
-import { measureSideBySide, type Stats } from './measure.ts';
+import { CLOCK, measureSideBySide, type BothStats } from './measure.ts';
 import { assertOursValid, loadOurs, type OurVerifier } from './ours.ts';
 import { assertAllPassed, PEERS, type PeerVerifier } from './peers.ts';
 import { benchSession, type SessionBench } from './session.ts';
@@ -56,6 +56,10 @@ export interface TransactionRow {
   goal: number;
   met: boolean;
   total_ms: number;
+  /** With the audit append (H5a's median, synchronous FULL) counted as kiosk time too. */
+  kiosk_with_audit_ms?: number;
+  kiosk_share_with_audit?: number;
+  met_with_audit?: boolean;
 }
 
 type Missing = { missing: string };
@@ -134,7 +138,7 @@ async function main(): Promise<void> {
 
   const comparisons: Comparison[] = [];
   const oursMs = new Map<string, number>();
-  const detail: Record<string, Record<string, Stats>> = {};
+  const detail: Record<string, Record<string, BothStats>> = {};
   for (const s of scenarios) {
     log(`timing: ${s.name} (${s.deviceResponse.length} bytes) ...`);
     const floor = cryptoFloor(s);
@@ -146,15 +150,15 @@ async function main(): Promise<void> {
     const st = await measureSideBySide(subjects, ITER);
     detail[s.name] = Object.fromEntries(st);
     if (!ours) continue;
-    const o = st.get('ours')!.median_ms;
+    const o = st.get('ours')!.main.median_ms;
     oursMs.set(s.name, o);
-    for (const p of PEERS) comparisons.push(comparison(`verify ${s.name}`, p.name, o, st.get(p.name)!.median_ms, PEER_GOAL));
-    comparisons.push(comparison(`verify ${s.name}`, 'crypto floor (node:crypto, 3 bare ECDSA verifies)', o, st.get('crypto floor')!.median_ms, FLOOR_GOAL));
+    for (const p of PEERS) comparisons.push(comparison(`verify ${s.name}`, p.name, o, st.get(p.name)!.main.median_ms, PEER_GOAL));
+    comparisons.push(comparison(`verify ${s.name}`, 'crypto floor (node:crypto, 3 bare ECDSA verifies)', o, st.get('crypto floor')!.main.median_ms, FLOOR_GOAL));
     // The same against the floor with every cache of ours cold (fresh provider and trust store):
     // the steady-state row above skips the DS certificate check on a DS already proven (core/x509
     // issuer-signature.ts cache), so this row shows the first response from a new issuer/holder.
-    const cold = st.get('ours (cold caches)')!.median_ms;
-    comparisons.push(comparison(`verify ${s.name} (cold caches)`, 'crypto floor (node:crypto, 3 bare ECDSA verifies)', cold, st.get('crypto floor')!.median_ms, FLOOR_GOAL));
+    const cold = st.get('ours (cold caches)')!.main.median_ms;
+    comparisons.push(comparison(`verify ${s.name} (cold caches)`, 'crypto floor (node:crypto, 3 bare ECDSA verifies)', cold, st.get('crypto floor')!.main.median_ms, FLOOR_GOAL));
   }
 
   // Session crypto, per scenario response size.
@@ -164,7 +168,14 @@ async function main(): Promise<void> {
     sessions.set(s.name, await benchSession(nodeCrypto, s.deviceResponse, ITER.rounds * ITER.perRound, ITER.warmup));
   }
 
-  // Transaction model: modelled link time vs measured kiosk time.
+  const card_apdus = await optionalModule('./card-apdus.ts', /card|apdu|bench|measure|run/i);
+  const audit_appends = await optionalModule('./audit-appends.ts', /audit|append|bench|measure|run/i);
+  const auditMs = typeof (audit_appends as { median_append_ms?: unknown }).median_append_ms === 'number' ? (audit_appends as { median_append_ms: number }).median_append_ms : null;
+
+  // Transaction model: modelled link time vs measured kiosk time. kiosk_ms is the kiosk's processing
+  // (session crypto + verification). The host also writes the audit entry (synchronous FULL) before it
+  // shows the verdict, so the same row also gives the share with that write included, when H5a's
+  // audit figures are present.
   const transaction_model: TransactionRow[] = [];
   for (const s of scenarios) {
     const sess = sessions.get(s.name)!;
@@ -182,12 +193,12 @@ async function main(): Promise<void> {
         goal: KIOSK_SHARE_GOAL,
         met: share < KIOSK_SHARE_GOAL,
         total_ms: r4(lt.link_ms + kiosk),
+        ...(auditMs !== null
+          ? { kiosk_with_audit_ms: r4(kiosk + auditMs), kiosk_share_with_audit: r4((kiosk + auditMs) / (lt.link_ms + kiosk + auditMs)), met_with_audit: (kiosk + auditMs) / (lt.link_ms + kiosk + auditMs) < KIOSK_SHARE_GOAL }
+          : {}),
       });
     }
   }
-
-  const card_apdus = await optionalModule('./card-apdus.ts', /card|apdu|bench|measure|run/i);
-  const audit_appends = await optionalModule('./audit-appends.ts', /audit|append|bench|measure|run/i);
 
   const session_crypto: Record<string, unknown> = {};
   for (const [name, sb] of sessions) {
@@ -212,8 +223,17 @@ async function main(): Promise<void> {
     audit_appends,
     ...(ours ? {} : { ours: oursOrMissing }),
     inputs: scenarios.map((s) => ({ name: s.name, device_response_bytes: s.deviceResponse.length, issuer_curve: s.issuerCurve, made_by: '@auth0/mdl issuer + Kakunin test PKI' })),
+    clock: CLOCK === 'cpu' ? 'process CPU time (user+system, all threads) per call' : 'wall-clock time per call',
     timings: Object.fromEntries(
-      Object.entries(detail).map(([k, v]) => [k, Object.fromEntries(Object.entries(v).map(([n, st]) => [n, { median_ms: r4(st.median_ms), p10_ms: r4(st.p10_ms), p90_ms: r4(st.p90_ms), n: st.n }]))]),
+      Object.entries(detail).map(([k, v]) => [
+        k,
+        Object.fromEntries(
+          Object.entries(v).map(([n, st]) => [
+            n,
+            { median_ms: r4(st.main.median_ms), p10_ms: r4(st.main.p10_ms), p90_ms: r4(st.main.p90_ms), n: st.main.n, wall_median_ms: r4(st.wall.median_ms), cpu_median_ms: r4(st.cpu.median_ms) },
+          ]),
+        ),
+      ]),
     ),
     environment: { load_average: loadavg().map((x) => Math.round(x * 100) / 100), node: process.version, cpu: cpus()[0]?.model ?? null, cpus: cpus().length, platform: process.platform, quick: QUICK, iterations: ITER },
   };
@@ -239,14 +259,15 @@ function printTables(o: {
   card_apdus: unknown;
   audit_appends: unknown;
   ours?: Missing;
-  timings: Record<string, Record<string, { median_ms: number; p10_ms: number; p90_ms: number; n: number }>>;
+  timings: Record<string, Record<string, { median_ms: number; p10_ms: number; p90_ms: number; n: number; wall_median_ms: number; cpu_median_ms: number }>>;
+  clock: string;
 }): void {
   const p = (s = ''): void => console.log(s);
   if (o.ours) p(`Kakunin verifier MISSING: ${o.ours.missing}`);
-  p('\nDeviceResponse verification, median ms per response (p10-p90), all subjects interleaved in one process:');
+  p(`\nDeviceResponse verification, median ms per response (p10-p90) on ${o.clock}; wall-clock median beside it. All subjects interleaved in one process:`);
   for (const [scen, subj] of Object.entries(o.timings)) {
     p(`  ${scen}`);
-    for (const [n, st] of Object.entries(subj)) p(`    ${pad(n.startsWith('ours') ? n.replace('ours', 'Kakunin (node crypto)') : n, 36)} ${lpad(st.median_ms.toFixed(3), 8)} ms  (${st.p10_ms.toFixed(3)}-${st.p90_ms.toFixed(3)}, n=${st.n})`);
+    for (const [n, st] of Object.entries(subj)) p(`    ${pad(n.startsWith('ours') ? n.replace('ours', 'Kakunin (node crypto)') : n, 36)} ${lpad(st.median_ms.toFixed(3), 8)} ms  (${st.p10_ms.toFixed(3)}-${st.p90_ms.toFixed(3)}, n=${st.n})  wall ${st.wall_median_ms.toFixed(3)} ms`);
   }
   p('\nComparisons (ratio = baseline / ours; met = ratio >= goal):');
   p(`  ${pad('name', 34)} ${pad('baseline', 50)} ${lpad('ours ms', 8)} ${lpad('base ms', 8)} ${lpad('ratio', 7)} ${lpad('goal', 5)}  met`);
@@ -262,14 +283,19 @@ function printTables(o: {
       );
   }
   p('\nTransaction model (link time modelled, kiosk time measured = verify + session crypto; goal kiosk_share < 0.05):');
-  p(`  ${pad('link | input', 56)} ${lpad('link ms', 9)} ${lpad('kiosk ms', 9)} ${lpad('share', 7)}  met`);
-  for (const t of o.transaction_model) p(`  ${pad(t.name, 56)} ${lpad(t.link_ms.toFixed(1), 9)} ${lpad(t.kiosk_ms.toFixed(3), 9)} ${lpad((t.kiosk_share * 100).toFixed(2) + '%', 7)}  ${t.met ? 'yes' : 'NO'}`);
+  p(`  ${pad('link | input', 56)} ${lpad('link ms', 9)} ${lpad('kiosk ms', 9)} ${lpad('share', 7)}  met  | ${lpad('+audit ms', 9)} ${lpad('share', 7)}  met`);
+  for (const t of o.transaction_model)
+    p(
+      `  ${pad(t.name, 56)} ${lpad(t.link_ms.toFixed(1), 9)} ${lpad(t.kiosk_ms.toFixed(3), 9)} ${lpad((t.kiosk_share * 100).toFixed(2) + '%', 7)}  ${t.met ? 'yes' : 'NO '}` +
+        (t.kiosk_with_audit_ms !== undefined ? `  | ${lpad(t.kiosk_with_audit_ms.toFixed(3), 9)} ${lpad((t.kiosk_share_with_audit! * 100).toFixed(2) + '%', 7)}  ${t.met_with_audit ? 'yes' : 'NO'}` : '  | (no audit figures)'),
+    );
   p('\nMy Number Card reads (APDUs and bytes per policy):');
   p('  ' + JSON.stringify(o.card_apdus, null, 2).replaceAll('\n', '\n  '));
   p('\nAudit appends per second (synchronous = FULL):');
   p('  ' + JSON.stringify(o.audit_appends, null, 2).replaceAll('\n', '\n  '));
   const notMet = o.comparisons.filter((c) => !c.met).length + o.transaction_model.filter((t) => !t.met).length;
-  p(`\n${notMet === 0 ? 'All goals met.' : `${notMet} goal(s) NOT met (see rows marked NO).`}`);
+  const auditShort = o.transaction_model.filter((t) => t.met_with_audit === false).length;
+  p(`\n${notMet === 0 ? 'All goals met.' : `${notMet} goal(s) NOT met (see rows marked NO).`}${auditShort ? ` With the audit write counted as kiosk time, ${auditShort} transaction row(s) exceed 5%.` : ''}`);
 }
 
 main().catch((e) => {
