@@ -6,6 +6,7 @@ import type { CryptoProvider } from '../crypto/provider.ts';
 import { HEADER, macAlgorithm, type MacAlgorithm } from './algorithms.ts';
 import { CoseError } from './errors.ts';
 import { parseHeaders, protectedAlg, type CoseHeaders } from './headers.ts';
+import { toBeSigned } from './sign1.ts';
 
 export const COSE_MAC0_TAG = 17;
 
@@ -36,8 +37,9 @@ export function mac0Algorithm(m: CoseHeaders, what = 'COSE_Mac0'): MacAlgorithm 
 
 /** MAC_structure (RFC 9052 §6.3) with empty external_aad. */
 export function macStructure0(protectedRaw: Uint8Array, payload: Uint8Array): Uint8Array {
-  return encodeCbor(['MAC0', protectedRaw, new Uint8Array(0), payload]);
+  return toBeSigned(MAC0, protectedRaw, payload);
 }
+const MAC0 = Uint8Array.of(0x84, 0x64, ...new TextEncoder().encode('MAC0'));
 
 function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;

@@ -79,7 +79,37 @@ export function assertAlgMatchesKey(alg: SignatureAlgorithm, key: VerificationKe
 
 /** Sig_structure for COSE_Sign1 (RFC 9052 §4.4), with empty external_aad (ISO 18013-5 uses none). */
 export function sigStructure1(protectedRaw: Uint8Array, payload: Uint8Array): Uint8Array {
-  return encodeCbor(['Signature1', protectedRaw, new Uint8Array(0), payload]);
+  return toBeSigned(SIGNATURE1, protectedRaw, payload);
+}
+
+// ["Signature1" | "MAC0", bstr protected, h'', bstr payload], written straight into one buffer: this
+// runs for every signature checked, and the generic encoder's chunk list costs more than the rest.
+const SIGNATURE1 = Uint8Array.of(0x84, 0x6a, ...new TextEncoder().encode('Signature1'));
+
+/** @internal shared with mac0.ts: `prefix` is the array head and the context string, already encoded. */
+export function toBeSigned(prefix: Uint8Array, protectedRaw: Uint8Array, payload: Uint8Array): Uint8Array {
+  const ph = bstrHead(protectedRaw.length);
+  const bh = bstrHead(payload.length);
+  const out = new Uint8Array(prefix.length + ph.length + protectedRaw.length + 1 + bh.length + payload.length);
+  let o = 0;
+  out.set(prefix, o);
+  o += prefix.length;
+  out.set(ph, o);
+  o += ph.length;
+  out.set(protectedRaw, o);
+  o += protectedRaw.length;
+  out[o++] = 0x40; // external_aad: empty bstr
+  out.set(bh, o);
+  o += bh.length;
+  out.set(payload, o);
+  return out;
+}
+
+function bstrHead(n: number): Uint8Array {
+  if (n < 24) return Uint8Array.of(0x40 | n);
+  if (n < 0x100) return Uint8Array.of(0x58, n);
+  if (n < 0x10000) return Uint8Array.of(0x59, n >>> 8, n & 0xff);
+  return Uint8Array.of(0x5a, n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
 }
 
 function payloadFor(s: CoseSign1, detached: Uint8Array | undefined, what: string): Uint8Array {

@@ -76,9 +76,10 @@ class KeyCache {
   }
 }
 
+/** Cache key: the bytes as a latin1 string (one char a byte; cheaper than hex on this hot path). */
 function hexKey(prefix: string, ...parts: Uint8Array[]): string {
   let s = prefix;
-  for (const p of parts) s += ':' + Buffer.from(p.buffer, p.byteOffset, p.byteLength).toString('hex');
+  for (const p of parts) s += ':' + Buffer.from(p.buffer, p.byteOffset, p.byteLength).toString('latin1');
   return s;
 }
 

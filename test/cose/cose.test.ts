@@ -18,11 +18,13 @@ import {
   ed25519PublicCoseKey,
   HEADER,
   parseCoseKey,
+  macStructure0,
   parseCoseMac0,
   parseCoseSign1,
   sign1Algorithm,
   sign1X5Chain,
   signSign1Ecdsa,
+  sigStructure1,
   verifyMac0,
   verifySign1,
   type VerificationKey,
@@ -144,4 +146,13 @@ test('COSE_Sign1 structure: tag 18 accepted, wrong shapes refused, x5chain forms
   throwsCode(() => parseCoseSign1(buildSign1({ protectedHeaders: new Map([[HEADER.alg, -7]]), unprotectedHeaders: new Map([[HEADER.alg, -35]]), payload: enc('p'), sign })), 'malformed_cose');
   throwsCode(() => parseCoseSign1(buildSign1({ protectedHeaders: new Map<CborValue, CborValue>([[HEADER.alg, -7], [HEADER.crit, [99]], [99, 1]]), payload: enc('p'), sign })), 'malformed_cose');
   assert.ok(parseCoseSign1(buildSign1({ protectedHeaders: new Map<CborValue, CborValue>([[HEADER.alg, -7], [HEADER.crit, [HEADER.alg]]]), payload: enc('p'), sign })));
+});
+
+test('Sig_structure and MAC_structure bytes equal the generic CBOR encoding for every length class', () => {
+  for (const [pl, pa] of [[0, 0], [3, 23], [3, 24], [30, 255], [30, 256], [100, 65535], [5, 65536], [5, 200_000]] as const) {
+    const p = new Uint8Array(pl).fill(7);
+    const q = new Uint8Array(pa).fill(9);
+    assert.deepEqual(sigStructure1(p, q), encodeCbor(['Signature1', p, new Uint8Array(0), q]));
+    assert.deepEqual(macStructure0(p, q), encodeCbor(['MAC0', p, new Uint8Array(0), q]));
+  }
 });
