@@ -3,9 +3,10 @@
 // kiosk reads it through the real pcscd and pcsclite binding (main/nfc/pcsc-channel.ts). When no
 // pcscd is reachable, the SAME reader code (core/mdoc/engagement's engageOverNfc) runs over an
 // in-memory APDU channel straight into the tag; `path` says which.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { EngagementResult } from '../../core/mdoc/engagement/index.ts';
-import { engageOverNfc, parseHandoverRequest, type ApduChannel } from '../../core/mdoc/engagement/index.ts';
+import { ApduChannelError, engageOverNfc, parseHandoverRequest, type ApduChannel } from '../../core/mdoc/engagement/index.ts';
 import type { MessageTransport } from '../../core/mdoc/transport/message-transport.ts';
 import { TransportError } from '../../core/mdoc/transport/message-transport.ts';
 import { randomServiceUuid } from '../../core/mdoc/transport/ble/uuids.ts';
@@ -14,6 +15,8 @@ import type { SimWorld } from './simulate.ts';
 
 export interface NfcSimulation {
   path: 'pcscd+vpcd' | 'in-memory-apdu' | 'unavailable';
+  /** Why the in-memory path was taken, when it was. */
+  note?: string;
   engage: (timeoutMs: number) => Promise<EngagementResult>;
   nfcTransport?: (e: EngagementResult) => Promise<MessageTransport>;
   walletDone: Promise<string>;
@@ -31,6 +34,31 @@ export function pcscdReachable(): boolean {
 
 interface TagModule {
   WalletNfcTag: new (wallet: VirtualWallet) => { process(apdu: Uint8Array): Uint8Array | Promise<Uint8Array> };
+  VirtualNfcTag: { present(o: { port: number; holder: VirtualWallet }): Promise<{ remove(): void; closed: Promise<void> }> };
+}
+
+/** vpcd's two virtual reader slots (TOOLCHAIN.md): TCP port -> PC/SC reader name. */
+const VPCD_SLOTS = [
+  { port: 35963, readerName: 'Virtual PCD 00 00' },
+  { port: 35964, readerName: 'Virtual PCD 00 01' },
+] as const;
+
+/**
+ * Claim a vpcd slot for this process. Parallel users (test files) coordinate with an atomic mkdir
+ * next to pcscd's socket, the same convention as test/support/pcscd.ts.
+ */
+function claimSlot(): { port: number; readerName: string; release(): void } | null {
+  const dir = dirname(pcscdSocketPath());
+  for (const s of VPCD_SLOTS) {
+    const lock = join(dir, `vpcd-${s.port}.lock`);
+    try {
+      mkdirSync(lock);
+    } catch {
+      continue;
+    }
+    return { ...s, release: () => rmSync(lock, { recursive: true, force: true }) };
+  }
+  return null;
 }
 
 async function loadTag(): Promise<TagModule | null> {
@@ -50,7 +78,7 @@ function uuidAfterHandover(wallet: VirtualWallet, h: { handoverSelect: Uint8Arra
   return wallet.currentEngagement!.bleUuid;
 }
 
-export async function nfcSimulation(world: SimWorld, wallet: VirtualWallet, o: { dataRetrieval: boolean }): Promise<NfcSimulation> {
+export async function nfcSimulation(world: SimWorld, wallet: VirtualWallet, o: { dataRetrieval: boolean; allowPcscd?: boolean }): Promise<NfcSimulation> {
   const mod = await loadTag();
   wallet.newTransaction();
   if (!mod) {
@@ -63,7 +91,6 @@ export async function nfcSimulation(world: SimWorld, wallet: VirtualWallet, o: {
       close: async () => {},
     };
   }
-  const tag = new mod.WalletNfcTag(wallet);
   let resolveDone: (s: string) => void = () => {};
   const walletDone = new Promise<string>((r) => (resolveDone = r));
   wallet.onHandover = (h) => {
@@ -73,17 +100,64 @@ export async function nfcSimulation(world: SimWorld, wallet: VirtualWallet, o: {
     }
     void world.walletBle(wallet, uuidAfterHandover(wallet, h), wallet.bleModes, 30_000).then(resolveDone);
   };
-  // In-memory APDU channel (pcscd+vpcd wiring is added in simulated-nfc-pcsc when H3a's pieces land).
-  const channel: ApduChannel = { transmit: async (apdu) => tag.process(apdu) };
-  const proposedUuid = randomServiceUuid(crypto.getRandomValues(new Uint8Array(16)));
+  const proposal = { ble: { centralClientMode: true, peripheralServerMode: true, uuid: randomServiceUuid(crypto.getRandomValues(new Uint8Array(16))) } };
+  const nfcOptions = () => ({
+    proposal,
+    random16: crypto.getRandomValues(new Uint16Array(1))[0]!,
+    sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
+  });
+
+  // Preferred: the phone as a vpcd card, read through the real pcscd and pcsclite binding.
+  let note = '';
+  if (o.allowPcscd === false) note = 'pcscd not requested';
+  else if (!pcscdReachable()) note = `pcscd unreachable (no socket ${pcscdSocketPath()}): the NFC handover ran in-process, same engagement code, in-memory APDU channel`;
+  else {
+    const slot = claimSlot();
+    if (!slot) note = 'both vpcd slots busy: in-memory APDU channel';
+    else {
+      try {
+        const { PcscNfcReader } = await import('../nfc/pcsc-channel.ts');
+        const reader = await PcscNfcReader.open({ readerName: slot.readerName, timeoutMs: 3000 });
+        const vtag = await mod.VirtualNfcTag.present({ port: slot.port, holder: wallet });
+        return {
+          path: 'pcscd+vpcd',
+          engage: async (timeoutMs) => engageOverNfc(await reader.waitForTag(timeoutMs), nfcOptions()),
+          walletDone,
+          close: async () => {
+            wallet.onHandover = null;
+            // Take the phone away and let pcscd see the slot empty before the next user claims it.
+            vtag.remove();
+            await Promise.race([vtag.closed, new Promise((r) => setTimeout(r, 1000))]);
+            await reader.waitForRemoval(2000);
+            await reader.close();
+            slot.release();
+          },
+        };
+      } catch (e) {
+        slot.release();
+        note = `pcscd + vpcd failed (${(e as Error).message}): in-memory APDU channel`;
+      }
+    }
+  }
+
+  // Fallback: the same reader code (engageOverNfc) over an in-memory APDU channel into the tag.
+  // Created after the hook: a static-handover tag serves (and reports) its Hs at once.
+  const tag = new mod.WalletNfcTag(wallet);
+  const channel: ApduChannel = {
+    transmit: async (apdu) => {
+      try {
+        return await tag.process(apdu);
+      } catch (e) {
+        // The phone left the field: what a PC/SC adapter reports as a lost tag.
+        if ((e as { code?: string }).code === 'nfc_tag_lost') throw new ApduChannelError('nfc_tag_lost', 'the phone was taken off the reader');
+        throw e;
+      }
+    },
+  };
   return {
     path: 'in-memory-apdu',
-    engage: async () =>
-      engageOverNfc(channel, {
-        proposal: { ble: { centralClientMode: true, peripheralServerMode: true, uuid: proposedUuid } },
-        random16: crypto.getRandomValues(new Uint16Array(1))[0]!,
-        sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-      }),
+    note,
+    engage: async () => engageOverNfc(channel, nfcOptions()),
     walletDone,
     close: async () => {
       wallet.onHandover = null;

@@ -24,7 +24,7 @@ export async function simulateRead(name: ScenarioName, policy: PolicyName, base:
     try {
       const outcome = await readMdoc({ policy, engage: nfc.engage }, { ...base, ble: world.reader, ...(nfc.nfcTransport ? { nfcTransport: nfc.nfcTransport, preferNfc: true } : {}) });
       await settle(nfc.walletDone, 2000);
-      Object.assign(outcome.transport, { simulated: `wallet:${name}`, nfcPath: nfc.path });
+      Object.assign(outcome.transport, { simulated: `wallet:${name}`, nfcPath: nfc.path, ...(nfc.note ? { nfcNote: nfc.note } : {}) });
       return outcome;
     } finally {
       await nfc.close();

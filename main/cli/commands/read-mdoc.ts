@@ -139,6 +139,7 @@ export async function run(argv: string[]): Promise<number> {
       const msg = `no phone reader here: ${hw.reason}. Connect an NFC reader (PC/SC) or a Bluetooth adapter, or try the virtual wallet: --simulate wallet:apple`;
       process.stderr.write(`kakunin read-mdoc: ${msg}\n`);
       if (args.json) process.stdout.write(JSON.stringify({ verdict: 'invalid', documents: [], errors: [{ code: 'no_reader_hardware', message: msg }], warnings: trustWarnings, checks: [], transport: { kind: 'none' }, timings: { engagement: 0, session: 0, transfer: 0, verify: 0 } }) + '\n');
+      exitEvenIfPcscliteLingers(2);
       return 2;
     }
     outcome = await hw.read(args.policy, { crypto: nodeCrypto, trust, now: () => new Date(), timers: nodeTimers });
@@ -146,5 +147,17 @@ export async function run(argv: string[]): Promise<number> {
 
   if (args.json) process.stdout.write(JSON.stringify(outcomeToJson(outcome, trustWarnings)) + '\n');
   else printHuman(outcome);
-  return outcome.result.verdict === 'valid' ? 0 : 1;
+  const code = outcome.result.verdict === 'valid' ? 0 : 1;
+  exitEvenIfPcscliteLingers(code);
+  return code;
+}
+
+/**
+ * @pokusew/pcsclite keeps a native handle referenced after close(), so a CLI run that touched PC/SC
+ * would never exit. When this runs as the `kakunin` command (not imported by a test), end the
+ * process shortly after the result is written; the unref'd timer cannot itself keep it alive.
+ */
+function exitEvenIfPcscliteLingers(code: number): void {
+  if (!/kakunin(\.mjs)?$/.test(process.argv[1] ?? '')) return;
+  setTimeout(() => process.exit(code), 300).unref();
 }

@@ -1,0 +1,75 @@
+// End to end through the real pcscd + vpcd (test/run.mjs starts a private pcscd with quickack
+// loopback): the virtual wallet is an ISO 14443-4 card on a vpcd slot (H3a's sim/wallet/nfc-tag.ts),
+// the kiosk reads it through pcsclite (main/nfc/pcsc-channel.ts) with core's NFC engagement, then
+// BLE over the simulated radio through the real noble / bleno libraries. Each ends with a verified
+// verdict (or, for a misbehaving wallet, a specific error) and an idle reader.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { pcscdUnavailable } from '../support/pcscd.ts';
+import { simulateRead } from '../../main/mdoc-reader/simulated-read.ts';
+import { nodeCrypto } from '../../main/crypto/node-crypto.ts';
+import { nodeTimers } from '../../main/ble/stacks.ts';
+import { after } from 'node:test';
+import { trust } from './support.ts';
+
+// @pokusew/pcsclite keeps a native handle referenced after close() (test/nfc/pcsc-channel.test.ts
+// shows the same: all tests pass, then the file hangs until the runner's timeout). Until that is
+// fixed in main/nfc, end this file's process once its tests are done.
+after(() => {
+  setTimeout(() => process.exit(process.exitCode ?? 0), 200).unref();
+});
+
+const skip = pcscdUnavailable();
+if (skip) console.log(`# e2e-nfc skipped: ${skip}`);
+const base = { crypto: nodeCrypto, trust, now: () => new Date(), timers: nodeTimers, timeouts: { engagementMs: 10_000, connectMs: 5000, responseMs: 5000 } };
+
+test('negotiated handover (Apple-like: TNEP, NLEN=0 polls, no UUID in Hs) + BLE central client mode: VALID', { skip: skip ?? false }, async () => {
+  const o = await simulateRead('apple', 'age-over-20', base);
+  assert.equal(o.result.verdict, 'valid', JSON.stringify(o.result.errors));
+  assert.equal(o.transport.nfcPath, 'pcscd+vpcd', String(o.transport.nfcNote));
+  assert.equal(o.transport.engagement, 'nfc-negotiated');
+  assert.equal(o.transport.deviceEngagementVersion, '1.1');
+  assert.equal(o.transport.bleUuidSource, 'reader-proposal');
+  assert.equal(o.transport.kind, 'ble-central-client');
+  assert.deepEqual(Object.keys(o.result.documents[0]!.elements['org.iso.23220.1']!), ['age_over_20']);
+});
+
+test('static handover + BLE peripheral server mode: VALID', { skip: skip ?? false }, async () => {
+  const o = await simulateRead('static', 'identity', base);
+  assert.equal(o.result.verdict, 'valid', JSON.stringify(o.result.errors));
+  assert.equal(o.transport.nfcPath, 'pcscd+vpcd', String(o.transport.nfcNote));
+  assert.equal(o.transport.engagement, 'nfc-static');
+  assert.equal(o.transport.kind, 'ble-peripheral-server');
+});
+
+test('malformed NDEF from the phone: ndef_malformed at engagement', { skip: skip ?? false }, async () => {
+  const o = await simulateRead('malformed-ndef', 'age-over-20', base);
+  assert.equal(o.result.verdict, 'invalid');
+  assert.equal(o.stage, 'engagement');
+  // The broken length byte makes the record structure unreadable; which NDEF rule trips first
+  // depends on the bytes that follow (both are specific NDEF errors).
+  assert.ok(o.result.errors.some((e) => /^ndef_/.test(e.code)), JSON.stringify(o.result.errors));
+  assert.equal(o.transport.nfcPath, 'pcscd+vpcd');
+});
+
+const dataRetrievalMissing = existsSync(new URL('../../main/nfc/data-retrieval.ts', import.meta.url)) ? null : 'main/nfc NFC data retrieval (H3a) not in this tree yet';
+test('NFC engagement + NFC data retrieval: VALID', { skip: skip ?? dataRetrievalMissing ?? false }, async () => {
+  const o = await simulateRead('nfc', 'age-over-20', base);
+  assert.equal(o.result.verdict, 'valid', JSON.stringify(o.result.errors));
+  assert.equal(o.transport.kind, 'nfc');
+});
+
+test('without pcscd the Apple-like read still runs the same NFC code in-process, and says so', async () => {
+  const prev = process.env.PCSCLITE_CSOCK_NAME;
+  process.env.PCSCLITE_CSOCK_NAME = '/nonexistent/pcscd.comm';
+  try {
+    const o = await simulateRead('apple', 'age-over-20', base);
+    assert.equal(o.result.verdict, 'valid', JSON.stringify(o.result.errors));
+    assert.equal(o.transport.nfcPath, 'in-memory-apdu');
+    assert.match(String(o.transport.nfcNote), /pcscd unreachable/);
+  } finally {
+    if (prev === undefined) delete process.env.PCSCLITE_CSOCK_NAME;
+    else process.env.PCSCLITE_CSOCK_NAME = prev;
+  }
+});
