@@ -33,6 +33,12 @@ import {
 } from '../../core/crypto/provider.ts';
 
 const OPENSSL_CURVE: Record<Curve, string> = { 'P-256': 'prime256v1', 'P-384': 'secp384r1', 'P-521': 'secp521r1' };
+/** DER SubjectPublicKeyInfo up to the BIT STRING contents (RFC 5480 id-ecPublicKey + named curve). */
+const SPKI_PREFIX: Record<Curve, Buffer> = {
+  'P-256': Buffer.from('3059301306072a8648ce3d020106082a8648ce3d030107034200', 'hex'),
+  'P-384': Buffer.from('3076301006072a8648ce3d020106052b81040022036200', 'hex'),
+  'P-521': Buffer.from('30819b301006072a8648ce3d020106052b8104002303818600', 'hex'),
+};
 const NODE_HASH: Record<HashAlg, string> = { 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
 
 function hashName(h: HashAlg): string {
@@ -92,11 +98,12 @@ export class NodeCrypto implements CryptoProvider {
     if (!isUncompressedPointShape(curve, point)) return null;
     const n = CURVE_BYTES[curve];
     return this.keys.get(hexKey(curve, point), () =>
-      // JWK import makes OpenSSL check the point is on the curve (EC_POINT_set_affine_coordinates).
-      createPublicKey({
-        key: { kty: 'EC', crv: curve, x: b64u(point.subarray(1, 1 + n)), y: b64u(point.subarray(1 + n)) },
-        format: 'jwk',
-      }),
+      // Both imports make OpenSSL check that the point is on the curve (test/crypto/differential).
+      // Measured on Node 20: JWK is fastest for P-256 (~70 µs), SPKI DER for P-384 (~115 vs ~460 µs)
+      // and P-521 (~130 vs ~1000 µs), which matters for the first response from a J-LIS (P-384) issuer.
+      curve === 'P-256'
+        ? createPublicKey({ key: { kty: 'EC', crv: curve, x: b64u(point.subarray(1, 1 + n)), y: b64u(point.subarray(1 + n)) }, format: 'jwk' })
+        : createPublicKey({ key: Buffer.concat([SPKI_PREFIX[curve], point]), format: 'der', type: 'spki' }),
     );
   }
 
