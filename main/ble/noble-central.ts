@@ -3,7 +3,7 @@
 import { TransportError } from '../../core/mdoc/transport/message-transport.ts';
 import type { DisconnectReason, GattClientConnection, GattClientLink } from '../../core/mdoc/transport/ble/link.ts';
 import { normalizeUuid } from '../../core/mdoc/transport/ble/uuids.ts';
-import { withTimeout, type NobleCharacteristicLike, type NobleLike, type NoblePeripheralLike } from './stacks.ts';
+import { forgetNobleService, withTimeout, type NobleCharacteristicLike, type NobleLike, type NoblePeripheralLike } from './stacks.ts';
 
 /** HCI 0x08 "Connection Timeout": the link supervision timer expired (the phone went away). */
 const HCI_CONNECTION_TIMEOUT = 0x08;
@@ -41,7 +41,7 @@ export class NobleGattClientLink implements GattClientLink {
       await this.noble.stopScanningAsync().catch(() => {});
     }
     await withTimeout(peripheral.connectAsync(), left(), () => new TransportError('transport_timeout', 'BLE connect timed out'));
-    const conn = new NobleConnection(peripheral);
+    const conn = new NobleConnection(peripheral, () => forgetNobleService(this.noble, peripheral.id, uuid));
     try {
       // The stack negotiates the ATT MTU on connect (noble's HCI binding exchanges MTU itself and
       // emits onMtu); wait briefly for it, then keep the default 23 if none came.
@@ -62,9 +62,13 @@ class NobleConnection implements GattClientConnection {
   private down = false;
   private localClose = false;
 
-  constructor(private readonly p: NoblePeripheralLike) {
+  constructor(
+    private readonly p: NoblePeripheralLike,
+    private readonly forget: () => void,
+  ) {
     p.once('disconnect', (reason: unknown) => {
       this.down = true;
+      this.forget();
       const r: DisconnectReason = this.localClose || reason === HCI_LOCAL_HOST_TERMINATED ? 'local' : reason === HCI_CONNECTION_TIMEOUT ? 'link-lost' : 'remote';
       for (const cb of this.disconnectCbs) cb(r);
       this.disconnectCbs = [];

@@ -76,3 +76,19 @@ export function withTimeout<T>(p: Promise<T>, ms: number, onTimeout: () => Error
     }),
   ]);
 }
+
+/**
+ * noble keeps every discovered service's Service / Characteristic / Descriptor objects in maps keyed
+ * by peripheral id and service UUID until the adapter's state changes (lib/noble.js _services,
+ * _characteristics, _descriptors). mdoc service UUIDs are fresh per transaction, so a kiosk that runs
+ * for days would grow by one service's objects per customer. Forget them when the link is done.
+ */
+export function forgetNobleService(noble: NobleLike, peripheralId: string, serviceUuid: string): void {
+  const n = noble as unknown as Record<'_services' | '_characteristics' | '_descriptors', Record<string, Record<string, unknown>> | undefined>;
+  for (const k of ['_services', '_characteristics', '_descriptors'] as const) {
+    const perPeripheral = n[k]?.[peripheralId];
+    if (perPeripheral) delete perPeripheral[serviceUuid];
+  }
+  const p = (noble as unknown as { _peripherals?: Map<string, { services?: { uuid: string }[] }> })._peripherals?.get(peripheralId);
+  if (p?.services) p.services = p.services.filter((s) => s.uuid !== serviceUuid);
+}

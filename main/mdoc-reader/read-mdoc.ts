@@ -66,6 +66,8 @@ export interface ReadOutcome {
   stage: 'engagement' | 'session' | 'transfer' | 'verify' | 'done';
   transport: Record<string, string | number | boolean | null>;
   timings: ReadTimings;
+  /** SHA-256 of SessionTranscriptBytes (hex): distinct per transaction (fresh keys). Not printed. */
+  sessionId?: string;
 }
 
 /** The policy's elements as verify's ElementRequest (what may be shown). */
@@ -131,6 +133,7 @@ export async function readMdoc(req: ReadMdocRequest, deps: ReadMdocDeps): Promis
   let stage: ReadOutcome['stage'] = 'engagement';
   let session: ReaderSession | null = null;
   let transport: MessageTransport | null = null;
+  let sessionId: string | undefined;
   let mark = performance.now();
   const lap = (k: keyof ReadTimings) => {
     const n = performance.now();
@@ -147,6 +150,7 @@ export async function readMdoc(req: ReadMdocRequest, deps: ReadMdocDeps): Promis
     stage = 'session';
     session = ReaderSession.start(deps.crypto, { deviceEngagement: eng.deviceEngagement.bytes, eDeviceKeyBytes: eng.deviceEngagement.eDeviceKeyBytes, handover: eng.handover });
     const establishment = session.establishment(deviceRequestForPolicy(req.policy));
+    sessionId = Array.from(deps.crypto.digest('SHA-256', session.transcript.bytes), (b) => b.toString(16).padStart(2, '0')).join('');
     transport = await openTransport(deps, eng, t);
     Object.assign(transportInfo, { kind: transport.kind }, transport.describe());
     lap('session');
@@ -170,7 +174,7 @@ export async function readMdoc(req: ReadMdocRequest, deps: ReadMdocDeps): Promis
     });
     lap('verify');
     stage = 'done';
-    return { result, stage, transport: transportInfo, timings };
+    return { result, stage, transport: transportInfo, timings, ...(sessionId ? { sessionId } : {}) };
   } catch (e) {
     const { code, detail } = codeOf(e);
     lap(stage === 'engagement' ? 'engagement' : stage === 'session' ? 'session' : stage === 'transfer' ? 'transfer' : 'verify');

@@ -5,7 +5,7 @@
 // subscribe to Server2Client and State; write State 0x01; receive the request as Server2Client
 // notifications, answer by writing Client2Server; chunks of min(MTU - 3, 512) with a 0x01 / 0x00
 // "more" byte. It runs on a real noble over sim/ble's simulated binding.
-import type { NobleLike, NoblePeripheralLike, NobleCharacteristicLike } from '../../main/ble/stacks.ts';
+import { forgetNobleService, type NobleLike, type NoblePeripheralLike, type NobleCharacteristicLike } from '../../main/ble/stacks.ts';
 import type { SimNobleBinding } from '../ble/noble-binding.ts';
 import type { SimRadio } from '../ble/radio.ts';
 import type { VirtualWallet } from './holder.ts';
@@ -121,6 +121,7 @@ export async function walletCentralClient(noble: NobleLike, binding: SimNobleBin
     return `error: ${(e as Error).message}`;
   } finally {
     clearTimeout(timer);
+    if (peripheral) forgetNobleService(noble, peripheral.id, uuid);
   }
 }
 

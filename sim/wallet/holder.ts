@@ -154,6 +154,7 @@ export class VirtualWallet {
   /** Fresh ephemeral key, fresh DE, fresh BLE UUID: one per transaction. */
   newTransaction(): WalletEngagement {
     this.resetSession();
+    this.events.length = 0;
     this.eDeviceKey = this.crypto.generateEcKey('P-256');
     const eDeviceKeyBytes = EmbeddedCbor.wrap(ecPublicCoseKey('P-256', this.eDeviceKey.publicKey));
     const uuidBytes = this.crypto.randomBytes(16);
