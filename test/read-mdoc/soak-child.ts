@@ -23,6 +23,7 @@ const sessions = new Set<string>();
 const verdicts: Record<string, number> = {};
 const modes: Record<string, number> = {};
 const total: number[] = [];
+const byMode: Record<string, number[]> = {};
 const transfer: number[] = [];
 const heap: { tx: number; heapUsed: number }[] = [{ tx: 0, heapUsed: heapAfterGc() }];
 const errors: string[] = [];
@@ -32,7 +33,9 @@ for (let i = 1; i <= N; i++) {
   const tx = world.qrTransaction(wallet);
   const t0 = performance.now();
   const o = await readMdoc({ policy: 'age-over-20', engage: tx.engage }, deps(world));
-  total.push(performance.now() - t0);
+  const dt = performance.now() - t0;
+  total.push(dt);
+  (byMode[String(o.transport.kind)] ??= []).push(dt);
   transfer.push(o.timings.transfer);
   await tx.walletDone;
   verdicts[o.result.verdict] = (verdicts[o.result.verdict] ?? 0) + 1;
@@ -56,6 +59,11 @@ console.log(
     errors,
     heap,
     radio: world.radio.stats,
-    ms: { medianTotal: +pct(total, 50).toFixed(2), p95Total: +pct(total, 95).toFixed(2), medianTransfer: +pct(transfer, 50).toFixed(2) },
+    ms: {
+      medianTotal: +pct(total, 50).toFixed(2),
+      p95Total: +pct(total, 95).toFixed(2),
+      medianTransfer: +pct(transfer, 50).toFixed(2),
+      medianByMode: Object.fromEntries(Object.entries(byMode).map(([k, v]) => [k, +pct(v, 50).toFixed(2)])),
+    },
   }),
 );
