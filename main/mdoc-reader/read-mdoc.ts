@@ -141,7 +141,9 @@ export async function readMdoc(req: ReadMdocRequest, deps: ReadMdocDeps): Promis
     mark = n;
   };
   try {
-    const eng = await withDeadline(deps.timers, req.engage(t.engagementMs), t.engagementMs, () => new TransportError('transport_timeout', `no engagement within ${t.engagementMs} ms`));
+    // The engagement gets its own deadline and usually reports a more specific error (no tag,
+    // TNEP timeout); this outer one, a little later, only guarantees nothing hangs.
+    const eng = await withDeadline(deps.timers, req.engage(t.engagementMs), t.engagementMs + 2000, () => new TransportError('transport_timeout', `no engagement within ${t.engagementMs} ms`));
     transportInfo.engagement = eng.kind;
     transportInfo.deviceEngagementVersion = eng.deviceEngagement.version;
     if (eng.ble) transportInfo.bleUuidSource = eng.ble.uuidSource;
