@@ -25,7 +25,7 @@ export function parseCoseMac0(v: CborValue, what = 'COSE_Mac0'): CoseMac0 {
   const h = parseHeaders(p, u, what);
   if (!(payload instanceof Uint8Array) && payload !== null) throw new CoseError('malformed_cose', `${what}: payload is neither bstr nor nil`);
   if (!(tag instanceof Uint8Array)) throw new CoseError('malformed_cose', `${what}: tag is not a byte string`);
-  return { ...h, payload, tag };
+  return { protectedRaw: h.protectedRaw, protected: h.protected, unprotected: h.unprotected, payload, tag };
 }
 
 export function mac0Algorithm(m: CoseHeaders, what = 'COSE_Mac0'): MacAlgorithm {

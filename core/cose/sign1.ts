@@ -33,7 +33,7 @@ export function parseCoseSign1(v: CborValue, what = 'COSE_Sign1'): CoseSign1 {
   const h = parseHeaders(p, u, what);
   if (!(payload instanceof Uint8Array) && payload !== null) throw new CoseError('malformed_cose', `${what}: payload is neither bstr nor nil`);
   if (!(signature instanceof Uint8Array)) throw new CoseError('malformed_cose', `${what}: signature is not a byte string`);
-  return { ...h, payload, signature };
+  return { protectedRaw: h.protectedRaw, protected: h.protected, unprotected: h.unprotected, payload, signature };
 }
 
 export function decodeCoseSign1(bytes: Uint8Array, what = 'COSE_Sign1'): CoseSign1 {

@@ -19,23 +19,29 @@ export interface IssuerSignedItem {
 /** §9.1.2.5 recommends at least 16 bytes of random; shorter salts make element values guessable. */
 export const MIN_RANDOM_BYTES = 16;
 
-export function parseIssuerSignedItem(bytes: EmbeddedCbor, path: string): IssuerSignedItem {
+/** Where an item sits, for error messages only (built on failure: this function runs per element). */
+function itemPath(docPath: string, ns: string, index: number): string {
+  return `${docPath}.issuerSigned.nameSpaces[${ns}][${index}]`;
+}
+
+export function parseIssuerSignedItem(bytes: EmbeddedCbor, docPath: string, ns = '', index = 0): IssuerSignedItem {
   let v: CborValue;
   try {
     v = bytes.decode(MDOC_CBOR);
   } catch (e) {
-    if (e instanceof CborError) throw new MdocError(e.code, `${path}: ${e.message}`);
+    if (e instanceof CborError) throw new MdocError(e.code, `${itemPath(docPath, ns, index)}: ${e.message}`);
     throw e;
   }
-  if (!(v instanceof Map)) throw new MdocError('malformed_cbor', `${path}: IssuerSignedItem is not a map`);
+  const bad = (what: string): never => {
+    throw new MdocError('malformed_cbor', `${itemPath(docPath, ns, index)}: ${what}`);
+  };
+  if (!(v instanceof Map)) return bad('IssuerSignedItem is not a map');
   const digestID = v.get('digestID');
   const random = v.get('random');
   const elementIdentifier = v.get('elementIdentifier');
-  if (typeof digestID !== 'number' || !Number.isInteger(digestID) || digestID < 0) {
-    throw new MdocError('malformed_cbor', `${path}: digestID is not an unsigned integer`);
-  }
-  if (!(random instanceof Uint8Array)) throw new MdocError('malformed_cbor', `${path}: random is not a byte string`);
-  if (typeof elementIdentifier !== 'string') throw new MdocError('malformed_cbor', `${path}: elementIdentifier is not a text string`);
-  if (!v.has('elementValue')) throw new MdocError('malformed_cbor', `${path}: elementValue is missing`);
-  return { bytes, digestID, random, elementIdentifier, elementValue: v.get('elementValue') };
+  if (typeof digestID !== 'number' || !Number.isInteger(digestID) || digestID < 0) bad('digestID is not an unsigned integer');
+  if (!(random instanceof Uint8Array)) bad('random is not a byte string');
+  if (typeof elementIdentifier !== 'string') bad('elementIdentifier is not a text string');
+  if (!v.has('elementValue')) bad('elementValue is missing');
+  return { bytes, digestID: digestID as number, random: random as Uint8Array, elementIdentifier: elementIdentifier as string, elementValue: v.get('elementValue') };
 }

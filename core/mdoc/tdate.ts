@@ -10,11 +10,30 @@ const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?
 /** Parses an RFC 3339 date-time; returns null for anything else (including impossible dates). */
 export function parseRfc3339(s: string): Date | null {
   if (typeof s !== 'string' || s.length > 40) return null;
+  // Fast path for the form §9.1.2.4 asks for, "YYYY-MM-DDThh:mm:ssZ" (three per MSO).
+  if (s.length === 20 && s.charCodeAt(19) === 0x5a && s.charCodeAt(10) === 0x54) {
+    const n = (i: number, len: number): number => {
+      let v = 0;
+      for (let k = i; k < i + len; k++) {
+        const c = s.charCodeAt(k) - 48;
+        if (c < 0 || c > 9) return -1;
+        v = v * 10 + c;
+      }
+      return v;
+    };
+    if (s[4] === '-' && s[7] === '-' && s[13] === ':' && s[16] === ':') {
+      const year = n(0, 4), month = n(5, 2), day = n(8, 2), hour = n(11, 2), min = n(14, 2), sec = n(17, 2);
+      if (year < 100 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || min < 0 || min > 59 || sec < 0 || sec > 60) return null;
+      if (day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return null;
+      return new Date(Date.UTC(year, month - 1, day, hour, min, Math.min(sec, 59)));
+    }
+  }
   const m = RFC3339.exec(s);
   if (!m) return null;
   const [, y, mo, d, h, mi, se, frac, tz] = m;
   const year = +y!, month = +mo!, day = +d!, hour = +h!, min = +mi!, sec = +se!;
-  if (month < 1 || month > 12 || day < 1 || hour > 23 || min > 59 || sec > 60) return null;
+  // Years below 100 are refused: Date.UTC would read them as 19xx.
+  if (year < 100 || month < 1 || month > 12 || day < 1 || hour > 23 || min > 59 || sec > 60) return null;
   const dim = new Date(Date.UTC(year, month, 0)).getUTCDate();
   if (day > dim) return null;
   let ms = Date.UTC(year, month - 1, day, hour, min, Math.min(sec, 59));

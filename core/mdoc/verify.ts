@@ -156,19 +156,19 @@ export function verifyDeviceResponse(response: Uint8Array, opts: VerifyOptions):
   }
   const checks = top.list;
   const errors: ErrorEntry[] = [];
-  const entry = (c: Check, document?: number): ErrorEntry => {
-    const m = codeMessage(c.code);
-    const e: ErrorEntry = { code: c.code, message: m.en, message_ja: m.ja };
-    if (c.detail) e.detail = c.detail;
-    if (document !== undefined) e.document = document;
-    return e;
-  };
-  for (const c of checks) if (!c.ok) errors.push(entry(c));
-  documents.forEach((d, i) => {
-    for (const c of d.checks) if (!c.ok) errors.push(entry(c, i));
-  });
-  const valid = checks.every((c) => c.ok) && documents.length > 0 && documents.every((d) => d.verdict === 'valid');
+  for (const c of checks) if (!c.ok) errors.push(errorEntry(c));
+  for (let i = 0; i < documents.length; i++) for (const c of documents[i]!.checks) if (!c.ok) errors.push(errorEntry(c, i));
+  let valid = documents.length > 0 && errors.length === 0;
+  for (const d of documents) if (d.verdict !== 'valid') valid = false;
   return { verdict: valid ? 'valid' : 'invalid', documents, checks, errors, warnings };
+}
+
+function errorEntry(c: Check, document?: number): ErrorEntry {
+  const m = codeMessage(c.code);
+  const e: ErrorEntry = { code: c.code, message: m.en, message_ja: m.ja };
+  if (c.detail) e.detail = c.detail;
+  if (document !== undefined) e.document = document;
+  return e;
 }
 
 function verifyInto(response: Uint8Array, opts: VerifyOptions, top: CheckList, documents: DocumentResult[], warnings: Warning[]): void {
@@ -204,7 +204,7 @@ function verifyInto(response: Uint8Array, opts: VerifyOptions, top: CheckList, d
   if (parsed.documentErrors.length) {
     warnings.push({ code: 'document_errors', detail: `the wallet could not return ${parsed.documentErrors.length} requested document(s)` });
   }
-  parsed.documents.forEach((raw, i) => documents.push(verifyDocument(raw, `documents[${i}]`, transcript, opts)));
+  for (let i = 0; i < parsed.documents.length; i++) documents.push(verifyDocument(parsed.documents[i]!, `documents[${i}]`, transcript, opts));
 }
 
 function verifyDocument(raw: CborValue, path: string, transcript: SessionTranscript | undefined, opts: VerifyOptions): DocumentResult {
@@ -245,14 +245,14 @@ function verifyDocumentInto(raw: CborValue, path: string, transcript: SessionTra
   const items: { ns: string; item: IssuerSignedItem }[] = [];
   let itemFailure: MdocError | undefined;
   for (const [ns, list] of doc.issuerSigned.nameSpaces) {
-    list.forEach((bytes, j) => {
+    for (let j = 0; j < list.length; j++) {
       try {
-        items.push({ ns, item: parseIssuerSignedItem(bytes, `${path}.issuerSigned.nameSpaces[${ns}][${j}]`) });
+        items.push({ ns, item: parseIssuerSignedItem(list[j]!, path, ns, j) });
       } catch (e) {
         if (!(e instanceof MdocError)) throw e;
         itemFailure ??= e;
       }
-    });
+    }
   }
   if (itemFailure) {
     c.fail(itemFailure.code, itemFailure.message);
@@ -407,20 +407,18 @@ function verifyDocumentInto(raw: CborValue, path: string, transcript: SessionTra
   const mismatch: string[] = [];
   for (const it of items) {
     const digests = mso.valueDigests.get(it.ns);
-    const label = `${it.ns}/${it.item.elementIdentifier}`;
     if (!digests) {
       if (!unknownNs.includes(it.ns)) unknownNs.push(it.ns);
       continue;
     }
     const expected = digests.get(it.item.digestID);
     if (!expected) {
-      unknownId.push(`${label} (digestID ${it.item.digestID})`);
+      unknownId.push(`${it.ns}/${it.item.elementIdentifier} (digestID ${it.item.digestID})`);
       continue;
     }
     if (bytesEqual(crypto.digest(hash, it.item.bytes.raw), expected)) verified.push(it);
-    else mismatch.push(`${label} (digestID ${it.item.digestID})`);
+    else mismatch.push(`${it.ns}/${it.item.elementIdentifier} (digestID ${it.item.digestID})`);
   }
-  const list = (xs: string[]) => (xs.length > 5 ? `${xs.slice(0, 5).join(', ')} and ${xs.length - 5} more` : xs.join(', '));
   if (unknownNs.length) c.fail('namespace_unknown', `not in the MSO: ${list(unknownNs)}`);
   else c.pass('namespace_unknown');
   if (unknownId.length) c.fail('digest_id_unknown', `no MSO digest for ${list(unknownId)}`);
@@ -452,12 +450,17 @@ function verifyDocumentInto(raw: CborValue, path: string, transcript: SessionTra
   }
 }
 
+function list(xs: string[]): string {
+  return xs.length > 5 ? `${xs.slice(0, 5).join(', ')} and ${xs.length - 5} more` : xs.join(', ');
+}
+
 // Names come from the wire: "__proto__" must become an ordinary own property, never a prototype.
 function hasOwn(o: object, k: string): boolean {
   return Object.prototype.hasOwnProperty.call(o, k);
 }
 function setOwn(o: object, k: string, v: unknown): void {
-  Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  if (k === '__proto__') Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else (o as Record<string, unknown>)[k] = v;
 }
 
 function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
