@@ -83,12 +83,26 @@ export function withTimeout<T>(p: Promise<T>, ms: number, onTimeout: () => Error
  * _characteristics, _descriptors). mdoc service UUIDs are fresh per transaction, so a kiosk that runs
  * for days would grow by one service's objects per customer. Forget them when the link is done.
  */
+const pendingForget = new WeakMap<object, Array<{ peripheralId: string; serviceUuid: string }>>();
+
 export function forgetNobleService(noble: NobleLike, peripheralId: string, serviceUuid: string): void {
   const n = noble as unknown as Record<'_services' | '_characteristics' | '_descriptors', Record<string, Record<string, unknown>> | undefined>;
-  for (const k of ['_services', '_characteristics', '_descriptors'] as const) {
-    const perPeripheral = n[k]?.[peripheralId];
-    if (perPeripheral) delete perPeripheral[serviceUuid];
-  }
   const p = (noble as unknown as { _peripherals?: Map<string, { services?: { uuid: string }[] }> })._peripherals?.get(peripheralId);
   if (p?.services) p.services = p.services.filter((s) => s.uuid !== serviceUuid);
+  // Events already queued for this service (a write-without-response callback, a late notify) may
+  // still arrive after the disconnect, and noble indexes these maps without checking. So this
+  // transaction's entries are emptied now (noble then only warns) and deleted at the next call,
+  // i.e. when the next transaction ends: at most one transaction's leftovers are ever kept.
+  const earlier = pendingForget.get(noble) ?? [];
+  for (const e of earlier) {
+    for (const k of ['_services', '_characteristics', '_descriptors'] as const) {
+      const perPeripheral = n[k]?.[e.peripheralId];
+      if (perPeripheral) delete perPeripheral[e.serviceUuid];
+    }
+  }
+  for (const k of ['_characteristics', '_descriptors'] as const) {
+    const perPeripheral = n[k]?.[peripheralId];
+    if (perPeripheral && serviceUuid in perPeripheral) perPeripheral[serviceUuid] = {};
+  }
+  pendingForget.set(noble, [{ peripheralId, serviceUuid }]);
 }
