@@ -65,3 +65,25 @@ test('malformed QR text: qr_malformed at engagement, nothing started', async () 
   assert.deepEqual(codes(outcome), ['qr_malformed']);
   assert.equal(outcome.stage, 'engagement');
 });
+
+// Hostile answers on an otherwise honest link: the session layer refuses them by name.
+const HOSTILE: Array<{ name: string; code: string; reply: (real: Uint8Array) => Uint8Array }> = [
+  { name: 'garbage instead of SessionData', code: 'session_message_malformed', reply: () => Uint8Array.of(0xff, 0x00, 0x13) },
+  { name: 'SessionData with a flipped ciphertext byte', code: 'session_decrypt_failed', reply: (r) => { const b = r.slice(); b[b.length - 5]! ^= 1; return b; } },
+  { name: 'SessionData status 10 (session encryption error)', code: 'session_status_error', reply: () => Uint8Array.of(0xa1, 0x66, ...Buffer.from('status'), 0x0a) },
+  { name: 'SessionData status 20 without data', code: 'session_terminated', reply: () => Uint8Array.of(0xa1, 0x66, ...Buffer.from('status'), 0x14) },
+];
+for (const h of HOSTILE) {
+  test(`the phone answers ${h.name}: ${h.code}, nothing shown, reader idle`, async () => {
+    const { outcome } = await qrRead(world, 'qr', 'age-over-20', {}, (w) => {
+      const real = w.handleMessage.bind(w);
+      w.handleMessage = (b: Uint8Array) => {
+        const r = real(b);
+        return r && h.reply(r);
+      };
+    });
+    assert.deepEqual(codes(outcome), [h.code]);
+    assert.equal(outcome.result.documents.length, 0);
+    assert.ok(await radioIdle(world));
+  });
+}

@@ -7,6 +7,7 @@ import { nodeTimers } from '../../main/ble/stacks.ts';
 import { readMdoc, type ReadMdocDeps, type ReadOutcome } from '../../main/mdoc-reader/read-mdoc.ts';
 import { makeWallet, SimWorld, type ScenarioName } from '../../main/mdoc-reader/simulate.ts';
 import type { PolicyName } from '../../core/policy/policy.ts';
+import type { VirtualWallet } from '../../sim/wallet/holder.ts';
 
 export const TRUST_DIR = fileURLToPath(new URL('../../resources/test-trust', import.meta.url));
 export const trust = loadTrustDir(TRUST_DIR, { crypto: nodeCrypto, now: new Date() });
@@ -15,8 +16,15 @@ export function deps(world: SimWorld, extra: Partial<ReadMdocDeps> = {}): ReadMd
   return { crypto: nodeCrypto, trust, now: () => new Date(), timers: nodeTimers, ble: world.reader, timeouts: { connectMs: 3000, responseMs: 3000, engagementMs: 3000 }, ...extra };
 }
 
-export async function qrRead(world: SimWorld, scenario: ScenarioName, policy: PolicyName = 'age-over-20', extra: Partial<ReadMdocDeps> = {}): Promise<{ outcome: ReadOutcome; walletEnd: string; events: string[] }> {
+export async function qrRead(
+  world: SimWorld,
+  scenario: ScenarioName,
+  policy: PolicyName = 'age-over-20',
+  extra: Partial<ReadMdocDeps> = {},
+  mutate?: (w: VirtualWallet) => void,
+): Promise<{ outcome: ReadOutcome; walletEnd: string; events: string[] }> {
   const wallet = makeWallet(scenario, nodeCrypto, new Date());
+  mutate?.(wallet);
   const tx = world.qrTransaction(wallet);
   const outcome = await readMdoc({ policy, engage: tx.engage }, deps(world, extra));
   const walletEnd = await tx.walletDone;
