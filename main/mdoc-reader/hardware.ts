@@ -13,7 +13,7 @@ import { BlenoGattServerLink } from '../ble/bleno-peripheral.ts';
 import { NobleGattClientLink } from '../ble/noble-central.ts';
 import { blenoWithBinding, nobleWithBinding } from '../ble/stacks.ts';
 import { readMdoc, type ReadMdocDeps, type ReadOutcome } from './read-mdoc.ts';
-import { pcscdReachable, pcscdSocketPath } from './simulated-nfc.ts';
+import { nfcDataRetrievalFactory, pcscdReachable, pcscdSocketPath } from './simulated-nfc.ts';
 
 const require = createRequire(import.meta.url);
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -84,12 +84,15 @@ export async function detectHardware(): Promise<Hardware> {
       describe: `NFC reader ${r.name}${ble.central || ble.peripheral ? ' + Bluetooth' : ''}`,
       async read(policy, deps) {
         const uuid = randomServiceUuid(deps.crypto.randomBytes(16));
+        let live: import('../../core/mdoc/engagement/index.ts').ApduChannel | null = null;
+        const nfcTransport = await nfcDataRetrievalFactory(() => live);
         try {
           return await readMdoc(
             {
               policy,
               engage: async (timeoutMs) => {
                 const tag = await r.waitForTag(timeoutMs);
+                live = tag;
                 return engageOverNfc(tag, {
                   proposal: { ble: { centralClientMode: !!ble.peripheral, peripheralServerMode: !!ble.central, uuid } },
                   random16: (deps.crypto.randomBytes(2)[0]! << 8) | deps.crypto.randomBytes(2)[1]!,
@@ -97,7 +100,7 @@ export async function detectHardware(): Promise<Hardware> {
                 });
               },
             },
-            { ...deps, ble, timeouts: { engagementMs: 10_000 } },
+            { ...deps, ble, ...(nfcTransport ? { nfcTransport } : {}), timeouts: { engagementMs: 10_000 } },
           );
         } finally {
           await r.close();

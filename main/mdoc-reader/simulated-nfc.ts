@@ -69,6 +69,34 @@ async function loadTag(): Promise<TagModule | null> {
   }
 }
 
+/**
+ * The reader side of NFC data retrieval (SELECT A0000002480400, ENVELOPE / GET RESPONSE) lives in
+ * main/nfc (H3a). It is looked up at run time so read-mdoc works (over BLE) in a tree without it.
+ * Accepted shapes: a class `NfcDataRetrieval` with `static open(channel, limits)` or a constructor
+ * `(channel, limits)`, giving a MessageTransport.
+ */
+export async function nfcDataRetrievalFactory(channel: () => ApduChannel | null): Promise<((e: EngagementResult) => Promise<MessageTransport>) | undefined> {
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import('../nfc/data-retrieval.ts' as string)) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  const C = mod.NfcDataRetrieval as
+    | ({ open?: (ch: ApduChannel, limits: unknown) => Promise<MessageTransport> } & (new (ch: ApduChannel, limits: unknown) => MessageTransport))
+    | undefined;
+  if (typeof C !== 'function') return undefined;
+  return async (e) => {
+    const ch = channel();
+    if (!ch) throw new TransportError('transport_unavailable', 'no NFC link for data retrieval');
+    const t = typeof C.open === 'function' ? await C.open(ch, e.nfc) : new C(ch, e.nfc);
+    if (typeof t.send !== 'function' || typeof t.receive !== 'function' || typeof t.close !== 'function') {
+      throw new TransportError('transport_unavailable', 'main/nfc data retrieval does not implement MessageTransport');
+    }
+    return t;
+  };
+}
+
 /** The UUID the phone's BLE role uses after the handover: Hs's, else the one the reader proposed in Hr. */
 function uuidAfterHandover(wallet: VirtualWallet, h: { handoverSelect: Uint8Array; handoverRequest?: Uint8Array }): string {
   if (wallet.profile.uuidInHandoverSelect || !h.handoverRequest) return wallet.currentEngagement!.bleUuid;
@@ -119,9 +147,12 @@ export async function nfcSimulation(world: SimWorld, wallet: VirtualWallet, o: {
         const { PcscNfcReader } = await import('../nfc/pcsc-channel.ts');
         const reader = await PcscNfcReader.open({ readerName: slot.readerName, timeoutMs: 3000 });
         const vtag = await mod.VirtualNfcTag.present({ port: slot.port, holder: wallet });
+        let live: ApduChannel | null = null;
+        const nfcTransport = o.dataRetrieval ? await nfcDataRetrievalFactory(() => live) : undefined;
         return {
           path: 'pcscd+vpcd',
-          engage: async (timeoutMs) => engageOverNfc(await reader.waitForTag(timeoutMs), nfcOptions()),
+          ...(nfcTransport ? { nfcTransport } : {}),
+          engage: async (timeoutMs) => engageOverNfc((live = await reader.waitForTag(timeoutMs)), nfcOptions()),
           walletDone,
           close: async () => {
             wallet.onHandover = null;
@@ -154,9 +185,11 @@ export async function nfcSimulation(world: SimWorld, wallet: VirtualWallet, o: {
       }
     },
   };
+  const nfcTransport = o.dataRetrieval ? await nfcDataRetrievalFactory(() => channel) : undefined;
   return {
     path: 'in-memory-apdu',
     note,
+    ...(nfcTransport ? { nfcTransport } : {}),
     engage: async () => engageOverNfc(channel, nfcOptions()),
     walletDone,
     close: async () => {
