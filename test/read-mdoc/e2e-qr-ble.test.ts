@@ -47,3 +47,19 @@ test('timings are reported for every stage', async () => {
   for (const k of ['engagement', 'session', 'transfer', 'verify'] as const) assert.equal(typeof outcome.timings[k], 'number');
   assert.ok(outcome.timings.transfer > 0);
 });
+
+test('a wallet authenticating with deviceMac (EMacKey from the reader\'s ephemeral key) verifies: VALID', async () => {
+  const { VirtualWallet, PROFILES } = await import('../../sim/wallet/holder.ts');
+  const { readMdoc } = await import('../../main/mdoc-reader/read-mdoc.ts');
+  const { nodeCrypto } = await import('../../main/crypto/node-crypto.ts');
+  const { deps } = await import('./support.ts');
+  const wallet = new VirtualWallet({ profile: PROFILES.generic, deviceAuth: 'mac', crypto: nodeCrypto, docType: 'org.iso.18013.5.1.mDL' });
+  const tx = world.qrTransaction(wallet);
+  const outcome = await readMdoc({ policy: 'entrance', engage: tx.engage }, deps(world));
+  await tx.walletDone;
+  assert.equal(outcome.result.verdict, 'valid', JSON.stringify(outcome.result.errors));
+  const doc = outcome.result.documents[0]!;
+  assert.equal(doc.deviceAuth, 'mac');
+  assert.equal(doc.docType, 'org.iso.18013.5.1.mDL');
+  assert.deepEqual(Object.keys(doc.elements['org.iso.18013.5.1']!).sort(), ['family_name', 'given_name', 'portrait']);
+});
