@@ -138,7 +138,8 @@ export function verifyChain(rows: Iterable<ChainRow>, opts: VerifyOptions = {}):
   let broken: ChainBreak | null = null;
   let sawCut = false;
 
-  const check = (r: ChainRow, next: ChainRow | null): ChainBreak | null => {
+  const check = (r: ChainRow, ahead: readonly ChainRow[]): ChainBreak | null => {
+    const next = ahead[0] ?? null;
     if (r.seq < expectedSeq) {
       return prev
         ? { seq: r.seq, reason: 'reordered', detail: `row ${r.seq} comes after row ${prev.seq}` }
@@ -151,8 +152,19 @@ export function verifyChain(rows: Iterable<ChainRow>, opts: VerifyOptions = {}):
     const linkOk = bytesEqual(r.prevHash, expectedPrev);
     if (selfOk && linkOk) {
       const cps = checkpoints.get(r.seq);
-      if (cps && cps.some((cp) => !bytesEqual(cp, r.hash))) return { seq: r.seq, reason: 'edited', detail: `row ${r.seq} disagrees with its checkpoint (the chain was rewritten at or before it)` };
-      if (head && r.seq === head.seq && !bytesEqual(head.hash, r.hash)) return { seq: r.seq, reason: 'edited', detail: `row ${r.seq} disagrees with the recorded head` };
+      if (cps && cps.some((cp) => !bytesEqual(cp, r.hash))) {
+        // The genuine row for this seq may follow, displaced by one: then this row was slipped in.
+        if (next && bytesEqual(next.prevHash, expectedPrev) && selfOkAt(next, next.seq - 1)) {
+          return { seq: r.seq, reason: 'inserted', detail: `row ${r.seq} was added and the rest renumbered (it disagrees with its checkpoint)` };
+        }
+        return { seq: r.seq, reason: 'edited', detail: `row ${r.seq} disagrees with its checkpoint (the chain was rewritten at or before it)` };
+      }
+      if (head && r.seq === head.seq && !bytesEqual(head.hash, r.hash)) {
+        if (next && bytesEqual(next.prevHash, expectedPrev) && selfOkAt(next, next.seq - 1)) {
+          return { seq: r.seq, reason: 'inserted', detail: `row ${r.seq} was added and the rest renumbered (it disagrees with the head)` };
+        }
+        return { seq: r.seq, reason: 'edited', detail: `row ${r.seq} disagrees with the recorded head` };
+      }
       if (anchor && r.seq === anchor.cutSeq) {
         sawCut = true;
         if (!cutMatches(r, anchor)) return { seq: r.seq, reason: 'edited', detail: `retention cut row ${r.seq} disagrees with the retention anchor` };
@@ -170,9 +182,11 @@ export function verifyChain(rows: Iterable<ChainRow>, opts: VerifyOptions = {}):
         : { seq: r.seq + d, reason: 'inserted', detail: `rows were added at ${r.seq + d} and the rest renumbered (row ${r.seq} was ${r.seq + d})` };
     }
     if (next && !selfOk) {
-      // Contents swapped with the next row (seq/prev/hash columns left in place).
-      if (selfOkAt({ ...next, kind: r.kind, time: r.time, body: r.body }, next.seq)) {
-        return { seq: r.seq, reason: 'reordered', detail: `the content of rows ${r.seq} and ${next.seq} was swapped` };
+      // Contents swapped with a later row (seq/prev/hash columns left in place).
+      for (const q of ahead) {
+        if (selfOkAt({ ...q, kind: r.kind, time: r.time, body: r.body }, q.seq)) {
+          return { seq: r.seq, reason: 'reordered', detail: `the content of rows ${r.seq} and ${q.seq} was swapped` };
+        }
       }
       // This row is foreign and the genuine one follows it, shifted by one.
       if (bytesEqual(next.prevHash, expectedPrev) && selfOkAt(next, next.seq - 1)) {
@@ -193,13 +207,22 @@ export function verifyChain(rows: Iterable<ChainRow>, opts: VerifyOptions = {}):
     const n = it.next();
     return n.done ? null : n.value;
   };
-  let next = pull();
-  while (next) {
-    const r = next;
-    next = pull();
+  // A window of rows ahead of the one being checked: only looked at to name a break.
+  const ahead: ChainRow[] = [];
+  const fill = () => {
+    while (ahead.length < RELOCATION_WINDOW) {
+      const n = pull();
+      if (!n) break;
+      ahead.push(n);
+    }
+  };
+  fill();
+  while (ahead.length) {
+    const r = ahead.shift()!;
+    fill();
     count++;
     if (broken) continue;
-    broken = check(r, next);
+    broken = check(r, ahead);
     if (!broken) {
       prev = r;
       expectedSeq = r.seq + 1;
