@@ -272,3 +272,28 @@ test('no holder name, birth date, number, address, photo or certificate reaches 
     t.cleanup();
   }
 });
+
+test('a doctored row carrying a name is exported as "unreadable", never echoed (export re-validates)', () => {
+  const t = tempDir();
+  try {
+    const path = join(t.dir, 'audit.sqlite');
+    const store = AuditStore.open(path);
+    for (let i = 0; i < 3; i++) store.append(buildAuditEntry(transactionOf(HOLDERS[0]!, i)));
+    store.close();
+    const db = new Database(path);
+    db.exec('DROP TRIGGER audit_chain_no_update');
+    db.prepare("UPDATE audit_chain SET body = json_set(body, '$.document', ?) WHERE seq = 2").run(HOLDERS[0]!.name);
+    db.close();
+    const ro = AuditStore.open(path, { readOnly: true });
+    const csv = ro.export('csv');
+    const json = JSON.parse(ro.export('json'));
+    ro.close();
+    assert.doesNotMatch(csv, /山田/);
+    assert.match(csv.split('\r\n')[2]!, /^2,,,unreadable,/);
+    assert.equal(json.entries[1].unreadable, true);
+    assert.equal(json.entries[1].document, undefined);
+    assert.deepEqual(json.chain.firstBroken, { seq: 2, reason: 'edited' });
+  } finally {
+    t.cleanup();
+  }
+});
