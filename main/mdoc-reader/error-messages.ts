@@ -3,6 +3,7 @@
 // core/mdoc/engagement/codes.ts; `readErrorMessage` looks in all three.
 import { codeMessage, type CodeInfo } from '../../core/mdoc/codes.ts';
 import { ENGAGEMENT_CODES } from '../../core/mdoc/engagement/codes.ts';
+import { NFC_RETRIEVAL_CODES } from '../../core/mdoc/transport/nfc/codes.ts';
 
 export const READ_CODES: Record<string, CodeInfo> = {
   // session (ISO 18013-5 §9.1.1)
@@ -33,5 +34,5 @@ export const READ_CODES: Record<string, CodeInfo> = {
 };
 
 export function readErrorMessage(code: string): CodeInfo {
-  return READ_CODES[code] ?? (ENGAGEMENT_CODES as Record<string, CodeInfo>)[code] ?? codeMessage(code);
+  return READ_CODES[code] ?? (ENGAGEMENT_CODES as Record<string, CodeInfo>)[code] ?? (NFC_RETRIEVAL_CODES as Record<string, CodeInfo>)[code] ?? codeMessage(code);
 }

@@ -85,7 +85,7 @@ export async function detectHardware(): Promise<Hardware> {
       async read(policy, deps) {
         const uuid = randomServiceUuid(deps.crypto.randomBytes(16));
         let live: import('../../core/mdoc/engagement/index.ts').ApduChannel | null = null;
-        const nfcTransport = await nfcDataRetrievalFactory(() => live);
+        const nfcTransport = nfcDataRetrievalFactory(() => live);
         try {
           return await readMdoc(
             {
@@ -100,7 +100,7 @@ export async function detectHardware(): Promise<Hardware> {
                 });
               },
             },
-            { ...deps, ble, ...(nfcTransport ? { nfcTransport } : {}), timeouts: { engagementMs: 10_000 } },
+            { ...deps, ble, nfcTransport, timeouts: { engagementMs: 10_000 } },
           );
         } finally {
           await r.close();

@@ -12,6 +12,7 @@ import { ForbiddenElementError, deviceRequestForPolicy, policyElements, SUPPORTE
 import { ReaderSession, SessionError } from '../../core/mdoc/session/index.ts';
 import { CentralClientReader, PeripheralServerReader, type GattClientLink, type GattServerLink } from '../../core/mdoc/transport/ble/index.ts';
 import { TransportError, type MessageTransport } from '../../core/mdoc/transport/message-transport.ts';
+import { NfcRetrievalError } from '../../core/mdoc/transport/nfc/codes.ts';
 import type { Timers } from '../../core/mdoc/transport/timers.ts';
 import { verifyDeviceResponse, type ElementRequest, type ResponseResult } from '../../core/mdoc/verify.ts';
 import type { PolicyName } from '../../core/policy/policy.ts';
@@ -88,7 +89,7 @@ function failure(code: string, detail: string): ResponseResult {
 }
 
 function codeOf(e: unknown): { code: string; detail: string } {
-  if (e instanceof EngagementError || e instanceof SessionError || e instanceof TransportError || e instanceof ApduChannelError || e instanceof ForbiddenElementError) {
+  if (e instanceof EngagementError || e instanceof SessionError || e instanceof TransportError || e instanceof ApduChannelError || e instanceof ForbiddenElementError || e instanceof NfcRetrievalError) {
     return { code: e.code, detail: e.message };
   }
   return { code: 'read_aborted', detail: String((e as Error)?.message ?? e).slice(0, 300) };
@@ -161,7 +162,7 @@ export async function readMdoc(req: ReadMdocRequest, deps: ReadMdocDeps): Promis
     await transport.send(establishment);
     const reply = session.openReply(await transport.receive(t.responseMs));
     // End the session (§9.1.1.4): BLE ends with State 0x02 in close(); NFC with status 20.
-    if (!transport.kind.startsWith('ble')) await transport.send(session.termination()).catch(() => {});
+    if (transport.terminate) await transport.terminate(session.termination()).catch(() => {});
     await transport.close();
     lap('transfer');
 

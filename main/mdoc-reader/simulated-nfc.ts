@@ -12,6 +12,8 @@ import { TransportError } from '../../core/mdoc/transport/message-transport.ts';
 import { randomServiceUuid } from '../../core/mdoc/transport/ble/uuids.ts';
 import type { VirtualWallet } from '../../sim/wallet/holder.ts';
 import type { SimWorld } from './simulate.ts';
+import { NfcMessageTransport } from './nfc-message-transport.ts';
+import { nodeTimers } from '../ble/stacks.ts';
 
 export interface NfcSimulation {
   path: 'pcscd+vpcd' | 'in-memory-apdu' | 'unavailable';
@@ -69,31 +71,12 @@ async function loadTag(): Promise<TagModule | null> {
   }
 }
 
-/**
- * The reader side of NFC data retrieval (SELECT A0000002480400, ENVELOPE / GET RESPONSE) lives in
- * main/nfc (H3a). It is looked up at run time so read-mdoc works (over BLE) in a tree without it.
- * Accepted shapes: a class `NfcDataRetrieval` with `static open(channel, limits)` or a constructor
- * `(channel, limits)`, giving a MessageTransport.
- */
-export async function nfcDataRetrievalFactory(channel: () => ApduChannel | null): Promise<((e: EngagementResult) => Promise<MessageTransport>) | undefined> {
-  let mod: Record<string, unknown>;
-  try {
-    mod = (await import('../nfc/data-retrieval.ts' as string)) as Record<string, unknown>;
-  } catch {
-    return undefined;
-  }
-  const C = mod.NfcDataRetrieval as
-    | ({ open?: (ch: ApduChannel, limits: unknown) => Promise<MessageTransport> } & (new (ch: ApduChannel, limits: unknown) => MessageTransport))
-    | undefined;
-  if (typeof C !== 'function') return undefined;
+/** NFC data retrieval over the engagement's APDU channel (the phone stays on the reader). */
+export function nfcDataRetrievalFactory(channel: () => ApduChannel | null): (e: EngagementResult) => Promise<MessageTransport> {
   return async (e) => {
     const ch = channel();
     if (!ch) throw new TransportError('transport_unavailable', 'no NFC link for data retrieval');
-    const t = typeof C.open === 'function' ? await C.open(ch, e.nfc) : new C(ch, e.nfc);
-    if (typeof t.send !== 'function' || typeof t.receive !== 'function' || typeof t.close !== 'function') {
-      throw new TransportError('transport_unavailable', 'main/nfc data retrieval does not implement MessageTransport');
-    }
-    return t;
+    return NfcMessageTransport.open(ch, e, nodeTimers);
   };
 }
 
@@ -148,7 +131,7 @@ export async function nfcSimulation(world: SimWorld, wallet: VirtualWallet, o: {
         const reader = await PcscNfcReader.open({ readerName: slot.readerName, timeoutMs: 3000 });
         const vtag = await mod.VirtualNfcTag.present({ port: slot.port, holder: wallet });
         let live: ApduChannel | null = null;
-        const nfcTransport = o.dataRetrieval ? await nfcDataRetrievalFactory(() => live) : undefined;
+        const nfcTransport = o.dataRetrieval ? nfcDataRetrievalFactory(() => live) : undefined;
         return {
           path: 'pcscd+vpcd',
           ...(nfcTransport ? { nfcTransport } : {}),
@@ -185,7 +168,7 @@ export async function nfcSimulation(world: SimWorld, wallet: VirtualWallet, o: {
       }
     },
   };
-  const nfcTransport = o.dataRetrieval ? await nfcDataRetrievalFactory(() => channel) : undefined;
+  const nfcTransport = o.dataRetrieval ? nfcDataRetrievalFactory(() => channel) : undefined;
   return {
     path: 'in-memory-apdu',
     note,

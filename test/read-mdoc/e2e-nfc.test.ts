@@ -5,7 +5,6 @@
 // verdict (or, for a misbehaving wallet, a specific error) and an idle reader.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { pcscdUnavailable } from '../support/pcscd.ts';
 import { simulateRead } from '../../main/mdoc-reader/simulated-read.ts';
 import { nodeCrypto } from '../../main/crypto/node-crypto.ts';
@@ -53,11 +52,11 @@ test('malformed NDEF from the phone: ndef_malformed at engagement', { skip: skip
   assert.equal(o.transport.nfcPath, 'pcscd+vpcd');
 });
 
-const dataRetrievalMissing = existsSync(new URL('../../main/nfc/data-retrieval.ts', import.meta.url)) ? null : 'main/nfc NFC data retrieval (H3a) not in this tree yet';
-test('NFC engagement + NFC data retrieval: VALID', { skip: skip ?? dataRetrievalMissing ?? false }, async () => {
+test('NFC engagement + NFC data retrieval (phone stays on the reader): VALID', { skip: skip ?? false }, async () => {
   const o = await simulateRead('nfc', 'age-over-20', base);
   assert.equal(o.result.verdict, 'valid', JSON.stringify(o.result.errors));
   assert.equal(o.transport.kind, 'nfc');
+  assert.equal(o.transport.nfcPath, 'pcscd+vpcd', String(o.transport.nfcNote));
 });
 
 test('without pcscd the Apple-like read still runs the same NFC code in-process, and says so', async () => {

@@ -10,6 +10,8 @@ export interface MessageTransport {
   send(message: Uint8Array): Promise<void>;
   /** The next whole message from the holder, or a TransportError (timeout, link lost, holder ended). */
   receive(timeoutMs: number): Promise<Uint8Array>;
+  /** Send a session-termination message (SessionData status 20) where no reply is expected (NFC). */
+  terminate?(message: Uint8Array): Promise<void>;
   /**
    * End the transaction: transport-specific termination where there is one (BLE State 0x02,
    * ISO 18013-5 §8.3.3.1.1.5) and release the link. Never throws; safe to call twice.
