@@ -15,7 +15,7 @@
 // - VERIFY is allowed only while a known PIN EF of the current AP is selected, so 照合番号A cannot be
 //   sent even by selecting it some other way.
 import { CardError } from './codes.ts';
-import { GEN1, GEN1_CARD_FACE_AP_AID, GEN1_JPKI_AP_AID, GEN1_TEXT_AP_AID, toHex, type CardProfile } from './profile.ts';
+import { GEN1, toHex, type CardProfile } from './profile.ts';
 
 export class MyNumberGuardError extends CardError {
   constructor(detail: string) {
@@ -26,9 +26,9 @@ export class MyNumberGuardError extends CardError {
 /** PIN EFs VERIFY may be sent to, per AP (the 4-digit PIN, 照合番号B, the JPKI auth PIN). */
 function verifiableEfs(p: CardProfile): Map<string, Set<number>> {
   return new Map([
-    [GEN1_TEXT_AP_AID, new Set([p.textAp.ef.pin, p.textAp.ef.checkNumberB])],
-    [GEN1_CARD_FACE_AP_AID, new Set([p.cardFaceAp.ef.checkNumberB])],
-    [GEN1_JPKI_AP_AID, new Set([p.jpkiAp.ef.authPin])],
+    [toHex(p.textAp.aid), new Set([p.textAp.ef.pin, p.textAp.ef.checkNumberB])],
+    [toHex(p.cardFaceAp.aid), new Set([p.cardFaceAp.ef.checkNumberB])],
+    [toHex(p.jpkiAp.aid), new Set([p.jpkiAp.ef.authPin])],
   ]);
 }
 
@@ -83,7 +83,7 @@ export class MyNumberGuard {
       if (p1 === 0x02 && p2 === 0x0c) {
         if (data.length !== 2) refuse('SELECT EF needs a 2-byte FID');
         const fid = (data[0]! << 8) | data[1]!;
-        const known = this.#ap !== null && [GEN1_TEXT_AP_AID, GEN1_CARD_FACE_AP_AID, GEN1_JPKI_AP_AID].includes(this.#ap);
+        const known = this.#ap !== null && this.#verifiable.has(this.#ap);
         for (const f of this.#profile.forbidden) {
           if (f.fid !== fid) continue;
           const applies = f.aidHex === this.#ap || (f.aidHex === '*' && !known);
