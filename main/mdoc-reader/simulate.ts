@@ -29,6 +29,8 @@ export const SCENARIOS = {
   drop: { profile: 'generic', engagement: 'qr', misbehaviour: 'drop-mid-message', about: 'the BLE link drops in the middle of its response' },
   'drop-peripheral': { profile: 'generic', engagement: 'qr', misbehaviour: 'drop-mid-message', bleModes: ['peripheral-server'], about: 'link drops mid-response in peripheral server mode' },
   'wrong-ident': { profile: 'generic', engagement: 'qr', misbehaviour: 'wrong-ident', bleModes: ['central-client'], about: 'its Ident check fails, so it ends the session before answering' },
+  'nfc-walk-away': { profile: 'generic', engagement: 'nfc', misbehaviour: 'walk-away', nfcDataRetrieval: true, about: 'NFC data retrieval; the phone is lifted off the reader while answering' },
+  'apple-walk-away': { profile: 'apple', engagement: 'nfc', misbehaviour: 'walk-away', about: 'Apple-like wallet walks out of BLE range after the request' },
   'malformed-ndef': { profile: 'generic', engagement: 'nfc', misbehaviour: 'malformed-ndef', about: 'serves a malformed NDEF message on NFC' },
 } as const satisfies Record<string, { profile: keyof typeof PROFILES; engagement: 'qr' | 'nfc'; misbehaviour: Misbehaviour; about: string; bleModes?: BleMode[]; nfcDataRetrieval?: boolean }>;
 

@@ -59,6 +59,24 @@ test('NFC engagement + NFC data retrieval (phone stays on the reader): VALID', {
   assert.equal(o.transport.nfcPath, 'pcscd+vpcd', String(o.transport.nfcNote));
 });
 
+test('NFC data retrieval, phone lifted while answering: nfc_tag_lost, reader idle', { skip: skip ?? false }, async () => {
+  const o = await simulateRead('nfc-walk-away', 'age-over-20', base);
+  assert.equal(o.result.verdict, 'invalid');
+  assert.deepEqual(o.result.errors.map((e) => e.code), ['nfc_tag_lost']);
+  assert.equal(o.stage, 'transfer');
+  // The slot is free again: the next tap reads.
+  const next = await simulateRead('nfc', 'age-over-20', base);
+  assert.equal(next.result.verdict, 'valid', JSON.stringify(next.result.errors));
+});
+
+test('Apple-like wallet walks away after the request: a BLE error, reader idle, next Apple read valid', { skip: skip ?? false }, async () => {
+  const o = await simulateRead('apple-walk-away', 'age-over-20', { ...base, timeouts: { ...base.timeouts, responseMs: 3000 } });
+  assert.equal(o.result.verdict, 'invalid');
+  assert.ok(['transport_disconnected', 'transport_link_lost', 'transport_timeout'].includes(o.result.errors[0]!.code), JSON.stringify(o.result.errors));
+  const next = await simulateRead('apple', 'age-over-20', base);
+  assert.equal(next.result.verdict, 'valid', JSON.stringify(next.result.errors));
+});
+
 test('without pcscd the Apple-like read still runs the same NFC code in-process, and says so', async () => {
   const prev = process.env.PCSCLITE_CSOCK_NAME;
   process.env.PCSCLITE_CSOCK_NAME = '/nonexistent/pcscd.comm';
