@@ -40,7 +40,11 @@ export class NobleGattClientLink implements GattClientLink {
       cleanup();
       await this.noble.stopScanningAsync().catch(() => {});
     }
-    await withTimeout(peripheral.connectAsync(), left(), () => new TransportError('transport_timeout', 'BLE connect timed out'));
+    try {
+      await withTimeout(peripheral.connectAsync(), left(), () => new TransportError('transport_timeout', 'BLE connect timed out'));
+    } catch (e) {
+      throw e instanceof TransportError ? e : new TransportError('transport_disconnected', `BLE connect failed: ${(e as Error).message}`);
+    }
     const conn = new NobleConnection(peripheral, () => forgetNobleService(this.noble, peripheral.id, uuid));
     try {
       // The stack negotiates the ATT MTU on connect (noble's HCI binding exchanges MTU itself and
