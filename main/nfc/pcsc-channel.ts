@@ -31,6 +31,8 @@ export class PcscNfcReader {
   private gone = false;
   private waiters: (() => void)[] = [];
   private channel: PcscApduChannel | null = null;
+  /** Other readers of the same context, closed with this one. */
+  others: CardReader[] = [];
 
   private constructor(
     private readonly pcsc: PcscLite,
@@ -62,7 +64,9 @@ export class PcscNfcReader {
     const pcsc = pcscFactory();
     const matches = (name: string) => (o.readerName === undefined ? true : typeof o.readerName === 'string' ? name === o.readerName : o.readerName.test(name));
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const others: CardReader[] = [];
+      const timer = setTimeout(async () => {
+        for (const r of others) await closeQuietly(r);
         pcsc.close();
         reject(new ApduChannelError('nfc_reader_unavailable', `no PC/SC reader ${o.readerName ? `"${String(o.readerName)}" ` : ''}within ${o.timeoutMs ?? 5000} ms`));
       }, o.timeoutMs ?? 5000);
@@ -72,12 +76,18 @@ export class PcscNfcReader {
         reject(new ApduChannelError('nfc_reader_unavailable', `PC/SC: ${(e as Error)?.message ?? String(e)}`));
       });
       pcsc.on('reader', (r) => {
+        const cr = r as CardReader;
+        trackQuiet(cr);
         if (!matches(r.name)) {
-          r.close();
+          // Not closed here: closing a reader while its first status event is in flight loses
+          // the binding's exit notice and keeps the process alive (see closeQuietly).
+          others.push(cr);
           return;
         }
         clearTimeout(timer);
-        resolve(new PcscNfcReader(pcsc, r as CardReader));
+        const reader = new PcscNfcReader(pcsc, cr);
+        reader.others = others;
+        resolve(reader);
       });
     });
   }
@@ -132,18 +142,44 @@ export class PcscNfcReader {
 
   /** Disconnect (leave the card alone) and stop watching the reader. Safe to call twice. */
   async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
     if (this.channel) await this.channel.disconnect();
     this.channel = null;
-    try {
-      this.reader.close();
-    } catch {
-      /* already closed */
-    }
+    for (const r of [this.reader, ...this.others]) await closeQuietly(r);
     try {
       this.pcsc.close();
     } catch {
       /* already closed */
     }
+  }
+  private closing = false;
+}
+
+// @pokusew/pcsclite 0.6 race: CardReader.close() sets the stop flag; if the binding's status thread
+// is between two SCardGetStatusChange calls at that moment (it has just reported a change, e.g. the
+// INUSE flag dropping after our own disconnect), it leaves its loop without posting the exit notice,
+// the reader's uv_async handle is never closed and Node never exits. So: close a reader only after
+// its status has been quiet for a while, so its thread is parked inside SCardGetStatusChange where
+// SCardCancel reaches it.
+const lastStatusAt = new WeakMap<object, number>();
+
+function trackQuiet(r: CardReader): void {
+  lastStatusAt.set(r, Date.now());
+  r.on('status', () => lastStatusAt.set(r, Date.now()));
+}
+
+async function closeQuietly(r: CardReader, quietMs = 60, maxMs = 1000): Promise<void> {
+  const start = Date.now();
+  for (;;) {
+    const since = Date.now() - (lastStatusAt.get(r) ?? 0);
+    if (since >= quietMs || Date.now() - start > maxMs) break;
+    await new Promise((res) => setTimeout(res, quietMs - since + 1));
+  }
+  try {
+    r.close();
+  } catch {
+    /* already closed */
   }
 }
 
