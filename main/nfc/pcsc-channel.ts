@@ -49,7 +49,7 @@ export class PcscNfcReader {
     });
     reader.on('end', () => {
       this.gone = true;
-      this.channel?.markLost();
+      this.channel?.markLost('nfc_reader_unavailable');
       for (const f of this.waiters.splice(0)) f();
     });
     reader.on('error', () => undefined);
@@ -185,7 +185,7 @@ async function closeQuietly(r: CardReader, quietMs = 60, maxMs = 1000): Promise<
 
 export class PcscApduChannel implements ApduChannel {
   apdus = 0;
-  private lost = false;
+  private lost: 'nfc_tag_lost' | 'nfc_reader_unavailable' | null = null;
 
   constructor(
     private readonly reader: CardReader,
@@ -193,22 +193,25 @@ export class PcscApduChannel implements ApduChannel {
     readonly atr: Uint8Array | null,
   ) {}
 
-  markLost(): void {
-    this.lost = true;
+  markLost(why: 'nfc_tag_lost' | 'nfc_reader_unavailable' = 'nfc_tag_lost'): void {
+    if (!this.lost || why === 'nfc_reader_unavailable') this.lost = why;
   }
 
   transmit(apdu: Uint8Array): Promise<Uint8Array> {
-    if (this.lost) return Promise.reject(new ApduChannelError('nfc_tag_lost', 'the tag left the reader'));
+    if (this.lost) return Promise.reject(new ApduChannelError(this.lost, this.lost === 'nfc_tag_lost' ? 'the tag left the reader' : 'the reader went away'));
     this.apdus++;
     return new Promise((resolve, reject) => {
       // Short APDUs answer at most 256 + 2 bytes; extended up to 65536 + 2.
       this.reader.transmit(Buffer.from(apdu), 65538, this.protocol, (err: unknown, data: Buffer) => {
         if (err) {
-          this.lost = true;
-          reject(new ApduChannelError('nfc_tag_lost', `transmit: ${(err as Error).message ?? err}`));
+          const m = String((err as Error).message ?? err);
+          // 0x80100017 reader unavailable, 0x80100009 unknown reader: the reader itself is gone.
+          const why = /0x80100017|0x80100009/.test(m) ? 'nfc_reader_unavailable' : 'nfc_tag_lost';
+          this.markLost(why);
+          reject(new ApduChannelError(why, `transmit: ${m}`));
         } else if (data.length < 2) {
           // pcsclite hands back an empty buffer when the card vanished mid-command (vpcd closed).
-          this.lost = true;
+          this.markLost('nfc_tag_lost');
           reject(new ApduChannelError('nfc_tag_lost', 'the tag left the reader during a command'));
         } else resolve(new Uint8Array(data));
       });

@@ -122,3 +122,36 @@ test('engagement and data retrieval state machines against a tag answering rando
     { numRuns: Math.ceil(RUNS / 5) },
   );
 });
+
+test('round trips: any Hs / Hr / DE the builders make parses back to the same offer, DE bytes unchanged', async () => {
+  const { buildHandoverSelect, buildHandoverRequest, buildDeviceEngagement, hex } = await import('../../core/mdoc/engagement/index.ts');
+  const key = decodeCbor(fromHex(annexD.e_device_key_bytes)) as EmbeddedCbor;
+  const uuid = fc.uint8Array({ minLength: 16, maxLength: 16 }).map((b) => hex(b).replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5'));
+  fc.assert(
+    fc.property(
+      fc.record({ ps: fc.boolean(), cc: fc.boolean(), uuid: fc.option(uuid, { nil: undefined }), nfc: fc.boolean(), minor: fc.nat({ max: 9 }), r: fc.integer({ min: 0, max: 0xffff }) }),
+      ({ ps, cc, uuid: u, nfc: withNfc, minor, r }) => {
+        const de = buildDeviceEngagement({ version: `1.${minor}`, eDeviceKeyBytes: key });
+        const carriers: Parameters<typeof buildHandoverSelect>[1][number][] = [];
+        if (ps || cc) carriers.push({ kind: 'ble', peripheralServerMode: ps, centralClientMode: cc, ...(u ? { uuid: u } : {}) });
+        if (withNfc) carriers.push({ kind: 'nfc', maxCommandDataLength: 255, maxResponseDataLength: 256 });
+        const hs = parseHandoverSelect(buildHandoverSelect(de, carriers));
+        assert.equal(hex(hs.deviceEngagement.bytes), hex(de));
+        assert.equal(hs.carriers.length, carriers.length);
+        const ble = hs.carriers.find((c) => c.kind === 'ble');
+        if (ble && ble.kind === 'ble') {
+          assert.equal(ble.peripheralServerMode, ps);
+          assert.equal(ble.centralClientMode, cc);
+          assert.equal(ble.uuid, u);
+        }
+        if ((ps || cc) && u) {
+          const hr = parseHandoverRequest(buildHandoverRequest({ ble: { peripheralServerMode: ps, centralClientMode: cc, uuid: u } }, r));
+          assert.equal(hr.collisionResolution, r);
+          const b = hr.carriers[0]!;
+          assert.ok(b.kind === 'ble' && b.peripheralServerMode === ps && b.centralClientMode === cc && b.uuid === u);
+        }
+      },
+    ),
+    { numRuns: 500 },
+  );
+});
