@@ -286,10 +286,7 @@ export class VirtualWallet {
     }
     if (!asked) return deviceResponseBytes([], 10);
     const knobs: PresentKnobs = {};
-    if (this.misbehaviour === 'tamper') {
-      const ns = this.docType === MNC_DOCTYPE ? 'org.iso.23220.1' : 'org.iso.18013.5.1';
-      knobs.tamper = { ns, element: 'age_over_20', value: true };
-    }
+    if (this.misbehaviour === 'tamper') knobs.tamper = this.tamperTarget(wanted[this.docType] ?? {});
     const doc = presentCredential(this.credential, {
       transcript: this.transcript!,
       request: wanted,
@@ -299,6 +296,31 @@ export class VirtualWallet {
       knobs,
     });
     return deviceResponseBytes([doc]);
+  }
+
+  /**
+   * The disclosed element a forger alters after issuance: age_over_20 (issued false for this
+   * "minor", shown as true) when it is requested, else the first requested element it holds (a
+   * changed name, a flipped portrait byte...), so the attack works under every policy.
+   */
+  private tamperTarget(requested: Record<string, string[]>): { ns: string; element: string; value: CborValue } | undefined {
+    for (const [ns, els] of Object.entries(requested)) if (els.includes('age_over_20')) return { ns, element: 'age_over_20', value: true };
+    for (const [ns, els] of Object.entries(requested)) {
+      for (const element of els) {
+        const item = this.credential.items.find((i) => i.ns === ns && i.elementIdentifier === element);
+        if (!item) continue;
+        const v = (item.bytes.decode() as CborMap).get('elementValue');
+        if (typeof v === 'string') return { ns, element, value: v + '（改）' };
+        if (typeof v === 'boolean') return { ns, element, value: !v };
+        if (typeof v === 'number') return { ns, element, value: v + 1 };
+        if (v instanceof Uint8Array) {
+          const b = v.slice();
+          b[b.length >> 1]! ^= 0xff;
+          return { ns, element, value: b };
+        }
+      }
+    }
+    return undefined;
   }
 
   /** Forget the session keys (end of transaction). */

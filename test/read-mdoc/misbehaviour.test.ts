@@ -87,3 +87,12 @@ for (const h of HOSTILE) {
     assert.ok(await radioIdle(world));
   });
 }
+
+for (const policy of ['identity', 'entrance'] as const) {
+  test(`wallet:tamper under ${policy} (age_over_20 not requested) still alters a disclosed element: digest_mismatch`, async () => {
+    const { outcome } = await qrRead(world, 'tamper', policy);
+    assert.equal(outcome.result.verdict, 'invalid');
+    assert.ok(codes(outcome).includes('digest_mismatch'), codes(outcome).join(','));
+    for (const d of outcome.result.documents) assert.deepEqual(d.elements, {});
+  });
+}
