@@ -99,6 +99,12 @@ export async function startHeadless(opts: HeadlessOptions): Promise<HeadlessHand
       res.writeHead(405, headers).end();
       return;
     }
+    // Chromium asks for a favicon on its own, at a moment that depends on load; a kiosk has none, so
+    // answer "nothing" rather than a 404 that shows up as a console error.
+    if ((req.url ?? '').split('?')[0] === '/favicon.ico') {
+      res.writeHead(204, headers).end();
+      return;
+    }
     const file = staticFile(opts.distDir, req.url ?? '/');
     if (!file) {
       res.writeHead(404, { ...headers, 'Content-Type': 'text/plain' }).end('not found');
