@@ -102,7 +102,7 @@ export const TRAINING_SCENARIOS = [
   'card-pulled',
   'reader-unplugged',
   'phone-ok',
-  'phone-underage',
+  'phone-tampered',
   'phone-expired',
   'phone-walked-away',
 ] as const;

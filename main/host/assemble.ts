@@ -11,7 +11,8 @@ import { openAuditSink } from './audit-store-adapter.ts';
 import { KioskHost } from './kiosk-host.ts';
 import type { CredentialReader } from './reader.ts';
 import { realReaders } from './readers/real.ts';
-import { TrainingController, trainingReaders } from './readers/training.ts';
+import { TrainingController, TrainingReader } from './readers/training.ts';
+import { SimulatedPhone } from './readers/simulated-phone.ts';
 import { SettingsStore } from './settings.ts';
 import { DirTrustService } from './trust.ts';
 
@@ -55,13 +56,13 @@ export async function assembleKiosk(cfg: KioskConfig = {}): Promise<Kiosk> {
   let readers: CredentialReader[];
   let training: TrainingController | null = null;
   let deviceNote: string;
+  const closers: (() => void)[] = [];
   if (cfg.readers) {
     readers = cfg.readers;
     training = cfg.training ?? null;
     deviceNote = training ? 'injected simulated readers (training)' : 'injected readers';
   } else if (choice === 'training') {
-    training = new TrainingController(cfg.stepMs ?? 350, cfg.now);
-    readers = trainingReaders(training);
+    ({ training, readers } = trainingDevices(cfg, closers));
     deviceNote = 'training simulators (requested)';
   } else {
     const real = await realReaders({ home });
@@ -72,8 +73,7 @@ export async function assembleKiosk(cfg: KioskConfig = {}): Promise<Kiosk> {
       throw new Error(`no real reader available: ${real.note}`);
     } else {
       // No reader attached: offer the simulators, and the screen says TRAINING on every view.
-      training = new TrainingController(cfg.stepMs ?? 350, cfg.now);
-      readers = trainingReaders(training);
+      ({ training, readers } = trainingDevices(cfg, closers));
       deviceNote = `training simulators (no real reader: ${real.note})`;
     }
   }
@@ -103,8 +103,18 @@ export async function assembleKiosk(cfg: KioskConfig = {}): Promise<Kiosk> {
     async close() {
       await host.stop();
       await audit.close();
+      for (const c of closers) c();
     },
   };
+}
+
+/** Training: the in-memory card stand-in and the virtual wallet read by the real phone reader. */
+function trainingDevices(cfg: KioskConfig, closers: (() => void)[]): { training: TrainingController; readers: CredentialReader[] } {
+  const training = new TrainingController(cfg.stepMs ?? 350, cfg.now);
+  const phone = new SimulatedPhone();
+  training.phone = phone;
+  closers.push(() => phone.close());
+  return { training, readers: [new TrainingReader('card', training), phone.reader] };
 }
 
 export function distDirExists(dir: string): boolean {

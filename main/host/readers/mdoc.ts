@@ -16,10 +16,11 @@ import { loadTrustDir } from '../../trust/load-dir.ts';
 import { ABORTED, errorOutcome, type CredentialReader, type ReadError, type ReadHooks, type ReadOutcome } from '../reader.ts';
 
 /** Codes that mean "the read did not finish" (device trouble) rather than "not trustworthy". */
-const TRANSPORT_OR_SESSION = /^(transport_|session_|no_common_transport|no_reader_hardware|read_aborted|engagement_|qr_|nfc_|ndef_)/;
+const TRANSPORT_OR_SESSION = /^(transport_|session_|no_common_transport|no_reader_hardware|read_aborted|qr_|device_engagement_|cipher_suite_|ndef_|handover_|tnep_|nfc_)/;
 
 const NEXT: Record<string, [string, string]> = {
   transport: ['スマートフォンをリーダーの近くに保ったまま、もう一度お試しください', 'Keep the phone near the reader and try again'],
+  engagement: ['スマートフォンでQRコードを表示し直して、もう一度スキャンしてください', 'Show the QR code on the phone again and scan it once more'],
   invalid: ['別の本人確認書類を確認してください', 'Check another identity document'],
 };
 
@@ -138,7 +139,8 @@ export class PhoneReader implements CredentialReader {
     const code = firstErr?.code ?? 'mdoc_invalid';
     const m = readErrorMessage(code);
     if (out.stage !== 'verify' && out.stage !== 'done' && TRANSPORT_OR_SESSION.test(code)) {
-      const e: ReadError = { code, messageJa: m.ja, messageEn: m.en, nextJa: NEXT.transport![0], nextEn: NEXT.transport![1] };
+      const next = out.stage === 'engagement' ? NEXT.engagement! : NEXT.transport!;
+      const e: ReadError = { code, messageJa: m.ja, messageEn: m.en, nextJa: next[0], nextEn: next[1] };
       return { ...errorOutcome(e, 'mdoc', checks), credential, requested };
     }
     return { verdict: 'invalid', attributes: {}, checks, credential, requested, error: { code, messageJa: firstErr?.message_ja ?? m.ja, messageEn: firstErr?.message ?? m.en, nextJa: NEXT.invalid![0], nextEn: NEXT.invalid![1] } };

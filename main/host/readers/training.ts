@@ -102,6 +102,11 @@ type Presented = { scenario: TrainingScenario; presentedAt: number };
 export class TrainingController {
   private waiters = new Map<ReaderKind, (p: Presented) => void>();
   unplugged = false;
+  /**
+   * When set, phone scenarios go to the virtual wallet on the simulated radio and are read by the
+   * REAL phone reader (main/host/readers/simulated-phone.ts) instead of this in-memory stand-in.
+   */
+  phone: { present(s: TrainingScenario): boolean } | null = null;
   constructor(
     /** Delay between simulated steps; 0 for the headless demo. */
     readonly stepMs = 350,
@@ -115,6 +120,7 @@ export class TrainingController {
   /** Returns false when no reader of that kind is armed (e.g. mid-transaction). */
   present(scenario: TrainingScenario): boolean {
     const kind = TrainingController.kindOf(scenario);
+    if (kind === 'mdoc' && this.phone) return this.phone.present(scenario);
     const w = this.waiters.get(kind);
     if (!w) return false;
     this.waiters.delete(kind);
@@ -228,13 +234,14 @@ export class TrainingReader implements CredentialReader {
         return invalid(INVALID_REASONS.signature!, okCodes.map((code) => ({ code, ok: code !== 'ef0003_signature' })));
       case 'phone-expired':
         return invalid(INVALID_REASONS.expired!, okCodes.map((code) => ({ code, ok: code !== 'mso_validity' })));
+      case 'phone-tampered':
+        return invalid({ ...INVALID_REASONS.signature!, code: 'digest_mismatch' }, okCodes.map((code) => ({ code, ok: code !== 'value_digests' })));
       case 'card-underage':
-      case 'phone-underage':
       case 'card-ok':
       case 'card-pin':
       case 'card-matching-b':
       case 'phone-ok': {
-        const holder = sc.endsWith('underage') ? MINOR : ADULT;
+        const holder = sc === 'card-underage' ? MINOR : ADULT;
         const shown = holderAttributes(holder, policy, now);
         const checks = passing(okCodes);
         if (policy.shows.includes('age_over_20')) {

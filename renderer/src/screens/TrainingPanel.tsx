@@ -13,7 +13,7 @@ const LABELS: Record<TrainingScenario, [string, string]> = {
   'card-pulled': ['カード（途中で離す）', 'Card (pulled away)'],
   'reader-unplugged': ['リーダー抜去', 'Reader unplugged'],
   'phone-ok': ['スマホ（成人）', 'Phone (adult)'],
-  'phone-underage': ['スマホ（未成年）', 'Phone (minor)'],
+  'phone-tampered': ['スマホ（改ざん）', 'Phone (tampered)'],
   'phone-expired': ['スマホ（期限切れ）', 'Phone (expired)'],
   'phone-walked-away': ['スマホ（離れた）', 'Phone (walked away)'],
 };
