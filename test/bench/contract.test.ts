@@ -10,7 +10,9 @@ const root = join(import.meta.dirname, '..', '..');
 
 function runBench(): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--import', 'tsx', 'test/bench/run.ts', '--quick', '--json'], { cwd: root, maxBuffer: 16 << 20, timeout: 110_000 }, (err, stdout, stderr) => {
+    // Through npm exactly as machines call it: npm's own "> kakunin@ bench" banner must not reach
+    // stdout (.npmrc json=true sends it to stderr), or the output is not one JSON object.
+    execFile('npm', ['run', 'bench', '--', '--quick', '--json'], { cwd: root, maxBuffer: 16 << 20, timeout: 110_000 }, (err, stdout, stderr) => {
       if (err) reject(new Error(`bench failed: ${err.message}\n${stderr}`));
       else resolve(stdout);
     });
