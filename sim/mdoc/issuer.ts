@@ -20,6 +20,7 @@ import { buildSessionTranscript, type SessionTranscript } from '../../core/mdoc/
 import { dateToTdate, fullDate } from '../../core/mdoc/tdate.ts';
 import type { ElementRequest } from '../../core/mdoc/verify.ts';
 import { testDocumentSigner, type TestDocumentSigner } from '../pki/test-pki.ts';
+import { SAMPLE_PORTRAIT_JPEG_BASE64 } from './sample-portrait.ts';
 
 export const MDL_DOCTYPE = 'org.iso.18013.5.1.mDL';
 export const MDL_NAMESPACE = 'org.iso.18013.5.1';
@@ -29,13 +30,34 @@ export const MNC_JP_NAMESPACE = 'org.iso.23220.1.jp';
 
 export type ElementValues = Record<string, Record<string, CborValue>>;
 
-/** A small fake JPEG-looking portrait of `size` bytes (deterministic). */
+/**
+ * A genuine JPEG portrait (a drawn silhouette marked 見本 / SAMPLE, sim/mdoc/sample-portrait.ts) of at
+ * least `size` bytes: larger sizes are reached with JPEG comment (COM, 0xFFFE) segments right after
+ * SOI, so the image still decodes and displays while the element is as big as a real photo.
+ */
 export function fakePortrait(size = 2048): Uint8Array {
-  const b = new Uint8Array(Math.max(size, 4));
-  for (let i = 0; i < b.length; i++) b[i] = (i * 31 + 7) & 0xff;
-  b.set([0xff, 0xd8], 0);
-  b.set([0xff, 0xd9], b.length - 2);
-  return b;
+  const jpeg = Uint8Array.from(atob(SAMPLE_PORTRAIT_JPEG_BASE64), (c) => c.charCodeAt(0));
+  let pad = size - jpeg.length;
+  if (pad <= 0) return jpeg;
+  const segments: Uint8Array[] = [];
+  while (pad > 0) {
+    // A COM segment: FF FE, 2-byte length (counting itself), at most 65533 bytes of text; >= 4 bytes.
+    const body = Math.min(Math.max(pad - 4, 0), 65533);
+    const seg = new Uint8Array(4 + body).fill(0x20); // spaces
+    seg.set([0xff, 0xfe, ((body + 2) >> 8) & 0xff, (body + 2) & 0xff], 0);
+    segments.push(seg);
+    pad -= seg.length;
+  }
+  const total = jpeg.length + segments.reduce((n, x) => n + x.length, 0);
+  const out = new Uint8Array(total);
+  out.set(jpeg.subarray(0, 2), 0); // SOI
+  let at = 2;
+  for (const seg of segments) {
+    out.set(seg, at);
+    at += seg.length;
+  }
+  out.set(jpeg.subarray(2), at);
+  return out;
 }
 
 /** A test mDL (ISO 18013-5 §7.2.1 data elements). All values are fictitious. */

@@ -87,11 +87,16 @@ test('identity mode: phone (virtual wallet, real mdoc reader and verification) s
     assert.equal(await text(e, '[data-testid="mode-label"]'), '本人確認');
     await present(e.page, 'phone-ok');
     await e.page.waitForSelector('[data-testid="verdict"]');
+    await e.page.locator('[data-testid="photo"]').evaluate((img: HTMLImageElement) => img.decode().catch(() => undefined));
     await e.shot('06-verdict-identity-phone');
     assert.equal(await text(e, '[data-testid="verdict-main"]'), '確認OK');
     const attrs = await e.page.locator('[data-testid="attributes"] [data-attr]').evaluateAll((els) => els.map((x) => x.getAttribute('data-attr')));
     assert.deepEqual(attrs, ['name', 'birth_date', 'sex', 'address']);
     assert.equal(await e.page.locator('[data-testid="photo"]').count(), 1);
+    // The wallet's portrait is a real JPEG: the image must have decoded (not an empty frame).
+    const natural = await e.page.locator('[data-testid="photo"]').evaluate(async (img: HTMLImageElement) => { await img.decode().catch(() => undefined); return img.naturalWidth; });
+    assert.ok(natural > 0, 'portrait decoded by Chromium');
+    assert.equal(await e.page.locator('[data-testid="photo-broken"]').count(), 0);
     const entry = e.audit!.entries[0]!;
     assert.match(entry.docType ?? '', /^org\.iso\./);
     assert.match(entry.issuerKeyId ?? '', /^[0-9a-f]{64}$/, 'IACA fingerprint of the test root that verified it');

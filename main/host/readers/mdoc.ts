@@ -14,6 +14,8 @@ import { readMdoc, type ReadMdocDeps } from '../../mdoc-reader/read-mdoc.ts';
 import { readErrorMessage } from '../../mdoc-reader/error-messages.ts';
 import { loadTrustDir } from '../../trust/load-dir.ts';
 import { ABORTED, errorOutcome, type CredentialReader, type ReadError, type ReadHooks, type ReadOutcome } from '../reader.ts';
+import { decodeJp2 } from '../../card/jp2-decode.ts';
+import { pixelsToPngDataUrl } from './png.ts';
 
 /** Codes that mean "the read did not finish" (device trouble) rather than "not trustworthy". */
 const TRANSPORT_OR_SESSION = /^(transport_|session_|no_common_transport|no_reader_hardware|read_aborted|qr_|device_engagement_|cipher_suite_|ndef_|handover_|tnep_|nfc_)/;
@@ -34,16 +36,30 @@ function text(v: CborValue): string | undefined {
 /** ISO/IEC 5218 sex codes used by 18013-5 and 23220. */
 const SEX: Record<string, string> = { '1': '男', '2': '女', '0': '—', '9': '—' };
 
-function sniffImage(b: Uint8Array): string {
-  if (b[0] === 0xff && b[1] === 0xd8) return 'image/jpeg';
-  if (b[0] === 0x89 && b[1] === 0x50) return 'image/png';
-  return 'image/jp2';
+/**
+ * ISO 18013-5 §7.2.1: `portrait` is JPEG or JPEG 2000. Chromium shows JPEG (and PNG) itself but not
+ * JPEG 2000, so JP2 (and a bare J2K codestream) is decoded here with OpenJPEG, the same decoder the
+ * card's face photo uses, into an in-memory PNG. Anything else is not shown (staff see "no photo").
+ */
+async function portraitDataUrl(b: Uint8Array): Promise<string | undefined> {
+  if (b.length < 4 || b.length > 2_000_000) return undefined;
+  if (b[0] === 0xff && b[1] === 0xd8) return `data:image/jpeg;base64,${Buffer.from(b).toString('base64')}`;
+  if (b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47) return `data:image/png;base64,${Buffer.from(b).toString('base64')}`;
+  const jp2 = b[0] === 0 && b[1] === 0 && b[2] === 0 && b[3] === 0x0c;
+  if (!jp2) return undefined;
+  try {
+    const d = await decodeJp2(b);
+    if (d.bitsPerSample > 8 || (d.components !== 1 && d.components !== 3)) return undefined;
+    return pixelsToPngDataUrl(d.width, d.height, d.components, d.pixels);
+  } catch {
+    return undefined; // an undecodable photo is simply not shown; the verdict does not depend on it
+  }
 }
 
 /** Verified elements -> the screen's attributes, only those the policy asked for. */
-export function attributesFrom(policy: Policy, docType: string, elements: Record<string, Record<string, CborValue>>): { attributes: Attributes; photo?: string } {
+export async function attributesFrom(policy: Policy, docType: string, elements: Record<string, Record<string, CborValue>>): Promise<{ attributes: Attributes; photo?: string }> {
   const a: Attributes = {};
-  let photo: string | undefined;
+  let photo: Uint8Array | undefined;
   let family: string | undefined;
   let given: string | undefined;
   for (const [ns, els] of Object.entries(elements)) {
@@ -58,13 +74,14 @@ export function attributesFrom(policy: Policy, docType: string, elements: Record
         case 'resident_address_unicode': a.address = text(v); break;
         case 'birth_date': a.birth_date = text(v); break;
         case 'sex': { const s = text(v); if (s !== undefined) a.sex = SEX[s] ?? s; break; }
-        case 'portrait': if (v instanceof Uint8Array && v.length < 2_000_000) photo = `data:${sniffImage(v)};base64,${Buffer.from(v).toString('base64')}`; break;
+        case 'portrait': if (v instanceof Uint8Array) photo = v; break;
       }
     }
   }
   if (!a.name && (family || given)) a.name = [family, given].filter(Boolean).join(' ');
   for (const k of Object.keys(a) as (keyof Attributes)[]) if (a[k] === undefined) delete a[k];
-  return photo ? { attributes: a, photo } : { attributes: a };
+  const url = photo ? await portraitDataUrl(photo) : undefined;
+  return url ? { attributes: a, photo: url } : { attributes: a };
 }
 
 export class PhoneReader implements CredentialReader {
@@ -126,7 +143,7 @@ export class PhoneReader implements CredentialReader {
     const requested = doc ? Object.entries(doc.elements).flatMap(([ns, els]) => Object.keys(els).map((e) => `${ns}:${e}`)) : [];
     const firstErr = r.errors[0];
     if (r.verdict === 'valid' && doc) {
-      const shown = attributesFrom(policy, doc.docType, doc.elements);
+      const shown = await attributesFrom(policy, doc.docType, doc.elements);
       if (policy.shows.includes('age_over_20')) {
         const over = shown.attributes.age_over_20 === true;
         checks.push({ code: 'policy_age_over_20', ok: over });

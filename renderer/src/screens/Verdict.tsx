@@ -1,6 +1,7 @@
 // The verdict, readable from two metres: a full-height band whose COLOUR and SHAPE both carry the
 // answer (green circle with a tick vs red octagon with a cross), plus one or two huge words, so
 // staff with red-green colour blindness read the shape and the word, not the hue.
+import { useState } from 'react';
 import type { Lang, Mode, Screen } from '../../../main/api/contract.ts';
 import type { Connection } from '../api-client.ts';
 import { t, msg } from '../i18n.ts';
@@ -38,6 +39,21 @@ function headline(lang: Lang, mode: Mode, s: Extract<Screen, { screen: 'verdict'
 
 const ATTR_ORDER = ['name', 'birth_date', 'sex', 'address'] as const;
 
+/** The face photo; if the image does not decode, staff are told so instead of seeing an empty frame. */
+function Photo({ lang, src }: { lang: Lang; src: string }) {
+  const [broken, setBroken] = useState(false);
+  return (
+    <figure className="photo">
+      {broken ? (
+        <div className="photo-broken" data-testid="photo-broken" role="img" aria-label={t(lang, 'verdict.photoBroken')}>?</div>
+      ) : (
+        <img src={src} alt="" data-testid="photo" onError={() => setBroken(true)} />
+      )}
+      <figcaption>{t(lang, broken ? 'verdict.photoBroken' : 'verdict.photoHint')}</figcaption>
+    </figure>
+  );
+}
+
 export function VerdictScreen({ lang, mode, screen, api }: { lang: Lang; mode: Mode; screen: Extract<Screen, { screen: 'verdict' }>; api: Connection }) {
   const valid = screen.verdict === 'valid';
   const h = headline(lang, mode, screen);
@@ -54,12 +70,7 @@ export function VerdictScreen({ lang, mode, screen, api }: { lang: Lang; mode: M
       </div>
       {(attrs.length > 0 || screen.photo) && (
         <div className="verdict-details">
-          {screen.photo && (
-            <figure className="photo">
-              <img src={screen.photo} alt="" data-testid="photo" />
-              <figcaption>{t(lang, 'verdict.photoHint')}</figcaption>
-            </figure>
-          )}
+          {screen.photo && <Photo lang={lang} src={screen.photo} />}
           {attrs.length > 0 && (
             <dl className="attributes" data-testid="attributes">
               {attrs.map((k) => (
