@@ -39,7 +39,7 @@ export class DirTrustService implements TrustService {
       fingerprint: r.fingerprint,
       warnings: [
         ...issuesFor(r.origin),
-        ...(r.cert.notAfter.getTime() - now.getTime() < EXPIRY_WARNING_DAYS * DAY_MS && !issuesFor(r.origin).length ? ['expires soon'] : []),
+        ...(r.cert.notAfter.getTime() - now.getTime() < EXPIRY_WARNING_DAYS * DAY_MS && !issuesFor(r.origin).length ? ['まもなく期限切れ / expires soon'] : []),
       ],
     });
     const roots: TrustStatus['roots'] = [...store.iacas, ...store.jpkiRoots, ...store.vicalSigners].map(row);
@@ -50,8 +50,8 @@ export class DirTrustService implements TrustService {
       ...store.errors.map((e) => `${e.code}: ${e.detail}${e.file ? ` (${rel(e.file)})` : ''}`),
       ...store.warnings.filter((w) => !w.file || !roots.some((r) => r.file === rel(w.file!))).map((w) => `${w.code}: ${w.detail}`),
     ];
-    if (store.iacas.length === 0) warnings.push('no IACA root: phone credentials cannot be verified');
-    if (store.cardFaceKeys.size === 0 && store.jpkiRoots.length === 0) warnings.push('no J-LIS card keys: My Number Cards cannot be verified');
+    if (store.iacas.length === 0) warnings.push('IACAルートがありません：スマートフォンの身分証を検証できません / no IACA root: phone credentials cannot be verified');
+    if (store.cardFaceKeys.size === 0 && store.jpkiRoots.length === 0) warnings.push('J-LISの鍵がありません：マイナンバーカードを検証できません / no J-LIS card keys: My Number Cards cannot be verified');
     return { dir: this.dir, source: 'main/trust/load-dir.ts', roots, warnings };
   }
 
@@ -65,7 +65,7 @@ export class DirTrustService implements TrustService {
       writeFileSync(f, bytes, { mode: 0o600 });
       const r = importTrustFile(this.dir, kind, f, { crypto: this.crypto, now, ...(keyId ? { keyId } : {}) });
       if (!r.ok) throw new ApiFailure(r.error.code, r.error.message, `取り込めません（${r.error.code}）: ${r.error.message}`);
-      const detail = [r.subject, r.pinned ? 'pinned J-LIS root' : undefined, r.notAfter ? `until ${r.notAfter.slice(0, 10)}` : undefined, r.unchanged ? 'already present' : undefined, ...r.warnings.map((w) => w.detail)]
+      const detail = [r.subject, r.pinned ? 'J-LIS公式ルート（指紋一致）/ pinned J-LIS root' : undefined, r.notAfter ? `有効期限 / until ${r.notAfter.slice(0, 10)}` : undefined, r.unchanged ? '登録済み / already present' : undefined, ...r.warnings.map((w) => w.detail)]
         .filter(Boolean)
         .join('; ');
       return { stored: relative(this.dir, r.file), detail };
