@@ -1,7 +1,7 @@
 // Wiring chosen once at start: which readers (real PC/SC + BLE, or the training simulators), which
 // audit store, settings and trust directory. Electron's main process, the headless host, `npm start`
 // and `kakunin demo` all build the kiosk here, so what the shell wires is what the tests run.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { StaffLockout } from './staff-pin.ts';
@@ -51,6 +51,9 @@ export function defaultHome(): string {
 
 export async function assembleKiosk(cfg: KioskConfig = {}): Promise<Kiosk> {
   const home = cfg.home ?? defaultHome();
+  // A new kiosk (or a newcomer's first `npm start`) has no home yet: make it, private to this user
+  // (the audit log and settings live there), with an empty trust directory for staff imports.
+  mkdirSync(join(home, 'trust'), { recursive: true, mode: 0o700 });
   const settings = new SettingsStore(join(home, 'settings.json'));
   const choice = cfg.devices ?? 'auto';
   let readers: CredentialReader[];

@@ -53,6 +53,26 @@ async function hciBinding(pkg: 'noble' | 'bleno'): Promise<{ binding: EventEmitt
   return { binding: new Bindings({}) as EventEmitter, state };
 }
 
+/**
+ * The Bluetooth side alone (for the kiosk's QR engagement, which needs no NFC reader): noble as
+ * central (mdoc peripheral server mode) and bleno as peripheral (mdoc central client mode, the one
+ * Apple Wallet picks), each only if its HCI probe saw the adapter powered on.
+ */
+export async function detectBle(): Promise<{ ble: NonNullable<ReadMdocDeps['ble']> | null; note: string }> {
+  const restore = quietConsole();
+  try {
+    const [nobleHci, blenoHci] = await Promise.all([hciBinding('noble'), hciBinding('bleno')]);
+    const ble = {
+      ...(nobleHci.binding ? { central: new NobleGattClientLink(nobleWithBinding(nobleHci.binding)) } : {}),
+      ...(blenoHci.binding ? { peripheral: new BlenoGattServerLink(blenoWithBinding(blenoHci.binding)) } : {}),
+    };
+    if (!ble.central && !ble.peripheral) return { ble: null, note: `no Bluetooth adapter (HCI: ${nobleHci.state})` };
+    return { ble, note: `Bluetooth ${[ble.central ? 'central' : '', ble.peripheral ? 'peripheral' : ''].filter(Boolean).join(' + ')}` };
+  } finally {
+    restore();
+  }
+}
+
 export async function detectHardware(): Promise<Hardware> {
   const restore = quietConsole();
   try {

@@ -2,6 +2,7 @@
 // (main/mdoc-reader/read-mdoc.ts: engagement -> session -> BLE/NFC -> core/mdoc/verify.ts). QR
 // engagement text arrives from the scanner through the API (submitEngagement); BLE links are the
 // noble/bleno adapters of main/ble (real radios, or the simulated radio in tests).
+import { join } from 'node:path';
 import type { Policy } from '../../../core/policy/policy.ts';
 import type { CborValue } from '../../../core/cbor/model.ts';
 import { Tagged } from '../../../core/cbor/model.ts';
@@ -165,11 +166,18 @@ export class PhoneReader implements CredentialReader {
 }
 
 /**
- * Used at start (main/host/readers/real.ts). Real Bluetooth needs the noble/bleno HCI bindings,
- * which cannot even load without a Bluetooth socket (TOOLCHAIN.md); without them there is no phone
- * reader and start-up says why.
+ * Used at start (main/host/readers/real.ts). A phone engages by QR (the HID scanner types the
+ * `mdoc:` text on the idle screen) and hands the data over by BLE, so the kiosk's phone reader needs
+ * a Bluetooth adapter: noble / bleno on their HCI bindings, probed in a child process first because
+ * they cannot even load without a Bluetooth socket (TOOLCHAIN.md). Verification uses the kiosk's
+ * own trust directory (staff imports), never the test roots.
+ * Not yet here: NFC engagement at the kiosk (the card and the phone would share one PC/SC reader;
+ * `kakunin read-mdoc` does NFC engagement and NFC data retrieval on its own).
  */
-export async function detect(opts: { home: string }): Promise<{ reader: CredentialReader | null; note: string }> {
-  void opts;
-  return { reader: null, note: 'no Bluetooth adapter binding configured in this build (real BLE needs the HCI bindings; see TOOLCHAIN.md)' };
+export async function detect(opts: { home: string; trustDir?: string }): Promise<{ reader: CredentialReader | null; note: string }> {
+  const { detectBle } = await import('../../mdoc-reader/hardware.ts');
+  const { ble, note } = await detectBle();
+  if (!ble) return { reader: null, note };
+  const reader = new PhoneReader({ ble, trustDir: opts.trustDir ?? join(opts.home, 'trust'), label: `スマートフォン (QR + ${note})`, source: 'real' });
+  return { reader, note: `QR scanner + ${note}` };
 }
