@@ -226,6 +226,17 @@ class Decoder {
   }
 }
 
+// Settings objects that cannot change (frozen, e.g. core/mdoc's MDOC_CBOR) are merged with the
+// defaults once: nested decodes (every IssuerSignedItem, the MSO, COSE headers) pass the same few.
+const merged = new WeakMap<Partial<CborLimits>, CborLimits>();
+function mergedLimits(limits: Partial<CborLimits>): CborLimits {
+  const hit = merged.get(limits);
+  if (hit) return hit;
+  const lim: CborLimits = { ...DEFAULT_LIMITS, ...limits };
+  if (Object.isFrozen(limits)) merged.set(limits, lim);
+  return lim;
+}
+
 function isScalarKey(k: CborValue): boolean {
   const t = typeof k;
   return t === 'number' || t === 'string' || t === 'bigint' || t === 'boolean' || k === null;
@@ -246,7 +257,7 @@ function halfToNumber(h: number): number {
  * result is in use.
  */
 export function decodeCbor(bytes: Uint8Array, limits?: Partial<CborLimits>): CborValue {
-  const lim: CborLimits = limits ? { ...DEFAULT_LIMITS, ...limits } : DEFAULT_LIMITS;
+  const lim: CborLimits = limits ? mergedLimits(limits) : DEFAULT_LIMITS;
   if (!(bytes instanceof Uint8Array)) throw new CborError('malformed_cbor', 'input is not bytes');
   if (bytes.length > lim.maxTotalBytes) throw new CborError('cbor_limit_exceeded', `input of ${bytes.length} bytes exceeds ${lim.maxTotalBytes}`);
   if (bytes.length === 0) throw new CborError('malformed_cbor', 'empty input');

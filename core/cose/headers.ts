@@ -17,6 +17,8 @@ export interface CoseHeaders {
 /** Header labels this implementation understands (for `crit`, RFC 9052 §3.1). */
 const UNDERSTOOD = new Set<CborValue>([HEADER.alg, HEADER.crit, HEADER.contentType, HEADER.kid, HEADER.x5chain]);
 
+const PROTECTED_HEADER_CBOR = Object.freeze({ maxDepth: 8, maxItems: 1000, allowNonMinimalHeads: true });
+
 export function parseHeaders(protectedBucket: CborValue, unprotectedBucket: CborValue, what: string): CoseHeaders {
   if (!(protectedBucket instanceof Uint8Array)) throw new CoseError('malformed_cose', `${what}: protected header is not a byte string`);
   let prot: CborMap = new Map();
@@ -24,7 +26,7 @@ export function parseHeaders(protectedBucket: CborValue, unprotectedBucket: Cbor
     let v: CborValue;
     try {
       // Lenient heads as in core/mdoc (MDOC_CBOR): the bucket is signed as received, never re-encoded.
-      v = decodeCbor(protectedBucket, { maxDepth: 8, maxItems: 1000, allowNonMinimalHeads: true });
+      v = decodeCbor(protectedBucket, PROTECTED_HEADER_CBOR);
     } catch (e) {
       if (e instanceof CborError) throw new CoseError('malformed_cose', `${what}: protected header: ${e.message}`);
       throw e;

@@ -24,8 +24,10 @@ const TEXT = new TextEncoder();
  * own encoding and DeviceNameSpacesBytes are copied in verbatim (re-encoding them could change a byte
  * and break the signature, or worse, make two encodings verify).
  */
+const LABEL = encodeCbor('DeviceAuthentication');
+
 export function deviceAuthenticationBytes(transcript: SessionTranscript, docType: string, deviceNameSpaces: EmbeddedCbor): Uint8Array {
-  const label = encodeCbor('DeviceAuthentication');
+  const label = LABEL;
   const dt = encodeCbor(docType);
   const content = new Uint8Array(1 + label.length + transcript.content.length + dt.length + deviceNameSpaces.raw.length);
   let o = 0;

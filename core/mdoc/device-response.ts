@@ -59,7 +59,7 @@ function bad(msg: string): never {
 export function parseDeviceResponse(bytes: Uint8Array, limits?: Partial<CborLimits>): DeviceResponse {
   let v: CborValue;
   try {
-    v = decodeCbor(bytes, { ...MDOC_CBOR, ...limits });
+    v = decodeCbor(bytes, limits ? { ...MDOC_CBOR, ...limits } : MDOC_CBOR);
   } catch (e) {
     if (e instanceof CborError) throw new MdocError(e.code, `DeviceResponse: ${e.message}`);
     throw e;

@@ -32,16 +32,18 @@ export function parseIssuerSignedItem(bytes: EmbeddedCbor, docPath: string, ns =
     if (e instanceof CborError) throw new MdocError(e.code, `${itemPath(docPath, ns, index)}: ${e.message}`);
     throw e;
   }
-  const bad = (what: string): never => {
-    throw new MdocError('malformed_cbor', `${itemPath(docPath, ns, index)}: ${what}`);
-  };
-  if (!(v instanceof Map)) return bad('IssuerSignedItem is not a map');
+  if (!(v instanceof Map)) return bad(docPath, ns, index, 'IssuerSignedItem is not a map');
   const digestID = v.get('digestID');
   const random = v.get('random');
   const elementIdentifier = v.get('elementIdentifier');
-  if (typeof digestID !== 'number' || !Number.isInteger(digestID) || digestID < 0) bad('digestID is not an unsigned integer');
-  if (!(random instanceof Uint8Array)) bad('random is not a byte string');
-  if (typeof elementIdentifier !== 'string') bad('elementIdentifier is not a text string');
-  if (!v.has('elementValue')) bad('elementValue is missing');
+  if (typeof digestID !== 'number' || !Number.isInteger(digestID) || digestID < 0) bad(docPath, ns, index, 'digestID is not an unsigned integer');
+  if (!(random instanceof Uint8Array)) bad(docPath, ns, index, 'random is not a byte string');
+  if (typeof elementIdentifier !== 'string') bad(docPath, ns, index, 'elementIdentifier is not a text string');
+  if (!v.has('elementValue')) bad(docPath, ns, index, 'elementValue is missing');
   return { bytes, digestID: digestID as number, random: random as Uint8Array, elementIdentifier: elementIdentifier as string, elementValue: v.get('elementValue') };
+}
+
+// Module-level, not a closure per item: this runs for every disclosed element.
+function bad(docPath: string, ns: string, index: number, what: string): never {
+  throw new MdocError('malformed_cbor', `${itemPath(docPath, ns, index)}: ${what}`);
 }

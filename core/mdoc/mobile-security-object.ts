@@ -66,37 +66,36 @@ export function parseMobileSecurityObject(payload: Uint8Array): MobileSecurityOb
   const vd = v.get('valueDigests');
   if (!(vd instanceof Map) || vd.size === 0) bad('valueDigests is not a non-empty map');
   const expectedLen = DIGEST_LENGTH[DIGEST_ALGORITHMS[digestAlgorithm] ?? 'SHA-256'];
-  const valueDigests = new Map<string, Map<number, Uint8Array>>();
+  const checkLen = DIGEST_ALGORITHMS[digestAlgorithm] !== undefined;
+  // Checked in place and then used as decoded (no copies): the decoded maps belong to this parse
+  // alone, and after these checks they have exactly the ValueDigests shape.
   for (const [ns, digests] of vd) {
     if (typeof ns !== 'string') bad('valueDigests namespace is not a text string');
     if (!(digests instanceof Map)) bad(`valueDigests[${ns}] is not a map`);
-    const m = new Map<number, Uint8Array>();
     for (const [id, d] of digests) {
       if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) bad(`valueDigests[${ns}] has a digestID that is not an unsigned integer`);
-      if (!(d instanceof Uint8Array) || (DIGEST_ALGORITHMS[digestAlgorithm] && d.length !== expectedLen)) {
+      if (!(d instanceof Uint8Array) || (checkLen && d.length !== expectedLen)) {
         bad(`valueDigests[${ns}][${id}] is not a ${expectedLen}-byte digest`);
       }
-      m.set(id, d);
     }
-    valueDigests.set(ns, m);
   }
+  const valueDigests = vd as unknown as Map<string, Map<number, Uint8Array>>;
 
   const dki = v.get('deviceKeyInfo');
   if (!(dki instanceof Map) || !dki.has('deviceKey')) bad('deviceKeyInfo.deviceKey is missing');
 
   const vi = v.get('validityInfo');
   if (!(vi instanceof Map)) bad('validityInfo is not a map');
-  const date = (k: string, required: boolean): Date | undefined => {
-    const x = vi.get(k);
-    if (x === undefined && !required) return undefined;
-    const d = tdateToDate(x);
-    if (!d) bad(`validityInfo.${k} is not a tdate (#6.0 RFC 3339)`);
-    return d;
-  };
-  const validityInfo: ValidityInfo = { signed: date('signed', true)!, validFrom: date('validFrom', true)!, validUntil: date('validUntil', true)! };
-  const eu = date('expectedUpdate', false);
-  if (eu) validityInfo.expectedUpdate = eu;
+  const validityInfo: ValidityInfo = { signed: validityDate(vi, 'signed'), validFrom: validityDate(vi, 'validFrom'), validUntil: validityDate(vi, 'validUntil') };
+  if (vi.get('expectedUpdate') !== undefined) validityInfo.expectedUpdate = validityDate(vi, 'expectedUpdate');
   if (validityInfo.validUntil.getTime() < validityInfo.validFrom.getTime()) bad('validUntil is before validFrom');
 
   return { version, digestAlgorithm, valueDigests, deviceKey: dki.get('deviceKey'), docType, validityInfo };
+}
+
+/** A required tdate of ValidityInfo (module-level, not a closure per parse: this runs per response). */
+function validityDate(vi: Map<CborValue, CborValue>, k: string): Date {
+  const d = tdateToDate(vi.get(k));
+  if (!d) bad(`validityInfo.${k} is not a tdate (#6.0 RFC 3339)`);
+  return d;
 }

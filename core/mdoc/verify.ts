@@ -311,9 +311,9 @@ function verifyDocumentInto(raw: CborValue, path: string, transcript: SessionTra
     const chain = verifyDsChain(x5chain, opts.trust, mso ? { at: now, signedAt: mso.validityInfo.signed, crypto } : { at: now, crypto });
     for (const ch of chain.checks) c.put(ch);
     if (chain.ds) {
-      result.issuer = { dsSubject: nameToString(chain.ds.subject) };
+      result.issuer = { dsSubject: chain.dsSubject ?? nameToString(chain.ds.subject) };
       if (chain.iaca) {
-        result.issuer.iacaSubject = nameToString(chain.iaca.cert.subject);
+        result.issuer.iacaSubject = chain.iacaSubject ?? nameToString(chain.iaca.cert.subject);
         result.issuer.iacaFingerprint = chain.iaca.fingerprint;
       }
       if (sign1 && alg) {

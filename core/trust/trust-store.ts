@@ -80,6 +80,7 @@ export class TrustStore {
   readonly errors: TrustIssue[] = [];
   readonly warnings: TrustIssue[] = [];
   private readonly bySubject = new Map<string, TrustedRoot[]>();
+  private iacaChanges = 0;
   private readonly fingerprints = new Set<string>();
   readonly crypto: CryptoProvider;
   readonly now: Date;
@@ -89,6 +90,15 @@ export class TrustStore {
     this.crypto = opts.crypto;
     this.now = opts.now;
     this.warnDays = opts.expiryWarningDays ?? EXPIRY_WARNING_DAYS;
+  }
+
+  /**
+   * Changes whenever the set of trusted IACAs changes. A caller that remembers what
+   * findIacaIssuers answered for a certificate (core/x509/chain.ts) may reuse it only while this
+   * value is unchanged: the answer depends on nothing else.
+   */
+  get iacaGeneration(): number {
+    return this.iacaChanges;
   }
 
   /** Trusted IACAs whose subject is `ds`'s issuer (and whose SKI matches its AKI when both exist). */
@@ -128,6 +138,7 @@ export class TrustStore {
       const list = this.bySubject.get(key);
       if (list) list.push(root);
       else this.bySubject.set(key, [root]);
+      this.iacaChanges++;
     } else if (kind === 'jpki') {
       this.jpkiRoots.push(root);
     } else {

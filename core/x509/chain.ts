@@ -12,7 +12,7 @@
 import type { Check } from '../check.ts';
 import type { CryptoProvider } from '../crypto/provider.ts';
 import type { TrustStore, TrustedRoot } from '../trust/trust-store.ts';
-import { nameToString, parseCertificate, type Certificate } from './certificate.ts';
+import { MAX_CERTIFICATE_BYTES, nameToString, parseCertificate, type Certificate } from './certificate.ts';
 import { DerError } from './der.ts';
 import { fail, pass } from './rules/context.ts';
 import { checkDsCountryMatchesIaca, COUNTRY_MISMATCH } from './rules/ds-country-matches-iaca.ts';
@@ -40,6 +40,9 @@ export interface ChainResult {
   ds?: Certificate;
   /** The trusted IACA the DS chains to, when one was found and its signature verified. */
   iaca?: TrustedRoot;
+  /** nameToString(ds.subject) and nameToString(iaca.cert.subject), for reports (computed once). */
+  dsSubject?: string;
+  iacaSubject?: string;
 }
 
 /** Certificates in x5chain are a few hundred bytes to 2 KiB; more than a handful is hostile. */
@@ -49,55 +52,153 @@ export function verifyDsChain(x5chain: readonly Uint8Array[], trust: TrustStore,
   if (x5chain.length === 0) return { checks: [fail(UNTRUSTED_CHAIN, 'x5chain holds no certificate')] };
   if (x5chain.length > MAX_X5CHAIN) return { checks: [fail(UNTRUSTED_CHAIN, `x5chain holds ${x5chain.length} certificates (limit ${MAX_X5CHAIN})`)] };
 
-  let ds: Certificate;
+  const e = dsEntry(x5chain[0]!, trust, opts.crypto);
+  if (!e.ok) return { checks: [fail(MALFORMED_CERTIFICATE, `DS certificate: ${e.message}`), fail(UNTRUSTED_CHAIN, 'DS certificate could not be parsed')] };
+  const { ds, issuer } = issuerOf(e.entry, trust, opts.crypto);
+  const iaca = issuer.iaca;
+
+  // Same checks, same order as always; only the time-dependent ones are computed here.
+  const checks: Check[] = [PASS_MALFORMED_CERTIFICATE, ...issuer.chainChecks, ...ds.staticChecks];
+  const validity: { ds: Certificate; at: Date; signedAt?: Date } = { ds: ds.cert, at: opts.at };
+  if (opts.signedAt) validity.signedAt = opts.signedAt;
+  checks.push(...checkDsValidity(validity));
+  checks.push(ds.unknownCritical);
+  if (iaca) {
+    checks.push(...issuer.country);
+    checks.push(...iaca.profileChecks);
+    checks.push(...checkIacaValidity({ iaca: iaca.cert, at: opts.at }));
+  } else {
+    checks.push(...NO_IACA);
+  }
+  const result: ChainResult = { checks, ds: ds.cert, dsSubject: ds.subject };
+  if (iaca) {
+    result.iaca = iaca;
+    result.iacaSubject = issuer.iacaSubject!;
+  }
+  return result;
+}
+
+// ---- what depends only on the DS certificate's bytes and the trust store, computed once ----------
+//
+// Why a cache: a kiosk sees the same few Document Signers over and over (one DS signs thousands of
+// MSOs), and parsing the DS, evaluating its Annex B profile and proving it under an IACA is most of
+// the non-crypto work of a verification. Why it is safe: everything kept here is a pure function of
+//  - the DS certificate's DER (the key is its SHA-256, and the certificate is parsed from a private
+//    copy, so a caller reusing its buffer cannot change a cached certificate), and
+//  - the trusted IACAs (the issuer part is recomputed whenever trust.iacaGeneration changes), and
+//  - the crypto backend (part of the key).
+// What depends on the clock (DS validity at `at` and at the MSO's `signed`, IACA validity at `at`)
+// is NOT cached: it is evaluated on every call, above. The cache lives with the TrustStore (a new
+// store starts empty) and is bounded, so hostile input cannot grow it.
+
+interface IssuerPart {
+  generation: number;
+  iaca?: TrustedRoot;
+  iacaSubject?: string;
+  /** untrusted_chain and chain_signature_invalid. */
+  chainChecks: readonly Check[];
+  /** country_mismatch, when an IACA was found. */
+  country: readonly Check[];
+}
+
+interface DsPart {
+  cert: Certificate;
+  subject: string;
+  /** ds_key_usage_invalid, ds_eku_invalid. */
+  staticChecks: readonly Check[];
+  unknownCritical: Check;
+  issuer?: IssuerPart;
+}
+
+const DS_ENTRIES_PER_STORE = 64;
+const dsEntries = new WeakMap<TrustStore, Map<string, DsPart>>();
+
+// Check objects kept here are shared by every result that reports them, like TrustedRoot.profileChecks:
+// results are read, never edited (CheckList replaces a check, it does not modify one).
+const PASS_MALFORMED_CERTIFICATE: Check = pass(MALFORMED_CERTIFICATE);
+const NO_IACA_WHY = 'not evaluated: no trusted IACA';
+const NO_IACA: readonly Check[] = [fail(COUNTRY_MISMATCH, NO_IACA_WHY), fail(IACA_PROFILE_INVALID, NO_IACA_WHY), fail(IACA_NOT_YET_VALID, NO_IACA_WHY), fail(IACA_EXPIRED, NO_IACA_WHY)];
+
+function dsEntry(der: Uint8Array, trust: TrustStore, crypto: CryptoProvider): { ok: true; entry: DsPart } | { ok: false; message: string } {
+  let cache = dsEntries.get(trust);
+  let key: string | undefined;
+  // Oversized input is refused by parseCertificate; it is not worth hashing.
+  if (der.length <= MAX_CERTIFICATE_BYTES) {
+    key = crypto.name + ':' + bytesKey(crypto.digest('SHA-256', der));
+    const hit = cache?.get(key);
+    if (hit) return { ok: true, entry: hit };
+  }
+  let cert: Certificate;
   try {
-    ds = parseCertificate(x5chain[0]!);
+    cert = parseCertificate(der.slice());
   } catch (e) {
     if (!(e instanceof DerError)) throw e;
-    return { checks: [fail(MALFORMED_CERTIFICATE, `DS certificate: ${e.message}`), fail(UNTRUSTED_CHAIN, 'DS certificate could not be parsed')] };
+    return { ok: false, message: e.message };
   }
+  const entry: DsPart = {
+    cert,
+    subject: nameToString(cert.subject),
+    staticChecks: [...checkDsKeyUsage({ ds: cert }), ...checkDsExtendedKeyUsage({ ds: cert })],
+    unknownCritical: checkUnknownCriticalExtensions(cert, 'DS')[0]!,
+  };
+  if (key !== undefined) {
+    if (!cache) dsEntries.set(trust, (cache = new Map()));
+    if (cache.size >= DS_ENTRIES_PER_STORE) cache.delete(cache.keys().next().value!);
+    cache.set(key, entry);
+  }
+  return { ok: true, entry };
+}
 
-  const checks: Check[] = [pass(MALFORMED_CERTIFICATE)];
-  const candidates = trust.findIacaIssuers(ds);
+/** The trusted IACA that issued the DS (RFC 5280 §6.1.3: name match, then the signature decides). */
+function issuerOf(ds: DsPart, trust: TrustStore, crypto: CryptoProvider): { ds: DsPart; issuer: IssuerPart } {
+  const generation = trust.iacaGeneration;
+  if (ds.issuer && ds.issuer.generation === generation) return { ds, issuer: ds.issuer };
+  const cert = ds.cert;
+  const candidates = trust.findIacaIssuers(cert);
   let iaca: TrustedRoot | undefined;
   let sigFailure: string | undefined;
   for (const cand of candidates) {
-    const r = dsIssuedBy(ds, cand.cert, opts.crypto);
+    const r = dsIssuedBy(cert, cand.cert, crypto);
     if (r.ok) {
       iaca = cand;
       break;
     }
     sigFailure ??= r.reason;
   }
-
+  let issuer: IssuerPart;
   if (iaca) {
-    checks.push(pass(UNTRUSTED_CHAIN, `DS chains to trusted IACA "${nameToString(iaca.cert.subject)}" (${iaca.fingerprint.slice(0, 16)}…)`));
-    checks.push(pass(CHAIN_SIGNATURE_INVALID, `DS signed by the IACA (${ds.signatureAlgorithm.name})`));
+    const iacaSubject = nameToString(iaca.cert.subject);
+    issuer = {
+      generation,
+      iaca,
+      iacaSubject,
+      chainChecks: [
+        pass(UNTRUSTED_CHAIN, `DS chains to trusted IACA "${iacaSubject}" (${iaca.fingerprint.slice(0, 16)}…)`),
+        pass(CHAIN_SIGNATURE_INVALID, `DS signed by the IACA (${cert.signatureAlgorithm.name})`),
+      ],
+      country: checkDsCountryMatchesIaca({ ds: cert, iaca: iaca.cert }),
+    };
   } else if (candidates.length) {
-    checks.push(fail(UNTRUSTED_CHAIN, `DS names trusted issuer "${nameToString(ds.issuer)}" but no trusted IACA key verifies its signature`));
-    checks.push(fail(CHAIN_SIGNATURE_INVALID, sigFailure ?? 'signature does not verify'));
+    issuer = {
+      generation,
+      chainChecks: [
+        fail(UNTRUSTED_CHAIN, `DS names trusted issuer "${nameToString(cert.issuer)}" but no trusted IACA key verifies its signature`),
+        fail(CHAIN_SIGNATURE_INVALID, sigFailure ?? 'signature does not verify'),
+      ],
+      country: [],
+    };
   } else {
-    checks.push(fail(UNTRUSTED_CHAIN, `no trusted IACA with subject "${nameToString(ds.issuer)}"`));
-    checks.push(fail(CHAIN_SIGNATURE_INVALID, 'not evaluated: no trusted IACA'));
+    issuer = {
+      generation,
+      chainChecks: [fail(UNTRUSTED_CHAIN, `no trusted IACA with subject "${nameToString(cert.issuer)}"`), fail(CHAIN_SIGNATURE_INVALID, 'not evaluated: no trusted IACA')],
+      country: [],
+    };
   }
+  ds.issuer = issuer;
+  return { ds, issuer };
+}
 
-  // DS profile (Annex B): evaluated whatever the chain outcome, so every failure is reported.
-  checks.push(...checkDsKeyUsage({ ds }));
-  checks.push(...checkDsExtendedKeyUsage({ ds }));
-  const validity: { ds: Certificate; at: Date; signedAt?: Date } = { ds, at: opts.at };
-  if (opts.signedAt) validity.signedAt = opts.signedAt;
-  checks.push(...checkDsValidity(validity));
-  checks.push(...checkUnknownCriticalExtensions(ds, 'DS'));
-
-  if (iaca) {
-    checks.push(...checkDsCountryMatchesIaca({ ds, iaca: iaca.cert }));
-    checks.push(...iaca.profileChecks);
-    checks.push(...checkIacaValidity({ iaca: iaca.cert, at: opts.at }));
-  } else {
-    const why = 'not evaluated: no trusted IACA';
-    checks.push(fail(COUNTRY_MISMATCH, why), fail(IACA_PROFILE_INVALID, why), fail(IACA_NOT_YET_VALID, why), fail(IACA_EXPIRED, why));
-  }
-  const result: ChainResult = { checks, ds };
-  if (iaca) result.iaca = iaca;
-  return result;
+/** Bytes as a string, one char a byte (a Map key; cheaper than hex). */
+function bytesKey(b: Uint8Array): string {
+  return String.fromCharCode.apply(null, b as unknown as number[]);
 }
