@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
@@ -19,7 +19,8 @@ test('chromium is started in kiosk mode on the loopback URL with its own profile
 });
 
 test('npm start (no Electron binary, no pcscd/reader): headless host in training mode, token-guarded', { skip: electronBinary() ? 'Electron is present: npm start would launch it' : false }, async () => {
-  const home = mkdtempSync(join(tmpdir(), 'kakunin-start-'));
+  // A home that does not exist yet, as on a newcomer's first `npm start`: it is created.
+  const home = join(mkdtempSync(join(tmpdir(), 'kakunin-start-')), 'new', 'kakunin');
   const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'main', 'start.ts'), '--no-browser', '--home', home], { cwd: root, env: { ...process.env, PCSCLITE_CSOCK_NAME: join(home, 'no-pcscd.sock') }, stdio: ['ignore', 'pipe', 'pipe'] });
   try {
     let out = '';
@@ -46,6 +47,7 @@ test('npm start (no Electron binary, no pcscd/reader): headless host in training
     });
     assert.equal(snap.training, true, 'no reader: training mode, shown on screen');
     assert.deepEqual(snap.readers.map((r: { source: string }) => r.source), ['training', 'training']);
+    assert.ok(existsSync(join(home, 'audit.sqlite')) && existsSync(join(home, 'trust')), 'home, audit log and trust dir created');
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
