@@ -74,13 +74,10 @@ export async function detectBle(): Promise<{ ble: NonNullable<ReadMdocDeps['ble'
 }
 
 export async function detectHardware(): Promise<Hardware> {
+  const found = await detectBle();
+  const ble: NonNullable<ReadMdocDeps['ble']> = found.ble ?? {};
   const restore = quietConsole();
   try {
-    const [nobleHci, blenoHci] = await Promise.all([hciBinding('noble'), hciBinding('bleno')]);
-    const ble = {
-      ...(nobleHci.binding ? { central: new NobleGattClientLink(nobleWithBinding(nobleHci.binding)) } : {}),
-      ...(blenoHci.binding ? { peripheral: new BlenoGattServerLink(blenoWithBinding(blenoHci.binding)) } : {}),
-    };
     let nfcReason = '';
     let reader: import('../nfc/pcsc-channel.ts').PcscNfcReader | null = null;
     // libpcsclite blocks the whole process (no timer can fire) while it waits for a daemon that
@@ -95,7 +92,7 @@ export async function detectHardware(): Promise<Hardware> {
       }
     }
     if (!reader) {
-      const bleNote = ble.central || ble.peripheral ? 'Bluetooth is present but a phone must first engage by NFC or QR' : `Bluetooth adapter ${nobleHci.state}`;
+      const bleNote = found.ble ? 'Bluetooth is present but a phone must first engage by NFC or QR' : found.note;
       return { available: false, reason: `no NFC reader (${nfcReason || 'none found'}); ${bleNote}` };
     }
     const r = reader;
