@@ -20,6 +20,7 @@ import { readMdoc, type ReadOutcome } from '../../mdoc-reader/read-mdoc.ts';
 import { SCENARIOS, parseScenario, type ScenarioName } from '../../mdoc-reader/simulate.ts';
 import { simulateRead } from '../../mdoc-reader/simulated-read.ts';
 import { detectHardware } from '../../mdoc-reader/hardware.ts';
+import { parseFlags, UsageError } from '../flags.ts';
 
 export const HELP = `usage: kakunin read-mdoc --policy age-over-20|identity|entrance --trust DIR [--json] [--simulate wallet:NAME]
 
@@ -35,7 +36,6 @@ ${Object.entries(SCENARIOS)
 Without --simulate the kiosk's NFC reader (PC/SC) and Bluetooth adapter are used.
 exit status: 0 valid, 1 invalid, 2 usage error (or no reader hardware)`;
 
-class UsageError extends Error {}
 
 interface Args {
   policy: PolicyName;
@@ -46,27 +46,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const values = new Map<string, string>();
-  const bools = new Set<string>();
-  for (let i = 0; i < argv.length; i++) {
-    let a = argv[i]!;
-    let inline: string | undefined;
-    const eq = a.indexOf('=');
-    if (a.startsWith('--') && eq > 0) {
-      inline = a.slice(eq + 1);
-      a = a.slice(0, eq);
-    }
-    if (a === '--policy' || a === '--trust' || a === '--simulate') {
-      if (values.has(a)) throw new UsageError(`${a} given twice`);
-      const v = inline ?? argv[++i];
-      if (v === undefined || (inline === undefined && v.startsWith('--'))) throw new UsageError(`${a} needs a value`);
-      values.set(a, v);
-    } else if ((a === '--json' || a === '--help' || a === '-h') && inline === undefined) {
-      bools.add(a);
-    } else {
-      throw new UsageError(`unknown argument ${JSON.stringify(argv[i])}`);
-    }
-  }
+  const { values, bools } = parseFlags(argv, new Set(['--policy', '--trust', '--simulate']), new Set(['--json', '--help', '-h']));
   const help = bools.has('--help') || bools.has('-h');
   if (help) return { policy: 'age-over-20', trust: '', json: bools.has('--json'), help };
   const policy = values.get('--policy');

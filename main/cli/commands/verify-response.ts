@@ -14,6 +14,7 @@ import { parseRfc3339 } from '../../../core/mdoc/tdate.ts';
 import { verifyDeviceResponse, type ResponseResult } from '../../../core/mdoc/verify.ts';
 import { codeMessage } from '../../../core/mdoc/codes.ts';
 import { responseResultToJson } from '../json-output.ts';
+import { parseFlags, UsageError } from '../flags.ts';
 
 export const HELP = `usage: kakunin verify-response --response FILE --transcript FILE --trust DIR [--at ISOTIME] [--reader-key HEX] [--json]
 
@@ -33,7 +34,6 @@ const BOOLEAN_FLAGS = new Set(['--json', '--help', '-h']);
 /** Files larger than this are not read: the decoder refuses anything over 16 MiB anyway. */
 const MAX_INPUT_BYTES = 32 * 1024 * 1024;
 
-class UsageError extends Error {}
 
 interface Args {
   response: string;
@@ -46,27 +46,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const values = new Map<string, string>();
-  const bools = new Set<string>();
-  for (let i = 0; i < argv.length; i++) {
-    let a = argv[i]!;
-    let inline: string | undefined;
-    const eq = a.indexOf('=');
-    if (a.startsWith('--') && eq > 0) {
-      inline = a.slice(eq + 1);
-      a = a.slice(0, eq);
-    }
-    if (FLAGS_WITH_VALUE.has(a)) {
-      if (values.has(a)) throw new UsageError(`${a} given twice`);
-      const v = inline ?? argv[++i];
-      if (v === undefined || (inline === undefined && v.startsWith('--'))) throw new UsageError(`${a} needs a value`);
-      values.set(a, v);
-    } else if (BOOLEAN_FLAGS.has(a) && inline === undefined) {
-      bools.add(a);
-    } else {
-      throw new UsageError(`unknown argument ${JSON.stringify(argv[i])}`);
-    }
-  }
+  const { values, bools } = parseFlags(argv, FLAGS_WITH_VALUE, BOOLEAN_FLAGS);
   const help = bools.has('--help') || bools.has('-h');
   const json = bools.has('--json');
   if (help) return { response: '', transcript: '', trust: '', json, help };
