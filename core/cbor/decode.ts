@@ -45,6 +45,8 @@ export const DEFAULT_LIMITS: CborLimits = Object.freeze({
 });
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** Longest text string decoded by the ASCII fast path in Decoder.item. */
+const SHORT_TEXT = 32;
 
 class Decoder {
   pos = 0;
@@ -138,10 +140,24 @@ class Decoder {
       case 3: {
         const n = this.length(ai, 1);
         if (n > this.limits.maxBytesLength) this.limit(`text string of ${n} bytes`);
-        const slice = this.buf.subarray(this.pos, this.pos + n);
+        const start = this.pos;
         this.pos += n;
+        // Short ASCII text (map keys, element identifiers, namespaces, tdates: most strings in an
+        // mdoc) is built here; a call into TextDecoder costs more than the string for these.
+        // ASCII is valid UTF-8 and decodes to the same characters, so the result is identical.
+        if (n <= SHORT_TEXT) {
+          const b = this.buf;
+          let str = '';
+          let i = start;
+          for (; i < start + n; i++) {
+            const c = b[i]!;
+            if (c > 0x7f) break;
+            str += String.fromCharCode(c);
+          }
+          if (i === start + n) return str;
+        }
         try {
-          return utf8.decode(slice);
+          return utf8.decode(this.buf.subarray(start, start + n));
         } catch {
           return this.fail('invalid UTF-8 in text string');
         }

@@ -7,24 +7,32 @@ import { Tagged, type CborValue } from '../cbor/model.ts';
 
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
 
+/** Days in a (proleptic Gregorian) month, 1-based; the same answer as new Date(Date.UTC(y, m, 0)).getUTCDate(). */
+function daysInMonth(y: number, m: number): number {
+  if (m === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
+  return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
+}
+
+/** Decimal digits s[i, i+len) as a number, -1 if one is not a digit (module-level: no closure per call). */
+function num(s: string, i: number, len: number): number {
+  let v = 0;
+  for (let k = i; k < i + len; k++) {
+    const c = s.charCodeAt(k) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
 /** Parses an RFC 3339 date-time; returns null for anything else (including impossible dates). */
 export function parseRfc3339(s: string): Date | null {
   if (typeof s !== 'string' || s.length > 40) return null;
   // Fast path for the form §9.1.2.4 asks for, "YYYY-MM-DDThh:mm:ssZ" (three per MSO).
   if (s.length === 20 && s.charCodeAt(19) === 0x5a && s.charCodeAt(10) === 0x54) {
-    const n = (i: number, len: number): number => {
-      let v = 0;
-      for (let k = i; k < i + len; k++) {
-        const c = s.charCodeAt(k) - 48;
-        if (c < 0 || c > 9) return -1;
-        v = v * 10 + c;
-      }
-      return v;
-    };
-    if (s[4] === '-' && s[7] === '-' && s[13] === ':' && s[16] === ':') {
-      const year = n(0, 4), month = n(5, 2), day = n(8, 2), hour = n(11, 2), min = n(14, 2), sec = n(17, 2);
+    if (s.charCodeAt(4) === 0x2d && s.charCodeAt(7) === 0x2d && s.charCodeAt(13) === 0x3a && s.charCodeAt(16) === 0x3a) {
+      const year = num(s, 0, 4), month = num(s, 5, 2), day = num(s, 8, 2), hour = num(s, 11, 2), min = num(s, 14, 2), sec = num(s, 17, 2);
       if (year < 100 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || min < 0 || min > 59 || sec < 0 || sec > 60) return null;
-      if (day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return null;
+      if (day > daysInMonth(year, month)) return null;
       return new Date(Date.UTC(year, month - 1, day, hour, min, Math.min(sec, 59)));
     }
   }

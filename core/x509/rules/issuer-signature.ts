@@ -5,7 +5,6 @@
 import type { Check } from '../../check.ts';
 import type { CryptoProvider } from '../../crypto/provider.ts';
 import { bytesEqual, type Certificate } from '../certificate.ts';
-import { toHex } from '../pem.ts';
 import { verifyCertificateSignature, type SignatureOutcome } from '../signature.ts';
 import { fail, pass } from './context.ts';
 
@@ -16,25 +15,9 @@ export function checkIssuerSignature({ ds, iaca, crypto }: { ds: Certificate; ia
   return [r.ok ? pass(CHAIN_SIGNATURE_INVALID, `DS signed by IACA (${ds.signatureAlgorithm.name})`) : fail(CHAIN_SIGNATURE_INVALID, r.reason)];
 }
 
-// A small cache of DS certificates already proven under an IACA. The same DS signs thousands of
-// MSOs; proving its certificate every time doubles the ECDSA work of a verification (the benchmark
-// holds us within 1.5x of bare signature checks). A hit requires the whole DS DER to be byte-identical
-// to the one that verified under this very IACA certificate object with this backend, so the answer
-// is exactly what verifying again would give.
-const DS_CACHE_LIMIT = 64;
-const dsCache = new WeakMap<Certificate, Map<string, Uint8Array>>();
-
+// Not cached here: core/x509/chain.ts keeps, per trust store, the outcome for a DS certificate (keyed
+// by the SHA-256 of its DER), so a DS that signs thousands of MSOs is proven under its IACA once.
 export function dsIssuedBy(ds: Certificate, iaca: Certificate, crypto: CryptoProvider): SignatureOutcome {
   if (!bytesEqual(ds.issuer.der, iaca.subject.der)) return { ok: false, reason: 'DS issuer name differs from the IACA subject name' };
-  let cache = dsCache.get(iaca);
-  const key = `${crypto.name}:${toHex(ds.signature)}`;
-  const hit = cache?.get(key);
-  if (hit && bytesEqual(hit, ds.der)) return { ok: true };
-  const r = verifyCertificateSignature(ds, iaca.publicKey, crypto);
-  if (r.ok) {
-    if (!cache) dsCache.set(iaca, (cache = new Map()));
-    if (cache.size >= DS_CACHE_LIMIT) cache.delete(cache.keys().next().value!);
-    cache.set(key, ds.der.slice());
-  }
-  return r;
+  return verifyCertificateSignature(ds, iaca.publicKey, crypto);
 }
