@@ -287,6 +287,11 @@ function digits(v: Uint8Array, at: number, n: number): number {
   return x;
 }
 
+/** The time's characters, for error messages (module-level: no closure per parse). */
+function timeText(v: Uint8Array): string {
+  return String.fromCharCode(...v);
+}
+
 function readTime(r: DerReader, what: string): Date {
   const node = r.next();
   const v = node.value;
@@ -314,12 +319,11 @@ function readTime(r: DerReader, what: string): Date {
   const h = digits(v, o + 4, 2);
   const mi = digits(v, o + 6, 2);
   const se = digits(v, o + 8, 2);
-  const text = (): string => String.fromCharCode(...v);
-  if (mo < 0 || d < 0 || h < 0 || mi < 0 || se < 0) r.fail(`${what}: time must be all digits and Z (${text()})`);
+  if (mo < 0 || d < 0 || h < 0 || mi < 0 || se < 0) r.fail(`${what}: time must be all digits and Z (${timeText(v)})`);
   const date = new Date(Date.UTC(year, mo - 1, d, h, mi, se));
   // Reject out-of-range fields (Date.UTC would silently roll 31 Feb into March).
   if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || se > 59 || date.getUTCDate() !== d || date.getUTCMonth() !== mo - 1) {
-    r.fail(`${what}: invalid date/time ${text()}`);
+    r.fail(`${what}: invalid date/time ${timeText(v)}`);
   }
   // Date.UTC maps years 0..99 to 1900+; GeneralizedTime years before 1950 are refused anyway.
   if (year < 1950) r.fail(`${what}: year ${year} out of range`);
