@@ -60,11 +60,13 @@ test('phone: age check shows only the 20+ verdict (and photo), never name or bir
 });
 
 test('phone: an element altered after issuance is rejected (invalid, issuer digest)', { timeout: 30_000 }, async () => {
-  const { screen } = await phoneTx('tamper', 'age-over-20');
+  const { screen, audit } = await phoneTx('tamper', 'age-over-20');
   assert.ok(screen.screen === 'verdict');
   assert.equal(screen.verdict, 'invalid');
   assert.ok(screen.checks.some((c) => !c.ok));
   assert.deepEqual(screen.attributes, {});
+  // The audit names what the kiosk asked for even when nothing verified (element names only).
+  assert.deepEqual([...audit.entries[0]!.requested].sort(), ['org.iso.23220.1.jp:portrait', 'org.iso.23220.1:age_over_20']);
 });
 
 test('phone walks away mid-read: an error with what to do next, not a verdict', { timeout: 30_000 }, async () => {
@@ -74,4 +76,5 @@ test('phone walks away mid-read: an error with what to do next, not a verdict', 
   assert.match(screen.error.code, /^transport_/);
   assert.match(screen.error.nextJa, /スマートフォン/);
   assert.equal(audit.entries[0]!.outcome, 'error');
+  assert.ok(audit.entries[0]!.requested.length > 0, 'requested element names recorded for a failed read too');
 });

@@ -7,7 +7,7 @@ import type { Policy } from '../../../core/policy/policy.ts';
 import type { CborValue } from '../../../core/cbor/model.ts';
 import { Tagged } from '../../../core/cbor/model.ts';
 import { bleFromDeviceEngagement, parseQrEngagement, type EngagementResult } from '../../../core/mdoc/engagement/index.ts';
-import { policyAllows } from '../../../core/mdoc/request/index.ts';
+import { policyAllows, policyElements, SUPPORTED_DOCTYPES, type SupportedDocType } from '../../../core/mdoc/request/index.ts';
 import type { Attributes, ReaderStatus } from '../../api/contract.ts';
 import { nodeCrypto } from '../../crypto/node-crypto.ts';
 import { nodeTimers } from '../../ble/stacks.ts';
@@ -141,7 +141,10 @@ export class PhoneReader implements CredentialReader {
       engagement: 'qr',
       ...(typeof out.transport.kind === 'string' && /^(ble-central|ble-peripheral|nfc)$/.test(out.transport.kind) ? { transport: out.transport.kind as 'ble-central' | 'ble-peripheral' | 'nfc' } : {}),
     };
-    const requested = doc ? Object.entries(doc.elements).flatMap(([ns, els]) => Object.keys(els).map((e) => `${ns}:${e}`)) : [];
+    // The audit records what the kiosk ASKED for (the DeviceRequest built from the policy), also when
+    // the read failed: for the returned docType if known, else every docType the request named.
+    const docTypes = doc && (SUPPORTED_DOCTYPES as readonly string[]).includes(doc.docType) ? [doc.docType as SupportedDocType] : SUPPORTED_DOCTYPES;
+    const requested = [...new Set(docTypes.flatMap((dt) => policyElements(policy.name, dt).map((r) => `${r.namespace}:${r.element}`)))];
     const firstErr = r.errors[0];
     if (r.verdict === 'valid' && doc) {
       const shown = await attributesFrom(policy, doc.docType, doc.elements);
