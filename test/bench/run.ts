@@ -156,7 +156,7 @@ async function main(): Promise<void> {
     comparisons.push(comparison(`verify ${s.name}`, 'crypto floor (node:crypto, 3 bare ECDSA verifies)', o, st.get('crypto floor')!.main.median_ms, FLOOR_GOAL));
     // The same against the floor with every cache of ours cold (fresh provider and trust store):
     // the steady-state row above skips the DS certificate check on a DS already proven (core/x509
-    // issuer-signature.ts cache), so this row shows the first response from a new issuer/holder.
+    // chain.ts, per trust store), so this row shows the first response from a new issuer/holder.
     const cold = st.get('ours (cold caches)')!.main.median_ms;
     comparisons.push(comparison(`verify ${s.name} (cold caches)`, 'crypto floor (node:crypto, 3 bare ECDSA verifies)', cold, st.get('crypto floor')!.main.median_ms, FLOOR_GOAL));
   }
