@@ -47,6 +47,12 @@ export const DEFAULT_LIMITS: CborLimits = Object.freeze({
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 /** Longest text string decoded by the ASCII fast path in Decoder.item. */
 const SHORT_TEXT = 32;
+/**
+ * SCRATCH[n]: a reused array of n char codes for that fast path, so a short string costs one
+ * allocation (the string) rather than a view plus a decoder call, or one string per character.
+ * Safe to share: it is filled and consumed within one synchronous step of Decoder.item.
+ */
+const SCRATCH: number[][] = Array.from({ length: SHORT_TEXT + 1 }, (_, n) => new Array<number>(n).fill(0));
 
 class Decoder {
   pos = 0;
@@ -147,14 +153,14 @@ class Decoder {
         // ASCII is valid UTF-8 and decodes to the same characters, so the result is identical.
         if (n <= SHORT_TEXT) {
           const b = this.buf;
-          let str = '';
-          let i = start;
-          for (; i < start + n; i++) {
-            const c = b[i]!;
+          const codes = SCRATCH[n]!;
+          let i = 0;
+          for (; i < n; i++) {
+            const c = b[start + i]!;
             if (c > 0x7f) break;
-            str += String.fromCharCode(c);
+            codes[i] = c;
           }
-          if (i === start + n) return str;
+          if (i === n) return String.fromCharCode.apply(null, codes);
         }
         try {
           return utf8.decode(this.buf.subarray(start, start + n));
