@@ -103,7 +103,7 @@ export class TrustStore {
 
   /** Trusted IACAs whose subject is `ds`'s issuer (and whose SKI matches its AKI when both exist). */
   findIacaIssuers(ds: Certificate): TrustedRoot[] {
-    const list = this.bySubject.get(toHex(ds.issuer.der));
+    const list = this.bySubject.get(nameKey(ds.issuer.der));
     if (!list) return [];
     const aki = ds.authorityKeyIdentifier;
     if (!aki) return list;
@@ -134,7 +134,7 @@ export class TrustStore {
     for (const c of root.profileChecks) if (!c.ok) this.warnings.push({ code: c.code, detail: c.detail ?? c.code, file: origin });
     if (kind === 'iaca') {
       this.iacas.push(root);
-      const key = toHex(root.cert.subject.der);
+      const key = nameKey(root.cert.subject.der);
       const list = this.bySubject.get(key);
       if (list) list.push(root);
       else this.bySubject.set(key, [root]);
@@ -193,6 +193,16 @@ export class TrustStore {
     for (const r of [...this.iacas, ...this.jpkiRoots, ...this.vicalSigners]) out.push(...expiryWarnings(r.cert, at, this.warnDays, r.origin));
     return out;
   }
+}
+
+/**
+ * bySubject key: the Name DER one char a byte (RFC 5280 §7.1: names are matched as bytes). Cheaper
+ * than hex on the path of every new Document Signer. Names are a few hundred bytes; a longer one
+ * (up to the certificate limit) is keyed as hex, to stay far from the argument limit of apply. The
+ * two forms cannot collide: a hex key is over 2048 characters, a one-char-a-byte key at most 1024.
+ */
+function nameKey(der: Uint8Array): string {
+  return der.length <= 1024 ? String.fromCharCode.apply(null, der as unknown as number[]) : toHex(der);
 }
 
 export function checkCardFaceKey(keyIdHex: string, spkiDer: Uint8Array, origin: string): { ok: true; value: CardFaceKey } | { ok: false; error: TrustIssue } {
