@@ -10,6 +10,14 @@ export const CARD_ERRORS = {
     nextJa: '端末を再起動するか、管理者に連絡してください。',
     nextEn: 'Restart the kiosk or call the administrator.',
   },
+  // pcscd went away while the kiosk was using it (killed, crashed or restarted, e.g. after a USB
+  // reader was yanked): every handle of the old daemon is void; a new context is needed once it is back.
+  pcsc_service_stopped: {
+    ja: 'カードリーダーのサービス（pcscd）が停止しました。読み取りは完了していません。',
+    en: 'The smart-card service (pcscd) stopped; the read did not finish.',
+    nextJa: 'サービスが再開したら、カードを置き直してください。続く場合は管理者に連絡してください。',
+    nextEn: 'Place the card again once the service is back; if this keeps happening, call the administrator.',
+  },
   no_reader: { ja: 'カードリーダーが接続されていません。', en: 'No card reader is connected.', nextJa: 'リーダーを接続してください。', nextEn: 'Connect a reader.' },
   reader_not_found: { ja: '指定されたカードリーダーが見つかりません。', en: 'The named reader was not found.', nextJa: 'リーダー名を確認してください。', nextEn: 'Check the reader name.' },
   reader_removed: { ja: 'カードリーダーが取り外されました。', en: 'The reader was unplugged.', nextJa: 'リーダーを接続し直してください。', nextEn: 'Plug the reader back in.' },

@@ -5,6 +5,11 @@
 // - The card can leave at any point: a removal seen in the reader's status, or a failed transmit,
 //   becomes CardError('card_removed') for the pending and every later command; nothing hangs (each
 //   transmit has a timeout).
+// - The daemon can go away too (pcscd killed, crashed or restarted, e.g. when a USB reader is yanked
+//   and the daemon loses it): the binding then reports RPC transport errors on every status watch and
+//   ends every reader. That is CardError('pcsc_service_stopped') for the pending and every later
+//   command and for every wait, at once (measured: a few ms after the daemon died), and the context is
+//   dead for good: `serviceLost` says so and callers open a new context once pcscd is back.
 // - The card is identified by SELECTing AIDs in the card layer, never by its ATR.
 // - Short APDUs only: responses are at most 256 data bytes + SW.
 // - The My Number guard runs inside transmit() before the binding sees a byte, and the binding's
@@ -48,14 +53,28 @@ export class PcscContext extends EventEmitter {
   readonly #readers = new Map<string, RawReader>();
   readonly #present = new Map<string, boolean>();
   #closed = false;
+  #serviceLost: CardError | null = null;
+  /** When each reader last reported a status (see close()). */
+  readonly #lastStatusAt = new Map<RawReader, number>();
 
   private constructor(pcsc: PcscLite) {
     super();
     this.#pcsc = pcsc;
-    pcsc.on('error', (e: Error) => this.emit('pcsc-error', e));
+    pcsc.on('error', (e: Error) => {
+      // The binding's reader-list watch stopped: it never restarts, so this context can no longer
+      // see readers come or go. With pcscd gone it is an RPC / no-service error.
+      this.#markServiceLost(e);
+      this.emit('pcsc-error', e);
+    });
     pcsc.on('reader', (r: RawReader) => {
-      r.on('error', (e: Error) => this.emit('reader-error', r.name, e));
+      r.on('error', (e: Error) => {
+        // Arrives before the reader's 'end', so the removal below is already known as the daemon's.
+        if (isServiceError(e)) this.#markServiceLost(e);
+        this.emit('reader-error', r.name, e);
+      });
+      this.#lastStatusAt.set(r, Date.now());
       r.on('status', (st: { state: number }) => {
+        this.#lastStatusAt.set(r, Date.now());
         const present = (st.state & r.SCARD_STATE_PRESENT) !== 0;
         // A reader is announced only once its first status is known, so "is a card present?" is
         // never answered from a guess.
@@ -79,6 +98,17 @@ export class PcscContext extends EventEmitter {
     });
   }
 
+  /** Set once pcscd went away under this context; every later call fails with it. */
+  get serviceLost(): CardError | null {
+    return this.#serviceLost;
+  }
+
+  #markServiceLost(e: Error): void {
+    if (this.#serviceLost || this.#closed) return;
+    this.#serviceLost = new CardError('pcsc_service_stopped', `pcscd went away (${e.message})`);
+    this.emit('service-lost', this.#serviceLost);
+  }
+
   /** Open a context; CardError('pcsc_unavailable') when pcscd is not reachable (never hangs). */
   static async open(): Promise<PcscContext> {
     const probe = await probePcscd();
@@ -98,33 +128,45 @@ export class PcscContext extends EventEmitter {
   /** Wait until a reader (the named one, or any) exists. */
   async waitForReader(name: string | undefined, timeoutMs: number): Promise<string> {
     const pick = () => (name ? (this.#readers.has(name) ? name : undefined) : this.readers()[0]);
+    if (this.#serviceLost) throw this.#serviceLost;
     const now = pick();
     if (now) return now;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const cleanup = () => {
+        clearTimeout(timer);
         this.off('reader-added', on);
+        this.off('service-lost', lost);
+      };
+      const timer = setTimeout(() => {
+        cleanup();
         reject(name ? new CardError('reader_not_found', `no reader named "${name}" (have: ${this.readers().join(', ') || 'none'})`) : new CardError('no_reader', 'no PC/SC reader appeared'));
       }, timeoutMs);
       const on = () => {
         const r = pick();
         if (r) {
-          clearTimeout(timer);
-          this.off('reader-added', on);
+          cleanup();
           resolve(r);
         }
       };
+      const lost = (e: CardError) => {
+        cleanup();
+        reject(e);
+      };
       this.on('reader-added', on);
+      this.on('service-lost', lost);
     });
   }
 
   /** Wait until a card is present on `reader`. */
   async waitForCard(reader: string, timeoutMs: number): Promise<void> {
+    if (this.#serviceLost) throw this.#serviceLost;
     if (this.hasCard(reader)) return;
     return new Promise((resolve, reject) => {
       const cleanup = () => {
         clearTimeout(timer);
         this.off('card-inserted', on);
         this.off('reader-removed', gone);
+        this.off('service-lost', lost);
       };
       const timer = setTimeout(() => {
         cleanup();
@@ -139,11 +181,16 @@ export class PcscContext extends EventEmitter {
       const gone = (n: string) => {
         if (n === reader) {
           cleanup();
-          reject(new CardError('reader_removed', `reader "${reader}" was unplugged`));
+          reject(this.#serviceLost ?? new CardError('reader_removed', `reader "${reader}" was unplugged`));
         }
+      };
+      const lost = (e: CardError) => {
+        cleanup();
+        reject(e);
       };
       this.on('card-inserted', on);
       this.on('reader-removed', gone);
+      this.on('service-lost', lost);
     });
   }
 
@@ -169,6 +216,7 @@ export class PcscContext extends EventEmitter {
 
   /** Connect to the card on `reader` (shared mode, T=0 or T=1). */
   async connect(reader: string, opts: PcscOptions = {}): Promise<PcscCardSession> {
+    if (this.#serviceLost) throw this.#serviceLost;
     const r = this.#readers.get(reader);
     if (!r) throw new CardError('reader_not_found', `no reader named "${reader}"`);
     const protocol = await new Promise<number>((resolve, reject) => {
@@ -189,8 +237,27 @@ export class PcscContext extends EventEmitter {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    // Leave the binding's callback first. Its status events ('status', 'error', 'end') are delivered
+    // from inside CardReader::HandleReaderStatusChange with the reader's native mutex held, and Node
+    // drains the microtask queue before that frame returns: a caller that awaited one of our waits
+    // (waitForReader, waitForCard, a 'service-lost' rejection) and then closes would run
+    // CardReader::Close -> uv_mutex_lock on that same mutex, on the same thread: the whole process
+    // deadlocks (seen with gdb: the main thread owning the mutex it waits for). One macrotask later
+    // the frame has returned and the mutex is free.
+    await new Promise((r) => setImmediate(r));
     await Promise.all([...this.sessions].map((x) => x.disconnect().catch(() => undefined)));
+    // @pokusew/pcsclite 0.6 close race (same as main/nfc/pcsc-channel.ts closeQuietly): a reader
+    // closed while its status thread is between two SCardGetStatusChange calls (it has just reported
+    // a change) leaves its loop without posting the exit notice; the uv_async handle then keeps the
+    // process alive for ever. Close each reader only once its status has been quiet for a moment, so
+    // its thread is parked inside SCardGetStatusChange where SCardCancel reaches it.
     for (const r of this.#readers.values()) {
+      const start = Date.now();
+      for (;;) {
+        const since = Date.now() - (this.#lastStatusAt.get(r) ?? 0);
+        if (since >= 60 || Date.now() - start > 1000) break;
+        await new Promise((res) => setTimeout(res, 61 - since));
+      }
       try {
         r.close();
       } catch {
@@ -201,13 +268,23 @@ export class PcscContext extends EventEmitter {
   }
 }
 
+/**
+ * The daemon itself is gone: pcsc-lite's client answers SCARD_F_COMM_ERROR 0x80100013 ("RPC
+ * transport error") when its socket to pcscd breaks, SCARD_E_NO_SERVICE 0x8010001D or
+ * SCARD_E_SERVICE_STOPPED 0x8010001E when it cannot reach it. (A reader unplugged while pcscd runs is
+ * SCARD_E_UNKNOWN_READER instead, which the binding reports as a plain reader 'end'.)
+ */
+function isServiceError(err: Error): boolean {
+  return /0x80100013|0x8010001D|0x8010001E|RPC transport error|Service not available|Service was stopped/i.test(err.message ?? String(err));
+}
+
 function mapPcscError(err: Error, what: string): CardError {
   const m = err.message ?? String(err);
   // pcsc-lite codes: 0x80100069 removed card, 0x8010000C no smartcard, 0x80100068 reset card,
-  // 0x80100009 unknown reader, 0x80100017 reader unavailable, 0x8010001D no service.
+  // 0x80100009 unknown reader, 0x80100017 reader unavailable; the daemon's own: isServiceError().
+  if (isServiceError(err)) return new CardError('pcsc_service_stopped', `${what}: ${m}`);
   if (/0x80100069|0x8010000C|removed|No smart card/i.test(m)) return new CardError('card_removed', `${what}: ${m}`);
   if (/0x80100017|0x80100009|unavailable|Unknown reader/i.test(m)) return new CardError('reader_removed', `${what}: ${m}`);
-  if (/0x8010001D|Service not available/i.test(m)) return new CardError('pcsc_unavailable', `${what}: ${m}`);
   return new CardError('transport_error', `${what}: ${m}`);
 }
 
@@ -220,6 +297,7 @@ export class PcscCardSession implements ApduTransport {
   #gone: CardError | null = null;
   readonly #onRemoved: (n: string) => void;
   readonly #onReaderGone: (n: string) => void;
+  readonly #onServiceLost: (e: CardError) => void;
   readonly #ctx: PcscContext;
 
   constructor(ctx: PcscContext, reader: RawReader, protocol: number, timeoutMs: number) {
@@ -231,10 +309,15 @@ export class PcscCardSession implements ApduTransport {
       if (n === reader.name) this.#gone ??= new CardError('card_removed', 'the card left the reader');
     };
     this.#onReaderGone = (n) => {
-      if (n === reader.name) this.#gone ??= new CardError('reader_removed', 'the reader was unplugged');
+      if (n === reader.name) this.#gone ??= ctx.serviceLost ?? new CardError('reader_removed', 'the reader was unplugged');
+    };
+    this.#onServiceLost = (e) => {
+      this.#gone ??= e;
+      this.#abortPending?.(e);
     };
     ctx.on('card-removed', this.#onRemoved);
     ctx.on('reader-removed', this.#onReaderGone);
+    ctx.on('service-lost', this.#onServiceLost);
   }
 
   get readerName(): string {
@@ -254,15 +337,25 @@ export class PcscCardSession implements ApduTransport {
       const timer = setTimeout(() => {
         if (settled) return;
         settled = true;
+        this.#abortPending = null;
         reject(this.#gone ?? new CardError('timeout', `no answer within ${this.#timeoutMs} ms`));
       }, this.#timeoutMs);
+      // The daemon's death settles a pending command at once, whatever the binding does with it.
+      this.#abortPending = (e) => {
+        if (settled) return;
+        settled = true;
+        this.#abortPending = null;
+        clearTimeout(timer);
+        reject(e);
+      };
       this.#reader.transmit(Buffer.from(command), 258, this.#protocol, (err, res) => {
         if (settled) return;
         settled = true;
+        this.#abortPending = null;
         clearTimeout(timer);
         if (err || res.length < 2) {
           const e = err ? mapPcscError(err, 'transmit') : new CardError('malformed_response', `response of ${res.length} bytes`);
-          if (e.code === 'card_removed' || e.code === 'reader_removed') {
+          if (e.code === 'card_removed' || e.code === 'reader_removed' || e.code === 'pcsc_service_stopped') {
             this.#gone = e;
             reject(e);
           } else {
@@ -295,6 +388,7 @@ export class PcscCardSession implements ApduTransport {
   }
 
   #disconnected = false;
+  #abortPending: ((e: CardError) => void) | null = null;
 
   async disconnect(): Promise<void> {
     if (this.#disconnected) return;
@@ -302,6 +396,7 @@ export class PcscCardSession implements ApduTransport {
     this.#ctx.sessions.delete(this);
     this.#ctx.off('card-removed', this.#onRemoved);
     this.#ctx.off('reader-removed', this.#onReaderGone);
+    this.#ctx.off('service-lost', this.#onServiceLost);
     // Always release the native handle, even after a removal: a connected handle left behind keeps
     // the binding's reader thread from stopping when the context closes.
     await new Promise<void>((resolve) => {

@@ -65,35 +65,80 @@ export function toOutcome(r: PcscReadResult, policy: Policy, trust: ReturnType<t
   return { verdict: 'invalid', attributes: under ? a : {}, ...(under && photo ? { photo } : {}), checks, error: reason, credential, requested: r.requested };
 }
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 export class PcscCardReader implements CredentialReader {
   readonly kind = 'card' as const;
   readonly source = 'real' as const;
   /** The card of the last transaction must leave the reader before the next one starts. */
   private mustRemove: string | null = null;
-  constructor(private ctx: PcscContext, readonly trustDir: string, readonly readerName?: string) {}
+  /**
+   * The context that watches readers between transactions. When pcscd goes away (killed, crashed,
+   * restarted after a USB reader was yanked) it is dead for good (main/pcsc: serviceLost): it is
+   * dropped and a new one opened once pcscd answers again, so the kiosk comes back by itself.
+   */
+  private ctx: PcscContext | null;
+  private reviving: Promise<void> | null = null;
+  private closed = false;
+  constructor(ctx: PcscContext, readonly trustDir: string, readonly readerName?: string) {
+    this.ctx = ctx;
+  }
 
   status(): ReaderStatus {
-    const names = this.ctx.readers();
+    const ctx = this.ctx;
+    if (!ctx || ctx.serviceLost) {
+      void this.revive();
+      return { kind: 'card', source: 'real', label: this.readerName ?? 'PC/SC', state: 'unavailable', detail: 'PC/SC service (pcscd) stopped' };
+    }
+    const names = ctx.readers();
     const name = this.readerName ?? names[0];
     if (!name || !names.includes(name)) return { kind: 'card', source: 'real', label: this.readerName ?? 'PC/SC', state: 'unplugged', detail: 'no reader' };
     return { kind: 'card', source: 'real', label: name, state: 'ready' };
   }
 
+  /** Replace a dead context with a new one once pcscd answers (probed first: see pcscd-probe.ts). */
+  private revive(): Promise<void> {
+    if (this.closed || (this.ctx && !this.ctx.serviceLost)) return Promise.resolve();
+    this.reviving ??= (async () => {
+      const dead = this.ctx;
+      this.ctx = null;
+      await dead?.close().catch(() => undefined);
+      if (!(await probePcscd(500)).ok) return;
+      try {
+        const ctx = await PcscContext.open();
+        if (this.closed) await ctx.close();
+        else this.ctx = ctx;
+      } catch {
+        /* pcscd went away again: the next call tries again */
+      }
+    })().finally(() => {
+      this.reviving = null;
+    });
+    return this.reviving;
+  }
+
   private async waitForCard(signal: AbortSignal): Promise<string | null> {
-    while (!signal.aborted && this.mustRemove && this.ctx.hasCard(this.mustRemove)) await new Promise((r) => setTimeout(r, 100));
+    while (!signal.aborted && this.mustRemove && this.ctx?.hasCard(this.mustRemove)) await sleep(100);
     this.mustRemove = null;
     while (!signal.aborted) {
-      const name = this.readerName ?? this.ctx.readers()[0];
+      const ctx = this.ctx;
+      if (!ctx || ctx.serviceLost) {
+        await this.revive();
+        if (!this.ctx) await sleep(500);
+        continue;
+      }
+      const name = this.readerName ?? ctx.readers()[0];
       if (!name) {
-        await new Promise((r) => setTimeout(r, 300));
+        await sleep(300);
         continue;
       }
       try {
-        await this.ctx.waitForCard(name, 1000);
+        await ctx.waitForCard(name, 1000);
         return name;
       } catch (e) {
         const code = (e as { code?: string }).code;
-        if (code === 'reader_removed' || code === 'no_reader') await new Promise((r) => setTimeout(r, 300));
+        // pcsc_service_stopped: the loop revives the context.
+        if (code === 'reader_removed' || code === 'no_reader') await sleep(300);
       }
     }
     return null;
@@ -129,8 +174,11 @@ export class PcscCardReader implements CredentialReader {
     }
   }
 
-  close(): void {
-    this.ctx.close();
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.reviving;
+    await this.ctx?.close();
+    this.ctx = null;
   }
 }
 
@@ -142,7 +190,7 @@ export async function detect(opts: { home: string; readerName?: string; trustDir
   await new Promise((r) => setTimeout(r, 400)); // readers are announced asynchronously
   const names = ctx.readers();
   if (!names.length) {
-    ctx.close();
+    await ctx.close();
     return { reader: null, note: 'pcscd up, no reader attached' };
   }
   return { reader: new PcscCardReader(ctx, opts.trustDir ?? join(opts.home, 'trust'), opts.readerName), note: `PC/SC reader ${opts.readerName ?? names[0]}` };
