@@ -1,22 +1,27 @@
 // The real phone reader for the kiosk host: a thin adapter over the phone engineer's read-mdoc
 // (main/mdoc-reader/read-mdoc.ts: engagement -> session -> BLE/NFC -> core/mdoc/verify.ts). QR
-// engagement text arrives from the scanner through the API (submitEngagement); BLE links are the
-// noble/bleno adapters of main/ble (real radios, or the simulated radio in tests).
+// engagement text arrives from the scanner through the API (submitEngagement); an NFC tap arrives
+// from the shared PC/SC reader's dispatcher (tap.ts) as a connected channel (engageOverNfc, then BLE
+// or NFC data retrieval); BLE links are the noble/bleno adapters of main/ble (real radios, or the
+// simulated radio in tests).
 import { join } from 'node:path';
 import type { Policy } from '../../../core/policy/policy.ts';
 import type { CborValue } from '../../../core/cbor/model.ts';
 import { Tagged } from '../../../core/cbor/model.ts';
-import { bleFromDeviceEngagement, parseQrEngagement, type EngagementResult } from '../../../core/mdoc/engagement/index.ts';
+import { bleFromDeviceEngagement, engageOverNfc, parseQrEngagement, type EngagementResult } from '../../../core/mdoc/engagement/index.ts';
+import { randomServiceUuid } from '../../../core/mdoc/transport/ble/uuids.ts';
 import { policyAllows, policyElements, SUPPORTED_DOCTYPES, type SupportedDocType } from '../../../core/mdoc/request/index.ts';
 import type { Attributes, ReaderStatus } from '../../api/contract.ts';
 import { nodeCrypto } from '../../crypto/node-crypto.ts';
 import { nodeTimers } from '../../ble/stacks.ts';
 import { readMdoc, type ReadMdocDeps } from '../../mdoc-reader/read-mdoc.ts';
 import { readErrorMessage } from '../../mdoc-reader/error-messages.ts';
+import { nfcDataRetrievalFactory } from '../../mdoc-reader/simulated-nfc.ts';
 import { loadTrustDir } from '../../trust/load-dir.ts';
 import { ABORTED, errorOutcome, type CredentialReader, type ReadError, type ReadHooks, type ReadOutcome } from '../reader.ts';
 import { decodeJp2 } from '../../card/jp2-decode.ts';
 import { pixelsToPngDataUrl } from './png.ts';
+import type { PhoneTap, TapSource } from './tap.ts';
 
 /** Codes that mean "the read did not finish" (device trouble) rather than "not trustworthy". */
 const TRANSPORT_OR_SESSION = /^(transport_|session_|no_common_transport|no_reader_hardware|read_aborted|qr_|device_engagement_|cipher_suite_|ndef_|handover_|tnep_|nfc_)/;
@@ -24,6 +29,7 @@ const TRANSPORT_OR_SESSION = /^(transport_|session_|no_common_transport|no_reade
 const NEXT: Record<string, [string, string]> = {
   transport: ['スマートフォンをリーダーの近くに保ったまま、もう一度お試しください', 'Keep the phone near the reader and try again'],
   engagement: ['スマートフォンでQRコードを表示し直して、もう一度スキャンしてください', 'Show the QR code on the phone again and scan it once more'],
+  nfcEngagement: ['スマートフォンをもう一度リーダーにかざしてください（またはQRコードを表示してください）', 'Hold the phone to the reader again (or show its QR code)'],
   invalid: ['別の本人確認書類を確認してください', 'Check another identity document'],
 };
 
@@ -91,13 +97,21 @@ export class PhoneReader implements CredentialReader {
   readonly source: 'real' | 'training';
   private waiting: ((text: string) => void) | null = null;
   constructor(
-    private deps: { ble?: ReadMdocDeps['ble']; trustDir: string; label: string; timeouts?: ReadMdocDeps['timeouts']; source?: 'real' | 'training' },
+    private deps: {
+      ble?: ReadMdocDeps['ble'];
+      /** Phones tapped on the shared PC/SC reader (tap.ts), already probed and connected. */
+      taps?: TapSource<PhoneTap>;
+      trustDir: string;
+      label: string;
+      timeouts?: ReadMdocDeps['timeouts'];
+      source?: 'real' | 'training';
+    },
   ) {
     this.source = deps.source ?? 'real';
   }
 
   status(): ReaderStatus {
-    const radios = [this.deps.ble?.peripheral ? 'BLE peripheral' : '', this.deps.ble?.central ? 'BLE central' : ''].filter(Boolean).join(' + ');
+    const radios = [this.deps.ble?.peripheral ? 'BLE peripheral' : '', this.deps.ble?.central ? 'BLE central' : '', this.deps.taps ? 'NFC tap' : ''].filter(Boolean).join(' + ');
     return { kind: 'mdoc', source: this.source, label: this.deps.label, state: radios ? 'ready' : 'unavailable', detail: radios || 'no Bluetooth' };
   }
 
@@ -109,25 +123,83 @@ export class PhoneReader implements CredentialReader {
     return true;
   }
 
-  async start(policy: Policy, signal: AbortSignal, hooks: ReadHooks): Promise<ReadOutcome> {
-    const qr = await new Promise<string | null>((resolve) => {
+  /** The first of: QR text from the scanner, a phone tapped on the PC/SC reader, or abort. */
+  private waitForEngagement(signal: AbortSignal): Promise<{ qr: string } | { tap: PhoneTap } | null> {
+    return new Promise((resolve) => {
       if (signal.aborted) return resolve(null);
-      this.waiting = resolve;
-      signal.addEventListener('abort', () => { this.waiting = null; resolve(null); }, { once: true });
+      const local = new AbortController();
+      let settled = false;
+      const settle = (v: { qr: string } | { tap: PhoneTap } | null): boolean => {
+        if (settled) return false;
+        settled = true;
+        this.waiting = null;
+        signal.removeEventListener('abort', onAbort);
+        local.abort();
+        resolve(v);
+        return true;
+      };
+      const onAbort = () => settle(null);
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.waiting = (qr) => settle({ qr });
+      // A tap that arrives just after a QR scan won is handed back (the phone is left alone).
+      void this.deps.taps?.next(local.signal).then(async (tap) => {
+        if (tap && !settle({ tap })) await tap.release();
+      });
     });
-    if (qr === null) return errorOutcome(ABORTED, 'mdoc');
+  }
+
+  async start(policy: Policy, signal: AbortSignal, hooks: ReadHooks): Promise<ReadOutcome> {
+    const got = await this.waitForEngagement(signal);
+    if (got === null) return errorOutcome(ABORTED, 'mdoc');
+    const tap = 'tap' in got ? got.tap : null;
+    try {
+      return await this.read(policy, signal, hooks, got);
+    } finally {
+      await tap?.release();
+    }
+  }
+
+  private async read(policy: Policy, signal: AbortSignal, hooks: ReadHooks, got: { qr: string } | { tap: PhoneTap }): Promise<ReadOutcome> {
     if (!hooks.onProgress({ step: 'detected', fraction: 0.1 })) return errorOutcome(ABORTED, 'mdoc');
     const at = new Date();
     const trust = loadTrustDir(this.deps.trustDir, { crypto: nodeCrypto, now: at });
-    const engage = async (): Promise<EngagementResult> => {
-      const q = parseQrEngagement(qr);
-      const ble = bleFromDeviceEngagement(q.deviceEngagement);
-      hooks.onProgress({ step: 'engaged', fraction: 0.3 });
-      return { kind: 'qr', deviceEngagement: q.deviceEngagement, handover: q.handover, ...(ble ? { ble } : {}) };
-    };
+    const ble = this.deps.ble;
+    let engage: (timeoutMs: number) => Promise<EngagementResult>;
+    let nfcTransport: ReadMdocDeps['nfcTransport'];
+    if ('qr' in got) {
+      engage = async () => {
+        const q = parseQrEngagement(got.qr);
+        const bleOffer = bleFromDeviceEngagement(q.deviceEngagement);
+        hooks.onProgress({ step: 'engaged', fraction: 0.3 });
+        return { kind: 'qr', deviceEngagement: q.deviceEngagement, handover: q.handover, ...(bleOffer ? { ble: bleOffer } : {}) };
+      };
+    } else {
+      // NFC engagement on the tapped phone (18013-5 §8.2.2.1): the kiosk proposes its BLE roles and
+      // a fresh service UUID (Apple Wallet negotiates and takes the reader's UUID); data retrieval
+      // then runs over BLE when both sides can, else over this same NFC link (§8.3.3.2).
+      const channel = got.tap.channel;
+      engage = async () => {
+        const r = await engageOverNfc(channel, {
+          proposal: { ble: { centralClientMode: !!ble?.peripheral, peripheralServerMode: !!ble?.central, uuid: randomServiceUuid(nodeCrypto.randomBytes(16)) } },
+          random16: Buffer.from(nodeCrypto.randomBytes(2)).readUInt16BE(0),
+          sleep: (ms) => new Promise((res) => setTimeout(res, ms)),
+        });
+        hooks.onProgress({ step: 'engaged', fraction: 0.3 });
+        return r;
+      };
+      nfcTransport = nfcDataRetrievalFactory(() => channel);
+    }
     const out = await readMdoc(
       { policy: policy.name, engage },
-      { crypto: nodeCrypto, trust, now: () => at, timers: nodeTimers, ...(this.deps.ble ? { ble: this.deps.ble } : {}), ...(this.deps.timeouts ? { timeouts: this.deps.timeouts } : {}) },
+      {
+        crypto: nodeCrypto,
+        trust,
+        now: () => at,
+        timers: nodeTimers,
+        ...(ble ? { ble } : {}),
+        ...(nfcTransport ? { nfcTransport } : {}),
+        ...(this.deps.timeouts ? { timeouts: this.deps.timeouts } : {}),
+      },
     );
     if (signal.aborted) return errorOutcome(ABORTED, 'mdoc');
     hooks.onProgress({ step: 'verifying', fraction: 0.9 });
@@ -138,7 +210,7 @@ export class PhoneReader implements CredentialReader {
       type: 'mdoc',
       ...(doc ? { docType: doc.docType } : {}),
       ...(doc?.issuer?.iacaFingerprint ? { issuerKeyId: doc.issuer.iacaFingerprint.toLowerCase() } : {}),
-      engagement: 'qr',
+      engagement: 'qr' in got ? 'qr' : 'nfc',
       ...(typeof out.transport.kind === 'string' && /^(ble-central|ble-peripheral|nfc)$/.test(out.transport.kind) ? { transport: out.transport.kind as 'ble-central' | 'ble-peripheral' | 'nfc' } : {}),
     };
     // The audit records what the kiosk ASKED for (the DeviceRequest built from the policy), also when
@@ -160,7 +232,7 @@ export class PhoneReader implements CredentialReader {
     const code = firstErr?.code ?? 'mdoc_invalid';
     const m = readErrorMessage(code);
     if (out.stage !== 'verify' && out.stage !== 'done' && TRANSPORT_OR_SESSION.test(code)) {
-      const next = out.stage === 'engagement' ? NEXT.engagement! : NEXT.transport!;
+      const next = out.stage !== 'engagement' ? NEXT.transport! : 'qr' in got ? NEXT.engagement! : NEXT.nfcEngagement!;
       const e: ReadError = { code, messageJa: m.ja, messageEn: m.en, nextJa: next[0], nextEn: next[1] };
       return { ...errorOutcome(e, 'mdoc', checks), credential, requested };
     }
@@ -174,8 +246,8 @@ export class PhoneReader implements CredentialReader {
  * a Bluetooth adapter: noble / bleno on their HCI bindings, probed in a child process first because
  * they cannot even load without a Bluetooth socket (TOOLCHAIN.md). Verification uses the kiosk's
  * own trust directory (staff imports), never the test roots.
- * Not yet here: NFC engagement at the kiosk (the card and the phone would share one PC/SC reader;
- * `kakunin read-mdoc` does NFC engagement and NFC data retrieval on its own).
+ * With a PC/SC reader attached, start-up uses tap.ts instead: the same PhoneReader also takes phones
+ * tapped on the reader the card uses (NFC engagement), and this QR-only reader is not needed.
  */
 export async function detect(opts: { home: string; trustDir?: string }): Promise<{ reader: CredentialReader | null; note: string }> {
   const { detectBle } = await import('../../mdoc-reader/hardware.ts');

@@ -1,6 +1,8 @@
-// The real readers, found at start. Each adapter (card.ts: PC/SC My Number Card; mdoc.ts: phones)
-// is loaded only if its reader code has landed and a device answers; otherwise the note says why,
-// and start-up falls back to the training simulators (which then say so on screen).
+// The real readers, found at start. With a PC/SC reader attached, tap.ts gives both readers on it:
+// the My Number Card and phones tapped on the same reader (each tap probed and routed), the phone
+// reader also taking QR text from the scanner. Without one, mdoc.ts gives the QR + Bluetooth phone
+// reader if an adapter answers. Otherwise the note says why, and start-up falls back to the training
+// simulators (which then say so on screen).
 import type { CredentialReader } from '../reader.ts';
 
 export interface RealReaders {
@@ -9,17 +11,22 @@ export interface RealReaders {
 }
 
 export async function realReaders(opts: { home: string }): Promise<RealReaders> {
-  const readers: CredentialReader[] = [];
   const notes: string[] = [];
-  for (const [name, file] of [['card', './card.ts'], ['mdoc', './mdoc.ts']] as const) {
-    try {
-      const mod = (await import(file)) as { detect(o: { home: string }): Promise<{ reader: CredentialReader | null; note: string }> };
-      const r = await mod.detect(opts);
-      if (r.reader) readers.push(r.reader);
-      notes.push(`${name}: ${r.note}`);
-    } catch (e) {
-      notes.push(`${name}: adapter unavailable (${(e as Error).message.split('\n')[0]})`);
-    }
+  try {
+    const tap = (await import('./tap.ts')) as typeof import('./tap.ts');
+    const r = await tap.detect(opts);
+    notes.push(`pcsc: ${r.note}`);
+    if (r.readers.length) return { readers: r.readers, note: notes.join('; ') };
+  } catch (e) {
+    notes.push(`pcsc: adapter unavailable (${(e as Error).message.split('\n')[0]})`);
   }
-  return { readers, note: notes.join('; ') };
+  try {
+    const mdoc = (await import('./mdoc.ts')) as typeof import('./mdoc.ts');
+    const r = await mdoc.detect(opts);
+    notes.push(`mdoc: ${r.note}`);
+    if (r.reader) return { readers: [r.reader], note: notes.join('; ') };
+  } catch (e) {
+    notes.push(`mdoc: adapter unavailable (${(e as Error).message.split('\n')[0]})`);
+  }
+  return { readers: [], note: notes.join('; ') };
 }

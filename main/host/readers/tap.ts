@@ -1,0 +1,331 @@
+// One PC/SC reader, two kinds of tap. The kiosk's contactless reader takes the My Number Card AND
+// phones (Apple Wallet: NFC negotiated handover then BLE; other wallets: static handover, or NFC
+// data retrieval), so a tap must reach the right reader before anything else is sent to it.
+//
+// While a reader is armed (the host arms the card reader and the phone reader in parallel while
+// idle: kiosk-host.ts), TapDispatcher watches the reader, connects to each new tap, probes it
+// (tap-probe.ts: NDEF or mdoc application answers -> phone, else card) and hands it to the armed
+// reader of that kind, which then claims the transaction as usual ('detected'):
+//   phone -> PhoneReader (mdoc.ts) gets the connected channel, behind PhoneApduGuard:
+//            engageOverNfc -> readMdoc (BLE if the kiosk has an adapter, else NFC data retrieval);
+//   card  -> TapCardReader below runs the unchanged card path (card.ts PcscCardReader: 照合番号B,
+//            core/card under its MyNumberGuard) on the card already on the reader.
+// A tap is handed out once; the next one is probed only after the item has left the reader, so a
+// card or phone left lying on the reader is not read twice.
+//
+// Entry points: `TapDispatcher` (card / phone tap sources), `TapCardReader`, `detect()` (start-up:
+// main/host/readers/real.ts).
+import { join } from 'node:path';
+import type { Policy } from '../../../core/policy/policy.ts';
+import type { ApduChannel } from '../../../core/mdoc/engagement/index.ts';
+import type { ReaderStatus } from '../../api/contract.ts';
+import { PcscNfcReader } from '../../nfc/pcsc-channel.ts';
+import { PcscContext } from '../../pcsc/pcsc-reader.ts';
+import { probePcscd } from '../../pcsc/pcscd-probe.ts';
+import type { ReadMdocDeps } from '../../mdoc-reader/read-mdoc.ts';
+import { ABORTED, errorOutcome, type CredentialReader, type ReadHooks, type ReadOutcome } from '../reader.ts';
+import { cardError, PcscCardReader } from './card.ts';
+import { PhoneReader } from './mdoc.ts';
+import { PhoneApduGuard, probeTap, type TapKind, type TapProbe } from './tap-probe.ts';
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export interface CardTap {
+  readerName: string;
+  probe: TapProbe;
+  /** The card path is done with it (the dispatcher then waits for it to leave). */
+  release(): Promise<void>;
+}
+
+export interface PhoneTap {
+  readerName: string;
+  probe: TapProbe;
+  /** Connected, guarded: only the mdoc NFC commands pass (PhoneApduGuard). */
+  channel: ApduChannel;
+  /** Disconnect (the phone is left alone); the next tap is probed once it has left. */
+  release(): Promise<void>;
+}
+
+/** What an armed reader waits on: the next tap of its kind, or null when its signal aborts. */
+export interface TapSource<T> {
+  next(signal: AbortSignal): Promise<T | null>;
+}
+
+type Tap = CardTap | PhoneTap;
+interface Waiter {
+  resolve(t: Tap | null): void;
+  signal: AbortSignal;
+}
+
+export interface TapDispatcherOptions {
+  /** The kiosk's reader; the first one pcscd lists when absent. */
+  readerName?: string;
+}
+
+export class TapDispatcher {
+  /** Figures for the staff area and tests. */
+  readonly counts = { card: 0, phone: 0, ignored: 0, lostDuringProbe: 0 };
+  private state: { state: ReaderStatus['state']; detail?: string } = { state: 'ready' };
+  private readonly waiters: Record<TapKind, Waiter | null> = { card: null, phone: null };
+  private reader: PcscNfcReader | null = null;
+  private running: Promise<void> | null = null;
+  /** Set while a reader uses the tap; the dispatcher does not touch the PC/SC reader meanwhile. */
+  private inUse: Promise<void> | null = null;
+  /** The last tap has not left the reader yet. */
+  private mustLeave = false;
+  private probeFailures = 0;
+  private closed = false;
+
+  constructor(private readonly o: TapDispatcherOptions = {}) {}
+
+  readonly card: TapSource<CardTap> = { next: (s) => this.next('card', s) as Promise<CardTap | null> };
+  readonly phone: TapSource<PhoneTap> = { next: (s) => this.next('phone', s) as Promise<PhoneTap | null> };
+
+  /** Something is on the reader (as pcscd last reported it). */
+  get tagPresent(): boolean {
+    return this.reader?.tagPresent ?? false;
+  }
+
+  status(): { label: string; state: ReaderStatus['state']; detail?: string } {
+    return { label: this.reader?.name ?? this.o.readerName ?? 'PC/SC', ...this.state };
+  }
+
+  private next(kind: TapKind, signal: AbortSignal): Promise<Tap | null> {
+    if (signal.aborted || this.closed) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      const w: Waiter = { resolve, signal };
+      this.waiters[kind]?.resolve(null); // one armed reader per kind
+      this.waiters[kind] = w;
+      signal.addEventListener(
+        'abort',
+        () => {
+          if (this.waiters[kind] !== w) return;
+          this.waiters[kind] = null;
+          resolve(null);
+        },
+        { once: true },
+      );
+      this.running ??= this.run().finally(() => (this.running = null));
+    });
+  }
+
+  private wanted(): boolean {
+    return !this.closed && (this.waiters.card !== null || this.waiters.phone !== null);
+  }
+
+  private async run(): Promise<void> {
+    while (this.wanted()) {
+      if (this.inUse) {
+        await this.inUse;
+        continue;
+      }
+      const reader = await this.ensureReader();
+      if (!reader) {
+        await sleep(1000);
+        continue;
+      }
+      if (this.mustLeave) {
+        // Bounded waits, so a disarmed dispatcher stops watching within half a second.
+        if (await reader.waitForRemoval(500)) {
+          this.mustLeave = false;
+          this.probeFailures = 0;
+        }
+        continue;
+      }
+      let ch;
+      try {
+        ch = await reader.waitForTag(500);
+      } catch (e) {
+        const code = (e as { code?: string }).code;
+        if (code === 'nfc_no_tag') continue;
+        if (code === 'nfc_reader_unavailable') await this.dropReader('unplugged', (e as Error).message);
+        else this.mustLeave = true; // could not connect: the item left at once, or is mute
+        continue;
+      }
+      let probe: TapProbe;
+      try {
+        probe = await probeTap(ch);
+      } catch {
+        this.counts.lostDuringProbe++;
+        await ch.disconnect();
+        // Gone, or a transmit that failed while the item is still there (a contactless link coming
+        // up): a few fresh attempts, then wait for it to leave.
+        if (++this.probeFailures >= 3 || !reader.tagPresent) this.mustLeave = true;
+        else await sleep(100);
+        continue;
+      }
+      this.probeFailures = 0;
+      this.mustLeave = true;
+      const w = this.waiters[probe.kind];
+      if (!w || w.signal.aborted) {
+        // Nobody armed for this kind (disabled in settings, or a transaction is running).
+        this.counts.ignored++;
+        await ch.disconnect();
+        continue;
+      }
+      this.waiters[probe.kind] = null;
+      this.counts[probe.kind]++;
+      let done!: () => void;
+      this.inUse = new Promise<void>((r) => (done = r)).then(() => {
+        this.inUse = null;
+      });
+      let released = false;
+      const readerName = reader.name;
+      if (probe.kind === 'card') {
+        // The card path connects on its own (main/pcsc, guarded); this link is dropped first.
+        await ch.disconnect();
+        w.resolve({ readerName, probe, release: async () => { if (!released) { released = true; done(); } } });
+      } else {
+        const channel = new PhoneApduGuard(ch);
+        const release = async () => {
+          if (released) return;
+          released = true;
+          await ch.disconnect();
+          done();
+        };
+        w.resolve({ readerName, probe, channel, release });
+      }
+    }
+  }
+
+  private async ensureReader(): Promise<PcscNfcReader | null> {
+    if (this.reader) return this.reader;
+    // libpcsclite blocks the process while it waits for a daemon that is not there: probe first.
+    const p = await probePcscd(500);
+    if (!p.ok) {
+      this.state = { state: 'unavailable', detail: `PC/SC service (pcscd) not reachable: ${p.reason}` };
+      return null;
+    }
+    try {
+      this.reader = await PcscNfcReader.open({ ...(this.o.readerName ? { readerName: this.o.readerName } : {}), timeoutMs: 1500 });
+      this.state = { state: 'ready' };
+      return this.reader;
+    } catch (e) {
+      this.state = { state: 'unplugged', detail: (e as Error).message };
+      return null;
+    }
+  }
+
+  private async dropReader(state: ReaderStatus['state'], detail: string): Promise<void> {
+    const r = this.reader;
+    this.reader = null;
+    this.mustLeave = false;
+    this.state = { state, detail };
+    await r?.close().catch(() => undefined);
+  }
+
+  /** Stop watching; armed readers get null. Safe to call twice. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const k of ['card', 'phone'] as const) {
+      this.waiters[k]?.resolve(null);
+      this.waiters[k] = null;
+    }
+    await this.running;
+    await this.inUse;
+    const r = this.reader;
+    this.reader = null;
+    await r?.close();
+  }
+}
+
+/**
+ * The card side of the shared reader: waits for a tap the dispatcher called a card, then runs the
+ * existing card path (card.ts PcscCardReader, one per tap: it finds the card already on the reader,
+ * claims the transaction, asks for 照合番号B and reads under core/card's guard). It owns the
+ * dispatcher (closes it with the kiosk).
+ */
+export class TapCardReader implements CredentialReader {
+  readonly kind = 'card' as const;
+  readonly source = 'real' as const;
+  constructor(
+    readonly taps: TapDispatcher,
+    readonly trustDir: string,
+    /** A card that leaves before the card path saw it is not a transaction: wait for the next tap. */
+    private readonly detectMs = 3000,
+  ) {}
+
+  status(): ReaderStatus {
+    const s = this.taps.status();
+    return { kind: 'card', source: 'real', label: s.label, state: s.state, ...(s.detail ? { detail: s.detail } : {}) };
+  }
+
+  async start(policy: Policy, signal: AbortSignal, hooks: ReadHooks): Promise<ReadOutcome> {
+    while (!signal.aborted) {
+      const tap = await this.taps.card.next(signal);
+      if (!tap) break;
+      const local = new AbortController();
+      const onAbort = () => local.abort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      let detected = false;
+      const timer = setTimeout(() => detected || local.abort(), this.detectMs);
+      let inner: PcscCardReader | null = null;
+      try {
+        inner = new PcscCardReader(await PcscContext.open(), this.trustDir, tap.readerName);
+        const out = await inner.start(policy, local.signal, {
+          onProgress: (p) => {
+            if (p.step === 'detected') detected = true;
+            return hooks.onProgress(p);
+          },
+          requestInput: (r) => hooks.requestInput(r),
+        });
+        if (detected || signal.aborted) return out;
+      } catch (e) {
+        const err = e as { code?: string; message?: string };
+        return errorOutcome(cardError(err.code ?? 'pcsc_unavailable', err.message), 'mynumber-card');
+      } finally {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+        await inner?.close();
+        await tap.release();
+      }
+    }
+    return errorOutcome(ABORTED, 'mynumber-card');
+  }
+
+  close(): Promise<void> {
+    return this.taps.close();
+  }
+}
+
+/**
+ * The kiosk's readers when a PC/SC reader is attached: the card and the phone share it through one
+ * dispatcher. The phone reader also takes QR engagement (scanner) and uses Bluetooth when present;
+ * without Bluetooth a tapped phone is read by NFC data retrieval.
+ */
+export function tapReaders(o: {
+  dispatcher: TapDispatcher;
+  trustDir: string;
+  ble?: ReadMdocDeps['ble'];
+  bleNote?: string;
+  timeouts?: ReadMdocDeps['timeouts'];
+}): { card: TapCardReader; phone: PhoneReader } {
+  const radios = [o.ble ? (o.bleNote ?? 'Bluetooth') : '', 'NFC'].filter(Boolean).join(' + ');
+  const phone = new PhoneReader({
+    ...(o.ble ? { ble: o.ble } : {}),
+    taps: o.dispatcher.phone,
+    trustDir: o.trustDir,
+    label: `スマートフォン (QR / タッチ: ${radios})`,
+    source: 'real',
+    ...(o.timeouts ? { timeouts: o.timeouts } : {}),
+  });
+  return { card: new TapCardReader(o.dispatcher, o.trustDir), phone };
+}
+
+/** Start-up (real.ts): both readers on the attached PC/SC reader, or none when there is no reader. */
+export async function detect(opts: { home: string; readerName?: string; trustDir?: string }): Promise<{ readers: CredentialReader[]; note: string }> {
+  const probe = await probePcscd(800);
+  if (!probe.ok) return { readers: [], note: `pcscd not reachable (${probe.reason})` };
+  const ctx = await PcscContext.open();
+  await sleep(400); // readers are announced asynchronously
+  const names = ctx.readers();
+  await ctx.close();
+  const readerName = opts.readerName ?? names[0];
+  if (!readerName) return { readers: [], note: 'pcscd up, no reader attached' };
+  const { detectBle } = await import('../../mdoc-reader/hardware.ts');
+  const { ble, note } = await detectBle();
+  const trustDir = opts.trustDir ?? join(opts.home, 'trust');
+  const { card, phone } = tapReaders({ dispatcher: new TapDispatcher({ readerName }), trustDir, ...(ble ? { ble, bleNote: note } : {}) });
+  return { readers: [card, phone], note: `PC/SC reader ${readerName} (cards and phone taps); phones: QR + ${ble ? note : `NFC data retrieval only (${note})`}` };
+}

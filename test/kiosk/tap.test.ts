@@ -1,0 +1,302 @@
+// One PC/SC reader for cards AND phones (main/host/readers/tap.ts): the kiosk host in production
+// wiring (TapCardReader + PhoneReader sharing one TapDispatcher, both armed while idle) with the
+// virtual wallet as an ISO 14443-4 card on a vpcd reader, read through the real pcscd and pcsclite;
+// the virtual My Number card on the SAME reader still goes to the card path. BLE is the simulated
+// radio under the real noble / bleno adapters (as in phone-reader.test.ts). Unit tests of the probe
+// and the phone guard run without pcscd.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { pcscdUnavailable, withVirtualReader } from '../support/pcscd.ts';
+import { KioskHost } from '../../main/host/kiosk-host.ts';
+import { MemoryAuditSink } from '../../main/host/audit-sink.ts';
+import { SettingsStore } from '../../main/host/settings.ts';
+import { TapDispatcher, tapReaders } from '../../main/host/readers/tap.ts';
+import { PhoneApduGuard, PhoneGuardError, probeTap } from '../../main/host/readers/tap-probe.ts';
+import { makeWallet, SimWorld, type ScenarioName } from '../../main/mdoc-reader/simulate.ts';
+import { nodeCrypto } from '../../main/crypto/node-crypto.ts';
+import { parseHandoverRequest, type ApduChannel } from '../../core/mdoc/engagement/index.ts';
+import { GEN1_CARD_FACE_AP_AID, GEN1_JPKI_AP_AID, GEN1_TEXT_AP_AID } from '../../core/card/profile.ts';
+import { TagGone, WalletNfcTag } from '../../sim/wallet/nfc-tag.ts';
+import { VpcdCard } from '../../sim/wallet/vpcd.ts';
+import type { VirtualWallet } from '../../sim/wallet/holder.ts';
+import { VirtualMyNumberCard } from '../../sim/card/virtual-card.ts';
+import { startSimulatedCard, parseSimulateSpec, type SimulationSpec } from '../../sim/card/simulate.ts';
+import { DEFAULT_HOLDER, checkNumberBOf } from '../../sim/card/holder.ts';
+import type { Mode, Screen } from '../../main/api/contract.ts';
+import { until } from './helpers.ts';
+
+// @pokusew/pcsclite keeps a native handle referenced after close() (test/read-mdoc/e2e-nfc.test.ts
+// says the same): end this file's process once its tests are done.
+after(() => {
+  setTimeout(() => process.exit(process.exitCode ?? 0), 200).unref();
+});
+
+const skip = pcscdUnavailable();
+if (skip) console.log(`# tap tests through pcscd skipped: ${skip}`);
+const TRUST = join(import.meta.dirname, '..', '..', 'resources', 'test-trust');
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+const MY_NUMBER_AIDS = [GEN1_TEXT_AP_AID, GEN1_CARD_FACE_AP_AID, GEN1_JPKI_AP_AID].map((a) => a.toLowerCase());
+
+/** Commands a card could take as a PIN VERIFY, or a My Number AP selection: none may reach a phone. */
+function cardOnlyCommands(apdus: string[]): string[] {
+  return apdus.filter((a) => a.slice(2, 4) === '20' || MY_NUMBER_AIDS.some((aid) => a.startsWith('00a404') && a.includes(aid)));
+}
+
+// ---- without pcscd: the probe and the guard --------------------------------------------------------
+
+const memoryChannel = (f: (a: Uint8Array) => Uint8Array | Promise<Uint8Array>): ApduChannel & { sent: string[] } => {
+  const sent: string[] = [];
+  return { sent, transmit: async (a) => (sent.push(hex(a)), f(a)) };
+};
+
+test('probe: the virtual wallet answers the NDEF application -> phone, after one SELECT', async () => {
+  const wallet = makeWallet('apple', nodeCrypto, new Date());
+  wallet.newTransaction();
+  const tag = new WalletNfcTag(wallet);
+  const ch = memoryChannel((a) => tag.process(a));
+  const p = await probeTap(ch);
+  assert.deepEqual(p, { kind: 'phone', answered: 'ndef', apdus: 1 });
+  assert.deepEqual(ch.sent, ['00a4040007d276000085010100']);
+});
+
+test('probe: the virtual My Number card refuses both phone applications (6A82) -> card, nothing selected on it', async () => {
+  const card = new VirtualMyNumberCard();
+  const ch = memoryChannel((a) => card.process(a));
+  const p = await probeTap(ch);
+  assert.deepEqual(p, { kind: 'card', answered: null, apdus: 2 });
+  assert.deepEqual(card.log.map((l) => [l.ap, l.sw]), [[null, '6a82'], [null, '6a82']]);
+  assert.equal(card.myNumberTouched, false);
+});
+
+test('probe: a phone that only offers NFC data retrieval (mdoc AID) is still a phone, never sent to the card path', async () => {
+  const ch = memoryChannel((a) => (hex(a).includes('a0000002480400') ? Uint8Array.of(0x90, 0x00) : Uint8Array.of(0x6a, 0x82)));
+  assert.deepEqual(await probeTap(ch), { kind: 'phone', answered: 'mdoc', apdus: 2 });
+});
+
+test('phone guard: PIN VERIFY, My Number AP selects and other card commands never reach a phone; mdoc NFC commands pass', async () => {
+  const inner = memoryChannel(() => Uint8Array.of(0x90, 0x00));
+  const g = new PhoneApduGuard(inner);
+  const refused = [
+    '0020008004' + '31323334', // VERIFY (4-digit PIN)
+    '00a4040c0a' + GEN1_TEXT_AP_AID, // SELECT the text AP
+    '00a4040c0a' + GEN1_JPKI_AP_AID,
+    '002a00be00', // PSO signature
+    '0024000000', // CHANGE REFERENCE DATA
+    '002c000000', // RESET RETRY COUNTER
+    '00b0810000', // READ BINARY with a short EF id
+    '80a4040000',
+  ];
+  for (const c of refused) await assert.rejects(g.transmit(Buffer.from(c, 'hex')), PhoneGuardError, c);
+  const allowed = ['00a4040007d276000085010100', '00a4000c02e103', '00b000000f', '00d6000002000a', '00a4040007a000000248040000', '10c3000005530312345600', '00c0000000'];
+  for (const c of allowed) await g.transmit(Buffer.from(c, 'hex'));
+  assert.deepEqual(inner.sent, allowed);
+  assert.equal(g.refused, refused.length);
+});
+
+// ---- through pcscd + vpcd: the kiosk host ---------------------------------------------------------
+
+/** The phone's BLE UUID after the handover: the Hs's, else the one the kiosk proposed in its Hr. */
+function uuidAfterHandover(wallet: VirtualWallet, h: { handoverSelect: Uint8Array; handoverRequest?: Uint8Array }): string {
+  if (wallet.profile.uuidInHandoverSelect || !h.handoverRequest) return wallet.currentEngagement!.bleUuid;
+  const ble = parseHandoverRequest(h.handoverRequest).carriers.find((c) => c.kind === 'ble');
+  return ble && ble.kind === 'ble' && ble.uuid ? ble.uuid : wallet.currentEngagement!.bleUuid;
+}
+
+interface Rig {
+  host: KioskHost;
+  audit: MemoryAuditSink;
+  dispatcher: TapDispatcher;
+  /** Put the virtual wallet on the reader; resolves once it has left again (taken away or walked off). */
+  tapPhone(scenario: ScenarioName): Promise<{ apdus: string[]; remove(): Promise<void> }>;
+  tapCard(simulate: string): Promise<{ card: VirtualMyNumberCard; remove(): Promise<void> }>;
+  waitScreen(kinds: Screen['screen'][], ms?: number): Promise<Screen>;
+}
+
+async function withKiosk(o: { mode: Mode; bluetooth: boolean; wipeSeconds?: number }, fn: (rig: Rig) => Promise<void>): Promise<void> {
+  await withVirtualReader(async ({ port, readerName }) => {
+    const world = new SimWorld();
+    const dispatcher = new TapDispatcher({ readerName });
+    const { card, phone } = tapReaders({ dispatcher, trustDir: TRUST, ...(o.bluetooth ? { ble: world.reader, bleNote: 'sim radio' } : {}), timeouts: { engagementMs: 10_000, connectMs: 5000, responseMs: 5000 } });
+    const settings = new SettingsStore(null);
+    settings.update({ mode: o.mode, wipeSeconds: o.wipeSeconds ?? 60, readers: { card: true, mdoc: true } });
+    const audit = new MemoryAuditSink();
+    const host = new KioskHost({ readers: [card, phone], settings, audit, inputTimeoutMs: 20_000 });
+    host.start();
+    const present: { remove(): Promise<void> }[] = [];
+    // pcscd polls vpcd for presence: a card put on within one poll of the last one leaving would
+    // never be powered up (every APDU fails), so each removal waits until pcscd has seen it.
+    const leftReader = () => until(() => !dispatcher.tagPresent, 3000).catch(() => undefined);
+    const rig: Rig = {
+      host,
+      audit,
+      dispatcher,
+      async tapPhone(scenario) {
+        const wallet = makeWallet(scenario, nodeCrypto, new Date());
+        wallet.newTransaction();
+        wallet.onHandover = (h) => {
+          if (h && o.bluetooth) void world.walletBle(wallet, uuidAfterHandover(wallet, h), wallet.bleModes, 30_000);
+        };
+        const tag = new WalletNfcTag(wallet);
+        const apdus: string[] = [];
+        const vpcd = await VpcdCard.connect({
+          port,
+          onApdu: async (a) => {
+            apdus.push(hex(a));
+            try {
+              return await tag.process(a);
+            } catch (e) {
+              if (e instanceof TagGone) return null; // walks away: the link drops mid-command
+              throw e;
+            }
+          },
+        });
+        const p = {
+          apdus,
+          async remove() {
+            wallet.onHandover = null;
+            vpcd.close();
+            await Promise.race([vpcd.closed, new Promise((r) => setTimeout(r, 1000))]);
+            await leftReader();
+          },
+        };
+        present.push(p);
+        return p;
+      },
+      async tapCard(simulate) {
+        const sim = await startSimulatedCard(parseSimulateSpec(simulate) as SimulationSpec, port);
+        const p = { card: sim.card, remove: async () => { await sim.link.remove(); await leftReader(); } };
+        present.push(p);
+        return p;
+      },
+      async waitScreen(kinds, ms = 20_000) {
+        await until(() => kinds.includes(host.snapshot().screen.screen), ms);
+        return host.snapshot().screen;
+      },
+    };
+    try {
+      await host.whenIdle();
+      await fn(rig);
+    } finally {
+      for (const p of present) await p.remove().catch(() => undefined);
+      await host.stop();
+      world.shutdown();
+    }
+  });
+}
+
+const timings: Record<string, number> = {};
+after(() => {
+  if (Object.keys(timings).length) console.log(`# tap-to-verdict through pcscd (ms): ${JSON.stringify(timings)}`);
+});
+
+test('Apple-like wallet tapped on the kiosk reader (negotiated handover -> BLE central client): verified 20+ verdict, nothing else shown, audited as an NFC engagement', { skip: skip ?? false, timeout: 60_000 }, async () => {
+  await withKiosk({ mode: 'age-over-20', bluetooth: true }, async ({ host, audit, tapPhone, waitScreen, dispatcher }) => {
+    const t0 = performance.now();
+    const phone = await tapPhone('apple');
+    const v = await waitScreen(['verdict', 'error']);
+    timings['apple age-over-20 (NFC + BLE)'] = Math.round(performance.now() - t0);
+    assert.equal(v.screen, 'verdict', JSON.stringify(v));
+    assert.ok(v.screen === 'verdict');
+    assert.equal(v.reader, 'mdoc');
+    assert.equal(v.verdict, 'valid', JSON.stringify(v.checks.filter((c) => !c.ok)));
+    assert.deepEqual(Object.keys(v.attributes), ['age_over_20']);
+    assert.equal(v.attributes.age_over_20, true);
+    const e = audit.entries[0]!;
+    assert.equal(e.reader, 'mdoc');
+    assert.equal(e.credentialType, 'mdoc');
+    assert.equal(e.engagement, 'nfc');
+    assert.equal(e.outcome, 'valid');
+    assert.match(e.issuerKeyId ?? '', /^[0-9a-f]{64}$/);
+    // The phone saw the probe, then the NFC engagement: no card command, no My Number AP.
+    assert.equal(phone.apdus[0], '00a4040007d276000085010100');
+    assert.deepEqual(cardOnlyCommands(phone.apdus), []);
+    assert.deepEqual(dispatcher.counts, { card: 0, phone: 1, ignored: 0, lostDuringProbe: 0 });
+    void host;
+  });
+});
+
+test('static-handover wallet tapped (BLE peripheral server): verified identity verdict with the name', { skip: skip ?? false, timeout: 60_000 }, async () => {
+  await withKiosk({ mode: 'identity', bluetooth: true }, async ({ audit, tapPhone, waitScreen }) => {
+    const t0 = performance.now();
+    const phone = await tapPhone('static');
+    const v = await waitScreen(['verdict', 'error']);
+    timings['static identity (NFC + BLE)'] = Math.round(performance.now() - t0);
+    assert.ok(v.screen === 'verdict', JSON.stringify(v));
+    assert.equal(v.verdict, 'valid', JSON.stringify(v.checks.filter((c) => !c.ok)));
+    assert.ok(v.attributes.name && v.attributes.name.length > 0);
+    assert.equal(v.attributes.age_over_20, undefined);
+    assert.equal(audit.entries[0]!.engagement, 'nfc');
+    assert.deepEqual(cardOnlyCommands(phone.apdus), []);
+  });
+});
+
+test('kiosk without Bluetooth: a tapped phone is read by NFC data retrieval on the same link: verified 20+ verdict, audited transport nfc', { skip: skip ?? false, timeout: 60_000 }, async () => {
+  await withKiosk({ mode: 'age-over-20', bluetooth: false }, async ({ audit, tapPhone, waitScreen }) => {
+    const t0 = performance.now();
+    const phone = await tapPhone('nfc');
+    const v = await waitScreen(['verdict', 'error']);
+    timings['generic age-over-20 (NFC only)'] = Math.round(performance.now() - t0);
+    assert.ok(v.screen === 'verdict', JSON.stringify(v));
+    assert.equal(v.verdict, 'valid', JSON.stringify(v.checks.filter((c) => !c.ok)));
+    assert.deepEqual(Object.keys(v.attributes), ['age_over_20']);
+    assert.equal(audit.entries[0]!.engagement, 'nfc');
+    assert.equal(audit.entries[0]!.transport, 'nfc');
+    assert.ok(phone.apdus.slice(1).some((a) => a.startsWith('00a404') && a.includes('07a0000002480400')), 'mdoc application selected for data retrieval');
+    assert.deepEqual(cardOnlyCommands(phone.apdus), []);
+  });
+});
+
+test('phone lifted off the reader mid-read: nfc_tag_lost with what to do next, audited; the kiosk returns to idle by itself and reads the next tap', { skip: skip ?? false, timeout: 60_000 }, async () => {
+  await withKiosk({ mode: 'age-over-20', bluetooth: false, wipeSeconds: 3 }, async ({ host, audit, tapPhone, waitScreen }) => {
+    const away = await tapPhone('nfc-walk-away');
+    const s = await waitScreen(['verdict', 'error']);
+    assert.equal(s.screen, 'error', JSON.stringify(s));
+    assert.ok(s.screen === 'error');
+    assert.equal(s.reader, 'mdoc');
+    assert.equal(s.error.code, 'nfc_tag_lost');
+    assert.match(s.error.nextJa, /スマートフォン/);
+    assert.equal(audit.entries[0]!.outcome, 'error');
+    assert.equal(audit.entries[0]!.errorCode, 'nfc_tag_lost');
+    assert.equal(audit.entries[0]!.engagement, 'nfc');
+    await away.remove();
+    await waitScreen(['idle'], 10_000);
+    await host.whenIdle();
+    const next = await tapPhone('nfc');
+    const v = await waitScreen(['verdict', 'error']);
+    assert.ok(v.screen === 'verdict', JSON.stringify(v));
+    assert.equal(v.verdict, 'valid');
+    assert.equal(audit.entries.length, 2);
+    await next.remove();
+  });
+});
+
+test('the My Number Card on the same shared reader still goes to the card path (照合番号B, verified); then a phone on the same reader goes to the phone path', { skip: skip ?? false, timeout: 90_000 }, async () => {
+  await withKiosk({ mode: 'age-over-20', bluetooth: true, wipeSeconds: 3 }, async ({ host, audit, tapCard, tapPhone, waitScreen, dispatcher }) => {
+    const t0 = performance.now();
+    const card = await tapCard('card');
+    const s = await waitScreen(['input', 'error', 'verdict']);
+    assert.ok(s.screen === 'input' && s.kind === 'matching-b' && s.reader === 'card', JSON.stringify(s));
+    assert.ok(host.submitInput(s.txId, checkNumberBOf({ ...DEFAULT_HOLDER })));
+    const v = await waitScreen(['verdict', 'error']);
+    timings['card age-over-20 (incl. keypad)'] = Math.round(performance.now() - t0);
+    assert.ok(v.screen === 'verdict', JSON.stringify(v));
+    assert.equal(v.verdict, 'valid', JSON.stringify(v.checks.filter((c) => !c.ok)));
+    assert.deepEqual(v.attributes, { age_over_20: true });
+    assert.equal(audit.entries[0]!.credentialType, 'mynumber-card');
+    assert.equal(audit.entries[0]!.engagement, 'card');
+    // The card saw the two probe SELECTs (refused, nothing selected) before the card path's own.
+    assert.deepEqual(card.card.log.slice(0, 2).map((l) => [l.ap, l.command.slice(0, 8), l.sw]), [[null, '00a40400', '6a82'], [null, '00a40400', '6a82']]);
+    assert.equal(card.card.myNumberTouched, false);
+    await card.remove();
+    await waitScreen(['idle'], 10_000);
+    await host.whenIdle();
+    const phone = await tapPhone('apple');
+    const p = await waitScreen(['verdict', 'error']);
+    assert.ok(p.screen === 'verdict' && p.reader === 'mdoc', JSON.stringify(p));
+    assert.equal(p.verdict, 'valid');
+    assert.deepEqual(cardOnlyCommands(phone.apdus), []);
+    assert.equal(dispatcher.counts.card, 1);
+    assert.equal(dispatcher.counts.phone, 1);
+  });
+});
