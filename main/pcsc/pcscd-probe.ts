@@ -10,17 +10,28 @@ export function pcscdSocketPath(): string {
 
 export function probePcscd(timeoutMs = 1000): Promise<{ ok: true } | { ok: false; reason: string }> {
   const path = pcscdSocketPath();
-  return new Promise((resolve) => {
-    const s = connect({ path });
-    const done = (r: { ok: true } | { ok: false; reason: string }) => {
-      clearTimeout(timer);
-      s.destroy();
-      resolve(r);
-    };
-    const timer = setTimeout(() => done({ ok: false, reason: `pcscd did not answer on ${path} within ${timeoutMs} ms` }), timeoutMs);
-    s.once('connect', () => done({ ok: true }));
-    s.once('error', (e: NodeJS.ErrnoException) => done({ ok: false, reason: `cannot connect to pcscd at ${path} (${e.code ?? e.message})` }));
-  });
+  const deadline = Date.now() + timeoutMs;
+  const once = (): Promise<{ ok: true } | { ok: false; reason: string; retry?: boolean }> =>
+    new Promise((resolve) => {
+      const s = connect({ path });
+      const done = (r: { ok: true } | { ok: false; reason: string; retry?: boolean }) => {
+        clearTimeout(timer);
+        s.destroy();
+        resolve(r);
+      };
+      const timer = setTimeout(() => done({ ok: false, reason: `pcscd did not answer on ${path} within ${timeoutMs} ms` }), Math.max(1, deadline - Date.now()));
+      s.once('connect', () => done({ ok: true }));
+      // EAGAIN: the daemon's listen queue is full: it is there but busy (e.g. just restarted and still
+      // loading its reader drivers). Ask again until the deadline rather than call it unreachable.
+      s.once('error', (e: NodeJS.ErrnoException) => done({ ok: false, reason: `cannot connect to pcscd at ${path} (${e.code ?? e.message})`, retry: e.code === 'EAGAIN' }));
+    });
+  return (async () => {
+    for (;;) {
+      const r = await once();
+      if (r.ok || !r.retry || Date.now() + 20 >= deadline) return r.ok ? r : { ok: false, reason: r.reason };
+      await new Promise((res) => setTimeout(res, 20));
+    }
+  })();
 }
 
 export const PCSCD_HELP = [

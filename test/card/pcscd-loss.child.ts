@@ -207,6 +207,7 @@ try {
   report({ ok: true, result, escaped });
 } catch (e) {
   report({ ok: false, error: e instanceof Error ? e.stack : String(e), escaped });
+  await PrivatePcscd.stopAll();
 }
 // No process.exit(): the parent checks that this process ends by itself (no native handle left
 // holding it open after every context was closed).

@@ -62,7 +62,10 @@ for (const [signal, atApdu, why] of [
 ] as const) {
   test(`pcscd gone mid-read (${why}): pcsc_service_stopped at once, no attributes; down: pcsc_unavailable; back: valid`, { skip: skip ?? false, timeout: 20_000 }, async (t) => {
     const r = await child<ReadReport>(['read', signal, String(atApdu)]);
-    assert.equal(r.mid.apdusSeenByCard, atApdu, 'the daemon died mid-read, not before or after it');
+    // SIGKILL: nothing after the command in flight. SIGTERM: pcscd shuts down gracefully and may still
+    // carry an answer and the next command or so before its socket closes; the read is cut all the same.
+    if (signal === 'SIGKILL') assert.equal(r.mid.apdusSeenByCard, atApdu, 'the daemon died mid-read, not before or after it');
+    else assert.ok(r.mid.apdusSeenByCard >= atApdu && r.mid.apdusSeenByCard <= atApdu + 2, `stopped mid-read (card saw ${r.mid.apdusSeenByCard} APDUs)`);
     assert.equal(r.mid.verdict, 'invalid');
     assert.deepEqual(r.mid.attributes, [], 'nothing read before the loss is shown');
     assertServiceStopped(r.mid.errors[0]);

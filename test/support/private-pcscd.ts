@@ -88,7 +88,16 @@ export function report(result: unknown): void {
 export class PrivatePcscd {
   #proc: ChildProcess | null = null;
 
-  private constructor() {}
+  static readonly #all = new Set<PrivatePcscd>();
+
+  private constructor() {
+    PrivatePcscd.#all.add(this);
+  }
+
+  /** Stop every daemon this child started (after a failed scenario, so the child can end). */
+  static async stopAll(): Promise<void> {
+    for (const d of PrivatePcscd.#all) await d.stop();
+  }
 
   /** Loopback up (quickack as in test/run.mjs), a private tmpfs on /run/pcscd. */
   static setUp(): PrivatePcscd {
