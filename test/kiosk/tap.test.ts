@@ -113,13 +113,13 @@ interface Rig {
   waitScreen(kinds: Screen['screen'][], ms?: number): Promise<Screen>;
 }
 
-async function withKiosk(o: { mode: Mode; bluetooth: boolean; wipeSeconds?: number }, fn: (rig: Rig) => Promise<void>): Promise<void> {
+async function withKiosk(o: { mode: Mode; bluetooth: boolean; wipeSeconds?: number; phones?: boolean }, fn: (rig: Rig) => Promise<void>): Promise<void> {
   await withVirtualReader(async ({ port, readerName }) => {
     const world = new SimWorld();
     const dispatcher = new TapDispatcher({ readerName });
     const { card, phone } = tapReaders({ dispatcher, trustDir: TRUST, ...(o.bluetooth ? { ble: world.reader, bleNote: 'sim radio' } : {}), timeouts: { engagementMs: 10_000, connectMs: 5000, responseMs: 5000 } });
     const settings = new SettingsStore(null);
-    settings.update({ mode: o.mode, wipeSeconds: o.wipeSeconds ?? 60, readers: { card: true, mdoc: true } });
+    settings.update({ mode: o.mode, wipeSeconds: o.wipeSeconds ?? 60, readers: { card: true, mdoc: o.phones ?? true } });
     const audit = new MemoryAuditSink();
     const host = new KioskHost({ readers: [card, phone], settings, audit, inputTimeoutMs: 20_000 });
     host.start();
@@ -206,6 +206,7 @@ test('Apple-like wallet tapped on the kiosk reader (negotiated handover -> BLE c
     assert.equal(e.reader, 'mdoc');
     assert.equal(e.credentialType, 'mdoc');
     assert.equal(e.engagement, 'nfc');
+    assert.equal(e.transport, 'ble-central');
     assert.equal(e.outcome, 'valid');
     assert.match(e.issuerKeyId ?? '', /^[0-9a-f]{64}$/);
     // The phone saw the probe, then the NFC engagement: no card command, no My Number AP.
@@ -227,6 +228,7 @@ test('static-handover wallet tapped (BLE peripheral server): verified identity v
     assert.ok(v.attributes.name && v.attributes.name.length > 0);
     assert.equal(v.attributes.age_over_20, undefined);
     assert.equal(audit.entries[0]!.engagement, 'nfc');
+    assert.equal(audit.entries[0]!.transport, 'ble-peripheral');
     assert.deepEqual(cardOnlyCommands(phone.apdus), []);
   });
 });
@@ -298,5 +300,35 @@ test('the My Number Card on the same shared reader still goes to the card path (
     assert.deepEqual(cardOnlyCommands(phone.apdus), []);
     assert.equal(dispatcher.counts.card, 1);
     assert.equal(dispatcher.counts.phone, 1);
+  });
+});
+
+test('Apple-like wallet walks out of BLE range after the request: a transport error, audited; back to idle, the next tap reads', { skip: skip ?? false, timeout: 60_000 }, async () => {
+  await withKiosk({ mode: 'age-over-20', bluetooth: true, wipeSeconds: 3 }, async ({ host, audit, tapPhone, waitScreen }) => {
+    const away = await tapPhone('apple-walk-away');
+    const s = await waitScreen(['verdict', 'error']);
+    assert.ok(s.screen === 'error', JSON.stringify(s));
+    assert.match(s.error.code, /^transport_(disconnected|link_lost|timeout)$/);
+    assert.match(s.error.nextJa, /スマートフォン/);
+    assert.equal(audit.entries[0]!.outcome, 'error');
+    assert.equal(audit.entries[0]!.engagement, 'nfc');
+    await away.remove();
+    await waitScreen(['idle'], 10_000);
+    await host.whenIdle();
+    await tapPhone('apple');
+    const v = await waitScreen(['verdict', 'error']);
+    assert.ok(v.screen === 'verdict' && v.verdict === 'valid', JSON.stringify(v));
+  });
+});
+
+test('phone reading switched off in settings: a tapped phone is left alone (not read as a card, no My Number SELECT), the kiosk stays idle', { skip: skip ?? false, timeout: 60_000 }, async () => {
+  await withKiosk({ mode: 'age-over-20', bluetooth: true, phones: false }, async ({ host, audit, tapPhone, dispatcher }) => {
+    const phone = await tapPhone('apple');
+    await until(() => dispatcher.counts.ignored === 1, 5000);
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(host.snapshot().screen.screen, 'idle');
+    assert.equal(audit.entries.length, 0);
+    assert.deepEqual(phone.apdus, ['00a4040007d276000085010100'], 'only the probe');
+    assert.deepEqual(dispatcher.counts, { card: 0, phone: 0, ignored: 1, lostDuringProbe: 0 });
   });
 });

@@ -40,6 +40,16 @@ function text(v: CborValue): string | undefined {
   return undefined;
 }
 
+/**
+ * read-mdoc's transport kinds (core/mdoc/transport) -> the audit's (core/audit/audit-entry.ts), named
+ * after the mdoc BLE mode (§8.3.3.1.1): mdoc central client mode / mdoc peripheral server mode.
+ */
+const AUDIT_TRANSPORT: Record<string, NonNullable<ReadOutcome['credential']['transport']>> = {
+  'ble-central-client': 'ble-central',
+  'ble-peripheral-server': 'ble-peripheral',
+  nfc: 'nfc',
+};
+
 /** ISO/IEC 5218 sex codes used by 18013-5 and 23220. */
 const SEX: Record<string, string> = { '1': '男', '2': '女', '0': '—', '9': '—' };
 
@@ -211,7 +221,7 @@ export class PhoneReader implements CredentialReader {
       ...(doc ? { docType: doc.docType } : {}),
       ...(doc?.issuer?.iacaFingerprint ? { issuerKeyId: doc.issuer.iacaFingerprint.toLowerCase() } : {}),
       engagement: 'qr' in got ? 'qr' : 'nfc',
-      ...(typeof out.transport.kind === 'string' && /^(ble-central|ble-peripheral|nfc)$/.test(out.transport.kind) ? { transport: out.transport.kind as 'ble-central' | 'ble-peripheral' | 'nfc' } : {}),
+      ...(AUDIT_TRANSPORT[String(out.transport.kind)] ? { transport: AUDIT_TRANSPORT[String(out.transport.kind)]! } : {}),
     };
     // The audit records what the kiosk ASKED for (the DeviceRequest built from the policy), also when
     // the read failed: for the returned docType if known, else every docType the request named.
