@@ -26,12 +26,6 @@ import { DEFAULT_HOLDER, checkNumberBOf } from '../../sim/card/holder.ts';
 import type { Mode, Screen } from '../../main/api/contract.ts';
 import { until } from './helpers.ts';
 
-// @pokusew/pcsclite keeps a native handle referenced after close() (test/read-mdoc/e2e-nfc.test.ts
-// says the same): end this file's process once its tests are done.
-after(() => {
-  setTimeout(() => process.exit(process.exitCode ?? 0), 200).unref();
-});
-
 const skip = pcscdUnavailable();
 if (skip) console.log(`# tap tests through pcscd skipped: ${skip}`);
 const TRUST = join(import.meta.dirname, '..', '..', 'resources', 'test-trust');

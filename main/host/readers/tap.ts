@@ -197,9 +197,14 @@ export class TapDispatcher {
       return null;
     }
     try {
-      this.reader = await PcscNfcReader.open({ ...(this.o.readerName ? { readerName: this.o.readerName } : {}), timeoutMs: 1500 });
+      const r = await PcscNfcReader.open({ ...(this.o.readerName ? { readerName: this.o.readerName } : {}), timeoutMs: 1500 });
+      if (this.closed) {
+        await r.close();
+        return null;
+      }
+      this.reader = r;
       this.state = { state: 'ready' };
-      return this.reader;
+      return r;
     } catch (e) {
       this.state = { state: 'unplugged', detail: (e as Error).message };
       return null;
