@@ -10,6 +10,12 @@
 //   ends every reader. That is CardError('pcsc_service_stopped') for the pending and every later
 //   command and for every wait, at once (measured: a few ms after the daemon died), and the context is
 //   dead for good: `serviceLost` says so and callers open a new context once pcscd is back.
+// - The daemon can also hang (stopped, wedged): the binding's calls then never return, and a command
+//   inside it holds the reader's native mutex. Every call has a JS deadline (connect, transmit,
+//   disconnect), a session whose command is still inside the binding takes no further command, and
+//   the native close (which would block the main thread on that mutex) waits until the binding has let
+//   go of every call; if the daemon never comes back, the context's native parts are left behind
+//   rather than freeze the kiosk.
 // - The card is identified by SELECTing AIDs in the card layer, never by its ATR.
 // - Short APDUs only: responses are at most 256 data bytes + SW.
 // - The My Number guard runs inside transmit() before the binding sees a byte, and the binding's
@@ -219,8 +225,23 @@ export class PcscContext extends EventEmitter {
     if (this.#serviceLost) throw this.#serviceLost;
     const r = this.#readers.get(reader);
     if (!r) throw new CardError('reader_not_found', `no reader named "${reader}"`);
+    const timeoutMs = opts.apduTimeoutMs ?? 5000;
     const protocol = await new Promise<number>((resolve, reject) => {
+      let settled = false;
+      const timer = setTimeout(() => {
+        settled = true;
+        reject(new CardError('timeout', `connect: no answer from pcscd within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.nativeBegin();
       r.connect({ share_mode: r.SCARD_SHARE_SHARED, protocol: r.SCARD_PROTOCOL_T0 | r.SCARD_PROTOCOL_T1 }, (err, p) => {
+        this.nativeEnd();
+        if (settled) {
+          // Too late: nobody holds this handle; let it go.
+          if (!err) r.disconnect(r.SCARD_LEAVE_CARD, () => undefined);
+          return;
+        }
+        settled = true;
+        clearTimeout(timer);
         if (err) reject(mapPcscError(err, 'connect'));
         else resolve(p);
       });
@@ -232,6 +253,25 @@ export class PcscContext extends EventEmitter {
 
   /** Sessions still connected; close() releases them first (see PcscCardSession.disconnect). */
   readonly sessions = new Set<PcscCardSession>();
+
+  // Binding calls (connect, transmit, disconnect) that have not returned yet. While one is out, a
+  // worker thread may hold a reader's native mutex, and CardReader::Close on the main thread would
+  // block on it: the native close waits until this is back to zero.
+  #native = 0;
+  #whenNativeIdle: (() => void) | null = null;
+
+  /** @internal for PcscCardSession: a binding call starts. */
+  nativeBegin(): void {
+    this.#native++;
+  }
+
+  /** @internal for PcscCardSession: a binding call returned. */
+  nativeEnd(): void {
+    if (--this.#native > 0 || !this.#whenNativeIdle) return;
+    const f = this.#whenNativeIdle;
+    this.#whenNativeIdle = null;
+    setImmediate(f);
+  }
 
   /** Release open card handles, then stop watching readers. Safe to call twice; never throws. */
   async close(): Promise<void> {
@@ -246,6 +286,15 @@ export class PcscContext extends EventEmitter {
     // the frame has returned and the mutex is free.
     await new Promise((r) => setImmediate(r));
     await Promise.all([...this.sessions].map((x) => x.disconnect().catch(() => undefined)));
+    if (this.#native > 0) {
+      // pcscd stopped answering mid-call: close natively once the binding lets go (if ever).
+      this.#whenNativeIdle = () => void this.#closeNative();
+      return;
+    }
+    await this.#closeNative();
+  }
+
+  async #closeNative(): Promise<void> {
     // @pokusew/pcsclite 0.6 close race (same as main/nfc/pcsc-channel.ts closeQuietly): a reader
     // closed while its status thread is between two SCardGetStatusChange calls (it has just reported
     // a change) leaves its loop without posting the exit notice; the uv_async handle then keeps the
@@ -332,13 +381,18 @@ export class PcscCardSession implements ApduTransport {
       return Promise.reject(e);
     }
     if (this.#gone) return Promise.reject(this.#gone);
+    if (this.#disconnected) return Promise.reject(new CardError('transport_error', 'the session is closed'));
     return new Promise((resolve, reject) => {
       let settled = false;
       const timer = setTimeout(() => {
         if (settled) return;
         settled = true;
         this.#abortPending = null;
-        reject(this.#gone ?? new CardError('timeout', `no answer within ${this.#timeoutMs} ms`));
+        // The command is still inside the binding (the card or pcscd stopped answering). A further
+        // command would only queue behind it on the reader's mutex: this session is finished.
+        const e = this.#gone ?? new CardError('timeout', `no answer within ${this.#timeoutMs} ms`);
+        this.#gone ??= e;
+        reject(e);
       }, this.#timeoutMs);
       // The daemon's death settles a pending command at once, whatever the binding does with it.
       this.#abortPending = (e) => {
@@ -348,7 +402,10 @@ export class PcscCardSession implements ApduTransport {
         clearTimeout(timer);
         reject(e);
       };
+      this.#inFlight++;
+      this.#ctx.nativeBegin();
       this.#reader.transmit(Buffer.from(command), 258, this.#protocol, (err, res) => {
+        this.#nativeDone();
         if (settled) return;
         settled = true;
         this.#abortPending = null;
@@ -389,6 +446,20 @@ export class PcscCardSession implements ApduTransport {
 
   #disconnected = false;
   #abortPending: ((e: CardError) => void) | null = null;
+  /** This session's commands still inside the binding (a timed-out one may never come back). */
+  #inFlight = 0;
+  #afterInFlight: (() => void) | null = null;
+
+  #nativeDone(): void {
+    // The deferred release starts (and counts itself) before this call is uncounted, so the
+    // context's deferred close cannot slip in between.
+    if (--this.#inFlight === 0 && this.#afterInFlight) {
+      const f = this.#afterInFlight;
+      this.#afterInFlight = null;
+      f();
+    }
+    this.#ctx.nativeEnd();
+  }
 
   async disconnect(): Promise<void> {
     if (this.#disconnected) return;
@@ -398,12 +469,29 @@ export class PcscCardSession implements ApduTransport {
     this.#ctx.off('reader-removed', this.#onReaderGone);
     this.#ctx.off('service-lost', this.#onServiceLost);
     // Always release the native handle, even after a removal: a connected handle left behind keeps
-    // the binding's reader thread from stopping when the context closes.
-    await new Promise<void>((resolve) => {
-      try {
-        this.#reader.disconnect(this.#reader.SCARD_LEAVE_CARD, () => resolve());
-      } catch {
+    // the binding's reader thread from stopping when the context closes. If a command is still inside
+    // the binding, release after it returns (a disconnect now would only wait on the reader's mutex).
+    if (this.#inFlight > 0) {
+      this.#afterInFlight = () => void this.#release();
+      return;
+    }
+    await this.#release();
+  }
+
+  /** Native disconnect, counted as a binding call; the caller waits at most `ms` (pcscd may be hung). */
+  #release(ms = 1000): Promise<void> {
+    this.#ctx.nativeBegin();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      const done = () => {
+        clearTimeout(timer);
+        this.#ctx.nativeEnd();
         resolve();
+      };
+      try {
+        this.#reader.disconnect(this.#reader.SCARD_LEAVE_CARD, done);
+      } catch {
+        done();
       }
     });
   }

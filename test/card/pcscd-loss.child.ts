@@ -3,6 +3,9 @@
 // and reports what the card layer and the kiosk card adapter did. Scenarios:
 //   read <SIGKILL|SIGTERM> <apdu#>  readCardOverPcsc, daemon killed while the card holds APDU #n;
 //                                   then a read while it is down; then restarted: a read again
+//   hung <apdu#>                    pcscd frozen (SIGSTOP) while the card holds APDU #n: the read must
+//                                   still end (APDU deadline) with the event loop alive; then the
+//                                   daemon is killed (a watchdog) and restarted: a read again
 //   context                         PcscContext waits in progress when the daemon dies; a new context after restart
 //   host                            KioskHost + PcscCardReader (main/host/readers/card.ts): killed mid-read,
 //                                   back to idle, reader shown not ready; restarted: ready again, next read valid
@@ -88,6 +91,41 @@ async function scenarioRead(signal: NodeJS.Signals, atApdu: number) {
     mid: { verdict: r1.verdict, errors: errorsOf(r1), attributes: Object.keys(r1.attributes), apdusSeenByCard: first.count(), killToResultMs: killedAt ? ms(endedAt - killedAt) : null },
     whileDown: { verdict: r2.verdict, errors: errorsOf(r2), ms: ms(downMs) },
     afterRestart: { verdict: r3.verdict, errors: errorsOf(r3), attributes: Object.keys(r3.attributes) },
+  };
+}
+
+async function scenarioHung(atApdu: number) {
+  const d = PrivatePcscd.setUp();
+  await d.start();
+  const trust = testTrust();
+  let frozenAt = 0;
+  const first = cardWithHook((n) => {
+    if (n === atApdu) {
+      frozenAt = now();
+      d.kill('SIGSTOP');
+    }
+  });
+  // The main thread must stay free while the daemon hangs: the longest gap between 50 ms ticks.
+  let last = now();
+  let maxGap = 0;
+  const tick = setInterval(() => {
+    maxGap = Math.max(maxGap, now() - last);
+    last = now();
+  }, 50);
+  const r1 = await readCardOverPcsc({ reader: READER, policy: 'age-over-20', unlock: B, trust, crypto: nodeCrypto, at: AT, insertCard: () => first.link.insert() });
+  const endedAt = now();
+  clearInterval(tick);
+  await first.link.remove();
+  d.kill('SIGKILL'); // a watchdog gives up on the frozen daemon
+  await d.exited();
+  await d.start();
+  const again = cardWithHook(() => undefined);
+  const r2 = await readCardOverPcsc({ reader: READER, policy: 'age-over-20', unlock: B, trust, crypto: nodeCrypto, at: AT, insertCard: () => again.link.insert() });
+  await again.link.remove();
+  await d.stop();
+  return {
+    mid: { verdict: r1.verdict, errors: errorsOf(r1), attributes: Object.keys(r1.attributes), apdusSeenByCard: first.count(), freezeToResultMs: ms(endedAt - frozenAt), maxEventLoopGapMs: ms(maxGap) },
+    afterRestart: { verdict: r2.verdict, errors: errorsOf(r2) },
   };
 }
 
@@ -199,7 +237,7 @@ async function scenarioHost(atApdu: number) {
 
 const [scenario, ...args] = process.argv.slice(2);
 const run =
-  scenario === 'read' ? scenarioRead((args[0] ?? 'SIGKILL') as NodeJS.Signals, Number(args[1] ?? 10)) : scenario === 'context' ? scenarioContext() : scenario === 'host' ? scenarioHost(Number(args[0] ?? 10)) : Promise.reject(new Error(`unknown scenario ${scenario}`));
+  scenario === 'read' ? scenarioRead((args[0] ?? 'SIGKILL') as NodeJS.Signals, Number(args[1] ?? 10)) : scenario === 'hung' ? scenarioHung(Number(args[0] ?? 10)) : scenario === 'context' ? scenarioContext() : scenario === 'host' ? scenarioHost(Number(args[0] ?? 10)) : Promise.reject(new Error(`unknown scenario ${scenario}`));
 try {
   const result = await run;
   // Let late events (the binding's exit notices) arrive before judging "nothing escaped".

@@ -80,6 +80,24 @@ for (const [signal, atApdu, why] of [
   });
 }
 
+interface HungReport {
+  mid: { verdict: string; errors: ErrorReport[]; attributes: string[]; apdusSeenByCard: number; freezeToResultMs: number; maxEventLoopGapMs: number };
+  afterRestart: { verdict: string; errors: ErrorReport[] };
+}
+
+test('pcscd frozen mid-read (SIGSTOP): the read still ends at the APDU deadline, the event loop stays free; daemon killed and restarted: valid again, nothing left running', { skip: skip ?? false, timeout: 20_000 }, async (t) => {
+  const r = await child<HungReport>(['hung', '10']);
+  assert.equal(r.mid.apdusSeenByCard, 10);
+  assert.equal(r.mid.verdict, 'invalid');
+  assert.deepEqual(r.mid.attributes, []);
+  // A frozen daemon looks like a card that does not answer: nothing tells the two apart in time.
+  assert.equal(r.mid.errors[0]?.code, 'timeout', JSON.stringify(r.mid.errors));
+  assert.ok(r.mid.freezeToResultMs < 5000 + PROMPT_MS, `read ended ${r.mid.freezeToResultMs} ms after pcscd froze (APDU deadline 5000 ms)`);
+  assert.ok(r.mid.maxEventLoopGapMs < 1000, `the main thread was blocked for ${r.mid.maxEventLoopGapMs} ms`);
+  assert.equal(r.afterRestart.verdict, 'valid', JSON.stringify(r.afterRestart.errors));
+  t.diagnostic(`frozen pcscd: read ended ${r.mid.freezeToResultMs} ms after the freeze; longest event-loop gap ${r.mid.maxEventLoopGapMs} ms`);
+});
+
 interface ContextReport {
   waitForCard: { code: string; ms: number };
   waitForReader: { code: string; ms: number };
