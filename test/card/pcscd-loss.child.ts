@@ -9,6 +9,7 @@
 //   context                         PcscContext waits in progress when the daemon dies; a new context after restart
 //   host                            KioskHost + PcscCardReader (main/host/readers/card.ts): killed mid-read,
 //                                   back to idle, reader shown not ready; restarted: ready again, next read valid
+//   host-idle                       the same adapter, pcscd killed while the kiosk waits for a card
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -166,6 +167,57 @@ async function scenarioContext() {
   };
 }
 
+async function scenarioHostIdle() {
+  const d = PrivatePcscd.setUp();
+  await d.start();
+  const home = mkdtempSync(join(tmpdir(), 'kakunin-pcscd-loss-'));
+  const det = await detect({ home, readerName: READER, trustDir: TEST_TRUST_DIR });
+  if (!det.reader) throw new Error(det.note);
+  const settings = new SettingsStore(null);
+  settings.update({ mode: 'age-over-20', wipeSeconds: 3, readers: { card: true, mdoc: false } });
+  const audit = new MemoryAuditSink();
+  const host = new KioskHost({ readers: [det.reader], settings, audit, inputTimeoutMs: 10_000, rearmBackoffMs: 300 });
+  const cardState = () => host.snapshot().readers.find((x) => x.kind === 'card')!;
+  const screen = () => host.snapshot().screen;
+  host.start();
+  try {
+    await sleep(300); // armed, waiting for a card
+    const readyBefore = cardState().state;
+    d.kill('SIGKILL');
+    const notReadyMs = await until(() => cardState().state !== 'ready', 4000, 'the reader shown not ready');
+    const whileDown = cardState();
+    await d.exited();
+    await sleep(1000); // the adapter keeps trying quietly; the kiosk stays idle
+    const screenWhileDown = screen().screen;
+    const stillDown = cardState().state;
+    await d.start();
+    const readyMs = await until(() => cardState().state === 'ready', 8000, 'the card reader ready again');
+    const card = cardWithHook(() => undefined);
+    await card.link.insert();
+    await until(() => screen().screen === 'input', 8000, 'the keypad');
+    const s = screen();
+    if (s.screen !== 'input') throw new Error('no input screen');
+    host.submitInput(s.txId, B.digits);
+    await until(() => screen().screen === 'verdict' || screen().screen === 'error', 8000, 'the verdict');
+    const v = screen();
+    await card.link.remove();
+    return {
+      readyBefore,
+      notReadyMs: ms(notReadyMs),
+      whileDown: { state: whileDown.state, detail: whileDown.detail },
+      screenWhileDown,
+      stillDown,
+      readyAgainMs: ms(readyMs),
+      next: v.screen === 'verdict' ? { verdict: v.verdict, attributes: v.attributes } : { screen: v.screen, error: v.screen === 'error' ? v.error.code : undefined },
+      audit: audit.entries.map((x) => x.outcome),
+    };
+  } finally {
+    await host.stop();
+    await d.stop();
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
 async function scenarioHost(atApdu: number) {
   const d = PrivatePcscd.setUp();
   await d.start();
@@ -237,7 +289,7 @@ async function scenarioHost(atApdu: number) {
 
 const [scenario, ...args] = process.argv.slice(2);
 const run =
-  scenario === 'read' ? scenarioRead((args[0] ?? 'SIGKILL') as NodeJS.Signals, Number(args[1] ?? 10)) : scenario === 'hung' ? scenarioHung(Number(args[0] ?? 10)) : scenario === 'context' ? scenarioContext() : scenario === 'host' ? scenarioHost(Number(args[0] ?? 10)) : Promise.reject(new Error(`unknown scenario ${scenario}`));
+  scenario === 'read' ? scenarioRead((args[0] ?? 'SIGKILL') as NodeJS.Signals, Number(args[1] ?? 10)) : scenario === 'hung' ? scenarioHung(Number(args[0] ?? 10)) : scenario === 'context' ? scenarioContext() : scenario === 'host' ? scenarioHost(Number(args[0] ?? 10)) : scenario === 'host-idle' ? scenarioHostIdle() : Promise.reject(new Error(`unknown scenario ${scenario}`));
 try {
   const result = await run;
   // Let late events (the binding's exit notices) arrive before judging "nothing escaped".

@@ -148,3 +148,27 @@ test('kiosk card adapter: pcscd killed mid-read -> error screen with what to do,
   assert.deepEqual(r.next.attributes, { age_over_20: true });
   t.diagnostic(`error screen ${r.errorScreenMs} ms after pcscd died; idle after the ${Math.round(r.idleMs)} ms wipe; ready ${r.readyAgainMs} ms after pcscd answered again`);
 });
+
+interface HostIdleReport {
+  readyBefore: string;
+  notReadyMs: number;
+  whileDown: { state: string; detail?: string };
+  screenWhileDown: string;
+  stillDown: string;
+  readyAgainMs: number;
+  next: { verdict?: string; attributes?: Record<string, unknown>; screen?: string; error?: string };
+  audit: string[];
+}
+
+test('kiosk card adapter: pcscd killed while waiting for a card -> reader not ready, kiosk stays idle (no error, no audit); pcscd back -> ready, next read valid', { skip: skip ?? false, timeout: 20_000 }, async (t) => {
+  const r = await child<HostIdleReport>(['host-idle']);
+  assert.equal(r.readyBefore, 'ready');
+  assert.ok(r.notReadyMs < PROMPT_MS, `shown not ready ${r.notReadyMs} ms after pcscd died`);
+  assert.equal(r.whileDown.state, 'unavailable');
+  assert.match(r.whileDown.detail ?? '', /pcscd/);
+  assert.equal(r.stillDown, 'unavailable');
+  assert.equal(r.screenWhileDown, 'idle', 'nobody was being checked: no error screen');
+  assert.equal(r.next.verdict, 'valid', JSON.stringify(r.next));
+  assert.deepEqual(r.audit, ['valid'], 'only the real transaction is audited');
+  t.diagnostic(`idle: not ready ${r.notReadyMs} ms after pcscd died; ready ${r.readyAgainMs} ms after it answered again`);
+});
