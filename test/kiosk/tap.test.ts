@@ -326,3 +326,33 @@ test('phone reading switched off in settings: a tapped phone is left alone (not 
     assert.deepEqual(dispatcher.counts, { card: 0, phone: 0, ignored: 1, lostDuringProbe: 0 });
   });
 });
+
+test('a phone serving a malformed NDEF message: a specific ndef_ error at engagement, telling the holder to tap again or show the QR code', { skip: skip ?? false, timeout: 60_000 }, async () => {
+  await withKiosk({ mode: 'age-over-20', bluetooth: true }, async ({ audit, tapPhone, waitScreen }) => {
+    await tapPhone('malformed-ndef');
+    const s = await waitScreen(['verdict', 'error']);
+    assert.ok(s.screen === 'error', JSON.stringify(s));
+    assert.match(s.error.code, /^ndef_/);
+    assert.match(s.error.nextJa, /かざして/);
+    assert.equal(audit.entries[0]!.outcome, 'error');
+    assert.equal(audit.entries[0]!.engagement, 'nfc');
+  });
+});
+
+test('the named PC/SC reader is not attached: both readers say so, the kiosk stays idle, and it closes cleanly', { skip: skip ?? false, timeout: 30_000 }, async () => {
+  const dispatcher = new TapDispatcher({ readerName: 'No Such Reader 00 00' });
+  const { card, phone } = tapReaders({ dispatcher, trustDir: TRUST });
+  const settings = new SettingsStore(null);
+  settings.update({ mode: 'age-over-20', readers: { card: true, mdoc: true } });
+  const host = new KioskHost({ readers: [card, phone], settings, audit: new MemoryAuditSink() });
+  host.start();
+  try {
+    await until(() => card.status().state === 'unplugged', 10_000);
+    assert.match(card.status().detail ?? '', /No Such Reader/);
+    assert.equal(host.snapshot().screen.screen, 'idle');
+    // Without Bluetooth the phone reader has nothing left to read with.
+    assert.equal(phone.status().state, 'unavailable');
+  } finally {
+    await host.stop();
+  }
+});

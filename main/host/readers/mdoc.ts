@@ -121,7 +121,7 @@ export class PhoneReader implements CredentialReader {
   }
 
   status(): ReaderStatus {
-    const radios = [this.deps.ble?.peripheral ? 'BLE peripheral' : '', this.deps.ble?.central ? 'BLE central' : '', this.deps.taps ? 'NFC tap' : ''].filter(Boolean).join(' + ');
+    const radios = [this.deps.ble?.peripheral ? 'BLE peripheral' : '', this.deps.ble?.central ? 'BLE central' : '', this.deps.taps?.ready() ? 'NFC tap' : ''].filter(Boolean).join(' + ');
     return { kind: 'mdoc', source: this.source, label: this.deps.label, state: radios ? 'ready' : 'unavailable', detail: radios || 'no Bluetooth' };
   }
 

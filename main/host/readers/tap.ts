@@ -49,6 +49,8 @@ export interface PhoneTap {
 /** What an armed reader waits on: the next tap of its kind, or null when its signal aborts. */
 export interface TapSource<T> {
   next(signal: AbortSignal): Promise<T | null>;
+  /** Whether taps can arrive at all (the PC/SC reader is there). */
+  ready(): boolean;
 }
 
 type Tap = CardTap | PhoneTap;
@@ -78,8 +80,8 @@ export class TapDispatcher {
 
   constructor(private readonly o: TapDispatcherOptions = {}) {}
 
-  readonly card: TapSource<CardTap> = { next: (s) => this.next('card', s) as Promise<CardTap | null> };
-  readonly phone: TapSource<PhoneTap> = { next: (s) => this.next('phone', s) as Promise<PhoneTap | null> };
+  readonly card: TapSource<CardTap> = { next: (s) => this.next('card', s) as Promise<CardTap | null>, ready: () => this.state.state === 'ready' };
+  readonly phone: TapSource<PhoneTap> = { next: (s) => this.next('phone', s) as Promise<PhoneTap | null>, ready: () => this.state.state === 'ready' };
 
   /** Something is on the reader (as pcscd last reported it). */
   get tagPresent(): boolean {
