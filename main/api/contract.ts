@@ -49,7 +49,11 @@ export type ReaderStatus = z.infer<typeof ReaderStatusSchema>;
 const Base = { txId: z.string(), reader: ReaderKindSchema };
 
 export const ScreenSchema = z.discriminatedUnion('screen', [
-  z.object({ screen: z.literal('idle') }),
+  z.object({
+    screen: z.literal('idle'),
+    /** A few seconds' hint on the idle screen, e.g. a phone tapped while this mode reads cards only. */
+    notice: ApiErrorSchema.extend({ nextJa: z.string(), nextEn: z.string() }).optional(),
+  }),
   z.object({ screen: z.literal('reading'), ...Base, step: ProgressStepSchema, fraction: z.number().min(0).max(1) }),
   z.object({
     screen: z.literal('input'),

@@ -8,10 +8,11 @@
 // timeout the screen returns to idle and every attribute and photo reference is dropped.
 import { randomUUID } from 'node:crypto';
 import { POLICIES, type Attribute, type Policy } from '../../core/policy/policy.ts';
-import type { Attributes, ReaderStatus, Screen, Snapshot, TrainingScenario } from '../api/contract.ts';
+import type { Attributes, ReaderKind, ReaderStatus, Screen, Snapshot, TrainingScenario } from '../api/contract.ts';
 import type { AuditSink } from './audit-sink.ts';
 import { ABORTED, type CredentialReader, type InputRequest, type ReadError, type ReadOutcome } from './reader.ts';
-import type { TrainingController } from './readers/training.ts';
+import { TrainingController } from './readers/training.ts';
+import { notAccepted } from './not-accepted.ts';
 import type { SettingsStore } from './settings.ts';
 
 export interface KioskHostOptions {
@@ -27,6 +28,13 @@ export interface KioskHostOptions {
   readTimeoutMs?: number;
   /** Pause before re-arming a reader that failed without a credential (e.g. unplugged). */
   rearmBackoffMs?: number;
+  /** How long a reader's idle-screen hint (ReadHooks.notice) stays up. */
+  noticeMs?: number;
+  /**
+   * How often the host looks at the readers' status while running, so the idle screen and the staff
+   * area follow a reader plugged in or out, or pcscd going and coming back, without a transaction.
+   */
+  statusPollMs?: number;
 }
 
 export const HOST_ERRORS = {
@@ -52,6 +60,8 @@ interface Armed {
   reader: CredentialReader;
   ctl: AbortController;
   done: Promise<void>;
+  /** When this arm started: a reader that stays armed a full back-off after trouble is fine again. */
+  since: number;
 }
 
 interface Tx {
@@ -81,9 +91,13 @@ export class KioskHost {
   private armed: Armed[] = [];
   private tx: Tx | null = null;
   private wipeTimer: NodeJS.Timeout | null = null;
+  private noticeTimer: NodeJS.Timeout | null = null;
   private stopped = true;
   private readerNotes = new Map<CredentialReader, ReaderStatus['state']>();
   private rearmTimers = new Set<NodeJS.Timeout>();
+  private statusTimer: NodeJS.Timeout | null = null;
+  /** The readers part of the last snapshot sent, to send a new one only when it changed. */
+  private lastReaders = '';
   /** Resolvers waiting for the next return to idle (tests, demo). */
   private idleWaiters: (() => void)[] = [];
   private outcomeListeners = new Set<(o: { txId: string; reader: CredentialReader; outcome: ReadOutcome; screen: Screen }) => void>();
@@ -101,13 +115,33 @@ export class KioskHost {
     if (!this.stopped) return;
     this.stopped = false;
     this.armAll();
+    this.statusTimer = setInterval(() => this.watchStatus(), this.opts.statusPollMs ?? 1000);
+    this.statusTimer.unref?.();
+  }
+
+  /**
+   * Reader status changes nobody reports (a reader plugged back in, pcscd restarted): clear the note
+   * of a reader that has stayed armed for a whole back-off since its trouble, and send a snapshot
+   * when what the screen would show of the readers changed.
+   */
+  private watchStatus(): void {
+    if (this.stopped) return;
+    const backoff = this.opts.rearmBackoffMs ?? 2000;
+    const now = Date.now();
+    for (const a of this.armed) {
+      if (this.readerNotes.has(a.reader) && now - a.since >= backoff) this.readerNotes.delete(a.reader);
+    }
+    if (JSON.stringify(this.snapshot().readers) !== this.lastReaders) this.emit();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.statusTimer) clearInterval(this.statusTimer);
+    this.statusTimer = null;
     for (const t of this.rearmTimers) clearTimeout(t);
     this.rearmTimers.clear();
     if (this.wipeTimer) clearTimeout(this.wipeTimer);
+    if (this.noticeTimer) clearTimeout(this.noticeTimer);
     this.cancelTx();
     const pending = this.armed.map((a) => { a.ctl.abort(); return a.done; });
     await Promise.allSettled(pending);
@@ -148,6 +182,7 @@ export class KioskHost {
   private emit(): void {
     this.seq++;
     const snap = this.snapshot();
+    this.lastReaders = JSON.stringify(snap.readers);
     for (const l of this.listeners) {
       try { l(snap); } catch { /* a broken listener must not stop the kiosk */ }
     }
@@ -195,7 +230,7 @@ export class KioskHost {
   private arm(reader: CredentialReader): void {
     const ctl = new AbortController();
     const policy = this.policy();
-    const entry: Armed = { reader, ctl, done: Promise.resolve() };
+    const entry: Armed = { reader, ctl, done: Promise.resolve(), since: Date.now() };
     const hooks = {
       onProgress: (p: { step: 'detected' | 'engaged' | 'reading' | 'verifying'; fraction?: number }) => {
         if (ctl.signal.aborted) return false;
@@ -205,6 +240,9 @@ export class KioskHost {
         return true;
       },
       requestInput: (req: InputRequest) => this.requestInput(reader, req),
+      notice: (n: ReadError) => {
+        if (!ctl.signal.aborted) this.showNotice(n);
+      },
     };
     entry.done = (async () => {
       let outcome: ReadOutcome;
@@ -239,6 +277,18 @@ export class KioskHost {
       if (this.tx) await this.finish(this.tx, outcome);
     })();
     this.armed.push(entry);
+  }
+
+  /** An idle-screen hint; gone after noticeMs, and never over a transaction's screen. */
+  private showNotice(n: ReadError): void {
+    if (this.tx || this.screen.screen !== 'idle') return;
+    const screen: Screen = { screen: 'idle', notice: n };
+    this.setScreen(screen);
+    if (this.noticeTimer) clearTimeout(this.noticeTimer);
+    this.noticeTimer = setTimeout(() => {
+      this.noticeTimer = null;
+      if (this.screen === screen) this.setScreen({ screen: 'idle' });
+    }, this.opts.noticeMs ?? 6000);
   }
 
   private claim(reader: CredentialReader, policy: Policy): void {
@@ -298,11 +348,21 @@ export class KioskHost {
     return true;
   }
 
-  /** QR text from the scanner: handed to the first armed reader that takes it (idle only). */
+  /**
+   * QR text from the scanner: handed to the first armed reader that takes it (idle only). With phone
+   * reading off at this counter, an mdoc QR code gets the idle notice saying so (and counts as taken).
+   */
   submitEngagement(text: string): boolean {
     if (this.tx || this.screen.screen !== 'idle') return false;
     for (const a of this.armed) if (a.reader.acceptEngagement?.(text)) return true;
-    return false;
+    return text.startsWith('mdoc:') && this.noticeIfOff('mdoc');
+  }
+
+  /** Something of `kind` was presented while that kind is switched off here: say so on the idle screen. */
+  private noticeIfOff(kind: ReaderKind): boolean {
+    if (this.opts.settings.get().readers[kind] || !this.armed.length) return false;
+    this.showNotice(notAccepted(kind));
+    return true;
   }
 
   dismiss(): boolean {
@@ -313,7 +373,7 @@ export class KioskHost {
 
   trainingPresent(s: TrainingScenario): boolean {
     if (!this.opts.training || this.tx) return false;
-    return this.opts.training.present(s);
+    return this.opts.training.present(s) || (this.screen.screen === 'idle' && this.noticeIfOff(TrainingController.kindOf(s)));
   }
 
   async setLang(lang: 'ja' | 'en'): Promise<void> {

@@ -29,6 +29,11 @@ export interface ReadHooks {
   onProgress(p: Progress): boolean;
   /** Ask the holder (PIN) or staff (照合番号B) for digits; null when cancelled or wiped. */
   requestInput(req: InputRequest): Promise<string | null>;
+  /**
+   * A hint for the idle screen while this reader waits, without a transaction (e.g. something this
+   * mode does not read was tapped). The host shows it for a few seconds if the kiosk is idle.
+   */
+  notice?(n: ReadError): void;
 }
 
 export interface ReadError {

@@ -205,6 +205,19 @@ test('phone walked away mid-read: connection-lost error with what to do', { skip
   });
 });
 
+test('phone reading off at this counter: a phone presented gets a notice on the idle screen (use the card), nothing is read or audited', { skip }, async () => {
+  await withKiosk({ settings: { readers: { card: true, mdoc: false } } }, async (e) => {
+    assert.equal(await e.page.locator('[data-testid="idle-phone"]').count(), 0, 'the idle screen offers the card only');
+    await present(e.page, 'phone-ok');
+    await e.page.waitForSelector('[data-testid="idle-notice"]');
+    await e.shot('13c-phone-not-accepted');
+    assert.equal(await e.page.getAttribute('[data-testid="idle-notice"]', 'data-code'), 'phone_not_accepted');
+    assert.match(await text(e, '[data-testid="idle-notice"]'), /スマートフォンは読み取りません[\s\S]*マイナンバーカードをかざして/);
+    assert.equal(await e.page.locator('[data-testid="reading"]').count(), 0);
+    assert.equal(e.audit!.entries.length, 0, 'nothing read, nothing audited');
+  });
+});
+
 test('wipe timeout: the verdict and photo disappear by themselves and the kiosk is ready again', { skip }, async () => {
   await withKiosk({ settings: { wipeSeconds: 3, mode: 'identity' } }, async (e) => {
     await present(e.page, 'card-ok');

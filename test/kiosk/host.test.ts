@@ -7,9 +7,10 @@ import { MemoryAuditSink } from '../../main/host/audit-sink.ts';
 import { SettingsStore } from '../../main/host/settings.ts';
 import { TrainingController, trainingReaders, TRAINING_PIN } from '../../main/host/readers/training.ts';
 import type { Snapshot } from '../../main/api/contract.ts';
+import type { ReadHooks } from '../../main/host/reader.ts';
 import { ScriptedReader, validOutcome, until, tick } from './helpers.ts';
 
-function makeHost(readers: ScriptedReader[] | ReturnType<typeof trainingReaders>, opts: { training?: TrainingController; wipeSeconds?: number; inputTimeoutMs?: number; readTimeoutMs?: number } = {}) {
+function makeHost(readers: ScriptedReader[] | ReturnType<typeof trainingReaders>, opts: { training?: TrainingController; wipeSeconds?: number; inputTimeoutMs?: number; readTimeoutMs?: number; statusPollMs?: number; noticeMs?: number } = {}) {
   const settings = new SettingsStore(null);
   settings.update({ wipeSeconds: opts.wipeSeconds ?? 3 });
   const audit = new MemoryAuditSink();
@@ -152,6 +153,101 @@ test('a reader failing while idle (unplugged) is shown in the status and re-arme
   await until(() => calls === 2);
   assert.equal(audit.entries.length, 0);
   await host.stop();
+});
+
+test('a reader back after trouble: its note clears once it stays armed, and the screen hears of it without a transaction', async () => {
+  let calls = 0;
+  const r = new ScriptedReader('card', 'real', async (_p, signal) => {
+    calls++;
+    if (calls === 1) return { ...validOutcome({ verdict: 'error' }), error: { code: 'pcsc_service_stopped', messageJa: 'x', messageEn: 'x', nextJa: 'x', nextEn: 'x' } };
+    await new Promise((res) => signal.addEventListener('abort', res, { once: true }));
+    return validOutcome({ verdict: 'error' });
+  });
+  const { host, snaps } = makeHost([r], { statusPollMs: 10 });
+  host.start();
+  await until(() => snaps.some((s) => s.readers[0]!.state === 'unavailable'));
+  const seqAtTrouble = snaps.at(-1)!.seq;
+  await until(() => snaps.at(-1)!.readers[0]!.state === 'ready');
+  assert.equal(calls, 2, 'ready again only after the re-arm that stayed armed');
+  assert.ok(snaps.at(-1)!.seq > seqAtTrouble);
+  assert.equal(host.snapshot().screen.screen, 'idle');
+  // Nothing changes: no more snapshots are pushed (the watch sends changes only).
+  const n = snaps.length;
+  await tick(80);
+  assert.equal(snaps.length, n);
+  await host.stop();
+});
+
+test('a reader unplugged or plugged in while idle reaches the screen by itself (status watch)', async () => {
+  const r = new ScriptedReader('card');
+  let state: 'ready' | 'unplugged' = 'ready';
+  r.status = () => ({ kind: 'card', source: 'real', label: 'PC/SC', state });
+  const { host, snaps } = makeHost([r], { statusPollMs: 10 });
+  host.start();
+  await until(() => r.arms === 1);
+  state = 'unplugged';
+  await until(() => snaps.at(-1)?.readers[0]!.state === 'unplugged');
+  state = 'ready';
+  await until(() => snaps.at(-1)!.readers[0]!.state === 'ready');
+  await host.stop();
+  const n = snaps.length;
+  state = 'unplugged';
+  await tick(50);
+  assert.equal(snaps.length, n, 'a stopped host watches nothing');
+});
+
+test('a reader\'s idle notice shows on the idle screen for a while, never over a transaction, and is not audited', async () => {
+  const hint = { code: 'phone_not_accepted', messageJa: 'ja', messageEn: 'en', nextJa: 'nja', nextEn: 'nen' };
+  let hooksOf: ReadHooks | null = null;
+  const r = new ScriptedReader('card', 'real', async (_p, signal, hooks, self) => {
+    hooksOf = hooks;
+    if (!(await self.wait(signal))) return validOutcome({ verdict: 'error' });
+    hooks.onProgress({ step: 'detected' });
+    await self.wait(signal);
+    return validOutcome();
+  });
+  const { host, audit } = makeHost([r], { noticeMs: 60 });
+  host.start();
+  await until(() => hooksOf !== null);
+  hooksOf!.notice!(hint);
+  const s = host.snapshot().screen;
+  assert.deepEqual(s, { screen: 'idle', notice: hint });
+  await until(() => { const x = host.snapshot().screen; return x.screen === 'idle' && !x.notice; });
+  // During a transaction a notice is dropped.
+  r.release();
+  await until(() => host.snapshot().screen.screen === 'reading');
+  hooksOf!.notice!(hint);
+  assert.equal(host.snapshot().screen.screen, 'reading');
+  r.release();
+  await until(() => host.snapshot().screen.screen === 'verdict');
+  assert.equal(audit.entries.length, 1, 'only the transaction is audited, not the notice');
+  await host.stop();
+});
+
+test('phone reading off: a scanned mdoc QR code and a training phone get the "phones are not read here" notice; card reading off: a training card gets the card notice', async () => {
+  const card = new ScriptedReader('card');
+  const { host, settings, audit } = makeHost([card], { noticeMs: 5000 });
+  settings.update({ readers: { card: true, mdoc: false } });
+  host.start();
+  await until(() => card.arms === 1);
+  assert.equal(host.submitEngagement('not an mdoc QR'), false, 'other scanner input is not a phone');
+  const before = host.snapshot().screen;
+  assert.ok(before.screen === 'idle' && before.notice === undefined);
+  assert.equal(host.submitEngagement('mdoc:owBjMS4w'), true);
+  const s = host.snapshot().screen;
+  assert.equal(s.screen === 'idle' && s.notice?.code, 'phone_not_accepted');
+  assert.equal(audit.entries.length, 0);
+  await host.stop();
+
+  const ctl = new TrainingController(0);
+  const t = makeHost(trainingReaders(ctl), { training: ctl, noticeMs: 5000 });
+  t.settings.update({ readers: { card: false, mdoc: true } });
+  t.host.start();
+  await t.host.whenIdle();
+  assert.equal(t.host.trainingPresent('card-ok'), true);
+  const ts = t.host.snapshot().screen;
+  assert.equal(ts.screen === 'idle' && ts.notice?.code, 'card_not_accepted');
+  await t.host.stop();
 });
 
 test('changing the mode while idle re-arms the readers with the new policy', async () => {

@@ -107,13 +107,13 @@ interface Rig {
   waitScreen(kinds: Screen['screen'][], ms?: number): Promise<Screen>;
 }
 
-async function withKiosk(o: { mode: Mode; bluetooth: boolean; wipeSeconds?: number; phones?: boolean }, fn: (rig: Rig) => Promise<void>): Promise<void> {
+async function withKiosk(o: { mode: Mode; bluetooth: boolean; wipeSeconds?: number; phones?: boolean; cards?: boolean }, fn: (rig: Rig) => Promise<void>): Promise<void> {
   await withVirtualReader(async ({ port, readerName }) => {
     const world = new SimWorld();
     const dispatcher = new TapDispatcher({ readerName });
     const { card, phone } = tapReaders({ dispatcher, trustDir: TRUST, ...(o.bluetooth ? { ble: world.reader, bleNote: 'sim radio' } : {}), timeouts: { engagementMs: 10_000, connectMs: 5000, responseMs: 5000 } });
     const settings = new SettingsStore(null);
-    settings.update({ mode: o.mode, wipeSeconds: o.wipeSeconds ?? 60, readers: { card: true, mdoc: o.phones ?? true } });
+    settings.update({ mode: o.mode, wipeSeconds: o.wipeSeconds ?? 60, readers: { card: o.cards ?? true, mdoc: o.phones ?? true } });
     const audit = new MemoryAuditSink();
     const host = new KioskHost({ readers: [card, phone], settings, audit, inputTimeoutMs: 20_000 });
     host.start();
@@ -323,6 +323,19 @@ test('phone reading switched off in settings: a tapped phone is left alone (not 
     assert.equal(host.snapshot().screen.screen, 'idle');
     assert.equal(audit.entries.length, 0);
     assert.deepEqual(phone.apdus, ['00a4040007d276000085010100'], 'only the probe');
+    assert.deepEqual(dispatcher.counts, { card: 0, phone: 0, ignored: 1, lostDuringProbe: 0 });
+    const s = host.snapshot().screen;
+    assert.equal(s.screen === 'idle' && s.notice?.code, 'phone_not_accepted', 'the idle screen tells the holder phones are not read here');
+  });
+});
+
+test('card reading switched off in settings: a tapped card is left alone (no card command beyond the probe), and the idle screen says to use the phone', { skip: skip ?? false, timeout: 60_000 }, async () => {
+  await withKiosk({ mode: 'age-over-20', bluetooth: true, cards: false }, async ({ host, audit, tapCard, dispatcher }) => {
+    const { card } = await tapCard('card');
+    await until(() => dispatcher.counts.ignored === 1, 5000);
+    await until(() => { const s = host.snapshot().screen; return s.screen === 'idle' && s.notice?.code === 'card_not_accepted'; }, 3000);
+    assert.equal(audit.entries.length, 0);
+    assert.equal(card.log.filter((a) => !a.command.startsWith('00a40400')).length, 0, 'nothing but the probe SELECTs reached the card');
     assert.deepEqual(dispatcher.counts, { card: 0, phone: 0, ignored: 1, lostDuringProbe: 0 });
   });
 });

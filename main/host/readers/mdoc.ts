@@ -22,6 +22,7 @@ import { ABORTED, errorOutcome, type CredentialReader, type ReadError, type Read
 import { decodeJp2 } from '../../card/jp2-decode.ts';
 import { pixelsToPngDataUrl } from './png.ts';
 import type { PhoneTap, TapSource } from './tap.ts';
+import { notAccepted } from '../not-accepted.ts';
 
 /** Codes that mean "the read did not finish" (device trouble) rather than "not trustworthy". */
 const TRANSPORT_OR_SESSION = /^(transport_|session_|no_common_transport|no_reader_hardware|read_aborted|qr_|device_engagement_|cipher_suite_|ndef_|handover_|tnep_|nfc_)/;
@@ -134,7 +135,7 @@ export class PhoneReader implements CredentialReader {
   }
 
   /** The first of: QR text from the scanner, a phone tapped on the PC/SC reader, or abort. */
-  private waitForEngagement(signal: AbortSignal): Promise<{ qr: string } | { tap: PhoneTap } | null> {
+  private waitForEngagement(signal: AbortSignal, hooks: ReadHooks): Promise<{ qr: string } | { tap: PhoneTap } | null> {
     return new Promise((resolve) => {
       if (signal.aborted) return resolve(null);
       const local = new AbortController();
@@ -152,14 +153,14 @@ export class PhoneReader implements CredentialReader {
       signal.addEventListener('abort', onAbort, { once: true });
       this.waiting = (qr) => settle({ qr });
       // A tap that arrives just after a QR scan won is handed back (the phone is left alone).
-      void this.deps.taps?.next(local.signal).then(async (tap) => {
+      void this.deps.taps?.next(local.signal, () => hooks.notice?.(notAccepted('card'))).then(async (tap) => {
         if (tap && !settle({ tap })) await tap.release();
       });
     });
   }
 
   async start(policy: Policy, signal: AbortSignal, hooks: ReadHooks): Promise<ReadOutcome> {
-    const got = await this.waitForEngagement(signal);
+    const got = await this.waitForEngagement(signal, hooks);
     if (got === null) return errorOutcome(ABORTED, 'mdoc');
     const tap = 'tap' in got ? got.tap : null;
     try {

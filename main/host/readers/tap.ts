@@ -27,6 +27,7 @@ import { ABORTED, errorOutcome, type CredentialReader, type ReadHooks, type Read
 import { cardError, PcscCardReader } from './card.ts';
 import { PhoneReader } from './mdoc.ts';
 import { PhoneApduGuard, probeTap, type TapKind, type TapProbe } from './tap-probe.ts';
+import { notAccepted } from '../not-accepted.ts';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -48,7 +49,12 @@ export interface PhoneTap {
 
 /** What an armed reader waits on: the next tap of its kind, or null when its signal aborts. */
 export interface TapSource<T> {
-  next(signal: AbortSignal): Promise<T | null>;
+  /**
+   * `otherIgnored` is called when, meanwhile, a tap of the other kind was left alone because no
+   * reader of that kind is armed (phone reading or card reading off in this mode), so the waiting
+   * reader can tell the holder on the idle screen rather than nothing happening.
+   */
+  next(signal: AbortSignal, otherIgnored?: () => void): Promise<T | null>;
   /** Whether taps can arrive at all (the PC/SC reader is there). */
   ready(): boolean;
 }
@@ -57,6 +63,7 @@ type Tap = CardTap | PhoneTap;
 interface Waiter {
   resolve(t: Tap | null): void;
   signal: AbortSignal;
+  otherIgnored?: (() => void) | undefined;
 }
 
 export interface TapDispatcherOptions {
@@ -80,8 +87,8 @@ export class TapDispatcher {
 
   constructor(private readonly o: TapDispatcherOptions = {}) {}
 
-  readonly card: TapSource<CardTap> = { next: (s) => this.next('card', s) as Promise<CardTap | null>, ready: () => this.state.state === 'ready' };
-  readonly phone: TapSource<PhoneTap> = { next: (s) => this.next('phone', s) as Promise<PhoneTap | null>, ready: () => this.state.state === 'ready' };
+  readonly card: TapSource<CardTap> = { next: (s, o) => this.next('card', s, o) as Promise<CardTap | null>, ready: () => this.state.state === 'ready' };
+  readonly phone: TapSource<PhoneTap> = { next: (s, o) => this.next('phone', s, o) as Promise<PhoneTap | null>, ready: () => this.state.state === 'ready' };
 
   /** Something is on the reader (as pcscd last reported it). */
   get tagPresent(): boolean {
@@ -92,10 +99,10 @@ export class TapDispatcher {
     return { label: this.reader?.name ?? this.o.readerName ?? 'PC/SC', ...this.state };
   }
 
-  private next(kind: TapKind, signal: AbortSignal): Promise<Tap | null> {
+  private next(kind: TapKind, signal: AbortSignal, otherIgnored?: () => void): Promise<Tap | null> {
     if (signal.aborted || this.closed) return Promise.resolve(null);
     return new Promise((resolve) => {
-      const w: Waiter = { resolve, signal };
+      const w: Waiter = { resolve, signal, otherIgnored };
       this.waiters[kind]?.resolve(null); // one armed reader per kind
       this.waiters[kind] = w;
       signal.addEventListener(
@@ -163,6 +170,8 @@ export class TapDispatcher {
         // Nobody armed for this kind (disabled in settings, or a transaction is running).
         this.counts.ignored++;
         await ch.disconnect();
+        const other = this.waiters[probe.kind === 'card' ? 'phone' : 'card'];
+        if (other && !other.signal.aborted) other.otherIgnored?.();
         continue;
       }
       this.waiters[probe.kind] = null;
@@ -260,7 +269,7 @@ export class TapCardReader implements CredentialReader {
 
   async start(policy: Policy, signal: AbortSignal, hooks: ReadHooks): Promise<ReadOutcome> {
     while (!signal.aborted) {
-      const tap = await this.taps.card.next(signal);
+      const tap = await this.taps.card.next(signal, () => hooks.notice?.(notAccepted('mdoc')));
       if (!tap) break;
       const local = new AbortController();
       const onAbort = () => local.abort();

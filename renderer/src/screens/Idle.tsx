@@ -28,8 +28,15 @@ export function IdleScreen({ snap }: { snap: Snapshot }) {
   const cardOn = card && card.state !== 'unavailable';
   const phoneOn = phone && phone.state !== 'unavailable';
   const trouble = snap.readers.some((r) => r.state === 'unplugged');
+  const notice = snap.screen.screen === 'idle' ? snap.screen.notice : undefined;
   return (
     <section className="idle" data-testid="idle">
+      {notice && (
+        <div className="idle-notice" data-testid="idle-notice" data-code={notice.code} role="alert">
+          <p className="idle-notice-title">{lang === 'ja' ? notice.messageJa : notice.messageEn}</p>
+          <p className="idle-notice-next">{lang === 'ja' ? notice.nextJa : notice.nextEn}</p>
+        </div>
+      )}
       {snap.mode === 'entrance' && <p className="idle-lead">{t(lang, 'idle.entrance')}</p>}
       <div className="idle-columns">
         {cardOn && (
