@@ -13,7 +13,8 @@ import { nodeCrypto } from '../../crypto/node-crypto.ts';
 import { PcscContext } from '../../pcsc/pcsc-reader.ts';
 import { probePcscd } from '../../pcsc/pcscd-probe.ts';
 import { readCardOverPcsc, type PcscReadResult } from '../../pcsc/read-session.ts';
-import { loadTrustDir } from '../../trust/load-dir.ts';
+import type { TrustStore } from '../../../core/trust/trust-store.ts';
+import { cachedTrustStore } from '../../trust/trust-dir-cache.ts';
 import { ABORTED, errorOutcome, type CredentialReader, type ReadError, type ReadHooks, type ReadOutcome } from '../reader.ts';
 import { pixelsToPngDataUrl } from './png.ts';
 
@@ -28,7 +29,7 @@ export function cardError(code: string, detail?: string): ReadError {
 const SEX: Record<string, string> = { male: '男', female: '女', not_applicable: '—' };
 
 /** CardReadResult -> ReadOutcome: only the policy's attributes, photo as an in-memory PNG. */
-export function toOutcome(r: PcscReadResult, policy: Policy, trust: ReturnType<typeof loadTrustDir>): ReadOutcome {
+export function toOutcome(r: PcscReadResult, policy: Policy, trust: TrustStore): ReadOutcome {
   const a: Attributes = {};
   const shows = new Set<string>(policy.shows);
   if (shows.has('age_over_20') && r.attributes.age_over_20 !== undefined) a.age_over_20 = r.attributes.age_over_20;
@@ -158,7 +159,7 @@ export class PcscCardReader implements CredentialReader {
       if (digits === null) return errorOutcome({ code: 'input_cancelled', messageJa: '入力が取り消されました', messageEn: 'The entry was cancelled', nextJa: 'もう一度はじめからお試しください', nextEn: 'Please start again' }, 'mynumber-card');
       hooks.onProgress({ step: 'reading', fraction: 0.5 });
       const at = new Date();
-      const trust = loadTrustDir(this.trustDir, { crypto: nodeCrypto, now: at });
+      const trust = cachedTrustStore(this.trustDir, { crypto: nodeCrypto, now: at });
       const r = await readCardOverPcsc({ reader, policy: policy.name, unlock: { kind: 'check_number_b', digits }, trust, crypto: nodeCrypto, at, waitMs: 2000 });
       if (signal.aborted) return errorOutcome(ABORTED, 'mynumber-card');
       // A mistyped 照合番号B: ask again (a person's action, never an automatic retry); the card's

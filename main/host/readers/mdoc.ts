@@ -17,7 +17,7 @@ import { nodeTimers } from '../../ble/stacks.ts';
 import { readMdoc, type ReadMdocDeps } from '../../mdoc-reader/read-mdoc.ts';
 import { readErrorMessage } from '../../mdoc-reader/error-messages.ts';
 import { nfcDataRetrievalFactory } from '../../mdoc-reader/simulated-nfc.ts';
-import { loadTrustDir } from '../../trust/load-dir.ts';
+import { cachedTrustStore } from '../../trust/trust-dir-cache.ts';
 import { ABORTED, errorOutcome, type CredentialReader, type ReadError, type ReadHooks, type ReadOutcome } from '../reader.ts';
 import { decodeJp2 } from '../../card/jp2-decode.ts';
 import { pixelsToPngDataUrl } from './png.ts';
@@ -173,7 +173,7 @@ export class PhoneReader implements CredentialReader {
   private async read(policy: Policy, signal: AbortSignal, hooks: ReadHooks, got: { qr: string } | { tap: PhoneTap }): Promise<ReadOutcome> {
     if (!hooks.onProgress({ step: 'detected', fraction: 0.1 })) return errorOutcome(ABORTED, 'mdoc');
     const at = new Date();
-    const trust = loadTrustDir(this.deps.trustDir, { crypto: nodeCrypto, now: at });
+    const trust = cachedTrustStore(this.deps.trustDir, { crypto: nodeCrypto, now: at });
     const ble = this.deps.ble;
     let engage: (timeoutMs: number) => Promise<EngagementResult>;
     let nfcTransport: ReadMdocDeps['nfcTransport'];
