@@ -43,6 +43,8 @@ export const ReaderStatusSchema = z.object({
   label: z.string(),
   state: z.enum(['ready', 'busy', 'unplugged', 'unavailable']),
   detail: z.string().optional(),
+  /** Set by the host: whether this counter's settings use the reader (off: not trouble, just off). */
+  enabled: z.boolean().optional(),
 });
 export type ReaderStatus = z.infer<typeof ReaderStatusSchema>;
 

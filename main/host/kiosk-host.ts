@@ -159,10 +159,10 @@ export class KioskHost {
         const st = r.status();
         const note = this.readerNotes.get(r);
         const enabled = s.readers[r.kind];
-        if (!enabled) return { ...st, state: 'unavailable', detail: 'disabled in settings' };
-        if (note && st.state === 'ready') return { ...st, state: note };
-        if (this.tx?.reader === r) return { ...st, state: 'busy' };
-        return st;
+        if (!enabled) return { ...st, state: 'unavailable', detail: 'disabled in settings', enabled };
+        if (note && st.state === 'ready') return { ...st, state: note, enabled };
+        if (this.tx?.reader === r) return { ...st, state: 'busy', enabled };
+        return { ...st, enabled };
       }),
       screen: this.screen,
       seq: this.seq,

@@ -218,6 +218,15 @@ test('phone reading off at this counter: a phone presented gets a notice on the 
   });
 });
 
+test('nothing can be read (every reader off or down): the idle screen says so and asks for staff, instead of an empty screen', { skip }, async () => {
+  await withKiosk({ settings: { readers: { card: false, mdoc: false } } }, async (e) => {
+    await e.page.waitForSelector('[data-testid="idle-none"]');
+    assert.match(await text(e, '[data-testid="idle-none"]'), /ただいま読み取りできません[\s\S]*スタッフを呼んでください/);
+    assert.equal(await e.page.locator('[data-testid="idle-card"], [data-testid="idle-phone"]').count(), 0);
+    await e.shot('13d-nothing-readable');
+  });
+});
+
 test('wipe timeout: the verdict and photo disappear by themselves and the kiosk is ready again', { skip }, async () => {
   await withKiosk({ settings: { wipeSeconds: 3, mode: 'identity' } }, async (e) => {
     await present(e.page, 'card-ok');

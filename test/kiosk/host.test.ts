@@ -247,6 +247,8 @@ test('phone reading off: a scanned mdoc QR code and a training phone get the "ph
   assert.equal(t.host.trainingPresent('card-ok'), true);
   const ts = t.host.snapshot().screen;
   assert.equal(ts.screen === 'idle' && ts.notice?.code, 'card_not_accepted');
+  // The snapshot says which readers this counter uses: an unused reader is off, not in trouble.
+  assert.deepEqual(t.host.snapshot().readers.map((r) => [r.kind, r.enabled, r.state]), [['card', false, 'unavailable'], ['mdoc', true, 'ready']]);
   await t.host.stop();
 });
 

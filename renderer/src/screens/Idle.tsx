@@ -27,7 +27,10 @@ export function IdleScreen({ snap }: { snap: Snapshot }) {
   const phone = snap.readers.find((r) => r.kind === 'mdoc');
   const cardOn = card && card.state !== 'unavailable';
   const phoneOn = phone && phone.state !== 'unavailable';
-  const trouble = snap.readers.some((r) => r.state === 'unplugged');
+  // Staff must look when the card reader (the counter's main device) is unplugged or its service is
+  // down, or when nothing at all can be read; a phone reader without radios just hides its column.
+  const usable = cardOn || phoneOn;
+  const trouble = !usable || snap.readers.some((r) => r.enabled !== false && (r.state === 'unplugged' || (r.kind === 'card' && r.state === 'unavailable')));
   const notice = snap.screen.screen === 'idle' ? snap.screen.notice : undefined;
   return (
     <section className="idle" data-testid="idle">
@@ -56,6 +59,12 @@ export function IdleScreen({ snap }: { snap: Snapshot }) {
           </div>
         )}
       </div>
+      {!usable && (
+        <div className="idle-col idle-none" data-testid="idle-none">
+          <h1 className="idle-title">{t(lang, 'idle.none')}</h1>
+          <p className="idle-sub">{t(lang, 'idle.noneSub')}</p>
+        </div>
+      )}
       {trouble && <p className="reader-trouble" data-testid="reader-trouble">⚠ {t(lang, 'idle.readerProblem')}</p>}
     </section>
   );
