@@ -1,6 +1,6 @@
 // The guard that makes touching the My Number impossible (My Number Act art. 15, 19, 20; issue #4:
 // "a guard in the card layer that makes reading the My Number file ... or sending 照合番号A
-// impossible"). It sits in the APDU send path: core/card/apdu.ts CardChannel and the PC/SC
+// impossible": both are refused). It sits in the APDU send path: core/card/apdu.ts CardChannel and the PC/SC
 // transport in main/pcsc both run every command through `admit` before a byte leaves the host, and
 // neither exposes an unguarded transmit.
 //
@@ -12,7 +12,7 @@
 //   guard can see), SELECT by path or MF, VERIFY naming a key reference in P2, secure messaging or
 //   chaining class bytes, and any extended-length command;
 // - SELECT EF of a file listed as forbidden in the card profile (profile.ts) is refused;
-// - VERIFY is allowed only while a known PIN EF of the current AP is selected, so 照合番号A cannot be
+// - VERIFY is allowed only while a known PIN EF of the current AP is selected, so 照合番号A is refused and cannot be
 //   sent even by selecting it some other way.
 import { CardError } from './codes.ts';
 import { GEN1, toHex, type CardProfile } from './profile.ts';

@@ -86,7 +86,7 @@ export const GEN1: CardProfile = {
     aid: hex(GEN1_TEXT_AP_AID),
     ef: { myNumber: 0x0001, basicAttributes: 0x0002, integrity: 0x0003, cvc: 0x0004, chipKey: 0x0007, pin: 0x0011, checkNumberA: 0x0014, checkNumberB: 0x0015 },
   },
-  // 券面AP (spec "券面AP (card face)"); 照合番号B on EF 0012 and 照合番号A on EF 0013 are observed
+  // 券面AP (spec "券面AP (card face)"); 照合番号B on EF 0012 and 照合番号A on EF 0013 (forbidden below) are observed
   // FIDs (public readers run against real cards), like the rest of this AP's layout.
   cardFaceAp: {
     aid: hex(GEN1_CARD_FACE_AP_AID),
