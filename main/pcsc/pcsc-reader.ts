@@ -25,6 +25,7 @@ import { EventEmitter } from 'node:events';
 import type { ApduTransport } from '../../core/card/apdu.ts';
 import { CardError } from '../../core/card/codes.ts';
 import { MyNumberGuard } from '../../core/card/my-number-guard.ts';
+import { bindingCall, isServiceError, leaveCallbackFrame, NativeCalls, StatusClock } from './binding-guard.ts';
 import { probePcscd } from './pcscd-probe.ts';
 
 type PcscLite = import('events').EventEmitter & { readers?: Record<string, RawReader>; close(): void };
@@ -60,8 +61,8 @@ export class PcscContext extends EventEmitter {
   readonly #present = new Map<string, boolean>();
   #closed = false;
   #serviceLost: CardError | null = null;
-  /** When each reader last reported a status (see close()). */
-  readonly #lastStatusAt = new Map<RawReader, number>();
+  /** When each reader last reported a status (see #closeNative()). */
+  readonly #clock = new StatusClock();
 
   private constructor(pcsc: PcscLite) {
     super();
@@ -78,9 +79,9 @@ export class PcscContext extends EventEmitter {
         if (isServiceError(e)) this.#markServiceLost(e);
         this.emit('reader-error', r.name, e);
       });
-      this.#lastStatusAt.set(r, Date.now());
+      this.#clock.mark(r);
       r.on('status', (st: { state: number }) => {
-        this.#lastStatusAt.set(r, Date.now());
+        this.#clock.mark(r);
         const present = (st.state & r.SCARD_STATE_PRESENT) !== 0;
         // A reader is announced only once its first status is known, so "is a card present?" is
         // never answered from a guess.
@@ -226,25 +227,14 @@ export class PcscContext extends EventEmitter {
     const r = this.#readers.get(reader);
     if (!r) throw new CardError('reader_not_found', `no reader named "${reader}"`);
     const timeoutMs = opts.apduTimeoutMs ?? 5000;
-    const protocol = await new Promise<number>((resolve, reject) => {
-      let settled = false;
-      const timer = setTimeout(() => {
-        settled = true;
-        reject(new CardError('timeout', `connect: no answer from pcscd within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.nativeBegin();
-      r.connect({ share_mode: r.SCARD_SHARE_SHARED, protocol: r.SCARD_PROTOCOL_T0 | r.SCARD_PROTOCOL_T1 }, (err, p) => {
-        this.nativeEnd();
-        if (settled) {
-          // Too late: nobody holds this handle; let it go.
-          if (!err) r.disconnect(r.SCARD_LEAVE_CARD, () => undefined);
-          return;
-        }
-        settled = true;
-        clearTimeout(timer);
-        if (err) reject(mapPcscError(err, 'connect'));
-        else resolve(p);
-      });
+    const protocol = await bindingCall<number>(this.#calls, (cb) => r.connect({ share_mode: r.SCARD_SHARE_SHARED, protocol: r.SCARD_PROTOCOL_T0 | r.SCARD_PROTOCOL_T1 }, cb), {
+      ms: timeoutMs,
+      timeout: () => new CardError('timeout', `connect: no answer from pcscd within ${timeoutMs} ms`),
+      error: (err) => mapPcscError(err, 'connect'),
+      // Too late: nobody holds this handle; let it go.
+      late: (err) => {
+        if (!err) r.disconnect(r.SCARD_LEAVE_CARD, () => undefined);
+      },
     });
     const session = new PcscCardSession(this, r, protocol, opts.apduTimeoutMs ?? 5000);
     this.sessions.add(session);
@@ -256,75 +246,42 @@ export class PcscContext extends EventEmitter {
 
   // Binding calls (connect, transmit, disconnect) that have not returned yet. While one is out, a
   // worker thread may hold a reader's native mutex, and CardReader::Close on the main thread would
-  // block on it: the native close waits until this is back to zero.
-  #native = 0;
-  #whenNativeIdle: (() => void) | null = null;
+  // block on it: the native close waits until this is back to zero (binding-guard.ts).
+  readonly #calls = new NativeCalls();
 
   /** @internal for PcscCardSession: a binding call starts. */
   nativeBegin(): void {
-    this.#native++;
+    this.#calls.begin();
   }
 
   /** @internal for PcscCardSession: a binding call returned. */
   nativeEnd(): void {
-    if (--this.#native > 0 || !this.#whenNativeIdle) return;
-    const f = this.#whenNativeIdle;
-    this.#whenNativeIdle = null;
-    setImmediate(f);
+    this.#calls.end();
   }
 
   /** Release open card handles, then stop watching readers. Safe to call twice; never throws. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    // Leave the binding's callback first. Its status events ('status', 'error', 'end') are delivered
-    // from inside CardReader::HandleReaderStatusChange with the reader's native mutex held, and Node
-    // drains the microtask queue before that frame returns: a caller that awaited one of our waits
-    // (waitForReader, waitForCard, a 'service-lost' rejection) and then closes would run
-    // CardReader::Close -> uv_mutex_lock on that same mutex, on the same thread: the whole process
-    // deadlocks (seen with gdb: the main thread owning the mutex it waits for). One macrotask later
-    // the frame has returned and the mutex is free.
-    await new Promise((r) => setImmediate(r));
+    // Leave the binding's callback first: a caller that awaited one of our waits (waitForReader,
+    // waitForCard, a 'service-lost' rejection) may still be inside the status-event frame that holds
+    // the reader's native mutex (binding-guard.ts leaveCallbackFrame: self-deadlock found with gdb).
+    await leaveCallbackFrame();
     await Promise.all([...this.sessions].map((x) => x.disconnect().catch(() => undefined)));
-    if (this.#native > 0) {
+    if (this.#calls.inFlight > 0) {
       // pcscd stopped answering mid-call: close natively once the binding lets go (if ever).
-      this.#whenNativeIdle = () => void this.#closeNative();
+      this.#calls.afterIdle(() => void this.#closeNative());
       return;
     }
     await this.#closeNative();
   }
 
   async #closeNative(): Promise<void> {
-    // @pokusew/pcsclite 0.6 close race (same as main/nfc/pcsc-channel.ts closeQuietly): a reader
-    // closed while its status thread is between two SCardGetStatusChange calls (it has just reported
-    // a change) leaves its loop without posting the exit notice; the uv_async handle then keeps the
-    // process alive for ever. Close each reader only once its status has been quiet for a moment, so
-    // its thread is parked inside SCardGetStatusChange where SCardCancel reaches it.
-    for (const r of this.#readers.values()) {
-      const start = Date.now();
-      for (;;) {
-        const since = Date.now() - (this.#lastStatusAt.get(r) ?? 0);
-        if (since >= 60 || Date.now() - start > 1000) break;
-        await new Promise((res) => setTimeout(res, 61 - since));
-      }
-      try {
-        r.close();
-      } catch {
-        /* already gone */
-      }
-    }
+    // @pokusew/pcsclite 0.6 close race: each reader is closed only once its status has been quiet
+    // for a moment (binding-guard.ts StatusClock), or the process may never exit.
+    for (const r of this.#readers.values()) await this.#clock.closeWhenQuiet(r);
     this.#pcsc.close();
   }
-}
-
-/**
- * The daemon itself is gone: pcsc-lite's client answers SCARD_F_COMM_ERROR 0x80100013 ("RPC
- * transport error") when its socket to pcscd breaks, SCARD_E_NO_SERVICE 0x8010001D or
- * SCARD_E_SERVICE_STOPPED 0x8010001E when it cannot reach it. (A reader unplugged while pcscd runs is
- * SCARD_E_UNKNOWN_READER instead, which the binding reports as a plain reader 'end'.)
- */
-function isServiceError(err: Error): boolean {
-  return /0x80100013|0x8010001D|0x8010001E|RPC transport error|Service not available|Service was stopped/i.test(err.message ?? String(err));
 }
 
 function mapPcscError(err: Error, what: string): CardError {

@@ -41,3 +41,51 @@ export const PCSCD_HELP = [
   '  pcscd -f -a &        # foreground daemon; vpcd readers listen on 127.0.0.1:35963 / :35964',
   'or run inside the test harness namespace: node test/run.mjs card (starts a private pcscd).',
 ].join('\n');
+
+/**
+ * Does pcscd ANSWER (not merely: is its socket there)? A daemon that is frozen (SIGSTOP, wedged)
+ * still has its socket, and the kernel still accepts connections into its listen queue, so
+ * probePcscd() says ok; but every libpcsclite call then waits for ever, and some of the binding's
+ * calls (SCardEstablishContext in the PCSCLite constructor, SCardCancel + a thread join in
+ * CardReader.close()) run on the main thread and would freeze the whole kiosk. So before such a
+ * call, ask the daemon something: pcsc-lite's first message on every client connection is the
+ * protocol version exchange (header {size, command = CMD_VERSION 0x11}, then {major, minor, rv},
+ * native-endian 32-bit words; the daemon answers with its own version). Any answer, or an orderly
+ * close, shows that a daemon thread ran; nothing within `timeoutMs` means it is not answering.
+ */
+export function pcscdAnswers(timeoutMs = 1000): Promise<{ ok: true } | { ok: false; state: 'gone' | 'not_answering'; reason: string }> {
+  const path = pcscdSocketPath();
+  return new Promise((resolve) => {
+    const s = connect({ path });
+    let settled = false;
+    const done = (r: { ok: true } | { ok: false; state: 'gone' | 'not_answering'; reason: string }) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      s.destroy();
+      resolve(r);
+    };
+    const timer = setTimeout(() => done({ ok: false, state: 'not_answering', reason: `pcscd at ${path} did not answer within ${timeoutMs} ms` }), timeoutMs);
+    s.once('connect', () => {
+      // pcsc-lite 1.9 speaks protocol 4.4 (2.x: 4.5); a daemon of another minor still answers (with
+      // an error code in rv), which is all this asks.
+      const msg = Buffer.alloc(20);
+      const w = (i: number, v: number) => (endianLE ? msg.writeUInt32LE(v, i) : msg.writeUInt32BE(v, i));
+      w(0, 12); // size of version_struct
+      w(4, 0x11); // CMD_VERSION
+      w(8, 4); // major
+      w(12, 4); // minor
+      w(16, 0); // rv
+      s.write(msg);
+    });
+    s.once('data', () => done({ ok: true }));
+    s.once('end', () => done({ ok: true }));
+    s.once('error', (e: NodeJS.ErrnoException) => {
+      // EAGAIN: listen queue full, i.e. the daemon is there but is not taking connections.
+      if (e.code === 'EAGAIN') done({ ok: false, state: 'not_answering', reason: `pcscd at ${path} is not taking connections (EAGAIN)` });
+      else done({ ok: false, state: 'gone', reason: `cannot connect to pcscd at ${path} (${e.code ?? e.message})` });
+    });
+  });
+}
+
+const endianLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;

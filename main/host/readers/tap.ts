@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import type { Policy } from '../../../core/policy/policy.ts';
 import type { ApduChannel } from '../../../core/mdoc/engagement/index.ts';
 import type { ReaderStatus } from '../../api/contract.ts';
-import { PcscNfcReader } from '../../nfc/pcsc-channel.ts';
+import { PcscNfcReader, PcscServiceError } from '../../nfc/pcsc-channel.ts';
 import { PcscContext } from '../../pcsc/pcsc-reader.ts';
 import { probePcscd } from '../../pcsc/pcscd-probe.ts';
 import type { ReadMdocDeps } from '../../mdoc-reader/read-mdoc.ts';
@@ -147,7 +147,8 @@ export class TapDispatcher {
       } catch (e) {
         const code = (e as { code?: string }).code;
         if (code === 'nfc_no_tag') continue;
-        if (code === 'nfc_reader_unavailable') await this.dropReader('unplugged', (e as Error).message);
+        // pcscd stopped or frozen under the reader: 'unavailable' (the service), not 'unplugged'.
+        if (code === 'nfc_reader_unavailable') await this.dropReader(e instanceof PcscServiceError ? 'unavailable' : 'unplugged', (e as Error).message);
         else this.mustLeave = true; // could not connect: the item left at once, or is mute
         continue;
       }
@@ -217,7 +218,7 @@ export class TapDispatcher {
       this.state = { state: 'ready' };
       return r;
     } catch (e) {
-      this.state = { state: 'unplugged', detail: (e as Error).message };
+      this.state = { state: e instanceof PcscServiceError ? 'unavailable' : 'unplugged', detail: (e as Error).message };
       return null;
     }
   }
