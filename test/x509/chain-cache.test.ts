@@ -52,4 +52,23 @@ for (const crypto of PROVIDERS) {
     assert.deepEqual(again.ds!.publicKey.kind === 'ec' ? again.ds!.publicKey.point : null, point);
     assert.deepEqual(failed(verifyDsChain([buf], trust, { at: AT, crypto })), ['malformed_certificate', 'untrusted_chain']);
   });
+
+  test(`chain cache (${crypto.name}): a DS one byte away from a cached one is its own entry (tampered signature still fails)`, () => {
+    const trust = new TrustStore({ crypto, now: AT });
+    assert.ok(trust.addRoot(testIaca('p256').der, 'iaca', 'test'));
+    const good = testDocumentSigner('p256').certificate;
+    assert.deepEqual(failed(verifyDsChain([good], trust, { at: AT, crypto })), []);
+    // The last byte is inside the signature's s value: same TBS, same key, broken signature.
+    const bad = good.slice();
+    bad[bad.length - 1]! ^= 0x01;
+    // What a store that never saw the good DS says about the bad one: every check, detail included.
+    const fresh = new TrustStore({ crypto, now: AT });
+    assert.ok(fresh.addRoot(testIaca('p256').der, 'iaca', 'test'));
+    const uncached = verifyDsChain([bad], fresh, { at: AT, crypto }).checks;
+    assert.ok(failed({ checks: uncached }).includes('chain_signature_invalid'));
+    for (let i = 0; i < 2; i++) {
+      assert.deepEqual(verifyDsChain([bad], trust, { at: AT, crypto }).checks, uncached);
+      assert.deepEqual(failed(verifyDsChain([good], trust, { at: AT, crypto })), []);
+    }
+  });
 }
