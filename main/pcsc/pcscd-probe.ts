@@ -55,37 +55,50 @@ export const PCSCD_HELP = [
  */
 export function pcscdAnswers(timeoutMs = 1000): Promise<{ ok: true } | { ok: false; state: 'gone' | 'not_answering'; reason: string }> {
   const path = pcscdSocketPath();
-  return new Promise((resolve) => {
-    const s = connect({ path });
-    let settled = false;
-    const done = (r: { ok: true } | { ok: false; state: 'gone' | 'not_answering'; reason: string }) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      s.destroy();
-      resolve(r);
-    };
-    const timer = setTimeout(() => done({ ok: false, state: 'not_answering', reason: `pcscd at ${path} did not answer within ${timeoutMs} ms` }), timeoutMs);
-    s.once('connect', () => {
-      // pcsc-lite 1.9 speaks protocol 4.4 (2.x: 4.5); a daemon of another minor still answers (with
-      // an error code in rv), which is all this asks.
-      const msg = Buffer.alloc(20);
-      const w = (i: number, v: number) => (endianLE ? msg.writeUInt32LE(v, i) : msg.writeUInt32BE(v, i));
-      w(0, 12); // size of version_struct
-      w(4, 0x11); // CMD_VERSION
-      w(8, 4); // major
-      w(12, 4); // minor
-      w(16, 0); // rv
-      s.write(msg);
+  const deadline = Date.now() + timeoutMs;
+  type Answer = { ok: true } | { ok: false; state: 'gone' | 'not_answering'; reason: string; retry?: boolean };
+  const once = (): Promise<Answer> =>
+    new Promise((resolve) => {
+      const s = connect({ path });
+      let settled = false;
+      const done = (r: Answer) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        s.destroy();
+        resolve(r);
+      };
+      const timer = setTimeout(() => done({ ok: false, state: 'not_answering', reason: `pcscd at ${path} did not answer within ${timeoutMs} ms` }), Math.max(1, deadline - Date.now()));
+      s.once('connect', () => {
+        // pcsc-lite 1.9 speaks protocol 4.4 (2.x: 4.5); a daemon of another minor still answers (with
+        // an error code in rv), which is all this asks.
+        const msg = Buffer.alloc(20);
+        const w = (i: number, v: number) => (endianLE ? msg.writeUInt32LE(v, i) : msg.writeUInt32BE(v, i));
+        w(0, 12); // size of version_struct
+        w(4, 0x11); // CMD_VERSION
+        w(8, 4); // major
+        w(12, 4); // minor
+        w(16, 0); // rv
+        s.write(msg);
+      });
+      s.once('data', () => done({ ok: true }));
+      s.once('end', () => done({ ok: true }));
+      // EAGAIN: the listen queue is full. A frozen daemon fills it (every probe waits there), and one
+      // that just resumed is still draining it: ask again until the deadline (as probePcscd does).
+      s.once('error', (e: NodeJS.ErrnoException) =>
+        e.code === 'EAGAIN'
+          ? done({ ok: false, state: 'not_answering', reason: `pcscd at ${path} is not taking connections (EAGAIN)`, retry: true })
+          : done({ ok: false, state: 'gone', reason: `cannot connect to pcscd at ${path} (${e.code ?? e.message})` }),
+      );
     });
-    s.once('data', () => done({ ok: true }));
-    s.once('end', () => done({ ok: true }));
-    s.once('error', (e: NodeJS.ErrnoException) => {
-      // EAGAIN: listen queue full, i.e. the daemon is there but is not taking connections.
-      if (e.code === 'EAGAIN') done({ ok: false, state: 'not_answering', reason: `pcscd at ${path} is not taking connections (EAGAIN)` });
-      else done({ ok: false, state: 'gone', reason: `cannot connect to pcscd at ${path} (${e.code ?? e.message})` });
-    });
-  });
+  return (async () => {
+    for (;;) {
+      const r = await once();
+      if (r.ok) return r;
+      if (!r.retry || Date.now() + 20 >= deadline) return { ok: false, state: r.state, reason: r.reason };
+      await new Promise((res) => setTimeout(res, 20));
+    }
+  })();
 }
 
 const endianLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
