@@ -220,16 +220,26 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 const PRINTABLE = new Uint8Array(128);
 for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 '()+,-./:=?") PRINTABLE[c.charCodeAt(0)] = 1;
 
+/** One char a byte. Name values are short; a long one is built in slices (far below apply's argument limit). */
 function latin1(b: Uint8Array): string {
+  if (b.length <= 1024) return String.fromCharCode.apply(null, b as unknown as number[]);
   let s = '';
-  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]!);
+  for (let i = 0; i < b.length; i += 1024) s += String.fromCharCode.apply(null, b.subarray(i, i + 1024) as unknown as number[]);
   return s;
+}
+
+function isAscii(b: Uint8Array): boolean {
+  for (let i = 0; i < b.length; i++) if (b[i]! > 0x7f) return false;
+  return true;
 }
 
 function decodeDirectoryString(v: DerNode, fail: (m: string) => never): string {
   const b = v.value;
   switch (v.tag) {
     case TAG.UTF8_STRING:
+      // ASCII is valid UTF-8 and decodes to the same characters; most names are ASCII, and a
+      // TextDecoder call costs more than the string. Anything else goes through the strict decoder.
+      if (isAscii(b)) return latin1(b);
       try {
         return utf8.decode(b);
       } catch {
@@ -267,7 +277,10 @@ function decodeDirectoryString(v: DerNode, fail: (m: string) => never): string {
 
 /** RFC 4514-style text, most significant RDN first as printed by openssl: "CN=..., O=..., C=JP". */
 export function nameToString(name: Name): string {
-  return name.attributes.map((a) => `${a.type}=${a.value}`).join(', ');
+  const a = name.attributes;
+  let s = '';
+  for (let i = 0; i < a.length; i++) s += (i ? ', ' : '') + a[i]!.type + '=' + a[i]!.value;
+  return s;
 }
 
 /** First value of an attribute (e.g. 'C', 'CN'), or undefined. */
@@ -485,15 +498,19 @@ export function ecdsaDerToRaw(sig: Uint8Array, curve: Curve): Uint8Array {
   const top = new DerReader(sig, 'malformed_certificate', 'Ecdsa-Sig-Value');
   const seq = top.sequence('Ecdsa-Sig-Value');
   top.end();
-  const rr = seq.integerBytes('r');
-  const ss = seq.integerBytes('s');
+  const r = seq.integerBytes('r');
+  const s = seq.integerBytes('s');
   seq.end();
   const out = new Uint8Array(2 * size);
-  for (const [i, v] of [rr, ss].entries()) {
-    if (v[0]! & 0x80) seq.fail('negative r or s');
-    const stripped = v[0] === 0 ? v.subarray(1) : v;
-    if (stripped.length > size) seq.fail(`r or s longer than ${size} bytes for ${curve}`);
-    out.set(stripped, i * size + (size - stripped.length));
-  }
+  putSigInteger(seq, r, out, 0, size, curve);
+  putSigInteger(seq, s, out, size, size, curve);
   return out;
+}
+
+/** r or s, right-aligned in its `size`-byte half of the raw signature (checked non-negative and not too long). */
+function putSigInteger(seq: DerReader, v: Uint8Array, out: Uint8Array, at: number, size: number, curve: Curve): void {
+  if (v[0]! & 0x80) seq.fail('negative r or s');
+  const stripped = v[0] === 0 ? v.subarray(1) : v;
+  if (stripped.length > size) seq.fail(`r or s longer than ${size} bytes for ${curve}`);
+  out.set(stripped, at + (size - stripped.length));
 }

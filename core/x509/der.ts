@@ -58,10 +58,11 @@ export class DerNode {
   constructor(
     /** Identifier octet. */
     readonly tag: number,
-    private readonly buf: Uint8Array,
-    private readonly start: number,
-    private readonly valueStart: number,
-    private readonly end: number,
+    /** The input, and where this TLV and its contents lie in it (read-only positions). */
+    readonly buf: Uint8Array,
+    readonly start: number,
+    readonly valueStart: number,
+    readonly end: number,
   ) {}
   /** The whole TLV (a view into the input). Hash or compare these bytes; never re-encode. */
   get tlv(): Uint8Array {
@@ -181,7 +182,9 @@ export class DerReader {
   /** INTEGER contents, two's complement, checked minimal (X.690 §8.3.2). */
   integerBytes(what: string): Uint8Array {
     const v = this.expect(TAG.INTEGER, what).value;
-    checkMinimalInteger(v, (m) => this.fail(`${what}: ${m}`));
+    // Same rule as checkMinimalInteger, without a closure per INTEGER.
+    const why = nonMinimalInteger(v);
+    if (why) this.fail(`${what}: ${why}`);
     return v;
   }
 
@@ -209,7 +212,10 @@ export class DerReader {
   }
 
   oid(what: string): string {
-    return decodeOid(this.expect(TAG.OID, what).value, (m) => this.fail(`${what}: ${m}`));
+    const n = this.expect(TAG.OID, what);
+    // Known OIDs are looked up from the input bytes directly (no view, no closure); the rest are decoded.
+    const hit = cachedOid(n.buf, n.valueStart, n.end);
+    return hit ?? decodeOid(n.value, (m) => this.fail(`${what}: ${m}`));
   }
 
   octetString(what: string): Uint8Array {
@@ -230,11 +236,18 @@ export class DerReader {
 }
 
 export function checkMinimalInteger(v: Uint8Array, fail: (m: string) => never): void {
-  if (v.length === 0) fail('empty INTEGER');
+  const why = nonMinimalInteger(v);
+  if (why) fail(why);
+}
+
+/** Why an INTEGER's contents are not minimal DER (X.690 §8.3.2), or undefined when they are. */
+function nonMinimalInteger(v: Uint8Array): string | undefined {
+  if (v.length === 0) return 'empty INTEGER';
   if (v.length > 1) {
-    if (v[0] === 0x00 && (v[1]! & 0x80) === 0) fail('non-minimal INTEGER (redundant leading 0x00)');
-    if (v[0] === 0xff && (v[1]! & 0x80) !== 0) fail('non-minimal INTEGER (redundant leading 0xFF)');
+    if (v[0] === 0x00 && (v[1]! & 0x80) === 0) return 'non-minimal INTEGER (redundant leading 0x00)';
+    if (v[0] === 0xff && (v[1]! & 0x80) !== 0) return 'non-minimal INTEGER (redundant leading 0xFF)';
   }
+  return undefined;
 }
 
 export function decodeBitString(v: Uint8Array, fail: (m: string) => never): { unusedBits: number; bytes: Uint8Array } {
@@ -250,12 +263,27 @@ export function decodeBitString(v: Uint8Array, fail: (m: string) => never): { un
 const OID_CACHE = new Map<string, string>();
 const OID_CACHE_LIMIT = 512;
 
+/** The cache key of OID contents: the bytes, one char a byte. */
+function oidKey(buf: Uint8Array, start: number, end: number): string {
+  let key = '';
+  for (let i = start; i < end; i++) key += String.fromCharCode(buf[i]!);
+  return key;
+}
+
+/**
+ * The text of OID contents buf[start, end) if it was decoded before. Only valid OIDs are ever cached
+ * (decodeOid caches after a successful decode), so a hit needs no further checks.
+ */
+function cachedOid(buf: Uint8Array, start: number, end: number): string | undefined {
+  if (end - start === 0 || end - start > 64) return undefined;
+  return OID_CACHE.get(oidKey(buf, start, end));
+}
+
 /** Dotted-decimal OID text (X.690 §8.19), arcs minimally encoded. */
 export function decodeOid(v: Uint8Array, fail: (m: string) => never): string {
   if (v.length === 0) fail('empty OBJECT IDENTIFIER');
   if (v.length > 64) fail('OBJECT IDENTIFIER too long');
-  let key = '';
-  for (let i = 0; i < v.length; i++) key += String.fromCharCode(v[i]!);
+  const key = oidKey(v, 0, v.length);
   const hit = OID_CACHE.get(key);
   if (hit !== undefined) return hit;
   const text = decodeOidUncached(v, fail);
