@@ -35,3 +35,26 @@ test('kiosk tap reader: pcscd killed mid phone read -> error screen at once (rea
   assert.deepEqual(r.next.attributes, ['age_over_20']);
   t.diagnostic(`error screen ${r.errorScreenMs} ms after pcscd died; ready ${r.readyAgainMs} ms after it was back`);
 });
+
+interface HostFrozenReport {
+  before: string;
+  unavailableMs: number;
+  whileFrozen: { states: string; detail: string; screen: string };
+  stopMs: number;
+  maxEventLoopGapMs: number;
+  stillFrozen: boolean;
+}
+
+test('kiosk tap reader: pcscd frozen while the kiosk is idle -> readers shown unavailable ("pcscd not answering") after the idle check, no error screen; the kiosk stops without blocking; pcscd killed: the child ends by itself', { skip: skip ?? false, timeout: 35_000 }, async (t) => {
+  const r = await nfcChild<HostFrozenReport>(['host-frozen']);
+  assert.equal(r.before, 'card:ready mdoc:ready');
+  // PcscNfcReader asks pcscd every 5 s while waiting for a tap, and gives it 1 s to answer.
+  assert.ok(r.unavailableMs < 5000 + 1000 + 1500, `shown unavailable ${r.unavailableMs} ms after the freeze`);
+  assert.equal(r.whileFrozen.states, 'card:unavailable mdoc:unavailable');
+  assert.match(r.whileFrozen.detail, /pcscd\) not answering/);
+  assert.equal(r.whileFrozen.screen, 'idle', 'nobody was being checked: no error screen');
+  assert.equal(r.stillFrozen, true);
+  assert.ok(r.stopMs < 3000, `host.stop() took ${r.stopMs} ms on a frozen pcscd`);
+  assert.ok(r.maxEventLoopGapMs < 500, `the main thread was blocked for ${r.maxEventLoopGapMs} ms`);
+  t.diagnostic(`frozen while idle: shown unavailable after ${r.unavailableMs} ms; stop ${r.stopMs} ms; longest event-loop gap ${r.maxEventLoopGapMs} ms`);
+});

@@ -15,6 +15,8 @@
 //   host <apdu#>                 the kiosk (KioskHost + tap.ts dispatcher + PhoneReader): pcscd killed
 //                                mid phone read -> error screen; readers 'unavailable'; back -> ready,
 //                                next phone tap valid
+//   host-frozen                  the same kiosk, idle, pcscd frozen: readers shown 'unavailable' after
+//                                the idle check; host.stop() returns while frozen; then pcscd killed
 // The child must also END BY ITSELF: that shows no native pcsclite handle was left open (the deferred
 // native close of a reader whose command was stuck in the frozen daemon did run).
 import { nodeCrypto } from '../../main/crypto/node-crypto.ts';
@@ -298,6 +300,47 @@ async function scenarioHost(atApdu: number) {
   }
 }
 
+async function scenarioHostFrozen() {
+  const d = PrivatePcscd.setUp();
+  await d.start();
+  const dispatcher = new TapDispatcher({ readerName: READER });
+  const { card, phone } = tapReaders({ dispatcher, trustDir: TRUST_DIR });
+  const settings = new SettingsStore(null);
+  settings.update({ mode: 'age-over-20', readers: { card: true, mdoc: true } });
+  const host = new KioskHost({ readers: [card, phone], settings, audit: new MemoryAuditSink() });
+  const states = () => host.snapshot().readers.map((r) => `${r.kind}:${r.state}`).sort().join(' ');
+  host.start();
+  let stopped = false;
+  try {
+    await host.whenIdle();
+    await sleep(500);
+    const before = states();
+    let last = now();
+    let maxGap = 0;
+    const tick = setInterval(() => {
+      maxGap = Math.max(maxGap, now() - last);
+      last = now();
+    }, 50);
+    const frozenAt = now();
+    d.kill('SIGSTOP');
+    const unavailableMs = await until(() => /card:unavailable/.test(states()), 10_000, 'the readers shown unavailable');
+    const whileFrozen = { states: states(), detail: host.snapshot().readers.find((r) => r.kind === 'card')?.detail ?? '', screen: host.snapshot().screen.screen };
+    const tStop = now();
+    await host.stop();
+    stopped = true;
+    const stopMs = now() - tStop;
+    clearInterval(tick);
+    const stillFrozen = d.running;
+    d.kill('SIGKILL'); // a watchdog gives up on the frozen daemon; the deferred native close then runs
+    await d.exited();
+    void frozenAt;
+    return { before, unavailableMs: ms(unavailableMs), whileFrozen, stopMs: ms(stopMs), maxEventLoopGapMs: ms(maxGap), stillFrozen };
+  } finally {
+    if (!stopped) await host.stop();
+    await d.stop();
+  }
+}
+
 const [scenario, ...args] = process.argv.slice(2);
 const run =
   scenario === 'killed'
@@ -308,7 +351,9 @@ const run =
         ? scenarioCloseAfterWait()
         : scenario === 'host'
           ? scenarioHost(Number(args[0] ?? 9))
-          : Promise.reject(new Error(`unknown scenario ${scenario}`));
+          : scenario === 'host-frozen'
+            ? scenarioHostFrozen()
+            : Promise.reject(new Error(`unknown scenario ${scenario}`));
 try {
   const result = await run;
   // Let late events (the binding's exit notices) arrive before judging "nothing escaped".
