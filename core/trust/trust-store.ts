@@ -38,6 +38,11 @@ export interface TrustedRoot {
   pinned?: PinnedRoot;
   /** IACA roots: the Annex B IACA profile checks, computed once at load. */
   profileChecks: Check[];
+  /**
+   * nameToString(cert.subject), computed once at load (every result that chains to this root names
+   * it). Optional: roots built elsewhere may leave it out, and readers fall back to nameToString.
+   */
+  subjectText?: string;
 }
 
 export interface CardFaceKey {
@@ -167,7 +172,7 @@ export class TrustStore {
     const sig = verifyCertificateSignature(cert, cert.publicKey, this.crypto);
     if (!sig.ok) return { ok: false, error: { code: 'root_signature_invalid', detail: `self-signature does not verify: ${sig.reason}`, file: origin } };
     const profileChecks = kind === 'iaca' ? iacaProfileChecks(cert) : [];
-    const root: TrustedRoot = { cert, fingerprint, kind, origin, profileChecks };
+    const root: TrustedRoot = { cert, fingerprint, kind, origin, profileChecks, subjectText: nameToString(cert.subject) };
     if (pin.status === 'pinned') root.pinned = pin.root;
     return { ok: true, value: root };
   }

@@ -283,9 +283,18 @@ export function nameToString(name: Name): string {
   return s;
 }
 
+/** The extension with this OID (at most one: parseCertificate refuses duplicates), or undefined. */
+export function findExtension(cert: Certificate, oid: string): Extension | undefined {
+  const list = cert.extensions;
+  for (let i = 0; i < list.length; i++) if (list[i]!.oid === oid) return list[i];
+  return undefined;
+}
+
 /** First value of an attribute (e.g. 'C', 'CN'), or undefined. */
 export function nameAttribute(name: Name, type: string): string | undefined {
-  return name.attributes.find((a) => a.type === type)?.value;
+  const a = name.attributes;
+  for (let i = 0; i < a.length; i++) if (a[i]!.type === type) return a[i]!.value;
+  return undefined;
 }
 
 // ---- time (RFC 5280 §4.1.2.5) --------------------------------------------------------------------

@@ -85,8 +85,9 @@ export function verifyDsChain(x5chain: readonly Uint8Array[], trust: TrustStore,
 // Why a cache: a kiosk sees the same few Document Signers over and over (one DS signs thousands of
 // MSOs), and parsing the DS, evaluating its Annex B profile and proving it under an IACA is most of
 // the non-crypto work of a verification. Why it is safe: everything kept here is a pure function of
-//  - the DS certificate's DER (the key is its SHA-256, and the certificate is parsed from a private
-//    copy, so a caller reusing its buffer cannot change a cached certificate), and
+//  - the DS certificate's DER (the key is the DER itself, one char a byte, so two certificates share
+//    an entry only when their bytes are equal; the certificate is parsed from a private copy, so a
+//    caller reusing its buffer cannot change a cached certificate), and
 //  - the trusted IACAs (the issuer part is recomputed whenever trust.iacaGeneration changes), and
 //  - the crypto backend (part of the key).
 // What depends on the clock (DS validity at `at` and at the MSO's `signed`, IACA validity at `at`)
@@ -124,10 +125,11 @@ const NO_IACA: readonly Check[] = [fail(COUNTRY_MISMATCH, NO_IACA_WHY), fail(IAC
 function dsEntry(der: Uint8Array, trust: TrustStore, crypto: CryptoProvider): { ok: true; entry: DsPart } | { ok: false; message: string } {
   let cache = dsEntries.get(trust);
   let key: string | undefined;
-  // Oversized input is refused by parseCertificate; it is not worth hashing. (A key of the DER bytes
-  // themselves was tried: building and hashing a ~600-char string costs more than one native SHA-256.)
+  // Oversized input is refused by parseCertificate; it is not worth a key. The key is the bytes, not a
+  // digest of them: building the string costs less than a SHA-256 (native or pure), and an exact key
+  // needs no argument about collisions. Bounded: at most 64 entries of at most 16 KiB each.
   if (der.length <= MAX_CERTIFICATE_BYTES) {
-    key = crypto.name + ':' + bytesKey(crypto.digest('SHA-256', der));
+    key = crypto.name + ':' + bytesKey(der);
     const hit = cache?.get(key);
     if (hit) return { ok: true, entry: hit };
   }
@@ -170,15 +172,12 @@ function issuerOf(ds: DsPart, trust: TrustStore, crypto: CryptoProvider): { ds: 
   }
   let issuer: IssuerPart;
   if (iaca) {
-    const iacaSubject = nameToString(iaca.cert.subject);
+    const iacaSubject = iaca.subjectText ?? nameToString(iaca.cert.subject);
     issuer = {
       generation,
       iaca,
       iacaSubject,
-      chainChecks: [
-        pass(UNTRUSTED_CHAIN, `DS chains to trusted IACA "${iacaSubject}" (${iaca.fingerprint.slice(0, 16)}…)`),
-        pass(CHAIN_SIGNATURE_INVALID, `DS signed by the IACA (${cert.signatureAlgorithm.name})`),
-      ],
+      chainChecks: [pass(UNTRUSTED_CHAIN, `DS chains to trusted IACA "${iacaSubject}" (${iaca.fingerprint.slice(0, 16)}…)`), signedByIaca(cert.signatureAlgorithm.name)],
       country: checkDsCountryMatchesIaca({ ds: cert, iaca: iaca.cert }),
     };
   } else if (candidates.length) {
@@ -201,12 +200,25 @@ function issuerOf(ds: DsPart, trust: TrustStore, crypto: CryptoProvider): { ds: 
   return { ds, issuer };
 }
 
+// chain_signature_invalid passed: the detail names the algorithm only, so one Check per algorithm
+// (at most the seven of certificate.ts) serves every result.
+const SIGNED_BY_IACA = new Map<string, Check>();
+function signedByIaca(alg: string): Check {
+  let c = SIGNED_BY_IACA.get(alg);
+  if (!c) SIGNED_BY_IACA.set(alg, (c = pass(CHAIN_SIGNATURE_INVALID, `DS signed by the IACA (${alg})`)));
+  return c;
+}
+
 /** push(...from) without the spread (this runs on every verification). */
 function append(to: Check[], from: readonly Check[]): void {
   for (let i = 0; i < from.length; i++) to.push(from[i]!);
 }
 
-/** Bytes as a string, one char a byte (a Map key; cheaper than hex). */
+/** Bytes as a string, one char a byte (a Map key; cheaper than hex), in slices that stay far below apply's argument limit. */
 function bytesKey(b: Uint8Array): string {
-  return String.fromCharCode.apply(null, b as unknown as number[]);
+  if (b.length <= KEY_SLICE) return String.fromCharCode.apply(null, b as unknown as number[]);
+  let s = '';
+  for (let i = 0; i < b.length; i += KEY_SLICE) s += String.fromCharCode.apply(null, b.subarray(i, i + KEY_SLICE) as unknown as number[]);
+  return s;
 }
+const KEY_SLICE = 4096;

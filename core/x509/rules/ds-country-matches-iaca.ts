@@ -7,6 +7,9 @@ import { fail, pass } from './context.ts';
 
 export const COUNTRY_MISMATCH = 'country_mismatch';
 
+// The passing check carries no detail, so one object serves every result (results are read, never edited).
+const PASSED: Check = pass(COUNTRY_MISMATCH);
+
 export function checkDsCountryMatchesIaca({ ds, iaca }: { ds: Certificate; iaca: Certificate }): Check[] {
   const dsC = nameAttribute(ds.subject, 'C');
   const iacaC = nameAttribute(iaca.subject, 'C');
@@ -14,5 +17,5 @@ export function checkDsCountryMatchesIaca({ ds, iaca }: { ds: Certificate; iaca:
   if (!iacaC) return [fail(COUNTRY_MISMATCH, 'IACA subject has no countryName')];
   // ISO 3166-1 alpha-2 codes are upper-case; compare exactly.
   if (dsC !== iacaC) return [fail(COUNTRY_MISMATCH, `DS country ${dsC} differs from IACA country ${iacaC}`)];
-  return [pass(COUNTRY_MISMATCH)];
+  return [PASSED];
 }

@@ -4,17 +4,20 @@
 
 import type { Check } from '../../check.ts';
 import { OID } from '../oids.ts';
-import type { Certificate } from '../certificate.ts';
+import { findExtension, type Certificate } from '../certificate.ts';
 import { fail, pass } from './context.ts';
 
 export const DS_EKU_INVALID = 'ds_eku_invalid';
 
+// The passing check carries no detail, so one object serves every result (results are read, never edited).
+const PASSED: Check = pass(DS_EKU_INVALID);
+
 export function checkDsExtendedKeyUsage({ ds }: { ds: Certificate }): Check[] {
-  const ext = ds.extensions.find((e) => e.oid === OID.extendedKeyUsage);
+  const ext = findExtension(ds, OID.extendedKeyUsage);
   if (!ext || !ds.extendedKeyUsage) return [fail(DS_EKU_INVALID, 'DS certificate has no ExtendedKeyUsage extension')];
   if (!ds.extendedKeyUsage.includes(OID.mdlDocumentSigner)) {
     return [fail(DS_EKU_INVALID, `DS ExtendedKeyUsage lacks ${OID.mdlDocumentSigner} (found ${ds.extendedKeyUsage.join(', ')})`)];
   }
   if (!ext.critical) return [fail(DS_EKU_INVALID, 'DS ExtendedKeyUsage extension is not marked critical')];
-  return [pass(DS_EKU_INVALID)];
+  return [PASSED];
 }

@@ -3,18 +3,20 @@
 
 import type { Check } from '../../check.ts';
 import { OID } from '../oids.ts';
-import type { Certificate } from '../certificate.ts';
+import { findExtension, type Certificate } from '../certificate.ts';
 import { fail, pass } from './context.ts';
 
 export const DS_KEY_USAGE_INVALID = 'ds_key_usage_invalid';
 
+// The passing check carries no detail, so one object serves every result (results are read, never edited).
+const PASSED: Check = pass(DS_KEY_USAGE_INVALID);
+
 export function checkDsKeyUsage({ ds }: { ds: Certificate }): Check[] {
-  const ext = ds.extensions.find((e) => e.oid === OID.keyUsage);
+  const ext = findExtension(ds, OID.keyUsage);
   if (!ext || !ds.keyUsage) return [fail(DS_KEY_USAGE_INVALID, 'DS certificate has no KeyUsage extension')];
   if (!ext.critical) return [fail(DS_KEY_USAGE_INVALID, 'DS KeyUsage extension is not marked critical')];
-  const usages = [...ds.keyUsage];
-  if (usages.length !== 1 || usages[0] !== 'digitalSignature') {
-    return [fail(DS_KEY_USAGE_INVALID, `DS KeyUsage must be digitalSignature only, found: ${usages.join(', ') || '(none)'}`)];
+  if (ds.keyUsage.size !== 1 || !ds.keyUsage.has('digitalSignature')) {
+    return [fail(DS_KEY_USAGE_INVALID, `DS KeyUsage must be digitalSignature only, found: ${[...ds.keyUsage].join(', ') || '(none)'}`)];
   }
-  return [pass(DS_KEY_USAGE_INVALID)];
+  return [PASSED];
 }
