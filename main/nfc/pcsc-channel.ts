@@ -10,7 +10,7 @@
 // main/pcsc/binding-guard.ts):
 // - pcscd killed, crashed or restarted: the binding reports RPC transport errors. The pending
 //   command, every later one and every wait end at once with PcscServiceError (an
-//   ApduChannelError 'nfc_reader_unavailable' whose `service` is 'stopped'); the reader is finished
+//   ApduChannelError 'nfc_service_stopped' whose `service` is 'stopped'); the reader is finished
 //   and the caller opens a new one once pcscd is back.
 // - pcscd frozen (SIGSTOP, wedged): the binding's calls never return. Every call (connect, transmit,
 //   disconnect) has a JS deadline; a call still out after `serviceCheckMs` makes the reader ask pcscd
@@ -61,15 +61,16 @@ const ANSWER_MS = 1000;
 
 /**
  * The PC/SC service failed under the reader: pcscd 'stopped' (killed, crashed, restarted: every
- * handle is void) or 'not_answering' (frozen). Code 'nfc_reader_unavailable', so core and read-mdoc
- * treat it as the reader being unavailable; `service` says why, for the kiosk's reader status.
+ * handle is void) or 'not_answering' (frozen). Code 'nfc_service_stopped' (the card path's
+ * 'pcsc_service_stopped'): staff must act, not the holder; `service` says which, for the kiosk's
+ * reader status.
  */
 export class PcscServiceError extends ApduChannelError {
   constructor(
     readonly service: 'stopped' | 'not_answering',
     message: string,
   ) {
-    super('nfc_reader_unavailable', message);
+    super('nfc_service_stopped', message);
   }
 }
 

@@ -26,7 +26,7 @@ import type { ApduTransport } from '../../core/card/apdu.ts';
 import { CardError } from '../../core/card/codes.ts';
 import { MyNumberGuard } from '../../core/card/my-number-guard.ts';
 import { bindingCall, isServiceError, leaveCallbackFrame, NativeCalls, StatusClock } from './binding-guard.ts';
-import { probePcscd } from './pcscd-probe.ts';
+import { pcscdAnswers, probePcscd } from './pcscd-probe.ts';
 
 type PcscLite = import('events').EventEmitter & { readers?: Record<string, RawReader>; close(): void };
 interface RawReader extends EventEmitter {
@@ -120,6 +120,10 @@ export class PcscContext extends EventEmitter {
   static async open(): Promise<PcscContext> {
     const probe = await probePcscd();
     if (!probe.ok) throw new CardError('pcsc_unavailable', probe.reason);
+    // A frozen pcscd still accepts the socket, but the binding's SCardEstablishContext would then
+    // block the main thread for ever: ask the daemon itself first (pcscd-probe.ts pcscdAnswers).
+    const a = await pcscdAnswers(1000);
+    if (!a.ok) throw new CardError(a.state === 'not_answering' ? 'pcsc_service_stopped' : 'pcsc_unavailable', a.reason);
     const pcsclite = require('@pokusew/pcsclite') as () => PcscLite;
     return new PcscContext(pcsclite());
   }
@@ -277,6 +281,18 @@ export class PcscContext extends EventEmitter {
   }
 
   async #closeNative(): Promise<void> {
+    // Frozen pcscd: SCardCancel and the thread joins inside the native close would never return and
+    // would take the main thread with them. Try again later; if the daemon never comes back, the
+    // native parts stay behind (the same rule as main/nfc/pcsc-channel.ts).
+    const a = await pcscdAnswers(1000);
+    if (!a.ok && a.state === 'not_answering') {
+      setTimeout(() => void this.#closeNative(), 1000).unref();
+      return;
+    }
+    if (this.#calls.inFlight > 0) {
+      this.#calls.afterIdle(() => void this.#closeNative());
+      return;
+    }
     // @pokusew/pcsclite 0.6 close race: each reader is closed only once its status has been quiet
     // for a moment (binding-guard.ts StatusClock), or the process may never exit.
     for (const r of this.#readers.values()) await this.#clock.closeWhenQuiet(r);

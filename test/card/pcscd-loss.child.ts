@@ -115,6 +115,13 @@ async function scenarioHung(atApdu: number) {
   }, 50);
   const r1 = await readCardOverPcsc({ reader: READER, policy: 'age-over-20', unlock: B, trust, crypto: nodeCrypto, at: AT, insertCard: () => first.link.insert() });
   const endedAt = now();
+  // Still frozen: a new context (the kiosk opens one per card tap) is refused, not a blocked thread.
+  const openAt = now();
+  const openWhileFrozen = await PcscContext.open().then(
+    async (c) => { await c.close(); return 'opened'; },
+    (e: { code?: string }) => e.code ?? 'error',
+  );
+  const openMs = now() - openAt;
   clearInterval(tick);
   await first.link.remove();
   d.kill('SIGKILL'); // a watchdog gives up on the frozen daemon
@@ -126,6 +133,7 @@ async function scenarioHung(atApdu: number) {
   await d.stop();
   return {
     mid: { verdict: r1.verdict, errors: errorsOf(r1), attributes: Object.keys(r1.attributes), apdusSeenByCard: first.count(), freezeToResultMs: ms(endedAt - frozenAt), maxEventLoopGapMs: ms(maxGap) },
+    openWhileFrozen: { result: openWhileFrozen, ms: ms(openMs) },
     afterRestart: { verdict: r2.verdict, errors: errorsOf(r2) },
   };
 }

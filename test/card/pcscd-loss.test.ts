@@ -83,6 +83,7 @@ for (const [signal, atApdu, why] of [
 interface HungReport {
   mid: { verdict: string; errors: ErrorReport[]; attributes: string[]; apdusSeenByCard: number; freezeToResultMs: number; maxEventLoopGapMs: number };
   afterRestart: { verdict: string; errors: ErrorReport[] };
+  openWhileFrozen: { result: string; ms: number };
 }
 
 test('pcscd frozen mid-read (SIGSTOP): the read still ends at the APDU deadline, the event loop stays free; daemon killed and restarted: valid again, nothing left running', { skip: skip ?? false, timeout: 20_000 }, async (t) => {
@@ -94,6 +95,9 @@ test('pcscd frozen mid-read (SIGSTOP): the read still ends at the APDU deadline,
   assert.equal(r.mid.errors[0]?.code, 'timeout', JSON.stringify(r.mid.errors));
   assert.ok(r.mid.freezeToResultMs < 5000 + PROMPT_MS, `read ended ${r.mid.freezeToResultMs} ms after pcscd froze (APDU deadline 5000 ms)`);
   assert.ok(r.mid.maxEventLoopGapMs < 1000, `the main thread was blocked for ${r.mid.maxEventLoopGapMs} ms`);
+  // Opening a context while frozen is refused after the 1 s answer wait (the binding would block).
+  assert.equal(r.openWhileFrozen.result, 'pcsc_service_stopped');
+  assert.ok(r.openWhileFrozen.ms < 1000 + PROMPT_MS, `open refused after ${r.openWhileFrozen.ms} ms`);
   assert.equal(r.afterRestart.verdict, 'valid', JSON.stringify(r.afterRestart.errors));
   t.diagnostic(`frozen pcscd: read ended ${r.mid.freezeToResultMs} ms after the freeze; longest event-loop gap ${r.mid.maxEventLoopGapMs} ms`);
 });

@@ -47,21 +47,21 @@ for (const [atApdu, stage] of [
   [9, 'transfer'],
   [3, 'engagement'],
 ] as const) {
-  test(`pcscd killed mid phone read (APDU ${atApdu}, ${stage}): nfc_reader_unavailable "pcscd stopped" at once, nothing shown; open while down refused at once; pcscd back: a new reader reads valid`, { skip: skip ?? false, timeout: 35_000 }, async (t) => {
+  test(`pcscd killed mid phone read (APDU ${atApdu}, ${stage}): nfc_service_stopped at once, nothing shown; open while down refused at once; pcscd back: a new reader reads valid`, { skip: skip ?? false, timeout: 35_000 }, async (t) => {
     const r = await nfcChild<KilledReport>(['killed', String(atApdu)]);
     assert.equal(r.mid.apdusSeenByPhone, atApdu, 'the daemon died while the phone held that command, not before or after');
     assert.equal(r.mid.stage, stage);
     assert.equal(r.mid.verdict, 'invalid');
     assert.deepEqual(r.mid.attributes, []);
     // Not 'nfc_tag_lost' ("the phone was taken off the reader"): the holder did nothing wrong.
-    assert.equal(r.mid.error?.code, 'nfc_reader_unavailable', JSON.stringify(r.mid.error));
+    assert.equal(r.mid.error?.code, 'nfc_service_stopped', JSON.stringify(r.mid.error));
     assert.match(r.mid.error!.detail, /pcscd\) stopped/);
-    assert.match(r.mid.error!.messageJa, /NFC リーダー/);
+    assert.match(r.mid.error!.messageJa, /リーダーのサービス（pcscd）/);
     assert.equal(r.mid.serviceLost, 'stopped');
     assert.ok(r.mid.killToResultMs !== null && r.mid.killToResultMs < PROMPT_MS, `read ended ${r.mid.killToResultMs} ms after the kill`);
     assert.ok(r.mid.closeMs < PROMPT_MS + 1000, `close took ${r.mid.closeMs} ms`);
     // Before the fix, opening while pcscd was down spun for ever in the binding's constructor.
-    assert.ok(!r.whileDown.ok && r.whileDown.code === 'nfc_reader_unavailable' && r.whileDown.service === 'stopped', JSON.stringify(r.whileDown));
+    assert.ok(!r.whileDown.ok && r.whileDown.code === 'nfc_service_stopped' && r.whileDown.service === 'stopped', JSON.stringify(r.whileDown));
     assert.ok(r.whileDown.ms < PROMPT_MS, `open while down took ${r.whileDown.ms} ms`);
     assertValidAgain(r.again);
     t.diagnostic(`killed at APDU ${atApdu}: read ended ${r.mid.killToResultMs} ms after pcscd died; close ${r.mid.closeMs} ms; open while down refused in ${r.whileDown.ms} ms`);
@@ -85,7 +85,7 @@ for (const [atApdu, resume] of [
     assert.equal(r.mid.apdusSeenByPhone, atApdu);
     assert.equal(r.mid.verdict, 'invalid');
     assert.deepEqual(r.mid.attributes, []);
-    assert.equal(r.mid.error?.code, 'nfc_reader_unavailable', JSON.stringify(r.mid.error));
+    assert.equal(r.mid.error?.code, 'nfc_service_stopped', JSON.stringify(r.mid.error));
     assert.match(r.mid.error!.detail, /pcscd\) not answering/);
     assert.equal(r.mid.serviceLost, 'not_answering');
     // Ended by the reader's service check (not earlier by something else, not later by the read's own 10 s deadlines).
@@ -94,7 +94,7 @@ for (const [atApdu, resume] of [
     assert.ok(r.mid.maxEventLoopGapMs < 500, `the main thread was blocked for ${r.mid.maxEventLoopGapMs} ms`);
     assert.equal(r.stillFrozen, true, 'close() and open() were tried while the daemon was still stopped');
     assert.ok(r.closeMs < ANSWER_MS + 500, `close() took ${r.closeMs} ms on a frozen pcscd`);
-    assert.ok(!r.whileFrozen.ok && r.whileFrozen.code === 'nfc_reader_unavailable' && r.whileFrozen.service === 'not_answering', JSON.stringify(r.whileFrozen));
+    assert.ok(!r.whileFrozen.ok && r.whileFrozen.code === 'nfc_service_stopped' && r.whileFrozen.service === 'not_answering', JSON.stringify(r.whileFrozen));
     assert.ok(r.whileFrozen.ms < ANSWER_MS + 500, `open() took ${r.whileFrozen.ms} ms on a frozen pcscd`);
     assertValidAgain(r.again);
     t.diagnostic(`frozen at APDU ${atApdu}: read ended ${r.mid.freezeToResultMs} ms after the freeze (longest event-loop gap ${r.mid.maxEventLoopGapMs} ms); close ${r.closeMs} ms; open refused in ${r.whileFrozen.ms} ms; ${resume}: valid again`);
@@ -112,7 +112,7 @@ test('close() right after a wait that a status event settled does not deadlock: 
   const r = await nfcChild<CloseReport>(['close-after-wait']);
   assert.equal(r.afterRemoval.gone, true);
   assert.ok(r.afterRemoval.closeMs < 1500, `close after the removal took ${r.afterRemoval.closeMs} ms`);
-  assert.equal(r.afterDeath.code, 'nfc_reader_unavailable');
+  assert.equal(r.afterDeath.code, 'nfc_service_stopped');
   assert.equal(r.afterDeath.service, 'stopped');
   assert.ok(r.afterDeath.waitEndedMs < PROMPT_MS, `waitForTag ended ${r.afterDeath.waitEndedMs} ms after pcscd died (it had 10 s)`);
   assert.ok(r.afterDeath.closeMs < 1500, `close after pcscd died took ${r.afterDeath.closeMs} ms`);

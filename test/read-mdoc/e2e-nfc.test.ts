@@ -9,15 +9,7 @@ import { pcscdUnavailable } from '../support/pcscd.ts';
 import { simulateRead } from '../../main/mdoc-reader/simulated-read.ts';
 import { nodeCrypto } from '../../main/crypto/node-crypto.ts';
 import { nodeTimers } from '../../main/ble/stacks.ts';
-import { after } from 'node:test';
 import { trust } from './support.ts';
-
-// @pokusew/pcsclite keeps a native handle referenced after close() (test/nfc/pcsc-channel.test.ts
-// shows the same: all tests pass, then the file hangs until the runner's timeout). Until that is
-// fixed in main/nfc, end this file's process once its tests are done.
-after(() => {
-  setTimeout(() => process.exit(process.exitCode ?? 0), 200).unref();
-});
 
 const skip = pcscdUnavailable();
 if (skip) console.log(`# e2e-nfc skipped: ${skip}`);

@@ -11,11 +11,14 @@ export interface ApduChannel {
   transmit(apdu: Uint8Array): Promise<Uint8Array>;
 }
 
-/** Link failures, thrown by adapters (not by core): tag removed, nothing presented, reader gone. */
+/**
+ * Link failures, thrown by adapters (not by core): tag removed, nothing presented, reader gone, or
+ * the reader's service (pcscd) stopped or not answering — staff must act, the holder cannot.
+ */
 export class ApduChannelError extends Error {
   override readonly name = 'ApduChannelError';
   constructor(
-    readonly code: 'nfc_tag_lost' | 'nfc_no_tag' | 'nfc_reader_unavailable',
+    readonly code: 'nfc_tag_lost' | 'nfc_no_tag' | 'nfc_reader_unavailable' | 'nfc_service_stopped',
     message: string,
   ) {
     super(message);

@@ -40,6 +40,7 @@ export const ENGAGEMENT_CODES = {
   nfc_tag_lost: { en: 'The phone was taken off the reader.', ja: '端末がリーダーから離れました。もう一度かざしてください。' },
   nfc_no_tag: { en: 'No phone was presented in time.', ja: '時間内に端末がかざされませんでした。' },
   nfc_reader_unavailable: { en: 'The NFC reader is not available.', ja: 'NFC リーダーが使用できません。' },
+  nfc_service_stopped: { en: 'The reader service (pcscd) stopped or is not answering.', ja: 'リーダーのサービス（pcscd）が停止しているか、応答しません。' },
 } as const satisfies Record<string, EngagementCodeInfo>;
 
 export type EngagementCode = keyof typeof ENGAGEMENT_CODES;

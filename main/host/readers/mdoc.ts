@@ -32,7 +32,11 @@ const NEXT: Record<string, [string, string]> = {
   engagement: ['スマートフォンでQRコードを表示し直して、もう一度スキャンしてください', 'Show the QR code on the phone again and scan it once more'],
   nfcEngagement: ['スマートフォンをもう一度リーダーにかざしてください（またはQRコードを表示してください）', 'Hold the phone to the reader again (or show its QR code)'],
   invalid: ['別の本人確認書類を確認してください', 'Check another identity document'],
+  device: ['スタッフを呼んでください', 'Call staff'],
 };
+
+/** Device trouble the holder cannot fix by trying again (the reader or its service is down). */
+const STAFF_MUST_ACT = new Set(['nfc_reader_unavailable', 'nfc_service_stopped', 'no_reader_hardware']);
 
 function text(v: CborValue): string | undefined {
   if (typeof v === 'string') return v;
@@ -243,7 +247,7 @@ export class PhoneReader implements CredentialReader {
     const code = firstErr?.code ?? 'mdoc_invalid';
     const m = readErrorMessage(code);
     if (out.stage !== 'verify' && out.stage !== 'done' && TRANSPORT_OR_SESSION.test(code)) {
-      const next = out.stage !== 'engagement' ? NEXT.transport! : 'qr' in got ? NEXT.engagement! : NEXT.nfcEngagement!;
+      const next = STAFF_MUST_ACT.has(code) ? NEXT.device! : out.stage !== 'engagement' ? NEXT.transport! : 'qr' in got ? NEXT.engagement! : NEXT.nfcEngagement!;
       const e: ReadError = { code, messageJa: m.ja, messageEn: m.en, nextJa: next[0], nextEn: next[1] };
       return { ...errorOutcome(e, 'mdoc', checks), credential, requested };
     }

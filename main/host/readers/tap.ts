@@ -148,7 +148,7 @@ export class TapDispatcher {
         const code = (e as { code?: string }).code;
         if (code === 'nfc_no_tag') continue;
         // pcscd stopped or frozen under the reader: 'unavailable' (the service), not 'unplugged'.
-        if (code === 'nfc_reader_unavailable') await this.dropReader(e instanceof PcscServiceError ? 'unavailable' : 'unplugged', (e as Error).message);
+        if (code === 'nfc_reader_unavailable' || code === 'nfc_service_stopped') await this.dropReader(e instanceof PcscServiceError ? 'unavailable' : 'unplugged', (e as Error).message);
         else this.mustLeave = true; // could not connect: the item left at once, or is mute
         continue;
       }
