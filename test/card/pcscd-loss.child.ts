@@ -23,6 +23,7 @@ import { detect } from '../../main/host/readers/card.ts';
 import { VirtualMyNumberCard } from '../../sim/card/virtual-card.ts';
 import { VpcdCard } from '../../sim/card/vpcd-link.ts';
 import { PrivatePcscd, report } from '../support/private-pcscd.ts';
+import type { ReaderStatus, Screen } from '../../main/api/contract.ts';
 import { AT, B, TEST_TRUST_DIR, testTrust } from './support.ts';
 
 const PORT = 35963;
@@ -175,7 +176,8 @@ async function scenarioContext() {
   };
 }
 
-async function scenarioHostIdle() {
+/** The kiosk (card reader only, on the private pcscd's reader) for one scenario; torn down after. */
+async function withKiosk<T>(fn: (k: { d: PrivatePcscd; host: KioskHost; audit: MemoryAuditSink; cardState: () => ReaderStatus; screen: () => Screen }) => Promise<T>): Promise<T> {
   const d = PrivatePcscd.setUp();
   await d.start();
   const home = mkdtempSync(join(tmpdir(), 'kakunin-pcscd-loss-'));
@@ -185,10 +187,33 @@ async function scenarioHostIdle() {
   settings.update({ mode: 'age-over-20', wipeSeconds: 3, readers: { card: true, mdoc: false } });
   const audit = new MemoryAuditSink();
   const host = new KioskHost({ readers: [det.reader], settings, audit, inputTimeoutMs: 10_000, rearmBackoffMs: 300 });
-  const cardState = () => host.snapshot().readers.find((x) => x.kind === 'card')!;
-  const screen = () => host.snapshot().screen;
   host.start();
   try {
+    return await fn({ d, host, audit, cardState: () => host.snapshot().readers.find((x) => x.kind === 'card')!, screen: () => host.snapshot().screen });
+  } finally {
+    await host.stop();
+    await d.stop();
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+/** Staff types 照合番号B at the keypad; resolves with the screen that follows. */
+async function throughKeypad(host: KioskHost, what: string): Promise<Screen> {
+  const screen = () => host.snapshot().screen;
+  await until(() => screen().screen === 'input', 8000, `the 照合番号B keypad (${what})`);
+  const s = screen();
+  if (s.screen !== 'input') throw new Error('no input screen');
+  host.submitInput(s.txId, B.digits);
+  await until(() => screen().screen === 'verdict' || screen().screen === 'error', 8000, `the outcome screen (${what})`);
+  return screen();
+}
+
+function outcomeOf(v: Screen) {
+  return v.screen === 'verdict' ? { verdict: v.verdict, attributes: v.attributes } : { screen: v.screen, error: v.screen === 'error' ? v.error.code : undefined };
+}
+
+function scenarioHostIdle() {
+  return withKiosk(async ({ d, host, audit, cardState, screen }) => {
     await sleep(300); // armed, waiting for a card
     const readyBefore = cardState().state;
     d.kill('SIGKILL');
@@ -202,12 +227,7 @@ async function scenarioHostIdle() {
     const readyMs = await until(() => cardState().state === 'ready', 8000, 'the card reader ready again');
     const card = cardWithHook(() => undefined);
     await card.link.insert();
-    await until(() => screen().screen === 'input', 8000, 'the keypad');
-    const s = screen();
-    if (s.screen !== 'input') throw new Error('no input screen');
-    host.submitInput(s.txId, B.digits);
-    await until(() => screen().screen === 'verdict' || screen().screen === 'error', 8000, 'the verdict');
-    const v = screen();
+    const v = await throughKeypad(host, 'after restart');
     await card.link.remove();
     return {
       readyBefore,
@@ -216,30 +236,14 @@ async function scenarioHostIdle() {
       screenWhileDown,
       stillDown,
       readyAgainMs: ms(readyMs),
-      next: v.screen === 'verdict' ? { verdict: v.verdict, attributes: v.attributes } : { screen: v.screen, error: v.screen === 'error' ? v.error.code : undefined },
+      next: outcomeOf(v),
       audit: audit.entries.map((x) => x.outcome),
     };
-  } finally {
-    await host.stop();
-    await d.stop();
-    rmSync(home, { recursive: true, force: true });
-  }
+  });
 }
 
-async function scenarioHost(atApdu: number) {
-  const d = PrivatePcscd.setUp();
-  await d.start();
-  const home = mkdtempSync(join(tmpdir(), 'kakunin-pcscd-loss-'));
-  const det = await detect({ home, readerName: READER, trustDir: TEST_TRUST_DIR });
-  if (!det.reader) throw new Error(det.note);
-  const settings = new SettingsStore(null);
-  settings.update({ mode: 'age-over-20', wipeSeconds: 3, readers: { card: true, mdoc: false } });
-  const audit = new MemoryAuditSink();
-  const host = new KioskHost({ readers: [det.reader], settings, audit, inputTimeoutMs: 10_000, rearmBackoffMs: 300 });
-  const cardState = () => host.snapshot().readers.find((x) => x.kind === 'card')!;
-  const screen = () => host.snapshot().screen;
-  host.start();
-  try {
+function scenarioHost(atApdu: number) {
+  return withKiosk(async ({ d, host, audit, cardState, screen }) => {
     const readyBefore = cardState().state;
     let killedAt = 0;
     const first = cardWithHook((n) => {
@@ -249,13 +253,8 @@ async function scenarioHost(atApdu: number) {
       }
     });
     await first.link.insert();
-    await until(() => screen().screen === 'input', 8000, 'the 照合番号B keypad');
-    const s = screen();
-    if (s.screen !== 'input') throw new Error('no input screen');
-    host.submitInput(s.txId, B.digits);
-    await until(() => screen().screen === 'error' || screen().screen === 'verdict', 8000, 'the outcome screen');
+    const e = await throughKeypad(host, 'pcscd killed');
     const errorScreenMs = now() - killedAt;
-    const e = screen();
     const shown = e.screen === 'error' ? { code: e.error.code, messageJa: e.error.messageJa, messageEn: e.error.messageEn, nextJa: e.error.nextJa, nextEn: e.error.nextEn } : { code: `screen ${e.screen}` };
     await first.link.remove();
     await d.exited();
@@ -269,12 +268,7 @@ async function scenarioHost(atApdu: number) {
     const readyMs = await until(() => cardState().state === 'ready', 8000, 'the card reader ready again');
     const again = cardWithHook(() => undefined);
     await again.link.insert();
-    await until(() => screen().screen === 'input', 8000, 'the keypad on the next read');
-    const s2 = screen();
-    if (s2.screen !== 'input') throw new Error('no input screen');
-    host.submitInput(s2.txId, B.digits);
-    await until(() => screen().screen === 'verdict' || screen().screen === 'error', 8000, 'the next verdict');
-    const v = screen();
+    const v = await throughKeypad(host, 'the next read');
     await again.link.remove();
     return {
       readyBefore,
@@ -285,14 +279,10 @@ async function scenarioHost(atApdu: number) {
       whileDown: { state: whileDown.state, detail: whileDown.detail },
       stillDown: stillDown.state,
       readyAgainMs: ms(readyMs),
-      next: v.screen === 'verdict' ? { verdict: v.verdict, attributes: v.attributes } : { screen: v.screen, error: v.screen === 'error' ? v.error.code : undefined },
+      next: outcomeOf(v),
       audit: audit.entries.map((x) => x.outcome),
     };
-  } finally {
-    await host.stop();
-    await d.stop();
-    rmSync(home, { recursive: true, force: true });
-  }
+  });
 }
 
 const [scenario, ...args] = process.argv.slice(2);
