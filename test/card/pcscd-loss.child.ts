@@ -22,7 +22,7 @@ import { SettingsStore } from '../../main/host/settings.ts';
 import { detect } from '../../main/host/readers/card.ts';
 import { VirtualMyNumberCard } from '../../sim/card/virtual-card.ts';
 import { VpcdCard } from '../../sim/card/vpcd-link.ts';
-import { PrivatePcscd, report } from '../support/private-pcscd.ts';
+import { PrivatePcscd, report, watchEventLoop } from '../support/private-pcscd.ts';
 import type { ReaderStatus, Screen } from '../../main/api/contract.ts';
 import { AT, B, TEST_TRUST_DIR, testTrust } from './support.ts';
 
@@ -107,13 +107,8 @@ async function scenarioHung(atApdu: number) {
       d.kill('SIGSTOP');
     }
   });
-  // The main thread must stay free while the daemon hangs: the longest gap between 50 ms ticks.
-  let last = now();
-  let maxGap = 0;
-  const tick = setInterval(() => {
-    maxGap = Math.max(maxGap, now() - last);
-    last = now();
-  }, 50);
+  // The main thread must stay free while the daemon hangs.
+  const loop = watchEventLoop();
   const r1 = await readCardOverPcsc({ reader: READER, policy: 'age-over-20', unlock: B, trust, crypto: nodeCrypto, at: AT, insertCard: () => first.link.insert() });
   const endedAt = now();
   // Still frozen: a new context (the kiosk opens one per card tap) is refused, not a blocked thread.
@@ -123,7 +118,7 @@ async function scenarioHung(atApdu: number) {
     (e: { code?: string }) => e.code ?? 'error',
   );
   const openMs = now() - openAt;
-  clearInterval(tick);
+  const maxGap = loop.stop();
   await first.link.remove();
   d.kill('SIGKILL'); // a watchdog gives up on the frozen daemon
   await d.exited();

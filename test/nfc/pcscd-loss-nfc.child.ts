@@ -32,7 +32,7 @@ import { TapDispatcher, tapReaders } from '../../main/host/readers/tap.ts';
 import { engageOverNfc } from '../../core/mdoc/engagement/index.ts';
 import { TagGone, WalletNfcTag } from '../../sim/wallet/nfc-tag.ts';
 import { VpcdCard } from '../../sim/wallet/vpcd.ts';
-import { PrivatePcscd, report } from '../support/private-pcscd.ts';
+import { PrivatePcscd, report, watchEventLoop } from '../support/private-pcscd.ts';
 import { trust, TRUST_DIR } from '../read-mdoc/support.ts';
 
 const PORT = 35963;
@@ -162,13 +162,8 @@ async function scenarioFrozen(atApdu: number, resume: 'SIGCONT' | 'SIGKILL') {
       d.kill('SIGSTOP');
     }
   });
-  // The main thread must stay free while the daemon hangs: the longest gap between 50 ms ticks.
-  let last = now();
-  let maxGap = 0;
-  const tick = setInterval(() => {
-    maxGap = Math.max(maxGap, now() - last);
-    last = now();
-  }, 50);
+  // The main thread must stay free while the daemon hangs.
+  const loop = watchEventLoop();
   const mid = await phoneRead(reader);
   const endedAt = now();
   const serviceLost = reader.serviceLost?.service ?? null;
@@ -179,7 +174,7 @@ async function scenarioFrozen(atApdu: number, resume: 'SIGCONT' | 'SIGKILL') {
   const closeMs = now() - tClose;
   const whileFrozen = await settle(PcscNfcReader.open({ readerName: READER, timeoutMs: 5000 }));
   await sleep(300);
-  clearInterval(tick);
+  const maxGap = loop.stop();
   const stillFrozen = d.running;
   if (resume === 'SIGCONT') d.kill('SIGCONT');
   else {
@@ -315,12 +310,8 @@ async function scenarioHostFrozen() {
     await host.whenIdle();
     await sleep(500);
     const before = states();
-    let last = now();
-    let maxGap = 0;
-    const tick = setInterval(() => {
-      maxGap = Math.max(maxGap, now() - last);
-      last = now();
-    }, 50);
+    // The main thread must stay free while the daemon hangs.
+    const loop = watchEventLoop();
     const frozenAt = now();
     d.kill('SIGSTOP');
     const unavailableMs = await until(() => /card:unavailable/.test(states()), 10_000, 'the readers shown unavailable');
@@ -329,7 +320,7 @@ async function scenarioHostFrozen() {
     await host.stop();
     stopped = true;
     const stopMs = now() - tStop;
-    clearInterval(tick);
+    const maxGap = loop.stop();
     const stillFrozen = d.running;
     d.kill('SIGKILL'); // a watchdog gives up on the frozen daemon; the deferred native close then runs
     await d.exited();

@@ -79,6 +79,26 @@ export function runInPrivatePcscd<T>(script: string, args: string[] = [], timeou
   });
 }
 
+/**
+ * Child side: is the main thread free while the daemon hangs? Ticks every 50 ms and remembers the
+ * longest gap between two ticks; `stop()` ends the watch and returns that gap in ms.
+ */
+export function watchEventLoop(): { stop(): number } {
+  let last = performance.now();
+  let maxGap = 0;
+  const tick = setInterval(() => {
+    const t = performance.now();
+    maxGap = Math.max(maxGap, t - last);
+    last = t;
+  }, 50);
+  return {
+    stop() {
+      clearInterval(tick);
+      return maxGap;
+    },
+  };
+}
+
 /** Child side: hand the result to the parent (one line on stdout). */
 export function report(result: unknown): void {
   process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(result)}\n`);
