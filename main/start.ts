@@ -22,10 +22,13 @@ export function electronBinary(): string | null {
   return existsSync(bin) ? bin : null;
 }
 
-export function chromiumKioskArgs(url: string, profileDir: string): string[] {
+export function chromiumKioskArgs(url: string, profileDir: string, o: { root?: boolean } = {}): string[] {
   return [
     '--kiosk', '--no-first-run', '--disable-sync', '--disable-background-networking', '--disable-component-update',
     '--disable-quic', '--disable-translate', '--noerrdialogs', '--disable-features=Translate',
+    // Chromium refuses to start as root with its sandbox on (zygote: "Running as root without
+    // --no-sandbox is not supported"). Set-up machines often are root; a store kiosk should not be.
+    ...(o.root ? ['--no-sandbox'] : []),
     `--user-data-dir=${profileDir}`, `--app=${url}`,
   ];
 }
@@ -51,20 +54,48 @@ async function main(argv: string[]): Promise<number> {
   console.log(`kakunin: devices: ${kiosk.deviceNote}`);
   console.log(`kakunin: host on ${h.url} (loopback only)`);
   const shutdown = async () => { await h.close(); await kiosk.close(); };
-  if (flag('--no-browser') || !existsSync(CHROMIUM)) {
+  // The kiosk without its own window: print the URL and serve until Ctrl+C / SIGTERM.
+  const serveOnly = async (): Promise<number> => {
     console.log(`kakunin: open ${h.kioskUrl}`);
+    console.log('kakunin: (Ctrl+C stops the kiosk)');
     await new Promise<void>((r) => { process.once('SIGINT', () => r()); process.once('SIGTERM', () => r()); });
     await shutdown();
     return 0;
+  };
+  if (flag('--no-browser')) return serveOnly();
+  const why = noWindowReason(process.env);
+  if (why) {
+    console.log(`kakunin: Chromium not opened: ${why}`);
+    return serveOnly();
   }
   const profile = join(kiosk.services.host.opts.settings.file ? join(kiosk.services.host.opts.settings.file, '..') : ROOT, 'chromium-profile');
-  const browser = spawn(CHROMIUM, chromiumKioskArgs(h.kioskUrl, profile), { stdio: 'ignore' });
-  const code = await new Promise<number>((r) => {
-    browser.on('exit', (c) => r(c ?? 0));
-    for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, () => { browser.kill('SIGTERM'); });
+  const root = process.getuid?.() === 0;
+  if (root) console.log('kakunin: running as root: Chromium starts without its sandbox (run the kiosk as an ordinary user in a store)');
+  const startedAt = Date.now();
+  const browser = spawn(CHROMIUM, chromiumKioskArgs(h.kioskUrl, profile, { root }), { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  browser.stderr?.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-2000); });
+  const ended = await new Promise<{ code: number } | { signal: true }>((r) => {
+    browser.on('exit', (c) => r({ code: c ?? 0 }));
+    browser.on('error', () => r({ code: 1 }));
+    for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, () => { browser.kill('SIGTERM'); r({ signal: true }); });
   });
+  if ('code' in ended && ended.code !== 0 && Date.now() - startedAt < 15_000) {
+    // Chromium could not come up (no display, a broken profile...): keep the kiosk served and say
+    // why, rather than end silently in front of the person setting it up.
+    const last = stderr.trim().split('\n').filter(Boolean).at(-1) ?? '';
+    console.log(`kakunin: Chromium could not open the kiosk window (exit ${ended.code}${last ? `: ${last.slice(0, 200)}` : ''})`);
+    return serveOnly();
+  }
   await shutdown();
-  return code;
+  return 'code' in ended ? ended.code : 0;
+}
+
+/** Why Chromium cannot open a window here, or null: the binary is missing or there is no display. */
+export function noWindowReason(env: NodeJS.ProcessEnv): string | null {
+  if (!existsSync(CHROMIUM)) return `${CHROMIUM} is not installed (apt-get install chromium)`;
+  if (process.platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY) return 'no display (DISPLAY and WAYLAND_DISPLAY are unset: open the URL from a desktop session or another machine\'s browser via an SSH tunnel)';
+  return null;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

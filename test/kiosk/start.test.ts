@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
-import { chromiumKioskArgs, electronBinary } from '../../main/start.ts';
+import { CHROMIUM, chromiumKioskArgs, electronBinary } from '../../main/start.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -16,6 +16,8 @@ test('chromium is started in kiosk mode on the loopback URL with its own profile
   assert.ok(a.includes('--app=http://127.0.0.1:5/#token=x'));
   assert.ok(a.includes('--user-data-dir=/tmp/p'));
   assert.ok(a.includes('--disable-background-networking'));
+  assert.ok(!a.includes('--no-sandbox'), 'the sandbox stays on for an ordinary user');
+  assert.ok(chromiumKioskArgs('http://127.0.0.1:5/', '/tmp/p', { root: true }).includes('--no-sandbox'), 'root: Chromium would refuse to start otherwise');
 });
 
 test('npm start (no Electron binary, no pcscd/reader): headless host in training mode, token-guarded', { skip: electronBinary() ? 'Electron is present: npm start would launch it' : false }, async () => {
@@ -53,6 +55,49 @@ test('npm start (no Electron binary, no pcscd/reader): headless host in training
     await new Promise((r) => child.once('exit', r));
     rmSync(home, { recursive: true, force: true });
   }
+});
+
+/** Runs `npm start`'s script with `env` until it prints the kiosk URL; returns what it printed. */
+async function startUntilUrl(args: string[], env: NodeJS.ProcessEnv): Promise<{ out: string; url: URL }> {
+  const home = join(mkdtempSync(join(tmpdir(), 'kakunin-start-')), 'k');
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'main', 'start.ts'), ...args, '--home', home], { cwd: root, env: { ...env, PCSCLITE_CSOCK_NAME: join(home, 'no-pcscd.sock') }, stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    let out = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`no URL printed: ${out}`)), 90_000);
+      child.stdout.on('data', (d) => {
+        out += d;
+        const m = /open (http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9_-]+)/.exec(out);
+        if (m) { clearTimeout(t); resolve(m[1]!); }
+      });
+      child.on('exit', (c) => reject(new Error(`exited ${c}: ${out}`)));
+    });
+    const u = new URL(url);
+    assert.equal((await fetch(`http://${u.host}/`)).status, 200, 'the kiosk is still served');
+    return { out, url: u };
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    rmSync(join(home, '..'), { recursive: true, force: true });
+  }
+}
+
+const noElectron = { skip: electronBinary() ? 'Electron is present: npm start would launch it' : false };
+const noChromium = existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed`;
+
+test('npm start with no display: says why Chromium was not opened and keeps the kiosk served at its URL (not a silent exit)', { skip: noElectron.skip || noChromium }, async () => {
+  const env = { ...process.env };
+  delete env.DISPLAY;
+  delete env.WAYLAND_DISPLAY;
+  const { out } = await startUntilUrl([], env);
+  assert.match(out, /Chromium not opened: no display/);
+});
+
+test('npm start where Chromium cannot open its window (display not there): says so with Chromium\'s reason, kiosk still served', { skip: noElectron.skip || noChromium }, async () => {
+  const env: NodeJS.ProcessEnv = { ...process.env, DISPLAY: ':97' };
+  delete env.WAYLAND_DISPLAY;
+  const { out } = await startUntilUrl([], env);
+  assert.match(out, /Chromium could not open the kiosk window \(exit \d+/);
 });
 
 test('with pcscd and a reader attached, start-up picks the real card reader (production, no training)', { skip: (await import('../support/pcscd.ts')).pcscdUnavailable() ?? false }, async () => {
