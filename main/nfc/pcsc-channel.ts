@@ -47,7 +47,10 @@ export interface PcscNfcReaderOptions {
   timeoutMs?: number;
   /**
    * Longest wait for one command's answer while pcscd still answers (the phone itself is slow: a
-   * contactless card may stretch its answer time with waiting-time extensions). Default 15 s.
+   * contactless card may stretch its answer time with waiting-time extensions, and a wallet may hold
+   * its answer to the request ENVELOPE while the holder consents). Default 40 s: above read-mdoc's
+   * own response deadline (DEFAULT_TIMEOUTS.responseMs, 30 s), which decides first for a slow phone;
+   * this one only ends a command the binding never returns while pcscd still answers.
    */
   apduTimeoutMs?: number;
   /** A binding call without an answer for this long makes the reader check that pcscd answers. Default 2 s. */
@@ -55,6 +58,9 @@ export interface PcscNfcReaderOptions {
   /** While waiting for a tag, check that pcscd answers this often. Default 5 s. */
   idleCheckMs?: number;
 }
+
+/** See PcscNfcReaderOptions.apduTimeoutMs. */
+const APDU_TIMEOUT_MS = 40_000;
 
 /** How long pcscd gets to answer pcscdAnswers() (a live daemon answers in about a millisecond). */
 const ANSWER_MS = 1000;
@@ -103,7 +109,7 @@ export class PcscNfcReader {
     private readonly clock: StatusClock,
     o: PcscNfcReaderOptions,
   ) {
-    this.#o = { apduTimeoutMs: o.apduTimeoutMs ?? 15_000, serviceCheckMs: o.serviceCheckMs ?? 2000, idleCheckMs: o.idleCheckMs ?? 5000 };
+    this.#o = { apduTimeoutMs: o.apduTimeoutMs ?? APDU_TIMEOUT_MS, serviceCheckMs: o.serviceCheckMs ?? 2000, idleCheckMs: o.idleCheckMs ?? 5000 };
     reader.on('status', (s: { state: number; atr?: Buffer }) => {
       this.#lastAlive = performance.now();
       const present = (s.state & reader.SCARD_STATE_PRESENT) !== 0 && (s.state & reader.SCARD_STATE_MUTE) === 0;
@@ -388,7 +394,7 @@ export class PcscApduChannel implements ApduChannel {
     private readonly reader: CardReader,
     private readonly protocol: number,
     readonly atr: Uint8Array | null,
-    private readonly apduTimeoutMs = 15_000,
+    private readonly apduTimeoutMs = APDU_TIMEOUT_MS,
   ) {}
 
   /** The tag or reader is gone (or pcscd: then the PcscServiceError itself); every later command fails with it. */
