@@ -32,7 +32,7 @@
 //   await reader.close();
 import { createRequire } from 'node:module';
 import { ApduChannelError, type ApduChannel } from '../../core/mdoc/engagement/apdu-channel.ts';
-import { bindingCall, isServiceError, leaveCallbackFrame, NativeCalls, StatusClock, type PendingCall } from '../pcsc/binding-guard.ts';
+import { bindingCall, isServiceError, leaveCallbackFrame, NativeCalls, readyForNativeClose, StatusClock, type PendingCall } from '../pcsc/binding-guard.ts';
 import { pcscdAnswers } from '../pcsc/pcscd-probe.ts';
 
 type PcscLite = ReturnType<typeof import('@pokusew/pcsclite')>;
@@ -352,17 +352,8 @@ export class PcscNfcReader {
 
   /** Native close once it cannot block the main thread: no call inside the binding, pcscd not frozen. */
   async #closeNative(): Promise<void> {
-    if (this.calls.inFlight > 0) {
-      this.calls.afterIdle(() => void this.#closeNative());
-      return;
-    }
-    const a = await pcscdAnswers(ANSWER_MS);
-    if (!a.ok && a.state === 'not_answering') {
-      // Frozen: SCardCancel and the thread joins inside the native close would never return. Try
-      // again later; if the daemon never comes back, the native parts stay behind.
-      setTimeout(() => void this.#closeNative(), 1000).unref();
-      return;
-    }
+    // Not while a call is stuck in the binding or pcscd is frozen (binding-guard.ts).
+    if (!(await readyForNativeClose(this.calls, () => void this.#closeNative()))) return;
     // A card handle left connected keeps the binding's reader thread from stopping at close: release
     // it first (also after pcscd died: the call then fails at once).
     if (this.reader.connected) {

@@ -11,6 +11,7 @@
 //   main thread on it).
 // - bindingCall(): one binding call with a JS deadline, counted in NativeCalls (the binding itself
 //   never returns from a call into a frozen daemon).
+import { pcscdAnswers } from './pcscd-probe.ts';
 
 /**
  * The daemon itself is gone: pcsc-lite's client answers SCARD_F_COMM_ERROR 0x80100013 ("RPC
@@ -102,6 +103,33 @@ export class NativeCalls {
     this.#whenIdle = f;
   }
 }
+
+/**
+ * May the native close run now without blocking the main thread? Not while a binding call is out
+ * (it may hold a reader's mutex: `again` runs once every call returned), and not while pcscd is
+ * frozen (SCardCancel and the thread joins inside the native close would never return: `again`
+ * runs in a second). If the daemon never comes back, the native parts stay behind.
+ */
+export async function readyForNativeClose(calls: NativeCalls, again: () => void): Promise<boolean> {
+  if (calls.inFlight > 0) {
+    calls.afterIdle(again);
+    return false;
+  }
+  const a = await pcscdAnswers(FROZEN_CHECK_MS);
+  if (!a.ok && a.state === 'not_answering') {
+    setTimeout(again, 1000).unref();
+    return false;
+  }
+  // The answer took a moment: a call may have started meanwhile.
+  if (calls.inFlight > 0) {
+    calls.afterIdle(again);
+    return false;
+  }
+  return true;
+}
+
+/** How long pcscd gets to answer before it counts as frozen (a live daemon answers in about 1 ms). */
+const FROZEN_CHECK_MS = 1000;
 
 export interface BindingCallOptions<T> {
   /** The JS deadline: the binding never gives up on a call into a frozen daemon. */

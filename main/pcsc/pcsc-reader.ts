@@ -25,7 +25,7 @@ import { EventEmitter } from 'node:events';
 import type { ApduTransport } from '../../core/card/apdu.ts';
 import { CardError } from '../../core/card/codes.ts';
 import { MyNumberGuard } from '../../core/card/my-number-guard.ts';
-import { bindingCall, isServiceError, leaveCallbackFrame, NativeCalls, StatusClock } from './binding-guard.ts';
+import { bindingCall, isServiceError, leaveCallbackFrame, NativeCalls, readyForNativeClose, StatusClock } from './binding-guard.ts';
 import { pcscdAnswers, probePcscd } from './pcscd-probe.ts';
 
 type PcscLite = import('events').EventEmitter & { readers?: Record<string, RawReader>; close(): void };
@@ -272,27 +272,12 @@ export class PcscContext extends EventEmitter {
     // the reader's native mutex (binding-guard.ts leaveCallbackFrame: self-deadlock found with gdb).
     await leaveCallbackFrame();
     await Promise.all([...this.sessions].map((x) => x.disconnect().catch(() => undefined)));
-    if (this.#calls.inFlight > 0) {
-      // pcscd stopped answering mid-call: close natively once the binding lets go (if ever).
-      this.#calls.afterIdle(() => void this.#closeNative());
-      return;
-    }
     await this.#closeNative();
   }
 
   async #closeNative(): Promise<void> {
-    // Frozen pcscd: SCardCancel and the thread joins inside the native close would never return and
-    // would take the main thread with them. Try again later; if the daemon never comes back, the
-    // native parts stay behind (the same rule as main/nfc/pcsc-channel.ts).
-    const a = await pcscdAnswers(1000);
-    if (!a.ok && a.state === 'not_answering') {
-      setTimeout(() => void this.#closeNative(), 1000).unref();
-      return;
-    }
-    if (this.#calls.inFlight > 0) {
-      this.#calls.afterIdle(() => void this.#closeNative());
-      return;
-    }
+    // Not while a call is stuck in the binding or pcscd is frozen (binding-guard.ts).
+    if (!(await readyForNativeClose(this.#calls, () => void this.#closeNative()))) return;
     // @pokusew/pcsclite 0.6 close race: each reader is closed only once its status has been quiet
     // for a moment (binding-guard.ts StatusClock), or the process may never exit.
     for (const r of this.#readers.values()) await this.#clock.closeWhenQuiet(r);
