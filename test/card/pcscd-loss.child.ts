@@ -22,20 +22,15 @@ import { SettingsStore } from '../../main/host/settings.ts';
 import { detect } from '../../main/host/readers/card.ts';
 import { VirtualMyNumberCard } from '../../sim/card/virtual-card.ts';
 import { VpcdCard } from '../../sim/card/vpcd-link.ts';
-import { PrivatePcscd, report, watchEventLoop } from '../support/private-pcscd.ts';
+import { PrivatePcscd, runScenario, VPCD_PORT, VPCD_READER, watchEventLoop } from '../support/private-pcscd.ts';
 import type { ReaderStatus, Screen } from '../../main/api/contract.ts';
 import { AT, B, TEST_TRUST_DIR, testTrust } from './support.ts';
 
-const PORT = 35963;
-const READER = 'Virtual PCD 00 00';
+const PORT = VPCD_PORT;
+const READER = VPCD_READER;
 const now = () => performance.now();
 const ms = (x: number) => Math.round(x * 10) / 10;
 const sleep = (t: number) => new Promise((r) => setTimeout(r, t));
-
-// The process must survive the daemon's death: anything escaping is recorded and fails the test.
-const escaped: string[] = [];
-process.on('uncaughtException', (e) => escaped.push(`uncaughtException: ${e instanceof Error ? e.stack : String(e)}`));
-process.on('unhandledRejection', (e) => escaped.push(`unhandledRejection: ${e instanceof Error ? e.stack : String(e)}`));
 
 /** A virtual card that calls `onApdu(n)` as it receives its n-th command (before answering it). */
 function cardWithHook(onApdu: (n: number) => void): { card: VirtualMyNumberCard; link: VpcdCard; count: () => number } {
@@ -281,16 +276,6 @@ function scenarioHost(atApdu: number) {
 }
 
 const [scenario, ...args] = process.argv.slice(2);
-const run =
+const run = (): Promise<unknown> =>
   scenario === 'read' ? scenarioRead((args[0] ?? 'SIGKILL') as NodeJS.Signals, Number(args[1] ?? 10)) : scenario === 'hung' ? scenarioHung(Number(args[0] ?? 10)) : scenario === 'context' ? scenarioContext() : scenario === 'host' ? scenarioHost(Number(args[0] ?? 10)) : scenario === 'host-idle' ? scenarioHostIdle() : Promise.reject(new Error(`unknown scenario ${scenario}`));
-try {
-  const result = await run;
-  // Let late events (the binding's exit notices) arrive before judging "nothing escaped".
-  await sleep(100);
-  report({ ok: true, result, escaped });
-} catch (e) {
-  report({ ok: false, error: e instanceof Error ? e.stack : String(e), escaped });
-  await PrivatePcscd.stopAll();
-}
-// No process.exit(): the parent checks that this process ends by itself (no native handle left
-// holding it open after every context was closed).
+await runScenario(run);

@@ -32,19 +32,14 @@ import { TapDispatcher, tapReaders } from '../../main/host/readers/tap.ts';
 import { engageOverNfc } from '../../core/mdoc/engagement/index.ts';
 import { TagGone, WalletNfcTag } from '../../sim/wallet/nfc-tag.ts';
 import { VpcdCard } from '../../sim/wallet/vpcd.ts';
-import { PrivatePcscd, report, watchEventLoop } from '../support/private-pcscd.ts';
+import { PrivatePcscd, runScenario, VPCD_PORT, VPCD_READER, watchEventLoop } from '../support/private-pcscd.ts';
 import { trust, TRUST_DIR } from '../read-mdoc/support.ts';
 
-const PORT = 35963;
-const READER = 'Virtual PCD 00 00';
+const PORT = VPCD_PORT;
+const READER = VPCD_READER;
 const now = () => performance.now();
 const ms = (x: number) => Math.round(x * 10) / 10;
 const sleep = (t: number) => new Promise((r) => setTimeout(r, t));
-
-// The process must survive the daemon's death: anything escaping is recorded and fails the test.
-const escaped: string[] = [];
-process.on('uncaughtException', (e) => escaped.push(`uncaughtException: ${e instanceof Error ? e.stack : String(e)}`));
-process.on('unhandledRejection', (e) => escaped.push(`unhandledRejection: ${e instanceof Error ? e.stack : String(e)}`));
 
 /** The virtual phone on the vpcd slot; `onApdu(n)` runs as it receives its n-th command (before answering). */
 async function presentPhone(onApdu: (n: number) => void = () => undefined) {
@@ -333,7 +328,7 @@ async function scenarioHostFrozen() {
 }
 
 const [scenario, ...args] = process.argv.slice(2);
-const run =
+const run = (): Promise<unknown> =>
   scenario === 'killed'
     ? scenarioKilled(Number(args[0] ?? 9))
     : scenario === 'frozen'
@@ -345,13 +340,4 @@ const run =
           : scenario === 'host-frozen'
             ? scenarioHostFrozen()
             : Promise.reject(new Error(`unknown scenario ${scenario}`));
-try {
-  const result = await run;
-  // Let late events (the binding's exit notices) arrive before judging "nothing escaped".
-  await sleep(100);
-  report({ ok: true, result, escaped });
-} catch (e) {
-  report({ ok: false, error: e instanceof Error ? e.stack : String(e), escaped });
-  await PrivatePcscd.stopAll();
-}
-// No process.exit(): the parent checks that this process ends by itself.
+await runScenario(run);

@@ -9,6 +9,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { probePcscd } from '../../main/pcsc/pcscd-probe.ts';
+import { VPCD_PORTS, VPCD_READER_NAMES } from './pcscd.ts';
+
+/** Child side: the private daemon's vpcd slot 0, the reader every scenario uses. */
+export const VPCD_PORT = VPCD_PORTS[0];
+export const VPCD_READER = VPCD_READER_NAMES[0];
 
 const SOCKET = '/run/pcscd/pcscd.comm';
 const RESULT_PREFIX = 'PRIVATE-PCSCD-RESULT ';
@@ -97,6 +102,27 @@ export function watchEventLoop(): { stop(): number } {
       return maxGap;
     },
   };
+}
+
+/**
+ * Child side: run one scenario and report it. The process must survive the daemon's death, so
+ * anything escaping (uncaught exception, unhandled rejection) is recorded and reported with the
+ * result, which fails the test. On failure every daemon is stopped so the child can end. No
+ * process.exit(): the parent checks that the child ends by itself (no native handle left behind).
+ */
+export async function runScenario(scenario: () => Promise<unknown>): Promise<void> {
+  const escaped: string[] = [];
+  process.on('uncaughtException', (e) => escaped.push(`uncaughtException: ${e instanceof Error ? e.stack : String(e)}`));
+  process.on('unhandledRejection', (e) => escaped.push(`unhandledRejection: ${e instanceof Error ? e.stack : String(e)}`));
+  try {
+    const result = await scenario();
+    // Let late events (the binding's exit notices) arrive before judging "nothing escaped".
+    await new Promise((r) => setTimeout(r, 100));
+    report({ ok: true, result, escaped });
+  } catch (e) {
+    report({ ok: false, error: e instanceof Error ? e.stack : String(e), escaped });
+    await PrivatePcscd.stopAll();
+  }
 }
 
 /** Child side: hand the result to the parent (one line on stdout). */
