@@ -20,46 +20,13 @@ test('chromium is started in kiosk mode on the loopback URL with its own profile
   assert.ok(chromiumKioskArgs('http://127.0.0.1:5/', '/tmp/p', { root: true }).includes('--no-sandbox'), 'root: Chromium would refuse to start otherwise');
 });
 
-test('npm start (no Electron binary, no pcscd/reader): headless host in training mode, token-guarded', { skip: electronBinary() ? 'Electron is present: npm start would launch it' : false }, async () => {
-  // A home that does not exist yet, as on a newcomer's first `npm start`: it is created.
+/**
+ * Runs `npm start`'s script (home: a directory that does not exist yet, as on a newcomer's first
+ * start) until it prints the kiosk URL, checks the page is served, runs `more` while it is up, then
+ * stops it. Returns what it printed.
+ */
+async function startUntilUrl(args: string[], env: NodeJS.ProcessEnv, more?: (url: URL, home: string) => Promise<void>): Promise<{ out: string; url: URL }> {
   const home = join(mkdtempSync(join(tmpdir(), 'kakunin-start-')), 'new', 'kakunin');
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'main', 'start.ts'), '--no-browser', '--home', home], { cwd: root, env: { ...process.env, PCSCLITE_CSOCK_NAME: join(home, 'no-pcscd.sock') }, stdio: ['ignore', 'pipe', 'pipe'] });
-  try {
-    let out = '';
-    const url = await new Promise<string>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`no URL printed: ${out}`)), 90_000);
-      child.stdout.on('data', (d) => {
-        out += d;
-        const m = /open (http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9_-]+)/.exec(out);
-        if (m) { clearTimeout(t); resolve(m[1]!); }
-      });
-      child.on('exit', (c) => reject(new Error(`exited ${c}: ${out}`)));
-    });
-    assert.match(out, /Electron binary not present/);
-    assert.match(out, /devices: training simulators \(no real reader/);
-    const u = new URL(url);
-    const page = await fetch(`http://${u.host}/`);
-    assert.equal(page.status, 200);
-    assert.match(await page.text(), /<div id="root">/);
-    const token = u.hash.replace('#token=', '');
-    const snap = await new Promise<any>((resolve, reject) => {
-      const ws = new WebSocket(`ws://${u.host}/api?token=${token}`);
-      ws.on('message', (d) => { const m = JSON.parse(String(d)); if (m.event === 'snapshot') { ws.close(); resolve(m.snapshot); } });
-      ws.on('error', reject);
-    });
-    assert.equal(snap.training, true, 'no reader: training mode, shown on screen');
-    assert.deepEqual(snap.readers.map((r: { source: string }) => r.source), ['training', 'training']);
-    assert.ok(existsSync(join(home, 'audit.sqlite')) && existsSync(join(home, 'trust')), 'home, audit log and trust dir created');
-  } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
-    rmSync(home, { recursive: true, force: true });
-  }
-});
-
-/** Runs `npm start`'s script with `env` until it prints the kiosk URL; returns what it printed. */
-async function startUntilUrl(args: string[], env: NodeJS.ProcessEnv): Promise<{ out: string; url: URL }> {
-  const home = join(mkdtempSync(join(tmpdir(), 'kakunin-start-')), 'k');
   const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'main', 'start.ts'), ...args, '--home', home], { cwd: root, env: { ...env, PCSCLITE_CSOCK_NAME: join(home, 'no-pcscd.sock') }, stdio: ['ignore', 'pipe', 'pipe'] });
   try {
     let out = '';
@@ -73,16 +40,36 @@ async function startUntilUrl(args: string[], env: NodeJS.ProcessEnv): Promise<{ 
       child.on('exit', (c) => reject(new Error(`exited ${c}: ${out}`)));
     });
     const u = new URL(url);
-    assert.equal((await fetch(`http://${u.host}/`)).status, 200, 'the kiosk is still served');
+    const page = await fetch(`http://${u.host}/`);
+    assert.equal(page.status, 200, 'the kiosk is served');
+    assert.match(await page.text(), /<div id="root">/);
+    await more?.(u, home);
     return { out, url: u };
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
-    rmSync(join(home, '..'), { recursive: true, force: true });
+    rmSync(join(home, '..', '..'), { recursive: true, force: true });
   }
 }
 
 const noElectron = { skip: electronBinary() ? 'Electron is present: npm start would launch it' : false };
+
+test('npm start (no Electron binary, no pcscd/reader): headless host in training mode, token-guarded', noElectron, async () => {
+  const { out } = await startUntilUrl(['--no-browser'], process.env, async (u, home) => {
+    const token = u.hash.replace('#token=', '');
+    const snap = await new Promise<any>((resolve, reject) => {
+      const ws = new WebSocket(`ws://${u.host}/api?token=${token}`);
+      ws.on('message', (d) => { const m = JSON.parse(String(d)); if (m.event === 'snapshot') { ws.close(); resolve(m.snapshot); } });
+      ws.on('error', reject);
+    });
+    assert.equal(snap.training, true, 'no reader: training mode, shown on screen');
+    assert.deepEqual(snap.readers.map((r: { source: string }) => r.source), ['training', 'training']);
+    assert.ok(existsSync(join(home, 'audit.sqlite')) && existsSync(join(home, 'trust')), 'home, audit log and trust dir created');
+  });
+  assert.match(out, /Electron binary not present/);
+  assert.match(out, /devices: training simulators \(no real reader/);
+});
+
 const noChromium = existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed`;
 
 test('npm start with no display: says why Chromium was not opened and keeps the kiosk served at its URL (not a silent exit)', { skip: noElectron.skip || noChromium }, async () => {
