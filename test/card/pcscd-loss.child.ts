@@ -22,7 +22,7 @@ import { SettingsStore } from '../../main/host/settings.ts';
 import { detect } from '../../main/host/readers/card.ts';
 import { VirtualMyNumberCard } from '../../sim/card/virtual-card.ts';
 import { VpcdCard } from '../../sim/card/vpcd-link.ts';
-import { PrivatePcscd, runScenario, VPCD_PORT, VPCD_READER, watchEventLoop } from '../support/private-pcscd.ts';
+import { PrivatePcscd, runScenario, until, VPCD_PORT, VPCD_READER, watchEventLoop } from '../support/private-pcscd.ts';
 import type { ReaderStatus, Screen } from '../../main/api/contract.ts';
 import { AT, B, TEST_TRUST_DIR, testTrust } from './support.ts';
 
@@ -42,15 +42,6 @@ function cardWithHook(onApdu: (n: number) => void): { card: VirtualMyNumberCard;
     return process(c);
   };
   return { card, link: new VpcdCard(card, PORT), count: () => n };
-}
-
-async function until(f: () => boolean, timeoutMs: number, what: string): Promise<number> {
-  const t0 = now();
-  while (!f()) {
-    if (now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(10);
-  }
-  return now() - t0;
 }
 
 function errorsOf(r: { errors: { code: string; messageJa: string; messageEn: string; detail?: string }[] }) {

@@ -32,7 +32,7 @@ import { TapDispatcher, tapReaders } from '../../main/host/readers/tap.ts';
 import { engageOverNfc } from '../../core/mdoc/engagement/index.ts';
 import { TagGone, WalletNfcTag } from '../../sim/wallet/nfc-tag.ts';
 import { VpcdCard } from '../../sim/wallet/vpcd.ts';
-import { PrivatePcscd, runScenario, VPCD_PORT, VPCD_READER, watchEventLoop } from '../support/private-pcscd.ts';
+import { PrivatePcscd, runScenario, until, VPCD_PORT, VPCD_READER, watchEventLoop } from '../support/private-pcscd.ts';
 import { trust, TRUST_DIR } from '../read-mdoc/support.ts';
 
 const PORT = VPCD_PORT;
@@ -224,15 +224,6 @@ async function scenarioCloseAfterWait() {
   const w = await waited;
   await d.exited();
   return { afterRemoval, afterDeath: { ...w, at: undefined, waitEndedMs: ms(w.at - killedAt) } };
-}
-
-async function until(f: () => boolean, timeoutMs: number, what: string): Promise<number> {
-  const t0 = now();
-  while (!f()) {
-    if (now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(10);
-  }
-  return now() - t0;
 }
 
 async function scenarioHost(atApdu: number) {

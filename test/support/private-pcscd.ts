@@ -125,6 +125,16 @@ export async function runScenario(scenario: () => Promise<unknown>): Promise<voi
   }
 }
 
+/** Child side: wait until `f()` holds (polled every 10 ms); resolves with the ms it took, or throws naming `what`. */
+export async function until(f: () => boolean, timeoutMs: number, what: string): Promise<number> {
+  const t0 = performance.now();
+  while (!f()) {
+    if (performance.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return performance.now() - t0;
+}
+
 /** Child side: hand the result to the parent (one line on stdout). */
 export function report(result: unknown): void {
   process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(result)}\n`);
