@@ -348,9 +348,14 @@ export class PcscCardSession implements ApduTransport {
         this.#abortPending = null;
         // The command is still inside the binding (the card or pcscd stopped answering). A further
         // command would only queue behind it on the reader's mutex: this session is finished.
-        const e = this.#gone ?? new CardError('timeout', `no answer within ${this.#timeoutMs} ms`);
-        this.#gone ??= e;
-        reject(e);
+        // Which of the two it is decides what staff are told: ask the daemon (about 1 ms when alive).
+        const timedOut = this.#gone ?? new CardError('timeout', `no answer within ${this.#timeoutMs} ms`);
+        this.#gone ??= timedOut;
+        void pcscdAnswers(1000).then((a) => {
+          if (a.ok || a.state !== 'not_answering' || this.#gone !== timedOut) return reject(this.#gone ?? timedOut);
+          this.#gone = new CardError('pcsc_service_stopped', `no answer within ${this.#timeoutMs} ms: PC/SC service (pcscd) not answering`);
+          reject(this.#gone);
+        });
       }, this.#timeoutMs);
       // The daemon's death settles a pending command at once, whatever the binding does with it.
       this.#abortPending = (e) => {
