@@ -36,8 +36,7 @@ export const CARD_ERRORS = {
     nextEn: 'Use another identity document.',
   },
   my_number_guard: {
-    // Refusal text (never an instruction to use it): the kiosk does not touch the My Number.
-    ja: '個人番号や照合番号Aに関わる操作は行いません（番号法）。',
+    ja: '個人番号や照合番号Aに関わる操作は行いません（番号法）。', // the refusal text shown to staff
     en: 'Refused: this kiosk never reads the My Number or uses 照合番号A (My Number Act).',
     nextJa: '管理者に連絡してください。',
     nextEn: 'Call the administrator.',

@@ -1,8 +1,8 @@
-// The guard that makes touching the My Number impossible (My Number Act art. 15, 19, 20; issue #4:
-// "a guard in the card layer that makes reading the My Number file ... or sending 照合番号A
-// impossible": both are refused). It sits in the APDU send path: core/card/apdu.ts CardChannel and the PC/SC
-// transport in main/pcsc both run every command through `admit` before a byte leaves the host, and
-// neither exposes an unguarded transmit.
+// The guard that makes touching the My Number impossible (My Number Act art. 15, 19, 20; issue #4
+// asks for a guard that makes reading the My Number file impossible, and refuses 照合番号A too).
+// It sits in the APDU send path: core/card/apdu.ts CardChannel and the PC/SC transport in main/pcsc
+// both run every command through `admit` before a byte leaves the host, and neither exposes an
+// unguarded transmit.
 //
 // It is an allowlist over a small state machine (which AP is selected, which EF):
 // - only the four instructions the kiosk needs pass: SELECT by AID (00 A4 04 0C), SELECT EF by FID

@@ -99,15 +99,15 @@ export const GEN1: CardProfile = {
   tries: { pinTries: 3, checkNumberBTries: 10, jpkiAuthPinTries: 3 },
   forbidden: [
     { aidHex: GEN1_TEXT_AP_AID, fid: 0x0001, why: 'text AP EF 0001 holds the My Number (My Number Act art. 15, 19, 20)' },
-    { aidHex: GEN1_TEXT_AP_AID, fid: 0x0014, why: 'text AP EF 0014 is 照合番号A (the My Number used as a key)' },
+    { aidHex: GEN1_TEXT_AP_AID, fid: 0x0014, why: 'text AP EF 0014 is 照合番号A (the My Number used as a key), never sent or read' },
     { aidHex: GEN1_CARD_FACE_AP_AID, fid: 0x0005, why: 'card-face AP EF 0005 holds the My Number image' },
-    { aidHex: GEN1_CARD_FACE_AP_AID, fid: 0x0013, why: 'card-face AP EF 0013 is 照合番号A' },
+    { aidHex: GEN1_CARD_FACE_AP_AID, fid: 0x0013, why: 'card-face AP EF 0013 is 照合番号A, never sent or read' },
     // Outside a known AP (nothing selected, or an AID we do not know, e.g. a next-generation card
     // with merged APs), the same FIDs are refused too: we cannot tell what they hold.
     { aidHex: '*', fid: 0x0001, why: 'EF 0001 outside the JPKI AP may hold the My Number' },
     { aidHex: '*', fid: 0x0005, why: 'EF 0005 outside the JPKI AP may hold the My Number image' },
-    { aidHex: '*', fid: 0x0013, why: 'EF 0013 may be 照合番号A' },
-    { aidHex: '*', fid: 0x0014, why: 'EF 0014 may be 照合番号A' },
+    { aidHex: '*', fid: 0x0013, why: 'EF 0013 may be 照合番号A, never sent or read' },
+    { aidHex: '*', fid: 0x0014, why: 'EF 0014 may be 照合番号A, never sent or read' },
   ],
 };
 
