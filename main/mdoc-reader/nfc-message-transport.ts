@@ -6,6 +6,16 @@ import type { EngagementResult } from '../../core/mdoc/engagement/index.ts';
 import { TransportError, type MessageTransport } from '../../core/mdoc/transport/message-transport.ts';
 import { NfcDataRetrieval } from '../../core/mdoc/transport/nfc/nfc-data-retrieval.ts';
 import type { Timers } from '../../core/mdoc/transport/timers.ts';
+import { nodeTimers } from '../ble/stacks.ts';
+
+/** NFC data retrieval over the engagement's APDU channel (the phone stays on the reader). */
+export function nfcDataRetrievalFactory(channel: () => ApduChannel | null): (e: EngagementResult) => Promise<MessageTransport> {
+  return async (e) => {
+    const ch = channel();
+    if (!ch) throw new TransportError('transport_unavailable', 'no NFC link for data retrieval');
+    return NfcMessageTransport.open(ch, e, nodeTimers);
+  };
+}
 
 export class NfcMessageTransport implements MessageTransport {
   readonly kind = 'nfc';

@@ -12,8 +12,8 @@ import { TransportError } from '../../core/mdoc/transport/message-transport.ts';
 import { randomServiceUuid } from '../../core/mdoc/transport/ble/uuids.ts';
 import type { VirtualWallet } from '../../sim/wallet/holder.ts';
 import type { SimWorld } from './simulate.ts';
-import { NfcMessageTransport } from './nfc-message-transport.ts';
-import { nodeTimers } from '../ble/stacks.ts';
+import { nfcDataRetrievalFactory } from './nfc-message-transport.ts';
+import { pcscdSocketPath } from '../pcsc/pcscd-probe.ts';
 
 export interface NfcSimulation {
   path: 'pcscd+vpcd' | 'in-memory-apdu' | 'unavailable';
@@ -26,10 +26,7 @@ export interface NfcSimulation {
 }
 
 /** Where pcsclite looks for pcscd's socket. */
-export function pcscdSocketPath(): string {
-  return process.env.PCSCLITE_CSOCK_NAME ?? '/run/pcscd/pcscd.comm';
-}
-
+/** Whether pcscd's socket exists (not whether it answers: pcscd-probe.ts for that). */
 export function pcscdReachable(): boolean {
   return existsSync(pcscdSocketPath());
 }
@@ -69,15 +66,6 @@ async function loadTag(): Promise<TagModule | null> {
   } catch {
     return null;
   }
-}
-
-/** NFC data retrieval over the engagement's APDU channel (the phone stays on the reader). */
-export function nfcDataRetrievalFactory(channel: () => ApduChannel | null): (e: EngagementResult) => Promise<MessageTransport> {
-  return async (e) => {
-    const ch = channel();
-    if (!ch) throw new TransportError('transport_unavailable', 'no NFC link for data retrieval');
-    return NfcMessageTransport.open(ch, e, nodeTimers);
-  };
 }
 
 /** The UUID the phone's BLE role uses after the handover: Hs's, else the one the reader proposed in Hr. */

@@ -23,7 +23,7 @@ import { nodeCrypto } from '../../main/crypto/node-crypto.ts';
 import { nodeTimers } from '../../main/ble/stacks.ts';
 import { PcscNfcReader, PcscServiceError, type PcscApduChannel } from '../../main/nfc/pcsc-channel.ts';
 import { readMdoc } from '../../main/mdoc-reader/read-mdoc.ts';
-import { nfcDataRetrievalFactory } from '../../main/mdoc-reader/simulated-nfc.ts';
+import { nfcDataRetrievalFactory } from '../../main/mdoc-reader/nfc-message-transport.ts';
 import { makeWallet } from '../../main/mdoc-reader/simulate.ts';
 import { KioskHost } from '../../main/host/kiosk-host.ts';
 import { MemoryAuditSink } from '../../main/host/audit-sink.ts';

@@ -16,7 +16,7 @@ import { nodeCrypto } from '../../crypto/node-crypto.ts';
 import { nodeTimers } from '../../ble/stacks.ts';
 import { readMdoc, type ReadMdocDeps } from '../../mdoc-reader/read-mdoc.ts';
 import { readErrorMessage } from '../../mdoc-reader/error-messages.ts';
-import { nfcDataRetrievalFactory } from '../../mdoc-reader/simulated-nfc.ts';
+import { nfcDataRetrievalFactory } from '../../mdoc-reader/nfc-message-transport.ts';
 import { cachedTrustStore } from '../../trust/trust-dir-cache.ts';
 import { ABORTED, errorOutcome, type CredentialReader, type ReadError, type ReadHooks, type ReadOutcome } from '../reader.ts';
 import { decodeJp2 } from '../../card/jp2-decode.ts';
