@@ -16,8 +16,7 @@
 //   3. else -> card (the card path identifies it by SELECTing the My Number APs, as before).
 // The card's identity is never guessed from the ATR (main/pcsc/pcsc-reader.ts).
 import { NDEF_AID, statusWord, type ApduChannel } from '../../../core/mdoc/engagement/index.ts';
-
-export const MDOC_AID = Uint8Array.of(0xa0, 0x00, 0x00, 0x02, 0x48, 0x04, 0x00);
+import { MDOC_NFC_AID } from '../../../core/mdoc/transport/nfc/nfc-data-retrieval.ts';
 
 export type TapKind = 'phone' | 'card';
 
@@ -35,7 +34,7 @@ function selectByName(aid: Uint8Array): Uint8Array {
 /** Probe the tapped item. Throws ApduChannelError when it leaves during the probe. */
 export async function probeTap(ch: ApduChannel): Promise<TapProbe> {
   let apdus = 0;
-  for (const [name, aid] of [['ndef', NDEF_AID], ['mdoc', MDOC_AID]] as const) {
+  for (const [name, aid] of [['ndef', NDEF_AID], ['mdoc', MDOC_NFC_AID]] as const) {
     apdus++;
     const r = await ch.transmit(selectByName(aid));
     if (r.length >= 2 && statusWord(r) === 0x9000) return { kind: 'phone', answered: name, apdus };
@@ -44,7 +43,7 @@ export async function probeTap(ch: ApduChannel): Promise<TapProbe> {
 }
 
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-const PHONE_AIDS = new Set([hex(NDEF_AID), hex(MDOC_AID)]);
+const PHONE_AIDS = new Set([hex(NDEF_AID), hex(MDOC_NFC_AID)]);
 
 /** Thrown when the phone path tries to send a command outside the mdoc NFC procedures. */
 export class PhoneGuardError extends Error {
