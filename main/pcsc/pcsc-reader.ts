@@ -26,7 +26,7 @@ import type { ApduTransport } from '../../core/card/apdu.ts';
 import { CardError } from '../../core/card/codes.ts';
 import { MyNumberGuard } from '../../core/card/my-number-guard.ts';
 import { bindingCall, isServiceError, leaveCallbackFrame, NativeCalls, readyForNativeClose, StatusClock } from './binding-guard.ts';
-import { pcscdAnswers, probePcscd } from './pcscd-probe.ts';
+import { pcscdAnswers } from './pcscd-probe.ts';
 
 type PcscLite = import('events').EventEmitter & { readers?: Record<string, RawReader>; close(): void };
 interface RawReader extends EventEmitter {
@@ -118,10 +118,8 @@ export class PcscContext extends EventEmitter {
 
   /** Open a context; CardError('pcsc_unavailable') when pcscd is not reachable (never hangs). */
   static async open(): Promise<PcscContext> {
-    const probe = await probePcscd();
-    if (!probe.ok) throw new CardError('pcsc_unavailable', probe.reason);
-    // A frozen pcscd still accepts the socket, but the binding's SCardEstablishContext would then
-    // block the main thread for ever: ask the daemon itself first (pcscd-probe.ts pcscdAnswers).
+    // No daemon: the binding's SCardEstablishContext spins; a frozen one still accepts the socket and
+    // the call blocks the main thread for ever. Ask the daemon itself first (pcscd-probe.ts).
     const a = await pcscdAnswers(1000);
     if (!a.ok) throw new CardError(a.state === 'not_answering' ? 'pcsc_service_stopped' : 'pcsc_unavailable', a.reason);
     const pcsclite = require('@pokusew/pcsclite') as () => PcscLite;

@@ -8,30 +8,14 @@ export function pcscdSocketPath(): string {
   return process.env.PCSCLITE_CSOCK_NAME || '/run/pcscd/pcscd.comm';
 }
 
-export function probePcscd(timeoutMs = 1000): Promise<{ ok: true } | { ok: false; reason: string }> {
-  const path = pcscdSocketPath();
-  const deadline = Date.now() + timeoutMs;
-  const once = (): Promise<{ ok: true } | { ok: false; reason: string; retry?: boolean }> =>
-    new Promise((resolve) => {
-      const s = connect({ path });
-      const done = (r: { ok: true } | { ok: false; reason: string; retry?: boolean }) => {
-        clearTimeout(timer);
-        s.destroy();
-        resolve(r);
-      };
-      const timer = setTimeout(() => done({ ok: false, reason: `pcscd did not answer on ${path} within ${timeoutMs} ms` }), Math.max(1, deadline - Date.now()));
-      s.once('connect', () => done({ ok: true }));
-      // EAGAIN: the daemon's listen queue is full: it is there but busy (e.g. just restarted and still
-      // loading its reader drivers). Ask again until the deadline rather than call it unreachable.
-      s.once('error', (e: NodeJS.ErrnoException) => done({ ok: false, reason: `cannot connect to pcscd at ${path} (${e.code ?? e.message})`, retry: e.code === 'EAGAIN' }));
-    });
-  return (async () => {
-    for (;;) {
-      const r = await once();
-      if (r.ok || !r.retry || Date.now() + 20 >= deadline) return r.ok ? r : { ok: false, reason: r.reason };
-      await new Promise((res) => setTimeout(res, 20));
-    }
-  })();
+/**
+ * Is pcscd there and answering? Its socket accepting a connection is not enough: a frozen daemon
+ * still accepts (the kernel queues the connection), and the binding would then block the main thread.
+ * The same question as pcscdAnswers(), without telling 'gone' from 'not answering'.
+ */
+export async function probePcscd(timeoutMs = 1000): Promise<{ ok: true } | { ok: false; reason: string }> {
+  const a = await pcscdAnswers(timeoutMs);
+  return a.ok ? a : { ok: false, reason: a.reason };
 }
 
 export const PCSCD_HELP = [

@@ -202,12 +202,8 @@ export class TapDispatcher {
 
   private async ensureReader(): Promise<PcscNfcReader | null> {
     if (this.reader) return this.reader;
-    // libpcsclite blocks the process while it waits for a daemon that is not there: probe first.
-    const p = await probePcscd(500);
-    if (!p.ok) {
-      this.state = { state: 'unavailable', detail: `PC/SC service (pcscd) not reachable: ${p.reason}` };
-      return null;
-    }
+    // open() asks pcscd first (the binding would block on a missing or frozen daemon): no daemon is
+    // a PcscServiceError, shown as 'unavailable'.
     try {
       const r = await PcscNfcReader.open({ ...(this.o.readerName ? { readerName: this.o.readerName } : {}), timeoutMs: 1500 });
       if (this.closed) {
