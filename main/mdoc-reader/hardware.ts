@@ -14,8 +14,7 @@ import { NobleGattClientLink } from '../ble/noble-central.ts';
 import { blenoWithBinding, nobleWithBinding } from '../ble/stacks.ts';
 import { readMdoc, type ReadMdocDeps, type ReadOutcome } from './read-mdoc.ts';
 import { nfcDataRetrievalFactory } from './nfc-message-transport.ts';
-import { pcscdReachable } from './simulated-nfc.ts';
-import { pcscdSocketPath } from '../pcsc/pcscd-probe.ts';
+import { pcscdReachable, pcscdSocketPath } from '../pcsc/pcscd-probe.ts';
 
 const require = createRequire(import.meta.url);
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));

@@ -13,7 +13,7 @@ import { randomServiceUuid } from '../../core/mdoc/transport/ble/uuids.ts';
 import type { VirtualWallet } from '../../sim/wallet/holder.ts';
 import type { SimWorld } from './simulate.ts';
 import { nfcDataRetrievalFactory } from './nfc-message-transport.ts';
-import { pcscdSocketPath } from '../pcsc/pcscd-probe.ts';
+import { pcscdReachable, pcscdSocketPath } from '../pcsc/pcscd-probe.ts';
 
 export interface NfcSimulation {
   path: 'pcscd+vpcd' | 'in-memory-apdu' | 'unavailable';
@@ -26,10 +26,6 @@ export interface NfcSimulation {
 }
 
 /** Where pcsclite looks for pcscd's socket. */
-/** Whether pcscd's socket exists (not whether it answers: pcscd-probe.ts for that). */
-export function pcscdReachable(): boolean {
-  return existsSync(pcscdSocketPath());
-}
 
 interface TagModule {
   WalletNfcTag: new (wallet: VirtualWallet) => { process(apdu: Uint8Array): Uint8Array | Promise<Uint8Array> };

@@ -1,11 +1,17 @@
 // Is pcscd reachable? Checked BEFORE the pcsclite binding is loaded: with no daemon, the binding's
 // context creation (SCardEstablishContext in the PCSCLite constructor) spins and never returns, so a
 // missing daemon would hang the kiosk instead of giving a clear error.
+import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 
 /** pcsc-lite's client socket (PCSCLITE_CSOCK_NAME overrides it, as libpcsclite does). */
 export function pcscdSocketPath(): string {
   return process.env.PCSCLITE_CSOCK_NAME || '/run/pcscd/pcscd.comm';
+}
+
+/** Whether pcscd's socket exists: a quick, synchronous first look (whether it answers: below). */
+export function pcscdReachable(): boolean {
+  return existsSync(pcscdSocketPath());
 }
 
 /**
