@@ -3,7 +3,7 @@
 // kiosk reads it through the real pcscd and pcsclite binding (main/nfc/pcsc-channel.ts). When no
 // pcscd is reachable, the SAME reader code (core/mdoc/engagement's engageOverNfc) runs over an
 // in-memory APDU channel straight into the tag; `path` says which.
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { EngagementResult } from '../../core/mdoc/engagement/index.ts';
 import { ApduChannelError, engageOverNfc, parseHandoverRequest, type ApduChannel } from '../../core/mdoc/engagement/index.ts';
