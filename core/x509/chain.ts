@@ -54,7 +54,8 @@ export function verifyDsChain(x5chain: readonly Uint8Array[], trust: TrustStore,
 
   const e = dsEntry(x5chain[0]!, trust, opts.crypto);
   if (!e.ok) return { checks: [fail(MALFORMED_CERTIFICATE, `DS certificate: ${e.message}`), fail(UNTRUSTED_CHAIN, 'DS certificate could not be parsed')] };
-  const { ds, issuer } = issuerOf(e.entry, trust, opts.crypto);
+  const ds = e.entry;
+  const issuer = issuerOf(ds, trust, opts.crypto);
   const iaca = issuer.iaca;
 
   // Same checks, same order as always; only the time-dependent ones are computed here.
@@ -155,9 +156,9 @@ function dsEntry(der: Uint8Array, trust: TrustStore, crypto: CryptoProvider): { 
 }
 
 /** The trusted IACA that issued the DS (RFC 5280 §6.1.3: name match, then the signature decides). */
-function issuerOf(ds: DsPart, trust: TrustStore, crypto: CryptoProvider): { ds: DsPart; issuer: IssuerPart } {
+function issuerOf(ds: DsPart, trust: TrustStore, crypto: CryptoProvider): IssuerPart {
   const generation = trust.iacaGeneration;
-  if (ds.issuer && ds.issuer.generation === generation) return { ds, issuer: ds.issuer };
+  if (ds.issuer && ds.issuer.generation === generation) return ds.issuer;
   const cert = ds.cert;
   const candidates = trust.findIacaIssuers(cert);
   let iaca: TrustedRoot | undefined;
@@ -192,12 +193,12 @@ function issuerOf(ds: DsPart, trust: TrustStore, crypto: CryptoProvider): { ds: 
   } else {
     issuer = {
       generation,
-      chainChecks: [fail(UNTRUSTED_CHAIN, `no trusted IACA with subject "${nameToString(cert.issuer)}"`), fail(CHAIN_SIGNATURE_INVALID, 'not evaluated: no trusted IACA')],
+      chainChecks: [fail(UNTRUSTED_CHAIN, `no trusted IACA with subject "${nameToString(cert.issuer)}"`), fail(CHAIN_SIGNATURE_INVALID, NO_IACA_WHY)],
       country: [],
     };
   }
   ds.issuer = issuer;
-  return { ds, issuer };
+  return issuer;
 }
 
 // chain_signature_invalid passed: the detail names the algorithm only, so one Check per algorithm
