@@ -19,7 +19,6 @@ import { assertAlgMatchesKey, parseCoseSign1, sign1Algorithm, sign1X5Chain, veri
 import type { SignatureAlgorithm } from '../cose/algorithms.ts';
 import { KakuninCryptoError, type CryptoProvider } from '../crypto/provider.ts';
 import type { TrustStore } from '../trust/trust-store.ts';
-import { nameToString } from '../x509/certificate.ts';
 import { verifyDsChain } from '../x509/chain.ts';
 import { CborError } from '../cbor/errors.ts';
 import { codeMessage } from './codes.ts';
@@ -311,9 +310,9 @@ function verifyDocumentInto(raw: CborValue, path: string, transcript: SessionTra
     const chain = verifyDsChain(x5chain, opts.trust, mso ? { at: now, signedAt: mso.validityInfo.signed, crypto } : { at: now, crypto });
     for (const ch of chain.checks) c.put(ch);
     if (chain.ds) {
-      result.issuer = { dsSubject: chain.dsSubject ?? nameToString(chain.ds.subject) };
+      result.issuer = { dsSubject: chain.dsSubject! };
       if (chain.iaca) {
-        result.issuer.iacaSubject = chain.iacaSubject ?? nameToString(chain.iaca.cert.subject);
+        result.issuer.iacaSubject = chain.iacaSubject!;
         result.issuer.iacaFingerprint = chain.iaca.fingerprint;
       }
       if (sign1 && alg) {

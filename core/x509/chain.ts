@@ -40,7 +40,8 @@ export interface ChainResult {
   ds?: Certificate;
   /** The trusted IACA the DS chains to, when one was found and its signature verified. */
   iaca?: TrustedRoot;
-  /** nameToString(ds.subject) and nameToString(iaca.cert.subject), for reports (computed once). */
+  /** nameToString(ds.subject) and nameToString(iaca.cert.subject), for reports (computed once; set
+   *  whenever `ds`, respectively `iaca`, is). */
   dsSubject?: string;
   iacaSubject?: string;
 }
