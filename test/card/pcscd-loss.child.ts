@@ -52,13 +52,8 @@ async function scenarioRead(signal: NodeJS.Signals, atApdu: number) {
   const d = PrivatePcscd.setUp();
   await d.start();
   const trust = testTrust();
-  let killedAt = 0;
-  const first = cardWithHook((n) => {
-    if (n === atApdu) {
-      killedAt = now();
-      d.kill(signal);
-    }
-  });
+  const trip = d.killAtApdu(atApdu, signal);
+  const first = cardWithHook(trip.hook);
   const r1 = await readCardOverPcsc({ reader: READER, policy: 'age-over-20', unlock: B, trust, crypto: nodeCrypto, at: AT, insertCard: () => first.link.insert() });
   const endedAt = now();
   await first.link.remove();
@@ -76,7 +71,7 @@ async function scenarioRead(signal: NodeJS.Signals, atApdu: number) {
   await again.link.remove();
   await d.stop();
   return {
-    mid: { verdict: r1.verdict, errors: errorsOf(r1), attributes: Object.keys(r1.attributes), apdusSeenByCard: first.count(), killToResultMs: killedAt ? ms(endedAt - killedAt) : null },
+    mid: { verdict: r1.verdict, errors: errorsOf(r1), attributes: Object.keys(r1.attributes), apdusSeenByCard: first.count(), killToResultMs: trip.at() ? ms(endedAt - trip.at()) : null },
     whileDown: { verdict: r2.verdict, errors: errorsOf(r2), ms: ms(downMs) },
     afterRestart: { verdict: r3.verdict, errors: errorsOf(r3), attributes: Object.keys(r3.attributes) },
   };
@@ -86,13 +81,8 @@ async function scenarioHung(atApdu: number) {
   const d = PrivatePcscd.setUp();
   await d.start();
   const trust = testTrust();
-  let frozenAt = 0;
-  const first = cardWithHook((n) => {
-    if (n === atApdu) {
-      frozenAt = now();
-      d.kill('SIGSTOP');
-    }
-  });
+  const trip = d.killAtApdu(atApdu, 'SIGSTOP');
+  const first = cardWithHook(trip.hook);
   // The main thread must stay free while the daemon hangs.
   const loop = watchEventLoop();
   const r1 = await readCardOverPcsc({ reader: READER, policy: 'age-over-20', unlock: B, trust, crypto: nodeCrypto, at: AT, insertCard: () => first.link.insert() });
@@ -114,7 +104,7 @@ async function scenarioHung(atApdu: number) {
   await again.link.remove();
   await d.stop();
   return {
-    mid: { verdict: r1.verdict, errors: errorsOf(r1), attributes: Object.keys(r1.attributes), apdusSeenByCard: first.count(), freezeToResultMs: ms(endedAt - frozenAt), maxEventLoopGapMs: ms(maxGap) },
+    mid: { verdict: r1.verdict, errors: errorsOf(r1), attributes: Object.keys(r1.attributes), apdusSeenByCard: first.count(), freezeToResultMs: ms(endedAt - trip.at()), maxEventLoopGapMs: ms(maxGap) },
     openWhileFrozen: { result: openWhileFrozen, ms: ms(openMs) },
     afterRestart: { verdict: r2.verdict, errors: errorsOf(r2) },
   };
@@ -226,16 +216,11 @@ function scenarioHostIdle() {
 function scenarioHost(atApdu: number) {
   return withKiosk(async ({ d, host, audit, cardState, screen }) => {
     const readyBefore = cardState().state;
-    let killedAt = 0;
-    const first = cardWithHook((n) => {
-      if (n === atApdu) {
-        killedAt = now();
-        d.kill('SIGKILL');
-      }
-    });
+    const trip = d.killAtApdu(atApdu, 'SIGKILL');
+    const first = cardWithHook(trip.hook);
     await first.link.insert();
     const e = await throughKeypad(host, 'pcscd killed');
-    const errorScreenMs = now() - killedAt;
+    const errorScreenMs = now() - trip.at();
     const shown = e.screen === 'error' ? { code: e.error.code, messageJa: e.error.messageJa, messageEn: e.error.messageEn, nextJa: e.error.nextJa, nextEn: e.error.nextEn } : { code: `screen ${e.screen}` };
     await first.link.remove();
     await d.exited();

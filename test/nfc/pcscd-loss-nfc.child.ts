@@ -119,13 +119,8 @@ async function scenarioKilled(atApdu: number) {
   const d = PrivatePcscd.setUp();
   await d.start();
   const reader = await PcscNfcReader.open({ readerName: READER, timeoutMs: 5000 });
-  let killedAt = 0;
-  const phone = await presentPhone((n) => {
-    if (n === atApdu) {
-      killedAt = now();
-      d.kill('SIGKILL');
-    }
-  });
+  const trip = d.killAtApdu(atApdu, 'SIGKILL');
+  const phone = await presentPhone(trip.hook);
   const mid = await phoneRead(reader);
   const endedAt = now();
   const serviceLost = reader.serviceLost?.service ?? null;
@@ -140,7 +135,7 @@ async function scenarioKilled(atApdu: number) {
   const again = await readAgain();
   await d.stop();
   return {
-    mid: { ...mid, apdusSeenByPhone: phone.count(), killToResultMs: killedAt ? ms(endedAt - killedAt) : null, serviceLost, closeMs: ms(closeMs) },
+    mid: { ...mid, apdusSeenByPhone: phone.count(), killToResultMs: trip.at() ? ms(endedAt - trip.at()) : null, serviceLost, closeMs: ms(closeMs) },
     whileDown: whileDown.ok ? { ok: true } : whileDown,
     again,
   };
@@ -150,13 +145,8 @@ async function scenarioFrozen(atApdu: number, resume: 'SIGCONT' | 'SIGKILL') {
   const d = PrivatePcscd.setUp();
   await d.start();
   const reader = await PcscNfcReader.open({ readerName: READER, timeoutMs: 5000 });
-  let frozenAt = 0;
-  const phone = await presentPhone((n) => {
-    if (n === atApdu) {
-      frozenAt = now();
-      d.kill('SIGSTOP');
-    }
-  });
+  const trip = d.killAtApdu(atApdu, 'SIGSTOP');
+  const phone = await presentPhone(trip.hook);
   // The main thread must stay free while the daemon hangs.
   const loop = watchEventLoop();
   const mid = await phoneRead(reader);
@@ -181,7 +171,7 @@ async function scenarioFrozen(atApdu: number, resume: 'SIGCONT' | 'SIGKILL') {
   const again = await readAgain();
   await d.stop();
   return {
-    mid: { ...mid, apdusSeenByPhone: phone.count(), freezeToResultMs: ms(endedAt - frozenAt), serviceLost, maxEventLoopGapMs: ms(maxGap) },
+    mid: { ...mid, apdusSeenByPhone: phone.count(), freezeToResultMs: ms(endedAt - trip.at()), serviceLost, maxEventLoopGapMs: ms(maxGap) },
     closeMs: ms(closeMs),
     whileFrozen: whileFrozen.ok ? { ok: true } : whileFrozen,
     stillFrozen,
@@ -242,15 +232,10 @@ async function scenarioHost(atApdu: number) {
     await host.whenIdle();
     await sleep(500); // the dispatcher has opened the PC/SC reader
     const before = states();
-    let killedAt = 0;
-    const first = await presentPhone((n) => {
-      if (n === atApdu) {
-        killedAt = now();
-        d.kill('SIGKILL');
-      }
-    });
+    const trip = d.killAtApdu(atApdu, 'SIGKILL');
+    const first = await presentPhone(trip.hook);
     await until(() => screen().screen === 'error' || screen().screen === 'verdict', 10_000, 'the outcome screen');
-    const errorScreenMs = now() - killedAt;
+    const errorScreenMs = now() - trip.at();
     const e = screen();
     const shown = e.screen === 'error' ? { code: e.error.code, messageJa: e.error.messageJa, messageEn: e.error.messageEn, nextJa: e.error.nextJa, nextEn: e.error.nextEn } : { code: `screen ${e.screen}` };
     await first.remove();
@@ -298,7 +283,6 @@ async function scenarioHostFrozen() {
     const before = states();
     // The main thread must stay free while the daemon hangs.
     const loop = watchEventLoop();
-    const frozenAt = now();
     d.kill('SIGSTOP');
     const unavailableMs = await until(() => /card:unavailable/.test(states()), 10_000, 'the readers shown unavailable');
     const whileFrozen = { states: states(), detail: host.snapshot().readers.find((r) => r.kind === 'card')?.detail ?? '', screen: host.snapshot().screen.screen };
@@ -310,7 +294,6 @@ async function scenarioHostFrozen() {
     const stillFrozen = d.running;
     d.kill('SIGKILL'); // a watchdog gives up on the frozen daemon; the deferred native close then runs
     await d.exited();
-    void frozenAt;
     return { before, unavailableMs: ms(unavailableMs), whileFrozen, stopMs: ms(stopMs), maxEventLoopGapMs: ms(maxGap), stillFrozen };
   } finally {
     if (!stopped) await host.stop();

@@ -192,6 +192,22 @@ export class PrivatePcscd {
     this.#proc?.kill(signal);
   }
 
+  /**
+   * A device hook (called with n as the virtual card or phone receives its n-th command) that sends
+   * `signal` to the daemon at command `atApdu`; `at()` is when it did (performance.now(), 0 before).
+   */
+  killAtApdu(atApdu: number, signal: NodeJS.Signals): { hook: (n: number) => void; at: () => number } {
+    let at = 0;
+    return {
+      hook: (n) => {
+        if (n !== atApdu) return;
+        at = performance.now();
+        this.kill(signal);
+      },
+      at: () => at,
+    };
+  }
+
   /** Resolves once the daemon has exited. */
   async exited(timeoutMs = 5000): Promise<void> {
     const p = this.#proc;
