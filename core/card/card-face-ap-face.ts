@@ -2,8 +2,9 @@
 // FF20 { DF21 offsets, DF22 birth date, DF23 sex, DF24 public key, DF25 name image (PNG),
 //        DF26 address image (PNG), DF27 face photo (JPEG 2000, greyscale), DF28 signature,
 //        DF29 expiry, DF2A security-code image }.
-// DF28 signs three SHA-256 values: H(DF22||DF23||DF24) || H(DF25||DF26) || H(DF27), each over the
-// TLVs as stored (the photo is included). We verify DF28 as PKCS#1 v1.5 / SHA-256 over those 96 bytes.
+// DF28 covers three SHA-256 values: H(DF22||DF23||DF24) || H(DF25||DF26) || H(DF27), each over the
+// TLVs as stored (the photo is included), put directly into one DigestInfo (digest-info.ts): not a
+// standard RSASSA-PKCS1-v1_5-SHA256 signature over the 96 bytes. DF21 is not covered either.
 // DF29 and DF2A come after the signature and are NOT signed: DF29 is only compared with the expiry
 // year inside 照合番号B, which the chip itself verified.
 import type { RsaPublicKey } from '../crypto/provider.ts';

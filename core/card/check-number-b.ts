@@ -98,6 +98,32 @@ export function parseCheckNumberB(s: string): CheckNumberBParts | null {
   return { birthDigits: s.slice(0, 6), expiryYear, securityCode: s.slice(10) };
 }
 
+/**
+ * The card-face AP's birth-date key: 6 digits YYMMDD in the card's form (era year on the cards seen so
+ * far). Checked before any APDU so a typo that cannot be a date costs no try. Null when it cannot be.
+ */
+export function parseBirthDateKey(s: string): { yy: number; month: number; day: number } | null {
+  if (!/^\d{6}$/.test(s)) return null;
+  const month = +s.slice(2, 4);
+  const day = +s.slice(4, 6);
+  if (month < 1 || month > 12 || day < 1 || day > 31) return null;
+  return { yy: +s.slice(0, 2), month, day };
+}
+
+/**
+ * A Gregorian birth date typed as YYYY-MM-DD, converted to the era form the card's birth-date key
+ * uses (1980-02-17 -> 550217). Null for an impossible date or one before the Meiji era.
+ */
+export function eraDigitsFromIso(s: string): string | null {
+  const d = /^\d{4}-\d{2}-\d{2}$/.test(s) ? parseIsoDate(s) : null;
+  if (!d) return null;
+  try {
+    return birthDateDigits(d, 'era');
+  } catch {
+    return null;
+  }
+}
+
 /** ASCII bytes as VERIFY sends them (spec "Commands": VERIFY ... <PIN as ASCII>). */
 export function asciiDigits(s: string): Uint8Array {
   const out = new Uint8Array(s.length);

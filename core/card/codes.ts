@@ -48,6 +48,24 @@ export const CARD_ERRORS = {
     nextJa: 'カード券面を確認して入力し直してください。',
     nextEn: 'Check the card face and enter it again.',
   },
+  birth_date_format: {
+    ja: '生年月日は6桁（和暦の年2桁・月2桁・日2桁、例：昭和55年2月17日は550217）です。',
+    en: 'The birth date is 6 digits (era year, month, day; e.g. Showa 55-02-17 is 550217).',
+    nextJa: 'カード券面の生年月日を確認して入力し直してください。',
+    nextEn: 'Check the birth date on the card face and enter it again.',
+  },
+  birth_date_wrong: {
+    ja: '生年月日が一致しません。',
+    en: 'The birth date does not match the card.',
+    nextJa: '和暦の年（例：昭和55年→55）、月、日を確認してください。自動で再試行はしません。',
+    nextEn: 'Check the era year (e.g. Showa 55 -> 55), month and day; the kiosk never retries on its own.',
+  },
+  unlock_not_for_policy: {
+    ja: '生年月日での読み取りは年齢確認専用です。',
+    en: 'The birth-date read answers age checks only.',
+    nextJa: '照合番号Bまたは暗証番号で読み取ってください。',
+    nextEn: 'Use 照合番号B or the PIN for this check.',
+  },
   pin_wrong: {
     ja: '暗証番号が違います。',
     en: 'Wrong PIN.',
@@ -128,6 +146,8 @@ export const CARD_CHECKS = {
   'card_face.chip_authentication': { ja: 'ICチップの真正性（券面AP）', en: 'internal authentication over a fresh nonce verifies with DF24' },
   'card_face.expiry': { ja: 'カードの有効期限', en: 'the card has not expired and matches the expiry year in 照合番号B' },
   'card_face.photo_decodes': { ja: '顔写真の表示', en: 'the JPEG 2000 face photo decodes' },
+  'card_face.birth_date_signature': { ja: '生年月日レコードの署名', en: 'DF13 over DF11||DF12 (birth-date record) verifies with the EF 0004 key' },
+  'card_face.birth_date_match': { ja: '入力した生年月日との一致', en: 'the signed birth date is the one the card accepted as its key' },
   'cross_ap.birth_date_match': { ja: '生年月日の一致（AP間）', en: 'the birth date agrees between the text AP and the card-face AP' },
   'cross_ap.sex_match': { ja: '性別の一致（AP間）', en: 'the sex agrees between the text AP and the card-face AP' },
   'holder.bound': { ja: '本人確認の手段', en: 'the holder is bound by the PIN or by the face photo for staff comparison' },

@@ -10,7 +10,7 @@ import { CardChannel, selectEf, verify, verifyStatus } from './apdu.ts';
 import { CardError } from './codes.ts';
 import { isBlockedSw, SW_OK, swHex, triesFromSw } from './status-words.ts';
 
-export type SecretKind = 'pin' | 'check_number_b' | 'jpki_auth_pin';
+export type SecretKind = 'pin' | 'check_number_b' | 'birth_date' | 'jpki_auth_pin';
 
 export interface PinVerifyReport {
   kind: SecretKind;
@@ -18,8 +18,9 @@ export interface PinVerifyReport {
   triesBefore: number | null;
 }
 
-const WRONG: Record<SecretKind, 'pin_wrong' | 'check_number_b_wrong'> = {
+const WRONG: Record<SecretKind, 'pin_wrong' | 'check_number_b_wrong' | 'birth_date_wrong'> = {
   pin: 'pin_wrong',
+  birth_date: 'birth_date_wrong',
   jpki_auth_pin: 'pin_wrong',
   check_number_b: 'check_number_b_wrong',
 };

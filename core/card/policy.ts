@@ -11,20 +11,27 @@
 //   attributes come from the text AP, there is no photo, and the holder is bound by knowing the PIN.
 import { POLICIES, type Attribute, type PolicyName } from '../policy/policy.ts';
 
-export type UnlockKind = 'check_number_b' | 'pin';
+// With the 6-digit birth date (age-over-20 only): the card-face AP's birth-date record EF 0001
+//   (~300 bytes: birth date, chip key, signature). No photo, name or address leaves the card; staff
+//   compare the photo printed on the card. Other policies need more than this record holds.
+export type UnlockKind = 'check_number_b' | 'pin' | 'birth_date';
 
 export interface CardReadPlan {
   textAp: boolean;
   cardFaceAp: boolean;
+  /** Card-face AP EF 0001 only (the birth-date path). */
+  birthDateRecord: boolean;
   shows: readonly Attribute[];
 }
 
-export function planFor(policy: PolicyName, unlock: UnlockKind): CardReadPlan {
+/** Null when the unlock cannot answer the policy (the birth date opens only the age record). */
+export function planFor(policy: PolicyName, unlock: UnlockKind): CardReadPlan | null {
   const shows = POLICIES[policy].shows;
-  if (unlock === 'pin') return { textAp: true, cardFaceAp: false, shows };
+  if (unlock === 'birth_date') return policy === 'age-over-20' ? { textAp: false, cardFaceAp: false, birthDateRecord: true, shows: ['age_over_20'] } : null;
+  if (unlock === 'pin') return { textAp: true, cardFaceAp: false, birthDateRecord: false, shows };
   const needsText = shows.some((a) => a === 'name' || a === 'address');
   const needsFace = shows.includes('portrait');
-  return { textAp: needsText, cardFaceAp: needsFace || !needsText, shows };
+  return { textAp: needsText, cardFaceAp: needsFace || !needsText, birthDateRecord: false, shows };
 }
 
 /** Attribute values as shown (only the policy's; the birth date for age-over-20 is never here). */

@@ -56,6 +56,8 @@ export interface PinTable {
   /** What a fresh card allows; the card's own counter (VERIFY with no data) is what we trust. */
   pinTries: number;
   checkNumberBTries: number;
+  /** The card-face AP birth-date key (0011). Unconfirmed: the sim uses this; the reader trusts the card's counter. */
+  birthDateKeyTries: number;
   jpkiAuthPinTries: number;
 }
 
@@ -96,7 +98,7 @@ export const GEN1: CardProfile = {
   commonAp: { aid: hex(GEN1_COMMON_AP_AID) },
   // 4-digit PIN: 3 tries; JPKI auth PIN: 3 tries (spec "JPKI-AP"); 照合番号B: 10 tries as observed by
   // public readers that check the counter before VERIFY.
-  tries: { pinTries: 3, checkNumberBTries: 10, jpkiAuthPinTries: 3 },
+  tries: { pinTries: 3, checkNumberBTries: 10, birthDateKeyTries: 10, jpkiAuthPinTries: 3 },
   forbidden: [
     { aidHex: GEN1_TEXT_AP_AID, fid: 0x0001, why: 'text AP EF 0001 holds the My Number (My Number Act art. 15, 19, 20)' },
     { aidHex: GEN1_TEXT_AP_AID, fid: 0x0014, why: 'text AP EF 0014 is 照合番号A (the My Number used as a key), never sent or read' },

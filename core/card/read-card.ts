@@ -7,7 +7,8 @@ import type { PolicyName } from '../policy/policy.ts';
 import { isAtLeast, japanDate } from './age.ts';
 import { CardChannel, selectAid, selectEf, sign, type ApduStats } from './apdu.ts';
 import { parseCardFace, type CardFace } from './card-face-ap-face.ts';
-import { asciiDigits, parseCheckNumberB, type YMD } from './check-number-b.ts';
+import { asciiDigits, birthDateDigits, parseBirthDateKey, parseCheckNumberB, type YMD } from './check-number-b.ts';
+import { parseBirthDateRecord, type BirthDateRecord } from './card-face-ap-birth-date.ts';
 import { CardError, reportError, type CardErrorReport } from './codes.ts';
 import { keyIdHex, parseCvc, type Cvc } from './cvc.ts';
 import { sha256DigestInfo } from './digest-info.ts';
@@ -19,9 +20,13 @@ import { GEN1, toHex, type CardGeneration, type CardProfile } from './profile.ts
 import { parseBasicAttributes, type BasicAttributes } from './text-ap-basic-attributes.ts';
 import { parseChipKeyRecord, type ChipKeyRecord } from './text-ap-chip-key.ts';
 import { parseIntegrityRecord, type IntegrityRecord } from './text-ap-integrity.ts';
-import { verifyCardFace, verifyChipAuthentication, verifyCvc, verifyTextAttributes, verifyTextChipKey, type CardTrust } from './verify.ts';
+import { verifyBirthDateRecord, verifyCardFace, verifyChipAuthentication, verifyCvc, verifyTextAttributes, verifyTextChipKey, type CardTrust } from './verify.ts';
 
-export type Unlock = { kind: 'check_number_b'; digits: string } | { kind: 'pin'; digits: string };
+/**
+ * What the holder or staff typed: 照合番号B (14 digits), the 4-digit PIN, or the 6-digit birth date
+ * that opens the card-face AP's birth-date record (age-over-20 only).
+ */
+export type Unlock = { kind: 'check_number_b'; digits: string } | { kind: 'pin'; digits: string } | { kind: 'birth_date'; digits: string };
 
 export interface ReadCardOptions {
   channel: CardChannel;
@@ -63,6 +68,12 @@ interface TextApRead {
   nonce: Uint8Array;
   auth: Uint8Array | null;
 }
+interface BirthDateRead {
+  record: BirthDateRecord;
+  cvc: Cvc;
+  nonce: Uint8Array;
+  auth: Uint8Array | null;
+}
 interface FaceApRead {
   face: CardFace;
   cvc: Cvc;
@@ -94,10 +105,11 @@ export async function readMyNumberCard(o: ReadCardOptions): Promise<CardReadResu
   const errors: CardErrorReport[] = [];
   const requested: string[] = [];
   const pins: PinVerifyReport[] = [];
-  const plan = planFor(o.policy, o.unlock.kind);
+  const plan = planFor(o.policy, o.unlock.kind) ?? { textAp: false, cardFaceAp: false, birthDateRecord: false, shows: [] };
   let generation: CardGeneration | null = null;
   let text: TextApRead | null = null;
   let face: FaceApRead | null = null;
+  let birthRec: BirthDateRead | null = null;
   let jpki: JpkiRead | null = null;
   const step = (s: string) => o.onStep?.(s);
 
@@ -105,6 +117,8 @@ export async function readMyNumberCard(o: ReadCardOptions): Promise<CardReadResu
     // Validate typed secrets before any APDU: a typo that cannot be right costs no try.
     if (o.unlock.kind === 'pin' && !/^\d{4}$/.test(o.unlock.digits)) throw new CardError('pin_format');
     if (o.unlock.kind === 'check_number_b' && !parseCheckNumberB(o.unlock.digits)) throw new CardError('check_number_b_format');
+    if (o.unlock.kind === 'birth_date' && !parseBirthDateKey(o.unlock.digits)) throw new CardError('birth_date_format');
+    if (!planFor(o.policy, o.unlock.kind)) throw new CardError('unlock_not_for_policy', `${o.unlock.kind} cannot answer ${o.policy}`);
     if (o.jpkiPin !== undefined && !/^\d{4}$/.test(o.jpkiPin)) throw new CardError('pin_format', 'JPKI auth PIN is 4 digits');
 
     if (plan.textAp) {
@@ -144,6 +158,23 @@ export async function readMyNumberCard(o: ReadCardOptions): Promise<CardReadResu
       const cvc = parseCvc(await ch.readObject('card_face/EF0004'), 'card-face AP EF 0004');
       const ia = await internalAuthenticate(ch, o.crypto);
       face = { face: faceRec, cvc, ...ia };
+      timings.card_face_ap_ms = o.now() - ts;
+    }
+    if (plan.birthDateRecord) {
+      const ts = o.now();
+      step('card_face_ap');
+      const f = profile.cardFaceAp;
+      await selectAp(ch, f.aid, '券面AP');
+      generation = profile.generation;
+      pins.push(await verifyWithPinSafety(ch, f.ef.birthDateKey, asciiDigits(o.unlock.digits), 'birth_date'));
+      await ch.expectOk(selectEf(f.ef.birthDateRecord), 'SELECT card_face/EF0001');
+      requested.push('card_face/EF0001');
+      const record = parseBirthDateRecord(await ch.readObject('card_face/EF0001'));
+      await ch.expectOk(selectEf(f.ef.cvc), 'SELECT card_face/EF0004');
+      requested.push('card_face/EF0004');
+      const cvc = parseCvc(await ch.readObject('card_face/EF0004'), 'card-face AP EF 0004');
+      const ia = await internalAuthenticate(ch, o.crypto);
+      birthRec = { record, cvc, ...ia };
       timings.card_face_ap_ms = o.now() - ts;
     }
     if (o.jpkiPin !== undefined) {
@@ -192,6 +223,27 @@ export async function readMyNumberCard(o: ReadCardOptions): Promise<CardReadResu
       checks.push({ code: 'card_face.photo_decodes', ok: false, detail: e instanceof Error ? e.message : String(e) });
     }
   }
+  if (birthRec) {
+    signerKeyIds.push(keyIdHex(birthRec.cvc.signerKeyId));
+    const cvc = verifyCvc('card_face', birthRec.cvc, o.trust, o.crypto);
+    checks.push(...cvc.checks);
+    const rs = verifyBirthDateRecord(birthRec.record, cvc.key, o.crypto);
+    checks.push(rs.check);
+    checks.push(verifyChipAuthentication('card_face', rs.chipKey, birthRec.nonce, birthRec.auth, o.crypto));
+    // The chip accepted the typed digits as its key; the signed DF11 must be that same date (in the era
+    // or the Gregorian form), or the record does not belong to the card that was unlocked.
+    const b = birthRec.record.birthDate;
+    const typed = o.unlock.digits;
+    const form = (f: 'era' | 'gregorian') => {
+      try {
+        return birthDateDigits(b, f);
+      } catch {
+        return null; // a date before the Meiji era cannot be any card's key
+      }
+    };
+    const same = typed === form('era') || typed === form('gregorian');
+    checks.push(same ? { code: 'card_face.birth_date_match', ok: true } : { code: 'card_face.birth_date_match', ok: false, detail: 'the signed birth date is not the one that unlocked the card' });
+  }
   if (text && face) {
     checks.push(text.attrs.birthDateRaw === face.face.birthDateRaw ? { code: 'cross_ap.birth_date_match', ok: true } : { code: 'cross_ap.birth_date_match', ok: false, detail: 'the two APs disagree on the birth date: files from different cards' });
     checks.push(text.attrs.sexRaw === face.face.sexRaw ? { code: 'cross_ap.sex_match', ok: true } : { code: 'cross_ap.sex_match', ok: false, detail: 'the two APs disagree on the sex: files from different cards' });
@@ -200,9 +252,10 @@ export async function readMyNumberCard(o: ReadCardOptions): Promise<CardReadResu
 
   // ---- policy: only the requested attributes, only from what was read ----
   const attributes: CardAttributes = {};
-  const birth = text?.attrs.birthDate ?? face?.face.birthDate;
-  if (errors.length === 0 && (text || face)) {
-    if (o.unlock.kind === 'pin') checks.push({ code: 'holder.bound', ok: true, detail: 'the holder entered the card PIN (no photo on the PIN path)' });
+  const birth = text?.attrs.birthDate ?? face?.face.birthDate ?? birthRec?.record.birthDate;
+  if (errors.length === 0 && (text || face || birthRec)) {
+    if (o.unlock.kind === 'birth_date') checks.push({ code: 'holder.bound', ok: true, detail: 'staff compare the holder with the photo printed on the card (no photo is read on the birth-date path)' });
+    else if (o.unlock.kind === 'pin') checks.push({ code: 'holder.bound', ok: true, detail: 'the holder entered the card PIN (no photo on the PIN path)' });
     else if (plan.shows.includes('portrait')) checks.push(face ? { code: 'holder.bound', ok: true, detail: 'face photo for staff comparison' } : { code: 'holder.bound', ok: false, detail: 'no face photo read' });
     for (const a of plan.shows) {
       switch (a) {

@@ -5,15 +5,17 @@
 // / DF28 -> chip key (DF51 / DF24) -> internal authentication over our fresh nonce.
 import type { Check } from '../check.ts';
 import type { CryptoProvider, RsaPublicKey } from '../crypto/provider.ts';
+import type { BirthDateRecord } from './card-face-ap-birth-date.ts';
 import type { CardFace } from './card-face-ap-face.ts';
 import { keyIdHex, keyIdLabel, type Cvc } from './cvc.ts';
 import type { BasicAttributes } from './text-ap-basic-attributes.ts';
 import type { ChipKeyRecord } from './text-ap-chip-key.ts';
 import type { IntegrityRecord } from './text-ap-integrity.ts';
 import { concat } from './ber-tlv.ts';
+import { cardFaceDigestInfo, pkcs1Type1Block } from './digest-info.ts';
 
 /** The crypto the card layer needs (a full CryptoProvider satisfies it). */
-export type CardCrypto = Pick<CryptoProvider, 'digest' | 'randomBytes' | 'rsaPkcs1Verify'>;
+export type CardCrypto = Pick<CryptoProvider, 'digest' | 'randomBytes' | 'rsaPkcs1Verify' | 'rsaPublicRaw'>;
 
 /**
  * The trust the card layer needs. core/trust/trust-store.ts TrustStore satisfies it: card-face keys
@@ -66,12 +68,25 @@ export function verifyTextChipKey(rec: ChipKeyRecord, cvcKey: RsaPublicKey | nul
   return { check: v ? ok('text_ap.chip_key_signature') : bad('text_ap.chip_key_signature', 'DF52 does not verify over DF51'), chipKey: v ? rec.chipKey : null };
 }
 
-/** Card-face EF 0002: DF28 over H(DF22||DF23||DF24) || H(DF25||DF26) || H(DF27). */
+/**
+ * Card-face EF 0002: DF28 is the PKCS#1 v1.5 type-1 block over the 115-byte DigestInfo that holds
+ * H(DF22||DF23||DF24) || H(DF25||DF26) || H(DF27) directly (digest-info.ts). RSA public operation,
+ * then the whole block compared in constant time with the one correct encoding.
+ */
 export function verifyCardFace(face: CardFace, cvcKey: RsaPublicKey | null, crypto: CardCrypto): { check: Check; chipKey: RsaPublicKey | null } {
   if (!cvcKey) return { check: bad('card_face.face_signature', 'not checked: the EF 0004 key is not trusted'), chipKey: null };
   const hashes = concat(...face.signedRanges.map((r) => crypto.digest('SHA-256', r)));
-  const v = crypto.rsaPkcs1Verify('SHA-256', cvcKey, hashes, face.signature);
+  const block = crypto.rsaPublicRaw(cvcKey, face.signature);
+  const expected = block ? pkcs1Type1Block(block.length, cardFaceDigestInfo(hashes)) : null;
+  const v = !!block && !!expected && bytesEqual(block, expected);
   return { check: v ? ok('card_face.face_signature', 'covers birth date, sex, chip key, name and address images, face photo') : bad('card_face.face_signature', 'DF28 does not verify: the card face (photo included) was altered'), chipKey: v ? face.chipKey : null };
+}
+
+/** Card-face EF 0001: DF13 over DF11||DF12 with the CVC key; returns the chip key (DF12) only when it verified. */
+export function verifyBirthDateRecord(rec: BirthDateRecord, cvcKey: RsaPublicKey | null, crypto: CardCrypto): { check: Check; chipKey: RsaPublicKey | null } {
+  if (!cvcKey) return { check: bad('card_face.birth_date_signature', 'not checked: the EF 0004 key is not trusted'), chipKey: null };
+  const v = crypto.rsaPkcs1Verify('SHA-256', cvcKey, rec.signedBytes, rec.signature);
+  return { check: v ? ok('card_face.birth_date_signature', 'covers the birth date and the chip key') : bad('card_face.birth_date_signature', 'DF13 does not verify over DF11||DF12: the birth-date record was altered'), chipKey: v ? rec.chipKey : null };
 }
 
 /** Internal authentication: the chip signed SHA-256(our fresh nonce) with the key the issuer vouched for. */

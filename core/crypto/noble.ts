@@ -87,17 +87,22 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return d === 0;
 }
 
-export function rsaPkcs1VerifyPure(h: HashAlg, key: RsaPublicKey, message: Uint8Array, signature: Uint8Array): boolean {
-  if (!rsaKeyAcceptable(key)) return false;
+/** RSAVP1 (RFC 8017 §5.2.2) with the §8.2.2 step 1 length rule: exactly k octets in, k out. */
+export function rsaPublicRawPure(key: RsaPublicKey, signature: Uint8Array): Uint8Array | null {
+  if (!rsaKeyAcceptable(key)) return null;
   const nBytes = stripLeadingZeros(key.n);
   const k = nBytes.length;
-  // §8.2.2 step 1: the signature is exactly k octets.
-  if (!(signature instanceof Uint8Array) || signature.length !== k) return false;
+  if (!(signature instanceof Uint8Array) || signature.length !== k) return null;
   const n = bytesToBigInt(nBytes);
   const s = bytesToBigInt(signature);
-  if (s >= n) return false; // RSAVP1 step 1: s in [0, n-1]
-  const m = modPow(s, bytesToBigInt(stripLeadingZeros(key.e)), n);
-  const em = bigIntToBytes(m, k);
+  if (s >= n) return null; // RSAVP1 step 1: s in [0, n-1]
+  return bigIntToBytes(modPow(s, bytesToBigInt(stripLeadingZeros(key.e)), n), k);
+}
+
+export function rsaPkcs1VerifyPure(h: HashAlg, key: RsaPublicKey, message: Uint8Array, signature: Uint8Array): boolean {
+  const em = rsaPublicRawPure(key, signature);
+  if (!em) return false;
+  const k = em.length;
   // §9.2: EM = 0x00 || 0x01 || PS (0xff, at least 8) || 0x00 || DigestInfo. Build the one correct
   // encoding and compare whole: no parsing of the attacker's padding (Bleichenbacher '06).
   const prefix = DIGEST_INFO_PREFIX[h];
@@ -224,6 +229,14 @@ export class NobleCrypto implements CryptoProvider {
       return rsaPkcs1VerifyPure(hash, key, message, signature);
     } catch {
       return false;
+    }
+  }
+
+  rsaPublicRaw(key: RsaPublicKey, signature: Uint8Array): Uint8Array | null {
+    try {
+      return rsaPublicRawPure(key, signature);
+    } catch {
+      return null;
     }
   }
 }

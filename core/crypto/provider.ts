@@ -58,6 +58,13 @@ export interface CryptoProvider {
 
   /** RSASSA-PKCS1-v1_5 verification (My Number Card signatures, RSA-2048 / SHA-256). */
   rsaPkcs1Verify(hash: HashAlg, key: RsaPublicKey, message: Uint8Array, signature: Uint8Array): boolean;
+  /**
+   * RSAVP1 (RFC 8017 §5.2.2): the encoded block s^e mod n as exactly k bytes (k = modulus length).
+   * Null (never throws) for an unacceptable key, a signature that is not exactly k bytes, or s >= n.
+   * For a signature scheme whose whole block the caller builds and compares itself: the My Number
+   * Card's card-face signature (DF28) is a PKCS#1 v1.5 type-1 block over a non-standard DigestInfo.
+   */
+  rsaPublicRaw(key: RsaPublicKey, signature: Uint8Array): Uint8Array | null;
 }
 
 /** Thrown only by crypto misuse that the caller must turn into a typed check failure. */

@@ -1,10 +1,10 @@
-// SHA-256 fingerprints of the real J-LIS roots (facts, as published by J-LIS and listed in
-// ../shared/trust/real/README.md). The roots themselves are never shipped: an operator imports them,
-// and an import whose subject claims to be J-LIS / JPKI but whose fingerprint is not one of these is
-// refused (issue 2: "refuses an import whose fingerprint is wrong").
+// SHA-256 fingerprints of the real J-LIS anchors (facts, as published by J-LIS and JPKI; the sources
+// are in docs/trust.md). The anchors themselves ship built in (resources/builtin-trust) and must
+// match these; an import whose subject claims to be J-LIS / JPKI but whose fingerprint is not one of
+// these is refused unless staff approve it on purpose as a rotated anchor.
 //
-// Adding a new generation of JPKI roots means adding its fingerprint here, on purpose: the kiosk
-// fails closed on a J-LIS-looking root it does not know.
+// Adding a new generation of JPKI roots means adding its fingerprint here (and the file beside the
+// built-ins), on purpose: the kiosk fails closed on a J-LIS-looking root it does not know.
 
 import type { Certificate } from '../x509/certificate.ts';
 
@@ -69,6 +69,24 @@ export const PINNED_ROOTS: readonly PinnedRoot[] = [
     validUntil: '2033-07-15',
     source: 'https://www.jpki.go.jp/ca/ca_rules3.html',
   },
+];
+
+/** The J-LIS CVC CA keys (RSA-2048, e = 65537) that sign the card's EF 0004 certificates, by key id. */
+export interface PinnedCardFaceKey {
+  /** Lower-case hex of the 16-byte key id (the built-in file is card-face/<keyId>.pem). */
+  keyId: string;
+  label: string;
+  /** Which card certificate it signs. */
+  signs: 'card-face AP' | 'text AP' | 'MF level';
+  /** Lower-case hex SHA-256 of the SubjectPublicKeyInfo DER. */
+  spkiSha256: string;
+}
+
+export const PINNED_CARD_FACE_KEYS: readonly PinnedCardFaceKey[] = [
+  { keyId: '35303030303233080530303100000000', label: '5000023 08 05 001', signs: 'card-face AP', spkiSha256: '15a23f54d0a808d0c225436d0965a2d54115bb42b7beaff01d1516e0b1356084' },
+  { keyId: '35303030303333080530303100000000', label: '5000033 08 05 001', signs: 'text AP', spkiSha256: '37fcfbcc4dc3dffb58183136595c3161ebda8e332a4a767e6f8bea9f93b8115a' },
+  // Its key id ends 00 00 00 A8 (not all zero): all 16 bytes are compared.
+  { keyId: '353030303032300805303031000000a8', label: '5000020 08 05 001 (…A8)', signs: 'MF level', spkiSha256: '1a39ddc72347ce4fa4e866700895d570d70b905735587c30a60bdafa5c193c5e' },
 ];
 
 /** Attribute values that only J-LIS roots should carry. Matching is deliberately broad: a look-alike

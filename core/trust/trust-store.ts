@@ -20,6 +20,14 @@ import { checkPinnedRoot, type PinnedRoot } from './pinned-roots.ts';
 
 export type TrustKind = 'iaca' | 'jpki' | 'vical' | 'vical-signer' | 'card-face';
 
+/**
+ * Where an anchor came from: shipped with the kiosk (resources/builtin-trust: the public J-LIS and
+ * JPKI anchors, always loaded) or imported by staff into a trust DIR. An imported anchor that claims a
+ * built-in's subject or key id with other bytes is refused unless staff approved the replacement on
+ * purpose (docs/trust.md "Built-in anchors").
+ */
+export type AnchorSource = 'built-in' | 'imported';
+
 export interface TrustIssue {
   code: string;
   detail: string;
@@ -34,6 +42,8 @@ export interface TrustedRoot {
   kind: 'iaca' | 'jpki' | 'vical-signer';
   /** Where it came from: a file path, or "vical:<file>#<index>". */
   origin: string;
+  /** Built in or imported (absent: imported). */
+  source?: AnchorSource;
   /** Set when the root is one of the pinned real J-LIS roots. */
   pinned?: PinnedRoot;
   /** IACA roots: the Annex B IACA profile checks, computed once at load. */
@@ -50,6 +60,10 @@ export interface CardFaceKey {
   keyId: string;
   key: RsaPublicKey;
   origin: string;
+  /** Lower-case hex SHA-256 of the SubjectPublicKeyInfo DER (set when added to a store). */
+  fingerprint?: string;
+  /** Built in or imported (absent: imported). */
+  source?: AnchorSource;
 }
 
 /** A VICAL that was read (its IACAs are in `iacas` with origin "<file>#certificateInfos[i]"). */
@@ -87,9 +101,14 @@ export class TrustStore {
   private readonly bySubject = new Map<string, TrustedRoot[]>();
   private iacaChanges = 0;
   private readonly fingerprints = new Set<string>();
+  /**
+   * SHA-256 fingerprints (certificate DER, or card-face SPKI DER) that staff approved to stand beside
+   * or replace a built-in anchor with the same subject or key id (`trust import --replace-builtin`).
+   */
+  readonly approvedReplacements = new Set<string>();
   readonly crypto: CryptoProvider;
   readonly now: Date;
-  private readonly warnDays: number;
+  readonly warnDays: number;
 
   constructor(opts: TrustStoreOptions) {
     this.crypto = opts.crypto;
@@ -123,19 +142,29 @@ export class TrustStore {
    * `kind` decides the checks: IACA roots get the Annex B profile computed; every root must be
    * self-signed (verified) and, if it looks like a J-LIS root, match a pinned fingerprint.
    */
-  addRoot(der: Uint8Array, kind: 'iaca' | 'jpki' | 'vical-signer', origin: string): TrustedRoot | null {
+  addRoot(der: Uint8Array, kind: 'iaca' | 'jpki' | 'vical-signer', origin: string, source: AnchorSource = 'imported'): TrustedRoot | null {
     const r = this.checkRoot(der, kind, origin);
     if (!r.ok) {
       this.errors.push(r.error);
       return null;
     }
     const root = r.value;
+    root.source = source;
     if (this.fingerprints.has(`${kind}:${root.fingerprint}`)) {
       this.warnings.push({ code: 'duplicate_root', detail: `same certificate already loaded (${root.fingerprint})`, file: origin });
       return null;
     }
+    if (source === 'imported') {
+      const conflict = this.builtinRootConflict(root);
+      if (conflict) {
+        this.errors.push(conflict);
+        return null;
+      }
+    }
     this.fingerprints.add(`${kind}:${root.fingerprint}`);
-    this.warnings.push(...expiryWarnings(root.cert, this.now, this.warnDays, origin));
+    // A built-in root past its end (the 2015 JPKI roots) is listed as expired, not warned about on
+    // every start: verification already refuses a root outside its validity.
+    if (source === 'imported' || this.now <= root.cert.notAfter) this.warnings.push(...expiryWarnings(root.cert, this.now, this.warnDays, origin));
     for (const c of root.profileChecks) if (!c.ok) this.warnings.push({ code: c.code, detail: c.detail ?? c.code, file: origin });
     if (kind === 'iaca') {
       this.iacas.push(root);
@@ -152,6 +181,28 @@ export class TrustStore {
     return root;
   }
 
+  /** Every built-in root and card-face key loaded so far. */
+  builtins(): { roots: TrustedRoot[]; cardFaceKeys: CardFaceKey[] } {
+    return {
+      roots: [...this.iacas, ...this.jpkiRoots, ...this.vicalSigners].filter((r) => r.source === 'built-in'),
+      cardFaceKeys: [...this.cardFaceKeys.values()].filter((k) => k.source === 'built-in'),
+    };
+  }
+
+  /** An imported root that shares a built-in root's subject with other bytes, not approved by staff. */
+  builtinRootConflict(root: TrustedRoot): TrustIssue | null {
+    if (this.approvedReplacements.has(root.fingerprint)) return null;
+    const builtins = this.builtins().roots;
+    if (builtins.some((b) => b.fingerprint === root.fingerprint)) return null; // the built-in itself
+    const same = builtins.find((b) => bytesEqual(b.cert.subject.der, root.cert.subject.der));
+    if (!same) return null;
+    return {
+      code: 'builtin_conflict',
+      detail: `claims the subject of the built-in anchor "${nameToString(same.cert.subject)}" (${same.fingerprint}) with other bytes (${root.fingerprint}); staff must approve a replacement on purpose (trust import --replace-builtin)`,
+      file: root.origin,
+    };
+  }
+
   /** All the checks addRoot applies, without adding (used by `kakunin trust import`). */
   checkRoot(der: Uint8Array, kind: 'iaca' | 'jpki' | 'vical-signer', origin: string): { ok: true; value: TrustedRoot } | { ok: false; error: TrustIssue } {
     let cert: Certificate;
@@ -163,7 +214,9 @@ export class TrustStore {
     }
     const fingerprint = toHex(this.crypto.digest('SHA-256', cert.der));
     const pin = checkPinnedRoot(cert, fingerprint, kind);
-    if (pin.status === 'mismatch') return { ok: false, error: { code: 'pinned_fingerprint_mismatch', detail: pin.detail, file: origin } };
+    // A J-LIS-looking root that is not pinned is refused, unless staff approved it as a rotated
+    // anchor on purpose (recorded beside the DIR, and in the audit log).
+    if (pin.status === 'mismatch' && !this.approvedReplacements.has(fingerprint)) return { ok: false, error: { code: 'pinned_fingerprint_mismatch', detail: pin.detail, file: origin } };
     // A trust anchor must be a self-signed root: the IACA is the top of the Annex B chain, and a
     // broken self-signature is how a modified copy of a real root shows itself.
     if (!bytesEqual(cert.issuer.der, cert.subject.der)) {
@@ -178,18 +231,35 @@ export class TrustStore {
   }
 
   /** Add a card-face (券面AP) signer key: `keyIdHex` is the 16-byte key id, `spkiDer` an RSA SubjectPublicKeyInfo. */
-  addCardFaceKey(keyIdHex: string, spkiDer: Uint8Array, origin: string): CardFaceKey | null {
+  addCardFaceKey(keyIdHex: string, spkiDer: Uint8Array, origin: string, source: AnchorSource = 'imported'): CardFaceKey | null {
     const r = checkCardFaceKey(keyIdHex, spkiDer, origin);
     if (!r.ok) {
       this.errors.push(r.error);
       return null;
     }
-    if (this.cardFaceKeys.has(r.value.keyId)) {
-      this.errors.push({ code: 'duplicate_key_id', detail: `card-face key id ${r.value.keyId} already loaded`, file: origin });
+    const key: CardFaceKey = { ...r.value, fingerprint: toHex(this.crypto.digest('SHA-256', spkiDer)), source };
+    const old = this.cardFaceKeys.get(key.keyId);
+    if (old?.source === 'built-in' && source === 'imported') {
+      if (old.fingerprint === key.fingerprint) {
+        this.warnings.push({ code: 'duplicate_key', detail: `card-face key ${key.keyId} is the built-in one`, file: origin });
+        return null;
+      }
+      if (!this.approvedReplacements.has(key.fingerprint!)) {
+        this.errors.push({
+          code: 'builtin_conflict',
+          detail: `card-face key id ${key.keyId} is a built-in J-LIS key; this file holds other bytes (${key.fingerprint}); staff must approve a replacement on purpose (trust import --replace-builtin)`,
+          file: origin,
+        });
+        return null;
+      }
+      // Approved: one key per id, so the imported key takes the built-in's place.
+      this.warnings.push({ code: 'builtin_replaced', detail: `card-face key ${key.keyId}: the built-in key is replaced by an approved import`, file: origin });
+    } else if (old) {
+      this.errors.push({ code: 'duplicate_key_id', detail: `card-face key id ${key.keyId} already loaded`, file: origin });
       return null;
     }
-    this.cardFaceKeys.set(r.value.keyId, r.value);
-    return r.value;
+    this.cardFaceKeys.set(key.keyId, key);
+    return key;
   }
 
   /** Recompute expiry warnings for another clock (the loader uses `now`; the CLI may use --at). */

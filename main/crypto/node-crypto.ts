@@ -6,6 +6,7 @@
 // Public keys are imported once and cached as KeyObjects (a kiosk sees the same few DS and IACA
 // keys over and over); the cache is bounded so hostile input cannot grow it without limit.
 import * as nodeCryptoModule from 'node:crypto';
+import { constants as cryptoConstants } from 'node:crypto';
 import {
   createCipheriv,
   createDecipheriv,
@@ -16,6 +17,7 @@ import {
   createPublicKey,
   generateKeyPairSync,
   hkdfSync,
+  publicDecrypt,
   randomBytes,
   sign as nodeSign,
   verify as nodeVerify,
@@ -251,11 +253,7 @@ export class NodeCrypto implements CryptoProvider {
 
   rsaPkcs1Verify(hash: HashAlg, key: RsaPublicKey, message: Uint8Array, signature: Uint8Array): boolean {
     try {
-      if (!rsaKeyAcceptable(key)) return false;
-      // n's length goes in the id so that n || e cannot be read back as another split of the same bytes.
-      const id = bytesId(`RSA${key.n.length}:`, key.n) + bytesId(':', key.e);
-      const hit = this.keys.get(id);
-      const k = hit !== undefined ? hit : this.keys.add(id, () => createPublicKey({ key: { kty: 'RSA', n: b64u(strip(key.n)), e: b64u(strip(key.e)) }, format: 'jwk' }));
+      const k = this.rsaKey(key);
       if (!k) return false;
       // RFC 8017 §8.2.2 step 1: exactly k octets (OpenSSL also accepts shorter; the pure backend does not).
       if (!(signature instanceof Uint8Array) || signature.length !== strip(key.n).length) return false;
@@ -263,6 +261,25 @@ export class NodeCrypto implements CryptoProvider {
     } catch {
       return false;
     }
+  }
+
+  rsaPublicRaw(key: RsaPublicKey, signature: Uint8Array): Uint8Array | null {
+    try {
+      const k = this.rsaKey(key);
+      if (!k || !(signature instanceof Uint8Array) || signature.length !== strip(key.n).length) return null;
+      // RSA_NO_PADDING: OpenSSL returns the whole k-byte block and refuses s >= n (RSAVP1 step 1).
+      return u8(publicDecrypt({ key: k, padding: cryptoConstants.RSA_NO_PADDING }, signature));
+    } catch {
+      return null;
+    }
+  }
+
+  private rsaKey(key: RsaPublicKey): KeyObject | null {
+    if (!rsaKeyAcceptable(key)) return null;
+    // n's length goes in the id so that n || e cannot be read back as another split of the same bytes.
+    const id = bytesId(`RSA${key.n.length}:`, key.n) + bytesId(':', key.e);
+    const hit = this.keys.get(id);
+    return hit !== undefined ? hit : this.keys.add(id, () => createPublicKey({ key: { kty: 'RSA', n: b64u(strip(key.n)), e: b64u(strip(key.e)) }, format: 'jwk' }));
   }
 }
 

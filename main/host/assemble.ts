@@ -15,6 +15,7 @@ import { TrainingController, TrainingReader } from './readers/training.ts';
 import { SimulatedPhone } from './readers/simulated-phone.ts';
 import { SettingsStore } from './settings.ts';
 import { DirTrustService } from './trust.ts';
+import { kakuninHome } from '../trust/trust-sources.ts';
 
 export type DeviceChoice = 'auto' | 'real' | 'training';
 
@@ -45,9 +46,7 @@ export interface Kiosk {
   close(): Promise<void>;
 }
 
-export function defaultHome(): string {
-  return process.env.KAKUNIN_HOME ?? join(homedir(), '.config', 'kakunin');
-}
+export const defaultHome = kakuninHome;
 
 export async function assembleKiosk(cfg: KioskConfig = {}): Promise<Kiosk> {
   const home = cfg.home ?? defaultHome();

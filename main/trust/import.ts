@@ -1,17 +1,21 @@
 // `kakunin trust import`: check a root (or VICAL, or card-face key) and only then copy it into a trust
 // DIR in the layout load-dir.ts reads. A file that claims to be a real J-LIS root but does not match its
-// pinned SHA-256 fingerprint is refused (core/trust/pinned-roots.ts), as is anything that would not load.
+// pinned SHA-256 fingerprint is refused (core/trust/pinned-roots.ts), as is anything that would not load,
+// and so is a file that claims a built-in anchor's subject or key id with other bytes, unless staff
+// replace the built-in on purpose (`replaceBuiltin`: the approval is written to
+// DIR/builtin-replacements.json, which the loader honours; the caller writes the audit entry).
 
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import type { CryptoProvider } from '../../core/crypto/provider.ts';
 import { checkPinnedRoot, type PinnedRoot } from '../../core/trust/pinned-roots.ts';
 import { checkCardFaceKey, expiryWarnings, EXPIRY_WARNING_DAYS, TrustStore, type TrustIssue } from '../../core/trust/trust-store.ts';
 import { verifyVical, VicalError } from '../../core/trust/vical.ts';
-import { certificatesFromFile, nameToString, parseCertificate } from '../../core/x509/certificate.ts';
+import { bytesEqual, certificatesFromFile, nameToString, parseCertificate } from '../../core/x509/certificate.ts';
 import { DerError } from '../../core/x509/der.ts';
 import { derToPem, pemToDer, toHex } from '../../core/x509/pem.ts';
-import { MAX_TRUST_FILE_BYTES } from './load-dir.ts';
+import { loadTrustDirInto, MAX_TRUST_FILE_BYTES, REPLACEMENTS_FILE } from './load-dir.ts';
+import { BUILTIN_TRUST_DIR } from './trust-sources.ts';
 
 export type ImportKind = 'iaca' | 'jpki' | 'vical' | 'vical-signer' | 'card-face';
 export const IMPORT_KINDS: readonly ImportKind[] = ['iaca', 'jpki', 'vical', 'vical-signer', 'card-face'];
@@ -22,6 +26,17 @@ export interface ImportOptions {
   now?: Date;
   /** card-face only: the 16-byte signer key id as 32 hex characters. */
   keyId?: string;
+  /** Staff replace (or, for a root, stand beside) a built-in anchor on purpose. */
+  replaceBuiltin?: boolean;
+}
+
+/** What a `replaceBuiltin` import approved (for the audit entry). */
+export interface BuiltinReplacement {
+  kind: ImportKind;
+  /** The built-in's subject or card-face key id. */
+  builtin: string;
+  builtinFingerprint: string;
+  fingerprint: string;
 }
 
 export type ImportResult =
@@ -30,14 +45,18 @@ export type ImportResult =
       kind: ImportKind;
       /** Where it was written. */
       file: string;
-      /** True when an identical file was already there. */
+      /** True when an identical file was already there (or the anchor is built in: nothing written). */
       unchanged: boolean;
+      /** The file is one of the built-in anchors: already trusted, nothing written. */
+      builtIn?: boolean;
       subject?: string;
       fingerprint?: string;
       pinned?: PinnedRoot;
       notBefore?: string;
       notAfter?: string;
       warnings: TrustIssue[];
+      /** Set when staff replaced a built-in anchor with this import. */
+      replacedBuiltin?: BuiltinReplacement;
     }
   | { ok: false; error: { code: string; message: string } };
 
@@ -55,7 +74,9 @@ export function importTrustFile(dir: string, kind: ImportKind, file: string, opt
     return refuse('file_unreadable', `${file}: ${(e as Error).message}`);
   }
 
+  // The built-ins are loaded first, so a file that claims one of them is seen for what it is.
   const store = new TrustStore({ crypto: opts.crypto, now });
+  loadTrustDirInto(store, BUILTIN_TRUST_DIR, 'built-in');
   const warnings: TrustIssue[] = [];
 
   try {
@@ -64,14 +85,27 @@ export function importTrustFile(dir: string, kind: ImportKind, file: string, opt
       case 'jpki': {
         const certs = certificatesFromFile(bytes);
         if (certs.length !== 1) return refuse('malformed_certificate', `${file} holds ${certs.length} certificates; import one root per file`);
+        const fp = toHex(opts.crypto.digest('SHA-256', parseCertificate(certs[0]!).der));
+        // Staff vouch for this exact certificate: it may stand beside a built-in with its subject
+        // (a rotated root), or look like J-LIS without being pinned (a new generation).
+        if (opts.replaceBuiltin) store.approvedReplacements.add(fp);
         const r = store.checkRoot(certs[0]!, kind, file);
         if (!r.ok) return refuse(r.error.code, r.error.detail);
         const root = r.value;
         const bad = root.profileChecks.filter((c) => !c.ok);
         if (bad.length) return refuse('iaca_profile_invalid', `not an ISO 18013-5 Annex B IACA: ${bad.map((c) => c.detail).join('; ')}`);
+        const builtin = store.builtins().roots.find((b) => b.fingerprint === fp);
+        if (builtin) return { ok: true, kind, file: builtin.origin, unchanged: true, builtIn: true, subject: nameToString(root.cert.subject), fingerprint: fp, ...(root.pinned ? { pinned: root.pinned } : {}), notBefore: root.cert.notBefore.toISOString(), notAfter: root.cert.notAfter.toISOString(), warnings };
+        const conflict = store.builtinRootConflict(root);
+        if (conflict) return refuse(conflict.code, conflict.detail);
+        const sameSubject = store.builtins().roots.find((b) => bytesEqual(b.cert.subject.der, root.cert.subject.der));
+        const approvalNeeded = opts.replaceBuiltin && !root.pinned && ((sameSubject && sameSubject.fingerprint !== fp) || checkPinnedRoot(root.cert, fp, kind).status === 'mismatch');
+        const replaced: BuiltinReplacement | undefined = approvalNeeded
+          ? { kind, builtin: nameToString(root.cert.subject), builtinFingerprint: sameSubject?.fingerprint ?? '', fingerprint: fp }
+          : undefined;
         warnings.push(...expiryWarnings(root.cert, now, EXPIRY_WARNING_DAYS, file));
         const name = safeBase(file) + (bytes[0] === 0x30 ? '.der' : '.pem');
-        return write(dir, kind, name, bytes, {
+        return approveAndWrite(dir, replaced, kind, name, bytes, {
           subject: nameToString(root.cert.subject),
           fingerprint: root.fingerprint,
           ...(root.pinned ? { pinned: root.pinned } : {}),
@@ -113,9 +147,21 @@ export function importTrustFile(dir: string, kind: ImportKind, file: string, opt
         const spki = bytes[0] === 0x30 ? bytes : pemToDer(text, 'PUBLIC KEY');
         const r = checkCardFaceKey(opts.keyId, spki, file);
         if (!r.ok) return refuse(r.error.code, r.error.detail);
-        return write(dir, kind, `${r.value.keyId}.pem`, new TextEncoder().encode(derToPem(spki, 'PUBLIC KEY')), {
+        const fingerprint = toHex(opts.crypto.digest('SHA-256', spki));
+        const builtin = store.cardFaceKeys.get(r.value.keyId);
+        let replaced: BuiltinReplacement | undefined;
+        if (builtin && builtin.fingerprint === fingerprint) {
+          return { ok: true, kind, file: builtin.origin, unchanged: true, builtIn: true, subject: `built-in card-face key ${r.value.keyId}`, fingerprint, warnings };
+        }
+        if (builtin) {
+          if (!opts.replaceBuiltin) {
+            return refuse('builtin_conflict', `card-face key id ${r.value.keyId} is a built-in J-LIS key and this file holds other bytes (${fingerprint}); replace it on purpose with --replace-builtin`);
+          }
+          replaced = { kind, builtin: r.value.keyId, builtinFingerprint: builtin.fingerprint!, fingerprint };
+        }
+        return approveAndWrite(dir, replaced, kind, `${r.value.keyId}.pem`, new TextEncoder().encode(derToPem(spki, 'PUBLIC KEY')), {
           subject: `RSA-${r.value.key.n.length * 8} card-face key ${r.value.keyId}`,
-          fingerprint: toHex(opts.crypto.digest('SHA-256', spki)),
+          fingerprint,
           warnings,
         });
       }
@@ -125,6 +171,22 @@ export function importTrustFile(dir: string, kind: ImportKind, file: string, opt
     if (e instanceof VicalError) return refuse(e.code, e.message);
     throw e;
   }
+}
+
+/** Write the file; when it replaces a built-in, record the approval the loader needs beside it. */
+function approveAndWrite(dir: string, replaced: BuiltinReplacement | undefined, kind: ImportKind, name: string, bytes: Uint8Array, info: Parameters<typeof write>[4]): ImportResult {
+  const r = write(dir, kind, name, bytes, info);
+  if (!r.ok || !replaced) return r;
+  const f = join(dir, REPLACEMENTS_FILE);
+  let list: { approved: Array<Record<string, string>> } = { approved: [] };
+  if (existsSync(f)) list = JSON.parse(readFileSync(f, 'utf8')) as typeof list;
+  if (!list.approved.some((a) => a.sha256 === replaced.fingerprint)) {
+    list.approved.push({ sha256: replaced.fingerprint, kind, replaces: replaced.builtin, builtinSha256: replaced.builtinFingerprint, file: name, at: new Date().toISOString() });
+    // Write-then-rename: a crash never leaves half a file the loader would refuse.
+    writeFileSync(`${f}.tmp`, JSON.stringify(list, null, 2) + '\n', { mode: 0o600 });
+    renameSync(`${f}.tmp`, f);
+  }
+  return { ...r, replacedBuiltin: replaced };
 }
 
 function safeBase(file: string): string {

@@ -5,12 +5,15 @@
 //   DIR/jpki/*.pem                        JPKI roots (My Number Card certificates)
 //   DIR/card-face/<32 hex>.pem            RSA SubjectPublicKeyInfo of a card-face AP signer key,
 //                                         named by the 16-byte signer key id
+//   DIR/builtin-replacements.json         fingerprints staff approved to stand beside or replace a
+//                                         built-in anchor (written by `trust import --replace-builtin`)
 // A bad file becomes an error that names it; nothing here throws for file content.
+// The built-in anchors and how a DIR adds to them: trust-sources.ts.
 
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import type { CryptoProvider } from '../../core/crypto/provider.ts';
-import { EXPIRY_WARNING_DAYS, expiryWarnings, TrustStore } from '../../core/trust/trust-store.ts';
+import { expiryWarnings, TrustStore, type AnchorSource } from '../../core/trust/trust-store.ts';
 import { addVical } from '../../core/trust/vical.ts';
 import { DerError } from '../../core/x509/der.ts';
 import { certificatesFromFile, parseCertificate, type Certificate } from '../../core/x509/certificate.ts';
@@ -27,21 +30,35 @@ export const MAX_TRUST_FILE_BYTES = 4 * 1024 * 1024;
 
 export const TRUST_SUBDIRS = ['iaca', 'vical', 'vical-signers', 'jpki', 'card-face'] as const;
 
+/** Only DIR's anchors (no built-ins): trust-sources.ts loadTrust is what the kiosk and the CLI use. */
 export function loadTrustDir(dir: string, opts: LoadOptions): TrustStore {
-  const store = new TrustStore({ crypto: opts.crypto, now: opts.now ?? new Date(), ...(opts.expiryWarningDays !== undefined ? { expiryWarningDays: opts.expiryWarningDays } : {}) });
+  const store = newTrustStore(opts);
+  loadTrustDirInto(store, dir, 'imported');
+  return store;
+}
+
+export function newTrustStore(opts: LoadOptions): TrustStore {
+  return new TrustStore({ crypto: opts.crypto, now: opts.now ?? new Date(), ...(opts.expiryWarningDays !== undefined ? { expiryWarningDays: opts.expiryWarningDays } : {}) });
+}
+
+export const REPLACEMENTS_FILE = 'builtin-replacements.json';
+
+/** Add DIR's anchors to `store`, tagged with `source`. */
+export function loadTrustDirInto(store: TrustStore, dir: string, source: AnchorSource): void {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     store.errors.push({ code: 'trust_dir_missing', detail: `trust directory ${dir} does not exist`, file: dir });
-    return store;
+    return;
   }
+  if (source === 'imported') readReplacements(store, dir);
   if (!TRUST_SUBDIRS.some((s) => existsSync(join(dir, s)))) {
     store.warnings.push({ code: 'trust_dir_empty', detail: `${dir} has none of ${TRUST_SUBDIRS.join(', ')}`, file: dir });
   }
 
   for (const f of files(store, join(dir, 'iaca'), ['.pem', '.der', '.crt', '.cer'])) {
-    for (const der of readCertificates(store, f)) store.addRoot(der, 'iaca', f);
+    for (const der of readCertificates(store, f)) store.addRoot(der, 'iaca', f, source);
   }
   for (const f of files(store, join(dir, 'jpki'), ['.pem', '.der', '.crt', '.cer'])) {
-    for (const der of readCertificates(store, f)) store.addRoot(der, 'jpki', f);
+    for (const der of readCertificates(store, f)) store.addRoot(der, 'jpki', f, source);
   }
   for (const f of files(store, join(dir, 'card-face'), ['.pem'])) {
     const bytes = readBounded(store, f);
@@ -53,7 +70,7 @@ export function loadTrustDir(dir: string, opts: LoadOptions): TrustStore {
       store.errors.push({ code: 'malformed_key', detail: e instanceof Error ? e.message : String(e), file: f });
       continue;
     }
-    store.addCardFaceKey(basename(f, '.pem'), spki, f);
+    store.addCardFaceKey(basename(f, '.pem'), spki, f, source);
   }
   // VICAL signers are the anchors of the VICAL signature: load them first, then each VICAL.
   const signers: Certificate[] = [];
@@ -63,8 +80,8 @@ export function loadTrustDir(dir: string, opts: LoadOptions): TrustStore {
         const cert = parseCertificate(der);
         signers.push(cert);
         // Listed (and expiry-warned) like roots; they anchor only the VICAL signature.
-        store.vicalSigners.push({ cert, fingerprint: toHex(opts.crypto.digest('SHA-256', cert.der)), kind: 'vical-signer', origin: f, profileChecks: [] });
-        store.warnings.push(...expiryWarnings(cert, store.now, opts.expiryWarningDays ?? EXPIRY_WARNING_DAYS, f));
+        store.vicalSigners.push({ cert, fingerprint: toHex(store.crypto.digest('SHA-256', cert.der)), kind: 'vical-signer', origin: f, source, profileChecks: [] });
+        store.warnings.push(...expiryWarnings(cert, store.now, store.warnDays, f));
       } catch (e) {
         store.errors.push({ code: e instanceof DerError ? e.code : 'malformed_certificate', detail: (e as Error).message, file: f });
       }
@@ -74,7 +91,25 @@ export function loadTrustDir(dir: string, opts: LoadOptions): TrustStore {
     const bytes = readBounded(store, f);
     if (bytes) addVical(store, bytes, signers, f);
   }
-  return store;
+}
+
+/** DIR/builtin-replacements.json: `{"approved": [{"sha256": "<64 hex>", ...}]}`; other fields are notes. */
+function readReplacements(store: TrustStore, dir: string): void {
+  const f = join(dir, REPLACEMENTS_FILE);
+  if (!existsSync(f)) return;
+  const bytes = readBounded(store, f);
+  if (!bytes) return;
+  try {
+    const j = JSON.parse(new TextDecoder().decode(bytes)) as { approved?: unknown };
+    if (!Array.isArray(j.approved)) throw new Error('no "approved" array');
+    for (const a of j.approved) {
+      const h = (a as { sha256?: unknown })?.sha256;
+      if (typeof h !== 'string' || !/^[0-9a-f]{64}$/.test(h)) throw new Error('an entry without a lower-case hex sha256');
+      store.approvedReplacements.add(h);
+    }
+  } catch (e) {
+    store.errors.push({ code: 'malformed_replacements', detail: `${REPLACEMENTS_FILE}: ${(e as Error).message}`, file: f });
+  }
 }
 
 function files(store: TrustStore, sub: string, exts: string[]): string[] {

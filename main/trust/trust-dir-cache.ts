@@ -14,7 +14,8 @@ import { readdirSync, statSync, type Stats } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CryptoProvider } from '../../core/crypto/provider.ts';
 import type { TrustStore } from '../../core/trust/trust-store.ts';
-import { loadTrustDir, TRUST_SUBDIRS } from './load-dir.ts';
+import { REPLACEMENTS_FILE, TRUST_SUBDIRS } from './load-dir.ts';
+import { loadTrust, withBuiltins } from './trust-sources.ts';
 
 export const MAX_AGE_MS = 5 * 60_000;
 
@@ -41,6 +42,8 @@ export function dirStamp(dir: string): string {
   };
   const top = stat(dir);
   parts.push(top ? (top.isDirectory() ? 'd' : 'f') : '-');
+  const rep = stat(join(dir, REPLACEMENTS_FILE));
+  parts.push(rep ? `${REPLACEMENTS_FILE}|${rep.size}|${rep.mtimeMs}|${rep.ino}` : `${REPLACEMENTS_FILE}:-`);
   for (const sub of TRUST_SUBDIRS) {
     const p = join(dir, sub);
     let names: string[];
@@ -68,7 +71,7 @@ function nextValidityChange(store: TrustStore, after: number): number {
 }
 
 /**
- * The trust store of `dir`, loaded again only when its files changed or the clock crossed a
+ * The trust store of `dir` plus the built-in anchors, loaded again only when its files changed or the clock crossed a
  * certificate's validity boundary (see the top of this file). Same crypto provider required.
  */
 export function cachedTrustStore(dir: string, opts: { crypto: CryptoProvider; now: Date }): TrustStore {
@@ -77,7 +80,7 @@ export function cachedTrustStore(dir: string, opts: { crypto: CryptoProvider; no
   const stamp = dirStamp(key);
   const e = entries.get(key);
   if (e && e.crypto === opts.crypto && e.stamp === stamp && now >= e.loadedAt && now < e.reloadAt) return e.store;
-  const store = loadTrustDir(dir, { crypto: opts.crypto, now: opts.now });
+  const store = loadTrust(withBuiltins(dir), { crypto: opts.crypto, now: opts.now });
   entries.set(key, { crypto: opts.crypto, stamp, loadedAt: now, reloadAt: nextValidityChange(store, now), store });
   return store;
 }

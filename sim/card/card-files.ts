@@ -28,6 +28,8 @@ export function rsaPublic(k: KeyObject): { n: Uint8Array; e: Uint8Array } {
   return { n: new Uint8Array(Buffer.from(jwk.n, 'base64url')), e: new Uint8Array(Buffer.from(jwk.e, 'base64url')) };
 }
 const rsaSign = (k: KeyObject, data: Uint8Array) => new Uint8Array(nodeSign('sha256', data, k));
+/** SEQUENCE { SEQUENCE { OID sha256, NULL }, OCTET STRING (96 bytes) }, written out from the card facts. */
+const FACE_DIGEST_INFO_PREFIX = Uint8Array.from(Buffer.from('3071300d0609608648016503040201050004' + '60', 'hex'));
 const sha256 = (b: Uint8Array) => new Uint8Array(createHash('sha256').update(b).digest());
 const utf8 = (s: string) => new TextEncoder().encode(s);
 /** The chip's signing primitive: PKCS#1 v1.5 type-1 padding over the DigestInfo it was given. */
@@ -128,8 +130,11 @@ export function buildCardImage(h: Holder, faults: ReadonlySet<CardFault>, photo 
     encodeTlv(0xdf26, pngStub('address')),
     encodeTlv(0xdf27, photo),
   ];
+  // DF28: the three hashes go straight into a SHA-256-named DigestInfo (30 71 ... 04 60 || H1 || H2 || H3)
+  // and the issuer's key signs its PKCS#1 v1.5 type-1 block: the same primitive as the chip's own
+  // signing command (padding over a DigestInfo it is given), not sign('sha256', ...).
   const hashes = concat(sha256(concat(faceKids[0]!, faceKids[1]!, faceKids[2]!)), sha256(concat(faceKids[3]!, faceKids[4]!)), sha256(faceKids[5]!));
-  let df28: Uint8Array = rsaSign(faceCvcKey, hashes);
+  let df28: Uint8Array = chipSign(faceCvcKey, concat(FACE_DIGEST_INFO_PREFIX, hashes));
   if (faults.has('wrong-signature')) df28 = flipLast(df28);
   faceKids.push(encodeTlv(0xdf28, df28), encodeTlv(0xdf29, utf8(expiry)), encodeTlv(0xdf2a, pngStub('security code')));
   if (faults.has('tampered')) {

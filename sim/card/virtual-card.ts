@@ -94,7 +94,9 @@ export class VirtualMyNumberCard {
         aid: toHex(GEN1.cardFaceAp.aid),
         files: img.cardFaceAp,
         pins: new Map([
-          [f.birthDateKey, pin(this.holder.birthDate.replace(/-/g, '').slice(2), 10, 10, 'birth-date key')],
+          // The birth-date key is the 6-digit birth date in the same form as this card's 照合番号B
+          // (era year on the cards seen so far: 1980-02-17 -> 550217).
+          [f.birthDateKey, pin(b.slice(0, 6), GEN1.tries.birthDateKeyTries, bLeft, 'birth-date key')],
           [f.checkNumberB, pin(b, GEN1.tries.checkNumberBTries, bLeft, '照合番号B')],
           [f.checkNumberA, pin(this.holder.myNumber, 10, 10, '照合番号A')],
         ]),

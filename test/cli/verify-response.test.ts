@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, mkdirSync, readdirSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
@@ -33,10 +33,12 @@ mkdirSync(join(TRUST_PEM, 'iaca'), { recursive: true });
 writeFileSync(join(TRUST_PEM, 'iaca', 'annex-d-iaca.pem'), derToPem(new Uint8Array(hex(v.iaca_root_cert)), 'CERTIFICATE'));
 const READER_KEY = v.ephemeral_reader_key_d as string;
 
+// Without --trust the CLI reads $KAKUNIN_HOME/trust: a private, empty home for these runs.
+const HOME = mkdtempSync(join(tmpdir(), 'kakunin-cli-home-'));
 function kakunin(args: string[], viaNpx = false) {
   const r = viaNpx
-    ? spawnSync('npx', ['kakunin', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 20_000 })
-    : spawnSync(process.execPath, ['--max-old-space-size=1024', BIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 10_000 });
+    ? spawnSync('npx', ['kakunin', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 20_000, env: { ...process.env, KAKUNIN_HOME: HOME } })
+    : spawnSync(process.execPath, ['--max-old-space-size=1024', BIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 10_000, env: { ...process.env, KAKUNIN_HOME: HOME } });
   assert.equal(r.signal, null, `killed by ${r.signal} (hang?) stderr=${r.stderr}`);
   let json: any;
   if (args.includes('--json')) {
@@ -108,12 +110,26 @@ test('simulated jp.mnc response (deviceMac) against resources/test-trust: valid'
   assert.equal(r.json.documents[0].elements['org.iso.23220.1'].birth_date, '1990-04-01');
 });
 
+test('without --trust: the built-in anchors plus $KAKUNIN_HOME/trust (Annex D\'s IACA is in neither: untrusted, exit 1)', () => {
+  const r = kakunin(['verify-response', '--response', RESPONSE, '--transcript', TRANSCRIPT, '--at', '2020-10-02T00:00:00Z', '--reader-key', READER_KEY, '--json']);
+  assert.equal(r.code, 1);
+  assert.equal(r.json.verdict, 'invalid');
+  assert.ok(r.json.errors.some((e: { code: string }) => e.code === 'untrusted_chain'), JSON.stringify(r.json.errors));
+  mkdirSync(join(HOME, 'trust', 'iaca'), { recursive: true });
+  copyFileSync(join(TRUST_DER, 'iaca', readdirSync(join(TRUST_DER, 'iaca'))[0]!), join(HOME, 'trust', 'iaca', 'annex-d-iaca.der'));
+  try {
+    const home = kakunin(['verify-response', '--response', RESPONSE, '--transcript', TRANSCRIPT, '--at', '2020-10-02T00:00:00Z', '--reader-key', READER_KEY, '--json']);
+    assert.equal(home.code, 0, JSON.stringify(home.json.errors));
+  } finally {
+    rmSync(join(HOME, 'trust'), { recursive: true, force: true });
+  }
+});
+
 test('usage errors exit 2: missing, unknown and repeated flags, unreadable files, bad time, bad hex', () => {
   const base = ['verify-response', '--response', RESPONSE, '--transcript', TRANSCRIPT, '--trust', TRUST_DER];
   const cases: string[][] = [
     ['verify-response', '--transcript', TRANSCRIPT, '--trust', TRUST_DER, '--json'],
     ['verify-response', '--response', RESPONSE, '--trust', TRUST_DER, '--json'],
-    ['verify-response', '--response', RESPONSE, '--transcript', TRANSCRIPT, '--json'],
     [...base, '--json', '--frobnicate'],
     [...base, '--json', 'stray'],
     [...base, '--json', '--response', RESPONSE],

@@ -1,8 +1,9 @@
 // `kakunin read-card`: read a physical My Number Card over PC/SC (or the virtual card through vpcd)
 // and print the verdict. The flags, JSON fields and exit codes are a contract (issue #4):
 //
-//   npx kakunin read-card [--reader NAME] (--check-number 14DIGITS | --pin 4DIGITS)
-//     --policy age-over-20|identity|entrance --trust DIR [--at ISOTIME] --json [--simulate card[:...]]
+//   npx kakunin read-card [--reader NAME] (--check-number 14DIGITS | --pin 4DIGITS | --birth-date YYMMDD)
+//     --policy age-over-20|identity|entrance [--trust DIR] [--no-builtin-trust] [--at ISOTIME] --json
+//     [--simulate card[:...]]
 //
 // prints {verdict, card{type, generation}, attributes (only the policy's), checks[], errors[],
 // apdus{count, bytesSent, bytesReceived}, timings}; exits 0 valid, 1 invalid, 2 usage (including
@@ -14,21 +15,26 @@
 // read is written anywhere: the photo is summarised ({format, width, height, bytes}), never dumped.
 import { parseArgs } from 'node:util';
 import { isPolicyName } from '../../../core/policy/policy.ts';
-import { parseCheckNumberB } from '../../../core/card/check-number-b.ts';
+import { eraDigitsFromIso, parseBirthDateKey, parseCheckNumberB } from '../../../core/card/check-number-b.ts';
 import type { Unlock } from '../../../core/card/read-card.ts';
 import { nodeCrypto } from '../../crypto/node-crypto.ts';
-import { loadTrustDir } from '../../trust/load-dir.ts';
+import { loadTrust, trustSourcesFromFlags } from '../../trust/trust-sources.ts';
 import { probePcscd, PCSCD_HELP } from '../../pcsc/pcscd-probe.ts';
 import { readCardOverPcsc, type PcscReadResult } from '../../pcsc/read-session.ts';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE } from '../index.ts';
 
-const USAGE = `usage: kakunin read-card [--reader NAME] (--check-number 14DIGITS | --pin 4DIGITS)
-         --policy age-over-20|identity|entrance --trust DIR [--at ISOTIME] --json
+const USAGE = `usage: kakunin read-card [--reader NAME] (--check-number 14DIGITS | --pin 4DIGITS | --birth-date YYMMDD)
+         --policy age-over-20|identity|entrance [--trust DIR] [--no-builtin-trust] [--at ISOTIME] --json
          [--simulate card[:variant,...]] [--jpki-pin 4DIGITS] [--photo-pixels] [--wait MS]
 
   --check-number  照合番号B: birth date 6 (era year YYMMDD on most cards, or the Gregorian YYMMDD
                   for cards that use it) + expiry year 4 + security code 4
   --pin           the 4-digit PIN of the text input support AP (券面事項入力補助用暗証番号)
+  --birth-date    age-over-20 only: the 6-digit birth date in the card's era form (1980-02-17 is
+                  Showa 55: 550217), or YYYY-MM-DD, converted to the era form. Reads only the
+                  signed birth-date record: no photo, name or address leaves the card
+  --trust DIR     trust directory added to the built-in J-LIS / JPKI anchors (default
+                  $KAKUNIN_HOME/trust); --no-builtin-trust leaves the built-ins out
   --simulate      card, card:tampered, card:wrong-signature, card:wrong-cvc, card:unknown-signer,
                   card:blocked-pin, card:one-try-left, card:pulled, card:clone; holders: minor, long,
                   gregorian (comma-separated). Needs pcscd with the vpcd driver running.
@@ -50,6 +56,8 @@ export async function run(argv: string[]): Promise<number> {
         reader: { type: 'string' },
         'check-number': { type: 'string' },
         pin: { type: 'string' },
+        'birth-date': { type: 'string' },
+        'no-builtin-trust': { type: 'boolean' },
         policy: { type: 'string' },
         trust: { type: 'string' },
         at: { type: 'string' },
@@ -72,19 +80,24 @@ export async function run(argv: string[]): Promise<number> {
   }
   const cn = v['check-number'] as string | undefined;
   const pin = v.pin as string | undefined;
-  if ((cn === undefined) === (pin === undefined)) return usage('give exactly one of --check-number or --pin');
+  const bd = v['birth-date'] as string | undefined;
+  if ([cn, pin, bd].filter((x) => x !== undefined).length !== 1) return usage('give exactly one of --check-number, --pin or --birth-date');
+  const policy = v.policy as string | undefined;
+  if (!policy || !isPolicyName(policy)) return usage('--policy must be age-over-20, identity or entrance');
   let unlock: Unlock;
   if (cn !== undefined) {
     if (!parseCheckNumberB(cn)) return usage('--check-number must be 14 digits: birth date YYMMDD, expiry year YYYY, security code NNNN');
     unlock = { kind: 'check_number_b', digits: cn };
+  } else if (pin !== undefined) {
+    if (!/^\d{4}$/.test(pin)) return usage('--pin must be 4 digits');
+    unlock = { kind: 'pin', digits: pin };
   } else {
-    if (!/^\d{4}$/.test(pin!)) return usage('--pin must be 4 digits');
-    unlock = { kind: 'pin', digits: pin! };
+    if (policy !== 'age-over-20') return usage('--birth-date answers --policy age-over-20 only (the birth-date record holds no name, address or photo)');
+    const digits = /^\d{4}-\d{2}-\d{2}$/.test(bd!) ? eraDigitsFromIso(bd!) : parseBirthDateKey(bd!) ? bd! : null;
+    if (!digits) return usage('--birth-date must be 6 digits YYMMDD in the card\'s era form (e.g. 550217) or a date YYYY-MM-DD');
+    unlock = { kind: 'birth_date', digits };
   }
-  const policy = v.policy as string | undefined;
-  if (!policy || !isPolicyName(policy)) return usage('--policy must be age-over-20, identity or entrance');
   const trustDir = v.trust as string | undefined;
-  if (!trustDir) return usage('--trust DIR is required');
   let at = new Date();
   if (v.at !== undefined) {
     at = new Date(v.at as string);
@@ -114,7 +127,7 @@ export async function run(argv: string[]): Promise<number> {
     return EXIT_USAGE;
   }
 
-  const trust = loadTrustDir(trustDir, { crypto: nodeCrypto, now: at });
+  const trust = loadTrust(trustSourcesFromFlags(trustDir, v['no-builtin-trust'] === true), { crypto: nodeCrypto, now: at });
   if (trust.errors.some((e) => e.code === 'trust_dir_missing')) return usage(`trust directory ${trustDir} does not exist`);
 
   let readerName = v.reader as string | undefined;

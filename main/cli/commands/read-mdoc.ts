@@ -1,6 +1,6 @@
 // `kakunin read-mdoc`: read one mdoc credential from a phone (issue 3 contract):
 //
-//   npx kakunin read-mdoc --policy age-over-20|identity|entrance --trust DIR --json
+//   npx kakunin read-mdoc --policy age-over-20|identity|entrance [--trust DIR] [--no-builtin-trust] --json
 //                         [--simulate wallet:apple|wallet:tamper|...]
 //
 // Prints the verify-response JSON shape (verdict, documents with only the policy's elements,
@@ -10,10 +10,9 @@
 // reachable, otherwise the same NFC engagement code over an in-memory APDU channel, said in
 // `transport`). Without --simulate and without hardware: a clear message and exit 2. Every stage
 // has a timeout: this command never hangs.
-import { statSync } from 'node:fs';
 import { isPolicyName, POLICY_NAMES, type PolicyName } from '../../../core/policy/policy.ts';
 import { nodeCrypto } from '../../crypto/node-crypto.ts';
-import { loadTrustDir } from '../../trust/load-dir.ts';
+import { checkTrustFlag, loadCliTrust, TRUST_FLAGS_HELP } from '../trust-flags.ts';
 import { responseResultToJson, type Json } from '../json-output.ts';
 import { nodeTimers } from '../../ble/stacks.ts';
 import { readMdoc, type ReadOutcome } from '../../mdoc-reader/read-mdoc.ts';
@@ -22,10 +21,10 @@ import { simulateRead } from '../../mdoc-reader/simulated-read.ts';
 import { detectHardware } from '../../mdoc-reader/hardware.ts';
 import { parseFlags, UsageError } from '../flags.ts';
 
-export const HELP = `usage: kakunin read-mdoc --policy age-over-20|identity|entrance --trust DIR [--json] [--simulate wallet:NAME]
+export const HELP = `usage: kakunin read-mdoc --policy age-over-20|identity|entrance [--trust DIR] [--no-builtin-trust] [--json] [--simulate wallet:NAME]
 
   --policy NAME       what to ask for and show: ${POLICY_NAMES.join(', ')}
-  --trust DIR         trust directory (DIR/iaca/*.pem ..., e.g. resources/test-trust)
+${TRUST_FLAGS_HELP}
   --json              print one JSON object: verify-response's shape plus "transport" and "timings"
   --simulate wallet:NAME
                       read from the virtual wallet instead of a phone:
@@ -39,29 +38,24 @@ exit status: 0 valid, 1 invalid, 2 usage error (or no reader hardware)`;
 
 interface Args {
   policy: PolicyName;
-  trust: string;
+  trust?: string;
+  noBuiltinTrust: boolean;
   json: boolean;
   simulate?: ScenarioName;
   help: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const { values, bools } = parseFlags(argv, new Set(['--policy', '--trust', '--simulate']), new Set(['--json', '--help', '-h']));
+  const { values, bools } = parseFlags(argv, new Set(['--policy', '--trust', '--simulate']), new Set(['--json', '--help', '-h', '--no-builtin-trust']));
   const help = bools.has('--help') || bools.has('-h');
-  if (help) return { policy: 'age-over-20', trust: '', json: bools.has('--json'), help };
+  if (help) return { policy: 'age-over-20', noBuiltinTrust: false, json: bools.has('--json'), help };
   const policy = values.get('--policy');
   if (policy === undefined) throw new UsageError('--policy is required');
   if (!isPolicyName(policy)) throw new UsageError(`--policy must be one of ${POLICY_NAMES.join(', ')}`);
   const trust = values.get('--trust');
-  if (trust === undefined) throw new UsageError('--trust is required');
-  let dirOk = false;
-  try {
-    dirOk = statSync(trust).isDirectory();
-  } catch {
-    dirOk = false;
-  }
-  if (!dirOk) throw new UsageError(`--trust ${trust}: not a readable directory`);
-  const out: Args = { policy, trust, json: bools.has('--json'), help };
+  checkTrustFlag(trust);
+  const out: Args = { policy, noBuiltinTrust: bools.has('--no-builtin-trust'), json: bools.has('--json'), help };
+  if (trust !== undefined) out.trust = trust;
   const sim = values.get('--simulate');
   if (sim !== undefined) {
     const s = parseScenario(sim);
@@ -104,11 +98,8 @@ export async function run(argv: string[]): Promise<number> {
   }
 
   const now = new Date();
-  const trust = loadTrustDir(args.trust, { crypto: nodeCrypto, now });
-  const trustWarnings: { code: string; detail?: string; file?: string }[] = [];
-  for (const e of trust.errors) trustWarnings.push({ code: e.code, detail: e.detail, ...(e.file ? { file: e.file } : {}) });
-  for (const w of trust.warnings) trustWarnings.push({ code: w.code, detail: w.detail, ...(w.file ? { file: w.file } : {}) });
-  if (trust.iacas.length === 0) trustWarnings.push({ code: 'trust_store_empty', detail: `no IACA root loaded from ${args.trust}` });
+  const { store: trust, issues: trustWarnings } = loadCliTrust(args.trust, args.noBuiltinTrust, nodeCrypto, now);
+  if (trust.iacas.length === 0) trustWarnings.push({ code: 'trust_store_empty', detail: `no IACA root loaded${args.trust ? ` from ${args.trust}` : ''}` });
 
   let outcome: ReadOutcome;
   if (args.simulate) {

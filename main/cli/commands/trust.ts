@@ -1,25 +1,34 @@
-// `kakunin trust list|import` (issue 2 CLI contract):
-//   kakunin trust list   --trust DIR [--at ISOTIME] [--json]
-//   kakunin trust import --trust DIR --kind iaca|jpki|vical|vical-signer|card-face [--key-id HEX] FILE [--json]
-// Exit codes: 0 ok; 1 refused (import) or the DIR has errors (list); 2 usage.
+// `kakunin trust list|import` (CLI contract):
+//   kakunin trust list   [--trust DIR] [--no-builtin-trust] [--at ISOTIME] [--json]
+//   kakunin trust import [--trust DIR] --kind iaca|jpki|vical|vical-signer|card-face [--key-id HEX]
+//                        [--replace-builtin] FILE [--json]
+// Without --trust the kiosk's own DIR ($KAKUNIN_HOME/trust) is listed with the built-in anchors, or
+// imported into. Exit codes: 0 ok; 1 refused (import) or the DIR has errors (list); 2 usage.
 // `import` refuses a file that claims to be a real J-LIS root but does not match its pinned
-// SHA-256 fingerprint (core/trust/pinned-roots.ts).
+// SHA-256 fingerprint (core/trust/pinned-roots.ts), or a built-in's subject or key id with other
+// bytes, unless --replace-builtin says staff mean it.
 
 import { parseArgs } from 'node:util';
 import { nodeCrypto } from '../../crypto/node-crypto.ts';
 import { nameToString } from '../../../core/x509/certificate.ts';
 import { colonHex, fromHex } from '../../../core/x509/pem.ts';
 import type { TrustedRoot } from '../../../core/trust/trust-store.ts';
-import { loadTrustDir } from '../../trust/load-dir.ts';
+import { trustReadiness } from '../../../core/trust/readiness.ts';
+import type { CardFaceKey } from '../../../core/trust/trust-store.ts';
+import { PINNED_CARD_FACE_KEYS } from '../../../core/trust/pinned-roots.ts';
 import { importTrustFile, IMPORT_KINDS, type ImportKind } from '../../trust/import.ts';
+import { homeTrustDir, loadTrust, trustSourcesFromFlags } from '../../trust/trust-sources.ts';
 
 const USAGE = `usage:
-  kakunin trust list   --trust DIR [--at ISOTIME] [--json]
-  kakunin trust import --trust DIR --kind iaca|jpki|vical|vical-signer|card-face [--key-id HEX] FILE [--json]
+  kakunin trust list   [--trust DIR] [--no-builtin-trust] [--at ISOTIME] [--json]
+  kakunin trust import [--trust DIR] --kind iaca|jpki|vical|vical-signer|card-face [--key-id HEX]
+                       [--replace-builtin] FILE [--json]
 
-Trust DIR layout: iaca/*.pem|*.der, vical/*.cbor + vical-signers/*.pem, jpki/*.pem,
-card-face/<32 hex of the 16-byte signer key id>.pem (RSA public key).
-A file claiming to be a real J-LIS root with a wrong SHA-256 fingerprint is refused.`;
+The built-in anchors (J-LIS mdoc IACA, JPKI roots, J-LIS card-face CVC keys) are always trusted;
+DIR adds to them (default: $KAKUNIN_HOME/trust). Trust DIR layout: iaca/*.pem|*.der,
+vical/*.cbor + vical-signers/*.pem, jpki/*.pem, card-face/<32 hex of the 16-byte key id>.pem.
+A file claiming to be a real J-LIS root with a wrong SHA-256 fingerprint, or a built-in's subject or
+key id with other bytes, is refused; --replace-builtin imports it on purpose (recorded).`;
 
 const DAY_MS = 86_400_000;
 
@@ -46,6 +55,8 @@ export async function run(argv: string[]): Promise<number> {
         at: { type: 'string' },
         kind: { type: 'string' },
         'key-id': { type: 'string' },
+        'replace-builtin': { type: 'boolean', default: false },
+        'no-builtin-trust': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -57,7 +68,6 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(USAGE + '\n');
     return 0;
   }
-  if (!v.trust) return usageError('--trust DIR is required');
   let at = new Date();
   if (v.at !== undefined) {
     at = new Date(v.at);
@@ -66,7 +76,8 @@ export async function run(argv: string[]): Promise<number> {
 
   if (sub === 'list') {
     if (parsed.positionals.length) return usageError(`unexpected argument ${parsed.positionals[0]}`);
-    return list(v.trust, at, v.json ?? false);
+    if (v['replace-builtin']) return usageError('--replace-builtin is only for import');
+    return list(v.trust, v['no-builtin-trust'] === true, at, v.json ?? false);
   }
   if (sub === 'import') {
     if (!v.kind || !IMPORT_KINDS.includes(v.kind as ImportKind)) return usageError(`--kind must be one of ${IMPORT_KINDS.join(', ')}`);
@@ -78,19 +89,21 @@ export async function run(argv: string[]): Promise<number> {
     } else if (v['key-id']) {
       return usageError('--key-id is only for --kind card-face');
     }
-    const r = importTrustFile(v.trust, v.kind as ImportKind, parsed.positionals[0]!, {
+    const r = importTrustFile(v.trust ?? homeTrustDir(), v.kind as ImportKind, parsed.positionals[0]!, {
       crypto: nodeCrypto,
       now: at,
       ...(v['key-id'] ? { keyId: v['key-id'] } : {}),
+      ...(v['replace-builtin'] ? { replaceBuiltin: true } : {}),
     });
     if (v.json) {
       process.stdout.write(JSON.stringify(r.ok ? { ...r, pinned: r.pinned?.name } : r, null, 2) + '\n');
     } else if (r.ok) {
       process.stdout.write(
-        `${r.unchanged ? 'already present' : 'imported'}: ${r.file}\n` +
+        `${r.builtIn ? 'built in (already trusted, nothing written)' : r.unchanged ? 'already present' : 'imported'}: ${r.file}\n` +
           (r.subject ? `  subject:     ${r.subject}\n` : '') +
           (r.fingerprint ? `  SHA-256:     ${colonHex(fromHex(r.fingerprint)!)}\n` : '') +
           (r.pinned ? `  pinned:      ${r.pinned.name} (fingerprint matches)\n` : '') +
+          (r.replacedBuiltin ? `  REPLACES:    built-in ${r.replacedBuiltin.builtin}${r.replacedBuiltin.builtinFingerprint ? ` (${r.replacedBuiltin.builtinFingerprint})` : ''}: approved by --replace-builtin\n` : '') +
           (r.notAfter ? `  valid:       ${r.notBefore} .. ${r.notAfter}\n` : '') +
           r.warnings.map((w) => `  warning:     ${w.code}: ${w.detail}\n`).join(''),
       );
@@ -102,9 +115,14 @@ export async function run(argv: string[]): Promise<number> {
   return usageError(`unknown subcommand "${sub}"`);
 }
 
+type Status = 'valid' | 'expired' | 'not_yet_valid';
+const statusAt = (notBefore: Date, notAfter: Date, at: Date): Status => (at > notAfter ? 'expired' : at < notBefore ? 'not_yet_valid' : 'valid');
+
 function rootJson(r: TrustedRoot, at: Date) {
   const c = r.cert;
   return {
+    origin: r.source ?? 'imported',
+    status: statusAt(c.notBefore, c.notAfter, at),
     kind: r.kind,
     source: r.origin.includes('#') ? 'vical' : 'file',
     file: r.origin,
@@ -121,16 +139,32 @@ function rootJson(r: TrustedRoot, at: Date) {
   };
 }
 
-function list(dir: string, at: Date, json: boolean): number {
-  const store = loadTrustDir(dir, { crypto: nodeCrypto, now: at });
-  if (store.errors.some((e) => e.code === 'trust_dir_missing')) return usageError(`trust directory ${dir} does not exist`);
+function cardFaceJson(k: CardFaceKey) {
+  const pinned = PINNED_CARD_FACE_KEYS.find((p) => p.keyId === k.keyId);
+  return { origin: k.source ?? 'imported', keyId: k.keyId, label: pinned?.label ?? null, signs: pinned?.signs ?? null, fingerprint: k.fingerprint ?? null, file: k.origin, bits: k.key.n.length * 8 };
+}
+
+function list(dirFlag: string | undefined, noBuiltin: boolean, at: Date, json: boolean): number {
+  const src = trustSourcesFromFlags(dirFlag, noBuiltin);
+  const store = loadTrust(src, { crypto: nodeCrypto, now: at });
+  if (store.errors.some((e) => e.code === 'trust_dir_missing')) return usageError(`trust directory ${dirFlag} does not exist`);
+  const dir = src.dirs[0]!.path;
   const roots = [...store.iacas, ...store.jpkiRoots, ...store.vicalSigners];
+  const rootRows = roots.map((r) => ({ ...rootJson(r, at), warnings: store.warnings.filter((w) => w.file === r.origin) }));
+  const keyRows = [...store.cardFaceKeys.values()].map(cardFaceJson);
   const out = {
     trust: dir,
+    builtin: src.builtin,
     at: at.toISOString(),
-    roots: roots.map((r) => ({ ...rootJson(r, at), warnings: store.warnings.filter((w) => w.file === r.origin) })),
+    // Every anchor on one list: where it came from, what it is, its fingerprint and expiry.
+    anchors: [
+      ...rootRows.map((r) => ({ origin: r.origin, kind: r.kind, subject: r.subject, keyId: null, fingerprint: r.fingerprint, notAfter: r.notAfter, status: r.status, file: r.file })),
+      ...keyRows.map((k) => ({ origin: k.origin, kind: 'card-face', subject: null, keyId: k.keyId, fingerprint: k.fingerprint, notAfter: null, status: 'valid' as Status, file: k.file })),
+    ],
+    ready: trustReadiness(store, at),
+    roots: rootRows,
     vicals: store.vicals,
-    cardFaceKeys: [...store.cardFaceKeys.values()].map((k) => ({ keyId: k.keyId, file: k.origin, bits: k.key.n.length * 8 })),
+    cardFaceKeys: keyRows,
     warnings: store.warnings,
     errors: store.errors,
   };
@@ -140,13 +174,17 @@ function list(dir: string, at: Date, json: boolean): number {
     process.stdout.write(`trust ${dir} (at ${out.at})\n`);
     for (const r of out.roots) {
       process.stdout.write(
-        `\n[${r.kind}${r.source === 'vical' ? ' via VICAL' : ''}] ${r.subject}\n` +
+        `\n[${r.kind}${r.source === 'vical' ? ' via VICAL' : ''}, ${r.origin}${r.status === 'valid' ? '' : `, ${r.status.toUpperCase()}`}] ${r.subject}\n` +
           `  file:     ${r.file}\n  SHA-256:  ${r.fingerprintColon}\n  valid:    ${r.notBefore} .. ${r.notAfter} (${r.expiresInDays} days left)\n` +
           `  key:      ${r.publicKey}, ${r.signatureAlgorithm}${r.pinned ? `\n  pinned:   ${r.pinned}` : ''}\n` +
           r.warnings.map((w) => `  WARNING:  ${w.code}: ${w.detail}\n`).join(''),
       );
     }
-    for (const k of out.cardFaceKeys) process.stdout.write(`\n[card-face] key id ${k.keyId} (RSA-${k.bits})\n  file:     ${k.file}\n`);
+    for (const k of out.cardFaceKeys) {
+      process.stdout.write(`\n[card-face, ${k.origin}] key id ${k.keyId}${k.label ? ` (${k.label}, signs the ${k.signs} certificate)` : ''}, RSA-${k.bits}\n  file:     ${k.file}\n  SHA-256:  ${k.fingerprint} (SubjectPublicKeyInfo)\n`);
+    }
+    process.stdout.write('\n');
+    for (const r of out.ready) process.stdout.write(`${r.ready ? '[x]' : '[ ]'} ready for ${r.labelEn} / ${r.labelJa}${r.ready ? '' : `: missing ${r.missing.join('; ')}`}\n`);
     for (const v of out.vicals) process.stdout.write(`\n[vical] ${v.origin}: ${v.provider}, ${v.accepted}/${v.entries} IACA(s) accepted, signed by ${v.signer}\n`);
     const other = store.warnings.filter((w) => !roots.some((r) => r.origin === w.file));
     for (const w of other) process.stdout.write(`\nWARNING ${w.code}: ${w.detail}${w.file ? ` (${w.file})` : ''}\n`);

@@ -1,6 +1,6 @@
 // `kakunin verify-response`: verify an ISO 18013-5 DeviceResponse offline (issue 2 contract):
 //
-//   npx kakunin verify-response --response FILE --transcript FILE --trust DIR
+//   npx kakunin verify-response --response FILE --transcript FILE [--trust DIR] [--no-builtin-trust]
 //                               [--at ISOTIME] [--reader-key HEX] [--json]
 //
 // Prints ONE JSON object with --json ({verdict, documents[], errors[], warnings[], checks[]}; see
@@ -8,7 +8,7 @@
 // (missing / unknown / repeated flag, unreadable file, trust DIR missing, bad ISO time, bad hex).
 // Hostile input is never a crash: it is verdict "invalid" with an error code.
 import { readFileSync, statSync } from 'node:fs';
-import { loadTrustDir } from '../../trust/load-dir.ts';
+import { checkTrustFlag, loadCliTrust, TRUST_FLAGS_HELP } from '../trust-flags.ts';
 import { nodeCrypto } from '../../crypto/node-crypto.ts';
 import { parseRfc3339 } from '../../../core/mdoc/tdate.ts';
 import { verifyDeviceResponse, type ResponseResult } from '../../../core/mdoc/verify.ts';
@@ -16,12 +16,12 @@ import { codeMessage } from '../../../core/mdoc/codes.ts';
 import { responseResultToJson } from '../json-output.ts';
 import { parseFlags, UsageError } from '../flags.ts';
 
-export const HELP = `usage: kakunin verify-response --response FILE --transcript FILE --trust DIR [--at ISOTIME] [--reader-key HEX] [--json]
+export const HELP = `usage: kakunin verify-response --response FILE --transcript FILE [--trust DIR] [--no-builtin-trust] [--at ISOTIME] [--reader-key HEX] [--json]
 
   --response FILE     DeviceResponse (CBOR bytes, ISO/IEC 18013-5 §8.3.2.1.2.2)
   --transcript FILE   SessionTranscriptBytes = #6.24(bstr .cbor SessionTranscript) (§9.1.5.1);
                       the untagged SessionTranscript array is accepted too
-  --trust DIR         trust directory: DIR/iaca/*.pem|*.der, DIR/vical/*.cbor + DIR/vical-signers/*.pem
+${TRUST_FLAGS_HELP}
   --at ISOTIME        verification time (RFC 3339, e.g. 2020-10-02T00:00:00Z; default: now)
   --reader-key HEX    reader ephemeral private key (big-endian scalar, hex), needed for deviceMac
   --json              print one JSON object
@@ -29,7 +29,7 @@ export const HELP = `usage: kakunin verify-response --response FILE --transcript
 exit status: 0 valid, 1 invalid, 2 usage error`;
 
 const FLAGS_WITH_VALUE = new Set(['--response', '--transcript', '--trust', '--at', '--reader-key']);
-const BOOLEAN_FLAGS = new Set(['--json', '--help', '-h']);
+const BOOLEAN_FLAGS = new Set(['--json', '--help', '-h', '--no-builtin-trust']);
 
 /** Files larger than this are not read: the decoder refuses anything over 16 MiB anyway. */
 const MAX_INPUT_BYTES = 32 * 1024 * 1024;
@@ -38,7 +38,8 @@ const MAX_INPUT_BYTES = 32 * 1024 * 1024;
 interface Args {
   response: string;
   transcript: string;
-  trust: string;
+  trust?: string;
+  noBuiltinTrust: boolean;
   at?: string;
   readerKey?: string;
   json: boolean;
@@ -49,9 +50,11 @@ function parseArgs(argv: string[]): Args {
   const { values, bools } = parseFlags(argv, FLAGS_WITH_VALUE, BOOLEAN_FLAGS);
   const help = bools.has('--help') || bools.has('-h');
   const json = bools.has('--json');
-  if (help) return { response: '', transcript: '', trust: '', json, help };
-  for (const req of ['--response', '--transcript', '--trust']) if (!values.has(req)) throw new UsageError(`${req} is required`);
-  const out: Args = { response: values.get('--response')!, transcript: values.get('--transcript')!, trust: values.get('--trust')!, json, help };
+  if (help) return { response: '', transcript: '', noBuiltinTrust: false, json, help };
+  for (const req of ['--response', '--transcript']) if (!values.has(req)) throw new UsageError(`${req} is required`);
+  const out: Args = { response: values.get('--response')!, transcript: values.get('--transcript')!, noBuiltinTrust: bools.has('--no-builtin-trust'), json, help };
+  if (values.has('--trust')) out.trust = values.get('--trust')!;
+  checkTrustFlag(out.trust);
   if (values.has('--at')) out.at = values.get('--at')!;
   if (values.has('--reader-key')) out.readerKey = values.get('--reader-key')!;
   return out;
@@ -124,13 +127,6 @@ export async function run(argv: string[]): Promise<number> {
     }
     at = args.at !== undefined ? parseAt(args.at) : new Date();
     if (args.readerKey !== undefined) readerKey = parseHex(args.readerKey);
-    let dirOk = false;
-    try {
-      dirOk = statSync(args.trust).isDirectory();
-    } catch {
-      dirOk = false;
-    }
-    if (!dirOk) throw new UsageError(`--trust ${args.trust}: not a readable directory`);
     response = readInput('--response', args.response);
     transcript = readInput('--transcript', args.transcript);
   } catch (e) {
@@ -150,10 +146,9 @@ export async function run(argv: string[]): Promise<number> {
     } else if (!transcript.ok) {
       result = rejected('session_transcript_invalid', `--transcript is ${transcript.tooLarge} bytes (limit ${MAX_INPUT_BYTES})`);
     } else {
-      const trust = loadTrustDir(args.trust, { crypto: nodeCrypto, now: at });
-      for (const e of trust.errors) trustWarnings.push({ code: e.code, detail: e.detail, ...(e.file ? { file: e.file } : {}) });
-      for (const w of trust.warnings) trustWarnings.push({ code: w.code, detail: w.detail, ...(w.file ? { file: w.file } : {}) });
-      if (trust.iacas.length === 0) trustWarnings.push({ code: 'trust_store_empty', detail: `no IACA root loaded from ${args.trust}` });
+      const { store: trust, issues } = loadCliTrust(args.trust, args.noBuiltinTrust, nodeCrypto, at);
+      trustWarnings.push(...issues);
+      if (trust.iacas.length === 0) trustWarnings.push({ code: 'trust_store_empty', detail: `no IACA root loaded${args.trust ? ` from ${args.trust}` : ''}` });
       result = verifyDeviceResponse(response.bytes, {
         crypto: nodeCrypto,
         trust,
