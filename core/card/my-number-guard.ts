@@ -23,11 +23,11 @@ export class MyNumberGuardError extends CardError {
   }
 }
 
-/** PIN EFs VERIFY may be sent to, per AP (the 4-digit PIN, 照合番号B, the JPKI auth PIN). */
+/** PIN EFs VERIFY may be sent to, per AP (the 4-digit PIN, 照合番号B, the card-face birth-date key, the JPKI auth PIN). */
 function verifiableEfs(p: CardProfile): Map<string, Set<number>> {
   return new Map([
     [toHex(p.textAp.aid), new Set([p.textAp.ef.pin, p.textAp.ef.checkNumberB])],
-    [toHex(p.cardFaceAp.aid), new Set([p.cardFaceAp.ef.checkNumberB])],
+    [toHex(p.cardFaceAp.aid), new Set([p.cardFaceAp.ef.checkNumberB, p.cardFaceAp.ef.birthDateKey])],
     [toHex(p.jpkiAp.aid), new Set([p.jpkiAp.ef.authPin])],
   ]);
 }

@@ -144,9 +144,13 @@ export function buildCardImage(h: Holder, faults: ReadonlySet<CardFault>, photo 
   const faceEf0002 = withOffsets(0xff20, faceKids);
   let faceCvc = cvc(faceSignerId, faceSigner, TEST_KEY_IDS.cardFaceCvcSubject, faceCvcKey);
   if (faults.has('wrong-cvc')) faceCvc = flipLast(faceCvc);
-  const df11 = encodeTlv(0xdf11, utf8(ymd));
+  let df11 = encodeTlv(0xdf11, utf8(ymd));
   const df12 = encodeTlv(0xdf12, encodeRsaKeyObjects(rsaPublic(faceChip)));
-  const faceEf0001 = encodeTlv(0xff10, concat(df11, df12, encodeTlv(0xdf13, rsaSign(faceCvcKey, concat(df11, df12)))));
+  let df13: Uint8Array = rsaSign(faceCvcKey, concat(df11, df12));
+  if (faults.has('wrong-signature')) df13 = flipLast(df13);
+  // Older on the birth-date record too, after signing (same length, so the layout stays).
+  if (faults.has('tampered')) df11 = encodeTlv(0xdf11, utf8(String(b.year - 10) + ymd.slice(4)));
+  const faceEf0001 = encodeTlv(0xff10, concat(df11, df12, encodeTlv(0xdf13, df13)));
   const faceEf0005 = encodeTlv(0xff40, encodeTlv(0xdf41, pngStub('my number')));
 
   // ---- JPKI-AP ----

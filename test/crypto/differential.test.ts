@@ -213,6 +213,24 @@ test('RSA PKCS#1 v1.5: valid, tampered, wrong hash, wrong DigestInfo and malform
   assert.equal(same('e = 1', (c) => c.rsaPkcs1Verify('SHA-256', { n: key.n, e: hex('01') }, msg, s)), false);
 });
 
+test('RSA public operation (RSAVP1): same block from both backends; short, long, s >= n and bad keys give null', () => {
+  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const jwk = publicKey.export({ format: 'jwk' });
+  const key = { n: new Uint8Array(Buffer.from(jwk.n!, 'base64url')), e: new Uint8Array(Buffer.from(jwk.e!, 'base64url')) };
+  const d = new Uint8Array(Buffer.from(privateKey.export({ format: 'jwk' }).d!, 'base64url'));
+  const block = Buffer.concat([hex('0001'), Buffer.alloc(256 - 3 - 115, 0xff), hex('00'), Buffer.alloc(115, 0x5a)]);
+  const sig = bigToBytes(modPow(bytesToBig(block), bytesToBig(d), bytesToBig(key.n)), 256);
+  assert.deepEqual(same('valid', (c) => c.rsaPublicRaw(key, sig)), new Uint8Array(block));
+  // A block with a leading non-zero byte (any integer below n) comes back whole too.
+  const any = bigToBytes(bytesToBig(key.n) - 12345n, 256);
+  assert.equal(same('below n', (c) => c.rsaPublicRaw(key, any))?.length, 256);
+  assert.equal(same('s = n', (c) => c.rsaPublicRaw(key, key.n)), null);
+  assert.equal(same('short', (c) => c.rsaPublicRaw(key, sig.subarray(1))), null);
+  assert.equal(same('long', (c) => c.rsaPublicRaw(key, Buffer.concat([hex('00'), sig]))), null);
+  assert.equal(same('even modulus', (c) => c.rsaPublicRaw({ n: key.n.map((x, i) => (i === 255 ? x & 0xfe : x)), e: key.e }, sig)), null);
+  assert.equal(same('e = 1', (c) => c.rsaPublicRaw({ n: key.n, e: hex('01') }, sig)), null);
+});
+
 function modPow(b: bigint, e: bigint, m: bigint): bigint {
   let r = 1n;
   b %= m;
