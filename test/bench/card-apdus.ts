@@ -23,8 +23,10 @@
 //   signed key, not from a copy. Each AP has its own key, and without the text AP's proof its files
 //   could be copied from another card and paired with a genuine card face (the cross-AP birth date /
 //   sex checks narrow but do not close that: the name could still be swapped).
+// - The birth-date path (age-over-20 only) reads the card-face AP's EF 0001 (birth date, chip key,
+//   DF13) and EF 0004, and authenticates the chip with the DF12 key: no photo, name or address.
 // Not read, on purpose: EF 0001 (My Number) and EF 0005 (My Number image), 照合番号A; card-face EF 0001
-// (the birth-date record duplicates DF22); the JPKI AP unless --jpki-pin asks for it.
+// on the 照合番号B path (the birth-date record duplicates DF22); the JPKI AP unless --jpki-pin asks for it.
 import { CardChannel } from '../../core/card/apdu.ts';
 import { readMyNumberCard, type Unlock } from '../../core/card/read-card.ts';
 import { POLICY_NAMES, type PolicyName } from '../../core/policy/policy.ts';
@@ -45,7 +47,7 @@ const AT = new Date('2026-11-22T10:00:00+09:00');
 
 export interface CardApduFigure {
   policy: PolicyName;
-  unlock: 'check_number_b' | 'pin' | 'check_number_b+jpki';
+  unlock: 'check_number_b' | 'pin' | 'birth_date' | 'check_number_b+jpki';
   verdict: string;
   apdus: number;
   bytesSent: number;
@@ -69,6 +71,7 @@ function kindOf(hex: string): string {
 const unlocks: Array<[CardApduFigure['unlock'], Unlock, string | undefined]> = [
   ['check_number_b', { kind: 'check_number_b', digits: checkNumberBOf(DEFAULT_HOLDER) }, undefined],
   ['pin', { kind: 'pin', digits: DEFAULT_HOLDER.pin }, undefined],
+  ['birth_date', { kind: 'birth_date', digits: checkNumberBOf(DEFAULT_HOLDER).slice(0, 6) }, undefined],
   ['check_number_b+jpki', { kind: 'check_number_b', digits: checkNumberBOf(DEFAULT_HOLDER) }, DEFAULT_HOLDER.jpkiAuthPin],
 ];
 
@@ -83,6 +86,7 @@ export async function measureCardApdus(opts: MeasureOptions = {}): Promise<{ fig
   const figures: CardApduFigure[] = [];
   for (const policy of POLICY_NAMES) {
     for (const [name, unlock, jpkiPin] of unlocks) {
+      if (name === 'birth_date' && policy !== 'age-over-20') continue; // the birth-date record answers age checks only
       const card = new VirtualMyNumberCard();
       const channel = new CardChannel({
         async transmit(c) {
