@@ -15,7 +15,7 @@ import { concat } from './ber-tlv.ts';
 import { cardFaceDigestInfo, pkcs1Type1Block } from './digest-info.ts';
 
 /** The crypto the card layer needs (a full CryptoProvider satisfies it). */
-export type CardCrypto = Pick<CryptoProvider, 'digest' | 'randomBytes' | 'rsaPkcs1Verify' | 'rsaPublicRaw'>;
+export type CardCrypto = Pick<CryptoProvider, 'digest' | 'randomBytes' | 'rsaPkcs1Verify' | 'rsaPublicOp'>;
 
 /**
  * The trust the card layer needs. core/trust/trust-store.ts TrustStore satisfies it: card-face keys
@@ -76,7 +76,7 @@ export function verifyTextChipKey(rec: ChipKeyRecord, cvcKey: RsaPublicKey | nul
 export function verifyCardFace(face: CardFace, cvcKey: RsaPublicKey | null, crypto: CardCrypto): { check: Check; chipKey: RsaPublicKey | null } {
   if (!cvcKey) return { check: bad('card_face.face_signature', 'not checked: the EF 0004 key is not trusted'), chipKey: null };
   const hashes = concat(...face.signedRanges.map((r) => crypto.digest('SHA-256', r)));
-  const block = crypto.rsaPublicRaw(cvcKey, face.signature);
+  const block = crypto.rsaPublicOp(cvcKey, face.signature);
   const expected = block ? pkcs1Type1Block(block.length, cardFaceDigestInfo(hashes)) : null;
   const v = !!block && !!expected && bytesEqual(block, expected);
   return { check: v ? ok('card_face.face_signature', 'covers birth date, sex, chip key, name and address images, face photo') : bad('card_face.face_signature', 'DF28 does not verify: the card face (photo included) was altered'), chipKey: v ? face.chipKey : null };

@@ -88,7 +88,7 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /** RSAVP1 (RFC 8017 §5.2.2) with the §8.2.2 step 1 length rule: exactly k octets in, k out. */
-export function rsaPublicRawPure(key: RsaPublicKey, signature: Uint8Array): Uint8Array | null {
+export function rsaPublicOpPure(key: RsaPublicKey, signature: Uint8Array): Uint8Array | null {
   if (!rsaKeyAcceptable(key)) return null;
   const nBytes = stripLeadingZeros(key.n);
   const k = nBytes.length;
@@ -100,7 +100,7 @@ export function rsaPublicRawPure(key: RsaPublicKey, signature: Uint8Array): Uint
 }
 
 export function rsaPkcs1VerifyPure(h: HashAlg, key: RsaPublicKey, message: Uint8Array, signature: Uint8Array): boolean {
-  const em = rsaPublicRawPure(key, signature);
+  const em = rsaPublicOpPure(key, signature);
   if (!em) return false;
   const k = em.length;
   // §9.2: EM = 0x00 || 0x01 || PS (0xff, at least 8) || 0x00 || DigestInfo. Build the one correct
@@ -232,9 +232,9 @@ export class NobleCrypto implements CryptoProvider {
     }
   }
 
-  rsaPublicRaw(key: RsaPublicKey, signature: Uint8Array): Uint8Array | null {
+  rsaPublicOp(key: RsaPublicKey, signature: Uint8Array): Uint8Array | null {
     try {
-      return rsaPublicRawPure(key, signature);
+      return rsaPublicOpPure(key, signature);
     } catch {
       return null;
     }

@@ -64,7 +64,7 @@ export interface CryptoProvider {
    * For a signature scheme whose whole block the caller builds and compares itself: the My Number
    * Card's card-face signature (DF28) is a PKCS#1 v1.5 type-1 block over a non-standard DigestInfo.
    */
-  rsaPublicRaw(key: RsaPublicKey, signature: Uint8Array): Uint8Array | null;
+  rsaPublicOp(key: RsaPublicKey, signature: Uint8Array): Uint8Array | null;
 }
 
 /** Thrown only by crypto misuse that the caller must turn into a typed check failure. */

@@ -263,7 +263,7 @@ export class NodeCrypto implements CryptoProvider {
     }
   }
 
-  rsaPublicRaw(key: RsaPublicKey, signature: Uint8Array): Uint8Array | null {
+  rsaPublicOp(key: RsaPublicKey, signature: Uint8Array): Uint8Array | null {
     try {
       const k = this.rsaKey(key);
       if (!k || !(signature instanceof Uint8Array) || signature.length !== strip(key.n).length) return null;
