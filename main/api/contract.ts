@@ -33,7 +33,7 @@ export type Attributes = z.infer<typeof AttributesSchema>;
 export const ProgressStepSchema = z.enum(['detected', 'engaged', 'reading', 'verifying']);
 export type ProgressStep = z.infer<typeof ProgressStepSchema>;
 
-export const InputKindSchema = z.enum(['pin', 'matching-b']);
+export const InputKindSchema = z.enum(['pin', 'matching-b', 'birth-date']);
 export type InputKind = z.infer<typeof InputKindSchema>;
 
 export const ReaderStatusSchema = z.object({
@@ -66,6 +66,8 @@ export const ScreenSchema = z.discriminatedUnion('screen', [
     triesLeft: z.number().int().min(0).max(15).optional(),
     /** Set after a wrong entry so the screen can say so. */
     retry: z.boolean(),
+    /** Another entry that answers the same check (age checks: the 6-digit birth date instead of 照合番号B). */
+    alternative: z.object({ kind: InputKindSchema, digits: z.number().int().min(4).max(16) }).optional(),
   }),
   z.object({
     screen: z.literal('verdict'),
@@ -74,6 +76,8 @@ export const ScreenSchema = z.discriminatedUnion('screen', [
     attributes: AttributesSchema,
     /** Face photo as a data: URL; memory only, dropped at wipe. */
     photo: z.string().startsWith('data:image/').optional(),
+    /** No photo was read (the card's birth-date record): staff compare the photo printed on the card. */
+    holderHint: z.enum(['printed-photo']).optional(),
     checks: z.array(z.object({ code: z.string(), ok: z.boolean() })),
     reason: ApiErrorSchema.optional(),
     wipeAt: z.number(),

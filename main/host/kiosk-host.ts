@@ -333,6 +333,7 @@ export class KioskHost {
       };
       const screen: Screen = { screen: 'input', txId: tx.id, reader: reader.kind, kind: req.kind, digits: req.digits, retry: req.retry };
       if (req.triesLeft !== undefined) screen.triesLeft = req.triesLeft;
+      if (req.alternative) screen.alternative = req.alternative;
       this.setScreen(screen);
     });
   }
@@ -342,7 +343,7 @@ export class KioskHost {
   submitInput(txId: string, digits: string | null): boolean {
     const tx = this.tx;
     if (!tx || tx.id !== txId || !tx.pendingInput) return false;
-    if (this.screen.screen === 'input' && digits !== null && digits.length !== this.screen.digits) return false;
+    if (this.screen.screen === 'input' && digits !== null && digits.length !== this.screen.digits && digits.length !== this.screen.alternative?.digits) return false;
     tx.pendingInput.resolve(digits);
     this.setScreen({ screen: 'reading', txId: tx.id, reader: tx.reader.kind, step: 'reading', fraction: 0.5 });
     return true;
@@ -443,6 +444,7 @@ export class KioskHost {
         wipeAt,
       };
       if (outcome.photo && tx.policy.shows.includes('portrait')) screen.photo = outcome.photo;
+      if (outcome.holderHint) screen.holderHint = outcome.holderHint;
       if (outcome.error) screen.reason = { code: outcome.error.code, messageJa: outcome.error.messageJa, messageEn: outcome.error.messageEn };
     }
     for (const l of this.outcomeListeners) {

@@ -18,6 +18,11 @@ export interface InputRequest {
   triesLeft?: number;
   /** A previous entry was wrong. */
   retry: boolean;
+  /**
+   * Another entry the screen may switch to (the age check's 6-digit birth date instead of
+   * 照合番号B); the reader tells which one was typed by its length.
+   */
+  alternative?: { kind: InputKind; digits: number };
 }
 
 export interface ReadHooks {
@@ -52,6 +57,8 @@ export interface ReadOutcome {
   attributes: Attributes;
   /** data: URL, memory only; the host drops it at wipe. */
   photo?: string;
+  /** How staff bind the holder when no photo was read (the card's birth-date record). */
+  holderHint?: 'printed-photo';
   checks: Check[];
   /** Set for 'error' (device trouble, cancelled) and for 'invalid' (why). */
   error?: ReadError;

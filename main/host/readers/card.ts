@@ -19,6 +19,9 @@ import { ABORTED, errorOutcome, type CredentialReader, type ReadError, type Read
 import { pixelsToPngDataUrl } from './png.ts';
 
 const CHECK_NUMBER_B_DIGITS = 14;
+/** The card-face AP's birth-date key (age checks only): the 6-digit birth date in the card's form. */
+const BIRTH_DATE_DIGITS = 6;
+const RETRYABLE: readonly CardErrorCode[] = ['check_number_b_wrong', 'check_number_b_format', 'birth_date_wrong', 'birth_date_format'];
 
 export function cardError(code: string, detail?: string): ReadError {
   const e = (CARD_ERRORS as Record<string, { ja: string; en: string; nextJa: string; nextEn: string }>)[code];
@@ -58,7 +61,9 @@ export function toOutcome(r: PcscReadResult, policy: Policy, trust: TrustStore):
     const e = r.errors[0]!;
     return { ...errorOutcome(cardError(e.code), 'mynumber-card', checks), credential, requested: r.requested };
   }
-  if (r.verdict === 'valid') return { verdict: 'valid', attributes: a, ...(photo ? { photo } : {}), checks, credential, requested: r.requested };
+  // The birth-date record carries no photo: staff compare the one printed on the card.
+  const printed = r.requested.includes('card_face/EF0001') ? { holderHint: 'printed-photo' as const } : {};
+  if (r.verdict === 'valid') return { verdict: 'valid', attributes: a, ...(photo ? { photo } : {}), ...printed, checks, credential, requested: r.requested };
   const under = a.age_over_20 === false && failed.every((c) => c.code.includes('age'));
   const reason: ReadError = under
     ? { code: 'age_over_20_false', messageJa: '20歳未満です', messageEn: 'Under 20', nextJa: '年齢制限のある商品は販売できません', nextEn: 'Age-restricted goods cannot be sold' }
@@ -152,22 +157,30 @@ export class PcscCardReader implements CredentialReader {
     this.mustRemove = reader;
     let retry = false;
     let triesLeft: number | undefined;
+    // Age checks may use the birth-date record instead (6 digits; no photo leaves the card): the
+    // screen offers it beside 照合番号B and the length of what was typed says which one it is.
+    const ageOnly = policy.name === 'age-over-20';
+    let first: 'matching-b' | 'birth-date' = 'matching-b';
     for (;;) {
       // Staff read 照合番号B off the card face (birth date YYMMDD, expiry year, security code).
-      const digits = await hooks.requestInput({ kind: 'matching-b', digits: CHECK_NUMBER_B_DIGITS, retry, ...(triesLeft !== undefined ? { triesLeft } : {}) });
+      const req = first === 'birth-date' ? { kind: 'birth-date' as const, digits: BIRTH_DATE_DIGITS } : { kind: 'matching-b' as const, digits: CHECK_NUMBER_B_DIGITS };
+      const alt = first === 'birth-date' ? { kind: 'matching-b' as const, digits: CHECK_NUMBER_B_DIGITS } : { kind: 'birth-date' as const, digits: BIRTH_DATE_DIGITS };
+      const digits = await hooks.requestInput({ ...req, retry, ...(triesLeft !== undefined ? { triesLeft } : {}), ...(ageOnly ? { alternative: alt } : {}) });
       if (signal.aborted) return errorOutcome(ABORTED, 'mynumber-card');
       if (digits === null) return errorOutcome({ code: 'input_cancelled', messageJa: '入力が取り消されました', messageEn: 'The entry was cancelled', nextJa: 'もう一度はじめからお試しください', nextEn: 'Please start again' }, 'mynumber-card');
       hooks.onProgress({ step: 'reading', fraction: 0.5 });
       const at = new Date();
       const trust = cachedTrustStore(this.trustDir, { crypto: nodeCrypto, now: at });
-      const r = await readCardOverPcsc({ reader, policy: policy.name, unlock: { kind: 'check_number_b', digits }, trust, crypto: nodeCrypto, at, waitMs: 2000 });
+      const byBirthDate = ageOnly && digits.length === BIRTH_DATE_DIGITS;
+      const r = await readCardOverPcsc({ reader, policy: policy.name, unlock: byBirthDate ? { kind: 'birth_date', digits } : { kind: 'check_number_b', digits }, trust, crypto: nodeCrypto, at, waitMs: 2000 });
       if (signal.aborted) return errorOutcome(ABORTED, 'mynumber-card');
       // A mistyped 照合番号B: ask again (a person's action, never an automatic retry); the card's
       // own counter and core/card's PIN safety stop it before the card locks.
-      const first = r.errors[0];
-      if (first && (first.code === ('check_number_b_wrong' satisfies CardErrorCode) || first.code === ('check_number_b_format' satisfies CardErrorCode))) {
+      const err = r.errors[0];
+      if (err && RETRYABLE.includes(err.code)) {
         retry = true;
-        if (first.triesLeft !== undefined) triesLeft = first.triesLeft;
+        first = byBirthDate ? 'birth-date' : 'matching-b';
+        if (err.triesLeft !== undefined) triesLeft = err.triesLeft;
         continue;
       }
       hooks.onProgress({ step: 'verifying', fraction: 0.9 });

@@ -198,6 +198,7 @@ export class TrainingReader implements CredentialReader {
 
     if (!(await step('detected', 0.1))) return aborted();
     const sc = p.scenario;
+    let printedPhoto = false;
     if (sc === 'reader-unplugged') {
       this.ctl.unplugged = true;
       return fail(TRAINING_ERRORS.reader_unplugged);
@@ -210,13 +211,19 @@ export class TrainingReader implements CredentialReader {
       const want = kind === 'pin' ? TRAINING_PIN : TRAINING_MATCHING_B;
       let tries = kind === 'pin' ? 3 : 10;
       let retry = false;
+      // Age checks offer the card's birth-date record too: its key is 照合番号B's first six digits.
+      const birthDate = kind === 'matching-b' && policy.name === 'age-over-20' ? want.slice(0, 6) : null;
       for (;;) {
         // Spec "PIN safety": read tries-left first and refuse when only one is left.
         if (tries <= 1) return fail(TRAINING_ERRORS.pin_one_try_left, [{ code: 'pin_tries_left', ok: false, detail: `${tries} left` }]);
-        const digits = await hooks.requestInput({ kind, digits: want.length, triesLeft: tries, retry });
+        const digits = await hooks.requestInput({ kind, digits: want.length, triesLeft: tries, retry, ...(birthDate ? { alternative: { kind: 'birth-date' as const, digits: 6 } } : {}) });
         if (signal.aborted) return aborted();
         if (digits === null) return fail(TRAINING_ERRORS.input_cancelled);
         if (digits === want) break;
+        if (birthDate && digits === birthDate) {
+          printedPhoto = true;
+          break;
+        }
         tries--;
         retry = true;
       }
@@ -249,6 +256,8 @@ export class TrainingReader implements CredentialReader {
           checks.push({ code: 'policy_age_over_20', ok: over });
           if (!over) return invalid(INVALID_REASONS.age_over_20!, checks, shown);
         }
+        // The birth-date record has no photo: staff compare the one printed on the card.
+        if (printedPhoto) return { verdict: 'valid', attributes: shown.attributes, holderHint: 'printed-photo', checks, credential, requested };
         return { verdict: 'valid', ...shown, checks, credential, requested };
       }
       default:

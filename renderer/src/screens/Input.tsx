@@ -1,31 +1,48 @@
 import { useState } from 'react';
-import type { Lang, Screen } from '../../../main/api/contract.ts';
+import type { InputKind, Lang, Screen } from '../../../main/api/contract.ts';
 import type { Connection } from '../api-client.ts';
 import { t } from '../i18n.ts';
 import { Keypad } from './Keypad.tsx';
 
-export function InputScreen({ lang, screen, api }: { lang: Lang; screen: Extract<Screen, { screen: 'input' }>; api: Connection }) {
+type InputScreenProps = { lang: Lang; screen: Extract<Screen, { screen: 'input' }>; api: Connection };
+
+/** How the typed digits are shown: PINs masked, 照合番号B grouped 6-4-4, a birth date YY MM DD. */
+function shownDigits(kind: InputKind, digits: string, want: number): string {
+  if (kind === 'pin') return '●'.repeat(digits.length) + '○'.repeat(want - digits.length);
+  const padded = digits + '_'.repeat(want - digits.length);
+  return kind === 'birth-date' ? padded.replace(/^(.{2})(.{2})(.{2})$/, '$1 $2 $3') : padded.replace(/^(.{6})(.{4})(.{4})$/, '$1 $2 $3');
+}
+
+export function InputScreen({ lang, screen, api }: InputScreenProps) {
   const [digits, setDigits] = useState('');
-  const pin = screen.kind === 'pin';
-  const shown = pin
-    ? '●'.repeat(digits.length) + '○'.repeat(screen.digits - digits.length)
-    : (digits + '_'.repeat(screen.digits - digits.length)).replace(/^(.{6})(.{4})(.{4})$/, '$1 $2 $3');
+  // The screen may offer a second entry that answers the same check (the age check's birth date).
+  const [useAlt, setUseAlt] = useState(false);
+  const alt = screen.alternative;
+  const kind: InputKind = useAlt && alt ? alt.kind : screen.kind;
+  const want = useAlt && alt ? alt.digits : screen.digits;
+  const pin = kind === 'pin';
+  const other = alt ? (useAlt ? screen.kind : alt.kind) : null;
   return (
-    <section className="input" data-testid="input" data-kind={screen.kind}>
+    <section className="input" data-testid="input" data-kind={kind}>
       <div className="input-left">
-        <h1 className="input-title">{t(lang, pin ? 'input.pin' : 'input.matching-b')}</h1>
-        <p className="input-who">{t(lang, pin ? 'input.pinWho' : 'input.matching-bWho')}</p>
-        {screen.retry && <p className="input-wrong" data-testid="input-wrong">✕ {t(lang, 'input.wrong')}</p>}
-        {screen.triesLeft !== undefined && (
+        <h1 className="input-title">{t(lang, `input.${kind}`)}</h1>
+        <p className="input-who">{t(lang, `input.${kind}Who`)}</p>
+        {screen.retry && !useAlt && <p className="input-wrong" data-testid="input-wrong">✕ {t(lang, 'input.wrong')}</p>}
+        {screen.triesLeft !== undefined && !useAlt && (
           <p className={`tries-left${screen.triesLeft <= 2 ? ' low' : ''}`} data-testid="tries-left">{t(lang, 'input.triesLeft', { n: screen.triesLeft })}</p>
         )}
         {pin && <p className="input-warn">{t(lang, 'input.lastWarn')}</p>}
-        <div className={`digits${pin ? ' masked' : ''}`} data-testid="digits" aria-label={`${digits.length}/${screen.digits}`}>{shown}</div>
+        <div className={`digits${pin ? ' masked' : ''}`} data-testid="digits" aria-label={`${digits.length}/${want}`}>{shownDigits(kind, digits, want)}</div>
+        {other && (
+          <button className="input-switch" data-testid="input-switch" data-to={other} onClick={() => { setUseAlt((u) => !u); setDigits(''); }}>
+            {t(lang, `input.use-${other}`)}
+          </button>
+        )}
       </div>
       <Keypad
         labels={{ clear: t(lang, 'key.clear'), ok: t(lang, 'key.ok'), cancel: t(lang, 'key.cancel') }}
-        okEnabled={digits.length === screen.digits}
-        onDigit={(d) => setDigits((x) => (x.length < screen.digits ? x + d : x))}
+        okEnabled={digits.length === want}
+        onDigit={(d) => setDigits((x) => (x.length < want ? x + d : x))}
         onDelete={() => setDigits((x) => x.slice(0, -1))}
         onOk={() => { void api.call('submitInput', { txId: screen.txId, digits }); setDigits(''); }}
         onCancel={() => { void api.call('submitInput', { txId: screen.txId, digits: null }); setDigits(''); }}

@@ -68,6 +68,9 @@ export function VerdictScreen({ lang, mode, screen, api }: { lang: Lang; mode: M
           {!valid && screen.reason && screen.reason.code !== 'age_over_20_false' && <div className="verdict-reason" data-testid="verdict-reason">{msg(lang, screen.reason)}</div>}
         </div>
       </div>
+      {valid && screen.holderHint === 'printed-photo' && (
+        <p className="verdict-hint" data-testid="printed-photo-hint">{t(lang, 'verdict.printedPhotoHint')}</p>
+      )}
       {(attrs.length > 0 || screen.photo) && (
         <div className="verdict-details">
           {screen.photo && <Photo lang={lang} src={screen.photo} />}
