@@ -131,6 +131,8 @@ export type SettingsView = z.infer<typeof SettingsViewSchema>;
 
 export const TrustRootSchema = z.object({
   file: z.string(),
+  /** Shipped with the kiosk (the public J-LIS / JPKI anchors) or imported by staff. */
+  origin: z.enum(['built-in', 'imported']),
   kind: z.string(),
   subject: z.string(),
   notAfter: z.string(),
@@ -138,9 +140,18 @@ export const TrustRootSchema = z.object({
   fingerprint: z.string(),
   warnings: z.array(z.string()),
 });
+export const TrustReadinessSchema = z.object({
+  id: z.string(),
+  labelJa: z.string(),
+  labelEn: z.string(),
+  ready: z.boolean(),
+  missing: z.array(z.string()),
+});
 export const TrustStatusSchema = z.object({
   dir: z.string(),
   source: z.string(),
+  /** "Ready for My Number Card (card) / (iPhone) / JPKI", each with what is missing. */
+  ready: z.array(TrustReadinessSchema),
   roots: z.array(TrustRootSchema),
   warnings: z.array(z.string()),
 });
@@ -207,9 +218,12 @@ export const Methods = {
         contentBase64: z.string().max(6_000_000),
         /** card-face keys only: the 16-byte signer key id, 32 hex characters. */
         keyId: z.string().regex(/^[0-9a-fA-F]{32}$/).optional(),
+        /** Staff replace a built-in anchor (same subject or key id, other bytes) on purpose; audited. */
+        replaceBuiltin: z.boolean().optional(),
       })
       .strict(),
-    value: z.object({ stored: z.string(), detail: z.string() }),
+    /** replacedBuiltin: the built-in anchor (subject or key id) this import replaced, else null. */
+    value: z.object({ stored: z.string(), detail: z.string(), replacedBuiltin: z.string().nullable() }),
   },
   staffAuditView: { params: z.object({ limit: z.number().int().min(1).max(500) }).strict(), value: AuditViewSchema },
   staffAuditExport: { params: z.object({ format: z.enum(['csv', 'json']) }).strict(), value: z.object({ fileName: z.string(), mime: z.string(), text: z.string() }) },

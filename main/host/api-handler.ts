@@ -111,7 +111,10 @@ export class ApiSession {
       case 'staffTrustStatus':
         return (await this.svc.trust.status(host.now())) as Value<M>;
       case 'staffTrustImport':
-        return (await this.svc.trust.import(q.kind, q.fileName, Buffer.from(q.contentBase64, 'base64'), host.now(), q.keyId)) as Value<M>;
+      {
+        const r = await this.svc.trust.import(q.kind, q.fileName, Buffer.from(q.contentBase64, 'base64'), host.now(), q.keyId, q.replaceBuiltin);
+        return { stored: r.stored, detail: r.detail, replacedBuiltin: r.replacedBuiltin?.builtin ?? null } as Value<M>;
+      }
       case 'staffAuditView': {
         const audit = host.opts.audit;
         const [rows, chainOk] = await Promise.all([audit.recent(q.limit), audit.verify()]);

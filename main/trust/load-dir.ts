@@ -50,7 +50,9 @@ export function loadTrustDirInto(store: TrustStore, dir: string, source: AnchorS
     return;
   }
   if (source === 'imported') readReplacements(store, dir);
-  if (!TRUST_SUBDIRS.some((s) => existsSync(join(dir, s)))) {
+  // An empty staff DIR beside the built-in anchors is a new kiosk, not a problem.
+  const hasBuiltins = store.builtins().roots.length + store.builtins().cardFaceKeys.length > 0;
+  if (!hasBuiltins && !TRUST_SUBDIRS.some((s) => existsSync(join(dir, s)))) {
     store.warnings.push({ code: 'trust_dir_empty', detail: `${dir} has none of ${TRUST_SUBDIRS.join(', ')}`, file: dir });
   }
 

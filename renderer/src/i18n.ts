@@ -80,6 +80,12 @@ const ja = {
   'staff.chainUnknown': 'ハッシュチェーン：未確認',
   'staff.import': '取り込み',
   'staff.noRoots': 'ルート証明書がありません',
+  'staff.readyFor': '{what} を検証できます',
+  'staff.notReadyFor': '{what} を検証できません',
+  'staff.missing': '不足',
+  'staff.builtIn': '組み込み',
+  'staff.imported': '取り込み',
+  'staff.replaceBuiltin': '組み込みの鍵・証明書を置き換える（監査記録に残ります）',
   'trainingPanel': '訓練：提示するもの',
 } as const;
 
@@ -163,6 +169,12 @@ const en: Record<Key, string> = {
   'staff.chainUnknown': 'Hash chain: not checked',
   'staff.import': 'Import',
   'staff.noRoots': 'No root certificates',
+  'staff.readyFor': 'Ready for {what}',
+  'staff.notReadyFor': 'Not ready for {what}',
+  'staff.missing': 'missing',
+  'staff.builtIn': 'built in',
+  'staff.imported': 'imported',
+  'staff.replaceBuiltin': 'Replace a built-in key or certificate (recorded in the audit log)',
   'trainingPanel': 'Training: present',
 };
 

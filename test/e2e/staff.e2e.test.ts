@@ -43,24 +43,30 @@ test('staff: audit log view (real store, chain intact) and CSV / JSON export hol
   }
 });
 
-test('staff: import the real J-LIS mdoc IACA root through the screen; it is listed with its expiry', { skip: skip || (existsSync(REAL_IACA) ? false : `${REAL_IACA} not present`) }, async () => {
+test('staff: a new kiosk is ready for My Number Card (card, iPhone) and JPKI out of the box; importing a built-in writes nothing', { skip: skip || (existsSync(REAL_IACA) ? false : `${REAL_IACA} not present`) }, async () => {
   const e = await startE2E();
   try {
     await e.page.click('[data-testid="staff-button"]');
     await typeDigits(e.page, STAFF_PIN);
     await e.page.click('[data-tab="trust"]');
-    await e.page.waitForSelector('[data-testid="trust-tab"]');
-    assert.match(await e.page.locator('[data-testid="trust-tab"]').innerText(), /no IACA root/);
+    await e.page.waitForSelector('[data-testid="trust-ready"]');
+    for (const id of ['mynumber-card', 'mynumber-iphone', 'jpki']) {
+      assert.equal(await e.page.getAttribute(`[data-testid="trust-ready"] [data-id="${id}"]`, 'data-ready'), 'yes', id);
+    }
+    const fresh = await e.page.locator('[data-testid="trust-tab"]').innerText();
+    assert.match(fresh, /マイナンバーカード（カード） を検証できます/);
+    assert.match(fresh, /mncmdocRootCA/);
+    assert.match(fresh, /2030-05-2\d/);
+    assert.match(fresh, /組み込み/);
+    assert.doesNotMatch(fresh, /no IACA root/);
+    await e.shot('18-staff-trust-built-in');
     await e.page.selectOption('[data-testid="trust-kind"]', 'iaca');
     await e.page.setInputFiles('[data-testid="trust-file"]', REAL_IACA);
     await e.page.waitForSelector('[data-testid="trust-note"]');
     const note = await e.page.locator('[data-testid="trust-note"]').innerText();
-    assert.match(note, /iaca\//);
+    assert.match(note, /built-in\/iaca\//);
     assert.match(note, /pinned/);
-    const tab = await e.page.locator('[data-testid="trust-tab"]').innerText();
-    assert.match(tab, /mncmdocRootCA/);
-    assert.match(tab, /2030-05-2\d/);
-    assert.doesNotMatch(tab, /no IACA root/);
+    assert.match(note, /built in already, nothing written/);
     await e.shot('19-staff-trust-imported');
     // A file that is not a certificate is refused with a reason on screen.
     await e.page.setInputFiles('[data-testid="trust-file"]', { name: 'fake.pem', mimeType: 'application/x-pem-file', buffer: Buffer.from('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n') });

@@ -101,18 +101,31 @@ function TrustTab({ lang, api }: { lang: Lang; api: Connection }) {
   const [note, setNote] = useState<string>('');
   const [keyId, setKeyId] = useState('');
   const [kind, setKind] = useState<'iaca' | 'jpki' | 'vical' | 'vical-signer' | 'card-face'>('iaca');
+  const [replace, setReplace] = useState(false);
   const load = () => void api.call('staffTrustStatus', {}).then((r) => { if (r.ok) setSt(r.value); else setNote(msg(lang, r.error)); });
   useEffect(load, [api]);
   const onFile = async (f: File) => {
     const buf = new Uint8Array(await f.arrayBuffer());
     let bin = '';
     for (const b of buf) bin += String.fromCharCode(b);
-    const r = await api.call('staffTrustImport', { kind, fileName: f.name, contentBase64: btoa(bin), ...(kind === 'card-face' && keyId ? { keyId } : {}) });
+    const r = await api.call('staffTrustImport', { kind, fileName: f.name, contentBase64: btoa(bin), ...(kind === 'card-face' && keyId ? { keyId } : {}), ...(replace ? { replaceBuiltin: true } : {}) });
+    setReplace(false);
     setNote(r.ok ? `${r.value.stored}: ${r.value.detail}` : msg(lang, r.error));
     load();
   };
   return (
     <div data-testid="trust-tab">
+      {st && (
+        <ul className="trust-ready" data-testid="trust-ready">
+          {st.ready.map((r) => (
+            <li key={r.id} data-ready={r.ready ? 'yes' : 'no'} data-id={r.id} className={r.ready ? 'ready-yes' : 'ready-no'}>
+              <span className="tick" aria-hidden="true">{r.ready ? '✓' : '✕'}</span>
+              {t(lang, r.ready ? 'staff.readyFor' : 'staff.notReadyFor', { what: lang === 'ja' ? r.labelJa : r.labelEn })}
+              {!r.ready && <span className="missing">{t(lang, 'staff.missing')}: {r.missing.join(' / ')}</span>}
+            </li>
+          ))}
+        </ul>
+      )}
       {st && st.warnings.map((w) => <p key={w} className="warn">⚠ {w}</p>)}
       {st && st.roots.length === 0 && <p>{t(lang, 'staff.noRoots')}</p>}
       {st && st.roots.length > 0 && (
@@ -120,7 +133,7 @@ function TrustTab({ lang, api }: { lang: Lang; api: Connection }) {
           <tbody>
             {st.roots.map((r) => (
               <tr key={r.file + r.fingerprint} className={r.warnings.length ? 'row-warn' : ''}>
-                <td>{r.kind}</td><td>{r.subject}</td><td>{r.notAfter}</td><td>{r.warnings.join(', ')}</td>
+                <td>{r.kind}</td><td data-origin={r.origin}>{t(lang, r.origin === 'built-in' ? 'staff.builtIn' : 'staff.imported')}</td><td>{r.subject}</td><td>{r.notAfter}</td><td>{r.warnings.join(', ')}</td>
               </tr>
             ))}
           </tbody>
@@ -135,6 +148,7 @@ function TrustTab({ lang, api }: { lang: Lang; api: Connection }) {
           <option value="card-face">Card-face key (J-LIS)</option>
         </select>
         {kind === 'card-face' && <input className="key-id" placeholder="key id (32 hex)" value={keyId} onChange={(e) => setKeyId(e.target.value.trim())} />}
+        <label className="replace-builtin"><input type="checkbox" data-testid="trust-replace-builtin" checked={replace} onChange={(e) => setReplace(e.target.checked)} /> {t(lang, 'staff.replaceBuiltin')}</label>
         <label className="file-button">{t(lang, 'staff.import')}<input type="file" data-testid="trust-file" onChange={(e) => { const f = e.target.files?.[0]; if (f) void onFile(f); }} /></label>
       </div>
       {note && <p className="note" data-testid="trust-note">{note}</p>}
