@@ -293,7 +293,7 @@ test('staff area: locked without the staff PIN (screen and API), opens with it, 
     assert.equal(await e.page.locator('[data-testid="readers-tab"] tr').count(), 2);
     await e.page.click('[data-tab="trust"]');
     await e.page.waitForSelector('[data-testid="trust-tab"]');
-    assert.match(await text(e, '[data-testid="trust-tab"]'), /no IACA root/);
+    assert.match(await text(e, '[data-testid="trust-tab"]'), /マイナンバーカード（カード） を検証できます/); // the built-in anchors
     await e.page.click('[data-tab="audit"]');
     await e.page.waitForSelector('[data-testid="audit-chain"]');
     await e.shot('15-staff-audit');
