@@ -49,8 +49,9 @@ export function App({ api }: { api: Connection }) {
   }, [idle, api]);
 
   if (conn === 'replaced' || conn === 'unpaired') {
-    // No snapshot stays on a screen that lost its connection to another one.
-    return <div className="connecting" data-testid={`screen-${conn}`}>{t(snap?.lang ?? 'ja', `screen.${conn}`)}</div>;
+    // No snapshot stays on a screen that lost its connection to another one. Said in both
+    // languages: whoever sets the kiosk up reads this, not a customer.
+    return <div className="connecting" data-testid={`screen-${conn}`}><div>{t('ja', `screen.${conn}`)}{'\n\n'}{t('en', `screen.${conn}`)}</div></div>;
   }
   if (!snap || conn !== 'up') {
     return <div className="connecting" data-testid="connecting">{t(snap?.lang ?? 'ja', 'connecting')}</div>;

@@ -54,6 +54,7 @@ function wsApi(): Connection {
   const connListeners = new Set<(state: ConnectionState) => void>();
   let state: ConnectionState = 'down';
   let backoff = 250;
+  let refused = 0;
 
   const setState = (v: ConnectionState) => {
     state = v;
@@ -68,7 +69,8 @@ function wsApi(): Connection {
       return;
     }
     ws = new WebSocket(`ws://${location.host}/api?token=${encodeURIComponent(token)}`);
-    ws.onopen = () => { backoff = 250; setState('up'); };
+    let opened = false;
+    ws.onopen = () => { opened = true; backoff = 250; refused = 0; setState('up'); };
     ws.onmessage = (ev) => {
       let parsed;
       try {
@@ -94,6 +96,13 @@ function wsApi(): Connection {
       if (ev.code === CLOSE_REPLACED) {
         sessionStorage.removeItem(RESUME_KEY);
         setState('replaced');
+        return;
+      }
+      // Tokens are never valid again once refused (spent, revoked, or a host that restarted with
+      // new ones): after a few refusals in a row, say the screen needs pairing instead of spinning.
+      if (!opened && ++refused >= 3) {
+        sessionStorage.removeItem(RESUME_KEY);
+        setState('unpaired');
         return;
       }
       setState('down');

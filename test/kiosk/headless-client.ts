@@ -19,11 +19,14 @@ export interface HeadlessSetup {
   done(): Promise<void>;
 }
 
-export async function setupHeadless(): Promise<HeadlessSetup> {
+/** `distDir`: the real renderer build (browser tests); default a one-page stand-in. */
+export async function setupHeadless(o: { distDir?: string } = {}): Promise<HeadlessSetup> {
   const home = mkdtempSync(join(tmpdir(), 'kakunin-hl-'));
-  const dist = join(home, 'dist');
-  mkdirSync(dist);
-  writeFileSync(join(dist, 'index.html'), '<!doctype html><title>t</title>');
+  const dist = o.distDir ?? join(home, 'dist');
+  if (!o.distDir) {
+    mkdirSync(dist);
+    writeFileSync(join(dist, 'index.html'), '<!doctype html><title>t</title>');
+  }
   writeFileSync(join(home, 'secret.txt'), 'outside dist');
   const kiosk = await assembleKiosk({ home, devices: 'training', stepMs: 0, audit: new MemoryAuditSink() });
   kiosk.host.start();
