@@ -147,14 +147,15 @@ export async function startHeadless(opts: HeadlessOptions): Promise<HeadlessHand
       refuse(socket, 401);
       return;
     }
+    // A spent pairing is announced now, even if the handshake below fails, so a new one is issued.
+    if (slot === 'pairing') for (const cb of pairedListeners) cb();
     wss.handleUpgrade(req, socket, head, (ws) => {
       live?.retire();
-      live = attach(ws);
-      if (slot === 'pairing') for (const cb of pairedListeners) cb();
+      attach(ws);
     });
   });
 
-  function attach(ws: WebSocket): { ws: WebSocket; retire(): void } {
+  function attach(ws: WebSocket): void {
     const session = new ApiSession(opts.services);
     const isLive = () => live?.ws === ws;
     const send = (m: ServerMessage) => {
@@ -193,7 +194,7 @@ export async function startHeadless(opts: HeadlessOptions): Promise<HeadlessHand
       const result = await session.handle(r.data.method, r.data.params);
       send({ id: r.data.id, result });
     });
-    const entry = {
+    live = {
       ws,
       retire: () => {
         retire();
@@ -202,11 +203,9 @@ export async function startHeadless(opts: HeadlessOptions): Promise<HeadlessHand
         setTimeout(() => ws.terminate(), 1000).unref();
       },
     };
-    live = entry;
     // The next connection of this screen (reload, reconnect) needs a token: only this one has it.
     send({ event: 'resume', token: tokens.issue('resume') });
     send({ event: 'snapshot', snapshot: opts.services.host.snapshot() });
-    return entry;
   }
 
   await new Promise<void>((res, rej) => {
