@@ -3,13 +3,14 @@
 // every screen says 訓練モード / TRAINING.
 //
 // Options: --training (force simulators), --real (refuse to start without real readers),
-//          --no-browser (print the URL instead of opening Chromium), --port N, --home DIR
+//          --no-browser (say where the one-time pairing page is instead of opening Chromium), --port N, --home DIR
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assembleKiosk, type DeviceChoice } from './host/assemble.ts';
 import { ensureRendererBuilt, ROOT } from './headless/renderer-build.ts';
 import { startHeadless } from './headless/server.ts';
+import { publishPairing } from './headless/pairing-file.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -22,14 +23,15 @@ export function electronBinary(): string | null {
   return existsSync(bin) ? bin : null;
 }
 
-export function chromiumKioskArgs(url: string, profileDir: string, o: { root?: boolean } = {}): string[] {
+/** `pairingFileUrl` is file://…/pair.html: argv is readable by every local user, so no token in it. */
+export function chromiumKioskArgs(pairingFileUrl: string, profileDir: string, o: { root?: boolean } = {}): string[] {
   return [
     '--kiosk', '--no-first-run', '--disable-sync', '--disable-background-networking', '--disable-component-update',
     '--disable-quic', '--disable-translate', '--noerrdialogs', '--disable-features=Translate',
     // Chromium refuses to start as root with its sandbox on (zygote: "Running as root without
     // --no-sandbox is not supported"). Set-up machines often are root; a store kiosk should not be.
     ...(o.root ? ['--no-sandbox'] : []),
-    `--user-data-dir=${profileDir}`, `--app=${url}`,
+    `--user-data-dir=${profileDir}`, `--app=${pairingFileUrl}`,
   ];
 }
 
@@ -53,10 +55,13 @@ async function main(argv: string[]): Promise<number> {
   const h = await startHeadless({ services: kiosk.services, distDir: dist, ...(port ? { port: Number(port) } : {}) });
   console.log(`kakunin: devices: ${kiosk.deviceNote}`);
   console.log(`kakunin: host on ${h.url} (loopback only)`);
-  const shutdown = async () => { await h.close(); await kiosk.close(); };
+  const kioskHome = kiosk.services.host.opts.settings.file ? join(kiosk.services.host.opts.settings.file, '..') : ROOT;
+  const pairing = publishPairing(join(kioskHome, 'run'), h, (s) => console.log(`kakunin: ${s}`));
+  const shutdown = async () => { pairing.close(); await h.close(); await kiosk.close(); };
   // The kiosk without its own window: print the URL and serve until Ctrl+C / SIGTERM.
   const serveOnly = async (): Promise<number> => {
-    console.log(`kakunin: open ${h.kioskUrl}`);
+    // The token stays in the 0600 files: stdout is often a log other users can read.
+    console.log(`kakunin: open ${pairing.fileUrl} in a browser of this user (one-time pairing ${pairing.hint()}; the bare URL is in ${pairing.urlFile}, readable by this user only)`);
     console.log('kakunin: (Ctrl+C stops the kiosk)');
     await new Promise<void>((r) => { process.once('SIGINT', () => r()); process.once('SIGTERM', () => r()); });
     await shutdown();
@@ -68,11 +73,11 @@ async function main(argv: string[]): Promise<number> {
     console.log(`kakunin: Chromium not opened: ${why}`);
     return serveOnly();
   }
-  const profile = join(kiosk.services.host.opts.settings.file ? join(kiosk.services.host.opts.settings.file, '..') : ROOT, 'chromium-profile');
+  const profile = join(kioskHome, 'chromium-profile');
   const root = process.getuid?.() === 0;
   if (root) console.log('kakunin: running as root: Chromium starts without its sandbox (run the kiosk as an ordinary user in a store)');
   const startedAt = Date.now();
-  const browser = spawn(CHROMIUM, chromiumKioskArgs(h.kioskUrl, profile, { root }), { stdio: ['ignore', 'ignore', 'pipe'] });
+  const browser = spawn(CHROMIUM, chromiumKioskArgs(pairing.fileUrl, profile, { root }), { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   browser.stderr?.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-2000); });
   const ended = await new Promise<{ code: number } | { signal: true }>((r) => {

@@ -241,9 +241,15 @@ export const ResultSchema = z.union([
   z.object({ ok: z.literal(true), value: z.unknown() }),
   z.object({ ok: z.literal(false), error: ApiErrorSchema }),
 ]);
+/** A headless-host connect token: 32 random bytes, base64url (main/headless/one-time-tokens.ts). */
+export const CONNECT_TOKEN = /^[A-Za-z0-9_-]{43}$/;
+/** WebSocket close code for a screen that another paired screen replaced (RFC 6455 §7.4.2: 4000-4999 are private). */
+export const CLOSE_REPLACED = 4001;
 export const ServerMessageSchema = z.union([
   z.object({ id: z.number().int(), result: ResultSchema }),
   z.object({ event: z.literal('snapshot'), snapshot: SnapshotSchema }),
+  // Headless host only: the one-time token this screen's next connection (reload, reconnect) needs.
+  z.object({ event: z.literal('resume'), token: z.string().regex(CONNECT_TOKEN) }),
 ]);
 export type ServerMessage = z.infer<typeof ServerMessageSchema>;
 

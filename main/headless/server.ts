@@ -1,17 +1,20 @@
 // The headless host: the kiosk API over a WebSocket plus the built renderer over HTTP, both on
 // loopback only (127.0.0.1, never 0.0.0.0), so `chromium --kiosk` and the end-to-end tests drive
-// exactly the API the Electron preload exposes. Each start makes a fresh random token; a WebSocket
-// without it (or from another origin) is refused before any API call is possible.
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+// exactly the API the Electron preload exposes. One screen at a time: the WebSocket opens only with
+// a one-time token the host issued (one-time-tokens.ts) and from the kiosk's own page
+// (upgrade-guard.ts); a new screen with a fresh token replaces the old one, which then gets nothing.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { RequestSchema, type ServerMessage } from '../api/contract.ts';
+import { CLOSE_REPLACED, RequestSchema, type ServerMessage } from '../api/contract.ts';
 import { ApiSession, type HostServices } from '../host/api-handler.ts';
+import { OneTimeTokens } from './one-time-tokens.ts';
+import { kioskHost, kioskOrigin, LOOPBACK, upgradeRefusal } from './upgrade-guard.ts';
 
-export const LOOPBACK = '127.0.0.1';
+export { LOOPBACK };
 
 /** Strict CSP for the renderer (Electron serves the same through app://, main/electron/hardening.ts). */
 export function contentSecurityPolicy(wsOrigin: string): string {
@@ -58,11 +61,15 @@ export function staticFile(root: string, urlPath: string): string | null {
 
 export interface HeadlessHandle {
   url: string;
-  /** URL to open in the browser: carries the token in the fragment (never sent over HTTP). */
-  kioskUrl: string;
-  token: string;
   port: number;
   server: Server;
+  /**
+   * A fresh one-time pairing token (revoking an unspent earlier one) and the kiosk URL carrying it
+   * in its fragment (never sent over HTTP). Whoever connects with it becomes the one screen.
+   */
+  pair(): { token: string; url: string };
+  /** Called each time a pairing token is spent by a connection. */
+  onPaired(cb: () => void): () => void;
   close(): Promise<void>;
 }
 
@@ -71,30 +78,38 @@ export interface HeadlessOptions {
   distDir: string;
   port?: number;
   host?: string;
+  /** Where a dropped connection is reported (default: stderr). */
+  log?: (line: string) => void;
 }
 
-function tokenMatches(given: string | null, token: string): boolean {
-  if (!given) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(token);
-  return a.length === b.length && timingSafeEqual(a, b);
+function refuse(socket: Duplex, status: 401 | 403 | 404): void {
+  const text = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' }[status];
+  socket.write(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  socket.destroy();
 }
 
 export async function startHeadless(opts: HeadlessOptions): Promise<HeadlessHandle> {
   // Bound to loopback whatever the caller asks: the API is not for the network.
   const bindHost = LOOPBACK;
   if (opts.host && opts.host !== LOOPBACK) throw new Error(`headless host binds to ${LOOPBACK} only (asked for ${opts.host})`);
-  const token = randomBytes(32).toString('base64url');
-  let origin = '';
+  const log = opts.log ?? ((line: string) => console.warn(`kakunin: ${line}`));
+  const tokens = new OneTimeTokens();
+  const pairedListeners = new Set<() => void>();
+  let port = 0;
 
   const server = createServer((req, res) => {
     const headers = {
-      'Content-Security-Policy': contentSecurityPolicy(`ws://${LOOPBACK}:${(server.address() as AddressInfo).port}`),
+      'Content-Security-Policy': contentSecurityPolicy(`ws://${kioskHost(port)}`),
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'no-referrer',
       'Cache-Control': 'no-store',
       'Cross-Origin-Opener-Policy': 'same-origin',
     };
+    // Another Host is a name that resolved to loopback (DNS rebinding): not this kiosk's page.
+    if (req.headers.host !== kioskHost(port)) {
+      res.writeHead(421, { ...headers, 'Content-Type': 'text/plain' }).end('misdirected request');
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, headers).end();
       return;
@@ -114,29 +129,55 @@ export async function startHeadless(opts: HeadlessOptions): Promise<HeadlessHand
     res.end(req.method === 'HEAD' ? undefined : readFileSync(file));
   });
 
+  // One screen: the live connection, and what it subscribed to.
+  let live: { ws: WebSocket; retire(): void } | null = null;
+
   const wss = new WebSocketServer({ noServer: true, maxPayload: 6 * 1024 * 1024 });
-  server.on('upgrade', (req: IncomingMessage, socket, head) => {
-    const u = new URL(req.url ?? '/', origin);
-    const reqOrigin = req.headers.origin;
-    // Refuse: wrong path, wrong or missing token, or a page from another origin (DNS rebinding,
-    // a web page in another tab). Node clients (tests, CLI) send no Origin header.
-    const ok = u.pathname === '/api' && tokenMatches(u.searchParams.get('token'), token) && (reqOrigin === undefined || reqOrigin === origin);
-    if (!ok) {
-      socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      socket.destroy();
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head) => {
+    // A peer that resets mid-handshake must not take the host down.
+    socket.on('error', () => socket.destroy());
+    const refusal = upgradeRefusal(req, port);
+    if (refusal) {
+      refuse(socket, refusal.status);
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    // Spent here, before the handshake completes: two upgrades racing with one token cannot both pass.
+    const slot = tokens.spend(new URL(req.url ?? '/', kioskOrigin(port)).searchParams.get('token'));
+    if (!slot) {
+      refuse(socket, 401);
+      return;
+    }
+    // A spent pairing is announced now, even if the handshake below fails, so a new one is issued.
+    if (slot === 'pairing') for (const cb of pairedListeners) cb();
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      live?.retire();
+      attach(ws);
+    });
   });
 
-  wss.on('connection', (ws: WebSocket) => {
+  function attach(ws: WebSocket): void {
     const session = new ApiSession(opts.services);
+    const isLive = () => live?.ws === ws;
     const send = (m: ServerMessage) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m));
+      if (isLive() && ws.readyState === ws.OPEN) ws.send(JSON.stringify(m));
     };
     const unsub = opts.services.host.subscribe((snapshot) => send({ event: 'snapshot', snapshot }));
-    ws.on('close', unsub);
+    const retire = () => {
+      unsub();
+      if (isLive()) live = null;
+    };
+    ws.on('close', retire);
+    // Protocol errors (a frame over maxPayload, invalid UTF-8 in a text frame, a bad opcode...):
+    // ws has already answered with its close code (RFC 6455 §7.4.1: 1009, 1007, 1002); drop this
+    // connection only and keep serving.
+    ws.on('error', (e) => {
+      log(`dropped a screen connection: ${e.message}`);
+      retire();
+      ws.terminate();
+    });
     ws.on('message', async (data) => {
+      // A connection that was replaced gets no say, even for frames already on their way.
+      if (!isLive()) return;
       let msg: unknown;
       try {
         msg = JSON.parse(String(data));
@@ -153,22 +194,40 @@ export async function startHeadless(opts: HeadlessOptions): Promise<HeadlessHand
       const result = await session.handle(r.data.method, r.data.params);
       send({ id: r.data.id, result });
     });
+    live = {
+      ws,
+      retire: () => {
+        retire();
+        // Replaced by a newer screen: say so (the page stops reconnecting), then cut it off.
+        ws.close(CLOSE_REPLACED, 'replaced by another screen');
+        setTimeout(() => ws.terminate(), 1000).unref();
+      },
+    };
+    // The next connection of this screen (reload, reconnect) needs a token: only this one has it.
+    send({ event: 'resume', token: tokens.issue('resume') });
     send({ event: 'snapshot', snapshot: opts.services.host.snapshot() });
-  });
+  }
 
   await new Promise<void>((res, rej) => {
     server.once('error', rej);
     server.listen(opts.port ?? 0, bindHost, () => res());
   });
-  const port = (server.address() as AddressInfo).port;
-  origin = `http://${LOOPBACK}:${port}`;
+  port = (server.address() as AddressInfo).port;
+  const origin = kioskOrigin(port);
   return {
     url: origin + '/',
-    kioskUrl: `${origin}/#token=${token}`,
-    token,
     port,
     server,
+    pair() {
+      const token = tokens.issue('pairing');
+      return { token, url: `${origin}/#pair=${token}` };
+    },
+    onPaired(cb) {
+      pairedListeners.add(cb);
+      return () => pairedListeners.delete(cb);
+    },
     close: async () => {
+      tokens.revokeAll();
       for (const c of wss.clients) c.terminate();
       await new Promise<void>((r) => wss.close(() => r()));
       await new Promise<void>((r) => server.close(() => r()));

@@ -2,7 +2,7 @@
 // verdict or attribute of its own, so the host's wipe clears the screen too.
 import { useEffect, useState } from 'react';
 import type { Snapshot } from '../../main/api/contract.ts';
-import type { Connection } from './api-client.ts';
+import type { Connection, ConnectionState } from './api-client.ts';
 import { t, modeLabel } from './i18n.ts';
 import { IdleScreen } from './screens/Idle.tsx';
 import { ReadingScreen } from './screens/Reading.tsx';
@@ -14,14 +14,14 @@ import { TrainingPanel } from './screens/TrainingPanel.tsx';
 
 export function App({ api }: { api: Connection }) {
   const [snap, setSnap] = useState<Snapshot | null>(null);
-  const [connected, setConnected] = useState(false);
+  const [conn, setConn] = useState<ConnectionState>('down');
   const [staffOpen, setStaffOpen] = useState(false);
 
   useEffect(() => {
     const offS = api.onSnapshot((s) => setSnap((prev) => (prev && prev.seq > s.seq ? prev : s)));
-    const offC = api.onConnection((up) => {
-      setConnected(up);
-      if (up) void api.call('getSnapshot', {}).then((r) => { if (r.ok) setSnap(r.value); });
+    const offC = api.onConnection((state) => {
+      setConn(state);
+      if (state === 'up') void api.call('getSnapshot', {}).then((r) => { if (r.ok) setSnap(r.value); });
     });
     return () => { offS(); offC(); };
   }, [api]);
@@ -48,7 +48,12 @@ export function App({ api }: { api: Connection }) {
     return () => window.removeEventListener('keydown', onKey);
   }, [idle, api]);
 
-  if (!snap || !connected) {
+  if (conn === 'replaced' || conn === 'unpaired') {
+    // No snapshot stays on a screen that lost its connection to another one. Said in both
+    // languages: whoever sets the kiosk up reads this, not a customer.
+    return <div className="connecting" data-testid={`screen-${conn}`}><div>{t('ja', `screen.${conn}`)}{'\n\n'}{t('en', `screen.${conn}`)}</div></div>;
+  }
+  if (!snap || conn !== 'up') {
     return <div className="connecting" data-testid="connecting">{t(snap?.lang ?? 'ja', 'connecting')}</div>;
   }
   const lang = snap.lang;

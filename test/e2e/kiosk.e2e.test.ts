@@ -273,19 +273,29 @@ test('staff area: locked without the staff PIN (screen and API), opens with it, 
     await e.page.waitForSelector('[data-testid="staff-error"]');
     assert.match(await text(e, '[data-testid="staff-error"]'), /スタッフPINが違います/);
     await e.shot('14-staff-locked');
-    // Going around the screen does not help: the host refuses staff calls on this connection.
+    // Going around the screen does not help: a script in the page that takes over the connection
+    // (with the one token that allows it, the screen's own resume token) gets a fresh session,
+    // locked, and the screen it replaced says so and stops.
     const direct = await e.page.evaluate(async () => {
-      const token = sessionStorage.getItem('kakunin-token');
-      const ws = new WebSocket(`ws://${location.host}/api?token=${token}`);
+      const ws = new WebSocket(`ws://${location.host}/api?token=${sessionStorage.getItem('kakunin-resume')}`);
+      const next = new Promise<string>((r) => ws.addEventListener('message', (m) => { const x = JSON.parse(m.data); if (x.event === 'resume') r(x.token); }));
+      const answer = new Promise<any>((r) => ws.addEventListener('message', (m) => { const x = JSON.parse(m.data); if (x.id === 1) r(x); }));
       await new Promise((r) => (ws.onopen = r));
-      const answer = new Promise<any>((r) => (ws.onmessage = (m) => { const x = JSON.parse(m.data); if (x.id === 1) r(x); }));
       ws.send(JSON.stringify({ id: 1, method: 'staffAuditExport', params: { format: 'json' } }));
       const a = await answer;
-      ws.close();
+      while (!document.querySelector('[data-testid="screen-replaced"]')) await new Promise((r) => setTimeout(r, 20));
+      // Leave the token for the reload below, as the screen would have kept it.
+      sessionStorage.setItem('kakunin-resume', await next);
       return a.result;
     });
     assert.equal(direct.ok, false);
     assert.equal(direct.error.code, 'staff_locked');
+    assert.match(await text(e, '[data-testid="screen-replaced"]'), /別の画面が本体とペアリングしました/);
+    assert.equal(await e.page.locator('[data-testid="staff-locked"], [data-testid="idle"]').count(), 0, 'the replaced screen shows nothing of the kiosk');
+    await e.shot('14b-screen-replaced');
+    await e.page.reload();
+    await e.page.click('[data-testid="staff-button"]');
+    await e.page.waitForSelector('[data-testid="staff-locked"]');
     await typeDigits(e.page, STAFF_PIN);
     await e.page.waitForSelector('[data-testid="staff-area"]');
     await e.page.click('[data-mode-choice="entrance"]');

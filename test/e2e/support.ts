@@ -45,7 +45,8 @@ export async function startE2E(opts: { settings?: Partial<Parameters<SettingsSto
   const headless = await startHeadless({ services: kiosk.services, distDir: dist });
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   const page = await browser.newPage({ viewport: opts.viewport ?? { width: 1280, height: 800 } });
-  await page.goto(headless.kioskUrl);
+  // The host's one-time pairing URL, as its pairing page forwards to (main/headless/pairing-file.ts).
+  await page.goto(headless.pair().url);
   await page.waitForSelector('[data-screen="idle"]');
   mkdirSync(SHOTS, { recursive: true });
   return {

@@ -1,46 +1,22 @@
-// The headless host: loopback only, per-start token, origin check, static files without traversal,
-// strict CSP header.
+// The headless host: loopback only, one-time pairing tokens, static files without traversal, strict
+// CSP header. The attacks on its one-screen rule are in headless-one-screen.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { networkInterfaces } from 'node:os';
 import { connect } from 'node:net';
-import { WebSocket } from 'ws';
 import { startHeadless } from '../../main/headless/server.ts';
-import { assembleKiosk } from '../../main/host/assemble.ts';
-import { MemoryAuditSink } from '../../main/host/audit-sink.ts';
+import { setupHeadless as setup, wsOpen } from './headless-client.ts';
 
-async function setup() {
-  const home = mkdtempSync(join(tmpdir(), 'kakunin-hl-'));
-  const dist = join(home, 'dist');
-  mkdirSync(dist);
-  writeFileSync(join(dist, 'index.html'), '<!doctype html><title>t</title>');
-  writeFileSync(join(home, 'secret.txt'), 'outside dist');
-  const kiosk = await assembleKiosk({ home, devices: 'training', stepMs: 0, audit: new MemoryAuditSink() });
-  kiosk.host.start();
-  const h = await startHeadless({ services: kiosk.services, distDir: dist });
-  return { h, kiosk, home, done: async () => { await h.close(); await kiosk.close(); rmSync(home, { recursive: true, force: true }); } };
-}
-
-function wsOpen(url: string, headers: Record<string, string> = {}): Promise<{ ok: boolean; status?: number; ws?: WebSocket }> {
-  return new Promise((resolve) => {
-    const ws = new WebSocket(url, { headers });
-    ws.on('open', () => resolve({ ok: true, ws }));
-    ws.on('unexpected-response', (_req, res) => resolve({ ok: false, status: res.statusCode }));
-    ws.on('error', () => resolve({ ok: false }));
-  });
-}
-
-test('the WebSocket refuses a missing or wrong token, and a page from another origin', async () => {
+test('the WebSocket refuses a missing, wrong or near-miss token, and another path', async () => {
   const { h, done } = await setup();
-  const base = `ws://127.0.0.1:${h.port}/api`;
-  assert.deepEqual(await wsOpen(base), { ok: false, status: 401 });
-  assert.deepEqual(await wsOpen(`${base}?token=wrong`), { ok: false, status: 401 });
-  assert.deepEqual(await wsOpen(`${base}?token=${h.token.slice(0, -1)}x`), { ok: false, status: 401 });
-  assert.deepEqual(await wsOpen(`${base}?token=${h.token}`, { Origin: 'http://evil.example' }), { ok: false, status: 401 });
-  assert.deepEqual(await wsOpen(`ws://127.0.0.1:${h.port}/other?token=${h.token}`), { ok: false, status: 401 });
-  const good = await wsOpen(`${base}?token=${h.token}`, { Origin: `http://127.0.0.1:${h.port}` });
+  const { token } = h.pair();
+  assert.deepEqual(await wsOpen(h.port, null), { ok: false, status: 401, messages: [] });
+  assert.deepEqual(await wsOpen(h.port, 'wrong'), { ok: false, status: 401, messages: [] });
+  assert.deepEqual(await wsOpen(h.port, `${token.slice(0, -1)}${token.endsWith('x') ? 'y' : 'x'}`), { ok: false, status: 401, messages: [] });
+  assert.deepEqual(await wsOpen(h.port, token, {}, '/other'), { ok: false, status: 404, messages: [] });
+  // None of the refusals spent the token.
+  const good = await wsOpen(h.port, token);
   assert.ok(good.ok);
   // The right token works end to end: a call and its typed answer.
   const answer = await new Promise<any>((resolve) => {
@@ -53,11 +29,16 @@ test('the WebSocket refuses a missing or wrong token, and a page from another or
   await done();
 });
 
-test('tokens differ per start', async () => {
+test('pairing tokens differ per issue and per start, and carry 256 bits', async () => {
   const a = await setup();
   const b = await setup();
-  assert.notEqual(a.h.token, b.h.token);
-  assert.ok(a.h.token.length >= 40);
+  const [a1, a2, b1] = [a.h.pair(), a.h.pair(), b.h.pair()];
+  assert.equal(new Set([a1.token, a2.token, b1.token]).size, 3);
+  assert.match(a1.token, /^[A-Za-z0-9_-]{43}$/);
+  assert.equal(a1.url, `http://127.0.0.1:${a.h.port}/#pair=${a1.token}`, 'the token rides in the fragment, never sent over HTTP');
+  // Issuing a pairing revokes the unspent one before it.
+  assert.equal((await wsOpen(a.h.port, a1.token)).status, 401);
+  assert.ok((await wsOpen(a.h.port, a2.token)).ok);
   await a.done();
   await b.done();
 });
@@ -101,9 +82,7 @@ test('static files: CSP and nosniff headers; no path traversal out of the render
 
 test('malformed WebSocket messages get an error answer and the host keeps running', async () => {
   const { h, done } = await setup();
-  const { ws } = await wsOpen(`ws://127.0.0.1:${h.port}/api?token=${h.token}`);
-  const got: any[] = [];
-  ws!.on('message', (d) => got.push(JSON.parse(String(d))));
+  const { ws, messages: got } = await wsOpen(h.port, h.pair().token);
   ws!.send(JSON.stringify({ id: 1, method: 'rm -rf', params: {} }));
   ws!.send(JSON.stringify({ id: 2, method: 'setLang', params: { lang: 'xx' } }));
   ws!.send(JSON.stringify({ id: 3, method: 'getSnapshot', params: {} }));
