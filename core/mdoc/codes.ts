@@ -46,6 +46,7 @@ export const MDOC_CODES = {
   mso_malformed: { en: 'The Mobile Security Object is malformed.', ja: 'MSO（モバイルセキュリティオブジェクト）の形式が不正です。' },
   unsupported_digest_algorithm: { en: 'The MSO digest algorithm is not supported.', ja: 'MSO のダイジェストアルゴリズムに対応していません。' },
   doc_type_mismatch: { en: 'The document type differs from the signed one.', ja: '証明書の種類が署名された内容と一致しません。' },
+  issuer_not_bound_to_doctype: { en: 'This issuer may not issue this kind of document.', ja: 'この発行者はこの種類の証明書を発行できません（発行元の不一致）。' },
   mso_not_yet_valid: { en: 'The credential is not yet valid.', ja: '証明書データはまだ有効期間前です。' },
   mso_expired: { en: 'The credential has expired.', ja: '証明書データの有効期限が切れています。' },
   // ---- digests (spec item 5)

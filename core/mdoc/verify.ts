@@ -18,7 +18,8 @@ import { parseCoseKey, type VerificationKey } from '../cose/key.ts';
 import { assertAlgMatchesKey, parseCoseSign1, sign1Algorithm, sign1X5Chain, verifySign1, type CoseSign1 } from '../cose/sign1.ts';
 import type { SignatureAlgorithm } from '../cose/algorithms.ts';
 import { KakuninCryptoError, type CryptoProvider } from '../crypto/provider.ts';
-import type { TrustStore } from '../trust/trust-store.ts';
+import type { TrustedRoot, TrustStore } from '../trust/trust-store.ts';
+import { checkDocTypeBinding, ISSUER_NOT_BOUND } from '../trust/doctype-binding.ts';
 import { verifyDsChain } from '../x509/chain.ts';
 import { CborError } from '../cbor/errors.ts';
 import { codeMessage } from './codes.ts';
@@ -98,6 +99,7 @@ const DOCUMENT_CHECKS = [
   'alg_key_mismatch',
   'issuer_signature_invalid',
   'doc_type_mismatch',
+  ISSUER_NOT_BOUND,
   'mso_not_yet_valid',
   'mso_expired',
   'device_key_invalid',
@@ -306,6 +308,7 @@ function verifyDocumentInto(raw: CborValue, path: string, transcript: SessionTra
 
   // ---- DS chain (item 3) and issuer signature
   let issuerSigned = false;
+  let chainIaca: TrustedRoot | undefined;
   if (x5chain) {
     const chain = verifyDsChain(x5chain, opts.trust, mso ? { at: now, signedAt: mso.validityInfo.signed, crypto } : { at: now, crypto });
     for (const ch of chain.checks) c.put(ch);
@@ -314,6 +317,7 @@ function verifyDocumentInto(raw: CborValue, path: string, transcript: SessionTra
       if (chain.iaca) {
         result.issuer.iacaSubject = chain.iacaSubject!;
         result.issuer.iacaFingerprint = chain.iaca.fingerprint;
+        chainIaca = chain.iaca;
       }
       if (sign1 && alg) {
         const key = chain.ds.publicKey as VerificationKey;
@@ -347,9 +351,10 @@ function verifyDocumentInto(raw: CborValue, path: string, transcript: SessionTra
     validUntil: mso.validityInfo.validUntil.toISOString(),
   };
 
-  // ---- docType (item 4)
+  // ---- docType (item 4), and whether the IACA may issue it (docs/trust.md "docType binding")
   if (mso.docType === doc.docType) c.pass('doc_type_mismatch', doc.docType);
   else c.fail('doc_type_mismatch', `Document says ${JSON.stringify(doc.docType)}, the signed MSO says ${JSON.stringify(mso.docType)}`);
+  c.put(checkDocTypeBinding(mso.docType, chainIaca, opts.trust.docTypeBindings));
 
   // ---- validity (item 4), with clock-skew allowance
   const skew = opts.clockSkewMs ?? DEFAULT_CLOCK_SKEW_MS;

@@ -89,13 +89,72 @@ export const PINNED_CARD_FACE_KEYS: readonly PinnedCardFaceKey[] = [
   { keyId: '353030303032300805303031000000a8', label: '5000020 08 05 001 (…A8)', signs: 'MF level', spkiSha256: '1a39ddc72347ce4fa4e866700895d570d70b905735587c30a60bdafa5c193c5e' },
 ];
 
-/** Attribute values that only J-LIS roots should carry. Matching is deliberately broad: a look-alike
- *  ("JPKI", "mncmdocRootCA", the J-LIS organisation name in any attribute) is treated as a claim. */
-const JLIS_MARKERS = [/japan agency for local authority information systems/i, /^jpki$/i, /mncmdocrootca/i, /\bj-lis\b/i, /地方公共団体情報システム機構/];
+/**
+ * A name reduced to what a person reads: NFKC (full-width and compatibility forms folded), lower case,
+ * look-alike letters from other scripts mapped to the Latin ones they imitate (Cyrillic "о" for "o",
+ * Greek "Ι" for "I", ...), digits that pass for letters (0 -> o, 1 -> l), and everything but letters
+ * and digits dropped. Two names with the same skeleton look the same on a screen.
+ */
+export function skeleton(s: string): string {
+  let out = '';
+  for (const ch of s.normalize('NFKC').toLowerCase()) {
+    const m = CONFUSABLE[ch] ?? ch;
+    if (/[\p{L}\p{N}]/u.test(m)) out += m;
+  }
+  return out;
+}
 
-/** Does this certificate present itself as a J-LIS root (by subject)? */
+// Letters of other scripts that render like Latin ones (a subset of Unicode's confusables table that
+// covers Cyrillic, Greek and Armenian look-alikes of the letters in the J-LIS names), and digits.
+const CONFUSABLE: Record<string, string> = Object.fromEntries(
+  [
+    ['аạą', 'a'], ['ьЬ', 'b'], ['сϲⅽ', 'c'], ['ԁⅾ', 'd'], ['еєё', 'e'], ['ɡ', 'g'], ['һ', 'h'], ['іїıɩιⅰӏ', 'i'],
+    ['јϳ', 'j'], ['κк', 'k'], ['ⅼ|', 'l'], ['ⅿм', 'm'], ['ոп', 'n'], ['оο0օ', 'o'], ['рρ', 'p'], ['ԛ', 'q'],
+    ['г', 'r'], ['ѕ', 's'], ['т', 't'], ['υս', 'u'], ['ѵν', 'v'], ['ԝω', 'w'], ['хχ', 'x'], ['уγ', 'y'], ['ʐ', 'z'],
+  ].flatMap(([from, to]) => [...from!].map((c) => [c, to!])),
+);
+// '1' reads as 'l' as often as 'i': both readings are tried, below.
+
+/** J-LIS markers as skeletons, with how many edits still count as the same name. */
+const JLIS_MARKERS: ReadonlyArray<{ skeleton: string; maxEdits: number; whole?: boolean }> = [
+  { skeleton: skeleton('Japan Agency for Local Authority Information Systems'), maxEdits: 4 },
+  { skeleton: skeleton('mncmdocRootCA'), maxEdits: 2 },
+  { skeleton: skeleton('JPKI'), maxEdits: 0, whole: true },
+  { skeleton: skeleton('J-LIS'), maxEdits: 0 },
+  { skeleton: skeleton('地方公共団体情報システム機構'), maxEdits: 2 },
+];
+
+/** Smallest edit distance between `m` and any substring of `s` (Sellers' approximate matching). */
+function approxDistance(m: string, s: string): number {
+  let prev = new Array<number>(s.length + 1).fill(0);
+  for (let i = 1; i <= m.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= s.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (m[i - 1] === s[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return Math.min(...prev);
+}
+
+function looksLikeJlis(value: string): boolean {
+  const v = skeleton(value).replace(/1/g, 'i');
+  const w = skeleton(value).replace(/1/g, 'l');
+  return JLIS_MARKERS.some((mk) =>
+    [v, w].some((x) => (mk.whole ? x === mk.skeleton : mk.maxEdits === 0 ? x.includes(mk.skeleton) : x.length >= mk.skeleton.length - mk.maxEdits && approxDistance(mk.skeleton, x) <= mk.maxEdits)),
+  );
+}
+
+/**
+ * Does this certificate present itself as a J-LIS root (by subject)? Matching is deliberately broad
+ * and done on skeletons: a look-alike ("JPKI" in Cyrillic letters, the organisation name with a
+ * letter missing, full-width forms) is treated as a claim, and a claim must match a pinned fingerprint.
+ */
 export function claimsToBeJlisRoot(cert: Certificate): boolean {
-  return cert.subject.attributes.some((a) => JLIS_MARKERS.some((re) => re.test(a.value)));
+  return cert.subject.attributes.some((a) => looksLikeJlis(a.value));
+}
+
+/** Is the subject's country Japan (C=JP, after NFKC and look-alike folding)? */
+export function subjectIsJapanese(cert: Certificate): boolean {
+  return cert.subject.attributes.some((a) => a.type === 'C' && skeleton(a.value) === 'jp');
 }
 
 export type PinCheck =

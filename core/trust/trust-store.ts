@@ -16,7 +16,8 @@ import { verifyCertificateSignature } from '../x509/signature.ts';
 import { checkIacaBasicConstraints } from '../x509/rules/iaca-basic-constraints.ts';
 import { checkIacaKeyUsage } from '../x509/rules/iaca-key-usage.ts';
 import { checkUnknownCriticalExtensions } from '../x509/rules/unknown-critical-extension.ts';
-import { checkPinnedRoot, type PinnedRoot } from './pinned-roots.ts';
+import { builtinDocTypeBindings } from './doctype-binding.ts';
+import { checkPinnedRoot, subjectIsJapanese, type PinnedRoot } from './pinned-roots.ts';
 
 export type TrustKind = 'iaca' | 'jpki' | 'vical' | 'vical-signer' | 'card-face';
 
@@ -44,6 +45,8 @@ export interface TrustedRoot {
   origin: string;
   /** Built in or imported (absent: imported). */
   source?: AnchorSource;
+  /** IACAs vouched for by a VICAL: the docTypes its CertificateInfo lists (absent: no limit). */
+  docTypes?: string[];
   /** Set when the root is one of the pinned real J-LIS roots. */
   pinned?: PinnedRoot;
   /** IACA roots: the Annex B IACA profile checks, computed once at load. */
@@ -106,6 +109,17 @@ export class TrustStore {
    * or replace a built-in anchor with the same subject or key id (`trust import --replace-builtin`).
    */
   readonly approvedReplacements = new Set<string>();
+  /** docType -> IACA fingerprints allowed to issue it (built in, plus DIR/doctypes.json entries). */
+  readonly docTypeBindings: Map<string, Set<string>> = builtinDocTypeBindings();
+
+  /** Add `DIR/doctypes.json` entries to the binding (they add IACAs; they never remove the built-in one). */
+  addDocTypeBindings(entries: ReadonlyMap<string, readonly string[]>): void {
+    for (const [docType, fps] of entries) {
+      const set = this.docTypeBindings.get(docType) ?? new Set<string>();
+      for (const f of fps) set.add(f);
+      this.docTypeBindings.set(docType, set);
+    }
+  }
   readonly crypto: CryptoProvider;
   readonly now: Date;
   readonly warnDays: number;
@@ -260,6 +274,20 @@ export class TrustStore {
     }
     this.cardFaceKeys.set(key.keyId, key);
     return key;
+  }
+
+  /**
+   * Roots with C=JP that are not pinned J-LIS anchors: each could be a look-alike of J-LIS. Shown
+   * loudly wherever anchors are listed or imported (not on every verification).
+   */
+  unpinnedJapaneseRoots(): TrustIssue[] {
+    return [...this.iacas, ...this.jpkiRoots, ...this.vicalSigners]
+      .filter((r) => !r.pinned && subjectIsJapanese(r.cert))
+      .map((r) => ({
+        code: 'unpinned_jp_root',
+        detail: `"${nameToString(r.cert.subject)}" has C=JP but is not a pinned J-LIS anchor: check its fingerprint (${r.fingerprint}) with its publisher`,
+        file: r.origin,
+      }));
   }
 
   /** Recompute expiry warnings for another clock (the loader uses `now`; the CLI may use --at). */

@@ -51,8 +51,19 @@ export function verifyVical(bytes: Uint8Array, signers: readonly Certificate[], 
       const direct = signers.find((s) => bytesEqual(s.der, leaf.der));
       if (direct) candidates = [direct];
       else {
-        const issuer = signers.find((s) => bytesEqual(s.subject.der, leaf.issuer.der) && verifyCertificateSignature(leaf, s.publicKey, crypto).ok);
-        if (!issuer) throw new VicalError('vical_signer_untrusted', `VICAL signer "${nameToString(leaf.subject)}" is not a vical signer and was not issued by one`);
+        // A signer vouches for another certificate only while it is valid and only as a CA
+        // (RFC 5280 §4.2.1.9 cA, §4.2.1.3 keyCertSign): an expired or end-entity signer vouches for nothing.
+        const t = now.getTime();
+        const issuer = signers.find(
+          (s) =>
+            bytesEqual(s.subject.der, leaf.issuer.der) &&
+            s.basicConstraints?.cA === true &&
+            (!s.keyUsage || s.keyUsage.has('keyCertSign')) &&
+            t >= s.notBefore.getTime() &&
+            t <= s.notAfter.getTime() &&
+            verifyCertificateSignature(leaf, s.publicKey, crypto).ok,
+        );
+        if (!issuer) throw new VicalError('vical_signer_untrusted', `VICAL signer "${nameToString(leaf.subject)}" is not a vical signer and was not issued by a valid CA among them`);
         candidates = [leaf];
       }
     } else {
@@ -106,8 +117,16 @@ export function addVical(store: TrustStore, bytes: Uint8Array, signers: readonly
     infos.forEach((entry, i) => {
       const where = `${origin}#certificateInfos[${i}]`;
       try {
-        const der = asBytes(field(asMap(entry, where), 'certificate', where), `${where}.certificate`);
-        if (store.addRoot(der, 'iaca', where)) info.accepted++;
+        const m = asMap(entry, where);
+        const der = asBytes(field(m, 'certificate', where), `${where}.certificate`);
+        // CertificateInfo.docType (Annex C): the IACA is vouched for these docTypes only.
+        const docTypes = asArray(field(m, 'docType', where), `${where}.docType`).map((d, j) => asText(d, `${where}.docType[${j}]`));
+        if (docTypes.length === 0) throw new CborError('malformed_cbor', `${where}.docType is empty`);
+        const root = store.addRoot(der, 'iaca', where);
+        if (root) {
+          root.docTypes = docTypes;
+          info.accepted++;
+        }
       } catch (e) {
         if (!(e instanceof CborError)) throw e;
         store.errors.push({ code: 'malformed_vical', detail: e.message, file: where });

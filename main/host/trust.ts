@@ -76,6 +76,7 @@ export class DirTrustService implements TrustService {
       ...store.errors.map((e) => `${e.code}: ${e.detail}${e.file ? ` (${rel(e.file)})` : ''}`),
       ...store.warnings.filter((w) => !w.file || !roots.some((r) => r.file === rel(w.file!))).map((w) => `${w.code}: ${w.detail}`),
     ];
+    for (const w of store.unpinnedJapaneseRoots()) warnings.push(`⚠ C=JPの非公式ルート / unpinned C=JP root: ${w.detail}`);
     if (store.iacas.length === 0) warnings.push('IACAルートがありません：スマートフォンの身分証を検証できません / no IACA root: phone credentials cannot be verified');
     return { dir: this.dir, source: 'built-in anchors + main/trust/load-dir.ts', ready: trustReadiness(store, now), roots, warnings };
   }

@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import type { CryptoProvider } from '../../core/crypto/provider.ts';
-import { checkPinnedRoot, type PinnedRoot } from '../../core/trust/pinned-roots.ts';
+import { checkPinnedRoot, subjectIsJapanese, type PinnedRoot } from '../../core/trust/pinned-roots.ts';
 import { checkCardFaceKey, expiryWarnings, EXPIRY_WARNING_DAYS, TrustStore, type TrustIssue } from '../../core/trust/trust-store.ts';
 import { verifyVical, VicalError } from '../../core/trust/vical.ts';
 import { bytesEqual, certificatesFromFile, nameToString, parseCertificate } from '../../core/x509/certificate.ts';
@@ -104,6 +104,9 @@ export function importTrustFile(dir: string, kind: ImportKind, file: string, opt
           ? { kind, builtin: nameToString(root.cert.subject), builtinFingerprint: sameSubject?.fingerprint ?? '', fingerprint: fp }
           : undefined;
         warnings.push(...expiryWarnings(root.cert, now, EXPIRY_WARNING_DAYS, file));
+        if (!root.pinned && subjectIsJapanese(root.cert)) {
+          warnings.push({ code: 'unpinned_jp_root', detail: `C=JP but not a pinned J-LIS anchor: check the fingerprint ${root.fingerprint} with its publisher`, file });
+        }
         const name = safeBase(file) + (bytes[0] === 0x30 ? '.der' : '.pem');
         return approveAndWrite(dir, replaced, kind, name, bytes, {
           subject: nameToString(root.cert.subject),

@@ -7,14 +7,21 @@
 //                                         named by the 16-byte signer key id
 //   DIR/builtin-replacements.json         fingerprints staff approved to stand beside or replace a
 //                                         built-in anchor (written by `trust import --replace-builtin`)
+//   DIR/doctypes.json                     {"<docType>": ["<IACA SHA-256 hex>", ...]}: adds to the built-in
+//                                         docType -> issuer binding (core/trust/doctype-binding.ts)
+// Every certificate file holds exactly one certificate (a bundle would trust all of its members at
+// once, which import refuses too). In a staff DIR, symbolic links and files owned by another user
+// (not the kiosk's user, not root) are refused: a link can point out of the folder, and another
+// local user must not be able to plant an anchor.
 // A bad file becomes an error that names it; nothing here throws for file content.
 // The built-in anchors and how a DIR adds to them: trust-sources.ts.
 
-import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import type { CryptoProvider } from '../../core/crypto/provider.ts';
 import { expiryWarnings, TrustStore, type AnchorSource } from '../../core/trust/trust-store.ts';
 import { addVical } from '../../core/trust/vical.ts';
+import { parseDocTypeBindings } from '../../core/trust/doctype-binding.ts';
 import { DerError } from '../../core/x509/der.ts';
 import { certificatesFromFile, parseCertificate, type Certificate } from '../../core/x509/certificate.ts';
 import { pemToDer, toHex } from '../../core/x509/pem.ts';
@@ -42,6 +49,7 @@ export function newTrustStore(opts: LoadOptions): TrustStore {
 }
 
 export const REPLACEMENTS_FILE = 'builtin-replacements.json';
+export const DOCTYPES_FILE = 'doctypes.json';
 
 /** Add DIR's anchors to `store`, tagged with `source`. */
 export function loadTrustDirInto(store: TrustStore, dir: string, source: AnchorSource): void {
@@ -49,21 +57,25 @@ export function loadTrustDirInto(store: TrustStore, dir: string, source: AnchorS
     store.errors.push({ code: 'trust_dir_missing', detail: `trust directory ${dir} does not exist`, file: dir });
     return;
   }
-  if (source === 'imported') readReplacements(store, dir);
+  const r = new DirReader(store, source === 'imported');
+  if (r.staffDir) {
+    readReplacements(r, dir);
+    readDocTypeBindings(r, dir);
+  }
   // An empty staff DIR beside the built-in anchors is a new kiosk, not a problem.
   const hasBuiltins = store.builtins().roots.length + store.builtins().cardFaceKeys.length > 0;
   if (!hasBuiltins && !TRUST_SUBDIRS.some((s) => existsSync(join(dir, s)))) {
     store.warnings.push({ code: 'trust_dir_empty', detail: `${dir} has none of ${TRUST_SUBDIRS.join(', ')}`, file: dir });
   }
 
-  for (const f of files(store, join(dir, 'iaca'), ['.pem', '.der', '.crt', '.cer'])) {
-    for (const der of readCertificates(store, f)) store.addRoot(der, 'iaca', f, source);
+  for (const f of r.files(join(dir, 'iaca'), ['.pem', '.der', '.crt', '.cer'])) {
+    for (const der of r.certificates(f)) store.addRoot(der, 'iaca', f, source);
   }
-  for (const f of files(store, join(dir, 'jpki'), ['.pem', '.der', '.crt', '.cer'])) {
-    for (const der of readCertificates(store, f)) store.addRoot(der, 'jpki', f, source);
+  for (const f of r.files(join(dir, 'jpki'), ['.pem', '.der', '.crt', '.cer'])) {
+    for (const der of r.certificates(f)) store.addRoot(der, 'jpki', f, source);
   }
-  for (const f of files(store, join(dir, 'card-face'), ['.pem'])) {
-    const bytes = readBounded(store, f);
+  for (const f of r.files(join(dir, 'card-face'), ['.pem'])) {
+    const bytes = r.bytes(f);
     if (!bytes) continue;
     let spki: Uint8Array;
     try {
@@ -76,8 +88,8 @@ export function loadTrustDirInto(store: TrustStore, dir: string, source: AnchorS
   }
   // VICAL signers are the anchors of the VICAL signature: load them first, then each VICAL.
   const signers: Certificate[] = [];
-  for (const f of files(store, join(dir, 'vical-signers'), ['.pem', '.der', '.crt', '.cer'])) {
-    for (const der of readCertificates(store, f)) {
+  for (const f of r.files(join(dir, 'vical-signers'), ['.pem', '.der', '.crt', '.cer'])) {
+    for (const der of r.certificates(f)) {
       try {
         const cert = parseCertificate(der);
         signers.push(cert);
@@ -89,17 +101,32 @@ export function loadTrustDirInto(store: TrustStore, dir: string, source: AnchorS
       }
     }
   }
-  for (const f of files(store, join(dir, 'vical'), ['.cbor'])) {
-    const bytes = readBounded(store, f);
+  for (const f of r.files(join(dir, 'vical'), ['.cbor'])) {
+    const bytes = r.bytes(f);
     if (bytes) addVical(store, bytes, signers, f);
   }
 }
 
+/** DIR/doctypes.json (optional): adds IACAs to the docType -> issuer binding. */
+function readDocTypeBindings(r: DirReader, dir: string): void {
+  const store = r.store;
+  const f = join(dir, DOCTYPES_FILE);
+  if (!existsSync(f) || r.refused(f)) return;
+  const bytes = r.bytes(f);
+  if (!bytes) return;
+  try {
+    store.addDocTypeBindings(parseDocTypeBindings(JSON.parse(new TextDecoder().decode(bytes))));
+  } catch (e) {
+    store.errors.push({ code: 'malformed_doctypes', detail: `${DOCTYPES_FILE}: ${(e as Error).message}`, file: f });
+  }
+}
+
 /** DIR/builtin-replacements.json: `{"approved": [{"sha256": "<64 hex>", ...}]}`; other fields are notes. */
-function readReplacements(store: TrustStore, dir: string): void {
+function readReplacements(r: DirReader, dir: string): void {
+  const store = r.store;
   const f = join(dir, REPLACEMENTS_FILE);
-  if (!existsSync(f)) return;
-  const bytes = readBounded(store, f);
+  if (!existsSync(f) || r.refused(f)) return;
+  const bytes = r.bytes(f);
   if (!bytes) return;
   try {
     const j = JSON.parse(new TextDecoder().decode(bytes)) as { approved?: unknown };
@@ -114,53 +141,87 @@ function readReplacements(store: TrustStore, dir: string): void {
   }
 }
 
-function files(store: TrustStore, sub: string, exts: string[]): string[] {
-  if (!existsSync(sub)) return [];
-  let names: string[];
-  try {
-    names = readdirSync(sub).sort();
-  } catch (e) {
-    store.errors.push({ code: 'trust_dir_unreadable', detail: (e as Error).message, file: sub });
-    return [];
-  }
-  const out: string[] = [];
-  for (const n of names) {
-    if (n.startsWith('.') || n === 'README.md') continue;
-    const p = join(sub, n);
-    if (!exts.includes(extname(n).toLowerCase())) {
-      store.warnings.push({ code: 'ignored_file', detail: `not a ${exts.join('/')} file, ignored`, file: p });
-      continue;
-    }
-    out.push(p);
-  }
-  return out;
-}
+/** Reads one DIR's files into a store, with its rules: a staff DIR refuses links and foreign files. */
+class DirReader {
+  constructor(
+    readonly store: TrustStore,
+    readonly staffDir: boolean,
+  ) {}
 
-function readBounded(store: TrustStore, f: string): Uint8Array | null {
-  try {
-    const st = statSync(f);
-    if (!st.isFile()) {
-      store.errors.push({ code: 'not_a_file', detail: 'not a regular file', file: f });
+  /** True (and an error recorded) when `p` may not be read: a symbolic link, or owned by another user. */
+  refused(p: string): boolean {
+    if (!this.staffDir) return false;
+    let st;
+    try {
+      st = lstatSync(p);
+    } catch {
+      return false; // missing: the caller says so
+    }
+    const uid = process.getuid?.();
+    let issue: { code: string; detail: string } | null = null;
+    if (st.isSymbolicLink()) issue = { code: 'symlink_refused', detail: 'a symbolic link in the trust folder is not followed' };
+    else if (uid !== undefined && st.uid !== uid && st.uid !== 0) issue = { code: 'foreign_owner', detail: `owned by uid ${st.uid}, not the kiosk's user (${uid}) or root` };
+    if (issue) this.store.errors.push({ ...issue, file: p });
+    return issue !== null;
+  }
+
+  files(sub: string, exts: string[]): string[] {
+    const store = this.store;
+    if (!existsSync(sub) || this.refused(sub)) return [];
+    let names: string[];
+    try {
+      names = readdirSync(sub).sort();
+    } catch (e) {
+      store.errors.push({ code: 'trust_dir_unreadable', detail: (e as Error).message, file: sub });
+      return [];
+    }
+    const out: string[] = [];
+    for (const n of names) {
+      if (n.startsWith('.') || n === 'README.md') continue;
+      const p = join(sub, n);
+      if (this.refused(p)) continue;
+      if (!exts.includes(extname(n).toLowerCase())) {
+        store.warnings.push({ code: 'ignored_file', detail: `not a ${exts.join('/')} file, ignored`, file: p });
+        continue;
+      }
+      out.push(p);
+    }
+    return out;
+  }
+
+  bytes(f: string): Uint8Array | null {
+    const store = this.store;
+    try {
+      const st = statSync(f);
+      if (!st.isFile()) {
+        store.errors.push({ code: 'not_a_file', detail: 'not a regular file', file: f });
+        return null;
+      }
+      if (st.size > MAX_TRUST_FILE_BYTES) {
+        store.errors.push({ code: 'file_too_large', detail: `${st.size} bytes exceeds ${MAX_TRUST_FILE_BYTES}`, file: f });
+        return null;
+      }
+      return new Uint8Array(readFileSync(f));
+    } catch (e) {
+      store.errors.push({ code: 'file_unreadable', detail: (e as Error).message, file: f });
       return null;
     }
-    if (st.size > MAX_TRUST_FILE_BYTES) {
-      store.errors.push({ code: 'file_too_large', detail: `${st.size} bytes exceeds ${MAX_TRUST_FILE_BYTES}`, file: f });
-      return null;
-    }
-    return new Uint8Array(readFileSync(f));
-  } catch (e) {
-    store.errors.push({ code: 'file_unreadable', detail: (e as Error).message, file: f });
-    return null;
   }
-}
 
-function readCertificates(store: TrustStore, f: string): Uint8Array[] {
-  const bytes = readBounded(store, f);
-  if (!bytes) return [];
-  try {
-    return certificatesFromFile(bytes);
-  } catch (e) {
-    store.errors.push({ code: e instanceof DerError ? e.code : 'malformed_certificate', detail: (e as Error).message, file: f });
-    return [];
+  /** The one certificate of a file (a bundle trusts nothing: one anchor per file). */
+  certificates(f: string): Uint8Array[] {
+    const bytes = this.bytes(f);
+    if (!bytes) return [];
+    try {
+      const certs = certificatesFromFile(bytes);
+      if (certs.length !== 1) {
+        this.store.errors.push({ code: 'multiple_certificates', detail: `holds ${certs.length} certificates: one anchor per file (none of them is trusted)`, file: f });
+        return [];
+      }
+      return certs;
+    } catch (e) {
+      this.store.errors.push({ code: e instanceof DerError ? e.code : 'malformed_certificate', detail: (e as Error).message, file: f });
+      return [];
+    }
   }
 }

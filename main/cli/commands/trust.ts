@@ -162,6 +162,7 @@ function list(dirFlag: string | undefined, noBuiltin: boolean, at: Date, json: b
       ...keyRows.map((k) => ({ origin: k.origin, kind: 'card-face', subject: null, keyId: k.keyId, fingerprint: k.fingerprint, notAfter: null, status: 'valid' as Status, file: k.file })),
     ],
     ready: trustReadiness(store, at),
+    unpinnedJapaneseRoots: store.unpinnedJapaneseRoots(),
     roots: rootRows,
     vicals: store.vicals,
     cardFaceKeys: keyRows,
@@ -186,6 +187,7 @@ function list(dirFlag: string | undefined, noBuiltin: boolean, at: Date, json: b
     process.stdout.write('\n');
     for (const r of out.ready) process.stdout.write(`${r.ready ? '[x]' : '[ ]'} ready for ${r.labelEn} / ${r.labelJa}${r.ready ? '' : `: missing ${r.missing.join('; ')}`}\n`);
     for (const v of out.vicals) process.stdout.write(`\n[vical] ${v.origin}: ${v.provider}, ${v.accepted}/${v.entries} IACA(s) accepted, signed by ${v.signer}\n`);
+    for (const w of store.unpinnedJapaneseRoots()) process.stdout.write(`\n!!! WARNING ${w.code}: ${w.detail}\n`);
     const other = store.warnings.filter((w) => !roots.some((r) => r.origin === w.file));
     for (const w of other) process.stdout.write(`\nWARNING ${w.code}: ${w.detail}${w.file ? ` (${w.file})` : ''}\n`);
     for (const e of store.errors) process.stdout.write(`\nERROR ${e.code}: ${e.detail}${e.file ? ` (${e.file})` : ''}\n`);
