@@ -3,7 +3,7 @@
 // sim/fixtures/test-pki/ (TEST ONLY). Deterministic: running it twice writes identical bytes.
 // card-face/ and jpki/ are made by the card simulator's own generator and left alone here.
 
-import { createPrivateKey } from 'node:crypto';
+import { createHash, createPrivateKey } from 'node:crypto';
 import { mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { derToPem } from '../../core/x509/pem.ts';
@@ -44,6 +44,10 @@ export function generate(): void {
     write(join(keyDir, `TEST-ONLY-kakunin-test-ds-${name}.cert.pem`), derToPem(ds.certificate));
     write(join(keyDir, `TEST-ONLY-kakunin-test-ds-${name}.key.pem`), testKeyPem(ds.key));
   }
+  // The test IACAs may issue the Japanese My Number record (beside the built-in J-LIS binding), so the
+  // simulators' jp.mnc documents verify with this DIR; docs/trust.md "docType binding".
+  const fingerprints = (Object.keys(TEST_IACA_CURVES) as TestIacaName[]).map((name) => createHash('sha256').update(testIaca(name).der).digest('hex'));
+  write(join(trustDir, 'doctypes.json'), JSON.stringify({ 'org.iso.23220.1.jp.mnc': fingerprints }, null, 2) + '\n');
   const vical = testVical();
   write(join(trustDir, 'vical', 'kakunin-test-vical.cbor'), vical.vical);
   write(join(trustDir, 'vical-signers', 'kakunin-test-vical-signer.pem'), derToPem(vical.signerCertificate));
