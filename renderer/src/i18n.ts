@@ -74,6 +74,10 @@ const ja = {
   'staff.chainUnknown': 'ハッシュチェーン：未確認',
   'staff.import': '取り込み',
   'staff.noRoots': 'ルート証明書がありません',
+  'staff.phoneTransport': 'スマートフォンのデータ受信方法（両方に対応している場合）',
+  'staff.phoneTransportHint': 'タッチで接続したスマートフォンが Bluetooth と NFC の両方を選んだときに使う方法です。',
+  'staff.phoneTransport.ble': 'Bluetooth（スマートフォンを離してもよい）',
+  'staff.phoneTransport.nfc': 'NFC（リーダーにかざしたまま）',
   'trainingPanel': '訓練：提示するもの',
 } as const;
 
@@ -151,6 +155,10 @@ const en: Record<Key, string> = {
   'staff.chainUnknown': 'Hash chain: not checked',
   'staff.import': 'Import',
   'staff.noRoots': 'No root certificates',
+  'staff.phoneTransport': 'Phone data transfer (when a phone offers both)',
+  'staff.phoneTransportHint': 'Used when a phone tapped on the reader selects both Bluetooth and NFC.',
+  'staff.phoneTransport.ble': 'Bluetooth (the phone may be lifted)',
+  'staff.phoneTransport.nfc': 'NFC (the phone stays on the reader)',
   'trainingPanel': 'Training: present',
 };
 

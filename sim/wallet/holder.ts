@@ -48,6 +48,12 @@ export interface WalletProfile {
   uuidInHandoverSelect: boolean;
   /** NFC engagement style. */
   nfcHandover: 'negotiated' | 'static';
+  /**
+   * Negotiated handover: 'intersect' selects, from the carriers the reader's Handover Request offers,
+   * those the wallet can run (an empty Hs when none is common); 'own' answers with its own carriers
+   * whatever was offered (Apple-like: BLE central client only).
+   */
+  handoverSelection: 'intersect' | 'own';
   /** Offers NFC data retrieval (the phone stays on the reader). */
   nfcDataRetrieval: boolean;
   /** Offers QR engagement (Apple Wallet does not). */
@@ -67,6 +73,7 @@ export const PROFILES = {
     bleModes: ['central-client'],
     uuidInHandoverSelect: false,
     nfcHandover: 'negotiated',
+    handoverSelection: 'own',
     nfcDataRetrieval: false,
     qr: false,
     maxMtu: 185,
@@ -78,6 +85,20 @@ export const PROFILES = {
     bleModes: ['central-client', 'peripheral-server'],
     uuidInHandoverSelect: true,
     nfcHandover: 'static',
+    handoverSelection: 'intersect',
+    nfcDataRetrieval: true,
+    qr: true,
+    maxMtu: 517,
+  },
+  /** An Android-like wallet doing negotiated handover and choosing among what the kiosk offers. */
+  negotiated: {
+    name: 'negotiated',
+    deVersion: '1.0',
+    deExtraKeys: new Map(),
+    bleModes: ['central-client', 'peripheral-server'],
+    uuidInHandoverSelect: true,
+    nfcHandover: 'negotiated',
+    handoverSelection: 'intersect',
     nfcDataRetrieval: true,
     qr: true,
     maxMtu: 517,

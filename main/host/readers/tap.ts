@@ -23,6 +23,7 @@ import { PcscNfcReader, PcscServiceError } from '../../nfc/pcsc-channel.ts';
 import { PcscContext } from '../../pcsc/pcsc-reader.ts';
 import { probePcscd } from '../../pcsc/pcscd-probe.ts';
 import type { ReadMdocDeps } from '../../mdoc-reader/read-mdoc.ts';
+import type { PreferredTransport } from '../../mdoc-reader/reader-proposal.ts';
 import { ABORTED, errorOutcome, type CredentialReader, type ReadHooks, type ReadOutcome } from '../reader.ts';
 import { cardError, PcscCardReader } from './card.ts';
 import { PhoneReader } from './mdoc.ts';
@@ -313,6 +314,8 @@ export function tapReaders(o: {
   ble?: ReadMdocDeps['ble'];
   bleNote?: string;
   timeouts?: ReadMdocDeps['timeouts'];
+  /** Staff setting: NFC or BLE data retrieval when a phone offers both. */
+  preferTransport?: () => PreferredTransport;
 }): { card: TapCardReader; phone: PhoneReader } {
   const radios = [o.ble ? (o.bleNote ?? 'Bluetooth') : '', 'NFC'].filter(Boolean).join(' + ');
   const phone = new PhoneReader({
@@ -322,12 +325,13 @@ export function tapReaders(o: {
     label: `スマートフォン (QR / タッチ: ${radios})`,
     source: 'real',
     ...(o.timeouts ? { timeouts: o.timeouts } : {}),
+    ...(o.preferTransport ? { preferTransport: o.preferTransport } : {}),
   });
   return { card: new TapCardReader(o.dispatcher, o.trustDir), phone };
 }
 
 /** Start-up (real.ts): both readers on the attached PC/SC reader, or none when there is no reader. */
-export async function detect(opts: { home: string; readerName?: string; trustDir?: string }): Promise<{ readers: CredentialReader[]; note: string }> {
+export async function detect(opts: { home: string; readerName?: string; trustDir?: string; preferTransport?: () => PreferredTransport }): Promise<{ readers: CredentialReader[]; note: string }> {
   const probe = await probePcscd(800);
   if (!probe.ok) return { readers: [], note: `pcscd not reachable (${probe.reason})` };
   const ctx = await PcscContext.open();
@@ -339,6 +343,6 @@ export async function detect(opts: { home: string; readerName?: string; trustDir
   const { detectBle } = await import('../../mdoc-reader/hardware.ts');
   const { ble, note } = await detectBle();
   const trustDir = opts.trustDir ?? join(opts.home, 'trust');
-  const { card, phone } = tapReaders({ dispatcher: new TapDispatcher({ readerName }), trustDir, ...(ble ? { ble, bleNote: note } : {}) });
+  const { card, phone } = tapReaders({ dispatcher: new TapDispatcher({ readerName }), trustDir, ...(ble ? { ble, bleNote: note } : {}), ...(opts.preferTransport ? { preferTransport: opts.preferTransport } : {}) });
   return { readers: [card, phone], note: `PC/SC reader ${readerName} (cards and phone taps); phones: QR + ${ble ? note : `NFC data retrieval only (${note})`}` };
 }
