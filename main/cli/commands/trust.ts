@@ -1,6 +1,9 @@
 // `kakunin trust list|import` (issue 2 CLI contract):
 //   kakunin trust list   --trust DIR [--at ISOTIME] [--json]
 //   kakunin trust import --trust DIR --kind iaca|jpki|vical|vical-signer|card-face [--key-id HEX] FILE [--json]
+//   kakunin trust import --trust DIR --kind reader-auth [--key KEYFILE] CHAIN.pem [--json]
+//     (the kiosk's reader authentication certificate chain and private key, ISO 18013-5 §9.1.4;
+//     the key is stored with mode 0600 and never printed: output shows subject + fingerprint)
 // Exit codes: 0 ok; 1 refused (import) or the DIR has errors (list); 2 usage.
 // `import` refuses a file that claims to be a real J-LIS root but does not match its pinned
 // SHA-256 fingerprint (core/trust/pinned-roots.ts).
@@ -12,13 +15,17 @@ import { colonHex, fromHex } from '../../../core/x509/pem.ts';
 import type { TrustedRoot } from '../../../core/trust/trust-store.ts';
 import { loadTrustDir } from '../../trust/load-dir.ts';
 import { importTrustFile, IMPORT_KINDS, type ImportKind } from '../../trust/import.ts';
+import { importReaderAuth, readerAuthInfo, ReaderAuthError } from '../../trust/reader-auth.ts';
 
 const USAGE = `usage:
   kakunin trust list   --trust DIR [--at ISOTIME] [--json]
   kakunin trust import --trust DIR --kind iaca|jpki|vical|vical-signer|card-face [--key-id HEX] FILE [--json]
+  kakunin trust import --trust DIR --kind reader-auth [--key KEYFILE] CHAIN.pem [--json]
 
 Trust DIR layout: iaca/*.pem|*.der, vical/*.cbor + vical-signers/*.pem, jpki/*.pem,
-card-face/<32 hex of the 16-byte signer key id>.pem (RSA public key).
+card-face/<32 hex of the 16-byte signer key id>.pem (RSA public key),
+reader-auth/chain.pem + reader-auth/reader.key (mode 0600): the kiosk's reader authentication
+certificate (reader certificate first) and key; every mdoc request is then signed (readerAuth).
 A file claiming to be a real J-LIS root with a wrong SHA-256 fingerprint is refused.`;
 
 const DAY_MS = 86_400_000;
@@ -46,6 +53,7 @@ export async function run(argv: string[]): Promise<number> {
         at: { type: 'string' },
         kind: { type: 'string' },
         'key-id': { type: 'string' },
+        key: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -68,8 +76,29 @@ export async function run(argv: string[]): Promise<number> {
     if (parsed.positionals.length) return usageError(`unexpected argument ${parsed.positionals[0]}`);
     return list(v.trust, at, v.json ?? false);
   }
+  if (sub === 'import' && v.kind === 'reader-auth') {
+    if (parsed.positionals.length !== 1) return usageError('exactly one CHAIN.pem to import is required');
+    if (v['key-id']) return usageError('--key-id is only for --kind card-face');
+    try {
+      const info = importReaderAuth(v.trust, parsed.positionals[0]!, v.key, { crypto: nodeCrypto, now: at });
+      if (v.json) process.stdout.write(JSON.stringify({ ok: true, kind: 'reader-auth', ...info }, null, 2) + '\n');
+      else
+        process.stdout.write(
+          `imported reader authentication certificate (key stored with mode 0600):\n  subject:     ${info.subject}\n  SHA-256:     ${colonHex(fromHex(info.fingerprint)!)}\n  valid:       ${info.notBefore} .. ${info.notAfter}\n  chain:       ${info.chainLength} certificate(s)\n`,
+        );
+      return 0;
+    } catch (e) {
+      const code = e instanceof ReaderAuthError ? e.code : 'file_unreadable';
+      // Never the key or a parser message quoting it: the code and our own sentence only.
+      const message = e instanceof ReaderAuthError ? e.message : `cannot read ${parsed.positionals[0]}${v.key ? ` or ${v.key}` : ''}`;
+      if (v.json) process.stdout.write(JSON.stringify({ ok: false, error: { code, message } }, null, 2) + '\n');
+      else process.stderr.write(`kakunin trust import: REFUSED (${code}): ${message}\n`);
+      return 1;
+    }
+  }
+  if (v.key) return usageError('--key is only for --kind reader-auth');
   if (sub === 'import') {
-    if (!v.kind || !IMPORT_KINDS.includes(v.kind as ImportKind)) return usageError(`--kind must be one of ${IMPORT_KINDS.join(', ')}`);
+    if (!v.kind || !IMPORT_KINDS.includes(v.kind as ImportKind)) return usageError(`--kind must be one of ${[...IMPORT_KINDS, 'reader-auth'].join(', ')}`);
     if (parsed.positionals.length !== 1) return usageError('exactly one FILE to import is required');
     if (v.kind === 'card-face') {
       if (!v['key-id']) return usageError('--key-id HEX is required with --kind card-face');
@@ -131,6 +160,8 @@ function list(dir: string, at: Date, json: boolean): number {
     roots: roots.map((r) => ({ ...rootJson(r, at), warnings: store.warnings.filter((w) => w.file === r.origin) })),
     vicals: store.vicals,
     cardFaceKeys: [...store.cardFaceKeys.values()].map((k) => ({ keyId: k.keyId, file: k.origin, bits: k.key.n.length * 8 })),
+    // The kiosk's own reader certificate (identity only; the key is never listed).
+    readerAuth: readerAuthInfo(dir, { crypto: nodeCrypto }),
     warnings: store.warnings,
     errors: store.errors,
   };
@@ -147,6 +178,7 @@ function list(dir: string, at: Date, json: boolean): number {
       );
     }
     for (const k of out.cardFaceKeys) process.stdout.write(`\n[card-face] key id ${k.keyId} (RSA-${k.bits})\n  file:     ${k.file}\n`);
+    if (out.readerAuth) process.stdout.write(`\n[reader-auth] ${out.readerAuth.subject}\n  SHA-256:  ${colonHex(fromHex(out.readerAuth.fingerprint)!)}\n  valid:    ${out.readerAuth.notBefore} .. ${out.readerAuth.notAfter}\n`);
     for (const v of out.vicals) process.stdout.write(`\n[vical] ${v.origin}: ${v.provider}, ${v.accepted}/${v.entries} IACA(s) accepted, signed by ${v.signer}\n`);
     const other = store.warnings.filter((w) => !roots.some((r) => r.origin === w.file));
     for (const w of other) process.stdout.write(`\nWARNING ${w.code}: ${w.detail}${w.file ? ` (${w.file})` : ''}\n`);

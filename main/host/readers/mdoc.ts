@@ -18,6 +18,7 @@ import { readErrorMessage } from '../../mdoc-reader/error-messages.ts';
 import { nfcDataRetrievalFactory } from '../../mdoc-reader/nfc-message-transport.ts';
 import { kioskProposal, type PreferredTransport } from '../../mdoc-reader/reader-proposal.ts';
 import { cachedTrustStore } from '../../trust/trust-dir-cache.ts';
+import { loadReaderAuth } from '../../trust/reader-auth.ts';
 import { ABORTED, errorOutcome, type CredentialReader, type ReadError, type ReadHooks, type ReadOutcome } from '../reader.ts';
 import { decodeJp2 } from '../../card/jp2-decode.ts';
 import { pixelsToPngDataUrl } from './png.ts';
@@ -185,6 +186,10 @@ export class PhoneReader implements CredentialReader {
     if (!hooks.onProgress({ step: 'detected', fraction: 0.1 })) return errorOutcome(ABORTED, 'mdoc');
     const at = new Date();
     const trust = cachedTrustStore(this.deps.trustDir, { crypto: nodeCrypto, now: at });
+    // Reader authentication (§9.1.4) when the operator installed a reader certificate; a broken one
+    // (expired, key readable by others) is not used and the request goes unauthenticated.
+    const ra = loadReaderAuth(this.deps.trustDir, { crypto: nodeCrypto, now: at });
+    const readerAuth = ra.state === 'ready' ? ra.signer : undefined;
     const ble = this.deps.ble;
     const prefer = this.deps.preferTransport?.() ?? 'ble';
     let engage: (timeoutMs: number) => Promise<EngagementResult>;
@@ -223,6 +228,7 @@ export class PhoneReader implements CredentialReader {
         ...(ble ? { ble } : {}),
         ...(nfcTransport ? { nfcTransport } : {}),
         ...(prefer === 'nfc' ? { preferNfc: true } : {}),
+        ...(readerAuth ? { readerAuth } : {}),
         ...(this.deps.timeouts ? { timeouts: this.deps.timeouts } : {}),
       },
     );
@@ -237,6 +243,7 @@ export class PhoneReader implements CredentialReader {
       ...(doc?.issuer?.iacaFingerprint ? { issuerKeyId: doc.issuer.iacaFingerprint.toLowerCase() } : {}),
       engagement: 'qr' in got ? 'qr' : 'nfc',
       ...(AUDIT_TRANSPORT[String(out.transport.kind)] ? { transport: AUDIT_TRANSPORT[String(out.transport.kind)]! } : {}),
+      ...(readerAuth && out.transport.readerAuth === true ? { readerAuth: { subject: readerAuth.subject, fingerprint: readerAuth.fingerprint } } : {}),
     };
     // The audit records what the kiosk ASKED for (the DeviceRequest built from the policy), also when
     // the read failed: for the returned docType if known, else every docType the request named.
