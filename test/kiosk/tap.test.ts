@@ -14,6 +14,7 @@ import { SettingsStore } from '../../main/host/settings.ts';
 import { TapDispatcher, tapReaders } from '../../main/host/readers/tap.ts';
 import { PhoneApduGuard, PhoneGuardError, probeTap } from '../../main/host/readers/tap-probe.ts';
 import { makeWallet, SimWorld, type ScenarioName } from '../../main/mdoc-reader/simulate.ts';
+import { selectsBle } from '../../main/mdoc-reader/simulated-nfc.ts';
 import { nodeCrypto } from '../../main/crypto/node-crypto.ts';
 import { parseHandoverRequest, type ApduChannel } from '../../core/mdoc/engagement/index.ts';
 import { GEN1_CARD_FACE_AP_AID, GEN1_JPKI_AP_AID, GEN1_TEXT_AP_AID } from '../../core/card/profile.ts';
@@ -102,18 +103,24 @@ interface Rig {
   audit: MemoryAuditSink;
   dispatcher: TapDispatcher;
   /** Put the virtual wallet on the reader; resolves once it has left again (taken away or walked off). */
-  tapPhone(scenario: ScenarioName): Promise<{ apdus: string[]; remove(): Promise<void> }>;
+  tapPhone(scenario: ScenarioName): Promise<{ apdus: string[]; wallet: VirtualWallet; tag: WalletNfcTag; remove(): Promise<void> }>;
   tapCard(simulate: string): Promise<{ card: VirtualMyNumberCard; remove(): Promise<void> }>;
   waitScreen(kinds: Screen['screen'][], ms?: number): Promise<Screen>;
 }
 
-async function withKiosk(o: { mode: Mode; bluetooth: boolean; wipeSeconds?: number; phones?: boolean; cards?: boolean }, fn: (rig: Rig) => Promise<void>): Promise<void> {
+async function withKiosk(o: { mode: Mode; bluetooth: boolean; wipeSeconds?: number; phones?: boolean; cards?: boolean; phoneTransport?: 'ble' | 'nfc' }, fn: (rig: Rig) => Promise<void>): Promise<void> {
   await withVirtualReader(async ({ port, readerName }) => {
     const world = new SimWorld();
     const dispatcher = new TapDispatcher({ readerName });
-    const { card, phone } = tapReaders({ dispatcher, trustDir: TRUST, ...(o.bluetooth ? { ble: world.reader, bleNote: 'sim radio' } : {}), timeouts: { engagementMs: 10_000, connectMs: 5000, responseMs: 5000 } });
     const settings = new SettingsStore(null);
-    settings.update({ mode: o.mode, wipeSeconds: o.wipeSeconds ?? 60, readers: { card: o.cards ?? true, mdoc: o.phones ?? true } });
+    settings.update({ mode: o.mode, wipeSeconds: o.wipeSeconds ?? 60, readers: { card: o.cards ?? true, mdoc: o.phones ?? true }, phoneTransport: o.phoneTransport ?? 'ble' });
+    const { card, phone } = tapReaders({
+      dispatcher,
+      trustDir: TRUST,
+      ...(o.bluetooth ? { ble: world.reader, bleNote: 'sim radio' } : {}),
+      timeouts: { engagementMs: 10_000, connectMs: 5000, responseMs: 5000 },
+      preferTransport: () => settings.get().phoneTransport,
+    });
     const audit = new MemoryAuditSink();
     const host = new KioskHost({ readers: [card, phone], settings, audit, inputTimeoutMs: 20_000 });
     host.start();
@@ -129,7 +136,8 @@ async function withKiosk(o: { mode: Mode; bluetooth: boolean; wipeSeconds?: numb
         const wallet = makeWallet(scenario, nodeCrypto, new Date());
         wallet.newTransaction();
         wallet.onHandover = (h) => {
-          if (h && o.bluetooth) void world.walletBle(wallet, uuidAfterHandover(wallet, h), wallet.bleModes, 30_000);
+          // The phone's BLE side runs only when its Handover Select chose BLE and a radio is there.
+          if (h && o.bluetooth && selectsBle(h.handoverSelect)) void world.walletBle(wallet, uuidAfterHandover(wallet, h), wallet.bleModes, 30_000);
         };
         const tag = new WalletNfcTag(wallet);
         const apdus: string[] = [];
@@ -147,6 +155,8 @@ async function withKiosk(o: { mode: Mode; bluetooth: boolean; wipeSeconds?: numb
         });
         const p = {
           apdus,
+          wallet,
+          tag,
           async remove() {
             wallet.onHandover = null;
             vpcd.close();
@@ -368,4 +378,85 @@ test('the named PC/SC reader is not attached: both readers say so, the kiosk sta
   } finally {
     await host.stop();
   }
+});
+
+// ---- negotiated handover: the kiosk offers every carrier it can run; retrieval follows the Hs --------
+
+/** The kiosk's Handover Request as the wallet received it: which carriers, NFC limits, BLE modes. */
+function offeredBy(wallet: VirtualWallet): { order: string[]; nfc?: { maxCommandDataLength?: number; maxResponseDataLength?: number }; ble?: { cc: boolean; ps: boolean } } {
+  const h = (wallet as unknown as { handover: [Uint8Array, Uint8Array | null] | null }).handover;
+  assert.ok(h && h[1], 'a negotiated handover took place');
+  const hr = parseHandoverRequest(h[1]!);
+  const out: ReturnType<typeof offeredBy> = { order: hr.carriers.map((c) => c.kind) };
+  for (const c of hr.carriers) {
+    if (c.kind === 'nfc') out.nfc = { ...(c.maxCommandDataLength !== undefined ? { maxCommandDataLength: c.maxCommandDataLength } : {}), ...(c.maxResponseDataLength !== undefined ? { maxResponseDataLength: c.maxResponseDataLength } : {}) };
+    if (c.kind === 'ble') out.ble = { cc: c.centralClientMode, ps: c.peripheralServerMode };
+  }
+  return out;
+}
+
+test('negotiated handover, kiosk without Bluetooth: the Hr offers NFC only (255/256, the real short-APDU limits), the phone selects NFC, data retrieval over NFC: verified, audited nfc', { skip: skip ?? false, timeout: 60_000 }, async () => {
+  await withKiosk({ mode: 'age-over-20', bluetooth: false }, async ({ audit, tapPhone, waitScreen }) => {
+    const phone = await tapPhone('negotiated');
+    const v = await waitScreen(['verdict', 'error']);
+    assert.ok(v.screen === 'verdict' && v.verdict === 'valid', JSON.stringify(v));
+    assert.deepEqual(offeredBy(phone.wallet), { order: ['nfc'], nfc: { maxCommandDataLength: 255, maxResponseDataLength: 256 } });
+    assert.ok(phone.tag.log.includes('hs selects nfc'), phone.tag.log.join(' | '));
+    assert.equal(audit.entries[0]!.engagement, 'nfc');
+    assert.equal(audit.entries[0]!.transport, 'nfc');
+    assert.deepEqual(cardOnlyCommands(phone.apdus), []);
+  });
+});
+
+test('negotiated handover, phone that selects only BLE (Apple-like), kiosk with Bluetooth: the Hr offers BLE (both modes) and NFC, retrieval over BLE central client', { skip: skip ?? false, timeout: 60_000 }, async () => {
+  await withKiosk({ mode: 'age-over-20', bluetooth: true }, async ({ audit, tapPhone, waitScreen }) => {
+    const phone = await tapPhone('apple');
+    const v = await waitScreen(['verdict', 'error']);
+    assert.ok(v.screen === 'verdict' && v.verdict === 'valid', JSON.stringify(v));
+    const offer = offeredBy(phone.wallet);
+    assert.deepEqual(offer.order, ['ble', 'nfc']);
+    assert.deepEqual(offer.ble, { cc: true, ps: true });
+    assert.equal(audit.entries[0]!.transport, 'ble-central');
+  });
+});
+
+for (const pref of ['nfc', 'ble'] as const) {
+  test(`negotiated handover, phone that selects both, staff preference ${pref}: the Hr lists ${pref} first and data retrieval runs over ${pref}`, { skip: skip ?? false, timeout: 60_000 }, async () => {
+    await withKiosk({ mode: 'age-over-20', bluetooth: true, phoneTransport: pref }, async ({ audit, tapPhone, waitScreen }) => {
+      const phone = await tapPhone('negotiated');
+      const v = await waitScreen(['verdict', 'error']);
+      assert.ok(v.screen === 'verdict' && v.verdict === 'valid', JSON.stringify(v));
+      assert.deepEqual(offeredBy(phone.wallet).order, pref === 'nfc' ? ['nfc', 'ble'] : ['ble', 'nfc']);
+      assert.ok(phone.tag.log.includes('hs selects ble+nfc'), phone.tag.log.join(' | '));
+      assert.equal(audit.entries[0]!.transport, pref === 'nfc' ? 'nfc' : 'ble-central');
+    });
+  });
+}
+
+test('negotiated handover, Hs that selects nothing (a BLE-only phone at a kiosk without Bluetooth): handover_no_carrier, audited, tells the holder what to do', { skip: skip ?? false, timeout: 60_000 }, async () => {
+  await withKiosk({ mode: 'age-over-20', bluetooth: false }, async ({ audit, tapPhone, waitScreen }) => {
+    const phone = await tapPhone('negotiated-ble');
+    const s = await waitScreen(['verdict', 'error']);
+    assert.ok(s.screen === 'error', JSON.stringify(s));
+    assert.equal(s.error.code, 'handover_no_carrier');
+    assert.match(s.error.nextEn, /QR code/);
+    assert.ok(phone.tag.log.includes('hr offers nfc') && phone.tag.log.includes('hs selects nothing'), phone.tag.log.join(' | '));
+    assert.equal(audit.entries[0]!.outcome, 'error');
+    assert.equal(audit.entries[0]!.errorCode, 'handover_no_carrier');
+  });
+});
+
+test('a phone that selects only BLE at a kiosk without Bluetooth: phone_needs_bluetooth (ja/en: use the QR code or the card), audited, not a generic failure', { skip: skip ?? false, timeout: 60_000 }, async () => {
+  await withKiosk({ mode: 'age-over-20', bluetooth: false }, async ({ audit, tapPhone, waitScreen }) => {
+    const phone = await tapPhone('apple');
+    const s = await waitScreen(['verdict', 'error']);
+    assert.ok(s.screen === 'error', JSON.stringify(s));
+    assert.equal(s.error.code, 'phone_needs_bluetooth');
+    assert.match(s.error.messageEn, /needs Bluetooth; use the QR code or the card/);
+    assert.match(s.error.messageJa, /Bluetooth が必要です。QRコードまたはカード/);
+    assert.deepEqual(offeredBy(phone.wallet).order, ['nfc'], 'no BLE offered without an adapter');
+    assert.equal(audit.entries[0]!.outcome, 'error');
+    assert.equal(audit.entries[0]!.errorCode, 'phone_needs_bluetooth');
+    assert.equal(audit.entries[0]!.engagement, 'nfc');
+  });
 });
