@@ -55,13 +55,21 @@ test('probe: the virtual wallet answers the NDEF application -> phone, after one
   assert.deepEqual(ch.sent, ['00a4040007d276000085010100']);
 });
 
-test('probe: the virtual My Number card refuses both phone applications (6A82) -> card, nothing selected on it', async () => {
+test('probe: the virtual My Number card refuses both phone applications (6A82), then selects its text AP -> card; nothing read', async () => {
   const card = new VirtualMyNumberCard();
   const ch = memoryChannel((a) => card.process(a));
   const p = await probeTap(ch);
-  assert.deepEqual(p, { kind: 'card', answered: null, apdus: 2 });
-  assert.deepEqual(card.log.map((l) => [l.ap, l.sw]), [[null, '6a82'], [null, '6a82']]);
+  assert.deepEqual(p, { kind: 'card', answered: null, apdus: 3 });
+  assert.deepEqual(card.log.map((l) => l.sw), ['6a82', '6a82', '9000']);
+  assert.deepEqual(ch.sent.slice(2), ['00a4040c0a' + GEN1_TEXT_AP_AID.toLowerCase()]);
   assert.equal(card.myNumberTouched, false);
+});
+
+test('probe: a contactless item answering no phone application and no card application -> unsupported (its own kind), only SELECTs sent', async () => {
+  const ch = memoryChannel(() => Uint8Array.of(0x6a, 0x82));
+  const p = await probeTap(ch);
+  assert.deepEqual(p, { kind: 'unsupported', answered: null, apdus: 4 });
+  assert.ok(ch.sent.every((a) => a.startsWith('00a404')), ch.sent.join(' '));
 });
 
 test('probe: a phone that only offers NFC data retrieval (mdoc AID) is still a phone, never sent to the card path', async () => {
@@ -216,7 +224,7 @@ test('Apple-like wallet tapped on the kiosk reader (negotiated handover -> BLE c
     // The phone saw the probe, then the NFC engagement: no card command, no My Number AP.
     assert.equal(phone.apdus[0], '00a4040007d276000085010100');
     assert.deepEqual(cardOnlyCommands(phone.apdus), []);
-    assert.deepEqual(dispatcher.counts, { card: 0, phone: 1, ignored: 0, lostDuringProbe: 0 });
+    assert.deepEqual(dispatcher.counts, { card: 0, phone: 1, unsupported: 0, ignored: 0, lostDuringProbe: 0 });
     void host;
   });
 });
@@ -291,8 +299,9 @@ test('the My Number Card on the same shared reader still goes to the card path (
     assert.deepEqual(v.attributes, { age_over_20: true });
     assert.equal(audit.entries[0]!.credentialType, 'mynumber-card');
     assert.equal(audit.entries[0]!.engagement, 'card');
-    // The card saw the two probe SELECTs (refused, nothing selected) before the card path's own.
-    assert.deepEqual(card.card.log.slice(0, 2).map((l) => [l.ap, l.command.slice(0, 8), l.sw]), [[null, '00a40400', '6a82'], [null, '00a40400', '6a82']]);
+    // The card saw the two phone-probe SELECTs (refused, nothing selected) and the card-application
+    // SELECT before the card path's own.
+    assert.deepEqual(card.card.log.slice(0, 3).map((l) => [l.command.slice(0, 8), l.sw]), [['00a40400', '6a82'], ['00a40400', '6a82'], ['00a4040c', '9000']]);
     assert.equal(card.card.myNumberTouched, false);
     await card.remove();
     await waitScreen(['idle'], 10_000);
@@ -333,7 +342,7 @@ test('phone reading switched off in settings: a tapped phone is left alone (not 
     assert.equal(host.snapshot().screen.screen, 'idle');
     assert.equal(audit.entries.length, 0);
     assert.deepEqual(phone.apdus, ['00a4040007d276000085010100'], 'only the probe');
-    assert.deepEqual(dispatcher.counts, { card: 0, phone: 0, ignored: 1, lostDuringProbe: 0 });
+    assert.deepEqual(dispatcher.counts, { card: 0, phone: 0, unsupported: 0, ignored: 1, lostDuringProbe: 0 });
     const s = host.snapshot().screen;
     assert.equal(s.screen === 'idle' && s.notice?.code, 'phone_not_accepted', 'the idle screen tells the holder phones are not read here');
   });
@@ -345,8 +354,8 @@ test('card reading switched off in settings: a tapped card is left alone (no car
     await until(() => dispatcher.counts.ignored === 1, 5000);
     await until(() => { const s = host.snapshot().screen; return s.screen === 'idle' && s.notice?.code === 'card_not_accepted'; }, 3000);
     assert.equal(audit.entries.length, 0);
-    assert.equal(card.log.filter((a) => !a.command.startsWith('00a40400')).length, 0, 'nothing but the probe SELECTs reached the card');
-    assert.deepEqual(dispatcher.counts, { card: 0, phone: 0, ignored: 1, lostDuringProbe: 0 });
+    assert.equal(card.log.filter((a) => !a.command.startsWith('00a404')).length, 0, 'nothing but the probe SELECTs reached the card');
+    assert.deepEqual(dispatcher.counts, { card: 0, phone: 0, unsupported: 0, ignored: 1, lostDuringProbe: 0 });
   });
 });
 
@@ -458,5 +467,36 @@ test('a phone that selects only BLE at a kiosk without Bluetooth: phone_needs_bl
     assert.equal(audit.entries[0]!.outcome, 'error');
     assert.equal(audit.entries[0]!.errorCode, 'phone_needs_bluetooth');
     assert.equal(audit.entries[0]!.engagement, 'nfc');
+  });
+});
+
+test('a contactless item that is neither a phone nor a known card: "not a supported card or phone" (unsupported_device), audited, no keypad, no card read error', { skip: skip ?? false, timeout: 60_000 }, async () => {
+  await withVirtualReader(async ({ port, readerName }) => {
+    const dispatcher = new TapDispatcher({ readerName });
+    const { card, phone } = tapReaders({ dispatcher, trustDir: TRUST });
+    const settings = new SettingsStore(null);
+    settings.update({ mode: 'age-over-20', readers: { card: true, mdoc: true } });
+    const audit = new MemoryAuditSink();
+    const host = new KioskHost({ readers: [card, phone], settings, audit });
+    host.start();
+    const sent: string[] = [];
+    // A transit card or a foreign ID: answers every SELECT with 6A82 (ISO 7816-4: not found).
+    const vpcd = await VpcdCard.connect({ port, onApdu: async (a) => (sent.push(hex(a)), Uint8Array.of(0x6a, 0x82)) });
+    try {
+      await until(() => ['error', 'input', 'verdict'].includes(host.snapshot().screen.screen), 20_000);
+      const s = host.snapshot().screen;
+      assert.ok(s.screen === 'error', JSON.stringify(s));
+      assert.equal(s.error.code, 'unsupported_device');
+      assert.equal(s.error.messageEn, 'Not a supported card or phone');
+      assert.match(s.error.messageJa, /対応しているカードまたはスマートフォンではありません/);
+      assert.equal(audit.entries[0]!.outcome, 'error');
+      assert.equal(audit.entries[0]!.errorCode, 'unsupported_device');
+      assert.ok(sent.every((a) => a.startsWith('00a404')), `only SELECTs: ${sent.join(' ')}`);
+      assert.equal(dispatcher.counts.unsupported, 1);
+    } finally {
+      vpcd.close();
+      await Promise.race([vpcd.closed, new Promise((r) => setTimeout(r, 1000))]);
+      await host.stop();
+    }
   });
 });

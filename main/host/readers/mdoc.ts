@@ -165,7 +165,7 @@ export class PhoneReader implements CredentialReader {
       signal.addEventListener('abort', onAbort, { once: true });
       this.waiting = (qr) => settle({ qr });
       // A tap that arrives just after a QR scan won is handed back (the phone is left alone).
-      void this.deps.taps?.next(local.signal, () => hooks.notice?.(notAccepted('card'))).then(async (tap) => {
+      void this.deps.taps?.next(local.signal, (n) => hooks.notice?.(n ?? notAccepted('card'))).then(async (tap) => {
         if (tap && !settle({ tap })) await tap.release();
       });
     });
