@@ -11,6 +11,7 @@ import { createPrivateKey } from 'node:crypto';
 import { OID } from '../../core/x509/oids.ts';
 import { derToPem } from '../../core/x509/pem.ts';
 import { buildCertificate, ext, keyFromSeed, keyIdentifier, type NameSpec, type TestKey } from './cert-builder.ts';
+import { buildIaca } from './profiles.ts';
 
 export interface ReaderCa {
   der: Uint8Array;
@@ -38,17 +39,8 @@ export function testReaderCa(label: 'main' | 'other' = 'main'): ReaderCa {
   if (!ca) {
     const key = keyFromSeed('P-256', `reader-ca-${label}`);
     const subject: NameSpec = [['C', 'JP'], ['O', 'Kakunin Test PKI (TEST ONLY)'], ['CN', label === 'main' ? 'Kakunin Test Reader CA' : 'Kakunin Other Reader CA']];
-    const der = buildCertificate({
-      serial: 1,
-      issuer: subject,
-      subject,
-      notBefore: new Date('2025-01-01T00:00:00Z'),
-      notAfter: new Date('2040-01-01T00:00:00Z'),
-      subjectKey: key,
-      signerKey: key,
-      extensions: [ext.basicConstraints(true, 0), ext.keyUsage(['keyCertSign', 'cRLSign']), ext.subjectKeyIdentifier(keyIdentifier(key))],
-    });
-    ca = { der, key, subject };
+    // A self-signed root with the test PKI's root validity (2025..2040), a CA for reader certificates.
+    ca = buildIaca({ key, subject, serial: 1, extensions: [ext.basicConstraints(true, 0), ext.keyUsage(['keyCertSign', 'cRLSign']), ext.subjectKeyIdentifier(keyIdentifier(key))] });
     caCache.set(label, ca);
   }
   return ca;
