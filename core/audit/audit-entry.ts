@@ -56,6 +56,20 @@ export const ELEMENT_MAX = 128;
 export const ISSUER_KEY_ID_RE = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 
 /**
+ * The KIOSK's own reader authentication certificate (ISO 18013-5 §9.1.4), when a request was signed:
+ * its SHA-256 fingerprint (64 hex) and its subject DN, which names the operator, never a holder. The
+ * subject is kept only as printable ASCII without long digit runs (a DN in another script is stored
+ * as "unrecognized"; the fingerprint still identifies the certificate).
+ */
+export const READER_SIGNER_RE = /^[\x20-\x7e]{1,200}$/;
+export const READER_FINGERPRINT_RE = /^[0-9a-f]{64}$/;
+
+export interface AuditReaderAuth {
+  signer: string;
+  fingerprint: string;
+}
+
+/**
  * Why a string shaped as an identifier might still be personal data. Returns a reason or null.
  * Applied to every free identifier (codes, document, element names), not to enums or key ids.
  */
@@ -109,12 +123,14 @@ export interface AuditEntry {
   durations: AuditDurations;
   /** A simulated (training/demo) transaction. */
   training: boolean;
+  /** The request was signed with the kiosk's reader certificate (null: unauthenticated request). */
+  readerAuth: AuditReaderAuth | null;
 }
 
 /** The field names of AuditEntry, for the privacy test that no field can carry a value. */
 export const AUDIT_ENTRY_FIELDS = [
   'v', 'time', 'mode', 'outcome', 'errorCode', 'failedChecks', 'passedChecks', 'credentialType', 'document',
-  'issuerKeyId', 'requestedElements', 'intentToRetain', 'engagement', 'transport', 'durations', 'training',
+  'issuerKeyId', 'requestedElements', 'intentToRetain', 'engagement', 'transport', 'durations', 'training', 'readerAuth',
 ] as const satisfies readonly (keyof AuditEntry)[];
 
 // --- building an entry from a transaction summary ----------------------------------------------
@@ -137,6 +153,7 @@ export interface TransactionSummary {
   transport?: Transport | null;
   durations?: Partial<AuditDurations>;
   training?: boolean;
+  readerAuth?: { signer: string; fingerprint: string } | null;
 }
 
 /** Replacement for an identifier that failed the rules: the row is still written, the value is not. */
@@ -200,7 +217,16 @@ export function buildAuditEntry(t: TransactionSummary): AuditEntry {
       verifyMs: clampMs(t.durations?.verifyMs),
     },
     training: t.training === true,
+    readerAuth: readerAuthOf(t.readerAuth),
   };
+}
+
+function readerAuthOf(r: TransactionSummary['readerAuth']): AuditReaderAuth | null {
+  if (!r || typeof r.fingerprint !== 'string') return null;
+  const fingerprint = r.fingerprint.toLowerCase();
+  if (!READER_FINGERPRINT_RE.test(fingerprint)) return null;
+  const signer = typeof r.signer === 'string' && READER_SIGNER_RE.test(r.signer) && !/\d{6,}/.test(r.signer) ? r.signer : UNRECOGNIZED_DOCUMENT;
+  return { signer, fingerprint };
 }
 
 /**

@@ -39,6 +39,8 @@ export const OID = {
   authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
   // ISO/IEC 18013-5 Annex B: ExtendedKeyUsage of the mdoc Document Signer certificate.
   mdlDocumentSigner: '1.0.18013.5.1.2',
+  // ISO/IEC 18013-5 Annex B: ExtendedKeyUsage of the mdoc reader authentication certificate.
+  mdlReaderAuth: '1.0.18013.5.1.6',
 } as const;
 
 /** Short names of the name attributes we print (RFC 4514 §3). */

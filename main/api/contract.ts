@@ -11,6 +11,9 @@ export const ModeSchema = z.enum(['age-over-20', 'identity', 'entrance']);
 export type Mode = z.infer<typeof ModeSchema>;
 export const LangSchema = z.enum(['ja', 'en']);
 export type Lang = z.infer<typeof LangSchema>;
+/** Which mdoc data retrieval the kiosk runs when a phone offers both (staff setting). */
+export const PhoneTransportSchema = z.enum(['ble', 'nfc']);
+export type PhoneTransport = z.infer<typeof PhoneTransportSchema>;
 export const ReaderKindSchema = z.enum(['card', 'mdoc']);
 export type ReaderKind = z.infer<typeof ReaderKindSchema>;
 
@@ -125,6 +128,7 @@ export const SettingsViewSchema = z.object({
   wipeSeconds: z.number().int().min(3).max(120),
   retentionDays: z.number().int().min(1).max(3650),
   readers: z.object({ card: z.boolean(), mdoc: z.boolean() }),
+  phoneTransport: PhoneTransportSchema,
   staffPinSet: z.boolean(),
 });
 export type SettingsView = z.infer<typeof SettingsViewSchema>;
@@ -204,6 +208,7 @@ export const Methods = {
         wipeSeconds: z.number().int().min(3).max(120).optional(),
         retentionDays: z.number().int().min(1).max(3650).optional(),
         readers: z.object({ card: z.boolean(), mdoc: z.boolean() }).optional(),
+        phoneTransport: PhoneTransportSchema.optional(),
         newStaffPin: z.string().regex(/^[0-9]{4,12}$/).optional(),
       })
       .strict(),

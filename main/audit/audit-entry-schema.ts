@@ -22,6 +22,8 @@ import {
   MAX_LIST,
   TIME_RE,
   TRANSPORTS,
+  READER_FINGERPRINT_RE,
+  READER_SIGNER_RE,
   personalDataShape,
   type AuditEntry,
 } from '../../core/audit/audit-entry.ts';
@@ -63,6 +65,14 @@ export const AuditEntrySchema = z.strictObject({
   transport: z.enum(TRANSPORTS).nullable(),
   durations: z.strictObject({ totalMs: duration, readMs: duration.nullable(), verifyMs: duration.nullable() }),
   training: z.boolean(),
+  // Rows written before reader authentication existed have no such key: they read as null.
+  readerAuth: z
+    .strictObject({
+      signer: z.string().regex(READER_SIGNER_RE).refine((s) => !/\d{6,}/.test(s), { message: 'a run of 6 or more digits' }),
+      fingerprint: z.string().regex(READER_FINGERPRINT_RE),
+    })
+    .nullable()
+    .default(null),
 });
 
 // Compile-time: the schema and the core type describe the same object.

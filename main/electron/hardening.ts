@@ -1,7 +1,8 @@
 // The Electron security checklist, as small functions over the few Electron objects they touch, so
 // every rule runs under plain Node in test/electron/ with stand-ins (Electron cannot run here).
 // Items: contextIsolation, sandbox, no nodeIntegration, strict CSP, custom protocol instead of
-// file://, navigation and window.open denied, permission requests denied, IPC sender checked,
+// file://, navigation and window.open denied, permission requests denied (but the kiosk page's own
+// camera, video only, for QR codes), IPC sender checked,
 // no <webview>, no network requests leaving the app.
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
@@ -64,22 +65,47 @@ export function hardenWebContents(wc: WebContentsLike): void {
   wc.setWindowOpenHandler(() => ({ action: 'deny' }));
 }
 
+/** Electron's details for a permission request / check (the fields used here). */
+export interface PermissionDetails {
+  requestingUrl?: string;
+  securityOrigin?: string;
+  /** Request: what a 'media' request asks for. */
+  mediaTypes?: string[];
+  /** Check: the one media type being checked. */
+  mediaType?: string;
+  isMainFrame?: boolean;
+}
+
 export interface SessionLike {
-  setPermissionRequestHandler(h: (wc: unknown, permission: string, cb: (granted: boolean) => void) => void): void;
-  setPermissionCheckHandler(h: (...a: unknown[]) => boolean): void;
+  setPermissionRequestHandler(h: (wc: unknown, permission: string, cb: (granted: boolean) => void, details?: PermissionDetails) => void): void;
+  setPermissionCheckHandler(h: (wc: unknown, permission: string, requestingOrigin?: string, details?: PermissionDetails) => boolean): void;
   setDevicePermissionHandler?(h: (...a: unknown[]) => boolean): void;
   webRequest: { onBeforeRequest(filter: { urls: string[] }, h: (d: { url: string }, cb: (r: { cancel: boolean }) => void) => void): void };
 }
 
-/** Every permission (camera, HID, serial, notifications…) denied; no request leaves app://. */
+/**
+ * The one permission granted: the camera ('media' with video only, no microphone) for the kiosk's
+ * own page at app://kiosk, which reads phones' QR codes from a webcam while a phone read is armed.
+ * Everything else (microphone, HID, serial, notifications, geolocation, other origins) is denied.
+ */
+export function cameraAllowed(permission: string, details: PermissionDetails | undefined, requestingOrigin?: string): boolean {
+  if (permission !== 'media' || !details) return false;
+  const origin = details.securityOrigin ?? requestingOrigin ?? details.requestingUrl ?? '';
+  if (!isAppUrl(origin.endsWith('/') ? origin : `${origin}/`)) return false;
+  if (details.requestingUrl !== undefined && !isAppUrl(details.requestingUrl)) return false;
+  if (details.mediaTypes !== undefined) return details.mediaTypes.length > 0 && details.mediaTypes.every((m) => m === 'video');
+  return details.mediaType === 'video';
+}
+
+/** Every permission but the kiosk's own camera denied (cameraAllowed); no request leaves app://. */
 export function hardenSession(s: SessionLike): void {
-  s.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
-  s.setPermissionCheckHandler(() => false);
+  s.setPermissionRequestHandler((_wc, perm, cb, details) => cb(cameraAllowed(perm, details)));
+  s.setPermissionCheckHandler((_wc, perm, origin, details) => cameraAllowed(perm, details, origin));
   s.setDevicePermissionHandler?.(() => false);
   s.webRequest.onBeforeRequest({ urls: ['<all_urls>'] }, (d, cb) => cb({ cancel: !isAppUrl(d.url) }));
 }
 
-const MIME: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2' };
+const MIME: Record<string, string> = { '.wasm': 'application/wasm', '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2' };
 
 /** The app:// handler: files from dist/renderer only, with the CSP; anything else 404. */
 export function appProtocolHandler(distDir: string): (req: { url: string }) => Response {

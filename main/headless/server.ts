@@ -20,11 +20,15 @@ export { LOOPBACK };
 export function contentSecurityPolicy(wsOrigin: string): string {
   return [
     "default-src 'none'",
-    "script-src 'self'",
+    // 'wasm-unsafe-eval' lets WebAssembly compile (the QR decoder); it allows no JavaScript eval.
+    "script-src 'self' 'wasm-unsafe-eval'",
+    "worker-src 'self'",
     "style-src 'self'",
     "img-src 'self' data:",
     "font-src 'self'",
-    `connect-src ${wsOrigin}`,
+    // 'self': the QR decoder's .wasm is fetched from the renderer build; wsOrigin: the API socket.
+    `connect-src 'self'${wsOrigin === "'none'" ? '' : ` ${wsOrigin}`}`,
+    "media-src 'self' mediastream: blob:",
     "base-uri 'none'",
     "form-action 'none'",
     "frame-ancestors 'none'",
@@ -35,6 +39,7 @@ export function contentSecurityPolicy(wsOrigin: string): string {
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
   '.css': 'text/css; charset=utf-8',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',

@@ -67,7 +67,7 @@ export async function assembleKiosk(cfg: KioskConfig = {}): Promise<Kiosk> {
     ({ training, readers } = trainingDevices(cfg, closers));
     deviceNote = 'training simulators (requested)';
   } else {
-    const real = await realReaders({ home });
+    const real = await realReaders({ home, preferTransport: () => settings.get().phoneTransport });
     if (real.readers.length > 0) {
       readers = real.readers;
       deviceNote = real.note;

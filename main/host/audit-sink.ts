@@ -24,6 +24,8 @@ export interface AuditEntry {
   transport?: 'pcsc' | 'nfc' | 'ble-central' | 'ble-peripheral';
   /** Detected credential to outcome. */
   totalMs?: number;
+  /** The kiosk signed its request (ISO 18013-5 §9.1.4) with this reader certificate. */
+  readerAuth?: { signer: string; fingerprint: string };
 }
 
 export interface AuditSink {

@@ -30,6 +30,7 @@ export class AuditStoreSink implements AuditSink {
       transport: e.transport ?? null,
       durations: { totalMs: e.totalMs ?? 0 },
       training: e.training,
+      readerAuth: e.readerAuth ?? null,
     });
     this.lastAppend = this.store.append(entry);
   }

@@ -420,6 +420,7 @@ export class KioskHost {
       if (outcome.credential.issuerKeyId) entry.issuerKeyId = outcome.credential.issuerKeyId;
       if (outcome.credential.engagement) entry.engagement = outcome.credential.engagement;
       if (outcome.credential.transport) entry.transport = outcome.credential.transport;
+      if (outcome.credential.readerAuth) entry.readerAuth = { signer: outcome.credential.readerAuth.subject, fingerprint: outcome.credential.readerAuth.fingerprint };
       entry.totalMs = Date.now() - tx.startedAt;
       await this.opts.audit.append(entry);
     } catch {

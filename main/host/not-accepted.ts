@@ -17,6 +17,19 @@ export const NOT_ACCEPTED = {
   },
 } satisfies Record<string, ReadError>;
 
+/**
+ * A contactless item that is neither a phone (no NDEF, no mdoc application) nor a card the kiosk
+ * reads (no known card application: readers/card-applications.ts). Not a card read error: nothing
+ * was read, and retrying will not help.
+ */
+export const UNSUPPORTED_DEVICE: ReadError = {
+  code: 'unsupported_device',
+  messageJa: '対応しているカードまたはスマートフォンではありません',
+  messageEn: 'Not a supported card or phone',
+  nextJa: 'マイナンバーカード、または本人確認書類を入れたスマートフォンをかざしてください',
+  nextEn: 'Hold a My Number Card, or a phone with an ID in its wallet, to the reader',
+};
+
 /** The notice for a credential of `kind` presented while that kind is not read here. */
 export function notAccepted(kind: ReaderKind): ReadError {
   return kind === 'mdoc' ? NOT_ACCEPTED.phone_not_accepted : NOT_ACCEPTED.card_not_accepted;

@@ -71,6 +71,8 @@ export interface ReadOutcome {
     issuerKeyId?: string;
     engagement?: 'qr' | 'nfc' | 'card';
     transport?: 'pcsc' | 'nfc' | 'ble-central' | 'ble-peripheral';
+    /** The kiosk's reader certificate that signed the request (mdoc, §9.1.4): identity only. */
+    readerAuth?: { subject: string; fingerprint: string };
   };
   /** Element / file names requested, for the audit entry. */
   requested: string[];

@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { LangSchema, ModeSchema, type SettingsView } from '../api/contract.ts';
+import { LangSchema, ModeSchema, PhoneTransportSchema, type SettingsView } from '../api/contract.ts';
 import { StaffPinHashSchema } from './staff-pin.ts';
 
 export const SettingsSchema = z
@@ -17,6 +17,12 @@ export const SettingsSchema = z
     /** Audit rows older than this are pruned by the audit store (issue #5 "retention period"). */
     retentionDays: z.number().int().min(1).max(3650),
     readers: z.object({ card: z.boolean(), mdoc: z.boolean() }).strict(),
+    /**
+     * Data retrieval when a phone's Handover Select offers both BLE and NFC (ISO 18013-5 §8.3.3):
+     * 'ble' (default; the phone may leave the reader) or 'nfc' (the phone stays on the reader; no
+     * Bluetooth pairing trouble). Files written before this setting existed read as 'ble'.
+     */
+    phoneTransport: PhoneTransportSchema.default('ble'),
     staffPin: StaffPinHashSchema.nullable(),
   })
   .strict();
@@ -29,6 +35,7 @@ export const DEFAULT_SETTINGS: Settings = {
   wipeSeconds: 10,
   retentionDays: 365,
   readers: { card: true, mdoc: true },
+  phoneTransport: 'ble',
   staffPin: null,
 };
 
@@ -65,6 +72,6 @@ export class SettingsStore {
 
   view(): SettingsView {
     const s = this.current;
-    return { mode: s.mode, lang: s.lang, wipeSeconds: s.wipeSeconds, retentionDays: s.retentionDays, readers: { ...s.readers }, staffPinSet: s.staffPin !== null };
+    return { mode: s.mode, lang: s.lang, wipeSeconds: s.wipeSeconds, retentionDays: s.retentionDays, readers: { ...s.readers }, phoneTransport: s.phoneTransport, staffPinSet: s.staffPin !== null };
   }
 }

@@ -27,6 +27,7 @@ export const READ_CODES: Record<string, CodeInfo> = {
   transport_protocol_error: { en: 'The phone broke the transfer protocol.', ja: '端末が転送手順に違反しました。' },
   transport_message_too_large: { en: 'The phone’s answer is too large.', ja: '端末の応答が大きすぎます。' },
   transport_closed: { en: 'The connection was already closed.', ja: '接続は既に閉じられています。' },
+  phone_needs_bluetooth: { en: 'This phone needs Bluetooth; use the QR code or the card.', ja: 'このスマートフォンは Bluetooth が必要です。QRコードまたはカードをご利用ください。' },
   no_common_transport: { en: 'The phone offers no connection this kiosk supports.', ja: '端末が本機で使える接続方式を提示しませんでした。' },
   request_forbidden_element: { en: 'The request would include a forbidden element (My Number).', ja: '要求に禁止された項目（個人番号）が含まれます。' },
   no_reader_hardware: { en: 'No NFC reader, Bluetooth adapter or scanner input is available.', ja: 'NFC リーダー、Bluetooth、スキャナ入力のいずれも利用できません。' },

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { EventEmitter } from 'node:events';
 import type { PolicyName } from '../../core/policy/policy.ts';
 import { engageOverNfc } from '../../core/mdoc/engagement/index.ts';
-import { randomServiceUuid } from '../../core/mdoc/transport/ble/uuids.ts';
+import { kioskProposal } from './reader-proposal.ts';
 import { BlenoGattServerLink } from '../ble/bleno-peripheral.ts';
 import { NobleGattClientLink } from '../ble/noble-central.ts';
 import { blenoWithBinding, nobleWithBinding } from '../ble/stacks.ts';
@@ -101,7 +101,6 @@ export async function detectHardware(): Promise<Hardware> {
       available: true,
       describe: `NFC reader ${r.name}${ble.central || ble.peripheral ? ' + Bluetooth' : ''}`,
       async read(policy, deps) {
-        const uuid = randomServiceUuid(deps.crypto.randomBytes(16));
         let live: import('../../core/mdoc/engagement/index.ts').ApduChannel | null = null;
         const nfcTransport = nfcDataRetrievalFactory(() => live);
         try {
@@ -112,7 +111,8 @@ export async function detectHardware(): Promise<Hardware> {
                 const tag = await r.waitForTag(timeoutMs);
                 live = tag;
                 return engageOverNfc(tag, {
-                  proposal: { ble: { centralClientMode: !!ble.peripheral, peripheralServerMode: !!ble.central, uuid } },
+                  // Every carrier this kiosk can run now: NFC (the phone is on the reader), BLE if an adapter answered.
+                  proposal: kioskProposal({ ble, nfc: true, random16bytes: deps.crypto.randomBytes(16), ...(deps.preferNfc ? { prefer: 'nfc' as const } : {}) }),
                   random16: (deps.crypto.randomBytes(2)[0]! << 8) | deps.crypto.randomBytes(2)[1]!,
                   sleep: (ms) => new Promise((res) => setTimeout(res, ms)),
                 });

@@ -18,6 +18,7 @@ import { verifyDeviceResponse, type ElementRequest, type ResponseResult } from '
 import type { PolicyName } from '../../core/policy/policy.ts';
 import type { TrustStore } from '../../core/trust/trust-store.ts';
 import { readErrorMessage } from './error-messages.ts';
+import type { ReaderAuthSigner } from '../trust/reader-auth.ts';
 
 export type BleModeName = 'central-client' | 'peripheral-server';
 
@@ -43,8 +44,10 @@ export interface ReadMdocDeps {
   nfcTransport?: (engagement: EngagementResult) => Promise<MessageTransport>;
   /** Which BLE mode to run when the phone offers both (default central client: Apple's mode). */
   preferBleMode?: BleModeName;
-  /** Prefer NFC data retrieval over BLE when both are offered. */
+  /** Prefer NFC data retrieval over BLE when both are offered (staff setting, default BLE). */
   preferNfc?: boolean;
+  /** Sign every DocRequest (ISO 18013-5 §9.1.4) with the kiosk's reader certificate, when installed. */
+  readerAuth?: ReaderAuthSigner;
   timeouts?: Partial<ReadTimeouts>;
 }
 
@@ -61,11 +64,14 @@ export interface ReadTimings {
   verify: number;
 }
 
+/** read-mdoc's `transport` object (JSON contract: `readerAuth`, `carriersOffered`, ...). No personal data. */
+export type TransportInfo = Record<string, string | number | boolean | null | string[]>;
+
 export interface ReadOutcome {
   result: ResponseResult;
   /** Where the read ended: which stage failed, if any. */
   stage: 'engagement' | 'session' | 'transfer' | 'verify' | 'done';
-  transport: Record<string, string | number | boolean | null>;
+  transport: TransportInfo;
   timings: ReadTimings;
   /** SHA-256 of SessionTranscriptBytes (hex): distinct per transaction (fresh keys). Not printed. */
   sessionId?: string;
@@ -115,6 +121,11 @@ async function openTransport(deps: ReadMdocDeps, eng: EngagementResult, t: ReadT
   const canCc = !!(ble?.centralClientMode && ble.centralClientUuid && deps.ble?.peripheral);
   const canPs = !!(ble?.peripheralServerMode && ble.peripheralServerUuid && deps.ble?.central);
   const canNfc = !!(eng.nfc && deps.nfcTransport);
+  // A phone whose Handover Select chose only BLE (Apple Wallet does) at a kiosk without an adapter:
+  // nothing can be done over NFC; say exactly that (its own code, ja/en in error-messages.ts).
+  if (ble && !eng.nfc && !deps.ble?.central && !deps.ble?.peripheral) {
+    throw new TransportError('phone_needs_bluetooth', `the phone selected only BLE (${[ble.centralClientMode ? 'central client' : '', ble.peripheralServerMode ? 'peripheral server' : ''].filter(Boolean).join(' + ')}); this kiosk has no Bluetooth adapter`);
+  }
   const timeouts = { connectMs: t.connectMs, timers: deps.timers };
   if (canNfc && (deps.preferNfc || (!canCc && !canPs))) return deps.nfcTransport!(eng);
   const order: BleModeName[] = deps.preferBleMode === 'peripheral-server' ? ['peripheral-server', 'central-client'] : ['central-client', 'peripheral-server'];
@@ -130,7 +141,7 @@ async function openTransport(deps: ReadMdocDeps, eng: EngagementResult, t: ReadT
 export async function readMdoc(req: ReadMdocRequest, deps: ReadMdocDeps): Promise<ReadOutcome> {
   const t: ReadTimeouts = { ...DEFAULT_TIMEOUTS, ...deps.timeouts };
   const timings: ReadTimings = { engagement: 0, session: 0, transfer: 0, verify: 0 };
-  const transportInfo: Record<string, string | number | boolean | null> = {};
+  const transportInfo: TransportInfo = { readerAuth: false, carriersOffered: [] };
   let stage: ReadOutcome['stage'] = 'engagement';
   let session: ReaderSession | null = null;
   let transport: MessageTransport | null = null;
@@ -146,13 +157,16 @@ export async function readMdoc(req: ReadMdocRequest, deps: ReadMdocDeps): Promis
     // TNEP timeout); this outer one, a little later, only guarantees nothing hangs.
     const eng = await withDeadline(deps.timers, req.engage(t.engagementMs), t.engagementMs + 2000, () => new TransportError('transport_timeout', `no engagement within ${t.engagementMs} ms`));
     transportInfo.engagement = eng.kind;
+    transportInfo.carriersOffered = eng.carriersOffered ?? [];
     transportInfo.deviceEngagementVersion = eng.deviceEngagement.version;
     if (eng.ble) transportInfo.bleUuidSource = eng.ble.uuidSource;
     lap('engagement');
 
     stage = 'session';
     session = ReaderSession.start(deps.crypto, { deviceEngagement: eng.deviceEngagement.bytes, eDeviceKeyBytes: eng.deviceEngagement.eDeviceKeyBytes, handover: eng.handover });
-    const establishment = session.establishment(deviceRequestForPolicy(req.policy));
+    const request = deviceRequestForPolicy(req.policy, undefined, deps.readerAuth ? { sign: (items) => deps.readerAuth!.sign(session!.transcript, items) } : undefined);
+    const establishment = session.establishment(request);
+    if (deps.readerAuth) Object.assign(transportInfo, { readerAuth: true, readerCertificate: deps.readerAuth.subject, readerCertificateFingerprint: deps.readerAuth.fingerprint });
     sessionId = Array.from(deps.crypto.digest('SHA-256', session.transcript.bytes), (b) => b.toString(16).padStart(2, '0')).join('');
     transport = await openTransport(deps, eng, t);
     Object.assign(transportInfo, { kind: transport.kind }, transport.describe());

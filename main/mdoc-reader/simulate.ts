@@ -31,8 +31,10 @@ export const SCENARIOS = {
   'wrong-ident': { profile: 'generic', engagement: 'qr', misbehaviour: 'wrong-ident', bleModes: ['central-client'], about: 'its Ident check fails, so it ends the session before answering' },
   'nfc-walk-away': { profile: 'generic', engagement: 'nfc', misbehaviour: 'walk-away', nfcDataRetrieval: true, about: 'NFC data retrieval; the phone is lifted off the reader while answering' },
   'apple-walk-away': { profile: 'apple', engagement: 'nfc', misbehaviour: 'walk-away', about: 'Apple-like wallet walks out of BLE range after the request' },
+  negotiated: { profile: 'negotiated', engagement: 'nfc', misbehaviour: 'none', about: 'negotiated handover; selects, among the carriers the kiosk offers, BLE and NFC data retrieval' },
+  'negotiated-ble': { profile: 'negotiated', engagement: 'nfc', misbehaviour: 'none', nfcRetrievalOff: true, about: 'negotiated handover, BLE only: at a kiosk without Bluetooth its Handover Select selects nothing' },
   'malformed-ndef': { profile: 'generic', engagement: 'nfc', misbehaviour: 'malformed-ndef', about: 'serves a malformed NDEF message on NFC' },
-} as const satisfies Record<string, { profile: keyof typeof PROFILES; engagement: 'qr' | 'nfc'; misbehaviour: Misbehaviour; about: string; bleModes?: BleMode[]; nfcDataRetrieval?: boolean }>;
+} as const satisfies Record<string, { profile: keyof typeof PROFILES; engagement: 'qr' | 'nfc'; misbehaviour: Misbehaviour; about: string; bleModes?: BleMode[]; nfcDataRetrieval?: boolean; nfcRetrievalOff?: boolean }>;
 
 export type ScenarioName = keyof typeof SCENARIOS;
 
@@ -42,8 +44,8 @@ export function parseScenario(s: string): ScenarioName | null {
 }
 
 export function makeWallet(name: ScenarioName, crypto: CryptoProvider, now: Date): VirtualWallet {
-  const sc = SCENARIOS[name] as (typeof SCENARIOS)[ScenarioName] & { bleModes?: BleMode[] };
-  const base: WalletProfile = PROFILES[sc.profile];
+  const sc = SCENARIOS[name] as (typeof SCENARIOS)[ScenarioName] & { bleModes?: BleMode[]; nfcRetrievalOff?: boolean };
+  const base: WalletProfile = sc.nfcRetrievalOff ? { ...PROFILES[sc.profile], nfcDataRetrieval: false } : PROFILES[sc.profile];
   return new VirtualWallet({ profile: base, misbehaviour: sc.misbehaviour, crypto, now, ...(sc.bleModes ? { bleModes: sc.bleModes } : {}) });
 }
 

@@ -6,10 +6,10 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { EngagementResult } from '../../core/mdoc/engagement/index.ts';
-import { ApduChannelError, engageOverNfc, parseHandoverRequest, type ApduChannel } from '../../core/mdoc/engagement/index.ts';
+import { ApduChannelError, engageOverNfc, parseHandoverRequest, parseHandoverSelect, type ApduChannel } from '../../core/mdoc/engagement/index.ts';
 import type { MessageTransport } from '../../core/mdoc/transport/message-transport.ts';
 import { TransportError } from '../../core/mdoc/transport/message-transport.ts';
-import { randomServiceUuid } from '../../core/mdoc/transport/ble/uuids.ts';
+import { kioskProposal, type PreferredTransport } from './reader-proposal.ts';
 import type { VirtualWallet } from '../../sim/wallet/holder.ts';
 import type { SimWorld } from './simulate.ts';
 import { nfcDataRetrievalFactory } from './nfc-message-transport.ts';
@@ -73,7 +73,16 @@ function uuidAfterHandover(wallet: VirtualWallet, h: { handoverSelect: Uint8Arra
   return wallet.currentEngagement!.bleUuid;
 }
 
-export async function nfcSimulation(world: SimWorld, wallet: VirtualWallet, o: { dataRetrieval: boolean; allowPcscd?: boolean }): Promise<NfcSimulation> {
+/** Whether a Handover Select chose BLE (the phone then starts its BLE role). */
+export function selectsBle(hs: Uint8Array): boolean {
+  try {
+    return parseHandoverSelect(hs).carriers.some((c) => c.kind === 'ble');
+  } catch {
+    return false;
+  }
+}
+
+export async function nfcSimulation(world: SimWorld, wallet: VirtualWallet, o: { dataRetrieval: boolean; allowPcscd?: boolean; prefer?: PreferredTransport }): Promise<NfcSimulation> {
   const mod = await loadTag();
   wallet.newTransaction();
   if (!mod) {
@@ -89,15 +98,16 @@ export async function nfcSimulation(world: SimWorld, wallet: VirtualWallet, o: {
   let resolveDone: (s: string) => void = () => {};
   const walletDone = new Promise<string>((r) => (resolveDone = r));
   wallet.onHandover = (h) => {
-    if (!h || o.dataRetrieval) {
+    // The phone's BLE role runs only when its Handover Select chose BLE (and the scenario is not an NFC-only one).
+    if (!h || o.dataRetrieval || !selectsBle(h.handoverSelect)) {
       resolveDone('nfc');
       return;
     }
     void world.walletBle(wallet, uuidAfterHandover(wallet, h), wallet.bleModes, 30_000).then(resolveDone);
   };
-  const proposal = { ble: { centralClientMode: true, peripheralServerMode: true, uuid: randomServiceUuid(crypto.getRandomValues(new Uint8Array(16))) } };
+  // The simulated kiosk has both BLE roles (sim radio) and the NFC link: it offers all of them.
   const nfcOptions = () => ({
-    proposal,
+    proposal: kioskProposal({ ble: world.reader, nfc: true, random16bytes: crypto.getRandomValues(new Uint8Array(16)), ...(o.prefer ? { prefer: o.prefer } : {}) }),
     random16: crypto.getRandomValues(new Uint16Array(1))[0]!,
     sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
   });

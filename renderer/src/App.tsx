@@ -71,7 +71,7 @@ export function App({ api }: { api: Connection }) {
         </div>
       </header>
       <main className="content">
-        {s.screen === 'idle' && <IdleScreen snap={snap} />}
+        {s.screen === 'idle' && <IdleScreen snap={snap} {...(staffOpen ? {} : { onQr: (text: string) => void api.call('submitEngagement', { text }) })} />}
         {s.screen === 'reading' && <ReadingScreen lang={lang} screen={s} />}
         {s.screen === 'input' && <InputScreen key={`${s.txId}-${s.triesLeft}-${s.retry}`} lang={lang} screen={s} api={api} />}
         {s.screen === 'verdict' && <VerdictScreen lang={lang} mode={snap.mode} screen={s} api={api} />}

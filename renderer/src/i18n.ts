@@ -88,6 +88,11 @@ const ja = {
   'staff.builtIn': '組み込み',
   'staff.imported': '取り込み',
   'staff.replaceBuiltin': '組み込みの鍵・証明書を置き換える（監査記録に残ります）',
+  'idle.camera': 'QRコードをカメラに向けてください',
+  'staff.phoneTransport': 'スマートフォンのデータ受信方法（両方に対応している場合）',
+  'staff.phoneTransportHint': 'タッチで接続したスマートフォンが Bluetooth と NFC の両方を選んだときに使う方法です。',
+  'staff.phoneTransport.ble': 'Bluetooth（スマートフォンを離してもよい）',
+  'staff.phoneTransport.nfc': 'NFC（リーダーにかざしたまま）',
   'trainingPanel': '訓練：提示するもの',
 } as const;
 
@@ -179,6 +184,11 @@ const en: Record<Key, string> = {
   'staff.builtIn': 'built in',
   'staff.imported': 'imported',
   'staff.replaceBuiltin': 'Replace a built-in key or certificate (recorded in the audit log)',
+  'idle.camera': 'Or show the QR code to the camera',
+  'staff.phoneTransport': 'Phone data transfer (when a phone offers both)',
+  'staff.phoneTransportHint': 'Used when a phone tapped on the reader selects both Bluetooth and NFC.',
+  'staff.phoneTransport.ble': 'Bluetooth (the phone may be lifted)',
+  'staff.phoneTransport.nfc': 'NFC (the phone stays on the reader)',
   'trainingPanel': 'Training: present',
 };
 

@@ -24,6 +24,7 @@ import {
   type PresentKnobs,
 } from '../mdoc/issuer.ts';
 import { testDocumentSigner } from '../pki/test-pki.ts';
+import { checkReaderAuth, type ReaderAuthVerdict } from './reader-auth-check.ts';
 
 /** What can go wrong, on purpose. */
 export type Misbehaviour =
@@ -48,6 +49,12 @@ export interface WalletProfile {
   uuidInHandoverSelect: boolean;
   /** NFC engagement style. */
   nfcHandover: 'negotiated' | 'static';
+  /**
+   * Negotiated handover: 'intersect' selects, from the carriers the reader's Handover Request offers,
+   * those the wallet can run (an empty Hs when none is common); 'own' answers with its own carriers
+   * whatever was offered (Apple-like: BLE central client only).
+   */
+  handoverSelection: 'intersect' | 'own';
   /** Offers NFC data retrieval (the phone stays on the reader). */
   nfcDataRetrieval: boolean;
   /** Offers QR engagement (Apple Wallet does not). */
@@ -67,6 +74,7 @@ export const PROFILES = {
     bleModes: ['central-client'],
     uuidInHandoverSelect: false,
     nfcHandover: 'negotiated',
+    handoverSelection: 'own',
     nfcDataRetrieval: false,
     qr: false,
     maxMtu: 185,
@@ -78,6 +86,20 @@ export const PROFILES = {
     bleModes: ['central-client', 'peripheral-server'],
     uuidInHandoverSelect: true,
     nfcHandover: 'static',
+    handoverSelection: 'intersect',
+    nfcDataRetrieval: true,
+    qr: true,
+    maxMtu: 517,
+  },
+  /** An Android-like wallet doing negotiated handover and choosing among what the kiosk offers. */
+  negotiated: {
+    name: 'negotiated',
+    deVersion: '1.0',
+    deExtraKeys: new Map(),
+    bleModes: ['central-client', 'peripheral-server'],
+    uuidInHandoverSelect: true,
+    nfcHandover: 'negotiated',
+    handoverSelection: 'intersect',
     nfcDataRetrieval: true,
     qr: true,
     maxMtu: 517,
@@ -93,6 +115,14 @@ export interface WalletOptions {
   /** BLE modes to offer (default: the profile's). */
   bleModes?: BleMode[];
   deviceAuth?: 'signature' | 'mac';
+  /**
+   * The reader root this wallet trusts for reader authentication (§9.1.4). When set, a DocRequest's
+   * readerAuth is verified against it and a bad one (wrong key, wrong transcript, expired or foreign
+   * certificate) makes the wallet refuse: it ends the session (status 20) without answering.
+   */
+  readerRoot?: Uint8Array;
+  /** Refuse requests without readerAuth too (needs readerRoot). */
+  requireReaderAuth?: boolean;
 }
 
 /** What one transaction's engagement offers. */
@@ -115,6 +145,11 @@ export class VirtualWallet {
   readonly bleModes: BleMode[];
   private readonly crypto: CryptoProvider;
   private readonly deviceAuth: 'signature' | 'mac';
+  private readonly readerRoot: Uint8Array | undefined;
+  private readonly requireReaderAuth: boolean;
+  private readonly now: Date;
+  /** What the last request's readerAuth check found (tests): 'none' when there was none to check. */
+  readerAuthSeen: ReaderAuthVerdict | 'none' = 'none';
 
   // One transaction's state; reset by newTransaction().
   private eDeviceKey: EcKeyPair | null = null;
@@ -135,7 +170,10 @@ export class VirtualWallet {
     this.docType = o.docType ?? MNC_DOCTYPE;
     this.bleModes = o.bleModes ?? this.profile.bleModes;
     this.deviceAuth = o.deviceAuth ?? 'signature';
+    this.readerRoot = o.readerRoot;
+    this.requireReaderAuth = o.requireReaderAuth ?? false;
     const now = o.now ?? new Date();
+    this.now = now;
     const minor = this.misbehaviour === 'tamper';
     const elements = this.docType === MNC_DOCTYPE ? sampleMncElements({ ageOver20: !minor }) : sampleMdlElements();
     if (minor && this.docType === MDL_DOCTYPE) (elements['org.iso.18013.5.1']!).age_over_20 = false;
@@ -246,6 +284,13 @@ export class VirtualWallet {
     }
     this.readerCounter++;
     this.events.push('request');
+    const refusal = this.checkReaderAuth(request);
+    if (refusal) {
+      // A wallet that does not trust the reader answers nothing: session termination (§9.1.1.4).
+      this.events.push(`reader-auth-refused:${refusal}`);
+      this.end();
+      return encodeCbor(new Map([['status', 20]]));
+    }
     const response = this.respond(request);
     const reply = encodeCbor(new Map([['data', this.crypto.aesGcmEncrypt(this.skDevice!, iv(1, this.deviceCounter), response)]]));
     this.deviceCounter++;
@@ -269,6 +314,26 @@ export class VirtualWallet {
 
   private transcript: SessionTranscript | null = null;
   private readerPublicKey: Uint8Array | null = null;
+
+  /** null when the request may be answered; else why the wallet refuses it (readerAuth, §9.1.4). */
+  private checkReaderAuth(requestBytes: Uint8Array): string | null {
+    this.readerAuthSeen = 'none';
+    if (!this.readerRoot) return null;
+    let docRequests: CborMap[];
+    try {
+      docRequests = ((decodeCbor(requestBytes) as CborMap).get('docRequests') as CborMap[]) ?? [];
+    } catch {
+      return 'malformed';
+    }
+    for (const dr of docRequests) {
+      const ra = dr.get('readerAuth');
+      if (ra === undefined && !this.requireReaderAuth) continue;
+      const v = checkReaderAuth({ crypto: this.crypto, readerAuth: ra, transcript: this.transcript!.value, itemsRequest: dr.get('itemsRequest') as EmbeddedCbor, readerRoot: this.readerRoot, now: this.now });
+      this.readerAuthSeen = v;
+      if (!v.ok) return v.reason;
+    }
+    return null;
+  }
 
   /** The DeviceResponse for a DeviceRequest: the requested elements of the held document. */
   private respond(requestBytes: Uint8Array): Uint8Array {

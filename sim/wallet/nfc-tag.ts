@@ -7,7 +7,9 @@
 //     negotiated handover (Apple-like): the NDEF file holds a TNEP Service Parameter (WT 0x14,
 //     N_wait 15); the reader writes Service Select -> Status 0x00; the reader writes its Handover
 //     Request -> the tag answers NLEN = 0 for `emptyPolls` reads, then the Handover Select (BLE OOB
-//     with LE role 0x01 only and NO UUID when the profile says so).
+//     with LE role 0x01 only and NO UUID when the profile says so). With selection 'intersect' the
+//     Hs carries only carriers (and BLE modes) the Hr offered, possibly none; with 'own' (Apple-like)
+//     it carries the wallet's own carriers whatever was offered (CH 1.5 §7: the selector chooses).
 //   - mdoc NFC data retrieval A0000002480400: ENVELOPE (chained with CLA 0x10) carrying DO'53',
 //     answered in chunks of at most Le with 61xx / GET RESPONSE.
 //   - Faults: 'malformed-ndef' (the Handover Select's first record claims more payload than
@@ -20,6 +22,7 @@
 //     ble: { modes: ['central-client'], uuidInHandoverSelect: false } });
 //   ... reader runs ...; tag.remove(); tag.apdus; tag.log
 import { buildHandoverSelect, type SelectCarrier } from '../../core/mdoc/engagement/handover-select.ts';
+import { parseHandoverRequest } from '../../core/mdoc/engagement/handover-request.ts';
 import { buildNdefMessage, parseNdefMessage, typeIs, TNF } from '../../core/mdoc/engagement/ndef.ts';
 import { buildServiceParameter, buildStatus, HANDOVER_SERVICE } from '../../core/mdoc/engagement/tnep.ts';
 import { VpcdCard } from './vpcd.ts';
@@ -30,7 +33,7 @@ export interface NfcTagHolder {
   /** When the caller already started the transaction, the tag uses it instead of a new one. */
   readonly currentEngagement?: { deviceEngagement: Uint8Array; bleUuid: string } | null;
   /** VirtualWallet's profile and misbehaviour, used for defaults when options leave them out. */
-  readonly profile?: { nfcHandover: 'negotiated' | 'static'; uuidInHandoverSelect: boolean; nfcDataRetrieval: boolean };
+  readonly profile?: { nfcHandover: 'negotiated' | 'static'; uuidInHandoverSelect: boolean; nfcDataRetrieval: boolean; handoverSelection?: 'intersect' | 'own' };
   readonly bleModes?: ('central-client' | 'peripheral-server')[];
   readonly misbehaviour?: string;
   /** The exact Handover Select (and Request) bytes of this transaction, for the SessionTranscript. */
@@ -48,6 +51,8 @@ export interface WalletNfcTagOptions {
   ble?: { modes: ('central-client' | 'peripheral-server')[]; uuidInHandoverSelect: boolean } | null;
   /** Offer NFC data retrieval (adds the NFC carrier and answers the mdoc AID). */
   nfcDataRetrieval?: boolean;
+  /** Negotiated handover: choose among the Hr's carriers ('intersect') or answer with its own ('own'). */
+  selection?: 'intersect' | 'own';
   /** TNEP parameters (Apple: WT 0x14, N_wait 15) and how many NLEN = 0 reads before the Hs. */
   tnep?: { wt?: number; nWait?: number; emptyPolls?: number };
   /** The phone's APDU limits: MLe/MLc in the CC, max response chunk for data retrieval. */
@@ -155,6 +160,7 @@ export class WalletNfcTag {
           ? { modes: holder.bleModes ?? ['central-client', 'peripheral-server'], uuidInHandoverSelect: prof?.uuidInHandoverSelect ?? true }
           : o.ble,
       nfcDataRetrieval: o.nfcDataRetrieval ?? prof?.nfcDataRetrieval ?? false,
+      selection: o.selection ?? prof?.handoverSelection ?? 'intersect',
       tnep: { wt: 0x14, nWait: 15, emptyPolls: 3, ...o.tnep },
       maxResponseData: o.maxResponseData ?? 256,
       maxCommandData: o.maxCommandData ?? 255,
@@ -168,18 +174,38 @@ export class WalletNfcTag {
       );
   }
 
+  /** What the reader offered in its Hr: BLE modes (as the wallet would run them) and NFC. */
+  private offered(hr: Uint8Array): { ble: { centralClient: boolean; peripheralServer: boolean } | null; nfc: boolean } {
+    let parsed;
+    try {
+      parsed = parseHandoverRequest(hr);
+    } catch {
+      this.log.push('reader wrote a malformed Handover Request');
+      return { ble: null, nfc: false };
+    }
+    const ble = parsed.carriers.find((c) => c.kind === 'ble');
+    const offer = {
+      ble: ble && ble.kind === 'ble' ? { centralClient: ble.centralClientMode, peripheralServer: ble.peripheralServerMode } : null,
+      nfc: parsed.carriers.some((c) => c.kind === 'nfc'),
+    };
+    this.log.push(`hr offers ${[offer.ble ? 'ble' : '', offer.nfc ? 'nfc' : ''].filter(Boolean).join('+') || 'nothing'}`);
+    return offer;
+  }
+
   private handoverSelect(hr: Uint8Array | null): Uint8Array {
     const carriers: SelectCarrier[] = [];
+    const offer = hr && this.o.selection === 'intersect' ? this.offered(hr) : null;
     if (this.o.ble) {
       const c: SelectCarrier = {
         kind: 'ble',
-        centralClientMode: this.o.ble.modes.includes('central-client'),
-        peripheralServerMode: this.o.ble.modes.includes('peripheral-server'),
+        centralClientMode: this.o.ble.modes.includes('central-client') && (!offer || !!offer.ble?.centralClient),
+        peripheralServerMode: this.o.ble.modes.includes('peripheral-server') && (!offer || !!offer.ble?.peripheralServer),
       };
       if (this.o.ble.uuidInHandoverSelect) c.uuid = this.de.bleUuid;
-      carriers.push(c);
+      if (c.centralClientMode || c.peripheralServerMode) carriers.push(c);
     }
-    if (this.o.nfcDataRetrieval) carriers.push({ kind: 'nfc', maxCommandDataLength: this.o.maxCommandData, maxResponseDataLength: this.o.maxResponseData });
+    if (this.o.nfcDataRetrieval && (!offer || offer.nfc)) carriers.push({ kind: 'nfc', maxCommandDataLength: this.o.maxCommandData, maxResponseDataLength: this.o.maxResponseData });
+    if (hr) this.log.push(`hs selects ${carriers.map((c) => c.kind).join('+') || 'nothing'}`);
     const hs = buildHandoverSelect(this.de.deviceEngagement, carriers);
     this.o.holder.setHandover(hr ? { handoverSelect: hs, handoverRequest: hr } : { handoverSelect: hs });
     if (this.o.fault === 'malformed-ndef') {

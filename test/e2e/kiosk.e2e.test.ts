@@ -301,6 +301,12 @@ test('staff area: locked without the staff PIN (screen and API), opens with it, 
     await e.page.click('[data-mode-choice="entrance"]');
     await e.page.click('[data-tab="readers"]');
     assert.equal(await e.page.locator('[data-testid="readers-tab"] tr').count(), 2);
+    // The phone data-transfer preference (BLE or NFC when a phone offers both) is a staff setting.
+    assert.equal(e.kiosk.services.host.opts.settings.get().phoneTransport, 'ble');
+    await e.page.click('[data-phone-transport="nfc"]');
+    await e.page.waitForSelector('[data-phone-transport="nfc"].active');
+    assert.equal(e.kiosk.services.host.opts.settings.get().phoneTransport, 'nfc');
+    await e.shot('14b-staff-readers-phone-transport');
     await e.page.click('[data-tab="trust"]');
     await e.page.waitForSelector('[data-testid="trust-tab"]');
     assert.match(await text(e, '[data-testid="trust-tab"]'), /マイナンバーカード（カード） を検証できます/); // the built-in anchors

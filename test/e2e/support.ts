@@ -34,7 +34,16 @@ export interface E2E {
   close(): Promise<void>;
 }
 
-export async function startE2E(opts: { settings?: Partial<Parameters<SettingsStore['update']>[0]>; kiosk?: KioskConfig; viewport?: { width: number; height: number }; audit?: 'memory' | 'store' } = {}): Promise<E2E> {
+export async function startE2E(opts: {
+  settings?: Partial<Parameters<SettingsStore['update']>[0]>;
+  kiosk?: KioskConfig;
+  viewport?: { width: number; height: number };
+  audit?: 'memory' | 'store';
+  /** Extra Chromium flags (e.g. a fake camera). */
+  chromiumArgs?: string[];
+  /** Runs after the kiosk started, before Chromium opens the page (e.g. to write the camera's video). */
+  beforeBrowser?: (kiosk: Kiosk) => Promise<void> | void;
+} = {}): Promise<E2E> {
   const dist = await ensureRendererBuilt();
   const home = mkdtempSync(join(tmpdir(), 'kakunin-e2e-'));
   // Settings before start: a known staff PIN (cheap scrypt cost for tests), a short wipe.
@@ -43,7 +52,8 @@ export async function startE2E(opts: { settings?: Partial<Parameters<SettingsSto
   const kiosk = await assembleKiosk({ home, devices: 'training', stepMs: 120, pinCost: 1024, ...(audit ? { audit } : {}), ...opts.kiosk });
   kiosk.host.start();
   const headless = await startHeadless({ services: kiosk.services, distDir: dist });
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  await opts.beforeBrowser?.(kiosk);
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...(opts.chromiumArgs ?? [])] });
   const page = await browser.newPage({ viewport: opts.viewport ?? { width: 1280, height: 800 } });
   // The host's one-time pairing URL, as its pairing page forwards to (main/headless/pairing-file.ts).
   await page.goto(headless.pair().url);

@@ -134,6 +134,23 @@ test('permission requests and checks are denied; no request may leave app://', a
   await done();
 });
 
+test("the camera (video only) is allowed for the kiosk's own page and nothing else: no microphone, no other origin, no other permission", async () => {
+  const { session, done } = await boot();
+  const req = (perm: string, details: Record<string, unknown>) => new Promise((r) => session.permissionRequest({}, perm, r, details));
+  const app = { securityOrigin: 'app://kiosk/', requestingUrl: 'app://kiosk/index.html', isMainFrame: true };
+  assert.equal(await req('media', { ...app, mediaTypes: ['video'] }), true);
+  assert.equal(await req('media', { ...app, mediaTypes: ['audio'] }), false);
+  assert.equal(await req('media', { ...app, mediaTypes: ['video', 'audio'] }), false);
+  assert.equal(await req('media', { ...app, mediaTypes: [] }), false);
+  assert.equal(await req('media', { securityOrigin: 'https://evil.example/', requestingUrl: 'https://evil.example/', mediaTypes: ['video'] }), false);
+  assert.equal(await req('media', { securityOrigin: 'app://other/', requestingUrl: 'app://other/', mediaTypes: ['video'] }), false);
+  for (const p of ['geolocation', 'notifications', 'hid', 'serial', 'usb', 'display-capture']) assert.equal(await req(p, { ...app, mediaTypes: ['video'] }), false, p);
+  assert.equal(session.permissionCheck({}, 'media', 'app://kiosk', { ...app, mediaType: 'video' }), true);
+  assert.equal(session.permissionCheck({}, 'media', 'app://kiosk', { ...app, mediaType: 'audio' }), false);
+  assert.equal(session.permissionCheck({}, 'media', 'https://evil.example', { securityOrigin: 'https://evil.example/', mediaType: 'video' }), false);
+  await done();
+});
+
 test('app:// serves the renderer build with the strict CSP and nothing outside it', async () => {
   const { rec, done } = await boot();
   const h = rec.handlers.get('app');
@@ -141,8 +158,9 @@ test('app:// serves the renderer build with the strict CSP and nothing outside i
   assert.equal(ok.status, 200);
   const csp = ok.headers.get('content-security-policy')!;
   assert.match(csp, /default-src 'none'/);
-  assert.match(csp, /connect-src 'none'/);
-  assert.doesNotMatch(csp, /unsafe-/);
+  // No network: only the renderer's own files (the QR decoder's .wasm) over app://; no socket.
+  assert.match(csp, /connect-src 'self';/);
+  assert.doesNotMatch(csp, /unsafe-inline|'unsafe-eval'/); // 'wasm-unsafe-eval' compiles WebAssembly only
   for (const u of ['app://kiosk/../secret.txt', 'app://kiosk/%2e%2e/secret.txt', 'app://kiosk/..%2fsecret.txt', 'app://elsewhere/index.html']) {
     assert.equal((await h({ url: u })).status, 404, u);
   }

@@ -14,6 +14,7 @@ import { SettingsStore } from '../../main/host/settings.ts';
 import { TapDispatcher, tapReaders } from '../../main/host/readers/tap.ts';
 import { PhoneApduGuard, PhoneGuardError, probeTap } from '../../main/host/readers/tap-probe.ts';
 import { makeWallet, SimWorld, type ScenarioName } from '../../main/mdoc-reader/simulate.ts';
+import { selectsBle } from '../../main/mdoc-reader/simulated-nfc.ts';
 import { nodeCrypto } from '../../main/crypto/node-crypto.ts';
 import { parseHandoverRequest, type ApduChannel } from '../../core/mdoc/engagement/index.ts';
 import { GEN1_CARD_FACE_AP_AID, GEN1_JPKI_AP_AID, GEN1_TEXT_AP_AID } from '../../core/card/profile.ts';
@@ -54,13 +55,21 @@ test('probe: the virtual wallet answers the NDEF application -> phone, after one
   assert.deepEqual(ch.sent, ['00a4040007d276000085010100']);
 });
 
-test('probe: the virtual My Number card refuses both phone applications (6A82) -> card, nothing selected on it', async () => {
+test('probe: the virtual My Number card refuses both phone applications (6A82), then selects its text AP -> card; nothing read', async () => {
   const card = new VirtualMyNumberCard();
   const ch = memoryChannel((a) => card.process(a));
   const p = await probeTap(ch);
-  assert.deepEqual(p, { kind: 'card', answered: null, apdus: 2 });
-  assert.deepEqual(card.log.map((l) => [l.ap, l.sw]), [[null, '6a82'], [null, '6a82']]);
+  assert.deepEqual(p, { kind: 'card', answered: null, apdus: 3 });
+  assert.deepEqual(card.log.map((l) => l.sw), ['6a82', '6a82', '9000']);
+  assert.deepEqual(ch.sent.slice(2), ['00a4040c0a' + GEN1_TEXT_AP_AID.toLowerCase()]);
   assert.equal(card.myNumberTouched, false);
+});
+
+test('probe: a contactless item answering no phone application and no card application -> unsupported (its own kind), only SELECTs sent', async () => {
+  const ch = memoryChannel(() => Uint8Array.of(0x6a, 0x82));
+  const p = await probeTap(ch);
+  assert.deepEqual(p, { kind: 'unsupported', answered: null, apdus: 4 });
+  assert.ok(ch.sent.every((a) => a.startsWith('00a404')), ch.sent.join(' '));
 });
 
 test('probe: a phone that only offers NFC data retrieval (mdoc AID) is still a phone, never sent to the card path', async () => {
@@ -102,18 +111,24 @@ interface Rig {
   audit: MemoryAuditSink;
   dispatcher: TapDispatcher;
   /** Put the virtual wallet on the reader; resolves once it has left again (taken away or walked off). */
-  tapPhone(scenario: ScenarioName): Promise<{ apdus: string[]; remove(): Promise<void> }>;
+  tapPhone(scenario: ScenarioName): Promise<{ apdus: string[]; wallet: VirtualWallet; tag: WalletNfcTag; remove(): Promise<void> }>;
   tapCard(simulate: string): Promise<{ card: VirtualMyNumberCard; remove(): Promise<void> }>;
   waitScreen(kinds: Screen['screen'][], ms?: number): Promise<Screen>;
 }
 
-async function withKiosk(o: { mode: Mode; bluetooth: boolean; wipeSeconds?: number; phones?: boolean; cards?: boolean }, fn: (rig: Rig) => Promise<void>): Promise<void> {
+async function withKiosk(o: { mode: Mode; bluetooth: boolean; wipeSeconds?: number; phones?: boolean; cards?: boolean; phoneTransport?: 'ble' | 'nfc' }, fn: (rig: Rig) => Promise<void>): Promise<void> {
   await withVirtualReader(async ({ port, readerName }) => {
     const world = new SimWorld();
     const dispatcher = new TapDispatcher({ readerName });
-    const { card, phone } = tapReaders({ dispatcher, trustDir: TRUST, ...(o.bluetooth ? { ble: world.reader, bleNote: 'sim radio' } : {}), timeouts: { engagementMs: 10_000, connectMs: 5000, responseMs: 5000 } });
     const settings = new SettingsStore(null);
-    settings.update({ mode: o.mode, wipeSeconds: o.wipeSeconds ?? 60, readers: { card: o.cards ?? true, mdoc: o.phones ?? true } });
+    settings.update({ mode: o.mode, wipeSeconds: o.wipeSeconds ?? 60, readers: { card: o.cards ?? true, mdoc: o.phones ?? true }, phoneTransport: o.phoneTransport ?? 'ble' });
+    const { card, phone } = tapReaders({
+      dispatcher,
+      trustDir: TRUST,
+      ...(o.bluetooth ? { ble: world.reader, bleNote: 'sim radio' } : {}),
+      timeouts: { engagementMs: 10_000, connectMs: 5000, responseMs: 5000 },
+      preferTransport: () => settings.get().phoneTransport,
+    });
     const audit = new MemoryAuditSink();
     const host = new KioskHost({ readers: [card, phone], settings, audit, inputTimeoutMs: 20_000 });
     host.start();
@@ -129,7 +144,8 @@ async function withKiosk(o: { mode: Mode; bluetooth: boolean; wipeSeconds?: numb
         const wallet = makeWallet(scenario, nodeCrypto, new Date());
         wallet.newTransaction();
         wallet.onHandover = (h) => {
-          if (h && o.bluetooth) void world.walletBle(wallet, uuidAfterHandover(wallet, h), wallet.bleModes, 30_000);
+          // The phone's BLE side runs only when its Handover Select chose BLE and a radio is there.
+          if (h && o.bluetooth && selectsBle(h.handoverSelect)) void world.walletBle(wallet, uuidAfterHandover(wallet, h), wallet.bleModes, 30_000);
         };
         const tag = new WalletNfcTag(wallet);
         const apdus: string[] = [];
@@ -147,6 +163,8 @@ async function withKiosk(o: { mode: Mode; bluetooth: boolean; wipeSeconds?: numb
         });
         const p = {
           apdus,
+          wallet,
+          tag,
           async remove() {
             wallet.onHandover = null;
             vpcd.close();
@@ -206,7 +224,7 @@ test('Apple-like wallet tapped on the kiosk reader (negotiated handover -> BLE c
     // The phone saw the probe, then the NFC engagement: no card command, no My Number AP.
     assert.equal(phone.apdus[0], '00a4040007d276000085010100');
     assert.deepEqual(cardOnlyCommands(phone.apdus), []);
-    assert.deepEqual(dispatcher.counts, { card: 0, phone: 1, ignored: 0, lostDuringProbe: 0 });
+    assert.deepEqual(dispatcher.counts, { card: 0, phone: 1, unsupported: 0, ignored: 0, lostDuringProbe: 0 });
     void host;
   });
 });
@@ -281,8 +299,9 @@ test('the My Number Card on the same shared reader still goes to the card path (
     assert.deepEqual(v.attributes, { age_over_20: true });
     assert.equal(audit.entries[0]!.credentialType, 'mynumber-card');
     assert.equal(audit.entries[0]!.engagement, 'card');
-    // The card saw the two probe SELECTs (refused, nothing selected) before the card path's own.
-    assert.deepEqual(card.card.log.slice(0, 2).map((l) => [l.ap, l.command.slice(0, 8), l.sw]), [[null, '00a40400', '6a82'], [null, '00a40400', '6a82']]);
+    // The card saw the two phone-probe SELECTs (refused, nothing selected) and the card-application
+    // SELECT before the card path's own.
+    assert.deepEqual(card.card.log.slice(0, 3).map((l) => [l.command.slice(0, 8), l.sw]), [['00a40400', '6a82'], ['00a40400', '6a82'], ['00a4040c', '9000']]);
     assert.equal(card.card.myNumberTouched, false);
     await card.remove();
     await waitScreen(['idle'], 10_000);
@@ -323,7 +342,7 @@ test('phone reading switched off in settings: a tapped phone is left alone (not 
     assert.equal(host.snapshot().screen.screen, 'idle');
     assert.equal(audit.entries.length, 0);
     assert.deepEqual(phone.apdus, ['00a4040007d276000085010100'], 'only the probe');
-    assert.deepEqual(dispatcher.counts, { card: 0, phone: 0, ignored: 1, lostDuringProbe: 0 });
+    assert.deepEqual(dispatcher.counts, { card: 0, phone: 0, unsupported: 0, ignored: 1, lostDuringProbe: 0 });
     const s = host.snapshot().screen;
     assert.equal(s.screen === 'idle' && s.notice?.code, 'phone_not_accepted', 'the idle screen tells the holder phones are not read here');
   });
@@ -335,8 +354,8 @@ test('card reading switched off in settings: a tapped card is left alone (no car
     await until(() => dispatcher.counts.ignored === 1, 5000);
     await until(() => { const s = host.snapshot().screen; return s.screen === 'idle' && s.notice?.code === 'card_not_accepted'; }, 3000);
     assert.equal(audit.entries.length, 0);
-    assert.equal(card.log.filter((a) => !a.command.startsWith('00a40400')).length, 0, 'nothing but the probe SELECTs reached the card');
-    assert.deepEqual(dispatcher.counts, { card: 0, phone: 0, ignored: 1, lostDuringProbe: 0 });
+    assert.equal(card.log.filter((a) => !a.command.startsWith('00a404')).length, 0, 'nothing but the probe SELECTs reached the card');
+    assert.deepEqual(dispatcher.counts, { card: 0, phone: 0, unsupported: 0, ignored: 1, lostDuringProbe: 0 });
   });
 });
 
@@ -368,4 +387,116 @@ test('the named PC/SC reader is not attached: both readers say so, the kiosk sta
   } finally {
     await host.stop();
   }
+});
+
+// ---- negotiated handover: the kiosk offers every carrier it can run; retrieval follows the Hs --------
+
+/** The kiosk's Handover Request as the wallet received it: which carriers, NFC limits, BLE modes. */
+function offeredBy(wallet: VirtualWallet): { order: string[]; nfc?: { maxCommandDataLength?: number; maxResponseDataLength?: number }; ble?: { cc: boolean; ps: boolean } } {
+  const h = (wallet as unknown as { handover: [Uint8Array, Uint8Array | null] | null }).handover;
+  assert.ok(h && h[1], 'a negotiated handover took place');
+  const hr = parseHandoverRequest(h[1]!);
+  const out: ReturnType<typeof offeredBy> = { order: hr.carriers.map((c) => c.kind) };
+  for (const c of hr.carriers) {
+    if (c.kind === 'nfc') out.nfc = { ...(c.maxCommandDataLength !== undefined ? { maxCommandDataLength: c.maxCommandDataLength } : {}), ...(c.maxResponseDataLength !== undefined ? { maxResponseDataLength: c.maxResponseDataLength } : {}) };
+    if (c.kind === 'ble') out.ble = { cc: c.centralClientMode, ps: c.peripheralServerMode };
+  }
+  return out;
+}
+
+test('negotiated handover, kiosk without Bluetooth: the Hr offers NFC only (255/256, the real short-APDU limits), the phone selects NFC, data retrieval over NFC: verified, audited nfc', { skip: skip ?? false, timeout: 60_000 }, async () => {
+  await withKiosk({ mode: 'age-over-20', bluetooth: false }, async ({ audit, tapPhone, waitScreen }) => {
+    const phone = await tapPhone('negotiated');
+    const v = await waitScreen(['verdict', 'error']);
+    assert.ok(v.screen === 'verdict' && v.verdict === 'valid', JSON.stringify(v));
+    assert.deepEqual(offeredBy(phone.wallet), { order: ['nfc'], nfc: { maxCommandDataLength: 255, maxResponseDataLength: 256 } });
+    assert.ok(phone.tag.log.includes('hs selects nfc'), phone.tag.log.join(' | '));
+    assert.equal(audit.entries[0]!.engagement, 'nfc');
+    assert.equal(audit.entries[0]!.transport, 'nfc');
+    assert.deepEqual(cardOnlyCommands(phone.apdus), []);
+  });
+});
+
+test('negotiated handover, phone that selects only BLE (Apple-like), kiosk with Bluetooth: the Hr offers BLE (both modes) and NFC, retrieval over BLE central client', { skip: skip ?? false, timeout: 60_000 }, async () => {
+  await withKiosk({ mode: 'age-over-20', bluetooth: true }, async ({ audit, tapPhone, waitScreen }) => {
+    const phone = await tapPhone('apple');
+    const v = await waitScreen(['verdict', 'error']);
+    assert.ok(v.screen === 'verdict' && v.verdict === 'valid', JSON.stringify(v));
+    const offer = offeredBy(phone.wallet);
+    assert.deepEqual(offer.order, ['ble', 'nfc']);
+    assert.deepEqual(offer.ble, { cc: true, ps: true });
+    assert.equal(audit.entries[0]!.transport, 'ble-central');
+  });
+});
+
+for (const pref of ['nfc', 'ble'] as const) {
+  test(`negotiated handover, phone that selects both, staff preference ${pref}: the Hr lists ${pref} first and data retrieval runs over ${pref}`, { skip: skip ?? false, timeout: 60_000 }, async () => {
+    await withKiosk({ mode: 'age-over-20', bluetooth: true, phoneTransport: pref }, async ({ audit, tapPhone, waitScreen }) => {
+      const phone = await tapPhone('negotiated');
+      const v = await waitScreen(['verdict', 'error']);
+      assert.ok(v.screen === 'verdict' && v.verdict === 'valid', JSON.stringify(v));
+      assert.deepEqual(offeredBy(phone.wallet).order, pref === 'nfc' ? ['nfc', 'ble'] : ['ble', 'nfc']);
+      assert.ok(phone.tag.log.includes('hs selects ble+nfc'), phone.tag.log.join(' | '));
+      assert.equal(audit.entries[0]!.transport, pref === 'nfc' ? 'nfc' : 'ble-central');
+    });
+  });
+}
+
+test('negotiated handover, Hs that selects nothing (a BLE-only phone at a kiosk without Bluetooth): handover_no_carrier, audited, tells the holder what to do', { skip: skip ?? false, timeout: 60_000 }, async () => {
+  await withKiosk({ mode: 'age-over-20', bluetooth: false }, async ({ audit, tapPhone, waitScreen }) => {
+    const phone = await tapPhone('negotiated-ble');
+    const s = await waitScreen(['verdict', 'error']);
+    assert.ok(s.screen === 'error', JSON.stringify(s));
+    assert.equal(s.error.code, 'handover_no_carrier');
+    assert.match(s.error.nextEn, /QR code/);
+    assert.ok(phone.tag.log.includes('hr offers nfc') && phone.tag.log.includes('hs selects nothing'), phone.tag.log.join(' | '));
+    assert.equal(audit.entries[0]!.outcome, 'error');
+    assert.equal(audit.entries[0]!.errorCode, 'handover_no_carrier');
+  });
+});
+
+test('a phone that selects only BLE at a kiosk without Bluetooth: phone_needs_bluetooth (ja/en: use the QR code or the card), audited, not a generic failure', { skip: skip ?? false, timeout: 60_000 }, async () => {
+  await withKiosk({ mode: 'age-over-20', bluetooth: false }, async ({ audit, tapPhone, waitScreen }) => {
+    const phone = await tapPhone('apple');
+    const s = await waitScreen(['verdict', 'error']);
+    assert.ok(s.screen === 'error', JSON.stringify(s));
+    assert.equal(s.error.code, 'phone_needs_bluetooth');
+    assert.match(s.error.messageEn, /needs Bluetooth; use the QR code or the card/);
+    assert.match(s.error.messageJa, /Bluetooth が必要です。QRコードまたはカード/);
+    assert.deepEqual(offeredBy(phone.wallet).order, ['nfc'], 'no BLE offered without an adapter');
+    assert.equal(audit.entries[0]!.outcome, 'error');
+    assert.equal(audit.entries[0]!.errorCode, 'phone_needs_bluetooth');
+    assert.equal(audit.entries[0]!.engagement, 'nfc');
+  });
+});
+
+test('a contactless item that is neither a phone nor a known card: "not a supported card or phone" (unsupported_device), audited, no keypad, no card read error', { skip: skip ?? false, timeout: 60_000 }, async () => {
+  await withVirtualReader(async ({ port, readerName }) => {
+    const dispatcher = new TapDispatcher({ readerName });
+    const { card, phone } = tapReaders({ dispatcher, trustDir: TRUST });
+    const settings = new SettingsStore(null);
+    settings.update({ mode: 'age-over-20', readers: { card: true, mdoc: true } });
+    const audit = new MemoryAuditSink();
+    const host = new KioskHost({ readers: [card, phone], settings, audit });
+    host.start();
+    const sent: string[] = [];
+    // A transit card or a foreign ID: answers every SELECT with 6A82 (ISO 7816-4: not found).
+    const vpcd = await VpcdCard.connect({ port, onApdu: async (a) => (sent.push(hex(a)), Uint8Array.of(0x6a, 0x82)) });
+    try {
+      await until(() => ['error', 'input', 'verdict'].includes(host.snapshot().screen.screen), 20_000);
+      const s = host.snapshot().screen;
+      assert.ok(s.screen === 'error', JSON.stringify(s));
+      assert.equal(s.error.code, 'unsupported_device');
+      assert.equal(s.error.messageEn, 'Not a supported card or phone');
+      assert.match(s.error.messageJa, /対応しているカードまたはスマートフォンではありません/);
+      assert.equal(audit.entries[0]!.outcome, 'error');
+      assert.equal(audit.entries[0]!.errorCode, 'unsupported_device');
+      assert.ok(sent.every((a) => a.startsWith('00a404')), `only SELECTs: ${sent.join(' ')}`);
+      assert.equal(dispatcher.counts.unsupported, 1);
+    } finally {
+      vpcd.close();
+      await Promise.race([vpcd.closed, new Promise((r) => setTimeout(r, 1000))]);
+      await host.stop();
+    }
+  });
 });

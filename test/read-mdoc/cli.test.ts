@@ -49,3 +49,25 @@ test('without --simulate and without hardware: clear message, exit 2, no hang', 
   assert.match(r.stderr, /no phone reader here/);
   assert.ok(Date.now() - t0 < 30_000);
 });
+
+test('transport.readerAuth and transport.carriersOffered: false / [] for QR; true / ["ble","nfc"] for an Apple-like negotiated handover with a reader certificate installed', async () => {
+  const { cpSync, mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { readerAuthPemFiles, testReaderCertificate } = await import('../../sim/pki/reader-auth-pki.ts');
+  const qr = kakunin(['--policy', 'age-over-20', '--trust', 'resources/test-trust', '--json', '--simulate', 'wallet:qr']);
+  assert.equal(qr.json.transport.readerAuth, false);
+  assert.deepEqual(qr.json.transport.carriersOffered, []);
+  const dir = mkdtempSync(join(tmpdir(), 'kakunin-read-mdoc-ra-'));
+  cpSync(join(ROOT, 'resources', 'test-trust'), join(dir, 'trust'), { recursive: true });
+  const { chainPem, keyPem } = readerAuthPemFiles(testReaderCertificate());
+  writeFileSync(join(dir, 'chain.pem'), chainPem + keyPem); // one file with the chain and the key
+  const imp = spawnSync(process.execPath, [CLI, 'trust', 'import', '--trust', join(dir, 'trust'), '--kind', 'reader-auth', join(dir, 'chain.pem')], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(imp.status, 0, imp.stderr);
+  const apple = kakunin(['--policy', 'age-over-20', '--trust', join(dir, 'trust'), '--json', '--simulate', 'wallet:apple']);
+  assert.equal(apple.code, 0, apple.stderr + apple.stdout);
+  assert.equal(apple.json.transport.readerAuth, true);
+  assert.deepEqual(apple.json.transport.carriersOffered, ['ble', 'nfc']);
+  assert.match(apple.json.transport.readerCertificate, /Kakunin Test Reader good/);
+  assert.ok(!apple.stdout.includes('PRIVATE KEY'));
+});

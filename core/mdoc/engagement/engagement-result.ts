@@ -28,6 +28,8 @@ export interface EngagementResult {
   nfc?: { maxCommandDataLength: number; maxResponseDataLength: number };
   /** Handover Select carriers as parsed (NFC engagements). */
   carriers?: Carrier[];
+  /** What the kiosk offered in its Handover Request, in preference order (negotiated handover only). */
+  carriersOffered?: ('ble' | 'nfc')[];
   stats?: { apdus: number; emptyPolls: number };
 }
 

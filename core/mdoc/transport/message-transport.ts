@@ -30,7 +30,8 @@ export type TransportErrorCode =
   | 'transport_peer_terminated' // the holder sent the end signal (BLE State 0x02) before answering
   | 'transport_protocol_error' // malformed chunk / unexpected state value
   | 'transport_message_too_large'
-  | 'transport_closed'; // used after close()
+  | 'transport_closed' // used after close()
+  | 'phone_needs_bluetooth'; // the phone selected only BLE and this kiosk has no Bluetooth adapter
 
 export class TransportError extends Error {
   override readonly name = 'TransportError';

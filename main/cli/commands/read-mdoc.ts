@@ -13,6 +13,8 @@
 import { isPolicyName, POLICY_NAMES, type PolicyName } from '../../../core/policy/policy.ts';
 import { nodeCrypto } from '../../crypto/node-crypto.ts';
 import { checkTrustFlag, loadCliTrust, TRUST_FLAGS_HELP } from '../trust-flags.ts';
+import { loadReaderAuth } from '../../trust/reader-auth.ts';
+import { homeTrustDir } from '../../trust/trust-sources.ts';
 import { responseResultToJson, type Json } from '../json-output.ts';
 import { nodeTimers } from '../../ble/stacks.ts';
 import { readMdoc, type ReadOutcome } from '../../mdoc-reader/read-mdoc.ts';
@@ -101,19 +103,24 @@ export async function run(argv: string[]): Promise<number> {
   const { store: trust, issues: trustWarnings } = loadCliTrust(args.trust, args.noBuiltinTrust, nodeCrypto, now);
   if (trust.iacas.length === 0) trustWarnings.push({ code: 'trust_store_empty', detail: `no IACA root loaded${args.trust ? ` from ${args.trust}` : ''}` });
 
+  // Reader authentication (ISO 18013-5 §9.1.4) when DIR/reader-auth holds a usable certificate + key.
+  const ra = loadReaderAuth(args.trust ?? homeTrustDir(), { crypto: nodeCrypto, now });
+  if (ra.state === 'unusable') trustWarnings.push({ code: ra.code, detail: `${ra.detail}; requests are sent without readerAuth` });
+  const base = { crypto: nodeCrypto, trust, now: () => new Date(), timers: nodeTimers, ...(ra.state === 'ready' ? { readerAuth: ra.signer } : {}) };
+
   let outcome: ReadOutcome;
   if (args.simulate) {
-    outcome = await simulateRead(args.simulate, args.policy, { crypto: nodeCrypto, trust, now: () => new Date(), timers: nodeTimers });
+    outcome = await simulateRead(args.simulate, args.policy, base);
   } else {
     const hw = await detectHardware();
     if (!hw.available) {
       const msg = `no phone reader here: ${hw.reason}. Connect an NFC reader (PC/SC) or a Bluetooth adapter, or try the virtual wallet: --simulate wallet:apple`;
       process.stderr.write(`kakunin read-mdoc: ${msg}\n`);
-      if (args.json) process.stdout.write(JSON.stringify({ verdict: 'invalid', documents: [], errors: [{ code: 'no_reader_hardware', message: msg }], warnings: trustWarnings, checks: [], transport: { kind: 'none' }, timings: { engagement: 0, session: 0, transfer: 0, verify: 0 } }) + '\n');
+      if (args.json) process.stdout.write(JSON.stringify({ verdict: 'invalid', documents: [], errors: [{ code: 'no_reader_hardware', message: msg }], warnings: trustWarnings, checks: [], transport: { kind: 'none', readerAuth: false, carriersOffered: [] }, timings: { engagement: 0, session: 0, transfer: 0, verify: 0 } }) + '\n');
       exitEvenIfPcscliteLingers(2);
       return 2;
     }
-    outcome = await hw.read(args.policy, { crypto: nodeCrypto, trust, now: () => new Date(), timers: nodeTimers });
+    outcome = await hw.read(args.policy, base);
   }
 
   if (args.json) process.stdout.write(JSON.stringify(outcomeToJson(outcome, trustWarnings)) + '\n');

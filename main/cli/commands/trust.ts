@@ -2,6 +2,9 @@
 //   kakunin trust list   [--trust DIR] [--no-builtin-trust] [--at ISOTIME] [--json]
 //   kakunin trust import [--trust DIR] --kind iaca|jpki|vical|vical-signer|card-face [--key-id HEX]
 //                        [--replace-builtin] FILE [--json]
+//   kakunin trust import [--trust DIR] --kind reader-auth [--key KEYFILE] CHAIN.pem [--json]
+//     (the kiosk's reader authentication certificate chain and private key, ISO 18013-5 §9.1.4;
+//     the key is stored with mode 0600 and never printed: output shows subject + fingerprint)
 // Without --trust the kiosk's own DIR ($KAKUNIN_HOME/trust) is listed with the built-in anchors, or
 // imported into. Exit codes: 0 ok; 1 refused (import) or the DIR has errors (list); 2 usage.
 // `import` refuses a file that claims to be a real J-LIS root but does not match its pinned
@@ -18,15 +21,19 @@ import type { CardFaceKey } from '../../../core/trust/trust-store.ts';
 import { PINNED_CARD_FACE_KEYS } from '../../../core/trust/pinned-roots.ts';
 import { importTrustFile, IMPORT_KINDS, type ImportKind } from '../../trust/import.ts';
 import { homeTrustDir, loadTrust, trustSourcesFromFlags } from '../../trust/trust-sources.ts';
+import { importReaderAuth, readerAuthInfo, ReaderAuthError } from '../../trust/reader-auth.ts';
 
 const USAGE = `usage:
   kakunin trust list   [--trust DIR] [--no-builtin-trust] [--at ISOTIME] [--json]
   kakunin trust import [--trust DIR] --kind iaca|jpki|vical|vical-signer|card-face [--key-id HEX]
                        [--replace-builtin] FILE [--json]
+  kakunin trust import [--trust DIR] --kind reader-auth [--key KEYFILE] CHAIN.pem [--json]
 
 The built-in anchors (J-LIS mdoc IACA, JPKI roots, J-LIS card-face CVC keys) are always trusted;
 DIR adds to them (default: $KAKUNIN_HOME/trust). Trust DIR layout: iaca/*.pem|*.der,
-vical/*.cbor + vical-signers/*.pem, jpki/*.pem, card-face/<32 hex of the 16-byte key id>.pem.
+vical/*.cbor + vical-signers/*.pem, jpki/*.pem, card-face/<32 hex of the 16-byte key id>.pem,
+doctypes.json (docType -> IACA fingerprints), reader-auth/chain.pem + reader-auth/reader.key (mode
+0600): the kiosk's reader authentication certificate and key; every mdoc request is then signed.
 A file claiming to be a real J-LIS root with a wrong SHA-256 fingerprint, or a built-in's subject or
 key id with other bytes, is refused; --replace-builtin imports it on purpose (recorded).`;
 
@@ -57,6 +64,7 @@ export async function run(argv: string[]): Promise<number> {
         'key-id': { type: 'string' },
         'replace-builtin': { type: 'boolean', default: false },
         'no-builtin-trust': { type: 'boolean', default: false },
+        key: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -79,8 +87,29 @@ export async function run(argv: string[]): Promise<number> {
     if (v['replace-builtin']) return usageError('--replace-builtin is only for import');
     return list(v.trust, v['no-builtin-trust'] === true, at, v.json ?? false);
   }
+  if (sub === 'import' && v.kind === 'reader-auth') {
+    if (parsed.positionals.length !== 1) return usageError('exactly one CHAIN.pem to import is required');
+    if (v['key-id']) return usageError('--key-id is only for --kind card-face');
+    try {
+      const info = importReaderAuth(v.trust ?? homeTrustDir(), parsed.positionals[0]!, v.key, { crypto: nodeCrypto, now: at });
+      if (v.json) process.stdout.write(JSON.stringify({ ok: true, kind: 'reader-auth', ...info }, null, 2) + '\n');
+      else
+        process.stdout.write(
+          `imported reader authentication certificate (key stored with mode 0600):\n  subject:     ${info.subject}\n  SHA-256:     ${colonHex(fromHex(info.fingerprint)!)}\n  valid:       ${info.notBefore} .. ${info.notAfter}\n  chain:       ${info.chainLength} certificate(s)\n`,
+        );
+      return 0;
+    } catch (e) {
+      const code = e instanceof ReaderAuthError ? e.code : 'file_unreadable';
+      // Never the key or a parser message quoting it: the code and our own sentence only.
+      const message = e instanceof ReaderAuthError ? e.message : `cannot read ${parsed.positionals[0]}${v.key ? ` or ${v.key}` : ''}`;
+      if (v.json) process.stdout.write(JSON.stringify({ ok: false, error: { code, message } }, null, 2) + '\n');
+      else process.stderr.write(`kakunin trust import: REFUSED (${code}): ${message}\n`);
+      return 1;
+    }
+  }
+  if (v.key) return usageError('--key is only for --kind reader-auth');
   if (sub === 'import') {
-    if (!v.kind || !IMPORT_KINDS.includes(v.kind as ImportKind)) return usageError(`--kind must be one of ${IMPORT_KINDS.join(', ')}`);
+    if (!v.kind || !IMPORT_KINDS.includes(v.kind as ImportKind)) return usageError(`--kind must be one of ${[...IMPORT_KINDS, 'reader-auth'].join(', ')}`);
     if (parsed.positionals.length !== 1) return usageError('exactly one FILE to import is required');
     if (v.kind === 'card-face') {
       if (!v['key-id']) return usageError('--key-id HEX is required with --kind card-face');
@@ -166,6 +195,8 @@ function list(dirFlag: string | undefined, noBuiltin: boolean, at: Date, json: b
     roots: rootRows,
     vicals: store.vicals,
     cardFaceKeys: keyRows,
+    // The kiosk's own reader certificate (identity only; the key is never listed).
+    readerAuth: readerAuthInfo(dir, { crypto: nodeCrypto }),
     warnings: store.warnings,
     errors: store.errors,
   };
@@ -184,6 +215,7 @@ function list(dirFlag: string | undefined, noBuiltin: boolean, at: Date, json: b
     for (const k of out.cardFaceKeys) {
       process.stdout.write(`\n[card-face, ${k.origin}] key id ${k.keyId}${k.label ? ` (${k.label}, signs the ${k.signs} certificate)` : ''}, RSA-${k.bits}\n  file:     ${k.file}\n  SHA-256:  ${k.fingerprint} (SubjectPublicKeyInfo)\n`);
     }
+    if (out.readerAuth) process.stdout.write(`\n[reader-auth] ${out.readerAuth.subject}\n  SHA-256:  ${colonHex(fromHex(out.readerAuth.fingerprint)!)}\n  valid:    ${out.readerAuth.notBefore} .. ${out.readerAuth.notAfter}\n`);
     process.stdout.write('\n');
     for (const r of out.ready) process.stdout.write(`${r.ready ? '[x]' : '[ ]'} ready for ${r.labelEn} / ${r.labelJa}${r.ready ? '' : `: missing ${r.missing.join('; ')}`}\n`);
     for (const v of out.vicals) process.stdout.write(`\n[vical] ${v.origin}: ${v.provider}, ${v.accepted}/${v.entries} IACA(s) accepted, signed by ${v.signer}\n`);

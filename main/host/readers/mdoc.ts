@@ -9,7 +9,6 @@ import type { Policy } from '../../../core/policy/policy.ts';
 import type { CborValue } from '../../../core/cbor/model.ts';
 import { Tagged } from '../../../core/cbor/model.ts';
 import { bleFromDeviceEngagement, engageOverNfc, parseQrEngagement, type EngagementResult } from '../../../core/mdoc/engagement/index.ts';
-import { randomServiceUuid } from '../../../core/mdoc/transport/ble/uuids.ts';
 import { policyAllows, policyElements, SUPPORTED_DOCTYPES, type SupportedDocType } from '../../../core/mdoc/request/index.ts';
 import type { Attributes, ReaderStatus } from '../../api/contract.ts';
 import { nodeCrypto } from '../../crypto/node-crypto.ts';
@@ -17,7 +16,9 @@ import { nodeTimers } from '../../ble/stacks.ts';
 import { readMdoc, type ReadMdocDeps } from '../../mdoc-reader/read-mdoc.ts';
 import { readErrorMessage } from '../../mdoc-reader/error-messages.ts';
 import { nfcDataRetrievalFactory } from '../../mdoc-reader/nfc-message-transport.ts';
+import { kioskProposal, type PreferredTransport } from '../../mdoc-reader/reader-proposal.ts';
 import { cachedTrustStore } from '../../trust/trust-dir-cache.ts';
+import { loadReaderAuth } from '../../trust/reader-auth.ts';
 import { ABORTED, errorOutcome, type CredentialReader, type ReadError, type ReadHooks, type ReadOutcome } from '../reader.ts';
 import { decodeJp2 } from '../../card/jp2-decode.ts';
 import { pixelsToPngDataUrl } from './png.ts';
@@ -25,7 +26,7 @@ import type { PhoneTap, TapSource } from './tap.ts';
 import { notAccepted } from '../not-accepted.ts';
 
 /** Codes that mean "the read did not finish" (device trouble) rather than "not trustworthy". */
-const TRANSPORT_OR_SESSION = /^(transport_|session_|no_common_transport|no_reader_hardware|read_aborted|qr_|device_engagement_|cipher_suite_|ndef_|handover_|tnep_|nfc_)/;
+const TRANSPORT_OR_SESSION = /^(transport_|session_|no_common_transport|no_reader_hardware|read_aborted|qr_|device_engagement_|cipher_suite_|ndef_|handover_|tnep_|nfc_|phone_needs_bluetooth$)/;
 
 const NEXT: Record<string, [string, string]> = {
   transport: ['スマートフォンをリーダーの近くに保ったまま、もう一度お試しください', 'Keep the phone near the reader and try again'],
@@ -37,6 +38,11 @@ const NEXT: Record<string, [string, string]> = {
 
 /** Device trouble the holder cannot fix by trying again (the reader or its service is down). */
 const STAFF_MUST_ACT = new Set(['nfc_reader_unavailable', 'nfc_service_stopped', 'no_reader_hardware']);
+
+/** Errors whose message already says what to do instead (their `next` repeats it). */
+const OWN_NEXT: Record<string, [string, string]> = {
+  phone_needs_bluetooth: ['QRコードを表示するか、カードをご利用ください', 'Use the QR code or the card'],
+};
 
 function text(v: CborValue): string | undefined {
   if (typeof v === 'string') return v;
@@ -120,6 +126,8 @@ export class PhoneReader implements CredentialReader {
       label: string;
       timeouts?: ReadMdocDeps['timeouts'];
       source?: 'real' | 'training';
+      /** Staff setting: which data retrieval to run when the phone's Handover Select offers both. */
+      preferTransport?: () => PreferredTransport;
     },
   ) {
     this.source = deps.source ?? 'real';
@@ -157,7 +165,7 @@ export class PhoneReader implements CredentialReader {
       signal.addEventListener('abort', onAbort, { once: true });
       this.waiting = (qr) => settle({ qr });
       // A tap that arrives just after a QR scan won is handed back (the phone is left alone).
-      void this.deps.taps?.next(local.signal, () => hooks.notice?.(notAccepted('card'))).then(async (tap) => {
+      void this.deps.taps?.next(local.signal, (n) => hooks.notice?.(n ?? notAccepted('card'))).then(async (tap) => {
         if (tap && !settle({ tap })) await tap.release();
       });
     });
@@ -178,7 +186,12 @@ export class PhoneReader implements CredentialReader {
     if (!hooks.onProgress({ step: 'detected', fraction: 0.1 })) return errorOutcome(ABORTED, 'mdoc');
     const at = new Date();
     const trust = cachedTrustStore(this.deps.trustDir, { crypto: nodeCrypto, now: at });
+    // Reader authentication (§9.1.4) when the operator installed a reader certificate; a broken one
+    // (expired, key readable by others) is not used and the request goes unauthenticated.
+    const ra = loadReaderAuth(this.deps.trustDir, { crypto: nodeCrypto, now: at });
+    const readerAuth = ra.state === 'ready' ? ra.signer : undefined;
     const ble = this.deps.ble;
+    const prefer = this.deps.preferTransport?.() ?? 'ble';
     let engage: (timeoutMs: number) => Promise<EngagementResult>;
     let nfcTransport: ReadMdocDeps['nfcTransport'];
     if ('qr' in got) {
@@ -189,13 +202,14 @@ export class PhoneReader implements CredentialReader {
         return { kind: 'qr', deviceEngagement: q.deviceEngagement, handover: q.handover, ...(bleOffer ? { ble: bleOffer } : {}) };
       };
     } else {
-      // NFC engagement on the tapped phone (18013-5 §8.2.2.1): the kiosk proposes its BLE roles and
-      // a fresh service UUID (Apple Wallet negotiates and takes the reader's UUID); data retrieval
-      // then runs over BLE when both sides can, else over this same NFC link (§8.3.3.2).
+      // NFC engagement on the tapped phone (18013-5 §8.2.2.1): the kiosk proposes every carrier it
+      // can run now (NFC data retrieval on this link; BLE roles with a fresh service UUID only when
+      // an adapter answers; Apple Wallet takes the reader's UUID); data retrieval then follows the
+      // phone's Handover Select, the staff preference deciding when it selects both.
       const channel = got.tap.channel;
       engage = async () => {
         const r = await engageOverNfc(channel, {
-          proposal: { ble: { centralClientMode: !!ble?.peripheral, peripheralServerMode: !!ble?.central, uuid: randomServiceUuid(nodeCrypto.randomBytes(16)) } },
+          proposal: kioskProposal({ ble, nfc: true, random16bytes: nodeCrypto.randomBytes(16), prefer }),
           random16: Buffer.from(nodeCrypto.randomBytes(2)).readUInt16BE(0),
           sleep: (ms) => new Promise((res) => setTimeout(res, ms)),
         });
@@ -213,6 +227,8 @@ export class PhoneReader implements CredentialReader {
         timers: nodeTimers,
         ...(ble ? { ble } : {}),
         ...(nfcTransport ? { nfcTransport } : {}),
+        ...(prefer === 'nfc' ? { preferNfc: true } : {}),
+        ...(readerAuth ? { readerAuth } : {}),
         ...(this.deps.timeouts ? { timeouts: this.deps.timeouts } : {}),
       },
     );
@@ -227,6 +243,7 @@ export class PhoneReader implements CredentialReader {
       ...(doc?.issuer?.iacaFingerprint ? { issuerKeyId: doc.issuer.iacaFingerprint.toLowerCase() } : {}),
       engagement: 'qr' in got ? 'qr' : 'nfc',
       ...(AUDIT_TRANSPORT[String(out.transport.kind)] ? { transport: AUDIT_TRANSPORT[String(out.transport.kind)]! } : {}),
+      ...(readerAuth && out.transport.readerAuth === true ? { readerAuth: { subject: readerAuth.subject, fingerprint: readerAuth.fingerprint } } : {}),
     };
     // The audit records what the kiosk ASKED for (the DeviceRequest built from the policy), also when
     // the read failed: for the returned docType if known, else every docType the request named.
@@ -247,7 +264,7 @@ export class PhoneReader implements CredentialReader {
     const code = firstErr?.code ?? 'mdoc_invalid';
     const m = readErrorMessage(code);
     if (out.stage !== 'verify' && out.stage !== 'done' && TRANSPORT_OR_SESSION.test(code)) {
-      const next = STAFF_MUST_ACT.has(code) ? NEXT.device! : out.stage !== 'engagement' ? NEXT.transport! : 'qr' in got ? NEXT.engagement! : NEXT.nfcEngagement!;
+      const next = OWN_NEXT[code] ?? (STAFF_MUST_ACT.has(code) ? NEXT.device! : out.stage !== 'engagement' ? NEXT.transport! : 'qr' in got ? NEXT.engagement! : NEXT.nfcEngagement!);
       const e: ReadError = { code, messageJa: m.ja, messageEn: m.en, nextJa: next[0], nextEn: next[1] };
       return { ...errorOutcome(e, 'mdoc', checks), credential, requested };
     }

@@ -10,7 +10,7 @@ export interface RealReaders {
   note: string;
 }
 
-export async function realReaders(opts: { home: string }): Promise<RealReaders> {
+export async function realReaders(opts: { home: string; preferTransport?: () => 'ble' | 'nfc' }): Promise<RealReaders> {
   const notes: string[] = [];
   try {
     const tap = (await import('./tap.ts')) as typeof import('./tap.ts');

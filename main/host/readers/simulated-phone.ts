@@ -20,10 +20,10 @@ const WALLET_SCENARIO: Partial<Record<TrainingScenario, ScenarioName>> = {
 export class SimulatedPhone {
   readonly world = new SimWorld();
   readonly reader: PhoneReader;
-  constructor() {
+  constructor(o: { trustDir?: string } = {}) {
     this.reader = new PhoneReader({
       ble: this.world.reader,
-      trustDir: TEST_TRUST_DIR,
+      trustDir: o.trustDir ?? TEST_TRUST_DIR,
       label: '訓練用スマートフォン (virtual wallet, simulated radio)',
       source: 'training',
       timeouts: { engagementMs: 5000, connectMs: 4000, responseMs: 4000 },

@@ -13,15 +13,20 @@
 //      ISO/IEC 18013-5 §8.2.2.1): 9000 -> phone;
 //   2. else the mdoc application A0000002480400 (18013-5 §8.3.3.2, NFC data retrieval): 9000 ->
 //      phone (it cannot engage by NFC, and the phone path says so: nfc_ndef_app_not_found);
-//   3. else -> card (the card path identifies it by SELECTing the My Number APs, as before).
+//   3. else the card applications the card path reads (card-applications.ts findCardApplication):
+//      one selects -> card; none -> 'unsupported' ("not a supported card or phone", its own code).
 // The card's identity is never guessed from the ATR (main/pcsc/pcsc-reader.ts).
 import { NDEF_AID, statusWord, type ApduChannel } from '../../../core/mdoc/engagement/index.ts';
 import { MDOC_NFC_AID } from '../../../core/mdoc/transport/nfc/nfc-data-retrieval.ts';
+import { findCardApplication } from './card-applications.ts';
 
+/** Who an armed reader waits for. */
 export type TapKind = 'phone' | 'card';
+/** What the probe found: a phone, a card the card path reads, or neither. */
+export type ProbedKind = TapKind | 'unsupported';
 
 export interface TapProbe {
-  kind: TapKind;
+  kind: ProbedKind;
   /** Which application answered (phones), for the log and the tests. */
   answered: 'ndef' | 'mdoc' | null;
   apdus: number;
@@ -39,7 +44,8 @@ export async function probeTap(ch: ApduChannel): Promise<TapProbe> {
     const r = await ch.transmit(selectByName(aid));
     if (r.length >= 2 && statusWord(r) === 0x9000) return { kind: 'phone', answered: name, apdus };
   }
-  return { kind: 'card', answered: null, apdus };
+  const card = await findCardApplication(ch);
+  return { kind: card.name ? 'card' : 'unsupported', answered: null, apdus: apdus + card.apdus };
 }
 
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');

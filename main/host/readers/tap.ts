@@ -9,7 +9,10 @@
 //   phone -> PhoneReader (mdoc.ts) gets the connected channel, behind PhoneApduGuard:
 //            engageOverNfc -> readMdoc (BLE if the kiosk has an adapter, else NFC data retrieval);
 //   card  -> TapCardReader below runs the unchanged card path (card.ts PcscCardReader: 照合番号B,
-//            core/card under its MyNumberGuard) on the card already on the reader.
+//            core/card under its MyNumberGuard) on the card already on the reader;
+//   neither (no phone application, no known card application: card-applications.ts) -> reported as
+//            "not a supported card or phone" (unsupported_device): an error screen, audited, when
+//            the card reader is armed, else a notice on the idle screen.
 // A tap is handed out once; the next one is probed only after the item has left the reader, so a
 // card or phone left lying on the reader is not read twice.
 //
@@ -23,11 +26,12 @@ import { PcscNfcReader, PcscServiceError } from '../../nfc/pcsc-channel.ts';
 import { PcscContext } from '../../pcsc/pcsc-reader.ts';
 import { probePcscd } from '../../pcsc/pcscd-probe.ts';
 import type { ReadMdocDeps } from '../../mdoc-reader/read-mdoc.ts';
-import { ABORTED, errorOutcome, type CredentialReader, type ReadHooks, type ReadOutcome } from '../reader.ts';
+import type { PreferredTransport } from '../../mdoc-reader/reader-proposal.ts';
+import { ABORTED, errorOutcome, type CredentialReader, type ReadError, type ReadHooks, type ReadOutcome } from '../reader.ts';
 import { cardError, PcscCardReader } from './card.ts';
 import { PhoneReader } from './mdoc.ts';
 import { PhoneApduGuard, probeTap, type TapKind, type TapProbe } from './tap-probe.ts';
-import { notAccepted } from '../not-accepted.ts';
+import { notAccepted, UNSUPPORTED_DEVICE } from '../not-accepted.ts';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -54,7 +58,7 @@ export interface TapSource<T> {
    * reader of that kind is armed (phone reading or card reading off in this mode), so the waiting
    * reader can tell the holder on the idle screen rather than nothing happening.
    */
-  next(signal: AbortSignal, otherIgnored?: () => void): Promise<T | null>;
+  next(signal: AbortSignal, otherIgnored?: (notice?: ReadError) => void): Promise<T | null>;
   /** Whether taps can arrive at all (the PC/SC reader is there). */
   ready(): boolean;
 }
@@ -63,7 +67,7 @@ type Tap = CardTap | PhoneTap;
 interface Waiter {
   resolve(t: Tap | null): void;
   signal: AbortSignal;
-  otherIgnored?: (() => void) | undefined;
+  otherIgnored?: ((notice?: ReadError) => void) | undefined;
 }
 
 export interface TapDispatcherOptions {
@@ -73,7 +77,7 @@ export interface TapDispatcherOptions {
 
 export class TapDispatcher {
   /** Figures for the staff area and tests. */
-  readonly counts = { card: 0, phone: 0, ignored: 0, lostDuringProbe: 0 };
+  readonly counts = { card: 0, phone: 0, unsupported: 0, ignored: 0, lostDuringProbe: 0 };
   private state: { state: ReaderStatus['state']; detail?: string } = { state: 'ready' };
   private readonly waiters: Record<TapKind, Waiter | null> = { card: null, phone: null };
   private reader: PcscNfcReader | null = null;
@@ -99,7 +103,7 @@ export class TapDispatcher {
     return { label: this.reader?.name ?? this.o.readerName ?? 'PC/SC', ...this.state };
   }
 
-  private next(kind: TapKind, signal: AbortSignal, otherIgnored?: () => void): Promise<Tap | null> {
+  private next(kind: TapKind, signal: AbortSignal, otherIgnored?: (notice?: ReadError) => void): Promise<Tap | null> {
     if (signal.aborted || this.closed) return Promise.resolve(null);
     return new Promise((resolve) => {
       const w: Waiter = { resolve, signal, otherIgnored };
@@ -166,24 +170,28 @@ export class TapDispatcher {
       }
       this.probeFailures = 0;
       this.mustLeave = true;
-      const w = this.waiters[probe.kind];
+      // Neither phone nor known card: the card reader reports it (it owns "something was put on the
+      // reader" screens); with card reading off, the phone reader's idle notice does.
+      const target: TapKind = probe.kind === 'unsupported' ? 'card' : probe.kind;
+      const w = this.waiters[target];
       if (!w || w.signal.aborted) {
         // Nobody armed for this kind (disabled in settings, or a transaction is running).
         this.counts.ignored++;
         await ch.disconnect();
-        const other = this.waiters[probe.kind === 'card' ? 'phone' : 'card'];
-        if (other && !other.signal.aborted) other.otherIgnored?.();
+        const other = this.waiters[target === 'card' ? 'phone' : 'card'];
+        if (other && !other.signal.aborted) other.otherIgnored?.(probe.kind === 'unsupported' ? UNSUPPORTED_DEVICE : undefined);
         continue;
       }
-      this.waiters[probe.kind] = null;
-      this.counts[probe.kind]++;
+      this.waiters[target] = null;
+      if (probe.kind === 'unsupported') this.counts.unsupported++;
+      else this.counts[probe.kind]++;
       let done!: () => void;
       this.inUse = new Promise<void>((r) => (done = r)).then(() => {
         this.inUse = null;
       });
       let released = false;
       const readerName = reader.name;
-      if (probe.kind === 'card') {
+      if (probe.kind !== 'phone') {
         // The card path connects on its own (main/pcsc, guarded); this link is dropped first.
         await ch.disconnect();
         w.resolve({ readerName, probe, release: async () => { if (!released) { released = true; done(); } } });
@@ -266,8 +274,14 @@ export class TapCardReader implements CredentialReader {
 
   async start(policy: Policy, signal: AbortSignal, hooks: ReadHooks): Promise<ReadOutcome> {
     while (!signal.aborted) {
-      const tap = await this.taps.card.next(signal, () => hooks.notice?.(notAccepted('mdoc')));
+      const tap = await this.taps.card.next(signal, (n) => hooks.notice?.(n ?? notAccepted('mdoc')));
       if (!tap) break;
+      if (tap.probe.kind === 'unsupported') {
+        // Claimed like any presentation (the screen and the audit say what it was), then released.
+        const claimed = hooks.onProgress({ step: 'detected', fraction: 0.1 });
+        await tap.release();
+        return claimed ? errorOutcome(UNSUPPORTED_DEVICE, 'unknown') : errorOutcome(ABORTED, 'unknown');
+      }
       const local = new AbortController();
       const onAbort = () => local.abort();
       signal.addEventListener('abort', onAbort, { once: true });
@@ -313,6 +327,8 @@ export function tapReaders(o: {
   ble?: ReadMdocDeps['ble'];
   bleNote?: string;
   timeouts?: ReadMdocDeps['timeouts'];
+  /** Staff setting: NFC or BLE data retrieval when a phone offers both. */
+  preferTransport?: () => PreferredTransport;
 }): { card: TapCardReader; phone: PhoneReader } {
   const radios = [o.ble ? (o.bleNote ?? 'Bluetooth') : '', 'NFC'].filter(Boolean).join(' + ');
   const phone = new PhoneReader({
@@ -322,12 +338,13 @@ export function tapReaders(o: {
     label: `スマートフォン (QR / タッチ: ${radios})`,
     source: 'real',
     ...(o.timeouts ? { timeouts: o.timeouts } : {}),
+    ...(o.preferTransport ? { preferTransport: o.preferTransport } : {}),
   });
   return { card: new TapCardReader(o.dispatcher, o.trustDir), phone };
 }
 
 /** Start-up (real.ts): both readers on the attached PC/SC reader, or none when there is no reader. */
-export async function detect(opts: { home: string; readerName?: string; trustDir?: string }): Promise<{ readers: CredentialReader[]; note: string }> {
+export async function detect(opts: { home: string; readerName?: string; trustDir?: string; preferTransport?: () => PreferredTransport }): Promise<{ readers: CredentialReader[]; note: string }> {
   const probe = await probePcscd(800);
   if (!probe.ok) return { readers: [], note: `pcscd not reachable (${probe.reason})` };
   const ctx = await PcscContext.open();
@@ -339,6 +356,6 @@ export async function detect(opts: { home: string; readerName?: string; trustDir
   const { detectBle } = await import('../../mdoc-reader/hardware.ts');
   const { ble, note } = await detectBle();
   const trustDir = opts.trustDir ?? join(opts.home, 'trust');
-  const { card, phone } = tapReaders({ dispatcher: new TapDispatcher({ readerName }), trustDir, ...(ble ? { ble, bleNote: note } : {}) });
+  const { card, phone } = tapReaders({ dispatcher: new TapDispatcher({ readerName }), trustDir, ...(ble ? { ble, bleNote: note } : {}), ...(opts.preferTransport ? { preferTransport: opts.preferTransport } : {}) });
   return { readers: [card, phone], note: `PC/SC reader ${readerName} (cards and phone taps); phones: QR + ${ble ? note : `NFC data retrieval only (${note})`}` };
 }

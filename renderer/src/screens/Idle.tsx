@@ -1,5 +1,6 @@
 import type { Snapshot } from '../../../main/api/contract.ts';
 import { t } from '../i18n.ts';
+import { CameraScanner } from '../camera/CameraScanner.tsx';
 
 function CardIcon() {
   return (
@@ -21,12 +22,15 @@ function PhoneIcon() {
   );
 }
 
-export function IdleScreen({ snap }: { snap: Snapshot }) {
+/** `onQr`: set while a phone read is armed and the camera may run (no staff overlay). */
+export function IdleScreen({ snap, onQr }: { snap: Snapshot; onQr?: (text: string) => void }) {
   const lang = snap.lang;
   const card = snap.readers.find((r) => r.kind === 'card');
   const phone = snap.readers.find((r) => r.kind === 'mdoc');
   const cardOn = card && card.state !== 'unavailable';
   const phoneOn = phone && phone.state !== 'unavailable';
+  // The camera runs only while the phone reader is armed: enabled here, ready (not mid-transaction).
+  const cameraOn = !!onQr && phoneOn && phone.enabled !== false && phone.state === 'ready';
   // Staff must look when the card reader (the counter's main device) is unplugged or its service is
   // down, or when nothing at all can be read; a phone reader without radios just hides its column.
   const usable = cardOn || phoneOn;
@@ -56,6 +60,7 @@ export function IdleScreen({ snap }: { snap: Snapshot }) {
             <p className="idle-line">{t(lang, 'idle.qr')}</p>
             <p className="idle-line">{t(lang, 'idle.nfc')}</p>
             <p className="idle-apple" data-testid="idle-apple">{t(lang, 'idle.apple')}</p>
+            {cameraOn && <CameraScanner onText={onQr!} label={t(lang, 'idle.camera')} />}
           </div>
         )}
       </div>

@@ -1,7 +1,7 @@
 // The staff area. Locked until the staff PIN is entered on the keypad; the host checks the PIN
 // and refuses every staff call on a locked session, so this screen is convenience, not the lock.
 import { useEffect, useState } from 'react';
-import type { AuditView, Lang, Mode, SettingsView, Snapshot, TrustStatus } from '../../../main/api/contract.ts';
+import type { AuditView, Lang, Mode, PhoneTransport, SettingsView, Snapshot, TrustStatus } from '../../../main/api/contract.ts';
 import type { Connection } from '../api-client.ts';
 import { t, modeLabel, msg } from '../i18n.ts';
 import { Keypad } from './Keypad.tsx';
@@ -60,7 +60,7 @@ export function StaffArea({ lang, api, snap, onClose }: { lang: Lang; api: Conne
         </nav>
         <div className="staff-body">
           {tab === 'mode' && <ModeTab lang={lang} api={api} current={snap.mode} />}
-          {tab === 'readers' && <ReadersTab snap={snap} />}
+          {tab === 'readers' && <ReadersTab lang={lang} api={api} snap={snap} />}
           {tab === 'trust' && <TrustTab lang={lang} api={api} />}
           {tab === 'audit' && <AuditTab lang={lang} api={api} />}
           {tab === 'settings' && <SettingsTab lang={lang} api={api} />}
@@ -82,17 +82,33 @@ function ModeTab({ lang, api, current }: { lang: Lang; api: Connection; current:
   );
 }
 
-function ReadersTab({ snap }: { snap: Snapshot }) {
+function ReadersTab({ lang, api, snap }: { lang: Lang; api: Connection; snap: Snapshot }) {
+  const [pref, setPref] = useState<PhoneTransport | null>(null);
+  useEffect(() => {
+    void api.call('staffGetSettings', {}).then((r) => { if (r.ok) setPref(r.value.phoneTransport); });
+  }, [api]);
+  const choose = (p: PhoneTransport) => void api.call('staffUpdateSettings', { phoneTransport: p }).then((r) => { if (r.ok) setPref(r.value.phoneTransport); });
   return (
-    <table className="staff-table" data-testid="readers-tab">
-      <tbody>
-        {snap.readers.map((r) => (
-          <tr key={r.kind} data-reader={r.kind} data-state={r.state}>
-            <td>{r.kind}</td><td>{r.label}</td><td>{r.source}</td><td className={`state-${r.state}`}>{r.state}</td><td>{r.detail ?? ''}</td>
-          </tr>
+    <div data-testid="readers-tab">
+      <table className="staff-table">
+        <tbody>
+          {snap.readers.map((r) => (
+            <tr key={r.kind} data-reader={r.kind} data-state={r.state}>
+              <td>{r.kind}</td><td>{r.label}</td><td>{r.source}</td><td className={`state-${r.state}`}>{r.state}</td><td>{r.detail ?? ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h3>{t(lang, 'staff.phoneTransport')}</h3>
+      <p className="staff-hint">{t(lang, 'staff.phoneTransportHint')}</p>
+      <div className="mode-tab" data-testid="phone-transport">
+        {(['ble', 'nfc'] as PhoneTransport[]).map((p) => (
+          <button key={p} data-phone-transport={p} className={`mode-choice${p === pref ? ' active' : ''}`} onClick={() => choose(p)}>
+            {t(lang, `staff.phoneTransport.${p}`)}
+          </button>
         ))}
-      </tbody>
-    </table>
+      </div>
+    </div>
   );
 }
 

@@ -17,6 +17,12 @@ import { decodeDo53, encodeDo53 } from './do53.ts';
 
 export const MDOC_NFC_AID = Uint8Array.of(0xa0, 0x00, 0x00, 0x02, 0x48, 0x04, 0x00);
 
+/**
+ * What this implementation can really carry (short APDUs: Lc <= 255, Le <= 256), as the kiosk
+ * states them in the NFC carrier record of its Handover Request (§8.2.2.2).
+ */
+export const NFC_RETRIEVAL_LIMITS = { maxCommandDataLength: 255, maxResponseDataLength: 256 } as const;
+
 export interface NfcDataRetrievalOptions {
   /** From the holder's NFC options (DE option 0 / Hs record); capped at 255 (short APDU). */
   maxCommandDataLength?: number;
@@ -36,8 +42,8 @@ export class NfcDataRetrieval {
     private readonly channel: ApduChannel,
     o: NfcDataRetrievalOptions = {},
   ) {
-    this.lc = Math.max(1, Math.min(o.maxCommandDataLength ?? 255, 255));
-    this.le = Math.max(1, Math.min(o.maxResponseDataLength ?? 256, 256));
+    this.lc = Math.max(1, Math.min(o.maxCommandDataLength ?? NFC_RETRIEVAL_LIMITS.maxCommandDataLength, NFC_RETRIEVAL_LIMITS.maxCommandDataLength));
+    this.le = Math.max(1, Math.min(o.maxResponseDataLength ?? NFC_RETRIEVAL_LIMITS.maxResponseDataLength, NFC_RETRIEVAL_LIMITS.maxResponseDataLength));
     this.maxMessage = o.maxMessageBytes ?? 512 * 1024;
   }
 
