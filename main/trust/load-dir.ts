@@ -109,36 +109,20 @@ export function loadTrustDirInto(store: TrustStore, dir: string, source: AnchorS
 
 /** DIR/doctypes.json (optional): adds IACAs to the docType -> issuer binding. */
 function readDocTypeBindings(r: DirReader, dir: string): void {
-  const store = r.store;
-  const f = join(dir, DOCTYPES_FILE);
-  if (!existsSync(f) || r.refused(f)) return;
-  const bytes = r.bytes(f);
-  if (!bytes) return;
-  try {
-    store.addDocTypeBindings(parseDocTypeBindings(JSON.parse(new TextDecoder().decode(bytes))));
-  } catch (e) {
-    store.errors.push({ code: 'malformed_doctypes', detail: `${DOCTYPES_FILE}: ${(e as Error).message}`, file: f });
-  }
+  r.json(join(dir, DOCTYPES_FILE), 'malformed_doctypes', (j) => r.store.addDocTypeBindings(parseDocTypeBindings(j)));
 }
 
 /** DIR/builtin-replacements.json: `{"approved": [{"sha256": "<64 hex>", ...}]}`; other fields are notes. */
 function readReplacements(r: DirReader, dir: string): void {
-  const store = r.store;
-  const f = join(dir, REPLACEMENTS_FILE);
-  if (!existsSync(f) || r.refused(f)) return;
-  const bytes = r.bytes(f);
-  if (!bytes) return;
-  try {
-    const j = JSON.parse(new TextDecoder().decode(bytes)) as { approved?: unknown };
-    if (!Array.isArray(j.approved)) throw new Error('no "approved" array');
-    for (const a of j.approved) {
+  r.json(join(dir, REPLACEMENTS_FILE), 'malformed_replacements', (j) => {
+    const approved = (j as { approved?: unknown }).approved;
+    if (!Array.isArray(approved)) throw new Error('no "approved" array');
+    for (const a of approved) {
       const h = (a as { sha256?: unknown })?.sha256;
       if (typeof h !== 'string' || !/^[0-9a-f]{64}$/.test(h)) throw new Error('an entry without a lower-case hex sha256');
-      store.approvedReplacements.add(h);
+      r.store.approvedReplacements.add(h);
     }
-  } catch (e) {
-    store.errors.push({ code: 'malformed_replacements', detail: `${REPLACEMENTS_FILE}: ${(e as Error).message}`, file: f });
-  }
+  });
 }
 
 /** Reads one DIR's files into a store, with its rules: a staff DIR refuses links and foreign files. */
@@ -205,6 +189,18 @@ class DirReader {
     } catch (e) {
       store.errors.push({ code: 'file_unreadable', detail: (e as Error).message, file: f });
       return null;
+    }
+  }
+
+  /** An optional JSON file of the DIR, handed to `use`; anything it throws is an error named `code`. */
+  json(f: string, code: string, use: (j: unknown) => void): void {
+    if (!existsSync(f) || this.refused(f)) return;
+    const bytes = this.bytes(f);
+    if (!bytes) return;
+    try {
+      use(JSON.parse(new TextDecoder().decode(bytes)));
+    } catch (e) {
+      this.store.errors.push({ code, detail: `${basename(f)}: ${(e as Error).message}`, file: f });
     }
   }
 
