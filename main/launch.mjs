@@ -14,7 +14,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const DIST = join(ROOT, 'dist');
 /** Written last by `npm run build`; its mtime is the build's. */
-export const BUILD_STAMP = join(DIST, '.build-stamp.json');
+export const BUILD_STAMP = join(DIST, 'build-stamp.json');
 /** The folders `npm run build` compiles (sim/ ships for training mode). */
 export const SOURCE_DIRS = ['main', 'core', 'sim'];
 
@@ -63,7 +63,7 @@ export function newestSourceMtime(root = ROOT) {
 
 /** Why dist/ cannot be run as it is (missing, or older than the sources beside it), or null. */
 export function distProblem(root = ROOT) {
-  const stamp = join(root, 'dist', '.build-stamp.json');
+  const stamp = join(root, 'dist', 'build-stamp.json');
   if (!existsSync(stamp)) return 'the compiled program (dist/) is missing';
   // A packaged kiosk ships dist/ without the sources: nothing to compare with.
   if (!existsSync(join(root, 'main', 'start.ts'))) return null;
@@ -71,13 +71,17 @@ export function distProblem(root = ROOT) {
   return null;
 }
 
-/** Import a module of the compiled program, e.g. 'main/cli/index.js'; exit 2 with the fix when dist/ is missing or stale. */
-export async function loadCompiled(rel) {
+/** Exit 2 with the fix when dist/ is missing or stale. */
+export function requireBuild() {
   const problem = distProblem();
-  if (problem) {
-    say(`kakunin: ${problem}: run \`npm run build\` (in ${relative(process.cwd(), ROOT) || '.'})\n`);
-    process.exit(2);
-  }
+  if (!problem) return;
+  say(`kakunin: ${problem}: run \`npm run build\` (in ${relative(process.cwd(), ROOT) || '.'})\n`);
+  process.exit(2);
+}
+
+/** Import a module of the compiled program, e.g. 'main/cli/index.js' (after requireBuild()). */
+export async function loadCompiled(rel) {
+  requireBuild();
   return import(pathToFileURL(join(DIST, rel)).href);
 }
 

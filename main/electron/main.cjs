@@ -12,6 +12,7 @@ import('../launch.mjs')
   .then(async (launch) => {
     // process.argv here: [electron, app folder, ...switches].
     launch.refuseDebugSwitches({ argv: process.argv.slice(1) });
+    launch.requireBuild();
     electron = require('electron');
     const present = CHROMIUM_DEBUG_SWITCHES.filter((s) => electron.app.commandLine.hasSwitch(s));
     if (present.length) launch.refuseDebugSwitches({ argv: present.map((s) => `--${s}`), execArgv: [], nodeOptions: '' });
