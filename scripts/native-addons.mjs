@@ -6,9 +6,10 @@
 //   - @pokusew/pcsclite: `node-gyp rebuild` (no prebuilt binary) -> built here;
 //   - better-sqlite3: `prebuild-install || node-gyp rebuild` -> built here from source (the
 //     prebuilt download needs GitHub, which build machines here cannot reach);
-//   - @stoprocent/noble, @stoprocent/bleno, @stoprocent/bluetooth-hci-socket, usb,
-//     @serialport/bindings-cpp: `node-gyp-build` only checks that prebuilds/linux-<arch>/ loads;
-//     it loads at run time without the script;
+//   - @stoprocent/bluetooth-hci-socket, usb, @serialport/bindings-cpp: `node-gyp-build` only checks
+//     that the shipped prebuilds/linux-<arch>/ binary loads; it loads at run time without the script;
+//   - @stoprocent/noble, @stoprocent/bleno: their own add-ons are the macOS and Windows radios; on
+//     Linux both talk HCI through bluetooth-hci-socket (above);
 //   - cbor-extract: optional (cbor-x falls back to JavaScript) and ships as a prebuilt package;
 //   - esbuild: its postinstall only re-checks the platform package (@esbuild/linux-x64);
 //   - electron-winstaller: Windows packaging only, never needed.
@@ -39,7 +40,10 @@ export function ensureNativeAddons(log = () => {}, { force = false } = {}) {
   }
   const pkgs = todo.map((a) => a.pkg);
   log(`building native add-ons from source (about a minute): ${pkgs.join(', ')}`);
-  const r = spawnSync('npm', ['rebuild', '--ignore-scripts=false', '--build-from-source', '--foreground-scripts', '--loglevel=notice', ...pkgs], { cwd: ROOT, stdio: 'inherit' });
+  // build_from_source: prebuild-install (better-sqlite3) then skips its download and compiles. npm
+  // warns that it does not know the setting: it is prebuild-install's, read from the same variable.
+  const env = { ...process.env, npm_config_build_from_source: 'true' };
+  const r = spawnSync('npm', ['rebuild', '--ignore-scripts=false', '--foreground-scripts', '--loglevel=notice', ...pkgs], { cwd: ROOT, stdio: 'inherit', env });
   if (r.status !== 0) throw new Error(`npm rebuild ${pkgs.join(' ')} failed (exit ${r.status}); a C++ toolchain (g++, make, python3) and libpcsclite-dev are needed`);
   const still = brokenAddons();
   if (still.length) throw new Error(`still not loadable after the rebuild: ${still.map((a) => a.pkg).join(', ')}`);
