@@ -5,9 +5,10 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { ensureRendererBuilt } from '../../main/headless/renderer-build.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const CLI = join(ROOT, 'main', 'cli', 'kakunin.mjs');
@@ -74,6 +75,46 @@ test('dist/ holds only JavaScript: no import of a .ts file, no loader', () => {
   assert.equal(pkg.bin.kakunin, 'main/cli/kakunin.mjs');
 });
 
+test('runtime file lookups find the same files from dist/ as from the sources', async () => {
+  const pairs: [string, string, string][] = [
+    ['main/project-root', 'ROOT', ''],
+    ['main/project-root', 'TEST_TRUST_DIR', 'iaca'],
+    ['main/trust/trust-sources', 'BUILTIN_TRUST_DIR', ''],
+    ['main/headless/renderer-build', 'DIST', 'index.html'],
+    ['main/headless/server', 'DEFAULT_DIST', 'index.html'],
+    ['main/electron/shell', 'PRELOAD', ''],
+    ['sim/card/generate-test-keys', 'FIXTURES', 'face.jp2'],
+  ];
+  for (const [mod, name, inside] of pairs) {
+    const fromSource = (await import(join(ROOT, `${mod}.ts`)))[name] as string;
+    const fromDist = (await import(join(ROOT, 'dist', `${mod}.js`)))[name] as string;
+    assert.equal(fromDist, fromSource, `${mod} ${name}`);
+    assert.ok(existsSync(join(fromDist, inside)), `${mod} ${name}: ${fromDist} exists`);
+  }
+});
+
+test('source files find project files through main/project-root.ts, not by counting folders up from themselves', () => {
+  // dist/ is one folder deeper than the sources: `join(import.meta.dirname, '..', ...)` finds
+  // different files there. Allowed: createRequire, "am I the script being run" checks, and the
+  // development-only generators (run from the sources, never shipped).
+  const allowed = [/createRequire\(import\.meta\.url\)/, /import\.meta\.url === `file:\/\/\$\{process\.argv\[1\]\}`/, /fileURLToPath\(import\.meta\.url\) === process\.argv\[1\]/, /^export const COMPILED = /, /^export const ROOT = /];
+  const devOnly = ['sim/pki/generate-test-trust.ts', 'sim/mdoc/make-sample-portrait.ts'];
+  const bad: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (p.endsWith('.ts') && !devOnly.includes(relative(ROOT, p))) {
+        readFileSync(p, 'utf8').split('\n').forEach((line, i) => {
+          if (/import\.meta\.(url|dirname|filename)/.test(line) && !line.trim().startsWith('//') && !allowed.some((a) => a.test(line.trim()))) bad.push(`${relative(ROOT, p)}:${i + 1}: ${line.trim()}`);
+        });
+      }
+    }
+  };
+  for (const d of ['main', 'core', 'sim']) walk(join(ROOT, d));
+  assert.deepEqual(bad, [], 'use ROOT (or COMPILED) from main/project-root.ts');
+});
+
 test('dist/ missing or older than the sources: each entry says "run `npm run build`" (exit 2), never falls back to the loader', () => {
   // A copy of the start-up files alone (no dist/), laid out like the project.
   const copy = join(work, 'project');
@@ -129,6 +170,8 @@ test('no WebAssembly at start: under a 2 GiB address-space limit the compiled CL
   const verify = run([CLI, ...annexD('2020-10-02T00:00:00Z')], { limitKb: LIMIT_KB });
   assert.equal(verify.code, 0, verify.err);
   assert.equal(JSON.parse(verify.out).verdict, 'valid');
+  // `npm run build` made the renderer (vite needs WebAssembly); the kiosk's start-up only serves it.
+  await ensureRendererBuilt();
   const start = await startLimited(LIMIT_KB);
   assert.match(start.out, /kakunin: host on http:\/\/127\.0\.0\.1:\d+\//, start.out);
   assert.doesNotMatch(start.out, /WebAssembly|Wasm|out of memory/i);
