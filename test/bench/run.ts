@@ -314,7 +314,7 @@ function printTables(o: {
   p(`  ${pad('name', 30)} ${lpad('compiled', 9)} ${lpad('loader', 9)} ${lpad('goal', 6)}  met`);
   for (const s of o.startup) {
     if ('missing' in s) p(`  ${pad(s.name, 30)} missing: ${s.missing}`);
-    else p(`  ${pad(s.name, 30)} ${lpad(s.compiled_median_ms.toFixed(0), 9)} ${lpad(s.loader_median_ms.toFixed(0), 9)} ${lpad(String(s.goal_ms), 6)}  ${s.met ? 'yes' : 'NO'}   (${s.compiled_command})`);
+    else p(`  ${pad(s.name, 30)} ${lpad(s.compiled_median_ms.toFixed(0), 9)} ${lpad(s.loader_median_ms.toFixed(0), 9)} ${lpad(String(s.goal_ms), 6)}  ${s.met ? 'yes' : 'NO'}   (${s.compiled_command.length > 60 ? `${s.compiled_command.slice(0, 57)}...` : s.compiled_command})`);
   }
   const notMet = o.comparisons.filter((c) => !c.met).length + o.transaction_model.filter((t) => !t.met).length + o.startup.filter((s) => 'met' in s && !s.met).length;
   const auditShort = o.transaction_model.filter((t) => t.met_with_audit === false).length;
