@@ -1,4 +1,4 @@
-// `npm start`: the kiosk. Electron where its binary exists; otherwise the headless host on loopback
+// `npm start` (through main/start.mjs, which runs the compiled copy of this file): the kiosk. Electron where its binary exists; otherwise the headless host on loopback
 // plus Chromium in kiosk mode pointed at it. With no reader attached the simulators are offered and
 // every screen says 訓練モード / TRAINING.
 //
@@ -35,7 +35,7 @@ export function chromiumKioskArgs(pairingFileUrl: string, profileDir: string, o:
   ];
 }
 
-async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[]): Promise<number> {
   const flag = (f: string) => argv.includes(f);
   const val = (f: string) => { const i = argv.indexOf(f); return i >= 0 ? argv[i + 1] : undefined; };
   const devices: DeviceChoice = flag('--training') ? 'training' : flag('--real') ? 'real' : 'auto';

@@ -4,7 +4,9 @@
 // network + mount namespace and starts a real pcscd there, so the vpcd virtual readers and the pcscd
 // socket belong to this run alone (parallel runs do not collide) and loopback has quickack on
 // (TOOLCHAIN.md: ~44 ms -> ~0.3 ms per APDU). Tests that need pcscd read KAKUNIN_PCSCD=1; without it
-// they skip and print why.
+// they skip and print why. First it compiles dist/ when the sources are newer (npm run build's
+// TypeScript step, under a second), so the CLI and start-up tests run what `npx kakunin` and
+// `npm start` run, built from the sources under test.
 //
 // Usage: node test/run.mjs [substring filters...]
 import { spawn, spawnSync } from 'node:child_process';
@@ -14,6 +16,11 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const filters = process.argv.slice(2);
+
+if (!process.env.KAKUNIN_IN_NS) {
+  const { compileIfStale } = await import('../scripts/build.mjs');
+  await compileIfStale((s) => console.log(`# test/run: ${s}`));
+}
 
 function has(cmd) {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;

@@ -1,6 +1,8 @@
 // The `kakunin` command line. Each subcommand lives in main/cli/commands/<name>.ts and exports
 // `run(argv: string[]): Promise<number>` returning the exit code. Exit codes are a contract:
 // 0 valid / ok, 1 invalid, 2 usage error (issues #2-#5).
+import { COMPILED } from '../project-root.ts';
+
 const COMMANDS: Record<string, { file: string; summary: string }> = {
   'verify-response': { file: './commands/verify-response.ts', summary: 'verify an ISO 18013-5 DeviceResponse offline' },
   'read-mdoc': { file: './commands/read-mdoc.ts', summary: 'read one mdoc credential from a phone (or the virtual wallet)' },
@@ -34,7 +36,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   let mod: { run(argv: string[]): Promise<number> };
   try {
-    mod = await import(cmd.file);
+    // The table names the sources; the compiled CLI (dist/, what `npx kakunin` runs) loads their .js.
+    mod = await import(COMPILED ? cmd.file.replace(/\.ts$/, '.js') : cmd.file);
   } catch (e) {
     process.stderr.write(`kakunin: command "${name}" is not available in this build (${(e as Error).message})\n`);
     return EXIT_USAGE;

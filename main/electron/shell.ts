@@ -2,6 +2,7 @@
 // argument (main.cjs passes the real one; test/electron/shell.test.ts passes stand-ins), so all of
 // this wiring runs under plain Node in the tests.
 import { join } from 'node:path';
+import { ROOT } from '../project-root.ts';
 import { ApiSession } from '../host/api-handler.ts';
 import { assembleKiosk, type KioskConfig } from '../host/assemble.ts';
 import { DIST } from '../headless/renderer-build.ts';
@@ -31,7 +32,8 @@ export interface ElectronLike {
   };
 }
 
-export const PRELOAD = join(import.meta.dirname, 'preload.cjs');
+// The preload is plain CommonJS and not compiled: it stays in main/electron/ beside main.cjs.
+export const PRELOAD = join(ROOT, 'main', 'electron', 'preload.cjs');
 
 export async function runShell(electron: ElectronLike, cfg: KioskConfig & { distDir?: string } = {}) {
   const { app, protocol, session, Menu, ipcMain, BrowserWindow } = electron;

@@ -3,9 +3,10 @@
 // serialise on a lock directory and the second finds the build fresh.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { ROOT } from '../project-root.ts';
 
-export const ROOT = resolve(import.meta.dirname, '..', '..');
+export { ROOT };
 export const DIST = join(ROOT, 'dist', 'renderer');
 
 function newestMtime(dir: string): number {

@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import { ROOT } from '../project-root.ts';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CLOSE_REPLACED, RequestSchema, type ServerMessage } from '../api/contract.ts';
 import { ApiSession, type HostServices } from '../host/api-handler.ts';
@@ -240,4 +241,4 @@ export async function startHeadless(opts: HeadlessOptions): Promise<HeadlessHand
   };
 }
 
-export const DEFAULT_DIST = join(import.meta.dirname, '..', '..', 'dist', 'renderer');
+export const DEFAULT_DIST = join(ROOT, 'dist', 'renderer');

@@ -2,9 +2,10 @@
 // data retrieval or BLE after it) and the Bluetooth adapter through noble / bleno's HCI bindings.
 // Detection is bounded (a few seconds at most) and quiet: noble's HCI binding prints adapter
 // warnings with console.log, which would corrupt --json output, so they go to stderr.
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { ROOT } from '../project-root.ts';
 import type { EventEmitter } from 'node:events';
 import type { PolicyName } from '../../core/policy/policy.ts';
 import { engageOverNfc } from '../../core/mdoc/engagement/index.ts';
@@ -17,7 +18,6 @@ import { nfcDataRetrievalFactory } from './nfc-message-transport.ts';
 import { pcscdReachable, pcscdSocketPath } from '../pcsc/pcscd-probe.ts';
 
 const require = createRequire(import.meta.url);
-const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 export type Hardware =
   | { available: false; reason: string }
@@ -34,21 +34,36 @@ function quietConsole(): () => void {
  * Bluetooth the bindings keep polling a dead socket and throw from timers after stop(), so they must
  * not live in this process unless the adapter is really there.
  */
-function probeHci(pkg: 'noble' | 'bleno', ms: number): string {
+function probeHci(pkg: 'noble' | 'bleno', ms: number): Promise<string> {
+  // Linux lists every HCI adapter the kernel knows in /sys/class/bluetooth (hci0, ...): with none
+  // there (or no Bluetooth in the kernel at all) the binding cannot open one, so no child is needed.
+  if (process.platform === 'linux' && linuxHciAdapters().length === 0) return Promise.resolve('none in /sys/class/bluetooth');
   const script = `
     const B = require(${JSON.stringify(pkg === 'noble' ? '@stoprocent/noble/lib/hci-socket/bindings' : '@stoprocent/bleno/lib/hci-socket/bindings')});
     console.log = () => {};
     const b = new B({});
     b.once('stateChange', (s) => { process.stdout.write('STATE:' + s); process.exit(0); });
     ${pkg === 'noble' ? 'b.start();' : 'b.init();'}`;
-  const r = spawnSync(process.execPath, ['-e', script], { cwd: PROJECT_ROOT, timeout: ms, encoding: 'utf8' });
-  const m = /STATE:(\w+)/.exec(r.stdout ?? '');
-  return m ? m[1]! : r.error ? `no answer (${(r.error as NodeJS.ErrnoException).code ?? r.error.message})` : 'cannot load';
+  // Asynchronous, so the noble and bleno probes run side by side and the host is not blocked.
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['-e', script], { cwd: ROOT, timeout: ms, encoding: 'utf8' }, (err, stdout) => {
+      const m = /STATE:(\w+)/.exec(stdout ?? '');
+      resolve(m ? m[1]! : err && (err.killed || typeof err.code === 'string') ? `no answer (${err.killed ? 'ETIMEDOUT' : err.code})` : 'cannot load');
+    });
+  });
+}
+
+export function linuxHciAdapters(dir = '/sys/class/bluetooth'): string[] {
+  try {
+    return readdirSync(dir).filter((n) => /^hci\d+$/.test(n));
+  } catch {
+    return [];
+  }
 }
 
 /** A live HCI binding, only when the probe saw the adapter powered on. */
 async function hciBinding(pkg: 'noble' | 'bleno'): Promise<{ binding: EventEmitter | null; state: string }> {
-  const state = probeHci(pkg, 4000);
+  const state = await probeHci(pkg, 4000);
   if (state !== 'poweredOn') return { binding: null, state };
   const Bindings = require(pkg === 'noble' ? '@stoprocent/noble/lib/hci-socket/bindings' : '@stoprocent/bleno/lib/hci-socket/bindings');
   return { binding: new Bindings({}) as EventEmitter, state };

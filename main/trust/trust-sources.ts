@@ -11,9 +11,10 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { TrustStore } from '../../core/trust/trust-store.ts';
+import { ROOT } from '../project-root.ts';
 import { loadTrustDirInto, newTrustStore, type LoadOptions } from './load-dir.ts';
 
-export const BUILTIN_TRUST_DIR = join(import.meta.dirname, '..', '..', 'resources', 'builtin-trust');
+export const BUILTIN_TRUST_DIR = join(ROOT, 'resources', 'builtin-trust');
 
 export interface TrustSources {
   builtin: boolean;

@@ -16,14 +16,13 @@
 // Miller-Rabin (64 rounds, bases from the same DRBG). Node's generateKeyPair cannot be seeded.
 import { createHmac, createPrivateKey, createPublicKey, sign as nodeSign, type KeyObject } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bits, bool, explicit, int, name, nul, octets, oid, seq, time } from './der-builder.ts';
 import { wrapJp2 } from '../../core/card/jp2.ts';
+import { ROOT, TEST_TRUST_DIR } from '../../main/project-root.ts';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const FIXTURES = join(root, 'sim', 'card', 'fixtures');
-export const TEST_TRUST = join(root, 'resources', 'test-trust');
+export const FIXTURES = join(ROOT, 'sim', 'card', 'fixtures');
 
 /** 16-byte key id: 7 ASCII digits, 08 05, 3 ASCII digits, 4 bytes (spec "Encodings"). */
 export function testKeyId(seven: string, three: string, tail = [0, 0, 0, 0]): Uint8Array {
@@ -236,8 +235,8 @@ async function encodePhoto(): Promise<Uint8Array> {
 
 async function main() {
   mkdirSync(FIXTURES, { recursive: true });
-  mkdirSync(join(TEST_TRUST, 'card-face'), { recursive: true });
-  mkdirSync(join(TEST_TRUST, 'jpki'), { recursive: true });
+  mkdirSync(join(TEST_TRUST_DIR, 'card-face'), { recursive: true });
+  mkdirSync(join(TEST_TRUST_DIR, 'jpki'), { recursive: true });
   const keys = {} as Record<KeyLabel, KeyObject>;
   for (const l of KEY_LABELS) {
     const t = Date.now();
@@ -246,15 +245,15 @@ async function main() {
     console.log(`${l}: ${Date.now() - t} ms`);
   }
   const pub = (k: KeyObject) => createPublicKey(k).export({ type: 'spki', format: 'pem' }) as string;
-  writeFileSync(join(TEST_TRUST, 'card-face', `${hexOf(TEST_KEY_IDS.textApSigner)}.pem`), pub(keys['jlis-text-ap-signer']));
-  writeFileSync(join(TEST_TRUST, 'card-face', `${hexOf(TEST_KEY_IDS.cardFaceSigner)}.pem`), pub(keys['jlis-card-face-signer']));
+  writeFileSync(join(TEST_TRUST_DIR, 'card-face', `${hexOf(TEST_KEY_IDS.textApSigner)}.pem`), pub(keys['jlis-text-ap-signer']));
+  writeFileSync(join(TEST_TRUST_DIR, 'card-face', `${hexOf(TEST_KEY_IDS.cardFaceSigner)}.pem`), pub(keys['jlis-card-face-signer']));
 
   const rootName = name([['C', 'JP'], ['O', 'Kakunin TEST ONLY'], ['OU', 'Test JPKI user authentication'], ['CN', 'Kakunin TEST JPKI auth root']]);
   const userName = name([['C', 'JP'], ['O', 'Kakunin TEST ONLY'], ['CN', 'Kakunin TEST JPKI auth user 0001']]);
   const rootSki = new Uint8Array(20).fill(0x11);
   const rootCert = certificate({ serial: 1, issuer: rootName, subject: rootName, from: new Date('2024-01-01T00:00:00Z'), to: new Date('2044-01-01T00:00:00Z'), subjectKey: keys['jpki-test-auth-root'], issuerKey: keys['jpki-test-auth-root'], ca: true, ski: rootSki, aki: rootSki });
   const userCert = certificate({ serial: 0x1001, issuer: rootName, subject: userName, from: new Date('2025-01-01T00:00:00Z'), to: new Date('2030-12-31T14:59:59Z'), subjectKey: keys['jpki-auth-user'], issuerKey: keys['jpki-test-auth-root'], ca: false, ski: new Uint8Array(20).fill(0x22), aki: rootSki });
-  writeFileSync(join(TEST_TRUST, 'jpki', 'kakunin-test-jpki-auth-root.pem'), pem('CERTIFICATE', rootCert));
+  writeFileSync(join(TEST_TRUST_DIR, 'jpki', 'kakunin-test-jpki-auth-root.pem'), pem('CERTIFICATE', rootCert));
   writeFileSync(join(FIXTURES, 'jpki-auth-user.crt.pem'), pem('CERTIFICATE', userCert));
   const photo = await encodePhoto();
   writeFileSync(join(FIXTURES, 'face.jp2'), photo);

@@ -12,14 +12,15 @@ function runBench(): Promise<string> {
   return new Promise((resolve, reject) => {
     // Through npm exactly as machines call it: npm's own "> kakunin@ bench" banner must not reach
     // stdout (.npmrc json=true sends it to stderr), or the output is not one JSON object.
-    execFile('npm', ['run', 'bench', '--', '--quick', '--json'], { cwd: root, maxBuffer: 16 << 20, timeout: 110_000 }, (err, stdout, stderr) => {
+    execFile('npm', ['run', 'bench', '--', '--quick', '--json'], { cwd: root, maxBuffer: 16 << 20, timeout: 280_000 }, (err, stdout, stderr) => {
       if (err) reject(new Error(`bench failed: ${err.message}\n${stderr}`));
       else resolve(stdout);
     });
   });
 }
 
-test('bench --json: one object with the comparisons contract, every verifier checked', async () => {
+// The start-up rows spawn a few dozen processes; on a loaded machine that takes minutes.
+test('bench --json: one object with the comparisons contract, every verifier checked', { timeout: 300_000 }, async () => {
   const out = JSON.parse(await runBench()) as Record<string, unknown>;
   const comparisons = out.comparisons as Record<string, unknown>[];
   assert.ok(Array.isArray(comparisons) && comparisons.length >= 12, 'four inputs x (two peers + floor)');
@@ -47,4 +48,17 @@ test('bench --json: one object with the comparisons contract, every verifier che
     if (Math.abs(share - 0.05) > 1e-3) assert.equal(t.met, share < 0.05, `${String(t.name)}: met = kiosk_share < goal`);
   }
   for (const k of ['session_crypto', 'card_apdus', 'audit_appends']) assert.ok(k in out, `${k} present (figures or {missing})`);
+  // Start-up rows: the compiled program beside the tsx loader, goals in ms, met = compiled <= goal.
+  const startup = out.startup as Record<string, unknown>[];
+  const goals: Record<string, number> = { 'kakunin --help': 300, 'verify-response Annex D': 400, 'npm start to the printed URL': 600 };
+  assert.deepEqual(startup.map((s) => s.name), Object.keys(goals));
+  for (const s of startup) {
+    if ('missing' in s) continue;
+    assert.deepEqual(Object.keys(s).sort(), ['compiled_command', 'compiled_median_ms', 'goal_ms', 'loader_command', 'loader_median_ms', 'met', 'name', 'runs'].sort());
+    assert.equal(s.goal_ms, goals[s.name as string]);
+    assert.ok((s.compiled_median_ms as number) > 0 && (s.loader_median_ms as number) > 0, `${String(s.name)}: positive medians`);
+    assert.equal(s.met, (s.compiled_median_ms as number) <= (s.goal_ms as number));
+    assert.match(s.loader_command as string, /--import tsx/);
+    assert.doesNotMatch(s.compiled_command as string, /tsx/);
+  }
 });

@@ -10,6 +10,9 @@
 //   transaction_model: [{name, link_ms, kiosk_ms, kiosk_share, goal: 0.05, met, total_ms}]
 //     kiosk_share = kiosk_ms / (link_ms + kiosk_ms), met = kiosk_share < goal.
 //   session_crypto, card_apdus, audit_appends: figures, or {"missing": "reason"}.
+//   startup: [{name, compiled_command, loader_command, compiled_median_ms, loader_median_ms, goal_ms,
+//     met, runs}] or {name, missing}: the compiled program (npm run build) beside the tsx loader it
+//     replaced, as separate processes; met = compiled_median_ms <= goal_ms (startup.ts).
 //
 // Flags: --json; --quick (few iterations: a smoke run, figures are noisy).
 // Environment: BENCH_ROUNDS, BENCH_PER_ROUND, BENCH_WARMUP override the iteration counts.
@@ -22,6 +25,7 @@ import { CLOCK, measureSideBySide, type BothStats } from './measure.ts';
 import { assertOursValid, loadOurs, type OurVerifier } from './ours.ts';
 import { assertAllPassed, PEERS, type PeerVerifier } from './peers.ts';
 import { benchSession, type SessionBench } from './session.ts';
+import { benchStartup, type StartupResult } from './startup.ts';
 import { LINKS, linkTime } from './transaction-model.ts';
 
 const args = process.argv.slice(2);
@@ -177,6 +181,8 @@ async function main(): Promise<void> {
     sessions.set(s.name, await benchSession(nodeCrypto, s.deviceResponse, ITER.rounds * ITER.perRound, ITER.warmup));
   }
 
+  const startup = await benchStartup({ quick: QUICK, log });
+
   const card_apdus = await optionalModule('./card-apdus.ts', /card|apdu|bench|measure|run/i);
   const audit_appends = await optionalModule('./audit-appends.ts', /audit|append|bench|measure|run/i);
   const auditMs = typeof (audit_appends as { median_append_ms?: unknown }).median_append_ms === 'number' ? (audit_appends as { median_append_ms: number }).median_append_ms : null;
@@ -230,6 +236,7 @@ async function main(): Promise<void> {
     session_crypto,
     card_apdus,
     audit_appends,
+    startup,
     ...(ours ? {} : { ours: oursOrMissing }),
     inputs: scenarios.map((s) => ({ name: s.name, device_response_bytes: s.deviceResponse.length, issuer_curve: s.issuerCurve, made_by: '@auth0/mdl issuer + Kakunin test PKI' })),
     clock: CLOCK === 'cpu' ? 'process CPU time (user+system, all threads) per call' : 'wall-clock time per call',
@@ -267,6 +274,7 @@ function printTables(o: {
   session_crypto: Record<string, Record<string, unknown>>;
   card_apdus: unknown;
   audit_appends: unknown;
+  startup: StartupResult[];
   ours?: Missing;
   timings: Record<string, Record<string, { median_ms: number; p10_ms: number; p90_ms: number; n: number; wall_median_ms: number; cpu_median_ms: number }>>;
   clock: string;
@@ -302,7 +310,13 @@ function printTables(o: {
   p('  ' + JSON.stringify(o.card_apdus, null, 2).replaceAll('\n', '\n  '));
   p('\nAudit appends per second (synchronous = FULL):');
   p('  ' + JSON.stringify(o.audit_appends, null, 2).replaceAll('\n', '\n  '));
-  const notMet = o.comparisons.filter((c) => !c.met).length + o.transaction_model.filter((t) => !t.met).length;
+  p('\nStart-up, wall-clock median ms per process (compiled = what npm start / npx kakunin run; loader = tsx, as before):');
+  p(`  ${pad('name', 30)} ${lpad('compiled', 9)} ${lpad('loader', 9)} ${lpad('goal', 6)}  met`);
+  for (const s of o.startup) {
+    if ('missing' in s) p(`  ${pad(s.name, 30)} missing: ${s.missing}`);
+    else p(`  ${pad(s.name, 30)} ${lpad(s.compiled_median_ms.toFixed(0), 9)} ${lpad(s.loader_median_ms.toFixed(0), 9)} ${lpad(String(s.goal_ms), 6)}  ${s.met ? 'yes' : 'NO'}   (${s.compiled_command.length > 60 ? `${s.compiled_command.slice(0, 57)}...` : s.compiled_command})`);
+  }
+  const notMet = o.comparisons.filter((c) => !c.met).length + o.transaction_model.filter((t) => !t.met).length + o.startup.filter((s) => 'met' in s && !s.met).length;
   const auditShort = o.transaction_model.filter((t) => t.met_with_audit === false).length;
   p(`\n${notMet === 0 ? 'All goals met.' : `${notMet} goal(s) NOT met (see rows marked NO).`}${auditShort ? ` With the audit write counted as kiosk time, ${auditShort} transaction row(s) exceed 5%.` : ''}`);
 }

@@ -39,6 +39,17 @@ test('targets AppImage and deb (Linux) and NSIS (Windows); asar on; native modul
   assert.ok(cfg.files.includes('!test/**'));
 });
 
+test('the package carries compiled JavaScript only: dist/ and the plain-JS start-up files, no TypeScript, built before packing', async () => {
+  for (const f of ['dist/main/**/*', 'dist/core/**/*', 'dist/sim/**/*', 'dist/renderer/**/*', 'dist/build-stamp.json', 'main/launch.mjs', 'main/electron/main.cjs', 'main/electron/preload.cjs', 'sim/card/fixtures/**/*', '!**/*.ts']) {
+    assert.ok(cfg.files.includes(f), `files: ${f}`);
+  }
+  for (const f of cfg.files as string[]) assert.ok(!/^(main|core|sim)\/\*\*/.test(f), `no source folder shipped whole: ${f}`);
+  const hook = require(join(root, cfg.beforePack));
+  assert.equal(typeof hook.default, 'function', 'beforePack hook runs npm run build');
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  assert.ok(!pkg.dependencies.tsx, 'the TypeScript loader is not a production dependency (electron-builder packs those)');
+});
+
 test('package.json main points at the Electron entry that exists', () => {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   assert.equal(pkg.main, 'main/electron/main.cjs');

@@ -29,7 +29,7 @@ test('chromium is started in kiosk mode on the pairing file (no token in argv) w
  */
 async function startUntilUrl(args: string[], env: NodeJS.ProcessEnv, more?: (url: URL, home: string, out: () => string) => Promise<void>): Promise<{ out: string; url: URL }> {
   const home = join(mkdtempSync(join(tmpdir(), 'kakunin-start-')), 'new', 'kakunin');
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'main', 'start.ts'), ...args, '--home', home], { cwd: root, env: { ...env, PCSCLITE_CSOCK_NAME: join(home, 'no-pcscd.sock') }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(root, 'main', 'start.mjs'), ...args, '--home', home], { cwd: root, env: { ...env, PCSCLITE_CSOCK_NAME: join(home, 'no-pcscd.sock') }, stdio: ['ignore', 'pipe', 'pipe'] });
   try {
     let out = '';
     const pairPage = await new Promise<string>((resolve, reject) => {

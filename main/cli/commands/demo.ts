@@ -9,6 +9,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { TEST_TRUST_DIR } from '../../project-root.ts';
 import type { Mode, Snapshot, TrainingScenario } from '../../api/contract.ts';
 import { assembleKiosk } from '../../host/assemble.ts';
 import { AuditStoreSink, openAuditSink } from '../../host/audit-store-adapter.ts';
@@ -43,8 +44,6 @@ export const DEMO_CYCLE: Step[] = [
   { mode: 'age-over-20', scenario: 'reader-unplugged' },
   { mode: 'entrance', scenario: 'phone:qr-peripheral' },
 ];
-
-const TEST_TRUST = join(import.meta.dirname, '..', '..', '..', 'resources', 'test-trust');
 
 const USAGE = 'usage: kakunin demo --transactions N --db FILE [--json]\n  N: 1..100000 simulated transactions; FILE: the audit database (created if missing)';
 
@@ -88,7 +87,7 @@ export async function run(argv: string[]): Promise<number> {
   const sink = await openAuditSink(resolve(db));
   const ctl = new TrainingController(0);
   const world = new SimWorld();
-  const phone = new PhoneReader({ ble: world.reader, trustDir: TEST_TRUST, label: 'virtual wallet on the simulated radio', source: 'training', timeouts: { engagementMs: 3000, connectMs: 3000, responseMs: 3000 } });
+  const phone = new PhoneReader({ ble: world.reader, trustDir: TEST_TRUST_DIR, label: 'virtual wallet on the simulated radio', source: 'training', timeouts: { engagementMs: 3000, connectMs: 3000, responseMs: 3000 } });
   const kiosk = await assembleKiosk({ home, readers: [new TrainingReader('card', ctl), phone], training: ctl, audit: sink, inputTimeoutMs: 5000 });
   const { host } = kiosk;
   host.opts.settings.update({ wipeSeconds: 120 });

@@ -2,13 +2,13 @@
 // by the REAL phone reader (PhoneReader -> read-mdoc -> core/mdoc verification), so staff practise
 // on the same code path a customer's phone takes. Verification uses the project's TEST roots
 // (resources/test-trust), which is why this only exists in training mode (labelled on screen).
-import { join } from 'node:path';
+import { TEST_TRUST_DIR } from '../../project-root.ts';
 import type { TrainingScenario } from '../../api/contract.ts';
 import { nodeCrypto } from '../../crypto/node-crypto.ts';
 import { makeWallet, SimWorld, type ScenarioName } from '../../mdoc-reader/simulate.ts';
 import { PhoneReader } from './mdoc.ts';
 
-export const TEST_TRUST_DIR = join(import.meta.dirname, '..', '..', '..', 'resources', 'test-trust');
+export { TEST_TRUST_DIR };
 
 const WALLET_SCENARIO: Partial<Record<TrainingScenario, ScenarioName>> = {
   'phone-ok': 'qr',
