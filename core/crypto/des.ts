@@ -78,7 +78,7 @@ export function desEdeCbc(direction: 'encrypt' | 'decrypt', key: Uint8Array, iv:
   const k1r = [...k1].reverse();
   const k2r = [...k2].reverse();
   const out = new Uint8Array(data.length);
-  let chain = iv.slice();
+  let chain: Uint8Array = iv.slice();
   for (let o = 0; o < data.length; o += 8) {
     const block = data.slice(o, o + 8);
     if (direction === 'encrypt') {

@@ -6,14 +6,14 @@
 //     1st generation: 3DES (two keys) and ISO/IEC 9797-1 MAC algorithm 3 with padding method 2;
 //     2nd generation: AES-128 and the first 8 bytes of AES-CMAC (RFC 4493).
 //   KSenc = SHA-1((K.IFD xor K.ICC) || 00 00 00 01)[0..16]; only KSenc is used (no MAC, no counter).
-import type { CryptoProvider } from '../crypto/provider.ts';
+import type { BlockCipher, CryptoProvider } from '../crypto/provider.ts';
 import { CardError } from '../card/codes.ts';
 import { concat } from '../card/ber-tlv.ts';
 
 export type RcGeneration = 1 | 2;
 export type SmCrypto = Pick<CryptoProvider, 'sha1' | 'cbc'>;
 
-const cipherOf = (g: RcGeneration) => (g === 1 ? 'DES-EDE' : 'AES-128') as const;
+const cipherOf = (g: RcGeneration): BlockCipher => (g === 1 ? 'DES-EDE' : 'AES-128');
 const blockOf = (g: RcGeneration) => (g === 1 ? 8 : 16);
 
 /** ISO/IEC 9797-1 padding method 2: 80 then zeros up to the block size (always adds). */
