@@ -1,5 +1,6 @@
 // The TLV shape the residence card and the driving licence use for their files: a 1-byte tag, or a
-// 2-byte tag when the first byte's low five bits are all ones (`5F40` photo, `DFD1` address image);
+// 2-byte tag when the first byte's low five bits are all ones and a class bit is set (`5F40` photo,
+// `DFD1` address image; the licence's tag 1F is one byte);
 // unlike BER (X.690 §8.1.2.4) the second byte never announces a third, since the residence card
 // specification names `DFD1` as a two-byte tag. Lengths are short form, `81 xx` or `82 xx xx`.
 // Files end in filler (`00` on the residence card, `FF` on the licence): a walk stops at the filler
@@ -28,7 +29,8 @@ export function readHeader(buf: Uint8Array, offset: number, filler: number): { t
   if (b0 === filler) return null;
   let p = offset + 1;
   let tag = b0;
-  if ((b0 & 0x1f) === 0x1f) {
+  // 1F itself is a one-byte tag on the licence (免許の条件4): only class bits set make it two bytes.
+  if ((b0 & 0x1f) === 0x1f && b0 !== 0x1f) {
     if (p >= buf.length) fail(`truncated tag at ${offset}`);
     tag = (b0 << 8) | buf[p++]!;
   }
