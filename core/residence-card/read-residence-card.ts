@@ -26,6 +26,7 @@ import {
 import { gen1SignedTarget, gen2SignedTarget, parseSignatureFile, verifyResidenceCardSignature } from './signature.ts';
 import type { ResidenceCardTrust } from './trust.ts';
 import { selectByName } from '../document/identify.ts';
+import { isJp2 } from '../card/jp2.ts';
 
 export interface ReadResidenceCardOptions {
   transport: ApduTransport;
@@ -253,7 +254,7 @@ export async function readResidenceCard(o: ReadResidenceCardOptions): Promise<Do
   const verdict = decideVerdict(checks, errors, staffConfirm);
   const images: DocumentReadResult['images'] = {};
   if (verdict !== 'invalid' && read) {
-    if (read.face?.length && attributes.photo) images.photo = { format: 'jp2', bytes: read.face };
+    if (read.face?.length && attributes.photo) images.photo = { format: isJp2(read.face) ? 'jp2' : 'j2k', bytes: read.face };
     if (read.front && attributes.front_image) images.front_image = { format: 'tiff-g4', bytes: read.front };
     if (read.nameImage && attributes.name) images.name_image = { format: 'tiff-g4', bytes: read.nameImage };
     if (read.addressImage && attributes.address) images.address_image = { format: 'tiff-g4', bytes: read.addressImage };

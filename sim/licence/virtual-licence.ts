@@ -4,6 +4,7 @@
 // security state kept across SELECTs until reset, 本籍 in DF1/EF02 behind PIN 1 + PIN 2. It
 // records whether 本籍 was ever read (tests assert the kiosk reads it only to hash it). TEST ONLY.
 import { sign as nodeSign } from 'node:crypto';
+import { CardPulled } from '../card/virtual-card.ts';
 import { concat } from '../../core/card/ber-tlv.ts';
 import { commandShape } from '../../core/document/channel.ts';
 import { encodeCardTlv } from '../../core/document/card-tlv.ts';
@@ -80,7 +81,7 @@ const padFF = (b: Uint8Array, n: number) => {
 };
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
-export class LicencePulled extends Error {}
+export class LicencePulled extends CardPulled {}
 
 export interface VirtualLicenceOptions {
   holder?: Partial<LicenceHolder>;

@@ -5,6 +5,7 @@
 // BINARY with extended length, plain reads after VERIFY, and the issuer signature in DF3 made with
 // the TEST ISA keys (sim/pki/document-pki.ts). Faults are applied after signing. TEST ONLY.
 import { randomBytes, sign as nodeSign } from 'node:crypto';
+import { CardPulled } from '../card/virtual-card.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { nodeCrypto } from '../../main/crypto/node-crypto.ts';
@@ -69,7 +70,7 @@ const padTo = (b: Uint8Array, n: number) => {
 };
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
-export class CardPulledResidence extends Error {}
+export class CardPulledResidence extends CardPulled {}
 
 type Df = 'MF' | 'DF1' | 'DF2' | 'DF3';
 
