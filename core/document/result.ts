@@ -62,3 +62,14 @@ export function decideVerdict(checks: readonly Check[], errors: readonly unknown
   if (errors.length || checks.length === 0 || checks.some((c) => !c.ok)) return 'invalid';
   return staffConfirm.length ? 'unverified' : 'valid';
 }
+
+/**
+ * What the licence and residence card add to a policy's display beyond core/policy's attributes:
+ * identity also shows the document number and expiry and, for residence cards, nationality, status,
+ * period of stay and work restriction (issue text "Policies"); the gaiji flag goes with the name.
+ */
+export const DOCUMENT_EXTRA_ATTRIBUTES: Record<'age-over-20' | 'identity' | 'entrance', readonly string[]> = {
+  'age-over-20': [],
+  identity: ['document_number', 'expiry_date', 'nationality', 'status_of_residence', 'period_of_stay', 'work_restriction', 'address_changes', 'gaiji'],
+  entrance: ['gaiji'],
+};
