@@ -1,38 +1,9 @@
-// The APDU channel of the licence and residence card readers: every command passes the document's
-// allowlist (guard) before the transport sees a byte, and is counted for the bench and the JSON.
-// Extended-length commands are allowed here (the residence card needs them); the guard decides.
-import type { ApduStats, ApduTransport, Response } from '../card/apdu.ts';
+// The send-path guards of the licence and the residence card (core/licence/guard.ts,
+// core/residence-card/guard.ts) run in core/card/apdu.ts CardChannel and in the PC/SC session like
+// the My Number guard; this file gives them the command parser (short and extended length) and
+// their error. Extended-length commands are parsed here; each guard decides whether to allow them.
 import { CardError } from '../card/codes.ts';
-import { errorForSw, SW_OK } from '../card/status-words.ts';
-
-export interface CommandGuard {
-  /** Throws CardError('document_guard') unless the command is allowed; tracks selection state. */
-  admit(cmd: Uint8Array): void;
-}
-
-export class DocumentChannel {
-  readonly stats: ApduStats = { count: 0, bytesOut: 0, bytesIn: 0 };
-  constructor(
-    private readonly transport: ApduTransport,
-    private readonly guard: CommandGuard,
-  ) {}
-
-  async send(cmd: Uint8Array): Promise<Response> {
-    this.guard.admit(cmd);
-    this.stats.count++;
-    this.stats.bytesOut += cmd.length;
-    const r = await this.transport.transmit(cmd);
-    this.stats.bytesIn += r.length;
-    if (r.length < 2) throw new CardError('malformed_response', `response of ${r.length} bytes`);
-    return { data: r.subarray(0, r.length - 2), sw: (r[r.length - 2]! << 8) | r[r.length - 1]! };
-  }
-
-  async expectOk(cmd: Uint8Array, what: string): Promise<Uint8Array> {
-    const r = await this.send(cmd);
-    if (r.sw !== SW_OK) throw errorForSw(r.sw, what);
-    return r.data;
-  }
-}
+export type { CommandGuard } from '../card/apdu.ts';
 
 export class DocumentGuardError extends CardError {
   constructor(detail: string) {

@@ -73,3 +73,15 @@ export const DOCUMENT_EXTRA_ATTRIBUTES: Record<'age-over-20' | 'identity' | 'ent
   identity: ['document_number', 'expiry_date', 'nationality', 'status_of_residence', 'period_of_stay', 'work_restriction', 'address_changes', 'gaiji'],
   entrance: ['gaiji'],
 };
+
+/**
+ * The result as handed out, with the display rules in one place: an invalid read shows no attribute
+ * and no image (except the plain "not over 20" when that is the only failure), and staffConfirm is
+ * kept only for an unverified one.
+ */
+export function finishResult(r: Omit<DocumentReadResult, 'verdict'> & { staffConfirm: string[] }): DocumentReadResult {
+  const verdict = decideVerdict(r.checks, r.errors, r.staffConfirm);
+  if (verdict !== 'invalid') return { ...r, verdict, staffConfirm: verdict === 'unverified' ? r.staffConfirm : [] };
+  const onlyUnderAge = r.errors.length === 0 && r.checks.filter((c) => !c.ok).every((c) => c.code === 'policy.age_over_20');
+  return { ...r, verdict, attributes: onlyUnderAge && r.attributes.age_over_20 === false ? { age_over_20: false } : {}, images: {}, staffConfirm: [] };
+}

@@ -13,14 +13,13 @@ import type { Check } from '../check.ts';
 import type { CryptoProvider } from '../crypto/provider.ts';
 import type { PolicyName } from '../policy/policy.ts';
 import { isAtLeast, japanDate } from '../card/age.ts';
-import type { ApduTransport } from '../card/apdu.ts';
+import { CardChannel, type ApduTransport } from '../card/apdu.ts';
 import { concat } from '../card/ber-tlv.ts';
 import { CardError, reportError, type CardErrorReport } from '../card/codes.ts';
 import { errorForSw, SW_END_OF_FILE, SW_OK, swHex } from '../card/status-words.ts';
 import { readHeader } from '../document/card-tlv.ts';
-import { DocumentChannel } from '../document/channel.ts';
 import { selectByName } from '../document/identify.ts';
-import { decideVerdict, type DocumentAttributes, type DocumentReadResult } from '../document/result.ts';
+import { finishResult, type DocumentAttributes, type DocumentReadResult } from '../document/result.ts';
 import { eraDate } from './era-date.ts';
 import { DF1_EF, DF2_EF, LICENCE_DF1_AID, LICENCE_DF2_AID, LICENCE_PIN_TRIES, MF_EF, NO_PIN, PIN_REF, SIZE } from './files.ts';
 import { parseAddressChanges, parseEntries, parseMfCommon, parsePhoto, parsePinSetting, parseSignatureRecord, type ChangeEntry, type LicenceEntries, type MfCommon, type SignatureRecord } from './records.ts';
@@ -51,7 +50,7 @@ const readAt = (offset: number, le: number) => Uint8Array.of(0x00, 0xb0, offset 
 const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
 
 /** Read the selected EF from offset 0 up to `max` bytes in chunks of at most 256. */
-async function readEf(ch: DocumentChannel, max: number, what: string): Promise<Uint8Array> {
+async function readEf(ch: CardChannel, max: number, what: string): Promise<Uint8Array> {
   const out = new Uint8Array(max);
   let have = 0;
   while (have < max) {
@@ -71,7 +70,7 @@ async function readEf(ch: DocumentChannel, max: number, what: string): Promise<U
  * fewer than 3 left -> refuse without sending (only a police station unblocks a licence); one
  * VERIFY, never retried.
  */
-async function verifyPin(ch: DocumentChannel, ref: number, pin: string, kind: 'pin1' | 'pin2'): Promise<{ kind: string; triesBefore: number | null }> {
+async function verifyPin(ch: CardChannel, ref: number, pin: string, kind: 'pin1' | 'pin2'): Promise<{ kind: string; triesBefore: number | null }> {
   const q = await ch.send(Uint8Array.of(0x00, 0x20, 0x00, ref));
   if (q.sw === SW_OK) return { kind, triesBefore: null };
   const left = (q.sw & 0xfff0) === 0x63c0 ? q.sw & 0x0f : 0;
@@ -85,7 +84,7 @@ async function verifyPin(ch: DocumentChannel, ref: number, pin: string, kind: 'p
 }
 
 /** age-over-20 with PIN 1: only the TLV headers of tags 11-15 and the birth date value (spec §8a). */
-async function readBirthDateOnly(ch: DocumentChannel): Promise<string> {
+async function readBirthDateOnly(ch: CardChannel): Promise<string> {
   let off = 0;
   for (let i = 0; i < 8; i++) {
     const h = await ch.expectOk(readAt(off, 2), 'READ DF1/EF01 header');
@@ -140,7 +139,7 @@ export async function readDrivingLicence(o: ReadLicenceOptions): Promise<Documen
   const t0 = o.now();
   const withPin2 = o.secrets.pin2 !== undefined;
   // The 本籍 rule in the send path: DF1/EF02 may be selected only when it is hashed for the signature.
-  const ch = new DocumentChannel(o.transport, new LicenceGuard({ domicileForSignature: o.signature && withPin2 }));
+  const ch = new CardChannel(o.transport, new LicenceGuard({ domicileForSignature: o.signature && withPin2 }));
   const checks: Check[] = [];
   const errors: CardErrorReport[] = [];
   const requested: string[] = [];
@@ -256,22 +255,19 @@ export async function readDrivingLicence(o: ReadLicenceOptions): Promise<Documen
   }
   timings.verify_ms = o.now() - vs;
   timings.total_ms = o.now() - t0;
-  const verdict = decideVerdict(checks, errors, staffConfirm);
-  const under = verdict === 'invalid' && errors.length === 0 && checks.filter((c) => !c.ok).every((c) => c.code === 'policy.age_over_20');
-  return {
-    verdict,
+  return finishResult({
     card: { type: 'driving-licence', generation: read ? 1 : null },
-    attributes: verdict === 'invalid' ? (under ? { age_over_20: false } : {}) : attributes,
-    images: verdict !== 'invalid' && read?.photo ? { photo: { format: 'j2k', bytes: read.photo } } : {},
+    attributes,
+    images: read?.photo ? { photo: { format: 'j2k', bytes: read.photo } } : {},
     checks,
     errors,
-    staffConfirm: verdict === 'unverified' ? staffConfirm : [],
+    staffConfirm,
     apdus: { ...ch.stats },
     timings,
     requested,
     signerKeyIds,
     pins,
-  };
+  });
 }
 
 class ExpiredStop extends Error {}

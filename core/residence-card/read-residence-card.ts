@@ -10,12 +10,11 @@ import type { Check } from '../check.ts';
 import type { CryptoProvider } from '../crypto/provider.ts';
 import type { PolicyName } from '../policy/policy.ts';
 import { isAtLeast, japanDate } from '../card/age.ts';
-import type { ApduTransport } from '../card/apdu.ts';
+import { CardChannel, type ApduTransport } from '../card/apdu.ts';
 import { CardError, reportError, type CardErrorReport } from '../card/codes.ts';
 import { errorForSw } from '../card/status-words.ts';
 import { walkTlvs, only, optional } from '../document/card-tlv.ts';
-import { DocumentChannel } from '../document/channel.ts';
-import { decideVerdict, type DocumentAttributes, type DocumentReadResult } from '../document/result.ts';
+import { finishResult, type DocumentAttributes, type DocumentReadResult } from '../document/result.ts';
 import { cardTypeOf, RESIDENCE_DF1_AID, RESIDENCE_DF2_AID, RESIDENCE_DF3_AID, SFI, type ResidenceCardType } from './files.ts';
 import { ResidenceCardGuard } from './guard.ts';
 import { parsePrintedEntries, type PrintedEntries } from './printed-entries.ts';
@@ -65,7 +64,7 @@ const utf8OrSjis = (b: Uint8Array): string => {
   }
 };
 
-async function readCardType(ch: DocumentChannel): Promise<ResidenceCardType> {
+async function readCardType(ch: CardChannel): Promise<ResidenceCardType> {
   await ch.expectOk(SELECT_MF, 'SELECT MF');
   // The C1 value is 1 byte (1st generation) or 2 (2nd): read the header, then exactly the object.
   const head = await ch.expectOk(readSfi(SFI.mfCardType, 2), 'READ MF/EF02 header');
@@ -78,7 +77,7 @@ async function readCardType(ch: DocumentChannel): Promise<ResidenceCardType> {
   return t;
 }
 
-async function authenticate(ch: DocumentChannel, g: RcGeneration, cardNumber: string, crypto: CryptoProvider): Promise<Uint8Array> {
+async function authenticate(ch: CardChannel, g: RcGeneration, cardNumber: string, crypto: CryptoProvider): Promise<Uint8Array> {
   const k = cardNumberKey(cardNumber, crypto);
   const rndIcc = await ch.expectOk(Uint8Array.of(0x00, 0x84, 0x00, 0x00, 0x08), 'GET CHALLENGE');
   if (rndIcc.length !== 8) throw new CardError('malformed_response', `GET CHALLENGE answered ${rndIcc.length} bytes`);
@@ -98,7 +97,7 @@ async function authenticate(ch: DocumentChannel, g: RcGeneration, cardNumber: st
 
 export async function readResidenceCard(o: ReadResidenceCardOptions): Promise<DocumentReadResult> {
   const t0 = o.now();
-  const ch = new DocumentChannel(o.transport, new ResidenceCardGuard());
+  const ch = new CardChannel(o.transport, new ResidenceCardGuard());
   const errors: CardErrorReport[] = [];
   const checks: Check[] = [];
   const requested: string[] = [];
@@ -251,28 +250,13 @@ export async function readResidenceCard(o: ReadResidenceCardOptions): Promise<Do
   }
   timings.verify_ms = o.now() - vs;
   timings.total_ms = o.now() - t0;
-  const verdict = decideVerdict(checks, errors, staffConfirm);
   const images: DocumentReadResult['images'] = {};
-  if (verdict !== 'invalid' && read) {
+  if (read) {
     if (read.face?.length && attributes.photo) images.photo = { format: isJp2(read.face) ? 'jp2' : 'j2k', bytes: read.face };
     if (read.front && attributes.front_image) images.front_image = { format: 'tiff-g4', bytes: read.front };
     if (read.nameImage && attributes.name) images.name_image = { format: 'tiff-g4', bytes: read.nameImage };
     if (read.addressImage && attributes.address) images.address_image = { format: 'tiff-g4', bytes: read.addressImage };
   }
-  const under = verdict === 'invalid' && errors.length === 0 && checks.filter((c) => !c.ok).every((c) => c.code === 'policy.age_over_20');
-  return {
-    verdict,
-    card: { type: cardType, generation },
-    attributes: verdict === 'invalid' ? (under ? { age_over_20: false } : {}) : attributes,
-    images,
-    checks,
-    errors,
-    staffConfirm: verdict === 'unverified' ? staffConfirm : [],
-    apdus: { ...ch.stats },
-    timings,
-    requested,
-    signerKeyIds,
-    pins: [],
-  };
+  return finishResult({ card: { type: cardType, generation }, attributes, images, checks, errors, staffConfirm, apdus: { ...ch.stats }, timings, requested, signerKeyIds, pins: [] });
 }
 

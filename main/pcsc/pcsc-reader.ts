@@ -23,7 +23,7 @@
 //   reader object is private (#reader), so no caller of this module can send an unguarded command.
 import { createRequire } from 'node:module';
 import { EventEmitter } from 'node:events';
-import type { ApduTransport } from '../../core/card/apdu.ts';
+import type { ApduTransport, CommandGuard } from '../../core/card/apdu.ts';
 import { CardError } from '../../core/card/codes.ts';
 import { MyNumberGuard } from '../../core/card/my-number-guard.ts';
 import { bindingCall, isServiceError, leaveCallbackFrame, NativeCalls, readyForNativeClose, StatusClock } from './binding-guard.ts';
@@ -62,10 +62,6 @@ export interface PcscOptions {
   maxResponse?: number;
 }
 
-/** A send-path allowlist (core/card/my-number-guard.ts, core/licence/guard.ts, core/residence-card/guard.ts). */
-export interface CommandGuard {
-  admit(cmd: Uint8Array): void;
-}
 
 /** A PC/SC context: the list of readers, kept current as readers are plugged and unplugged. */
 export class PcscContext extends EventEmitter {

@@ -17,6 +17,7 @@ import { isJp2 } from '../../core/card/jp2.ts';
 import { decodeG4Tiff } from '../images/g4-tiff.ts';
 import type { DocumentTrust } from '../trust/document-trust.ts';
 import { PcscContext, type PcscCardSession } from './pcsc-reader.ts';
+import { waitForCardOnReader } from './read-session.ts';
 
 export type DocumentChoice = 'auto' | 'mynumber' | 'driving-licence' | 'residence-card';
 
@@ -116,13 +117,7 @@ export async function readDocumentOverPcsc(o: PcscDocumentOptions): Promise<Pcsc
   const fallbackType = o.document === 'residence-card' ? 'residence-card' : 'driving-licence';
   try {
     ctx = await PcscContext.open();
-    const wait = o.waitMs ?? 5000;
-    reader = await ctx.waitForReader(o.reader, wait);
-    if (o.insertCard) {
-      await ctx.waitForEmpty(reader, 2000);
-      await o.insertCard();
-    }
-    await ctx.waitForCard(reader, wait);
+    reader = await waitForCardOnReader(ctx, o);
     let session: PcscCardSession = await ctx.connect(reader);
     try {
       id = await identifyCard((c) => session.transmit(c));

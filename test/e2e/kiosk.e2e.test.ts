@@ -3,25 +3,11 @@
 // verdict must be readable from two metres).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromiumUnavailable, present, startE2E, typeDigits, STAFF_PIN, type E2E } from './support.ts';
+import { chromiumUnavailable, present, typeDigits, withKiosk, STAFF_PIN, type E2E } from './support.ts';
 import { TRAINING_PIN } from '../../main/host/readers/training.ts';
 
 const skip = chromiumUnavailable() ?? false;
 
-async function withKiosk(opts: Parameters<typeof startE2E>[0], fn: (e: E2E) => Promise<void>) {
-  const e = await startE2E(opts);
-  const errors: string[] = [];
-  e.page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  e.page.on('pageerror', (err) => errors.push(String(err)));
-  // Name the resource: Chromium's console line for a 404 does not say which URL failed.
-  e.page.on('response', (r) => { if (r.status() >= 400) errors.push(`HTTP ${r.status()} ${new URL(r.url()).pathname}`); });
-  try {
-    await fn(e);
-    assert.deepEqual(errors, [], 'no console errors (CSP violations would show here)');
-  } finally {
-    await e.close();
-  }
-}
 
 const text = (e: E2E, sel: string) => e.page.locator(sel).innerText();
 

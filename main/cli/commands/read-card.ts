@@ -22,7 +22,7 @@ import { loadTrust, trustSourcesFromFlags } from '../../trust/trust-sources.ts';
 import { probePcscd, PCSCD_HELP } from '../../pcsc/pcscd-probe.ts';
 import { readCardOverPcsc, type PcscReadResult } from '../../pcsc/read-session.ts';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE } from '../index.ts';
-import { DOCUMENT_OPTIONS, DOCUMENT_USAGE, routeDocument } from './read-document.ts';
+import { DOCUMENT_OPTIONS, DOCUMENT_USAGE, humanSummary, readJsonTail, routeDocument } from './read-document.ts';
 
 const USAGE = `usage: kakunin read-card [--reader NAME] [--document auto|mynumber|driving-licence|residence-card]
          (--check-number 14DIGITS | --pin 4DIGITS | --birth-date YYMMDD | --pin1 4DIGITS [--pin2 4DIGITS] | --card-number 12CHARS)
@@ -197,22 +197,10 @@ export function toJson(r: PcscReadResult, o: { policy: string; unlock: string; s
     reader: r.reader,
     ...(o.simulated ? { simulated: o.simulated } : {}),
     attributes,
-    checks: r.checks,
-    errors: r.errors,
-    apdus: { count: r.apdus.count, bytesSent: r.apdus.bytesOut, bytesReceived: r.apdus.bytesIn },
-    timings: r.timings,
-    pins: r.pins,
-    requested: r.requested,
-    signerKeyIds: r.signerKeyIds,
-    ...(o.trustWarnings?.length ? { trustIssues: o.trustWarnings } : {}),
+    ...readJsonTail(r, o.trustWarnings),
   };
 }
 
 function human(j: Record<string, unknown>): string {
-  const lines = [`verdict: ${j.verdict}`];
-  lines.push(`attributes: ${JSON.stringify(j.attributes)}`);
-  for (const c of j.checks as Array<{ code: string; ok: boolean; detail?: string }>) lines.push(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.code}${c.detail ? ` (${c.detail})` : ''}`);
-  for (const e of j.errors as Array<{ code: string; messageJa: string; messageEn: string }>) lines.push(`  error ${e.code}: ${e.messageJa} / ${e.messageEn}`);
-  lines.push(`apdus: ${JSON.stringify(j.apdus)}  timings: ${JSON.stringify(j.timings)}`);
-  return lines.join('\n');
+  return humanSummary(j, [`verdict: ${String(j.verdict)}`]);
 }

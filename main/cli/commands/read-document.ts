@@ -161,6 +161,13 @@ export function documentJson(r: DocumentReadResult & { reader: string | null }, 
     ...(o.simulated ? { simulated: o.simulated } : {}),
     attributes,
     staffConfirm: r.staffConfirm,
+    ...readJsonTail(r, o.trustIssues),
+  };
+}
+
+/** The fields every read-card JSON ends with (My Number Card and the documents alike). */
+export function readJsonTail(r: Pick<DocumentReadResult, 'checks' | 'errors' | 'apdus' | 'timings' | 'pins' | 'requested' | 'signerKeyIds'>, trustIssues?: string[]): Record<string, unknown> {
+  return {
     checks: r.checks,
     errors: r.errors,
     apdus: { count: r.apdus.count, bytesSent: r.apdus.bytesOut, bytesReceived: r.apdus.bytesIn },
@@ -168,14 +175,20 @@ export function documentJson(r: DocumentReadResult & { reader: string | null }, 
     pins: r.pins,
     requested: r.requested,
     signerKeyIds: r.signerKeyIds,
-    ...(o.trustIssues?.length ? { trustIssues: o.trustIssues } : {}),
+    ...(trustIssues?.length ? { trustIssues } : {}),
   };
 }
 
-function human(j: Record<string, unknown>): string {
-  const lines = [`verdict: ${String(j.verdict)}${(j.staffConfirm as string[]).length ? ` (staff confirm: ${(j.staffConfirm as string[]).join(', ')})` : ''}`, `card: ${JSON.stringify(j.card)}`, `attributes: ${JSON.stringify(j.attributes)}`];
+/** The human (non-JSON) summary lines of a read-card JSON object. */
+export function humanSummary(j: Record<string, unknown>, head: string[]): string {
+  const lines = [...head, `attributes: ${JSON.stringify(j.attributes)}`];
   for (const c of j.checks as Array<{ code: string; ok: boolean; detail?: string }>) lines.push(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.code}${c.detail ? ` (${c.detail})` : ''}`);
   for (const e of j.errors as Array<{ code: string; messageJa: string; messageEn: string }>) lines.push(`  error ${e.code}: ${e.messageJa} / ${e.messageEn}`);
   lines.push(`apdus: ${JSON.stringify(j.apdus)}  timings: ${JSON.stringify(j.timings)}`);
   return lines.join('\n');
+}
+
+function human(j: Record<string, unknown>): string {
+  const staff = j.staffConfirm as string[];
+  return humanSummary(j, [`verdict: ${String(j.verdict)}${staff.length ? ` (staff confirm: ${staff.join(', ')})` : ''}`, `card: ${JSON.stringify(j.card)}`]);
 }
