@@ -208,7 +208,7 @@ export const Methods = {
   /** Holder or staff answer to an input screen; null digits = cancel. */
   submitInput: { params: z.object({ txId: z.string(), digits: z.string().regex(/^(?:[0-9]{4,16}|[A-Z]{2}[0-9]{8}[A-Z]{2})$/).nullable() }).strict(), value: z.null() },
   /** Staff confirm (or not) an 'unverified' verdict after comparing the face and the card; audited. */
-  staffConfirm: { params: z.object({ txId: z.string(), confirmed: z.boolean() }).strict(), value: z.null() },
+  confirmUnverified: { params: z.object({ txId: z.string(), confirmed: z.boolean() }).strict(), value: z.null() },
   /**
    * QR engagement text from a USB/HID scanner (it types like a keyboard into the kiosk window):
    * "mdoc:" + base64url(DeviceEngagement) (ISO 18013-5 §8.2.2.3). Only accepted while idle.

@@ -43,6 +43,8 @@ async function rig(mode: Mode, card: VirtualCard, fn: (r: { host: KioskHost; aud
       });
     } finally {
       await link.remove();
+      // pcscd polls vpcd for presence: the next test's card must not arrive before it saw this one go.
+      await until(() => !dispatcher.tagPresent, 3000).catch(() => undefined);
       await host.stop();
     }
   });

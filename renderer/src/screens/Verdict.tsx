@@ -65,8 +65,8 @@ function StaffConfirm({ lang, screen, api }: { lang: Lang; screen: Extract<Scree
       </ul>
       {sc.state === 'pending' ? (
         <div className="staff-confirm-buttons">
-          <button className="staff-confirm-yes" data-testid="staff-confirm-yes" onClick={() => void api.call('staffConfirm', { txId: screen.txId, confirmed: true })}>✓ {t(lang, 'verdict.staffConfirm')}</button>
-          <button className="staff-confirm-no" data-testid="staff-confirm-no" onClick={() => void api.call('staffConfirm', { txId: screen.txId, confirmed: false })}>✕ {t(lang, 'verdict.staffDecline')}</button>
+          <button className="staff-confirm-yes" data-testid="staff-confirm-yes" onClick={() => void api.call('confirmUnverified', { txId: screen.txId, confirmed: true })}>✓ {t(lang, 'verdict.staffConfirm')}</button>
+          <button className="staff-confirm-no" data-testid="staff-confirm-no" onClick={() => void api.call('confirmUnverified', { txId: screen.txId, confirmed: false })}>✕ {t(lang, 'verdict.staffDecline')}</button>
         </div>
       ) : (
         <div className="staff-confirm-done" data-testid="staff-confirm-done">{t(lang, sc.state === 'confirmed' ? 'verdict.staffConfirmed' : 'verdict.staffDeclined')}</div>
