@@ -308,7 +308,8 @@ test('the My Number Card on the same shared reader still goes to the card path (
     assert.equal(audit.entries[0]!.engagement, 'card');
     // The card saw the two phone-probe SELECTs (refused, nothing selected) and the card-application
     // SELECT before the card path's own.
-    assert.deepEqual(card.card.log.slice(0, 3).map((l) => [l.command.slice(0, 8), l.sw]), [['00a40400', '6a82'], ['00a40400', '6a82'], ['00a4040c', '9000']]);
+    // Probe: the 2 phone AIDs, then the document identification (licence DF1, residence card DF1, the text AP, the licence AP).
+    assert.deepEqual(card.card.log.slice(0, 6).map((l) => [l.command.slice(0, 8), l.sw]), [['00a40400', '6a82'], ['00a40400', '6a82'], ['00a4040c', '6a82'], ['00a4040c', '6a82'], ['00a4040c', '9000'], ['00a4040c', '6a82']]);
     assert.equal(card.card.myNumberTouched, false);
     await card.remove();
     await waitScreen(['idle'], 10_000);
