@@ -32,3 +32,12 @@ export function commandShape(cmd: Uint8Array): { cla: number; ins: number; p1: n
   data = body.subarray(1, 1 + lc);
   return { cla, ins, p1, p2, data, extended };
 }
+
+/** commandShape, or null for a malformed command (simulated cards answer it 6700). */
+export function tryCommandShape(cmd: Uint8Array): ReturnType<typeof commandShape> | null {
+  try {
+    return commandShape(cmd);
+  } catch {
+    return null;
+  }
+}

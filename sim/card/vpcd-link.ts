@@ -108,3 +108,22 @@ export class VpcdCard {
     void this.#powered;
   }
 }
+
+/**
+ * `insertCard` for the PC/SC read paths, remembering why vpcd could not be reached (the CLI says so
+ * apart from a card error: usually vsmartcard-vpcd is not installed).
+ */
+export function trackedInsert(link: VpcdCard): { insertCard: () => Promise<void>; failure: () => string | null } {
+  let failed: string | null = null;
+  return {
+    insertCard: async () => {
+      try {
+        await link.insert();
+      } catch (e) {
+        failed = (e as Error).message;
+        throw e;
+      }
+    },
+    failure: () => failed,
+  };
+}

@@ -6,7 +6,7 @@
 import { sign as nodeSign } from 'node:crypto';
 import { CardPulled } from '../card/virtual-card.ts';
 import { concat } from '../../core/card/ber-tlv.ts';
-import { commandShape } from '../../core/document/channel.ts';
+import { tryCommandShape } from '../../core/document/channel.ts';
 import { encodeCardTlv } from '../../core/document/card-tlv.ts';
 import { LICENCE_DF1_AID, LICENCE_DF2_AID, LICENCE_DF3_AID } from '../../core/document/identify.ts';
 import { npaSigner } from '../pki/document-pki.ts';
@@ -185,12 +185,8 @@ export class VirtualLicence {
   }
 
   #process(cmd: Uint8Array): Uint8Array {
-    let c;
-    try {
-      c = commandShape(cmd);
-    } catch {
-      return SW(0x6700);
-    }
+    const c = tryCommandShape(cmd);
+    if (!c) return SW(0x6700);
     if (c.cla !== 0x00) return SW(0x6e00);
     if (c.ins === 0xa4) {
       if (c.p1 === 0x00) {

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { nodeCrypto } from '../../main/crypto/node-crypto.ts';
 import { concat } from '../../core/card/ber-tlv.ts';
-import { commandShape } from '../../core/document/channel.ts';
+import { tryCommandShape } from '../../core/document/channel.ts';
 import { encodeCardTlv } from '../../core/document/card-tlv.ts';
 import { RESIDENCE_DF1_AID, RESIDENCE_DF2_AID, RESIDENCE_DF3_AID } from '../../core/document/identify.ts';
 import { authMac, cardNumberKey, sealSmResponse, sessionKey, unpad80, type RcGeneration } from '../../core/residence-card/secure-messaging.ts';
@@ -199,12 +199,8 @@ export class VirtualResidenceCard {
   }
 
   #process(cmd: Uint8Array): Uint8Array {
-    let c;
-    try {
-      c = commandShape(cmd);
-    } catch {
-      return SW(0x6700);
-    }
+    const c = tryCommandShape(cmd);
+    if (!c) return SW(0x6700);
     const k = cardNumberKey(this.holder.cardNumber, nodeCrypto);
     const g = this.generation;
     const cipher = g === 1 ? 'DES-EDE' : 'AES-128';

@@ -147,22 +147,14 @@ export async function run(argv: string[]): Promise<number> {
   }
 
   let result: PcscReadResult;
-  let vpcdFailed: string | null = null;
-  const insertCard = simulated
-    ? async () => {
-        try {
-          await simulated!.link.insert();
-        } catch (e) {
-          vpcdFailed = (e as Error).message;
-          throw e;
-        }
-      }
-    : undefined;
+  const tracked = simulated ? (await import('../../../sim/card/vpcd-link.ts')).trackedInsert(simulated.link) : null;
+  const insertCard = tracked?.insertCard;
   try {
     result = await readCardOverPcsc({ ...(readerName ? { reader: readerName } : {}), policy, unlock, trust, crypto: nodeCrypto, at, waitMs, ...(jpkiPin !== undefined ? { jpkiPin } : {}), ...(insertCard ? { insertCard } : {}) });
   } finally {
     await simulated?.link.remove();
   }
+  const vpcdFailed = tracked?.failure() ?? null;
   if (vpcdFailed) {
     process.stderr.write(`kakunin read-card: cannot reach the vpcd reader of pcscd (${vpcdFailed}); is vsmartcard-vpcd installed?\n${PCSCD_HELP}\n`);
     return EXIT_USAGE;

@@ -100,17 +100,8 @@ export async function routeDocument(v: Values, usage: (msg: string) => number): 
     if (!port) return usage(`--simulate needs a vpcd reader: ${Object.keys(VPCD_READERS).join(' or ')}`);
     simulated = createSimulatedDocument(spec, port);
   }
-  let vpcdFailed: string | null = null;
-  const insertCard = simulated
-    ? async () => {
-        try {
-          await simulated!.link.insert();
-        } catch (e) {
-          vpcdFailed = (e as Error).message;
-          throw e;
-        }
-      }
-    : undefined;
+  const tracked = simulated ? (await import('../../../sim/card/vpcd-link.ts')).trackedInsert(simulated.link) : null;
+  const insertCard = tracked?.insertCard;
   let r;
   try {
     r = await readDocumentOverPcsc({
@@ -128,6 +119,7 @@ export async function routeDocument(v: Values, usage: (msg: string) => number): 
   } finally {
     await simulated?.link.remove();
   }
+  const vpcdFailed = tracked?.failure() ?? null;
   if (vpcdFailed) {
     process.stderr.write(`kakunin read-card: cannot reach the vpcd reader of pcscd (${vpcdFailed}); is vsmartcard-vpcd installed?\n${PCSCD_HELP}\n`);
     return EXIT_USAGE;
