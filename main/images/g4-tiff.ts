@@ -3,6 +3,8 @@
 // 8-bit greyscale for the screen. Memory only. A single bilevel Group 4 page of at most MAX_PIXELS
 // is accepted, and the decoder runs in a worker thread under a deadline: hostile bytes were seen to
 // send it into an endless loop (test/images/g4-tiff.test.ts), which must never freeze the kiosk.
+import { join } from 'node:path';
+import { ROOT } from '../project-root.ts';
 import { Worker } from 'node:worker_threads';
 
 export const MAX_PIXELS = 2_000_000;
@@ -17,7 +19,8 @@ export interface DecodedBilevel {
 
 export function decodeG4Tiff(bytes: Uint8Array, deadlineMs = DECODE_DEADLINE_MS): Promise<DecodedBilevel> {
   return new Promise((resolve, reject) => {
-    const w = new Worker(new URL('./g4-tiff-worker.mjs', import.meta.url), { workerData: { maxPixels: MAX_PIXELS } });
+    // The worker is plain JavaScript beside this file's source (not compiled), found from the project root.
+    const w = new Worker(join(ROOT, 'main', 'images', 'g4-tiff-worker.mjs'), { workerData: { maxPixels: MAX_PIXELS } });
     const timer = setTimeout(() => {
       void w.terminate();
       reject(new Error(`Group 4 decoding did not finish within ${deadlineMs} ms`));

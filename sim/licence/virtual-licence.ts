@@ -3,6 +3,7 @@
 // served through pcscd + vpcd like the virtual My Number card. PIN counters of 3 with blocking,
 // security state kept across SELECTs until reset, 本籍 in DF1/EF02 behind PIN 1 + PIN 2. It
 // records whether 本籍 was ever read (tests assert the kiosk reads it only to hash it). TEST ONLY.
+import { ROOT } from '../../main/project-root.ts';
 import { sign as nodeSign } from 'node:crypto';
 import { CardPulled } from '../card/virtual-card.ts';
 import { concat } from '../../core/card/ber-tlv.ts';
@@ -129,7 +130,7 @@ export class VirtualLicence {
     const domicileTlv = t(0x41, encodeJis(h.domicile));
     const domicile = padFF(domicileTlv, 82);
     // A 64x84 greyscale face, lossless JPEG 2000 codestream (1868 bytes: the photo value is at most 2000).
-    const codestream = new Uint8Array(readFileSync(join(import.meta.dirname, 'fixtures', 'face.j2k')));
+    const codestream = new Uint8Array(readFileSync(join(ROOT, 'sim', 'licence', 'fixtures', 'face.j2k')));
     const photoTlv = t(0x5f40, codestream);
     const photo = padFF(photoTlv, 2005);
     const entriesTlvs = entries.subarray(0, 880 - [...entries].reverse().findIndex((b) => b !== 0xff));

@@ -4,16 +4,16 @@
 // None of these is an NPA or ISA key; their names say Kakunin TEST so the pinned-root rule
 // (core/residence-card/trust.ts) lets them into a test trust directory. Keys are deterministic
 // (same label, same key) and written by sim/pki/generate-document-trust.ts.
+import { ROOT, TEST_TRUST_DIR } from '../../main/project-root.ts';
 import { createPrivateKey, createPublicKey, createHash, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { certificate, deterministicRsaKey } from '../card/generate-test-keys.ts';
 import { name } from '../card/der-builder.ts';
 import { buildCertificate, ext, keyFromSeed, keyIdentifier, type TestKey } from './cert-builder.ts';
 
-const root = resolve(import.meta.dirname, '..', '..');
-export const DOCUMENT_KEYS = join(root, 'sim', 'fixtures', 'document-pki');
-export const TEST_TRUST = join(root, 'resources', 'test-trust');
+export const DOCUMENT_KEYS = join(ROOT, 'sim', 'fixtures', 'document-pki');
+export const TEST_TRUST = TEST_TRUST_DIR;
 
 export const RSA_LABELS = ['isa-test-root-gen1', 'isa-test-card-gen1', 'isa-rogue-root-gen1', 'npa-test-signer', 'npa-unknown-signer'] as const;
 export type RsaLabel = (typeof RSA_LABELS)[number];

@@ -4,6 +4,7 @@
 // the card-number key (3DES + retail MAC, or AES + CMAC), encryption-only SM VERIFY and READ
 // BINARY with extended length, plain reads after VERIFY, and the issuer signature in DF3 made with
 // the TEST ISA keys (sim/pki/document-pki.ts). Faults are applied after signing. TEST ONLY.
+import { ROOT } from '../../main/project-root.ts';
 import { randomBytes, sign as nodeSign } from 'node:crypto';
 import { CardPulled } from '../card/virtual-card.ts';
 import { readFileSync } from 'node:fs';
@@ -53,11 +54,11 @@ export const RESIDENCE_HOLDER_PRESETS: Record<string, Partial<ResidenceHolder>> 
   minor: { birthDate: '20100401' },
 };
 
-const FIXTURES = join(import.meta.dirname, 'fixtures');
+const FIXTURES = join(ROOT, 'sim', 'residence-card', 'fixtures');
 const fixture = (f: string) => new Uint8Array(readFileSync(join(FIXTURES, f)));
 /** The face photo: the raw JPEG 2000 codestream of the test face (sim/card/fixtures/face.jp2). */
 export function testFaceCodestream(): Uint8Array {
-  return parseJp2(new Uint8Array(readFileSync(join(import.meta.dirname, '..', 'card', 'fixtures', 'face.jp2')))).codestream.slice();
+  return parseJp2(new Uint8Array(readFileSync(join(ROOT, 'sim', 'card', 'fixtures', 'face.jp2')))).codestream.slice();
 }
 
 const SW = (sw: number) => Uint8Array.of(sw >> 8, sw & 0xff);

@@ -2,7 +2,7 @@
 // core/residence-card) against the virtual cards of sim/ in memory, with the project's TEST trust
 // (resources/test-trust): the screens, prompts and the staff-confirmation flow are the real ones.
 // Secrets for the training cards: licence PIN 1 1234, PIN 2 5678; residence card AB12345678CD.
-import { join } from 'node:path';
+import { TEST_TRUST_DIR } from '../../project-root.ts';
 import type { Policy } from '../../../core/policy/policy.ts';
 import { readDrivingLicence } from '../../../core/licence/read-licence.ts';
 import { readResidenceCard } from '../../../core/residence-card/read-residence-card.ts';
@@ -18,7 +18,6 @@ import { CardPulled } from '../../../sim/card/virtual-card.ts';
 import type { ReadHooks, ReadOutcome } from '../reader.ts';
 import { documentTransaction } from './document-card.ts';
 
-const TEST_TRUST = join(import.meta.dirname, '..', '..', '..', 'resources', 'test-trust');
 const DOCUMENT_SCENARIOS = new Set<TrainingScenario>(['licence-ok', 'licence-unverified', 'residence-card-gen1', 'residence-card-gen2']);
 const limiter = new CardNumberLimiter();
 
@@ -40,7 +39,7 @@ function memory(card: { process(c: Uint8Array): Uint8Array }) {
 }
 
 export function trainingDocument(s: TrainingScenario, policy: Policy, signal: AbortSignal, hooks: ReadHooks): Promise<ReadOutcome> {
-  const trust = loadDocumentTrust(TEST_TRUST, nodeCrypto);
+  const trust = loadDocumentTrust(TEST_TRUST_DIR, nodeCrypto);
   const now = () => performance.now();
   if (s === 'licence-ok' || s === 'licence-unverified') {
     const card = new VirtualLicence({ faults: s === 'licence-unverified' ? ['unknown-signer'] : [] });
