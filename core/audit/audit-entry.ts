@@ -18,10 +18,13 @@ export const COUNTER_PRESETS = ['convenience-store', 'event-gate', 'counter-iden
 export const AUDIT_MODES = [...POLICY_NAMES, ...COUNTER_PRESETS] as const;
 export type AuditMode = (typeof AUDIT_MODES)[number];
 
-export const AUDIT_OUTCOMES = ['valid', 'invalid', 'error', 'cancelled'] as const;
+// 'unverified': every check that could run passed but staff must confirm (an issuer anchor not
+// installed, facts only in a signed image); 'staff-confirmed' / 'staff-declined': the staff's answer
+// to it, written as the next row of the same transaction.
+export const AUDIT_OUTCOMES = ['valid', 'invalid', 'error', 'cancelled', 'unverified', 'staff-confirmed', 'staff-declined'] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 
-export const CREDENTIAL_TYPES = ['mdoc', 'mynumber-card'] as const;
+export const CREDENTIAL_TYPES = ['mdoc', 'mynumber-card', 'driving-licence', 'residence-card', 'special-permanent-resident-certificate'] as const;
 export type CredentialType = (typeof CREDENTIAL_TYPES)[number];
 
 /** How the holder engaged: QR code or NFC handover (mdoc, ISO 18013-5 §8.2), or a card on the reader. */
@@ -191,7 +194,7 @@ export function buildAuditEntry(t: TransactionSummary): AuditEntry {
   if (!(AUDIT_OUTCOMES as readonly string[]).includes(t.outcome)) throw new AuditEntryError('unknown outcome');
   const code = (c: string) => safeIdentifier(c, CODE_RE, 64) ?? REDACTED_CODE;
   const credentialType = (CREDENTIAL_TYPES as readonly string[]).includes(t.credentialType ?? '') ? (t.credentialType as CredentialType) : null;
-  const docSource = credentialType === 'mynumber-card' ? (t.cardType ?? t.docType) : (t.docType ?? t.cardType);
+  const docSource = credentialType !== null && credentialType !== 'mdoc' ? (t.cardType ?? t.docType) : (t.docType ?? t.cardType);
   const document = docSource == null ? null : (safeIdentifier(docSource, DOCUMENT_RE, DOCUMENT_MAX) ?? UNRECOGNIZED_DOCUMENT);
   const keyId = typeof t.issuerKeyId === 'string' ? t.issuerKeyId.toLowerCase() : null;
   return {

@@ -6,6 +6,11 @@ import { MyNumberGuard } from './my-number-guard.ts';
 import { errorForSw, SW_END_OF_FILE, SW_OK } from './status-words.ts';
 import { peekTlvSize } from './ber-tlv.ts';
 
+/** A send-path allowlist: throws unless the command may be sent, and tracks selection state. */
+export interface CommandGuard {
+  admit(cmd: Uint8Array): void;
+}
+
 /** What a device adapter (PC/SC, a test double) provides: one C-APDU in, one R-APDU out. */
 export interface ApduTransport {
   transmit(command: Uint8Array): Promise<Uint8Array>;
@@ -55,9 +60,10 @@ export function sign(p2: 0x00 | 0x80, digestInfo: Uint8Array): Uint8Array {
 export class CardChannel {
   readonly stats: ApduStats = { count: 0, bytesOut: 0, bytesIn: 0 };
   readonly #transport: ApduTransport;
-  readonly #guard: MyNumberGuard;
+  readonly #guard: CommandGuard;
 
-  constructor(transport: ApduTransport, guard: MyNumberGuard = new MyNumberGuard()) {
+  /** `guard`: the document's send-path allowlist (the My Number guard unless another is given). */
+  constructor(transport: ApduTransport, guard: CommandGuard = new MyNumberGuard()) {
     this.#transport = transport;
     this.#guard = guard;
   }

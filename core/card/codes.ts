@@ -3,6 +3,8 @@
 // personal data. Verification failures are checks (core/card/verify.ts), not errors: an error means
 // the read could not finish, a failed check means what was read is not trustworthy.
 
+import { DOCUMENT_ERRORS } from '../document/codes.ts';
+
 export const CARD_ERRORS = {
   pcsc_unavailable: {
     ja: 'カードリーダーのサービス（pcscd）に接続できません。',
@@ -97,6 +99,7 @@ export const CARD_ERRORS = {
   unexpected_status: { ja: 'カードが想定外の応答をしました。', en: 'The card answered with an unexpected status.', nextJa: 'カードを置き直してください。', nextEn: 'Place the card again.' },
   transport_error: { ja: 'カードとの通信に失敗しました。', en: 'Communication with the card failed.', nextJa: 'カードを置き直してください。', nextEn: 'Place the card again.' },
   aborted: { ja: '中止しました。', en: 'Cancelled.', nextJa: '', nextEn: '' },
+  ...DOCUMENT_ERRORS,
 } as const;
 
 export type CardErrorCode = keyof typeof CARD_ERRORS;

@@ -15,10 +15,14 @@ import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { randomBytes } from '@noble/hashes/utils.js';
-import { gcm } from '@noble/ciphers/aes.js';
+import { cbc, gcm } from '@noble/ciphers/aes.js';
+import { sha1 } from '@noble/hashes/legacy.js';
+import { desEdeCbc } from './des.ts';
 import {
+  checkCbcArgs,
   CURVE_BYTES,
   KakuninCryptoError,
+  type BlockCipher,
   type Curve,
   type CryptoProvider,
   type EcKeyPair,
@@ -238,6 +242,17 @@ export class NobleCrypto implements CryptoProvider {
     } catch {
       return null;
     }
+  }
+
+  sha1(data: Uint8Array): Uint8Array {
+    return sha1(data);
+  }
+
+  cbc(cipher: BlockCipher, direction: 'encrypt' | 'decrypt', key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array {
+    checkCbcArgs(cipher, key, iv, data);
+    if (cipher === 'DES-EDE') return desEdeCbc(direction, key, iv, data);
+    const c = cbc(key, iv, { disablePadding: true });
+    return direction === 'encrypt' ? c.encrypt(data) : c.decrypt(data);
   }
 }
 

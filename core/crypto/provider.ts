@@ -65,6 +65,30 @@ export interface CryptoProvider {
    * Card's card-face signature (DF28) is a PKCS#1 v1.5 type-1 block over a non-standard DigestInfo.
    */
   rsaPublicOp(key: RsaPublicKey, signature: Uint8Array): Uint8Array | null;
+
+  /**
+   * SHA-1, only where a card protocol derives keys with it (residence card: Kenc = SHA-1(card number),
+   * KSenc = SHA-1(K.IFD xor K.ICC || 00000001)); never for signatures.
+   */
+  sha1(data: Uint8Array): Uint8Array;
+  /**
+   * CBC without padding (callers pad as their protocol says): AES-128 (16-byte key, 16-byte IV) or
+   * two-key triple DES EDE (16-byte key K1||K2, 8-byte IV). Throws KakuninCryptoError when the key,
+   * IV or data length is wrong.
+   */
+  cbc(cipher: BlockCipher, direction: 'encrypt' | 'decrypt', key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array;
+}
+
+export type BlockCipher = 'AES-128' | 'DES-EDE';
+export const BLOCK_BYTES: Record<BlockCipher, number> = { 'AES-128': 16, 'DES-EDE': 8 };
+
+/** The shape rules both backends apply before a CBC call, so they fail alike. */
+export function checkCbcArgs(cipher: BlockCipher, key: Uint8Array, iv: Uint8Array, data: Uint8Array): void {
+  const b = BLOCK_BYTES[cipher];
+  if (b === undefined) throw new KakuninCryptoError(`unsupported cipher ${String(cipher)}`);
+  if (!(key instanceof Uint8Array) || key.length !== 16) throw new KakuninCryptoError(`${cipher}: key must be 16 bytes`);
+  if (!(iv instanceof Uint8Array) || iv.length !== b) throw new KakuninCryptoError(`${cipher}: IV must be ${b} bytes`);
+  if (!(data instanceof Uint8Array) || data.length % b !== 0) throw new KakuninCryptoError(`${cipher}: data must be a multiple of ${b} bytes`);
 }
 
 /** Thrown only by crypto misuse that the caller must turn into a typed check failure. */

@@ -29,6 +29,16 @@ export const AttributesSchema = z
     address: z.string().max(400).optional(),
     birth_date: z.string().max(20).optional(),
     sex: z.string().max(20).optional(),
+    // Driving licence and residence card (display strings; images travel as data: URLs in `images`).
+    document_number: z.string().max(20).optional(),
+    expiry_date: z.string().max(20).optional(),
+    nationality: z.string().max(40).optional(),
+    status_of_residence: z.string().max(80).optional(),
+    period_of_stay: z.string().max(80).optional(),
+    work_restriction: z.string().max(80).optional(),
+    address_changes: z.string().max(800).optional(),
+    /** A text field held a character outside JIS X 0208 (外字), shown as 〓. */
+    gaiji: z.boolean().optional(),
   })
   .strict();
 export type Attributes = z.infer<typeof AttributesSchema>;
@@ -36,7 +46,7 @@ export type Attributes = z.infer<typeof AttributesSchema>;
 export const ProgressStepSchema = z.enum(['detected', 'engaged', 'reading', 'verifying']);
 export type ProgressStep = z.infer<typeof ProgressStepSchema>;
 
-export const InputKindSchema = z.enum(['pin', 'matching-b', 'birth-date']);
+export const InputKindSchema = z.enum(['pin', 'matching-b', 'birth-date', 'licence-pin1', 'licence-pin2', 'card-number']);
 export type InputKind = z.infer<typeof InputKindSchema>;
 
 export const ReaderStatusSchema = z.object({
@@ -75,8 +85,14 @@ export const ScreenSchema = z.discriminatedUnion('screen', [
   z.object({
     screen: z.literal('verdict'),
     ...Base,
-    verdict: z.enum(['valid', 'invalid']),
+    verdict: z.enum(['valid', 'invalid', 'unverified']),
     attributes: AttributesSchema,
+    /** Signed card images for staff to read (residence card front / name / address), data: URLs. */
+    images: z.object({ front: z.string().startsWith('data:image/').optional(), name: z.string().startsWith('data:image/').optional(), address: z.string().startsWith('data:image/').optional() }).strict().optional(),
+    /** 'unverified': what staff must confirm, and whether they did (recorded in the audit log). */
+    staffConfirm: z.object({ reasons: z.array(z.string()), state: z.enum(['pending', 'confirmed', 'declined']) }).optional(),
+    /** The credential read, for the screen's wording. */
+    document: z.enum(['mynumber-card', 'mdoc', 'driving-licence', 'residence-card', 'special-permanent-resident-certificate']).optional(),
     /** Face photo as a data: URL; memory only, dropped at wipe. */
     photo: z.string().startsWith('data:image/').optional(),
     /** No photo was read (the card's birth-date record): staff compare the photo printed on the card. */
@@ -118,6 +134,10 @@ export const TRAINING_SCENARIOS = [
   'phone-tampered',
   'phone-expired',
   'phone-walked-away',
+  'licence-ok',
+  'licence-unverified',
+  'residence-card-gen1',
+  'residence-card-gen2',
 ] as const;
 export const TrainingScenarioSchema = z.enum(TRAINING_SCENARIOS);
 export type TrainingScenario = z.infer<typeof TrainingScenarioSchema>;
@@ -186,7 +206,9 @@ export const Methods = {
   getSnapshot: { params: z.object({}).strict(), value: SnapshotSchema },
   setLang: { params: z.object({ lang: LangSchema }).strict(), value: z.null() },
   /** Holder or staff answer to an input screen; null digits = cancel. */
-  submitInput: { params: z.object({ txId: z.string(), digits: z.string().regex(/^[0-9]{4,16}$/).nullable() }).strict(), value: z.null() },
+  submitInput: { params: z.object({ txId: z.string(), digits: z.string().regex(/^(?:[0-9]{4,16}|[A-Z]{2}[0-9]{8}[A-Z]{2})$/).nullable() }).strict(), value: z.null() },
+  /** Staff confirm (or not) an 'unverified' verdict after comparing the face and the card; audited. */
+  confirmUnverified: { params: z.object({ txId: z.string(), confirmed: z.boolean() }).strict(), value: z.null() },
   /**
    * QR engagement text from a USB/HID scanner (it types like a keyboard into the kiosk window):
    * "mdoc:" + base64url(DeviceEngagement) (ISO 18013-5 §8.2.2.3). Only accepted while idle.

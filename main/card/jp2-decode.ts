@@ -34,6 +34,20 @@ export interface DecodedPhoto {
   pixels: Uint8Array;
 }
 
+/** Decode a raw JPEG 2000 codestream (FF4F...; the licence and residence card photos). */
+export async function decodeJ2kCodestream(cs: Uint8Array): Promise<DecodedPhoto> {
+  const m = await codec();
+  const d = new m.J2KDecoder();
+  try {
+    d.getEncodedBuffer(cs.length).set(cs);
+    d.decode();
+    const fi = d.getFrameInfo();
+    return { width: fi.width, height: fi.height, components: fi.componentCount, bitsPerSample: fi.bitsPerSample, pixels: new Uint8Array(d.getDecodedBuffer()) };
+  } finally {
+    d.delete?.();
+  }
+}
+
 /** Decode a JP2 file (container checked by core/card/jp2.ts, codestream decoded by OpenJPEG). */
 export async function decodeJp2(jp2: Uint8Array): Promise<DecodedPhoto> {
   const info = parseJp2(jp2);

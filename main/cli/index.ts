@@ -1,12 +1,12 @@
 // The `kakunin` command line. Each subcommand lives in main/cli/commands/<name>.ts and exports
 // `run(argv: string[]): Promise<number>` returning the exit code. Exit codes are a contract:
-// 0 valid / ok, 1 invalid, 2 usage error (issues #2-#5).
+// 0 valid / ok, 1 invalid, 2 usage error, 3 unverified (read-card: staff must confirm).
 import { COMPILED } from '../project-root.ts';
 
 const COMMANDS: Record<string, { file: string; summary: string }> = {
   'verify-response': { file: './commands/verify-response.ts', summary: 'verify an ISO 18013-5 DeviceResponse offline' },
   'read-mdoc': { file: './commands/read-mdoc.ts', summary: 'read one mdoc credential from a phone (or the virtual wallet)' },
-  'read-card': { file: './commands/read-card.ts', summary: 'read a physical My Number Card over PC/SC (or the virtual card)' },
+  'read-card': { file: './commands/read-card.ts', summary: 'read a My Number Card, driving licence or residence card over PC/SC (or a virtual one)' },
   trust: { file: './commands/trust.ts', summary: 'inspect and import trust roots' },
   audit: { file: './commands/audit.ts', summary: 'verify or export the audit log' },
   demo: { file: './commands/demo.ts', summary: 'run simulated transactions through the host' },
@@ -15,6 +15,8 @@ const COMMANDS: Record<string, { file: string; summary: string }> = {
 export const EXIT_OK = 0;
 export const EXIT_INVALID = 1;
 export const EXIT_USAGE = 2;
+/** read-card: every check that could run passed, but staff must confirm (licence without an NPA signer, facts only in an image). */
+export const EXIT_UNVERIFIED = 3;
 
 function usage(): string {
   const lines = ['usage: kakunin <command> [options]', '', 'commands:'];

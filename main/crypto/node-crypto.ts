@@ -25,8 +25,10 @@ import {
 } from 'node:crypto';
 import { isUncompressedPointShape, rsaKeyAcceptable, stripLeadingZeros as strip } from '../../core/crypto/input-rules.ts';
 import {
+  checkCbcArgs,
   CURVE_BYTES,
   KakuninCryptoError,
+  type BlockCipher,
   type Curve,
   type CryptoProvider,
   type EcKeyPair,
@@ -280,6 +282,18 @@ export class NodeCrypto implements CryptoProvider {
     const id = bytesId(`RSA${key.n.length}:`, key.n) + bytesId(':', key.e);
     const hit = this.keys.get(id);
     return hit !== undefined ? hit : this.keys.add(id, () => createPublicKey({ key: { kty: 'RSA', n: b64u(strip(key.n)), e: b64u(strip(key.e)) }, format: 'jwk' }));
+  }
+
+  sha1(data: Uint8Array): Uint8Array {
+    return u8(createHash('sha1').update(data).digest());
+  }
+
+  cbc(cipher: BlockCipher, direction: 'encrypt' | 'decrypt', key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array {
+    checkCbcArgs(cipher, key, iv, data);
+    const name = cipher === 'AES-128' ? 'aes-128-cbc' : 'des-ede-cbc';
+    const c = direction === 'encrypt' ? createCipheriv(name, key, iv) : createDecipheriv(name, key, iv);
+    c.setAutoPadding(false);
+    return u8(Buffer.concat([c.update(data), c.final()]));
   }
 }
 

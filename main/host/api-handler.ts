@@ -65,6 +65,9 @@ export class ApiSession {
       case 'submitEngagement':
         if (!host.submitEngagement(q.text)) throw new ApiFailure('engagement_refused', 'No phone reader is waiting for a QR code now', '現在はQRコードを受け付けていません');
         return null as Value<M>;
+      case 'confirmUnverified':
+        if (!(await host.staffConfirm(q.txId, q.confirmed === true))) throw new ApiFailure('no_confirmation_pending', 'No unverified result is waiting for staff now', '現在スタッフ確認を待つ結果はありません');
+        return null as Value<M>;
       case 'dismiss':
         host.dismiss();
         return null as Value<M>;

@@ -8,7 +8,7 @@ export interface AuditEntry {
   time: Date;
   mode: string;
   reader: 'card' | 'mdoc';
-  outcome: 'valid' | 'invalid' | 'error';
+  outcome: 'valid' | 'invalid' | 'error' | 'unverified' | 'staff-confirmed' | 'staff-declined';
   /** Check codes with pass/fail, e.g. "mso_signature:ok". */
   checks: { code: string; ok: boolean }[];
   errorCode?: string;

@@ -8,6 +8,7 @@
 // timeout the screen returns to idle and every attribute and photo reference is dropped.
 import { randomUUID } from 'node:crypto';
 import { POLICIES, type Attribute, type Policy } from '../../core/policy/policy.ts';
+import { DOCUMENT_EXTRA_ATTRIBUTES } from '../../core/document/result.ts';
 import type { Attributes, ReaderKind, ReaderStatus, Screen, Snapshot, TrainingScenario } from '../api/contract.ts';
 import type { AuditSink } from './audit-sink.ts';
 import { ABORTED, type CredentialReader, type InputRequest, type ReadError, type ReadOutcome } from './reader.ts';
@@ -80,6 +81,10 @@ export function policyAttributes(policy: Policy, a: Attributes): Attributes {
     if (s === 'portrait') continue;
     const v = a[s];
     if (v !== undefined) (out as Record<string, unknown>)[s] = v;
+  }
+  for (const k of DOCUMENT_EXTRA_ATTRIBUTES[policy.name]) {
+    const v = (a as Record<string, unknown>)[k];
+    if (v !== undefined) (out as Record<string, unknown>)[k] = v;
   }
   return out;
 }
@@ -366,6 +371,39 @@ export class KioskHost {
     return true;
   }
 
+  /**
+   * Staff answer an 'unverified' verdict: they compared the face and the card (or could not). The
+   * answer is written to the audit log as the transaction's next row before the screen says so;
+   * when the log cannot be written the screen says that instead (no unaudited confirmation).
+   */
+  async staffConfirm(txId: string, confirmed: boolean): Promise<boolean> {
+    const tx = this.tx;
+    const screen = this.screen;
+    if (!tx || tx.id !== txId || screen.screen !== 'verdict' || screen.verdict !== 'unverified' || screen.staffConfirm?.state !== 'pending') return false;
+    const outcome = (tx as Tx & { outcome?: ReadOutcome }).outcome;
+    try {
+      const entry: Parameters<AuditSink['append']>[0] = {
+        time: this.now(),
+        mode: tx.policy.name,
+        reader: tx.reader.kind,
+        outcome: confirmed ? 'staff-confirmed' : 'staff-declined',
+        checks: [],
+        credentialType: outcome?.credential.type ?? 'unknown',
+        requested: [],
+        intentToRetain: false,
+        training: this.training,
+      };
+      if (outcome?.credential.docType) entry.docType = outcome.credential.docType;
+      await this.opts.audit.append(entry);
+    } catch {
+      if (this.tx === tx) this.setScreen({ screen: 'error', txId: tx.id, reader: tx.reader.kind, error: HOST_ERRORS.audit_unavailable, wipeAt: screen.wipeAt });
+      return true;
+    }
+    if (this.tx !== tx || this.screen !== screen) return true;
+    this.setScreen({ ...screen, staffConfirm: { reasons: screen.staffConfirm.reasons, state: confirmed ? 'confirmed' : 'declined' } });
+    return true;
+  }
+
   dismiss(): boolean {
     if (this.screen.screen !== 'verdict' && this.screen.screen !== 'error') return false;
     this.wipe();
@@ -446,8 +484,12 @@ export class KioskHost {
       };
       if (outcome.photo && tx.policy.shows.includes('portrait')) screen.photo = outcome.photo;
       if (outcome.holderHint) screen.holderHint = outcome.holderHint;
+      if (outcome.images && Object.keys(outcome.images).length) screen.images = { ...outcome.images };
+      if (outcome.verdict === 'unverified') screen.staffConfirm = { reasons: outcome.staffConfirm ?? [], state: 'pending' };
+      if (outcome.credential.type !== 'unknown') screen.document = outcome.credential.type;
       if (outcome.error) screen.reason = { code: outcome.error.code, messageJa: outcome.error.messageJa, messageEn: outcome.error.messageEn };
     }
+    (tx as Tx & { outcome?: ReadOutcome }).outcome = outcome;
     for (const l of this.outcomeListeners) {
       try { l({ txId: tx.id, reader: tx.reader, outcome, screen }); } catch { /* ignore */ }
     }

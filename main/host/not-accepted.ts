@@ -26,8 +26,8 @@ export const UNSUPPORTED_DEVICE: ReadError = {
   code: 'unsupported_device',
   messageJa: '対応しているカードまたはスマートフォンではありません',
   messageEn: 'Not a supported card or phone',
-  nextJa: 'マイナンバーカード、または本人確認書類を入れたスマートフォンをかざしてください',
-  nextEn: 'Hold a My Number Card, or a phone with an ID in its wallet, to the reader',
+  nextJa: 'マイナンバーカード・運転免許証・在留カード、または本人確認書類を入れたスマートフォンをかざしてください',
+  nextEn: 'Hold a My Number Card, driving licence or residence card, or a phone with an ID in its wallet, to the reader',
 };
 
 /** The notice for a credential of `kind` presented while that kind is not read here. */

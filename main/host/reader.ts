@@ -53,18 +53,22 @@ export interface ReadError {
 /** What a reader hands back. Only the policy's attributes, only after verification. */
 export interface ReadOutcome {
   /** 'valid' only when every check ran and passed and the policy is satisfied (fail closed). */
-  verdict: 'valid' | 'invalid' | 'error';
+  verdict: 'valid' | 'invalid' | 'unverified' | 'error';
   attributes: Attributes;
   /** data: URL, memory only; the host drops it at wipe. */
   photo?: string;
   /** How staff bind the holder when no photo was read (the card's birth-date record). */
   holderHint?: 'printed-photo';
+  /** Signed card images for staff to read (residence card), data: URLs, memory only. */
+  images?: { front?: string; name?: string; address?: string };
+  /** 'unverified': what staff must confirm (codes). */
+  staffConfirm?: string[];
   checks: Check[];
   /** Set for 'error' (device trouble, cancelled) and for 'invalid' (why). */
   error?: ReadError;
   /** For the audit entry: never values. */
   credential: {
-    type: 'mynumber-card' | 'mdoc' | 'unknown';
+    type: 'mynumber-card' | 'mdoc' | 'driving-licence' | 'residence-card' | 'special-permanent-resident-certificate' | 'unknown';
     /** mdoc docType, or the card's type/generation (e.g. "jp.mynumber-card.gen1"). */
     docType?: string;
     /** 40 or 64 lower-case hex (core/audit/audit-entry.ts ISSUER_KEY_ID_RE); anything else is not audited. */

@@ -17,12 +17,13 @@
 //   go of every call; if the daemon never comes back, the context's native parts are left behind
 //   rather than freeze the kiosk.
 // - The card is identified by SELECTing AIDs in the card layer, never by its ATR.
-// - Short APDUs only: responses are at most 256 data bytes + SW.
+// - Short APDUs by default (responses of at most 256 data bytes + SW); a document that needs
+//   extended-length reads (the residence card) asks for a larger response buffer.
 // - The My Number guard runs inside transmit() before the binding sees a byte, and the binding's
 //   reader object is private (#reader), so no caller of this module can send an unguarded command.
 import { createRequire } from 'node:module';
 import { EventEmitter } from 'node:events';
-import type { ApduTransport } from '../../core/card/apdu.ts';
+import type { ApduTransport, CommandGuard } from '../../core/card/apdu.ts';
 import { CardError } from '../../core/card/codes.ts';
 import { MyNumberGuard } from '../../core/card/my-number-guard.ts';
 import { bindingCall, isServiceError, leaveCallbackFrame, NativeCalls, readyForNativeClose, StatusClock } from './binding-guard.ts';
@@ -52,7 +53,15 @@ export interface PcscOptions {
   timeoutMs?: number;
   /** Per-APDU timeout. */
   apduTimeoutMs?: number;
+  /**
+   * The command allowlist of the document being read (default: the My Number guard). Whatever is
+   * passed, every command goes through it before the binding sees a byte.
+   */
+  guard?: CommandGuard;
+  /** Largest response (data + SW) accepted: 258 for short APDUs, more for extended-length reads. */
+  maxResponse?: number;
 }
+
 
 /** A PC/SC context: the list of readers, kept current as readers are plugged and unplugged. */
 export class PcscContext extends EventEmitter {
@@ -238,7 +247,7 @@ export class PcscContext extends EventEmitter {
         if (!err) r.disconnect(r.SCARD_LEAVE_CARD, () => undefined);
       },
     });
-    const session = new PcscCardSession(this, r, protocol, opts.apduTimeoutMs ?? 5000);
+    const session = new PcscCardSession(this, r, protocol, opts.apduTimeoutMs ?? 5000, opts.guard ?? new MyNumberGuard(), opts.maxResponse ?? 258);
     this.sessions.add(session);
     return session;
   }
@@ -297,7 +306,8 @@ function mapPcscError(err: Error, what: string): CardError {
 export class PcscCardSession implements ApduTransport {
   readonly #reader: RawReader;
   readonly #protocol: number;
-  readonly #guard = new MyNumberGuard();
+  readonly #guard: CommandGuard;
+  readonly #maxResponse: number;
   readonly #timeoutMs: number;
   #gone: CardError | null = null;
   readonly #onRemoved: (n: string) => void;
@@ -305,7 +315,9 @@ export class PcscCardSession implements ApduTransport {
   readonly #onServiceLost: (e: CardError) => void;
   readonly #ctx: PcscContext;
 
-  constructor(ctx: PcscContext, reader: RawReader, protocol: number, timeoutMs: number) {
+  constructor(ctx: PcscContext, reader: RawReader, protocol: number, timeoutMs: number, guard: CommandGuard, maxResponse: number) {
+    this.#guard = guard;
+    this.#maxResponse = maxResponse;
     this.#ctx = ctx;
     this.#reader = reader;
     this.#protocol = protocol;
@@ -365,7 +377,7 @@ export class PcscCardSession implements ApduTransport {
       };
       this.#inFlight++;
       this.#ctx.nativeBegin();
-      this.#reader.transmit(Buffer.from(command), 258, this.#protocol, (err, res) => {
+      this.#reader.transmit(Buffer.from(command), this.#maxResponse, this.#protocol, (err, res) => {
         this.#nativeDone();
         if (settled) return;
         settled = true;

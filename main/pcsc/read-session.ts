@@ -33,19 +33,25 @@ export interface PcscReadResult extends CardReadResult {
 
 const now = () => performance.now();
 
+/** Wait for the reader, put the (virtual) card on it when asked, wait for the card; the reader's name. */
+export async function waitForCardOnReader(ctx: PcscContext, o: { reader?: string; waitMs?: number; insertCard?: () => Promise<void> }): Promise<string> {
+  const wait = o.waitMs ?? 5000;
+  const reader = await ctx.waitForReader(o.reader, wait);
+  if (o.insertCard) {
+    await ctx.waitForEmpty(reader, 2000);
+    await o.insertCard();
+  }
+  await ctx.waitForCard(reader, wait);
+  return reader;
+}
+
 export async function readCardOverPcsc(o: PcscReadOptions): Promise<PcscReadResult> {
   const t0 = now();
   let ctx: PcscContext | null = null;
   let reader: string | null = null;
   try {
     ctx = await PcscContext.open();
-    const wait = o.waitMs ?? 5000;
-    reader = await ctx.waitForReader(o.reader, wait);
-    if (o.insertCard) {
-      await ctx.waitForEmpty(reader, 2000);
-      await o.insertCard();
-    }
-    await ctx.waitForCard(reader, wait);
+    reader = await waitForCardOnReader(ctx, o);
     const session = await ctx.connect(reader);
     const connectMs = now() - t0;
     let result: CardReadResult;

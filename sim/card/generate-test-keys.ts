@@ -176,7 +176,7 @@ const hexOf = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const OID_RSA = '1.2.840.113549.1.1.1';
 const OID_SHA256_RSA = '1.2.840.113549.1.1.11';
 
-function certificate(opts: { serial: number; issuer: Uint8Array; subject: Uint8Array; from: Date; to: Date; subjectKey: KeyObject; issuerKey: KeyObject; ca: boolean; ski: Uint8Array; aki: Uint8Array }): Uint8Array {
+export function certificate(opts: { serial: number; issuer: Uint8Array; subject: Uint8Array; from: Date; to: Date; subjectKey: KeyObject; issuerKey: KeyObject; ca: boolean; ski: Uint8Array; aki: Uint8Array }): Uint8Array {
   const spki = new Uint8Array(createPublicKey(opts.subjectKey).export({ type: 'spki', format: 'der' }));
   const alg = seq(oid(OID_SHA256_RSA), nul());
   const ext = (id: string, critical: boolean, value: Uint8Array) => seq(oid(id), ...(critical ? [bool(true)] : []), octets(value));
@@ -192,7 +192,7 @@ function certificate(opts: { serial: number; issuer: Uint8Array; subject: Uint8A
   return seq(tbs, alg, bits(sig));
 }
 
-function pem(label: string, der: Uint8Array): string {
+export function pem(label: string, der: Uint8Array): string {
   const b = Buffer.from(der).toString('base64').match(/.{1,64}/g)!.join('\n');
   return `-----BEGIN ${label}-----\n${b}\n-----END ${label}-----\n`;
 }

@@ -4,7 +4,13 @@
 // even while powered off); longer payloads are C-APDUs answered with the R-APDU (TOOLCHAIN.md).
 // Closing the socket is how the card "leaves the field": pcscd reports the card removed.
 import { connect, type Socket } from 'node:net';
-import { CardPulled, VirtualMyNumberCard } from './virtual-card.ts';
+import { CardPulled } from './virtual-card.ts';
+
+/** What vpcd serves: any virtual card (My Number card, licence, residence card). */
+export interface VirtualCard {
+  process(cmd: Uint8Array): Uint8Array;
+  reset(): void;
+}
 
 /** A contactless My Number Card ATR as seen on PC/SC readers (spec "Transport"). The reader never uses it to identify the card. */
 export const CONTACTLESS_ATR = Uint8Array.of(0x3b, 0xe0, 0x00, 0xff, 0x81, 0x31, 0xfe, 0x45, 0x14);
@@ -15,7 +21,7 @@ export class VpcdCard {
   #powered = false;
 
   constructor(
-    readonly card: VirtualMyNumberCard,
+    readonly card: VirtualCard,
     readonly port: number,
     readonly host = '127.0.0.1',
     readonly atr: Uint8Array = CONTACTLESS_ATR,
@@ -101,4 +107,23 @@ export class VpcdCard {
     }
     void this.#powered;
   }
+}
+
+/**
+ * `insertCard` for the PC/SC read paths, remembering why vpcd could not be reached (the CLI says so
+ * apart from a card error: usually vsmartcard-vpcd is not installed).
+ */
+export function trackedInsert(link: VpcdCard): { insertCard: () => Promise<void>; failure: () => string | null } {
+  let failed: string | null = null;
+  return {
+    insertCard: async () => {
+      try {
+        await link.insert();
+      } catch (e) {
+        failed = (e as Error).message;
+        throw e;
+      }
+    },
+    failure: () => failed,
+  };
 }

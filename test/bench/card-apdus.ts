@@ -41,6 +41,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CardError } from '../../core/card/codes.ts';
 import { CardPulled } from '../../sim/card/virtual-card.ts';
+import { measureDocumentApdus, type DocumentApduFigure } from './document-apdus.ts';
 
 const TRUST = join(import.meta.dirname, '..', '..', 'resources', 'test-trust');
 const AT = new Date('2026-11-22T10:00:00+09:00');
@@ -81,7 +82,7 @@ export interface MeasureOptions {
   runs?: number;
 }
 
-export async function measureCardApdus(opts: MeasureOptions = {}): Promise<{ figures: CardApduFigure[]; pcscdNote: string | null }> {
+export async function measureCardApdus(opts: MeasureOptions = {}): Promise<{ figures: CardApduFigure[]; pcscdNote: string | null; documents: DocumentApduFigure[] }> {
   const trust = loadTrustDir(TRUST, { crypto: nodeCrypto, now: AT });
   const figures: CardApduFigure[] = [];
   for (const policy of POLICY_NAMES) {
@@ -131,7 +132,8 @@ export async function measureCardApdus(opts: MeasureOptions = {}): Promise<{ fig
       }
     }
   }
-  return { figures, pcscdNote };
+  // The driving licence and the residence card, per policy, with the spec's minimum beside them.
+  return { figures, pcscdNote, documents: await measureDocumentApdus() };
 }
 
 async function main() {

@@ -3,32 +3,18 @@
 // verdict must be readable from two metres).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromiumUnavailable, present, startE2E, typeDigits, STAFF_PIN, type E2E } from './support.ts';
+import { chromiumUnavailable, present, typeDigits, withKiosk, STAFF_PIN, type E2E } from './support.ts';
 import { TRAINING_PIN } from '../../main/host/readers/training.ts';
 
 const skip = chromiumUnavailable() ?? false;
 
-async function withKiosk(opts: Parameters<typeof startE2E>[0], fn: (e: E2E) => Promise<void>) {
-  const e = await startE2E(opts);
-  const errors: string[] = [];
-  e.page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  e.page.on('pageerror', (err) => errors.push(String(err)));
-  // Name the resource: Chromium's console line for a 404 does not say which URL failed.
-  e.page.on('response', (r) => { if (r.status() >= 400) errors.push(`HTTP ${r.status()} ${new URL(r.url()).pathname}`); });
-  try {
-    await fn(e);
-    assert.deepEqual(errors, [], 'no console errors (CSP violations would show here)');
-  } finally {
-    await e.close();
-  }
-}
 
 const text = (e: E2E, sel: string) => e.page.locator(sel).innerText();
 
 test('age check 20+: card happy path shows a huge green circle-tick "20歳以上", the photo, and nothing else', { skip }, async () => {
   await withKiosk({}, async (e) => {
     assert.match(await text(e, '[data-testid="training-banner"]'), /訓練モード/);
-    assert.match(await text(e, '[data-testid="idle-card"]'), /マイナンバーカードを\s*リーダーにかざしてください/);
+    assert.match(await text(e, '[data-testid="idle-card"]'), /マイナンバーカード・運転免許証・在留カードを\s*リーダーにかざしてください/);
     await e.shot('01-idle-age-ja');
     await present(e.page, 'card-ok');
     await e.page.waitForSelector('[data-testid="reading"]');

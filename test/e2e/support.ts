@@ -5,6 +5,7 @@ import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
+import assert from 'node:assert/strict';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { assembleKiosk, type Kiosk, type KioskConfig } from '../../main/host/assemble.ts';
 import { MemoryAuditSink } from '../../main/host/audit-sink.ts';
@@ -82,4 +83,20 @@ export async function present(page: Page, scenario: string): Promise<void> {
 export async function typeDigits(page: Page, digits: string): Promise<void> {
   for (const d of digits) await page.click(`[data-testid="keypad"] [data-key="${d}"]`);
   await page.click('[data-testid="keypad"] [data-key="ok"]');
+}
+
+/** A kiosk for one test; fails the test on any console error, page error or HTTP error. */
+export async function withKiosk(opts: Parameters<typeof startE2E>[0], fn: (e: E2E) => Promise<void>) {
+  const e = await startE2E(opts);
+  const errors: string[] = [];
+  e.page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  e.page.on('pageerror', (err) => errors.push(String(err)));
+  // Name the resource: Chromium's console line for a 404 does not say which URL failed.
+  e.page.on('response', (r) => { if (r.status() >= 400) errors.push(`HTTP ${r.status()} ${new URL(r.url()).pathname}`); });
+  try {
+    await fn(e);
+    assert.deepEqual(errors, [], 'no console errors (CSP violations would show here)');
+  } finally {
+    await e.close();
+  }
 }

@@ -55,21 +55,28 @@ test('probe: the virtual wallet answers the NDEF application -> phone, after one
   assert.deepEqual(ch.sent, ['00a4040007d276000085010100']);
 });
 
-test('probe: the virtual My Number card refuses both phone applications (6A82), then selects its text AP -> card; nothing read', async () => {
+test('probe: the virtual My Number card refuses both phone applications (6A82) -> card; identified by SELECTs of applications only, nothing read', async () => {
   const card = new VirtualMyNumberCard();
   const ch = memoryChannel((a) => card.process(a));
   const p = await probeTap(ch);
-  assert.deepEqual(p, { kind: 'card', answered: null, apdus: 3 });
-  assert.deepEqual(card.log.map((l) => l.sw), ['6a82', '6a82', '9000']);
-  assert.deepEqual(ch.sent.slice(2), ['00a4040c0a' + GEN1_TEXT_AP_AID.toLowerCase()]);
+  // 2 phone AIDs, then licence DF1, residence DF1, the text AP (answers), the マイナ免許証 AP.
+  assert.deepEqual(p, { kind: 'card', answered: null, document: 'mynumber-card', apdus: 6 });
+  assert.deepEqual(card.log.map((l) => l.sw), ['6a82', '6a82', '6a82', '6a82', '9000', '6a82']);
+  assert.ok(card.log.every((l) => l.command.startsWith('00a404')), 'only SELECT by name');
   assert.equal(card.myNumberTouched, false);
 });
 
-test('probe: a contactless item answering no phone application and no card application -> unsupported (its own kind), only SELECTs sent', async () => {
-  const ch = memoryChannel(() => Uint8Array.of(0x6a, 0x82));
-  const p = await probeTap(ch);
-  assert.deepEqual(p, { kind: 'unsupported', answered: null, apdus: 4 });
-  assert.ok(ch.sent.every((a) => a.startsWith('00a404')), ch.sent.join(' '));
+test('probe: a driving licence, a residence card and an unsupported card are told apart by AID', async () => {
+  const { VirtualLicence } = await import('../../sim/licence/virtual-licence.ts');
+  const { VirtualResidenceCard } = await import('../../sim/residence-card/virtual-residence-card.ts');
+  const lic = new VirtualLicence();
+  assert.deepEqual(await probeTap(memoryChannel((a) => lic.process(a))), { kind: 'card', answered: null, document: 'driving-licence', apdus: 3 });
+  const rc = new VirtualResidenceCard();
+  assert.deepEqual(await probeTap(memoryChannel((a) => rc.process(a))), { kind: 'card', answered: null, document: 'residence-card', apdus: 4 });
+  const other = memoryChannel(() => Uint8Array.of(0x6a, 0x82));
+  assert.deepEqual(await probeTap(other), { kind: 'unsupported', answered: null, document: null, apdus: 6 });
+  assert.ok(other.sent.every((a) => a.startsWith('00a404')), other.sent.join(' '));
+  assert.ok(!lic.log.some((l) => !l.command.startsWith('00a404')) && !rc.log.some((l) => !l.command.startsWith('00a404')));
 });
 
 test('probe: a phone that only offers NFC data retrieval (mdoc AID) is still a phone, never sent to the card path', async () => {
@@ -301,7 +308,8 @@ test('the My Number Card on the same shared reader still goes to the card path (
     assert.equal(audit.entries[0]!.engagement, 'card');
     // The card saw the two phone-probe SELECTs (refused, nothing selected) and the card-application
     // SELECT before the card path's own.
-    assert.deepEqual(card.card.log.slice(0, 3).map((l) => [l.command.slice(0, 8), l.sw]), [['00a40400', '6a82'], ['00a40400', '6a82'], ['00a4040c', '9000']]);
+    // Probe: the 2 phone AIDs, then the document identification (licence DF1, residence card DF1, the text AP, the licence AP).
+    assert.deepEqual(card.card.log.slice(0, 6).map((l) => [l.command.slice(0, 8), l.sw]), [['00a40400', '6a82'], ['00a40400', '6a82'], ['00a4040c', '6a82'], ['00a4040c', '6a82'], ['00a4040c', '9000'], ['00a4040c', '6a82']]);
     assert.equal(card.card.myNumberTouched, false);
     await card.remove();
     await waitScreen(['idle'], 10_000);

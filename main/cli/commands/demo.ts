@@ -52,7 +52,7 @@ export interface DemoTransaction {
   mode: Mode;
   scenario: Step['scenario'];
   reader: 'card' | 'mdoc';
-  verdict: 'valid' | 'invalid' | 'error';
+  verdict: 'valid' | 'invalid' | 'unverified' | 'error';
   errorCode: string | null;
   checks: { code: string; ok: boolean }[];
   audit: { seq: number; hash: string } | null;

@@ -22,8 +22,10 @@ import { loadTrust, trustSourcesFromFlags } from '../../trust/trust-sources.ts';
 import { probePcscd, PCSCD_HELP } from '../../pcsc/pcscd-probe.ts';
 import { readCardOverPcsc, type PcscReadResult } from '../../pcsc/read-session.ts';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE } from '../index.ts';
+import { DOCUMENT_OPTIONS, DOCUMENT_USAGE, humanSummary, readJsonTail, routeDocument } from './read-document.ts';
 
-const USAGE = `usage: kakunin read-card [--reader NAME] (--check-number 14DIGITS | --pin 4DIGITS | --birth-date YYMMDD)
+const USAGE = `usage: kakunin read-card [--reader NAME] [--document auto|mynumber|driving-licence|residence-card]
+         (--check-number 14DIGITS | --pin 4DIGITS | --birth-date YYMMDD | --pin1 4DIGITS [--pin2 4DIGITS] | --card-number 12CHARS)
          --policy age-over-20|identity|entrance [--trust DIR] [--no-builtin-trust] [--at ISOTIME] --json
          [--simulate card[:variant,...]] [--jpki-pin 4DIGITS] [--photo-pixels] [--wait MS]
 
@@ -39,7 +41,9 @@ const USAGE = `usage: kakunin read-card [--reader NAME] (--check-number 14DIGITS
                   card:blocked-pin, card:one-try-left, card:pulled, card:clone; holders: minor, long,
                   gregorian (comma-separated). Needs pcscd with the vpcd driver running.
 
-exit codes: 0 valid, 1 invalid, 2 usage or pcscd not reachable
+
+Driving licence and residence card (main/cli/commands/read-document.ts):
+${DOCUMENT_USAGE}
 ${PCSCD_HELP}`;
 
 function usage(msg: string): number {
@@ -67,6 +71,7 @@ export async function run(argv: string[]): Promise<number> {
         'photo-pixels': { type: 'boolean' },
         wait: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
+        ...DOCUMENT_OPTIONS,
       },
       strict: true,
       allowPositionals: false,
@@ -78,6 +83,8 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(USAGE + '\n');
     return EXIT_OK;
   }
+  const routed = await routeDocument(v, usage);
+  if (routed !== null) return routed;
   const cn = v['check-number'] as string | undefined;
   const pin = v.pin as string | undefined;
   const bd = v['birth-date'] as string | undefined;
@@ -140,22 +147,14 @@ export async function run(argv: string[]): Promise<number> {
   }
 
   let result: PcscReadResult;
-  let vpcdFailed: string | null = null;
-  const insertCard = simulated
-    ? async () => {
-        try {
-          await simulated!.link.insert();
-        } catch (e) {
-          vpcdFailed = (e as Error).message;
-          throw e;
-        }
-      }
-    : undefined;
+  const tracked = simulated ? (await import('../../../sim/card/vpcd-link.ts')).trackedInsert(simulated.link) : null;
+  const insertCard = tracked?.insertCard;
   try {
     result = await readCardOverPcsc({ ...(readerName ? { reader: readerName } : {}), policy, unlock, trust, crypto: nodeCrypto, at, waitMs, ...(jpkiPin !== undefined ? { jpkiPin } : {}), ...(insertCard ? { insertCard } : {}) });
   } finally {
     await simulated?.link.remove();
   }
+  const vpcdFailed = tracked?.failure() ?? null;
   if (vpcdFailed) {
     process.stderr.write(`kakunin read-card: cannot reach the vpcd reader of pcscd (${vpcdFailed}); is vsmartcard-vpcd installed?\n${PCSCD_HELP}\n`);
     return EXIT_USAGE;
@@ -190,22 +189,10 @@ export function toJson(r: PcscReadResult, o: { policy: string; unlock: string; s
     reader: r.reader,
     ...(o.simulated ? { simulated: o.simulated } : {}),
     attributes,
-    checks: r.checks,
-    errors: r.errors,
-    apdus: { count: r.apdus.count, bytesSent: r.apdus.bytesOut, bytesReceived: r.apdus.bytesIn },
-    timings: r.timings,
-    pins: r.pins,
-    requested: r.requested,
-    signerKeyIds: r.signerKeyIds,
-    ...(o.trustWarnings?.length ? { trustIssues: o.trustWarnings } : {}),
+    ...readJsonTail(r, o.trustWarnings),
   };
 }
 
 function human(j: Record<string, unknown>): string {
-  const lines = [`verdict: ${j.verdict}`];
-  lines.push(`attributes: ${JSON.stringify(j.attributes)}`);
-  for (const c of j.checks as Array<{ code: string; ok: boolean; detail?: string }>) lines.push(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.code}${c.detail ? ` (${c.detail})` : ''}`);
-  for (const e of j.errors as Array<{ code: string; messageJa: string; messageEn: string }>) lines.push(`  error ${e.code}: ${e.messageJa} / ${e.messageEn}`);
-  lines.push(`apdus: ${JSON.stringify(j.apdus)}  timings: ${JSON.stringify(j.timings)}`);
-  return lines.join('\n');
+  return humanSummary(j, [`verdict: ${String(j.verdict)}`]);
 }

@@ -19,6 +19,7 @@
 import { NDEF_AID, statusWord, type ApduChannel } from '../../../core/mdoc/engagement/index.ts';
 import { MDOC_NFC_AID } from '../../../core/mdoc/transport/nfc/nfc-data-retrieval.ts';
 import { findCardApplication } from './card-applications.ts';
+import type { DocumentKind } from '../../../core/document/identify.ts';
 
 /** Who an armed reader waits for. */
 export type TapKind = 'phone' | 'card';
@@ -29,6 +30,8 @@ export interface TapProbe {
   kind: ProbedKind;
   /** Which application answered (phones), for the log and the tests. */
   answered: 'ndef' | 'mdoc' | null;
+  /** Cards: which document answered (core/document/identify.ts). */
+  document?: DocumentKind | null;
   apdus: number;
 }
 
@@ -45,7 +48,7 @@ export async function probeTap(ch: ApduChannel): Promise<TapProbe> {
     if (r.length >= 2 && statusWord(r) === 0x9000) return { kind: 'phone', answered: name, apdus };
   }
   const card = await findCardApplication(ch);
-  return { kind: card.name ? 'card' : 'unsupported', answered: null, apdus: apdus + card.apdus };
+  return { kind: card.name ? 'card' : 'unsupported', answered: null, document: card.name, apdus: apdus + card.apdus };
 }
 
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');

@@ -32,6 +32,11 @@ import { cardError, PcscCardReader } from './card.ts';
 import { PhoneReader } from './mdoc.ts';
 import { PhoneApduGuard, probeTap, type TapKind, type TapProbe } from './tap-probe.ts';
 import { notAccepted, UNSUPPORTED_DEVICE } from '../not-accepted.ts';
+import { CardNumberLimiter } from '../../../core/residence-card/rate-limit.ts';
+import { nodeCrypto } from '../../crypto/node-crypto.ts';
+import { readDocumentOverPcsc } from '../../pcsc/read-document.ts';
+import { loadDocumentTrust } from '../../trust/document-trust.ts';
+import { documentTransaction } from './document-card.ts';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -282,6 +287,13 @@ export class TapCardReader implements CredentialReader {
         await tap.release();
         return claimed ? errorOutcome(UNSUPPORTED_DEVICE, 'unknown') : errorOutcome(ABORTED, 'unknown');
       }
+      if (tap.probe.document === 'driving-licence' || tap.probe.document === 'residence-card') {
+        try {
+          return await this.readDocument(tap.probe.document, tap.readerName, policy, signal, hooks);
+        } finally {
+          await tap.release();
+        }
+      }
       const local = new AbortController();
       const onAbort = () => local.abort();
       signal.addEventListener('abort', onAbort, { once: true });
@@ -309,6 +321,25 @@ export class TapCardReader implements CredentialReader {
       }
     }
     return errorOutcome(ABORTED, 'mynumber-card');
+  }
+
+  /** Wrong residence card numbers at this kiosk, across taps. */
+  private readonly limiter = new CardNumberLimiter();
+
+  /** A tapped licence or residence card: its prompts, read over PC/SC under its own guard. */
+  private readDocument(kind: 'driving-licence' | 'residence-card', reader: string, policy: Policy, signal: AbortSignal, hooks: ReadHooks): Promise<ReadOutcome> {
+    return documentTransaction({
+      kind,
+      policy,
+      signal,
+      hooks,
+      limiter: this.limiter,
+      read: async (secrets) => {
+        const r = await readDocumentOverPcsc({ reader, document: kind, policy: policy.name, secrets, trust: loadDocumentTrust(this.trustDir, nodeCrypto), crypto: nodeCrypto, at: new Date(), waitMs: 2000 });
+        if (r.identified === 'mynumber-card') throw new Error('the card changed during the transaction');
+        return r;
+      },
+    });
   }
 
   close(): Promise<void> {

@@ -7,6 +7,7 @@ import type { Check } from '../../../core/check.ts';
 import type { Attribute, Policy } from '../../../core/policy/policy.ts';
 import type { Attributes, ReaderKind, ReaderStatus, TrainingScenario } from '../../api/contract.ts';
 import { ABORTED, errorOutcome, type CredentialReader, type ReadError, type ReadHooks, type ReadOutcome } from '../reader.ts';
+import { isDocumentScenario, trainingDocument } from './training-documents.ts';
 
 interface SampleHolder {
   name: string;
@@ -196,6 +197,7 @@ export class TrainingReader implements CredentialReader {
       verdict: 'invalid', ...attrs, checks, error: reason, credential, requested,
     });
 
+    if (isDocumentScenario(p.scenario)) return trainingDocument(p.scenario, policy, signal, hooks);
     if (!(await step('detected', 0.1))) return aborted();
     const sc = p.scenario;
     let printedPhoto = false;

@@ -1,17 +1,22 @@
 import { useState } from 'react';
 import type { InputKind, Lang, Screen } from '../../../main/api/contract.ts';
 import type { Connection } from '../api-client.ts';
-import { t } from '../i18n.ts';
+import { t, type TKey } from '../i18n.ts';
 import { Keypad } from './Keypad.tsx';
+import { CardNumberKeyboard, wantsLetter } from './CardNumberKeyboard.tsx';
 
 type InputScreenProps = { lang: Lang; screen: Extract<Screen, { screen: 'input' }>; api: Connection };
 
 /** How the typed digits are shown: PINs masked, 照合番号B grouped 6-4-4, a birth date YY MM DD. */
 function shownDigits(kind: InputKind, digits: string, want: number): string {
-  if (kind === 'pin') return '●'.repeat(digits.length) + '○'.repeat(want - digits.length);
+  if (kind === 'card-number') return (digits + '_'.repeat(want - digits.length)).replace(/^(.{2})(.{8})(.{2})$/, '$1 $2 $3');
+  if (isPin(kind)) return '●'.repeat(digits.length) + '○'.repeat(want - digits.length);
   const padded = digits + '_'.repeat(want - digits.length);
   return kind === 'birth-date' ? padded.replace(/^(.{2})(.{2})(.{2})$/, '$1 $2 $3') : padded.replace(/^(.{6})(.{4})(.{4})$/, '$1 $2 $3');
 }
+
+/** PINs are masked: the My Number Card PIN and the licence's PIN 1 / PIN 2. */
+const isPin = (k: InputKind) => k === 'pin' || k === 'licence-pin1' || k === 'licence-pin2';
 
 export function InputScreen({ lang, screen, api }: InputScreenProps) {
   const [digits, setDigits] = useState('');
@@ -20,10 +25,11 @@ export function InputScreen({ lang, screen, api }: InputScreenProps) {
   const alt = screen.alternative;
   const kind: InputKind = useAlt && alt ? alt.kind : screen.kind;
   const want = useAlt && alt ? alt.digits : screen.digits;
-  const pin = kind === 'pin';
+  const pin = isPin(kind);
+  const cardNumber = kind === 'card-number';
   const other = alt ? (useAlt ? screen.kind : alt.kind) : null;
   return (
-    <section className="input" data-testid="input" data-kind={kind}>
+    <section className={`input${cardNumber ? ' input-card-number' : ''}`} data-testid="input" data-kind={kind}>
       <div className="input-left">
         <h1 className="input-title">{t(lang, `input.${kind}`)}</h1>
         <p className="input-who">{t(lang, `input.${kind}Who`)}</p>
@@ -31,22 +37,35 @@ export function InputScreen({ lang, screen, api }: InputScreenProps) {
         {screen.triesLeft !== undefined && !useAlt && (
           <p className={`tries-left${screen.triesLeft <= 2 ? ' low' : ''}`} data-testid="tries-left">{t(lang, 'input.triesLeft', { n: screen.triesLeft })}</p>
         )}
-        {pin && <p className="input-warn">{t(lang, 'input.lastWarn')}</p>}
+        {kind === 'pin' && <p className="input-warn">{t(lang, 'input.lastWarn')}</p>}
+        {(kind === 'licence-pin1' || kind === 'licence-pin2') && <p className="input-warn">{t(lang, 'input.licenceWarn')}</p>}
+        {cardNumber && <p className="input-warn">{t(lang, 'input.cardNumberHint')}</p>}
         <div className={`digits${pin ? ' masked' : ''}`} data-testid="digits" aria-label={`${digits.length}/${want}`}>{shownDigits(kind, digits, want)}</div>
         {other && (
           <button className="input-switch" data-testid="input-switch" data-to={other} onClick={() => { setUseAlt((u) => !u); setDigits(''); }}>
-            {t(lang, `input.use-${other}`)}
+            {t(lang, `input.use-${other}` as TKey)}
           </button>
         )}
       </div>
-      <Keypad
-        labels={{ clear: t(lang, 'key.clear'), ok: t(lang, 'key.ok'), cancel: t(lang, 'key.cancel') }}
-        okEnabled={digits.length === want}
-        onDigit={(d) => setDigits((x) => (x.length < want ? x + d : x))}
-        onDelete={() => setDigits((x) => x.slice(0, -1))}
-        onOk={() => { void api.call('submitInput', { txId: screen.txId, digits }); setDigits(''); }}
-        onCancel={() => { void api.call('submitInput', { txId: screen.txId, digits: null }); setDigits(''); }}
-      />
+      {cardNumber ? (
+        <CardNumberKeyboard
+          value={digits}
+          labels={{ clear: t(lang, 'key.clear'), ok: t(lang, 'key.ok'), cancel: t(lang, 'key.cancel') }}
+          onKey={(c) => setDigits((x) => (x.length < 12 && /[A-Z]/.test(c) === wantsLetter(x.length) ? x + c : x))}
+          onDelete={() => setDigits((x) => x.slice(0, -1))}
+          onOk={() => { void api.call('submitInput', { txId: screen.txId, digits }); setDigits(''); }}
+          onCancel={() => { void api.call('submitInput', { txId: screen.txId, digits: null }); setDigits(''); }}
+        />
+      ) : (
+        <Keypad
+          labels={{ clear: t(lang, 'key.clear'), ok: t(lang, 'key.ok'), cancel: t(lang, 'key.cancel') }}
+          okEnabled={digits.length === want}
+          onDigit={(d) => setDigits((x) => (x.length < want ? x + d : x))}
+          onDelete={() => setDigits((x) => x.slice(0, -1))}
+          onOk={() => { void api.call('submitInput', { txId: screen.txId, digits }); setDigits(''); }}
+          onCancel={() => { void api.call('submitInput', { txId: screen.txId, digits: null }); setDigits(''); }}
+        />
+      )}
     </section>
   );
 }

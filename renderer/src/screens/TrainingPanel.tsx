@@ -16,6 +16,10 @@ const LABELS: Record<TrainingScenario, [string, string]> = {
   'phone-tampered': ['スマホ（改ざん）', 'Phone (tampered)'],
   'phone-expired': ['スマホ（期限切れ）', 'Phone (expired)'],
   'phone-walked-away': ['スマホ（離れた）', 'Phone (walked away)'],
+  'licence-ok': ['運転免許証', 'Driving licence'],
+  'licence-unverified': ['運転免許証（署名証明書なし）', 'Licence (no NPA certificate)'],
+  'residence-card-gen1': ['在留カード（現行）', 'Residence card (1st gen)'],
+  'residence-card-gen2': ['在留カード（第2世代）', 'Residence card (2nd gen)'],
 };
 
 export function TrainingPanel({ lang, api }: { lang: Lang; api: Connection }) {

@@ -4,7 +4,7 @@
 import { useState } from 'react';
 import type { Lang, Mode, Screen } from '../../../main/api/contract.ts';
 import type { Connection } from '../api-client.ts';
-import { t, msg } from '../i18n.ts';
+import { t, msg, type TKey } from '../i18n.ts';
 import { Countdown } from './Countdown.tsx';
 
 export function ValidMark() {
@@ -26,7 +26,19 @@ export function InvalidMark() {
   );
 }
 
+/** Amber: a triangle with "!" (neither the green circle nor the red octagon): staff must look. */
+export function UnverifiedMark() {
+  return (
+    <svg viewBox="0 0 200 200" className="mark mark-unverified" data-testid="mark-unverified" role="img" aria-label="CHECK">
+      <polygon points="100,12 192,180 8,180" fill="#fff" stroke="#6b4300" strokeWidth="14" strokeLinejoin="round" />
+      <rect x="89" y="66" width="22" height="66" rx="6" fill="#6b4300" />
+      <circle cx="100" cy="156" r="13" fill="#6b4300" />
+    </svg>
+  );
+}
+
 function headline(lang: Lang, mode: Mode, s: Extract<Screen, { screen: 'verdict' }>): { main: string; sub?: string } {
+  if (s.verdict === 'unverified') return { main: t(lang, 'verdict.unverified'), sub: t(lang, 'verdict.unverifiedSub') };
   const valid = s.verdict === 'valid';
   if (mode === 'age-over-20') {
     if (valid) return { main: t(lang, 'verdict.over20'), sub: t(lang, 'verdict.valid') };
@@ -37,7 +49,31 @@ function headline(lang: Lang, mode: Mode, s: Extract<Screen, { screen: 'verdict'
   return { main: t(lang, valid ? 'verdict.valid' : 'verdict.invalid') };
 }
 
-const ATTR_ORDER = ['name', 'birth_date', 'sex', 'address'] as const;
+const ATTR_ORDER = ['name', 'birth_date', 'sex', 'address', 'address_changes', 'nationality', 'status_of_residence', 'period_of_stay', 'work_restriction', 'document_number', 'expiry_date'] as const;
+const REASONS = new Set(['front_image_facts', 'age_in_front_image', 'licence_pin1_only', 'licence_signer_not_installed', 'licence_signature_off', 'stay_expired_application_pending', 'stay_period_ended']);
+
+/** The staff's answer to an 'unverified' verdict; the host writes it to the audit log. */
+function StaffConfirm({ lang, screen, api }: { lang: Lang; screen: Extract<Screen, { screen: 'verdict' }>; api: Connection }) {
+  const sc = screen.staffConfirm;
+  if (!sc) return null;
+  return (
+    <div className="staff-confirm" data-testid="staff-confirm" data-state={sc.state}>
+      <ul className="staff-reasons">
+        {sc.reasons.map((r) => (
+          <li key={r} data-reason={r}>{REASONS.has(r) ? t(lang, `reason.${r}` as TKey) : r}</li>
+        ))}
+      </ul>
+      {sc.state === 'pending' ? (
+        <div className="staff-confirm-buttons">
+          <button className="staff-confirm-yes" data-testid="staff-confirm-yes" onClick={() => void api.call('confirmUnverified', { txId: screen.txId, confirmed: true })}>✓ {t(lang, 'verdict.staffConfirm')}</button>
+          <button className="staff-confirm-no" data-testid="staff-confirm-no" onClick={() => void api.call('confirmUnverified', { txId: screen.txId, confirmed: false })}>✕ {t(lang, 'verdict.staffDecline')}</button>
+        </div>
+      ) : (
+        <div className="staff-confirm-done" data-testid="staff-confirm-done">{t(lang, sc.state === 'confirmed' ? 'verdict.staffConfirmed' : 'verdict.staffDeclined')}</div>
+      )}
+    </div>
+  );
+}
 
 /** The face photo; if the image does not decode, staff are told so instead of seeing an empty frame. */
 function Photo({ lang, src }: { lang: Lang; src: string }) {
@@ -56,32 +92,54 @@ function Photo({ lang, src }: { lang: Lang; src: string }) {
 
 export function VerdictScreen({ lang, mode, screen, api }: { lang: Lang; mode: Mode; screen: Extract<Screen, { screen: 'verdict' }>; api: Connection }) {
   const valid = screen.verdict === 'valid';
+  const unverified = screen.verdict === 'unverified';
   const h = headline(lang, mode, screen);
   const attrs = ATTR_ORDER.filter((k) => screen.attributes[k] !== undefined);
+  const img = screen.images;
   return (
-    <section className={`verdict ${valid ? 'verdict-valid' : 'verdict-invalid'}`} data-testid="verdict" data-verdict={screen.verdict}>
+    <section className={`verdict verdict-${screen.verdict}`} data-testid="verdict" data-verdict={screen.verdict} data-document={screen.document ?? ''}>
       <div className="verdict-band">
-        {valid ? <ValidMark /> : <InvalidMark />}
+        {valid ? <ValidMark /> : unverified ? <UnverifiedMark /> : <InvalidMark />}
         <div className="verdict-words">
           <div className="verdict-main" data-testid="verdict-main">{h.main}</div>
           {h.sub && <div className="verdict-sub">{h.sub}</div>}
-          {!valid && screen.reason && screen.reason.code !== 'age_over_20_false' && <div className="verdict-reason" data-testid="verdict-reason">{msg(lang, screen.reason)}</div>}
+          {!valid && !unverified && screen.reason && screen.reason.code !== 'age_over_20_false' && <div className="verdict-reason" data-testid="verdict-reason">{msg(lang, screen.reason)}</div>}
         </div>
       </div>
       {valid && screen.holderHint === 'printed-photo' && (
         <p className="verdict-hint" data-testid="printed-photo-hint">{t(lang, 'verdict.printedPhotoHint')}</p>
       )}
-      {(attrs.length > 0 || screen.photo) && (
+      {unverified && <StaffConfirm lang={lang} screen={screen} api={api} />}
+      {(attrs.length > 0 || screen.photo || img) && (
         <div className="verdict-details">
           {screen.photo && <Photo lang={lang} src={screen.photo} />}
-          {attrs.length > 0 && (
+          {img?.front && (
+            <figure className="front-image" data-testid="front-image">
+              <img src={img.front} alt="" />
+              <figcaption>{t(lang, 'verdict.frontImage')}</figcaption>
+            </figure>
+          )}
+          {(attrs.length > 0 || img?.name || img?.address) && (
             <dl className="attributes" data-testid="attributes">
+              {img?.name && (
+                <div className="attr attr-image" data-attr="name_image">
+                  <dt>{t(lang, 'verdict.nameImage')}</dt>
+                  <dd><img src={img.name} alt="" data-testid="name-image" /></dd>
+                </div>
+              )}
               {attrs.map((k) => (
                 <div key={k} className="attr" data-attr={k}>
                   <dt>{t(lang, `attr.${k}`)}</dt>
                   <dd>{String(screen.attributes[k])}</dd>
                 </div>
               ))}
+              {img?.address && (
+                <div className="attr attr-image" data-attr="address_image">
+                  <dt>{t(lang, 'verdict.addressImage')}</dt>
+                  <dd><img src={img.address} alt="" data-testid="address-image" /></dd>
+                </div>
+              )}
+              {screen.attributes.gaiji && <p className="gaiji-note" data-testid="gaiji-note">{t(lang, 'verdict.gaiji')}</p>}
             </dl>
           )}
         </div>

@@ -1,0 +1,64 @@
+// TRAINING: the licence and residence card scenarios run the REAL readers (core/licence,
+// core/residence-card) against the virtual cards of sim/ in memory, with the project's TEST trust
+// (resources/test-trust): the screens, prompts and the staff-confirmation flow are the real ones.
+// Secrets for the training cards: licence PIN 1 1234, PIN 2 5678; residence card AB12345678CD.
+import { TEST_TRUST_DIR } from '../../project-root.ts';
+import type { Policy } from '../../../core/policy/policy.ts';
+import { readDrivingLicence } from '../../../core/licence/read-licence.ts';
+import { readResidenceCard } from '../../../core/residence-card/read-residence-card.ts';
+import { CardNumberLimiter } from '../../../core/residence-card/rate-limit.ts';
+import { CardError } from '../../../core/card/codes.ts';
+import type { TrainingScenario } from '../../api/contract.ts';
+import { nodeCrypto } from '../../crypto/node-crypto.ts';
+import { decodeImages } from '../../pcsc/read-document.ts';
+import { loadDocumentTrust } from '../../trust/document-trust.ts';
+import { VirtualLicence } from '../../../sim/licence/virtual-licence.ts';
+import { VirtualResidenceCard } from '../../../sim/residence-card/virtual-residence-card.ts';
+import { CardPulled } from '../../../sim/card/virtual-card.ts';
+import type { ReadHooks, ReadOutcome } from '../reader.ts';
+import { documentTransaction } from './document-card.ts';
+
+const DOCUMENT_SCENARIOS = new Set<TrainingScenario>(['licence-ok', 'licence-unverified', 'residence-card-gen1', 'residence-card-gen2']);
+const limiter = new CardNumberLimiter();
+
+export function isDocumentScenario(s: TrainingScenario): boolean {
+  return DOCUMENT_SCENARIOS.has(s);
+}
+
+function memory(card: { process(c: Uint8Array): Uint8Array }) {
+  return {
+    async transmit(c: Uint8Array) {
+      try {
+        return card.process(c);
+      } catch (e) {
+        if (e instanceof CardPulled) throw new CardError('card_removed', 'training card pulled');
+        throw e;
+      }
+    },
+  };
+}
+
+export function trainingDocument(s: TrainingScenario, policy: Policy, signal: AbortSignal, hooks: ReadHooks): Promise<ReadOutcome> {
+  const trust = loadDocumentTrust(TEST_TRUST_DIR, nodeCrypto);
+  const now = () => performance.now();
+  if (s === 'licence-ok' || s === 'licence-unverified') {
+    const card = new VirtualLicence({ faults: s === 'licence-unverified' ? ['unknown-signer'] : [] });
+    return documentTransaction({
+      kind: 'driving-licence', policy, signal, hooks, limiter,
+      read: async (secrets) => {
+        card.reset();
+        const r = await readDrivingLicence({ transport: memory(card), policy: policy.name, secrets, signature: true, trust, crypto: nodeCrypto, at: new Date(), now });
+        return { ...r, decoded: await decodeImages(r) };
+      },
+    });
+  }
+  const card = new VirtualResidenceCard({ generation: s === 'residence-card-gen1' ? 1 : 2 });
+  return documentTransaction({
+    kind: 'residence-card', policy, signal, hooks, limiter,
+    read: async (secrets) => {
+      card.reset();
+      const r = await readResidenceCard({ transport: memory(card), policy: policy.name, cardNumber: secrets.cardNumber ?? '', trust, crypto: nodeCrypto, at: new Date(), now });
+      return { ...r, decoded: await decodeImages(r) };
+    },
+  });
+}

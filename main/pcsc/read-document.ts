@@ -1,0 +1,163 @@
+// One card read through PC/SC for the driving licence and the residence card, end to end: wait for
+// the reader and the card, identify it by AID (core/document/identify.ts) on a My Number-guarded
+// connection, reconnect under the document's own guard, run the core reader, decode the images for
+// display (memory only), disconnect. The My Number Card keeps its own path (read-session.ts); this
+// module says so by returning `document: 'mynumber-card'` without reading it.
+import type { CryptoProvider } from '../../core/crypto/provider.ts';
+import type { PolicyName } from '../../core/policy/policy.ts';
+import { CardError, reportError } from '../../core/card/codes.ts';
+import { identifyCard, type DocumentKind, type IdentifiedCard } from '../../core/document/identify.ts';
+import type { CardImage, DocumentReadResult } from '../../core/document/result.ts';
+import { readResidenceCard } from '../../core/residence-card/read-residence-card.ts';
+import { ResidenceCardGuard } from '../../core/residence-card/guard.ts';
+import { readDrivingLicence, type LicenceSecrets } from '../../core/licence/read-licence.ts';
+import { LicenceGuard } from '../../core/licence/guard.ts';
+import { decodeJ2kCodestream, decodeJp2, type DecodedPhoto } from '../card/jp2-decode.ts';
+import { isJp2 } from '../../core/card/jp2.ts';
+import { decodeG4Tiff } from '../images/g4-tiff.ts';
+import type { DocumentTrust } from '../trust/document-trust.ts';
+import { PcscContext, type PcscCardSession } from './pcsc-reader.ts';
+import { waitForCardOnReader } from './read-session.ts';
+
+export type DocumentChoice = 'auto' | 'mynumber' | 'driving-licence' | 'residence-card';
+
+export interface DocumentSecrets extends LicenceSecrets {
+  cardNumber?: string;
+}
+
+export interface PcscDocumentOptions {
+  reader?: string;
+  document: DocumentChoice;
+  policy: PolicyName;
+  secrets: DocumentSecrets;
+  trust: DocumentTrust;
+  crypto: CryptoProvider;
+  at: Date;
+  /** Licence: check the EF07 signature when PIN 2 was entered (default true). */
+  licenceSignature?: boolean;
+  waitMs?: number;
+  insertCard?: () => Promise<void>;
+  onStep?: (step: string) => void;
+}
+
+export interface DecodedImage {
+  width: number;
+  height: number;
+  /** 1 (grey) or 3 (RGB) components, 8-bit. */
+  components: number;
+  pixels: Uint8Array;
+}
+
+export type PcscDocumentResult =
+  | { identified: 'mynumber-card'; reader: string; licenceAp: boolean }
+  | ({ identified: Exclude<DocumentKind, 'mynumber-card'> | null; reader: string | null; decoded: Partial<Record<keyof DocumentReadResult['images'], DecodedImage>> } & DocumentReadResult);
+
+const now = () => performance.now();
+const round = (x: number) => Math.round(x * 100) / 100;
+
+/** Decode one card image for the screen; throws with a reason. */
+export async function decodeCardImage(img: CardImage): Promise<DecodedImage> {
+  if (img.format === 'tiff-g4') {
+    const d = await decodeG4Tiff(img.bytes);
+    return { width: d.width, height: d.height, components: 1, pixels: d.pixels };
+  }
+  const d: DecodedPhoto = isJp2(img.bytes) ? await decodeJp2(img.bytes) : await decodeJ2kCodestream(img.bytes);
+  if (d.bitsPerSample > 8) throw new Error(`${d.bitsPerSample}-bit samples`);
+  return { width: d.width, height: d.height, components: d.components, pixels: d.pixels };
+}
+
+/** Decode every image of a result; a failure makes the read invalid (staff could not compare). */
+export async function decodeImages(r: DocumentReadResult): Promise<Partial<Record<keyof DocumentReadResult['images'], DecodedImage>>> {
+  const out: Partial<Record<keyof DocumentReadResult['images'], DecodedImage>> = {};
+  for (const [k, img] of Object.entries(r.images) as [keyof DocumentReadResult['images'], CardImage][]) {
+    try {
+      out[k] = await decodeCardImage(img);
+      r.checks.push({ code: `image.${k}_decodes`, ok: true, detail: `${out[k]!.width}x${out[k]!.height}` });
+    } catch (e) {
+      r.checks.push({ code: `image.${k}_decodes`, ok: false, detail: e instanceof Error ? e.message : String(e) });
+      r.verdict = 'invalid';
+    }
+  }
+  if (r.verdict === 'invalid') {
+    r.attributes = {};
+    r.images = {};
+    return {};
+  }
+  return out;
+}
+
+function failure(type: DocumentReadResult['card']['type'], e: unknown, reader: string | null, identified: DocumentKind | null, ms: number): PcscDocumentResult {
+  const err = e instanceof CardError ? e : new CardError('transport_error', e instanceof Error ? e.message : String(e));
+  return {
+    identified: identified === 'mynumber-card' ? null : identified,
+    reader,
+    decoded: {},
+    verdict: 'invalid',
+    card: { type, generation: null },
+    attributes: {},
+    images: {},
+    checks: [],
+    errors: [reportError(err)],
+    staffConfirm: [],
+    apdus: { count: 0, bytesOut: 0, bytesIn: 0 },
+    timings: { total_ms: round(ms) },
+    requested: [],
+    signerKeyIds: [],
+    pins: [],
+  };
+}
+
+const WANT: Record<Exclude<DocumentChoice, 'auto'>, DocumentKind> = { mynumber: 'mynumber-card', 'driving-licence': 'driving-licence', 'residence-card': 'residence-card' };
+
+export async function readDocumentOverPcsc(o: PcscDocumentOptions): Promise<PcscDocumentResult> {
+  const t0 = now();
+  let ctx: PcscContext | null = null;
+  let reader: string | null = null;
+  let id: IdentifiedCard | null = null;
+  const fallbackType = o.document === 'residence-card' ? 'residence-card' : 'driving-licence';
+  try {
+    ctx = await PcscContext.open();
+    reader = await waitForCardOnReader(ctx, o);
+    let session: PcscCardSession = await ctx.connect(reader);
+    try {
+      id = await identifyCard((c) => session.transmit(c));
+    } finally {
+      await session.disconnect().catch(() => undefined);
+    }
+    if (o.document !== 'auto' && id.document !== WANT[o.document]) {
+      throw new CardError(id.document === null ? 'unsupported_card' : 'document_mismatch', `asked for ${o.document}, the card is ${id.document ?? 'none we read'}`);
+    }
+    if (id.document === null) throw new CardError('unsupported_card', 'no licence, residence card or My Number application answered');
+    if (id.document === 'mynumber-card') return { identified: 'mynumber-card', reader, licenceAp: id.licenceAp };
+    const connectMs = now() - t0;
+    let result: DocumentReadResult;
+    if (id.document === 'residence-card') {
+      if (o.secrets.cardNumber === undefined) throw new CardError('card_number_format', 'a residence card needs the card number');
+      // A whole 1st-generation front image arrives in one extended-length SM response (~7 KB).
+      session = await ctx.connect(reader, { guard: new ResidenceCardGuard(), maxResponse: 0x10000 + 2 });
+      try {
+        result = await readResidenceCard({ transport: session, policy: o.policy, cardNumber: o.secrets.cardNumber, trust: o.trust, crypto: o.crypto, at: o.at, now, ...(o.onStep ? { onStep: o.onStep } : {}) });
+      } finally {
+        await session.disconnect().catch(() => undefined);
+      }
+    } else {
+      const signature = o.licenceSignature !== false;
+      session = await ctx.connect(reader, { guard: new LicenceGuard({ domicileForSignature: signature && o.secrets.pin2 !== undefined }) });
+      try {
+        result = await readDrivingLicence({ transport: session, policy: o.policy, secrets: o.secrets, signature, trust: o.trust, crypto: o.crypto, at: o.at, now, ...(o.onStep ? { onStep: o.onStep } : {}) });
+      } finally {
+        await session.disconnect().catch(() => undefined);
+      }
+    }
+    const ds = now();
+    const decoded = await decodeImages(result);
+    result.timings = { connect_ms: connectMs, identify_apdus: id.apdus, ...result.timings, image_decode_ms: now() - ds, total_ms: now() - t0 };
+    for (const k of Object.keys(result.timings)) result.timings[k] = round(result.timings[k]!);
+    return { identified: id.document, reader, decoded, ...result };
+  } catch (e) {
+    const type = id?.document === 'residence-card' ? 'residence-card' : id?.document === 'driving-licence' ? 'driving-licence' : fallbackType;
+    return failure(type, e, reader, id?.document ?? null, now() - t0);
+  } finally {
+    await ctx?.close();
+  }
+}

@@ -1,0 +1,96 @@
+// The kiosk's one PC/SC reader with a driving licence, a residence card and an unsupported card
+// tapped through the real pcscd + vpcd: the dispatcher identifies the document by AID, the kiosk asks
+// for the right secret (PIN 1 / PIN 2, the card number), and an unsupported card gets its notice.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { pcscdUnavailable, withVirtualReader } from '../support/pcscd.ts';
+import { KioskHost } from '../../main/host/kiosk-host.ts';
+import { MemoryAuditSink } from '../../main/host/audit-sink.ts';
+import { SettingsStore } from '../../main/host/settings.ts';
+import { TapDispatcher, tapReaders } from '../../main/host/readers/tap.ts';
+import { VpcdCard, type VirtualCard } from '../../sim/card/vpcd-link.ts';
+import { VirtualLicence } from '../../sim/licence/virtual-licence.ts';
+import { VirtualResidenceCard } from '../../sim/residence-card/virtual-residence-card.ts';
+import type { Mode, Screen } from '../../main/api/contract.ts';
+import { until } from './helpers.ts';
+import { UNSUPPORTED_DEVICE } from '../../main/host/not-accepted.ts';
+
+const skip = pcscdUnavailable();
+const TRUST = join(import.meta.dirname, '..', '..', 'resources', 'test-trust');
+
+async function rig(mode: Mode, card: VirtualCard, fn: (r: { host: KioskHost; audit: MemoryAuditSink; dispatcher: TapDispatcher; screen(kinds: Screen['screen'][]): Promise<Screen> }) => Promise<void>) {
+  await withVirtualReader(async ({ port, readerName }) => {
+    const dispatcher = new TapDispatcher({ readerName });
+    const { card: cardReader, phone } = tapReaders({ dispatcher, trustDir: TRUST });
+    const settings = new SettingsStore(null);
+    settings.update({ mode, wipeSeconds: 60, readers: { card: true, mdoc: true } });
+    const audit = new MemoryAuditSink();
+    const host = new KioskHost({ readers: [cardReader, phone], settings, audit, inputTimeoutMs: 20_000 });
+    host.start();
+    const link = new VpcdCard(card, port);
+    try {
+      await host.whenIdle();
+      await link.insert();
+      await fn({
+        host,
+        audit,
+        dispatcher,
+        async screen(kinds) {
+          await until(() => kinds.includes(host.snapshot().screen.screen), 20_000);
+          return host.snapshot().screen;
+        },
+      });
+    } finally {
+      await link.remove();
+      // pcscd polls vpcd for presence: the next test's card must not arrive before it saw this one go.
+      await until(() => !dispatcher.tagPresent, 3000).catch(() => undefined);
+      await host.stop();
+    }
+  });
+}
+
+test('tapped residence card (2nd gen): card-number prompt, a wrong number asks again, then a valid verdict audited as residence-card', { skip: skip ?? false, timeout: 60_000 }, async () => {
+  const card = new VirtualResidenceCard();
+  await rig('identity', card, async ({ host, audit, screen }) => {
+    let s = await screen(['input']);
+    assert.ok(s.screen === 'input' && s.kind === 'card-number' && s.digits === 12);
+    host.submitInput(s.txId, 'AB12345678CE');
+    await until(() => { const x = host.snapshot().screen; return x.screen === 'input' && x.retry; }, 10_000);
+    s = host.snapshot().screen;
+    assert.ok(s.screen === 'input');
+    host.submitInput(s.txId, 'AB12345678CD');
+    s = await screen(['verdict', 'error']);
+    assert.ok(s.screen === 'verdict' && s.verdict === 'valid', JSON.stringify(s).slice(0, 400));
+    assert.ok(s.images?.name?.startsWith('data:image/png'));
+    assert.equal(audit.entries[0]!.credentialType, 'residence-card');
+    assert.equal(card.wrongNumberTries, 1);
+  });
+});
+
+test('tapped driving licence (age check): PIN 1 only, amber unverified, staff confirmation audited', { skip: skip ?? false, timeout: 60_000 }, async () => {
+  const card = new VirtualLicence();
+  await rig('age-over-20', card, async ({ host, audit, screen }) => {
+    let s = await screen(['input']);
+    assert.ok(s.screen === 'input' && s.kind === 'licence-pin1');
+    host.submitInput(s.txId, '1234');
+    s = await screen(['verdict', 'error']);
+    assert.ok(s.screen === 'verdict' && s.verdict === 'unverified', JSON.stringify(s).slice(0, 400));
+    assert.deepEqual(s.staffConfirm, { reasons: ['licence_pin1_only'], state: 'pending' });
+    assert.equal(await host.staffConfirm(s.txId, true), true);
+    assert.equal(await host.staffConfirm(s.txId, true), false, 'one confirmation per transaction');
+    assert.deepEqual(audit.entries.map((e) => e.outcome), ['unverified', 'staff-confirmed']);
+    assert.equal(card.domicileRead, false);
+  });
+});
+
+test('tapped card that is none of the supported documents: "not a supported card or phone", audited, nothing but SELECTs sent', { skip: skip ?? false, timeout: 60_000 }, async () => {
+  const sent: string[] = [];
+  const foreign: VirtualCard = { process: (c) => (sent.push(Buffer.from(c).toString('hex')), Uint8Array.of(0x6a, 0x82)), reset() {} };
+  await rig('identity', foreign, async ({ audit, screen }) => {
+    const s = await screen(['error']);
+    assert.ok(s.screen === 'error' && s.error.code === UNSUPPORTED_DEVICE.code, JSON.stringify(s));
+    assert.equal(audit.entries[0]?.errorCode, UNSUPPORTED_DEVICE.code);
+    assert.ok(sent.length > 0 && sent.every((c) => c.startsWith('00a404')), sent.join(' '));
+  });
+});
