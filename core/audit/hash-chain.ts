@@ -28,7 +28,8 @@ import { bytesEqual, encodeRow, toHex, type RowFields } from './canonical.ts';
 
 export const HASH_LEN = 32;
 export const GENESIS_PREV_HASH: Uint8Array = new Uint8Array(HASH_LEN);
-export const ROW_KINDS = ['entry', 'retention-cut'] as const;
+/** 'entry': a transaction (audit-entry.ts); 'event': a staff or system event (audit-event.ts). */
+export const ROW_KINDS = ['entry', 'retention-cut', 'event'] as const;
 export type RowKind = (typeof ROW_KINDS)[number];
 
 export type Sha256 = (data: Uint8Array) => Uint8Array;
@@ -60,7 +61,15 @@ export interface RetentionCutBody {
   prevHash: string;
 }
 
-export type BreakReason = 'edited' | 'inserted' | 'deleted' | 'reordered' | 'truncated';
+/**
+ * The first five are found by the chain itself; the last four by the signed layer (seal-verify.ts):
+ *   signature  a checkpoint or epoch certificate that does not verify under the kiosk's key
+ *   retention  a cut that deleted rows it must keep, or an external head in a pruned range that
+ *              disagrees with (or cannot be matched to) what the cut kept
+ *   time       a checkpoint signed in the future of the verifier's clock
+ *   unsealed   more rows after the last signed checkpoint than the kiosk ever leaves unsealed
+ */
+export type BreakReason = 'edited' | 'inserted' | 'deleted' | 'reordered' | 'truncated' | 'signature' | 'retention' | 'time' | 'unsealed';
 
 export interface ChainBreak {
   seq: number;
