@@ -122,8 +122,13 @@ export function verifySeals(inp: SealInputs): SealReport {
   const signed: CheckpointSummary[] = [];
   let lastEpoch = -1;
   let lastSigned: Checkpoint | null = null;
+  /** A checkpoint after the last good one failed: that failure, not the unsealed tail, is the news. */
+  let failedSince = false;
   for (const cp of inp.checkpoints) {
-    const bad = (reason: BreakReason, detail: string, c: CheckpointSummary | null = null) => problems.push({ seq: cp.seq, reason, detail, checkpoint: c });
+    const bad = (reason: BreakReason, detail: string, c: CheckpointSummary | null = null) => {
+      problems.push({ seq: cp.seq, reason, detail, checkpoint: c });
+      failedSince = true;
+    };
     if (cp.note === null) {
       if (lastSigned) bad('signature', `checkpoint ${cp.seq} has no signature, though the log was signed before it`);
       else if (cp.seq >= firstSeq) points.push({ seq: cp.seq, hash: cp.hash });
@@ -134,7 +139,7 @@ export function verifySeals(inp: SealInputs): SealReport {
       const note = parseSignedNote(cp.note);
       c = parseCheckpointText(note.text);
       if (c.kioskId !== kioskId) {
-        bad('signature', `checkpoint ${cp.seq} was signed for another kiosk (${c.kioskId})`);
+        bad('signature', `checkpoint ${cp.seq} was signed for another kiosk (${c.kioskId})`, summary(c, cp.note));
         continue;
       }
       if (c.epoch >= pubs.length) {
@@ -159,6 +164,7 @@ export function verifySeals(inp: SealInputs): SealReport {
     if (Date.parse(c.time) > inp.now.getTime() + FUTURE_SLACK_MS) bad('time', `checkpoint ${c.size} is dated ${c.time}, in the future of this verifier's clock`, s);
     lastEpoch = Math.max(lastEpoch, c.epoch);
     lastSigned = c;
+    failedSince = false;
     signed.push(s);
     if (c.size >= firstSeq) points.push({ seq: c.size, hash: c.head });
     else pruned.set(c.size, c.head);
@@ -208,7 +214,7 @@ export function verifySeals(inp: SealInputs): SealReport {
   }
 
   // 5. The unsealed tail.
-  if (inp.lastSeq > 0) {
+  if (inp.lastSeq > 0 && !failedSince) {
     if (!lastSigned) problems.push({ seq: firstSeq, reason: 'unsealed', detail: 'the log has rows but no signed checkpoint', checkpoint: null });
     else if (inp.lastSeq - lastSigned.size >= lastSigned.every) {
       problems.push({ seq: lastSigned.size + lastSigned.every, reason: 'unsealed', detail: `${inp.lastSeq - lastSigned.size} rows follow the last signed checkpoint ${lastSigned.size}; the kiosk signs every ${lastSigned.every}`, checkpoint: null });

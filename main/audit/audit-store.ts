@@ -576,9 +576,11 @@ function combineReport(chain: ChainReport, problems: readonly SealProblem[], sea
   if (first) {
     if (first.checkpoint) bad = fromSummary(first.checkpoint);
     else if (first.reason !== 'unsealed') {
-      const s = seal ? seal.signed.find((c) => c.size >= first!.seq) : undefined;
-      const c = seal ? undefined : cps.find((x) => x.seq >= first!.seq);
-      bad = s ? fromSummary(s) : c ? info(c) : null;
+      // The first checkpoint at or after the break: a verified one, or the table's (which holds
+      // the ones that failed to verify too), whichever comes first.
+      const s = seal?.signed.find((c) => c.size >= first!.seq);
+      const c = cps.find((x) => x.seq >= first!.seq);
+      bad = s && (!c || s.size <= c.seq) ? fromSummary(s) : c ? info(c) : null;
     }
   }
   const latest = seal ? (seal.latest ? fromSummary(seal.latest) : null) : cps.length ? info(cps[cps.length - 1]!) : null;

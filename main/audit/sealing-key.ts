@@ -35,6 +35,7 @@ import { parseSignedNote, signNote } from '../../core/audit/signed-note.ts';
 import { base64Decode, base64Encode, derToPem } from '../../core/x509/pem.ts';
 
 export const AUDIT_KEY_DIR = 'audit-key';
+
 /** An epoch lasts at most this long while the kiosk writes; closing a log also ends it. */
 export const DEFAULT_EPOCH_MS = 60 * 60_000;
 const STATE_BYTES = 1024;
