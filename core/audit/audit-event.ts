@@ -35,7 +35,7 @@ type FieldType = keyof FieldTypes;
 export const AUDIT_EVENTS = {
   kiosk_start: { bootId: 'bootid', runId: 'runid' },
   kiosk_stop: { bootId: 'bootid', runId: 'runid' },
-  staff_pin_failed: { failures: 'count' },
+  staff_pin_failed: {},
   staff_lockout: { seconds: 'seconds' },
   staff_unlocked: {},
   staff_pin_set: {},
@@ -45,6 +45,7 @@ export const AUDIT_EVENTS = {
   retention_changed: { fromDays: 'days', toDays: 'days' },
   retention_refused: { reason: 'code', days: 'days' },
   trust_imported: { kind: 'code', fingerprint: 'fingerprint' },
+  trust_builtin_replaced: { kind: 'code', builtinFingerprint: 'fingerprint', fingerprint: 'fingerprint' },
   audit_exported: { format: 'code' },
   clock_jump: { direction: 'code', seconds: 'seconds' },
 } as const satisfies Record<string, Record<string, FieldType>>;
