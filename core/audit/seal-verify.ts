@@ -62,7 +62,8 @@ export interface CheckpointSummary {
   hash: string;
   time: string;
   epoch: number;
-  note: string;
+  /** The signed note; null for a head known only from an epoch certificate. */
+  note: string | null;
 }
 
 export interface SealProblem {
@@ -82,6 +83,8 @@ export interface SealReport {
   pruned: Map<number, Uint8Array>;
   /** Signed checkpoints that verified, in seq order. */
   signed: CheckpointSummary[];
+  /** Every sealed head: the signed checkpoints and the heads epoch certificates name, in seq order. */
+  sealed: CheckpointSummary[];
   latest: CheckpointSummary | null;
   /** Epoch certificates that verified. */
   epochs: number;
@@ -96,7 +99,7 @@ export function verifySeals(inp: SealInputs): SealReport {
 
   // 1. The epoch key chain.
   const pubs: Uint8Array[] = [inp.kioskPublicKey];
-  const sealedHeads: { epoch: number; size: number; head: Uint8Array }[] = [];
+  const sealedHeads: { epoch: number; size: number; head: Uint8Array; time: string }[] = [];
   let certBroken: { epoch: number; detail: string } | null = null;
   for (const c of [...inp.certificates].sort((a, b) => a.epoch - b.epoch)) {
     if (c.epoch !== pubs.length) {
@@ -109,7 +112,7 @@ export function verifySeals(inp: SealInputs): SealReport {
       const cert = parseEpochCertificateText(note.text);
       if (cert.kioskId !== kioskId || cert.epoch !== c.epoch) throw new Error('names another kiosk or epoch');
       pubs.push(cert.publicKey);
-      for (const s of cert.sealed) if (s.logId === inp.logId) sealedHeads.push({ epoch: c.epoch, size: s.size, head: s.head });
+      for (const s of cert.sealed) if (s.logId === inp.logId) sealedHeads.push({ epoch: c.epoch, size: s.size, head: s.head, time: cert.time });
     } catch {
       certBroken = { epoch: c.epoch, detail: `epoch certificate ${c.epoch} does not verify under epoch ${c.epoch - 1}'s key` };
       break;
@@ -174,17 +177,22 @@ export function verifySeals(inp: SealInputs): SealReport {
     problems.push({ seq: user ? user.size : Math.max(1, inp.lastSeq), reason: 'signature', detail: certBroken.detail, checkpoint: user ?? null });
   }
 
-  // 3. Heads the certificates sealed.
+  // 3. Heads the certificates sealed. Each came from a signed checkpoint of this log, which the
+  //    log keeps for ever (retention too): it must still be there, and the chain must pass it.
+  const sealed: CheckpointSummary[] = [...signed];
   for (const h of sealedHeads) {
-    const at = signed.find((s) => s.size >= h.size) ?? null;
-    if (h.size >= firstSeq) {
-      points.push({ seq: h.size, hash: h.head });
-      continue;
+    const named: CheckpointSummary = { size: h.size, hash: toHex(h.head), time: h.time, epoch: h.epoch - 1, note: null };
+    sealed.push(named);
+    const own = signed.find((s) => s.size === h.size);
+    if (!own) problems.push({ seq: h.size, reason: 'deleted', detail: `the checkpoint at ${h.size}, sealed by epoch ${h.epoch}'s certificate, is missing`, checkpoint: named });
+    else if (own.hash !== named.hash) problems.push({ seq: h.size, reason: 'edited', detail: `checkpoint ${h.size} disagrees with epoch ${h.epoch}'s seal`, checkpoint: own });
+    if (h.size >= firstSeq) points.push({ seq: h.size, hash: h.head });
+    else {
+      const kept = pruned.get(h.size) ?? (inp.anchor && h.size === firstSeq - 1 ? inp.anchor.prevHash : null);
+      if (kept && !bytesEqual(kept, h.head)) problems.push({ seq: h.size, reason: 'edited', detail: `the head kept at ${h.size} disagrees with epoch ${h.epoch}'s seal`, checkpoint: named });
     }
-    const kept = pruned.get(h.size) ?? (inp.anchor && h.size === firstSeq - 1 ? inp.anchor.prevHash : null);
-    if (!kept) problems.push({ seq: h.size, reason: 'deleted', detail: `the head sealed at ${h.size} by epoch ${h.epoch} is no longer kept`, checkpoint: at });
-    else if (!bytesEqual(kept, h.head)) problems.push({ seq: h.size, reason: 'edited', detail: `the head kept at ${h.size} disagrees with epoch ${h.epoch}'s seal`, checkpoint: at });
   }
+  sealed.sort((a, b) => a.size - b.size);
 
   // 4. Retention cuts.
   const firstSignedSize = signed[0]?.size ?? Infinity;
@@ -198,31 +206,37 @@ export function verifySeals(inp: SealInputs): SealReport {
     const p = cutProblem(body, cut.time, inp.now);
     if (p) problems.push({ seq: cut.seq, reason: 'retention', detail: `retention cut ${cut.seq}: ${p}`, checkpoint: at });
     if (cut.seq > firstSignedSize) {
-      // Cuts made while the log was signed: sealed on both sides, in the cut's own transaction.
+      // Cuts made while the log was signed. Rows after a kept checkpoint were appended after it
+      // was signed, so if the cut deleted them, that checkpoint must be older than the cutoff.
+      const cutoff = Date.parse(body.cutoff);
+      const young = signed.find((s) => s.size < body.firstSeq - 1 && Date.parse(s.time) > cutoff + CLOCK_SLACK_MS);
+      if (young) problems.push({ seq: cut.seq, reason: 'retention', detail: `retention cut ${cut.seq} deleted rows after checkpoint ${young.size}, which is newer than its cutoff`, checkpoint: young });
+      // And the kiosk seals both sides of a cut in the cut's own transaction.
       const sealedAt = (n: number) => signed.some((s) => s.size === n);
       if (!sealedAt(cut.seq) || !sealedAt(cut.seq - 1)) {
-        problems.push({ seq: cut.seq, reason: 'retention', detail: `retention cut ${cut.seq} is not sealed by the kiosk (no signed checkpoint at ${sealedAt(cut.seq) ? cut.seq - 1 : cut.seq})`, checkpoint: at });
-      }
-      const cutoff = Date.parse(body.cutoff);
-      for (const s of signed) {
-        if (s.size < body.firstSeq - 1 && Date.parse(s.time) > cutoff + CLOCK_SLACK_MS) {
-          problems.push({ seq: cut.seq, reason: 'retention', detail: `retention cut ${cut.seq} deleted rows after checkpoint ${s.size}, which is newer than its cutoff`, checkpoint: s });
-          break;
-        }
+        const before = [...signed].reverse().find((s) => s.size < cut.seq) ?? null;
+        problems.push({
+          seq: cut.seq,
+          reason: 'retention',
+          detail: `retention cut ${cut.seq} is not sealed by the kiosk (no signed checkpoint at ${sealedAt(cut.seq) ? cut.seq - 1 : cut.seq}${before ? `; the last checkpoint before it is ${before.size}` : ''})`,
+          checkpoint: before,
+        });
       }
     }
   }
 
   // 5. The unsealed tail.
   if (inp.lastSeq > 0 && !failedSince) {
-    if (!lastSigned) problems.push({ seq: firstSeq, reason: 'unsealed', detail: 'the log has rows but no signed checkpoint', checkpoint: null });
-    else if (inp.lastSeq - lastSigned.size >= lastSigned.every) {
+    if (!lastSigned) {
+      // With sealed heads in the certificates, the missing checkpoints are the news (step 3).
+      if (sealedHeads.length === 0) problems.push({ seq: firstSeq, reason: 'unsealed', detail: 'the log has rows but no signed checkpoint', checkpoint: null });
+    } else if (inp.lastSeq - lastSigned.size >= lastSigned.every) {
       problems.push({ seq: lastSigned.size + lastSigned.every, reason: 'unsealed', detail: `${inp.lastSeq - lastSigned.size} rows follow the last signed checkpoint ${lastSigned.size}; the kiosk signs every ${lastSigned.every}`, checkpoint: null });
     }
   }
 
   problems.sort((a, b) => a.seq - b.seq);
-  return { problems, points, pruned, signed, latest: signed[signed.length - 1] ?? null, epochs: pubs.length - 1 };
+  return { problems, points, pruned, signed, sealed, latest: signed[signed.length - 1] ?? null, epochs: pubs.length - 1 };
 }
 
 /**

@@ -103,7 +103,7 @@ export interface StoreVerifyOptions {
   now?: Date;
 }
 
-export type CheckpointInfo = Omit<CheckpointSummary, 'epoch' | 'note'> & { epoch: number | null; note: string | null };
+export type CheckpointInfo = Omit<CheckpointSummary, 'epoch'> & { epoch: number | null };
 
 /** verifyChain's report, plus what the signed layer found and what a head office keeps. */
 export interface AuditReport extends ChainReport {
@@ -578,7 +578,7 @@ function combineReport(chain: ChainReport, problems: readonly SealProblem[], sea
     else if (first.reason !== 'unsealed') {
       // The first checkpoint at or after the break: a verified one, or the table's (which holds
       // the ones that failed to verify too), whichever comes first.
-      const s = seal?.signed.find((c) => c.size >= first!.seq);
+      const s = seal?.sealed.find((c) => c.size >= first!.seq);
       const c = cps.find((x) => x.seq >= first!.seq);
       bad = s && (!c || s.size <= c.seq) ? fromSummary(s) : c ? info(c) : null;
     }
