@@ -147,6 +147,8 @@ export class AuditStore {
   private justSealed: ChainPoint | null = null;
   /** A clock jump was seen in this run: retention cuts are refused until restart. */
   private clockJumped = false;
+  /** The log holds a signed checkpoint (read at open, set by the first signature). */
+  private signedOnce = false;
 
   private constructor(path: string, opts: AuditStoreOptions) {
     this.path = path;
@@ -201,6 +203,7 @@ export class AuditStore {
       deleteSetting: db.prepare('DELETE FROM audit_settings WHERE key = ?'),
     };
     this.logId = this.setting('log_id');
+    this.signedOnce = v5 && db.prepare('SELECT 1 FROM audit_checkpoint WHERE note IS NOT NULL LIMIT 1').get() !== undefined;
     if (this.sealer) {
       try {
         this.bindSealer(this.sealer);
@@ -256,7 +259,8 @@ export class AuditStore {
     const row = linkRow(head, { seq: head ? head.seq + 1 : 1, kind, time, body }, nodeSha256);
     this.stmts.insert.run(row.seq, row.kind, row.time, row.body, row.prevHash, row.hash);
     this.stmts.setHead.run(row.seq, row.hash);
-    if (row.seq % this.checkpointEvery === 0) this.writeCheckpoint(row);
+    // A sealed log signs its first row at once, so no genuine log ever has rows and no signature.
+    if (row.seq % this.checkpointEvery === 0 || (this.sealer !== null && !this.signedOnce)) this.writeCheckpoint(row);
     return row;
   }
 
@@ -280,6 +284,7 @@ export class AuditStore {
     this.storeCertificates(epoch);
     this.stmts.checkpoint.run(p.seq, p.hash, time, note, epoch);
     this.justSealed = { seq: p.seq, hash: p.hash };
+    this.signedOnce = true;
   }
 
   /** Copy the kiosk's epoch certificates this file lacks, up to `upTo` (inside a transaction). */
@@ -296,7 +301,15 @@ export class AuditStore {
   /** Run `fn` in an IMMEDIATE transaction; afterwards tell the sealer what it sealed. */
   private write<T>(fn: () => T): T {
     this.justSealed = null;
-    const r = this.db.transaction(fn).immediate();
+    let r: T;
+    try {
+      r = this.db.transaction(fn).immediate();
+    } catch (e) {
+      // Rolled back: whatever was signed in it is gone too.
+      this.justSealed = null;
+      this.signedOnce = this.stmts.insertCertificate !== null && this.db.prepare('SELECT 1 FROM audit_checkpoint WHERE note IS NOT NULL LIMIT 1').get() !== undefined;
+      throw e;
+    }
     this.afterCommit();
     return r;
   }
