@@ -20,7 +20,7 @@ interface FieldTypes {
   mode: AuditMode;
   /** A lower snake case code (CODE_RE), screened for personal-data shapes. */
   code: string;
-  /** Setting names, e.g. ["wipeSeconds", "lang"]: camelCase identifiers, at most 16. */
+  /** Setting names from SETTING_NAMES, e.g. ["lang", "wipeSeconds"]. */
   names: string[];
   /** SHA-256 fingerprint of a public trust certificate (64 lowercase hex), or null. */
   fingerprint: string | null;
@@ -30,6 +30,9 @@ interface FieldTypes {
   runid: string;
 }
 type FieldType = keyof FieldTypes;
+
+/** The kiosk settings a `names` field may name (a closed list: a name cannot smuggle a value). */
+export const SETTING_NAMES = ['mode', 'lang', 'wipeSeconds', 'retentionDays', 'readers', 'staffPin', 'other'] as const;
 
 /** One line a kind: its fields and their types. */
 export const AUDIT_EVENTS = {
@@ -65,7 +68,6 @@ export class AuditEventRejected extends Error {
   }
 }
 
-const NAME_RE = /^[A-Za-z][A-Za-z0-9_]{0,31}$/;
 export const MAX_EVENT_SECONDS = 99_999;
 
 function intIn(v: unknown, lo: number, hi: number): boolean {
@@ -86,7 +88,7 @@ function fieldProblem(t: FieldType, v: unknown): string | null {
     case 'code':
       return typeof v === 'string' && CODE_RE.test(v) && personalDataShape(v) === null ? null : 'a lower snake case code';
     case 'names':
-      return Array.isArray(v) && v.length <= 16 && v.every((n) => typeof n === 'string' && NAME_RE.test(n) && personalDataShape(n) === null) ? null : 'a list of setting names';
+      return Array.isArray(v) && v.length <= SETTING_NAMES.length && v.every((n) => (SETTING_NAMES as readonly unknown[]).includes(n)) ? null : 'a list of known setting names';
     case 'fingerprint':
       return v === null || (typeof v === 'string' && /^[0-9a-f]{64}$/.test(v)) ? null : 'a 64-hex fingerprint or null';
     case 'bootid':

@@ -4,6 +4,7 @@
 // the check lives here, in the host, never in the renderer.
 import { ZodError } from 'zod';
 import { Methods, apiError, type ApiResult, type MethodName, type Params, type Value } from '../api/contract.ts';
+import { SETTING_NAMES } from '../../core/audit/audit-event.ts';
 import { MIN_RETENTION_DAYS } from '../../core/audit/retention-rules.ts';
 import type { AuditSink } from './audit-sink.ts';
 import type { KioskHost } from './kiosk-host.ts';
@@ -157,7 +158,9 @@ export class ApiSession {
 /** Staff setting changes as audit events: which settings, never their values (a PIN only as "changed"). */
 async function auditSettingsChange(audit: AuditSink, before: Settings, after: Settings, pinChanged: boolean): Promise<void> {
   const changed = (Object.keys(after) as (keyof Settings)[]).filter((k) => k !== 'staffPin' && k !== 'version' && JSON.stringify(after[k]) !== JSON.stringify(before[k]));
-  if (changed.length) await audit.event('settings_changed', { fields: changed });
+  // A setting the event vocabulary does not know yet is logged as "other" (names only, never values).
+  const names = changed.map((k) => ((SETTING_NAMES as readonly string[]).includes(k) ? k : 'other'));
+  if (names.length) await audit.event('settings_changed', { fields: names });
   if (after.mode !== before.mode) await audit.event('mode_changed', { from: before.mode, to: after.mode });
   if (after.retentionDays !== before.retentionDays) await audit.event('retention_changed', { fromDays: before.retentionDays, toDays: after.retentionDays });
   if (pinChanged) await audit.event('staff_pin_changed', {});
