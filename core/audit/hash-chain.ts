@@ -12,8 +12,9 @@
 //
 // Limits (say it plainly): the hash is unkeyed and every anchor lives in the same database, so a
 // writer who rewrites every row after the point of change AND every checkpoint, the head and the
-// anchor is not detected in-file. A head noted elsewhere closes that: `audit verify` prints the head
-// hash, and `audit verify --expect-head SEQ:HASH` passes it back in as an extra checkpoint.
+// anchor is not detected by the chain alone. The signed layer closes that (checkpoints signed with
+// the kiosk's forward-secure key, seal-verify.ts, docs/audit-log.md), and so does a head noted
+// elsewhere: `audit verify --expect-head SEQ:HASH` passes it back in as an extra checkpoint.
 //
 // verifyChain reports the FIRST broken link and names what most likely happened there:
 //   edited    a row's content or hash no longer matches (or it disagrees with a checkpoint/head)

@@ -373,8 +373,10 @@ export class AuditStore {
    */
   sealIfDue(now: Date = this.now()): boolean {
     if (this.readOnly || !this.sealer || !this.sealer.ratchetDue(now)) return false;
+    // Sealing the head ends the due epoch (afterCommit). An idle kiosk does not end empty epochs
+    // (no certificate an hour for nothing), but one that sealed something ends on time anyway.
     const sealed = this.sealNow();
-    if (sealed) this.ratchet();
+    if (!sealed && this.sealer.hasPendingSeals()) this.ratchet();
     return sealed;
   }
 

@@ -56,6 +56,8 @@ export interface AuditSealer {
   /** A log sealed this head: the next epoch certificate will name it. */
   recordSealed(logId: string, size: number, head: Uint8Array): void;
   ratchetDue(now: Date): boolean;
+  /** Did this epoch seal anything (so ending it protects something)? */
+  hasPendingSeals(): boolean;
   /** End the current epoch: certify the next key, erase this one. */
   ratchet(now: Date): void;
   close(): void;
@@ -363,6 +365,10 @@ export class SealingKey implements AuditSealer {
       return this.readPending().length >= MAX_SEALED_PER_EPOCH;
     });
     if (full) this.ratchet(new Date());
+  }
+
+  hasPendingSeals(): boolean {
+    return this.locked(() => this.readPending().length > 0);
   }
 
   ratchetDue(now: Date): boolean {

@@ -1,4 +1,4 @@
-// Issue #6 "Crash-safety of the audit log": a child process appends entries while the parent kills
+// Crash-safety of the audit log: a child process appends entries while the parent kills
 // it with SIGKILL at random moments, 50 times; after each, the database opens, the chain verifies,
 // and no entry whose append had returned is missing. The child (crash-child.ts) reports each
 // returned seq through a pipe with a synchronous write before it continues, so "returned" is exact.

@@ -1,5 +1,5 @@
-// Issue #5 evidence: "no personal data appears in the database file (scan its bytes for the test
-// holders' names, birth dates and numbers)". Transactions of holders with known names, birth
+// No personal data appears in the database file: its bytes are scanned for the test holders'
+// names, birth dates and numbers. Transactions of holders with known names, birth
 // dates, My Numbers, addresses, portraits and issuer certificates go through the audit path the
 // host uses (buildAuditEntry -> AuditStore.append), together with attempts to smuggle the same data
 // straight into append() and into staff events; the log is sealed with a kiosk key as the kiosk seals

@@ -269,3 +269,38 @@ test('rows appended after the last seal: fewer than `every` pass unnoticed (the 
     log.done();
   }
 });
+
+test('the periodic seal: an epoch that sealed something ends after its hour, an idle one does not', () => {
+  const t = tempDir('kakunin-sealed-');
+  try {
+    let clock = T0;
+    const now = () => new Date(clock);
+    const key = SealingKey.open(join(t.dir, 'home'), { now, epochMs: 3_600_000 });
+    const s = AuditStore.open(join(t.dir, 'a.sqlite'), { sealer: key, checkpointEvery: 10, now });
+    for (let i = 1; i <= 3; i++) s.append(sampleEntry(i, T0)); // row 1 is signed at once
+    assert.equal(s.sealIfDue(now()), false, 'not due yet');
+    clock += 2 * 3_600_000;
+    assert.equal(s.sealIfDue(now()), true, 'rows 2..3 sealed');
+    assert.equal(key.epoch(), 1, 'and the epoch that signed them ended');
+    clock += 2 * 3_600_000;
+    assert.equal(s.sealIfDue(now()), false);
+    assert.equal(key.epoch(), 1, 'nothing sealed since: no empty epoch');
+    for (let i = 4; i <= 10; i++) s.append(sampleEntry(i, T0)); // checkpoint 10 at once, epoch 1 was due: it ends
+    assert.equal(key.epoch(), 2);
+    s.append(sampleEntry(11, T0));
+    clock += 10 * 60_000;
+    s.append(sampleEntry(20, T0)); // row 12, not a checkpoint
+    for (let i = 13; i <= 20; i++) s.append(sampleEntry(i, T0)); // checkpoint 20 in epoch 2, not due
+    assert.equal(key.epoch(), 2);
+    clock += 2 * 3_600_000;
+    assert.equal(s.sealIfDue(now()), false, 'the head is already sealed');
+    assert.equal(key.epoch(), 3, 'but the epoch that sealed it ends on time');
+    s.close();
+    const ro = AuditStore.open(join(t.dir, 'a.sqlite'), { readOnly: true });
+    assert.equal(ro.verify([], { publicKey: key.publicKey, now: now() }).ok, true);
+    ro.close();
+    key.close();
+  } finally {
+    t.cleanup();
+  }
+});
