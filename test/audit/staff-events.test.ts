@@ -86,7 +86,7 @@ test('a trust import is logged with its kind and fingerprint; an export with its
     const pem = readFileSync(join(TEST_IACA, (await import('node:fs')).readdirSync(TEST_IACA).find((f) => f.endsWith('.pem'))!));
     const imp = await s.handle('staffTrustImport', { kind: 'iaca', fileName: 'test-iaca.pem', contentBase64: pem.toString('base64') });
     assert.ok(imp.ok, JSON.stringify(imp));
-    assert.deepEqual(Object.keys((imp as { value: object }).value).sort(), ['detail', 'stored'], 'the API answer is unchanged');
+    assert.deepEqual(Object.keys((imp as { value: object }).value).sort(), ['detail', 'replacedBuiltin', 'stored'], 'the API answer is unchanged');
     const ev = k.audit.events.at(-1)!;
     assert.equal(ev.kind, 'trust_imported');
     assert.equal(ev.fields.kind, 'iaca');
