@@ -32,6 +32,11 @@ function kiosk(pin: string | null = '4321') {
   return { svc, audit, settings, advance: (ms: number) => (now += ms), done: () => rmSync(home, { recursive: true, force: true }) };
 }
 const kinds = (a: MemoryAuditSink) => a.events.map((e) => e.kind);
+async function staffSession(k: ReturnType<typeof kiosk>): Promise<ApiSession> {
+  const s = new ApiSession(k.svc);
+  assert.ok((await s.handle('staffUnlock', { pin: '4321' })).ok);
+  return s;
+}
 
 test('wrong staff PINs and the lockout they cause are logged; a right PIN logs the unlock; a first-run PIN logs that it was set', async () => {
   const k = kiosk();
@@ -59,8 +64,7 @@ test('wrong staff PINs and the lockout they cause are logged; a right PIN logs t
 test('settings, mode, retention and PIN changes are logged by name, never by value; retention below 90 days is refused and logged', async () => {
   const k = kiosk();
   try {
-    const s = new ApiSession(k.svc);
-    await s.handle('staffUnlock', { pin: '4321' });
+    const s = await staffSession(k);
     const r = await s.handle('staffUpdateSettings', { mode: 'identity', wipeSeconds: 20, retentionDays: 400, newStaffPin: '135790' });
     assert.ok(r.ok, JSON.stringify(r));
     const ev = k.audit.events.slice(1);
@@ -81,8 +85,7 @@ test('settings, mode, retention and PIN changes are logged by name, never by val
 test('a trust import is logged with its kind and fingerprint; an export with its format', async () => {
   const k = kiosk();
   try {
-    const s = new ApiSession(k.svc);
-    await s.handle('staffUnlock', { pin: '4321' });
+    const s = await staffSession(k);
     const pem = readFileSync(join(TEST_IACA, (await import('node:fs')).readdirSync(TEST_IACA).find((f) => f.endsWith('.pem'))!));
     const imp = await s.handle('staffTrustImport', { kind: 'iaca', fileName: 'test-iaca.pem', contentBase64: pem.toString('base64') });
     assert.ok(imp.ok, JSON.stringify(imp));
