@@ -10,7 +10,7 @@
 //
 // 2. The ROW encoding, the message the chain hashes (hash-chain.ts):
 //      hash = SHA-256( prev_hash (32 raw bytes) || UTF-8( "KAKUNIN-AUDIT-1\n" seq "\n" kind "\n" time "\n" body ) )
-//    seq is the decimal row number (no sign, no leading zeros), kind is 'entry' or 'retention-cut',
+//    seq is the decimal row number (no sign, no leading zeros), kind is 'entry', 'event' or 'retention-cut',
 //    time is the ISO 8601 UTC timestamp column, body is the canonical JSON text. seq, kind and time
 //    can hold no "\n" (they are validated), and body comes last, so the encoding is unambiguous.
 //    seq is inside the hash so that a row moved to another position no longer verifies.

@@ -12,8 +12,9 @@
 //
 // Limits (say it plainly): the hash is unkeyed and every anchor lives in the same database, so a
 // writer who rewrites every row after the point of change AND every checkpoint, the head and the
-// anchor is not detected in-file. A head noted elsewhere closes that: `audit verify` prints the head
-// hash, and `audit verify --expect-head SEQ:HASH` passes it back in as an extra checkpoint.
+// anchor is not detected by the chain alone. The signed layer closes that (checkpoints signed with
+// the kiosk's forward-secure key, seal-verify.ts, docs/audit-log.md), and so does a head noted
+// elsewhere: `audit verify --expect-head SEQ:HASH` passes it back in as an extra checkpoint.
 //
 // verifyChain reports the FIRST broken link and names what most likely happened there:
 //   edited    a row's content or hash no longer matches (or it disagrees with a checkpoint/head)
@@ -28,7 +29,8 @@ import { bytesEqual, encodeRow, toHex, type RowFields } from './canonical.ts';
 
 export const HASH_LEN = 32;
 export const GENESIS_PREV_HASH: Uint8Array = new Uint8Array(HASH_LEN);
-export const ROW_KINDS = ['entry', 'retention-cut'] as const;
+/** 'entry': a transaction (audit-entry.ts); 'event': a staff or system event (audit-event.ts). */
+export const ROW_KINDS = ['entry', 'retention-cut', 'event'] as const;
 export type RowKind = (typeof ROW_KINDS)[number];
 
 export type Sha256 = (data: Uint8Array) => Uint8Array;
@@ -60,7 +62,15 @@ export interface RetentionCutBody {
   prevHash: string;
 }
 
-export type BreakReason = 'edited' | 'inserted' | 'deleted' | 'reordered' | 'truncated';
+/**
+ * The first five are found by the chain itself; the last four by the signed layer (seal-verify.ts):
+ *   signature  a checkpoint or epoch certificate that does not verify under the kiosk's key
+ *   retention  a cut that deleted rows it must keep, or an external head in a pruned range that
+ *              disagrees with (or cannot be matched to) what the cut kept
+ *   time       a checkpoint signed in the future of the verifier's clock
+ *   unsealed   more rows after the last signed checkpoint than the kiosk ever leaves unsealed
+ */
+export type BreakReason = 'edited' | 'inserted' | 'deleted' | 'reordered' | 'truncated' | 'signature' | 'retention' | 'time' | 'unsealed';
 
 export interface ChainBreak {
   seq: number;

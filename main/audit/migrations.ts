@@ -76,6 +76,37 @@ export const MIGRATIONS: readonly Migration[] = [
       BEGIN SELECT RAISE(ABORT, 'audit checkpoints are append-only'); END;
     `,
   },
+  {
+    version: 5,
+    name: 'sealed_checkpoints_and_events',
+    // Staff and system events join the chain (kind 'event'); SQLite cannot change a CHECK in place,
+    // so the table is rebuilt with the same rows. Checkpoints gain their signed note and epoch, and
+    // the epoch certificates that link those keys to the kiosk key are kept (docs/audit-log.md).
+    sql: `
+      CREATE TABLE audit_chain_v5 (
+        seq       INTEGER PRIMARY KEY CHECK (seq >= 1),
+        kind      TEXT NOT NULL CHECK (kind IN ('entry', 'retention-cut', 'event')),
+        time      TEXT NOT NULL CHECK (length(time) = 24),
+        body      TEXT NOT NULL,
+        prev_hash BLOB NOT NULL CHECK (length(prev_hash) = 32),
+        hash      BLOB NOT NULL CHECK (length(hash) = 32)
+      );
+      INSERT INTO audit_chain_v5 (seq, kind, time, body, prev_hash, hash) SELECT seq, kind, time, body, prev_hash, hash FROM audit_chain;
+      DROP TABLE audit_chain;
+      ALTER TABLE audit_chain_v5 RENAME TO audit_chain;
+      CREATE INDEX audit_chain_time ON audit_chain (time);
+      CREATE TRIGGER audit_chain_no_update BEFORE UPDATE ON audit_chain
+      BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;
+      ALTER TABLE audit_checkpoint ADD COLUMN note TEXT;
+      ALTER TABLE audit_checkpoint ADD COLUMN epoch INTEGER;
+      CREATE TABLE audit_epoch (
+        epoch INTEGER PRIMARY KEY CHECK (epoch >= 1),
+        note  TEXT NOT NULL
+      );
+      CREATE TRIGGER audit_epoch_no_update BEFORE UPDATE ON audit_epoch
+      BEGIN SELECT RAISE(ABORT, 'epoch certificates are append-only'); END;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

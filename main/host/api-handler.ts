@@ -4,7 +4,11 @@
 // the check lives here, in the host, never in the renderer.
 import { ZodError } from 'zod';
 import { Methods, apiError, type ApiResult, type MethodName, type Params, type Value } from '../api/contract.ts';
+import { SETTING_NAMES } from '../../core/audit/audit-event.ts';
+import { MIN_RETENTION_DAYS } from '../../core/audit/retention-rules.ts';
+import type { AuditSink } from './audit-sink.ts';
 import type { KioskHost } from './kiosk-host.ts';
+import type { Settings } from './settings.ts';
 import { checkStaffPin, hashStaffPin, StaffLockout } from './staff-pin.ts';
 import type { TrustService } from './trust.ts';
 
@@ -52,6 +56,7 @@ export class ApiSession {
   private async dispatch<M extends MethodName>(m: M, p: Params<M>): Promise<Value<M>> {
     const { host } = this.svc;
     const settings = host.opts.settings;
+    const audit = host.opts.audit;
     const q = p as Record<string, any>; // narrowed per case below; already zod-parsed
     switch (m as MethodName) {
       case 'getSnapshot':
@@ -83,14 +88,19 @@ export class ApiSession {
         if (s.staffPin === null) {
           // First run: the first PIN entered becomes the staff PIN (set-up at installation).
           settings.update({ staffPin: hashStaffPin(q.pin, this.svc.pinCost) });
+          await audit.event('staff_pin_set', {});
           this.staffUntil = Date.now() + STAFF_SESSION_MS;
           return { firstRun: true } as Value<M>;
         }
         if (!checkStaffPin(q.pin, s.staffPin)) {
           lockout.fail();
+          await audit.event('staff_pin_failed', {});
+          const locked = lockout.lockedSeconds();
+          if (locked > 0) await audit.event('staff_lockout', { seconds: locked });
           throw new ApiFailure('staff_pin_wrong', 'Wrong staff PIN', 'スタッフPINが違います');
         }
         lockout.succeed();
+        await audit.event('staff_unlocked', {});
         this.staffUntil = Date.now() + STAFF_SESSION_MS;
         return { firstRun: false } as Value<M>;
       }
@@ -104,8 +114,14 @@ export class ApiSession {
       case 'staffUpdateSettings': {
         const { newStaffPin, ...rest } = q;
         const before = settings.get();
+        if (rest.retentionDays !== undefined && rest.retentionDays < MIN_RETENTION_DAYS) {
+          // Nobody may keep the audit log for less than the minimum (docs/audit-log.md "Retention").
+          await audit.event('retention_refused', { reason: 'below_minimum', days: rest.retentionDays });
+          throw new ApiFailure('retention_below_minimum', `Audit rows must be kept at least ${MIN_RETENTION_DAYS} days`, `監査ログの保存期間は${MIN_RETENTION_DAYS}日以上にしてください`);
+        }
         settings.update({ ...rest, ...(newStaffPin ? { staffPin: hashStaffPin(newStaffPin, this.svc.pinCost) } : {}) });
         const after = settings.get();
+        await auditSettingsChange(audit, before, after, Boolean(newStaffPin));
         if (after.mode !== before.mode || JSON.stringify(after.readers) !== JSON.stringify(before.readers)) await host.rearm();
         else await host.setLang(after.lang);
         if (after.retentionDays !== before.retentionDays) await host.opts.audit.prune?.(after.retentionDays, host.now());
@@ -113,9 +129,11 @@ export class ApiSession {
       }
       case 'staffTrustStatus':
         return (await this.svc.trust.status(host.now())) as Value<M>;
-      case 'staffTrustImport':
-      {
+      case 'staffTrustImport': {
         const r = await this.svc.trust.import(q.kind, q.fileName, Buffer.from(q.contentBase64, 'base64'), host.now(), q.keyId, q.replaceBuiltin);
+        const fp = (x: string | undefined) => (x && /^[0-9a-f]{64}$/.test(x) ? x : null);
+        await audit.event('trust_imported', { kind: q.kind.replace(/-/g, '_'), fingerprint: fp(r.fingerprint) });
+        if (r.replacedBuiltin) await audit.event('trust_builtin_replaced', { kind: q.kind.replace(/-/g, '_'), builtinFingerprint: fp(r.replacedBuiltin.builtinFingerprint), fingerprint: fp(r.replacedBuiltin.fingerprint) });
         return { stored: r.stored, detail: r.detail, replacedBuiltin: r.replacedBuiltin?.builtin ?? null } as Value<M>;
       }
       case 'staffAuditView': {
@@ -125,6 +143,7 @@ export class ApiSession {
       }
       case 'staffAuditExport': {
         const text = await host.opts.audit.export(q.format);
+        await audit.event('audit_exported', { format: q.format });
         const stamp = host.now().toISOString().replace(/[:.]/g, '-');
         return { fileName: `kakunin-audit-${stamp}.${q.format}`, mime: q.format === 'csv' ? 'text/csv' : 'application/json', text } as Value<M>;
       }
@@ -134,6 +153,17 @@ export class ApiSession {
       }
     }
   }
+}
+
+/** Staff setting changes as audit events: which settings, never their values (a PIN only as "changed"). */
+async function auditSettingsChange(audit: AuditSink, before: Settings, after: Settings, pinChanged: boolean): Promise<void> {
+  const changed = (Object.keys(after) as (keyof Settings)[]).filter((k) => k !== 'staffPin' && k !== 'version' && JSON.stringify(after[k]) !== JSON.stringify(before[k]));
+  // A setting the event vocabulary does not know yet is logged as "other" (names only, never values).
+  const names = changed.map((k) => ((SETTING_NAMES as readonly string[]).includes(k) ? k : 'other'));
+  if (names.length) await audit.event('settings_changed', { fields: names });
+  if (after.mode !== before.mode) await audit.event('mode_changed', { from: before.mode, to: after.mode });
+  if (after.retentionDays !== before.retentionDays) await audit.event('retention_changed', { fromDays: before.retentionDays, toDays: after.retentionDays });
+  if (pinChanged) await audit.event('staff_pin_changed', {});
 }
 
 export class ApiFailure extends Error {

@@ -2,11 +2,11 @@
 // audit store, settings and trust directory. Electron's main process, the headless host, `npm start`
 // and `kakunin demo` all build the kiosk here, so what the shell wires is what the tests run.
 import { existsSync, mkdirSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { StaffLockout } from './staff-pin.ts';
 import type { HostServices } from './api-handler.ts';
 import type { AuditSink } from './audit-sink.ts';
+import { startAuditLifecycle } from './audit-lifecycle.ts';
 import { openAuditSink } from './audit-store-adapter.ts';
 import { KioskHost } from './kiosk-host.ts';
 import type { CredentialReader } from './reader.ts';
@@ -79,12 +79,14 @@ export async function assembleKiosk(cfg: KioskConfig = {}): Promise<Kiosk> {
       deviceNote = `training simulators (no real reader: ${real.note})`;
     }
   }
-  const audit = cfg.audit ?? (await openAuditSink(cfg.auditFile ?? join(home, 'audit.sqlite')));
+  // The audit log is sealed with this kiosk's key (home/audit-key, made on first use).
+  const audit = cfg.audit ?? (await openAuditSink(cfg.auditFile ?? join(home, 'audit.sqlite'), home));
+  const life = await startAuditLifecycle(audit, cfg.now ? { now: cfg.now } : {});
   try {
     await audit.prune?.(settings.get().retentionDays, cfg.now ? cfg.now() : new Date());
   } catch (e) {
-    // A chain that does not verify refuses retention; the kiosk still runs and the staff audit
-    // screen shows the break.
+    // A chain that does not verify, or a clock that cannot be trusted, refuses retention (and the
+    // refusal is in the log); the kiosk still runs and the staff audit screen shows any break.
     console.error(`kakunin: audit retention not applied: ${(e as Error).message}`);
   }
   const host = new KioskHost({
@@ -104,6 +106,11 @@ export async function assembleKiosk(cfg: KioskConfig = {}): Promise<Kiosk> {
     deviceNote,
     async close() {
       await host.stop();
+      try {
+        await life.stop();
+      } catch (e) {
+        console.error(`kakunin: audit stop event not written: ${(e as Error).message}`);
+      }
       await audit.close();
       for (const c of closers) c();
     },

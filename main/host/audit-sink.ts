@@ -1,7 +1,8 @@
-// What the host hands the audit log after each transaction, and the little it needs back for the
-// staff screens. The real store is engineer H5a's main/audit/audit-store.ts (hash-chained SQLite);
+// What the host hands the audit log after each transaction and on staff and system events, and the
+// little it needs back for the staff screens. The real store is engineer H5a's main/audit/audit-store.ts (hash-chained SQLite);
 // main/host/audit-store-adapter.ts binds it. The entry carries outcomes only: never attribute
-// values, photos, certificates or numbers (issue #5 "Audit log").
+// values, photos, certificates or numbers (docs/audit-log.md).
+import { buildAuditEvent, type AuditEventFields, type AuditEventKind } from '../../core/audit/audit-event.ts';
 import type { AuditRow } from '../api/contract.ts';
 
 export interface AuditEntry {
@@ -31,11 +32,20 @@ export interface AuditEntry {
 export interface AuditSink {
   readonly description: string;
   append(e: AuditEntry): Promise<void> | void;
+  /** A staff or system event (core/audit/audit-event.ts: adding a kind is one line there). */
+  event<K extends AuditEventKind>(kind: K, fields: AuditEventFields<K>): Promise<void> | void;
   recent(limit: number): Promise<AuditRow[]> | AuditRow[];
   /** null when the store cannot tell. */
   verify(): Promise<boolean | null> | boolean | null;
   export(format: 'csv' | 'json'): Promise<string> | string;
+  /** Throws when the cut is refused (the refusal is logged as an event first). */
   prune?(retentionDays: number, now: Date): Promise<void> | void;
+  /** Called every minute: sign the head and end the key's epoch when the epoch has run its time. */
+  seal?(now: Date): Promise<void> | void;
+  /** The host saw the clock jump: retention cuts are refused until restart. */
+  noteClockJump?(): void;
+  /** The newest time the log holds (the start-up clock check); null when empty or unknown. */
+  newestTime?(): string | null;
   close(): Promise<void> | void;
 }
 
@@ -43,6 +53,8 @@ export interface AuditSink {
 export class MemoryAuditSink implements AuditSink {
   readonly description = 'memory (tests only)';
   readonly entries: AuditEntry[] = [];
+  /** Events, validated like the store does (so a test sink keeps the same privacy rule). */
+  readonly events: { kind: AuditEventKind; fields: Record<string, unknown> }[] = [];
   failNext = false;
   append(e: AuditEntry): void {
     if (this.failNext) {
@@ -50,6 +62,10 @@ export class MemoryAuditSink implements AuditSink {
       throw new Error('simulated audit failure');
     }
     this.entries.push(structuredClone(e));
+  }
+  event<K extends AuditEventKind>(kind: K, fields: AuditEventFields<K>): void {
+    const { v: _v, time: _t, event: _e, ...checked } = buildAuditEvent(kind, fields, new Date());
+    this.events.push({ kind, fields: checked });
   }
   recent(limit: number): AuditRow[] {
     return this.entries.slice(-limit).reverse().map((e, i) => ({

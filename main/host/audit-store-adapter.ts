@@ -1,17 +1,20 @@
-// Binds engineer H5a's audit store (main/audit/audit-store.ts: hash-chained SQLite, WAL,
-// synchronous FULL) to the host's AuditSink. The host's summary goes through H5a's
-// buildAuditEntry (core/audit/audit-entry.ts), which keeps only codes, names and key ids.
+// Binds the audit store (main/audit/audit-store.ts: hash-chained SQLite, WAL, synchronous FULL,
+// checkpoints signed with the kiosk's sealing key) to the host's AuditSink. The host's summary goes
+// through buildAuditEntry (core/audit/audit-entry.ts), which keeps only codes, names and key ids.
 import { buildAuditEntry, type AuditMode } from '../../core/audit/audit-entry.ts';
+import type { AuditEventFields, AuditEventKind } from '../../core/audit/audit-event.ts';
 import type { AuditRow } from '../api/contract.ts';
 import { open, type AuditStore } from '../audit/audit-store.ts';
+import { SealingKey, type AuditSealer } from '../audit/sealing-key.ts';
 import type { AuditEntry, AuditSink } from './audit-sink.ts';
 
 export class AuditStoreSink implements AuditSink {
   readonly description: string;
   /** seq and hash of the last row written (the demo prints them). */
   lastAppend: { seq: number; hash: string } | null = null;
-  constructor(readonly store: AuditStore) {
-    this.description = `SQLite ${store.path}`;
+  /** `sealer`: the key the store signs with, closed with the sink (null: an unsealed store). */
+  constructor(readonly store: AuditStore, readonly sealer: AuditSealer | null = null) {
+    this.description = `SQLite ${store.path}${sealer ? ` (sealed by kiosk ${sealer.kioskId})` : ''}`;
   }
 
   append(e: AuditEntry): void {
@@ -35,6 +38,10 @@ export class AuditStoreSink implements AuditSink {
     this.lastAppend = this.store.append(entry);
   }
 
+  event<K extends AuditEventKind>(kind: K, fields: AuditEventFields<K>): void {
+    this.store.event(kind, fields);
+  }
+
   recent(limit: number): AuditRow[] {
     return this.store.recent(limit).map((r) => ({
       seq: r.seq,
@@ -46,8 +53,9 @@ export class AuditStoreSink implements AuditSink {
     }));
   }
 
+  /** With the kiosk's key the signed layer is checked too (the staff screen's "chain OK"). */
   verify(): boolean {
-    return this.store.verify().ok;
+    return this.store.verify([], this.sealer ? { publicKey: this.sealer.publicKey } : {}).ok;
   }
 
   export(format: 'csv' | 'json'): string {
@@ -55,15 +63,41 @@ export class AuditStoreSink implements AuditSink {
   }
 
   prune(retentionDays: number, now: Date): void {
-    this.store.setRetentionDays(retentionDays);
     this.store.prune(retentionDays, now);
+    this.store.setRetentionDays(retentionDays);
+  }
+
+  seal(now: Date): void {
+    this.store.sealIfDue(now);
+  }
+
+  noteClockJump(): void {
+    this.store.noteClockJump();
+  }
+
+  newestTime(): string | null {
+    return this.store.newestTime();
   }
 
   close(): void {
-    this.store.close();
+    try {
+      this.store.close();
+    } finally {
+      this.sealer?.close();
+    }
   }
 }
 
-export async function openAuditSink(file: string): Promise<AuditSink> {
-  return new AuditStoreSink(open(file));
+/**
+ * The audit store at `file`, sealed with the sealing key of the kiosk whose home is `home`
+ * ($KAKUNIN_HOME/audit-key, made on first use). Without `home` the store is unsealed (tests).
+ */
+export async function openAuditSink(file: string, home?: string): Promise<AuditSink> {
+  const sealer = home ? SealingKey.open(home) : null;
+  try {
+    return new AuditStoreSink(open(file, sealer ? { sealer } : {}), sealer);
+  } catch (e) {
+    sealer?.close();
+    throw e;
+  }
 }

@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
+import { MIN_RETENTION_DAYS } from '../../core/audit/retention-rules.ts';
 import { LangSchema, ModeSchema, PhoneTransportSchema, type SettingsView } from '../api/contract.ts';
 import { StaffPinHashSchema } from './staff-pin.ts';
 
@@ -14,8 +15,8 @@ export const SettingsSchema = z
     lang: LangSchema,
     /** Seconds a verdict stays on screen before it is wiped (ARCHITECTURE.md "wipe"). */
     wipeSeconds: z.number().int().min(3).max(120),
-    /** Audit rows older than this are pruned by the audit store (issue #5 "retention period"). */
-    retentionDays: z.number().int().min(1).max(3650),
+    /** Audit rows older than this are pruned by the audit store; never less than the minimum (docs/audit-log.md "Retention"). */
+    retentionDays: z.number().int().min(MIN_RETENTION_DAYS).max(3650),
     readers: z.object({ card: z.boolean(), mdoc: z.boolean() }).strict(),
     /**
      * Data retrieval when a phone's Handover Select offers both BLE and NFC (ISO 18013-5 §8.3.3):
@@ -49,6 +50,10 @@ export class SettingsStore {
   static load(file: string): Settings {
     if (!existsSync(file)) return structuredClone(DEFAULT_SETTINGS);
     const raw = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    // A file from before the minimum retention existed may hold less: keep the rest, raise that.
+    if (raw && typeof raw === 'object' && typeof (raw as { retentionDays?: unknown }).retentionDays === 'number' && (raw as { retentionDays: number }).retentionDays < MIN_RETENTION_DAYS) {
+      (raw as { retentionDays: number }).retentionDays = MIN_RETENTION_DAYS;
+    }
     const r = SettingsSchema.safeParse(raw);
     if (!r.success) throw new Error(`settings file ${file} is invalid: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     return r.data;

@@ -19,11 +19,15 @@ import { ApiFailure } from './api-handler.ts';
 
 export type TrustImportKind = ImportKind;
 
-/** What an import did; `replacedBuiltin` is set when staff replaced a built-in anchor (the caller audits it). */
+/**
+ * What an import did; `replacedBuiltin` is set when staff replaced a built-in anchor, and
+ * `fingerprint` is the SHA-256 of what was imported when the importer gives one (the caller audits both).
+ */
 export interface TrustImportResult {
   stored: string;
   detail: string;
   replacedBuiltin: BuiltinReplacement | null;
+  fingerprint?: string;
 }
 
 export interface TrustService {
@@ -102,7 +106,12 @@ export class DirTrustService implements TrustService {
       ]
         .filter(Boolean)
         .join('; ');
-      return { stored: r.builtIn ? rel0(r.file) : relative(this.dir, r.file), detail, replacedBuiltin: r.replacedBuiltin ?? null };
+      return {
+        stored: r.builtIn ? rel0(r.file) : relative(this.dir, r.file),
+        detail,
+        replacedBuiltin: r.replacedBuiltin ?? null,
+        ...(r.fingerprint && /^[0-9a-f]{64}$/.test(r.fingerprint) ? { fingerprint: r.fingerprint } : {}),
+      };
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }

@@ -1,7 +1,9 @@
-// The CLI contract of issue #5, exactly: `kakunin audit verify --db FILE [--json]` exits 0 intact,
-// 1 broken, 2 usage, and prints {ok, rows, firstBroken: {seq, reason} | null} with --json;
+// The CLI contract, exactly: `kakunin audit verify --db FILE [--json]` exits 0 intact, 1 broken,
+// 2 usage, and prints {ok, rows, firstBroken: {seq, reason} | null, signatures, head, checkpoint,
+// firstBadCheckpoint} with --json (without --pubkey: hash chain only, signatures "not checked");
 // `kakunin audit export --db FILE --format csv|json` writes to stdout. Run as a real process
-// through main/cli/kakunin.mjs (what `npx kakunin` runs).
+// through main/cli/kakunin.mjs (what `npx kakunin` runs). The signed layer (--pubkey, pubkey,
+// checkpoint) is tested in sealed-cli.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -10,6 +12,7 @@ import { CSV_COLUMNS } from '../../main/audit/export.ts';
 import { filledStore, tamper, tempDir } from './helpers.ts';
 
 const cli = join(import.meta.dirname, '..', '..', 'main', 'cli', 'kakunin.mjs');
+const pick = (o: Record<string, unknown>, ...keys: string[]) => Object.fromEntries(keys.map((k) => [k, o[k]]));
 function kakunin(...args: string[]) {
   const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
   return { code: r.status, out: r.stdout, err: r.stderr };
@@ -36,15 +39,22 @@ test('audit verify: exit 0 and {ok:true, rows, firstBroken:null} on an intact lo
     filledStore(db, 25).close();
     const ok = kakunin('audit', 'verify', '--db', db, '--json');
     assert.equal(ok.code, 0, ok.err);
-    assert.deepEqual(JSON.parse(ok.out), { ok: true, rows: 25, firstBroken: null });
+    const okJson = JSON.parse(ok.out);
+    assert.deepEqual(pick(okJson, 'ok', 'rows', 'firstBroken', 'signatures'), { ok: true, rows: 25, firstBroken: null, signatures: 'not checked' });
+    assert.equal(okJson.head.seq, 25);
+    assert.match(okJson.head.hash, /^[0-9a-f]{64}$/);
+    assert.equal(okJson.checkpoint.size, 20, 'the latest checkpoint (every 10 rows)');
+    assert.equal(okJson.checkpoint.note, null, 'written without a key: unsigned');
     const human = await kakuninHere('audit', 'verify', '--db', db);
     assert.equal(human.code, 0);
     assert.match(human.out, /intact: 25 rows/);
+    assert.match(human.out, /signatures NOT checked/);
 
     tamper(db, 'DELETE FROM audit_chain WHERE seq = 13');
     const broken = kakunin('audit', 'verify', '--db', db, '--json');
     assert.equal(broken.code, 1, broken.err);
-    assert.deepEqual(JSON.parse(broken.out), { ok: false, rows: 24, firstBroken: { seq: 13, reason: 'deleted' } });
+    assert.deepEqual(pick(JSON.parse(broken.out), 'ok', 'rows', 'firstBroken'), { ok: false, rows: 24, firstBroken: { seq: 13, reason: 'deleted' } });
+    assert.equal(JSON.parse(broken.out).firstBadCheckpoint.size, 20, 'the first checkpoint after the break');
     const brokenHuman = await kakuninHere('audit', 'verify', '--db', db);
     assert.equal(brokenHuman.code, 1);
     assert.match(brokenHuman.out, /BROKEN at seq 13: deleted/);
@@ -154,7 +164,7 @@ test('audit verify --expect-head: a head noted elsewhere catches even a tail rew
     assert.equal((await kakuninHere('audit', 'verify', '--db', db)).code, 0, 'in-file anchors alone miss it');
     const r = await kakuninHere('audit', 'verify', '--db', db, '--json', '--expect-head', noted);
     assert.equal(r.code, 1);
-    assert.deepEqual(JSON.parse(r.out), { ok: false, rows: 25, firstBroken: { seq: 26, reason: 'truncated' } });
+    assert.deepEqual(pick(JSON.parse(r.out), 'ok', 'rows', 'firstBroken'), { ok: false, rows: 25, firstBroken: { seq: 26, reason: 'truncated' } });
     assert.equal((await kakuninHere('audit', 'verify', '--db', db, '--expect-head', '30:zz')).code, 2);
   } finally {
     t.cleanup();

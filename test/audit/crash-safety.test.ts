@@ -1,19 +1,22 @@
-// Issue #6 "Crash-safety of the audit log": a child process appends entries while the parent kills
+// Crash-safety of the audit log: a child process appends entries while the parent kills
 // it with SIGKILL at random moments, 50 times; after each, the database opens, the chain verifies,
 // and no entry whose append had returned is missing. The child (crash-child.ts) reports each
 // returned seq through a pipe with a synchronous write before it continues, so "returned" is exact.
-// Kills land during start-up and migrations (early kills), inside appends, and inside retention cuts.
+// Kills land during start-up and migrations (early kills), inside appends, retention cuts, checkpoint
+// signatures and epoch ratchets of the sealing key; after each, the log also verifies with the
+// kiosk's public key (the signed layer survives the kill as the chain does).
 // Random moments come from a seeded generator; the seed is printed so a failure can be replayed
 // with KAKUNIN_CRASH_SEED=<seed>.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { canonicalJson } from '../../core/audit/canonical.ts';
 import { AuditStore } from '../../main/audit/audit-store.ts';
-import { crashEntry } from './crash-entries.ts';
+import { readAuditPublicKey } from '../../main/audit/sealing-key.ts';
+import { crashEntry, CRASH_VERIFY_NOW } from './crash-entries.ts';
 import { tempDir } from './helpers.ts';
 
 const KILLS = 50;
@@ -38,6 +41,12 @@ async function childCommand(dir: string): Promise<{ args: string[]; env: NodeJS.
   }
 }
 
+/** Epoch certificates the key has made (each one a ratchet). */
+function epochs(home: string): number {
+  const f = join(home, 'audit-key', 'epochs.jsonl');
+  return existsSync(f) ? readFileSync(f, 'utf8').split('\n').filter(Boolean).length : 0;
+}
+
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
@@ -58,9 +67,9 @@ interface Run {
 }
 
 /** Start the child; kill it `delayMs` after it is ready (or after spawn, when `early`). */
-function runOnce(cmd: { args: string[]; env: NodeJS.ProcessEnv }, db: string, delayMs: number, early: boolean): Promise<Run> {
+function runOnce(cmd: { args: string[]; env: NodeJS.ProcessEnv }, db: string, home: string, delayMs: number, early: boolean): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [...cmd.args, db], { stdio: ['ignore', 'pipe', 'pipe'], env: cmd.env });
+    const p = spawn(process.execPath, [...cmd.args, db, home], { stdio: ['ignore', 'pipe', 'pipe'], env: cmd.env });
     const run: Run = { appended: [], prunes: 0, ready: false, signal: null, stderr: '' };
     let buf = '';
     let timer: NodeJS.Timeout | undefined;
@@ -98,7 +107,10 @@ test('audit appends survive SIGKILL at random moments, 50 times: opens, verifies
   const rnd = mulberry32(seed);
   const t = tempDir('kakunin-crash-');
   const db = join(t.dir, 'audit.sqlite');
+  const home = join(t.dir, 'home');
+  const pem = join(home, 'audit-key', 'kiosk.pub.pem');
   const cmd = await childCommand(t.dir);
+  let signedChecks = 0;
   const started = Date.now();
   const returned = new Set<number>();
   let killedBeforeReady = 0;
@@ -110,7 +122,7 @@ test('audit appends survive SIGKILL at random moments, 50 times: opens, verifies
       // at a random moment from spawn, often before the store is even open.
       const early = k % 5 === 0;
       const delay = early ? Math.floor(rnd() * 400) : Math.floor(rnd() * 120);
-      const run = await runOnce(cmd, db, delay, early);
+      const run = await runOnce(cmd, db, home, delay, early);
       assert.equal(run.signal, 'SIGKILL', `run ${k}: the child was not killed but ended by itself: ${run.stderr}`);
       if (!run.ready) killedBeforeReady++;
       else if (run.appended.length) killedDuringAppends++;
@@ -123,6 +135,13 @@ test('audit appends survive SIGKILL at random moments, 50 times: opens, verifies
       try {
         const report = store.verify();
         assert.equal(report.ok, true, `run ${k} (seed ${seed}): chain broken after SIGKILL at seq ${report.firstBroken?.seq}: ${report.firstBroken?.detail}`);
+        // The key is made before the log, and its public half right after: a kill in between
+        // leaves no public key yet (the next run writes it).
+        if (existsSync(pem)) {
+          const signed = store.verify([], { publicKey: readAuditPublicKey(readFileSync(pem, 'utf8')), now: CRASH_VERIFY_NOW });
+          assert.equal(signed.ok, true, `run ${k} (seed ${seed}): signed layer broken after SIGKILL at seq ${signed.firstBroken?.seq}: ${signed.firstBroken?.reason} ${signed.firstBroken?.detail}`);
+          signedChecks++;
+        }
         const head = store.head();
         const maxReturned = Math.max(0, ...returned);
         assert.ok((head?.seq ?? 0) >= maxReturned, `run ${k}: head ${head?.seq} is behind returned seq ${maxReturned}`);
@@ -149,10 +168,13 @@ test('audit appends survive SIGKILL at random moments, 50 times: opens, verifies
     const seconds = (Date.now() - started) / 1000;
     console.log(
       `# crash-safety: ${KILLS} SIGKILLs in ${seconds.toFixed(1)} s (child via ${cmd.how}); ${returned.size} appends returned before a kill; ` +
-        `${prunes} retention cuts; ${killedBeforeReady} kills before the store was open, ${killedDuringAppends} during appends`,
+        `${prunes} retention cuts; ${killedBeforeReady} kills before the store was open, ${killedDuringAppends} during appends; ` +
+        `signed layer verified after ${signedChecks} kills (${epochs(home)} key epochs)`,
     );
     assert.ok(killedDuringAppends >= KILLS / 2, `too few kills landed during appends (${killedDuringAppends}): the test would prove little`);
     assert.ok(returned.size > 0);
+    assert.ok(signedChecks >= KILLS / 2, `the signed layer was checked after only ${signedChecks} kills`);
+    assert.ok(prunes > 0, 'no retention cut ran: raise the append count or lower the cut interval');
   } finally {
     t.cleanup();
   }

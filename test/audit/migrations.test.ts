@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { LATEST_VERSION, MIGRATIONS, migrate, schemaVersion, AuditSchemaError } from '../../main/audit/migrations.ts';
 import { AuditStore } from '../../main/audit/audit-store.ts';
+import { canonicalJson } from '../../core/audit/canonical.ts';
+import { linkRow, type ChainPoint } from '../../core/audit/hash-chain.ts';
 import { sampleEntry, tempDir } from './helpers.ts';
 
 const FIXED = () => new Date(Date.UTC(2026, 0, 1));
@@ -71,18 +73,53 @@ test('migration 4 (append_only_guard): UPDATE of chain rows and checkpoints is r
   db.close();
 });
 
-test('upgrade: a log left at version 3 gains migration 4 on open, keeps its rows and still verifies', () => {
+/** Rows 1..n written as the code of `version` wrote them (chain, head, checkpoint every 2). */
+function legacyLog(path: string, version: number, n: number): void {
+  const db = new Database(path);
+  migrate(db, FIXED, version);
+  let prev: ChainPoint | null = null;
+  for (let i = 1; i <= n; i++) {
+    const e = sampleEntry(i);
+    const row = linkRow(prev, { seq: i, kind: 'entry', time: e.time, body: canonicalJson(e) });
+    db.prepare('INSERT INTO audit_chain (seq, kind, time, body, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)').run(row.seq, row.kind, row.time, row.body, row.prevHash, row.hash);
+    db.prepare('INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash').run(row.seq, row.hash);
+    if (i % 2 === 0) db.prepare('INSERT INTO audit_checkpoint (seq, hash, created_at) VALUES (?, ?, ?)').run(row.seq, row.hash, e.time);
+    prev = { seq: row.seq, hash: row.hash };
+  }
+  db.close();
+}
+
+test('migration 5 (sealed_checkpoints_and_events): event rows allowed, rows kept through the rebuild, signed checkpoints and append-only epoch certificates', () => {
+  const t = tempDir();
+  try {
+    const path = join(t.dir, 'v4.sqlite');
+    legacyLog(path, 4, 5);
+    const db = new Database(path);
+    assert.throws(() => db.prepare('INSERT INTO audit_chain VALUES (6, ?, ?, ?, ?, ?)').run('event', '2026-01-01T00:00:00.000Z', '{}', h32, h32), /CHECK/, 'version 4 has no event rows');
+    const before = db.prepare('SELECT * FROM audit_chain ORDER BY seq').all();
+    assert.deepEqual(migrate(db, FIXED), [5]);
+    assert.deepEqual(db.prepare('SELECT * FROM audit_chain ORDER BY seq').all(), before, 'the rebuild keeps every row byte for byte');
+    db.prepare('INSERT INTO audit_chain VALUES (6, ?, ?, ?, ?, ?)').run('event', '2026-01-01T00:00:00.000Z', '{}', h32, h32);
+    assert.throws(() => db.exec("UPDATE audit_chain SET body = '{}' WHERE seq = 6"), /append-only/, 'the guard is back on the rebuilt table');
+    db.prepare('INSERT INTO audit_checkpoint (seq, hash, created_at, note, epoch) VALUES (6, ?, ?, ?, ?)').run(h32, 'x', 'note', 3);
+    db.prepare('INSERT INTO audit_epoch (epoch, note) VALUES (1, ?)').run('certificate');
+    assert.throws(() => db.exec("UPDATE audit_epoch SET note = 'forged'"), /append-only/);
+    assert.throws(() => db.prepare('INSERT INTO audit_epoch (epoch, note) VALUES (0, ?)').run('x'), /CHECK/);
+    assert.ok(db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'audit_chain_time'").get(), 'the time index is back');
+    db.close();
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('upgrade: a log left at version 3 gains migrations 4 and 5 on open, keeps its rows and still verifies', () => {
   const t = tempDir();
   try {
     const path = join(t.dir, 'old.sqlite');
-    const s = AuditStore.open(path);
-    for (let i = 1; i <= 5; i++) s.append(sampleEntry(i));
-    s.close();
-    // Downgrade by hand to the shape of version 3 (drop the guard) and forget migration 4.
-    const db = new Database(path);
-    db.exec("DROP TRIGGER audit_chain_no_update; DROP TRIGGER audit_checkpoint_no_update; DELETE FROM schema_migrations WHERE version = 4;");
-    assert.equal(schemaVersion(db), 3);
-    db.close();
+    legacyLog(path, 3, 5);
+    const v3 = new Database(path, { readonly: true });
+    assert.equal(schemaVersion(v3), 3);
+    v3.close();
     const s2 = AuditStore.open(path);
     s2.append(sampleEntry(6));
     assert.equal(s2.verify().ok, true);
@@ -90,6 +127,7 @@ test('upgrade: a log left at version 3 gains migration 4 on open, keeps its rows
     const db2 = new Database(path, { readonly: true });
     assert.equal(schemaVersion(db2), LATEST_VERSION);
     assert.ok(tables(db2).includes('audit_chain_no_update'));
+    assert.equal((db2.prepare('SELECT COUNT(*) AS n FROM audit_chain').get() as { n: number }).n, 6);
     db2.close();
   } finally {
     t.cleanup();

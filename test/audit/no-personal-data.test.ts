@@ -1,18 +1,20 @@
-// Issue #5 evidence: "no personal data appears in the database file (scan its bytes for the test
-// holders' names, birth dates and numbers)". Transactions of holders with known names, birth
+// No personal data appears in the database file: its bytes are scanned for the test holders'
+// names, birth dates and numbers. Transactions of holders with known names, birth
 // dates, My Numbers, addresses, portraits and issuer certificates go through the audit path the
 // host uses (buildAuditEntry -> AuditStore.append), together with attempts to smuggle the same data
-// straight into append(); then the database, -wal and -shm bytes are scanned for every one of
+// straight into append() and into staff events; the log is sealed with a kiosk key as the kiosk seals
+// it. Then the database, -wal and -shm bytes (and the key directory) are scanned for every one of
 // them in UTF-8, UTF-16LE/BE, Shift_JIS, EUC-JP, and the numbers also as BCD and binary integers.
 // A positive control proves the scanner finds each needle when it is there.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { buildAuditEntry } from '../../core/audit/audit-entry.ts';
 import { AuditStore, nodeSha256 } from '../../main/audit/audit-store.ts';
+import { SealingKey } from '../../main/audit/sealing-key.ts';
 import { tempDir } from './helpers.ts';
 
 // --- legacy Japanese encoders, built by inverting the platform's (ICU) decoders ------------------
@@ -225,7 +227,11 @@ test('no holder name, birth date, number, address, photo or certificate reaches 
   try {
     const path = join(t.dir, 'audit.sqlite');
     const files = [path, path + '-wal', path + '-shm'];
-    const store = AuditStore.open(path, { checkpointEvery: 5, now: () => new Date(Date.UTC(2026, 10, 22, 12)) });
+    // Sealed as the kiosk seals it: signed checkpoints in the file, the key and its epoch
+    // certificates in the home, all scanned below.
+    const key = SealingKey.open(join(t.dir, 'home'), { now: () => new Date(Date.UTC(2026, 10, 22, 12)) });
+    const keyDir = join(t.dir, 'home', 'audit-key');
+    const store = AuditStore.open(path, { checkpointEvery: 5, now: () => new Date(Date.UTC(2026, 10, 22, 12)), sealer: key });
     let appended = 0;
     let refused = 0;
     for (const [hi, h] of HOLDERS.entries()) {
@@ -251,23 +257,43 @@ test('no holder name, birth date, number, address, photo or certificate reaches 
         assert.throws(() => store.append(a));
         refused++;
       }
+      // Staff and system events: the legitimate ones, and the same data pushed into their fields.
+      store.event('kiosk_start', { bootId: null, runId: '0123456789abcdef' });
+      store.event('settings_changed', { fields: ['mode', 'retentionDays'] });
+      store.event('mode_changed', { from: 'age-over-20', to: 'identity' });
+      store.event('clock_jump', { direction: 'back', seconds: Number(h.myNumber) }); // clamped to 99999, not stored
+      const smuggle: [string, Record<string, unknown>][] = [
+        ['mode_changed', { from: 'age-over-20', to: h.name }],
+        ['retention_refused', { reason: h.myNumber, days: 90 }],
+        ['retention_refused', { reason: 'below_minimum', days: Number(h.birth.replace(/-/g, '')) }],
+        ['settings_changed', { fields: [h.romaji.replace(' ', '_')] }],
+        ['audit_exported', { format: h.birth }],
+        ['staff_unlocked', { who: h.name }],
+        ['trust_imported', { kind: 'iaca', fingerprint: Buffer.from(h.myNumber).toString('hex') }],
+      ];
+      for (const [kind, fields] of smuggle) {
+        assert.throws(() => store.event(kind as 'mode_changed', fields as never), `${kind} ${Object.keys(fields).join()}`);
+        refused++;
+      }
     }
     // Retention and verification write too: run them before scanning.
-    assert.equal(store.verify().ok, true);
+    assert.equal(store.verify([], { publicKey: key.publicKey, now: new Date(Date.UTC(2026, 10, 23)) }).ok, true);
     const needles = HOLDERS.flatMap(needlesOf);
+    const keyFiles = () => readdirSync(keyDir).map((f) => join(keyDir, f));
     // While open (the WAL holds the recent pages) ...
     assert.ok(existsSync(path + '-wal'), 'the WAL file exists while the store is open');
     assert.deepEqual(scan(files, needles), []);
     store.close();
-    // ... and after close (checkpointed into the main file).
-    assert.deepEqual(scan(files, needles), []);
+    key.close();
+    // ... and after close (checkpointed into the main file), with the key directory.
+    assert.deepEqual(scan([...files, ...keyFiles()], needles), []);
     // The exports carry nothing either.
     const ro = AuditStore.open(path, { readOnly: true });
     const exported = new TextEncoder().encode(ro.export('csv') + ro.export('json'));
     ro.close();
     assert.deepEqual(needles.filter((n) => indexOf(exported, n.bytes) >= 0).map((n) => n.label), []);
     assert.equal(appended, 24);
-    assert.equal(refused, 20);
+    assert.equal(refused, 34);
   } finally {
     t.cleanup();
   }

@@ -10,7 +10,10 @@ import { open } from '../../main/audit/audit-store.ts';
 import { DEMO_CYCLE } from '../../main/cli/commands/demo.ts';
 
 const root = join(import.meta.dirname, '..', '..');
-const cli = (args: string[]) => spawnSync(process.execPath, [join(root, 'main', 'cli', 'kakunin.mjs'), ...args], { encoding: 'utf8', cwd: root });
+// The demo seals its log with the kiosk's key in $KAKUNIN_HOME: a private home, never the tester's.
+const home = mkdtempSync(join(tmpdir(), 'kakunin-demo-home-'));
+process.on('exit', () => rmSync(home, { recursive: true, force: true }));
+const cli = (args: string[]) => spawnSync(process.execPath, [join(root, 'main', 'cli', 'kakunin.mjs'), ...args], { encoding: 'utf8', cwd: root, env: { ...process.env, KAKUNIN_HOME: home } });
 
 test('demo runs N mixed transactions through the host, prints JSON outcomes and audits each one', () => {
   const dir = mkdtempSync(join(tmpdir(), 'kakunin-demo-test-'));
@@ -37,9 +40,12 @@ test('demo runs N mixed transactions through the host, prints JSON outcomes and 
   assert.equal(by('card-pulled').errorCode, 'card_removed');
   assert.equal(by('card-pin').verdict, 'valid', 'wrong PIN then right PIN');
   assert.equal(out.transactions.filter((t: { scenario: string }) => t.scenario === 'card-pin')[1].errorCode, 'pin_one_try_left');
-  // Each transaction has its own audit row, in order, and the chain verifies.
-  assert.deepEqual(out.transactions.map((t: { audit: { seq: number } }) => t.audit.seq), Array.from({ length: N }, (_, i) => i + 1));
+  // Each transaction has its own audit row, in order after the start event, and the log verifies
+  // with the kiosk's key (start + N entries + stop).
+  assert.deepEqual(out.transactions.map((t: { audit: { seq: number } }) => t.audit.seq), Array.from({ length: N }, (_, i) => i + 2));
   assert.equal(out.audit.chainOk, true);
+  assert.equal(out.audit.signatures, 'checked');
+  assert.equal(out.audit.rows, N + 2);
   const store = open(db, { readOnly: true });
   const rows = store.recent(1000).filter((x) => x.entry);
   assert.equal(rows.length, N);

@@ -12,6 +12,9 @@ import { join, resolve } from 'node:path';
 import { TEST_TRUST_DIR } from '../../project-root.ts';
 import type { Mode, Snapshot, TrainingScenario } from '../../api/contract.ts';
 import { assembleKiosk } from '../../host/assemble.ts';
+import { AuditStore } from '../../audit/audit-store.ts';
+import { kakuninHome } from '../../trust/trust-sources.ts';
+import type { AuditSink } from '../../host/audit-sink.ts';
 import { AuditStoreSink, openAuditSink } from '../../host/audit-store-adapter.ts';
 import { TRAINING_MATCHING_B, TRAINING_PIN, TrainingController, TrainingReader } from '../../host/readers/training.ts';
 import { PhoneReader } from '../../host/readers/mdoc.ts';
@@ -82,9 +85,15 @@ export async function run(argv: string[]): Promise<number> {
   if (n === null || n < 1 || n > 100_000) return usage('--transactions N is required (1..100000)');
   if (!db) return usage('--db FILE is required');
 
-  // Settings live in a throwaway home: the demo never changes a real kiosk's settings.
+  // Settings live in a throwaway home: the demo never changes a real kiosk's settings. The audit
+  // log is sealed with the kiosk's own key ($KAKUNIN_HOME/audit-key), like the kiosk's log.
   const home = mkdtempSync(join(tmpdir(), 'kakunin-demo-'));
-  const sink = await openAuditSink(resolve(db));
+  let sink: AuditSink;
+  try {
+    sink = await openAuditSink(resolve(db), kakuninHome());
+  } catch (e) {
+    return usage(`cannot open the audit log ${db}: ${(e as Error).message}`);
+  }
   const ctl = new TrainingController(0);
   const world = new SimWorld();
   const phone = new PhoneReader({ ble: world.reader, trustDir: TEST_TRUST_DIR, label: 'virtual wallet on the simulated radio', source: 'training', timeouts: { engagementMs: 3000, connectMs: 3000, responseMs: 3000 } });
@@ -141,11 +150,10 @@ export async function run(argv: string[]): Promise<number> {
       host.dismiss();
     }
   } finally {
-    await host.stop();
+    await kiosk.close(); // the stop event, the last checkpoint, and the end of the key's epoch
     world.shutdown();
   }
-  const chain = sink instanceof AuditStoreSink ? sink.store.verify() : null;
-  await sink.close();
+  const chain = sink instanceof AuditStoreSink ? verifySealed(resolve(db), sink.sealer?.publicKey) : null;
   rmSync(home, { recursive: true, force: true });
   if (!chain?.ok) failed = true;
   const summary = {
@@ -155,7 +163,7 @@ export async function run(argv: string[]): Promise<number> {
     error: results.filter((r) => r.verdict === 'error').length,
     modes: Object.fromEntries((['age-over-20', 'identity', 'entrance'] as const).map((m) => [m, results.filter((r) => r.mode === m).length])),
   };
-  const audit = { db: resolve(db), chainOk: chain?.ok ?? false, rows: chain?.rows ?? 0, firstBroken: chain?.firstBroken ?? null };
+  const audit = { db: resolve(db), chainOk: chain?.ok ?? false, rows: chain?.rows ?? 0, firstBroken: chain?.firstBroken ?? null, signatures: chain?.signatures ?? 'not checked', head: chain?.head ?? null };
   if (json) {
     process.stdout.write(JSON.stringify({ training: true, transactions: results, summary, audit }, null, 2) + '\n');
   } else {
@@ -163,6 +171,16 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(`${summary.total} transactions: ${summary.valid} valid, ${summary.invalid} invalid, ${summary.error} error; audit ${audit.db}: ${audit.rows} rows, chain ${audit.chainOk ? 'verifies' : 'BROKEN'}\n`);
   }
   return failed ? EXIT_INVALID : EXIT_OK;
+}
+
+/** The finished log, read back as `kakunin audit verify --pubkey` reads it. */
+function verifySealed(db: string, publicKey: Uint8Array | undefined) {
+  const store = AuditStore.open(db, { readOnly: true });
+  try {
+    return store.verify([], publicKey ? { publicKey } : {});
+  } finally {
+    store.close();
+  }
 }
 
 function usage(why: string): number {

@@ -219,7 +219,7 @@ function SettingsTab({ lang, api }: { lang: Lang; api: Connection }) {
   return (
     <div className="settings-tab" data-testid="settings-tab">
       <label>{t(lang, 'staff.wipeSeconds')}<input type="number" min={3} max={120} value={s.wipeSeconds} data-testid="wipe-seconds" onChange={(e) => setS({ ...s, wipeSeconds: Number(e.target.value) })} /></label>
-      <label>{t(lang, 'staff.retentionDays')}<input type="number" min={1} max={3650} value={s.retentionDays} onChange={(e) => setS({ ...s, retentionDays: Number(e.target.value) })} /></label>
+      <label>{t(lang, 'staff.retentionDays')}<input type="number" min={90} max={3650} value={s.retentionDays} onChange={(e) => setS({ ...s, retentionDays: Number(e.target.value) })} /></label>
       <label>{t(lang, 'staff.language')}
         <select value={s.lang} onChange={(e) => setS({ ...s, lang: e.target.value as Lang })}><option value="ja">日本語</option><option value="en">English</option></select>
       </label>
