@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import Database from 'better-sqlite3';
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -122,6 +123,30 @@ test('a card-face key file with a built-in key id and other bytes is refused; --
   assert.equal(after.cardFaceKeys.get(id)!.source, 'imported');
   assert.equal(after.cardFaceKeys.get(id)!.fingerprint, j.fingerprint);
   assert.ok(after.warnings.some((w) => w.code === 'builtin_replaced'));
+});
+
+test('trust import --replace-builtin into the kiosk\'s own DIR is written to its sealed audit log (and the log still verifies)', () => {
+  const home = mkdtempSync(join(tmpdir(), 'kakunin-home-'));
+  const id = PINNED_CARD_FACE_KEYS.find((k) => k.signs === 'text AP')!.keyId;
+  const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const f = join(home, 'rotated.pem');
+  writeFileSync(f, publicKey.export({ type: 'spki', format: 'pem' }) as string);
+  const r = kakunin(home, 'trust', 'import', '--kind', 'card-face', '--key-id', id, '--replace-builtin', f);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /audit: +recorded in the kiosk audit log/);
+  const db = join(home, 'audit.sqlite');
+  const rows = new Database(db, { readonly: true }).prepare("SELECT body FROM audit_chain WHERE kind = 'event' ORDER BY seq").all() as { body: string }[];
+  const events = rows.map((x) => JSON.parse(x.body) as { event: string; fingerprint?: string });
+  assert.deepEqual(events.map((e) => e.event), ['trust_imported', 'trust_builtin_replaced'], JSON.stringify(events));
+  assert.ok(!rows.some((x) => x.body.includes('BEGIN PUBLIC KEY')), 'no key material in the log');
+  const pub = join(home, 'kiosk.pub.pem');
+  writeFileSync(pub, kakunin(home, 'audit', 'pubkey').stdout);
+  const v = kakunin(home, 'audit', 'verify', '--db', db, '--pubkey', pub, '--json');
+  assert.equal(v.status, 0, v.stdout + v.stderr);
+  // An import into another DIR (e.g. a test folder) is not a staff action on this kiosk: no log.
+  const other = mkdtempSync(join(tmpdir(), 'kakunin-home-'));
+  assert.equal(kakunin(other, 'trust', 'import', '--trust', join(other, 'x'), '--kind', 'card-face', '--key-id', 'a1'.repeat(16), f).status, 0);
+  assert.ok(!existsSync(join(other, 'audit.sqlite')));
 });
 
 test('a root claiming the J-LIS IACA subject with other bytes is refused; with --replace-builtin it stands beside the built-in', () => {

@@ -20,7 +20,9 @@ import { trustReadiness } from '../../../core/trust/readiness.ts';
 import type { CardFaceKey } from '../../../core/trust/trust-store.ts';
 import { PINNED_CARD_FACE_KEYS } from '../../../core/trust/pinned-roots.ts';
 import { importTrustFile, IMPORT_KINDS, type ImportKind } from '../../trust/import.ts';
-import { homeTrustDir, loadTrust, trustSourcesFromFlags } from '../../trust/trust-sources.ts';
+import { homeTrustDir, kakuninHome, loadTrust, trustSourcesFromFlags } from '../../trust/trust-sources.ts';
+import { openAuditSink } from '../../host/audit-store-adapter.ts';
+import { join, resolve } from 'node:path';
 import { importReaderAuth, readerAuthInfo, ReaderAuthError } from '../../trust/reader-auth.ts';
 
 const USAGE = `usage:
@@ -118,12 +120,31 @@ export async function run(argv: string[]): Promise<number> {
     } else if (v['key-id']) {
       return usageError('--key-id is only for --kind card-face');
     }
-    const r = importTrustFile(v.trust ?? homeTrustDir(), v.kind as ImportKind, parsed.positionals[0]!, {
+    const dir = v.trust ?? homeTrustDir();
+    const r = importTrustFile(dir, v.kind as ImportKind, parsed.positionals[0]!, {
       crypto: nodeCrypto,
       now: at,
       ...(v['key-id'] ? { keyId: v['key-id'] } : {}),
       ...(v['replace-builtin'] ? { replaceBuiltin: true } : {}),
     });
+    // An import into the kiosk's own trust DIR is a staff action: recorded in the kiosk's audit log
+    // (sealed with its key; the key's lock serialises this with a running kiosk).
+    let auditNote = '';
+    if (r.ok && !r.unchanged && resolve(dir) === resolve(homeTrustDir())) {
+      try {
+        const sink = await openAuditSink(join(kakuninHome(), 'audit.sqlite'), kakuninHome());
+        try {
+          const fp = (x: string | undefined) => (x && /^[0-9a-f]{64}$/.test(x) ? x : null);
+          await sink.event('trust_imported', { kind: r.kind.replace(/-/g, '_'), fingerprint: fp(r.fingerprint) });
+          if (r.replacedBuiltin) await sink.event('trust_builtin_replaced', { kind: r.kind.replace(/-/g, '_'), builtinFingerprint: fp(r.replacedBuiltin.builtinFingerprint), fingerprint: fp(r.replacedBuiltin.fingerprint) });
+        } finally {
+          await sink.close();
+        }
+        auditNote = '  audit:       recorded in the kiosk audit log\n';
+      } catch (e) {
+        auditNote = `  WARNING:     not recorded in the audit log (${(e as Error).message})\n`;
+      }
+    }
     if (v.json) {
       process.stdout.write(JSON.stringify(r.ok ? { ...r, pinned: r.pinned?.name } : r, null, 2) + '\n');
     } else if (r.ok) {
@@ -134,7 +155,8 @@ export async function run(argv: string[]): Promise<number> {
           (r.pinned ? `  pinned:      ${r.pinned.name} (fingerprint matches)\n` : '') +
           (r.replacedBuiltin ? `  REPLACES:    built-in ${r.replacedBuiltin.builtin}${r.replacedBuiltin.builtinFingerprint ? ` (${r.replacedBuiltin.builtinFingerprint})` : ''}: approved by --replace-builtin\n` : '') +
           (r.notAfter ? `  valid:       ${r.notBefore} .. ${r.notAfter}\n` : '') +
-          r.warnings.map((w) => `  warning:     ${w.code}: ${w.detail}\n`).join(''),
+          r.warnings.map((w) => `  warning:     ${w.code}: ${w.detail}\n`).join('') +
+          auditNote,
       );
     } else {
       process.stderr.write(`kakunin trust import: REFUSED (${r.error.code}): ${r.error.message}\n`);
