@@ -73,7 +73,9 @@ if (!files.length) {
   process.exit(1);
 }
 
-const args = ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=120000', ...files];
+// Each test file gets 5 minutes: enough for the 10,000-transaction soak (about a minute alone, now with
+// the sealed audit log) on a busy 2-core machine, still a bound on a hang.
+const args = ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', ...files];
 const child = spawn(process.execPath, args, { stdio: 'inherit', cwd: root, env: process.env });
 const stop = () => { if (pcscd) pcscd.kill('SIGTERM'); };
 child.on('exit', (code, signal) => {
