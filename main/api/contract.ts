@@ -17,6 +17,12 @@ export type PhoneTransport = z.infer<typeof PhoneTransportSchema>;
 export const ReaderKindSchema = z.enum(['card', 'mdoc']);
 export type ReaderKind = z.infer<typeof ReaderKindSchema>;
 
+/** Staff PIN: 6 to 12 digits (set at installation; never a 4-digit card-style PIN). */
+export const STAFF_PIN_RE = /^[0-9]{6,12}$/;
+export const StaffPinSchema = z.string().regex(STAFF_PIN_RE);
+/** The first-run setup code the host prints on its console (8 digits). */
+export const SetupCodeSchema = z.string().regex(/^[0-9]{8}$/);
+
 export const ApiErrorSchema = z.object({ code: z.string(), messageJa: z.string(), messageEn: z.string() });
 export type ApiError = z.infer<typeof ApiErrorSchema>;
 export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ApiError };
@@ -149,8 +155,20 @@ export const SettingsViewSchema = z.object({
   retentionDays: z.number().int().min(1).max(3650),
   readers: z.object({ card: z.boolean(), mdoc: z.boolean() }),
   phoneTransport: PhoneTransportSchema,
-  staffPinSet: z.boolean(),
 });
+
+export const StaffStatusSchema = z.object({
+  unlocked: z.boolean(),
+  staffPinSet: z.boolean(),
+  /** No usable staff PIN: the first-run screen (setup code + new PIN) or `kakunin setup` is needed. */
+  setupRequired: z.boolean(),
+  /** not_set: new kiosk; weak: stored below this kiosk's cost (an older install); invalid: unreadable file. */
+  setupReason: z.enum(['not_set', 'weak', 'invalid']).nullable(),
+  /** A setup code was printed on the host's console since it started. */
+  setupCodeIssued: z.boolean(),
+  lockedOutSeconds: z.number(),
+});
+export type StaffStatus = z.infer<typeof StaffStatusSchema>;
 export type SettingsView = z.infer<typeof SettingsViewSchema>;
 
 export const TrustRootSchema = z.object({
@@ -218,9 +236,13 @@ export const Methods = {
   dismiss: { params: z.object({}).strict(), value: z.null() },
   /** Training only: present a simulated card or phone. Refused when real readers are in use. */
   trainingPresent: { params: z.object({ scenario: TrainingScenarioSchema }).strict(), value: z.null() },
-  staffUnlock: { params: z.object({ pin: z.string().regex(/^[0-9]{4,12}$/) }).strict(), value: z.object({ firstRun: z.boolean() }) },
+  staffUnlock: { params: z.object({ pin: StaffPinSchema }).strict(), value: z.null() },
+  /** First run only: the setup code from the host's console and the new staff PIN; unlocks this session. */
+  staffSetup: { params: z.object({ setupCode: SetupCodeSchema, pin: StaffPinSchema }).strict(), value: z.null() },
   staffLock: { params: z.object({}).strict(), value: z.null() },
-  staffStatus: { params: z.object({}).strict(), value: z.object({ unlocked: z.boolean(), staffPinSet: z.boolean(), lockedOutSeconds: z.number() }) },
+  staffStatus: { params: z.object({}).strict(), value: StaffStatusSchema },
+  /** The current PIN again (an unlocked screen left alone must not let anyone change it). */
+  staffChangePin: { params: z.object({ currentPin: StaffPinSchema, newPin: StaffPinSchema }).strict(), value: z.null() },
   staffGetSettings: { params: z.object({}).strict(), value: SettingsViewSchema },
   staffUpdateSettings: {
     params: z
@@ -231,7 +253,6 @@ export const Methods = {
         retentionDays: z.number().int().min(1).max(3650).optional(),
         readers: z.object({ card: z.boolean(), mdoc: z.boolean() }).optional(),
         phoneTransport: PhoneTransportSchema.optional(),
-        newStaffPin: z.string().regex(/^[0-9]{4,12}$/).optional(),
       })
       .strict(),
     value: SettingsViewSchema,

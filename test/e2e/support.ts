@@ -12,7 +12,7 @@ import { MemoryAuditSink } from '../../main/host/audit-sink.ts';
 import { ensureRendererBuilt, ROOT } from '../../main/headless/renderer-build.ts';
 import { startHeadless, type HeadlessHandle } from '../../main/headless/server.ts';
 import { SettingsStore } from '../../main/host/settings.ts';
-import { hashStaffPin } from '../../main/host/staff-pin.ts';
+import { setTestStaffPin, TEST_PIN_KDF } from '../kiosk/helpers.ts';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -44,13 +44,16 @@ export async function startE2E(opts: {
   chromiumArgs?: string[];
   /** Runs after the kiosk started, before Chromium opens the page (e.g. to write the camera's video). */
   beforeBrowser?: (kiosk: Kiosk) => Promise<void> | void;
+  staffPin?: string | null;
 } = {}): Promise<E2E> {
   const dist = await ensureRendererBuilt();
   const home = mkdtempSync(join(tmpdir(), 'kakunin-e2e-'));
-  // Settings before start: a known staff PIN (cheap scrypt cost for tests), a short wipe.
-  new SettingsStore(join(home, 'settings.json')).update({ staffPin: hashStaffPin(STAFF_PIN, 1024), wipeSeconds: 30, ...opts.settings });
+  // Before start, as an installation leaves it: the staff PIN set by `kakunin setup` (cheap scrypt
+  // cost for tests; null leaves the kiosk unset for the first-run screen), settings, a short wipe.
+  if (opts.staffPin !== null) await setTestStaffPin(home, opts.staffPin ?? STAFF_PIN);
+  new SettingsStore(join(home, 'settings.json')).update({ wipeSeconds: 30, ...opts.settings });
   const audit = opts.audit === 'store' ? null : new MemoryAuditSink();
-  const kiosk = await assembleKiosk({ home, devices: 'training', stepMs: 120, pinCost: 1024, ...(audit ? { audit } : {}), ...opts.kiosk });
+  const kiosk = await assembleKiosk({ home, devices: 'training', stepMs: 120, pinCost: TEST_PIN_KDF.N, ...(audit ? { audit } : {}), ...opts.kiosk });
   kiosk.host.start();
   const headless = await startHeadless({ services: kiosk.services, distDir: dist });
   await opts.beforeBrowser?.(kiosk);

@@ -1,48 +1,72 @@
 // The staff area. Locked until the staff PIN is entered on the keypad; the host checks the PIN
 // and refuses every staff call on a locked session, so this screen is convenience, not the lock.
 import { useEffect, useState } from 'react';
-import type { AuditView, Lang, Mode, PhoneTransport, SettingsView, Snapshot, TrustStatus } from '../../../main/api/contract.ts';
+import type { AuditView, Lang, Mode, SettingsView, Snapshot, StaffStatus, TrustStatus } from '../../../main/api/contract.ts';
 import type { Connection } from '../api-client.ts';
 import { t, modeLabel, msg } from '../i18n.ts';
-import { Keypad } from './Keypad.tsx';
+import { PinSteps } from './staff/PinSteps.tsx';
 
 type Tab = 'mode' | 'readers' | 'trust' | 'audit' | 'settings';
 
 export function StaffArea({ lang, api, snap, onClose }: { lang: Lang; api: Connection; snap: Snapshot; onClose(): void }) {
+  const [status, setStatus] = useState<StaffStatus | null>(null);
   const [unlocked, setUnlocked] = useState(false);
-  const [firstRun, setFirstRun] = useState(false);
-  const [pin, setPin] = useState('');
-  const [err, setErr] = useState<string | null>(null);
   const [tab, setTab] = useState<Tab>('mode');
 
-  useEffect(() => {
-    void api.call('staffStatus', {}).then((r) => {
-      if (r.ok) { setUnlocked(r.value.unlocked); setFirstRun(!r.value.staffPinSet); }
-    });
-  }, [api]);
+  const refresh = () => void api.call('staffStatus', {}).then((r) => {
+    if (r.ok) { setStatus(r.value); setUnlocked(r.value.unlocked); }
+  });
+  useEffect(refresh, [api]);
 
   const close = () => { void api.call('staffLock', {}); onClose(); };
+  const lockNote = status && status.lockedOutSeconds > 0 ? t(lang, 'staff.lockedOut', { n: status.lockedOutSeconds }) : null;
+
+  if (!status) return <div className="staff-overlay" data-testid="staff-loading" />;
+
+  if (!unlocked && status.setupRequired) {
+    return (
+      <div className="staff-overlay" data-testid="staff-setup">
+        <div className="staff-pin">
+          <h1>{t(lang, 'setup.title')}</h1>
+          <p className="staff-first">{t(lang, status.setupReason === 'not_set' ? 'setup.why.not_set' : 'setup.why.other')}</p>
+          <PinSteps
+            lang={lang}
+            note={lockNote}
+            steps={[
+              { id: 'code', title: t(lang, 'setup.code'), hint: t(lang, status.setupCodeIssued ? 'setup.codeHint' : 'setup.noCode'), min: 8, max: 8 },
+              { id: 'pin', title: t(lang, 'setup.newPin'), hint: t(lang, 'setup.pinRule'), min: 6, max: 12 },
+              { id: 'again', title: t(lang, 'setup.again'), min: 6, max: 12 },
+            ]}
+            submit={async (v) => {
+              if (v.pin !== v.again) return t(lang, 'setup.mismatch');
+              const r = await api.call('staffSetup', { setupCode: v.code!, pin: v.pin! });
+              if (r.ok) { setUnlocked(true); refresh(); return null; }
+              refresh();
+              return msg(lang, r.error);
+            }}
+            onCancel={close}
+          />
+        </div>
+      </div>
+    );
+  }
 
   if (!unlocked) {
     return (
       <div className="staff-overlay" data-testid="staff-locked">
         <div className="staff-pin">
           <h1>{t(lang, 'staff.pinTitle')}</h1>
-          {firstRun && <p className="staff-first">{t(lang, 'staff.firstRun')}</p>}
-          <div className="digits masked" data-testid="staff-digits">{'●'.repeat(pin.length) || ' '}</div>
-          {err && <p className="input-wrong" data-testid="staff-error">{err}</p>}
-          <Keypad
-            labels={{ clear: t(lang, 'key.clear'), ok: t(lang, 'key.ok'), cancel: t(lang, 'key.cancel') }}
-            okEnabled={pin.length >= 4}
-            onDigit={(d) => setPin((x) => (x.length < 12 ? x + d : x))}
-            onDelete={() => setPin((x) => x.slice(0, -1))}
-            onCancel={close}
-            onOk={() => {
-              void api.call('staffUnlock', { pin }).then((r) => {
-                setPin('');
-                if (r.ok) { setUnlocked(true); setErr(null); } else setErr(msg(lang, r.error));
-              });
+          <PinSteps
+            lang={lang}
+            note={lockNote}
+            steps={[{ id: 'pin', title: t(lang, 'staff.pinDigits'), min: 6, max: 12 }]}
+            submit={async (v) => {
+              const r = await api.call('staffUnlock', { pin: v.pin! });
+              if (r.ok) { setUnlocked(true); return null; }
+              refresh();
+              return msg(lang, r.error);
             }}
+            onCancel={close}
           />
         </div>
       </div>
@@ -207,14 +231,37 @@ function AuditTab({ lang, api }: { lang: Lang; api: Connection }) {
 
 function SettingsTab({ lang, api }: { lang: Lang; api: Connection }) {
   const [s, setS] = useState<SettingsView | null>(null);
-  const [newPin, setNewPin] = useState('');
   const [note, setNote] = useState('');
+  const [changing, setChanging] = useState(false);
   useEffect(() => { void api.call('staffGetSettings', {}).then((r) => r.ok && setS(r.value)); }, [api]);
   if (!s) return null;
+  if (changing) {
+    return (
+      <div className="settings-tab" data-testid="change-pin">
+        <PinSteps
+          lang={lang}
+          steps={[
+            { id: 'current', title: t(lang, 'staff.currentPin'), min: 6, max: 12 },
+            { id: 'pin', title: t(lang, 'setup.newPin'), hint: t(lang, 'setup.pinRule'), min: 6, max: 12 },
+            { id: 'again', title: t(lang, 'setup.again'), min: 6, max: 12 },
+          ]}
+          submit={async (v) => {
+            if (v.pin !== v.again) return t(lang, 'setup.mismatch');
+            const r = await api.call('staffChangePin', { currentPin: v.current!, newPin: v.pin! });
+            if (!r.ok) return msg(lang, r.error);
+            setChanging(false);
+            setNote(t(lang, 'staff.pinChanged'));
+            return null;
+          }}
+          onCancel={() => setChanging(false)}
+        />
+      </div>
+    );
+  }
   const save = async () => {
-    const r = await api.call('staffUpdateSettings', { wipeSeconds: s.wipeSeconds, retentionDays: s.retentionDays, lang: s.lang, readers: s.readers, ...(newPin ? { newStaffPin: newPin } : {}) });
+    const r = await api.call('staffUpdateSettings', { wipeSeconds: s.wipeSeconds, retentionDays: s.retentionDays, lang: s.lang, readers: s.readers });
     setNote(r.ok ? t(lang, 'staff.saved') : msg(lang, r.error));
-    if (r.ok) { setS(r.value); setNewPin(''); }
+    if (r.ok) setS(r.value);
   };
   return (
     <div className="settings-tab" data-testid="settings-tab">
@@ -225,8 +272,8 @@ function SettingsTab({ lang, api }: { lang: Lang; api: Connection }) {
       </label>
       <label><input type="checkbox" checked={s.readers.card} onChange={(e) => setS({ ...s, readers: { ...s.readers, card: e.target.checked } })} /> card</label>
       <label><input type="checkbox" checked={s.readers.mdoc} onChange={(e) => setS({ ...s, readers: { ...s.readers, mdoc: e.target.checked } })} /> mdoc</label>
-      <label>{t(lang, 'staff.newPin')}<input type="password" inputMode="numeric" value={newPin} onChange={(e) => setNewPin(e.target.value.replace(/\D/g, ''))} /></label>
       <button onClick={() => void save()} data-testid="settings-save">{t(lang, 'staff.save')}</button>
+      <button onClick={() => { setNote(''); setChanging(true); }} data-testid="change-pin-open">{t(lang, 'staff.changePin')}</button>
       {note && <p className="note" data-testid="settings-note">{note}</p>}
     </div>
   );
