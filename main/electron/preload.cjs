@@ -10,6 +10,7 @@ const METHODS = Object.freeze([
   'getSnapshot', 'setLang', 'submitInput', 'submitEngagement', 'dismiss', 'confirmUnverified', 'trainingPresent',
   'staffUnlock', 'staffSetup', 'staffLock', 'staffStatus', 'staffChangePin', 'staffGetSettings', 'staffUpdateSettings',
   'staffTrustStatus', 'staffTrustImport', 'staffAuditView', 'staffAuditExport',
+  'staffDashboard', 'staffReaderTest', 'staffDiagnostics',
 ]);
 
 const api = {

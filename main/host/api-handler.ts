@@ -9,6 +9,9 @@ import { MIN_RETENTION_DAYS } from '../../core/audit/retention-rules.ts';
 import type { AuditSink } from './audit-sink.ts';
 import type { KioskHost } from './kiosk-host.ts';
 import type { Settings } from './settings.ts';
+import { auditPage, exportChunk } from './audit-view.ts';
+import { dashboard } from './dashboard.ts';
+import { diagnostics } from './diagnostics.ts';
 import type { StaffAuth } from './staff-auth.ts';
 import type { TrustService } from './trust.ts';
 
@@ -22,7 +25,15 @@ export interface HostServices {
 /** Idle staff sessions lock themselves after this long. */
 export const STAFF_SESSION_MS = 5 * 60_000;
 
-const STAFF_METHODS: ReadonlySet<MethodName> = new Set(['staffGetSettings', 'staffUpdateSettings', 'staffChangePin', 'staffTrustStatus', 'staffTrustImport', 'staffAuditView', 'staffAuditExport']);
+const STAFF_METHODS: ReadonlySet<MethodName> = new Set([
+  'staffGetSettings', 'staffUpdateSettings', 'staffChangePin', 'staffTrustStatus', 'staffTrustImport',
+  'staffAuditView', 'staffAuditExport', 'staffDashboard', 'staffReaderTest', 'staffDiagnostics',
+]);
+
+/** The kiosk's local offset east of UTC, in minutes (its wall clock is the store's). */
+function localOffsetMinutes(at: Date): number {
+  return -at.getTimezoneOffset();
+}
 
 export class ApiSession {
   private staffUntil = 0;
@@ -121,17 +132,27 @@ export class ApiSession {
         if (r.replacedBuiltin) await audit.event('trust_builtin_replaced', { kind: q.kind.replace(/-/g, '_'), builtinFingerprint: fp(r.replacedBuiltin.builtinFingerprint), fingerprint: fp(r.replacedBuiltin.fingerprint) });
         return { stored: r.stored, detail: r.detail, replacedBuiltin: r.replacedBuiltin?.builtin ?? null } as Value<M>;
       }
-      case 'staffAuditView': {
-        const audit = host.opts.audit;
-        const [rows, chainOk] = await Promise.all([audit.recent(q.limit), audit.verify()]);
-        return { available: true, detail: audit.description, chainOk, rows } as Value<M>;
-      }
+      case 'staffAuditView':
+        return auditPage(host.opts.audit, q.filter, q.page, q.pageSize, settings.get().retentionDays) as Value<M>;
       case 'staffAuditExport': {
-        const text = await host.opts.audit.export(q.format);
-        await audit.event('audit_exported', { format: q.format });
+        const c = exportChunk(host.opts.audit, q.format, q.filter, q.after, q.limit);
+        // One export, one event: logged with its first chunk.
+        if (q.after === null) await audit.event('audit_exported', { format: q.format });
         const stamp = host.now().toISOString().replace(/[:.]/g, '-');
-        return { fileName: `kakunin-audit-${stamp}.${q.format}`, mime: q.format === 'csv' ? 'text/csv' : 'application/json', text } as Value<M>;
+        return { fileName: `kakunin-audit-${stamp}.${q.format}`, mime: q.format === 'csv' ? 'text/csv' : 'application/json', ...c } as Value<M>;
       }
+      case 'staffDashboard': {
+        const now = host.now();
+        return dashboard(host.opts.audit, q, { now, utcOffsetMinutes: localOffsetMinutes(now), includeTraining: host.training }) as Value<M>;
+      }
+      case 'staffReaderTest': {
+        const r = await host.probeReaders(q.timeoutMs);
+        if (r === 'busy') throw new ApiFailure('busy', 'The kiosk is busy with a customer or another test', '処理中です。お客様の確認が終わってからお試しください');
+        if (!r) return { seen: false, waitedMs: q.timeoutMs } as Value<M>;
+        return { seen: true, reader: r.reader.kind, readerLabel: r.reader.status().label, credential: r.credential, how: r.how, detailJa: r.detailJa, detailEn: r.detailEn, ms: r.ms } as Value<M>;
+      }
+      case 'staffDiagnostics':
+        return (await diagnostics(host)) as Value<M>;
       default: {
         const never: never = m as never;
         throw new Error(`unhandled method ${String(never)}`);

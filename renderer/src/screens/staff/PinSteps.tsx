@@ -1,7 +1,7 @@
 // Digits typed on the on-screen keypad, one step after another (setup code, new PIN, the same PIN
 // again). Nothing is shown in clear: dots only. The host checks everything; a step's `submit`
 // answers with an error message (shown, and the steps start again) or null.
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { Lang } from '../../../../main/api/contract.ts';
 import { t } from '../../i18n.ts';
 import { Keypad } from '../Keypad.tsx';
@@ -30,6 +30,21 @@ export function PinSteps({ lang, steps, submit, onCancel, note, testid }: {
   const [err, setErr] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const step = steps[i]!;
+  // A keyboard works as well as the keypad: digits, Backspace, Enter, Escape.
+  const keys = useRef<(e: KeyboardEvent) => void>(() => {});
+  keys.current = (e: KeyboardEvent) => {
+    if (/^[0-9]$/.test(e.key)) setDigits((x) => (x.length < step.max ? x + e.key : x));
+    else if (e.key === 'Backspace') setDigits((x) => x.slice(0, -1));
+    else if (e.key === 'Enter' && !busy && digits.length >= step.min) void next();
+    else if (e.key === 'Escape') onCancel();
+    else return;
+    e.preventDefault();
+  };
+  useEffect(() => {
+    const h = (e: KeyboardEvent) => keys.current(e);
+    window.addEventListener('keydown', h);
+    return () => window.removeEventListener('keydown', h);
+  }, []);
   const next = async () => {
     const v = { ...values, [step.id]: digits };
     setDigits('');
