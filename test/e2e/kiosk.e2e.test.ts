@@ -284,6 +284,8 @@ test('staff area: locked without the staff PIN (screen and API), opens with it, 
     await e.page.waitForSelector('[data-testid="staff-locked"]');
     await typeDigits(e.page, STAFF_PIN);
     await e.page.waitForSelector('[data-testid="staff-area"]');
+    await e.page.waitForSelector('[data-testid="dashboard"]'); // the first tab: the day at a glance
+    await e.page.click('[data-tab="mode"]');
     await e.page.click('[data-mode-choice="entrance"]');
     await e.page.click('[data-tab="readers"]');
     await e.page.waitForSelector('[data-testid="readers-tab"] [data-reader]');

@@ -34,7 +34,7 @@ test('every staff method is refused on a locked session', async () => {
   const s = new ApiSession(svc);
   const staff = METHOD_NAMES.filter((m) => m.startsWith('staff') && !['staffUnlock', 'staffSetup', 'staffLock', 'staffStatus'].includes(m));
   assert.ok(staff.length >= 6);
-  const sample: Record<string, unknown> = { staffAuditView: { limit: 5 }, staffAuditExport: { format: 'csv' }, staffTrustImport: { kind: 'iaca', fileName: 'a.pem', contentBase64: '' }, staffChangePin: { currentPin: PIN, newPin: '975318' } };
+  const sample: Record<string, unknown> = { staffAuditView: { page: 0 }, staffAuditExport: { format: 'csv' }, staffTrustImport: { kind: 'iaca', fileName: 'a.pem', contentBase64: '' }, staffChangePin: { currentPin: PIN, newPin: '975318' } };
   for (const m of staff) {
     const r = await s.handle(m, sample[m] ?? {});
     assert.equal(r.ok, false, m);
