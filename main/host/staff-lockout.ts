@@ -59,7 +59,7 @@ export class StaffLockout {
   }
 
   private write(s: State): void {
-    writePrivateFile(this.file, JSON.stringify(s) + '\n');
+    writePrivateFile(this.file, JSON.stringify(s) + '\n', { durable: true });
   }
 
   /**

@@ -101,5 +101,5 @@ export function readStaffPin(home: string, minimum: KdfParams = STAFF_PIN_KDF): 
 }
 
 export function writeStaffPin(home: string, rec: StaffPinRecord): void {
-  writePrivateFile(join(home, STAFF_PIN_FILE), JSON.stringify(StaffPinRecordSchema.parse(rec), null, 2) + '\n');
+  writePrivateFile(join(home, STAFF_PIN_FILE), JSON.stringify(StaffPinRecordSchema.parse(rec), null, 2) + '\n', { durable: true });
 }

@@ -4,17 +4,7 @@
 // (core/audit/buildAuditEntry), so they are what the kiosk would write; all are marked training.
 // Deterministic for a seed, so screenshots and benchmarks see the same log every run.
 import { buildAuditEntry, type AuditEntry, type AuditMode } from '../../core/audit/audit-entry.ts';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../prng.ts';
 
 function pick<T>(r: () => number, table: readonly (readonly [T, number])[]): T {
   const total = table.reduce((s, [, w]) => s + w, 0);

@@ -35,6 +35,23 @@ async function auth0Issue(docType: string, nameSpaces: NameSpaces, curve: 'P-256
   return { mdoc: new MDoc([issued]).encode(), device, ds };
 }
 
+/** The presentation definition both peer libraries take: these elements, limit disclosure, no retention. */
+export function presentationDefinition(docType: string, ask: Record<string, readonly string[]>) {
+  return {
+    id: 'kakunin-interop',
+    input_descriptors: [
+      {
+        id: docType,
+        format: { mso_mdoc: { alg: ['ES256', 'ES384'] } },
+        constraints: {
+          limit_disclosure: 'required' as const,
+          fields: Object.entries(ask).flatMap(([ns, els]) => els.map((e) => ({ path: [`$['${ns}']['${e}']`], intent_to_retain: false }))),
+        },
+      },
+    ],
+  };
+}
+
 /**
  * A whole DeviceResponse from auth0 (issuer and holder), for elements `ask` ({ns: [element]}),
  * authenticated with a device signature or MAC over a fresh test SessionTranscript.
@@ -43,19 +60,7 @@ export async function auth0Response(c: { docType: string; nameSpaces: NameSpaces
   const { mdoc, device } = await auth0Issue(c.docType, c.nameSpaces, curve);
   const reader = nodeCrypto.generateEcKey('P-256');
   const transcript = testSessionTranscript(reader.publicKey, 'P-256', nodeCrypto);
-  const pd = {
-    id: 'kakunin-interop',
-    input_descriptors: [
-      {
-        id: c.docType,
-        format: { mso_mdoc: { alg: ['ES256', 'ES384'] } },
-        constraints: {
-          limit_disclosure: 'required' as const,
-          fields: Object.entries(c.ask).flatMap(([ns, els]) => els.map((e) => ({ path: [`$['${ns}']['${e}']`], intent_to_retain: false }))),
-        },
-      },
-    ],
-  };
+  const pd = presentationDefinition(c.docType, c.ask);
   let builder = DeviceResponse.from(mdoc).usingPresentationDefinition(pd).usingSessionTranscriptBytes(Buffer.from(transcript.bytes));
   const devicePriv = device.privateKey.export({ format: 'jwk' });
   if (mode === 'signature') builder = builder.authenticateWithSignature(devicePriv as never, 'ES256');

@@ -20,8 +20,7 @@ export function ReadinessCards({ lang, api, status }: { lang: Lang; api: Connect
         <div key={d.id} className={`ready-card ${d.ready ? 'ok' : 'missing'}`} data-id={d.id} data-ready={d.ready ? 'yes' : 'no'}>
           <div className="ready-mark" aria-hidden="true">{d.ready ? '✓' : '!'}</div>
           <div>
-            <h3>{lang === 'ja' ? d.labelJa : d.labelEn}</h3>
-            <p className="ready-state">{t(lang, d.ready ? 'staff.readyFor' : 'staff.notReadyFor', { what: lang === 'ja' ? d.labelJa : d.labelEn })}</p>
+            <h3>{t(lang, d.ready ? 'staff.readyFor' : 'staff.notReadyFor', { what: lang === 'ja' ? d.labelJa : d.labelEn })}</h3>
             {d.missing.map((m) => <p key={m} className="ready-missing">{t(lang, 'staff.missing')}: {m}</p>)}
           </div>
         </div>
@@ -53,7 +52,7 @@ export function Trust({ lang, api }: { lang: Lang; api: Connection }) {
       {st && st.warnings.map((w) => <p key={w} className="staff-warn">⚠ {w}</p>)}
       {st && st.roots.length === 0 && <p>{t(lang, 'staff.noRoots')}</p>}
       {st && st.roots.length > 0 && (
-        <table className="stable">
+        <table className="stable trust-roots">
           <thead><tr><th>{t(lang, 'trust.kind')}</th><th>{t(lang, 'trust.origin')}</th><th>{t(lang, 'trust.subject')}</th><th>{t(lang, 'trust.until')}</th><th>{t(lang, 'trust.notes')}</th></tr></thead>
           <tbody>
             {st.roots.map((r) => (
