@@ -46,7 +46,7 @@ export async function diagnostics(host: KioskHost): Promise<Diagnostics> {
     readers,
     pcscd,
     ble,
-    camera: { present: cams.length > 0, detail: cams.length ? cams.join('; ') : 'none (QR codes come from the USB scanner)' },
+    camera: { present: cams.length > 0, detail: cams.length ? cams.join('; ') : 'no video device listed in /sys/class/video4linux' },
     recentErrors: host.recentErrors(),
   };
 }
