@@ -15,7 +15,13 @@ export type SummaryEntry = Pick<AuditEntry, 'time' | 'mode' | 'outcome' | 'error
 export const OUTCOME_CLASSES = ['valid', 'invalid', 'unverified', 'cancelled'] as const;
 export type OutcomeClass = (typeof OUTCOME_CLASSES)[number];
 const CANCEL_CODES: ReadonlySet<string> = new Set(['input_cancelled', 'input_timeout', 'aborted']);
+/**
+ * Staff's answer to an 'unverified' verdict is the transaction's NEXT row (main/host/kiosk-host.ts
+ * staffConfirm): it annotates a check already counted, so summaries do not count it again.
+ */
+export const FOLLOW_UP_OUTCOMES: ReadonlySet<string> = new Set(['staff-confirmed', 'staff-declined']);
 
+/** 'unverified' also covers the kiosk's 'unverified' verdict (staff must compare) and staff's answer to it. */
 export function outcomeClass(e: Pick<SummaryEntry, 'outcome' | 'errorCode'>): OutcomeClass {
   if (e.outcome === 'valid' || e.outcome === 'invalid' || e.outcome === 'cancelled') return e.outcome;
   return e.errorCode !== null && CANCEL_CODES.has(e.errorCode) ? 'cancelled' : 'unverified';
@@ -33,7 +39,8 @@ export function credentialClass(e: Pick<SummaryEntry, 'credentialType' | 'docume
     if (e.document === 'org.iso.18013.5.1.mDL') return 'mdl';
     return e.document ? `mdoc:${e.document}` : 'mdoc';
   }
-  if (e.credentialType) return e.document ? `${e.credentialType}:${e.document}` : e.credentialType;
+  // Card-type credentials (driving licence, residence card, ...): the type, whatever its generation.
+  if (e.credentialType) return e.credentialType;
   return 'none';
 }
 
@@ -95,7 +102,7 @@ export function summarize(entries: Iterable<SummaryEntry>, o: { from: Date; to: 
   let total = 0;
   let training = 0;
   for (const e of entries) {
-    if (e.time < fromIso || e.time >= toIso) continue;
+    if (e.time < fromIso || e.time >= toIso || FOLLOW_UP_OUTCOMES.has(e.outcome)) continue;
     const t = Date.parse(e.time);
     const b = buckets[Math.floor((t - first) / step)];
     if (!b) continue;

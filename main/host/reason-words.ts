@@ -41,6 +41,9 @@ const CREDENTIALS: Record<string, Words> = {
   'mynumber-card': { ja: 'マイナンバーカード', en: 'My Number Card' },
   'mnc-phone': { ja: 'スマホのマイナンバーカード', en: 'My Number Card on a phone' },
   mdl: { ja: 'モバイル運転免許証 (mDL)', en: 'Mobile driving licence (mDL)' },
+  'driving-licence': { ja: '運転免許証', en: 'Driving licence' },
+  'residence-card': { ja: '在留カード', en: 'Residence card' },
+  'special-permanent-resident-certificate': { ja: '特別永住者証明書', en: 'Special permanent resident certificate' },
   none: { ja: '読み取り前に終了', en: 'Ended before a credential was read' },
 };
 

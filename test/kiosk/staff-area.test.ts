@@ -88,6 +88,15 @@ test('summary bounds: local midnights, and a summary of nothing is zeros, not an
   assert.equal(outcomeClass(e), 'cancelled');
   assert.equal(outcomeClass({ ...e, errorCode: 'card_removed' }), 'unverified');
   assert.equal(credentialClass(e), 'none');
+  assert.equal(credentialClass({ credentialType: 'driving-licence', document: 'jp.driving-licence.v2' }), 'driving-licence');
+  // Staff's answer to an 'unverified' verdict is a follow-up row: filtered as unverified, never counted twice.
+  const day = { from: new Date('2026-12-01T00:00:00Z'), to: new Date('2026-12-02T00:00:00Z'), bucket: 'hour' as const, utcOffsetMinutes: 0 };
+  const unverified = { ...e, outcome: 'unverified' as const, errorCode: null };
+  const answer = { ...unverified, outcome: 'staff-confirmed' as const, time: '2026-12-01T01:00:05.000Z' };
+  assert.equal(outcomeClass(answer), 'unverified');
+  const s2 = summarize([unverified, answer], day);
+  assert.equal(s2.total, 1);
+  assert.equal(s2.outcomes.unverified, 1);
 });
 
 test('audit view: filters (dates, outcome, credential, mode) and pages count the same rows as a recount; newest first', () => {
