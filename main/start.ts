@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assembleKiosk, type DeviceChoice } from './host/assemble.ts';
+import { announceSetupCode, assembleKiosk, type DeviceChoice } from './host/assemble.ts';
 import { ensureRendererBuilt, ROOT } from './headless/renderer-build.ts';
 import { startHeadless } from './headless/server.ts';
 import { publishPairing } from './headless/pairing-file.ts';
@@ -51,6 +51,7 @@ export async function main(argv: string[]): Promise<number> {
   const home = val('--home');
   const kiosk = await assembleKiosk({ devices, ...(home ? { home } : {}) });
   kiosk.host.start();
+  announceSetupCode(kiosk);
   const port = val('--port');
   const h = await startHeadless({ services: kiosk.services, distDir: dist, ...(port ? { port: Number(port) } : {}) });
   console.log(`kakunin: devices: ${kiosk.deviceNote}`);

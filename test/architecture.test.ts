@@ -30,7 +30,8 @@ export function importsOf(file: string): string[] {
 
 const CORE_PACKAGES = [/^cbor-x$/, /^@noble\/(curves|hashes|ciphers)(\/.*)?$/];
 // zxing-wasm: the QR decoder (WebAssembly, runs in the camera Worker; its .wasm ships with the build).
-const RENDERER_PACKAGES = [/^react(\/.*)?$/, /^react-dom(\/.*)?$/, /^zod(\/.*)?$/, /^zxing-wasm\/reader(\/zxing_reader\.wasm\?url)?$/];
+// uplot: the staff dashboard's chart (bundled by vite; no network).
+const RENDERER_PACKAGES = [/^react(\/.*)?$/, /^react-dom(\/.*)?$/, /^zod(\/.*)?$/, /^zxing-wasm\/reader(\/zxing_reader\.wasm\?url)?$/, /^uplot(\/.*)?$/];
 
 test('core/ imports only core/ and pure packages (no node:, electron, DOM or native modules)', () => {
   const bad: string[] = [];

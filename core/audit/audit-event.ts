@@ -39,6 +39,7 @@ export const AUDIT_EVENTS = {
   kiosk_start: { bootId: 'bootid', runId: 'runid' },
   kiosk_stop: { bootId: 'bootid', runId: 'runid' },
   staff_pin_failed: {},
+  staff_setup_code_failed: {},
   staff_lockout: { seconds: 'seconds' },
   staff_unlocked: {},
   staff_pin_set: {},

@@ -9,7 +9,9 @@
 // TrustStore was loaded; the crypto is injected (native in the host and the CLI).
 //
 // Privacy: `elements` holds only elements that were requested AND passed their digest check, and
-// only for a document whose every check passed; everything else is dropped here, unseen.
+// only for a document whose every check passed; everything else is dropped here, unseen. Elements
+// that may carry the My Number (request/forbidden-elements.ts) are dropped whatever was requested,
+// and their names are not repeated in details: only a count (`withheld`, warning my_number_withheld).
 import { allPassed, type Check, type Warning } from '../check.ts';
 import type { CborLimits } from '../cbor/decode.ts';
 import type { CborValue } from '../cbor/model.ts';
@@ -22,6 +24,7 @@ import type { TrustedRoot, TrustStore } from '../trust/trust-store.ts';
 import { checkDocTypeBinding, ISSUER_NOT_BOUND } from '../trust/doctype-binding.ts';
 import { verifyDsChain } from '../x509/chain.ts';
 import { CborError } from '../cbor/errors.ts';
+import { isForbiddenElement, withoutForbidden } from './request/forbidden-elements.ts';
 import { codeMessage } from './codes.ts';
 import { DEVICE_AUTH_FAILED, verifyDeviceAuthentication } from './device-authentication.ts';
 import { parseDeviceResponse, parseDocument, rawDocType, type Document } from './device-response.ts';
@@ -66,6 +69,8 @@ export interface DocumentResult {
   validity?: { signed: string; validFrom: string; validUntil: string };
   /** Requested elements that are not in `elements` (absent, or dropped). Only with a request. */
   notReturned?: Record<string, string[]>;
+  /** How many verified elements were dropped because they may carry the My Number. */
+  withheld?: number;
 }
 
 export interface ErrorEntry {
@@ -205,7 +210,11 @@ function verifyInto(response: Uint8Array, opts: VerifyOptions, top: CheckList, d
   if (parsed.documentErrors.length) {
     warnings.push({ code: 'document_errors', detail: `the wallet could not return ${parsed.documentErrors.length} requested document(s)` });
   }
-  for (let i = 0; i < parsed.documents.length; i++) documents.push(verifyDocument(parsed.documents[i]!, `documents[${i}]`, transcript, opts));
+  for (let i = 0; i < parsed.documents.length; i++) {
+    const d = verifyDocument(parsed.documents[i]!, `documents[${i}]`, transcript, opts);
+    documents.push(d);
+    if (d.withheld) warnings.push({ code: 'my_number_withheld', detail: `document ${i}: ${d.withheld} element(s) that may carry the My Number were dropped unread` });
+  }
 }
 
 function verifyDocument(raw: CborValue, path: string, transcript: SessionTranscript | undefined, opts: VerifyOptions): DocumentResult {
@@ -417,11 +426,11 @@ function verifyDocumentInto(raw: CborValue, path: string, transcript: SessionTra
     }
     const expected = digests.get(it.item.digestID);
     if (!expected) {
-      unknownId.push(`${it.ns}/${it.item.elementIdentifier} (digestID ${it.item.digestID})`);
+      unknownId.push(`${it.ns}/${shownName(it.item.elementIdentifier)} (digestID ${it.item.digestID})`);
       continue;
     }
     if (bytesEqual(crypto.digest(hash, it.item.bytes.raw), expected)) verified.push(it);
-    else mismatch.push(`${it.ns}/${it.item.elementIdentifier} (digestID ${it.item.digestID})`);
+    else mismatch.push(`${it.ns}/${shownName(it.item.elementIdentifier)} (digestID ${it.item.digestID})`);
   }
   if (unknownNs.length) c.fail('namespace_unknown', `not in the MSO: ${list(unknownNs)}`);
   else c.pass('namespace_unknown');
@@ -433,17 +442,24 @@ function verifyDocumentInto(raw: CborValue, path: string, transcript: SessionTra
   // ---- what may be shown (item 7): requested AND digest-verified (and, in verifyDocument, only when valid)
   const req = opts.request ? opts.request[doc.docType] ?? {} : undefined;
   const elements: Elements = {};
+  let withheld = 0;
   for (const { ns, item } of verified) {
+    if (isForbiddenElement(item.elementIdentifier)) {
+      withheld++;
+      continue;
+    }
     if (req && !(req[ns] ?? []).includes(item.elementIdentifier)) continue;
     if (!hasOwn(elements, ns)) setOwn(elements, ns, {});
     const bucket = elements[ns]!;
-    if (!hasOwn(bucket, item.elementIdentifier)) setOwn(bucket, item.elementIdentifier, item.elementValue);
+    if (!hasOwn(bucket, item.elementIdentifier)) setOwn(bucket, item.elementIdentifier, withoutForbidden(item.elementValue));
   }
   result.elements = elements;
+  if (withheld) result.withheld = withheld;
   if (req) {
     const missing: Record<string, string[]> = {};
     for (const [ns, names] of Object.entries(req)) {
       for (const n of names) {
+        if (isForbiddenElement(n)) continue; // never returned, by rule: counted in `withheld`, not named
         if (!hasOwn(elements, ns) || !hasOwn(elements[ns]!, n)) {
           if (!hasOwn(missing, ns)) setOwn(missing, ns, []);
           missing[ns]!.push(n);
@@ -452,6 +468,11 @@ function verifyDocumentInto(raw: CborValue, path: string, transcript: SessionTra
     }
     result.notReturned = missing;
   }
+}
+
+/** An element name for a check detail: a name that may carry the My Number is not repeated. */
+function shownName(name: string): string {
+  return isForbiddenElement(name) ? '(withheld: may carry the My Number)' : name;
 }
 
 function list(xs: string[]): string {

@@ -17,6 +17,12 @@ export type PhoneTransport = z.infer<typeof PhoneTransportSchema>;
 export const ReaderKindSchema = z.enum(['card', 'mdoc']);
 export type ReaderKind = z.infer<typeof ReaderKindSchema>;
 
+/** Staff PIN: 6 to 12 digits (set at installation; never a 4-digit card-style PIN). */
+export const STAFF_PIN_RE = /^[0-9]{6,12}$/;
+export const StaffPinSchema = z.string().regex(STAFF_PIN_RE);
+/** The first-run setup code the host prints on its console (8 digits). */
+export const SetupCodeSchema = z.string().regex(/^[0-9]{8}$/);
+
 export const ApiErrorSchema = z.object({ code: z.string(), messageJa: z.string(), messageEn: z.string() });
 export type ApiError = z.infer<typeof ApiErrorSchema>;
 export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ApiError };
@@ -149,8 +155,20 @@ export const SettingsViewSchema = z.object({
   retentionDays: z.number().int().min(1).max(3650),
   readers: z.object({ card: z.boolean(), mdoc: z.boolean() }),
   phoneTransport: PhoneTransportSchema,
-  staffPinSet: z.boolean(),
 });
+
+export const StaffStatusSchema = z.object({
+  unlocked: z.boolean(),
+  staffPinSet: z.boolean(),
+  /** No usable staff PIN: the first-run screen (setup code + new PIN) or `kakunin setup` is needed. */
+  setupRequired: z.boolean(),
+  /** not_set: new kiosk; weak: stored below this kiosk's cost (an older install); invalid: unreadable file. */
+  setupReason: z.enum(['not_set', 'weak', 'invalid']).nullable(),
+  /** A setup code was printed on the host's console since it started. */
+  setupCodeIssued: z.boolean(),
+  lockedOutSeconds: z.number(),
+});
+export type StaffStatus = z.infer<typeof StaffStatusSchema>;
 export type SettingsView = z.infer<typeof SettingsViewSchema>;
 
 export const TrustRootSchema = z.object({
@@ -181,22 +199,129 @@ export const TrustStatusSchema = z.object({
 });
 export type TrustStatus = z.infer<typeof TrustStatusSchema>;
 
+/** How a manager counts a check (core/audit/summary.ts outcomeClass). */
+export const OutcomeClassSchema = z.enum(['valid', 'invalid', 'unverified', 'cancelled']);
+export type OutcomeClass = z.infer<typeof OutcomeClassSchema>;
+
+const IsoInstant = z.string().max(40).refine((s) => !Number.isNaN(Date.parse(s)), 'not a date-time');
+export const AuditFilterSchema = z
+  .object({
+    from: IsoInstant.optional(),
+    to: IsoInstant.optional(),
+    outcome: OutcomeClassSchema.optional(),
+    /** A credential class: mynumber-card, mnc-phone, mdl, none, or as recorded. */
+    credential: z.string().max(80).regex(/^[a-z0-9.:_-]+$/i).optional(),
+    mode: z.string().max(40).regex(/^[a-z0-9-]+$/).optional(),
+  })
+  .strict();
+export type AuditFilter = z.infer<typeof AuditFilterSchema>;
+
 export const AuditRowSchema = z.object({
   seq: z.number(),
   time: z.string(),
   mode: z.string(),
+  /** As stored (valid / invalid / error / cancelled). */
   outcome: z.string(),
+  outcomeClass: OutcomeClassSchema.nullable(),
   credential: z.string(),
-  checks: z.string(),
+  reason: z.string().nullable(),
+  /** The reason in plain words (as on the dashboard). */
+  reasonJa: z.string().nullable(),
+  reasonEn: z.string().nullable(),
+  failedChecks: z.array(z.string()),
+  totalMs: z.number().nullable(),
+  training: z.boolean(),
+  /** The stored row no longer passes the schema (tampered): only seq is shown. */
+  unreadable: z.boolean(),
 });
 export type AuditRow = z.infer<typeof AuditRowSchema>;
+
+export const AuditChainSchema = z.object({
+  /** null: this store cannot tell (memory store in tests). */
+  ok: z.boolean().nullable(),
+  firstBroken: z.object({ seq: z.number(), reason: z.string() }).nullable(),
+  head: z.object({ seq: z.number(), hash: z.string() }).nullable(),
+  checkpoint: z.object({ seq: z.number(), hash: z.string(), createdAt: z.string() }).nullable(),
+});
 export const AuditViewSchema = z.object({
-  available: z.boolean(),
-  detail: z.string(),
-  chainOk: z.boolean().nullable(),
+  location: z.object({ kind: z.enum(['sqlite', 'memory']), path: z.string().nullable() }),
+  retentionDays: z.number(),
+  chain: AuditChainSchema,
+  total: z.number(),
+  page: z.number(),
+  pageSize: z.number(),
   rows: z.array(AuditRowSchema),
+  /** What the filter can choose from (classes and modes present in the log). */
+  credentials: z.array(z.object({ key: z.string(), ja: z.string(), en: z.string() })),
+  modes: z.array(z.string()),
 });
 export type AuditView = z.infer<typeof AuditViewSchema>;
+
+const Counts = z.object({ valid: z.number(), invalid: z.number(), unverified: z.number(), cancelled: z.number() });
+export const DashboardSchema = z.object({
+  range: z.string(),
+  from: z.string(),
+  to: z.string(),
+  bucket: z.enum(['hour', 'day']),
+  utcOffsetMinutes: z.number(),
+  buckets: z.array(z.object({ start: z.string(), counts: Counts })),
+  total: z.number(),
+  outcomes: Counts,
+  topFailures: z.array(z.object({ code: z.string(), count: z.number(), ja: z.string(), en: z.string() })),
+  credentials: z.array(z.object({ key: z.string(), count: z.number(), ja: z.string(), en: z.string() })),
+  medianMs: z.number().nullable(),
+  /** Training (simulated) checks counted; they are left out unless the kiosk itself is in training. */
+  training: z.number(),
+  trainingExcluded: z.number(),
+  computeMs: z.number(),
+});
+export type Dashboard = z.infer<typeof DashboardSchema>;
+
+export const ReaderTestSchema = z.discriminatedUnion('seen', [
+  z.object({ seen: z.literal(false), waitedMs: z.number() }),
+  z.object({
+    seen: z.literal(true),
+    reader: ReaderKindSchema,
+    readerLabel: z.string(),
+    /** What answered: card (My Number Card path) or phone (NFC / QR engagement); nothing was read from it. */
+    credential: z.enum(['card', 'phone']),
+    how: z.string(),
+    detailJa: z.string(),
+    detailEn: z.string(),
+    ms: z.number(),
+  }),
+]);
+export type ReaderTest = z.infer<typeof ReaderTestSchema>;
+
+export const ReaderErrorSchema = z.object({
+  time: z.string(),
+  reader: ReaderKindSchema,
+  code: z.string(),
+  messageJa: z.string(),
+  messageEn: z.string(),
+  nextJa: z.string(),
+  nextEn: z.string(),
+});
+export const DiagnosticsSchema = z.object({
+  readers: z.array(
+    z.object({
+      kind: ReaderKindSchema,
+      source: z.enum(['real', 'training']),
+      label: z.string(),
+      state: z.string(),
+      detail: z.string().optional(),
+      enabled: z.boolean(),
+      /** PC/SC reader name, last ATR (hex) seen on it; BLE roles; whatever the reader can tell. */
+      facts: z.array(z.object({ key: z.string(), value: z.string() })),
+    }),
+  ),
+  pcscd: z.object({ state: z.enum(['running', 'not_running', 'not_answering']), detail: z.string() }),
+  ble: z.object({ state: z.string(), central: z.boolean(), peripheral: z.boolean(), detail: z.string() }),
+  camera: z.object({ present: z.boolean(), detail: z.string() }),
+  recentErrors: z.array(ReaderErrorSchema),
+});
+export type Diagnostics = z.infer<typeof DiagnosticsSchema>;
+
 
 /**
  * Every method: its params schema and its value schema. Staff methods need an unlocked staff
@@ -218,9 +343,13 @@ export const Methods = {
   dismiss: { params: z.object({}).strict(), value: z.null() },
   /** Training only: present a simulated card or phone. Refused when real readers are in use. */
   trainingPresent: { params: z.object({ scenario: TrainingScenarioSchema }).strict(), value: z.null() },
-  staffUnlock: { params: z.object({ pin: z.string().regex(/^[0-9]{4,12}$/) }).strict(), value: z.object({ firstRun: z.boolean() }) },
+  staffUnlock: { params: z.object({ pin: StaffPinSchema }).strict(), value: z.null() },
+  /** First run only: the setup code from the host's console and the new staff PIN; unlocks this session. */
+  staffSetup: { params: z.object({ setupCode: SetupCodeSchema, pin: StaffPinSchema }).strict(), value: z.null() },
   staffLock: { params: z.object({}).strict(), value: z.null() },
-  staffStatus: { params: z.object({}).strict(), value: z.object({ unlocked: z.boolean(), staffPinSet: z.boolean(), lockedOutSeconds: z.number() }) },
+  staffStatus: { params: z.object({}).strict(), value: StaffStatusSchema },
+  /** The current PIN again (an unlocked screen left alone must not let anyone change it). */
+  staffChangePin: { params: z.object({ currentPin: StaffPinSchema, newPin: StaffPinSchema }).strict(), value: z.null() },
   staffGetSettings: { params: z.object({}).strict(), value: SettingsViewSchema },
   staffUpdateSettings: {
     params: z
@@ -231,7 +360,6 @@ export const Methods = {
         retentionDays: z.number().int().min(1).max(3650).optional(),
         readers: z.object({ card: z.boolean(), mdoc: z.boolean() }).optional(),
         phoneTransport: PhoneTransportSchema.optional(),
-        newStaffPin: z.string().regex(/^[0-9]{4,12}$/).optional(),
       })
       .strict(),
     value: SettingsViewSchema,
@@ -252,8 +380,26 @@ export const Methods = {
     /** replacedBuiltin: the built-in anchor (subject or key id) this import replaced, else null. */
     value: z.object({ stored: z.string(), detail: z.string(), replacedBuiltin: z.string().nullable() }),
   },
-  staffAuditView: { params: z.object({ limit: z.number().int().min(1).max(500) }).strict(), value: AuditViewSchema },
-  staffAuditExport: { params: z.object({ format: z.enum(['csv', 'json']) }).strict(), value: z.object({ fileName: z.string(), mime: z.string(), text: z.string() }) },
+  staffAuditView: {
+    params: z.object({ filter: AuditFilterSchema.default({}), page: z.number().int().min(0).max(1_000_000).default(0), pageSize: z.number().int().min(1).max(200).default(50) }).strict(),
+    value: AuditViewSchema,
+  },
+  /**
+   * The filtered range, one chunk a call (rows after seq `after`), so a large log shows progress:
+   * the texts of all chunks, in order, make the file (CSV with its header, or one JSON document).
+   */
+  staffAuditExport: {
+    params: z.object({ format: z.enum(['csv', 'json']), filter: AuditFilterSchema.default({}), after: z.number().int().min(0).nullable().default(null), limit: z.number().int().min(1).max(5000).default(1000) }).strict(),
+    value: z.object({ fileName: z.string(), mime: z.string(), text: z.string(), next: z.number().nullable(), done: z.number(), total: z.number() }),
+  },
+  /** A day at a glance: today by hour, or the last 7 / 30 days by day, or one local day (the daily summary). */
+  staffDashboard: {
+    params: z.object({ range: z.enum(['today', '7d', '30d']).optional(), day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() }).strict(),
+    value: DashboardSchema,
+  },
+  /** "Hold a card or phone to the reader now": which reader saw what kind of credential; nothing is read. */
+  staffReaderTest: { params: z.object({ timeoutMs: z.number().int().min(1000).max(60_000).default(20_000) }).strict(), value: ReaderTestSchema },
+  staffDiagnostics: { params: z.object({}).strict(), value: DiagnosticsSchema },
 } as const;
 
 export type MethodName = keyof typeof Methods;

@@ -34,6 +34,7 @@ import { parseAuditEntry } from './audit-entry-schema.ts';
 import { AuditSchemaError, LATEST_VERSION, migrate, schemaVersion } from './migrations.ts';
 import { exportCsv, exportJson, type ExportRow } from './export.ts';
 import type { AuditSealer } from './sealing-key.ts';
+import { summaryEntryOf, type SummaryEntry } from '../../core/audit/summary.ts';
 
 export { AuditEntryRejected } from './audit-entry-schema.ts';
 export { AuditEventRejected } from '../../core/audit/audit-event.ts';
@@ -193,6 +194,9 @@ export class AuditStore {
       cuts: db.prepare("SELECT seq, time, body FROM audit_chain WHERE kind = 'retention-cut' ORDER BY seq"),
       lastSeq: db.prepare('SELECT MAX(seq) AS seq FROM audit_chain'),
       newestTime: db.prepare('SELECT MAX(time) AS t FROM audit_chain'),
+      entriesBetween: db.prepare("SELECT seq, body FROM audit_chain WHERE kind = 'entry' AND time >= ? AND time < ? ORDER BY seq").raw(true),
+      rowAt: db.prepare("SELECT seq, kind, time, body, prev_hash, hash FROM audit_chain WHERE seq = ? AND kind = 'entry'"),
+      latestCheckpoint: db.prepare('SELECT seq, hash, created_at FROM audit_checkpoint ORDER BY seq DESC LIMIT 1'),
       hashAt: db.prepare('SELECT hash FROM audit_chain WHERE seq = ?'),
       firstRecent: db.prepare('SELECT MIN(seq) AS seq FROM audit_chain WHERE time >= ? AND seq >= ?'),
       countBelow: db.prepare('SELECT COUNT(*) AS n FROM audit_chain WHERE seq < ?'),
@@ -457,6 +461,39 @@ export class AuditStore {
   /** Most recent entries, newest first (staff screen). Rows that fail validation are reported as unreadable. */
   recent(limit: number): ExportRow[] {
     return (this.stmts.rowsDesc.all(limit) as RawRow[]).map((r) => toExportRow(toChainRow(r)));
+  }
+
+  /**
+   * Entries with time in [from, to), oldest first, reduced to what summaries and filters read
+   * (core/audit/summary.ts). Rows whose body does not even parse are skipped here: the chain
+   * status on the same screen reports them.
+   */
+  *scanEntries(from = '', to = '\uffff'): Generator<{ seq: number; entry: SummaryEntry }> {
+    for (const [seq, body] of this.stmts.entriesBetween.iterate(from, to) as Iterable<[number, string]>) {
+      let e: SummaryEntry | null = null;
+      try {
+        e = summaryEntryOf(JSON.parse(body));
+      } catch {
+        e = null;
+      }
+      if (e) yield { seq, entry: e };
+    }
+  }
+
+  /** Whole entries by seq, schema-checked as for export (a tampered row comes back unreadable). */
+  rowsAt(seqs: readonly number[]): ExportRow[] {
+    const out: ExportRow[] = [];
+    for (const s of seqs) {
+      const r = this.stmts.rowAt.get(s) as RawRow | undefined;
+      if (r) out.push(toExportRow(toChainRow(r)));
+    }
+    return out;
+  }
+
+  /** The newest checkpoint row (seq, hash, when written), or null. */
+  latestCheckpoint(): { seq: number; hash: string; createdAt: string } | null {
+    const c = this.stmts.latestCheckpoint.get() as { seq: number; hash: Uint8Array; created_at: string } | undefined;
+    return c ? { seq: c.seq, hash: toHex(bytes(c.hash)), createdAt: c.created_at } : null;
   }
 
   private exportRows(): { rows: ExportRow[]; cuts: RetentionCutBody[] } {

@@ -27,8 +27,9 @@ function cell(v: string | number | boolean | null): string {
   return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
 }
 
-export function exportCsv(rows: readonly ExportRow[]): string {
-  const lines = [CSV_COLUMNS.join(',')];
+/** CSV data lines (no header), each ending CRLF. */
+export function csvLines(rows: readonly ExportRow[]): string {
+  let out = '';
   for (const r of rows) {
     const e = r.entry;
     const cols: (string | number | boolean | null)[] = e
@@ -38,9 +39,20 @@ export function exportCsv(rows: readonly ExportRow[]): string {
           e.durations.totalMs, e.durations.readMs, e.durations.verifyMs, e.training, r.hash,
         ]
       : [r.seq, null, null, 'unreadable', null, null, null, null, null, null, null, null, null, null, null, null, null, null, r.hash];
-    lines.push(cols.map(cell).join(','));
+    out += cols.map(cell).join(',') + '\r\n';
   }
-  return lines.join('\r\n') + '\r\n';
+  return out;
+}
+
+export const CSV_HEADER = CSV_COLUMNS.join(',') + '\r\n';
+
+export function exportCsv(rows: readonly ExportRow[]): string {
+  return CSV_HEADER + csvLines(rows);
+}
+
+/** One exported JSON entry (the `entries[]` element of exportJson). */
+export function jsonEntry(r: ExportRow): object {
+  return r.entry ? { seq: r.seq, hash: r.hash, ...r.entry } : { seq: r.seq, hash: r.hash, unreadable: true };
 }
 
 export function exportJson(rows: readonly ExportRow[], cuts: readonly RetentionCutBody[], chain: ChainReport): string {
@@ -49,7 +61,7 @@ export function exportJson(rows: readonly ExportRow[], cuts: readonly RetentionC
     version: 1,
     chain: { ok: chain.ok, rows: chain.rows, firstBroken: chain.firstBroken ? { seq: chain.firstBroken.seq, reason: chain.firstBroken.reason } : null },
     retentionCuts: cuts,
-    entries: rows.map((r) => (r.entry ? { seq: r.seq, hash: r.hash, ...r.entry } : { seq: r.seq, hash: r.hash, unreadable: true })),
+    entries: rows.map(jsonEntry),
   };
   return JSON.stringify(doc, null, 2) + '\n';
 }

@@ -10,6 +10,7 @@ const COMMANDS: Record<string, { file: string; summary: string }> = {
   trust: { file: './commands/trust.ts', summary: 'inspect and import trust roots' },
   audit: { file: './commands/audit.ts', summary: 'verify or export the audit log' },
   demo: { file: './commands/demo.ts', summary: 'run simulated transactions through the host' },
+  setup: { file: './commands/setup.ts', summary: 'set the staff PIN at installation (and the counter mode, language)' },
 };
 
 export const EXIT_OK = 0;

@@ -7,6 +7,7 @@
 import { EmbeddedCbor, Tagged, type CborValue } from '../../core/cbor/model.ts';
 import type { Check } from '../../core/check.ts';
 import type { ResponseResult } from '../../core/mdoc/verify.ts';
+import { isForbiddenElement, withoutForbidden } from '../../core/mdoc/request/forbidden-elements.ts';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
@@ -74,7 +75,8 @@ export function responseResultToJson(r: ResponseResult, extra: { warnings?: { co
       const elements: { [k: string]: Json } = {};
       for (const [ns, els] of Object.entries(d.elements)) {
         const o: { [k: string]: Json } = {};
-        for (const [name, value] of Object.entries(els)) setOwn(o, name, cborToJson(value));
+        // Verification already dropped them; the printer refuses them again (nothing prints the My Number).
+        for (const [name, value] of Object.entries(els)) if (!isForbiddenElement(name)) setOwn(o, name, cborToJson(withoutForbidden(value)));
         setOwn(elements, ns, o);
       }
       const doc: { [k: string]: Json } = {

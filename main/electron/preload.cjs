@@ -8,8 +8,9 @@ const { contextBridge, ipcRenderer } = require('electron');
 // Kept in step with main/api/contract.ts METHOD_NAMES (test/electron/preload.test.ts checks it).
 const METHODS = Object.freeze([
   'getSnapshot', 'setLang', 'submitInput', 'submitEngagement', 'dismiss', 'confirmUnverified', 'trainingPresent',
-  'staffUnlock', 'staffLock', 'staffStatus', 'staffGetSettings', 'staffUpdateSettings',
+  'staffUnlock', 'staffSetup', 'staffLock', 'staffStatus', 'staffChangePin', 'staffGetSettings', 'staffUpdateSettings',
   'staffTrustStatus', 'staffTrustImport', 'staffAuditView', 'staffAuditExport',
+  'staffDashboard', 'staffReaderTest', 'staffDiagnostics',
 ]);
 
 const api = {

@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { ROOT } from '../project-root.ts';
 import { ApiSession } from '../host/api-handler.ts';
-import { assembleKiosk, type KioskConfig } from '../host/assemble.ts';
+import { announceSetupCode, assembleKiosk, type KioskConfig } from '../host/assemble.ts';
 import { DIST } from '../headless/renderer-build.ts';
 import { APP_INDEX, APP_SCHEME, appProtocolHandler, hardenSession, hardenWebContents, isTrustedSender, webPreferences, type SessionLike, type WebContentsLike } from './hardening.ts';
 
@@ -53,6 +53,7 @@ export async function runShell(electron: ElectronLike, cfg: KioskConfig & { dist
 
   const kiosk = await assembleKiosk(cfg);
   kiosk.host.start();
+  announceSetupCode(kiosk);
 
   const win = new BrowserWindow({
     kiosk: true,

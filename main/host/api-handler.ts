@@ -9,22 +9,31 @@ import { MIN_RETENTION_DAYS } from '../../core/audit/retention-rules.ts';
 import type { AuditSink } from './audit-sink.ts';
 import type { KioskHost } from './kiosk-host.ts';
 import type { Settings } from './settings.ts';
-import { checkStaffPin, hashStaffPin, StaffLockout } from './staff-pin.ts';
+import { auditPage, exportChunk } from './audit-view.ts';
+import { dashboard } from './dashboard.ts';
+import { diagnostics } from './diagnostics.ts';
+import type { StaffAuth } from './staff-auth.ts';
 import type { TrustService } from './trust.ts';
 
 export interface HostServices {
   host: KioskHost;
   trust: TrustService;
-  /** Shared by every session so reconnecting does not reset the count. */
-  lockout: StaffLockout;
-  /** scrypt cost for new staff PINs (tests lower it). */
-  pinCost?: number;
+  /** Staff PIN, first-run set-up and the persisted lockout, shared by every session. */
+  staff: StaffAuth;
 }
 
 /** Idle staff sessions lock themselves after this long. */
 export const STAFF_SESSION_MS = 5 * 60_000;
 
-const STAFF_METHODS: ReadonlySet<MethodName> = new Set(['staffGetSettings', 'staffUpdateSettings', 'staffTrustStatus', 'staffTrustImport', 'staffAuditView', 'staffAuditExport']);
+const STAFF_METHODS: ReadonlySet<MethodName> = new Set([
+  'staffGetSettings', 'staffUpdateSettings', 'staffChangePin', 'staffTrustStatus', 'staffTrustImport',
+  'staffAuditView', 'staffAuditExport', 'staffDashboard', 'staffReaderTest', 'staffDiagnostics',
+]);
+
+/** The kiosk's local offset east of UTC, in minutes (its wall clock is the store's). */
+function localOffsetMinutes(at: Date): number {
+  return -at.getTimezoneOffset();
+}
 
 export class ApiSession {
   private staffUntil = 0;
@@ -80,48 +89,35 @@ export class ApiSession {
         if (!host.training) throw new ApiFailure('not_training', 'Simulated credentials are refused: real readers are in use', '実機モードでは訓練用の読み取りは使えません');
         if (!host.trainingPresent(q.scenario)) throw new ApiFailure('busy', 'The kiosk is busy or that reader is off', '処理中です');
         return null as Value<M>;
-      case 'staffUnlock': {
-        const lockout = this.svc.lockout;
-        const wait = lockout.lockedSeconds();
-        if (wait > 0) throw new ApiFailure('staff_lockout', `Too many wrong PINs: try again in ${wait} s`, `PINの誤りが多すぎます。${wait}秒後にお試しください`);
-        const s = settings.get();
-        if (s.staffPin === null) {
-          // First run: the first PIN entered becomes the staff PIN (set-up at installation).
-          settings.update({ staffPin: hashStaffPin(q.pin, this.svc.pinCost) });
-          await audit.event('staff_pin_set', {});
-          this.staffUntil = Date.now() + STAFF_SESSION_MS;
-          return { firstRun: true } as Value<M>;
-        }
-        if (!checkStaffPin(q.pin, s.staffPin)) {
-          lockout.fail();
-          await audit.event('staff_pin_failed', {});
-          const locked = lockout.lockedSeconds();
-          if (locked > 0) await audit.event('staff_lockout', { seconds: locked });
-          throw new ApiFailure('staff_pin_wrong', 'Wrong staff PIN', 'スタッフPINが違います');
-        }
-        lockout.succeed();
-        await audit.event('staff_unlocked', {});
+      case 'staffUnlock':
+        await this.svc.staff.unlock(q.pin);
         this.staffUntil = Date.now() + STAFF_SESSION_MS;
-        return { firstRun: false } as Value<M>;
-      }
+        return null as Value<M>;
+      case 'staffSetup':
+        await this.svc.staff.setup(q.setupCode, q.pin);
+        this.staffUntil = Date.now() + STAFF_SESSION_MS;
+        return null as Value<M>;
       case 'staffLock':
         this.staffUntil = 0;
         return null as Value<M>;
       case 'staffStatus':
-        return { unlocked: this.staffUnlocked, staffPinSet: settings.get().staffPin !== null, lockedOutSeconds: this.svc.lockout.lockedSeconds() } as Value<M>;
+        return this.svc.staff.status(this.staffUnlocked) as Value<M>;
+      case 'staffChangePin':
+        await this.svc.staff.changePin(q.currentPin, q.newPin);
+        return null as Value<M>;
       case 'staffGetSettings':
         return settings.view() as Value<M>;
       case 'staffUpdateSettings': {
-        const { newStaffPin, ...rest } = q;
+        const rest = q;
         const before = settings.get();
         if (rest.retentionDays !== undefined && rest.retentionDays < MIN_RETENTION_DAYS) {
           // Nobody may keep the audit log for less than the minimum (docs/audit-log.md "Retention").
           await audit.event('retention_refused', { reason: 'below_minimum', days: rest.retentionDays });
           throw new ApiFailure('retention_below_minimum', `Audit rows must be kept at least ${MIN_RETENTION_DAYS} days`, `監査ログの保存期間は${MIN_RETENTION_DAYS}日以上にしてください`);
         }
-        settings.update({ ...rest, ...(newStaffPin ? { staffPin: hashStaffPin(newStaffPin, this.svc.pinCost) } : {}) });
+        settings.update(rest);
         const after = settings.get();
-        await auditSettingsChange(audit, before, after, Boolean(newStaffPin));
+        await auditSettingsChange(audit, before, after);
         if (after.mode !== before.mode || JSON.stringify(after.readers) !== JSON.stringify(before.readers)) await host.rearm();
         else await host.setLang(after.lang);
         if (after.retentionDays !== before.retentionDays) await host.opts.audit.prune?.(after.retentionDays, host.now());
@@ -136,17 +132,27 @@ export class ApiSession {
         if (r.replacedBuiltin) await audit.event('trust_builtin_replaced', { kind: q.kind.replace(/-/g, '_'), builtinFingerprint: fp(r.replacedBuiltin.builtinFingerprint), fingerprint: fp(r.replacedBuiltin.fingerprint) });
         return { stored: r.stored, detail: r.detail, replacedBuiltin: r.replacedBuiltin?.builtin ?? null } as Value<M>;
       }
-      case 'staffAuditView': {
-        const audit = host.opts.audit;
-        const [rows, chainOk] = await Promise.all([audit.recent(q.limit), audit.verify()]);
-        return { available: true, detail: audit.description, chainOk, rows } as Value<M>;
-      }
+      case 'staffAuditView':
+        return auditPage(host.opts.audit, q.filter, q.page, q.pageSize, settings.get().retentionDays) as Value<M>;
       case 'staffAuditExport': {
-        const text = await host.opts.audit.export(q.format);
-        await audit.event('audit_exported', { format: q.format });
+        const c = exportChunk(host.opts.audit, q.format, q.filter, q.after, q.limit);
+        // One export, one event: logged with its first chunk.
+        if (q.after === null) await audit.event('audit_exported', { format: q.format });
         const stamp = host.now().toISOString().replace(/[:.]/g, '-');
-        return { fileName: `kakunin-audit-${stamp}.${q.format}`, mime: q.format === 'csv' ? 'text/csv' : 'application/json', text } as Value<M>;
+        return { fileName: `kakunin-audit-${stamp}.${q.format}`, mime: q.format === 'csv' ? 'text/csv' : 'application/json', ...c } as Value<M>;
       }
+      case 'staffDashboard': {
+        const now = host.now();
+        return dashboard(host.opts.audit, q, { now, utcOffsetMinutes: localOffsetMinutes(now), includeTraining: host.training }) as Value<M>;
+      }
+      case 'staffReaderTest': {
+        const r = await host.probeReaders(q.timeoutMs);
+        if (r === 'busy') throw new ApiFailure('busy', 'The kiosk is busy with a customer or another test', '処理中です。お客様の確認が終わってからお試しください');
+        if (!r) return { seen: false, waitedMs: q.timeoutMs } as Value<M>;
+        return { seen: true, reader: r.reader.kind, readerLabel: r.reader.status().label, credential: r.credential, how: r.how, detailJa: r.detailJa, detailEn: r.detailEn, ms: r.ms } as Value<M>;
+      }
+      case 'staffDiagnostics':
+        return (await diagnostics(host)) as Value<M>;
       default: {
         const never: never = m as never;
         throw new Error(`unhandled method ${String(never)}`);
@@ -155,15 +161,14 @@ export class ApiSession {
   }
 }
 
-/** Staff setting changes as audit events: which settings, never their values (a PIN only as "changed"). */
-async function auditSettingsChange(audit: AuditSink, before: Settings, after: Settings, pinChanged: boolean): Promise<void> {
-  const changed = (Object.keys(after) as (keyof Settings)[]).filter((k) => k !== 'staffPin' && k !== 'version' && JSON.stringify(after[k]) !== JSON.stringify(before[k]));
+/** Staff setting changes as audit events: which settings, never their values (PIN changes: main/host/staff-auth.ts). */
+async function auditSettingsChange(audit: AuditSink, before: Settings, after: Settings): Promise<void> {
+  const changed = (Object.keys(after) as (keyof Settings)[]).filter((k) => k !== 'version' && JSON.stringify(after[k]) !== JSON.stringify(before[k]));
   // A setting the event vocabulary does not know yet is logged as "other" (names only, never values).
   const names = changed.map((k) => ((SETTING_NAMES as readonly string[]).includes(k) ? k : 'other'));
   if (names.length) await audit.event('settings_changed', { fields: names });
   if (after.mode !== before.mode) await audit.event('mode_changed', { from: before.mode, to: after.mode });
   if (after.retentionDays !== before.retentionDays) await audit.event('retention_changed', { fromDays: before.retentionDays, toDays: after.retentionDays });
-  if (pinChanged) await audit.event('staff_pin_changed', {});
 }
 
 export class ApiFailure extends Error {

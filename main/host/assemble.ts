@@ -3,7 +3,8 @@
 // and `kakunin demo` all build the kiosk here, so what the shell wires is what the tests run.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { StaffLockout } from './staff-pin.ts';
+import { StaffAuth } from './staff-auth.ts';
+import { formatSetupCode } from './setup-code.ts';
 import type { HostServices } from './api-handler.ts';
 import type { AuditSink } from './audit-sink.ts';
 import { startAuditLifecycle } from './audit-lifecycle.ts';
@@ -32,6 +33,7 @@ export interface KioskConfig {
   readers?: CredentialReader[];
   /** With injected simulated readers: the training controller, so every screen says TRAINING. */
   training?: TrainingController;
+  /** scrypt N for staff PINs (tests lower it; production uses STAFF_PIN_KDF). */
   pinCost?: number;
   inputTimeoutMs?: number;
   now?: () => Date;
@@ -98,7 +100,13 @@ export async function assembleKiosk(cfg: KioskConfig = {}): Promise<Kiosk> {
     ...(cfg.inputTimeoutMs ? { inputTimeoutMs: cfg.inputTimeoutMs } : {}),
   });
   const trust = new DirTrustService(join(home, 'trust'));
-  const services: HostServices = { host, trust, lockout: new StaffLockout(), ...(cfg.pinCost ? { pinCost: cfg.pinCost } : {}) };
+  const staff = new StaffAuth({
+    home,
+    audit: (kind, fields) => audit.event(kind, fields),
+    ...(cfg.pinCost ? { kdf: { N: cfg.pinCost, r: 8, p: 1 } } : {}),
+    ...(cfg.now ? { now: cfg.now } : {}),
+  });
+  const services: HostServices = { host, trust, staff };
   return {
     services,
     host,
@@ -115,6 +123,19 @@ export async function assembleKiosk(cfg: KioskConfig = {}): Promise<Kiosk> {
       for (const c of closers) c();
     },
   };
+}
+
+/**
+ * A kiosk without a staff PIN: draw the one-time setup code and print it on the host's console
+ * (stdout of `npm start` / the Electron main process), never on the screen. Returns the code.
+ */
+export function announceSetupCode(kiosk: Kiosk, log: (line: string) => void = console.log): string | null {
+  const code = kiosk.services.staff.issueSetupCode();
+  if (code) {
+    log(`kakunin: no staff PIN is set on this kiosk. First-run setup code: ${formatSetupCode(code)}`);
+    log('kakunin: type it on the kiosk screen (スタッフ → 初期設定 / Staff → Setup), or run `npx kakunin setup` instead');
+  }
+  return code;
 }
 
 /** Training: the in-memory card stand-in and the virtual wallet read by the real phone reader. */

@@ -3,7 +3,9 @@
 // main/host/audit-store-adapter.ts binds it. The entry carries outcomes only: never attribute
 // values, photos, certificates or numbers (docs/audit-log.md).
 import { buildAuditEvent, type AuditEventFields, type AuditEventKind } from '../../core/audit/audit-event.ts';
-import type { AuditRow } from '../api/contract.ts';
+import { buildAuditEntry, type AuditEntry as StoredEntry, type AuditMode } from '../../core/audit/audit-entry.ts';
+import { summaryEntryOf, type SummaryEntry } from '../../core/audit/summary.ts';
+import type { ExportRow } from '../audit/export.ts';
 
 export interface AuditEntry {
   time: Date;
@@ -34,7 +36,6 @@ export interface AuditSink {
   append(e: AuditEntry): Promise<void> | void;
   /** A staff or system event (core/audit/audit-event.ts: adding a kind is one line there). */
   event<K extends AuditEventKind>(kind: K, fields: AuditEventFields<K>): Promise<void> | void;
-  recent(limit: number): Promise<AuditRow[]> | AuditRow[];
   /** null when the store cannot tell. */
   verify(): Promise<boolean | null> | boolean | null;
   export(format: 'csv' | 'json'): Promise<string> | string;
@@ -46,13 +47,46 @@ export interface AuditSink {
   noteClockJump?(): void;
   /** The newest time the log holds (the start-up clock check); null when empty or unknown. */
   newestTime?(): string | null;
+  /** The chain (and, with the kiosk key, its signed layer) with the first broken row; null when the store cannot tell. */
+  verifyReport(): { ok: boolean; firstBroken: { seq: number; reason: string } | null } | null;
+  /** Entries with time in [from, to) (ISO), oldest first, reduced for summaries and filters. */
+  scan(from?: string, to?: string): Iterable<{ seq: number; entry: SummaryEntry }>;
+  /** Whole entries by seq, schema-checked (a tampered row comes back with entry null). */
+  rowsAt(seqs: readonly number[]): ExportRow[];
+  /** Where the log is (staff screens), the newest checkpoint and the head (null when none). */
+  readonly location: { kind: 'sqlite' | 'memory'; path: string | null };
+  latestCheckpoint(): { seq: number; hash: string; createdAt: string } | null;
+  head(): { seq: number; hash: string } | null;
   close(): Promise<void> | void;
+}
+
+/** The host's entry as the audit store keeps it (the same builder, so the same privacy rule). */
+export function storedEntry(e: AuditEntry): StoredEntry {
+  return buildAuditEntry({
+    time: e.time,
+    mode: e.mode as AuditMode,
+    outcome: e.outcome,
+    errorCode: e.errorCode ?? null,
+    checks: e.checks,
+    credentialType: e.credentialType === 'unknown' ? null : e.credentialType,
+    docType: e.docType ?? null,
+    issuerKeyId: e.issuerKeyId ?? null,
+    requested: e.requested,
+    intentToRetain: e.intentToRetain,
+    engagement: e.engagement ?? null,
+    transport: e.transport ?? null,
+    durations: { totalMs: e.totalMs ?? 0 },
+    training: e.training,
+    readerAuth: e.readerAuth ?? null,
+  });
 }
 
 /** In-memory sink for unit tests of the orchestrator (it keeps the same privacy rule). */
 export class MemoryAuditSink implements AuditSink {
   readonly description = 'memory (tests only)';
+  readonly location = { kind: 'memory' as const, path: null };
   readonly entries: AuditEntry[] = [];
+  private readonly stored: StoredEntry[] = [];
   /** Events, validated like the store does (so a test sink keeps the same privacy rule). */
   readonly events: { kind: AuditEventKind; fields: Record<string, unknown> }[] = [];
   failNext = false;
@@ -61,21 +95,30 @@ export class MemoryAuditSink implements AuditSink {
       this.failNext = false;
       throw new Error('simulated audit failure');
     }
+    this.stored.push(storedEntry(e));
     this.entries.push(structuredClone(e));
+  }
+  *scan(from = '', to = '\uffff'): Generator<{ seq: number; entry: SummaryEntry }> {
+    for (let i = 0; i < this.stored.length; i++) {
+      const e = summaryEntryOf(this.stored[i]);
+      if (e && e.time >= from && e.time < to) yield { seq: i + 1, entry: e };
+    }
+  }
+  rowsAt(seqs: readonly number[]): ExportRow[] {
+    return seqs.filter((s) => s >= 1 && s <= this.stored.length).map((s) => ({ seq: s, hash: '', entry: this.stored[s - 1]! }));
+  }
+  latestCheckpoint(): null {
+    return null;
+  }
+  head(): { seq: number; hash: string } | null {
+    return this.stored.length ? { seq: this.stored.length, hash: '' } : null;
+  }
+  verifyReport(): null {
+    return null;
   }
   event<K extends AuditEventKind>(kind: K, fields: AuditEventFields<K>): void {
     const { v: _v, time: _t, event: _e, ...checked } = buildAuditEvent(kind, fields, new Date());
     this.events.push({ kind, fields: checked });
-  }
-  recent(limit: number): AuditRow[] {
-    return this.entries.slice(-limit).reverse().map((e, i) => ({
-      seq: this.entries.length - i,
-      time: e.time.toISOString(),
-      mode: e.mode,
-      outcome: e.outcome,
-      credential: e.docType ?? e.credentialType,
-      checks: e.checks.map((c) => `${c.code}:${c.ok ? 'ok' : 'fail'}`).join(' '),
-    }));
   }
   verify(): null {
     return null;

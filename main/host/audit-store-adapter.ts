@@ -1,61 +1,56 @@
 // Binds the audit store (main/audit/audit-store.ts: hash-chained SQLite, WAL, synchronous FULL,
 // checkpoints signed with the kiosk's sealing key) to the host's AuditSink. The host's summary goes
 // through buildAuditEntry (core/audit/audit-entry.ts), which keeps only codes, names and key ids.
-import { buildAuditEntry, type AuditMode } from '../../core/audit/audit-entry.ts';
+import type { SummaryEntry } from '../../core/audit/summary.ts';
 import type { AuditEventFields, AuditEventKind } from '../../core/audit/audit-event.ts';
-import type { AuditRow } from '../api/contract.ts';
 import { open, type AuditStore } from '../audit/audit-store.ts';
 import { SealingKey, type AuditSealer } from '../audit/sealing-key.ts';
-import type { AuditEntry, AuditSink } from './audit-sink.ts';
+import type { ExportRow } from '../audit/export.ts';
+import { storedEntry, type AuditEntry, type AuditSink } from './audit-sink.ts';
 
 export class AuditStoreSink implements AuditSink {
   readonly description: string;
   /** seq and hash of the last row written (the demo prints them). */
   lastAppend: { seq: number; hash: string } | null = null;
   /** `sealer`: the key the store signs with, closed with the sink (null: an unsealed store). */
+  readonly location: { kind: 'sqlite'; path: string };
   constructor(readonly store: AuditStore, readonly sealer: AuditSealer | null = null) {
+    this.location = { kind: 'sqlite', path: store.path };
     this.description = `SQLite ${store.path}${sealer ? ` (sealed by kiosk ${sealer.kioskId})` : ''}`;
   }
 
   append(e: AuditEntry): void {
-    const entry = buildAuditEntry({
-      time: e.time,
-      mode: e.mode as AuditMode,
-      outcome: e.outcome,
-      errorCode: e.errorCode ?? null,
-      checks: e.checks,
-      credentialType: e.credentialType === 'unknown' ? null : e.credentialType,
-      docType: e.docType ?? null,
-      issuerKeyId: e.issuerKeyId ?? null,
-      requested: e.requested,
-      intentToRetain: e.intentToRetain,
-      engagement: e.engagement ?? null,
-      transport: e.transport ?? null,
-      durations: { totalMs: e.totalMs ?? 0 },
-      training: e.training,
-      readerAuth: e.readerAuth ?? null,
-    });
-    this.lastAppend = this.store.append(entry);
+    this.lastAppend = this.store.append(storedEntry(e));
   }
 
   event<K extends AuditEventKind>(kind: K, fields: AuditEventFields<K>): void {
     this.store.event(kind, fields);
   }
 
-  recent(limit: number): AuditRow[] {
-    return this.store.recent(limit).map((r) => ({
-      seq: r.seq,
-      time: r.entry?.time ?? '(unreadable)',
-      mode: r.entry?.mode ?? '',
-      outcome: r.entry ? `${r.entry.outcome}${r.entry.training ? ' (training)' : ''}` : 'UNREADABLE ROW',
-      credential: r.entry ? (r.entry.document ?? r.entry.credentialType ?? '') : '',
-      checks: r.entry ? [r.entry.errorCode, ...r.entry.failedChecks.map((c) => `${c}:fail`)].filter(Boolean).join(' ') || `${r.entry.passedChecks.length} checks ok` : '',
-    }));
-  }
-
   /** With the kiosk's key the signed layer is checked too (the staff screen's "chain OK"). */
   verify(): boolean {
     return this.store.verify([], this.sealer ? { publicKey: this.sealer.publicKey } : {}).ok;
+  }
+
+  verifyReport(): { ok: boolean; firstBroken: { seq: number; reason: string } | null } {
+    const r = this.store.verify([], this.sealer ? { publicKey: this.sealer.publicKey } : {});
+    return { ok: r.ok, firstBroken: r.firstBroken ? { seq: r.firstBroken.seq, reason: r.firstBroken.reason } : null };
+  }
+
+  scan(from?: string, to?: string): Iterable<{ seq: number; entry: SummaryEntry }> {
+    return this.store.scanEntries(from, to);
+  }
+
+  rowsAt(seqs: readonly number[]): ExportRow[] {
+    return this.store.rowsAt(seqs);
+  }
+
+  latestCheckpoint(): { seq: number; hash: string; createdAt: string } | null {
+    return this.store.latestCheckpoint();
+  }
+
+  head(): { seq: number; hash: string } | null {
+    return this.store.head();
   }
 
   export(format: 'csv' | 'json'): string {

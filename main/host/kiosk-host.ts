@@ -11,7 +11,7 @@ import { POLICIES, type Attribute, type Policy } from '../../core/policy/policy.
 import { DOCUMENT_EXTRA_ATTRIBUTES } from '../../core/document/result.ts';
 import type { Attributes, ReaderKind, ReaderStatus, Screen, Snapshot, TrainingScenario } from '../api/contract.ts';
 import type { AuditSink } from './audit-sink.ts';
-import { ABORTED, type CredentialReader, type InputRequest, type ReadError, type ReadOutcome } from './reader.ts';
+import { ABORTED, type CredentialReader, type InputRequest, type ReaderProbe, type ReadError, type ReadOutcome } from './reader.ts';
 import { TrainingController } from './readers/training.ts';
 import { notAccepted } from './not-accepted.ts';
 import type { SettingsStore } from './settings.ts';
@@ -56,6 +56,9 @@ export const HOST_ERRORS = {
     nextJa: 'スタッフを呼んでください', nextEn: 'Call staff',
   },
 } satisfies Record<string, ReadError>;
+
+/** Holder or staff stopped it: not reader trouble. */
+const CANCELLED: ReadonlySet<string> = new Set(['input_cancelled', 'input_timeout', 'aborted']);
 
 interface Armed {
   reader: CredentialReader;
@@ -106,6 +109,10 @@ export class KioskHost {
   /** Resolvers waiting for the next return to idle (tests, demo). */
   private idleWaiters: (() => void)[] = [];
   private outcomeListeners = new Set<(o: { txId: string; reader: CredentialReader; outcome: ReadOutcome; screen: Screen }) => void>();
+  /** The staff reader test holds the readers: nothing is armed meanwhile. */
+  private probing = false;
+  /** The last reader errors (device trouble, not verdicts), newest last, for staff diagnostics. */
+  private readonly errors: (ReadError & { time: string; reader: ReaderKind })[] = [];
   readonly now: () => Date;
 
   constructor(readonly opts: KioskHostOptions) {
@@ -211,7 +218,7 @@ export class KioskHost {
   }
 
   private armAll(): void {
-    if (this.stopped || this.tx) return;
+    if (this.stopped || this.tx || this.probing) return;
     const enabled = this.opts.settings.get().readers;
     for (const r of this.opts.readers) {
       if (enabled[r.kind] && !this.armed.some((a) => a.reader === r)) this.arm(r);
@@ -271,6 +278,7 @@ export class KioskHost {
       // Resolved without claiming: device trouble while idle (e.g. unplugged). Note it for the
       // idle banner and the staff area, then try again later rather than spin.
       if (outcome.verdict === 'error') {
+        if (outcome.error) this.noteError(reader.kind, outcome.error);
         this.readerNotes.set(reader, outcome.error?.code === 'reader_unplugged' ? 'unplugged' : 'unavailable');
         this.emit();
         const t = setTimeout(() => { this.rearmTimers.delete(t); this.armAll(); }, this.opts.rearmBackoffMs ?? 2000);
@@ -420,6 +428,59 @@ export class KioskHost {
     this.emit();
   }
 
+  // ---- staff: reader test and diagnostics -------------------------------------------------------
+
+  private noteError(reader: ReaderKind, e: ReadError): void {
+    this.errors.push({ time: this.now().toISOString(), reader, code: e.code, messageJa: e.messageJa, messageEn: e.messageEn, nextJa: e.nextJa, nextEn: e.nextEn });
+    if (this.errors.length > 10) this.errors.shift();
+  }
+
+  /** The last ten reader errors, newest first. */
+  recentErrors(): (ReadError & { time: string; reader: ReaderKind })[] {
+    return [...this.errors].reverse();
+  }
+
+  /**
+   * Staff reader test: every enabled reader waits for a card or phone and says which one saw it and
+   * what kind of credential it is, reading nothing. Refused during a transaction; the readers are
+   * armed again afterwards. Resolves null when nothing was presented in time.
+   */
+  async probeReaders(timeoutMs: number): Promise<(ReaderProbe & { reader: CredentialReader; ms: number }) | null | 'busy'> {
+    if (this.tx || this.probing || this.stopped) return 'busy';
+    this.probing = true;
+    const started = Date.now();
+    const ctl = new AbortController();
+    const timer = setTimeout(() => ctl.abort(), timeoutMs);
+    try {
+      const old = this.armed.splice(0);
+      for (const a of old) a.ctl.abort();
+      await Promise.allSettled(old.map((a) => a.done));
+      const enabled = this.opts.settings.get().readers;
+      const probing = this.opts.readers.filter((r) => r.probe && enabled[r.kind]);
+      const first = await new Promise<(ReaderProbe & { reader: CredentialReader }) | null>((resolve) => {
+        let left = probing.length;
+        if (!left) resolve(null);
+        for (const r of probing) {
+          void r.probe!(ctl.signal).then(
+            (p) => (p ? resolve({ ...p, reader: r }) : --left || resolve(null)),
+            () => --left || resolve(null),
+          );
+        }
+      });
+      return first ? { ...first, ms: Date.now() - started } : null;
+    } finally {
+      clearTimeout(timer);
+      ctl.abort();
+      this.probing = false;
+      this.armAll();
+      this.emit();
+    }
+  }
+
+  get probeRunning(): boolean {
+    return this.probing;
+  }
+
   // ---- finishing --------------------------------------------------------------------------------
 
   private cancelTx(): void {
@@ -471,6 +532,7 @@ export class KioskHost {
       screen = { screen: 'error', txId: tx.id, reader: tx.reader.kind, error: HOST_ERRORS.audit_unavailable, wipeAt };
     } else if (outcome.verdict === 'error') {
       const e = outcome.error ?? HOST_ERRORS.reader_failed;
+      if (!CANCELLED.has(e.code)) this.noteError(tx.reader.kind, e);
       screen = { screen: 'error', txId: tx.id, reader: tx.reader.kind, error: e, wipeAt };
     } else {
       screen = {

@@ -82,6 +82,18 @@ export interface ReadOutcome {
   requested: string[];
 }
 
+/**
+ * What the staff reader test saw: a card or a phone answered on this reader. Reads nothing from it
+ * (a card: only that it is there and its ATR; a phone: which engagement application answered, or
+ * that a QR engagement arrived, without starting a session).
+ */
+export interface ReaderProbe {
+  credential: 'card' | 'phone';
+  how: 'pcsc' | 'nfc' | 'qr' | 'training';
+  detailJa: string;
+  detailEn: string;
+}
+
 export interface CredentialReader {
   readonly kind: ReaderKind;
   /** Shown in the staff area; 'training' readers make the whole kiosk show 訓練モード. */
@@ -94,6 +106,12 @@ export interface CredentialReader {
   start(policy: Policy, signal: AbortSignal, hooks: ReadHooks): Promise<ReadOutcome>;
   /** mdoc readers: QR engagement text from the scanner; true when this armed reader took it. */
   acceptEngagement?(text: string): boolean;
+  /** Staff reader test: resolves when something is presented (null on abort). Never reads it. */
+  probe?(signal: AbortSignal): Promise<ReaderProbe | null>;
+  /** Staff diagnostics: what this reader can tell about itself (names, last ATR, radios). */
+  facts?(): { key: string; value: string }[];
+  /** Phone readers: the Bluetooth roles the kiosk can take, and whether the radio is simulated. */
+  bleRoles?(): { central: boolean; peripheral: boolean; simulated: boolean };
   close?(): Promise<void> | void;
 }
 

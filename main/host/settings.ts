@@ -1,12 +1,11 @@
 // Kiosk settings on disk: one JSON file, parsed with zod on every load (Signal Desktop habit:
-// zod-checked input from disk), written atomically (temp file + rename) so a power cut never
-// leaves half a file. Holds no personal data; the staff PIN only as a scrypt hash.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+// zod-checked input from disk), written atomically (main/host/private-file.ts) so a power cut never
+// leaves half a file. Holds no personal data. The staff PIN is not here: main/host/staff-pin.ts.
+import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { MIN_RETENTION_DAYS } from '../../core/audit/retention-rules.ts';
 import { LangSchema, ModeSchema, PhoneTransportSchema, type SettingsView } from '../api/contract.ts';
-import { StaffPinHashSchema } from './staff-pin.ts';
+import { writePrivateFile } from './private-file.ts';
 
 export const SettingsSchema = z
   .object({
@@ -24,7 +23,6 @@ export const SettingsSchema = z
      * Bluetooth pairing trouble). Files written before this setting existed read as 'ble'.
      */
     phoneTransport: PhoneTransportSchema.default('ble'),
-    staffPin: StaffPinHashSchema.nullable(),
   })
   .strict();
 export type Settings = z.infer<typeof SettingsSchema>;
@@ -37,7 +35,6 @@ export const DEFAULT_SETTINGS: Settings = {
   retentionDays: 365,
   readers: { card: true, mdoc: true },
   phoneTransport: 'ble',
-  staffPin: null,
 };
 
 export class SettingsStore {
@@ -54,6 +51,9 @@ export class SettingsStore {
     if (raw && typeof raw === 'object' && typeof (raw as { retentionDays?: unknown }).retentionDays === 'number' && (raw as { retentionDays: number }).retentionDays < MIN_RETENTION_DAYS) {
       (raw as { retentionDays: number }).retentionDays = MIN_RETENTION_DAYS;
     }
+    // Older installs kept a 4-digit staff PIN here (scrypt N=2^14, or the first PIN anyone typed):
+    // it is dropped, never honoured; the kiosk asks for set-up again (main/host/staff-pin.ts).
+    if (raw && typeof raw === 'object' && 'staffPin' in raw) delete (raw as { staffPin?: unknown }).staffPin;
     const r = SettingsSchema.safeParse(raw);
     if (!r.success) throw new Error(`settings file ${file} is invalid: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     return r.data;
@@ -65,18 +65,13 @@ export class SettingsStore {
 
   update(patch: Partial<Omit<Settings, 'version'>>): Settings {
     const next = SettingsSchema.parse({ ...this.current, ...patch });
-    if (this.file) {
-      mkdirSync(dirname(this.file), { recursive: true });
-      const tmp = `${this.file}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify(next, null, 2) + '\n', { mode: 0o600 });
-      renameSync(tmp, this.file);
-    }
+    if (this.file) writePrivateFile(this.file, JSON.stringify(next, null, 2) + '\n');
     this.current = next;
     return this.get();
   }
 
   view(): SettingsView {
     const s = this.current;
-    return { mode: s.mode, lang: s.lang, wipeSeconds: s.wipeSeconds, retentionDays: s.retentionDays, readers: { ...s.readers }, phoneTransport: s.phoneTransport, staffPinSet: s.staffPin !== null };
+    return { mode: s.mode, lang: s.lang, wipeSeconds: s.wipeSeconds, retentionDays: s.retentionDays, readers: { ...s.readers }, phoneTransport: s.phoneTransport };
   }
 }

@@ -30,6 +30,7 @@ export const READ_CODES: Record<string, CodeInfo> = {
   phone_needs_bluetooth: { en: 'This phone needs Bluetooth; use the QR code or the card.', ja: 'このスマートフォンは Bluetooth が必要です。QRコードまたはカードをご利用ください。' },
   no_common_transport: { en: 'The phone offers no connection this kiosk supports.', ja: '端末が本機で使える接続方式を提示しませんでした。' },
   request_forbidden_element: { en: 'The request would include a forbidden element (My Number).', ja: '要求に禁止された項目（個人番号）が含まれます。' },
+  request_element_not_allowed: { en: 'The request would include an element the kiosk may not ask for.', ja: '要求に、この端末が求めてはいけない項目が含まれます。' },
   no_reader_hardware: { en: 'No NFC reader, Bluetooth adapter or scanner input is available.', ja: 'NFC リーダー、Bluetooth、スキャナ入力のいずれも利用できません。' },
   read_aborted: { en: 'The read stopped on an unexpected condition; nothing is accepted.', ja: '予期しない状態で読み取りを中止しました。結果は無効です。' },
 };

@@ -8,7 +8,7 @@ import type { Check } from '../../core/check.ts';
 import type { CryptoProvider } from '../../core/crypto/provider.ts';
 import { EngagementError, type EngagementResult } from '../../core/mdoc/engagement/index.ts';
 import { ApduChannelError } from '../../core/mdoc/engagement/apdu-channel.ts';
-import { ForbiddenElementError, deviceRequestForPolicy, policyElements, SUPPORTED_DOCTYPES } from '../../core/mdoc/request/index.ts';
+import { ForbiddenElementError, NotRequestableError, deviceRequestForPolicy, policyElements, SUPPORTED_DOCTYPES } from '../../core/mdoc/request/index.ts';
 import { ReaderSession, SessionError } from '../../core/mdoc/session/index.ts';
 import { CentralClientReader, PeripheralServerReader, type GattClientLink, type GattServerLink } from '../../core/mdoc/transport/ble/index.ts';
 import { TransportError, type MessageTransport } from '../../core/mdoc/transport/message-transport.ts';
@@ -95,7 +95,7 @@ function failure(code: string, detail: string): ResponseResult {
 }
 
 function codeOf(e: unknown): { code: string; detail: string } {
-  if (e instanceof EngagementError || e instanceof SessionError || e instanceof TransportError || e instanceof ApduChannelError || e instanceof ForbiddenElementError || e instanceof NfcRetrievalError) {
+  if (e instanceof EngagementError || e instanceof SessionError || e instanceof TransportError || e instanceof ApduChannelError || e instanceof ForbiddenElementError || e instanceof NotRequestableError || e instanceof NfcRetrievalError) {
     return { code: e.code, detail: e.message };
   }
   return { code: 'read_aborted', detail: String((e as Error)?.message ?? e).slice(0, 300) };

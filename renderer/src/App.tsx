@@ -9,7 +9,7 @@ import { ReadingScreen } from './screens/Reading.tsx';
 import { InputScreen } from './screens/Input.tsx';
 import { VerdictScreen } from './screens/Verdict.tsx';
 import { ErrorScreen } from './screens/ErrorScreen.tsx';
-import { StaffArea } from './screens/Staff.tsx';
+import { StaffArea } from './screens/staff/StaffArea.tsx';
 import { TrainingPanel } from './screens/TrainingPanel.tsx';
 
 export function App({ api }: { api: Connection }) {
@@ -22,6 +22,8 @@ export function App({ api }: { api: Connection }) {
     const offC = api.onConnection((state) => {
       setConn(state);
       if (state === 'up') void api.call('getSnapshot', {}).then((r) => { if (r.ok) setSnap(r.value); });
+      // A new kiosk (no staff PIN yet) opens on its first-run setup.
+      if (state === 'up') void api.call('staffStatus', {}).then((r) => { if (r.ok && r.value.setupRequired) setStaffOpen(true); });
     });
     return () => { offS(); offC(); };
   }, [api]);

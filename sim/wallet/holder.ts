@@ -123,6 +123,10 @@ export interface WalletOptions {
   readerRoot?: Uint8Array;
   /** Refuse requests without readerAuth too (needs readerRoot). */
   requireReaderAuth?: boolean;
+  /** Hold this credential instead of issuing one (e.g. one made by a peer library). */
+  credential?: Credential;
+  /** A hostile or careless wallet: answers with every element it holds, whatever was asked. */
+  overshare?: boolean;
 }
 
 /** What one transaction's engagement offers. */
@@ -150,6 +154,7 @@ export class VirtualWallet {
   private readonly now: Date;
   /** What the last request's readerAuth check found (tests): 'none' when there was none to check. */
   readerAuthSeen: ReaderAuthVerdict | 'none' = 'none';
+  private readonly overshare: boolean;
 
   // One transaction's state; reset by newTransaction().
   private eDeviceKey: EcKeyPair | null = null;
@@ -167,13 +172,18 @@ export class VirtualWallet {
     this.profile = o.profile ?? PROFILES.generic;
     this.misbehaviour = o.misbehaviour ?? 'none';
     this.crypto = o.crypto ?? nobleCrypto;
-    this.docType = o.docType ?? MNC_DOCTYPE;
+    this.docType = o.credential?.docType ?? o.docType ?? MNC_DOCTYPE;
     this.bleModes = o.bleModes ?? this.profile.bleModes;
     this.deviceAuth = o.deviceAuth ?? 'signature';
     this.readerRoot = o.readerRoot;
     this.requireReaderAuth = o.requireReaderAuth ?? false;
     const now = o.now ?? new Date();
     this.now = now;
+    this.overshare = o.overshare ?? false;
+    if (o.credential) {
+      this.credential = o.credential;
+      return;
+    }
     const minor = this.misbehaviour === 'tamper';
     const elements = this.docType === MNC_DOCTYPE ? sampleMncElements({ ageOver20: !minor }) : sampleMdlElements();
     if (minor && this.docType === MDL_DOCTYPE) (elements['org.iso.18013.5.1']!).age_over_20 = false;
@@ -354,7 +364,7 @@ export class VirtualWallet {
     if (this.misbehaviour === 'tamper') knobs.tamper = this.tamperTarget(wanted[this.docType] ?? {});
     const doc = presentCredential(this.credential, {
       transcript: this.transcript!,
-      request: wanted,
+      ...(this.overshare ? {} : { request: wanted }),
       deviceAuth: this.deviceAuth,
       readerPublicKey: this.readerPublicKey!,
       crypto: this.crypto,

@@ -18,6 +18,7 @@ import { AuditStore } from '../../main/audit/audit-store.ts';
 import { readAuditPublicKey } from '../../main/audit/sealing-key.ts';
 import { crashEntry, CRASH_VERIFY_NOW } from './crash-entries.ts';
 import { tempDir } from './helpers.ts';
+import { mulberry32 } from '../../sim/prng.ts';
 
 const KILLS = 50;
 const childSource = join(import.meta.dirname, 'crash-child.ts');
@@ -45,17 +46,6 @@ async function childCommand(dir: string): Promise<{ args: string[]; env: NodeJS.
 function epochs(home: string): number {
   const f = join(home, 'audit-key', 'epochs.jsonl');
   return existsSync(f) ? readFileSync(f, 'utf8').split('\n').filter(Boolean).length : 0;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 interface Run {

@@ -15,46 +15,51 @@ import { MemoryAuditSink } from '../../main/host/audit-sink.ts';
 import { AuditStoreSink } from '../../main/host/audit-store-adapter.ts';
 import { KioskHost } from '../../main/host/kiosk-host.ts';
 import { SettingsStore } from '../../main/host/settings.ts';
-import { hashStaffPin, StaffLockout } from '../../main/host/staff-pin.ts';
+import { StaffAuth } from '../../main/host/staff-auth.ts';
 import { DirTrustService } from '../../main/host/trust.ts';
-import { ScriptedReader } from '../kiosk/helpers.ts';
+import { ScriptedReader, setTestStaffPin, TEST_PIN_KDF } from '../kiosk/helpers.ts';
 
 const TEST_IACA = join(import.meta.dirname, '..', '..', 'resources', 'test-trust', 'iaca');
 
-function kiosk(pin: string | null = '4321') {
+const PIN = '864213';
+
+async function kiosk(pin: string | null = PIN) {
   const home = mkdtempSync(join(tmpdir(), 'kakunin-events-'));
   const settings = new SettingsStore(join(home, 'settings.json'));
-  if (pin !== null) settings.update({ staffPin: hashStaffPin(pin, 1024) });
+  if (pin !== null) await setTestStaffPin(home, pin);
   const audit = new MemoryAuditSink();
   let now = 1_000_000;
   const host = new KioskHost({ readers: [new ScriptedReader('card')], settings, audit });
-  const svc: HostServices = { host, trust: new DirTrustService(join(home, 'trust')), lockout: new StaffLockout(() => now), pinCost: 1024 };
+  const staff = new StaffAuth({ home, kdf: TEST_PIN_KDF, audit: (kind, fields) => audit.event(kind, fields), now: () => new Date(now) });
+  const svc: HostServices = { host, trust: new DirTrustService(join(home, 'trust')), staff };
   return { svc, audit, settings, advance: (ms: number) => (now += ms), done: () => rmSync(home, { recursive: true, force: true }) };
 }
 const kinds = (a: MemoryAuditSink) => a.events.map((e) => e.kind);
-async function staffSession(k: ReturnType<typeof kiosk>): Promise<ApiSession> {
+async function staffSession(k: Awaited<ReturnType<typeof kiosk>>): Promise<ApiSession> {
   const s = new ApiSession(k.svc);
-  assert.ok((await s.handle('staffUnlock', { pin: '4321' })).ok);
+  assert.ok((await s.handle('staffUnlock', { pin: PIN })).ok);
   return s;
 }
 
 test('wrong staff PINs and the lockout they cause are logged; a right PIN logs the unlock; a first-run PIN logs that it was set', async () => {
-  const k = kiosk();
+  const k = await kiosk();
   try {
-    for (let i = 0; i < 5; i++) await new ApiSession(k.svc).handle('staffUnlock', { pin: '0000' });
+    for (let i = 0; i < 5; i++) await new ApiSession(k.svc).handle('staffUnlock', { pin: '000000' });
     assert.deepEqual(kinds(k.audit), ['staff_pin_failed', 'staff_pin_failed', 'staff_pin_failed', 'staff_pin_failed', 'staff_pin_failed', 'staff_lockout']);
     assert.deepEqual(k.audit.events.at(-1)!.fields, { seconds: 60 });
     k.advance(61_000);
-    assert.ok((await new ApiSession(k.svc).handle('staffUnlock', { pin: '4321' })).ok);
+    assert.ok((await new ApiSession(k.svc).handle('staffUnlock', { pin: PIN })).ok);
     assert.equal(kinds(k.audit).at(-1), 'staff_unlocked');
     // Nothing of the PIN itself, in any event.
-    assert.ok(!JSON.stringify(k.audit.events).includes('4321') && !JSON.stringify(k.audit.events).includes('0000'));
+    assert.ok(!JSON.stringify(k.audit.events).includes(PIN) && !JSON.stringify(k.audit.events).includes('000000'));
   } finally {
     k.done();
   }
-  const fresh = kiosk(null);
+  const fresh = await kiosk(null);
   try {
-    assert.ok((await new ApiSession(fresh.svc).handle('staffUnlock', { pin: '2468' })).ok);
+    // A new kiosk: the PIN is set with the console's one-time setup code.
+    const code = fresh.svc.staff.issueSetupCode()!;
+    assert.ok((await new ApiSession(fresh.svc).handle('staffSetup', { setupCode: code, pin: '246813' })).ok);
     assert.deepEqual(kinds(fresh.audit), ['staff_pin_set']);
   } finally {
     fresh.done();
@@ -62,11 +67,12 @@ test('wrong staff PINs and the lockout they cause are logged; a right PIN logs t
 });
 
 test('settings, mode, retention and PIN changes are logged by name, never by value; retention below 90 days is refused and logged', async () => {
-  const k = kiosk();
+  const k = await kiosk();
   try {
     const s = await staffSession(k);
-    const r = await s.handle('staffUpdateSettings', { mode: 'identity', wipeSeconds: 20, retentionDays: 400, newStaffPin: '135790' });
+    const r = await s.handle('staffUpdateSettings', { mode: 'identity', wipeSeconds: 20, retentionDays: 400 });
     assert.ok(r.ok, JSON.stringify(r));
+    assert.ok((await s.handle('staffChangePin', { currentPin: PIN, newPin: '135790' })).ok);
     const ev = k.audit.events.slice(1);
     assert.deepEqual(ev.map((e) => e.kind), ['settings_changed', 'mode_changed', 'retention_changed', 'staff_pin_changed']);
     assert.deepEqual(ev[0]!.fields, { fields: ['mode', 'retentionDays', 'wipeSeconds'] }, 'names only; the PIN hash is not a "setting"');
@@ -83,7 +89,7 @@ test('settings, mode, retention and PIN changes are logged by name, never by val
 });
 
 test('a trust import is logged with its kind and fingerprint; an export with its format', async () => {
-  const k = kiosk();
+  const k = await kiosk();
   try {
     const s = await staffSession(k);
     const pem = readFileSync(join(TEST_IACA, (await import('node:fs')).readdirSync(TEST_IACA).find((f) => f.endsWith('.pem'))!));

@@ -185,6 +185,7 @@ async function main(): Promise<void> {
 
   const card_apdus = await optionalModule('./card-apdus.ts', /card|apdu|bench|measure|run/i);
   const audit_appends = await optionalModule('./audit-appends.ts', /audit|append|bench|measure|run/i);
+  const staff_area = await optionalModule('./staff-area.ts', /staff|bench/i);
   const auditMs = typeof (audit_appends as { median_append_ms?: unknown }).median_append_ms === 'number' ? (audit_appends as { median_append_ms: number }).median_append_ms : null;
 
   // Transaction model: modelled link time vs measured kiosk time. kiosk_ms is the kiosk's processing
@@ -237,6 +238,7 @@ async function main(): Promise<void> {
     card_apdus,
     audit_appends,
     startup,
+    staff_area,
     ...(ours ? {} : { ours: oursOrMissing }),
     inputs: scenarios.map((s) => ({ name: s.name, device_response_bytes: s.deviceResponse.length, issuer_curve: s.issuerCurve, made_by: '@auth0/mdl issuer + Kakunin test PKI' })),
     clock: CLOCK === 'cpu' ? 'process CPU time (user+system, all threads) per call' : 'wall-clock time per call',
@@ -275,6 +277,7 @@ function printTables(o: {
   card_apdus: unknown;
   audit_appends: unknown;
   startup: StartupResult[];
+  staff_area: unknown;
   ours?: Missing;
   timings: Record<string, Record<string, { median_ms: number; p10_ms: number; p90_ms: number; n: number; wall_median_ms: number; cpu_median_ms: number }>>;
   clock: string;
@@ -316,6 +319,8 @@ function printTables(o: {
     if ('missing' in s) p(`  ${pad(s.name, 30)} missing: ${s.missing}`);
     else p(`  ${pad(s.name, 30)} ${lpad(s.compiled_median_ms.toFixed(0), 9)} ${lpad(s.loader_median_ms.toFixed(0), 9)} ${lpad(String(s.goal_ms), 6)}  ${s.met ? 'yes' : 'NO'}   (${s.compiled_command.length > 60 ? `${s.compiled_command.slice(0, 57)}...` : s.compiled_command})`);
   }
+  p('\nStaff area (PIN check at the production scrypt cost; dashboard render):');
+  p('  ' + JSON.stringify(o.staff_area, null, 2).replaceAll('\n', '\n  '));
   const notMet = o.comparisons.filter((c) => !c.met).length + o.transaction_model.filter((t) => !t.met).length + o.startup.filter((s) => 'met' in s && !s.met).length;
   const auditShort = o.transaction_model.filter((t) => t.met_with_audit === false).length;
   p(`\n${notMet === 0 ? 'All goals met.' : `${notMet} goal(s) NOT met (see rows marked NO).`}${auditShort ? ` With the audit write counted as kiosk time, ${auditShort} transaction row(s) exceed 5%.` : ''}`);

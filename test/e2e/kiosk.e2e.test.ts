@@ -284,9 +284,12 @@ test('staff area: locked without the staff PIN (screen and API), opens with it, 
     await e.page.waitForSelector('[data-testid="staff-locked"]');
     await typeDigits(e.page, STAFF_PIN);
     await e.page.waitForSelector('[data-testid="staff-area"]');
+    await e.page.waitForSelector('[data-testid="dashboard"]'); // the first tab: the day at a glance
+    await e.page.click('[data-tab="mode"]');
     await e.page.click('[data-mode-choice="entrance"]');
     await e.page.click('[data-tab="readers"]');
-    assert.equal(await e.page.locator('[data-testid="readers-tab"] tr').count(), 2);
+    await e.page.waitForSelector('[data-testid="readers-tab"] [data-reader]');
+    assert.equal(await e.page.locator('[data-testid="readers-tab"] [data-reader]').count(), 2);
     // The phone data-transfer preference (BLE or NFC when a phone offers both) is a staff setting.
     assert.equal(e.kiosk.services.host.opts.settings.get().phoneTransport, 'ble');
     await e.page.click('[data-phone-transport="nfc"]');

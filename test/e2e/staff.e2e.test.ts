@@ -23,11 +23,12 @@ test('staff: audit log view (real store, chain intact) and CSV / JSON export hol
     await e.page.click('[data-testid="staff-button"]');
     await typeDigits(e.page, STAFF_PIN);
     await e.page.click('[data-tab="audit"]');
-    await e.page.waitForSelector('[data-testid="audit-rows"] tr');
+    await e.page.waitForSelector('[data-testid="audit-rows"] tbody tr');
     assert.match(await e.page.locator('[data-testid="audit-chain"]').innerText(), /ハッシュチェーン：正常/);
-    assert.equal(await e.page.locator('[data-testid="audit-rows"] tr').count(), 2);
+    assert.equal(await e.page.locator('[data-testid="audit-rows"] tbody tr').count(), 2);
     const rowsText = await e.page.locator('[data-testid="audit-rows"]').innerText();
-    assert.match(rowsText, /invalid \(training\)/);
+    assert.match(rowsText, /確認NG/);
+    assert.match(rowsText, /訓練/);
     assert.match(rowsText, /issuer_signature_invalid/);
     await e.shot('18-staff-audit-rows');
     const [csv] = await Promise.all([e.page.waitForEvent('download'), e.page.click('[data-testid="export-csv"]')]);
@@ -60,7 +61,7 @@ test('staff: a new kiosk is ready for My Number Card (card, iPhone) and JPKI out
     assert.match(fresh, /組み込み/);
     assert.doesNotMatch(fresh, /no IACA root/);
     await e.shot('18-staff-trust-built-in');
-    await e.page.selectOption('[data-testid="trust-kind"]', 'iaca');
+    await e.page.click('[data-testid="trust-kind"] [data-value="iaca"]');
     await e.page.setInputFiles('[data-testid="trust-file"]', REAL_IACA);
     await e.page.waitForSelector('[data-testid="trust-note"]');
     const note = await e.page.locator('[data-testid="trust-note"]').innerText();

@@ -12,7 +12,9 @@ import { MemoryAuditSink } from '../../main/host/audit-sink.ts';
 import { ensureRendererBuilt, ROOT } from '../../main/headless/renderer-build.ts';
 import { startHeadless, type HeadlessHandle } from '../../main/headless/server.ts';
 import { SettingsStore } from '../../main/host/settings.ts';
-import { hashStaffPin } from '../../main/host/staff-pin.ts';
+import { setTestStaffPin, TEST_PIN_KDF } from '../kiosk/helpers.ts';
+import { AuditStore } from '../../main/audit/audit-store.ts';
+import { demoLog } from '../../sim/audit/demo-log.ts';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -44,13 +46,24 @@ export async function startE2E(opts: {
   chromiumArgs?: string[];
   /** Runs after the kiosk started, before Chromium opens the page (e.g. to write the camera's video). */
   beforeBrowser?: (kiosk: Kiosk) => Promise<void> | void;
+  staffPin?: string | null;
+  /** With audit 'store': this many demo transactions over the last 30 days (sim/audit/demo-log.ts). */
+  seedAudit?: number;
 } = {}): Promise<E2E> {
   const dist = await ensureRendererBuilt();
   const home = mkdtempSync(join(tmpdir(), 'kakunin-e2e-'));
-  // Settings before start: a known staff PIN (cheap scrypt cost for tests), a short wipe.
-  new SettingsStore(join(home, 'settings.json')).update({ staffPin: hashStaffPin(STAFF_PIN, 1024), wipeSeconds: 30, ...opts.settings });
-  const audit = opts.audit === 'store' ? null : new MemoryAuditSink();
-  const kiosk = await assembleKiosk({ home, devices: 'training', stepMs: 120, pinCost: 1024, ...(audit ? { audit } : {}), ...opts.kiosk });
+  // Before start, as an installation leaves it: the staff PIN set by `kakunin setup` (cheap scrypt
+  // cost for tests; null leaves the kiosk unset for the first-run screen), settings, a short wipe.
+  if (opts.staffPin !== null) await setTestStaffPin(home, opts.staffPin ?? STAFF_PIN);
+  new SettingsStore(join(home, 'settings.json')).update({ wipeSeconds: 30, ...opts.settings });
+  if (opts.seedAudit) {
+    const store = AuditStore.open(join(home, 'audit.sqlite'));
+    const now = opts.kiosk?.now?.() ?? new Date();
+    for (const e of demoLog({ n: opts.seedAudit, now, days: 30, utcOffsetMinutes: -now.getTimezoneOffset() })) store.append(e);
+    store.close();
+  }
+  const audit = opts.audit === 'store' || opts.seedAudit ? null : new MemoryAuditSink();
+  const kiosk = await assembleKiosk({ home, devices: 'training', stepMs: 120, pinCost: TEST_PIN_KDF.N, ...(audit ? { audit } : {}), ...opts.kiosk });
   kiosk.host.start();
   const headless = await startHeadless({ services: kiosk.services, distDir: dist });
   await opts.beforeBrowser?.(kiosk);
@@ -64,7 +77,7 @@ export async function startE2E(opts: {
     kiosk, headless, browser, page, audit, home,
     async shot(name) {
       const p = join(SHOTS, `${name}.png`);
-      await page.screenshot({ path: p });
+      await page.screenshot({ path: p, animations: 'disabled' });
       return p;
     },
     async close() {

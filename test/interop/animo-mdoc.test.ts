@@ -12,6 +12,7 @@ import { loadTrustDir } from '../../main/trust/load-dir.ts';
 import { verifyDeviceResponse } from '../../core/mdoc/verify.ts';
 import { testDocumentSigner } from '../../sim/pki/test-pki.ts';
 import { testSessionTranscript } from '../../sim/mdoc/issuer.ts';
+import { presentationDefinition } from '../support/auth0-issuer.ts';
 
 const TRUST_DIR = new URL('../../resources/test-trust', import.meta.url).pathname;
 const trust = loadTrustDir(TRUST_DIR, { crypto: nodeCrypto });
@@ -88,19 +89,7 @@ async function animoResponse(c: (typeof CASES)[number], iaca: 'p256' | 'p384', m
   const mdoc = new MDoc([issued]);
   const reader = nodeCrypto.generateEcKey('P-256');
   const transcript = testSessionTranscript(reader.publicKey, 'P-256', nodeCrypto);
-  const pd = {
-    id: 'kakunin-interop',
-    input_descriptors: [
-      {
-        id: c.docType,
-        format: { mso_mdoc: { alg: ['ES256', 'ES384'] } },
-        constraints: {
-          limit_disclosure: 'required' as const,
-          fields: Object.entries(c.ask).flatMap(([ns, els]) => els.map((e: string) => ({ path: [`$['${ns}']['${e}']`], intent_to_retain: false }))),
-        },
-      },
-    ],
-  };
+  const pd = presentationDefinition(c.docType, c.ask);
   let builder = DeviceResponse.from(mdoc).usingPresentationDefinition(pd as never).usingSessionTranscriptBytes(transcript.bytes);
   const devicePriv = device.privateKey.export({ format: 'jwk' }) as never;
   builder = mode === 'signature' ? builder.authenticateWithSignature(devicePriv, 'ES256') : builder.authenticateWithMAC(devicePriv, rawToJwk('P-256', undefined, reader.publicKey) as never, 'HS256');

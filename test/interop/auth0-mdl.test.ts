@@ -4,27 +4,16 @@
 // PKI so the chain ends in resources/test-trust; nothing else of ours touches the bytes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
-import { Document, DeviceResponse, MDoc } from '@auth0/mdl';
 import { nodeCrypto } from '../../main/crypto/node-crypto.ts';
 import { nobleCrypto } from '../../core/crypto/noble.ts';
 import { loadTrustDir } from '../../main/trust/load-dir.ts';
 import { verifyDeviceResponse } from '../../core/mdoc/verify.ts';
-import { testDocumentSigner } from '../../sim/pki/test-pki.ts';
-import { testSessionTranscript } from '../../sim/mdoc/issuer.ts';
 import { Tagged } from '../../core/cbor/model.ts';
+import { auth0Response } from '../support/auth0-issuer.ts';
 
 const TRUST_DIR = new URL('../../resources/test-trust', import.meta.url).pathname;
 const trust = loadTrustDir(TRUST_DIR, { crypto: nodeCrypto });
 const nobleTrust = loadTrustDir(TRUST_DIR, { crypto: nobleCrypto });
-const b64u = (b: Uint8Array) => Buffer.from(b).toString('base64url');
-
-function dsJwk(curve: 'P-256' | 'P-384') {
-  const ds = testDocumentSigner(curve === 'P-256' ? 'p256' : 'p384');
-  const n = curve === 'P-256' ? 32 : 48;
-  const jwk = { kty: 'EC', crv: curve, d: b64u(ds.privateKey), x: b64u(ds.publicKey.subarray(1, 1 + n)), y: b64u(ds.publicKey.subarray(1 + n)) };
-  return { ds, jwk };
-}
 
 const CASES = [
   {
@@ -43,48 +32,6 @@ const CASES = [
     ask: { 'org.iso.23220.1': ['age_over_20'], 'org.iso.23220.1.jp': ['full_name_unicode', 'portrait'] },
   },
 ] as const;
-
-async function auth0Response(c: (typeof CASES)[number], curve: 'P-256' | 'P-384', mode: 'signature' | 'mac') {
-  const { ds, jwk } = dsJwk(curve);
-  const device = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const devicePub = device.publicKey.export({ format: 'jwk' });
-  const devicePriv = device.privateKey.export({ format: 'jwk' });
-  const now = new Date();
-  let doc = new Document(c.docType).useDigestAlgorithm('SHA-256').addValidityInfo({ signed: now, validFrom: now, validUntil: new Date(now.getTime() + 86_400_000) });
-  for (const [ns, values] of Object.entries(c.nameSpaces)) doc = doc.addIssuerNameSpace(ns, values as Record<string, unknown>);
-  const issued = await doc.addDeviceKeyInfo({ deviceKey: devicePub as never }).sign({
-    issuerPrivateKey: jwk as never,
-    issuerCertificate: ds.certificate,
-    alg: curve === 'P-256' ? 'ES256' : 'ES384',
-  });
-  const mdoc = new MDoc([issued]).encode();
-
-  const reader = nodeCrypto.generateEcKey('P-256');
-  const transcript = testSessionTranscript(reader.publicKey, 'P-256', nodeCrypto);
-  const pd = {
-    id: 'kakunin-interop',
-    input_descriptors: [
-      {
-        id: c.docType,
-        format: { mso_mdoc: { alg: ['ES256', 'ES384'] } },
-        constraints: {
-          limit_disclosure: 'required' as const,
-          fields: Object.entries(c.ask).flatMap(([ns, els]) => (els as readonly string[]).map((e: string) => ({ path: [`$['${ns}']['${e}']`], intent_to_retain: false }))),
-        },
-      },
-    ],
-  };
-  let builder = DeviceResponse.from(mdoc).usingPresentationDefinition(pd).usingSessionTranscriptBytes(Buffer.from(transcript.bytes));
-  if (mode === 'signature') builder = builder.authenticateWithSignature(devicePriv as never, 'ES256');
-  else {
-    // auth0 takes the reader's ephemeral public key as a COSE_Key.
-    const { encodeCbor } = await import('../../core/cbor/encode.ts');
-    const { ecPublicCoseKey } = await import('../../core/cose/key.ts');
-    builder = builder.authenticateWithMAC(devicePriv as never, encodeCbor(ecPublicCoseKey('P-256', reader.publicKey)), 'HS256');
-  }
-  const response = (await builder.sign()).encode();
-  return { response: new Uint8Array(response), transcript, reader };
-}
 
 for (const c of CASES) {
   for (const curve of ['P-256', 'P-384'] as const) {

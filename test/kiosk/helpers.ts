@@ -63,3 +63,12 @@ export async function until(cond: () => boolean, ms = 3000): Promise<void> {
     await tick(5);
   }
 }
+
+/** Cheap scrypt for tests (production: STAFF_PIN_KDF, N = 2^17); the kiosk under test is told the same. */
+export const TEST_PIN_KDF = { N: 1024, r: 8, p: 1 } as const;
+
+/** A staff PIN as `kakunin setup` leaves it, at the test cost. */
+export async function setTestStaffPin(home: string, pin: string): Promise<void> {
+  const { hashStaffPin, writeStaffPin } = await import('../../main/host/staff-pin.ts');
+  writeStaffPin(home, await hashStaffPin(pin, 'cli', new Date(), TEST_PIN_KDF));
+}

@@ -10,8 +10,8 @@ import { EmbeddedCbor, encodeCbor, type CborMap, type CborValue } from '../../cb
 import type { PolicyName } from '../../policy/policy.ts';
 import { POLICIES } from '../../policy/policy.ts';
 import { SUPPORTED_DOCTYPES, type SupportedDocType } from './doc-types.ts';
-import { assertNotForbidden } from './forbidden-elements.ts';
 import { policyElements, type ElementRef } from './policy-elements.ts';
+import { assertRequestable } from './requestable-elements.ts';
 
 export interface ItemsRequest {
   docType: string;
@@ -22,7 +22,7 @@ export interface ItemsRequest {
 export function encodeItemsRequest(r: ItemsRequest): CborMap {
   const nameSpaces: CborMap = new Map();
   for (const { namespace, element } of r.elements) {
-    assertNotForbidden(element);
+    assertRequestable(r.docType, namespace, element);
     let ns = nameSpaces.get(namespace) as CborMap | undefined;
     if (!ns) {
       ns = new Map();

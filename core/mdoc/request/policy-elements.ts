@@ -4,7 +4,7 @@
 // (ISO 18013-5 §9.1.3 / spec "shows only elements it requested").
 import { POLICIES, type Attribute, type PolicyName } from '../../policy/policy.ts';
 import { DOCTYPE_MDL, DOCTYPE_MNC, NS_23220, NS_23220_JP, NS_MDL, type SupportedDocType } from './doc-types.ts';
-import { assertNotForbidden } from './forbidden-elements.ts';
+import { assertRequestable } from './requestable-elements.ts';
 
 export interface ElementRef {
   namespace: string;
@@ -39,7 +39,7 @@ export function policyElements(policy: PolicyName, docType: SupportedDocType): E
   const out: ElementRef[] = [];
   for (const attr of POLICIES[policy].shows) {
     for (const ref of ATTRIBUTE_ELEMENTS[docType][attr]) {
-      assertNotForbidden(ref.element);
+      assertRequestable(docType, ref.namespace, ref.element);
       out.push(ref);
     }
   }

@@ -19,7 +19,7 @@ import { nfcDataRetrievalFactory } from '../../mdoc-reader/nfc-message-transport
 import { kioskProposal, type PreferredTransport } from '../../mdoc-reader/reader-proposal.ts';
 import { cachedTrustStore } from '../../trust/trust-dir-cache.ts';
 import { loadReaderAuth } from '../../trust/reader-auth.ts';
-import { ABORTED, errorOutcome, type CredentialReader, type ReadError, type ReadHooks, type ReadOutcome } from '../reader.ts';
+import { ABORTED, errorOutcome, type CredentialReader, type ReaderProbe, type ReadError, type ReadHooks, type ReadOutcome } from '../reader.ts';
 import { decodeJp2 } from '../../card/jp2-decode.ts';
 import { pixelsToPngDataUrl } from './png.ts';
 import type { PhoneTap, TapSource } from './tap.ts';
@@ -144,6 +144,48 @@ export class PhoneReader implements CredentialReader {
     this.waiting = null;
     w(t);
     return true;
+  }
+
+  /**
+   * Reader test: the first QR engagement or phone tap, described, with no session started (a tapped
+   * phone is released at once; the QR text is only parsed for the BLE modes it offers).
+   */
+  async probe(signal: AbortSignal): Promise<ReaderProbe | null> {
+    const got = await this.waitForEngagement(signal, { onProgress: () => false, requestInput: async () => null });
+    if (!got) return null;
+    if ('tap' in got) {
+      const ndef = got.tap.probe.answered === 'ndef';
+      await got.tap.release();
+      return {
+        credential: 'phone',
+        how: 'nfc',
+        detailJa: `${got.tap.readerName}：${ndef ? 'NFCで接続できるスマートフォン（NDEFアプリ応答）' : 'mdocアプリのみ応答（NFC接続情報なし）'}`,
+        detailEn: `${got.tap.readerName}: ${ndef ? 'phone with NFC engagement (NDEF application answered)' : 'mdoc application only (no NFC engagement)'}`,
+      };
+    }
+    try {
+      const q = parseQrEngagement(got.qr);
+      const ble = bleFromDeviceEngagement(q.deviceEngagement);
+      const modes = [ble?.centralClientMode ? 'central client' : '', ble?.peripheralServerMode ? 'peripheral server' : ''].filter(Boolean).join(', ') || 'none';
+      return { credential: 'phone', how: 'qr', detailJa: `QRコード（BLE: ${modes}）`, detailEn: `QR code engagement (BLE: ${modes})` };
+    } catch {
+      return { credential: 'phone', how: 'qr', detailJa: 'QRコード（形式が不正）', detailEn: 'QR code (not a valid engagement)' };
+    }
+  }
+
+  bleRoles(): { central: boolean; peripheral: boolean; simulated: boolean } {
+    return { central: !!this.deps.ble?.central, peripheral: !!this.deps.ble?.peripheral, simulated: this.source === 'training' };
+  }
+
+  facts(): { key: string; value: string }[] {
+    const ble = this.deps.ble;
+    return [
+      { key: 'qr', value: 'QR scanner text (keyboard input on the idle screen)' },
+      { key: 'nfc', value: this.deps.taps ? (this.deps.taps.ready() ? 'phone taps on the PC/SC reader: ready' : 'phone taps on the PC/SC reader: reader not ready') : 'no PC/SC reader' },
+      { key: 'ble.central', value: ble?.central ? 'yes (peripheral server mode wallets)' : 'no' },
+      { key: 'ble.peripheral', value: ble?.peripheral ? 'yes (central client mode wallets, e.g. Apple Wallet)' : 'no' },
+      ...(this.source === 'training' ? [{ key: 'radio', value: 'simulated Bluetooth radio (training)' }] : []),
+    ];
   }
 
   /** The first of: QR text from the scanner, a phone tapped on the PC/SC reader, or abort. */

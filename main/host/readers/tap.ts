@@ -27,7 +27,7 @@ import { PcscContext } from '../../pcsc/pcsc-reader.ts';
 import { probePcscd } from '../../pcsc/pcscd-probe.ts';
 import type { ReadMdocDeps } from '../../mdoc-reader/read-mdoc.ts';
 import type { PreferredTransport } from '../../mdoc-reader/reader-proposal.ts';
-import { ABORTED, errorOutcome, type CredentialReader, type ReadError, type ReadHooks, type ReadOutcome } from '../reader.ts';
+import { ABORTED, errorOutcome, type CredentialReader, type ReaderProbe, type ReadError, type ReadHooks, type ReadOutcome } from '../reader.ts';
 import { cardError, PcscCardReader } from './card.ts';
 import { PhoneReader } from './mdoc.ts';
 import { PhoneApduGuard, probeTap, type TapKind, type TapProbe } from './tap-probe.ts';
@@ -83,6 +83,8 @@ export interface TapDispatcherOptions {
 export class TapDispatcher {
   /** Figures for the staff area and tests. */
   readonly counts = { card: 0, phone: 0, unsupported: 0, ignored: 0, lostDuringProbe: 0 };
+  /** ATR (hex) of the last item connected: card type information, not a person's (staff diagnostics). */
+  lastAtr: string | null = null;
   private state: { state: ReaderStatus['state']; detail?: string } = { state: 'ready' };
   private readonly waiters: Record<TapKind, Waiter | null> = { card: null, phone: null };
   private reader: PcscNfcReader | null = null;
@@ -161,6 +163,7 @@ export class TapDispatcher {
         else this.mustLeave = true; // could not connect: the item left at once, or is mute
         continue;
       }
+      if (ch.atr) this.lastAtr = Buffer.from(ch.atr).toString('hex').toUpperCase();
       let probe: TapProbe;
       try {
         probe = await probeTap(ch);
@@ -275,6 +278,25 @@ export class TapCardReader implements CredentialReader {
   status(): ReaderStatus {
     const s = this.taps.status();
     return { kind: 'card', source: 'real', label: s.label, state: s.state, ...(s.detail ? { detail: s.detail } : {}) };
+  }
+
+  /** Reader test: a card on the reader (the dispatcher's two SELECTs of phone AIDs called it a card); nothing is read. */
+  async probe(signal: AbortSignal): Promise<ReaderProbe | null> {
+    const tap = await this.taps.card.next(signal);
+    if (!tap) return null;
+    await tap.release();
+    const atr = this.taps.lastAtr ? `ATR ${this.taps.lastAtr}` : 'ATR —';
+    return { credential: 'card', how: 'pcsc', detailJa: `${tap.readerName}：カード（${atr}）`, detailEn: `${tap.readerName}: card (${atr})` };
+  }
+
+  facts(): { key: string; value: string }[] {
+    const s = this.taps.status();
+    const c = this.taps.counts;
+    return [
+      { key: 'pcsc.reader', value: s.label },
+      { key: 'pcsc.lastAtr', value: this.taps.lastAtr ?? '—' },
+      { key: 'taps', value: `cards ${c.card}, phones ${c.phone}, ignored ${c.ignored}, lost during probe ${c.lostDuringProbe}` },
+    ];
   }
 
   async start(policy: Policy, signal: AbortSignal, hooks: ReadHooks): Promise<ReadOutcome> {

@@ -6,7 +6,7 @@
 import type { Check } from '../../../core/check.ts';
 import type { Attribute, Policy } from '../../../core/policy/policy.ts';
 import type { Attributes, ReaderKind, ReaderStatus, TrainingScenario } from '../../api/contract.ts';
-import { ABORTED, errorOutcome, type CredentialReader, type ReadError, type ReadHooks, type ReadOutcome } from '../reader.ts';
+import { ABORTED, errorOutcome, type CredentialReader, type ReaderProbe, type ReadError, type ReadHooks, type ReadOutcome } from '../reader.ts';
 import { isDocumentScenario, trainingDocument } from './training-documents.ts';
 
 interface SampleHolder {
@@ -175,6 +175,19 @@ export class TrainingReader implements CredentialReader {
     const label = this.kind === 'card' ? '訓練用カードリーダー (simulator)' : '訓練用スマートフォン読取 (simulator)';
     if (this.kind === 'card' && this.ctl.unplugged) return { kind: this.kind, source: 'training', label, state: 'unplugged' };
     return { kind: this.kind, source: 'training', label, state: 'ready' };
+  }
+
+  /** Reader test: a training presentation of this kind is "seen"; its scenario is not played. */
+  async probe(signal: AbortSignal): Promise<ReaderProbe | null> {
+    const p = await this.ctl.wait(this.kind, signal);
+    if (!p) return null;
+    return this.kind === 'card'
+      ? { credential: 'card', how: 'training', detailJa: '訓練用カード（シミュレーター）', detailEn: 'training card (simulator)' }
+      : { credential: 'phone', how: 'training', detailJa: '訓練用スマートフォン（シミュレーター）', detailEn: 'training phone (simulator)' };
+  }
+
+  facts(): { key: string; value: string }[] {
+    return [{ key: 'device', value: 'simulator (training): no hardware is used' }];
   }
 
   async start(policy: Policy, signal: AbortSignal, hooks: ReadHooks): Promise<ReadOutcome> {
