@@ -6,7 +6,7 @@
 //   deviceSignature: COSE_Sign1 by deviceKey (§9.1.3.6)
 //   deviceMac: COSE_Mac0, HMAC-SHA256 with EMacKey = HKDF-SHA256(ECDH(reader ephemeral private,
 //              deviceKey), salt = SHA-256(SessionTranscriptBytes), info "EMacKey", 32) (§9.1.3.5)
-import type { Check } from '../check.ts';
+import { checkMaker, type Check } from '../check.ts';
 import { encodeCbor } from '../cbor/encode.ts';
 import { EmbeddedCbor } from '../cbor/model.ts';
 import { CoseError } from '../cose/errors.ts';
@@ -80,11 +80,11 @@ export interface DeviceAuthInput {
   readerPrivateKey?: Uint8Array;
 }
 
-const pass = (code: string, detail: string): Check => ({ code, ok: true, detail });
-const fail = (code: string, detail: string): Check => ({ code, ok: false, detail });
+type DeviceAuthCheck = Check<typeof DEVICE_AUTH_FAILED | typeof READER_KEY_REQUIRED>;
+const { pass, fail } = checkMaker<typeof DEVICE_AUTH_FAILED | typeof READER_KEY_REQUIRED>();
 
 /** Returns the device-auth checks (device_auth_failed, plus reader_key_required for deviceMac). Never throws. */
-export function verifyDeviceAuthentication(i: DeviceAuthInput): Check[] {
+export function verifyDeviceAuthentication(i: DeviceAuthInput): DeviceAuthCheck[] {
   const payload = deviceAuthenticationBytes(i.transcript, i.docType, i.deviceNameSpaces);
   try {
     if (i.deviceAuth.kind === 'signature') {
