@@ -32,6 +32,11 @@ export interface YMD {
   day: number;
 }
 
+/** YYYY-MM-DD. */
+export function isoDate(d: YMD): string {
+  return `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
+}
+
 export function parseIsoDate(s: string): YMD | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s) ?? /^(\d{4})(\d{2})(\d{2})$/.exec(s);
   if (!m) return null;
