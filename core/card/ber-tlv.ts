@@ -9,6 +9,7 @@
 //   re-encoding, so a second spelling cannot change what was signed;
 // - every length is checked against the bytes that remain before anything is sliced; values are
 //   subarray views (no allocation proportional to a claimed length).
+import { concat } from '../bytes.ts';
 import { CardError } from './codes.ts';
 
 /** No object on the card is larger than a file, and no file is larger than a 15-bit offset (32 KiB). */
@@ -140,17 +141,8 @@ export function encodeLength(n: number): Uint8Array {
   return Uint8Array.of(0x83, n >> 16, (n >> 8) & 0xff, n & 0xff);
 }
 
-export function concat(...parts: readonly Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
+/** Re-exported for the callers that build TLVs with it (core/bytes.ts has the one copy). */
+export { concat };
 
 export function encodeTlv(tag: number, value: Uint8Array): Uint8Array {
   return concat(encodeTag(tag), encodeLength(value.length), value);

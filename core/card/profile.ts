@@ -8,6 +8,8 @@
 // beside GEN1 with its own record parsers; the reader picks a profile by which AID SELECTs, never by
 // ATR (contact and contactless ATRs differ).
 
+import { hexBytes, toHex as lowerHex } from '../bytes.ts';
+
 export type CardGeneration = 1;
 
 export type SignatureScheme =
@@ -73,7 +75,7 @@ export interface CardProfile {
   forbidden: ReadonlyArray<{ aidHex: string | '*'; fid: number; why: string }>;
 }
 
-const hex = (s: string): Uint8Array => Uint8Array.from(s.match(/../g)!.map((b) => parseInt(b, 16)));
+const hex = hexBytes;
 
 export const GEN1_TEXT_AP_AID = 'D3921000310001010408';
 export const GEN1_CARD_FACE_AP_AID = 'D3921000310001010402';
@@ -116,13 +118,7 @@ export const GEN1: CardProfile = {
 /** Profiles the reader tries, in order; a next-generation profile goes here beside GEN1. */
 export const PROFILES: readonly CardProfile[] = [GEN1];
 
+/** Upper-case hex, the way AIDs and FIDs are written in the card tables. */
 export function toHex(b: Uint8Array): string {
-  let s = '';
-  for (const x of b) s += x.toString(16).padStart(2, '0');
-  return s.toUpperCase();
-}
-
-export function fromHex(s: string): Uint8Array {
-  if (!/^([0-9a-fA-F]{2})*$/.test(s)) throw new Error('bad hex');
-  return hex(s);
+  return lowerHex(b).toUpperCase();
 }

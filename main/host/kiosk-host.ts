@@ -15,6 +15,7 @@ import { ABORTED, type CredentialReader, type InputRequest, type ReaderProbe, ty
 import { TrainingController } from './readers/training.ts';
 import { notAccepted } from './not-accepted.ts';
 import type { SettingsStore } from './settings.ts';
+import { errorText } from '../../core/errors.ts';
 
 export interface KioskHostOptions {
   readers: CredentialReader[];
@@ -262,7 +263,7 @@ export class KioskHost {
         outcome = await reader.start(policy, ctl.signal, hooks);
       } catch (e) {
         // Readers must not throw; if one does, it is a reader fault, shown as such (fail closed).
-        outcome = { verdict: 'error', attributes: {}, checks: [], error: { ...HOST_ERRORS.reader_failed, messageEn: `${HOST_ERRORS.reader_failed.messageEn}: ${(e as Error).message}` }, credential: { type: 'unknown' }, requested: [] };
+        outcome = { verdict: 'error', attributes: {}, checks: [], error: { ...HOST_ERRORS.reader_failed, messageEn: `${HOST_ERRORS.reader_failed.messageEn}: ${errorText(e)}` }, credential: { type: 'unknown' }, requested: [] };
       }
       this.armed = this.armed.filter((a) => a !== entry);
       if (this.tx?.reader === reader) {

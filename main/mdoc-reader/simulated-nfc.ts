@@ -14,6 +14,7 @@ import type { VirtualWallet } from '../../sim/wallet/holder.ts';
 import type { SimWorld } from './simulate.ts';
 import { nfcDataRetrievalFactory } from './nfc-message-transport.ts';
 import { pcscdReachable, pcscdSocketPath } from '../pcsc/pcscd-probe.ts';
+import { errorText } from '../../core/errors.ts';
 
 export interface NfcSimulation {
   path: 'pcscd+vpcd' | 'in-memory-apdu' | 'unavailable';
@@ -143,7 +144,7 @@ export async function nfcSimulation(world: SimWorld, wallet: VirtualWallet, o: {
         };
       } catch (e) {
         slot.release();
-        note = `pcscd + vpcd failed (${(e as Error).message}): in-memory APDU channel`;
+        note = `pcscd + vpcd failed (${errorText(e)}): in-memory APDU channel`;
       }
     }
   }

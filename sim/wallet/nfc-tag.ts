@@ -26,6 +26,7 @@ import { parseHandoverRequest } from '../../core/mdoc/engagement/handover-reques
 import { buildNdefMessage, parseNdefMessage, typeIs, TNF } from '../../core/mdoc/engagement/ndef.ts';
 import { buildServiceParameter, buildStatus, HANDOVER_SERVICE } from '../../core/mdoc/engagement/tnep.ts';
 import { VpcdCard } from './vpcd.ts';
+import { errorText } from '../../core/errors.ts';
 
 /** The holder side the tag needs (VirtualWallet implements it). */
 export interface NfcTagHolder {
@@ -231,7 +232,7 @@ export class WalletNfcTag {
     try {
       r = await this.dispatch(a);
     } catch (e) {
-      this.log.push(`error ${(e as Error).message}`);
+      this.log.push(`error ${errorText(e)}`);
       return Uint8Array.from(SW.NOT_ALLOWED);
     }
     if (r === null) throw new TagGone('the phone left the reader');

@@ -21,6 +21,7 @@ import { PhoneReader } from '../../host/readers/mdoc.ts';
 import { makeWallet, SimWorld, type ScenarioName } from '../../mdoc-reader/simulate.ts';
 import { nodeCrypto } from '../../crypto/node-crypto.ts';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE } from '../index.ts';
+import { errorText } from '../../../core/errors.ts';
 
 interface Step {
   mode: Mode;
@@ -92,7 +93,7 @@ export async function run(argv: string[]): Promise<number> {
   try {
     sink = await openAuditSink(resolve(db), kakuninHome());
   } catch (e) {
-    return usage(`cannot open the audit log ${db}: ${(e as Error).message}`);
+    return usage(`cannot open the audit log ${db}: ${errorText(e)}`);
   }
   const ctl = new TrainingController(0);
   const world = new SimWorld();
