@@ -1,7 +1,7 @@
 // BER-TLV as the My Number Card stores it (ISO/IEC 7816-4 §5.2, BER per X.690 §8.1), bounded.
 //
-// The card is not DER: spec/mynumber-card.md notes long-form lengths (`82 0100`) on the outer
-// objects of EF 0002 and filler (00 / FF) after the outer object. So:
+// The card is not DER (docs/card-and-mdoc-facts.md "Encodings"): long-form lengths (`82 0100`) on
+// the outer objects of EF 0002 and filler (00 / FF) after the outer object. So:
 // - tags may be one or more bytes (`DF22`, `5F4E`, `7F21`); at most 3 bytes are accepted;
 // - lengths are short form or long form with 1..3 length octets (`81`, `82`, `83`); the indefinite
 //   form (`80`) and anything longer are refused. Non-minimal long forms (`82 0005`) are accepted

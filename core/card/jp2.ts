@@ -1,5 +1,5 @@
 // The face photo's container: JPEG 2000 Part 1 JP2 file format (ISO/IEC 15444-1 Annex I), which the
-// card uses (spec: `0000000C 6A502020 ...`). We read only the boxes needed to describe the photo
+// card uses (docs/card-and-mdoc-facts.md "Encodings": `0000000C 6A502020 ...`). We read only the boxes needed to describe the photo
 // without decoding it (the JSON output gives format, size and byte count, never the pixels, unless
 // asked) and to hand the codestream to a decoder in the host. Bounded: box lengths are checked
 // against the bytes present.

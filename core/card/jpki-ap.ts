@@ -1,4 +1,4 @@
-// JPKI-AP, the optional path (spec "Proving the chip is genuine" and "JPKI-AP"): EF 000A holds the
+// JPKI-AP, the optional path (docs/card-and-mdoc-facts.md "JPKI-AP"): EF 000A holds the
 // auth certificate (readable without PIN); VERIFY the 4-digit auth PIN on EF 0018 (3 tries, with the
 // PIN-safety rules), select the auth key EF 0017, have it sign SHA-256(fresh nonce), and check that
 // signature with the certificate's key, the certificate chained to a JPKI root of DIR/jpki/ and valid

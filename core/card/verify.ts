@@ -1,5 +1,5 @@
-// The offline signature checks of the My Number Card (spec "Verification for an age or identity check
-// with 照合番号B" and "Proving the chip is genuine"). Each function returns Checks (core/check.ts);
+// The offline signature checks of the My Number Card (docs/card-and-mdoc-facts.md "Verification
+// order" and "Proving the chip is genuine"). Each function returns Checks (core/check.ts);
 // a read is valid only when every check ran and passed. A key is used only after the signature that
 // vouches for it verified: J-LIS key (trust dir, by signer key id) -> EF 0004 CVC key -> DF33 / DF52
 // / DF28 -> chip key (DF51 / DF24) -> internal authentication over our fresh nonce.

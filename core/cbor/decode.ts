@@ -1,6 +1,6 @@
 // A strict, bounded CBOR decoder (RFC 8949) for input from the outside world: phones, QR codes,
 // files. Why our own decoder rather than cbor-x's: cbor-x has had memory-exhaustion bugs on hostile
-// input (a lone 0x9f; pre-allocation of huge declared arrays; TOOLCHAIN.md), and ISO 18013-5 needs
+// input (a lone 0x9f; pre-allocation of huge declared arrays; docs/architecture.md "Platform facts"), and ISO 18013-5 needs
 // the exact bytes of every #6.24 item for hashing. cbor-x still encodes (encode.ts) and serves as a
 // differential oracle in the tests.
 //

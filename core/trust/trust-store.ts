@@ -1,8 +1,8 @@
-// The trust-store model (ARCHITECTURE.md: "the trust-store model (IACA, VICAL, JPKI, card-face keys)").
+// The trust-store model (docs/architecture.md "Trust": IACA, VICAL, JPKI, card-face keys).
 // Every root is parsed ONCE when added and indexed by subject DN bytes and SubjectKeyIdentifier, and
 // its IACA profile checks (which never change) are computed once too, so a verification only looks
-// things up. Errors (a file refused) and warnings (a root expiring soon) are kept apart, as the spec
-// asks for infrastructure warnings (item 8).
+// things up. Errors (a file refused) and warnings (a root expiring soon) are kept apart: infrastructure
+// warnings are not security failures (docs/card-and-mdoc-facts.md "What the verifier checks" item 8).
 //
 // Pure core: the caller (main/trust/load-dir.ts) reads files and passes bytes in; crypto and the
 // clock are passed in.

@@ -1,4 +1,5 @@
-// DS -> IACA chain verification (ISO/IEC 18013-5 §9.3.3 and Annex B; spec item 3).
+// DS -> IACA chain verification (ISO/IEC 18013-5 §9.3.3 and Annex B; docs/card-and-mdoc-facts.md
+// "Annex B profile we enforce").
 //
 // Annex B fixes the chain at two certificates: the Document Signer in x5chain[0], and the IACA root
 // from the kiosk's own trust store. So there is no path building: the issuer is looked up among the
@@ -61,7 +62,7 @@ export function checkDsChain(x5chain: readonly Uint8Array[], trust: TrustStore, 
   const issuer = issuerOf(ds, trust, opts.crypto);
   const iaca = issuer.iaca;
 
-  // Same checks, same order as always; only the time-dependent ones are computed here.
+  // The cached checks, then the time-dependent ones computed here, always in this order.
   const checks: X509Check[] = [PASS_MALFORMED_CERTIFICATE];
   append(checks, issuer.chainChecks);
   append(checks, ds.staticChecks);

@@ -1,4 +1,5 @@
-// The JSON shape the CLI prints for a verified DeviceResponse (issue 2 contract), shared by
+// The JSON shape the CLI prints for a verified DeviceResponse (a contract: docs/architecture.md
+// "Contracts"), shared by
 // `verify-response` and `read-mdoc`:
 //   {verdict, documents: [{docType, verdict, elements: {ns: {element: value}}, checks: [...] , ...}],
 //    errors: [...], warnings: [...], checks: [...]}

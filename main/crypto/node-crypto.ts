@@ -1,5 +1,5 @@
 // The native CryptoProvider: Node's node:crypto (OpenSSL). Verification is several times faster
-// than pure JS (TOOLCHAIN.md), so the host and the CLI inject this one. Input shape rules are the
+// than pure JS (docs/architecture.md "Clocks and crypto are passed in"), so the host and the CLI inject this one. Input shape rules are the
 // same as core/crypto/noble.ts (shared helpers from there), and test/crypto/differential.test.ts
 // holds both to identical answers.
 //

@@ -1,5 +1,5 @@
-// The transaction orchestrator: exactly one transaction at a time, in the order of ARCHITECTURE.md
-// "One transaction": policy -> engagement -> read -> verify -> display -> audit -> wipe.
+// The transaction orchestrator: exactly one transaction at a time, in the order of
+// docs/architecture.md "One transaction": arm -> detect -> read -> verify -> audit, then show -> wipe.
 //
 // While idle every enabled reader is armed with the mode's policy. The first reader to report a
 // detected credential claims the transaction and the others are aborted. The outcome is audited

@@ -1,4 +1,4 @@
-// One mdoc read, end to end (ARCHITECTURE.md "One transaction"): engagement (QR text or NFC) ->
+// One mdoc read, end to end (docs/architecture.md "One transaction"): engagement (QR text or NFC) ->
 // session (fresh ephemeral key, SessionTranscript, SKReader/SKDevice) -> DeviceRequest built from
 // the policy -> transport (BLE central client or peripheral server mode, or NFC data retrieval) ->
 // verify (core/mdoc/verify.ts, every check) -> only the policy's elements. Whatever happens, the

@@ -1,4 +1,4 @@
-// Reads a trust DIR into a TrustStore. The layout is a contract (issue 2), exactly:
+// Reads a trust DIR into a TrustStore. The layout is a contract (docs/architecture.md "Contracts"), exactly:
 //   DIR/iaca/*.pem|*.der                  IACA roots
 //   DIR/vical/*.cbor + DIR/vical-signers/*.pem   AAMVA-style VICAL (COSE_Sign1); its IACAs are trusted
 //                                         only if the VICAL verifies against a vical signer

@@ -1,6 +1,6 @@
 // TEST ONLY: the virtual wallet presented as an ISO 14443-4 card on a vpcd reader slot, the way a
 // phone sits on a PC/SC contactless reader. Written from the spec facts (NFC Forum Type 4 Tag,
-// TNEP 1.0, ISO 18013-5 §8.2.2.1 and §8.3.3.1.2; ../shared/spec/mdoc-18013-5.md), not from the
+// TNEP 1.0, ISO 18013-5 §8.2.2.1 and §8.3.3.1.2; docs/card-and-mdoc-facts.md "Engagement"), not from the
 // reader's code paths: it keeps its own file system, APDU decoding and DO'53' handling.
 //   - NDEF tag application D2760000850101: CC file E103, NDEF file E104;
 //     static handover: the NDEF file holds the Handover Select;

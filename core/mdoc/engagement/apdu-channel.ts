@@ -25,7 +25,7 @@ export class ApduChannelError extends Error {
   }
 }
 
-/** Clocks are passed in (ARCHITECTURE.md): core waits T_wait through this. */
+/** Clocks are passed in (docs/architecture.md "Clocks and crypto are passed in"): core waits T_wait through this. */
 export type Sleep = (ms: number) => Promise<void>;
 
 export function statusWord(r: Uint8Array): number {

@@ -1,4 +1,4 @@
-// ISO/IEC 18013-5 Annex B / spec item 3: the DS certificate's validity covers the verification time
+// ISO/IEC 18013-5 Annex B (docs/card-and-mdoc-facts.md "Annex B profile we enforce"): the DS certificate's validity covers the verification time
 // AND the MSO's `signed` time (an MSO signed outside the DS validity was made with a key that was not
 // valid for signing then, even if the certificate is valid today).
 

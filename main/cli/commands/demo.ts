@@ -1,4 +1,4 @@
-// `kakunin demo --transactions N --db FILE [--json]` (issue #5, exact contract): run N simulated
+// `kakunin demo --transactions N --db FILE [--json]` (exact contract, docs/architecture.md "Contracts"): run N simulated
 // transactions through the kiosk host without a screen (mixed modes, some failing), audit each one
 // in FILE through the audit store, and print the outcomes. Phone transactions run the REAL phone
 // path (main/host/readers/mdoc.ts -> read-mdoc -> core/mdoc verification) against the virtual

@@ -1,5 +1,6 @@
 // `kakunin read-card`: read a physical My Number Card over PC/SC (or the virtual card through vpcd)
-// and print the verdict. The flags, JSON fields and exit codes are a contract (issue #4):
+// and print the verdict. The flags, JSON fields and exit codes are a contract (docs/architecture.md
+// "Contracts"):
 //
 //   npx kakunin read-card [--reader NAME] (--check-number 14DIGITS | --pin 4DIGITS | --birth-date YYMMDD)
 //     --policy age-over-20|identity|entrance [--trust DIR] [--no-builtin-trust] [--at ISOTIME] --json

@@ -1,4 +1,4 @@
-// `kakunin read-mdoc`: read one mdoc credential from a phone (issue 3 contract):
+// `kakunin read-mdoc`: read one mdoc credential from a phone (a contract: docs/architecture.md "Contracts"):
 //
 //   npx kakunin read-mdoc --policy age-over-20|identity|entrance [--trust DIR] [--no-builtin-trust] --json
 //                         [--simulate wallet:apple|wallet:tamper|...]

@@ -1,4 +1,5 @@
-// `kakunin verify-response`: verify an ISO 18013-5 DeviceResponse offline (issue 2 contract):
+// `kakunin verify-response`: verify an ISO 18013-5 DeviceResponse offline (a contract:
+// docs/architecture.md "Contracts"):
 //
 //   npx kakunin verify-response --response FILE --transcript FILE [--trust DIR] [--no-builtin-trust]
 //                               [--at ISOTIME] [--reader-key HEX] [--json]

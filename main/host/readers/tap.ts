@@ -8,7 +8,7 @@
 // reader of that kind, which then claims the transaction as usual ('detected'):
 //   phone -> PhoneReader (mdoc.ts) gets the connected channel, behind PhoneApduGuard:
 //            engageOverNfc -> readMdoc (BLE if the kiosk has an adapter, else NFC data retrieval);
-//   card  -> TapCardReader below runs the unchanged card path (card.ts PcscCardReader: 照合番号B,
+//   card  -> TapCardReader below runs the card path (card.ts PcscCardReader: 照合番号B,
 //            core/card under its MyNumberGuard) on the card already on the reader;
 //   neither (no phone application, no known card application: card-applications.ts) -> reported as
 //            "not a supported card or phone" (unsupported_device): an error screen, audited, when
