@@ -3,6 +3,7 @@
 // without decoding it (the JSON output gives format, size and byte count, never the pixels, unless
 // asked) and to hand the codestream to a decoder in the host. Bounded: box lengths are checked
 // against the bytes present.
+import { concat } from '../bytes.ts';
 import { CardError } from './codes.ts';
 
 export interface Jp2Info {
@@ -80,13 +81,5 @@ export function wrapJp2(codestream: Uint8Array, width: number, height: number, c
   // colr: METH=1 enumerated, PREC=0, APPROX=0, EnumCS=17 greyscale (Annex I.5.3.3)
   const colr = box('colr', Uint8Array.from([1, 0, 0, ...be32(components === 1 ? 17 : 16)]));
   const jp2h = box('jp2h', Uint8Array.from([...ihdr, ...colr]));
-  const parts = [SIGNATURE, ftyp, jp2h, box('jp2c', codestream)];
-  const total = parts.reduce((n, p) => n + p.length, 0);
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concat(SIGNATURE, ftyp, jp2h, box('jp2c', codestream));
 }

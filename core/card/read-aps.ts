@@ -110,19 +110,27 @@ export async function readTextAp(s: CardSession, unlock: Unlock): Promise<TextAp
 /** 券面AP EF 0002 (the card face with the photo) and its CVC; only 照合番号B opens it. */
 export async function readCardFaceAp(s: CardSession, unlock: Unlock): Promise<FaceApRead> {
   const f = s.profile.cardFaceAp;
-  await s.selectAp(f.aid, '券面AP');
-  await s.verifySecret(f.ef.checkNumberB, unlock.digits, 'check_number_b');
-  const face = parseCardFace(await s.readFile(f.ef.face, 'card_face/EF0002'));
-  const cvc = parseCvc(await s.readFile(f.ef.cvc, 'card_face/EF0004'), 'card-face AP EF 0004');
-  return { face, cvc, ...(await s.internalAuthenticate()) };
+  const { record: face, ...rest } = await readCardFaceRecord(s, { ef: f.ef.checkNumberB, kind: 'check_number_b' }, unlock.digits, { fid: f.ef.face, name: 'card_face/EF0002', parse: parseCardFace });
+  return { face, ...rest };
 }
 
 /** 券面AP EF 0001, the birth-date record, opened by the typed birth date; and the CVC. */
 export async function readBirthDateRecord(s: CardSession, unlock: Unlock): Promise<BirthDateRead> {
   const f = s.profile.cardFaceAp;
+  return readCardFaceRecord(s, { ef: f.ef.birthDateKey, kind: 'birth_date' }, unlock.digits, { fid: f.ef.birthDateRecord, name: 'card_face/EF0001', parse: parseBirthDateRecord });
+}
+
+/** Card-face AP: unlock with `key`, read one signed record, the CVC (EF 0004), and the chip's answer. */
+async function readCardFaceRecord<T>(
+  s: CardSession,
+  key: { ef: number; kind: SecretKind },
+  digits: string,
+  file: { fid: number; name: string; parse: (b: Uint8Array) => T },
+): Promise<ChipAnswer & { record: T; cvc: Cvc }> {
+  const f = s.profile.cardFaceAp;
   await s.selectAp(f.aid, '券面AP');
-  await s.verifySecret(f.ef.birthDateKey, unlock.digits, 'birth_date');
-  const record = parseBirthDateRecord(await s.readFile(f.ef.birthDateRecord, 'card_face/EF0001'));
+  await s.verifySecret(key.ef, digits, key.kind);
+  const record = file.parse(await s.readFile(file.fid, file.name));
   const cvc = parseCvc(await s.readFile(f.ef.cvc, 'card_face/EF0004'), 'card-face AP EF 0004');
   return { record, cvc, ...(await s.internalAuthenticate()) };
 }
