@@ -6,6 +6,7 @@
 // Closing the socket is how the card "leaves the field": pcscd reports the card removed.
 import { connect, type Socket } from 'node:net';
 import { CardPulled } from './virtual-card.ts';
+import { errorText } from '../../core/errors.ts';
 
 /** What vpcd serves: any virtual card (My Number card, licence, residence card). */
 export interface VirtualCard {
@@ -121,7 +122,7 @@ export function trackedInsert(link: VpcdCard): { insertCard: () => Promise<void>
       try {
         await link.insert();
       } catch (e) {
-        failed = (e as Error).message;
+        failed = errorText(e);
         throw e;
       }
     },
