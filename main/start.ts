@@ -11,6 +11,7 @@ import { announceSetupCode, assembleKiosk, type DeviceChoice } from './host/asse
 import { ensureRendererBuilt, ROOT } from './headless/renderer-build.ts';
 import { startHeadless } from './headless/server.ts';
 import { publishPairing } from './headless/pairing-file.ts';
+import { errorText } from '../core/errors.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -105,5 +106,5 @@ export function noWindowReason(env: NodeJS.ProcessEnv): string | null {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  main(process.argv.slice(2)).then((c) => { process.exitCode = c; }, (e) => { console.error(`kakunin: ${(e as Error).message}`); process.exitCode = 1; });
+  main(process.argv.slice(2)).then((c) => { process.exitCode = c; }, (e) => { console.error(`kakunin: ${errorText(e)}`); process.exitCode = 1; });
 }

@@ -1,6 +1,6 @@
 // The audit entry: one row per transaction, recording what happened and never who it happened to
-// (issue #5 "Audit log": time, mode, outcome, check codes, credential type / docType, issuer key id,
-// requested element names, intent-to-retain; never attribute values, photos, certificates or
+// (docs/architecture.md "Audit": time, mode, outcome, check codes, credential type / docType, issuer
+// key id, requested element names, intent-to-retain; never attribute values, photos, certificates or
 // numbers). Privacy is by construction: there is no field that could hold a value. Every string
 // field is an enum, an identifier from a narrow charset, or a fixed-length hex key id, and the
 // rules below refuse anything shaped like personal data even there (digit runs such as a 12-digit
@@ -8,12 +8,12 @@
 //
 // The rules live here (pure TS) so the builder and the store share them; the zod schema that the
 // store runs before every append is main/audit/audit-entry-schema.ts (core may not import zod:
-// ARCHITECTURE.md "allowed packages").
+// docs/architecture.md "Layers").
 import { POLICY_NAMES } from '../policy/policy.ts';
 
 export const AUDIT_ENTRY_VERSION = 1 as const;
 
-/** The counter presets of issue #5 ("Modes (presets, each a policy)"), accepted beside policy names. */
+/** The counter presets (docs/architecture.md "Audit"), accepted beside policy names. */
 export const COUNTER_PRESETS = ['convenience-store', 'event-gate', 'counter-identity'] as const;
 export const AUDIT_MODES = [...POLICY_NAMES, ...COUNTER_PRESETS] as const;
 export type AuditMode = (typeof AUDIT_MODES)[number];

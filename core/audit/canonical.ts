@@ -15,6 +15,8 @@
 //    can hold no "\n" (they are validated), and body comes last, so the encoding is unambiguous.
 //    seq is inside the hash so that a row moved to another position no longer verifies.
 
+import { hexBytes } from '../bytes.ts';
+
 export class CanonicalEncodingError extends Error {
   override readonly name = 'CanonicalEncodingError';
 }
@@ -72,22 +74,10 @@ export function encodeRow(r: RowFields): Uint8Array {
   return utf8.encode(`${ROW_DOMAIN}\n${r.seq}\n${r.kind}\n${r.time}\n${r.body}`);
 }
 
-export function toHex(b: Uint8Array): string {
-  let s = '';
-  for (const x of b) s += x.toString(16).padStart(2, '0');
-  return s;
-}
+// Hashes are stored and exchanged as lower-case hex (core/bytes.ts), and read back only in that form.
+export { toHex, equal as bytesEqual } from '../bytes.ts';
 
 export function fromHex(s: string): Uint8Array {
   if (!/^(?:[0-9a-f]{2})*$/.test(s)) throw new CanonicalEncodingError('not lowercase hex');
-  const out = new Uint8Array(s.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(s.slice(2 * i, 2 * i + 2), 16);
-  return out;
-}
-
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d |= a[i]! ^ b[i]!;
-  return d === 0;
+  return hexBytes(s);
 }

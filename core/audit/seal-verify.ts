@@ -21,6 +21,7 @@ import { bytesEqual, toHex } from './canonical.ts';
 import type { BreakReason, ChainPoint, RetentionAnchor } from './hash-chain.ts';
 import { CLOCK_SLACK_MS, cutProblem, parseCutBody } from './retention-rules.ts';
 import { parseSignedNote, verifyNote, type Ed25519Verify } from './signed-note.ts';
+import { errorText } from '../errors.ts';
 
 /** How far in the verifier's future a checkpoint may be dated (clocks of two machines differ). */
 export const FUTURE_SLACK_MS = 60 * 60_000;
@@ -154,7 +155,7 @@ export function verifySeals(inp: SealInputs): SealReport {
         continue;
       }
     } catch (e) {
-      bad('signature', `checkpoint ${cp.seq} is not a valid signed checkpoint (${(e as Error).message})`);
+      bad('signature', `checkpoint ${cp.seq} is not a valid signed checkpoint (${errorText(e)})`);
       continue;
     }
     const s = summary(c, cp.note);

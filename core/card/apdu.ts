@@ -1,5 +1,5 @@
 // Command and response APDUs (ISO/IEC 7816-4 §5.1) over an abstract transport, short form only
-// (spec "Transport": prefer Le <= 256 and read long files in chunks; extended length is a
+// (docs/card-and-mdoc-facts.md "Transport": prefer Le <= 256 and read long files in chunks; extended length is a
 // compatibility risk on common readers).
 import { CardError } from './codes.ts';
 import { MyNumberGuard } from './my-number-guard.ts';
@@ -35,7 +35,7 @@ export function selectAid(aid: Uint8Array): Uint8Array {
 export function selectEf(fid: number): Uint8Array {
   return Uint8Array.of(0x00, 0xa4, 0x02, 0x0c, 0x02, fid >> 8, fid & 0xff);
 }
-/** VERIFY with no data: the card answers 63Cx with the tries left (spec "Commands"). */
+/** VERIFY with no data: the card answers 63Cx with the tries left (docs/card-and-mdoc-facts.md "Commands"). */
 export function verifyStatus(): Uint8Array {
   return Uint8Array.of(0x00, 0x20, 0x00, 0x80);
 }
@@ -48,7 +48,7 @@ export function readBinary(offset: number, le: number): Uint8Array {
   if (le < 1 || le > MAX_LE) throw new CardError('unexpected_status', `READ BINARY Le ${le}`);
   return Uint8Array.of(0x00, 0xb0, offset >> 8, offset & 0xff, le === 256 ? 0 : le);
 }
-/** 80 2A 00 P2 Lc DigestInfo 00: the card pads (PKCS#1 v1.5) and signs (spec "Commands"). */
+/** 80 2A 00 P2 Lc DigestInfo 00: the card pads (PKCS#1 v1.5) and signs (docs/card-and-mdoc-facts.md "Commands"). */
 export function sign(p2: 0x00 | 0x80, digestInfo: Uint8Array): Uint8Array {
   return Uint8Array.of(0x80, 0x2a, 0x00, p2, digestInfo.length, ...digestInfo, 0x00);
 }
@@ -88,7 +88,7 @@ export class CardChannel {
   /**
    * Read the current EF's outer TLV in chunks of at most 256 bytes. The first chunk holds the outer
    * header, which says how many bytes the object takes; only those are read, never the filler after
-   * it (spec: "parse the outer TLV's own length, never the file length"). So a file costs
+   * it (docs/card-and-mdoc-facts.md "Encodings": files carry filler). So a file costs
    * ceil(objectLength / 256) READ BINARY commands, the minimum with short APDUs.
    */
   async readObject(what: string, maxLength = 0x7fff): Promise<Uint8Array> {

@@ -1,7 +1,7 @@
 // BER-TLV as the My Number Card stores it (ISO/IEC 7816-4 §5.2, BER per X.690 §8.1), bounded.
 //
-// The card is not DER: spec/mynumber-card.md notes long-form lengths (`82 0100`) on the outer
-// objects of EF 0002 and filler (00 / FF) after the outer object. So:
+// The card is not DER (docs/card-and-mdoc-facts.md "Encodings"): long-form lengths (`82 0100`) on
+// the outer objects of EF 0002 and filler (00 / FF) after the outer object. So:
 // - tags may be one or more bytes (`DF22`, `5F4E`, `7F21`); at most 3 bytes are accepted;
 // - lengths are short form or long form with 1..3 length octets (`81`, `82`, `83`); the indefinite
 //   form (`80`) and anything longer are refused. Non-minimal long forms (`82 0005`) are accepted
@@ -9,6 +9,7 @@
 //   re-encoding, so a second spelling cannot change what was signed;
 // - every length is checked against the bytes that remain before anything is sliced; values are
 //   subarray views (no allocation proportional to a claimed length).
+import { concat } from '../bytes.ts';
 import { CardError } from './codes.ts';
 
 /** No object on the card is larger than a file, and no file is larger than a 15-bit offset (32 KiB). */
@@ -140,17 +141,8 @@ export function encodeLength(n: number): Uint8Array {
   return Uint8Array.of(0x83, n >> 16, (n >> 8) & 0xff, n & 0xff);
 }
 
-export function concat(...parts: readonly Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
+/** Re-exported for the callers that build TLVs with it (core/bytes.ts has the one copy). */
+export { concat };
 
 export function encodeTlv(tag: number, value: Uint8Array): Uint8Array {
   return concat(encodeTag(tag), encodeLength(value.length), value);

@@ -1,4 +1,4 @@
-// 券面AP EF 0002, the card face (spec, observed):
+// 券面AP EF 0002, the card face (docs/card-and-mdoc-facts.md "Card-face AP", observed):
 // FF20 { DF21 offsets, DF22 birth date, DF23 sex, DF24 public key, DF25 name image (PNG),
 //        DF26 address image (PNG), DF27 face photo (JPEG 2000, greyscale), DF28 signature,
 //        DF29 expiry, DF2A security-code image }.

@@ -1,12 +1,12 @@
-// 照合番号B: birth date 6 + card expiry year 4 (Gregorian) + security code 4 (spec "照合番号B";
+// 照合番号B: birth date 6 + card expiry year 4 (Gregorian) + security code 4 (docs/card-and-mdoc-facts.md "照合番号B";
 // worked example 1980-02-17, expiry 2035, code 2285 -> 55021720352285).
 //
 // The birth date part is observed on real cards as the Japanese-era year (YY of 昭和/平成/令和...)
 // with month and day; for cards that use the Gregorian year (foreign residents' cards print Gregorian
 // dates; their chip format is unconfirmed) the Gregorian two-digit year is the fallback. The choice is
 // EXPLICIT (the caller says which form), never guessed and never tried in turn: a second VERIFY with
-// the other form would spend a try the holder did not agree to (spec "PIN safety": never retry on
-// its own).
+// the other form would spend a try the holder did not agree to (docs/card-and-mdoc-facts.md "PIN
+// safety": never retry on its own).
 
 export type BirthDateForm = 'era' | 'gregorian';
 
@@ -30,6 +30,11 @@ export interface YMD {
   year: number;
   month: number;
   day: number;
+}
+
+/** YYYY-MM-DD. */
+export function isoDate(d: YMD): string {
+  return `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
 }
 
 export function parseIsoDate(s: string): YMD | null {
@@ -124,7 +129,7 @@ export function eraDigitsFromIso(s: string): string | null {
   }
 }
 
-/** ASCII bytes as VERIFY sends them (spec "Commands": VERIFY ... <PIN as ASCII>). */
+/** ASCII bytes as VERIFY sends them (docs/card-and-mdoc-facts.md "Commands": the digits as ASCII). */
 export function asciiDigits(s: string): Uint8Array {
   const out = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);

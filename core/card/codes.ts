@@ -2,6 +2,7 @@
 // Codes are stable (the CLI's errors[] and the audit log carry them); messages never contain
 // personal data. Verification failures are checks (core/card/verify.ts), not errors: an error means
 // the read could not finish, a failed check means what was read is not trustworthy.
+import { checkMaker, type Check } from '../check.ts';
 
 import { DOCUMENT_ERRORS } from '../document/codes.ts';
 
@@ -135,7 +136,10 @@ export function reportError(e: CardError): CardErrorReport {
   return r;
 }
 
-/** Check codes (core/check.ts Check.code) with what they prove; the staff screen shows the Japanese. */
+/**
+ * Check codes (core/check.ts: each named after the record or property whose failure it rules out)
+ * with what they prove; the staff screen shows the Japanese.
+ */
 export const CARD_CHECKS = {
   'text_ap.attributes_hash': { ja: '基本4情報のハッシュ一致', en: 'SHA-256(EF 0002 from DF22) equals DF32' },
   'text_ap.integrity_signature': { ja: '基本4情報の署名', en: 'DF33 over DF31||DF32 verifies with the EF 0004 key' },
@@ -160,3 +164,5 @@ export const CARD_CHECKS = {
 } as const;
 
 export type CardCheckCode = keyof typeof CARD_CHECKS;
+export type CardCheck = Check<CardCheckCode>;
+export const { pass: passCheck, fail: failCheck } = checkMaker<CardCheckCode>();

@@ -1,4 +1,4 @@
-// EF 0004 of the text AP and the card-face AP: a card-verifiable certificate (spec "EF 0004"):
+// EF 0004 of the text AP and the card-face AP: a card-verifiable certificate (docs/card-and-mdoc-facts.md "CVC"):
 // 7F21 { 5F4E body, 5F37 signature (256 B) }; the body is exactly 297 bytes:
 // signer key id (16) || subject key id (16) || RSA public key (90 exponent, 91 modulus; 265 bytes).
 // The body is signed PKCS#1 v1.5 / SHA-256 by the J-LIS key named by the signer key id. (observed)
@@ -11,7 +11,7 @@ export const CVC_BODY_LENGTH = 297;
 export const KEY_ID_LENGTH = 16;
 
 export interface Cvc {
-  /** 16-byte id of the J-LIS key that signed the body; compare all 16 bytes (spec). */
+  /** 16-byte id of the J-LIS key that signed the body; compare all 16 bytes (docs/card-and-mdoc-facts.md "Encodings"). */
   signerKeyId: Uint8Array;
   subjectKeyId: Uint8Array;
   subjectKey: RsaPublicKey;

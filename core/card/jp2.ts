@@ -1,8 +1,9 @@
 // The face photo's container: JPEG 2000 Part 1 JP2 file format (ISO/IEC 15444-1 Annex I), which the
-// card uses (spec: `0000000C 6A502020 ...`). We read only the boxes needed to describe the photo
+// card uses (docs/card-and-mdoc-facts.md "Encodings": `0000000C 6A502020 ...`). We read only the boxes needed to describe the photo
 // without decoding it (the JSON output gives format, size and byte count, never the pixels, unless
 // asked) and to hand the codestream to a decoder in the host. Bounded: box lengths are checked
 // against the bytes present.
+import { concat } from '../bytes.ts';
 import { CardError } from './codes.ts';
 
 export interface Jp2Info {
@@ -80,13 +81,5 @@ export function wrapJp2(codestream: Uint8Array, width: number, height: number, c
   // colr: METH=1 enumerated, PREC=0, APPROX=0, EnumCS=17 greyscale (Annex I.5.3.3)
   const colr = box('colr', Uint8Array.from([1, 0, 0, ...be32(components === 1 ? 17 : 16)]));
   const jp2h = box('jp2h', Uint8Array.from([...ihdr, ...colr]));
-  const parts = [SIGNATURE, ftyp, jp2h, box('jp2c', codestream)];
-  const total = parts.reduce((n, p) => n + p.length, 0);
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concat(SIGNATURE, ftyp, jp2h, box('jp2c', codestream));
 }

@@ -1,17 +1,16 @@
-// JPKI-AP, the optional path (spec "Proving the chip is genuine" and "JPKI-AP"): EF 000A holds the
+// JPKI-AP, the optional path (docs/card-and-mdoc-facts.md "JPKI-AP"): EF 000A holds the
 // auth certificate (readable without PIN); VERIFY the 4-digit auth PIN on EF 0018 (3 tries, with the
 // PIN-safety rules), select the auth key EF 0017, have it sign SHA-256(fresh nonce), and check that
 // signature with the certificate's key, the certificate chained to a JPKI root of DIR/jpki/ and valid
 // at the time of the check. The signing certificate (EF 0001, with the birth date) is never read: it
 // needs the 6-16 character signing password, which is never asked at a counter.
-import type { Check } from '../check.ts';
 import { parseCertificate, bytesEqual as certBytesEqual, nameToString, type Certificate } from '../x509/certificate.ts';
 import { verifyCertificateSignature } from '../x509/signature.ts';
 import { DerError } from '../x509/der.ts';
 import type { CryptoProvider } from '../crypto/provider.ts';
 import { CardChannel, selectAid, selectEf, sign } from './apdu.ts';
 import { asciiDigits } from './check-number-b.ts';
-import { CardError } from './codes.ts';
+import { CardError, type CardCheck } from './codes.ts';
 import { sha256DigestInfo } from './digest-info.ts';
 import { verifyWithPinSafety } from './pin-safety.ts';
 import type { CardProfile } from './profile.ts';
@@ -41,7 +40,7 @@ export async function readJpkiAuth(ch: CardChannel, profile: CardProfile, pin: s
   return { certificateDer, nonce, signature: r.data };
 }
 
-export function verifyJpkiAuth(read: JpkiRead, trust: JpkiTrust, crypto: CryptoProvider, at: Date): Check[] {
+export function verifyJpkiAuth(read: JpkiRead, trust: JpkiTrust, crypto: CryptoProvider, at: Date): CardCheck[] {
   let cert: Certificate;
   try {
     cert = parseCertificate(read.certificateDer);
@@ -53,13 +52,13 @@ export function verifyJpkiAuth(read: JpkiRead, trust: JpkiTrust, crypto: CryptoP
     ];
   }
   const issuers = trust.jpkiRoots.filter((r) => certBytesEqual(r.cert.subject.der, cert.issuer.der));
-  let chain: Check;
+  let chain: CardCheck;
   if (!issuers.length) chain = { code: 'jpki.auth_certificate_chain', ok: false, detail: `no JPKI root in the trust directory is named "${nameToString(cert.issuer)}"` };
   else if (!issuers.some((r) => verifyCertificateSignature(cert, r.cert.publicKey, crypto).ok)) chain = { code: 'jpki.auth_certificate_chain', ok: false, detail: 'auth certificate signature does not verify with the JPKI root' };
   else if (at < cert.notBefore || at > cert.notAfter) chain = { code: 'jpki.auth_certificate_chain', ok: false, detail: `auth certificate not valid at ${at.toISOString()}` };
   else if (!issuers.some((r) => at >= r.cert.notBefore && at <= r.cert.notAfter)) chain = { code: 'jpki.auth_certificate_chain', ok: false, detail: 'the JPKI root is not valid at the time' };
   else chain = { code: 'jpki.auth_certificate_chain', ok: true, detail: `issued by ${nameToString(cert.issuer)}` };
-  let sig: Check;
+  let sig: CardCheck;
   if (cert.publicKey.kind !== 'rsa') sig = { code: 'jpki.auth_signature', ok: false, detail: 'auth certificate key is not RSA' };
   else {
     const v = crypto.rsaPkcs1Verify('SHA-256', { n: cert.publicKey.n, e: cert.publicKey.e }, read.nonce, read.signature);

@@ -1,5 +1,7 @@
-// The guard that makes touching the My Number impossible (My Number Act art. 15, 19, 20; issue #4
-// asks for a guard that makes reading the My Number file impossible, and refuses 照合番号A too).
+// The guard that makes touching the My Number impossible (My Number Act art. 15, 19, 20;
+// docs/card-and-mdoc-facts.md "Law and privacy"): reading the My Number file, or using 照合番号A, is
+// refused.
+//
 // It sits in the APDU send path: core/card/apdu.ts CardChannel and the PC/SC transport in main/pcsc
 // both run every command through `admit` before a byte leaves the host, and neither exposes an
 // unguarded transmit.

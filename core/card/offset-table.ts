@@ -1,4 +1,4 @@
-// DF21 offset tables (spec "Encodings": a run of big-endian u16 values, one per following object,
+// DF21 offset tables (docs/card-and-mdoc-facts.md "Encodings": a run of big-endian u16 values, one per following object,
 // each the offset of that object's tag from the first byte of the file). We parse by TLV and then
 // require the table to agree, so a reader that trusts the table and one that walks the TLVs can
 // never be shown two different layouts of one signed file.

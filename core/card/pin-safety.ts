@@ -1,7 +1,7 @@
-// PIN safety (spec "PIN safety (what users fear most)"; GUIDE "Read PIN tries-left before any VERIFY
-// and refuse when one try is left"):
+// PIN safety (docs/card-and-mdoc-facts.md "PIN safety": read tries-left before any VERIFY and refuse
+// when one try is left):
 // 1. SELECT the PIN EF, then VERIFY with no data: the card answers 63Cx with x tries left without
-//    spending one (spec "Commands");
+//    spending one ("Commands");
 // 2. blocked (63C0 / 6983 / 6984) -> stop; exactly one try left -> stop WITHOUT sending the secret,
 //    so the counter stays where it is and the holder resets it at the municipal office;
 // 3. send the secret once. A wrong secret is reported with the tries the card says are left, and

@@ -10,6 +10,10 @@
 // With the 4-digit PIN (text AP only; the PIN does not open the card-face AP on a real card): the
 //   attributes come from the text AP, there is no photo, and the holder is bound by knowing the PIN.
 import { POLICIES, type Attribute, type PolicyName } from '../policy/policy.ts';
+import { isAtLeast } from './age.ts';
+import { isoDate } from './check-number-b.ts';
+import { failCheck, passCheck, type CardCheck } from './codes.ts';
+import type { CardReads } from './read-aps.ts';
 
 // With the 6-digit birth date (age-over-20 only): the card-face AP's birth-date record EF 0001
 //   (~300 bytes: birth date, chip key, signature). No photo, name or address leaves the card; staff
@@ -44,4 +48,53 @@ export interface CardAttributes {
   sex?: 'male' | 'female' | 'not_applicable';
   /** The JPEG 2000 photo, memory only; the CLI prints a summary, never these bytes, unless asked. */
   portrait?: Uint8Array | null;
+}
+
+/** Nothing to read (an unlock that cannot answer the policy stops before any APDU). */
+export const EMPTY_PLAN: CardReadPlan = { textAp: false, cardFaceAp: false, birthDateRecord: false, shows: [] };
+
+/**
+ * The policy's answer from what was read and verified: how the holder is bound to the card, and only
+ * the attributes the policy shows (the birth date answers age-over-20 without being shown). The
+ * caller shows none of it unless every check passed.
+ */
+export function projectPolicy(plan: CardReadPlan, unlock: UnlockKind, reads: CardReads, at: Date): { checks: CardCheck[]; attributes: CardAttributes } {
+  const { text, face, birthDate: birthRec } = reads;
+  const checks: CardCheck[] = [];
+  const attributes: CardAttributes = {};
+  const birth = text?.attrs.birthDate ?? face?.face.birthDate ?? birthRec?.record.birthDate;
+  if (unlock === 'birth_date') checks.push(passCheck('holder.bound', 'staff compare the holder with the photo printed on the card (no photo is read on the birth-date path)'));
+  else if (unlock === 'pin') checks.push(passCheck('holder.bound', 'the holder entered the card PIN (no photo on the PIN path)'));
+  else if (plan.shows.includes('portrait')) checks.push(face ? passCheck('holder.bound', 'face photo for staff comparison') : failCheck('holder.bound', 'no face photo read'));
+  for (const a of plan.shows) {
+    switch (a) {
+      case 'age_over_20': {
+        const over = birth ? isAtLeast(birth, 20, at) : false;
+        attributes.age_over_20 = over;
+        checks.push(over ? passCheck('policy.age_over_20') : failCheck('policy.age_over_20', 'the holder is under 20 at the time of the check'));
+        break;
+      }
+      case 'name':
+        if (text) attributes.name = text.attrs.name;
+        break;
+      case 'address':
+        if (text) attributes.address = text.attrs.address;
+        break;
+      case 'birth_date':
+        if (birth) attributes.birth_date = isoDate(birth);
+        break;
+      case 'sex':
+        if (text) attributes.sex = text.attrs.sex;
+        else if (face) attributes.sex = face.face.sex;
+        break;
+      case 'portrait':
+        attributes.portrait = face ? face.face.photo : null;
+        break;
+      default: {
+        const never: never = a;
+        throw new Error(`unhandled attribute ${String(never)}`);
+      }
+    }
+  }
+  return { checks, attributes };
 }

@@ -1,5 +1,5 @@
-// The card tables, in one place (spec/mynumber-card.md: "Design the card layer so these tables live
-// in one place and a next-generation card can be added beside them").
+// The card tables, in one place, so that a next-generation card is added beside them
+// (docs/card-and-mdoc-facts.md "Applications", "Next generation").
 //
 // A CardProfile names each AP by AID and each file by its FID for one card generation, says which
 // signature scheme its records use, and lists the files and key references that must never be
@@ -8,12 +8,14 @@
 // beside GEN1 with its own record parsers; the reader picks a profile by which AID SELECTs, never by
 // ATR (contact and contactless ATRs differ).
 
+import { hexBytes, toHex as lowerHex } from '../bytes.ts';
+
 export type CardGeneration = 1;
 
 export type SignatureScheme =
   /** RSASSA-PKCS1-v1_5 with SHA-256, RSA-2048 (current card). */
   | { kind: 'rsa-pkcs1'; hash: 'SHA-256'; modulusBytes: 256 }
-  /** Planned next generation (spec: "RSA-2048/SHA-256 -> ECDSA P-384/SHA-384"); no parser yet. */
+  /** Planned next generation (docs/card-and-mdoc-facts.md "Next generation": ECDSA P-384); no parser yet. */
   | { kind: 'ecdsa'; curve: 'P-384'; hash: 'SHA-384' };
 
 export interface TextApTable {
@@ -73,7 +75,7 @@ export interface CardProfile {
   forbidden: ReadonlyArray<{ aidHex: string | '*'; fid: number; why: string }>;
 }
 
-const hex = (s: string): Uint8Array => Uint8Array.from(s.match(/../g)!.map((b) => parseInt(b, 16)));
+const hex = hexBytes;
 
 export const GEN1_TEXT_AP_AID = 'D3921000310001010408';
 export const GEN1_CARD_FACE_AP_AID = 'D3921000310001010402';
@@ -83,12 +85,12 @@ export const GEN1_COMMON_AP_AID = 'D3921000310001010100';
 export const GEN1: CardProfile = {
   generation: 1,
   signature: { kind: 'rsa-pkcs1', hash: 'SHA-256', modulusBytes: 256 },
-  // 券面事項入力補助AP (spec "券面事項入力補助AP (text data)")
+  // 券面事項入力補助AP (docs/card-and-mdoc-facts.md "Text AP")
   textAp: {
     aid: hex(GEN1_TEXT_AP_AID),
     ef: { myNumber: 0x0001, basicAttributes: 0x0002, integrity: 0x0003, cvc: 0x0004, chipKey: 0x0007, pin: 0x0011, checkNumberA: 0x0014, checkNumberB: 0x0015 },
   },
-  // 券面AP (spec "券面AP (card face)"); 照合番号B on EF 0012 and 照合番号A on EF 0013 (forbidden below) are observed
+  // 券面AP (docs/card-and-mdoc-facts.md "Card-face AP"); 照合番号B on EF 0012 and 照合番号A on EF 0013 (forbidden below) are observed
   // FIDs (public readers run against real cards), like the rest of this AP's layout.
   cardFaceAp: {
     aid: hex(GEN1_CARD_FACE_AP_AID),
@@ -96,7 +98,7 @@ export const GEN1: CardProfile = {
   },
   jpkiAp: { aid: hex(GEN1_JPKI_AP_AID), ef: { authCertificate: 0x000a, authCa: 0x000b, authKey: 0x0017, authPin: 0x0018, token: 0x0006 } },
   commonAp: { aid: hex(GEN1_COMMON_AP_AID) },
-  // 4-digit PIN: 3 tries; JPKI auth PIN: 3 tries (spec "JPKI-AP"); 照合番号B: 10 tries as observed by
+  // 4-digit PIN: 3 tries; JPKI auth PIN: 3 tries (docs/card-and-mdoc-facts.md "JPKI-AP"); 照合番号B: 10 tries as observed by
   // public readers that check the counter before VERIFY.
   tries: { pinTries: 3, checkNumberBTries: 10, birthDateKeyTries: 10, jpkiAuthPinTries: 3 },
   forbidden: [
@@ -116,13 +118,7 @@ export const GEN1: CardProfile = {
 /** Profiles the reader tries, in order; a next-generation profile goes here beside GEN1. */
 export const PROFILES: readonly CardProfile[] = [GEN1];
 
+/** Upper-case hex, the way AIDs and FIDs are written in the card tables. */
 export function toHex(b: Uint8Array): string {
-  let s = '';
-  for (const x of b) s += x.toString(16).padStart(2, '0');
-  return s.toUpperCase();
-}
-
-export function fromHex(s: string): Uint8Array {
-  if (!/^([0-9a-fA-F]{2})*$/.test(s)) throw new Error('bad hex');
-  return hex(s);
+  return lowerHex(b).toUpperCase();
 }

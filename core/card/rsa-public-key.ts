@@ -1,5 +1,5 @@
 // An RSA public key as the card stores it: tag 90 exponent, tag 91 modulus, as two sibling objects
-// (spec "Encodings": `90 03 010001 91 82 0100 <256 bytes>`). Used in the CVC body, DF12, DF24, DF51.
+// (docs/card-and-mdoc-facts.md "Encodings": `90 03 010001 91 82 0100 <256 bytes>`). Used in the CVC body, DF12, DF24, DF51.
 import type { RsaPublicKey } from '../crypto/provider.ts';
 import { child, concat, encodeTlv, parseChildren } from './ber-tlv.ts';
 import { CardError } from './codes.ts';

@@ -11,8 +11,8 @@ export function triesFromSw(sw: number): number | null {
 }
 
 export function isBlockedSw(sw: number): boolean {
-  // 6983 "authentication method blocked", 6984 "reference data not usable" (spec: "63 C0 / 69 84 =
-  // blocked"); 63C0 means no try left.
+  // 6983 "authentication method blocked", 6984 "reference data not usable" (docs/card-and-mdoc-facts.md
+  // "Commands": 63 C0 or 69 84 is blocked); 63C0 means no try left.
   return sw === 0x6983 || sw === 0x6984 || sw === 0x63c0;
 }
 

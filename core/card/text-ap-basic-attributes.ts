@@ -1,4 +1,4 @@
-// 券面事項入力補助AP EF 0002: the four basic attributes (spec):
+// 券面事項入力補助AP EF 0002: the four basic attributes (docs/card-and-mdoc-facts.md "Text AP"):
 // FF20 { DF21 offsets (8 bytes), DF22 name (UTF-8, family/given separated by U+3000), DF23 address,
 //        DF24 birth date YYYYMMDD, DF25 sex '1'/'2'/'9' }; the outer length may be long-form.
 // DF32 in EF 0003 is SHA-256 over this file from the DF22 tag to the end of the outer object.

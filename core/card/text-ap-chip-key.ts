@@ -1,4 +1,4 @@
-// 券面事項入力補助AP EF 0007: the chip's own public key with an issuer signature (spec, observed):
+// 券面事項入力補助AP EF 0007: the chip's own public key with an issuer signature (docs/card-and-mdoc-facts.md "Text AP", observed):
 // FF50 { DF51 RSA public key (90/91), DF52 signature }. We check DF52 over the DF51 TLV as stored with
 // the EF 0004 (CVC) key, then use DF51 for internal authentication (chip genuineness).
 import type { RsaPublicKey } from '../crypto/provider.ts';

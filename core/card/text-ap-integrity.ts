@@ -1,4 +1,4 @@
-// 券面事項入力補助AP EF 0003: the integrity record (spec):
+// 券面事項入力補助AP EF 0003: the integrity record (docs/card-and-mdoc-facts.md "Text AP"):
 // FF30 { DF31 SHA-256(EF 0001 as stored), DF32 SHA-256(EF 0002 from DF22 to the end), DF33 RSA-2048
 // signature }. DF33 signs the DF31 and DF32 TLVs as stored. DF31 is only ever used as signed bytes:
 // its source, the My Number file, is never read (my-number-guard.ts).

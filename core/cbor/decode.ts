@@ -1,6 +1,6 @@
 // A strict, bounded CBOR decoder (RFC 8949) for input from the outside world: phones, QR codes,
 // files. Why our own decoder rather than cbor-x's: cbor-x has had memory-exhaustion bugs on hostile
-// input (a lone 0x9f; pre-allocation of huge declared arrays; TOOLCHAIN.md), and ISO 18013-5 needs
+// input (a lone 0x9f; pre-allocation of huge declared arrays; docs/architecture.md "Platform facts"), and ISO 18013-5 needs
 // the exact bytes of every #6.24 item for hashing. cbor-x still encodes (encode.ts) and serves as a
 // differential oracle in the tests.
 //
@@ -15,6 +15,7 @@
 // nesting depth, total item count, and every declared length against the bytes that remain.
 import { CborError } from './errors.ts';
 import { EmbeddedCbor, Tagged, type CborMap, type CborValue } from './model.ts';
+import { errorText } from '../errors.ts';
 
 export { CborError } from './errors.ts';
 
@@ -291,7 +292,7 @@ export function decodeCbor(bytes: Uint8Array, limits?: Partial<CborLimits>): Cbo
     if (e instanceof CborError) throw e;
     // Defensive: nothing above should throw anything else, but a RangeError (e.g. stack) must
     // still come out typed.
-    throw new CborError('malformed_cbor', `undecodable: ${(e as Error).message}`, `byte ${d.pos}`);
+    throw new CborError('malformed_cbor', `undecodable: ${errorText(e)}`, `byte ${d.pos}`);
   }
   if (d.pos !== bytes.length) throw new CborError('malformed_cbor', `${bytes.length - d.pos} trailing bytes`, `byte ${d.pos}`);
   return v;

@@ -1,5 +1,6 @@
 // COSE_Mac0 (RFC 9052 §6.2) for ISO 18013-5 deviceMac (§9.1.3.5): alg 5 (HMAC 256/256, RFC 9053
 // §3.1) from the protected header only, detached payload DeviceAuthenticationBytes, key EMacKey.
+import { equal } from '../bytes.ts';
 import { encodeCbor } from '../cbor/encode.ts';
 import { Tagged, type CborMap, type CborValue } from '../cbor/model.ts';
 import type { CryptoProvider } from '../crypto/provider.ts';
@@ -41,13 +42,6 @@ export function macStructure0(protectedRaw: Uint8Array, payload: Uint8Array): Ui
 }
 const MAC0 = Uint8Array.of(0x84, 0x64, ...new TextEncoder().encode('MAC0'));
 
-function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d |= a[i]! ^ b[i]!;
-  return d === 0;
-}
-
 /** Throws CoseError for structural problems; returns false when the tag does not match. */
 export function verifyMac0(m: CoseMac0, key: Uint8Array, crypto: CryptoProvider, opts: { detachedPayload?: Uint8Array; what?: string } = {}): boolean {
   const what = opts.what ?? 'COSE_Mac0';
@@ -62,7 +56,7 @@ export function verifyMac0(m: CoseMac0, key: Uint8Array, crypto: CryptoProvider,
     payload = m.payload;
   }
   const expected = crypto.hmac(alg.hash, key, macStructure0(m.protectedRaw, payload));
-  return constantTimeEqual(expected.subarray(0, alg.tagLength), m.tag);
+  return equal(expected.subarray(0, alg.tagLength), m.tag); // constant time: the tag is secret-keyed
 }
 
 /** Builds an untagged COSE_Mac0 with alg 5 protected (the virtual wallet and the test issuer). */

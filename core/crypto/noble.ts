@@ -31,6 +31,8 @@ import {
   type RsaPublicKey,
 } from './provider.ts';
 import { bytesToBigInt, isUncompressedPointShape, rsaKeyAcceptable, stripLeadingZeros } from './input-rules.ts';
+import { equal, hexBytes } from '../bytes.ts';
+import { errorText } from '../errors.ts';
 
 const CURVES = { 'P-256': p256, 'P-384': p384, 'P-521': p521 } as const;
 const HASHES = { 'SHA-256': sha256, 'SHA-384': sha384, 'SHA-512': sha512 } as const;
@@ -50,16 +52,11 @@ function hashOf(h: HashAlg) {
 
 /** DER DigestInfo prefixes, with the NULL parameters (RFC 8017 §9.2 note 1). */
 const DIGEST_INFO_PREFIX: Record<HashAlg, Uint8Array> = {
-  'SHA-256': hex('3031300d060960864801650304020105000420'),
-  'SHA-384': hex('3041300d060960864801650304020205000430'),
-  'SHA-512': hex('3051300d060960864801650304020305000440'),
+  'SHA-256': hexBytes('3031300d060960864801650304020105000420'),
+  'SHA-384': hexBytes('3041300d060960864801650304020205000430'),
+  'SHA-512': hexBytes('3051300d060960864801650304020305000440'),
 };
 
-function hex(s: string): Uint8Array {
-  const out = new Uint8Array(s.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(s.slice(2 * i, 2 * i + 2), 16);
-  return out;
-}
 
 
 function bigIntToBytes(v: bigint, len: number): Uint8Array {
@@ -83,13 +80,6 @@ function modPow(base: bigint, exp: bigint, mod: bigint): bigint {
 }
 
 
-/** Constant-shape comparison (the values compared are public, but no early exit costs nothing). */
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d |= a[i]! ^ b[i]!;
-  return d === 0;
-}
 
 /** RSAVP1 (RFC 8017 §5.2.2) with the §8.2.2 step 1 length rule: exactly k octets in, k out. */
 export function rsaPublicOpPure(key: RsaPublicKey, signature: Uint8Array): Uint8Array | null {
@@ -120,7 +110,7 @@ export function rsaPkcs1VerifyPure(h: HashAlg, key: RsaPublicKey, message: Uint8
   expected[k - tLen - 1] = 0x00;
   expected.set(prefix, k - tLen);
   expected.set(digest, k - digest.length);
-  return equalBytes(em, expected);
+  return equal(em, expected); // constant time: a signature block
 }
 
 // ---- the provider ----
@@ -140,7 +130,7 @@ export class NobleCrypto implements CryptoProvider {
     try {
       return hkdf(hashOf(alg), ikm, salt, info, length);
     } catch (e) {
-      throw new KakuninCryptoError(`hkdf: ${(e as Error).message}`);
+      throw new KakuninCryptoError(`hkdf: ${errorText(e)}`);
     }
   }
 
@@ -168,7 +158,7 @@ export class NobleCrypto implements CryptoProvider {
     try {
       return c.sign(hashOf(hash)(message), privateKey, { prehash: false, lowS: false, format: 'compact' });
     } catch (e) {
-      throw new KakuninCryptoError(`ecdsaSign: ${(e as Error).message}`);
+      throw new KakuninCryptoError(`ecdsaSign: ${errorText(e)}`);
     }
   }
 
@@ -199,7 +189,7 @@ export class NobleCrypto implements CryptoProvider {
       // getSharedSecret validates the point; its output is a compressed point: drop the prefix byte.
       return c.getSharedSecret(privateKey, publicKey, true).subarray(1);
     } catch (e) {
-      throw new KakuninCryptoError(`ECDH: ${(e as Error).message}`);
+      throw new KakuninCryptoError(`ECDH: ${errorText(e)}`);
     }
   }
 

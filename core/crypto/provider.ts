@@ -1,5 +1,5 @@
-// The crypto a verifier needs, passed in rather than chosen here (ARCHITECTURE.md: "Crypto and
-// clocks are passed in"). Two implementations exist: core/crypto/noble.ts (pure, runs anywhere)
+// The crypto a verifier needs, passed in rather than chosen here (docs/architecture.md "Clocks and
+// crypto are passed in"). Two implementations exist: core/crypto/noble.ts (pure, runs anywhere)
 // and main/crypto/node-crypto.ts (OpenSSL, faster). A differential test demands identical answers.
 //
 // Everything is synchronous on purpose: both backends are synchronous, and a verification is a

@@ -9,6 +9,7 @@
 // A card that answers none is `null` (unsupported). A SELECT of an application a card does not
 // have is answered 6A82 and changes nothing, so probing costs no state. Used by the tap dispatcher
 // (main/host/readers/tap-probe.ts) and by `kakunin read-card --document auto`.
+import { hexBytes } from '../bytes.ts';
 import { GEN1_CARD_FACE_AP_AID, GEN1_TEXT_AP_AID } from '../card/profile.ts';
 
 export type DocumentKind = 'mynumber-card' | 'driving-licence' | 'residence-card';
@@ -20,7 +21,7 @@ export interface IdentifiedCard {
   apdus: number;
 }
 
-const hex = (s: string) => Uint8Array.from(s.match(/../g)!.map((b) => parseInt(b, 16)));
+const hex = hexBytes;
 const pad16 = (s: string) => hex(s.padEnd(32, '0'));
 
 export const LICENCE_DF1_AID = pad16('A0000002310100');

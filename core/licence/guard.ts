@@ -8,8 +8,8 @@
 import { commandShape, DocumentGuardError, type CommandGuard } from '../document/channel.ts';
 import { LICENCE_DF1_AID, LICENCE_DF2_AID } from '../document/identify.ts';
 import { DF1_EF, DF2_EF, MF_EF } from './files.ts';
+import { toHex as hex } from '../bytes.ts';
 
-const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 
 export class LicenceGuard implements CommandGuard {
   #df: 'MF' | 'DF1' | 'DF2' | null = null;

@@ -25,6 +25,7 @@ import { DF1_EF, DF2_EF, LICENCE_DF1_AID, LICENCE_DF2_AID, LICENCE_PIN_TRIES, MF
 import { parseAddressChanges, parseEntries, parseMfCommon, parsePhoto, parsePinSetting, parseSignatureRecord, type ChangeEntry, type LicenceEntries, type MfCommon, type SignatureRecord } from './records.ts';
 import type { LicenceTrust } from './trust.ts';
 import { LicenceGuard } from './guard.ts';
+import { errorText } from '../errors.ts';
 
 export interface LicenceSecrets {
   pin1?: string;
@@ -214,7 +215,7 @@ export async function readDrivingLicence(o: ReadLicenceOptions): Promise<Documen
     }
     timings.read_ms = o.now() - t0;
   } catch (e) {
-    if (!(e instanceof ExpiredStop)) errors.push(reportError(e instanceof CardError ? e : new CardError('transport_error', e instanceof Error ? e.message : String(e))));
+    if (!(e instanceof ExpiredStop)) errors.push(reportError(e instanceof CardError ? e : new CardError('transport_error', errorText(e))));
   }
 
   const vs = o.now();

@@ -6,7 +6,8 @@
 //   deviceSignature: COSE_Sign1 by deviceKey (§9.1.3.6)
 //   deviceMac: COSE_Mac0, HMAC-SHA256 with EMacKey = HKDF-SHA256(ECDH(reader ephemeral private,
 //              deviceKey), salt = SHA-256(SessionTranscriptBytes), info "EMacKey", 32) (§9.1.3.5)
-import type { Check } from '../check.ts';
+import { equal } from '../bytes.ts';
+import { checkMaker, type Check } from '../check.ts';
 import { encodeCbor } from '../cbor/encode.ts';
 import { EmbeddedCbor } from '../cbor/model.ts';
 import { CoseError } from '../cose/errors.ts';
@@ -80,18 +81,18 @@ export interface DeviceAuthInput {
   readerPrivateKey?: Uint8Array;
 }
 
-const pass = (code: string, detail: string): Check => ({ code, ok: true, detail });
-const fail = (code: string, detail: string): Check => ({ code, ok: false, detail });
+type DeviceAuthCheck = Check<typeof DEVICE_AUTH_FAILED | typeof READER_KEY_REQUIRED>;
+const { pass, fail } = checkMaker<typeof DEVICE_AUTH_FAILED | typeof READER_KEY_REQUIRED>();
 
 /** Returns the device-auth checks (device_auth_failed, plus reader_key_required for deviceMac). Never throws. */
-export function verifyDeviceAuthentication(i: DeviceAuthInput): Check[] {
+export function verifyDeviceAuthentication(i: DeviceAuthInput): DeviceAuthCheck[] {
   const payload = deviceAuthenticationBytes(i.transcript, i.docType, i.deviceNameSpaces);
   try {
     if (i.deviceAuth.kind === 'signature') {
       const s = parseCoseSign1(i.deviceAuth.value, 'deviceSignature');
       // §9.1.3.6: the payload is detached (nil). A wallet that embeds it must embed exactly ours:
       // never verify over a payload the sender chose.
-      if (s.payload !== null && !sameBytes(s.payload, payload)) {
+      if (s.payload !== null && !equal(s.payload, payload)) {
         return [fail(DEVICE_AUTH_FAILED, 'deviceSignature: embedded payload is not this session\'s DeviceAuthenticationBytes')];
       }
       const ok = verifySign1(s.payload === null ? s : { ...s, payload: null }, i.deviceKey, i.crypto, { detachedPayload: payload, what: 'deviceSignature' });
@@ -105,7 +106,7 @@ export function verifyDeviceAuthentication(i: DeviceAuthInput): Check[] {
     if (i.readerPrivateKey.length !== CURVE_BYTES[i.deviceKey.curve]) {
       return [fail(READER_KEY_REQUIRED, `reader key must be a ${CURVE_BYTES[i.deviceKey.curve]}-byte ${i.deviceKey.curve} scalar`), fail(DEVICE_AUTH_FAILED, 'deviceMac not evaluated: reader key does not fit the device key curve')];
     }
-    if (m.payload !== null && !sameBytes(m.payload, payload)) {
+    if (m.payload !== null && !equal(m.payload, payload)) {
       return [pass(READER_KEY_REQUIRED, 'reader key supplied'), fail(DEVICE_AUTH_FAILED, 'deviceMac: embedded payload is not this session\'s DeviceAuthenticationBytes')];
     }
     const key = deriveEMacKey(i.crypto, i.deviceKey, i.readerPrivateKey, i.transcript);
@@ -118,10 +119,4 @@ export function verifyDeviceAuthentication(i: DeviceAuthInput): Check[] {
     if (e instanceof CoseError || e instanceof KakuninCryptoError) return [fail(DEVICE_AUTH_FAILED, `${e.message}${e instanceof CoseError ? ` (${e.code})` : ''}`)];
     throw e;
   }
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

@@ -1,12 +1,13 @@
-// DeviceResponse verification (ISO 18013-5 §9.3; spec file "What the verifier must check").
-// Reference order, after Multipaz's MdocDocument.verify(): issuer signature + DS chain, docType,
-// validity, device authentication, digests. EVERY check runs and is reported (a check that cannot
-// run because an earlier structure is broken is reported as a failure that says so); a document is
-// valid only when all its checks passed (fail closed), a response only when every document is.
+// DeviceResponse verification (ISO 18013-5 §9.3; docs/card-and-mdoc-facts.md "What the verifier
+// checks"). The order follows Multipaz's MdocDocument.verify(): issuer signature and DS chain,
+// docType, validity, device authentication, digests. Each stage (verify/*.ts) returns its checks and
+// this file puts them in one list per document. EVERY check is reported: one that cannot run because
+// an earlier structure is broken is reported as a failure that says so; a document is valid only when
+// all its checks passed (fail closed), a response only when every document is.
 //
-// Speed (issue 2 "design for speed"): the response is decoded once; digests are taken over the
-// #6.24 bytes as received (EmbeddedCbor.raw, no re-encoding); trusted roots were parsed once when the
-// TrustStore was loaded; the crypto is injected (native in the host and the CLI).
+// Speed: the response is decoded once; digests are taken over the #6.24 bytes as received
+// (EmbeddedCbor.raw, no re-encoding); trusted roots were parsed once when the TrustStore was loaded;
+// the crypto is injected (native in the host and the CLI).
 //
 // Privacy: `elements` holds only elements that were requested AND passed their digest check, and
 // only for a document whose every check passed; everything else is dropped here, unseen. Elements
@@ -15,26 +16,25 @@
 import { allPassed, type Check, type Warning } from '../check.ts';
 import type { CborLimits } from '../cbor/decode.ts';
 import type { CborValue } from '../cbor/model.ts';
-import { CoseError } from '../cose/errors.ts';
-import { parseCoseKey, type VerificationKey } from '../cose/key.ts';
-import { assertAlgMatchesKey, parseCoseSign1, sign1Algorithm, sign1X5Chain, verifySign1, type CoseSign1 } from '../cose/sign1.ts';
-import type { SignatureAlgorithm } from '../cose/algorithms.ts';
-import { KakuninCryptoError, type CryptoProvider } from '../crypto/provider.ts';
-import type { TrustedRoot, TrustStore } from '../trust/trust-store.ts';
-import { checkDocTypeBinding, ISSUER_NOT_BOUND } from '../trust/doctype-binding.ts';
-import { verifyDsChain } from '../x509/chain.ts';
 import { CborError } from '../cbor/errors.ts';
-import { isForbiddenElement, withoutForbidden } from './request/forbidden-elements.ts';
-import { codeMessage } from './codes.ts';
-import { DEVICE_AUTH_FAILED, verifyDeviceAuthentication } from './device-authentication.ts';
-import { parseDeviceResponse, parseDocument, rawDocType, type Document } from './device-response.ts';
+import { CoseError } from '../cose/errors.ts';
+import { KakuninCryptoError, type CryptoProvider } from '../crypto/provider.ts';
+import { errorSummary } from '../errors.ts';
+import type { TrustStore } from '../trust/trust-store.ts';
+import { codeMessage, type MdocCheckCode } from './codes.ts';
+import { parseDeviceResponse, rawDocType } from './device-response.ts';
 import { MdocError } from './errors.ts';
-import { parseIssuerSignedItem, type IssuerSignedItem } from './issuer-signed-item.ts';
-import { DIGEST_ALGORITHMS, parseMobileSecurityObject, type MobileSecurityObject } from './mobile-security-object.ts';
 import { parseSessionTranscript, type SessionTranscript } from './session-transcript.ts';
+import { CheckList, fail, pass, type MdocCheck } from './verify/check-list.ts';
+import { verifyDeviceAuth } from './verify/device-auth.ts';
+import { readDocument, readIssuerSignedItems } from './verify/document.ts';
+import { selectElements, type ElementRequest, type Elements } from './verify/element-selection.ts';
+import { readIssuerAuth } from './verify/issuer-auth.ts';
+import { docTypeChecks, verifyIssuerChain, type IssuerNames } from './verify/issuer-chain.ts';
+import { msoValidity } from './verify/mso-validity.ts';
+import { verifyValueDigests } from './verify/value-digests.ts';
 
-/** What the reader asked for: docType -> namespace -> element identifiers. */
-export type ElementRequest = Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;
+export type { ElementRequest, Elements } from './verify/element-selection.ts';
 
 export interface VerifyOptions {
   crypto: CryptoProvider;
@@ -55,17 +55,17 @@ export interface VerifyOptions {
 export const DEFAULT_CLOCK_SKEW_MS = 5 * 60 * 1000;
 
 export type Verdict = 'valid' | 'invalid';
-export type Elements = Record<string, Record<string, CborValue>>;
 
 export interface DocumentResult {
   docType: string;
   verdict: Verdict;
   elements: Elements;
+  /** Every check, in reference order (codes are MdocCheckCode; typed as strings for callers). */
   checks: Check[];
   /** How the device authenticated, when the structure said. */
   deviceAuth?: 'signature' | 'mac';
   /** Who signed, for the audit log (certificate names, never holder data). */
-  issuer?: { dsSubject: string; iacaSubject?: string; iacaFingerprint?: string };
+  issuer?: IssuerNames;
   validity?: { signed: string; validFrom: string; validUntil: string };
   /** Requested elements that are not in `elements` (absent, or dropped). Only with a request. */
   notReturned?: Record<string, string[]>;
@@ -93,7 +93,7 @@ export interface ResponseResult {
 }
 
 /** The per-document checks that must be reported, in reference order (chain checks come from core/x509). */
-const DOCUMENT_CHECKS = [
+const DOCUMENT_CHECKS: readonly MdocCheckCode[] = [
   'malformed_cbor',
   'malformed_cose',
   'x5chain_missing',
@@ -104,50 +104,16 @@ const DOCUMENT_CHECKS = [
   'alg_key_mismatch',
   'issuer_signature_invalid',
   'doc_type_mismatch',
-  ISSUER_NOT_BOUND,
+  'issuer_not_bound_to_doctype',
   'mso_not_yet_valid',
   'mso_expired',
   'device_key_invalid',
-  DEVICE_AUTH_FAILED,
+  'device_auth_failed',
   'unsupported_digest_algorithm',
   'namespace_unknown',
   'digest_id_unknown',
   'digest_mismatch',
-] as const;
-
-/** Collects checks; each code once (first report wins), missing ones become "not evaluated" failures. */
-class CheckList {
-  readonly list: Check[] = [];
-  private readonly seen = new Set<string>();
-  private reasons: string[] = [];
-  put(c: Check): void {
-    if (this.seen.has(c.code)) {
-      // A later failure of an already-passed code must not be lost (fail closed).
-      if (!c.ok) {
-        const i = this.list.findIndex((x) => x.code === c.code);
-        if (this.list[i]!.ok) this.list[i] = c;
-      }
-      return;
-    }
-    this.seen.add(c.code);
-    this.list.push(c);
-  }
-  pass(code: string, detail?: string): void {
-    this.put(detail ? { code, ok: true, detail } : { code, ok: true });
-  }
-  fail(code: string, detail: string): void {
-    this.put({ code, ok: false, detail });
-  }
-  /** Remember why later checks could not run. */
-  blocked(reason: string): void {
-    this.reasons.push(reason);
-  }
-  finish(expected: readonly string[]): Check[] {
-    const why = this.reasons.length ? `not evaluated: ${this.reasons[0]}` : 'not evaluated';
-    for (const code of expected) if (!this.seen.has(code)) this.fail(code, why);
-    return this.list;
-  }
-}
+];
 
 /** Verify a DeviceResponse. Never throws: every failure is a check. */
 export function verifyDeviceResponse(response: Uint8Array, opts: VerifyOptions): ResponseResult {
@@ -155,10 +121,19 @@ export function verifyDeviceResponse(response: Uint8Array, opts: VerifyOptions):
   const documents: DocumentResult[] = [];
   const warnings: Warning[] = [];
   try {
-    verifyInto(response, opts, top, documents, warnings);
+    const transcript = readTranscript(opts.transcript);
+    top.putAll(transcript.checks);
+    const r = readResponse(response, opts.limits);
+    top.putAll(r.checks);
+    if (r.documentErrors) warnings.push({ code: 'document_errors', detail: `the wallet could not return ${r.documentErrors} requested document(s)` });
+    r.documents.forEach((raw, i) => {
+      const d = verifyDocument(raw, `documents[${i}]`, transcript.value, opts);
+      documents.push(d);
+      if (d.withheld) warnings.push({ code: 'my_number_withheld', detail: `document ${i}: ${d.withheld} element(s) that may carry the My Number were dropped unread` });
+    });
   } catch (e) {
     // Defensive: a bug or an engine limit (e.g. stack) must still come out as a typed rejection.
-    top.fail('internal_error', `verification aborted: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`.slice(0, 300));
+    top.put(fail('internal_error', `verification aborted: ${errorSummary(e)}`.slice(0, 300)));
   }
   const checks = top.list;
   const errors: ErrorEntry[] = [];
@@ -177,57 +152,47 @@ function errorEntry(c: Check, document?: number): ErrorEntry {
   return e;
 }
 
-function verifyInto(response: Uint8Array, opts: VerifyOptions, top: CheckList, documents: DocumentResult[], warnings: Warning[]): void {
-  let transcript: SessionTranscript | undefined;
-  if (opts.transcript instanceof Uint8Array) {
-    try {
-      transcript = parseSessionTranscript(opts.transcript);
-      top.pass('session_transcript_invalid');
-    } catch (e) {
-      if (!(e instanceof MdocError)) throw e;
-      top.fail(e.code, e.message);
-    }
-  } else if (opts.transcript) {
-    transcript = opts.transcript;
-    top.pass('session_transcript_invalid');
-  } else {
-    top.fail('session_transcript_invalid', 'no SessionTranscript: device authentication cannot be checked');
-  }
-
-  let parsed;
+/** The SessionTranscript device authentication is checked against. */
+function readTranscript(t: VerifyOptions['transcript']): { checks: MdocCheck[]; value?: SessionTranscript } {
+  if (!t) return { checks: [fail('session_transcript_invalid', 'no SessionTranscript: device authentication cannot be checked')] };
+  if (!(t instanceof Uint8Array)) return { checks: [pass('session_transcript_invalid')], value: t };
   try {
-    parsed = parseDeviceResponse(response, opts.limits);
+    return { checks: [pass('session_transcript_invalid')], value: parseSessionTranscript(t) };
   } catch (e) {
     if (!(e instanceof MdocError)) throw e;
-    top.fail(e.code, e.message);
-    return;
+    return { checks: [fail(e.code, e.message)] };
   }
-  top.pass('malformed_cbor');
-  if (parsed.status !== 0) top.fail('response_status', `DeviceResponse.status is ${parsed.status}`);
-  else top.pass('response_status');
-  if (parsed.documents.length === 0) top.fail('no_documents', 'DeviceResponse holds no documents');
-  else top.pass('no_documents', `${parsed.documents.length} document(s)`);
-  if (parsed.documentErrors.length) {
-    warnings.push({ code: 'document_errors', detail: `the wallet could not return ${parsed.documentErrors.length} requested document(s)` });
+}
+
+/** The DeviceResponse envelope: structure, status, documents. */
+function readResponse(response: Uint8Array, limits: VerifyOptions['limits']): { checks: MdocCheck[]; documents: CborValue[]; documentErrors?: number } {
+  let parsed;
+  try {
+    parsed = parseDeviceResponse(response, limits);
+  } catch (e) {
+    if (!(e instanceof MdocError)) throw e;
+    return { checks: [fail(e.code, e.message)], documents: [] };
   }
-  for (let i = 0; i < parsed.documents.length; i++) {
-    const d = verifyDocument(parsed.documents[i]!, `documents[${i}]`, transcript, opts);
-    documents.push(d);
-    if (d.withheld) warnings.push({ code: 'my_number_withheld', detail: `document ${i}: ${d.withheld} element(s) that may carry the My Number were dropped unread` });
-  }
+  return {
+    checks: [
+      pass('malformed_cbor'),
+      parsed.status !== 0 ? fail('response_status', `DeviceResponse.status is ${parsed.status}`) : pass('response_status'),
+      parsed.documents.length === 0 ? fail('no_documents', 'DeviceResponse holds no documents') : pass('no_documents', `${parsed.documents.length} document(s)`),
+    ],
+    documents: parsed.documents,
+    ...(parsed.documentErrors.length ? { documentErrors: parsed.documentErrors.length } : {}),
+  };
 }
 
 function verifyDocument(raw: CborValue, path: string, transcript: SessionTranscript | undefined, opts: VerifyOptions): DocumentResult {
   const c = new CheckList();
   const result: DocumentResult = { docType: rawDocType(raw), verdict: 'invalid', elements: {}, checks: [] };
   try {
-    verifyDocumentInto(raw, path, transcript, opts, c, result);
+    runStages(raw, path, transcript, opts, c, result);
   } catch (e) {
-    if (e instanceof MdocError || e instanceof CoseError || e instanceof CborError || e instanceof KakuninCryptoError) {
-      c.fail((e as { code?: string }).code ?? 'malformed_cbor', e.message);
-    } else {
-      c.fail('internal_error', `document check aborted: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`.slice(0, 300));
-    }
+    if (e instanceof MdocError || e instanceof CoseError || e instanceof CborError) c.put(fail(e.code, e.message));
+    else if (e instanceof KakuninCryptoError) c.put(fail('malformed_cbor', e.message));
+    else c.put(fail('internal_error', `document check aborted: ${errorSummary(e)}`.slice(0, 300)));
     c.blocked('document check aborted');
   }
   result.checks = c.finish(DOCUMENT_CHECKS);
@@ -236,260 +201,44 @@ function verifyDocument(raw: CborValue, path: string, transcript: SessionTranscr
   return result;
 }
 
-function verifyDocumentInto(raw: CborValue, path: string, transcript: SessionTranscript | undefined, opts: VerifyOptions, c: CheckList, result: DocumentResult): void {
-  const { crypto, now } = opts;
-  // ---- structure (item 1)
-  let doc: Document;
-  try {
-    doc = parseDocument(raw, path);
-  } catch (e) {
-    if (!(e instanceof MdocError)) throw e;
-    c.fail(e.code, e.message);
-    c.blocked('the Document structure is malformed');
-    return;
-  }
+/** The stages in reference order; each returns its checks, and a stage that cannot run says why. */
+function runStages(raw: CborValue, path: string, transcript: SessionTranscript | undefined, opts: VerifyOptions, c: CheckList, result: DocumentResult): void {
+  const { crypto, now, trust } = opts;
+  const read = readDocument(raw, path);
+  c.putAll(read.checks);
+  if (!read.doc) return c.blocked(read.blocked);
+  const doc = read.doc;
   result.docType = doc.docType;
   result.deviceAuth = doc.deviceSigned.deviceAuth.kind;
+  const { checks: itemChecks, items } = readIssuerSignedItems(doc, path);
+  c.putAll(itemChecks);
 
-  // Items: parse each (an unreadable item is a structural failure of the document).
-  const items: { ns: string; item: IssuerSignedItem }[] = [];
-  let itemFailure: MdocError | undefined;
-  for (const [ns, list] of doc.issuerSigned.nameSpaces) {
-    for (let j = 0; j < list.length; j++) {
-      try {
-        items.push({ ns, item: parseIssuerSignedItem(list[j]!, path, ns, j) });
-      } catch (e) {
-        if (!(e instanceof MdocError)) throw e;
-        itemFailure ??= e;
-      }
-    }
-  }
-  if (itemFailure) {
-    c.fail(itemFailure.code, itemFailure.message);
-    c.fail('malformed_cbor', itemFailure.message);
-  } else {
-    c.pass('malformed_cbor');
-  }
+  const auth = readIssuerAuth(doc);
+  c.putAll(auth.checks);
+  c.blocked(auth.blocked);
 
-  // ---- issuerAuth (item 2)
-  let sign1: CoseSign1 | undefined;
-  try {
-    sign1 = parseCoseSign1(doc.issuerSigned.issuerAuth, 'issuerAuth');
-    c.pass('malformed_cose');
-  } catch (e) {
-    if (!(e instanceof CoseError)) throw e;
-    c.fail(e.code === 'malformed_cose' ? 'malformed_cose' : e.code, e.message);
-    c.blocked('issuerAuth is not a COSE_Sign1');
-  }
-  let x5chain: Uint8Array[] | undefined;
-  let alg: SignatureAlgorithm | undefined;
-  let mso: MobileSecurityObject | undefined;
-  if (sign1) {
-    try {
-      x5chain = sign1X5Chain(sign1, 'issuerAuth');
-      c.pass('x5chain_missing', `${x5chain.length} certificate(s)`);
-    } catch (e) {
-      if (!(e instanceof CoseError)) throw e;
-      c.fail(e.code, e.message);
-      if (e.code !== 'x5chain_missing') c.fail('x5chain_missing', 'x5chain is unusable');
-    }
-    try {
-      alg = sign1Algorithm(sign1, 'issuerAuth');
-      c.pass('alg_not_in_protected_header', alg.name);
-      c.pass('alg_unsupported', alg.name);
-    } catch (e) {
-      if (!(e instanceof CoseError)) throw e;
-      c.fail(e.code, e.message);
-    }
-    if (sign1.payload === null) {
-      c.fail('mso_malformed', 'issuerAuth payload is detached: the MSO is missing');
-    } else {
-      try {
-        mso = parseMobileSecurityObject(sign1.payload);
-        c.pass('mso_malformed');
-      } catch (e) {
-        if (!(e instanceof MdocError)) throw e;
-        c.fail(e.code, e.message);
-        if (e.code !== 'mso_malformed') c.fail('mso_malformed', e.message);
-      }
-    }
-  }
+  const chain = auth.x5chain ? verifyIssuerChain({ ...auth, x5chain: auth.x5chain }, trust, now, crypto) : { checks: [], signed: false };
+  c.putAll(chain.checks);
+  if (chain.issuer) result.issuer = chain.issuer;
+  if (!chain.signed) c.blocked('the issuer signature did not verify');
 
-  // ---- DS chain (item 3) and issuer signature
-  let issuerSigned = false;
-  let chainIaca: TrustedRoot | undefined;
-  if (x5chain) {
-    const chain = verifyDsChain(x5chain, opts.trust, mso ? { at: now, signedAt: mso.validityInfo.signed, crypto } : { at: now, crypto });
-    for (const ch of chain.checks) c.put(ch);
-    if (chain.ds) {
-      result.issuer = { dsSubject: chain.dsSubject! };
-      if (chain.iaca) {
-        result.issuer.iacaSubject = chain.iacaSubject!;
-        result.issuer.iacaFingerprint = chain.iaca.fingerprint;
-        chainIaca = chain.iaca;
-      }
-      if (sign1 && alg) {
-        const key = chain.ds.publicKey as VerificationKey;
-        try {
-          assertAlgMatchesKey(alg, key, 'issuerAuth');
-          c.pass('alg_key_mismatch', `${alg.name} with a ${key.kind === 'ec' ? key.curve : key.kind} DS key`);
-          if (sign1.payload === null) {
-            c.fail('issuer_signature_invalid', 'issuerAuth has no payload');
-          } else if (verifySign1(sign1, key, crypto, { what: 'issuerAuth' })) {
-            issuerSigned = true;
-            c.pass('issuer_signature_invalid', 'MSO signature verified with the DS key');
-          } else {
-            c.fail('issuer_signature_invalid', 'the MSO signature does not verify with the DS certificate key');
-          }
-        } catch (e) {
-          if (!(e instanceof CoseError)) throw e;
-          c.fail(e.code, e.message);
-        }
-      }
-    }
-  }
-  if (!issuerSigned) c.blocked('the issuer signature did not verify');
-
-  if (!mso) {
-    c.blocked('the MSO is missing or malformed');
-    return;
-  }
+  const mso = auth.mso;
+  if (!mso) return c.blocked('the MSO is missing or malformed');
   result.validity = {
     signed: mso.validityInfo.signed.toISOString(),
     validFrom: mso.validityInfo.validFrom.toISOString(),
     validUntil: mso.validityInfo.validUntil.toISOString(),
   };
+  c.putAll(docTypeChecks(doc.docType, mso, chain.iaca, trust));
+  c.putAll(msoValidity(mso.validityInfo, now, opts.clockSkewMs ?? DEFAULT_CLOCK_SKEW_MS));
+  c.putAll(verifyDeviceAuth(doc, mso, transcript, crypto, opts.readerPrivateKey));
 
-  // ---- docType (item 4), and whether the IACA may issue it (docs/trust.md "docType binding")
-  if (mso.docType === doc.docType) c.pass('doc_type_mismatch', doc.docType);
-  else c.fail('doc_type_mismatch', `Document says ${JSON.stringify(doc.docType)}, the signed MSO says ${JSON.stringify(mso.docType)}`);
-  c.put(checkDocTypeBinding(mso.docType, chainIaca, opts.trust.docTypeBindings));
+  const digests = verifyValueDigests(items, mso, crypto);
+  c.putAll(digests.checks);
+  if (!digests.verified) return c.blocked(digests.blocked);
 
-  // ---- validity (item 4), with clock-skew allowance
-  const skew = opts.clockSkewMs ?? DEFAULT_CLOCK_SKEW_MS;
-  const t = now.getTime();
-  if (Number.isNaN(t)) {
-    c.fail('mso_not_yet_valid', 'verification time is not a valid date');
-    c.fail('mso_expired', 'verification time is not a valid date');
-  } else {
-    const vf = mso.validityInfo.validFrom.getTime();
-    const vu = mso.validityInfo.validUntil.getTime();
-    if (t + skew < vf) c.fail('mso_not_yet_valid', `valid from ${result.validity.validFrom}, now is ${now.toISOString()}`);
-    else c.pass('mso_not_yet_valid', `valid from ${result.validity.validFrom}`);
-    if (t - skew > vu) c.fail('mso_expired', `valid until ${result.validity.validUntil}, now is ${now.toISOString()}`);
-    else c.pass('mso_expired', `valid until ${result.validity.validUntil}`);
-  }
-
-  // ---- device authentication (item 6)
-  let deviceKey: VerificationKey | undefined;
-  try {
-    deviceKey = parseCoseKey(mso.deviceKey, crypto);
-    c.pass('device_key_invalid', deviceKey.kind === 'ec' ? deviceKey.curve : deviceKey.kind);
-  } catch (e) {
-    if (!(e instanceof CoseError)) throw e;
-    c.fail('device_key_invalid', e.message);
-  }
-  if (!deviceKey) {
-    c.fail(DEVICE_AUTH_FAILED, 'not evaluated: the MSO device key is invalid');
-  } else if (!transcript) {
-    c.fail(DEVICE_AUTH_FAILED, 'not evaluated: no valid SessionTranscript');
-  } else {
-    const input = {
-      deviceAuth: doc.deviceSigned.deviceAuth,
-      deviceKey,
-      transcript,
-      docType: doc.docType,
-      deviceNameSpaces: doc.deviceSigned.nameSpaces,
-      crypto,
-      ...(opts.readerPrivateKey ? { readerPrivateKey: opts.readerPrivateKey } : {}),
-    };
-    for (const ch of verifyDeviceAuthentication(input)) c.put(ch);
-  }
-
-  // ---- digests (item 5)
-  const hash = DIGEST_ALGORITHMS[mso.digestAlgorithm];
-  if (!hash) {
-    c.fail('unsupported_digest_algorithm', `digestAlgorithm ${JSON.stringify(mso.digestAlgorithm.slice(0, 32))} is not SHA-256/384/512`);
-    c.blocked('unsupported digest algorithm');
-    return;
-  }
-  c.pass('unsupported_digest_algorithm', mso.digestAlgorithm);
-  const verified: { ns: string; item: IssuerSignedItem }[] = [];
-  const unknownNs: string[] = [];
-  const unknownId: string[] = [];
-  const mismatch: string[] = [];
-  for (const it of items) {
-    const digests = mso.valueDigests.get(it.ns);
-    if (!digests) {
-      if (!unknownNs.includes(it.ns)) unknownNs.push(it.ns);
-      continue;
-    }
-    const expected = digests.get(it.item.digestID);
-    if (!expected) {
-      unknownId.push(`${it.ns}/${shownName(it.item.elementIdentifier)} (digestID ${it.item.digestID})`);
-      continue;
-    }
-    if (bytesEqual(crypto.digest(hash, it.item.bytes.raw), expected)) verified.push(it);
-    else mismatch.push(`${it.ns}/${shownName(it.item.elementIdentifier)} (digestID ${it.item.digestID})`);
-  }
-  if (unknownNs.length) c.fail('namespace_unknown', `not in the MSO: ${list(unknownNs)}`);
-  else c.pass('namespace_unknown');
-  if (unknownId.length) c.fail('digest_id_unknown', `no MSO digest for ${list(unknownId)}`);
-  else c.pass('digest_id_unknown');
-  if (mismatch.length) c.fail('digest_mismatch', `digest differs for ${list(mismatch)}`);
-  else c.pass('digest_mismatch', `${verified.length} element(s) match their signed digests`);
-
-  // ---- what may be shown (item 7): requested AND digest-verified (and, in verifyDocument, only when valid)
-  const req = opts.request ? opts.request[doc.docType] ?? {} : undefined;
-  const elements: Elements = {};
-  let withheld = 0;
-  for (const { ns, item } of verified) {
-    if (isForbiddenElement(item.elementIdentifier)) {
-      withheld++;
-      continue;
-    }
-    if (req && !(req[ns] ?? []).includes(item.elementIdentifier)) continue;
-    if (!hasOwn(elements, ns)) setOwn(elements, ns, {});
-    const bucket = elements[ns]!;
-    if (!hasOwn(bucket, item.elementIdentifier)) setOwn(bucket, item.elementIdentifier, withoutForbidden(item.elementValue));
-  }
-  result.elements = elements;
-  if (withheld) result.withheld = withheld;
-  if (req) {
-    const missing: Record<string, string[]> = {};
-    for (const [ns, names] of Object.entries(req)) {
-      for (const n of names) {
-        if (isForbiddenElement(n)) continue; // never returned, by rule: counted in `withheld`, not named
-        if (!hasOwn(elements, ns) || !hasOwn(elements[ns]!, n)) {
-          if (!hasOwn(missing, ns)) setOwn(missing, ns, []);
-          missing[ns]!.push(n);
-        }
-      }
-    }
-    result.notReturned = missing;
-  }
-}
-
-/** An element name for a check detail: a name that may carry the My Number is not repeated. */
-function shownName(name: string): string {
-  return isForbiddenElement(name) ? '(withheld: may carry the My Number)' : name;
-}
-
-function list(xs: string[]): string {
-  return xs.length > 5 ? `${xs.slice(0, 5).join(', ')} and ${xs.length - 5} more` : xs.join(', ');
-}
-
-// Names come from the wire: "__proto__" must become an ordinary own property, never a prototype.
-function hasOwn(o: object, k: string): boolean {
-  return Object.prototype.hasOwnProperty.call(o, k);
-}
-function setOwn(o: object, k: string, v: unknown): void {
-  if (k === '__proto__') Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
-  else (o as Record<string, unknown>)[k] = v;
-}
-
-function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+  const selected = selectElements(digests.verified, doc.docType, opts.request);
+  result.elements = selected.elements;
+  if (selected.withheld) result.withheld = selected.withheld;
+  if (selected.notReturned) result.notReturned = selected.notReturned;
 }

@@ -7,8 +7,8 @@
 //   VERIFY of the card number in SM (08 20 00 86) and SM READ BINARY (08 B0, P1 bit 8 set).
 import { commandShape, DocumentGuardError, type CommandGuard } from '../document/channel.ts';
 import { RESIDENCE_DF1_AID, RESIDENCE_DF2_AID, RESIDENCE_DF3_AID } from '../document/identify.ts';
+import { toHex as hex } from '../bytes.ts';
 
-const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 const DFS = new Set([RESIDENCE_DF1_AID, RESIDENCE_DF2_AID, RESIDENCE_DF3_AID].map(hex));
 
 export class ResidenceCardGuard implements CommandGuard {

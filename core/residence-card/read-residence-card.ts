@@ -26,6 +26,7 @@ import { gen1SignedTarget, gen2SignedTarget, parseSignatureFile, verifyResidence
 import type { ResidenceCardTrust } from './trust.ts';
 import { selectByName } from '../document/identify.ts';
 import { isJp2 } from '../card/jp2.ts';
+import { errorText } from '../errors.ts';
 
 export interface ReadResidenceCardOptions {
   transport: ApduTransport;
@@ -161,7 +162,7 @@ export async function readResidenceCard(o: ReadResidenceCardOptions): Promise<Do
     r0.signatureFile = await plain(SFI.gen1.df3Signature, 'DF3/EF01');
     timings.read_ms = o.now() - t0;
   } catch (e) {
-    errors.push(reportError(e instanceof CardError ? e : new CardError('transport_error', e instanceof Error ? e.message : String(e))));
+    errors.push(reportError(e instanceof CardError ? e : new CardError('transport_error', errorText(e))));
   }
 
   // ---- offline verification ----
@@ -180,7 +181,7 @@ export async function readResidenceCard(o: ReadResidenceCardOptions): Promise<Do
       checks.push(...v.checks);
       if (v.rootFingerprint) signerKeyIds.push(v.rootFingerprint);
     } catch (e) {
-      checks.push({ code: 'residence_card.signature', ok: false, detail: e instanceof Error ? e.message : String(e) });
+      checks.push({ code: 'residence_card.signature', ok: false, detail: errorText(e) });
     }
     const today = japanDate(o.at);
     const todayIso = `${today.year}-${String(today.month).padStart(2, '0')}-${String(today.day).padStart(2, '0')}`;

@@ -8,7 +8,7 @@
 //   KSenc = SHA-1((K.IFD xor K.ICC) || 00 00 00 01)[0..16]; only KSenc is used (no MAC, no counter).
 import type { BlockCipher, CryptoProvider } from '../crypto/provider.ts';
 import { CardError } from '../card/codes.ts';
-import { concat } from '../card/ber-tlv.ts';
+import { concat, equal } from '../bytes.ts';
 
 export type RcGeneration = 1 | 2;
 export type SmCrypto = Pick<CryptoProvider, 'sha1' | 'cbc'>;
@@ -86,13 +86,6 @@ export function authMac(g: RcGeneration, kmac: Uint8Array, data: Uint8Array, cry
   return g === 1 ? retailMac(kmac, data, crypto) : aesCmac(kmac, data, crypto).slice(0, 8);
 }
 
-function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d |= a[i]! ^ b[i]!;
-  return d === 0;
-}
-
 /** MUTUAL AUTHENTICATE `00 82 00 00 28 <E.IFD || M.IFD> 00` for our nonce and key half. */
 export function mutualAuthenticateCommand(g: RcGeneration, k: Uint8Array, rndIcc: Uint8Array, rndIfd: Uint8Array, kIfd: Uint8Array, crypto: SmCrypto): Uint8Array {
   const eIfd = crypto.cbc(cipherOf(g), 'encrypt', k, new Uint8Array(blockOf(g)), concat(rndIfd, rndIcc, kIfd));
@@ -107,9 +100,9 @@ export function mutualAuthenticateCommand(g: RcGeneration, k: Uint8Array, rndIcc
 export function openMutualAuthenticateResponse(g: RcGeneration, k: Uint8Array, resp: Uint8Array, rndIcc: Uint8Array, rndIfd: Uint8Array, crypto: SmCrypto): Uint8Array {
   if (resp.length !== 40) throw new CardError('malformed_response', `MUTUAL AUTHENTICATE answered ${resp.length} bytes, expected 40`);
   const eIcc = resp.subarray(0, 32);
-  if (!constantTimeEqual(authMac(g, k, eIcc, crypto), resp.subarray(32))) throw new CardError('card_authentication_failed', 'M.ICC does not verify');
+  if (!equal(authMac(g, k, eIcc, crypto), resp.subarray(32))) throw new CardError('card_authentication_failed', 'M.ICC does not verify'); // constant time: a MAC
   const plain = crypto.cbc(cipherOf(g), 'decrypt', k, new Uint8Array(blockOf(g)), eIcc);
-  if (!constantTimeEqual(plain.subarray(0, 8), rndIcc) || !constantTimeEqual(plain.subarray(8, 16), rndIfd)) throw new CardError('card_authentication_failed', 'nonces in E.ICC do not match');
+  if (!equal(plain.subarray(0, 8), rndIcc) || !equal(plain.subarray(8, 16), rndIfd)) throw new CardError('card_authentication_failed', 'nonces in E.ICC do not match');
   return plain.slice(16, 32);
 }
 

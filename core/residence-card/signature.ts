@@ -13,6 +13,7 @@ import { walkTlvs, only } from '../document/card-tlv.ts';
 import { GEN1_SIGNED_FACE, GEN1_SIGNED_FRONT, GEN2_PRINTED_SIGNED } from './files.ts';
 import type { ResidenceCardRoot, ResidenceCardTrust } from './trust.ts';
 import type { CardTlv } from '../document/card-tlv.ts';
+import { errorText } from '../errors.ts';
 
 const ok = (code: string, detail?: string): Check => (detail ? { code, ok: true, detail } : { code, ok: true });
 const bad = (code: string, detail: string): Check => ({ code, ok: false, detail });
@@ -89,7 +90,7 @@ export function verifyResidenceCardSignature(generation: 1 | 2, sig: SignatureFi
   try {
     cert = parseCertificate(sig.certificate);
   } catch (e) {
-    return { checks: [bad('residence_card.certificate_chain', `card certificate does not parse: ${(e as Error).message}`), bad('residence_card.signature', 'not checked: no certificate')], rootFingerprint: null };
+    return { checks: [bad('residence_card.certificate_chain', `card certificate does not parse: ${errorText(e)}`), bad('residence_card.signature', 'not checked: no certificate')], rootFingerprint: null };
   }
   const roots = trust.residenceCardRoots.filter((r) => nameToString(r.cert.subject) === nameToString(cert.issuer));
   const root = roots.find((r) => certSignedBy(cert, r, crypto));

@@ -10,6 +10,7 @@ import { PINNED_ROOTS } from './pinned-roots.ts';
 import type { TrustedRoot } from './trust-store.ts';
 
 export const ISSUER_NOT_BOUND = 'issuer_not_bound_to_doctype';
+type BindingCheck = Check<typeof ISSUER_NOT_BOUND>;
 export const JP_MNC_DOCTYPE = 'org.iso.23220.1.jp.mnc';
 
 /** The built-in docType -> IACA fingerprints binding. */
@@ -38,7 +39,7 @@ export function parseDocTypeBindings(json: unknown): Map<string, string[]> {
  * The check for one document: its chain ended at `iaca` (undefined when no trusted IACA was found:
  * untrusted_chain already failed, so this one says it could not be evaluated).
  */
-export function checkDocTypeBinding(docType: string, iaca: TrustedRoot | undefined, bindings: ReadonlyMap<string, ReadonlySet<string>>): Check {
+export function checkDocTypeBinding(docType: string, iaca: TrustedRoot | undefined, bindings: ReadonlyMap<string, ReadonlySet<string>>): BindingCheck {
   if (!iaca) return { code: ISSUER_NOT_BOUND, ok: false, detail: 'not evaluated: no trusted IACA' };
   if (iaca.docTypes && !iaca.docTypes.includes(docType)) {
     return { code: ISSUER_NOT_BOUND, ok: false, detail: `the VICAL that vouches for this IACA lists it for ${iaca.docTypes.join(', ')} only, not ${docType}` };

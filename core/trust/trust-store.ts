@@ -1,13 +1,13 @@
-// The trust-store model (ARCHITECTURE.md: "the trust-store model (IACA, VICAL, JPKI, card-face keys)").
+// The trust-store model (docs/architecture.md "Trust": IACA, VICAL, JPKI, card-face keys).
 // Every root is parsed ONCE when added and indexed by subject DN bytes and SubjectKeyIdentifier, and
 // its IACA profile checks (which never change) are computed once too, so a verification only looks
-// things up. Errors (a file refused) and warnings (a root expiring soon) are kept apart, as the spec
-// asks for infrastructure warnings (item 8).
+// things up. Errors (a file refused) and warnings (a root expiring soon) are kept apart: infrastructure
+// warnings are not security failures (docs/card-and-mdoc-facts.md "What the verifier checks" item 8).
 //
 // Pure core: the caller (main/trust/load-dir.ts) reads files and passes bytes in; crypto and the
 // clock are passed in.
 
-import type { Check } from '../check.ts';
+import type { X509Check } from '../x509/codes.ts';
 import type { CryptoProvider, RsaPublicKey } from '../crypto/provider.ts';
 import { DerError } from '../x509/der.ts';
 import { bytesEqual, nameToString, parseCertificate, parseSubjectPublicKeyInfo, type Certificate } from '../x509/certificate.ts';
@@ -50,7 +50,7 @@ export interface TrustedRoot {
   /** Set when the root is one of the pinned real J-LIS roots. */
   pinned?: PinnedRoot;
   /** IACA roots: the Annex B IACA profile checks, computed once at load. */
-  profileChecks: Check[];
+  profileChecks: X509Check[];
   /**
    * nameToString(cert.subject), computed once at load (every result that chains to this root names
    * it). Optional: roots built elsewhere may leave it out, and readers fall back to nameToString.
@@ -323,7 +323,7 @@ export function checkCardFaceKey(keyIdHex: string, spkiDer: Uint8Array, origin: 
 }
 
 /** IACA profile (Annex B) checks that depend only on the certificate: computed once per root. */
-export function iacaProfileChecks(iaca: Certificate): Check[] {
+export function iacaProfileChecks(iaca: Certificate): X509Check[] {
   return [...checkIacaBasicConstraints({ iaca }), ...checkIacaKeyUsage({ iaca }), ...checkUnknownCriticalExtensions(iaca, 'IACA')];
 }
 

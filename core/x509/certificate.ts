@@ -7,6 +7,7 @@ import type { Curve, CryptoProvider, HashAlg } from '../crypto/provider.ts';
 import { DerError, DerReader, TAG, ctx, ctxCons, decodeBitString, type DerNode } from './der.ts';
 import { ATTRIBUTE_NAMES, OID } from './oids.ts';
 import { pemBlocks, toHex } from './pem.ts';
+import { equal as bytesEqual, latin1 } from '../bytes.ts';
 
 export type SignatureAlgorithm =
   | { kind: 'ecdsa'; hash: HashAlg; oid: string; name: string }
@@ -220,13 +221,6 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 const PRINTABLE = new Uint8Array(128);
 for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 '()+,-./:=?") PRINTABLE[c.charCodeAt(0)] = 1;
 
-/** One char a byte. Name values are short; a long one is built in slices (far below apply's argument limit). */
-function latin1(b: Uint8Array): string {
-  if (b.length <= 1024) return String.fromCharCode.apply(null, b as unknown as number[]);
-  let s = '';
-  for (let i = 0; i < b.length; i += 1024) s += String.fromCharCode.apply(null, b.subarray(i, i + 1024) as unknown as number[]);
-  return s;
-}
 
 function isAscii(b: Uint8Array): boolean {
   for (let i = 0; i < b.length; i++) if (b[i]! > 0x7f) return false;
@@ -475,11 +469,8 @@ function parseExtensions(outer: DerReader, cert: Certificate): void {
 
 // ---- helpers ------------------------------------------------------------------------------------
 
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
+/** Re-exported for the callers that compare names and ids with it (core/bytes.ts has the one copy). */
+export { bytesEqual };
 
 /** All certificates in a PEM text, or the single DER certificate when `bytes` is not PEM. */
 export function certificatesFromFile(bytes: Uint8Array): Uint8Array[] {

@@ -1,4 +1,5 @@
-// DS -> IACA chain verification (ISO/IEC 18013-5 §9.3.3 and Annex B; spec item 3).
+// DS -> IACA chain verification (ISO/IEC 18013-5 §9.3.3 and Annex B; docs/card-and-mdoc-facts.md
+// "Annex B profile we enforce").
 //
 // Annex B fixes the chain at two certificates: the Document Signer in x5chain[0], and the IACA root
 // from the kiosk's own trust store. So there is no path building: the issuer is looked up among the
@@ -10,6 +11,7 @@
 // still listed, as failures that say they could not be evaluated.
 
 import type { Check } from '../check.ts';
+import type { X509Check, X509CheckCode } from './codes.ts';
 import type { CryptoProvider } from '../crypto/provider.ts';
 import type { TrustStore, TrustedRoot } from '../trust/trust-store.ts';
 import { MAX_CERTIFICATE_BYTES, nameToString, parseCertificate, type Certificate } from './certificate.ts';
@@ -34,8 +36,8 @@ export interface ChainOptions {
   crypto: CryptoProvider;
 }
 
-export interface ChainResult {
-  checks: Check[];
+export interface ChainResult<C extends string = string> {
+  checks: Check<C>[];
   /** The parsed DS certificate (its key verifies the MSO), when it parsed. */
   ds?: Certificate;
   /** The trusted IACA the DS chains to, when one was found and its signature verified. */
@@ -49,7 +51,8 @@ export interface ChainResult {
 /** Certificates in x5chain are a few hundred bytes to 2 KiB; more than a handful is hostile. */
 const MAX_X5CHAIN = 8;
 
-export function verifyDsChain(x5chain: readonly Uint8Array[], trust: TrustStore, opts: ChainOptions): ChainResult {
+/** The chain's checks with their typed codes (core/mdoc keeps them typed). */
+export function checkDsChain(x5chain: readonly Uint8Array[], trust: TrustStore, opts: ChainOptions): ChainResult<X509CheckCode> {
   if (x5chain.length === 0) return { checks: [fail(UNTRUSTED_CHAIN, 'x5chain holds no certificate')] };
   if (x5chain.length > MAX_X5CHAIN) return { checks: [fail(UNTRUSTED_CHAIN, `x5chain holds ${x5chain.length} certificates (limit ${MAX_X5CHAIN})`)] };
 
@@ -59,8 +62,8 @@ export function verifyDsChain(x5chain: readonly Uint8Array[], trust: TrustStore,
   const issuer = issuerOf(ds, trust, opts.crypto);
   const iaca = issuer.iaca;
 
-  // Same checks, same order as always; only the time-dependent ones are computed here.
-  const checks: Check[] = [PASS_MALFORMED_CERTIFICATE];
+  // The cached checks, then the time-dependent ones computed here, always in this order.
+  const checks: X509Check[] = [PASS_MALFORMED_CERTIFICATE];
   append(checks, issuer.chainChecks);
   append(checks, ds.staticChecks);
   const validity: { ds: Certificate; at: Date; signedAt?: Date } = { ds: ds.cert, at: opts.at };
@@ -74,13 +77,16 @@ export function verifyDsChain(x5chain: readonly Uint8Array[], trust: TrustStore,
   } else {
     append(checks, NO_IACA);
   }
-  const result: ChainResult = { checks, ds: ds.cert, dsSubject: ds.subject };
+  const result: ChainResult<X509CheckCode> = { checks, ds: ds.cert, dsSubject: ds.subject };
   if (iaca) {
     result.iaca = iaca;
     result.iacaSubject = issuer.iacaSubject!;
   }
   return result;
 }
+
+/** The same, with the codes as plain strings (for callers that compare them with strings). */
+export const verifyDsChain: (x5chain: readonly Uint8Array[], trust: TrustStore, opts: ChainOptions) => ChainResult = checkDsChain;
 
 // ---- what depends only on the DS certificate's bytes and the trust store, computed once ----------
 //
@@ -101,17 +107,17 @@ interface IssuerPart {
   iaca?: TrustedRoot;
   iacaSubject?: string;
   /** untrusted_chain and chain_signature_invalid. */
-  chainChecks: readonly Check[];
+  chainChecks: readonly X509Check[];
   /** country_mismatch, when an IACA was found. */
-  country: readonly Check[];
+  country: readonly X509Check[];
 }
 
 interface DsPart {
   cert: Certificate;
   subject: string;
   /** ds_key_usage_invalid, ds_eku_invalid. */
-  staticChecks: readonly Check[];
-  unknownCritical: Check;
+  staticChecks: readonly X509Check[];
+  unknownCritical: X509Check;
   issuer?: IssuerPart;
 }
 
@@ -120,9 +126,9 @@ const dsEntries = new WeakMap<TrustStore, Map<string, DsPart>>();
 
 // Check objects kept here are shared by every result that reports them, like TrustedRoot.profileChecks:
 // results are read, never edited (CheckList replaces a check, it does not modify one).
-const PASS_MALFORMED_CERTIFICATE: Check = pass(MALFORMED_CERTIFICATE);
+const PASS_MALFORMED_CERTIFICATE: X509Check = pass(MALFORMED_CERTIFICATE);
 const NO_IACA_WHY = 'not evaluated: no trusted IACA';
-const NO_IACA: readonly Check[] = [fail(COUNTRY_MISMATCH, NO_IACA_WHY), fail(IACA_PROFILE_INVALID, NO_IACA_WHY), fail(IACA_NOT_YET_VALID, NO_IACA_WHY), fail(IACA_EXPIRED, NO_IACA_WHY)];
+const NO_IACA: readonly X509Check[] = [fail(COUNTRY_MISMATCH, NO_IACA_WHY), fail(IACA_PROFILE_INVALID, NO_IACA_WHY), fail(IACA_NOT_YET_VALID, NO_IACA_WHY), fail(IACA_EXPIRED, NO_IACA_WHY)];
 
 function dsEntry(der: Uint8Array, trust: TrustStore, crypto: CryptoProvider): { ok: true; entry: DsPart } | { ok: false; message: string } {
   let cache = dsEntries.get(trust);
@@ -204,15 +210,15 @@ function issuerOf(ds: DsPart, trust: TrustStore, crypto: CryptoProvider): Issuer
 
 // chain_signature_invalid passed: the detail names the algorithm only, so one Check per algorithm
 // (at most the seven of certificate.ts) serves every result.
-const SIGNED_BY_IACA = new Map<string, Check>();
-function signedByIaca(alg: string): Check {
+const SIGNED_BY_IACA = new Map<string, X509Check>();
+function signedByIaca(alg: string): X509Check {
   let c = SIGNED_BY_IACA.get(alg);
   if (!c) SIGNED_BY_IACA.set(alg, (c = pass(CHAIN_SIGNATURE_INVALID, `DS signed by the IACA (${alg})`)));
   return c;
 }
 
 /** push(...from) without the spread (this runs on every verification). */
-function append(to: Check[], from: readonly Check[]): void {
+function append(to: X509Check[], from: readonly X509Check[]): void {
   for (let i = 0; i < from.length; i++) to.push(from[i]!);
 }
 

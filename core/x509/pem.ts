@@ -2,6 +2,7 @@
 // zero, '=' only at the end), and exactly one block of the expected label is taken from the text.
 // core/ has no Buffer or atob, so base64 is done here.
 
+import { fromHex, toHex } from '../bytes.ts';
 import { DerError } from './der.ts';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -113,18 +114,8 @@ export function derToPem(der: Uint8Array, label = 'CERTIFICATE'): string {
   return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
 }
 
-export function toHex(bytes: Uint8Array): string {
-  let s = '';
-  for (const b of bytes) s += b.toString(16).padStart(2, '0');
-  return s;
-}
-
-export function fromHex(hex: string): Uint8Array | null {
-  if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) return null;
-  const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  return out;
-}
+/** Re-exported for the callers that print fingerprints with them (core/bytes.ts has the one copy). */
+export { toHex, fromHex };
 
 /** "6E:8A:31:..." form used by openssl and the real-roots README. */
 export function colonHex(bytes: Uint8Array): string {

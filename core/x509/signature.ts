@@ -5,6 +5,7 @@
 import type { CryptoProvider, Curve, HashAlg } from '../crypto/provider.ts';
 import { DerError } from './der.ts';
 import { ecdsaDerToRaw, type Certificate, type PublicKeyInfo } from './certificate.ts';
+import { errorText } from '../errors.ts';
 
 /**
  * The ECDSA hash that belongs to each curve. COSE pairs them the same way (ES256/P-256,
@@ -48,6 +49,6 @@ export function verifySignedBytes(
     }
   } catch (e) {
     if (e instanceof DerError) return { ok: false, reason: e.message };
-    return { ok: false, reason: `signature check failed: ${(e as Error).message}` };
+    return { ok: false, reason: `signature check failed: ${errorText(e)}` };
   }
 }

@@ -2,7 +2,7 @@
 // Electron IPC through the preload bridge (main/electron/preload.cjs) and a loopback WebSocket for a
 // browser kiosk and the end-to-end tests (main/headless/server.ts). Both sides parse with these zod
 // schemas at the boundary (Signal Desktop habit: zod-checked IPC), and every call answers
-// `{ ok: true, value } | { ok: false, error }` (STYLE.md).
+// `{ ok: true, value } | { ok: false, error }` (docs/architecture.md "Checks and codes").
 //
 // This file is imported by renderer/: it must stay free of node: modules and of core/ internals.
 import { z } from 'zod';
@@ -81,7 +81,7 @@ export const ScreenSchema = z.discriminatedUnion('screen', [
     ...Base,
     kind: InputKindSchema,
     digits: z.number().int().min(4).max(16),
-    /** Tries left read from the card before any VERIFY (spec: "PIN safety"). */
+    /** Tries left read from the card before any VERIFY (docs/card-and-mdoc-facts.md "PIN safety"). */
     triesLeft: z.number().int().min(0).max(15).optional(),
     /** Set after a wrong entry so the screen can say so. */
     retry: z.boolean(),

@@ -1,4 +1,4 @@
-// Export of the audit log for auditors (issue #5: "export (CSV and JSON)"). Only entries that pass
+// Export of the audit log for auditors (CSV and JSON; docs/architecture.md "Contracts"). Only entries that pass
 // the schema again on the way out are exported field by field; a row that no longer parses (it was
 // tampered with) is exported as "unreadable" with its seq and hash only, so even a doctored
 // database cannot make the export carry personal data. `audit verify` says whether the chain holds.

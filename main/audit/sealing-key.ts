@@ -33,6 +33,7 @@ import { bytesEqual, toHex } from '../../core/audit/canonical.ts';
 import type { StoredCertificate } from '../../core/audit/seal-verify.ts';
 import { parseSignedNote, signNote } from '../../core/audit/signed-note.ts';
 import { base64Decode, base64Encode, derToPem } from '../../core/x509/pem.ts';
+import { errorText } from '../../core/errors.ts';
 
 export const AUDIT_KEY_DIR = 'audit-key';
 
@@ -113,7 +114,7 @@ export function readAuditPublicKey(pem: string): Uint8Array {
   try {
     key = createPublicKey(pem);
   } catch (e) {
-    throw new SealingKeyError(`not a public key in PEM: ${(e as Error).message}`);
+    throw new SealingKeyError(`not a public key in PEM: ${errorText(e)}`);
   }
   if (key.asymmetricKeyType !== 'ed25519') throw new SealingKeyError(`the audit public key is Ed25519, this one is ${key.asymmetricKeyType ?? 'unknown'}`);
   return new Uint8Array(Buffer.from(String(key.export({ format: 'jwk' }).x), 'base64url'));

@@ -5,6 +5,7 @@ import { TransportError } from '../../core/mdoc/transport/message-transport.ts';
 import type { GattServerEvents, GattServerHandle, GattServerLink, GattServiceDefinition } from '../../core/mdoc/transport/ble/link.ts';
 import { normalizeUuid } from '../../core/mdoc/transport/ble/uuids.ts';
 import { withTimeout, type BlenoLike } from './stacks.ts';
+import { errorText } from '../../core/errors.ts';
 
 export class BlenoGattServerLink implements GattServerLink {
   constructor(
@@ -76,7 +77,7 @@ export class BlenoGattServerLink implements GattServerLink {
     } catch (e) {
       bleno.removeListener('accept', onAccept);
       bleno.removeListener('disconnect', onDisconnect);
-      throw e instanceof TransportError ? e : new TransportError('transport_unavailable', (e as Error).message);
+      throw e instanceof TransportError ? e : new TransportError('transport_unavailable', errorText(e));
     }
 
     return {

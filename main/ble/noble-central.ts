@@ -4,6 +4,7 @@ import { TransportError } from '../../core/mdoc/transport/message-transport.ts';
 import type { DisconnectReason, GattClientConnection, GattClientLink } from '../../core/mdoc/transport/ble/link.ts';
 import { normalizeUuid } from '../../core/mdoc/transport/ble/uuids.ts';
 import { forgetNobleService, withTimeout, type NobleCharacteristicLike, type NobleLike, type NoblePeripheralLike } from './stacks.ts';
+import { errorText } from '../../core/errors.ts';
 
 /** HCI 0x08 "Connection Timeout": the link supervision timer expired (the phone went away). */
 const HCI_CONNECTION_TIMEOUT = 0x08;
@@ -43,7 +44,7 @@ export class NobleGattClientLink implements GattClientLink {
     try {
       await withTimeout(peripheral.connectAsync(), left(), () => new TransportError('transport_timeout', 'BLE connect timed out'));
     } catch (e) {
-      throw e instanceof TransportError ? e : new TransportError('transport_disconnected', `BLE connect failed: ${(e as Error).message}`);
+      throw e instanceof TransportError ? e : new TransportError('transport_disconnected', `BLE connect failed: ${errorText(e)}`);
     }
     const conn = new NobleConnection(peripheral, () => forgetNobleService(this.noble, peripheral.id, uuid));
     try {
@@ -54,7 +55,7 @@ export class NobleGattClientLink implements GattClientLink {
       conn.setCharacteristics(characteristics);
     } catch (e) {
       await conn.disconnect();
-      throw e instanceof TransportError ? e : new TransportError('transport_disconnected', `GATT discovery failed: ${(e as Error).message}`);
+      throw e instanceof TransportError ? e : new TransportError('transport_disconnected', `GATT discovery failed: ${errorText(e)}`);
     }
     return conn;
   }

@@ -1,6 +1,6 @@
 // Construct noble / bleno over an injected binding. Never import the packages' default entries:
 // they open an HCI socket at load and throw EAFNOSUPPORT where the kernel has no Bluetooth
-// (TOOLCHAIN.md). Real radios: pass the binding made by the package's own resolver
+// (docs/architecture.md "Platform facts"). Real radios: pass the binding made by the package's own resolver
 // (`require('@stoprocent/noble/lib/resolve-bindings')`) only where Bluetooth exists.
 import { createRequire } from 'node:module';
 import type { EventEmitter } from 'node:events';

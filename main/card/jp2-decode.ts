@@ -1,7 +1,7 @@
 // Decodes the card's JPEG 2000 face photo for display with @cornerstonejs/codec-openjpeg (OpenJPEG
 // compiled to JS/WASM, maintained by the Cornerstone project). Memory only: the pixels are handed to
 // the screen and dropped at wipe; nothing is written anywhere. The codec prints to stdout by default,
-// so it is created with silent print hooks (TOOLCHAIN.md).
+// so it is created with silent print hooks (docs/architecture.md "Platform facts").
 import { parseJp2 } from '../../core/card/jp2.ts';
 
 interface OpenJpegModule {

@@ -2,6 +2,7 @@
 // `run(argv: string[]): Promise<number>` returning the exit code. Exit codes are a contract:
 // 0 valid / ok, 1 invalid, 2 usage error, 3 unverified (read-card: staff must confirm).
 import { COMPILED } from '../project-root.ts';
+import { errorText } from '../../core/errors.ts';
 
 const COMMANDS: Record<string, { file: string; summary: string }> = {
   'verify-response': { file: './commands/verify-response.ts', summary: 'verify an ISO 18013-5 DeviceResponse offline' },
@@ -42,7 +43,7 @@ export async function main(argv: string[]): Promise<number> {
     // The table names the sources; the compiled CLI (dist/, what `npx kakunin` runs) loads their .js.
     mod = await import(COMPILED ? cmd.file.replace(/\.ts$/, '.js') : cmd.file);
   } catch (e) {
-    process.stderr.write(`kakunin: command "${name}" is not available in this build (${(e as Error).message})\n`);
+    process.stderr.write(`kakunin: command "${name}" is not available in this build (${errorText(e)})\n`);
     return EXIT_USAGE;
   }
   return mod.run(rest);

@@ -1,9 +1,11 @@
-// The JSON shape the CLI prints for a verified DeviceResponse (issue 2 contract), shared by
+// The JSON shape the CLI prints for a verified DeviceResponse (a contract: docs/architecture.md
+// "Contracts"), shared by
 // `verify-response` and `read-mdoc`:
 //   {verdict, documents: [{docType, verdict, elements: {ns: {element: value}}, checks: [...] , ...}],
 //    errors: [...], warnings: [...], checks: [...]}
 // Element values: dates (tdate, full-date) as strings, byte strings as {"hex": "..."}, big integers
 // as strings when they do not fit a JSON number, maps with non-text keys as objects keyed by String(key).
+import { toHex } from '../../core/bytes.ts';
 import { EmbeddedCbor, Tagged, type CborValue } from '../../core/cbor/model.ts';
 import type { Check } from '../../core/check.ts';
 import type { ResponseResult } from '../../core/mdoc/verify.ts';
@@ -13,9 +15,7 @@ export type Json = null | boolean | number | string | Json[] | { [k: string]: Js
 
 const DAY_MS = 86_400_000;
 
-export function hex(b: Uint8Array): string {
-  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
-}
+const hex = toHex;
 
 /** CBOR value -> JSON value, by the rules above. Depth-bounded (values come from the wire). */
 export function cborToJson(v: CborValue, depth = 0): Json {

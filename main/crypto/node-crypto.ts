@@ -1,5 +1,5 @@
 // The native CryptoProvider: Node's node:crypto (OpenSSL). Verification is several times faster
-// than pure JS (TOOLCHAIN.md), so the host and the CLI inject this one. Input shape rules are the
+// than pure JS (docs/architecture.md "Clocks and crypto are passed in"), so the host and the CLI inject this one. Input shape rules are the
 // same as core/crypto/noble.ts (shared helpers from there), and test/crypto/differential.test.ts
 // holds both to identical answers.
 //
@@ -36,6 +36,7 @@ import {
   type HashAlg,
   type RsaPublicKey,
 } from '../../core/crypto/provider.ts';
+import { errorText } from '../../core/errors.ts';
 
 const OPENSSL_CURVE: Record<Curve, string> = { 'P-256': 'prime256v1', 'P-384': 'secp384r1', 'P-521': 'secp521r1' };
 /** DER SubjectPublicKeyInfo up to the BIT STRING contents (RFC 5480 id-ecPublicKey + named curve). */
@@ -137,7 +138,7 @@ export class NodeCrypto implements CryptoProvider {
     try {
       return u8(hkdfSync(hashName(alg), ikm, salt, info, length));
     } catch (e) {
-      throw new KakuninCryptoError(`hkdf: ${(e as Error).message}`);
+      throw new KakuninCryptoError(`hkdf: ${errorText(e)}`);
     }
   }
 
@@ -173,7 +174,7 @@ export class NodeCrypto implements CryptoProvider {
         format: 'jwk',
       });
     } catch (e) {
-      throw new KakuninCryptoError(`bad ${curve} private key: ${(e as Error).message}`);
+      throw new KakuninCryptoError(`bad ${curve} private key: ${errorText(e)}`);
     }
   }
 
@@ -214,7 +215,7 @@ export class NodeCrypto implements CryptoProvider {
       // computeSecret checks the peer point is on the curve (ERR_CRYPTO_ECDH_INVALID_PUBLIC_KEY).
       return u8(ecdh.computeSecret(publicKey));
     } catch (e) {
-      throw new KakuninCryptoError(`ECDH: ${(e as Error).message}`);
+      throw new KakuninCryptoError(`ECDH: ${errorText(e)}`);
     }
   }
 

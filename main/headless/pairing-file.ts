@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { HeadlessHandle } from './server.ts';
 import { tokenHint } from './one-time-tokens.ts';
+import { errorText } from '../../core/errors.ts';
 
 export interface PairingFiles {
   /** file:// URL of pair.html: what Chromium is started on. Carries nothing secret. */
@@ -80,7 +81,7 @@ export function publishPairing(dir: string, h: HeadlessHandle, log: (line: strin
       log(`a screen paired (pairing ${used}); the next one-time pairing (${hint}) is in ${htmlFile}`);
     } catch (e) {
       // The screen that paired keeps working; only pairing another one waits for a restart.
-      log(`a screen paired (pairing ${used}); no new pairing could be written: ${(e as Error).message}`);
+      log(`a screen paired (pairing ${used}); no new pairing could be written: ${errorText(e)}`);
     }
   });
   return {

@@ -14,6 +14,7 @@ import { dashboard } from './dashboard.ts';
 import { diagnostics } from './diagnostics.ts';
 import type { StaffAuth } from './staff-auth.ts';
 import type { TrustService } from './trust.ts';
+import { errorText } from '../../core/errors.ts';
 
 export interface HostServices {
   host: KioskHost;
@@ -58,7 +59,7 @@ export class ApiSession {
       return { ok: true, value };
     } catch (e) {
       if (e instanceof ApiFailure) return { ok: false, error: e.error };
-      return { ok: false, error: apiError('internal', (e as Error).message, '内部エラーが発生しました。スタッフを呼んでください') };
+      return { ok: false, error: apiError('internal', errorText(e), '内部エラーが発生しました。スタッフを呼んでください') };
     }
   }
 

@@ -17,6 +17,7 @@ import { SimulatedPhone } from './readers/simulated-phone.ts';
 import { SettingsStore } from './settings.ts';
 import { DirTrustService } from './trust.ts';
 import { kakuninHome } from '../trust/trust-sources.ts';
+import { errorText } from '../../core/errors.ts';
 
 export type DeviceChoice = 'auto' | 'real' | 'training';
 
@@ -89,7 +90,7 @@ export async function assembleKiosk(cfg: KioskConfig = {}): Promise<Kiosk> {
   } catch (e) {
     // A chain that does not verify, or a clock that cannot be trusted, refuses retention (and the
     // refusal is in the log); the kiosk still runs and the staff audit screen shows any break.
-    console.error(`kakunin: audit retention not applied: ${(e as Error).message}`);
+    console.error(`kakunin: audit retention not applied: ${errorText(e)}`);
   }
   const host = new KioskHost({
     readers,
@@ -117,7 +118,7 @@ export async function assembleKiosk(cfg: KioskConfig = {}): Promise<Kiosk> {
       try {
         await life.stop();
       } catch (e) {
-        console.error(`kakunin: audit stop event not written: ${(e as Error).message}`);
+        console.error(`kakunin: audit stop event not written: ${errorText(e)}`);
       }
       await audit.close();
       for (const c of closers) c();

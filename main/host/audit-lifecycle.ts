@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { CLOCK_SLACK_MS } from '../../core/audit/retention-rules.ts';
 import type { AuditSink } from './audit-sink.ts';
+import { errorText } from '../../core/errors.ts';
 
 /** A jump of the wall clock against the monotonic clock larger than this is logged. */
 export const CLOCK_JUMP_MS = 2 * 60_000;
@@ -38,7 +39,7 @@ export interface AuditLifecycle {
 }
 
 function log(e: unknown): void {
-  console.error(`kakunin: audit: ${(e as Error).message}`);
+  console.error(`kakunin: audit: ${errorText(e)}`);
 }
 
 /** Write the start event (and a clock jump found against the log), then watch and seal every minute. */

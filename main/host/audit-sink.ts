@@ -1,7 +1,7 @@
 // What the host hands the audit log after each transaction and on staff and system events, and the
-// little it needs back for the staff screens. The real store is engineer H5a's main/audit/audit-store.ts (hash-chained SQLite);
-// main/host/audit-store-adapter.ts binds it. The entry carries outcomes only: never attribute
-// values, photos, certificates or numbers (docs/audit-log.md).
+// little it needs back for the staff screens. The real store is main/audit/audit-store.ts
+// (hash-chained SQLite); main/host/audit-store-adapter.ts binds it. The entry carries outcomes only:
+// never attribute values, photos, certificates or numbers (docs/audit-log.md).
 import { buildAuditEvent, type AuditEventFields, type AuditEventKind } from '../../core/audit/audit-event.ts';
 import { buildAuditEntry, type AuditEntry as StoredEntry, type AuditMode } from '../../core/audit/audit-entry.ts';
 import { summaryEntryOf, type SummaryEntry } from '../../core/audit/summary.ts';

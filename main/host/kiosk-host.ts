@@ -1,5 +1,5 @@
-// The transaction orchestrator: exactly one transaction at a time, in the order of ARCHITECTURE.md
-// "One transaction": policy -> engagement -> read -> verify -> display -> audit -> wipe.
+// The transaction orchestrator: exactly one transaction at a time, in the order of
+// docs/architecture.md "One transaction": arm -> detect -> read -> verify -> audit, then show -> wipe.
 //
 // While idle every enabled reader is armed with the mode's policy. The first reader to report a
 // detected credential claims the transaction and the others are aborted. The outcome is audited
@@ -15,6 +15,7 @@ import { ABORTED, type CredentialReader, type InputRequest, type ReaderProbe, ty
 import { TrainingController } from './readers/training.ts';
 import { notAccepted } from './not-accepted.ts';
 import type { SettingsStore } from './settings.ts';
+import { errorText } from '../../core/errors.ts';
 
 export interface KioskHostOptions {
   readers: CredentialReader[];
@@ -262,7 +263,7 @@ export class KioskHost {
         outcome = await reader.start(policy, ctl.signal, hooks);
       } catch (e) {
         // Readers must not throw; if one does, it is a reader fault, shown as such (fail closed).
-        outcome = { verdict: 'error', attributes: {}, checks: [], error: { ...HOST_ERRORS.reader_failed, messageEn: `${HOST_ERRORS.reader_failed.messageEn}: ${(e as Error).message}` }, credential: { type: 'unknown' }, requested: [] };
+        outcome = { verdict: 'error', attributes: {}, checks: [], error: { ...HOST_ERRORS.reader_failed, messageEn: `${HOST_ERRORS.reader_failed.messageEn}: ${errorText(e)}` }, credential: { type: 'unknown' }, requested: [] };
       }
       this.armed = this.armed.filter((a) => a !== entry);
       if (this.tx?.reader === reader) {

@@ -14,7 +14,7 @@ export interface Progress {
 export interface InputRequest {
   kind: InputKind;
   digits: number;
-  /** Read from the card before any VERIFY (spec/mynumber-card.md "PIN safety"). */
+  /** Read from the card before any VERIFY (docs/card-and-mdoc-facts.md "PIN safety"). */
   triesLeft?: number;
   /** A previous entry was wrong. */
   retry: boolean;

@@ -12,7 +12,7 @@ export const SettingsSchema = z
     version: z.literal(1),
     mode: ModeSchema,
     lang: LangSchema,
-    /** Seconds a verdict stays on screen before it is wiped (ARCHITECTURE.md "wipe"). */
+    /** Seconds a verdict stays on screen before it is wiped (docs/architecture.md "One transaction"). */
     wipeSeconds: z.number().int().min(3).max(120),
     /** Audit rows older than this are pruned by the audit store; never less than the minimum (docs/audit-log.md "Retention"). */
     retentionDays: z.number().int().min(MIN_RETENTION_DAYS).max(3650),

@@ -11,6 +11,7 @@ import type { AuditEventFields, AuditEventKind } from '../../core/audit/audit-ev
 import { SetupCode } from './setup-code.ts';
 import { StaffLockout, FREE_TRIES } from './staff-lockout.ts';
 import { checkStaffPin, hashStaffPin, pinWeakness, readStaffPin, STAFF_PIN_KDF, writeStaffPin, type KdfParams, type StaffPinState } from './staff-pin.ts';
+import { errorText } from '../../core/errors.ts';
 
 export interface StaffAuthOptions {
   home: string;
@@ -83,7 +84,7 @@ export class StaffAuth {
       await this.o.audit?.(kind, fields);
     } catch (err) {
       // The lockout (on disk already) is the guard; a full or broken audit store must not open it.
-      console.error(`kakunin: staff event ${kind} not audited: ${(err as Error).message}`);
+      console.error(`kakunin: staff event ${kind} not audited: ${errorText(err)}`);
     }
   }
 

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { STAFF_PIN_RE } from '../api/contract.ts';
 import { writePrivateFile } from './private-file.ts';
+import { errorText } from '../../core/errors.ts';
 
 export interface KdfParams {
   N: number;
@@ -94,7 +95,7 @@ export function readStaffPin(home: string, minimum: KdfParams = STAFF_PIN_KDF): 
     if (!r.success) return { state: 'invalid', detail: `${file} is not a staff PIN record` };
     rec = r.data;
   } catch (e) {
-    return { state: 'invalid', detail: `${file} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` };
+    return { state: 'invalid', detail: `${file} cannot be read (${(e as NodeJS.ErrnoException).code ?? errorText(e)})` };
   }
   if (rec.N * rec.r * rec.p < minimum.N * minimum.r * minimum.p) return { state: 'weak', detail: `the staff PIN was stored with a cost below this kiosk's (N=${rec.N})` };
   return { state: 'set', record: rec };

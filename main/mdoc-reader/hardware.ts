@@ -16,6 +16,7 @@ import { blenoWithBinding, nobleWithBinding } from '../ble/stacks.ts';
 import { readMdoc, type ReadMdocDeps, type ReadOutcome } from './read-mdoc.ts';
 import { nfcDataRetrievalFactory } from './nfc-message-transport.ts';
 import { pcscdReachable, pcscdSocketPath } from '../pcsc/pcscd-probe.ts';
+import { errorText } from '../../core/errors.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -104,7 +105,7 @@ export async function detectHardware(): Promise<Hardware> {
         const { PcscNfcReader } = await import('../nfc/pcsc-channel.ts');
         reader = await PcscNfcReader.open({ timeoutMs: 1500 });
       } catch (e) {
-        nfcReason = (e as Error).message;
+        nfcReason = errorText(e);
       }
     }
     if (!reader) {

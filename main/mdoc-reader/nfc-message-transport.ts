@@ -1,5 +1,5 @@
-// NFC data retrieval (core/mdoc/transport/nfc, H3a: SELECT A0000002480400, ENVELOPE / GET
-// RESPONSE with DO'53') seen as a MessageTransport, so readMdoc drives NFC exactly like BLE.
+// NFC data retrieval (core/mdoc/transport/nfc; docs/card-and-mdoc-facts.md "Data retrieval": SELECT
+// A0000002480400, ENVELOPE / GET RESPONSE with DO'53') seen as a MessageTransport, so readMdoc drives NFC exactly like BLE.
 // NFC is command / response: send() starts the exchange, receive() awaits its answer.
 import type { ApduChannel } from '../../core/mdoc/engagement/apdu-channel.ts';
 import type { EngagementResult } from '../../core/mdoc/engagement/index.ts';

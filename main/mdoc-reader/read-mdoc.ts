@@ -1,4 +1,4 @@
-// One mdoc read, end to end (ARCHITECTURE.md "One transaction"): engagement (QR text or NFC) ->
+// One mdoc read, end to end (docs/architecture.md "One transaction"): engagement (QR text or NFC) ->
 // session (fresh ephemeral key, SessionTranscript, SKReader/SKDevice) -> DeviceRequest built from
 // the policy -> transport (BLE central client or peripheral server mode, or NFC data retrieval) ->
 // verify (core/mdoc/verify.ts, every check) -> only the policy's elements. Whatever happens, the
@@ -19,6 +19,7 @@ import type { PolicyName } from '../../core/policy/policy.ts';
 import type { TrustStore } from '../../core/trust/trust-store.ts';
 import { readErrorMessage } from './error-messages.ts';
 import type { ReaderAuthSigner } from '../trust/reader-auth.ts';
+import { errorText } from '../../core/errors.ts';
 
 export type BleModeName = 'central-client' | 'peripheral-server';
 
@@ -98,7 +99,7 @@ function codeOf(e: unknown): { code: string; detail: string } {
   if (e instanceof EngagementError || e instanceof SessionError || e instanceof TransportError || e instanceof ApduChannelError || e instanceof ForbiddenElementError || e instanceof NotRequestableError || e instanceof NfcRetrievalError) {
     return { code: e.code, detail: e.message };
   }
-  return { code: 'read_aborted', detail: String((e as Error)?.message ?? e).slice(0, 300) };
+  return { code: 'read_aborted', detail: errorText(e).slice(0, 300) };
 }
 
 async function withDeadline<T>(timers: Timers, p: Promise<T>, ms: number, err: () => Error): Promise<T> {

@@ -1,5 +1,5 @@
-// NFC side of the simulated world: the virtual wallet as an ISO 14443-4 card (H3a's
-// sim/wallet/nfc-tag.ts) tapped on the kiosk. Preferred path: the tag is a vpcd virtual card and the
+// NFC side of the simulated world: the virtual wallet as an ISO 14443-4 card
+// (sim/wallet/nfc-tag.ts) tapped on the kiosk. Preferred path: the tag is a vpcd virtual card and the
 // kiosk reads it through the real pcscd and pcsclite binding (main/nfc/pcsc-channel.ts). When no
 // pcscd is reachable, the SAME reader code (core/mdoc/engagement's engageOverNfc) runs over an
 // in-memory APDU channel straight into the tag; `path` says which.
@@ -14,6 +14,7 @@ import type { VirtualWallet } from '../../sim/wallet/holder.ts';
 import type { SimWorld } from './simulate.ts';
 import { nfcDataRetrievalFactory } from './nfc-message-transport.ts';
 import { pcscdReachable, pcscdSocketPath } from '../pcsc/pcscd-probe.ts';
+import { errorText } from '../../core/errors.ts';
 
 export interface NfcSimulation {
   path: 'pcscd+vpcd' | 'in-memory-apdu' | 'unavailable';
@@ -32,7 +33,7 @@ interface TagModule {
   VirtualNfcTag: { present(o: { port: number; holder: VirtualWallet }): Promise<{ remove(): void; closed: Promise<void> }> };
 }
 
-/** vpcd's two virtual reader slots (TOOLCHAIN.md): TCP port -> PC/SC reader name. */
+/** vpcd's two virtual reader slots (docs/architecture.md "Platform facts"): TCP port -> PC/SC reader name. */
 const VPCD_SLOTS = [
   { port: 35963, readerName: 'Virtual PCD 00 00' },
   { port: 35964, readerName: 'Virtual PCD 00 01' },
@@ -143,7 +144,7 @@ export async function nfcSimulation(world: SimWorld, wallet: VirtualWallet, o: {
         };
       } catch (e) {
         slot.release();
-        note = `pcscd + vpcd failed (${(e as Error).message}): in-memory APDU channel`;
+        note = `pcscd + vpcd failed (${errorText(e)}): in-memory APDU channel`;
       }
     }
   }

@@ -34,6 +34,7 @@ import { createRequire } from 'node:module';
 import { ApduChannelError, type ApduChannel } from '../../core/mdoc/engagement/apdu-channel.ts';
 import { bindingCall, isServiceError, leaveCallbackFrame, NativeCalls, readyForNativeClose, StatusClock, type PendingCall } from '../pcsc/binding-guard.ts';
 import { pcscdAnswers } from '../pcsc/pcscd-probe.ts';
+import { errorText } from '../../core/errors.ts';
 
 type PcscLite = ReturnType<typeof import('@pokusew/pcsclite')>;
 type CardReader = Parameters<Parameters<PcscLite['on']>[1]>[0] extends infer R ? (R extends { transmit: unknown } ? R : never) : never;
@@ -232,7 +233,7 @@ export class PcscNfcReader {
       };
       const timer = setTimeout(() => void fail(new ApduChannelError('nfc_reader_unavailable', `no PC/SC reader ${o.readerName ? `"${String(o.readerName)}" ` : ''}within ${o.timeoutMs ?? 5000} ms`)), o.timeoutMs ?? 5000);
       const onError = (e: unknown) => {
-        const m = (e as Error)?.message ?? String(e);
+        const m = errorText(e);
         void fail(isServiceError(e as Error) ? serviceError('stopped', m) : new ApduChannelError('nfc_reader_unavailable', `PC/SC: ${m}`));
       };
       const onReader = (r: unknown) => {

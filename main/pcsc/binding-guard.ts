@@ -1,7 +1,7 @@
 // What every user of the @pokusew/pcsclite 0.6 binding must respect so that pcscd going away
 // (killed, crashed, restarted) or hanging (SIGSTOP, wedged) never hangs a read or freezes the main
 // thread. Shared by the card channel (pcsc-reader.ts) and the phone-tap channel
-// (main/nfc/pcsc-channel.ts); the facts below were found with gdb on the card channel.
+// (main/nfc/pcsc-channel.ts). The facts below are properties of the binding's native code.
 //
 // - isServiceError(): the error texts that mean "the daemon itself is gone".
 // - leaveCallbackFrame(): run before any native close (see there: self-deadlock on a reader mutex).
@@ -28,8 +28,8 @@ export function isServiceError(err: Error): boolean {
  * are delivered from inside CardReader::HandleReaderStatusChange with the reader's native mutex
  * held, and Node drains the microtask queue before that frame returns: a caller that awaited a wait
  * an event settled and then closes would run CardReader::Close -> uv_mutex_lock on that same mutex,
- * on the same thread: the whole process deadlocks (seen with gdb: the main thread owning the mutex
- * it waits for). One macrotask later the frame has returned and the mutex is free.
+ * on the same thread: the whole process deadlocks (the main thread then owns the mutex it waits
+ * for). One macrotask later the frame has returned and the mutex is free.
  */
 export function leaveCallbackFrame(): Promise<void> {
   return new Promise((r) => setImmediate(r));

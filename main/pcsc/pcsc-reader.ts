@@ -1,5 +1,5 @@
-// The real APDU channel: PC/SC through pcscd with @pokusew/pcsclite (ARCHITECTURE.md: device
-// adapters in main/ implement core's link interfaces).
+// The real APDU channel: PC/SC through pcscd with @pokusew/pcsclite (docs/architecture.md
+// "Adapters": device adapters in main/ implement core's link interfaces).
 //
 // - Readers come and go (hot-plug): the context tracks them from pcsclite's 'reader' / 'end' events.
 // - The card can leave at any point: a removal seen in the reader's status, or a failed transmit,
@@ -276,7 +276,7 @@ export class PcscContext extends EventEmitter {
     this.#closed = true;
     // Leave the binding's callback first: a caller that awaited one of our waits (waitForReader,
     // waitForCard, a 'service-lost' rejection) may still be inside the status-event frame that holds
-    // the reader's native mutex (binding-guard.ts leaveCallbackFrame: self-deadlock found with gdb).
+    // the reader's native mutex (binding-guard.ts leaveCallbackFrame: it would self-deadlock).
     await leaveCallbackFrame();
     await Promise.all([...this.sessions].map((x) => x.disconnect().catch(() => undefined)));
     await this.#closeNative();

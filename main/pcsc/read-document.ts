@@ -18,6 +18,7 @@ import { decodeG4Tiff } from '../images/g4-tiff.ts';
 import type { DocumentTrust } from '../trust/document-trust.ts';
 import { PcscContext, type PcscCardSession } from './pcsc-reader.ts';
 import { waitForCardOnReader } from './read-session.ts';
+import { errorText } from '../../core/errors.ts';
 
 export type DocumentChoice = 'auto' | 'mynumber' | 'driving-licence' | 'residence-card';
 
@@ -74,7 +75,7 @@ export async function decodeImages(r: DocumentReadResult): Promise<Partial<Recor
       out[k] = await decodeCardImage(img);
       r.checks.push({ code: `image.${k}_decodes`, ok: true, detail: `${out[k]!.width}x${out[k]!.height}` });
     } catch (e) {
-      r.checks.push({ code: `image.${k}_decodes`, ok: false, detail: e instanceof Error ? e.message : String(e) });
+      r.checks.push({ code: `image.${k}_decodes`, ok: false, detail: errorText(e) });
       r.verdict = 'invalid';
     }
   }
@@ -87,7 +88,7 @@ export async function decodeImages(r: DocumentReadResult): Promise<Partial<Recor
 }
 
 function failure(type: DocumentReadResult['card']['type'], e: unknown, reader: string | null, identified: DocumentKind | null, ms: number): PcscDocumentResult {
-  const err = e instanceof CardError ? e : new CardError('transport_error', e instanceof Error ? e.message : String(e));
+  const err = e instanceof CardError ? e : new CardError('transport_error', errorText(e));
   return {
     identified: identified === 'mynumber-card' ? null : identified,
     reader,

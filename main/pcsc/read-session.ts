@@ -8,6 +8,7 @@ import { CardError, reportError } from '../../core/card/codes.ts';
 import { readMyNumberCard, type CardReadResult, type ReadCardOptions, type Unlock } from '../../core/card/read-card.ts';
 import { decodeJp2, type DecodedPhoto } from '../card/jp2-decode.ts';
 import { PcscContext } from './pcsc-reader.ts';
+import { errorText } from '../../core/errors.ts';
 
 export interface PcscReadOptions {
   reader?: string;
@@ -71,7 +72,7 @@ export async function readCardOverPcsc(o: PcscReadOptions): Promise<PcscReadResu
         decodedPhoto = await decodeJp2(portrait);
         result.checks.push({ code: 'card_face.photo_decodes', ok: true, detail: `${decodedPhoto.width}x${decodedPhoto.height}` });
       } catch (e) {
-        result.checks.push({ code: 'card_face.photo_decodes', ok: false, detail: `JPEG 2000 decode failed: ${e instanceof Error ? e.message : String(e)}` });
+        result.checks.push({ code: 'card_face.photo_decodes', ok: false, detail: `JPEG 2000 decode failed: ${errorText(e)}` });
         result.verdict = 'invalid';
         result.attributes = {};
         result.photo = null;
@@ -82,7 +83,7 @@ export async function readCardOverPcsc(o: PcscReadOptions): Promise<PcscReadResu
     for (const k of Object.keys(result.timings)) result.timings[k] = round(result.timings[k]!);
     return { ...result, reader, decodedPhoto };
   } catch (e) {
-    const err = e instanceof CardError ? e : new CardError('transport_error', e instanceof Error ? e.message : String(e));
+    const err = e instanceof CardError ? e : new CardError('transport_error', errorText(e));
     return {
       verdict: 'invalid',
       card: { type: 'mynumber-card', generation: null },

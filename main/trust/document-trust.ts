@@ -13,6 +13,7 @@ import { verifyCertificateSignature } from '../../core/x509/signature.ts';
 import { checkIsaRoot, type ResidenceCardRoot, type ResidenceCardTrust } from '../../core/residence-card/trust.ts';
 import type { LicenceSigner, LicenceTrust } from '../../core/licence/trust.ts';
 import { MAX_TRUST_FILE_BYTES } from './load-dir.ts';
+import { errorText } from '../../core/errors.ts';
 
 export interface DocumentTrust extends ResidenceCardTrust, LicenceTrust {
   errors: { code: string; detail: string; file: string }[];
@@ -33,7 +34,7 @@ function certsIn(sub: string, errors: DocumentTrust['errors']): { file: string; 
     try {
       for (const der of certificatesFromFile(new Uint8Array(readFileSync(f)))) out.push({ file: f, der });
     } catch (e) {
-      errors.push({ code: 'malformed_certificate', detail: (e as Error).message, file: f });
+      errors.push({ code: 'malformed_certificate', detail: errorText(e), file: f });
     }
   }
   return out;
@@ -48,7 +49,7 @@ export function loadDocumentTrust(dir: string, crypto: CryptoProvider): Document
     try {
       cert = parseCertificate(der);
     } catch (e) {
-      errors.push({ code: 'malformed_certificate', detail: (e as Error).message, file });
+      errors.push({ code: 'malformed_certificate', detail: errorText(e), file });
       continue;
     }
     const fingerprint = toHex(crypto.digest('SHA-256', cert.der)).toLowerCase();
@@ -77,7 +78,7 @@ export function loadDocumentTrust(dir: string, crypto: CryptoProvider): Document
       }
       licenceSigners.set(toHex(cert.subjectKeyIdentifier).toLowerCase(), { cert, origin: file, fingerprint: toHex(crypto.digest('SHA-256', cert.der)).toLowerCase() });
     } catch (e) {
-      errors.push({ code: 'malformed_certificate', detail: (e as Error).message, file });
+      errors.push({ code: 'malformed_certificate', detail: errorText(e), file });
     }
   }
   return { residenceCardRoots, licenceSigners, errors };

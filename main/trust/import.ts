@@ -16,6 +16,7 @@ import { DerError } from '../../core/x509/der.ts';
 import { derToPem, pemToDer, toHex } from '../../core/x509/pem.ts';
 import { loadTrustDirInto, MAX_TRUST_FILE_BYTES, REPLACEMENTS_FILE } from './load-dir.ts';
 import { BUILTIN_TRUST_DIR } from './trust-sources.ts';
+import { errorText } from '../../core/errors.ts';
 
 export type ImportKind = 'iaca' | 'jpki' | 'vical' | 'vical-signer' | 'card-face';
 export const IMPORT_KINDS: readonly ImportKind[] = ['iaca', 'jpki', 'vical', 'vical-signer', 'card-face'];
@@ -71,7 +72,7 @@ export function importTrustFile(dir: string, kind: ImportKind, file: string, opt
     if (st.size > MAX_TRUST_FILE_BYTES) return refuse('file_too_large', `${file} is ${st.size} bytes (limit ${MAX_TRUST_FILE_BYTES})`);
     bytes = new Uint8Array(readFileSync(file));
   } catch (e) {
-    return refuse('file_unreadable', `${file}: ${(e as Error).message}`);
+    return refuse('file_unreadable', `${file}: ${errorText(e)}`);
   }
 
   // The built-ins are loaded first, so a file that claims one of them is seen for what it is.

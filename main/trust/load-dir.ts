@@ -1,4 +1,4 @@
-// Reads a trust DIR into a TrustStore. The layout is a contract (issue 2), exactly:
+// Reads a trust DIR into a TrustStore. The layout is a contract (docs/architecture.md "Contracts"), exactly:
 //   DIR/iaca/*.pem|*.der                  IACA roots
 //   DIR/vical/*.cbor + DIR/vical-signers/*.pem   AAMVA-style VICAL (COSE_Sign1); its IACAs are trusted
 //                                         only if the VICAL verifies against a vical signer
@@ -25,6 +25,7 @@ import { parseDocTypeBindings } from '../../core/trust/doctype-binding.ts';
 import { DerError } from '../../core/x509/der.ts';
 import { certificatesFromFile, parseCertificate, type Certificate } from '../../core/x509/certificate.ts';
 import { pemToDer, toHex } from '../../core/x509/pem.ts';
+import { errorText } from '../../core/errors.ts';
 
 export interface LoadOptions {
   crypto: CryptoProvider;
@@ -81,7 +82,7 @@ export function loadTrustDirInto(store: TrustStore, dir: string, source: AnchorS
     try {
       spki = pemToDer(new TextDecoder().decode(bytes), 'PUBLIC KEY');
     } catch (e) {
-      store.errors.push({ code: 'malformed_key', detail: e instanceof Error ? e.message : String(e), file: f });
+      store.errors.push({ code: 'malformed_key', detail: errorText(e), file: f });
       continue;
     }
     store.addCardFaceKey(basename(f, '.pem'), spki, f, source);
@@ -97,7 +98,7 @@ export function loadTrustDirInto(store: TrustStore, dir: string, source: AnchorS
         store.vicalSigners.push({ cert, fingerprint: toHex(store.crypto.digest('SHA-256', cert.der)), kind: 'vical-signer', origin: f, source, profileChecks: [] });
         store.warnings.push(...expiryWarnings(cert, store.now, store.warnDays, f));
       } catch (e) {
-        store.errors.push({ code: e instanceof DerError ? e.code : 'malformed_certificate', detail: (e as Error).message, file: f });
+        store.errors.push({ code: e instanceof DerError ? e.code : 'malformed_certificate', detail: errorText(e), file: f });
       }
     }
   }
@@ -156,7 +157,7 @@ class DirReader {
     try {
       names = readdirSync(sub).sort();
     } catch (e) {
-      store.errors.push({ code: 'trust_dir_unreadable', detail: (e as Error).message, file: sub });
+      store.errors.push({ code: 'trust_dir_unreadable', detail: errorText(e), file: sub });
       return [];
     }
     const out: string[] = [];
@@ -187,7 +188,7 @@ class DirReader {
       }
       return new Uint8Array(readFileSync(f));
     } catch (e) {
-      store.errors.push({ code: 'file_unreadable', detail: (e as Error).message, file: f });
+      store.errors.push({ code: 'file_unreadable', detail: errorText(e), file: f });
       return null;
     }
   }
@@ -200,7 +201,7 @@ class DirReader {
     try {
       use(JSON.parse(new TextDecoder().decode(bytes)));
     } catch (e) {
-      this.store.errors.push({ code, detail: `${basename(f)}: ${(e as Error).message}`, file: f });
+      this.store.errors.push({ code, detail: `${basename(f)}: ${errorText(e)}`, file: f });
     }
   }
 
@@ -216,7 +217,7 @@ class DirReader {
       }
       return certs;
     } catch (e) {
-      this.store.errors.push({ code: e instanceof DerError ? e.code : 'malformed_certificate', detail: (e as Error).message, file: f });
+      this.store.errors.push({ code: e instanceof DerError ? e.code : 'malformed_certificate', detail: errorText(e), file: f });
       return [];
     }
   }

@@ -20,6 +20,7 @@ import { signReaderAuth, type TranscriptLike } from '../../core/mdoc/request/rea
 import { certificatesFromFile, nameToString, parseCertificate, type Certificate } from '../../core/x509/certificate.ts';
 import { OID } from '../../core/x509/oids.ts';
 import { derToPem, pemBlocks, toHex } from '../../core/x509/pem.ts';
+import { errorText } from '../../core/errors.ts';
 
 export const READER_AUTH_DIR = 'reader-auth';
 export const READER_AUTH_CHAIN = 'chain.pem';
@@ -77,7 +78,7 @@ export function checkReaderAuth(chainPem: string, key: KeyObject, now: Date, cry
   try {
     chain = certificatesFromFile(new TextEncoder().encode(chainPem)).map((d) => parseCertificate(d));
   } catch (e) {
-    throw new ReaderAuthError('reader_auth_chain_invalid', `the certificate chain could not be read: ${(e as Error).message}`);
+    throw new ReaderAuthError('reader_auth_chain_invalid', `the certificate chain could not be read: ${errorText(e)}`);
   }
   if (chain.length === 0 || chain.length > 4) throw new ReaderAuthError('reader_auth_chain_invalid', `expected 1-4 certificates (reader certificate first), found ${chain.length}`);
   const leaf = chain[0]!;

@@ -1,5 +1,5 @@
 // Builds the files of the virtual My Number card from holder data and the TEST keys, exactly in the
-// layouts of spec/mynumber-card.md, then applies the requested faults AFTER signing (so a tampered
+// layouts of docs/card-and-mdoc-facts.md "My Number Card", then applies the requested faults AFTER signing (so a tampered
 // attribute still carries the genuine issuer signature). TEST ONLY.
 import { createPrivateKey, createPublicKey, createHash, privateEncrypt, sign as nodeSign, constants, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -37,7 +37,7 @@ export function chipSign(k: KeyObject, digestInfo: Uint8Array): Uint8Array {
   return new Uint8Array(privateEncrypt({ key: k, padding: constants.RSA_PKCS1_PADDING }, digestInfo));
 }
 
-/** 7F21 { 5F4E signer id || subject id || key, 5F37 signature } (spec "EF 0004"). */
+/** 7F21 { 5F4E signer id || subject id || key, 5F37 signature } (docs/card-and-mdoc-facts.md "CVC"). */
 function cvc(signerId: Uint8Array, signerKey: KeyObject, subjectId: Uint8Array, subjectKey: KeyObject): Uint8Array {
   const body = concat(signerId, subjectId, encodeRsaKeyObjects(rsaPublic(subjectKey)));
   if (body.length !== 297) throw new Error(`CVC body ${body.length}`);
@@ -101,7 +101,7 @@ export function buildCardImage(h: Holder, faults: ReadonlySet<CardFault>, photo 
   const faceSignerId = unknown ? TEST_KEY_IDS.unknownSigner : TEST_KEY_IDS.cardFaceSigner;
 
   // ---- 券面事項入力補助AP ----
-  const ef0001 = filler(encodeTlv(0xff10, utf8(h.myNumber)), 17, 0x00); // spec: `FF10 0C` + 12 ASCII digits, 17 bytes with filler
+  const ef0001 = filler(encodeTlv(0xff10, utf8(h.myNumber)), 17, 0x00); // `FF10 0C` + 12 ASCII digits, 17 bytes with filler (observed on real cards)
   const attrKids = [encodeTlv(0xdf22, utf8(h.name)), encodeTlv(0xdf23, utf8(h.address)), encodeTlv(0xdf24, utf8(ymd)), encodeTlv(0xdf25, utf8(h.sex))];
   let ef0002 = withOffsets(0xff20, attrKids);
   const df22Start = ef0002.length - attrKids.reduce((n, k) => n + k.length, 0);

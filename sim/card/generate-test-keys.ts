@@ -1,7 +1,8 @@
 // Generates the TEST J-LIS hierarchy and card keys for the virtual My Number card, deterministically
 // (same seed -> same files), and the card's small JPEG 2000 face photo. TEST ONLY: none of these keys
 // has anything to do with J-LIS; the signer key ids use the JPKI test hierarchy's `6...` prefix like
-// the real test cards (spec "Encodings": production ids begin with 5, test ids with 6).
+// the real test cards (docs/card-and-mdoc-facts.md "Encodings": production ids begin with 5, test
+// ids with 6).
 //
 //   node --import tsx sim/card/generate-test-keys.ts
 //
@@ -24,7 +25,7 @@ import { ROOT, TEST_TRUST_DIR } from '../../main/project-root.ts';
 
 export const FIXTURES = join(ROOT, 'sim', 'card', 'fixtures');
 
-/** 16-byte key id: 7 ASCII digits, 08 05, 3 ASCII digits, 4 bytes (spec "Encodings"). */
+/** 16-byte key id: 7 ASCII digits, 08 05, 3 ASCII digits, 4 bytes (docs/card-and-mdoc-facts.md "Encodings"). */
 export function testKeyId(seven: string, three: string, tail = [0, 0, 0, 0]): Uint8Array {
   const a = (s: string) => Array.from(s, (c) => c.charCodeAt(0));
   return Uint8Array.from([...a(seven), 0x08, 0x05, ...a(three), ...tail]);

@@ -3,7 +3,7 @@
 import { buildCheckNumberB, parseIsoDate, type BirthDateForm } from '../../core/card/check-number-b.ts';
 
 export interface Holder {
-  /** Family and given name separated by U+3000 (spec "EF 0002"). */
+  /** Family and given name separated by U+3000 (docs/card-and-mdoc-facts.md "Text AP"). */
   name: string;
   address: string;
   /** YYYY-MM-DD. */
@@ -20,7 +20,7 @@ export interface Holder {
   myNumber: string;
 }
 
-/** The spec's worked example: 1980-02-17 (昭和55), expiry 2035, security code 2285 -> 55021720352285. */
+/** The worked example of docs/card-and-mdoc-facts.md "照合番号B": 1980-02-17 (昭和55), expiry 2035, security code 2285 -> 55021720352285. */
 export const DEFAULT_HOLDER: Holder = {
   name: '番号　花子',
   address: '東京都千代田区霞が関二丁目一番二号',

@@ -1,6 +1,6 @@
 // A virtual My Number card: the four APs by AID, their files, access rules, PIN counters with
-// blocking, internal authentication and JPKI signing, answering C-APDUs as the spec's tables say
-// (spec/mynumber-card.md "Commands", "Applications", the AP sections, "PIN safety"). TEST ONLY.
+// blocking, internal authentication and JPKI signing, answering C-APDUs as the card tables say
+// (docs/card-and-mdoc-facts.md "Commands", "Applications", the AP sections, "PIN safety"). TEST ONLY.
 //
 // It is deliberately a card, not a mirror of our reader: it answers whatever it is sent (including
 // SELECT of the My Number file when the right PIN was given), so the guard in our card layer is what
@@ -80,7 +80,7 @@ export class VirtualMyNumberCard {
           [t.checkNumberA, pin(this.holder.myNumber, 10, 10, '照合番号A')],
           [t.checkNumberB, pin(b, GEN1.tries.checkNumberBTries, bLeft, '照合番号B')],
         ]),
-        // spec: 0011 PIN opens EF 0001 and 0002; 0015 照合番号B opens EF 0002 only; EF 0003 opens
+        // docs/card-and-mdoc-facts.md "Text AP": 0011 PIN opens EF 0001 and 0002; 0015 照合番号B opens EF 0002 only; EF 0003 opens
         // with any of them; EF 0007 is protected like EF 0002 (observed).
         access: new Map([
           [0x0001, [t.pin, t.checkNumberA]],

@@ -1,10 +1,12 @@
 // Serves a VirtualMyNumberCard to pcscd through the vpcd driver (vsmartcard): the card is a TCP
 // client of the reader's port; every message is a 2-byte big-endian length + payload. One-byte
 // payloads are control: 00 power off, 01 power on, 02 reset, 04 get ATR (answered with the ATR,
-// even while powered off); longer payloads are C-APDUs answered with the R-APDU (TOOLCHAIN.md).
+// even while powered off); longer payloads are C-APDUs answered with the R-APDU (docs/architecture.md
+// "Platform facts").
 // Closing the socket is how the card "leaves the field": pcscd reports the card removed.
 import { connect, type Socket } from 'node:net';
 import { CardPulled } from './virtual-card.ts';
+import { errorText } from '../../core/errors.ts';
 
 /** What vpcd serves: any virtual card (My Number card, licence, residence card). */
 export interface VirtualCard {
@@ -12,7 +14,7 @@ export interface VirtualCard {
   reset(): void;
 }
 
-/** A contactless My Number Card ATR as seen on PC/SC readers (spec "Transport"). The reader never uses it to identify the card. */
+/** A contactless My Number Card ATR as seen on PC/SC readers (docs/card-and-mdoc-facts.md "Transport"). The reader never uses it to identify the card. */
 export const CONTACTLESS_ATR = Uint8Array.of(0x3b, 0xe0, 0x00, 0xff, 0x81, 0x31, 0xfe, 0x45, 0x14);
 
 export class VpcdCard {
@@ -63,7 +65,7 @@ export class VpcdCard {
   #send(s: Socket, payload: Uint8Array) {
     const h = Buffer.alloc(2);
     h.writeUInt16BE(payload.length);
-    // One write: vpcd's own two-send framing is what makes delayed ACK hurt (TOOLCHAIN.md).
+    // One write: a two-send frame is what makes delayed ACK hurt (docs/architecture.md "Platform facts").
     s.write(Buffer.concat([h, payload]));
   }
 
@@ -120,7 +122,7 @@ export function trackedInsert(link: VpcdCard): { insertCard: () => Promise<void>
       try {
         await link.insert();
       } catch (e) {
-        failed = (e as Error).message;
+        failed = errorText(e);
         throw e;
       }
     },

@@ -6,7 +6,7 @@
 import { ROOT } from '../../main/project-root.ts';
 import { sign as nodeSign } from 'node:crypto';
 import { CardPulled } from '../card/virtual-card.ts';
-import { concat } from '../../core/card/ber-tlv.ts';
+import { concat, toHex as hex } from '../../core/bytes.ts';
 import { tryCommandShape } from '../../core/document/channel.ts';
 import { encodeCardTlv } from '../../core/document/card-tlv.ts';
 import { LICENCE_DF1_AID, LICENCE_DF2_AID, LICENCE_DF3_AID } from '../../core/document/identify.ts';
@@ -80,7 +80,6 @@ const padFF = (b: Uint8Array, n: number) => {
   o.set(b.subarray(0, n));
   return o;
 };
-const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 export class LicencePulled extends CardPulled {}
 

@@ -82,7 +82,7 @@ export function sampleMdlElements(opts: { portraitBytes?: number } = {}): Elemen
   };
 }
 
-/** A test My Number Card on a phone (org.iso.23220.1.jp.mnc; spec file "Japan"). No individual number. */
+/** A test My Number Card on a phone (org.iso.23220.1.jp.mnc; docs/card-and-mdoc-facts.md "My Number Card on a phone"). No individual number. */
 export function sampleMncElements(opts: { portraitBytes?: number; ageOver20?: boolean } = {}): ElementValues {
   return {
     [MNC_NAMESPACE]: {

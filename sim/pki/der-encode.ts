@@ -1,6 +1,8 @@
 // A tiny DER encoder for the test certificate builder (sim/ only: tests need certificates with any
 // extension set, including broken ones the parser must refuse). Definite, minimal lengths only.
 
+import { concat } from '../../core/bytes.ts';
+
 export function tlv(tag: number, content: Uint8Array): Uint8Array {
   const n = content.length;
   let head: number[];
@@ -16,15 +18,8 @@ export function tlv(tag: number, content: Uint8Array): Uint8Array {
   return out;
 }
 
-export function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
+/** Re-exported for the builders that use it with the encoders here. */
+export { concat };
 
 export const seq = (...items: Uint8Array[]): Uint8Array => tlv(0x30, concat(...items));
 export const set = (...items: Uint8Array[]): Uint8Array => tlv(0x31, concat(...items));

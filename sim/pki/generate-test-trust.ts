@@ -1,5 +1,5 @@
 // `npm run gen:test-trust`: writes the project's TEST PKI into resources/test-trust/ in the trust DIR
-// layout (issue 2): iaca/*.pem, vical/*.cbor + vical-signers/*.pem. Test private keys go to
+// layout (docs/trust.md; main/trust/load-dir.ts): iaca/*.pem, vical/*.cbor + vical-signers/*.pem. Test private keys go to
 // sim/fixtures/test-pki/ (TEST ONLY). Deterministic: running it twice writes identical bytes.
 // card-face/ and jpki/ are made by the card simulator's own generator and left alone here.
 

@@ -10,7 +10,7 @@ import { CardPulled } from '../card/virtual-card.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { nodeCrypto } from '../../main/crypto/node-crypto.ts';
-import { concat } from '../../core/card/ber-tlv.ts';
+import { concat, toHex as hex } from '../../core/bytes.ts';
 import { tryCommandShape } from '../../core/document/channel.ts';
 import { encodeCardTlv } from '../../core/document/card-tlv.ts';
 import { RESIDENCE_DF1_AID, RESIDENCE_DF2_AID, RESIDENCE_DF3_AID } from '../../core/document/identify.ts';
@@ -69,7 +69,6 @@ const padTo = (b: Uint8Array, n: number) => {
   o.set(b);
   return o;
 };
-const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 export class CardPulledResidence extends CardPulled {}
 

@@ -9,6 +9,7 @@ import { forgetNobleService, type NobleLike, type NoblePeripheralLike, type Nobl
 import type { SimNobleBinding } from '../ble/noble-binding.ts';
 import type { SimRadio } from '../ble/radio.ts';
 import type { VirtualWallet } from './holder.ts';
+import { errorText } from '../../core/errors.ts';
 
 const SUFFIX = 'a12348ce896b4c76973373e6';
 const STATE = `00000005${SUFFIX}`;
@@ -115,10 +116,10 @@ export async function walletCentralClient(noble: NobleLike, binding: SimNobleBin
     w.events.push('started');
     return await done;
   } catch (e) {
-    if ((e as Error).message === 'cancelled') return 'cancelled';
+    if (errorText(e) === 'cancelled') return 'cancelled';
     w.end();
     if (peripheral) await peripheral.disconnectAsync().catch(() => {});
-    return `error: ${(e as Error).message}`;
+    return `error: ${errorText(e)}`;
   } finally {
     clearTimeout(timer);
     if (peripheral) forgetNobleService(noble, peripheral.id, uuid);
@@ -132,7 +133,7 @@ async function answer(message: Uint8Array, c2s: NobleCharacteristicLike, chunkSi
   try {
     reply = w.handleMessage(message);
   } catch (e) {
-    return `holder error: ${(e as Error).message}`;
+    return `holder error: ${errorText(e)}`;
   }
   if (!reply) return 'session-ended';
   if (w.misbehaviour === 'walk-away') {

@@ -7,6 +7,7 @@
 import type { BlenoLike } from '../../main/ble/stacks.ts';
 import type { SimRadio } from '../ble/radio.ts';
 import { chunks, type WalletBleContext } from './ble-central-client.ts';
+import { errorText } from '../../core/errors.ts';
 
 const SUFFIX = 'a12348ce896b4c76973373e6';
 const STATE = `00000001${SUFFIX}`;
@@ -41,7 +42,7 @@ export async function walletPeripheralServer(bleno: BlenoLike, ctx: WalletBleCon
     try {
       reply = w.handleMessage(message);
     } catch (e) {
-      finish(`holder error: ${(e as Error).message}`);
+      finish(`holder error: ${errorText(e)}`);
       return;
     }
     if (!reply) {
@@ -117,7 +118,7 @@ export async function walletPeripheralServer(bleno: BlenoLike, ctx: WalletBleCon
     await bleno.startAdvertisingAsync('mdoc', [uuid]);
     return await done;
   } catch (e) {
-    finish(`error: ${(e as Error).message}`);
+    finish(`error: ${errorText(e)}`);
     return await done;
   } finally {
     clearTimeout(timer);

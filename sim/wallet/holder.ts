@@ -1,5 +1,5 @@
-// TEST ONLY: the virtual wallet's holder side (ISO 18013-5 mdoc), written from the spec facts in
-// ../shared/spec/mdoc-18013-5.md, not from the reader's code: it holds a credential issued under
+// TEST ONLY: the virtual wallet's holder side (ISO 18013-5 mdoc), written from the protocol facts in
+// docs/card-and-mdoc-facts.md "mdoc", not from the reader's code: it holds a credential issued under
 // the project's test IACA (sim/mdoc/issuer.ts), makes a fresh DeviceEngagement per transaction,
 // answers SessionEstablishment / SessionData, and can misbehave on purpose.
 //

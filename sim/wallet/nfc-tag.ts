@@ -1,6 +1,6 @@
 // TEST ONLY: the virtual wallet presented as an ISO 14443-4 card on a vpcd reader slot, the way a
 // phone sits on a PC/SC contactless reader. Written from the spec facts (NFC Forum Type 4 Tag,
-// TNEP 1.0, ISO 18013-5 §8.2.2.1 and §8.3.3.1.2; ../shared/spec/mdoc-18013-5.md), not from the
+// TNEP 1.0, ISO 18013-5 §8.2.2.1 and §8.3.3.1.2; docs/card-and-mdoc-facts.md "Engagement"), not from the
 // reader's code paths: it keeps its own file system, APDU decoding and DO'53' handling.
 //   - NDEF tag application D2760000850101: CC file E103, NDEF file E104;
 //     static handover: the NDEF file holds the Handover Select;
@@ -26,6 +26,7 @@ import { parseHandoverRequest } from '../../core/mdoc/engagement/handover-reques
 import { buildNdefMessage, parseNdefMessage, typeIs, TNF } from '../../core/mdoc/engagement/ndef.ts';
 import { buildServiceParameter, buildStatus, HANDOVER_SERVICE } from '../../core/mdoc/engagement/tnep.ts';
 import { VpcdCard } from './vpcd.ts';
+import { errorText } from '../../core/errors.ts';
 
 /** The holder side the tag needs (VirtualWallet implements it). */
 export interface NfcTagHolder {
@@ -231,7 +232,7 @@ export class WalletNfcTag {
     try {
       r = await this.dispatch(a);
     } catch (e) {
-      this.log.push(`error ${(e as Error).message}`);
+      this.log.push(`error ${errorText(e)}`);
       return Uint8Array.from(SW.NOT_ALLOWED);
     }
     if (r === null) throw new TagGone('the phone left the reader');

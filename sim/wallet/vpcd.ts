@@ -1,4 +1,4 @@
-// A virtual card on pcscd's vpcd driver (vsmartcard-vpcd; TOOLCHAIN.md "PC/SC without hardware"):
+// A virtual card on pcscd's vpcd driver (vsmartcard-vpcd; docs/architecture.md "Platform facts"):
 // the card is a TCP client of the reader slot's port. Frames are a 2-byte big-endian length and a
 // payload. One-byte payloads are control: 0x00 power off, 0x01 power on, 0x02 reset, 0x04 get
 // ATR (answer with the ATR, even while off). Longer payloads are C-APDUs: answer the R-APDU.
@@ -92,7 +92,7 @@ export class VpcdCard {
     const f = Buffer.alloc(2 + b.length);
     f.writeUInt16BE(b.length, 0);
     f.set(b, 2);
-    // One write per frame: avoids the split-send delayed-ACK trap (TOOLCHAIN.md).
+    // One write per frame: avoids the split-send delayed-ACK trap (docs/architecture.md "Platform facts").
     this.sock.write(f);
   }
 

@@ -10,7 +10,8 @@
 import { EngagementError } from './codes.ts';
 import { BLE_OOB_TYPE, bleModesFromLeRole, parseBleOob, type BleOob } from './ble-oob.ts';
 import { NFC_CARRIER_TYPE, parseNfcCarrier, type NfcCarrier } from './nfc-carrier.ts';
-import { TNF, bytesEqual, parseNdefMessage, text, typeIs, ndefRecord, type NdefRecord } from './ndef.ts';
+import { equal } from '../../bytes.ts';
+import { TNF, parseNdefMessage, text, typeIs, ndefRecord, type NdefRecord } from './ndef.ts';
 
 export const HANDOVER_VERSION_1_5 = 0x15;
 export const WIFI_AWARE_TYPE = 'application/vnd.wfa.nan';
@@ -107,7 +108,7 @@ export function parseHandoverMessage(bytes: Uint8Array, kind: 'Hs' | 'Hr'): Pars
   const outer = records.slice(1);
   const byId = (id: string): NdefRecord | undefined => {
     const want = new TextEncoder().encode(id);
-    const hits = outer.filter((r) => bytesEqual(r.id, want));
+    const hits = outer.filter((r) => equal(r.id, want));
     if (hits.length > 1) bad(`two records with id "${id}"`);
     return hits[0];
   };

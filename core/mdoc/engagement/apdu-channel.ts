@@ -25,7 +25,7 @@ export class ApduChannelError extends Error {
   }
 }
 
-/** Clocks are passed in (ARCHITECTURE.md): core waits T_wait through this. */
+/** Clocks are passed in (docs/architecture.md "Clocks and crypto are passed in"): core waits T_wait through this. */
 export type Sleep = (ms: number) => Promise<void>;
 
 export function statusWord(r: Uint8Array): number {
@@ -37,18 +37,8 @@ export function responseData(r: Uint8Array): Uint8Array {
   return r.subarray(0, r.length - 2);
 }
 
-export function hex(b: Uint8Array): string {
-  let s = '';
-  for (const x of b) s += x.toString(16).padStart(2, '0');
-  return s;
-}
-
-export function fromHex(h: string): Uint8Array {
-  if (h.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(h)) throw new Error('bad hex');
-  const out = new Uint8Array(h.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(h.slice(2 * i, 2 * i + 2), 16);
-  return out;
-}
+/** Hex for APDUs in logs and tests (core/bytes.ts); fromHex throws on a bad literal. */
+export { toHex as hex, hexBytes as fromHex } from '../../bytes.ts';
 
 /** Counts APDUs and bytes (figures for reports and benches) around any channel. */
 export class CountingChannel implements ApduChannel {

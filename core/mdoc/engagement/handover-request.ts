@@ -11,7 +11,8 @@
 import { buildBleOob, BLE_OOB_TYPE, leRoleFor } from './ble-oob.ts';
 import { buildAlternativeCarrier, buildCollisionResolution, CPS, HANDOVER_VERSION_1_5, parseHandoverMessage, type ParsedHandoverMessage } from './alternative-carrier.ts';
 import { buildNfcCarrier, NFC_CARRIER_TYPE } from './nfc-carrier.ts';
-import { buildNdefMessage, concat, ndefRecord, TNF, type NdefRecord } from './ndef.ts';
+import { concat } from '../../bytes.ts';
+import { buildNdefMessage, ndefRecord, TNF, type NdefRecord } from './ndef.ts';
 import { EngagementError } from './codes.ts';
 
 export type ProposedCarrier = 'ble' | 'nfc';
@@ -49,7 +50,7 @@ export function buildHandoverRequest(p: ReaderProposal, random16: number): Uint8
       configs.push(ndefRecord(TNF.EXTERNAL, NFC_CARRIER_TYPE, buildNfcCarrier(p.nfc), 'nfc'));
     }
   }
-  const records = [ndefRecord(TNF.WELL_KNOWN, 'Hr', concat([Uint8Array.of(HANDOVER_VERSION_1_5), buildNdefMessage(nested)]))];
+  const records = [ndefRecord(TNF.WELL_KNOWN, 'Hr', concat(Uint8Array.of(HANDOVER_VERSION_1_5), buildNdefMessage(nested)))];
   if (p.readerEngagement) records.push(ndefRecord(TNF.EXTERNAL, 'iso.org:18013:readerengagement', p.readerEngagement, 'mdocreader'));
   records.push(...configs);
   return buildNdefMessage(records);

@@ -10,7 +10,8 @@ import { buildBleOob, BLE_OOB_TYPE, leRoleFor } from './ble-oob.ts';
 import { buildAlternativeCarrier, CPS, HANDOVER_VERSION_1_5, parseHandoverMessage, type ParsedHandoverMessage } from './alternative-carrier.ts';
 import { parseDeviceEngagement, type DeviceEngagement } from './device-engagement.ts';
 import { buildNfcCarrier, NFC_CARRIER_TYPE } from './nfc-carrier.ts';
-import { buildNdefMessage, concat, ndefRecord, TNF, typeIs, type NdefRecord } from './ndef.ts';
+import { concat } from '../../bytes.ts';
+import { buildNdefMessage, ndefRecord, TNF, typeIs, type NdefRecord } from './ndef.ts';
 
 export const DEVICE_ENGAGEMENT_TYPE = 'iso.org:18013:deviceengagement';
 
@@ -49,7 +50,7 @@ export function buildHandoverSelect(deviceEngagementBytes: Uint8Array, carriers:
       configs.push(ndefRecord(TNF.EXTERNAL, NFC_CARRIER_TYPE, buildNfcCarrier(c), 'nfc'));
     }
   }
-  const hsPayload = acs.length ? concat([Uint8Array.of(HANDOVER_VERSION_1_5), buildNdefMessage(acs)]) : Uint8Array.of(HANDOVER_VERSION_1_5);
+  const hsPayload = acs.length ? concat(Uint8Array.of(HANDOVER_VERSION_1_5), buildNdefMessage(acs)) : Uint8Array.of(HANDOVER_VERSION_1_5);
   return buildNdefMessage([
     ndefRecord(TNF.WELL_KNOWN, 'Hs', hsPayload),
     ...configs,

@@ -5,6 +5,7 @@
 //
 // Entry points: `parseNdefMessage(bytes, limits?)` -> NdefRecord[]; `buildNdefMessage(records)`;
 // `ndefRecord(tnf, type, payload, id?)`; `TNF`; `typeIs(record, tnf, type)`.
+import { concat } from '../../bytes.ts';
 import { EngagementError } from './codes.ts';
 
 export const TNF = {
@@ -137,23 +138,5 @@ export function buildNdefMessage(records: readonly NdefRecord[]): Uint8Array {
     if (r.id.length > 0) head.push(r.id.length);
     parts.push(Uint8Array.from(head), r.type, r.id, r.payload);
   });
-  return concat(parts);
-}
-
-export function concat(parts: readonly Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+  return concat(...parts);
 }

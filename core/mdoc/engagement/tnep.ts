@@ -10,7 +10,8 @@
 // `buildServiceParameter`, `buildServiceSelect`, `parseServiceSelect`, `buildStatus`,
 // `parseStatus(records)`, `tWaitMs(wt)`, `HANDOVER_SERVICE`.
 import { EngagementError } from './codes.ts';
-import { ascii, concat, ndefRecord, text, TNF, typeIs, type NdefRecord } from './ndef.ts';
+import { concat } from '../../bytes.ts';
+import { ascii, ndefRecord, text, TNF, typeIs, type NdefRecord } from './ndef.ts';
 
 export const HANDOVER_SERVICE = 'urn:nfc:sn:handover';
 export const TNEP_VERSION_1_0 = 0x10;
@@ -72,13 +73,13 @@ export function buildServiceParameter(sp: Omit<ServiceParameter, 'tnepVersion' |
   return ndefRecord(
     TNF.WELL_KNOWN,
     'Tp',
-    concat([Uint8Array.of(TNEP_VERSION_1_0, uri.length), uri, Uint8Array.of(sp.communicationMode, sp.wt, sp.nWait, (sp.maxNdefSize >> 8) & 0xff, sp.maxNdefSize & 0xff)]),
+    concat(Uint8Array.of(TNEP_VERSION_1_0, uri.length), uri, Uint8Array.of(sp.communicationMode, sp.wt, sp.nWait, (sp.maxNdefSize >> 8) & 0xff, sp.maxNdefSize & 0xff)),
   );
 }
 
 export function buildServiceSelect(uri: string = HANDOVER_SERVICE): NdefRecord {
   const u = ascii(uri);
-  return ndefRecord(TNF.WELL_KNOWN, 'Ts', concat([Uint8Array.of(u.length), u]));
+  return ndefRecord(TNF.WELL_KNOWN, 'Ts', concat(Uint8Array.of(u.length), u));
 }
 
 export function parseServiceSelect(r: NdefRecord): string {

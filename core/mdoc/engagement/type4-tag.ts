@@ -7,7 +7,7 @@
 // Entry points: `Type4Tag` (open(), readNdef(), writeNdef(), stats), `NDEF_AID`, `CC_FILE_ID`.
 import { EngagementError } from './codes.ts';
 import { responseData, statusWord, type ApduChannel } from './apdu-channel.ts';
-import { concat } from './ndef.ts';
+import { concat } from '../../bytes.ts';
 
 export const NDEF_AID = Uint8Array.of(0xd2, 0x76, 0x00, 0x00, 0x85, 0x01, 0x01);
 export const CC_FILE_ID = 0xe103;
@@ -126,7 +126,7 @@ export class Type4Tag {
       parts.push(d);
       got += d.length;
     }
-    return concat(parts);
+    return concat(...parts);
   }
 
   /** Whole message; 0 = empty. */

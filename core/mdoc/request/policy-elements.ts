@@ -1,7 +1,7 @@
 // Policy -> mdoc elements: the fewest elements each policy needs, per docType and namespace.
 // core/policy/policy.ts says what a policy shows (abstract attributes); this maps each attribute to
 // element identifiers. The response is filtered to these same elements before anything is shown
-// (ISO 18013-5 §9.1.3 / spec "shows only elements it requested").
+// (ISO 18013-5 §9.1.3; docs/card-and-mdoc-facts.md "What the verifier checks" item 7).
 import { POLICIES, type Attribute, type PolicyName } from '../../policy/policy.ts';
 import { DOCTYPE_MDL, DOCTYPE_MNC, NS_23220, NS_23220_JP, NS_MDL, type SupportedDocType } from './doc-types.ts';
 import { assertRequestable } from './requestable-elements.ts';

@@ -1,11 +1,11 @@
-// What every ISO/IEC 18013-5 Annex B profile rule sees. One rule a file (STYLE.md, after isomdl's
-// src/definitions/x509/validation/): each returns Check objects whose codes are stable strings.
+// What every ISO/IEC 18013-5 Annex B profile rule sees. One rule a file (after isomdl's
+// src/definitions/x509/validation/): each returns X509Check objects (codes in ../codes.ts).
 // Convention: a rule reports each of its codes exactly once, ok or not, so a valid chain lists every
-// check that ran (spec item 8: "every check reports pass/fail with a code").
+// check that ran (docs/card-and-mdoc-facts.md "What the verifier checks" item 8).
 
-import type { Check } from '../../check.ts';
 import type { CryptoProvider } from '../../crypto/provider.ts';
 import type { Certificate } from '../certificate.ts';
+import type { X509Check } from '../codes.ts';
 
 export interface DsRuleContext {
   /** The Document Signer certificate (x5chain[0]). */
@@ -19,7 +19,6 @@ export interface DsRuleContext {
   crypto: CryptoProvider;
 }
 
-export type Rule<C> = (c: C) => Check[];
+export type Rule<C> = (c: C) => X509Check[];
 
-export const pass = (code: string, detail?: string): Check => (detail ? { code, ok: true, detail } : { code, ok: true });
-export const fail = (code: string, detail: string): Check => ({ code, ok: false, detail });
+export { fail, pass } from '../codes.ts';

@@ -1,8 +1,8 @@
-// ISO/IEC 18013-5 Annex B / spec item 3: the DS certificate's validity covers the verification time
+// ISO/IEC 18013-5 Annex B (docs/card-and-mdoc-facts.md "Annex B profile we enforce"): the DS certificate's validity covers the verification time
 // AND the MSO's `signed` time (an MSO signed outside the DS validity was made with a key that was not
 // valid for signing then, even if the certificate is valid today).
 
-import type { Check } from '../../check.ts';
+import type { X509Check } from '../codes.ts';
 import type { Certificate } from '../certificate.ts';
 import { fail, pass } from './context.ts';
 
@@ -12,10 +12,10 @@ export const DS_NOT_VALID_AT_SIGNING = 'ds_not_valid_at_signing';
 
 const iso = (d: Date): string => d.toISOString();
 
-export function checkDsValidity({ ds, at, signedAt }: { ds: Certificate; at: Date; signedAt?: Date }): Check[] {
+export function checkDsValidity({ ds, at, signedAt }: { ds: Certificate; at: Date; signedAt?: Date }): X509Check[] {
   const t = at.getTime();
   if (Number.isNaN(t)) return [fail(DS_NOT_YET_VALID, 'verification time is not a valid date'), fail(DS_EXPIRED, 'verification time is not a valid date')];
-  const out: Check[] = [
+  const out: X509Check[] = [
     t < ds.notBefore.getTime()
       ? fail(DS_NOT_YET_VALID, `DS certificate is valid from ${iso(ds.notBefore)}, verification time is ${iso(at)}`)
       : pass(DS_NOT_YET_VALID),

@@ -2,7 +2,7 @@
 // hash must match the IACA key's curve (signature.ts, CURVE_HASH), and the DS must name the IACA as
 // its issuer (RFC 5280 §6.1.3 (a)(4): issuer == subject of the issuing certificate, compared as bytes).
 
-import type { Check } from '../../check.ts';
+import type { X509Check } from '../codes.ts';
 import type { CryptoProvider } from '../../crypto/provider.ts';
 import { bytesEqual, type Certificate } from '../certificate.ts';
 import { verifyCertificateSignature, type SignatureOutcome } from '../signature.ts';
@@ -10,7 +10,7 @@ import { fail, pass } from './context.ts';
 
 export const CHAIN_SIGNATURE_INVALID = 'chain_signature_invalid';
 
-export function checkIssuerSignature({ ds, iaca, crypto }: { ds: Certificate; iaca: Certificate; crypto: CryptoProvider }): Check[] {
+export function checkIssuerSignature({ ds, iaca, crypto }: { ds: Certificate; iaca: Certificate; crypto: CryptoProvider }): X509Check[] {
   const r = dsIssuedBy(ds, iaca, crypto);
   return [r.ok ? pass(CHAIN_SIGNATURE_INVALID, `DS signed by IACA (${ds.signatureAlgorithm.name})`) : fail(CHAIN_SIGNATURE_INVALID, r.reason)];
 }

@@ -3,7 +3,7 @@
 // Recognised = parsed and enforced by our rules, or harmless to ignore whatever it says (alternative
 // names, CRL pointers: we verify offline and never dereference them).
 
-import type { Check } from '../../check.ts';
+import type { X509Check } from '../codes.ts';
 import { OID } from '../oids.ts';
 import type { Certificate } from '../certificate.ts';
 import { fail, pass } from './context.ts';
@@ -23,12 +23,12 @@ export const RECOGNISED_EXTENSIONS: ReadonlySet<string> = new Set([
 
 // The passing checks depend on the role only, so one object per role serves every result (results are
 // read, never edited).
-const PASSED: Record<'DS' | 'IACA', Check> = {
+const PASSED: Record<'DS' | 'IACA', X509Check> = {
   DS: pass(UNKNOWN_CRITICAL_EXTENSION, 'DS: no unrecognised critical extension'),
   IACA: pass(UNKNOWN_CRITICAL_EXTENSION, 'IACA: no unrecognised critical extension'),
 };
 
-export function checkUnknownCriticalExtensions(cert: Certificate, role: 'DS' | 'IACA'): Check[] {
+export function checkUnknownCriticalExtensions(cert: Certificate, role: 'DS' | 'IACA'): X509Check[] {
   let unknown: string[] | undefined;
   const list = cert.extensions;
   for (let i = 0; i < list.length; i++) if (list[i]!.critical && !RECOGNISED_EXTENSIONS.has(list[i]!.oid)) (unknown ??= []).push(list[i]!.oid);

@@ -11,6 +11,7 @@ import { parseSignedNote } from '../../../core/audit/signed-note.ts';
 import { AuditStore, type AuditReport, type CheckpointInfo } from '../../audit/audit-store.ts';
 import { readAuditPublicKey, SealingKey } from '../../audit/sealing-key.ts';
 import { kakuninHome } from '../../trust/trust-sources.ts';
+import { errorText } from '../../../core/errors.ts';
 
 const EXIT_OK = 0;
 const EXIT_BROKEN = 1;
@@ -71,7 +72,7 @@ function parse(argv: string[]): Args | string {
       else if (k === '--help' || k === '-h') a.help = true;
       else return `unknown option ${k}`;
     } catch (e) {
-      return (e as Error).message;
+      return errorText(e);
     }
   }
   return a;
@@ -89,7 +90,7 @@ function openStore(db: string): AuditStore | string {
   try {
     return AuditStore.open(db, { readOnly: true });
   } catch (e) {
-    return `cannot open ${db} as a Kakunin audit database: ${(e as Error).message}`;
+    return `cannot open ${db} as a Kakunin audit database: ${errorText(e)}`;
   }
 }
 
@@ -159,7 +160,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
       }
       return EXIT_OK;
     } catch (e) {
-      io.err(`kakunin audit: cannot open the audit key: ${(e as Error).message}\n`);
+      io.err(`kakunin audit: cannot open the audit key: ${errorText(e)}\n`);
       return EXIT_USAGE;
     }
   }
@@ -191,7 +192,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
       try {
         publicKey = readAuditPublicKey(readFileSync(args.pubkey, 'utf8'));
       } catch (e) {
-        return usageError(`--pubkey ${args.pubkey}: ${(e as Error).message}`);
+        return usageError(`--pubkey ${args.pubkey}: ${errorText(e)}`);
       }
     }
     const expect = [...args.expect];
@@ -200,7 +201,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
         const c = parseCheckpointText(parseSignedNote(readFileSync(f, 'utf8')).text);
         expect.push({ seq: c.size, hash: c.head });
       } catch (e) {
-        return usageError(`--expect-checkpoint ${f}: not a Kakunin signed checkpoint (${(e as Error).message})`);
+        return usageError(`--expect-checkpoint ${f}: not a Kakunin signed checkpoint (${errorText(e)})`);
       }
     }
     const store = openStore(args.db);
@@ -212,7 +213,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
       } catch (e) {
         // SQLite could not read the file through (e.g. "database disk image is malformed"): the log
         // is damaged or tampered with below the row level, and no link can be named.
-        io.err(`kakunin audit: cannot read the audit log through: ${(e as Error).message}\n`);
+        io.err(`kakunin audit: cannot read the audit log through: ${errorText(e)}\n`);
         if (args.json) io.out(JSON.stringify({ ok: false, rows: 0, firstBroken: null, signatures: publicKey ? 'checked' : 'not checked', head: null, checkpoint: null, firstBadCheckpoint: null }) + '\n');
         else io.out('audit chain BROKEN: the database file cannot be read through\n');
         return EXIT_BROKEN;

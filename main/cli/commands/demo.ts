@@ -1,4 +1,4 @@
-// `kakunin demo --transactions N --db FILE [--json]` (issue #5, exact contract): run N simulated
+// `kakunin demo --transactions N --db FILE [--json]` (exact contract, docs/architecture.md "Contracts"): run N simulated
 // transactions through the kiosk host without a screen (mixed modes, some failing), audit each one
 // in FILE through the audit store, and print the outcomes. Phone transactions run the REAL phone
 // path (main/host/readers/mdoc.ts -> read-mdoc -> core/mdoc verification) against the virtual
@@ -21,6 +21,7 @@ import { PhoneReader } from '../../host/readers/mdoc.ts';
 import { makeWallet, SimWorld, type ScenarioName } from '../../mdoc-reader/simulate.ts';
 import { nodeCrypto } from '../../crypto/node-crypto.ts';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE } from '../index.ts';
+import { errorText } from '../../../core/errors.ts';
 
 interface Step {
   mode: Mode;
@@ -92,7 +93,7 @@ export async function run(argv: string[]): Promise<number> {
   try {
     sink = await openAuditSink(resolve(db), kakuninHome());
   } catch (e) {
-    return usage(`cannot open the audit log ${db}: ${(e as Error).message}`);
+    return usage(`cannot open the audit log ${db}: ${errorText(e)}`);
   }
   const ctl = new TrainingController(0);
   const world = new SimWorld();

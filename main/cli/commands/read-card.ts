@@ -1,5 +1,6 @@
 // `kakunin read-card`: read a physical My Number Card over PC/SC (or the virtual card through vpcd)
-// and print the verdict. The flags, JSON fields and exit codes are a contract (issue #4):
+// and print the verdict. The flags, JSON fields and exit codes are a contract (docs/architecture.md
+// "Contracts"):
 //
 //   npx kakunin read-card [--reader NAME] (--check-number 14DIGITS | --pin 4DIGITS | --birth-date YYMMDD)
 //     --policy age-over-20|identity|entrance [--trust DIR] [--no-builtin-trust] [--at ISOTIME] --json
@@ -23,6 +24,7 @@ import { probePcscd, PCSCD_HELP } from '../../pcsc/pcscd-probe.ts';
 import { readCardOverPcsc, type PcscReadResult } from '../../pcsc/read-session.ts';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE } from '../index.ts';
 import { DOCUMENT_OPTIONS, DOCUMENT_USAGE, humanSummary, readJsonTail, routeDocument } from './read-document.ts';
+import { errorText } from '../../../core/errors.ts';
 
 const USAGE = `usage: kakunin read-card [--reader NAME] [--document auto|mynumber|driving-licence|residence-card]
          (--check-number 14DIGITS | --pin 4DIGITS | --birth-date YYMMDD | --pin1 4DIGITS [--pin2 4DIGITS] | --card-number 12CHARS)
@@ -77,7 +79,7 @@ export async function run(argv: string[]): Promise<number> {
       allowPositionals: false,
     }).values;
   } catch (e) {
-    return usage((e as Error).message);
+    return usage(errorText(e));
   }
   if (v.help) {
     process.stderr.write(USAGE + '\n');

@@ -1,4 +1,4 @@
-// `kakunin read-mdoc`: read one mdoc credential from a phone (issue 3 contract):
+// `kakunin read-mdoc`: read one mdoc credential from a phone (a contract: docs/architecture.md "Contracts"):
 //
 //   npx kakunin read-mdoc --policy age-over-20|identity|entrance [--trust DIR] [--no-builtin-trust] --json
 //                         [--simulate wallet:apple|wallet:tamper|...]
@@ -22,6 +22,7 @@ import { SCENARIOS, parseScenario, type ScenarioName } from '../../mdoc-reader/s
 import { simulateRead } from '../../mdoc-reader/simulated-read.ts';
 import { detectHardware } from '../../mdoc-reader/hardware.ts';
 import { parseFlags, UsageError } from '../flags.ts';
+import { errorText } from '../../../core/errors.ts';
 
 export const HELP = `usage: kakunin read-mdoc --policy age-over-20|identity|entrance [--trust DIR] [--no-builtin-trust] [--json] [--simulate wallet:NAME]
 
@@ -89,7 +90,7 @@ export async function run(argv: string[]): Promise<number> {
   try {
     args = parseArgs(argv);
   } catch (e) {
-    const msg = e instanceof UsageError ? e.message : `unexpected: ${(e as Error).message}`;
+    const msg = e instanceof UsageError ? e.message : `unexpected: ${errorText(e)}`;
     process.stderr.write(`kakunin read-mdoc: ${msg}\n\n${HELP}\n`);
     if (wantsJson) process.stdout.write(JSON.stringify({ verdict: 'invalid', documents: [], errors: [{ code: 'usage_error', message: msg }], warnings: [], checks: [] }) + '\n');
     return 2;

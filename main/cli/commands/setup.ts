@@ -17,6 +17,7 @@ import { SettingsStore } from '../../host/settings.ts';
 import { StaffAuth } from '../../host/staff-auth.ts';
 import { STAFF_PIN_FILE, STAFF_PIN_KDF, readStaffPin } from '../../host/staff-pin.ts';
 import { parseFlags, UsageError } from '../flags.ts';
+import { errorText } from '../../../core/errors.ts';
 
 export const HELP = `usage: kakunin setup [--home DIR] [--pin-file FILE | --pin-stdin] [--reset] [--mode MODE] [--lang ja|en] [--json]
 
@@ -60,7 +61,7 @@ function readPinFile(file: string): string {
   try {
     st = lstatSync(file);
   } catch (e) {
-    throw new UsageError(`--pin-file ${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new UsageError(`--pin-file ${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? errorText(e)})`);
   }
   if (!st.isFile()) throw new UsageError(`--pin-file ${file}: not a regular file`);
   if ((st.mode & 0o077) !== 0) throw new UsageError(`--pin-file ${file}: readable by group or others (mode ${(st.mode & 0o777).toString(8)}); chmod 600 ${file} first`);
@@ -78,7 +79,7 @@ export async function runSetup(argv: string[], io: SetupIo): Promise<number> {
     const lang = values.get('--lang');
     if (lang !== undefined && !LangSchema.safeParse(lang).success) throw new UsageError(`--lang ${lang}: expected ja or en`);
   } catch (e) {
-    io.err(`kakunin setup: ${(e as Error).message}\n\n${HELP}\n`);
+    io.err(`kakunin setup: ${errorText(e)}\n\n${HELP}\n`);
     return 2;
   }
   if (bools.has('--help') || bools.has('-h')) {
@@ -112,14 +113,14 @@ export async function runSetup(argv: string[], io: SetupIo): Promise<number> {
       }
     }
   } catch (e) {
-    return fail(2, (e as Error).message);
+    return fail(2, errorText(e));
   }
 
   let audit: AuditSink | null = null;
   try {
     audit = await openAuditSink(join(home, 'audit.sqlite'));
   } catch (e) {
-    io.err(`kakunin setup: warning: the audit log cannot be opened, the PIN change is not logged (${(e as Error).message})\n`);
+    io.err(`kakunin setup: warning: the audit log cannot be opened, the PIN change is not logged (${errorText(e)})\n`);
   }
   try {
     const staff = new StaffAuth({ home, audit: (kind, fields) => audit?.event(kind, fields) });

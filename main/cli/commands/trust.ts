@@ -24,6 +24,7 @@ import { homeTrustDir, kakuninHome, loadTrust, trustSourcesFromFlags } from '../
 import { openAuditSink } from '../../host/audit-store-adapter.ts';
 import { join, resolve } from 'node:path';
 import { importReaderAuth, readerAuthInfo, ReaderAuthError } from '../../trust/reader-auth.ts';
+import { errorText } from '../../../core/errors.ts';
 
 const USAGE = `usage:
   kakunin trust list   [--trust DIR] [--no-builtin-trust] [--at ISOTIME] [--json]
@@ -71,7 +72,7 @@ export async function run(argv: string[]): Promise<number> {
       },
     });
   } catch (e) {
-    return usageError((e as Error).message);
+    return usageError(errorText(e));
   }
   const v = parsed.values;
   if (v.help) {
@@ -142,7 +143,7 @@ export async function run(argv: string[]): Promise<number> {
         }
         auditNote = '  audit:       recorded in the kiosk audit log\n';
       } catch (e) {
-        auditNote = `  WARNING:     not recorded in the audit log (${(e as Error).message})\n`;
+        auditNote = `  WARNING:     not recorded in the audit log (${errorText(e)})\n`;
       }
     }
     if (v.json) {

@@ -1,4 +1,5 @@
-// `kakunin verify-response`: verify an ISO 18013-5 DeviceResponse offline (issue 2 contract):
+// `kakunin verify-response`: verify an ISO 18013-5 DeviceResponse offline (a contract:
+// docs/architecture.md "Contracts"):
 //
 //   npx kakunin verify-response --response FILE --transcript FILE [--trust DIR] [--no-builtin-trust]
 //                               [--at ISOTIME] [--reader-key HEX] [--json]
@@ -15,6 +16,7 @@ import { verifyDeviceResponse, type ResponseResult } from '../../../core/mdoc/ve
 import { codeMessage } from '../../../core/mdoc/codes.ts';
 import { responseResultToJson } from '../json-output.ts';
 import { parseFlags, UsageError } from '../flags.ts';
+import { errorText } from '../../../core/errors.ts';
 
 export const HELP = `usage: kakunin verify-response --response FILE --transcript FILE [--trust DIR] [--no-builtin-trust] [--at ISOTIME] [--reader-key HEX] [--json]
 
@@ -84,14 +86,14 @@ function readInput(flag: string, path: string): ReadResult {
     size = st.size;
   } catch (e) {
     if (e instanceof UsageError) throw e;
-    throw new UsageError(`${flag} ${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new UsageError(`${flag} ${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? errorText(e)})`);
   }
   if (size > MAX_INPUT_BYTES) return { ok: false, tooLarge: size };
   try {
     const b = readFileSync(path);
     return { ok: true, bytes: new Uint8Array(b.buffer, b.byteOffset, b.byteLength) };
   } catch (e) {
-    throw new UsageError(`${flag} ${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new UsageError(`${flag} ${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? errorText(e)})`);
   }
 }
 
@@ -130,7 +132,7 @@ export async function run(argv: string[]): Promise<number> {
     response = readInput('--response', args.response);
     transcript = readInput('--transcript', args.transcript);
   } catch (e) {
-    const msg = e instanceof UsageError ? e.message : `unexpected: ${(e as Error).message}`;
+    const msg = e instanceof UsageError ? e.message : `unexpected: ${errorText(e)}`;
     process.stderr.write(`kakunin verify-response: ${msg}\n\n${HELP}\n`);
     if (wantsJson) {
       process.stdout.write(JSON.stringify({ verdict: 'invalid', documents: [], errors: [{ code: 'usage_error', message: msg }], warnings: [] }) + '\n');
@@ -158,7 +160,7 @@ export async function run(argv: string[]): Promise<number> {
       });
     }
   } catch (e) {
-    result = rejected('internal_error', `verification aborted: ${(e as Error)?.message ?? String(e)}`.slice(0, 300));
+    result = rejected('internal_error', `verification aborted: ${errorText(e)}`.slice(0, 300));
   }
 
   try {
@@ -166,7 +168,7 @@ export async function run(argv: string[]): Promise<number> {
     else printHuman({ ...result, warnings: [...result.warnings, ...trustWarnings] });
   } catch (e) {
     // Rendering can only fail on an engine limit; still print one JSON object and reject.
-    process.stdout.write(JSON.stringify({ verdict: 'invalid', documents: [], errors: [{ code: 'internal_error', message: String((e as Error)?.message ?? e) }], warnings: [] }) + '\n');
+    process.stdout.write(JSON.stringify({ verdict: 'invalid', documents: [], errors: [{ code: 'internal_error', message: errorText(e) }], warnings: [] }) + '\n');
     return 1;
   }
   return result.verdict === 'valid' ? 0 : 1;

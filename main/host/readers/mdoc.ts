@@ -318,7 +318,7 @@ export class PhoneReader implements CredentialReader {
  * Used at start (main/host/readers/real.ts). A phone engages by QR (the HID scanner types the
  * `mdoc:` text on the idle screen) and hands the data over by BLE, so the kiosk's phone reader needs
  * a Bluetooth adapter: noble / bleno on their HCI bindings, probed in a child process first because
- * they cannot even load without a Bluetooth socket (TOOLCHAIN.md). Verification uses the kiosk's
+ * they cannot even load without a Bluetooth socket (docs/architecture.md "Platform facts"). Verification uses the kiosk's
  * own trust directory (staff imports), never the test roots.
  * With a PC/SC reader attached, start-up uses tap.ts instead: the same PhoneReader also takes phones
  * tapped on the reader the card uses (NFC engagement), and this QR-only reader is not needed.

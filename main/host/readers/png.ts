@@ -1,5 +1,6 @@
 // A minimal PNG encoder (RFC 2083) for the card's greyscale face photo, so the screen can show it
-// as a data: URL. Runs in memory only: the photo never touches the disk (spec "Law and privacy").
+// as a data: URL. Runs in memory only: the photo never touches the disk (docs/card-and-mdoc-facts.md
+// "Law and privacy").
 import { deflateSync } from 'node:zlib';
 
 const CRC_TABLE = (() => {

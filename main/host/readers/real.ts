@@ -4,6 +4,7 @@
 // reader if an adapter answers. Otherwise the note says why, and start-up falls back to the training
 // simulators (which then say so on screen).
 import type { CredentialReader } from '../reader.ts';
+import { errorText } from '../../../core/errors.ts';
 
 export interface RealReaders {
   readers: CredentialReader[];
@@ -18,7 +19,7 @@ export async function realReaders(opts: { home: string; preferTransport?: () => 
     notes.push(`pcsc: ${r.note}`);
     if (r.readers.length) return { readers: r.readers, note: notes.join('; ') };
   } catch (e) {
-    notes.push(`pcsc: adapter unavailable (${(e as Error).message.split('\n')[0]})`);
+    notes.push(`pcsc: adapter unavailable (${errorText(e).split('\n')[0]})`);
   }
   try {
     const mdoc = (await import('./mdoc.ts')) as typeof import('./mdoc.ts');
@@ -26,7 +27,7 @@ export async function realReaders(opts: { home: string; preferTransport?: () => 
     notes.push(`mdoc: ${r.note}`);
     if (r.reader) return { readers: [r.reader], note: notes.join('; ') };
   } catch (e) {
-    notes.push(`mdoc: adapter unavailable (${(e as Error).message.split('\n')[0]})`);
+    notes.push(`mdoc: adapter unavailable (${errorText(e).split('\n')[0]})`);
   }
   return { readers: [], note: notes.join('; ') };
 }

@@ -20,6 +20,7 @@ import { NDEF_AID, statusWord, type ApduChannel } from '../../../core/mdoc/engag
 import { MDOC_NFC_AID } from '../../../core/mdoc/transport/nfc/nfc-data-retrieval.ts';
 import { findCardApplication } from './card-applications.ts';
 import type { DocumentKind } from '../../../core/document/identify.ts';
+import { toHex as hex } from '../../../core/bytes.ts';
 
 /** Who an armed reader waits for. */
 export type TapKind = 'phone' | 'card';
@@ -51,7 +52,6 @@ export async function probeTap(ch: ApduChannel): Promise<TapProbe> {
   return { kind: card.name ? 'card' : 'unsupported', answered: null, document: card.name, apdus: apdus + card.apdus };
 }
 
-const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 const PHONE_AIDS = new Set([hex(NDEF_AID), hex(MDOC_NFC_AID)]);
 
 /** Thrown when the phone path tries to send a command outside the mdoc NFC procedures. */

@@ -8,7 +8,7 @@
 // reader of that kind, which then claims the transaction as usual ('detected'):
 //   phone -> PhoneReader (mdoc.ts) gets the connected channel, behind PhoneApduGuard:
 //            engageOverNfc -> readMdoc (BLE if the kiosk has an adapter, else NFC data retrieval);
-//   card  -> TapCardReader below runs the unchanged card path (card.ts PcscCardReader: 照合番号B,
+//   card  -> TapCardReader below runs the card path (card.ts PcscCardReader: 照合番号B,
 //            core/card under its MyNumberGuard) on the card already on the reader;
 //   neither (no phone application, no known card application: card-applications.ts) -> reported as
 //            "not a supported card or phone" (unsupported_device): an error screen, audited, when
@@ -37,6 +37,7 @@ import { nodeCrypto } from '../../crypto/node-crypto.ts';
 import { readDocumentOverPcsc } from '../../pcsc/read-document.ts';
 import { loadDocumentTrust } from '../../trust/document-trust.ts';
 import { documentTransaction } from './document-card.ts';
+import { errorText } from '../../../core/errors.ts';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -159,7 +160,7 @@ export class TapDispatcher {
         const code = (e as { code?: string }).code;
         if (code === 'nfc_no_tag') continue;
         // pcscd stopped or frozen under the reader: 'unavailable' (the service), not 'unplugged'.
-        if (code === 'nfc_reader_unavailable' || code === 'nfc_service_stopped') await this.dropReader(e instanceof PcscServiceError ? 'unavailable' : 'unplugged', (e as Error).message);
+        if (code === 'nfc_reader_unavailable' || code === 'nfc_service_stopped') await this.dropReader(e instanceof PcscServiceError ? 'unavailable' : 'unplugged', errorText(e));
         else this.mustLeave = true; // could not connect: the item left at once, or is mute
         continue;
       }
@@ -230,7 +231,7 @@ export class TapDispatcher {
       this.state = { state: 'ready' };
       return r;
     } catch (e) {
-      this.state = { state: e instanceof PcscServiceError ? 'unavailable' : 'unplugged', detail: (e as Error).message };
+      this.state = { state: e instanceof PcscServiceError ? 'unavailable' : 'unplugged', detail: errorText(e) };
       return null;
     }
   }

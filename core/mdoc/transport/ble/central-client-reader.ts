@@ -14,6 +14,7 @@ import type { Timers } from '../timers.ts';
 import type { GattServerHandle, GattServerLink } from './link.ts';
 import { MAX_MESSAGE_BYTES, disconnectError, type BleTimeouts } from './peripheral-server-reader.ts';
 import { CENTRAL_CLIENT, STATE_END, STATE_START, normalizeUuid } from './uuids.ts';
+import { errorText } from '../../../errors.ts';
 
 const C = {
   state: normalizeUuid(CENTRAL_CLIENT.state),
@@ -94,7 +95,7 @@ export class CentralClientReader implements MessageTransport {
       return t;
     } catch (e) {
       await t.close();
-      throw e instanceof TransportError ? e : new TransportError('transport_unavailable', (e as Error).message);
+      throw e instanceof TransportError ? e : new TransportError('transport_unavailable', errorText(e));
     } finally {
       timeouts.timers.clearTimeout(deadline);
     }
