@@ -9,19 +9,20 @@
 //   accepted (COSE signers do not normalise S), r, s must be in [1, n-1];
 // - the message is hashed here with the named hash and the digest is truncated to the order's
 //   bit length (FIPS 186-4 §6.4), so any curve/hash pair works (X.509 uses e.g. P-256 + SHA-384).
-import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
+import { sha224, sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
+import { sha1 } from '@noble/hashes/legacy.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { randomBytes } from '@noble/hashes/utils.js';
 import { cbc, gcm } from '@noble/ciphers/aes.js';
-import { sha1 } from '@noble/hashes/legacy.js';
-import { desEdeCbc } from './des.ts';
+import { curveEcdsa } from './curves.ts';
+import { desCbc } from './des.ts';
 import {
   checkCbcArgs,
   CURVE_BYTES,
   KakuninCryptoError,
+  HASH_BYTES,
   type BlockCipher,
   type Curve,
   type CryptoProvider,
@@ -34,13 +35,14 @@ import { bytesToBigInt, isUncompressedPointShape, rsaKeyAcceptable, stripLeading
 import { equal, hexBytes } from '../bytes.ts';
 import { errorText } from '../errors.ts';
 
-const CURVES = { 'P-256': p256, 'P-384': p384, 'P-521': p521 } as const;
-const HASHES = { 'SHA-256': sha256, 'SHA-384': sha384, 'SHA-512': sha512 } as const;
+const HASHES = { 'SHA-1': sha1, 'SHA-224': sha224, 'SHA-256': sha256, 'SHA-384': sha384, 'SHA-512': sha512 } as const;
 
 function curveOf(c: Curve) {
-  const impl = CURVES[c];
-  if (!impl) throw new KakuninCryptoError(`unsupported curve ${String(c)}`);
-  return impl;
+  try {
+    return curveEcdsa(c);
+  } catch {
+    throw new KakuninCryptoError(`unsupported curve ${String(c)}`);
+  }
 }
 function hashOf(h: HashAlg) {
   const impl = HASHES[h];
@@ -52,6 +54,8 @@ function hashOf(h: HashAlg) {
 
 /** DER DigestInfo prefixes, with the NULL parameters (RFC 8017 §9.2 note 1). */
 const DIGEST_INFO_PREFIX: Record<HashAlg, Uint8Array> = {
+  'SHA-1': hexBytes('3021300906052b0e03021a05000414'),
+  'SHA-224': hexBytes('302d300d06096086480165030402040500041c'),
   'SHA-256': hexBytes('3031300d060960864801650304020105000420'),
   'SHA-384': hexBytes('3041300d060960864801650304020205000430'),
   'SHA-512': hexBytes('3051300d060960864801650304020305000440'),
@@ -111,6 +115,56 @@ export function rsaPkcs1VerifyPure(h: HashAlg, key: RsaPublicKey, message: Uint8
   expected.set(prefix, k - tLen);
   expected.set(digest, k - digest.length);
   return equal(em, expected); // constant time: a signature block
+}
+
+/** MGF1 (RFC 8017 §B.2.1). */
+function mgf1(h: HashAlg, seed: Uint8Array, len: number): Uint8Array {
+  const out = new Uint8Array(len);
+  const hash = hashOf(h);
+  const input = new Uint8Array(seed.length + 4);
+  input.set(seed);
+  for (let c = 0, o = 0; o < len; c++) {
+    input[seed.length] = c >>> 24;
+    input[seed.length + 1] = (c >>> 16) & 0xff;
+    input[seed.length + 2] = (c >>> 8) & 0xff;
+    input[seed.length + 3] = c & 0xff;
+    const t = hash(input);
+    out.set(t.subarray(0, Math.min(t.length, len - o)), o);
+    o += t.length;
+  }
+  return out;
+}
+
+/** RSASSA-PSS-VERIFY (RFC 8017 §8.1.2) with EMSA-PSS-VERIFY (§9.1.2), MGF1 with the same hash. */
+export function rsaPssVerifyPure(h: HashAlg, key: RsaPublicKey, message: Uint8Array, signature: Uint8Array, sLen: number): boolean {
+  const em0 = rsaPublicOpPure(key, signature);
+  if (!em0 || !Number.isInteger(sLen) || sLen < 0) return false;
+  const nBytes = stripLeadingZeros(key.n);
+  const modBits = nBytes.length * 8 - Math.clz32(nBytes[0]!) + 24;
+  const emBits = modBits - 1;
+  const emLen = Math.ceil(emBits / 8);
+  // When modBits - 1 is a multiple of 8 the encoded message is one octet shorter than k (§8.1.2 step 2c).
+  if (em0.length > emLen && em0[0] !== 0) return false;
+  const em = em0.subarray(em0.length - emLen);
+  const hLen = HASH_BYTES[h];
+  const mHash = hashOf(h)(message);
+  if (emLen < hLen + sLen + 2) return false;
+  if (em[emLen - 1] !== 0xbc) return false;
+  const maskedDb = em.subarray(0, emLen - hLen - 1);
+  const hh = em.subarray(emLen - hLen - 1, emLen - 1);
+  const topBits = 8 * emLen - emBits;
+  if (topBits > 0 && (maskedDb[0]! >> (8 - topBits)) !== 0) return false;
+  const db = mgf1(h, hh, maskedDb.length);
+  for (let i = 0; i < db.length; i++) db[i] ^= maskedDb[i]!;
+  if (topBits > 0) db[0]! &= 0xff >> topBits;
+  const psLen = emLen - hLen - sLen - 2;
+  for (let i = 0; i < psLen; i++) if (db[i] !== 0) return false;
+  if (db[psLen] !== 0x01) return false;
+  const salt = db.subarray(db.length - sLen);
+  const mPrime = new Uint8Array(8 + hLen + sLen);
+  mPrime.set(mHash, 8);
+  mPrime.set(salt, 8 + hLen);
+  return equal(hashOf(h)(mPrime), hh);
 }
 
 // ---- the provider ----
@@ -226,6 +280,14 @@ export class NobleCrypto implements CryptoProvider {
     }
   }
 
+  rsaPssVerify(hash: HashAlg, key: RsaPublicKey, message: Uint8Array, signature: Uint8Array, saltLength: number): boolean {
+    try {
+      return rsaPssVerifyPure(hash, key, message, signature, saltLength);
+    } catch {
+      return false;
+    }
+  }
+
   rsaPublicOp(key: RsaPublicKey, signature: Uint8Array): Uint8Array | null {
     try {
       return rsaPublicOpPure(key, signature);
@@ -240,8 +302,10 @@ export class NobleCrypto implements CryptoProvider {
 
   cbc(cipher: BlockCipher, direction: 'encrypt' | 'decrypt', key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array {
     checkCbcArgs(cipher, key, iv, data);
-    if (cipher === 'DES-EDE') return desEdeCbc(direction, key, iv, data);
-    const c = cbc(key, iv, { disablePadding: true });
+    if (data.length === 0) return new Uint8Array(0);
+    if (cipher === 'DES-EDE' || cipher === 'DES') return desCbc(key, iv, data, direction === 'decrypt');
+    // Copies: @noble/ciphers keeps references, and a Buffer argument may be a view into a pool.
+    const c = cbc(Uint8Array.from(key), Uint8Array.from(iv), { disablePadding: true });
     return direction === 'encrypt' ? c.encrypt(data) : c.decrypt(data);
   }
 }

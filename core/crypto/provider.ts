@@ -5,8 +5,25 @@
 // Everything is synchronous on purpose: both backends are synchronous, and a verification is a
 // short burst of CPU work; an async interface would only add scheduling latency.
 
-export type Curve = 'P-256' | 'P-384' | 'P-521';
-export type HashAlg = 'SHA-256' | 'SHA-384' | 'SHA-512';
+/**
+ * Prime curves: the NIST curves COSE and X.509 use, and the ones ePassports add (ICAO Doc 9303-11
+ * §9.5.1 Table 12: P-192, P-224 and the Brainpool r1 curves of RFC 5639). Parameters: curves.ts.
+ */
+export type Curve =
+  | 'P-192'
+  | 'P-224'
+  | 'P-256'
+  | 'P-384'
+  | 'P-521'
+  | 'brainpoolP192r1'
+  | 'brainpoolP224r1'
+  | 'brainpoolP256r1'
+  | 'brainpoolP320r1'
+  | 'brainpoolP384r1'
+  | 'brainpoolP512r1';
+/** SHA-1 and SHA-224 exist for ICAO Doc 9303 (BAC/PACE key derivation §9.7.1, LDS hashes, AA). */
+export type HashAlg = 'SHA-1' | 'SHA-224' | 'SHA-256' | 'SHA-384' | 'SHA-512';
+
 
 /** An EC public key as an uncompressed SEC1 point (0x04 || X || Y). */
 export type EcPoint = Uint8Array;
@@ -62,31 +79,41 @@ export interface CryptoProvider {
    * RSAVP1 (RFC 8017 §5.2.2): the encoded block s^e mod n as exactly k bytes (k = modulus length).
    * Null (never throws) for an unacceptable key, a signature that is not exactly k bytes, or s >= n.
    * For a signature scheme whose whole block the caller builds and compares itself: the My Number
-   * Card's card-face signature (DF28) is a PKCS#1 v1.5 type-1 block over a non-standard DigestInfo.
+   * Card's card-face signature (DF28) is a PKCS#1 v1.5 type-1 block over a non-standard DigestInfo,
+   * and ICAO Active Authentication recovers an ISO/IEC 9796-2 message (Doc 9303-11 §6.1.2.2).
    */
   rsaPublicOp(key: RsaPublicKey, signature: Uint8Array): Uint8Array | null;
 
   /**
-   * SHA-1, only where a card protocol derives keys with it (residence card: Kenc = SHA-1(card number),
-   * KSenc = SHA-1(K.IFD xor K.ICC || 00000001)); never for signatures.
+   * RSASSA-PSS verification (RFC 8017 §8.1.2), MGF1 with the same hash, the given salt length
+   * (ePassport Document Signers and CSCAs use PSS, RFC 4055). Returns false for malformed input.
+   */
+  rsaPssVerify(hash: HashAlg, key: RsaPublicKey, message: Uint8Array, signature: Uint8Array, saltLength: number): boolean;
+
+  /**
+   * SHA-1 (= digest('SHA-1', data)), only where a card protocol derives keys with it (residence card:
+   * Kenc = SHA-1(card number); ICAO BAC/PACE: Doc 9303-11 §9.7.1) or hashes data groups with it;
+   * never for signatures.
    */
   sha1(data: Uint8Array): Uint8Array;
   /**
-   * CBC without padding (callers pad as their protocol says): AES-128 (16-byte key, 16-byte IV) or
-   * two-key triple DES EDE (16-byte key K1||K2, 8-byte IV). Throws KakuninCryptoError when the key,
-   * IV or data length is wrong.
+   * CBC without padding (callers pad as their protocol says; ISO/IEC 10116): AES-128/192/256 (16-,
+   * 24-, 32-byte key, 16-byte IV), two-key triple DES EDE (16-byte key K1||K2, 8-byte IV) or single
+   * DES (8-byte key: the inner blocks of the ISO/IEC 9797-1 retail MAC). Throws KakuninCryptoError
+   * when the key, IV or data length is wrong.
    */
   cbc(cipher: BlockCipher, direction: 'encrypt' | 'decrypt', key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array;
 }
 
-export type BlockCipher = 'AES-128' | 'DES-EDE';
-export const BLOCK_BYTES: Record<BlockCipher, number> = { 'AES-128': 16, 'DES-EDE': 8 };
+export type BlockCipher = 'AES-128' | 'AES-192' | 'AES-256' | 'DES-EDE' | 'DES';
+export const BLOCK_BYTES: Record<BlockCipher, number> = { 'AES-128': 16, 'AES-192': 16, 'AES-256': 16, 'DES-EDE': 8, DES: 8 };
+const KEY_BYTES: Record<BlockCipher, number> = { 'AES-128': 16, 'AES-192': 24, 'AES-256': 32, 'DES-EDE': 16, DES: 8 };
 
 /** The shape rules both backends apply before a CBC call, so they fail alike. */
 export function checkCbcArgs(cipher: BlockCipher, key: Uint8Array, iv: Uint8Array, data: Uint8Array): void {
   const b = BLOCK_BYTES[cipher];
   if (b === undefined) throw new KakuninCryptoError(`unsupported cipher ${String(cipher)}`);
-  if (!(key instanceof Uint8Array) || key.length !== 16) throw new KakuninCryptoError(`${cipher}: key must be 16 bytes`);
+  if (!(key instanceof Uint8Array) || key.length !== KEY_BYTES[cipher]) throw new KakuninCryptoError(`${cipher}: key must be ${KEY_BYTES[cipher]} bytes`);
   if (!(iv instanceof Uint8Array) || iv.length !== b) throw new KakuninCryptoError(`${cipher}: IV must be ${b} bytes`);
   if (!(data instanceof Uint8Array) || data.length % b !== 0) throw new KakuninCryptoError(`${cipher}: data must be a multiple of ${b} bytes`);
 }
@@ -96,4 +123,18 @@ export class KakuninCryptoError extends Error {
   override readonly name = 'KakuninCryptoError';
 }
 
-export const CURVE_BYTES: Record<Curve, number> = { 'P-256': 32, 'P-384': 48, 'P-521': 66 };
+export const CURVE_BYTES: Record<Curve, number> = {
+  'P-192': 24,
+  'P-224': 28,
+  'P-256': 32,
+  'P-384': 48,
+  'P-521': 66,
+  brainpoolP192r1: 24,
+  brainpoolP224r1: 28,
+  brainpoolP256r1: 32,
+  brainpoolP320r1: 40,
+  brainpoolP384r1: 48,
+  brainpoolP512r1: 64,
+};
+
+export const HASH_BYTES: Record<HashAlg, number> = { 'SHA-1': 20, 'SHA-224': 28, 'SHA-256': 32, 'SHA-384': 48, 'SHA-512': 64 };

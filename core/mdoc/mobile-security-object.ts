@@ -10,7 +10,7 @@
 import { decodeCbor } from '../cbor/decode.ts';
 import { CborError } from '../cbor/errors.ts';
 import { EmbeddedCbor, type CborValue } from '../cbor/model.ts';
-import type { HashAlg } from '../crypto/provider.ts';
+import { HASH_BYTES, type HashAlg } from '../crypto/provider.ts';
 import { MDOC_CBOR } from './device-response.ts';
 import { MdocError } from './errors.ts';
 import { tdateToDate } from './tdate.ts';
@@ -36,7 +36,7 @@ export interface MobileSecurityObject {
 /** digestAlgorithm strings of §9.1.2.5 and the hash each names. */
 export const DIGEST_ALGORITHMS: Record<string, HashAlg> = { 'SHA-256': 'SHA-256', 'SHA-384': 'SHA-384', 'SHA-512': 'SHA-512' };
 
-const DIGEST_LENGTH: Record<HashAlg, number> = { 'SHA-256': 32, 'SHA-384': 48, 'SHA-512': 64 };
+const DIGEST_LENGTH = HASH_BYTES;
 
 function bad(msg: string): never {
   throw new MdocError('mso_malformed', `MSO: ${msg}`);

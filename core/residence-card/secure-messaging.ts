@@ -9,6 +9,8 @@
 import type { BlockCipher, CryptoProvider } from '../crypto/provider.ts';
 import { CardError } from '../card/codes.ts';
 import { concat, equal } from '../bytes.ts';
+import { cmac } from '../crypto/cmac.ts';
+import { pad as pad80, retailMac, unpad as unpad80 } from '../crypto/iso9797-1.ts';
 
 export type RcGeneration = 1 | 2;
 export type SmCrypto = Pick<CryptoProvider, 'sha1' | 'cbc'>;
@@ -16,22 +18,8 @@ export type SmCrypto = Pick<CryptoProvider, 'sha1' | 'cbc'>;
 const cipherOf = (g: RcGeneration): BlockCipher => (g === 1 ? 'DES-EDE' : 'AES-128');
 const blockOf = (g: RcGeneration) => (g === 1 ? 8 : 16);
 
-/** ISO/IEC 9797-1 padding method 2: 80 then zeros up to the block size (always adds). */
-export function pad80(data: Uint8Array, block: number): Uint8Array {
-  const n = data.length + 1 + ((block - ((data.length + 1) % block)) % block);
-  const out = new Uint8Array(n);
-  out.set(data);
-  out[data.length] = 0x80;
-  return out;
-}
-
-/** Strip method-2 padding; null when it is not there (a wrong key or a forged response). */
-export function unpad80(data: Uint8Array): Uint8Array | null {
-  let i = data.length - 1;
-  while (i >= 0 && data[i] === 0x00) i--;
-  if (i < 0 || data[i] !== 0x80) return null;
-  return data.subarray(0, i);
-}
+/** ISO/IEC 9797-1 padding method 2 (core/crypto/iso9797-1.ts), under the names this card's code uses. */
+export { pad80, unpad80 };
 
 export const CARD_NUMBER_RE = /^[A-Z]{2}[0-9]{8}[A-Z]{2}$/;
 
@@ -46,44 +34,10 @@ export function cardNumberKey(cardNumber: string, crypto: SmCrypto): Uint8Array 
   return crypto.sha1(cardNumberBytes(cardNumber)).slice(0, 16);
 }
 
-/** RFC 4493 AES-CMAC. */
-export function aesCmac(key: Uint8Array, data: Uint8Array, crypto: SmCrypto): Uint8Array {
-  const zero = new Uint8Array(16);
-  const l = crypto.cbc('AES-128', 'encrypt', key, zero, zero);
-  const dbl = (b: Uint8Array) => {
-    const o = new Uint8Array(16);
-    for (let i = 0; i < 16; i++) o[i] = ((b[i]! << 1) | (i < 15 ? b[i + 1]! >> 7 : 0)) & 0xff;
-    if (b[0]! & 0x80) o[15]! ^= 0x87;
-    return o;
-  };
-  const k1 = dbl(l);
-  const k2 = dbl(k1);
-  const complete = data.length > 0 && data.length % 16 === 0;
-  const m = complete ? data.slice() : pad80(data, 16);
-  const last = m.subarray(m.length - 16);
-  const k = complete ? k1 : k2;
-  for (let i = 0; i < 16; i++) last[i]! ^= k[i]!;
-  const c = crypto.cbc('AES-128', 'encrypt', key, zero, m);
-  return c.slice(c.length - 16);
-}
-
-/**
- * ISO/IEC 9797-1 MAC algorithm 3 ("retail MAC") with padding method 2: single-DES CBC with K1 over
- * every block, then the last block through DES-EDE (decrypt with K2, encrypt with K1). Single DES is
- * the EDE cipher with K1 = K2.
- */
-export function retailMac(key: Uint8Array, data: Uint8Array, crypto: SmCrypto): Uint8Array {
-  const k1 = key.subarray(0, 8);
-  const single = concat(k1, k1);
-  const m = pad80(data, 8);
-  const head = m.subarray(0, m.length - 8);
-  const iv = head.length ? crypto.cbc('DES-EDE', 'encrypt', single, new Uint8Array(8), head).slice(-8) : new Uint8Array(8);
-  return crypto.cbc('DES-EDE', 'encrypt', key, iv, m.subarray(m.length - 8));
-}
-
 /** The 8-byte MAC of MUTUAL AUTHENTICATE for the generation. */
 export function authMac(g: RcGeneration, kmac: Uint8Array, data: Uint8Array, crypto: SmCrypto): Uint8Array {
-  return g === 1 ? retailMac(kmac, data, crypto) : aesCmac(kmac, data, crypto).slice(0, 8);
+  // 1st generation: MAC algorithm 3 with padding method 2; 2nd: AES-CMAC (RFC 4493) truncated.
+  return g === 1 ? retailMac(crypto, kmac, pad80(data, 8)) : cmac(crypto, kmac, data).slice(0, 8);
 }
 
 /** MUTUAL AUTHENTICATE `00 82 00 00 28 <E.IFD || M.IFD> 00` for our nonce and key half. */

@@ -6,7 +6,7 @@
 // The card certificate must be signed by a root in DIR/residence-card/ (chained here, never trusting
 // the card's own key alone).
 import type { Check } from '../check.ts';
-import type { CryptoProvider } from '../crypto/provider.ts';
+import { CURVE_BYTES, type CryptoProvider } from '../crypto/provider.ts';
 import { concat } from '../card/ber-tlv.ts';
 import { parseCertificate, nameToString, ecdsaDerToRaw, type Certificate, type PublicKeyInfo } from '../x509/certificate.ts';
 import { walkTlvs, only } from '../document/card-tlv.ts';
@@ -54,7 +54,7 @@ export function gen2SignedTarget(printed: readonly CardTlv[], face: Uint8Array, 
 function verifyWithKey(key: PublicKeyInfo, hash: 'SHA-256' | 'SHA-384', data: Uint8Array, signature: Uint8Array, crypto: CryptoProvider, rawOrDer: boolean): boolean {
   if (key.kind === 'rsa') return crypto.rsaPkcs1Verify(hash, { n: key.n, e: key.e }, data, signature);
   if (key.kind !== 'ec') return false;
-  const width = { 'P-256': 32, 'P-384': 48, 'P-521': 66 }[key.curve];
+  const width = CURVE_BYTES[key.curve];
   // DC is 96 bytes (raw r || s) in the Appendix 2 example; the tag table calls it ASN.1: accept both.
   if (rawOrDer && signature.length === 2 * width && crypto.ecdsaVerify(key.curve, hash, key.point, data, signature)) return true;
   try {

@@ -18,8 +18,9 @@ import { checkIacaKeyUsage } from '../x509/rules/iaca-key-usage.ts';
 import { checkUnknownCriticalExtensions } from '../x509/rules/unknown-critical-extension.ts';
 import { builtinDocTypeBindings } from './doctype-binding.ts';
 import { checkPinnedRoot, subjectIsJapanese, type PinnedRoot } from './pinned-roots.ts';
+import { checkCsca, type TrustedCsca } from './csca.ts';
 
-export type TrustKind = 'iaca' | 'jpki' | 'vical' | 'vical-signer' | 'card-face';
+export type TrustKind = 'iaca' | 'jpki' | 'vical' | 'vical-signer' | 'card-face' | 'csca' | 'masterlist' | 'masterlist-signer';
 
 /**
  * Where an anchor came from: shipped with the kiosk (resources/builtin-trust: the public J-LIS and
@@ -82,6 +83,18 @@ export interface VicalInfo {
   accepted: number;
 }
 
+/** A CSCA master list that was read (core/trust/master-list.ts): what it added, per country. */
+export interface MasterListInfo {
+  origin: string;
+  /** Subject of the master list signer whose signature verified. */
+  signer: string;
+  /** Country of the signer (the publishing state). */
+  signerCountry: string | null;
+  entries: number;
+  /** Per country (alpha-2): CSCAs added, and entries refused (unparseable, not a CA, bad signature). */
+  countries: Record<string, { added: number; refused: number; duplicate: number }>;
+}
+
 export interface TrustStoreOptions {
   crypto: CryptoProvider;
   /** The clock for expiry warnings. */
@@ -99,6 +112,15 @@ export class TrustStore {
   readonly vicalSigners: TrustedRoot[] = [];
   readonly cardFaceKeys = new Map<string, CardFaceKey>();
   readonly vicals: VicalInfo[] = [];
+  /** ICAO CSCAs (passive authentication of passports), from DIR/csca and verified master lists. */
+  readonly cscas: TrustedCsca[] = [];
+  readonly masterLists: MasterListInfo[] = [];
+  /**
+   * Certificates whose validity decided what was loaded without being roots themselves (master list
+   * signers): a cache of this store must load again when the clock crosses their boundaries.
+   */
+  readonly validityWatch: Array<{ notBefore: Date; notAfter: Date }> = [];
+  private readonly cscaFingerprints = new Set<string>();
   readonly errors: TrustIssue[] = [];
   readonly warnings: TrustIssue[] = [];
   private readonly bySubject = new Map<string, TrustedRoot[]>();
@@ -288,6 +310,34 @@ export class TrustStore {
         detail: `"${nameToString(r.cert.subject)}" has C=JP but is not a pinned J-LIS anchor: check its fingerprint (${r.fingerprint}) with its publisher`,
         file: r.origin,
       }));
+  }
+
+  /**
+   * Add a CSCA (checked by core/trust/csca.ts against the ICAO profile; a link certificate needs its
+   * issuer loaded first). Returns it, or null with the reason in `errors` (or `warnings` for a
+   * duplicate: master lists repeat CSCAs that DIR/csca already holds).
+   */
+  addCsca(der: Uint8Array, origin: string, opts: { quiet?: boolean } = {}): TrustedCsca | { duplicate: true } | null {
+    const r = checkCsca(der, origin, this.crypto, this.cscas);
+    if (!r.ok) {
+      if (!opts.quiet) this.errors.push(r.error);
+      return null;
+    }
+    if (this.cscaFingerprints.has(r.value.fingerprint)) return { duplicate: true };
+    this.cscaFingerprints.add(r.value.fingerprint);
+    this.cscas.push(r.value);
+    if (!opts.quiet) this.warnings.push(...expiryWarnings(r.value.cert, this.now, this.warnDays, origin));
+    return r.value;
+  }
+
+  /** CSCAs of one country (alpha-2). */
+  cscasOf(country: string): TrustedCsca[] {
+    return this.cscas.filter((c) => c.country === country);
+  }
+
+  /** Countries with at least one CSCA, sorted. */
+  cscaCountries(): string[] {
+    return [...new Set(this.cscas.map((c) => c.country))].sort();
   }
 
   /** Recompute expiry warnings for another clock (the loader uses `now`; the CLI may use --at). */

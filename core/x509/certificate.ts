@@ -3,16 +3,19 @@
 // ever re-encoded. Only the algorithms ISO/IEC 18013-5 (ECDSA P-256/384/521, Ed25519) and JPKI
 // (RSA PKCS#1 v1.5 with SHA-256) need are accepted; anything else is 'unsupported_certificate'.
 
-import type { Curve, CryptoProvider, HashAlg } from '../crypto/provider.ts';
+import { CURVE_BYTES, type Curve, type CryptoProvider, type HashAlg } from '../crypto/provider.ts';
 import { DerError, DerReader, TAG, ctx, ctxCons, decodeBitString, type DerNode } from './der.ts';
-import { ATTRIBUTE_NAMES, OID } from './oids.ts';
+import { ATTRIBUTE_NAMES, HASH_OIDS, OID } from './oids.ts';
+import { curveFromParameters } from './ec-parameters.ts';
 import { pemBlocks, toHex } from './pem.ts';
 import { equal as bytesEqual, latin1 } from '../bytes.ts';
 
 export type SignatureAlgorithm =
   | { kind: 'ecdsa'; hash: HashAlg; oid: string; name: string }
   | { kind: 'ed25519'; oid: string; name: string }
-  | { kind: 'rsa-pkcs1'; hash: HashAlg; oid: string; name: string };
+  | { kind: 'rsa-pkcs1'; hash: HashAlg; oid: string; name: string }
+  /** RSASSA-PSS (RFC 4055 §3.1) with MGF1 over the same hash: ICAO Document Signers and CSCAs use it. */
+  | { kind: 'rsa-pss'; hash: HashAlg; saltLength: number; oid: string; name: string };
 
 export type PublicKeyInfo =
   | { kind: 'ec'; curve: Curve; point: Uint8Array }
@@ -101,15 +104,12 @@ const SIG_ALGS: Record<string, SignatureAlgorithm> = {
   [OID.sha256WithRSAEncryption]: { kind: 'rsa-pkcs1', hash: 'SHA-256', oid: OID.sha256WithRSAEncryption, name: 'sha256WithRSAEncryption' },
   [OID.sha384WithRSAEncryption]: { kind: 'rsa-pkcs1', hash: 'SHA-384', oid: OID.sha384WithRSAEncryption, name: 'sha384WithRSAEncryption' },
   [OID.sha512WithRSAEncryption]: { kind: 'rsa-pkcs1', hash: 'SHA-512', oid: OID.sha512WithRSAEncryption, name: 'sha512WithRSAEncryption' },
+  [OID.ecdsaWithSHA224]: { kind: 'ecdsa', hash: 'SHA-224', oid: OID.ecdsaWithSHA224, name: 'ecdsa-with-SHA224' },
+  [OID.sha224WithRSAEncryption]: { kind: 'rsa-pkcs1', hash: 'SHA-224', oid: OID.sha224WithRSAEncryption, name: 'sha224WithRSAEncryption' },
 };
 
-const CURVES: Record<string, Curve> = {
-  [OID.prime256v1]: 'P-256',
-  [OID.secp384r1]: 'P-384',
-  [OID.secp521r1]: 'P-521',
-};
-
-export const CURVE_POINT_BYTES: Record<Curve, number> = { 'P-256': 65, 'P-384': 97, 'P-521': 133 };
+/** Uncompressed SEC1 point length per curve. */
+export const curvePointBytes = (c: Curve): number => 1 + 2 * CURVE_BYTES[c];
 
 /** Largest certificate we accept: IACA / DS / JPKI certificates are 0.5-2 KiB. */
 export const MAX_CERTIFICATE_BYTES = 16 * 1024;
@@ -182,8 +182,17 @@ export function parseCertificate(der: Uint8Array): Certificate {
 }
 
 function parseSignatureAlgorithm(parent: DerReader, node: DerNode): SignatureAlgorithm {
-  const r = parent.child(node, 'signatureAlgorithm');
+  return signatureAlgorithmFrom(parent.child(node, 'signatureAlgorithm'));
+}
+
+/** A signature AlgorithmIdentifier's contents (certificates and CMS SignerInfo use the same). */
+export function signatureAlgorithmFrom(r: DerReader): SignatureAlgorithm {
   const oid = r.oid('algorithm');
+  if (oid === OID.rsassaPss) {
+    const pss = parsePssParams(r);
+    r.end();
+    return pss;
+  }
   const alg = SIG_ALGS[oid];
   if (!alg) unsupported(`unsupported signature algorithm ${oid}`);
   if (alg.kind === 'rsa-pkcs1') {
@@ -193,6 +202,54 @@ function parseSignatureAlgorithm(parent: DerReader, node: DerNode): SignatureAlg
   // RFC 5758 §3.2 / RFC 8410 §3: ECDSA and Ed25519 parameters MUST be absent.
   r.end();
   return alg;
+}
+
+/**
+ * RSASSA-PSS-params (RFC 4055 §3.1). The defaults (SHA-1) are refused like every SHA-1 signature;
+ * MGF1 must use the message hash (what both crypto backends implement) and the trailer must be 1.
+ */
+function parsePssParams(r: DerReader): SignatureAlgorithm {
+  const p = r.sequence('RSASSA-PSS-params');
+  const hashNode = p.optional(ctxCons(0));
+  const mgfNode = p.optional(ctxCons(1));
+  const saltNode = p.optional(ctxCons(2));
+  const trailerNode = p.optional(ctxCons(3));
+  p.end();
+  const hashOf = (node: DerNode | undefined, what: string): HashAlg => {
+    if (!node) unsupported(`RSASSA-PSS ${what} defaults to SHA-1, which is not accepted`);
+    const outer = p.child(node, what);
+    const alg = outer.sequence('AlgorithmIdentifier');
+    outer.end();
+    const h = HASH_OIDS[alg.oid('hash')];
+    if (!alg.atEnd()) alg.null('parameters');
+    alg.end();
+    if (!h || h === 'SHA-1') unsupported(`RSASSA-PSS ${what} is not SHA-224/256/384/512`);
+    return h;
+  };
+  const hash = hashOf(hashNode, 'hashAlgorithm');
+  if (!mgfNode) unsupported('RSASSA-PSS maskGenAlgorithm defaults to MGF1 with SHA-1, which is not accepted');
+  const mgfOuter = p.child(mgfNode, 'maskGenAlgorithm');
+  const mgf = mgfOuter.sequence('MaskGenAlgorithm');
+  mgfOuter.end();
+  if (mgf.oid('mgf') !== OID.mgf1) unsupported('RSASSA-PSS mask generation other than MGF1');
+  const mgfHash = mgf.sequence('MGF1 hash');
+  const h2 = HASH_OIDS[mgfHash.oid('hash')];
+  if (!mgfHash.atEnd()) mgfHash.null('parameters');
+  mgfHash.end();
+  mgf.end();
+  if (h2 !== hash) unsupported('RSASSA-PSS with an MGF1 hash different from the message hash');
+  let saltLength = 20;
+  if (saltNode) {
+    const sr = p.child(saltNode, 'saltLength');
+    saltLength = sr.smallUint('saltLength', 1024);
+    sr.end();
+  }
+  if (trailerNode) {
+    const tr = p.child(trailerNode, 'trailerField');
+    if (tr.smallUint('trailerField', 255) !== 1) unsupported('RSASSA-PSS trailerField other than 1');
+    tr.end();
+  }
+  return { kind: 'rsa-pss', hash, saltLength, oid: OID.rsassaPss, name: `RSASSA-PSS(${hash}, salt ${saltLength})` };
 }
 
 // ---- names ------------------------------------------------------------------------------------
@@ -308,7 +365,7 @@ function timeText(v: Uint8Array): string {
   return String.fromCharCode(...v);
 }
 
-function readTime(r: DerReader, what: string): Date {
+export function readTime(r: DerReader, what: string): Date {
   const node = r.next();
   const v = node.value;
   let year: number;
@@ -349,27 +406,26 @@ function readTime(r: DerReader, what: string): Date {
 // ---- SubjectPublicKeyInfo (RFC 5480, RFC 8410, RFC 8017) ----------------------------------------
 
 /** Parse a SubjectPublicKeyInfo DER (e.g. a card-face "PUBLIC KEY" PEM). Throws DerError with `code`. */
-export function parseSubjectPublicKeyInfo(der: Uint8Array, code: 'malformed_certificate' | 'malformed_key' = 'malformed_key'): PublicKeyInfo {
+export function parseSubjectPublicKeyInfo(der: Uint8Array, code: 'malformed_certificate' | 'malformed_key' = 'malformed_key', opts: { rsaMinBytes?: number } = {}): PublicKeyInfo {
   const r = new DerReader(der, code, 'SubjectPublicKeyInfo');
   const node = r.expect(TAG.SEQUENCE, 'SubjectPublicKeyInfo');
   r.end();
-  return parseSpkiNode(node, code);
+  return parseSpkiNode(node, code, opts.rsaMinBytes);
 }
 
-function parseSpkiNode(node: DerNode, code: 'malformed_certificate' | 'malformed_key'): PublicKeyInfo {
+function parseSpkiNode(node: DerNode, code: 'malformed_certificate' | 'malformed_key', rsaMinBytes = 256): PublicKeyInfo {
   const r = new DerReader(node.value, code, 'SubjectPublicKeyInfo');
   const alg = r.sequence('algorithm');
   const algOid = alg.oid('algorithm');
   const keyBits = r.octetAlignedBitString('subjectPublicKey');
   r.end();
   if (algOid === OID.ecPublicKey) {
-    // RFC 5480 §2.1.1: parameters = namedCurve OID (implicitCurve / specifiedCurve are not allowed here).
-    const curveOid = alg.oid('namedCurve');
+    // RFC 5480 §2.1.1: a namedCurve OID; explicit ECParameters only when they equal a known curve
+    // (ICAO CSCA/DS certificates carry them: ec-parameters.ts). implicitCurve is refused.
+    const curve = curveFromParameters(alg);
     alg.end();
-    const curve = CURVES[curveOid];
-    if (!curve) unsupported(`unsupported EC curve ${curveOid}`);
-    if (keyBits.length !== CURVE_POINT_BYTES[curve] || keyBits[0] !== 0x04) {
-      throw new DerError(code, `${curve} public key must be an uncompressed point of ${CURVE_POINT_BYTES[curve]} bytes`);
+    if (keyBits.length !== curvePointBytes(curve) || keyBits[0] !== 0x04) {
+      throw new DerError(code, `${curve} public key must be an uncompressed point of ${curvePointBytes(curve)} bytes`);
     }
     return { kind: 'ec', curve, point: keyBits };
   }
@@ -389,7 +445,7 @@ function parseSpkiNode(node: DerNode, code: 'malformed_certificate' | 'malformed
     seq.end();
     if (n[0]! & 0x80 || e[0]! & 0x80) throw new DerError(code, 'negative RSA modulus or exponent');
     if (n[0] === 0) n = n.subarray(1);
-    if (n.length < 256 || n.length > 512) unsupported(`RSA modulus of ${n.length * 8} bits is not supported (2048-4096)`);
+    if (n.length < rsaMinBytes || n.length > 512) unsupported(`RSA modulus of ${n.length * 8} bits is not supported (${rsaMinBytes * 8}-4096)`);
     return { kind: 'rsa', n, e };
   }
   return unsupported(`unsupported public key algorithm ${algOid}`);
@@ -494,7 +550,7 @@ export function certificateFingerprint(cert: Certificate | Uint8Array, crypto: P
 
 /** Ecdsa-Sig-Value ::= SEQUENCE { r INTEGER, s INTEGER } (RFC 5480 §2.2 / RFC 3279) -> raw r || s. */
 export function ecdsaDerToRaw(sig: Uint8Array, curve: Curve): Uint8Array {
-  const size = curve === 'P-256' ? 32 : curve === 'P-384' ? 48 : 66;
+  const size = CURVE_BYTES[curve];
   const top = new DerReader(sig, 'malformed_certificate', 'Ecdsa-Sig-Value');
   const seq = top.sequence('Ecdsa-Sig-Value');
   top.end();

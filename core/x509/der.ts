@@ -45,8 +45,12 @@ export const TAG = {
 export const ctx = (n: number): number => 0x80 | n;
 export const ctxCons = (n: number): number => 0xa0 | n;
 
-/** No DER structure we read is larger than this (a certificate is a few KiB; a CRL is not read here). */
-export const MAX_DER_LENGTH = 1 << 20;
+/**
+ * No DER structure we read is larger than this: a certificate is a few KiB, an ICAO CSCA master
+ * list (CMS, Doc 9303-12 App. C) a few MiB at most. Every length is also checked against the bytes
+ * actually present, so this cap only bounds what a caller may hand in.
+ */
+export const MAX_DER_LENGTH = 4 << 20;
 
 /**
  * One TLV. `tlv` and `value` are views into the input, made on first use: most nodes of a
@@ -101,6 +105,11 @@ export class DerReader {
   ) {
     this.pos = start;
     this.limit = end;
+  }
+
+  /** A reader at the same position (to look ahead without consuming). */
+  clone(): DerReader {
+    return new DerReader(this.buf, this.code, this.what, this.pos, this.limit);
   }
 
   fail(message: string): never {
@@ -316,6 +325,21 @@ function decodeOidUncached(v: Uint8Array, fail: (m: string) => never): string {
   }
   if (!startOfArc) fail('truncated OBJECT IDENTIFIER');
   return arcs.join('.');
+}
+
+/** The contents octets of an OBJECT IDENTIFIER (X.690 §8.19) for dotted text, arcs minimally encoded. */
+export function encodeOidContent(dotted: string): Uint8Array {
+  const arcs = dotted.split('.').map((a) => BigInt(a));
+  if (arcs.length < 2) throw new Error(`OID ${dotted} has fewer than two arcs`);
+  const body: number[] = [];
+  const push = (v: bigint): void => {
+    const chunk: number[] = [Number(v & 0x7fn)];
+    for (v >>= 7n; v > 0n; v >>= 7n) chunk.unshift(Number(v & 0x7fn) | 0x80);
+    body.push(...chunk);
+  };
+  push(arcs[0]! * 40n + arcs[1]!);
+  for (const a of arcs.slice(2)) push(a);
+  return new Uint8Array(body);
 }
 
 /** Parse exactly one DER element that fills `bytes` (no leftover). */

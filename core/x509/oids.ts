@@ -11,6 +11,17 @@ export const OID = {
   sha256WithRSAEncryption: '1.2.840.113549.1.1.11',
   sha384WithRSAEncryption: '1.2.840.113549.1.1.12',
   sha512WithRSAEncryption: '1.2.840.113549.1.1.13',
+  // ICAO Doc 9303-12 certificates and CMS signatures also use these (RFC 4055, RFC 5758 §3.2):
+  ecdsaWithSHA224: '1.2.840.10045.4.3.1',
+  sha224WithRSAEncryption: '1.2.840.113549.1.1.14',
+  rsassaPss: '1.2.840.113549.1.1.10',
+  mgf1: '1.2.840.113549.1.1.8',
+  // Hash algorithms (NIST CSOR; RFC 3279 for SHA-1)
+  sha1: '1.3.14.3.2.26',
+  sha224: '2.16.840.1.101.3.4.2.4',
+  sha256: '2.16.840.1.101.3.4.2.1',
+  sha384: '2.16.840.1.101.3.4.2.2',
+  sha512: '2.16.840.1.101.3.4.2.3',
   // Public key algorithms and curves
   ecPublicKey: '1.2.840.10045.2.1',
   rsaEncryption: '1.2.840.113549.1.1.1',
@@ -42,6 +53,15 @@ export const OID = {
   // ISO/IEC 18013-5 Annex B: ExtendedKeyUsage of the mdoc reader authentication certificate.
   mdlReaderAuth: '1.0.18013.5.1.6',
 } as const;
+
+/** Hash algorithm OIDs and the HashAlg each names. */
+export const HASH_OIDS: Record<string, 'SHA-1' | 'SHA-224' | 'SHA-256' | 'SHA-384' | 'SHA-512'> = {
+  [OID.sha1]: 'SHA-1',
+  [OID.sha224]: 'SHA-224',
+  [OID.sha256]: 'SHA-256',
+  [OID.sha384]: 'SHA-384',
+  [OID.sha512]: 'SHA-512',
+};
 
 /** Short names of the name attributes we print (RFC 4514 §3). */
 export const ATTRIBUTE_NAMES: Record<string, string> = {

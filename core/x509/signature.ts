@@ -12,13 +12,25 @@ import { errorText } from '../errors.ts';
  * ES384/P-384, ES512/P-521), and the mdoc issuers we know follow it for certificates; a
  * mismatched pair is refused so a weak hash cannot be paired with a strong key (spec item 2).
  */
-export const CURVE_HASH: Record<Curve, HashAlg> = { 'P-256': 'SHA-256', 'P-384': 'SHA-384', 'P-521': 'SHA-512' };
+export const CURVE_HASH: Record<Curve, HashAlg> = {
+  'P-192': 'SHA-256',
+  'P-224': 'SHA-224',
+  'P-256': 'SHA-256',
+  'P-384': 'SHA-384',
+  'P-521': 'SHA-512',
+  brainpoolP192r1: 'SHA-256',
+  brainpoolP224r1: 'SHA-224',
+  brainpoolP256r1: 'SHA-256',
+  brainpoolP320r1: 'SHA-384',
+  brainpoolP384r1: 'SHA-384',
+  brainpoolP512r1: 'SHA-512',
+};
 
 export type SignatureOutcome = { ok: true } | { ok: false; reason: string };
 
 /** Does `issuerKey` verify `cert`'s signature? Never throws. */
-export function verifyCertificateSignature(cert: Certificate, issuerKey: PublicKeyInfo, crypto: CryptoProvider): SignatureOutcome {
-  return verifySignedBytes(cert.tbs, cert.signatureAlgorithm, cert.signature, issuerKey, crypto);
+export function verifyCertificateSignature(cert: Certificate, issuerKey: PublicKeyInfo, crypto: CryptoProvider, ecdsaHash: 'curve' | 'icao' = 'curve'): SignatureOutcome {
+  return verifySignedBytes(cert.tbs, cert.signatureAlgorithm, cert.signature, issuerKey, crypto, ecdsaHash);
 }
 
 export function verifySignedBytes(
@@ -27,12 +39,18 @@ export function verifySignedBytes(
   signature: Uint8Array,
   key: PublicKeyInfo,
   crypto: CryptoProvider,
+  /**
+   * 'curve' (default): the ECDSA hash must be the one COSE pairs with the curve. 'icao': any SHA-2
+   * hash, as ICAO Doc 9303-12 profiles do not bind hash to curve (e.g. brainpoolP384r1 with SHA-256);
+   * SHA-1 is refused either way (certificate.ts does not accept it).
+   */
+  ecdsaHash: 'curve' | 'icao' = 'curve',
 ): SignatureOutcome {
   try {
     switch (alg.kind) {
       case 'ecdsa': {
         if (key.kind !== 'ec') return { ok: false, reason: `${alg.name} signature but issuer key is ${key.kind}` };
-        if (CURVE_HASH[key.curve] !== alg.hash) return { ok: false, reason: `${alg.name} does not match the issuer's ${key.curve} key (expected ${CURVE_HASH[key.curve]})` };
+        if (ecdsaHash === 'curve' && CURVE_HASH[key.curve] !== alg.hash) return { ok: false, reason: `${alg.name} does not match the issuer's ${key.curve} key (expected ${CURVE_HASH[key.curve]})` };
         const raw = ecdsaDerToRaw(signature, key.curve);
         return crypto.ecdsaVerify(key.curve, alg.hash, key.point, data, raw) ? { ok: true } : { ok: false, reason: 'ECDSA signature does not verify' };
       }
@@ -42,6 +60,9 @@ export function verifySignedBytes(
       case 'rsa-pkcs1':
         if (key.kind !== 'rsa') return { ok: false, reason: `${alg.name} signature but issuer key is ${key.kind}` };
         return crypto.rsaPkcs1Verify(alg.hash, { n: key.n, e: key.e }, data, signature) ? { ok: true } : { ok: false, reason: 'RSA signature does not verify' };
+      case 'rsa-pss':
+        if (key.kind !== 'rsa') return { ok: false, reason: `${alg.name} signature but issuer key is ${key.kind}` };
+        return crypto.rsaPssVerify(alg.hash, { n: key.n, e: key.e }, data, signature, alg.saltLength) ? { ok: true } : { ok: false, reason: 'RSASSA-PSS signature does not verify' };
       default: {
         const never: never = alg;
         return { ok: false, reason: `unsupported algorithm ${(never as { name: string }).name}` };

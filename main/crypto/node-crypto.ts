@@ -24,6 +24,7 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import { isUncompressedPointShape, rsaKeyAcceptable, stripLeadingZeros as strip } from '../../core/crypto/input-rules.ts';
+import { CURVE_PARAMS } from '../../core/crypto/curves.ts';
 import {
   checkCbcArgs,
   CURVE_BYTES,
@@ -38,14 +39,39 @@ import {
 } from '../../core/crypto/provider.ts';
 import { errorText } from '../../core/errors.ts';
 
-const OPENSSL_CURVE: Record<Curve, string> = { 'P-256': 'prime256v1', 'P-384': 'secp384r1', 'P-521': 'secp521r1' };
-/** DER SubjectPublicKeyInfo up to the BIT STRING contents (RFC 5480 id-ecPublicKey + named curve). */
-const SPKI_PREFIX: Record<Curve, Buffer> = {
-  'P-256': Buffer.from('3059301306072a8648ce3d020106082a8648ce3d030107034200', 'hex'),
-  'P-384': Buffer.from('3076301006072a8648ce3d020106052b81040022036200', 'hex'),
-  'P-521': Buffer.from('30819b301006072a8648ce3d020106052b8104002303818600', 'hex'),
-};
-const NODE_HASH: Record<HashAlg, string> = { 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
+const NODE_HASH: Record<HashAlg, string> = { 'SHA-1': 'sha1', 'SHA-224': 'sha224', 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
+
+// ---- minimal DER for importing keys OpenSSL knows by named curve (RFC 5480, RFC 5915) ----
+function derLen(n: number): Buffer {
+  return n < 0x80 ? Buffer.of(n) : n < 0x100 ? Buffer.of(0x81, n) : Buffer.of(0x82, n >> 8, n & 0xff);
+}
+function der(tag: number, ...parts: Uint8Array[]): Buffer {
+  const body = Buffer.concat(parts);
+  return Buffer.concat([Buffer.of(tag), derLen(body.length), body]);
+}
+function derOid(oid: string): Buffer {
+  const arcs = oid.split('.').map(Number);
+  const out = [40 * arcs[0]! + arcs[1]!];
+  for (const a of arcs.slice(2)) {
+    const b = [a & 0x7f];
+    for (let v = Math.floor(a / 128); v > 0; v = Math.floor(v / 128)) b.unshift((v & 0x7f) | 0x80);
+    out.push(...b);
+  }
+  return der(0x06, Buffer.from(out));
+}
+const ID_EC_PUBLIC_KEY = derOid('1.2.840.10045.2.1');
+/** DER SubjectPublicKeyInfo up to the BIT STRING contents (RFC 5480 id-ecPublicKey + named curve), per curve. */
+const SPKI_PREFIX = new Map<Curve, Buffer>();
+function spkiPrefix(curve: Curve): Buffer {
+  let p = SPKI_PREFIX.get(curve);
+  if (!p) {
+    const alg = der(0x30, ID_EC_PUBLIC_KEY, derOid(CURVE_PARAMS[curve].oid));
+    const full = der(0x30, alg, der(0x03, Buffer.alloc(2 + 2 * CURVE_BYTES[curve])));
+    p = full.subarray(0, full.length - (1 + 2 * CURVE_BYTES[curve]));
+    SPKI_PREFIX.set(curve, p);
+  }
+  return p;
+}
 
 /**
  * crypto.hash (Node >= 20.12): a one-shot digest without a Hash stream object. A verification
@@ -60,7 +86,7 @@ function hashName(h: HashAlg): string {
   return n;
 }
 function curveName(c: Curve): string {
-  const n = OPENSSL_CURVE[c];
+  const n = CURVE_PARAMS[c]?.openssl;
   if (!n) throw new KakuninCryptoError(`unsupported curve ${String(c)}`);
   return n;
 }
@@ -169,10 +195,15 @@ export class NodeCrypto implements CryptoProvider {
       const ecdh = createECDH(curveName(curve));
       ecdh.setPrivateKey(d);
       const pub = ecdh.getPublicKey();
-      return createPrivateKey({
-        key: { kty: 'EC', crv: curve, d: b64u(d), x: b64u(pub.subarray(1, 1 + n)), y: b64u(pub.subarray(1 + n)) },
-        format: 'jwk',
-      });
+      if (curve === 'P-256' || curve === 'P-384' || curve === 'P-521') {
+        return createPrivateKey({
+          key: { kty: 'EC', crv: curve, d: b64u(d), x: b64u(pub.subarray(1, 1 + n)), y: b64u(pub.subarray(1 + n)) },
+          format: 'jwk',
+        });
+      }
+      // JWK has no Brainpool or P-192/P-224 names: SEC 1 ECPrivateKey DER (RFC 5915 §3) instead.
+      const sec1 = der(0x30, der(0x02, Buffer.of(1)), der(0x04, d), der(0xa0, derOid(CURVE_PARAMS[curve].oid)), der(0xa1, der(0x03, Buffer.of(0), pub)));
+      return createPrivateKey({ key: sec1, format: 'der', type: 'sec1' });
     } catch (e) {
       throw new KakuninCryptoError(`bad ${curve} private key: ${errorText(e)}`);
     }
@@ -193,15 +224,14 @@ export class NodeCrypto implements CryptoProvider {
   }
 
   generateEcKey(curve: Curve): EcKeyPair {
-    const { privateKey } = generateKeyPairSync('ec', { namedCurve: curveName(curve) });
-    const jwk = privateKey.export({ format: 'jwk' });
-    const x = Buffer.from(jwk.x!, 'base64url');
-    const y = Buffer.from(jwk.y!, 'base64url');
-    const pub = new Uint8Array(1 + x.length + y.length);
-    pub[0] = 0x04;
-    pub.set(x, 1);
-    pub.set(y, 1 + x.length);
-    return { curve, privateKey: u8(Buffer.from(jwk.d!, 'base64url')), publicKey: pub };
+    // createECDH works for every OpenSSL curve (JWK export does not know the Brainpool names).
+    const ecdh = createECDH(curveName(curve));
+    ecdh.generateKeys();
+    const n = CURVE_BYTES[curve];
+    const d = ecdh.getPrivateKey();
+    const priv = new Uint8Array(n);
+    priv.set(d, n - d.length);
+    return { curve, privateKey: priv, publicKey: u8(ecdh.getPublicKey()) };
   }
 
   ecdh(curve: Curve, privateKey: Uint8Array, publicKey: EcPoint): Uint8Array {
@@ -266,6 +296,17 @@ export class NodeCrypto implements CryptoProvider {
     }
   }
 
+  rsaPssVerify(hash: HashAlg, key: RsaPublicKey, message: Uint8Array, signature: Uint8Array, saltLength: number): boolean {
+    try {
+      const k = this.rsaKey(key);
+      if (!k || !Number.isInteger(saltLength) || saltLength < 0) return false;
+      if (!(signature instanceof Uint8Array) || signature.length !== strip(key.n).length) return false;
+      return nodeVerify(hashName(hash), message, { key: k, padding: cryptoConstants.RSA_PKCS1_PSS_PADDING, saltLength }, signature);
+    } catch {
+      return false;
+    }
+  }
+
   rsaPublicOp(key: RsaPublicKey, signature: Uint8Array): Uint8Array | null {
     try {
       const k = this.rsaKey(key);
@@ -291,13 +332,25 @@ export class NodeCrypto implements CryptoProvider {
 
   cbc(cipher: BlockCipher, direction: 'encrypt' | 'decrypt', key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array {
     checkCbcArgs(cipher, key, iv, data);
-    const name = cipher === 'AES-128' ? 'aes-128-cbc' : 'des-ede-cbc';
-    const c = direction === 'encrypt' ? createCipheriv(name, key, iv) : createDecipheriv(name, key, iv);
+    if (data.length === 0) return new Uint8Array(0);
+    const name = CBC_NAMES[cipher];
+    // OpenSSL 3's default provider has no single DES: DES is DES-EDE3 with K || K || K (the same function).
+    const k = cipher === 'DES' ? Buffer.concat([key, key, key]) : key;
+    const c = direction === 'encrypt' ? createCipheriv(name, k, iv) : createDecipheriv(name, k, iv);
     c.setAutoPadding(false);
-    return u8(Buffer.concat([c.update(data), c.final()]));
+    const a = c.update(data);
+    const b = c.final();
+    return b.length ? u8(Buffer.concat([a, b])) : u8(a);
   }
 }
 
+const CBC_NAMES: Record<BlockCipher, string> = {
+  'AES-128': 'aes-128-cbc',
+  'AES-192': 'aes-192-cbc',
+  'AES-256': 'aes-256-cbc',
+  'DES-EDE': 'des-ede-cbc',
+  DES: 'des-ede3-cbc',
+};
 
 /**
  * Imports an uncompressed EC point (shape already checked). Both imports make OpenSSL check that the
@@ -306,7 +359,7 @@ export class NodeCrypto implements CryptoProvider {
  * first response from a J-LIS (P-384) issuer.
  */
 function importEcPublicKey(curve: Curve, point: EcPoint): KeyObject {
-  if (curve !== 'P-256') return createPublicKey({ key: Buffer.concat([SPKI_PREFIX[curve], point]), format: 'der', type: 'spki' });
+  if (curve !== 'P-256') return createPublicKey({ key: Buffer.concat([spkiPrefix(curve), point]), format: 'der', type: 'spki' });
   // One Buffer view over the point; the coordinates are encoded straight from it (no copies).
   const b = Buffer.from(point.buffer, point.byteOffset, point.byteLength);
   const n = CURVE_BYTES[curve];

@@ -11,6 +11,10 @@ import type { CryptoProvider } from '../../core/crypto/provider.ts';
 import { checkPinnedRoot, subjectIsJapanese, type PinnedRoot } from '../../core/trust/pinned-roots.ts';
 import { checkCardFaceKey, expiryWarnings, EXPIRY_WARNING_DAYS, TrustStore, type TrustIssue } from '../../core/trust/trust-store.ts';
 import { verifyVical, VicalError } from '../../core/trust/vical.ts';
+import { addMasterList, MasterListError, verifyMasterList } from '../../core/trust/master-list.ts';
+import { checkCsca } from '../../core/trust/csca.ts';
+import type { MasterListInfo } from '../../core/trust/trust-store.ts';
+import { loadTrustDir } from './load-dir.ts';
 import { bytesEqual, certificatesFromFile, nameToString, parseCertificate } from '../../core/x509/certificate.ts';
 import { DerError } from '../../core/x509/der.ts';
 import { derToPem, pemToDer, toHex } from '../../core/x509/pem.ts';
@@ -18,9 +22,18 @@ import { loadTrustDirInto, MAX_TRUST_FILE_BYTES, REPLACEMENTS_FILE } from './loa
 import { BUILTIN_TRUST_DIR } from './trust-sources.ts';
 import { errorText } from '../../core/errors.ts';
 
-export type ImportKind = 'iaca' | 'jpki' | 'vical' | 'vical-signer' | 'card-face';
-export const IMPORT_KINDS: readonly ImportKind[] = ['iaca', 'jpki', 'vical', 'vical-signer', 'card-face'];
-const SUBDIR: Record<ImportKind, string> = { iaca: 'iaca', jpki: 'jpki', vical: 'vical', 'vical-signer': 'vical-signers', 'card-face': 'card-face' };
+export type ImportKind = 'iaca' | 'jpki' | 'vical' | 'vical-signer' | 'card-face' | 'csca' | 'masterlist' | 'masterlist-signer';
+export const IMPORT_KINDS: readonly ImportKind[] = ['iaca', 'jpki', 'vical', 'vical-signer', 'card-face', 'csca', 'masterlist', 'masterlist-signer'];
+const SUBDIR: Record<ImportKind, string> = {
+  iaca: 'iaca',
+  jpki: 'jpki',
+  vical: 'vical',
+  'vical-signer': 'vical-signers',
+  'card-face': 'card-face',
+  csca: 'csca',
+  masterlist: 'masterlist',
+  'masterlist-signer': 'masterlist-signers',
+};
 
 export interface ImportOptions {
   crypto: CryptoProvider;
@@ -55,6 +68,8 @@ export type ImportResult =
       pinned?: PinnedRoot;
       notBefore?: string;
       notAfter?: string;
+      /** masterlist: the verified signer and what the list adds to the trust directory, per country. */
+      masterList?: Pick<MasterListInfo, 'signer' | 'signerCountry' | 'entries' | 'countries'>;
       warnings: TrustIssue[];
       /** Set when staff replaced a built-in anchor with this import. */
       replacedBuiltin?: BuiltinReplacement;
@@ -145,6 +160,51 @@ export function importTrustFile(dir: string, kind: ImportKind, file: string, opt
         const v = verifyVical(bytes, signers, opts.crypto, now);
         return write(dir, kind, safeBase(file) + '.cbor', bytes, { subject: `VICAL signed by ${nameToString(v.signer.subject)}`, fingerprint: toHex(opts.crypto.digest('SHA-256', bytes)), warnings });
       }
+      case 'csca': {
+        // Self-signed, or a link certificate under a CSCA already in DIR/csca (Doc 9303-12 §5.1.1).
+        const certs = certificatesFromFile(bytes);
+        if (certs.length !== 1) return refuse('malformed_certificate', `${file} holds ${certs.length} certificates; import one CSCA per file`);
+        const have = loadTrustDir(dir, { crypto: opts.crypto, now });
+        const r = checkCsca(certs[0]!, file, opts.crypto, have.cscas);
+        if (!r.ok) return refuse(r.error.code, r.error.detail);
+        warnings.push(...expiryWarnings(r.value.cert, now, EXPIRY_WARNING_DAYS, file));
+        return write(dir, kind, safeBase(file) + (bytes[0] === 0x30 ? '.der' : '.pem'), bytes, {
+          subject: `${r.value.subjectText} (CSCA ${r.value.country}${r.value.link ? ', link certificate' : ''})`,
+          fingerprint: r.value.fingerprint,
+          notBefore: r.value.cert.notBefore.toISOString(),
+          notAfter: r.value.cert.notAfter.toISOString(),
+          warnings,
+        });
+      }
+      case 'masterlist-signer': {
+        const certs = certificatesFromFile(bytes);
+        if (certs.length !== 1) return refuse('malformed_certificate', `${file} holds ${certs.length} certificates; import one signer per file`);
+        const cert = parseCertificate(certs[0]!);
+        warnings.push(...expiryWarnings(cert, now, EXPIRY_WARNING_DAYS, file));
+        return write(dir, kind, safeBase(file) + '.pem', new TextEncoder().encode(derToPem(cert.der)), {
+          subject: nameToString(cert.subject),
+          fingerprint: toHex(opts.crypto.digest('SHA-256', cert.der)),
+          notBefore: cert.notBefore.toISOString(),
+          notAfter: cert.notAfter.toISOString(),
+          warnings,
+        });
+      }
+      case 'masterlist': {
+        // Trusted only when its signer chains to what the operator already trusts: DIR/csca and
+        // DIR/masterlist-signers, never CSCAs that arrived in other master lists.
+        const store = loadTrustDir(dir, { crypto: opts.crypto, now });
+        const signers: ReturnType<typeof parseCertificate>[] = [];
+        for (const f of listPem(join(dir, 'masterlist-signers'))) for (const der of certificatesFromFile(new Uint8Array(readFileSync(f)))) signers.push(parseCertificate(der));
+        const anchors = { signers, cscas: store.cscas.filter((c) => !c.origin.includes('#')) };
+        verifyMasterList(bytes, anchors, opts.crypto, now); // throws MasterListError when not trusted
+        const info = addMasterList(store, bytes, anchors, file)!;
+        return write(dir, kind, safeBase(file) + '.ml', bytes, {
+          subject: `CSCA master list signed by ${info.signer}`,
+          fingerprint: toHex(opts.crypto.digest('SHA-256', bytes)),
+          masterList: { signer: info.signer, signerCountry: info.signerCountry, entries: info.entries, countries: info.countries },
+          warnings,
+        });
+      }
       case 'card-face': {
         if (!opts.keyId) return refuse('usage', '--key-id HEX (32 hex characters, the 16-byte signer key id) is required for --kind card-face');
         const text = new TextDecoder().decode(bytes);
@@ -173,6 +233,7 @@ export function importTrustFile(dir: string, kind: ImportKind, file: string, opt
   } catch (e) {
     if (e instanceof DerError) return refuse(e.code, e.message);
     if (e instanceof VicalError) return refuse(e.code, e.message);
+    if (e instanceof MasterListError) return refuse(e.code, e.message);
     throw e;
   }
 }
@@ -211,7 +272,7 @@ function write(
   kind: ImportKind,
   name: string,
   bytes: Uint8Array,
-  info: { subject?: string; fingerprint?: string; pinned?: PinnedRoot; notBefore?: string; notAfter?: string; warnings: TrustIssue[] },
+  info: { subject?: string; fingerprint?: string; pinned?: PinnedRoot; notBefore?: string; notAfter?: string; masterList?: Pick<MasterListInfo, 'signer' | 'signerCountry' | 'entries' | 'countries'>; warnings: TrustIssue[] },
 ): ImportResult {
   const sub = join(dir, SUBDIR[kind]);
   const dest = join(sub, name);

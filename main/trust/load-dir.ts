@@ -9,6 +9,12 @@
 //                                         built-in anchor (written by `trust import --replace-builtin`)
 //   DIR/doctypes.json                     {"<docType>": ["<IACA SHA-256 hex>", ...]}: adds to the built-in
 //                                         docType -> issuer binding (core/trust/doctype-binding.ts)
+//   DIR/csca/*.pem|*.der                  ICAO Country Signing CAs (passports)
+//   DIR/masterlist/*.ml + DIR/masterlist-signers/*.pem|*.der
+//                                         ICAO CSCA master lists (CMS, eContentType 2.23.136.1.1.2);
+//                                         their CSCAs are trusted only if the list's signer is in
+//                                         masterlist-signers/ or was issued by a CSCA in csca/ or
+//                                         masterlist-signers/
 // Every certificate file holds exactly one certificate (a bundle would trust all of its members at
 // once, which import refuses too). In a staff DIR, symbolic links and files owned by another user
 // (not the kiosk's user, not root) are refused: a link can point out of the folder, and another
@@ -22,6 +28,7 @@ import type { CryptoProvider } from '../../core/crypto/provider.ts';
 import { expiryWarnings, TrustStore, type AnchorSource } from '../../core/trust/trust-store.ts';
 import { addVical } from '../../core/trust/vical.ts';
 import { parseDocTypeBindings } from '../../core/trust/doctype-binding.ts';
+import { addMasterList } from '../../core/trust/master-list.ts';
 import { DerError } from '../../core/x509/der.ts';
 import { certificatesFromFile, parseCertificate, type Certificate } from '../../core/x509/certificate.ts';
 import { pemToDer, toHex } from '../../core/x509/pem.ts';
@@ -36,7 +43,7 @@ export interface LoadOptions {
 /** Trust files are small; anything larger is refused before reading it. */
 export const MAX_TRUST_FILE_BYTES = 4 * 1024 * 1024;
 
-export const TRUST_SUBDIRS = ['iaca', 'vical', 'vical-signers', 'jpki', 'card-face'] as const;
+export const TRUST_SUBDIRS = ['iaca', 'vical', 'vical-signers', 'jpki', 'card-face', 'csca', 'masterlist', 'masterlist-signers'] as const;
 
 /** Only DIR's anchors (no built-ins): trust-sources.ts loadTrust is what the kiosk and the CLI use. */
 export function loadTrustDir(dir: string, opts: LoadOptions): TrustStore {
@@ -106,6 +113,7 @@ export function loadTrustDirInto(store: TrustStore, dir: string, source: AnchorS
     const bytes = r.bytes(f);
     if (bytes) addVical(store, bytes, signers, f);
   }
+  loadCscas(r, dir);
 }
 
 /** DIR/doctypes.json (optional): adds IACAs to the docType -> issuer binding. */
@@ -124,6 +132,44 @@ function readReplacements(r: DirReader, dir: string): void {
       r.store.approvedReplacements.add(h);
     }
   });
+}
+
+/**
+ * DIR/csca (self-signed CSCAs first, then link certificates until none more can be added), then the
+ * master list signers and the master lists they vouch for (core/trust/master-list.ts).
+ */
+function loadCscas(r: DirReader, dir: string): void {
+  const store = r.store;
+  let pending: Array<{ der: Uint8Array; f: string }> = [];
+  for (const f of r.files(join(dir, 'csca'), ['.pem', '.der', '.crt', '.cer'])) for (const der of r.certificates(f)) pending.push({ der, f });
+  for (let progress = true; progress && pending.length; ) {
+    progress = false;
+    const next: typeof pending = [];
+    for (const p of pending) {
+      if (store.addCsca(p.der, p.f, { quiet: true })) progress = true;
+      else next.push(p);
+    }
+    pending = next;
+  }
+  // What is left is refused; say why once per file.
+  for (const p of pending) store.addCsca(p.der, p.f);
+  const anchors = { signers: [] as Certificate[], cscas: store.cscas.slice() };
+  for (const f of r.files(join(dir, 'masterlist-signers'), ['.pem', '.der', '.crt', '.cer'])) {
+    for (const der of r.certificates(f)) {
+      try {
+        const cert = parseCertificate(der);
+        anchors.signers.push(cert);
+        store.validityWatch.push(cert);
+        store.warnings.push(...expiryWarnings(cert, store.now, store.warnDays, f));
+      } catch (e) {
+        store.errors.push({ code: e instanceof DerError ? e.code : 'malformed_certificate', detail: (e as Error).message, file: f });
+      }
+    }
+  }
+  for (const f of r.files(join(dir, 'masterlist'), ['.ml'])) {
+    const bytes = r.bytes(f);
+    if (bytes) addMasterList(store, bytes, anchors, f);
+  }
 }
 
 /** Reads one DIR's files into a store, with its rules: a staff DIR refuses links and foreign files. */

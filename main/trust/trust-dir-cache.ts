@@ -64,8 +64,10 @@ export function dirStamp(dir: string): string {
 
 function nextValidityChange(store: TrustStore, after: number): number {
   let next = after + MAX_AGE_MS;
-  for (const r of [...store.iacas, ...store.jpkiRoots, ...store.vicalSigners]) {
-    for (const t of [r.cert.notBefore.getTime(), r.cert.notAfter.getTime() + 1]) if (t > after && t < next) next = t;
+  const certs: Array<{ notBefore: Date; notAfter: Date }> = [...store.iacas, ...store.jpkiRoots, ...store.vicalSigners, ...store.cscas].map((r) => r.cert);
+  certs.push(...store.validityWatch);
+  for (const c of certs) {
+    for (const t of [c.notBefore.getTime(), c.notAfter.getTime() + 1]) if (t > after && t < next) next = t;
   }
   return next;
 }

@@ -1,14 +1,14 @@
-// Serves a VirtualMyNumberCard to pcscd through the vpcd driver (vsmartcard): the card is a TCP
-// client of the reader's port; every message is a 2-byte big-endian length + payload. One-byte
-// payloads are control: 00 power off, 01 power on, 02 reset, 04 get ATR (answered with the ATR,
-// even while powered off); longer payloads are C-APDUs answered with the R-APDU (docs/architecture.md
-// "Platform facts").
-// Closing the socket is how the card "leaves the field": pcscd reports the card removed.
+// Serves a virtual card (My Number card, licence, residence card, passport) to pcscd through the
+// vpcd driver (vsmartcard): the card is a TCP client of the reader's port; every message is a
+// 2-byte big-endian length + payload. One-byte payloads are control: 00 power off, 01 power on,
+// 02 reset, 04 get ATR (answered with the ATR, even while powered off); longer payloads are C-APDUs
+// answered with the R-APDU (docs/architecture.md "Platform facts"). Closing the socket is how the
+// card "leaves the field": pcscd reports the card removed.
 import { connect, type Socket } from 'node:net';
 import { CardPulled } from './virtual-card.ts';
 import { errorText } from '../../core/errors.ts';
 
-/** What vpcd serves: any virtual card (My Number card, licence, residence card). */
+/** What vpcd serves: any virtual card (My Number card, licence, residence card, passport). */
 export interface VirtualCard {
   process(cmd: Uint8Array): Uint8Array;
   reset(): void;

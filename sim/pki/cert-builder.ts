@@ -5,17 +5,23 @@
 //
 // Never used by the verifier: sim/ is for simulators and test fixtures.
 
-import { p256, p384, p521 } from '@noble/curves/nist.js';
-import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
+import { sha224, sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
+import { sha1 } from '@noble/hashes/legacy.js';
+import { CURVE_PARAMS, curveEcdsa } from '../../core/crypto/curves.ts';
 import type { Curve, HashAlg } from '../../core/crypto/provider.ts';
+import { CURVE_HASH } from '../../core/x509/signature.ts';
 import { OID } from '../../core/x509/oids.ts';
 import { bitString, bool, concat, explicit, implicitPrim, int, octets, oid, printable, seq, set, time, uintBytes, utf8 } from './der-encode.ts';
 
-const CURVES = { 'P-256': p256, 'P-384': p384, 'P-521': p521 } as const;
-const HASHES = { 'SHA-256': sha256, 'SHA-384': sha384, 'SHA-512': sha512 } as const;
-const CURVE_OIDS: Record<Curve, string> = { 'P-256': OID.prime256v1, 'P-384': OID.secp384r1, 'P-521': OID.secp521r1 };
-const SIG_OIDS: Record<HashAlg, string> = { 'SHA-256': OID.ecdsaWithSHA256, 'SHA-384': OID.ecdsaWithSHA384, 'SHA-512': OID.ecdsaWithSHA512 };
-export const DEFAULT_HASH: Record<Curve, HashAlg> = { 'P-256': 'SHA-256', 'P-384': 'SHA-384', 'P-521': 'SHA-512' };
+const HASHES = { 'SHA-1': sha1, 'SHA-224': sha224, 'SHA-256': sha256, 'SHA-384': sha384, 'SHA-512': sha512 } as const;
+const SIG_OIDS: Record<HashAlg, string> = {
+  'SHA-1': '1.2.840.10045.4.1',
+  'SHA-224': '1.2.840.10045.4.3.1',
+  'SHA-256': OID.ecdsaWithSHA256,
+  'SHA-384': OID.ecdsaWithSHA384,
+  'SHA-512': OID.ecdsaWithSHA512,
+};
+export const DEFAULT_HASH: Record<Curve, HashAlg> = CURVE_HASH;
 
 export interface TestKey {
   curve: Curve;
@@ -29,30 +35,46 @@ export interface TestKey {
 export function keyFromSeed(curve: Curve, label: string): TestKey {
   const enc = new TextEncoder();
   const seed = concat(sha512(enc.encode(`kakunin-test-pki:${label}:1`)), sha512(enc.encode(`kakunin-test-pki:${label}:2`)));
-  const privateKey = CURVES[curve].utils.randomSecretKey(seed.subarray(0, CURVES[curve].lengths.seed));
-  return { curve, privateKey, publicKey: CURVES[curve].getPublicKey(privateKey, false) };
+  const privateKey = curveEcdsa(curve).utils.randomSecretKey(seed.subarray(0, curveEcdsa(curve).lengths.seed));
+  return { curve, privateKey, publicKey: curveEcdsa(curve).getPublicKey(privateKey, false) };
 }
 
 export function randomKey(curve: Curve): TestKey {
-  const privateKey = CURVES[curve].utils.randomSecretKey();
-  return { curve, privateKey, publicKey: CURVES[curve].getPublicKey(privateKey, false) };
+  const privateKey = curveEcdsa(curve).utils.randomSecretKey();
+  return { curve, privateKey, publicKey: curveEcdsa(curve).getPublicKey(privateKey, false) };
 }
 
 /** ECDSA signature in DER (Ecdsa-Sig-Value), deterministic per RFC 6979. */
 export function signDer(key: TestKey, hash: HashAlg, data: Uint8Array): Uint8Array {
   const digest = HASHES[hash](data);
-  const raw = CURVES[key.curve].sign(digest, key.privateKey, { prehash: false });
+  const raw = curveEcdsa(key.curve).sign(digest, key.privateKey, { prehash: false });
   const n = raw.length / 2;
   return seq(uintBytes(raw.subarray(0, n)), uintBytes(raw.subarray(n)));
 }
 
 /** Raw r || s signature (COSE form), deterministic. */
 export function signRaw(key: TestKey, hash: HashAlg, data: Uint8Array): Uint8Array {
-  return CURVES[key.curve].sign(HASHES[hash](data), key.privateKey, { prehash: false });
+  return curveEcdsa(key.curve).sign(HASHES[hash](data), key.privateKey, { prehash: false });
 }
 
 export function spkiDer(key: Pick<TestKey, 'curve' | 'publicKey'>): Uint8Array {
-  return seq(seq(oid(OID.ecPublicKey), oid(CURVE_OIDS[key.curve])), bitString(key.publicKey));
+  return seq(seq(oid(OID.ecPublicKey), oid(CURVE_PARAMS[key.curve].oid)), bitString(key.publicKey));
+}
+
+/**
+ * SubjectPublicKeyInfo with the curve written out as explicit ECParameters (X9.62 / RFC 3279 §2.3.5),
+ * as ICAO documents do (Doc 9303-11 §9.5.2; several states' CSCA and DS certificates).
+ */
+export function spkiExplicitDer(key: Pick<TestKey, 'curve' | 'publicKey'>): Uint8Array {
+  const k = CURVE_PARAMS[key.curve];
+  const fe = (v: bigint) => {
+    const out = new Uint8Array(k.bytes);
+    for (let i = k.bytes - 1; i >= 0; i--, v >>= 8n) out[i] = Number(v & 0xffn);
+    return out;
+  };
+  const g = concat(Uint8Array.of(4), fe(k.gx), fe(k.gy));
+  const params = seq(int(1), seq(oid('1.2.840.10045.1.1'), uintBytes(fe(k.p))), seq(octets(fe(k.a)), octets(fe(k.b))), octets(g), uintBytes(fe(k.n)), int(Number(k.h)));
+  return seq(seq(oid(OID.ecPublicKey), params), bitString(key.publicKey));
 }
 
 /** RFC 5280 §4.2.1.2 method (1): SHA-1 of the subjectPublicKey bits; we use a truncated SHA-256 (any unique id is allowed). */
@@ -145,6 +167,8 @@ export interface CertSpec {
   /** Signature hash (default: the signer curve's own, ES256/384/512 style). */
   hash?: HashAlg;
   extensions: ExtSpec[];
+  /** A ready SubjectPublicKeyInfo (explicit EC parameters, an RSA key) instead of spkiDer(subjectKey). */
+  spki?: Uint8Array;
 }
 
 export function buildCertificate(spec: CertSpec): Uint8Array {
@@ -158,7 +182,7 @@ export function buildCertificate(spec: CertSpec): Uint8Array {
     nameDer(spec.issuer),
     seq(time(spec.notBefore), time(spec.notAfter)),
     nameDer(spec.subject),
-    spkiDer(spec.subjectKey),
+    spec.spki ?? spkiDer(spec.subjectKey),
   ];
   if (spec.extensions.length) {
     tbsParts.push(explicit(3, seq(...spec.extensions.map((e) => seq(oid(e.oid), ...(e.critical ? [bool(true)] : []), octets(e.value))))));

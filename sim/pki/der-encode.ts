@@ -1,5 +1,6 @@
 // A tiny DER encoder for the test certificate builder (sim/ only: tests need certificates with any
 // extension set, including broken ones the parser must refuse). Definite, minimal lengths only.
+import { encodeOidContent } from '../../core/x509/der.ts';
 
 import { concat } from '../../core/bytes.ts';
 
@@ -47,16 +48,7 @@ export function int(n: number): Uint8Array {
 }
 
 export function oid(dotted: string): Uint8Array {
-  const arcs = dotted.split('.').map((a) => BigInt(a));
-  const body: number[] = [];
-  const push = (v: bigint): void => {
-    const chunk: number[] = [Number(v & 0x7fn)];
-    for (v >>= 7n; v > 0n; v >>= 7n) chunk.unshift(Number(v & 0x7fn) | 0x80);
-    body.push(...chunk);
-  };
-  push(arcs[0]! * 40n + arcs[1]!);
-  for (const a of arcs.slice(2)) push(a);
-  return tlv(0x06, new Uint8Array(body));
+  return tlv(0x06, encodeOidContent(dotted));
 }
 
 export function bitString(bytes: Uint8Array, unusedBits = 0): Uint8Array {

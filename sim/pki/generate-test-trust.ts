@@ -1,6 +1,8 @@
 // `npm run gen:test-trust`: writes the project's TEST PKI into resources/test-trust/ in the trust DIR
-// layout (docs/trust.md; main/trust/load-dir.ts): iaca/*.pem, vical/*.cbor + vical-signers/*.pem. Test private keys go to
-// sim/fixtures/test-pki/ (TEST ONLY). Deterministic: running it twice writes identical bytes.
+// layout (docs/trust.md; main/trust/load-dir.ts): iaca/*.pem, vical/*.cbor + vical-signers/*.pem;
+// and the ICAO test PKI for passports: csca/ (the German test CSCA, trusted directly),
+// masterlist-signers/ (its master list signer) and masterlist/ (a master list carrying the Japanese
+// test CSCA, which is trusted only through it). Test private keys go to sim/fixtures/test-pki/ (TEST ONLY). Deterministic: running it twice writes identical bytes.
 // card-face/ and jpki/ are made by the card simulator's own generator and left alone here.
 
 import { createHash, createPrivateKey } from 'node:crypto';
@@ -10,6 +12,7 @@ import { derToPem } from '../../core/x509/pem.ts';
 import type { TestKey } from './cert-builder.ts';
 import { TEST_IACA_CURVES, testDocumentSigner, testIaca, testIacaFile, type TestIacaName } from './test-pki.ts';
 import { testVical } from './vical-builder.ts';
+import { testCsca, testMasterList, testMasterListSigner } from './icao-pki.ts';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const trustDir = join(root, 'resources', 'test-trust');
@@ -34,7 +37,7 @@ function write(path: string, data: string | Uint8Array): void {
 }
 
 export function generate(): void {
-  for (const d of ['iaca', 'vical', 'vical-signers']) mkdirSync(join(trustDir, d), { recursive: true });
+  for (const d of ['iaca', 'vical', 'vical-signers', 'csca', 'masterlist', 'masterlist-signers']) mkdirSync(join(trustDir, d), { recursive: true });
   mkdirSync(keyDir, { recursive: true });
   for (const name of Object.keys(TEST_IACA_CURVES) as TestIacaName[]) {
     const iaca = testIaca(name);
@@ -52,6 +55,10 @@ export function generate(): void {
   write(join(trustDir, 'vical', 'kakunin-test-vical.cbor'), vical.vical);
   write(join(trustDir, 'vical-signers', 'kakunin-test-vical-signer.pem'), derToPem(vical.signerCertificate));
   write(join(keyDir, 'TEST-ONLY-kakunin-test-vical-signer.key.pem'), testKeyPem(vical.signerKey));
+  // ICAO: the EC keys are derived from fixed labels (sim/pki/icao-pki.ts), so no key files are needed.
+  write(join(trustDir, 'csca', 'kakunin-test-csca-de.pem'), derToPem(testCsca('DE').der));
+  write(join(trustDir, 'masterlist-signers', 'kakunin-test-ml-signer-de.pem'), derToPem(testMasterListSigner().der));
+  write(join(trustDir, 'masterlist', 'kakunin-test-de.ml'), testMasterList());
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) generate();

@@ -47,7 +47,6 @@ test('bench --json: one object with the comparisons contract, every verifier che
     assert.ok(Math.abs((t.kiosk_share as number) - share) < 1e-3);
     if (Math.abs(share - 0.05) > 1e-3) assert.equal(t.met, share < 0.05, `${String(t.name)}: met = kiosk_share < goal`);
   }
-  for (const k of ['session_crypto', 'card_apdus', 'audit_appends']) assert.ok(k in out, `${k} present (figures or {missing})`);
   // Start-up rows: the compiled program beside the tsx loader, goals in ms, met = compiled <= goal.
   const startup = out.startup as Record<string, unknown>[];
   const goals: Record<string, number> = { 'kakunin --help': 300, 'verify-response Annex D': 400, 'npm start to the printed URL': 600 };
@@ -60,5 +59,13 @@ test('bench --json: one object with the comparisons contract, every verifier che
     assert.equal(s.met, (s.compiled_median_ms as number) <= (s.goal_ms as number));
     assert.match(s.loader_command as string, /--import tsx/);
     assert.doesNotMatch(s.compiled_command as string, /tsx/);
+  }
+  for (const k of ['session_crypto', 'card_apdus', 'audit_appends', 'passport_reads']) assert.ok(k in out, `${k} present (figures or {missing})`);
+  // Passports: BAC and PACE rows with APDUs, bytes and the kiosk's time, and their link-model rows.
+  const pr = out.passport_reads as { figures: Array<{ name: string; access: string; apdus: number; bytesSent: number; bytesReceived: number; kioskMs: number }> };
+  assert.deepEqual(pr.figures.map((f) => f.access).sort(), ['bac', 'pace', 'pace']);
+  for (const f of pr.figures) {
+    assert.ok(f.apdus > 50 && f.bytesReceived > f.bytesSent && f.kioskMs > 0, `${f.name}: figures`);
+    assert.ok(model.some((t) => t.name === `NFC 424 kbit/s | passport ${f.name}`), `${f.name}: link-model row`);
   }
 });

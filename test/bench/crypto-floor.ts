@@ -36,7 +36,7 @@ export interface CryptoFloor {
   runCold(): void;
 }
 
-const HASH: Record<Curve, string> = { 'P-256': 'sha256', 'P-384': 'sha384', 'P-521': 'sha512' };
+const HASH: Partial<Record<Curve, string>> = { 'P-256': 'sha256', 'P-384': 'sha384', 'P-521': 'sha512' };
 const COSE_CRV: Record<number, Curve> = { 1: 'P-256', 2: 'P-384', 3: 'P-521' };
 const COSE_ALG_HASH: Record<number, string> = { [-7]: 'sha256', [-35]: 'sha384', [-36]: 'sha512' };
 
@@ -44,7 +44,7 @@ const m = (v: CborValue): CborMap => v as CborMap;
 const get = (map: CborValue, k: CborValue): CborValue => m(map).get(k);
 
 // SubjectPublicKeyInfo DER up to the BIT STRING's contents, per curve (RFC 5480: id-ecPublicKey + named curve).
-const SPKI_HEAD: Record<Curve, string> = {
+const SPKI_HEAD: Partial<Record<Curve, string>> = {
   'P-256': '3059301306072a8648ce3d020106082a8648ce3d030107034200',
   'P-384': '3076301006072a8648ce3d020106052b81040022036200',
   'P-521': '30819b301006072a8648ce3d020106052b8104002303818600',
@@ -52,7 +52,7 @@ const SPKI_HEAD: Record<Curve, string> = {
 
 /** The fastest import node:crypto offers for each curve (both paths check the point is on the curve). */
 function ecKeyFromPoint(curve: Curve, point: Uint8Array): KeyObject {
-  if (curve !== 'P-256') return createPublicKey({ key: Buffer.concat([Buffer.from(SPKI_HEAD[curve], 'hex'), point]), format: 'der', type: 'spki' });
+  if (curve !== 'P-256') return createPublicKey({ key: Buffer.concat([Buffer.from(SPKI_HEAD[curve]!, 'hex'), point]), format: 'der', type: 'spki' });
   const n = (point.length - 1) / 2;
   return createPublicKey({
     key: { kty: 'EC', crv: curve, x: Buffer.from(point.subarray(1, 1 + n)).toString('base64url'), y: Buffer.from(point.subarray(1 + n)).toString('base64url') },
@@ -88,7 +88,7 @@ export function cryptoFloor(s: Scenario): CryptoFloor {
   const devAlg = get(decodeCbor(deviceSignature[0]), 1) as number;
 
   const verifications: OneVerify[] = [
-    { what: 'DS certificate by IACA', hash: HASH[iaca.publicKey.curve], key: ecKeyFromPoint(iaca.publicKey.curve, iaca.publicKey.point), data: ds.tbs, signature: ds.signature, dsaEncoding: 'der' },
+    { what: 'DS certificate by IACA', hash: HASH[iaca.publicKey.curve]!, key: ecKeyFromPoint(iaca.publicKey.curve, iaca.publicKey.point), data: ds.tbs, signature: ds.signature, dsaEncoding: 'der' },
     {
       what: 'MSO COSE_Sign1 by DS',
       hash: COSE_ALG_HASH[msoAlg]!,

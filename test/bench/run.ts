@@ -9,10 +9,12 @@
 //     peer comparisons have goal 3, the crypto-floor comparisons goal 0.67.
 //   transaction_model: [{name, link_ms, kiosk_ms, kiosk_share, goal: 0.05, met, total_ms}]
 //     kiosk_share = kiosk_ms / (link_ms + kiosk_ms), met = kiosk_share < goal.
-//   session_crypto, card_apdus, audit_appends: figures, or {"missing": "reason"}.
 //   startup: [{name, compiled_command, loader_command, compiled_median_ms, loader_median_ms, goal_ms,
 //     met, runs}] or {name, missing}: the compiled program (npm run build) beside the tsx loader it
 //     replaced, as separate processes; met = compiled_median_ms <= goal_ms (startup.ts).
+//   session_crypto, card_apdus, audit_appends, passport_reads: figures, or {"missing": "reason"}.
+//   transaction_model also has one row per NFC link and passport read ("<link> | passport <case>"):
+//   link_ms modelled from the read's APDUs and bytes, kiosk_ms the kiosk's measured processing.
 //
 // Flags: --json; --quick (few iterations: a smoke run, figures are noisy).
 // Environment: BENCH_ROUNDS, BENCH_PER_ROUND, BENCH_WARMUP override the iteration counts.
@@ -26,7 +28,7 @@ import { assertOursValid, loadOurs, type OurVerifier } from './ours.ts';
 import { assertAllPassed, PEERS, type PeerVerifier } from './peers.ts';
 import { benchSession, type SessionBench } from './session.ts';
 import { benchStartup, type StartupResult } from './startup.ts';
-import { LINKS, linkTime } from './transaction-model.ts';
+import { apduLinkTime, LINKS, linkTime } from './transaction-model.ts';
 
 const args = process.argv.slice(2);
 const JSON_OUT = args.includes('--json');
@@ -186,6 +188,7 @@ async function main(): Promise<void> {
   const card_apdus = await optionalModule('./card-apdus.ts', /card|apdu|bench|measure|run/i);
   const audit_appends = await optionalModule('./audit-appends.ts', /audit|append|bench|measure|run/i);
   const staff_area = await optionalModule('./staff-area.ts', /staff|bench/i);
+  const passport_reads = await optionalModule('./passport.ts', /passport/i);
   const auditMs = typeof (audit_appends as { median_append_ms?: unknown }).median_append_ms === 'number' ? (audit_appends as { median_append_ms: number }).median_append_ms : null;
 
   // Transaction model: modelled link time vs measured kiosk time. kiosk_ms is the kiosk's processing
@@ -216,6 +219,18 @@ async function main(): Promise<void> {
     }
   }
 
+  // Passport reads: the air time of the read's own APDUs (no engagement, no chip processing time:
+  // a lower bound, so the kiosk share is an upper bound) beside the kiosk's measured processing.
+  const pf = (passport_reads as { figures?: Array<{ name: string; apdus: number; bytesSent: number; bytesReceived: number; kioskMs: number }> }).figures;
+  for (const f of pf ?? []) {
+    for (const l of LINKS) {
+      if (l.kind !== 'nfc') continue;
+      const lt = apduLinkTime(l, f.apdus, f.bytesSent, f.bytesReceived);
+      const share = f.kioskMs / (lt.link_ms + f.kioskMs);
+      transaction_model.push({ name: `${l.name} | passport ${f.name}`, link_ms: r4(lt.link_ms), kiosk_ms: r4(f.kioskMs), kiosk_share: r4(share), goal: KIOSK_SHARE_GOAL, met: share < KIOSK_SHARE_GOAL, total_ms: r4(lt.link_ms + f.kioskMs) });
+    }
+  }
+
   const session_crypto: Record<string, unknown> = {};
   for (const [name, sb] of sessions) {
     session_crypto[name] =
@@ -239,6 +254,7 @@ async function main(): Promise<void> {
     audit_appends,
     startup,
     staff_area,
+    passport_reads,
     ...(ours ? {} : { ours: oursOrMissing }),
     inputs: scenarios.map((s) => ({ name: s.name, device_response_bytes: s.deviceResponse.length, issuer_curve: s.issuerCurve, made_by: '@auth0/mdl issuer + Kakunin test PKI' })),
     clock: CLOCK === 'cpu' ? 'process CPU time (user+system, all threads) per call' : 'wall-clock time per call',
@@ -278,6 +294,7 @@ function printTables(o: {
   audit_appends: unknown;
   startup: StartupResult[];
   staff_area: unknown;
+  passport_reads: unknown;
   ours?: Missing;
   timings: Record<string, Record<string, { median_ms: number; p10_ms: number; p90_ms: number; n: number; wall_median_ms: number; cpu_median_ms: number }>>;
   clock: string;
@@ -311,6 +328,12 @@ function printTables(o: {
     );
   p('\nMy Number Card reads (APDUs and bytes per policy):');
   p('  ' + JSON.stringify(o.card_apdus, null, 2).replaceAll('\n', '\n  '));
+  p('\nPassport reads (virtual passport through the kiosk reader; kiosk ms = processing without the chip; tap->verdict through pcscd + vpcd):');
+  const pr = o.passport_reads as { figures?: Array<Record<string, number | string | null>>; pcscdNote?: string | null; missing?: string };
+  if (pr.missing) p(`  missing: ${pr.missing}`);
+  for (const f of pr.figures ?? [])
+    p(`  ${pad(String(f.name), 62)} ${pad(String(f.access), 5)} ${lpad(String(f.apdus), 4)} APDUs ${lpad(String(f.bytesSent), 6)} B out ${lpad(String(f.bytesReceived), 6)} B in  kiosk ${Number(f.kioskMs).toFixed(2)} ms  chip ${Number(f.chipMs).toFixed(2)} ms  tap->verdict ${f.tapToVerdictMs !== undefined ? `${String(f.tapToVerdictMs)} ms` : '-'}`);
+  if (pr.pcscdNote) p(`  # ${pr.pcscdNote}`);
   p('\nAudit appends per second (synchronous = FULL):');
   p('  ' + JSON.stringify(o.audit_appends, null, 2).replaceAll('\n', '\n  '));
   p('\nStart-up, wall-clock median ms per process (compiled = what npm start / npx kakunin run; loader = tsx, as before):');

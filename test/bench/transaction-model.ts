@@ -107,3 +107,14 @@ export function linkTime(l: Link, requestBytes: number, responseBytes: number): 
     nfcBytesMs(l, 300 + requestBytes + responseBytes + apdus * overheadPerApdu + envelopeApdus * 6 /* DO'53' + BER length */);
   return { link_ms: ms, units: apdus };
 }
+
+/**
+ * Air time of a card read of `apdus` exchanges carrying `bytesOut` command bytes and `bytesIn` response
+ * bytes (APDU headers and status words included, as the reader counts them) on an NFC link: the same
+ * ISO 14443-4 model as above, without the mdoc engagement. The chip's own processing time per command
+ * is NOT in it (a real passport chip takes milliseconds per READ BINARY and far more for PACE's EC
+ * operations), so this is a lower bound of the link time and the kiosk share derived from it an upper bound.
+ */
+export function apduLinkTime(l: NfcLink, apdus: number, bytesOut: number, bytesIn: number): LinkTime {
+  return { link_ms: apdus * l.apduLatencyMs + nfcBytesMs(l, bytesOut + bytesIn), units: apdus };
+}

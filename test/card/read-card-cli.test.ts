@@ -2,27 +2,16 @@
 // error when pcscd is not reachable. The --simulate runs go through the real pcscd + vpcd.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { pcscdUnavailable, withVirtualReader } from '../support/pcscd.ts';
-import { CHECK_NUMBER_B, ROOT, TEST_TRUST_DIR } from './support.ts';
+import { readCardCli } from '../support/kakunin-cli.ts';
+import { CHECK_NUMBER_B, TEST_TRUST_DIR } from './support.ts';
 import { loadTestPhoto } from '../../sim/card/card-files.ts';
 
 const PHOTO_BYTES = loadTestPhoto().length;
 
 const skip = pcscdUnavailable();
-const CLI = join(ROOT, 'main', 'cli', 'kakunin.mjs');
 
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [CLI, 'read-card', ...args], { cwd: ROOT, env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    p.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+const cli = readCardCli;
 
 const base = ['--trust', TEST_TRUST_DIR, '--at', '2026-11-22T10:00:00+09:00', '--json'];
 

@@ -62,3 +62,37 @@ test('CBC shape errors are the same typed error in both backends', () => {
 test('SHA-1: FIPS 180 "abc" in both backends', () => {
   for (const b of [nobleCrypto, nodeCrypto]) assert.equal(toHex(b.sha1(new TextEncoder().encode('abc'))), 'a9993e364706816aba3e25717850c26c9cd0d89d');
 });
+
+test('single DES, AES-192 and AES-256 (ICAO secure messaging): published blocks, noble equals OpenSSL, shape errors alike', () => {
+  // FIPS 46 worked example (key 133457799BBCDFF1); FIPS 197 Appendix C.2 and C.3 (one block, so CBC
+  // with a zero IV is ECB).
+  const vectors: Array<[Parameters<typeof nodeCrypto.cbc>[0], string, string, string]> = [
+    ['DES', '133457799bbcdff1', '0123456789abcdef', '85e813540f0ab405'],
+    ['AES-192', '000102030405060708090a0b0c0d0e0f1011121314151617', '00112233445566778899aabbccddeeff', 'dda97ca4864cdfe06eaf70a0ec0d7191'],
+    ['AES-256', '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f', '00112233445566778899aabbccddeeff', '8ea2b7ca516745bfeafc49904b496089'],
+  ];
+  for (const [cipher, key, plain, want] of vectors) {
+    for (const b of [nobleCrypto, nodeCrypto]) {
+      const iv = new Uint8Array(cipher === 'DES' ? 8 : 16);
+      assert.equal(toHex(b.cbc(cipher, 'encrypt', hex(key), iv, hex(plain))), want, `${b.name} ${cipher}`);
+      assert.equal(toHex(b.cbc(cipher, 'decrypt', hex(key), iv, hex(want))), plain, `${b.name} ${cipher} decrypt`);
+    }
+  }
+  for (const [cipher, keyLen, bs] of [['DES', 8, 8], ['AES-192', 24, 16], ['AES-256', 32, 16]] as const) {
+    for (const blocks of [1, 2, 7, 64]) {
+      const key = new Uint8Array(randomBytes(keyLen));
+      const iv = new Uint8Array(randomBytes(bs));
+      const data = new Uint8Array(randomBytes(bs * blocks));
+      const a = nobleCrypto.cbc(cipher, 'encrypt', key, iv, data);
+      assert.equal(toHex(a), toHex(nodeCrypto.cbc(cipher, 'encrypt', key, iv, data)), `${cipher} ${blocks} blocks`);
+      assert.equal(toHex(nodeCrypto.cbc(cipher, 'decrypt', key, iv, a)), toHex(data));
+      assert.equal(toHex(nobleCrypto.cbc(cipher, 'decrypt', key, iv, a)), toHex(data));
+    }
+    for (const b of [nobleCrypto, nodeCrypto]) {
+      const key = new Uint8Array(keyLen);
+      assert.throws(() => b.cbc(cipher, 'encrypt', key, new Uint8Array(bs), new Uint8Array(bs + 1)), KakuninCryptoError, `${b.name} ${cipher} partial block`);
+      assert.throws(() => b.cbc(cipher, 'encrypt', key.subarray(1), new Uint8Array(bs), new Uint8Array(bs)), KakuninCryptoError, `${b.name} ${cipher} short key`);
+      assert.throws(() => b.cbc(cipher, 'decrypt', key, new Uint8Array(bs - 1), new Uint8Array(bs)), KakuninCryptoError, `${b.name} ${cipher} short IV`);
+    }
+  }
+});

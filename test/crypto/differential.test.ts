@@ -9,17 +9,16 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { nobleCrypto } from '../../core/crypto/noble.ts';
 import { nodeCrypto } from '../../main/crypto/node-crypto.ts';
-import type { Curve, CryptoProvider, HashAlg } from '../../core/crypto/provider.ts';
+import { CURVE_BYTES, type Curve, type CryptoProvider, type HashAlg } from '../../core/crypto/provider.ts';
+import { ALL_CURVES, CURVE_PARAMS } from '../../core/crypto/curves.ts';
 
 const backends: CryptoProvider[] = [nobleCrypto, nodeCrypto];
-const CURVES: Curve[] = ['P-256', 'P-384', 'P-521'];
+// Every curve both backends support: the COSE/X.509 NIST curves and the ICAO ones (P-192, P-224, Brainpool).
+const CURVES: Curve[] = ALL_CURVES;
 const HASHES: HashAlg[] = ['SHA-256', 'SHA-384', 'SHA-512'];
-const ORDER: Record<Curve, bigint> = {
-  'P-256': 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n,
-  'P-384': 0xffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973n,
-  'P-521': 0x01fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409n,
-};
-const BYTES: Record<Curve, number> = { 'P-256': 32, 'P-384': 48, 'P-521': 66 };
+// The orders are also checked against OpenSSL's own tables in curves.test.ts.
+const ORDER = Object.fromEntries(ALL_CURVES.map((c) => [c, CURVE_PARAMS[c].n])) as Record<Curve, bigint>;
+const BYTES = CURVE_BYTES;
 
 const hex = (s: string) => new Uint8Array(Buffer.from(s, 'hex'));
 const toHex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -113,7 +112,7 @@ test('ECDSA: random byte flips in key, message or signature never split the back
     return { curve, kp, msg, sig: nodeCrypto.ecdsaSign(curve, 'SHA-256', kp.privateKey, msg) };
   });
   fc.assert(
-    fc.property(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 2 }), fc.nat(), fc.integer({ min: 1, max: 255 }), (fi, which, pos, x) => {
+    fc.property(fc.integer({ min: 0, max: fixtures.length - 1 }), fc.integer({ min: 0, max: 2 }), fc.nat(), fc.integer({ min: 1, max: 255 }), (fi, which, pos, x) => {
       const f = fixtures[fi]!;
       const parts = [f.kp.publicKey.slice(), f.msg.slice(), f.sig.slice()];
       const p = parts[which]!;
@@ -241,3 +240,27 @@ function modPow(b: bigint, e: bigint, m: bigint): bigint {
   }
   return r;
 }
+
+test('SHA-1 and SHA-224 (ICAO key derivation and LDS hashes): FIPS 180-4 "abc" vectors on both backends', () => {
+  assert.equal(toHex(same('sha1', (c) => c.digest('SHA-1', enc('abc')))), 'a9993e364706816aba3e25717850c26c9cd0d89d');
+  assert.equal(toHex(same('sha224', (c) => c.digest('SHA-224', enc('abc')))), '23097d223405d8228642a477bda255b32aadbce4bda0b3f7e36c9da7');
+});
+
+test('RSA-PSS: OpenSSL signatures verify on both backends; wrong salt length, hash or a flipped bit fail on both', () => {
+  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const jwk = publicKey.export({ format: 'jwk' });
+  const key = { n: new Uint8Array(Buffer.from(jwk.n!, 'base64url')), e: new Uint8Array(Buffer.from(jwk.e!, 'base64url')) };
+  const msg = enc('SOD signed attributes');
+  for (const [hash, saltLength] of [['SHA-256', 32], ['SHA-256', 0], ['SHA-512', 64], ['SHA-1', 20]] as Array<[HashAlg, number]>) {
+    const sig = new Uint8Array(nodeSign(hash.replace('-', '').toLowerCase(), msg, { key: privateKey, padding: 6 /* RSA_PKCS1_PSS_PADDING */, saltLength }));
+    assert.equal(same(`${hash}/${saltLength} valid`, (c) => c.rsaPssVerify(hash, key, msg, sig, saltLength)), true);
+    assert.equal(same(`${hash}/${saltLength} wrong salt length`, (c) => c.rsaPssVerify(hash, key, msg, sig, saltLength + 1)), false);
+    const ts = sig.slice();
+    ts[17]! ^= 4;
+    assert.equal(same(`${hash}/${saltLength} tampered`, (c) => c.rsaPssVerify(hash, key, msg, ts, saltLength)), false);
+    assert.equal(same(`${hash}/${saltLength} other message`, (c) => c.rsaPssVerify(hash, key, enc('x'), sig, saltLength)), false);
+    // A PKCS#1 v1.5 signature is not a PSS one.
+    const v15 = new Uint8Array(nodeSign(hash.replace('-', '').toLowerCase(), msg, privateKey));
+    assert.equal(same(`${hash} v1.5 as PSS`, (c) => c.rsaPssVerify(hash, key, msg, v15, saltLength)), false);
+  }
+});

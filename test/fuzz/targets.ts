@@ -502,6 +502,102 @@ export const TARGETS: FuzzTarget[] = [
       };
     },
   },
+  {
+    name: 'passport-files',
+    owner: 'H16 (core/passport LDS, EF.SOD, SecurityInfos; core/trust/master-list.ts)',
+    async load() {
+      const codes = await tryImport<typeof import('../../core/passport/codes.ts')>('../../core/passport/codes.ts');
+      if (isMissing(codes)) return codes;
+      const { CardError } = await import('../../core/card/codes.ts');
+      const { DerError } = await import('../../core/x509/der.ts');
+      const sod = await import('../../core/passport/sod.ts');
+      const dg1 = await import('../../core/passport/dg1.ts');
+      const dg2 = await import('../../core/passport/dg2.ts');
+      const com = await import('../../core/passport/ef-com.ts');
+      const si = await import('../../core/passport/security-infos.ts');
+      const aa = await import('../../core/passport/active-authentication.ts');
+      const ml = await import('../../core/trust/master-list.ts');
+      const { nodeCrypto } = await import('../../main/crypto/node-crypto.ts');
+      const { VirtualPassport } = await import('../../sim/passport/virtual-passport.ts');
+      const { testMasterList, testCsca } = await import('../../sim/pki/icao-pki.ts');
+      const { parseCertificate } = await import('../../core/x509/certificate.ts');
+      const chip = new VirtualPassport({ pace: { mapping: 'GM', curve: 'brainpoolP256r1', cipher: 'AES', keyLength: 16 }, chipAuthentication: 'ca', face: 'jp2' });
+      const aaChip = new VirtualPassport({ chipAuthentication: 'aa-ec' });
+      const seeds = [...chip.files.values(), chip.cardAccess!, aaChip.files.get(0x010f)!, testMasterList()];
+      const de = parseCertificate(testCsca('DE').der);
+      const now = new Date('2026-11-22T00:00:00Z');
+      const parsers: Array<(b: Uint8Array) => unknown> = [
+        (b) => sod.parseSod(b),
+        (b) => dg1.parseDg1(b),
+        (b) => dg2.parseDg2(b),
+        (b) => com.parseEfCom(b),
+        (b) => si.parseSecurityInfos(b, 'fuzz'),
+        (b) => si.parseSecurityInfos(b.subarray(Math.min(b.length, 2)), 'fuzz DG14 value'),
+        (b) => aa.parseDg15(b),
+        (b) => ml.verifyMasterList(b, { signers: [de], cscas: [] }, nodeCrypto, now),
+      ];
+      return {
+        arbitrary: bytesFor(seeds),
+        run: (i) => {
+          for (const p of parsers) {
+            try {
+              p(i as Uint8Array);
+            } catch (err) {
+              if (!(err instanceof codes.PassportError || err instanceof CardError || err instanceof DerError || err instanceof ml.MasterListError)) throw err;
+            }
+          }
+        },
+        typed: [codes.PassportError, CardError, DerError, ml.MasterListError],
+        show: showBytes,
+      };
+    },
+  },
+  {
+    name: 'passport-session',
+    owner: 'H16 (core/passport/read-passport.ts: hostile chip answers)',
+    async load() {
+      const rp = await tryImport<typeof import('../../core/passport/read-passport.ts')>('../../core/passport/read-passport.ts');
+      if (isMissing(rp)) return rp;
+      const { PassportChannel } = await import('../../core/passport/channel.ts');
+      const { mrzKeyFromFields } = await import('../../core/passport/mrz.ts');
+      const { nodeCrypto } = await import('../../main/crypto/node-crypto.ts');
+      const { loadTrustDir } = await import('../../main/trust/load-dir.ts');
+      const { VirtualPassport } = await import('../../sim/passport/virtual-passport.ts');
+      const trust = loadTrustDir(join(root, 'resources', 'test-trust'), { crypto: nodeCrypto, now: new Date('2026-11-22T00:00:00Z') });
+      const k = mrzKeyFromFields({ documentNumber: 'TK1234567', birthDate: '900401', expiryDate: '310401' });
+      if (!k.ok) return { missing: 'test MRZ' };
+      const access = { kind: 'mrz' as const, key: k.key };
+      // Built once (key generation and SOD signing are the simulator's cost, not the reader's); reset per run.
+      const chips = [new VirtualPassport({}), new VirtualPassport({ pace: { mapping: 'GM', curve: 'brainpoolP256r1', cipher: 'AES', keyLength: 16 }, chipAuthentication: 'ca' })];
+      // One answer of the chip (the n-th) is damaged: a byte changed, the answer cut, or replaced.
+      const input = fc.record({ config: fc.integer({ min: 0, max: 1 }), n: fc.integer({ min: 0, max: 40 }), at: fc.nat(), how: fc.integer({ min: 0, max: 2 }), v: fc.integer({ min: 0, max: 255 }), extra: fc.uint8Array({ maxLength: 12 }) });
+      return {
+        arbitrary: input,
+        run: async (i) => {
+          const x = i as { config: number; n: number; at: number; how: number; v: number; extra: Uint8Array };
+          const chip = chips[x.config]!;
+          chip.reset();
+          let count = 0;
+          const channel = new PassportChannel({
+            async transmit(c) {
+              let r = chip.process(c);
+              if (count++ === x.n) {
+                r = r.slice();
+                if (x.how === 0 && r.length) r[x.at % r.length] = x.v;
+                else if (x.how === 1) r = r.subarray(0, x.at % (r.length + 1));
+                else r = x.extra;
+              }
+              return r;
+            },
+          });
+          // readPassport reports every failure in its result: nothing may escape.
+          await rp.readPassport({ channel, policy: 'identity', access, trust, crypto: nodeCrypto, at: new Date('2026-11-22T10:00:00+09:00'), now: () => 0 });
+        },
+        typed: [],
+        show: (i) => JSON.stringify(i, (_k, v) => (v instanceof Uint8Array ? hex(v) : v)),
+      };
+    },
+  },
 ];
 
 export const TARGET_NAMES = TARGETS.map((t) => t.name);

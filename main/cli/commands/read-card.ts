@@ -25,9 +25,11 @@ import { readCardOverPcsc, type PcscReadResult } from '../../pcsc/read-session.t
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE } from '../index.ts';
 import { DOCUMENT_OPTIONS, DOCUMENT_USAGE, humanSummary, readJsonTail, routeDocument } from './read-document.ts';
 import { errorText } from '../../../core/errors.ts';
+import { PASSPORT_OPTIONS, PASSPORT_USAGE, routePassport } from './read-passport.ts';
 
-const USAGE = `usage: kakunin read-card [--reader NAME] [--document auto|mynumber|driving-licence|residence-card]
-         (--check-number 14DIGITS | --pin 4DIGITS | --birth-date YYMMDD | --pin1 4DIGITS [--pin2 4DIGITS] | --card-number 12CHARS)
+const USAGE = `usage: kakunin read-card [--reader NAME] [--document auto|mynumber|driving-licence|residence-card|passport]
+         (--check-number 14DIGITS | --pin 4DIGITS | --birth-date YYMMDD | --pin1 4DIGITS [--pin2 4DIGITS] | --card-number 12CHARS
+          | --mrz-document NUM --mrz-birth YYMMDD --mrz-expiry YYMMDD | --mrz LINE2 | --can 6DIGITS)
          --policy age-over-20|identity|entrance [--trust DIR] [--no-builtin-trust] [--at ISOTIME] --json
          [--simulate card[:variant,...]] [--jpki-pin 4DIGITS] [--photo-pixels] [--wait MS]
 
@@ -46,6 +48,8 @@ const USAGE = `usage: kakunin read-card [--reader NAME] [--document auto|mynumbe
 
 Driving licence and residence card (main/cli/commands/read-document.ts):
 ${DOCUMENT_USAGE}
+
+${PASSPORT_USAGE}
 ${PCSCD_HELP}`;
 
 function usage(msg: string): number {
@@ -74,6 +78,7 @@ export async function run(argv: string[]): Promise<number> {
         wait: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         ...DOCUMENT_OPTIONS,
+        ...PASSPORT_OPTIONS,
       },
       strict: true,
       allowPositionals: false,
@@ -85,6 +90,10 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(USAGE + '\n');
     return EXIT_OK;
   }
+  // A passport is named by its flags (--document passport, the MRZ or CAN, --simulate passport);
+  // the licence / residence card router then decides between those and the My Number Card.
+  const passport = await routePassport(v, usage);
+  if (passport !== null) return passport;
   const routed = await routeDocument(v, usage);
   if (routed !== null) return routed;
   const cn = v['check-number'] as string | undefined;

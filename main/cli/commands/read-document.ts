@@ -31,7 +31,7 @@ export const DOCUMENT_OPTIONS = {
   'no-licence-signature': { type: 'boolean' },
 } as const;
 
-export const DOCUMENT_USAGE = `  --document      auto (default) | mynumber | driving-licence | residence-card
+export const DOCUMENT_USAGE = `  --document      auto (default) | mynumber | driving-licence | residence-card | passport
   --pin1, --pin2  driving licence PIN 1 / PIN 2 (4 digits each); PIN 2 opens the photo and lets the
                   signature be checked (age-over-20 needs PIN 1 only, and then ends unverified)
   --card-number   residence card / special permanent resident certificate number (AB12345678CD)
@@ -48,7 +48,7 @@ type Values = Record<string, string | boolean | undefined>;
 /** null: run the My Number path; else the exit code. */
 export async function routeDocument(v: Values, usage: (msg: string) => number): Promise<number | null> {
   const doc = (v.document as string | undefined) ?? 'auto';
-  if (!['auto', 'mynumber', 'driving-licence', 'residence-card'].includes(doc)) return usage('--document must be auto, mynumber, driving-licence or residence-card');
+  if (!['auto', 'mynumber', 'driving-licence', 'residence-card'].includes(doc)) return usage('--document must be auto, mynumber, driving-licence, residence-card or passport');
   const pin1 = v.pin1 as string | undefined;
   const pin2 = v.pin2 as string | undefined;
   const cardNumber = v['card-number'] as string | undefined;

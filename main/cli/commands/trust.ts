@@ -1,12 +1,15 @@
 // `kakunin trust list|import` (CLI contract):
 //   kakunin trust list   [--trust DIR] [--no-builtin-trust] [--at ISOTIME] [--json]
-//   kakunin trust import [--trust DIR] --kind iaca|jpki|vical|vical-signer|card-face [--key-id HEX]
+//   kakunin trust import [--trust DIR] --kind iaca|jpki|vical|vical-signer|card-face|csca|masterlist|masterlist-signer
+//                        [--key-id HEX]
 //                        [--replace-builtin] FILE [--json]
 //   kakunin trust import [--trust DIR] --kind reader-auth [--key KEYFILE] CHAIN.pem [--json]
 //     (the kiosk's reader authentication certificate chain and private key, ISO 18013-5 §9.1.4;
 //     the key is stored with mode 0600 and never printed: output shows subject + fingerprint)
 // Without --trust the kiosk's own DIR ($KAKUNIN_HOME/trust) is listed with the built-in anchors, or
 // imported into. Exit codes: 0 ok; 1 refused (import) or the DIR has errors (list); 2 usage.
+// `import --kind masterlist` reports how many CSCAs per country the list adds; `list` says which
+// countries' passports can be verified (CSCAs from csca/ and from verified master lists).
 // `import` refuses a file that claims to be a real J-LIS root but does not match its pinned
 // SHA-256 fingerprint (core/trust/pinned-roots.ts), or a built-in's subject or key id with other
 // bytes, unless --replace-builtin says staff mean it.
@@ -28,15 +31,18 @@ import { errorText } from '../../../core/errors.ts';
 
 const USAGE = `usage:
   kakunin trust list   [--trust DIR] [--no-builtin-trust] [--at ISOTIME] [--json]
-  kakunin trust import [--trust DIR] --kind iaca|jpki|vical|vical-signer|card-face [--key-id HEX]
-                       [--replace-builtin] FILE [--json]
+  kakunin trust import [--trust DIR] --kind iaca|jpki|vical|vical-signer|card-face|csca|masterlist|masterlist-signer
+                       [--key-id HEX] [--replace-builtin] FILE [--json]
   kakunin trust import [--trust DIR] --kind reader-auth [--key KEYFILE] CHAIN.pem [--json]
 
 The built-in anchors (J-LIS mdoc IACA, JPKI roots, J-LIS card-face CVC keys) are always trusted;
 DIR adds to them (default: $KAKUNIN_HOME/trust). Trust DIR layout: iaca/*.pem|*.der,
 vical/*.cbor + vical-signers/*.pem, jpki/*.pem, card-face/<32 hex of the 16-byte key id>.pem,
 doctypes.json (docType -> IACA fingerprints), reader-auth/chain.pem + reader-auth/reader.key (mode
-0600): the kiosk's reader authentication certificate and key; every mdoc request is then signed.
+0600): the kiosk's reader authentication certificate and key; every mdoc request is then signed;
+csca/*.pem|*.der (ICAO Country Signing CAs for passports), masterlist/*.ml (ICAO CSCA master lists,
+trusted only when signed by a signer in masterlist-signers/ or issued by a CSCA in csca/ or
+masterlist-signers/).
 A file claiming to be a real J-LIS root with a wrong SHA-256 fingerprint, or a built-in's subject or
 key id with other bytes, is refused; --replace-builtin imports it on purpose (recorded).`;
 
@@ -149,8 +155,16 @@ export async function run(argv: string[]): Promise<number> {
     if (v.json) {
       process.stdout.write(JSON.stringify(r.ok ? { ...r, pinned: r.pinned?.name } : r, null, 2) + '\n');
     } else if (r.ok) {
+      const ml = r.masterList;
       process.stdout.write(
         `${r.builtIn ? 'built in (already trusted, nothing written)' : r.unchanged ? 'already present' : 'imported'}: ${r.file}\n` +
+          (ml
+            ? `  signer:      ${ml.signer} (verified)\n  entries:     ${ml.entries}\n  CSCAs added per country:\n` +
+              Object.entries(ml.countries)
+                .sort(([a], [b]) => a.localeCompare(b))
+                .map(([c, n]) => `    ${c}  ${n.added} added${n.duplicate ? `, ${n.duplicate} already trusted` : ''}${n.refused ? `, ${n.refused} refused` : ''}\n`)
+                .join('')
+            : '') +
           (r.subject ? `  subject:     ${r.subject}\n` : '') +
           (r.fingerprint ? `  SHA-256:     ${colonHex(fromHex(r.fingerprint)!)}\n` : '') +
           (r.pinned ? `  pinned:      ${r.pinned.name} (fingerprint matches)\n` : '') +
@@ -204,6 +218,13 @@ function list(dirFlag: string | undefined, noBuiltin: boolean, at: Date, json: b
   const roots = [...store.iacas, ...store.jpkiRoots, ...store.vicalSigners];
   const rootRows = roots.map((r) => ({ ...rootJson(r, at), warnings: store.warnings.filter((w) => w.file === r.origin) }));
   const keyRows = [...store.cardFaceKeys.values()].map(cardFaceJson);
+  const countries: Record<string, { cscas: number; sources: string[] }> = {};
+  for (const c of store.cscas) {
+    const e = (countries[c.country] ??= { cscas: 0, sources: [] });
+    e.cscas++;
+    const src = c.origin.includes('#') ? `masterlist ${c.origin.slice(0, c.origin.lastIndexOf('#'))}` : `csca ${c.origin}`;
+    if (!e.sources.includes(src)) e.sources.push(src);
+  }
   const out = {
     trust: dir,
     builtin: src.builtin,
@@ -216,6 +237,10 @@ function list(dirFlag: string | undefined, noBuiltin: boolean, at: Date, json: b
     ready: trustReadiness(store, at),
     unpinnedJapaneseRoots: store.unpinnedJapaneseRoots(),
     roots: rootRows,
+    cscas: store.cscas.map((c) => ({ country: c.country, subject: c.subjectText, fingerprint: c.fingerprint, file: c.origin, source: c.origin.includes('#') ? 'masterlist' : 'csca', link: c.link, notBefore: c.cert.notBefore.toISOString(), notAfter: c.cert.notAfter.toISOString() })),
+    /** Passports of these states can be verified (a CSCA is trusted); others end `unverified`. */
+    passportCountries: countries,
+    masterLists: store.masterLists,
     vicals: store.vicals,
     cardFaceKeys: keyRows,
     // The kiosk's own reader certificate (identity only; the key is never listed).
@@ -243,10 +268,13 @@ function list(dirFlag: string | undefined, noBuiltin: boolean, at: Date, json: b
     for (const r of out.ready) process.stdout.write(`${r.ready ? '[x]' : '[ ]'} ready for ${r.labelEn} / ${r.labelJa}${r.ready ? '' : `: missing ${r.missing.join('; ')}`}\n`);
     for (const v of out.vicals) process.stdout.write(`\n[vical] ${v.origin}: ${v.provider}, ${v.accepted}/${v.entries} IACA(s) accepted, signed by ${v.signer}\n`);
     for (const w of store.unpinnedJapaneseRoots()) process.stdout.write(`\n!!! WARNING ${w.code}: ${w.detail}\n`);
+    for (const m of out.masterLists) process.stdout.write(`\n[masterlist] ${m.origin}: ${m.entries} entries, signed by ${m.signer}\n`);
+    const cc = Object.keys(countries).sort();
+    process.stdout.write(`\npassport countries covered (${cc.length}): ${cc.map((c) => `${c} (${countries[c]!.cscas})`).join(', ') || 'none: every passport reads as unverified'}\n`);
     const other = store.warnings.filter((w) => !roots.some((r) => r.origin === w.file));
     for (const w of other) process.stdout.write(`\nWARNING ${w.code}: ${w.detail}${w.file ? ` (${w.file})` : ''}\n`);
     for (const e of store.errors) process.stdout.write(`\nERROR ${e.code}: ${e.detail}${e.file ? ` (${e.file})` : ''}\n`);
-    process.stdout.write(`\n${roots.length} root(s), ${out.cardFaceKeys.length} card-face key(s), ${store.warnings.length} warning(s), ${store.errors.length} error(s)\n`);
+    process.stdout.write(`\n${roots.length} root(s), ${out.cardFaceKeys.length} card-face key(s), ${store.cscas.length} CSCA(s), ${store.warnings.length} warning(s), ${store.errors.length} error(s)\n`);
   }
   return store.errors.length ? 1 : 0;
 }
