@@ -24,7 +24,7 @@ export type AuditMode = (typeof AUDIT_MODES)[number];
 export const AUDIT_OUTCOMES = ['valid', 'invalid', 'error', 'cancelled', 'unverified', 'staff-confirmed', 'staff-declined'] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 
-export const CREDENTIAL_TYPES = ['mdoc', 'mynumber-card', 'driving-licence', 'residence-card', 'special-permanent-resident-certificate'] as const;
+export const CREDENTIAL_TYPES = ['mdoc', 'mynumber-card', 'driving-licence', 'residence-card', 'special-permanent-resident-certificate', 'passport'] as const;
 export type CredentialType = (typeof CREDENTIAL_TYPES)[number];
 
 /** How the holder engaged: QR code or NFC handover (mdoc, ISO 18013-5 §8.2), or a card on the reader. */

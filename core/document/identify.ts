@@ -6,13 +6,17 @@
 //      residence card reader from MF/EF02, after this
 //   3. My Number Card           text AP D3 92 10 00 31 00 01 01 04 08, else card-face AP …04 02
 //   4. on a My Number Card: the licence AP of a マイナ免許証, A0 00 00 02 31 06 00…00
+//   5. ICAO eMRTD application A0 00 00 02 47 10 01 (passports and ICAO ID cards; Doc 9303-10
+//      §3.10.1): last, so the Japanese cards keep their probes and counts; a passport answers 6A82 to
+//      every AID above
 // A card that answers none is `null` (unsupported). A SELECT of an application a card does not
 // have is answered 6A82 and changes nothing, so probing costs no state. Used by the tap dispatcher
 // (main/host/readers/tap-probe.ts) and by `kakunin read-card --document auto`.
 import { hexBytes } from '../bytes.ts';
 import { GEN1_CARD_FACE_AP_AID, GEN1_TEXT_AP_AID } from '../card/profile.ts';
+import { EMRTD_AID } from '../passport/lds-files.ts';
 
-export type DocumentKind = 'mynumber-card' | 'driving-licence' | 'residence-card';
+export type DocumentKind = 'mynumber-card' | 'driving-licence' | 'residence-card' | 'passport';
 
 export interface IdentifiedCard {
   document: DocumentKind | null;
@@ -52,5 +56,6 @@ export async function identifyCard(transmit: Transmit): Promise<IdentifiedCard> 
   if ((await has(hex(GEN1_TEXT_AP_AID))) || (await has(hex(GEN1_CARD_FACE_AP_AID)))) {
     return { document: 'mynumber-card', licenceAp: await has(MYNA_LICENCE_AP_AID), apdus };
   }
+  if (await has(EMRTD_AID)) return { document: 'passport', licenceAp: false, apdus };
   return { document: null, licenceAp: false, apdus };
 }

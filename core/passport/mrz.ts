@@ -114,6 +114,15 @@ export function mrzKeyFromFields(f: MrzKeyFields): { ok: true; key: MrzKey } | {
   };
 }
 
+/** Compare a written check digit with the field's; a mismatch is added to `problems`. */
+function checkField(problems: MrzFieldProblem[], field: MrzFieldName, data: string, cd: string): void {
+  const want = checkDigit(data);
+  const got = cdValue(cd);
+  if (want === null || got === null || want !== got) {
+    problems.push({ field, code: 'mrz_check_digit', detail: `the check digit of the ${field.replace('_', ' ')} is ${cd}, but the field computes to ${want}`, ...(want !== null ? { expected: want } : {}), found: cd });
+  }
+}
+
 /**
  * Line 2 of a TD3 (44 characters, passports) or TD2 (36) MRZ, as scanned or typed: every check digit
  * is verified (document number, birth date, expiry, and for TD3 the optional data and the composite),
@@ -126,13 +135,7 @@ export function mrzKeyFromLine2(line: string): { ok: true; key: MrzKey; national
   }
   if (!/^[A-Z0-9<]+$/.test(l)) return { ok: false, problems: [{ field: 'document_number', code: 'mrz_characters', detail: 'an MRZ line has only A-Z, 0-9 and <' }] };
   const problems: MrzFieldProblem[] = [];
-  const check = (field: MrzFieldName, data: string, cd: string) => {
-    const want = checkDigit(data);
-    const got = cdValue(cd);
-    if (want === null || got === null || want !== got) {
-      problems.push({ field, code: 'mrz_check_digit', detail: `the check digit of the ${field.replace('_', ' ')} is ${cd}, but the field computes to ${want}`, ...(want !== null ? { expected: want } : {}), found: cd });
-    }
-  };
+  const check = (field: MrzFieldName, data: string, cd: string) => checkField(problems, field, data, cd);
   const birth = l.slice(13, 19);
   const expiry = l.slice(21, 27);
   const td3 = l.length === 44;
@@ -155,6 +158,27 @@ export function mrzKeyFromLine2(line: string): { ok: true; key: MrzKey; national
   const built = mrzKeyFromFields({ documentNumber: doc, birthDate: birth, expiryDate: expiry });
   if (!built.ok) return built;
   return { ok: true, key: built.key, nationality: l.slice(10, 13), sex: l[20]! };
+}
+
+/**
+ * MRZ_information as the kiosk's entry screen sends it (9303-11 §4.3.1: the 9-character document
+ * number field, its check digit, birth date, check digit, expiry, check digit; 24 characters), the
+ * check digits typed by staff from the data page. Each is verified before the chip is tried.
+ */
+export function mrzKeyFromInformation(info: string): { ok: true; key: MrzKey } | { ok: false; problems: MrzFieldProblem[] } {
+  if (!/^[A-Z0-9<]{9}[0-9<][0-9]{6}[0-9][0-9]{6}[0-9]$/.test(info)) {
+    return { ok: false, problems: [{ field: 'document_number', code: 'mrz_length', detail: 'MRZ information is the 9-character document number, birth date and expiry, each with its check digit' }] };
+  }
+  const problems: MrzFieldProblem[] = [];
+  const [doc, birth, expiry] = [info.slice(0, 9), info.slice(10, 16), info.slice(17, 23)];
+  if (doc.replace(/<+$/, '').length === 0 || doc.replace(/<+$/, '').includes('<')) problems.push({ field: 'document_number', code: 'mrz_characters', detail: 'the document number has letters and digits, padded at the end with <' });
+  else checkField(problems, 'document_number', doc, info[9]!);
+  if (!isMrzDate(birth)) problems.push({ field: 'birth_date', code: 'mrz_date', detail: 'the birth date is not a valid YYMMDD date' });
+  else checkField(problems, 'birth_date', birth, info[16]!);
+  if (!isMrzDate(expiry)) problems.push({ field: 'expiry_date', code: 'mrz_date', detail: 'the expiry date is not a valid YYMMDD date' });
+  else checkField(problems, 'expiry_date', expiry, info[23]!);
+  if (problems.length) return { ok: false, problems };
+  return mrzKeyFromFields({ documentNumber: doc, birthDate: birth, expiryDate: expiry });
 }
 
 // ---- the MRZ as stored in DG1 (9303-10 §4.7.1: tag 5F1F, TD1 90 / TD2 72 / TD3 88 characters) ----

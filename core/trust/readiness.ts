@@ -5,7 +5,7 @@ import { PINNED_CARD_FACE_KEYS, PINNED_ROOTS } from './pinned-roots.ts';
 import type { TrustStore } from './trust-store.ts';
 
 export interface Readiness {
-  id: 'mynumber-card' | 'mynumber-iphone' | 'jpki';
+  id: 'mynumber-card' | 'mynumber-iphone' | 'jpki' | 'passport';
   labelJa: string;
   labelEn: string;
   ready: boolean;
@@ -29,9 +29,14 @@ export function trustReadiness(store: TrustStore, at: Date): Readiness[] {
   const auth = store.jpkiRoots.filter((r) => /user authentication/i.test(nameToString(r.cert.subject)));
   if (!auth.length) jpki.push('JPKI root for user authentication');
   else if (!auth.some((r) => validAt(r.cert, at))) jpki.push('every JPKI user-authentication root has expired');
+  // Passports: ready for the countries whose CSCA is installed now (others read as unverified).
+  const countries = [...new Set(store.cscas.filter((c) => validAt(c.cert, at)).map((c) => c.country))].sort();
+  const covered = countries.length ? countries.join(', ') : '—';
+  const passport = countries.length ? [] : ['no CSCA valid now (DIR/csca or a master list): every passport reads as unverified'];
   return [
     { id: 'mynumber-card', labelJa: 'マイナンバーカード（カード）', labelEn: 'My Number Card (card)', ready: card.length === 0, missing: card },
     { id: 'mynumber-iphone', labelJa: 'マイナンバーカード（iPhone）', labelEn: 'My Number Card (iPhone)', ready: iphone.length === 0, missing: iphone },
     { id: 'jpki', labelJa: '公的個人認証（JPKI）', labelEn: 'JPKI', ready: jpki.length === 0, missing: jpki },
+    { id: 'passport', labelJa: `IC旅券（${countries.length}か国：${covered}）`, labelEn: `Passports (${countries.length} countries: ${covered})`, ready: passport.length === 0, missing: passport },
   ];
 }

@@ -52,7 +52,11 @@ export type Attributes = z.infer<typeof AttributesSchema>;
 export const ProgressStepSchema = z.enum(['detected', 'engaged', 'reading', 'verifying']);
 export type ProgressStep = z.infer<typeof ProgressStepSchema>;
 
-export const InputKindSchema = z.enum(['pin', 'matching-b', 'birth-date', 'licence-pin1', 'licence-pin2', 'card-number']);
+/**
+ * 'mrz': a passport's MRZ_information (document number field, birth date, expiry, each with its
+ * check digit: 24 characters); 'can': the 6-digit card access number of a PACE document.
+ */
+export const InputKindSchema = z.enum(['pin', 'matching-b', 'birth-date', 'licence-pin1', 'licence-pin2', 'card-number', 'mrz', 'can']);
 export type InputKind = z.infer<typeof InputKindSchema>;
 
 export const ReaderStatusSchema = z.object({
@@ -80,13 +84,13 @@ export const ScreenSchema = z.discriminatedUnion('screen', [
     screen: z.literal('input'),
     ...Base,
     kind: InputKindSchema,
-    digits: z.number().int().min(4).max(16),
+    digits: z.number().int().min(4).max(24),
     /** Tries left read from the card before any VERIFY (docs/card-and-mdoc-facts.md "PIN safety"). */
     triesLeft: z.number().int().min(0).max(15).optional(),
     /** Set after a wrong entry so the screen can say so. */
     retry: z.boolean(),
     /** Another entry that answers the same check (age checks: the 6-digit birth date instead of 照合番号B). */
-    alternative: z.object({ kind: InputKindSchema, digits: z.number().int().min(4).max(16) }).optional(),
+    alternative: z.object({ kind: InputKindSchema, digits: z.number().int().min(4).max(24) }).optional(),
   }),
   z.object({
     screen: z.literal('verdict'),
@@ -98,7 +102,7 @@ export const ScreenSchema = z.discriminatedUnion('screen', [
     /** 'unverified': what staff must confirm, and whether they did (recorded in the audit log). */
     staffConfirm: z.object({ reasons: z.array(z.string()), state: z.enum(['pending', 'confirmed', 'declined']) }).optional(),
     /** The credential read, for the screen's wording. */
-    document: z.enum(['mynumber-card', 'mdoc', 'driving-licence', 'residence-card', 'special-permanent-resident-certificate']).optional(),
+    document: z.enum(['mynumber-card', 'mdoc', 'driving-licence', 'residence-card', 'special-permanent-resident-certificate', 'passport']).optional(),
     /** Face photo as a data: URL; memory only, dropped at wipe. */
     photo: z.string().startsWith('data:image/').optional(),
     /** No photo was read (the card's birth-date record): staff compare the photo printed on the card. */
@@ -144,6 +148,8 @@ export const TRAINING_SCENARIOS = [
   'licence-unverified',
   'residence-card-gen1',
   'residence-card-gen2',
+  'passport-ok',
+  'passport-unverified',
 ] as const;
 export const TrainingScenarioSchema = z.enum(TRAINING_SCENARIOS);
 export type TrainingScenario = z.infer<typeof TrainingScenarioSchema>;
@@ -330,8 +336,8 @@ export type Diagnostics = z.infer<typeof DiagnosticsSchema>;
 export const Methods = {
   getSnapshot: { params: z.object({}).strict(), value: SnapshotSchema },
   setLang: { params: z.object({ lang: LangSchema }).strict(), value: z.null() },
-  /** Holder or staff answer to an input screen; null digits = cancel. */
-  submitInput: { params: z.object({ txId: z.string(), digits: z.string().regex(/^(?:[0-9]{4,16}|[A-Z]{2}[0-9]{8}[A-Z]{2})$/).nullable() }).strict(), value: z.null() },
+  /** Holder or staff answer to an input screen (digits, a card number, or a passport's MRZ_information); null = cancel. */
+  submitInput: { params: z.object({ txId: z.string(), digits: z.string().regex(/^(?:[0-9]{4,16}|[A-Z]{2}[0-9]{8}[A-Z]{2}|[A-Z0-9<]{9}[0-9<][0-9]{14})$/).nullable() }).strict(), value: z.null() },
   /** Staff confirm (or not) an 'unverified' verdict after comparing the face and the card; audited. */
   confirmUnverified: { params: z.object({ txId: z.string(), confirmed: z.boolean() }).strict(), value: z.null() },
   /**
@@ -368,7 +374,7 @@ export const Methods = {
   staffTrustImport: {
     params: z
       .object({
-        kind: z.enum(['iaca', 'jpki', 'vical', 'vical-signer', 'card-face']),
+        kind: z.enum(['iaca', 'jpki', 'vical', 'vical-signer', 'card-face', 'csca', 'masterlist', 'masterlist-signer']),
         fileName: z.string().max(200),
         contentBase64: z.string().max(6_000_000),
         /** card-face keys only: the 16-byte signer key id, 32 hex characters. */

@@ -68,7 +68,7 @@ export interface ReadOutcome {
   error?: ReadError;
   /** For the audit entry: never values. */
   credential: {
-    type: 'mynumber-card' | 'mdoc' | 'driving-licence' | 'residence-card' | 'special-permanent-resident-certificate' | 'unknown';
+    type: 'mynumber-card' | 'mdoc' | 'driving-licence' | 'residence-card' | 'special-permanent-resident-certificate' | 'passport' | 'unknown';
     /** mdoc docType, or the card's type/generation (e.g. "jp.mynumber-card.gen1"). */
     docType?: string;
     /** 40 or 64 lower-case hex (core/audit/audit-entry.ts ISSUER_KEY_ID_RE); anything else is not audited. */

@@ -63,6 +63,20 @@ export class DirTrustService implements TrustService {
       };
     };
     const roots: TrustStatus['roots'] = [...store.iacas, ...store.jpkiRoots, ...store.vicalSigners].map(row);
+    // Passport CSCAs (DIR/csca and verified master lists): one row each, the country first.
+    for (const c of store.cscas) {
+      const daysLeft = Math.floor((c.cert.notAfter.getTime() - now.getTime()) / DAY_MS);
+      roots.push({
+        file: rel(c.origin),
+        origin: 'imported',
+        kind: c.origin.includes('#') ? 'csca (master list)' : c.link ? 'csca (link)' : 'csca',
+        subject: `${c.country}: ${c.subjectText}`,
+        notAfter: c.cert.notAfter.toISOString().slice(0, 10),
+        daysLeft,
+        fingerprint: c.fingerprint,
+        warnings: daysLeft < 0 ? ['期限切れ / expired'] : [],
+      });
+    }
     for (const k of store.cardFaceKeys.values()) {
       const pinned = PINNED_CARD_FACE_KEYS.find((p) => p.keyId === k.keyId);
       roots.push({
@@ -102,6 +116,7 @@ export class DirTrustService implements TrustService {
         r.replacedBuiltin ? `組み込みの ${r.replacedBuiltin.builtin} を置き換え / replaces the built-in ${r.replacedBuiltin.builtin}` : undefined,
         r.notAfter ? `有効期限 / until ${r.notAfter.slice(0, 10)}` : undefined,
         r.unchanged && !r.builtIn ? '登録済み / already present' : undefined,
+        r.masterList ? `マスターリスト（署名者 ${r.masterList.signer}）/ master list signed by ${r.masterList.signer}: ${Object.entries(r.masterList.countries).map(([c, n]) => `${c} +${n.added}`).join(', ') || '—'}` : undefined,
         ...r.warnings.map((w) => w.detail),
       ]
         .filter(Boolean)

@@ -12,7 +12,7 @@ import { readPassport, type PassportAccessKey, type PassportReadResult, type Rea
 import type { DecodedPhoto } from '../card/jp2-decode.ts';
 import { PcscContext } from '../pcsc/pcsc-reader.ts';
 import { waitForCardOnReader } from '../pcsc/read-session.ts';
-import { decodeFace } from './face-decode.ts';
+import { decodeReadFace } from './face-decode.ts';
 
 export interface PcscPassportOptions {
   reader?: string;
@@ -51,21 +51,10 @@ export async function readPassportOverPcsc(o: PcscPassportOptions): Promise<Pcsc
       await session.disconnect().catch(() => undefined);
     }
     result.timings = { connect_ms: connectMs, ...result.timings };
-    let decodedPhoto: DecodedPhoto | null = null;
-    if (result.photo && result.verdict !== 'invalid') {
-      const ts = now();
-      try {
-        decodedPhoto = await decodeFace(result.photo);
-        result.checks.push({ code: 'passport.photo_decodes', ok: true, detail: `${result.photo.format} ${decodedPhoto.width}x${decodedPhoto.height}` });
-      } catch (e) {
-        // A face that does not decode cannot be compared: fail closed, show nothing.
-        result.checks.push({ code: 'passport.photo_decodes', ok: false, detail: `${result.photo.format} decode failed: ${e instanceof Error ? e.message : String(e)}` });
-        result.verdict = 'invalid';
-        result.attributes = {};
-        result.photo = null;
-      }
-      result.timings.photo_decode_ms = now() - ts;
-    }
+    const ts = now();
+    const hadFace = result.photo !== null && result.verdict !== 'invalid';
+    const decodedPhoto = await decodeReadFace(result);
+    if (hadFace) result.timings.photo_decode_ms = now() - ts;
     result.timings.total_ms = now() - t0;
     for (const k of Object.keys(result.timings)) result.timings[k] = round(result.timings[k]!);
     return { ...result, reader, decodedPhoto };

@@ -51,7 +51,9 @@ export interface DecodedImage {
 
 export type PcscDocumentResult =
   | { identified: 'mynumber-card'; reader: string; licenceAp: boolean }
-  | ({ identified: Exclude<DocumentKind, 'mynumber-card'> | null; reader: string | null; decoded: Partial<Record<keyof DocumentReadResult['images'], DecodedImage>> } & DocumentReadResult);
+  /** A passport: it needs the MRZ or CAN (main/passport/read-session.ts), not these secrets. */
+  | { identified: 'passport'; reader: string }
+  | ({ identified: Exclude<DocumentKind, 'mynumber-card' | 'passport'> | null; reader: string | null; decoded: Partial<Record<keyof DocumentReadResult['images'], DecodedImage>> } & DocumentReadResult);
 
 const now = () => performance.now();
 const round = (x: number) => Math.round(x * 100) / 100;
@@ -90,7 +92,7 @@ export async function decodeImages(r: DocumentReadResult): Promise<Partial<Recor
 function failure(type: DocumentReadResult['card']['type'], e: unknown, reader: string | null, identified: DocumentKind | null, ms: number): PcscDocumentResult {
   const err = e instanceof CardError ? e : new CardError('transport_error', errorText(e));
   return {
-    identified: identified === 'mynumber-card' ? null : identified,
+    identified: identified === 'mynumber-card' || identified === 'passport' ? null : identified,
     reader,
     decoded: {},
     verdict: 'invalid',
@@ -130,6 +132,7 @@ export async function readDocumentOverPcsc(o: PcscDocumentOptions): Promise<Pcsc
     }
     if (id.document === null) throw new CardError('unsupported_card', 'no licence, residence card or My Number application answered');
     if (id.document === 'mynumber-card') return { identified: 'mynumber-card', reader, licenceAp: id.licenceAp };
+    if (id.document === 'passport') return { identified: 'passport', reader };
     const connectMs = now() - t0;
     let result: DocumentReadResult;
     if (id.document === 'residence-card') {

@@ -14,7 +14,7 @@ const text = (e: E2E, sel: string) => e.page.locator(sel).innerText();
 test('age check 20+: card happy path shows a huge green circle-tick "20歳以上", the photo, and nothing else', { skip }, async () => {
   await withKiosk({}, async (e) => {
     assert.match(await text(e, '[data-testid="training-banner"]'), /訓練モード/);
-    assert.match(await text(e, '[data-testid="idle-card"]'), /マイナンバーカード・運転免許証・在留カードを\s*リーダーにかざしてください/);
+    assert.match(await text(e, '[data-testid="idle-card"]'), /マイナンバーカード・運転免許証・在留カード・旅券を\s*リーダーにかざしてください/);
     await e.shot('01-idle-age-ja');
     await present(e.page, 'card-ok');
     await e.page.waitForSelector('[data-testid="reading"]');

@@ -128,6 +128,7 @@ export async function routeDocument(v: Values, usage: (msg: string) => number): 
     if (myNumberSecrets) return null;
     return usage('this is a My Number Card: give --check-number, --pin or --birth-date');
   }
+  if (r.identified === 'passport') return usage('this is a passport: give --mrz-document NUM --mrz-birth YYMMDD --mrz-expiry YYMMDD, --mrz LINE2 or --can 6DIGITS');
   const out = documentJson(r, { policy, simulated: sim, trustIssues: trust.errors.map((e) => e.code) });
   if (v.json) process.stdout.write(JSON.stringify(out, null, 2) + '\n');
   else process.stdout.write(human(out) + '\n');

@@ -9,7 +9,9 @@
 //   phone -> PhoneReader (mdoc.ts) gets the connected channel, behind PhoneApduGuard:
 //            engageOverNfc -> readMdoc (BLE if the kiosk has an adapter, else NFC data retrieval);
 //   card  -> TapCardReader below runs the card path (card.ts PcscCardReader: 照合番号B,
-//            core/card under its MyNumberGuard) on the card already on the reader;
+//            core/card under its MyNumberGuard) on the card already on the reader; a licence or
+//            residence card goes to document-card.ts, a passport to passport-card.ts (MRZ / CAN
+//            entry, core/passport under its PassportGuard);
 //   neither (no phone application, no known card application: card-applications.ts) -> reported as
 //            "not a supported card or phone" (unsupported_device): an error screen, audited, when
 //            the card reader is armed, else a notice on the idle screen.
@@ -38,6 +40,10 @@ import { readDocumentOverPcsc } from '../../pcsc/read-document.ts';
 import { loadDocumentTrust } from '../../trust/document-trust.ts';
 import { documentTransaction } from './document-card.ts';
 import { errorText } from '../../../core/errors.ts';
+import { AccessRateLimit } from '../../../core/passport/access-rate-limit.ts';
+import { readPassportOverPcsc } from '../../passport/read-session.ts';
+import { cachedTrustStore } from '../../trust/trust-dir-cache.ts';
+import { passportTransaction } from './passport-card.ts';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -310,6 +316,13 @@ export class TapCardReader implements CredentialReader {
         await tap.release();
         return claimed ? errorOutcome(UNSUPPORTED_DEVICE, 'unknown') : errorOutcome(ABORTED, 'unknown');
       }
+      if (tap.probe.document === 'passport') {
+        try {
+          return await this.readPassport(tap.readerName, policy, signal, hooks);
+        } finally {
+          await tap.release();
+        }
+      }
       if (tap.probe.document === 'driving-licence' || tap.probe.document === 'residence-card') {
         try {
           return await this.readDocument(tap.probe.document, tap.readerName, policy, signal, hooks);
@@ -359,8 +372,25 @@ export class TapCardReader implements CredentialReader {
       limiter: this.limiter,
       read: async (secrets) => {
         const r = await readDocumentOverPcsc({ reader, document: kind, policy: policy.name, secrets, trust: loadDocumentTrust(this.trustDir, nodeCrypto), crypto: nodeCrypto, at: new Date(), waitMs: 2000 });
-        if (r.identified === 'mynumber-card') throw new Error('the card changed during the transaction');
+        if (r.identified === 'mynumber-card' || r.identified === 'passport') throw new Error('the card changed during the transaction');
         return r;
+      },
+    });
+  }
+
+  /** Wrong passport access keys at this kiosk, across taps (a BAC chip never locks). */
+  private readonly passportLimiter = new AccessRateLimit();
+
+  /** A tapped passport: the MRZ (or CAN) entry, read over PC/SC under the passport's guard. */
+  private readPassport(reader: string, policy: Policy, signal: AbortSignal, hooks: ReadHooks): Promise<ReadOutcome> {
+    return passportTransaction({
+      policy,
+      signal,
+      hooks,
+      limiter: this.passportLimiter,
+      read: (access) => {
+        const at = new Date();
+        return readPassportOverPcsc({ reader, policy: policy.name, access, trust: cachedTrustStore(this.trustDir, { crypto: nodeCrypto, now: at }), crypto: nodeCrypto, at, waitMs: 2000 });
       },
     });
   }

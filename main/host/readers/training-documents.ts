@@ -1,7 +1,9 @@
-// TRAINING: the licence and residence card scenarios run the REAL readers (core/licence,
-// core/residence-card) against the virtual cards of sim/ in memory, with the project's TEST trust
-// (resources/test-trust): the screens, prompts and the staff-confirmation flow are the real ones.
-// Secrets for the training cards: licence PIN 1 1234, PIN 2 5678; residence card AB12345678CD.
+// TRAINING: the licence, residence card and passport scenarios run the REAL readers (core/licence,
+// core/residence-card, core/passport) against the virtual cards of sim/ in memory, with the
+// project's TEST trust (resources/test-trust): the screens, prompts and the staff-confirmation flow
+// are the real ones. Secrets for the training cards: licence PIN 1 1234, PIN 2 5678; residence card
+// AB12345678CD; passport MRZ TK1234567 (check digit 1) / 900401 (2) / 310401 (3), or for the French
+// one (no trusted CSCA: unverified) 22AB12345 / 870723 / 330301, as printed on sim/passport/holder.ts.
 import { TEST_TRUST_DIR } from '../../project-root.ts';
 import type { Policy } from '../../../core/policy/policy.ts';
 import { readDrivingLicence } from '../../../core/licence/read-licence.ts';
@@ -17,9 +19,18 @@ import { VirtualResidenceCard } from '../../../sim/residence-card/virtual-reside
 import { CardPulled } from '../../../sim/card/virtual-card.ts';
 import type { ReadHooks, ReadOutcome } from '../reader.ts';
 import { documentTransaction } from './document-card.ts';
+import { AccessRateLimit } from '../../../core/passport/access-rate-limit.ts';
+import { PassportChannel } from '../../../core/passport/channel.ts';
+import { readPassport } from '../../../core/passport/read-passport.ts';
+import { decodeReadFace } from '../../passport/face-decode.ts';
+import { loadTrustDir } from '../../trust/load-dir.ts';
+import { HOLDER_PRESETS } from '../../../sim/passport/holder.ts';
+import { VirtualPassport } from '../../../sim/passport/virtual-passport.ts';
+import { passportTransaction } from './passport-card.ts';
 
-const DOCUMENT_SCENARIOS = new Set<TrainingScenario>(['licence-ok', 'licence-unverified', 'residence-card-gen1', 'residence-card-gen2']);
+const DOCUMENT_SCENARIOS = new Set<TrainingScenario>(['licence-ok', 'licence-unverified', 'residence-card-gen1', 'residence-card-gen2', 'passport-ok', 'passport-unverified']);
 const limiter = new CardNumberLimiter();
+const passportLimiter = new AccessRateLimit();
 
 export function isDocumentScenario(s: TrainingScenario): boolean {
   return DOCUMENT_SCENARIOS.has(s);
@@ -49,6 +60,18 @@ export function trainingDocument(s: TrainingScenario, policy: Policy, signal: Ab
         card.reset();
         const r = await readDrivingLicence({ transport: memory(card), policy: policy.name, secrets, signature: true, trust, crypto: nodeCrypto, at: new Date(), now });
         return { ...r, decoded: await decodeImages(r) };
+      },
+    });
+  }
+  if (s === 'passport-ok' || s === 'passport-unverified') {
+    const chip = new VirtualPassport(s === 'passport-unverified' ? { holder: HOLDER_PRESETS.france! } : {});
+    return passportTransaction({
+      policy, signal, hooks, limiter: passportLimiter,
+      read: async (access) => {
+        chip.reset();
+        const at = new Date();
+        const r = await readPassport({ channel: new PassportChannel(memory(chip)), policy: policy.name, access, trust: loadTrustDir(TEST_TRUST_DIR, { crypto: nodeCrypto, now: at }), crypto: nodeCrypto, at, now });
+        return { ...r, decodedPhoto: await decodeReadFace(r) };
       },
     });
   }

@@ -4,6 +4,7 @@ import type { Connection } from '../api-client.ts';
 import { t, type TKey } from '../i18n.ts';
 import { Keypad } from './Keypad.tsx';
 import { CardNumberKeyboard, wantsLetter } from './CardNumberKeyboard.tsx';
+import { MrzEntry } from './MrzEntry.tsx';
 
 type InputScreenProps = { lang: Lang; screen: Extract<Screen, { screen: 'input' }>; api: Connection };
 
@@ -28,6 +29,13 @@ export function InputScreen({ lang, screen, api }: InputScreenProps) {
   const pin = isPin(kind);
   const cardNumber = kind === 'card-number';
   const other = alt ? (useAlt ? screen.kind : alt.kind) : null;
+  const switchButton = other && (
+    <button className="input-switch" data-testid="input-switch" data-to={other} onClick={() => { setUseAlt((u) => !u); setDigits(''); }}>
+      {t(lang, `input.use-${other}` as TKey)}
+    </button>
+  );
+  // A passport's MRZ has its own screen: three fields with their check digits, letters and digits.
+  if (kind === 'mrz') return <MrzEntry lang={lang} screen={screen} api={api} switchButton={switchButton} />;
   return (
     <section className={`input${cardNumber ? ' input-card-number' : ''}`} data-testid="input" data-kind={kind}>
       <div className="input-left">
@@ -41,11 +49,7 @@ export function InputScreen({ lang, screen, api }: InputScreenProps) {
         {(kind === 'licence-pin1' || kind === 'licence-pin2') && <p className="input-warn">{t(lang, 'input.licenceWarn')}</p>}
         {cardNumber && <p className="input-warn">{t(lang, 'input.cardNumberHint')}</p>}
         <div className={`digits${pin ? ' masked' : ''}`} data-testid="digits" aria-label={`${digits.length}/${want}`}>{shownDigits(kind, digits, want)}</div>
-        {other && (
-          <button className="input-switch" data-testid="input-switch" data-to={other} onClick={() => { setUseAlt((u) => !u); setDigits(''); }}>
-            {t(lang, `input.use-${other}` as TKey)}
-          </button>
-        )}
+        {switchButton}
       </div>
       {cardNumber ? (
         <CardNumberKeyboard

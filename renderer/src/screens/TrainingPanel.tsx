@@ -20,6 +20,8 @@ const LABELS: Record<TrainingScenario, [string, string]> = {
   'licence-unverified': ['運転免許証（署名証明書なし）', 'Licence (no NPA certificate)'],
   'residence-card-gen1': ['在留カード（現行）', 'Residence card (1st gen)'],
   'residence-card-gen2': ['在留カード（第2世代）', 'Residence card (2nd gen)'],
+  'passport-ok': ['旅券（日本）', 'Passport (Japan)'],
+  'passport-unverified': ['旅券（CSCA未登録の国）', 'Passport (no CSCA installed)'],
 };
 
 export function TrainingPanel({ lang, api }: { lang: Lang; api: Connection }) {

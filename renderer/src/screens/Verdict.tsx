@@ -50,7 +50,7 @@ function headline(lang: Lang, mode: Mode, s: Extract<Screen, { screen: 'verdict'
 }
 
 const ATTR_ORDER = ['name', 'birth_date', 'sex', 'address', 'address_changes', 'nationality', 'status_of_residence', 'period_of_stay', 'work_restriction', 'document_number', 'expiry_date'] as const;
-const REASONS = new Set(['front_image_facts', 'age_in_front_image', 'licence_pin1_only', 'licence_signer_not_installed', 'licence_signature_off', 'stay_expired_application_pending', 'stay_period_ended']);
+const REASONS = new Set(['front_image_facts', 'age_in_front_image', 'licence_pin1_only', 'licence_signer_not_installed', 'licence_signature_off', 'stay_expired_application_pending', 'stay_period_ended', 'csca_not_installed']);
 
 /** The staff's answer to an 'unverified' verdict; the host writes it to the audit log. */
 function StaffConfirm({ lang, screen, api }: { lang: Lang; screen: Extract<Screen, { screen: 'verdict' }>; api: Connection }) {
@@ -140,6 +140,7 @@ export function VerdictScreen({ lang, mode, screen, api }: { lang: Lang; mode: M
                 </div>
               )}
               {screen.attributes.gaiji && <p className="gaiji-note" data-testid="gaiji-note">{t(lang, 'verdict.gaiji')}</p>}
+              {screen.document === 'passport' && mode === 'identity' && <p className="passport-note" data-testid="passport-note">{t(lang, 'verdict.passportNote')}</p>}
             </dl>
           )}
         </div>

@@ -6,7 +6,7 @@ import type { Connection } from '../../api-client.ts';
 import { msg, t, type TKey } from '../../i18n.ts';
 import { Segmented, Toggle } from './controls.tsx';
 
-type Kind = 'iaca' | 'jpki' | 'vical' | 'vical-signer' | 'card-face';
+type Kind = 'iaca' | 'jpki' | 'vical' | 'vical-signer' | 'card-face' | 'csca' | 'masterlist' | 'masterlist-signer';
 
 /** "Ready for My Number Card (card) / (iPhone) / JPKI", each with what is missing (the host's trust readiness). */
 export function ReadinessCards({ lang, api, status }: { lang: Lang; api: Connection; status?: TrustStatus | null }) {
@@ -67,6 +67,7 @@ export function Trust({ lang, api }: { lang: Lang; api: Connection }) {
         <h3>{t(lang, 'trust.importTitle')}</h3>
         <Segmented<Kind> testid="trust-kind" value={kind} onChange={setKind} options={[
           { value: 'iaca', label: 'IACA' }, { value: 'jpki', label: 'JPKI' }, { value: 'vical', label: 'VICAL' }, { value: 'vical-signer', label: t(lang, 'trust.vicalSigner') }, { value: 'card-face', label: t(lang, 'trust.cardFace') },
+          { value: 'csca', label: t(lang, 'trust.csca') }, { value: 'masterlist', label: t(lang, 'trust.masterList') }, { value: 'masterlist-signer', label: t(lang, 'trust.masterListSigner') },
         ]} />
         {kind === 'card-face' && <input className="stext" placeholder={t(lang, 'trust.keyId')} value={keyId} onChange={(e) => setKeyId(e.target.value.trim())} />}
         <Toggle testid="trust-replace-builtin" on={replace} onChange={setReplace} label={t(lang, 'staff.replaceBuiltin')} />
