@@ -1,6 +1,7 @@
-// The kiosk's one PC/SC reader with a driving licence, a residence card and an unsupported card
-// tapped through the real pcscd + vpcd: the dispatcher identifies the document by AID, the kiosk asks
-// for the right secret (PIN 1 / PIN 2, the card number), and an unsupported card gets its notice.
+// The kiosk's one PC/SC reader with a driving licence, a residence card, an unsupported card
+// and a passport tapped through the real pcscd + vpcd: the dispatcher identifies the document by AID,
+// the kiosk asks for the right secret (PIN 1 / PIN 2, the card number, the MRZ), and an unsupported
+// card gets its notice.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -15,11 +16,14 @@ import { VirtualResidenceCard } from '../../sim/residence-card/virtual-residence
 import type { Mode, Screen } from '../../main/api/contract.ts';
 import { until } from './helpers.ts';
 import { UNSUPPORTED_DEVICE } from '../../main/host/not-accepted.ts';
+import { VirtualPassport } from '../../sim/passport/virtual-passport.ts';
+import { PASSPORT_ATR } from '../../sim/passport/simulate.ts';
+import { mrzInformation, TEST_HOLDER } from '../../sim/passport/holder.ts';
 
 const skip = pcscdUnavailable();
 const TRUST = join(import.meta.dirname, '..', '..', 'resources', 'test-trust');
 
-async function rig(mode: Mode, card: VirtualCard, fn: (r: { host: KioskHost; audit: MemoryAuditSink; dispatcher: TapDispatcher; screen(kinds: Screen['screen'][]): Promise<Screen> }) => Promise<void>) {
+async function rig(mode: Mode, card: VirtualCard, fn: (r: { host: KioskHost; audit: MemoryAuditSink; dispatcher: TapDispatcher; screen(kinds: Screen['screen'][]): Promise<Screen> }) => Promise<void>, atr?: Uint8Array) {
   await withVirtualReader(async ({ port, readerName }) => {
     const dispatcher = new TapDispatcher({ readerName });
     const { card: cardReader, phone } = tapReaders({ dispatcher, trustDir: TRUST });
@@ -28,7 +32,7 @@ async function rig(mode: Mode, card: VirtualCard, fn: (r: { host: KioskHost; aud
     const audit = new MemoryAuditSink();
     const host = new KioskHost({ readers: [cardReader, phone], settings, audit, inputTimeoutMs: 20_000 });
     host.start();
-    const link = new VpcdCard(card, port);
+    const link = atr ? new VpcdCard(card, port, undefined, atr) : new VpcdCard(card, port);
     try {
       await host.whenIdle();
       await link.insert();
@@ -93,4 +97,32 @@ test('tapped card that is none of the supported documents: "not a supported card
     assert.equal(audit.entries[0]?.errorCode, UNSUPPORTED_DEVICE.code);
     assert.ok(sent.length > 0 && sent.every((c) => c.startsWith('00a404')), sent.join(' '));
   });
+});
+
+test('tapped passport: MRZ prompt (CAN offered), a wrong key is asked again without a retry by the kiosk, then a valid identity verdict audited as passport', { skip: skip ?? false, timeout: 60_000 }, async () => {
+  const chip = new VirtualPassport();
+  await rig('identity', chip, async ({ host, audit, screen }) => {
+    let s = await screen(['input']);
+    assert.ok(s.screen === 'input' && s.kind === 'mrz' && s.digits === 24 && s.alternative?.kind === 'can' && s.alternative.digits === 6, JSON.stringify(s));
+    // A check digit that does not match never reaches the chip: the host asks again.
+    host.submitInput(s.txId, 'TK1234567' + '9' + '900401' + '2' + '310401' + '3');
+    await until(() => { const x = host.snapshot().screen; return x.screen === 'input' && x.retry; }, 10_000);
+    assert.equal(chip.failedAccess, 0);
+    // Right check digits, wrong birth date: the chip refuses (63 00) once; the kiosk asks again.
+    s = host.snapshot().screen;
+    assert.ok(s.screen === 'input');
+    host.submitInput(s.txId, mrzInformation({ ...TEST_HOLDER, birthDate: '900402' }));
+    await until(() => chip.failedAccess === 1 && host.snapshot().screen.screen === 'input', 10_000);
+    s = host.snapshot().screen;
+    assert.ok(s.screen === 'input' && s.retry);
+    host.submitInput(s.txId, mrzInformation(TEST_HOLDER));
+    s = await screen(['verdict', 'error']);
+    assert.ok(s.screen === 'verdict' && s.verdict === 'valid' && s.document === 'passport', JSON.stringify(s).slice(0, 600));
+    assert.equal(s.attributes.document_number, 'TK1234567');
+    assert.equal(s.attributes.nationality, 'JPN');
+    assert.equal(chip.failedAccess, 1, 'one chip try per person action');
+    assert.equal(audit.entries[0]!.credentialType, 'passport');
+    assert.equal(audit.entries[0]!.docType, 'icao.passport.bac');
+    assert.ok(!JSON.stringify(audit.entries).includes('TK1234567'));
+  }, PASSPORT_ATR);
 });

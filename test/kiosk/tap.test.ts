@@ -66,15 +66,21 @@ test('probe: the virtual My Number card refuses both phone applications (6A82) -
   assert.equal(card.myNumberTouched, false);
 });
 
-test('probe: a driving licence, a residence card and an unsupported card are told apart by AID', async () => {
+test('probe: a driving licence, a residence card, a passport and an unsupported card are told apart by AID', async () => {
   const { VirtualLicence } = await import('../../sim/licence/virtual-licence.ts');
   const { VirtualResidenceCard } = await import('../../sim/residence-card/virtual-residence-card.ts');
   const lic = new VirtualLicence();
   assert.deepEqual(await probeTap(memoryChannel((a) => lic.process(a))), { kind: 'card', answered: null, document: 'driving-licence', apdus: 3 });
   const rc = new VirtualResidenceCard();
   assert.deepEqual(await probeTap(memoryChannel((a) => rc.process(a))), { kind: 'card', answered: null, document: 'residence-card', apdus: 4 });
+  const { VirtualPassport } = await import('../../sim/passport/virtual-passport.ts');
+  const pp = new VirtualPassport();
+  const ppCh = memoryChannel((a) => pp.process(a));
+  assert.deepEqual(await probeTap(ppCh), { kind: 'card', answered: null, document: 'passport', apdus: 7 });
+  assert.ok(ppCh.sent.every((a) => a.startsWith('00a404')) && pp.failedAccess === 0, 'the probe only SELECTs: no access key is tried');
   const other = memoryChannel(() => Uint8Array.of(0x6a, 0x82));
-  assert.deepEqual(await probeTap(other), { kind: 'unsupported', answered: null, document: null, apdus: 6 });
+  // 2 phone AIDs + licence + residence card + 2 My Number APs + the ICAO eMRTD application.
+  assert.deepEqual(await probeTap(other), { kind: 'unsupported', answered: null, document: null, apdus: 7 });
   assert.ok(other.sent.every((a) => a.startsWith('00a404')), other.sent.join(' '));
   assert.ok(!lic.log.some((l) => !l.command.startsWith('00a404')) && !rc.log.some((l) => !l.command.startsWith('00a404')));
 });

@@ -57,7 +57,7 @@ test('built-in files are the published anchors byte for byte (DER), with the pub
   assert.deepEqual(PINNED_CARD_FACE_KEYS.map((k) => k.spkiSha256).sort(), [...pub.keys].sort());
 });
 
-test('fresh KAKUNIN_HOME: trust list --json lists every built-in with origin, fingerprint, expiry; 2015 JPKI roots expired; all three ready', () => {
+test('fresh KAKUNIN_HOME: trust list --json lists every built-in with origin, fingerprint, expiry; 2015 JPKI roots expired; the three My Number readinesses ready, passports not (no CSCA is built in)', () => {
   const home = mkdtempSync(join(tmpdir(), 'kakunin-home-'));
   const r = kakunin(home, 'trust', 'list', '--json', '--at', NOW.toISOString());
   assert.equal(r.status, 0, r.stderr);
@@ -70,7 +70,7 @@ test('fresh KAKUNIN_HOME: trust list --json lists every built-in with origin, fi
   const status = Object.fromEntries(out.roots.map((x: { file: string; status: string }) => [x.file.split('/').pop(), x.status]));
   assert.deepEqual(status, { 'jlis-mnc-mdoc-iaca.pem': 'valid', 'jpki-auth-ca-2015.pem': 'expired', 'jpki-auth-ca-2023.pem': 'valid', 'jpki-sign-ca-2015.pem': 'expired', 'jpki-sign-ca-2023.pem': 'valid' });
   assert.deepEqual(out.anchors.filter((a: { kind: string }) => a.kind === 'card-face').map((a: { keyId: string }) => a.keyId).sort(), PINNED_CARD_FACE_KEYS.map((k) => k.keyId).sort());
-  assert.deepEqual(out.ready.map((x: { id: string; ready: boolean }) => [x.id, x.ready]), [['mynumber-card', true], ['mynumber-iphone', true], ['jpki', true]]);
+  assert.deepEqual(out.ready.map((x: { id: string; ready: boolean }) => [x.id, x.ready]), [['mynumber-card', true], ['mynumber-iphone', true], ['jpki', true], ['passport', false]]);
   assert.deepEqual(out.errors, []);
   assert.deepEqual(out.warnings, [], 'expired built-ins are listed as expired, not warned about');
   const human = kakunin(home, 'trust', 'list', '--at', NOW.toISOString());
