@@ -2,7 +2,8 @@
 // the Doc 9303 parts, typos that a check digit catches, and the two-digit-year rules.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkDigit, isMrzDate, mrzKeyFromFields, mrzKeyFromLine2, parseMrz, resolveBirthDate, resolveExpiryDate } from '../../core/passport/mrz.ts';
+import { checkDigit, isMrzDate, mrzKeyFromFields, mrzKeyFromInformation, mrzKeyFromLine2, parseMrz, resolveBirthDate, resolveExpiryDate } from '../../core/passport/mrz.ts';
+import { checkRow, fromScannedLine, isYymmdd, mrzCheckDigit, mrzInformation } from '../../renderer/src/screens/mrz-fields.ts';
 
 test('check digits: 9303-3 §4.9 worked values and the appendix fields', () => {
   assert.equal(checkDigit('520727'), 3); // 9303-3's own example: 5*7+2*3+0*1+7*7+2*3+7*1 = 103
@@ -60,4 +61,43 @@ test('two-digit years: birth dates take the latest century not in the future, ex
   assert.equal(resolveExpiryDate('310401')!.iso, '2031-04-01');
   assert.equal(isMrzDate('000229'), true);
   assert.equal(isMrzDate('990230'), false);
+});
+
+test('MRZ_information from the kiosk entry screen: App. D.2 and G accepted; each wrong digit, date or filler is named', () => {
+  const d = mrzKeyFromInformation('L898902C<369080619406236'); // App. D.2 (BAC worked example)
+  assert.ok(d.ok, JSON.stringify(d));
+  assert.equal(d.key.documentNumber, 'L898902C');
+  assert.equal(d.key.information, 'L898902C<369080619406236');
+  const g = mrzKeyFromInformation('T22000129364081251010318'); // App. G
+  assert.ok(g.ok && g.key.information === 'T22000129364081251010318');
+  const fields = (s: string) => { const r = mrzKeyFromInformation(s); return r.ok ? [] : r.problems.map((p) => `${p.field}:${p.code}`); };
+  assert.deepEqual(fields('L898902C<469080619406236'), ['document_number:mrz_check_digit']);
+  assert.deepEqual(fields('L898902C<369080629406236'), ['birth_date:mrz_check_digit']);
+  assert.deepEqual(fields('L898902C<369080619406237'), ['expiry_date:mrz_check_digit']);
+  assert.deepEqual(fields('L898902C<369130619406236'), ['birth_date:mrz_date']);
+  assert.deepEqual(fields('L89<902C<369080619406236'), ['document_number:mrz_characters'], 'a filler inside the number');
+  assert.deepEqual(fields('L898902C<36908061940623'), ['document_number:mrz_length']);
+  assert.deepEqual(fields('l898902c<369080619406236'), ['document_number:mrz_length'], 'lower case is refused, not upper-cased');
+});
+
+test("the entry screen's own check-digit copy (renderer/, which may not import core/) agrees with core/passport/mrz.ts", () => {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<';
+  let seed = 7;
+  const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
+  for (let i = 0; i < 2000; i++) {
+    const s = Array.from({ length: 1 + rnd(12) }, () => alphabet[rnd(alphabet.length)]).join('');
+    assert.equal(mrzCheckDigit(s), checkDigit(s), s);
+  }
+  for (let i = 0; i < 500; i++) {
+    const s = String(rnd(1_000_000)).padStart(6, '0');
+    assert.equal(isYymmdd(s), isMrzDate(s), s);
+  }
+  // What the screen submits is what the host accepts; a scanned line fills the same fields.
+  const v = fromScannedLine('L898902C36UTO7408122F1204159ZE184226B<<<<<10')!;
+  assert.deepEqual(v, { document: 'L898902C3', documentCd: '6', birth: '740812', birthCd: '2', expiry: '120415', expiryCd: '9' });
+  assert.deepEqual(['document', 'birth', 'expiry'].map((f) => checkRow(f as 'document', v).state), ['ok', 'ok', 'ok']);
+  assert.ok(mrzKeyFromInformation(mrzInformation(v)).ok);
+  assert.equal(checkRow('expiry', { ...v, expiryCd: '8' }).state, 'mismatch');
+  assert.equal(checkRow('birth', { ...v, birth: '741312' }).state, 'bad-date');
+  assert.equal(fromScannedLine('L898902C36UTO7408122F1204159ZE184226B<<<<<1'), null, '43 characters');
 });
