@@ -6,8 +6,10 @@
 // when no CSCA of the issuing state is installed. Screenshots (ja) in test-results/screenshots/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { TEST_TRUST_DIR } from '../../main/project-root.ts';
 import { HOLDER_PRESETS, TEST_HOLDER, td3 } from '../../sim/passport/holder.ts';
-import { chromiumUnavailable, present, withKiosk, type E2E } from './support.ts';
+import { chromiumUnavailable, present, STAFF_PIN, typeDigits, withKiosk, type E2E } from './support.ts';
 
 const skip = chromiumUnavailable() ?? false;
 
@@ -82,5 +84,34 @@ test('passport of a state without an installed CSCA: scanned MRZ line, a wrong k
     await e.page.click('[data-testid="staff-confirm-yes"]');
     await e.page.waitForSelector('[data-testid="staff-confirm"][data-state="confirmed"]');
     assert.deepEqual(e.audit!.entries.map((x) => [x.outcome, x.credentialType]), [['unverified', 'passport'], ['staff-confirmed', 'passport']]);
+  });
+});
+
+test('staff trust view: passports not ready on a new kiosk; importing a CSCA, the master list signer and a master list covers DE and JP', { skip }, async () => {
+  await withKiosk({}, async (e) => {
+    await e.page.click('[data-testid="staff-button"]');
+    await typeDigits(e.page, STAFF_PIN);
+    await e.page.click('[data-tab="trust"]');
+    await e.page.waitForSelector('[data-testid="trust-ready"] [data-id="passport"]');
+    assert.equal(await e.page.getAttribute('[data-testid="trust-ready"] [data-id="passport"]', 'data-ready'), 'no');
+    const imp = async (kind: string, file: string) => {
+      await e.page.selectOption('[data-testid="trust-kind"]', kind);
+      await e.page.setInputFiles('[data-testid="trust-file"]', join(TEST_TRUST_DIR, file));
+      await e.page.waitForFunction((f) => (document.querySelector('[data-testid="trust-note"]')?.textContent ?? '').includes(f.split('/')[1]!), file);
+      return e.page.locator('[data-testid="trust-note"]').innerText();
+    };
+    // A master list is refused until its signer chains to a CSCA the operator trusts.
+    await e.page.selectOption('[data-testid="trust-kind"]', 'masterlist');
+    await e.page.setInputFiles('[data-testid="trust-file"]', join(TEST_TRUST_DIR, 'masterlist/kakunin-test-de.ml'));
+    await e.page.waitForFunction(() => /取り込めません/.test(document.querySelector('[data-testid="trust-note"]')?.textContent ?? ''));
+    await imp('csca', 'csca/kakunin-test-csca-de.pem');
+    await imp('masterlist-signer', 'masterlist-signers/kakunin-test-ml-signer-de.pem');
+    const note = await imp('masterlist', 'masterlist/kakunin-test-de.ml');
+    assert.match(note, /JP \+1/, note);
+    await e.page.waitForFunction(() => document.querySelector('[data-testid="trust-ready"] [data-id="passport"]')?.getAttribute('data-ready') === 'yes');
+    const tab = await e.page.locator('[data-testid="trust-tab"]').innerText();
+    assert.match(tab, /IC旅券（2か国：DE, JP）/);
+    assert.match(tab, /csca \(master list\)/);
+    await e.shot('passport-05-staff-trust-countries-ja');
   });
 });
