@@ -2,8 +2,8 @@
 // core/residence-card, core/passport) against the virtual cards of sim/ in memory, with the
 // project's TEST trust (resources/test-trust): the screens, prompts and the staff-confirmation flow
 // are the real ones. Secrets for the training cards: licence PIN 1 1234, PIN 2 5678; residence card
-// AB12345678CD; passport MRZ TK1234567 (check digit 1) / 900401 (2) / 310401 (3), or for the French
-// one (no trusted CSCA: unverified) 22AB12345 / 870723 / 330301, as printed on sim/passport/holder.ts.
+// AB12345678CD; passport MRZ TK1234567-1 / 900401-2 / 310401-3 (field-check digit), or for the
+// French one (no trusted CSCA: unverified) 22AB12345-0 / 870723-5 / 330301-2 (sim/passport/holder.ts).
 import { TEST_TRUST_DIR } from '../../project-root.ts';
 import type { Policy } from '../../../core/policy/policy.ts';
 import { readDrivingLicence } from '../../../core/licence/read-licence.ts';
