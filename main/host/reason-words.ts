@@ -3,6 +3,7 @@
 // reader, card, mdoc verification and transport codes); a code none of them knows is shown as
 // itself, so a new code is never hidden.
 import { CARD_ERRORS } from '../../core/card/codes.ts';
+import { PASSPORT_ERRORS } from '../../core/passport/codes.ts';
 import { MDOC_CODES } from '../../core/mdoc/codes.ts';
 import { ENGAGEMENT_CODES } from '../../core/mdoc/engagement/codes.ts';
 import { NFC_RETRIEVAL_CODES } from '../../core/mdoc/transport/nfc/codes.ts';
@@ -24,7 +25,7 @@ const EXTRA: Record<string, Words> = {
 };
 
 type Table = Record<string, { ja?: string; en?: string; messageJa?: string; messageEn?: string }>;
-const TABLES: Table[] = [EXTRA, HOST_ERRORS, TRAINING_ERRORS, NOT_ACCEPTED, CARD_ERRORS, READ_CODES, ENGAGEMENT_CODES, NFC_RETRIEVAL_CODES, MDOC_CODES] as Table[];
+const TABLES: Table[] = [EXTRA, HOST_ERRORS, TRAINING_ERRORS, NOT_ACCEPTED, CARD_ERRORS, PASSPORT_ERRORS, READ_CODES, ENGAGEMENT_CODES, NFC_RETRIEVAL_CODES, MDOC_CODES] as Table[];
 
 export function reasonWords(code: string): Words {
   for (const t of TABLES) {
@@ -44,6 +45,7 @@ const CREDENTIALS: Record<string, Words> = {
   'driving-licence': { ja: '運転免許証', en: 'Driving licence' },
   'residence-card': { ja: '在留カード', en: 'Residence card' },
   'special-permanent-resident-certificate': { ja: '特別永住者証明書', en: 'Special permanent resident certificate' },
+  passport: { ja: '旅券（IC旅券）', en: 'Passport (ICAO eMRTD)' },
   none: { ja: '読み取り前に終了', en: 'Ended before a credential was read' },
 };
 

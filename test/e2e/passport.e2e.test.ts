@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { TEST_TRUST_DIR } from '../../main/project-root.ts';
 import { HOLDER_PRESETS, TEST_HOLDER, td3 } from '../../sim/passport/holder.ts';
-import { chromiumUnavailable, present, STAFF_PIN, typeDigits, withKiosk, type E2E } from './support.ts';
+import { chromiumUnavailable, present, withKiosk, type E2E } from './support.ts';
+import { openStaff } from './staff-helpers.ts';
 
 const skip = chromiumUnavailable() ?? false;
 
@@ -89,19 +90,18 @@ test('passport of a state without an installed CSCA: scanned MRZ line, a wrong k
 
 test('staff trust view: passports not ready on a new kiosk; importing a CSCA, the master list signer and a master list covers DE and JP', { skip }, async () => {
   await withKiosk({}, async (e) => {
-    await e.page.click('[data-testid="staff-button"]');
-    await typeDigits(e.page, STAFF_PIN);
+    await openStaff(e);
     await e.page.click('[data-tab="trust"]');
     await e.page.waitForSelector('[data-testid="trust-ready"] [data-id="passport"]');
     assert.equal(await e.page.getAttribute('[data-testid="trust-ready"] [data-id="passport"]', 'data-ready'), 'no');
     const imp = async (kind: string, file: string) => {
-      await e.page.selectOption('[data-testid="trust-kind"]', kind);
+      await e.page.click(`[data-testid="trust-kind"] [data-value="${kind}"]`);
       await e.page.setInputFiles('[data-testid="trust-file"]', join(TEST_TRUST_DIR, file));
       await e.page.waitForFunction((f) => (document.querySelector('[data-testid="trust-note"]')?.textContent ?? '').includes(f.split('/')[1]!), file);
       return e.page.locator('[data-testid="trust-note"]').innerText();
     };
     // A master list is refused until its signer chains to a CSCA the operator trusts.
-    await e.page.selectOption('[data-testid="trust-kind"]', 'masterlist');
+    await e.page.click('[data-testid="trust-kind"] [data-value="masterlist"]');
     await e.page.setInputFiles('[data-testid="trust-file"]', join(TEST_TRUST_DIR, 'masterlist/kakunin-test-de.ml'));
     await e.page.waitForFunction(() => /取り込めません/.test(document.querySelector('[data-testid="trust-note"]')?.textContent ?? ''));
     await imp('csca', 'csca/kakunin-test-csca-de.pem');
