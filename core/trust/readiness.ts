@@ -31,12 +31,13 @@ export function trustReadiness(store: TrustStore, at: Date): Readiness[] {
   else if (!auth.some((r) => validAt(r.cert, at))) jpki.push('every JPKI user-authentication root has expired');
   // Passports: ready for the countries whose CSCA is installed now (others read as unverified).
   const countries = [...new Set(store.cscas.filter((c) => validAt(c.cert, at)).map((c) => c.country))].sort();
-  const covered = countries.length ? countries.join(', ') : '—';
-  const passport = countries.length ? [] : ['no CSCA valid now (DIR/csca or a master list): every passport reads as unverified'];
+  const passport = countries.length ? [] : ['no CSCA valid now (DIR/csca or a master list): every passport reads as unverified, for staff to confirm'];
   return [
     { id: 'mynumber-card', labelJa: 'マイナンバーカード（カード）', labelEn: 'My Number Card (card)', ready: card.length === 0, missing: card },
     { id: 'mynumber-iphone', labelJa: 'マイナンバーカード（iPhone）', labelEn: 'My Number Card (iPhone)', ready: iphone.length === 0, missing: iphone },
     { id: 'jpki', labelJa: '公的個人認証（JPKI）', labelEn: 'JPKI', ready: jpki.length === 0, missing: jpki },
-    { id: 'passport', labelJa: `IC旅券（${countries.length}か国：${covered}）`, labelEn: `Passports (${countries.length} countries: ${covered})`, ready: passport.length === 0, missing: passport },
+    countries.length
+      ? { id: 'passport', labelJa: `IC旅券（${countries.length}か国：${countries.join(', ')}）`, labelEn: `Passports (${countries.length} countries: ${countries.join(', ')})`, ready: true, missing: [] }
+      : { id: 'passport', labelJa: 'IC旅券', labelEn: 'Passports', ready: false, missing: passport },
   ];
 }

@@ -59,7 +59,8 @@ test('first-run setup, full screen: language, PIN with the console code, mode, r
     await e.page.waitForSelector('[data-testid="trust-ready"]');
     const readiness = await e.page.locator('[data-testid="trust-ready"]').innerText();
     assert.match(readiness, /マイナンバーカード（カード） を検証できます/, 'the built-in anchors');
-    assert.equal(await e.page.locator('[data-testid="trust-ready"] [data-ready]').count(), 3);
+    assert.equal(await e.page.locator('[data-testid="trust-ready"] [data-ready]').count(), 4, 'My Number card, iPhone, JPKI, passports');
+    assert.equal(await e.page.getAttribute('[data-testid="trust-ready"] [data-id="passport"]', 'data-ready'), 'no', 'no CSCA is built in');
     await e.shot('34-setup-5-trust-ja');
     await setLang(e, 'en');
     await e.shot('34-setup-5-trust-en');
