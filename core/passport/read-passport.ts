@@ -9,10 +9,9 @@
 // Only the policy's attributes are returned, and only when the verdict is valid or unverified.
 import type { Check, Warning } from '../check.ts';
 import type { CryptoProvider } from '../crypto/provider.ts';
-import type { ApduStats } from '../card/apdu.ts';
 import { CardError, type CardErrorReport } from '../card/codes.ts';
 import { isAtLeast, japanDate } from '../card/age.ts';
-import { decideVerdict, type DocumentVerdict } from '../document/result.ts';
+import { decideVerdict, type DocumentReadResult, type DocumentVerdict } from '../document/result.ts';
 import type { PolicyName } from '../policy/policy.ts';
 import type { TrustedCsca } from '../trust/csca.ts';
 import { toHex } from '../x509/pem.ts';
@@ -51,7 +50,8 @@ export interface ReadPassportOptions {
 /** The three verdicts every card shares (core/document/result.ts). */
 export type PassportVerdict = DocumentVerdict;
 
-export interface PassportReadResult {
+/** The fields every card's result shares (core/document/result.ts), and the passport's own. */
+export interface PassportReadResult extends Pick<DocumentReadResult, 'checks' | 'errors' | 'staffConfirm' | 'apdus' | 'timings' | 'requested' | 'signerKeyIds'> {
   verdict: PassportVerdict;
   card: {
     type: 'passport';
@@ -67,17 +67,9 @@ export interface PassportReadResult {
   };
   attributes: PassportAttributes;
   photo: FaceImage | null;
-  checks: Check[];
   warnings: Warning[];
-  errors: CardErrorReport[];
-  /** Why the verdict is 'unverified': what staff must confirm (codes). Empty otherwise. */
-  staffConfirm: string[];
-  apdus: ApduStats;
-  timings: Record<string, number>;
-  /** Files read (names only), for the audit entry. */
-  requested: string[];
-  /** Document Signer subject key id / CSCA fingerprint (identifiers, never values). */
-  signerKeyIds: string[];
+  // requested: the files read (names only); signerKeyIds: the Document Signer's subject key id and
+  // the CSCA's fingerprint (identifiers, never values).
 }
 
 interface Read {

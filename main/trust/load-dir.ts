@@ -96,18 +96,10 @@ export function loadTrustDirInto(store: TrustStore, dir: string, source: AnchorS
   }
   // VICAL signers are the anchors of the VICAL signature: load them first, then each VICAL.
   const signers: Certificate[] = [];
-  for (const f of r.files(join(dir, 'vical-signers'), ['.pem', '.der', '.crt', '.cer'])) {
-    for (const der of r.certificates(f)) {
-      try {
-        const cert = parseCertificate(der);
-        signers.push(cert);
-        // Listed (and expiry-warned) like roots; they anchor only the VICAL signature.
-        store.vicalSigners.push({ cert, fingerprint: toHex(store.crypto.digest('SHA-256', cert.der)), kind: 'vical-signer', origin: f, source, profileChecks: [] });
-        store.warnings.push(...expiryWarnings(cert, store.now, store.warnDays, f));
-      } catch (e) {
-        store.errors.push({ code: e instanceof DerError ? e.code : 'malformed_certificate', detail: errorText(e), file: f });
-      }
-    }
+  for (const { cert, f } of signerCertificates(r, join(dir, 'vical-signers'))) {
+    signers.push(cert);
+    // Listed like roots; they anchor only the VICAL signature.
+    store.vicalSigners.push({ cert, fingerprint: toHex(store.crypto.digest('SHA-256', cert.der)), kind: 'vical-signer', origin: f, source, profileChecks: [] });
   }
   for (const f of r.files(join(dir, 'vical'), ['.cbor'])) {
     const bytes = r.bytes(f);
@@ -138,6 +130,27 @@ function readReplacements(r: DirReader, dir: string): void {
  * DIR/csca (self-signed CSCAs first, then link certificates until none more can be added), then the
  * master list signers and the master lists they vouch for (core/trust/master-list.ts).
  */
+/**
+ * The signer certificates of one folder (VICAL signers, master list signers): parsed and
+ * expiry-warned; a file that does not parse is an error of that file, the others still load.
+ */
+function signerCertificates(r: DirReader, folder: string): Array<{ cert: Certificate; f: string }> {
+  const store = r.store;
+  const out: Array<{ cert: Certificate; f: string }> = [];
+  for (const f of r.files(folder, ['.pem', '.der', '.crt', '.cer'])) {
+    for (const der of r.certificates(f)) {
+      try {
+        const cert = parseCertificate(der);
+        out.push({ cert, f });
+        store.warnings.push(...expiryWarnings(cert, store.now, store.warnDays, f));
+      } catch (e) {
+        store.errors.push({ code: e instanceof DerError ? e.code : 'malformed_certificate', detail: errorText(e), file: f });
+      }
+    }
+  }
+  return out;
+}
+
 function loadCscas(r: DirReader, dir: string): void {
   const store = r.store;
   let pending: Array<{ der: Uint8Array; f: string }> = [];
@@ -154,17 +167,9 @@ function loadCscas(r: DirReader, dir: string): void {
   // What is left is refused; say why once per file.
   for (const p of pending) store.addCsca(p.der, p.f);
   const anchors = { signers: [] as Certificate[], cscas: store.cscas.slice() };
-  for (const f of r.files(join(dir, 'masterlist-signers'), ['.pem', '.der', '.crt', '.cer'])) {
-    for (const der of r.certificates(f)) {
-      try {
-        const cert = parseCertificate(der);
-        anchors.signers.push(cert);
-        store.validityWatch.push(cert);
-        store.warnings.push(...expiryWarnings(cert, store.now, store.warnDays, f));
-      } catch (e) {
-        store.errors.push({ code: e instanceof DerError ? e.code : 'malformed_certificate', detail: (e as Error).message, file: f });
-      }
-    }
+  for (const { cert } of signerCertificates(r, join(dir, 'masterlist-signers'))) {
+    anchors.signers.push(cert);
+    store.validityWatch.push(cert);
   }
   for (const f of r.files(join(dir, 'masterlist'), ['.ml'])) {
     const bytes = r.bytes(f);

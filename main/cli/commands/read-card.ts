@@ -20,10 +20,10 @@ import { eraDigitsFromIso, parseBirthDateKey, parseCheckNumberB } from '../../..
 import type { Unlock } from '../../../core/card/read-card.ts';
 import { nodeCrypto } from '../../crypto/node-crypto.ts';
 import { loadTrust, trustSourcesFromFlags } from '../../trust/trust-sources.ts';
-import { probePcscd, PCSCD_HELP } from '../../pcsc/pcscd-probe.ts';
+import { PCSCD_HELP } from '../../pcsc/pcscd-probe.ts';
 import { readCardOverPcsc, type PcscReadResult } from '../../pcsc/read-session.ts';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE } from '../index.ts';
-import { DOCUMENT_OPTIONS, DOCUMENT_USAGE, humanSummary, readJsonTail, routeDocument } from './read-document.ts';
+import { DOCUMENT_OPTIONS, DOCUMENT_USAGE, humanSummary, pcscdUnreachable, readJsonTail, readTimeFlags, routeDocument, vpcdUnreachable } from './read-document.ts';
 import { errorText } from '../../../core/errors.ts';
 import { PASSPORT_OPTIONS, PASSPORT_USAGE, routePassport } from './read-passport.ts';
 
@@ -116,15 +116,11 @@ export async function run(argv: string[]): Promise<number> {
     unlock = { kind: 'birth_date', digits };
   }
   const trustDir = v.trust as string | undefined;
-  let at = new Date();
-  if (v.at !== undefined) {
-    at = new Date(v.at as string);
-    if (Number.isNaN(at.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(v.at as string)) return usage('--at must be an ISO time, e.g. 2026-11-22T10:00:00+09:00');
-  }
+  const times = readTimeFlags(v, usage);
+  if (typeof times === 'number') return times;
+  const { at, waitMs } = times;
   const jpkiPin = v['jpki-pin'] as string | undefined;
   if (jpkiPin !== undefined && !/^\d{4}$/.test(jpkiPin)) return usage('--jpki-pin must be 4 digits');
-  const waitMs = v.wait !== undefined ? Number(v.wait) : 5000;
-  if (!Number.isInteger(waitMs) || waitMs < 0) return usage('--wait must be milliseconds');
 
   // Simulation spec is parsed before anything starts, so a typo is a usage error.
   let sim: import('../../../sim/card/simulate.ts').SimulationSpec | null = null;
@@ -136,14 +132,8 @@ export async function run(argv: string[]): Promise<number> {
     sim = s;
   }
 
-  const probe = await probePcscd();
-  if (!probe.ok) {
-    process.stderr.write(`kakunin read-card: pcscd is not reachable: ${probe.reason}\n\n${PCSCD_HELP}\n`);
-    if (v.json) {
-      process.stdout.write(JSON.stringify({ verdict: 'invalid', card: { type: 'mynumber-card', generation: null }, attributes: {}, checks: [], errors: [{ code: 'pcsc_unavailable', messageEn: 'Cannot reach the smart-card service (pcscd).', messageJa: 'カードリーダーのサービス（pcscd）に接続できません。', detail: probe.reason }], apdus: { count: 0, bytesSent: 0, bytesReceived: 0 }, timings: {} }, null, 2) + '\n');
-    }
-    return EXIT_USAGE;
-  }
+  const down = await pcscdUnreachable(v, { type: 'mynumber-card', generation: null });
+  if (down !== null) return down;
 
   const trust = loadTrust(trustSourcesFromFlags(trustDir, v['no-builtin-trust'] === true), { crypto: nodeCrypto, now: at });
   if (trust.errors.some((e) => e.code === 'trust_dir_missing')) return usage(`trust directory ${trustDir} does not exist`);
@@ -165,11 +155,8 @@ export async function run(argv: string[]): Promise<number> {
   } finally {
     await simulated?.link.remove();
   }
-  const vpcdFailed = tracked?.failure() ?? null;
-  if (vpcdFailed) {
-    process.stderr.write(`kakunin read-card: cannot reach the vpcd reader of pcscd (${vpcdFailed}); is vsmartcard-vpcd installed?\n${PCSCD_HELP}\n`);
-    return EXIT_USAGE;
-  }
+  const vpcdDown = vpcdUnreachable(tracked);
+  if (vpcdDown !== null) return vpcdDown;
 
   const out = toJson(result, { policy, unlock: unlock.kind, simulated: v.simulate as string | undefined, pixels: v['photo-pixels'] === true, trustWarnings: trust.errors.map((e) => e.code) });
   if (v.json) process.stdout.write(JSON.stringify(out, null, 2) + '\n');

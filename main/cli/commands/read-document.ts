@@ -43,7 +43,7 @@ export const DOCUMENT_USAGE = `  --document      auto (default) | mynumber | dri
 
 exit codes: 0 valid, 1 invalid, 2 usage or pcscd not reachable, 3 unverified (staff confirm)`;
 
-type Values = Record<string, string | boolean | undefined>;
+export type Values = Record<string, string | boolean | undefined>;
 
 /** null: run the My Number path; else the exit code. */
 export async function routeDocument(v: Values, usage: (msg: string) => number): Promise<number | null> {
@@ -67,13 +67,9 @@ export async function routeDocument(v: Values, usage: (msg: string) => number): 
   // No --trust: no licence signer and no residence card root (nothing built in for them), so a
   // licence ends unverified and a residence card invalid (its chain cannot be checked).
   const trustDir = v.trust as string | undefined;
-  let at = new Date();
-  if (v.at !== undefined) {
-    at = new Date(v.at as string);
-    if (Number.isNaN(at.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(v.at as string)) return usage('--at must be an ISO time, e.g. 2026-11-22T10:00:00+09:00');
-  }
-  const waitMs = v.wait !== undefined ? Number(v.wait) : 5000;
-  if (!Number.isInteger(waitMs) || waitMs < 0) return usage('--wait must be milliseconds');
+  const times = readTimeFlags(v, usage);
+  if (typeof times === 'number') return times;
+  const { at, waitMs } = times;
   let spec = null;
   if (sim !== undefined) {
     if (!docSim) return sim.startsWith('card') && !documentSecrets ? null : usage(`--simulate ${sim} does not fit the secrets given`);
@@ -84,12 +80,8 @@ export async function routeDocument(v: Values, usage: (msg: string) => number): 
   const { existsSync } = await import('node:fs');
   if (trustDir !== undefined && !existsSync(trustDir)) return usage(`trust directory ${trustDir} does not exist`);
 
-  const probe = await probePcscd();
-  if (!probe.ok) {
-    process.stderr.write(`kakunin read-card: pcscd is not reachable: ${probe.reason}\n\n${PCSCD_HELP}\n`);
-    if (v.json) process.stdout.write(JSON.stringify({ verdict: 'invalid', card: { type: doc === 'residence-card' ? 'residence-card' : 'driving-licence', generation: null }, attributes: {}, checks: [], errors: [{ code: 'pcsc_unavailable', messageEn: 'Cannot reach the smart-card service (pcscd).', messageJa: 'カードリーダーのサービス（pcscd）に接続できません。', detail: probe.reason }], apdus: { count: 0, bytesSent: 0, bytesReceived: 0 }, timings: {} }, null, 2) + '\n');
-    return EXIT_USAGE;
-  }
+  const down = await pcscdUnreachable(v, { type: doc === 'residence-card' ? 'residence-card' : 'driving-licence', generation: null });
+  if (down !== null) return down;
   const trust = trustDir !== undefined ? loadDocumentTrust(trustDir, nodeCrypto) : { residenceCardRoots: [], licenceSigners: new Map(), errors: [] };
   let readerName = v.reader as string | undefined;
   let simulated: ReturnType<typeof createSimulatedDocument> | null = null;
@@ -119,11 +111,8 @@ export async function routeDocument(v: Values, usage: (msg: string) => number): 
   } finally {
     await simulated?.link.remove();
   }
-  const vpcdFailed = tracked?.failure() ?? null;
-  if (vpcdFailed) {
-    process.stderr.write(`kakunin read-card: cannot reach the vpcd reader of pcscd (${vpcdFailed}); is vsmartcard-vpcd installed?\n${PCSCD_HELP}\n`);
-    return EXIT_USAGE;
-  }
+  const vpcdDown = vpcdUnreachable(tracked);
+  if (vpcdDown !== null) return vpcdDown;
   if (r.identified === 'mynumber-card') {
     if (myNumberSecrets) return null;
     return usage('this is a My Number Card: give --check-number, --pin or --birth-date');
@@ -156,6 +145,41 @@ export function documentJson(r: DocumentReadResult & { reader: string | null }, 
     staffConfirm: r.staffConfirm,
     ...readJsonTail(r, o.trustIssues),
   };
+}
+
+/** --at (an ISO time; default now) and --wait (milliseconds; default 5000), or the usage exit code. */
+export function readTimeFlags(v: Values, usage: (msg: string) => number): { at: Date; waitMs: number } | number {
+  let at = new Date();
+  if (v.at !== undefined) {
+    at = new Date(v.at as string);
+    if (Number.isNaN(at.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(v.at as string)) return usage('--at must be an ISO time, e.g. 2026-11-22T10:00:00+09:00');
+  }
+  const waitMs = v.wait !== undefined ? Number(v.wait) : 5000;
+  if (!Number.isInteger(waitMs) || waitMs < 0) return usage('--wait must be milliseconds');
+  return { at, waitMs };
+}
+
+/**
+ * null when pcscd answers; else says so (stderr, and with --json an invalid result of the shape the
+ * document's JSON has, `card` and any `extra` fields given) and returns the usage exit code.
+ */
+export async function pcscdUnreachable(v: Values, card: Record<string, unknown>, extra: Record<string, unknown> = {}): Promise<number | null> {
+  const probe = await probePcscd();
+  if (probe.ok) return null;
+  process.stderr.write(`kakunin read-card: pcscd is not reachable: ${probe.reason}\n\n${PCSCD_HELP}\n`);
+  if (v.json) {
+    const error = { code: 'pcsc_unavailable', messageEn: 'Cannot reach the smart-card service (pcscd).', messageJa: 'カードリーダーのサービス（pcscd）に接続できません。', detail: probe.reason };
+    process.stdout.write(JSON.stringify({ verdict: 'invalid', card, attributes: {}, checks: [], errors: [error], ...extra, apdus: { count: 0, bytesSent: 0, bytesReceived: 0 }, timings: {} }, null, 2) + '\n');
+  }
+  return EXIT_USAGE;
+}
+
+/** null when the simulated card reached vpcd (or none was simulated); else says so, the usage exit code. */
+export function vpcdUnreachable(tracked: { failure(): string | null } | null): number | null {
+  const failed = tracked?.failure() ?? null;
+  if (!failed) return null;
+  process.stderr.write(`kakunin read-card: cannot reach the vpcd reader of pcscd (${failed}); is vsmartcard-vpcd installed?\n${PCSCD_HELP}\n`);
+  return EXIT_USAGE;
 }
 
 /** The fields every read-card JSON ends with (My Number Card and the documents alike). */

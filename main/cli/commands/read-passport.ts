@@ -14,10 +14,9 @@ import { mrzKeyFromFields, mrzKeyFromLine2, type MrzFieldProblem } from '../../.
 import type { PassportAccessKey } from '../../../core/passport/read-passport.ts';
 import { nodeCrypto } from '../../crypto/node-crypto.ts';
 import { loadTrust, trustSourcesFromFlags } from '../../trust/trust-sources.ts';
-import { probePcscd, PCSCD_HELP } from '../../pcsc/pcscd-probe.ts';
 import { readPassportOverPcsc, type PcscPassportResult } from '../../passport/read-session.ts';
-import { EXIT_INVALID, EXIT_OK, EXIT_UNVERIFIED, EXIT_USAGE } from '../index.ts';
-import { humanSummary, readJsonTail } from './read-document.ts';
+import { EXIT_INVALID, EXIT_OK, EXIT_UNVERIFIED } from '../index.ts';
+import { humanSummary, pcscdUnreachable, readJsonTail, readTimeFlags, vpcdUnreachable, type Values } from './read-document.ts';
 
 /** Beside DOCUMENT_OPTIONS (read-document.ts), which holds --document. */
 export const PASSPORT_OPTIONS = {
@@ -42,7 +41,6 @@ export const PASSPORT_USAGE = `Passports (ICAO 9303, main/cli/commands/read-pass
   exit codes: 0 valid, 1 invalid, 2 usage or pcscd not reachable, 3 unverified (no CSCA of the
   issuing state installed: staff confirm)`;
 
-type Values = Record<string, string | boolean | undefined>;
 
 const MRZ_FLAGS = ['mrz-document', 'mrz-birth', 'mrz-expiry', 'mrz', 'can'] as const;
 
@@ -81,13 +79,9 @@ export async function routePassport(v: Values, usage: (msg: string) => number): 
   }
   const policy = v.policy as string | undefined;
   if (!policy || !isPolicyName(policy)) return usage('--policy must be age-over-20, identity or entrance');
-  let at = new Date();
-  if (v.at !== undefined) {
-    at = new Date(v.at as string);
-    if (Number.isNaN(at.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(v.at as string)) return usage('--at must be an ISO time, e.g. 2026-11-22T10:00:00+09:00');
-  }
-  const waitMs = v.wait !== undefined ? Number(v.wait) : 5000;
-  if (!Number.isInteger(waitMs) || waitMs < 0) return usage('--wait must be milliseconds');
+  const times = readTimeFlags(v, usage);
+  if (typeof times === 'number') return times;
+  const { at, waitMs } = times;
 
   let simModule: typeof import('../../../sim/passport/simulate.ts') | null = null;
   let spec: import('../../../sim/passport/simulate.ts').PassportSimulationSpec | null = null;
@@ -98,14 +92,8 @@ export async function routePassport(v: Values, usage: (msg: string) => number): 
     spec = s;
   }
 
-  const probe = await probePcscd();
-  if (!probe.ok) {
-    process.stderr.write(`kakunin read-card: pcscd is not reachable: ${probe.reason}\n\n${PCSCD_HELP}\n`);
-    if (v.json) {
-      process.stdout.write(JSON.stringify({ verdict: 'invalid', card: { type: 'passport', access: null }, attributes: {}, checks: [], errors: [{ code: 'pcsc_unavailable', messageEn: 'Cannot reach the smart-card service (pcscd).', messageJa: 'カードリーダーのサービス（pcscd）に接続できません。', detail: probe.reason }], staffConfirm: [], apdus: { count: 0, bytesSent: 0, bytesReceived: 0 }, timings: {} }, null, 2) + '\n');
-    }
-    return EXIT_USAGE;
-  }
+  const down = await pcscdUnreachable(v, { type: 'passport', access: null }, { staffConfirm: [] });
+  if (down !== null) return down;
   const trustDir = v.trust as string | undefined;
   const trust = loadTrust(trustSourcesFromFlags(trustDir, v['no-builtin-trust'] === true), { crypto: nodeCrypto, now: at });
   if (trust.errors.some((e) => e.code === 'trust_dir_missing')) return usage(`trust directory ${trustDir} does not exist`);
@@ -127,11 +115,8 @@ export async function routePassport(v: Values, usage: (msg: string) => number): 
   } finally {
     await simulated?.link.remove();
   }
-  const vpcdFailed = tracked?.failure() ?? null;
-  if (vpcdFailed) {
-    process.stderr.write(`kakunin read-card: cannot reach the vpcd reader of pcscd (${vpcdFailed}); is vsmartcard-vpcd installed?\n${PCSCD_HELP}\n`);
-    return EXIT_USAGE;
-  }
+  const vpcdDown = vpcdUnreachable(tracked);
+  if (vpcdDown !== null) return vpcdDown;
   const out = passportJson(result, { policy, access, simulated: sim, pixels: v['photo-pixels'] === true });
   if (v.json) process.stdout.write(JSON.stringify(out, null, 2) + '\n');
   else process.stdout.write(human(out) + '\n');
