@@ -154,8 +154,9 @@ test('read-card --birth-date: usage rules (age-over-20 only, 6 digits or YYYY-MM
 });
 
 test('read-card --birth-date through pcscd (era digits and a Gregorian date): valid, exit 0, unlock birth_date', { skip: skip ?? false }, async () => {
+  // A vpcd slot of its own: other test files use the same pcscd at the same time.
   for (const bd of ['550217', '1980-02-17']) {
-    const r = await cli(['--birth-date', bd, '--policy', 'age-over-20', '--trust', TEST_TRUST_DIR, '--at', '2026-11-22T10:00:00+09:00', '--json', '--simulate', 'card']);
+    const r = await withVirtualReader(({ readerName }) => cli(['--reader', readerName, '--birth-date', bd, '--policy', 'age-over-20', '--trust', TEST_TRUST_DIR, '--at', '2026-11-22T10:00:00+09:00', '--json', '--simulate', 'card']));
     assert.equal(r.code, 0, r.stdout + r.stderr);
     const j = JSON.parse(r.stdout);
     assert.equal(j.verdict, 'valid');

@@ -16,6 +16,7 @@ import { pemToDer } from '../../core/x509/pem.ts';
 import { nodeCrypto } from '../../main/crypto/node-crypto.ts';
 import { BUILTIN_TRUST_DIR, loadTrust } from '../../main/trust/trust-sources.ts';
 import { REAL_DIR, ROOT } from '../x509/support.ts';
+import { withVirtualReader } from '../support/pcscd.ts';
 
 const NOW = new Date('2026-12-07T00:00:00Z');
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -176,9 +177,10 @@ test('a root claiming the J-LIS IACA subject with other bytes is refused; with -
   assert.ok(again.errors.some((e: { code: string }) => e.code === 'pinned_fingerprint_mismatch' || e.code === 'builtin_conflict'));
 });
 
-test('read-card --simulate card still verifies with the project test keys: built-ins plus resources/test-trust', { skip: process.env.KAKUNIN_PCSCD === '1' ? false : 'needs pcscd with vpcd (test/run.mjs starts one as root)' }, () => {
+test('read-card --simulate card still verifies with the project test keys: built-ins plus resources/test-trust', { skip: process.env.KAKUNIN_PCSCD === '1' ? false : 'needs pcscd with vpcd (test/run.mjs starts one as root)' }, async () => {
   const home = mkdtempSync(join(tmpdir(), 'kakunin-home-'));
-  const r = kakunin(home, 'read-card', '--check-number', '55021720352285', '--policy', 'age-over-20', '--trust', 'resources/test-trust', '--at', '2026-11-22T10:00:00+09:00', '--json', '--simulate', 'card');
+  // A vpcd slot of its own: other test files use the same pcscd at the same time.
+  const r = await withVirtualReader(async ({ readerName }) => kakunin(home, 'read-card', '--reader', readerName, '--check-number', '55021720352285', '--policy', 'age-over-20', '--trust', 'resources/test-trust', '--at', '2026-11-22T10:00:00+09:00', '--json', '--simulate', 'card'));
   assert.equal(r.status, 0, r.stdout + r.stderr);
   assert.equal(JSON.parse(r.stdout).verdict, 'valid');
 });
