@@ -3,6 +3,7 @@
 // carry them. Messages never contain personal data. As for the My Number Card (core/card/codes.ts):
 // an error means the read could not finish; a failed check means what was read is not trustworthy.
 import { CARD_ERRORS, CardError, type CardErrorReport } from '../card/codes.ts';
+import { errorText } from '../errors.ts';
 
 export const PASSPORT_ERRORS = {
   mrz_format: {
@@ -89,7 +90,7 @@ export function reportPassportError(e: unknown): CardErrorReport {
     if (e.detail) r.detail = e.detail;
     return r;
   }
-  const ce = e instanceof CardError ? e : new CardError('transport_error', e instanceof Error ? e.message : String(e));
+  const ce = e instanceof CardError ? e : new CardError('transport_error', errorText(e));
   const m = CARD_ERRORS[ce.code];
   const r: CardErrorReport = { code: ce.code, messageJa: m.ja, messageEn: m.en, nextJa: m.nextJa, nextEn: m.nextEn };
   if (ce.detail) r.detail = ce.detail;

@@ -3,6 +3,7 @@
 import { child, parseFile } from '../card/ber-tlv.ts';
 import { CardError } from '../card/codes.ts';
 import { parseMrz, type ParsedMrz } from './mrz.ts';
+import { errorText } from '../errors.ts';
 
 export function parseDg1(bytes: Uint8Array): ParsedMrz {
   const { children } = parseFile(bytes, 0x61, 'DG1');
@@ -10,6 +11,6 @@ export function parseDg1(bytes: Uint8Array): ParsedMrz {
   try {
     return parseMrz(String.fromCharCode(...mrz));
   } catch (e) {
-    throw new CardError('malformed_tlv', `DG1: ${(e as Error).message}`);
+    throw new CardError('malformed_tlv', `DG1: ${errorText(e)}`);
   }
 }

@@ -13,6 +13,7 @@ import { PassportError } from './codes.ts';
 import { decodePoint, encodePoint, genericMapping, integratedMapping, scalarFromRandom, scalarRandomBytes, type EcPointObj } from './pace-mapping.ts';
 import { SecureMessaging, type CommandApdu, type ResponseApdu } from './secure-messaging.ts';
 import type { PaceInfo } from './security-infos.ts';
+import { errorText } from '../errors.ts';
 
 export type PacePassword = { kind: 'mrz'; information: string } | { kind: 'can'; can: string };
 
@@ -45,7 +46,7 @@ export function dynamicAuthenticationData(data: Uint8Array, what: string): Map<n
     }
     return m;
   } catch (e) {
-    throw new PassportError('secure_messaging', `${what}: ${(e as Error).message}`);
+    throw new PassportError('secure_messaging', `${what}: ${errorText(e)}`);
   }
 }
 

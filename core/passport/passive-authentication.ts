@@ -12,6 +12,7 @@ import { verifyCertificateSignature, verifySignedBytes } from '../x509/signature
 import type { SignerInfo } from '../x509/cms-signed-data.ts';
 import { alpha2ForMrzCode, displayMrzCode } from './country-codes.ts';
 import type { Sod } from './sod.ts';
+import { errorText } from '../errors.ts';
 
 const ok = (code: string, detail?: string): Check => (detail ? { code, ok: true, detail } : { code, ok: true });
 const bad = (code: string, detail: string): Check => ({ code, ok: false, detail });
@@ -125,7 +126,7 @@ export function passiveAuthentication(o: PassiveAuthInput): PassiveAuthResult {
   try {
     pkup = privateKeyUsagePeriod(ds);
   } catch (e) {
-    dsProblems.push(`PrivateKeyUsagePeriod: ${(e as Error).message}`);
+    dsProblems.push(`PrivateKeyUsagePeriod: ${errorText(e)}`);
   }
   const signedAt = si.signingTime;
   if (signedAt) {

@@ -6,11 +6,11 @@
 // Authentication, GENERAL AUTHENTICATE, INTERNAL AUTHENTICATE. Everything else is refused, notably
 // writing (D6/D0/E2), PIN commands (20/24/2C), and Terminal Authentication (MSE:Set DST 81B6, PSO
 // Verify Certificate 2A, EXTERNAL AUTHENTICATE under SM): the kiosk never reads fingerprints or iris.
+import { toHex } from '../bytes.ts';
 import { PassportError } from './codes.ts';
 import { EMRTD_AID, READABLE_FILES } from './lds-files.ts';
 
-const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-const AID = hex(EMRTD_AID);
+const AID = toHex(EMRTD_AID);
 const FIDS = new Set(READABLE_FILES.map((f) => f.fid));
 
 export class PassportGuard {
@@ -31,10 +31,10 @@ export class PassportGuard {
     if (cla === 0x10 && ins !== 0x86) return refuse('command chaining is only for GENERAL AUTHENTICATE (§9.3.2)');
     switch (ins) {
       case 0xa4:
-        if (p1 === 0x00 && p2 === 0x0c && hex(data) === '3f00') return;
-        if (p1 === 0x04 && p2 === 0x0c && hex(data) === AID) return;
+        if (p1 === 0x00 && p2 === 0x0c && toHex(data) === '3f00') return;
+        if (p1 === 0x04 && p2 === 0x0c && toHex(data) === AID) return;
         if (p1 === 0x02 && p2 === 0x0c && data.length === 2 && FIDS.has((data[0]! << 8) | data[1]!)) return;
-        return refuse(`SELECT ${name} ${hex(data)} is not an allowlisted file or application`);
+        return refuse(`SELECT ${name} ${toHex(data)} is not an allowlisted file or application`);
       case 0xb0:
         if (p1 & 0x80 && (p1 & 0x1f) !== 0x1c) return refuse('READ BINARY by short file identifier is only for EF.CardAccess');
         return;

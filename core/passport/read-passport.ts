@@ -31,6 +31,7 @@ import { passiveAuthentication } from './passive-authentication.ts';
 import { planFor, type PassportAttributes } from './policy.ts';
 import { parseSecurityInfos, type SecurityInfos } from './security-infos.ts';
 import { parseSod, type Sod } from './sod.ts';
+import { errorText } from '../errors.ts';
 
 export type PassportAccessKey = { kind: 'mrz'; key: MrzKey } | { kind: 'can'; can: string };
 
@@ -189,7 +190,7 @@ export async function readPassport(o: ReadPassportOptions): Promise<PassportRead
       try {
         await performChipAuthentication(ch, r.ca, o.crypto);
       } catch (e) {
-        r.caBroken = e instanceof Error ? e.message : String(e);
+        r.caBroken = errorText(e);
       }
     } else if (r.dg15) {
       card.chipAuthenticity = 'active_authentication';
@@ -232,7 +233,7 @@ export async function readPassport(o: ReadPassportOptions): Promise<PassportRead
     try {
       face = parseDg2(r.dg2);
     } catch (e) {
-      checks.push({ code: 'passport.photo_decodes', ok: false, detail: (e as Error).message });
+      checks.push({ code: 'passport.photo_decodes', ok: false, detail: errorText(e) });
     }
   }
 
@@ -267,7 +268,7 @@ export async function readPassport(o: ReadPassportOptions): Promise<PassportRead
           try {
             v = verifyActiveAuthentication(parseDg15(r.dg15!), r.dg14Infos?.activeAuthentication, r.aa.nonce, r.aa.signature, o.crypto);
           } catch (e) {
-            v = { ok: false, reason: `DG15: ${(e as Error).message}` };
+            v = { ok: false, reason: `DG15: ${errorText(e)}` };
           }
           checks.push(v.ok ? { code: 'passport.chip_authenticity', ok: true, detail: v.detail } : { code: 'passport.chip_authenticity', ok: false, detail: `${v.reason}: a copy of the chip, not the genuine one` });
         }

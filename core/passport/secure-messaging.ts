@@ -5,10 +5,12 @@
 // DO'8E' MAC(SSC || pad(header) || DOs, padded). Response: [DO'87'] DO'99' SW DO'8E' MAC(SSC || DOs).
 // The SSC is incremented before every command and every response (§9.8.2). 3DES: CBC IV 0 and the
 // retail MAC (§9.8.6); AES: CBC with IV = E(KSenc, SSC) and CMAC-8 (§9.8.7).
-import { concat, encodeTlv, parseTlv } from '../card/ber-tlv.ts';
+import { concat, equal } from '../bytes.ts';
+import { encodeTlv, parseTlv } from '../card/ber-tlv.ts';
 import { blockCipherOf, blockSize, macPadded, type CipherSuite, type SymCrypto } from './cipher-suite.ts';
 import { PassportError } from './codes.ts';
 import { pad, unpad } from '../crypto/iso9797-1.ts';
+import { errorText } from '../errors.ts';
 
 export interface CommandApdu {
   cla: number;
@@ -33,13 +35,6 @@ export function encodeCommand(c: CommandApdu): Uint8Array {
   const lc = data.length ? concat(Uint8Array.of(data.length), data) : new Uint8Array(0);
   const le = c.le === undefined ? new Uint8Array(0) : Uint8Array.of(c.le === 256 ? 0 : c.le);
   return concat(head, lc, le);
-}
-
-function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d |= a[i]! ^ b[i]!;
-  return d === 0;
 }
 
 export class SecureMessaging {
@@ -122,12 +117,12 @@ export class SecureMessaging {
       }
     } catch (e) {
       if (e instanceof PassportError) throw e;
-      throw new PassportError('secure_messaging', `malformed SM response: ${(e as Error).message}`);
+      throw new PassportError('secure_messaging', `malformed SM response: ${errorText(e)}`);
     }
     if (!macDo) throw new PassportError('secure_messaging', 'the response has no DO 8E (MAC)');
     if (!swDo || swDo.value.length !== 2) throw new PassportError('secure_messaging', 'the response has no DO 99 (status)');
     const covered = concat(dataDo ? dataDo.tlv : new Uint8Array(0), swDo.tlv);
-    if (!constantTimeEqual(this.#mac(covered), macDo.value)) throw new PassportError('secure_messaging', 'response MAC does not verify');
+    if (!equal(this.#mac(covered), macDo.value)) throw new PassportError('secure_messaging', 'response MAC does not verify');
     const sw = (swDo.value[0]! << 8) | swDo.value[1]!;
     if (!dataDo) return { data: new Uint8Array(0), sw };
     const cipherText = dataDo.tag === 0x87 ? dataDo.value.subarray(1) : dataDo.value;

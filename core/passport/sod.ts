@@ -10,6 +10,7 @@ import { DerError, DerReader } from '../x509/der.ts';
 import { HASH_OIDS } from '../x509/oids.ts';
 import { CMS_OID, parseSignedData, type SignedData } from '../x509/cms-signed-data.ts';
 import { PassportError } from './codes.ts';
+import { errorText } from '../errors.ts';
 
 export interface LdsSecurityObject {
   version: number;
@@ -72,6 +73,6 @@ export function parseSod(file: Uint8Array): Sod {
   } catch (e) {
     if (e instanceof DerError) throw new PassportError('malformed_data', `EF.SOD: ${e.message}`);
     if (e instanceof PassportError) throw e;
-    throw new PassportError('malformed_data', `EF.SOD: ${(e as Error).message}`);
+    throw new PassportError('malformed_data', `EF.SOD: ${errorText(e)}`);
   }
 }

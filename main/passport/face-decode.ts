@@ -5,6 +5,7 @@ import jpeg from 'jpeg-js';
 import type { FaceImage } from '../../core/passport/dg2.ts';
 import type { PassportReadResult } from '../../core/passport/read-passport.ts';
 import { decodeJ2kCodestream, decodeJp2, type DecodedPhoto } from '../card/jp2-decode.ts';
+import { errorText } from '../../core/errors.ts';
 
 /** Largest face decoded (ICAO portraits are a few hundred pixels a side; this bounds memory). */
 const MAX_PIXELS = 2048 * 2048;
@@ -28,7 +29,7 @@ export async function decodeReadFace(result: PassportReadResult): Promise<Decode
     result.checks.push({ code: 'passport.photo_decodes', ok: true, detail: `${result.photo.format} ${d.width}x${d.height}` });
     return d;
   } catch (e) {
-    result.checks.push({ code: 'passport.photo_decodes', ok: false, detail: `${result.photo.format} decode failed: ${e instanceof Error ? e.message : String(e)}` });
+    result.checks.push({ code: 'passport.photo_decodes', ok: false, detail: `${result.photo.format} decode failed: ${errorText(e)}` });
     result.verdict = 'invalid';
     result.attributes = {};
     result.photo = null;

@@ -19,7 +19,7 @@ import { encodeOidContent } from '../../core/x509/der.ts';
 import type { DsVariant } from '../pki/icao-pki.ts';
 import { ChipSecureMessaging, type PlainCommand } from './chip-secure-messaging.ts';
 import { mrzInformation, TEST_HOLDER, type PassportHolder } from './holder.ts';
-import { concat } from '../pki/der-encode.ts';
+import { concat, equal, toHex } from '../../core/bytes.ts';
 import { berTlv, buildDg1, buildDg14, buildDg15, buildDg2, buildEfCom, buildSod, chipKeys, paceInfo, paceOid, type ChipAuthSpec, type ChipKeys, type FaceSpec, type PaceSpec } from './passport-files.ts';
 
 const c = nodeCrypto;
@@ -174,7 +174,7 @@ export class VirtualPassport {
         return { data: none, sw: 0x9000 };
       }
       if (p1 === 0x04) {
-        if (Buffer.from(data).toString('hex') !== AID) return { data: none, sw: 0x6a82 };
+        if (toHex(data) !== AID) return { data: none, sw: 0x6a82 };
         // PACE-only chips refuse the application until PACE has run (§4.4.2).
         if (!this.#bac && !this.#authenticated) return { data: none, sw: 0x6982 };
         this.#selected = 'app';
@@ -275,7 +275,7 @@ export class VirtualPassport {
     const tlvs = parseSimple(data);
     const oid = tlvs.get(0x80);
     const ref = tlvs.get(0x83)?.[0];
-    if (!oid || Buffer.from(oid).toString('hex') !== Buffer.from(encodeOidContent(paceOid(pace))).toString('hex')) return { data: none, sw: 0x6a80 };
+    if (!oid || !equal(oid, encodeOidContent(paceOid(pace)))) return { data: none, sw: 0x6a80 };
     const suite: CipherSuite = { cipher: pace.cipher, keyLength: pace.keyLength };
     let password;
     if (ref === 1) password = { kind: 'mrz' as const, information: this.#mrzInfo };

@@ -21,6 +21,7 @@ import { nodeCrypto } from '../../main/crypto/node-crypto.ts';
 import { probePcscd } from '../../main/pcsc/pcscd-probe.ts';
 import { readPassportOverPcsc } from '../../main/passport/read-session.ts';
 import { withVirtualReader } from '../support/pcscd.ts';
+import { errorText } from '../../core/errors.ts';
 import { loadTrustDir } from '../../main/trust/load-dir.ts';
 import { TEST_HOLDER } from '../../sim/passport/holder.ts';
 import { createSimulatedPassport, parsePassportSimulation, type PassportSimulationSpec } from '../../sim/passport/simulate.ts';
@@ -122,7 +123,7 @@ export async function measurePassports(opts: { runs?: number; pcscd?: boolean } 
           }
         });
       } catch (e) {
-        pcscdNote = `tap-to-verdict through PC/SC not measured: ${(e as Error).message}`;
+        pcscdNote = `tap-to-verdict through PC/SC not measured: ${errorText(e)}`;
       }
     }
   }
