@@ -98,5 +98,6 @@ export async function readMynaLicence(o: ReadMynaLicenceOptions): Promise<Docume
     signerKeyIds: [],
     pins,
   });
-  return data ? { ...result, undecoded: data.undecoded } : result;
+  // Like attributes, the list goes with a read that stands; an invalid one shows nothing.
+  return data && result.verdict !== 'invalid' ? { ...result, undecoded: data.undecoded } : result;
 }
