@@ -8,7 +8,7 @@
 // on this AP can be checked against the issuer; staff confirm the card and the person.
 // age-over-20 is refused before any command: the licence AP holds no birth date.
 import type { PolicyName } from '../policy/policy.ts';
-import { japanDate } from '../card/age.ts';
+import { japanIsoDate } from '../card/age.ts';
 import { CardChannel, readBinary, selectAid, selectEf, type ApduTransport } from '../card/apdu.ts';
 import { CardError, reportError, type CardErrorReport } from '../card/codes.ts';
 import { errorForSw, SW_END_OF_FILE, SW_OK, swHex } from '../card/status-words.ts';
@@ -68,8 +68,7 @@ export async function readMynaLicence(o: ReadMynaLicenceOptions): Promise<Docume
       if (r.sw !== SW_OK && r.sw !== SW_END_OF_FILE) throw errorForSw(r.sw, `READ WEF02 at ${offset}`);
       return r.data;
     });
-    const today = japanDate(o.at);
-    const todayIso = `${today.year}-${String(today.month).padStart(2, '0')}-${String(today.day).padStart(2, '0')}`;
+    const todayIso = japanIsoDate(o.at);
     // Valid through the whole last day, in JST (as the conventional licence).
     checks.push(data.expiryDate < todayIso ? { code: 'licence.expiry', ok: false, detail: `the licence expired on ${data.expiryDate} (WEF02 C5)` } : { code: 'licence.expiry', ok: true, detail: `valid until ${data.expiryDate} (WEF02 C5)` });
     timings.read_ms = o.now() - t0;

@@ -4,33 +4,13 @@
 // reading it as a licence and as a My Number Card, and each fault's code and exit.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { pcscdUnavailable, withVirtualReader } from '../support/pcscd.ts';
+import { readCardCli, ROOT } from '../support/read-card-cli.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const CLI = join(ROOT, 'main', 'cli', 'kakunin.mjs');
 const skip = pcscdUnavailable();
 const base = ['--trust', join(ROOT, 'resources', 'test-trust'), '--at', '2026-11-22T10:00:00+09:00', '--json'];
-
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string; json: any }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [CLI, 'read-card', ...args], { cwd: ROOT });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    p.on('close', (code) => {
-      let json: any = null;
-      try {
-        json = JSON.parse(stdout);
-      } catch {
-        /* usage errors print no JSON */
-      }
-      resolve({ code: code ?? -1, stdout, stderr, json });
-    });
-  });
-}
+const cli = readCardCli;
 
 test('usage: an unknown myna-licence variant exits 2 before touching a card', async () => {
   const r = await cli(['--pin1', '2580', '--policy', 'identity', ...base, '--simulate', 'myna-licence:bogus']);

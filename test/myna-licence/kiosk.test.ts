@@ -4,49 +4,18 @@
 // a My Number Card (its own prompt), and in age-check mode always so.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { pcscdUnavailable, withVirtualReader } from '../support/pcscd.ts';
-import { KioskHost } from '../../main/host/kiosk-host.ts';
-import { MemoryAuditSink } from '../../main/host/audit-sink.ts';
-import { SettingsStore } from '../../main/host/settings.ts';
-import { TapDispatcher, tapReaders } from '../../main/host/readers/tap.ts';
-import { VpcdCard } from '../../sim/card/vpcd-link.ts';
+import { pcscdUnavailable } from '../support/pcscd.ts';
 import { VirtualMyNumberCard } from '../../sim/card/virtual-card.ts';
 import { VirtualMynaLicenceAp, type MynaLicenceFault } from '../../sim/licence/virtual-myna-licence-ap.ts';
-import type { Mode, MynaLicenceReading, Screen } from '../../main/api/contract.ts';
-import { until } from '../kiosk/helpers.ts';
+import type { Mode, MynaLicenceReading } from '../../main/api/contract.ts';
+import { tapRig, type TapRig } from '../kiosk/tap-rig.ts';
 
 const skip = pcscdUnavailable();
-const TRUST = join(import.meta.dirname, '..', '..', 'resources', 'test-trust');
-
-async function rig(mode: Mode, mynaLicence: MynaLicenceReading, faults: MynaLicenceFault[], fn: (r: { host: KioskHost; audit: MemoryAuditSink; card: VirtualMyNumberCard; ap: VirtualMynaLicenceAp; screen(kinds: Screen['screen'][]): Promise<Screen> }) => Promise<void>) {
-  await withVirtualReader(async ({ port, readerName }) => {
-    const settings = new SettingsStore(null);
-    settings.update({ mode, wipeSeconds: 60, readers: { card: true, mdoc: true }, mynaLicence });
-    const dispatcher = new TapDispatcher({ readerName });
-    const { card: cardReader, phone } = tapReaders({ dispatcher, trustDir: TRUST, mynaLicence: () => settings.get().mynaLicence });
-    const audit = new MemoryAuditSink();
-    const host = new KioskHost({ readers: [cardReader, phone], settings, audit, inputTimeoutMs: 20_000 });
-    host.start();
-    const ap = new VirtualMynaLicenceAp({ faults });
-    const card = new VirtualMyNumberCard({ licenceAp: ap });
-    const link = new VpcdCard(card, port);
-    try {
-      await host.whenIdle();
-      await link.insert();
-      await fn({
-        host, audit, card, ap,
-        async screen(kinds) {
-          await until(() => kinds.includes(host.snapshot().screen.screen), 20_000);
-          return host.snapshot().screen;
-        },
-      });
-    } finally {
-      await link.remove();
-      await until(() => !dispatcher.tagPresent, 3000).catch(() => undefined);
-      await host.stop();
-    }
-  });
+/** The kiosk with the virtual マイナ免許証 tapped, the counter's setting as given. */
+async function rig(mode: Mode, mynaLicence: MynaLicenceReading, faults: MynaLicenceFault[], fn: (r: TapRig & { card: VirtualMyNumberCard; ap: VirtualMynaLicenceAp }) => Promise<void>) {
+  const ap = new VirtualMynaLicenceAp({ faults });
+  const card = new VirtualMyNumberCard({ licenceAp: ap });
+  await tapRig({ mode, card, mynaLicence }, (r) => fn({ ...r, card, ap }));
 }
 
 test('counter reads マイナ免許証 as licences (identity): licence PIN prompt, amber unverified with the expiry, staff confirmation audited', { skip: skip ?? false, timeout: 60_000 }, async () => {

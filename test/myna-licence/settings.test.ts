@@ -32,7 +32,7 @@ test('an older settings file reads mynaLicence as mynumber-card; staff switch it
     await s.handle('staffUnlock', { pin: PIN });
     assert.equal((await s.handle('staffUpdateSettings', { mynaLicence: 'passport' })).ok, false);
     const r = await s.handle('staffUpdateSettings', { mynaLicence: 'driving-licence' });
-    assert.ok(r.ok && r.value.mynaLicence === 'driving-licence');
+    assert.ok(r.ok && (r.value as { mynaLicence: string }).mynaLicence === 'driving-licence');
     assert.match(readFileSync(file, 'utf8'), /"mynaLicence": "driving-licence"/);
     assert.equal(new SettingsStore(file).get().mynaLicence, 'driving-licence');
     const ev = audit.events.find((e) => e.kind === 'settings_changed');

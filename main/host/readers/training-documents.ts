@@ -30,7 +30,8 @@ export function isDocumentScenario(s: TrainingScenario): boolean {
   return DOCUMENT_SCENARIOS.has(s);
 }
 
-function memory(card: { process(c: Uint8Array): Uint8Array }) {
+/** A virtual card as an APDU transport in memory; a card that leaves the field is card_removed. */
+export function memory(card: { process(c: Uint8Array): Uint8Array }) {
   return {
     async transmit(c: Uint8Array) {
       try {
