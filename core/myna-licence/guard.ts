@@ -6,11 +6,11 @@
 //   VERIFY of the AP's PIN by reference           00 20 00 86 [04 PIN]  (tries left without data)
 // Then this read's own, narrower list: SELECT by AID of the licence AP only, SELECT EF of WEF02 only
 // (WEF03, the signature file of unpublished layout, is never read), READ BINARY of WEF02 by offset.
+import { toHex } from '../bytes.ts';
 import { MyNumberGuard } from '../card/my-number-guard.ts';
 import { commandShape, DocumentGuardError, type CommandGuard } from '../document/channel.ts';
 import { MYNA_LICENCE_AP_AID, PIN_P2, READ_PIN_SETTING_P1, WEF } from './files.ts';
 
-const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 const fidHex = (f: number) => f.toString(16).padStart(4, '0').toUpperCase();
 
 export class MynaLicenceGuard implements CommandGuard {
@@ -37,7 +37,7 @@ export class MynaLicenceGuard implements CommandGuard {
     // The My Number rules hold on this card whatever this reader allows.
     this.#myNumber.admit(cmd);
     if (c.cla === 0x00 && c.ins === 0xa4 && c.p1 === 0x04) {
-      if (hex(c.data) !== hex(MYNA_LICENCE_AP_AID)) refuse(`SELECT of application ${hex(c.data)} (this read selects only the licence AP)`);
+      if (toHex(c.data) !== toHex(MYNA_LICENCE_AP_AID)) refuse(`SELECT of application ${toHex(c.data)} (this read selects only the licence AP)`);
       this.#inAp = true;
       this.#ef = null;
       return;

@@ -8,6 +8,7 @@
 // of objects we cannot decode (the number, categories, the photo) are never transferred.
 // The walk ends at the filler byte FF in a tag position or at the end of the file (6B00, or a read
 // shorter than asked); any other status is an error.
+import { latin1 } from '../bytes.ts';
 import { CardError } from '../card/codes.ts';
 import { readHeader } from '../document/card-tlv.ts';
 import { eraDate } from '../licence/era-date.ts';
@@ -78,7 +79,7 @@ export async function readLicenceData(read: ReadAt): Promise<LicenceData> {
       if (h.length !== EXPIRY_LENGTH) throw new CardError('malformed_tlv', `WEF02: 有効期限 (C5) is ${h.length} bytes, not ${EXPIRY_LENGTH}`);
       const v = await read(valueAt, EXPIRY_LENGTH);
       if (v === 'end' || v.length !== EXPIRY_LENGTH) throw new CardError('malformed_tlv', 'WEF02: the file ends inside 有効期限 (C5)');
-      expiry = eraDate(String.fromCharCode(...v), 'WEF02 有効期限 (C5)');
+      expiry = eraDate(latin1(v), 'WEF02 有効期限 (C5)');
       if (expiry === null) throw new CardError('malformed_tlv', 'WEF02: 有効期限 (C5) is empty');
     }
     off = valueAt + h.length;

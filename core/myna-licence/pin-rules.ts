@@ -4,14 +4,13 @@
 //   tries left: 00 20 00 86 (no data; answers 63Cx, x tries left, without spending one)
 //   VERIFY:     00 20 00 86 04 <4 digits>
 import { CardChannel } from '../card/apdu.ts';
-import { concat } from '../card/ber-tlv.ts';
+import { asciiDigits } from '../card/check-number-b.ts';
+import { concat } from '../bytes.ts';
 import { CardError } from '../card/codes.ts';
 import { isBlockedSw, SW_OK, swHex, triesFromSw } from '../card/status-words.ts';
 import { PIN_P2, REFUSE_AT_TRIES } from './files.ts';
 
 export const PIN_KIND = 'licence_ap_pin';
-
-const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
 
 /** Tries left, then one VERIFY; throws the licence AP's own error codes. */
 export async function verifyLicenceApPin(ch: CardChannel, pin: string): Promise<{ kind: string; triesBefore: number | null }> {
@@ -23,7 +22,7 @@ export async function verifyLicenceApPin(ch: CardChannel, pin: string): Promise<
   // Anything but 63Cx (say 6A82 for a PIN this card does not have) leaves the counter unknown: stop.
   if (left === null) throw new CardError('myna_licence_pin_state', `tries-left query answered ${swHex(q.sw)}; PIN not sent`);
   if (left <= REFUSE_AT_TRIES) throw new CardError('myna_licence_pin_one_try_left', `${left} try left; PIN not sent`, left);
-  const r = await ch.send(concat(Uint8Array.of(0x00, 0x20, 0x00, PIN_P2, 0x04), ascii(pin)));
+  const r = await ch.send(concat(Uint8Array.of(0x00, 0x20, 0x00, PIN_P2, 0x04), asciiDigits(pin)));
   if (r.sw === SW_OK) return { kind: PIN_KIND, triesBefore: left };
   if (isBlockedSw(r.sw)) throw new CardError('myna_licence_pin_blocked', `VERIFY answered ${swHex(r.sw)}`, 0);
   const after = triesFromSw(r.sw);

@@ -13,6 +13,7 @@ import { CardChannel, readBinary, selectAid, selectEf, type ApduTransport } from
 import { CardError, reportError, type CardErrorReport } from '../card/codes.ts';
 import { errorForSw, SW_END_OF_FILE, SW_OK, swHex } from '../card/status-words.ts';
 import type { Check } from '../check.ts';
+import { errorText } from '../errors.ts';
 import { finishResult, type DocumentAttributes, type DocumentReadResult } from '../document/result.ts';
 import { MYNA_LICENCE_AP_AID, NO_PIN, PIN_SETTING_LENGTH, READ_PIN_SETTING_P1, WEF } from './files.ts';
 import { MynaLicenceGuard } from './guard.ts';
@@ -73,7 +74,7 @@ export async function readMynaLicence(o: ReadMynaLicenceOptions): Promise<Docume
     checks.push(data.expiryDate < todayIso ? { code: 'licence.expiry', ok: false, detail: `the licence expired on ${data.expiryDate} (WEF02 C5)` } : { code: 'licence.expiry', ok: true, detail: `valid until ${data.expiryDate} (WEF02 C5)` });
     timings.read_ms = o.now() - t0;
   } catch (e) {
-    errors.push(reportError(e instanceof CardError ? e : new CardError('transport_error', e instanceof Error ? e.message : String(e))));
+    errors.push(reportError(e instanceof CardError ? e : new CardError('transport_error', errorText(e))));
   }
   const attributes: DocumentAttributes = {};
   if (data && errors.length === 0) {

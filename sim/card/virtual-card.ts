@@ -167,7 +167,7 @@ export class VirtualMyNumberCard {
     if (cla === 0x00 && ins === 0xa4 && p1 === 0x04 && this.licenceAp) {
       // Any SELECT of an AP leaves the licence AP (and its security state); its own AID enters it.
       this.licenceAp.select();
-      this.#inLicenceAp = Buffer.from(data).toString('hex') === this.licenceAp.aidHex;
+      this.#inLicenceAp = toHex(data).toLowerCase() === this.licenceAp.aidHex;
       if (this.#inLicenceAp) {
         this.#current = null;
         this.#ef = null;

@@ -18,7 +18,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../../main/project-root.ts';
-import { concat } from '../../core/card/ber-tlv.ts';
+import { concat, toHex } from '../../core/bytes.ts';
 import { tryCommandShape } from '../../core/document/channel.ts';
 import { encodeCardTlv } from '../../core/document/card-tlv.ts';
 import { MYNA_LICENCE_AP_AID } from '../../core/document/identify.ts';
@@ -41,11 +41,10 @@ export const MAX_TRIES = 10;
 
 const SW = (sw: number) => Uint8Array.of(sw >> 8, sw & 0xff);
 const ascii = (s: string) => new TextEncoder().encode(s);
-const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const FILE_SIZE = 2560;
 
 export class VirtualMynaLicenceAp {
-  readonly aidHex = hex(MYNA_LICENCE_AP_AID);
+  readonly aidHex = toHex(MYNA_LICENCE_AP_AID);
   readonly holder: MynaLicenceHolder;
   readonly faults: ReadonlySet<MynaLicenceFault>;
   readonly files: Map<number, Uint8Array>;
