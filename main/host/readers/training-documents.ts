@@ -1,11 +1,16 @@
 // TRAINING: the licence and residence card scenarios run the REAL readers (core/licence,
 // core/residence-card) against the virtual cards of sim/ in memory, with the project's TEST trust
 // (resources/test-trust): the screens, prompts and the staff-confirmation flow are the real ones.
-// Secrets for the training cards: licence PIN 1 1234, PIN 2 5678; residence card AB12345678CD.
+// Secrets for the training cards: licence PIN 1 1234, PIN 2 5678; residence card AB12345678CD;
+// マイナ免許証 (the virtual My Number Card with the licence AP, read as a licence as a counter set to
+// do so would) licence PIN 2580.
 import { TEST_TRUST_DIR } from '../../project-root.ts';
 import type { Policy } from '../../../core/policy/policy.ts';
 import { readDrivingLicence } from '../../../core/licence/read-licence.ts';
 import { readResidenceCard } from '../../../core/residence-card/read-residence-card.ts';
+import { readMynaLicence } from '../../../core/myna-licence/read-myna-licence.ts';
+import { VirtualMyNumberCard } from '../../../sim/card/virtual-card.ts';
+import { VirtualMynaLicenceAp } from '../../../sim/licence/virtual-myna-licence-ap.ts';
 import { CardNumberLimiter } from '../../../core/residence-card/rate-limit.ts';
 import { CardError } from '../../../core/card/codes.ts';
 import type { TrainingScenario } from '../../api/contract.ts';
@@ -18,14 +23,15 @@ import { CardPulled } from '../../../sim/card/virtual-card.ts';
 import type { ReadHooks, ReadOutcome } from '../reader.ts';
 import { documentTransaction } from './document-card.ts';
 
-const DOCUMENT_SCENARIOS = new Set<TrainingScenario>(['licence-ok', 'licence-unverified', 'residence-card-gen1', 'residence-card-gen2']);
+const DOCUMENT_SCENARIOS = new Set<TrainingScenario>(['licence-ok', 'licence-unverified', 'residence-card-gen1', 'residence-card-gen2', 'myna-licence']);
 const limiter = new CardNumberLimiter();
 
 export function isDocumentScenario(s: TrainingScenario): boolean {
   return DOCUMENT_SCENARIOS.has(s);
 }
 
-function memory(card: { process(c: Uint8Array): Uint8Array }) {
+/** A virtual card as an APDU transport in memory; a card that leaves the field is card_removed. */
+export function memory(card: { process(c: Uint8Array): Uint8Array }) {
   return {
     async transmit(c: Uint8Array) {
       try {
@@ -48,6 +54,17 @@ export function trainingDocument(s: TrainingScenario, policy: Policy, signal: Ab
       read: async (secrets) => {
         card.reset();
         const r = await readDrivingLicence({ transport: memory(card), policy: policy.name, secrets, signature: true, trust, crypto: nodeCrypto, at: new Date(), now });
+        return { ...r, decoded: await decodeImages(r) };
+      },
+    });
+  }
+  if (s === 'myna-licence') {
+    const card = new VirtualMyNumberCard({ licenceAp: new VirtualMynaLicenceAp() });
+    return documentTransaction({
+      kind: 'myna-licence', policy, signal, hooks, limiter,
+      read: async (secrets) => {
+        card.reset();
+        const r = await readMynaLicence({ transport: memory(card), policy: policy.name, ...(secrets.pin1 !== undefined ? { pin: secrets.pin1 } : {}), at: new Date(), now });
         return { ...r, decoded: await decodeImages(r) };
       },
     });

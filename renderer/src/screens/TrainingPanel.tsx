@@ -20,6 +20,7 @@ const LABELS: Record<TrainingScenario, [string, string]> = {
   'licence-unverified': ['運転免許証（署名証明書なし）', 'Licence (no NPA certificate)'],
   'residence-card-gen1': ['在留カード（現行）', 'Residence card (1st gen)'],
   'residence-card-gen2': ['在留カード（第2世代）', 'Residence card (2nd gen)'],
+  'myna-licence': ['マイナ免許証（免許として読む）', 'マイナ免許証 (read as licence)'],
 };
 
 export function TrainingPanel({ lang, api }: { lang: Lang; api: Connection }) {
