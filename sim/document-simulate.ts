@@ -4,16 +4,21 @@
 //   licence variants: the faults of sim/licence/virtual-licence.ts, holder preset `minor`
 //   residence-card variants: gen1 | gen2 (default), sprc (special permanent resident certificate),
 //     the faults of sim/residence-card/virtual-residence-card.ts, holder preset `minor`
+//   myna-licence variants (マイナ免許証: the virtual My Number Card with the licence AP): the faults of
+//     sim/licence/virtual-myna-licence-ap.ts, and `no-ap` (a My Number Card without the licence AP)
 import { VpcdCard } from './card/vpcd-link.ts';
+import { VirtualMyNumberCard } from './card/virtual-card.ts';
+import { MYNA_LICENCE_FAULTS, VirtualMynaLicenceAp, type MynaLicenceFault } from './licence/virtual-myna-licence-ap.ts';
 import { LICENCE_FAULTS, LICENCE_HOLDER_PRESETS, VirtualLicence, type LicenceFault } from './licence/virtual-licence.ts';
 import { RESIDENCE_FAULTS, RESIDENCE_HOLDER_PRESETS, VirtualResidenceCard, type ResidenceFault } from './residence-card/virtual-residence-card.ts';
 
 export type DocumentSimulation =
   | { kind: 'licence'; faults: LicenceFault[]; presets: string[] }
-  | { kind: 'residence-card'; generation: 1 | 2; specialPermanent: boolean; faults: ResidenceFault[]; presets: string[] };
+  | { kind: 'residence-card'; generation: 1 | 2; specialPermanent: boolean; faults: ResidenceFault[]; presets: string[] }
+  | { kind: 'myna-licence'; faults: MynaLicenceFault[]; withAp: boolean };
 
 export function isDocumentSimulation(s: string): boolean {
-  return /^(licence|residence-card)(:|$)/.test(s);
+  return /^(licence|residence-card|myna-licence)(:|$)/.test(s);
 }
 
 export function parseDocumentSimulation(s: string): DocumentSimulation | { error: string } {
@@ -39,16 +44,28 @@ export function parseDocumentSimulation(s: string): DocumentSimulation | { error
     }
     return out;
   }
+  if (kind === 'myna-licence') {
+    const out: DocumentSimulation = { kind, faults: [], withAp: true };
+    for (const v of vs) {
+      if ((MYNA_LICENCE_FAULTS as readonly string[]).includes(v)) out.faults.push(v as MynaLicenceFault);
+      else if (v === 'no-ap') out.withAp = false;
+      else return { error: `unknown myna-licence variant "${v}" (${MYNA_LICENCE_FAULTS.join(', ')}, no-ap)` };
+    }
+    return out;
+  }
   return { error: `unknown simulation "${kind}"` };
 }
 
-export function createDocumentCard(spec: DocumentSimulation): VirtualLicence | VirtualResidenceCard {
+export type DocumentCard = VirtualLicence | VirtualResidenceCard | VirtualMyNumberCard;
+
+export function createDocumentCard(spec: DocumentSimulation): DocumentCard {
+  if (spec.kind === 'myna-licence') return new VirtualMyNumberCard(spec.withAp ? { licenceAp: new VirtualMynaLicenceAp({ faults: spec.faults }) } : {});
   if (spec.kind === 'licence') return new VirtualLicence({ faults: spec.faults, holder: Object.assign({}, ...spec.presets.map((p) => LICENCE_HOLDER_PRESETS[p])) });
   return new VirtualResidenceCard({ generation: spec.generation, specialPermanent: spec.specialPermanent, faults: spec.faults, holder: Object.assign({}, ...spec.presets.map((p) => RESIDENCE_HOLDER_PRESETS[p])) });
 }
 
 /** The card and its vpcd link, not yet on the reader. */
-export function createSimulatedDocument(spec: DocumentSimulation, port: number): { card: VirtualLicence | VirtualResidenceCard; link: VpcdCard } {
+export function createSimulatedDocument(spec: DocumentSimulation, port: number): { card: DocumentCard; link: VpcdCard } {
   const card = createDocumentCard(spec);
   return { card, link: new VpcdCard(card, port) };
 }

@@ -11,6 +11,12 @@ export function japanDate(at: Date): YMD {
   return { year: t.getUTCFullYear(), month: t.getUTCMonth() + 1, day: t.getUTCDate() };
 }
 
+/** The calendar date in Japan at `at`, as YYYY-MM-DD (compared with card expiry dates as strings). */
+export function japanIsoDate(at: Date): string {
+  const d = japanDate(at);
+  return `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
+}
+
 /** The first day on which someone born on `birth` is `years` old. */
 export function dayAgeReached(birth: YMD, years: number): YMD {
   const y = birth.year + years;

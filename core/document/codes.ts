@@ -73,6 +73,56 @@ export const DOCUMENT_ERRORS = {
     nextJa: '暗証番号2を入力してください。',
     nextEn: 'Enter PIN 2.',
   },
+  // マイナ免許証: the licence AP on a My Number Card (core/myna-licence). Where a blocked PIN is
+  // unblocked is not published: the words ask the holder to enquire rather than name a place.
+  myna_licence_absent: {
+    ja: 'このマイナンバーカードには運転免許の情報が記録されていません。',
+    en: 'This My Number Card carries no driving licence data.',
+    nextJa: '運転免許証をお持ちの場合はそちらをかざしてください。',
+    nextEn: 'Present the driving licence card if the holder has one.',
+  },
+  myna_licence_no_birth_date: {
+    ja: 'マイナ免許証の免許情報には生年月日が記録されていないため、年齢確認には使えません。',
+    en: 'The licence data on a My Number Card holds no birth date: it cannot answer an age check.',
+    nextJa: 'マイナンバーカードとして読み取ってください。',
+    nextEn: 'Read the card as a My Number Card.',
+  },
+  myna_licence_pin_format: {
+    ja: 'マイナ免許証の暗証番号（4桁の数字）が必要です。',
+    en: 'The licence PIN of the My Number Card (4 digits) is needed.',
+    nextJa: '入力し直してください。',
+    nextEn: 'Enter it again.',
+  },
+  myna_licence_pin_setting: {
+    ja: 'マイナ免許証の暗証番号の設定を読み取れませんでした。暗証番号は送信していません。',
+    en: 'Could not read whether a licence PIN is set; no PIN was sent.',
+    nextJa: 'カードを置き直してください。続く場合は運転免許センターにお問い合わせください。',
+    nextEn: 'Place the card again; if it keeps happening, ask a licence centre.',
+  },
+  myna_licence_pin_state: {
+    ja: 'マイナ免許証の暗証番号の残り回数を確認できなかったため、暗証番号を送信しませんでした。',
+    en: 'The licence PIN tries left could not be read, so the PIN was not sent.',
+    nextJa: 'カードを置き直してください。',
+    nextEn: 'Place the card again.',
+  },
+  myna_licence_pin_wrong: {
+    ja: 'マイナ免許証の暗証番号が違います。',
+    en: 'Wrong licence PIN (My Number Card).',
+    nextJa: '自動で再試行はしません。残り1回になると、この端末からは送信しません。',
+    nextEn: 'The kiosk never retries, and sends no PIN when one try is left.',
+  },
+  myna_licence_pin_one_try_left: {
+    ja: 'マイナ免許証の暗証番号の残り回数が1回のため、送信しませんでした。',
+    en: 'One licence PIN try is left: the PIN was not sent.',
+    nextJa: '運転免許センターまたは警察署にお問い合わせください。',
+    nextEn: 'Ask a licence centre or police station.',
+  },
+  myna_licence_pin_blocked: {
+    ja: 'マイナ免許証の暗証番号がロックされています。',
+    en: 'The licence PIN of this My Number Card is blocked.',
+    nextJa: '運転免許センターまたは警察署にお問い合わせください。',
+    nextEn: 'Ask a licence centre or police station.',
+  },
   document_guard: {
     ja: 'この端末が読まない項目への操作は行いません。',
     en: 'Refused: this kiosk never touches that file.',

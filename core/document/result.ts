@@ -42,7 +42,8 @@ export interface DocumentAttributes {
 
 export interface DocumentReadResult {
   verdict: DocumentVerdict;
-  card: { type: DocumentType; generation: number | null };
+  /** generation: 1 / 2 for the chip generation; 'mynumber-card' for a licence read off a My Number Card (マイナ免許証). */
+  card: { type: DocumentType; generation: number | 'mynumber-card' | null };
   attributes: DocumentAttributes;
   images: Partial<Record<'photo' | 'front_image' | 'name_image' | 'address_image', CardImage>>;
   checks: Check[];
@@ -55,6 +56,8 @@ export interface DocumentReadResult {
   /** Issuer key identifiers (hex) of the signer that verified, for the audit. */
   signerKeyIds: string[];
   pins: { kind: string; triesBefore: number | null }[];
+  /** Objects read past but not decoded (their meaning is not published): listed, never dropped silently. */
+  undecoded?: { tag: string; length: number }[];
 }
 
 /** Fail closed: valid needs checks, all passing, no error and nothing left for staff. */
@@ -66,12 +69,13 @@ export function decideVerdict(checks: readonly Check[], errors: readonly unknown
 /**
  * What the licence and residence card add to a policy's display beyond core/policy's attributes:
  * identity also shows the document number and expiry and, for residence cards, nationality, status,
- * period of stay and work restriction (issue text "Policies"); the gaiji flag goes with the name.
+ * period of stay and work restriction (issue text "Policies"); the gaiji flag goes with the name; `undecoded` (マイナ免許証: objects of
+ * unpublished meaning, tag and length only) is listed wherever the licence data was read.
  */
 export const DOCUMENT_EXTRA_ATTRIBUTES: Record<'age-over-20' | 'identity' | 'entrance', readonly string[]> = {
   'age-over-20': [],
-  identity: ['document_number', 'expiry_date', 'nationality', 'status_of_residence', 'period_of_stay', 'work_restriction', 'address_changes', 'gaiji'],
-  entrance: ['gaiji'],
+  identity: ['document_number', 'expiry_date', 'nationality', 'status_of_residence', 'period_of_stay', 'work_restriction', 'address_changes', 'gaiji', 'undecoded'],
+  entrance: ['gaiji', 'undecoded'],
 };
 
 /**

@@ -12,7 +12,7 @@
 import type { Check } from '../check.ts';
 import type { CryptoProvider } from '../crypto/provider.ts';
 import type { PolicyName } from '../policy/policy.ts';
-import { isAtLeast, japanDate } from '../card/age.ts';
+import { isAtLeast, japanIsoDate } from '../card/age.ts';
 import { CardChannel, type ApduTransport } from '../card/apdu.ts';
 import { concat } from '../card/ber-tlv.ts';
 import { CardError, reportError, type CardErrorReport } from '../card/codes.ts';
@@ -160,8 +160,7 @@ export async function readDrivingLicence(o: ReadLicenceOptions): Promise<Documen
     const common = parseMfCommon(await readEf(ch, SIZE.mfCommon, 'MF/EF01'));
     const r: Read = { common, pinSet };
     read = r;
-    const today = japanDate(o.at);
-    const todayIso = `${today.year}-${String(today.month).padStart(2, '0')}-${String(today.day).padStart(2, '0')}`;
+    const todayIso = japanIsoDate(o.at);
     // Valid through the whole last day, in JST.
     if (common.expiryDate < todayIso) {
       checks.push({ code: 'licence.expiry', ok: false, detail: `the licence expired on ${common.expiryDate}` });

@@ -9,7 +9,7 @@
 import type { Check } from '../check.ts';
 import type { CryptoProvider } from '../crypto/provider.ts';
 import type { PolicyName } from '../policy/policy.ts';
-import { isAtLeast, japanDate } from '../card/age.ts';
+import { isAtLeast, japanIsoDate } from '../card/age.ts';
 import { CardChannel, type ApduTransport } from '../card/apdu.ts';
 import { CardError, reportError, type CardErrorReport } from '../card/codes.ts';
 import { errorForSw } from '../card/status-words.ts';
@@ -183,8 +183,7 @@ export async function readResidenceCard(o: ReadResidenceCardOptions): Promise<Do
     } catch (e) {
       checks.push({ code: 'residence_card.signature', ok: false, detail: errorText(e) });
     }
-    const today = japanDate(o.at);
-    const todayIso = `${today.year}-${String(today.month).padStart(2, '0')}-${String(today.day).padStart(2, '0')}`;
+    const todayIso = japanIsoDate(o.at);
     if (read.type.generation === 1) {
       // Everything the verdict would rest on is inside the signed front image (§3.3.4).
       staffConfirm.push('front_image_facts');

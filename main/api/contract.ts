@@ -14,6 +14,13 @@ export type Lang = z.infer<typeof LangSchema>;
 /** Which mdoc data retrieval the kiosk runs when a phone offers both (staff setting). */
 export const PhoneTransportSchema = z.enum(['ble', 'nfc']);
 export type PhoneTransport = z.infer<typeof PhoneTransportSchema>;
+/**
+ * How a My Number Card that carries the licence AP (マイナ免許証) is read at this counter (staff
+ * setting): as a My Number Card (default; signed, can be 'valid') or as a driving licence (its
+ * licence AP: at best 'unverified'). Age checks always read it as a My Number Card.
+ */
+export const MynaLicenceReadingSchema = z.enum(['mynumber-card', 'driving-licence']);
+export type MynaLicenceReading = z.infer<typeof MynaLicenceReadingSchema>;
 export const ReaderKindSchema = z.enum(['card', 'mdoc']);
 export type ReaderKind = z.infer<typeof ReaderKindSchema>;
 
@@ -45,6 +52,8 @@ export const AttributesSchema = z
     address_changes: z.string().max(800).optional(),
     /** A text field held a character outside JIS X 0208 (外字), shown as 〓. */
     gaiji: z.boolean().optional(),
+    /** マイナ免許証: the licence data objects of unpublished meaning, by tag and length (never their values). */
+    undecoded: z.string().max(400).optional(),
   })
   .strict();
 export type Attributes = z.infer<typeof AttributesSchema>;
@@ -56,7 +65,7 @@ export type ProgressStep = z.infer<typeof ProgressStepSchema>;
  * 'mrz': a passport's MRZ_information (document number field, birth date, expiry, each with its
  * check digit: 24 characters); 'can': the 6-digit card access number of a PACE document.
  */
-export const InputKindSchema = z.enum(['pin', 'matching-b', 'birth-date', 'licence-pin1', 'licence-pin2', 'card-number', 'mrz', 'can']);
+export const InputKindSchema = z.enum(['pin', 'matching-b', 'birth-date', 'licence-pin1', 'licence-pin2', 'myna-licence-pin', 'card-number', 'mrz', 'can']);
 export type InputKind = z.infer<typeof InputKindSchema>;
 
 export const ReaderStatusSchema = z.object({
@@ -148,6 +157,7 @@ export const TRAINING_SCENARIOS = [
   'licence-unverified',
   'residence-card-gen1',
   'residence-card-gen2',
+  'myna-licence',
   'passport-ok',
   'passport-unverified',
 ] as const;
@@ -161,6 +171,7 @@ export const SettingsViewSchema = z.object({
   retentionDays: z.number().int().min(1).max(3650),
   readers: z.object({ card: z.boolean(), mdoc: z.boolean() }),
   phoneTransport: PhoneTransportSchema,
+  mynaLicence: MynaLicenceReadingSchema,
 });
 
 export const StaffStatusSchema = z.object({
@@ -366,6 +377,7 @@ export const Methods = {
         retentionDays: z.number().int().min(1).max(3650).optional(),
         readers: z.object({ card: z.boolean(), mdoc: z.boolean() }).optional(),
         phoneTransport: PhoneTransportSchema.optional(),
+        mynaLicence: MynaLicenceReadingSchema.optional(),
       })
       .strict(),
     value: SettingsViewSchema,

@@ -70,7 +70,7 @@ export async function assembleKiosk(cfg: KioskConfig = {}): Promise<Kiosk> {
     ({ training, readers } = trainingDevices(cfg, closers));
     deviceNote = 'training simulators (requested)';
   } else {
-    const real = await realReaders({ home, preferTransport: () => settings.get().phoneTransport });
+    const real = await realReaders({ home, preferTransport: () => settings.get().phoneTransport, mynaLicence: () => settings.get().mynaLicence });
     if (real.readers.length > 0) {
       readers = real.readers;
       deviceNote = real.note;

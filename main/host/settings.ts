@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { MIN_RETENTION_DAYS } from '../../core/audit/retention-rules.ts';
-import { LangSchema, ModeSchema, PhoneTransportSchema, type SettingsView } from '../api/contract.ts';
+import { LangSchema, ModeSchema, MynaLicenceReadingSchema, PhoneTransportSchema, type SettingsView } from '../api/contract.ts';
 import { writePrivateFile } from './private-file.ts';
 
 export const SettingsSchema = z
@@ -23,6 +23,11 @@ export const SettingsSchema = z
      * Bluetooth pairing trouble). Files written before this setting existed read as 'ble'.
      */
     phoneTransport: PhoneTransportSchema.default('ble'),
+    /**
+     * A My Number Card carrying the licence AP (マイナ免許証): read as a My Number Card (default) or as
+     * a driving licence (core/document/reading.ts). Files written before this setting read as the default.
+     */
+    mynaLicence: MynaLicenceReadingSchema.default('mynumber-card'),
   })
   .strict();
 export type Settings = z.infer<typeof SettingsSchema>;
@@ -35,6 +40,7 @@ export const DEFAULT_SETTINGS: Settings = {
   retentionDays: 365,
   readers: { card: true, mdoc: true },
   phoneTransport: 'ble',
+  mynaLicence: 'mynumber-card',
 };
 
 export class SettingsStore {
@@ -72,6 +78,6 @@ export class SettingsStore {
 
   view(): SettingsView {
     const s = this.current;
-    return { mode: s.mode, lang: s.lang, wipeSeconds: s.wipeSeconds, retentionDays: s.retentionDays, readers: { ...s.readers }, phoneTransport: s.phoneTransport };
+    return { mode: s.mode, lang: s.lang, wipeSeconds: s.wipeSeconds, retentionDays: s.retentionDays, readers: { ...s.readers }, phoneTransport: s.phoneTransport, mynaLicence: s.mynaLicence };
   }
 }

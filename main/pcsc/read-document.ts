@@ -2,11 +2,16 @@
 // the reader and the card, identify it by AID (core/document/identify.ts) on a My Number-guarded
 // connection, reconnect under the document's own guard, run the core reader, decode the images for
 // display (memory only), disconnect. The My Number Card keeps its own path (read-session.ts); this
-// module says so by returning `document: 'mynumber-card'` without reading it.
+// module says so by returning `document: 'mynumber-card'` without reading it, unless the card carries
+// the licence AP and the operator asked for a licence (core/document/reading.ts): then the licence AP
+// is read here under MynaLicenceGuard (core/myna-licence), the My Number guard's rules included.
 import type { CryptoProvider } from '../../core/crypto/provider.ts';
 import type { PolicyName } from '../../core/policy/policy.ts';
 import { CardError, reportError } from '../../core/card/codes.ts';
 import { identifyCard, type DocumentKind, type IdentifiedCard } from '../../core/document/identify.ts';
+import { chooseReading, type DocumentChoice } from '../../core/document/reading.ts';
+import { MYNA_LICENCE_GENERATION, readMynaLicence } from '../../core/myna-licence/read-myna-licence.ts';
+import { MynaLicenceGuard } from '../../core/myna-licence/guard.ts';
 import type { CardImage, DocumentReadResult } from '../../core/document/result.ts';
 import { readResidenceCard } from '../../core/residence-card/read-residence-card.ts';
 import { ResidenceCardGuard } from '../../core/residence-card/guard.ts';
@@ -20,7 +25,7 @@ import { PcscContext, type PcscCardSession } from './pcsc-reader.ts';
 import { waitForCardOnReader } from './read-session.ts';
 import { errorText } from '../../core/errors.ts';
 
-export type DocumentChoice = 'auto' | 'mynumber' | 'driving-licence' | 'residence-card';
+export type { DocumentChoice };
 
 export interface DocumentSecrets extends LicenceSecrets {
   cardNumber?: string;
@@ -36,6 +41,11 @@ export interface PcscDocumentOptions {
   at: Date;
   /** Licence: check the EF07 signature when PIN 2 was entered (default true). */
   licenceSignature?: boolean;
+  /**
+   * With `document` auto: the operator asked for a licence, so a My Number Card carrying the licence
+   * AP (マイナ免許証) is read as the licence (its PIN is `secrets.pin1`); default false.
+   */
+  licenceAsked?: boolean;
   waitMs?: number;
   insertCard?: () => Promise<void>;
   onStep?: (step: string) => void;
@@ -89,14 +99,14 @@ export async function decodeImages(r: DocumentReadResult): Promise<Partial<Recor
   return out;
 }
 
-function failure(type: DocumentReadResult['card']['type'], e: unknown, reader: string | null, identified: DocumentKind | null, ms: number): PcscDocumentResult {
+function failure(type: DocumentReadResult['card']['type'], e: unknown, reader: string | null, identified: DocumentKind | null, ms: number, generation: DocumentReadResult['card']['generation'] = null): PcscDocumentResult {
   const err = e instanceof CardError ? e : new CardError('transport_error', errorText(e));
   return {
     identified: identified === 'mynumber-card' || identified === 'passport' ? null : identified,
     reader,
     decoded: {},
     verdict: 'invalid',
-    card: { type, generation: null },
+    card: { type, generation },
     attributes: {},
     images: {},
     checks: [],
@@ -109,8 +119,6 @@ function failure(type: DocumentReadResult['card']['type'], e: unknown, reader: s
     pins: [],
   };
 }
-
-const WANT: Record<Exclude<DocumentChoice, 'auto'>, DocumentKind> = { mynumber: 'mynumber-card', 'driving-licence': 'driving-licence', 'residence-card': 'residence-card' };
 
 export async function readDocumentOverPcsc(o: PcscDocumentOptions): Promise<PcscDocumentResult> {
   const t0 = now();
@@ -127,15 +135,24 @@ export async function readDocumentOverPcsc(o: PcscDocumentOptions): Promise<Pcsc
     } finally {
       await session.disconnect().catch(() => undefined);
     }
-    if (o.document !== 'auto' && id.document !== WANT[o.document]) {
-      throw new CardError(id.document === null ? 'unsupported_card' : 'document_mismatch', `asked for ${o.document}, the card is ${id.document ?? 'none we read'}`);
+    const reading = chooseReading(id, { asked: o.document, policy: o.policy, licenceAsked: o.licenceAsked === true });
+    if (typeof reading === 'object') {
+      const why = reading.refuse === 'myna_licence_absent' ? 'a My Number Card without the licence AP' : `the card is ${id.document ?? 'none we read'}`;
+      throw new CardError(reading.refuse, `asked for ${o.document}: ${why}`);
     }
-    if (id.document === null) throw new CardError('unsupported_card', 'no licence, residence card or My Number application answered');
-    if (id.document === 'mynumber-card') return { identified: 'mynumber-card', reader, licenceAp: id.licenceAp };
-    if (id.document === 'passport') return { identified: 'passport', reader };
+    if (reading === 'mynumber-card') return { identified: 'mynumber-card', reader, licenceAp: id.licenceAp };
+    if (reading === 'passport') return { identified: 'passport', reader };
     const connectMs = now() - t0;
     let result: DocumentReadResult;
-    if (id.document === 'residence-card') {
+    if (reading === 'myna-licence') {
+      // The PIN travels as --pin1 / the kiosk's licence AP prompt; PIN 2 has no meaning here and is never sent.
+      session = await ctx.connect(reader, { guard: new MynaLicenceGuard() });
+      try {
+        result = await readMynaLicence({ transport: session, policy: o.policy, ...(o.secrets.pin1 !== undefined ? { pin: o.secrets.pin1 } : {}), at: o.at, now, ...(o.onStep ? { onStep: o.onStep } : {}) });
+      } finally {
+        await session.disconnect().catch(() => undefined);
+      }
+    } else if (id.document === 'residence-card') {
       if (o.secrets.cardNumber === undefined) throw new CardError('card_number_format', 'a residence card needs the card number');
       // A whole 1st-generation front image arrives in one extended-length SM response (~7 KB).
       session = await ctx.connect(reader, { guard: new ResidenceCardGuard(), maxResponse: 0x10000 + 2 });
@@ -157,10 +174,10 @@ export async function readDocumentOverPcsc(o: PcscDocumentOptions): Promise<Pcsc
     const decoded = await decodeImages(result);
     result.timings = { connect_ms: connectMs, identify_apdus: id.apdus, ...result.timings, image_decode_ms: now() - ds, total_ms: now() - t0 };
     for (const k of Object.keys(result.timings)) result.timings[k] = round(result.timings[k]!);
-    return { identified: id.document, reader, decoded, ...result };
+    return { identified: reading === 'myna-licence' ? 'driving-licence' : reading, reader, decoded, ...result };
   } catch (e) {
     const type = id?.document === 'residence-card' ? 'residence-card' : id?.document === 'driving-licence' ? 'driving-licence' : fallbackType;
-    return failure(type, e, reader, id?.document ?? null, now() - t0);
+    return failure(type, e, reader, id?.document ?? null, now() - t0, id?.document === 'mynumber-card' && id.licenceAp && o.document === 'driving-licence' ? MYNA_LICENCE_GENERATION : null);
   } finally {
     await ctx?.close();
   }

@@ -10,6 +10,7 @@ import { GEN1 } from '../../core/card/profile.ts';
 import { toHex } from '../../core/card/profile.ts';
 import { buildCardImage, chipSign, type ApFiles, type CardFault } from './card-files.ts';
 import { checkNumberBOf, DEFAULT_HOLDER, type Holder } from './holder.ts';
+import type { VirtualMynaLicenceAp } from '../licence/virtual-myna-licence-ap.ts';
 
 type ApName = 'text' | 'face' | 'jpki' | 'common';
 
@@ -33,10 +34,12 @@ export interface VirtualCardOptions {
   faults?: Iterable<CardFault>;
   /** card:pulled: the card leaves the field on this READ BINARY (1-based, counted over the session). */
   pullAtReadBinary?: number;
+  /** The licence AP the police write to a マイナ免許証 (sim/licence/virtual-myna-licence-ap.ts). */
+  licenceAp?: VirtualMynaLicenceAp;
 }
 
 export interface ApduLogEntry {
-  ap: ApName | null;
+  ap: ApName | 'licence' | null;
   command: string;
   sw: string;
 }
@@ -59,11 +62,15 @@ export class VirtualMyNumberCard {
   #verified = new Set<number>();
   #reads = 0;
   readonly #pullAt: number | null;
+  /** The licence AP, when this card is a マイナ免許証; commands go to it while it is selected. */
+  readonly licenceAp: VirtualMynaLicenceAp | null;
+  #inLicenceAp = false;
 
   constructor(opts: VirtualCardOptions = {}) {
     this.holder = { ...DEFAULT_HOLDER, ...opts.holder };
     this.faults = new Set(opts.faults ?? []);
     this.#pullAt = this.faults.has('pulled') ? (opts.pullAtReadBinary ?? 4) : null;
+    this.licenceAp = opts.licenceAp ?? null;
     const img = buildCardImage(this.holder, this.faults);
     const b = checkNumberBOf(this.holder);
     const pinLeft = this.faults.has('blocked-pin') ? 0 : this.faults.has('one-try-left') ? 1 : GEN1.tries.pinTries;
@@ -130,12 +137,14 @@ export class VirtualMyNumberCard {
     this.#current = null;
     this.#ef = null;
     this.#verified.clear();
+    this.#inLicenceAp = false;
+    this.licenceAp?.reset();
   }
 
   /** One C-APDU in, one R-APDU out. Throws CardPulled when the `pulled` fault fires. */
   process(cmd: Uint8Array): Uint8Array {
     const r = this.#process(cmd);
-    this.log.push({ ap: this.#current, command: Buffer.from(cmd).toString('hex'), sw: Buffer.from(r.subarray(r.length - 2)).toString('hex') });
+    this.log.push({ ap: this.#inLicenceAp ? 'licence' : this.#current, command: Buffer.from(cmd).toString('hex'), sw: Buffer.from(r.subarray(r.length - 2)).toString('hex') });
     return r;
   }
 
@@ -155,6 +164,18 @@ export class VirtualMyNumberCard {
     }
     const ap = this.#current ? this.aps[this.#current] : null;
 
+    if (cla === 0x00 && ins === 0xa4 && p1 === 0x04 && this.licenceAp) {
+      // Any SELECT of an AP leaves the licence AP (and its security state); its own AID enters it.
+      this.licenceAp.select();
+      this.#inLicenceAp = toHex(data).toLowerCase() === this.licenceAp.aidHex;
+      if (this.#inLicenceAp) {
+        this.#current = null;
+        this.#ef = null;
+        this.#verified.clear();
+        return SW(0x9000);
+      }
+    }
+    if (this.#inLicenceAp && this.licenceAp) return this.licenceAp.process(cmd);
     if (cla === 0x00 && ins === 0xa4) {
       if (p1 === 0x04) {
         const aid = toHex(data);

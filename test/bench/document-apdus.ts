@@ -12,11 +12,17 @@
 //   not drawn) but check the signature: 28 + 7 = 35. entrance: identity without EF04 (4) = 31.
 // - residence card 2nd generation: 10 without DF2, 14 with it (§5); 1st generation 10-15 / 16-21.
 //   Our reads add SELECT MF before the card type (the identification left DF1 selected).
+// - マイナ免許証 (licence AP): SELECT AP, READ WEF01, tries, VERIFY, SELECT WEF02 (5), then READ BINARY
+//   until C5's value: WEF02's layout is unpublished, so the minimum is 5 + the header reads before C5
+//   + 1. We also walk the headers after C5 to list the undecoded objects (never their values).
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { PolicyName } from '../../core/policy/policy.ts';
 import { readDrivingLicence } from '../../core/licence/read-licence.ts';
 import { readResidenceCard } from '../../core/residence-card/read-residence-card.ts';
+import { readMynaLicence } from '../../core/myna-licence/read-myna-licence.ts';
+import { VirtualMyNumberCard } from '../../sim/card/virtual-card.ts';
+import { VirtualMynaLicenceAp } from '../../sim/licence/virtual-myna-licence-ap.ts';
 import { nodeCrypto } from '../../main/crypto/node-crypto.ts';
 import { loadDocumentTrust } from '../../main/trust/document-trust.ts';
 import { VirtualLicence } from '../../sim/licence/virtual-licence.ts';
@@ -41,7 +47,7 @@ function kindOf(hex: string): string {
   if (hex.startsWith('00a40000')) return 'select_mf';
   if (hex.startsWith('00a4040c')) return 'select_df';
   if (hex.startsWith('00a4020c')) return 'select_ef';
-  if (/^0020008[12]$/.test(hex)) return 'tries';
+  if (/^0020008[126]$/.test(hex)) return 'tries';
   if (hex.startsWith('002000')) return 'verify';
   if (hex.startsWith('0820')) return 'verify_sm';
   if (hex.startsWith('08b0')) return 'read_sm';
@@ -80,6 +86,13 @@ export async function measureDocumentApdus(): Promise<DocumentApduFigure[]> {
       for (const l of card.log) byKind[kindOf(l.command)] = (byKind[kindOf(l.command)] ?? 0) + 1;
       out.push({ document: `residence-card gen${generation}`, policy, secrets: 'card number', verdict: r.verdict, apdus: r.apdus.count, bytesSent: r.apdus.bytesOut, bytesReceived: r.apdus.bytesIn, spec_minimum_apdus: SPEC_RC[`gen${generation}/${policy}`] ?? '-', byKind });
     }
+  }
+  for (const policy of ['identity', 'entrance'] as const) {
+    const card = new VirtualMyNumberCard({ licenceAp: new VirtualMynaLicenceAp() });
+    const r = await readMynaLicence({ transport: { transmit: async (c) => card.process(c) }, policy, pin: '2580', at: AT, now });
+    const byKind: Record<string, number> = {};
+    for (const l of card.log) byKind[kindOf(l.command)] = (byKind[kindOf(l.command)] ?? 0) + 1;
+    out.push({ document: 'myna-licence (licence AP)', policy, secrets: 'licence PIN', verdict: r.verdict, apdus: r.apdus.count, bytesSent: r.apdus.bytesOut, bytesReceived: r.apdus.bytesIn, spec_minimum_apdus: '5 + headers to C5 + 1', byKind });
   }
   return out;
 }

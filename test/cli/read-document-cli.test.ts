@@ -3,34 +3,14 @@
 // card.generation, verdict unverified, images summarised, and 本籍 absent from every output.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { pcscdUnavailable, withVirtualReader } from '../support/pcscd.ts';
+import { readCardCli, ROOT } from '../support/read-card-cli.ts';
 import { DEFAULT_LICENCE_HOLDER } from '../../sim/licence/virtual-licence.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const CLI = join(ROOT, 'main', 'cli', 'kakunin.mjs');
 const skip = pcscdUnavailable();
 const base = ['--trust', join(ROOT, 'resources', 'test-trust'), '--at', '2026-11-22T10:00:00+09:00', '--json'];
-
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string; json: any }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [CLI, 'read-card', ...args], { cwd: ROOT });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    p.on('close', (code) => {
-      let json: any = null;
-      try {
-        json = JSON.parse(stdout);
-      } catch {
-        /* usage errors print no JSON */
-      }
-      resolve({ code: code ?? -1, stdout, stderr, json });
-    });
-  });
-}
+const cli = readCardCli;
 
 const PINS = ['--pin1', '1234', '--pin2', '5678'];
 const CN = ['--card-number', 'AB12345678CD'];

@@ -94,3 +94,24 @@ test('residence card 2nd generation: a wrong number asks again; valid with the n
     await e.shot('residence-03-gen2-identity-ja');
   });
 });
+
+test('マイナ免許証 read as a licence: licence PIN prompt, amber unverified with the expiry and the undecoded items, staff confirm', { skip }, async () => {
+  await withKiosk({ settings: { mode: 'identity', mynaLicence: 'driving-licence' } }, async (e) => {
+    await present(e.page, 'myna-licence');
+    await e.page.waitForSelector('[data-testid="input"][data-kind="myna-licence-pin"]');
+    assert.match(await e.page.locator('[data-testid="input"]').innerText(), /マイナ免許証の暗証番号/);
+    await e.shot('myna-licence-01-pin-ja');
+    await typeDigits(e.page, '2580');
+    await e.page.waitForSelector('[data-testid="verdict"][data-verdict="unverified"]');
+    assert.equal(await e.page.getAttribute('[data-testid="verdict"]', 'data-document'), 'driving-licence');
+    const body = await e.page.locator('[data-testid="attributes"]').innerText();
+    assert.match(body, /2029-05-01/);
+    assert.match(body, /5F40 \(1868 B\)/);
+    assert.match(await e.page.locator('[data-testid="staff-confirm"]').innerText(), /マイナ免許証：ICチップの免許情報は署名の形式が公開されていない/);
+    assert.equal(await e.page.locator('[data-testid="photo"]').count(), 0, 'no photo is decoded from the licence AP');
+    await e.shot('myna-licence-02-unverified-verdict-ja');
+    await e.page.click('[data-testid="staff-confirm-yes"]');
+    await e.page.waitForSelector('[data-testid="staff-confirm"][data-state="confirmed"]');
+    assert.deepEqual(e.audit!.entries.map((x) => [x.outcome, x.docType]), [['unverified', 'jp.driving-licence.mynumber-card'], ['staff-confirmed', 'jp.driving-licence.mynumber-card']]);
+  });
+});

@@ -130,11 +130,13 @@ test('trust and settings pages in ja and en (custom controls, no browser-default
     assert.equal(natives, 0, 'no browser-default select, number, checkbox or date box');
     await e.page.click('[data-testid="wipe-seconds"] button:last-child');
     await e.page.click('[data-testid="reader-mdoc"]');
+    await e.page.click('[data-testid="myna-licence"] [data-value="driving-licence"]');
     await e.page.click('[data-testid="settings-save"]');
     await e.page.waitForSelector('[data-testid="settings-note"]');
     const s = e.kiosk.host.opts.settings.get();
     assert.equal(s.wipeSeconds, 31);
     assert.equal(s.readers.mdoc, false);
+    assert.equal(s.mynaLicence, 'driving-licence', 'the マイナ免許証 choice is saved with the rest');
     await e.shot('71-settings-ja');
     await e.page.click('[data-tab="mode"]');
     await e.shot('72-mode-ja');

@@ -4,55 +4,20 @@
 // card gets its notice.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { pcscdUnavailable, withVirtualReader } from '../support/pcscd.ts';
-import { KioskHost } from '../../main/host/kiosk-host.ts';
-import { MemoryAuditSink } from '../../main/host/audit-sink.ts';
-import { SettingsStore } from '../../main/host/settings.ts';
-import { TapDispatcher, tapReaders } from '../../main/host/readers/tap.ts';
-import { VpcdCard, type VirtualCard } from '../../sim/card/vpcd-link.ts';
+import { pcscdUnavailable } from '../support/pcscd.ts';
+import { type VirtualCard } from '../../sim/card/vpcd-link.ts';
 import { VirtualLicence } from '../../sim/licence/virtual-licence.ts';
 import { VirtualResidenceCard } from '../../sim/residence-card/virtual-residence-card.ts';
-import type { Mode, Screen } from '../../main/api/contract.ts';
+import type { Mode } from '../../main/api/contract.ts';
 import { until } from './helpers.ts';
+import { tapRig, type TapRig } from './tap-rig.ts';
 import { UNSUPPORTED_DEVICE } from '../../main/host/not-accepted.ts';
 import { VirtualPassport } from '../../sim/passport/virtual-passport.ts';
 import { PASSPORT_ATR } from '../../sim/passport/simulate.ts';
 import { mrzInformation, TEST_HOLDER } from '../../sim/passport/holder.ts';
 
 const skip = pcscdUnavailable();
-const TRUST = join(import.meta.dirname, '..', '..', 'resources', 'test-trust');
-
-async function rig(mode: Mode, card: VirtualCard, fn: (r: { host: KioskHost; audit: MemoryAuditSink; dispatcher: TapDispatcher; screen(kinds: Screen['screen'][]): Promise<Screen> }) => Promise<void>, atr?: Uint8Array) {
-  await withVirtualReader(async ({ port, readerName }) => {
-    const dispatcher = new TapDispatcher({ readerName });
-    const { card: cardReader, phone } = tapReaders({ dispatcher, trustDir: TRUST });
-    const settings = new SettingsStore(null);
-    settings.update({ mode, wipeSeconds: 60, readers: { card: true, mdoc: true } });
-    const audit = new MemoryAuditSink();
-    const host = new KioskHost({ readers: [cardReader, phone], settings, audit, inputTimeoutMs: 20_000 });
-    host.start();
-    const link = atr ? new VpcdCard(card, port, undefined, atr) : new VpcdCard(card, port);
-    try {
-      await host.whenIdle();
-      await link.insert();
-      await fn({
-        host,
-        audit,
-        dispatcher,
-        async screen(kinds) {
-          await until(() => kinds.includes(host.snapshot().screen.screen), 20_000);
-          return host.snapshot().screen;
-        },
-      });
-    } finally {
-      await link.remove();
-      // pcscd polls vpcd for presence: the next test's card must not arrive before it saw this one go.
-      await until(() => !dispatcher.tagPresent, 3000).catch(() => undefined);
-      await host.stop();
-    }
-  });
-}
+const rig = (mode: Mode, card: VirtualCard, fn: (r: TapRig) => Promise<void>, atr?: Uint8Array) => tapRig({ mode, card, ...(atr ? { atr } : {}) }, fn);
 
 test('tapped residence card (2nd gen): card-number prompt, a wrong number asks again, then a valid verdict audited as residence-card', { skip: skip ?? false, timeout: 60_000 }, async () => {
   const card = new VirtualResidenceCard();

@@ -125,11 +125,19 @@ export async function run(argv: string[]): Promise<number> {
   // Simulation spec is parsed before anything starts, so a typo is a usage error.
   let sim: import('../../../sim/card/simulate.ts').SimulationSpec | null = null;
   let simModule: typeof import('../../../sim/card/simulate.ts') | null = null;
+  // A virtual マイナ免許証 with a My Number secret: the same card, read as a My Number Card.
+  let mynaSim: Extract<import('../../../sim/document-simulate.ts').DocumentSimulation, { kind: 'myna-licence' }> | null = null;
   if (v.simulate !== undefined) {
     simModule = await import('../../../sim/card/simulate.ts');
-    const s = simModule.parseSimulateSpec(v.simulate as string);
-    if ('error' in s) return usage(s.error);
-    sim = s;
+    if (/^myna-licence(:|$)/.test(v.simulate as string)) {
+      const s = (await import('../../../sim/document-simulate.ts')).parseDocumentSimulation(v.simulate as string);
+      if ('error' in s) return usage(s.error);
+      if (s.kind === 'myna-licence') mynaSim = s;
+    } else {
+      const s = simModule.parseSimulateSpec(v.simulate as string);
+      if ('error' in s) return usage(s.error);
+      sim = s;
+    }
   }
 
   const down = await pcscdUnreachable(v, { type: 'mynumber-card', generation: null });
@@ -139,12 +147,12 @@ export async function run(argv: string[]): Promise<number> {
   if (trust.errors.some((e) => e.code === 'trust_dir_missing')) return usage(`trust directory ${trustDir} does not exist`);
 
   let readerName = v.reader as string | undefined;
-  let simulated: ReturnType<typeof import('../../../sim/card/simulate.ts').createSimulatedCard> | null = null;
-  if (sim && simModule) {
+  let simulated: { link: import('../../../sim/card/vpcd-link.ts').VpcdCard } | null = null;
+  if ((sim || mynaSim) && simModule) {
     readerName ??= 'Virtual PCD 00 00';
     const port = simModule.VPCD_READERS[readerName];
     if (!port) return usage(`--simulate needs a vpcd reader: ${Object.keys(simModule.VPCD_READERS).join(' or ')}`);
-    simulated = simModule.createSimulatedCard(sim, port);
+    simulated = mynaSim ? (await import('../../../sim/document-simulate.ts')).createSimulatedDocument(mynaSim, port) : simModule.createSimulatedCard(sim!, port);
   }
 
   let result: PcscReadResult;

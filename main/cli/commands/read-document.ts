@@ -13,6 +13,12 @@
 // (--check-number / --pin) given -> the My Number path (its own AP SELECT identifies the card).
 // Otherwise the card is identified by AID here; a My Number Card found this way goes back to the My
 // Number path when its secret was given.
+//
+// マイナ免許証 (a My Number Card carrying the licence AP; core/document/reading.ts): read as a driving
+// licence with --document driving-licence, or with no document named when --pin1 was given and no
+// My Number secret; --pin1 is then the licence AP's PIN (--pin2 is never sent). The JSON says
+// card {type: driving-licence, generation: "mynumber-card"}, the verdict is at best unverified (exit
+// 3), and `undecoded` lists the licence data objects whose meaning is unpublished (tag, length).
 import { isPolicyName, type PolicyName } from '../../../core/policy/policy.ts';
 import { CARD_NUMBER_RE } from '../../../core/residence-card/secure-messaging.ts';
 import { imageInfo } from '../../../core/document/image-info.ts';
@@ -33,13 +39,19 @@ export const DOCUMENT_OPTIONS = {
 
 export const DOCUMENT_USAGE = `  --document      auto (default) | mynumber | driving-licence | residence-card | passport
   --pin1, --pin2  driving licence PIN 1 / PIN 2 (4 digits each); PIN 2 opens the photo and lets the
-                  signature be checked (age-over-20 needs PIN 1 only, and then ends unverified)
+                  signature be checked (age-over-20 needs PIN 1 only, and then ends unverified).
+                  On a マイナ免許証 (My Number Card with the licence AP) --pin1 is the licence PIN;
+                  it is read as a licence with --document driving-licence, or when --pin1 is given
+                  without --pin/--check-number/--birth-date; it always ends unverified (no
+                  published signature layout) and cannot answer age-over-20 (no birth date)
   --card-number   residence card / special permanent resident certificate number (AB12345678CD)
   --no-licence-signature  do not check the licence signature (needs 本籍 bytes); reads end unverified
   --simulate      also licence[:variant,...] (no-pin, blocked, two-tries, gaiji, address-change,
                   tampered-photo, unknown-signer, tlv-signature, expired, pulled, minor) and
                   residence-card[:variant,...] (gen1, gen2, sprc, tampered, foreign-cert, expired,
-                  specified, pulled, stay-ended, minor)
+                  specified, pulled, stay-ended, minor) and myna-licence[:variant,...] (no-pin,
+                  blocked, one-try-left, two-tries-left, expired, pulled, no-filler,
+                  bad-pin-setting, no-counter, no-ap); the virtual マイナ免許証's licence PIN is 2580
 
 exit codes: 0 valid, 1 invalid, 2 usage or pcscd not reachable, 3 unverified (staff confirm)`;
 
@@ -105,6 +117,7 @@ export async function routeDocument(v: Values, usage: (msg: string) => number): 
       crypto: nodeCrypto,
       at,
       licenceSignature: v['no-licence-signature'] !== true,
+      licenceAsked: doc === 'auto' && pin1 !== undefined && !myNumberSecrets,
       waitMs,
       ...(insertCard ? { insertCard } : {}),
     });
@@ -143,6 +156,7 @@ export function documentJson(r: DocumentReadResult & { reader: string | null }, 
     ...(o.simulated ? { simulated: o.simulated } : {}),
     attributes,
     staffConfirm: r.staffConfirm,
+    ...(r.undecoded ? { undecoded: r.undecoded } : {}),
     ...readJsonTail(r, o.trustIssues),
   };
 }

@@ -1,6 +1,6 @@
 // The kiosk side of a driving licence or residence card transaction: ask for the right secret on
-// the screen (PIN 1 and, where the policy shows the photo, PIN 2; or the 12-character card number
-// on a keyboard with letters), read through `read` (PC/SC, or the training simulator in memory),
+// the screen (PIN 1 and, where the policy shows the photo, PIN 2; the licence PIN of a マイナ免許証;
+// or the 12-character card number on a keyboard with letters), read through `read` (PC/SC, or the training simulator in memory),
 // and hand the host only the policy's attributes and images as in-memory data: URLs.
 //
 // The card number has no retry counter we know of, so wrong numbers are rate-limited here
@@ -49,6 +49,7 @@ export function documentOutcome(r: DocumentReadResult & { decoded: Partial<Recor
   if (src.work_restriction) a.work_restriction = WORK[src.work_restriction] ?? src.work_restriction;
   if (src.address_changes?.length) a.address_changes = src.address_changes.map((c) => `${c.date ?? '—'} ${c.text}`).join(' / ');
   if (src.name_has_gaiji || src.address_has_gaiji) a.gaiji = true;
+  if (r.undecoded?.length && r.verdict !== 'invalid') a.undecoded = r.undecoded.map((o) => `${o.tag} (${o.length} B)`).join(', ');
   const photo = policy.shows.includes('portrait') ? png(r.decoded.photo) : undefined;
   const images: NonNullable<ReadOutcome['images']> = {};
   const front = png(r.decoded.front_image);
@@ -59,7 +60,8 @@ export function documentOutcome(r: DocumentReadResult & { decoded: Partial<Recor
   if (address) images.address = address;
   const credential: ReadOutcome['credential'] = {
     type: r.card.type,
-    docType: `jp.${r.card.type}${r.card.generation ? `.gen${r.card.generation}` : ''}`,
+    // jp.driving-licence.gen1, jp.residence-card.gen2, jp.driving-licence.mynumber-card (マイナ免許証)
+    docType: `jp.${r.card.type}${typeof r.card.generation === 'number' ? `.gen${r.card.generation}` : r.card.generation ? `.${r.card.generation}` : ''}`,
     ...(r.signerKeyIds[0] && /^[0-9a-f]{64}$/.test(r.signerKeyIds[0]) ? { issuerKeyId: r.signerKeyIds[0] } : {}),
     engagement: 'card',
     transport: 'pcsc',
@@ -82,9 +84,9 @@ export function documentOutcome(r: DocumentReadResult & { decoded: Partial<Recor
 
 const CANCELLED: ReadError = { code: 'input_cancelled', messageJa: '入力が取り消されました', messageEn: 'The entry was cancelled', nextJa: 'もう一度はじめからお試しください', nextEn: 'Please start again' };
 
-/** One transaction on a tapped licence or residence card. */
+/** One transaction on a tapped licence, residence card, or the licence AP of a マイナ免許証. */
 export async function documentTransaction(o: {
-  kind: 'driving-licence' | 'residence-card';
+  kind: 'driving-licence' | 'residence-card' | 'myna-licence';
   policy: Policy;
   signal: AbortSignal;
   hooks: ReadHooks;
@@ -93,7 +95,7 @@ export async function documentTransaction(o: {
   now?: () => number;
 }): Promise<ReadOutcome> {
   const { hooks, signal } = o;
-  const type = o.kind;
+  const type = o.kind === 'myna-licence' ? 'driving-licence' : o.kind;
   if (!hooks.onProgress({ step: 'detected', fraction: 0.1 })) return errorOutcome(ABORTED, type);
   const now = o.now ?? (() => Date.now());
   let retry = false;
@@ -106,6 +108,12 @@ export async function documentTransaction(o: {
       if (signal.aborted) return errorOutcome(ABORTED, type);
       if (n === null) return errorOutcome(CANCELLED, type);
       secrets.cardNumber = n;
+    } else if (o.kind === 'myna-licence') {
+      // One PIN (the licence AP's); its tries are read from the card before it is sent.
+      const p = await hooks.requestInput({ kind: 'myna-licence-pin', digits: 4, retry: false });
+      if (signal.aborted) return errorOutcome(ABORTED, type);
+      if (p === null) return errorOutcome(CANCELLED, type);
+      secrets.pin1 = p;
     } else {
       const p1 = await hooks.requestInput({ kind: 'licence-pin1', digits: 4, retry: false });
       if (signal.aborted) return errorOutcome(ABORTED, type);

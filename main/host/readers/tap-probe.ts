@@ -33,6 +33,8 @@ export interface TapProbe {
   answered: 'ndef' | 'mdoc' | null;
   /** Cards: which document answered (core/document/identify.ts). */
   document?: DocumentKind | null;
+  /** A My Number Card that also answered the licence AP (マイナ免許証). */
+  licenceAp?: boolean;
   apdus: number;
 }
 
@@ -49,7 +51,7 @@ export async function probeTap(ch: ApduChannel): Promise<TapProbe> {
     if (r.length >= 2 && statusWord(r) === 0x9000) return { kind: 'phone', answered: name, apdus };
   }
   const card = await findCardApplication(ch);
-  return { kind: card.name ? 'card' : 'unsupported', answered: null, document: card.name, apdus: apdus + card.apdus };
+  return { kind: card.name ? 'card' : 'unsupported', answered: null, document: card.name, ...(card.licenceAp ? { licenceAp: true } : {}), apdus: apdus + card.apdus };
 }
 
 const PHONE_AIDS = new Set([hex(NDEF_AID), hex(MDOC_NFC_AID)]);

@@ -44,6 +44,8 @@ import { AccessRateLimit } from '../../../core/passport/access-rate-limit.ts';
 import { readPassportOverPcsc } from '../../passport/read-session.ts';
 import { cachedTrustStore } from '../../trust/trust-dir-cache.ts';
 import { passportTransaction } from './passport-card.ts';
+import { chooseReading } from '../../../core/document/reading.ts';
+import type { MynaLicenceReading } from '../../api/contract.ts';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -280,6 +282,8 @@ export class TapCardReader implements CredentialReader {
     readonly trustDir: string,
     /** A card that leaves before the card path saw it is not a transaction: wait for the next tap. */
     private readonly detectMs = 3000,
+    /** Staff setting: how a My Number Card carrying the licence AP (マイナ免許証) is read. */
+    private readonly mynaLicence: () => MynaLicenceReading = () => 'mynumber-card',
   ) {}
 
   status(): ReaderStatus {
@@ -323,9 +327,12 @@ export class TapCardReader implements CredentialReader {
           await tap.release();
         }
       }
-      if (tap.probe.document === 'driving-licence' || tap.probe.document === 'residence-card') {
+      // A マイナ免許証 is read as a licence only when this counter's setting asks for licences and
+      // the mode is not the age check (core/document/reading.ts); else as a My Number Card below.
+      const asLicence = tap.probe.document === 'mynumber-card' && chooseReading({ document: 'mynumber-card', licenceAp: tap.probe.licenceAp === true }, { asked: 'auto', policy: policy.name, licenceAsked: this.mynaLicence() === 'driving-licence' }) === 'myna-licence';
+      if (tap.probe.document === 'driving-licence' || tap.probe.document === 'residence-card' || asLicence) {
         try {
-          return await this.readDocument(tap.probe.document, tap.readerName, policy, signal, hooks);
+          return await this.readDocument(asLicence ? 'myna-licence' : (tap.probe.document as 'driving-licence' | 'residence-card'), tap.readerName, policy, signal, hooks);
         } finally {
           await tap.release();
         }
@@ -362,8 +369,8 @@ export class TapCardReader implements CredentialReader {
   /** Wrong residence card numbers at this kiosk, across taps. */
   private readonly limiter = new CardNumberLimiter();
 
-  /** A tapped licence or residence card: its prompts, read over PC/SC under its own guard. */
-  private readDocument(kind: 'driving-licence' | 'residence-card', reader: string, policy: Policy, signal: AbortSignal, hooks: ReadHooks): Promise<ReadOutcome> {
+  /** A tapped licence, residence card or マイナ免許証: its prompts, read over PC/SC under its own guard. */
+  private readDocument(kind: 'driving-licence' | 'residence-card' | 'myna-licence', reader: string, policy: Policy, signal: AbortSignal, hooks: ReadHooks): Promise<ReadOutcome> {
     return documentTransaction({
       kind,
       policy,
@@ -371,7 +378,7 @@ export class TapCardReader implements CredentialReader {
       hooks,
       limiter: this.limiter,
       read: async (secrets) => {
-        const r = await readDocumentOverPcsc({ reader, document: kind, policy: policy.name, secrets, trust: loadDocumentTrust(this.trustDir, nodeCrypto), crypto: nodeCrypto, at: new Date(), waitMs: 2000 });
+        const r = await readDocumentOverPcsc({ reader, document: kind === 'myna-licence' ? 'driving-licence' : kind, policy: policy.name, secrets, trust: loadDocumentTrust(this.trustDir, nodeCrypto), crypto: nodeCrypto, at: new Date(), waitMs: 2000 });
         if (r.identified === 'mynumber-card' || r.identified === 'passport') throw new Error('the card changed during the transaction');
         return r;
       },
@@ -413,6 +420,8 @@ export function tapReaders(o: {
   timeouts?: ReadMdocDeps['timeouts'];
   /** Staff setting: NFC or BLE data retrieval when a phone offers both. */
   preferTransport?: () => PreferredTransport;
+  /** Staff setting: how a マイナ免許証 is read (default: as a My Number Card). */
+  mynaLicence?: () => MynaLicenceReading;
 }): { card: TapCardReader; phone: PhoneReader } {
   const radios = [o.ble ? (o.bleNote ?? 'Bluetooth') : '', 'NFC'].filter(Boolean).join(' + ');
   const phone = new PhoneReader({
@@ -424,11 +433,11 @@ export function tapReaders(o: {
     ...(o.timeouts ? { timeouts: o.timeouts } : {}),
     ...(o.preferTransport ? { preferTransport: o.preferTransport } : {}),
   });
-  return { card: new TapCardReader(o.dispatcher, o.trustDir), phone };
+  return { card: new TapCardReader(o.dispatcher, o.trustDir, undefined, o.mynaLicence), phone };
 }
 
 /** Start-up (real.ts): both readers on the attached PC/SC reader, or none when there is no reader. */
-export async function detect(opts: { home: string; readerName?: string; trustDir?: string; preferTransport?: () => PreferredTransport }): Promise<{ readers: CredentialReader[]; note: string }> {
+export async function detect(opts: { home: string; readerName?: string; trustDir?: string; preferTransport?: () => PreferredTransport; mynaLicence?: () => MynaLicenceReading }): Promise<{ readers: CredentialReader[]; note: string }> {
   const probe = await probePcscd(800);
   if (!probe.ok) return { readers: [], note: `pcscd not reachable (${probe.reason})` };
   const ctx = await PcscContext.open();
@@ -440,6 +449,6 @@ export async function detect(opts: { home: string; readerName?: string; trustDir
   const { detectBle } = await import('../../mdoc-reader/hardware.ts');
   const { ble, note } = await detectBle();
   const trustDir = opts.trustDir ?? join(opts.home, 'trust');
-  const { card, phone } = tapReaders({ dispatcher: new TapDispatcher({ readerName }), trustDir, ...(ble ? { ble, bleNote: note } : {}), ...(opts.preferTransport ? { preferTransport: opts.preferTransport } : {}) });
+  const { card, phone } = tapReaders({ dispatcher: new TapDispatcher({ readerName }), trustDir, ...(ble ? { ble, bleNote: note } : {}), ...(opts.preferTransport ? { preferTransport: opts.preferTransport } : {}), ...(opts.mynaLicence ? { mynaLicence: opts.mynaLicence } : {}) });
   return { readers: [card, phone], note: `PC/SC reader ${readerName} (cards and phone taps); phones: QR + ${ble ? note : `NFC data retrieval only (${note})`}` };
 }

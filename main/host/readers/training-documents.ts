@@ -2,12 +2,16 @@
 // core/residence-card, core/passport) against the virtual cards of sim/ in memory, with the
 // project's TEST trust (resources/test-trust): the screens, prompts and the staff-confirmation flow
 // are the real ones. Secrets for the training cards: licence PIN 1 1234, PIN 2 5678; residence card
-// AB12345678CD; passport MRZ TK1234567-1 / 900401-2 / 310401-3 (field-check digit), or for the
+// AB12345678CD; マイナ免許証 (the virtual My Number Card with the licence AP, read as a licence as a counter set to
+// do so would) licence PIN 2580; passport MRZ TK1234567-1 / 900401-2 / 310401-3 (field-check digit), or for the
 // French one (no trusted CSCA: unverified) 22AB12345-0 / 870723-5 / 330301-2 (sim/passport/holder.ts).
 import { TEST_TRUST_DIR } from '../../project-root.ts';
 import type { Policy } from '../../../core/policy/policy.ts';
 import { readDrivingLicence } from '../../../core/licence/read-licence.ts';
 import { readResidenceCard } from '../../../core/residence-card/read-residence-card.ts';
+import { readMynaLicence } from '../../../core/myna-licence/read-myna-licence.ts';
+import { VirtualMyNumberCard } from '../../../sim/card/virtual-card.ts';
+import { VirtualMynaLicenceAp } from '../../../sim/licence/virtual-myna-licence-ap.ts';
 import { CardNumberLimiter } from '../../../core/residence-card/rate-limit.ts';
 import { CardError } from '../../../core/card/codes.ts';
 import type { TrainingScenario } from '../../api/contract.ts';
@@ -28,7 +32,7 @@ import { HOLDER_PRESETS } from '../../../sim/passport/holder.ts';
 import { VirtualPassport } from '../../../sim/passport/virtual-passport.ts';
 import { passportTransaction } from './passport-card.ts';
 
-const DOCUMENT_SCENARIOS = new Set<TrainingScenario>(['licence-ok', 'licence-unverified', 'residence-card-gen1', 'residence-card-gen2', 'passport-ok', 'passport-unverified']);
+const DOCUMENT_SCENARIOS = new Set<TrainingScenario>(['licence-ok', 'licence-unverified', 'residence-card-gen1', 'residence-card-gen2', 'passport-ok', 'passport-unverified', 'myna-licence']);
 const limiter = new CardNumberLimiter();
 const passportLimiter = new AccessRateLimit();
 
@@ -36,7 +40,8 @@ export function isDocumentScenario(s: TrainingScenario): boolean {
   return DOCUMENT_SCENARIOS.has(s);
 }
 
-function memory(card: { process(c: Uint8Array): Uint8Array }) {
+/** A virtual card as an APDU transport in memory; a card that leaves the field is card_removed. */
+export function memory(card: { process(c: Uint8Array): Uint8Array }) {
   return {
     async transmit(c: Uint8Array) {
       try {
@@ -72,6 +77,17 @@ export function trainingDocument(s: TrainingScenario, policy: Policy, signal: Ab
         const at = new Date();
         const r = await readPassport({ channel: new PassportChannel(memory(chip)), policy: policy.name, access, trust: loadTrustDir(TEST_TRUST_DIR, { crypto: nodeCrypto, now: at }), crypto: nodeCrypto, at, now });
         return { ...r, decodedPhoto: await decodeReadFace(r) };
+      },
+    });
+  }
+  if (s === 'myna-licence') {
+    const card = new VirtualMyNumberCard({ licenceAp: new VirtualMynaLicenceAp() });
+    return documentTransaction({
+      kind: 'myna-licence', policy, signal, hooks, limiter,
+      read: async (secrets) => {
+        card.reset();
+        const r = await readMynaLicence({ transport: memory(card), policy: policy.name, ...(secrets.pin1 !== undefined ? { pin: secrets.pin1 } : {}), at: new Date(), now });
+        return { ...r, decoded: await decodeImages(r) };
       },
     });
   }

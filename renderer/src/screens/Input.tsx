@@ -16,8 +16,8 @@ function shownDigits(kind: InputKind, digits: string, want: number): string {
   return kind === 'birth-date' ? padded.replace(/^(.{2})(.{2})(.{2})$/, '$1 $2 $3') : padded.replace(/^(.{6})(.{4})(.{4})$/, '$1 $2 $3');
 }
 
-/** PINs are masked: the My Number Card PIN and the licence's PIN 1 / PIN 2. */
-const isPin = (k: InputKind) => k === 'pin' || k === 'licence-pin1' || k === 'licence-pin2';
+/** PINs are masked: the My Number Card PIN, the licence's PIN 1 / PIN 2, the マイナ免許証 PIN. */
+const isPin = (k: InputKind) => k === 'pin' || k === 'licence-pin1' || k === 'licence-pin2' || k === 'myna-licence-pin';
 
 export function InputScreen({ lang, screen, api }: InputScreenProps) {
   const [digits, setDigits] = useState('');
@@ -47,6 +47,7 @@ export function InputScreen({ lang, screen, api }: InputScreenProps) {
         )}
         {kind === 'pin' && <p className="input-warn">{t(lang, 'input.lastWarn')}</p>}
         {(kind === 'licence-pin1' || kind === 'licence-pin2') && <p className="input-warn">{t(lang, 'input.licenceWarn')}</p>}
+        {kind === 'myna-licence-pin' && <p className="input-warn">{t(lang, 'input.mynaLicenceWarn')}</p>}
         {cardNumber && <p className="input-warn">{t(lang, 'input.cardNumberHint')}</p>}
         <div className={`digits${pin ? ' masked' : ''}`} data-testid="digits" aria-label={`${digits.length}/${want}`}>{shownDigits(kind, digits, want)}</div>
         {switchButton}

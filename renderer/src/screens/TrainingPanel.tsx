@@ -22,6 +22,7 @@ const LABELS: Record<TrainingScenario, [string, string]> = {
   'residence-card-gen2': ['在留カード（第2世代）', 'Residence card (2nd gen)'],
   'passport-ok': ['旅券（日本）', 'Passport (Japan)'],
   'passport-unverified': ['旅券（CSCA未登録の国）', 'Passport (no CSCA installed)'],
+  'myna-licence': ['マイナ免許証（免許として読む）', 'マイナ免許証 (read as licence)'],
 };
 
 export function TrainingPanel({ lang, api }: { lang: Lang; api: Connection }) {

@@ -1,9 +1,9 @@
 // Settings: how long a verdict stays, audit retention, language, which readers this counter uses,
-// and the staff PIN (changing it needs the current one).
+// how a マイナ免許証 is read, and the staff PIN (changing it needs the current one).
 import { useEffect, useState } from 'react';
-import type { Lang, SettingsView } from '../../../../main/api/contract.ts';
+import type { Lang, MynaLicenceReading, SettingsView } from '../../../../main/api/contract.ts';
 import type { Connection } from '../../api-client.ts';
-import { msg, t } from '../../i18n.ts';
+import { msg, t, type TKey } from '../../i18n.ts';
 import { Button, Field, Segmented, Stepper, Toggle } from './controls.tsx';
 import { PinSteps } from './PinSteps.tsx';
 
@@ -44,7 +44,7 @@ export function Settings({ lang, api }: { lang: Lang; api: Connection }) {
     );
   }
   const save = async () => {
-    const r = await api.call('staffUpdateSettings', { wipeSeconds: s.wipeSeconds, retentionDays: s.retentionDays, lang: s.lang, readers: s.readers });
+    const r = await api.call('staffUpdateSettings', { wipeSeconds: s.wipeSeconds, retentionDays: s.retentionDays, lang: s.lang, readers: s.readers, mynaLicence: s.mynaLicence });
     setNote(r.ok ? t(lang, 'staff.saved') : msg(lang, r.error));
     if (r.ok) setS(r.value);
   };
@@ -56,6 +56,9 @@ export function Settings({ lang, api }: { lang: Lang; api: Connection }) {
       <Field label={t(lang, 'set.readers')}>
         <Toggle testid="reader-card" on={s.readers.card} onChange={(v) => setS({ ...s, readers: { ...s.readers, card: v } })} label={t(lang, 'set.readCards')} />
         <Toggle testid="reader-mdoc" on={s.readers.mdoc} onChange={(v) => setS({ ...s, readers: { ...s.readers, mdoc: v } })} label={t(lang, 'set.readPhones')} />
+      </Field>
+      <Field label={t(lang, 'set.mynaLicence')} hint={t(lang, 'set.mynaLicenceHint')}>
+        <Segmented<MynaLicenceReading> testid="myna-licence" value={s.mynaLicence} onChange={(v) => setS({ ...s, mynaLicence: v })} options={(['mynumber-card', 'driving-licence'] as const).map((v) => ({ value: v, label: t(lang, `set.mynaLicence.${v}` as TKey) }))} />
       </Field>
       <div className="settings-actions">
         <Button kind="primary" testid="settings-save" onClick={() => void save()}>{t(lang, 'staff.save')}</Button>
