@@ -31,7 +31,7 @@ function boxes(b: Uint8Array): Box[] {
     if (b.length - p < 8) throw new CardError('malformed_tlv', 'JP2: truncated box header');
     let len = u32(b, p);
     const t = type(b, p + 4);
-    let header = 8;
+    const header = 8;
     if (len === 1) throw new CardError('malformed_tlv', 'JP2: 64-bit box lengths are not used by a card photo');
     if (len === 0) len = b.length - p; // last box runs to the end (Annex I.4)
     if (len < header || len > b.length - p) throw new CardError('malformed_tlv', `JP2: box ${t} length ${len} out of bounds`);

@@ -109,7 +109,7 @@ class Decoder {
         return (BigInt(hi) << 32n) | BigInt(lo);
       }
       case 31:
-        this.fail('indefinite-length item');
+        return this.fail('indefinite-length item');
       default:
         this.fail(`reserved additional information ${ai}`);
     }

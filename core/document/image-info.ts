@@ -45,7 +45,7 @@ export function tiffSize(b: Uint8Array): { width: number; height: number } | nul
 
 /** The summary of a card image; width/height 0 when the header cannot be read. */
 export function imageInfo(img: CardImage): ImageInfo {
-  let size: { width: number; height: number } | null = null;
+  let size: { width: number; height: number } | null;
   if (img.format === 'tiff-g4') size = tiffSize(img.bytes);
   else {
     try {

@@ -59,7 +59,7 @@ export type MdocCode = MdocCheckCode;
 
 // The COSE and CBOR error codes end up as check codes: each must have its messages above.
 type Covered<T extends MdocCheckCode> = T;
-type CoseAndCborCodesCovered = Covered<CoseErrorCode | CborErrorCode>;
+export type CoseAndCborCodesCovered = Covered<CoseErrorCode | CborErrorCode>;
 
 const FALLBACK: CodeInfo = { en: 'Verification check failed.', ja: '検証に失敗しました。' };
 

@@ -470,7 +470,7 @@ export class AuditStore {
    */
   *scanEntries(from = '', to = '\uffff'): Generator<{ seq: number; entry: SummaryEntry }> {
     for (const [seq, body] of this.stmts.entriesBetween.iterate(from, to) as Iterable<[number, string]>) {
-      let e: SummaryEntry | null = null;
+      let e: SummaryEntry | null;
       try {
         e = summaryEntryOf(JSON.parse(body));
       } catch {
@@ -649,7 +649,7 @@ function combineReport(chain: ChainReport, problems: readonly SealProblem[], sea
 }
 
 function toExportRow(c: ChainRow): ExportRow {
-  let entry: AuditEntry | null = null;
+  let entry: AuditEntry | null;
   try {
     entry = parseAuditEntry(JSON.parse(c.body));
   } catch {

@@ -21,7 +21,7 @@ export interface TrustIssueJson {
 /** Throws UsageError when `--trust` names something that is not a directory. */
 export function checkTrustFlag(trust: string | undefined): void {
   if (trust === undefined) return;
-  let ok = false;
+  let ok: boolean;
   try {
     ok = statSync(trust).isDirectory();
   } catch {

@@ -15,7 +15,6 @@ import {
   createHmac,
   createPrivateKey,
   createPublicKey,
-  generateKeyPairSync,
   hkdfSync,
   publicDecrypt,
   randomBytes,

@@ -14,7 +14,7 @@ export interface ElectronLike {
     enableSandbox(): void;
     requestSingleInstanceLock(): boolean;
     whenReady(): Promise<unknown>;
-    on(ev: string, cb: (...a: any[]) => void): unknown;
+    on(ev: string, cb: (...a: never[]) => void): unknown;
     quit(): void;
   };
   protocol: {

@@ -67,6 +67,7 @@ export class ApiSession {
     const { host } = this.svc;
     const settings = host.opts.settings;
     const audit = host.opts.audit;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- until the handler table is typed per method
     const q = p as Record<string, any>; // narrowed per case below; already zod-parsed
     switch (m as MethodName) {
       case 'getSnapshot':

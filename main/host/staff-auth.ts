@@ -97,7 +97,7 @@ export class StaffAuth {
     const a = this.lockout.begin();
     if (!a.ok) throw lockoutFailure(a.waitSeconds);
     this.checking = true;
-    let ok = false;
+    let ok: boolean;
     try {
       ok = await check();
     } finally {

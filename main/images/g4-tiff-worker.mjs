@@ -13,7 +13,7 @@ function decode(bytes) {
   try {
     ifds = UTIF.decode(buf);
   } catch (e) {
-    throw new Error(`not a TIFF: ${e.message}`);
+    throw new Error(`not a TIFF: ${e.message}`, { cause: e });
   }
   const ifd = ifds[0];
   if (!ifd || ifds.length !== 1) throw new Error(`expected one TIFF page, found ${ifds.length}`);
@@ -25,7 +25,7 @@ function decode(bytes) {
   try {
     UTIF.decodeImage(buf, ifd);
   } catch (e) {
-    throw new Error(`Group 4 data does not decode: ${e.message}`);
+    throw new Error(`Group 4 data does not decode: ${e.message}`, { cause: e });
   }
   if (ifd.width !== w || ifd.height !== h) throw new Error('decoded size differs from the header');
   const rgba = UTIF.toRGBA8(ifd);

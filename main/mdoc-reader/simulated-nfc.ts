@@ -114,7 +114,7 @@ export async function nfcSimulation(world: SimWorld, wallet: VirtualWallet, o: {
   });
 
   // Preferred: the phone as a vpcd card, read through the real pcscd and pcsclite binding.
-  let note = '';
+  let note: string;
   if (o.allowPcscd === false) note = 'pcscd not requested';
   else if (!pcscdReachable()) note = `pcscd unreachable (no socket ${pcscdSocketPath()}): the NFC handover ran in-process, same engagement code, in-memory APDU channel`;
   else {

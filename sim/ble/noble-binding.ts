@@ -76,11 +76,8 @@ export class SimNobleBinding extends EventEmitter {
   }
 
   stopScanning(): void {
-    const was = this.scanning;
     this.scanning = false;
-    setImmediate(() => {
-      if (was || true) this.emit('scanStop');
-    });
+    setImmediate(() => this.emit('scanStop'));
   }
 
   /** Called by the radio (and at scan start) for each advertiser in range. */

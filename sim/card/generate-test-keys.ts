@@ -174,7 +174,6 @@ export function deterministicRsaKey(label: string): KeyObject {
 }
 
 const hexOf = (b: Uint8Array) => Buffer.from(b).toString('hex');
-const OID_RSA = '1.2.840.113549.1.1.1';
 const OID_SHA256_RSA = '1.2.840.113549.1.1.11';
 
 export function certificate(opts: { serial: number; issuer: Uint8Array; subject: Uint8Array; from: Date; to: Date; subjectKey: KeyObject; issuerKey: KeyObject; ca: boolean; ski: Uint8Array; aki: Uint8Array }): Uint8Array {
@@ -219,9 +218,20 @@ export function syntheticFace(width: number, height: number): Uint8Array {
   return px;
 }
 
+/** The part of the OpenJPEG codec build this generator uses (the package ships no types). */
+interface J2kModule {
+  J2KEncoder: new () => {
+    getDecodedBuffer(info: { width: number; height: number; bitsPerSample: number; componentCount: number; isSigned: boolean }): Uint8Array;
+    setQuality(lossless: boolean, quality: number): void;
+    encode(): void;
+    getEncodedBuffer(): Uint8Array;
+    delete?(): void;
+  };
+}
+
 async function encodePhoto(): Promise<Uint8Array> {
   const codec = '@cornerstonejs/codec-openjpeg'; // untyped package: imported by name
-  const { default: factory } = (await import(codec)) as { default: (o: object) => Promise<any> };
+  const { default: factory } = (await import(codec)) as { default: (o: object) => Promise<J2kModule> };
   const m = await factory({ print() {}, printErr() {} });
   const width = 96;
   const height = 128;

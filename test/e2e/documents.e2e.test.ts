@@ -25,7 +25,7 @@ test('licence identity: PIN 1 and PIN 2 prompts, green verdict with name, addres
     assert.equal(await e.page.getAttribute('[data-testid="verdict"]', 'data-verdict'), 'valid');
     assert.equal(await e.page.getAttribute('[data-testid="verdict"]', 'data-document'), 'driving-licence');
     const body = await e.page.locator('[data-testid="attributes"]').innerText();
-    assert.match(body, /確認　花子/);
+    assert.match(body, /確認\u3000花子/); // the card's ideographic space between family and given name
     assert.match(body, /123456789012/);
     assert.ok(!body.includes('本籍'), '本籍 is never on screen');
     assert.equal(await e.page.locator('[data-testid="photo"]').count(), 1);

@@ -13,11 +13,12 @@ const source = readFileSync(join(import.meta.dirname, '..', '..', 'main', 'elect
 function loadPreload() {
   const exposed: Record<string, any> = {};
   const invoked: unknown[][] = [];
-  const listeners = new Map<string, Function[]>();
+  type Listener = (...a: unknown[]) => void;
+  const listeners = new Map<string, Listener[]>();
   const fakeIpc = {
     invoke: (...a: unknown[]) => { invoked.push(a); return Promise.resolve({ ok: true, value: null }); },
-    on: (ch: string, l: Function) => listeners.set(ch, [...(listeners.get(ch) ?? []), l]),
-    removeListener: (ch: string, l: Function) => listeners.set(ch, (listeners.get(ch) ?? []).filter((x) => x !== l)),
+    on: (ch: string, l: Listener) => listeners.set(ch, [...(listeners.get(ch) ?? []), l]),
+    removeListener: (ch: string, l: Listener) => listeners.set(ch, (listeners.get(ch) ?? []).filter((x) => x !== l)),
   };
   const required: string[] = [];
   const ctx = vm.createContext({

@@ -155,7 +155,7 @@ const LEAVES: CborValue[] = [0, 1, -1, 24, 2 ** 32, -(2 ** 31), 2n ** 64n - 1n, 
 const embeddedChild = new WeakMap<EmbeddedCbor, CborValue | null>();
 function childOf(e: EmbeddedCbor): CborValue | null {
   if (!embeddedChild.has(e)) {
-    let c: CborValue | null = null;
+    let c: CborValue | null;
     try {
       c = e.decode();
     } catch {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { privateDir, publishPairing } from '../../main/headless/pairing-file.ts';
-import { setupHeadless, until, wsOpen } from './headless-client.ts';
+import { setupHeadless, wsOpen } from './headless-client.ts';
 
 const tokenIn = (url: string) => /#pair=([A-Za-z0-9_-]{43})$/.exec(url.trim())?.[1] ?? '';
 

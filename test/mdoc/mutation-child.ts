@@ -139,7 +139,7 @@ fc.assert(
     try {
       r = f.verify(bytes);
     } catch (e) {
-      throw new Error(`exception escaped verifyDeviceResponse: ${(e as Error).stack}`);
+      throw new Error(`exception escaped verifyDeviceResponse: ${(e as Error).stack}`, { cause: e });
     }
     const ms_ = performance.now() - t0;
     maxMs = Math.max(maxMs, ms_);

@@ -198,7 +198,6 @@ async function scenarioCloseAfterWait() {
   // (2) pcscd dies under a pending waitForTag: the wait ends from the reader's 'error' / 'end' events
   //     (the status callback frame) and close() follows at once.
   const r2 = await PcscNfcReader.open({ readerName: READER, timeoutMs: 5000 });
-  let killedAt = 0;
   const waited = r2.waitForTag(10_000).then(
     () => ({ code: 'resolved', service: null as string | null, at: now() }),
     async (e: { code?: string }) => {
@@ -209,7 +208,7 @@ async function scenarioCloseAfterWait() {
     },
   );
   await sleep(200);
-  killedAt = now();
+  const killedAt = now();
   d.kill('SIGKILL');
   const w = await waited;
   await d.exited();

@@ -17,7 +17,7 @@ import { loadReaderAuth } from '../../trust/reader-auth.ts';
 import { homeTrustDir } from '../../trust/trust-sources.ts';
 import { responseResultToJson, type Json } from '../json-output.ts';
 import { nodeTimers } from '../../ble/stacks.ts';
-import { readMdoc, type ReadOutcome } from '../../mdoc-reader/read-mdoc.ts';
+import { type ReadOutcome } from '../../mdoc-reader/read-mdoc.ts';
 import { SCENARIOS, parseScenario, type ScenarioName } from '../../mdoc-reader/simulate.ts';
 import { simulateRead } from '../../mdoc-reader/simulated-read.ts';
 import { detectHardware } from '../../mdoc-reader/hardware.ts';

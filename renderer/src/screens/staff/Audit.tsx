@@ -56,8 +56,8 @@ export function Audit({ lang, api }: { lang: Lang; api: Connection }) {
   const exportAs = async (format: 'csv' | 'json') => {
     const parts: string[] = [];
     let after: number | null = null;
-    let name = '';
-    let mime = '';
+    let name: string;
+    let mime: string;
     setProgress({ done: 0, total: view?.total ?? 0, format });
     do {
       const r: Awaited<ReturnType<typeof api.call<'staffAuditExport'>>> = await api.call('staffAuditExport', { format, filter, after, limit: 500 });

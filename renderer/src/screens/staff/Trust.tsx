@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import type { Lang, TrustStatus } from '../../../../main/api/contract.ts';
 import type { Connection } from '../../api-client.ts';
-import { msg, t, type TKey } from '../../i18n.ts';
+import { msg, t } from '../../i18n.ts';
 import { Segmented, Toggle } from './controls.tsx';
 
 type Kind = 'iaca' | 'jpki' | 'vical' | 'vical-signer' | 'card-face' | 'csca' | 'masterlist' | 'masterlist-signer';
