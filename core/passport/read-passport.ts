@@ -140,84 +140,133 @@ async function accessControl(ch: PassportChannel, o: ReadPassportOptions, r: Rea
   card.access = 'bac';
 }
 
+/** What the stages add up: checks, warnings, errors, staff confirmations and identifiers. */
+interface Findings {
+  checks: Check[];
+  warnings: Warning[];
+  errors: CardErrorReport[];
+  staffConfirm: string[];
+  signerKeyIds: string[];
+}
+
 export async function readPassport(o: ReadPassportOptions): Promise<PassportReadResult> {
   const ch = o.channel;
   const t0 = o.now();
   const timings: Record<string, number> = {};
-  const checks: Check[] = [];
-  const warnings: Warning[] = [];
-  const errors: CardErrorReport[] = [];
-  const staffConfirm: string[] = [];
+  const f: Findings = { checks: [], warnings: [], errors: [], staffConfirm: [], signerKeyIds: [] };
   const requested: string[] = [];
-  const signerKeyIds: string[] = [];
   const card: PassportReadResult['card'] = { type: 'passport', access: null, chipAuthenticity: null };
   const r: Read = { cardAccess: null, sod: null, dg1: null, dg2: null, dg14: null, dg15: null, dg14Infos: null, ca: null, caDone: false, aa: null, caBroken: null };
   const step = (s: string) => o.onStep?.(s);
   const plan = planFor(o.policy);
-  const read = async (f: typeof DG1) => {
-    const b = await ch.readFile(f);
-    if (b) requested.push(f.name);
-    return b;
-  };
 
   try {
     if (o.access.kind === 'can' && !/^[0-9]{6}$/.test(o.access.can)) throw new PassportError('can_format');
     const ta = o.now();
     await accessControl(ch, o, r, card, step);
     timings.access_ms = o.now() - ta;
-    checks.push({ code: 'passport.access', ok: true, detail: card.access === 'pace' ? `PACE ${card.pace!.mapping} ${card.pace!.curve} ${card.pace!.cipher}` : 'BAC (3DES secure messaging)' });
-
+    f.checks.push({ code: 'passport.access', ok: true, detail: card.access === 'pace' ? `PACE ${card.pace!.mapping} ${card.pace!.curve} ${card.pace!.cipher}` : 'BAC (3DES secure messaging)' });
     const tr = o.now();
-    step('read_security_objects');
-    const com = await read(EF_COM);
-    const comGroups = com ? safe(() => parseEfCom(com).dataGroups, [] as number[]) : [];
-    const sodBytes = await read(EF_SOD);
-    if (!sodBytes) throw new PassportError('file_missing', 'EF.SOD is missing');
-    r.sod = parseSod(sodBytes);
-    const listed = (dg: number) => r.sod!.lso.hashes.has(dg) || comGroups.includes(dg);
-    if (listed(14)) {
-      r.dg14 = await read(DG14);
-      if (r.dg14) r.dg14Infos = parseSecurityInfos(r.dg14.subarray(headerLength(r.dg14)), 'DG14');
-    }
-    if (listed(15)) r.dg15 = await read(DG15);
-
-    // Chip authenticity before the personal data, so DG1 and DG2 are read under the CA keys: a copied
-    // chip cannot continue secure messaging and never delivers them.
-    step('chip_authenticity');
-    r.ca = r.dg14Infos ? planChipAuthentication(r.dg14Infos) : null;
-    if (r.ca) {
-      card.chipAuthenticity = 'chip_authentication';
-      try {
-        await performChipAuthentication(ch, r.ca, o.crypto);
-      } catch (e) {
-        r.caBroken = errorText(e);
-      }
-    } else if (r.dg15) {
-      card.chipAuthenticity = 'active_authentication';
-      r.aa = await performActiveAuthentication(ch, o.crypto);
-    } else card.chipAuthenticity = 'not_supported';
-
-    step('read_data_groups');
-    try {
-      r.dg1 = await read(DG1);
-      if (r.ca && !r.caBroken) r.caDone = true;
-    } catch (e) {
-      if (r.ca && !r.caBroken && e instanceof PassportError && e.code === 'secure_messaging') {
-        r.caBroken = `the chip could not continue secure messaging under the Chip Authentication keys (${e.detail})`;
-      } else throw e;
-    }
-    if (!r.caBroken) {
-      if (!r.dg1) throw new PassportError('file_missing', 'DG1 is missing');
-      if (plan.readFace) r.dg2 = await read(DG2);
-    }
+    await readFiles(ch, o, r, card, plan.readFace, requested, step);
     timings.read_ms = o.now() - tr;
   } catch (e) {
-    errors.push(reportPassportError(e instanceof Error && e.name === 'DerError' ? new PassportError('malformed_data', e.message) : e));
+    f.errors.push(reportPassportError(e instanceof Error && e.name === 'DerError' ? new PassportError('malformed_data', e.message) : e));
   }
 
-  // ---- offline verification (no APDUs) ----
+  // Offline verification (no APDUs).
   const vs = o.now();
   step('verify');
+  const { mrz, face } = decodeDataGroups(r, card, f);
+  if (r.caBroken) {
+    f.checks.push({ code: 'passport.chip_authenticity', ok: false, detail: `Chip Authentication failed: ${r.caBroken}: a copy of the chip, not the genuine one` });
+  }
+  if (r.sod && mrz) {
+    const verified = checkPassiveAuthentication(r, r.sod, mrz, o, plan.readFace, f);
+    if (!r.caBroken) checkChipAuthenticity(r, card, verified, o.crypto, f);
+    checkMrz(mrz, o, f);
+  }
+  const attributes: PassportAttributes = f.errors.length === 0 && mrz ? projectAttributes(mrz, face, plan.shows, o.at, f.checks) : {};
+  timings.verify_ms = o.now() - vs;
+  timings.total_ms = o.now() - t0;
+
+  const verdict = decideVerdict(f.checks, f.errors, f.staffConfirm);
+  const failed = f.checks.filter((c) => !c.ok);
+  const onlyUnderAge = failed.length === 1 && failed[0]!.code === 'policy.age_over_20' && f.errors.length === 0;
+  return {
+    verdict,
+    card,
+    // Fail closed on display: values only for valid or unverified reads (staff confirm the latter);
+    // the plain "not over 20" answer when that is the only failure.
+    attributes: verdict !== 'invalid' ? attributes : onlyUnderAge ? { age_over_20: false } : {},
+    photo: verdict !== 'invalid' ? face : null,
+    checks: f.checks,
+    warnings: f.warnings,
+    errors: f.errors,
+    staffConfirm: verdict === 'unverified' ? f.staffConfirm : [],
+    apdus: { ...ch.stats },
+    timings,
+    requested,
+    signerKeyIds: f.signerKeyIds,
+  };
+}
+
+/**
+ * The files after access control (App. J): EF.COM, EF.SOD, DG14/DG15, chip authenticity, then DG1
+ * and (when the policy shows the face) DG2. Chip authenticity runs before the personal data, so DG1
+ * and DG2 are read under the Chip Authentication keys: a copied chip cannot continue secure
+ * messaging and never delivers them.
+ */
+async function readFiles(ch: PassportChannel, o: ReadPassportOptions, r: Read, card: PassportReadResult['card'], readFace: boolean, requested: string[], step: (s: string) => void): Promise<void> {
+  const read = async (file: typeof DG1) => {
+    const b = await ch.readFile(file);
+    if (b) requested.push(file.name);
+    return b;
+  };
+  step('read_security_objects');
+  const com = await read(EF_COM);
+  const comGroups = com ? safe(() => parseEfCom(com).dataGroups, [] as number[]) : [];
+  const sodBytes = await read(EF_SOD);
+  if (!sodBytes) throw new PassportError('file_missing', 'EF.SOD is missing');
+  const sod = parseSod(sodBytes);
+  r.sod = sod;
+  const listed = (dg: number) => sod.lso.hashes.has(dg) || comGroups.includes(dg);
+  if (listed(14)) {
+    r.dg14 = await read(DG14);
+    if (r.dg14) r.dg14Infos = parseSecurityInfos(r.dg14.subarray(headerLength(r.dg14)), 'DG14');
+  }
+  if (listed(15)) r.dg15 = await read(DG15);
+
+  step('chip_authenticity');
+  r.ca = r.dg14Infos ? planChipAuthentication(r.dg14Infos) : null;
+  if (r.ca) {
+    card.chipAuthenticity = 'chip_authentication';
+    try {
+      await performChipAuthentication(ch, r.ca, o.crypto);
+    } catch (e) {
+      r.caBroken = errorText(e);
+    }
+  } else if (r.dg15) {
+    card.chipAuthenticity = 'active_authentication';
+    r.aa = await performActiveAuthentication(ch, o.crypto);
+  } else card.chipAuthenticity = 'not_supported';
+
+  step('read_data_groups');
+  try {
+    r.dg1 = await read(DG1);
+    if (r.ca && !r.caBroken) r.caDone = true;
+  } catch (e) {
+    if (r.ca && !r.caBroken && e instanceof PassportError && e.code === 'secure_messaging') {
+      r.caBroken = `the chip could not continue secure messaging under the Chip Authentication keys (${e.detail})`;
+    } else throw e;
+  }
+  if (!r.caBroken) {
+    if (!r.dg1) throw new PassportError('file_missing', 'DG1 is missing');
+    if (readFace) r.dg2 = await read(DG2);
+  }
+}
+
+/** DG1's MRZ (an error when unreadable) and DG2's face (a failed check when it does not decode). */
+function decodeDataGroups(r: Read, card: PassportReadResult['card'], f: Findings): { mrz: ParsedMrz | null; face: FaceImage | null } {
   let mrz: ParsedMrz | null = null;
   let face: FaceImage | null = null;
   if (r.dg1) {
@@ -226,143 +275,125 @@ export async function readPassport(o: ReadPassportOptions): Promise<PassportRead
       card.issuingState = displayMrzCode(mrz.issuingState);
       card.documentCode = mrz.documentCode.replace(/<+$/, '');
     } catch (e) {
-      errors.push(reportPassportError(e));
+      f.errors.push(reportPassportError(e));
     }
   }
   if (r.dg2) {
     try {
       face = parseDg2(r.dg2);
     } catch (e) {
-      checks.push({ code: 'passport.photo_decodes', ok: false, detail: errorText(e) });
+      f.checks.push({ code: 'passport.photo_decodes', ok: false, detail: errorText(e) });
     }
   }
+  return { mrz, face };
+}
 
-  if (r.caBroken) {
-    checks.push({ code: 'passport.chip_authenticity', ok: false, detail: `Chip Authentication failed: ${r.caBroken}: a copy of the chip, not the genuine one` });
+/** Passive authentication (9303-11 §5.1, core/passport/passive-authentication.ts); returns the data groups whose hash the SOD vouched for. */
+function checkPassiveAuthentication(r: Read, sod: Sod, mrz: ParsedMrz, o: ReadPassportOptions, readFace: boolean, f: Findings): ReadonlySet<number> {
+  const dataGroups = new Map<number, Uint8Array>([[1, r.dg1!]]);
+  if (r.dg2) dataGroups.set(2, r.dg2);
+  if (r.dg14) dataGroups.set(14, r.dg14);
+  if (r.dg15) dataGroups.set(15, r.dg15);
+  const pa = passiveAuthentication({ sod, dataGroups, issuingState: mrz.issuingState, cscas: o.trust.cscas, crypto: o.crypto, at: o.at });
+  f.checks.push(...pa.checks);
+  if (pa.cscaMissing) {
+    f.staffConfirm.push('csca_not_installed');
+    f.warnings.push({ code: 'csca_not_installed', detail: pa.cscaMissing });
   }
+  if (pa.ds?.subjectKeyIdentifier) f.signerKeyIds.push(toHex(pa.ds.subjectKeyIdentifier));
+  if (pa.csca) f.signerKeyIds.push(pa.csca.fingerprint);
+  if (sod.lso.hashes.has(2) && !r.dg2 && readFace) f.checks.push({ code: 'passport.dg2_hash', ok: false, detail: 'DG2 is listed in the SOD but was not delivered' });
+  return pa.verified;
+}
 
-  if (r.sod && mrz) {
-    const dataGroups = new Map<number, Uint8Array>([[1, r.dg1!]]);
-    if (r.dg2) dataGroups.set(2, r.dg2);
-    if (r.dg14) dataGroups.set(14, r.dg14);
-    if (r.dg15) dataGroups.set(15, r.dg15);
-    const pa = passiveAuthentication({ sod: r.sod, dataGroups, issuingState: mrz.issuingState, cscas: o.trust.cscas, crypto: o.crypto, at: o.at });
-    checks.push(...pa.checks);
-    if (pa.cscaMissing) {
-      staffConfirm.push('csca_not_installed');
-      warnings.push({ code: 'csca_not_installed', detail: pa.cscaMissing });
+/** Chip authenticity (9303-11 §6): only with a key the SOD vouched for (`verified` data groups). */
+function checkChipAuthenticity(r: Read, card: PassportReadResult['card'], verified: ReadonlySet<number>, crypto: CryptoProvider, f: Findings): void {
+  const bad = (detail: string) => f.checks.push({ code: 'passport.chip_authenticity', ok: false, detail });
+  if (r.ca) {
+    if (!verified.has(14)) bad('not trusted: DG14 (the Chip Authentication key) does not match the SOD');
+    else if (!r.caDone) bad('Chip Authentication did not complete');
+    else f.checks.push({ code: 'passport.chip_authenticity', ok: true, detail: `Chip Authentication (${r.ca.info.suite.cipher}, ${r.ca.key.curve}): the chip continued secure messaging under keys only its private key could derive` });
+  } else if (r.aa) {
+    if (!verified.has(15)) return void bad('not trusted: DG15 (the Active Authentication key) does not match the SOD');
+    if (!r.aa.signature) return void bad(`INTERNAL AUTHENTICATE answered ${r.aa.sw.toString(16)}`);
+    let v: ReturnType<typeof verifyActiveAuthentication>;
+    try {
+      v = verifyActiveAuthentication(parseDg15(r.dg15!), r.dg14Infos?.activeAuthentication, r.aa.nonce, r.aa.signature, crypto);
+    } catch (e) {
+      v = { ok: false, reason: `DG15: ${errorText(e)}` };
     }
-    if (pa.ds?.subjectKeyIdentifier) signerKeyIds.push(toHex(pa.ds.subjectKeyIdentifier));
-    if (pa.csca) signerKeyIds.push(pa.csca.fingerprint);
-    if (r.sod.lso.hashes.has(2) && !r.dg2 && plan.readFace) checks.push({ code: 'passport.dg2_hash', ok: false, detail: 'DG2 is listed in the SOD but was not delivered' });
-
-    // Chip authenticity (§6): only with a key the SOD vouched for.
-    if (!r.caBroken) {
-      if (r.ca) {
-        checks.push(!pa.verified.has(14) ? { code: 'passport.chip_authenticity', ok: false, detail: 'not trusted: DG14 (the Chip Authentication key) does not match the SOD' } : r.caDone ? { code: 'passport.chip_authenticity', ok: true, detail: `Chip Authentication (${r.ca.info.suite.cipher}, ${r.ca.key.curve}): the chip continued secure messaging under keys only its private key could derive` } : { code: 'passport.chip_authenticity', ok: false, detail: 'Chip Authentication did not complete' });
-      } else if (r.aa) {
-        if (!pa.verified.has(15)) checks.push({ code: 'passport.chip_authenticity', ok: false, detail: 'not trusted: DG15 (the Active Authentication key) does not match the SOD' });
-        else if (!r.aa.signature) checks.push({ code: 'passport.chip_authenticity', ok: false, detail: `INTERNAL AUTHENTICATE answered ${r.aa.sw.toString(16)}` });
-        else {
-          let v: ReturnType<typeof verifyActiveAuthentication>;
-          try {
-            v = verifyActiveAuthentication(parseDg15(r.dg15!), r.dg14Infos?.activeAuthentication, r.aa.nonce, r.aa.signature, o.crypto);
-          } catch (e) {
-            v = { ok: false, reason: `DG15: ${errorText(e)}` };
-          }
-          checks.push(v.ok ? { code: 'passport.chip_authenticity', ok: true, detail: v.detail } : { code: 'passport.chip_authenticity', ok: false, detail: `${v.reason}: a copy of the chip, not the genuine one` });
-        }
-      } else if (card.chipAuthenticity === 'not_supported') {
-        // ICAO makes AA and CA optional (§6): the document offers neither, so a copy cannot be ruled
-        // out by the chip. Reported as such, apart from "failed"; staff compare the data page.
-        checks.push({ code: 'passport.chip_authenticity', ok: true, detail: 'not supported by this document (no DG14 / DG15): a copied chip cannot be ruled out electronically' });
-        warnings.push({ code: 'chip_authenticity_not_supported', detail: 'the document offers neither Chip nor Active Authentication' });
-      }
-    }
-
-    // The MRZ itself and its agreement with what opened the chip (§6.1.6 step 1; Table 1 "comparison of MRZ").
-    const badDigits = mrz.checkDigits.filter((c) => !c.ok).map((c) => c.field);
-    checks.push(badDigits.length ? { code: 'passport.mrz_check_digits', ok: false, detail: `wrong check digit(s): ${badDigits.join(', ')}` } : { code: 'passport.mrz_check_digits', ok: true });
-    if (o.access.kind === 'mrz') {
-      const k = o.access.key;
-      const same = mrz.documentNumber === k.documentNumber && mrz.birthDate === k.birthDate && mrz.expiryDate === k.expiryDate;
-      checks.push(same ? { code: 'passport.mrz_matches_entry', ok: true } : { code: 'passport.mrz_matches_entry', ok: false, detail: 'DG1 differs from the document number / birth date / expiry that opened the chip' });
-    }
-    const exp = resolveExpiryDate(mrz.expiryDate);
-    const today = japanDate(o.at);
-    if (!exp || exp.month === null || exp.day === null) checks.push({ code: 'passport.expiry', ok: false, detail: 'the expiry date in DG1 is not a full date' });
-    else {
-      const expired = today.year * 10000 + today.month * 100 + today.day > exp.year * 10000 + exp.month * 100 + exp.day;
-      checks.push(expired ? { code: 'passport.expiry', ok: false, detail: `the document expired on ${exp.iso}` } : { code: 'passport.expiry', ok: true, detail: `valid until ${exp.iso}` });
-    }
-    if (alpha2ForMrzCode(mrz.issuingState) === null) warnings.push({ code: 'issuing_state_unknown', detail: `issuing state ${displayMrzCode(mrz.issuingState)} has no ISO 3166 country` });
+    if (v.ok) f.checks.push({ code: 'passport.chip_authenticity', ok: true, detail: v.detail });
+    else bad(`${v.reason}: a copy of the chip, not the genuine one`);
+  } else if (card.chipAuthenticity === 'not_supported') {
+    // ICAO makes AA and CA optional (§6): the document offers neither, so a copy cannot be ruled
+    // out by the chip. Reported as such, apart from "failed"; staff compare the data page.
+    f.checks.push({ code: 'passport.chip_authenticity', ok: true, detail: 'not supported by this document (no DG14 / DG15): a copied chip cannot be ruled out electronically' });
+    f.warnings.push({ code: 'chip_authenticity_not_supported', detail: 'the document offers neither Chip nor Active Authentication' });
   }
+}
 
-  // ---- policy: only the requested attributes ----
+/** The MRZ itself, its agreement with what opened the chip (§6.1.6 step 1; Table 1 "comparison of MRZ"), and the expiry. */
+function checkMrz(mrz: ParsedMrz, o: ReadPassportOptions, f: Findings): void {
+  const badDigits = mrz.checkDigits.filter((c) => !c.ok).map((c) => c.field);
+  f.checks.push(badDigits.length ? { code: 'passport.mrz_check_digits', ok: false, detail: `wrong check digit(s): ${badDigits.join(', ')}` } : { code: 'passport.mrz_check_digits', ok: true });
+  if (o.access.kind === 'mrz') {
+    const k = o.access.key;
+    const same = mrz.documentNumber === k.documentNumber && mrz.birthDate === k.birthDate && mrz.expiryDate === k.expiryDate;
+    f.checks.push(same ? { code: 'passport.mrz_matches_entry', ok: true } : { code: 'passport.mrz_matches_entry', ok: false, detail: 'DG1 differs from the document number / birth date / expiry that opened the chip' });
+  }
+  const exp = resolveExpiryDate(mrz.expiryDate);
+  const today = japanDate(o.at);
+  if (!exp || exp.month === null || exp.day === null) f.checks.push({ code: 'passport.expiry', ok: false, detail: 'the expiry date in DG1 is not a full date' });
+  else {
+    const expired = today.year * 10000 + today.month * 100 + today.day > exp.year * 10000 + exp.month * 100 + exp.day;
+    f.checks.push(expired ? { code: 'passport.expiry', ok: false, detail: `the document expired on ${exp.iso}` } : { code: 'passport.expiry', ok: true, detail: `valid until ${exp.iso}` });
+  }
+  if (alpha2ForMrzCode(mrz.issuingState) === null) f.warnings.push({ code: 'issuing_state_unknown', detail: `issuing state ${displayMrzCode(mrz.issuingState)} has no ISO 3166 country` });
+}
+
+/** Only the policy's attributes (core/passport/policy.ts); the age check adds its own check. */
+function projectAttributes(mrz: ParsedMrz, face: FaceImage | null, shows: ReturnType<typeof planFor>['shows'], at: Date, checks: Check[]): PassportAttributes {
   const attributes: PassportAttributes = {};
-  if (errors.length === 0 && mrz) {
-    const birth = resolveBirthDate(mrz.birthDate, o.at);
-    for (const a of plan.shows) {
-      switch (a) {
-        case 'age_over_20': {
-          // Unknown month/day ('<<'): the latest possible date, so an unknown part never makes anyone older.
-          const over = birth ? isAtLeast({ year: birth.year, month: birth.month ?? 12, day: birth.day ?? (birth.month ? daysIn(birth.year, birth.month) : 31) }, 20, o.at) : false;
-          attributes.age_over_20 = over;
-          checks.push(over ? { code: 'policy.age_over_20', ok: true, detail: birth!.why } : { code: 'policy.age_over_20', ok: false, detail: birth ? `the holder is under 20 at the time of the check (${birth.why})` : 'the birth date in DG1 is unreadable' });
-          break;
-        }
-        case 'name':
-          attributes.name = [mrz.surname, mrz.givenNames].filter(Boolean).join(' ');
-          break;
-        case 'birth_date':
-          if (birth) attributes.birth_date = birth.iso;
-          break;
-        case 'sex':
-          attributes.sex = mrz.sex === 'M' ? 'male' : mrz.sex === 'F' ? 'female' : 'unspecified';
-          break;
-        case 'nationality':
-          attributes.nationality = displayMrzCode(mrz.nationality);
-          break;
-        case 'document_number':
-          attributes.document_number = mrz.documentNumber;
-          break;
-        case 'expiry_date': {
-          const e = resolveExpiryDate(mrz.expiryDate);
-          if (e) attributes.expiry_date = e.iso;
-          break;
-        }
-        case 'portrait':
-          attributes.portrait = face ? face.image : null;
-          break;
-        default: {
-          const never: never = a;
-          throw new Error(`unhandled attribute ${String(never)}`);
-        }
+  const birth = resolveBirthDate(mrz.birthDate, at);
+  for (const a of shows) {
+    switch (a) {
+      case 'age_over_20': {
+        // Unknown month/day ('<<'): the latest possible date, so an unknown part never makes anyone older.
+        const over = birth ? isAtLeast({ year: birth.year, month: birth.month ?? 12, day: birth.day ?? (birth.month ? daysIn(birth.year, birth.month) : 31) }, 20, at) : false;
+        attributes.age_over_20 = over;
+        checks.push(over ? { code: 'policy.age_over_20', ok: true, detail: birth!.why } : { code: 'policy.age_over_20', ok: false, detail: birth ? `the holder is under 20 at the time of the check (${birth.why})` : 'the birth date in DG1 is unreadable' });
+        break;
+      }
+      case 'name':
+        attributes.name = [mrz.surname, mrz.givenNames].filter(Boolean).join(' ');
+        break;
+      case 'birth_date':
+        if (birth) attributes.birth_date = birth.iso;
+        break;
+      case 'sex':
+        attributes.sex = mrz.sex === 'M' ? 'male' : mrz.sex === 'F' ? 'female' : 'unspecified';
+        break;
+      case 'nationality':
+        attributes.nationality = displayMrzCode(mrz.nationality);
+        break;
+      case 'document_number':
+        attributes.document_number = mrz.documentNumber;
+        break;
+      case 'expiry_date': {
+        const e = resolveExpiryDate(mrz.expiryDate);
+        if (e) attributes.expiry_date = e.iso;
+        break;
+      }
+      case 'portrait':
+        attributes.portrait = face ? face.image : null;
+        break;
+      default: {
+        const never: never = a;
+        throw new Error(`unhandled attribute ${String(never)}`);
       }
     }
   }
-  timings.verify_ms = o.now() - vs;
-  timings.total_ms = o.now() - t0;
-
-  const verdict = decideVerdict(checks, errors, staffConfirm);
-  const failed = checks.filter((c) => !c.ok);
-  const onlyUnderAge = failed.length === 1 && failed[0]!.code === 'policy.age_over_20' && errors.length === 0;
-  return {
-    verdict,
-    card,
-    // Fail closed on display: values only for valid or unverified reads (staff confirm the latter);
-    // the plain "not over 20" answer when that is the only failure.
-    attributes: verdict !== 'invalid' ? attributes : onlyUnderAge ? { age_over_20: false } : {},
-    photo: verdict !== 'invalid' ? face : null,
-    checks,
-    warnings,
-    errors,
-    staffConfirm: verdict === 'unverified' ? staffConfirm : [],
-    apdus: { ...ch.stats },
-    timings,
-    requested,
-    signerKeyIds,
-  };
+  return attributes;
 }
 
 function safe<T>(f: () => T, fallback: T): T {
