@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { TEST_TRUST_DIR } from '../../main/project-root.ts';
 import { HOLDER_PRESETS, TEST_HOLDER, td3 } from '../../sim/passport/holder.ts';
 import { chromiumUnavailable, present, withKiosk, type E2E } from './support.ts';
+import type { Page } from 'playwright-core';
 import { openStaff } from './staff-helpers.ts';
 
 const skip = chromiumUnavailable() ?? false;
@@ -53,9 +54,8 @@ test('passport identity: MRZ entry shows each check digit, a wrong one is caught
     const w = await e.page.locator('[data-testid="photo"]').evaluate((img) => (img as HTMLImageElement).naturalWidth);
     assert.ok(w > 100, `the decoded face is shown (${w} px wide)`);
     assert.match(await e.page.locator('[data-testid="passport-note"]').innerText(), /在留資格・上陸年月日はICチップに記録されていません/);
+    await assertAllFieldsVisible(e.page);
     await e.shot('passport-03-identity-verdict-ja');
-    await e.page.locator('[data-testid="passport-note"]').scrollIntoViewIfNeeded();
-    await e.shot('passport-03b-identity-verdict-tax-free-note-ja');
     assert.deepEqual(e.audit!.entries.map((x) => [x.outcome, x.credentialType, x.docType]), [['valid', 'passport', 'icao.passport.bac']]);
     const audit = JSON.stringify(e.audit!.entries);
     for (const v of ['KAKUNIN', 'HANAKO', 'TK1234567', '900401', '310401']) assert.ok(!audit.includes(v), `no ${v} in the audit`);
@@ -81,6 +81,7 @@ test('passport of a state without an installed CSCA: scanned MRZ line, a wrong k
     assert.equal(await e.page.locator('[data-testid="mark-unverified"]').count(), 1);
     assert.match(await e.page.locator('[data-testid="staff-confirm"]').innerText(), /発行国のCSCA.*未登録/);
     assert.match(await e.page.locator('[data-testid="attributes"]').innerText(), /MARTIN CLAIRE/);
+    await assertAllFieldsVisible(e.page);
     await e.shot('passport-04-unverified-no-csca-ja');
     await e.page.click('[data-testid="staff-confirm-yes"]');
     await e.page.waitForSelector('[data-testid="staff-confirm"][data-state="confirmed"]');
@@ -115,3 +116,15 @@ test('staff trust view: passports not ready on a new kiosk; importing a CSCA, th
     await e.shot('passport-05-staff-trust-countries-ja');
   });
 });
+
+/** Every field and the tax-free note are on the 1280x800 screen without scrolling (the counter never scrolls). */
+async function assertAllFieldsVisible(page: Page): Promise<void> {
+  const m = await page.evaluate(() => {
+    const details = document.querySelector('.verdict-details') as HTMLElement;
+    const note = document.querySelector('[data-testid="passport-note"]') as HTMLElement;
+    return { scroll: details.scrollHeight - details.clientHeight, noteBottom: note.getBoundingClientRect().bottom, viewport: window.innerHeight, width: window.innerWidth };
+  });
+  assert.equal(m.width, 1280, 'the kiosk viewport of these screenshots');
+  assert.ok(m.scroll <= 1, `the verdict details need no scrolling (${m.scroll} px more than shown)`);
+  assert.ok(m.noteBottom <= m.viewport, `the tax-free note ends inside the screen (${m.noteBottom} > ${m.viewport})`);
+}

@@ -97,7 +97,7 @@ export function VerdictScreen({ lang, mode, screen, api }: { lang: Lang; mode: M
   const attrs = ATTR_ORDER.filter((k) => screen.attributes[k] !== undefined);
   const img = screen.images;
   return (
-    <section className={`verdict verdict-${screen.verdict}`} data-testid="verdict" data-verdict={screen.verdict} data-document={screen.document ?? ''}>
+    <section className={`verdict verdict-${screen.verdict}${attrs.length >= 6 ? ' verdict-long' : ''}`} data-testid="verdict" data-verdict={screen.verdict} data-document={screen.document ?? ''}>
       <div className="verdict-band">
         {valid ? <ValidMark /> : unverified ? <UnverifiedMark /> : <InvalidMark />}
         <div className="verdict-words">
