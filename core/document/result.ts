@@ -60,6 +60,13 @@ export interface DocumentReadResult {
   undecoded?: { tag: string; length: number }[];
 }
 
+/** What a document read's verification stages add up: checks, staff confirmations, signer identifiers. */
+export interface DocumentFindings {
+  checks: Check[];
+  staffConfirm: string[];
+  signerKeyIds: string[];
+}
+
 /** Fail closed: valid needs checks, all passing, no error and nothing left for staff. */
 export function decideVerdict(checks: readonly Check[], errors: readonly unknown[], staffConfirm: readonly string[]): DocumentVerdict {
   if (errors.length || checks.length === 0 || checks.some((c) => !c.ok)) return 'invalid';
