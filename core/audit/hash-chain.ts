@@ -116,114 +116,19 @@ export function linkRow(prev: ChainPoint | null, row: RowFields, sha256: Sha256 
 }
 
 export function verifyChain(rows: Iterable<ChainRow>, opts: VerifyOptions = {}): ChainReport {
-  const sha = opts.sha256 ?? nobleSha256;
-  const head = opts.head ?? null;
-  // undefined: the caller has no head to compare; null: the store has none although it should.
-  const headKnown = opts.head !== undefined;
-  const anchor = opts.anchor ?? null;
-  const firstSeq = anchor ? anchor.firstSeq : 1;
-  // Several checkpoints may name one seq (in-file and external); each must hold.
-  const checkpoints = new Map<number, Uint8Array[]>();
-  for (const c of opts.checkpoints ?? []) if (c.seq >= firstSeq) checkpoints.set(c.seq, [...(checkpoints.get(c.seq) ?? []), c.hash]);
-
-  const selfOkAt = (r: ChainRow, seq: number) => {
-    try {
-      return bytesEqual(rowHash(r.prevHash, { seq, kind: r.kind, time: r.time, body: r.body }, sha), r.hash);
-    } catch {
-      return false; // a tampered column the encoding refuses (e.g. a newline in time): not this row's hash
-    }
-  };
-  /** The offset d such that r verifies at seq r.seq + d (d != 0), within the window. */
-  const relocation = (r: ChainRow): number | null => {
-    for (let k = 1; k <= RELOCATION_WINDOW; k++) {
-      for (const d of [k, -k]) if (r.seq + d >= 1 && selfOkAt(r, r.seq + d)) return d;
-    }
-    return null;
-  };
-
-  let expectedSeq = firstSeq;
-  let expectedPrev = anchor ? anchor.prevHash : GENESIS_PREV_HASH;
-  let prev: ChainRow | null = null;
+  const cx = chainContext(opts);
+  const st: WalkState = { expectedSeq: cx.firstSeq, expectedPrev: cx.anchor ? cx.anchor.prevHash : GENESIS_PREV_HASH, prev: null, sawCut: false };
   let count = 0;
   let broken: ChainBreak | null = null;
-  let sawCut = false;
-
-  const check = (r: ChainRow, ahead: readonly ChainRow[]): ChainBreak | null => {
-    const next = ahead[0] ?? null;
-    if (r.seq < expectedSeq) {
-      return prev
-        ? { seq: r.seq, reason: 'reordered', detail: `row ${r.seq} comes after row ${prev.seq}` }
-        : { seq: r.seq, reason: 'inserted', detail: `row ${r.seq} lies before the first seq ${firstSeq}` };
-    }
-    if (head && r.seq > head.seq) return { seq: r.seq, reason: 'inserted', detail: `row ${r.seq} lies beyond the recorded head ${head.seq}` };
-    if (r.seq > expectedSeq) return { seq: expectedSeq, reason: 'deleted', detail: `rows ${expectedSeq}..${r.seq - 1} are missing` };
-
-    const selfOk = selfOkAt(r, r.seq);
-    const linkOk = bytesEqual(r.prevHash, expectedPrev);
-    if (selfOk && linkOk) {
-      const cps = checkpoints.get(r.seq);
-      if (cps && cps.some((cp) => !bytesEqual(cp, r.hash))) {
-        // The genuine row for this seq may follow, displaced by one: then this row was slipped in.
-        if (next && bytesEqual(next.prevHash, expectedPrev) && selfOkAt(next, next.seq - 1)) {
-          return { seq: r.seq, reason: 'inserted', detail: `row ${r.seq} was added and the rest renumbered (it disagrees with its checkpoint)` };
-        }
-        return { seq: r.seq, reason: 'edited', detail: `row ${r.seq} disagrees with its checkpoint (the chain was rewritten at or before it)` };
-      }
-      if (head && r.seq === head.seq && !bytesEqual(head.hash, r.hash)) {
-        if (next && bytesEqual(next.prevHash, expectedPrev) && selfOkAt(next, next.seq - 1)) {
-          return { seq: r.seq, reason: 'inserted', detail: `row ${r.seq} was added and the rest renumbered (it disagrees with the head)` };
-        }
-        return { seq: r.seq, reason: 'edited', detail: `row ${r.seq} disagrees with the recorded head` };
-      }
-      if (anchor && r.seq === anchor.cutSeq) {
-        sawCut = true;
-        if (!cutMatches(r, anchor)) return { seq: r.seq, reason: 'edited', detail: `retention cut row ${r.seq} disagrees with the retention anchor` };
-      }
-      return null;
-    }
-    const d = selfOk ? null : relocation(r);
-    if (d !== null) {
-      // The row verifies only at another seq. If the next row moved by the same offset, rows were
-      // removed (d > 0) or added (d < 0) and the rest renumbered; otherwise rows swapped places.
-      const shift = next === null || selfOkAt(next, next.seq + d);
-      if (!shift) return { seq: r.seq, reason: 'reordered', detail: `row ${r.seq} belongs at seq ${r.seq + d}` };
-      return d > 0
-        ? { seq: expectedSeq, reason: 'deleted', detail: `rows were removed before ${r.seq} and the rest renumbered (row ${r.seq} was ${r.seq + d})` }
-        : { seq: r.seq + d, reason: 'inserted', detail: `rows were added at ${r.seq + d} and the rest renumbered (row ${r.seq} was ${r.seq + d})` };
-    }
-    if (next && !selfOk) {
-      // Contents swapped with a later row (seq/prev/hash columns left in place).
-      for (const q of ahead) {
-        if (selfOkAt({ ...q, kind: r.kind, time: r.time, body: r.body }, q.seq)) {
-          return { seq: r.seq, reason: 'reordered', detail: `the content of rows ${r.seq} and ${q.seq} was swapped` };
-        }
-      }
-      // This row is foreign and the genuine one follows it, shifted by one.
-      if (bytesEqual(next.prevHash, expectedPrev) && selfOkAt(next, next.seq - 1)) {
-        return { seq: r.seq, reason: 'inserted', detail: `row ${r.seq} was added and the rest renumbered` };
-      }
-    }
-    if (selfOk && !linkOk) {
-      // A self-consistent row that does not link: either its predecessor was edited and re-hashed
-      // (the usual case), or this row's prev_hash was edited and the row re-hashed.
-      if (prev) return { seq: prev.seq, reason: 'edited', detail: `row ${prev.seq} was changed and re-hashed: row ${r.seq} no longer links to it` };
-      return { seq: r.seq, reason: 'edited', detail: `row ${r.seq} does not link to ${anchor ? 'the retention anchor' : 'the genesis hash'}` };
-    }
-    return { seq: r.seq, reason: 'edited', detail: `row ${r.seq} does not match its hash` };
-  };
 
   const it = rows[Symbol.iterator]();
-  const pull = (): ChainRow | null => {
-    const n = it.next();
-    return n.done ? null : n.value;
-  };
   // A window of rows ahead of the one being checked: only looked at to name a break.
   const ahead: ChainRow[] = [];
   const fill = () => {
     while (ahead.length < RELOCATION_WINDOW) {
-      const n = pull();
-      if (!n) break;
-      ahead.push(n);
+      const n = it.next();
+      if (n.done) break;
+      ahead.push(n.value);
     }
   };
   fill();
@@ -232,30 +137,153 @@ export function verifyChain(rows: Iterable<ChainRow>, opts: VerifyOptions = {}):
     fill();
     count++;
     if (broken) continue;
-    broken = check(r, ahead);
+    broken = checkRow(r, ahead, cx, st);
     if (!broken) {
-      prev = r;
-      expectedSeq = r.seq + 1;
-      expectedPrev = r.hash;
+      st.prev = r;
+      st.expectedSeq = r.seq + 1;
+      st.expectedPrev = r.hash;
     }
   }
-
-  if (!broken) {
-    const lastSeq = expectedSeq - 1;
-    if (head && head.seq > lastSeq) broken = { seq: expectedSeq, reason: 'truncated', detail: `the head names row ${head.seq}, the last row is ${lastSeq}` };
-    else if (headKnown && !head && prev) broken = { seq: prev.seq, reason: 'edited', detail: 'the chain has rows but no recorded head' };
-    if (!broken) {
-      const beyond = [...checkpoints.keys()].filter((s) => s > lastSeq).sort((a, b) => a - b);
-      if (beyond.length) broken = { seq: expectedSeq, reason: 'truncated', detail: `checkpoint ${beyond[0]} names a row past the last row ${lastSeq}` };
-    }
-    if (!broken && anchor && !sawCut) {
-      broken = anchor.cutSeq > lastSeq
-        ? { seq: expectedSeq, reason: 'truncated', detail: `the retention cut row ${anchor.cutSeq} is missing` }
-        : { seq: anchor.cutSeq, reason: 'edited', detail: `the retention anchor names row ${anchor.cutSeq}, which is not in the chain` };
-    }
-  }
-
+  // undefined: the caller has no head to compare; null: the store has none although it should.
+  if (!broken) broken = checkEnd(cx, st, opts.head !== undefined);
+  const prev = st.prev;
   return { ok: broken === null, rows: count, firstBroken: broken, lastVerified: prev ? { seq: prev.seq, hash: prev.hash } : null };
+}
+
+/** What one verification compares the rows with: the anchors outside the rows, and the hash. */
+interface ChainContext {
+  sha: Sha256;
+  head: ChainPoint | null;
+  anchor: RetentionAnchor | null;
+  firstSeq: number;
+  /** Several checkpoints may name one seq (in-file and external); each must hold. */
+  checkpoints: Map<number, Uint8Array[]>;
+}
+
+function chainContext(opts: VerifyOptions): ChainContext {
+  const anchor = opts.anchor ?? null;
+  const firstSeq = anchor ? anchor.firstSeq : 1;
+  const checkpoints = new Map<number, Uint8Array[]>();
+  for (const c of opts.checkpoints ?? []) if (c.seq >= firstSeq) checkpoints.set(c.seq, [...(checkpoints.get(c.seq) ?? []), c.hash]);
+  return { sha: opts.sha256 ?? nobleSha256, head: opts.head ?? null, anchor, firstSeq, checkpoints };
+}
+
+/** Where the walk stands: the last row that verified, and what the next row must carry. */
+interface WalkState {
+  expectedSeq: number;
+  expectedPrev: Uint8Array;
+  prev: ChainRow | null;
+  /** The retention cut row the anchor names was seen (and matched). */
+  sawCut: boolean;
+}
+
+/** Whether `r`'s hash is right for its content at `seq`. */
+function selfOkAt(r: ChainRow, seq: number, sha: Sha256): boolean {
+  try {
+    return bytesEqual(rowHash(r.prevHash, { seq, kind: r.kind, time: r.time, body: r.body }, sha), r.hash);
+  } catch {
+    return false; // a tampered column the encoding refuses (e.g. a newline in time): not this row's hash
+  }
+}
+
+/** The offset d such that r verifies at seq r.seq + d (d != 0), within the window. */
+function relocation(r: ChainRow, sha: Sha256): number | null {
+  for (let k = 1; k <= RELOCATION_WINDOW; k++) {
+    for (const d of [k, -k]) if (r.seq + d >= 1 && selfOkAt(r, r.seq + d, sha)) return d;
+  }
+  return null;
+}
+
+/** The genuine row for the expected seq follows, displaced by one: the row before it was slipped in. */
+function genuineFollows(next: ChainRow | null, st: WalkState, sha: Sha256): boolean {
+  return next !== null && bytesEqual(next.prevHash, st.expectedPrev) && selfOkAt(next, next.seq - 1, sha);
+}
+
+/** One row against the walk: null when it verifies and links, else the break it most likely is. */
+function checkRow(r: ChainRow, ahead: readonly ChainRow[], cx: ChainContext, st: WalkState): ChainBreak | null {
+  if (r.seq < st.expectedSeq) {
+    return st.prev
+      ? { seq: r.seq, reason: 'reordered', detail: `row ${r.seq} comes after row ${st.prev.seq}` }
+      : { seq: r.seq, reason: 'inserted', detail: `row ${r.seq} lies before the first seq ${cx.firstSeq}` };
+  }
+  if (cx.head && r.seq > cx.head.seq) return { seq: r.seq, reason: 'inserted', detail: `row ${r.seq} lies beyond the recorded head ${cx.head.seq}` };
+  if (r.seq > st.expectedSeq) return { seq: st.expectedSeq, reason: 'deleted', detail: `rows ${st.expectedSeq}..${r.seq - 1} are missing` };
+
+  const selfOk = selfOkAt(r, r.seq, cx.sha);
+  const linkOk = bytesEqual(r.prevHash, st.expectedPrev);
+  if (selfOk && linkOk) return checkAnchors(r, ahead[0] ?? null, cx, st);
+  return nameBreak(r, ahead, selfOk, cx, st);
+}
+
+/** A row that verifies and links, against the checkpoints, the head and the retention anchor. */
+function checkAnchors(r: ChainRow, next: ChainRow | null, cx: ChainContext, st: WalkState): ChainBreak | null {
+  const cps = cx.checkpoints.get(r.seq);
+  if (cps && cps.some((cp) => !bytesEqual(cp, r.hash))) {
+    if (genuineFollows(next, st, cx.sha)) {
+      return { seq: r.seq, reason: 'inserted', detail: `row ${r.seq} was added and the rest renumbered (it disagrees with its checkpoint)` };
+    }
+    return { seq: r.seq, reason: 'edited', detail: `row ${r.seq} disagrees with its checkpoint (the chain was rewritten at or before it)` };
+  }
+  const head = cx.head;
+  if (head && r.seq === head.seq && !bytesEqual(head.hash, r.hash)) {
+    if (genuineFollows(next, st, cx.sha)) {
+      return { seq: r.seq, reason: 'inserted', detail: `row ${r.seq} was added and the rest renumbered (it disagrees with the head)` };
+    }
+    return { seq: r.seq, reason: 'edited', detail: `row ${r.seq} disagrees with the recorded head` };
+  }
+  if (cx.anchor && r.seq === cx.anchor.cutSeq) {
+    st.sawCut = true;
+    if (!cutMatches(r, cx.anchor)) return { seq: r.seq, reason: 'edited', detail: `retention cut row ${r.seq} disagrees with the retention anchor` };
+  }
+  return null;
+}
+
+/** A row at the expected seq that does not verify or does not link: what most likely happened. */
+function nameBreak(r: ChainRow, ahead: readonly ChainRow[], selfOk: boolean, cx: ChainContext, st: WalkState): ChainBreak {
+  const next = ahead[0] ?? null;
+  const d = selfOk ? null : relocation(r, cx.sha);
+  if (d !== null) {
+    // The row verifies only at another seq. If the next row moved by the same offset, rows were
+    // removed (d > 0) or added (d < 0) and the rest renumbered; otherwise rows swapped places.
+    const shift = next === null || selfOkAt(next, next.seq + d, cx.sha);
+    if (!shift) return { seq: r.seq, reason: 'reordered', detail: `row ${r.seq} belongs at seq ${r.seq + d}` };
+    return d > 0
+      ? { seq: st.expectedSeq, reason: 'deleted', detail: `rows were removed before ${r.seq} and the rest renumbered (row ${r.seq} was ${r.seq + d})` }
+      : { seq: r.seq + d, reason: 'inserted', detail: `rows were added at ${r.seq + d} and the rest renumbered (row ${r.seq} was ${r.seq + d})` };
+  }
+  if (next && !selfOk) {
+    // Contents swapped with a later row (seq/prev/hash columns left in place).
+    for (const q of ahead) {
+      if (selfOkAt({ ...q, kind: r.kind, time: r.time, body: r.body }, q.seq, cx.sha)) {
+        return { seq: r.seq, reason: 'reordered', detail: `the content of rows ${r.seq} and ${q.seq} was swapped` };
+      }
+    }
+    // This row is foreign and the genuine one follows it, shifted by one.
+    if (genuineFollows(next, st, cx.sha)) return { seq: r.seq, reason: 'inserted', detail: `row ${r.seq} was added and the rest renumbered` };
+  }
+  if (selfOk) {
+    // A self-consistent row that does not link: either its predecessor was edited and re-hashed
+    // (the usual case), or this row's prev_hash was edited and the row re-hashed.
+    if (st.prev) return { seq: st.prev.seq, reason: 'edited', detail: `row ${st.prev.seq} was changed and re-hashed: row ${r.seq} no longer links to it` };
+    return { seq: r.seq, reason: 'edited', detail: `row ${r.seq} does not link to ${cx.anchor ? 'the retention anchor' : 'the genesis hash'}` };
+  }
+  return { seq: r.seq, reason: 'edited', detail: `row ${r.seq} does not match its hash` };
+}
+
+/** After the last row: the head, the checkpoints and the retention cut must not name rows that are gone. */
+function checkEnd(cx: ChainContext, st: WalkState, headKnown: boolean): ChainBreak | null {
+  const lastSeq = st.expectedSeq - 1;
+  const { head, anchor } = cx;
+  if (head && head.seq > lastSeq) return { seq: st.expectedSeq, reason: 'truncated', detail: `the head names row ${head.seq}, the last row is ${lastSeq}` };
+  if (headKnown && !head && st.prev) return { seq: st.prev.seq, reason: 'edited', detail: 'the chain has rows but no recorded head' };
+  const beyond = [...cx.checkpoints.keys()].filter((s) => s > lastSeq).sort((a, b) => a - b);
+  if (beyond.length) return { seq: st.expectedSeq, reason: 'truncated', detail: `checkpoint ${beyond[0]} names a row past the last row ${lastSeq}` };
+  if (anchor && !st.sawCut) {
+    return anchor.cutSeq > lastSeq
+      ? { seq: st.expectedSeq, reason: 'truncated', detail: `the retention cut row ${anchor.cutSeq} is missing` }
+      : { seq: anchor.cutSeq, reason: 'edited', detail: `the retention anchor names row ${anchor.cutSeq}, which is not in the chain` };
+  }
+  return null;
 }
 
 function cutMatches(r: ChainRow, a: RetentionAnchor): boolean {
