@@ -19,7 +19,7 @@ import { CardError, reportError, type CardErrorReport } from '../card/codes.ts';
 import { errorForSw, SW_END_OF_FILE, SW_OK, swHex } from '../card/status-words.ts';
 import { readHeader } from '../document/card-tlv.ts';
 import { selectByName } from '../document/identify.ts';
-import { finishResult, type DocumentAttributes, type DocumentReadResult } from '../document/result.ts';
+import { finishResult, type DocumentAttributes, type DocumentFindings, type DocumentReadResult } from '../document/result.ts';
 import { eraDate } from './era-date.ts';
 import { DF1_EF, DF2_EF, LICENCE_DF1_AID, LICENCE_DF2_AID, LICENCE_PIN_TRIES, MF_EF, NO_PIN, PIN_REF, SIZE } from './files.ts';
 import { parseAddressChanges, parseEntries, parseMfCommon, parsePhoto, parsePinSetting, parseSignatureRecord, type ChangeEntry, type LicenceEntries, type MfCommon, type SignatureRecord } from './records.ts';
@@ -141,75 +141,33 @@ export async function readDrivingLicence(o: ReadLicenceOptions): Promise<Documen
   const withPin2 = o.secrets.pin2 !== undefined;
   // The 本籍 rule in the send path: DF1/EF02 may be selected only when it is hashed for the signature.
   const ch = new CardChannel(o.transport, new LicenceGuard({ domicileForSignature: o.signature && withPin2 }));
-  const checks: Check[] = [];
+  const f: DocumentFindings = { checks: [], staffConfirm: [], signerKeyIds: [] };
   const errors: CardErrorReport[] = [];
   const requested: string[] = [];
   const pins: { kind: string; triesBefore: number | null }[] = [];
   const timings: Record<string, number> = {};
-  const staffConfirm: string[] = [];
   const step = (s: string) => o.onStep?.(s);
   let read: Read | null = null;
   const minimalAge = o.policy === 'age-over-20' && !withPin2;
   try {
-    for (const [k, v] of Object.entries(o.secrets)) if (v !== undefined && !/^\d{4}$/.test(v)) throw new CardError('licence_pin_format', `${k} is not 4 digits`);
-    if (o.policy !== 'age-over-20' && !withPin2) throw new CardError('licence_pin2_needed', `${o.policy} shows the photo, which PIN 2 opens`);
+    checkSecrets(o);
     step('mf');
-    await ch.expectOk(SELECT_MF, 'SELECT MF');
-    const pinSet = parsePinSetting(await ch.expectOk(Uint8Array.of(0x00, 0xb0, 0x8a, 0x00, 0x03), 'READ MF/EF02'));
-    await ch.expectOk(selectEf(MF_EF.common), 'SELECT MF/EF01');
-    const common = parseMfCommon(await readEf(ch, SIZE.mfCommon, 'MF/EF01'));
-    const r: Read = { common, pinSet };
+    const r = await readMf(ch);
     read = r;
-    const todayIso = japanIsoDate(o.at);
-    // Valid through the whole last day, in JST.
-    if (common.expiryDate < todayIso) {
-      checks.push({ code: 'licence.expiry', ok: false, detail: `the licence expired on ${common.expiryDate}` });
-      throw new ExpiredStop();
-    }
-    checks.push({ code: 'licence.expiry', ok: true, detail: `valid until ${common.expiryDate}` });
+    checkExpiry(r.common, o.at, f.checks);
     // No PIN set (MF/EF02 = 00): both PINs are '****' whatever was typed (a typed PIN would burn a try).
-    if (pinSet && o.secrets.pin1 === undefined) throw new CardError('licence_pin_format', 'PIN 1 is needed');
+    if (r.pinSet && o.secrets.pin1 === undefined) throw new CardError('licence_pin_format', 'PIN 1 is needed');
     step('pin');
-    pins.push(await verifyPin(ch, PIN_REF.pin1, pinSet ? o.secrets.pin1! : NO_PIN, 'pin1'));
-    if (withPin2) pins.push(await verifyPin(ch, PIN_REF.pin2, pinSet ? o.secrets.pin2! : NO_PIN, 'pin2'));
+    await verifyPins(ch, o, r.pinSet, pins);
     step('df1');
-    await ch.expectOk(selectByName(LICENCE_DF1_AID), 'SELECT DF1');
-    await ch.expectOk(selectEf(DF1_EF.entries), 'SELECT DF1/EF01');
-    requested.push('DF1/EF01');
-    if (minimalAge) {
-      r.birthOnly = await readBirthDateOnly(ch);
-    } else {
-      r.entriesFile = await readEf(ch, SIZE.entries, 'DF1/EF01');
-      r.entries = parseEntries(r.entriesFile);
-      if (o.policy === 'identity') {
-        await ch.expectOk(selectEf(DF1_EF.changes), 'SELECT DF1/EF04');
-        requested.push('DF1/EF04');
-        r.changes = parseAddressChanges(await readEf(ch, SIZE.changes, 'DF1/EF04'));
-      }
+    if (minimalAge) await readDf1BirthDateOnly(ch, r, requested);
+    else {
+      await readEntries(ch, o.policy, r, requested);
       step('df2');
-      await ch.expectOk(selectByName(LICENCE_DF2_AID), 'SELECT DF2');
-      await ch.expectOk(selectEf(DF2_EF.photo), 'SELECT DF2/EF01');
-      requested.push('DF2/EF01');
-      r.photoFile = await readEf(ch, SIZE.photo, 'DF2/EF01');
-      r.photo = parsePhoto(r.photoFile).value;
+      await readPhoto(ch, r, requested);
       if (o.signature) {
         step('signature');
-        await ch.expectOk(selectByName(LICENCE_DF1_AID), 'SELECT DF1');
-        await ch.expectOk(selectEf(DF1_EF.signature), 'SELECT DF1/EF07');
-        requested.push('DF1/EF07');
-        r.signature = parseSignatureRecord(await readEf(ch, SIZE.signature, 'DF1/EF07'));
-        const signer = o.trust.licenceSigners.get(r.signature.ski);
-        if (!signer) r.signatureCheck = 'no-signer';
-        else {
-          await ch.expectOk(selectEf(DF1_EF.domicile), 'SELECT DF1/EF02');
-          requested.push('DF1/EF02');
-          const domicile = await readEf(ch, SIZE.domicile, 'DF1/EF02');
-          try {
-            r.signatureCheck = { check: verifyLicenceSignature(r.entriesFile, domicile, r.photoFile, r.signature, signer.cert.publicKey, o.crypto), signer: signer.fingerprint };
-          } finally {
-            domicile.fill(0);
-          }
-        }
+        await readAndVerifySignature(ch, o, r, requested);
       }
     }
     timings.read_ms = o.now() - t0;
@@ -218,56 +176,143 @@ export async function readDrivingLicence(o: ReadLicenceOptions): Promise<Documen
   }
 
   const vs = o.now();
-  const attributes: DocumentAttributes = {};
-  const signerKeyIds: string[] = [];
-  if (read && errors.length === 0 && checks.every((c) => c.ok)) {
-    const sc = read.signatureCheck;
-    if (minimalAge) staffConfirm.push('licence_pin1_only');
-    else if (!o.signature) staffConfirm.push('licence_signature_off');
-    else if (sc === 'no-signer') staffConfirm.push('licence_signer_not_installed');
-    else if (sc) {
-      checks.push(sc.check);
-      if (sc.signer) signerKeyIds.push(sc.signer);
-    }
-    if (read.entries && read.entries.expiryDate && read.entries.expiryDate !== read.common.expiryDate) checks.push({ code: 'licence.expiry_match', ok: false, detail: 'DF1 有効期間の末日 and MF/EF01 disagree' });
-    const e = read.entries;
-    const birth = read.birthOnly ?? e?.birthDate;
-    if (o.policy === 'age-over-20' && birth) {
-      const [y, m, d] = birth.split('-').map(Number) as [number, number, number];
-      const over = isAtLeast({ year: y, month: m, day: d }, 20, o.at);
-      attributes.age_over_20 = over;
-      checks.push(over ? { code: 'policy.age_over_20', ok: true } : { code: 'policy.age_over_20', ok: false, detail: 'the holder is under 20 at the time of the check' });
-    }
-    if (read.photo) attributes.photo = { image: 'photo' };
-    if (e && o.policy !== 'age-over-20') {
-      attributes.name = e.name.text;
-      if (e.name.gaiji) attributes.name_has_gaiji = true;
-    }
-    if (e && o.policy === 'identity') {
-      attributes.birth_date = e.birthDate;
-      attributes.address = e.address.text;
-      if (e.address.gaiji) attributes.address_has_gaiji = true;
-      attributes.document_number = e.licenceNumber;
-      attributes.expiry_date = read.common.expiryDate;
-      attributes.address_changes = read.changes ?? [];
-      if (read.changes?.length) checks.push({ code: 'licence.address_changes', ok: true, detail: `${read.changes.length} change(s) recorded by the public safety commission (not covered by the issue signature)` });
-    }
+  let attributes: DocumentAttributes = {};
+  if (read && errors.length === 0 && f.checks.every((c) => c.ok)) {
+    signatureOutcome(read, o.signature, minimalAge, f);
+    if (read.entries && read.entries.expiryDate && read.entries.expiryDate !== read.common.expiryDate) f.checks.push({ code: 'licence.expiry_match', ok: false, detail: 'DF1 有効期間の末日 and MF/EF01 disagree' });
+    attributes = projectAttributes(read, o.policy, o.at, f.checks);
   }
   timings.verify_ms = o.now() - vs;
   timings.total_ms = o.now() - t0;
-  return finishResult({
-    card: { type: 'driving-licence', generation: read ? 1 : null },
-    attributes,
-    images: read?.photo ? { photo: { format: 'j2k', bytes: read.photo } } : {},
-    checks,
-    errors,
-    staffConfirm,
-    apdus: { ...ch.stats },
-    timings,
-    requested,
-    signerKeyIds,
-    pins,
-  });
+  const images: DocumentReadResult['images'] = read?.photo ? { photo: { format: 'j2k', bytes: read.photo } } : {};
+  return finishResult({ card: { type: 'driving-licence', generation: read ? 1 : null }, attributes, images, checks: f.checks, errors, staffConfirm: f.staffConfirm, apdus: { ...ch.stats }, timings, requested, signerKeyIds: f.signerKeyIds, pins });
+}
+
+/** The secrets' form before anything is sent: 4-digit PINs, and PIN 2 for a policy that shows the photo. */
+function checkSecrets(o: ReadLicenceOptions): void {
+  for (const [k, v] of Object.entries(o.secrets)) if (v !== undefined && !/^\d{4}$/.test(v)) throw new CardError('licence_pin_format', `${k} is not 4 digits`);
+  if (o.policy !== 'age-over-20' && o.secrets.pin2 === undefined) throw new CardError('licence_pin2_needed', `${o.policy} shows the photo, which PIN 2 opens`);
+}
+
+/** MF: whether a PIN is set (EF02) and the common data (EF01: the expiry). */
+async function readMf(ch: CardChannel): Promise<Read> {
+  await ch.expectOk(SELECT_MF, 'SELECT MF');
+  const pinSet = parsePinSetting(await ch.expectOk(Uint8Array.of(0x00, 0xb0, 0x8a, 0x00, 0x03), 'READ MF/EF02'));
+  await ch.expectOk(selectEf(MF_EF.common), 'SELECT MF/EF01');
+  const common = parseMfCommon(await readEf(ch, SIZE.mfCommon, 'MF/EF01'));
+  return { common, pinSet };
+}
+
+/** MF/EF01's expiry, valid through the whole last day in JST: an expired licence stops here, before any PIN is sent. */
+function checkExpiry(common: MfCommon, at: Date, checks: Check[]): void {
+  if (common.expiryDate < japanIsoDate(at)) {
+    checks.push({ code: 'licence.expiry', ok: false, detail: `the licence expired on ${common.expiryDate}` });
+    throw new ExpiredStop();
+  }
+  checks.push({ code: 'licence.expiry', ok: true, detail: `valid until ${common.expiryDate}` });
+}
+
+/** PIN 1, then PIN 2 when given (verifyPin's rules); with no PIN set, the '****' the card expects. */
+async function verifyPins(ch: CardChannel, o: ReadLicenceOptions, pinSet: boolean, pins: { kind: string; triesBefore: number | null }[]): Promise<void> {
+  pins.push(await verifyPin(ch, PIN_REF.pin1, pinSet ? o.secrets.pin1! : NO_PIN, 'pin1'));
+  if (o.secrets.pin2 !== undefined) pins.push(await verifyPin(ch, PIN_REF.pin2, pinSet ? o.secrets.pin2 : NO_PIN, 'pin2'));
+}
+
+async function selectDf1Entries(ch: CardChannel, requested: string[]): Promise<void> {
+  await ch.expectOk(selectByName(LICENCE_DF1_AID), 'SELECT DF1');
+  await ch.expectOk(selectEf(DF1_EF.entries), 'SELECT DF1/EF01');
+  requested.push('DF1/EF01');
+}
+
+/** age-over-20 with PIN 1 only: the birth date out of DF1/EF01's headers, nothing else (spec §8a). */
+async function readDf1BirthDateOnly(ch: CardChannel, r: Read, requested: string[]): Promise<void> {
+  await selectDf1Entries(ch, requested);
+  r.birthOnly = await readBirthDateOnly(ch);
+}
+
+/** DF1/EF01 whole (the entries) and, for identity, DF1/EF04 (address changes). */
+async function readEntries(ch: CardChannel, policy: PolicyName, r: Read, requested: string[]): Promise<void> {
+  await selectDf1Entries(ch, requested);
+  r.entriesFile = await readEf(ch, SIZE.entries, 'DF1/EF01');
+  r.entries = parseEntries(r.entriesFile);
+  if (policy === 'identity') {
+    await ch.expectOk(selectEf(DF1_EF.changes), 'SELECT DF1/EF04');
+    requested.push('DF1/EF04');
+    r.changes = parseAddressChanges(await readEf(ch, SIZE.changes, 'DF1/EF04'));
+  }
+}
+
+/** DF2/EF01: the photo (a JPEG 2000 codestream in 5F40). */
+async function readPhoto(ch: CardChannel, r: Read, requested: string[]): Promise<void> {
+  await ch.expectOk(selectByName(LICENCE_DF2_AID), 'SELECT DF2');
+  await ch.expectOk(selectEf(DF2_EF.photo), 'SELECT DF2/EF01');
+  requested.push('DF2/EF01');
+  r.photoFile = await readEf(ch, SIZE.photo, 'DF2/EF01');
+  r.photo = parsePhoto(r.photoFile).value;
+}
+
+/**
+ * DF1/EF07 (the signature record) and, when its signer is installed, DF1/EF02 (本籍): its bytes are
+ * fed to the signature check in memory, never decoded, and zeroed.
+ */
+async function readAndVerifySignature(ch: CardChannel, o: ReadLicenceOptions, r: Read, requested: string[]): Promise<void> {
+  await ch.expectOk(selectByName(LICENCE_DF1_AID), 'SELECT DF1');
+  await ch.expectOk(selectEf(DF1_EF.signature), 'SELECT DF1/EF07');
+  requested.push('DF1/EF07');
+  r.signature = parseSignatureRecord(await readEf(ch, SIZE.signature, 'DF1/EF07'));
+  const signer = o.trust.licenceSigners.get(r.signature.ski);
+  if (!signer) {
+    r.signatureCheck = 'no-signer';
+    return;
+  }
+  await ch.expectOk(selectEf(DF1_EF.domicile), 'SELECT DF1/EF02');
+  requested.push('DF1/EF02');
+  const domicile = await readEf(ch, SIZE.domicile, 'DF1/EF02');
+  try {
+    r.signatureCheck = { check: verifyLicenceSignature(r.entriesFile!, domicile, r.photoFile!, r.signature, signer.cert.publicKey, o.crypto), signer: signer.fingerprint };
+  } finally {
+    domicile.fill(0);
+  }
+}
+
+/** The signature's check, or why staff confirm instead (PIN 1 only, signature off, signer not installed). */
+function signatureOutcome(read: Read, signature: boolean, minimalAge: boolean, f: DocumentFindings): void {
+  const sc = read.signatureCheck;
+  if (minimalAge) f.staffConfirm.push('licence_pin1_only');
+  else if (!signature) f.staffConfirm.push('licence_signature_off');
+  else if (sc === 'no-signer') f.staffConfirm.push('licence_signer_not_installed');
+  else if (sc) {
+    f.checks.push(sc.check);
+    if (sc.signer) f.signerKeyIds.push(sc.signer);
+  }
+}
+
+/** Only the policy's attributes; the age check adds its own check, the address changes theirs. */
+function projectAttributes(read: Read, policy: PolicyName, at: Date, checks: Check[]): DocumentAttributes {
+  const attributes: DocumentAttributes = {};
+  const e = read.entries;
+  const birth = read.birthOnly ?? e?.birthDate;
+  if (policy === 'age-over-20' && birth) {
+    const [y, m, d] = birth.split('-').map(Number) as [number, number, number];
+    const over = isAtLeast({ year: y, month: m, day: d }, 20, at);
+    attributes.age_over_20 = over;
+    checks.push(over ? { code: 'policy.age_over_20', ok: true } : { code: 'policy.age_over_20', ok: false, detail: 'the holder is under 20 at the time of the check' });
+  }
+  if (read.photo) attributes.photo = { image: 'photo' };
+  if (e && policy !== 'age-over-20') {
+    attributes.name = e.name.text;
+    if (e.name.gaiji) attributes.name_has_gaiji = true;
+  }
+  if (e && policy === 'identity') {
+    attributes.birth_date = e.birthDate;
+    attributes.address = e.address.text;
+    if (e.address.gaiji) attributes.address_has_gaiji = true;
+    attributes.document_number = e.licenceNumber;
+    attributes.expiry_date = read.common.expiryDate;
+    attributes.address_changes = read.changes ?? [];
+    if (read.changes?.length) checks.push({ code: 'licence.address_changes', ok: true, detail: `${read.changes.length} change(s) recorded by the public safety commission (not covered by the issue signature)` });
+  }
+  return attributes;
 }
 
 class ExpiredStop extends Error {}
