@@ -124,6 +124,7 @@ class Decoder {
     return n;
   }
 
+  /** One data item (RFC 8949 §3.1 major types), counted against maxItems. */
   item(depth: number): CborValue {
     if (++this.items > this.limits.maxItems) this.limit(`more than ${this.limits.maxItems} items`);
     this.need(1);
@@ -144,107 +145,126 @@ class Decoder {
         this.pos += n;
         return v;
       }
-      case 3: {
-        const n = this.length(ai, 1);
-        if (n > this.limits.maxBytesLength) this.limit(`text string of ${n} bytes`);
-        const start = this.pos;
-        this.pos += n;
-        // Short ASCII text (map keys, element identifiers, namespaces, tdates: most strings in an
-        // mdoc) is built here; a call into TextDecoder costs more than the string for these.
-        // ASCII is valid UTF-8 and decodes to the same characters, so the result is identical.
-        if (n <= SHORT_TEXT) {
-          const b = this.buf;
-          const codes = SCRATCH[n]!;
-          let i = 0;
-          for (; i < n; i++) {
-            const c = b[start + i]!;
-            if (c > 0x7f) break;
-            codes[i] = c;
-          }
-          if (i === n) return String.fromCharCode.apply(null, codes);
-        }
-        try {
-          return utf8.decode(this.buf.subarray(start, start + n));
-        } catch {
-          return this.fail('invalid UTF-8 in text string');
-        }
+      case 3:
+        return this.text(ai);
+      case 4:
+        return this.array(ai, depth);
+      case 5:
+        return this.map(ai, depth);
+      case 6:
+        return this.tag(ai, depth);
+      default:
+        return this.simple(ai);
+    }
+  }
+
+  /** Major type 3: a text string, which must be valid UTF-8 (RFC 8949 §3.1). */
+  text(ai: number): string {
+    const n = this.length(ai, 1);
+    if (n > this.limits.maxBytesLength) this.limit(`text string of ${n} bytes`);
+    const start = this.pos;
+    this.pos += n;
+    // Short ASCII text (map keys, element identifiers, namespaces, tdates: most strings in an
+    // mdoc) is built here; a call into TextDecoder costs more than the string for these.
+    // ASCII is valid UTF-8 and decodes to the same characters, so the result is identical.
+    if (n <= SHORT_TEXT) {
+      const b = this.buf;
+      const codes = SCRATCH[n]!;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = b[start + i]!;
+        if (c > 0x7f) break;
+        codes[i] = c;
       }
-      case 4: {
-        if (depth >= this.limits.maxDepth) this.limit(`nesting deeper than ${this.limits.maxDepth}`);
-        const n = this.length(ai, 1);
-        const arr: CborValue[] = new Array(n);
-        for (let i = 0; i < n; i++) arr[i] = this.item(depth + 1);
-        return arr;
+      if (i === n) return String.fromCharCode.apply(null, codes);
+    }
+    try {
+      return utf8.decode(this.buf.subarray(start, start + n));
+    } catch {
+      return this.fail('invalid UTF-8 in text string');
+    }
+  }
+
+  /** Major type 4: an array of definite length, one nesting level deeper. */
+  array(ai: number, depth: number): CborValue[] {
+    if (depth >= this.limits.maxDepth) this.limit(`nesting deeper than ${this.limits.maxDepth}`);
+    const n = this.length(ai, 1);
+    const arr: CborValue[] = new Array(n);
+    for (let i = 0; i < n; i++) arr[i] = this.item(depth + 1);
+    return arr;
+  }
+
+  /** Major type 5: a map with scalar keys and no duplicates (RFC 8949 §5.6). */
+  map(ai: number, depth: number): CborMap {
+    if (depth >= this.limits.maxDepth) this.limit(`nesting deeper than ${this.limits.maxDepth}`);
+    const n = this.length(ai, 2);
+    const map: CborMap = new Map();
+    for (let i = 0; i < n; i++) {
+      const keyAt = this.pos;
+      const k = this.item(depth + 1);
+      if (!isScalarKey(k)) {
+        this.pos = keyAt;
+        this.fail('map key is not an integer, text, boolean or null');
       }
-      case 5: {
-        if (depth >= this.limits.maxDepth) this.limit(`nesting deeper than ${this.limits.maxDepth}`);
-        const n = this.length(ai, 2);
-        const map: CborMap = new Map();
-        for (let i = 0; i < n; i++) {
-          const keyAt = this.pos;
-          const k = this.item(depth + 1);
-          if (!isScalarKey(k)) {
-            this.pos = keyAt;
-            this.fail('map key is not an integer, text, boolean or null');
-          }
-          if (map.has(k)) {
-            this.pos = keyAt;
-            this.fail(`duplicate map key ${JSON.stringify(typeof k === 'bigint' ? k.toString() : k)}`);
-          }
-          map.set(k, this.item(depth + 1));
-        }
-        return map;
+      if (map.has(k)) {
+        this.pos = keyAt;
+        this.fail(`duplicate map key ${JSON.stringify(typeof k === 'bigint' ? k.toString() : k)}`);
       }
-      case 6: {
-        if (depth >= this.limits.maxDepth) this.limit(`nesting deeper than ${this.limits.maxDepth}`);
-        const start = this.pos - 1;
-        const tag = this.argument(ai);
-        if (typeof tag === 'bigint') this.fail('tag number too large');
-        if (tag === 24) {
-          // #6.24(bstr .cbor): keep the exact bytes. Its content is decoded later, on demand,
-          // with its own limits (EmbeddedCbor.decode), so a bomb inside costs nothing here.
-          this.need(1);
-          if (this.buf[this.pos]! >> 5 !== 2) this.fail('tag 24 must wrap a byte string');
-          const content = this.item(depth + 1) as Uint8Array;
-          return EmbeddedCbor.fromDecoded(this.buf.subarray(start, this.pos), content);
-        }
-        return new Tagged(tag, this.item(depth + 1));
+      map.set(k, this.item(depth + 1));
+    }
+    return map;
+  }
+
+  /** Major type 6: a tag; #6.24 keeps its exact bytes (ISO 18013-5 hashes them). */
+  tag(ai: number, depth: number): CborValue {
+    if (depth >= this.limits.maxDepth) this.limit(`nesting deeper than ${this.limits.maxDepth}`);
+    const start = this.pos - 1;
+    const tag = this.argument(ai);
+    if (typeof tag === 'bigint') this.fail('tag number too large');
+    if (tag === 24) {
+      // #6.24(bstr .cbor): keep the exact bytes. Its content is decoded later, on demand,
+      // with its own limits (EmbeddedCbor.decode), so a bomb inside costs nothing here.
+      this.need(1);
+      if (this.buf[this.pos]! >> 5 !== 2) this.fail('tag 24 must wrap a byte string');
+      const content = this.item(depth + 1) as Uint8Array;
+      return EmbeddedCbor.fromDecoded(this.buf.subarray(start, this.pos), content);
+    }
+    return new Tagged(tag, this.item(depth + 1));
+  }
+
+  /** Major type 7: false, true, null, undefined and floats; a lone break and other simple values fail. */
+  simple(ai: number): CborValue {
+    switch (ai) {
+      case 20:
+        return false;
+      case 21:
+        return true;
+      case 22:
+        return null;
+      case 23:
+        return undefined;
+      case 25: {
+        this.need(2);
+        const v = halfToNumber((this.buf[this.pos]! << 8) | this.buf[this.pos + 1]!);
+        this.pos += 2;
+        return v;
       }
-      default: {
-        // major 7: simple values and floats
-        switch (ai) {
-          case 20:
-            return false;
-          case 21:
-            return true;
-          case 22:
-            return null;
-          case 23:
-            return undefined;
-          case 25: {
-            this.need(2);
-            const v = halfToNumber((this.buf[this.pos]! << 8) | this.buf[this.pos + 1]!);
-            this.pos += 2;
-            return v;
-          }
-          case 26: {
-            this.need(4);
-            const v = new DataView(this.buf.buffer, this.buf.byteOffset + this.pos, 4).getFloat32(0);
-            this.pos += 4;
-            return v;
-          }
-          case 27: {
-            this.need(8);
-            const v = new DataView(this.buf.buffer, this.buf.byteOffset + this.pos, 8).getFloat64(0);
-            this.pos += 8;
-            return v;
-          }
-          case 31:
-            return this.fail('break outside an indefinite-length item');
-          default:
-            return this.fail(`unsupported simple value (additional information ${ai})`);
-        }
+      case 26: {
+        this.need(4);
+        const v = new DataView(this.buf.buffer, this.buf.byteOffset + this.pos, 4).getFloat32(0);
+        this.pos += 4;
+        return v;
       }
+      case 27: {
+        this.need(8);
+        const v = new DataView(this.buf.buffer, this.buf.byteOffset + this.pos, 8).getFloat64(0);
+        this.pos += 8;
+        return v;
+      }
+      case 31:
+        return this.fail('break outside an indefinite-length item');
+      default:
+        return this.fail(`unsupported simple value (additional information ${ai})`);
     }
   }
 }
