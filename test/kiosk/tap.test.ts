@@ -12,7 +12,9 @@ import { KioskHost } from '../../main/host/kiosk-host.ts';
 import { MemoryAuditSink } from '../../main/host/audit-sink.ts';
 import { SettingsStore } from '../../main/host/settings.ts';
 import { TapDispatcher, tapReaders } from '../../main/host/readers/tap.ts';
-import { PhoneApduGuard, PhoneGuardError, probeTap } from '../../main/host/readers/tap-probe.ts';
+import { probeTap, ProbeGuardError, TapGuard } from '../../main/host/readers/tap-probe.ts';
+import { PhoneApduGuard, PhoneGuardError } from '../../core/mdoc/phone-apdu-guard.ts';
+import { GuardedLink } from '../../core/apdu-link.ts';
 import { makeWallet, SimWorld, type ScenarioName } from '../../main/mdoc-reader/simulate.ts';
 import { selectsBle } from '../../main/mdoc-reader/simulated-nfc.ts';
 import { nodeCrypto } from '../../main/crypto/node-crypto.ts';
@@ -92,7 +94,8 @@ test('probe: a phone that only offers NFC data retrieval (mdoc AID) is still a p
 
 test('phone guard: PIN VERIFY, My Number AP selects and other card commands never reach a phone; mdoc NFC commands pass', async () => {
   const inner = memoryChannel(() => Uint8Array.of(0x90, 0x00));
-  const g = new PhoneApduGuard(inner);
+  const guard = new PhoneApduGuard();
+  const g = new GuardedLink(inner, guard);
   const refused = [
     '0020008004' + '31323334', // VERIFY (4-digit PIN)
     '00a4040c0a' + GEN1_TEXT_AP_AID, // SELECT the text AP
@@ -107,7 +110,22 @@ test('phone guard: PIN VERIFY, My Number AP selects and other card commands neve
   const allowed = ['00a4040007d276000085010100', '00a4000c02e103', '00b000000f', '00d6000002000a', '00a4040007a000000248040000', '10c3000005530312345600', '00c0000000'];
   for (const c of allowed) await g.transmit(Buffer.from(c, 'hex'));
   assert.deepEqual(inner.sent, allowed);
-  assert.equal(g.refused, refused.length);
+  assert.equal(guard.refused, refused.length);
+});
+
+test('tap guard: before the probe has called the item a phone, only SELECT by name passes; after, the phone rules', async () => {
+  const inner = memoryChannel(() => Uint8Array.of(0x90, 0x00));
+  const guard = new TapGuard();
+  const link = new GuardedLink(inner, guard);
+  // What a probe sends: SELECTs by name, of phone and card applications alike (they read nothing).
+  const probe = ['00a4040007d276000085010100', ('00a4040c0a' + GEN1_TEXT_AP_AID).toLowerCase()];
+  for (const c of probe) await link.transmit(Buffer.from(c, 'hex'));
+  // Nothing else, whatever the item is: no VERIFY, no READ BINARY, no ENVELOPE before the probe decided.
+  for (const c of ['0020008004' + '31323334', '00b0000000', '00a4020c020001', '10c3000005530312345600']) await assert.rejects(link.transmit(Buffer.from(c, 'hex')), ProbeGuardError, c);
+  guard.phoneFound();
+  await link.transmit(Buffer.from('00b000000f', 'hex'));
+  await assert.rejects(link.transmit(Buffer.from('00a4040c0a' + GEN1_TEXT_AP_AID, 'hex')), PhoneGuardError);
+  assert.deepEqual(inner.sent, [...probe, '00b000000f']);
 });
 
 // ---- through pcscd + vpcd: the kiosk host ---------------------------------------------------------

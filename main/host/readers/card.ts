@@ -13,6 +13,7 @@ import { nodeCrypto } from '../../crypto/node-crypto.ts';
 import { PcscContext } from '../../pcsc/pcsc-reader.ts';
 import { probePcscd } from '../../pcsc/pcscd-probe.ts';
 import { readCardOverPcsc, type PcscReadResult } from '../../pcsc/read-session.ts';
+import type { Unlock } from '../../../core/card/read-card.ts';
 import type { TrustStore } from '../../../core/trust/trust-store.ts';
 import { cachedTrustStore } from '../../trust/trust-dir-cache.ts';
 import { ABORTED, errorOutcome, type CredentialReader, type ReadError, type ReadHooks, type ReadOutcome } from '../reader.ts';
@@ -21,6 +22,7 @@ import { pixelsToPngDataUrl } from './png.ts';
 const CHECK_NUMBER_B_DIGITS = 14;
 /** The card-face AP's birth-date key (age checks only): the 6-digit birth date in the card's form. */
 const BIRTH_DATE_DIGITS = 6;
+const INPUT_CANCELLED: ReadError = { code: 'input_cancelled', messageJa: '入力が取り消されました', messageEn: 'The entry was cancelled', nextJa: 'もう一度はじめからお試しください', nextEn: 'Please start again' };
 const RETRYABLE: readonly CardErrorCode[] = ['check_number_b_wrong', 'check_number_b_format', 'birth_date_wrong', 'birth_date_format'];
 
 export function cardError(code: string, detail?: string): ReadError {
@@ -72,6 +74,50 @@ export function toOutcome(r: PcscReadResult, policy: Policy, trust: TrustStore):
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** What one card read needs from the card path (the rest is the reader's: which context, which reader). */
+export type CardRead = (o: { policy: Policy['name']; unlock: Unlock; trust: TrustStore; crypto: typeof nodeCrypto; at: Date }) => Promise<PcscReadResult>;
+
+/**
+ * One My Number Card transaction on a card already on the reader: claim it, ask staff for 照合番号B
+ * (or, for age checks, the birth date) on the keypad, read through `read`, and hand back only the
+ * policy's attributes. A mistyped number asks again (a person's action, never an automatic retry);
+ * the card's own counter and core/card's PIN safety stop it before the card locks.
+ */
+export async function cardTransaction(o: { policy: Policy; signal: AbortSignal; hooks: ReadHooks; trustDir: string; read: CardRead }): Promise<ReadOutcome> {
+  const { policy, signal, hooks } = o;
+  if (!hooks.onProgress({ step: 'detected', fraction: 0.1 })) return errorOutcome(ABORTED, 'mynumber-card');
+  let retry = false;
+  let triesLeft: number | undefined;
+  // Age checks may use the birth-date record instead (6 digits; no photo leaves the card): the
+  // screen offers it beside 照合番号B and the length of what was typed says which one it is.
+  const ageOnly = policy.name === 'age-over-20';
+  let first: 'matching-b' | 'birth-date' = 'matching-b';
+  for (;;) {
+    // Staff read 照合番号B off the card face (birth date YYMMDD, expiry year, security code).
+    const req = first === 'birth-date' ? { kind: 'birth-date' as const, digits: BIRTH_DATE_DIGITS } : { kind: 'matching-b' as const, digits: CHECK_NUMBER_B_DIGITS };
+    const alt = first === 'birth-date' ? { kind: 'matching-b' as const, digits: CHECK_NUMBER_B_DIGITS } : { kind: 'birth-date' as const, digits: BIRTH_DATE_DIGITS };
+    const digits = await hooks.requestInput({ ...req, retry, ...(triesLeft !== undefined ? { triesLeft } : {}), ...(ageOnly ? { alternative: alt } : {}) });
+    if (signal.aborted) return errorOutcome(ABORTED, 'mynumber-card');
+    if (digits === null) return errorOutcome(INPUT_CANCELLED, 'mynumber-card');
+    hooks.onProgress({ step: 'reading', fraction: 0.5 });
+    const at = new Date();
+    const trust = cachedTrustStore(o.trustDir, { crypto: nodeCrypto, now: at });
+    const byBirthDate = ageOnly && digits.length === BIRTH_DATE_DIGITS;
+    const r = await o.read({ policy: policy.name, unlock: byBirthDate ? { kind: 'birth_date', digits } : { kind: 'check_number_b', digits }, trust, crypto: nodeCrypto, at });
+    if (signal.aborted) return errorOutcome(ABORTED, 'mynumber-card');
+    const err = r.errors[0];
+    if (err && RETRYABLE.includes(err.code)) {
+      retry = true;
+      first = byBirthDate ? 'birth-date' : 'matching-b';
+      if (err.triesLeft !== undefined) triesLeft = err.triesLeft;
+      continue;
+    }
+    hooks.onProgress({ step: 'verifying', fraction: 0.9 });
+    return toOutcome(r, policy, trust);
+  }
+}
+
 
 export class PcscCardReader implements CredentialReader {
   readonly kind = 'card' as const;
@@ -152,40 +198,22 @@ export class PcscCardReader implements CredentialReader {
 
   async start(policy: Policy, signal: AbortSignal, hooks: ReadHooks): Promise<ReadOutcome> {
     const reader = await this.waitForCard(signal);
-    if (!reader) return errorOutcome(ABORTED, 'mynumber-card');
-    if (!hooks.onProgress({ step: 'detected', fraction: 0.1 })) return errorOutcome(ABORTED, 'mynumber-card');
-    this.mustRemove = reader;
-    let retry = false;
-    let triesLeft: number | undefined;
-    // Age checks may use the birth-date record instead (6 digits; no photo leaves the card): the
-    // screen offers it beside 照合番号B and the length of what was typed says which one it is.
-    const ageOnly = policy.name === 'age-over-20';
-    let first: 'matching-b' | 'birth-date' = 'matching-b';
-    for (;;) {
-      // Staff read 照合番号B off the card face (birth date YYMMDD, expiry year, security code).
-      const req = first === 'birth-date' ? { kind: 'birth-date' as const, digits: BIRTH_DATE_DIGITS } : { kind: 'matching-b' as const, digits: CHECK_NUMBER_B_DIGITS };
-      const alt = first === 'birth-date' ? { kind: 'matching-b' as const, digits: CHECK_NUMBER_B_DIGITS } : { kind: 'birth-date' as const, digits: BIRTH_DATE_DIGITS };
-      const digits = await hooks.requestInput({ ...req, retry, ...(triesLeft !== undefined ? { triesLeft } : {}), ...(ageOnly ? { alternative: alt } : {}) });
-      if (signal.aborted) return errorOutcome(ABORTED, 'mynumber-card');
-      if (digits === null) return errorOutcome({ code: 'input_cancelled', messageJa: '入力が取り消されました', messageEn: 'The entry was cancelled', nextJa: 'もう一度はじめからお試しください', nextEn: 'Please start again' }, 'mynumber-card');
-      hooks.onProgress({ step: 'reading', fraction: 0.5 });
-      const at = new Date();
-      const trust = cachedTrustStore(this.trustDir, { crypto: nodeCrypto, now: at });
-      const byBirthDate = ageOnly && digits.length === BIRTH_DATE_DIGITS;
-      const r = await readCardOverPcsc({ reader, policy: policy.name, unlock: byBirthDate ? { kind: 'birth_date', digits } : { kind: 'check_number_b', digits }, trust, crypto: nodeCrypto, at, waitMs: 2000 });
-      if (signal.aborted) return errorOutcome(ABORTED, 'mynumber-card');
-      // A mistyped 照合番号B: ask again (a person's action, never an automatic retry); the card's
-      // own counter and core/card's PIN safety stop it before the card locks.
-      const err = r.errors[0];
-      if (err && RETRYABLE.includes(err.code)) {
-        retry = true;
-        first = byBirthDate ? 'birth-date' : 'matching-b';
-        if (err.triesLeft !== undefined) triesLeft = err.triesLeft;
-        continue;
-      }
-      hooks.onProgress({ step: 'verifying', fraction: 0.9 });
-      return toOutcome(r, policy, trust);
-    }
+    const ctx = this.ctx;
+    if (!reader || !ctx) return errorOutcome(ABORTED, 'mynumber-card');
+    return cardTransaction({
+      policy,
+      signal,
+      hooks: {
+        ...hooks,
+        onProgress: (p) => {
+          const claimed = hooks.onProgress(p);
+          if (claimed && p.step === 'detected') this.mustRemove = reader;
+          return claimed;
+        },
+      },
+      trustDir: this.trustDir,
+      read: (o) => readCardOverPcsc({ ...o, context: ctx, reader, waitMs: 2000 }),
+    });
   }
 
   async close(): Promise<void> {
