@@ -76,6 +76,8 @@ export class PcscContext extends EventEmitter {
   readonly #readers = new Map<string, RawReader>();
   /** Every reader the binding announced and has not ended (each is closed with the context). */
   readonly #announced = new Set<RawReader>();
+  /** Announced readers whose first status arrived (closing one before it loses the binding's exit notice). */
+  readonly #reported = new WeakSet<RawReader>();
   readonly #present = new Map<string, boolean>();
   readonly #atr = new Map<string, Uint8Array>();
   readonly #links = new Set<PcscLink>();
@@ -123,6 +125,7 @@ export class PcscContext extends EventEmitter {
     });
     r.on('status', (st: { state: number; atr?: Buffer }) => {
       this.#clock.mark(r);
+      this.#reported.add(r);
       this.#lastAlive = performance.now();
       const present = (st.state & r.SCARD_STATE_PRESENT) !== 0 && (st.state & r.SCARD_STATE_MUTE) === 0;
       if (present && st.atr) this.#atr.set(r.name, new Uint8Array(st.atr));
@@ -213,6 +216,16 @@ export class PcscContext extends EventEmitter {
         name === undefined ? new Fault('no_reader', 'no PC/SC reader appeared') : new Fault('reader_not_found', `no reader ${typeof name === 'string' ? `named "${name}"` : String(name)} within ${timeoutMs} ms (have: ${this.readers().join(', ') || 'none'})`),
       ),
     );
+  }
+
+  /**
+   * Wait until at least one reader is there and every reader the binding announced has reported its
+   * first status (start-up: which readers are attached); their names, sorted, or [] on timeout.
+   */
+  async waitForReaders(timeoutMs: number): Promise<string[]> {
+    const settled = () => (this.#readers.size > 0 && [...this.#announced].every((r) => this.#reported.has(r)) ? true : undefined);
+    await this.#until(settled, timeoutMs, () => new Fault('no_reader', 'no PC/SC reader appeared')).catch(() => undefined);
+    return this.readers().sort();
   }
 
   /** Wait until an item is on `reader`. */
@@ -402,6 +415,8 @@ export class PcscContext extends EventEmitter {
     if (this.#calls.inFlight > 0) return this.#closeNative();
     // @pokusew/pcsclite 0.6 close race: each reader is closed only once its status has been quiet
     // for a moment (binding-guard.ts StatusClock), or the process may never exit.
+    // A reader closed while its first status is still on the way loses the binding's exit notice too.
+    for (let waited = 0; waited < 2000 && [...this.#announced].some((r) => !this.#reported.has(r)); waited += 20) await new Promise((res) => setTimeout(res, 20));
     for (const r of this.#announced) await this.#clock.closeWhenQuiet(r);
     try {
       this.#pcsc.close();

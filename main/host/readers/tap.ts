@@ -459,8 +459,9 @@ export async function detect(opts: { home: string; readerName?: string; trustDir
   if (!probe.ok) return { readers: [], note: `pcscd not reachable (${probe.reason})` };
   // The reader's one context: kept by the dispatcher from here on.
   const ctx = await PcscContext.open();
-  // Readers are announced asynchronously, each once its first status is known.
-  const readerName = opts.readerName ?? (await ctx.waitForReader(undefined, 400).catch(() => null));
+  // Readers are announced asynchronously, each once its first status is known; with several and no
+  // name set, the first by name (the same one at every start).
+  const readerName = opts.readerName ?? (await ctx.waitForReaders(400))[0];
   if (!readerName) {
     await ctx.close();
     return { readers: [], note: 'pcscd up, no reader attached' };
