@@ -105,6 +105,9 @@ export class PcscContext extends EventEmitter {
     pcsc.on('reader', (r: RawReader) => this.#watch(r));
   }
 
+  /** Contexts opened in this process (figures for tests and diagnostics: one per reader at the kiosk). */
+  static opened = 0;
+
   /** Open a context; fails (never hangs) when pcscd is not reachable or does not answer. */
   static async open(o: PcscContextOptions = {}): Promise<PcscContext> {
     const a = await pcscdAnswers(ANSWER_MS);
@@ -113,6 +116,7 @@ export class PcscContext extends EventEmitter {
       throw a.state === 'not_answering' ? errors('not_answering', `PC/SC service (pcscd) not answering: ${a.reason}`) : errors('unavailable', `PC/SC service (pcscd) stopped: ${a.reason}`);
     }
     const pcsclite = require('@pokusew/pcsclite') as () => PcscLite;
+    PcscContext.opened++;
     return new PcscContext(pcsclite(), o);
   }
 

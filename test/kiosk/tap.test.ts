@@ -12,6 +12,7 @@ import { KioskHost } from '../../main/host/kiosk-host.ts';
 import { MemoryAuditSink } from '../../main/host/audit-sink.ts';
 import { SettingsStore } from '../../main/host/settings.ts';
 import { TapDispatcher, tapReaders } from '../../main/host/readers/tap.ts';
+import { PcscContext } from '../../main/pcsc/pcsc-reader.ts';
 import { probeTap, ProbeGuardError, TapGuard } from '../../main/host/readers/tap-probe.ts';
 import { PhoneApduGuard, PhoneGuardError } from '../../core/mdoc/phone-apdu-guard.ts';
 import { GuardedLink } from '../../core/apdu-link.ts';
@@ -145,6 +146,8 @@ interface Rig {
   tapPhone(scenario: ScenarioName): Promise<{ apdus: string[]; wallet: VirtualWallet; tag: WalletNfcTag; remove(): Promise<void> }>;
   tapCard(simulate: string): Promise<{ card: VirtualMyNumberCard; remove(): Promise<void> }>;
   waitScreen(kinds: Screen['screen'][], ms?: number): Promise<Screen>;
+  /** PC/SC contexts opened since the kiosk started. */
+  contextsOpened(): number;
 }
 
 async function withKiosk(o: { mode: Mode; bluetooth: boolean; wipeSeconds?: number; phones?: boolean; cards?: boolean; phoneTransport?: 'ble' | 'nfc' }, fn: (rig: Rig) => Promise<void>): Promise<void> {
@@ -162,6 +165,7 @@ async function withKiosk(o: { mode: Mode; bluetooth: boolean; wipeSeconds?: numb
     });
     const audit = new MemoryAuditSink();
     const host = new KioskHost({ readers: [card, phone], settings, audit, inputTimeoutMs: 20_000 });
+    const contexts = PcscContext.opened;
     host.start();
     const present: { remove(): Promise<void> }[] = [];
     // pcscd polls vpcd for presence: a card put on within one poll of the last one leaving would
@@ -212,6 +216,7 @@ async function withKiosk(o: { mode: Mode; bluetooth: boolean; wipeSeconds?: numb
         present.push(p);
         return p;
       },
+      contextsOpened: () => PcscContext.opened - contexts,
       async waitScreen(kinds, ms = 20_000) {
         await until(() => kinds.includes(host.snapshot().screen.screen), ms);
         return host.snapshot().screen;
@@ -317,7 +322,7 @@ test('phone lifted off the reader mid-read: nfc_tag_lost with what to do next, a
 });
 
 test('the My Number Card on the same shared reader still goes to the card path (照合番号B, verified); then a phone on the same reader goes to the phone path', { skip: skip ?? false, timeout: 90_000 }, async () => {
-  await withKiosk({ mode: 'age-over-20', bluetooth: true, wipeSeconds: 3 }, async ({ host, audit, tapCard, tapPhone, waitScreen, dispatcher }) => {
+  await withKiosk({ mode: 'age-over-20', bluetooth: true, wipeSeconds: 3 }, async ({ host, audit, tapCard, tapPhone, waitScreen, dispatcher, contextsOpened }) => {
     const t0 = performance.now();
     const card = await tapCard('card');
     const s = await waitScreen(['input', 'error', 'verdict']);
@@ -335,6 +340,8 @@ test('the My Number Card on the same shared reader still goes to the card path (
     // Probe: the 2 phone AIDs, then the document identification (licence DF1, residence card DF1, the text AP, the licence AP).
     assert.deepEqual(card.card.log.slice(0, 6).map((l) => [l.command.slice(0, 8), l.sw]), [['00a40400', '6a82'], ['00a40400', '6a82'], ['00a4040c', '6a82'], ['00a4040c', '6a82'], ['00a4040c', '9000'], ['00a4040c', '6a82']]);
     assert.equal(card.card.myNumberTouched, false);
+    // The probe and the card read used the dispatcher's context: one context for the reader.
+    assert.equal(contextsOpened(), 1);
     await card.remove();
     await waitScreen(['idle'], 10_000);
     await host.whenIdle();

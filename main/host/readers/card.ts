@@ -224,7 +224,7 @@ export class PcscCardReader implements CredentialReader {
   }
 }
 
-/** Used by main/host/readers/real.ts at start: a reader only if pcscd answers and a reader is attached. */
+/** A card-only reader (tests and the pcscd-loss rig; the kiosk itself uses tap.ts): only if pcscd answers and a reader is attached. */
 export async function detect(opts: { home: string; readerName?: string; trustDir?: string }): Promise<{ reader: CredentialReader | null; note: string }> {
   const probe = await probePcscd(800);
   if (!probe.ok) return { reader: null, note: `pcscd not reachable (${probe.reason})` };
