@@ -18,16 +18,16 @@ import type { TrustStore } from '../../../core/trust/trust-store.ts';
 import { cachedTrustStore } from '../../trust/trust-dir-cache.ts';
 import { ABORTED, errorOutcome, type CredentialReader, type ReadError, type ReadHooks, type ReadOutcome } from '../reader.ts';
 import { pixelsToPngDataUrl } from './png.ts';
+import { HOST_MESSAGES, NEXT } from '../messages.ts';
 
 const CHECK_NUMBER_B_DIGITS = 14;
 /** The card-face AP's birth-date key (age checks only): the 6-digit birth date in the card's form. */
 const BIRTH_DATE_DIGITS = 6;
-const INPUT_CANCELLED: ReadError = { code: 'input_cancelled', messageJa: '入力が取り消されました', messageEn: 'The entry was cancelled', nextJa: 'もう一度はじめからお試しください', nextEn: 'Please start again' };
 const RETRYABLE: readonly CardErrorCode[] = ['check_number_b_wrong', 'check_number_b_format', 'birth_date_wrong', 'birth_date_format'];
 
 export function cardError(code: string, detail?: string): ReadError {
   const e = (CARD_ERRORS as Record<string, { ja: string; en: string; nextJa: string; nextEn: string }>)[code];
-  if (!e) return { code, messageJa: 'カードを読み取れませんでした', messageEn: `The card could not be read${detail ? ` (${detail})` : ''}`, nextJa: 'スタッフを呼んでください', nextEn: 'Call staff' };
+  if (!e) return { code, messageJa: 'カードを読み取れませんでした', messageEn: `The card could not be read${detail ? ` (${detail})` : ''}`, ...NEXT.callStaff };
   return { code, messageJa: e.ja, messageEn: e.en, nextJa: e.nextJa, nextEn: e.nextEn };
 }
 
@@ -68,8 +68,8 @@ export function toOutcome(r: PcscReadResult, policy: Policy, trust: TrustStore):
   if (r.verdict === 'valid') return { verdict: 'valid', attributes: a, ...(photo ? { photo } : {}), ...printed, checks, credential, requested: r.requested };
   const under = a.age_over_20 === false && failed.every((c) => c.code.includes('age'));
   const reason: ReadError = under
-    ? { code: 'age_over_20_false', messageJa: '20歳未満です', messageEn: 'Under 20', nextJa: '年齢制限のある商品は販売できません', nextEn: 'Age-restricted goods cannot be sold' }
-    : { code: failed[0]?.code ?? 'card_invalid', messageJa: 'カードの署名を確認できません（偽造・改ざんの疑い）', messageEn: 'The card\'s signatures do not verify (possible forgery)', nextJa: '別の本人確認書類を確認してください', nextEn: 'Check another identity document' };
+    ? HOST_MESSAGES.age_over_20_false
+    : { code: failed[0]?.code ?? 'card_invalid', messageJa: 'カードの署名を確認できません（偽造・改ざんの疑い）', messageEn: 'The card\'s signatures do not verify (possible forgery)', ...NEXT.checkAnother };
   return { verdict: 'invalid', attributes: under ? a : {}, ...(under && photo ? { photo } : {}), checks, error: reason, credential, requested: r.requested };
 }
 
@@ -99,7 +99,7 @@ export async function cardTransaction(o: { policy: Policy; signal: AbortSignal; 
     const alt = first === 'birth-date' ? { kind: 'matching-b' as const, digits: CHECK_NUMBER_B_DIGITS } : { kind: 'birth-date' as const, digits: BIRTH_DATE_DIGITS };
     const digits = await hooks.requestInput({ ...req, retry, ...(triesLeft !== undefined ? { triesLeft } : {}), ...(ageOnly ? { alternative: alt } : {}) });
     if (signal.aborted) return errorOutcome(ABORTED, 'mynumber-card');
-    if (digits === null) return errorOutcome(INPUT_CANCELLED, 'mynumber-card');
+    if (digits === null) return errorOutcome(HOST_MESSAGES.input_cancelled, 'mynumber-card');
     hooks.onProgress({ step: 'reading', fraction: 0.5 });
     const at = new Date();
     const trust = cachedTrustStore(o.trustDir, { crypto: nodeCrypto, now: at });
