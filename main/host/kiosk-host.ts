@@ -11,7 +11,7 @@
 // an "audit unavailable" error), so no verdict ever leaves without its audit entry. After the wipe
 // timeout the screen returns to idle and every attribute and photo reference is dropped.
 import { POLICIES, type Policy } from '../../core/policy/policy.ts';
-import type { ReaderKind, Screen, Snapshot, TrainingScenario } from '../api/contract.ts';
+import type { ReaderKind, Screen, Snapshot, TrainingScenario } from '../../api/contract.ts';
 import type { AuditSink } from './audit-sink.ts';
 import type { CredentialReader, InputRequest, ReaderProbe, ReadError, ReadOutcome } from './reader.ts';
 import { TrainingController } from './readers/training.ts';

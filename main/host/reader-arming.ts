@@ -6,7 +6,7 @@
 // reader has stayed armed a whole back-off (a reader plugged back in, pcscd restarted). What a
 // claim, a keypad request or a finished read MEANS is the host's (kiosk-host.ts, through ArmingHost).
 import type { Policy } from '../../core/policy/policy.ts';
-import type { ReaderKind, ReaderStatus } from '../api/contract.ts';
+import type { ReaderKind, ReaderStatus } from '../../api/contract.ts';
 import { readerFailed } from './messages.ts';
 import type { CredentialReader, ReadError, ReadHooks, ReadOutcome } from './reader.ts';
 import { errorText } from '../../core/errors.ts';

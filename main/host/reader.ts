@@ -3,7 +3,7 @@
 // orchestrator, the screens and the audit never learn which device answered.
 import type { Check } from '../../core/check.ts';
 import type { Policy } from '../../core/policy/policy.ts';
-import type { Attributes, InputKind, ProgressStep, ReaderKind, ReaderStatus } from '../api/contract.ts';
+import type { Attributes, InputKind, ProgressStep, ReaderKind, ReaderStatus } from '../../api/contract.ts';
 import { HOST_MESSAGES } from './messages.ts';
 
 export interface Progress {

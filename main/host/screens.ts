@@ -4,7 +4,7 @@
 // shown as 'invalid' (docs/architecture.md "Checks and codes").
 import type { Attribute, Policy } from '../../core/policy/policy.ts';
 import { DOCUMENT_EXTRA_ATTRIBUTES } from '../../core/document/result.ts';
-import type { Attributes, ReaderStatus, Screen } from '../api/contract.ts';
+import type { Attributes, ReaderStatus, Screen } from '../../api/contract.ts';
 import { HOST_MESSAGES } from './messages.ts';
 import type { CredentialReader, InputRequest, ReadOutcome } from './reader.ts';
 import type { Settings } from './settings.ts';

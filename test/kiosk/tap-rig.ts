@@ -10,7 +10,7 @@ import { SettingsStore } from '../../main/host/settings.ts';
 import { TapDispatcher, tapReaders } from '../../main/host/readers/tap.ts';
 import { PcscContext } from '../../main/pcsc/pcsc-reader.ts';
 import { VpcdCard, type VirtualCard } from '../../sim/card/vpcd-link.ts';
-import type { Mode, MynaLicenceReading, Screen } from '../../main/api/contract.ts';
+import type { Mode, MynaLicenceReading, Screen } from '../../api/contract.ts';
 import { until } from './helpers.ts';
 
 const TRUST = join(import.meta.dirname, '..', '..', 'resources', 'test-trust');

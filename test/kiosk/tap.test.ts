@@ -27,7 +27,7 @@ import type { VirtualWallet } from '../../sim/wallet/holder.ts';
 import { VirtualMyNumberCard } from '../../sim/card/virtual-card.ts';
 import { startSimulatedCard, parseSimulateSpec, type SimulationSpec } from '../../sim/card/simulate.ts';
 import { DEFAULT_HOLDER, checkNumberBOf } from '../../sim/card/holder.ts';
-import type { Mode, Screen } from '../../main/api/contract.ts';
+import type { Mode, Screen } from '../../api/contract.ts';
 import { until } from './helpers.ts';
 
 const skip = pcscdUnavailable();

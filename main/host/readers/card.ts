@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Policy } from '../../../core/policy/policy.ts';
 import { CARD_ERRORS, type CardErrorCode } from '../../../core/card/codes.ts';
 import { issuerKeyIdFromKey } from '../../../core/audit/audit-entry.ts';
-import type { Attributes, ReaderStatus } from '../../api/contract.ts';
+import type { Attributes, ReaderStatus } from '../../../api/contract.ts';
 import { nodeCrypto } from '../../crypto/node-crypto.ts';
 import { PcscContext } from '../../pcsc/pcsc-reader.ts';
 import { probePcscd } from '../../pcsc/pcscd-probe.ts';

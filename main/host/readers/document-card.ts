@@ -10,7 +10,7 @@ import type { Policy } from '../../../core/policy/policy.ts';
 import type { DocumentReadResult } from '../../../core/document/result.ts';
 import type { LicenceSecrets } from '../../../core/licence/read-licence.ts';
 import { CardNumberLimiter } from '../../../core/residence-card/rate-limit.ts';
-import type { Attributes } from '../../api/contract.ts';
+import type { Attributes } from '../../../api/contract.ts';
 import type { DecodedImage } from '../../pcsc/read-document.ts';
 import { ABORTED, errorOutcome, type ReadError, type ReadHooks, type ReadOutcome } from '../reader.ts';
 import { cardError } from './card.ts';

@@ -10,7 +10,7 @@ import type { CborValue } from '../../../core/cbor/model.ts';
 import { Tagged } from '../../../core/cbor/model.ts';
 import { bleFromDeviceEngagement, engageOverNfc, parseQrEngagement, type EngagementResult } from '../../../core/mdoc/engagement/index.ts';
 import { policyAllows, policyElements, SUPPORTED_DOCTYPES, type SupportedDocType } from '../../../core/mdoc/request/index.ts';
-import type { Attributes, ReaderStatus } from '../../api/contract.ts';
+import type { Attributes, ReaderStatus } from '../../../api/contract.ts';
 import { nodeCrypto } from '../../crypto/node-crypto.ts';
 import { nodeTimers } from '../../ble/stacks.ts';
 import { readMdoc, type ReadMdocDeps } from '../../mdoc-reader/read-mdoc.ts';

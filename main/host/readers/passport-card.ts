@@ -15,7 +15,7 @@ import { mrzKeyFromInformation } from '../../../core/passport/mrz.ts';
 import type { PassportAccessKey, PassportReadResult } from '../../../core/passport/read-passport.ts';
 import { ISSUER_KEY_ID_RE } from '../../../core/audit/audit-entry.ts';
 import type { DecodedPhoto } from '../../card/jp2-decode.ts';
-import type { Attributes } from '../../api/contract.ts';
+import type { Attributes } from '../../../api/contract.ts';
 import { ABORTED, errorOutcome, type ReadError, type ReadHooks, type ReadOutcome } from '../reader.ts';
 import { HOST_MESSAGES, NEXT, staffMustConfirm } from '../messages.ts';
 import { pixelsToPngDataUrl } from './png.ts';

@@ -26,7 +26,7 @@ import { join } from 'node:path';
 import type { Policy } from '../../../core/policy/policy.ts';
 import type { ApduLink } from '../../../core/apdu-link.ts';
 import { toHex } from '../../../core/bytes.ts';
-import type { ReaderStatus } from '../../api/contract.ts';
+import type { ReaderStatus } from '../../../api/contract.ts';
 import { phoneLinkOptions } from '../../nfc/pcsc-channel.ts';
 import { PcscContext } from '../../pcsc/pcsc-reader.ts';
 import type { PcscLink } from '../../pcsc/pcsc-link.ts';
@@ -50,7 +50,7 @@ import { readPassportOverPcsc } from '../../passport/read-session.ts';
 import { cachedTrustStore } from '../../trust/trust-dir-cache.ts';
 import { passportTransaction } from './passport-card.ts';
 import { chooseReading } from '../../../core/document/reading.ts';
-import type { MynaLicenceReading } from '../../api/contract.ts';
+import type { MynaLicenceReading } from '../../../api/contract.ts';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 

@@ -5,7 +5,7 @@
 // when real readers are in use.
 import type { Check } from '../../../core/check.ts';
 import type { Attribute, Policy } from '../../../core/policy/policy.ts';
-import type { Attributes, ReaderKind, ReaderStatus, TrainingScenario } from '../../api/contract.ts';
+import type { Attributes, ReaderKind, ReaderStatus, TrainingScenario } from '../../../api/contract.ts';
 import { ABORTED, errorOutcome, type CredentialReader, type ReaderProbe, type ReadError, type ReadHooks, type ReadOutcome } from '../reader.ts';
 import { isDocumentScenario, trainingDocument } from './training-documents.ts';
 import { HOST_MESSAGES, NEXT } from '../messages.ts';
