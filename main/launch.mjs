@@ -16,7 +16,7 @@ export const DIST = join(ROOT, 'dist');
 /** Written last by `npm run build`; its mtime is the build's. */
 export const BUILD_STAMP = join(DIST, 'build-stamp.json');
 /** The folders `npm run build` compiles (sim/ ships for training mode). */
-export const SOURCE_DIRS = ['main', 'core', 'sim'];
+export const SOURCE_DIRS = ['main', 'core', 'sim', 'api'];
 
 // Node: --inspect, --inspect-brk, --inspect-port, --inspect-wait, --inspect-publish-uid, and the
 // older --debug family. Chromium / Electron: --remote-debugging-port, -pipe, -address, -targets,

@@ -2,7 +2,7 @@
 // `npm run build`: everything `npm start`, `npx kakunin` and the Electron entry need after `npm ci`.
 //  1. native add-ons: install scripts are off (.npmrc ignore-scripts), so the two packages that must
 //     be compiled on Linux are built here from source (scripts/native-addons.mjs);
-//  2. main/, core/ and sim/ compiled to dist/ with esbuild: one .js file a .ts file, same folders,
+//  2. main/, core/, sim/ and api/ compiled to dist/ with esbuild: one .js file a .ts file, same folders,
 //     imports kept as imports (.ts -> .js), so stack traces and the code stay readable;
 //  3. the renderer (vite) into dist/renderer/, when its sources are newer than the last build.
 //
@@ -38,7 +38,7 @@ const oneFilePerSource = {
   },
 };
 
-/** Compile main/, core/, sim/ into dist/ (serialised with other builds of this checkout). */
+/** Compile main/, core/, sim/, api/ into dist/ (serialised with other builds of this checkout). */
 export async function compileTypeScript(log = () => {}) {
   const { build } = await import('esbuild');
   mkdirSync(DIST, { recursive: true });

@@ -1,5 +1,6 @@
-// The layer rule of ARCHITECTURE.md, enforced: core/ imports nothing of Node, Electron, the DOM or
-// native packages; renderer/ talks only to the typed API; core/ reaches nothing of ours outside core/.
+// The layer rules of docs/architecture.md "Layers", enforced: core/ imports nothing of Node, Electron,
+// the DOM or native packages; renderer/ talks only to the typed API (api/); core/ reaches nothing of
+// ours outside core/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -61,7 +62,7 @@ test('renderer/ imports only renderer/, the typed API contract and UI packages',
     for (const spec of importsOf(f)) {
       if (spec.startsWith('.')) {
         const target = resolve(dirname(f), spec);
-        const ok = target.startsWith(join(root, 'renderer') + '/') || target.startsWith(join(root, 'main', 'api') + '/');
+        const ok = target.startsWith(join(root, 'renderer') + '/') || target.startsWith(join(root, 'api') + '/');
         if (!ok) bad.push(`${relative(root, f)} -> ${spec}`);
       } else if (!RENDERER_PACKAGES.some((re) => re.test(spec)) && !/\.css$/.test(spec)) {
         bad.push(`${relative(root, f)} -> ${spec}`);
@@ -69,6 +70,25 @@ test('renderer/ imports only renderer/, the typed API contract and UI packages',
     }
   }
   assert.deepEqual(bad, []);
+});
+
+test('api/ (the contract renderer/ and main/ share) imports only api/ and zod', () => {
+  const bad: string[] = [];
+  for (const f of sources(join(root, 'api'))) {
+    for (const spec of importsOf(f)) {
+      const inside = spec.startsWith('.') && resolve(dirname(f), spec).startsWith(join(root, 'api') + '/');
+      if (!inside && spec !== 'zod') bad.push(`${relative(root, f)} -> ${spec}`);
+    }
+  }
+  assert.deepEqual(bad, []);
+});
+
+test('renderer/ and api/ type-check alone: the renderer with DOM types and no Node types, the contract with neither', () => {
+  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  for (const dir of ['renderer', 'api']) {
+    const r = spawnSync(process.execPath, [tsc, '-p', join(root, dir, 'tsconfig.json'), '--noEmit'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, `${dir}: ${r.stdout}${r.stderr}`);
+  }
 });
 
 test('main/ and sim/ never import renderer/', () => {

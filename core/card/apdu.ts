@@ -1,20 +1,16 @@
 // Command and response APDUs (ISO/IEC 7816-4 §5.1) over an abstract transport, short form only
 // (docs/card-and-mdoc-facts.md "Transport": prefer Le <= 256 and read long files in chunks; extended length is a
 // compatibility risk on common readers).
+import type { ApduLink, CommandGuard } from '../apdu-link.ts';
 import { CardError } from './codes.ts';
 import { MyNumberGuard } from './my-number-guard.ts';
 import { errorForSw, SW_END_OF_FILE, SW_OK } from './status-words.ts';
 import { peekTlvSize } from './ber-tlv.ts';
 
-/** A send-path allowlist: throws unless the command may be sent, and tracks selection state. */
-export interface CommandGuard {
-  admit(cmd: Uint8Array): void;
-}
+export type { CommandGuard } from '../apdu-link.ts';
 
-/** What a device adapter (PC/SC, a test double) provides: one C-APDU in, one R-APDU out. */
-export interface ApduTransport {
-  transmit(command: Uint8Array): Promise<Uint8Array>;
-}
+/** What a device adapter (PC/SC, a test double) provides: the one APDU link of core/apdu-link.ts. */
+export type ApduTransport = ApduLink;
 
 export interface Response {
   data: Uint8Array;
@@ -59,11 +55,11 @@ export function sign(p2: 0x00 | 0x80, digestInfo: Uint8Array): Uint8Array {
  */
 export class CardChannel {
   readonly stats: ApduStats = { count: 0, bytesOut: 0, bytesIn: 0 };
-  readonly #transport: ApduTransport;
+  readonly #transport: ApduLink;
   readonly #guard: CommandGuard;
 
   /** `guard`: the document's send-path allowlist (the My Number guard unless another is given). */
-  constructor(transport: ApduTransport, guard: CommandGuard = new MyNumberGuard()) {
+  constructor(transport: ApduLink, guard: CommandGuard = new MyNumberGuard()) {
     this.#transport = transport;
     this.#guard = guard;
   }

@@ -3,6 +3,7 @@
 // personal data. Verification failures are checks (core/card/verify.ts), not errors: an error means
 // the read could not finish, a failed check means what was read is not trustworthy.
 import { checkMaker, type Check } from '../check.ts';
+import type { LinkErrors, LinkFailure } from '../apdu-link.ts';
 
 import { DOCUMENT_ERRORS } from '../document/codes.ts';
 
@@ -117,6 +118,25 @@ export class CardError extends Error {
     super(detail ? `${code}: ${detail}` : code);
   }
 }
+
+/** The card path's codes for link failures (core/apdu-link.ts): one adapter, the card's words. */
+const CARD_LINK_CODES: Record<LinkFailure, CardErrorCode> = {
+  removed: 'card_removed',
+  reader_removed: 'reader_removed',
+  service_stopped: 'pcsc_service_stopped',
+  not_answering: 'pcsc_service_stopped',
+  unavailable: 'pcsc_unavailable',
+  no_reader: 'no_reader',
+  reader_not_found: 'reader_not_found',
+  absent: 'card_absent',
+  timeout: 'timeout',
+  malformed: 'malformed_response',
+  closed: 'transport_error',
+  transport: 'transport_error',
+};
+
+/** Link failures as CardError: what the card, licence, residence card and passport reads throw. */
+export const cardLinkErrors: LinkErrors = (failure, message) => new CardError(CARD_LINK_CODES[failure], message);
 
 export interface CardErrorReport {
   code: CardErrorCode;

@@ -1,11 +1,11 @@
 // Preload (sandboxed: CommonJS, only `electron` may be required). Exposes exactly one object,
 // `window.kakunin`, with two functions: call(method, params) and onSnapshot(cb). No ipcRenderer,
 // no event objects, no Node: the renderer cannot reach anything but the typed API
-// (main/api/contract.ts; the host re-validates every call with zod).
+// (api/contract.ts; the host re-validates every call with zod).
 'use strict';
 const { contextBridge, ipcRenderer } = require('electron');
 
-// Kept in step with main/api/contract.ts METHOD_NAMES (test/electron/preload.test.ts checks it).
+// Kept in step with api/contract.ts METHOD_NAMES (test/electron/preload.test.ts checks it).
 const METHODS = Object.freeze([
   'getSnapshot', 'setLang', 'submitInput', 'submitEngagement', 'dismiss', 'confirmUnverified', 'trainingPresent',
   'staffUnlock', 'staffSetup', 'staffLock', 'staffStatus', 'staffChangePin', 'staffGetSettings', 'staffUpdateSettings',

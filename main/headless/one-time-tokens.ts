@@ -6,7 +6,7 @@
 // - resume: sent to the live connection only, for its own reload or reconnect.
 // Issuing a token into a slot revokes the one it held. Only digests are kept.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { CONNECT_TOKEN } from '../api/contract.ts';
+import { CONNECT_TOKEN } from '../../api/contract.ts';
 
 export type TokenSlot = 'pairing' | 'resume';
 

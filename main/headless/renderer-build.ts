@@ -24,7 +24,7 @@ export function rendererIsFresh(): boolean {
   const index = join(DIST, 'index.html');
   if (!existsSync(index)) return false;
   const built = statSync(index).mtimeMs;
-  return newestMtime(join(ROOT, 'renderer')) <= built && newestMtime(join(ROOT, 'main', 'api')) <= built;
+  return newestMtime(join(ROOT, 'renderer')) <= built && newestMtime(join(ROOT, 'api')) <= built;
 }
 
 export async function ensureRendererBuilt(log: (s: string) => void = () => {}): Promise<string> {

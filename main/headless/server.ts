@@ -10,7 +10,7 @@ import type { Duplex } from 'node:stream';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { ROOT } from '../project-root.ts';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { CLOSE_REPLACED, RequestSchema, type ServerMessage } from '../api/contract.ts';
+import { CLOSE_REPLACED, RequestSchema, type ServerMessage } from '../../api/contract.ts';
 import { ApiSession, type HostServices } from '../host/api-handler.ts';
 import { OneTimeTokens } from './one-time-tokens.ts';
 import { kioskHost, kioskOrigin, LOOPBACK, upgradeRefusal } from './upgrade-guard.ts';

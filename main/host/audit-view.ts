@@ -3,7 +3,7 @@
 // bar and the host never builds one huge string). Filters are core/audit/summary.ts's, so the view,
 // its export and the dashboard count the same rows.
 import { credentialClass, matchesFilter, outcomeClass, type AuditFilter } from '../../core/audit/summary.ts';
-import type { AuditRow, AuditView } from '../api/contract.ts';
+import type { AuditRow, AuditView } from '../../api/contract.ts';
 import { CSV_HEADER, csvLines, jsonEntry, type ExportRow } from '../audit/export.ts';
 import type { AuditSink } from './audit-sink.ts';
 import { credentialWords, reasonWords } from './reason-words.ts';

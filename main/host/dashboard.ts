@@ -3,7 +3,7 @@
 // failure reasons and credential types in plain words. Training (simulated) checks are left out
 // unless the kiosk itself runs the simulators.
 import { summarize, type SummaryEntry } from '../../core/audit/summary.ts';
-import type { Dashboard } from '../api/contract.ts';
+import type { Dashboard } from '../../api/contract.ts';
 import type { AuditSink } from './audit-sink.ts';
 import { credentialWords, reasonWords } from './reason-words.ts';
 

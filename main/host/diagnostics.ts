@@ -3,7 +3,7 @@
 // errors with their codes and what to do. Everything here is about devices, never about a holder.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Diagnostics } from '../api/contract.ts';
+import type { Diagnostics } from '../../api/contract.ts';
 import { pcscdAnswers } from '../pcsc/pcscd-probe.ts';
 import type { KioskHost } from './kiosk-host.ts';
 

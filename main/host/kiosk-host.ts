@@ -1,21 +1,27 @@
 // The transaction orchestrator: exactly one transaction at a time, in the order of
 // docs/architecture.md "One transaction": arm -> detect -> read -> verify -> audit, then show -> wipe.
+// It decides WHEN things happen; its parts decide the rest: reader arming and back-off
+// (reader-arming.ts), the transaction's state (transaction.ts), what each screen holds (screens.ts),
+// what the audit log gets (transaction-audit.ts), and the words on screen (messages.ts). Every time
+// it records or shows comes from its injected clock (`now`).
 //
 // While idle every enabled reader is armed with the mode's policy. The first reader to report a
 // detected credential claims the transaction and the others are aborted. The outcome is audited
 // BEFORE it is shown: a verdict that could not be written to the audit log is not shown (it becomes
 // an "audit unavailable" error), so no verdict ever leaves without its audit entry. After the wipe
 // timeout the screen returns to idle and every attribute and photo reference is dropped.
-import { randomUUID } from 'node:crypto';
-import { POLICIES, type Attribute, type Policy } from '../../core/policy/policy.ts';
-import { DOCUMENT_EXTRA_ATTRIBUTES } from '../../core/document/result.ts';
-import type { Attributes, ReaderKind, ReaderStatus, Screen, Snapshot, TrainingScenario } from '../api/contract.ts';
+import { POLICIES, type Policy } from '../../core/policy/policy.ts';
+import type { ReaderKind, Screen, Snapshot, TrainingScenario } from '../../api/contract.ts';
 import type { AuditSink } from './audit-sink.ts';
-import { ABORTED, type CredentialReader, type InputRequest, type ReaderProbe, type ReadError, type ReadOutcome } from './reader.ts';
+import type { CredentialReader, InputRequest, ReaderProbe, ReadError, ReadOutcome } from './reader.ts';
 import { TrainingController } from './readers/training.ts';
 import { notAccepted } from './not-accepted.ts';
 import type { SettingsStore } from './settings.ts';
-import { errorText } from '../../core/errors.ts';
+import { HOST_MESSAGES } from './messages.ts';
+import { ReaderArming, type ArmingHost } from './reader-arming.ts';
+import { finalOutcome, fitsInputScreen, inputScreen, outcomeScreen, readerStatuses } from './screens.ts';
+import { cancelTransaction, newTransaction, type Transaction } from './transaction.ts';
+import { outcomeEntry, staffAnswerEntry } from './transaction-audit.ts';
 
 export interface KioskHostOptions {
   readers: CredentialReader[];
@@ -39,72 +45,19 @@ export interface KioskHostOptions {
   statusPollMs?: number;
 }
 
-export const HOST_ERRORS = {
-  audit_unavailable: {
-    code: 'audit_unavailable', messageJa: '監査ログに記録できないため、結果を表示できません', messageEn: 'The result cannot be shown because the audit log could not be written',
-    nextJa: 'スタッフを呼んでください', nextEn: 'Call staff',
-  },
-  read_timeout: {
-    code: 'read_timeout', messageJa: '読み取りに時間がかかりすぎました', messageEn: 'Reading took too long',
-    nextJa: 'もう一度かざしてください', nextEn: 'Please present it again',
-  },
-  input_timeout: {
-    code: 'input_timeout', messageJa: '入力がなかったため中止しました', messageEn: 'Cancelled because nothing was entered',
-    nextJa: 'もう一度はじめからお試しください', nextEn: 'Please start again',
-  },
-  reader_failed: {
-    code: 'reader_failed', messageJa: '読み取り装置でエラーが発生しました', messageEn: 'The reader failed',
-    nextJa: 'スタッフを呼んでください', nextEn: 'Call staff',
-  },
-} satisfies Record<string, ReadError>;
-
 /** Holder or staff stopped it: not reader trouble. */
 const CANCELLED: ReadonlySet<string> = new Set(['input_cancelled', 'input_timeout', 'aborted']);
 
-interface Armed {
-  reader: CredentialReader;
-  ctl: AbortController;
-  done: Promise<void>;
-  /** When this arm started: a reader that stays armed a full back-off after trouble is fine again. */
-  since: number;
-}
-
-interface Tx {
-  id: string;
-  reader: CredentialReader;
-  policy: Policy;
-  startedAt: number;
-  pendingInput: { resolve: (d: string | null) => void; timer: NodeJS.Timeout } | null;
-  watchdog: NodeJS.Timeout | null;
-}
-
-/** Keep only what the policy shows (defence in depth: readers already filter). */
-export function policyAttributes(policy: Policy, a: Attributes): Attributes {
-  const out: Attributes = {};
-  for (const s of policy.shows as readonly Attribute[]) {
-    if (s === 'portrait') continue;
-    const v = a[s];
-    if (v !== undefined) (out as Record<string, unknown>)[s] = v;
-  }
-  for (const k of DOCUMENT_EXTRA_ATTRIBUTES[policy.name]) {
-    const v = (a as Record<string, unknown>)[k];
-    if (v !== undefined) (out as Record<string, unknown>)[k] = v;
-  }
-  return out;
-}
+export { policyAttributes } from './screens.ts';
 
 export class KioskHost {
   private screen: Screen = { screen: 'idle' };
   private seq = 0;
   private listeners = new Set<(s: Snapshot) => void>();
-  private armed: Armed[] = [];
-  private tx: Tx | null = null;
-  private wipeTimer: NodeJS.Timeout | null = null;
-  private noticeTimer: NodeJS.Timeout | null = null;
+  private tx: Transaction | null = null;
+  private wipeTimer: ReturnType<typeof setTimeout> | null = null;
+  private noticeTimer: ReturnType<typeof setTimeout> | null = null;
   private stopped = true;
-  private readerNotes = new Map<CredentialReader, ReaderStatus['state']>();
-  private rearmTimers = new Set<NodeJS.Timeout>();
-  private statusTimer: NodeJS.Timeout | null = null;
   /** The readers part of the last snapshot sent, to send a new one only when it changed. */
   private lastReaders = '';
   /** Resolvers waiting for the next return to idle (tests, demo). */
@@ -114,10 +67,20 @@ export class KioskHost {
   private probing = false;
   /** The last reader errors (device trouble, not verdicts), newest last, for staff diagnostics. */
   private readonly errors: (ReadError & { time: string; reader: ReaderKind })[] = [];
+  private readonly arming: ReaderArming;
+  /** The host's clock: every time it records or shows (audit entries, wipe time, durations, back-off). */
   readonly now: () => Date;
 
   constructor(readonly opts: KioskHostOptions) {
     this.now = opts.now ?? (() => new Date());
+    this.arming = new ReaderArming(opts.readers, this.armingHost(), {
+      ...(opts.rearmBackoffMs !== undefined ? { backoffMs: opts.rearmBackoffMs } : {}),
+      ...(opts.statusPollMs !== undefined ? { statusPollMs: opts.statusPollMs } : {}),
+    });
+  }
+
+  private ms(): number {
+    return this.now().getTime();
   }
 
   get training(): boolean {
@@ -127,38 +90,15 @@ export class KioskHost {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
-    this.armAll();
-    this.statusTimer = setInterval(() => this.watchStatus(), this.opts.statusPollMs ?? 1000);
-    this.statusTimer.unref?.();
-  }
-
-  /**
-   * Reader status changes nobody reports (a reader plugged back in, pcscd restarted): clear the note
-   * of a reader that has stayed armed for a whole back-off since its trouble, and send a snapshot
-   * when what the screen would show of the readers changed.
-   */
-  private watchStatus(): void {
-    if (this.stopped) return;
-    const backoff = this.opts.rearmBackoffMs ?? 2000;
-    const now = Date.now();
-    for (const a of this.armed) {
-      if (this.readerNotes.has(a.reader) && now - a.since >= backoff) this.readerNotes.delete(a.reader);
-    }
-    if (JSON.stringify(this.snapshot().readers) !== this.lastReaders) this.emit();
+    this.arming.start();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.statusTimer) clearInterval(this.statusTimer);
-    this.statusTimer = null;
-    for (const t of this.rearmTimers) clearTimeout(t);
-    this.rearmTimers.clear();
     if (this.wipeTimer) clearTimeout(this.wipeTimer);
     if (this.noticeTimer) clearTimeout(this.noticeTimer);
-    this.cancelTx();
-    const pending = this.armed.map((a) => { a.ctl.abort(); return a.done; });
-    await Promise.allSettled(pending);
-    this.armed = [];
+    if (this.tx) cancelTransaction(this.tx);
+    await this.arming.stop();
     for (const r of this.opts.readers) await r.close?.();
   }
 
@@ -168,15 +108,7 @@ export class KioskHost {
       mode: s.mode,
       lang: s.lang,
       training: this.training,
-      readers: this.opts.readers.map((r) => {
-        const st = r.status();
-        const note = this.readerNotes.get(r);
-        const enabled = s.readers[r.kind];
-        if (!enabled) return { ...st, state: 'unavailable', detail: 'disabled in settings', enabled };
-        if (note && st.state === 'ready') return { ...st, state: note, enabled };
-        if (this.tx?.reader === r) return { ...st, state: 'busy', enabled };
-        return { ...st, enabled };
-      }),
+      readers: readerStatuses(this.opts.readers, s.readers, (r) => this.arming.note(r), this.tx?.reader ?? null),
       screen: this.screen,
       seq: this.seq,
     };
@@ -201,6 +133,11 @@ export class KioskHost {
     }
   }
 
+  /** Send a snapshot when what the screen shows of the readers changed. */
+  private emitIfReadersChanged(): void {
+    if (JSON.stringify(this.snapshot().readers) !== this.lastReaders) this.emit();
+  }
+
   private setScreen(s: Screen): void {
     this.screen = s;
     this.emit();
@@ -208,89 +145,62 @@ export class KioskHost {
 
   /** Resolves the next time the screen is idle and readers are armed. */
   whenIdle(): Promise<void> {
-    if (this.screen.screen === 'idle' && !this.tx && this.armed.length) return Promise.resolve();
+    if (this.screen.screen === 'idle' && !this.tx && this.arming.count) return Promise.resolve();
     return new Promise((r) => this.idleWaiters.push(r));
   }
 
-  // ---- arming -----------------------------------------------------------------------------------
+  // ---- arming (reader-arming.ts) ----------------------------------------------------------------
 
   private policy(): Policy {
     return POLICIES[this.opts.settings.get().mode];
   }
 
-  private armAll(): void {
-    if (this.stopped || this.tx || this.probing) return;
-    const enabled = this.opts.settings.get().readers;
-    for (const r of this.opts.readers) {
-      if (enabled[r.kind] && !this.armed.some((a) => a.reader === r)) this.arm(r);
-    }
-    if (this.screen.screen === 'idle') {
-      const waiters = this.idleWaiters.splice(0);
-      for (const w of waiters) w();
-    }
+  /** What reader arming asks of the host: when it may arm, the claim, the keypad, the finish. */
+  private armingHost(): ArmingHost {
+    return {
+      canArm: () => !this.stopped && !this.tx && !this.probing,
+      stopping: () => this.stopped,
+      policy: () => this.policy(),
+      enabled: (kind) => this.opts.settings.get().readers[kind],
+      hooks: (reader, signal, policy) => ({
+        onProgress: (p) => {
+          if (signal.aborted) return false;
+          if (!this.tx) this.claim(reader, policy);
+          if (this.tx?.reader !== reader) return false;
+          this.setScreen({ screen: 'reading', txId: this.tx.id, reader: reader.kind, step: p.step, fraction: p.fraction ?? 0 });
+          return true;
+        },
+        requestInput: (req) => this.requestInput(reader, req),
+        notice: (n) => {
+          if (!signal.aborted) this.showNotice(n);
+        },
+      }),
+      take: async (reader, policy, outcome, aborted) => {
+        if (this.tx?.reader === reader) {
+          await this.finish(this.tx, outcome);
+          return true;
+        }
+        if (this.stopped || aborted || outcome.verdict === 'error') return false;
+        // A verdict without a 'detected' progress: treat it as this reader's transaction.
+        this.claim(reader, policy);
+        if (this.tx) await this.finish(this.tx, outcome);
+        return true;
+      },
+      trouble: (kind, e) => this.noteError(kind, e),
+      changed: () => this.emitIfReadersChanged(),
+      armed: () => {
+        if (this.screen.screen !== 'idle') return;
+        for (const w of this.idleWaiters.splice(0)) w();
+      },
+      now: () => this.ms(),
+    };
   }
 
   /** Abort every armed reader and arm again (mode or reader selection changed while idle). */
   async rearm(): Promise<void> {
     if (this.tx) return; // applies at the next transaction
-    const old = this.armed.splice(0);
-    for (const a of old) a.ctl.abort();
-    await Promise.allSettled(old.map((a) => a.done));
-    this.armAll();
+    await this.arming.rearm();
     this.emit();
-  }
-
-  private arm(reader: CredentialReader): void {
-    const ctl = new AbortController();
-    const policy = this.policy();
-    const entry: Armed = { reader, ctl, done: Promise.resolve(), since: Date.now() };
-    const hooks = {
-      onProgress: (p: { step: 'detected' | 'engaged' | 'reading' | 'verifying'; fraction?: number }) => {
-        if (ctl.signal.aborted) return false;
-        if (!this.tx) this.claim(reader, policy);
-        if (this.tx?.reader !== reader) return false;
-        this.setScreen({ screen: 'reading', txId: this.tx.id, reader: reader.kind, step: p.step, fraction: p.fraction ?? 0 });
-        return true;
-      },
-      requestInput: (req: InputRequest) => this.requestInput(reader, req),
-      notice: (n: ReadError) => {
-        if (!ctl.signal.aborted) this.showNotice(n);
-      },
-    };
-    entry.done = (async () => {
-      let outcome: ReadOutcome;
-      try {
-        outcome = await reader.start(policy, ctl.signal, hooks);
-      } catch (e) {
-        // Readers must not throw; if one does, it is a reader fault, shown as such (fail closed).
-        outcome = { verdict: 'error', attributes: {}, checks: [], error: { ...HOST_ERRORS.reader_failed, messageEn: `${HOST_ERRORS.reader_failed.messageEn}: ${errorText(e)}` }, credential: { type: 'unknown' }, requested: [] };
-      }
-      this.armed = this.armed.filter((a) => a !== entry);
-      if (this.tx?.reader === reader) {
-        await this.finish(this.tx, outcome);
-        return;
-      }
-      if (this.stopped) return;
-      if (ctl.signal.aborted) {
-        // Lost the race or re-armed: if the kiosk is idle again by now, be ready for the next one.
-        if (!this.tx) this.armAll();
-        return;
-      }
-      // Resolved without claiming: device trouble while idle (e.g. unplugged). Note it for the
-      // idle banner and the staff area, then try again later rather than spin.
-      if (outcome.verdict === 'error') {
-        if (outcome.error) this.noteError(reader.kind, outcome.error);
-        this.readerNotes.set(reader, outcome.error?.code === 'reader_unplugged' ? 'unplugged' : 'unavailable');
-        this.emit();
-        const t = setTimeout(() => { this.rearmTimers.delete(t); this.armAll(); }, this.opts.rearmBackoffMs ?? 2000);
-        this.rearmTimers.add(t);
-        return;
-      }
-      // A verdict without a 'detected' progress: treat it as this reader's transaction.
-      this.claim(reader, policy);
-      if (this.tx) await this.finish(this.tx, outcome);
-    })();
-    this.armed.push(entry);
   }
 
   /** An idle-screen hint; gone after noticeMs, and never over a transaction's screen. */
@@ -306,21 +216,20 @@ export class KioskHost {
   }
 
   private claim(reader: CredentialReader, policy: Policy): void {
-    this.readerNotes.delete(reader);
-    const tx: Tx = { id: randomUUID(), reader, policy, startedAt: Date.now(), pendingInput: null, watchdog: null };
+    this.arming.clearNote(reader);
+    const tx = newTransaction(reader, policy, this.ms());
     this.tx = tx;
-    for (const a of this.armed) if (a.reader !== reader) a.ctl.abort();
+    this.arming.abortOthers(reader);
     this.resetWatchdog(tx);
   }
 
-  private resetWatchdog(tx: Tx): void {
+  private resetWatchdog(tx: Transaction): void {
     if (tx.watchdog) clearTimeout(tx.watchdog);
     tx.watchdog = setTimeout(() => {
       if (this.tx !== tx) return;
-      const a = this.armed.find((x) => x.reader === tx.reader);
-      a?.ctl.abort();
-      // The reader resolves with 'aborted'; finish() maps that to the timeout error.
-      (tx as Tx & { timedOut?: boolean }).timedOut = true;
+      // The reader resolves with 'aborted'; finish() names it read_timeout.
+      tx.timedOut ??= 'read';
+      this.arming.abort(tx.reader);
     }, this.opts.readTimeoutMs ?? 60_000);
   }
 
@@ -330,25 +239,21 @@ export class KioskHost {
     if (tx.watchdog) clearTimeout(tx.watchdog);
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
-        if (tx.pendingInput?.timer === timer) {
-          tx.pendingInput = null;
-          (tx as Tx & { inputTimedOut?: boolean }).inputTimedOut = true;
-          resolve(null);
-        }
+        if (tx.input?.timer !== timer) return;
+        tx.input = null;
+        tx.timedOut ??= 'input';
+        resolve(null);
       }, this.opts.inputTimeoutMs ?? 60_000);
-      tx.pendingInput = {
+      tx.input = {
         timer,
         resolve: (d) => {
           clearTimeout(timer);
-          tx.pendingInput = null;
+          tx.input = null;
           this.resetWatchdog(tx);
           resolve(d);
         },
       };
-      const screen: Screen = { screen: 'input', txId: tx.id, reader: reader.kind, kind: req.kind, digits: req.digits, retry: req.retry };
-      if (req.triesLeft !== undefined) screen.triesLeft = req.triesLeft;
-      if (req.alternative) screen.alternative = req.alternative;
-      this.setScreen(screen);
+      this.setScreen(inputScreen(tx, req));
     });
   }
 
@@ -356,9 +261,9 @@ export class KioskHost {
 
   submitInput(txId: string, digits: string | null): boolean {
     const tx = this.tx;
-    if (!tx || tx.id !== txId || !tx.pendingInput) return false;
-    if (this.screen.screen === 'input' && digits !== null && digits.length !== this.screen.digits && digits.length !== this.screen.alternative?.digits) return false;
-    tx.pendingInput.resolve(digits);
+    if (!tx || tx.id !== txId || !tx.input) return false;
+    if (digits !== null && !fitsInputScreen(this.screen, digits)) return false;
+    tx.input.resolve(digits);
     this.setScreen({ screen: 'reading', txId: tx.id, reader: tx.reader.kind, step: 'reading', fraction: 0.5 });
     return true;
   }
@@ -369,13 +274,13 @@ export class KioskHost {
    */
   submitEngagement(text: string): boolean {
     if (this.tx || this.screen.screen !== 'idle') return false;
-    for (const a of this.armed) if (a.reader.acceptEngagement?.(text)) return true;
+    for (const r of this.arming.armedReaders()) if (r.acceptEngagement?.(text)) return true;
     return text.startsWith('mdoc:') && this.noticeIfOff('mdoc');
   }
 
   /** Something of `kind` was presented while that kind is switched off here: say so on the idle screen. */
   private noticeIfOff(kind: ReaderKind): boolean {
-    if (this.opts.settings.get().readers[kind] || !this.armed.length) return false;
+    if (this.opts.settings.get().readers[kind] || !this.arming.count) return false;
     this.showNotice(notAccepted(kind));
     return true;
   }
@@ -389,23 +294,10 @@ export class KioskHost {
     const tx = this.tx;
     const screen = this.screen;
     if (!tx || tx.id !== txId || screen.screen !== 'verdict' || screen.verdict !== 'unverified' || screen.staffConfirm?.state !== 'pending') return false;
-    const outcome = (tx as Tx & { outcome?: ReadOutcome }).outcome;
     try {
-      const entry: Parameters<AuditSink['append']>[0] = {
-        time: this.now(),
-        mode: tx.policy.name,
-        reader: tx.reader.kind,
-        outcome: confirmed ? 'staff-confirmed' : 'staff-declined',
-        checks: [],
-        credentialType: outcome?.credential.type ?? 'unknown',
-        requested: [],
-        intentToRetain: false,
-        training: this.training,
-      };
-      if (outcome?.credential.docType) entry.docType = outcome.credential.docType;
-      await this.opts.audit.append(entry);
+      await this.opts.audit.append(staffAnswerEntry(tx, confirmed, { time: this.now(), training: this.training }));
     } catch {
-      if (this.tx === tx) this.setScreen({ screen: 'error', txId: tx.id, reader: tx.reader.kind, error: HOST_ERRORS.audit_unavailable, wipeAt: screen.wipeAt });
+      if (this.tx === tx) this.setScreen({ screen: 'error', txId: tx.id, reader: tx.reader.kind, error: HOST_MESSAGES.audit_unavailable, wipeAt: screen.wipeAt });
       return true;
     }
     if (this.tx !== tx || this.screen !== screen) return true;
@@ -449,31 +341,19 @@ export class KioskHost {
   async probeReaders(timeoutMs: number): Promise<(ReaderProbe & { reader: CredentialReader; ms: number }) | null | 'busy'> {
     if (this.tx || this.probing || this.stopped) return 'busy';
     this.probing = true;
-    const started = Date.now();
+    const started = this.ms();
     const ctl = new AbortController();
     const timer = setTimeout(() => ctl.abort(), timeoutMs);
     try {
-      const old = this.armed.splice(0);
-      for (const a of old) a.ctl.abort();
-      await Promise.allSettled(old.map((a) => a.done));
+      await this.arming.disarmAll();
       const enabled = this.opts.settings.get().readers;
-      const probing = this.opts.readers.filter((r) => r.probe && enabled[r.kind]);
-      const first = await new Promise<(ReaderProbe & { reader: CredentialReader }) | null>((resolve) => {
-        let left = probing.length;
-        if (!left) resolve(null);
-        for (const r of probing) {
-          void r.probe!(ctl.signal).then(
-            (p) => (p ? resolve({ ...p, reader: r }) : --left || resolve(null)),
-            () => --left || resolve(null),
-          );
-        }
-      });
-      return first ? { ...first, ms: Date.now() - started } : null;
+      const first = await firstProbe(this.opts.readers.filter((r) => enabled[r.kind]), ctl.signal);
+      return first ? { ...first, ms: this.ms() - started } : null;
     } finally {
       clearTimeout(timer);
       ctl.abort();
       this.probing = false;
-      this.armAll();
+      this.arming.armAll();
       this.emit();
     }
   }
@@ -484,75 +364,22 @@ export class KioskHost {
 
   // ---- finishing --------------------------------------------------------------------------------
 
-  private cancelTx(): void {
-    const tx = this.tx;
-    if (!tx) return;
-    if (tx.pendingInput) tx.pendingInput.resolve(null);
+  /** Audit first, then show: a verdict whose entry could not be written is shown as audit_unavailable. */
+  private async finish(tx: Transaction, raw: ReadOutcome): Promise<void> {
     if (tx.watchdog) clearTimeout(tx.watchdog);
-  }
-
-  private async finish(tx: Tx, raw: ReadOutcome): Promise<void> {
-    if (tx.watchdog) clearTimeout(tx.watchdog);
-    let outcome = raw;
-    const flags = tx as Tx & { timedOut?: boolean; inputTimedOut?: boolean };
-    if (outcome.error?.code === ABORTED.code && flags.timedOut) outcome = { ...outcome, error: HOST_ERRORS.read_timeout };
-    if (flags.inputTimedOut && outcome.verdict === 'error') outcome = { ...outcome, error: HOST_ERRORS.input_timeout };
-    // Fail closed: 'valid' needs at least one check and every check passing.
-    if (outcome.verdict === 'valid' && (outcome.checks.length === 0 || outcome.checks.some((c) => !c.ok))) {
-      outcome = { ...outcome, verdict: 'invalid', error: { code: 'checks_incomplete', messageJa: '確認が完了していません', messageEn: 'Not every check passed', nextJa: '別の本人確認書類を確認してください', nextEn: 'Check another identity document' } };
-    }
+    const outcome = finalOutcome(raw, tx.timedOut);
     const s = this.opts.settings.get();
     let auditOk = true;
     try {
-      const entry: Parameters<AuditSink['append']>[0] = {
-        time: this.now(),
-        mode: tx.policy.name,
-        reader: tx.reader.kind,
-        outcome: outcome.verdict,
-        checks: outcome.checks.map((c) => ({ code: c.code, ok: c.ok })),
-        credentialType: outcome.credential.type,
-        requested: outcome.requested,
-        intentToRetain: false,
-        training: this.training,
-      };
-      if (outcome.error) entry.errorCode = outcome.error.code;
-      if (outcome.credential.docType) entry.docType = outcome.credential.docType;
-      if (outcome.credential.issuerKeyId) entry.issuerKeyId = outcome.credential.issuerKeyId;
-      if (outcome.credential.engagement) entry.engagement = outcome.credential.engagement;
-      if (outcome.credential.transport) entry.transport = outcome.credential.transport;
-      if (outcome.credential.readerAuth) entry.readerAuth = { signer: outcome.credential.readerAuth.subject, fingerprint: outcome.credential.readerAuth.fingerprint };
-      entry.totalMs = Date.now() - tx.startedAt;
-      await this.opts.audit.append(entry);
+      await this.opts.audit.append(outcomeEntry(tx, outcome, { time: this.now(), training: this.training }));
     } catch {
       auditOk = false;
     }
     if (this.tx !== tx) return; // wiped meanwhile
-    const wipeAt = Date.now() + s.wipeSeconds * 1000;
-    let screen: Screen;
-    if (!auditOk) {
-      screen = { screen: 'error', txId: tx.id, reader: tx.reader.kind, error: HOST_ERRORS.audit_unavailable, wipeAt };
-    } else if (outcome.verdict === 'error') {
-      const e = outcome.error ?? HOST_ERRORS.reader_failed;
-      if (!CANCELLED.has(e.code)) this.noteError(tx.reader.kind, e);
-      screen = { screen: 'error', txId: tx.id, reader: tx.reader.kind, error: e, wipeAt };
-    } else {
-      screen = {
-        screen: 'verdict',
-        txId: tx.id,
-        reader: tx.reader.kind,
-        verdict: outcome.verdict,
-        attributes: policyAttributes(tx.policy, outcome.attributes),
-        checks: outcome.checks.map((c) => ({ code: c.code, ok: c.ok })),
-        wipeAt,
-      };
-      if (outcome.photo && tx.policy.shows.includes('portrait')) screen.photo = outcome.photo;
-      if (outcome.holderHint) screen.holderHint = outcome.holderHint;
-      if (outcome.images && Object.keys(outcome.images).length) screen.images = { ...outcome.images };
-      if (outcome.verdict === 'unverified') screen.staffConfirm = { reasons: outcome.staffConfirm ?? [], state: 'pending' };
-      if (outcome.credential.type !== 'unknown') screen.document = outcome.credential.type;
-      if (outcome.error) screen.reason = { code: outcome.error.code, messageJa: outcome.error.messageJa, messageEn: outcome.error.messageEn };
-    }
-    (tx as Tx & { outcome?: ReadOutcome }).outcome = outcome;
+    const screen = outcomeScreen(tx, outcome, auditOk, this.ms() + s.wipeSeconds * 1000);
+    const trouble = auditOk && outcome.verdict === 'error' ? (outcome.error ?? HOST_MESSAGES.reader_failed) : null;
+    if (trouble && !CANCELLED.has(trouble.code)) this.noteError(tx.reader.kind, trouble);
+    tx.outcome = outcome;
     for (const l of this.outcomeListeners) {
       try { l({ txId: tx.id, reader: tx.reader, outcome, screen }); } catch { /* ignore */ }
     }
@@ -565,9 +392,24 @@ export class KioskHost {
   private wipe(): void {
     if (this.wipeTimer) clearTimeout(this.wipeTimer);
     this.wipeTimer = null;
-    this.cancelTx();
+    if (this.tx) cancelTransaction(this.tx);
     this.tx = null;
     this.setScreen({ screen: 'idle' });
-    this.armAll();
+    this.arming.armAll();
   }
+}
+
+/** The staff reader test: the first of `readers` that sees something (their probe()), or null. */
+function firstProbe(readers: CredentialReader[], signal: AbortSignal): Promise<(ReaderProbe & { reader: CredentialReader }) | null> {
+  const probing = readers.filter((r) => r.probe);
+  return new Promise((resolve) => {
+    let left = probing.length;
+    if (!left) resolve(null);
+    for (const r of probing) {
+      void r.probe!(signal).then(
+        (p) => (p ? resolve({ ...p, reader: r }) : --left || resolve(null)),
+        () => --left || resolve(null),
+      );
+    }
+  });
 }

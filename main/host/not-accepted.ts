@@ -3,7 +3,7 @@
 // shows a QR code and nothing happens. Shown for a few seconds (KioskHost.showNotice), not audited:
 // nothing was read. Sources: a tap the dispatcher left alone (readers/tap.ts, via ReadHooks.notice),
 // a scanned QR code or a training presentation nobody took (kiosk-host.ts).
-import type { ReaderKind } from '../api/contract.ts';
+import type { ReaderKind } from '../../api/contract.ts';
 import type { ReadError } from './reader.ts';
 
 export const NOT_ACCEPTED = {

@@ -3,7 +3,8 @@
 // orchestrator, the screens and the audit never learn which device answered.
 import type { Check } from '../../core/check.ts';
 import type { Policy } from '../../core/policy/policy.ts';
-import type { Attributes, InputKind, ProgressStep, ReaderKind, ReaderStatus } from '../api/contract.ts';
+import type { Attributes, InputKind, ProgressStep, ReaderKind, ReaderStatus } from '../../api/contract.ts';
+import { HOST_MESSAGES } from './messages.ts';
 
 export interface Progress {
   step: ProgressStep;
@@ -120,10 +121,5 @@ export function errorOutcome(err: ReadError, credentialType: ReadOutcome['creden
   return { verdict: 'error', attributes: {}, checks, error: err, credential: { type: credentialType }, requested: [] };
 }
 
-export const ABORTED: ReadError = {
-  code: 'aborted',
-  messageJa: '読み取りを中止しました',
-  messageEn: 'Reading was cancelled',
-  nextJa: 'もう一度はじめからお試しください',
-  nextEn: 'Please start again',
-};
+/** The read was aborted (another reader won, the host stopped it, or the kiosk is closing). */
+export const ABORTED: ReadError = HOST_MESSAGES.aborted;

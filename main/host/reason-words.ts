@@ -8,7 +8,7 @@ import { MDOC_CODES } from '../../core/mdoc/codes.ts';
 import { ENGAGEMENT_CODES } from '../../core/mdoc/engagement/codes.ts';
 import { NFC_RETRIEVAL_CODES } from '../../core/mdoc/transport/nfc/codes.ts';
 import { READ_CODES } from '../mdoc-reader/error-messages.ts';
-import { HOST_ERRORS } from './kiosk-host.ts';
+import { HOST_MESSAGES } from './messages.ts';
 import { NOT_ACCEPTED } from './not-accepted.ts';
 import { TRAINING_ERRORS } from './readers/training.ts';
 
@@ -18,14 +18,15 @@ export interface Words {
 }
 
 const EXTRA: Record<string, Words> = {
-  age_over_20_false: { ja: '20歳未満', en: 'Under 20' },
-  checks_incomplete: { ja: '確認が完了していない', en: 'Not every check passed' },
+  // Shorter Japanese for the staff tables; the English is the screen's (messages.ts).
+  age_over_20_false: { ja: '20歳未満', en: HOST_MESSAGES.age_over_20_false.messageEn },
+  checks_incomplete: { ja: '確認が完了していない', en: HOST_MESSAGES.checks_incomplete.messageEn },
   no_reason_recorded: { ja: '理由の記録なし', en: 'No reason recorded' },
   issuer_not_bound_to_doctype: { ja: 'この種類の証明書の発行者ではない', en: 'Issuer not bound to this document type' },
 };
 
 type Table = Record<string, { ja?: string; en?: string; messageJa?: string; messageEn?: string }>;
-const TABLES: Table[] = [EXTRA, HOST_ERRORS, TRAINING_ERRORS, NOT_ACCEPTED, CARD_ERRORS, PASSPORT_ERRORS, READ_CODES, ENGAGEMENT_CODES, NFC_RETRIEVAL_CODES, MDOC_CODES] as Table[];
+const TABLES: Table[] = [EXTRA, HOST_MESSAGES, TRAINING_ERRORS, NOT_ACCEPTED, CARD_ERRORS, PASSPORT_ERRORS, READ_CODES, ENGAGEMENT_CODES, NFC_RETRIEVAL_CODES, MDOC_CODES] as Table[];
 
 export function reasonWords(code: string): Words {
   for (const t of TABLES) {

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { MIN_RETENTION_DAYS } from '../../core/audit/retention-rules.ts';
-import { LangSchema, ModeSchema, MynaLicenceReadingSchema, PhoneTransportSchema, type SettingsView } from '../api/contract.ts';
+import { LangSchema, ModeSchema, MynaLicenceReadingSchema, PhoneTransportSchema, type SettingsView } from '../../api/contract.ts';
 import { writePrivateFile } from './private-file.ts';
 
 export const SettingsSchema = z

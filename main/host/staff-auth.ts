@@ -5,8 +5,8 @@
 // - a PIN is 6 to 12 digits and not an obvious one (main/host/staff-pin.ts pinWeakness);
 // - every PIN or setup-code attempt goes through the persisted lockout (main/host/staff-lockout.ts);
 // - wrong answers, lockouts, unlocks and PIN changes are written to the audit log.
-import { STAFF_PIN_RE, type StaffStatus } from '../api/contract.ts';
-import { ApiFailure } from './api-handler.ts';
+import { STAFF_PIN_RE, type StaffStatus } from '../../api/contract.ts';
+import { ApiFailure } from './api-failure.ts';
 import type { AuditEventFields, AuditEventKind } from '../../core/audit/audit-event.ts';
 import { SetupCode } from './setup-code.ts';
 import { StaffLockout, FREE_TRIES } from './staff-lockout.ts';

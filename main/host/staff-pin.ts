@@ -14,7 +14,7 @@ import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:c
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { STAFF_PIN_RE } from '../api/contract.ts';
+import { STAFF_PIN_RE } from '../../api/contract.ts';
 import { writePrivateFile } from './private-file.ts';
 import { errorText } from '../../core/errors.ts';
 

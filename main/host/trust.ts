@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
-import type { TrustStatus } from '../api/contract.ts';
+import type { TrustStatus } from '../../api/contract.ts';
 import type { CryptoProvider } from '../../core/crypto/provider.ts';
 import type { TrustedRoot } from '../../core/trust/trust-store.ts';
 import { EXPIRY_WARNING_DAYS } from '../../core/trust/trust-store.ts';
@@ -15,7 +15,7 @@ import { importTrustFile, type BuiltinReplacement, type ImportKind } from '../tr
 import { BUILTIN_TRUST_DIR, loadTrust, withBuiltins } from '../trust/trust-sources.ts';
 import { trustReadiness } from '../../core/trust/readiness.ts';
 import { PINNED_CARD_FACE_KEYS } from '../../core/trust/pinned-roots.ts';
-import { ApiFailure } from './api-handler.ts';
+import { ApiFailure } from './api-failure.ts';
 
 export type TrustImportKind = ImportKind;
 

@@ -16,6 +16,8 @@ import { decodeReadFace } from './face-decode.ts';
 
 export interface PcscPassportOptions {
   reader?: string;
+  /** The reader's context when the caller has one (the kiosk's tap dispatcher): used, not closed. */
+  context?: PcscContext;
   policy: PolicyName;
   access: PassportAccessKey;
   trust: ReadPassportOptions['trust'];
@@ -40,7 +42,7 @@ export async function readPassportOverPcsc(o: PcscPassportOptions): Promise<Pcsc
   let ctx: PcscContext | null = null;
   let reader: string | null = null;
   try {
-    ctx = await PcscContext.open();
+    ctx = o.context ?? (await PcscContext.open());
     reader = await waitForCardOnReader(ctx, o);
     const session = await ctx.connect(reader, { guard: new PassportGuard() });
     const connectMs = now() - t0;
@@ -76,6 +78,6 @@ export async function readPassportOverPcsc(o: PcscPassportOptions): Promise<Pcsc
       decodedPhoto: null,
     };
   } finally {
-    await ctx?.close();
+    if (ctx !== o.context) await ctx?.close();
   }
 }

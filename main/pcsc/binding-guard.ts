@@ -1,8 +1,9 @@
 // What every user of the @pokusew/pcsclite 0.6 binding must respect so that pcscd going away
 // (killed, crashed, restarted) or hanging (SIGSTOP, wedged) never hangs a read or freezes the main
-// thread. Shared by the card channel (pcsc-reader.ts) and the phone-tap channel
-// (main/nfc/pcsc-channel.ts). The facts below are properties of the binding's native code.
+// thread. The PC/SC adapter (pcsc-reader.ts, pcsc-link.ts) is built on them. The facts below are
+// properties of the binding's native code.
 //
+// - PcscLite, RawReader: the part of the binding's objects the adapter uses.
 // - isServiceError(): the error texts that mean "the daemon itself is gone".
 // - leaveCallbackFrame(): run before any native close (see there: self-deadlock on a reader mutex).
 // - StatusClock: close a reader only once its status has been quiet (the binding's close race).
@@ -11,7 +12,30 @@
 //   main thread on it).
 // - bindingCall(): one binding call with a JS deadline, counted in NativeCalls (the binding itself
 //   never returns from a call into a frozen daemon).
+import type { EventEmitter } from 'node:events';
 import { pcscdAnswers } from './pcscd-probe.ts';
+
+/** The binding's context: announces readers ('reader'), fails its reader-list watch ('error'). */
+export type PcscLite = EventEmitter & { close(): void };
+
+/**
+ * One reader of the binding: 'status' events ({state, atr}), 'error', 'end'. It holds at most one
+ * card handle (`connected`): connect() on a connected reader answers at once with no protocol.
+ */
+export interface RawReader extends EventEmitter {
+  name: string;
+  connected: boolean;
+  SCARD_STATE_PRESENT: number;
+  SCARD_STATE_MUTE: number;
+  SCARD_SHARE_SHARED: number;
+  SCARD_PROTOCOL_T0: number;
+  SCARD_PROTOCOL_T1: number;
+  SCARD_LEAVE_CARD: number;
+  connect(opts: { share_mode: number; protocol: number }, cb: (err: Error | null, protocol: number) => void): void;
+  disconnect(disposition: number, cb: (err: Error | null) => void): void;
+  transmit(data: Buffer, resLen: number, protocol: number, cb: (err: Error | null, res: Buffer) => void): void;
+  close(): void;
+}
 
 /**
  * The daemon itself is gone: pcsc-lite's client answers SCARD_F_COMM_ERROR 0x80100013 ("RPC

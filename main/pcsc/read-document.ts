@@ -33,6 +33,8 @@ export interface DocumentSecrets extends LicenceSecrets {
 
 export interface PcscDocumentOptions {
   reader?: string;
+  /** The reader's context when the caller has one (the kiosk's tap dispatcher): used, not closed. */
+  context?: PcscContext;
   document: DocumentChoice;
   policy: PolicyName;
   secrets: DocumentSecrets;
@@ -127,7 +129,7 @@ export async function readDocumentOverPcsc(o: PcscDocumentOptions): Promise<Pcsc
   let id: IdentifiedCard | null = null;
   const fallbackType = o.document === 'residence-card' ? 'residence-card' : 'driving-licence';
   try {
-    ctx = await PcscContext.open();
+    ctx = o.context ?? (await PcscContext.open());
     reader = await waitForCardOnReader(ctx, o);
     let session: PcscCardSession = await ctx.connect(reader);
     try {
@@ -179,6 +181,6 @@ export async function readDocumentOverPcsc(o: PcscDocumentOptions): Promise<Pcsc
     const type = id?.document === 'residence-card' ? 'residence-card' : id?.document === 'driving-licence' ? 'driving-licence' : fallbackType;
     return failure(type, e, reader, id?.document ?? null, now() - t0, id?.document === 'mynumber-card' && id.licenceAp && o.document === 'driving-licence' ? MYNA_LICENCE_GENERATION : null);
   } finally {
-    await ctx?.close();
+    if (ctx !== o.context) await ctx?.close();
   }
 }

@@ -12,6 +12,8 @@ import { errorText } from '../../core/errors.ts';
 
 export interface PcscReadOptions {
   reader?: string;
+  /** The reader's context when the caller has one (the kiosk's tap dispatcher): used, not closed. */
+  context?: PcscContext;
   policy: PolicyName;
   unlock: Unlock;
   trust: ReadCardOptions['trust'];
@@ -51,7 +53,7 @@ export async function readCardOverPcsc(o: PcscReadOptions): Promise<PcscReadResu
   let ctx: PcscContext | null = null;
   let reader: string | null = null;
   try {
-    ctx = await PcscContext.open();
+    ctx = o.context ?? (await PcscContext.open());
     reader = await waitForCardOnReader(ctx, o);
     const session = await ctx.connect(reader);
     const connectMs = now() - t0;
@@ -100,7 +102,7 @@ export async function readCardOverPcsc(o: PcscReadOptions): Promise<PcscReadResu
       decodedPhoto: null,
     };
   } finally {
-    await ctx?.close();
+    if (ctx !== o.context) await ctx?.close();
   }
 }
 

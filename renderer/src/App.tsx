@@ -1,7 +1,7 @@
 // The kiosk screen. Everything it shows comes from the host's Snapshot; the renderer keeps no
 // verdict or attribute of its own, so the host's wipe clears the screen too.
 import { useEffect, useState } from 'react';
-import type { Snapshot } from '../../main/api/contract.ts';
+import type { Snapshot } from '../../api/contract.ts';
 import type { Connection, ConnectionState } from './api-client.ts';
 import { t, modeLabel } from './i18n.ts';
 import { IdleScreen } from './screens/Idle.tsx';

@@ -3,7 +3,7 @@
 // only: the first comes from the URL fragment (`#pair=`, the host's pairing page), each connection
 // then receives the token for the next one (kept in sessionStorage so a reload reconnects). Answers
 // and pushes are parsed with the shared zod schemas.
-import { CLOSE_REPLACED, ServerMessageSchema, SnapshotSchema, type ApiResult, type KioskApi, type MethodName, type Params, type Snapshot, type Value } from '../../main/api/contract.ts';
+import { CLOSE_REPLACED, ServerMessageSchema, SnapshotSchema, type ApiResult, type KioskApi, type MethodName, type Params, type Snapshot, type Value } from '../../api/contract.ts';
 
 declare global {
   interface Window {

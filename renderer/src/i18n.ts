@@ -1,6 +1,6 @@
 // Screen text, Japanese first, English on the switch. Messages from the host (errors, reasons)
 // arrive already in both languages; this file holds the fixed wording of the screens.
-import type { Lang, Mode } from '../../main/api/contract.ts';
+import type { Lang, Mode } from '../../api/contract.ts';
 
 const ja = {
   langSwitch: 'English',

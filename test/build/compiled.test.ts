@@ -61,7 +61,7 @@ test('dist/ holds only JavaScript: no import of a .ts file, no loader', () => {
       else files.push(join(d, e.name));
     }
   };
-  for (const d of ['main', 'core', 'sim']) walk(join(ROOT, 'dist', d));
+  for (const d of ['main', 'core', 'sim', 'api']) walk(join(ROOT, 'dist', d));
   assert.ok(files.length > 150, `${files.length} compiled files`);
   for (const f of files) {
     assert.ok(f.endsWith('.js'), `${relative(ROOT, f)}: only .js`);
@@ -111,7 +111,7 @@ test('source files find project files through main/project-root.ts, not by count
       }
     }
   };
-  for (const d of ['main', 'core', 'sim']) walk(join(ROOT, d));
+  for (const d of ['main', 'core', 'sim', 'api']) walk(join(ROOT, d));
   assert.deepEqual(bad, [], 'use ROOT (or COMPILED) from main/project-root.ts');
 });
 

@@ -23,7 +23,7 @@ import { detect } from '../../main/host/readers/card.ts';
 import { VirtualMyNumberCard } from '../../sim/card/virtual-card.ts';
 import { VpcdCard } from '../../sim/card/vpcd-link.ts';
 import { PrivatePcscd, runScenario, until, VPCD_PORT, VPCD_READER, watchEventLoop } from '../support/private-pcscd.ts';
-import type { ReaderStatus, Screen } from '../../main/api/contract.ts';
+import type { ReaderStatus, Screen } from '../../api/contract.ts';
 import { AT, B, TEST_TRUST_DIR, testTrust } from './support.ts';
 
 const PORT = VPCD_PORT;

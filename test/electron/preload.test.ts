@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import vm from 'node:vm';
-import { METHOD_NAMES } from '../../main/api/contract.ts';
+import { METHOD_NAMES } from '../../api/contract.ts';
 
 const source = readFileSync(join(import.meta.dirname, '..', '..', 'main', 'electron', 'preload.cjs'), 'utf8');
 

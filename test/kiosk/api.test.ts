@@ -8,12 +8,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiSession, type HostServices } from '../../main/host/api-handler.ts';
+import { HANDLERS, type Handler } from '../../main/host/api-handlers.ts';
 import { KioskHost } from '../../main/host/kiosk-host.ts';
 import { MemoryAuditSink } from '../../main/host/audit-sink.ts';
 import { SettingsStore, DEFAULT_SETTINGS } from '../../main/host/settings.ts';
 import { StaffAuth } from '../../main/host/staff-auth.ts';
 import { DirTrustService } from '../../main/host/trust.ts';
-import { METHOD_NAMES, Methods } from '../../main/api/contract.ts';
+import { METHOD_NAMES, Methods } from '../../api/contract.ts';
 import { ScriptedReader, setTestStaffPin, TEST_PIN_KDF } from './helpers.ts';
 
 const PIN = '864213';
@@ -143,4 +144,17 @@ test('the contract lists a params and a value schema for every method', () => {
   for (const m of METHOD_NAMES) {
     assert.ok(Methods[m].params && Methods[m].value, m);
   }
+});
+
+test('the handler table: one handler for every method of the contract, typed per method', () => {
+  assert.deepEqual(Object.keys(HANDLERS).sort(), [...METHOD_NAMES].sort());
+  // Checked by `npm run typecheck`: each line below must NOT compile (a handler's params and value
+  // are its method's), so removing the typing makes the type-check fail on the unused directive.
+  // @ts-expect-error staffReaderTest answers {seen: boolean, ...}, not a string
+  const wrongValue: Handler<'staffReaderTest'> = () => ({ seen: 'yes' });
+  // @ts-expect-error setLang's params have no `language`
+  const wrongParam: Handler<'setLang'> = ({ language }) => language;
+  // @ts-expect-error getSnapshot answers a Snapshot, not null
+  const wrongNull: Handler<'getSnapshot'> = () => null;
+  assert.equal(typeof wrongValue + typeof wrongParam + typeof wrongNull, 'functionfunctionfunction');
 });

@@ -3,7 +3,7 @@
 // screen, a screen replaced while a PIN prompt is up, and upgrades from another Host or Origin.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CLOSE_REPLACED } from '../../main/api/contract.ts';
+import { CLOSE_REPLACED } from '../../api/contract.ts';
 import { clientFrame, closeCode, closed, rawUpgrade, setupHeadless, textFrame, until, wsOpen, type RawClient } from './headless-client.ts';
 
 const resumeOf = (messages: any[]) => messages.find((m) => m.event === 'resume')?.token as string;

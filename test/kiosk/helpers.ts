@@ -1,6 +1,6 @@
 // Test doubles for the kiosk host: a scripted reader whose every step the test controls.
 import type { Policy } from '../../core/policy/policy.ts';
-import type { ReaderStatus } from '../../main/api/contract.ts';
+import type { ReaderStatus } from '../../api/contract.ts';
 import { ABORTED, errorOutcome, type CredentialReader, type ReadHooks, type ReadOutcome } from '../../main/host/reader.ts';
 
 /** A reader driven by the test: `script` runs once per arming, with the hooks and the signal. */

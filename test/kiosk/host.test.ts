@@ -6,7 +6,7 @@ import { KioskHost } from '../../main/host/kiosk-host.ts';
 import { MemoryAuditSink } from '../../main/host/audit-sink.ts';
 import { SettingsStore } from '../../main/host/settings.ts';
 import { TrainingController, trainingReaders, TRAINING_PIN } from '../../main/host/readers/training.ts';
-import type { Snapshot } from '../../main/api/contract.ts';
+import type { Snapshot } from '../../api/contract.ts';
 import type { ReadHooks } from '../../main/host/reader.ts';
 import { ScriptedReader, validOutcome, until, tick } from './helpers.ts';
 

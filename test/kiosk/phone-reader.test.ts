@@ -11,7 +11,7 @@ import { SettingsStore } from '../../main/host/settings.ts';
 import { PhoneReader } from '../../main/host/readers/mdoc.ts';
 import { makeWallet, SimWorld, type ScenarioName } from '../../main/mdoc-reader/simulate.ts';
 import { nodeCrypto } from '../../main/crypto/node-crypto.ts';
-import type { Mode } from '../../main/api/contract.ts';
+import type { Mode } from '../../api/contract.ts';
 import { until } from './helpers.ts';
 
 const TRUST = join(import.meta.dirname, '..', '..', 'resources', 'test-trust');

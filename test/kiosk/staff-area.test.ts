@@ -233,7 +233,7 @@ test('diagnostics: readers with their facts, pcscd, Bluetooth roles, camera, and
     await s.handle('staffUnlock', { pin: '582914' });
     const r = await s.handle('staffDiagnostics', {});
     assert.ok(r.ok, JSON.stringify(r));
-    const d = r.value as import('../../main/api/contract.ts').Diagnostics;
+    const d = r.value as import('../../api/contract.ts').Diagnostics;
     assert.deepEqual(d.readers.map((x) => x.kind), ['card', 'mdoc']);
     assert.ok(d.readers[1]!.facts.some((f) => f.key === 'ble.peripheral'));
     assert.equal(d.ble.state, 'simulated');

@@ -8,7 +8,7 @@ import { pcscdUnavailable } from '../support/pcscd.ts';
 import { type VirtualCard } from '../../sim/card/vpcd-link.ts';
 import { VirtualLicence } from '../../sim/licence/virtual-licence.ts';
 import { VirtualResidenceCard } from '../../sim/residence-card/virtual-residence-card.ts';
-import type { Mode } from '../../main/api/contract.ts';
+import type { Mode } from '../../api/contract.ts';
 import { until } from './helpers.ts';
 import { tapRig, type TapRig } from './tap-rig.ts';
 import { UNSUPPORTED_DEVICE } from '../../main/host/not-accepted.ts';

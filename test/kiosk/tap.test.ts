@@ -12,7 +12,10 @@ import { KioskHost } from '../../main/host/kiosk-host.ts';
 import { MemoryAuditSink } from '../../main/host/audit-sink.ts';
 import { SettingsStore } from '../../main/host/settings.ts';
 import { TapDispatcher, tapReaders } from '../../main/host/readers/tap.ts';
-import { PhoneApduGuard, PhoneGuardError, probeTap } from '../../main/host/readers/tap-probe.ts';
+import { PcscContext } from '../../main/pcsc/pcsc-reader.ts';
+import { probeTap, ProbeGuardError, TapGuard } from '../../main/host/readers/tap-probe.ts';
+import { PhoneApduGuard, PhoneGuardError } from '../../core/mdoc/phone-apdu-guard.ts';
+import { GuardedLink } from '../../core/apdu-link.ts';
 import { makeWallet, SimWorld, type ScenarioName } from '../../main/mdoc-reader/simulate.ts';
 import { selectsBle } from '../../main/mdoc-reader/simulated-nfc.ts';
 import { nodeCrypto } from '../../main/crypto/node-crypto.ts';
@@ -24,7 +27,7 @@ import type { VirtualWallet } from '../../sim/wallet/holder.ts';
 import { VirtualMyNumberCard } from '../../sim/card/virtual-card.ts';
 import { startSimulatedCard, parseSimulateSpec, type SimulationSpec } from '../../sim/card/simulate.ts';
 import { DEFAULT_HOLDER, checkNumberBOf } from '../../sim/card/holder.ts';
-import type { Mode, Screen } from '../../main/api/contract.ts';
+import type { Mode, Screen } from '../../api/contract.ts';
 import { until } from './helpers.ts';
 
 const skip = pcscdUnavailable();
@@ -92,7 +95,8 @@ test('probe: a phone that only offers NFC data retrieval (mdoc AID) is still a p
 
 test('phone guard: PIN VERIFY, My Number AP selects and other card commands never reach a phone; mdoc NFC commands pass', async () => {
   const inner = memoryChannel(() => Uint8Array.of(0x90, 0x00));
-  const g = new PhoneApduGuard(inner);
+  const guard = new PhoneApduGuard();
+  const g = new GuardedLink(inner, guard);
   const refused = [
     '0020008004' + '31323334', // VERIFY (4-digit PIN)
     '00a4040c0a' + GEN1_TEXT_AP_AID, // SELECT the text AP
@@ -107,7 +111,22 @@ test('phone guard: PIN VERIFY, My Number AP selects and other card commands neve
   const allowed = ['00a4040007d276000085010100', '00a4000c02e103', '00b000000f', '00d6000002000a', '00a4040007a000000248040000', '10c3000005530312345600', '00c0000000'];
   for (const c of allowed) await g.transmit(Buffer.from(c, 'hex'));
   assert.deepEqual(inner.sent, allowed);
-  assert.equal(g.refused, refused.length);
+  assert.equal(guard.refused, refused.length);
+});
+
+test('tap guard: before the probe has called the item a phone, only SELECT by name passes; after, the phone rules', async () => {
+  const inner = memoryChannel(() => Uint8Array.of(0x90, 0x00));
+  const guard = new TapGuard();
+  const link = new GuardedLink(inner, guard);
+  // What a probe sends: SELECTs by name, of phone and card applications alike (they read nothing).
+  const probe = ['00a4040007d276000085010100', ('00a4040c0a' + GEN1_TEXT_AP_AID).toLowerCase()];
+  for (const c of probe) await link.transmit(Buffer.from(c, 'hex'));
+  // Nothing else, whatever the item is: no VERIFY, no READ BINARY, no ENVELOPE before the probe decided.
+  for (const c of ['0020008004' + '31323334', '00b0000000', '00a4020c020001', '10c3000005530312345600']) await assert.rejects(link.transmit(Buffer.from(c, 'hex')), ProbeGuardError, c);
+  guard.phoneFound();
+  await link.transmit(Buffer.from('00b000000f', 'hex'));
+  await assert.rejects(link.transmit(Buffer.from('00a4040c0a' + GEN1_TEXT_AP_AID, 'hex')), PhoneGuardError);
+  assert.deepEqual(inner.sent, [...probe, '00b000000f']);
 });
 
 // ---- through pcscd + vpcd: the kiosk host ---------------------------------------------------------
@@ -127,6 +146,8 @@ interface Rig {
   tapPhone(scenario: ScenarioName): Promise<{ apdus: string[]; wallet: VirtualWallet; tag: WalletNfcTag; remove(): Promise<void> }>;
   tapCard(simulate: string): Promise<{ card: VirtualMyNumberCard; remove(): Promise<void> }>;
   waitScreen(kinds: Screen['screen'][], ms?: number): Promise<Screen>;
+  /** PC/SC contexts opened since the kiosk started. */
+  contextsOpened(): number;
 }
 
 async function withKiosk(o: { mode: Mode; bluetooth: boolean; wipeSeconds?: number; phones?: boolean; cards?: boolean; phoneTransport?: 'ble' | 'nfc' }, fn: (rig: Rig) => Promise<void>): Promise<void> {
@@ -144,6 +165,7 @@ async function withKiosk(o: { mode: Mode; bluetooth: boolean; wipeSeconds?: numb
     });
     const audit = new MemoryAuditSink();
     const host = new KioskHost({ readers: [card, phone], settings, audit, inputTimeoutMs: 20_000 });
+    const contexts = PcscContext.opened;
     host.start();
     const present: { remove(): Promise<void> }[] = [];
     // pcscd polls vpcd for presence: a card put on within one poll of the last one leaving would
@@ -194,6 +216,7 @@ async function withKiosk(o: { mode: Mode; bluetooth: boolean; wipeSeconds?: numb
         present.push(p);
         return p;
       },
+      contextsOpened: () => PcscContext.opened - contexts,
       async waitScreen(kinds, ms = 20_000) {
         await until(() => kinds.includes(host.snapshot().screen.screen), ms);
         return host.snapshot().screen;
@@ -299,7 +322,7 @@ test('phone lifted off the reader mid-read: nfc_tag_lost with what to do next, a
 });
 
 test('the My Number Card on the same shared reader still goes to the card path (照合番号B, verified); then a phone on the same reader goes to the phone path', { skip: skip ?? false, timeout: 90_000 }, async () => {
-  await withKiosk({ mode: 'age-over-20', bluetooth: true, wipeSeconds: 3 }, async ({ host, audit, tapCard, tapPhone, waitScreen, dispatcher }) => {
+  await withKiosk({ mode: 'age-over-20', bluetooth: true, wipeSeconds: 3 }, async ({ host, audit, tapCard, tapPhone, waitScreen, dispatcher, contextsOpened }) => {
     const t0 = performance.now();
     const card = await tapCard('card');
     const s = await waitScreen(['input', 'error', 'verdict']);
@@ -317,6 +340,8 @@ test('the My Number Card on the same shared reader still goes to the card path (
     // Probe: the 2 phone AIDs, then the document identification (licence DF1, residence card DF1, the text AP, the licence AP).
     assert.deepEqual(card.card.log.slice(0, 6).map((l) => [l.command.slice(0, 8), l.sw]), [['00a40400', '6a82'], ['00a40400', '6a82'], ['00a4040c', '6a82'], ['00a4040c', '6a82'], ['00a4040c', '9000'], ['00a4040c', '6a82']]);
     assert.equal(card.card.myNumberTouched, false);
+    // The probe and the card read used the dispatcher's context: one context for the reader.
+    assert.equal(contextsOpened(), 1);
     await card.remove();
     await waitScreen(['idle'], 10_000);
     await host.whenIdle();

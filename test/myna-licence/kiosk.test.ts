@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { pcscdUnavailable } from '../support/pcscd.ts';
 import { VirtualMyNumberCard } from '../../sim/card/virtual-card.ts';
 import { VirtualMynaLicenceAp, type MynaLicenceFault } from '../../sim/licence/virtual-myna-licence-ap.ts';
-import type { Mode, MynaLicenceReading } from '../../main/api/contract.ts';
+import type { Mode, MynaLicenceReading } from '../../api/contract.ts';
 import { tapRig, type TapRig } from '../kiosk/tap-rig.ts';
 
 const skip = pcscdUnavailable();

@@ -1,11 +1,16 @@
-// main/nfc/pcsc-channel.ts against the real pcscd and a vpcd virtual card (test/run.mjs starts
-// pcscd in a private namespace; without it these tests skip and say why).
+// main/nfc/pcsc-channel.ts (the phone face of the PC/SC adapter, main/pcsc) against the real pcscd
+// and a vpcd virtual card (test/run.mjs starts pcscd in a private namespace; without it these tests
+// skip and say why).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pcscdUnavailable, withVirtualReader } from '../support/pcscd.ts';
 import { PcscNfcReader } from '../../main/nfc/pcsc-channel.ts';
 import { VpcdCard } from '../../sim/wallet/vpcd.ts';
 import { ApduChannelError } from '../../core/mdoc/engagement/apdu-channel.ts';
+import { PhoneGuardError } from '../../core/mdoc/phone-apdu-guard.ts';
+
+/** The raw link, for commands no phone procedure sends (a test card answers them). */
+const OPEN = { admit: () => undefined };
 
 const skip = pcscdUnavailable();
 
@@ -22,7 +27,7 @@ test('APDUs reach a vpcd card and answers come back; a tag pulled mid-command is
           return Uint8Array.of(...a.subarray(0, 2), 0x90, 0x00);
         },
       });
-      const tag = await reader.waitForTag(5000);
+      const tag = await reader.waitForTag(5000, OPEN);
       const r = await tag.transmit(Uint8Array.of(0x00, 0xa4, 0x04, 0x00));
       assert.deepEqual([...r], [0x00, 0xa4, 0x90, 0x00]);
       const t0 = performance.now();
@@ -34,9 +39,13 @@ test('APDUs reach a vpcd card and answers come back; a tag pulled mid-command is
       await card.closed;
       assert.equal(await reader.waitForRemoval(5000), true);
       // The reader is idle again: a new tag can be presented and read.
-      const card2 = await VpcdCard.connect({ port, onApdu: () => Uint8Array.of(0x90, 0x00) });
+      const sent2: number[] = [];
+      const card2 = await VpcdCard.connect({ port, onApdu: (a) => (sent2.push(a[1]!), Uint8Array.of(0x90, 0x00)) });
+      // Behind the phone guard by default: a PIN VERIFY never reaches the item, a phone SELECT does.
       const tag2 = await reader.waitForTag(5000);
-      assert.deepEqual([...(await tag2.transmit(Uint8Array.of(0, 0xa4, 4, 0)))], [0x90, 0x00]);
+      await assert.rejects(tag2.transmit(Uint8Array.of(0x00, 0x20, 0x00, 0x80, 0x04, 0x31, 0x32, 0x33, 0x34)), PhoneGuardError);
+      assert.deepEqual([...(await tag2.transmit(Uint8Array.of(0x00, 0xa4, 0x04, 0x00, 0x07, 0xd2, 0x76, 0x00, 0x00, 0x85, 0x01, 0x01, 0x00)))], [0x90, 0x00]);
+      assert.deepEqual(sent2, [0xa4]);
       card2.close();
       assert.equal(await reader.waitForRemoval(5000), true);
     } finally {

@@ -1,6 +1,6 @@
 // Child of test/nfc/pcscd-loss-nfc.test.ts and test/kiosk/pcscd-loss-tap.test.ts (not a test file
 // itself): runs in its own network + mount namespace with its own pcscd (test/support/private-pcscd.ts),
-// kills or freezes that daemon under a PHONE read over NFC (main/nfc/pcsc-channel.ts) and reports what
+// kills or freezes that daemon under a PHONE read over NFC (main/nfc/pcsc-channel.ts over main/pcsc) and reports what
 // the reader did. The phone is the virtual wallet (sim/wallet/nfc-tag.ts WalletNfcTag, scenario 'nfc':
 // static handover, then NFC data retrieval) presented as a vpcd card. Scenarios:
 //   killed <apdu#>               SIGKILL while the phone holds APDU #n of the read; then open while
@@ -21,7 +21,9 @@
 // native close of a reader whose command was stuck in the frozen daemon did run).
 import { nodeCrypto } from '../../main/crypto/node-crypto.ts';
 import { nodeTimers } from '../../main/ble/stacks.ts';
-import { PcscNfcReader, PcscServiceError, type PcscApduChannel } from '../../main/nfc/pcsc-channel.ts';
+import { PcscNfcReader } from '../../main/nfc/pcsc-channel.ts';
+import type { PcscLink } from '../../main/pcsc/pcsc-link.ts';
+import { ApduChannelError } from '../../core/mdoc/engagement/apdu-channel.ts';
 import { readMdoc } from '../../main/mdoc-reader/read-mdoc.ts';
 import { nfcDataRetrievalFactory } from '../../main/mdoc-reader/nfc-message-transport.ts';
 import { makeWallet } from '../../main/mdoc-reader/simulate.ts';
@@ -70,7 +72,7 @@ async function presentPhone(onApdu: (n: number) => void = () => undefined) {
 
 /** One phone read as the read-mdoc CLI does it over NFC (hardware.ts): engagement, then NFC data retrieval. */
 async function phoneRead(reader: PcscNfcReader) {
-  let live: PcscApduChannel | null = null;
+  let live: PcscLink | null = null;
   const out = await readMdoc(
     {
       policy: 'age-over-20',
@@ -100,7 +102,7 @@ async function settle<T>(p: Promise<T>): Promise<{ ok: true; value: T; ms: numbe
     return { ok: true, value, ms: ms(now() - t) };
   } catch (e) {
     const x = e as { code?: string; message?: string };
-    return { ok: false, code: x.code ?? 'thrown', service: e instanceof PcscServiceError ? e.service : null, message: String(x.message ?? e), ms: ms(now() - t) };
+    return { ok: false, code: x.code ?? 'thrown', service: e instanceof ApduChannelError ? (e.service ?? null) : null, message: String(x.message ?? e), ms: ms(now() - t) };
   }
 }
 
@@ -204,7 +206,7 @@ async function scenarioCloseAfterWait() {
       const at = now();
       const t = now();
       await r2.close();
-      return { code: e.code ?? String(e), service: e instanceof PcscServiceError ? e.service : null, at, closeMs: ms(now() - t) };
+      return { code: e.code ?? String(e), service: e instanceof ApduChannelError ? (e.service ?? null) : null, at, closeMs: ms(now() - t) };
     },
   );
   await sleep(200);

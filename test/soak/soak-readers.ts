@@ -15,7 +15,7 @@ import { verifyDeviceResponse } from '../../core/mdoc/verify.ts';
 import type { TrustStore } from '../../core/trust/trust-store.ts';
 import { readMyNumberCard } from '../../core/card/read-card.ts';
 import { CardChannel } from '../../core/card/apdu.ts';
-import type { Attributes, ReaderKind, ReaderStatus } from '../../main/api/contract.ts';
+import type { Attributes, ReaderKind, ReaderStatus } from '../../api/contract.ts';
 import { ABORTED, errorOutcome, type CredentialReader, type ReadHooks, type ReadOutcome } from '../../main/host/reader.ts';
 import { VirtualMyNumberCard } from '../../sim/card/virtual-card.ts';
 import type { CardFault } from '../../sim/card/card-files.ts';

@@ -1,15 +1,16 @@
-// The one abstraction between core's NFC state machines and a device: one C-APDU in, one R-APDU
-// (data || SW1 SW2) out. main/nfc/pcsc-channel.ts implements it over pcsclite; tests may implement
-// it directly. It has the same shape as core/card/apdu.ts `ApduTransport`, so one PC/SC adapter
-// serves both the My Number card layer and mdoc NFC engagement (structural typing, no duplication).
+// The link between core's NFC state machines and a device is core's one APDU link
+// (core/apdu-link.ts), served for phones and cards alike by main/pcsc/pcsc-link.ts. This module
+// gives it the phone path's words: `ApduChannelError` with the nfc_* codes, and `phoneLinkErrors`,
+// which turns the adapter's link failures into them.
 //
 // Entry points: `ApduChannel`, `ApduChannelError` (what an adapter throws when the link fails),
-// `Sleep` (injected timer: core has no setTimeout), `statusWord`/`responseData`, `CountingChannel`.
+// `phoneLinkErrors`, `Sleep` (injected timer: core has no setTimeout), `statusWord`/`responseData`,
+// `CountingChannel`.
+import type { ApduLink, LinkErrors, LinkFailure } from '../../apdu-link.ts';
 import { EngagementError } from './codes.ts';
 
-export interface ApduChannel {
-  transmit(apdu: Uint8Array): Promise<Uint8Array>;
-}
+/** The one APDU link (core/apdu-link.ts), under the NFC code's name. */
+export type ApduChannel = ApduLink;
 
 /**
  * Link failures, thrown by adapters (not by core): tag removed, nothing presented, reader gone, or
@@ -20,10 +21,35 @@ export class ApduChannelError extends Error {
   constructor(
     readonly code: 'nfc_tag_lost' | 'nfc_no_tag' | 'nfc_reader_unavailable' | 'nfc_service_stopped',
     message: string,
+    /** For nfc_service_stopped: whether pcscd went away ('stopped') or froze ('not_answering'). */
+    readonly service?: 'stopped' | 'not_answering',
   ) {
     super(message);
   }
 }
+
+const PHONE_LINK_CODES: Record<LinkFailure, ApduChannelError['code']> = {
+  removed: 'nfc_tag_lost',
+  reader_removed: 'nfc_reader_unavailable',
+  service_stopped: 'nfc_service_stopped',
+  not_answering: 'nfc_service_stopped',
+  unavailable: 'nfc_service_stopped',
+  no_reader: 'nfc_reader_unavailable',
+  reader_not_found: 'nfc_reader_unavailable',
+  absent: 'nfc_no_tag',
+  // A phone that stops answering, answers nothing, or a link that is closed: the phone left.
+  timeout: 'nfc_tag_lost',
+  malformed: 'nfc_tag_lost',
+  closed: 'nfc_tag_lost',
+  transport: 'nfc_tag_lost',
+};
+
+/** Link failures as ApduChannelError: what the phone path throws (its public nfc_* codes). */
+export const phoneLinkErrors: LinkErrors = (failure, message) => {
+  const code = PHONE_LINK_CODES[failure];
+  if (code !== 'nfc_service_stopped') return new ApduChannelError(code, message);
+  return new ApduChannelError(code, message, failure === 'not_answering' ? 'not_answering' : 'stopped');
+};
 
 /** Clocks are passed in (docs/architecture.md "Clocks and crypto are passed in"): core waits T_wait through this. */
 export type Sleep = (ms: number) => Promise<void>;

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { TEST_TRUST_DIR } from '../../project-root.ts';
-import type { Mode, Snapshot, TrainingScenario } from '../../api/contract.ts';
+import type { Mode, Snapshot, TrainingScenario } from '../../../api/contract.ts';
 import { assembleKiosk } from '../../host/assemble.ts';
 import { AuditStore } from '../../audit/audit-store.ts';
 import { kakuninHome } from '../../trust/trust-sources.ts';

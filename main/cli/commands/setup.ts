@@ -8,9 +8,9 @@
 // differ, a PIN already set without --reset), 2 usage (bad flags, unreadable file, no terminal).
 import { lstatSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ModeSchema, LangSchema } from '../../api/contract.ts';
+import { ModeSchema, LangSchema } from '../../../api/contract.ts';
 import { defaultHome } from '../../host/assemble.ts';
-import { ApiFailure } from '../../host/api-handler.ts';
+import { ApiFailure } from '../../host/api-failure.ts';
 import { openAuditSink } from '../../host/audit-store-adapter.ts';
 import type { AuditSink } from '../../host/audit-sink.ts';
 import { SettingsStore } from '../../host/settings.ts';

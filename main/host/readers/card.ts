@@ -8,15 +8,17 @@ import { join } from 'node:path';
 import type { Policy } from '../../../core/policy/policy.ts';
 import { CARD_ERRORS, type CardErrorCode } from '../../../core/card/codes.ts';
 import { issuerKeyIdFromKey } from '../../../core/audit/audit-entry.ts';
-import type { Attributes, ReaderStatus } from '../../api/contract.ts';
+import type { Attributes, ReaderStatus } from '../../../api/contract.ts';
 import { nodeCrypto } from '../../crypto/node-crypto.ts';
 import { PcscContext } from '../../pcsc/pcsc-reader.ts';
 import { probePcscd } from '../../pcsc/pcscd-probe.ts';
 import { readCardOverPcsc, type PcscReadResult } from '../../pcsc/read-session.ts';
+import type { Unlock } from '../../../core/card/read-card.ts';
 import type { TrustStore } from '../../../core/trust/trust-store.ts';
 import { cachedTrustStore } from '../../trust/trust-dir-cache.ts';
 import { ABORTED, errorOutcome, type CredentialReader, type ReadError, type ReadHooks, type ReadOutcome } from '../reader.ts';
 import { pixelsToPngDataUrl } from './png.ts';
+import { HOST_MESSAGES, NEXT } from '../messages.ts';
 
 const CHECK_NUMBER_B_DIGITS = 14;
 /** The card-face AP's birth-date key (age checks only): the 6-digit birth date in the card's form. */
@@ -25,7 +27,7 @@ const RETRYABLE: readonly CardErrorCode[] = ['check_number_b_wrong', 'check_numb
 
 export function cardError(code: string, detail?: string): ReadError {
   const e = (CARD_ERRORS as Record<string, { ja: string; en: string; nextJa: string; nextEn: string }>)[code];
-  if (!e) return { code, messageJa: 'カードを読み取れませんでした', messageEn: `The card could not be read${detail ? ` (${detail})` : ''}`, nextJa: 'スタッフを呼んでください', nextEn: 'Call staff' };
+  if (!e) return { code, messageJa: 'カードを読み取れませんでした', messageEn: `The card could not be read${detail ? ` (${detail})` : ''}`, ...NEXT.callStaff };
   return { code, messageJa: e.ja, messageEn: e.en, nextJa: e.nextJa, nextEn: e.nextEn };
 }
 
@@ -66,12 +68,56 @@ export function toOutcome(r: PcscReadResult, policy: Policy, trust: TrustStore):
   if (r.verdict === 'valid') return { verdict: 'valid', attributes: a, ...(photo ? { photo } : {}), ...printed, checks, credential, requested: r.requested };
   const under = a.age_over_20 === false && failed.every((c) => c.code.includes('age'));
   const reason: ReadError = under
-    ? { code: 'age_over_20_false', messageJa: '20歳未満です', messageEn: 'Under 20', nextJa: '年齢制限のある商品は販売できません', nextEn: 'Age-restricted goods cannot be sold' }
-    : { code: failed[0]?.code ?? 'card_invalid', messageJa: 'カードの署名を確認できません（偽造・改ざんの疑い）', messageEn: 'The card\'s signatures do not verify (possible forgery)', nextJa: '別の本人確認書類を確認してください', nextEn: 'Check another identity document' };
+    ? HOST_MESSAGES.age_over_20_false
+    : { code: failed[0]?.code ?? 'card_invalid', messageJa: 'カードの署名を確認できません（偽造・改ざんの疑い）', messageEn: 'The card\'s signatures do not verify (possible forgery)', ...NEXT.checkAnother };
   return { verdict: 'invalid', attributes: under ? a : {}, ...(under && photo ? { photo } : {}), checks, error: reason, credential, requested: r.requested };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** What one card read needs from the card path (the rest is the reader's: which context, which reader). */
+export type CardRead = (o: { policy: Policy['name']; unlock: Unlock; trust: TrustStore; crypto: typeof nodeCrypto; at: Date }) => Promise<PcscReadResult>;
+
+/**
+ * One My Number Card transaction on a card already on the reader: claim it, ask staff for 照合番号B
+ * (or, for age checks, the birth date) on the keypad, read through `read`, and hand back only the
+ * policy's attributes. A mistyped number asks again (a person's action, never an automatic retry);
+ * the card's own counter and core/card's PIN safety stop it before the card locks.
+ */
+export async function cardTransaction(o: { policy: Policy; signal: AbortSignal; hooks: ReadHooks; trustDir: string; read: CardRead }): Promise<ReadOutcome> {
+  const { policy, signal, hooks } = o;
+  if (!hooks.onProgress({ step: 'detected', fraction: 0.1 })) return errorOutcome(ABORTED, 'mynumber-card');
+  let retry = false;
+  let triesLeft: number | undefined;
+  // Age checks may use the birth-date record instead (6 digits; no photo leaves the card): the
+  // screen offers it beside 照合番号B and the length of what was typed says which one it is.
+  const ageOnly = policy.name === 'age-over-20';
+  let first: 'matching-b' | 'birth-date' = 'matching-b';
+  for (;;) {
+    // Staff read 照合番号B off the card face (birth date YYMMDD, expiry year, security code).
+    const req = first === 'birth-date' ? { kind: 'birth-date' as const, digits: BIRTH_DATE_DIGITS } : { kind: 'matching-b' as const, digits: CHECK_NUMBER_B_DIGITS };
+    const alt = first === 'birth-date' ? { kind: 'matching-b' as const, digits: CHECK_NUMBER_B_DIGITS } : { kind: 'birth-date' as const, digits: BIRTH_DATE_DIGITS };
+    const digits = await hooks.requestInput({ ...req, retry, ...(triesLeft !== undefined ? { triesLeft } : {}), ...(ageOnly ? { alternative: alt } : {}) });
+    if (signal.aborted) return errorOutcome(ABORTED, 'mynumber-card');
+    if (digits === null) return errorOutcome(HOST_MESSAGES.input_cancelled, 'mynumber-card');
+    hooks.onProgress({ step: 'reading', fraction: 0.5 });
+    const at = new Date();
+    const trust = cachedTrustStore(o.trustDir, { crypto: nodeCrypto, now: at });
+    const byBirthDate = ageOnly && digits.length === BIRTH_DATE_DIGITS;
+    const r = await o.read({ policy: policy.name, unlock: byBirthDate ? { kind: 'birth_date', digits } : { kind: 'check_number_b', digits }, trust, crypto: nodeCrypto, at });
+    if (signal.aborted) return errorOutcome(ABORTED, 'mynumber-card');
+    const err = r.errors[0];
+    if (err && RETRYABLE.includes(err.code)) {
+      retry = true;
+      first = byBirthDate ? 'birth-date' : 'matching-b';
+      if (err.triesLeft !== undefined) triesLeft = err.triesLeft;
+      continue;
+    }
+    hooks.onProgress({ step: 'verifying', fraction: 0.9 });
+    return toOutcome(r, policy, trust);
+  }
+}
+
 
 export class PcscCardReader implements CredentialReader {
   readonly kind = 'card' as const;
@@ -152,40 +198,22 @@ export class PcscCardReader implements CredentialReader {
 
   async start(policy: Policy, signal: AbortSignal, hooks: ReadHooks): Promise<ReadOutcome> {
     const reader = await this.waitForCard(signal);
-    if (!reader) return errorOutcome(ABORTED, 'mynumber-card');
-    if (!hooks.onProgress({ step: 'detected', fraction: 0.1 })) return errorOutcome(ABORTED, 'mynumber-card');
-    this.mustRemove = reader;
-    let retry = false;
-    let triesLeft: number | undefined;
-    // Age checks may use the birth-date record instead (6 digits; no photo leaves the card): the
-    // screen offers it beside 照合番号B and the length of what was typed says which one it is.
-    const ageOnly = policy.name === 'age-over-20';
-    let first: 'matching-b' | 'birth-date' = 'matching-b';
-    for (;;) {
-      // Staff read 照合番号B off the card face (birth date YYMMDD, expiry year, security code).
-      const req = first === 'birth-date' ? { kind: 'birth-date' as const, digits: BIRTH_DATE_DIGITS } : { kind: 'matching-b' as const, digits: CHECK_NUMBER_B_DIGITS };
-      const alt = first === 'birth-date' ? { kind: 'matching-b' as const, digits: CHECK_NUMBER_B_DIGITS } : { kind: 'birth-date' as const, digits: BIRTH_DATE_DIGITS };
-      const digits = await hooks.requestInput({ ...req, retry, ...(triesLeft !== undefined ? { triesLeft } : {}), ...(ageOnly ? { alternative: alt } : {}) });
-      if (signal.aborted) return errorOutcome(ABORTED, 'mynumber-card');
-      if (digits === null) return errorOutcome({ code: 'input_cancelled', messageJa: '入力が取り消されました', messageEn: 'The entry was cancelled', nextJa: 'もう一度はじめからお試しください', nextEn: 'Please start again' }, 'mynumber-card');
-      hooks.onProgress({ step: 'reading', fraction: 0.5 });
-      const at = new Date();
-      const trust = cachedTrustStore(this.trustDir, { crypto: nodeCrypto, now: at });
-      const byBirthDate = ageOnly && digits.length === BIRTH_DATE_DIGITS;
-      const r = await readCardOverPcsc({ reader, policy: policy.name, unlock: byBirthDate ? { kind: 'birth_date', digits } : { kind: 'check_number_b', digits }, trust, crypto: nodeCrypto, at, waitMs: 2000 });
-      if (signal.aborted) return errorOutcome(ABORTED, 'mynumber-card');
-      // A mistyped 照合番号B: ask again (a person's action, never an automatic retry); the card's
-      // own counter and core/card's PIN safety stop it before the card locks.
-      const err = r.errors[0];
-      if (err && RETRYABLE.includes(err.code)) {
-        retry = true;
-        first = byBirthDate ? 'birth-date' : 'matching-b';
-        if (err.triesLeft !== undefined) triesLeft = err.triesLeft;
-        continue;
-      }
-      hooks.onProgress({ step: 'verifying', fraction: 0.9 });
-      return toOutcome(r, policy, trust);
-    }
+    const ctx = this.ctx;
+    if (!reader || !ctx) return errorOutcome(ABORTED, 'mynumber-card');
+    return cardTransaction({
+      policy,
+      signal,
+      hooks: {
+        ...hooks,
+        onProgress: (p) => {
+          const claimed = hooks.onProgress(p);
+          if (claimed && p.step === 'detected') this.mustRemove = reader;
+          return claimed;
+        },
+      },
+      trustDir: this.trustDir,
+      read: (o) => readCardOverPcsc({ ...o, context: ctx, reader, waitMs: 2000 }),
+    });
   }
 
   async close(): Promise<void> {
@@ -196,7 +224,7 @@ export class PcscCardReader implements CredentialReader {
   }
 }
 
-/** Used by main/host/readers/real.ts at start: a reader only if pcscd answers and a reader is attached. */
+/** A card-only reader (tests and the pcscd-loss rig; the kiosk itself uses tap.ts): only if pcscd answers and a reader is attached. */
 export async function detect(opts: { home: string; readerName?: string; trustDir?: string }): Promise<{ reader: CredentialReader | null; note: string }> {
   const probe = await probePcscd(800);
   if (!probe.ok) return { reader: null, note: `pcscd not reachable (${probe.reason})` };

@@ -10,10 +10,11 @@ import type { Policy } from '../../../core/policy/policy.ts';
 import type { DocumentReadResult } from '../../../core/document/result.ts';
 import type { LicenceSecrets } from '../../../core/licence/read-licence.ts';
 import { CardNumberLimiter } from '../../../core/residence-card/rate-limit.ts';
-import type { Attributes } from '../../api/contract.ts';
+import type { Attributes } from '../../../api/contract.ts';
 import type { DecodedImage } from '../../pcsc/read-document.ts';
 import { ABORTED, errorOutcome, type ReadError, type ReadHooks, type ReadOutcome } from '../reader.ts';
 import { cardError } from './card.ts';
+import { HOST_MESSAGES, NEXT, staffMustConfirm } from '../messages.ts';
 import { pixelsToPngDataUrl } from './png.ts';
 
 export type DocumentRead = (secrets: LicenceSecrets & { cardNumber?: string }) => Promise<DocumentReadResult & { decoded: Partial<Record<keyof DocumentReadResult['images'], DecodedImage>> }>;
@@ -73,16 +74,14 @@ export function documentOutcome(r: DocumentReadResult & { decoded: Partial<Recor
   }
   const base = { attributes: a, ...(photo ? { photo } : {}), ...(Object.keys(images).length ? { images } : {}), checks, credential, requested: r.requested };
   if (r.verdict === 'valid') return { verdict: 'valid', ...base };
-  if (r.verdict === 'unverified') return { verdict: 'unverified', ...base, staffConfirm: r.staffConfirm, error: { code: r.staffConfirm[0] ?? 'staff_confirm', messageJa: 'スタッフによる確認が必要です', messageEn: 'Staff must confirm this result', nextJa: '写真と券面をご本人と見比べてください', nextEn: 'Compare the photo and the card with the person' } };
+  if (r.verdict === 'unverified') return { verdict: 'unverified', ...base, staffConfirm: r.staffConfirm, error: staffMustConfirm(r.staffConfirm[0], { nextJa: '写真と券面をご本人と見比べてください', nextEn: 'Compare the photo and the card with the person' }) };
   const failed = checks.filter((c) => !c.ok);
   const under = a.age_over_20 === false && failed.every((c) => c.code.includes('age'));
   const reason: ReadError = under
-    ? { code: 'age_over_20_false', messageJa: '20歳未満です', messageEn: 'Under 20', nextJa: '年齢制限のある商品は販売できません', nextEn: 'Age-restricted goods cannot be sold' }
-    : { code: failed[0]?.code ?? 'card_invalid', messageJa: 'カードの署名または有効期限を確認できません', messageEn: 'The card\'s signature or validity does not check out', nextJa: '別の本人確認書類を確認してください', nextEn: 'Check another identity document' };
+    ? HOST_MESSAGES.age_over_20_false
+    : { code: failed[0]?.code ?? 'card_invalid', messageJa: 'カードの署名または有効期限を確認できません', messageEn: 'The card\'s signature or validity does not check out', ...NEXT.checkAnother };
   return { verdict: 'invalid', attributes: under ? { age_over_20: false } : {}, checks, error: reason, credential, requested: r.requested };
 }
-
-const CANCELLED: ReadError = { code: 'input_cancelled', messageJa: '入力が取り消されました', messageEn: 'The entry was cancelled', nextJa: 'もう一度はじめからお試しください', nextEn: 'Please start again' };
 
 /** One transaction on a tapped licence, residence card, or the licence AP of a マイナ免許証. */
 export async function documentTransaction(o: {
@@ -106,24 +105,24 @@ export async function documentTransaction(o: {
       if (wait > 0) return errorOutcome({ ...cardError('card_number_rate_limited'), messageEn: `${cardError('card_number_rate_limited').messageEn} (${Math.ceil(wait / 1000)} s)` }, type);
       const n = await hooks.requestInput({ kind: 'card-number', digits: 12, retry });
       if (signal.aborted) return errorOutcome(ABORTED, type);
-      if (n === null) return errorOutcome(CANCELLED, type);
+      if (n === null) return errorOutcome(HOST_MESSAGES.input_cancelled, type);
       secrets.cardNumber = n;
     } else if (o.kind === 'myna-licence') {
       // One PIN (the licence AP's); its tries are read from the card before it is sent.
       const p = await hooks.requestInput({ kind: 'myna-licence-pin', digits: 4, retry: false });
       if (signal.aborted) return errorOutcome(ABORTED, type);
-      if (p === null) return errorOutcome(CANCELLED, type);
+      if (p === null) return errorOutcome(HOST_MESSAGES.input_cancelled, type);
       secrets.pin1 = p;
     } else {
       const p1 = await hooks.requestInput({ kind: 'licence-pin1', digits: 4, retry: false });
       if (signal.aborted) return errorOutcome(ABORTED, type);
-      if (p1 === null) return errorOutcome(CANCELLED, type);
+      if (p1 === null) return errorOutcome(HOST_MESSAGES.input_cancelled, type);
       secrets.pin1 = p1;
       // PIN 2 opens the photo (and lets the signature be checked); age-over-20 asks PIN 1 only.
       if (o.policy.name !== 'age-over-20') {
         const p2 = await hooks.requestInput({ kind: 'licence-pin2', digits: 4, retry: false });
         if (signal.aborted) return errorOutcome(ABORTED, type);
-        if (p2 === null) return errorOutcome(CANCELLED, type);
+        if (p2 === null) return errorOutcome(HOST_MESSAGES.input_cancelled, type);
         secrets.pin2 = p2;
       }
     }

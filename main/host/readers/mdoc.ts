@@ -10,7 +10,7 @@ import type { CborValue } from '../../../core/cbor/model.ts';
 import { Tagged } from '../../../core/cbor/model.ts';
 import { bleFromDeviceEngagement, engageOverNfc, parseQrEngagement, type EngagementResult } from '../../../core/mdoc/engagement/index.ts';
 import { policyAllows, policyElements, SUPPORTED_DOCTYPES, type SupportedDocType } from '../../../core/mdoc/request/index.ts';
-import type { Attributes, ReaderStatus } from '../../api/contract.ts';
+import type { Attributes, ReaderStatus } from '../../../api/contract.ts';
 import { nodeCrypto } from '../../crypto/node-crypto.ts';
 import { nodeTimers } from '../../ble/stacks.ts';
 import { readMdoc, type ReadMdocDeps } from '../../mdoc-reader/read-mdoc.ts';
@@ -24,6 +24,7 @@ import { decodeJp2 } from '../../card/jp2-decode.ts';
 import { pixelsToPngDataUrl } from './png.ts';
 import type { PhoneTap, TapSource } from './tap.ts';
 import { notAccepted } from '../not-accepted.ts';
+import { HOST_MESSAGES, NEXT as MSG_NEXT } from '../messages.ts';
 
 /** Codes that mean "the read did not finish" (device trouble) rather than "not trustworthy". */
 const TRANSPORT_OR_SESSION = /^(transport_|session_|no_common_transport|no_reader_hardware|read_aborted|qr_|device_engagement_|cipher_suite_|ndef_|handover_|tnep_|nfc_|phone_needs_bluetooth$)/;
@@ -32,8 +33,8 @@ const NEXT: Record<string, [string, string]> = {
   transport: ['スマートフォンをリーダーの近くに保ったまま、もう一度お試しください', 'Keep the phone near the reader and try again'],
   engagement: ['スマートフォンでQRコードを表示し直して、もう一度スキャンしてください', 'Show the QR code on the phone again and scan it once more'],
   nfcEngagement: ['スマートフォンをもう一度リーダーにかざしてください（またはQRコードを表示してください）', 'Hold the phone to the reader again (or show its QR code)'],
-  invalid: ['別の本人確認書類を確認してください', 'Check another identity document'],
-  device: ['スタッフを呼んでください', 'Call staff'],
+  invalid: [MSG_NEXT.checkAnother.nextJa, MSG_NEXT.checkAnother.nextEn],
+  device: [MSG_NEXT.callStaff.nextJa, MSG_NEXT.callStaff.nextEn],
 };
 
 /** Device trouble the holder cannot fix by trying again (the reader or its service is down). */
@@ -298,7 +299,7 @@ export class PhoneReader implements CredentialReader {
         const over = shown.attributes.age_over_20 === true;
         checks.push({ code: 'policy_age_over_20', ok: over });
         if (!over) {
-          return { verdict: 'invalid', ...shown, checks, credential, requested, error: { code: 'age_over_20_false', messageJa: '20歳未満です', messageEn: 'Under 20', nextJa: '年齢制限のある商品は販売できません', nextEn: 'Age-restricted goods cannot be sold' } };
+          return { verdict: 'invalid', ...shown, checks, credential, requested, error: HOST_MESSAGES.age_over_20_false };
         }
       }
       return { verdict: 'valid', ...shown, checks, credential, requested };

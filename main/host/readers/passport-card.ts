@@ -15,8 +15,9 @@ import { mrzKeyFromInformation } from '../../../core/passport/mrz.ts';
 import type { PassportAccessKey, PassportReadResult } from '../../../core/passport/read-passport.ts';
 import { ISSUER_KEY_ID_RE } from '../../../core/audit/audit-entry.ts';
 import type { DecodedPhoto } from '../../card/jp2-decode.ts';
-import type { Attributes } from '../../api/contract.ts';
+import type { Attributes } from '../../../api/contract.ts';
 import { ABORTED, errorOutcome, type ReadError, type ReadHooks, type ReadOutcome } from '../reader.ts';
+import { HOST_MESSAGES, NEXT, staffMustConfirm } from '../messages.ts';
 import { pixelsToPngDataUrl } from './png.ts';
 
 export type PassportRead = (access: PassportAccessKey) => Promise<PassportReadResult & { decodedPhoto: DecodedPhoto | null }>;
@@ -63,17 +64,15 @@ export function passportOutcome(r: PassportReadResult & { decodedPhoto: DecodedP
   const base = { attributes: a, ...(photo ? { photo } : {}), checks, credential, requested: r.requested };
   if (r.verdict === 'valid') return { verdict: 'valid', ...base };
   if (r.verdict === 'unverified') {
-    return { verdict: 'unverified', ...base, staffConfirm: r.staffConfirm, error: { code: r.staffConfirm[0] ?? 'staff_confirm', messageJa: 'スタッフによる確認が必要です', messageEn: 'Staff must confirm this result', nextJa: '顔写真ページとご本人を見比べてください', nextEn: 'Compare the photo page with the person' } };
+    return { verdict: 'unverified', ...base, staffConfirm: r.staffConfirm, error: staffMustConfirm(r.staffConfirm[0], { nextJa: '顔写真ページとご本人を見比べてください', nextEn: 'Compare the photo page with the person' }) };
   }
   const failed = checks.filter((c) => !c.ok);
   const under = a.age_over_20 === false && failed.every((c) => c.code.includes('age'));
   const reason: ReadError = under
-    ? { code: 'age_over_20_false', messageJa: '20歳未満です', messageEn: 'Under 20', nextJa: '年齢制限のある商品は販売できません', nextEn: 'Age-restricted goods cannot be sold' }
-    : { code: failed[0]?.code ?? 'passport_invalid', messageJa: '旅券のICチップの署名・真正性・有効期限を確認できません', messageEn: 'The passport chip\'s signature, authenticity or validity does not check out', nextJa: '別の本人確認書類を確認してください', nextEn: 'Check another identity document' };
+    ? HOST_MESSAGES.age_over_20_false
+    : { code: failed[0]?.code ?? 'passport_invalid', messageJa: '旅券のICチップの署名・真正性・有効期限を確認できません', messageEn: 'The passport chip\'s signature, authenticity or validity does not check out', ...NEXT.checkAnother };
   return { verdict: 'invalid', attributes: under ? { age_over_20: false } : {}, checks, error: reason, credential, requested: r.requested };
 }
-
-const CANCELLED: ReadError = { code: 'input_cancelled', messageJa: '入力が取り消されました', messageEn: 'The entry was cancelled', nextJa: 'もう一度はじめからお試しください', nextEn: 'Please start again' };
 
 /** One transaction on a tapped passport. */
 export async function passportTransaction(o: {
@@ -93,7 +92,7 @@ export async function passportTransaction(o: {
     if (wait > 0) return errorOutcome(passportError('rate_limited', `${Math.ceil(wait / 1000)} s`), 'passport');
     const typed = await hooks.requestInput({ kind: 'mrz', digits: MRZ_INFORMATION_LENGTH, retry, alternative: { kind: 'can', digits: CAN_LENGTH } });
     if (signal.aborted) return errorOutcome(ABORTED, 'passport');
-    if (typed === null) return errorOutcome(CANCELLED, 'passport');
+    if (typed === null) return errorOutcome(HOST_MESSAGES.input_cancelled, 'passport');
     let access: PassportAccessKey;
     if (typed.length === CAN_LENGTH && /^[0-9]{6}$/.test(typed)) access = { kind: 'can', can: typed };
     else {

@@ -3,7 +3,7 @@
 // on the same code path a customer's phone takes. Verification uses the project's TEST roots
 // (resources/test-trust), which is why this only exists in training mode (labelled on screen).
 import { TEST_TRUST_DIR } from '../../project-root.ts';
-import type { TrainingScenario } from '../../api/contract.ts';
+import type { TrainingScenario } from '../../../api/contract.ts';
 import { nodeCrypto } from '../../crypto/node-crypto.ts';
 import { makeWallet, SimWorld, type ScenarioName } from '../../mdoc-reader/simulate.ts';
 import { PhoneReader } from './mdoc.ts';

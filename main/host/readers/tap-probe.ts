@@ -6,7 +6,8 @@
 //     MyNumberGuard), and the probe below only SELECTs two foreign AIDs, which a card answers with
 //     6A82 (file or application not found) and no state change;
 //   - a phone is never sent a My Number SELECT or a PIN VERIFY: once the probe has called it a
-//     phone, it only ever sees the commands of the mdoc NFC procedures, enforced by PhoneApduGuard.
+//     phone, it only ever sees the commands of the mdoc NFC procedures, enforced by PhoneApduGuard;
+//   - both are enforced on the tap's connection itself (TapGuard below), before the binding sees a byte.
 //
 // The probe (ISO/IEC 7816-4 SELECT by DF name, P2 00):
 //   1. the NFC Forum Type 4 Tag NDEF application D2760000850101 (T4T 1.2 §7.5; NFC engagement,
@@ -16,11 +17,13 @@
 //   3. else the card applications the card path reads (card-applications.ts findCardApplication):
 //      one selects -> card; none -> 'unsupported' ("not a supported card or phone", its own code).
 // The card's identity is never guessed from the ATR (main/pcsc/pcsc-reader.ts).
-import { NDEF_AID, statusWord, type ApduChannel } from '../../../core/mdoc/engagement/index.ts';
+import { NDEF_AID, statusWord } from '../../../core/mdoc/engagement/index.ts';
 import { MDOC_NFC_AID } from '../../../core/mdoc/transport/nfc/nfc-data-retrieval.ts';
+import { PhoneApduGuard } from '../../../core/mdoc/phone-apdu-guard.ts';
+import type { ApduLink, CommandGuard } from '../../../core/apdu-link.ts';
 import { findCardApplication } from './card-applications.ts';
 import type { DocumentKind } from '../../../core/document/identify.ts';
-import { toHex as hex } from '../../../core/bytes.ts';
+import { toHex } from '../../../core/bytes.ts';
 
 /** Who an armed reader waits for. */
 export type TapKind = 'phone' | 'card';
@@ -43,7 +46,7 @@ function selectByName(aid: Uint8Array): Uint8Array {
 }
 
 /** Probe the tapped item. Throws ApduChannelError when it leaves during the probe. */
-export async function probeTap(ch: ApduChannel): Promise<TapProbe> {
+export async function probeTap(ch: ApduLink): Promise<TapProbe> {
   let apdus = 0;
   for (const [name, aid] of [['ndef', NDEF_AID], ['mdoc', MDOC_NFC_AID]] as const) {
     apdus++;
@@ -54,57 +57,29 @@ export async function probeTap(ch: ApduChannel): Promise<TapProbe> {
   return { kind: card.name ? 'card' : 'unsupported', answered: null, document: card.name, ...(card.licenceAp ? { licenceAp: true } : {}), apdus: apdus + card.apdus };
 }
 
-const PHONE_AIDS = new Set([hex(NDEF_AID), hex(MDOC_NFC_AID)]);
-
-/** Thrown when the phone path tries to send a command outside the mdoc NFC procedures. */
-export class PhoneGuardError extends Error {
-  override readonly name = 'PhoneGuardError';
-  readonly code = 'phone_guard';
+/** Thrown when the probe tries anything but a SELECT by name on an item not known yet. */
+export class ProbeGuardError extends Error {
+  override readonly name = 'ProbeGuardError';
+  readonly code = 'probe_guard';
 }
 
 /**
- * The channel the phone path gets: an allowlist of the mdoc NFC commands, so nothing a card would
- * take as a PIN VERIFY (INS 20), a My Number SELECT or any other card command can reach a phone,
- * whatever a bug upstream asks for. Allowed (CLA 00, or 10 for ENVELOPE chaining):
- *   SELECT by DF name (A4 04) of the NDEF or mdoc application only; SELECT EF by id (A4 00 0C, Lc 2:
- *   CC E103 and the NDEF file); READ BINARY (B0) and UPDATE BINARY (D6) with offsets (T4T §7.5);
- *   ENVELOPE (C3) and GET RESPONSE (C0) (18013-5 §8.3.3.2.2).
+ * The guard of a tap's connection (the PC/SC adapter runs it before the binding sees a byte): while
+ * the item is unknown, only SELECT by DF name (00 A4 04), which reads nothing and changes no
+ * security state; once the probe called it a phone, the phone's rules (PhoneApduGuard). A card's
+ * own path connects again under its document's guard (MyNumberGuard, LicenceGuard, ...).
  */
-export class PhoneApduGuard implements ApduChannel {
-  refused = 0;
-  constructor(private readonly inner: ApduChannel) {}
+export class TapGuard implements CommandGuard {
+  #phone: PhoneApduGuard | null = null;
 
-  static check(c: Uint8Array): string | null {
-    if (c.length < 4) return 'command shorter than 4 bytes';
-    const [cla, ins, p1, p2] = [c[0]!, c[1]!, c[2]!, c[3]!];
-    if (cla === 0x10 && ins === 0xc3) return null;
-    if (cla !== 0x00) return `CLA ${cla.toString(16)}`;
-    switch (ins) {
-      case 0xa4: {
-        if (p1 === 0x04 && c.length >= 5) {
-          const aid = c.subarray(5, 5 + c[4]!);
-          return PHONE_AIDS.has(hex(aid)) ? null : `SELECT of application ${hex(aid)} (not NDEF or mdoc)`;
-        }
-        if (p1 === 0x00 && p2 === 0x0c && c[4] === 0x02 && c.length === 7) return null;
-        return `SELECT P1 ${p1.toString(16)} P2 ${p2.toString(16)}`;
-      }
-      case 0xb0:
-      case 0xd6:
-        return p1 & 0x80 ? 'READ/UPDATE BINARY with a short EF identifier' : null;
-      case 0xc3:
-      case 0xc0:
-        return null;
-      default:
-        return `INS ${ins.toString(16).padStart(2, '0')} is not an mdoc NFC command`;
-    }
+  admit(c: Uint8Array): void {
+    if (this.#phone) return this.#phone.admit(c);
+    if (c.length >= 5 && c[0] === 0x00 && c[1] === 0xa4 && c[2] === 0x04) return;
+    throw new ProbeGuardError(`refused before the item is known: ${toHex(c.subarray(0, 4))} is not a SELECT by name`);
   }
 
-  transmit(apdu: Uint8Array): Promise<Uint8Array> {
-    const why = PhoneApduGuard.check(apdu);
-    if (why) {
-      this.refused++;
-      return Promise.reject(new PhoneGuardError(`refused to send to a phone: ${why}`));
-    }
-    return this.inner.transmit(apdu);
+  /** The probe found a phone: from now on only the mdoc NFC commands pass. */
+  phoneFound(): PhoneApduGuard {
+    return (this.#phone ??= new PhoneApduGuard());
   }
 }

@@ -5,13 +5,15 @@
 // While a reader is armed (the host arms the card reader and the phone reader in parallel while
 // idle: kiosk-host.ts), TapDispatcher watches the reader, connects to each new tap, probes it
 // (tap-probe.ts: NDEF or mdoc application answers -> phone, else card) and hands it to the armed
-// reader of that kind, which then claims the transaction as usual ('detected'):
-//   phone -> PhoneReader (mdoc.ts) gets the connected channel, behind PhoneApduGuard:
+// reader of that kind, which then claims the transaction as usual ('detected'). The reader has ONE
+// PC/SC context (main/pcsc/pcsc-reader.ts), owned here and lent to the card path for a card tap:
+//   phone -> PhoneReader (mdoc.ts) gets the connected link, its guard now PhoneApduGuard (TapGuard):
 //            engageOverNfc -> readMdoc (BLE if the kiosk has an adapter, else NFC data retrieval);
-//   card  -> TapCardReader below runs the card path (card.ts PcscCardReader: 照合番号B,
-//            core/card under its MyNumberGuard) on the card already on the reader; a licence or
-//            residence card goes to document-card.ts, a passport to passport-card.ts (MRZ / CAN
-//            entry, core/passport under its PassportGuard);
+//   card  -> TapCardReader below runs the card path (card.ts cardTransaction: 照合番号B, core/card
+//            under its MyNumberGuard) on the card already on the reader; a licence or residence
+//            card goes to document-card.ts, a passport to passport-card.ts (MRZ / CAN entry,
+//            core/passport under its PassportGuard); each connects again on the same context under
+//            its document's guard;
 //   neither (no phone application, no known card application: card-applications.ts) -> reported as
 //            "not a supported card or phone" (unsupported_device): an error screen, audited, when
 //            the card reader is armed, else a notice on the idle screen.
@@ -22,17 +24,20 @@
 // main/host/readers/real.ts).
 import { join } from 'node:path';
 import type { Policy } from '../../../core/policy/policy.ts';
-import type { ApduChannel } from '../../../core/mdoc/engagement/index.ts';
-import type { ReaderStatus } from '../../api/contract.ts';
-import { PcscNfcReader, PcscServiceError } from '../../nfc/pcsc-channel.ts';
+import type { ApduLink } from '../../../core/apdu-link.ts';
+import { toHex } from '../../../core/bytes.ts';
+import type { ReaderStatus } from '../../../api/contract.ts';
+import { phoneLinkOptions } from '../../nfc/pcsc-channel.ts';
 import { PcscContext } from '../../pcsc/pcsc-reader.ts';
+import type { PcscLink } from '../../pcsc/pcsc-link.ts';
 import { probePcscd } from '../../pcsc/pcscd-probe.ts';
 import type { ReadMdocDeps } from '../../mdoc-reader/read-mdoc.ts';
 import type { PreferredTransport } from '../../mdoc-reader/reader-proposal.ts';
 import { ABORTED, errorOutcome, type CredentialReader, type ReaderProbe, type ReadError, type ReadHooks, type ReadOutcome } from '../reader.ts';
-import { cardError, PcscCardReader } from './card.ts';
+import { cardTransaction } from './card.ts';
+import { readCardOverPcsc } from '../../pcsc/read-session.ts';
 import { PhoneReader } from './mdoc.ts';
-import { PhoneApduGuard, probeTap, type TapKind, type TapProbe } from './tap-probe.ts';
+import { probeTap, TapGuard, type TapKind, type TapProbe } from './tap-probe.ts';
 import { notAccepted, UNSUPPORTED_DEVICE } from '../not-accepted.ts';
 import { CardNumberLimiter } from '../../../core/residence-card/rate-limit.ts';
 import { nodeCrypto } from '../../crypto/node-crypto.ts';
@@ -45,13 +50,15 @@ import { readPassportOverPcsc } from '../../passport/read-session.ts';
 import { cachedTrustStore } from '../../trust/trust-dir-cache.ts';
 import { passportTransaction } from './passport-card.ts';
 import { chooseReading } from '../../../core/document/reading.ts';
-import type { MynaLicenceReading } from '../../api/contract.ts';
+import type { MynaLicenceReading } from '../../../api/contract.ts';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export interface CardTap {
   readerName: string;
   probe: TapProbe;
+  /** The reader's PC/SC context: the card path connects through it under its document's guard. */
+  context: PcscContext;
   /** The card path is done with it (the dispatcher then waits for it to leave). */
   release(): Promise<void>;
 }
@@ -59,8 +66,8 @@ export interface CardTap {
 export interface PhoneTap {
   readerName: string;
   probe: TapProbe;
-  /** Connected, guarded: only the mdoc NFC commands pass (PhoneApduGuard). */
-  channel: ApduChannel;
+  /** Connected, guarded: only the mdoc NFC commands pass (PhoneApduGuard, on the connection itself). */
+  channel: ApduLink;
   /** Disconnect (the phone is left alone); the next tap is probed once it has left. */
   release(): Promise<void>;
 }
@@ -87,7 +94,12 @@ interface Waiter {
 export interface TapDispatcherOptions {
   /** The kiosk's reader; the first one pcscd lists when absent. */
   readerName?: string;
+  /** A context already open (start-up's); the dispatcher owns it from then on. */
+  context?: PcscContext;
 }
+
+/** How long the dispatcher waits for its reader to appear before it says "unplugged". */
+const READER_WAIT_MS = 1500;
 
 export class TapDispatcher {
   /** Figures for the staff area and tests. */
@@ -96,7 +108,9 @@ export class TapDispatcher {
   lastAtr: string | null = null;
   private state: { state: ReaderStatus['state']; detail?: string } = { state: 'ready' };
   private readonly waiters: Record<TapKind, Waiter | null> = { card: null, phone: null };
-  private reader: PcscNfcReader | null = null;
+  /** The one PC/SC context of the reader, shared with the card path; replaced when pcscd was lost. */
+  private ctx: PcscContext | null = null;
+  private readerName: string | null = null;
   private running: Promise<void> | null = null;
   /** Set while a reader uses the tap; the dispatcher does not touch the PC/SC reader meanwhile. */
   private inUse: Promise<void> | null = null;
@@ -105,18 +119,20 @@ export class TapDispatcher {
   private probeFailures = 0;
   private closed = false;
 
-  constructor(private readonly o: TapDispatcherOptions = {}) {}
+  constructor(private readonly o: TapDispatcherOptions = {}) {
+    this.ctx = o.context ?? null;
+  }
 
   readonly card: TapSource<CardTap> = { next: (s, o) => this.next('card', s, o) as Promise<CardTap | null>, ready: () => this.state.state === 'ready' };
   readonly phone: TapSource<PhoneTap> = { next: (s, o) => this.next('phone', s, o) as Promise<PhoneTap | null>, ready: () => this.state.state === 'ready' };
 
   /** Something is on the reader (as pcscd last reported it). */
   get tagPresent(): boolean {
-    return this.reader?.tagPresent ?? false;
+    return this.ctx && this.readerName ? this.ctx.hasCard(this.readerName) : false;
   }
 
   status(): { label: string; state: ReaderStatus['state']; detail?: string } {
-    return { label: this.reader?.name ?? this.o.readerName ?? 'PC/SC', ...this.state };
+    return { label: this.readerName ?? this.o.readerName ?? 'PC/SC', ...this.state };
   }
 
   private next(kind: TapKind, signal: AbortSignal, otherIgnored?: (notice?: ReadError) => void): Promise<Tap | null> {
@@ -148,31 +164,24 @@ export class TapDispatcher {
         await this.inUse;
         continue;
       }
-      const reader = await this.ensureReader();
-      if (!reader) {
+      const at = await this.ensureReader();
+      if (!at) {
         await sleep(1000);
         continue;
       }
+      const { ctx, name } = at;
       if (this.mustLeave) {
         // Bounded waits, so a disarmed dispatcher stops watching within half a second.
-        if (await reader.waitForRemoval(500)) {
+        if (await ctx.waitForEmpty(name, 500)) {
           this.mustLeave = false;
           this.probeFailures = 0;
         }
         continue;
       }
-      let ch;
-      try {
-        ch = await reader.waitForTag(500);
-      } catch (e) {
-        const code = (e as { code?: string }).code;
-        if (code === 'nfc_no_tag') continue;
-        // pcscd stopped or frozen under the reader: 'unavailable' (the service), not 'unplugged'.
-        if (code === 'nfc_reader_unavailable' || code === 'nfc_service_stopped') await this.dropReader(e instanceof PcscServiceError ? 'unavailable' : 'unplugged', errorText(e));
-        else this.mustLeave = true; // could not connect: the item left at once, or is mute
-        continue;
-      }
-      if (ch.atr) this.lastAtr = Buffer.from(ch.atr).toString('hex').toUpperCase();
+      const link = await this.nextLink(ctx, name);
+      if (!link) continue;
+      const { link: ch, guard } = link;
+      if (ch.atr) this.lastAtr = toHex(ch.atr).toUpperCase();
       let probe: TapProbe;
       try {
         probe = await probeTap(ch);
@@ -181,7 +190,7 @@ export class TapDispatcher {
         await ch.disconnect();
         // Gone, or a transmit that failed while the item is still there (a contactless link coming
         // up): a few fresh attempts, then wait for it to leave.
-        if (++this.probeFailures >= 3 || !reader.tagPresent) this.mustLeave = true;
+        if (++this.probeFailures >= 3 || !ctx.hasCard(name)) this.mustLeave = true;
         else await sleep(100);
         continue;
       }
@@ -207,49 +216,76 @@ export class TapDispatcher {
         this.inUse = null;
       });
       let released = false;
-      const readerName = reader.name;
-      if (probe.kind !== 'phone') {
-        // The card path connects on its own (main/pcsc, guarded); this link is dropped first.
+      const release = async () => {
+        if (released) return;
+        released = true;
         await ch.disconnect();
-        w.resolve({ readerName, probe, release: async () => { if (!released) { released = true; done(); } } });
+        done();
+      };
+      if (probe.kind !== 'phone') {
+        // The card path connects again under its document's guard, on this same context.
+        await ch.disconnect();
+        w.resolve({ readerName: name, probe, context: ctx, release });
       } else {
-        const channel = new PhoneApduGuard(ch);
-        const release = async () => {
-          if (released) return;
-          released = true;
-          await ch.disconnect();
-          done();
-        };
-        w.resolve({ readerName, probe, channel, release });
+        guard.phoneFound();
+        // The phone path sees the link's transmit only (not its guard, not the reader).
+        w.resolve({ readerName: name, probe, channel: { transmit: (a) => ch.transmit(a) }, release });
       }
     }
   }
 
-  private async ensureReader(): Promise<PcscNfcReader | null> {
-    if (this.reader) return this.reader;
-    // open() asks pcscd first (the binding would block on a missing or frozen daemon): no daemon is
-    // a PcscServiceError, shown as 'unavailable'.
+  /** The next item on the reader, connected behind a TapGuard; null when nothing came (or the reader is dropped). */
+  private async nextLink(ctx: PcscContext, name: string): Promise<{ link: PcscLink; guard: TapGuard } | null> {
     try {
-      const r = await PcscNfcReader.open({ ...(this.o.readerName ? { readerName: this.o.readerName } : {}), timeoutMs: 1500 });
-      if (this.closed) {
-        await r.close();
-        return null;
-      }
-      this.reader = r;
-      this.state = { state: 'ready' };
-      return r;
+      await ctx.waitForCard(name, 500);
     } catch (e) {
-      this.state = { state: e instanceof PcscServiceError ? 'unavailable' : 'unplugged', detail: errorText(e) };
+      if (ctx.serviceLost) await this.dropReader('unavailable', errorText(ctx.serviceLost));
+      else if (!ctx.readers().includes(name)) await this.dropReader('unplugged', errorText(e), false);
+      return null;
+    }
+    const guard = new TapGuard();
+    try {
+      return { link: await ctx.connect(name, phoneLinkOptions(guard)), guard };
+    } catch (e) {
+      if (ctx.serviceLost) await this.dropReader('unavailable', errorText(ctx.serviceLost));
+      else if (!ctx.readers().includes(name)) await this.dropReader('unplugged', errorText(e), false);
+      else this.mustLeave = true; // could not connect: the item left at once, or is mute
       return null;
     }
   }
 
-  private async dropReader(state: ReaderStatus['state'], detail: string): Promise<void> {
-    const r = this.reader;
-    this.reader = null;
+  /** The reader's context and name, opened (or reopened after pcscd was lost) as needed; null while there is none. */
+  private async ensureReader(): Promise<{ ctx: PcscContext; name: string } | null> {
+    if (this.ctx?.serviceLost) await this.dropReader('unavailable', errorText(this.ctx.serviceLost));
+    if (this.ctx && this.readerName && this.ctx.readers().includes(this.readerName)) return { ctx: this.ctx, name: this.readerName };
+    try {
+      // open() asks pcscd first (the binding would block on a missing or frozen daemon): no daemon is
+      // 'unavailable'; no reader (yet) is 'unplugged'.
+      const ctx = this.ctx ?? (await PcscContext.open());
+      if (this.closed) {
+        await ctx.close();
+        return null;
+      }
+      this.ctx = ctx;
+      const name = await ctx.waitForReader(this.o.readerName, READER_WAIT_MS);
+      this.readerName = name;
+      this.state = { state: 'ready' };
+      return { ctx, name };
+    } catch (e) {
+      if (this.ctx?.serviceLost) await this.dropReader('unavailable', errorText(this.ctx.serviceLost));
+      else this.state = { state: this.ctx ? 'unplugged' : 'unavailable', detail: errorText(e) };
+      return null;
+    }
+  }
+
+  /** The reader is gone (`close`: and so is the context: pcscd was lost) or unplugged. */
+  private async dropReader(state: ReaderStatus['state'], detail: string, close = true): Promise<void> {
     this.mustLeave = false;
     this.state = { state, detail };
-    await r?.close().catch(() => undefined);
+    if (!close) return;
+    const ctx = this.ctx;
+    this.ctx = null;
+    await ctx?.close().catch(() => undefined);
   }
 
   /** Stop watching; armed readers get null. Safe to call twice. */
@@ -262,17 +298,17 @@ export class TapDispatcher {
     }
     await this.running;
     await this.inUse;
-    const r = this.reader;
-    this.reader = null;
-    await r?.close();
+    const ctx = this.ctx;
+    this.ctx = null;
+    await ctx?.close();
   }
 }
 
 /**
  * The card side of the shared reader: waits for a tap the dispatcher called a card, then runs the
- * existing card path (card.ts PcscCardReader, one per tap: it finds the card already on the reader,
- * claims the transaction, asks for 照合番号B and reads under core/card's guard). It owns the
- * dispatcher (closes it with the kiosk).
+ * card path on it (card.ts cardTransaction: claims the transaction, asks for 照合番号B and reads
+ * under core/card's guard, through the dispatcher's PC/SC context). It owns the dispatcher (closes
+ * it with the kiosk).
  */
 export class TapCardReader implements CredentialReader {
   readonly kind = 'card' as const;
@@ -280,8 +316,6 @@ export class TapCardReader implements CredentialReader {
   constructor(
     readonly taps: TapDispatcher,
     readonly trustDir: string,
-    /** A card that leaves before the card path saw it is not a transaction: wait for the next tap. */
-    private readonly detectMs = 3000,
     /** Staff setting: how a My Number Card carrying the licence AP (マイナ免許証) is read. */
     private readonly mynaLicence: () => MynaLicenceReading = () => 'mynumber-card',
   ) {}
@@ -322,7 +356,7 @@ export class TapCardReader implements CredentialReader {
       }
       if (tap.probe.document === 'passport') {
         try {
-          return await this.readPassport(tap.readerName, policy, signal, hooks);
+          return await this.readPassport(tap, policy, signal, hooks);
         } finally {
           await tap.release();
         }
@@ -332,34 +366,17 @@ export class TapCardReader implements CredentialReader {
       const asLicence = tap.probe.document === 'mynumber-card' && chooseReading({ document: 'mynumber-card', licenceAp: tap.probe.licenceAp === true }, { asked: 'auto', policy: policy.name, licenceAsked: this.mynaLicence() === 'driving-licence' }) === 'myna-licence';
       if (tap.probe.document === 'driving-licence' || tap.probe.document === 'residence-card' || asLicence) {
         try {
-          return await this.readDocument(asLicence ? 'myna-licence' : (tap.probe.document as 'driving-licence' | 'residence-card'), tap.readerName, policy, signal, hooks);
+          return await this.readDocument(asLicence ? 'myna-licence' : (tap.probe.document as 'driving-licence' | 'residence-card'), tap, policy, signal, hooks);
         } finally {
           await tap.release();
         }
       }
-      const local = new AbortController();
-      const onAbort = () => local.abort();
-      signal.addEventListener('abort', onAbort, { once: true });
-      let detected = false;
-      const timer = setTimeout(() => detected || local.abort(), this.detectMs);
-      let inner: PcscCardReader | null = null;
       try {
-        inner = new PcscCardReader(await PcscContext.open(), this.trustDir, tap.readerName);
-        const out = await inner.start(policy, local.signal, {
-          onProgress: (p) => {
-            if (p.step === 'detected') detected = true;
-            return hooks.onProgress(p);
-          },
-          requestInput: (r) => hooks.requestInput(r),
-        });
-        if (detected || signal.aborted) return out;
-      } catch (e) {
-        const err = e as { code?: string; message?: string };
-        return errorOutcome(cardError(err.code ?? 'pcsc_unavailable', err.message), 'mynumber-card');
+        // A card that left before its path saw it is not a transaction: wait for the next tap.
+        if (!tap.context.hasCard(tap.readerName)) continue;
+        // The card path runs on the dispatcher's context: no second context is opened for a tap.
+        return await cardTransaction({ policy, signal, hooks, trustDir: this.trustDir, read: (o) => readCardOverPcsc({ ...o, context: tap.context, reader: tap.readerName, waitMs: 2000 }) });
       } finally {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', onAbort);
-        await inner?.close();
         await tap.release();
       }
     }
@@ -370,7 +387,7 @@ export class TapCardReader implements CredentialReader {
   private readonly limiter = new CardNumberLimiter();
 
   /** A tapped licence, residence card or マイナ免許証: its prompts, read over PC/SC under its own guard. */
-  private readDocument(kind: 'driving-licence' | 'residence-card' | 'myna-licence', reader: string, policy: Policy, signal: AbortSignal, hooks: ReadHooks): Promise<ReadOutcome> {
+  private readDocument(kind: 'driving-licence' | 'residence-card' | 'myna-licence', tap: CardTap, policy: Policy, signal: AbortSignal, hooks: ReadHooks): Promise<ReadOutcome> {
     return documentTransaction({
       kind,
       policy,
@@ -378,7 +395,7 @@ export class TapCardReader implements CredentialReader {
       hooks,
       limiter: this.limiter,
       read: async (secrets) => {
-        const r = await readDocumentOverPcsc({ reader, document: kind === 'myna-licence' ? 'driving-licence' : kind, policy: policy.name, secrets, trust: loadDocumentTrust(this.trustDir, nodeCrypto), crypto: nodeCrypto, at: new Date(), waitMs: 2000 });
+        const r = await readDocumentOverPcsc({ context: tap.context, reader: tap.readerName, document: kind === 'myna-licence' ? 'driving-licence' : kind, policy: policy.name, secrets, trust: loadDocumentTrust(this.trustDir, nodeCrypto), crypto: nodeCrypto, at: new Date(), waitMs: 2000 });
         if (r.identified === 'mynumber-card' || r.identified === 'passport') throw new Error('the card changed during the transaction');
         return r;
       },
@@ -389,7 +406,7 @@ export class TapCardReader implements CredentialReader {
   private readonly passportLimiter = new AccessRateLimit();
 
   /** A tapped passport: the MRZ (or CAN) entry, read over PC/SC under the passport's guard. */
-  private readPassport(reader: string, policy: Policy, signal: AbortSignal, hooks: ReadHooks): Promise<ReadOutcome> {
+  private readPassport(tap: CardTap, policy: Policy, signal: AbortSignal, hooks: ReadHooks): Promise<ReadOutcome> {
     return passportTransaction({
       policy,
       signal,
@@ -397,7 +414,7 @@ export class TapCardReader implements CredentialReader {
       limiter: this.passportLimiter,
       read: (access) => {
         const at = new Date();
-        return readPassportOverPcsc({ reader, policy: policy.name, access, trust: cachedTrustStore(this.trustDir, { crypto: nodeCrypto, now: at }), crypto: nodeCrypto, at, waitMs: 2000 });
+        return readPassportOverPcsc({ context: tap.context, reader: tap.readerName, policy: policy.name, access, trust: cachedTrustStore(this.trustDir, { crypto: nodeCrypto, now: at }), crypto: nodeCrypto, at, waitMs: 2000 });
       },
     });
   }
@@ -433,22 +450,25 @@ export function tapReaders(o: {
     ...(o.timeouts ? { timeouts: o.timeouts } : {}),
     ...(o.preferTransport ? { preferTransport: o.preferTransport } : {}),
   });
-  return { card: new TapCardReader(o.dispatcher, o.trustDir, undefined, o.mynaLicence), phone };
+  return { card: new TapCardReader(o.dispatcher, o.trustDir, o.mynaLicence), phone };
 }
 
 /** Start-up (real.ts): both readers on the attached PC/SC reader, or none when there is no reader. */
 export async function detect(opts: { home: string; readerName?: string; trustDir?: string; preferTransport?: () => PreferredTransport; mynaLicence?: () => MynaLicenceReading }): Promise<{ readers: CredentialReader[]; note: string }> {
   const probe = await probePcscd(800);
   if (!probe.ok) return { readers: [], note: `pcscd not reachable (${probe.reason})` };
+  // The reader's one context: kept by the dispatcher from here on.
   const ctx = await PcscContext.open();
-  await sleep(400); // readers are announced asynchronously
-  const names = ctx.readers();
-  await ctx.close();
-  const readerName = opts.readerName ?? names[0];
-  if (!readerName) return { readers: [], note: 'pcscd up, no reader attached' };
+  // Readers are announced asynchronously, each once its first status is known; with several and no
+  // name set, the first by name (the same one at every start).
+  const readerName = opts.readerName ?? (await ctx.waitForReaders(400))[0];
+  if (!readerName) {
+    await ctx.close();
+    return { readers: [], note: 'pcscd up, no reader attached' };
+  }
   const { detectBle } = await import('../../mdoc-reader/hardware.ts');
   const { ble, note } = await detectBle();
   const trustDir = opts.trustDir ?? join(opts.home, 'trust');
-  const { card, phone } = tapReaders({ dispatcher: new TapDispatcher({ readerName }), trustDir, ...(ble ? { ble, bleNote: note } : {}), ...(opts.preferTransport ? { preferTransport: opts.preferTransport } : {}), ...(opts.mynaLicence ? { mynaLicence: opts.mynaLicence } : {}) });
+  const { card, phone } = tapReaders({ dispatcher: new TapDispatcher({ readerName, context: ctx }), trustDir, ...(ble ? { ble, bleNote: note } : {}), ...(opts.preferTransport ? { preferTransport: opts.preferTransport } : {}), ...(opts.mynaLicence ? { mynaLicence: opts.mynaLicence } : {}) });
   return { readers: [card, phone], note: `PC/SC reader ${readerName} (cards and phone taps); phones: QR + ${ble ? note : `NFC data retrieval only (${note})`}` };
 }

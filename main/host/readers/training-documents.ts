@@ -14,7 +14,7 @@ import { VirtualMyNumberCard } from '../../../sim/card/virtual-card.ts';
 import { VirtualMynaLicenceAp } from '../../../sim/licence/virtual-myna-licence-ap.ts';
 import { CardNumberLimiter } from '../../../core/residence-card/rate-limit.ts';
 import { CardError } from '../../../core/card/codes.ts';
-import type { TrainingScenario } from '../../api/contract.ts';
+import type { TrainingScenario } from '../../../api/contract.ts';
 import { nodeCrypto } from '../../crypto/node-crypto.ts';
 import { decodeImages } from '../../pcsc/read-document.ts';
 import { loadDocumentTrust } from '../../trust/document-trust.ts';

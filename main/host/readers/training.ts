@@ -5,9 +5,10 @@
 // when real readers are in use.
 import type { Check } from '../../../core/check.ts';
 import type { Attribute, Policy } from '../../../core/policy/policy.ts';
-import type { Attributes, ReaderKind, ReaderStatus, TrainingScenario } from '../../api/contract.ts';
+import type { Attributes, ReaderKind, ReaderStatus, TrainingScenario } from '../../../api/contract.ts';
 import { ABORTED, errorOutcome, type CredentialReader, type ReaderProbe, type ReadError, type ReadHooks, type ReadOutcome } from '../reader.ts';
 import { isDocumentScenario, trainingDocument } from './training-documents.ts';
+import { HOST_MESSAGES, NEXT } from '../messages.ts';
 
 interface SampleHolder {
   name: string;
@@ -76,20 +77,14 @@ export const TRAINING_ERRORS = {
     code: 'pin_one_try_left', messageJa: 'PINの残り回数が1回のため、入力を受け付けません', messageEn: 'Only one PIN try is left, so the kiosk will not send a PIN',
     nextJa: 'お住まいの市区町村の窓口でPINを再設定してください。カードを守るための措置です', nextEn: 'Reset the PIN at your municipal office. This protects your card from being locked',
   },
-  input_cancelled: {
-    code: 'input_cancelled', messageJa: '入力が取り消されました', messageEn: 'The entry was cancelled',
-    nextJa: 'もう一度はじめからお試しください', nextEn: 'Please start again',
-  },
+  input_cancelled: HOST_MESSAGES.input_cancelled,
 } satisfies Record<string, ReadError>;
 
 const INVALID_REASONS: Record<string, ReadError> = {
-  age_over_20: {
-    code: 'age_over_20_false', messageJa: '20歳未満です', messageEn: 'Under 20',
-    nextJa: '年齢制限のある商品は販売できません', nextEn: 'Age-restricted goods cannot be sold',
-  },
+  age_over_20: HOST_MESSAGES.age_over_20_false,
   signature: {
     code: 'issuer_signature_invalid', messageJa: '発行者の署名を確認できません（改ざんの疑い）', messageEn: 'The issuer signature does not verify (possible tampering)',
-    nextJa: '別の本人確認書類を確認してください', nextEn: 'Check another identity document',
+    ...NEXT.checkAnother,
   },
   expired: {
     code: 'mso_expired', messageJa: '有効期限切れの証明書です', messageEn: 'The credential has expired',
@@ -276,7 +271,7 @@ export class TrainingReader implements CredentialReader {
         return { verdict: 'valid', ...shown, checks, credential, requested };
       }
       default:
-        return fail({ code: 'training_scenario_unknown', messageJa: '不明な訓練シナリオ', messageEn: `Unknown training scenario ${sc}`, nextJa: 'スタッフを呼んでください', nextEn: 'Call staff' });
+        return fail({ code: 'training_scenario_unknown', messageJa: '不明な訓練シナリオ', messageEn: `Unknown training scenario ${sc}`, ...NEXT.callStaff });
     }
   }
 }

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { Lang } from '../../../main/api/contract.ts';
+import type { Lang } from '../../../api/contract.ts';
 import { t } from '../i18n.ts';
 
 export function Countdown({ lang, wipeAt }: { lang: Lang; wipeAt: number }) {

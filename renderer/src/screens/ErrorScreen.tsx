@@ -1,4 +1,4 @@
-import type { Lang, Screen } from '../../../main/api/contract.ts';
+import type { Lang, Screen } from '../../../api/contract.ts';
 import type { Connection } from '../api-client.ts';
 import { t } from '../i18n.ts';
 import { Countdown } from './Countdown.tsx';

@@ -1,4 +1,4 @@
-import type { Snapshot } from '../../../main/api/contract.ts';
+import type { Snapshot } from '../../../api/contract.ts';
 import { t } from '../i18n.ts';
 import { CameraScanner } from '../camera/CameraScanner.tsx';
 

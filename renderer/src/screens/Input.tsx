@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { InputKind, Lang, Screen } from '../../../main/api/contract.ts';
+import type { InputKind, Lang, Screen } from '../../../api/contract.ts';
 import type { Connection } from '../api-client.ts';
 import { t, type TKey } from '../i18n.ts';
 import { Keypad } from './Keypad.tsx';

@@ -6,7 +6,7 @@
 // 63 00, the same as a wrong document). A scanner that types MRZ line 2 (or both lines) followed by
 // Enter fills every field at once; its check digits are verified the same way.
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import type { Lang, Screen } from '../../../main/api/contract.ts';
+import type { Lang, Screen } from '../../../api/contract.ts';
 import type { Connection } from '../api-client.ts';
 import { t } from '../i18n.ts';
 import { checkRow, EMPTY, fromScannedLine, mrzInformation, SLOT_LENGTH, SLOTS, type MrzSlot, type MrzValues, type RowCheck } from './mrz-fields.ts';

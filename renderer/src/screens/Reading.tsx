@@ -1,4 +1,4 @@
-import type { Lang, Screen } from '../../../main/api/contract.ts';
+import type { Lang, Screen } from '../../../api/contract.ts';
 import { t } from '../i18n.ts';
 
 const STEPS = ['detected', 'engaged', 'reading', 'verifying'] as const;

@@ -1,6 +1,6 @@
 // Training mode only: buttons that present a simulated card or phone. The host refuses these
 // calls when real readers are in use, whatever the screen shows.
-import { TRAINING_SCENARIOS, type Lang, type TrainingScenario } from '../../../main/api/contract.ts';
+import { TRAINING_SCENARIOS, type Lang, type TrainingScenario } from '../../../api/contract.ts';
 import type { Connection } from '../api-client.ts';
 import { t } from '../i18n.ts';
 

@@ -2,7 +2,7 @@
 // answer (green circle with a tick vs red octagon with a cross), plus one or two huge words, so
 // staff with red-green colour blindness read the shape and the word, not the hue.
 import { useState } from 'react';
-import type { Lang, Mode, Screen } from '../../../main/api/contract.ts';
+import type { Lang, Mode, Screen } from '../../../api/contract.ts';
 import type { Connection } from '../api-client.ts';
 import { t, msg, type TKey } from '../i18n.ts';
 import { Countdown } from './Countdown.tsx';

@@ -2,7 +2,7 @@
 // first, the chain status with the latest checkpoint, export of the filtered range (CSV / JSON) in
 // chunks with a progress bar, and the printable daily summary.
 import { useEffect, useState } from 'react';
-import type { AuditFilter, AuditView, Lang, Mode, OutcomeClass } from '../../../../main/api/contract.ts';
+import type { AuditFilter, AuditView, Lang, Mode, OutcomeClass } from '../../../../api/contract.ts';
 import type { Connection } from '../../api-client.ts';
 import { modeLabel, msg, t, type TKey } from '../../i18n.ts';
 import { Button, DayStepper, localDay, localMidnight, ProgressBar, Segmented } from './controls.tsx';

@@ -2,7 +2,7 @@
 // failure reasons, credentials, the median time and the audit chain status. Printed with the
 // browser's print (the print stylesheet keeps only this sheet, black on white, A4).
 import { useEffect, useState } from 'react';
-import type { AuditView, Dashboard as Data, Lang } from '../../../../main/api/contract.ts';
+import type { AuditView, Dashboard as Data, Lang } from '../../../../api/contract.ts';
 import type { Connection } from '../../api-client.ts';
 import { msg, t, type TKey } from '../../i18n.ts';
 import { chainText } from './Audit.tsx';

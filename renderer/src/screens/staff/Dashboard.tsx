@@ -5,7 +5,7 @@
 import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { Dashboard as Data, Lang } from '../../../../main/api/contract.ts';
+import type { Dashboard as Data, Lang } from '../../../../api/contract.ts';
 import type { Connection } from '../../api-client.ts';
 import { msg, t, type TKey } from '../../i18n.ts';
 import { Segmented } from './controls.tsx';
@@ -13,13 +13,6 @@ import { Segmented } from './controls.tsx';
 type Range = 'today' | '7d' | '30d';
 export const OUTCOME_COLORS = { valid: '#0b6b2f', invalid: '#9b1111', unverified: '#b06a00', cancelled: '#6b7785' } as const;
 export const OUTCOMES = ['valid', 'invalid', 'unverified', 'cancelled'] as const;
-
-declare global {
-  interface Window {
-    /** Render timing of the last dashboard (for `npm run bench`). */
-    __kakuninDashboard?: { range: string; ms: number; rows: number };
-  }
-}
 
 function bucketLabel(d: Data, i: number, lang: Lang): string {
   const local = new Date(Date.parse(d.buckets[i]!.start) + d.utcOffsetMinutes * 60_000);

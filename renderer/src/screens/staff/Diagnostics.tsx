@@ -1,7 +1,7 @@
 // Reader diagnostics: each reader (PC/SC name, last ATR, radios), pcscd, Bluetooth roles, camera,
 // a live reader test, and the last ten reader errors with their codes and what to do.
 import { useEffect, useState } from 'react';
-import type { Diagnostics as Data, Lang, PhoneTransport } from '../../../../main/api/contract.ts';
+import type { Diagnostics as Data, Lang, PhoneTransport } from '../../../../api/contract.ts';
 import type { Connection } from '../../api-client.ts';
 import { msg, t, type TKey } from '../../i18n.ts';
 import { Button } from './controls.tsx';

@@ -2,7 +2,7 @@
 // again). Nothing is shown in clear: dots only. The host checks everything; a step's `submit`
 // answers with an error message (shown, and the steps start again) or null.
 import { useEffect, useRef, useState } from 'react';
-import type { Lang } from '../../../../main/api/contract.ts';
+import type { Lang } from '../../../../api/contract.ts';
 import { t } from '../../i18n.ts';
 import { Keypad } from '../Keypad.tsx';
 

@@ -2,7 +2,7 @@
 // reader saw it and what kind of credential it is; nothing is read from it. In training the
 // simulated card and phone are offered as buttons, as on the idle screen.
 import { useEffect, useRef, useState } from 'react';
-import type { Lang, ReaderTest as Result } from '../../../../main/api/contract.ts';
+import type { Lang, ReaderTest as Result } from '../../../../api/contract.ts';
 import type { Connection } from '../../api-client.ts';
 import { msg, t } from '../../i18n.ts';
 import { Button } from './controls.tsx';

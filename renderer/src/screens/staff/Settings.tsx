@@ -1,7 +1,7 @@
 // Settings: how long a verdict stays, audit retention, language, which readers this counter uses,
 // how a マイナ免許証 is read, and the staff PIN (changing it needs the current one).
 import { useEffect, useState } from 'react';
-import type { Lang, MynaLicenceReading, SettingsView } from '../../../../main/api/contract.ts';
+import type { Lang, MynaLicenceReading, SettingsView } from '../../../../api/contract.ts';
 import type { Connection } from '../../api-client.ts';
 import { msg, t, type TKey } from '../../i18n.ts';
 import { Button, Field, Segmented, Stepper, Toggle } from './controls.tsx';

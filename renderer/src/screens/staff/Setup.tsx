@@ -3,7 +3,7 @@
 // that reads nothing personal, what the trust store can verify per document type, and where the
 // audit log is kept and for how long.
 import { useEffect, useState } from 'react';
-import type { AuditView, Lang, Mode, SettingsView, StaffStatus } from '../../../../main/api/contract.ts';
+import type { AuditView, Lang, Mode, SettingsView, StaffStatus } from '../../../../api/contract.ts';
 import type { Connection } from '../../api-client.ts';
 import { modeLabel, msg, t, type TKey } from '../../i18n.ts';
 import { chainText } from './Audit.tsx';

@@ -3,7 +3,7 @@
 // staff PIN opens the first-run setup instead. Tabs: the day at a glance first, then mode, readers
 // (diagnostics), trust, audit log, settings.
 import { useEffect, useState } from 'react';
-import type { Lang, Mode, Snapshot, StaffStatus } from '../../../../main/api/contract.ts';
+import type { Lang, Mode, Snapshot, StaffStatus } from '../../../../api/contract.ts';
 import type { Connection } from '../../api-client.ts';
 import { modeLabel, msg, t, type TKey } from '../../i18n.ts';
 import { Audit } from './Audit.tsx';

@@ -1,7 +1,7 @@
 // Trust: what the kiosk can verify now, per document type (what is missing for each), the roots
 // with their expiry, and the import of a root or key file.
 import { useEffect, useState } from 'react';
-import type { Lang, TrustStatus } from '../../../../main/api/contract.ts';
+import type { Lang, TrustStatus } from '../../../../api/contract.ts';
 import type { Connection } from '../../api-client.ts';
 import { msg, t } from '../../i18n.ts';
 import { Segmented, Toggle } from './controls.tsx';

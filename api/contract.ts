@@ -4,7 +4,8 @@
 // schemas at the boundary (Signal Desktop habit: zod-checked IPC), and every call answers
 // `{ ok: true, value } | { ok: false, error }` (docs/architecture.md "Checks and codes").
 //
-// This file is imported by renderer/: it must stay free of node: modules and of core/ internals.
+// Its own folder, imported by renderer/ and main/ alike: zod and types only, no node: modules, no DOM,
+// nothing of core/ (api/tsconfig.json and test/architecture.test.ts check it).
 import { z } from 'zod';
 
 export const ModeSchema = z.enum(['age-over-20', 'identity', 'entrance']);
@@ -422,7 +423,10 @@ export const Methods = {
 
 export type MethodName = keyof typeof Methods;
 export const METHOD_NAMES = Object.keys(Methods) as MethodName[];
+/** What a caller sends (defaults may be left out). */
 export type Params<M extends MethodName> = z.input<(typeof Methods)[M]['params']>;
+/** What the host's handler gets once the params schema has parsed them (defaults filled in). */
+export type ParsedParams<M extends MethodName> = z.output<(typeof Methods)[M]['params']>;
 export type Value<M extends MethodName> = z.infer<(typeof Methods)[M]['value']>;
 
 /** Wire messages (WebSocket; IPC uses the same request/response shapes). */
