@@ -48,7 +48,13 @@ const rows = [];
 for (const dir of dirs) {
   for (const file of files(join(root, dir), [])) {
     const text = readFileSync(file, 'utf8');
-    const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+    const sf = ts.createSourceFile(
+      file,
+      text,
+      ts.ScriptTarget.Latest,
+      true,
+      file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS,
+    );
     const visit = (node) => {
       if (ts.isFunctionLike(node) && node.body) {
         const start = sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1;

@@ -66,7 +66,17 @@ export type ProgressStep = z.infer<typeof ProgressStepSchema>;
  * 'mrz': a passport's MRZ_information (document number field, birth date, expiry, each with its
  * check digit: 24 characters); 'can': the 6-digit card access number of a PACE document.
  */
-export const InputKindSchema = z.enum(['pin', 'matching-b', 'birth-date', 'licence-pin1', 'licence-pin2', 'myna-licence-pin', 'card-number', 'mrz', 'can']);
+export const InputKindSchema = z.enum([
+  'pin',
+  'matching-b',
+  'birth-date',
+  'licence-pin1',
+  'licence-pin2',
+  'myna-licence-pin',
+  'card-number',
+  'mrz',
+  'can',
+]);
 export type InputKind = z.infer<typeof InputKindSchema>;
 
 export const ReaderStatusSchema = z.object({
@@ -108,11 +118,29 @@ export const ScreenSchema = z.discriminatedUnion('screen', [
     verdict: z.enum(['valid', 'invalid', 'unverified']),
     attributes: AttributesSchema,
     /** Signed card images for staff to read (residence card front / name / address), data: URLs. */
-    images: z.object({ front: z.string().startsWith('data:image/').optional(), name: z.string().startsWith('data:image/').optional(), address: z.string().startsWith('data:image/').optional() }).strict().optional(),
+    images: z
+      .object({
+        front: z.string().startsWith('data:image/').optional(),
+        name: z.string().startsWith('data:image/').optional(),
+        address: z.string().startsWith('data:image/').optional(),
+      })
+      .strict()
+      .optional(),
     /** 'unverified': what staff must confirm, and whether they did (recorded in the audit log). */
-    staffConfirm: z.object({ reasons: z.array(z.string()), state: z.enum(['pending', 'confirmed', 'declined']) }).optional(),
+    staffConfirm: z
+      .object({ reasons: z.array(z.string()), state: z.enum(['pending', 'confirmed', 'declined']) })
+      .optional(),
     /** The credential read, for the screen's wording. */
-    document: z.enum(['mynumber-card', 'mdoc', 'driving-licence', 'residence-card', 'special-permanent-resident-certificate', 'passport']).optional(),
+    document: z
+      .enum([
+        'mynumber-card',
+        'mdoc',
+        'driving-licence',
+        'residence-card',
+        'special-permanent-resident-certificate',
+        'passport',
+      ])
+      .optional(),
     /** Face photo as a data: URL; memory only, dropped at wipe. */
     photo: z.string().startsWith('data:image/').optional(),
     /** No photo was read (the card's birth-date record): staff compare the photo printed on the card. */
@@ -221,15 +249,26 @@ export type TrustStatus = z.infer<typeof TrustStatusSchema>;
 export const OutcomeClassSchema = z.enum(['valid', 'invalid', 'unverified', 'cancelled']);
 export type OutcomeClass = z.infer<typeof OutcomeClassSchema>;
 
-const IsoInstant = z.string().max(40).refine((s) => !Number.isNaN(Date.parse(s)), 'not a date-time');
+const IsoInstant = z
+  .string()
+  .max(40)
+  .refine((s) => !Number.isNaN(Date.parse(s)), 'not a date-time');
 export const AuditFilterSchema = z
   .object({
     from: IsoInstant.optional(),
     to: IsoInstant.optional(),
     outcome: OutcomeClassSchema.optional(),
     /** A credential class: mynumber-card, mnc-phone, mdl, none, or as recorded. */
-    credential: z.string().max(80).regex(/^[a-z0-9.:_-]+$/i).optional(),
-    mode: z.string().max(40).regex(/^[a-z0-9-]+$/).optional(),
+    credential: z
+      .string()
+      .max(80)
+      .regex(/^[a-z0-9.:_-]+$/i)
+      .optional(),
+    mode: z
+      .string()
+      .max(40)
+      .regex(/^[a-z0-9-]+$/)
+      .optional(),
   })
   .strict();
 export type AuditFilter = z.infer<typeof AuditFilterSchema>;
@@ -340,7 +379,6 @@ export const DiagnosticsSchema = z.object({
 });
 export type Diagnostics = z.infer<typeof DiagnosticsSchema>;
 
-
 /**
  * Every method: its params schema and its value schema. Staff methods need an unlocked staff
  * session on the calling connection (main/host/api-handler.ts enforces it, not the renderer).
@@ -349,14 +387,35 @@ export const Methods = {
   getSnapshot: { params: z.object({}).strict(), value: SnapshotSchema },
   setLang: { params: z.object({ lang: LangSchema }).strict(), value: z.null() },
   /** Holder or staff answer to an input screen (digits, a card number, or a passport's MRZ_information); null = cancel. */
-  submitInput: { params: z.object({ txId: z.string(), digits: z.string().regex(/^(?:[0-9]{4,16}|[A-Z]{2}[0-9]{8}[A-Z]{2}|[A-Z0-9<]{9}[0-9<][0-9]{14})$/).nullable() }).strict(), value: z.null() },
+  submitInput: {
+    params: z
+      .object({
+        txId: z.string(),
+        digits: z
+          .string()
+          .regex(/^(?:[0-9]{4,16}|[A-Z]{2}[0-9]{8}[A-Z]{2}|[A-Z0-9<]{9}[0-9<][0-9]{14})$/)
+          .nullable(),
+      })
+      .strict(),
+    value: z.null(),
+  },
   /** Staff confirm (or not) an 'unverified' verdict after comparing the face and the card; audited. */
   confirmUnverified: { params: z.object({ txId: z.string(), confirmed: z.boolean() }).strict(), value: z.null() },
   /**
    * QR engagement text from a USB/HID scanner (it types like a keyboard into the kiosk window):
    * "mdoc:" + base64url(DeviceEngagement) (ISO 18013-5 §8.2.2.3). Only accepted while idle.
    */
-  submitEngagement: { params: z.object({ text: z.string().max(4096).regex(/^mdoc:[A-Za-z0-9_-]+={0,2}$/) }).strict(), value: z.null() },
+  submitEngagement: {
+    params: z
+      .object({
+        text: z
+          .string()
+          .max(4096)
+          .regex(/^mdoc:[A-Za-z0-9_-]+={0,2}$/),
+      })
+      .strict(),
+    value: z.null(),
+  },
   /** "Next" on a verdict or error screen: wipe now. */
   dismiss: { params: z.object({}).strict(), value: z.null() },
   /** Training only: present a simulated card or phone. Refused when real readers are in use. */
@@ -367,7 +426,10 @@ export const Methods = {
   staffLock: { params: z.object({}).strict(), value: z.null() },
   staffStatus: { params: z.object({}).strict(), value: StaffStatusSchema },
   /** The current PIN again (an unlocked screen left alone must not let anyone change it). */
-  staffChangePin: { params: z.object({ currentPin: StaffPinSchema, newPin: StaffPinSchema }).strict(), value: z.null() },
+  staffChangePin: {
+    params: z.object({ currentPin: StaffPinSchema, newPin: StaffPinSchema }).strict(),
+    value: z.null(),
+  },
   staffGetSettings: { params: z.object({}).strict(), value: SettingsViewSchema },
   staffUpdateSettings: {
     params: z
@@ -391,7 +453,10 @@ export const Methods = {
         fileName: z.string().max(200),
         contentBase64: z.string().max(6_000_000),
         /** card-face keys only: the 16-byte signer key id, 32 hex characters. */
-        keyId: z.string().regex(/^[0-9a-fA-F]{32}$/).optional(),
+        keyId: z
+          .string()
+          .regex(/^[0-9a-fA-F]{32}$/)
+          .optional(),
         /** Staff replace a built-in anchor (same subject or key id, other bytes) on purpose; audited. */
         replaceBuiltin: z.boolean().optional(),
       })
@@ -400,7 +465,13 @@ export const Methods = {
     value: z.object({ stored: z.string(), detail: z.string(), replacedBuiltin: z.string().nullable() }),
   },
   staffAuditView: {
-    params: z.object({ filter: AuditFilterSchema.default({}), page: z.number().int().min(0).max(1_000_000).default(0), pageSize: z.number().int().min(1).max(200).default(50) }).strict(),
+    params: z
+      .object({
+        filter: AuditFilterSchema.default({}),
+        page: z.number().int().min(0).max(1_000_000).default(0),
+        pageSize: z.number().int().min(1).max(200).default(50),
+      })
+      .strict(),
     value: AuditViewSchema,
   },
   /**
@@ -408,16 +479,41 @@ export const Methods = {
    * the texts of all chunks, in order, make the file (CSV with its header, or one JSON document).
    */
   staffAuditExport: {
-    params: z.object({ format: z.enum(['csv', 'json']), filter: AuditFilterSchema.default({}), after: z.number().int().min(0).nullable().default(null), limit: z.number().int().min(1).max(5000).default(1000) }).strict(),
-    value: z.object({ fileName: z.string(), mime: z.string(), text: z.string(), next: z.number().nullable(), done: z.number(), total: z.number() }),
+    params: z
+      .object({
+        format: z.enum(['csv', 'json']),
+        filter: AuditFilterSchema.default({}),
+        after: z.number().int().min(0).nullable().default(null),
+        limit: z.number().int().min(1).max(5000).default(1000),
+      })
+      .strict(),
+    value: z.object({
+      fileName: z.string(),
+      mime: z.string(),
+      text: z.string(),
+      next: z.number().nullable(),
+      done: z.number(),
+      total: z.number(),
+    }),
   },
   /** A day at a glance: today by hour, or the last 7 / 30 days by day, or one local day (the daily summary). */
   staffDashboard: {
-    params: z.object({ range: z.enum(['today', '7d', '30d']).optional(), day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() }).strict(),
+    params: z
+      .object({
+        range: z.enum(['today', '7d', '30d']).optional(),
+        day: z
+          .string()
+          .regex(/^\d{4}-\d{2}-\d{2}$/)
+          .optional(),
+      })
+      .strict(),
     value: DashboardSchema,
   },
   /** "Hold a card or phone to the reader now": which reader saw what kind of credential; nothing is read. */
-  staffReaderTest: { params: z.object({ timeoutMs: z.number().int().min(1000).max(60_000).default(20_000) }).strict(), value: ReaderTestSchema },
+  staffReaderTest: {
+    params: z.object({ timeoutMs: z.number().int().min(1000).max(60_000).default(20_000) }).strict(),
+    value: ReaderTestSchema,
+  },
   staffDiagnostics: { params: z.object({}).strict(), value: DiagnosticsSchema },
 } as const;
 
@@ -430,7 +526,9 @@ export type ParsedParams<M extends MethodName> = z.output<(typeof Methods)[M]['p
 export type Value<M extends MethodName> = z.infer<(typeof Methods)[M]['value']>;
 
 /** Wire messages (WebSocket; IPC uses the same request/response shapes). */
-export const RequestSchema = z.object({ id: z.number().int(), method: z.enum(METHOD_NAMES as [MethodName, ...MethodName[]]), params: z.unknown() }).strict();
+export const RequestSchema = z
+  .object({ id: z.number().int(), method: z.enum(METHOD_NAMES as [MethodName, ...MethodName[]]), params: z.unknown() })
+  .strict();
 export type Request = z.infer<typeof RequestSchema>;
 export const ResultSchema = z.union([
   z.object({ ok: z.literal(true), value: z.unknown() }),

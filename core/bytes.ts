@@ -53,6 +53,7 @@ export function hexBytes(hex: string): Uint8Array {
  *  input stays far below String.fromCharCode's argument limit. */
 export function latin1(b: Uint8Array): string {
   let s = '';
-  for (let i = 0; i < b.length; i += 1024) s += String.fromCharCode.apply(null, b.subarray(i, i + 1024) as unknown as number[]);
+  for (let i = 0; i < b.length; i += 1024)
+    s += String.fromCharCode.apply(null, b.subarray(i, i + 1024) as unknown as number[]);
   return s;
 }

@@ -30,7 +30,10 @@ export function allPassed(checks: readonly Check[]): boolean {
 }
 
 /** `pass` and `fail` for one domain's codes. */
-export function checkMaker<C extends string>(): { pass(code: C, detail?: string): Check<C>; fail(code: C, detail: string): Check<C> } {
+export function checkMaker<C extends string>(): {
+  pass(code: C, detail?: string): Check<C>;
+  fail(code: C, detail: string): Check<C>;
+} {
   return {
     pass: (code, detail) => (detail ? { code, ok: true, detail } : { code, ok: true }),
     fail: (code, detail) => ({ code, ok: false, detail }),

@@ -4,7 +4,8 @@
 /** The message of an Error (or of any object with a string `message`), else the value as text. */
 export function errorText(e: unknown): string {
   if (e instanceof Error) return e.message;
-  if (typeof e === 'object' && e !== null && typeof (e as { message?: unknown }).message === 'string') return (e as { message: string }).message;
+  if (typeof e === 'object' && e !== null && typeof (e as { message?: unknown }).message === 'string')
+    return (e as { message: string }).message;
   return String(e);
 }
 

@@ -23,10 +23,15 @@ export const SOURCE_DIRS = ['main', 'core', 'sim', 'api'];
 // --remote-allow-origins, --auto-open-devtools-for-tabs, --js-flags. Chromium also accepts a single
 // leading dash and, on Windows, upper case, so both are matched.
 const NODE_DEBUG = /^--(?:inspect|debug)(?:-[a-z-]+)?(?:=.*)?$/i;
-const CHROMIUM_DEBUG = /^--?(?:remote-debugging-[a-z-]+|remote-allow-origins|auto-open-devtools-for-tabs|js-flags|inspect(?:-[a-z-]+)?|debug(?:-brk|-port)?)(?:=.*)?$/i;
+const CHROMIUM_DEBUG =
+  /^--?(?:remote-debugging-[a-z-]+|remote-allow-origins|auto-open-devtools-for-tabs|js-flags|inspect(?:-[a-z-]+)?|debug(?:-brk|-port)?)(?:=.*)?$/i;
 
 /** The debugging switches in the command line, Node's own options or NODE_OPTIONS (empty when none). */
-export function debugSwitches({ argv = process.argv.slice(2), execArgv = process.execArgv, nodeOptions = process.env.NODE_OPTIONS ?? '' } = {}) {
+export function debugSwitches({
+  argv = process.argv.slice(2),
+  execArgv = process.execArgv,
+  nodeOptions = process.env.NODE_OPTIONS ?? '',
+} = {}) {
   const found = [];
   for (const a of argv) if (CHROMIUM_DEBUG.test(a)) found.push(a);
   for (const a of execArgv) if (NODE_DEBUG.test(a)) found.push(a);
@@ -40,7 +45,7 @@ export function refuseDebugSwitches(opts) {
   if (!found.length) return;
   say(
     `kakunin: デバッグ用のスイッチを付けて起動することはできません / refusing to start with debugging switches: ${found.join(', ')}\n` +
-      'kakunin: (they let another program read the kiosk\'s data and control it; start it without them)\n',
+      "kakunin: (they let another program read the kiosk's data and control it; start it without them)\n",
   );
   process.exit(2);
 }
@@ -67,7 +72,8 @@ export function distProblem(root = ROOT) {
   if (!existsSync(stamp)) return 'the compiled program (dist/) is missing';
   // A packaged kiosk ships dist/ without the sources: nothing to compare with.
   if (!existsSync(join(root, 'main', 'start.ts'))) return null;
-  if (newestSourceMtime(root) > statSync(stamp).mtimeMs) return 'dist/ is older than the TypeScript sources in main/, core/ or sim/';
+  if (newestSourceMtime(root) > statSync(stamp).mtimeMs)
+    return 'dist/ is older than the TypeScript sources in main/, core/ or sim/';
   return null;
 }
 

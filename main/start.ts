@@ -27,18 +27,29 @@ export function electronBinary(): string | null {
 /** `pairingFileUrl` is file://…/pair.html: argv is readable by every local user, so no token in it. */
 export function chromiumKioskArgs(pairingFileUrl: string, profileDir: string, o: { root?: boolean } = {}): string[] {
   return [
-    '--kiosk', '--no-first-run', '--disable-sync', '--disable-background-networking', '--disable-component-update',
-    '--disable-quic', '--disable-translate', '--noerrdialogs', '--disable-features=Translate',
+    '--kiosk',
+    '--no-first-run',
+    '--disable-sync',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-quic',
+    '--disable-translate',
+    '--noerrdialogs',
+    '--disable-features=Translate',
     // Chromium refuses to start as root with its sandbox on (zygote: "Running as root without
     // --no-sandbox is not supported"). Set-up machines often are root; a store kiosk should not be.
     ...(o.root ? ['--no-sandbox'] : []),
-    `--user-data-dir=${profileDir}`, `--app=${pairingFileUrl}`,
+    `--user-data-dir=${profileDir}`,
+    `--app=${pairingFileUrl}`,
   ];
 }
 
 export async function main(argv: string[]): Promise<number> {
   const flag = (f: string) => argv.includes(f);
-  const val = (f: string) => { const i = argv.indexOf(f); return i >= 0 ? argv[i + 1] : undefined; };
+  const val = (f: string) => {
+    const i = argv.indexOf(f);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
   const devices: DeviceChoice = flag('--training') ? 'training' : flag('--real') ? 'real' : 'auto';
 
   const electron = electronBinary();
@@ -59,13 +70,22 @@ export async function main(argv: string[]): Promise<number> {
   console.log(`kakunin: host on ${h.url} (loopback only)`);
   const kioskHome = kiosk.services.host.opts.settings.file ? join(kiosk.services.host.opts.settings.file, '..') : ROOT;
   const pairing = publishPairing(join(kioskHome, 'run'), h, (s) => console.log(`kakunin: ${s}`));
-  const shutdown = async () => { pairing.close(); await h.close(); await kiosk.close(); };
+  const shutdown = async () => {
+    pairing.close();
+    await h.close();
+    await kiosk.close();
+  };
   // The kiosk without its own window: print the URL and serve until Ctrl+C / SIGTERM.
   const serveOnly = async (): Promise<number> => {
     // The token stays in the 0600 files: stdout is often a log other users can read.
-    console.log(`kakunin: open ${pairing.fileUrl} in a browser of this user (one-time pairing ${pairing.hint()}; the bare URL is in ${pairing.urlFile}, readable by this user only)`);
+    console.log(
+      `kakunin: open ${pairing.fileUrl} in a browser of this user (one-time pairing ${pairing.hint()}; the bare URL is in ${pairing.urlFile}, readable by this user only)`,
+    );
     console.log('kakunin: (Ctrl+C stops the kiosk)');
-    await new Promise<void>((r) => { process.once('SIGINT', () => r()); process.once('SIGTERM', () => r()); });
+    await new Promise<void>((r) => {
+      process.once('SIGINT', () => r());
+      process.once('SIGTERM', () => r());
+    });
     await shutdown();
     return 0;
   };
@@ -77,21 +97,34 @@ export async function main(argv: string[]): Promise<number> {
   }
   const profile = join(kioskHome, 'chromium-profile');
   const root = process.getuid?.() === 0;
-  if (root) console.log('kakunin: running as root: Chromium starts without its sandbox (run the kiosk as an ordinary user in a store)');
+  if (root)
+    console.log(
+      'kakunin: running as root: Chromium starts without its sandbox (run the kiosk as an ordinary user in a store)',
+    );
   const startedAt = Date.now();
-  const browser = spawn(CHROMIUM, chromiumKioskArgs(pairing.fileUrl, profile, { root }), { stdio: ['ignore', 'ignore', 'pipe'] });
+  const browser = spawn(CHROMIUM, chromiumKioskArgs(pairing.fileUrl, profile, { root }), {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
-  browser.stderr?.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-2000); });
+  browser.stderr?.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-2000);
+  });
   const ended = await new Promise<{ code: number } | { signal: true }>((r) => {
     browser.on('exit', (c) => r({ code: c ?? 0 }));
     browser.on('error', () => r({ code: 1 }));
-    for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, () => { browser.kill('SIGTERM'); r({ signal: true }); });
+    for (const s of ['SIGINT', 'SIGTERM'] as const)
+      process.once(s, () => {
+        browser.kill('SIGTERM');
+        r({ signal: true });
+      });
   });
   if ('code' in ended && ended.code !== 0 && Date.now() - startedAt < 15_000) {
     // Chromium could not come up (no display, a broken profile...): keep the kiosk served and say
     // why, rather than end silently in front of the person setting it up.
     const last = stderr.trim().split('\n').filter(Boolean).at(-1) ?? '';
-    console.log(`kakunin: Chromium could not open the kiosk window (exit ${ended.code}${last ? `: ${last.slice(0, 200)}` : ''})`);
+    console.log(
+      `kakunin: Chromium could not open the kiosk window (exit ${ended.code}${last ? `: ${last.slice(0, 200)}` : ''})`,
+    );
     return serveOnly();
   }
   await shutdown();
@@ -101,10 +134,19 @@ export async function main(argv: string[]): Promise<number> {
 /** Why Chromium cannot open a window here, or null: the binary is missing or there is no display. */
 export function noWindowReason(env: NodeJS.ProcessEnv): string | null {
   if (!existsSync(CHROMIUM)) return `${CHROMIUM} is not installed (apt-get install chromium)`;
-  if (process.platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY) return 'no display (DISPLAY and WAYLAND_DISPLAY are unset: open the URL from a desktop session or another machine\'s browser via an SSH tunnel)';
+  if (process.platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY)
+    return "no display (DISPLAY and WAYLAND_DISPLAY are unset: open the URL from a desktop session or another machine's browser via an SSH tunnel)";
   return null;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  main(process.argv.slice(2)).then((c) => { process.exitCode = c; }, (e) => { console.error(`kakunin: ${errorText(e)}`); process.exitCode = 1; });
+  main(process.argv.slice(2)).then(
+    (c) => {
+      process.exitCode = c;
+    },
+    (e) => {
+      console.error(`kakunin: ${errorText(e)}`);
+      process.exitCode = 1;
+    },
+  );
 }

@@ -22,7 +22,8 @@ export function sourceFiles() {
       if (e.name.startsWith('.') || e.name === 'node_modules') continue;
       const p = join(dir, e.name);
       if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') && !e.name.endsWith('.test.ts')) out.push(relative(ROOT, p));
+      else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') && !e.name.endsWith('.test.ts'))
+        out.push(relative(ROOT, p));
     }
   };
   for (const d of SOURCE_DIRS) walk(join(ROOT, d));
@@ -34,7 +35,9 @@ export function sourceFiles() {
 const oneFilePerSource = {
   name: 'one-file-per-source',
   setup(b) {
-    b.onResolve({ filter: /.*/ }, (a) => (a.kind === 'entry-point' ? undefined : { path: a.path.replace(/\.ts$/, '.js'), external: true }));
+    b.onResolve({ filter: /.*/ }, (a) =>
+      a.kind === 'entry-point' ? undefined : { path: a.path.replace(/\.ts$/, '.js'), external: true },
+    );
   },
 };
 
@@ -68,7 +71,11 @@ export async function compileTypeScript(log = () => {}) {
       renameSync(join(staging, d), join(DIST, d));
     }
     rmSync(staging, { recursive: true, force: true });
-    writeFileSync(BUILD_STAMP, JSON.stringify({ built: new Date().toISOString(), files: files.length, by: 'scripts/build.mjs (esbuild)' }) + '\n');
+    writeFileSync(
+      BUILD_STAMP,
+      JSON.stringify({ built: new Date().toISOString(), files: files.length, by: 'scripts/build.mjs (esbuild)' }) +
+        '\n',
+    );
     log(`compiled ${files.length} files to dist/ in ${Date.now() - t0} ms`);
   });
 }
@@ -90,7 +97,11 @@ async function withLock(lock, fn) {
       break;
     } catch {
       // A lock left by a crashed build (older than two minutes) is taken over.
-      try { if (Date.now() - statSync(lock).mtimeMs > 120_000) rmdirSync(lock); } catch { /* gone */ }
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > 120_000) rmdirSync(lock);
+      } catch {
+        /* gone */
+      }
       if (Date.now() > deadline) throw new Error(`timed out waiting for another build (${lock})`);
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -108,7 +119,9 @@ async function main(argv) {
   await compileTypeScript(log);
   if (!argv.includes('--no-renderer')) {
     // The renderer build lives in the host (it also runs when `npm start` finds the renderer stale).
-    const { ensureRendererBuilt, rendererIsFresh } = await import(pathToFileURL(join(DIST, 'main', 'headless', 'renderer-build.js')).href);
+    const { ensureRendererBuilt, rendererIsFresh } = await import(
+      pathToFileURL(join(DIST, 'main', 'headless', 'renderer-build.js')).href
+    );
     if (rendererIsFresh()) log('renderer up to date (dist/renderer/)');
     else await ensureRendererBuilt(log);
   }

@@ -6,6 +6,9 @@ const { spawnSync } = require('node:child_process');
 const { join } = require('node:path');
 
 exports.default = async function beforePack() {
-  const r = spawnSync(process.execPath, [join(__dirname, 'build.mjs'), '--no-native'], { cwd: join(__dirname, '..'), stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [join(__dirname, 'build.mjs'), '--no-native'], {
+    cwd: join(__dirname, '..'),
+    stdio: 'inherit',
+  });
   if (r.status !== 0) throw new Error(`npm run build failed (exit ${r.status})`);
 };

@@ -28,7 +28,9 @@ export const NATIVE_ADDONS = [
 
 /** The add-ons whose binary is missing or does not load under this Node (a Node upgrade changes the ABI). */
 export function brokenAddons() {
-  return NATIVE_ADDONS.filter((a) => spawnSync(process.execPath, ['-e', a.probe], { cwd: ROOT, stdio: 'ignore', timeout: 30_000 }).status !== 0);
+  return NATIVE_ADDONS.filter(
+    (a) => spawnSync(process.execPath, ['-e', a.probe], { cwd: ROOT, stdio: 'ignore', timeout: 30_000 }).status !== 0,
+  );
 }
 
 /** Build the add-ons that need it, with npm's own rebuild (their install scripts, explicitly allowed). */
@@ -43,8 +45,15 @@ export function ensureNativeAddons(log = () => {}, { force = false } = {}) {
   // build_from_source: prebuild-install (better-sqlite3) then skips its download and compiles. npm
   // warns that it does not know the setting: it is prebuild-install's, read from the same variable.
   const env = { ...process.env, npm_config_build_from_source: 'true' };
-  const r = spawnSync('npm', ['rebuild', '--ignore-scripts=false', '--foreground-scripts', '--loglevel=notice', ...pkgs], { cwd: ROOT, stdio: 'inherit', env });
-  if (r.status !== 0) throw new Error(`npm rebuild ${pkgs.join(' ')} failed (exit ${r.status}); a C++ toolchain (g++, make, python3) and libpcsclite-dev are needed`);
+  const r = spawnSync(
+    'npm',
+    ['rebuild', '--ignore-scripts=false', '--foreground-scripts', '--loglevel=notice', ...pkgs],
+    { cwd: ROOT, stdio: 'inherit', env },
+  );
+  if (r.status !== 0)
+    throw new Error(
+      `npm rebuild ${pkgs.join(' ')} failed (exit ${r.status}); a C++ toolchain (g++, make, python3) and libpcsclite-dev are needed`,
+    );
   const still = brokenAddons();
   if (still.length) throw new Error(`still not loadable after the rebuild: ${still.map((a) => a.pkg).join(', ')}`);
 }

@@ -20,7 +20,8 @@ function sources(dir: string, out: string[] = []): string[] {
   return out;
 }
 
-const IMPORT_RE = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|(?:^|\W)import\s*\(\s*['"]([^'"]+)['"]\s*\)|(?:^|\n)\s*import\s*['"]([^'"]+)['"]|require\s*\(\s*['"]([^'"]+)['"]\s*\)/g;
+const IMPORT_RE =
+  /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|(?:^|\W)import\s*\(\s*['"]([^'"]+)['"]\s*\)|(?:^|\n)\s*import\s*['"]([^'"]+)['"]|require\s*\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 export function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
@@ -32,7 +33,13 @@ export function importsOf(file: string): string[] {
 const CORE_PACKAGES = [/^cbor-x$/, /^@noble\/(curves|hashes|ciphers)(\/.*)?$/];
 // zxing-wasm: the QR decoder (WebAssembly, runs in the camera Worker; its .wasm ships with the build).
 // uplot: the staff dashboard's chart (bundled by vite; no network).
-const RENDERER_PACKAGES = [/^react(\/.*)?$/, /^react-dom(\/.*)?$/, /^zod(\/.*)?$/, /^zxing-wasm\/reader(\/zxing_reader\.wasm\?url)?$/, /^uplot(\/.*)?$/];
+const RENDERER_PACKAGES = [
+  /^react(\/.*)?$/,
+  /^react-dom(\/.*)?$/,
+  /^zod(\/.*)?$/,
+  /^zxing-wasm\/reader(\/zxing_reader\.wasm\?url)?$/,
+  /^uplot(\/.*)?$/,
+];
 
 test('core/ imports only core/ and pure packages (no node:, electron, DOM or native modules)', () => {
   const bad: string[] = [];
@@ -51,7 +58,9 @@ test('core/ imports only core/ and pure packages (no node:, electron, DOM or nat
 
 test('core/ uses no Node or DOM globals (type-checked alone with lib ES2022 and no @types)', () => {
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-  const r = spawnSync(process.execPath, [tsc, '-p', join(root, 'core', 'tsconfig.json'), '--noEmit'], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [tsc, '-p', join(root, 'core', 'tsconfig.json'), '--noEmit'], {
+    encoding: 'utf8',
+  });
   assert.equal(r.status, 0, r.stdout + r.stderr);
 });
 
@@ -86,7 +95,9 @@ test('api/ (the contract renderer/ and main/ share) imports only api/ and zod', 
 test('renderer/ and api/ type-check alone: the renderer with DOM types and no Node types, the contract with neither', () => {
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   for (const dir of ['renderer', 'api']) {
-    const r = spawnSync(process.execPath, [tsc, '-p', join(root, dir, 'tsconfig.json'), '--noEmit'], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [tsc, '-p', join(root, dir, 'tsconfig.json'), '--noEmit'], {
+      encoding: 'utf8',
+    });
     assert.equal(r.status, 0, `${dir}: ${r.stdout}${r.stderr}`);
   }
 });
@@ -96,7 +107,8 @@ test('main/ and sim/ never import renderer/', () => {
   for (const dir of ['main', 'sim']) {
     for (const f of sources(join(root, dir))) {
       for (const spec of importsOf(f)) {
-        if (spec.startsWith('.') && resolve(dirname(f), spec).startsWith(join(root, 'renderer') + '/')) bad.push(`${relative(root, f)} -> ${spec}`);
+        if (spec.startsWith('.') && resolve(dirname(f), spec).startsWith(join(root, 'renderer') + '/'))
+          bad.push(`${relative(root, f)} -> ${spec}`);
       }
     }
   }

@@ -29,10 +29,14 @@ function has(cmd) {
 if (!process.env.KAKUNIN_IN_NS && process.env.KAKUNIN_NO_NS !== '1') {
   const canNs = process.getuid?.() === 0 && has('unshare') && has('pcscd') && has('ip');
   if (canNs) {
-    const r = spawnSync('unshare', ['-n', '-m', '--propagation', 'private', process.execPath, fileURLToPath(import.meta.url), ...filters], {
-      stdio: 'inherit',
-      env: { ...process.env, KAKUNIN_IN_NS: '1' },
-    });
+    const r = spawnSync(
+      'unshare',
+      ['-n', '-m', '--propagation', 'private', process.execPath, fileURLToPath(import.meta.url), ...filters],
+      {
+        stdio: 'inherit',
+        env: { ...process.env, KAKUNIN_IN_NS: '1' },
+      },
+    );
     process.exit(r.status ?? 1);
   }
   console.log('# test/run: not root or no pcscd/unshare/ip: running without pcscd (PC/SC tests will skip and say why)');
@@ -77,9 +81,15 @@ if (!files.length) {
 // the sealed audit log) on a busy 2-core machine, still a bound on a hang.
 const args = ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', ...files];
 const child = spawn(process.execPath, args, { stdio: 'inherit', cwd: root, env: process.env });
-const stop = () => { if (pcscd) pcscd.kill('SIGTERM'); };
+const stop = () => {
+  if (pcscd) pcscd.kill('SIGTERM');
+};
 child.on('exit', (code, signal) => {
   stop();
   process.exit(code ?? (signal ? 1 : 0));
 });
-for (const s of ['SIGINT', 'SIGTERM']) process.on(s, () => { child.kill(s); stop(); });
+for (const s of ['SIGINT', 'SIGTERM'])
+  process.on(s, () => {
+    child.kill(s);
+    stop();
+  });

@@ -21,10 +21,25 @@ export type AuditMode = (typeof AUDIT_MODES)[number];
 // 'unverified': every check that could run passed but staff must confirm (an issuer anchor not
 // installed, facts only in a signed image); 'staff-confirmed' / 'staff-declined': the staff's answer
 // to it, written as the next row of the same transaction.
-export const AUDIT_OUTCOMES = ['valid', 'invalid', 'error', 'cancelled', 'unverified', 'staff-confirmed', 'staff-declined'] as const;
+export const AUDIT_OUTCOMES = [
+  'valid',
+  'invalid',
+  'error',
+  'cancelled',
+  'unverified',
+  'staff-confirmed',
+  'staff-declined',
+] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 
-export const CREDENTIAL_TYPES = ['mdoc', 'mynumber-card', 'driving-licence', 'residence-card', 'special-permanent-resident-certificate', 'passport'] as const;
+export const CREDENTIAL_TYPES = [
+  'mdoc',
+  'mynumber-card',
+  'driving-licence',
+  'residence-card',
+  'special-permanent-resident-certificate',
+  'passport',
+] as const;
 export type CredentialType = (typeof CREDENTIAL_TYPES)[number];
 
 /** How the holder engaged: QR code or NFC handover (mdoc, ISO 18013-5 §8.2), or a card on the reader. */
@@ -89,7 +104,8 @@ export function personalDataShape(s: string): string | null {
   for (const run of s.match(/[A-Za-z0-9+/=]+/g) ?? []) {
     if (run.length > 20) return 'a long unbroken alphanumeric run (blob)';
     if (run.length >= 12 && /[A-Z]/.test(run) && /[a-z]/.test(run) && /[0-9]/.test(run)) return 'a base64-like run';
-    if (run.length >= 16 && /^[0-9a-fA-F]+$/.test(run) && /[0-9]/.test(run) && /[a-fA-F]/.test(run)) return 'a hex-like run';
+    if (run.length >= 16 && /^[0-9a-fA-F]+$/.test(run) && /[0-9]/.test(run) && /[a-fA-F]/.test(run))
+      return 'a hex-like run';
   }
   return null;
 }
@@ -132,8 +148,23 @@ export interface AuditEntry {
 
 /** The field names of AuditEntry, for the privacy test that no field can carry a value. */
 export const AUDIT_ENTRY_FIELDS = [
-  'v', 'time', 'mode', 'outcome', 'errorCode', 'failedChecks', 'passedChecks', 'credentialType', 'document',
-  'issuerKeyId', 'requestedElements', 'intentToRetain', 'engagement', 'transport', 'durations', 'training', 'readerAuth',
+  'v',
+  'time',
+  'mode',
+  'outcome',
+  'errorCode',
+  'failedChecks',
+  'passedChecks',
+  'credentialType',
+  'document',
+  'issuerKeyId',
+  'requestedElements',
+  'intentToRetain',
+  'engagement',
+  'transport',
+  'durations',
+  'training',
+  'readerAuth',
 ] as const satisfies readonly (keyof AuditEntry)[];
 
 // --- building an entry from a transaction summary ----------------------------------------------
@@ -189,13 +220,19 @@ function uniqSorted(xs: Iterable<string>): string[] {
  * a wrong one is a programming error.
  */
 export function buildAuditEntry(t: TransactionSummary): AuditEntry {
-  if (!(t.time instanceof Date) || Number.isNaN(t.time.getTime())) throw new AuditEntryError('time must be a valid Date');
-  if (!(AUDIT_MODES as readonly string[]).includes(t.mode)) throw new AuditEntryError(`unknown audit mode "${t.mode.slice(0, 40)}"`);
+  if (!(t.time instanceof Date) || Number.isNaN(t.time.getTime()))
+    throw new AuditEntryError('time must be a valid Date');
+  if (!(AUDIT_MODES as readonly string[]).includes(t.mode))
+    throw new AuditEntryError(`unknown audit mode "${t.mode.slice(0, 40)}"`);
   if (!(AUDIT_OUTCOMES as readonly string[]).includes(t.outcome)) throw new AuditEntryError('unknown outcome');
   const code = (c: string) => safeIdentifier(c, CODE_RE, 64) ?? REDACTED_CODE;
-  const credentialType = (CREDENTIAL_TYPES as readonly string[]).includes(t.credentialType ?? '') ? (t.credentialType as CredentialType) : null;
-  const docSource = credentialType !== null && credentialType !== 'mdoc' ? (t.cardType ?? t.docType) : (t.docType ?? t.cardType);
-  const document = docSource == null ? null : (safeIdentifier(docSource, DOCUMENT_RE, DOCUMENT_MAX) ?? UNRECOGNIZED_DOCUMENT);
+  const credentialType = (CREDENTIAL_TYPES as readonly string[]).includes(t.credentialType ?? '')
+    ? (t.credentialType as CredentialType)
+    : null;
+  const docSource =
+    credentialType !== null && credentialType !== 'mdoc' ? (t.cardType ?? t.docType) : (t.docType ?? t.cardType);
+  const document =
+    docSource == null ? null : (safeIdentifier(docSource, DOCUMENT_RE, DOCUMENT_MAX) ?? UNRECOGNIZED_DOCUMENT);
   const keyId = typeof t.issuerKeyId === 'string' ? t.issuerKeyId.toLowerCase() : null;
   return {
     v: AUDIT_ENTRY_VERSION,
@@ -210,7 +247,9 @@ export function buildAuditEntry(t: TransactionSummary): AuditEntry {
     issuerKeyId: keyId !== null && ISSUER_KEY_ID_RE.test(keyId) && !/^\d+$/.test(keyId) ? keyId : null,
     // An element name that fails the rules is dropped (the request came from our policy; a
     // failing name would be a bug, and a name is never worth a value leak).
-    requestedElements: uniqSorted((t.requested ?? []).filter((e) => safeIdentifier(e, ELEMENT_RE, ELEMENT_MAX) !== null)),
+    requestedElements: uniqSorted(
+      (t.requested ?? []).filter((e) => safeIdentifier(e, ELEMENT_RE, ELEMENT_MAX) !== null),
+    ),
     intentToRetain: t.intentToRetain === true,
     engagement: t.engagement ?? null,
     transport: t.transport ?? null,
@@ -228,7 +267,10 @@ function readerAuthOf(r: TransactionSummary['readerAuth']): AuditReaderAuth | nu
   if (!r || typeof r.fingerprint !== 'string') return null;
   const fingerprint = r.fingerprint.toLowerCase();
   if (!READER_FINGERPRINT_RE.test(fingerprint)) return null;
-  const signer = typeof r.signer === 'string' && READER_SIGNER_RE.test(r.signer) && !/\d{6,}/.test(r.signer) ? r.signer : UNRECOGNIZED_DOCUMENT;
+  const signer =
+    typeof r.signer === 'string' && READER_SIGNER_RE.test(r.signer) && !/\d{6,}/.test(r.signer)
+      ? r.signer
+      : UNRECOGNIZED_DOCUMENT;
   return { signer, fingerprint };
 }
 

@@ -55,11 +55,16 @@ export const AUDIT_EVENTS = {
 } as const satisfies Record<string, Record<string, FieldType>>;
 
 export type AuditEventKind = keyof typeof AUDIT_EVENTS;
-export type AuditEventFields<K extends AuditEventKind> = { -readonly [F in keyof (typeof AUDIT_EVENTS)[K]]: FieldTypes[(typeof AUDIT_EVENTS)[K][F] & FieldType] };
+export type AuditEventFields<K extends AuditEventKind> = {
+  -readonly [F in keyof (typeof AUDIT_EVENTS)[K]]: FieldTypes[(typeof AUDIT_EVENTS)[K][F] & FieldType];
+};
 export const AUDIT_EVENT_KINDS = Object.keys(AUDIT_EVENTS) as AuditEventKind[];
 
 /** The stored body: version, time, kind, and the kind's fields (canonical JSON, canonical.ts). */
-export type AuditEventBody = { v: typeof AUDIT_EVENT_VERSION; time: string; event: AuditEventKind } & Record<string, unknown>;
+export type AuditEventBody = { v: typeof AUDIT_EVENT_VERSION; time: string; event: AuditEventKind } & Record<
+  string,
+  unknown
+>;
 
 export class AuditEventRejected extends Error {
   override readonly name = 'AuditEventRejected';
@@ -87,9 +92,15 @@ function fieldProblem(t: FieldType, v: unknown): string | null {
     case 'mode':
       return (AUDIT_MODES as readonly unknown[]).includes(v) ? null : 'a known mode';
     case 'code':
-      return typeof v === 'string' && CODE_RE.test(v) && personalDataShape(v) === null ? null : 'a lower snake case code';
+      return typeof v === 'string' && CODE_RE.test(v) && personalDataShape(v) === null
+        ? null
+        : 'a lower snake case code';
     case 'names':
-      return Array.isArray(v) && v.length <= SETTING_NAMES.length && v.every((n) => (SETTING_NAMES as readonly unknown[]).includes(n)) ? null : 'a list of known setting names';
+      return Array.isArray(v) &&
+        v.length <= SETTING_NAMES.length &&
+        v.every((n) => (SETTING_NAMES as readonly unknown[]).includes(n))
+        ? null
+        : 'a list of known setting names';
     case 'fingerprint':
       return v === null || (typeof v === 'string' && /^[0-9a-f]{64}$/.test(v)) ? null : 'a 64-hex fingerprint or null';
     case 'bootid':
@@ -111,15 +122,19 @@ function fieldProblem(t: FieldType, v: unknown): string | null {
 export function buildAuditEvent(kind: string, fields: unknown, time: Date): AuditEventBody {
   const problems: { path: string; rule: string }[] = [];
   if (!Object.hasOwn(AUDIT_EVENTS, kind)) throw new AuditEventRejected([{ path: 'event', rule: 'a known event kind' }]);
-  if (!(time instanceof Date) || Number.isNaN(time.getTime())) throw new AuditEventRejected([{ path: 'time', rule: 'a valid Date' }]);
+  if (!(time instanceof Date) || Number.isNaN(time.getTime()))
+    throw new AuditEventRejected([{ path: 'time', rule: 'a valid Date' }]);
   const spec = AUDIT_EVENTS[kind as AuditEventKind] as Record<string, FieldType>;
   const given = (fields ?? {}) as Record<string, unknown>;
-  if (typeof given !== 'object' || Array.isArray(given)) throw new AuditEventRejected([{ path: '', rule: 'fields must be an object' }]);
+  if (typeof given !== 'object' || Array.isArray(given))
+    throw new AuditEventRejected([{ path: '', rule: 'fields must be an object' }]);
   const body: Record<string, unknown> = { v: AUDIT_EVENT_VERSION, time: time.toISOString(), event: kind };
-  for (const k of Object.keys(given)) if (!Object.hasOwn(spec, k)) problems.push({ path: k, rule: 'not a field of this event' });
+  for (const k of Object.keys(given))
+    if (!Object.hasOwn(spec, k)) problems.push({ path: k, rule: 'not a field of this event' });
   for (const [k, t] of Object.entries(spec)) {
     let v = given[k];
-    if (t === 'seconds' && typeof v === 'number' && Number.isFinite(v)) v = Math.min(MAX_EVENT_SECONDS, Math.max(0, Math.round(v)));
+    if (t === 'seconds' && typeof v === 'number' && Number.isFinite(v))
+      v = Math.min(MAX_EVENT_SECONDS, Math.max(0, Math.round(v)));
     if (t === 'names' && Array.isArray(v)) v = [...new Set(v)].sort();
     const p = v === undefined ? 'required' : fieldProblem(t, v);
     if (p) problems.push({ path: k, rule: p });
@@ -133,7 +148,8 @@ export function buildAuditEvent(kind: string, fields: unknown, time: Date): Audi
 export function parseAuditEventBody(body: unknown): AuditEventBody | null {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return null;
   const b = body as Record<string, unknown>;
-  if (b.v !== AUDIT_EVENT_VERSION || typeof b.time !== 'string' || !TIME_RE.test(b.time) || typeof b.event !== 'string') return null;
+  if (b.v !== AUDIT_EVENT_VERSION || typeof b.time !== 'string' || !TIME_RE.test(b.time) || typeof b.event !== 'string')
+    return null;
   const { v: _v, time, event, ...fields } = b;
   try {
     const rebuilt = buildAuditEvent(event, fields, new Date(time));

@@ -21,7 +21,8 @@ export class CanonicalEncodingError extends Error {
   override readonly name = 'CanonicalEncodingError';
 }
 
-export type CanonicalValue = string | number | boolean | null | readonly CanonicalValue[] | { readonly [k: string]: CanonicalValue };
+export type CanonicalValue =
+  string | number | boolean | null | readonly CanonicalValue[] | { readonly [k: string]: CanonicalValue };
 
 export function canonicalJson(value: unknown): string {
   return enc(value, 0);
@@ -36,12 +37,14 @@ function enc(v: unknown, depth: number): string {
     case 'string':
       return JSON.stringify(v);
     case 'number':
-      if (!Number.isSafeInteger(v) || Object.is(v, -0)) throw new CanonicalEncodingError('only safe integers are allowed in audit rows');
+      if (!Number.isSafeInteger(v) || Object.is(v, -0))
+        throw new CanonicalEncodingError('only safe integers are allowed in audit rows');
       return String(v);
     case 'object': {
       if (Array.isArray(v)) return '[' + v.map((x) => enc(x, depth + 1)).join(',') + ']';
       const proto = Object.getPrototypeOf(v);
-      if (proto !== Object.prototype && proto !== null) throw new CanonicalEncodingError('only plain objects are allowed in audit rows');
+      if (proto !== Object.prototype && proto !== null)
+        throw new CanonicalEncodingError('only plain objects are allowed in audit rows');
       const keys = Object.keys(v as object).sort();
       const parts: string[] = [];
       for (const k of keys) {
@@ -70,7 +73,8 @@ const utf8 = new TextEncoder();
 /** The bytes hashed after prev_hash (see the header). */
 export function encodeRow(r: RowFields): Uint8Array {
   if (!Number.isSafeInteger(r.seq)) throw new CanonicalEncodingError('seq must be an integer');
-  if (/\n/.test(r.kind) || /\n/.test(r.time)) throw new CanonicalEncodingError('kind and time cannot contain a newline');
+  if (/\n/.test(r.kind) || /\n/.test(r.time))
+    throw new CanonicalEncodingError('kind and time cannot contain a newline');
   return utf8.encode(`${ROW_DOMAIN}\n${r.seq}\n${r.kind}\n${r.time}\n${r.body}`);
 }
 

@@ -75,7 +75,8 @@ export interface EpochCertificate {
 }
 
 function decimal(s: string | undefined, what: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (s === undefined || !/^(?:0|[1-9][0-9]{0,15})$/.test(s)) throw new CheckpointFormatError(`${what} is not a decimal number`);
+  if (s === undefined || !/^(?:0|[1-9][0-9]{0,15})$/.test(s))
+    throw new CheckpointFormatError(`${what} is not a decimal number`);
   const n = Number(s);
   if (!Number.isSafeInteger(n) || n < min || n > max) throw new CheckpointFormatError(`${what} is out of range`);
   return n;
@@ -90,13 +91,15 @@ function hash32(s: string | undefined, what: string): Uint8Array {
 function instant(line: string | undefined): string {
   const m = /^time (.+)$/.exec(line ?? '');
   const t = m?.[1];
-  if (!t || !TIME_RE.test(t) || Number.isNaN(Date.parse(t)) || new Date(t).toISOString() !== t) throw new CheckpointFormatError('time line is not an ISO 8601 UTC instant');
+  if (!t || !TIME_RE.test(t) || Number.isNaN(Date.parse(t)) || new Date(t).toISOString() !== t)
+    throw new CheckpointFormatError('time line is not an ISO 8601 UTC instant');
   return t;
 }
 
 function checkIds(kioskId: string, logId?: string): void {
   if (!KIOSK_ID_RE.test(kioskId)) throw new CheckpointFormatError('kiosk id must be 16 lowercase hex digits');
-  if (logId !== undefined && !LOG_ID_RE.test(logId)) throw new CheckpointFormatError('log id must be 32 lowercase hex digits');
+  if (logId !== undefined && !LOG_ID_RE.test(logId))
+    throw new CheckpointFormatError('log id must be 32 lowercase hex digits');
 }
 
 export function checkpointText(c: Checkpoint): string {
@@ -104,8 +107,10 @@ export function checkpointText(c: Checkpoint): string {
   if (!Number.isSafeInteger(c.size) || c.size < 1) throw new CheckpointFormatError('size must be a positive integer');
   if (c.head.length !== 32) throw new CheckpointFormatError('head must be 32 bytes');
   if (!TIME_RE.test(c.time)) throw new CheckpointFormatError('time must be ISO 8601 UTC');
-  if (!Number.isSafeInteger(c.epoch) || c.epoch < 0) throw new CheckpointFormatError('epoch must be a non-negative integer');
-  if (!Number.isSafeInteger(c.every) || c.every < 1 || c.every > MAX_CHECKPOINT_EVERY) throw new CheckpointFormatError('every is out of range');
+  if (!Number.isSafeInteger(c.epoch) || c.epoch < 0)
+    throw new CheckpointFormatError('epoch must be a non-negative integer');
+  if (!Number.isSafeInteger(c.every) || c.every < 1 || c.every > MAX_CHECKPOINT_EVERY)
+    throw new CheckpointFormatError('every is out of range');
   return `${logOrigin(c.kioskId, c.logId)}\n${c.size}\n${base64Encode(c.head)}\ntime ${c.time}\nepoch ${c.epoch}\nevery ${c.every}\n`;
 }
 
@@ -129,14 +134,17 @@ export function parseCheckpointText(text: string): Checkpoint {
 
 export function epochCertificateText(c: EpochCertificate): string {
   checkIds(c.kioskId);
-  if (!Number.isSafeInteger(c.epoch) || c.epoch < 1) throw new CheckpointFormatError('a certificate is for epoch 1 or later');
+  if (!Number.isSafeInteger(c.epoch) || c.epoch < 1)
+    throw new CheckpointFormatError('a certificate is for epoch 1 or later');
   if (c.publicKey.length !== 32) throw new CheckpointFormatError('public key must be 32 bytes');
   if (!TIME_RE.test(c.time)) throw new CheckpointFormatError('time must be ISO 8601 UTC');
-  if (c.sealed.length > MAX_SEALED_PER_EPOCH) throw new CheckpointFormatError('too many sealed heads for one certificate');
+  if (c.sealed.length > MAX_SEALED_PER_EPOCH)
+    throw new CheckpointFormatError('too many sealed heads for one certificate');
   let out = `${kioskKeyName(c.kioskId)}/epoch\n${c.epoch}\n${base64Encode(c.publicKey)}\ntime ${c.time}\n`;
   for (const s of c.sealed) {
     checkIds(c.kioskId, s.logId);
-    if (!Number.isSafeInteger(s.size) || s.size < 1 || s.head.length !== 32) throw new CheckpointFormatError('bad sealed head');
+    if (!Number.isSafeInteger(s.size) || s.size < 1 || s.head.length !== 32)
+      throw new CheckpointFormatError('bad sealed head');
     out += `sealed ${s.logId} ${s.size} ${base64Encode(s.head)}\n`;
   }
   return out;
@@ -144,7 +152,8 @@ export function epochCertificateText(c: EpochCertificate): string {
 
 export function parseEpochCertificateText(text: string): EpochCertificate {
   const lines = text.split('\n');
-  if (lines.length < 5 || lines[lines.length - 1] !== '') throw new CheckpointFormatError('an epoch certificate has at least four lines');
+  if (lines.length < 5 || lines[lines.length - 1] !== '')
+    throw new CheckpointFormatError('an epoch certificate has at least four lines');
   const m = /^kakunin\.local\/audit\/([0-9a-f]{16})\/epoch$/.exec(lines[0]!);
   if (!m) throw new CheckpointFormatError('not a Kakunin epoch certificate');
   const sealed: SealedHead[] = [];
@@ -154,5 +163,11 @@ export function parseEpochCertificateText(text: string): EpochCertificate {
     sealed.push({ logId: s[1]!, size: decimal(s[2], 'sealed size', 1), head: hash32(s[3], 'sealed head') });
   }
   if (sealed.length > MAX_SEALED_PER_EPOCH) throw new CheckpointFormatError('too many sealed heads');
-  return { kioskId: m[1]!, epoch: decimal(lines[1], 'epoch', 1), publicKey: hash32(lines[2], 'public key'), time: instant(lines[3]), sealed };
+  return {
+    kioskId: m[1]!,
+    epoch: decimal(lines[1], 'epoch', 1),
+    publicKey: hash32(lines[2], 'public key'),
+    time: instant(lines[3]),
+    sealed,
+  };
 }

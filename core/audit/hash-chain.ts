@@ -70,7 +70,8 @@ export interface RetentionCutBody {
  *   time       a checkpoint signed in the future of the verifier's clock
  *   unsealed   more rows after the last signed checkpoint than the kiosk ever leaves unsealed
  */
-export type BreakReason = 'edited' | 'inserted' | 'deleted' | 'reordered' | 'truncated' | 'signature' | 'retention' | 'time' | 'unsealed';
+export type BreakReason =
+  'edited' | 'inserted' | 'deleted' | 'reordered' | 'truncated' | 'signature' | 'retention' | 'time' | 'unsealed';
 
 export interface ChainBreak {
   seq: number;
@@ -117,7 +118,12 @@ export function linkRow(prev: ChainPoint | null, row: RowFields, sha256: Sha256 
 
 export function verifyChain(rows: Iterable<ChainRow>, opts: VerifyOptions = {}): ChainReport {
   const cx = chainContext(opts);
-  const st: WalkState = { expectedSeq: cx.firstSeq, expectedPrev: cx.anchor ? cx.anchor.prevHash : GENESIS_PREV_HASH, prev: null, sawCut: false };
+  const st: WalkState = {
+    expectedSeq: cx.firstSeq,
+    expectedPrev: cx.anchor ? cx.anchor.prevHash : GENESIS_PREV_HASH,
+    prev: null,
+    sawCut: false,
+  };
   let count = 0;
   let broken: ChainBreak | null = null;
 
@@ -147,7 +153,12 @@ export function verifyChain(rows: Iterable<ChainRow>, opts: VerifyOptions = {}):
   // undefined: the caller has no head to compare; null: the store has none although it should.
   if (!broken) broken = checkEnd(cx, st, opts.head !== undefined);
   const prev = st.prev;
-  return { ok: broken === null, rows: count, firstBroken: broken, lastVerified: prev ? { seq: prev.seq, hash: prev.hash } : null };
+  return {
+    ok: broken === null,
+    rows: count,
+    firstBroken: broken,
+    lastVerified: prev ? { seq: prev.seq, hash: prev.hash } : null,
+  };
 }
 
 /** What one verification compares the rows with: the anchors outside the rows, and the hash. */
@@ -164,7 +175,8 @@ function chainContext(opts: VerifyOptions): ChainContext {
   const anchor = opts.anchor ?? null;
   const firstSeq = anchor ? anchor.firstSeq : 1;
   const checkpoints = new Map<number, Uint8Array[]>();
-  for (const c of opts.checkpoints ?? []) if (c.seq >= firstSeq) checkpoints.set(c.seq, [...(checkpoints.get(c.seq) ?? []), c.hash]);
+  for (const c of opts.checkpoints ?? [])
+    if (c.seq >= firstSeq) checkpoints.set(c.seq, [...(checkpoints.get(c.seq) ?? []), c.hash]);
   return { sha: opts.sha256 ?? nobleSha256, head: opts.head ?? null, anchor, firstSeq, checkpoints };
 }
 
@@ -206,8 +218,10 @@ function checkRow(r: ChainRow, ahead: readonly ChainRow[], cx: ChainContext, st:
       ? { seq: r.seq, reason: 'reordered', detail: `row ${r.seq} comes after row ${st.prev.seq}` }
       : { seq: r.seq, reason: 'inserted', detail: `row ${r.seq} lies before the first seq ${cx.firstSeq}` };
   }
-  if (cx.head && r.seq > cx.head.seq) return { seq: r.seq, reason: 'inserted', detail: `row ${r.seq} lies beyond the recorded head ${cx.head.seq}` };
-  if (r.seq > st.expectedSeq) return { seq: st.expectedSeq, reason: 'deleted', detail: `rows ${st.expectedSeq}..${r.seq - 1} are missing` };
+  if (cx.head && r.seq > cx.head.seq)
+    return { seq: r.seq, reason: 'inserted', detail: `row ${r.seq} lies beyond the recorded head ${cx.head.seq}` };
+  if (r.seq > st.expectedSeq)
+    return { seq: st.expectedSeq, reason: 'deleted', detail: `rows ${st.expectedSeq}..${r.seq - 1} are missing` };
 
   const selfOk = selfOkAt(r, r.seq, cx.sha);
   const linkOk = bytesEqual(r.prevHash, st.expectedPrev);
@@ -220,26 +234,45 @@ function checkAnchors(r: ChainRow, next: ChainRow | null, cx: ChainContext, st: 
   const cps = cx.checkpoints.get(r.seq);
   if (cps && cps.some((cp) => !bytesEqual(cp, r.hash))) {
     if (genuineFollows(next, st, cx.sha)) {
-      return { seq: r.seq, reason: 'inserted', detail: `row ${r.seq} was added and the rest renumbered (it disagrees with its checkpoint)` };
+      return {
+        seq: r.seq,
+        reason: 'inserted',
+        detail: `row ${r.seq} was added and the rest renumbered (it disagrees with its checkpoint)`,
+      };
     }
-    return { seq: r.seq, reason: 'edited', detail: `row ${r.seq} disagrees with its checkpoint (the chain was rewritten at or before it)` };
+    return {
+      seq: r.seq,
+      reason: 'edited',
+      detail: `row ${r.seq} disagrees with its checkpoint (the chain was rewritten at or before it)`,
+    };
   }
   const head = cx.head;
   if (head && r.seq === head.seq && !bytesEqual(head.hash, r.hash)) {
     if (genuineFollows(next, st, cx.sha)) {
-      return { seq: r.seq, reason: 'inserted', detail: `row ${r.seq} was added and the rest renumbered (it disagrees with the head)` };
+      return {
+        seq: r.seq,
+        reason: 'inserted',
+        detail: `row ${r.seq} was added and the rest renumbered (it disagrees with the head)`,
+      };
     }
     return { seq: r.seq, reason: 'edited', detail: `row ${r.seq} disagrees with the recorded head` };
   }
   if (cx.anchor && r.seq === cx.anchor.cutSeq) {
     st.sawCut = true;
-    if (!cutMatches(r, cx.anchor)) return { seq: r.seq, reason: 'edited', detail: `retention cut row ${r.seq} disagrees with the retention anchor` };
+    if (!cutMatches(r, cx.anchor))
+      return { seq: r.seq, reason: 'edited', detail: `retention cut row ${r.seq} disagrees with the retention anchor` };
   }
   return null;
 }
 
 /** A row at the expected seq that does not verify or does not link: what most likely happened. */
-function nameBreak(r: ChainRow, ahead: readonly ChainRow[], selfOk: boolean, cx: ChainContext, st: WalkState): ChainBreak {
+function nameBreak(
+  r: ChainRow,
+  ahead: readonly ChainRow[],
+  selfOk: boolean,
+  cx: ChainContext,
+  st: WalkState,
+): ChainBreak {
   const next = ahead[0] ?? null;
   const d = selfOk ? null : relocation(r, cx.sha);
   if (d !== null) {
@@ -248,8 +281,16 @@ function nameBreak(r: ChainRow, ahead: readonly ChainRow[], selfOk: boolean, cx:
     const shift = next === null || selfOkAt(next, next.seq + d, cx.sha);
     if (!shift) return { seq: r.seq, reason: 'reordered', detail: `row ${r.seq} belongs at seq ${r.seq + d}` };
     return d > 0
-      ? { seq: st.expectedSeq, reason: 'deleted', detail: `rows were removed before ${r.seq} and the rest renumbered (row ${r.seq} was ${r.seq + d})` }
-      : { seq: r.seq + d, reason: 'inserted', detail: `rows were added at ${r.seq + d} and the rest renumbered (row ${r.seq} was ${r.seq + d})` };
+      ? {
+          seq: st.expectedSeq,
+          reason: 'deleted',
+          detail: `rows were removed before ${r.seq} and the rest renumbered (row ${r.seq} was ${r.seq + d})`,
+        }
+      : {
+          seq: r.seq + d,
+          reason: 'inserted',
+          detail: `rows were added at ${r.seq + d} and the rest renumbered (row ${r.seq} was ${r.seq + d})`,
+        };
   }
   if (next && !selfOk) {
     // Contents swapped with a later row (seq/prev/hash columns left in place).
@@ -259,13 +300,23 @@ function nameBreak(r: ChainRow, ahead: readonly ChainRow[], selfOk: boolean, cx:
       }
     }
     // This row is foreign and the genuine one follows it, shifted by one.
-    if (genuineFollows(next, st, cx.sha)) return { seq: r.seq, reason: 'inserted', detail: `row ${r.seq} was added and the rest renumbered` };
+    if (genuineFollows(next, st, cx.sha))
+      return { seq: r.seq, reason: 'inserted', detail: `row ${r.seq} was added and the rest renumbered` };
   }
   if (selfOk) {
     // A self-consistent row that does not link: either its predecessor was edited and re-hashed
     // (the usual case), or this row's prev_hash was edited and the row re-hashed.
-    if (st.prev) return { seq: st.prev.seq, reason: 'edited', detail: `row ${st.prev.seq} was changed and re-hashed: row ${r.seq} no longer links to it` };
-    return { seq: r.seq, reason: 'edited', detail: `row ${r.seq} does not link to ${cx.anchor ? 'the retention anchor' : 'the genesis hash'}` };
+    if (st.prev)
+      return {
+        seq: st.prev.seq,
+        reason: 'edited',
+        detail: `row ${st.prev.seq} was changed and re-hashed: row ${r.seq} no longer links to it`,
+      };
+    return {
+      seq: r.seq,
+      reason: 'edited',
+      detail: `row ${r.seq} does not link to ${cx.anchor ? 'the retention anchor' : 'the genesis hash'}`,
+    };
   }
   return { seq: r.seq, reason: 'edited', detail: `row ${r.seq} does not match its hash` };
 }
@@ -274,14 +325,29 @@ function nameBreak(r: ChainRow, ahead: readonly ChainRow[], selfOk: boolean, cx:
 function checkEnd(cx: ChainContext, st: WalkState, headKnown: boolean): ChainBreak | null {
   const lastSeq = st.expectedSeq - 1;
   const { head, anchor } = cx;
-  if (head && head.seq > lastSeq) return { seq: st.expectedSeq, reason: 'truncated', detail: `the head names row ${head.seq}, the last row is ${lastSeq}` };
-  if (headKnown && !head && st.prev) return { seq: st.prev.seq, reason: 'edited', detail: 'the chain has rows but no recorded head' };
+  if (head && head.seq > lastSeq)
+    return {
+      seq: st.expectedSeq,
+      reason: 'truncated',
+      detail: `the head names row ${head.seq}, the last row is ${lastSeq}`,
+    };
+  if (headKnown && !head && st.prev)
+    return { seq: st.prev.seq, reason: 'edited', detail: 'the chain has rows but no recorded head' };
   const beyond = [...cx.checkpoints.keys()].filter((s) => s > lastSeq).sort((a, b) => a - b);
-  if (beyond.length) return { seq: st.expectedSeq, reason: 'truncated', detail: `checkpoint ${beyond[0]} names a row past the last row ${lastSeq}` };
+  if (beyond.length)
+    return {
+      seq: st.expectedSeq,
+      reason: 'truncated',
+      detail: `checkpoint ${beyond[0]} names a row past the last row ${lastSeq}`,
+    };
   if (anchor && !st.sawCut) {
     return anchor.cutSeq > lastSeq
       ? { seq: st.expectedSeq, reason: 'truncated', detail: `the retention cut row ${anchor.cutSeq} is missing` }
-      : { seq: anchor.cutSeq, reason: 'edited', detail: `the retention anchor names row ${anchor.cutSeq}, which is not in the chain` };
+      : {
+          seq: anchor.cutSeq,
+          reason: 'edited',
+          detail: `the retention anchor names row ${anchor.cutSeq}, which is not in the chain`,
+        };
   }
   return null;
 }

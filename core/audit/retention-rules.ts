@@ -17,7 +17,12 @@ export const CLOCK_SLACK_MS = 5 * 60_000;
 export type RetentionRefusal = 'below_minimum' | 'clock_behind_log' | 'clock_jumped' | 'chain_broken';
 
 /** Why a cut of `days` at `now` must not run, or null. `newestTime` is the newest time the log holds. */
-export function retentionRefusal(days: number, now: Date, newestTime: string | null, clockJumped: boolean): RetentionRefusal | null {
+export function retentionRefusal(
+  days: number,
+  now: Date,
+  newestTime: string | null,
+  clockJumped: boolean,
+): RetentionRefusal | null {
   if (!Number.isInteger(days) || days < MIN_RETENTION_DAYS) return 'below_minimum';
   if (clockJumped) return 'clock_jumped';
   if (newestTime !== null && now.getTime() < Date.parse(newestTime) - CLOCK_SLACK_MS) return 'clock_behind_log';
@@ -29,7 +34,8 @@ export function parseCutBody(body: string): RetentionCutBody | null {
   try {
     const b = JSON.parse(body) as Partial<RetentionCutBody>;
     if (typeof b.cutoff !== 'string' || Number.isNaN(Date.parse(b.cutoff))) return null;
-    if (!Number.isSafeInteger(b.firstSeq) || !Number.isSafeInteger(b.deletedCount) || typeof b.prevHash !== 'string') return null;
+    if (!Number.isSafeInteger(b.firstSeq) || !Number.isSafeInteger(b.deletedCount) || typeof b.prevHash !== 'string')
+      return null;
     return b as RetentionCutBody;
   } catch {
     return null;
@@ -43,7 +49,9 @@ export function parseCutBody(body: string): RetentionCutBody | null {
 export function cutProblem(cut: RetentionCutBody, cutTime: string, now: Date): string | null {
   const cutoff = Date.parse(cut.cutoff);
   const min = MIN_RETENTION_DAYS * DAY_MS;
-  if (cutoff > Date.parse(cutTime) - min + CLOCK_SLACK_MS) return `the cut deleted rows younger than ${MIN_RETENTION_DAYS} days by its own time`;
-  if (cutoff > now.getTime() - min + CLOCK_SLACK_MS) return `the cut deleted rows younger than ${MIN_RETENTION_DAYS} days before now (was the kiosk clock set forward?)`;
+  if (cutoff > Date.parse(cutTime) - min + CLOCK_SLACK_MS)
+    return `the cut deleted rows younger than ${MIN_RETENTION_DAYS} days by its own time`;
+  if (cutoff > now.getTime() - min + CLOCK_SLACK_MS)
+    return `the cut deleted rows younger than ${MIN_RETENTION_DAYS} days before now (was the kiosk clock set forward?)`;
   return null;
 }

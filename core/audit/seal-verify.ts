@@ -16,7 +16,14 @@
 //    `every` rows, in the same transaction as the row).
 // The caller (main/audit/audit-store.ts) runs the chain over the rows with these points and picks
 // the first problem of all.
-import { parseCheckpointText, parseEpochCertificateText, kioskIdOf, kioskKeyName, logOrigin, type Checkpoint } from './checkpoint.ts';
+import {
+  parseCheckpointText,
+  parseEpochCertificateText,
+  kioskIdOf,
+  kioskKeyName,
+  logOrigin,
+  type Checkpoint,
+} from './checkpoint.ts';
 import { bytesEqual, toHex } from './canonical.ts';
 import type { BreakReason, ChainPoint, RetentionAnchor, RetentionCutBody } from './hash-chain.ts';
 import { CLOCK_SLACK_MS, cutProblem, parseCutBody } from './retention-rules.ts';
@@ -91,7 +98,13 @@ export interface SealReport {
   epochs: number;
 }
 
-const summary = (c: Checkpoint, note: string): CheckpointSummary => ({ size: c.size, hash: toHex(c.head), time: c.time, epoch: c.epoch, note });
+const summary = (c: Checkpoint, note: string): CheckpointSummary => ({
+  size: c.size,
+  hash: toHex(c.head),
+  time: c.time,
+  epoch: c.epoch,
+  note,
+});
 
 export function verifySeals(inp: SealInputs): SealReport {
   const problems: SealProblem[] = [];
@@ -102,14 +115,27 @@ export function verifySeals(inp: SealInputs): SealReport {
   const { certBroken } = epochs;
   if (certBroken) {
     const user = cps.signed.find((s) => s.epoch >= certBroken.epoch);
-    problems.push({ seq: user ? user.size : Math.max(1, inp.lastSeq), reason: 'signature', detail: certBroken.detail, checkpoint: user ?? null });
+    problems.push({
+      seq: user ? user.size : Math.max(1, inp.lastSeq),
+      reason: 'signature',
+      detail: certBroken.detail,
+      checkpoint: user ?? null,
+    });
   }
   const sealed = checkSealedHeads(epochs.sealedHeads, cps, inp.anchor, firstSeq, problems);
   checkRetentionCuts(inp.cuts, cps.signed, inp.now, problems);
   checkUnsealedTail(inp.lastSeq, cps, epochs.sealedHeads.length > 0, firstSeq, problems);
   problems.sort((a, b) => a.seq - b.seq);
   const { points, pruned, signed } = cps;
-  return { problems, points, pruned, signed, sealed, latest: signed[signed.length - 1] ?? null, epochs: epochs.pubs.length - 1 };
+  return {
+    problems,
+    points,
+    pruned,
+    signed,
+    sealed,
+    latest: signed[signed.length - 1] ?? null,
+    epochs: epochs.pubs.length - 1,
+  };
 }
 
 interface SealedHead {
@@ -133,16 +159,29 @@ function verifyEpochCertificates(inp: SealInputs, kioskId: string): EpochChain {
   const pubs: Uint8Array[] = [inp.kioskPublicKey];
   const sealedHeads: SealedHead[] = [];
   for (const c of [...inp.certificates].sort((a, b) => a.epoch - b.epoch)) {
-    if (c.epoch !== pubs.length) return { pubs, sealedHeads, certBroken: { epoch: pubs.length, detail: `epoch certificate ${pubs.length} is missing` } };
+    if (c.epoch !== pubs.length)
+      return {
+        pubs,
+        sealedHeads,
+        certBroken: { epoch: pubs.length, detail: `epoch certificate ${pubs.length} is missing` },
+      };
     try {
       const note = parseSignedNote(c.note);
       if (!verifyNote(note, kioskKeyName(kioskId), pubs[c.epoch - 1]!, inp.verify)) throw new Error('signature');
       const cert = parseEpochCertificateText(note.text);
       if (cert.kioskId !== kioskId || cert.epoch !== c.epoch) throw new Error('names another kiosk or epoch');
       pubs.push(cert.publicKey);
-      for (const s of cert.sealed) if (s.logId === inp.logId) sealedHeads.push({ epoch: c.epoch, size: s.size, head: s.head, time: cert.time });
+      for (const s of cert.sealed)
+        if (s.logId === inp.logId) sealedHeads.push({ epoch: c.epoch, size: s.size, head: s.head, time: cert.time });
     } catch {
-      return { pubs, sealedHeads, certBroken: { epoch: c.epoch, detail: `epoch certificate ${c.epoch} does not verify under epoch ${c.epoch - 1}'s key` } };
+      return {
+        pubs,
+        sealedHeads,
+        certBroken: {
+          epoch: c.epoch,
+          detail: `epoch certificate ${c.epoch} does not verify under epoch ${c.epoch - 1}'s key`,
+        },
+      };
     }
   }
   return { pubs, sealedHeads, certBroken: null };
@@ -161,7 +200,13 @@ interface CheckpointWalk {
  * Step 2, the checkpoints: each signed note verifies under its epoch's key, names this kiosk and this
  * log, agrees with its row; epochs never go back; none is dated in the verifier's future.
  */
-function verifyCheckpoints(inp: SealInputs, kioskId: string, epochs: EpochChain, firstSeq: number, problems: SealProblem[]): CheckpointWalk {
+function verifyCheckpoints(
+  inp: SealInputs,
+  kioskId: string,
+  epochs: EpochChain,
+  firstSeq: number,
+  problems: SealProblem[],
+): CheckpointWalk {
   const w: CheckpointWalk = { points: [], pruned: new Map(), signed: [], lastSigned: null, failedSince: false };
   let lastEpoch = -1;
   for (const cp of inp.checkpoints) {
@@ -181,9 +226,12 @@ function verifyCheckpoints(inp: SealInputs, kioskId: string, epochs: EpochChain,
       bad('signature', `checkpoint ${cp.seq} belongs to another log`, s);
       continue;
     }
-    if (c.size !== cp.seq || !bytesEqual(c.head, cp.hash)) bad('edited', `checkpoint row ${cp.seq} disagrees with its signed note`, s);
-    if (c.epoch < lastEpoch) bad('signature', `checkpoint ${c.size} is in epoch ${c.epoch}, after a checkpoint of epoch ${lastEpoch}`, s);
-    if (Date.parse(c.time) > inp.now.getTime() + FUTURE_SLACK_MS) bad('time', `checkpoint ${c.size} is dated ${c.time}, in the future of this verifier's clock`, s);
+    if (c.size !== cp.seq || !bytesEqual(c.head, cp.hash))
+      bad('edited', `checkpoint row ${cp.seq} disagrees with its signed note`, s);
+    if (c.epoch < lastEpoch)
+      bad('signature', `checkpoint ${c.size} is in epoch ${c.epoch}, after a checkpoint of epoch ${lastEpoch}`, s);
+    if (Date.parse(c.time) > inp.now.getTime() + FUTURE_SLACK_MS)
+      bad('time', `checkpoint ${c.size} is dated ${c.time}, in the future of this verifier's clock`, s);
     lastEpoch = Math.max(lastEpoch, c.epoch);
     w.lastSigned = c;
     w.failedSince = false;
@@ -195,7 +243,14 @@ function verifyCheckpoints(inp: SealInputs, kioskId: string, epochs: EpochChain,
 }
 
 /** A checkpoint's signed note, verified under its epoch's key for this kiosk; null (reported through `bad`) when it does not. */
-function openCheckpoint(cp: StoredCheckpoint, text: string, kioskId: string, epochs: EpochChain, inp: SealInputs, bad: (reason: BreakReason, detail: string, c?: CheckpointSummary | null) => void): Checkpoint | null {
+function openCheckpoint(
+  cp: StoredCheckpoint,
+  text: string,
+  kioskId: string,
+  epochs: EpochChain,
+  inp: SealInputs,
+  bad: (reason: BreakReason, detail: string, c?: CheckpointSummary | null) => void,
+): Checkpoint | null {
   const { pubs, certBroken } = epochs;
   try {
     const note = parseSignedNote(text);
@@ -205,7 +260,13 @@ function openCheckpoint(cp: StoredCheckpoint, text: string, kioskId: string, epo
       return null;
     }
     if (c.epoch >= pubs.length) {
-      bad('signature', certBroken && certBroken.epoch <= c.epoch ? `checkpoint ${cp.seq}: ${certBroken.detail}` : `checkpoint ${cp.seq} names epoch ${c.epoch}, which has no certificate`, summary(c, text));
+      bad(
+        'signature',
+        certBroken && certBroken.epoch <= c.epoch
+          ? `checkpoint ${cp.seq}: ${certBroken.detail}`
+          : `checkpoint ${cp.seq} names epoch ${c.epoch}, which has no certificate`,
+        summary(c, text),
+      );
       return null;
     }
     if (!verifyNote(note, logOrigin(kioskId, c.logId), pubs[c.epoch]!, inp.verify)) {
@@ -224,18 +285,48 @@ function openCheckpoint(cp: StoredCheckpoint, text: string, kioskId: string, epo
  * log keeps for ever (retention too): it must still be there, and the chain must pass it. Returns
  * every sealed head in seq order.
  */
-function checkSealedHeads(sealedHeads: readonly SealedHead[], w: CheckpointWalk, anchor: RetentionAnchor | null, firstSeq: number, problems: SealProblem[]): CheckpointSummary[] {
+function checkSealedHeads(
+  sealedHeads: readonly SealedHead[],
+  w: CheckpointWalk,
+  anchor: RetentionAnchor | null,
+  firstSeq: number,
+  problems: SealProblem[],
+): CheckpointSummary[] {
   const sealed: CheckpointSummary[] = [...w.signed];
   for (const h of sealedHeads) {
-    const named: CheckpointSummary = { size: h.size, hash: toHex(h.head), time: h.time, epoch: h.epoch - 1, note: null };
+    const named: CheckpointSummary = {
+      size: h.size,
+      hash: toHex(h.head),
+      time: h.time,
+      epoch: h.epoch - 1,
+      note: null,
+    };
     sealed.push(named);
     const own = w.signed.find((s) => s.size === h.size);
-    if (!own) problems.push({ seq: h.size, reason: 'deleted', detail: `the checkpoint at ${h.size}, sealed by epoch ${h.epoch}'s certificate, is missing`, checkpoint: named });
-    else if (own.hash !== named.hash) problems.push({ seq: h.size, reason: 'edited', detail: `checkpoint ${h.size} disagrees with epoch ${h.epoch}'s seal`, checkpoint: own });
+    if (!own)
+      problems.push({
+        seq: h.size,
+        reason: 'deleted',
+        detail: `the checkpoint at ${h.size}, sealed by epoch ${h.epoch}'s certificate, is missing`,
+        checkpoint: named,
+      });
+    else if (own.hash !== named.hash)
+      problems.push({
+        seq: h.size,
+        reason: 'edited',
+        detail: `checkpoint ${h.size} disagrees with epoch ${h.epoch}'s seal`,
+        checkpoint: own,
+      });
     if (h.size >= firstSeq) w.points.push({ seq: h.size, hash: h.head });
     else {
       const kept = w.pruned.get(h.size) ?? (anchor && h.size === firstSeq - 1 ? anchor.prevHash : null);
-      if (kept && !bytesEqual(kept, h.head)) problems.push({ seq: h.size, reason: 'edited', detail: `the head kept at ${h.size} disagrees with epoch ${h.epoch}'s seal`, checkpoint: named });
+      if (kept && !bytesEqual(kept, h.head))
+        problems.push({
+          seq: h.size,
+          reason: 'edited',
+          detail: `the head kept at ${h.size} disagrees with epoch ${h.epoch}'s seal`,
+          checkpoint: named,
+        });
     }
   }
   sealed.sort((a, b) => a.size - b.size);
@@ -247,28 +338,50 @@ function checkSealedHeads(sealedHeads: readonly SealedHead[], w: CheckpointWalk,
  * was signed must be sealed on both sides and must not have deleted rows after a checkpoint newer
  * than its cutoff.
  */
-function checkRetentionCuts(cuts: readonly CutRow[], signed: readonly CheckpointSummary[], now: Date, problems: SealProblem[]): void {
+function checkRetentionCuts(
+  cuts: readonly CutRow[],
+  signed: readonly CheckpointSummary[],
+  now: Date,
+  problems: SealProblem[],
+): void {
   const firstSignedSize = signed[0]?.size ?? Infinity;
   for (const cut of cuts) {
     const body = parseCutBody(cut.body);
     const at = signed.find((s) => s.size >= cut.seq) ?? null;
     if (!body) {
-      problems.push({ seq: cut.seq, reason: 'edited', detail: `retention cut ${cut.seq} has no readable body`, checkpoint: at });
+      problems.push({
+        seq: cut.seq,
+        reason: 'edited',
+        detail: `retention cut ${cut.seq} has no readable body`,
+        checkpoint: at,
+      });
       continue;
     }
     const p = cutProblem(body, cut.time, now);
-    if (p) problems.push({ seq: cut.seq, reason: 'retention', detail: `retention cut ${cut.seq}: ${p}`, checkpoint: at });
+    if (p)
+      problems.push({ seq: cut.seq, reason: 'retention', detail: `retention cut ${cut.seq}: ${p}`, checkpoint: at });
     if (cut.seq > firstSignedSize) signedCutProblems(cut, body, signed, problems);
   }
 }
 
 /** A cut made while the log was signed. */
-function signedCutProblems(cut: CutRow, body: RetentionCutBody, signed: readonly CheckpointSummary[], problems: SealProblem[]): void {
+function signedCutProblems(
+  cut: CutRow,
+  body: RetentionCutBody,
+  signed: readonly CheckpointSummary[],
+  problems: SealProblem[],
+): void {
   // Rows after a kept checkpoint were appended after it was signed, so if the cut deleted them,
   // that checkpoint must be older than the cutoff.
   const cutoff = Date.parse(body.cutoff);
   const young = signed.find((s) => s.size < body.firstSeq - 1 && Date.parse(s.time) > cutoff + CLOCK_SLACK_MS);
-  if (young) problems.push({ seq: cut.seq, reason: 'retention', detail: `retention cut ${cut.seq} deleted rows after checkpoint ${young.size}, which is newer than its cutoff`, checkpoint: young });
+  if (young)
+    problems.push({
+      seq: cut.seq,
+      reason: 'retention',
+      detail: `retention cut ${cut.seq} deleted rows after checkpoint ${young.size}, which is newer than its cutoff`,
+      checkpoint: young,
+    });
   // And the kiosk seals both sides of a cut in the cut's own transaction.
   const sealedAt = (n: number) => signed.some((s) => s.size === n);
   if (!sealedAt(cut.seq) || !sealedAt(cut.seq - 1)) {
@@ -283,14 +396,31 @@ function signedCutProblems(cut: CutRow, body: RetentionCutBody, signed: readonly
 }
 
 /** Step 5, the unsealed tail: at most `every - 1` rows after the last signed checkpoint. */
-function checkUnsealedTail(lastSeq: number, w: CheckpointWalk, anyCertificateSealed: boolean, firstSeq: number, problems: SealProblem[]): void {
+function checkUnsealedTail(
+  lastSeq: number,
+  w: CheckpointWalk,
+  anyCertificateSealed: boolean,
+  firstSeq: number,
+  problems: SealProblem[],
+): void {
   if (!(lastSeq > 0) || w.failedSince) return;
   const last = w.lastSigned;
   if (!last) {
     // With sealed heads in the certificates, the missing checkpoints are the news (step 3).
-    if (!anyCertificateSealed) problems.push({ seq: firstSeq, reason: 'unsealed', detail: 'the log has rows but no signed checkpoint', checkpoint: null });
+    if (!anyCertificateSealed)
+      problems.push({
+        seq: firstSeq,
+        reason: 'unsealed',
+        detail: 'the log has rows but no signed checkpoint',
+        checkpoint: null,
+      });
   } else if (lastSeq - last.size >= last.every) {
-    problems.push({ seq: last.size + last.every, reason: 'unsealed', detail: `${lastSeq - last.size} rows follow the last signed checkpoint ${last.size}; the kiosk signs every ${last.every}`, checkpoint: null });
+    problems.push({
+      seq: last.size + last.every,
+      reason: 'unsealed',
+      detail: `${lastSeq - last.size} rows follow the last signed checkpoint ${last.size}; the kiosk signs every ${last.every}`,
+      checkpoint: null,
+    });
   }
 }
 
@@ -299,14 +429,30 @@ function checkUnsealedTail(lastSeq: number, w: CheckpointWalk, anyCertificateSea
  * what retention kept there (a signed checkpoint, or the anchor's sealed head just below the cut).
  * A head nothing was kept for cannot be confirmed, and fails (fail closed).
  */
-export function prunedHeadProblems(external: readonly ChainPoint[], anchor: RetentionAnchor | null, kept: ReadonlyMap<number, Uint8Array>): SealProblem[] {
+export function prunedHeadProblems(
+  external: readonly ChainPoint[],
+  anchor: RetentionAnchor | null,
+  kept: ReadonlyMap<number, Uint8Array>,
+): SealProblem[] {
   const firstSeq = anchor ? anchor.firstSeq : 1;
   const out: SealProblem[] = [];
   for (const e of external) {
     if (e.seq >= firstSeq) continue;
     const k = kept.get(e.seq) ?? (anchor && e.seq === firstSeq - 1 ? anchor.prevHash : null);
-    if (!k) out.push({ seq: e.seq, reason: 'retention', detail: `the expected head ${e.seq} lies in a range deleted by retention, and nothing sealed was kept for it`, checkpoint: null });
-    else if (!bytesEqual(k, e.hash)) out.push({ seq: e.seq, reason: 'retention', detail: `the expected head ${e.seq} disagrees with the head retention kept for it`, checkpoint: null });
+    if (!k)
+      out.push({
+        seq: e.seq,
+        reason: 'retention',
+        detail: `the expected head ${e.seq} lies in a range deleted by retention, and nothing sealed was kept for it`,
+        checkpoint: null,
+      });
+    else if (!bytesEqual(k, e.hash))
+      out.push({
+        seq: e.seq,
+        reason: 'retention',
+        detail: `the expected head ${e.seq} disagrees with the head retention kept for it`,
+        checkpoint: null,
+      });
   }
   return out;
 }

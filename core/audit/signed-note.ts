@@ -67,7 +67,8 @@ export function noteKeyId(name: string, publicKey: Uint8Array): Uint8Array {
 function checkText(text: string): void {
   if (text.length === 0 || !text.endsWith('\n')) throw new SignedNoteError('note text must end with a newline');
   if (/[\x00-\x09\x0b-\x1f]/.test(text)) throw new SignedNoteError('note text contains a control character');
-  if (/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(text)) throw new SignedNoteError('note text is not valid Unicode');
+  if (/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(text))
+    throw new SignedNoteError('note text is not valid Unicode');
 }
 
 /** The text plus one signature line per signer. */
@@ -108,7 +109,8 @@ export function parseSignedNote(note: string): SignedNote {
     const name = rest.slice(0, sp);
     if (!validKeyName(name)) throw new SignedNoteError('invalid key name in a signature line');
     const blob = base64Decode(rest.slice(sp + 1));
-    if (!blob || /\s/.test(rest.slice(sp + 1)) || blob.length < 5) throw new SignedNoteError('invalid signature encoding');
+    if (!blob || /\s/.test(rest.slice(sp + 1)) || blob.length < 5)
+      throw new SignedNoteError('invalid signature encoding');
     signatures.push({ name, keyId: blob.slice(0, 4), signature: blob.slice(4) });
   }
   return { text, signatures };

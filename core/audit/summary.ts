@@ -6,7 +6,10 @@
 import type { AuditEntry } from './audit-entry.ts';
 
 /** The fields summaries and filters read; a stored row is reduced to these before use. */
-export type SummaryEntry = Pick<AuditEntry, 'time' | 'mode' | 'outcome' | 'errorCode' | 'credentialType' | 'document' | 'training'> & { totalMs: number };
+export type SummaryEntry = Pick<
+  AuditEntry,
+  'time' | 'mode' | 'outcome' | 'errorCode' | 'credentialType' | 'document' | 'training'
+> & { totalMs: number };
 
 /**
  * How a manager counts a check. 'unverified': the kiosk could not finish (reader trouble, a phone
@@ -85,13 +88,19 @@ const zeros = (): Record<OutcomeClass, number> => ({ valid: 0, invalid: 0, unver
  * Bucketed counts over [from, to) in the kiosk's local time (utcOffsetMinutes east of UTC, e.g. 540
  * for JST): buckets start on local hours or local midnights.
  */
-export function summarize(entries: Iterable<SummaryEntry>, o: { from: Date; to: Date; bucket: 'hour' | 'day'; utcOffsetMinutes: number; top?: number }): Summary {
+export function summarize(
+  entries: Iterable<SummaryEntry>,
+  o: { from: Date; to: Date; bucket: 'hour' | 'day'; utcOffsetMinutes: number; top?: number },
+): Summary {
   const step = o.bucket === 'hour' ? 3_600_000 : 86_400_000;
   const off = o.utcOffsetMinutes * 60_000;
   // First bucket: the local hour / local midnight at or before `from`.
   const first = Math.floor((o.from.getTime() + off) / step) * step - off;
   const n = Math.max(1, Math.ceil((o.to.getTime() - first) / step));
-  const buckets = Array.from({ length: n }, (_, i) => ({ start: new Date(first + i * step).toISOString(), counts: zeros() }));
+  const buckets = Array.from({ length: n }, (_, i) => ({
+    start: new Date(first + i * step).toISOString(),
+    counts: zeros(),
+  }));
   const outcomes = zeros();
   const failures = new Map<string, number>();
   const credentials = new Map<string, number>();
@@ -120,7 +129,8 @@ export function summarize(entries: Iterable<SummaryEntry>, o: { from: Date; to: 
     modes.set(e.mode, (modes.get(e.mode) ?? 0) + 1);
     if (e.totalMs > 0 && c !== 'cancelled') ms.push(e.totalMs);
   }
-  const ranked = (m: Map<string, number>) => [...m].map(([key, count]) => ({ key, count })).sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
+  const ranked = (m: Map<string, number>) =>
+    [...m].map(([key, count]) => ({ key, count })).sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
   return {
     from: fromIso,
     to: toIso,
@@ -128,7 +138,9 @@ export function summarize(entries: Iterable<SummaryEntry>, o: { from: Date; to: 
     buckets,
     total,
     outcomes,
-    topFailures: ranked(failures).slice(0, o.top ?? 5).map(({ key, count }) => ({ code: key, count })),
+    topFailures: ranked(failures)
+      .slice(0, o.top ?? 5)
+      .map(({ key, count }) => ({ code: key, count })),
     credentials: ranked(credentials),
     modes: ranked(modes),
     medianMs: median(ms),

@@ -40,7 +40,8 @@ export function verify(secretAscii: Uint8Array): Uint8Array {
   return Uint8Array.of(0x00, 0x20, 0x00, 0x80, secretAscii.length, ...secretAscii);
 }
 export function readBinary(offset: number, le: number): Uint8Array {
-  if (offset < 0 || offset > 0x7fff) throw new CardError('unexpected_status', `READ BINARY offset ${offset} beyond 15 bits`);
+  if (offset < 0 || offset > 0x7fff)
+    throw new CardError('unexpected_status', `READ BINARY offset ${offset} beyond 15 bits`);
   if (le < 1 || le > MAX_LE) throw new CardError('unexpected_status', `READ BINARY Le ${le}`);
   return Uint8Array.of(0x00, 0xb0, offset >> 8, offset & 0xff, le === 256 ? 0 : le);
 }
@@ -92,18 +93,26 @@ export class CardChannel {
     if (first.sw !== SW_OK && first.sw !== SW_END_OF_FILE) throw errorForSw(first.sw, `${what} READ BINARY`);
     const size = peekTlvSize(first.data, 0);
     if (!size) throw new CardError('malformed_tlv', `${what}: no outer TLV header in the first chunk`);
-    if (size.totalLength > maxLength) throw new CardError('malformed_tlv', `${what}: object of ${size.totalLength} bytes exceeds ${maxLength}`);
+    if (size.totalLength > maxLength)
+      throw new CardError('malformed_tlv', `${what}: object of ${size.totalLength} bytes exceeds ${maxLength}`);
     const out = new Uint8Array(size.totalLength);
     out.set(first.data.subarray(0, size.totalLength));
     let have = Math.min(first.data.length, size.totalLength);
     if (first.data.length < size.totalLength && first.data.length < MAX_LE) {
-      throw new CardError('malformed_tlv', `${what}: file ends at ${first.data.length} bytes inside an object of ${size.totalLength}`);
+      throw new CardError(
+        'malformed_tlv',
+        `${what}: file ends at ${first.data.length} bytes inside an object of ${size.totalLength}`,
+      );
     }
     while (have < size.totalLength) {
       const le = Math.min(MAX_LE, size.totalLength - have);
       const r = await this.send(readBinary(have, le));
       if (r.sw !== SW_OK && r.sw !== SW_END_OF_FILE) throw errorForSw(r.sw, `${what} READ BINARY at ${have}`);
-      if (r.data.length === 0) throw new CardError('malformed_tlv', `${what}: file ends at ${have} bytes inside an object of ${size.totalLength}`);
+      if (r.data.length === 0)
+        throw new CardError(
+          'malformed_tlv',
+          `${what}: file ends at ${have} bytes inside an object of ${size.totalLength}`,
+        );
       const take = Math.min(r.data.length, size.totalLength - have);
       out.set(r.data.subarray(0, take), have);
       have += take;

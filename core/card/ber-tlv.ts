@@ -122,7 +122,8 @@ export function child(children: readonly Tlv[], tag: number, where: string): Tlv
 /** Parse the outer object of a file read off the card, ignoring filler after it, requiring `tag`. */
 export function parseFile(file: Uint8Array, tag: number, where: string): { outer: Tlv; children: Tlv[] } {
   const outer = parseTlv(file, 0);
-  if (outer.tag !== tag) fail(`${where}: outer tag ${outer.tag.toString(16).toUpperCase()}, expected ${tag.toString(16).toUpperCase()}`);
+  if (outer.tag !== tag)
+    fail(`${where}: outer tag ${outer.tag.toString(16).toUpperCase()}, expected ${tag.toString(16).toUpperCase()}`);
   return { outer, children: parseChildren(outer.value) };
 }
 

@@ -28,7 +28,8 @@ export function parseBirthDateRecord(file: Uint8Array): BirthDateRecord {
   const df11 = child(children, 0xdf11, where);
   const df12 = child(children, 0xdf12, where);
   const df13 = child(children, 0xdf13, where);
-  if (children.length !== 3 || children[0] !== df11 || children[1] !== df12) throw new CardError('malformed_tlv', `${where}: unexpected objects or order`);
+  if (children.length !== 3 || children[0] !== df11 || children[1] !== df12)
+    throw new CardError('malformed_tlv', `${where}: unexpected objects or order`);
   if (df13.value.length !== 256) throw new CardError('malformed_tlv', `${where}: DF13 is not an RSA-2048 signature`);
   return {
     birthDate: parseBirthDate8(df11.value, `${where} DF11`).date,

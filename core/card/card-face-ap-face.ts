@@ -35,8 +35,19 @@ export function parseCardFace(file: Uint8Array): CardFace {
   const valueOffset = outer.value.byteOffset - file.byteOffset;
   const tags = [0xdf21, 0xdf22, 0xdf23, 0xdf24, 0xdf25, 0xdf26, 0xdf27, 0xdf28, 0xdf29, 0xdf2a];
   const t = tags.map((tag) => child(children, tag, where));
-  if (children.length !== tags.length || children.some((c, i) => c !== t[i])) throw new CardError('malformed_tlv', `${where}: unexpected objects or order`);
-  const [df21, df22, df23, df24, df25, df26, df27, df28, df29] = t as [typeof t[0], typeof t[0], typeof t[0], typeof t[0], typeof t[0], typeof t[0], typeof t[0], typeof t[0], typeof t[0]];
+  if (children.length !== tags.length || children.some((c, i) => c !== t[i]))
+    throw new CardError('malformed_tlv', `${where}: unexpected objects or order`);
+  const [df21, df22, df23, df24, df25, df26, df27, df28, df29] = t as [
+    (typeof t)[0],
+    (typeof t)[0],
+    (typeof t)[0],
+    (typeof t)[0],
+    (typeof t)[0],
+    (typeof t)[0],
+    (typeof t)[0],
+    (typeof t)[0],
+    (typeof t)[0],
+  ];
   checkOffsetTable(df21.value, t.slice(1), valueOffset, where);
   const birth = parseBirthDate8(df22.value, `${where} DF22`);
   const sexRaw = decodeUtf8(df23.value, `${where} DF23`);

@@ -54,7 +54,8 @@ export function isLeap(y: number): boolean {
   return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 }
 
-const iso = (d: YMD) => `${String(d.year).padStart(4, '0')}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
+const iso = (d: YMD) =>
+  `${String(d.year).padStart(4, '0')}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
 
 /** The era a Gregorian date falls in, and its era year (元年 = 1). */
 export function toEraYear(d: YMD): { era: Era; year: number } {
@@ -77,7 +78,8 @@ export function birthDateDigits(birth: YMD, form: BirthDateForm): string {
 
 /** Build 照合番号B from what staff read off the card face. */
 export function buildCheckNumberB(birth: YMD, expiryYear: number, securityCode: string, form: BirthDateForm): string {
-  if (!Number.isInteger(expiryYear) || expiryYear < 2015 || expiryYear > 2099) throw new RangeError('expiry year out of range');
+  if (!Number.isInteger(expiryYear) || expiryYear < 2015 || expiryYear > 2099)
+    throw new RangeError('expiry year out of range');
   if (!/^\d{4}$/.test(securityCode)) throw new RangeError('security code is 4 digits');
   return birthDateDigits(birth, form) + String(expiryYear) + securityCode;
 }

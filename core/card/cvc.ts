@@ -24,8 +24,10 @@ export function parseCvc(file: Uint8Array, where: string): Cvc {
   const { children } = parseFile(file, 0x7f21, where);
   const body = child(children, 0x5f4e, where).value;
   const signature = child(children, 0x5f37, where).value;
-  if (body.length !== CVC_BODY_LENGTH) throw new CardError('malformed_tlv', `${where}: CVC body is ${body.length} bytes, expected ${CVC_BODY_LENGTH}`);
-  if (signature.length !== 256) throw new CardError('malformed_tlv', `${where}: CVC signature is ${signature.length} bytes`);
+  if (body.length !== CVC_BODY_LENGTH)
+    throw new CardError('malformed_tlv', `${where}: CVC body is ${body.length} bytes, expected ${CVC_BODY_LENGTH}`);
+  if (signature.length !== 256)
+    throw new CardError('malformed_tlv', `${where}: CVC signature is ${signature.length} bytes`);
   return {
     signerKeyId: body.subarray(0, 16),
     subjectKeyId: body.subarray(16, 32),
@@ -44,7 +46,8 @@ export function keyIdHex(id: Uint8Array): string {
 
 /** A readable form for logs: `6000033 0805 001 00000000` style (7 ASCII digits, 08 05, 3 ASCII digits, 4 bytes). */
 export function keyIdLabel(id: Uint8Array): string {
-  const ascii = (b: Uint8Array) => (Array.from(b).every((c) => c >= 0x30 && c <= 0x39) ? String.fromCharCode(...b) : keyIdHex(b));
+  const ascii = (b: Uint8Array) =>
+    Array.from(b).every((c) => c >= 0x30 && c <= 0x39) ? String.fromCharCode(...b) : keyIdHex(b);
   if (id.length !== 16) return keyIdHex(id);
   return `${ascii(id.subarray(0, 7))}-${keyIdHex(id.subarray(7, 9))}-${ascii(id.subarray(9, 12))}-${keyIdHex(id.subarray(12))}`;
 }

@@ -34,7 +34,8 @@ function boxes(b: Uint8Array): Box[] {
     const header = 8;
     if (len === 1) throw new CardError('malformed_tlv', 'JP2: 64-bit box lengths are not used by a card photo');
     if (len === 0) len = b.length - p; // last box runs to the end (Annex I.4)
-    if (len < header || len > b.length - p) throw new CardError('malformed_tlv', `JP2: box ${t} length ${len} out of bounds`);
+    if (len < header || len > b.length - p)
+      throw new CardError('malformed_tlv', `JP2: box ${t} length ${len} out of bounds`);
     out.push({ type: t, contents: b.subarray(p + header, p + len) });
     p += len;
     if (out.length > 64) throw new CardError('malformed_tlv', 'JP2: too many boxes');
@@ -59,7 +60,8 @@ export function parseJp2(b: Uint8Array): Jp2Info {
   const width = u32(c, 4);
   const components = (c[8]! << 8) | c[9]!;
   const bitsPerComponent = (c[10]! & 0x7f) + 1;
-  if (!width || !height || width > 4096 || height > 4096) throw new CardError('malformed_tlv', 'JP2: implausible image size');
+  if (!width || !height || width > 4096 || height > 4096)
+    throw new CardError('malformed_tlv', 'JP2: implausible image size');
   return { width, height, components, bitsPerComponent, codestream: jp2c.contents };
 }
 
@@ -77,7 +79,10 @@ export function wrapJp2(codestream: Uint8Array, width: number, height: number, c
   const ascii = (s: string) => Array.from(s, (ch) => ch.charCodeAt(0));
   const ftyp = box('ftyp', Uint8Array.from([...ascii('jp2 '), 0, 0, 0, 0, ...ascii('jp2 ')]));
   // ihdr: HEIGHT, WIDTH, NC, BPC (bits-1), C=7 (JPEG 2000), UnkC=0, IPR=0 (Annex I.5.3.1)
-  const ihdr = box('ihdr', Uint8Array.from([...be32(height), ...be32(width), components >> 8, components & 0xff, bits - 1, 7, 0, 0]));
+  const ihdr = box(
+    'ihdr',
+    Uint8Array.from([...be32(height), ...be32(width), components >> 8, components & 0xff, bits - 1, 7, 0, 0]),
+  );
   // colr: METH=1 enumerated, PREC=0, APPROX=0, EnumCS=17 greyscale (Annex I.5.3.3)
   const colr = box('colr', Uint8Array.from([1, 0, 0, ...be32(components === 1 ? 17 : 16)]));
   const jp2h = box('jp2h', Uint8Array.from([...ihdr, ...colr]));

@@ -25,7 +25,12 @@ export interface JpkiRead {
   signature: Uint8Array;
 }
 
-export async function readJpkiAuth(ch: CardChannel, profile: CardProfile, pin: string, crypto: Pick<CryptoProvider, 'randomBytes' | 'digest'>): Promise<JpkiRead> {
+export async function readJpkiAuth(
+  ch: CardChannel,
+  profile: CardProfile,
+  pin: string,
+  crypto: Pick<CryptoProvider, 'randomBytes' | 'digest'>,
+): Promise<JpkiRead> {
   if (!/^\d{4}$/.test(pin)) throw new CardError('pin_format', 'JPKI auth PIN is 4 digits');
   const t = profile.jpkiAp;
   const sel = await ch.send(selectAid(t.aid));
@@ -53,16 +58,40 @@ export function verifyJpkiAuth(read: JpkiRead, trust: JpkiTrust, crypto: CryptoP
   }
   const issuers = trust.jpkiRoots.filter((r) => certBytesEqual(r.cert.subject.der, cert.issuer.der));
   let chain: CardCheck;
-  if (!issuers.length) chain = { code: 'jpki.auth_certificate_chain', ok: false, detail: `no JPKI root in the trust directory is named "${nameToString(cert.issuer)}"` };
-  else if (!issuers.some((r) => verifyCertificateSignature(cert, r.cert.publicKey, crypto).ok)) chain = { code: 'jpki.auth_certificate_chain', ok: false, detail: 'auth certificate signature does not verify with the JPKI root' };
-  else if (at < cert.notBefore || at > cert.notAfter) chain = { code: 'jpki.auth_certificate_chain', ok: false, detail: `auth certificate not valid at ${at.toISOString()}` };
-  else if (!issuers.some((r) => at >= r.cert.notBefore && at <= r.cert.notAfter)) chain = { code: 'jpki.auth_certificate_chain', ok: false, detail: 'the JPKI root is not valid at the time' };
+  if (!issuers.length)
+    chain = {
+      code: 'jpki.auth_certificate_chain',
+      ok: false,
+      detail: `no JPKI root in the trust directory is named "${nameToString(cert.issuer)}"`,
+    };
+  else if (!issuers.some((r) => verifyCertificateSignature(cert, r.cert.publicKey, crypto).ok))
+    chain = {
+      code: 'jpki.auth_certificate_chain',
+      ok: false,
+      detail: 'auth certificate signature does not verify with the JPKI root',
+    };
+  else if (at < cert.notBefore || at > cert.notAfter)
+    chain = {
+      code: 'jpki.auth_certificate_chain',
+      ok: false,
+      detail: `auth certificate not valid at ${at.toISOString()}`,
+    };
+  else if (!issuers.some((r) => at >= r.cert.notBefore && at <= r.cert.notAfter))
+    chain = { code: 'jpki.auth_certificate_chain', ok: false, detail: 'the JPKI root is not valid at the time' };
   else chain = { code: 'jpki.auth_certificate_chain', ok: true, detail: `issued by ${nameToString(cert.issuer)}` };
   let sig: CardCheck;
-  if (cert.publicKey.kind !== 'rsa') sig = { code: 'jpki.auth_signature', ok: false, detail: 'auth certificate key is not RSA' };
+  if (cert.publicKey.kind !== 'rsa')
+    sig = { code: 'jpki.auth_signature', ok: false, detail: 'auth certificate key is not RSA' };
   else {
-    const v = crypto.rsaPkcs1Verify('SHA-256', { n: cert.publicKey.n, e: cert.publicKey.e }, read.nonce, read.signature);
-    sig = v ? { code: 'jpki.auth_signature', ok: true, detail: 'fresh nonce signed by the auth key' } : { code: 'jpki.auth_signature', ok: false, detail: 'the auth key signature over the nonce does not verify' };
+    const v = crypto.rsaPkcs1Verify(
+      'SHA-256',
+      { n: cert.publicKey.n, e: cert.publicKey.e },
+      read.nonce,
+      read.signature,
+    );
+    sig = v
+      ? { code: 'jpki.auth_signature', ok: true, detail: 'fresh nonce signed by the auth key' }
+      : { code: 'jpki.auth_signature', ok: false, detail: 'the auth key signature over the nonce does not verify' };
   }
   return [chain, sig];
 }

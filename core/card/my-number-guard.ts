@@ -94,18 +94,24 @@ export class MyNumberGuard {
         this.#ef = fid;
         return;
       }
-      refuse(`SELECT with P1=${p1.toString(16)} P2=${p2.toString(16)} is not used by this kiosk (only by AID or by FID)`);
+      refuse(
+        `SELECT with P1=${p1.toString(16)} P2=${p2.toString(16)} is not used by this kiosk (only by AID or by FID)`,
+      );
     }
     if (cla === 0x00 && ins === 0x20) {
-      if (p1 !== 0x00 || p2 !== 0x80) refuse('VERIFY must name the currently selected EF (P2=80), never a key reference');
+      if (p1 !== 0x00 || p2 !== 0x80)
+        refuse('VERIFY must name the currently selected EF (P2=80), never a key reference');
       const allowed = this.#ap !== null ? this.#verifiable.get(this.#ap) : undefined;
       if (!allowed || this.#ef === null || !allowed.has(this.#ef)) {
-        refuse(`VERIFY refused: the selected EF ${this.#ef === null ? 'none' : this.#ef.toString(16).padStart(4, '0')} is not a PIN this kiosk may use`);
+        refuse(
+          `VERIFY refused: the selected EF ${this.#ef === null ? 'none' : this.#ef.toString(16).padStart(4, '0')} is not a PIN this kiosk may use`,
+        );
       }
       return;
     }
     if (cla === 0x00 && ins === 0xb0) {
-      if (p1 & 0x80) refuse('READ BINARY with a short EF identifier is refused (the file must be selected visibly first)');
+      if (p1 & 0x80)
+        refuse('READ BINARY with a short EF identifier is refused (the file must be selected visibly first)');
       if (this.#ef === null) refuse('READ BINARY with no EF selected');
       if (data.length) refuse('READ BINARY carries no data');
       return;

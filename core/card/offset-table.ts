@@ -5,14 +5,25 @@
 import type { Tlv } from './ber-tlv.ts';
 import { CardError } from './codes.ts';
 
-export function checkOffsetTable(table: Uint8Array, following: readonly Tlv[], fileOffsetOfValue: number, where: string): void {
+export function checkOffsetTable(
+  table: Uint8Array,
+  following: readonly Tlv[],
+  fileOffsetOfValue: number,
+  where: string,
+): void {
   if (table.length !== following.length * 2) {
-    throw new CardError('malformed_tlv', `${where}: DF21 has ${table.length / 2} offsets for ${following.length} objects`);
+    throw new CardError(
+      'malformed_tlv',
+      `${where}: DF21 has ${table.length / 2} offsets for ${following.length} objects`,
+    );
   }
   following.forEach((t, i) => {
     const off = (table[2 * i]! << 8) | table[2 * i + 1]!;
     if (off !== fileOffsetOfValue + t.start) {
-      throw new CardError('malformed_tlv', `${where}: DF21 offset ${i} is ${off}, object starts at ${fileOffsetOfValue + t.start}`);
+      throw new CardError(
+        'malformed_tlv',
+        `${where}: DF21 offset ${i} is ${off}, object starts at ${fileOffsetOfValue + t.start}`,
+      );
     }
   });
 }

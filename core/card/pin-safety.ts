@@ -35,7 +35,12 @@ export async function readTriesLeft(ch: CardChannel): Promise<number | null> {
   return t;
 }
 
-export async function verifyWithPinSafety(ch: CardChannel, pinEf: number, secret: Uint8Array, kind: SecretKind): Promise<PinVerifyReport> {
+export async function verifyWithPinSafety(
+  ch: CardChannel,
+  pinEf: number,
+  secret: Uint8Array,
+  kind: SecretKind,
+): Promise<PinVerifyReport> {
   await ch.expectOk(selectEf(pinEf), `SELECT PIN EF ${pinEf.toString(16).padStart(4, '0')}`);
   const before = await readTriesLeft(ch);
   if (before === null) return { kind, triesBefore: null };
@@ -43,7 +48,8 @@ export async function verifyWithPinSafety(ch: CardChannel, pinEf: number, secret
   if (before === 1) throw new CardError('pin_one_try_left', `${kind}: one try left; secret not sent`, 1);
   const r = await ch.send(verify(secret));
   if (r.sw === SW_OK) return { kind, triesBefore: before };
-  if (r.sw === 0x63c0 || r.sw === 0x6983 || r.sw === 0x6984) throw new CardError('pin_blocked', `${kind} wrong; now blocked`, 0);
+  if (r.sw === 0x63c0 || r.sw === 0x6983 || r.sw === 0x6984)
+    throw new CardError('pin_blocked', `${kind} wrong; now blocked`, 0);
   const left = triesFromSw(r.sw);
   if (left !== null) throw new CardError(WRONG[kind], `${kind} wrong`, left);
   throw new CardError('unexpected_status', `VERIFY answered ${swHex(r.sw)}`);

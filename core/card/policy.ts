@@ -31,7 +31,10 @@ export interface CardReadPlan {
 /** Null when the unlock cannot answer the policy (the birth date opens only the age record). */
 export function planFor(policy: PolicyName, unlock: UnlockKind): CardReadPlan | null {
   const shows = POLICIES[policy].shows;
-  if (unlock === 'birth_date') return policy === 'age-over-20' ? { textAp: false, cardFaceAp: false, birthDateRecord: true, shows: ['age_over_20'] } : null;
+  if (unlock === 'birth_date')
+    return policy === 'age-over-20'
+      ? { textAp: false, cardFaceAp: false, birthDateRecord: true, shows: ['age_over_20'] }
+      : null;
   if (unlock === 'pin') return { textAp: true, cardFaceAp: false, birthDateRecord: false, shows };
   const needsText = shows.some((a) => a === 'name' || a === 'address');
   const needsFace = shows.includes('portrait');
@@ -58,20 +61,41 @@ export const EMPTY_PLAN: CardReadPlan = { textAp: false, cardFaceAp: false, birt
  * the attributes the policy shows (the birth date answers age-over-20 without being shown). The
  * caller shows none of it unless every check passed.
  */
-export function projectPolicy(plan: CardReadPlan, unlock: UnlockKind, reads: CardReads, at: Date): { checks: CardCheck[]; attributes: CardAttributes } {
+export function projectPolicy(
+  plan: CardReadPlan,
+  unlock: UnlockKind,
+  reads: CardReads,
+  at: Date,
+): { checks: CardCheck[]; attributes: CardAttributes } {
   const { text, face, birthDate: birthRec } = reads;
   const checks: CardCheck[] = [];
   const attributes: CardAttributes = {};
   const birth = text?.attrs.birthDate ?? face?.face.birthDate ?? birthRec?.record.birthDate;
-  if (unlock === 'birth_date') checks.push(passCheck('holder.bound', 'staff compare the holder with the photo printed on the card (no photo is read on the birth-date path)'));
-  else if (unlock === 'pin') checks.push(passCheck('holder.bound', 'the holder entered the card PIN (no photo on the PIN path)'));
-  else if (plan.shows.includes('portrait')) checks.push(face ? passCheck('holder.bound', 'face photo for staff comparison') : failCheck('holder.bound', 'no face photo read'));
+  if (unlock === 'birth_date')
+    checks.push(
+      passCheck(
+        'holder.bound',
+        'staff compare the holder with the photo printed on the card (no photo is read on the birth-date path)',
+      ),
+    );
+  else if (unlock === 'pin')
+    checks.push(passCheck('holder.bound', 'the holder entered the card PIN (no photo on the PIN path)'));
+  else if (plan.shows.includes('portrait'))
+    checks.push(
+      face
+        ? passCheck('holder.bound', 'face photo for staff comparison')
+        : failCheck('holder.bound', 'no face photo read'),
+    );
   for (const a of plan.shows) {
     switch (a) {
       case 'age_over_20': {
         const over = birth ? isAtLeast(birth, 20, at) : false;
         attributes.age_over_20 = over;
-        checks.push(over ? passCheck('policy.age_over_20') : failCheck('policy.age_over_20', 'the holder is under 20 at the time of the check'));
+        checks.push(
+          over
+            ? passCheck('policy.age_over_20')
+            : failCheck('policy.age_over_20', 'the holder is under 20 at the time of the check'),
+        );
         break;
       }
       case 'name':

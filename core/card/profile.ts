@@ -88,22 +88,50 @@ export const GEN1: CardProfile = {
   // 券面事項入力補助AP (docs/card-and-mdoc-facts.md "Text AP")
   textAp: {
     aid: hex(GEN1_TEXT_AP_AID),
-    ef: { myNumber: 0x0001, basicAttributes: 0x0002, integrity: 0x0003, cvc: 0x0004, chipKey: 0x0007, pin: 0x0011, checkNumberA: 0x0014, checkNumberB: 0x0015 },
+    ef: {
+      myNumber: 0x0001,
+      basicAttributes: 0x0002,
+      integrity: 0x0003,
+      cvc: 0x0004,
+      chipKey: 0x0007,
+      pin: 0x0011,
+      checkNumberA: 0x0014,
+      checkNumberB: 0x0015,
+    },
   },
   // 券面AP (docs/card-and-mdoc-facts.md "Card-face AP"); 照合番号B on EF 0012 and 照合番号A on EF 0013 (forbidden below) are observed
   // FIDs (public readers run against real cards), like the rest of this AP's layout.
   cardFaceAp: {
     aid: hex(GEN1_CARD_FACE_AP_AID),
-    ef: { birthDateRecord: 0x0001, face: 0x0002, cvc: 0x0004, myNumberImage: 0x0005, birthDateKey: 0x0011, checkNumberB: 0x0012, checkNumberA: 0x0013 },
+    ef: {
+      birthDateRecord: 0x0001,
+      face: 0x0002,
+      cvc: 0x0004,
+      myNumberImage: 0x0005,
+      birthDateKey: 0x0011,
+      checkNumberB: 0x0012,
+      checkNumberA: 0x0013,
+    },
   },
-  jpkiAp: { aid: hex(GEN1_JPKI_AP_AID), ef: { authCertificate: 0x000a, authCa: 0x000b, authKey: 0x0017, authPin: 0x0018, token: 0x0006 } },
+  jpkiAp: {
+    aid: hex(GEN1_JPKI_AP_AID),
+    ef: { authCertificate: 0x000a, authCa: 0x000b, authKey: 0x0017, authPin: 0x0018, token: 0x0006 },
+  },
   commonAp: { aid: hex(GEN1_COMMON_AP_AID) },
   // 4-digit PIN: 3 tries; JPKI auth PIN: 3 tries (docs/card-and-mdoc-facts.md "JPKI-AP"); 照合番号B: 10 tries as observed by
   // public readers that check the counter before VERIFY.
   tries: { pinTries: 3, checkNumberBTries: 10, birthDateKeyTries: 10, jpkiAuthPinTries: 3 },
   forbidden: [
-    { aidHex: GEN1_TEXT_AP_AID, fid: 0x0001, why: 'text AP EF 0001 holds the My Number (My Number Act art. 15, 19, 20)' },
-    { aidHex: GEN1_TEXT_AP_AID, fid: 0x0014, why: 'text AP EF 0014 is 照合番号A (the My Number used as a key), never sent or read' },
+    {
+      aidHex: GEN1_TEXT_AP_AID,
+      fid: 0x0001,
+      why: 'text AP EF 0001 holds the My Number (My Number Act art. 15, 19, 20)',
+    },
+    {
+      aidHex: GEN1_TEXT_AP_AID,
+      fid: 0x0014,
+      why: 'text AP EF 0014 is 照合番号A (the My Number used as a key), never sent or read',
+    },
     { aidHex: GEN1_CARD_FACE_AP_AID, fid: 0x0005, why: 'card-face AP EF 0005 holds the My Number image' },
     { aidHex: GEN1_CARD_FACE_AP_AID, fid: 0x0013, why: 'card-face AP EF 0013 is 照合番号A, never sent or read' },
     // Outside a known AP (nothing selected, or an AID we do not know, e.g. a next-generation card

@@ -22,7 +22,8 @@ import { parseIntegrityRecord, type IntegrityRecord } from './text-ap-integrity.
  * What the holder or staff typed: 照合番号B (14 digits), the 4-digit PIN, or the 6-digit birth date
  * that opens the card-face AP's birth-date record (age-over-20 only).
  */
-export type Unlock = { kind: 'check_number_b'; digits: string } | { kind: 'pin'; digits: string } | { kind: 'birth_date'; digits: string };
+export type Unlock =
+  { kind: 'check_number_b'; digits: string } | { kind: 'pin'; digits: string } | { kind: 'birth_date'; digits: string };
 
 /** The chip's signature over our fresh nonce (null when it refused). */
 export interface ChipAnswer {
@@ -70,7 +71,8 @@ export class CardSession {
 
   async selectAp(aid: Uint8Array, name: string): Promise<void> {
     const r = await this.channel.send(selectAid(aid));
-    if (r.sw === 0x6a82 || r.sw === 0x6a86 || r.sw === 0x6d00 || r.sw === 0x6e00) throw new CardError('not_my_number_card', `${name} (${toHex(aid)}) did not select: ${r.sw.toString(16)}`);
+    if (r.sw === 0x6a82 || r.sw === 0x6a86 || r.sw === 0x6d00 || r.sw === 0x6e00)
+      throw new CardError('not_my_number_card', `${name} (${toHex(aid)}) did not select: ${r.sw.toString(16)}`);
     if (r.sw !== 0x9000) throw new CardError('unexpected_status', `SELECT ${name} answered ${r.sw.toString(16)}`);
     this.generation = this.profile.generation;
   }
@@ -110,14 +112,23 @@ export async function readTextAp(s: CardSession, unlock: Unlock): Promise<TextAp
 /** 券面AP EF 0002 (the card face with the photo) and its CVC; only 照合番号B opens it. */
 export async function readCardFaceAp(s: CardSession, unlock: Unlock): Promise<FaceApRead> {
   const f = s.profile.cardFaceAp;
-  const { record: face, ...rest } = await readCardFaceRecord(s, { ef: f.ef.checkNumberB, kind: 'check_number_b' }, unlock.digits, { fid: f.ef.face, name: 'card_face/EF0002', parse: parseCardFace });
+  const { record: face, ...rest } = await readCardFaceRecord(
+    s,
+    { ef: f.ef.checkNumberB, kind: 'check_number_b' },
+    unlock.digits,
+    { fid: f.ef.face, name: 'card_face/EF0002', parse: parseCardFace },
+  );
   return { face, ...rest };
 }
 
 /** 券面AP EF 0001, the birth-date record, opened by the typed birth date; and the CVC. */
 export async function readBirthDateRecord(s: CardSession, unlock: Unlock): Promise<BirthDateRead> {
   const f = s.profile.cardFaceAp;
-  return readCardFaceRecord(s, { ef: f.ef.birthDateKey, kind: 'birth_date' }, unlock.digits, { fid: f.ef.birthDateRecord, name: 'card_face/EF0001', parse: parseBirthDateRecord });
+  return readCardFaceRecord(s, { ef: f.ef.birthDateKey, kind: 'birth_date' }, unlock.digits, {
+    fid: f.ef.birthDateRecord,
+    name: 'card_face/EF0001',
+    parse: parseBirthDateRecord,
+  });
 }
 
 /** Card-face AP: unlock with `key`, read one signed record, the CVC (EF 0004), and the chip's answer. */

@@ -13,7 +13,15 @@ import type { Jp2Info } from './jp2.ts';
 import type { PinVerifyReport } from './pin-safety.ts';
 import { EMPTY_PLAN, planFor, projectPolicy, type CardAttributes } from './policy.ts';
 import { GEN1, type CardGeneration, type CardProfile } from './profile.ts';
-import { CardSession, readBirthDateRecord, readCardFaceAp, readJpki, readTextAp, type CardReads, type Unlock } from './read-aps.ts';
+import {
+  CardSession,
+  readBirthDateRecord,
+  readCardFaceAp,
+  readJpki,
+  readTextAp,
+  type CardReads,
+  type Unlock,
+} from './read-aps.ts';
 import { verifyReads } from './verify-aps.ts';
 import type { CardTrust } from './verify.ts';
 
@@ -55,10 +63,13 @@ export interface CardReadResult {
 /** Typed secrets are checked before any APDU: a typo that cannot be right costs no try. */
 function checkTypedSecrets(o: ReadCardOptions): void {
   if (o.unlock.kind === 'pin' && !/^\d{4}$/.test(o.unlock.digits)) throw new CardError('pin_format');
-  if (o.unlock.kind === 'check_number_b' && !parseCheckNumberB(o.unlock.digits)) throw new CardError('check_number_b_format');
+  if (o.unlock.kind === 'check_number_b' && !parseCheckNumberB(o.unlock.digits))
+    throw new CardError('check_number_b_format');
   if (o.unlock.kind === 'birth_date' && !parseBirthDateKey(o.unlock.digits)) throw new CardError('birth_date_format');
-  if (!planFor(o.policy, o.unlock.kind)) throw new CardError('unlock_not_for_policy', `${o.unlock.kind} cannot answer ${o.policy}`);
-  if (o.jpkiPin !== undefined && !/^\d{4}$/.test(o.jpkiPin)) throw new CardError('pin_format', 'JPKI auth PIN is 4 digits');
+  if (!planFor(o.policy, o.unlock.kind))
+    throw new CardError('unlock_not_for_policy', `${o.unlock.kind} cannot answer ${o.policy}`);
+  if (o.jpkiPin !== undefined && !/^\d{4}$/.test(o.jpkiPin))
+    throw new CardError('pin_format', 'JPKI auth PIN is 4 digits');
 }
 
 /**
@@ -87,8 +98,10 @@ export async function readMyNumberCard(o: ReadCardOptions): Promise<CardReadResu
     checkTypedSecrets(o);
     if (plan.textAp) reads.text = await timed('text_ap', 'text_ap_ms', () => readTextAp(session, o.unlock));
     // Only 照合番号B opens the card-face EF 0002 (the plan never asks for it on the PIN path).
-    if (plan.cardFaceAp) reads.face = await timed('card_face_ap', 'card_face_ap_ms', () => readCardFaceAp(session, o.unlock));
-    if (plan.birthDateRecord) reads.birthDate = await timed('card_face_ap', 'card_face_ap_ms', () => readBirthDateRecord(session, o.unlock));
+    if (plan.cardFaceAp)
+      reads.face = await timed('card_face_ap', 'card_face_ap_ms', () => readCardFaceAp(session, o.unlock));
+    if (plan.birthDateRecord)
+      reads.birthDate = await timed('card_face_ap', 'card_face_ap_ms', () => readBirthDateRecord(session, o.unlock));
     if (o.jpkiPin !== undefined) reads.jpki = await timed('jpki_ap', 'jpki_ap_ms', () => readJpki(session, o.jpkiPin!));
   } catch (e) {
     errors.push(reportError(e instanceof CardError ? e : new CardError('transport_error', errorText(e))));

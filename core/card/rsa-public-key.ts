@@ -8,9 +8,12 @@ export function parseRsaKeyObjects(bytes: Uint8Array, where: string, modulusByte
   const kids = parseChildren(bytes);
   const e = child(kids, 0x90, where).value;
   const n = child(kids, 0x91, where).value;
-  if (kids.length !== 2) throw new CardError('malformed_tlv', `${where}: RSA key has ${kids.length} objects, expected 90 and 91`);
-  if (n.length !== modulusBytes || (n[0]! & 0x80) === 0) throw new CardError('malformed_tlv', `${where}: modulus is not ${modulusBytes * 8} bits`);
-  if (e.length < 1 || e.length > 4 || e[0] === 0 || (e[e.length - 1]! & 1) === 0) throw new CardError('malformed_tlv', `${where}: bad public exponent`);
+  if (kids.length !== 2)
+    throw new CardError('malformed_tlv', `${where}: RSA key has ${kids.length} objects, expected 90 and 91`);
+  if (n.length !== modulusBytes || (n[0]! & 0x80) === 0)
+    throw new CardError('malformed_tlv', `${where}: modulus is not ${modulusBytes * 8} bits`);
+  if (e.length < 1 || e.length > 4 || e[0] === 0 || (e[e.length - 1]! & 1) === 0)
+    throw new CardError('malformed_tlv', `${where}: bad public exponent`);
   return { n, e };
 }
 

@@ -55,7 +55,8 @@ export function parseBasicAttributes(file: Uint8Array): BasicAttributes {
   const df23 = child(children, 0xdf23, where);
   const df24 = child(children, 0xdf24, where);
   const df25 = child(children, 0xdf25, where);
-  if (children.length !== 5 || children[0] !== df21 || children[1] !== df22) throw new CardError('malformed_tlv', `${where}: unexpected objects or order`);
+  if (children.length !== 5 || children[0] !== df21 || children[1] !== df22)
+    throw new CardError('malformed_tlv', `${where}: unexpected objects or order`);
   checkOffsetTable(df21.value, [df22, df23, df24, df25], valueOffset, where);
   const birth = parseBirthDate8(df24.value, `${where} DF24`);
   const sexRaw = decodeUtf8(df25.value, `${where} DF25`);

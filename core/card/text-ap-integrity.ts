@@ -20,7 +20,13 @@ export function parseIntegrityRecord(file: Uint8Array): IntegrityRecord {
   const df32 = child(children, 0xdf32, where);
   const df33 = child(children, 0xdf33, where);
   if (children.length !== 3) throw new CardError('malformed_tlv', `${where}: ${children.length} objects, expected 3`);
-  if (df31.value.length !== 32 || df32.value.length !== 32) throw new CardError('malformed_tlv', `${where}: hashes are not SHA-256`);
+  if (df31.value.length !== 32 || df32.value.length !== 32)
+    throw new CardError('malformed_tlv', `${where}: hashes are not SHA-256`);
   if (df33.value.length !== 256) throw new CardError('malformed_tlv', `${where}: DF33 is not an RSA-2048 signature`);
-  return { myNumberHash: df31.value, attributesHash: df32.value, signedBytes: concat(df31.tlv, df32.tlv), signature: df33.value };
+  return {
+    myNumberHash: df31.value,
+    attributesHash: df32.value,
+    signedBytes: concat(df31.tlv, df32.tlv),
+    signature: df33.value,
+  };
 }

@@ -11,7 +11,15 @@ import { keyIdHex } from './cvc.ts';
 import { verifyJpkiAuth, type JpkiTrust } from './jpki-ap.ts';
 import { parseJp2, type Jp2Info } from './jp2.ts';
 import type { BirthDateRead, CardReads, FaceApRead, TextApRead, Unlock } from './read-aps.ts';
-import { verifyBirthDateRecord, verifyCardFace, verifyChipAuthentication, verifyCvc, verifyTextAttributes, verifyTextChipKey, type CardTrust } from './verify.ts';
+import {
+  verifyBirthDateRecord,
+  verifyCardFace,
+  verifyChipAuthentication,
+  verifyCvc,
+  verifyTextAttributes,
+  verifyTextChipKey,
+  type CardTrust,
+} from './verify.ts';
 
 export interface ReadsVerified {
   checks: CardCheck[];
@@ -47,7 +55,8 @@ export function verifyReads(reads: CardReads, x: VerifyContext): ReadsVerified {
     out.checks.push(...verifyBirthDateAp(reads.birthDate, x));
   }
   if (reads.text && reads.face) out.checks.push(...crossApChecks(reads.text, reads.face));
-  if (reads.jpki) out.checks.push(...verifyJpkiAuth(reads.jpki, { jpkiRoots: x.trust.jpkiRoots ?? [] }, x.crypto, x.at));
+  if (reads.jpki)
+    out.checks.push(...verifyJpkiAuth(reads.jpki, { jpkiRoots: x.trust.jpkiRoots ?? [] }, x.crypto, x.at));
   return out;
 }
 
@@ -67,7 +76,12 @@ export function verifyTextAp(text: TextApRead, x: VerifyContext): CardCheck[] {
 export function verifyCardFaceAp(face: FaceApRead, x: VerifyContext): { checks: CardCheck[]; photo: Jp2Info | null } {
   const cvc = verifyCvc('card_face', face.cvc, x.trust, x.crypto);
   const signed = verifyCardFace(face.face, cvc.key, x.crypto);
-  const checks = [...cvc.checks, signed.check, verifyChipAuthentication('card_face', signed.chipKey, face.nonce, face.auth, x.crypto), expiryCheck(face, x)];
+  const checks = [
+    ...cvc.checks,
+    signed.check,
+    verifyChipAuthentication('card_face', signed.chipKey, face.nonce, face.auth, x.crypto),
+    expiryCheck(face, x),
+  ];
   try {
     return { checks, photo: parseJp2(face.face.photo) };
   } catch (e) {
@@ -81,7 +95,8 @@ function expiryCheck(face: FaceApRead, x: VerifyContext): CardCheck {
   const exp = face.face.expiry;
   const today = japanDate(x.at);
   const expired = today.year * 10000 + today.month * 100 + today.day > exp.year * 10000 + exp.month * 100 + exp.day;
-  if (typedYear !== exp.year) return failCheck('card_face.expiry', 'the expiry date on the chip does not match the expiry year in 照合番号B');
+  if (typedYear !== exp.year)
+    return failCheck('card_face.expiry', 'the expiry date on the chip does not match the expiry year in 照合番号B');
   if (expired) return failCheck('card_face.expiry', `the card expired on ${isoDate(exp)}`);
   return passCheck('card_face.expiry', `valid until ${isoDate(exp)}`);
 }
@@ -105,14 +120,20 @@ export function verifyBirthDateAp(rec: BirthDateRead, x: VerifyContext): CardChe
     ...cvc.checks,
     signed.check,
     verifyChipAuthentication('card_face', signed.chipKey, rec.nonce, rec.auth, x.crypto),
-    same ? passCheck('card_face.birth_date_match') : failCheck('card_face.birth_date_match', 'the signed birth date is not the one that unlocked the card'),
+    same
+      ? passCheck('card_face.birth_date_match')
+      : failCheck('card_face.birth_date_match', 'the signed birth date is not the one that unlocked the card'),
   ];
 }
 
 /** Both APs read: they must describe the same person, or the files come from different cards. */
 export function crossApChecks(text: TextApRead, face: FaceApRead): CardCheck[] {
   return [
-    text.attrs.birthDateRaw === face.face.birthDateRaw ? passCheck('cross_ap.birth_date_match') : failCheck('cross_ap.birth_date_match', 'the two APs disagree on the birth date: files from different cards'),
-    text.attrs.sexRaw === face.face.sexRaw ? passCheck('cross_ap.sex_match') : failCheck('cross_ap.sex_match', 'the two APs disagree on the sex: files from different cards'),
+    text.attrs.birthDateRaw === face.face.birthDateRaw
+      ? passCheck('cross_ap.birth_date_match')
+      : failCheck('cross_ap.birth_date_match', 'the two APs disagree on the birth date: files from different cards'),
+    text.attrs.sexRaw === face.face.sexRaw
+      ? passCheck('cross_ap.sex_match')
+      : failCheck('cross_ap.sex_match', 'the two APs disagree on the sex: files from different cards'),
   ];
 }

@@ -102,7 +102,8 @@ class Decoder {
       case 27: {
         this.need(8);
         const hi = ((b[this.pos]! << 24) >>> 0) + (b[this.pos + 1]! << 16) + (b[this.pos + 2]! << 8) + b[this.pos + 3]!;
-        const lo = ((b[this.pos + 4]! << 24) >>> 0) + (b[this.pos + 5]! << 16) + (b[this.pos + 6]! << 8) + b[this.pos + 7]!;
+        const lo =
+          ((b[this.pos + 4]! << 24) >>> 0) + (b[this.pos + 5]! << 16) + (b[this.pos + 6]! << 8) + b[this.pos + 7]!;
         this.pos += 8;
         if (hi === 0 && !this.limits.allowNonMinimalHeads) this.fail('non-minimal head');
         if (hi < 0x200000) return hi * 0x100000000 + lo;
@@ -302,7 +303,8 @@ function halfToNumber(h: number): number {
 export function decodeCbor(bytes: Uint8Array, limits?: Partial<CborLimits>): CborValue {
   const lim: CborLimits = limits ? mergedLimits(limits) : DEFAULT_LIMITS;
   if (!(bytes instanceof Uint8Array)) throw new CborError('malformed_cbor', 'input is not bytes');
-  if (bytes.length > lim.maxTotalBytes) throw new CborError('cbor_limit_exceeded', `input of ${bytes.length} bytes exceeds ${lim.maxTotalBytes}`);
+  if (bytes.length > lim.maxTotalBytes)
+    throw new CborError('cbor_limit_exceeded', `input of ${bytes.length} bytes exceeds ${lim.maxTotalBytes}`);
   if (bytes.length === 0) throw new CborError('malformed_cbor', 'empty input');
   const d = new Decoder(bytes, lim);
   let v: CborValue;
@@ -314,6 +316,7 @@ export function decodeCbor(bytes: Uint8Array, limits?: Partial<CborLimits>): Cbo
     // still come out typed.
     throw new CborError('malformed_cbor', `undecodable: ${errorText(e)}`, `byte ${d.pos}`);
   }
-  if (d.pos !== bytes.length) throw new CborError('malformed_cbor', `${bytes.length - d.pos} trailing bytes`, `byte ${d.pos}`);
+  if (d.pos !== bytes.length)
+    throw new CborError('malformed_cbor', `${bytes.length - d.pos} trailing bytes`, `byte ${d.pos}`);
   return v;
 }

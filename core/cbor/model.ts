@@ -4,17 +4,7 @@ import { decodeCbor, type CborLimits } from './decode.ts';
 import { encodeCbor } from './encode.ts';
 
 export type CborValue =
-  | number
-  | bigint
-  | string
-  | boolean
-  | null
-  | undefined
-  | Uint8Array
-  | CborValue[]
-  | CborMap
-  | Tagged
-  | EmbeddedCbor;
+  number | bigint | string | boolean | null | undefined | Uint8Array | CborValue[] | CborMap | Tagged | EmbeddedCbor;
 
 export type CborMap = Map<CborValue, CborValue>;
 

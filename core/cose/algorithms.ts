@@ -25,7 +25,9 @@ const SIGNATURE_ALGS = new Map<number, SignatureAlgorithm>([
   [COSE_ALG.EdDSA, { id: COSE_ALG.EdDSA, name: 'EdDSA', kind: 'eddsa' }],
 ]);
 
-const MAC_ALGS = new Map<number, MacAlgorithm>([[COSE_ALG.HMAC_256_256, { id: 5, name: 'HMAC 256/256', hash: 'SHA-256', tagLength: 32 }]]);
+const MAC_ALGS = new Map<number, MacAlgorithm>([
+  [COSE_ALG.HMAC_256_256, { id: 5, name: 'HMAC 256/256', hash: 'SHA-256', tagLength: 32 }],
+]);
 
 export function signatureAlgorithm(id: number): SignatureAlgorithm | undefined {
   return SIGNATURE_ALGS.get(id);

@@ -20,7 +20,8 @@ const UNDERSTOOD = new Set<CborValue>([HEADER.alg, HEADER.crit, HEADER.contentTy
 const PROTECTED_HEADER_CBOR = Object.freeze({ maxDepth: 8, maxItems: 1000, allowNonMinimalHeads: true });
 
 export function parseHeaders(protectedBucket: CborValue, unprotectedBucket: CborValue, what: string): CoseHeaders {
-  if (!(protectedBucket instanceof Uint8Array)) throw new CoseError('malformed_cose', `${what}: protected header is not a byte string`);
+  if (!(protectedBucket instanceof Uint8Array))
+    throw new CoseError('malformed_cose', `${what}: protected header is not a byte string`);
   let prot: CborMap = new Map();
   if (protectedBucket.length > 0) {
     let v: CborValue;
@@ -34,7 +35,8 @@ export function parseHeaders(protectedBucket: CborValue, unprotectedBucket: Cbor
     if (!(v instanceof Map)) throw new CoseError('malformed_cose', `${what}: protected header is not a map`);
     prot = v;
   }
-  if (!(unprotectedBucket instanceof Map)) throw new CoseError('malformed_cose', `${what}: unprotected header is not a map`);
+  if (!(unprotectedBucket instanceof Map))
+    throw new CoseError('malformed_cose', `${what}: unprotected header is not a map`);
   // RFC 9052 §3: a label must not occur in both buckets (two readers could pick different values).
   for (const k of unprotectedBucket.keys()) {
     if (prot.has(k)) throw new CoseError('malformed_cose', `${what}: header label ${String(k)} is in both buckets`);
@@ -43,9 +45,11 @@ export function parseHeaders(protectedBucket: CborValue, unprotectedBucket: Cbor
   if (unprotectedBucket.has(HEADER.crit)) throw new CoseError('malformed_cose', `${what}: crit must be protected`);
   const crit = prot.get(HEADER.crit);
   if (crit !== undefined) {
-    if (!Array.isArray(crit) || crit.length === 0) throw new CoseError('malformed_cose', `${what}: crit must be a non-empty array`);
+    if (!Array.isArray(crit) || crit.length === 0)
+      throw new CoseError('malformed_cose', `${what}: crit must be a non-empty array`);
     for (const l of crit) {
-      if (!UNDERSTOOD.has(l)) throw new CoseError('malformed_cose', `${what}: critical header ${String(l)} is not understood`);
+      if (!UNDERSTOOD.has(l))
+        throw new CoseError('malformed_cose', `${what}: critical header ${String(l)} is not understood`);
     }
   }
   return { protectedRaw: protectedBucket, protected: prot, unprotected: unprotectedBucket };
@@ -62,6 +66,7 @@ export function protectedAlg(h: CoseHeaders, what: string): number {
     const where = h.unprotected.has(HEADER.alg) ? 'only in the unprotected header' : 'missing';
     throw new CoseError('alg_not_in_protected_header', `${what}: alg is ${where}`);
   }
-  if (typeof alg !== 'number' || !Number.isInteger(alg)) throw new CoseError('alg_unsupported', `${what}: alg ${String(alg)} is not an integer`);
+  if (typeof alg !== 'number' || !Number.isInteger(alg))
+    throw new CoseError('alg_unsupported', `${what}: alg ${String(alg)} is not an integer`);
   return alg;
 }

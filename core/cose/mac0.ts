@@ -24,7 +24,8 @@ export function parseCoseMac0(v: CborValue, what = 'COSE_Mac0'): CoseMac0 {
   if (!Array.isArray(v) || v.length !== 4) throw new CoseError('malformed_cose', `${what}: not a 4-element array`);
   const [p, u, payload, tag] = v;
   const h = parseHeaders(p, u, what);
-  if (!(payload instanceof Uint8Array) && payload !== null) throw new CoseError('malformed_cose', `${what}: payload is neither bstr nor nil`);
+  if (!(payload instanceof Uint8Array) && payload !== null)
+    throw new CoseError('malformed_cose', `${what}: payload is neither bstr nor nil`);
   if (!(tag instanceof Uint8Array)) throw new CoseError('malformed_cose', `${what}: tag is not a byte string`);
   return { protectedRaw: h.protectedRaw, protected: h.protected, unprotected: h.unprotected, payload, tag };
 }
@@ -43,7 +44,12 @@ export function macStructure0(protectedRaw: Uint8Array, payload: Uint8Array): Ui
 const MAC0 = Uint8Array.of(0x84, 0x64, ...new TextEncoder().encode('MAC0'));
 
 /** Throws CoseError for structural problems; returns false when the tag does not match. */
-export function verifyMac0(m: CoseMac0, key: Uint8Array, crypto: CryptoProvider, opts: { detachedPayload?: Uint8Array; what?: string } = {}): boolean {
+export function verifyMac0(
+  m: CoseMac0,
+  key: Uint8Array,
+  crypto: CryptoProvider,
+  opts: { detachedPayload?: Uint8Array; what?: string } = {},
+): boolean {
   const what = opts.what ?? 'COSE_Mac0';
   const alg = mac0Algorithm(m, what);
   let payload: Uint8Array;
@@ -60,7 +66,12 @@ export function verifyMac0(m: CoseMac0, key: Uint8Array, crypto: CryptoProvider,
 }
 
 /** Builds an untagged COSE_Mac0 with alg 5 protected (the virtual wallet and the test issuer). */
-export function buildMac0(crypto: CryptoProvider, key: Uint8Array, payload: Uint8Array, opts: { detached?: boolean; protectedHeaders?: CborMap; unprotectedHeaders?: CborMap } = {}): CborValue[] {
+export function buildMac0(
+  crypto: CryptoProvider,
+  key: Uint8Array,
+  payload: Uint8Array,
+  opts: { detached?: boolean; protectedHeaders?: CborMap; unprotectedHeaders?: CborMap } = {},
+): CborValue[] {
   const prot = opts.protectedHeaders ?? new Map([[HEADER.alg, 5]]);
   const protectedRaw = prot.size ? encodeCbor(prot) : new Uint8Array(0);
   const tag = crypto.hmac('SHA-256', key, macStructure0(protectedRaw, payload));

@@ -31,8 +31,10 @@ export function parseCoseSign1(v: CborValue, what = 'COSE_Sign1'): CoseSign1 {
   if (!Array.isArray(v) || v.length !== 4) throw new CoseError('malformed_cose', `${what}: not a 4-element array`);
   const [p, u, payload, signature] = v;
   const h = parseHeaders(p, u, what);
-  if (!(payload instanceof Uint8Array) && payload !== null) throw new CoseError('malformed_cose', `${what}: payload is neither bstr nor nil`);
-  if (!(signature instanceof Uint8Array)) throw new CoseError('malformed_cose', `${what}: signature is not a byte string`);
+  if (!(payload instanceof Uint8Array) && payload !== null)
+    throw new CoseError('malformed_cose', `${what}: payload is neither bstr nor nil`);
+  if (!(signature instanceof Uint8Array))
+    throw new CoseError('malformed_cose', `${what}: signature is not a byte string`);
   return { protectedRaw: h.protectedRaw, protected: h.protected, unprotected: h.unprotected, payload, signature };
 }
 
@@ -63,15 +65,18 @@ export function sign1X5Chain(s: CoseHeaders, what = 'COSE_Sign1'): Uint8Array[] 
   const v = s.unprotected.get(HEADER.x5chain) ?? s.protected.get(HEADER.x5chain);
   if (v === undefined) throw new CoseError('x5chain_missing', `${what}: no x5chain (label 33)`);
   if (v instanceof Uint8Array) return [v];
-  if (Array.isArray(v) && v.length > 0 && v.length <= MAX_X5CHAIN && v.every((c) => c instanceof Uint8Array)) return v as Uint8Array[];
+  if (Array.isArray(v) && v.length > 0 && v.length <= MAX_X5CHAIN && v.every((c) => c instanceof Uint8Array))
+    return v as Uint8Array[];
   throw new CoseError('malformed_cose', `${what}: x5chain must be a bstr or 1-${MAX_X5CHAIN} bstrs`);
 }
 
 /** Throws alg_key_mismatch unless the key is the kind (and curve) the alg names. */
 export function assertAlgMatchesKey(alg: SignatureAlgorithm, key: VerificationKey, what = 'COSE_Sign1'): void {
   if (alg.kind === 'ecdsa') {
-    if (key.kind !== 'ec') throw new CoseError('alg_key_mismatch', `${what}: ${alg.name} needs an EC key, got ${key.kind}`);
-    if (key.curve !== alg.curve) throw new CoseError('alg_key_mismatch', `${what}: ${alg.name} needs ${alg.curve}, key is ${key.curve}`);
+    if (key.kind !== 'ec')
+      throw new CoseError('alg_key_mismatch', `${what}: ${alg.name} needs an EC key, got ${key.kind}`);
+    if (key.curve !== alg.curve)
+      throw new CoseError('alg_key_mismatch', `${what}: ${alg.name} needs ${alg.curve}, key is ${key.curve}`);
   } else if (key.kind !== 'ed25519') {
     throw new CoseError('alg_key_mismatch', `${what}: EdDSA needs an Ed25519 key, got ${key.kind}`);
   }
@@ -125,12 +130,18 @@ function payloadFor(s: CoseSign1, detached: Uint8Array | undefined, what: string
  * Verify the signature with `key`. Throws CoseError for structural problems (alg, key mismatch,
  * payload); returns false when the signature itself does not verify.
  */
-export function verifySign1(s: CoseSign1, key: VerificationKey, crypto: CryptoProvider, opts: { detachedPayload?: Uint8Array; what?: string } = {}): boolean {
+export function verifySign1(
+  s: CoseSign1,
+  key: VerificationKey,
+  crypto: CryptoProvider,
+  opts: { detachedPayload?: Uint8Array; what?: string } = {},
+): boolean {
   const what = opts.what ?? 'COSE_Sign1';
   const alg = sign1Algorithm(s, what);
   assertAlgMatchesKey(alg, key, what);
   const tbs = sigStructure1(s.protectedRaw, payloadFor(s, opts.detachedPayload, what));
-  if (alg.kind === 'ecdsa') return crypto.ecdsaVerify(alg.curve, alg.hash, (key as { point: Uint8Array }).point, tbs, s.signature);
+  if (alg.kind === 'ecdsa')
+    return crypto.ecdsaVerify(alg.curve, alg.hash, (key as { point: Uint8Array }).point, tbs, s.signature);
   return crypto.ed25519Verify((key as { key: Uint8Array }).key, tbs, s.signature);
 }
 
@@ -162,7 +173,8 @@ export function signSign1Ecdsa(
   opts: { x5chain?: Uint8Array[]; detached?: boolean } = {},
 ): CborValue[] {
   const unprotected: CborMap = new Map();
-  if (opts.x5chain?.length) unprotected.set(HEADER.x5chain, opts.x5chain.length === 1 ? opts.x5chain[0]! : opts.x5chain);
+  if (opts.x5chain?.length)
+    unprotected.set(HEADER.x5chain, opts.x5chain.length === 1 ? opts.x5chain[0]! : opts.x5chain);
   return buildSign1({
     protectedHeaders: new Map([[HEADER.alg, alg.id]]),
     unprotectedHeaders: unprotected,

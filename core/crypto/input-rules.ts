@@ -38,4 +38,3 @@ export function rsaKeyAcceptable(key: RsaPublicKey): boolean {
   const ev = bytesToBigInt(e);
   return ev >= 3n && ev < bytesToBigInt(n);
 }
-

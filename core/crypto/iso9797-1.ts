@@ -27,11 +27,15 @@ export function unpad(data: Uint8Array): Uint8Array | null {
  */
 export function retailMac(crypto: Pick<CryptoProvider, 'cbc'>, key: Uint8Array, padded: Uint8Array): Uint8Array {
   if (key.length !== 16) throw new Error('retail MAC key is Ka || Kb, 16 bytes');
-  if (padded.length === 0 || padded.length % 8 !== 0) throw new Error('retail MAC input must be padded to whole 8-byte blocks');
+  if (padded.length === 0 || padded.length % 8 !== 0)
+    throw new Error('retail MAC input must be padded to whole 8-byte blocks');
   const ka = key.subarray(0, 8);
   const last = padded.subarray(padded.length - 8);
   // Single DES over all blocks but the last, then the output transformation as one two-key 3DES
   // (E_Ka(D_Kb(E_Ka(H ^ last)))) with the chained value as IV: the same function, one call each.
-  const h = padded.length > 8 ? crypto.cbc('DES', 'encrypt', ka, new Uint8Array(8), padded.subarray(0, padded.length - 8)).subarray(-8) : new Uint8Array(8);
+  const h =
+    padded.length > 8
+      ? crypto.cbc('DES', 'encrypt', ka, new Uint8Array(8), padded.subarray(0, padded.length - 8)).subarray(-8)
+      : new Uint8Array(8);
   return crypto.cbc('DES-EDE', 'encrypt', key, h, last);
 }

@@ -61,8 +61,6 @@ const DIGEST_INFO_PREFIX: Record<HashAlg, Uint8Array> = {
   'SHA-512': hexBytes('3051300d060960864801650304020305000440'),
 };
 
-
-
 function bigIntToBytes(v: bigint, len: number): Uint8Array {
   const out = new Uint8Array(len);
   for (let i = len - 1; i >= 0; i--) {
@@ -82,8 +80,6 @@ function modPow(base: bigint, exp: bigint, mod: bigint): bigint {
   }
   return r;
 }
-
-
 
 /** RSAVP1 (RFC 8017 §5.2.2) with the §8.2.2 step 1 length rule: exactly k octets in, k out. */
 export function rsaPublicOpPure(key: RsaPublicKey, signature: Uint8Array): Uint8Array | null {
@@ -136,7 +132,13 @@ function mgf1(h: HashAlg, seed: Uint8Array, len: number): Uint8Array {
 }
 
 /** RSASSA-PSS-VERIFY (RFC 8017 §8.1.2) with EMSA-PSS-VERIFY (§9.1.2), MGF1 with the same hash. */
-export function rsaPssVerifyPure(h: HashAlg, key: RsaPublicKey, message: Uint8Array, signature: Uint8Array, sLen: number): boolean {
+export function rsaPssVerifyPure(
+  h: HashAlg,
+  key: RsaPublicKey,
+  message: Uint8Array,
+  signature: Uint8Array,
+  sLen: number,
+): boolean {
   const em0 = rsaPublicOpPure(key, signature);
   if (!em0 || !Number.isInteger(sLen) || sLen < 0) return false;
   const nBytes = stripLeadingZeros(key.n);
@@ -153,7 +155,7 @@ export function rsaPssVerifyPure(h: HashAlg, key: RsaPublicKey, message: Uint8Ar
   const maskedDb = em.subarray(0, emLen - hLen - 1);
   const hh = em.subarray(emLen - hLen - 1, emLen - 1);
   const topBits = 8 * emLen - emBits;
-  if (topBits > 0 && (maskedDb[0]! >> (8 - topBits)) !== 0) return false;
+  if (topBits > 0 && maskedDb[0]! >> (8 - topBits) !== 0) return false;
   const db = mgf1(h, hh, maskedDb.length);
   for (let i = 0; i < db.length; i++) db[i] ^= maskedDb[i]!;
   if (topBits > 0) db[0]! &= 0xff >> topBits;
@@ -235,7 +237,8 @@ export class NobleCrypto implements CryptoProvider {
 
   ecdh(curve: Curve, privateKey: Uint8Array, publicKey: EcPoint): Uint8Array {
     const c = curveOf(curve);
-    if (!isUncompressedPointShape(curve, publicKey)) throw new KakuninCryptoError(`ECDH: not an uncompressed ${curve} point`);
+    if (!isUncompressedPointShape(curve, publicKey))
+      throw new KakuninCryptoError(`ECDH: not an uncompressed ${curve} point`);
     if (!(privateKey instanceof Uint8Array) || privateKey.length !== CURVE_BYTES[curve]) {
       throw new KakuninCryptoError(`ECDH: private key must be ${CURVE_BYTES[curve]} bytes`);
     }
@@ -280,7 +283,13 @@ export class NobleCrypto implements CryptoProvider {
     }
   }
 
-  rsaPssVerify(hash: HashAlg, key: RsaPublicKey, message: Uint8Array, signature: Uint8Array, saltLength: number): boolean {
+  rsaPssVerify(
+    hash: HashAlg,
+    key: RsaPublicKey,
+    message: Uint8Array,
+    signature: Uint8Array,
+    saltLength: number,
+  ): boolean {
     try {
       return rsaPssVerifyPure(hash, key, message, signature, saltLength);
     } catch {
@@ -300,7 +309,13 @@ export class NobleCrypto implements CryptoProvider {
     return sha1(data);
   }
 
-  cbc(cipher: BlockCipher, direction: 'encrypt' | 'decrypt', key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array {
+  cbc(
+    cipher: BlockCipher,
+    direction: 'encrypt' | 'decrypt',
+    key: Uint8Array,
+    iv: Uint8Array,
+    data: Uint8Array,
+  ): Uint8Array {
     checkCbcArgs(cipher, key, iv, data);
     if (data.length === 0) return new Uint8Array(0);
     if (cipher === 'DES-EDE' || cipher === 'DES') return desCbc(key, iv, data, direction === 'decrypt');
@@ -311,7 +326,8 @@ export class NobleCrypto implements CryptoProvider {
 }
 
 function checkGcmArgs(key: Uint8Array, iv: Uint8Array): void {
-  if (!(key instanceof Uint8Array) || key.length !== 32) throw new KakuninCryptoError('AES-256-GCM key must be 32 bytes');
+  if (!(key instanceof Uint8Array) || key.length !== 32)
+    throw new KakuninCryptoError('AES-256-GCM key must be 32 bytes');
   if (!(iv instanceof Uint8Array) || iv.length !== 12) throw new KakuninCryptoError('AES-GCM IV must be 12 bytes');
 }
 

@@ -24,7 +24,6 @@ export type Curve =
 /** SHA-1 and SHA-224 exist for ICAO Doc 9303 (BAC/PACE key derivation §9.7.1, LDS hashes, AA). */
 export type HashAlg = 'SHA-1' | 'SHA-224' | 'SHA-256' | 'SHA-384' | 'SHA-512';
 
-
 /** An EC public key as an uncompressed SEC1 point (0x04 || X || Y). */
 export type EcPoint = Uint8Array;
 
@@ -88,7 +87,13 @@ export interface CryptoProvider {
    * RSASSA-PSS verification (RFC 8017 §8.1.2), MGF1 with the same hash, the given salt length
    * (ePassport Document Signers and CSCAs use PSS, RFC 4055). Returns false for malformed input.
    */
-  rsaPssVerify(hash: HashAlg, key: RsaPublicKey, message: Uint8Array, signature: Uint8Array, saltLength: number): boolean;
+  rsaPssVerify(
+    hash: HashAlg,
+    key: RsaPublicKey,
+    message: Uint8Array,
+    signature: Uint8Array,
+    saltLength: number,
+  ): boolean;
 
   /**
    * SHA-1 (= digest('SHA-1', data)), only where a card protocol derives keys with it (residence card:
@@ -102,20 +107,34 @@ export interface CryptoProvider {
    * DES (8-byte key: the inner blocks of the ISO/IEC 9797-1 retail MAC). Throws KakuninCryptoError
    * when the key, IV or data length is wrong.
    */
-  cbc(cipher: BlockCipher, direction: 'encrypt' | 'decrypt', key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array;
+  cbc(
+    cipher: BlockCipher,
+    direction: 'encrypt' | 'decrypt',
+    key: Uint8Array,
+    iv: Uint8Array,
+    data: Uint8Array,
+  ): Uint8Array;
 }
 
 export type BlockCipher = 'AES-128' | 'AES-192' | 'AES-256' | 'DES-EDE' | 'DES';
-export const BLOCK_BYTES: Record<BlockCipher, number> = { 'AES-128': 16, 'AES-192': 16, 'AES-256': 16, 'DES-EDE': 8, DES: 8 };
+export const BLOCK_BYTES: Record<BlockCipher, number> = {
+  'AES-128': 16,
+  'AES-192': 16,
+  'AES-256': 16,
+  'DES-EDE': 8,
+  DES: 8,
+};
 const KEY_BYTES: Record<BlockCipher, number> = { 'AES-128': 16, 'AES-192': 24, 'AES-256': 32, 'DES-EDE': 16, DES: 8 };
 
 /** The shape rules both backends apply before a CBC call, so they fail alike. */
 export function checkCbcArgs(cipher: BlockCipher, key: Uint8Array, iv: Uint8Array, data: Uint8Array): void {
   const b = BLOCK_BYTES[cipher];
   if (b === undefined) throw new KakuninCryptoError(`unsupported cipher ${String(cipher)}`);
-  if (!(key instanceof Uint8Array) || key.length !== KEY_BYTES[cipher]) throw new KakuninCryptoError(`${cipher}: key must be ${KEY_BYTES[cipher]} bytes`);
+  if (!(key instanceof Uint8Array) || key.length !== KEY_BYTES[cipher])
+    throw new KakuninCryptoError(`${cipher}: key must be ${KEY_BYTES[cipher]} bytes`);
   if (!(iv instanceof Uint8Array) || iv.length !== b) throw new KakuninCryptoError(`${cipher}: IV must be ${b} bytes`);
-  if (!(data instanceof Uint8Array) || data.length % b !== 0) throw new KakuninCryptoError(`${cipher}: data must be a multiple of ${b} bytes`);
+  if (!(data instanceof Uint8Array) || data.length % b !== 0)
+    throw new KakuninCryptoError(`${cipher}: data must be a multiple of ${b} bytes`);
 }
 
 /** Thrown only by crypto misuse that the caller must turn into a typed check failure. */
@@ -137,4 +156,10 @@ export const CURVE_BYTES: Record<Curve, number> = {
   brainpoolP512r1: 64,
 };
 
-export const HASH_BYTES: Record<HashAlg, number> = { 'SHA-1': 20, 'SHA-224': 28, 'SHA-256': 32, 'SHA-384': 48, 'SHA-512': 64 };
+export const HASH_BYTES: Record<HashAlg, number> = {
+  'SHA-1': 20,
+  'SHA-224': 28,
+  'SHA-256': 32,
+  'SHA-384': 48,
+  'SHA-512': 64,
+};

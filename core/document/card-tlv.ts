@@ -23,7 +23,11 @@ function fail(detail: string): never {
 }
 
 /** The header at `offset`: tag, header length and value length, or null on filler. */
-export function readHeader(buf: Uint8Array, offset: number, filler: number): { tag: number; headerLength: number; length: number } | null {
+export function readHeader(
+  buf: Uint8Array,
+  offset: number,
+  filler: number,
+): { tag: number; headerLength: number; length: number } | null {
   if (offset >= buf.length) return null;
   const b0 = buf[offset]!;
   if (b0 === filler) return null;
@@ -54,7 +58,10 @@ export function walkTlvs(buf: Uint8Array, filler: number, where: string, max = 1
     const h = readHeader(buf, p, filler);
     if (!h) break;
     const end = p + h.headerLength + h.length;
-    if (end > buf.length) fail(`${where}: tag ${h.tag.toString(16).toUpperCase()} claims ${h.length} bytes, ${buf.length - p - h.headerLength} remain`);
+    if (end > buf.length)
+      fail(
+        `${where}: tag ${h.tag.toString(16).toUpperCase()} claims ${h.length} bytes, ${buf.length - p - h.headerLength} remain`,
+      );
     out.push({ tag: h.tag, tlv: buf.subarray(p, end), value: buf.subarray(p + h.headerLength, end), start: p, end });
     p = end;
     if (out.length > max) fail(`${where}: more than ${max} objects`);
@@ -65,7 +72,8 @@ export function walkTlvs(buf: Uint8Array, filler: number, where: string, max = 1
 /** Exactly one object with `tag` (absent or repeated is an error, never first-wins). */
 export function only(tlvs: readonly CardTlv[], tag: number, where: string): CardTlv {
   const hits = tlvs.filter((t) => t.tag === tag);
-  if (hits.length !== 1) fail(`${where}: tag ${tag.toString(16).toUpperCase()} ${hits.length ? `appears ${hits.length} times` : 'missing'}`);
+  if (hits.length !== 1)
+    fail(`${where}: tag ${tag.toString(16).toUpperCase()} ${hits.length ? `appears ${hits.length} times` : 'missing'}`);
   return hits[0]!;
 }
 

@@ -12,7 +12,14 @@ export class DocumentGuardError extends CardError {
 }
 
 /** Parse a command's shape (ISO/IEC 7816-4 §5.1, short and extended): data field and Le presence. */
-export function commandShape(cmd: Uint8Array): { cla: number; ins: number; p1: number; p2: number; data: Uint8Array; extended: boolean } {
+export function commandShape(cmd: Uint8Array): {
+  cla: number;
+  ins: number;
+  p1: number;
+  p2: number;
+  data: Uint8Array;
+  extended: boolean;
+} {
   if (cmd.length < 4) throw new DocumentGuardError('command shorter than 4 bytes');
   const [cla, ins, p1, p2] = [cmd[0]!, cmd[1]!, cmd[2]!, cmd[3]!];
   const body = cmd.subarray(4);
@@ -23,12 +30,14 @@ export function commandShape(cmd: Uint8Array): { cla: number; ins: number; p1: n
     extended = true;
     if (body.length === 3) return { cla, ins, p1, p2, data, extended }; // case 2E: Le only
     const lc = (body[1]! << 8) | body[2]!;
-    if (lc === 0 || (body.length !== 3 + lc && body.length !== 5 + lc)) throw new DocumentGuardError('extended command length does not match Lc');
+    if (lc === 0 || (body.length !== 3 + lc && body.length !== 5 + lc))
+      throw new DocumentGuardError('extended command length does not match Lc');
     data = body.subarray(3, 3 + lc);
     return { cla, ins, p1, p2, data, extended };
   }
   const lc = body[0]!;
-  if (lc === 0 || (body.length !== 1 + lc && body.length !== 2 + lc)) throw new DocumentGuardError('command length does not match Lc');
+  if (lc === 0 || (body.length !== 1 + lc && body.length !== 2 + lc))
+    throw new DocumentGuardError('command length does not match Lc');
   data = body.subarray(1, 1 + lc);
   return { cla, ins, p1, p2, data, extended };
 }

@@ -25,7 +25,10 @@ export function tiffSize(b: Uint8Array): { width: number; height: number } | nul
   const le = b[0] === 0x49 && b[1] === 0x49;
   if (!le && !(b[0] === 0x4d && b[1] === 0x4d)) return null;
   const u16 = (o: number) => (le ? b[o]! | (b[o + 1]! << 8) : (b[o]! << 8) | b[o + 1]!);
-  const u32 = (o: number) => (le ? (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16)) + b[o + 3]! * 0x1000000 : b[o]! * 0x1000000 + ((b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!));
+  const u32 = (o: number) =>
+    le
+      ? (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16)) + b[o + 3]! * 0x1000000
+      : b[o]! * 0x1000000 + ((b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!);
   if (u16(2) !== 42) return null;
   const ifd = u32(4);
   if (ifd + 2 > b.length) return null;

@@ -15,7 +15,13 @@ import type { IdentifiedCard } from './identify.ts';
 
 export type DocumentChoice = 'auto' | 'mynumber' | 'driving-licence' | 'residence-card';
 /** What to run on the card: a reader, or a refusal code. */
-export type Reading = 'mynumber-card' | 'driving-licence' | 'myna-licence' | 'residence-card' | 'passport' | { refuse: 'unsupported_card' | 'document_mismatch' | 'myna_licence_absent' };
+export type Reading =
+  | 'mynumber-card'
+  | 'driving-licence'
+  | 'myna-licence'
+  | 'residence-card'
+  | 'passport'
+  | { refuse: 'unsupported_card' | 'document_mismatch' | 'myna_licence_absent' };
 
 export interface ReadingRequest {
   asked: DocumentChoice;

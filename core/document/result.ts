@@ -10,7 +10,8 @@ import type { Check } from '../check.ts';
 import type { ApduStats } from '../card/apdu.ts';
 import type { CardErrorReport } from '../card/codes.ts';
 
-export type DocumentType = 'mynumber-card' | 'driving-licence' | 'residence-card' | 'special-permanent-resident-certificate';
+export type DocumentType =
+  'mynumber-card' | 'driving-licence' | 'residence-card' | 'special-permanent-resident-certificate';
 export type DocumentVerdict = 'valid' | 'invalid' | 'unverified';
 
 /** An image read off the card, memory only; JSON shows only its summary. */
@@ -68,7 +69,11 @@ export interface DocumentFindings {
 }
 
 /** Fail closed: valid needs checks, all passing, no error and nothing left for staff. */
-export function decideVerdict(checks: readonly Check[], errors: readonly unknown[], staffConfirm: readonly string[]): DocumentVerdict {
+export function decideVerdict(
+  checks: readonly Check[],
+  errors: readonly unknown[],
+  staffConfirm: readonly string[],
+): DocumentVerdict {
   if (errors.length || checks.length === 0 || checks.some((c) => !c.ok)) return 'invalid';
   return staffConfirm.length ? 'unverified' : 'valid';
 }
@@ -81,7 +86,17 @@ export function decideVerdict(checks: readonly Check[], errors: readonly unknown
  */
 export const DOCUMENT_EXTRA_ATTRIBUTES: Record<'age-over-20' | 'identity' | 'entrance', readonly string[]> = {
   'age-over-20': [],
-  identity: ['document_number', 'expiry_date', 'nationality', 'status_of_residence', 'period_of_stay', 'work_restriction', 'address_changes', 'gaiji', 'undecoded'],
+  identity: [
+    'document_number',
+    'expiry_date',
+    'nationality',
+    'status_of_residence',
+    'period_of_stay',
+    'work_restriction',
+    'address_changes',
+    'gaiji',
+    'undecoded',
+  ],
   entrance: ['gaiji', 'undecoded'],
 };
 
@@ -93,6 +108,13 @@ export const DOCUMENT_EXTRA_ATTRIBUTES: Record<'age-over-20' | 'identity' | 'ent
 export function finishResult(r: Omit<DocumentReadResult, 'verdict'> & { staffConfirm: string[] }): DocumentReadResult {
   const verdict = decideVerdict(r.checks, r.errors, r.staffConfirm);
   if (verdict !== 'invalid') return { ...r, verdict, staffConfirm: verdict === 'unverified' ? r.staffConfirm : [] };
-  const onlyUnderAge = r.errors.length === 0 && r.checks.filter((c) => !c.ok).every((c) => c.code === 'policy.age_over_20');
-  return { ...r, verdict, attributes: onlyUnderAge && r.attributes.age_over_20 === false ? { age_over_20: false } : {}, images: {}, staffConfirm: [] };
+  const onlyUnderAge =
+    r.errors.length === 0 && r.checks.filter((c) => !c.ok).every((c) => c.code === 'policy.age_over_20');
+  return {
+    ...r,
+    verdict,
+    attributes: onlyUnderAge && r.attributes.age_over_20 === false ? { age_over_20: false } : {},
+    images: {},
+    staffConfirm: [],
+  };
 }

@@ -7,7 +7,8 @@ const ERA_BASE: Record<string, number> = { '1': 1868, '2': 1912, '3': 1926, '4':
 
 function iso(y: number, m: number, d: number, where: string): string {
   const dt = new Date(Date.UTC(y, m - 1, d));
-  if (dt.getUTCFullYear() !== y || dt.getUTCMonth() !== m - 1 || dt.getUTCDate() !== d) throw new CardError('malformed_tlv', `${where}: not a calendar date`);
+  if (dt.getUTCFullYear() !== y || dt.getUTCMonth() !== m - 1 || dt.getUTCDate() !== d)
+    throw new CardError('malformed_tlv', `${where}: not a calendar date`);
   return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
 

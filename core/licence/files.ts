@@ -5,7 +5,15 @@ export { LICENCE_DF1_AID, LICENCE_DF2_AID } from '../document/identify.ts';
 
 export const MF_EF = { common: 0x2f01, pinSetting: 0x000a } as const;
 /** DF1 (記載事項): EF02 and EF06 hold 本籍 (registered domicile). */
-export const DF1_EF = { entries: 0x0001, domicile: 0x0002, gaiji: 0x0003, changes: 0x0004, changesGaiji: 0x0005, domicileChanges: 0x0006, signature: 0x0007 } as const;
+export const DF1_EF = {
+  entries: 0x0001,
+  domicile: 0x0002,
+  gaiji: 0x0003,
+  changes: 0x0004,
+  changesGaiji: 0x0005,
+  domicileChanges: 0x0006,
+  signature: 0x0007,
+} as const;
 export const DF2_EF = { photo: 0x0001 } as const;
 /** VERIFY P2: IEF01 / IEF02 (PIN 1 / PIN 2). */
 export const PIN_REF = { pin1: 0x81, pin2: 0x82 } as const;

@@ -10,7 +10,6 @@ import { LICENCE_DF1_AID, LICENCE_DF2_AID } from '../document/identify.ts';
 import { DF1_EF, DF2_EF, MF_EF } from './files.ts';
 import { toHex as hex } from '../bytes.ts';
 
-
 export class LicenceGuard implements CommandGuard {
   #df: 'MF' | 'DF1' | 'DF2' | null = null;
   #ef: number | null = null;
@@ -37,14 +36,21 @@ export class LicenceGuard implements CommandGuard {
       }
       if (c.p1 === 0x04 && c.p2 === 0x0c) {
         const aid = hex(c.data);
-        this.#df = aid === hex(LICENCE_DF1_AID) ? 'DF1' : aid === hex(LICENCE_DF2_AID) ? 'DF2' : refuse(`SELECT of application ${aid}`);
+        this.#df =
+          aid === hex(LICENCE_DF1_AID)
+            ? 'DF1'
+            : aid === hex(LICENCE_DF2_AID)
+              ? 'DF2'
+              : refuse(`SELECT of application ${aid}`);
         this.#ef = null;
         return;
       }
       if (c.p1 === 0x02 && c.p2 === 0x0c && c.data.length === 2) {
         const fid = (c.data[0]! << 8) | c.data[1]!;
         if (!this.#df || !this.#allowed[this.#df].has(fid)) {
-          refuse(`SELECT EF ${fid.toString(16).padStart(4, '0')} in ${this.#df ?? 'no DF'}${this.#df === 'DF1' && (fid === DF1_EF.domicile || fid === DF1_EF.domicileChanges) ? ' (本籍: never read unless hashed for the signature)' : ''}`);
+          refuse(
+            `SELECT EF ${fid.toString(16).padStart(4, '0')} in ${this.#df ?? 'no DF'}${this.#df === 'DF1' && (fid === DF1_EF.domicile || fid === DF1_EF.domicileChanges) ? ' (本籍: never read unless hashed for the signature)' : ''}`,
+          );
         }
         this.#ef = fid;
         return;
@@ -60,7 +66,13 @@ export class LicenceGuard implements CommandGuard {
       if (this.#ef === null) refuse('READ BINARY with no EF selected');
       return;
     }
-    if (c.ins === 0x20 && c.p1 === 0x00 && (c.p2 === 0x81 || c.p2 === 0x82) && (c.data.length === 0 || c.data.length === 4)) return;
+    if (
+      c.ins === 0x20 &&
+      c.p1 === 0x00 &&
+      (c.p2 === 0x81 || c.p2 === 0x82) &&
+      (c.data.length === 0 || c.data.length === 4)
+    )
+      return;
     refuse(`INS ${c.ins.toString(16)} is not on the allowlist`);
   }
 }

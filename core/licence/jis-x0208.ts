@@ -24,7 +24,8 @@ export function decodeJisX0208(b: Uint8Array, where: string): JisText {
       gaiji = true;
       continue;
     }
-    if (r < 0x21 || r > 0x7e || c < 0x21 || c > 0x7e) throw new CardError('malformed_tlv', `${where}: ${r.toString(16)} ${c.toString(16)} is not a JIS X 0208 code`);
+    if (r < 0x21 || r > 0x7e || c < 0x21 || c > 0x7e)
+      throw new CardError('malformed_tlv', `${where}: ${r.toString(16)} ${c.toString(16)} is not a JIS X 0208 code`);
     try {
       text += eucjp.decode(Uint8Array.of(r | 0x80, c | 0x80));
     } catch {

@@ -19,10 +19,36 @@ import { CardError, reportError, type CardErrorReport } from '../card/codes.ts';
 import { errorForSw, SW_END_OF_FILE, SW_OK, swHex } from '../card/status-words.ts';
 import { readHeader } from '../document/card-tlv.ts';
 import { selectByName } from '../document/identify.ts';
-import { finishResult, type DocumentAttributes, type DocumentFindings, type DocumentReadResult } from '../document/result.ts';
+import {
+  finishResult,
+  type DocumentAttributes,
+  type DocumentFindings,
+  type DocumentReadResult,
+} from '../document/result.ts';
 import { eraDate } from './era-date.ts';
-import { DF1_EF, DF2_EF, LICENCE_DF1_AID, LICENCE_DF2_AID, LICENCE_PIN_TRIES, MF_EF, NO_PIN, PIN_REF, SIZE } from './files.ts';
-import { parseAddressChanges, parseEntries, parseMfCommon, parsePhoto, parsePinSetting, parseSignatureRecord, type ChangeEntry, type LicenceEntries, type MfCommon, type SignatureRecord } from './records.ts';
+import {
+  DF1_EF,
+  DF2_EF,
+  LICENCE_DF1_AID,
+  LICENCE_DF2_AID,
+  LICENCE_PIN_TRIES,
+  MF_EF,
+  NO_PIN,
+  PIN_REF,
+  SIZE,
+} from './files.ts';
+import {
+  parseAddressChanges,
+  parseEntries,
+  parseMfCommon,
+  parsePhoto,
+  parsePinSetting,
+  parseSignatureRecord,
+  type ChangeEntry,
+  type LicenceEntries,
+  type MfCommon,
+  type SignatureRecord,
+} from './records.ts';
 import type { LicenceTrust } from './trust.ts';
 import { LicenceGuard } from './guard.ts';
 import { errorText } from '../errors.ts';
@@ -47,7 +73,8 @@ export interface ReadLicenceOptions {
 
 const SELECT_MF = Uint8Array.of(0x00, 0xa4, 0x00, 0x00);
 const selectEf = (fid: number) => Uint8Array.of(0x00, 0xa4, 0x02, 0x0c, 0x02, fid >> 8, fid & 0xff);
-const readAt = (offset: number, le: number) => Uint8Array.of(0x00, 0xb0, offset >> 8, offset & 0xff, le === 256 ? 0 : le);
+const readAt = (offset: number, le: number) =>
+  Uint8Array.of(0x00, 0xb0, offset >> 8, offset & 0xff, le === 256 ? 0 : le);
 const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
 
 /** Read the selected EF from offset 0 up to `max` bytes in chunks of at most 256. */
@@ -71,16 +98,23 @@ async function readEf(ch: CardChannel, max: number, what: string): Promise<Uint8
  * fewer than 3 left -> refuse without sending (only a police station unblocks a licence); one
  * VERIFY, never retried.
  */
-async function verifyPin(ch: CardChannel, ref: number, pin: string, kind: 'pin1' | 'pin2'): Promise<{ kind: string; triesBefore: number | null }> {
+async function verifyPin(
+  ch: CardChannel,
+  ref: number,
+  pin: string,
+  kind: 'pin1' | 'pin2',
+): Promise<{ kind: string; triesBefore: number | null }> {
   const q = await ch.send(Uint8Array.of(0x00, 0x20, 0x00, ref));
   if (q.sw === SW_OK) return { kind, triesBefore: null };
   const left = (q.sw & 0xfff0) === 0x63c0 ? q.sw & 0x0f : 0;
   // Anything but 63C1-63C3 (63C0, 6984, 6983, a 6283 "DF blocked") is treated as blocked.
   if (left === 0) throw new CardError('licence_pin_blocked', `${kind}: tries-left answered ${swHex(q.sw)}`, 0);
-  if (left < LICENCE_PIN_TRIES) throw new CardError('licence_pin_low_tries', `${kind}: ${left} tries left; PIN not sent`, left);
+  if (left < LICENCE_PIN_TRIES)
+    throw new CardError('licence_pin_low_tries', `${kind}: ${left} tries left; PIN not sent`, left);
   const r = await ch.send(concat(Uint8Array.of(0x00, 0x20, 0x00, ref, 0x04), ascii(pin)));
   if (r.sw === SW_OK) return { kind, triesBefore: left };
-  if ((r.sw & 0xfff0) === 0x63c0 && (r.sw & 0x0f) > 0) throw new CardError('licence_pin_wrong', `${kind} wrong`, r.sw & 0x0f);
+  if ((r.sw & 0xfff0) === 0x63c0 && (r.sw & 0x0f) > 0)
+    throw new CardError('licence_pin_wrong', `${kind} wrong`, r.sw & 0x0f);
   throw new CardError('licence_pin_blocked', `${kind}: VERIFY answered ${swHex(r.sw)}`, 0);
 }
 
@@ -104,7 +138,8 @@ async function readBirthDateOnly(ch: CardChannel): Promise<string> {
       if (!d) throw new CardError('malformed_tlv', 'DF1/EF01: no birth date');
       return d;
     }
-    if (h[0]! < 0x11 || h[0]! > 0x15) throw new CardError('malformed_tlv', `DF1/EF01: tag ${h[0]!.toString(16)} before the birth date`);
+    if (h[0]! < 0x11 || h[0]! > 0x15)
+      throw new CardError('malformed_tlv', `DF1/EF01: tag ${h[0]!.toString(16)} before the birth date`);
     off += hl + len;
   }
   throw new CardError('malformed_tlv', 'DF1/EF01: no birth date in the first objects');
@@ -172,26 +207,42 @@ export async function readDrivingLicence(o: ReadLicenceOptions): Promise<Documen
     }
     timings.read_ms = o.now() - t0;
   } catch (e) {
-    if (!(e instanceof ExpiredStop)) errors.push(reportError(e instanceof CardError ? e : new CardError('transport_error', errorText(e))));
+    if (!(e instanceof ExpiredStop))
+      errors.push(reportError(e instanceof CardError ? e : new CardError('transport_error', errorText(e))));
   }
 
   const vs = o.now();
   let attributes: DocumentAttributes = {};
   if (read && errors.length === 0 && f.checks.every((c) => c.ok)) {
     signatureOutcome(read, o.signature, minimalAge, f);
-    if (read.entries && read.entries.expiryDate && read.entries.expiryDate !== read.common.expiryDate) f.checks.push({ code: 'licence.expiry_match', ok: false, detail: 'DF1 有効期間の末日 and MF/EF01 disagree' });
+    if (read.entries && read.entries.expiryDate && read.entries.expiryDate !== read.common.expiryDate)
+      f.checks.push({ code: 'licence.expiry_match', ok: false, detail: 'DF1 有効期間の末日 and MF/EF01 disagree' });
     attributes = projectAttributes(read, o.policy, o.at, f.checks);
   }
   timings.verify_ms = o.now() - vs;
   timings.total_ms = o.now() - t0;
   const images: DocumentReadResult['images'] = read?.photo ? { photo: { format: 'j2k', bytes: read.photo } } : {};
-  return finishResult({ card: { type: 'driving-licence', generation: read ? 1 : null }, attributes, images, checks: f.checks, errors, staffConfirm: f.staffConfirm, apdus: { ...ch.stats }, timings, requested, signerKeyIds: f.signerKeyIds, pins });
+  return finishResult({
+    card: { type: 'driving-licence', generation: read ? 1 : null },
+    attributes,
+    images,
+    checks: f.checks,
+    errors,
+    staffConfirm: f.staffConfirm,
+    apdus: { ...ch.stats },
+    timings,
+    requested,
+    signerKeyIds: f.signerKeyIds,
+    pins,
+  });
 }
 
 /** The secrets' form before anything is sent: 4-digit PINs, and PIN 2 for a policy that shows the photo. */
 function checkSecrets(o: ReadLicenceOptions): void {
-  for (const [k, v] of Object.entries(o.secrets)) if (v !== undefined && !/^\d{4}$/.test(v)) throw new CardError('licence_pin_format', `${k} is not 4 digits`);
-  if (o.policy !== 'age-over-20' && o.secrets.pin2 === undefined) throw new CardError('licence_pin2_needed', `${o.policy} shows the photo, which PIN 2 opens`);
+  for (const [k, v] of Object.entries(o.secrets))
+    if (v !== undefined && !/^\d{4}$/.test(v)) throw new CardError('licence_pin_format', `${k} is not 4 digits`);
+  if (o.policy !== 'age-over-20' && o.secrets.pin2 === undefined)
+    throw new CardError('licence_pin2_needed', `${o.policy} shows the photo, which PIN 2 opens`);
 }
 
 /** MF: whether a PIN is set (EF02) and the common data (EF01: the expiry). */
@@ -213,9 +264,15 @@ function checkExpiry(common: MfCommon, at: Date, checks: Check[]): void {
 }
 
 /** PIN 1, then PIN 2 when given (verifyPin's rules); with no PIN set, the '****' the card expects. */
-async function verifyPins(ch: CardChannel, o: ReadLicenceOptions, pinSet: boolean, pins: { kind: string; triesBefore: number | null }[]): Promise<void> {
+async function verifyPins(
+  ch: CardChannel,
+  o: ReadLicenceOptions,
+  pinSet: boolean,
+  pins: { kind: string; triesBefore: number | null }[],
+): Promise<void> {
   pins.push(await verifyPin(ch, PIN_REF.pin1, pinSet ? o.secrets.pin1! : NO_PIN, 'pin1'));
-  if (o.secrets.pin2 !== undefined) pins.push(await verifyPin(ch, PIN_REF.pin2, pinSet ? o.secrets.pin2 : NO_PIN, 'pin2'));
+  if (o.secrets.pin2 !== undefined)
+    pins.push(await verifyPin(ch, PIN_REF.pin2, pinSet ? o.secrets.pin2 : NO_PIN, 'pin2'));
 }
 
 async function selectDf1Entries(ch: CardChannel, requested: string[]): Promise<void> {
@@ -255,7 +312,12 @@ async function readPhoto(ch: CardChannel, r: Read, requested: string[]): Promise
  * DF1/EF07 (the signature record) and, when its signer is installed, DF1/EF02 (本籍): its bytes are
  * fed to the signature check in memory, never decoded, and zeroed.
  */
-async function readAndVerifySignature(ch: CardChannel, o: ReadLicenceOptions, r: Read, requested: string[]): Promise<void> {
+async function readAndVerifySignature(
+  ch: CardChannel,
+  o: ReadLicenceOptions,
+  r: Read,
+  requested: string[],
+): Promise<void> {
   await ch.expectOk(selectByName(LICENCE_DF1_AID), 'SELECT DF1');
   await ch.expectOk(selectEf(DF1_EF.signature), 'SELECT DF1/EF07');
   requested.push('DF1/EF07');
@@ -269,7 +331,17 @@ async function readAndVerifySignature(ch: CardChannel, o: ReadLicenceOptions, r:
   requested.push('DF1/EF02');
   const domicile = await readEf(ch, SIZE.domicile, 'DF1/EF02');
   try {
-    r.signatureCheck = { check: verifyLicenceSignature(r.entriesFile!, domicile, r.photoFile!, r.signature, signer.cert.publicKey, o.crypto), signer: signer.fingerprint };
+    r.signatureCheck = {
+      check: verifyLicenceSignature(
+        r.entriesFile!,
+        domicile,
+        r.photoFile!,
+        r.signature,
+        signer.cert.publicKey,
+        o.crypto,
+      ),
+      signer: signer.fingerprint,
+    };
   } finally {
     domicile.fill(0);
   }
@@ -296,7 +368,11 @@ function projectAttributes(read: Read, policy: PolicyName, at: Date, checks: Che
     const [y, m, d] = birth.split('-').map(Number) as [number, number, number];
     const over = isAtLeast({ year: y, month: m, day: d }, 20, at);
     attributes.age_over_20 = over;
-    checks.push(over ? { code: 'policy.age_over_20', ok: true } : { code: 'policy.age_over_20', ok: false, detail: 'the holder is under 20 at the time of the check' });
+    checks.push(
+      over
+        ? { code: 'policy.age_over_20', ok: true }
+        : { code: 'policy.age_over_20', ok: false, detail: 'the holder is under 20 at the time of the check' },
+    );
   }
   if (read.photo) attributes.photo = { image: 'photo' };
   if (e && policy !== 'age-over-20') {
@@ -310,7 +386,12 @@ function projectAttributes(read: Read, policy: PolicyName, at: Date, checks: Che
     attributes.document_number = e.licenceNumber;
     attributes.expiry_date = read.common.expiryDate;
     attributes.address_changes = read.changes ?? [];
-    if (read.changes?.length) checks.push({ code: 'licence.address_changes', ok: true, detail: `${read.changes.length} change(s) recorded by the public safety commission (not covered by the issue signature)` });
+    if (read.changes?.length)
+      checks.push({
+        code: 'licence.address_changes',
+        ok: true,
+        detail: `${read.changes.length} change(s) recorded by the public safety commission (not covered by the issue signature)`,
+      });
   }
   return attributes;
 }
@@ -321,17 +402,35 @@ class ExpiredStop extends Error {}
  * EF07's signature over EF01 || EF02 || photo, in the two readings of the signed range; the check's
  * detail names the one that verified ("whole files" or "TLV objects").
  */
-export function verifyLicenceSignature(entries: Uint8Array, domicile: Uint8Array, photo: Uint8Array, sig: SignatureRecord, key: import('../x509/certificate.ts').PublicKeyInfo, crypto: CryptoProvider): Check {
-  if (key.kind !== 'rsa') return { code: 'licence.signature', ok: false, detail: `signer key is ${key.kind}, expected RSA` };
+export function verifyLicenceSignature(
+  entries: Uint8Array,
+  domicile: Uint8Array,
+  photo: Uint8Array,
+  sig: SignatureRecord,
+  key: import('../x509/certificate.ts').PublicKeyInfo,
+  crypto: CryptoProvider,
+): Check {
+  if (key.kind !== 'rsa')
+    return { code: 'licence.signature', ok: false, detail: `signer key is ${key.kind}, expected RSA` };
   const readings: [string, Uint8Array][] = [
     ['whole files', concat(entries, domicile, photo)],
     ['TLV objects', concat(tlvPart(entries), tlvPart(domicile), tlvPart(photo))],
   ];
   try {
     for (const [name, msg] of readings) {
-      if (crypto.rsaPkcs1Verify('SHA-256', { n: key.n, e: key.e }, msg, sig.signature)) return { code: 'licence.signature', ok: true, detail: `EF07 verifies over EF01 || EF02 || photo (signed range: ${name})` };
+      if (crypto.rsaPkcs1Verify('SHA-256', { n: key.n, e: key.e }, msg, sig.signature))
+        return {
+          code: 'licence.signature',
+          ok: true,
+          detail: `EF07 verifies over EF01 || EF02 || photo (signed range: ${name})`,
+        };
     }
-    return { code: 'licence.signature', ok: false, detail: 'EF07 does not verify over EF01 || EF02 || photo in either reading: the licence data or photo was altered' };
+    return {
+      code: 'licence.signature',
+      ok: false,
+      detail:
+        'EF07 does not verify over EF01 || EF02 || photo in either reading: the licence data or photo was altered',
+    };
   } finally {
     for (const [, msg] of readings) msg.fill(0);
   }

@@ -19,13 +19,18 @@ export function parseMfCommon(file: Uint8Array): MfCommon {
   const t = walkTlvs(file, 0xff, 'MF/EF01');
   const v = only(t, 0x45, 'MF/EF01').value;
   if (v.length !== 11) throw new CardError('malformed_tlv', `MF/EF01 tag 45 of ${v.length} bytes`);
-  return { specVersion: ascii(v.subarray(0, 3)), issueDate: bcdDate(v.subarray(3, 7), 'MF/EF01 issue'), expiryDate: bcdDate(v.subarray(7, 11), 'MF/EF01 expiry') };
+  return {
+    specVersion: ascii(v.subarray(0, 3)),
+    issueDate: bcdDate(v.subarray(3, 7), 'MF/EF01 issue'),
+    expiryDate: bcdDate(v.subarray(7, 11), 'MF/EF01 expiry'),
+  };
 }
 
 /** MF/EF02 `05 01 xx`: true when a PIN is set. */
 export function parsePinSetting(file: Uint8Array): boolean {
   const v = only(walkTlvs(file, 0xff, 'MF/EF02'), 0x05, 'MF/EF02').value;
-  if (v.length !== 1 || (v[0] !== 0x00 && v[0] !== 0x01)) throw new CardError('malformed_tlv', 'MF/EF02: PIN setting is not 00 or 01');
+  if (v.length !== 1 || (v[0] !== 0x00 && v[0] !== 0x01))
+    throw new CardError('malformed_tlv', 'MF/EF02: PIN setting is not 00 or 01');
   return v[0] === 0x01;
 }
 
@@ -69,7 +74,8 @@ export function parseAddressChanges(file: Uint8Array): ChangeEntry[] {
   const out: ChangeEntry[] = [];
   for (const e of walkTlvs(file, 0xff, 'DF1/EF04')) {
     if (e.tag < 0x70 || e.tag > 0x77 || e.value.length === 0) continue;
-    if (e.value.length < 1 + 14 + 10) throw new CardError('malformed_tlv', `DF1/EF04 ${e.tag.toString(16)}: entry of ${e.value.length} bytes`);
+    if (e.value.length < 1 + 14 + 10)
+      throw new CardError('malformed_tlv', `DF1/EF04 ${e.tag.toString(16)}: entry of ${e.value.length} bytes`);
     const digits = fullWidthDigits(e.value.subarray(1, 15));
     const body = decodeJisX0208(e.value.subarray(15, e.value.length - 10), 'address change');
     out.push({ date: digits ? eraDate(digits, 'address change date') : null, text: body.text, gaiji: body.gaiji });
@@ -94,12 +100,19 @@ export function parseSignatureRecord(file: Uint8Array): SignatureRecord {
   };
   const ski = only(t, 0xb6, 'DF1/EF07').value;
   if (ski.length < 8 || ski.length > 64) throw new CardError('malformed_tlv', `DF1/EF07 B6 of ${ski.length} bytes`);
-  return { signature: only(t, 0xb1, 'DF1/EF07').value, serial: text(0xb2), issuer: text(0xb4), subject: text(0xb5), ski: Array.from(ski, (b) => b.toString(16).padStart(2, '0')).join('') };
+  return {
+    signature: only(t, 0xb1, 'DF1/EF07').value,
+    serial: text(0xb2),
+    issuer: text(0xb4),
+    subject: text(0xb5),
+    ski: Array.from(ski, (b) => b.toString(16).padStart(2, '0')).join(''),
+  };
 }
 
 /** DF2/EF01: the 5F40 codestream (FF 4F SOC first). */
 export function parsePhoto(file: Uint8Array): CardTlv {
   const p = only(walkTlvs(file, 0xff, 'DF2/EF01'), 0x5f40, 'DF2/EF01');
-  if (p.value[0] !== 0xff || p.value[1] !== 0x4f) throw new CardError('malformed_tlv', 'DF2/EF01: 5F40 is not a JPEG 2000 codestream');
+  if (p.value[0] !== 0xff || p.value[1] !== 0x4f)
+    throw new CardError('malformed_tlv', 'DF2/EF01: 5F40 is not a JPEG 2000 codestream');
   return p;
 }

@@ -27,12 +27,17 @@ const TEXT = new TextEncoder();
  */
 const LABEL = encodeCbor('DeviceAuthentication');
 
-export function deviceAuthenticationBytes(transcript: SessionTranscript, docType: string, deviceNameSpaces: EmbeddedCbor): Uint8Array {
+export function deviceAuthenticationBytes(
+  transcript: SessionTranscript,
+  docType: string,
+  deviceNameSpaces: EmbeddedCbor,
+): Uint8Array {
   // Written straight into the #6.24 wrapper (this runs for every response; the generic encoder and
   // an intermediate copy cost more than the rest): d8 18 <bstr head> 84 <label> <transcript> <docType> <DeviceNameSpacesBytes>.
   const dt = TEXT.encode(docType);
   const dtHead = cborHead(3, dt.length);
-  const contentLength = 1 + LABEL.length + transcript.content.length + dtHead.length + dt.length + deviceNameSpaces.raw.length;
+  const contentLength =
+    1 + LABEL.length + transcript.content.length + dtHead.length + dt.length + deviceNameSpaces.raw.length;
   const bstrHead = cborHead(2, contentLength);
   const out = new Uint8Array(2 + bstrHead.length + contentLength);
   out[0] = 0xd8;
@@ -62,7 +67,12 @@ function cborHead(major: number, n: number): Uint8Array {
 }
 
 /** EMacKey (§9.1.3.5). Throws KakuninCryptoError on a bad key. */
-export function deriveEMacKey(crypto: CryptoProvider, devicePoint: VerificationKey & { kind: 'ec' }, readerPrivateKey: Uint8Array, transcript: SessionTranscript): Uint8Array {
+export function deriveEMacKey(
+  crypto: CryptoProvider,
+  devicePoint: VerificationKey & { kind: 'ec' },
+  readerPrivateKey: Uint8Array,
+  transcript: SessionTranscript,
+): Uint8Array {
   const z = crypto.ecdh(devicePoint.curve, readerPrivateKey, devicePoint.point);
   return crypto.hkdf('SHA-256', z, crypto.digest('SHA-256', transcript.bytes), TEXT.encode('EMacKey'), 32);
 }
@@ -93,30 +103,63 @@ export function verifyDeviceAuthentication(i: DeviceAuthInput): DeviceAuthCheck[
       // §9.1.3.6: the payload is detached (nil). A wallet that embeds it must embed exactly ours:
       // never verify over a payload the sender chose.
       if (s.payload !== null && !equal(s.payload, payload)) {
-        return [fail(DEVICE_AUTH_FAILED, 'deviceSignature: embedded payload is not this session\'s DeviceAuthenticationBytes')];
+        return [
+          fail(DEVICE_AUTH_FAILED, "deviceSignature: embedded payload is not this session's DeviceAuthenticationBytes"),
+        ];
       }
-      const ok = verifySign1(s.payload === null ? s : { ...s, payload: null }, i.deviceKey, i.crypto, { detachedPayload: payload, what: 'deviceSignature' });
-      return [ok ? pass(DEVICE_AUTH_FAILED, 'deviceSignature verified with the MSO device key over this session transcript') : fail(DEVICE_AUTH_FAILED, 'deviceSignature does not verify (other key, other session transcript, or altered DeviceNameSpaces)')];
+      const ok = verifySign1(s.payload === null ? s : { ...s, payload: null }, i.deviceKey, i.crypto, {
+        detachedPayload: payload,
+        what: 'deviceSignature',
+      });
+      return [
+        ok
+          ? pass(DEVICE_AUTH_FAILED, 'deviceSignature verified with the MSO device key over this session transcript')
+          : fail(
+              DEVICE_AUTH_FAILED,
+              'deviceSignature does not verify (other key, other session transcript, or altered DeviceNameSpaces)',
+            ),
+      ];
     }
     const m = parseCoseMac0(i.deviceAuth.value, 'deviceMac');
     if (i.deviceKey.kind !== 'ec') return [fail(DEVICE_AUTH_FAILED, 'deviceMac needs an EC device key for ECDH')];
     if (!i.readerPrivateKey) {
-      return [fail(READER_KEY_REQUIRED, 'deviceMac: the reader ephemeral private key is needed to derive EMacKey'), fail(DEVICE_AUTH_FAILED, 'deviceMac not evaluated: no reader key')];
+      return [
+        fail(READER_KEY_REQUIRED, 'deviceMac: the reader ephemeral private key is needed to derive EMacKey'),
+        fail(DEVICE_AUTH_FAILED, 'deviceMac not evaluated: no reader key'),
+      ];
     }
     if (i.readerPrivateKey.length !== CURVE_BYTES[i.deviceKey.curve]) {
-      return [fail(READER_KEY_REQUIRED, `reader key must be a ${CURVE_BYTES[i.deviceKey.curve]}-byte ${i.deviceKey.curve} scalar`), fail(DEVICE_AUTH_FAILED, 'deviceMac not evaluated: reader key does not fit the device key curve')];
+      return [
+        fail(
+          READER_KEY_REQUIRED,
+          `reader key must be a ${CURVE_BYTES[i.deviceKey.curve]}-byte ${i.deviceKey.curve} scalar`,
+        ),
+        fail(DEVICE_AUTH_FAILED, 'deviceMac not evaluated: reader key does not fit the device key curve'),
+      ];
     }
     if (m.payload !== null && !equal(m.payload, payload)) {
-      return [pass(READER_KEY_REQUIRED, 'reader key supplied'), fail(DEVICE_AUTH_FAILED, 'deviceMac: embedded payload is not this session\'s DeviceAuthenticationBytes')];
+      return [
+        pass(READER_KEY_REQUIRED, 'reader key supplied'),
+        fail(DEVICE_AUTH_FAILED, "deviceMac: embedded payload is not this session's DeviceAuthenticationBytes"),
+      ];
     }
     const key = deriveEMacKey(i.crypto, i.deviceKey, i.readerPrivateKey, i.transcript);
-    const ok = verifyMac0(m.payload === null ? m : { ...m, payload: null }, key, i.crypto, { detachedPayload: payload, what: 'deviceMac' });
+    const ok = verifyMac0(m.payload === null ? m : { ...m, payload: null }, key, i.crypto, {
+      detachedPayload: payload,
+      what: 'deviceMac',
+    });
     return [
       pass(READER_KEY_REQUIRED, 'reader key supplied'),
-      ok ? pass(DEVICE_AUTH_FAILED, 'deviceMac verified with EMacKey from the MSO device key and the reader key') : fail(DEVICE_AUTH_FAILED, 'deviceMac does not verify (other key, other session transcript, or altered DeviceNameSpaces)'),
+      ok
+        ? pass(DEVICE_AUTH_FAILED, 'deviceMac verified with EMacKey from the MSO device key and the reader key')
+        : fail(
+            DEVICE_AUTH_FAILED,
+            'deviceMac does not verify (other key, other session transcript, or altered DeviceNameSpaces)',
+          ),
     ];
   } catch (e) {
-    if (e instanceof CoseError || e instanceof KakuninCryptoError) return [fail(DEVICE_AUTH_FAILED, `${e.message}${e instanceof CoseError ? ` (${e.code})` : ''}`)];
+    if (e instanceof CoseError || e instanceof KakuninCryptoError)
+      return [fail(DEVICE_AUTH_FAILED, `${e.message}${e instanceof CoseError ? ` (${e.code})` : ''}`)];
     throw e;
   }
 }

@@ -67,15 +67,27 @@ export function parseDeviceResponse(bytes: Uint8Array, limits?: Partial<CborLimi
   if (!(v instanceof Map)) bad('DeviceResponse is not a map');
   const version = v.get('version');
   if (typeof version !== 'string') bad('DeviceResponse.version is not a text string');
-  if (!/^1\.\d+$/.test(version)) throw new MdocError('unsupported_version', `DeviceResponse.version ${JSON.stringify(version.slice(0, 16))} is not 1.x`);
+  if (!/^1\.\d+$/.test(version))
+    throw new MdocError(
+      'unsupported_version',
+      `DeviceResponse.version ${JSON.stringify(version.slice(0, 16))} is not 1.x`,
+    );
   const status = v.get('status');
-  if (typeof status !== 'number' || !Number.isInteger(status) || status < 0) bad('DeviceResponse.status is not an unsigned integer');
+  if (typeof status !== 'number' || !Number.isInteger(status) || status < 0)
+    bad('DeviceResponse.status is not an unsigned integer');
   const documents = v.get('documents');
   if (documents !== undefined && !Array.isArray(documents)) bad('DeviceResponse.documents is not an array');
-  if (Array.isArray(documents) && documents.length > MAX_DOCUMENTS) bad(`DeviceResponse holds ${documents.length} documents (limit ${MAX_DOCUMENTS})`);
+  if (Array.isArray(documents) && documents.length > MAX_DOCUMENTS)
+    bad(`DeviceResponse holds ${documents.length} documents (limit ${MAX_DOCUMENTS})`);
   const documentErrors = v.get('documentErrors');
-  if (documentErrors !== undefined && !Array.isArray(documentErrors)) bad('DeviceResponse.documentErrors is not an array');
-  return { version, documents: (documents as CborValue[] | undefined) ?? [], documentErrors: (documentErrors as CborValue[] | undefined) ?? [], status };
+  if (documentErrors !== undefined && !Array.isArray(documentErrors))
+    bad('DeviceResponse.documentErrors is not an array');
+  return {
+    version,
+    documents: (documents as CborValue[] | undefined) ?? [],
+    documentErrors: (documentErrors as CborValue[] | undefined) ?? [],
+    status,
+  };
 }
 
 /** The docType of a raw document, if it has a readable one (for reporting a document that fails to shape). */
@@ -106,7 +118,8 @@ export function parseDocument(v: CborValue, path: string): Document {
       const list: EmbeddedCbor[] = [];
       for (let i = 0; i < items.length; i++) {
         const it = items[i];
-        if (!(it instanceof EmbeddedCbor)) bad(`${path}.issuerSigned.nameSpaces[${name}][${i}] is not #6.24 IssuerSignedItemBytes`);
+        if (!(it instanceof EmbeddedCbor))
+          bad(`${path}.issuerSigned.nameSpaces[${name}][${i}] is not #6.24 IssuerSignedItemBytes`);
         list.push(it);
       }
       nameSpaces.set(name, list);
@@ -122,8 +135,13 @@ export function parseDocument(v: CborValue, path: string): Document {
   const sig = da.get('deviceSignature');
   const mac = da.get('deviceMac');
   // §8.3.2.1.2.2: exactly one of the two.
-  if ((sig === undefined) === (mac === undefined)) bad(`${path}.deviceSigned.deviceAuth must hold exactly one of deviceSignature, deviceMac`);
+  if ((sig === undefined) === (mac === undefined))
+    bad(`${path}.deviceSigned.deviceAuth must hold exactly one of deviceSignature, deviceMac`);
   const deviceAuth: DeviceAuth = sig !== undefined ? { kind: 'signature', value: sig } : { kind: 'mac', value: mac };
 
-  return { docType, issuerSigned: { nameSpaces, issuerAuth: is.get('issuerAuth') }, deviceSigned: { nameSpaces: dns, deviceAuth } };
+  return {
+    docType,
+    issuerSigned: { nameSpaces, issuerAuth: is.get('issuerAuth') },
+    deviceSigned: { nameSpaces: dns, deviceAuth },
+  };
 }

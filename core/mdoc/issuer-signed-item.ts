@@ -36,11 +36,18 @@ export function parseIssuerSignedItem(bytes: EmbeddedCbor, docPath: string, ns =
   const digestID = v.get('digestID');
   const random = v.get('random');
   const elementIdentifier = v.get('elementIdentifier');
-  if (typeof digestID !== 'number' || !Number.isInteger(digestID) || digestID < 0) bad(docPath, ns, index, 'digestID is not an unsigned integer');
+  if (typeof digestID !== 'number' || !Number.isInteger(digestID) || digestID < 0)
+    bad(docPath, ns, index, 'digestID is not an unsigned integer');
   if (!(random instanceof Uint8Array)) bad(docPath, ns, index, 'random is not a byte string');
   if (typeof elementIdentifier !== 'string') bad(docPath, ns, index, 'elementIdentifier is not a text string');
   if (!v.has('elementValue')) bad(docPath, ns, index, 'elementValue is missing');
-  return { bytes, digestID: digestID as number, random: random as Uint8Array, elementIdentifier: elementIdentifier as string, elementValue: v.get('elementValue') };
+  return {
+    bytes,
+    digestID: digestID as number,
+    random: random as Uint8Array,
+    elementIdentifier: elementIdentifier as string,
+    elementValue: v.get('elementValue'),
+  };
 }
 
 // Module-level, not a closure per item: this runs for every disclosed element.

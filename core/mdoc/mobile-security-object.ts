@@ -34,7 +34,11 @@ export interface MobileSecurityObject {
 }
 
 /** digestAlgorithm strings of §9.1.2.5 and the hash each names. */
-export const DIGEST_ALGORITHMS: Record<string, HashAlg> = { 'SHA-256': 'SHA-256', 'SHA-384': 'SHA-384', 'SHA-512': 'SHA-512' };
+export const DIGEST_ALGORITHMS: Record<string, HashAlg> = {
+  'SHA-256': 'SHA-256',
+  'SHA-384': 'SHA-384',
+  'SHA-512': 'SHA-512',
+};
 
 const DIGEST_LENGTH = HASH_BYTES;
 
@@ -50,7 +54,11 @@ export function parseMobileSecurityObject(payload: Uint8Array): MobileSecurityOb
     if (!(outer instanceof EmbeddedCbor)) bad('payload is not #6.24-wrapped MobileSecurityObjectBytes');
     v = outer.decode(MDOC_CBOR);
   } catch (e) {
-    if (e instanceof CborError) throw new MdocError(e.code === 'cbor_limit_exceeded' ? 'cbor_limit_exceeded' : 'mso_malformed', `MSO: ${e.message}`);
+    if (e instanceof CborError)
+      throw new MdocError(
+        e.code === 'cbor_limit_exceeded' ? 'cbor_limit_exceeded' : 'mso_malformed',
+        `MSO: ${e.message}`,
+      );
     throw e;
   }
   if (!(v instanceof Map)) bad('not a map');
@@ -73,7 +81,8 @@ export function parseMobileSecurityObject(payload: Uint8Array): MobileSecurityOb
     if (typeof ns !== 'string') bad('valueDigests namespace is not a text string');
     if (!(digests instanceof Map)) bad(`valueDigests[${ns}] is not a map`);
     for (const [id, d] of digests) {
-      if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) bad(`valueDigests[${ns}] has a digestID that is not an unsigned integer`);
+      if (typeof id !== 'number' || !Number.isInteger(id) || id < 0)
+        bad(`valueDigests[${ns}] has a digestID that is not an unsigned integer`);
       if (!(d instanceof Uint8Array) || (checkLen && d.length !== expectedLen)) {
         bad(`valueDigests[${ns}][${id}] is not a ${expectedLen}-byte digest`);
       }
@@ -86,7 +95,11 @@ export function parseMobileSecurityObject(payload: Uint8Array): MobileSecurityOb
 
   const vi = v.get('validityInfo');
   if (!(vi instanceof Map)) bad('validityInfo is not a map');
-  const validityInfo: ValidityInfo = { signed: validityDate(vi, 'signed'), validFrom: validityDate(vi, 'validFrom'), validUntil: validityDate(vi, 'validUntil') };
+  const validityInfo: ValidityInfo = {
+    signed: validityDate(vi, 'signed'),
+    validFrom: validityDate(vi, 'validFrom'),
+    validUntil: validityDate(vi, 'validUntil'),
+  };
   if (vi.get('expectedUpdate') !== undefined) validityInfo.expectedUpdate = validityDate(vi, 'expectedUpdate');
   if (validityInfo.validUntil.getTime() < validityInfo.validFrom.getTime()) bad('validUntil is before validFrom');
 

@@ -52,7 +52,11 @@ export function parseSessionTranscript(fileBytes: Uint8Array): SessionTranscript
 }
 
 /** Builds SessionTranscriptBytes from parts (the reader side of a session, the virtual wallet, tests). */
-export function buildSessionTranscript(deviceEngagementBytes: EmbeddedCbor | null, eReaderKeyBytes: EmbeddedCbor | null, handover: CborValue): SessionTranscript {
+export function buildSessionTranscript(
+  deviceEngagementBytes: EmbeddedCbor | null,
+  eReaderKeyBytes: EmbeddedCbor | null,
+  handover: CborValue,
+): SessionTranscript {
   const wrapped = EmbeddedCbor.wrap([deviceEngagementBytes, eReaderKeyBytes, handover]);
   return { bytes: wrapped.raw, content: wrapped.content, value: [deviceEngagementBytes, eReaderKeyBytes, handover] };
 }

@@ -29,9 +29,31 @@ export function parseRfc3339(s: string): Date | null {
   if (typeof s !== 'string' || s.length > 40) return null;
   // Fast path for the form §9.1.2.4 asks for, "YYYY-MM-DDThh:mm:ssZ" (three per MSO).
   if (s.length === 20 && s.charCodeAt(19) === 0x5a && s.charCodeAt(10) === 0x54) {
-    if (s.charCodeAt(4) === 0x2d && s.charCodeAt(7) === 0x2d && s.charCodeAt(13) === 0x3a && s.charCodeAt(16) === 0x3a) {
-      const year = num(s, 0, 4), month = num(s, 5, 2), day = num(s, 8, 2), hour = num(s, 11, 2), min = num(s, 14, 2), sec = num(s, 17, 2);
-      if (year < 100 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || min < 0 || min > 59 || sec < 0 || sec > 60) return null;
+    if (
+      s.charCodeAt(4) === 0x2d &&
+      s.charCodeAt(7) === 0x2d &&
+      s.charCodeAt(13) === 0x3a &&
+      s.charCodeAt(16) === 0x3a
+    ) {
+      const year = num(s, 0, 4),
+        month = num(s, 5, 2),
+        day = num(s, 8, 2),
+        hour = num(s, 11, 2),
+        min = num(s, 14, 2),
+        sec = num(s, 17, 2);
+      if (
+        year < 100 ||
+        month < 1 ||
+        month > 12 ||
+        day < 1 ||
+        hour < 0 ||
+        hour > 23 ||
+        min < 0 ||
+        min > 59 ||
+        sec < 0 ||
+        sec > 60
+      )
+        return null;
       if (day > daysInMonth(year, month)) return null;
       return new Date(Date.UTC(year, month - 1, day, hour, min, Math.min(sec, 59)));
     }
@@ -39,7 +61,12 @@ export function parseRfc3339(s: string): Date | null {
   const m = RFC3339.exec(s);
   if (!m) return null;
   const [, y, mo, d, h, mi, se, frac, tz] = m;
-  const year = +y!, month = +mo!, day = +d!, hour = +h!, min = +mi!, sec = +se!;
+  const year = +y!,
+    month = +mo!,
+    day = +d!,
+    hour = +h!,
+    min = +mi!,
+    sec = +se!;
   // Years below 100 are refused: Date.UTC would read them as 19xx.
   if (year < 100 || month < 1 || month > 12 || day < 1 || hour > 23 || min > 59 || sec > 60) return null;
   const dim = new Date(Date.UTC(year, month, 0)).getUTCDate();
@@ -48,7 +75,8 @@ export function parseRfc3339(s: string): Date | null {
   if (frac) ms += Math.floor(Number('0' + frac) * 1000);
   if (tz && tz !== 'Z' && tz !== 'z') {
     const sign = tz[0] === '-' ? -1 : 1;
-    const oh = +tz.slice(1, 3), om = +tz.slice(4, 6);
+    const oh = +tz.slice(1, 3),
+      om = +tz.slice(4, 6);
     if (oh > 23 || om > 59) return null;
     ms -= sign * (oh * 60 + om) * 60_000;
   }

@@ -125,11 +125,19 @@ export function verifyDeviceResponse(response: Uint8Array, opts: VerifyOptions):
     top.putAll(transcript.checks);
     const r = readResponse(response, opts.limits);
     top.putAll(r.checks);
-    if (r.documentErrors) warnings.push({ code: 'document_errors', detail: `the wallet could not return ${r.documentErrors} requested document(s)` });
+    if (r.documentErrors)
+      warnings.push({
+        code: 'document_errors',
+        detail: `the wallet could not return ${r.documentErrors} requested document(s)`,
+      });
     r.documents.forEach((raw, i) => {
       const d = verifyDocument(raw, `documents[${i}]`, transcript.value, opts);
       documents.push(d);
-      if (d.withheld) warnings.push({ code: 'my_number_withheld', detail: `document ${i}: ${d.withheld} element(s) that may carry the My Number were dropped unread` });
+      if (d.withheld)
+        warnings.push({
+          code: 'my_number_withheld',
+          detail: `document ${i}: ${d.withheld} element(s) that may carry the My Number were dropped unread`,
+        });
     });
   } catch (e) {
     // Defensive: a bug or an engine limit (e.g. stack) must still come out as a typed rejection.
@@ -138,7 +146,8 @@ export function verifyDeviceResponse(response: Uint8Array, opts: VerifyOptions):
   const checks = top.list;
   const errors: ErrorEntry[] = [];
   for (const c of checks) if (!c.ok) errors.push(errorEntry(c));
-  for (let i = 0; i < documents.length; i++) for (const c of documents[i]!.checks) if (!c.ok) errors.push(errorEntry(c, i));
+  for (let i = 0; i < documents.length; i++)
+    for (const c of documents[i]!.checks) if (!c.ok) errors.push(errorEntry(c, i));
   let valid = documents.length > 0 && errors.length === 0;
   for (const d of documents) if (d.verdict !== 'valid') valid = false;
   return { verdict: valid ? 'valid' : 'invalid', documents, checks, errors, warnings };
@@ -154,7 +163,10 @@ function errorEntry(c: Check, document?: number): ErrorEntry {
 
 /** The SessionTranscript device authentication is checked against. */
 function readTranscript(t: VerifyOptions['transcript']): { checks: MdocCheck[]; value?: SessionTranscript } {
-  if (!t) return { checks: [fail('session_transcript_invalid', 'no SessionTranscript: device authentication cannot be checked')] };
+  if (!t)
+    return {
+      checks: [fail('session_transcript_invalid', 'no SessionTranscript: device authentication cannot be checked')],
+    };
   if (!(t instanceof Uint8Array)) return { checks: [pass('session_transcript_invalid')], value: t };
   try {
     return { checks: [pass('session_transcript_invalid')], value: parseSessionTranscript(t) };
@@ -165,7 +177,10 @@ function readTranscript(t: VerifyOptions['transcript']): { checks: MdocCheck[]; 
 }
 
 /** The DeviceResponse envelope: structure, status, documents. */
-function readResponse(response: Uint8Array, limits: VerifyOptions['limits']): { checks: MdocCheck[]; documents: CborValue[]; documentErrors?: number } {
+function readResponse(
+  response: Uint8Array,
+  limits: VerifyOptions['limits'],
+): { checks: MdocCheck[]; documents: CborValue[]; documentErrors?: number } {
   let parsed;
   try {
     parsed = parseDeviceResponse(response, limits);
@@ -176,15 +191,24 @@ function readResponse(response: Uint8Array, limits: VerifyOptions['limits']): { 
   return {
     checks: [
       pass('malformed_cbor'),
-      parsed.status !== 0 ? fail('response_status', `DeviceResponse.status is ${parsed.status}`) : pass('response_status'),
-      parsed.documents.length === 0 ? fail('no_documents', 'DeviceResponse holds no documents') : pass('no_documents', `${parsed.documents.length} document(s)`),
+      parsed.status !== 0
+        ? fail('response_status', `DeviceResponse.status is ${parsed.status}`)
+        : pass('response_status'),
+      parsed.documents.length === 0
+        ? fail('no_documents', 'DeviceResponse holds no documents')
+        : pass('no_documents', `${parsed.documents.length} document(s)`),
     ],
     documents: parsed.documents,
     ...(parsed.documentErrors.length ? { documentErrors: parsed.documentErrors.length } : {}),
   };
 }
 
-function verifyDocument(raw: CborValue, path: string, transcript: SessionTranscript | undefined, opts: VerifyOptions): DocumentResult {
+function verifyDocument(
+  raw: CborValue,
+  path: string,
+  transcript: SessionTranscript | undefined,
+  opts: VerifyOptions,
+): DocumentResult {
   const c = new CheckList();
   const result: DocumentResult = { docType: rawDocType(raw), verdict: 'invalid', elements: {}, checks: [] };
   try {
@@ -202,7 +226,14 @@ function verifyDocument(raw: CborValue, path: string, transcript: SessionTranscr
 }
 
 /** The stages in reference order; each returns its checks, and a stage that cannot run says why. */
-function runStages(raw: CborValue, path: string, transcript: SessionTranscript | undefined, opts: VerifyOptions, c: CheckList, result: DocumentResult): void {
+function runStages(
+  raw: CborValue,
+  path: string,
+  transcript: SessionTranscript | undefined,
+  opts: VerifyOptions,
+  c: CheckList,
+  result: DocumentResult,
+): void {
   const { crypto, now, trust } = opts;
   const read = readDocument(raw, path);
   c.putAll(read.checks);
@@ -217,7 +248,9 @@ function runStages(raw: CborValue, path: string, transcript: SessionTranscript |
   c.putAll(auth.checks);
   c.blocked(auth.blocked);
 
-  const chain = auth.x5chain ? verifyIssuerChain({ ...auth, x5chain: auth.x5chain }, trust, now, crypto) : { checks: [], signed: false };
+  const chain = auth.x5chain
+    ? verifyIssuerChain({ ...auth, x5chain: auth.x5chain }, trust, now, crypto)
+    : { checks: [], signed: false };
   c.putAll(chain.checks);
   if (chain.issuer) result.issuer = chain.issuer;
   if (!chain.signed) c.blocked('the issuer signature did not verify');

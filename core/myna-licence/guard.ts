@@ -37,14 +37,18 @@ export class MynaLicenceGuard implements CommandGuard {
     // The My Number rules hold on this card whatever this reader allows.
     this.#myNumber.admit(cmd);
     if (c.cla === 0x00 && c.ins === 0xa4 && c.p1 === 0x04) {
-      if (toHex(c.data) !== toHex(MYNA_LICENCE_AP_AID)) refuse(`SELECT of application ${toHex(c.data)} (this read selects only the licence AP)`);
+      if (toHex(c.data) !== toHex(MYNA_LICENCE_AP_AID))
+        refuse(`SELECT of application ${toHex(c.data)} (this read selects only the licence AP)`);
       this.#inAp = true;
       this.#ef = null;
       return;
     }
     if (c.cla === 0x00 && c.ins === 0xa4 && c.p1 === 0x02) {
       const fid = (c.data[0]! << 8) | c.data[1]!;
-      if (!this.#inAp || fid !== WEF.licenceData) refuse(`SELECT EF ${fidHex(fid)}${this.#inAp ? ' in the licence AP (only WEF02 is read)' : ' outside the licence AP'}`);
+      if (!this.#inAp || fid !== WEF.licenceData)
+        refuse(
+          `SELECT EF ${fidHex(fid)}${this.#inAp ? ' in the licence AP (only WEF02 is read)' : ' outside the licence AP'}`,
+        );
       this.#ef = fid;
       return;
     }

@@ -40,7 +40,11 @@ function headerNeeds(b: Uint8Array): number {
   return tagLength + 1 + (l0 === 0x81 ? 1 : l0 === 0x82 ? 2 : 0);
 }
 
-const tagHex = (t: number) => t.toString(16).toUpperCase().padStart(t > 0xff ? 4 : 2, '0');
+const tagHex = (t: number) =>
+  t
+    .toString(16)
+    .toUpperCase()
+    .padStart(t > 0xff ? 4 : 2, '0');
 
 /** Walk the selected WEF02 and read only C5's value. */
 export async function readLicenceData(read: ReadAt): Promise<LicenceData> {
@@ -63,7 +67,8 @@ export async function readLicenceData(read: ReadAt): Promise<LicenceData> {
       next.set(more.subarray(0, asked), buf.length);
       buf = next;
       if (buf[0] === FILLER) return null;
-      if (more.length < asked && buf.length < headerNeeds(buf)) throw new CardError('malformed_tlv', `WEF02: the file ends inside the header at ${at}`);
+      if (more.length < asked && buf.length < headerNeeds(buf))
+        throw new CardError('malformed_tlv', `WEF02: the file ends inside the header at ${at}`);
     }
     return readHeader(buf, 0, FILLER);
   };
@@ -72,13 +77,16 @@ export async function readLicenceData(read: ReadAt): Promise<LicenceData> {
     const h = await headerAt(off);
     if (!h) break;
     const valueAt = off + h.headerLength;
-    if (valueAt + h.length > MAX_OFFSET + 1) throw new CardError('malformed_tlv', `WEF02: tag ${tagHex(h.tag)} runs past offset ${MAX_OFFSET}`);
+    if (valueAt + h.length > MAX_OFFSET + 1)
+      throw new CardError('malformed_tlv', `WEF02: tag ${tagHex(h.tag)} runs past offset ${MAX_OFFSET}`);
     objects.push({ tag: tagHex(h.tag), length: h.length });
     if (h.tag === EXPIRY_TAG) {
       if (expiry !== null) throw new CardError('malformed_tlv', 'WEF02: tag C5 appears twice');
-      if (h.length !== EXPIRY_LENGTH) throw new CardError('malformed_tlv', `WEF02: 有効期限 (C5) is ${h.length} bytes, not ${EXPIRY_LENGTH}`);
+      if (h.length !== EXPIRY_LENGTH)
+        throw new CardError('malformed_tlv', `WEF02: 有効期限 (C5) is ${h.length} bytes, not ${EXPIRY_LENGTH}`);
       const v = await read(valueAt, EXPIRY_LENGTH);
-      if (v === 'end' || v.length !== EXPIRY_LENGTH) throw new CardError('malformed_tlv', 'WEF02: the file ends inside 有効期限 (C5)');
+      if (v === 'end' || v.length !== EXPIRY_LENGTH)
+        throw new CardError('malformed_tlv', 'WEF02: the file ends inside 有効期限 (C5)');
       expiry = eraDate(latin1(v), 'WEF02 有効期限 (C5)');
       if (expiry === null) throw new CardError('malformed_tlv', 'WEF02: 有効期限 (C5) is empty');
     }

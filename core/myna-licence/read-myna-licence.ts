@@ -49,8 +49,13 @@ export async function readMynaLicence(o: ReadMynaLicenceOptions): Promise<Docume
   let data: LicenceData | null = null;
   let pinSet = true;
   try {
-    if (o.policy === 'age-over-20') throw new CardError('myna_licence_no_birth_date', 'the licence AP holds no birth date; read the card as a My Number Card');
-    if (o.pin !== undefined && !/^\d{4}$/.test(o.pin)) throw new CardError('myna_licence_pin_format', 'the licence AP PIN is not 4 digits');
+    if (o.policy === 'age-over-20')
+      throw new CardError(
+        'myna_licence_no_birth_date',
+        'the licence AP holds no birth date; read the card as a My Number Card',
+      );
+    if (o.pin !== undefined && !/^\d{4}$/.test(o.pin))
+      throw new CardError('myna_licence_pin_format', 'the licence AP PIN is not 4 digits');
     step('licence-ap');
     await ch.expectOk(selectAid(MYNA_LICENCE_AP_AID), 'SELECT licence AP');
     const w = await ch.send(Uint8Array.of(0x00, 0xb0, READ_PIN_SETTING_P1, 0x00, PIN_SETTING_LENGTH));
@@ -71,7 +76,11 @@ export async function readMynaLicence(o: ReadMynaLicenceOptions): Promise<Docume
     });
     const todayIso = japanIsoDate(o.at);
     // Valid through the whole last day, in JST (as the conventional licence).
-    checks.push(data.expiryDate < todayIso ? { code: 'licence.expiry', ok: false, detail: `the licence expired on ${data.expiryDate} (WEF02 C5)` } : { code: 'licence.expiry', ok: true, detail: `valid until ${data.expiryDate} (WEF02 C5)` });
+    checks.push(
+      data.expiryDate < todayIso
+        ? { code: 'licence.expiry', ok: false, detail: `the licence expired on ${data.expiryDate} (WEF02 C5)` }
+        : { code: 'licence.expiry', ok: true, detail: `valid until ${data.expiryDate} (WEF02 C5)` },
+    );
     timings.read_ms = o.now() - t0;
   } catch (e) {
     errors.push(reportError(e instanceof CardError ? e : new CardError('transport_error', errorText(e))));

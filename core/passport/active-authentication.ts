@@ -25,7 +25,11 @@ export function parseDg15(bytes: Uint8Array): PublicKeyInfo {
  * Check a recovered ISO/IEC 9796-2 message representative F against our nonce M2 (§6.1.2.2): header
  * '6A' (partial recovery), trailer naming the hash, H(M1 || M2) equal to the hash inside F.
  */
-export function checkIso9796Representative(f: Uint8Array, m2: Uint8Array, crypto: Pick<CryptoProvider, 'digest'>): { ok: true; hash: HashAlg } | { ok: false; reason: string } {
+export function checkIso9796Representative(
+  f: Uint8Array,
+  m2: Uint8Array,
+  crypto: Pick<CryptoProvider, 'digest'>,
+): { ok: true; hash: HashAlg } | { ok: false; reason: string } {
   let hash: HashAlg;
   let t: number;
   if (f[f.length - 1] === 0xbc) {
@@ -35,7 +39,8 @@ export function checkIso9796Representative(f: Uint8Array, m2: Uint8Array, crypto
     hash = TRAILERS[f[f.length - 2]!]!;
     t = 2;
   } else return { ok: false, reason: 'the recovered message has no ISO/IEC 9796-2 trailer' };
-  if (f[0] !== 0x6a) return { ok: false, reason: `the recovered message header is ${f[0]!.toString(16)}, not 6A (partial recovery)` };
+  if (f[0] !== 0x6a)
+    return { ok: false, reason: `the recovered message header is ${f[0]!.toString(16)}, not 6A (partial recovery)` };
   const h = HASH_BYTES[hash];
   if (f.length < 1 + h + t) return { ok: false, reason: 'the recovered message is too short' };
   const m1 = f.subarray(1, f.length - h - t);
@@ -46,11 +51,19 @@ export function checkIso9796Representative(f: Uint8Array, m2: Uint8Array, crypto
   const d = crypto.digest(hash, m);
   let diff = 0;
   for (let i = 0; i < h; i++) diff |= d[i]! ^ inF[i]!;
-  return diff === 0 ? { ok: true, hash } : { ok: false, reason: `H(M1 || RND.IFD) differs: the chip did not sign our nonce` };
+  return diff === 0
+    ? { ok: true, hash }
+    : { ok: false, reason: `H(M1 || RND.IFD) differs: the chip did not sign our nonce` };
 }
 
 /** Verify the chip's answer to our nonce with the DG15 key. */
-export function verifyActiveAuthentication(key: PublicKeyInfo, aaInfo: ActiveAuthenticationInfo | undefined, nonce: Uint8Array, signature: Uint8Array, crypto: CryptoProvider): { ok: true; detail: string } | { ok: false; reason: string } {
+export function verifyActiveAuthentication(
+  key: PublicKeyInfo,
+  aaInfo: ActiveAuthenticationInfo | undefined,
+  nonce: Uint8Array,
+  signature: Uint8Array,
+  crypto: CryptoProvider,
+): { ok: true; detail: string } | { ok: false; reason: string } {
   if (key.kind === 'rsa') {
     const rsa = { n: key.n, e: key.e };
     const f = crypto.rsaPublicOp(rsa, signature);
@@ -68,11 +81,20 @@ export function verifyActiveAuthentication(key: PublicKeyInfo, aaInfo: ActiveAut
       for (let i = bytes.length - 1; i >= 0; i--, x >>= 8n) bytes[i] = Number(x & 0xffn);
       r = checkIso9796Representative(bytes, nonce, crypto);
     }
-    return r.ok ? { ok: true, detail: `Active Authentication (RSA-${key.n.length * 8}, ISO/IEC 9796-2, ${r.hash}) over a fresh nonce` } : { ok: false, reason: r.reason };
+    return r.ok
+      ? {
+          ok: true,
+          detail: `Active Authentication (RSA-${key.n.length * 8}, ISO/IEC 9796-2, ${r.hash}) over a fresh nonce`,
+        }
+      : { ok: false, reason: r.reason };
   }
   if (key.kind === 'ec') {
     const hash = aaInfo?.hash;
-    if (!hash || hash === 'SHA-1') return { ok: false, reason: 'ECDSA Active Authentication without a usable ActiveAuthenticationInfo hash in DG14' };
+    if (!hash || hash === 'SHA-1')
+      return {
+        ok: false,
+        reason: 'ECDSA Active Authentication without a usable ActiveAuthenticationInfo hash in DG14',
+      };
     let raw = signature;
     if (signature.length !== 2 * CURVE_BYTES[key.curve]) {
       // Some chips answer DER (gmrtd notes a Portuguese ID); accept it converted, never a third form.
@@ -82,15 +104,19 @@ export function verifyActiveAuthentication(key: PublicKeyInfo, aaInfo: ActiveAut
         return { ok: false, reason: 'the ECDSA signature is neither plain r || s nor DER' };
       }
     }
-    return crypto.ecdsaVerify(key.curve, hash, key.point, nonce, raw) ? { ok: true, detail: `Active Authentication (ECDSA ${key.curve}, ${hash}) over a fresh nonce` } : { ok: false, reason: 'the ECDSA signature over our nonce does not verify' };
+    return crypto.ecdsaVerify(key.curve, hash, key.point, nonce, raw)
+      ? { ok: true, detail: `Active Authentication (ECDSA ${key.curve}, ${hash}) over a fresh nonce` }
+      : { ok: false, reason: 'the ECDSA signature over our nonce does not verify' };
   }
   return { ok: false, reason: `unsupported Active Authentication key ${key.kind}` };
 }
 
 /** INTERNAL AUTHENTICATE with a fresh nonce (§6.1.3); the answer is checked by the caller after PA vouched for DG15. */
-export async function performActiveAuthentication(ch: PassportChannel, crypto: Pick<CryptoProvider, 'randomBytes'>): Promise<{ nonce: Uint8Array; signature: Uint8Array | null; sw: number }> {
+export async function performActiveAuthentication(
+  ch: PassportChannel,
+  crypto: Pick<CryptoProvider, 'randomBytes'>,
+): Promise<{ nonce: Uint8Array; signature: Uint8Array | null; sw: number }> {
   const nonce = crypto.randomBytes(8);
   const r = await ch.send({ cla: 0x00, ins: 0x88, p1: 0x00, p2: 0x00, data: nonce, le: 256 });
   return { nonce, signature: r.sw === 0x9000 ? r.data : null, sw: r.sw };
 }
-

@@ -42,20 +42,33 @@ export function externalAuthenticate(crypto: SymCrypto, keys: BacKeys, s: BacTer
  * decrypted R = RND.IC || RND.IFD || K.IC must echo both nonces, KSseed = K.IFD xor K.IC, SSC =
  * RND.IC[4..8] || RND.IFD[4..8] (§9.8.6.3).
  */
-export function completeBac(crypto: SymCrypto, keys: BacKeys, s: BacTerminalState, response: Uint8Array): SecureMessaging {
-  if (response.length !== 40) throw new PassportError('secure_messaging', `EXTERNAL AUTHENTICATE answered ${response.length} bytes, not 40`);
+export function completeBac(
+  crypto: SymCrypto,
+  keys: BacKeys,
+  s: BacTerminalState,
+  response: Uint8Array,
+): SecureMessaging {
+  if (response.length !== 40)
+    throw new PassportError('secure_messaging', `EXTERNAL AUTHENTICATE answered ${response.length} bytes, not 40`);
   const eIc = response.subarray(0, 32);
   const mIc = response.subarray(32);
   const want = mac(crypto, SUITE_3DES, keys.kMac, eIc);
   let d = 0;
   for (let i = 0; i < 8; i++) d |= want[i]! ^ mIc[i]!;
-  if (d !== 0) throw new PassportError('secure_messaging', 'BAC: the chip\'s MAC (M.IC) does not verify');
+  if (d !== 0) throw new PassportError('secure_messaging', "BAC: the chip's MAC (M.IC) does not verify");
   const r = decryptZeroIv(crypto, SUITE_3DES, keys.kEnc, eIc);
   const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
-  if (!same(r.subarray(0, 8), s.rndIc) || !same(r.subarray(8, 16), s.rndIfd)) throw new PassportError('secure_messaging', 'BAC: the chip did not echo our nonces');
+  if (!same(r.subarray(0, 8), s.rndIc) || !same(r.subarray(8, 16), s.rndIfd))
+    throw new PassportError('secure_messaging', 'BAC: the chip did not echo our nonces');
   const kIc = r.subarray(16, 32);
   const seed = new Uint8Array(16);
   for (let i = 0; i < 16; i++) seed[i] = s.kIfd[i]! ^ kIc[i]!;
   const ssc = concat(s.rndIc.subarray(4, 8), s.rndIfd.subarray(4, 8));
-  return new SecureMessaging(SUITE_3DES, kdf(crypto, SUITE_3DES, seed, 1), kdf(crypto, SUITE_3DES, seed, 2), ssc, crypto);
+  return new SecureMessaging(
+    SUITE_3DES,
+    kdf(crypto, SUITE_3DES, seed, 1),
+    kdf(crypto, SUITE_3DES, seed, 2),
+    ssc,
+    crypto,
+  );
 }

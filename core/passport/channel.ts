@@ -68,7 +68,8 @@ export class PassportChannel {
    * `mf` files (EF.CardAccess) are read by short file identifier from the master file (§4.2 step 1).
    */
   async readFile(f: LdsFile, opts: { bySfi?: boolean } = {}): Promise<Uint8Array | null> {
-    if (!READABLE_FILES.includes(f)) throw new PassportError('malformed_data', `refused: ${f.name} is not a file this kiosk reads`);
+    if (!READABLE_FILES.includes(f))
+      throw new PassportError('malformed_data', `refused: ${f.name} is not a file this kiosk reads`);
     // Plain reads can take 256 bytes; under SM the block must leave room for padding, DO'87',
     // DO'99' and DO'8E' in a 256-byte response: 224 with 3DES (JMRTD's choice), 223 with AES.
     const block = !this.#sm ? 256 : this.#sm.suite.cipher === 'AES' ? 223 : 224;
@@ -76,7 +77,13 @@ export class PassportChannel {
     if (opts.bySfi) {
       first = await this.send({ cla: 0x00, ins: 0xb0, p1: 0x80 | f.sfi, p2: 0x00, le: 4 });
     } else {
-      const sel = await this.send({ cla: 0x00, ins: 0xa4, p1: 0x02, p2: 0x0c, data: Uint8Array.of(f.fid >> 8, f.fid & 0xff) });
+      const sel = await this.send({
+        cla: 0x00,
+        ins: 0xa4,
+        p1: 0x02,
+        p2: 0x0c,
+        data: Uint8Array.of(f.fid >> 8, f.fid & 0xff),
+      });
       if (sel.sw === SW_NOT_FOUND) return null;
       if (sel.sw !== SW_OK) throw statusError(sel.sw, `SELECT ${f.name}`);
       first = await this.send({ cla: 0x00, ins: 0xb0, p1: 0x00, p2: 0x00, le: 4 });
@@ -85,20 +92,32 @@ export class PassportChannel {
     if (first.sw !== SW_OK && first.sw !== SW_END_OF_FILE) throw statusError(first.sw, `READ BINARY ${f.name}`);
     const size = peekTlvSize(first.data, 0);
     if (!size) throw new PassportError('malformed_data', `${f.name}: no TLV header in its first bytes`);
-    if (size.totalLength > MAX_FILE_BYTES) throw new PassportError('malformed_data', `${f.name}: object of ${size.totalLength} bytes exceeds ${MAX_FILE_BYTES}`);
+    if (size.totalLength > MAX_FILE_BYTES)
+      throw new PassportError(
+        'malformed_data',
+        `${f.name}: object of ${size.totalLength} bytes exceeds ${MAX_FILE_BYTES}`,
+      );
     const parts: Uint8Array[] = [first.data.subarray(0, Math.min(first.data.length, size.totalLength))];
     let have = parts[0]!.length;
     while (have < size.totalLength) {
       const le = Math.min(block, size.totalLength - have);
       const r = await this.send({ cla: 0x00, ins: 0xb0, p1: have >> 8, p2: have & 0xff, le });
       if (r.sw !== SW_OK && r.sw !== SW_END_OF_FILE) throw statusError(r.sw, `READ BINARY ${f.name} at ${have}`);
-      if (r.data.length === 0) throw new PassportError('malformed_data', `${f.name}: file ends at ${have} bytes inside an object of ${size.totalLength}`);
+      if (r.data.length === 0)
+        throw new PassportError(
+          'malformed_data',
+          `${f.name}: file ends at ${have} bytes inside an object of ${size.totalLength}`,
+        );
       const take = r.data.subarray(0, Math.min(r.data.length, size.totalLength - have));
       parts.push(take);
       have += take.length;
     }
     const out = concat(...parts);
-    if (out[0] !== f.tag) throw new PassportError('malformed_data', `${f.name}: outer tag ${out[0]!.toString(16)}, expected ${f.tag.toString(16)}`);
+    if (out[0] !== f.tag)
+      throw new PassportError(
+        'malformed_data',
+        `${f.name}: outer tag ${out[0]!.toString(16)}, expected ${f.tag.toString(16)}`,
+      );
     return out;
   }
 }

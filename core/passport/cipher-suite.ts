@@ -20,7 +20,8 @@ export type SymCrypto = Pick<CryptoProvider, 'digest' | 'cbc'>;
 export const blockSize = (s: CipherSuite): 8 | 16 => (s.cipher === 'AES' ? 16 : 8);
 
 /** The provider's name for the suite's block cipher (3DES here is always two-key, K1 K2 K1). */
-export const blockCipherOf = (s: CipherSuite): BlockCipher => (s.cipher === 'AES' ? (`AES-${s.keyLength * 8}` as BlockCipher) : 'DES-EDE');
+export const blockCipherOf = (s: CipherSuite): BlockCipher =>
+  s.cipher === 'AES' ? (`AES-${s.keyLength * 8}` as BlockCipher) : 'DES-EDE';
 
 /** 9303-11 §9.7.1: KDF(K, c) = H(K || c as 32-bit big endian), H = SHA-1 for 3DES and AES-128, SHA-256 above. */
 export function kdf(crypto: SymCrypto, suite: CipherSuite, secret: Uint8Array, counter: number): Uint8Array {

@@ -86,7 +86,13 @@ export function reportPassportError(e: unknown): CardErrorReport {
   if (e instanceof PassportError) {
     const m = PASSPORT_ERRORS[e.code];
     // The card layer's report type names the card codes; passport codes travel in the same shape.
-    const r = { code: e.code, messageJa: m.ja, messageEn: m.en, nextJa: m.nextJa, nextEn: m.nextEn } as unknown as CardErrorReport;
+    const r = {
+      code: e.code,
+      messageJa: m.ja,
+      messageEn: m.en,
+      nextJa: m.nextJa,
+      nextEn: m.nextEn,
+    } as unknown as CardErrorReport;
     if (e.detail) r.detail = e.detail;
     return r;
   }
@@ -99,21 +105,51 @@ export function reportPassportError(e: unknown): CardErrorReport {
 
 /** Check codes with what each proves; the staff screen shows the Japanese. */
 export const PASSPORT_CHECKS = {
-  'passport.access': { ja: 'ICチップへのアクセス（BAC / PACE）', en: 'the chip accepted the access key and secure messaging verified every response' },
+  'passport.access': {
+    ja: 'ICチップへのアクセス（BAC / PACE）',
+    en: 'the chip accepted the access key and secure messaging verified every response',
+  },
   'passport.mrz_check_digits': { ja: 'MRZのチェックデジット', en: 'every check digit of the MRZ in DG1 is correct' },
-  'passport.mrz_matches_entry': { ja: '入力したMRZとICの一致', en: 'DG1 has the document number, birth date and expiry used to open the chip' },
-  'passport.sod_signature': { ja: '文書署名者（DS）の署名', en: 'the SOD signature over its signed attributes verifies with the Document Signer key' },
-  'passport.sod_message_digest': { ja: 'SODの署名対象ハッシュ', en: 'the messageDigest attribute equals the hash of the LDS Security Object' },
-  'passport.csca_known': { ja: '発行国のCSCA（信頼の起点）', en: 'a CSCA of the issuing state is installed (without one the read ends unverified: staff confirm)' },
-  'passport.ds_chain': { ja: 'DS証明書とCSCAの連鎖', en: 'the Document Signer certificate is signed by a trusted CSCA of the issuing state' },
-  'passport.ds_validity': { ja: 'DS証明書の有効期間', en: 'the Document Signer certificate is valid at the time of the check and its key was in use when the SOD was signed' },
-  'passport.csca_validity': { ja: 'CSCA証明書の有効期間', en: 'the CSCA certificate is valid at the time of the check' },
-  'passport.country_consistency': { ja: '発行国コードの一致', en: 'the issuing state agrees between DG1, the DS certificate and the CSCA' },
+  'passport.mrz_matches_entry': {
+    ja: '入力したMRZとICの一致',
+    en: 'DG1 has the document number, birth date and expiry used to open the chip',
+  },
+  'passport.sod_signature': {
+    ja: '文書署名者（DS）の署名',
+    en: 'the SOD signature over its signed attributes verifies with the Document Signer key',
+  },
+  'passport.sod_message_digest': {
+    ja: 'SODの署名対象ハッシュ',
+    en: 'the messageDigest attribute equals the hash of the LDS Security Object',
+  },
+  'passport.csca_known': {
+    ja: '発行国のCSCA（信頼の起点）',
+    en: 'a CSCA of the issuing state is installed (without one the read ends unverified: staff confirm)',
+  },
+  'passport.ds_chain': {
+    ja: 'DS証明書とCSCAの連鎖',
+    en: 'the Document Signer certificate is signed by a trusted CSCA of the issuing state',
+  },
+  'passport.ds_validity': {
+    ja: 'DS証明書の有効期間',
+    en: 'the Document Signer certificate is valid at the time of the check and its key was in use when the SOD was signed',
+  },
+  'passport.csca_validity': {
+    ja: 'CSCA証明書の有効期間',
+    en: 'the CSCA certificate is valid at the time of the check',
+  },
+  'passport.country_consistency': {
+    ja: '発行国コードの一致',
+    en: 'the issuing state agrees between DG1, the DS certificate and the CSCA',
+  },
   'passport.dg1_hash': { ja: 'DG1（MRZ）のハッシュ一致', en: 'the hash of DG1 equals the one in the SOD' },
   'passport.dg2_hash': { ja: 'DG2（顔写真）のハッシュ一致', en: 'the hash of DG2 equals the one in the SOD' },
   'passport.dg14_hash': { ja: 'DG14のハッシュ一致', en: 'the hash of DG14 equals the one in the SOD' },
   'passport.dg15_hash': { ja: 'DG15のハッシュ一致', en: 'the hash of DG15 equals the one in the SOD' },
-  'passport.chip_authenticity': { ja: 'ICチップの真正性（CA / AA）', en: 'the chip proved it holds the private key vouched for by the SOD (Chip or Active Authentication over a fresh nonce)' },
+  'passport.chip_authenticity': {
+    ja: 'ICチップの真正性（CA / AA）',
+    en: 'the chip proved it holds the private key vouched for by the SOD (Chip or Active Authentication over a fresh nonce)',
+  },
   'passport.expiry': { ja: '旅券の有効期限', en: 'the document has not expired at the time of the check' },
   'passport.photo_decodes': { ja: '顔写真の表示', en: 'the DG2 face image (JPEG or JPEG 2000) decodes' },
   'policy.age_over_20': { ja: '20歳以上', en: 'the holder is 20 or over at the time of the check' },

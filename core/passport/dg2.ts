@@ -23,7 +23,18 @@ function fail(detail: string): never {
 /** Which image the bytes begin with (the magic numbers of JFIF/JPEG, the JP2 box and the J2K codestream). */
 export function imageFormatOf(b: Uint8Array): FaceImageFormat | null {
   if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'jpeg';
-  if (b.length >= 12 && b[0] === 0 && b[1] === 0 && b[2] === 0 && b[3] === 0x0c && b[4] === 0x6a && b[5] === 0x50 && b[6] === 0x20 && b[7] === 0x20) return 'jp2';
+  if (
+    b.length >= 12 &&
+    b[0] === 0 &&
+    b[1] === 0 &&
+    b[2] === 0 &&
+    b[3] === 0x0c &&
+    b[4] === 0x6a &&
+    b[5] === 0x50 &&
+    b[6] === 0x20 &&
+    b[7] === 0x20
+  )
+    return 'jp2';
   if (b.length >= 4 && b[0] === 0xff && b[1] === 0x4f && b[2] === 0xff && b[3] === 0x51) return 'j2k';
   return null;
 }
@@ -33,7 +44,8 @@ const u32 = (b: Uint8Array, o: number) => ((b[o]! << 24) >>> 0) + ((b[o + 1]! <<
 
 /** ISO/IEC 19794-5:2005 record: 14-byte header, 20-byte facial information, 8 bytes per feature point, 12-byte image information. */
 export function parseFacialRecord(bdb: Uint8Array): FaceImage {
-  if (bdb.length < 14 || bdb[0] !== 0x46 || bdb[1] !== 0x41 || bdb[2] !== 0x43 || bdb[3] !== 0x00) fail('biometric data block is not an ISO/IEC 19794-5 facial record ("FAC\\0")');
+  if (bdb.length < 14 || bdb[0] !== 0x46 || bdb[1] !== 0x41 || bdb[2] !== 0x43 || bdb[3] !== 0x00)
+    fail('biometric data block is not an ISO/IEC 19794-5 facial record ("FAC\\0")');
   const version = String.fromCharCode(bdb[4]!, bdb[5]!, bdb[6]!);
   if (version === '010') {
     const faces = u16(bdb, 12);
@@ -43,14 +55,16 @@ export function parseFacialRecord(bdb: Uint8Array): FaceImage {
     const faceLength = u32(bdb, o);
     const points = u16(bdb, o + 4);
     const info = o + 20 + 8 * points;
-    if (bdb.length < info + 12 || faceLength < 20 + 8 * points + 12 || o + faceLength > bdb.length) fail('facial record lengths do not fit the block');
+    if (bdb.length < info + 12 || faceLength < 20 + 8 * points + 12 || o + faceLength > bdb.length)
+      fail('facial record lengths do not fit the block');
     const dataType = bdb[info + 1]!;
     const width = u16(bdb, info + 2);
     const height = u16(bdb, info + 4);
     const image = bdb.subarray(info + 12, o + faceLength);
     const format = imageFormatOf(image);
     if (!format) fail('image data is neither JPEG nor JPEG 2000');
-    if ((dataType === 0) !== (format === 'jpeg')) fail(`image data type ${dataType} does not match the image (${format})`);
+    if ((dataType === 0) !== (format === 'jpeg'))
+      fail(`image data type ${dataType} does not match the image (${format})`);
     return { format, width, height, image };
   }
   // Other editions (2011 "030"): locate the image by its magic number after the headers; no sizes.

@@ -19,5 +19,9 @@ export function parseEfCom(bytes: Uint8Array): EfCom {
     const dg = DG_BY_TAG[t];
     if (dg !== undefined && !dataGroups.includes(dg)) dataGroups.push(dg);
   }
-  return { ldsVersion: text(child(children, 0x5f01, 'EF.COM').value), unicodeVersion: text(child(children, 0x5f36, 'EF.COM').value), dataGroups };
+  return {
+    ldsVersion: text(child(children, 0x5f01, 'EF.COM').value),
+    unicodeVersion: text(child(children, 0x5f36, 'EF.COM').value),
+    dataGroups,
+  };
 }

@@ -92,16 +92,42 @@ export function normaliseDocumentNumber(s: string): string {
  * computed here (staff see them next to the fields: ICAO prints them on the data page, so a mismatch
  * with the printed digit shows a typo before the chip is tried).
  */
-export function mrzKeyFromFields(f: MrzKeyFields): { ok: true; key: MrzKey } | { ok: false; problems: MrzFieldProblem[] } {
+export function mrzKeyFromFields(
+  f: MrzKeyFields,
+): { ok: true; key: MrzKey } | { ok: false; problems: MrzFieldProblem[] } {
   const problems: MrzFieldProblem[] = [];
   const doc = normaliseDocumentNumber(f.documentNumber);
-  if (doc.length === 0 || doc.length > 22) problems.push({ field: 'document_number', code: 'mrz_length', detail: 'the document number has 1 to 22 letters or digits' });
-  else if (!/^[A-Z0-9<]+$/.test(doc)) problems.push({ field: 'document_number', code: 'mrz_characters', detail: 'the document number has only letters A-Z and digits' });
-  if (!isMrzDate(f.birthDate)) problems.push({ field: 'birth_date', code: 'mrz_date', detail: 'the birth date is YYMMDD (6 digits, a real month and day)' });
-  if (!isMrzDate(f.expiryDate)) problems.push({ field: 'expiry_date', code: 'mrz_date', detail: 'the expiry date is YYMMDD (6 digits, a real month and day)' });
+  if (doc.length === 0 || doc.length > 22)
+    problems.push({
+      field: 'document_number',
+      code: 'mrz_length',
+      detail: 'the document number has 1 to 22 letters or digits',
+    });
+  else if (!/^[A-Z0-9<]+$/.test(doc))
+    problems.push({
+      field: 'document_number',
+      code: 'mrz_characters',
+      detail: 'the document number has only letters A-Z and digits',
+    });
+  if (!isMrzDate(f.birthDate))
+    problems.push({
+      field: 'birth_date',
+      code: 'mrz_date',
+      detail: 'the birth date is YYMMDD (6 digits, a real month and day)',
+    });
+  if (!isMrzDate(f.expiryDate))
+    problems.push({
+      field: 'expiry_date',
+      code: 'mrz_date',
+      detail: 'the expiry date is YYMMDD (6 digits, a real month and day)',
+    });
   if (problems.length) return { ok: false, problems };
   const docField = doc.length < 9 ? doc.padEnd(9, '<') : doc;
-  const cds = { documentNumber: checkDigit(docField)!, birthDate: checkDigit(f.birthDate)!, expiryDate: checkDigit(f.expiryDate)! };
+  const cds = {
+    documentNumber: checkDigit(docField)!,
+    birthDate: checkDigit(f.birthDate)!,
+    expiryDate: checkDigit(f.expiryDate)!,
+  };
   return {
     ok: true,
     key: {
@@ -119,7 +145,13 @@ function checkField(problems: MrzFieldProblem[], field: MrzFieldName, data: stri
   const want = checkDigit(data);
   const got = cdValue(cd);
   if (want === null || got === null || want !== got) {
-    problems.push({ field, code: 'mrz_check_digit', detail: `the check digit of the ${field.replace('_', ' ')} is ${cd}, but the field computes to ${want}`, ...(want !== null ? { expected: want } : {}), found: cd });
+    problems.push({
+      field,
+      code: 'mrz_check_digit',
+      detail: `the check digit of the ${field.replace('_', ' ')} is ${cd}, but the field computes to ${want}`,
+      ...(want !== null ? { expected: want } : {}),
+      found: cd,
+    });
   }
 }
 
@@ -128,12 +160,27 @@ function checkField(problems: MrzFieldProblem[], field: MrzFieldName, data: stri
  * is verified (document number, birth date, expiry, and for TD3 the optional data and the composite),
  * so a misread character is caught here.
  */
-export function mrzKeyFromLine2(line: string): { ok: true; key: MrzKey; nationality: string; sex: string } | { ok: false; problems: MrzFieldProblem[] } {
+export function mrzKeyFromLine2(
+  line: string,
+): { ok: true; key: MrzKey; nationality: string; sex: string } | { ok: false; problems: MrzFieldProblem[] } {
   const l = line.trim().toUpperCase();
   if (l.length !== 44 && l.length !== 36) {
-    return { ok: false, problems: [{ field: 'document_number', code: 'mrz_length', detail: `MRZ line 2 has 44 characters (passport, TD3) or 36 (TD2), not ${l.length}` }] };
+    return {
+      ok: false,
+      problems: [
+        {
+          field: 'document_number',
+          code: 'mrz_length',
+          detail: `MRZ line 2 has 44 characters (passport, TD3) or 36 (TD2), not ${l.length}`,
+        },
+      ],
+    };
   }
-  if (!/^[A-Z0-9<]+$/.test(l)) return { ok: false, problems: [{ field: 'document_number', code: 'mrz_characters', detail: 'an MRZ line has only A-Z, 0-9 and <' }] };
+  if (!/^[A-Z0-9<]+$/.test(l))
+    return {
+      ok: false,
+      problems: [{ field: 'document_number', code: 'mrz_characters', detail: 'an MRZ line has only A-Z, 0-9 and <' }],
+    };
   const problems: MrzFieldProblem[] = [];
   const check = (field: MrzFieldName, data: string, cd: string) => checkField(problems, field, data, cd);
   const birth = l.slice(13, 19);
@@ -144,9 +191,11 @@ export function mrzKeyFromLine2(line: string): { ok: true; key: MrzKey; national
   const long = td3 ? { number: l.slice(0, 9), checkDigit: l[9]! } : documentNumberField(l.slice(0, 9), l[9]!, optional);
   const doc = long.number;
   check('document_number', doc, long.checkDigit);
-  if (!isMrzDate(birth)) problems.push({ field: 'birth_date', code: 'mrz_date', detail: 'the birth date is not a valid YYMMDD date' });
+  if (!isMrzDate(birth))
+    problems.push({ field: 'birth_date', code: 'mrz_date', detail: 'the birth date is not a valid YYMMDD date' });
   else check('birth_date', birth, l[19]!);
-  if (!isMrzDate(expiry)) problems.push({ field: 'expiry_date', code: 'mrz_date', detail: 'the expiry date is not a valid YYMMDD date' });
+  if (!isMrzDate(expiry))
+    problems.push({ field: 'expiry_date', code: 'mrz_date', detail: 'the expiry date is not a valid YYMMDD date' });
   else check('expiry_date', expiry, l[27]!);
   if (td3) {
     check('optional_data', optional, l[42]!);
@@ -165,17 +214,36 @@ export function mrzKeyFromLine2(line: string): { ok: true; key: MrzKey; national
  * number field, its check digit, birth date, check digit, expiry, check digit; 24 characters), the
  * check digits typed by staff from the data page. Each is verified before the chip is tried.
  */
-export function mrzKeyFromInformation(info: string): { ok: true; key: MrzKey } | { ok: false; problems: MrzFieldProblem[] } {
+export function mrzKeyFromInformation(
+  info: string,
+): { ok: true; key: MrzKey } | { ok: false; problems: MrzFieldProblem[] } {
   if (!/^[A-Z0-9<]{9}[0-9<][0-9]{6}[0-9][0-9]{6}[0-9]$/.test(info)) {
-    return { ok: false, problems: [{ field: 'document_number', code: 'mrz_length', detail: 'MRZ information is the 9-character document number, birth date and expiry, each with its check digit' }] };
+    return {
+      ok: false,
+      problems: [
+        {
+          field: 'document_number',
+          code: 'mrz_length',
+          detail:
+            'MRZ information is the 9-character document number, birth date and expiry, each with its check digit',
+        },
+      ],
+    };
   }
   const problems: MrzFieldProblem[] = [];
   const [doc, birth, expiry] = [info.slice(0, 9), info.slice(10, 16), info.slice(17, 23)];
-  if (doc.replace(/<+$/, '').length === 0 || doc.replace(/<+$/, '').includes('<')) problems.push({ field: 'document_number', code: 'mrz_characters', detail: 'the document number has letters and digits, padded at the end with <' });
+  if (doc.replace(/<+$/, '').length === 0 || doc.replace(/<+$/, '').includes('<'))
+    problems.push({
+      field: 'document_number',
+      code: 'mrz_characters',
+      detail: 'the document number has letters and digits, padded at the end with <',
+    });
   else checkField(problems, 'document_number', doc, info[9]!);
-  if (!isMrzDate(birth)) problems.push({ field: 'birth_date', code: 'mrz_date', detail: 'the birth date is not a valid YYMMDD date' });
+  if (!isMrzDate(birth))
+    problems.push({ field: 'birth_date', code: 'mrz_date', detail: 'the birth date is not a valid YYMMDD date' });
   else checkField(problems, 'birth_date', birth, info[16]!);
-  if (!isMrzDate(expiry)) problems.push({ field: 'expiry_date', code: 'mrz_date', detail: 'the expiry date is not a valid YYMMDD date' });
+  if (!isMrzDate(expiry))
+    problems.push({ field: 'expiry_date', code: 'mrz_date', detail: 'the expiry date is not a valid YYMMDD date' });
   else checkField(problems, 'expiry_date', expiry, info[23]!);
   if (problems.length) return { ok: false, problems };
   return mrzKeyFromFields({ documentNumber: doc, birthDate: birth, expiryDate: expiry });
@@ -230,7 +298,8 @@ function splitName(field: string): { surname: string; givenNames: string } {
 export function parseMrz(text: string): ParsedMrz {
   if (!/^[A-Z0-9<]+$/.test(text)) throw new Error('the MRZ holds a character other than A-Z, 0-9 and <');
   const cds: ParsedMrz['checkDigits'] = [];
-  const cd = (field: MrzFieldName, data: string, ch: string) => cds.push({ field, ok: checkDigit(data) === cdValue(ch) });
+  const cd = (field: MrzFieldName, data: string, ch: string) =>
+    cds.push({ field, ok: checkDigit(data) === cdValue(ch) });
   if (text.length === 88) {
     const [a, b] = [text.slice(0, 44), text.slice(44)];
     const name = splitName(a.slice(5));
@@ -240,9 +309,17 @@ export function parseMrz(text: string): ParsedMrz {
     cd('optional_data', b.slice(28, 42), b[42]!);
     cd('composite', b.slice(0, 10) + b.slice(13, 20) + b.slice(21, 43), b[43]!);
     return {
-      format: 'TD3', documentCode: a.slice(0, 2), issuingState: a.slice(2, 5), ...name,
-      documentNumber: b.slice(0, 9).replace(/<+$/, ''), nationality: b.slice(10, 13), birthDate: b.slice(13, 19), sex: b[20]!,
-      expiryDate: b.slice(21, 27), optionalData: b.slice(28, 42), checkDigits: cds,
+      format: 'TD3',
+      documentCode: a.slice(0, 2),
+      issuingState: a.slice(2, 5),
+      ...name,
+      documentNumber: b.slice(0, 9).replace(/<+$/, ''),
+      nationality: b.slice(10, 13),
+      birthDate: b.slice(13, 19),
+      sex: b[20]!,
+      expiryDate: b.slice(21, 27),
+      optionalData: b.slice(28, 42),
+      checkDigits: cds,
     };
   }
   if (text.length === 72) {
@@ -256,9 +333,17 @@ export function parseMrz(text: string): ParsedMrz {
     cd('expiry_date', b.slice(21, 27), b[27]!);
     cd('composite', b.slice(0, 10) + b.slice(13, 20) + b.slice(21, 35), b[35]!);
     return {
-      format: 'TD2', documentCode: a.slice(0, 2), issuingState: a.slice(2, 5), ...name,
-      documentNumber: doc.replace(/<+$/, ''), nationality: b.slice(10, 13), birthDate: b.slice(13, 19), sex: b[20]!,
-      expiryDate: b.slice(21, 27), optionalData: optional, checkDigits: cds,
+      format: 'TD2',
+      documentCode: a.slice(0, 2),
+      issuingState: a.slice(2, 5),
+      ...name,
+      documentNumber: doc.replace(/<+$/, ''),
+      nationality: b.slice(10, 13),
+      birthDate: b.slice(13, 19),
+      sex: b[20]!,
+      expiryDate: b.slice(21, 27),
+      optionalData: optional,
+      checkDigits: cds,
     };
   }
   if (text.length === 90) {
@@ -271,9 +356,17 @@ export function parseMrz(text: string): ParsedMrz {
     cd('expiry_date', b.slice(8, 14), b[14]!);
     cd('composite', a.slice(5, 30) + b.slice(0, 7) + b.slice(8, 15) + b.slice(18, 29), b[29]!);
     return {
-      format: 'TD1', documentCode: a.slice(0, 2), issuingState: a.slice(2, 5), ...splitName(c),
-      documentNumber: doc.replace(/<+$/, ''), nationality: b.slice(15, 18), birthDate: b.slice(0, 6), sex: b[7]!,
-      expiryDate: b.slice(8, 14), optionalData: optional1 + b.slice(18, 29), checkDigits: cds,
+      format: 'TD1',
+      documentCode: a.slice(0, 2),
+      issuingState: a.slice(2, 5),
+      ...splitName(c),
+      documentNumber: doc.replace(/<+$/, ''),
+      nationality: b.slice(15, 18),
+      birthDate: b.slice(0, 6),
+      sex: b[7]!,
+      expiryDate: b.slice(8, 14),
+      optionalData: optional1 + b.slice(18, 29),
+      checkDigits: cds,
     };
   }
   throw new Error(`an MRZ has 88 (TD3), 72 (TD2) or 90 (TD1) characters, not ${text.length}`);
@@ -300,7 +393,6 @@ function ymd(year: number, mm: string, dd: string): Omit<ResolvedDate, 'why'> {
   return { year, month, day, iso };
 }
 
-
 /**
  * Birth date YYMMDD -> a full date. A birth date cannot lie in the future, so the century is the
  * latest that puts the date on or before the day of the check (in Japan): "640812" on 2026-11-22
@@ -320,7 +412,12 @@ export function resolveBirthDate(yymmdd: string, at: Date): ResolvedDate | null 
   const inFuture = y2000 * 10000 + m * 100 + d > t.year * 10000 + t.month * 100 + t.day;
   const year = inFuture ? 1900 + yy : y2000;
   const r = ymd(year, mm, dd);
-  return { ...r, why: inFuture ? `YY ${yymmdd.slice(0, 2)} read as ${year}: ${y2000} would be in the future` : `YY ${yymmdd.slice(0, 2)} read as ${year}: the latest century not in the future` };
+  return {
+    ...r,
+    why: inFuture
+      ? `YY ${yymmdd.slice(0, 2)} read as ${year}: ${y2000} would be in the future`
+      : `YY ${yymmdd.slice(0, 2)} read as ${year}: the latest century not in the future`,
+  };
 }
 
 /**
@@ -330,5 +427,8 @@ export function resolveBirthDate(yymmdd: string, at: Date): ResolvedDate | null 
 export function resolveExpiryDate(yymmdd: string): ResolvedDate | null {
   if (!/^[0-9]{6}$/.test(yymmdd)) return null;
   const year = 2000 + Number(yymmdd.slice(0, 2));
-  return { ...ymd(year, yymmdd.slice(2, 4), yymmdd.slice(4, 6)), why: `YY ${yymmdd.slice(0, 2)} read as ${year}: chip documents exist only since 2004` };
+  return {
+    ...ymd(year, yymmdd.slice(2, 4), yymmdd.slice(4, 6)),
+    why: `YY ${yymmdd.slice(0, 2)} read as ${year}: chip documents exist only since 2004`,
+  };
 }

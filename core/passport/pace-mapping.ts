@@ -21,7 +21,8 @@ export function toBig(b: Uint8Array): bigint {
 /** A point from its uncompressed encoding, checked on the curve and not infinity (TR-03111 §3.2.2.1). */
 export function decodePoint(curve: Curve, bytes: Uint8Array, what: string): EcPointObj {
   const len = 1 + 2 * CURVE_PARAMS[curve].bytes;
-  if (bytes.length !== len || bytes[0] !== 0x04) throw new PassportError('secure_messaging', `${what}: not an uncompressed ${curve} point`);
+  if (bytes.length !== len || bytes[0] !== 0x04)
+    throw new PassportError('secure_messaging', `${what}: not an uncompressed ${curve} point`);
   try {
     const p = curvePoint(curve).fromBytes(bytes);
     p.assertValidity();
@@ -44,7 +45,12 @@ export function scalarFromRandom(curve: Curve, random: Uint8Array): bigint {
 export const scalarRandomBytes = (curve: Curve): number => CURVE_PARAMS[curve].bytes + 8;
 
 /** §4.4.3.3.1: H = SK_map,IFD · PK_map,IC; Ĝ = s·G + H. Refuses H or Ĝ at infinity. */
-export function genericMapping(curve: Curve, s: Uint8Array, skMapIfd: bigint, pkMapIc: EcPointObj): { h: EcPointObj; g: EcPointObj } {
+export function genericMapping(
+  curve: Curve,
+  s: Uint8Array,
+  skMapIfd: bigint,
+  pkMapIc: EcPointObj,
+): { h: EcPointObj; g: EcPointObj } {
   const P = curvePoint(curve);
   const h = pkMapIc.multiply(skMapIfd);
   const sv = toBig(s) % CURVE_PARAMS[curve].n;
@@ -72,14 +78,25 @@ function bitLength(v: bigint): number {
  * the least with n·l >= log2 p + 64; the result is int(x_1 || ... || x_n) mod p. E is CBC with IV 0.
  * Returns the octets x_1..x_n and the reduced value.
  */
-export function pseudoRandomMapping(crypto: SymCrypto, suite: CipherSuite, p: bigint, s: Uint8Array, t: Uint8Array): { octets: Uint8Array; value: bigint } {
+export function pseudoRandomMapping(
+  crypto: SymCrypto,
+  suite: CipherSuite,
+  p: bigint,
+  s: Uint8Array,
+  t: Uint8Array,
+): { octets: Uint8Array; value: bigint } {
   const l = s.length * 8;
-  if (t.length !== suite.keyLength) throw new PassportError('secure_messaging', `PACE-IM: nonce t must be ${suite.keyLength} bytes`);
+  if (t.length !== suite.keyLength)
+    throw new PassportError('secure_messaging', `PACE-IM: nonce t must be ${suite.keyLength} bytes`);
   const c = l === 128 ? C128 : l === 256 ? C256 : null;
   if (!c) throw new PassportError('secure_messaging', `PACE-IM: nonce s of ${l} bits (expected 128 or 256)`);
   // Each k_i is a block cipher key cut from an l-bit output, so l must cover the key: 256-bit
   // nonces for AES-192 and AES-256 (3DES keys are 128 bits with parity).
-  if (l < suite.keyLength * 8) throw new PassportError('secure_messaging', `PACE-IM: nonce s of ${l} bits is shorter than the ${suite.keyLength * 8}-bit key`);
+  if (l < suite.keyLength * 8)
+    throw new PassportError(
+      'secure_messaging',
+      `PACE-IM: nonce s of ${l} bits is shorter than the ${suite.keyLength * 8}-bit key`,
+    );
   const n = Math.ceil((bitLength(p) + 64) / l);
   let k = encryptZeroIv(crypto, suite, t, s);
   const parts: Uint8Array[] = [];
@@ -114,7 +131,11 @@ const inv = (a: bigint, p: bigint) => modPow(a, p - 2n, p);
  */
 export function pointEncoding(curve: Curve, t: bigint): EcPointObj {
   const { p, a, b, h } = CURVE_PARAMS[curve];
-  if (p % 4n !== 3n) throw new PassportError('access_unsupported', `PACE integrated mapping is not defined on ${curve} (p is not 3 mod 4)`);
+  if (p % 4n !== 3n)
+    throw new PassportError(
+      'access_unsupported',
+      `PACE integrated mapping is not defined on ${curve} (p is not 3 mod 4)`,
+    );
   if (t <= 0n || t >= p) throw new PassportError('secure_messaging', 'PACE-IM: mapped value out of range');
   const alpha = mod(-t * t, p); // 1
   const x2 = mod(-b * inv(a, p) * (1n + inv(mod(alpha + alpha * alpha, p), p)), p); // 2
@@ -134,7 +155,13 @@ export function pointEncoding(curve: Curve, t: bigint): EcPointObj {
 }
 
 /** §4.4.3.3.2: Ĝ = f_G(R_p(s, t)). */
-export function integratedMapping(crypto: SymCrypto, suite: CipherSuite, curve: Curve, s: Uint8Array, t: Uint8Array): { r: { octets: Uint8Array; value: bigint }; g: EcPointObj } {
+export function integratedMapping(
+  crypto: SymCrypto,
+  suite: CipherSuite,
+  curve: Curve,
+  s: Uint8Array,
+  t: Uint8Array,
+): { r: { octets: Uint8Array; value: bigint }; g: EcPointObj } {
   const r = pseudoRandomMapping(crypto, suite, CURVE_PARAMS[curve].p, s, t);
   return { r, g: pointEncoding(curve, r.value) };
 }

@@ -10,7 +10,15 @@ import { concat, encodeTlv, parseChildren, parseTlv } from '../card/ber-tlv.ts';
 import { encodeOidContent } from '../x509/der.ts';
 import { decryptZeroIv, kdf, mac, type CipherSuite, type SymCrypto } from './cipher-suite.ts';
 import { PassportError } from './codes.ts';
-import { decodePoint, encodePoint, genericMapping, integratedMapping, scalarFromRandom, scalarRandomBytes, type EcPointObj } from './pace-mapping.ts';
+import {
+  decodePoint,
+  encodePoint,
+  genericMapping,
+  integratedMapping,
+  scalarFromRandom,
+  scalarRandomBytes,
+  type EcPointObj,
+} from './pace-mapping.ts';
 import { SecureMessaging, type CommandApdu, type ResponseApdu } from './secure-messaging.ts';
 import type { PaceInfo } from './security-infos.ts';
 import { errorText } from '../errors.ts';
@@ -19,13 +27,20 @@ export type PacePassword = { kind: 'mrz'; information: string } | { kind: 'can';
 
 /** §9.7.3 Table 14: K = SHA-1(MRZ_information) or the CAN as ISO 8859-1; Kπ = KDF(K, 3). */
 export function paceKeyPi(crypto: SymCrypto, suite: CipherSuite, password: PacePassword): Uint8Array {
-  const k = password.kind === 'mrz' ? crypto.digest('SHA-1', new TextEncoder().encode(password.information)) : new TextEncoder().encode(password.can);
+  const k =
+    password.kind === 'mrz'
+      ? crypto.digest('SHA-1', new TextEncoder().encode(password.information))
+      : new TextEncoder().encode(password.can);
   return kdf(crypto, suite, k, 3);
 }
 
 /** §4.4.4.1: 00 22 C1 A4 {80 OID value} {83 01|02 password} [{84 parameter id}]. */
 export function mseSetAtPace(oid: string, password: PacePassword['kind'], parameterId?: number): CommandApdu {
-  const data = concat(encodeTlv(0x80, encodeOidContent(oid)), encodeTlv(0x83, Uint8Array.of(password === 'mrz' ? 1 : 2)), parameterId !== undefined ? encodeTlv(0x84, Uint8Array.of(parameterId)) : new Uint8Array(0));
+  const data = concat(
+    encodeTlv(0x80, encodeOidContent(oid)),
+    encodeTlv(0x83, Uint8Array.of(password === 'mrz' ? 1 : 2)),
+    parameterId !== undefined ? encodeTlv(0x84, Uint8Array.of(parameterId)) : new Uint8Array(0),
+  );
   return { cla: 0x00, ins: 0x22, p1: 0xc1, p2: 0xa4, data };
 }
 
@@ -55,14 +70,27 @@ export function authTokenInput(oid: string, point: Uint8Array): Uint8Array {
   return encodeTlv(0x7f49, concat(encodeTlv(0x06, encodeOidContent(oid)), encodeTlv(0x86, point)));
 }
 
-export function authToken(crypto: SymCrypto, suite: CipherSuite, ksMac: Uint8Array, oid: string, point: Uint8Array): Uint8Array {
+export function authToken(
+  crypto: SymCrypto,
+  suite: CipherSuite,
+  ksMac: Uint8Array,
+  oid: string,
+  point: Uint8Array,
+): Uint8Array {
   return mac(crypto, suite, ksMac, authTokenInput(oid, point));
 }
 
 /** The supported PACEInfo entries, best first: ECDH on a known curve; AES before 3DES; GM before IM (both required). */
 export function choosePace(infos: readonly PaceInfo[]): PaceInfo | null {
-  const usable = infos.filter((p) => p.version === 2 && p.keyAgreement === 'ECDH' && p.curve !== undefined && !(p.mapping === 'IM' && p.curve === 'P-224'));
-  const rank = (p: PaceInfo) => (p.suite.cipher === 'AES' ? 0 : 10) + (p.mapping === 'IM' ? 1 : 0) + (32 - p.suite.keyLength) / 64;
+  const usable = infos.filter(
+    (p) =>
+      p.version === 2 &&
+      p.keyAgreement === 'ECDH' &&
+      p.curve !== undefined &&
+      !(p.mapping === 'IM' && p.curve === 'P-224'),
+  );
+  const rank = (p: PaceInfo) =>
+    (p.suite.cipher === 'AES' ? 0 : 10) + (p.mapping === 'IM' ? 1 : 0) + (32 - p.suite.keyLength) / 64;
   return usable.sort((a, b) => rank(a) - rank(b))[0] ?? null;
 }
 
@@ -87,7 +115,11 @@ export async function runPace(
   ambiguous = false,
 ): Promise<PaceResult> {
   const curve = info.curve;
-  if (info.keyAgreement !== 'ECDH' || !curve) throw new PassportError('access_unsupported', `PACE ${info.oid} with parameter id ${info.parameterId ?? '(none)'} is not supported`);
+  if (info.keyAgreement !== 'ECDH' || !curve)
+    throw new PassportError(
+      'access_unsupported',
+      `PACE ${info.oid} with parameter id ${info.parameterId ?? '(none)'} is not supported`,
+    );
   const suite = info.suite;
   const ok = async (c: CommandApdu, what: string, accessStep = false): Promise<Uint8Array> => {
     const r = await send(c);
@@ -100,8 +132,12 @@ export async function runPace(
   };
   await ok(mseSetAtPace(info.oid, password.kind, ambiguous ? info.parameterId : undefined), 'MSE:Set AT');
   // 1. encrypted nonce
-  const z = dynamicAuthenticationData(await ok(generalAuthenticate(false, new Uint8Array(0)), 'GENERAL AUTHENTICATE (nonce)', true), 'nonce').get(0x80);
-  if (!z || z.length === 0 || z.length % (suite.cipher === 'AES' ? 16 : 8) !== 0) throw new PassportError('secure_messaging', 'PACE: no encrypted nonce');
+  const z = dynamicAuthenticationData(
+    await ok(generalAuthenticate(false, new Uint8Array(0)), 'GENERAL AUTHENTICATE (nonce)', true),
+    'nonce',
+  ).get(0x80);
+  if (!z || z.length === 0 || z.length % (suite.cipher === 'AES' ? 16 : 8) !== 0)
+    throw new PassportError('secure_messaging', 'PACE: no encrypted nonce');
   const s = decryptZeroIv(crypto, suite, paceKeyPi(crypto, suite, password), z);
   // 2. mapping
   let g: EcPointObj;
@@ -113,19 +149,27 @@ export async function runPace(
   } else {
     const skMap = scalarFromRandom(curve, crypto.randomBytes(scalarRandomBytes(curve)));
     const pkMap = curvePoint(curve).BASE.multiply(skMap);
-    const r = dynamicAuthenticationData(await ok(generalAuthenticate(false, encodeTlv(0x81, encodePoint(pkMap))), 'GENERAL AUTHENTICATE (mapping)', true), 'mapping');
+    const r = dynamicAuthenticationData(
+      await ok(generalAuthenticate(false, encodeTlv(0x81, encodePoint(pkMap))), 'GENERAL AUTHENTICATE (mapping)', true),
+      'mapping',
+    );
     const pkMapIc = decodePoint(curve, r.get(0x82) ?? new Uint8Array(0), 'chip mapping key');
-    if (pkMapIc.equals(pkMap)) throw new PassportError('secure_messaging', 'PACE: the chip returned our own mapping key');
+    if (pkMapIc.equals(pkMap))
+      throw new PassportError('secure_messaging', 'PACE: the chip returned our own mapping key');
     g = genericMapping(curve, s, skMap, pkMapIc).g;
   }
   // 3. key agreement on the mapped generator
   const sk = scalarFromRandom(curve, crypto.randomBytes(scalarRandomBytes(curve)));
   const pkIfd = encodePoint(g.multiply(sk));
-  const r3 = dynamicAuthenticationData(await ok(generalAuthenticate(false, encodeTlv(0x83, pkIfd)), 'GENERAL AUTHENTICATE (key agreement)', true), 'key agreement');
+  const r3 = dynamicAuthenticationData(
+    await ok(generalAuthenticate(false, encodeTlv(0x83, pkIfd)), 'GENERAL AUTHENTICATE (key agreement)', true),
+    'key agreement',
+  );
   const pkIcBytes = r3.get(0x84) ?? new Uint8Array(0);
   const pkIc = decodePoint(curve, pkIcBytes, 'chip ephemeral key');
   // §4.4.1 3 d): the two public keys must differ.
-  if (encodePoint(pkIc).every((b, i) => b === pkIfd[i])) throw new PassportError('secure_messaging', 'PACE: the chip returned our own ephemeral key');
+  if (encodePoint(pkIc).every((b, i) => b === pkIfd[i]))
+    throw new PassportError('secure_messaging', 'PACE: the chip returned our own ephemeral key');
   // K = x(SK_IFD · PK_IC): an ordinary ECDH on the curve (PK_IC lies on it), so the provider (OpenSSL in
   // the host) computes it; only the mapping needs arithmetic on a generator of our own.
   const n = CURVE_PARAMS[curve].bytes;
@@ -141,10 +185,14 @@ export async function runPace(
   const ksMac = kdf(crypto, suite, x, 2);
   // 4. tokens: ours over the chip's key, the chip's over ours.
   const tIfd = authToken(crypto, suite, ksMac, info.oid, encodePoint(pkIc));
-  const r4 = dynamicAuthenticationData(await ok(generalAuthenticate(true, encodeTlv(0x85, tIfd)), 'GENERAL AUTHENTICATE (tokens)', true), 'tokens');
+  const r4 = dynamicAuthenticationData(
+    await ok(generalAuthenticate(true, encodeTlv(0x85, tIfd)), 'GENERAL AUTHENTICATE (tokens)', true),
+    'tokens',
+  );
   const tIc = r4.get(0x86);
   const want = authToken(crypto, suite, ksMac, info.oid, pkIfd);
-  if (!tIc || tIc.length !== want.length || tIc.some((b, i) => b !== want[i])) throw new PassportError('access_denied', 'PACE: the chip\'s authentication token does not verify');
+  if (!tIc || tIc.length !== want.length || tIc.some((b, i) => b !== want[i]))
+    throw new PassportError('access_denied', "PACE: the chip's authentication token does not verify");
   const bs = suite.cipher === 'AES' ? 16 : 8;
   return { sm: new SecureMessaging(suite, ksEnc, ksMac, new Uint8Array(bs), crypto), info, curve };
 }

@@ -6,7 +6,14 @@
 import type { Check } from '../check.ts';
 import type { CryptoProvider } from '../crypto/provider.ts';
 import type { TrustedCsca } from '../trust/csca.ts';
-import { bytesEqual, findExtension, nameAttribute, nameToString, parseCertificate, type Certificate } from '../x509/certificate.ts';
+import {
+  bytesEqual,
+  findExtension,
+  nameAttribute,
+  nameToString,
+  parseCertificate,
+  type Certificate,
+} from '../x509/certificate.ts';
 import { DerError, DerReader, ctx } from '../x509/der.ts';
 import { verifyCertificateSignature, verifySignedBytes } from '../x509/signature.ts';
 import type { SignerInfo } from '../x509/cms-signed-data.ts';
@@ -65,7 +72,8 @@ export function privateKeyUsagePeriod(cert: Certificate): { notBefore?: Date; no
 }
 
 function signerMatches(si: SignerInfo, cert: Certificate): boolean {
-  if (si.sid.kind === 'ski') return cert.subjectKeyIdentifier !== undefined && bytesEqual(cert.subjectKeyIdentifier, si.sid.ski);
+  if (si.sid.kind === 'ski')
+    return cert.subjectKeyIdentifier !== undefined && bytesEqual(cert.subjectKeyIdentifier, si.sid.ski);
   const serial = (b: Uint8Array) => (b.length > 1 && b[0] === 0 ? b.subarray(1) : b);
   return bytesEqual(cert.issuer.der, si.sid.issuer) && bytesEqual(serial(cert.serial), serial(si.sid.serial));
 }
@@ -84,7 +92,8 @@ export function passiveAuthentication(o: PassiveAuthInput): PassiveAuthResult {
     const code = `passport.dg${dg}_hash`;
     const want = lso.hashes.get(dg);
     if (!want) checks.push(bad(code, `DG${dg} was read but the SOD lists no hash for it`));
-    else if (!bytesEqual(o.crypto.digest(lso.hashAlgorithm, bytes), want)) checks.push(bad(code, `${lso.hashAlgorithm} of DG${dg} differs from the SOD: the data group was altered`));
+    else if (!bytesEqual(o.crypto.digest(lso.hashAlgorithm, bytes), want))
+      checks.push(bad(code, `${lso.hashAlgorithm} of DG${dg} differs from the SOD: the data group was altered`));
     else {
       checks.push(ok(code, lso.hashAlgorithm));
       verified.add(dg);
@@ -92,8 +101,20 @@ export function passiveAuthentication(o: PassiveAuthInput): PassiveAuthResult {
   }
 
   // The SOD's own integrity: contentType and messageDigest signed attributes (RFC 5652 §5.4).
-  const digestOk = si.messageDigest !== undefined && si.contentType === sd.eContentType && bytesEqual(o.crypto.digest(si.digestAlgorithm, sd.eContent), si.messageDigest);
-  checks.push(digestOk ? ok('passport.sod_message_digest', si.digestAlgorithm) : bad('passport.sod_message_digest', si.messageDigest ? 'messageDigest (or contentType) does not match the LDS Security Object' : 'the SOD has no signed messageDigest attribute'));
+  const digestOk =
+    si.messageDigest !== undefined &&
+    si.contentType === sd.eContentType &&
+    bytesEqual(o.crypto.digest(si.digestAlgorithm, sd.eContent), si.messageDigest);
+  checks.push(
+    digestOk
+      ? ok('passport.sod_message_digest', si.digestAlgorithm)
+      : bad(
+          'passport.sod_message_digest',
+          si.messageDigest
+            ? 'messageDigest (or contentType) does not match the LDS Security Object'
+            : 'the SOD has no signed messageDigest attribute',
+        ),
+  );
 
   // The Document Signer certificate the SignerInfo names (§5.1.1 step 1: carried in the SOD).
   let ds: Certificate | undefined;
@@ -114,14 +135,30 @@ export function passiveAuthentication(o: PassiveAuthInput): PassiveAuthResult {
     checks.push(bad('passport.sod_signature', 'the SOD carries no certificate matching its SignerInfo'));
     return { checks, verified };
   }
-  const sig = verifySignedBytes(si.signedAttrsForSignature, si.signatureAlgorithm, si.signature, ds.publicKey, o.crypto, 'icao');
-  checks.push(sig.ok && digestOk ? ok('passport.sod_signature', si.signatureAlgorithm.name) : bad('passport.sod_signature', sig.ok ? 'not checked: the signed attributes do not cover the LDS Security Object' : sig.reason));
+  const sig = verifySignedBytes(
+    si.signedAttrsForSignature,
+    si.signatureAlgorithm,
+    si.signature,
+    ds.publicKey,
+    o.crypto,
+    'icao',
+  );
+  checks.push(
+    sig.ok && digestOk
+      ? ok('passport.sod_signature', si.signatureAlgorithm.name)
+      : bad(
+          'passport.sod_signature',
+          sig.ok ? 'not checked: the signed attributes do not cover the LDS Security Object' : sig.reason,
+        ),
+  );
 
   // The DS at the time of the check, and its private key in use when the SOD was signed (best
   // practice 3; signingTime, when the SOD has it, stands for the issue date).
   const dsProblems: string[] = [];
-  if (o.at < ds.notBefore || o.at > ds.notAfter) dsProblems.push(`the DS certificate is valid ${iso(ds.notBefore)} .. ${iso(ds.notAfter)}, not at ${iso(o.at)}`);
-  if (ds.keyUsage && !ds.keyUsage.has('digitalSignature')) dsProblems.push('the DS certificate key usage lacks digitalSignature');
+  if (o.at < ds.notBefore || o.at > ds.notAfter)
+    dsProblems.push(`the DS certificate is valid ${iso(ds.notBefore)} .. ${iso(ds.notAfter)}, not at ${iso(o.at)}`);
+  if (ds.keyUsage && !ds.keyUsage.has('digitalSignature'))
+    dsProblems.push('the DS certificate key usage lacks digitalSignature');
   let pkup: ReturnType<typeof privateKeyUsagePeriod> = null;
   try {
     pkup = privateKeyUsagePeriod(ds);
@@ -130,18 +167,34 @@ export function passiveAuthentication(o: PassiveAuthInput): PassiveAuthResult {
   }
   const signedAt = si.signingTime;
   if (signedAt) {
-    if (signedAt < ds.notBefore || signedAt > ds.notAfter) dsProblems.push(`the SOD was signed at ${iso(signedAt)}, outside the DS certificate's validity`);
-    if (pkup?.notAfter && signedAt > pkup.notAfter) dsProblems.push(`the SOD was signed at ${iso(signedAt)}, after the DS private key usage period ended (${iso(pkup.notAfter)})`);
-    if (pkup?.notBefore && signedAt < pkup.notBefore) dsProblems.push(`the SOD was signed at ${iso(signedAt)}, before the DS private key usage period began (${iso(pkup.notBefore)})`);
+    if (signedAt < ds.notBefore || signedAt > ds.notAfter)
+      dsProblems.push(`the SOD was signed at ${iso(signedAt)}, outside the DS certificate's validity`);
+    if (pkup?.notAfter && signedAt > pkup.notAfter)
+      dsProblems.push(
+        `the SOD was signed at ${iso(signedAt)}, after the DS private key usage period ended (${iso(pkup.notAfter)})`,
+      );
+    if (pkup?.notBefore && signedAt < pkup.notBefore)
+      dsProblems.push(
+        `the SOD was signed at ${iso(signedAt)}, before the DS private key usage period began (${iso(pkup.notBefore)})`,
+      );
   }
-  checks.push(dsProblems.length ? bad('passport.ds_validity', dsProblems.join('; ')) : ok('passport.ds_validity', `valid ${iso(ds.notBefore)} .. ${iso(ds.notAfter)}${signedAt ? `; signed ${iso(signedAt)}` : '; the SOD states no signing time'}`));
+  checks.push(
+    dsProblems.length
+      ? bad('passport.ds_validity', dsProblems.join('; '))
+      : ok(
+          'passport.ds_validity',
+          `valid ${iso(ds.notBefore)} .. ${iso(ds.notAfter)}${signedAt ? `; signed ${iso(signedAt)}` : '; the SOD states no signing time'}`,
+        ),
+  );
 
   // DS -> CSCA (Doc 9303-12 §5): issuer name equal to a trusted CSCA's subject, signature by its key.
   const country = alpha2ForMrzCode(o.issuingState);
   const shown = displayMrzCode(o.issuingState);
   const named = o.cscas.filter((c) => bytesEqual(c.cert.subject.der, ds.issuer.der));
   const aki = ds.authorityKeyIdentifier;
-  const ordered = aki ? [...named.filter((c) => c.cert.subjectKeyIdentifier && bytesEqual(c.cert.subjectKeyIdentifier, aki)), ...named] : named;
+  const ordered = aki
+    ? [...named.filter((c) => c.cert.subjectKeyIdentifier && bytesEqual(c.cert.subjectKeyIdentifier, aki)), ...named]
+    : named;
   let csca: TrustedCsca | undefined;
   let sigWhy: string | undefined;
   for (const c of ordered) {
@@ -155,13 +208,34 @@ export function passiveAuthentication(o: PassiveAuthInput): PassiveAuthResult {
   const ofCountry = country ? o.cscas.filter((c) => c.country === country) : [];
   let cscaMissing: string | undefined;
   if (!csca && ofCountry.length === 0) {
-    cscaMissing = country ? `no CSCA of ${shown} (${country}) is installed: the Document Signer cannot be traced to the issuing state` : `issuing state ${shown} has no country code a CSCA could carry`;
+    cscaMissing = country
+      ? `no CSCA of ${shown} (${country}) is installed: the Document Signer cannot be traced to the issuing state`
+      : `issuing state ${shown} has no country code a CSCA could carry`;
   } else {
     checks.push(ok('passport.csca_known', `${ofCountry.length} CSCA(s) of ${country ?? shown}`));
-    checks.push(csca ? ok('passport.ds_chain', `DS "${nameToString(ds.subject)}" signed by CSCA "${csca.subjectText}" (${csca.fingerprint.slice(0, 16)}…)`) : bad('passport.ds_chain', named.length ? `the DS names a trusted CSCA but its signature does not verify: ${sigWhy ?? 'signature'}` : `the DS issuer "${nameToString(ds.issuer)}" is not a trusted CSCA`));
+    checks.push(
+      csca
+        ? ok(
+            'passport.ds_chain',
+            `DS "${nameToString(ds.subject)}" signed by CSCA "${csca.subjectText}" (${csca.fingerprint.slice(0, 16)}…)`,
+          )
+        : bad(
+            'passport.ds_chain',
+            named.length
+              ? `the DS names a trusted CSCA but its signature does not verify: ${sigWhy ?? 'signature'}`
+              : `the DS issuer "${nameToString(ds.issuer)}" is not a trusted CSCA`,
+          ),
+    );
   }
   if (csca) {
-    checks.push(o.at < csca.cert.notBefore || o.at > csca.cert.notAfter ? bad('passport.csca_validity', `the CSCA is valid ${iso(csca.cert.notBefore)} .. ${iso(csca.cert.notAfter)}, not at ${iso(o.at)}`) : ok('passport.csca_validity'));
+    checks.push(
+      o.at < csca.cert.notBefore || o.at > csca.cert.notAfter
+        ? bad(
+            'passport.csca_validity',
+            `the CSCA is valid ${iso(csca.cert.notBefore)} .. ${iso(csca.cert.notAfter)}, not at ${iso(o.at)}`,
+          )
+        : ok('passport.csca_validity'),
+    );
   }
 
   // Country codes: DG1 issuing state, DS subject C, CSCA subject C (best practice 2).
@@ -169,8 +243,14 @@ export function passiveAuthentication(o: PassiveAuthInput): PassiveAuthResult {
   const parts = [`DG1 ${shown}${country ? ` (${country})` : ''}`, `DS ${dsC ?? '(none)'}`];
   if (csca) parts.push(`CSCA ${csca.country}`);
   const agree = country !== null && dsC === country && (!csca || csca.country === country);
-  if (csca || ofCountry.length) checks.push(agree ? ok('passport.country_consistency', parts.join(', ')) : bad('passport.country_consistency', `issuing state differs: ${parts.join(', ')}`));
-  else if (dsC !== undefined && country !== null && dsC !== country) checks.push(bad('passport.country_consistency', `issuing state differs: ${parts.join(', ')}`));
+  if (csca || ofCountry.length)
+    checks.push(
+      agree
+        ? ok('passport.country_consistency', parts.join(', '))
+        : bad('passport.country_consistency', `issuing state differs: ${parts.join(', ')}`),
+    );
+  else if (dsC !== undefined && country !== null && dsC !== country)
+    checks.push(bad('passport.country_consistency', `issuing state differs: ${parts.join(', ')}`));
 
   const result: PassiveAuthResult = { checks, ds, verified };
   if (csca) result.csca = csca;

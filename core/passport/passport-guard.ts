@@ -36,7 +36,8 @@ export class PassportGuard {
         if (p1 === 0x02 && p2 === 0x0c && data.length === 2 && FIDS.has((data[0]! << 8) | data[1]!)) return;
         return refuse(`SELECT ${name} ${toHex(data)} is not an allowlisted file or application`);
       case 0xb0:
-        if (p1 & 0x80 && (p1 & 0x1f) !== 0x1c) return refuse('READ BINARY by short file identifier is only for EF.CardAccess');
+        if (p1 & 0x80 && (p1 & 0x1f) !== 0x1c)
+          return refuse('READ BINARY by short file identifier is only for EF.CardAccess');
         return;
       case 0x84:
         if (p1 === 0 && p2 === 0) return;

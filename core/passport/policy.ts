@@ -4,7 +4,8 @@
 // sticker or the Visit Japan Web code; the identity screen says so.
 import type { PolicyName } from '../policy/policy.ts';
 
-export type PassportAttribute = 'age_over_20' | 'name' | 'birth_date' | 'sex' | 'nationality' | 'document_number' | 'expiry_date' | 'portrait';
+export type PassportAttribute =
+  'age_over_20' | 'name' | 'birth_date' | 'sex' | 'nationality' | 'document_number' | 'expiry_date' | 'portrait';
 
 const SHOWS: Record<PolicyName, readonly PassportAttribute[]> = {
   // The birth date decides the verdict and is not shown (as for the My Number Card).

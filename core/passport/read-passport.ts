@@ -18,7 +18,11 @@ import { toHex } from '../x509/pem.ts';
 import { verifyActiveAuthentication, parseDg15, performActiveAuthentication } from './active-authentication.ts';
 import { bacKeys, completeBac, externalAuthenticate, GET_CHALLENGE } from './bac.ts';
 import { PassportChannel, SW_OK } from './channel.ts';
-import { performChipAuthentication, planChipAuthentication, type ChipAuthenticationPlan } from './chip-authentication.ts';
+import {
+  performChipAuthentication,
+  planChipAuthentication,
+  type ChipAuthenticationPlan,
+} from './chip-authentication.ts';
 import { PassportError, reportPassportError } from './codes.ts';
 import { alpha2ForMrzCode, displayMrzCode } from './country-codes.ts';
 import { parseDg1 } from './dg1.ts';
@@ -52,7 +56,10 @@ export interface ReadPassportOptions {
 export type PassportVerdict = DocumentVerdict;
 
 /** The fields every card's result shares (core/document/result.ts), and the passport's own. */
-export interface PassportReadResult extends Pick<DocumentReadResult, 'checks' | 'errors' | 'staffConfirm' | 'apdus' | 'timings' | 'requested' | 'signerKeyIds'> {
+export interface PassportReadResult extends Pick<
+  DocumentReadResult,
+  'checks' | 'errors' | 'staffConfirm' | 'apdus' | 'timings' | 'requested' | 'signerKeyIds'
+> {
   verdict: PassportVerdict;
   card: {
     type: 'passport';
@@ -89,7 +96,13 @@ interface Read {
   caBroken: string | null;
 }
 
-async function accessControl(ch: PassportChannel, o: ReadPassportOptions, r: Read, card: PassportReadResult['card'], step: (s: string) => void): Promise<void> {
+async function accessControl(
+  ch: PassportChannel,
+  o: ReadPassportOptions,
+  r: Read,
+  card: PassportReadResult['card'],
+  step: (s: string) => void,
+): Promise<void> {
   step('card_access');
   // §4.2 step 1: EF.CardAccess from the master file (unprotected). Its absence means no PACE.
   await ch.sendPlain({ cla: 0x00, ins: 0xa4, p1: 0x00, p2: 0x0c, data: Uint8Array.of(0x3f, 0x00) });
@@ -103,33 +116,53 @@ async function accessControl(ch: PassportChannel, o: ReadPassportOptions, r: Rea
   const pace = r.cardAccess ? choosePace(r.cardAccess.pace) : null;
   if (pace) {
     step('pace');
-    const password = o.access.kind === 'mrz' ? { kind: 'mrz' as const, information: o.access.key.information } : { kind: 'can' as const, can: o.access.can };
+    const password =
+      o.access.kind === 'mrz'
+        ? { kind: 'mrz' as const, information: o.access.key.information }
+        : { kind: 'can' as const, can: o.access.can };
     const ambiguous = new Set(r.cardAccess!.pace.map((p) => p.parameterId)).size > 1;
     try {
       const res = await runPace((c) => ch.sendPlain(c), pace, password, o.crypto, ambiguous);
       ch.startSecureMessaging(res.sm);
       card.access = 'pace';
-      card.pace = { protocol: pace.oid, mapping: pace.mapping, curve: res.curve, cipher: `${pace.suite.cipher}-${pace.suite.keyLength * 8}` };
+      card.pace = {
+        protocol: pace.oid,
+        mapping: pace.mapping,
+        curve: res.curve,
+        cipher: `${pace.suite.cipher}-${pace.suite.keyLength * 8}`,
+      };
       const sel = await ch.selectApplication();
-      if (sel !== SW_OK) throw new PassportError('not_a_passport', `SELECT eMRTD application after PACE answered ${sel.toString(16)}`);
+      if (sel !== SW_OK)
+        throw new PassportError('not_a_passport', `SELECT eMRTD application after PACE answered ${sel.toString(16)}`);
       return;
     } catch (e) {
       // A chip that refuses the PACE variant (not the password) may still speak BAC (PACE + BAC documents).
       if (!(e instanceof PassportError && e.code === 'access_unsupported') || o.access.kind === 'can') throw e;
     }
   }
-  if (o.access.kind === 'can') throw new PassportError('access_unsupported', 'a CAN opens only documents with PACE; this chip offers no usable PACE');
+  if (o.access.kind === 'can')
+    throw new PassportError(
+      'access_unsupported',
+      'a CAN opens only documents with PACE; this chip offers no usable PACE',
+    );
   step('bac');
   const sel = await ch.selectApplication();
-  if (sel === 0x6a82 || sel === 0x6a86 || sel === 0x6d00) throw new PassportError('not_a_passport', `SELECT eMRTD application answered ${sel.toString(16)}`);
-  if (sel !== SW_OK && sel !== 0x6982) throw new PassportError('not_a_passport', `SELECT eMRTD application answered ${sel.toString(16)}`);
+  if (sel === 0x6a82 || sel === 0x6a86 || sel === 0x6d00)
+    throw new PassportError('not_a_passport', `SELECT eMRTD application answered ${sel.toString(16)}`);
+  if (sel !== SW_OK && sel !== 0x6982)
+    throw new PassportError('not_a_passport', `SELECT eMRTD application answered ${sel.toString(16)}`);
   const keys = bacKeys(o.crypto, o.access.key.information);
   const ch1 = await ch.sendPlain(GET_CHALLENGE);
-  if (ch1.sw !== SW_OK || ch1.data.length !== 8) throw new PassportError('access_unsupported', `GET CHALLENGE answered ${ch1.sw.toString(16)} with ${ch1.data.length} bytes`);
+  if (ch1.sw !== SW_OK || ch1.data.length !== 8)
+    throw new PassportError(
+      'access_unsupported',
+      `GET CHALLENGE answered ${ch1.sw.toString(16)} with ${ch1.data.length} bytes`,
+    );
   const state = { rndIc: ch1.data.slice(), rndIfd: o.crypto.randomBytes(8), kIfd: o.crypto.randomBytes(16) };
   const ea = await ch.sendPlain(externalAuthenticate(o.crypto, keys, state));
   // A wrong MRZ gives 63 00 (or 69 82 / 6A 80 on some chips): the key, not the chip, is wrong.
-  if (ea.sw !== SW_OK) throw new PassportError('access_denied', `EXTERNAL AUTHENTICATE answered ${ea.sw.toString(16).padStart(4, '0')}`);
+  if (ea.sw !== SW_OK)
+    throw new PassportError('access_denied', `EXTERNAL AUTHENTICATE answered ${ea.sw.toString(16).padStart(4, '0')}`);
   try {
     ch.startSecureMessaging(completeBac(o.crypto, keys, state, ea.data));
   } catch (e) {
@@ -156,7 +189,19 @@ export async function readPassport(o: ReadPassportOptions): Promise<PassportRead
   const f: Findings = { checks: [], warnings: [], errors: [], staffConfirm: [], signerKeyIds: [] };
   const requested: string[] = [];
   const card: PassportReadResult['card'] = { type: 'passport', access: null, chipAuthenticity: null };
-  const r: Read = { cardAccess: null, sod: null, dg1: null, dg2: null, dg14: null, dg15: null, dg14Infos: null, ca: null, caDone: false, aa: null, caBroken: null };
+  const r: Read = {
+    cardAccess: null,
+    sod: null,
+    dg1: null,
+    dg2: null,
+    dg14: null,
+    dg15: null,
+    dg14Infos: null,
+    ca: null,
+    caDone: false,
+    aa: null,
+    caBroken: null,
+  };
   const step = (s: string) => o.onStep?.(s);
   const plan = planFor(o.policy);
 
@@ -165,12 +210,23 @@ export async function readPassport(o: ReadPassportOptions): Promise<PassportRead
     const ta = o.now();
     await accessControl(ch, o, r, card, step);
     timings.access_ms = o.now() - ta;
-    f.checks.push({ code: 'passport.access', ok: true, detail: card.access === 'pace' ? `PACE ${card.pace!.mapping} ${card.pace!.curve} ${card.pace!.cipher}` : 'BAC (3DES secure messaging)' });
+    f.checks.push({
+      code: 'passport.access',
+      ok: true,
+      detail:
+        card.access === 'pace'
+          ? `PACE ${card.pace!.mapping} ${card.pace!.curve} ${card.pace!.cipher}`
+          : 'BAC (3DES secure messaging)',
+    });
     const tr = o.now();
     await readFiles(ch, o, r, card, plan.readFace, requested, step);
     timings.read_ms = o.now() - tr;
   } catch (e) {
-    f.errors.push(reportPassportError(e instanceof Error && e.name === 'DerError' ? new PassportError('malformed_data', e.message) : e));
+    f.errors.push(
+      reportPassportError(
+        e instanceof Error && e.name === 'DerError' ? new PassportError('malformed_data', e.message) : e,
+      ),
+    );
   }
 
   // Offline verification (no APDUs).
@@ -178,14 +234,19 @@ export async function readPassport(o: ReadPassportOptions): Promise<PassportRead
   step('verify');
   const { mrz, face } = decodeDataGroups(r, card, f);
   if (r.caBroken) {
-    f.checks.push({ code: 'passport.chip_authenticity', ok: false, detail: `Chip Authentication failed: ${r.caBroken}: a copy of the chip, not the genuine one` });
+    f.checks.push({
+      code: 'passport.chip_authenticity',
+      ok: false,
+      detail: `Chip Authentication failed: ${r.caBroken}: a copy of the chip, not the genuine one`,
+    });
   }
   if (r.sod && mrz) {
     const verified = checkPassiveAuthentication(r, r.sod, mrz, o, plan.readFace, f);
     if (!r.caBroken) checkChipAuthenticity(r, card, verified, o.crypto, f);
     checkMrz(mrz, o, f);
   }
-  const attributes: PassportAttributes = f.errors.length === 0 && mrz ? projectAttributes(mrz, face, plan.shows, o.at, f.checks) : {};
+  const attributes: PassportAttributes =
+    f.errors.length === 0 && mrz ? projectAttributes(mrz, face, plan.shows, o.at, f.checks) : {};
   timings.verify_ms = o.now() - vs;
   timings.total_ms = o.now() - t0;
 
@@ -216,7 +277,15 @@ export async function readPassport(o: ReadPassportOptions): Promise<PassportRead
  * and DG2 are read under the Chip Authentication keys: a copied chip cannot continue secure
  * messaging and never delivers them.
  */
-async function readFiles(ch: PassportChannel, o: ReadPassportOptions, r: Read, card: PassportReadResult['card'], readFace: boolean, requested: string[], step: (s: string) => void): Promise<void> {
+async function readFiles(
+  ch: PassportChannel,
+  o: ReadPassportOptions,
+  r: Read,
+  card: PassportReadResult['card'],
+  readFace: boolean,
+  requested: string[],
+  step: (s: string) => void,
+): Promise<void> {
   const read = async (file: typeof DG1) => {
     const b = await ch.readFile(file);
     if (b) requested.push(file.name);
@@ -266,7 +335,11 @@ async function readFiles(ch: PassportChannel, o: ReadPassportOptions, r: Read, c
 }
 
 /** DG1's MRZ (an error when unreadable) and DG2's face (a failed check when it does not decode). */
-function decodeDataGroups(r: Read, card: PassportReadResult['card'], f: Findings): { mrz: ParsedMrz | null; face: FaceImage | null } {
+function decodeDataGroups(
+  r: Read,
+  card: PassportReadResult['card'],
+  f: Findings,
+): { mrz: ParsedMrz | null; face: FaceImage | null } {
   let mrz: ParsedMrz | null = null;
   let face: FaceImage | null = null;
   if (r.dg1) {
@@ -289,12 +362,26 @@ function decodeDataGroups(r: Read, card: PassportReadResult['card'], f: Findings
 }
 
 /** Passive authentication (9303-11 §5.1, core/passport/passive-authentication.ts); returns the data groups whose hash the SOD vouched for. */
-function checkPassiveAuthentication(r: Read, sod: Sod, mrz: ParsedMrz, o: ReadPassportOptions, readFace: boolean, f: Findings): ReadonlySet<number> {
+function checkPassiveAuthentication(
+  r: Read,
+  sod: Sod,
+  mrz: ParsedMrz,
+  o: ReadPassportOptions,
+  readFace: boolean,
+  f: Findings,
+): ReadonlySet<number> {
   const dataGroups = new Map<number, Uint8Array>([[1, r.dg1!]]);
   if (r.dg2) dataGroups.set(2, r.dg2);
   if (r.dg14) dataGroups.set(14, r.dg14);
   if (r.dg15) dataGroups.set(15, r.dg15);
-  const pa = passiveAuthentication({ sod, dataGroups, issuingState: mrz.issuingState, cscas: o.trust.cscas, crypto: o.crypto, at: o.at });
+  const pa = passiveAuthentication({
+    sod,
+    dataGroups,
+    issuingState: mrz.issuingState,
+    cscas: o.trust.cscas,
+    crypto: o.crypto,
+    at: o.at,
+  });
   f.checks.push(...pa.checks);
   if (pa.cscaMissing) {
     f.staffConfirm.push('csca_not_installed');
@@ -302,23 +389,41 @@ function checkPassiveAuthentication(r: Read, sod: Sod, mrz: ParsedMrz, o: ReadPa
   }
   if (pa.ds?.subjectKeyIdentifier) f.signerKeyIds.push(toHex(pa.ds.subjectKeyIdentifier));
   if (pa.csca) f.signerKeyIds.push(pa.csca.fingerprint);
-  if (sod.lso.hashes.has(2) && !r.dg2 && readFace) f.checks.push({ code: 'passport.dg2_hash', ok: false, detail: 'DG2 is listed in the SOD but was not delivered' });
+  if (sod.lso.hashes.has(2) && !r.dg2 && readFace)
+    f.checks.push({ code: 'passport.dg2_hash', ok: false, detail: 'DG2 is listed in the SOD but was not delivered' });
   return pa.verified;
 }
 
 /** Chip authenticity (9303-11 §6): only with a key the SOD vouched for (`verified` data groups). */
-function checkChipAuthenticity(r: Read, card: PassportReadResult['card'], verified: ReadonlySet<number>, crypto: CryptoProvider, f: Findings): void {
+function checkChipAuthenticity(
+  r: Read,
+  card: PassportReadResult['card'],
+  verified: ReadonlySet<number>,
+  crypto: CryptoProvider,
+  f: Findings,
+): void {
   const bad = (detail: string) => f.checks.push({ code: 'passport.chip_authenticity', ok: false, detail });
   if (r.ca) {
     if (!verified.has(14)) bad('not trusted: DG14 (the Chip Authentication key) does not match the SOD');
     else if (!r.caDone) bad('Chip Authentication did not complete');
-    else f.checks.push({ code: 'passport.chip_authenticity', ok: true, detail: `Chip Authentication (${r.ca.info.suite.cipher}, ${r.ca.key.curve}): the chip continued secure messaging under keys only its private key could derive` });
+    else
+      f.checks.push({
+        code: 'passport.chip_authenticity',
+        ok: true,
+        detail: `Chip Authentication (${r.ca.info.suite.cipher}, ${r.ca.key.curve}): the chip continued secure messaging under keys only its private key could derive`,
+      });
   } else if (r.aa) {
     if (!verified.has(15)) return void bad('not trusted: DG15 (the Active Authentication key) does not match the SOD');
     if (!r.aa.signature) return void bad(`INTERNAL AUTHENTICATE answered ${r.aa.sw.toString(16)}`);
     let v: ReturnType<typeof verifyActiveAuthentication>;
     try {
-      v = verifyActiveAuthentication(parseDg15(r.dg15!), r.dg14Infos?.activeAuthentication, r.aa.nonce, r.aa.signature, crypto);
+      v = verifyActiveAuthentication(
+        parseDg15(r.dg15!),
+        r.dg14Infos?.activeAuthentication,
+        r.aa.nonce,
+        r.aa.signature,
+        crypto,
+      );
     } catch (e) {
       v = { ok: false, reason: `DG15: ${errorText(e)}` };
     }
@@ -327,41 +432,96 @@ function checkChipAuthenticity(r: Read, card: PassportReadResult['card'], verifi
   } else if (card.chipAuthenticity === 'not_supported') {
     // ICAO makes AA and CA optional (§6): the document offers neither, so a copy cannot be ruled
     // out by the chip. Reported as such, apart from "failed"; staff compare the data page.
-    f.checks.push({ code: 'passport.chip_authenticity', ok: true, detail: 'not supported by this document (no DG14 / DG15): a copied chip cannot be ruled out electronically' });
-    f.warnings.push({ code: 'chip_authenticity_not_supported', detail: 'the document offers neither Chip nor Active Authentication' });
+    f.checks.push({
+      code: 'passport.chip_authenticity',
+      ok: true,
+      detail: 'not supported by this document (no DG14 / DG15): a copied chip cannot be ruled out electronically',
+    });
+    f.warnings.push({
+      code: 'chip_authenticity_not_supported',
+      detail: 'the document offers neither Chip nor Active Authentication',
+    });
   }
 }
 
 /** The MRZ itself, its agreement with what opened the chip (§6.1.6 step 1; Table 1 "comparison of MRZ"), and the expiry. */
 function checkMrz(mrz: ParsedMrz, o: ReadPassportOptions, f: Findings): void {
   const badDigits = mrz.checkDigits.filter((c) => !c.ok).map((c) => c.field);
-  f.checks.push(badDigits.length ? { code: 'passport.mrz_check_digits', ok: false, detail: `wrong check digit(s): ${badDigits.join(', ')}` } : { code: 'passport.mrz_check_digits', ok: true });
+  f.checks.push(
+    badDigits.length
+      ? { code: 'passport.mrz_check_digits', ok: false, detail: `wrong check digit(s): ${badDigits.join(', ')}` }
+      : { code: 'passport.mrz_check_digits', ok: true },
+  );
   if (o.access.kind === 'mrz') {
     const k = o.access.key;
-    const same = mrz.documentNumber === k.documentNumber && mrz.birthDate === k.birthDate && mrz.expiryDate === k.expiryDate;
-    f.checks.push(same ? { code: 'passport.mrz_matches_entry', ok: true } : { code: 'passport.mrz_matches_entry', ok: false, detail: 'DG1 differs from the document number / birth date / expiry that opened the chip' });
+    const same =
+      mrz.documentNumber === k.documentNumber && mrz.birthDate === k.birthDate && mrz.expiryDate === k.expiryDate;
+    f.checks.push(
+      same
+        ? { code: 'passport.mrz_matches_entry', ok: true }
+        : {
+            code: 'passport.mrz_matches_entry',
+            ok: false,
+            detail: 'DG1 differs from the document number / birth date / expiry that opened the chip',
+          },
+    );
   }
   const exp = resolveExpiryDate(mrz.expiryDate);
   const today = japanDate(o.at);
-  if (!exp || exp.month === null || exp.day === null) f.checks.push({ code: 'passport.expiry', ok: false, detail: 'the expiry date in DG1 is not a full date' });
+  if (!exp || exp.month === null || exp.day === null)
+    f.checks.push({ code: 'passport.expiry', ok: false, detail: 'the expiry date in DG1 is not a full date' });
   else {
     const expired = today.year * 10000 + today.month * 100 + today.day > exp.year * 10000 + exp.month * 100 + exp.day;
-    f.checks.push(expired ? { code: 'passport.expiry', ok: false, detail: `the document expired on ${exp.iso}` } : { code: 'passport.expiry', ok: true, detail: `valid until ${exp.iso}` });
+    f.checks.push(
+      expired
+        ? { code: 'passport.expiry', ok: false, detail: `the document expired on ${exp.iso}` }
+        : { code: 'passport.expiry', ok: true, detail: `valid until ${exp.iso}` },
+    );
   }
-  if (alpha2ForMrzCode(mrz.issuingState) === null) f.warnings.push({ code: 'issuing_state_unknown', detail: `issuing state ${displayMrzCode(mrz.issuingState)} has no ISO 3166 country` });
+  if (alpha2ForMrzCode(mrz.issuingState) === null)
+    f.warnings.push({
+      code: 'issuing_state_unknown',
+      detail: `issuing state ${displayMrzCode(mrz.issuingState)} has no ISO 3166 country`,
+    });
 }
 
 /** Only the policy's attributes (core/passport/policy.ts); the age check adds its own check. */
-function projectAttributes(mrz: ParsedMrz, face: FaceImage | null, shows: ReturnType<typeof planFor>['shows'], at: Date, checks: Check[]): PassportAttributes {
+function projectAttributes(
+  mrz: ParsedMrz,
+  face: FaceImage | null,
+  shows: ReturnType<typeof planFor>['shows'],
+  at: Date,
+  checks: Check[],
+): PassportAttributes {
   const attributes: PassportAttributes = {};
   const birth = resolveBirthDate(mrz.birthDate, at);
   for (const a of shows) {
     switch (a) {
       case 'age_over_20': {
         // Unknown month/day ('<<'): the latest possible date, so an unknown part never makes anyone older.
-        const over = birth ? isAtLeast({ year: birth.year, month: birth.month ?? 12, day: birth.day ?? (birth.month ? daysIn(birth.year, birth.month) : 31) }, 20, at) : false;
+        const over = birth
+          ? isAtLeast(
+              {
+                year: birth.year,
+                month: birth.month ?? 12,
+                day: birth.day ?? (birth.month ? daysIn(birth.year, birth.month) : 31),
+              },
+              20,
+              at,
+            )
+          : false;
         attributes.age_over_20 = over;
-        checks.push(over ? { code: 'policy.age_over_20', ok: true, detail: birth!.why } : { code: 'policy.age_over_20', ok: false, detail: birth ? `the holder is under 20 at the time of the check (${birth.why})` : 'the birth date in DG1 is unreadable' });
+        checks.push(
+          over
+            ? { code: 'policy.age_over_20', ok: true, detail: birth!.why }
+            : {
+                code: 'policy.age_over_20',
+                ok: false,
+                detail: birth
+                  ? `the holder is under 20 at the time of the check (${birth.why})`
+                  : 'the birth date in DG1 is unreadable',
+              },
+        );
         break;
       }
       case 'name':

@@ -31,7 +31,8 @@ export interface ResponseApdu {
 export function encodeCommand(c: CommandApdu): Uint8Array {
   const head = Uint8Array.of(c.cla, c.ins, c.p1, c.p2);
   const data = c.data ?? new Uint8Array(0);
-  if (data.length > 255) throw new PassportError('malformed_data', `command data of ${data.length} bytes needs extended length`);
+  if (data.length > 255)
+    throw new PassportError('malformed_data', `command data of ${data.length} bytes needs extended length`);
   const lc = data.length ? concat(Uint8Array.of(data.length), data) : new Uint8Array(0);
   const le = c.le === undefined ? new Uint8Array(0) : Uint8Array.of(c.le === 256 ? 0 : c.le);
   return concat(head, lc, le);
@@ -89,7 +90,14 @@ export class SecureMessaging {
     }
     const leDo = c.le === undefined ? new Uint8Array(0) : encodeTlv(0x97, Uint8Array.of(c.le === 256 ? 0 : c.le));
     const cc = this.#mac(concat(header, dataDo, leDo));
-    return encodeCommand({ cla, ins: c.ins, p1: c.p1, p2: c.p2, data: concat(dataDo, leDo, encodeTlv(0x8e, cc)), le: 256 });
+    return encodeCommand({
+      cla,
+      ins: c.ins,
+      p1: c.p1,
+      p2: c.p2,
+      data: concat(dataDo, leDo, encodeTlv(0x8e, cc)),
+      le: 256,
+    });
   }
 
   /**
@@ -102,32 +110,41 @@ export class SecureMessaging {
     if (raw.length < 2) throw new PassportError('secure_messaging', `response of ${raw.length} bytes`);
     const outerSw = (raw[raw.length - 2]! << 8) | raw[raw.length - 1]!;
     const body = raw.subarray(0, raw.length - 2);
-    if (body.length === 0) throw new PassportError('secure_messaging', `unprotected response ${outerSw.toString(16).padStart(4, '0')}: the chip ended secure messaging`);
+    if (body.length === 0)
+      throw new PassportError(
+        'secure_messaging',
+        `unprotected response ${outerSw.toString(16).padStart(4, '0')}: the chip ended secure messaging`,
+      );
     let dataDo: ReturnType<typeof parseTlv> | null = null;
     let swDo: ReturnType<typeof parseTlv> | null = null;
     let macDo: ReturnType<typeof parseTlv> | null = null;
     try {
-      for (let p = 0; p < body.length; ) {
+      for (let p = 0; p < body.length;) {
         const t = parseTlv(body, p);
         p = t.end;
         if ((t.tag === 0x87 || t.tag === 0x85) && !dataDo && !swDo && !macDo) dataDo = t;
         else if (t.tag === 0x99 && !swDo && !macDo) swDo = t;
         else if (t.tag === 0x8e && !macDo && p === body.length) macDo = t;
-        else throw new PassportError('secure_messaging', `unexpected data object ${t.tag.toString(16)} in the response`);
+        else
+          throw new PassportError('secure_messaging', `unexpected data object ${t.tag.toString(16)} in the response`);
       }
     } catch (e) {
       if (e instanceof PassportError) throw e;
       throw new PassportError('secure_messaging', `malformed SM response: ${errorText(e)}`);
     }
     if (!macDo) throw new PassportError('secure_messaging', 'the response has no DO 8E (MAC)');
-    if (!swDo || swDo.value.length !== 2) throw new PassportError('secure_messaging', 'the response has no DO 99 (status)');
+    if (!swDo || swDo.value.length !== 2)
+      throw new PassportError('secure_messaging', 'the response has no DO 99 (status)');
     const covered = concat(dataDo ? dataDo.tlv : new Uint8Array(0), swDo.tlv);
-    if (!equal(this.#mac(covered), macDo.value)) throw new PassportError('secure_messaging', 'response MAC does not verify');
+    if (!equal(this.#mac(covered), macDo.value))
+      throw new PassportError('secure_messaging', 'response MAC does not verify');
     const sw = (swDo.value[0]! << 8) | swDo.value[1]!;
     if (!dataDo) return { data: new Uint8Array(0), sw };
     const cipherText = dataDo.tag === 0x87 ? dataDo.value.subarray(1) : dataDo.value;
-    if (dataDo.tag === 0x87 && dataDo.value[0] !== 0x01) throw new PassportError('secure_messaging', 'DO 87 without the padding indicator 01');
-    if (cipherText.length === 0 || cipherText.length % blockSize(this.suite) !== 0) throw new PassportError('secure_messaging', 'encrypted data is not whole blocks');
+    if (dataDo.tag === 0x87 && dataDo.value[0] !== 0x01)
+      throw new PassportError('secure_messaging', 'DO 87 without the padding indicator 01');
+    if (cipherText.length === 0 || cipherText.length % blockSize(this.suite) !== 0)
+      throw new PassportError('secure_messaging', 'encrypted data is not whole blocks');
     // The response IV uses the response's own SSC (already incremented above).
     const plain = unpad(this.crypto.cbc(blockCipherOf(this.suite), 'decrypt', this.ksEnc, this.#iv(), cipherText));
     if (!plain) throw new PassportError('secure_messaging', 'decrypted response data has no ISO padding');

@@ -90,11 +90,22 @@ export interface SecurityInfos {
 }
 
 const under = (oid: string, parent: string) => oid.startsWith(parent + '.');
-const arcs = (oid: string, parent: string) => oid.slice(parent.length + 1).split('.').map(Number);
+const arcs = (oid: string, parent: string) =>
+  oid
+    .slice(parent.length + 1)
+    .split('.')
+    .map(Number);
 
 /** Parse a DER SecurityInfos SET (EF.CardAccess's whole content, or DG14's value). Throws PassportError('malformed_data'). */
 export function parseSecurityInfos(der: Uint8Array, what: string): SecurityInfos {
-  const out: SecurityInfos = { pace: [], paceDomainParameters: 0, chipAuthentication: [], chipAuthenticationKeys: [], terminalAuthentication: false, other: [] };
+  const out: SecurityInfos = {
+    pace: [],
+    paceDomainParameters: 0,
+    chipAuthentication: [],
+    chipAuthenticationKeys: [],
+    terminalAuthentication: false,
+    other: [],
+  };
   try {
     const top = new DerReader(der, 'malformed_certificate', what);
     const set = top.child(top.expect(TAG.SET, 'SecurityInfos'), 'SecurityInfos');
@@ -113,7 +124,8 @@ export function parseSecurityInfos(der: Uint8Array, what: string): SecurityInfos
         }
         const version = info.smallUint('version');
         const parameterId = info.atEnd() ? undefined : info.smallUint('parameterId');
-        const mapping: PaceMapping | null = m === 1 || m === 2 ? 'GM' : m === 3 || m === 4 ? 'IM' : m === 6 ? 'CAM' : null;
+        const mapping: PaceMapping | null =
+          m === 1 || m === 2 ? 'GM' : m === 3 || m === 4 ? 'IM' : m === 6 ? 'CAM' : null;
         const suite = suiteOf(k!);
         if (!mapping || !suite) {
           out.other.push(oid);
@@ -135,11 +147,21 @@ export function parseSecurityInfos(der: Uint8Array, what: string): SecurityInfos
           out.other.push(oid);
           continue;
         }
-        out.chipAuthentication.push({ oid, version, keyAgreement: ka === 1 ? 'DH' : 'ECDH', suite, ...(keyId !== undefined ? { keyId } : {}) });
+        out.chipAuthentication.push({
+          oid,
+          version,
+          keyAgreement: ka === 1 ? 'DH' : 'ECDH',
+          suite,
+          ...(keyId !== undefined ? { keyId } : {}),
+        });
       } else if (oid === ICAO_OID.PK_ECDH || oid === ICAO_OID.PK_DH) {
         const spki = info.sequence('chipAuthenticationPublicKey');
         const keyId = info.atEnd() ? undefined : info.smallUint('keyId');
-        const entry: ChipAuthenticationPublicKeyInfo = { oid, keyAgreement: oid === ICAO_OID.PK_DH ? 'DH' : 'ECDH', ...(keyId !== undefined ? { keyId } : {}) };
+        const entry: ChipAuthenticationPublicKeyInfo = {
+          oid,
+          keyAgreement: oid === ICAO_OID.PK_DH ? 'DH' : 'ECDH',
+          ...(keyId !== undefined ? { keyId } : {}),
+        };
         if (entry.keyAgreement === 'DH') entry.unsupported = 'DH Chip Authentication keys are not supported';
         else Object.assign(entry, ecPublicKey(spki));
         out.chipAuthenticationKeys.push(entry);
@@ -149,7 +171,9 @@ export function parseSecurityInfos(der: Uint8Array, what: string): SecurityInfos
         const signatureAlgorithm = info.oid('signatureAlgorithm');
         const aa: ActiveAuthenticationInfo = { version, signatureAlgorithm };
         if (under(signatureAlgorithm, ICAO_OID.ECDSA_PLAIN)) {
-          const h = (['SHA-1', 'SHA-224', 'SHA-256', 'SHA-384', 'SHA-512'] as const)[arcs(signatureAlgorithm, ICAO_OID.ECDSA_PLAIN)[0]! - 1];
+          const h = (['SHA-1', 'SHA-224', 'SHA-256', 'SHA-384', 'SHA-512'] as const)[
+            arcs(signatureAlgorithm, ICAO_OID.ECDSA_PLAIN)[0]! - 1
+          ];
           if (h) aa.hash = h;
         }
         out.activeAuthentication = aa;

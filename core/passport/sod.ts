@@ -64,11 +64,18 @@ export function parseLdsSecurityObject(der: Uint8Array): LdsSecurityObject {
 export function parseSod(file: Uint8Array): Sod {
   try {
     const outer = parseTlv(file, 0);
-    if (outer.tag !== 0x77) throw new PassportError('malformed_data', `EF.SOD: outer tag ${outer.tag.toString(16)}, expected 77`);
+    if (outer.tag !== 0x77)
+      throw new PassportError('malformed_data', `EF.SOD: outer tag ${outer.tag.toString(16)}, expected 77`);
     const signedData = parseSignedData(outer.value, 'EF.SOD');
-    if (signedData.eContentType !== CMS_OID.ldsSecurityObject) throw new PassportError('malformed_data', `EF.SOD: eContentType ${signedData.eContentType} is not the LDS Security Object`);
-    if (signedData.signerInfos.length !== 1) throw new PassportError('malformed_data', `EF.SOD: ${signedData.signerInfos.length} signerInfos (expected one)`);
-    if (signedData.certificates.length === 0) throw new PassportError('malformed_data', 'EF.SOD carries no Document Signer certificate');
+    if (signedData.eContentType !== CMS_OID.ldsSecurityObject)
+      throw new PassportError(
+        'malformed_data',
+        `EF.SOD: eContentType ${signedData.eContentType} is not the LDS Security Object`,
+      );
+    if (signedData.signerInfos.length !== 1)
+      throw new PassportError('malformed_data', `EF.SOD: ${signedData.signerInfos.length} signerInfos (expected one)`);
+    if (signedData.certificates.length === 0)
+      throw new PassportError('malformed_data', 'EF.SOD carries no Document Signer certificate');
     return { signedData, lso: parseLdsSecurityObject(signedData.eContent) };
   } catch (e) {
     if (e instanceof DerError) throw new PassportError('malformed_data', `EF.SOD: ${e.message}`);

@@ -28,7 +28,25 @@ export interface Policy {
 export const POLICIES: Record<PolicyName, Policy> = {
   // Convenience-store age check: the verdict, plus the photo so staff can compare faces.
   // The birth date itself is never shown: it answers the age question only.
-  'age-over-20': { name: 'age-over-20', shows: ['age_over_20', 'portrait'], intentToRetain: false, labelJa: '年齢確認（20歳以上）', labelEn: 'Age check (20+)' },
-  identity: { name: 'identity', shows: ['name', 'address', 'birth_date', 'sex', 'portrait'], intentToRetain: false, labelJa: '本人確認', labelEn: 'Identity check' },
-  entrance: { name: 'entrance', shows: ['name', 'portrait'], intentToRetain: false, labelJa: '入場確認', labelEn: 'Entrance check' },
+  'age-over-20': {
+    name: 'age-over-20',
+    shows: ['age_over_20', 'portrait'],
+    intentToRetain: false,
+    labelJa: '年齢確認（20歳以上）',
+    labelEn: 'Age check (20+)',
+  },
+  identity: {
+    name: 'identity',
+    shows: ['name', 'address', 'birth_date', 'sex', 'portrait'],
+    intentToRetain: false,
+    labelJa: '本人確認',
+    labelEn: 'Identity check',
+  },
+  entrance: {
+    name: 'entrance',
+    shows: ['name', 'portrait'],
+    intentToRetain: false,
+    labelJa: '入場確認',
+    labelEn: 'Entrance check',
+  },
 };

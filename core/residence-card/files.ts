@@ -31,8 +31,25 @@ export function cardTypeOf(c1: string): ResidenceCardType | null {
 export const SFI = {
   mfCommon: 0x8b,
   mfCardType: 0x8a,
-  gen1: { frontImage: 0x85, face: 0x86, df2Address: 0x81, df2Comprehensive: 0x82, df2Individual: 0x83, df2Application: 0x84, df3Signature: 0x82 },
-  gen2: { cardNumber: 0x81, printed: 0x83, nameAndFace: 0x84, addressImage: 0x86, df2Permission: 0x81, df2Application: 0x82, df2Other: 0x83, df3Signature: 0x82 },
+  gen1: {
+    frontImage: 0x85,
+    face: 0x86,
+    df2Address: 0x81,
+    df2Comprehensive: 0x82,
+    df2Individual: 0x83,
+    df2Application: 0x84,
+    df3Signature: 0x82,
+  },
+  gen2: {
+    cardNumber: 0x81,
+    printed: 0x83,
+    nameAndFace: 0x84,
+    addressImage: 0x86,
+    df2Permission: 0x81,
+    df2Application: 0x82,
+    df2Other: 0x83,
+    df3Signature: 0x82,
+  },
 } as const;
 
 /** Signed lengths of the 1st-generation check code target (§3.4.3.1, Figure 3-4). */

@@ -23,7 +23,8 @@ export class ResidenceCardGuard implements CommandGuard {
       refuse(`SELECT ${hex(c.data)} is not a residence card DF`);
     }
     if (c.cla === 0x00 && c.ins === 0xb0) {
-      if (!(c.p1 & 0x80) || c.data.length) refuse('plain READ BINARY must name a short EF identifier and carry no data');
+      if (!(c.p1 & 0x80) || c.data.length)
+        refuse('plain READ BINARY must name a short EF identifier and carry no data');
       return;
     }
     if (c.cla === 0x00 && c.ins === 0x84 && c.p1 === 0 && c.p2 === 0 && !c.data.length) return;

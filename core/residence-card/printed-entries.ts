@@ -35,7 +35,8 @@ export function isoFromYmd(s: string | null, where: string): string | null {
   const m = /^(\d{4})(\d{2})(\d{2})$/.exec(s);
   if (!m) throw new CardError('malformed_tlv', `${where}: not YYYYMMDD`);
   const d = new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!));
-  if (d.getUTCMonth() !== +m[2]! - 1 || d.getUTCDate() !== +m[3]!) throw new CardError('malformed_tlv', `${where}: not a calendar date`);
+  if (d.getUTCMonth() !== +m[2]! - 1 || d.getUTCDate() !== +m[3]!)
+    throw new CardError('malformed_tlv', `${where}: not a calendar date`);
   return `${m[1]}-${m[2]}-${m[3]}`;
 }
 

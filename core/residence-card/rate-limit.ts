@@ -18,7 +18,8 @@ export class CardNumberLimiter {
 
   wrong(now: number): void {
     this.#wrongInRow++;
-    if (this.#wrongInRow > FREE_TRIES) this.#notBefore = now + Math.min(MAX_MS, BASE_MS * 2 ** (this.#wrongInRow - FREE_TRIES - 1));
+    if (this.#wrongInRow > FREE_TRIES)
+      this.#notBefore = now + Math.min(MAX_MS, BASE_MS * 2 ** (this.#wrongInRow - FREE_TRIES - 1));
   }
 
   right(): void {

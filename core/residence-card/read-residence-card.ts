@@ -13,12 +13,31 @@ import { CardChannel, type ApduTransport } from '../card/apdu.ts';
 import { CardError, reportError, type CardErrorReport } from '../card/codes.ts';
 import { errorForSw } from '../card/status-words.ts';
 import { walkTlvs, only, optional } from '../document/card-tlv.ts';
-import { finishResult, type DocumentAttributes, type DocumentFindings, type DocumentReadResult } from '../document/result.ts';
-import { cardTypeOf, RESIDENCE_DF1_AID, RESIDENCE_DF2_AID, RESIDENCE_DF3_AID, SFI, type ResidenceCardType } from './files.ts';
+import {
+  finishResult,
+  type DocumentAttributes,
+  type DocumentFindings,
+  type DocumentReadResult,
+} from '../document/result.ts';
+import {
+  cardTypeOf,
+  RESIDENCE_DF1_AID,
+  RESIDENCE_DF2_AID,
+  RESIDENCE_DF3_AID,
+  SFI,
+  type ResidenceCardType,
+} from './files.ts';
 import { ResidenceCardGuard } from './guard.ts';
 import { parsePrintedEntries, type PrintedEntries } from './printed-entries.ts';
 import {
-  CARD_NUMBER_RE, cardNumberKey, mutualAuthenticateCommand, openMutualAuthenticateResponse, openSmResponse, sessionKey, smReadCommand, verifyCardNumberCommand,
+  CARD_NUMBER_RE,
+  cardNumberKey,
+  mutualAuthenticateCommand,
+  openMutualAuthenticateResponse,
+  openSmResponse,
+  sessionKey,
+  smReadCommand,
+  verifyCardNumberCommand,
   type RcGeneration,
 } from './secure-messaging.ts';
 import { gen1SignedTarget, gen2SignedTarget, parseSignatureFile, verifyResidenceCardSignature } from './signature.ts';
@@ -68,7 +87,8 @@ async function readCardType(ch: CardChannel): Promise<ResidenceCardType> {
   await ch.expectOk(SELECT_MF, 'SELECT MF');
   // The C1 value is 1 byte (1st generation) or 2 (2nd): read the header, then exactly the object.
   const head = await ch.expectOk(readSfi(SFI.mfCardType, 2), 'READ MF/EF02 header');
-  if (head.length !== 2 || head[0] !== 0xc1 || head[1]! < 1 || head[1]! > 2) throw new CardError('malformed_tlv', 'MF/EF02: no C1 card type');
+  if (head.length !== 2 || head[0] !== 0xc1 || head[1]! < 1 || head[1]! > 2)
+    throw new CardError('malformed_tlv', 'MF/EF02: no C1 card type');
   const whole = await ch.expectOk(readSfi(SFI.mfCardType, 2 + head[1]!), 'READ MF/EF02');
   const c1 = String.fromCharCode(...whole.subarray(2, 2 + head[1]!));
   const t = cardTypeOf(c1);
@@ -77,7 +97,12 @@ async function readCardType(ch: CardChannel): Promise<ResidenceCardType> {
   return t;
 }
 
-async function authenticate(ch: CardChannel, g: RcGeneration, cardNumber: string, crypto: CryptoProvider): Promise<Uint8Array> {
+async function authenticate(
+  ch: CardChannel,
+  g: RcGeneration,
+  cardNumber: string,
+  crypto: CryptoProvider,
+): Promise<Uint8Array> {
   const k = cardNumberKey(cardNumber, crypto);
   const rndIcc = await ch.expectOk(Uint8Array.of(0x00, 0x84, 0x00, 0x00, 0x08), 'GET CHALLENGE');
   if (rndIcc.length !== 8) throw new CardError('malformed_response', `GET CHALLENGE answered ${rndIcc.length} bytes`);
@@ -108,7 +133,13 @@ interface FileReaders {
   plain(p1: number, name: string): Promise<Uint8Array>;
 }
 
-function fileReaders(ch: CardChannel, g: RcGeneration, ks: Uint8Array, crypto: CryptoProvider, requested: string[]): FileReaders {
+function fileReaders(
+  ch: CardChannel,
+  g: RcGeneration,
+  ks: Uint8Array,
+  crypto: CryptoProvider,
+  requested: string[],
+): FileReaders {
   return {
     async sm(p1, name) {
       const r = await ch.send(smReadCommand(p1));
@@ -165,14 +196,37 @@ export async function readResidenceCard(o: ReadResidenceCardOptions): Promise<Do
     checkSignature(read, o, f);
     checkExpiry(read, o.at, f);
     attributes = projectAttributes(read, o, f);
-    if (read.gen1Address !== undefined || read.addressImage) f.checks.push({ code: 'residence_card.address_source', ok: true, detail: read.type.generation === 1 ? 'DF2 住居地 text (written at the municipal office; not covered by the check code)' : 'DF1/EF04 address image (not covered by the signature)' });
+    if (read.gen1Address !== undefined || read.addressImage)
+      f.checks.push({
+        code: 'residence_card.address_source',
+        ok: true,
+        detail:
+          read.type.generation === 1
+            ? 'DF2 住居地 text (written at the municipal office; not covered by the check code)'
+            : 'DF1/EF04 address image (not covered by the signature)',
+      });
   }
   timings.verify_ms = o.now() - vs;
   timings.total_ms = o.now() - t0;
   const generation = read?.type.generation ?? null;
-  const cardType = read?.type.kind === 'special-permanent-resident-certificate' ? 'special-permanent-resident-certificate' : 'residence-card';
+  const cardType =
+    read?.type.kind === 'special-permanent-resident-certificate'
+      ? 'special-permanent-resident-certificate'
+      : 'residence-card';
   const images = read ? imagesShown(read, attributes) : {};
-  return finishResult({ card: { type: cardType, generation }, attributes, images, checks: f.checks, errors, staffConfirm: f.staffConfirm, apdus: { ...ch.stats }, timings, requested, signerKeyIds: f.signerKeyIds, pins: [] });
+  return finishResult({
+    card: { type: cardType, generation },
+    attributes,
+    images,
+    checks: f.checks,
+    errors,
+    staffConfirm: f.staffConfirm,
+    apdus: { ...ch.stats },
+    timings,
+    requested,
+    signerKeyIds: f.signerKeyIds,
+    pins: [],
+  });
 }
 
 /**
@@ -190,7 +244,12 @@ async function readDf1(ch: CardChannel, files: FileReaders, r: Read, identity: b
   const nf = walkTlvs(await files.sm(SFI.gen2.nameAndFace, 'DF1/EF03'), 0x00, 'DF1/EF03');
   r.nameImage = only(nf, 0xd0, 'DF1/EF03').value;
   r.face = only(nf, 0xd1, 'DF1/EF03').value;
-  if (identity) r.addressImage = only(walkTlvs(await files.sm(SFI.gen2.addressImage, 'DF1/EF04'), 0x00, 'DF1/EF04'), 0xdfd1, 'DF1/EF04').value;
+  if (identity)
+    r.addressImage = only(
+      walkTlvs(await files.sm(SFI.gen2.addressImage, 'DF1/EF04'), 0x00, 'DF1/EF04'),
+      0xdfd1,
+      'DF1/EF04',
+    ).value;
 }
 
 /**
@@ -204,11 +263,19 @@ async function readDf2(ch: CardChannel, files: FileReaders, r: Read): Promise<vo
     const d4 = optional(addr, 0xd4, 'DF2/EF01');
     r.gen1Address = d4 ? utf8OrSjis(d4.value) : null;
     if (r.type.kind === 'residence-card') {
-      const app = optional(walkTlvs(await files.plain(SFI.gen1.df2Application, 'DF2/EF04'), 0x00, 'DF2/EF04'), 0xd7, 'DF2/EF04');
+      const app = optional(
+        walkTlvs(await files.plain(SFI.gen1.df2Application, 'DF2/EF04'), 0x00, 'DF2/EF04'),
+        0xd7,
+        'DF2/EF04',
+      );
       r.applicationPending = app ? app.value[0] === 0x31 : null;
     }
   } else if (r.type.kind === 'residence-card') {
-    const app = optional(walkTlvs(await files.plain(SFI.gen2.df2Application, 'DF2/EF02'), 0x00, 'DF2/EF02'), 0xd8, 'DF2/EF02');
+    const app = optional(
+      walkTlvs(await files.plain(SFI.gen2.df2Application, 'DF2/EF02'), 0x00, 'DF2/EF02'),
+      0xd8,
+      'DF2/EF02',
+    );
     r.applicationPending = app ? app.value[0] === 0x31 : null;
   }
 }
@@ -217,7 +284,10 @@ async function readDf2(ch: CardChannel, files: FileReaders, r: Read): Promise<vo
 function checkSignature(read: Read, o: ReadResidenceCardOptions, f: DocumentFindings): void {
   try {
     const sigFile = parseSignatureFile(read.signatureFile!, read.type.generation);
-    const target = read.type.generation === 1 ? gen1SignedTarget(read.front!, read.face!) : gen2SignedTarget(read.printed!.tlvs, read.face!, read.nameImage!);
+    const target =
+      read.type.generation === 1
+        ? gen1SignedTarget(read.front!, read.face!)
+        : gen2SignedTarget(read.printed!.tlvs, read.face!, read.nameImage!);
     const v = verifyResidenceCardSignature(read.type.generation, sigFile, target, o.trust, o.crypto, o.at);
     f.checks.push(...v.checks);
     if (v.rootFingerprint) f.signerKeyIds.push(v.rootFingerprint);
@@ -235,20 +305,47 @@ function checkExpiry(read: Read, at: Date, f: DocumentFindings): void {
   if (read.type.generation === 1) {
     // Everything the verdict would rest on is inside the signed front image (§3.3.4).
     f.staffConfirm.push('front_image_facts');
-    f.checks.push({ code: 'residence_card.expiry', ok: true, detail: 'printed only in the front image: staff read it (lapse cannot be checked offline)' });
+    f.checks.push({
+      code: 'residence_card.expiry',
+      ok: true,
+      detail: 'printed only in the front image: staff read it (lapse cannot be checked offline)',
+    });
     return;
   }
   const p = read.printed!;
   if (!p.expiry) f.checks.push({ code: 'residence_card.expiry', ok: false, detail: 'C5 card expiry missing' });
-  else f.checks.push(p.expiry < todayIso ? { code: 'residence_card.expiry', ok: false, detail: `the card expired on ${p.expiry}` } : { code: 'residence_card.expiry', ok: true, detail: `valid until ${p.expiry} (lapse cannot be checked offline)` });
-  if (p.periodEnd && p.periodEnd < todayIso) f.staffConfirm.push(read.applicationPending ? 'stay_expired_application_pending' : 'stay_period_ended');
+  else
+    f.checks.push(
+      p.expiry < todayIso
+        ? { code: 'residence_card.expiry', ok: false, detail: `the card expired on ${p.expiry}` }
+        : {
+            code: 'residence_card.expiry',
+            ok: true,
+            detail: `valid until ${p.expiry} (lapse cannot be checked offline)`,
+          },
+    );
+  if (p.periodEnd && p.periodEnd < todayIso)
+    f.staffConfirm.push(read.applicationPending ? 'stay_expired_application_pending' : 'stay_period_ended');
 }
 
 /** The attributes each policy shows (core/document/result.ts DOCUMENT_EXTRA_ATTRIBUTES for identity). */
 function shownAttributes(policy: PolicyName): readonly string[] {
   if (policy === 'age-over-20') return ['age_over_20', 'photo', 'front_image'];
   if (policy === 'entrance') return ['name', 'photo', 'front_image'];
-  return ['name', 'birth_date', 'address', 'sex', 'photo', 'front_image', 'document_number', 'expiry_date', 'nationality', 'status_of_residence', 'period_of_stay', 'work_restriction'];
+  return [
+    'name',
+    'birth_date',
+    'address',
+    'sex',
+    'photo',
+    'front_image',
+    'document_number',
+    'expiry_date',
+    'nationality',
+    'status_of_residence',
+    'period_of_stay',
+    'work_restriction',
+  ];
 }
 
 /** Only the policy's attributes; the age check adds its own check, or leaves the age to staff (1st generation). */
@@ -262,7 +359,11 @@ function projectAttributes(read: Read, o: ReadResidenceCardOptions, f: DocumentF
           const [y, m, d] = p.birthDate.split('-').map(Number) as [number, number, number];
           const over = isAtLeast({ year: y, month: m, day: d }, 20, o.at);
           attributes.age_over_20 = over;
-          f.checks.push(over ? { code: 'policy.age_over_20', ok: true } : { code: 'policy.age_over_20', ok: false, detail: 'the holder is under 20 at the time of the check' });
+          f.checks.push(
+            over
+              ? { code: 'policy.age_over_20', ok: true }
+              : { code: 'policy.age_over_20', ok: false, detail: 'the holder is under 20 at the time of the check' },
+          );
         } else f.staffConfirm.push('age_in_front_image');
         break;
       case 'photo':
@@ -311,7 +412,8 @@ function projectAttributes(read: Read, o: ReadResidenceCardOptions, f: DocumentF
 /** The images behind the shown attributes (memory only). */
 function imagesShown(read: Read, attributes: DocumentAttributes): DocumentReadResult['images'] {
   const images: DocumentReadResult['images'] = {};
-  if (read.face?.length && attributes.photo) images.photo = { format: isJp2(read.face) ? 'jp2' : 'j2k', bytes: read.face };
+  if (read.face?.length && attributes.photo)
+    images.photo = { format: isJp2(read.face) ? 'jp2' : 'j2k', bytes: read.face };
   if (read.front && attributes.front_image) images.front_image = { format: 'tiff-g4', bytes: read.front };
   if (read.nameImage && attributes.name) images.name_image = { format: 'tiff-g4', bytes: read.nameImage };
   if (read.addressImage && attributes.address) images.address_image = { format: 'tiff-g4', bytes: read.addressImage };

@@ -41,7 +41,14 @@ export function authMac(g: RcGeneration, kmac: Uint8Array, data: Uint8Array, cry
 }
 
 /** MUTUAL AUTHENTICATE `00 82 00 00 28 <E.IFD || M.IFD> 00` for our nonce and key half. */
-export function mutualAuthenticateCommand(g: RcGeneration, k: Uint8Array, rndIcc: Uint8Array, rndIfd: Uint8Array, kIfd: Uint8Array, crypto: SmCrypto): Uint8Array {
+export function mutualAuthenticateCommand(
+  g: RcGeneration,
+  k: Uint8Array,
+  rndIcc: Uint8Array,
+  rndIfd: Uint8Array,
+  kIfd: Uint8Array,
+  crypto: SmCrypto,
+): Uint8Array {
   const eIfd = crypto.cbc(cipherOf(g), 'encrypt', k, new Uint8Array(blockOf(g)), concat(rndIfd, rndIcc, kIfd));
   const mIfd = authMac(g, k, eIfd, crypto);
   return concat(Uint8Array.of(0x00, 0x82, 0x00, 0x00, 0x28), eIfd, mIfd, Uint8Array.of(0x00));
@@ -51,12 +58,22 @@ export function mutualAuthenticateCommand(g: RcGeneration, k: Uint8Array, rndIcc
  * Check the card's answer E.ICC || M.ICC: the MAC first, then both nonces inside; returns K.ICC.
  * Any mismatch means a card that does not know this card number (or a replayed answer).
  */
-export function openMutualAuthenticateResponse(g: RcGeneration, k: Uint8Array, resp: Uint8Array, rndIcc: Uint8Array, rndIfd: Uint8Array, crypto: SmCrypto): Uint8Array {
-  if (resp.length !== 40) throw new CardError('malformed_response', `MUTUAL AUTHENTICATE answered ${resp.length} bytes, expected 40`);
+export function openMutualAuthenticateResponse(
+  g: RcGeneration,
+  k: Uint8Array,
+  resp: Uint8Array,
+  rndIcc: Uint8Array,
+  rndIfd: Uint8Array,
+  crypto: SmCrypto,
+): Uint8Array {
+  if (resp.length !== 40)
+    throw new CardError('malformed_response', `MUTUAL AUTHENTICATE answered ${resp.length} bytes, expected 40`);
   const eIcc = resp.subarray(0, 32);
-  if (!equal(authMac(g, k, eIcc, crypto), resp.subarray(32))) throw new CardError('card_authentication_failed', 'M.ICC does not verify'); // constant time: a MAC
+  if (!equal(authMac(g, k, eIcc, crypto), resp.subarray(32)))
+    throw new CardError('card_authentication_failed', 'M.ICC does not verify'); // constant time: a MAC
   const plain = crypto.cbc(cipherOf(g), 'decrypt', k, new Uint8Array(blockOf(g)), eIcc);
-  if (!equal(plain.subarray(0, 8), rndIcc) || !equal(plain.subarray(8, 16), rndIfd)) throw new CardError('card_authentication_failed', 'nonces in E.ICC do not match');
+  if (!equal(plain.subarray(0, 8), rndIcc) || !equal(plain.subarray(8, 16), rndIfd))
+    throw new CardError('card_authentication_failed', 'nonces in E.ICC do not match');
   return plain.slice(16, 32);
 }
 
@@ -68,8 +85,19 @@ export function sessionKey(kIfd: Uint8Array, kIcc: Uint8Array, crypto: SmCrypto)
 }
 
 /** VERIFY of the card number in SM: `08 20 00 86 13 86 11 01 <Enc(KSenc, number || 80 00 00 00)>`. */
-export function verifyCardNumberCommand(g: RcGeneration, ksEnc: Uint8Array, cardNumber: string, crypto: SmCrypto): Uint8Array {
-  const enc = crypto.cbc(cipherOf(g), 'encrypt', ksEnc, new Uint8Array(blockOf(g)), pad80(cardNumberBytes(cardNumber), blockOf(g)));
+export function verifyCardNumberCommand(
+  g: RcGeneration,
+  ksEnc: Uint8Array,
+  cardNumber: string,
+  crypto: SmCrypto,
+): Uint8Array {
+  const enc = crypto.cbc(
+    cipherOf(g),
+    'encrypt',
+    ksEnc,
+    new Uint8Array(blockOf(g)),
+    pad80(cardNumberBytes(cardNumber), blockOf(g)),
+  );
   return concat(Uint8Array.of(0x08, 0x20, 0x00, 0x86, 0x13, 0x86, 0x11, 0x01), enc);
 }
 
@@ -79,8 +107,15 @@ export function smReadCommand(p1: number): Uint8Array {
 }
 
 /** Decrypt `86 <len> 01 <ciphertext>` and strip the padding. */
-export function openSmResponse(g: RcGeneration, ksEnc: Uint8Array, data: Uint8Array, crypto: SmCrypto, what: string): Uint8Array {
-  if (data.length < 3 || data[0] !== 0x86) throw new CardError('malformed_response', `${what}: SM response does not start with 86`);
+export function openSmResponse(
+  g: RcGeneration,
+  ksEnc: Uint8Array,
+  data: Uint8Array,
+  crypto: SmCrypto,
+  what: string,
+): Uint8Array {
+  if (data.length < 3 || data[0] !== 0x86)
+    throw new CardError('malformed_response', `${what}: SM response does not start with 86`);
   let p = 1;
   let len = data[p++]!;
   if (len === 0x81) len = data[p++]!;
@@ -88,10 +123,13 @@ export function openSmResponse(g: RcGeneration, ksEnc: Uint8Array, data: Uint8Ar
     len = (data[p]! << 8) | data[p + 1]!;
     p += 2;
   } else if (len >= 0x80) throw new CardError('malformed_response', `${what}: SM length form ${len.toString(16)}`);
-  if (p + len !== data.length) throw new CardError('malformed_response', `${what}: SM object of ${len} bytes in a response of ${data.length - p}`);
-  if (data[p] !== 0x01) throw new CardError('malformed_response', `${what}: padding indicator ${String(data[p])}, expected 01`);
+  if (p + len !== data.length)
+    throw new CardError('malformed_response', `${what}: SM object of ${len} bytes in a response of ${data.length - p}`);
+  if (data[p] !== 0x01)
+    throw new CardError('malformed_response', `${what}: padding indicator ${String(data[p])}, expected 01`);
   const ct = data.subarray(p + 1);
-  if (ct.length === 0 || ct.length % blockOf(g) !== 0) throw new CardError('malformed_response', `${what}: ciphertext of ${ct.length} bytes`);
+  if (ct.length === 0 || ct.length % blockOf(g) !== 0)
+    throw new CardError('malformed_response', `${what}: ciphertext of ${ct.length} bytes`);
   const plain = unpad80(crypto.cbc(cipherOf(g), 'decrypt', ksEnc, new Uint8Array(blockOf(g)), ct));
   if (!plain) throw new CardError('malformed_response', `${what}: no 80 padding after decryption`);
   return plain;

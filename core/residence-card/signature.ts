@@ -8,7 +8,13 @@
 import type { Check } from '../check.ts';
 import { CURVE_BYTES, type CryptoProvider } from '../crypto/provider.ts';
 import { concat } from '../card/ber-tlv.ts';
-import { parseCertificate, nameToString, ecdsaDerToRaw, type Certificate, type PublicKeyInfo } from '../x509/certificate.ts';
+import {
+  parseCertificate,
+  nameToString,
+  ecdsaDerToRaw,
+  type Certificate,
+  type PublicKeyInfo,
+} from '../x509/certificate.ts';
 import { walkTlvs, only } from '../document/card-tlv.ts';
 import { GEN1_SIGNED_FACE, GEN1_SIGNED_FRONT, GEN2_PRINTED_SIGNED } from './files.ts';
 import type { ResidenceCardRoot, ResidenceCardTrust } from './trust.ts';
@@ -45,18 +51,30 @@ export function gen1SignedTarget(front: Uint8Array, face: Uint8Array): Uint8Arra
 }
 
 /** The 2nd-generation target: printed values (file order) padded to 53, face, name image. */
-export function gen2SignedTarget(printed: readonly CardTlv[], face: Uint8Array, nameImage: Uint8Array): Uint8Array | null {
+export function gen2SignedTarget(
+  printed: readonly CardTlv[],
+  face: Uint8Array,
+  nameImage: Uint8Array,
+): Uint8Array | null {
   const values = padTo(concat(...printed.map((t) => t.value)), GEN2_PRINTED_SIGNED);
   return values ? concat(values, face, nameImage) : null;
 }
 
 /** Verify `signature` over `data` with a certificate key, with the ISA's algorithm pairing (P-384 + SHA-256). */
-function verifyWithKey(key: PublicKeyInfo, hash: 'SHA-256' | 'SHA-384', data: Uint8Array, signature: Uint8Array, crypto: CryptoProvider, rawOrDer: boolean): boolean {
+function verifyWithKey(
+  key: PublicKeyInfo,
+  hash: 'SHA-256' | 'SHA-384',
+  data: Uint8Array,
+  signature: Uint8Array,
+  crypto: CryptoProvider,
+  rawOrDer: boolean,
+): boolean {
   if (key.kind === 'rsa') return crypto.rsaPkcs1Verify(hash, { n: key.n, e: key.e }, data, signature);
   if (key.kind !== 'ec') return false;
   const width = CURVE_BYTES[key.curve];
   // DC is 96 bytes (raw r || s) in the Appendix 2 example; the tag table calls it ASN.1: accept both.
-  if (rawOrDer && signature.length === 2 * width && crypto.ecdsaVerify(key.curve, hash, key.point, data, signature)) return true;
+  if (rawOrDer && signature.length === 2 * width && crypto.ecdsaVerify(key.curve, hash, key.point, data, signature))
+    return true;
   try {
     return crypto.ecdsaVerify(key.curve, hash, key.point, data, ecdsaDerToRaw(signature, key.curve));
   } catch {
@@ -85,29 +103,67 @@ export interface SignatureVerification {
  * cards are signed under old roots, so it is reported ("historical") and the card's own expiry
  * decides validity.
  */
-export function verifyResidenceCardSignature(generation: 1 | 2, sig: SignatureFile, target: Uint8Array | null, trust: ResidenceCardTrust, crypto: CryptoProvider, at: Date): SignatureVerification {
+export function verifyResidenceCardSignature(
+  generation: 1 | 2,
+  sig: SignatureFile,
+  target: Uint8Array | null,
+  trust: ResidenceCardTrust,
+  crypto: CryptoProvider,
+  at: Date,
+): SignatureVerification {
   let cert: Certificate;
   try {
     cert = parseCertificate(sig.certificate);
   } catch (e) {
-    return { checks: [bad('residence_card.certificate_chain', `card certificate does not parse: ${errorText(e)}`), bad('residence_card.signature', 'not checked: no certificate')], rootFingerprint: null };
+    return {
+      checks: [
+        bad('residence_card.certificate_chain', `card certificate does not parse: ${errorText(e)}`),
+        bad('residence_card.signature', 'not checked: no certificate'),
+      ],
+      rootFingerprint: null,
+    };
   }
   const roots = trust.residenceCardRoots.filter((r) => nameToString(r.cert.subject) === nameToString(cert.issuer));
   const root = roots.find((r) => certSignedBy(cert, r, crypto));
   const checks: Check[] = [];
   if (!root) {
-    checks.push(bad('residence_card.certificate_chain', roots.length ? 'the card certificate is not signed by the ISA root of its issuer name' : `no trusted ISA root named ${nameToString(cert.issuer)} in the trust directory's residence-card/`));
+    checks.push(
+      bad(
+        'residence_card.certificate_chain',
+        roots.length
+          ? 'the card certificate is not signed by the ISA root of its issuer name'
+          : `no trusted ISA root named ${nameToString(cert.issuer)} in the trust directory's residence-card/`,
+      ),
+    );
     checks.push(bad('residence_card.signature', 'not checked: the card certificate is not trusted'));
     return { checks, rootFingerprint: null };
   }
-  const expired = [cert.notAfter < at ? `card certificate expired ${ymd(cert.notAfter)}` : '', root.cert.notAfter < at ? `root expired ${ymd(root.cert.notAfter)}` : ''].filter(Boolean);
-  checks.push(ok('residence_card.certificate_chain', `${root.pinned?.name ?? nameToString(root.cert.subject)}${expired.length ? ` (historical: ${expired.join(', ')})` : ''}`));
-  if (cert.notBefore > at) checks.push(bad('residence_card.certificate_validity', `card certificate not valid before ${ymd(cert.notBefore)}`));
+  const expired = [
+    cert.notAfter < at ? `card certificate expired ${ymd(cert.notAfter)}` : '',
+    root.cert.notAfter < at ? `root expired ${ymd(root.cert.notAfter)}` : '',
+  ].filter(Boolean);
+  checks.push(
+    ok(
+      'residence_card.certificate_chain',
+      `${root.pinned?.name ?? nameToString(root.cert.subject)}${expired.length ? ` (historical: ${expired.join(', ')})` : ''}`,
+    ),
+  );
+  if (cert.notBefore > at)
+    checks.push(bad('residence_card.certificate_validity', `card certificate not valid before ${ymd(cert.notBefore)}`));
   if (!target) {
     checks.push(bad('residence_card.signature', 'an image is larger than the signed length'));
     return { checks, rootFingerprint: root.fingerprint };
   }
   const good = verifyWithKey(cert.publicKey, 'SHA-256', target, sig.signature, crypto, generation === 2);
-  checks.push(good ? ok('residence_card.signature', generation === 1 ? 'RSA check code over the front image and the photo' : 'ECDSA P-384 over the printed entries, the photo and the name image') : bad('residence_card.signature', 'the signature does not verify: the images or entries were altered'));
+  checks.push(
+    good
+      ? ok(
+          'residence_card.signature',
+          generation === 1
+            ? 'RSA check code over the front image and the photo'
+            : 'ECDSA P-384 over the printed entries, the photo and the name image',
+        )
+      : bad('residence_card.signature', 'the signature does not verify: the images or entries were altered'),
+  );
   return { checks, rootFingerprint: root.fingerprint };
 }

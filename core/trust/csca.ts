@@ -32,7 +32,12 @@ export function cscaCountry(cert: Certificate): string | null {
  * Check one CSCA certificate against the ICAO profile and its signature (self-signed, or by one of
  * `issuers`). Nothing is added here: TrustStore.addCsca does that.
  */
-export function checkCsca(der: Uint8Array, origin: string, crypto: CryptoProvider, issuers: readonly TrustedCsca[]): { ok: true; value: TrustedCsca } | { ok: false; error: TrustIssue } {
+export function checkCsca(
+  der: Uint8Array,
+  origin: string,
+  crypto: CryptoProvider,
+  issuers: readonly TrustedCsca[],
+): { ok: true; value: TrustedCsca } | { ok: false; error: TrustIssue } {
   const bad = (code: string, detail: string) => ({ ok: false as const, error: { code, detail, file: origin } });
   let cert: Certificate;
   try {
@@ -44,8 +49,10 @@ export function checkCsca(der: Uint8Array, origin: string, crypto: CryptoProvide
   const subjectText = nameToString(cert.subject);
   const country = cscaCountry(cert);
   if (!country) return bad('csca_profile_invalid', `${subjectText}: no two-letter country (C) in the subject`);
-  if (!cert.basicConstraints?.cA) return bad('csca_profile_invalid', `${subjectText}: not a CA certificate (basicConstraints cA)`);
-  if (cert.keyUsage && !cert.keyUsage.has('keyCertSign')) return bad('csca_profile_invalid', `${subjectText}: keyUsage lacks keyCertSign`);
+  if (!cert.basicConstraints?.cA)
+    return bad('csca_profile_invalid', `${subjectText}: not a CA certificate (basicConstraints cA)`);
+  if (cert.keyUsage && !cert.keyUsage.has('keyCertSign'))
+    return bad('csca_profile_invalid', `${subjectText}: keyUsage lacks keyCertSign`);
   const fingerprint = toHex(crypto.digest('SHA-256', cert.der));
   if (bytesEqual(cert.issuer.der, cert.subject.der)) {
     const sig = verifyCertificateSignature(cert, cert.publicKey, crypto, 'icao');
@@ -54,7 +61,8 @@ export function checkCsca(der: Uint8Array, origin: string, crypto: CryptoProvide
   }
   for (const i of issuers) {
     if (i.country !== country || !bytesEqual(i.cert.subject.der, cert.issuer.der)) continue;
-    if (verifyCertificateSignature(cert, i.cert.publicKey, crypto, 'icao').ok) return { ok: true, value: { cert, fingerprint, country, origin, link: true, subjectText } };
+    if (verifyCertificateSignature(cert, i.cert.publicKey, crypto, 'icao').ok)
+      return { ok: true, value: { cert, fingerprint, country, origin, link: true, subjectText } };
   }
   return bad('csca_signature_invalid', `${subjectText}: neither self-signed nor signed by a loaded CSCA of ${country}`);
 }

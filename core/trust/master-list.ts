@@ -29,19 +29,26 @@ export interface VerifiedMasterList {
 }
 
 function sidMatches(si: SignerInfo, cert: Certificate): boolean {
-  if (si.sid.kind === 'ski') return cert.subjectKeyIdentifier !== undefined && bytesEqual(cert.subjectKeyIdentifier, si.sid.ski);
+  if (si.sid.kind === 'ski')
+    return cert.subjectKeyIdentifier !== undefined && bytesEqual(cert.subjectKeyIdentifier, si.sid.ski);
   const serial = (b: Uint8Array) => (b.length > 1 && b[0] === 0 ? b.subarray(1) : b);
   return bytesEqual(cert.issuer.der, si.sid.issuer) && bytesEqual(serial(cert.serial), serial(si.sid.serial));
 }
 
-const inValidity = (c: Certificate, at: Date) => at.getTime() >= c.notBefore.getTime() && at.getTime() <= c.notAfter.getTime();
+const inValidity = (c: Certificate, at: Date) =>
+  at.getTime() >= c.notBefore.getTime() && at.getTime() <= c.notAfter.getTime();
 
 /**
  * Verify a master list: the signer named by the SignerInfo must be carried in the list and trusted
  * (see the header), valid at `now`; the messageDigest must equal the hash of the eContent and the
  * signature over the signed attributes must verify. Throws MasterListError.
  */
-export function verifyMasterList(bytes: Uint8Array, anchors: { signers: readonly Certificate[]; cscas: readonly TrustedCsca[] }, crypto: CryptoProvider, now: Date): VerifiedMasterList {
+export function verifyMasterList(
+  bytes: Uint8Array,
+  anchors: { signers: readonly Certificate[]; cscas: readonly TrustedCsca[] },
+  crypto: CryptoProvider,
+  now: Date,
+): VerifiedMasterList {
   let sd;
   try {
     sd = parseSignedData(bytes, 'master list');
@@ -49,8 +56,13 @@ export function verifyMasterList(bytes: Uint8Array, anchors: { signers: readonly
     if (e instanceof DerError) throw new MasterListError('malformed_masterlist', e.message);
     throw e;
   }
-  if (sd.eContentType !== CMS_OID.cscaMasterList) throw new MasterListError('malformed_masterlist', `eContentType ${sd.eContentType} is not id-icao-cscaMasterList (2.23.136.1.1.2)`);
-  if (sd.signerInfos.length !== 1) throw new MasterListError('malformed_masterlist', `${sd.signerInfos.length} SignerInfos (expected one)`);
+  if (sd.eContentType !== CMS_OID.cscaMasterList)
+    throw new MasterListError(
+      'malformed_masterlist',
+      `eContentType ${sd.eContentType} is not id-icao-cscaMasterList (2.23.136.1.1.2)`,
+    );
+  if (sd.signerInfos.length !== 1)
+    throw new MasterListError('malformed_masterlist', `${sd.signerInfos.length} SignerInfos (expected one)`);
   const si = sd.signerInfos[0]!;
   const carried: Certificate[] = [];
   for (const der of sd.certificates) {
@@ -61,17 +73,46 @@ export function verifyMasterList(bytes: Uint8Array, anchors: { signers: readonly
     }
   }
   const signer = carried.find((c) => sidMatches(si, c)) ?? anchors.signers.find((c) => sidMatches(si, c));
-  if (!signer) throw new MasterListError('masterlist_signer_untrusted', 'the master list signer certificate is not in the list nor in masterlist-signers/');
+  if (!signer)
+    throw new MasterListError(
+      'masterlist_signer_untrusted',
+      'the master list signer certificate is not in the list nor in masterlist-signers/',
+    );
   const direct = anchors.signers.some((s) => bytesEqual(s.der, signer.der));
   const issuer =
     direct ||
-    [...anchors.signers, ...anchors.cscas.map((c) => c.cert)].some((a) => bytesEqual(a.subject.der, signer.issuer.der) && inValidity(a, now) && verifyCertificateSignature(signer, a.publicKey, crypto, 'icao').ok);
-  if (!issuer) throw new MasterListError('masterlist_signer_untrusted', `master list signer "${nameToString(signer.subject)}" is not trusted and not issued by a trusted CSCA or master list signer`);
-  if (!inValidity(signer, now)) throw new MasterListError('masterlist_signer_untrusted', `master list signer "${nameToString(signer.subject)}" is not valid at ${now.toISOString()}`);
-  if (!si.messageDigest || si.contentType !== CMS_OID.cscaMasterList) throw new MasterListError('masterlist_signature_invalid', 'signed attributes lack contentType / messageDigest');
+    [...anchors.signers, ...anchors.cscas.map((c) => c.cert)].some(
+      (a) =>
+        bytesEqual(a.subject.der, signer.issuer.der) &&
+        inValidity(a, now) &&
+        verifyCertificateSignature(signer, a.publicKey, crypto, 'icao').ok,
+    );
+  if (!issuer)
+    throw new MasterListError(
+      'masterlist_signer_untrusted',
+      `master list signer "${nameToString(signer.subject)}" is not trusted and not issued by a trusted CSCA or master list signer`,
+    );
+  if (!inValidity(signer, now))
+    throw new MasterListError(
+      'masterlist_signer_untrusted',
+      `master list signer "${nameToString(signer.subject)}" is not valid at ${now.toISOString()}`,
+    );
+  if (!si.messageDigest || si.contentType !== CMS_OID.cscaMasterList)
+    throw new MasterListError('masterlist_signature_invalid', 'signed attributes lack contentType / messageDigest');
   const digest = crypto.digest(si.digestAlgorithm, sd.eContent);
-  if (!bytesEqual(digest, si.messageDigest)) throw new MasterListError('masterlist_signature_invalid', 'messageDigest does not equal the hash of the master list content');
-  const sig = verifySignedBytes(si.signedAttrsForSignature, si.signatureAlgorithm, si.signature, signer.publicKey, crypto, 'icao');
+  if (!bytesEqual(digest, si.messageDigest))
+    throw new MasterListError(
+      'masterlist_signature_invalid',
+      'messageDigest does not equal the hash of the master list content',
+    );
+  const sig = verifySignedBytes(
+    si.signedAttrsForSignature,
+    si.signatureAlgorithm,
+    si.signature,
+    signer.publicKey,
+    crypto,
+    'icao',
+  );
   if (!sig.ok) throw new MasterListError('masterlist_signature_invalid', `master list signature: ${sig.reason}`);
   return { signer, certificates: parseCscaMasterList(sd.eContent) };
 }
@@ -112,7 +153,12 @@ function countryOfRaw(der: Uint8Array): string {
  * until no more can be added). Records a MasterListInfo and returns it; a list that does not verify
  * adds nothing and records the error.
  */
-export function addMasterList(store: TrustStore, bytes: Uint8Array, anchors: { signers: readonly Certificate[]; cscas: readonly TrustedCsca[] }, origin: string): MasterListInfo | null {
+export function addMasterList(
+  store: TrustStore,
+  bytes: Uint8Array,
+  anchors: { signers: readonly Certificate[]; cscas: readonly TrustedCsca[] },
+  origin: string,
+): MasterListInfo | null {
   let v: VerifiedMasterList;
   try {
     // Anchors are what the operator put in DIR/csca and DIR/masterlist-signers, never CSCAs that
@@ -126,10 +172,17 @@ export function addMasterList(store: TrustStore, bytes: Uint8Array, anchors: { s
     throw e;
   }
   store.validityWatch.push(v.signer);
-  const info: MasterListInfo = { origin, signer: nameToString(v.signer.subject), signerCountry: nameAttribute(v.signer.subject, 'C')?.toUpperCase() ?? null, entries: v.certificates.length, countries: {} };
-  const bump = (c: string, k: 'added' | 'refused' | 'duplicate') => ((info.countries[c] ??= { added: 0, refused: 0, duplicate: 0 })[k] += 1);
+  const info: MasterListInfo = {
+    origin,
+    signer: nameToString(v.signer.subject),
+    signerCountry: nameAttribute(v.signer.subject, 'C')?.toUpperCase() ?? null,
+    entries: v.certificates.length,
+    countries: {},
+  };
+  const bump = (c: string, k: 'added' | 'refused' | 'duplicate') =>
+    ((info.countries[c] ??= { added: 0, refused: 0, duplicate: 0 })[k] += 1);
   let pending = v.certificates.map((der, i) => ({ der, i }));
-  for (let progress = true; progress && pending.length; ) {
+  for (let progress = true; progress && pending.length;) {
     progress = false;
     const next: typeof pending = [];
     for (const p of pending) {

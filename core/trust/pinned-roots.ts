@@ -83,10 +83,25 @@ export interface PinnedCardFaceKey {
 }
 
 export const PINNED_CARD_FACE_KEYS: readonly PinnedCardFaceKey[] = [
-  { keyId: '35303030303233080530303100000000', label: '5000023 08 05 001', signs: 'card-face AP', spkiSha256: '15a23f54d0a808d0c225436d0965a2d54115bb42b7beaff01d1516e0b1356084' },
-  { keyId: '35303030303333080530303100000000', label: '5000033 08 05 001', signs: 'text AP', spkiSha256: '37fcfbcc4dc3dffb58183136595c3161ebda8e332a4a767e6f8bea9f93b8115a' },
+  {
+    keyId: '35303030303233080530303100000000',
+    label: '5000023 08 05 001',
+    signs: 'card-face AP',
+    spkiSha256: '15a23f54d0a808d0c225436d0965a2d54115bb42b7beaff01d1516e0b1356084',
+  },
+  {
+    keyId: '35303030303333080530303100000000',
+    label: '5000033 08 05 001',
+    signs: 'text AP',
+    spkiSha256: '37fcfbcc4dc3dffb58183136595c3161ebda8e332a4a767e6f8bea9f93b8115a',
+  },
   // Its key id ends 00 00 00 A8 (not all zero): all 16 bytes are compared.
-  { keyId: '353030303032300805303031000000a8', label: '5000020 08 05 001 (…A8)', signs: 'MF level', spkiSha256: '1a39ddc72347ce4fa4e866700895d570d70b905735587c30a60bdafa5c193c5e' },
+  {
+    keyId: '353030303032300805303031000000a8',
+    label: '5000020 08 05 001 (…A8)',
+    signs: 'MF level',
+    spkiSha256: '1a39ddc72347ce4fa4e866700895d570d70b905735587c30a60bdafa5c193c5e',
+  },
 ];
 
 /**
@@ -108,9 +123,31 @@ export function skeleton(s: string): string {
 // covers Cyrillic, Greek and Armenian look-alikes of the letters in the J-LIS names), and digits.
 const CONFUSABLE: Record<string, string> = Object.fromEntries(
   [
-    ['аạą', 'a'], ['ьЬ', 'b'], ['сϲⅽ', 'c'], ['ԁⅾ', 'd'], ['еєё', 'e'], ['ɡ', 'g'], ['һ', 'h'], ['іїıɩιⅰӏ', 'i'],
-    ['јϳ', 'j'], ['κк', 'k'], ['ⅼ|', 'l'], ['ⅿм', 'm'], ['ոп', 'n'], ['оο0օ', 'o'], ['рρ', 'p'], ['ԛ', 'q'],
-    ['г', 'r'], ['ѕ', 's'], ['т', 't'], ['υս', 'u'], ['ѵν', 'v'], ['ԝω', 'w'], ['хχ', 'x'], ['уγ', 'y'], ['ʐ', 'z'],
+    ['аạą', 'a'],
+    ['ьЬ', 'b'],
+    ['сϲⅽ', 'c'],
+    ['ԁⅾ', 'd'],
+    ['еєё', 'e'],
+    ['ɡ', 'g'],
+    ['һ', 'h'],
+    ['іїıɩιⅰӏ', 'i'],
+    ['јϳ', 'j'],
+    ['κк', 'k'],
+    ['ⅼ|', 'l'],
+    ['ⅿм', 'm'],
+    ['ոп', 'n'],
+    ['оο0օ', 'o'],
+    ['рρ', 'p'],
+    ['ԛ', 'q'],
+    ['г', 'r'],
+    ['ѕ', 's'],
+    ['т', 't'],
+    ['υս', 'u'],
+    ['ѵν', 'v'],
+    ['ԝω', 'w'],
+    ['хχ', 'x'],
+    ['уγ', 'y'],
+    ['ʐ', 'z'],
   ].flatMap(([from, to]) => [...from!].map((c) => [c, to!])),
 );
 // '1' reads as 'l' as often as 'i': both readings are tried, below.
@@ -129,7 +166,8 @@ function approxDistance(m: string, s: string): number {
   let prev = new Array<number>(s.length + 1).fill(0);
   for (let i = 1; i <= m.length; i++) {
     const cur = [i];
-    for (let j = 1; j <= s.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (m[i - 1] === s[j - 1] ? 0 : 1));
+    for (let j = 1; j <= s.length; j++)
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (m[i - 1] === s[j - 1] ? 0 : 1));
     prev = cur;
   }
   return Math.min(...prev);
@@ -139,7 +177,13 @@ function looksLikeJlis(value: string): boolean {
   const v = skeleton(value).replace(/1/g, 'i');
   const w = skeleton(value).replace(/1/g, 'l');
   return JLIS_MARKERS.some((mk) =>
-    [v, w].some((x) => (mk.whole ? x === mk.skeleton : mk.maxEdits === 0 ? x.includes(mk.skeleton) : x.length >= mk.skeleton.length - mk.maxEdits && approxDistance(mk.skeleton, x) <= mk.maxEdits)),
+    [v, w].some((x) =>
+      mk.whole
+        ? x === mk.skeleton
+        : mk.maxEdits === 0
+          ? x.includes(mk.skeleton)
+          : x.length >= mk.skeleton.length - mk.maxEdits && approxDistance(mk.skeleton, x) <= mk.maxEdits,
+    ),
   );
 }
 
@@ -158,15 +202,18 @@ export function subjectIsJapanese(cert: Certificate): boolean {
 }
 
 export type PinCheck =
-  | { status: 'not-jlis' }
-  | { status: 'pinned'; root: PinnedRoot }
-  | { status: 'mismatch'; detail: string };
+  { status: 'not-jlis' } | { status: 'pinned'; root: PinnedRoot } | { status: 'mismatch'; detail: string };
 
 /** Decide whether `cert` (whose SHA-256 is `sha256Hex`) may be imported as `kind`. */
-export function checkPinnedRoot(cert: Certificate, sha256Hex: string, kind: 'iaca' | 'jpki' | 'vical-signer'): PinCheck {
+export function checkPinnedRoot(
+  cert: Certificate,
+  sha256Hex: string,
+  kind: 'iaca' | 'jpki' | 'vical-signer',
+): PinCheck {
   const byFingerprint = PINNED_ROOTS.find((p) => p.sha256 === sha256Hex.toLowerCase());
   if (byFingerprint) {
-    if (byFingerprint.kind !== kind) return { status: 'mismatch', detail: `${byFingerprint.name} is a ${byFingerprint.kind} root, not ${kind}` };
+    if (byFingerprint.kind !== kind)
+      return { status: 'mismatch', detail: `${byFingerprint.name} is a ${byFingerprint.kind} root, not ${kind}` };
     return { status: 'pinned', root: byFingerprint };
   }
   if (claimsToBeJlisRoot(cert)) {

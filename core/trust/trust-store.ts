@@ -10,7 +10,13 @@
 import type { X509Check } from '../x509/codes.ts';
 import type { CryptoProvider, RsaPublicKey } from '../crypto/provider.ts';
 import { DerError } from '../x509/der.ts';
-import { bytesEqual, nameToString, parseCertificate, parseSubjectPublicKeyInfo, type Certificate } from '../x509/certificate.ts';
+import {
+  bytesEqual,
+  nameToString,
+  parseCertificate,
+  parseSubjectPublicKeyInfo,
+  type Certificate,
+} from '../x509/certificate.ts';
 import { toHex } from '../x509/pem.ts';
 import { verifyCertificateSignature } from '../x509/signature.ts';
 import { checkIacaBasicConstraints } from '../x509/rules/iaca-basic-constraints.ts';
@@ -20,7 +26,8 @@ import { builtinDocTypeBindings } from './doctype-binding.ts';
 import { checkPinnedRoot, subjectIsJapanese, type PinnedRoot } from './pinned-roots.ts';
 import { checkCsca, type TrustedCsca } from './csca.ts';
 
-export type TrustKind = 'iaca' | 'jpki' | 'vical' | 'vical-signer' | 'card-face' | 'csca' | 'masterlist' | 'masterlist-signer';
+export type TrustKind =
+  'iaca' | 'jpki' | 'vical' | 'vical-signer' | 'card-face' | 'csca' | 'masterlist' | 'masterlist-signer';
 
 /**
  * Where an anchor came from: shipped with the kiosk (resources/builtin-trust: the public J-LIS and
@@ -178,7 +185,12 @@ export class TrustStore {
    * `kind` decides the checks: IACA roots get the Annex B profile computed; every root must be
    * self-signed (verified) and, if it looks like a J-LIS root, match a pinned fingerprint.
    */
-  addRoot(der: Uint8Array, kind: 'iaca' | 'jpki' | 'vical-signer', origin: string, source: AnchorSource = 'imported'): TrustedRoot | null {
+  addRoot(
+    der: Uint8Array,
+    kind: 'iaca' | 'jpki' | 'vical-signer',
+    origin: string,
+    source: AnchorSource = 'imported',
+  ): TrustedRoot | null {
     const r = this.checkRoot(der, kind, origin);
     if (!r.ok) {
       this.errors.push(r.error);
@@ -187,7 +199,11 @@ export class TrustStore {
     const root = r.value;
     root.source = source;
     if (this.fingerprints.has(`${kind}:${root.fingerprint}`)) {
-      this.warnings.push({ code: 'duplicate_root', detail: `same certificate already loaded (${root.fingerprint})`, file: origin });
+      this.warnings.push({
+        code: 'duplicate_root',
+        detail: `same certificate already loaded (${root.fingerprint})`,
+        file: origin,
+      });
       return null;
     }
     if (source === 'imported') {
@@ -200,8 +216,10 @@ export class TrustStore {
     this.fingerprints.add(`${kind}:${root.fingerprint}`);
     // A built-in root past its end (the 2015 JPKI roots) is listed as expired, not warned about on
     // every start: verification already refuses a root outside its validity.
-    if (source === 'imported' || this.now <= root.cert.notAfter) this.warnings.push(...expiryWarnings(root.cert, this.now, this.warnDays, origin));
-    for (const c of root.profileChecks) if (!c.ok) this.warnings.push({ code: c.code, detail: c.detail ?? c.code, file: origin });
+    if (source === 'imported' || this.now <= root.cert.notAfter)
+      this.warnings.push(...expiryWarnings(root.cert, this.now, this.warnDays, origin));
+    for (const c of root.profileChecks)
+      if (!c.ok) this.warnings.push({ code: c.code, detail: c.detail ?? c.code, file: origin });
     if (kind === 'iaca') {
       this.iacas.push(root);
       const key = nameKey(root.cert.subject.der);
@@ -240,7 +258,11 @@ export class TrustStore {
   }
 
   /** All the checks addRoot applies, without adding (used by `kakunin trust import`). */
-  checkRoot(der: Uint8Array, kind: 'iaca' | 'jpki' | 'vical-signer', origin: string): { ok: true; value: TrustedRoot } | { ok: false; error: TrustIssue } {
+  checkRoot(
+    der: Uint8Array,
+    kind: 'iaca' | 'jpki' | 'vical-signer',
+    origin: string,
+  ): { ok: true; value: TrustedRoot } | { ok: false; error: TrustIssue } {
     let cert: Certificate;
     try {
       cert = parseCertificate(der);
@@ -252,22 +274,50 @@ export class TrustStore {
     const pin = checkPinnedRoot(cert, fingerprint, kind);
     // A J-LIS-looking root that is not pinned is refused, unless staff approved it as a rotated
     // anchor on purpose (recorded beside the DIR, and in the audit log).
-    if (pin.status === 'mismatch' && !this.approvedReplacements.has(fingerprint)) return { ok: false, error: { code: 'pinned_fingerprint_mismatch', detail: pin.detail, file: origin } };
+    if (pin.status === 'mismatch' && !this.approvedReplacements.has(fingerprint))
+      return { ok: false, error: { code: 'pinned_fingerprint_mismatch', detail: pin.detail, file: origin } };
     // A trust anchor must be a self-signed root: the IACA is the top of the Annex B chain, and a
     // broken self-signature is how a modified copy of a real root shows itself.
     if (!bytesEqual(cert.issuer.der, cert.subject.der)) {
-      return { ok: false, error: { code: 'not_self_signed', detail: `root issuer "${nameToString(cert.issuer)}" differs from its subject "${nameToString(cert.subject)}"`, file: origin } };
+      return {
+        ok: false,
+        error: {
+          code: 'not_self_signed',
+          detail: `root issuer "${nameToString(cert.issuer)}" differs from its subject "${nameToString(cert.subject)}"`,
+          file: origin,
+        },
+      };
     }
     const sig = verifyCertificateSignature(cert, cert.publicKey, this.crypto);
-    if (!sig.ok) return { ok: false, error: { code: 'root_signature_invalid', detail: `self-signature does not verify: ${sig.reason}`, file: origin } };
+    if (!sig.ok)
+      return {
+        ok: false,
+        error: {
+          code: 'root_signature_invalid',
+          detail: `self-signature does not verify: ${sig.reason}`,
+          file: origin,
+        },
+      };
     const profileChecks = kind === 'iaca' ? iacaProfileChecks(cert) : [];
-    const root: TrustedRoot = { cert, fingerprint, kind, origin, profileChecks, subjectText: nameToString(cert.subject) };
+    const root: TrustedRoot = {
+      cert,
+      fingerprint,
+      kind,
+      origin,
+      profileChecks,
+      subjectText: nameToString(cert.subject),
+    };
     if (pin.status === 'pinned') root.pinned = pin.root;
     return { ok: true, value: root };
   }
 
   /** Add a card-face (券面AP) signer key: `keyIdHex` is the 16-byte key id, `spkiDer` an RSA SubjectPublicKeyInfo. */
-  addCardFaceKey(keyIdHex: string, spkiDer: Uint8Array, origin: string, source: AnchorSource = 'imported'): CardFaceKey | null {
+  addCardFaceKey(
+    keyIdHex: string,
+    spkiDer: Uint8Array,
+    origin: string,
+    source: AnchorSource = 'imported',
+  ): CardFaceKey | null {
     const r = checkCardFaceKey(keyIdHex, spkiDer, origin);
     if (!r.ok) {
       this.errors.push(r.error);
@@ -277,7 +327,11 @@ export class TrustStore {
     const old = this.cardFaceKeys.get(key.keyId);
     if (old?.source === 'built-in' && source === 'imported') {
       if (old.fingerprint === key.fingerprint) {
-        this.warnings.push({ code: 'duplicate_key', detail: `card-face key ${key.keyId} is the built-in one`, file: origin });
+        this.warnings.push({
+          code: 'duplicate_key',
+          detail: `card-face key ${key.keyId} is the built-in one`,
+          file: origin,
+        });
         return null;
       }
       if (!this.approvedReplacements.has(key.fingerprint!)) {
@@ -289,9 +343,17 @@ export class TrustStore {
         return null;
       }
       // Approved: one key per id, so the imported key takes the built-in's place.
-      this.warnings.push({ code: 'builtin_replaced', detail: `card-face key ${key.keyId}: the built-in key is replaced by an approved import`, file: origin });
+      this.warnings.push({
+        code: 'builtin_replaced',
+        detail: `card-face key ${key.keyId}: the built-in key is replaced by an approved import`,
+        file: origin,
+      });
     } else if (old) {
-      this.errors.push({ code: 'duplicate_key_id', detail: `card-face key id ${key.keyId} already loaded`, file: origin });
+      this.errors.push({
+        code: 'duplicate_key_id',
+        detail: `card-face key id ${key.keyId} already loaded`,
+        file: origin,
+      });
       return null;
     }
     this.cardFaceKeys.set(key.keyId, key);
@@ -343,7 +405,8 @@ export class TrustStore {
   /** Recompute expiry warnings for another clock (the loader uses `now`; the CLI may use --at). */
   expiryWarningsAt(at: Date): TrustIssue[] {
     const out: TrustIssue[] = [];
-    for (const r of [...this.iacas, ...this.jpkiRoots, ...this.vicalSigners]) out.push(...expiryWarnings(r.cert, at, this.warnDays, r.origin));
+    for (const r of [...this.iacas, ...this.jpkiRoots, ...this.vicalSigners])
+      out.push(...expiryWarnings(r.cert, at, this.warnDays, r.origin));
     return out;
   }
 }
@@ -358,31 +421,69 @@ function nameKey(der: Uint8Array): string {
   return der.length <= 1024 ? String.fromCharCode.apply(null, der as unknown as number[]) : toHex(der);
 }
 
-export function checkCardFaceKey(keyIdHex: string, spkiDer: Uint8Array, origin: string): { ok: true; value: CardFaceKey } | { ok: false; error: TrustIssue } {
+export function checkCardFaceKey(
+  keyIdHex: string,
+  spkiDer: Uint8Array,
+  origin: string,
+): { ok: true; value: CardFaceKey } | { ok: false; error: TrustIssue } {
   if (!/^[0-9a-fA-F]{32}$/.test(keyIdHex)) {
-    return { ok: false, error: { code: 'invalid_key_id', detail: `card-face key id must be 32 hex characters (16 bytes), got "${keyIdHex}"`, file: origin } };
+    return {
+      ok: false,
+      error: {
+        code: 'invalid_key_id',
+        detail: `card-face key id must be 32 hex characters (16 bytes), got "${keyIdHex}"`,
+        file: origin,
+      },
+    };
   }
   try {
     const pk = parseSubjectPublicKeyInfo(spkiDer, 'malformed_key');
-    if (pk.kind !== 'rsa') return { ok: false, error: { code: 'malformed_key', detail: `card-face key must be RSA, found ${pk.kind}`, file: origin } };
+    if (pk.kind !== 'rsa')
+      return {
+        ok: false,
+        error: { code: 'malformed_key', detail: `card-face key must be RSA, found ${pk.kind}`, file: origin },
+      };
     return { ok: true, value: { keyId: keyIdHex.toLowerCase(), key: { n: pk.n, e: pk.e }, origin } };
   } catch (e) {
-    if (e instanceof DerError) return { ok: false, error: { code: e.code === 'unsupported_certificate' ? 'malformed_key' : e.code, detail: e.message, file: origin } };
+    if (e instanceof DerError)
+      return {
+        ok: false,
+        error: {
+          code: e.code === 'unsupported_certificate' ? 'malformed_key' : e.code,
+          detail: e.message,
+          file: origin,
+        },
+      };
     throw e;
   }
 }
 
 /** IACA profile (Annex B) checks that depend only on the certificate: computed once per root. */
 export function iacaProfileChecks(iaca: Certificate): X509Check[] {
-  return [...checkIacaBasicConstraints({ iaca }), ...checkIacaKeyUsage({ iaca }), ...checkUnknownCriticalExtensions(iaca, 'IACA')];
+  return [
+    ...checkIacaBasicConstraints({ iaca }),
+    ...checkIacaKeyUsage({ iaca }),
+    ...checkUnknownCriticalExtensions(iaca, 'IACA'),
+  ];
 }
 
 export function expiryWarnings(cert: Certificate, now: Date, warnDays: number, origin: string): TrustIssue[] {
   const t = now.getTime();
   const subject = nameToString(cert.subject);
-  if (t > cert.notAfter.getTime()) return [{ code: 'root_expired', detail: `${subject} expired at ${cert.notAfter.toISOString()}`, file: origin }];
-  if (t < cert.notBefore.getTime()) return [{ code: 'root_not_yet_valid', detail: `${subject} is valid from ${cert.notBefore.toISOString()}`, file: origin }];
+  if (t > cert.notAfter.getTime())
+    return [{ code: 'root_expired', detail: `${subject} expired at ${cert.notAfter.toISOString()}`, file: origin }];
+  if (t < cert.notBefore.getTime())
+    return [
+      { code: 'root_not_yet_valid', detail: `${subject} is valid from ${cert.notBefore.toISOString()}`, file: origin },
+    ];
   const days = Math.floor((cert.notAfter.getTime() - t) / DAY_MS);
-  if (days < warnDays) return [{ code: 'root_expiring', detail: `${subject} expires in ${days} day(s), at ${cert.notAfter.toISOString()}`, file: origin }];
+  if (days < warnDays)
+    return [
+      {
+        code: 'root_expiring',
+        detail: `${subject} expires in ${days} day(s), at ${cert.notAfter.toISOString()}`,
+        file: origin,
+      },
+    ];
   return [];
 }

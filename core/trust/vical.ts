@@ -8,7 +8,18 @@
 // DIR/vical-signers (the signer itself, or a certificate that one of them issued, carried in x5chain).
 // An unverified VICAL contributes nothing.
 
-import { decodeCbor, CborError, Tagged, asArray, asBytes, asMap, asText, field, optField, type CborValue } from '../cbor/index.ts';
+import {
+  decodeCbor,
+  CborError,
+  Tagged,
+  asArray,
+  asBytes,
+  asMap,
+  asText,
+  field,
+  optField,
+  type CborValue,
+} from '../cbor/index.ts';
 import { CoseError, HEADER, parseCoseSign1, sign1Algorithm, sign1X5Chain, verifySign1 } from '../cose/index.ts';
 import type { CryptoProvider } from '../crypto/provider.ts';
 import { bytesEqual, nameToString, parseCertificate, type Certificate } from '../x509/certificate.ts';
@@ -37,7 +48,12 @@ export interface VicalVerified {
  * Verify a VICAL's COSE_Sign1 (core/cose: alg from the protected header only, bound to the key's
  * curve) against `signers`, then return its decoded payload. Throws VicalError.
  */
-export function verifyVical(bytes: Uint8Array, signers: readonly Certificate[], crypto: CryptoProvider, now: Date): VicalVerified {
+export function verifyVical(
+  bytes: Uint8Array,
+  signers: readonly Certificate[],
+  crypto: CryptoProvider,
+  now: Date,
+): VicalVerified {
   try {
     const sign1 = parseCoseSign1(decodeCbor(bytes, VICAL_LIMITS), 'VICAL COSE_Sign1');
     sign1Algorithm(sign1, 'VICAL COSE_Sign1'); // refuses alg missing / unprotected / unsupported up front
@@ -63,13 +79,18 @@ export function verifyVical(bytes: Uint8Array, signers: readonly Certificate[], 
             t <= s.notAfter.getTime() &&
             verifyCertificateSignature(leaf, s.publicKey, crypto).ok,
         );
-        if (!issuer) throw new VicalError('vical_signer_untrusted', `VICAL signer "${nameToString(leaf.subject)}" is not a vical signer and was not issued by a valid CA among them`);
+        if (!issuer)
+          throw new VicalError(
+            'vical_signer_untrusted',
+            `VICAL signer "${nameToString(leaf.subject)}" is not a vical signer and was not issued by a valid CA among them`,
+          );
         candidates = [leaf];
       }
     } else {
       candidates = [...signers];
     }
-    if (candidates.length === 0) throw new VicalError('vical_signer_untrusted', 'no vical signer certificate is loaded');
+    if (candidates.length === 0)
+      throw new VicalError('vical_signer_untrusted', 'no vical signer certificate is loaded');
 
     for (const c of candidates) {
       if (now.getTime() < c.notBefore.getTime() || now.getTime() > c.notAfter.getTime()) continue;
@@ -82,16 +103,25 @@ export function verifyVical(bytes: Uint8Array, signers: readonly Certificate[], 
         if (!(e instanceof CoseError && e.code === 'alg_key_mismatch')) throw e;
       }
     }
-    throw new VicalError('vical_signature_invalid', 'VICAL signature does not verify with any currently valid vical signer key');
+    throw new VicalError(
+      'vical_signature_invalid',
+      'VICAL signature does not verify with any currently valid vical signer key',
+    );
   } catch (e) {
     if (e instanceof VicalError) throw e;
-    if (e instanceof CborError || e instanceof DerError || e instanceof CoseError) throw new VicalError('malformed_vical', e.message);
+    if (e instanceof CborError || e instanceof DerError || e instanceof CoseError)
+      throw new VicalError('malformed_vical', e.message);
     throw e;
   }
 }
 
 /** Verify a VICAL and add its IACA certificates to `store` (errors recorded there, naming `origin`). */
-export function addVical(store: TrustStore, bytes: Uint8Array, signers: readonly Certificate[], origin: string): VicalInfo | null {
+export function addVical(
+  store: TrustStore,
+  bytes: Uint8Array,
+  signers: readonly Certificate[],
+  origin: string,
+): VicalInfo | null {
   let v: VicalVerified;
   try {
     v = verifyVical(bytes, signers, store.crypto, store.now);
@@ -103,7 +133,13 @@ export function addVical(store: TrustStore, bytes: Uint8Array, signers: readonly
   try {
     const m = v.vical;
     const infos = asArray(field(m, 'certificateInfos', 'VICAL'), 'VICAL.certificateInfos');
-    const info: VicalInfo = { origin, provider: asText(field(m, 'vicalProvider', 'VICAL'), 'VICAL.vicalProvider'), signer: nameToString(v.signer.subject), entries: infos.length, accepted: 0 };
+    const info: VicalInfo = {
+      origin,
+      provider: asText(field(m, 'vicalProvider', 'VICAL'), 'VICAL.vicalProvider'),
+      signer: nameToString(v.signer.subject),
+      entries: infos.length,
+      accepted: 0,
+    };
     const date = optField(m, 'date');
     if (date instanceof Tagged && typeof date.value === 'string') info.date = date.value;
     const issueId = optField(m, 'vicalIssueID');
@@ -112,7 +148,8 @@ export function addVical(store: TrustStore, bytes: Uint8Array, signers: readonly
     if (next instanceof Tagged && typeof next.value === 'string') {
       info.nextUpdate = next.value;
       const t = Date.parse(next.value);
-      if (!Number.isNaN(t) && t < store.now.getTime()) store.warnings.push({ code: 'vical_stale', detail: `VICAL nextUpdate ${next.value} has passed`, file: origin });
+      if (!Number.isNaN(t) && t < store.now.getTime())
+        store.warnings.push({ code: 'vical_stale', detail: `VICAL nextUpdate ${next.value} has passed`, file: origin });
     }
     infos.forEach((entry, i) => {
       const where = `${origin}#certificateInfos[${i}]`;
@@ -120,7 +157,9 @@ export function addVical(store: TrustStore, bytes: Uint8Array, signers: readonly
         const m = asMap(entry, where);
         const der = asBytes(field(m, 'certificate', where), `${where}.certificate`);
         // CertificateInfo.docType (Annex C): the IACA is vouched for these docTypes only.
-        const docTypes = asArray(field(m, 'docType', where), `${where}.docType`).map((d, j) => asText(d, `${where}.docType[${j}]`));
+        const docTypes = asArray(field(m, 'docType', where), `${where}.docType`).map((d, j) =>
+          asText(d, `${where}.docType[${j}]`),
+        );
         if (docTypes.length === 0) throw new CborError('malformed_cbor', `${where}.docType is empty`);
         const root = store.addRoot(der, 'iaca', where);
         if (root) {

@@ -101,11 +101,31 @@ const SIG_ALGS: Record<string, SignatureAlgorithm> = {
   [OID.ecdsaWithSHA384]: { kind: 'ecdsa', hash: 'SHA-384', oid: OID.ecdsaWithSHA384, name: 'ecdsa-with-SHA384' },
   [OID.ecdsaWithSHA512]: { kind: 'ecdsa', hash: 'SHA-512', oid: OID.ecdsaWithSHA512, name: 'ecdsa-with-SHA512' },
   [OID.ed25519]: { kind: 'ed25519', oid: OID.ed25519, name: 'Ed25519' },
-  [OID.sha256WithRSAEncryption]: { kind: 'rsa-pkcs1', hash: 'SHA-256', oid: OID.sha256WithRSAEncryption, name: 'sha256WithRSAEncryption' },
-  [OID.sha384WithRSAEncryption]: { kind: 'rsa-pkcs1', hash: 'SHA-384', oid: OID.sha384WithRSAEncryption, name: 'sha384WithRSAEncryption' },
-  [OID.sha512WithRSAEncryption]: { kind: 'rsa-pkcs1', hash: 'SHA-512', oid: OID.sha512WithRSAEncryption, name: 'sha512WithRSAEncryption' },
+  [OID.sha256WithRSAEncryption]: {
+    kind: 'rsa-pkcs1',
+    hash: 'SHA-256',
+    oid: OID.sha256WithRSAEncryption,
+    name: 'sha256WithRSAEncryption',
+  },
+  [OID.sha384WithRSAEncryption]: {
+    kind: 'rsa-pkcs1',
+    hash: 'SHA-384',
+    oid: OID.sha384WithRSAEncryption,
+    name: 'sha384WithRSAEncryption',
+  },
+  [OID.sha512WithRSAEncryption]: {
+    kind: 'rsa-pkcs1',
+    hash: 'SHA-512',
+    oid: OID.sha512WithRSAEncryption,
+    name: 'sha512WithRSAEncryption',
+  },
   [OID.ecdsaWithSHA224]: { kind: 'ecdsa', hash: 'SHA-224', oid: OID.ecdsaWithSHA224, name: 'ecdsa-with-SHA224' },
-  [OID.sha224WithRSAEncryption]: { kind: 'rsa-pkcs1', hash: 'SHA-224', oid: OID.sha224WithRSAEncryption, name: 'sha224WithRSAEncryption' },
+  [OID.sha224WithRSAEncryption]: {
+    kind: 'rsa-pkcs1',
+    hash: 'SHA-224',
+    oid: OID.sha224WithRSAEncryption,
+    name: 'sha224WithRSAEncryption',
+  },
 };
 
 /** Uncompressed SEC1 point length per curve. */
@@ -120,7 +140,8 @@ function unsupported(message: string): never {
 
 /** Parse a DER certificate. Throws DerError ('malformed_certificate' | 'unsupported_certificate'). */
 export function parseCertificate(der: Uint8Array): Certificate {
-  if (der.length > MAX_CERTIFICATE_BYTES) throw new DerError('malformed_certificate', `certificate of ${der.length} bytes exceeds ${MAX_CERTIFICATE_BYTES}`);
+  if (der.length > MAX_CERTIFICATE_BYTES)
+    throw new DerError('malformed_certificate', `certificate of ${der.length} bytes exceeds ${MAX_CERTIFICATE_BYTES}`);
   const top = new DerReader(der, 'malformed_certificate', 'Certificate');
   const certNode = top.expect(TAG.SEQUENCE, 'Certificate');
   top.end();
@@ -145,7 +166,8 @@ export function parseCertificate(der: Uint8Array): Certificate {
   if (serial.length > 32) throw new DerError('malformed_certificate', 'serialNumber longer than 32 octets');
   const innerAlg = tbs.expect(TAG.SEQUENCE, 'signature');
   // RFC 5280 §4.1.1.2: the two AlgorithmIdentifiers MUST be identical; compare the bytes.
-  if (!bytesEqual(innerAlg.tlv, outerAlg.tlv)) throw new DerError('malformed_certificate', 'tbsCertificate.signature differs from signatureAlgorithm');
+  if (!bytesEqual(innerAlg.tlv, outerAlg.tlv))
+    throw new DerError('malformed_certificate', 'tbsCertificate.signature differs from signatureAlgorithm');
   const signatureAlgorithm = parseSignatureAlgorithm(tbs, outerAlg);
 
   const issuer = parseName(tbs, 'issuer');
@@ -276,8 +298,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 // X.680 §41.4 PrintableString characters: A-Z a-z 0-9 space ' ( ) + , - . / : = ?
 const PRINTABLE = new Uint8Array(128);
-for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 '()+,-./:=?") PRINTABLE[c.charCodeAt(0)] = 1;
-
+for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 '()+,-./:=?")
+  PRINTABLE[c.charCodeAt(0)] = 1;
 
 function isAscii(b: Uint8Array): boolean {
   for (let i = 0; i < b.length; i++) if (b[i]! > 0x7f) return false;
@@ -297,7 +319,8 @@ function decodeDirectoryString(v: DerNode, fail: (m: string) => never): string {
         return fail('invalid UTF-8 in UTF8String');
       }
     case TAG.PRINTABLE_STRING:
-      for (let i = 0; i < b.length; i++) if (b[i]! > 127 || !PRINTABLE[b[i]!]) fail('invalid character in PrintableString');
+      for (let i = 0; i < b.length; i++)
+        if (b[i]! > 127 || !PRINTABLE[b[i]!]) fail('invalid character in PrintableString');
       return latin1(b);
     case TAG.IA5_STRING:
       for (let i = 0; i < b.length; i++) if (b[i]! > 0x7f) fail('invalid character in IA5String');
@@ -395,7 +418,16 @@ export function readTime(r: DerReader, what: string): Date {
   if (mo < 0 || d < 0 || h < 0 || mi < 0 || se < 0) r.fail(`${what}: time must be all digits and Z (${timeText(v)})`);
   const date = new Date(Date.UTC(year, mo - 1, d, h, mi, se));
   // Reject out-of-range fields (Date.UTC would silently roll 31 Feb into March).
-  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || se > 59 || date.getUTCDate() !== d || date.getUTCMonth() !== mo - 1) {
+  if (
+    mo < 1 ||
+    mo > 12 ||
+    d < 1 ||
+    h > 23 ||
+    mi > 59 ||
+    se > 59 ||
+    date.getUTCDate() !== d ||
+    date.getUTCMonth() !== mo - 1
+  ) {
     r.fail(`${what}: invalid date/time ${timeText(v)}`);
   }
   // Date.UTC maps years 0..99 to 1900+; GeneralizedTime years before 1950 are refused anyway.
@@ -406,14 +438,22 @@ export function readTime(r: DerReader, what: string): Date {
 // ---- SubjectPublicKeyInfo (RFC 5480, RFC 8410, RFC 8017) ----------------------------------------
 
 /** Parse a SubjectPublicKeyInfo DER (e.g. a card-face "PUBLIC KEY" PEM). Throws DerError with `code`. */
-export function parseSubjectPublicKeyInfo(der: Uint8Array, code: 'malformed_certificate' | 'malformed_key' = 'malformed_key', opts: { rsaMinBytes?: number } = {}): PublicKeyInfo {
+export function parseSubjectPublicKeyInfo(
+  der: Uint8Array,
+  code: 'malformed_certificate' | 'malformed_key' = 'malformed_key',
+  opts: { rsaMinBytes?: number } = {},
+): PublicKeyInfo {
   const r = new DerReader(der, code, 'SubjectPublicKeyInfo');
   const node = r.expect(TAG.SEQUENCE, 'SubjectPublicKeyInfo');
   r.end();
   return parseSpkiNode(node, code, opts.rsaMinBytes);
 }
 
-function parseSpkiNode(node: DerNode, code: 'malformed_certificate' | 'malformed_key', rsaMinBytes = 256): PublicKeyInfo {
+function parseSpkiNode(
+  node: DerNode,
+  code: 'malformed_certificate' | 'malformed_key',
+  rsaMinBytes = 256,
+): PublicKeyInfo {
   const r = new DerReader(node.value, code, 'SubjectPublicKeyInfo');
   const alg = r.sequence('algorithm');
   const algOid = alg.oid('algorithm');
@@ -445,7 +485,8 @@ function parseSpkiNode(node: DerNode, code: 'malformed_certificate' | 'malformed
     seq.end();
     if (n[0]! & 0x80 || e[0]! & 0x80) throw new DerError(code, 'negative RSA modulus or exponent');
     if (n[0] === 0) n = n.subarray(1);
-    if (n.length < rsaMinBytes || n.length > 512) unsupported(`RSA modulus of ${n.length * 8} bits is not supported (${rsaMinBytes * 8}-4096)`);
+    if (n.length < rsaMinBytes || n.length > 512)
+      unsupported(`RSA modulus of ${n.length * 8} bits is not supported (${rsaMinBytes * 8}-4096)`);
     return { kind: 'rsa', n, e };
   }
   return unsupported(`unsupported public key algorithm ${algOid}`);
@@ -544,7 +585,10 @@ export function certificatesFromFile(bytes: Uint8Array): Uint8Array[] {
 }
 
 /** SHA-256 over the certificate DER: the fingerprint openssl and the J-LIS pages print. */
-export function certificateFingerprint(cert: Certificate | Uint8Array, crypto: Pick<CryptoProvider, 'digest'>): Uint8Array {
+export function certificateFingerprint(
+  cert: Certificate | Uint8Array,
+  crypto: Pick<CryptoProvider, 'digest'>,
+): Uint8Array {
   return crypto.digest('SHA-256', cert instanceof Uint8Array ? cert : cert.der);
 }
 

@@ -52,12 +52,23 @@ export interface ChainResult<C extends string = string> {
 const MAX_X5CHAIN = 8;
 
 /** The chain's checks with their typed codes (core/mdoc keeps them typed). */
-export function checkDsChain(x5chain: readonly Uint8Array[], trust: TrustStore, opts: ChainOptions): ChainResult<X509CheckCode> {
+export function checkDsChain(
+  x5chain: readonly Uint8Array[],
+  trust: TrustStore,
+  opts: ChainOptions,
+): ChainResult<X509CheckCode> {
   if (x5chain.length === 0) return { checks: [fail(UNTRUSTED_CHAIN, 'x5chain holds no certificate')] };
-  if (x5chain.length > MAX_X5CHAIN) return { checks: [fail(UNTRUSTED_CHAIN, `x5chain holds ${x5chain.length} certificates (limit ${MAX_X5CHAIN})`)] };
+  if (x5chain.length > MAX_X5CHAIN)
+    return { checks: [fail(UNTRUSTED_CHAIN, `x5chain holds ${x5chain.length} certificates (limit ${MAX_X5CHAIN})`)] };
 
   const e = dsEntry(x5chain[0]!, trust, opts.crypto);
-  if (!e.ok) return { checks: [fail(MALFORMED_CERTIFICATE, `DS certificate: ${e.message}`), fail(UNTRUSTED_CHAIN, 'DS certificate could not be parsed')] };
+  if (!e.ok)
+    return {
+      checks: [
+        fail(MALFORMED_CERTIFICATE, `DS certificate: ${e.message}`),
+        fail(UNTRUSTED_CHAIN, 'DS certificate could not be parsed'),
+      ],
+    };
   const ds = e.entry;
   const issuer = issuerOf(ds, trust, opts.crypto);
   const iaca = issuer.iaca;
@@ -86,7 +97,8 @@ export function checkDsChain(x5chain: readonly Uint8Array[], trust: TrustStore, 
 }
 
 /** The same, with the codes as plain strings (for callers that compare them with strings). */
-export const verifyDsChain: (x5chain: readonly Uint8Array[], trust: TrustStore, opts: ChainOptions) => ChainResult = checkDsChain;
+export const verifyDsChain: (x5chain: readonly Uint8Array[], trust: TrustStore, opts: ChainOptions) => ChainResult =
+  checkDsChain;
 
 // ---- what depends only on the DS certificate's bytes and the trust store, computed once ----------
 //
@@ -128,9 +140,18 @@ const dsEntries = new WeakMap<TrustStore, Map<string, DsPart>>();
 // results are read, never edited (CheckList replaces a check, it does not modify one).
 const PASS_MALFORMED_CERTIFICATE: X509Check = pass(MALFORMED_CERTIFICATE);
 const NO_IACA_WHY = 'not evaluated: no trusted IACA';
-const NO_IACA: readonly X509Check[] = [fail(COUNTRY_MISMATCH, NO_IACA_WHY), fail(IACA_PROFILE_INVALID, NO_IACA_WHY), fail(IACA_NOT_YET_VALID, NO_IACA_WHY), fail(IACA_EXPIRED, NO_IACA_WHY)];
+const NO_IACA: readonly X509Check[] = [
+  fail(COUNTRY_MISMATCH, NO_IACA_WHY),
+  fail(IACA_PROFILE_INVALID, NO_IACA_WHY),
+  fail(IACA_NOT_YET_VALID, NO_IACA_WHY),
+  fail(IACA_EXPIRED, NO_IACA_WHY),
+];
 
-function dsEntry(der: Uint8Array, trust: TrustStore, crypto: CryptoProvider): { ok: true; entry: DsPart } | { ok: false; message: string } {
+function dsEntry(
+  der: Uint8Array,
+  trust: TrustStore,
+  crypto: CryptoProvider,
+): { ok: true; entry: DsPart } | { ok: false; message: string } {
   let cache = dsEntries.get(trust);
   let key: string | undefined;
   // Oversized input is refused by parseCertificate; it is not worth a key. The key is the bytes, not a
@@ -185,14 +206,20 @@ function issuerOf(ds: DsPart, trust: TrustStore, crypto: CryptoProvider): Issuer
       generation,
       iaca,
       iacaSubject,
-      chainChecks: [pass(UNTRUSTED_CHAIN, `DS chains to trusted IACA "${iacaSubject}" (${iaca.fingerprint.slice(0, 16)}…)`), signedByIaca(cert.signatureAlgorithm.name)],
+      chainChecks: [
+        pass(UNTRUSTED_CHAIN, `DS chains to trusted IACA "${iacaSubject}" (${iaca.fingerprint.slice(0, 16)}…)`),
+        signedByIaca(cert.signatureAlgorithm.name),
+      ],
       country: checkDsCountryMatchesIaca({ ds: cert, iaca: iaca.cert }),
     };
   } else if (candidates.length) {
     issuer = {
       generation,
       chainChecks: [
-        fail(UNTRUSTED_CHAIN, `DS names trusted issuer "${nameToString(cert.issuer)}" but no trusted IACA key verifies its signature`),
+        fail(
+          UNTRUSTED_CHAIN,
+          `DS names trusted issuer "${nameToString(cert.issuer)}" but no trusted IACA key verifies its signature`,
+        ),
         fail(CHAIN_SIGNATURE_INVALID, sigFailure ?? 'signature does not verify'),
       ],
       country: [],
@@ -200,7 +227,10 @@ function issuerOf(ds: DsPart, trust: TrustStore, crypto: CryptoProvider): Issuer
   } else {
     issuer = {
       generation,
-      chainChecks: [fail(UNTRUSTED_CHAIN, `no trusted IACA with subject "${nameToString(cert.issuer)}"`), fail(CHAIN_SIGNATURE_INVALID, NO_IACA_WHY)],
+      chainChecks: [
+        fail(UNTRUSTED_CHAIN, `no trusted IACA with subject "${nameToString(cert.issuer)}"`),
+        fail(CHAIN_SIGNATURE_INVALID, NO_IACA_WHY),
+      ],
       country: [],
     };
   }
@@ -226,7 +256,8 @@ function append(to: X509Check[], from: readonly X509Check[]): void {
 function bytesKey(b: Uint8Array): string {
   if (b.length <= KEY_SLICE) return String.fromCharCode.apply(null, b as unknown as number[]);
   let s = '';
-  for (let i = 0; i < b.length; i += KEY_SLICE) s += String.fromCharCode.apply(null, b.subarray(i, i + KEY_SLICE) as unknown as number[]);
+  for (let i = 0; i < b.length; i += KEY_SLICE)
+    s += String.fromCharCode.apply(null, b.subarray(i, i + KEY_SLICE) as unknown as number[]);
   return s;
 }
 const KEY_SLICE = 4096;

@@ -17,7 +17,8 @@ export const CMS_OID = {
   cscaMasterList: '2.23.136.1.1.2',
 } as const;
 
-export type SignerIdentifier = { kind: 'issuerAndSerial'; issuer: Uint8Array; serial: Uint8Array } | { kind: 'ski'; ski: Uint8Array };
+export type SignerIdentifier =
+  { kind: 'issuerAndSerial'; issuer: Uint8Array; serial: Uint8Array } | { kind: 'ski'; ski: Uint8Array };
 
 export interface SignerInfo {
   sid: SignerIdentifier;
@@ -104,7 +105,11 @@ function parseSignerInfo(si: DerReader): SignerInfo {
   }
   const digestAlgorithm = hashAlgorithm(si, 'digestAlgorithm');
   const attrsNode = si.optional(ctxCons(0));
-  const info: Omit<SignerInfo, 'signatureAlgorithm' | 'signature'> = { sid, digestAlgorithm, signedAttrsForSignature: new Uint8Array(0) };
+  const info: Omit<SignerInfo, 'signatureAlgorithm' | 'signature'> = {
+    sid,
+    digestAlgorithm,
+    signedAttrsForSignature: new Uint8Array(0),
+  };
   if (attrsNode) {
     const forSig = attrsNode.tlv.slice();
     forSig[0] = TAG.SET;

@@ -166,7 +166,9 @@ export class DerReader {
   /** Next element, which must have identifier octet `tag`. */
   expect(tag: number, what: string): DerNode {
     if (this.peekTag() !== tag) {
-      this.fail(`expected ${what} (tag 0x${tag.toString(16)}), found ${this.atEnd() ? 'end of data' : `tag 0x${this.peekTag().toString(16)}`}`);
+      this.fail(
+        `expected ${what} (tag 0x${tag.toString(16)}), found ${this.atEnd() ? 'end of data' : `tag 0x${this.peekTag().toString(16)}`}`,
+      );
     }
     return this.next();
   }
@@ -264,7 +266,8 @@ export function decodeBitString(v: Uint8Array, fail: (m: string) => never): { un
   const unusedBits = v[0]!;
   if (unusedBits > 7) fail('BIT STRING unused-bits octet > 7');
   if (v.length === 1 && unusedBits !== 0) fail('empty BIT STRING with unused bits');
-  if (unusedBits > 0 && (v[v.length - 1]! & ((1 << unusedBits) - 1)) !== 0) fail('BIT STRING padding bits are not zero');
+  if (unusedBits > 0 && (v[v.length - 1]! & ((1 << unusedBits) - 1)) !== 0)
+    fail('BIT STRING padding bits are not zero');
   return { unusedBits, bytes: v.subarray(1) };
 }
 
@@ -343,7 +346,11 @@ export function encodeOidContent(dotted: string): Uint8Array {
 }
 
 /** Parse exactly one DER element that fills `bytes` (no leftover). */
-export function parseDerElement(bytes: Uint8Array, code: DerErrorCode = 'malformed_certificate', what = 'DER'): DerNode {
+export function parseDerElement(
+  bytes: Uint8Array,
+  code: DerErrorCode = 'malformed_certificate',
+  what = 'DER',
+): DerNode {
   const r = new DerReader(bytes, code, what);
   const node = r.next();
   r.end();

@@ -46,13 +46,15 @@ export function curveFromParameters(r: DerReader): Curve {
     if (!c) throw new DerError('unsupported_certificate', `unsupported EC curve ${oid}`);
     return c;
   }
-  if (tag !== TAG.SEQUENCE) r.fail('EC parameters must be a named curve or explicit ECParameters (implicitCurve is not allowed)');
+  if (tag !== TAG.SEQUENCE)
+    r.fail('EC parameters must be a named curve or explicit ECParameters (implicitCurve is not allowed)');
   const p = r.sequence('ECParameters');
   const version = p.smallUint('ECParameters.version', 3);
   if (version !== 1) p.fail(`ECParameters version ${version}`);
   const field = p.sequence('FieldID');
   const fieldType = field.oid('fieldType');
-  if (fieldType !== PRIME_FIELD) throw new DerError('unsupported_certificate', `EC field ${fieldType} (only prime fields)`);
+  if (fieldType !== PRIME_FIELD)
+    throw new DerError('unsupported_certificate', `EC field ${fieldType} (only prime fields)`);
   const prime = toBig(field.integerBytes('prime-p'));
   field.end();
   const curve = p.sequence('Curve');
@@ -70,13 +72,23 @@ export function curveFromParameters(r: DerReader): Curve {
 }
 
 /** The known curve with these p, a, b, n (and h) whose generator is `base` (uncompressed or compressed). */
-function matchBase(p: bigint, a: bigint, b: bigint, n: bigint, h: bigint | undefined, base: Uint8Array): Curve | undefined {
+function matchBase(
+  p: bigint,
+  a: bigint,
+  b: bigint,
+  n: bigint,
+  h: bigint | undefined,
+  base: Uint8Array,
+): Curve | undefined {
   for (const name of Object.keys(CURVE_PARAMS) as Curve[]) {
     const k = CURVE_PARAMS[name];
     if (k.p !== p || k.a !== a || k.b !== b || k.n !== n || (h !== undefined && h !== k.h)) continue;
     const len = k.bytes;
     if (base.length === 1 + 2 * len && base[0] === 0x04) {
-      if (curveByParams({ p, a, b, n, gx: toBig(base.subarray(1, 1 + len)), gy: toBig(base.subarray(1 + len)) }) === name) return name;
+      if (
+        curveByParams({ p, a, b, n, gx: toBig(base.subarray(1, 1 + len)), gy: toBig(base.subarray(1 + len)) }) === name
+      )
+        return name;
     } else if (base.length === 1 + len && (base[0] === 0x02 || base[0] === 0x03)) {
       if (toBig(base.subarray(1)) === k.gx && (base[0] & 1) === Number(k.gy & 1n)) return name;
     }

@@ -72,7 +72,8 @@ export interface PemBlock {
  * a regular expression with a lazy body is quadratic on text full of BEGIN lines without END.
  */
 export function pemBlocks(text: string): PemBlock[] {
-  if (text.length > MAX_PEM_CHARS) throw new DerError('malformed_certificate', `PEM text longer than ${MAX_PEM_CHARS} characters`);
+  if (text.length > MAX_PEM_CHARS)
+    throw new DerError('malformed_certificate', `PEM text longer than ${MAX_PEM_CHARS} characters`);
   const out: PemBlock[] = [];
   const BEGIN = '-----BEGIN ';
   const DASHES = '-----';
@@ -89,9 +90,11 @@ export function pemBlocks(text: string): PemBlock[] {
     const e = text.indexOf(endMarker, bodyStart);
     if (e < 0) throw new DerError('malformed_certificate', `PEM block "${label}" has no matching END line`);
     const body = text.slice(bodyStart, e);
-    if (body.includes(BEGIN)) throw new DerError('malformed_certificate', `PEM block "${label}" contains another BEGIN line`);
+    if (body.includes(BEGIN))
+      throw new DerError('malformed_certificate', `PEM block "${label}" contains another BEGIN line`);
     const der = base64Decode(body);
-    if (!der || der.length === 0) throw new DerError('malformed_certificate', `PEM block "${label}" has invalid base64`);
+    if (!der || der.length === 0)
+      throw new DerError('malformed_certificate', `PEM block "${label}" has invalid base64`);
     out.push({ label, der });
     pos = e + endMarker.length;
   }
@@ -119,5 +122,7 @@ export { toHex, fromHex };
 
 /** "6E:8A:31:..." form used by openssl and the real-roots README. */
 export function colonHex(bytes: Uint8Array): string {
-  return toHex(bytes).toUpperCase().replace(/(..)(?=.)/g, '$1:');
+  return toHex(bytes)
+    .toUpperCase()
+    .replace(/(..)(?=.)/g, '$1:');
 }

@@ -29,7 +29,12 @@ export const CURVE_HASH: Record<Curve, HashAlg> = {
 export type SignatureOutcome = { ok: true } | { ok: false; reason: string };
 
 /** Does `issuerKey` verify `cert`'s signature? Never throws. */
-export function verifyCertificateSignature(cert: Certificate, issuerKey: PublicKeyInfo, crypto: CryptoProvider, ecdsaHash: 'curve' | 'icao' = 'curve'): SignatureOutcome {
+export function verifyCertificateSignature(
+  cert: Certificate,
+  issuerKey: PublicKeyInfo,
+  crypto: CryptoProvider,
+  ecdsaHash: 'curve' | 'icao' = 'curve',
+): SignatureOutcome {
   return verifySignedBytes(cert.tbs, cert.signatureAlgorithm, cert.signature, issuerKey, crypto, ecdsaHash);
 }
 
@@ -50,19 +55,31 @@ export function verifySignedBytes(
     switch (alg.kind) {
       case 'ecdsa': {
         if (key.kind !== 'ec') return { ok: false, reason: `${alg.name} signature but issuer key is ${key.kind}` };
-        if (ecdsaHash === 'curve' && CURVE_HASH[key.curve] !== alg.hash) return { ok: false, reason: `${alg.name} does not match the issuer's ${key.curve} key (expected ${CURVE_HASH[key.curve]})` };
+        if (ecdsaHash === 'curve' && CURVE_HASH[key.curve] !== alg.hash)
+          return {
+            ok: false,
+            reason: `${alg.name} does not match the issuer's ${key.curve} key (expected ${CURVE_HASH[key.curve]})`,
+          };
         const raw = ecdsaDerToRaw(signature, key.curve);
-        return crypto.ecdsaVerify(key.curve, alg.hash, key.point, data, raw) ? { ok: true } : { ok: false, reason: 'ECDSA signature does not verify' };
+        return crypto.ecdsaVerify(key.curve, alg.hash, key.point, data, raw)
+          ? { ok: true }
+          : { ok: false, reason: 'ECDSA signature does not verify' };
       }
       case 'ed25519':
         if (key.kind !== 'ed25519') return { ok: false, reason: `Ed25519 signature but issuer key is ${key.kind}` };
-        return crypto.ed25519Verify(key.key, data, signature) ? { ok: true } : { ok: false, reason: 'Ed25519 signature does not verify' };
+        return crypto.ed25519Verify(key.key, data, signature)
+          ? { ok: true }
+          : { ok: false, reason: 'Ed25519 signature does not verify' };
       case 'rsa-pkcs1':
         if (key.kind !== 'rsa') return { ok: false, reason: `${alg.name} signature but issuer key is ${key.kind}` };
-        return crypto.rsaPkcs1Verify(alg.hash, { n: key.n, e: key.e }, data, signature) ? { ok: true } : { ok: false, reason: 'RSA signature does not verify' };
+        return crypto.rsaPkcs1Verify(alg.hash, { n: key.n, e: key.e }, data, signature)
+          ? { ok: true }
+          : { ok: false, reason: 'RSA signature does not verify' };
       case 'rsa-pss':
         if (key.kind !== 'rsa') return { ok: false, reason: `${alg.name} signature but issuer key is ${key.kind}` };
-        return crypto.rsaPssVerify(alg.hash, { n: key.n, e: key.e }, data, signature, alg.saltLength) ? { ok: true } : { ok: false, reason: 'RSASSA-PSS signature does not verify' };
+        return crypto.rsaPssVerify(alg.hash, { n: key.n, e: key.e }, data, signature, alg.saltLength)
+          ? { ok: true }
+          : { ok: false, reason: 'RSASSA-PSS signature does not verify' };
       default: {
         const never: never = alg;
         return { ok: false, reason: `unsupported algorithm ${(never as { name: string }).name}` };

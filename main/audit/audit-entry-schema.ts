@@ -58,7 +58,11 @@ export const AuditEntrySchema = z.strictObject({
   credentialType: z.enum(CREDENTIAL_TYPES).nullable(),
   document: identifier(DOCUMENT_RE, DOCUMENT_MAX).nullable(),
   // All-decimal would be a number, not a digest (a real 40-hex digest is all-decimal with p ~ 7e-9).
-  issuerKeyId: z.string().regex(ISSUER_KEY_ID_RE).refine((s) => !/^\d+$/.test(s), { message: 'looks like a number' }).nullable(),
+  issuerKeyId: z
+    .string()
+    .regex(ISSUER_KEY_ID_RE)
+    .refine((s) => !/^\d+$/.test(s), { message: 'looks like a number' })
+    .nullable(),
   requestedElements: z.array(identifier(ELEMENT_RE, ELEMENT_MAX)).max(MAX_LIST),
   intentToRetain: z.boolean(),
   engagement: z.enum(ENGAGEMENTS).nullable(),
@@ -68,7 +72,10 @@ export const AuditEntrySchema = z.strictObject({
   // Rows written before reader authentication existed have no such key: they read as null.
   readerAuth: z
     .strictObject({
-      signer: z.string().regex(READER_SIGNER_RE).refine((s) => !/\d{6,}/.test(s), { message: 'a run of 6 or more digits' }),
+      signer: z
+        .string()
+        .regex(READER_SIGNER_RE)
+        .refine((s) => !/\d{6,}/.test(s), { message: 'a run of 6 or more digits' }),
       fingerprint: z.string().regex(READER_FINGERPRINT_RE),
     })
     .nullable()
@@ -77,7 +84,10 @@ export const AuditEntrySchema = z.strictObject({
 
 // Compile-time: the schema and the core type describe the same object.
 type SchemaEntry = z.infer<typeof AuditEntrySchema>;
-const _sameShape: [SchemaEntry extends AuditEntry ? true : false, AuditEntry extends SchemaEntry ? true : false] = [true, true];
+const _sameShape: [SchemaEntry extends AuditEntry ? true : false, AuditEntry extends SchemaEntry ? true : false] = [
+  true,
+  true,
+];
 void _sameShape;
 
 export class AuditEntryRejected extends Error {

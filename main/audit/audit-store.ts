@@ -27,8 +27,19 @@ import {
   type RetentionCutBody,
   type RowKind,
 } from '../../core/audit/hash-chain.ts';
-import { MAX_RETENTION_DAYS, MIN_RETENTION_DAYS, retentionRefusal, type RetentionRefusal } from '../../core/audit/retention-rules.ts';
-import { prunedHeadProblems, verifySeals, type CheckpointSummary, type SealProblem, type SealReport } from '../../core/audit/seal-verify.ts';
+import {
+  MAX_RETENTION_DAYS,
+  MIN_RETENTION_DAYS,
+  retentionRefusal,
+  type RetentionRefusal,
+} from '../../core/audit/retention-rules.ts';
+import {
+  prunedHeadProblems,
+  verifySeals,
+  type CheckpointSummary,
+  type SealProblem,
+  type SealReport,
+} from '../../core/audit/seal-verify.ts';
 import { nodeCrypto } from '../crypto/node-crypto.ts';
 import { parseAuditEntry } from './audit-entry-schema.ts';
 import { AuditSchemaError, LATEST_VERSION, migrate, schemaVersion } from './migrations.ts';
@@ -92,7 +103,10 @@ export interface AppendResult {
 /** A retention cut the store refused; the refusal itself is in the chain as an event. */
 export class RetentionRefused extends Error {
   override readonly name = 'RetentionRefused';
-  constructor(readonly reason: RetentionRefusal, message: string) {
+  constructor(
+    readonly reason: RetentionRefusal,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -155,7 +169,8 @@ export class AuditStore {
     this.path = path;
     this.readOnly = opts.readOnly === true;
     this.checkpointEvery = opts.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY;
-    if (!Number.isInteger(this.checkpointEvery) || this.checkpointEvery < 1) throw new RangeError('checkpointEvery must be a positive integer');
+    if (!Number.isInteger(this.checkpointEvery) || this.checkpointEvery < 1)
+      throw new RangeError('checkpointEvery must be a positive integer');
     this.now = opts.now ?? (() => new Date());
     this.sealer = this.readOnly ? null : (opts.sealer ?? null);
     this.db = new Database(path, { readonly: this.readOnly, fileMustExist: this.readOnly });
@@ -164,10 +179,12 @@ export class AuditStore {
       if (this.readOnly) {
         const v = schemaVersion(this.db);
         if (v < 1) throw new AuditSchemaError(`${path} is not a Kakunin audit database`);
-        if (v > LATEST_VERSION) throw new AuditSchemaError(`audit database schema ${v} is newer than this program knows (${LATEST_VERSION})`);
+        if (v > LATEST_VERSION)
+          throw new AuditSchemaError(`audit database schema ${v} is newer than this program knows (${LATEST_VERSION})`);
       } else {
         const mode = this.db.pragma('journal_mode = WAL', { simple: true });
-        if (String(mode).toLowerCase() !== 'wal') throw new AuditSchemaError(`cannot switch ${path} to WAL (journal_mode is ${String(mode)})`);
+        if (String(mode).toLowerCase() !== 'wal')
+          throw new AuditSchemaError(`cannot switch ${path} to WAL (journal_mode is ${String(mode)})`);
         this.db.pragma('synchronous = FULL');
         migrate(this.db, this.now);
       }
@@ -179,35 +196,58 @@ export class AuditStore {
     const v5 = schemaVersion(db) >= 5;
     this.stmts = {
       head: db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1'),
-      setHead: db.prepare('INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash'),
+      setHead: db.prepare(
+        'INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash',
+      ),
       insert: db.prepare('INSERT INTO audit_chain (seq, kind, time, body, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)'),
-      checkpoint: db.prepare(v5 ? 'INSERT INTO audit_checkpoint (seq, hash, created_at, note, epoch) VALUES (?, ?, ?, ?, ?)' : 'INSERT INTO audit_checkpoint (seq, hash, created_at) VALUES (?, ?, ?)'),
-      checkpoints: db.prepare(v5 ? 'SELECT seq, hash, created_at, note, epoch FROM audit_checkpoint ORDER BY seq' : 'SELECT seq, hash, created_at, NULL AS note, NULL AS epoch FROM audit_checkpoint ORDER BY seq'),
+      checkpoint: db.prepare(
+        v5
+          ? 'INSERT INTO audit_checkpoint (seq, hash, created_at, note, epoch) VALUES (?, ?, ?, ?, ?)'
+          : 'INSERT INTO audit_checkpoint (seq, hash, created_at) VALUES (?, ?, ?)',
+      ),
+      checkpoints: db.prepare(
+        v5
+          ? 'SELECT seq, hash, created_at, note, epoch FROM audit_checkpoint ORDER BY seq'
+          : 'SELECT seq, hash, created_at, NULL AS note, NULL AS epoch FROM audit_checkpoint ORDER BY seq',
+      ),
       lastCheckpoint: db.prepare('SELECT MAX(seq) AS seq FROM audit_checkpoint'),
       certificates: v5 ? db.prepare('SELECT epoch, note FROM audit_epoch ORDER BY epoch') : null,
       maxEpoch: v5 ? db.prepare('SELECT MAX(epoch) AS e FROM audit_epoch') : null,
       insertCertificate: v5 ? db.prepare('INSERT OR IGNORE INTO audit_epoch (epoch, note) VALUES (?, ?)') : null,
-      anchor: db.prepare('SELECT cut_seq, first_seq, prev_hash FROM audit_retention_anchor ORDER BY cut_seq DESC LIMIT 1'),
+      anchor: db.prepare(
+        'SELECT cut_seq, first_seq, prev_hash FROM audit_retention_anchor ORDER BY cut_seq DESC LIMIT 1',
+      ),
       rows: db.prepare('SELECT seq, kind, time, body, prev_hash, hash FROM audit_chain ORDER BY seq'),
       rowsRaw: db.prepare('SELECT seq, kind, time, body, prev_hash, hash FROM audit_chain ORDER BY seq').raw(true),
-      rowsDesc: db.prepare("SELECT seq, kind, time, body, prev_hash, hash FROM audit_chain WHERE kind = 'entry' ORDER BY seq DESC LIMIT ?"),
+      rowsDesc: db.prepare(
+        "SELECT seq, kind, time, body, prev_hash, hash FROM audit_chain WHERE kind = 'entry' ORDER BY seq DESC LIMIT ?",
+      ),
       cuts: db.prepare("SELECT seq, time, body FROM audit_chain WHERE kind = 'retention-cut' ORDER BY seq"),
       lastSeq: db.prepare('SELECT MAX(seq) AS seq FROM audit_chain'),
       newestTime: db.prepare('SELECT MAX(time) AS t FROM audit_chain'),
-      entriesBetween: db.prepare("SELECT seq, body FROM audit_chain WHERE kind = 'entry' AND time >= ? AND time < ? ORDER BY seq").raw(true),
-      rowAt: db.prepare("SELECT seq, kind, time, body, prev_hash, hash FROM audit_chain WHERE seq = ? AND kind = 'entry'"),
+      entriesBetween: db
+        .prepare("SELECT seq, body FROM audit_chain WHERE kind = 'entry' AND time >= ? AND time < ? ORDER BY seq")
+        .raw(true),
+      rowAt: db.prepare(
+        "SELECT seq, kind, time, body, prev_hash, hash FROM audit_chain WHERE seq = ? AND kind = 'entry'",
+      ),
       latestCheckpoint: db.prepare('SELECT seq, hash, created_at FROM audit_checkpoint ORDER BY seq DESC LIMIT 1'),
       hashAt: db.prepare('SELECT hash FROM audit_chain WHERE seq = ?'),
       firstRecent: db.prepare('SELECT MIN(seq) AS seq FROM audit_chain WHERE time >= ? AND seq >= ?'),
       countBelow: db.prepare('SELECT COUNT(*) AS n FROM audit_chain WHERE seq < ?'),
       deleteBelow: db.prepare('DELETE FROM audit_chain WHERE seq < ?'),
-      insertAnchor: db.prepare('INSERT INTO audit_retention_anchor (cut_seq, first_seq, prev_hash, deleted_count, cutoff) VALUES (?, ?, ?, ?, ?)'),
+      insertAnchor: db.prepare(
+        'INSERT INTO audit_retention_anchor (cut_seq, first_seq, prev_hash, deleted_count, cutoff) VALUES (?, ?, ?, ?, ?)',
+      ),
       getSetting: db.prepare('SELECT value FROM audit_settings WHERE key = ?'),
-      setSetting: db.prepare('INSERT INTO audit_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+      setSetting: db.prepare(
+        'INSERT INTO audit_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      ),
       deleteSetting: db.prepare('DELETE FROM audit_settings WHERE key = ?'),
     };
     this.logId = this.setting('log_id');
-    this.signedOnce = v5 && db.prepare('SELECT 1 FROM audit_checkpoint WHERE note IS NOT NULL LIMIT 1').get() !== undefined;
+    this.signedOnce =
+      v5 && db.prepare('SELECT 1 FROM audit_checkpoint WHERE note IS NOT NULL LIMIT 1').get() !== undefined;
     if (this.sealer) {
       try {
         this.bindSealer(this.sealer);
@@ -235,13 +275,17 @@ export class AuditStore {
   private bindSealer(sealer: AuditSealer): void {
     const bound = this.setting('kiosk_id');
     if (bound !== null && bound !== sealer.kioskId) {
-      throw new AuditSchemaError(`${this.path} is sealed by another kiosk's key (${bound}, this kiosk is ${sealer.kioskId})`);
+      throw new AuditSchemaError(
+        `${this.path} is sealed by another kiosk's key (${bound}, this kiosk is ${sealer.kioskId})`,
+      );
     }
     if (bound === null || this.logId === null) {
-      this.db.transaction(() => {
-        if (this.setting('log_id') === null) this.stmts.setSetting.run('log_id', randomBytes(16).toString('hex'));
-        this.stmts.setSetting.run('kiosk_id', sealer.kioskId);
-      }).immediate();
+      this.db
+        .transaction(() => {
+          if (this.setting('log_id') === null) this.stmts.setSetting.run('log_id', randomBytes(16).toString('hex'));
+          this.stmts.setSetting.run('kiosk_id', sealer.kioskId);
+        })
+        .immediate();
       this.logId = this.setting('log_id');
     }
     this.sealNow();
@@ -284,7 +328,9 @@ export class AuditStore {
     }
     const { kioskId } = this.sealer;
     const logId = this.logId;
-    const { epoch, note } = this.sealer.sign(logOrigin(kioskId, logId), (e) => checkpointText({ kioskId, logId, size: p.seq, head: p.hash, time, epoch: e, every: this.checkpointEvery }));
+    const { epoch, note } = this.sealer.sign(logOrigin(kioskId, logId), (e) =>
+      checkpointText({ kioskId, logId, size: p.seq, head: p.hash, time, epoch: e, every: this.checkpointEvery }),
+    );
     this.storeCertificates(epoch);
     this.stmts.checkpoint.run(p.seq, p.hash, time, note, epoch);
     this.justSealed = { seq: p.seq, hash: p.hash };
@@ -311,7 +357,9 @@ export class AuditStore {
     } catch (e) {
       // Rolled back: whatever was signed in it is gone too.
       this.justSealed = null;
-      this.signedOnce = this.stmts.insertCertificate !== null && this.db.prepare('SELECT 1 FROM audit_checkpoint WHERE note IS NOT NULL LIMIT 1').get() !== undefined;
+      this.signedOnce =
+        this.stmts.insertCertificate !== null &&
+        this.db.prepare('SELECT 1 FROM audit_checkpoint WHERE note IS NOT NULL LIMIT 1').get() !== undefined;
       throw e;
     }
     this.afterCommit();
@@ -408,7 +456,15 @@ export class AuditStore {
   }
 
   private readCheckpoints(): StoredCheckpointRow[] {
-    return (this.stmts.checkpoints.all() as { seq: number; hash: Uint8Array; created_at: string; note: string | null; epoch: number | null }[]).map((c) => ({
+    return (
+      this.stmts.checkpoints.all() as {
+        seq: number;
+        hash: Uint8Array;
+        created_at: string;
+        note: string | null;
+        epoch: number | null;
+      }[]
+    ).map((c) => ({
       seq: c.seq,
       hash: bytes(c.hash),
       createdAt: String(c.created_at),
@@ -424,38 +480,51 @@ export class AuditStore {
    * signed layer is checked too (core/audit/seal-verify.ts): every checkpoint and epoch certificate.
    */
   verify(external: readonly ChainPoint[] = [], opts: StoreVerifyOptions = {}): AuditReport {
-    return this.db.transaction((): AuditReport => {
-      const head = this.readHead();
-      const anchor = this.readAnchor();
-      const firstSeq = anchor ? anchor.firstSeq : 1;
-      const cps = this.readCheckpoints();
-      let seal: SealReport | null = null;
-      if (opts.publicKey) {
-        seal = verifySeals({
-          kioskPublicKey: opts.publicKey,
-          logId: this.setting('log_id'),
-          certificates: this.stmts.certificates ? (this.stmts.certificates.all() as { epoch: number; note: string }[]).map((c) => ({ epoch: c.epoch, note: String(c.note) })) : [],
-          checkpoints: cps,
-          cuts: (this.stmts.cuts.all() as { seq: number; time: string; body: string }[]).map((c) => ({ seq: c.seq, time: String(c.time), body: String(c.body) })),
-          anchor,
-          lastSeq: (this.stmts.lastSeq.get() as { seq: number | null }).seq ?? 0,
-          now: opts.now ?? new Date(),
-          verify: (k, m, sig) => nodeCrypto.ed25519Verify(k, m, sig),
-        });
-      }
-      const points = seal ? seal.points : cps.map((c) => ({ seq: c.seq, hash: c.hash }));
-      const kept = seal ? seal.pruned : new Map(cps.filter((c) => c.seq < firstSeq).map((c) => [c.seq, c.hash] as const));
-      const stmt = this.stmts.rowsRaw;
-      const rows = (function* () {
-        // Arrays, not objects: a third faster on long logs (verify runs before every retention cut).
-        for (const [seq, kind, time, body, prev_hash, hash] of stmt.iterate() as Iterable<unknown[]>) {
-          yield toChainRow({ seq, kind, time, body, prev_hash, hash });
+    return this.db
+      .transaction((): AuditReport => {
+        const head = this.readHead();
+        const anchor = this.readAnchor();
+        const firstSeq = anchor ? anchor.firstSeq : 1;
+        const cps = this.readCheckpoints();
+        let seal: SealReport | null = null;
+        if (opts.publicKey) {
+          seal = verifySeals({
+            kioskPublicKey: opts.publicKey,
+            logId: this.setting('log_id'),
+            certificates: this.stmts.certificates
+              ? (this.stmts.certificates.all() as { epoch: number; note: string }[]).map((c) => ({
+                  epoch: c.epoch,
+                  note: String(c.note),
+                }))
+              : [],
+            checkpoints: cps,
+            cuts: (this.stmts.cuts.all() as { seq: number; time: string; body: string }[]).map((c) => ({
+              seq: c.seq,
+              time: String(c.time),
+              body: String(c.body),
+            })),
+            anchor,
+            lastSeq: (this.stmts.lastSeq.get() as { seq: number | null }).seq ?? 0,
+            now: opts.now ?? new Date(),
+            verify: (k, m, sig) => nodeCrypto.ed25519Verify(k, m, sig),
+          });
         }
-      })();
-      const chain = verifyChain(rows, { head, anchor, checkpoints: [...points, ...external], sha256: nodeSha256 });
-      const problems: SealProblem[] = [...(seal?.problems ?? []), ...prunedHeadProblems(external, anchor, kept)];
-      return combineReport(chain, problems, seal, cps, head);
-    }).deferred();
+        const points = seal ? seal.points : cps.map((c) => ({ seq: c.seq, hash: c.hash }));
+        const kept = seal
+          ? seal.pruned
+          : new Map(cps.filter((c) => c.seq < firstSeq).map((c) => [c.seq, c.hash] as const));
+        const stmt = this.stmts.rowsRaw;
+        const rows = (function* () {
+          // Arrays, not objects: a third faster on long logs (verify runs before every retention cut).
+          for (const [seq, kind, time, body, prev_hash, hash] of stmt.iterate() as Iterable<unknown[]>) {
+            yield toChainRow({ seq, kind, time, body, prev_hash, hash });
+          }
+        })();
+        const chain = verifyChain(rows, { head, anchor, checkpoints: [...points, ...external], sha256: nodeSha256 });
+        const problems: SealProblem[] = [...(seal?.problems ?? []), ...prunedHeadProblems(external, anchor, kept)];
+        return combineReport(chain, problems, seal, cps, head);
+      })
+      .deferred();
   }
 
   /** Most recent entries, newest first (staff screen). Rows that fail validation are reported as unreadable. */
@@ -497,23 +566,32 @@ export class AuditStore {
   }
 
   private exportRows(): { rows: ExportRow[]; cuts: RetentionCutBody[] } {
-    return this.db.transaction(() => {
-      const rows: ExportRow[] = [];
-      for (const r of this.stmts.rows.iterate() as Iterable<RawRow>) {
-        const c = toChainRow(r);
-        if (c.kind === 'entry') rows.push(toExportRow(c));
-      }
-      const cuts: RetentionCutBody[] = [];
-      for (const c of this.stmts.cuts.all() as { seq: number; body: string }[]) {
-        try {
-          const b = JSON.parse(c.body) as RetentionCutBody;
-          cuts.push({ cutoff: String(b.cutoff), deletedCount: Number(b.deletedCount), firstSeq: Number(b.firstSeq), prevHash: String(b.prevHash).replace(/[^0-9a-f]/g, '').slice(0, 64) });
-        } catch {
-          /* an unreadable cut row: verify reports it */
+    return this.db
+      .transaction(() => {
+        const rows: ExportRow[] = [];
+        for (const r of this.stmts.rows.iterate() as Iterable<RawRow>) {
+          const c = toChainRow(r);
+          if (c.kind === 'entry') rows.push(toExportRow(c));
         }
-      }
-      return { rows, cuts };
-    }).deferred();
+        const cuts: RetentionCutBody[] = [];
+        for (const c of this.stmts.cuts.all() as { seq: number; body: string }[]) {
+          try {
+            const b = JSON.parse(c.body) as RetentionCutBody;
+            cuts.push({
+              cutoff: String(b.cutoff),
+              deletedCount: Number(b.deletedCount),
+              firstSeq: Number(b.firstSeq),
+              prevHash: String(b.prevHash)
+                .replace(/[^0-9a-f]/g, '')
+                .slice(0, 64),
+            });
+          } catch {
+            /* an unreadable cut row: verify reports it */
+          }
+        }
+        return { rows, cuts };
+      })
+      .deferred();
   }
 
   /** CSV (RFC 4180) or JSON of every entry; only schema-valid fields can appear (see export.ts). */
@@ -551,7 +629,11 @@ export class AuditStore {
 
   /** Refuse a cut: the refusal goes into the chain, then the caller gets RetentionRefused. */
   private refuse(reason: RetentionRefusal, days: number, now: Date, detail: string): never {
-    this.event('retention_refused', { reason, days: Math.min(MAX_RETENTION_DAYS, Math.max(1, Math.trunc(Number(days)) || 1)) }, now);
+    this.event(
+      'retention_refused',
+      { reason, days: Math.min(MAX_RETENTION_DAYS, Math.max(1, Math.trunc(Number(days)) || 1)) },
+      now,
+    );
     throw new RetentionRefused(reason, `retention refused (${reason}): ${detail}`);
   }
 
@@ -568,8 +650,17 @@ export class AuditStore {
   prune(retentionDays: number, now: Date = this.now()): RetentionResult {
     if (this.readOnly) throw new Error('audit store is open read-only');
     const refusal = retentionRefusal(retentionDays, now, this.newestTime(), this.clockJumped);
-    if (refusal === 'below_minimum') this.refuse(refusal, retentionDays, now, `the minimum retention is ${MIN_RETENTION_DAYS} days`);
-    if (refusal) this.refuse(refusal, retentionDays, now, refusal === 'clock_behind_log' ? 'the clock is behind the newest audit row' : 'the clock jumped while the kiosk ran; restart with a correct clock');
+    if (refusal === 'below_minimum')
+      this.refuse(refusal, retentionDays, now, `the minimum retention is ${MIN_RETENTION_DAYS} days`);
+    if (refusal)
+      this.refuse(
+        refusal,
+        retentionDays,
+        now,
+        refusal === 'clock_behind_log'
+          ? 'the clock is behind the newest audit row'
+          : 'the clock jumped while the kiosk ran; restart with a correct clock',
+      );
     const cutoff = new Date(now.getTime() - retentionDays * 86_400_000).toISOString();
     let broken: string | null = null;
     const r = this.write((): RetentionResult => {
@@ -598,7 +689,11 @@ export class AuditStore {
       return { deleted, cutSeq: cut.seq, firstSeq: newFirst };
     });
     if (broken !== null) {
-      this.event('retention_refused', { reason: 'chain_broken', days: Math.min(MAX_RETENTION_DAYS, retentionDays) }, now);
+      this.event(
+        'retention_refused',
+        { reason: 'chain_broken', days: Math.min(MAX_RETENTION_DAYS, retentionDays) },
+        now,
+      );
       throw new Error(broken);
     }
     return r;
@@ -619,10 +714,23 @@ export class AuditStore {
 }
 
 /** One report from the chain's first break and the signed layer's problems: the earliest wins. */
-function combineReport(chain: ChainReport, problems: readonly SealProblem[], seal: SealReport | null, cps: readonly StoredCheckpointRow[], head: ChainPoint | null): AuditReport {
-  const info = (c: StoredCheckpointRow): CheckpointInfo => ({ size: c.seq, hash: toHex(c.hash), time: c.createdAt, epoch: c.epoch, note: c.note });
+function combineReport(
+  chain: ChainReport,
+  problems: readonly SealProblem[],
+  seal: SealReport | null,
+  cps: readonly StoredCheckpointRow[],
+  head: ChainPoint | null,
+): AuditReport {
+  const info = (c: StoredCheckpointRow): CheckpointInfo => ({
+    size: c.seq,
+    hash: toHex(c.hash),
+    time: c.createdAt,
+    epoch: c.epoch,
+    note: c.note,
+  });
   const fromSummary = (s: CheckpointSummary): CheckpointInfo => ({ ...s });
-  let first: { seq: number; reason: BreakReason; detail: string; checkpoint: CheckpointSummary | null } | null = chain.firstBroken ? { ...chain.firstBroken, checkpoint: null } : null;
+  let first: { seq: number; reason: BreakReason; detail: string; checkpoint: CheckpointSummary | null } | null =
+    chain.firstBroken ? { ...chain.firstBroken, checkpoint: null } : null;
   for (const p of problems) if (!first || p.seq < first.seq) first = p;
   let bad: CheckpointInfo | null = null;
   if (first) {
@@ -635,7 +743,13 @@ function combineReport(chain: ChainReport, problems: readonly SealProblem[], sea
       bad = s && (!c || s.size <= c.seq) ? fromSummary(s) : c ? info(c) : null;
     }
   }
-  const latest = seal ? (seal.latest ? fromSummary(seal.latest) : null) : cps.length ? info(cps[cps.length - 1]!) : null;
+  const latest = seal
+    ? seal.latest
+      ? fromSummary(seal.latest)
+      : null
+    : cps.length
+      ? info(cps[cps.length - 1]!)
+      : null;
   return {
     ...chain,
     ok: first === null,

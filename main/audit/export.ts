@@ -14,9 +14,25 @@ export interface ExportRow {
 }
 
 export const CSV_COLUMNS = [
-  'seq', 'time', 'mode', 'outcome', 'error_code', 'failed_checks', 'passed_checks', 'credential_type', 'document',
-  'issuer_key_id', 'requested_elements', 'intent_to_retain', 'engagement', 'transport', 'total_ms', 'read_ms',
-  'verify_ms', 'training', 'hash',
+  'seq',
+  'time',
+  'mode',
+  'outcome',
+  'error_code',
+  'failed_checks',
+  'passed_checks',
+  'credential_type',
+  'document',
+  'issuer_key_id',
+  'requested_elements',
+  'intent_to_retain',
+  'engagement',
+  'transport',
+  'total_ms',
+  'read_ms',
+  'verify_ms',
+  'training',
+  'hash',
 ] as const;
 
 /** RFC 4180 quoting; a leading = + - @ is defused for spreadsheets (OWASP "CSV injection"). */
@@ -34,11 +50,47 @@ export function csvLines(rows: readonly ExportRow[]): string {
     const e = r.entry;
     const cols: (string | number | boolean | null)[] = e
       ? [
-          r.seq, e.time, e.mode, e.outcome, e.errorCode, e.failedChecks.join(' '), e.passedChecks.join(' '), e.credentialType,
-          e.document, e.issuerKeyId, e.requestedElements.join(' '), e.intentToRetain, e.engagement, e.transport,
-          e.durations.totalMs, e.durations.readMs, e.durations.verifyMs, e.training, r.hash,
+          r.seq,
+          e.time,
+          e.mode,
+          e.outcome,
+          e.errorCode,
+          e.failedChecks.join(' '),
+          e.passedChecks.join(' '),
+          e.credentialType,
+          e.document,
+          e.issuerKeyId,
+          e.requestedElements.join(' '),
+          e.intentToRetain,
+          e.engagement,
+          e.transport,
+          e.durations.totalMs,
+          e.durations.readMs,
+          e.durations.verifyMs,
+          e.training,
+          r.hash,
         ]
-      : [r.seq, null, null, 'unreadable', null, null, null, null, null, null, null, null, null, null, null, null, null, null, r.hash];
+      : [
+          r.seq,
+          null,
+          null,
+          'unreadable',
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          r.hash,
+        ];
     out += cols.map(cell).join(',') + '\r\n';
   }
   return out;
@@ -59,7 +111,11 @@ export function exportJson(rows: readonly ExportRow[], cuts: readonly RetentionC
   const doc = {
     format: 'kakunin-audit-export',
     version: 1,
-    chain: { ok: chain.ok, rows: chain.rows, firstBroken: chain.firstBroken ? { seq: chain.firstBroken.seq, reason: chain.firstBroken.reason } : null },
+    chain: {
+      ok: chain.ok,
+      rows: chain.rows,
+      firstBroken: chain.firstBroken ? { seq: chain.firstBroken.seq, reason: chain.firstBroken.reason } : null,
+    },
     retentionCuts: cuts,
     entries: rows.map(jsonEntry),
   };

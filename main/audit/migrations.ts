@@ -123,7 +123,11 @@ export function schemaVersion(db: BetterSqlite3.Database): number {
 }
 
 /** Apply pending migrations up to `target` (default: all). Returns the versions applied. */
-export function migrate(db: BetterSqlite3.Database, now: () => Date = () => new Date(), target = LATEST_VERSION): number[] {
+export function migrate(
+  db: BetterSqlite3.Database,
+  now: () => Date = () => new Date(),
+  target = LATEST_VERSION,
+): number[] {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version    INTEGER PRIMARY KEY,
     name       TEXT NOT NULL,
@@ -138,7 +142,11 @@ export function migrate(db: BetterSqlite3.Database, now: () => Date = () => new 
     if (m.version <= current || m.version > target) continue;
     db.transaction(() => {
       db.exec(m.sql);
-      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, now().toISOString());
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+        m.version,
+        m.name,
+        now().toISOString(),
+      );
     }).immediate();
     applied.push(m.version);
   }

@@ -18,7 +18,19 @@
 // process's memory may hold copies until they are collected. The OS keyring is not used.
 import Database from 'better-sqlite3';
 import { createPrivateKey, createPublicKey, randomBytes, sign as nodeSign } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  fsyncSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { sha256 } from '@noble/hashes/sha2.js';
 import {
@@ -116,7 +128,8 @@ export function readAuditPublicKey(pem: string): Uint8Array {
   } catch (e) {
     throw new SealingKeyError(`not a public key in PEM: ${errorText(e)}`);
   }
-  if (key.asymmetricKeyType !== 'ed25519') throw new SealingKeyError(`the audit public key is Ed25519, this one is ${key.asymmetricKeyType ?? 'unknown'}`);
+  if (key.asymmetricKeyType !== 'ed25519')
+    throw new SealingKeyError(`the audit public key is Ed25519, this one is ${key.asymmetricKeyType ?? 'unknown'}`);
   return new Uint8Array(Buffer.from(String(key.export({ format: 'jwk' }).x), 'base64url'));
 }
 
@@ -129,19 +142,27 @@ const b64 = (s: string, n: number): Uint8Array => {
 /** A private file must be ours, a regular file, and readable by us alone. */
 function checkPrivate(path: string, kind: 'file' | 'dir'): void {
   const st = lstatSync(path);
-  if (st.isSymbolicLink() || (kind === 'file' ? !st.isFile() : !st.isDirectory())) throw new SealingKeyError(`${path} must be a ${kind === 'file' ? 'regular file' : 'directory'}, not a link`);
+  if (st.isSymbolicLink() || (kind === 'file' ? !st.isFile() : !st.isDirectory()))
+    throw new SealingKeyError(`${path} must be a ${kind === 'file' ? 'regular file' : 'directory'}, not a link`);
   const uid = process.getuid?.();
-  if (uid !== undefined && st.uid !== uid) throw new SealingKeyError(`${path} belongs to another user (uid ${st.uid}); refusing to use it`);
+  if (uid !== undefined && st.uid !== uid)
+    throw new SealingKeyError(`${path} belongs to another user (uid ${st.uid}); refusing to use it`);
   if ((st.mode & 0o077) !== 0) {
     chmodSync(path, kind === 'file' ? 0o600 : 0o700);
-    process.stderr.write(`kakunin: ${path} was readable by others; its mode is now ${kind === 'file' ? '0600' : '0700'} (if others could read it, make a new audit key)\n`);
+    process.stderr.write(
+      `kakunin: ${path} was readable by others; its mode is now ${kind === 'file' ? '0600' : '0700'} (if others could read it, make a new audit key)\n`,
+    );
   }
 }
 
 function fsyncDir(dir: string): void {
   try {
     const fd = openSync(dir, 'r');
-    try { fsyncSync(fd); } finally { closeSync(fd); }
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
   } catch {
     /* not every platform can fsync a directory */
   }
@@ -207,7 +228,15 @@ export class SealingKey implements AuditSealer {
     try {
       const j = JSON.parse(bytes.toString('utf8')) as State & { sum?: string };
       const { sum, ...s } = j;
-      if (s.v !== 1 || !Number.isSafeInteger(s.epoch) || s.epoch < 0 || typeof s.seed !== 'string' || typeof s.kiosk !== 'string' || typeof s.since !== 'string') return null;
+      if (
+        s.v !== 1 ||
+        !Number.isSafeInteger(s.epoch) ||
+        s.epoch < 0 ||
+        typeof s.seed !== 'string' ||
+        typeof s.kiosk !== 'string' ||
+        typeof s.since !== 'string'
+      )
+        return null;
       if (sum !== toHex(sha256(new TextEncoder().encode(JSON.stringify(s))))) return null; // torn or edited
       b64(s.seed, 32);
       b64(s.kiosk, 32);
@@ -271,12 +300,23 @@ export class SealingKey implements AuditSealer {
       if (existsSync(this.path('sealing.key.new'))) this.writeState(cur); // zero and remove the leftover copy
       return cur;
     }
-    if (existsSync(this.path('sealing.key'))) throw new SealingKeyError(`${this.path('sealing.key')} is damaged: logs can no longer be sealed. Move ${this.dir} aside to make a new audit key, and give the head office the new public key.`);
+    if (existsSync(this.path('sealing.key')))
+      throw new SealingKeyError(
+        `${this.path('sealing.key')} is damaged: logs can no longer be sealed. Move ${this.dir} aside to make a new audit key, and give the head office the new public key.`,
+      );
     if (existsSync(this.path('kiosk.pub.pem')) || existsSync(this.path('epochs.jsonl'))) {
-      throw new SealingKeyError(`the audit sealing key in ${this.dir} is missing: logs can no longer be sealed. Move ${this.dir} aside to make a new audit key, and give the head office the new public key.`);
+      throw new SealingKeyError(
+        `the audit sealing key in ${this.dir} is missing: logs can no longer be sealed. Move ${this.dir} aside to make a new audit key, and give the head office the new public key.`,
+      );
     }
     const seed = randomBytes(32);
-    const s: State = { v: 1, kiosk: base64Encode(ed25519PublicOf(seed)), epoch: 0, seed: base64Encode(seed), since: now.toISOString() };
+    const s: State = {
+      v: 1,
+      kiosk: base64Encode(ed25519PublicOf(seed)),
+      epoch: 0,
+      seed: base64Encode(seed),
+      since: now.toISOString(),
+    };
     seed.fill(0);
     this.writeState(s);
     writeFileSync(this.path('kiosk.pub.pem'), auditPublicKeyPem(b64(s.kiosk, 32)), { mode: 0o644 });
@@ -286,7 +326,8 @@ export class SealingKey implements AuditSealer {
   private readState(): State {
     const s = this.parseState(this.readFileOrNull('sealing.key'));
     if (!s) throw new SealingKeyError(`${this.path('sealing.key')} is missing or damaged`);
-    if (s.kiosk !== base64Encode(this.publicKey)) throw new SealingKeyError('the sealing key was replaced by another kiosk\'s');
+    if (s.kiosk !== base64Encode(this.publicKey))
+      throw new SealingKeyError("the sealing key was replaced by another kiosk's");
     return s;
   }
 
@@ -295,7 +336,9 @@ export class SealingKey implements AuditSealer {
       const s = this.readState();
       const seed = b64(s.seed, 32);
       try {
-        const note = signNote(text(s.epoch), [{ name, publicKey: ed25519PublicOf(seed), sign: (m) => ed25519SignWith(seed, m) }]);
+        const note = signNote(text(s.epoch), [
+          { name, publicKey: ed25519PublicOf(seed), sign: (m) => ed25519SignWith(seed, m) },
+        ]);
         return { epoch: s.epoch, note };
       } finally {
         seed.fill(0);
@@ -350,7 +393,8 @@ export class SealingKey implements AuditSealer {
       try {
         const j = JSON.parse(line) as { log: string; size: number; head: string };
         const head = base64Decode(j.head);
-        if (!/^[0-9a-f]{32}$/.test(j.log) || !Number.isSafeInteger(j.size) || j.size < 1 || !head || head.length !== 32) continue;
+        if (!/^[0-9a-f]{32}$/.test(j.log) || !Number.isSafeInteger(j.size) || j.size < 1 || !head || head.length !== 32)
+          continue;
         const prev = byLog.get(j.log);
         if (!prev || prev.size < j.size) byLog.set(j.log, { logId: j.log, size: j.size, head });
       } catch {
@@ -395,8 +439,20 @@ export class SealingKey implements AuditSealer {
           }
         }
         if (!done) {
-          const text = epochCertificateText({ kioskId: this.kioskId, epoch: s.epoch + 1, publicKey: nextPub, time: now.toISOString(), sealed: this.readPending() });
-          const note = signNote(text, [{ name: kioskKeyName(this.kioskId), publicKey: ed25519PublicOf(seed), sign: (m) => ed25519SignWith(seed, m) }]);
+          const text = epochCertificateText({
+            kioskId: this.kioskId,
+            epoch: s.epoch + 1,
+            publicKey: nextPub,
+            time: now.toISOString(),
+            sealed: this.readPending(),
+          });
+          const note = signNote(text, [
+            {
+              name: kioskKeyName(this.kioskId),
+              publicKey: ed25519PublicOf(seed),
+              sign: (m) => ed25519SignWith(seed, m),
+            },
+          ]);
           this.appendLine('epochs.jsonl', JSON.stringify({ epoch: s.epoch + 1, note }));
         }
         this.writeState({ ...s, epoch: s.epoch + 1, seed: base64Encode(next), since: now.toISOString() });

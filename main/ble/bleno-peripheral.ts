@@ -2,7 +2,12 @@
 // mode, the mode Apple Wallet uses). One client at a time: a second connection is refused by
 // disconnecting it (the kiosk serves one transaction).
 import { TransportError } from '../../core/mdoc/transport/message-transport.ts';
-import type { GattServerEvents, GattServerHandle, GattServerLink, GattServiceDefinition } from '../../core/mdoc/transport/ble/link.ts';
+import type {
+  GattServerEvents,
+  GattServerHandle,
+  GattServerLink,
+  GattServiceDefinition,
+} from '../../core/mdoc/transport/ble/link.ts';
 import { normalizeUuid } from '../../core/mdoc/transport/ble/uuids.ts';
 import { withTimeout, type BlenoLike } from './stacks.ts';
 import { errorText } from '../../core/errors.ts';
@@ -72,8 +77,16 @@ export class BlenoGattServerLink implements GattServerLink {
     let stopped = false;
 
     try {
-      await withTimeout(bleno.setServicesAsync([service]), timeoutMs, () => new TransportError('transport_unavailable', 'setting GATT services timed out'));
-      await withTimeout(bleno.startAdvertisingAsync(this.localName, [normalizeUuid(def.uuid)]), timeoutMs, () => new TransportError('transport_unavailable', 'advertising did not start'));
+      await withTimeout(
+        bleno.setServicesAsync([service]),
+        timeoutMs,
+        () => new TransportError('transport_unavailable', 'setting GATT services timed out'),
+      );
+      await withTimeout(
+        bleno.startAdvertisingAsync(this.localName, [normalizeUuid(def.uuid)]),
+        timeoutMs,
+        () => new TransportError('transport_unavailable', 'advertising did not start'),
+      );
     } catch (e) {
       bleno.removeListener('accept', onAccept);
       bleno.removeListener('disconnect', onDisconnect);
@@ -92,9 +105,13 @@ export class BlenoGattServerLink implements GattServerLink {
       async stop(): Promise<void> {
         if (stopped) return;
         stopped = true;
-        await withTimeout(bleno.stopAdvertisingAsync(), 2000, () => new Error('stop advertising timed out')).catch(() => {});
+        await withTimeout(bleno.stopAdvertisingAsync(), 2000, () => new Error('stop advertising timed out')).catch(
+          () => {},
+        );
         if (client !== null) bleno.disconnect(client);
-        await withTimeout(bleno.setServicesAsync([]), 2000, () => new Error('clear services timed out')).catch(() => {});
+        await withTimeout(bleno.setServicesAsync([]), 2000, () => new Error('clear services timed out')).catch(
+          () => {},
+        );
         // Let the disconnect settle before dropping listeners, so no late event is lost.
         await new Promise((r) => setImmediate(r));
         bleno.removeListener('accept', onAccept);

@@ -3,7 +3,13 @@
 import { TransportError } from '../../core/mdoc/transport/message-transport.ts';
 import type { DisconnectReason, GattClientConnection, GattClientLink } from '../../core/mdoc/transport/ble/link.ts';
 import { normalizeUuid } from '../../core/mdoc/transport/ble/uuids.ts';
-import { forgetNobleService, withTimeout, type NobleCharacteristicLike, type NobleLike, type NoblePeripheralLike } from './stacks.ts';
+import {
+  forgetNobleService,
+  withTimeout,
+  type NobleCharacteristicLike,
+  type NobleLike,
+  type NoblePeripheralLike,
+} from './stacks.ts';
 import { errorText } from '../../core/errors.ts';
 
 /** HCI 0x08 "Connection Timeout": the link supervision timer expired (the phone went away). */
@@ -36,26 +42,48 @@ export class NobleGattClientLink implements GattClientLink {
     let peripheral: NoblePeripheralLike;
     try {
       await this.noble.startScanningAsync([uuid], false);
-      peripheral = await withTimeout(found, left(), () => new TransportError('transport_peer_not_found', `no phone advertising service ${uuid} within ${timeoutMs} ms`));
+      peripheral = await withTimeout(
+        found,
+        left(),
+        () =>
+          new TransportError('transport_peer_not_found', `no phone advertising service ${uuid} within ${timeoutMs} ms`),
+      );
     } finally {
       cleanup();
       await this.noble.stopScanningAsync().catch(() => {});
     }
     try {
-      await withTimeout(peripheral.connectAsync(), left(), () => new TransportError('transport_timeout', 'BLE connect timed out'));
+      await withTimeout(
+        peripheral.connectAsync(),
+        left(),
+        () => new TransportError('transport_timeout', 'BLE connect timed out'),
+      );
     } catch (e) {
-      throw e instanceof TransportError ? e : new TransportError('transport_disconnected', `BLE connect failed: ${errorText(e)}`);
+      throw e instanceof TransportError
+        ? e
+        : new TransportError('transport_disconnected', `BLE connect failed: ${errorText(e)}`);
     }
     const conn = new NobleConnection(peripheral, () => forgetNobleService(this.noble, peripheral.id, uuid));
     try {
       // The stack negotiates the ATT MTU on connect (noble's HCI binding exchanges MTU itself and
       // emits onMtu); wait briefly for it, then keep the default 23 if none came.
-      if (!peripheral.mtu) await withTimeout(new Promise<void>((r) => peripheral.once('mtu', () => r())), Math.min(left(), 1000), () => new Error('mtu')).catch(() => {});
-      const { characteristics } = await withTimeout(peripheral.discoverSomeServicesAndCharacteristicsAsync([uuid], []), left(), () => new TransportError('transport_timeout', 'GATT discovery timed out'));
+      if (!peripheral.mtu)
+        await withTimeout(
+          new Promise<void>((r) => peripheral.once('mtu', () => r())),
+          Math.min(left(), 1000),
+          () => new Error('mtu'),
+        ).catch(() => {});
+      const { characteristics } = await withTimeout(
+        peripheral.discoverSomeServicesAndCharacteristicsAsync([uuid], []),
+        left(),
+        () => new TransportError('transport_timeout', 'GATT discovery timed out'),
+      );
       conn.setCharacteristics(characteristics);
     } catch (e) {
       await conn.disconnect();
-      throw e instanceof TransportError ? e : new TransportError('transport_disconnected', `GATT discovery failed: ${errorText(e)}`);
+      throw e instanceof TransportError
+        ? e
+        : new TransportError('transport_disconnected', `GATT discovery failed: ${errorText(e)}`);
     }
     return conn;
   }
@@ -74,7 +102,12 @@ class NobleConnection implements GattClientConnection {
     p.once('disconnect', (reason: unknown) => {
       this.down = true;
       this.forget();
-      const r: DisconnectReason = this.localClose || reason === HCI_LOCAL_HOST_TERMINATED ? 'local' : reason === HCI_CONNECTION_TIMEOUT ? 'link-lost' : 'remote';
+      const r: DisconnectReason =
+        this.localClose || reason === HCI_LOCAL_HOST_TERMINATED
+          ? 'local'
+          : reason === HCI_CONNECTION_TIMEOUT
+            ? 'link-lost'
+            : 'remote';
       for (const cb of this.disconnectCbs) cb(r);
       this.disconnectCbs = [];
       for (const ch of this.chars.values()) ch.removeAllListeners('data');

@@ -22,7 +22,10 @@ export interface NoblePeripheralLike extends EventEmitter {
   advertisement: { serviceUuids?: string[] };
   connectAsync(): Promise<void>;
   disconnectAsync(): Promise<void>;
-  discoverSomeServicesAndCharacteristicsAsync(serviceUuids: string[], characteristicUuids: string[]): Promise<{ characteristics: NobleCharacteristicLike[] }>;
+  discoverSomeServicesAndCharacteristicsAsync(
+    serviceUuids: string[],
+    characteristicUuids: string[],
+  ): Promise<{ characteristics: NobleCharacteristicLike[] }>;
 }
 export interface NobleCharacteristicLike extends EventEmitter {
   uuid: string;
@@ -86,8 +89,13 @@ export function withTimeout<T>(p: Promise<T>, ms: number, onTimeout: () => Error
 const pendingForget = new WeakMap<object, Array<{ peripheralId: string; serviceUuid: string }>>();
 
 export function forgetNobleService(noble: NobleLike, peripheralId: string, serviceUuid: string): void {
-  const n = noble as unknown as Record<'_services' | '_characteristics' | '_descriptors', Record<string, Record<string, unknown>> | undefined>;
-  const p = (noble as unknown as { _peripherals?: Map<string, { services?: { uuid: string }[] }> })._peripherals?.get(peripheralId);
+  const n = noble as unknown as Record<
+    '_services' | '_characteristics' | '_descriptors',
+    Record<string, Record<string, unknown>> | undefined
+  >;
+  const p = (noble as unknown as { _peripherals?: Map<string, { services?: { uuid: string }[] }> })._peripherals?.get(
+    peripheralId,
+  );
   if (p?.services) p.services = p.services.filter((s) => s.uuid !== serviceUuid);
   // Events already queued for this service (a write-without-response callback, a late notify) may
   // still arrive after the disconnect, and noble indexes these maps without checking. So this

@@ -42,7 +42,13 @@ export async function decodeJ2kCodestream(cs: Uint8Array): Promise<DecodedPhoto>
     d.getEncodedBuffer(cs.length).set(cs);
     d.decode();
     const fi = d.getFrameInfo();
-    return { width: fi.width, height: fi.height, components: fi.componentCount, bitsPerSample: fi.bitsPerSample, pixels: new Uint8Array(d.getDecodedBuffer()) };
+    return {
+      width: fi.width,
+      height: fi.height,
+      components: fi.componentCount,
+      bitsPerSample: fi.bitsPerSample,
+      pixels: new Uint8Array(d.getDecodedBuffer()),
+    };
   } finally {
     d.delete?.();
   }
@@ -57,8 +63,15 @@ export async function decodeJp2(jp2: Uint8Array): Promise<DecodedPhoto> {
     d.getEncodedBuffer(info.codestream.length).set(info.codestream);
     d.decode();
     const fi = d.getFrameInfo();
-    if (fi.width !== info.width || fi.height !== info.height) throw new Error(`codestream is ${fi.width}x${fi.height}, JP2 header says ${info.width}x${info.height}`);
-    return { width: fi.width, height: fi.height, components: fi.componentCount, bitsPerSample: fi.bitsPerSample, pixels: new Uint8Array(d.getDecodedBuffer()) };
+    if (fi.width !== info.width || fi.height !== info.height)
+      throw new Error(`codestream is ${fi.width}x${fi.height}, JP2 header says ${info.width}x${info.height}`);
+    return {
+      width: fi.width,
+      height: fi.height,
+      components: fi.componentCount,
+      bitsPerSample: fi.bitsPerSample,
+      pixels: new Uint8Array(d.getDecodedBuffer()),
+    };
   } finally {
     d.delete?.();
   }

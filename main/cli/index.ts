@@ -6,8 +6,14 @@ import { errorText } from '../../core/errors.ts';
 
 const COMMANDS: Record<string, { file: string; summary: string }> = {
   'verify-response': { file: './commands/verify-response.ts', summary: 'verify an ISO 18013-5 DeviceResponse offline' },
-  'read-mdoc': { file: './commands/read-mdoc.ts', summary: 'read one mdoc credential from a phone (or the virtual wallet)' },
-  'read-card': { file: './commands/read-card.ts', summary: 'read a My Number Card, driving licence or residence card over PC/SC (or a virtual one)' },
+  'read-mdoc': {
+    file: './commands/read-mdoc.ts',
+    summary: 'read one mdoc credential from a phone (or the virtual wallet)',
+  },
+  'read-card': {
+    file: './commands/read-card.ts',
+    summary: 'read a My Number Card, driving licence or residence card over PC/SC (or a virtual one)',
+  },
   trust: { file: './commands/trust.ts', summary: 'inspect and import trust roots' },
   audit: { file: './commands/audit.ts', summary: 'verify or export the audit log' },
   demo: { file: './commands/demo.ts', summary: 'run simulated transactions through the host' },
@@ -23,7 +29,7 @@ export const EXIT_UNVERIFIED = 3;
 function usage(): string {
   const lines = ['usage: kakunin <command> [options]', '', 'commands:'];
   for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(16)} ${c.summary}`);
-  lines.push('', 'Run `kakunin <command> --help` for a command\'s options.');
+  lines.push('', "Run `kakunin <command> --help` for a command's options.");
   return lines.join('\n');
 }
 

@@ -68,7 +68,10 @@ function checkJson(c: Check): { [k: string]: Json } {
 }
 
 /** The whole result as the contract's JSON object. */
-export function responseResultToJson(r: ResponseResult, extra: { warnings?: { code: string; detail?: string; file?: string }[] } = {}): { [k: string]: Json } {
+export function responseResultToJson(
+  r: ResponseResult,
+  extra: { warnings?: { code: string; detail?: string; file?: string }[] } = {},
+): { [k: string]: Json } {
   return {
     verdict: r.verdict,
     documents: r.documents.map((d) => {
@@ -76,7 +79,8 @@ export function responseResultToJson(r: ResponseResult, extra: { warnings?: { co
       for (const [ns, els] of Object.entries(d.elements)) {
         const o: { [k: string]: Json } = {};
         // Verification already dropped them; the printer refuses them again (nothing prints the My Number).
-        for (const [name, value] of Object.entries(els)) if (!isForbiddenElement(name)) setOwn(o, name, cborToJson(withoutForbidden(value)));
+        for (const [name, value] of Object.entries(els))
+          if (!isForbiddenElement(name)) setOwn(o, name, cborToJson(withoutForbidden(value)));
         setOwn(elements, ns, o);
       }
       const doc: { [k: string]: Json } = {

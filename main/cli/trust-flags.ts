@@ -31,9 +31,15 @@ export function checkTrustFlag(trust: string | undefined): void {
 }
 
 /** The store, and its load errors and warnings as the commands print them. */
-export function loadCliTrust(trust: string | undefined, noBuiltin: boolean | undefined, crypto: CryptoProvider, now: Date): { store: TrustStore; issues: TrustIssueJson[] } {
+export function loadCliTrust(
+  trust: string | undefined,
+  noBuiltin: boolean | undefined,
+  crypto: CryptoProvider,
+  now: Date,
+): { store: TrustStore; issues: TrustIssueJson[] } {
   const store = loadTrust(trustSourcesFromFlags(trust, noBuiltin), { crypto, now });
   const issues: TrustIssueJson[] = [];
-  for (const e of [...store.errors, ...store.warnings]) issues.push({ code: e.code, detail: e.detail, ...(e.file ? { file: e.file } : {}) });
+  for (const e of [...store.errors, ...store.warnings])
+    issues.push({ code: e.code, detail: e.detail, ...(e.file ? { file: e.file } : {}) });
   return { store, issues };
 }

@@ -22,7 +22,11 @@ import {
   verify as nodeVerify,
   type KeyObject,
 } from 'node:crypto';
-import { isUncompressedPointShape, rsaKeyAcceptable, stripLeadingZeros as strip } from '../../core/crypto/input-rules.ts';
+import {
+  isUncompressedPointShape,
+  rsaKeyAcceptable,
+  stripLeadingZeros as strip,
+} from '../../core/crypto/input-rules.ts';
 import { CURVE_PARAMS } from '../../core/crypto/curves.ts';
 import {
   checkCbcArgs,
@@ -38,7 +42,13 @@ import {
 } from '../../core/crypto/provider.ts';
 import { errorText } from '../../core/errors.ts';
 
-const NODE_HASH: Record<HashAlg, string> = { 'SHA-1': 'sha1', 'SHA-224': 'sha224', 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
+const NODE_HASH: Record<HashAlg, string> = {
+  'SHA-1': 'sha1',
+  'SHA-224': 'sha224',
+  'SHA-256': 'sha256',
+  'SHA-384': 'sha384',
+  'SHA-512': 'sha512',
+};
 
 // ---- minimal DER for importing keys OpenSSL knows by named curve (RFC 5480, RFC 5915) ----
 function derLen(n: number): Buffer {
@@ -189,7 +199,8 @@ export class NodeCrypto implements CryptoProvider {
 
   private ecPrivateKey(curve: Curve, d: Uint8Array): KeyObject {
     const n = CURVE_BYTES[curve];
-    if (!(d instanceof Uint8Array) || d.length !== n) throw new KakuninCryptoError(`private key must be ${n} bytes for ${curve}`);
+    if (!(d instanceof Uint8Array) || d.length !== n)
+      throw new KakuninCryptoError(`private key must be ${n} bytes for ${curve}`);
     try {
       const ecdh = createECDH(curveName(curve));
       ecdh.setPrivateKey(d);
@@ -201,7 +212,13 @@ export class NodeCrypto implements CryptoProvider {
         });
       }
       // JWK has no Brainpool or P-192/P-224 names: SEC 1 ECPrivateKey DER (RFC 5915 §3) instead.
-      const sec1 = der(0x30, der(0x02, Buffer.of(1)), der(0x04, d), der(0xa0, derOid(CURVE_PARAMS[curve].oid)), der(0xa1, der(0x03, Buffer.of(0), pub)));
+      const sec1 = der(
+        0x30,
+        der(0x02, Buffer.of(1)),
+        der(0x04, d),
+        der(0xa0, derOid(CURVE_PARAMS[curve].oid)),
+        der(0xa1, der(0x03, Buffer.of(0), pub)),
+      );
       return createPrivateKey({ key: sec1, format: 'der', type: 'sec1' });
     } catch (e) {
       throw new KakuninCryptoError(`bad ${curve} private key: ${errorText(e)}`);
@@ -214,7 +231,12 @@ export class NodeCrypto implements CryptoProvider {
       if (!(signature instanceof Uint8Array) || signature.length !== 64) return false;
       const id = bytesId('Ed25519', publicKey);
       const hit = this.keys.get(id);
-      const key = hit !== undefined ? hit : this.keys.add(id, () => createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: b64u(publicKey) }, format: 'jwk' }));
+      const key =
+        hit !== undefined
+          ? hit
+          : this.keys.add(id, () =>
+              createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: b64u(publicKey) }, format: 'jwk' }),
+            );
       if (!key) return false;
       return nodeVerify(null, message, key, signature);
     } catch {
@@ -234,7 +256,8 @@ export class NodeCrypto implements CryptoProvider {
   }
 
   ecdh(curve: Curve, privateKey: Uint8Array, publicKey: EcPoint): Uint8Array {
-    if (!isUncompressedPointShape(curve, publicKey)) throw new KakuninCryptoError(`ECDH: not an uncompressed ${curve} point`);
+    if (!isUncompressedPointShape(curve, publicKey))
+      throw new KakuninCryptoError(`ECDH: not an uncompressed ${curve} point`);
     if (!(privateKey instanceof Uint8Array) || privateKey.length !== CURVE_BYTES[curve]) {
       throw new KakuninCryptoError(`ECDH: private key must be ${CURVE_BYTES[curve]} bytes`);
     }
@@ -295,12 +318,23 @@ export class NodeCrypto implements CryptoProvider {
     }
   }
 
-  rsaPssVerify(hash: HashAlg, key: RsaPublicKey, message: Uint8Array, signature: Uint8Array, saltLength: number): boolean {
+  rsaPssVerify(
+    hash: HashAlg,
+    key: RsaPublicKey,
+    message: Uint8Array,
+    signature: Uint8Array,
+    saltLength: number,
+  ): boolean {
     try {
       const k = this.rsaKey(key);
       if (!k || !Number.isInteger(saltLength) || saltLength < 0) return false;
       if (!(signature instanceof Uint8Array) || signature.length !== strip(key.n).length) return false;
-      return nodeVerify(hashName(hash), message, { key: k, padding: cryptoConstants.RSA_PKCS1_PSS_PADDING, saltLength }, signature);
+      return nodeVerify(
+        hashName(hash),
+        message,
+        { key: k, padding: cryptoConstants.RSA_PKCS1_PSS_PADDING, saltLength },
+        signature,
+      );
     } catch {
       return false;
     }
@@ -322,14 +356,24 @@ export class NodeCrypto implements CryptoProvider {
     // n's length goes in the id so that n || e cannot be read back as another split of the same bytes.
     const id = bytesId(`RSA${key.n.length}:`, key.n) + bytesId(':', key.e);
     const hit = this.keys.get(id);
-    return hit !== undefined ? hit : this.keys.add(id, () => createPublicKey({ key: { kty: 'RSA', n: b64u(strip(key.n)), e: b64u(strip(key.e)) }, format: 'jwk' }));
+    return hit !== undefined
+      ? hit
+      : this.keys.add(id, () =>
+          createPublicKey({ key: { kty: 'RSA', n: b64u(strip(key.n)), e: b64u(strip(key.e)) }, format: 'jwk' }),
+        );
   }
 
   sha1(data: Uint8Array): Uint8Array {
     return u8(createHash('sha1').update(data).digest());
   }
 
-  cbc(cipher: BlockCipher, direction: 'encrypt' | 'decrypt', key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array {
+  cbc(
+    cipher: BlockCipher,
+    direction: 'encrypt' | 'decrypt',
+    key: Uint8Array,
+    iv: Uint8Array,
+    data: Uint8Array,
+  ): Uint8Array {
     checkCbcArgs(cipher, key, iv, data);
     if (data.length === 0) return new Uint8Array(0);
     const name = CBC_NAMES[cipher];
@@ -358,15 +402,20 @@ const CBC_NAMES: Record<BlockCipher, string> = {
  * first response from a J-LIS (P-384) issuer.
  */
 function importEcPublicKey(curve: Curve, point: EcPoint): KeyObject {
-  if (curve !== 'P-256') return createPublicKey({ key: Buffer.concat([spkiPrefix(curve), point]), format: 'der', type: 'spki' });
+  if (curve !== 'P-256')
+    return createPublicKey({ key: Buffer.concat([spkiPrefix(curve), point]), format: 'der', type: 'spki' });
   // One Buffer view over the point; the coordinates are encoded straight from it (no copies).
   const b = Buffer.from(point.buffer, point.byteOffset, point.byteLength);
   const n = CURVE_BYTES[curve];
-  return createPublicKey({ key: { kty: 'EC', crv: curve, x: b.toString('base64url', 1, 1 + n), y: b.toString('base64url', 1 + n, 1 + 2 * n) }, format: 'jwk' });
+  return createPublicKey({
+    key: { kty: 'EC', crv: curve, x: b.toString('base64url', 1, 1 + n), y: b.toString('base64url', 1 + n, 1 + 2 * n) },
+    format: 'jwk',
+  });
 }
 
 function checkGcmArgs(key: Uint8Array, iv: Uint8Array): void {
-  if (!(key instanceof Uint8Array) || key.length !== 32) throw new KakuninCryptoError('AES-256-GCM key must be 32 bytes');
+  if (!(key instanceof Uint8Array) || key.length !== 32)
+    throw new KakuninCryptoError('AES-256-GCM key must be 32 bytes');
   if (!(iv instanceof Uint8Array) || iv.length !== 12) throw new KakuninCryptoError('AES-GCM IV must be 12 bytes');
 }
 

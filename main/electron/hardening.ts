@@ -44,7 +44,9 @@ export function isAppUrl(url: string): boolean {
   }
 }
 
-interface PreventableEvent { preventDefault(): void }
+interface PreventableEvent {
+  preventDefault(): void;
+}
 export interface WebContentsLike {
   on(ev: 'will-navigate' | 'will-redirect', cb: (e: PreventableEvent, url: string) => void): unknown;
   /** Electron passes one details object carrying url and preventDefault (sub-frames included). */
@@ -77,10 +79,19 @@ export interface PermissionDetails {
 }
 
 export interface SessionLike {
-  setPermissionRequestHandler(h: (wc: unknown, permission: string, cb: (granted: boolean) => void, details?: PermissionDetails) => void): void;
-  setPermissionCheckHandler(h: (wc: unknown, permission: string, requestingOrigin?: string, details?: PermissionDetails) => boolean): void;
+  setPermissionRequestHandler(
+    h: (wc: unknown, permission: string, cb: (granted: boolean) => void, details?: PermissionDetails) => void,
+  ): void;
+  setPermissionCheckHandler(
+    h: (wc: unknown, permission: string, requestingOrigin?: string, details?: PermissionDetails) => boolean,
+  ): void;
   setDevicePermissionHandler?(h: (...a: unknown[]) => boolean): void;
-  webRequest: { onBeforeRequest(filter: { urls: string[] }, h: (d: { url: string }, cb: (r: { cancel: boolean }) => void) => void): void };
+  webRequest: {
+    onBeforeRequest(
+      filter: { urls: string[] },
+      h: (d: { url: string }, cb: (r: { cancel: boolean }) => void) => void,
+    ): void;
+  };
 }
 
 /**
@@ -88,12 +99,17 @@ export interface SessionLike {
  * own page at app://kiosk, which reads phones' QR codes from a webcam while a phone read is armed.
  * Everything else (microphone, HID, serial, notifications, geolocation, other origins) is denied.
  */
-export function cameraAllowed(permission: string, details: PermissionDetails | undefined, requestingOrigin?: string): boolean {
+export function cameraAllowed(
+  permission: string,
+  details: PermissionDetails | undefined,
+  requestingOrigin?: string,
+): boolean {
   if (permission !== 'media' || !details) return false;
   const origin = details.securityOrigin ?? requestingOrigin ?? details.requestingUrl ?? '';
   if (!isAppUrl(origin.endsWith('/') ? origin : `${origin}/`)) return false;
   if (details.requestingUrl !== undefined && !isAppUrl(details.requestingUrl)) return false;
-  if (details.mediaTypes !== undefined) return details.mediaTypes.length > 0 && details.mediaTypes.every((m) => m === 'video');
+  if (details.mediaTypes !== undefined)
+    return details.mediaTypes.length > 0 && details.mediaTypes.every((m) => m === 'video');
   return details.mediaType === 'video';
 }
 
@@ -105,7 +121,15 @@ export function hardenSession(s: SessionLike): void {
   s.webRequest.onBeforeRequest({ urls: ['<all_urls>'] }, (d, cb) => cb({ cancel: !isAppUrl(d.url) }));
 }
 
-const MIME: Record<string, string> = { '.wasm': 'application/wasm', '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2' };
+const MIME: Record<string, string> = {
+  '.wasm': 'application/wasm',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+};
 
 /** The app:// handler: files from dist/renderer only, with the CSP; anything else 404. */
 export function appProtocolHandler(distDir: string): (req: { url: string }) => Response {
@@ -115,7 +139,11 @@ export function appProtocolHandler(distDir: string): (req: { url: string }) => R
     if (!file) return new Response('not found', { status: 404 });
     return new Response(readFileSync(file), {
       status: 200,
-      headers: { 'Content-Type': MIME[extname(file)] ?? 'application/octet-stream', 'Content-Security-Policy': ELECTRON_CSP, 'X-Content-Type-Options': 'nosniff' },
+      headers: {
+        'Content-Type': MIME[extname(file)] ?? 'application/octet-stream',
+        'Content-Security-Policy': ELECTRON_CSP,
+        'X-Content-Type-Options': 'nosniff',
+      },
     });
   };
 }

@@ -5,7 +5,17 @@
 'use strict';
 
 // Chromium switches that open the DevTools protocol, checked again on Electron's parsed command line.
-const CHROMIUM_DEBUG_SWITCHES = ['remote-debugging-port', 'remote-debugging-pipe', 'remote-debugging-address', 'remote-allow-origins', 'auto-open-devtools-for-tabs', 'js-flags', 'inspect', 'inspect-brk', 'inspect-port'];
+const CHROMIUM_DEBUG_SWITCHES = [
+  'remote-debugging-port',
+  'remote-debugging-pipe',
+  'remote-debugging-address',
+  'remote-allow-origins',
+  'auto-open-devtools-for-tabs',
+  'js-flags',
+  'inspect',
+  'inspect-brk',
+  'inspect-port',
+];
 
 let electron = null;
 import('../launch.mjs')
@@ -15,7 +25,8 @@ import('../launch.mjs')
     launch.requireBuild();
     electron = require('electron');
     const present = CHROMIUM_DEBUG_SWITCHES.filter((s) => electron.app.commandLine.hasSwitch(s));
-    if (present.length) launch.refuseDebugSwitches({ argv: present.map((s) => `--${s}`), execArgv: [], nodeOptions: '' });
+    if (present.length)
+      launch.refuseDebugSwitches({ argv: present.map((s) => `--${s}`), execArgv: [], nodeOptions: '' });
     const { runShell } = await launch.loadCompiled('main/electron/shell.js');
     const training = process.argv.includes('--training');
     return runShell(electron, { devices: training ? 'training' : 'auto' });

@@ -7,16 +7,36 @@ const { contextBridge, ipcRenderer } = require('electron');
 
 // Kept in step with api/contract.ts METHOD_NAMES (test/electron/preload.test.ts checks it).
 const METHODS = Object.freeze([
-  'getSnapshot', 'setLang', 'submitInput', 'submitEngagement', 'dismiss', 'confirmUnverified', 'trainingPresent',
-  'staffUnlock', 'staffSetup', 'staffLock', 'staffStatus', 'staffChangePin', 'staffGetSettings', 'staffUpdateSettings',
-  'staffTrustStatus', 'staffTrustImport', 'staffAuditView', 'staffAuditExport',
-  'staffDashboard', 'staffReaderTest', 'staffDiagnostics',
+  'getSnapshot',
+  'setLang',
+  'submitInput',
+  'submitEngagement',
+  'dismiss',
+  'confirmUnverified',
+  'trainingPresent',
+  'staffUnlock',
+  'staffSetup',
+  'staffLock',
+  'staffStatus',
+  'staffChangePin',
+  'staffGetSettings',
+  'staffUpdateSettings',
+  'staffTrustStatus',
+  'staffTrustImport',
+  'staffAuditView',
+  'staffAuditExport',
+  'staffDashboard',
+  'staffReaderTest',
+  'staffDiagnostics',
 ]);
 
 const api = {
   call(method, params) {
     if (typeof method !== 'string' || !METHODS.includes(method)) {
-      return Promise.resolve({ ok: false, error: { code: 'unknown_method', messageEn: 'Unknown method', messageJa: '不明な操作です' } });
+      return Promise.resolve({
+        ok: false,
+        error: { code: 'unknown_method', messageEn: 'Unknown method', messageJa: '不明な操作です' },
+      });
     }
     return ipcRenderer.invoke('kakunin:call', method, params);
   },

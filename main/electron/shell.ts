@@ -6,7 +6,17 @@ import { ROOT } from '../project-root.ts';
 import { ApiSession } from '../host/api-handler.ts';
 import { announceSetupCode, assembleKiosk, type KioskConfig } from '../host/assemble.ts';
 import { DIST } from '../headless/renderer-build.ts';
-import { APP_INDEX, APP_SCHEME, appProtocolHandler, hardenSession, hardenWebContents, isTrustedSender, webPreferences, type SessionLike, type WebContentsLike } from './hardening.ts';
+import {
+  APP_INDEX,
+  APP_SCHEME,
+  appProtocolHandler,
+  hardenSession,
+  hardenWebContents,
+  isTrustedSender,
+  webPreferences,
+  type SessionLike,
+  type WebContentsLike,
+} from './hardening.ts';
 
 /** The slice of Electron's API the shell uses. */
 export interface ElectronLike {
@@ -23,9 +33,15 @@ export interface ElectronLike {
   };
   session: { defaultSession: SessionLike };
   Menu: { setApplicationMenu(m: null): void };
-  ipcMain: { handle(channel: string, h: (event: { senderFrame: { url: string } | null }, ...args: unknown[]) => unknown): void };
+  ipcMain: {
+    handle(channel: string, h: (event: { senderFrame: { url: string } | null }, ...args: unknown[]) => unknown): void;
+  };
   BrowserWindow: new (opts: Record<string, unknown>) => {
-    webContents: WebContentsLike & { mainFrame: unknown; send(channel: string, ...args: unknown[]): void; isDestroyed(): boolean };
+    webContents: WebContentsLike & {
+      mainFrame: unknown;
+      send(channel: string, ...args: unknown[]): void;
+      isDestroyed(): boolean;
+    };
     loadURL(url: string): Promise<void>;
     on(ev: string, cb: () => void): unknown;
     setMenu?(m: null): void;
@@ -43,7 +59,9 @@ export async function runShell(electron: ElectronLike, cfg: KioskConfig & { dist
     return null;
   }
   // Must run before 'ready': app:// behaves like a standard secure origin.
-  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+  protocol.registerSchemesAsPrivileged([
+    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+  ]);
   app.on('web-contents-created', (_e: unknown, wc: WebContentsLike) => hardenWebContents(wc));
   await app.whenReady();
 
@@ -68,7 +86,10 @@ export async function runShell(electron: ElectronLike, cfg: KioskConfig & { dist
   const session1 = new ApiSession(kiosk.services);
   ipcMain.handle('kakunin:call', async (event, method, params) => {
     if (!isTrustedSender(event.senderFrame, win.webContents.mainFrame)) {
-      return { ok: false, error: { code: 'untrusted_sender', messageEn: 'IPC from an untrusted frame', messageJa: '不正な送信元です' } };
+      return {
+        ok: false,
+        error: { code: 'untrusted_sender', messageEn: 'IPC from an untrusted frame', messageJa: '不正な送信元です' },
+      };
     }
     return session1.handle(String(method), params);
   });

@@ -32,7 +32,10 @@ export function privateDir(dir: string): string {
   const st = lstatSync(dir);
   if (!st.isDirectory() || st.isSymbolicLink()) throw new Error(`${dir} is not a directory`);
   const uid = process.getuid?.();
-  if (uid !== undefined && st.uid !== uid) throw new Error(`${dir} belongs to uid ${st.uid}, not to this user (${uid}): refusing to put the kiosk's pairing token there`);
+  if (uid !== undefined && st.uid !== uid)
+    throw new Error(
+      `${dir} belongs to uid ${st.uid}, not to this user (${uid}): refusing to put the kiosk's pairing token there`,
+    );
   chmodSync(dir, 0o700);
   return dir;
 }

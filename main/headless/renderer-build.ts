@@ -38,7 +38,11 @@ export async function ensureRendererBuilt(log: (s: string) => void = () => {}): 
       break;
     } catch {
       // A stale lock (crashed build) older than 3 minutes is taken over.
-      try { if (Date.now() - statSync(lock).mtimeMs > 180_000) rmdirSync(lock); } catch { /* gone */ }
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > 180_000) rmdirSync(lock);
+      } catch {
+        /* gone */
+      }
       if (Date.now() > deadline) throw new Error('timed out waiting for another renderer build');
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -47,7 +51,11 @@ export async function ensureRendererBuilt(log: (s: string) => void = () => {}): 
     if (rendererIsFresh()) return DIST;
     log('building renderer (vite build)…');
     const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
-    const r = spawnSync(process.execPath, [vite, 'build', '--config', join(ROOT, 'renderer', 'vite.config.ts'), '--logLevel', 'warn'], { cwd: ROOT, encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [vite, 'build', '--config', join(ROOT, 'renderer', 'vite.config.ts'), '--logLevel', 'warn'],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
     if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}\n${r.stderr}`);
     return DIST;
   } finally {

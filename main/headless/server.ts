@@ -97,7 +97,8 @@ function refuse(socket: Duplex, status: 401 | 403 | 404): void {
 export async function startHeadless(opts: HeadlessOptions): Promise<HeadlessHandle> {
   // Bound to loopback whatever the caller asks: the API is not for the network.
   const bindHost = LOOPBACK;
-  if (opts.host && opts.host !== LOOPBACK) throw new Error(`headless host binds to ${LOOPBACK} only (asked for ${opts.host})`);
+  if (opts.host && opts.host !== LOOPBACK)
+    throw new Error(`headless host binds to ${LOOPBACK} only (asked for ${opts.host})`);
   const log = opts.log ?? ((line: string) => console.warn(`kakunin: ${line}`));
   const tokens = new OneTimeTokens();
   const pairedListeners = new Set<() => void>();
@@ -194,7 +195,13 @@ export async function startHeadless(opts: HeadlessOptions): Promise<HeadlessHand
       const r = RequestSchema.safeParse(msg);
       if (!r.success) {
         const id = typeof (msg as { id?: unknown })?.id === 'number' ? (msg as { id: number }).id : -1;
-        send({ id, result: { ok: false, error: { code: 'bad_request', messageEn: 'Malformed request', messageJa: '不正な要求です' } } });
+        send({
+          id,
+          result: {
+            ok: false,
+            error: { code: 'bad_request', messageEn: 'Malformed request', messageJa: '不正な要求です' },
+          },
+        });
         return;
       }
       const result = await session.handle(r.data.method, r.data.params);

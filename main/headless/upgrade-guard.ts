@@ -17,7 +17,7 @@ export type UpgradeRefusal = { status: 403 | 404; why: string };
 export function upgradeRefusal(req: IncomingMessage, port: number): UpgradeRefusal | null {
   const path = (req.url ?? '').split('?')[0];
   if (path !== '/api') return { status: 404, why: 'not the API path' };
-  if (req.headers.host !== kioskHost(port)) return { status: 403, why: 'Host is not the kiosk\'s loopback address' };
-  if (req.headers.origin !== kioskOrigin(port)) return { status: 403, why: 'Origin is not the kiosk\'s own page' };
+  if (req.headers.host !== kioskHost(port)) return { status: 403, why: "Host is not the kiosk's loopback address" };
+  if (req.headers.origin !== kioskOrigin(port)) return { status: 403, why: "Origin is not the kiosk's own page" };
   return null;
 }

@@ -42,15 +42,26 @@ export const HANDLERS: Handlers = {
     return null;
   },
   submitInput: ({ txId, digits }, { host }) => {
-    if (!host.submitInput(txId, digits)) throw new ApiFailure('no_input_pending', 'No entry is expected now', '現在は入力を受け付けていません');
+    if (!host.submitInput(txId, digits))
+      throw new ApiFailure('no_input_pending', 'No entry is expected now', '現在は入力を受け付けていません');
     return null;
   },
   submitEngagement: ({ text }, { host }) => {
-    if (!host.submitEngagement(text)) throw new ApiFailure('engagement_refused', 'No phone reader is waiting for a QR code now', '現在はQRコードを受け付けていません');
+    if (!host.submitEngagement(text))
+      throw new ApiFailure(
+        'engagement_refused',
+        'No phone reader is waiting for a QR code now',
+        '現在はQRコードを受け付けていません',
+      );
     return null;
   },
   confirmUnverified: async ({ txId, confirmed }, { host }) => {
-    if (!(await host.staffConfirm(txId, confirmed))) throw new ApiFailure('no_confirmation_pending', 'No unverified result is waiting for staff now', '現在スタッフ確認を待つ結果はありません');
+    if (!(await host.staffConfirm(txId, confirmed)))
+      throw new ApiFailure(
+        'no_confirmation_pending',
+        'No unverified result is waiting for staff now',
+        '現在スタッフ確認を待つ結果はありません',
+      );
     return null;
   },
   dismiss: (_p, { host }) => {
@@ -58,8 +69,14 @@ export const HANDLERS: Handlers = {
     return null;
   },
   trainingPresent: ({ scenario }, { host }) => {
-    if (!host.training) throw new ApiFailure('not_training', 'Simulated credentials are refused: real readers are in use', '実機モードでは訓練用の読み取りは使えません');
-    if (!host.trainingPresent(scenario)) throw new ApiFailure('busy', 'The kiosk is busy or that reader is off', '処理中です');
+    if (!host.training)
+      throw new ApiFailure(
+        'not_training',
+        'Simulated credentials are refused: real readers are in use',
+        '実機モードでは訓練用の読み取りは使えません',
+      );
+    if (!host.trainingPresent(scenario))
+      throw new ApiFailure('busy', 'The kiosk is busy or that reader is off', '処理中です');
     return null;
   },
   staffUnlock: async ({ pin }, { staff, session }) => {
@@ -85,47 +102,90 @@ export const HANDLERS: Handlers = {
   staffUpdateSettings: (p, { host }) => updateSettings(host, p),
   staffTrustStatus: (_p, { host, trust }) => trust.status(host.now()),
   staffTrustImport: async (q, { host, trust }) => {
-    const r = await trust.import(q.kind, q.fileName, Buffer.from(q.contentBase64, 'base64'), host.now(), q.keyId, q.replaceBuiltin);
+    const r = await trust.import(
+      q.kind,
+      q.fileName,
+      Buffer.from(q.contentBase64, 'base64'),
+      host.now(),
+      q.keyId,
+      q.replaceBuiltin,
+    );
     const fp = (x: string | undefined) => (x && /^[0-9a-f]{64}$/.test(x) ? x : null);
     const kind = q.kind.replace(/-/g, '_');
     await host.opts.audit.event('trust_imported', { kind, fingerprint: fp(r.fingerprint) });
-    if (r.replacedBuiltin) await host.opts.audit.event('trust_builtin_replaced', { kind, builtinFingerprint: fp(r.replacedBuiltin.builtinFingerprint), fingerprint: fp(r.replacedBuiltin.fingerprint) });
+    if (r.replacedBuiltin)
+      await host.opts.audit.event('trust_builtin_replaced', {
+        kind,
+        builtinFingerprint: fp(r.replacedBuiltin.builtinFingerprint),
+        fingerprint: fp(r.replacedBuiltin.fingerprint),
+      });
     return { stored: r.stored, detail: r.detail, replacedBuiltin: r.replacedBuiltin?.builtin ?? null };
   },
-  staffAuditView: ({ filter, page, pageSize }, { host }) => auditPage(host.opts.audit, filter, page, pageSize, host.opts.settings.get().retentionDays),
+  staffAuditView: ({ filter, page, pageSize }, { host }) =>
+    auditPage(host.opts.audit, filter, page, pageSize, host.opts.settings.get().retentionDays),
   staffAuditExport: async ({ format, filter, after, limit }, { host }) => {
     const c = exportChunk(host.opts.audit, format, filter, after, limit);
     // One export, one event: logged with its first chunk.
     if (after === null) await host.opts.audit.event('audit_exported', { format });
     const stamp = host.now().toISOString().replace(/[:.]/g, '-');
-    return { fileName: `kakunin-audit-${stamp}.${format}`, mime: format === 'csv' ? 'text/csv' : 'application/json', ...c };
+    return {
+      fileName: `kakunin-audit-${stamp}.${format}`,
+      mime: format === 'csv' ? 'text/csv' : 'application/json',
+      ...c,
+    };
   },
   staffDashboard: (q, { host }) => {
     const now = host.now();
-    return dashboard(host.opts.audit, q, { now, utcOffsetMinutes: localOffsetMinutes(now), includeTraining: host.training });
+    return dashboard(host.opts.audit, q, {
+      now,
+      utcOffsetMinutes: localOffsetMinutes(now),
+      includeTraining: host.training,
+    });
   },
   staffReaderTest: async ({ timeoutMs }, { host }) => {
     const r = await host.probeReaders(timeoutMs);
-    if (r === 'busy') throw new ApiFailure('busy', 'The kiosk is busy with a customer or another test', '処理中です。お客様の確認が終わってからお試しください');
+    if (r === 'busy')
+      throw new ApiFailure(
+        'busy',
+        'The kiosk is busy with a customer or another test',
+        '処理中です。お客様の確認が終わってからお試しください',
+      );
     if (!r) return { seen: false, waitedMs: timeoutMs };
-    return { seen: true, reader: r.reader.kind, readerLabel: r.reader.status().label, credential: r.credential, how: r.how, detailJa: r.detailJa, detailEn: r.detailEn, ms: r.ms };
+    return {
+      seen: true,
+      reader: r.reader.kind,
+      readerLabel: r.reader.status().label,
+      credential: r.credential,
+      how: r.how,
+      detailJa: r.detailJa,
+      detailEn: r.detailEn,
+      ms: r.ms,
+    };
   },
   staffDiagnostics: (_p, { host }) => diagnostics(host),
 };
 
 /** Staff change settings: the retention floor first, then the change, its audit events, and what it re-arms. */
-async function updateSettings(host: KioskHost, p: ParsedParams<'staffUpdateSettings'>): Promise<Value<'staffUpdateSettings'>> {
+async function updateSettings(
+  host: KioskHost,
+  p: ParsedParams<'staffUpdateSettings'>,
+): Promise<Value<'staffUpdateSettings'>> {
   const { settings, audit } = host.opts;
   const before = settings.get();
   if (p.retentionDays !== undefined && p.retentionDays < MIN_RETENTION_DAYS) {
     // Nobody may keep the audit log for less than the minimum (docs/audit-log.md "Retention").
     await audit.event('retention_refused', { reason: 'below_minimum', days: p.retentionDays });
-    throw new ApiFailure('retention_below_minimum', `Audit rows must be kept at least ${MIN_RETENTION_DAYS} days`, `監査ログの保存期間は${MIN_RETENTION_DAYS}日以上にしてください`);
+    throw new ApiFailure(
+      'retention_below_minimum',
+      `Audit rows must be kept at least ${MIN_RETENTION_DAYS} days`,
+      `監査ログの保存期間は${MIN_RETENTION_DAYS}日以上にしてください`,
+    );
   }
   settings.update(p);
   const after = settings.get();
   await auditSettingsChange(audit, before, after);
-  if (after.mode !== before.mode || JSON.stringify(after.readers) !== JSON.stringify(before.readers)) await host.rearm();
+  if (after.mode !== before.mode || JSON.stringify(after.readers) !== JSON.stringify(before.readers))
+    await host.rearm();
   else await host.setLang(after.lang);
   if (after.retentionDays !== before.retentionDays) await audit.prune?.(after.retentionDays, host.now());
   return settings.view();
@@ -133,10 +193,13 @@ async function updateSettings(host: KioskHost, p: ParsedParams<'staffUpdateSetti
 
 /** Staff setting changes as audit events: which settings, never their values (PIN changes: main/host/staff-auth.ts). */
 async function auditSettingsChange(audit: AuditSink, before: Settings, after: Settings): Promise<void> {
-  const changed = (Object.keys(after) as (keyof Settings)[]).filter((k) => k !== 'version' && JSON.stringify(after[k]) !== JSON.stringify(before[k]));
+  const changed = (Object.keys(after) as (keyof Settings)[]).filter(
+    (k) => k !== 'version' && JSON.stringify(after[k]) !== JSON.stringify(before[k]),
+  );
   // A setting the event vocabulary does not know yet is logged as "other" (names only, never values).
   const names = changed.map((k) => ((SETTING_NAMES as readonly string[]).includes(k) ? k : 'other'));
   if (names.length) await audit.event('settings_changed', { fields: names });
   if (after.mode !== before.mode) await audit.event('mode_changed', { from: before.mode, to: after.mode });
-  if (after.retentionDays !== before.retentionDays) await audit.event('retention_changed', { fromDays: before.retentionDays, toDays: after.retentionDays });
+  if (after.retentionDays !== before.retentionDays)
+    await audit.event('retention_changed', { fromDays: before.retentionDays, toDays: after.retentionDays });
 }

@@ -70,7 +70,11 @@ export async function assembleKiosk(cfg: KioskConfig = {}): Promise<Kiosk> {
     ({ training, readers } = trainingDevices(cfg, closers));
     deviceNote = 'training simulators (requested)';
   } else {
-    const real = await realReaders({ home, preferTransport: () => settings.get().phoneTransport, mynaLicence: () => settings.get().mynaLicence });
+    const real = await realReaders({
+      home,
+      preferTransport: () => settings.get().phoneTransport,
+      mynaLicence: () => settings.get().mynaLicence,
+    });
     if (real.readers.length > 0) {
       readers = real.readers;
       deviceNote = real.note;
@@ -134,13 +138,18 @@ export function announceSetupCode(kiosk: Kiosk, log: (line: string) => void = co
   const code = kiosk.services.staff.issueSetupCode();
   if (code) {
     log(`kakunin: no staff PIN is set on this kiosk. First-run setup code: ${formatSetupCode(code)}`);
-    log('kakunin: type it on the kiosk screen (スタッフ → 初期設定 / Staff → Setup), or run `npx kakunin setup` instead');
+    log(
+      'kakunin: type it on the kiosk screen (スタッフ → 初期設定 / Staff → Setup), or run `npx kakunin setup` instead',
+    );
   }
   return code;
 }
 
 /** Training: the in-memory card stand-in and the virtual wallet read by the real phone reader. */
-function trainingDevices(cfg: KioskConfig, closers: (() => void)[]): { training: TrainingController; readers: CredentialReader[] } {
+function trainingDevices(
+  cfg: KioskConfig,
+  closers: (() => void)[],
+): { training: TrainingController; readers: CredentialReader[] } {
   const training = new TrainingController(cfg.stepMs ?? 350, cfg.now);
   const phone = new SimulatedPhone();
   training.phone = phone;

@@ -55,7 +55,10 @@ export async function startAuditLifecycle(audit: AuditSink, opts: AuditLifecycle
     if (newest !== null && Date.parse(newest) > start.getTime() + CLOCK_SLACK_MS) {
       // The clock is behind what the log already holds: it was set back while the kiosk was off.
       audit.noteClockJump?.();
-      await audit.event('clock_jump', { direction: 'behind_log', seconds: (Date.parse(newest) - start.getTime()) / 1000 });
+      await audit.event('clock_jump', {
+        direction: 'behind_log',
+        seconds: (Date.parse(newest) - start.getTime()) / 1000,
+      });
     }
   } catch (e) {
     // The kiosk still starts: each transaction then fails closed with "audit unavailable".

@@ -105,7 +105,9 @@ export class MemoryAuditSink implements AuditSink {
     }
   }
   rowsAt(seqs: readonly number[]): ExportRow[] {
-    return seqs.filter((s) => s >= 1 && s <= this.stored.length).map((s) => ({ seq: s, hash: '', entry: this.stored[s - 1]! }));
+    return seqs
+      .filter((s) => s >= 1 && s <= this.stored.length)
+      .map((s) => ({ seq: s, hash: '', entry: this.stored[s - 1]! }));
   }
   latestCheckpoint(): null {
     return null;
@@ -125,7 +127,9 @@ export class MemoryAuditSink implements AuditSink {
   }
   export(format: 'csv' | 'json'): string {
     if (format === 'json') return JSON.stringify(this.entries, null, 2);
-    return ['time,mode,outcome', ...this.entries.map((e) => `${e.time.toISOString()},${e.mode},${e.outcome}`)].join('\n');
+    return ['time,mode,outcome', ...this.entries.map((e) => `${e.time.toISOString()},${e.mode},${e.outcome}`)].join(
+      '\n',
+    );
   }
   close(): void {}
 }

@@ -14,7 +14,10 @@ export class AuditStoreSink implements AuditSink {
   lastAppend: { seq: number; hash: string } | null = null;
   /** `sealer`: the key the store signs with, closed with the sink (null: an unsealed store). */
   readonly location: { kind: 'sqlite'; path: string };
-  constructor(readonly store: AuditStore, readonly sealer: AuditSealer | null = null) {
+  constructor(
+    readonly store: AuditStore,
+    readonly sealer: AuditSealer | null = null,
+  ) {
     this.location = { kind: 'sqlite', path: store.path };
     this.description = `SQLite ${store.path}${sealer ? ` (sealed by kiosk ${sealer.kioskId})` : ''}`;
   }

@@ -19,7 +19,12 @@ export function chainStatus(sink: AuditSink): Chain {
   const hit = chainCache.get(sink);
   if (hit && hit.head === key) return hit.chain;
   const v = sink.verifyReport();
-  const chain: Chain = { ok: v ? v.ok : null, firstBroken: v?.firstBroken ?? null, head, checkpoint: sink.latestCheckpoint() };
+  const chain: Chain = {
+    ok: v ? v.ok : null,
+    firstBroken: v?.firstBroken ?? null,
+    head,
+    checkpoint: sink.latestCheckpoint(),
+  };
   chainCache.set(sink, { head: key, chain });
   return chain;
 }
@@ -32,7 +37,22 @@ function matching(sink: AuditSink, f: AuditFilter): number[] {
 
 function toRow(r: ExportRow): AuditRow {
   const e = r.entry;
-  if (!e) return { seq: r.seq, time: '', mode: '', outcome: 'unreadable', outcomeClass: null, credential: '', reason: null, reasonJa: null, reasonEn: null, failedChecks: [], totalMs: null, training: false, unreadable: true };
+  if (!e)
+    return {
+      seq: r.seq,
+      time: '',
+      mode: '',
+      outcome: 'unreadable',
+      outcomeClass: null,
+      credential: '',
+      reason: null,
+      reasonJa: null,
+      reasonEn: null,
+      failedChecks: [],
+      totalMs: null,
+      training: false,
+      unreadable: true,
+    };
   const words = e.errorCode ? reasonWords(e.errorCode) : null;
   return {
     seq: r.seq,
@@ -51,7 +71,13 @@ function toRow(r: ExportRow): AuditRow {
   };
 }
 
-export function auditPage(sink: AuditSink, f: AuditFilter, page: number, pageSize: number, retentionDays: number): AuditView {
+export function auditPage(
+  sink: AuditSink,
+  f: AuditFilter,
+  page: number,
+  pageSize: number,
+  retentionDays: number,
+): AuditView {
   const credentials = new Set<string>();
   const modes = new Set<string>();
   const seqs: number[] = [];
@@ -87,7 +113,13 @@ export interface ExportChunk {
  * opens the file (CSV header; the JSON document's head with the chain status and the filter), the
  * last one closes it; concatenated in order they are one CSV file or one JSON document.
  */
-export function exportChunk(sink: AuditSink, format: 'csv' | 'json', f: AuditFilter, after: number | null, limit: number): ExportChunk {
+export function exportChunk(
+  sink: AuditSink,
+  format: 'csv' | 'json',
+  f: AuditFilter,
+  after: number | null,
+  limit: number,
+): ExportChunk {
   const seqs = matching(sink, f);
   const start = after === null ? 0 : seqs.findIndex((s) => s > after);
   const from = start < 0 ? seqs.length : start;

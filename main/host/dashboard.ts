@@ -16,7 +16,11 @@ export interface DashboardRange {
 }
 
 /** [from, to) and the bucket for a range, in local time (utcOffsetMinutes east of UTC). */
-export function rangeBounds(r: DashboardRange, now: Date, utcOffsetMinutes: number): { from: Date; to: Date; bucket: 'hour' | 'day'; label: string } {
+export function rangeBounds(
+  r: DashboardRange,
+  now: Date,
+  utcOffsetMinutes: number,
+): { from: Date; to: Date; bucket: 'hour' | 'day'; label: string } {
   const off = utcOffsetMinutes * 60_000;
   const localMidnight = Math.floor((now.getTime() + off) / DAY) * DAY - off;
   if (r.day) {
@@ -24,12 +28,22 @@ export function rangeBounds(r: DashboardRange, now: Date, utcOffsetMinutes: numb
     return { from: new Date(start), to: new Date(start + DAY), bucket: 'hour', label: r.day };
   }
   const range = r.range ?? 'today';
-  if (range === 'today') return { from: new Date(localMidnight), to: new Date(localMidnight + DAY), bucket: 'hour', label: range };
+  if (range === 'today')
+    return { from: new Date(localMidnight), to: new Date(localMidnight + DAY), bucket: 'hour', label: range };
   const days = range === '7d' ? 7 : 30;
-  return { from: new Date(localMidnight - (days - 1) * DAY), to: new Date(localMidnight + DAY), bucket: 'day', label: range };
+  return {
+    from: new Date(localMidnight - (days - 1) * DAY),
+    to: new Date(localMidnight + DAY),
+    bucket: 'day',
+    label: range,
+  };
 }
 
-export function dashboard(sink: AuditSink, r: DashboardRange, o: { now: Date; utcOffsetMinutes: number; includeTraining: boolean }): Dashboard {
+export function dashboard(
+  sink: AuditSink,
+  r: DashboardRange,
+  o: { now: Date; utcOffsetMinutes: number; includeTraining: boolean },
+): Dashboard {
   const started = performance.now();
   const b = rangeBounds(r, o.now, o.utcOffsetMinutes);
   let excluded = 0;

@@ -62,7 +62,9 @@ export class KioskHost {
   private lastReaders = '';
   /** Resolvers waiting for the next return to idle (tests, demo). */
   private idleWaiters: (() => void)[] = [];
-  private outcomeListeners = new Set<(o: { txId: string; reader: CredentialReader; outcome: ReadOutcome; screen: Screen }) => void>();
+  private outcomeListeners = new Set<
+    (o: { txId: string; reader: CredentialReader; outcome: ReadOutcome; screen: Screen }) => void
+  >();
   /** The staff reader test holds the readers: nothing is armed meanwhile. */
   private probing = false;
   /** The last reader errors (device trouble, not verdicts), newest last, for staff diagnostics. */
@@ -119,7 +121,9 @@ export class KioskHost {
     return () => this.listeners.delete(cb);
   }
 
-  onOutcome(cb: (o: { txId: string; reader: CredentialReader; outcome: ReadOutcome; screen: Screen }) => void): () => void {
+  onOutcome(
+    cb: (o: { txId: string; reader: CredentialReader; outcome: ReadOutcome; screen: Screen }) => void,
+  ): () => void {
     this.outcomeListeners.add(cb);
     return () => this.outcomeListeners.delete(cb);
   }
@@ -129,7 +133,11 @@ export class KioskHost {
     const snap = this.snapshot();
     this.lastReaders = JSON.stringify(snap.readers);
     for (const l of this.listeners) {
-      try { l(snap); } catch { /* a broken listener must not stop the kiosk */ }
+      try {
+        l(snap);
+      } catch {
+        /* a broken listener must not stop the kiosk */
+      }
     }
   }
 
@@ -167,7 +175,13 @@ export class KioskHost {
           if (signal.aborted) return false;
           if (!this.tx) this.claim(reader, policy);
           if (this.tx?.reader !== reader) return false;
-          this.setScreen({ screen: 'reading', txId: this.tx.id, reader: reader.kind, step: p.step, fraction: p.fraction ?? 0 });
+          this.setScreen({
+            screen: 'reading',
+            txId: this.tx.id,
+            reader: reader.kind,
+            step: p.step,
+            fraction: p.fraction ?? 0,
+          });
           return true;
         },
         requestInput: (req) => this.requestInput(reader, req),
@@ -293,15 +307,32 @@ export class KioskHost {
   async staffConfirm(txId: string, confirmed: boolean): Promise<boolean> {
     const tx = this.tx;
     const screen = this.screen;
-    if (!tx || tx.id !== txId || screen.screen !== 'verdict' || screen.verdict !== 'unverified' || screen.staffConfirm?.state !== 'pending') return false;
+    if (
+      !tx ||
+      tx.id !== txId ||
+      screen.screen !== 'verdict' ||
+      screen.verdict !== 'unverified' ||
+      screen.staffConfirm?.state !== 'pending'
+    )
+      return false;
     try {
       await this.opts.audit.append(staffAnswerEntry(tx, confirmed, { time: this.now(), training: this.training }));
     } catch {
-      if (this.tx === tx) this.setScreen({ screen: 'error', txId: tx.id, reader: tx.reader.kind, error: HOST_MESSAGES.audit_unavailable, wipeAt: screen.wipeAt });
+      if (this.tx === tx)
+        this.setScreen({
+          screen: 'error',
+          txId: tx.id,
+          reader: tx.reader.kind,
+          error: HOST_MESSAGES.audit_unavailable,
+          wipeAt: screen.wipeAt,
+        });
       return true;
     }
     if (this.tx !== tx || this.screen !== screen) return true;
-    this.setScreen({ ...screen, staffConfirm: { reasons: screen.staffConfirm.reasons, state: confirmed ? 'confirmed' : 'declined' } });
+    this.setScreen({
+      ...screen,
+      staffConfirm: { reasons: screen.staffConfirm.reasons, state: confirmed ? 'confirmed' : 'declined' },
+    });
     return true;
   }
 
@@ -313,7 +344,9 @@ export class KioskHost {
 
   trainingPresent(s: TrainingScenario): boolean {
     if (!this.opts.training || this.tx) return false;
-    return this.opts.training.present(s) || (this.screen.screen === 'idle' && this.noticeIfOff(TrainingController.kindOf(s)));
+    return (
+      this.opts.training.present(s) || (this.screen.screen === 'idle' && this.noticeIfOff(TrainingController.kindOf(s)))
+    );
   }
 
   async setLang(lang: 'ja' | 'en'): Promise<void> {
@@ -324,7 +357,15 @@ export class KioskHost {
   // ---- staff: reader test and diagnostics -------------------------------------------------------
 
   private noteError(reader: ReaderKind, e: ReadError): void {
-    this.errors.push({ time: this.now().toISOString(), reader, code: e.code, messageJa: e.messageJa, messageEn: e.messageEn, nextJa: e.nextJa, nextEn: e.nextEn });
+    this.errors.push({
+      time: this.now().toISOString(),
+      reader,
+      code: e.code,
+      messageJa: e.messageJa,
+      messageEn: e.messageEn,
+      nextJa: e.nextJa,
+      nextEn: e.nextEn,
+    });
     if (this.errors.length > 10) this.errors.shift();
   }
 
@@ -338,7 +379,9 @@ export class KioskHost {
    * what kind of credential it is, reading nothing. Refused during a transaction; the readers are
    * armed again afterwards. Resolves null when nothing was presented in time.
    */
-  async probeReaders(timeoutMs: number): Promise<(ReaderProbe & { reader: CredentialReader; ms: number }) | null | 'busy'> {
+  async probeReaders(
+    timeoutMs: number,
+  ): Promise<(ReaderProbe & { reader: CredentialReader; ms: number }) | null | 'busy'> {
     if (this.tx || this.probing || this.stopped) return 'busy';
     this.probing = true;
     const started = this.ms();
@@ -347,7 +390,10 @@ export class KioskHost {
     try {
       await this.arming.disarmAll();
       const enabled = this.opts.settings.get().readers;
-      const first = await firstProbe(this.opts.readers.filter((r) => enabled[r.kind]), ctl.signal);
+      const first = await firstProbe(
+        this.opts.readers.filter((r) => enabled[r.kind]),
+        ctl.signal,
+      );
       return first ? { ...first, ms: this.ms() - started } : null;
     } finally {
       clearTimeout(timer);
@@ -381,7 +427,11 @@ export class KioskHost {
     if (trouble && !CANCELLED.has(trouble.code)) this.noteError(tx.reader.kind, trouble);
     tx.outcome = outcome;
     for (const l of this.outcomeListeners) {
-      try { l({ txId: tx.id, reader: tx.reader, outcome, screen }); } catch { /* ignore */ }
+      try {
+        l({ txId: tx.id, reader: tx.reader, outcome, screen });
+      } catch {
+        /* ignore */
+      }
     }
     this.setScreen(screen);
     if (this.wipeTimer) clearTimeout(this.wipeTimer);
@@ -400,7 +450,10 @@ export class KioskHost {
 }
 
 /** The staff reader test: the first of `readers` that sees something (their probe()), or null. */
-function firstProbe(readers: CredentialReader[], signal: AbortSignal): Promise<(ReaderProbe & { reader: CredentialReader }) | null> {
+function firstProbe(
+  readers: CredentialReader[],
+  signal: AbortSignal,
+): Promise<(ReaderProbe & { reader: CredentialReader }) | null> {
   const probing = readers.filter((r) => r.probe);
   return new Promise((resolve) => {
     let left = probing.length;

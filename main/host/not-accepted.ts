@@ -8,12 +8,18 @@ import type { ReadError } from './reader.ts';
 
 export const NOT_ACCEPTED = {
   phone_not_accepted: {
-    code: 'phone_not_accepted', messageJa: 'この受付ではスマートフォンは読み取りません', messageEn: 'Phones are not read at this counter',
-    nextJa: 'マイナンバーカードをかざしてください', nextEn: 'Please hold your My Number Card to the reader',
+    code: 'phone_not_accepted',
+    messageJa: 'この受付ではスマートフォンは読み取りません',
+    messageEn: 'Phones are not read at this counter',
+    nextJa: 'マイナンバーカードをかざしてください',
+    nextEn: 'Please hold your My Number Card to the reader',
   },
   card_not_accepted: {
-    code: 'card_not_accepted', messageJa: 'この受付ではカードは読み取りません', messageEn: 'Cards are not read at this counter',
-    nextJa: 'スマートフォンをかざすか、QRコードを表示してください', nextEn: 'Please hold your phone to the reader or show its QR code',
+    code: 'card_not_accepted',
+    messageJa: 'この受付ではカードは読み取りません',
+    messageEn: 'Cards are not read at this counter',
+    nextJa: 'スマートフォンをかざすか、QRコードを表示してください',
+    nextEn: 'Please hold your phone to the reader or show its QR code',
   },
 } satisfies Record<string, ReadError>;
 
@@ -27,7 +33,8 @@ export const UNSUPPORTED_DEVICE: ReadError = {
   messageJa: '対応しているカードまたはスマートフォンではありません',
   messageEn: 'Not a supported card or phone',
   nextJa: 'マイナンバーカード・運転免許証・在留カード、または本人確認書類を入れたスマートフォンをかざしてください',
-  nextEn: 'Hold a My Number Card, driving licence or residence card, or a phone with an ID in its wallet, to the reader',
+  nextEn:
+    'Hold a My Number Card, driving licence or residence card, or a phone with an ID in its wallet, to the reader',
 };
 
 /** The notice for a credential of `kind` presented while that kind is not read here. */

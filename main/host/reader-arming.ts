@@ -148,7 +148,14 @@ export class ReaderArming {
         outcome = await reader.start(policy, ctl.signal, hooks);
       } catch (e) {
         // Readers must not throw; if one does, it is a reader fault, shown as such (fail closed).
-        outcome = { verdict: 'error', attributes: {}, checks: [], error: readerFailed(errorText(e)), credential: { type: 'unknown' }, requested: [] };
+        outcome = {
+          verdict: 'error',
+          attributes: {},
+          checks: [],
+          error: readerFailed(errorText(e)),
+          credential: { type: 'unknown' },
+          requested: [],
+        };
       }
       this.#armed = this.#armed.filter((a) => a !== entry);
       if (await this.host.take(reader, policy, outcome, ctl.signal.aborted)) return;

@@ -69,7 +69,14 @@ export interface ReadOutcome {
   error?: ReadError;
   /** For the audit entry: never values. */
   credential: {
-    type: 'mynumber-card' | 'mdoc' | 'driving-licence' | 'residence-card' | 'special-permanent-resident-certificate' | 'passport' | 'unknown';
+    type:
+      | 'mynumber-card'
+      | 'mdoc'
+      | 'driving-licence'
+      | 'residence-card'
+      | 'special-permanent-resident-certificate'
+      | 'passport'
+      | 'unknown';
     /** mdoc docType, or the card's type/generation (e.g. "jp.mynumber-card.gen1"). */
     docType?: string;
     /** 40 or 64 lower-case hex (core/audit/audit-entry.ts ISSUER_KEY_ID_RE); anything else is not audited. */
@@ -117,7 +124,11 @@ export interface CredentialReader {
 }
 
 /** Outcome builder for device trouble; readers and the host share the wording. */
-export function errorOutcome(err: ReadError, credentialType: ReadOutcome['credential']['type'] = 'unknown', checks: Check[] = []): ReadOutcome {
+export function errorOutcome(
+  err: ReadError,
+  credentialType: ReadOutcome['credential']['type'] = 'unknown',
+  checks: Check[] = [],
+): ReadOutcome {
   return { verdict: 'error', attributes: {}, checks, error: err, credential: { type: credentialType }, requested: [] };
 }
 

@@ -26,7 +26,18 @@ const EXTRA: Record<string, Words> = {
 };
 
 type Table = Record<string, { ja?: string; en?: string; messageJa?: string; messageEn?: string }>;
-const TABLES: Table[] = [EXTRA, HOST_MESSAGES, TRAINING_ERRORS, NOT_ACCEPTED, CARD_ERRORS, PASSPORT_ERRORS, READ_CODES, ENGAGEMENT_CODES, NFC_RETRIEVAL_CODES, MDOC_CODES] as Table[];
+const TABLES: Table[] = [
+  EXTRA,
+  HOST_MESSAGES,
+  TRAINING_ERRORS,
+  NOT_ACCEPTED,
+  CARD_ERRORS,
+  PASSPORT_ERRORS,
+  READ_CODES,
+  ENGAGEMENT_CODES,
+  NFC_RETRIEVAL_CODES,
+  MDOC_CODES,
+] as Table[];
 
 export function reasonWords(code: string): Words {
   for (const t of TABLES) {

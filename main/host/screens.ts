@@ -31,7 +31,8 @@ export function policyAttributes(policy: Policy, a: Attributes): Attributes {
  */
 export function finalOutcome(raw: ReadOutcome, timedOut: Transaction['timedOut']): ReadOutcome {
   let outcome = raw;
-  if (timedOut === 'read' && outcome.error?.code === HOST_MESSAGES.aborted.code) outcome = { ...outcome, error: HOST_MESSAGES.read_timeout };
+  if (timedOut === 'read' && outcome.error?.code === HOST_MESSAGES.aborted.code)
+    outcome = { ...outcome, error: HOST_MESSAGES.read_timeout };
   if (timedOut === 'input' && outcome.verdict === 'error') outcome = { ...outcome, error: HOST_MESSAGES.input_timeout };
   if (outcome.verdict === 'valid' && (outcome.checks.length === 0 || outcome.checks.some((c) => !c.ok))) {
     outcome = { ...outcome, verdict: 'invalid', error: HOST_MESSAGES.checks_incomplete };
@@ -43,7 +44,8 @@ export function finalOutcome(raw: ReadOutcome, timedOut: Transaction['timedOut']
 export function outcomeScreen(tx: Transaction, outcome: ReadOutcome, auditOk: boolean, wipeAt: number): Screen {
   const base = { txId: tx.id, reader: tx.reader.kind, wipeAt };
   if (!auditOk) return { screen: 'error', ...base, error: HOST_MESSAGES.audit_unavailable };
-  if (outcome.verdict === 'error') return { screen: 'error', ...base, error: outcome.error ?? HOST_MESSAGES.reader_failed };
+  if (outcome.verdict === 'error')
+    return { screen: 'error', ...base, error: outcome.error ?? HOST_MESSAGES.reader_failed };
   const screen: Screen = {
     screen: 'verdict',
     ...base,
@@ -56,13 +58,25 @@ export function outcomeScreen(tx: Transaction, outcome: ReadOutcome, auditOk: bo
   if (outcome.images && Object.keys(outcome.images).length) screen.images = { ...outcome.images };
   if (outcome.verdict === 'unverified') screen.staffConfirm = { reasons: outcome.staffConfirm ?? [], state: 'pending' };
   if (outcome.credential.type !== 'unknown') screen.document = outcome.credential.type;
-  if (outcome.error) screen.reason = { code: outcome.error.code, messageJa: outcome.error.messageJa, messageEn: outcome.error.messageEn };
+  if (outcome.error)
+    screen.reason = {
+      code: outcome.error.code,
+      messageJa: outcome.error.messageJa,
+      messageEn: outcome.error.messageEn,
+    };
   return screen;
 }
 
 /** The keypad screen for a reader's input request. */
 export function inputScreen(tx: Transaction, req: InputRequest): Screen {
-  const screen: Screen = { screen: 'input', txId: tx.id, reader: tx.reader.kind, kind: req.kind, digits: req.digits, retry: req.retry };
+  const screen: Screen = {
+    screen: 'input',
+    txId: tx.id,
+    reader: tx.reader.kind,
+    kind: req.kind,
+    digits: req.digits,
+    retry: req.retry,
+  };
   if (req.triesLeft !== undefined) screen.triesLeft = req.triesLeft;
   if (req.alternative) screen.alternative = req.alternative;
   return screen;

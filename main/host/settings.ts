@@ -4,7 +4,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { MIN_RETENTION_DAYS } from '../../core/audit/retention-rules.ts';
-import { LangSchema, ModeSchema, MynaLicenceReadingSchema, PhoneTransportSchema, type SettingsView } from '../../api/contract.ts';
+import {
+  LangSchema,
+  ModeSchema,
+  MynaLicenceReadingSchema,
+  PhoneTransportSchema,
+  type SettingsView,
+} from '../../api/contract.ts';
 import { writePrivateFile } from './private-file.ts';
 
 export const SettingsSchema = z
@@ -54,14 +60,22 @@ export class SettingsStore {
     if (!existsSync(file)) return structuredClone(DEFAULT_SETTINGS);
     const raw = JSON.parse(readFileSync(file, 'utf8')) as unknown;
     // A file from before the minimum retention existed may hold less: keep the rest, raise that.
-    if (raw && typeof raw === 'object' && typeof (raw as { retentionDays?: unknown }).retentionDays === 'number' && (raw as { retentionDays: number }).retentionDays < MIN_RETENTION_DAYS) {
+    if (
+      raw &&
+      typeof raw === 'object' &&
+      typeof (raw as { retentionDays?: unknown }).retentionDays === 'number' &&
+      (raw as { retentionDays: number }).retentionDays < MIN_RETENTION_DAYS
+    ) {
       (raw as { retentionDays: number }).retentionDays = MIN_RETENTION_DAYS;
     }
     // Older installs kept a 4-digit staff PIN here (scrypt N=2^14, or the first PIN anyone typed):
     // it is dropped, never honoured; the kiosk asks for set-up again (main/host/staff-pin.ts).
     if (raw && typeof raw === 'object' && 'staffPin' in raw) delete (raw as { staffPin?: unknown }).staffPin;
     const r = SettingsSchema.safeParse(raw);
-    if (!r.success) throw new Error(`settings file ${file} is invalid: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (!r.success)
+      throw new Error(
+        `settings file ${file} is invalid: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      );
     return r.data;
   }
 
@@ -78,6 +92,14 @@ export class SettingsStore {
 
   view(): SettingsView {
     const s = this.current;
-    return { mode: s.mode, lang: s.lang, wipeSeconds: s.wipeSeconds, retentionDays: s.retentionDays, readers: { ...s.readers }, phoneTransport: s.phoneTransport, mynaLicence: s.mynaLicence };
+    return {
+      mode: s.mode,
+      lang: s.lang,
+      wipeSeconds: s.wipeSeconds,
+      retentionDays: s.retentionDays,
+      readers: { ...s.readers },
+      phoneTransport: s.phoneTransport,
+      mynaLicence: s.mynaLicence,
+    };
   }
 }

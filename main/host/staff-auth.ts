@@ -10,7 +10,16 @@ import { ApiFailure } from './api-failure.ts';
 import type { AuditEventFields, AuditEventKind } from '../../core/audit/audit-event.ts';
 import { SetupCode } from './setup-code.ts';
 import { StaffLockout, FREE_TRIES } from './staff-lockout.ts';
-import { checkStaffPin, hashStaffPin, pinWeakness, readStaffPin, STAFF_PIN_KDF, writeStaffPin, type KdfParams, type StaffPinState } from './staff-pin.ts';
+import {
+  checkStaffPin,
+  hashStaffPin,
+  pinWeakness,
+  readStaffPin,
+  STAFF_PIN_KDF,
+  writeStaffPin,
+  type KdfParams,
+  type StaffPinState,
+} from './staff-pin.ts';
 import { errorText } from '../../core/errors.ts';
 
 export interface StaffAuthOptions {
@@ -35,10 +44,22 @@ function waitText(s: number): { en: string; ja: string } {
 
 export function lockoutFailure(waitSeconds: number): ApiFailure {
   const w = waitText(waitSeconds);
-  return new ApiFailure('staff_lockout', `Too many wrong entries: the staff area is locked, try again in ${w.en}`, `誤りが多すぎるため、スタッフ画面をロックしました。${w.ja}後にお試しください`);
+  return new ApiFailure(
+    'staff_lockout',
+    `Too many wrong entries: the staff area is locked, try again in ${w.en}`,
+    `誤りが多すぎるため、スタッフ画面をロックしました。${w.ja}後にお試しください`,
+  );
 }
 
-type StaffEventKind = Extract<AuditEventKind, 'staff_unlocked' | 'staff_pin_failed' | 'staff_setup_code_failed' | 'staff_lockout' | 'staff_pin_set' | 'staff_pin_changed'>;
+type StaffEventKind = Extract<
+  AuditEventKind,
+  | 'staff_unlocked'
+  | 'staff_pin_failed'
+  | 'staff_setup_code_failed'
+  | 'staff_lockout'
+  | 'staff_pin_set'
+  | 'staff_pin_changed'
+>;
 
 export class StaffAuth {
   readonly lockout: StaffLockout;
@@ -92,8 +113,16 @@ export class StaffAuth {
    * One guarded attempt: refused while locked; counted as wrong before `check` runs; cleared when
    * it passes. One check at a time (a second caller waits its turn as a refusal, not a free try).
    */
-  private async attempt(wrong: 'staff_pin_failed' | 'staff_setup_code_failed', check: () => Promise<boolean> | boolean): Promise<void> {
-    if (this.checking) throw new ApiFailure('staff_busy', 'A PIN is being checked: try again in a moment', 'PINを確認中です。少し待ってからお試しください');
+  private async attempt(
+    wrong: 'staff_pin_failed' | 'staff_setup_code_failed',
+    check: () => Promise<boolean> | boolean,
+  ): Promise<void> {
+    if (this.checking)
+      throw new ApiFailure(
+        'staff_busy',
+        'A PIN is being checked: try again in a moment',
+        'PINを確認中です。少し待ってからお試しください',
+      );
     const a = this.lockout.begin();
     if (!a.ok) throw lockoutFailure(a.waitSeconds);
     this.checking = true;
@@ -113,8 +142,17 @@ export class StaffAuth {
       throw lockoutFailure(a.lockSeconds);
     }
     const left = FREE_TRIES + 1 - a.failures;
-    if (wrong === 'staff_setup_code_failed') throw new ApiFailure('setup_code_wrong', `Wrong setup code (${left} more before the screen locks)`, `セットアップコードが違います（あと${left}回でロックします）`);
-    throw new ApiFailure('staff_pin_wrong', `Wrong staff PIN (${left} more before the staff area locks)`, `スタッフPINが違います（あと${left}回でロックします）`);
+    if (wrong === 'staff_setup_code_failed')
+      throw new ApiFailure(
+        'setup_code_wrong',
+        `Wrong setup code (${left} more before the screen locks)`,
+        `セットアップコードが違います（あと${left}回でロックします）`,
+      );
+    throw new ApiFailure(
+      'staff_pin_wrong',
+      `Wrong staff PIN (${left} more before the staff area locks)`,
+      `スタッフPINが違います（あと${left}回でロックします）`,
+    );
   }
 
   private requireSet(): Extract<StaffPinState, { state: 'set' }> {
@@ -130,7 +168,12 @@ export class StaffAuth {
   }
 
   private refuseWeak(pin: string): void {
-    if (!STAFF_PIN_RE.test(pin)) throw new ApiFailure('staff_pin_format', 'The staff PIN must be 6 to 12 digits', 'スタッフPINは6〜12桁の数字にしてください');
+    if (!STAFF_PIN_RE.test(pin))
+      throw new ApiFailure(
+        'staff_pin_format',
+        'The staff PIN must be 6 to 12 digits',
+        'スタッフPINは6〜12桁の数字にしてください',
+      );
     if (pinWeakness(pin)) throw new ApiFailure('staff_pin_weak', WEAK.en, WEAK.ja);
   }
 
@@ -142,7 +185,12 @@ export class StaffAuth {
 
   /** First-run screen: the console's setup code and the new PIN. The code is spent on success. */
   async setup(setupCode: string, pin: string): Promise<void> {
-    if (this.pinState().state === 'set') throw new ApiFailure('staff_pin_already_set', 'A staff PIN is already set: unlock with it', 'スタッフPINは設定済みです。そのPINでロックを解除してください');
+    if (this.pinState().state === 'set')
+      throw new ApiFailure(
+        'staff_pin_already_set',
+        'A staff PIN is already set: unlock with it',
+        'スタッフPINは設定済みです。そのPINでロックを解除してください',
+      );
     this.refuseWeak(pin);
     if (!this.code.issued) {
       throw new ApiFailure(
@@ -172,7 +220,12 @@ export class StaffAuth {
   async setFromConsole(pin: string, reset: boolean): Promise<'set' | 'replaced'> {
     this.refuseWeak(pin);
     const before = this.pinState().state;
-    if (before === 'set' && !reset) throw new ApiFailure('staff_pin_already_set', 'A staff PIN is already set (use --reset to replace it)', 'スタッフPINは設定済みです（置き換えるには --reset）');
+    if (before === 'set' && !reset)
+      throw new ApiFailure(
+        'staff_pin_already_set',
+        'A staff PIN is already set (use --reset to replace it)',
+        'スタッフPINは設定済みです（置き換えるには --reset）',
+      );
     writeStaffPin(this.o.home, await hashStaffPin(pin, 'cli', this.now(), this.kdf));
     this.lockout.reset();
     await this.event(before === 'set' ? 'staff_pin_changed' : 'staff_pin_set', {});

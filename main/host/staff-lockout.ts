@@ -36,7 +36,10 @@ export function lockMsAfter(failures: number): number {
 
 export class StaffLockout {
   readonly file: string;
-  constructor(home: string, private now: () => number = Date.now) {
+  constructor(
+    home: string,
+    private now: () => number = Date.now,
+  ) {
     this.file = join(home, STAFF_LOCKOUT_FILE);
   }
 

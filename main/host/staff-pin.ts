@@ -31,7 +31,12 @@ export const StaffPinRecordSchema = z
   .object({
     v: z.literal(2),
     alg: z.literal('scrypt'),
-    N: z.number().int().min(1024).max(2 ** 22).refine((n) => (n & (n - 1)) === 0, 'N must be a power of two'),
+    N: z
+      .number()
+      .int()
+      .min(1024)
+      .max(2 ** 22)
+      .refine((n) => (n & (n - 1)) === 0, 'N must be a power of two'),
     r: z.number().int().min(1).max(32),
     p: z.number().int().min(1).max(16),
     salt: z.string().regex(/^[0-9a-f]{32}$/),
@@ -64,12 +69,27 @@ function derive(pin: string, salt: Buffer, k: KdfParams): Promise<Buffer> {
   return new Promise((res, rej) => scrypt(pin, salt, 32, opts, (e, key) => (e ? rej(e) : res(key))));
 }
 
-export async function hashStaffPin(pin: string, via: StaffPinRecord['via'], now: Date, k: KdfParams = STAFF_PIN_KDF): Promise<StaffPinRecord> {
+export async function hashStaffPin(
+  pin: string,
+  via: StaffPinRecord['via'],
+  now: Date,
+  k: KdfParams = STAFF_PIN_KDF,
+): Promise<StaffPinRecord> {
   const weak = pinWeakness(pin);
   if (weak) throw new RangeError(`staff PIN refused (${weak})`);
   const salt = randomBytes(16);
   const hash = await derive(pin, salt, k);
-  return { v: 2, alg: 'scrypt', N: k.N, r: k.r, p: k.p, salt: salt.toString('hex'), hash: hash.toString('hex'), setAt: now.toISOString(), via };
+  return {
+    v: 2,
+    alg: 'scrypt',
+    N: k.N,
+    r: k.r,
+    p: k.p,
+    salt: salt.toString('hex'),
+    hash: hash.toString('hex'),
+    setAt: now.toISOString(),
+    via,
+  };
 }
 
 export async function checkStaffPin(pin: string, rec: StaffPinRecord): Promise<boolean> {
@@ -95,12 +115,18 @@ export function readStaffPin(home: string, minimum: KdfParams = STAFF_PIN_KDF): 
     if (!r.success) return { state: 'invalid', detail: `${file} is not a staff PIN record` };
     rec = r.data;
   } catch (e) {
-    return { state: 'invalid', detail: `${file} cannot be read (${(e as NodeJS.ErrnoException).code ?? errorText(e)})` };
+    return {
+      state: 'invalid',
+      detail: `${file} cannot be read (${(e as NodeJS.ErrnoException).code ?? errorText(e)})`,
+    };
   }
-  if (rec.N * rec.r * rec.p < minimum.N * minimum.r * minimum.p) return { state: 'weak', detail: `the staff PIN was stored with a cost below this kiosk's (N=${rec.N})` };
+  if (rec.N * rec.r * rec.p < minimum.N * minimum.r * minimum.p)
+    return { state: 'weak', detail: `the staff PIN was stored with a cost below this kiosk's (N=${rec.N})` };
   return { state: 'set', record: rec };
 }
 
 export function writeStaffPin(home: string, rec: StaffPinRecord): void {
-  writePrivateFile(join(home, STAFF_PIN_FILE), JSON.stringify(StaffPinRecordSchema.parse(rec), null, 2) + '\n', { durable: true });
+  writePrivateFile(join(home, STAFF_PIN_FILE), JSON.stringify(StaffPinRecordSchema.parse(rec), null, 2) + '\n', {
+    durable: true,
+  });
 }

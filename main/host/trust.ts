@@ -32,17 +32,32 @@ export interface TrustImportResult {
 
 export interface TrustService {
   status(now: Date): Promise<TrustStatus> | TrustStatus;
-  import(kind: TrustImportKind, fileName: string, bytes: Buffer, now: Date, keyId?: string, replaceBuiltin?: boolean): Promise<TrustImportResult> | TrustImportResult;
+  import(
+    kind: TrustImportKind,
+    fileName: string,
+    bytes: Buffer,
+    now: Date,
+    keyId?: string,
+    replaceBuiltin?: boolean,
+  ): Promise<TrustImportResult> | TrustImportResult;
 }
 
 const DAY_MS = 86_400_000;
 
 export class DirTrustService implements TrustService {
-  constructor(readonly dir: string, private crypto: CryptoProvider = nodeCrypto) {}
+  constructor(
+    readonly dir: string,
+    private crypto: CryptoProvider = nodeCrypto,
+  ) {}
 
   status(now: Date): TrustStatus {
     const store = loadTrust(withBuiltins(this.dir), { crypto: this.crypto, now });
-    const rel = (f: string) => (f.startsWith(this.dir) ? relative(this.dir, f) : f.startsWith(BUILTIN_TRUST_DIR) ? `built-in/${relative(BUILTIN_TRUST_DIR, f)}` : f);
+    const rel = (f: string) =>
+      f.startsWith(this.dir)
+        ? relative(this.dir, f)
+        : f.startsWith(BUILTIN_TRUST_DIR)
+          ? `built-in/${relative(BUILTIN_TRUST_DIR, f)}`
+          : f;
     const issuesFor = (origin: string) => store.warnings.filter((w) => w.file === origin).map((w) => w.detail);
     const row = (r: TrustedRoot): TrustStatus['roots'][number] => {
       const daysLeft = Math.floor((r.cert.notAfter.getTime() - now.getTime()) / DAY_MS);
@@ -58,7 +73,9 @@ export class DirTrustService implements TrustService {
         warnings: [
           ...issuesFor(r.origin),
           ...(expired && r.source === 'built-in' ? ['期限切れ（使用しません）/ expired (not used)'] : []),
-          ...(!expired && daysLeft < EXPIRY_WARNING_DAYS && !issuesFor(r.origin).length ? ['まもなく期限切れ / expires soon'] : []),
+          ...(!expired && daysLeft < EXPIRY_WARNING_DAYS && !issuesFor(r.origin).length
+            ? ['まもなく期限切れ / expires soon']
+            : []),
         ],
       };
     };
@@ -92,14 +109,33 @@ export class DirTrustService implements TrustService {
     }
     const warnings = [
       ...store.errors.map((e) => `${e.code}: ${e.detail}${e.file ? ` (${rel(e.file)})` : ''}`),
-      ...store.warnings.filter((w) => !w.file || !roots.some((r) => r.file === rel(w.file!))).map((w) => `${w.code}: ${w.detail}`),
+      ...store.warnings
+        .filter((w) => !w.file || !roots.some((r) => r.file === rel(w.file!)))
+        .map((w) => `${w.code}: ${w.detail}`),
     ];
-    for (const w of store.unpinnedJapaneseRoots()) warnings.push(`⚠ C=JPの非公式ルート / unpinned C=JP root: ${w.detail}`);
-    if (store.iacas.length === 0) warnings.push('IACAルートがありません：スマートフォンの身分証を検証できません / no IACA root: phone credentials cannot be verified');
-    return { dir: this.dir, source: 'built-in anchors + main/trust/load-dir.ts', ready: trustReadiness(store, now), roots, warnings };
+    for (const w of store.unpinnedJapaneseRoots())
+      warnings.push(`⚠ C=JPの非公式ルート / unpinned C=JP root: ${w.detail}`);
+    if (store.iacas.length === 0)
+      warnings.push(
+        'IACAルートがありません：スマートフォンの身分証を検証できません / no IACA root: phone credentials cannot be verified',
+      );
+    return {
+      dir: this.dir,
+      source: 'built-in anchors + main/trust/load-dir.ts',
+      ready: trustReadiness(store, now),
+      roots,
+      warnings,
+    };
   }
 
-  import(kind: TrustImportKind, fileName: string, bytes: Buffer, now: Date, keyId?: string, replaceBuiltin?: boolean): TrustImportResult {
+  import(
+    kind: TrustImportKind,
+    fileName: string,
+    bytes: Buffer,
+    now: Date,
+    keyId?: string,
+    replaceBuiltin?: boolean,
+  ): TrustImportResult {
     // The importer reads from a path; the upload goes to a private temp dir under its own name
     // (only the base name, so "../" in it cannot steer the write).
     const tmp = mkdtempSync(join(tmpdir(), 'kakunin-import-'));
@@ -107,16 +143,30 @@ export class DirTrustService implements TrustService {
       const name = basename(fileName).replace(/[^A-Za-z0-9._-]/g, '_') || 'imported';
       const f = join(tmp, name);
       writeFileSync(f, bytes, { mode: 0o600 });
-      const r = importTrustFile(this.dir, kind, f, { crypto: this.crypto, now, ...(keyId ? { keyId } : {}), ...(replaceBuiltin ? { replaceBuiltin: true } : {}) });
-      if (!r.ok) throw new ApiFailure(r.error.code, r.error.message, `取り込めません（${r.error.code}）: ${r.error.message}`);
+      const r = importTrustFile(this.dir, kind, f, {
+        crypto: this.crypto,
+        now,
+        ...(keyId ? { keyId } : {}),
+        ...(replaceBuiltin ? { replaceBuiltin: true } : {}),
+      });
+      if (!r.ok)
+        throw new ApiFailure(r.error.code, r.error.message, `取り込めません（${r.error.code}）: ${r.error.message}`);
       const detail = [
         r.subject,
         r.pinned ? 'J-LIS公式ルート（指紋一致）/ pinned J-LIS root' : undefined,
         r.builtIn ? '組み込み済み（書き込みなし）/ built in already, nothing written' : undefined,
-        r.replacedBuiltin ? `組み込みの ${r.replacedBuiltin.builtin} を置き換え / replaces the built-in ${r.replacedBuiltin.builtin}` : undefined,
+        r.replacedBuiltin
+          ? `組み込みの ${r.replacedBuiltin.builtin} を置き換え / replaces the built-in ${r.replacedBuiltin.builtin}`
+          : undefined,
         r.notAfter ? `有効期限 / until ${r.notAfter.slice(0, 10)}` : undefined,
         r.unchanged && !r.builtIn ? '登録済み / already present' : undefined,
-        r.masterList ? `マスターリスト（署名者 ${r.masterList.signer}）/ master list signed by ${r.masterList.signer}: ${Object.entries(r.masterList.countries).map(([c, n]) => `${c} +${n.added}`).join(', ') || '—'}` : undefined,
+        r.masterList
+          ? `マスターリスト（署名者 ${r.masterList.signer}）/ master list signed by ${r.masterList.signer}: ${
+              Object.entries(r.masterList.countries)
+                .map(([c, n]) => `${c} +${n.added}`)
+                .join(', ') || '—'
+            }`
+          : undefined,
         ...r.warnings.map((w) => w.detail),
       ]
         .filter(Boolean)

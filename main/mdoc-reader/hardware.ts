@@ -22,7 +22,11 @@ const require = createRequire(import.meta.url);
 
 export type Hardware =
   | { available: false; reason: string }
-  | { available: true; describe: string; read(policy: PolicyName, deps: Omit<ReadMdocDeps, 'ble'>): Promise<ReadOutcome> };
+  | {
+      available: true;
+      describe: string;
+      read(policy: PolicyName, deps: Omit<ReadMdocDeps, 'ble'>): Promise<ReadOutcome>;
+    };
 
 function quietConsole(): () => void {
   const log = console.log;
@@ -38,7 +42,8 @@ function quietConsole(): () => void {
 function probeHci(pkg: 'noble' | 'bleno', ms: number): Promise<string> {
   // Linux lists every HCI adapter the kernel knows in /sys/class/bluetooth (hci0, ...): with none
   // there (or no Bluetooth in the kernel at all) the binding cannot open one, so no child is needed.
-  if (process.platform === 'linux' && linuxHciAdapters().length === 0) return Promise.resolve('none in /sys/class/bluetooth');
+  if (process.platform === 'linux' && linuxHciAdapters().length === 0)
+    return Promise.resolve('none in /sys/class/bluetooth');
   const script = `
     const B = require(${JSON.stringify(pkg === 'noble' ? '@stoprocent/noble/lib/hci-socket/bindings' : '@stoprocent/bleno/lib/hci-socket/bindings')});
     console.log = () => {};
@@ -49,7 +54,13 @@ function probeHci(pkg: 'noble' | 'bleno', ms: number): Promise<string> {
   return new Promise((resolve) => {
     execFile(process.execPath, ['-e', script], { cwd: ROOT, timeout: ms, encoding: 'utf8' }, (err, stdout) => {
       const m = /STATE:(\w+)/.exec(stdout ?? '');
-      resolve(m ? m[1]! : err && (err.killed || typeof err.code === 'string') ? `no answer (${err.killed ? 'ETIMEDOUT' : err.code})` : 'cannot load');
+      resolve(
+        m
+          ? m[1]!
+          : err && (err.killed || typeof err.code === 'string')
+            ? `no answer (${err.killed ? 'ETIMEDOUT' : err.code})`
+            : 'cannot load',
+      );
     });
   });
 }
@@ -66,7 +77,9 @@ export function linuxHciAdapters(dir = '/sys/class/bluetooth'): string[] {
 async function hciBinding(pkg: 'noble' | 'bleno'): Promise<{ binding: EventEmitter | null; state: string }> {
   const state = await probeHci(pkg, 4000);
   if (state !== 'poweredOn') return { binding: null, state };
-  const Bindings = require(pkg === 'noble' ? '@stoprocent/noble/lib/hci-socket/bindings' : '@stoprocent/bleno/lib/hci-socket/bindings');
+  const Bindings = require(
+    pkg === 'noble' ? '@stoprocent/noble/lib/hci-socket/bindings' : '@stoprocent/bleno/lib/hci-socket/bindings',
+  );
   return { binding: new Bindings({}) as EventEmitter, state };
 }
 
@@ -84,7 +97,10 @@ export async function detectBle(): Promise<{ ble: NonNullable<ReadMdocDeps['ble'
       ...(blenoHci.binding ? { peripheral: new BlenoGattServerLink(blenoWithBinding(blenoHci.binding)) } : {}),
     };
     if (!ble.central && !ble.peripheral) return { ble: null, note: `no Bluetooth adapter (HCI: ${nobleHci.state})` };
-    return { ble, note: `Bluetooth ${[ble.central ? 'central' : '', ble.peripheral ? 'peripheral' : ''].filter(Boolean).join(' + ')}` };
+    return {
+      ble,
+      note: `Bluetooth ${[ble.central ? 'central' : '', ble.peripheral ? 'peripheral' : ''].filter(Boolean).join(' + ')}`,
+    };
   } finally {
     restore();
   }
@@ -128,7 +144,12 @@ export async function detectHardware(): Promise<Hardware> {
                 live = tag;
                 return engageOverNfc(tag, {
                   // Every carrier this kiosk can run now: NFC (the phone is on the reader), BLE if an adapter answered.
-                  proposal: kioskProposal({ ble, nfc: true, random16bytes: deps.crypto.randomBytes(16), ...(deps.preferNfc ? { prefer: 'nfc' as const } : {}) }),
+                  proposal: kioskProposal({
+                    ble,
+                    nfc: true,
+                    random16bytes: deps.crypto.randomBytes(16),
+                    ...(deps.preferNfc ? { prefer: 'nfc' as const } : {}),
+                  }),
                   random16: (deps.crypto.randomBytes(2)[0]! << 8) | deps.crypto.randomBytes(2)[1]!,
                   sleep: (ms) => new Promise((res) => setTimeout(res, ms)),
                 });

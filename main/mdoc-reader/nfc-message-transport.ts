@@ -9,7 +9,9 @@ import type { Timers } from '../../core/mdoc/transport/timers.ts';
 import { nodeTimers } from '../ble/stacks.ts';
 
 /** NFC data retrieval over the engagement's APDU channel (the phone stays on the reader). */
-export function nfcDataRetrievalFactory(channel: () => ApduChannel | null): (e: EngagementResult) => Promise<MessageTransport> {
+export function nfcDataRetrievalFactory(
+  channel: () => ApduChannel | null,
+): (e: EngagementResult) => Promise<MessageTransport> {
   return async (e) => {
     const ch = channel();
     if (!ch) throw new TransportError('transport_unavailable', 'no NFC link for data retrieval');
@@ -37,7 +39,11 @@ export class NfcMessageTransport implements MessageTransport {
   }
 
   describe(): Record<string, string | number | boolean> {
-    return { mode: 'NFC data retrieval', maxCommandDataLength: this.limits.maxCommandDataLength, maxResponseDataLength: this.limits.maxResponseDataLength };
+    return {
+      mode: 'NFC data retrieval',
+      maxCommandDataLength: this.limits.maxCommandDataLength,
+      maxResponseDataLength: this.limits.maxResponseDataLength,
+    };
   }
 
   async send(message: Uint8Array): Promise<void> {
@@ -54,7 +60,16 @@ export class NfcMessageTransport implements MessageTransport {
     this.pending = null;
     let h: unknown;
     try {
-      return await Promise.race([p, new Promise<never>((_, reject) => (h = this.timers.setTimeout(() => reject(new TransportError('transport_timeout', `no NFC answer within ${timeoutMs} ms`)), timeoutMs)))]);
+      return await Promise.race([
+        p,
+        new Promise<never>(
+          (_, reject) =>
+            (h = this.timers.setTimeout(
+              () => reject(new TransportError('transport_timeout', `no NFC answer within ${timeoutMs} ms`)),
+              timeoutMs,
+            )),
+        ),
+      ]);
     } finally {
       this.timers.clearTimeout(h);
     }

@@ -8,9 +8,20 @@ import type { Check } from '../../core/check.ts';
 import type { CryptoProvider } from '../../core/crypto/provider.ts';
 import { EngagementError, type EngagementResult } from '../../core/mdoc/engagement/index.ts';
 import { ApduChannelError } from '../../core/mdoc/engagement/apdu-channel.ts';
-import { ForbiddenElementError, NotRequestableError, deviceRequestForPolicy, policyElements, SUPPORTED_DOCTYPES } from '../../core/mdoc/request/index.ts';
+import {
+  ForbiddenElementError,
+  NotRequestableError,
+  deviceRequestForPolicy,
+  policyElements,
+  SUPPORTED_DOCTYPES,
+} from '../../core/mdoc/request/index.ts';
 import { ReaderSession, SessionError } from '../../core/mdoc/session/index.ts';
-import { CentralClientReader, PeripheralServerReader, type GattClientLink, type GattServerLink } from '../../core/mdoc/transport/ble/index.ts';
+import {
+  CentralClientReader,
+  PeripheralServerReader,
+  type GattClientLink,
+  type GattServerLink,
+} from '../../core/mdoc/transport/ble/index.ts';
 import { TransportError, type MessageTransport } from '../../core/mdoc/transport/message-transport.ts';
 import { NfcRetrievalError } from '../../core/mdoc/transport/nfc/codes.ts';
 import type { Timers } from '../../core/mdoc/transport/timers.ts';
@@ -92,11 +103,25 @@ export function elementRequestForPolicy(policy: PolicyName): ElementRequest {
 function failure(code: string, detail: string): ResponseResult {
   const m = readErrorMessage(code);
   const check: Check = { code, ok: false, detail };
-  return { verdict: 'invalid', documents: [], checks: [check], errors: [{ code, message: m.en, message_ja: m.ja, detail }], warnings: [] };
+  return {
+    verdict: 'invalid',
+    documents: [],
+    checks: [check],
+    errors: [{ code, message: m.en, message_ja: m.ja, detail }],
+    warnings: [],
+  };
 }
 
 function codeOf(e: unknown): { code: string; detail: string } {
-  if (e instanceof EngagementError || e instanceof SessionError || e instanceof TransportError || e instanceof ApduChannelError || e instanceof ForbiddenElementError || e instanceof NotRequestableError || e instanceof NfcRetrievalError) {
+  if (
+    e instanceof EngagementError ||
+    e instanceof SessionError ||
+    e instanceof TransportError ||
+    e instanceof ApduChannelError ||
+    e instanceof ForbiddenElementError ||
+    e instanceof NotRequestableError ||
+    e instanceof NfcRetrievalError
+  ) {
     return { code: e.code, detail: e.message };
   }
   return { code: 'read_aborted', detail: errorText(e).slice(0, 300) };
@@ -125,18 +150,42 @@ async function openTransport(deps: ReadMdocDeps, eng: EngagementResult, t: ReadT
   // A phone whose Handover Select chose only BLE (Apple Wallet does) at a kiosk without an adapter:
   // nothing can be done over NFC; say exactly that (its own code, ja/en in error-messages.ts).
   if (ble && !eng.nfc && !deps.ble?.central && !deps.ble?.peripheral) {
-    throw new TransportError('phone_needs_bluetooth', `the phone selected only BLE (${[ble.centralClientMode ? 'central client' : '', ble.peripheralServerMode ? 'peripheral server' : ''].filter(Boolean).join(' + ')}); this kiosk has no Bluetooth adapter`);
+    throw new TransportError(
+      'phone_needs_bluetooth',
+      `the phone selected only BLE (${[ble.centralClientMode ? 'central client' : '', ble.peripheralServerMode ? 'peripheral server' : ''].filter(Boolean).join(' + ')}); this kiosk has no Bluetooth adapter`,
+    );
   }
   const timeouts = { connectMs: t.connectMs, timers: deps.timers };
   if (canNfc && (deps.preferNfc || (!canCc && !canPs))) return deps.nfcTransport!(eng);
-  const order: BleModeName[] = deps.preferBleMode === 'peripheral-server' ? ['peripheral-server', 'central-client'] : ['central-client', 'peripheral-server'];
+  const order: BleModeName[] =
+    deps.preferBleMode === 'peripheral-server'
+      ? ['peripheral-server', 'central-client']
+      : ['central-client', 'peripheral-server'];
   for (const mode of order) {
-    if (mode === 'central-client' && canCc) return CentralClientReader.open(deps.ble!.peripheral!, deps.crypto, ble!.centralClientUuid!, eng.deviceEngagement.eDeviceKeyBytes.raw, timeouts);
-    if (mode === 'peripheral-server' && canPs) return PeripheralServerReader.open(deps.ble!.central!, ble!.peripheralServerUuid!, timeouts);
+    if (mode === 'central-client' && canCc)
+      return CentralClientReader.open(
+        deps.ble!.peripheral!,
+        deps.crypto,
+        ble!.centralClientUuid!,
+        eng.deviceEngagement.eDeviceKeyBytes.raw,
+        timeouts,
+      );
+    if (mode === 'peripheral-server' && canPs)
+      return PeripheralServerReader.open(deps.ble!.central!, ble!.peripheralServerUuid!, timeouts);
   }
   if (canNfc) return deps.nfcTransport!(eng);
-  const offered = [ble?.centralClientMode ? 'BLE central client' : '', ble?.peripheralServerMode ? 'BLE peripheral server' : '', eng.nfc ? 'NFC' : ''].filter(Boolean).join(', ') || 'nothing';
-  throw new TransportError('transport_unavailable', `the phone offers ${offered}; this kiosk has ${[deps.ble?.peripheral ? 'BLE peripheral' : '', deps.ble?.central ? 'BLE central' : '', deps.nfcTransport ? 'NFC' : ''].filter(Boolean).join(', ') || 'no radio'}`);
+  const offered =
+    [
+      ble?.centralClientMode ? 'BLE central client' : '',
+      ble?.peripheralServerMode ? 'BLE peripheral server' : '',
+      eng.nfc ? 'NFC' : '',
+    ]
+      .filter(Boolean)
+      .join(', ') || 'nothing';
+  throw new TransportError(
+    'transport_unavailable',
+    `the phone offers ${offered}; this kiosk has ${[deps.ble?.peripheral ? 'BLE peripheral' : '', deps.ble?.central ? 'BLE central' : '', deps.nfcTransport ? 'NFC' : ''].filter(Boolean).join(', ') || 'no radio'}`,
+  );
 }
 
 export async function readMdoc(req: ReadMdocRequest, deps: ReadMdocDeps): Promise<ReadOutcome> {
@@ -156,7 +205,12 @@ export async function readMdoc(req: ReadMdocRequest, deps: ReadMdocDeps): Promis
   try {
     // The engagement gets its own deadline and usually reports a more specific error (no tag,
     // TNEP timeout); this outer one, a little later, only guarantees nothing hangs.
-    const eng = await withDeadline(deps.timers, req.engage(t.engagementMs), t.engagementMs + 2000, () => new TransportError('transport_timeout', `no engagement within ${t.engagementMs} ms`));
+    const eng = await withDeadline(
+      deps.timers,
+      req.engage(t.engagementMs),
+      t.engagementMs + 2000,
+      () => new TransportError('transport_timeout', `no engagement within ${t.engagementMs} ms`),
+    );
     transportInfo.engagement = eng.kind;
     transportInfo.carriersOffered = eng.carriersOffered ?? [];
     transportInfo.deviceEngagementVersion = eng.deviceEngagement.version;
@@ -164,11 +218,26 @@ export async function readMdoc(req: ReadMdocRequest, deps: ReadMdocDeps): Promis
     lap('engagement');
 
     stage = 'session';
-    session = ReaderSession.start(deps.crypto, { deviceEngagement: eng.deviceEngagement.bytes, eDeviceKeyBytes: eng.deviceEngagement.eDeviceKeyBytes, handover: eng.handover });
-    const request = deviceRequestForPolicy(req.policy, undefined, deps.readerAuth ? { sign: (items) => deps.readerAuth!.sign(session!.transcript, items) } : undefined);
+    session = ReaderSession.start(deps.crypto, {
+      deviceEngagement: eng.deviceEngagement.bytes,
+      eDeviceKeyBytes: eng.deviceEngagement.eDeviceKeyBytes,
+      handover: eng.handover,
+    });
+    const request = deviceRequestForPolicy(
+      req.policy,
+      undefined,
+      deps.readerAuth ? { sign: (items) => deps.readerAuth!.sign(session!.transcript, items) } : undefined,
+    );
     const establishment = session.establishment(request);
-    if (deps.readerAuth) Object.assign(transportInfo, { readerAuth: true, readerCertificate: deps.readerAuth.subject, readerCertificateFingerprint: deps.readerAuth.fingerprint });
-    sessionId = Array.from(deps.crypto.digest('SHA-256', session.transcript.bytes), (b) => b.toString(16).padStart(2, '0')).join('');
+    if (deps.readerAuth)
+      Object.assign(transportInfo, {
+        readerAuth: true,
+        readerCertificate: deps.readerAuth.subject,
+        readerCertificateFingerprint: deps.readerAuth.fingerprint,
+      });
+    sessionId = Array.from(deps.crypto.digest('SHA-256', session.transcript.bytes), (b) =>
+      b.toString(16).padStart(2, '0'),
+    ).join('');
     transport = await openTransport(deps, eng, t);
     Object.assign(transportInfo, { kind: transport.kind }, transport.describe());
     lap('session');
@@ -195,7 +264,15 @@ export async function readMdoc(req: ReadMdocRequest, deps: ReadMdocDeps): Promis
     return { result, stage, transport: transportInfo, timings, ...(sessionId ? { sessionId } : {}) };
   } catch (e) {
     const { code, detail } = codeOf(e);
-    lap(stage === 'engagement' ? 'engagement' : stage === 'session' ? 'session' : stage === 'transfer' ? 'transfer' : 'verify');
+    lap(
+      stage === 'engagement'
+        ? 'engagement'
+        : stage === 'session'
+          ? 'session'
+          : stage === 'transfer'
+            ? 'transfer'
+            : 'verify',
+    );
     return { result: failure(code, detail), stage, transport: transportInfo, timings };
   } finally {
     if (transport) await transport.close();

@@ -10,7 +10,12 @@ import type { ReadMdocDeps } from './read-mdoc.ts';
 
 export type PreferredTransport = 'ble' | 'nfc';
 
-export function kioskProposal(o: { ble?: ReadMdocDeps['ble'] | undefined; nfc: boolean; random16bytes: Uint8Array; prefer?: PreferredTransport }): ReaderProposal {
+export function kioskProposal(o: {
+  ble?: ReadMdocDeps['ble'] | undefined;
+  nfc: boolean;
+  random16bytes: Uint8Array;
+  prefer?: PreferredTransport;
+}): ReaderProposal {
   const p: ReaderProposal = {};
   const cc = !!o.ble?.peripheral;
   const ps = !!o.ble?.central;

@@ -6,7 +6,13 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { EngagementResult } from '../../core/mdoc/engagement/index.ts';
-import { ApduChannelError, engageOverNfc, parseHandoverRequest, parseHandoverSelect, type ApduChannel } from '../../core/mdoc/engagement/index.ts';
+import {
+  ApduChannelError,
+  engageOverNfc,
+  parseHandoverRequest,
+  parseHandoverSelect,
+  type ApduChannel,
+} from '../../core/mdoc/engagement/index.ts';
 import type { MessageTransport } from '../../core/mdoc/transport/message-transport.ts';
 import { TransportError } from '../../core/mdoc/transport/message-transport.ts';
 import { kioskProposal, type PreferredTransport } from './reader-proposal.ts';
@@ -30,7 +36,9 @@ export interface NfcSimulation {
 
 interface TagModule {
   WalletNfcTag: new (wallet: VirtualWallet) => { process(apdu: Uint8Array): Uint8Array | Promise<Uint8Array> };
-  VirtualNfcTag: { present(o: { port: number; holder: VirtualWallet }): Promise<{ remove(): void; closed: Promise<void> }> };
+  VirtualNfcTag: {
+    present(o: { port: number; holder: VirtualWallet }): Promise<{ remove(): void; closed: Promise<void> }>;
+  };
 }
 
 /** vpcd's two virtual reader slots (docs/architecture.md "Platform facts"): TCP port -> PC/SC reader name. */
@@ -66,7 +74,10 @@ async function loadTag(): Promise<TagModule | null> {
 }
 
 /** The UUID the phone's BLE role uses after the handover: Hs's, else the one the reader proposed in Hr. */
-function uuidAfterHandover(wallet: VirtualWallet, h: { handoverSelect: Uint8Array; handoverRequest?: Uint8Array }): string {
+function uuidAfterHandover(
+  wallet: VirtualWallet,
+  h: { handoverSelect: Uint8Array; handoverRequest?: Uint8Array },
+): string {
   if (wallet.profile.uuidInHandoverSelect || !h.handoverRequest) return wallet.currentEngagement!.bleUuid;
   const hr = parseHandoverRequest(h.handoverRequest);
   const ble = hr.carriers.find((c) => c.kind === 'ble');
@@ -83,14 +94,21 @@ export function selectsBle(hs: Uint8Array): boolean {
   }
 }
 
-export async function nfcSimulation(world: SimWorld, wallet: VirtualWallet, o: { dataRetrieval: boolean; allowPcscd?: boolean; prefer?: PreferredTransport }): Promise<NfcSimulation> {
+export async function nfcSimulation(
+  world: SimWorld,
+  wallet: VirtualWallet,
+  o: { dataRetrieval: boolean; allowPcscd?: boolean; prefer?: PreferredTransport },
+): Promise<NfcSimulation> {
   const mod = await loadTag();
   wallet.newTransaction();
   if (!mod) {
     return {
       path: 'unavailable',
       engage: async () => {
-        throw new TransportError('transport_unavailable', 'the virtual wallet NFC tag (sim/wallet/nfc-tag.ts) is not in this build; try --simulate wallet:qr');
+        throw new TransportError(
+          'transport_unavailable',
+          'the virtual wallet NFC tag (sim/wallet/nfc-tag.ts) is not in this build; try --simulate wallet:qr',
+        );
       },
       walletDone: Promise.resolve('not started'),
       close: async () => {},
@@ -108,7 +126,12 @@ export async function nfcSimulation(world: SimWorld, wallet: VirtualWallet, o: {
   };
   // The simulated kiosk has both BLE roles (sim radio) and the NFC link: it offers all of them.
   const nfcOptions = () => ({
-    proposal: kioskProposal({ ble: world.reader, nfc: true, random16bytes: crypto.getRandomValues(new Uint8Array(16)), ...(o.prefer ? { prefer: o.prefer } : {}) }),
+    proposal: kioskProposal({
+      ble: world.reader,
+      nfc: true,
+      random16bytes: crypto.getRandomValues(new Uint8Array(16)),
+      ...(o.prefer ? { prefer: o.prefer } : {}),
+    }),
     random16: crypto.getRandomValues(new Uint16Array(1))[0]!,
     sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
   });
@@ -116,7 +139,8 @@ export async function nfcSimulation(world: SimWorld, wallet: VirtualWallet, o: {
   // Preferred: the phone as a vpcd card, read through the real pcscd and pcsclite binding.
   let note: string;
   if (o.allowPcscd === false) note = 'pcscd not requested';
-  else if (!pcscdReachable()) note = `pcscd unreachable (no socket ${pcscdSocketPath()}): the NFC handover ran in-process, same engagement code, in-memory APDU channel`;
+  else if (!pcscdReachable())
+    note = `pcscd unreachable (no socket ${pcscdSocketPath()}): the NFC handover ran in-process, same engagement code, in-memory APDU channel`;
   else {
     const slot = claimSlot();
     if (!slot) note = 'both vpcd slots busy: in-memory APDU channel';
@@ -158,7 +182,8 @@ export async function nfcSimulation(world: SimWorld, wallet: VirtualWallet, o: {
         return await tag.process(apdu);
       } catch (e) {
         // The phone left the field: what a PC/SC adapter reports as a lost tag.
-        if ((e as { code?: string }).code === 'nfc_tag_lost') throw new ApduChannelError('nfc_tag_lost', 'the phone was taken off the reader');
+        if ((e as { code?: string }).code === 'nfc_tag_lost')
+          throw new ApduChannelError('nfc_tag_lost', 'the phone was taken off the reader');
         throw e;
       }
     },

@@ -8,7 +8,11 @@ import { readMdoc, type ReadMdocDeps, type ReadOutcome } from './read-mdoc.ts';
 import { makeWallet, SCENARIOS, SimWorld, type ScenarioName } from './simulate.ts';
 import { nfcSimulation } from './simulated-nfc.ts';
 
-export async function simulateRead(name: ScenarioName, policy: PolicyName, base: Omit<ReadMdocDeps, 'ble'>): Promise<ReadOutcome> {
+export async function simulateRead(
+  name: ScenarioName,
+  policy: PolicyName,
+  base: Omit<ReadMdocDeps, 'ble'>,
+): Promise<ReadOutcome> {
   const world = new SimWorld();
   const sc = SCENARIOS[name];
   const wallet = makeWallet(name, base.crypto, base.now());
@@ -20,11 +24,24 @@ export async function simulateRead(name: ScenarioName, policy: PolicyName, base:
       outcome.transport.simulated = `wallet:${name}`;
       return outcome;
     }
-    const nfc = await nfcSimulation(world, wallet, { dataRetrieval: 'nfcDataRetrieval' in sc && sc.nfcDataRetrieval === true });
+    const nfc = await nfcSimulation(world, wallet, {
+      dataRetrieval: 'nfcDataRetrieval' in sc && sc.nfcDataRetrieval === true,
+    });
     try {
-      const outcome = await readMdoc({ policy, engage: nfc.engage }, { ...base, ble: world.reader, ...(nfc.nfcTransport ? { nfcTransport: nfc.nfcTransport, preferNfc: true } : {}) });
+      const outcome = await readMdoc(
+        { policy, engage: nfc.engage },
+        {
+          ...base,
+          ble: world.reader,
+          ...(nfc.nfcTransport ? { nfcTransport: nfc.nfcTransport, preferNfc: true } : {}),
+        },
+      );
       await settle(nfc.walletDone, 2000);
-      Object.assign(outcome.transport, { simulated: `wallet:${name}`, nfcPath: nfc.path, ...(nfc.note ? { nfcNote: nfc.note } : {}) });
+      Object.assign(outcome.transport, {
+        simulated: `wallet:${name}`,
+        nfcPath: nfc.path,
+        ...(nfc.note ? { nfcNote: nfc.note } : {}),
+      });
       return outcome;
     } finally {
       await nfc.close();

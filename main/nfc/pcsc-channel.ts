@@ -55,7 +55,11 @@ export class PcscNfcReader {
   ) {}
 
   static async open(o: PcscNfcReaderOptions = {}): Promise<PcscNfcReader> {
-    const ctx = await PcscContext.open({ errors: phoneLinkErrors, ...(o.serviceCheckMs ? { serviceCheckMs: o.serviceCheckMs } : {}), ...(o.idleCheckMs ? { idleCheckMs: o.idleCheckMs } : {}) });
+    const ctx = await PcscContext.open({
+      errors: phoneLinkErrors,
+      ...(o.serviceCheckMs ? { serviceCheckMs: o.serviceCheckMs } : {}),
+      ...(o.idleCheckMs ? { idleCheckMs: o.idleCheckMs } : {}),
+    });
     try {
       const name = await ctx.waitForReader(o.readerName, o.timeoutMs ?? 5000);
       return new PcscNfcReader(ctx, name, o.apduTimeoutMs ?? PHONE_APDU_TIMEOUT_MS);

@@ -12,8 +12,19 @@ const MAX_PIXELS = 2048 * 2048;
 
 export async function decodeFace(face: FaceImage): Promise<DecodedPhoto> {
   if (face.format === 'jpeg') {
-    const d = jpeg.decode(face.image, { useTArray: true, formatAsRGBA: false, maxResolutionInMP: MAX_PIXELS / 1e6, maxMemoryUsageInMB: 64 });
-    return { width: d.width, height: d.height, components: 3, bitsPerSample: 8, pixels: new Uint8Array(d.data.buffer, d.data.byteOffset, d.data.byteLength) };
+    const d = jpeg.decode(face.image, {
+      useTArray: true,
+      formatAsRGBA: false,
+      maxResolutionInMP: MAX_PIXELS / 1e6,
+      maxMemoryUsageInMB: 64,
+    });
+    return {
+      width: d.width,
+      height: d.height,
+      components: 3,
+      bitsPerSample: 8,
+      pixels: new Uint8Array(d.data.buffer, d.data.byteOffset, d.data.byteLength),
+    };
   }
   return face.format === 'jp2' ? decodeJp2(face.image) : decodeJ2kCodestream(face.image);
 }
@@ -26,10 +37,18 @@ export async function decodeReadFace(result: PassportReadResult): Promise<Decode
   if (!result.photo || result.verdict === 'invalid') return null;
   try {
     const d = await decodeFace(result.photo);
-    result.checks.push({ code: 'passport.photo_decodes', ok: true, detail: `${result.photo.format} ${d.width}x${d.height}` });
+    result.checks.push({
+      code: 'passport.photo_decodes',
+      ok: true,
+      detail: `${result.photo.format} ${d.width}x${d.height}`,
+    });
     return d;
   } catch (e) {
-    result.checks.push({ code: 'passport.photo_decodes', ok: false, detail: `${result.photo.format} decode failed: ${errorText(e)}` });
+    result.checks.push({
+      code: 'passport.photo_decodes',
+      ok: false,
+      detail: `${result.photo.format} decode failed: ${errorText(e)}`,
+    });
     result.verdict = 'invalid';
     result.attributes = {};
     result.photo = null;

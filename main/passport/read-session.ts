@@ -8,7 +8,12 @@ import { CardError } from '../../core/card/codes.ts';
 import { PassportChannel } from '../../core/passport/channel.ts';
 import { reportPassportError } from '../../core/passport/codes.ts';
 import { PassportGuard } from '../../core/passport/passport-guard.ts';
-import { readPassport, type PassportAccessKey, type PassportReadResult, type ReadPassportOptions } from '../../core/passport/read-passport.ts';
+import {
+  readPassport,
+  type PassportAccessKey,
+  type PassportReadResult,
+  type ReadPassportOptions,
+} from '../../core/passport/read-passport.ts';
 import type { DecodedPhoto } from '../card/jp2-decode.ts';
 import { PcscContext } from '../pcsc/pcsc-reader.ts';
 import { waitForCardOnReader } from '../pcsc/read-session.ts';
@@ -48,7 +53,16 @@ export async function readPassportOverPcsc(o: PcscPassportOptions): Promise<Pcsc
     const connectMs = now() - t0;
     let result: PassportReadResult;
     try {
-      result = await readPassport({ channel: new PassportChannel(session), policy: o.policy, access: o.access, trust: o.trust, crypto: o.crypto, at: o.at, now, ...(o.onStep ? { onStep: o.onStep } : {}) });
+      result = await readPassport({
+        channel: new PassportChannel(session),
+        policy: o.policy,
+        access: o.access,
+        trust: o.trust,
+        crypto: o.crypto,
+        at: o.at,
+        now,
+        ...(o.onStep ? { onStep: o.onStep } : {}),
+      });
     } finally {
       await session.disconnect().catch(() => undefined);
     }

@@ -44,7 +44,9 @@ export interface RawReader extends EventEmitter {
  * SCARD_E_UNKNOWN_READER instead, which the binding reports as a plain reader 'end'.)
  */
 export function isServiceError(err: Error): boolean {
-  return /0x80100013|0x8010001D|0x8010001E|RPC transport error|Service not available|Service was stopped/i.test(err?.message ?? String(err));
+  return /0x80100013|0x8010001D|0x8010001E|RPC transport error|Service not available|Service was stopped/i.test(
+    err?.message ?? String(err),
+  );
 }
 
 /**
@@ -178,7 +180,12 @@ export interface PendingCall {
  * `pending` (if given) holds the call while it is unsettled, so the owner can abort it at once when it
  * learns the daemon is gone (the binding's own error may come later, or never).
  */
-export function bindingCall<T>(calls: NativeCalls, start: (cb: (err: Error | null, value?: T) => void) => void, o: BindingCallOptions<T>, pending?: Set<PendingCall>): Promise<T> {
+export function bindingCall<T>(
+  calls: NativeCalls,
+  start: (cb: (err: Error | null, value?: T) => void) => void,
+  o: BindingCallOptions<T>,
+  pending?: Set<PendingCall>,
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let settled = false;
     const p: PendingCall = {

@@ -118,11 +118,15 @@ export class PcscLink implements ApduLink {
     const ms = this.#o.apduTimeoutMs;
     let res: Buffer;
     try {
-      res = await this.#ctx.call<Buffer>(this.#reader.name, this.#counted((cb) => this.#reader.transmit(Buffer.from(command), this.#o.maxResponse, this.#protocol, cb)), {
-        ms,
-        timeout: () => new Fault('timeout', `no answer within ${ms} ms`),
-        error: (err) => new Fault(failureOf(err), `transmit: ${err.message ?? err}`),
-      });
+      res = await this.#ctx.call<Buffer>(
+        this.#reader.name,
+        this.#counted((cb) => this.#reader.transmit(Buffer.from(command), this.#o.maxResponse, this.#protocol, cb)),
+        {
+          ms,
+          timeout: () => new Fault('timeout', `no answer within ${ms} ms`),
+          error: (err) => new Fault(failureOf(err), `transmit: ${err.message ?? err}`),
+        },
+      );
     } catch (e) {
       if (!(e instanceof Fault)) throw e;
       if (e.failure === 'timeout') {
@@ -152,13 +156,18 @@ export class PcscLink implements ApduLink {
 
   /** Wait briefly for pcscd to report the item gone (it polls presence every ~400 ms). */
   async #confirmRemoval(): Promise<Fault | null> {
-    if (this.#o.confirmRemovalMs > 0 && !this.#fault) await this.#ctx.waitForEmpty(this.#reader.name, this.#o.confirmRemovalMs);
+    if (this.#o.confirmRemovalMs > 0 && !this.#fault)
+      await this.#ctx.waitForEmpty(this.#reader.name, this.#o.confirmRemovalMs);
     if (this.#fault) return this.#fault;
-    return this.#ctx.hasCard(this.#reader.name) ? null : new Fault('removed', 'the item left the reader during a command');
+    return this.#ctx.hasCard(this.#reader.name)
+      ? null
+      : new Fault('removed', 'the item left the reader during a command');
   }
 
   /** Counts a binding call of this link, so a deferred release starts once it has returned. */
-  #counted<T>(start: (cb: (err: Error | null, value: T) => void) => void): (cb: (err: Error | null, value?: T) => void) => void {
+  #counted<T>(
+    start: (cb: (err: Error | null, value: T) => void) => void,
+  ): (cb: (err: Error | null, value?: T) => void) => void {
     return (cb) => {
       this.#inFlight++;
       try {

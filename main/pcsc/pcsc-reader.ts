@@ -27,7 +27,18 @@ import { EventEmitter } from 'node:events';
 import type { CommandGuard, LinkErrors } from '../../core/apdu-link.ts';
 import { cardLinkErrors } from '../../core/card/codes.ts';
 import { MyNumberGuard } from '../../core/card/my-number-guard.ts';
-import { bindingCall, isServiceError, leaveCallbackFrame, NativeCalls, readyForNativeClose, StatusClock, type BindingCallOptions, type PcscLite, type PendingCall, type RawReader } from './binding-guard.ts';
+import {
+  bindingCall,
+  isServiceError,
+  leaveCallbackFrame,
+  NativeCalls,
+  readyForNativeClose,
+  StatusClock,
+  type BindingCallOptions,
+  type PcscLite,
+  type PendingCall,
+  type RawReader,
+} from './binding-guard.ts';
 import { pcscdAnswers } from './pcscd-probe.ts';
 import { Fault, failureOf, PcscLink } from './pcsc-link.ts';
 
@@ -101,7 +112,9 @@ export class PcscContext extends EventEmitter {
     // The binding's reader-list watch stopped: it never restarts, so this context can no longer see
     // readers come or go. With pcscd gone it is an RPC / no-service error. (Also as the context
     // closes: an 'error' nobody listens to would be thrown as an uncaught exception.)
-    pcsc.on('error', (e: Error) => this.#markLost(new Fault('service_stopped', `PC/SC service (pcscd) stopped: ${e.message}`)));
+    pcsc.on('error', (e: Error) =>
+      this.#markLost(new Fault('service_stopped', `PC/SC service (pcscd) stopped: ${e.message}`)),
+    );
     pcsc.on('reader', (r: RawReader) => this.#watch(r));
   }
 
@@ -113,7 +126,9 @@ export class PcscContext extends EventEmitter {
     const a = await pcscdAnswers(ANSWER_MS);
     if (!a.ok) {
       const errors = o.errors ?? cardLinkErrors;
-      throw a.state === 'not_answering' ? errors('not_answering', `PC/SC service (pcscd) not answering: ${a.reason}`) : errors('unavailable', `PC/SC service (pcscd) stopped: ${a.reason}`);
+      throw a.state === 'not_answering'
+        ? errors('not_answering', `PC/SC service (pcscd) not answering: ${a.reason}`)
+        : errors('unavailable', `PC/SC service (pcscd) stopped: ${a.reason}`);
     }
     const pcsclite = require('@pokusew/pcsclite') as () => PcscLite;
     PcscContext.opened++;
@@ -125,7 +140,8 @@ export class PcscContext extends EventEmitter {
     this.#clock.mark(r);
     // Arrives before the reader's 'end', so the removal below is already known as the daemon's.
     r.on('error', (e: Error) => {
-      if (isServiceError(e)) this.#markLost(new Fault('service_stopped', `PC/SC service (pcscd) stopped: ${e.message}`));
+      if (isServiceError(e))
+        this.#markLost(new Fault('service_stopped', `PC/SC service (pcscd) stopped: ${e.message}`));
     });
     r.on('status', (st: { state: number; atr?: Buffer }) => {
       this.#clock.mark(r);
@@ -137,7 +153,8 @@ export class PcscContext extends EventEmitter {
       const was = this.#present.get(r.name) ?? false;
       this.#readers.set(r.name, r);
       this.#present.set(r.name, present);
-      if (!present && was) for (const l of this.#linksOn(r.name)) l.fail(new Fault('removed', 'the item left the reader'));
+      if (!present && was)
+        for (const l of this.#linksOn(r.name)) l.fail(new Fault('removed', 'the item left the reader'));
       if (!known || present !== was) this.#wake();
       if (!known) this.emit('reader-added', r.name);
       if (present && !was) this.emit('card-inserted', r.name);
@@ -194,7 +211,11 @@ export class PcscContext extends EventEmitter {
       this.#lastAlive = performance.now();
       return null;
     }
-    this.#markLost(a.state === 'not_answering' ? new Fault('not_answering', `PC/SC service (pcscd) not answering: ${a.reason}`) : new Fault('service_stopped', `PC/SC service (pcscd) stopped: ${a.reason}`));
+    this.#markLost(
+      a.state === 'not_answering'
+        ? new Fault('not_answering', `PC/SC service (pcscd) not answering: ${a.reason}`)
+        : new Fault('service_stopped', `PC/SC service (pcscd) stopped: ${a.reason}`),
+    );
     return this.#lost;
   }
 
@@ -214,10 +235,16 @@ export class PcscContext extends EventEmitter {
 
   /** Wait until a reader (the named one, one whose name matches, or any) exists; its name. */
   waitForReader(name: string | RegExp | undefined, timeoutMs: number): Promise<string> {
-    const pick = () => this.readers().find((n) => (name === undefined ? true : typeof name === 'string' ? n === name : name.test(n)));
+    const pick = () =>
+      this.readers().find((n) => (name === undefined ? true : typeof name === 'string' ? n === name : name.test(n)));
     return this.#raise(
       this.#until(pick, timeoutMs, () =>
-        name === undefined ? new Fault('no_reader', 'no PC/SC reader appeared') : new Fault('reader_not_found', `no reader ${typeof name === 'string' ? `named "${name}"` : String(name)} within ${timeoutMs} ms (have: ${this.readers().join(', ') || 'none'})`),
+        name === undefined
+          ? new Fault('no_reader', 'no PC/SC reader appeared')
+          : new Fault(
+              'reader_not_found',
+              `no reader ${typeof name === 'string' ? `named "${name}"` : String(name)} within ${timeoutMs} ms (have: ${this.readers().join(', ') || 'none'})`,
+            ),
       ),
     );
   }
@@ -227,8 +254,11 @@ export class PcscContext extends EventEmitter {
    * first status (start-up: which readers are attached); their names, sorted, or [] on timeout.
    */
   async waitForReaders(timeoutMs: number): Promise<string[]> {
-    const settled = () => (this.#readers.size > 0 && [...this.#announced].every((r) => this.#reported.has(r)) ? true : undefined);
-    await this.#until(settled, timeoutMs, () => new Fault('no_reader', 'no PC/SC reader appeared')).catch(() => undefined);
+    const settled = () =>
+      this.#readers.size > 0 && [...this.#announced].every((r) => this.#reported.has(r)) ? true : undefined;
+    await this.#until(settled, timeoutMs, () => new Fault('no_reader', 'no PC/SC reader appeared')).catch(
+      () => undefined,
+    );
     return this.readers().sort();
   }
 
@@ -238,7 +268,9 @@ export class PcscContext extends EventEmitter {
       if (!this.#readers.has(reader)) throw new Fault('reader_removed', `reader "${reader}" went away`);
       return this.hasCard(reader) ? true : undefined;
     };
-    return this.#raise(this.#until(test, timeoutMs, () => new Fault('absent', `nothing on "${reader}" within ${timeoutMs} ms`))).then(() => undefined);
+    return this.#raise(
+      this.#until(test, timeoutMs, () => new Fault('absent', `nothing on "${reader}" within ${timeoutMs} ms`)),
+    ).then(() => undefined);
   }
 
   /**
@@ -248,7 +280,11 @@ export class PcscContext extends EventEmitter {
    */
   async waitForEmpty(reader: string, timeoutMs: number): Promise<boolean> {
     try {
-      await this.#until(() => (this.hasCard(reader) ? undefined : true), timeoutMs, () => new Fault('absent', `still something on "${reader}" after ${timeoutMs} ms`));
+      await this.#until(
+        () => (this.hasCard(reader) ? undefined : true),
+        timeoutMs,
+        () => new Fault('absent', `still something on "${reader}" after ${timeoutMs} ms`),
+      );
       return true;
     } catch {
       return this.#lost !== null || this.#closed || !this.hasCard(reader);
@@ -304,7 +340,8 @@ export class PcscContext extends EventEmitter {
     if (!r) throw new Fault('reader_not_found', `no reader named "${reader}"`);
     // A command of an earlier link may still be inside the binding (its item never answered): a
     // connect now would only queue behind it on the reader's mutex.
-    if ((this.#busy.get(reader) ?? 0) > 0) throw new Fault('transport', `reader "${reader}" is still busy with the previous item`);
+    if ((this.#busy.get(reader) ?? 0) > 0)
+      throw new Fault('transport', `reader "${reader}" is still busy with the previous item`);
     // A link of an earlier item whose holder never let go of it is over: the reader holds one item.
     for (const l of this.#linksOn(reader)) l.supersede();
     // The binding keeps `connected` after an item vanished, and connect() would then answer at once
@@ -318,17 +355,21 @@ export class PcscContext extends EventEmitter {
         if (this.#lost) throw this.#lost;
       });
     }
-    const protocol = await this.call<number>(reader, (cb) => r.connect({ share_mode: r.SCARD_SHARE_SHARED, protocol: r.SCARD_PROTOCOL_T0 | r.SCARD_PROTOCOL_T1 }, cb), {
-      ms: CONNECT_MS,
-      timeout: () => new Fault('timeout', `connect: no answer from pcscd within ${CONNECT_MS} ms`),
-      error: (err) => new Fault(failureOf(err), `connect: ${err.message ?? err}`),
-      // Too late: nobody holds this handle; let it go (counted, so the native close waits for it).
-      late: (err) => {
-        if (err || !r.connected) return;
-        this.#calls.begin();
-        r.disconnect(r.SCARD_LEAVE_CARD, () => this.#calls.end());
+    const protocol = await this.call<number>(
+      reader,
+      (cb) => r.connect({ share_mode: r.SCARD_SHARE_SHARED, protocol: r.SCARD_PROTOCOL_T0 | r.SCARD_PROTOCOL_T1 }, cb),
+      {
+        ms: CONNECT_MS,
+        timeout: () => new Fault('timeout', `connect: no answer from pcscd within ${CONNECT_MS} ms`),
+        error: (err) => new Fault(failureOf(err), `connect: ${err.message ?? err}`),
+        // Too late: nobody holds this handle; let it go (counted, so the native close waits for it).
+        late: (err) => {
+          if (err || !r.connected) return;
+          this.#calls.begin();
+          r.disconnect(r.SCARD_LEAVE_CARD, () => this.#calls.end());
+        },
       },
-    });
+    );
     const link = new PcscLink(this, r, protocol, this.atr(reader), {
       guard: o.guard ?? new MyNumberGuard(),
       maxResponse: o.maxResponse ?? 258,
@@ -350,7 +391,11 @@ export class PcscContext extends EventEmitter {
    * at once if pcscd is found gone or frozen; while it is out, pcscd is asked every serviceCheckMs
    * whether it still answers. Rejects with Fault. @internal for PcscLink
    */
-  call<T>(reader: string, start: (cb: (err: Error | null, value?: T) => void) => void, o: BindingCallOptions<T>): Promise<T> {
+  call<T>(
+    reader: string,
+    start: (cb: (err: Error | null, value?: T) => void) => void,
+    o: BindingCallOptions<T>,
+  ): Promise<T> {
     if (this.#lost) return Promise.reject(this.#lost);
     let watch: ReturnType<typeof setTimeout> | undefined;
     let done = false;
@@ -373,14 +418,19 @@ export class PcscContext extends EventEmitter {
         throw e;
       }
     };
-    return bindingCall<T>(this.#calls, counted, {
-      ...o,
-      error: (err) => {
-        if (!isServiceError(err)) return o.error(err);
-        this.#markLost(new Fault('service_stopped', `PC/SC service (pcscd) stopped: ${err.message}`));
-        return this.#lost ?? o.error(err);
+    return bindingCall<T>(
+      this.#calls,
+      counted,
+      {
+        ...o,
+        error: (err) => {
+          if (!isServiceError(err)) return o.error(err);
+          this.#markLost(new Fault('service_stopped', `PC/SC service (pcscd) stopped: ${err.message}`));
+          return this.#lost ?? o.error(err);
+        },
       },
-    }, this.#pending).then(
+      this.#pending,
+    ).then(
       (v) => {
         done = true;
         clearTimeout(watch);
@@ -414,13 +464,18 @@ export class PcscContext extends EventEmitter {
     // it first (also after pcscd died: the call then fails at once).
     for (const r of this.#announced) {
       if (!r.connected) continue;
-      await bindingCall<void>(this.#calls, (cb) => r.disconnect(r.SCARD_LEAVE_CARD, (err) => cb(err)), { ms: 1000, timeout: () => new Error('disconnect: no answer within 1000 ms'), error: (err) => err }).catch(() => undefined);
+      await bindingCall<void>(this.#calls, (cb) => r.disconnect(r.SCARD_LEAVE_CARD, (err) => cb(err)), {
+        ms: 1000,
+        timeout: () => new Error('disconnect: no answer within 1000 ms'),
+        error: (err) => err,
+      }).catch(() => undefined);
     }
     if (this.#calls.inFlight > 0) return this.#closeNative();
     // @pokusew/pcsclite 0.6 close race: each reader is closed only once its status has been quiet
     // for a moment (binding-guard.ts StatusClock), or the process may never exit.
     // A reader closed while its first status is still on the way loses the binding's exit notice too.
-    for (let waited = 0; waited < 2000 && [...this.#announced].some((r) => !this.#reported.has(r)); waited += 20) await new Promise((res) => setTimeout(res, 20));
+    for (let waited = 0; waited < 2000 && [...this.#announced].some((r) => !this.#reported.has(r)); waited += 20)
+      await new Promise((res) => setTimeout(res, 20));
     for (const r of this.#announced) await this.#clock.closeWhenQuiet(r);
     try {
       this.#pcsc.close();

@@ -43,7 +43,9 @@ export const PCSCD_HELP = [
  * native-endian 32-bit words; the daemon answers with its own version). Any answer, or an orderly
  * close, shows that a daemon thread ran; nothing within `timeoutMs` means it is not answering.
  */
-export function pcscdAnswers(timeoutMs = 1000): Promise<{ ok: true } | { ok: false; state: 'gone' | 'not_answering'; reason: string }> {
+export function pcscdAnswers(
+  timeoutMs = 1000,
+): Promise<{ ok: true } | { ok: false; state: 'gone' | 'not_answering'; reason: string }> {
   const path = pcscdSocketPath();
   const deadline = Date.now() + timeoutMs;
   type Answer = { ok: true } | { ok: false; state: 'gone' | 'not_answering'; reason: string; retry?: boolean };
@@ -58,7 +60,11 @@ export function pcscdAnswers(timeoutMs = 1000): Promise<{ ok: true } | { ok: fal
         s.destroy();
         resolve(r);
       };
-      const timer = setTimeout(() => done({ ok: false, state: 'not_answering', reason: `pcscd at ${path} did not answer within ${timeoutMs} ms` }), Math.max(1, deadline - Date.now()));
+      const timer = setTimeout(
+        () =>
+          done({ ok: false, state: 'not_answering', reason: `pcscd at ${path} did not answer within ${timeoutMs} ms` }),
+        Math.max(1, deadline - Date.now()),
+      );
       s.once('connect', () => {
         // pcsc-lite 1.9 speaks protocol 4.4 (2.x: 4.5); a daemon of another minor still answers (with
         // an error code in rv), which is all this asks.
@@ -77,7 +83,12 @@ export function pcscdAnswers(timeoutMs = 1000): Promise<{ ok: true } | { ok: fal
       // that just resumed is still draining it: ask again until the deadline (as probePcscd does).
       s.once('error', (e: NodeJS.ErrnoException) =>
         e.code === 'EAGAIN'
-          ? done({ ok: false, state: 'not_answering', reason: `pcscd at ${path} is not taking connections (EAGAIN)`, retry: true })
+          ? done({
+              ok: false,
+              state: 'not_answering',
+              reason: `pcscd at ${path} is not taking connections (EAGAIN)`,
+              retry: true,
+            })
           : done({ ok: false, state: 'gone', reason: `cannot connect to pcscd at ${path} (${e.code ?? e.message})` }),
       );
     });

@@ -65,7 +65,11 @@ export type PcscDocumentResult =
   | { identified: 'mynumber-card'; reader: string; licenceAp: boolean }
   /** A passport: it needs the MRZ or CAN (main/passport/read-session.ts), not these secrets. */
   | { identified: 'passport'; reader: string }
-  | ({ identified: Exclude<DocumentKind, 'mynumber-card' | 'passport'> | null; reader: string | null; decoded: Partial<Record<keyof DocumentReadResult['images'], DecodedImage>> } & DocumentReadResult);
+  | ({
+      identified: Exclude<DocumentKind, 'mynumber-card' | 'passport'> | null;
+      reader: string | null;
+      decoded: Partial<Record<keyof DocumentReadResult['images'], DecodedImage>>;
+    } & DocumentReadResult);
 
 const now = () => performance.now();
 const round = (x: number) => Math.round(x * 100) / 100;
@@ -82,7 +86,9 @@ export async function decodeCardImage(img: CardImage): Promise<DecodedImage> {
 }
 
 /** Decode every image of a result; a failure makes the read invalid (staff could not compare). */
-export async function decodeImages(r: DocumentReadResult): Promise<Partial<Record<keyof DocumentReadResult['images'], DecodedImage>>> {
+export async function decodeImages(
+  r: DocumentReadResult,
+): Promise<Partial<Record<keyof DocumentReadResult['images'], DecodedImage>>> {
   const out: Partial<Record<keyof DocumentReadResult['images'], DecodedImage>> = {};
   for (const [k, img] of Object.entries(r.images) as [keyof DocumentReadResult['images'], CardImage][]) {
     try {
@@ -101,7 +107,14 @@ export async function decodeImages(r: DocumentReadResult): Promise<Partial<Recor
   return out;
 }
 
-function failure(type: DocumentReadResult['card']['type'], e: unknown, reader: string | null, identified: DocumentKind | null, ms: number, generation: DocumentReadResult['card']['generation'] = null): PcscDocumentResult {
+function failure(
+  type: DocumentReadResult['card']['type'],
+  e: unknown,
+  reader: string | null,
+  identified: DocumentKind | null,
+  ms: number,
+  generation: DocumentReadResult['card']['generation'] = null,
+): PcscDocumentResult {
   const err = e instanceof CardError ? e : new CardError('transport_error', errorText(e));
   return {
     identified: identified === 'mynumber-card' || identified === 'passport' ? null : identified,
@@ -139,7 +152,10 @@ export async function readDocumentOverPcsc(o: PcscDocumentOptions): Promise<Pcsc
     }
     const reading = chooseReading(id, { asked: o.document, policy: o.policy, licenceAsked: o.licenceAsked === true });
     if (typeof reading === 'object') {
-      const why = reading.refuse === 'myna_licence_absent' ? 'a My Number Card without the licence AP' : `the card is ${id.document ?? 'none we read'}`;
+      const why =
+        reading.refuse === 'myna_licence_absent'
+          ? 'a My Number Card without the licence AP'
+          : `the card is ${id.document ?? 'none we read'}`;
       throw new CardError(reading.refuse, `asked for ${o.document}: ${why}`);
     }
     if (reading === 'mynumber-card') return { identified: 'mynumber-card', reader, licenceAp: id.licenceAp };
@@ -150,36 +166,85 @@ export async function readDocumentOverPcsc(o: PcscDocumentOptions): Promise<Pcsc
       // The PIN travels as --pin1 / the kiosk's licence AP prompt; PIN 2 has no meaning here and is never sent.
       session = await ctx.connect(reader, { guard: new MynaLicenceGuard() });
       try {
-        result = await readMynaLicence({ transport: session, policy: o.policy, ...(o.secrets.pin1 !== undefined ? { pin: o.secrets.pin1 } : {}), at: o.at, now, ...(o.onStep ? { onStep: o.onStep } : {}) });
+        result = await readMynaLicence({
+          transport: session,
+          policy: o.policy,
+          ...(o.secrets.pin1 !== undefined ? { pin: o.secrets.pin1 } : {}),
+          at: o.at,
+          now,
+          ...(o.onStep ? { onStep: o.onStep } : {}),
+        });
       } finally {
         await session.disconnect().catch(() => undefined);
       }
     } else if (id.document === 'residence-card') {
-      if (o.secrets.cardNumber === undefined) throw new CardError('card_number_format', 'a residence card needs the card number');
+      if (o.secrets.cardNumber === undefined)
+        throw new CardError('card_number_format', 'a residence card needs the card number');
       // A whole 1st-generation front image arrives in one extended-length SM response (~7 KB).
       session = await ctx.connect(reader, { guard: new ResidenceCardGuard(), maxResponse: 0x10000 + 2 });
       try {
-        result = await readResidenceCard({ transport: session, policy: o.policy, cardNumber: o.secrets.cardNumber, trust: o.trust, crypto: o.crypto, at: o.at, now, ...(o.onStep ? { onStep: o.onStep } : {}) });
+        result = await readResidenceCard({
+          transport: session,
+          policy: o.policy,
+          cardNumber: o.secrets.cardNumber,
+          trust: o.trust,
+          crypto: o.crypto,
+          at: o.at,
+          now,
+          ...(o.onStep ? { onStep: o.onStep } : {}),
+        });
       } finally {
         await session.disconnect().catch(() => undefined);
       }
     } else {
       const signature = o.licenceSignature !== false;
-      session = await ctx.connect(reader, { guard: new LicenceGuard({ domicileForSignature: signature && o.secrets.pin2 !== undefined }) });
+      session = await ctx.connect(reader, {
+        guard: new LicenceGuard({ domicileForSignature: signature && o.secrets.pin2 !== undefined }),
+      });
       try {
-        result = await readDrivingLicence({ transport: session, policy: o.policy, secrets: o.secrets, signature, trust: o.trust, crypto: o.crypto, at: o.at, now, ...(o.onStep ? { onStep: o.onStep } : {}) });
+        result = await readDrivingLicence({
+          transport: session,
+          policy: o.policy,
+          secrets: o.secrets,
+          signature,
+          trust: o.trust,
+          crypto: o.crypto,
+          at: o.at,
+          now,
+          ...(o.onStep ? { onStep: o.onStep } : {}),
+        });
       } finally {
         await session.disconnect().catch(() => undefined);
       }
     }
     const ds = now();
     const decoded = await decodeImages(result);
-    result.timings = { connect_ms: connectMs, identify_apdus: id.apdus, ...result.timings, image_decode_ms: now() - ds, total_ms: now() - t0 };
+    result.timings = {
+      connect_ms: connectMs,
+      identify_apdus: id.apdus,
+      ...result.timings,
+      image_decode_ms: now() - ds,
+      total_ms: now() - t0,
+    };
     for (const k of Object.keys(result.timings)) result.timings[k] = round(result.timings[k]!);
     return { identified: reading === 'myna-licence' ? 'driving-licence' : reading, reader, decoded, ...result };
   } catch (e) {
-    const type = id?.document === 'residence-card' ? 'residence-card' : id?.document === 'driving-licence' ? 'driving-licence' : fallbackType;
-    return failure(type, e, reader, id?.document ?? null, now() - t0, id?.document === 'mynumber-card' && id.licenceAp && o.document === 'driving-licence' ? MYNA_LICENCE_GENERATION : null);
+    const type =
+      id?.document === 'residence-card'
+        ? 'residence-card'
+        : id?.document === 'driving-licence'
+          ? 'driving-licence'
+          : fallbackType;
+    return failure(
+      type,
+      e,
+      reader,
+      id?.document ?? null,
+      now() - t0,
+      id?.document === 'mynumber-card' && id.licenceAp && o.document === 'driving-licence'
+        ? MYNA_LICENCE_GENERATION
+        : null,
+    );
   } finally {
     if (ctx !== o.context) await ctx?.close();
   }

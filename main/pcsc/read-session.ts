@@ -37,7 +37,10 @@ export interface PcscReadResult extends CardReadResult {
 const now = () => performance.now();
 
 /** Wait for the reader, put the (virtual) card on it when asked, wait for the card; the reader's name. */
-export async function waitForCardOnReader(ctx: PcscContext, o: { reader?: string; waitMs?: number; insertCard?: () => Promise<void> }): Promise<string> {
+export async function waitForCardOnReader(
+  ctx: PcscContext,
+  o: { reader?: string; waitMs?: number; insertCard?: () => Promise<void> },
+): Promise<string> {
   const wait = o.waitMs ?? 5000;
   const reader = await ctx.waitForReader(o.reader, wait);
   if (o.insertCard) {
@@ -59,7 +62,15 @@ export async function readCardOverPcsc(o: PcscReadOptions): Promise<PcscReadResu
     const connectMs = now() - t0;
     let result: CardReadResult;
     try {
-      const opts: ReadCardOptions = { channel: new CardChannel(session), policy: o.policy, unlock: o.unlock, trust: o.trust, crypto: o.crypto, at: o.at, now };
+      const opts: ReadCardOptions = {
+        channel: new CardChannel(session),
+        policy: o.policy,
+        unlock: o.unlock,
+        trust: o.trust,
+        crypto: o.crypto,
+        at: o.at,
+        now,
+      };
       if (o.jpkiPin !== undefined) opts.jpkiPin = o.jpkiPin;
       result = await readMyNumberCard(opts);
     } finally {
@@ -72,9 +83,17 @@ export async function readCardOverPcsc(o: PcscReadOptions): Promise<PcscReadResu
       const ts = now();
       try {
         decodedPhoto = await decodeJp2(portrait);
-        result.checks.push({ code: 'card_face.photo_decodes', ok: true, detail: `${decodedPhoto.width}x${decodedPhoto.height}` });
+        result.checks.push({
+          code: 'card_face.photo_decodes',
+          ok: true,
+          detail: `${decodedPhoto.width}x${decodedPhoto.height}`,
+        });
       } catch (e) {
-        result.checks.push({ code: 'card_face.photo_decodes', ok: false, detail: `JPEG 2000 decode failed: ${errorText(e)}` });
+        result.checks.push({
+          code: 'card_face.photo_decodes',
+          ok: false,
+          detail: `JPEG 2000 decode failed: ${errorText(e)}`,
+        });
         result.verdict = 'invalid';
         result.attributes = {};
         result.photo = null;

@@ -7,7 +7,13 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CryptoProvider } from '../../core/crypto/provider.ts';
-import { certificatesFromFile, ecdsaDerToRaw, nameToString, parseCertificate, type Certificate } from '../../core/x509/certificate.ts';
+import {
+  certificatesFromFile,
+  ecdsaDerToRaw,
+  nameToString,
+  parseCertificate,
+  type Certificate,
+} from '../../core/x509/certificate.ts';
 import { toHex } from '../../core/x509/pem.ts';
 import { verifyCertificateSignature } from '../../core/x509/signature.ts';
 import { checkIsaRoot, type ResidenceCardRoot, type ResidenceCardTrust } from '../../core/residence-card/trust.ts';
@@ -28,7 +34,11 @@ function certsIn(sub: string, errors: DocumentTrust['errors']): { file: string; 
     const f = join(sub, n);
     if (!EXTS.some((e) => n.toLowerCase().endsWith(e)) || !statSync(f).isFile()) continue;
     if (statSync(f).size > MAX_TRUST_FILE_BYTES) {
-      errors.push({ code: 'trust_file_too_large', detail: `${n} is larger than ${MAX_TRUST_FILE_BYTES} bytes`, file: f });
+      errors.push({
+        code: 'trust_file_too_large',
+        detail: `${n} is larger than ${MAX_TRUST_FILE_BYTES} bytes`,
+        file: f,
+      });
       continue;
     }
     try {
@@ -59,7 +69,10 @@ export function loadDocumentTrust(dir: string, crypto: CryptoProvider): Document
       errors.push({ code: 'pinned_root_mismatch', detail: pin.reason, file });
       continue;
     }
-    if (subject !== nameToString(cert.issuer) || (!verifyCertificateSignature(cert, cert.publicKey, crypto).ok && !selfSignedIsa(cert, crypto))) {
+    if (
+      subject !== nameToString(cert.issuer) ||
+      (!verifyCertificateSignature(cert, cert.publicKey, crypto).ok && !selfSignedIsa(cert, crypto))
+    ) {
       errors.push({ code: 'root_not_self_signed', detail: `${subject} is not a self-signed root`, file });
       continue;
     }
@@ -69,14 +82,26 @@ export function loadDocumentTrust(dir: string, crypto: CryptoProvider): Document
     try {
       const cert = parseCertificate(der);
       if (!cert.subjectKeyIdentifier) {
-        errors.push({ code: 'licence_signer_without_ski', detail: 'a licence signer certificate needs a subject key identifier (EF07 B6 names it)', file });
+        errors.push({
+          code: 'licence_signer_without_ski',
+          detail: 'a licence signer certificate needs a subject key identifier (EF07 B6 names it)',
+          file,
+        });
         continue;
       }
       if (cert.publicKey.kind !== 'rsa') {
-        errors.push({ code: 'licence_signer_key', detail: `licence signer key is ${cert.publicKey.kind}, expected RSA`, file });
+        errors.push({
+          code: 'licence_signer_key',
+          detail: `licence signer key is ${cert.publicKey.kind}, expected RSA`,
+          file,
+        });
         continue;
       }
-      licenceSigners.set(toHex(cert.subjectKeyIdentifier).toLowerCase(), { cert, origin: file, fingerprint: toHex(crypto.digest('SHA-256', cert.der)).toLowerCase() });
+      licenceSigners.set(toHex(cert.subjectKeyIdentifier).toLowerCase(), {
+        cert,
+        origin: file,
+        fingerprint: toHex(crypto.digest('SHA-256', cert.der)).toLowerCase(),
+      });
     } catch (e) {
       errors.push({ code: 'malformed_certificate', detail: errorText(e), file });
     }

@@ -9,7 +9,13 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFile
 import { basename, extname, join } from 'node:path';
 import type { CryptoProvider } from '../../core/crypto/provider.ts';
 import { checkPinnedRoot, subjectIsJapanese, type PinnedRoot } from '../../core/trust/pinned-roots.ts';
-import { checkCardFaceKey, expiryWarnings, EXPIRY_WARNING_DAYS, TrustStore, type TrustIssue } from '../../core/trust/trust-store.ts';
+import {
+  checkCardFaceKey,
+  expiryWarnings,
+  EXPIRY_WARNING_DAYS,
+  TrustStore,
+  type TrustIssue,
+} from '../../core/trust/trust-store.ts';
 import { verifyVical, VicalError } from '../../core/trust/vical.ts';
 import { addMasterList, MasterListError, verifyMasterList } from '../../core/trust/master-list.ts';
 import { checkCsca } from '../../core/trust/csca.ts';
@@ -22,8 +28,18 @@ import { loadTrustDirInto, MAX_TRUST_FILE_BYTES, REPLACEMENTS_FILE } from './loa
 import { BUILTIN_TRUST_DIR } from './trust-sources.ts';
 import { errorText } from '../../core/errors.ts';
 
-export type ImportKind = 'iaca' | 'jpki' | 'vical' | 'vical-signer' | 'card-face' | 'csca' | 'masterlist' | 'masterlist-signer';
-export const IMPORT_KINDS: readonly ImportKind[] = ['iaca', 'jpki', 'vical', 'vical-signer', 'card-face', 'csca', 'masterlist', 'masterlist-signer'];
+export type ImportKind =
+  'iaca' | 'jpki' | 'vical' | 'vical-signer' | 'card-face' | 'csca' | 'masterlist' | 'masterlist-signer';
+export const IMPORT_KINDS: readonly ImportKind[] = [
+  'iaca',
+  'jpki',
+  'vical',
+  'vical-signer',
+  'card-face',
+  'csca',
+  'masterlist',
+  'masterlist-signer',
+];
 const SUBDIR: Record<ImportKind, string> = {
   iaca: 'iaca',
   jpki: 'jpki',
@@ -103,7 +119,8 @@ function readImportFile(file: string): Uint8Array | ImportResult {
   try {
     const st = statSync(file);
     if (!st.isFile()) return refuse('not_a_file', `${file} is not a regular file`);
-    if (st.size > MAX_TRUST_FILE_BYTES) return refuse('file_too_large', `${file} is ${st.size} bytes (limit ${MAX_TRUST_FILE_BYTES})`);
+    if (st.size > MAX_TRUST_FILE_BYTES)
+      return refuse('file_too_large', `${file} is ${st.size} bytes (limit ${MAX_TRUST_FILE_BYTES})`);
     return new Uint8Array(readFileSync(file));
   } catch (e) {
     return refuse('file_unreadable', `${file}: ${errorText(e)}`);
@@ -149,7 +166,8 @@ function importKind(c: ImportContext, kind: ImportKind): ImportResult {
 function importRoot(c: ImportContext, kind: 'iaca' | 'jpki'): ImportResult {
   const { file, bytes, opts, builtins: store, warnings } = c;
   const certs = certificatesFromFile(bytes);
-  if (certs.length !== 1) return refuse('malformed_certificate', `${file} holds ${certs.length} certificates; import one root per file`);
+  if (certs.length !== 1)
+    return refuse('malformed_certificate', `${file} holds ${certs.length} certificates; import one root per file`);
   const fp = toHex(opts.crypto.digest('SHA-256', parseCertificate(certs[0]!).der));
   // Staff vouch for this exact certificate: it may stand beside a built-in with its subject
   // (a rotated root), or look like J-LIS without being pinned (a new generation).
@@ -158,19 +176,45 @@ function importRoot(c: ImportContext, kind: 'iaca' | 'jpki'): ImportResult {
   if (!r.ok) return refuse(r.error.code, r.error.detail);
   const root = r.value;
   const bad = root.profileChecks.filter((x) => !x.ok);
-  if (bad.length) return refuse('iaca_profile_invalid', `not an ISO 18013-5 Annex B IACA: ${bad.map((x) => x.detail).join('; ')}`);
+  if (bad.length)
+    return refuse('iaca_profile_invalid', `not an ISO 18013-5 Annex B IACA: ${bad.map((x) => x.detail).join('; ')}`);
   const builtin = store.builtins().roots.find((b) => b.fingerprint === fp);
-  if (builtin) return { ok: true, kind, file: builtin.origin, unchanged: true, builtIn: true, subject: nameToString(root.cert.subject), fingerprint: fp, ...(root.pinned ? { pinned: root.pinned } : {}), notBefore: root.cert.notBefore.toISOString(), notAfter: root.cert.notAfter.toISOString(), warnings };
+  if (builtin)
+    return {
+      ok: true,
+      kind,
+      file: builtin.origin,
+      unchanged: true,
+      builtIn: true,
+      subject: nameToString(root.cert.subject),
+      fingerprint: fp,
+      ...(root.pinned ? { pinned: root.pinned } : {}),
+      notBefore: root.cert.notBefore.toISOString(),
+      notAfter: root.cert.notAfter.toISOString(),
+      warnings,
+    };
   const conflict = store.builtinRootConflict(root);
   if (conflict) return refuse(conflict.code, conflict.detail);
   const sameSubject = store.builtins().roots.find((b) => bytesEqual(b.cert.subject.der, root.cert.subject.der));
-  const approvalNeeded = opts.replaceBuiltin && !root.pinned && ((sameSubject && sameSubject.fingerprint !== fp) || checkPinnedRoot(root.cert, fp, kind).status === 'mismatch');
+  const approvalNeeded =
+    opts.replaceBuiltin &&
+    !root.pinned &&
+    ((sameSubject && sameSubject.fingerprint !== fp) || checkPinnedRoot(root.cert, fp, kind).status === 'mismatch');
   const replaced: BuiltinReplacement | undefined = approvalNeeded
-    ? { kind, builtin: nameToString(root.cert.subject), builtinFingerprint: sameSubject?.fingerprint ?? '', fingerprint: fp }
+    ? {
+        kind,
+        builtin: nameToString(root.cert.subject),
+        builtinFingerprint: sameSubject?.fingerprint ?? '',
+        fingerprint: fp,
+      }
     : undefined;
   warnings.push(...expiryWarnings(root.cert, c.now, EXPIRY_WARNING_DAYS, file));
   if (!root.pinned && subjectIsJapanese(root.cert)) {
-    warnings.push({ code: 'unpinned_jp_root', detail: `C=JP but not a pinned J-LIS anchor: check the fingerprint ${root.fingerprint} with its publisher`, file });
+    warnings.push({
+      code: 'unpinned_jp_root',
+      detail: `C=JP but not a pinned J-LIS anchor: check the fingerprint ${root.fingerprint} with its publisher`,
+      file,
+    });
   }
   const name = safeBase(file) + (bytes[0] === 0x30 ? '.der' : '.pem');
   return approveAndWrite(c.dir, replaced, kind, name, bytes, {
@@ -186,12 +230,14 @@ function importRoot(c: ImportContext, kind: 'iaca' | 'jpki'): ImportResult {
 /** A VICAL signer: one EC certificate, its pinned fingerprint when it has one; stored as PEM. */
 function importVicalSigner(c: ImportContext): ImportResult {
   const certs = certificatesFromFile(c.bytes);
-  if (certs.length !== 1) return refuse('malformed_certificate', `${c.file} holds ${certs.length} certificates; import one signer per file`);
+  if (certs.length !== 1)
+    return refuse('malformed_certificate', `${c.file} holds ${certs.length} certificates; import one signer per file`);
   const cert = parseCertificate(certs[0]!);
   const fingerprint = toHex(c.opts.crypto.digest('SHA-256', cert.der));
   const pin = checkPinnedRoot(cert, fingerprint, 'vical-signer');
   if (pin.status === 'mismatch') return refuse('pinned_fingerprint_mismatch', pin.detail);
-  if (cert.publicKey.kind !== 'ec') return refuse('unsupported_certificate', 'a VICAL signer key must be EC (ES256/ES384/ES512)');
+  if (cert.publicKey.kind !== 'ec')
+    return refuse('unsupported_certificate', 'a VICAL signer key must be EC (ES256/ES384/ES512)');
   // Stored as PEM: load-dir reads vical-signers/*.pem.
   return writeSignerPem(c, 'vical-signer', cert, fingerprint);
 }
@@ -199,13 +245,18 @@ function importVicalSigner(c: ImportContext): ImportResult {
 /** A VICAL (ISO/IEC 18013-5 Annex C): trusted only if it verifies against the signers already in DIR/vical-signers. */
 function importVical(c: ImportContext): ImportResult {
   const v = verifyVical(c.bytes, certificatesIn(join(c.dir, 'vical-signers')), c.opts.crypto, c.now);
-  return write(c.dir, 'vical', safeBase(c.file) + '.cbor', c.bytes, { subject: `VICAL signed by ${nameToString(v.signer.subject)}`, fingerprint: toHex(c.opts.crypto.digest('SHA-256', c.bytes)), warnings: c.warnings });
+  return write(c.dir, 'vical', safeBase(c.file) + '.cbor', c.bytes, {
+    subject: `VICAL signed by ${nameToString(v.signer.subject)}`,
+    fingerprint: toHex(c.opts.crypto.digest('SHA-256', c.bytes)),
+    warnings: c.warnings,
+  });
 }
 
 /** A CSCA: self-signed, or a link certificate under a CSCA already in DIR/csca (Doc 9303-12 §5.1.1). */
 function importCsca(c: ImportContext): ImportResult {
   const certs = certificatesFromFile(c.bytes);
-  if (certs.length !== 1) return refuse('malformed_certificate', `${c.file} holds ${certs.length} certificates; import one CSCA per file`);
+  if (certs.length !== 1)
+    return refuse('malformed_certificate', `${c.file} holds ${certs.length} certificates; import one CSCA per file`);
   const have = loadTrustDir(c.dir, { crypto: c.opts.crypto, now: c.now });
   const r = checkCsca(certs[0]!, c.file, c.opts.crypto, have.cscas);
   if (!r.ok) return refuse(r.error.code, r.error.detail);
@@ -222,13 +273,19 @@ function importCsca(c: ImportContext): ImportResult {
 /** A master list signer: one certificate, stored as PEM. */
 function importMasterListSigner(c: ImportContext): ImportResult {
   const certs = certificatesFromFile(c.bytes);
-  if (certs.length !== 1) return refuse('malformed_certificate', `${c.file} holds ${certs.length} certificates; import one signer per file`);
+  if (certs.length !== 1)
+    return refuse('malformed_certificate', `${c.file} holds ${certs.length} certificates; import one signer per file`);
   const cert = parseCertificate(certs[0]!);
   return writeSignerPem(c, 'masterlist-signer', cert, toHex(c.opts.crypto.digest('SHA-256', cert.der)));
 }
 
 /** A signer certificate as PEM, with its expiry warnings. */
-function writeSignerPem(c: ImportContext, kind: 'vical-signer' | 'masterlist-signer', cert: ReturnType<typeof parseCertificate>, fingerprint: string): ImportResult {
+function writeSignerPem(
+  c: ImportContext,
+  kind: 'vical-signer' | 'masterlist-signer',
+  cert: ReturnType<typeof parseCertificate>,
+  fingerprint: string,
+): ImportResult {
   c.warnings.push(...expiryWarnings(cert, c.now, EXPIRY_WARNING_DAYS, c.file));
   return write(c.dir, kind, safeBase(c.file) + '.pem', new TextEncoder().encode(derToPem(cert.der)), {
     subject: nameToString(cert.subject),
@@ -252,7 +309,12 @@ function importMasterList(c: ImportContext): ImportResult {
   return write(c.dir, 'masterlist', safeBase(c.file) + '.ml', c.bytes, {
     subject: `CSCA master list signed by ${info.signer}`,
     fingerprint: toHex(c.opts.crypto.digest('SHA-256', c.bytes)),
-    masterList: { signer: info.signer, signerCountry: info.signerCountry, entries: info.entries, countries: info.countries },
+    masterList: {
+      signer: info.signer,
+      signerCountry: info.signerCountry,
+      entries: info.entries,
+      countries: info.countries,
+    },
     warnings: c.warnings,
   });
 }
@@ -260,7 +322,11 @@ function importMasterList(c: ImportContext): ImportResult {
 /** A card-face public key under its 16-byte key id; a built-in J-LIS key id with other bytes needs `replaceBuiltin`. */
 function importCardFace(c: ImportContext): ImportResult {
   const { opts, bytes } = c;
-  if (!opts.keyId) return refuse('usage', '--key-id HEX (32 hex characters, the 16-byte signer key id) is required for --kind card-face');
+  if (!opts.keyId)
+    return refuse(
+      'usage',
+      '--key-id HEX (32 hex characters, the 16-byte signer key id) is required for --kind card-face',
+    );
   const text = new TextDecoder().decode(bytes);
   const spki = bytes[0] === 0x30 ? bytes : pemToDer(text, 'PUBLIC KEY');
   const r = checkCardFaceKey(opts.keyId, spki, c.file);
@@ -269,37 +335,71 @@ function importCardFace(c: ImportContext): ImportResult {
   const builtin = c.builtins.cardFaceKeys.get(r.value.keyId);
   let replaced: BuiltinReplacement | undefined;
   if (builtin && builtin.fingerprint === fingerprint) {
-    return { ok: true, kind: 'card-face', file: builtin.origin, unchanged: true, builtIn: true, subject: `built-in card-face key ${r.value.keyId}`, fingerprint, warnings: c.warnings };
+    return {
+      ok: true,
+      kind: 'card-face',
+      file: builtin.origin,
+      unchanged: true,
+      builtIn: true,
+      subject: `built-in card-face key ${r.value.keyId}`,
+      fingerprint,
+      warnings: c.warnings,
+    };
   }
   if (builtin) {
     if (!opts.replaceBuiltin) {
-      return refuse('builtin_conflict', `card-face key id ${r.value.keyId} is a built-in J-LIS key and this file holds other bytes (${fingerprint}); replace it on purpose with --replace-builtin`);
+      return refuse(
+        'builtin_conflict',
+        `card-face key id ${r.value.keyId} is a built-in J-LIS key and this file holds other bytes (${fingerprint}); replace it on purpose with --replace-builtin`,
+      );
     }
     replaced = { kind: 'card-face', builtin: r.value.keyId, builtinFingerprint: builtin.fingerprint!, fingerprint };
   }
-  return approveAndWrite(c.dir, replaced, 'card-face', `${r.value.keyId}.pem`, new TextEncoder().encode(derToPem(spki, 'PUBLIC KEY')), {
-    subject: `RSA-${r.value.key.n.length * 8} card-face key ${r.value.keyId}`,
-    fingerprint,
-    warnings: c.warnings,
-  });
+  return approveAndWrite(
+    c.dir,
+    replaced,
+    'card-face',
+    `${r.value.keyId}.pem`,
+    new TextEncoder().encode(derToPem(spki, 'PUBLIC KEY')),
+    {
+      subject: `RSA-${r.value.key.n.length * 8} card-face key ${r.value.keyId}`,
+      fingerprint,
+      warnings: c.warnings,
+    },
+  );
 }
 
 /** Every certificate in the PEM/DER files of a trust subfolder, in file-name order. */
 function certificatesIn(sub: string): ReturnType<typeof parseCertificate>[] {
   const out: ReturnType<typeof parseCertificate>[] = [];
-  for (const f of listPem(sub)) for (const der of certificatesFromFile(new Uint8Array(readFileSync(f)))) out.push(parseCertificate(der));
+  for (const f of listPem(sub))
+    for (const der of certificatesFromFile(new Uint8Array(readFileSync(f)))) out.push(parseCertificate(der));
   return out;
 }
 
 /** Write the file; when it replaces a built-in, record the approval the loader needs beside it. */
-function approveAndWrite(dir: string, replaced: BuiltinReplacement | undefined, kind: ImportKind, name: string, bytes: Uint8Array, info: Parameters<typeof write>[4]): ImportResult {
+function approveAndWrite(
+  dir: string,
+  replaced: BuiltinReplacement | undefined,
+  kind: ImportKind,
+  name: string,
+  bytes: Uint8Array,
+  info: Parameters<typeof write>[4],
+): ImportResult {
   const r = write(dir, kind, name, bytes, info);
   if (!r.ok || !replaced) return r;
   const f = join(dir, REPLACEMENTS_FILE);
   let list: { approved: Array<Record<string, string>> } = { approved: [] };
   if (existsSync(f)) list = JSON.parse(readFileSync(f, 'utf8')) as typeof list;
   if (!list.approved.some((a) => a.sha256 === replaced.fingerprint)) {
-    list.approved.push({ sha256: replaced.fingerprint, kind, replaces: replaced.builtin, builtinSha256: replaced.builtinFingerprint, file: name, at: new Date().toISOString() });
+    list.approved.push({
+      sha256: replaced.fingerprint,
+      kind,
+      replaces: replaced.builtin,
+      builtinSha256: replaced.builtinFingerprint,
+      file: name,
+      at: new Date().toISOString(),
+    });
     // Write-then-rename: a crash never leaves half a file the loader would refuse.
     writeFileSync(`${f}.tmp`, JSON.stringify(list, null, 2) + '\n', { mode: 0o600 });
     renameSync(`${f}.tmp`, f);
@@ -325,7 +425,15 @@ function write(
   kind: ImportKind,
   name: string,
   bytes: Uint8Array,
-  info: { subject?: string; fingerprint?: string; pinned?: PinnedRoot; notBefore?: string; notAfter?: string; masterList?: Pick<MasterListInfo, 'signer' | 'signerCountry' | 'entries' | 'countries'>; warnings: TrustIssue[] },
+  info: {
+    subject?: string;
+    fingerprint?: string;
+    pinned?: PinnedRoot;
+    notBefore?: string;
+    notAfter?: string;
+    masterList?: Pick<MasterListInfo, 'signer' | 'signerCountry' | 'entries' | 'countries'>;
+    warnings: TrustIssue[];
+  },
 ): ImportResult {
   const sub = join(dir, SUBDIR[kind]);
   const dest = join(sub, name);

@@ -43,7 +43,16 @@ export interface LoadOptions {
 /** Trust files are small; anything larger is refused before reading it. */
 export const MAX_TRUST_FILE_BYTES = 4 * 1024 * 1024;
 
-export const TRUST_SUBDIRS = ['iaca', 'vical', 'vical-signers', 'jpki', 'card-face', 'csca', 'masterlist', 'masterlist-signers'] as const;
+export const TRUST_SUBDIRS = [
+  'iaca',
+  'vical',
+  'vical-signers',
+  'jpki',
+  'card-face',
+  'csca',
+  'masterlist',
+  'masterlist-signers',
+] as const;
 
 /** Only DIR's anchors (no built-ins): trust-sources.ts loadTrust is what the kiosk and the CLI use. */
 export function loadTrustDir(dir: string, opts: LoadOptions): TrustStore {
@@ -53,7 +62,11 @@ export function loadTrustDir(dir: string, opts: LoadOptions): TrustStore {
 }
 
 export function newTrustStore(opts: LoadOptions): TrustStore {
-  return new TrustStore({ crypto: opts.crypto, now: opts.now ?? new Date(), ...(opts.expiryWarningDays !== undefined ? { expiryWarningDays: opts.expiryWarningDays } : {}) });
+  return new TrustStore({
+    crypto: opts.crypto,
+    now: opts.now ?? new Date(),
+    ...(opts.expiryWarningDays !== undefined ? { expiryWarningDays: opts.expiryWarningDays } : {}),
+  });
 }
 
 export const REPLACEMENTS_FILE = 'builtin-replacements.json';
@@ -73,7 +86,11 @@ export function loadTrustDirInto(store: TrustStore, dir: string, source: AnchorS
   // An empty staff DIR beside the built-in anchors is a new kiosk, not a problem.
   const hasBuiltins = store.builtins().roots.length + store.builtins().cardFaceKeys.length > 0;
   if (!hasBuiltins && !TRUST_SUBDIRS.some((s) => existsSync(join(dir, s)))) {
-    store.warnings.push({ code: 'trust_dir_empty', detail: `${dir} has none of ${TRUST_SUBDIRS.join(', ')}`, file: dir });
+    store.warnings.push({
+      code: 'trust_dir_empty',
+      detail: `${dir} has none of ${TRUST_SUBDIRS.join(', ')}`,
+      file: dir,
+    });
   }
 
   for (const f of r.files(join(dir, 'iaca'), ['.pem', '.der', '.crt', '.cer'])) {
@@ -99,7 +116,14 @@ export function loadTrustDirInto(store: TrustStore, dir: string, source: AnchorS
   for (const { cert, f } of signerCertificates(r, join(dir, 'vical-signers'))) {
     signers.push(cert);
     // Listed like roots; they anchor only the VICAL signature.
-    store.vicalSigners.push({ cert, fingerprint: toHex(store.crypto.digest('SHA-256', cert.der)), kind: 'vical-signer', origin: f, source, profileChecks: [] });
+    store.vicalSigners.push({
+      cert,
+      fingerprint: toHex(store.crypto.digest('SHA-256', cert.der)),
+      kind: 'vical-signer',
+      origin: f,
+      source,
+      profileChecks: [],
+    });
   }
   for (const f of r.files(join(dir, 'vical'), ['.cbor'])) {
     const bytes = r.bytes(f);
@@ -120,7 +144,8 @@ function readReplacements(r: DirReader, dir: string): void {
     if (!Array.isArray(approved)) throw new Error('no "approved" array');
     for (const a of approved) {
       const h = (a as { sha256?: unknown })?.sha256;
-      if (typeof h !== 'string' || !/^[0-9a-f]{64}$/.test(h)) throw new Error('an entry without a lower-case hex sha256');
+      if (typeof h !== 'string' || !/^[0-9a-f]{64}$/.test(h))
+        throw new Error('an entry without a lower-case hex sha256');
       r.store.approvedReplacements.add(h);
     }
   });
@@ -144,7 +169,11 @@ function signerCertificates(r: DirReader, folder: string): Array<{ cert: Certifi
         out.push({ cert, f });
         store.warnings.push(...expiryWarnings(cert, store.now, store.warnDays, f));
       } catch (e) {
-        store.errors.push({ code: e instanceof DerError ? e.code : 'malformed_certificate', detail: errorText(e), file: f });
+        store.errors.push({
+          code: e instanceof DerError ? e.code : 'malformed_certificate',
+          detail: errorText(e),
+          file: f,
+        });
       }
     }
   }
@@ -154,8 +183,9 @@ function signerCertificates(r: DirReader, folder: string): Array<{ cert: Certifi
 function loadCscas(r: DirReader, dir: string): void {
   const store = r.store;
   let pending: Array<{ der: Uint8Array; f: string }> = [];
-  for (const f of r.files(join(dir, 'csca'), ['.pem', '.der', '.crt', '.cer'])) for (const der of r.certificates(f)) pending.push({ der, f });
-  for (let progress = true; progress && pending.length; ) {
+  for (const f of r.files(join(dir, 'csca'), ['.pem', '.der', '.crt', '.cer']))
+    for (const der of r.certificates(f)) pending.push({ der, f });
+  for (let progress = true; progress && pending.length;) {
     progress = false;
     const next: typeof pending = [];
     for (const p of pending) {
@@ -195,8 +225,10 @@ class DirReader {
     }
     const uid = process.getuid?.();
     let issue: { code: string; detail: string } | null = null;
-    if (st.isSymbolicLink()) issue = { code: 'symlink_refused', detail: 'a symbolic link in the trust folder is not followed' };
-    else if (uid !== undefined && st.uid !== uid && st.uid !== 0) issue = { code: 'foreign_owner', detail: `owned by uid ${st.uid}, not the kiosk's user (${uid}) or root` };
+    if (st.isSymbolicLink())
+      issue = { code: 'symlink_refused', detail: 'a symbolic link in the trust folder is not followed' };
+    else if (uid !== undefined && st.uid !== uid && st.uid !== 0)
+      issue = { code: 'foreign_owner', detail: `owned by uid ${st.uid}, not the kiosk's user (${uid}) or root` };
     if (issue) this.store.errors.push({ ...issue, file: p });
     return issue !== null;
   }
@@ -234,7 +266,11 @@ class DirReader {
         return null;
       }
       if (st.size > MAX_TRUST_FILE_BYTES) {
-        store.errors.push({ code: 'file_too_large', detail: `${st.size} bytes exceeds ${MAX_TRUST_FILE_BYTES}`, file: f });
+        store.errors.push({
+          code: 'file_too_large',
+          detail: `${st.size} bytes exceeds ${MAX_TRUST_FILE_BYTES}`,
+          file: f,
+        });
         return null;
       }
       return new Uint8Array(readFileSync(f));
@@ -263,12 +299,20 @@ class DirReader {
     try {
       const certs = certificatesFromFile(bytes);
       if (certs.length !== 1) {
-        this.store.errors.push({ code: 'multiple_certificates', detail: `holds ${certs.length} certificates: one anchor per file (none of them is trusted)`, file: f });
+        this.store.errors.push({
+          code: 'multiple_certificates',
+          detail: `holds ${certs.length} certificates: one anchor per file (none of them is trusted)`,
+          file: f,
+        });
         return [];
       }
       return certs;
     } catch (e) {
-      this.store.errors.push({ code: e instanceof DerError ? e.code : 'malformed_certificate', detail: errorText(e), file: f });
+      this.store.errors.push({
+        code: e instanceof DerError ? e.code : 'malformed_certificate',
+        detail: errorText(e),
+        file: f,
+      });
       return [];
     }
   }

@@ -63,35 +63,67 @@ const CURVE_OF: Record<string, Curve> = { 'P-256': 'P-256', 'P-384': 'P-384', 'P
 
 function keyFromPem(text: string): KeyObject {
   const blocks = pemBlocks(text).filter((b) => /PRIVATE KEY$/.test(b.label));
-  if (blocks.length !== 1) throw new ReaderAuthError('reader_auth_key_invalid', `expected one PEM private key block, found ${blocks.length}`);
+  if (blocks.length !== 1)
+    throw new ReaderAuthError('reader_auth_key_invalid', `expected one PEM private key block, found ${blocks.length}`);
   try {
     return createPrivateKey({ key: text, format: 'pem' });
   } catch {
     // Never echo the key or the parser's message (it may quote the input).
-    throw new ReaderAuthError('reader_auth_key_invalid', 'the private key could not be read (PKCS#8 or SEC1 PEM, EC P-256/384/521)');
+    throw new ReaderAuthError(
+      'reader_auth_key_invalid',
+      'the private key could not be read (PKCS#8 or SEC1 PEM, EC P-256/384/521)',
+    );
   }
 }
 
 /** Parse and check a chain + key pair; throws ReaderAuthError. Nothing is written. */
-export function checkReaderAuth(chainPem: string, key: KeyObject, now: Date, crypto: Pick<CryptoProvider, 'digest'>): { chain: Certificate[]; info: ReaderAuthInfo; curve: Curve } {
+export function checkReaderAuth(
+  chainPem: string,
+  key: KeyObject,
+  now: Date,
+  crypto: Pick<CryptoProvider, 'digest'>,
+): { chain: Certificate[]; info: ReaderAuthInfo; curve: Curve } {
   let chain: Certificate[];
   try {
     chain = certificatesFromFile(new TextEncoder().encode(chainPem)).map((d) => parseCertificate(d));
   } catch (e) {
     throw new ReaderAuthError('reader_auth_chain_invalid', `the certificate chain could not be read: ${errorText(e)}`);
   }
-  if (chain.length === 0 || chain.length > 4) throw new ReaderAuthError('reader_auth_chain_invalid', `expected 1-4 certificates (reader certificate first), found ${chain.length}`);
+  if (chain.length === 0 || chain.length > 4)
+    throw new ReaderAuthError(
+      'reader_auth_chain_invalid',
+      `expected 1-4 certificates (reader certificate first), found ${chain.length}`,
+    );
   const leaf = chain[0]!;
-  if (leaf.publicKey.kind !== 'ec') throw new ReaderAuthError('reader_auth_profile_invalid', 'the reader certificate key must be EC (P-256, P-384 or P-521)');
+  if (leaf.publicKey.kind !== 'ec')
+    throw new ReaderAuthError(
+      'reader_auth_profile_invalid',
+      'the reader certificate key must be EC (P-256, P-384 or P-521)',
+    );
   const curve = CURVE_OF[leaf.publicKey.curve];
   if (!curve) throw new ReaderAuthError('reader_auth_profile_invalid', `unsupported curve ${leaf.publicKey.curve}`);
-  if (!leaf.keyUsage?.has('digitalSignature')) throw new ReaderAuthError('reader_auth_profile_invalid', 'the reader certificate lacks KeyUsage digitalSignature');
-  if (!leaf.extendedKeyUsage?.includes(OID.mdlReaderAuth)) throw new ReaderAuthError('reader_auth_profile_invalid', `the reader certificate lacks ExtendedKeyUsage ${OID.mdlReaderAuth} (mdoc reader authentication)`);
-  if (now < leaf.notBefore) throw new ReaderAuthError('reader_auth_not_yet_valid', `the reader certificate is valid from ${leaf.notBefore.toISOString()}`);
-  if (now > leaf.notAfter) throw new ReaderAuthError('reader_auth_expired', `the reader certificate expired ${leaf.notAfter.toISOString()}`);
-  if (key.asymmetricKeyType !== 'ec') throw new ReaderAuthError('reader_auth_key_invalid', 'the private key is not an EC key');
+  if (!leaf.keyUsage?.has('digitalSignature'))
+    throw new ReaderAuthError('reader_auth_profile_invalid', 'the reader certificate lacks KeyUsage digitalSignature');
+  if (!leaf.extendedKeyUsage?.includes(OID.mdlReaderAuth))
+    throw new ReaderAuthError(
+      'reader_auth_profile_invalid',
+      `the reader certificate lacks ExtendedKeyUsage ${OID.mdlReaderAuth} (mdoc reader authentication)`,
+    );
+  if (now < leaf.notBefore)
+    throw new ReaderAuthError(
+      'reader_auth_not_yet_valid',
+      `the reader certificate is valid from ${leaf.notBefore.toISOString()}`,
+    );
+  if (now > leaf.notAfter)
+    throw new ReaderAuthError('reader_auth_expired', `the reader certificate expired ${leaf.notAfter.toISOString()}`);
+  if (key.asymmetricKeyType !== 'ec')
+    throw new ReaderAuthError('reader_auth_key_invalid', 'the private key is not an EC key');
   const spki = new Uint8Array(createPublicKey(key).export({ format: 'der', type: 'spki' }));
-  if (toHex(spki) !== toHex(leaf.spki)) throw new ReaderAuthError('reader_auth_key_mismatch', 'the private key does not belong to the reader certificate (the first certificate of the chain)');
+  if (toHex(spki) !== toHex(leaf.spki))
+    throw new ReaderAuthError(
+      'reader_auth_key_mismatch',
+      'the private key does not belong to the reader certificate (the first certificate of the chain)',
+    );
   const info: ReaderAuthInfo = {
     subject: nameToString(leaf.subject),
     fingerprint: toHex(crypto.digest('SHA-256', leaf.der)),
@@ -104,7 +136,8 @@ export function checkReaderAuth(chainPem: string, key: KeyObject, now: Date, cry
 
 function readSmall(file: string): string {
   const st = statSync(file);
-  if (!st.isFile() || st.size > MAX_FILE) throw new ReaderAuthError('reader_auth_chain_invalid', `${file} is not a small regular file`);
+  if (!st.isFile() || st.size > MAX_FILE)
+    throw new ReaderAuthError('reader_auth_chain_invalid', `${file} is not a small regular file`);
   return readFileSync(file, 'utf8');
 }
 
@@ -112,7 +145,12 @@ function readSmall(file: string): string {
  * Install a reader certificate chain and key into DIR/reader-auth (replacing an older pair: a renewal).
  * `keyFile` may be omitted when `chainFile` holds the private key block too. Returns the public info.
  */
-export function importReaderAuth(dir: string, chainFile: string, keyFile: string | undefined, o: { crypto: Pick<CryptoProvider, 'digest'>; now: Date }): ReaderAuthInfo {
+export function importReaderAuth(
+  dir: string,
+  chainFile: string,
+  keyFile: string | undefined,
+  o: { crypto: Pick<CryptoProvider, 'digest'>; now: Date },
+): ReaderAuthInfo {
   const chainText = readSmall(chainFile);
   const keyText = keyFile ? readSmall(keyFile) : chainText;
   const key = keyFromPem(keyText);
@@ -145,7 +183,13 @@ export function readerAuthInfo(dir: string, o: { crypto: Pick<CryptoProvider, 'd
     const chain = certificatesFromFile(new TextEncoder().encode(readSmall(f))).map((d) => parseCertificate(d));
     const leaf = chain[0];
     if (!leaf) return null;
-    return { subject: nameToString(leaf.subject), fingerprint: toHex(o.crypto.digest('SHA-256', leaf.der)), notBefore: leaf.notBefore.toISOString(), notAfter: leaf.notAfter.toISOString(), chainLength: chain.length };
+    return {
+      subject: nameToString(leaf.subject),
+      fingerprint: toHex(o.crypto.digest('SHA-256', leaf.der)),
+      notBefore: leaf.notBefore.toISOString(),
+      notAfter: leaf.notAfter.toISOString(),
+      chainLength: chain.length,
+    };
   } catch {
     return null;
   }
@@ -159,8 +203,13 @@ export function loadReaderAuth(dir: string, o: { crypto: CryptoProvider; now: Da
   if (!existsSync(chainFile) && !existsSync(keyFile)) return { state: 'absent' };
   const info = readerAuthInfo(dir, o) ?? undefined;
   try {
-    if (!existsSync(keyFile) || !existsSync(chainFile)) throw new ReaderAuthError('reader_auth_key_invalid', 'reader-auth/ needs both chain.pem and reader.key');
-    if ((statSync(keyFile).mode & 0o077) !== 0) throw new ReaderAuthError('reader_auth_key_permissions', `${keyFile} is readable by others (mode ${(statSync(keyFile).mode & 0o777).toString(8)}); chmod 600 it`);
+    if (!existsSync(keyFile) || !existsSync(chainFile))
+      throw new ReaderAuthError('reader_auth_key_invalid', 'reader-auth/ needs both chain.pem and reader.key');
+    if ((statSync(keyFile).mode & 0o077) !== 0)
+      throw new ReaderAuthError(
+        'reader_auth_key_permissions',
+        `${keyFile} is readable by others (mode ${(statSync(keyFile).mode & 0o777).toString(8)}); chmod 600 it`,
+      );
     const key = keyFromPem(readSmall(keyFile));
     const { chain, info: checked, curve } = checkReaderAuth(readSmall(chainFile), key, o.now, o.crypto);
     const d = Buffer.from(key.export({ format: 'jwk' }).d ?? '', 'base64url');
@@ -173,7 +222,13 @@ export function loadReaderAuth(dir: string, o: { crypto: CryptoProvider; now: Da
     };
     return { state: 'ready', signer, info: checked };
   } catch (e) {
-    if (e instanceof ReaderAuthError) return { state: 'unusable', code: e.code, detail: e.message, ...(info ? { info } : {}) };
-    return { state: 'unusable', code: 'reader_auth_key_invalid', detail: 'the reader key could not be loaded', ...(info ? { info } : {}) };
+    if (e instanceof ReaderAuthError)
+      return { state: 'unusable', code: e.code, detail: e.message, ...(info ? { info } : {}) };
+    return {
+      state: 'unusable',
+      code: 'reader_auth_key_invalid',
+      detail: 'the reader key could not be loaded',
+      ...(info ? { info } : {}),
+    };
   }
 }

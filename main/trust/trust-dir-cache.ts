@@ -64,7 +64,12 @@ export function dirStamp(dir: string): string {
 
 function nextValidityChange(store: TrustStore, after: number): number {
   let next = after + MAX_AGE_MS;
-  const certs: Array<{ notBefore: Date; notAfter: Date }> = [...store.iacas, ...store.jpkiRoots, ...store.vicalSigners, ...store.cscas].map((r) => r.cert);
+  const certs: Array<{ notBefore: Date; notAfter: Date }> = [
+    ...store.iacas,
+    ...store.jpkiRoots,
+    ...store.vicalSigners,
+    ...store.cscas,
+  ].map((r) => r.cert);
   certs.push(...store.validityWatch);
   for (const c of certs) {
     for (const t of [c.notBefore.getTime(), c.notAfter.getTime() + 1]) if (t > after && t < next) next = t;

@@ -33,7 +33,10 @@ export function homeTrustDir(): string {
 
 /** The CLI's rule: `--trust DIR` adds DIR to the built-ins, else the kiosk's own DIR. */
 export function trustSourcesFromFlags(trust: string | undefined, noBuiltin: boolean | undefined): TrustSources {
-  return { builtin: noBuiltin !== true, dirs: [trust !== undefined ? { path: trust } : { path: homeTrustDir(), optional: true }] };
+  return {
+    builtin: noBuiltin !== true,
+    dirs: [trust !== undefined ? { path: trust } : { path: homeTrustDir(), optional: true }],
+  };
 }
 
 /** What the kiosk's readers use for a trust DIR: the built-ins plus that DIR (the kiosk creates it). */

@@ -21,11 +21,20 @@ export function App({ api }: { api: Connection }) {
     const offS = api.onSnapshot((s) => setSnap((prev) => (prev && prev.seq > s.seq ? prev : s)));
     const offC = api.onConnection((state) => {
       setConn(state);
-      if (state === 'up') void api.call('getSnapshot', {}).then((r) => { if (r.ok) setSnap(r.value); });
+      if (state === 'up')
+        void api.call('getSnapshot', {}).then((r) => {
+          if (r.ok) setSnap(r.value);
+        });
       // A new kiosk (no staff PIN yet) opens on its first-run setup.
-      if (state === 'up') void api.call('staffStatus', {}).then((r) => { if (r.ok && r.value.setupRequired) setStaffOpen(true); });
+      if (state === 'up')
+        void api.call('staffStatus', {}).then((r) => {
+          if (r.ok && r.value.setupRequired) setStaffOpen(true);
+        });
     });
-    return () => { offS(); offC(); };
+    return () => {
+      offS();
+      offC();
+    };
   }, [api]);
 
   useEffect(() => {
@@ -53,29 +62,60 @@ export function App({ api }: { api: Connection }) {
   if (conn === 'replaced' || conn === 'unpaired') {
     // No snapshot stays on a screen that lost its connection to another one. Said in both
     // languages: whoever sets the kiosk up reads this, not a customer.
-    return <div className="connecting" data-testid={`screen-${conn}`}><div>{t('ja', `screen.${conn}`)}{'\n\n'}{t('en', `screen.${conn}`)}</div></div>;
+    return (
+      <div className="connecting" data-testid={`screen-${conn}`}>
+        <div>
+          {t('ja', `screen.${conn}`)}
+          {'\n\n'}
+          {t('en', `screen.${conn}`)}
+        </div>
+      </div>
+    );
   }
   if (!snap || conn !== 'up') {
-    return <div className="connecting" data-testid="connecting">{t(snap?.lang ?? 'ja', 'connecting')}</div>;
+    return (
+      <div className="connecting" data-testid="connecting">
+        {t(snap?.lang ?? 'ja', 'connecting')}
+      </div>
+    );
   }
   const lang = snap.lang;
   const s = snap.screen;
   return (
     <div className={`kiosk screen-${s.screen}`} data-screen={s.screen} data-mode={snap.mode}>
-      {snap.training && <div className="training-banner" data-testid="training-banner" role="status"><span>{t(lang, 'training')}</span></div>}
+      {snap.training && (
+        <div className="training-banner" data-testid="training-banner" role="status">
+          <span>{t(lang, 'training')}</span>
+        </div>
+      )}
       <header className="topbar">
-        <div className="mode-label" data-testid="mode-label">{modeLabel(lang, snap.mode)}</div>
+        <div className="mode-label" data-testid="mode-label">
+          {modeLabel(lang, snap.mode)}
+        </div>
         <div className="topbar-actions">
-          <button className="lang-switch" data-testid="lang-switch" onClick={() => void api.call('setLang', { lang: lang === 'ja' ? 'en' : 'ja' })}>
+          <button
+            className="lang-switch"
+            data-testid="lang-switch"
+            onClick={() => void api.call('setLang', { lang: lang === 'ja' ? 'en' : 'ja' })}
+          >
             {t(lang, 'langSwitch')}
           </button>
-          <button className="staff-button" data-testid="staff-button" onClick={() => setStaffOpen(true)}>{t(lang, 'staff')}</button>
+          <button className="staff-button" data-testid="staff-button" onClick={() => setStaffOpen(true)}>
+            {t(lang, 'staff')}
+          </button>
         </div>
       </header>
       <main className="content">
-        {s.screen === 'idle' && <IdleScreen snap={snap} {...(staffOpen ? {} : { onQr: (text: string) => void api.call('submitEngagement', { text }) })} />}
+        {s.screen === 'idle' && (
+          <IdleScreen
+            snap={snap}
+            {...(staffOpen ? {} : { onQr: (text: string) => void api.call('submitEngagement', { text }) })}
+          />
+        )}
         {s.screen === 'reading' && <ReadingScreen lang={lang} screen={s} />}
-        {s.screen === 'input' && <InputScreen key={`${s.txId}-${s.triesLeft}-${s.retry}`} lang={lang} screen={s} api={api} />}
+        {s.screen === 'input' && (
+          <InputScreen key={`${s.txId}-${s.triesLeft}-${s.retry}`} lang={lang} screen={s} api={api} />
+        )}
         {s.screen === 'verdict' && <VerdictScreen lang={lang} mode={snap.mode} screen={s} api={api} />}
         {s.screen === 'error' && <ErrorScreen lang={lang} screen={s} api={api} />}
       </main>

@@ -3,7 +3,17 @@
 // only: the first comes from the URL fragment (`#pair=`, the host's pairing page), each connection
 // then receives the token for the next one (kept in sessionStorage so a reload reconnects). Answers
 // and pushes are parsed with the shared zod schemas.
-import { CLOSE_REPLACED, ServerMessageSchema, SnapshotSchema, type ApiResult, type KioskApi, type MethodName, type Params, type Snapshot, type Value } from '../../api/contract.ts';
+import {
+  CLOSE_REPLACED,
+  ServerMessageSchema,
+  SnapshotSchema,
+  type ApiResult,
+  type KioskApi,
+  type MethodName,
+  type Params,
+  type Snapshot,
+  type Value,
+} from '../../api/contract.ts';
 
 declare global {
   interface Window {
@@ -23,11 +33,15 @@ export function connectApi(): Connection {
     const bridge = window.kakunin;
     return {
       call: bridge.call.bind(bridge),
-      onSnapshot: (cb) => bridge.onSnapshot((s) => {
-        const r = SnapshotSchema.safeParse(s);
-        if (r.success) cb(r.data);
-      }),
-      onConnection: (cb) => { cb('up'); return () => {}; },
+      onSnapshot: (cb) =>
+        bridge.onSnapshot((s) => {
+          const r = SnapshotSchema.safeParse(s);
+          if (r.success) cb(r.data);
+        }),
+      onConnection: (cb) => {
+        cb('up');
+        return () => {};
+      },
     };
   }
   return wsApi();
@@ -70,7 +84,12 @@ function wsApi(): Connection {
     }
     ws = new WebSocket(`ws://${location.host}/api?token=${encodeURIComponent(token)}`);
     let opened = false;
-    ws.onopen = () => { opened = true; backoff = 250; refused = 0; setState('up'); };
+    ws.onopen = () => {
+      opened = true;
+      backoff = 250;
+      refused = 0;
+      setState('up');
+    };
     ws.onmessage = (ev) => {
       let parsed;
       try {
@@ -91,7 +110,15 @@ function wsApi(): Connection {
       }
     };
     ws.onclose = (ev) => {
-      for (const [, r] of pending) r({ ok: false, error: { code: 'disconnected', messageEn: 'Disconnected from the kiosk host', messageJa: '本体との接続が切れました' } });
+      for (const [, r] of pending)
+        r({
+          ok: false,
+          error: {
+            code: 'disconnected',
+            messageEn: 'Disconnected from the kiosk host',
+            messageJa: '本体との接続が切れました',
+          },
+        });
       pending.clear();
       if (ev.code === CLOSE_REPLACED) {
         sessionStorage.removeItem(RESUME_KEY);
@@ -116,7 +143,14 @@ function wsApi(): Connection {
     call<M extends MethodName>(method: M, params: Params<M>): Promise<ApiResult<Value<M>>> {
       return new Promise((resolve) => {
         if (!ws || ws.readyState !== WebSocket.OPEN) {
-          resolve({ ok: false, error: { code: 'disconnected', messageEn: 'Not connected to the kiosk host', messageJa: '本体に接続していません' } });
+          resolve({
+            ok: false,
+            error: {
+              code: 'disconnected',
+              messageEn: 'Not connected to the kiosk host',
+              messageJa: '本体に接続していません',
+            },
+          });
           return;
         }
         const id = nextId++;

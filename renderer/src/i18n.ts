@@ -7,7 +7,8 @@ const ja = {
   training: '訓練モード（シミュレーター）— 実際の確認には使えません',
   connecting: '本体に接続しています…',
   'screen.replaced': 'この画面の接続は終了しました。\n別の画面が本体とペアリングしました。',
-  'screen.unpaired': 'この画面は本体とペアリングされていません。\n起動時に表示されたペアリング用ファイル（pair.html）を開いてください。',
+  'screen.unpaired':
+    'この画面は本体とペアリングされていません。\n起動時に表示されたペアリング用ファイル（pair.html）を開いてください。',
   staff: 'スタッフ',
   'mode.age-over-20': '年齢確認（20歳以上）',
   'mode.identity': '本人確認',
@@ -17,7 +18,8 @@ const ja = {
   'idle.phone': 'スマートフォンの場合',
   'idle.qr': '身分証アプリのQRコードを\nスキャナーに見せてください',
   'idle.nfc': 'またはスマートフォンを\nリーダーにかざしてください',
-  'idle.apple': 'iPhone（Appleウォレット）：サイドボタンを2回押してウォレットを開き、マイナンバーカードを選んでから、iPhoneの上部をリーダーにかざしてください',
+  'idle.apple':
+    'iPhone（Appleウォレット）：サイドボタンを2回押してウォレットを開き、マイナンバーカードを選んでから、iPhoneの上部をリーダーにかざしてください',
   'idle.entrance': '入場確認：カードまたはスマートフォンを\nリーダーにかざしてください',
   'idle.readerProblem': 'リーダーの状態を確認してください（スタッフ）',
   'idle.none': 'ただいま読み取りできません',
@@ -33,7 +35,8 @@ const ja = {
   'input.pinWho': 'ご本人が入力してください（数字は表示されません）',
   'input.matching-b': '照合番号Bを入力してください（14桁）',
   'input.birth-date': '生年月日を入力してください（6桁）',
-  'input.birth-dateWho': 'ご本人またはスタッフ：和暦の年2桁・月・日（例：昭和55年2月17日 → 550217）。写真・氏名・住所は読み取りません',
+  'input.birth-dateWho':
+    'ご本人またはスタッフ：和暦の年2桁・月・日（例：昭和55年2月17日 → 550217）。写真・氏名・住所は読み取りません',
   'input.use-birth-date': '生年月日6桁で確認する（写真なし）',
   'input.use-matching-b': '照合番号Bで確認する（写真あり）',
   'input.use-pin': '暗証番号で確認する',
@@ -43,11 +46,14 @@ const ja = {
   'input.wrong': '番号が違います。もう一度入力してください',
   'input.licence-pin1': '運転免許証の暗証番号1（4桁）を入力してください',
   'input.licence-pin2': '運転免許証の暗証番号2（4桁）を入力してください',
-  'input.licence-pin1Who': 'ご本人が入力してください（数字は表示されません）。暗証番号2は写真の表示と署名の確認に使います',
-  'input.licence-pin2Who': 'ご本人が入力してください（数字は表示されません）。暗証番号2は写真の表示と署名の確認に使います',
+  'input.licence-pin1Who':
+    'ご本人が入力してください（数字は表示されません）。暗証番号2は写真の表示と署名の確認に使います',
+  'input.licence-pin2Who':
+    'ご本人が入力してください（数字は表示されません）。暗証番号2は写真の表示と署名の確認に使います',
   'input.licenceWarn': '3回続けて誤るとロックされ、警察署等での解除が必要です。残り回数が3回未満のときは送信しません',
   'input.myna-licence-pin': 'マイナ免許証の暗証番号（4桁）を入力してください',
-  'input.myna-licence-pinWho': 'ご本人が入力してください（数字は表示されません）。マイナンバーカードに記録された運転免許の情報を読み取ります',
+  'input.myna-licence-pinWho':
+    'ご本人が入力してください（数字は表示されません）。マイナンバーカードに記録された運転免許の情報を読み取ります',
   'input.mynaLicenceWarn': '誤った場合に自動で再送信することはありません。残り回数が1回のときは送信しません',
   'input.card-number': '在留カード番号（12桁）を入力してください',
   'input.card-numberWho': 'スタッフ：カード右上の番号（英字2・数字8・英字2）',
@@ -69,8 +75,10 @@ const ja = {
   'mrz.badDate': '日付として正しくありません（年2桁・月・日）',
   'mrz.next': '次へ',
   'mrz.scanHint': 'MRZスキャナーで2行目を読み取ると、すべての欄が入力されます',
-  'verdict.passportNote': '在留資格・上陸年月日はICチップに記録されていません。免税販売では旅券の上陸許可（証印・シール）等で確認してください',
-  'reason.csca_not_installed': '発行国のCSCA（国の署名用証明書）が未登録のため、ICチップの署名を国まで確認できていません',
+  'verdict.passportNote':
+    '在留資格・上陸年月日はICチップに記録されていません。免税販売では旅券の上陸許可（証印・シール）等で確認してください',
+  'reason.csca_not_installed':
+    '発行国のCSCA（国の署名用証明書）が未登録のため、ICチップの署名を国まで確認できていません',
   'verdict.unverified': '要確認',
   'verdict.unverifiedSub': 'スタッフが写真・券面とご本人を確認してください',
   'verdict.staffConfirm': 'スタッフ確認済み（顔と券面を確認した）',
@@ -86,8 +94,10 @@ const ja = {
   'reason.licence_pin1_only': '暗証番号1のみのため署名を確認していません',
   'reason.licence_signer_not_installed': '警察庁の署名用証明書が未登録のため署名を確認していません',
   'reason.licence_signature_off': '署名の確認が設定で無効です',
-  'reason.myna_licence_unsigned': 'マイナ免許証：ICチップの免許情報は署名の形式が公開されていないため、真正性を確認していません。券面の氏名・顔写真とご本人を見比べてください',
-  'reason.myna_licence_no_pin': 'マイナ免許証：免許情報に暗証番号が設定されていません（暗証番号で本人を確認していません）',
+  'reason.myna_licence_unsigned':
+    'マイナ免許証：ICチップの免許情報は署名の形式が公開されていないため、真正性を確認していません。券面の氏名・顔写真とご本人を見比べてください',
+  'reason.myna_licence_no_pin':
+    'マイナ免許証：免許情報に暗証番号が設定されていません（暗証番号で本人を確認していません）',
   'reason.stay_expired_application_pending': '在留期間経過・申請中の記載あり — 要確認',
   'reason.stay_period_ended': '在留期間の満了日を過ぎています',
   'attr.document_number': '番号',
@@ -130,7 +140,8 @@ const ja = {
   'setup.why.other': '以前のスタッフPINは使えなくなりました。設定し直してください。',
   'setup.code': 'セットアップコード（8桁）を入力してください',
   'setup.codeHint': '本体を起動したときにコンソールに表示された番号です（画面には表示されません）',
-  'setup.noCode': 'コードがありません：本体を再起動してコンソールに表示されるコードを使うか、npx kakunin setup を実行してください',
+  'setup.noCode':
+    'コードがありません：本体を再起動してコンソールに表示されるコードを使うか、npx kakunin setup を実行してください',
   'setup.newPin': '新しいスタッフPIN（6〜12桁）を入力してください',
   'setup.pinRule': '同じ数字の繰り返しや 123456 のような連番は使えません',
   'setup.again': '確認のため、もう一度入力してください',
@@ -283,7 +294,8 @@ const ja = {
   'setup.mode.identity': '窓口の本人確認（氏名・住所・生年月日）',
   'setup.readerLead': 'リーダーが動くか確かめます。個人の情報は読み取りません。',
   'setup.trustTitle': '確認に使う証明書',
-  'setup.trustLead': '書類の種類ごとに、いま確認できるかと、足りないものを示します。取り込みはスタッフ画面の「トラストストア」からできます。',
+  'setup.trustLead':
+    '書類の種類ごとに、いま確認できるかと、足りないものを示します。取り込みはスタッフ画面の「トラストストア」からできます。',
   'setup.auditTitle': '監査ログ',
   'setup.auditLead': '確認の結果（個人の情報は含みません）をこの端末に記録します。保存期間を選んでください。',
   'setup.doneTitle': '初期設定が終わりました',
@@ -292,7 +304,7 @@ const ja = {
   'setup.back': '戻る',
   'setup.next': '次へ',
   'setup.finish': 'スタッフ画面へ',
-  'trainingPanel': '訓練：提示するもの',
+  trainingPanel: '訓練：提示するもの',
 } as const;
 
 type Key = keyof typeof ja;
@@ -302,7 +314,8 @@ const en: Record<Key, string> = {
   training: 'TRAINING MODE (simulator) — not for real checks',
   connecting: 'Connecting to the kiosk host…',
   'screen.replaced': 'This screen is no longer connected:\nanother screen paired with the kiosk host.',
-  'screen.unpaired': 'This screen is not paired with the kiosk host.\nOpen the pairing file (pair.html) named when the kiosk started.',
+  'screen.unpaired':
+    'This screen is not paired with the kiosk host.\nOpen the pairing file (pair.html) named when the kiosk started.',
   staff: 'Staff',
   'mode.age-over-20': 'Age check (20+)',
   'mode.identity': 'Identity check',
@@ -312,7 +325,8 @@ const en: Record<Key, string> = {
   'idle.phone': 'With a smartphone',
   'idle.qr': 'Show the QR code of your ID app\nto the scanner',
   'idle.nfc': 'or hold your phone\nover the reader',
-  'idle.apple': 'iPhone (Apple Wallet): double-click the side button to open Wallet, choose your My Number Card, then hold the top of the iPhone over the reader',
+  'idle.apple':
+    'iPhone (Apple Wallet): double-click the side button to open Wallet, choose your My Number Card, then hold the top of the iPhone over the reader',
   'idle.entrance': 'Hold your card or phone\nover the reader to enter',
   'idle.readerProblem': 'Check the reader (staff)',
   'idle.none': 'Reading is not available right now',
@@ -328,7 +342,8 @@ const en: Record<Key, string> = {
   'input.pinWho': 'To be entered by the holder (digits are hidden)',
   'input.matching-b': 'Enter verification number B (14 digits)',
   'input.birth-date': 'Enter the birth date (6 digits)',
-  'input.birth-dateWho': 'Holder or staff: era year, month, day (e.g. Showa 55-02-17 -> 550217). No photo, name or address is read',
+  'input.birth-dateWho':
+    'Holder or staff: era year, month, day (e.g. Showa 55-02-17 -> 550217). No photo, name or address is read',
   'input.use-birth-date': 'Check with the birth date (6 digits, no photo)',
   'input.use-matching-b': 'Check with number B (with photo)',
   'input.use-pin': 'Check with the PIN',
@@ -338,17 +353,22 @@ const en: Record<Key, string> = {
   'input.wrong': 'Wrong number. Please try again',
   'input.licence-pin1': 'Enter driving licence PIN 1 (4 digits)',
   'input.licence-pin2': 'Enter driving licence PIN 2 (4 digits)',
-  'input.licence-pin1Who': 'To be entered by the holder (digits are hidden). PIN 2 opens the photo and the signature check',
-  'input.licence-pin2Who': 'To be entered by the holder (digits are hidden). PIN 2 opens the photo and the signature check',
-  'input.licenceWarn': 'Three wrong entries lock the licence until a police station unlocks it. The kiosk sends no PIN when fewer than 3 tries are left',
+  'input.licence-pin1Who':
+    'To be entered by the holder (digits are hidden). PIN 2 opens the photo and the signature check',
+  'input.licence-pin2Who':
+    'To be entered by the holder (digits are hidden). PIN 2 opens the photo and the signature check',
+  'input.licenceWarn':
+    'Three wrong entries lock the licence until a police station unlocks it. The kiosk sends no PIN when fewer than 3 tries are left',
   'input.myna-licence-pin': 'Enter the licence PIN of the My Number Card (4 digits)',
-  'input.myna-licence-pinWho': 'To be entered by the holder (digits are hidden). Reads the driving licence data recorded on the My Number Card',
+  'input.myna-licence-pinWho':
+    'To be entered by the holder (digits are hidden). Reads the driving licence data recorded on the My Number Card',
   'input.mynaLicenceWarn': 'A wrong PIN is never resent automatically; no PIN is sent when one try is left',
   'input.card-number': 'Enter the residence card number (12 characters)',
   'input.card-numberWho': 'Staff: the number at the top right of the card (2 letters, 8 digits, 2 letters)',
   'input.cardNumberHint': 'After repeated wrong numbers, entry pauses for a while',
   'input.mrz': 'Enter the passport MRZ (the two lines at the bottom of the photo page)',
-  'input.mrzWho': 'Staff: from line 2, the document number, birth date and expiry, each followed by the check digit printed right after it',
+  'input.mrzWho':
+    'Staff: from line 2, the document number, birth date and expiry, each followed by the check digit printed right after it',
   'input.mrzWrong': 'The chip did not accept it. Compare the document number, birth date and expiry with the passport',
   'input.can': 'Enter the card access number (CAN, 6 digits)',
   'input.canWho': 'Staff: the 6-digit number printed on PACE passports and ID cards',
@@ -364,8 +384,10 @@ const en: Record<Key, string> = {
   'mrz.badDate': 'not a valid date (year, month, day: 2 digits each)',
   'mrz.next': 'Next',
   'mrz.scanHint': 'Scanning line 2 with an MRZ scanner fills every field',
-  'verdict.passportNote': 'Status of residence and landing date are not on the chip: for tax-free sales check the landing permission (stamp or sticker) in the passport',
-  'reason.csca_not_installed': 'No CSCA (national signing certificate) of the issuing state is installed: the chip\'s signature is not traced to the state',
+  'verdict.passportNote':
+    'Status of residence and landing date are not on the chip: for tax-free sales check the landing permission (stamp or sticker) in the passport',
+  'reason.csca_not_installed':
+    "No CSCA (national signing certificate) of the issuing state is installed: the chip's signature is not traced to the state",
   'verdict.unverified': 'CHECK',
   'verdict.unverifiedSub': 'Staff: compare the photo and the card with the person',
   'verdict.staffConfirm': 'Staff confirmed (face and card checked)',
@@ -381,7 +403,8 @@ const en: Record<Key, string> = {
   'reason.licence_pin1_only': 'PIN 1 only: the signature was not checked',
   'reason.licence_signer_not_installed': 'No NPA signer certificate installed: the signature was not checked',
   'reason.licence_signature_off': 'The signature check is off in the settings',
-  'reason.myna_licence_unsigned': 'マイナ免許証: the licence data on the chip has no published signature layout, so it was not checked. Compare the name and photo printed on the card with the person',
+  'reason.myna_licence_unsigned':
+    'マイナ免許証: the licence data on the chip has no published signature layout, so it was not checked. Compare the name and photo printed on the card with the person',
   'reason.myna_licence_no_pin': 'マイナ免許証: no PIN is set on the licence data (the holder was not checked by a PIN)',
   'reason.stay_expired_application_pending': 'Period of stay passed, application pending — check',
   'reason.stay_period_ended': 'The period of stay has ended',
@@ -424,7 +447,7 @@ const en: Record<Key, string> = {
   'setup.why.not_set': 'This kiosk has no staff PIN yet.',
   'setup.why.other': 'The earlier staff PIN is no longer accepted. Please set a new one.',
   'setup.code': 'Enter the setup code (8 digits)',
-  'setup.codeHint': 'The number printed on the kiosk\'s console when it started (it is never shown on this screen)',
+  'setup.codeHint': "The number printed on the kiosk's console when it started (it is never shown on this screen)",
   'setup.noCode': 'No code is active: restart the kiosk and use the code on its console, or run npx kakunin setup',
   'setup.newPin': 'Enter a new staff PIN (6-12 digits)',
   'setup.pinRule': 'Not one digit repeated, and not a run such as 123456',
@@ -470,7 +493,7 @@ const en: Record<Key, string> = {
   'rt.sawPhone': 'A phone was detected',
   'rt.reader': 'Seen by',
   'rt.nothingRead': 'Nothing personal was read',
-  'rt.none': 'Nothing was detected in time. Check the reader\'s cable and how the item is held',
+  'rt.none': "Nothing was detected in time. Check the reader's cable and how the item is held",
   'out.valid': 'Verified',
   'out.invalid': 'Not verified',
   'out.unverified': 'Could not read',
@@ -578,16 +601,18 @@ const en: Record<Key, string> = {
   'setup.mode.identity': 'Counter identity check (name, address, birth date)',
   'setup.readerLead': 'Check that the reader works. Nothing personal is read.',
   'setup.trustTitle': 'Certificates used for checks',
-  'setup.trustLead': 'For each kind of document: whether it can be verified now, and what is missing. Import them later under Staff → Trust store.',
+  'setup.trustLead':
+    'For each kind of document: whether it can be verified now, and what is missing. Import them later under Staff → Trust store.',
   'setup.auditTitle': 'Audit log',
-  'setup.auditLead': 'The kiosk records each check\'s outcome (no personal data) on this machine. Choose how long to keep it.',
+  'setup.auditLead':
+    "The kiosk records each check's outcome (no personal data) on this machine. Choose how long to keep it.",
   'setup.doneTitle': 'Setup is complete',
   'setup.doneLead': 'Everything can be changed later in the staff area.',
   'setup.later': 'Set up later',
   'setup.back': 'Back',
   'setup.next': 'Next',
   'setup.finish': 'Open the staff area',
-  'trainingPanel': 'Training: present',
+  trainingPanel: 'Training: present',
 };
 
 export type TKey = Key;

@@ -16,8 +16,22 @@ function pick<T>(r: () => number, table: readonly (readonly [T, number])[]): T {
 /** Relative traffic per local hour 0..23. */
 const HOURLY = [1, 0, 0, 0, 0, 1, 2, 4, 6, 6, 5, 7, 12, 10, 6, 5, 6, 8, 11, 12, 10, 8, 5, 3];
 // Check codes as the audit log keeps them (lower snake case: core/audit/audit-entry.ts CODE_RE).
-const CARD_CHECKS = ['card_ap_selected', 'ef0003_digest', 'ef0003_signature', 'ef0004_cvc_signature', 'jlis_key_known', 'chip_authentication'];
-const MDOC_CHECKS = ['issuer_signature_invalid', 'untrusted_chain', 'doc_type_mismatch', 'mso_expired', 'device_auth_failed', 'digest_mismatch'];
+const CARD_CHECKS = [
+  'card_ap_selected',
+  'ef0003_digest',
+  'ef0003_signature',
+  'ef0004_cvc_signature',
+  'jlis_key_known',
+  'chip_authentication',
+];
+const MDOC_CHECKS = [
+  'issuer_signature_invalid',
+  'untrusted_chain',
+  'doc_type_mismatch',
+  'mso_expired',
+  'device_auth_failed',
+  'digest_mismatch',
+];
 
 export interface DemoLogOptions {
   n: number;
@@ -44,21 +58,66 @@ export function demoLog(o: DemoLogOptions): AuditEntry[] {
   }
   const out: AuditEntry[] = [];
   for (let i = 0; i < o.n; i++) {
-    const hourStart = pick(r, hours.map(([s, w]) => [s, w] as const));
+    const hourStart = pick(
+      r,
+      hours.map(([s, w]) => [s, w] as const),
+    );
     const t = hourStart + Math.floor(r() * Math.min(3_600_000, o.now.getTime() - hourStart));
-    const cred = pick(r, [['card', 55], ['mnc', 35], ['mdl', 10]] as const);
-    const mode = pick(r, [['age-over-20', 80], ['identity', 12], ['entrance', 8]] as const) as AuditMode;
-    const kind = pick(r, [['valid', 78], ['invalid', 8], ['unverified', 9], ['cancelled', 5]] as const);
+    const cred = pick(r, [
+      ['card', 55],
+      ['mnc', 35],
+      ['mdl', 10],
+    ] as const);
+    const mode = pick(r, [
+      ['age-over-20', 80],
+      ['identity', 12],
+      ['entrance', 8],
+    ] as const) as AuditMode;
+    const kind = pick(r, [
+      ['valid', 78],
+      ['invalid', 8],
+      ['unverified', 9],
+      ['cancelled', 5],
+    ] as const);
     const card = cred === 'card';
     let errorCode: string | null = null;
     let failed: string | null = null;
     if (kind === 'invalid') {
-      errorCode = mode === 'age-over-20' && r() < 0.6 ? 'age_over_20_false' : card ? 'checks_incomplete' : pick(r, [['mso_expired', 3], ['digest_mismatch', 1], ['untrusted_chain', 2]] as const);
-      failed = card ? pick(r, CARD_CHECKS.map((c) => [c, 1] as const)) : pick(r, MDOC_CHECKS.map((c) => [c, 1] as const));
+      errorCode =
+        mode === 'age-over-20' && r() < 0.6
+          ? 'age_over_20_false'
+          : card
+            ? 'checks_incomplete'
+            : pick(r, [
+                ['mso_expired', 3],
+                ['digest_mismatch', 1],
+                ['untrusted_chain', 2],
+              ] as const);
+      failed = card
+        ? pick(
+            r,
+            CARD_CHECKS.map((c) => [c, 1] as const),
+          )
+        : pick(
+            r,
+            MDOC_CHECKS.map((c) => [c, 1] as const),
+          );
     } else if (kind === 'unverified') {
-      errorCode = card ? pick(r, [['card_removed', 5], ['pcsc_service_stopped', 1]] as const) : pick(r, [['transport_link_lost', 3], ['transport_timeout', 2], ['session_terminated', 1]] as const);
+      errorCode = card
+        ? pick(r, [
+            ['card_removed', 5],
+            ['pcsc_service_stopped', 1],
+          ] as const)
+        : pick(r, [
+            ['transport_link_lost', 3],
+            ['transport_timeout', 2],
+            ['session_terminated', 1],
+          ] as const);
     } else if (kind === 'cancelled') {
-      errorCode = pick(r, [['input_cancelled', 2], ['input_timeout', 1]] as const);
+      errorCode = pick(r, [
+        ['input_cancelled', 2],
+        ['input_timeout', 1],
+      ] as const);
     }
     const checks = (card ? CARD_CHECKS : MDOC_CHECKS).map((code) => ({ code, ok: code !== failed }));
     out.push(

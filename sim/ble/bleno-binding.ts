@@ -107,7 +107,8 @@ export class SimBlenoBinding extends EventEmitter {
   }
 
   disconnect(handle: number | null = null): void {
-    for (const c of [...this.links.keys()]) if (handle === null || c.handle === handle) this.radio.disconnect(c.handle, 0x16, this);
+    for (const c of [...this.links.keys()])
+      if (handle === null || c.handle === handle) this.radio.disconnect(c.handle, 0x16, this);
   }
 
   stop(): void {

@@ -85,7 +85,22 @@ export class SimNobleBinding extends EventEmitter {
     if (!this.scanning || !p.advertising || p.device === this.device) return;
     const uuids = p.advertisedUuids;
     if (this.scanFilter.length && !uuids.some((u) => this.scanFilter.includes(u))) return;
-    this.emit('discover', SimNobleBinding.idOf(p.address), p.address, 'random', true, { localName: p.advertisedName, serviceUuids: uuids, serviceData: [], txPowerLevel: undefined, manufacturerData: undefined }, -50, false);
+    this.emit(
+      'discover',
+      SimNobleBinding.idOf(p.address),
+      p.address,
+      'random',
+      true,
+      {
+        localName: p.advertisedName,
+        serviceUuids: uuids,
+        serviceData: [],
+        txPowerLevel: undefined,
+        manufacturerData: undefined,
+      },
+      -50,
+      false,
+    );
   }
 
   connect(id: string): void {
@@ -127,7 +142,9 @@ export class SimNobleBinding extends EventEmitter {
     const c = this.conn(id);
     if (!c) return;
     const want = (uuids ?? []).map((u) => u.toLowerCase());
-    const found = c.peripheral.services.map((s) => s.uuid.toLowerCase()).filter((u) => !want.length || want.includes(u));
+    const found = c.peripheral.services
+      .map((s) => s.uuid.toLowerCase())
+      .filter((u) => !want.length || want.includes(u));
     this.radio.deliver(() => {
       if (this.radio.packet(c)) this.emit('servicesDiscover', id, found);
     });
@@ -155,7 +172,9 @@ export class SimNobleBinding extends EventEmitter {
   }
 
   private characteristic(c: SimConnection, serviceUuid: string, uuid: string): BlenoCharacteristicLike | undefined {
-    return c.peripheral.service(serviceUuid)?.characteristics.find((ch) => ch.uuid.toLowerCase() === uuid.toLowerCase());
+    return c.peripheral
+      .service(serviceUuid)
+      ?.characteristics.find((ch) => ch.uuid.toLowerCase() === uuid.toLowerCase());
   }
 
   read(id: string, serviceUuid: string, uuid: string): void {
@@ -172,7 +191,9 @@ export class SimNobleBinding extends EventEmitter {
       };
       if (!ch || !ch.properties.includes('read')) return answer(null, new Error('read not permitted'));
       if (ch.value) return answer(Buffer.from(ch.value.subarray(0, 512)));
-      ch.emit('readRequest', c.handle, 0, (result: number, data: Buffer | null) => answer(result === 0 ? data : null, result === 0 ? undefined : new Error(`ATT error 0x${result.toString(16)}`)));
+      ch.emit('readRequest', c.handle, 0, (result: number, data: Buffer | null) =>
+        answer(result === 0 ? data : null, result === 0 ? undefined : new Error(`ATT error 0x${result.toString(16)}`)),
+      );
     });
   }
 
@@ -186,13 +207,21 @@ export class SimNobleBinding extends EventEmitter {
       const ch = this.characteristic(c, serviceUuid, uuid);
       const prop = withoutResponse ? 'writeWithoutResponse' : 'write';
       if (!ch || !ch.properties.includes(prop)) {
-        if (!withoutResponse) this.radio.deliver(() => this.emit('write', id, serviceUuid, uuid, new Error('write not permitted')));
+        if (!withoutResponse)
+          this.radio.deliver(() => this.emit('write', id, serviceUuid, uuid, new Error('write not permitted')));
         return;
       }
       ch.emit('writeRequest', c.handle, payload, 0, withoutResponse, (result: number) => {
         if (withoutResponse) return;
         this.radio.deliver(() => {
-          if (this.radio.packet(c)) this.emit('write', id, serviceUuid, uuid, result === 0 ? undefined : new Error(`ATT error 0x${result.toString(16)}`));
+          if (this.radio.packet(c))
+            this.emit(
+              'write',
+              id,
+              serviceUuid,
+              uuid,
+              result === 0 ? undefined : new Error(`ATT error 0x${result.toString(16)}`),
+            );
         });
       });
     });
@@ -212,7 +241,8 @@ export class SimNobleBinding extends EventEmitter {
         c.peripheral.subscribe(c, ch, (value: Buffer) => {
           // Server -> client notification: one ATT PDU, truncated to ATT_MTU - 3 like the ATT layer.
           this.radio.deliver(() => {
-            if (this.radio.packet(c)) this.emit('read', id, serviceUuid, uuid, Buffer.from(value.subarray(0, c.mtu - 3)), true);
+            if (this.radio.packet(c))
+              this.emit('read', id, serviceUuid, uuid, Buffer.from(value.subarray(0, c.mtu - 3)), true);
           });
         });
       } else c.peripheral.unsubscribe(c, ch);

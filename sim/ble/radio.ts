@@ -105,7 +105,15 @@ export class SimRadio {
   connect(central: SimNobleBinding, peripheral: SimBlenoBinding): SimConnection | null {
     if (!this.peripherals.has(peripheral) || !peripheral.advertising) return null;
     const handle = this.nextHandle++;
-    const conn: SimConnection = { handle, central, peripheral, mtu: Math.min(central.maxMtu, peripheral.maxMtu), open: true, packetsLeft: Infinity, outOfRange: false };
+    const conn: SimConnection = {
+      handle,
+      central,
+      peripheral,
+      mtu: Math.min(central.maxMtu, peripheral.maxMtu),
+      open: true,
+      packetsLeft: Infinity,
+      outOfRange: false,
+    };
     this.connections.set(handle, conn);
     this.stats.connections++;
     // bleno's HCI binding restarts advertising after a connection (hci-socket/bindings.js

@@ -1,7 +1,15 @@
 // Builds the files of the virtual My Number card from holder data and the TEST keys, exactly in the
 // layouts of docs/card-and-mdoc-facts.md "My Number Card", then applies the requested faults AFTER signing (so a tampered
 // attribute still carries the genuine issuer signature). TEST ONLY.
-import { createPrivateKey, createPublicKey, createHash, privateEncrypt, sign as nodeSign, constants, type KeyObject } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  createHash,
+  privateEncrypt,
+  sign as nodeSign,
+  constants,
+  type KeyObject,
+} from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { concat, encodeTlv } from '../../core/card/ber-tlv.ts';
@@ -11,8 +19,18 @@ import { parseIsoDate } from '../../core/card/check-number-b.ts';
 import { FIXTURES, TEST_KEY_IDS, type KeyLabel } from './generate-test-keys.ts';
 import type { Holder } from './holder.ts';
 
-export type CardFault = 'tampered' | 'wrong-signature' | 'wrong-cvc' | 'unknown-signer' | 'blocked-pin' | 'one-try-left' | 'pulled' | 'clone';
-export const CARD_FAULTS: readonly CardFault[] = ['tampered', 'wrong-signature', 'wrong-cvc', 'unknown-signer', 'blocked-pin', 'one-try-left', 'pulled', 'clone'];
+export type CardFault =
+  'tampered' | 'wrong-signature' | 'wrong-cvc' | 'unknown-signer' | 'blocked-pin' | 'one-try-left' | 'pulled' | 'clone';
+export const CARD_FAULTS: readonly CardFault[] = [
+  'tampered',
+  'wrong-signature',
+  'wrong-cvc',
+  'unknown-signer',
+  'blocked-pin',
+  'one-try-left',
+  'pulled',
+  'clone',
+];
 
 const keyCache = new Map<string, KeyObject>();
 export function testKey(label: KeyLabel): KeyObject {
@@ -102,7 +120,12 @@ export function buildCardImage(h: Holder, faults: ReadonlySet<CardFault>, photo 
 
   // ---- 券面事項入力補助AP ----
   const ef0001 = filler(encodeTlv(0xff10, utf8(h.myNumber)), 17, 0x00); // `FF10 0C` + 12 ASCII digits, 17 bytes with filler (observed on real cards)
-  const attrKids = [encodeTlv(0xdf22, utf8(h.name)), encodeTlv(0xdf23, utf8(h.address)), encodeTlv(0xdf24, utf8(ymd)), encodeTlv(0xdf25, utf8(h.sex))];
+  const attrKids = [
+    encodeTlv(0xdf22, utf8(h.name)),
+    encodeTlv(0xdf23, utf8(h.address)),
+    encodeTlv(0xdf24, utf8(ymd)),
+    encodeTlv(0xdf25, utf8(h.sex)),
+  ];
   let ef0002 = withOffsets(0xff20, attrKids);
   const df22Start = ef0002.length - attrKids.reduce((n, k) => n + k.length, 0);
   const df31 = encodeTlv(0xdf31, sha256(ef0001));
@@ -133,7 +156,11 @@ export function buildCardImage(h: Holder, faults: ReadonlySet<CardFault>, photo 
   // DF28: the three hashes go straight into a SHA-256-named DigestInfo (30 71 ... 04 60 || H1 || H2 || H3)
   // and the issuer's key signs its PKCS#1 v1.5 type-1 block: the same primitive as the chip's own
   // signing command (padding over a DigestInfo it is given), not sign('sha256', ...).
-  const hashes = concat(sha256(concat(faceKids[0]!, faceKids[1]!, faceKids[2]!)), sha256(concat(faceKids[3]!, faceKids[4]!)), sha256(faceKids[5]!));
+  const hashes = concat(
+    sha256(concat(faceKids[0]!, faceKids[1]!, faceKids[2]!)),
+    sha256(concat(faceKids[3]!, faceKids[4]!)),
+    sha256(faceKids[5]!),
+  );
   let df28: Uint8Array = chipSign(faceCvcKey, concat(FACE_DIGEST_INFO_PREFIX, hashes));
   if (faults.has('wrong-signature')) df28 = flipLast(df28);
   faceKids.push(encodeTlv(0xdf28, df28), encodeTlv(0xdf29, utf8(expiry)), encodeTlv(0xdf2a, pngStub('security code')));

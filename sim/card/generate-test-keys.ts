@@ -65,9 +65,13 @@ class Drbg {
     this.#update(Buffer.from(seed));
   }
   #update(data: Buffer) {
-    this.#k = createHmac('sha256', this.#k).update(Buffer.concat([this.#v, Buffer.of(0), data])).digest();
+    this.#k = createHmac('sha256', this.#k)
+      .update(Buffer.concat([this.#v, Buffer.of(0), data]))
+      .digest();
     this.#v = createHmac('sha256', this.#k).update(this.#v).digest();
-    this.#k = createHmac('sha256', this.#k).update(Buffer.concat([this.#v, Buffer.of(1), data])).digest();
+    this.#k = createHmac('sha256', this.#k)
+      .update(Buffer.concat([this.#v, Buffer.of(1), data]))
+      .digest();
     this.#v = createHmac('sha256', this.#k).update(this.#v).digest();
   }
   bytes(n: number): Buffer {
@@ -168,7 +172,17 @@ export function deterministicRsaKey(label: string): KeyObject {
     if (n.toString(2).length !== 2048) continue;
     const phi = (p - 1n) * (q - 1n);
     const d = modInv(E, phi);
-    const jwk = { kty: 'RSA', n: b64u(n), e: b64u(E), d: b64u(d), p: b64u(p), q: b64u(q), dp: b64u(d % (p - 1n)), dq: b64u(d % (q - 1n)), qi: b64u(modInv(q, p)) };
+    const jwk = {
+      kty: 'RSA',
+      n: b64u(n),
+      e: b64u(E),
+      d: b64u(d),
+      p: b64u(p),
+      q: b64u(q),
+      dp: b64u(d % (p - 1n)),
+      dq: b64u(d % (q - 1n)),
+      qi: b64u(modInv(q, p)),
+    };
     return createPrivateKey({ key: jwk, format: 'jwk' });
   }
 }
@@ -176,10 +190,22 @@ export function deterministicRsaKey(label: string): KeyObject {
 const hexOf = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const OID_SHA256_RSA = '1.2.840.113549.1.1.11';
 
-export function certificate(opts: { serial: number; issuer: Uint8Array; subject: Uint8Array; from: Date; to: Date; subjectKey: KeyObject; issuerKey: KeyObject; ca: boolean; ski: Uint8Array; aki: Uint8Array }): Uint8Array {
+export function certificate(opts: {
+  serial: number;
+  issuer: Uint8Array;
+  subject: Uint8Array;
+  from: Date;
+  to: Date;
+  subjectKey: KeyObject;
+  issuerKey: KeyObject;
+  ca: boolean;
+  ski: Uint8Array;
+  aki: Uint8Array;
+}): Uint8Array {
   const spki = new Uint8Array(createPublicKey(opts.subjectKey).export({ type: 'spki', format: 'der' }));
   const alg = seq(oid(OID_SHA256_RSA), nul());
-  const ext = (id: string, critical: boolean, value: Uint8Array) => seq(oid(id), ...(critical ? [bool(true)] : []), octets(value));
+  const ext = (id: string, critical: boolean, value: Uint8Array) =>
+    seq(oid(id), ...(critical ? [bool(true)] : []), octets(value));
   const exts = [
     ext('2.5.29.19', true, opts.ca ? seq(bool(true)) : seq()),
     // keyUsage: CA keyCertSign|cRLSign (bits 5,6 -> 0x06, 1 unused bit); user digitalSignature (bit 0 -> 0x80, 7 unused)
@@ -187,13 +213,25 @@ export function certificate(opts: { serial: number; issuer: Uint8Array; subject:
     ext('2.5.29.14', false, octets(opts.ski)),
     ...(opts.ca ? [] : [ext('2.5.29.35', false, seq(Uint8Array.of(0x80, opts.aki.length, ...opts.aki)))]),
   ];
-  const tbs = seq(explicit(0, int(2)), int(opts.serial), alg, opts.issuer, seq(time(opts.from), time(opts.to)), opts.subject, spki, explicit(3, seq(...exts)));
+  const tbs = seq(
+    explicit(0, int(2)),
+    int(opts.serial),
+    alg,
+    opts.issuer,
+    seq(time(opts.from), time(opts.to)),
+    opts.subject,
+    spki,
+    explicit(3, seq(...exts)),
+  );
   const sig = new Uint8Array(nodeSign('sha256', tbs, opts.issuerKey));
   return seq(tbs, alg, bits(sig));
 }
 
 export function pem(label: string, der: Uint8Array): string {
-  const b = Buffer.from(der).toString('base64').match(/.{1,64}/g)!.join('\n');
+  const b = Buffer.from(der)
+    .toString('base64')
+    .match(/.{1,64}/g)!
+    .join('\n');
   return `-----BEGIN ${label}-----\n${b}\n-----END ${label}-----\n`;
 }
 
@@ -208,7 +246,8 @@ export function syntheticFace(width: number, height: number): Uint8Array {
       const head = ((x - cx) / (width * 0.3)) ** 2 + ((y - cy) / (height * 0.32)) ** 2;
       if (head < 1) v = 170 - Math.round(head * 40);
       if (y > height * 0.78 && Math.abs(x - cx) < width * (0.2 + (y / height - 0.78) * 1.5)) v = 70; // shoulders
-      const eye = (ex: number) => ((x - ex) / (width * 0.06)) ** 2 + ((y - cy + height * 0.05) / (height * 0.03)) ** 2 < 1;
+      const eye = (ex: number) =>
+        ((x - ex) / (width * 0.06)) ** 2 + ((y - cy + height * 0.05) / (height * 0.03)) ** 2 < 1;
       if (eye(cx - width * 0.12) || eye(cx + width * 0.12)) v = 40;
       if (Math.abs(y - (cy + height * 0.15)) < height * 0.012 && Math.abs(x - cx) < width * 0.1) v = 90; // mouth
       if (y < cy - height * 0.18 && head < 1.05) v = 50; // hair
@@ -221,7 +260,13 @@ export function syntheticFace(width: number, height: number): Uint8Array {
 /** The part of the OpenJPEG codec build this generator uses (the package ships no types). */
 interface J2kModule {
   J2KEncoder: new () => {
-    getDecodedBuffer(info: { width: number; height: number; bitsPerSample: number; componentCount: number; isSigned: boolean }): Uint8Array;
+    getDecodedBuffer(info: {
+      width: number;
+      height: number;
+      bitsPerSample: number;
+      componentCount: number;
+      isSigned: boolean;
+    }): Uint8Array;
     setQuality(lossless: boolean, quality: number): void;
     encode(): void;
     getEncodedBuffer(): Uint8Array;
@@ -236,7 +281,9 @@ async function encodePhoto(): Promise<Uint8Array> {
   const width = 96;
   const height = 128;
   const enc = new m.J2KEncoder();
-  enc.getDecodedBuffer({ width, height, bitsPerSample: 8, componentCount: 1, isSigned: false }).set(syntheticFace(width, height));
+  enc
+    .getDecodedBuffer({ width, height, bitsPerSample: 8, componentCount: 1, isSigned: false })
+    .set(syntheticFace(width, height));
   enc.setQuality(true, 0); // lossless: deterministic and exactly comparable after decoding
   enc.encode();
   const cs = new Uint8Array(enc.getEncodedBuffer());
@@ -252,18 +299,59 @@ async function main() {
   for (const l of KEY_LABELS) {
     const t = Date.now();
     keys[l] = deterministicRsaKey(l);
-    writeFileSync(join(FIXTURES, `${l}.key.pem`), '# TEST ONLY: generated by sim/card/generate-test-keys.ts; not a J-LIS key\n' + (keys[l].export({ type: 'pkcs8', format: 'pem' }) as string));
+    writeFileSync(
+      join(FIXTURES, `${l}.key.pem`),
+      '# TEST ONLY: generated by sim/card/generate-test-keys.ts; not a J-LIS key\n' +
+        (keys[l].export({ type: 'pkcs8', format: 'pem' }) as string),
+    );
     console.log(`${l}: ${Date.now() - t} ms`);
   }
   const pub = (k: KeyObject) => createPublicKey(k).export({ type: 'spki', format: 'pem' }) as string;
-  writeFileSync(join(TEST_TRUST_DIR, 'card-face', `${hexOf(TEST_KEY_IDS.textApSigner)}.pem`), pub(keys['jlis-text-ap-signer']));
-  writeFileSync(join(TEST_TRUST_DIR, 'card-face', `${hexOf(TEST_KEY_IDS.cardFaceSigner)}.pem`), pub(keys['jlis-card-face-signer']));
+  writeFileSync(
+    join(TEST_TRUST_DIR, 'card-face', `${hexOf(TEST_KEY_IDS.textApSigner)}.pem`),
+    pub(keys['jlis-text-ap-signer']),
+  );
+  writeFileSync(
+    join(TEST_TRUST_DIR, 'card-face', `${hexOf(TEST_KEY_IDS.cardFaceSigner)}.pem`),
+    pub(keys['jlis-card-face-signer']),
+  );
 
-  const rootName = name([['C', 'JP'], ['O', 'Kakunin TEST ONLY'], ['OU', 'Test JPKI user authentication'], ['CN', 'Kakunin TEST JPKI auth root']]);
-  const userName = name([['C', 'JP'], ['O', 'Kakunin TEST ONLY'], ['CN', 'Kakunin TEST JPKI auth user 0001']]);
+  const rootName = name([
+    ['C', 'JP'],
+    ['O', 'Kakunin TEST ONLY'],
+    ['OU', 'Test JPKI user authentication'],
+    ['CN', 'Kakunin TEST JPKI auth root'],
+  ]);
+  const userName = name([
+    ['C', 'JP'],
+    ['O', 'Kakunin TEST ONLY'],
+    ['CN', 'Kakunin TEST JPKI auth user 0001'],
+  ]);
   const rootSki = new Uint8Array(20).fill(0x11);
-  const rootCert = certificate({ serial: 1, issuer: rootName, subject: rootName, from: new Date('2024-01-01T00:00:00Z'), to: new Date('2044-01-01T00:00:00Z'), subjectKey: keys['jpki-test-auth-root'], issuerKey: keys['jpki-test-auth-root'], ca: true, ski: rootSki, aki: rootSki });
-  const userCert = certificate({ serial: 0x1001, issuer: rootName, subject: userName, from: new Date('2025-01-01T00:00:00Z'), to: new Date('2030-12-31T14:59:59Z'), subjectKey: keys['jpki-auth-user'], issuerKey: keys['jpki-test-auth-root'], ca: false, ski: new Uint8Array(20).fill(0x22), aki: rootSki });
+  const rootCert = certificate({
+    serial: 1,
+    issuer: rootName,
+    subject: rootName,
+    from: new Date('2024-01-01T00:00:00Z'),
+    to: new Date('2044-01-01T00:00:00Z'),
+    subjectKey: keys['jpki-test-auth-root'],
+    issuerKey: keys['jpki-test-auth-root'],
+    ca: true,
+    ski: rootSki,
+    aki: rootSki,
+  });
+  const userCert = certificate({
+    serial: 0x1001,
+    issuer: rootName,
+    subject: userName,
+    from: new Date('2025-01-01T00:00:00Z'),
+    to: new Date('2030-12-31T14:59:59Z'),
+    subjectKey: keys['jpki-auth-user'],
+    issuerKey: keys['jpki-test-auth-root'],
+    ca: false,
+    ski: new Uint8Array(20).fill(0x22),
+    aki: rootSki,
+  });
   writeFileSync(join(TEST_TRUST_DIR, 'jpki', 'kakunin-test-jpki-auth-root.pem'), pem('CERTIFICATE', rootCert));
   writeFileSync(join(FIXTURES, 'jpki-auth-user.crt.pem'), pem('CERTIFICATE', userCert));
   const photo = await encodePhoto();

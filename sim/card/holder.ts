@@ -40,7 +40,8 @@ export const HOLDER_PRESETS: Record<string, Partial<Holder>> = {
   // Long name and address: the outer FF20 and DF23 need long-form lengths (81 / 82).
   long: {
     name: '寿限無寿限無五劫の擦り切れ海砂利水魚の水行末雲来末風来末食う寝る処に住む処藪ら柑子の藪柑子パイポパイポパイポのシューリンガン　シューリンガンのグーリンダイグーリンダイのポンポコピーのポンポコナーの長久命の長助',
-    address: '北海道札幌市中央区北一条西二丁目一番地　札幌市役所本庁舎内テスト用架空住所　サンプルマンション一二三四号室　（方書）株式会社カクニン試験部気付　長い住所の折り返し確認用の文字列をさらに続けて二百バイトを超えるようにする',
+    address:
+      '北海道札幌市中央区北一条西二丁目一番地　札幌市役所本庁舎内テスト用架空住所　サンプルマンション一二三四号室　（方書）株式会社カクニン試験部気付　長い住所の折り返し確認用の文字列をさらに続けて二百バイトを超えるようにする',
   },
   // A card whose chip expects the Gregorian two-digit year in 照合番号B (the explicit fallback).
   gregorian: { birthDateForm: 'gregorian' },

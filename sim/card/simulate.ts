@@ -19,12 +19,18 @@ export function parseSimulateSpec(s: string): SimulationSpec | { error: string }
   const [kind, rest] = s.split(/:(.*)/s, 2) as [string, string | undefined];
   if (kind !== 'card') return { error: `unknown simulation "${kind}" (expected card[:variant,...])` };
   const spec: SimulationSpec = { faults: [], holder: {}, presets: [] };
-  for (const v of (rest ?? '').split(',').map((x) => x.trim()).filter(Boolean)) {
+  for (const v of (rest ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)) {
     if ((CARD_FAULTS as readonly string[]).includes(v)) spec.faults.push(v as CardFault);
     else if (v in HOLDER_PRESETS) {
       spec.presets.push(v);
       Object.assign(spec.holder, HOLDER_PRESETS[v]);
-    } else return { error: `unknown card variant "${v}" (faults: ${CARD_FAULTS.join(', ')}; holders: ${Object.keys(HOLDER_PRESETS).join(', ')})` };
+    } else
+      return {
+        error: `unknown card variant "${v}" (faults: ${CARD_FAULTS.join(', ')}; holders: ${Object.keys(HOLDER_PRESETS).join(', ')})`,
+      };
   }
   return spec;
 }
@@ -36,7 +42,10 @@ export function createSimulatedCard(spec: SimulationSpec, port: number): { card:
 }
 
 /** Create the card and put it on the reader at once (callers that manage their own PC/SC context). */
-export async function startSimulatedCard(spec: SimulationSpec, port: number): Promise<{ card: VirtualMyNumberCard; link: VpcdCard }> {
+export async function startSimulatedCard(
+  spec: SimulationSpec,
+  port: number,
+): Promise<{ card: VirtualMyNumberCard; link: VpcdCard }> {
   const sim = createSimulatedCard(spec, port);
   await sim.link.insert();
   return sim;

@@ -74,7 +74,11 @@ export class VirtualMyNumberCard {
     const img = buildCardImage(this.holder, this.faults);
     const b = checkNumberBOf(this.holder);
     const pinLeft = this.faults.has('blocked-pin') ? 0 : this.faults.has('one-try-left') ? 1 : GEN1.tries.pinTries;
-    const bLeft = this.faults.has('blocked-pin') ? 0 : this.faults.has('one-try-left') ? 1 : GEN1.tries.checkNumberBTries;
+    const bLeft = this.faults.has('blocked-pin')
+      ? 0
+      : this.faults.has('one-try-left')
+        ? 1
+        : GEN1.tries.checkNumberBTries;
     const t = GEN1.textAp.ef;
     const f = GEN1.cardFaceAp.ef;
     const pin = (secret: string, max: number, left: number, label: string): PinEf => ({ secret, max, left, label });
@@ -117,7 +121,17 @@ export class VirtualMyNumberCard {
       jpki: {
         aid: toHex(GEN1.jpkiAp.aid),
         files: img.jpkiAp,
-        pins: new Map([[GEN1.jpkiAp.ef.authPin, pin(this.holder.jpkiAuthPin, GEN1.tries.jpkiAuthPinTries, this.faults.has('blocked-pin') ? 0 : this.faults.has('one-try-left') ? 1 : 3, 'JPKI auth PIN')]]),
+        pins: new Map([
+          [
+            GEN1.jpkiAp.ef.authPin,
+            pin(
+              this.holder.jpkiAuthPin,
+              GEN1.tries.jpkiAuthPinTries,
+              this.faults.has('blocked-pin') ? 0 : this.faults.has('one-try-left') ? 1 : 3,
+              'JPKI auth PIN',
+            ),
+          ],
+        ]),
         access: new Map([
           [0x000a, []],
           [0x0006, []],
@@ -144,7 +158,11 @@ export class VirtualMyNumberCard {
   /** One C-APDU in, one R-APDU out. Throws CardPulled when the `pulled` fault fires. */
   process(cmd: Uint8Array): Uint8Array {
     const r = this.#process(cmd);
-    this.log.push({ ap: this.#inLicenceAp ? 'licence' : this.#current, command: Buffer.from(cmd).toString('hex'), sw: Buffer.from(r.subarray(r.length - 2)).toString('hex') });
+    this.log.push({
+      ap: this.#inLicenceAp ? 'licence' : this.#current,
+      command: Buffer.from(cmd).toString('hex'),
+      sw: Buffer.from(r.subarray(r.length - 2)).toString('hex'),
+    });
     return r;
   }
 
@@ -189,7 +207,12 @@ export class VirtualMyNumberCard {
       if (p1 === 0x02) {
         if (!ap || data.length !== 2) return SW(0x6a82);
         const fid = (data[0]! << 8) | data[1]!;
-        if (!ap.files.files.has(fid) && !ap.pins.has(fid) && !(this.#current === 'jpki' && fid === GEN1.jpkiAp.ef.authKey)) return SW(0x6a82);
+        if (
+          !ap.files.files.has(fid) &&
+          !ap.pins.has(fid) &&
+          !(this.#current === 'jpki' && fid === GEN1.jpkiAp.ef.authKey)
+        )
+          return SW(0x6a82);
         this.#ef = fid;
         return SW(0x9000);
       }
@@ -225,7 +248,8 @@ export class VirtualMyNumberCard {
         this.pulled = true;
         throw new CardPulled('card:pulled fault: the card left the field mid-read');
       }
-      if ((this.#current === 'text' && this.#ef === 0x0001) || (this.#current === 'face' && this.#ef === 0x0005)) this.myNumberTouched = true;
+      if ((this.#current === 'text' && this.#ef === 0x0001) || (this.#current === 'face' && this.#ef === 0x0005))
+        this.myNumberTouched = true;
       const offset = (p1! << 8) | p2!;
       if (offset >= file.length) return SW(0x6b00);
       const want = le ?? 256;

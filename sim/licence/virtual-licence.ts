@@ -14,7 +14,18 @@ import { npaSigner } from '../pki/document-pki.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const LICENCE_FAULTS = ['no-pin', 'blocked', 'two-tries', 'gaiji', 'address-change', 'tampered-photo', 'unknown-signer', 'tlv-signature', 'expired', 'pulled'] as const;
+export const LICENCE_FAULTS = [
+  'no-pin',
+  'blocked',
+  'two-tries',
+  'gaiji',
+  'address-change',
+  'tampered-photo',
+  'unknown-signer',
+  'tlv-signature',
+  'expired',
+  'pulled',
+] as const;
 export type LicenceFault = (typeof LICENCE_FAULTS)[number];
 
 export interface LicenceHolder {
@@ -62,7 +73,8 @@ export function encodeJis(s: string): Uint8Array {
   }
   const out: number[] = [];
   for (const ch of s) {
-    if (ch === '\u{E000}') out.push(0xff, 0xf1); // our marker for 外字1
+    if (ch === '\u{E000}')
+      out.push(0xff, 0xf1); // our marker for 外字1
     else {
       const rc = jisMap.get(ch);
       if (!rc) throw new Error(`no JIS X 0208 code for ${ch}`);
@@ -119,10 +131,24 @@ export class VirtualLicence {
     for (let tag = 0x22; tag <= 0x33; tag++) categories.push(t(tag, era(tag === 0x26 ? '4100101' : '5000000')));
     const entries = padFF(
       concat(
-        t(0x11, Uint8Array.of(0x01)), t(0x12, encodeJis(name)), t(0x13, encodeJis(h.kana)), t(0x14, new Uint8Array(0)), t(0x15, encodeJis(h.kana)),
-        t(0x16, era(h.birth)), t(0x17, encodeJis(h.address)), t(0x18, era(issueEra)), t(0x19, ascii('00001')), t(0x1a, encodeJis('優良')), t(0x1b, era(expiryEra)),
-        t(0x1c, encodeJis('眼鏡等')), t(0x1d, new Uint8Array(0)), t(0x1e, new Uint8Array(0)), t(0x1f, new Uint8Array(0)), t(0x20, encodeJis('東京都公安委員会')),
-        t(0x21, ascii(h.number)), ...categories,
+        t(0x11, Uint8Array.of(0x01)),
+        t(0x12, encodeJis(name)),
+        t(0x13, encodeJis(h.kana)),
+        t(0x14, new Uint8Array(0)),
+        t(0x15, encodeJis(h.kana)),
+        t(0x16, era(h.birth)),
+        t(0x17, encodeJis(h.address)),
+        t(0x18, era(issueEra)),
+        t(0x19, ascii('00001')),
+        t(0x1a, encodeJis('優良')),
+        t(0x1b, era(expiryEra)),
+        t(0x1c, encodeJis('眼鏡等')),
+        t(0x1d, new Uint8Array(0)),
+        t(0x1e, new Uint8Array(0)),
+        t(0x1f, new Uint8Array(0)),
+        t(0x20, encodeJis('東京都公安委員会')),
+        t(0x21, ascii(h.number)),
+        ...categories,
       ),
       880,
     );
@@ -133,17 +159,37 @@ export class VirtualLicence {
     const photoTlv = t(0x5f40, codestream);
     const photo = padFF(photoTlv, 2005);
     const entriesTlvs = entries.subarray(0, 880 - [...entries].reverse().findIndex((b) => b !== 0xff));
-    const changeEntry = (date: string, text: string) => concat(Uint8Array.of(0x01), encodeJis(date.replace(/\d/g, (d) => String.fromCharCode(0xff10 + Number(d)))), encodeJis(text), encodeJis('東京都公安'));
+    const changeEntry = (date: string, text: string) =>
+      concat(
+        Uint8Array.of(0x01),
+        encodeJis(date.replace(/\d/g, (d) => String.fromCharCode(0xff10 + Number(d)))),
+        encodeJis(text),
+        encodeJis('東京都公安'),
+      );
     const changes = padFF(
-      concat(t(0x50, ascii(this.faults.has('address-change') ? '1' : '0')), ...(this.faults.has('address-change') ? [t(0x70, changeEntry('5070915', '東京都港区見本３丁目３番３号'))] : [])),
+      concat(
+        t(0x50, ascii(this.faults.has('address-change') ? '1' : '0')),
+        ...(this.faults.has('address-change') ? [t(0x70, changeEntry('5070915', '東京都港区見本３丁目３番３号'))] : []),
+      ),
       640,
     );
     const signer = npaSigner(this.faults.has('unknown-signer'));
     // Which bytes the NPA signs is unconfirmed: the default card signs whole files (FF filler
     // included); 'tlv-signature' signs the TLV objects only (the other reading the kiosk accepts).
-    const signed = this.faults.has('tlv-signature') ? concat(entriesTlvs, domicileTlv, photoTlv) : concat(entries, domicile, photo);
+    const signed = this.faults.has('tlv-signature')
+      ? concat(entriesTlvs, domicileTlv, photoTlv)
+      : concat(entries, domicile, photo);
     const sig = new Uint8Array(nodeSign('sha256', signed, signer.key));
-    const ef07 = padFF(concat(t(0xb1, sig), t(0xb2, ascii(String(signer.serial))), t(0xb4, ascii(signer.issuer)), t(0xb5, ascii(signer.subject)), t(0xb6, signer.ski)), 578);
+    const ef07 = padFF(
+      concat(
+        t(0xb1, sig),
+        t(0xb2, ascii(String(signer.serial))),
+        t(0xb4, ascii(signer.issuer)),
+        t(0xb5, ascii(signer.subject)),
+        t(0xb6, signer.ski),
+      ),
+      578,
+    );
     let photoFile = photo;
     if (this.faults.has('tampered-photo')) {
       photoFile = photo.slice();
@@ -151,7 +197,10 @@ export class VirtualLicence {
     }
     this.files = {
       MF: new Map([
-        [0x2f01, concat(t(0x45, concat(ascii('008'), bcd(h.issue), bcd(h.expiry))), t(0x46, Uint8Array.of(0x01, 0x01)))],
+        [
+          0x2f01,
+          concat(t(0x45, concat(ascii('008'), bcd(h.issue), bcd(h.expiry))), t(0x46, Uint8Array.of(0x01, 0x01))),
+        ],
         [0x000a, t(0x05, Uint8Array.of(this.faults.has('no-pin') ? 0x00 : 0x01))],
       ]),
       DF1: new Map([
@@ -196,7 +245,14 @@ export class VirtualLicence {
       }
       if (c.p1 === 0x04) {
         const aid = hex(c.data);
-        const df = aid === hex(LICENCE_DF1_AID) ? 'DF1' : aid === hex(LICENCE_DF2_AID) ? 'DF2' : aid === hex(LICENCE_DF3_AID) ? 'DF3' : null;
+        const df =
+          aid === hex(LICENCE_DF1_AID)
+            ? 'DF1'
+            : aid === hex(LICENCE_DF2_AID)
+              ? 'DF2'
+              : aid === hex(LICENCE_DF3_AID)
+                ? 'DF3'
+                : null;
         if (!df) return SW(0x6a82);
         this.#df = df;
         this.#ef = null;

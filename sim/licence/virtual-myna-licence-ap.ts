@@ -24,7 +24,17 @@ import { encodeCardTlv } from '../../core/document/card-tlv.ts';
 import { MYNA_LICENCE_AP_AID } from '../../core/document/identify.ts';
 import { CardPulled } from '../card/virtual-card.ts';
 
-export const MYNA_LICENCE_FAULTS = ['no-pin', 'blocked', 'one-try-left', 'two-tries-left', 'expired', 'pulled', 'no-filler', 'bad-pin-setting', 'no-counter'] as const;
+export const MYNA_LICENCE_FAULTS = [
+  'no-pin',
+  'blocked',
+  'one-try-left',
+  'two-tries-left',
+  'expired',
+  'pulled',
+  'no-filler',
+  'bad-pin-setting',
+  'no-counter',
+] as const;
 export type MynaLicenceFault = (typeof MYNA_LICENCE_FAULTS)[number];
 
 export interface MynaLicenceHolder {
@@ -61,17 +71,32 @@ export class VirtualMynaLicenceAp {
     this.holder = { ...DEFAULT_MYNA_LICENCE_HOLDER, ...o.holder };
     this.faults = new Set(o.faults ?? []);
     if (this.faults.has('expired')) this.holder.expiry = '5070101'; // 令和7年1月1日 = 2025-01-01
-    this.tries = this.faults.has('blocked') ? 0 : this.faults.has('one-try-left') ? 1 : this.faults.has('two-tries-left') ? 2 : MAX_TRIES;
+    this.tries = this.faults.has('blocked')
+      ? 0
+      : this.faults.has('one-try-left')
+        ? 1
+        : this.faults.has('two-tries-left')
+          ? 2
+          : MAX_TRIES;
     const t = encodeCardTlv;
     const photo = new Uint8Array(readFileSync(join(ROOT, 'sim', 'licence', 'fixtures', 'face.j2k')));
-    const objects = concat(t(0xc2, ascii('123456789012')), t(0xc3, ascii('0101')), t(0xc5, ascii(this.holder.expiry)), t(0xc6, new Uint8Array(0)), t(0x5f40, photo));
+    const objects = concat(
+      t(0xc2, ascii('123456789012')),
+      t(0xc3, ascii('0101')),
+      t(0xc5, ascii(this.holder.expiry)),
+      t(0xc6, new Uint8Array(0)),
+      t(0x5f40, photo),
+    );
     let wef02 = objects;
     if (!this.faults.has('no-filler')) {
       wef02 = new Uint8Array(FILE_SIZE).fill(0xff);
       wef02.set(objects);
     }
     this.files = new Map([
-      [0x001a, Uint8Array.of(0xc1, 0x01, this.faults.has('bad-pin-setting') ? 0x02 : this.faults.has('no-pin') ? 0x00 : 0x01)],
+      [
+        0x001a,
+        Uint8Array.of(0xc1, 0x01, this.faults.has('bad-pin-setting') ? 0x02 : this.faults.has('no-pin') ? 0x00 : 0x01),
+      ],
       [0x001b, wef02],
       [0x001c, concat(t(0xb1, new Uint8Array(256).fill(0x5a)), t(0xb4, ascii('PLACEHOLDER ISSUER')))],
     ]);
@@ -127,7 +152,8 @@ export class VirtualMynaLicenceAp {
       if (fid === null) return SW(0x6986);
       const file = this.files.get(fid)!;
       if (fid !== 0x001a && !this.#verified) return SW(0x6982);
-      if (fid === 0x001b && this.faults.has('pulled') && ++this.#wef02Reads >= 4) throw new CardPulled('マイナ免許証 pulled mid-read');
+      if (fid === 0x001b && this.faults.has('pulled') && ++this.#wef02Reads >= 4)
+        throw new CardPulled('マイナ免許証 pulled mid-read');
       if (offset >= file.length) return SW(0x6b00);
       const le = cmd.length === 5 ? (cmd[4] === 0 ? 256 : cmd[4]!) : 256;
       const chunk = file.subarray(offset, offset + le);

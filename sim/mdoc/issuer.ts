@@ -73,7 +73,13 @@ export function sampleMdlElements(opts: { portraitBytes?: number } = {}): Elemen
       issuing_authority: 'Kakunin Test Public Safety Commission (TEST)',
       document_number: 'TEST-0001',
       portrait: fakePortrait(opts.portraitBytes ?? 2048),
-      driving_privileges: [new Map<CborValue, CborValue>([['vehicle_category_code', 'B'], ['issue_date', fullDate('2010-04-01')], ['expiry_date', fullDate('2030-04-01')]])],
+      driving_privileges: [
+        new Map<CborValue, CborValue>([
+          ['vehicle_category_code', 'B'],
+          ['issue_date', fullDate('2010-04-01')],
+          ['expiry_date', fullDate('2030-04-01')],
+        ]),
+      ],
       un_distinguishing_sign: 'J',
       age_over_18: true,
       age_over_20: true,
@@ -181,7 +187,10 @@ export function issueCredential(o: IssueOptions): Credential {
   for (const [ns, els] of Object.entries(o.elements)) {
     const names = Object.keys(els);
     // Random, non-sequential digestIDs so the IDs reveal nothing about which elements exist.
-    const ids = shuffle(Array.from({ length: names.length + decoys }, (_, i) => i), crypto);
+    const ids = shuffle(
+      Array.from({ length: names.length + decoys }, (_, i) => i),
+      crypto,
+    );
     const digests = new Map<CborValue, CborValue>();
     names.forEach((name, i) => {
       const digestID = ids[i]!;
@@ -195,7 +204,8 @@ export function issueCredential(o: IssueOptions): Credential {
       items.push({ ns, elementIdentifier: name, digestID, bytes });
       digests.set(digestID, crypto.digest(hash, bytes.raw));
     });
-    for (let i = names.length; i < ids.length; i++) digests.set(ids[i]!, crypto.randomBytes(hash === 'SHA-256' ? 32 : hash === 'SHA-384' ? 48 : 64));
+    for (let i = names.length; i < ids.length; i++)
+      digests.set(ids[i]!, crypto.randomBytes(hash === 'SHA-256' ? 32 : hash === 'SHA-384' ? 48 : 64));
     // Sorted by digestID so the MSO does not reveal element order either.
     valueDigests.set(ns, new Map([...digests.entries()].sort((a, b) => (a[0] as number) - (b[0] as number))));
   }
@@ -205,7 +215,12 @@ export function issueCredential(o: IssueOptions): Credential {
     ['version', '1.0'],
     ['digestAlgorithm', knobs.digestAlgorithmLabel ?? hash],
     ['valueDigests', valueDigests],
-    ['deviceKeyInfo', new Map<CborValue, CborValue>([['deviceKey', knobs.msoDeviceKey ?? ecPublicCoseKey(deviceKey.curve, deviceKey.publicKey)]])],
+    [
+      'deviceKeyInfo',
+      new Map<CborValue, CborValue>([
+        ['deviceKey', knobs.msoDeviceKey ?? ecPublicCoseKey(deviceKey.curve, deviceKey.publicKey)],
+      ]),
+    ],
     ['docType', knobs.msoDocType ?? o.docType],
     [
       'validityInfo',
@@ -226,7 +241,12 @@ export function issueCredential(o: IssueOptions): Credential {
     const unprot: CborMap = new Map();
     (knobs.algOnlyInUnprotectedHeader ? unprot : prot).set(HEADER.alg, knobs.algId ?? alg.id);
     if (!knobs.omitX5chain) unprot.set(HEADER.x5chain, chain.length === 1 ? chain[0]! : chain);
-    issuerAuth = buildSign1({ protectedHeaders: prot, unprotectedHeaders: unprot, payload, sign: (tbs) => crypto.ecdsaSign(signer.curve, alg.hash, signer.privateKey, tbs) });
+    issuerAuth = buildSign1({
+      protectedHeaders: prot,
+      unprotectedHeaders: unprot,
+      payload,
+      sign: (tbs) => crypto.ecdsaSign(signer.curve, alg.hash, signer.privateKey, tbs),
+    });
   } else {
     issuerAuth = signSign1Ecdsa(crypto, alg, signer.privateKey, payload, { x5chain: chain });
   }
@@ -281,28 +301,51 @@ export function presentCredential(cred: Credential, o: PresentOptions): CborMap 
       f(m);
       bytes = EmbeddedCbor.wrap(m);
     };
-    if (k.tamper && k.tamper.ns === it.ns && k.tamper.element === it.elementIdentifier) rewrite((m) => m.set('elementValue', k.tamper!.value));
-    if (k.swapDigestIds && k.swapDigestIds.ns === it.ns && (k.swapDigestIds.a === it.elementIdentifier || k.swapDigestIds.b === it.elementIdentifier)) {
-      const other = cred.items.find((x) => x.ns === it.ns && x.elementIdentifier === (k.swapDigestIds!.a === it.elementIdentifier ? k.swapDigestIds!.b : k.swapDigestIds!.a));
+    if (k.tamper && k.tamper.ns === it.ns && k.tamper.element === it.elementIdentifier)
+      rewrite((m) => m.set('elementValue', k.tamper!.value));
+    if (
+      k.swapDigestIds &&
+      k.swapDigestIds.ns === it.ns &&
+      (k.swapDigestIds.a === it.elementIdentifier || k.swapDigestIds.b === it.elementIdentifier)
+    ) {
+      const other = cred.items.find(
+        (x) =>
+          x.ns === it.ns &&
+          x.elementIdentifier ===
+            (k.swapDigestIds!.a === it.elementIdentifier ? k.swapDigestIds!.b : k.swapDigestIds!.a),
+      );
       if (other) rewrite((m) => m.set('digestID', other.digestID));
     }
-    if (k.unknownDigestId && k.unknownDigestId.ns === it.ns && k.unknownDigestId.element === it.elementIdentifier) rewrite((m) => m.set('digestID', k.unknownDigestId!.digestID));
-    if (k.foreignNamespace && k.foreignNamespace.ns === it.ns && k.foreignNamespace.element === it.elementIdentifier) ns = k.foreignNamespace.to;
+    if (k.unknownDigestId && k.unknownDigestId.ns === it.ns && k.unknownDigestId.element === it.elementIdentifier)
+      rewrite((m) => m.set('digestID', k.unknownDigestId!.digestID));
+    if (k.foreignNamespace && k.foreignNamespace.ns === it.ns && k.foreignNamespace.element === it.elementIdentifier)
+      ns = k.foreignNamespace.to;
     let list = nameSpaces.get(ns) as CborValue[] | undefined;
     if (!list) nameSpaces.set(ns, (list = []));
     list.push(bytes);
   }
 
   const deviceNameSpaces = EmbeddedCbor.wrap(new Map());
-  const payload = deviceAuthenticationBytes(k.deviceAuthTranscript ?? o.transcript, k.deviceAuthDocType ?? docType, deviceNameSpaces);
+  const payload = deviceAuthenticationBytes(
+    k.deviceAuthTranscript ?? o.transcript,
+    k.deviceAuthDocType ?? docType,
+    deviceNameSpaces,
+  );
   const key = k.deviceAuthKey ?? cred.deviceKey;
   let deviceAuth: CborMap;
   if ((o.deviceAuth ?? 'signature') === 'signature') {
     const alg = ecdsaAlgorithmFor(key.curve) as ReturnType<typeof ecdsaAlgorithmFor> & { kind: 'ecdsa' };
-    deviceAuth = new Map([['deviceSignature', signSign1Ecdsa(crypto, alg, key.privateKey, payload, { detached: true })]]);
+    deviceAuth = new Map([
+      ['deviceSignature', signSign1Ecdsa(crypto, alg, key.privateKey, payload, { detached: true })],
+    ]);
   } else {
     if (!o.readerPublicKey) throw new Error('deviceMac needs the reader ephemeral public key');
-    const emac = deriveEMacKey(crypto, { kind: 'ec', curve: key.curve, point: o.readerPublicKey }, key.privateKey, k.deviceAuthTranscript ?? o.transcript);
+    const emac = deriveEMacKey(
+      crypto,
+      { kind: 'ec', curve: key.curve, point: o.readerPublicKey },
+      key.privateKey,
+      k.deviceAuthTranscript ?? o.transcript,
+    );
     deviceAuth = new Map([['deviceMac', buildMac0(crypto, emac, payload, { detached: true })]]);
   }
 
@@ -312,7 +355,13 @@ export function presentCredential(cred: Credential, o: PresentOptions): CborMap 
   return new Map<CborValue, CborValue>([
     ['docType', docType],
     ['issuerSigned', issuerSigned],
-    ['deviceSigned', new Map<CborValue, CborValue>([['nameSpaces', deviceNameSpaces], ['deviceAuth', deviceAuth]])],
+    [
+      'deviceSigned',
+      new Map<CborValue, CborValue>([
+        ['nameSpaces', deviceNameSpaces],
+        ['deviceAuth', deviceAuth],
+      ]),
+    ],
   ]);
 }
 
@@ -328,25 +377,35 @@ export function deviceResponseBytes(documents: CborMap[], status = 0): Uint8Arra
  * A SessionTranscript as a QR-engaged session makes it: [DeviceEngagementBytes, EReaderKeyBytes, null].
  * The engagement here is a minimal DE carrying the holder's ephemeral key; enough for device auth.
  */
-export function testSessionTranscript(readerPublicKey: Uint8Array, curve: Curve = 'P-256', crypto: CryptoProvider = nobleCrypto): SessionTranscript {
+export function testSessionTranscript(
+  readerPublicKey: Uint8Array,
+  curve: Curve = 'P-256',
+  crypto: CryptoProvider = nobleCrypto,
+): SessionTranscript {
   const eDevice = crypto.generateEcKey(curve);
   const de = new Map<CborValue, CborValue>([
     [0, '1.0'],
     [1, [1, EmbeddedCbor.wrap(ecPublicCoseKey(curve, eDevice.publicKey))]],
   ]);
-  return buildSessionTranscript(EmbeddedCbor.wrap(de), EmbeddedCbor.wrap(ecPublicCoseKey(curve, readerPublicKey)), null);
+  return buildSessionTranscript(
+    EmbeddedCbor.wrap(de),
+    EmbeddedCbor.wrap(ecPublicCoseKey(curve, readerPublicKey)),
+    null,
+  );
 }
 
 /** Everything a test needs for one session: reader key, transcript, credential, response bytes. */
-export function testSession(o: {
-  docType?: string;
-  elements?: ElementValues;
-  deviceAuth?: 'signature' | 'mac';
-  request?: ElementRequest;
-  issue?: Partial<IssueOptions>;
-  present?: PresentKnobs;
-  crypto?: CryptoProvider;
-} = {}): { reader: EcKeyPair; transcript: SessionTranscript; credential: Credential; response: Uint8Array } {
+export function testSession(
+  o: {
+    docType?: string;
+    elements?: ElementValues;
+    deviceAuth?: 'signature' | 'mac';
+    request?: ElementRequest;
+    issue?: Partial<IssueOptions>;
+    present?: PresentKnobs;
+    crypto?: CryptoProvider;
+  } = {},
+): { reader: EcKeyPair; transcript: SessionTranscript; credential: Credential; response: Uint8Array } {
   const crypto = o.crypto ?? nobleCrypto;
   const docType = o.docType ?? MDL_DOCTYPE;
   const elements = o.elements ?? (docType === MNC_DOCTYPE ? sampleMncElements() : sampleMdlElements());

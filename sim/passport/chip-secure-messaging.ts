@@ -53,7 +53,9 @@ export class ChipSecureMessaging {
   }
 
   #iv(): Uint8Array {
-    return this.cipher === 'AES' ? c.cbc(this.#blockCipher, 'encrypt', this.ksEnc, new Uint8Array(16), this.ssc) : new Uint8Array(8);
+    return this.cipher === 'AES'
+      ? c.cbc(this.#blockCipher, 'encrypt', this.ksEnc, new Uint8Array(16), this.ssc)
+      : new Uint8Array(8);
   }
 
   /** The plain command, or null on any SM error (the chip then answers 6988 and ends SM: §9.8.5). */
@@ -102,7 +104,7 @@ export class ChipSecureMessaging {
       if (!pt) return null;
       data = pt;
     }
-    const le = d97 ? (d97.length === 1 ? d97[0]! || 256 : ((d97[0]! << 8) | d97[1]!) || 65536) : null;
+    const le = d97 ? (d97.length === 1 ? d97[0]! || 256 : (d97[0]! << 8) | d97[1]! || 65536) : null;
     return { cla: apdu[0]! & ~0x0c, ins: apdu[1]!, p1: apdu[2]!, p2: apdu[3]!, data, le };
   }
 
@@ -110,7 +112,11 @@ export class ChipSecureMessaging {
   wrap(data: Uint8Array, sw: number): Uint8Array {
     this.#inc();
     let d87: Uint8Array = new Uint8Array(0);
-    if (data.length) d87 = berTlv(0x87, concat(Uint8Array.of(1), c.cbc(this.#blockCipher, 'encrypt', this.ksEnc, this.#iv(), pad(data, this.bs))));
+    if (data.length)
+      d87 = berTlv(
+        0x87,
+        concat(Uint8Array.of(1), c.cbc(this.#blockCipher, 'encrypt', this.ksEnc, this.#iv(), pad(data, this.bs))),
+      );
     const d99 = Uint8Array.of(0x99, 0x02, sw >> 8, sw & 0xff);
     const mac = this.#mac(concat(d87, d99));
     return concat(d87, d99, Uint8Array.of(0x8e, 0x08), mac, Uint8Array.of(sw >> 8, sw & 0xff));

@@ -37,9 +37,29 @@ export const HOLDER_PRESETS: Record<string, Partial<PassportHolder>> = {
   /** A 16-year-old (age check fails). */
   minor: { givenNames: 'JIRO', birthDate: '100501', sex: 'M', documentNumber: 'TK7654321' },
   /** A German passport ("D" in the MRZ; its CSCA is trusted directly through DIR/csca). */
-  germany: { issuingState: 'D', nationality: 'D', surname: 'MUSTERMANN', givenNames: 'ERIKA', documentNumber: 'C01X00T47', birthDate: '830812', sex: 'F', expiryDate: '320131', cscaState: 'DE' },
+  germany: {
+    issuingState: 'D',
+    nationality: 'D',
+    surname: 'MUSTERMANN',
+    givenNames: 'ERIKA',
+    documentNumber: 'C01X00T47',
+    birthDate: '830812',
+    sex: 'F',
+    expiryDate: '320131',
+    cscaState: 'DE',
+  },
   /** A French passport: no CSCA of France is trusted, so the read ends `unverified`. */
-  france: { issuingState: 'FRA', nationality: 'FRA', surname: 'MARTIN', givenNames: 'CLAIRE', documentNumber: '22AB12345', birthDate: '870723', sex: 'F', expiryDate: '330301', cscaState: 'FR' },
+  france: {
+    issuingState: 'FRA',
+    nationality: 'FRA',
+    surname: 'MARTIN',
+    givenNames: 'CLAIRE',
+    documentNumber: '22AB12345',
+    birthDate: '870723',
+    sex: 'F',
+    expiryDate: '330301',
+    cscaState: 'FR',
+  },
   /** An expired passport. */
   expired: { documentNumber: 'TK1111111', expiryDate: '250301' },
 };

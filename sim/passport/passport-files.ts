@@ -65,7 +65,9 @@ export interface ChipKeys {
   /** Chip Authentication static key (ECDH), when `ca`. */
   ca?: { curve: Curve; privateKey: Uint8Array; publicKey: Uint8Array };
   /** Active Authentication key, when `aa-*`. */
-  aa?: { kind: 'rsa'; privateKey: KeyObject; spki: Uint8Array } | { kind: 'ec'; curve: Curve; privateKey: Uint8Array; publicKey: Uint8Array; spki: Uint8Array };
+  aa?:
+    | { kind: 'rsa'; privateKey: KeyObject; spki: Uint8Array }
+    | { kind: 'ec'; curve: Curve; privateKey: Uint8Array; publicKey: Uint8Array; spki: Uint8Array };
 }
 
 const SIGNING_TIME = new Date('2026-06-01T09:00:00Z');
@@ -133,7 +135,15 @@ export function facialRecord(img: { bytes: Uint8Array; width: number; height: nu
 
 /** DG2: 75 { 7F61 { 02 01 01, 7F60 { A1 { biometric header }, 5F2E facial record } } } (Doc 9303-10 §4.7.2). */
 export function buildDg2(face: FaceSpec): Uint8Array {
-  const header = berTlv(0xa1, concat(berTlv(0x80, Uint8Array.of(1, 1)), berTlv(0x81, Uint8Array.of(0x02)), berTlv(0x87, Uint8Array.of(0x01, 0x01)), berTlv(0x88, Uint8Array.of(0x00, 0x08))));
+  const header = berTlv(
+    0xa1,
+    concat(
+      berTlv(0x80, Uint8Array.of(1, 1)),
+      berTlv(0x81, Uint8Array.of(0x02)),
+      berTlv(0x87, Uint8Array.of(0x01, 0x01)),
+      berTlv(0x88, Uint8Array.of(0x00, 0x08)),
+    ),
+  );
   const bit = berTlv(0x7f60, concat(header, berTlv(0x5f2e, facialRecord(faceImage(face)))));
   return berTlv(0x75, berTlv(0x7f61, concat(berTlv(0x02, Uint8Array.of(1)), bit)));
 }
@@ -146,7 +156,10 @@ export function buildDg1(h: PassportHolder): Uint8Array {
 /** EF.COM: LDS 1.7, Unicode 4.0.0, the data groups present (Doc 9303-10 §4.6.1). */
 export function buildEfCom(dgTags: number[]): Uint8Array {
   const ascii = (s: string) => new TextEncoder().encode(s);
-  return berTlv(0x60, concat(berTlv(0x5f01, ascii('0107')), berTlv(0x5f36, ascii('040000')), berTlv(0x5c, Uint8Array.from(dgTags))));
+  return berTlv(
+    0x60,
+    concat(berTlv(0x5f01, ascii('0107')), berTlv(0x5f36, ascii('040000')), berTlv(0x5c, Uint8Array.from(dgTags))),
+  );
 }
 
 export function chipKeys(spec: ChipAuthSpec, curve: Curve): ChipKeys {
@@ -160,7 +173,11 @@ export function chipKeys(spec: ChipAuthSpec, curve: Curve): ChipKeys {
   }
   if (spec === 'aa-ec') {
     const e = ec('P-256');
-    k.aa = { kind: 'ec', ...e, spki: seq(seq(oid(OID.ecPublicKey), oid(CURVE_PARAMS['P-256'].oid)), bitString(e.publicKey)) };
+    k.aa = {
+      kind: 'ec',
+      ...e,
+      spki: seq(seq(oid(OID.ecPublicKey), oid(CURVE_PARAMS['P-256'].oid)), bitString(e.publicKey)),
+    };
   }
   return k;
 }
@@ -170,7 +187,9 @@ export function buildDg14(keys: ChipKeys, pace: PaceSpec | null): Uint8Array | n
   const infos: Uint8Array[] = [];
   if (keys.ca) {
     infos.push(seq(oid('0.4.0.127.0.7.2.2.3.2.2'), int(1))); // id-CA-ECDH-AES-CBC-CMAC-128, version 1
-    infos.push(seq(oid('0.4.0.127.0.7.2.2.1.2'), spkiExplicitDer({ curve: keys.ca.curve, publicKey: keys.ca.publicKey }))); // id-PK-ECDH, explicit parameters (§9.5.2)
+    infos.push(
+      seq(oid('0.4.0.127.0.7.2.2.1.2'), spkiExplicitDer({ curve: keys.ca.curve, publicKey: keys.ca.publicKey })),
+    ); // id-PK-ECDH, explicit parameters (§9.5.2)
   }
   if (keys.aa?.kind === 'ec') infos.push(seq(oid('2.23.136.1.1.5'), int(1), oid('0.4.0.127.0.7.1.1.4.1.3'))); // AA info, ecdsa-plain-SHA256
   if (pace) infos.push(paceInfo(pace));
@@ -182,7 +201,13 @@ export function buildDg15(keys: ChipKeys): Uint8Array | null {
   return keys.aa ? berTlv(0x6f, keys.aa.spki) : null;
 }
 
-const HASH_OID: Record<HashAlg, string> = { 'SHA-1': OID.sha1, 'SHA-224': OID.sha224, 'SHA-256': OID.sha256, 'SHA-384': OID.sha384, 'SHA-512': OID.sha512 };
+const HASH_OID: Record<HashAlg, string> = {
+  'SHA-1': OID.sha1,
+  'SHA-224': OID.sha224,
+  'SHA-256': OID.sha256,
+  'SHA-384': OID.sha384,
+  'SHA-512': OID.sha512,
+};
 
 /** LDSSecurityObject v0 (Doc 9303-10 §4.6.2.2) over the given data groups, hashed with `hash`. */
 export function ldsSecurityObject(dgs: Map<number, Uint8Array>, hash: HashAlg): Uint8Array {
@@ -192,12 +217,24 @@ export function ldsSecurityObject(dgs: Map<number, Uint8Array>, hash: HashAlg): 
 }
 
 /** EF.SOD: 77 { ContentInfo SignedData }, signed by a test Document Signer of the holder's state. */
-export function buildSod(dgs: Map<number, Uint8Array>, state: PassportHolder['cscaState'], variant: DsVariant = 'good', dsCurve: Curve = 'P-256'): Uint8Array {
+export function buildSod(
+  dgs: Map<number, Uint8Array>,
+  state: PassportHolder['cscaState'],
+  variant: DsVariant = 'good',
+  dsCurve: Curve = 'P-256',
+): Uint8Array {
   const ds = testDocumentSigner(state, variant, dsCurve);
   const cms = buildSignedData(
-    { eContentType: CMS_OID.ldsSecurityObject, eContent: ldsSecurityObject(dgs, 'SHA-256'), certificates: [ds.der], signerCertificate: ds.der, signerKey: { kind: 'ec', key: ds.key }, hash: 'SHA-256', signingTime: SIGNING_TIME },
+    {
+      eContentType: CMS_OID.ldsSecurityObject,
+      eContent: ldsSecurityObject(dgs, 'SHA-256'),
+      certificates: [ds.der],
+      signerCertificate: ds.der,
+      signerKey: { kind: 'ec', key: ds.key },
+      hash: 'SHA-256',
+      signingTime: SIGNING_TIME,
+    },
     (h, d) => new Uint8Array(createHash(h.replace('-', '').toLowerCase()).update(d).digest()),
   );
   return berTlv(0x77, cms);
 }
-

@@ -5,7 +5,12 @@
 import { VpcdCard } from '../card/vpcd-link.ts';
 import { HOLDER_PRESETS, TEST_HOLDER, type PassportHolder } from './holder.ts';
 import type { ChipAuthSpec, FaceSpec, PaceSpec } from './passport-files.ts';
-import { PASSPORT_FAULTS, VirtualPassport, type PassportFault, type VirtualPassportOptions } from './virtual-passport.ts';
+import {
+  PASSPORT_FAULTS,
+  VirtualPassport,
+  type PassportFault,
+  type VirtualPassportOptions,
+} from './virtual-passport.ts';
 
 /** The CAN printed on every virtual passport that offers PACE (TEST ONLY). */
 export const TEST_CAN = '123456';
@@ -27,7 +32,13 @@ export interface PassportSimulationSpec {
   holder: PassportHolder;
 }
 
-export const PASSPORT_VARIANTS = [...Object.keys(ACCESS), ...Object.keys(CHIP), ...Object.keys(FACE), ...PASSPORT_FAULTS, ...Object.keys(HOLDER_PRESETS)];
+export const PASSPORT_VARIANTS = [
+  ...Object.keys(ACCESS),
+  ...Object.keys(CHIP),
+  ...Object.keys(FACE),
+  ...PASSPORT_FAULTS,
+  ...Object.keys(HOLDER_PRESETS),
+];
 
 /** Parse `passport`, `passport:pace,ca`, `passport:clone` ...; an error names what is allowed. */
 export function parsePassportSimulation(s: string): PassportSimulationSpec | { error: string } {
@@ -36,7 +47,10 @@ export function parsePassportSimulation(s: string): PassportSimulationSpec | { e
   const o: VirtualPassportOptions = { chipAuthentication: 'aa-rsa', faults: [] };
   let holder: Partial<PassportHolder> = {};
   const variants: string[] = [];
-  for (const v of (rest ?? '').split(',').map((x) => x.trim()).filter(Boolean)) {
+  for (const v of (rest ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)) {
     variants.push(v);
     if (ACCESS[v]) {
       o.pace = ACCESS[v].pace;
@@ -46,14 +60,20 @@ export function parsePassportSimulation(s: string): PassportSimulationSpec | { e
     else if (FACE[v]) o.face = FACE[v];
     else if ((PASSPORT_FAULTS as readonly string[]).includes(v)) o.faults = [...(o.faults ?? []), v as PassportFault];
     else if (HOLDER_PRESETS[v]) holder = { ...holder, ...HOLDER_PRESETS[v] };
-    else return { error: `unknown passport variant "${v}" (access: ${Object.keys(ACCESS).join(', ')}; chip: ${Object.keys(CHIP).join(', ')}; face: jpeg, jp2; faults: ${PASSPORT_FAULTS.join(', ')}; holders: ${Object.keys(HOLDER_PRESETS).join(', ')})` };
+    else
+      return {
+        error: `unknown passport variant "${v}" (access: ${Object.keys(ACCESS).join(', ')}; chip: ${Object.keys(CHIP).join(', ')}; face: jpeg, jp2; faults: ${PASSPORT_FAULTS.join(', ')}; holders: ${Object.keys(HOLDER_PRESETS).join(', ')})`,
+      };
   }
   o.holder = holder;
   return { options: o, variants, holder: { ...TEST_HOLDER, ...holder } };
 }
 
 /** The passport and its vpcd link, not yet on the reader: call `link.insert()` once the reader is empty. */
-export function createSimulatedPassport(spec: PassportSimulationSpec, port: number): { chip: VirtualPassport; link: VpcdCard } {
+export function createSimulatedPassport(
+  spec: PassportSimulationSpec,
+  port: number,
+): { chip: VirtualPassport; link: VpcdCard } {
   const chip = new VirtualPassport(spec.options);
   return { chip, link: new VpcdCard(chip, port, '127.0.0.1', PASSPORT_ATR) };
 }

@@ -11,7 +11,14 @@ import { nodeCrypto } from '../../main/crypto/node-crypto.ts';
 import { CURVE_PARAMS, curvePoint } from '../../core/crypto/curves.ts';
 import type { Curve } from '../../core/crypto/provider.ts';
 import { bacKeys } from '../../core/passport/bac.ts';
-import { decryptZeroIv, encryptZeroIv, kdf, mac, SUITE_3DES, type CipherSuite } from '../../core/passport/cipher-suite.ts';
+import {
+  decryptZeroIv,
+  encryptZeroIv,
+  kdf,
+  mac,
+  SUITE_3DES,
+  type CipherSuite,
+} from '../../core/passport/cipher-suite.ts';
 import { paceKeyPi, authTokenInput } from '../../core/passport/pace.ts';
 import { integratedMapping, toBig } from '../../core/passport/pace-mapping.ts';
 import { CardPulled } from '../card/virtual-card.ts';
@@ -20,12 +27,36 @@ import type { DsVariant } from '../pki/icao-pki.ts';
 import { ChipSecureMessaging, type PlainCommand } from './chip-secure-messaging.ts';
 import { mrzInformation, TEST_HOLDER, type PassportHolder } from './holder.ts';
 import { concat, equal, toHex } from '../../core/bytes.ts';
-import { berTlv, buildDg1, buildDg14, buildDg15, buildDg2, buildEfCom, buildSod, chipKeys, paceInfo, paceOid, type ChipAuthSpec, type ChipKeys, type FaceSpec, type PaceSpec } from './passport-files.ts';
+import {
+  berTlv,
+  buildDg1,
+  buildDg14,
+  buildDg15,
+  buildDg2,
+  buildEfCom,
+  buildSod,
+  chipKeys,
+  paceInfo,
+  paceOid,
+  type ChipAuthSpec,
+  type ChipKeys,
+  type FaceSpec,
+  type PaceSpec,
+} from './passport-files.ts';
 
 const c = nodeCrypto;
 const AID = 'a0000002471001';
 
-export const PASSPORT_FAULTS = ['wrong-mrz', 'tampered-dg1', 'dg2-mismatch', 'foreign-ds', 'expired-ds', 'clone', 'country-mismatch', 'pulled'] as const;
+export const PASSPORT_FAULTS = [
+  'wrong-mrz',
+  'tampered-dg1',
+  'dg2-mismatch',
+  'foreign-ds',
+  'expired-ds',
+  'clone',
+  'country-mismatch',
+  'pulled',
+] as const;
 export type PassportFault = (typeof PASSPORT_FAULTS)[number];
 
 export interface VirtualPassportOptions {
@@ -93,10 +124,19 @@ export class VirtualPassport {
     const dg2 = buildDg2(o.face ?? 'jpeg');
     const dg14 = buildDg14(this.keys, this.#pace);
     const dg15 = buildDg15(this.keys);
-    const signed = new Map<number, Uint8Array>([[1, dg1], [2, dg2]]);
+    const signed = new Map<number, Uint8Array>([
+      [1, dg1],
+      [2, dg2],
+    ]);
     if (dg14) signed.set(14, dg14);
     if (dg15) signed.set(15, dg15);
-    const dsVariant: DsVariant = this.faults.has('foreign-ds') ? 'foreign' : this.faults.has('expired-ds') ? 'expired-at-signing' : this.faults.has('country-mismatch') ? 'other-country' : 'good';
+    const dsVariant: DsVariant = this.faults.has('foreign-ds')
+      ? 'foreign'
+      : this.faults.has('expired-ds')
+        ? 'expired-at-signing'
+        : this.faults.has('country-mismatch')
+          ? 'other-country'
+          : 'good';
     const sod = buildSod(signed, this.holder.cscaState, dsVariant);
     // Faults after signing: the SOD still holds the original hashes.
     let dg1Stored = dg1;
@@ -121,7 +161,11 @@ export class VirtualPassport {
 
   /** The access key the chip accepts (wrong-mrz: a document number the staff did not type). */
   get #mrzInfo(): string {
-    return mrzInformation(this.faults.has('wrong-mrz') ? { ...this.holder, documentNumber: this.holder.documentNumber.slice(0, -1) + '9' } : this.holder);
+    return mrzInformation(
+      this.faults.has('wrong-mrz')
+        ? { ...this.holder, documentNumber: this.holder.documentNumber.slice(0, -1) + '9' }
+        : this.holder,
+    );
   }
 
   reset(): void {
@@ -135,7 +179,8 @@ export class VirtualPassport {
 
   process(apdu: Uint8Array): Uint8Array {
     this.commands++;
-    if (this.faults.has('pulled') && this.commands === 12) throw new CardPulled('passport:pulled fault: the passport left the field mid-read');
+    if (this.faults.has('pulled') && this.commands === 12)
+      throw new CardPulled('passport:pulled fault: the passport left the field mid-read');
     const cla = apdu[0]!;
     if ((cla & 0x0c) === 0x0c) {
       const sm = this.#sm;
@@ -261,7 +306,12 @@ export class VirtualPassport {
     const mIc = mac(c, { cipher: '3DES', keyLength: 16 }, k.kMac, eIc);
     const seed = kIfd.map((b, i) => b ^ kIc[i]!);
     const suite: CipherSuite = { cipher: '3DES', keyLength: 16 };
-    this.#sm = new ChipSecureMessaging('3DES', kdf(c, suite, seed, 1), kdf(c, suite, seed, 2), concat(rndIc.subarray(4), rndIfd.subarray(4)));
+    this.#sm = new ChipSecureMessaging(
+      '3DES',
+      kdf(c, suite, seed, 1),
+      kdf(c, suite, seed, 2),
+      concat(rndIc.subarray(4), rndIfd.subarray(4)),
+    );
     this.#authenticated = true;
     return { data: concat(eIc, mIc), sw: 0x9000 };
   }
@@ -337,7 +387,10 @@ export class VirtualPassport {
       st.sk = rnd();
       st.pkIc = st.g!.multiply(st.sk).toBytes(false);
       st.pkIfd = pk.slice();
-      const x = pkIfd.multiply(st.sk).toBytes(false).subarray(1, 1 + CURVE_PARAMS[curve].bytes);
+      const x = pkIfd
+        .multiply(st.sk)
+        .toBytes(false)
+        .subarray(1, 1 + CURVE_PARAMS[curve].bytes);
       st.ksEnc = kdf(c, st.suite, x, 1);
       st.ksMac = kdf(c, st.suite, x, 2);
       st.step = 4;
@@ -391,7 +444,12 @@ export class VirtualPassport {
     return this.#caAgree(ca, pk, 'AES', berTlv(0x7c, new Uint8Array(0)));
   }
 
-  #caAgree(ca: NonNullable<ChipKeys['ca']>, pk: Uint8Array, cipher: '3DES' | 'AES', reply: Uint8Array = new Uint8Array(0)): { data: Uint8Array; sw: number; after?: () => void } {
+  #caAgree(
+    ca: NonNullable<ChipKeys['ca']>,
+    pk: Uint8Array,
+    cipher: '3DES' | 'AES',
+    reply: Uint8Array = new Uint8Array(0),
+  ): { data: Uint8Array; sw: number; after?: () => void } {
     let x: Uint8Array;
     try {
       x = c.ecdh(ca.curve as Curve, ca.privateKey, pk);
@@ -400,7 +458,17 @@ export class VirtualPassport {
     }
     const suite: CipherSuite = { cipher, keyLength: 16 };
     // The answer still goes out under the old keys; the new ones apply from the next command (§9.8.2).
-    return { data: reply, sw: 0x9000, after: () => (this.#sm = new ChipSecureMessaging(cipher, kdf(c, suite, x, 1), kdf(c, suite, x, 2), new Uint8Array(cipher === 'AES' ? 16 : 8))) };
+    return {
+      data: reply,
+      sw: 0x9000,
+      after: () =>
+        (this.#sm = new ChipSecureMessaging(
+          cipher,
+          kdf(c, suite, x, 1),
+          kdf(c, suite, x, 2),
+          new Uint8Array(cipher === 'AES' ? 16 : 8),
+        )),
+    };
   }
 
   // ---- Active Authentication (§6.1) ----
@@ -414,7 +482,10 @@ export class VirtualPassport {
     const m1 = c.randomBytes(93);
     const h = createHash('sha256').update(m1).update(nonce).digest();
     const f = concat(Uint8Array.of(0x6a), m1, h, Uint8Array.of(0x34, 0xcc));
-    return { data: new Uint8Array(privateEncrypt({ key: aa.privateKey, padding: constants.RSA_NO_PADDING }, f)), sw: 0x9000 };
+    return {
+      data: new Uint8Array(privateEncrypt({ key: aa.privateKey, padding: constants.RSA_NO_PADDING }, f)),
+      sw: 0x9000,
+    };
   }
 }
 

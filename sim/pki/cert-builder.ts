@@ -11,7 +11,22 @@ import { CURVE_PARAMS, curveEcdsa } from '../../core/crypto/curves.ts';
 import type { Curve, HashAlg } from '../../core/crypto/provider.ts';
 import { CURVE_HASH } from '../../core/x509/signature.ts';
 import { OID } from '../../core/x509/oids.ts';
-import { bitString, bool, concat, explicit, implicitPrim, int, octets, oid, printable, seq, set, time, uintBytes, utf8 } from './der-encode.ts';
+import {
+  bitString,
+  bool,
+  concat,
+  explicit,
+  implicitPrim,
+  int,
+  octets,
+  oid,
+  printable,
+  seq,
+  set,
+  time,
+  uintBytes,
+  utf8,
+} from './der-encode.ts';
 
 const HASHES = { 'SHA-1': sha1, 'SHA-224': sha224, 'SHA-256': sha256, 'SHA-384': sha384, 'SHA-512': sha512 } as const;
 const SIG_OIDS: Record<HashAlg, string> = {
@@ -34,7 +49,10 @@ export interface TestKey {
 /** A key derived from a fixed label: the same label always gives the same key (TEST ONLY). */
 export function keyFromSeed(curve: Curve, label: string): TestKey {
   const enc = new TextEncoder();
-  const seed = concat(sha512(enc.encode(`kakunin-test-pki:${label}:1`)), sha512(enc.encode(`kakunin-test-pki:${label}:2`)));
+  const seed = concat(
+    sha512(enc.encode(`kakunin-test-pki:${label}:1`)),
+    sha512(enc.encode(`kakunin-test-pki:${label}:2`)),
+  );
   const privateKey = curveEcdsa(curve).utils.randomSecretKey(seed.subarray(0, curveEcdsa(curve).lengths.seed));
   return { curve, privateKey, publicKey: curveEcdsa(curve).getPublicKey(privateKey, false) };
 }
@@ -73,7 +91,14 @@ export function spkiExplicitDer(key: Pick<TestKey, 'curve' | 'publicKey'>): Uint
     return out;
   };
   const g = concat(Uint8Array.of(4), fe(k.gx), fe(k.gy));
-  const params = seq(int(1), seq(oid('1.2.840.10045.1.1'), uintBytes(fe(k.p))), seq(octets(fe(k.a)), octets(fe(k.b))), octets(g), uintBytes(fe(k.n)), int(Number(k.h)));
+  const params = seq(
+    int(1),
+    seq(oid('1.2.840.10045.1.1'), uintBytes(fe(k.p))),
+    seq(octets(fe(k.a)), octets(fe(k.b))),
+    octets(g),
+    uintBytes(fe(k.n)),
+    int(Number(k.h)),
+  );
   return seq(seq(oid(OID.ecPublicKey), params), bitString(key.publicKey));
 }
 
@@ -86,7 +111,14 @@ export function keyIdentifier(key: Pick<TestKey, 'publicKey'>): Uint8Array {
 
 /** Name as ordered [type, value] pairs, e.g. [['C','JP'],['CN','Kakunin Test IACA']]. */
 export type NameSpec = ReadonlyArray<readonly [string, string]>;
-const NAME_OIDS: Record<string, string> = { CN: OID.commonName, C: OID.countryName, O: OID.organizationName, OU: OID.organizationalUnitName, ST: OID.stateOrProvinceName, L: OID.localityName };
+const NAME_OIDS: Record<string, string> = {
+  CN: OID.commonName,
+  C: OID.countryName,
+  O: OID.organizationName,
+  OU: OID.organizationalUnitName,
+  ST: OID.stateOrProvinceName,
+  L: OID.localityName,
+};
 
 export function nameDer(name: NameSpec): Uint8Array {
   return seq(
@@ -107,7 +139,17 @@ export interface ExtSpec {
   value: Uint8Array;
 }
 
-const KU_BITS = ['digitalSignature', 'nonRepudiation', 'keyEncipherment', 'dataEncipherment', 'keyAgreement', 'keyCertSign', 'cRLSign', 'encipherOnly', 'decipherOnly'];
+const KU_BITS = [
+  'digitalSignature',
+  'nonRepudiation',
+  'keyEncipherment',
+  'dataEncipherment',
+  'keyAgreement',
+  'keyCertSign',
+  'cRLSign',
+  'encipherOnly',
+  'decipherOnly',
+];
 
 export const ext = {
   keyUsage(usages: string[], critical = true): ExtSpec {
@@ -145,7 +187,11 @@ export const ext = {
   },
   crlDistributionPointUri(uri: string): ExtSpec {
     // DistributionPoint { distributionPoint [0] { fullName [0] GeneralNames { uniformResourceIdentifier [6] } } }
-    return { oid: OID.crlDistributionPoints, critical: false, value: seq(seq(explicit(0, explicit(0, implicitPrim(6, new TextEncoder().encode(uri)))))) };
+    return {
+      oid: OID.crlDistributionPoints,
+      critical: false,
+      value: seq(seq(explicit(0, explicit(0, implicitPrim(6, new TextEncoder().encode(uri)))))),
+    };
   },
   raw(oidText: string, critical: boolean, value: Uint8Array): ExtSpec {
     return { oid: oidText, critical, value };
@@ -185,7 +231,12 @@ export function buildCertificate(spec: CertSpec): Uint8Array {
     spec.spki ?? spkiDer(spec.subjectKey),
   ];
   if (spec.extensions.length) {
-    tbsParts.push(explicit(3, seq(...spec.extensions.map((e) => seq(oid(e.oid), ...(e.critical ? [bool(true)] : []), octets(e.value))))));
+    tbsParts.push(
+      explicit(
+        3,
+        seq(...spec.extensions.map((e) => seq(oid(e.oid), ...(e.critical ? [bool(true)] : []), octets(e.value)))),
+      ),
+    );
   }
   const tbs = seq(...tbsParts);
   return seq(tbs, sigAlg, bitString(signDer(spec.signerKey, hash, tbs)));

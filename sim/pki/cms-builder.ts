@@ -10,10 +10,25 @@ import { CMS_OID } from '../../core/x509/cms-signed-data.ts';
 import { signDer, type TestKey } from './cert-builder.ts';
 import { concat, explicit, int, nullDer, octets, oid, seq, set, time, tlv } from './der-encode.ts';
 
-const HASH_OID: Record<HashAlg, string> = { 'SHA-1': OID.sha1, 'SHA-224': OID.sha224, 'SHA-256': OID.sha256, 'SHA-384': OID.sha384, 'SHA-512': OID.sha512 };
-const ECDSA_OID: Record<HashAlg, string> = { 'SHA-1': '1.2.840.10045.4.1', 'SHA-224': OID.ecdsaWithSHA224, 'SHA-256': OID.ecdsaWithSHA256, 'SHA-384': OID.ecdsaWithSHA384, 'SHA-512': OID.ecdsaWithSHA512 };
+const HASH_OID: Record<HashAlg, string> = {
+  'SHA-1': OID.sha1,
+  'SHA-224': OID.sha224,
+  'SHA-256': OID.sha256,
+  'SHA-384': OID.sha384,
+  'SHA-512': OID.sha512,
+};
+const ECDSA_OID: Record<HashAlg, string> = {
+  'SHA-1': '1.2.840.10045.4.1',
+  'SHA-224': OID.ecdsaWithSHA224,
+  'SHA-256': OID.ecdsaWithSHA256,
+  'SHA-384': OID.ecdsaWithSHA384,
+  'SHA-512': OID.ecdsaWithSHA512,
+};
 
-export type CmsSignerKey = { kind: 'ec'; key: TestKey } | { kind: 'rsa-pss'; key: KeyObject; saltLength: number } | { kind: 'rsa-pkcs1'; key: KeyObject };
+export type CmsSignerKey =
+  | { kind: 'ec'; key: TestKey }
+  | { kind: 'rsa-pss'; key: KeyObject; saltLength: number }
+  | { kind: 'rsa-pkcs1'; key: KeyObject };
 
 export interface SignedDataSpec {
   eContentType: string;
@@ -58,8 +73,21 @@ export function buildSignedData(spec: SignedDataSpec, digest: (h: HashAlg, d: Ui
     signature = signDer(spec.signerKey.key, spec.hash, signedAttrsSet);
   } else if (spec.signerKey.kind === 'rsa-pss') {
     // RSASSA-PSS-params with the hash, MGF1 over the same hash, and the salt length (RFC 4055 §3.1).
-    sigAlg = seq(oid(OID.rsassaPss), seq(explicit(0, hashAlgId(spec.hash)), explicit(1, seq(oid(OID.mgf1), hashAlgId(spec.hash))), explicit(2, int(spec.signerKey.saltLength))));
-    signature = new Uint8Array(nodeSign(hashName, signedAttrsSet, { key: spec.signerKey.key, padding: 6, saltLength: spec.signerKey.saltLength }));
+    sigAlg = seq(
+      oid(OID.rsassaPss),
+      seq(
+        explicit(0, hashAlgId(spec.hash)),
+        explicit(1, seq(oid(OID.mgf1), hashAlgId(spec.hash))),
+        explicit(2, int(spec.signerKey.saltLength)),
+      ),
+    );
+    signature = new Uint8Array(
+      nodeSign(hashName, signedAttrsSet, {
+        key: spec.signerKey.key,
+        padding: 6,
+        saltLength: spec.signerKey.saltLength,
+      }),
+    );
   } else {
     sigAlg = seq(oid(CMS_OID.rsaEncryption), nullDer());
     signature = new Uint8Array(nodeSign(hashName, signedAttrsSet, spec.signerKey.key));
@@ -67,7 +95,12 @@ export function buildSignedData(spec: SignedDataSpec, digest: (h: HashAlg, d: Ui
   const sid = spec.bySki ? tlv(0x80, signer.subjectKeyIdentifier!) : seq(signer.issuer.der, tlv(0x02, signer.serial));
   const signerInfo = seq(int(spec.bySki ? 3 : 1), sid, hashAlgId(spec.hash), signedAttrs, sigAlg, octets(signature));
   const certs = concat(Uint8Array.of(0xa0), set(...spec.certificates).subarray(1));
-  const signedData = seq(int(3), set(hashAlgId(spec.hash)), seq(oid(spec.eContentType), explicit(0, octets(spec.eContent))), certs, set(signerInfo));
+  const signedData = seq(
+    int(3),
+    set(hashAlgId(spec.hash)),
+    seq(oid(spec.eContentType), explicit(0, octets(spec.eContent))),
+    certs,
+    set(signerInfo),
+  );
   return seq(oid(CMS_OID.signedData), explicit(0, signedData));
 }
-

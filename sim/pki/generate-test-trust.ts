@@ -25,7 +25,10 @@ export function testKeyPem(key: TestKey): string {
   const n = key.privateKey.length;
   const x = key.publicKey.subarray(1, 1 + n);
   const y = key.publicKey.subarray(1 + n);
-  const k = createPrivateKey({ key: { kty: 'EC', crv: key.curve, d: b64u(key.privateKey), x: b64u(x), y: b64u(y) }, format: 'jwk' });
+  const k = createPrivateKey({
+    key: { kty: 'EC', crv: key.curve, d: b64u(key.privateKey), x: b64u(x), y: b64u(y) },
+    format: 'jwk',
+  });
   return k.export({ type: 'pkcs8', format: 'pem' }).toString();
 }
 
@@ -37,7 +40,8 @@ function write(path: string, data: string | Uint8Array): void {
 }
 
 export function generate(): void {
-  for (const d of ['iaca', 'vical', 'vical-signers', 'csca', 'masterlist', 'masterlist-signers']) mkdirSync(join(trustDir, d), { recursive: true });
+  for (const d of ['iaca', 'vical', 'vical-signers', 'csca', 'masterlist', 'masterlist-signers'])
+    mkdirSync(join(trustDir, d), { recursive: true });
   mkdirSync(keyDir, { recursive: true });
   for (const name of Object.keys(TEST_IACA_CURVES) as TestIacaName[]) {
     const iaca = testIaca(name);
@@ -49,7 +53,9 @@ export function generate(): void {
   }
   // The test IACAs may issue the Japanese My Number record (beside the built-in J-LIS binding), so the
   // simulators' jp.mnc documents verify with this DIR; docs/trust.md "docType binding".
-  const fingerprints = (Object.keys(TEST_IACA_CURVES) as TestIacaName[]).map((name) => createHash('sha256').update(testIaca(name).der).digest('hex'));
+  const fingerprints = (Object.keys(TEST_IACA_CURVES) as TestIacaName[]).map((name) =>
+    createHash('sha256').update(testIaca(name).der).digest('hex'),
+  );
   write(join(trustDir, 'doctypes.json'), JSON.stringify({ 'org.iso.23220.1.jp.mnc': fingerprints }, null, 2) + '\n');
   const vical = testVical();
   write(join(trustDir, 'vical', 'kakunin-test-vical.cbor'), vical.vical);

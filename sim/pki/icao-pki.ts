@@ -5,7 +5,16 @@
 // simulator. EC keys from fixed seed labels: everything here is byte-identical run to run.
 import type { Curve, HashAlg } from '../../core/crypto/provider.ts';
 import { nobleCrypto } from '../../core/crypto/noble.ts';
-import { buildCertificate, ext, keyFromSeed, keyIdentifier, spkiExplicitDer, type ExtSpec, type NameSpec, type TestKey } from './cert-builder.ts';
+import {
+  buildCertificate,
+  ext,
+  keyFromSeed,
+  keyIdentifier,
+  spkiExplicitDer,
+  type ExtSpec,
+  type NameSpec,
+  type TestKey,
+} from './cert-builder.ts';
 import { buildSignedData } from './cms-builder.ts';
 import { seq, set, int } from './der-encode.ts';
 import { CMS_OID } from '../../core/x509/cms-signed-data.ts';
@@ -19,10 +28,16 @@ export interface BuiltCa {
   hash: HashAlg;
 }
 
-export const CSCA_VALIDITY = { notBefore: new Date('2020-01-01T00:00:00Z'), notAfter: new Date('2045-01-01T00:00:00Z') };
+export const CSCA_VALIDITY = {
+  notBefore: new Date('2020-01-01T00:00:00Z'),
+  notAfter: new Date('2045-01-01T00:00:00Z'),
+};
 /** Document Signer certificates: key usage period (3 months in practice; wider here) plus document validity. */
 export const DS_VALIDITY = { notBefore: new Date('2025-01-01T00:00:00Z'), notAfter: new Date('2036-04-01T00:00:00Z') };
-export const DS_KEY_USAGE_PERIOD = { notBefore: new Date('2025-01-01T00:00:00Z'), notAfter: new Date('2027-01-01T00:00:00Z') };
+export const DS_KEY_USAGE_PERIOD = {
+  notBefore: new Date('2025-01-01T00:00:00Z'),
+  notAfter: new Date('2027-01-01T00:00:00Z'),
+};
 
 const STATES: Record<TestState, { curve: Curve; hash: HashAlg; name: string; explicit: boolean }> = {
   // Japan's test CSCA writes its brainpool curve out as explicit parameters (as German CSCAs do).
@@ -32,10 +47,18 @@ const STATES: Record<TestState, { curve: Curve; hash: HashAlg; name: string; exp
   FR: { curve: 'P-256', hash: 'SHA-256', name: 'France (not trusted)', explicit: false },
 };
 
-const cscaName = (c: TestState): NameSpec => [['C', c], ['O', 'Kakunin Test PKI (TEST ONLY)'], ['CN', `Kakunin TEST CSCA ${STATES[c].name}`]];
+const cscaName = (c: TestState): NameSpec => [
+  ['C', c],
+  ['O', 'Kakunin Test PKI (TEST ONLY)'],
+  ['CN', `Kakunin TEST CSCA ${STATES[c].name}`],
+];
 
 function cscaExtensions(key: TestKey): ExtSpec[] {
-  return [ext.basicConstraints(true, 0), ext.keyUsage(['keyCertSign', 'cRLSign']), ext.subjectKeyIdentifier(keyIdentifier(key))];
+  return [
+    ext.basicConstraints(true, 0),
+    ext.keyUsage(['keyCertSign', 'cRLSign']),
+    ext.subjectKeyIdentifier(keyIdentifier(key)),
+  ];
 }
 
 const cache = new Map<string, BuiltCa>();
@@ -75,7 +98,11 @@ export function testMasterListSigner(): BuiltCa {
   if (!b) {
     const de = testCsca('DE');
     const key = keyFromSeed('brainpoolP256r1', 'icao-ml-signer-DE');
-    const subject: NameSpec = [['C', 'DE'], ['O', 'Kakunin Test PKI (TEST ONLY)'], ['CN', 'Kakunin TEST Master List Signer Germany']];
+    const subject: NameSpec = [
+      ['C', 'DE'],
+      ['O', 'Kakunin Test PKI (TEST ONLY)'],
+      ['CN', 'Kakunin TEST Master List Signer Germany'],
+    ];
     const der = buildCertificate({
       serial: 7,
       issuer: de.subject,
@@ -85,7 +112,12 @@ export function testMasterListSigner(): BuiltCa {
       subjectKey: key,
       signerKey: de.key,
       hash: de.hash,
-      extensions: [ext.authorityKeyIdentifier(keyIdentifier(de.key)), ext.subjectKeyIdentifier(keyIdentifier(key)), ext.keyUsage(['digitalSignature']), ext.extendedKeyUsage([ML_SIGNING_EKU], false)],
+      extensions: [
+        ext.authorityKeyIdentifier(keyIdentifier(de.key)),
+        ext.subjectKeyIdentifier(keyIdentifier(key)),
+        ext.keyUsage(['digitalSignature']),
+        ext.extendedKeyUsage([ML_SIGNING_EKU], false),
+      ],
     });
     b = { der, key, subject, hash: 'SHA-256' };
     cache.set('ml-signer', b);
@@ -96,8 +128,21 @@ export function testMasterListSigner(): BuiltCa {
 /** A signer nobody trusts (for the "untrusted signer" import test): self-issued, same subject style. */
 export function untrustedMasterListSigner(): BuiltCa {
   const key = keyFromSeed('P-256', 'icao-ml-signer-untrusted');
-  const subject: NameSpec = [['C', 'DE'], ['O', 'Kakunin Test PKI (TEST ONLY)'], ['CN', 'Kakunin TEST Master List Signer (untrusted)']];
-  const der = buildCertificate({ serial: 9, issuer: subject, subject, notBefore: new Date('2024-01-01T00:00:00Z'), notAfter: new Date('2034-01-01T00:00:00Z'), subjectKey: key, signerKey: key, extensions: [ext.keyUsage(['digitalSignature'])] });
+  const subject: NameSpec = [
+    ['C', 'DE'],
+    ['O', 'Kakunin Test PKI (TEST ONLY)'],
+    ['CN', 'Kakunin TEST Master List Signer (untrusted)'],
+  ];
+  const der = buildCertificate({
+    serial: 9,
+    issuer: subject,
+    subject,
+    notBefore: new Date('2024-01-01T00:00:00Z'),
+    notAfter: new Date('2034-01-01T00:00:00Z'),
+    subjectKey: key,
+    signerKey: key,
+    extensions: [ext.keyUsage(['digitalSignature'])],
+  });
   return { der, key, subject, hash: 'SHA-256' };
 }
 
@@ -106,7 +151,18 @@ export function testMasterList(opts: { signer?: BuiltCa; certificates?: Uint8Arr
   const signer = opts.signer ?? testMasterListSigner();
   const certs = opts.certificates ?? [testCsca('JP').der, testCsca('DE').der];
   const content = seq(int(0), set(...certs));
-  return buildSignedData({ eContentType: CMS_OID.cscaMasterList, eContent: content, certificates: [signer.der], signerCertificate: signer.der, signerKey: { kind: 'ec', key: signer.key }, hash: 'SHA-256', signingTime: new Date('2026-01-08T12:00:00Z') }, (h, d) => nobleCrypto.digest(h, d));
+  return buildSignedData(
+    {
+      eContentType: CMS_OID.cscaMasterList,
+      eContent: content,
+      certificates: [signer.der],
+      signerCertificate: signer.der,
+      signerKey: { kind: 'ec', key: signer.key },
+      hash: 'SHA-256',
+      signingTime: new Date('2026-01-08T12:00:00Z'),
+    },
+    (h, d) => nobleCrypto.digest(h, d),
+  );
 }
 
 export type DsVariant = 'good' | 'foreign' | 'expired-at-signing' | 'other-country';
@@ -126,19 +182,34 @@ export function testDocumentSigner(state: TestState, variant: DsVariant = 'good'
   const issuerState: TestState = variant === 'other-country' ? 'DE' : state;
   const csca = testCsca(issuerState, variant === 'foreign');
   const key = keyFromSeed(curve, `icao-ds-${issuerState}-${variant}-${curve}`);
-  const pkup = variant === 'expired-at-signing' ? { notBefore: new Date('2025-01-01T00:00:00Z'), notAfter: new Date('2025-04-01T00:00:00Z') } : DS_KEY_USAGE_PERIOD;
+  const pkup =
+    variant === 'expired-at-signing'
+      ? { notBefore: new Date('2025-01-01T00:00:00Z'), notAfter: new Date('2025-04-01T00:00:00Z') }
+      : DS_KEY_USAGE_PERIOD;
   const gt = (d: Date) => new TextEncoder().encode(d.toISOString().replace(/[-:T]/g, '').slice(0, 14) + 'Z');
-  const pkupValue = seq(new Uint8Array([0x80, 15, ...gt(pkup.notBefore)]), new Uint8Array([0x81, 15, ...gt(pkup.notAfter)]));
+  const pkupValue = seq(
+    new Uint8Array([0x80, 15, ...gt(pkup.notBefore)]),
+    new Uint8Array([0x81, 15, ...gt(pkup.notAfter)]),
+  );
   const der = buildCertificate({
     serial: 0x2000 + ['good', 'foreign', 'expired-at-signing', 'other-country'].indexOf(variant),
     issuer: csca.subject,
-    subject: [['C', issuerState], ['O', 'Kakunin Test PKI (TEST ONLY)'], ['CN', `Kakunin TEST Document Signer ${issuerState} ${curve}`]],
+    subject: [
+      ['C', issuerState],
+      ['O', 'Kakunin Test PKI (TEST ONLY)'],
+      ['CN', `Kakunin TEST Document Signer ${issuerState} ${curve}`],
+    ],
     notBefore: DS_VALIDITY.notBefore,
     notAfter: DS_VALIDITY.notAfter,
     subjectKey: key,
     signerKey: csca.key,
     hash: csca.hash,
-    extensions: [ext.authorityKeyIdentifier(keyIdentifier(csca.key)), ext.subjectKeyIdentifier(keyIdentifier(key)), ext.keyUsage(['digitalSignature']), ext.raw('2.5.29.16', false, pkupValue)],
+    extensions: [
+      ext.authorityKeyIdentifier(keyIdentifier(csca.key)),
+      ext.subjectKeyIdentifier(keyIdentifier(key)),
+      ext.keyUsage(['digitalSignature']),
+      ext.raw('2.5.29.16', false, pkupValue),
+    ],
   });
   return { der, key, csca };
 }

@@ -4,7 +4,16 @@
 
 import type { Curve, HashAlg } from '../../core/crypto/provider.ts';
 import { OID } from '../../core/x509/oids.ts';
-import { buildCertificate, ext, keyFromSeed, keyIdentifier, randomKey, type ExtSpec, type NameSpec, type TestKey } from './cert-builder.ts';
+import {
+  buildCertificate,
+  ext,
+  keyFromSeed,
+  keyIdentifier,
+  randomKey,
+  type ExtSpec,
+  type NameSpec,
+  type TestKey,
+} from './cert-builder.ts';
 
 export interface IacaOptions {
   key: TestKey;
@@ -22,7 +31,10 @@ export interface BuiltIaca {
   subject: NameSpec;
 }
 
-export const TEST_IACA_VALIDITY = { notBefore: new Date('2025-01-01T00:00:00Z'), notAfter: new Date('2040-01-01T00:00:00Z') };
+export const TEST_IACA_VALIDITY = {
+  notBefore: new Date('2025-01-01T00:00:00Z'),
+  notAfter: new Date('2040-01-01T00:00:00Z'),
+};
 
 export function iacaExtensions(key: TestKey): ExtSpec[] {
   return [
@@ -35,7 +47,11 @@ export function iacaExtensions(key: TestKey): ExtSpec[] {
 }
 
 export function buildIaca(o: IacaOptions): BuiltIaca {
-  const subject = o.subject ?? [['C', 'JP'], ['O', 'Kakunin Test PKI (TEST ONLY)'], ['CN', `Kakunin Test IACA ${o.key.curve}`]];
+  const subject = o.subject ?? [
+    ['C', 'JP'],
+    ['O', 'Kakunin Test PKI (TEST ONLY)'],
+    ['CN', `Kakunin Test IACA ${o.key.curve}`],
+  ];
   const der = buildCertificate({
     serial: o.serial ?? 1,
     issuer: subject,
@@ -81,7 +97,10 @@ export interface BuiltDs {
   key: TestKey;
 }
 
-export const TEST_DS_VALIDITY = { notBefore: new Date('2025-06-01T00:00:00Z'), notAfter: new Date('2030-06-01T00:00:00Z') };
+export const TEST_DS_VALIDITY = {
+  notBefore: new Date('2025-06-01T00:00:00Z'),
+  notAfter: new Date('2030-06-01T00:00:00Z'),
+};
 
 export function dsExtensions(key: TestKey, iacaKey: TestKey): ExtSpec[] {
   return [
@@ -98,7 +117,11 @@ export function buildDs(o: DsOptions): BuiltDs {
   const variant = o.variant ?? 'good';
   const key = o.key ?? randomKey(o.curve ?? o.iaca.key.curve);
   const country = o.iaca.subject.find(([t]) => t === 'C')?.[1] ?? 'JP';
-  let subject: NameSpec = o.subject ?? [['C', variant === 'wrong-country' ? (country === 'US' ? 'JP' : 'US') : country], ['O', 'Kakunin Test PKI (TEST ONLY)'], ['CN', `Kakunin Test DS ${key.curve}`]];
+  let subject: NameSpec = o.subject ?? [
+    ['C', variant === 'wrong-country' ? (country === 'US' ? 'JP' : 'US') : country],
+    ['O', 'Kakunin Test PKI (TEST ONLY)'],
+    ['CN', `Kakunin Test DS ${key.curve}`],
+  ];
   let notBefore = o.notBefore ?? TEST_DS_VALIDITY.notBefore;
   let notAfter = o.notAfter ?? TEST_DS_VALIDITY.notAfter;
   if (variant === 'expired') {
@@ -109,10 +132,17 @@ export function buildDs(o: DsOptions): BuiltDs {
     notAfter = new Date('2100-01-01T00:00:00Z');
   }
   let extensions = o.extensions ?? dsExtensions(key, o.iaca.key);
-  if (variant === 'wrong-eku') extensions = extensions.map((e) => (e.oid === OID.extendedKeyUsage ? ext.extendedKeyUsage(['1.3.6.1.5.5.7.3.2']) : e));
+  if (variant === 'wrong-eku')
+    extensions = extensions.map((e) =>
+      e.oid === OID.extendedKeyUsage ? ext.extendedKeyUsage(['1.3.6.1.5.5.7.3.2']) : e,
+    );
   if (variant === 'no-eku') extensions = extensions.filter((e) => e.oid !== OID.extendedKeyUsage);
-  if (variant === 'wrong-key-usage') extensions = extensions.map((e) => (e.oid === OID.keyUsage ? ext.keyUsage(['digitalSignature', 'keyCertSign']) : e));
-  if (variant === 'unknown-critical-extension') extensions = [...extensions, ext.raw('1.3.6.1.4.1.99999.1', true, new Uint8Array([0x05, 0x00]))];
+  if (variant === 'wrong-key-usage')
+    extensions = extensions.map((e) =>
+      e.oid === OID.keyUsage ? ext.keyUsage(['digitalSignature', 'keyCertSign']) : e,
+    );
+  if (variant === 'unknown-critical-extension')
+    extensions = [...extensions, ext.raw('1.3.6.1.4.1.99999.1', true, new Uint8Array([0x05, 0x00]))];
   // A rogue IACA: same subject name (so the lookup finds the trusted one) but another key.
   const signer = variant === 'rogue-iaca' ? keyFromSeed(o.iaca.key.curve, 'rogue-iaca') : o.iaca.key;
   if (variant === 'rogue-iaca' && !o.subject) subject = [...subject.slice(0, 2), ['CN', 'Kakunin Rogue DS']];

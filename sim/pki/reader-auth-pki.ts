@@ -29,7 +29,10 @@ export interface ReaderCertificate {
 
 export type ReaderCertVariant = 'good' | 'expired' | 'wrong-eku' | 'other-ca';
 
-export const TEST_READER_VALIDITY = { notBefore: new Date('2025-06-01T00:00:00Z'), notAfter: new Date('2030-06-01T00:00:00Z') };
+export const TEST_READER_VALIDITY = {
+  notBefore: new Date('2025-06-01T00:00:00Z'),
+  notAfter: new Date('2030-06-01T00:00:00Z'),
+};
 
 const caCache = new Map<string, ReaderCa>();
 
@@ -38,9 +41,22 @@ export function testReaderCa(label: 'main' | 'other' = 'main'): ReaderCa {
   let ca = caCache.get(label);
   if (!ca) {
     const key = keyFromSeed('P-256', `reader-ca-${label}`);
-    const subject: NameSpec = [['C', 'JP'], ['O', 'Kakunin Test PKI (TEST ONLY)'], ['CN', label === 'main' ? 'Kakunin Test Reader CA' : 'Kakunin Other Reader CA']];
+    const subject: NameSpec = [
+      ['C', 'JP'],
+      ['O', 'Kakunin Test PKI (TEST ONLY)'],
+      ['CN', label === 'main' ? 'Kakunin Test Reader CA' : 'Kakunin Other Reader CA'],
+    ];
     // A self-signed root with the test PKI's root validity (2025..2040), a CA for reader certificates.
-    ca = buildIaca({ key, subject, serial: 1, extensions: [ext.basicConstraints(true, 0), ext.keyUsage(['keyCertSign', 'cRLSign']), ext.subjectKeyIdentifier(keyIdentifier(key))] });
+    ca = buildIaca({
+      key,
+      subject,
+      serial: 1,
+      extensions: [
+        ext.basicConstraints(true, 0),
+        ext.keyUsage(['keyCertSign', 'cRLSign']),
+        ext.subjectKeyIdentifier(keyIdentifier(key)),
+      ],
+    });
     caCache.set(label, ca);
   }
   return ca;
@@ -49,11 +65,18 @@ export function testReaderCa(label: 'main' | 'other' = 'main'): ReaderCa {
 export function testReaderCertificate(variant: ReaderCertVariant = 'good'): ReaderCertificate {
   const ca = testReaderCa(variant === 'other-ca' ? 'other' : 'main');
   const key = keyFromSeed('P-256', `reader-${variant}`);
-  const validity = variant === 'expired' ? { notBefore: new Date('2020-01-01T00:00:00Z'), notAfter: new Date('2021-01-01T00:00:00Z') } : TEST_READER_VALIDITY;
+  const validity =
+    variant === 'expired'
+      ? { notBefore: new Date('2020-01-01T00:00:00Z'), notAfter: new Date('2021-01-01T00:00:00Z') }
+      : TEST_READER_VALIDITY;
   const der = buildCertificate({
     serial: 0x2000,
     issuer: ca.subject,
-    subject: [['C', 'JP'], ['O', 'Kakunin Test Store (TEST ONLY)'], ['CN', `Kakunin Test Reader ${variant}`]],
+    subject: [
+      ['C', 'JP'],
+      ['O', 'Kakunin Test Store (TEST ONLY)'],
+      ['CN', `Kakunin Test Reader ${variant}`],
+    ],
     ...validity,
     subjectKey: key,
     signerKey: ca.key,
@@ -73,7 +96,13 @@ const b64u = (b: Uint8Array): string => Buffer.from(b).toString('base64url');
 export function readerAuthPemFiles(r: ReaderCertificate): { chainPem: string; keyPem: string } {
   const n = r.key.privateKey.length;
   const k = createPrivateKey({
-    key: { kty: 'EC', crv: r.key.curve, d: b64u(r.key.privateKey), x: b64u(r.key.publicKey.subarray(1, 1 + n)), y: b64u(r.key.publicKey.subarray(1 + n)) },
+    key: {
+      kty: 'EC',
+      crv: r.key.curve,
+      d: b64u(r.key.privateKey),
+      x: b64u(r.key.publicKey.subarray(1, 1 + n)),
+      y: b64u(r.key.publicKey.subarray(1 + n)),
+    },
     format: 'jwk',
   });
   return { chainPem: derToPem(r.der), keyPem: k.export({ type: 'pkcs8', format: 'pem' }).toString() };

@@ -20,7 +20,14 @@ export function testIaca(name: TestIacaName = 'p256'): BuiltIaca {
   let b = iacaCache.get(name);
   if (!b) {
     const curve = TEST_IACA_CURVES[name];
-    b = buildIaca({ key: keyFromSeed(curve, `iaca-${name}`), subject: [['C', 'JP'], ['O', 'Kakunin Test PKI (TEST ONLY)'], ['CN', `Kakunin Test IACA ${curve}`]] });
+    b = buildIaca({
+      key: keyFromSeed(curve, `iaca-${name}`),
+      subject: [
+        ['C', 'JP'],
+        ['O', 'Kakunin Test PKI (TEST ONLY)'],
+        ['CN', `Kakunin Test IACA ${curve}`],
+      ],
+    });
     iacaCache.set(name, b);
   }
   return b;
@@ -43,14 +50,30 @@ export interface TestDocumentSigner {
  * one Annex B rule (wrong-eku, expired, rogue-iaca, ...). The 'good' DS for each IACA is deterministic
  * (fixed key and serial); variants use fixed keys too, so results are reproducible.
  */
-export function testDocumentSigner(iacaName: TestIacaName = 'p256', variant: DsVariant = 'good', dsCurve?: Curve): TestDocumentSigner {
+export function testDocumentSigner(
+  iacaName: TestIacaName = 'p256',
+  variant: DsVariant = 'good',
+  dsCurve?: Curve,
+): TestDocumentSigner {
   return documentSignerFor(testIaca(iacaName), variant, dsCurve, `${iacaName}`);
 }
 
 /** Same, under any built IACA (e.g. vicalOnlyIaca() from vical-builder.ts). */
-export function documentSignerFor(iaca: BuiltIaca, variant: DsVariant = 'good', dsCurve?: Curve, label = 'custom'): TestDocumentSigner {
+export function documentSignerFor(
+  iaca: BuiltIaca,
+  variant: DsVariant = 'good',
+  dsCurve?: Curve,
+  label = 'custom',
+): TestDocumentSigner {
   const curve = dsCurve ?? iaca.key.curve;
   const key = keyFromSeed(curve, `ds-${label}-${curve}-${variant}`);
   const ds = buildDs({ iaca, key, variant, serial: 0x1000 });
-  return { certificate: ds.der, curve, privateKey: key.privateKey, publicKey: key.publicKey, iacaCertificate: iaca.der, key };
+  return {
+    certificate: ds.der,
+    curve,
+    privateKey: key.privateKey,
+    publicKey: key.publicKey,
+    iacaCertificate: iaca.der,
+    key,
+  };
 }

@@ -18,7 +18,11 @@ export interface BuiltVical {
 
 export function vicalSigner(label = 'vical-signer'): { der: Uint8Array; key: TestKey } {
   const key = keyFromSeed('P-256', label);
-  const subject = [['C', 'JP'], ['O', 'Kakunin Test PKI (TEST ONLY)'], ['CN', `Kakunin Test VICAL Signer (${label})`]] as const;
+  const subject = [
+    ['C', 'JP'],
+    ['O', 'Kakunin Test PKI (TEST ONLY)'],
+    ['CN', `Kakunin Test VICAL Signer (${label})`],
+  ] as const;
   const der = buildCertificate({
     serial: 7,
     issuer: subject,
@@ -27,12 +31,20 @@ export function vicalSigner(label = 'vical-signer'): { der: Uint8Array; key: Tes
     notAfter: new Date('2040-01-01T00:00:00Z'),
     subjectKey: key,
     signerKey: key,
-    extensions: [ext.basicConstraints(false), ext.keyUsage(['digitalSignature']), ext.subjectKeyIdentifier(keyIdentifier(key))],
+    extensions: [
+      ext.basicConstraints(false),
+      ext.keyUsage(['digitalSignature']),
+      ext.subjectKeyIdentifier(keyIdentifier(key)),
+    ],
   });
   return { der, key };
 }
 
-export function buildVical(entries: VicalEntry[], signer: { der: Uint8Array; key: TestKey }, opts: { date?: string; nextUpdate?: string; issueId?: number; includeX5chain?: boolean } = {}): Uint8Array {
+export function buildVical(
+  entries: VicalEntry[],
+  signer: { der: Uint8Array; key: TestKey },
+  opts: { date?: string; nextUpdate?: string; issueId?: number; includeX5chain?: boolean } = {},
+): Uint8Array {
   const vical = new Map<CborValue, CborValue>([
     ['version', '1.0'],
     ['vicalProvider', 'Kakunin Test VICAL Provider (TEST ONLY)'],
@@ -60,12 +72,23 @@ export function buildVical(entries: VicalEntry[], signer: { der: Uint8Array; key
 /** The test VICAL in resources/test-trust/vical/: lists only vicalOnlyIaca(). */
 export function testVical(): BuiltVical {
   const signer = vicalSigner();
-  return { vical: buildVical([{ certificate: vicalOnlyIaca().der }], signer), signerCertificate: signer.der, signerKey: signer.key };
+  return {
+    vical: buildVical([{ certificate: vicalOnlyIaca().der }], signer),
+    signerCertificate: signer.der,
+    signerKey: signer.key,
+  };
 }
 
 let vicalIacaCache: BuiltIaca | undefined;
 /** An IACA that is trusted ONLY through the test VICAL (not in iaca/), so tests can tell the paths apart. */
 export function vicalOnlyIaca(): BuiltIaca {
-  vicalIacaCache ??= buildIaca({ key: keyFromSeed('P-256', 'iaca-vical-only'), subject: [['C', 'JP'], ['O', 'Kakunin Test PKI (TEST ONLY)'], ['CN', 'Kakunin Test IACA via VICAL']] });
+  vicalIacaCache ??= buildIaca({
+    key: keyFromSeed('P-256', 'iaca-vical-only'),
+    subject: [
+      ['C', 'JP'],
+      ['O', 'Kakunin Test PKI (TEST ONLY)'],
+      ['CN', 'Kakunin Test IACA via VICAL'],
+    ],
+  });
   return vicalIacaCache;
 }

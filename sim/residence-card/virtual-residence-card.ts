@@ -14,7 +14,14 @@ import { concat, toHex as hex } from '../../core/bytes.ts';
 import { tryCommandShape } from '../../core/document/channel.ts';
 import { encodeCardTlv } from '../../core/document/card-tlv.ts';
 import { RESIDENCE_DF1_AID, RESIDENCE_DF2_AID, RESIDENCE_DF3_AID } from '../../core/document/identify.ts';
-import { authMac, cardNumberKey, sealSmResponse, sessionKey, unpad80, type RcGeneration } from '../../core/residence-card/secure-messaging.ts';
+import {
+  authMac,
+  cardNumberKey,
+  sealSmResponse,
+  sessionKey,
+  unpad80,
+  type RcGeneration,
+} from '../../core/residence-card/secure-messaging.ts';
 import { gen1SignedTarget, gen2SignedTarget } from '../../core/residence-card/signature.ts';
 import { walkTlvs } from '../../core/document/card-tlv.ts';
 import { gen1Pki, gen2Pki } from '../pki/document-pki.ts';
@@ -119,7 +126,17 @@ export class VirtualResidenceCard {
       frontFile[frontFile.length - 40]! ^= 0x01;
     }
     const df2 = new Map<number, Uint8Array>([
-      [0x81, padTo(concat(encodeCardTlv(0xd2, ascii('20240401')), encodeCardTlv(0xd3, ascii('131016')), encodeCardTlv(0xd4, ascii(h.address))), 342)],
+      [
+        0x81,
+        padTo(
+          concat(
+            encodeCardTlv(0xd2, ascii('20240401')),
+            encodeCardTlv(0xd3, ascii('131016')),
+            encodeCardTlv(0xd4, ascii(h.address)),
+          ),
+          342,
+        ),
+      ],
     ]);
     if (!spr) {
       df2.set(0x82, padTo(encodeCardTlv(0xd5, ascii('0')), 122));
@@ -145,7 +162,18 @@ export class VirtualResidenceCard {
     const t = (tag: number, v: string) => encodeCardTlv(tag, ascii(v));
     const printedTlvs = spr
       ? [t(0xc5, h.expiry), t(0xc6, h.birthDate), t(0xc7, h.sex), t(0xc8, h.nationality)]
-      : [t(0xc5, h.expiry), t(0xc6, h.birthDate), t(0xc7, h.sex), t(0xc8, h.nationality), t(0xc9, h.status), t(0xce, h.periodOfStay), t(0xca, '0'), t(0xcb, '00000000'), t(0xcc, h.workRestriction), t(0xcd, h.periodEnd)];
+      : [
+          t(0xc5, h.expiry),
+          t(0xc6, h.birthDate),
+          t(0xc7, h.sex),
+          t(0xc8, h.nationality),
+          t(0xc9, h.status),
+          t(0xce, h.periodOfStay),
+          t(0xca, '0'),
+          t(0xcb, '00000000'),
+          t(0xcc, h.workRestriction),
+          t(0xcd, h.periodEnd),
+        ];
     const printed = padTo(concat(...printedTlvs), spr ? 46 : 73);
     // The Appendix 2 example shows the images stored at their full lengths (2500 / 3000 bytes).
     const nameImage = padTo(fixture('name-gen2.tif'), 2500);
@@ -160,7 +188,9 @@ export class VirtualResidenceCard {
       df1ef03 = df1ef03.slice();
       df1ef03[200]! ^= 0x01; // inside the name image
     }
-    const df2 = new Map<number, Uint8Array>([[0x83, padTo(concat(t(0xd9, '0'), encodeCardTlv(0xde, new Uint8Array(0))), 207)]]);
+    const df2 = new Map<number, Uint8Array>([
+      [0x83, padTo(concat(t(0xd9, '0'), encodeCardTlv(0xde, new Uint8Array(0))), 207)],
+    ]);
     if (!spr) {
       df2.set(0x81, padTo(concat(t(0xd5, '0'), t(0xd6, '00000000'), t(0xd7, '0')), 22));
       df2.set(0x82, t(0xd8, this.faults.has('stay-ended') ? '1' : '0'));
@@ -211,7 +241,14 @@ export class VirtualResidenceCard {
       }
       if (c.p1 === 0x04) {
         const aid = hex(c.data);
-        const df = aid === hex(RESIDENCE_DF1_AID) ? 'DF1' : aid === hex(RESIDENCE_DF2_AID) ? 'DF2' : aid === hex(RESIDENCE_DF3_AID) ? 'DF3' : null;
+        const df =
+          aid === hex(RESIDENCE_DF1_AID)
+            ? 'DF1'
+            : aid === hex(RESIDENCE_DF2_AID)
+              ? 'DF2'
+              : aid === hex(RESIDENCE_DF3_AID)
+                ? 'DF3'
+                : null;
         if (!df) return SW(0x6a82);
         this.#df = df;
         return ok();
@@ -235,14 +272,22 @@ export class VirtualResidenceCard {
       const plain = nodeCrypto.cbc(cipher, 'decrypt', k, new Uint8Array(this.#cipherBlock), eIfd);
       if (hex(plain.subarray(8, 16)) !== hex(rndIcc)) return SW(0x6300);
       const kIcc = new Uint8Array(randomBytes(16));
-      const eIcc = nodeCrypto.cbc(cipher, 'encrypt', k, new Uint8Array(this.#cipherBlock), concat(rndIcc, plain.subarray(0, 8), kIcc));
+      const eIcc = nodeCrypto.cbc(
+        cipher,
+        'encrypt',
+        k,
+        new Uint8Array(this.#cipherBlock),
+        concat(rndIcc, plain.subarray(0, 8), kIcc),
+      );
       this.#ks = sessionKey(plain.subarray(16, 32), kIcc, nodeCrypto);
       return ok(concat(eIcc, authMac(g, k, eIcc, nodeCrypto)));
     }
     if (c.cla === 0x08 && c.ins === 0x20) {
       if (!this.#ks) return SW(0x6982);
       if (c.data.length !== 19 || c.data[0] !== 0x86 || c.data[2] !== 0x01) return SW(0x6988);
-      const plain = unpad80(nodeCrypto.cbc(cipher, 'decrypt', this.#ks, new Uint8Array(this.#cipherBlock), c.data.subarray(3)));
+      const plain = unpad80(
+        nodeCrypto.cbc(cipher, 'decrypt', this.#ks, new Uint8Array(this.#cipherBlock), c.data.subarray(3)),
+      );
       if (!plain || new TextDecoder().decode(plain) !== this.holder.cardNumber) {
         this.wrongNumberTries++;
         return SW(0x6300);

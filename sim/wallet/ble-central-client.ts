@@ -5,7 +5,12 @@
 // subscribe to Server2Client and State; write State 0x01; receive the request as Server2Client
 // notifications, answer by writing Client2Server; chunks of min(MTU - 3, 512) with a 0x01 / 0x00
 // "more" byte. It runs on a real noble over sim/ble's simulated binding.
-import { forgetNobleService, type NobleLike, type NoblePeripheralLike, type NobleCharacteristicLike } from '../../main/ble/stacks.ts';
+import {
+  forgetNobleService,
+  type NobleLike,
+  type NoblePeripheralLike,
+  type NobleCharacteristicLike,
+} from '../../main/ble/stacks.ts';
 import type { SimNobleBinding } from '../ble/noble-binding.ts';
 import type { SimRadio } from '../ble/radio.ts';
 import type { VirtualWallet } from './holder.ts';
@@ -29,7 +34,11 @@ export interface WalletBleContext {
 }
 
 /** Runs one transaction as the phone; resolves with how it ended. Never throws. */
-export async function walletCentralClient(noble: NobleLike, binding: SimNobleBinding, ctx: WalletBleContext): Promise<string> {
+export async function walletCentralClient(
+  noble: NobleLike,
+  binding: SimNobleBinding,
+  ctx: WalletBleContext,
+): Promise<string> {
   const uuid = ctx.serviceUuid.replace(/-/g, '').toLowerCase();
   const w = ctx.wallet;
   const timeoutMs = ctx.timeoutMs ?? 10_000;
@@ -127,7 +136,13 @@ export async function walletCentralClient(noble: NobleLike, binding: SimNobleBin
 }
 
 /** Hand a whole request to the holder and write the reply; misbehaviours happen here. */
-async function answer(message: Uint8Array, c2s: NobleCharacteristicLike, chunkSize: number, ctx: WalletBleContext, handle: number): Promise<string | null> {
+async function answer(
+  message: Uint8Array,
+  c2s: NobleCharacteristicLike,
+  chunkSize: number,
+  ctx: WalletBleContext,
+  handle: number,
+): Promise<string | null> {
   const w = ctx.wallet;
   let reply: Uint8Array | null;
   try {

@@ -15,7 +15,10 @@ const C2S = `00000002${SUFFIX}`;
 const S2C = `00000003${SUFFIX}`;
 
 /** Serve one transaction as the phone; resolves with how it ended. Never throws. */
-export async function walletPeripheralServer(bleno: BlenoLike, ctx: WalletBleContext & { radio: SimRadio }): Promise<string> {
+export async function walletPeripheralServer(
+  bleno: BlenoLike,
+  ctx: WalletBleContext & { radio: SimRadio },
+): Promise<string> {
   const uuid = ctx.serviceUuid.replace(/-/g, '').toLowerCase();
   const w = ctx.wallet;
   const timeoutMs = ctx.timeoutMs ?? 10_000;

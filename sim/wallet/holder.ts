@@ -11,7 +11,10 @@ import { decodeCbor, EmbeddedCbor, encodeCbor, type CborMap, type CborValue } fr
 import { ecPublicCoseKey, parseCoseKey } from '../../core/cose/index.ts';
 import { nobleCrypto } from '../../core/crypto/noble.ts';
 import type { CryptoProvider, EcKeyPair } from '../../core/crypto/provider.ts';
-import { buildSessionTranscript as buildTranscriptForDeviceAuth, type SessionTranscript } from '../../core/mdoc/session-transcript.ts';
+import {
+  buildSessionTranscript as buildTranscriptForDeviceAuth,
+  type SessionTranscript,
+} from '../../core/mdoc/session-transcript.ts';
 import {
   deviceResponseBytes,
   issueCredential,
@@ -69,7 +72,13 @@ export const PROFILES = {
     deVersion: '1.1',
     deExtraKeys: new Map<CborValue, CborValue>([
       [5, []],
-      [6, new Map<CborValue, CborValue>([[3, true], [4, true]])],
+      [
+        6,
+        new Map<CborValue, CborValue>([
+          [3, true],
+          [4, true],
+        ]),
+      ],
     ]),
     bleModes: ['central-client'],
     uuidInHandoverSelect: false,
@@ -186,7 +195,7 @@ export class VirtualWallet {
     }
     const minor = this.misbehaviour === 'tamper';
     const elements = this.docType === MNC_DOCTYPE ? sampleMncElements({ ageOver20: !minor }) : sampleMdlElements();
-    if (minor && this.docType === MDL_DOCTYPE) (elements['org.iso.18013.5.1']!).age_over_20 = false;
+    if (minor && this.docType === MDL_DOCTYPE) elements['org.iso.18013.5.1']!.age_over_20 = false;
     const stale = this.misbehaviour === 'stale-mso';
     const day = 86_400_000;
     this.credential = issueCredential({
@@ -195,7 +204,13 @@ export class VirtualWallet {
       signer: testDocumentSigner('p256'),
       crypto: this.crypto,
       now,
-      ...(stale ? { signed: new Date(now.getTime() - 400 * day), validFrom: new Date(now.getTime() - 400 * day), validUntil: new Date(now.getTime() - day) } : {}),
+      ...(stale
+        ? {
+            signed: new Date(now.getTime() - 400 * day),
+            validFrom: new Date(now.getTime() - 400 * day),
+            validUntil: new Date(now.getTime() - day),
+          }
+        : {}),
     });
   }
 
@@ -251,7 +266,13 @@ export class VirtualWallet {
   /** Ident the wallet expects from the reader's GATT service (central client mode). */
   expectedIdent(): Uint8Array {
     if (!this.engagement) throw new Error('no transaction');
-    return this.crypto.hkdf('SHA-256', this.engagement.eDeviceKeyBytes.raw, new Uint8Array(0), TEXT.encode('BLEIdent'), 16);
+    return this.crypto.hkdf(
+      'SHA-256',
+      this.engagement.eDeviceKeyBytes.raw,
+      new Uint8Array(0),
+      TEXT.encode('BLEIdent'),
+      16,
+    );
   }
 
   get sessionEnded(): boolean {
@@ -302,7 +323,9 @@ export class VirtualWallet {
       return encodeCbor(new Map([['status', 20]]));
     }
     const response = this.respond(request);
-    const reply = encodeCbor(new Map([['data', this.crypto.aesGcmEncrypt(this.skDevice!, iv(1, this.deviceCounter), response)]]));
+    const reply = encodeCbor(
+      new Map([['data', this.crypto.aesGcmEncrypt(this.skDevice!, iv(1, this.deviceCounter), response)]]),
+    );
     this.deviceCounter++;
     return reply;
   }
@@ -312,7 +335,11 @@ export class VirtualWallet {
     if (key.kind !== 'ec' || key.curve !== 'P-256') throw new Error('reader key on another curve');
     this.readerPublicKey = key.point;
     // SessionTranscript = [DeviceEngagementBytes, EReaderKeyBytes, Handover]; salt = SHA-256(#6.24(...)).
-    this.transcript = buildTranscriptForDeviceAuth(EmbeddedCbor.fromContent(this.engagement!.deviceEngagement), eReaderKeyBytes, this.handover);
+    this.transcript = buildTranscriptForDeviceAuth(
+      EmbeddedCbor.fromContent(this.engagement!.deviceEngagement),
+      eReaderKeyBytes,
+      this.handover,
+    );
     const zab = this.crypto.ecdh('P-256', this.eDeviceKey!.privateKey, key.point);
     const salt = this.crypto.digest('SHA-256', this.transcript.bytes);
     this.skReader = this.crypto.hkdf('SHA-256', zab, salt, TEXT.encode('SKReader'), 32);
@@ -338,7 +365,14 @@ export class VirtualWallet {
     for (const dr of docRequests) {
       const ra = dr.get('readerAuth');
       if (ra === undefined && !this.requireReaderAuth) continue;
-      const v = checkReaderAuth({ crypto: this.crypto, readerAuth: ra, transcript: this.transcript!.value, itemsRequest: dr.get('itemsRequest') as EmbeddedCbor, readerRoot: this.readerRoot, now: this.now });
+      const v = checkReaderAuth({
+        crypto: this.crypto,
+        readerAuth: ra,
+        transcript: this.transcript!.value,
+        itemsRequest: dr.get('itemsRequest') as EmbeddedCbor,
+        readerRoot: this.readerRoot,
+        now: this.now,
+      });
       this.readerAuthSeen = v;
       if (!v.ok) return v.reason;
     }
@@ -356,7 +390,8 @@ export class VirtualWallet {
       if (docType !== this.docType) continue;
       asked = true;
       const nss: Record<string, string[]> = {};
-      for (const [ns, els] of ir.get('nameSpaces') as CborMap) nss[ns as string] = [...(els as CborMap).keys()] as string[];
+      for (const [ns, els] of ir.get('nameSpaces') as CborMap)
+        nss[ns as string] = [...(els as CborMap).keys()] as string[];
       wanted[docType] = nss;
     }
     if (!asked) return deviceResponseBytes([], 10);
@@ -378,8 +413,11 @@ export class VirtualWallet {
    * "minor", shown as true) when it is requested, else the first requested element it holds (a
    * changed name, a flipped portrait byte...), so the attack works under every policy.
    */
-  private tamperTarget(requested: Record<string, string[]>): { ns: string; element: string; value: CborValue } | undefined {
-    for (const [ns, els] of Object.entries(requested)) if (els.includes('age_over_20')) return { ns, element: 'age_over_20', value: true };
+  private tamperTarget(
+    requested: Record<string, string[]>,
+  ): { ns: string; element: string; value: CborValue } | undefined {
+    for (const [ns, els] of Object.entries(requested))
+      if (els.includes('age_over_20')) return { ns, element: 'age_over_20', value: true };
     for (const [ns, els] of Object.entries(requested)) {
       for (const element of els) {
         const item = this.credential.items.find((i) => i.ns === ns && i.elementIdentifier === element);

@@ -34,7 +34,12 @@ export interface NfcTagHolder {
   /** When the caller already started the transaction, the tag uses it instead of a new one. */
   readonly currentEngagement?: { deviceEngagement: Uint8Array; bleUuid: string } | null;
   /** VirtualWallet's profile and misbehaviour, used for defaults when options leave them out. */
-  readonly profile?: { nfcHandover: 'negotiated' | 'static'; uuidInHandoverSelect: boolean; nfcDataRetrieval: boolean; handoverSelection?: 'intersect' | 'own' };
+  readonly profile?: {
+    nfcHandover: 'negotiated' | 'static';
+    uuidInHandoverSelect: boolean;
+    nfcDataRetrieval: boolean;
+    handoverSelection?: 'intersect' | 'own';
+  };
   readonly bleModes?: ('central-client' | 'peripheral-server')[];
   readonly misbehaviour?: string;
   /** The exact Handover Select (and Request) bytes of this transaction, for the SessionTranscript. */
@@ -43,7 +48,8 @@ export interface NfcTagHolder {
   handleMessage(bytes: Uint8Array): Uint8Array | null | Promise<Uint8Array | null>;
 }
 
-export type NfcTagFault = 'none' | 'malformed-ndef' | 'walk-away-engagement' | 'walk-away-retrieval' | 'tnep-never-ready';
+export type NfcTagFault =
+  'none' | 'malformed-ndef' | 'walk-away-engagement' | 'walk-away-retrieval' | 'tnep-never-ready';
 
 export interface WalletNfcTagOptions {
   /** Default: the holder profile's nfcHandover, else static. */
@@ -146,19 +152,26 @@ export class WalletNfcTag {
   private hsServed = false;
   private inbound: number[] = [];
   private outbound: Uint8Array = new Uint8Array(0);
-  private readonly o: Required<Omit<WalletNfcTagOptions, 'engagement' | 'ble'>> & { ble: WalletNfcTagOptions['ble']; holder: NfcTagHolder };
+  private readonly o: Required<Omit<WalletNfcTagOptions, 'engagement' | 'ble'>> & {
+    ble: WalletNfcTagOptions['ble'];
+    holder: NfcTagHolder;
+  };
   private de!: { deviceEngagement: Uint8Array; bleUuid: string };
 
   constructor(holder: NfcTagHolder, o: WalletNfcTagOptions = {}) {
     const prof = holder.profile;
     const mis = holder.misbehaviour;
-    const fault: NfcTagFault = o.fault ?? (mis === 'malformed-ndef' ? 'malformed-ndef' : mis === 'walk-away' ? 'walk-away-retrieval' : 'none');
+    const fault: NfcTagFault =
+      o.fault ?? (mis === 'malformed-ndef' ? 'malformed-ndef' : mis === 'walk-away' ? 'walk-away-retrieval' : 'none');
     this.o = {
       holder,
       handover: o.handover ?? prof?.nfcHandover ?? 'static',
       ble:
         o.ble === undefined
-          ? { modes: holder.bleModes ?? ['central-client', 'peripheral-server'], uuidInHandoverSelect: prof?.uuidInHandoverSelect ?? true }
+          ? {
+              modes: holder.bleModes ?? ['central-client', 'peripheral-server'],
+              uuidInHandoverSelect: prof?.uuidInHandoverSelect ?? true,
+            }
           : o.ble,
       nfcDataRetrieval: o.nfcDataRetrieval ?? prof?.nfcDataRetrieval ?? false,
       selection: o.selection ?? prof?.handoverSelection ?? 'intersect',
@@ -171,7 +184,14 @@ export class WalletNfcTag {
     if (this.o.handover === 'static') this.setFile(this.handoverSelect(null));
     else
       this.setFile(
-        buildNdefMessage([buildServiceParameter({ communicationMode: 0, wt: this.o.tnep.wt!, nWait: this.o.tnep.nWait!, maxNdefSize: MAX_NDEF })]),
+        buildNdefMessage([
+          buildServiceParameter({
+            communicationMode: 0,
+            wt: this.o.tnep.wt!,
+            nWait: this.o.tnep.nWait!,
+            maxNdefSize: MAX_NDEF,
+          }),
+        ]),
       );
   }
 
@@ -186,10 +206,15 @@ export class WalletNfcTag {
     }
     const ble = parsed.carriers.find((c) => c.kind === 'ble');
     const offer = {
-      ble: ble && ble.kind === 'ble' ? { centralClient: ble.centralClientMode, peripheralServer: ble.peripheralServerMode } : null,
+      ble:
+        ble && ble.kind === 'ble'
+          ? { centralClient: ble.centralClientMode, peripheralServer: ble.peripheralServerMode }
+          : null,
       nfc: parsed.carriers.some((c) => c.kind === 'nfc'),
     };
-    this.log.push(`hr offers ${[offer.ble ? 'ble' : '', offer.nfc ? 'nfc' : ''].filter(Boolean).join('+') || 'nothing'}`);
+    this.log.push(
+      `hr offers ${[offer.ble ? 'ble' : '', offer.nfc ? 'nfc' : ''].filter(Boolean).join('+') || 'nothing'}`,
+    );
     return offer;
   }
 
@@ -200,12 +225,18 @@ export class WalletNfcTag {
       const c: SelectCarrier = {
         kind: 'ble',
         centralClientMode: this.o.ble.modes.includes('central-client') && (!offer || !!offer.ble?.centralClient),
-        peripheralServerMode: this.o.ble.modes.includes('peripheral-server') && (!offer || !!offer.ble?.peripheralServer),
+        peripheralServerMode:
+          this.o.ble.modes.includes('peripheral-server') && (!offer || !!offer.ble?.peripheralServer),
       };
       if (this.o.ble.uuidInHandoverSelect) c.uuid = this.de.bleUuid;
       if (c.centralClientMode || c.peripheralServerMode) carriers.push(c);
     }
-    if (this.o.nfcDataRetrieval && (!offer || offer.nfc)) carriers.push({ kind: 'nfc', maxCommandDataLength: this.o.maxCommandData, maxResponseDataLength: this.o.maxResponseData });
+    if (this.o.nfcDataRetrieval && (!offer || offer.nfc))
+      carriers.push({
+        kind: 'nfc',
+        maxCommandDataLength: this.o.maxCommandData,
+        maxResponseDataLength: this.o.maxResponseData,
+      });
     if (hr) this.log.push(`hs selects ${carriers.map((c) => c.kind).join('+') || 'nothing'}`);
     const hs = buildHandoverSelect(this.de.deviceEngagement, carriers);
     this.o.holder.setHandover(hr ? { handoverSelect: hs, handoverRequest: hr } : { handoverSelect: hs });
@@ -293,7 +324,23 @@ export class WalletNfcTag {
     const mle = Math.min(this.o.maxResponseData, 0xff);
     const mlc = Math.min(this.o.maxCommandData, 0xff);
     const writable = this.o.handover === 'negotiated' ? 0x00 : 0xff;
-    return Uint8Array.of(0x00, 0x0f, 0x20, 0, mle, 0, mlc, 0x04, 0x06, NDEF_FID >> 8, NDEF_FID & 0xff, MAX_NDEF >> 8, MAX_NDEF & 0xff, 0x00, writable);
+    return Uint8Array.of(
+      0x00,
+      0x0f,
+      0x20,
+      0,
+      mle,
+      0,
+      mlc,
+      0x04,
+      0x06,
+      NDEF_FID >> 8,
+      NDEF_FID & 0xff,
+      MAX_NDEF >> 8,
+      MAX_NDEF & 0xff,
+      0x00,
+      writable,
+    );
   }
 
   private readBinary(offset: number, body: Uint8Array): Uint8Array | null {
@@ -329,7 +376,8 @@ export class WalletNfcTag {
   }
 
   private updateBinary(offset: number, body: Uint8Array): Uint8Array {
-    if (this.app !== 'ndef' || this.file !== 'ndef' || this.o.handover !== 'negotiated') return Uint8Array.from(SW.NOT_ALLOWED);
+    if (this.app !== 'ndef' || this.file !== 'ndef' || this.o.handover !== 'negotiated')
+      return Uint8Array.from(SW.NOT_ALLOWED);
     if (body.length < 1 || body.length !== 1 + body[0]!) return Uint8Array.from(SW.WRONG_LEN);
     const data = body.subarray(1);
     if (offset + data.length > MAX_NDEF) return Uint8Array.from(SW.WRONG_P);
@@ -415,7 +463,14 @@ export class WalletNfcTag {
 
 function wrap53(m: Uint8Array): Uint8Array {
   const n = m.length;
-  const head = n < 0x80 ? [0x53, n] : n < 0x100 ? [0x53, 0x81, n] : n < 0x10000 ? [0x53, 0x82, n >> 8, n & 0xff] : [0x53, 0x83, n >> 16, (n >> 8) & 0xff, n & 0xff];
+  const head =
+    n < 0x80
+      ? [0x53, n]
+      : n < 0x100
+        ? [0x53, 0x81, n]
+        : n < 0x10000
+          ? [0x53, 0x82, n >> 8, n & 0xff]
+          : [0x53, 0x83, n >> 16, (n >> 8) & 0xff, n & 0xff];
   const out = new Uint8Array(head.length + n);
   out.set(head);
   out.set(m, head.length);

@@ -14,7 +14,9 @@ import { decodeCbor } from '../../core/cbor/index.ts';
 import { nameAttribute, parseCertificate } from '../../core/x509/certificate.ts';
 import { verifyCertificateSignature } from '../../core/x509/signature.ts';
 
-export type ReaderAuthVerdict = { ok: true; subjectCn: string } | { ok: false; reason: 'missing' | 'malformed' | 'untrusted-chain' | 'expired' | 'wrong-eku' | 'bad-signature' };
+export type ReaderAuthVerdict =
+  | { ok: true; subjectCn: string }
+  | { ok: false; reason: 'missing' | 'malformed' | 'untrusted-chain' | 'expired' | 'wrong-eku' | 'bad-signature' };
 
 const ALG_HASH: Record<number, { curve: 'P-256' | 'P-384' | 'P-521'; hash: 'SHA-256' | 'SHA-384' | 'SHA-512' }> = {
   [-7]: { curve: 'P-256', hash: 'SHA-256' },
@@ -35,7 +37,13 @@ export function checkReaderAuth(o: {
   const ra = o.readerAuth;
   if (!Array.isArray(ra) || ra.length !== 4) return { ok: false, reason: 'malformed' };
   const [prot, unprot, payload, signature] = ra;
-  if (!(prot instanceof Uint8Array) || !(unprot instanceof Map) || payload !== null || !(signature instanceof Uint8Array)) return { ok: false, reason: 'malformed' };
+  if (
+    !(prot instanceof Uint8Array) ||
+    !(unprot instanceof Map) ||
+    payload !== null ||
+    !(signature instanceof Uint8Array)
+  )
+    return { ok: false, reason: 'malformed' };
   let alg: number | undefined;
   try {
     alg = ((decodeCbor(prot) as CborMap).get(1) as number | undefined) ?? undefined;

@@ -10,14 +10,17 @@ type Raw = { seq: number; kind: string; time: string; body: string; prev_hash: B
 
 function open(path: string): Database.Database {
   const db = new Database(path);
-  db.exec('DROP TRIGGER IF EXISTS audit_chain_no_update; DROP TRIGGER IF EXISTS audit_checkpoint_no_update; DROP TRIGGER IF EXISTS audit_epoch_no_update;');
+  db.exec(
+    'DROP TRIGGER IF EXISTS audit_chain_no_update; DROP TRIGGER IF EXISTS audit_checkpoint_no_update; DROP TRIGGER IF EXISTS audit_epoch_no_update;',
+  );
   return db;
 }
 
 /** Re-link rows from `fromSeq` on (after an edit), and move the head and every checkpoint's hash column with them. */
 function relink(db: Database.Database, fromSeq: number): void {
   const rows = db.prepare('SELECT * FROM audit_chain WHERE seq >= ? ORDER BY seq').all(fromSeq) as Raw[];
-  const before = db.prepare('SELECT hash FROM audit_chain WHERE seq < ? ORDER BY seq DESC LIMIT 1').get(fromSeq) as { hash: Buffer } | undefined;
+  const before = db.prepare('SELECT hash FROM audit_chain WHERE seq < ? ORDER BY seq DESC LIMIT 1').get(fromSeq) as
+    { hash: Buffer } | undefined;
   let prev: Uint8Array = before ? before.hash : rows[0] ? rows[0].prev_hash : new Uint8Array(32);
   const upd = db.prepare('UPDATE audit_chain SET prev_hash = ?, hash = ? WHERE seq = ?');
   const cp = db.prepare('UPDATE audit_checkpoint SET hash = ? WHERE seq = ?');
@@ -52,15 +55,30 @@ export function editAndRehash(path: string, seq: number, edit: (body: string) =>
 export function forgeCut(path: string, firstSeq: number, cutoff: string, time: string): void {
   const db = open(path);
   try {
-    const prevHash = (db.prepare('SELECT hash FROM audit_chain WHERE seq = ?').get(firstSeq - 1) as { hash: Buffer }).hash;
-    const deleted = (db.prepare('SELECT COUNT(*) AS n FROM audit_chain WHERE seq < ?').get(firstSeq) as { n: number }).n;
+    const prevHash = (db.prepare('SELECT hash FROM audit_chain WHERE seq = ?').get(firstSeq - 1) as { hash: Buffer })
+      .hash;
+    const deleted = (db.prepare('SELECT COUNT(*) AS n FROM audit_chain WHERE seq < ?').get(firstSeq) as { n: number })
+      .n;
     db.prepare('DELETE FROM audit_chain WHERE seq < ?').run(firstSeq);
     const head = db.prepare('SELECT seq, hash FROM audit_head').get() as { seq: number; hash: Buffer };
     const body: RetentionCutBody = { cutoff, deletedCount: deleted, firstSeq, prevHash: toHex(prevHash) };
     const row = { seq: head.seq + 1, kind: 'retention-cut', time, body: canonicalJson(body) };
     const h = rowHash(head.hash, row);
-    db.prepare('INSERT INTO audit_chain VALUES (?, ?, ?, ?, ?, ?)').run(row.seq, row.kind, row.time, row.body, head.hash, h);
-    db.prepare('INSERT INTO audit_retention_anchor VALUES (?, ?, ?, ?, ?)').run(row.seq, firstSeq, prevHash, deleted, cutoff);
+    db.prepare('INSERT INTO audit_chain VALUES (?, ?, ?, ?, ?, ?)').run(
+      row.seq,
+      row.kind,
+      row.time,
+      row.body,
+      head.hash,
+      h,
+    );
+    db.prepare('INSERT INTO audit_retention_anchor VALUES (?, ?, ?, ?, ?)').run(
+      row.seq,
+      firstSeq,
+      prevHash,
+      deleted,
+      cutoff,
+    );
     db.prepare('UPDATE audit_head SET seq = ?, hash = ?').run(row.seq, h);
   } finally {
     db.close();
@@ -77,7 +95,10 @@ export function deleteTail(path: string, fromSeq: number, cover: boolean): void 
     db.prepare('DELETE FROM audit_chain WHERE seq >= ?').run(fromSeq);
     if (cover) {
       db.prepare('DELETE FROM audit_checkpoint WHERE seq >= ?').run(fromSeq);
-      const last = db.prepare('SELECT seq, hash FROM audit_chain ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: Buffer };
+      const last = db.prepare('SELECT seq, hash FROM audit_chain ORDER BY seq DESC LIMIT 1').get() as {
+        seq: number;
+        hash: Buffer;
+      };
       db.prepare('UPDATE audit_head SET seq = ?, hash = ?').run(last.seq, last.hash);
     }
   } finally {
@@ -86,10 +107,16 @@ export function deleteTail(path: string, fromSeq: number, cover: boolean): void 
 }
 
 /** Replace every checkpoint's note (re-signed by `resign`, e.g. with a thief's or another kiosk's key). */
-export function resignCheckpoints(path: string, resign: (seq: number, hash: Uint8Array) => { note: string; epoch: number }): void {
+export function resignCheckpoints(
+  path: string,
+  resign: (seq: number, hash: Uint8Array) => { note: string; epoch: number },
+): void {
   const db = open(path);
   try {
-    for (const c of db.prepare('SELECT seq, hash FROM audit_checkpoint WHERE note IS NOT NULL').all() as { seq: number; hash: Buffer }[]) {
+    for (const c of db.prepare('SELECT seq, hash FROM audit_checkpoint WHERE note IS NOT NULL').all() as {
+      seq: number;
+      hash: Buffer;
+    }[]) {
       const r = resign(c.seq, c.hash);
       db.prepare('UPDATE audit_checkpoint SET note = ?, epoch = ? WHERE seq = ?').run(r.note, r.epoch, c.seq);
     }

@@ -8,7 +8,10 @@ import { GENESIS_PREV_HASH, linkRow, rowHash, verifyChain } from '../../core/aud
 
 test('canonical JSON sorts keys at every level and has no whitespace', () => {
   assert.equal(canonicalJson({ b: 1, a: { d: [3, 'x'], c: null } }), '{"a":{"c":null,"d":[3,"x"]},"b":1}');
-  assert.equal(canonicalJson({ a: { c: null, d: [3, 'x'] }, b: 1 }), canonicalJson({ b: 1, a: { d: [3, 'x'], c: null } }));
+  assert.equal(
+    canonicalJson({ a: { c: null, d: [3, 'x'] }, b: 1 }),
+    canonicalJson({ b: 1, a: { d: [3, 'x'], c: null } }),
+  );
   assert.equal(canonicalJson('é"\n'), '"é\\"\\n"');
 });
 
@@ -38,8 +41,8 @@ test('core verifyChain on rows in memory: intact chain, then one edited body', (
   const head = { seq: 5, hash: rows[4]!.hash };
   assert.equal(verifyChain(rows, { head }).ok, true);
   rows[2] = { ...rows[2]!, body: '{"n":99}' };
-  assert.deepEqual(
-    (({ seq, reason }) => ({ seq, reason }))(verifyChain(rows, { head }).firstBroken!),
-    { seq: 3, reason: 'edited' },
-  );
+  assert.deepEqual((({ seq, reason }) => ({ seq, reason }))(verifyChain(rows, { head }).firstBroken!), {
+    seq: 3,
+    reason: 'edited',
+  });
 });

@@ -40,7 +40,12 @@ test('audit verify: exit 0 and {ok:true, rows, firstBroken:null} on an intact lo
     const ok = kakunin('audit', 'verify', '--db', db, '--json');
     assert.equal(ok.code, 0, ok.err);
     const okJson = JSON.parse(ok.out);
-    assert.deepEqual(pick(okJson, 'ok', 'rows', 'firstBroken', 'signatures'), { ok: true, rows: 25, firstBroken: null, signatures: 'not checked' });
+    assert.deepEqual(pick(okJson, 'ok', 'rows', 'firstBroken', 'signatures'), {
+      ok: true,
+      rows: 25,
+      firstBroken: null,
+      signatures: 'not checked',
+    });
     assert.equal(okJson.head.seq, 25);
     assert.match(okJson.head.hash, /^[0-9a-f]{64}$/);
     assert.equal(okJson.checkpoint.size, 20, 'the latest checkpoint (every 10 rows)');
@@ -53,7 +58,11 @@ test('audit verify: exit 0 and {ok:true, rows, firstBroken:null} on an intact lo
     tamper(db, 'DELETE FROM audit_chain WHERE seq = 13');
     const broken = kakunin('audit', 'verify', '--db', db, '--json');
     assert.equal(broken.code, 1, broken.err);
-    assert.deepEqual(pick(JSON.parse(broken.out), 'ok', 'rows', 'firstBroken'), { ok: false, rows: 24, firstBroken: { seq: 13, reason: 'deleted' } });
+    assert.deepEqual(pick(JSON.parse(broken.out), 'ok', 'rows', 'firstBroken'), {
+      ok: false,
+      rows: 24,
+      firstBroken: { seq: 13, reason: 'deleted' },
+    });
     assert.equal(JSON.parse(broken.out).firstBadCheckpoint.size, 20, 'the first checkpoint after the break');
     const brokenHuman = await kakuninHere('audit', 'verify', '--db', db);
     assert.equal(brokenHuman.code, 1);
@@ -164,7 +173,11 @@ test('audit verify --expect-head: a head noted elsewhere catches even a tail rew
     assert.equal((await kakuninHere('audit', 'verify', '--db', db)).code, 0, 'in-file anchors alone miss it');
     const r = await kakuninHere('audit', 'verify', '--db', db, '--json', '--expect-head', noted);
     assert.equal(r.code, 1);
-    assert.deepEqual(pick(JSON.parse(r.out), 'ok', 'rows', 'firstBroken'), { ok: false, rows: 25, firstBroken: { seq: 26, reason: 'truncated' } });
+    assert.deepEqual(pick(JSON.parse(r.out), 'ok', 'rows', 'firstBroken'), {
+      ok: false,
+      rows: 25,
+      firstBroken: { seq: 26, reason: 'truncated' },
+    });
     assert.equal((await kakuninHere('audit', 'verify', '--db', db, '--expect-head', '30:zz')).code, 2);
   } finally {
     t.cleanup();

@@ -7,7 +7,14 @@
 import { writeSync } from 'node:fs';
 import { AuditStore } from '../../main/audit/audit-store.ts';
 import { SealingKey } from '../../main/audit/sealing-key.ts';
-import { crashEntry, crashPruneNow, crashTime, CRASH_CHECKPOINT_EVERY, CRASH_EPOCH_MS, CRASH_RETENTION_DAYS } from './crash-entries.ts';
+import {
+  crashEntry,
+  crashPruneNow,
+  crashTime,
+  CRASH_CHECKPOINT_EVERY,
+  CRASH_EPOCH_MS,
+  CRASH_RETENTION_DAYS,
+} from './crash-entries.ts';
 
 const [file, home] = process.argv.slice(2);
 if (!file || !home) {

@@ -34,10 +34,21 @@ async function childCommand(dir: string): Promise<{ args: string[]; env: NodeJS.
   try {
     const { build } = await import('esbuild');
     const outfile = join(dir, 'crash-child.cjs');
-    await build({ entryPoints: [childSource], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, external: ['better-sqlite3'], logLevel: 'error' });
+    await build({
+      entryPoints: [childSource],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      outfile,
+      external: ['better-sqlite3'],
+      logLevel: 'error',
+    });
     return { args: [outfile], env: { ...process.env, NODE_PATH: repoModules }, how: 'esbuild bundle' };
   } catch (e) {
-    console.log(`# crash-safety: esbuild unavailable (${(e as Error).message.split('\n')[0]}), running the child under tsx`);
+    console.log(
+      `# crash-safety: esbuild unavailable (${(e as Error).message.split('\n')[0]}), running the child under tsx`,
+    );
     return { args: ['--import', 'tsx', childSource], env: process.env, how: 'tsx' };
   }
 }
@@ -57,7 +68,13 @@ interface Run {
 }
 
 /** Start the child; kill it `delayMs` after it is ready (or after spawn, when `early`). */
-function runOnce(cmd: { args: string[]; env: NodeJS.ProcessEnv }, db: string, home: string, delayMs: number, early: boolean): Promise<Run> {
+function runOnce(
+  cmd: { args: string[]; env: NodeJS.ProcessEnv },
+  db: string,
+  home: string,
+  delayMs: number,
+  early: boolean,
+): Promise<Run> {
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, [...cmd.args, db, home], { stdio: ['ignore', 'pipe', 'pipe'], env: cmd.env });
     const run: Run = { appended: [], prunes: 0, ready: false, signal: null, stderr: '' };
@@ -124,12 +141,23 @@ test('audit appends survive SIGKILL at random moments, 50 times: opens, verifies
       const store = AuditStore.open(db, { readOnly: k % 2 === 1 });
       try {
         const report = store.verify();
-        assert.equal(report.ok, true, `run ${k} (seed ${seed}): chain broken after SIGKILL at seq ${report.firstBroken?.seq}: ${report.firstBroken?.detail}`);
+        assert.equal(
+          report.ok,
+          true,
+          `run ${k} (seed ${seed}): chain broken after SIGKILL at seq ${report.firstBroken?.seq}: ${report.firstBroken?.detail}`,
+        );
         // The key is made before the log, and its public half right after: a kill in between
         // leaves no public key yet (the next run writes it).
         if (existsSync(pem)) {
-          const signed = store.verify([], { publicKey: readAuditPublicKey(readFileSync(pem, 'utf8')), now: CRASH_VERIFY_NOW });
-          assert.equal(signed.ok, true, `run ${k} (seed ${seed}): signed layer broken after SIGKILL at seq ${signed.firstBroken?.seq}: ${signed.firstBroken?.reason} ${signed.firstBroken?.detail}`);
+          const signed = store.verify([], {
+            publicKey: readAuditPublicKey(readFileSync(pem, 'utf8')),
+            now: CRASH_VERIFY_NOW,
+          });
+          assert.equal(
+            signed.ok,
+            true,
+            `run ${k} (seed ${seed}): signed layer broken after SIGKILL at seq ${signed.firstBroken?.seq}: ${signed.firstBroken?.reason} ${signed.firstBroken?.detail}`,
+          );
           signedChecks++;
         }
         const head = store.head();
@@ -141,7 +169,9 @@ test('audit appends survive SIGKILL at random moments, 50 times: opens, verifies
       // Every returned append at or after the retention anchor is there, byte for byte.
       const raw = new Database(db, { readonly: true });
       try {
-        const anchor = raw.prepare('SELECT MAX(first_seq) AS f FROM audit_retention_anchor').get() as { f: number | null };
+        const anchor = raw.prepare('SELECT MAX(first_seq) AS f FROM audit_retention_anchor').get() as {
+          f: number | null;
+        };
         const firstSeq = anchor.f ?? 1;
         const get = raw.prepare('SELECT kind, body FROM audit_chain WHERE seq = ?');
         for (const s of returned) {
@@ -161,7 +191,10 @@ test('audit appends survive SIGKILL at random moments, 50 times: opens, verifies
         `${prunes} retention cuts; ${killedBeforeReady} kills before the store was open, ${killedDuringAppends} during appends; ` +
         `signed layer verified after ${signedChecks} kills (${epochs(home)} key epochs)`,
     );
-    assert.ok(killedDuringAppends >= KILLS / 2, `too few kills landed during appends (${killedDuringAppends}): the test would prove little`);
+    assert.ok(
+      killedDuringAppends >= KILLS / 2,
+      `too few kills landed during appends (${killedDuringAppends}): the test would prove little`,
+    );
     assert.ok(returned.size > 0);
     assert.ok(signedChecks >= KILLS / 2, `the signed layer was checked after only ${signedChecks} kills`);
     assert.ok(prunes > 0, 'no retention cut ran: raise the append count or lower the cut interval');

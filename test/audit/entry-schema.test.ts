@@ -21,11 +21,27 @@ import { sampleEntry } from './helpers.ts';
 const good = (): AuditEntry => structuredClone(sampleEntry(4));
 
 const PERSONAL = [
-  '山田 太郎', '山田太郎', 'ヤマダ タロウ', '東京都千代田区千代田1-1', '1980-02-17', '1980/2/17', '1980.02.17', 'S55.2.17',
-  '19800217', '800217', '123456789012', '1234 5678 9012', 'taro@example.jp', '090-1234-5678',
-  Buffer.from('a portrait of someone, jpeg bytes or so').toString('base64'), 'ab'.repeat(48),
-  '-----BEGIN CERTIFICATE-----', 'data:image/jpeg;base64,/9j/4AAQSkZJRgABAQ', 'MIIBszCCAVmgAwIBAgIUQ',
-  'deadbeefcafe0123', 'x'.repeat(21),
+  '山田 太郎',
+  '山田太郎',
+  'ヤマダ タロウ',
+  '東京都千代田区千代田1-1',
+  '1980-02-17',
+  '1980/2/17',
+  '1980.02.17',
+  'S55.2.17',
+  '19800217',
+  '800217',
+  '123456789012',
+  '1234 5678 9012',
+  'taro@example.jp',
+  '090-1234-5678',
+  Buffer.from('a portrait of someone, jpeg bytes or so').toString('base64'),
+  'ab'.repeat(48),
+  '-----BEGIN CERTIFICATE-----',
+  'data:image/jpeg;base64,/9j/4AAQSkZJRgABAQ',
+  'MIIBszCCAVmgAwIBAgIUQ',
+  'deadbeefcafe0123',
+  'x'.repeat(21),
 ];
 
 /** Every path of the entry that holds a string, with a setter. */
@@ -50,9 +66,13 @@ test('a well-formed entry passes, and the schema has exactly the fields of the c
 });
 
 test('denylist: no field name could hold an attribute value, photo, certificate or number', () => {
-  const bad = /value|name$|^name|photo|portrait|image|cert|birth|address|number|holder|subject|pin|raw|payload|blob|attribute/i;
+  const bad =
+    /value|name$|^name|photo|portrait|image|cert|birth|address|number|holder|subject|pin|raw|payload|blob|attribute/i;
   const keys = [...AUDIT_ENTRY_FIELDS, ...Object.keys(AuditEntrySchema.shape.durations.shape)];
-  assert.deepEqual(keys.filter((k) => bad.test(k)), []);
+  assert.deepEqual(
+    keys.filter((k) => bad.test(k)),
+    [],
+  );
 });
 
 test('unknown fields are refused (strict objects, top level and durations)', () => {
@@ -75,7 +95,9 @@ test('every string-bearing field refuses names, dates, numbers, addresses and bl
 });
 
 test('property: any identifier containing a 6+ digit run, a non-ASCII character or a 21+ char blob is refused', () => {
-  const idPaths = STRING_PATHS.filter(([p]) => ['errorCode', 'failedChecks[]', 'passedChecks[]', 'document', 'requestedElements[]'].includes(p));
+  const idPaths = STRING_PATHS.filter(([p]) =>
+    ['errorCode', 'failedChecks[]', 'passedChecks[]', 'document', 'requestedElements[]'].includes(p),
+  );
   const prefix = fc.stringMatching(/^[a-z][a-z_.]{0,10}$/);
   const suffix = fc.stringMatching(/^[a-z_.]{0,10}$/);
   const poison = fc.oneof(
@@ -94,8 +116,16 @@ test('property: any identifier containing a 6+ digit run, a non-ASCII character 
 });
 
 test('issuer key id: only 40 or 64 lowercase hex, never a number or a longer blob', () => {
-  for (const ok of ['1f'.repeat(20), 'ab'.repeat(32)]) assert.ok(AuditEntrySchema.safeParse({ ...good(), issuerKeyId: ok }).success, ok);
-  for (const bad of ['123456789012', '1234567890'.repeat(4), 'ab'.repeat(33), 'AB'.repeat(20), 'ab'.repeat(19), 'TRAINING-IACA']) {
+  for (const ok of ['1f'.repeat(20), 'ab'.repeat(32)])
+    assert.ok(AuditEntrySchema.safeParse({ ...good(), issuerKeyId: ok }).success, ok);
+  for (const bad of [
+    '123456789012',
+    '1234567890'.repeat(4),
+    'ab'.repeat(33),
+    'AB'.repeat(20),
+    'ab'.repeat(19),
+    'TRAINING-IACA',
+  ]) {
     assert.equal(AuditEntrySchema.safeParse({ ...good(), issuerKeyId: bad }).success, false, bad);
   }
 });
@@ -106,8 +136,13 @@ test('numbers: durations are bounded integers, so no field can hold a My Number 
     e.durations.totalMs = n;
     assert.equal(AuditEntrySchema.safeParse(e).success, false, String(n));
   }
-  for (const b of ['true', 1, null]) assert.equal(AuditEntrySchema.safeParse({ ...good(), training: b }).success, false);
-  assert.equal(AuditEntrySchema.safeParse({ ...good(), failedChecks: Array(65).fill('x') }).success, false, 'lists are bounded');
+  for (const b of ['true', 1, null])
+    assert.equal(AuditEntrySchema.safeParse({ ...good(), training: b }).success, false);
+  assert.equal(
+    AuditEntrySchema.safeParse({ ...good(), failedChecks: Array(65).fill('x') }).success,
+    false,
+    'lists are bounded',
+  );
 });
 
 test('a rejection names the field and the rule but never echoes the value', () => {
@@ -131,7 +166,11 @@ test('the builder degrades hostile or malformed identifiers instead of copying t
     mode: 'identity',
     outcome: 'invalid',
     errorCode: '山田',
-    checks: [{ code: 'doc_type', ok: false }, { code: 'x123456789012', ok: false }, { code: 'mso_signature', ok: true }],
+    checks: [
+      { code: 'doc_type', ok: false },
+      { code: 'x123456789012', ok: false },
+      { code: 'mso_signature', ok: true },
+    ],
     credentialType: 'mdoc',
     docType: 'jp.yamada.19800217', // a hostile phone's docType
     issuerKeyId: 'TRAINING-IACA',
@@ -167,7 +206,11 @@ test('property: whatever the builder is given, its output passes the schema', ()
         totalMs: fc.double(),
       }),
       (r) => {
-        const e = buildAuditEntry({ ...r, time: new Date(Date.UTC(2026, 0, 1)), durations: { totalMs: r.totalMs } } as Parameters<typeof buildAuditEntry>[0]);
+        const e = buildAuditEntry({
+          ...r,
+          time: new Date(Date.UTC(2026, 0, 1)),
+          durations: { totalMs: r.totalMs },
+        } as Parameters<typeof buildAuditEntry>[0]);
         return AuditEntrySchema.safeParse(e).success;
       },
     ),

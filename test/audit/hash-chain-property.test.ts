@@ -21,7 +21,11 @@ function chain(): { rows: ChainRow[]; head: ChainPoint; checkpoints: ChainPoint[
     rows.push(prev);
   }
   const last = rows[N - 1]!;
-  return { rows, head: { seq: last.seq, hash: last.hash }, checkpoints: rows.filter((r) => r.seq % EVERY === 0).map((r) => ({ seq: r.seq, hash: r.hash })) };
+  return {
+    rows,
+    head: { seq: last.seq, hash: last.hash },
+    checkpoints: rows.filter((r) => r.seq % EVERY === 0).map((r) => ({ seq: r.seq, hash: r.hash })),
+  };
 }
 const BASE = chain();
 
@@ -33,10 +37,23 @@ type Tamper =
   | { t: 'insert'; at: number };
 
 const tamperArb: fc.Arbitrary<Tamper> = fc.oneof(
-  fc.record({ t: fc.constant('edit' as const), i: fc.nat(N - 1), col: fc.constantFrom('body' as const, 'time' as const, 'prevHash' as const, 'hash' as const, 'kind' as const), pos: fc.nat(400), bit: fc.nat(6) }),
+  fc.record({
+    t: fc.constant('edit' as const),
+    i: fc.nat(N - 1),
+    col: fc.constantFrom('body' as const, 'time' as const, 'prevHash' as const, 'hash' as const, 'kind' as const),
+    pos: fc.nat(400),
+    bit: fc.nat(6),
+  }),
   fc.record({ t: fc.constant('delete' as const), i: fc.nat(N - 2) }),
   fc.record({ t: fc.constant('truncate' as const), keep: fc.nat(N - 1) }),
-  fc.record({ t: fc.constant('swap' as const), i: fc.nat(N - 1), j: fc.nat(N - 1), how: fc.constantFrom('labels' as const, 'contents' as const) }).filter((s) => s.i !== s.j),
+  fc
+    .record({
+      t: fc.constant('swap' as const),
+      i: fc.nat(N - 1),
+      j: fc.nat(N - 1),
+      how: fc.constantFrom('labels' as const, 'contents' as const),
+    })
+    .filter((s) => s.i !== s.j),
   fc.record({ t: fc.constant('insert' as const), at: fc.nat(N) }),
 );
 

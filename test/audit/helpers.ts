@@ -23,13 +23,21 @@ export function sampleEntry(i: number, base = Date.UTC(2026, 0, 1)): AuditEntry 
     outcome: ok ? 'valid' : 'invalid',
     errorCode: ok ? null : 'device_auth_failed',
     checks: card
-      ? [{ code: 'ef0003_signature', ok: true }, { code: 'chip_authentication', ok }]
-      : [{ code: 'mso_signature', ok: true }, { code: 'device_auth', ok }],
+      ? [
+          { code: 'ef0003_signature', ok: true },
+          { code: 'chip_authentication', ok },
+        ]
+      : [
+          { code: 'mso_signature', ok: true },
+          { code: 'device_auth', ok },
+        ],
     credentialType: card ? 'mynumber-card' : 'mdoc',
     docType: card ? null : 'org.iso.18013.5.1.mDL',
     cardType: card ? 'jp.mynumber-card.gen1' : null,
     issuerKeyId: card ? 'c0ffee'.repeat(10) + 'c0ffee00' : '1f'.repeat(20),
-    requested: card ? ['card:age_over_20', 'card:portrait'] : ['org.iso.18013.5.1:age_over_20', 'org.iso.18013.5.1:portrait'],
+    requested: card
+      ? ['card:age_over_20', 'card:portrait']
+      : ['org.iso.18013.5.1:age_over_20', 'org.iso.18013.5.1:portrait'],
     engagement: card ? 'card' : 'qr',
     transport: card ? 'pcsc' : 'ble-central',
     durations: { totalMs: 800 + i, readMs: 500, verifyMs: 12 },

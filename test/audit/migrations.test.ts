@@ -19,14 +19,24 @@ function atVersion(v: number): Database.Database {
   return db;
 }
 const tables = (db: Database.Database) =>
-  (db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger') ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+  (
+    db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger') ORDER BY name").all() as {
+      name: string;
+    }[]
+  ).map((r) => r.name);
 const h32 = Buffer.alloc(32, 1);
 
 test('migrations are numbered 1..N without gaps and each is recorded in schema_migrations', () => {
-  assert.deepEqual(MIGRATIONS.map((m) => m.version), Array.from({ length: MIGRATIONS.length }, (_, i) => i + 1));
+  assert.deepEqual(
+    MIGRATIONS.map((m) => m.version),
+    Array.from({ length: MIGRATIONS.length }, (_, i) => i + 1),
+  );
   const db = atVersion(LATEST_VERSION);
   const rows = db.prepare('SELECT version, name, applied_at FROM schema_migrations ORDER BY version').all();
-  assert.deepEqual(rows, MIGRATIONS.map((m) => ({ version: m.version, name: m.name, applied_at: '2026-01-01T00:00:00.000Z' })));
+  assert.deepEqual(
+    rows,
+    MIGRATIONS.map((m) => ({ version: m.version, name: m.name, applied_at: '2026-01-01T00:00:00.000Z' })),
+  );
   assert.deepEqual(migrate(db, FIXED), [], 'migrate is idempotent');
   db.close();
 });
@@ -50,7 +60,10 @@ test('migration 2 (head_and_checkpoints): a single head row and checkpoints', ()
   db.prepare('INSERT INTO audit_head (id, seq, hash) VALUES (1, 5, ?)').run(h32);
   assert.throws(() => db.prepare('INSERT INTO audit_head (id, seq, hash) VALUES (2, 6, ?)').run(h32), /CHECK/);
   db.prepare('INSERT INTO audit_checkpoint (seq, hash, created_at) VALUES (100, ?, ?)').run(h32, 'x');
-  assert.throws(() => db.prepare('INSERT INTO audit_checkpoint (seq, hash, created_at) VALUES (100, ?, ?)').run(h32, 'x'), /UNIQUE|PRIMARY/);
+  assert.throws(
+    () => db.prepare('INSERT INTO audit_checkpoint (seq, hash, created_at) VALUES (100, ?, ?)').run(h32, 'x'),
+    /UNIQUE|PRIMARY/,
+  );
   db.close();
 });
 
@@ -58,16 +71,25 @@ test('migration 3 (retention): the anchor and settings tables', () => {
   const db = atVersion(3);
   assert.ok(tables(db).includes('audit_retention_anchor') && tables(db).includes('audit_settings'));
   db.prepare('INSERT INTO audit_retention_anchor VALUES (61, 41, ?, 40, ?)').run(h32, '2026-01-01T00:00:00.000Z');
-  assert.throws(() => db.prepare('INSERT INTO audit_retention_anchor VALUES (62, 41, ?, 40, ?)').run(Buffer.alloc(3), 'x'), /CHECK/);
+  assert.throws(
+    () => db.prepare('INSERT INTO audit_retention_anchor VALUES (62, 41, ?, 40, ?)').run(Buffer.alloc(3), 'x'),
+    /CHECK/,
+  );
   db.prepare("INSERT INTO audit_settings VALUES ('retention_days', '90')").run();
   db.close();
 });
 
 test('migration 4 (append_only_guard): UPDATE of chain rows and checkpoints is refused, DELETE (retention) is not', () => {
   const db = atVersion(4);
-  db.prepare('INSERT INTO audit_chain VALUES (1, ?, ?, ?, ?, ?)').run('entry', '2026-01-01T00:00:00.000Z', '{}', h32, h32);
+  db.prepare('INSERT INTO audit_chain VALUES (1, ?, ?, ?, ?, ?)').run(
+    'entry',
+    '2026-01-01T00:00:00.000Z',
+    '{}',
+    h32,
+    h32,
+  );
   db.prepare('INSERT INTO audit_checkpoint VALUES (1, ?, ?)').run(h32, 'x');
-  assert.throws(() => db.exec("UPDATE audit_chain SET body = '{\"x\":1}'"), /append-only/);
+  assert.throws(() => db.exec('UPDATE audit_chain SET body = \'{"x":1}\''), /append-only/);
   assert.throws(() => db.exec('UPDATE audit_checkpoint SET seq = 2'), /append-only/);
   db.exec('DELETE FROM audit_chain');
   db.close();
@@ -81,9 +103,23 @@ function legacyLog(path: string, version: number, n: number): void {
   for (let i = 1; i <= n; i++) {
     const e = sampleEntry(i);
     const row = linkRow(prev, { seq: i, kind: 'entry', time: e.time, body: canonicalJson(e) });
-    db.prepare('INSERT INTO audit_chain (seq, kind, time, body, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)').run(row.seq, row.kind, row.time, row.body, row.prevHash, row.hash);
-    db.prepare('INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash').run(row.seq, row.hash);
-    if (i % 2 === 0) db.prepare('INSERT INTO audit_checkpoint (seq, hash, created_at) VALUES (?, ?, ?)').run(row.seq, row.hash, e.time);
+    db.prepare('INSERT INTO audit_chain (seq, kind, time, body, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)').run(
+      row.seq,
+      row.kind,
+      row.time,
+      row.body,
+      row.prevHash,
+      row.hash,
+    );
+    db.prepare(
+      'INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash',
+    ).run(row.seq, row.hash);
+    if (i % 2 === 0)
+      db.prepare('INSERT INTO audit_checkpoint (seq, hash, created_at) VALUES (?, ?, ?)').run(
+        row.seq,
+        row.hash,
+        e.time,
+      );
     prev = { seq: row.seq, hash: row.hash };
   }
   db.close();
@@ -95,17 +131,46 @@ test('migration 5 (sealed_checkpoints_and_events): event rows allowed, rows kept
     const path = join(t.dir, 'v4.sqlite');
     legacyLog(path, 4, 5);
     const db = new Database(path);
-    assert.throws(() => db.prepare('INSERT INTO audit_chain VALUES (6, ?, ?, ?, ?, ?)').run('event', '2026-01-01T00:00:00.000Z', '{}', h32, h32), /CHECK/, 'version 4 has no event rows');
+    assert.throws(
+      () =>
+        db
+          .prepare('INSERT INTO audit_chain VALUES (6, ?, ?, ?, ?, ?)')
+          .run('event', '2026-01-01T00:00:00.000Z', '{}', h32, h32),
+      /CHECK/,
+      'version 4 has no event rows',
+    );
     const before = db.prepare('SELECT * FROM audit_chain ORDER BY seq').all();
     assert.deepEqual(migrate(db, FIXED), [5]);
-    assert.deepEqual(db.prepare('SELECT * FROM audit_chain ORDER BY seq').all(), before, 'the rebuild keeps every row byte for byte');
-    db.prepare('INSERT INTO audit_chain VALUES (6, ?, ?, ?, ?, ?)').run('event', '2026-01-01T00:00:00.000Z', '{}', h32, h32);
-    assert.throws(() => db.exec("UPDATE audit_chain SET body = '{}' WHERE seq = 6"), /append-only/, 'the guard is back on the rebuilt table');
-    db.prepare('INSERT INTO audit_checkpoint (seq, hash, created_at, note, epoch) VALUES (6, ?, ?, ?, ?)').run(h32, 'x', 'note', 3);
+    assert.deepEqual(
+      db.prepare('SELECT * FROM audit_chain ORDER BY seq').all(),
+      before,
+      'the rebuild keeps every row byte for byte',
+    );
+    db.prepare('INSERT INTO audit_chain VALUES (6, ?, ?, ?, ?, ?)').run(
+      'event',
+      '2026-01-01T00:00:00.000Z',
+      '{}',
+      h32,
+      h32,
+    );
+    assert.throws(
+      () => db.exec("UPDATE audit_chain SET body = '{}' WHERE seq = 6"),
+      /append-only/,
+      'the guard is back on the rebuilt table',
+    );
+    db.prepare('INSERT INTO audit_checkpoint (seq, hash, created_at, note, epoch) VALUES (6, ?, ?, ?, ?)').run(
+      h32,
+      'x',
+      'note',
+      3,
+    );
     db.prepare('INSERT INTO audit_epoch (epoch, note) VALUES (1, ?)').run('certificate');
     assert.throws(() => db.exec("UPDATE audit_epoch SET note = 'forged'"), /append-only/);
     assert.throws(() => db.prepare('INSERT INTO audit_epoch (epoch, note) VALUES (0, ?)').run('x'), /CHECK/);
-    assert.ok(db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'audit_chain_time'").get(), 'the time index is back');
+    assert.ok(
+      db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'audit_chain_time'").get(),
+      'the time index is back',
+    );
     db.close();
   } finally {
     t.cleanup();

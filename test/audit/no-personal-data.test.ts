@@ -18,7 +18,11 @@ import { SealingKey } from '../../main/audit/sealing-key.ts';
 import { tempDir } from './helpers.ts';
 
 // --- legacy Japanese encoders, built by inverting the platform's (ICU) decoders ------------------
-function legacyEncoder(label: string, leads: [number, number], trails: [number, number]): (s: string) => Uint8Array | null {
+function legacyEncoder(
+  label: string,
+  leads: [number, number],
+  trails: [number, number],
+): (s: string) => Uint8Array | null {
   const dec = new TextDecoder(label, { fatal: true });
   const map = new Map<string, number[]>();
   for (let a = leads[0]; a <= leads[1]; a++) {
@@ -95,7 +99,10 @@ function numberNeedles(label: string, digits: string): Needle[] {
 function blobNeedles(label: string, b: Uint8Array): Needle[] {
   const out: Needle[] = [];
   for (let i = 0; i + 16 <= b.length; i += 64) out.push({ label: `${label} @${i}`, bytes: b.subarray(i, i + 16) });
-  out.push({ label: `${label} base64`, bytes: new TextEncoder().encode(Buffer.from(b.subarray(0, 30)).toString('base64')) });
+  out.push({
+    label: `${label} base64`,
+    bytes: new TextEncoder().encode(Buffer.from(b.subarray(0, 30)).toString('base64')),
+  });
   out.push({ label: `${label} hex`, bytes: new TextEncoder().encode(Buffer.from(b.subarray(0, 16)).toString('hex')) });
   return out;
 }
@@ -107,7 +114,14 @@ function blobNeedles(label: string, b: Uint8Array): Needle[] {
  */
 function randomBytes(n: number, seed = 'kakunin'): Uint8Array {
   const out = new Uint8Array(n);
-  for (let i = 0; i * 32 < n; i++) out.set(createHash('sha256').update(`${seed}/${n}/${i}`).digest().subarray(0, Math.min(32, n - i * 32)), i * 32);
+  for (let i = 0; i * 32 < n; i++)
+    out.set(
+      createHash('sha256')
+        .update(`${seed}/${n}/${i}`)
+        .digest()
+        .subarray(0, Math.min(32, n - i * 32)),
+      i * 32,
+    );
   return out;
 }
 
@@ -125,14 +139,26 @@ interface Holder {
 
 const HOLDERS: Holder[] = [
   {
-    name: '山田 太郎', kana: 'ヤマダ タロウ', romaji: 'YAMADA TARO', birth: '1980-02-17', myNumber: '123456789012',
-    address: '東京都千代田区千代田一丁目1番1号', checkB: '80021720301234',
-    portrait: Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, ...randomBytes(2000)]), dsCertificate: Uint8Array.from([0x30, 0x82, 0x02, 0x10, ...randomBytes(524)]),
+    name: '山田 太郎',
+    kana: 'ヤマダ タロウ',
+    romaji: 'YAMADA TARO',
+    birth: '1980-02-17',
+    myNumber: '123456789012',
+    address: '東京都千代田区千代田一丁目1番1号',
+    checkB: '80021720301234',
+    portrait: Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, ...randomBytes(2000)]),
+    dsCertificate: Uint8Array.from([0x30, 0x82, 0x02, 0x10, ...randomBytes(524)]),
   },
   {
-    name: '佐藤 花子', kana: 'サトウ ハナコ', romaji: 'SATO HANAKO', birth: '1995-12-03', myNumber: '987654321098',
-    address: '大阪府大阪市北区梅田三丁目', checkB: '95120320291111',
-    portrait: Uint8Array.from([0x00, 0x00, 0x00, 0x0c, 0x6a, 0x50, 0x20, 0x20, ...randomBytes(3000)]), dsCertificate: Uint8Array.from([0x30, 0x82, 0x03, 0x00, ...randomBytes(768)]),
+    name: '佐藤 花子',
+    kana: 'サトウ ハナコ',
+    romaji: 'SATO HANAKO',
+    birth: '1995-12-03',
+    myNumber: '987654321098',
+    address: '大阪府大阪市北区梅田三丁目',
+    checkB: '95120320291111',
+    portrait: Uint8Array.from([0x00, 0x00, 0x00, 0x0c, 0x6a, 0x50, 0x20, 0x20, ...randomBytes(3000)]),
+    dsCertificate: Uint8Array.from([0x30, 0x82, 0x03, 0x00, ...randomBytes(768)]),
   },
 ];
 
@@ -160,7 +186,9 @@ function needlesOf(h: Holder): Needle[] {
 }
 
 function indexOf(hay: Uint8Array, needle: Uint8Array): number {
-  return Buffer.from(hay.buffer, hay.byteOffset, hay.byteLength).indexOf(Buffer.from(needle.buffer, needle.byteOffset, needle.byteLength));
+  return Buffer.from(hay.buffer, hay.byteOffset, hay.byteLength).indexOf(
+    Buffer.from(needle.buffer, needle.byteOffset, needle.byteLength),
+  );
 }
 
 function scan(files: string[], needles: Needle[]): string[] {
@@ -181,17 +209,31 @@ function transactionOf(h: Holder, i: number) {
     mode: (['age-over-20', 'identity', 'entrance'] as const)[i % 3]!,
     outcome: (['valid', 'invalid', 'error', 'cancelled'] as const)[i % 4]!,
     errorCode: i % 4 === 0 ? null : 'mso_expired',
-    checks: [{ code: 'mso_signature', ok: true }, { code: 'mso_validity', ok: i % 4 === 0 }],
+    checks: [
+      { code: 'mso_signature', ok: true },
+      { code: 'mso_validity', ok: i % 4 === 0 },
+    ],
     credentialType: card ? 'mynumber-card' : 'mdoc',
     docType: card ? null : 'org.iso.18013.5.1.mDL',
     cardType: card ? 'jp.mynumber-card.gen1' : null,
     issuerKeyId: createHashHex(h.dsCertificate),
-    requested: ['org.iso.18013.5.1:age_over_20', 'org.iso.18013.5.1:family_name', 'org.iso.18013.5.1:portrait', 'org.iso.18013.5.1:birth_date'],
+    requested: [
+      'org.iso.18013.5.1:age_over_20',
+      'org.iso.18013.5.1:family_name',
+      'org.iso.18013.5.1:portrait',
+      'org.iso.18013.5.1:birth_date',
+    ],
     engagement: card ? ('card' as const) : ('qr' as const),
     transport: card ? ('pcsc' as const) : ('nfc' as const),
     durations: { totalMs: 1500 + i, readMs: 900, verifyMs: 8 },
     // The values themselves ride along, as they would in a careless host's outcome object.
-    attributes: { family_name: h.name.split(' ')[0], given_name: h.name.split(' ')[1], birth_date: h.birth, resident_address: h.address, age_over_20: true },
+    attributes: {
+      family_name: h.name.split(' ')[0],
+      given_name: h.name.split(' ')[1],
+      birth_date: h.birth,
+      resident_address: h.address,
+      age_over_20: true,
+    },
     portrait: h.portrait,
     certificate: h.dsCertificate,
     myNumber: h.myNumber,
@@ -215,7 +257,10 @@ test('the scanner finds every needle when it IS in a database file (positive con
     db.prepare('INSERT INTO t VALUES (NULL, ?)').run(BigInt(HOLDERS[0]!.myNumber));
     const files = [path, path + '-wal', path + '-shm'];
     const found = new Set(scan(files, needles).map((s) => s.replace(/ in .*$/, '')));
-    assert.deepEqual(needles.filter((n) => !found.has(n.label)).map((n) => n.label), []);
+    assert.deepEqual(
+      needles.filter((n) => !found.has(n.label)).map((n) => n.label),
+      [],
+    );
     db.close();
   } finally {
     t.cleanup();
@@ -231,7 +276,11 @@ test('no holder name, birth date, number, address, photo or certificate reaches 
     // certificates in the home, all scanned below.
     const key = SealingKey.open(join(t.dir, 'home'), { now: () => new Date(Date.UTC(2026, 10, 22, 12)) });
     const keyDir = join(t.dir, 'home', 'audit-key');
-    const store = AuditStore.open(path, { checkpointEvery: 5, now: () => new Date(Date.UTC(2026, 10, 22, 12)), sealer: key });
+    const store = AuditStore.open(path, {
+      checkpointEvery: 5,
+      now: () => new Date(Date.UTC(2026, 10, 22, 12)),
+      sealer: key,
+    });
     let appended = 0;
     let refused = 0;
     for (const [hi, h] of HOLDERS.entries()) {
@@ -248,7 +297,11 @@ test('no holder name, birth date, number, address, photo or certificate reaches 
         { ...base, errorCode: h.myNumber },
         { ...base, failedChecks: [h.name] },
         { ...base, requestedElements: [`org.iso.18013.5.1:${h.birth}`] },
-        { ...base, issuerKeyId: Buffer.from(h.dsCertificate.subarray(0, 32)).toString('hex') + Buffer.from(h.myNumber).toString('hex') },
+        {
+          ...base,
+          issuerKeyId:
+            Buffer.from(h.dsCertificate.subarray(0, 32)).toString('hex') + Buffer.from(h.myNumber).toString('hex'),
+        },
         { ...base, durations: { totalMs: Number(h.myNumber), readMs: null, verifyMs: null } },
         { ...base, durations: { totalMs: Number(h.birth.replace(/-/g, '')), readMs: null, verifyMs: null } },
         { ...base, document: Buffer.from(h.portrait.subarray(0, 40)).toString('base64') },
@@ -272,7 +325,10 @@ test('no holder name, birth date, number, address, photo or certificate reaches 
         ['trust_imported', { kind: 'iaca', fingerprint: Buffer.from(h.myNumber).toString('hex') }],
       ];
       for (const [kind, fields] of smuggle) {
-        assert.throws(() => store.event(kind as 'mode_changed', fields as never), `${kind} ${Object.keys(fields).join()}`);
+        assert.throws(
+          () => store.event(kind as 'mode_changed', fields as never),
+          `${kind} ${Object.keys(fields).join()}`,
+        );
         refused++;
       }
     }
@@ -291,7 +347,10 @@ test('no holder name, birth date, number, address, photo or certificate reaches 
     const ro = AuditStore.open(path, { readOnly: true });
     const exported = new TextEncoder().encode(ro.export('csv') + ro.export('json'));
     ro.close();
-    assert.deepEqual(needles.filter((n) => indexOf(exported, n.bytes) >= 0).map((n) => n.label), []);
+    assert.deepEqual(
+      needles.filter((n) => indexOf(exported, n.bytes) >= 0).map((n) => n.label),
+      [],
+    );
     assert.equal(appended, 24);
     assert.equal(refused, 34);
   } finally {

@@ -40,7 +40,10 @@ test('prune deletes the old prefix, appends a retention-cut row, and the chain v
     const db = new Database(path, { readonly: true });
     assert.equal((db.prepare('SELECT MIN(seq) AS m FROM audit_chain').get() as { m: number }).m, 41);
     // Checkpoints of the deleted range stay: they are the sealed heads of what the cut removed.
-    assert.deepEqual((db.prepare('SELECT seq FROM audit_checkpoint ORDER BY seq').all() as { seq: number }[]).map((x) => x.seq), [10, 20, 30, 40, 50, 60, 61]);
+    assert.deepEqual(
+      (db.prepare('SELECT seq FROM audit_checkpoint ORDER BY seq').all() as { seq: number }[]).map((x) => x.seq),
+      [10, 20, 30, 40, 50, 60, 61],
+    );
     db.close();
     assert.equal(JSON.parse(s.export('json')).retentionCuts[0].deletedCount, 40);
   });
@@ -127,7 +130,9 @@ test('retention never deletes a recent row even when an older-looking row follow
 function events(path: string): Record<string, unknown>[] {
   const db = new Database(path, { readonly: true });
   try {
-    return (db.prepare("SELECT body FROM audit_chain WHERE kind = 'event' ORDER BY seq").all() as { body: string }[]).map((r) => JSON.parse(r.body));
+    return (
+      db.prepare("SELECT body FROM audit_chain WHERE kind = 'event' ORDER BY seq").all() as { body: string }[]
+    ).map((r) => JSON.parse(r.body));
   } finally {
     db.close();
   }
@@ -136,12 +141,22 @@ function events(path: string): Record<string, unknown>[] {
 test('a cut below the minimum retention is refused, deletes nothing, and the refusal is in the chain', () => {
   withStore((path, s) => {
     for (const days of [1, 30, DAYS - 1]) {
-      assert.throws(() => s.prune(days, NOW), (e: unknown) => e instanceof RetentionRefused && e.reason === 'below_minimum');
+      assert.throws(
+        () => s.prune(days, NOW),
+        (e: unknown) => e instanceof RetentionRefused && e.reason === 'below_minimum',
+      );
     }
     const db = new Database(path, { readonly: true });
     assert.equal((db.prepare('SELECT MIN(seq) AS m FROM audit_chain').get() as { m: number }).m, 1, 'nothing deleted');
     db.close();
-    assert.deepEqual(events(path).map((e) => [e.event, e.reason, e.days]), [['retention_refused', 'below_minimum', 1], ['retention_refused', 'below_minimum', 30], ['retention_refused', 'below_minimum', DAYS - 1]]);
+    assert.deepEqual(
+      events(path).map((e) => [e.event, e.reason, e.days]),
+      [
+        ['retention_refused', 'below_minimum', 1],
+        ['retention_refused', 'below_minimum', 30],
+        ['retention_refused', 'below_minimum', DAYS - 1],
+      ],
+    );
     assert.equal(s.verify().ok, true);
   });
 });
@@ -149,10 +164,19 @@ test('a cut below the minimum retention is refused, deletes nothing, and the ref
 test('a cut on a clock behind the newest row, or after a clock jump in this run, is refused and logged', () => {
   withStore((path, s) => {
     // The newest row is at 2026-01-01 01:00; a "now" of 2025 is a clock that went back.
-    assert.throws(() => s.prune(DAYS, new Date(Date.UTC(2025, 11, 1))), (e: unknown) => e instanceof RetentionRefused && e.reason === 'clock_behind_log');
+    assert.throws(
+      () => s.prune(DAYS, new Date(Date.UTC(2025, 11, 1))),
+      (e: unknown) => e instanceof RetentionRefused && e.reason === 'clock_behind_log',
+    );
     s.noteClockJump();
-    assert.throws(() => s.prune(DAYS, NOW), (e: unknown) => e instanceof RetentionRefused && e.reason === 'clock_jumped');
-    assert.deepEqual(events(path).map((e) => e.reason), ['clock_behind_log', 'clock_jumped']);
+    assert.throws(
+      () => s.prune(DAYS, NOW),
+      (e: unknown) => e instanceof RetentionRefused && e.reason === 'clock_jumped',
+    );
+    assert.deepEqual(
+      events(path).map((e) => e.reason),
+      ['clock_behind_log', 'clock_jumped'],
+    );
     assert.equal(verifyFile(path).rows, 62, 'sixty entries and two refusals, nothing deleted');
   });
 });

@@ -73,7 +73,10 @@ function expectBroken(r: AuditReport, seq: number, reason: string, badCheckpoint
 }
 
 test('an untouched sealed log verifies with the kiosk key: every checkpoint signed, epochs linked to the key', () => {
-  const log = sealedLog([[1, 25], [26, 40]]);
+  const log = sealedLog([
+    [1, 25],
+    [26, 40],
+  ]);
   try {
     const r = log.verify();
     assert.equal(r.ok, true, r.firstBroken?.detail);
@@ -102,14 +105,24 @@ test('row edit + full rehash: passes the hash chain alone, broken at the first s
   }
 });
 
-test('checkpoints re-signed with another kiosk\'s key (or a whole log made by another kiosk) do not verify', () => {
+test("checkpoints re-signed with another kiosk's key (or a whole log made by another kiosk) do not verify", () => {
   const log = sealedLog();
   const other = sealedLog();
   try {
     editAndRehash(log.path, 3, (b) => b.replace('"training":false', '"training":true'));
     resignCheckpoints(log.path, (seq, hash) => {
       const origin = logOrigin(other.key.kioskId, '0'.repeat(32));
-      return other.key.sign(origin, (epoch) => checkpointText({ kioskId: other.key.kioskId, logId: '0'.repeat(32), size: seq, head: hash, time: new Date(T0).toISOString(), epoch, every: 10 }));
+      return other.key.sign(origin, (epoch) =>
+        checkpointText({
+          kioskId: other.key.kioskId,
+          logId: '0'.repeat(32),
+          size: seq,
+          head: hash,
+          time: new Date(T0).toISOString(),
+          epoch,
+          every: 10,
+        }),
+      );
     });
     // (A sealed log signs its first row at once, then every 10.)
     expectBroken(log.verify(), 1, 'signature', 1);
@@ -130,7 +143,10 @@ test('forged retention cut: passes the hash chain alone, broken under the key; a
   try {
     const h15 = log.verify({ signed: false });
     const s = AuditStore.open(log.path, { readOnly: true });
-    const at = (seq: number) => (s as unknown as { db: import('better-sqlite3').Database }).db.prepare('SELECT hash FROM audit_chain WHERE seq = ?').get(seq) as { hash: Buffer };
+    const at = (seq: number) =>
+      (s as unknown as { db: import('better-sqlite3').Database }).db
+        .prepare('SELECT hash FROM audit_chain WHERE seq = ?')
+        .get(seq) as { hash: Buffer };
     const noted15 = { seq: 15, hash: new Uint8Array(at(15).hash) };
     const noted20 = { seq: 20, hash: new Uint8Array(at(20).hash) };
     s.close();
@@ -140,9 +156,17 @@ test('forged retention cut: passes the hash chain alone, broken under the key; a
     assert.equal(log.verify({ signed: false }).ok, true, 'the old hole: a forged cut row re-anchors the chain');
     // External heads below the cut: the old code dropped them silently.
     const miss = log.verify({ signed: false, external: [noted15] });
-    assert.deepEqual([miss.ok, miss.firstBroken?.reason], [false, 'retention'], 'nothing was kept at 15: cannot be confirmed');
+    assert.deepEqual(
+      [miss.ok, miss.firstBroken?.reason],
+      [false, 'retention'],
+      'nothing was kept at 15: cannot be confirmed',
+    );
     const wrong = log.verify({ signed: false, external: [{ seq: 20, hash: new Uint8Array(32).fill(9) }] });
-    assert.deepEqual([wrong.ok, wrong.firstBroken?.seq, wrong.firstBroken?.reason], [false, 20, 'retention'], 'disagrees with the kept checkpoint');
+    assert.deepEqual(
+      [wrong.ok, wrong.firstBroken?.seq, wrong.firstBroken?.reason],
+      [false, 20, 'retention'],
+      'disagrees with the kept checkpoint',
+    );
     assert.equal(log.verify({ signed: false, external: [noted20] }).ok, true, 'the head the cut kept matches');
     // Under the key: checkpoint 1, kept from the deleted range, is newer than the cut's cutoff.
     expectBroken(log.verify(), 26, 'retention', 1);
@@ -157,7 +181,11 @@ test('a forged cut that also deletes the kept checkpoints is not sealed by the k
     forgeCut(log.path, 21, new Date(NOW.getTime() - 91 * DAY).toISOString(), NOW.toISOString());
     sql(log.path, 'DELETE FROM audit_checkpoint WHERE seq < 21');
     const r = log.verify();
-    assert.deepEqual([r.ok, r.firstBroken?.seq, r.firstBroken?.reason], [false, 26, 'retention'], r.firstBroken?.detail);
+    assert.deepEqual(
+      [r.ok, r.firstBroken?.seq, r.firstBroken?.reason],
+      [false, 26, 'retention'],
+      r.firstBroken?.detail,
+    );
     assert.match(r.firstBroken!.detail, /not sealed/);
   } finally {
     log.done();
@@ -182,7 +210,7 @@ test('clock-forward prune: the kiosk, its clock two years ahead, cuts everything
   }
 });
 
-test('deleted tail: rows only (named by the shutdown checkpoint), and rows + checkpoints + head (named by the next epoch\'s seal)', () => {
+test("deleted tail: rows only (named by the shutdown checkpoint), and rows + checkpoints + head (named by the next epoch's seal)", () => {
   const a = sealedLog();
   const b = sealedLog();
   try {
@@ -191,23 +219,43 @@ test('deleted tail: rows only (named by the shutdown checkpoint), and rows + che
     deleteTail(b.path, 21, true);
     assert.equal(b.verify({ signed: false }).ok, true, 'the old hole: no in-file anchor points past the new end');
     const r = b.verify();
-    assert.deepEqual([r.ok, r.firstBroken?.seq, r.firstBroken?.reason], [false, 21, 'truncated'], r.firstBroken?.detail);
+    assert.deepEqual(
+      [r.ok, r.firstBroken?.seq, r.firstBroken?.reason],
+      [false, 21, 'truncated'],
+      r.firstBroken?.detail,
+    );
   } finally {
     a.done();
     b.done();
   }
 });
 
-test('a thief with the kiosk\'s current key cannot re-seal an earlier epoch', () => {
-  const log = sealedLog([[1, 15], [16, 30], [31, 45]]);
+test("a thief with the kiosk's current key cannot re-seal an earlier epoch", () => {
+  const log = sealedLog([
+    [1, 15],
+    [16, 30],
+    [31, 45],
+  ]);
   try {
     assert.equal(log.key.epoch(), 3, 'three closed runs: epochs 0, 1, 2 are over');
     // Rewrite a row of epoch 0 and re-sign every checkpoint with what the thief holds (epoch 3).
-    editAndRehash(log.path, 5, (b) => b.replace(/"mode":"[a-z0-9-]+"/, '"mode":"identity"').replace('"training":false', '"training":true'));
-    const logId = (parseCheckpointText(parseSignedNote(log.verify({ signed: false }).checkpoint!.note!).text)).logId;
+    editAndRehash(log.path, 5, (b) =>
+      b.replace(/"mode":"[a-z0-9-]+"/, '"mode":"identity"').replace('"training":false', '"training":true'),
+    );
+    const logId = parseCheckpointText(parseSignedNote(log.verify({ signed: false }).checkpoint!.note!).text).logId;
     const resign = (claimEpoch: number | null) =>
       resignCheckpoints(log.path, (seq, hash) => {
-        const signed = log.key.sign(logOrigin(log.key.kioskId, logId), (epoch) => checkpointText({ kioskId: log.key.kioskId, logId, size: seq, head: hash, time: new Date(T0 + seq * MIN).toISOString(), epoch: claimEpoch ?? epoch, every: 10 }));
+        const signed = log.key.sign(logOrigin(log.key.kioskId, logId), (epoch) =>
+          checkpointText({
+            kioskId: log.key.kioskId,
+            logId,
+            size: seq,
+            head: hash,
+            time: new Date(T0 + seq * MIN).toISOString(),
+            epoch: claimEpoch ?? epoch,
+            every: 10,
+          }),
+        );
         return { note: signed.note, epoch: claimEpoch ?? signed.epoch };
       });
     resign(null);
@@ -226,11 +274,15 @@ test('a thief with the kiosk\'s current key cannot re-seal an earlier epoch', ()
 });
 
 test('retention under the key: a real cut verifies; heads noted before it are checked against what it kept', () => {
-  const log = sealedLog([[1, 25], [26, 40]]);
+  const log = sealedLog([
+    [1, 25],
+    [26, 40],
+  ]);
   try {
     const s0 = AuditStore.open(log.path, { readOnly: true });
     const db = (s0 as unknown as { db: import('better-sqlite3').Database }).db;
-    const hashAt = (seq: number) => new Uint8Array((db.prepare('SELECT hash FROM audit_chain WHERE seq = ?').get(seq) as { hash: Buffer }).hash);
+    const hashAt = (seq: number) =>
+      new Uint8Array((db.prepare('SELECT hash FROM audit_chain WHERE seq = ?').get(seq) as { hash: Buffer }).hash);
     const noted = { h10: { seq: 10, hash: hashAt(10) }, h13: { seq: 13, hash: hashAt(13) } };
     s0.close();
     // 90 days and 20 minutes after the first row: rows 1..20 are older than the minimum.

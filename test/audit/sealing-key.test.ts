@@ -5,11 +5,28 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, readdirSync, renameSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  statSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { parseEpochCertificateText, kioskKeyName } from '../../core/audit/checkpoint.ts';
 import { parseSignedNote, verifyNote } from '../../core/audit/signed-note.ts';
-import { AUDIT_KEY_DIR, ed25519PublicOf, ratchetSeed, readAuditPublicKey, SealingKey, SealingKeyError } from '../../main/audit/sealing-key.ts';
+import {
+  AUDIT_KEY_DIR,
+  ed25519PublicOf,
+  ratchetSeed,
+  readAuditPublicKey,
+  SealingKey,
+  SealingKeyError,
+} from '../../main/audit/sealing-key.ts';
 import { nodeCrypto } from '../../main/crypto/node-crypto.ts';
 import { tempDir } from './helpers.ts';
 
@@ -71,8 +88,14 @@ test('a ratchet certifies the next key with the current one, then erases the cur
       assert.deepEqual(seeds[i], Buffer.from(ratchetSeed(seeds[i - 1]!)));
     }
     // Each certificate verifies under the previous epoch's public key and names the next.
-    const lines = readFileSync(join(dir, 'epochs.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { epoch: number; note: string });
-    assert.deepEqual(lines.map((l) => l.epoch), [1, 2, 3]);
+    const lines = readFileSync(join(dir, 'epochs.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { epoch: number; note: string });
+    assert.deepEqual(
+      lines.map((l) => l.epoch),
+      [1, 2, 3],
+    );
     let pub = k.publicKey;
     for (const l of lines) {
       const note = parseSignedNote(l.note);
@@ -85,7 +108,8 @@ test('a ratchet certifies the next key with the current one, then erases the cur
     // The old seeds are nowhere in the directory (raw, base64 or hex); the current one is.
     const bytes = dirBytes(dir);
     const forms = (s: Buffer) => [s, Buffer.from(s.toString('base64')), Buffer.from(s.toString('hex'))];
-    for (const old of seeds.slice(0, 3)) for (const f of forms(old)) assert.equal(bytes.includes(f), false, 'an erased seed is still on disk');
+    for (const old of seeds.slice(0, 3))
+      for (const f of forms(old)) assert.equal(bytes.includes(f), false, 'an erased seed is still on disk');
     assert.ok(bytes.includes(Buffer.from(seeds[3]!.toString('base64'))), 'positive control: the current seed is found');
     assert.equal(existsSync(join(dir, 'sealing.key.new')), false);
     k.close();
@@ -101,7 +125,10 @@ test('signing uses the current epoch; a second instance on the same home follows
     const s = b.sign('x.example/log', (e) => `epoch ${e}\n`);
     assert.equal(s.epoch, 1);
     assert.match(s.note, /^epoch 1\n\n\u2014 x\.example\/log /);
-    assert.deepEqual(b.certificatesAfter(0).map((c) => c.epoch), [1]);
+    assert.deepEqual(
+      b.certificatesAfter(0).map((c) => c.epoch),
+      [1],
+    );
     a.close();
     b.close();
   });
@@ -139,7 +166,11 @@ test('a crash in the middle of a ratchet leaves one whole key (every step of the
     r.ratchet(new Date(Date.UTC(2026, 0, 2)));
     assert.equal(r.epoch(), 1);
     assert.equal(certs(), 1, 'no duplicate certificate');
-    assert.deepEqual(seedOnDisk(dir), Buffer.from((JSON.parse(after.toString('utf8')) as { seed: string }).seed, 'base64'), 'the certified key');
+    assert.deepEqual(
+      seedOnDisk(dir),
+      Buffer.from((JSON.parse(after.toString('utf8')) as { seed: string }).seed, 'base64'),
+      'the certified key',
+    );
     r.close();
   });
 });
@@ -153,11 +184,20 @@ test('a key file readable by others is made private (and said so); a link, or a 
     // A symbolic link in place of the key (pointing at a copy someone else controls).
     renameSync(join(dir, 'sealing.key'), join(home, 'elsewhere.key'));
     symlinkSync(join(home, 'elsewhere.key'), join(dir, 'sealing.key'));
-    assert.throws(() => SealingKey.open(home), (e: unknown) => e instanceof SealingKeyError && /not a link/.test((e as Error).message));
+    assert.throws(
+      () => SealingKey.open(home),
+      (e: unknown) => e instanceof SealingKeyError && /not a link/.test((e as Error).message),
+    );
     // The key gone while its public half and certificates remain: never silently make a new one.
     unlinkSync(join(dir, 'sealing.key'));
     writeFileSync(join(dir, 'epochs.jsonl'), '');
-    assert.throws(() => SealingKey.open(home), (e: unknown) => e instanceof SealingKeyError && /missing/.test((e as Error).message) && /Move .* aside/.test((e as Error).message));
+    assert.throws(
+      () => SealingKey.open(home),
+      (e: unknown) =>
+        e instanceof SealingKeyError &&
+        /missing/.test((e as Error).message) &&
+        /Move .* aside/.test((e as Error).message),
+    );
   });
 });
 

@@ -51,7 +51,10 @@ test('an untouched log verifies: every row, head and checkpoint agree', () => {
 
 test('edited: a changed outcome in the body is reported at that row', () => {
   withLog((path) => {
-    tamper(path, `UPDATE audit_chain SET body = replace(body, '"outcome":"invalid"', '"outcome":"valid"') WHERE seq = 18`);
+    tamper(
+      path,
+      `UPDATE audit_chain SET body = replace(body, '"outcome":"invalid"', '"outcome":"valid"') WHERE seq = 18`,
+    );
     assert.match(rawRow(path, 18).body, /"outcome":"valid"/);
     expectBreak(path, 18, 'edited');
   });
@@ -103,7 +106,10 @@ test('edited: a chain re-hashed from a row to the end (head too) still disagrees
 
 test('inserted: a forged row appended past the head, with or without a correct link', () => {
   withLog((path) => {
-    tamper(path, `INSERT INTO audit_chain VALUES (31, 'entry', '2026-02-01T00:00:00.000Z', '{}', randomblob(32), randomblob(32))`);
+    tamper(
+      path,
+      `INSERT INTO audit_chain VALUES (31, 'entry', '2026-02-01T00:00:00.000Z', '{}', randomblob(32), randomblob(32))`,
+    );
     expectBreak(path, 31, 'inserted');
   });
   withLog((path) => {
@@ -111,7 +117,10 @@ test('inserted: a forged row appended past the head, with or without a correct l
     const body = canonicalJson(sampleEntry(99));
     const time = '2026-02-01T00:00:00.000Z';
     const h = rowHash(last.hash, { seq: 31, kind: 'entry', time, body });
-    tamper(path, `INSERT INTO audit_chain VALUES (31, 'entry', '${time}', '${body}', x'${hex(last.hash)}', x'${hex(h)}')`);
+    tamper(
+      path,
+      `INSERT INTO audit_chain VALUES (31, 'entry', '${time}', '${body}', x'${hex(last.hash)}', x'${hex(h)}')`,
+    );
     expectBreak(path, 31, 'inserted');
   });
 });
@@ -166,7 +175,11 @@ test('truncated: the tail deleted (head left) and the tail deleted with the head
   });
   withLog((path) => {
     const r25 = rawRow(path, 25);
-    tamper(path, 'DELETE FROM audit_chain WHERE seq > 25', `UPDATE audit_head SET seq = 25, hash = x'${hex(r25.hash)}'`);
+    tamper(
+      path,
+      'DELETE FROM audit_chain WHERE seq > 25',
+      `UPDATE audit_head SET seq = 25, hash = x'${hex(r25.hash)}'`,
+    );
     expectBreak(path, 26, 'truncated');
   });
 });
@@ -177,7 +190,12 @@ test('known limit: a tail deleted together with the head AND every checkpoint pa
   // in-file limit so nobody believes otherwise.
   withLog((path) => {
     const r25 = rawRow(path, 25);
-    tamper(path, 'DELETE FROM audit_chain WHERE seq > 25', 'DELETE FROM audit_checkpoint WHERE seq > 25', `UPDATE audit_head SET seq = 25, hash = x'${hex(r25.hash)}'`);
+    tamper(
+      path,
+      'DELETE FROM audit_chain WHERE seq > 25',
+      'DELETE FROM audit_checkpoint WHERE seq > 25',
+      `UPDATE audit_head SET seq = 25, hash = x'${hex(r25.hash)}'`,
+    );
     assert.equal(verifyFile(path).ok, true);
   });
 });
@@ -191,11 +209,21 @@ test('edited: the head row removed while rows remain', () => {
 
 test('reordered: two rows swapped by seq (adjacent and far apart) or by content', () => {
   withLog((path) => {
-    tamper(path, 'UPDATE audit_chain SET seq = 1000000 WHERE seq = 12', 'UPDATE audit_chain SET seq = 12 WHERE seq = 13', 'UPDATE audit_chain SET seq = 13 WHERE seq = 1000000');
+    tamper(
+      path,
+      'UPDATE audit_chain SET seq = 1000000 WHERE seq = 12',
+      'UPDATE audit_chain SET seq = 12 WHERE seq = 13',
+      'UPDATE audit_chain SET seq = 13 WHERE seq = 1000000',
+    );
     expectBreak(path, 12, 'reordered');
   });
   withLog((path) => {
-    tamper(path, 'UPDATE audit_chain SET seq = 1000000 WHERE seq = 12', 'UPDATE audit_chain SET seq = 12 WHERE seq = 19', 'UPDATE audit_chain SET seq = 19 WHERE seq = 1000000');
+    tamper(
+      path,
+      'UPDATE audit_chain SET seq = 1000000 WHERE seq = 12',
+      'UPDATE audit_chain SET seq = 12 WHERE seq = 19',
+      'UPDATE audit_chain SET seq = 19 WHERE seq = 1000000',
+    );
     expectBreak(path, 12, 'reordered');
   });
   withLog((path) => {

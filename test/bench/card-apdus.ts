@@ -73,7 +73,11 @@ const unlocks: Array<[CardApduFigure['unlock'], Unlock, string | undefined]> = [
   ['check_number_b', { kind: 'check_number_b', digits: checkNumberBOf(DEFAULT_HOLDER) }, undefined],
   ['pin', { kind: 'pin', digits: DEFAULT_HOLDER.pin }, undefined],
   ['birth_date', { kind: 'birth_date', digits: checkNumberBOf(DEFAULT_HOLDER).slice(0, 6) }, undefined],
-  ['check_number_b+jpki', { kind: 'check_number_b', digits: checkNumberBOf(DEFAULT_HOLDER) }, DEFAULT_HOLDER.jpkiAuthPin],
+  [
+    'check_number_b+jpki',
+    { kind: 'check_number_b', digits: checkNumberBOf(DEFAULT_HOLDER) },
+    DEFAULT_HOLDER.jpkiAuthPin,
+  ],
 ];
 
 export interface MeasureOptions {
@@ -82,7 +86,9 @@ export interface MeasureOptions {
   runs?: number;
 }
 
-export async function measureCardApdus(opts: MeasureOptions = {}): Promise<{ figures: CardApduFigure[]; pcscdNote: string | null; documents: DocumentApduFigure[] }> {
+export async function measureCardApdus(
+  opts: MeasureOptions = {},
+): Promise<{ figures: CardApduFigure[]; pcscdNote: string | null; documents: DocumentApduFigure[] }> {
   const trust = loadTrustDir(TRUST, { crypto: nodeCrypto, now: AT });
   const figures: CardApduFigure[] = [];
   for (const policy of POLICY_NAMES) {
@@ -99,10 +105,27 @@ export async function measureCardApdus(opts: MeasureOptions = {}): Promise<{ fig
           }
         },
       });
-      const r = await readMyNumberCard({ channel, policy, unlock, trust, crypto: nodeCrypto, at: AT, now: () => performance.now(), ...(jpkiPin ? { jpkiPin } : {}) });
+      const r = await readMyNumberCard({
+        channel,
+        policy,
+        unlock,
+        trust,
+        crypto: nodeCrypto,
+        at: AT,
+        now: () => performance.now(),
+        ...(jpkiPin ? { jpkiPin } : {}),
+      });
       const byKind: Record<string, number> = {};
       for (const l of card.log) byKind[kindOf(l.command)] = (byKind[kindOf(l.command)] ?? 0) + 1;
-      figures.push({ policy, unlock: name, verdict: r.verdict, apdus: r.apdus.count, bytesSent: r.apdus.bytesOut, bytesReceived: r.apdus.bytesIn, byKind });
+      figures.push({
+        policy,
+        unlock: name,
+        verdict: r.verdict,
+        apdus: r.apdus.count,
+        bytesSent: r.apdus.bytesOut,
+        bytesReceived: r.apdus.bytesIn,
+        byKind,
+      });
     }
   }
   let pcscdNote: string | null = null;
@@ -118,14 +141,23 @@ export async function measureCardApdus(opts: MeasureOptions = {}): Promise<{ fig
           const card = new VirtualMyNumberCard();
           const link = new VpcdCard(card, 35963);
           const t = performance.now();
-          const r = await readCardOverPcsc({ reader: 'Virtual PCD 00 00', policy: f.policy, unlock, trust, crypto: nodeCrypto, at: AT, insertCard: () => link.insert() });
+          const r = await readCardOverPcsc({
+            reader: 'Virtual PCD 00 00',
+            policy: f.policy,
+            unlock,
+            trust,
+            crypto: nodeCrypto,
+            at: AT,
+            insertCard: () => link.insert(),
+          });
           // Time of the card transaction proper: from the first APDU to the verdict (connect and the
           // simulator's insertion excluded; photo decoding reported apart).
           const read = (r.timings.text_ap_ms ?? 0) + (r.timings.card_face_ap_ms ?? 0) + (r.timings.verify_ms ?? 0);
           times.push(read);
           void t;
           await link.remove();
-          if (r.verdict !== 'valid') throw new Error(`bench read ${f.policy}/${f.unlock} was ${r.verdict}: ${JSON.stringify(r.errors)}`);
+          if (r.verdict !== 'valid')
+            throw new Error(`bench read ${f.policy}/${f.unlock} was ${r.verdict}: ${JSON.stringify(r.errors)}`);
         }
         times.sort((a, b) => a - b);
         f.pcscdMs = Math.round(times[Math.floor(times.length / 2)]! * 10) / 10;
@@ -138,11 +170,18 @@ export async function measureCardApdus(opts: MeasureOptions = {}): Promise<{ fig
 
 async function main() {
   const { figures, pcscdNote } = await measureCardApdus({ pcscd: true });
-  console.log('My Number Card APDUs per policy (virtual card, default holder, photo %d bytes)', new VirtualMyNumberCard().aps.face.files.files.get(2)!.length);
+  console.log(
+    'My Number Card APDUs per policy (virtual card, default holder, photo %d bytes)',
+    new VirtualMyNumberCard().aps.face.files.files.get(2)!.length,
+  );
   console.log('policy        unlock               verdict  APDUs  sent B  recv B  read via pcscd  breakdown');
   for (const f of figures) {
     console.log(
-      `${f.policy.padEnd(13)} ${f.unlock.padEnd(20)} ${f.verdict.padEnd(8)} ${String(f.apdus).padStart(5)} ${String(f.bytesSent).padStart(7)} ${String(f.bytesReceived).padStart(7)}  ${(f.pcscdMs !== undefined ? `${f.pcscdMs} ms` : '-').padStart(14)}  ${Object.entries(f.byKind).map(([k, n]) => `${k}=${n}`).join(' ')}`,
+      `${f.policy.padEnd(13)} ${f.unlock.padEnd(20)} ${f.verdict.padEnd(8)} ${String(f.apdus).padStart(5)} ${String(f.bytesSent).padStart(7)} ${String(f.bytesReceived).padStart(7)}  ${(f.pcscdMs !== undefined ? `${f.pcscdMs} ms` : '-').padStart(14)}  ${Object.entries(
+        f.byKind,
+      )
+        .map(([k, n]) => `${k}=${n}`)
+        .join(' ')}`,
     );
   }
   if (pcscdNote) console.log(`# ${pcscdNote}`);

@@ -52,10 +52,20 @@ const SPKI_HEAD: Partial<Record<Curve, string>> = {
 
 /** The fastest import node:crypto offers for each curve (both paths check the point is on the curve). */
 function ecKeyFromPoint(curve: Curve, point: Uint8Array): KeyObject {
-  if (curve !== 'P-256') return createPublicKey({ key: Buffer.concat([Buffer.from(SPKI_HEAD[curve]!, 'hex'), point]), format: 'der', type: 'spki' });
+  if (curve !== 'P-256')
+    return createPublicKey({
+      key: Buffer.concat([Buffer.from(SPKI_HEAD[curve]!, 'hex'), point]),
+      format: 'der',
+      type: 'spki',
+    });
   const n = (point.length - 1) / 2;
   return createPublicKey({
-    key: { kty: 'EC', crv: curve, x: Buffer.from(point.subarray(1, 1 + n)).toString('base64url'), y: Buffer.from(point.subarray(1 + n)).toString('base64url') },
+    key: {
+      kty: 'EC',
+      crv: curve,
+      x: Buffer.from(point.subarray(1, 1 + n)).toString('base64url'),
+      y: Buffer.from(point.subarray(1 + n)).toString('base64url'),
+    },
     format: 'jwk',
   });
 }
@@ -69,7 +79,8 @@ export function cryptoFloor(s: Scenario): CryptoFloor {
   const dsDer = x5 instanceof Uint8Array ? x5 : (x5 as Uint8Array[])[0]!;
   const ds = parseCertificate(dsDer);
   const iaca = parseCertificate(s.iacaDer);
-  if (ds.publicKey.kind !== 'ec' || iaca.publicKey.kind !== 'ec' || ds.signatureAlgorithm.kind !== 'ecdsa') throw new Error('floor: EC keys expected');
+  if (ds.publicKey.kind !== 'ec' || iaca.publicKey.kind !== 'ec' || ds.signatureAlgorithm.kind !== 'ecdsa')
+    throw new Error('floor: EC keys expected');
 
   const msoAlg = get(decodeCbor(prot), 1) as number;
   const mso = decodeCbor((decodeCbor(payload) as EmbeddedCbor).content);
@@ -78,7 +89,12 @@ export function cryptoFloor(s: Scenario): CryptoFloor {
   const devicePoint = new Uint8Array([4, ...(get(deviceKey, -2) as Uint8Array), ...(get(deviceKey, -3) as Uint8Array)]);
 
   const deviceSigned = get(doc, 'deviceSigned');
-  const deviceSignature = get(get(deviceSigned, 'deviceAuth'), 'deviceSignature') as [Uint8Array, CborMap, null, Uint8Array];
+  const deviceSignature = get(get(deviceSigned, 'deviceAuth'), 'deviceSignature') as [
+    Uint8Array,
+    CborMap,
+    null,
+    Uint8Array,
+  ];
   const deviceAuthentication = EmbeddedCbor.wrap([
     'DeviceAuthentication',
     decodeCbor(s.sessionTranscript),
@@ -88,7 +104,14 @@ export function cryptoFloor(s: Scenario): CryptoFloor {
   const devAlg = get(decodeCbor(deviceSignature[0]), 1) as number;
 
   const verifications: OneVerify[] = [
-    { what: 'DS certificate by IACA', hash: HASH[iaca.publicKey.curve]!, key: ecKeyFromPoint(iaca.publicKey.curve, iaca.publicKey.point), data: ds.tbs, signature: ds.signature, dsaEncoding: 'der' },
+    {
+      what: 'DS certificate by IACA',
+      hash: HASH[iaca.publicKey.curve]!,
+      key: ecKeyFromPoint(iaca.publicKey.curve, iaca.publicKey.point),
+      data: ds.tbs,
+      signature: ds.signature,
+      dsaEncoding: 'der',
+    },
     {
       what: 'MSO COSE_Sign1 by DS',
       hash: COSE_ALG_HASH[msoAlg]!,
@@ -108,7 +131,8 @@ export function cryptoFloor(s: Scenario): CryptoFloor {
   ];
   const run = (): void => {
     for (const v of verifications) {
-      if (!nodeVerify(v.hash, v.data, { key: v.key, dsaEncoding: v.dsaEncoding }, v.signature)) throw new Error(`crypto floor: ${v.what} does not verify`);
+      if (!nodeVerify(v.hash, v.data, { key: v.key, dsaEncoding: v.dsaEncoding }, v.signature))
+        throw new Error(`crypto floor: ${v.what} does not verify`);
     }
   };
   // For the cold floor: which verifications use a key that must be imported on the spot, from which point.
@@ -118,10 +142,12 @@ export function cryptoFloor(s: Scenario): CryptoFloor {
   ];
   const runCold = (): void => {
     const iacaCheck = verifications[0]!;
-    if (!nodeVerify(iacaCheck.hash, iacaCheck.data, { key: iacaCheck.key, dsaEncoding: 'der' }, iacaCheck.signature)) throw new Error(`crypto floor: ${iacaCheck.what} does not verify`);
+    if (!nodeVerify(iacaCheck.hash, iacaCheck.data, { key: iacaCheck.key, dsaEncoding: 'der' }, iacaCheck.signature))
+      throw new Error(`crypto floor: ${iacaCheck.what} does not verify`);
     for (const [v, curve, point] of fresh) {
       const key = ecKeyFromPoint(curve, point);
-      if (!nodeVerify(v.hash, v.data, { key, dsaEncoding: v.dsaEncoding }, v.signature)) throw new Error(`crypto floor: ${v.what} does not verify`);
+      if (!nodeVerify(v.hash, v.data, { key, dsaEncoding: v.dsaEncoding }, v.signature))
+        throw new Error(`crypto floor: ${v.what} does not verify`);
     }
   };
   run(); // the inputs must be genuinely valid

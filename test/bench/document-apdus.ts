@@ -57,8 +57,20 @@ function kindOf(hex: string): string {
   return 'other';
 }
 
-const SPEC_LICENCE: Record<string, number> = { 'age-over-20/pin1': 15, 'age-over-20/pin1+pin2': 31, 'identity/pin1+pin2': 35, 'entrance/pin1+pin2': 31 };
-const SPEC_RC: Record<string, string> = { 'gen2/age-over-20': '10', 'gen2/entrance': '10', 'gen2/identity': '14 (with DF2; the address image adds 1)', 'gen1/age-over-20': '10-15', 'gen1/entrance': '10-15', 'gen1/identity': '16-21' };
+const SPEC_LICENCE: Record<string, number> = {
+  'age-over-20/pin1': 15,
+  'age-over-20/pin1+pin2': 31,
+  'identity/pin1+pin2': 35,
+  'entrance/pin1+pin2': 31,
+};
+const SPEC_RC: Record<string, string> = {
+  'gen2/age-over-20': '10',
+  'gen2/entrance': '10',
+  'gen2/identity': '14 (with DF2; the address image adds 1)',
+  'gen1/age-over-20': '10-15',
+  'gen1/entrance': '10-15',
+  'gen1/identity': '16-21',
+};
 
 export async function measureDocumentApdus(): Promise<DocumentApduFigure[]> {
   const trust = loadDocumentTrust(TRUST, nodeCrypto);
@@ -72,36 +84,97 @@ export async function measureDocumentApdus(): Promise<DocumentApduFigure[]> {
   ];
   for (const [policy, secrets] of cases) {
     const card = new VirtualLicence();
-    const r = await readDrivingLicence({ transport: { transmit: async (c) => card.process(c) }, policy, secrets, signature: true, trust, crypto: nodeCrypto, at: AT, now });
+    const r = await readDrivingLicence({
+      transport: { transmit: async (c) => card.process(c) },
+      policy,
+      secrets,
+      signature: true,
+      trust,
+      crypto: nodeCrypto,
+      at: AT,
+      now,
+    });
     const byKind: Record<string, number> = {};
     for (const l of card.log) byKind[kindOf(l.command)] = (byKind[kindOf(l.command)] ?? 0) + 1;
     const key = `${policy}/${secrets.pin2 ? 'pin1+pin2' : 'pin1'}`;
-    out.push({ document: 'driving-licence', policy, secrets: secrets.pin2 ? 'pin1+pin2' : 'pin1', verdict: r.verdict, apdus: r.apdus.count, bytesSent: r.apdus.bytesOut, bytesReceived: r.apdus.bytesIn, spec_minimum_apdus: SPEC_LICENCE[key] ?? '-', byKind });
+    out.push({
+      document: 'driving-licence',
+      policy,
+      secrets: secrets.pin2 ? 'pin1+pin2' : 'pin1',
+      verdict: r.verdict,
+      apdus: r.apdus.count,
+      bytesSent: r.apdus.bytesOut,
+      bytesReceived: r.apdus.bytesIn,
+      spec_minimum_apdus: SPEC_LICENCE[key] ?? '-',
+      byKind,
+    });
   }
   for (const generation of [2, 1] as const) {
     for (const policy of ['age-over-20', 'identity', 'entrance'] as const) {
       const card = new VirtualResidenceCard({ generation });
-      const r = await readResidenceCard({ transport: { transmit: async (c) => card.process(c) }, policy, cardNumber: 'AB12345678CD', trust, crypto: nodeCrypto, at: AT, now });
+      const r = await readResidenceCard({
+        transport: { transmit: async (c) => card.process(c) },
+        policy,
+        cardNumber: 'AB12345678CD',
+        trust,
+        crypto: nodeCrypto,
+        at: AT,
+        now,
+      });
       const byKind: Record<string, number> = {};
       for (const l of card.log) byKind[kindOf(l.command)] = (byKind[kindOf(l.command)] ?? 0) + 1;
-      out.push({ document: `residence-card gen${generation}`, policy, secrets: 'card number', verdict: r.verdict, apdus: r.apdus.count, bytesSent: r.apdus.bytesOut, bytesReceived: r.apdus.bytesIn, spec_minimum_apdus: SPEC_RC[`gen${generation}/${policy}`] ?? '-', byKind });
+      out.push({
+        document: `residence-card gen${generation}`,
+        policy,
+        secrets: 'card number',
+        verdict: r.verdict,
+        apdus: r.apdus.count,
+        bytesSent: r.apdus.bytesOut,
+        bytesReceived: r.apdus.bytesIn,
+        spec_minimum_apdus: SPEC_RC[`gen${generation}/${policy}`] ?? '-',
+        byKind,
+      });
     }
   }
   for (const policy of ['identity', 'entrance'] as const) {
     const card = new VirtualMyNumberCard({ licenceAp: new VirtualMynaLicenceAp() });
-    const r = await readMynaLicence({ transport: { transmit: async (c) => card.process(c) }, policy, pin: '2580', at: AT, now });
+    const r = await readMynaLicence({
+      transport: { transmit: async (c) => card.process(c) },
+      policy,
+      pin: '2580',
+      at: AT,
+      now,
+    });
     const byKind: Record<string, number> = {};
     for (const l of card.log) byKind[kindOf(l.command)] = (byKind[kindOf(l.command)] ?? 0) + 1;
-    out.push({ document: 'myna-licence (licence AP)', policy, secrets: 'licence PIN', verdict: r.verdict, apdus: r.apdus.count, bytesSent: r.apdus.bytesOut, bytesReceived: r.apdus.bytesIn, spec_minimum_apdus: '5 + headers to C5 + 1', byKind });
+    out.push({
+      document: 'myna-licence (licence AP)',
+      policy,
+      secrets: 'licence PIN',
+      verdict: r.verdict,
+      apdus: r.apdus.count,
+      bytesSent: r.apdus.bytesOut,
+      bytesReceived: r.apdus.bytesIn,
+      spec_minimum_apdus: '5 + headers to C5 + 1',
+      byKind,
+    });
   }
   return out;
 }
 
 async function main() {
   const figures = await measureDocumentApdus();
-  console.log('document                policy        secrets      verdict     APDUs  spec min              sent B  recv B  breakdown');
+  console.log(
+    'document                policy        secrets      verdict     APDUs  spec min              sent B  recv B  breakdown',
+  );
   for (const f of figures) {
-    console.log(`${f.document.padEnd(23)} ${f.policy.padEnd(13)} ${f.secrets.padEnd(12)} ${f.verdict.padEnd(11)} ${String(f.apdus).padStart(5)}  ${String(f.spec_minimum_apdus).padEnd(20)} ${String(f.bytesSent).padStart(6)} ${String(f.bytesReceived).padStart(7)}  ${Object.entries(f.byKind).map(([k, n]) => `${k}=${n}`).join(' ')}`);
+    console.log(
+      `${f.document.padEnd(23)} ${f.policy.padEnd(13)} ${f.secrets.padEnd(12)} ${f.verdict.padEnd(11)} ${String(f.apdus).padStart(5)}  ${String(f.spec_minimum_apdus).padEnd(20)} ${String(f.bytesSent).padStart(6)} ${String(f.bytesReceived).padStart(7)}  ${Object.entries(
+        f.byKind,
+      )
+        .map(([k, n]) => `${k}=${n}`)
+        .join(' ')}`,
+    );
   }
 }
 

@@ -91,13 +91,34 @@ function sessionTranscriptFor(): { transcript: Uint8Array; bytes: Uint8Array } {
   const de = new Map<number, unknown>([
     [0, '1.0'],
     [1, [1, eDeviceKeyBytes]],
-    [2, [[2, 1, new Map<number, unknown>([[0, false], [1, true], [11, new Uint8Array(randomBytes(16))]])]]],
+    [
+      2,
+      [
+        [
+          2,
+          1,
+          new Map<number, unknown>([
+            [0, false],
+            [1, true],
+            [11, new Uint8Array(randomBytes(16))],
+          ]),
+        ],
+      ],
+    ],
   ]);
-  const transcript = encodeCbor([EmbeddedCbor.wrap(de as never), EmbeddedCbor.wrap(coseKeyP256(eReader) as never), null] as never);
+  const transcript = encodeCbor([
+    EmbeddedCbor.wrap(de as never),
+    EmbeddedCbor.wrap(coseKeyP256(eReader) as never),
+    null,
+  ] as never);
   return { transcript, bytes: EmbeddedCbor.fromContent(transcript).raw };
 }
 
-async function makeScenario(kind: 'age' | 'identity', iacaName: TestIacaName, portraitBytes: number): Promise<Scenario> {
+async function makeScenario(
+  kind: 'age' | 'identity',
+  iacaName: TestIacaName,
+  portraitBytes: number,
+): Promise<Scenario> {
   const ds = testDocumentSigner(iacaName);
   const alg = ds.curve === 'P-256' ? 'ES256' : ds.curve === 'P-384' ? 'ES384' : 'ES512';
   const n = ds.privateKey.length;

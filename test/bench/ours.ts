@@ -27,7 +27,8 @@ export async function loadOurs(cryptoName: 'node' | 'noble' = 'node'): Promise<O
     const nodeMod = await import('../../main/crypto/node-crypto.ts');
     const nobleMod = await import('../../core/crypto/noble.ts');
     const crypto = cryptoName === 'node' ? nodeMod.nodeCrypto : nobleMod.nobleCrypto;
-    const freshCrypto = (): CryptoProvider => (cryptoName === 'node' ? new nodeMod.NodeCrypto() : new nobleMod.NobleCrypto());
+    const freshCrypto = (): CryptoProvider =>
+      cryptoName === 'node' ? new nodeMod.NodeCrypto() : new nobleMod.NobleCrypto();
     const newStore = (s: Scenario, c: CryptoProvider): InstanceType<typeof TrustStore> => {
       const t = new TrustStore({ crypto: c, now: s.now });
       if (!t.addRoot(s.iacaDer, 'iaca', s.iacaFile)) throw new Error(`test IACA refused: ${JSON.stringify(t.errors)}`);
@@ -51,12 +52,22 @@ export async function loadOurs(cryptoName: 'node' | 'noble' = 'node'): Promise<O
         });
         let elements = 0;
         for (const d of r.documents) for (const ns of Object.values(d.elements)) elements += Object.keys(ns).length;
-        return { verdict: r.verdict, elements, failed: r.errors.map((e) => `${e.code}${e.detail ? `: ${e.detail}` : ''}`) };
+        return {
+          verdict: r.verdict,
+          elements,
+          failed: r.errors.map((e) => `${e.code}${e.detail ? `: ${e.detail}` : ''}`),
+        };
       },
       prepareCold(s) {
         const c = freshCrypto();
         const trust = newStore(s, c);
-        const opts = { crypto: c, trust, now: s.now, transcript: s.sessionTranscriptBytes, request: { [s.docType]: s.requested } };
+        const opts = {
+          crypto: c,
+          trust,
+          now: s.now,
+          transcript: s.sessionTranscriptBytes,
+          request: { [s.docType]: s.requested },
+        };
         return () => verifyDeviceResponse(s.deviceResponse, opts);
       },
     };
@@ -70,6 +81,8 @@ export function assertOursValid(ours: OurVerifier, s: Scenario): void {
   const r = ours.verify(s);
   const want = Object.values(s.requested).reduce((n, l) => n + l.length, 0);
   if (r.verdict !== 'valid' || r.elements !== want) {
-    throw new Error(`${ours.name} did not verify "${s.name}": verdict ${r.verdict}, ${r.elements}/${want} elements; ${r.failed.join('; ')}`);
+    throw new Error(
+      `${ours.name} did not verify "${s.name}": verdict ${r.verdict}, ${r.elements}/${want} elements; ${r.failed.join('; ')}`,
+    );
   }
 }

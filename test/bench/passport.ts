@@ -24,7 +24,11 @@ import { withVirtualReader } from '../support/pcscd.ts';
 import { errorText } from '../../core/errors.ts';
 import { loadTrustDir } from '../../main/trust/load-dir.ts';
 import { TEST_HOLDER } from '../../sim/passport/holder.ts';
-import { createSimulatedPassport, parsePassportSimulation, type PassportSimulationSpec } from '../../sim/passport/simulate.ts';
+import {
+  createSimulatedPassport,
+  parsePassportSimulation,
+  type PassportSimulationSpec,
+} from '../../sim/passport/simulate.ts';
 import { VirtualPassport } from '../../sim/passport/virtual-passport.ts';
 import { TEST_TRUST_DIR } from '../../main/project-root.ts';
 
@@ -57,10 +61,16 @@ export interface PassportFigure {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const r2 = (x: number) => Math.round(x * 100) / 100;
 
-export async function measurePassports(opts: { runs?: number; pcscd?: boolean } = {}): Promise<{ figures: PassportFigure[]; pcscdNote: string | null }> {
+export async function measurePassports(
+  opts: { runs?: number; pcscd?: boolean } = {},
+): Promise<{ figures: PassportFigure[]; pcscdNote: string | null }> {
   const runs = opts.runs ?? 7;
   const trust = loadTrustDir(TRUST, { crypto: nodeCrypto, now: AT });
-  const k = mrzKeyFromFields({ documentNumber: TEST_HOLDER.documentNumber, birthDate: TEST_HOLDER.birthDate, expiryDate: TEST_HOLDER.expiryDate });
+  const k = mrzKeyFromFields({
+    documentNumber: TEST_HOLDER.documentNumber,
+    birthDate: TEST_HOLDER.birthDate,
+    expiryDate: TEST_HOLDER.expiryDate,
+  });
   if (!k.ok) throw new Error('test MRZ');
   const access = { kind: 'mrz' as const, key: k.key };
   const figures: PassportFigure[] = [];
@@ -84,7 +94,15 @@ export async function measurePassports(opts: { runs?: number; pcscd?: boolean } 
         },
       });
       const t0 = performance.now();
-      const r = await readPassport({ channel, policy: 'identity', access, trust, crypto: nodeCrypto, at: AT, now: () => performance.now() });
+      const r = await readPassport({
+        channel,
+        policy: 'identity',
+        access,
+        trust,
+        crypto: nodeCrypto,
+        at: AT,
+        now: () => performance.now(),
+      });
       const total = performance.now() - t0;
       if (r.verdict !== 'valid') throw new Error(`bench read ${c.name} was ${r.verdict}: ${JSON.stringify(r.errors)}`);
       if (i > 0) {
@@ -93,12 +111,23 @@ export async function measurePassports(opts: { runs?: number; pcscd?: boolean } 
       }
       last = r;
     }
-    figures.push({ name: c.name, access: last!.card.access, verdict: last!.verdict, apdus: last!.apdus.count, bytesSent: last!.apdus.bytesOut, bytesReceived: last!.apdus.bytesIn, faceBytes: face, kioskMs: r2(median(kiosk)), chipMs: r2(median(chipT)) });
+    figures.push({
+      name: c.name,
+      access: last!.card.access,
+      verdict: last!.verdict,
+      apdus: last!.apdus.count,
+      bytesSent: last!.apdus.bytesOut,
+      bytesReceived: last!.apdus.bytesIn,
+      faceBytes: face,
+      kioskMs: r2(median(kiosk)),
+      chipMs: r2(median(chipT)),
+    });
   }
   let pcscdNote: string | null = null;
   if (opts.pcscd !== false) {
     const probe = await probePcscd();
-    if (!probe.ok) pcscdNote = `pcscd not reachable (${probe.reason}): tap-to-verdict through PC/SC not measured (run inside the test namespace, see README "Tests")`;
+    if (!probe.ok)
+      pcscdNote = `pcscd not reachable (${probe.reason}): tap-to-verdict through PC/SC not measured (run inside the test namespace, see README "Tests")`;
     else {
       // A vpcd slot of our own (test files run in parallel and share the test run's pcscd).
       try {
@@ -110,8 +139,17 @@ export async function measurePassports(opts: { runs?: number; pcscd?: boolean } 
             for (let i = 0; i <= Math.min(runs, 5); i++) {
               const s = createSimulatedPassport(spec, port);
               try {
-                const r = await readPassportOverPcsc({ reader: readerName, policy: 'identity', access, trust, crypto: nodeCrypto, at: AT, insertCard: () => s.link.insert() });
-                if (r.verdict !== 'valid') throw new Error(`bench pcscd read ${c.name} was ${r.verdict}: ${JSON.stringify(r.errors)}`);
+                const r = await readPassportOverPcsc({
+                  reader: readerName,
+                  policy: 'identity',
+                  access,
+                  trust,
+                  crypto: nodeCrypto,
+                  at: AT,
+                  insertCard: () => s.link.insert(),
+                });
+                if (r.verdict !== 'valid')
+                  throw new Error(`bench pcscd read ${c.name} was ${r.verdict}: ${JSON.stringify(r.errors)}`);
                 // From the first APDU after connect to the verdict, photo decode included (what staff wait
                 // for once the passport lies on the reader); the simulator's socket set-up is excluded.
                 if (i > 0) times.push(r.timings.total_ms! - (r.timings.connect_ms ?? 0));
@@ -133,8 +171,13 @@ export async function measurePassports(opts: { runs?: number; pcscd?: boolean } 
 async function main() {
   const { figures, pcscdNote } = await measurePassports();
   console.log('Passport reads (virtual passport, identity policy, face JPEG)');
-  console.log('case                                                         access  APDUs  sent B  recv B  DG2 B  kiosk ms  chip ms  tap->verdict');
-  for (const f of figures) console.log(`${f.name.padEnd(60)} ${String(f.access).padEnd(6)} ${String(f.apdus).padStart(6)} ${String(f.bytesSent).padStart(7)} ${String(f.bytesReceived).padStart(7)} ${String(f.faceBytes).padStart(6)} ${f.kioskMs.toFixed(2).padStart(9)} ${f.chipMs.toFixed(2).padStart(8)}  ${f.tapToVerdictMs !== undefined ? `${f.tapToVerdictMs} ms` : '-'}`);
+  console.log(
+    'case                                                         access  APDUs  sent B  recv B  DG2 B  kiosk ms  chip ms  tap->verdict',
+  );
+  for (const f of figures)
+    console.log(
+      `${f.name.padEnd(60)} ${String(f.access).padEnd(6)} ${String(f.apdus).padStart(6)} ${String(f.bytesSent).padStart(7)} ${String(f.bytesReceived).padStart(7)} ${String(f.faceBytes).padStart(6)} ${f.kioskMs.toFixed(2).padStart(9)} ${f.chipMs.toFixed(2).padStart(8)}  ${f.tapToVerdictMs !== undefined ? `${f.tapToVerdictMs} ms` : '-'}`,
+    );
   if (pcscdNote) console.log(`# ${pcscdNote}`);
 }
 

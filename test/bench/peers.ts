@@ -19,7 +19,17 @@
 //   certificates parsed once and cached, keys imported straight from JWK. That makes it a strong
 //   baseline rather than a strawman. Same assertion as above: every check must pass.
 
-import { createHash, createHmac, createPublicKey, diffieHellman, createPrivateKey, hkdfSync, timingSafeEqual, verify as nodeVerify, X509Certificate } from 'node:crypto';
+import {
+  createHash,
+  createHmac,
+  createPublicKey,
+  diffieHellman,
+  createPrivateKey,
+  hkdfSync,
+  timingSafeEqual,
+  verify as nodeVerify,
+  X509Certificate,
+} from 'node:crypto';
 import { Verifier as Auth0Verifier } from '@auth0/mdl';
 import { Verifier as AnimoVerifier, type MdocContext } from '@animo-id/mdoc';
 import type { Scenario } from './fixtures.ts';
@@ -46,7 +56,12 @@ export function assertAllPassed(peer: string, scenario: string, checks: PeerChec
   }
   // The checks that matter must be among them: chain, issuer signature, device signature, digests.
   const text = checks.map((c) => c.check).join('\n');
-  for (const must of ['Issuer certificate must be valid', 'Issuer signature must be valid', 'Device signature must be valid', 'calculated digest']) {
+  for (const must of [
+    'Issuer certificate must be valid',
+    'Issuer signature must be valid',
+    'Device signature must be valid',
+    'calculated digest',
+  ]) {
     if (!text.includes(must)) throw new Error(`${peer} on "${scenario}" never ran the check "${must}"`);
   }
 }
@@ -90,14 +105,18 @@ function nameField(dn: string, field: string): string[] {
 const animoContext: MdocContext = {
   crypto: {
     random: (length: number) => new Uint8Array(length).map(() => (Math.random() * 256) | 0),
-    digest: ({ digestAlgorithm, bytes }) => new Uint8Array(createHash(digestAlgorithm.replace('-', '').toLowerCase()).update(bytes).digest()),
+    digest: ({ digestAlgorithm, bytes }) =>
+      new Uint8Array(createHash(digestAlgorithm.replace('-', '').toLowerCase()).update(bytes).digest()),
     calculateEphemeralMacKeyJwk: ({ privateKey, publicKey, sessionTranscriptBytes }) => {
       const n = privateKey.length;
       const crv = n === 32 ? 'P-256' : n === 48 ? 'P-384' : 'P-521';
       const x = Buffer.from(publicKey.subarray(1, 1 + n)).toString('base64url');
       const y = Buffer.from(publicKey.subarray(1 + n)).toString('base64url');
       const pub = createPublicKey({ key: { kty: 'EC', crv, x, y }, format: 'jwk' });
-      const priv = createPrivateKey({ key: { kty: 'EC', crv, x, y, d: Buffer.from(privateKey).toString('base64url') }, format: 'jwk' });
+      const priv = createPrivateKey({
+        key: { kty: 'EC', crv, x, y, d: Buffer.from(privateKey).toString('base64url') },
+        format: 'jwk',
+      });
       const z = diffieHellman({ privateKey: priv, publicKey: pub });
       const salt = createHash('sha256').update(sessionTranscriptBytes).digest();
       const k = Buffer.from(hkdfSync('sha256', z, salt, 'EMacKey', 32));
@@ -121,7 +140,9 @@ const animoContext: MdocContext = {
       },
       verify: ({ mac0, jwk, options }) => {
         const { data, signature } = mac0.getRawVerificationData(options);
-        const tag = createHmac('sha256', Buffer.from(String(jwk.k), 'base64url')).update(data).digest();
+        const tag = createHmac('sha256', Buffer.from(String(jwk.k), 'base64url'))
+          .update(data)
+          .digest();
         return tag.length === signature.length && timingSafeEqual(tag, signature);
       },
     },
@@ -134,7 +155,8 @@ const animoContext: MdocContext = {
       // trusted root and both must be inside their validity at the time of use.
       const ds = new X509Certificate(x5chain[0]);
       const now = Date.now();
-      if (now < Date.parse(ds.validFrom) || now > Date.parse(ds.validTo)) throw new Error('DS certificate not valid now');
+      if (now < Date.parse(ds.validFrom) || now > Date.parse(ds.validTo))
+        throw new Error('DS certificate not valid now');
       for (const t of trustedCertificates) {
         const r = root(t);
         if (ds.checkIssued(r) && ds.verify(r.publicKey)) {

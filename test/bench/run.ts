@@ -83,7 +83,15 @@ const r4 = (x: number): number => Math.round(x * 10000) / 10000;
 
 function comparison(name: string, baseline: string, ours: number, base: number, goal: number): Comparison {
   const ratio = base / ours;
-  return { name, baseline, ours_median_ms: r4(ours), baseline_median_ms: r4(base), ratio: r4(ratio), goal, met: r4(ratio) >= goal };
+  return {
+    name,
+    baseline,
+    ours_median_ms: r4(ours),
+    baseline_median_ms: r4(base),
+    ratio: r4(ratio),
+    goal,
+    met: r4(ratio) >= goal,
+  };
 }
 
 /** Flip one bit of the MSO signature: every verifier must then reject (proves the checks run). */
@@ -113,10 +121,20 @@ async function optionalModule(path: string, hint: RegExp): Promise<unknown> {
     mod = (await import(path)) as Record<string, unknown>;
   } catch (e) {
     const msg = (e as Error).message.split('\n')[0] ?? '';
-    return { missing: /Cannot find module|ERR_MODULE_NOT_FOUND/.test(msg) || (e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' ? `${path} does not exist yet` : `${path} failed to load: ${msg}` };
+    return {
+      missing:
+        /Cannot find module|ERR_MODULE_NOT_FOUND/.test(msg) || (e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND'
+          ? `${path} does not exist yet`
+          : `${path} failed to load: ${msg}`,
+    };
   }
-  const fns = Object.entries(mod).filter(([, v]) => typeof v === 'function') as [string, (...a: unknown[]) => unknown][];
-  const pick = (mod.default && typeof mod.default === 'function' ? ['default', mod.default] : fns.find(([k]) => hint.test(k))) as [string, (...a: unknown[]) => unknown] | undefined;
+  const fns = Object.entries(mod).filter(([, v]) => typeof v === 'function') as [
+    string,
+    (...a: unknown[]) => unknown,
+  ][];
+  const pick = (
+    mod.default && typeof mod.default === 'function' ? ['default', mod.default] : fns.find(([k]) => hint.test(k))
+  ) as [string, (...a: unknown[]) => unknown] | undefined;
   try {
     if (pick) return { source: `${path} ${pick[0]}()`, ...((await pick[1]()) as object) };
     const data = Object.fromEntries(Object.entries(mod).filter(([, v]) => typeof v !== 'function'));
@@ -128,7 +146,13 @@ async function optionalModule(path: string, hint: RegExp): Promise<unknown> {
 }
 
 async function main(): Promise<void> {
-  log(`Kakunin benchmark — load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}, node ${process.version}, ${cpus()[0]?.model ?? 'cpu?'} x${cpus().length}, ${QUICK ? 'QUICK (smoke) ' : ''}warmup ${ITER.warmup}, ${ITER.rounds} rounds x ${ITER.perRound} calls per subject`);
+  log(
+    `Kakunin benchmark — load average ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(
+        ' ',
+      )}, node ${process.version}, ${cpus()[0]?.model ?? 'cpu?'} x${cpus().length}, ${QUICK ? 'QUICK (smoke) ' : ''}warmup ${ITER.warmup}, ${ITER.rounds} rounds x ${ITER.perRound} calls per subject`,
+  );
   log('making inputs with @auth0/mdl issuer + the project test PKI ...');
   const scenarios = await makeScenarios();
 
@@ -139,11 +163,13 @@ async function main(): Promise<void> {
   for (const s of scenarios) {
     for (const p of PEERS) {
       assertAllPassed(p.name, s.name, await p.verify(s), 10);
-      if (!(await peerRejects(p, tamperIssuerSignature(s)))) throw new Error(`${p.name} accepted a tampered issuer signature on "${s.name}"`);
+      if (!(await peerRejects(p, tamperIssuerSignature(s))))
+        throw new Error(`${p.name} accepted a tampered issuer signature on "${s.name}"`);
     }
     if (ours) {
       assertOursValid(ours, s);
-      if (ours.verify(tamperIssuerSignature(s)).verdict !== 'invalid') throw new Error(`${ours.name} accepted a tampered issuer signature on "${s.name}"`);
+      if (ours.verify(tamperIssuerSignature(s)).verdict !== 'invalid')
+        throw new Error(`${ours.name} accepted a tampered issuer signature on "${s.name}"`);
     }
   }
   log('all verifiers accept every input and reject a tampered signature: OK');
@@ -158,22 +184,44 @@ async function main(): Promise<void> {
       ...PEERS.map((p) => ({ name: p.name, run: () => p.verify(s) })),
       { name: 'crypto floor', run: () => floor.run() },
       { name: 'crypto floor (cold keys)', run: () => floor.runCold() },
-      ...(ours ? [{ name: 'ours', run: () => ours.verify(s) }, { name: 'ours (cold caches)', prepare: () => ours.prepareCold(s) }] : []),
+      ...(ours
+        ? [
+            { name: 'ours', run: () => ours.verify(s) },
+            { name: 'ours (cold caches)', prepare: () => ours.prepareCold(s) },
+          ]
+        : []),
     ];
     const st = await measureSideBySide(subjects, ITER);
     detail[s.name] = Object.fromEntries(st);
     if (!ours) continue;
     const o = st.get('ours')!.main.median_ms;
     oursMs.set(s.name, o);
-    for (const p of PEERS) comparisons.push(comparison(`verify ${s.name}`, p.name, o, st.get(p.name)!.main.median_ms, PEER_GOAL));
-    comparisons.push(comparison(`verify ${s.name}`, 'crypto floor (node:crypto, 3 bare ECDSA verifies)', o, st.get('crypto floor')!.main.median_ms, FLOOR_GOAL));
+    for (const p of PEERS)
+      comparisons.push(comparison(`verify ${s.name}`, p.name, o, st.get(p.name)!.main.median_ms, PEER_GOAL));
+    comparisons.push(
+      comparison(
+        `verify ${s.name}`,
+        'crypto floor (node:crypto, 3 bare ECDSA verifies)',
+        o,
+        st.get('crypto floor')!.main.median_ms,
+        FLOOR_GOAL,
+      ),
+    );
     // Every cache of ours cold (fresh provider and trust store): the steady-state row above skips the
     // DS certificate check on a DS already proven (core/x509/chain.ts, per trust store) and finds the
     // DS and device keys already imported, so this row shows the first response from a new DS and a
     // new holder. Its floor does the same unavoidable work: the 3 verifies plus importing the DS and
     // device keys (the IACA key is loaded at start on both sides).
     const cold = st.get('ours (cold caches)')!.main.median_ms;
-    comparisons.push(comparison(`verify ${s.name} (cold caches)`, 'crypto floor, cold (node:crypto, 3 bare ECDSA verifies + DS and device key import)', cold, st.get('crypto floor (cold keys)')!.main.median_ms, FLOOR_GOAL));
+    comparisons.push(
+      comparison(
+        `verify ${s.name} (cold caches)`,
+        'crypto floor, cold (node:crypto, 3 bare ECDSA verifies + DS and device key import)',
+        cold,
+        st.get('crypto floor (cold keys)')!.main.median_ms,
+        FLOOR_GOAL,
+      ),
+    );
   }
 
   // Session crypto, per scenario response size.
@@ -189,7 +237,10 @@ async function main(): Promise<void> {
   const audit_appends = await optionalModule('./audit-appends.ts', /audit|append|bench|measure|run/i);
   const staff_area = await optionalModule('./staff-area.ts', /staff|bench/i);
   const passport_reads = await optionalModule('./passport.ts', /passport/i);
-  const auditMs = typeof (audit_appends as { median_append_ms?: unknown }).median_append_ms === 'number' ? (audit_appends as { median_append_ms: number }).median_append_ms : null;
+  const auditMs =
+    typeof (audit_appends as { median_append_ms?: unknown }).median_append_ms === 'number'
+      ? (audit_appends as { median_append_ms: number }).median_append_ms
+      : null;
 
   // Transaction model: modelled link time vs measured kiosk time. kiosk_ms is the kiosk's processing
   // (session crypto + verification). The host also writes the audit entry (synchronous FULL) before it
@@ -213,7 +264,11 @@ async function main(): Promise<void> {
         met: share < KIOSK_SHARE_GOAL,
         total_ms: r4(lt.link_ms + kiosk),
         ...(auditMs !== null
-          ? { kiosk_with_audit_ms: r4(kiosk + auditMs), kiosk_share_with_audit: r4((kiosk + auditMs) / (lt.link_ms + kiosk + auditMs)), met_with_audit: (kiosk + auditMs) / (lt.link_ms + kiosk + auditMs) < KIOSK_SHARE_GOAL }
+          ? {
+              kiosk_with_audit_ms: r4(kiosk + auditMs),
+              kiosk_share_with_audit: r4((kiosk + auditMs) / (lt.link_ms + kiosk + auditMs)),
+              met_with_audit: (kiosk + auditMs) / (lt.link_ms + kiosk + auditMs) < KIOSK_SHARE_GOAL,
+            }
           : {}),
       });
     }
@@ -221,13 +276,25 @@ async function main(): Promise<void> {
 
   // Passport reads: the air time of the read's own APDUs (no engagement, no chip processing time:
   // a lower bound, so the kiosk share is an upper bound) beside the kiosk's measured processing.
-  const pf = (passport_reads as { figures?: Array<{ name: string; apdus: number; bytesSent: number; bytesReceived: number; kioskMs: number }> }).figures;
+  const pf = (
+    passport_reads as {
+      figures?: Array<{ name: string; apdus: number; bytesSent: number; bytesReceived: number; kioskMs: number }>;
+    }
+  ).figures;
   for (const f of pf ?? []) {
     for (const l of LINKS) {
       if (l.kind !== 'nfc') continue;
       const lt = apduLinkTime(l, f.apdus, f.bytesSent, f.bytesReceived);
       const share = f.kioskMs / (lt.link_ms + f.kioskMs);
-      transaction_model.push({ name: `${l.name} | passport ${f.name}`, link_ms: r4(lt.link_ms), kiosk_ms: r4(f.kioskMs), kiosk_share: r4(share), goal: KIOSK_SHARE_GOAL, met: share < KIOSK_SHARE_GOAL, total_ms: r4(lt.link_ms + f.kioskMs) });
+      transaction_model.push({
+        name: `${l.name} | passport ${f.name}`,
+        link_ms: r4(lt.link_ms),
+        kiosk_ms: r4(f.kioskMs),
+        kiosk_share: r4(share),
+        goal: KIOSK_SHARE_GOAL,
+        met: share < KIOSK_SHARE_GOAL,
+        total_ms: r4(lt.link_ms + f.kioskMs),
+      });
     }
   }
 
@@ -256,7 +323,12 @@ async function main(): Promise<void> {
     staff_area,
     passport_reads,
     ...(ours ? {} : { ours: oursOrMissing }),
-    inputs: scenarios.map((s) => ({ name: s.name, device_response_bytes: s.deviceResponse.length, issuer_curve: s.issuerCurve, made_by: '@auth0/mdl issuer + Kakunin test PKI' })),
+    inputs: scenarios.map((s) => ({
+      name: s.name,
+      device_response_bytes: s.deviceResponse.length,
+      issuer_curve: s.issuerCurve,
+      made_by: '@auth0/mdl issuer + Kakunin test PKI',
+    })),
     clock: CLOCK === 'cpu' ? 'process CPU time (user+system, all threads) per call' : 'wall-clock time per call',
     timings: Object.fromEntries(
       Object.entries(detail).map(([k, v]) => [
@@ -264,12 +336,27 @@ async function main(): Promise<void> {
         Object.fromEntries(
           Object.entries(v).map(([n, st]) => [
             n,
-            { median_ms: r4(st.main.median_ms), p10_ms: r4(st.main.p10_ms), p90_ms: r4(st.main.p90_ms), n: st.main.n, wall_median_ms: r4(st.wall.median_ms), cpu_median_ms: r4(st.cpu.median_ms) },
+            {
+              median_ms: r4(st.main.median_ms),
+              p10_ms: r4(st.main.p10_ms),
+              p90_ms: r4(st.main.p90_ms),
+              n: st.main.n,
+              wall_median_ms: r4(st.wall.median_ms),
+              cpu_median_ms: r4(st.cpu.median_ms),
+            },
           ]),
         ),
       ]),
     ),
-    environment: { load_average: loadavg().map((x) => Math.round(x * 100) / 100), node: process.version, cpu: cpus()[0]?.model ?? null, cpus: cpus().length, platform: process.platform, quick: QUICK, iterations: ITER },
+    environment: {
+      load_average: loadavg().map((x) => Math.round(x * 100) / 100),
+      node: process.version,
+      cpu: cpus()[0]?.model ?? null,
+      cpus: cpus().length,
+      platform: process.platform,
+      quick: QUICK,
+      iterations: ITER,
+    },
   };
 
   if (JSON_OUT) {
@@ -296,22 +383,39 @@ function printTables(o: {
   staff_area: unknown;
   passport_reads: unknown;
   ours?: Missing;
-  timings: Record<string, Record<string, { median_ms: number; p10_ms: number; p90_ms: number; n: number; wall_median_ms: number; cpu_median_ms: number }>>;
+  timings: Record<
+    string,
+    Record<
+      string,
+      { median_ms: number; p10_ms: number; p90_ms: number; n: number; wall_median_ms: number; cpu_median_ms: number }
+    >
+  >;
   clock: string;
 }): void {
   const p = (s = ''): void => console.log(s);
   if (o.ours) p(`Kakunin verifier MISSING: ${o.ours.missing}`);
-  p(`\nDeviceResponse verification, median ms per response (p10-p90) on ${o.clock}; wall-clock median beside it. All subjects interleaved in one process:`);
+  p(
+    `\nDeviceResponse verification, median ms per response (p10-p90) on ${o.clock}; wall-clock median beside it. All subjects interleaved in one process:`,
+  );
   for (const [scen, subj] of Object.entries(o.timings)) {
     p(`  ${scen}`);
-    for (const [n, st] of Object.entries(subj)) p(`    ${pad(n.startsWith('ours') ? n.replace('ours', 'Kakunin (node crypto)') : n, 36)} ${lpad(st.median_ms.toFixed(3), 8)} ms  (${st.p10_ms.toFixed(3)}-${st.p90_ms.toFixed(3)}, n=${st.n})  wall ${st.wall_median_ms.toFixed(3)} ms`);
+    for (const [n, st] of Object.entries(subj))
+      p(
+        `    ${pad(n.startsWith('ours') ? n.replace('ours', 'Kakunin (node crypto)') : n, 36)} ${lpad(st.median_ms.toFixed(3), 8)} ms  (${st.p10_ms.toFixed(3)}-${st.p90_ms.toFixed(3)}, n=${st.n})  wall ${st.wall_median_ms.toFixed(3)} ms`,
+      );
   }
   p('\nComparisons (ratio = baseline / ours; met = ratio >= goal):');
-  p(`  ${pad('name', 34)} ${pad('baseline', 50)} ${lpad('ours ms', 8)} ${lpad('base ms', 8)} ${lpad('ratio', 7)} ${lpad('goal', 5)}  met`);
+  p(
+    `  ${pad('name', 34)} ${pad('baseline', 50)} ${lpad('ours ms', 8)} ${lpad('base ms', 8)} ${lpad('ratio', 7)} ${lpad('goal', 5)}  met`,
+  );
   for (const c of o.comparisons) {
-    p(`  ${pad(c.name, 34)} ${pad(c.baseline, 50)} ${lpad(c.ours_median_ms.toFixed(3), 8)} ${lpad(c.baseline_median_ms.toFixed(3), 8)} ${lpad(c.ratio.toFixed(2), 7)} ${lpad(String(c.goal), 5)}  ${c.met ? 'yes' : 'NO'}`);
+    p(
+      `  ${pad(c.name, 34)} ${pad(c.baseline, 50)} ${lpad(c.ours_median_ms.toFixed(3), 8)} ${lpad(c.baseline_median_ms.toFixed(3), 8)} ${lpad(c.ratio.toFixed(2), 7)} ${lpad(String(c.goal), 5)}  ${c.met ? 'yes' : 'NO'}`,
+    );
   }
-  p('\nSession crypto per transaction (reader side: key gen + ECDH + HKDF, encrypt request, decrypt response), median ms:');
+  p(
+    '\nSession crypto per transaction (reader side: key gen + ECDH + HKDF, encrypt request, decrypt response), median ms:',
+  );
   for (const [n, v] of Object.entries(o.session_crypto)) {
     if ('missing' in v) p(`  ${pad(n, 24)} missing: ${String(v.missing)}`);
     else
@@ -319,34 +423,58 @@ function printTables(o: {
         `  ${pad(n, 24)} total ${Number(v.per_transaction_median_ms).toFixed(3)}  (start ${Number(v.start_median_ms).toFixed(3)}, encrypt ${Number(v.encrypt_request_median_ms).toFixed(3)}, decrypt ${Number(v.decrypt_response_median_ms).toFixed(3)})  request ${String(v.request_bytes)} B, response ${String(v.response_bytes)} B`,
       );
   }
-  p('\nTransaction model (link time modelled, kiosk time measured = verify + session crypto; goal kiosk_share < 0.05):');
-  p(`  ${pad('link | input', 56)} ${lpad('link ms', 9)} ${lpad('kiosk ms', 9)} ${lpad('share', 7)}  met  | ${lpad('+audit ms', 9)} ${lpad('share', 7)}  met`);
+  p(
+    '\nTransaction model (link time modelled, kiosk time measured = verify + session crypto; goal kiosk_share < 0.05):',
+  );
+  p(
+    `  ${pad('link | input', 56)} ${lpad('link ms', 9)} ${lpad('kiosk ms', 9)} ${lpad('share', 7)}  met  | ${lpad('+audit ms', 9)} ${lpad('share', 7)}  met`,
+  );
   for (const t of o.transaction_model)
     p(
       `  ${pad(t.name, 56)} ${lpad(t.link_ms.toFixed(1), 9)} ${lpad(t.kiosk_ms.toFixed(3), 9)} ${lpad((t.kiosk_share * 100).toFixed(2) + '%', 7)}  ${t.met ? 'yes' : 'NO '}` +
-        (t.kiosk_with_audit_ms !== undefined ? `  | ${lpad(t.kiosk_with_audit_ms.toFixed(3), 9)} ${lpad((t.kiosk_share_with_audit! * 100).toFixed(2) + '%', 7)}  ${t.met_with_audit ? 'yes' : 'NO'}` : '  | (no audit figures)'),
+        (t.kiosk_with_audit_ms !== undefined
+          ? `  | ${lpad(t.kiosk_with_audit_ms.toFixed(3), 9)} ${lpad((t.kiosk_share_with_audit! * 100).toFixed(2) + '%', 7)}  ${t.met_with_audit ? 'yes' : 'NO'}`
+          : '  | (no audit figures)'),
     );
   p('\nMy Number Card reads (APDUs and bytes per policy):');
   p('  ' + JSON.stringify(o.card_apdus, null, 2).replaceAll('\n', '\n  '));
-  p('\nPassport reads (virtual passport through the kiosk reader; kiosk ms = processing without the chip; tap->verdict through pcscd + vpcd):');
-  const pr = o.passport_reads as { figures?: Array<Record<string, number | string | null>>; pcscdNote?: string | null; missing?: string };
+  p(
+    '\nPassport reads (virtual passport through the kiosk reader; kiosk ms = processing without the chip; tap->verdict through pcscd + vpcd):',
+  );
+  const pr = o.passport_reads as {
+    figures?: Array<Record<string, number | string | null>>;
+    pcscdNote?: string | null;
+    missing?: string;
+  };
   if (pr.missing) p(`  missing: ${pr.missing}`);
   for (const f of pr.figures ?? [])
-    p(`  ${pad(String(f.name), 62)} ${pad(String(f.access), 5)} ${lpad(String(f.apdus), 4)} APDUs ${lpad(String(f.bytesSent), 6)} B out ${lpad(String(f.bytesReceived), 6)} B in  kiosk ${Number(f.kioskMs).toFixed(2)} ms  chip ${Number(f.chipMs).toFixed(2)} ms  tap->verdict ${f.tapToVerdictMs !== undefined ? `${String(f.tapToVerdictMs)} ms` : '-'}`);
+    p(
+      `  ${pad(String(f.name), 62)} ${pad(String(f.access), 5)} ${lpad(String(f.apdus), 4)} APDUs ${lpad(String(f.bytesSent), 6)} B out ${lpad(String(f.bytesReceived), 6)} B in  kiosk ${Number(f.kioskMs).toFixed(2)} ms  chip ${Number(f.chipMs).toFixed(2)} ms  tap->verdict ${f.tapToVerdictMs !== undefined ? `${String(f.tapToVerdictMs)} ms` : '-'}`,
+    );
   if (pr.pcscdNote) p(`  # ${pr.pcscdNote}`);
   p('\nAudit appends per second (synchronous = FULL):');
   p('  ' + JSON.stringify(o.audit_appends, null, 2).replaceAll('\n', '\n  '));
-  p('\nStart-up, wall-clock median ms per process (compiled = what npm start / npx kakunin run; loader = tsx, as before):');
+  p(
+    '\nStart-up, wall-clock median ms per process (compiled = what npm start / npx kakunin run; loader = tsx, as before):',
+  );
   p(`  ${pad('name', 30)} ${lpad('compiled', 9)} ${lpad('loader', 9)} ${lpad('goal', 6)}  met`);
   for (const s of o.startup) {
     if ('missing' in s) p(`  ${pad(s.name, 30)} missing: ${s.missing}`);
-    else p(`  ${pad(s.name, 30)} ${lpad(s.compiled_median_ms.toFixed(0), 9)} ${lpad(s.loader_median_ms.toFixed(0), 9)} ${lpad(String(s.goal_ms), 6)}  ${s.met ? 'yes' : 'NO'}   (${s.compiled_command.length > 60 ? `${s.compiled_command.slice(0, 57)}...` : s.compiled_command})`);
+    else
+      p(
+        `  ${pad(s.name, 30)} ${lpad(s.compiled_median_ms.toFixed(0), 9)} ${lpad(s.loader_median_ms.toFixed(0), 9)} ${lpad(String(s.goal_ms), 6)}  ${s.met ? 'yes' : 'NO'}   (${s.compiled_command.length > 60 ? `${s.compiled_command.slice(0, 57)}...` : s.compiled_command})`,
+      );
   }
   p('\nStaff area (PIN check at the production scrypt cost; dashboard render):');
   p('  ' + JSON.stringify(o.staff_area, null, 2).replaceAll('\n', '\n  '));
-  const notMet = o.comparisons.filter((c) => !c.met).length + o.transaction_model.filter((t) => !t.met).length + o.startup.filter((s) => 'met' in s && !s.met).length;
+  const notMet =
+    o.comparisons.filter((c) => !c.met).length +
+    o.transaction_model.filter((t) => !t.met).length +
+    o.startup.filter((s) => 'met' in s && !s.met).length;
   const auditShort = o.transaction_model.filter((t) => t.met_with_audit === false).length;
-  p(`\n${notMet === 0 ? 'All goals met.' : `${notMet} goal(s) NOT met (see rows marked NO).`}${auditShort ? ` With the audit write counted as kiosk time, ${auditShort} transaction row(s) exceed 5%.` : ''}`);
+  p(
+    `\n${notMet === 0 ? 'All goals met.' : `${notMet} goal(s) NOT met (see rows marked NO).`}${auditShort ? ` With the audit write counted as kiosk time, ${auditShort} transaction row(s) exceed 5%.` : ''}`,
+  );
 }
 
 main().catch((e) => {

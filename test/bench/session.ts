@@ -33,7 +33,8 @@ export async function benchSession(
   } catch (e) {
     return { missing: `core/mdoc/session could not be loaded: ${(e as Error).message.split('\n')[0]}` };
   }
-  const { ReaderSession, SessionEncryption, deriveSessionKeys, encodeSessionData, decodeSessionEstablishment } = session;
+  const { ReaderSession, SessionEncryption, deriveSessionKeys, encodeSessionData, decodeSessionEstablishment } =
+    session;
   const deviceRequest = request.deviceRequestForPolicy('age-over-20');
 
   // The holder: EDeviceKey in a DeviceEngagement (QR engagement, BLE central client mode).
@@ -50,7 +51,20 @@ export async function benchSession(
     new Map<number, unknown>([
       [0, '1.0'],
       [1, [1, eDeviceKeyBytes]],
-      [2, [[2, 1, new Map<number, unknown>([[0, false], [1, true], [11, crypto.randomBytes(16)]])]]],
+      [
+        2,
+        [
+          [
+            2,
+            1,
+            new Map<number, unknown>([
+              [0, false],
+              [1, true],
+              [11, crypto.randomBytes(16)],
+            ]),
+          ],
+        ],
+      ],
     ]) as never,
   );
 
@@ -69,24 +83,34 @@ export async function benchSession(
   const ms = (a: number, b: number): number => b - a;
   for (let i = 0; i < warmup + iterations; i++) {
     const t0 = now();
-    const reader = ReaderSession.start(crypto, { deviceEngagement: de, eDeviceKeyBytes, handover: { kind: 'qr' } as never });
+    const reader = ReaderSession.start(crypto, {
+      deviceEngagement: de,
+      eDeviceKeyBytes,
+      handover: { kind: 'qr' } as never,
+    });
     const t1 = now();
     const est = reader.establishment(deviceRequest);
     const t2 = now();
 
     // Phone side (untimed): read the reader key, derive keys, encrypt the DeviceResponse.
     const got = decodeSessionEstablishment(est);
-    const readerPoint = (got.eReaderKeyBytes.decode() as Map<number, Uint8Array>);
+    const readerPoint = got.eReaderKeyBytes.decode() as Map<number, Uint8Array>;
     const point = new Uint8Array([4, ...readerPoint.get(-2)!, ...readerPoint.get(-3)!]);
-    const holder = new SessionEncryption(crypto, 'mdoc', deriveSessionKeys(crypto, 'P-256', eDevice.privateKey, point, reader.transcript.bytes));
-    if (holder.decrypt(got.data).length !== deviceRequest.length) throw new Error('session bench: request did not round-trip');
+    const holder = new SessionEncryption(
+      crypto,
+      'mdoc',
+      deriveSessionKeys(crypto, 'P-256', eDevice.privateKey, point, reader.transcript.bytes),
+    );
+    if (holder.decrypt(got.data).length !== deviceRequest.length)
+      throw new Error('session bench: request did not round-trip');
     const reply = encodeSessionData({ data: holder.encrypt(deviceResponse) });
 
     const t3 = now();
     const opened = reader.openReply(reply);
     reader.close();
     const t4 = now();
-    if (opened.deviceResponse?.length !== deviceResponse.length) throw new Error('session bench: response did not round-trip');
+    if (opened.deviceResponse?.length !== deviceResponse.length)
+      throw new Error('session bench: response did not round-trip');
     if (i >= warmup) {
       start.push(ms(t0, t1));
       enc.push(ms(t1, t2));
@@ -97,5 +121,12 @@ export async function benchSession(
     }
     if (i % 50 === 0) await new Promise((r) => setImmediate(r));
   }
-  return { total: stats(total), start: stats(start), encryptRequest: stats(enc), decryptResponse: stats(dec), requestBytes, responseBytes };
+  return {
+    total: stats(total),
+    start: stats(start),
+    encryptRequest: stats(enc),
+    decryptResponse: stats(dec),
+    requestBytes,
+    responseBytes,
+  };
 }

@@ -19,7 +19,16 @@ export interface DashboardRender {
 export interface StaffAreaBench {
   dashboard_render: DashboardRender | { missing: string };
   /** median_ms is CPU time (all threads: scrypt runs in the thread pool), steady under load; wall beside it. */
-  staff_pin_check: { median_ms: number; min_ms: number; max_ms: number; wall_median_ms: number; n: number; kdf: string; goal: string; met: boolean };
+  staff_pin_check: {
+    median_ms: number;
+    min_ms: number;
+    max_ms: number;
+    wall_median_ms: number;
+    n: number;
+    kdf: string;
+    goal: string;
+    met: boolean;
+  };
 }
 
 export default async function benchStaffArea(): Promise<StaffAreaBench> {
@@ -42,9 +51,14 @@ export default async function benchStaffArea(): Promise<StaffAreaBench> {
   return {
     dashboard_render: await benchDashboard(process.argv.includes('--quick') ? 2 : 5),
     staff_pin_check: {
-      median_ms: r1(median), min_ms: r1(ms[0]!), max_ms: r1(ms[n - 1]!), wall_median_ms: r1(wall[n >> 1]!), n,
+      median_ms: r1(median),
+      min_ms: r1(ms[0]!),
+      max_ms: r1(ms[n - 1]!),
+      wall_median_ms: r1(wall[n >> 1]!),
+      n,
       kdf: `scrypt N=${STAFF_PIN_KDF.N} r=${STAFF_PIN_KDF.r} p=${STAFF_PIN_KDF.p}`,
-      goal: '250-500 ms', met: median >= 250 && median <= 500,
+      goal: '250-500 ms',
+      met: median >= 250 && median <= 500,
     },
   };
 }
@@ -68,21 +82,40 @@ async function benchDashboard(rounds: number): Promise<DashboardRender | { missi
       for (let i = 0; i < rounds; i++) {
         // Leave and come back, so each round mounts the tab afresh (request, compute, draw).
         await e.page.click('[data-tab="mode"]');
-        await e.page.evaluate(() => { delete window.__kakuninDashboard; });
+        await e.page.evaluate(() => {
+          delete window.__kakuninDashboard;
+        });
         await e.page.click('[data-tab="dashboard"]');
         await e.page.waitForFunction(() => window.__kakuninDashboard?.range === 'today');
         if (range !== 'today') {
-          await e.page.evaluate(() => { delete window.__kakuninDashboard; });
+          await e.page.evaluate(() => {
+            delete window.__kakuninDashboard;
+          });
           await e.page.click(`[data-testid="dash-range"] [data-value="${range}"]`);
           await e.page.waitForFunction((r) => window.__kakuninDashboard?.range === r, range);
         }
         ms.push((await e.page.evaluate(() => window.__kakuninDashboard!.ms)) as number);
-        host = dashboard(e.kiosk.host.opts.audit, { range }, { now: afternoon, utcOffsetMinutes: -afternoon.getTimezoneOffset(), includeTraining: true }).computeMs;
+        host = dashboard(
+          e.kiosk.host.opts.audit,
+          { range },
+          { now: afternoon, utcOffsetMinutes: -afternoon.getTimezoneOffset(), includeTraining: true },
+        ).computeMs;
       }
       ms.sort((a, b) => a - b);
-      out.push({ range, median_ms: ms[ms.length >> 1]!, max_ms: ms[ms.length - 1]!, host_compute_ms: host, n: ms.length });
+      out.push({
+        range,
+        median_ms: ms[ms.length >> 1]!,
+        max_ms: ms[ms.length - 1]!,
+        host_compute_ms: host,
+        n: ms.length,
+      });
     }
-    return { entries, ranges: out, goal: 'median < 1000 ms for every range', met: out.every((r) => r.median_ms < 1000) };
+    return {
+      entries,
+      ranges: out,
+      goal: 'median < 1000 ms for every range',
+      met: out.every((r) => r.median_ms < 1000),
+    };
   } finally {
     await e.close();
   }

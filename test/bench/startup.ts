@@ -35,7 +35,8 @@ interface Subject {
   check?: (stdout: string) => void;
 }
 
-const command = (argv: string[], work: string): string => [basename(argv[0]!), ...argv.slice(1)].join(' ').replaceAll(work, '$WORK');
+const command = (argv: string[], work: string): string =>
+  [basename(argv[0]!), ...argv.slice(1)].join(' ').replaceAll(work, '$WORK');
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -49,11 +50,20 @@ function timeOnce(argv: string[], s: Subject, env: NodeJS.ProcessEnv): Promise<n
     const t0 = performance.now();
     // Its own process group: `npm start` runs the kiosk in a child of npm, and the whole group is stopped.
     const child = spawn(argv[0]!, argv.slice(1), { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    const stop = (sig: NodeJS.Signals) => { try { process.kill(-child.pid!, sig); } catch { /* gone */ } };
+    const stop = (sig: NodeJS.Signals) => {
+      try {
+        process.kill(-child.pid!, sig);
+      } catch {
+        /* gone */
+      }
+    };
     let out = '';
     let err = '';
     let done = false;
-    const timer = setTimeout(() => { stop('SIGKILL'); reject(new Error(`${s.name}: no result in 60 s: ${err.slice(-300)}`)); }, 60_000);
+    const timer = setTimeout(() => {
+      stop('SIGKILL');
+      reject(new Error(`${s.name}: no result in 60 s: ${err.slice(-300)}`));
+    }, 60_000);
     child.stdout.on('data', (d) => {
       out += d;
       if (s.until instanceof RegExp && !done && s.until.test(out)) {
@@ -64,13 +74,20 @@ function timeOnce(argv: string[], s: Subject, env: NodeJS.ProcessEnv): Promise<n
         stop('SIGTERM');
       }
     });
-    child.stderr.on('data', (d) => { err += d; });
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
     child.on('exit', (code) => {
       if (done) return;
       const ms = performance.now() - t0;
       clearTimeout(timer);
-      if (s.until !== 'exit' || code !== 0) return reject(new Error(`${s.name}: ${argv.join(' ')} exited ${code}: ${err.slice(-300)}`));
-      try { s.check?.(out); } catch (e) { return reject(e); }
+      if (s.until !== 'exit' || code !== 0)
+        return reject(new Error(`${s.name}: ${argv.join(' ')} exited ${code}: ${err.slice(-300)}`));
+      try {
+        s.check?.(out);
+      } catch (e) {
+        return reject(e);
+      }
       resolve(ms);
     });
   });
@@ -96,7 +113,13 @@ export async function benchStartup(o: { quick: boolean; log?: (s: string) => voi
   const loaderEnv = { ...env, TMPDIR: loaderTmp };
   const FROM_SOURCE = ['--import', 'tsx', join('test', 'support', 'kakunin-from-source.ts')];
   const subjects: (Subject | { name: string; missing: string })[] = [
-    { name: 'kakunin --help', goal_ms: 300, compiled: [node, 'main/cli/kakunin.mjs', '--help'], loader: [node, ...FROM_SOURCE, '--help'], until: 'exit' },
+    {
+      name: 'kakunin --help',
+      goal_ms: 300,
+      compiled: [node, 'main/cli/kakunin.mjs', '--help'],
+      loader: [node, ...FROM_SOURCE, '--help'],
+      until: 'exit',
+    },
   ];
   if (existsSync(ANNEX_D)) {
     const v = JSON.parse(readFileSync(ANNEX_D, 'utf8')).values as Record<string, string>;
@@ -104,14 +127,29 @@ export async function benchStartup(o: { quick: boolean; log?: (s: string) => voi
     writeFileSync(join(work, 'response.cbor'), Buffer.from(v.device_response!, 'hex'));
     writeFileSync(join(work, 'transcript.cbor'), Buffer.from(v.session_transcript_bytes!, 'hex'));
     writeFileSync(join(work, 'trust', 'iaca', 'annex-d.der'), Buffer.from(v.iaca_root_cert!, 'hex'));
-    const args = ['verify-response', '--response', join(work, 'response.cbor'), '--transcript', join(work, 'transcript.cbor'), '--trust', join(work, 'trust'), '--at', '2020-10-02T00:00:00Z', '--reader-key', v.ephemeral_reader_key_d!, '--json'];
+    const args = [
+      'verify-response',
+      '--response',
+      join(work, 'response.cbor'),
+      '--transcript',
+      join(work, 'transcript.cbor'),
+      '--trust',
+      join(work, 'trust'),
+      '--at',
+      '2020-10-02T00:00:00Z',
+      '--reader-key',
+      v.ephemeral_reader_key_d!,
+      '--json',
+    ];
     subjects.push({
       name: 'verify-response Annex D',
       goal_ms: 400,
       compiled: [node, 'main/cli/kakunin.mjs', ...args],
       loader: [node, ...FROM_SOURCE, ...args],
       until: 'exit',
-      check: (out) => { if (JSON.parse(out).verdict !== 'valid') throw new Error('Annex D did not verify'); },
+      check: (out) => {
+        if (JSON.parse(out).verdict !== 'valid') throw new Error('Annex D did not verify');
+      },
     });
   } else subjects.push({ name: 'verify-response Annex D', missing: `${ANNEX_D} not found` });
   const startArgs = ['--no-browser', '--port', '0', '--home', home];
@@ -126,7 +164,10 @@ export async function benchStartup(o: { quick: boolean; log?: (s: string) => voi
   const rows: StartupResult[] = [];
   try {
     for (const s of subjects) {
-      if ('missing' in s) { rows.push(s); continue; }
+      if ('missing' in s) {
+        rows.push(s);
+        continue;
+      }
       o.log?.(`timing start-up: ${s.name} ...`);
       const compiled = await timeMany(s.compiled, s, env, nCompiled);
       const loader = await timeMany(s.loader, s, loaderEnv, nLoader);

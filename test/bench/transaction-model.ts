@@ -51,12 +51,60 @@ export interface NfcLink {
 export type Link = BleLink | NfcLink;
 
 export const LINKS: Link[] = [
-  { kind: 'ble', name: 'BLE ATT_MTU 23, CI 7.5 ms', attMtu: 23, llPayload: 27, connectionIntervalMs: 7.5, packetsPerEvent: 4, setupRoundTrips: 8 },
-  { kind: 'ble', name: 'BLE ATT_MTU 23, CI 30 ms', attMtu: 23, llPayload: 27, connectionIntervalMs: 30, packetsPerEvent: 4, setupRoundTrips: 8 },
-  { kind: 'ble', name: 'BLE ATT_MTU 517, CI 7.5 ms', attMtu: 517, llPayload: 251, connectionIntervalMs: 7.5, packetsPerEvent: 4, setupRoundTrips: 8 },
-  { kind: 'ble', name: 'BLE ATT_MTU 517, CI 30 ms', attMtu: 517, llPayload: 251, connectionIntervalMs: 30, packetsPerEvent: 4, setupRoundTrips: 8 },
-  { kind: 'nfc', name: 'NFC 106 kbit/s', kbps: 106, apduLatencyMs: 3, frameSize: 256, responseChunk: 256, commandChunk: 255 },
-  { kind: 'nfc', name: 'NFC 424 kbit/s', kbps: 424, apduLatencyMs: 3, frameSize: 256, responseChunk: 256, commandChunk: 255 },
+  {
+    kind: 'ble',
+    name: 'BLE ATT_MTU 23, CI 7.5 ms',
+    attMtu: 23,
+    llPayload: 27,
+    connectionIntervalMs: 7.5,
+    packetsPerEvent: 4,
+    setupRoundTrips: 8,
+  },
+  {
+    kind: 'ble',
+    name: 'BLE ATT_MTU 23, CI 30 ms',
+    attMtu: 23,
+    llPayload: 27,
+    connectionIntervalMs: 30,
+    packetsPerEvent: 4,
+    setupRoundTrips: 8,
+  },
+  {
+    kind: 'ble',
+    name: 'BLE ATT_MTU 517, CI 7.5 ms',
+    attMtu: 517,
+    llPayload: 251,
+    connectionIntervalMs: 7.5,
+    packetsPerEvent: 4,
+    setupRoundTrips: 8,
+  },
+  {
+    kind: 'ble',
+    name: 'BLE ATT_MTU 517, CI 30 ms',
+    attMtu: 517,
+    llPayload: 251,
+    connectionIntervalMs: 30,
+    packetsPerEvent: 4,
+    setupRoundTrips: 8,
+  },
+  {
+    kind: 'nfc',
+    name: 'NFC 106 kbit/s',
+    kbps: 106,
+    apduLatencyMs: 3,
+    frameSize: 256,
+    responseChunk: 256,
+    commandChunk: 255,
+  },
+  {
+    kind: 'nfc',
+    name: 'NFC 424 kbit/s',
+    kbps: 424,
+    apduLatencyMs: 3,
+    frameSize: 256,
+    responseChunk: 256,
+    commandChunk: 255,
+  },
 ];
 
 export interface LinkTime {
@@ -104,7 +152,10 @@ export function linkTime(l: Link, requestBytes: number, responseBytes: number): 
   const overheadPerApdu = 5 + 2; // header + SW
   const ms =
     apdus * l.apduLatencyMs +
-    nfcBytesMs(l, 300 + requestBytes + responseBytes + apdus * overheadPerApdu + envelopeApdus * 6 /* DO'53' + BER length */);
+    nfcBytesMs(
+      l,
+      300 + requestBytes + responseBytes + apdus * overheadPerApdu + envelopeApdus * 6 /* DO'53' + BER length */,
+    );
   return { link_ms: ms, units: apdus };
 }
 

@@ -21,7 +21,10 @@ test('every chunk fits, all but the last start 0x01, the last starts 0x00', () =
     assert.ok(c.length <= 182);
     assert.equal(c[0], i === chunks.length - 1 ? 0x00 : 0x01);
   });
-  assert.equal(chunks.slice(0, -1).every((c) => c.length === 182), true);
+  assert.equal(
+    chunks.slice(0, -1).every((c) => c.length === 182),
+    true,
+  );
 });
 
 test('a message of exactly k * (size - 1) bytes ends with a full last chunk, not an empty one', () => {
@@ -51,9 +54,18 @@ test('property: chunk + reassemble is the identity for any message and MTU', () 
 
 test('hostile chunks: empty, bad header byte, over the size bound', () => {
   const a = new MessageAssembler(100);
-  assert.throws(() => a.push(new Uint8Array(0)), (e: unknown) => e instanceof TransportError && e.code === 'transport_protocol_error');
-  assert.throws(() => a.push(Uint8Array.of(0x02, 1, 2)), (e: unknown) => e instanceof TransportError && e.code === 'transport_protocol_error');
+  assert.throws(
+    () => a.push(new Uint8Array(0)),
+    (e: unknown) => e instanceof TransportError && e.code === 'transport_protocol_error',
+  );
+  assert.throws(
+    () => a.push(Uint8Array.of(0x02, 1, 2)),
+    (e: unknown) => e instanceof TransportError && e.code === 'transport_protocol_error',
+  );
   a.push(Uint8Array.of(0x01, ...new Uint8Array(60)));
-  assert.throws(() => a.push(Uint8Array.of(0x01, ...new Uint8Array(60))), (e: unknown) => e instanceof TransportError && e.code === 'transport_message_too_large');
+  assert.throws(
+    () => a.push(Uint8Array.of(0x01, ...new Uint8Array(60))),
+    (e: unknown) => e instanceof TransportError && e.code === 'transport_message_too_large',
+  );
   assert.equal(a.pending, 0, 'state reset after the error');
 });

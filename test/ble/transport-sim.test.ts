@@ -25,7 +25,8 @@ after(() => radios.forEach((r) => r.shutdown()));
 function echoWallet(): VirtualWallet {
   const w = new VirtualWallet();
   w.newTransaction();
-  (w as unknown as { handleMessage: (b: Uint8Array) => Uint8Array | null }).handleMessage = (b) => (b.length === 1 && b[0] === 0xee ? null : b.slice().reverse());
+  (w as unknown as { handleMessage: (b: Uint8Array) => Uint8Array | null }).handleMessage = (b) =>
+    b.length === 1 && b[0] === 0xee ? null : b.slice().reverse();
   return w;
 }
 
@@ -47,8 +48,18 @@ for (const mtu of [23, 185, 517]) {
     const s = setup({ reader: 517, phone: mtu });
     const w = echoWallet();
     const e = w.currentEngagement!;
-    const phone = walletCentralClient(s.phoneNoble, s.phoneNobleBinding, { radio: s.radio, wallet: w, serviceUuid: e.bleUuid });
-    const t = await CentralClientReader.open(new BlenoGattServerLink(s.readerBleno), nobleCrypto, e.bleUuid, e.eDeviceKeyBytes.raw, timeouts);
+    const phone = walletCentralClient(s.phoneNoble, s.phoneNobleBinding, {
+      radio: s.radio,
+      wallet: w,
+      serviceUuid: e.bleUuid,
+    });
+    const t = await CentralClientReader.open(
+      new BlenoGattServerLink(s.readerBleno),
+      nobleCrypto,
+      e.bleUuid,
+      e.eDeviceKeyBytes.raw,
+      timeouts,
+    );
     assert.equal(t.describe().chunkSize, Math.min(mtu - 3, 512));
     const big = Uint8Array.from({ length: 70_000 }, (_, i) => (i * 7) & 0xff);
     await t.send(big);
@@ -79,8 +90,18 @@ test('central client: the reader serves Ident = HKDF(EDeviceKeyBytes, "BLEIdent"
   const w = echoWallet();
   const e = w.currentEngagement!;
   assert.deepEqual(bleIdent(nobleCrypto, e.eDeviceKeyBytes.raw), w.expectedIdent());
-  const phone = walletCentralClient(s.phoneNoble, s.phoneNobleBinding, { radio: s.radio, wallet: w, serviceUuid: e.bleUuid });
-  const t = await CentralClientReader.open(new BlenoGattServerLink(s.readerBleno), nobleCrypto, e.bleUuid, e.eDeviceKeyBytes.raw, timeouts);
+  const phone = walletCentralClient(s.phoneNoble, s.phoneNobleBinding, {
+    radio: s.radio,
+    wallet: w,
+    serviceUuid: e.bleUuid,
+  });
+  const t = await CentralClientReader.open(
+    new BlenoGattServerLink(s.readerBleno),
+    nobleCrypto,
+    e.bleUuid,
+    e.eDeviceKeyBytes.raw,
+    timeouts,
+  );
   await t.close();
   await phone;
   assert.ok(w.events.includes('started') && !w.events.includes('ident-mismatch'));
@@ -91,9 +112,19 @@ test('central client: a reader serving the Ident of another engagement is refuse
   const w = echoWallet();
   const e = w.currentEngagement!;
   const other = new VirtualWallet().newTransaction();
-  const phone = walletCentralClient(s.phoneNoble, s.phoneNobleBinding, { radio: s.radio, wallet: w, serviceUuid: e.bleUuid });
+  const phone = walletCentralClient(s.phoneNoble, s.phoneNobleBinding, {
+    radio: s.radio,
+    wallet: w,
+    serviceUuid: e.bleUuid,
+  });
   await assert.rejects(
-    CentralClientReader.open(new BlenoGattServerLink(s.readerBleno), nobleCrypto, e.bleUuid, other.eDeviceKeyBytes.raw, timeouts),
+    CentralClientReader.open(
+      new BlenoGattServerLink(s.readerBleno),
+      nobleCrypto,
+      e.bleUuid,
+      other.eDeviceKeyBytes.raw,
+      timeouts,
+    ),
     (err: unknown) => err instanceof TransportError && err.code === 'transport_peer_terminated',
   );
   assert.equal(await phone, 'ident-mismatch');
@@ -109,7 +140,11 @@ test('peripheral server: the phone ending with State 0x02 while the reader waits
   const t = await PeripheralServerReader.open(new NobleGattClientLink(s.readerNoble), e.bleUuid, timeouts);
   // 0xee makes the echo holder end the session instead of answering.
   await t.send(Uint8Array.of(0xee));
-  await assert.rejects(t.receive(2000), (err: unknown) => err instanceof TransportError && ['transport_disconnected', 'transport_peer_terminated'].includes(err.code));
+  await assert.rejects(
+    t.receive(2000),
+    (err: unknown) =>
+      err instanceof TransportError && ['transport_disconnected', 'transport_peer_terminated'].includes(err.code),
+  );
   await t.close();
 });
 
@@ -118,8 +153,20 @@ test('Bluetooth switched off: transport_unavailable, quickly', async () => {
   radios.push(radio);
   const noble = nobleWithBinding(new SimNobleBinding(radio, { state: 'poweredOff' }));
   const t0 = Date.now();
-  await assert.rejects(new NobleGattClientLink(noble).connect('0000', 500), (e: unknown) => e instanceof TransportError && e.code === 'transport_unavailable');
+  await assert.rejects(
+    new NobleGattClientLink(noble).connect('0000', 500),
+    (e: unknown) => e instanceof TransportError && e.code === 'transport_unavailable',
+  );
   assert.ok(Date.now() - t0 < 2000);
   const bleno = blenoWithBinding(new SimBlenoBinding(radio, { state: 'poweredOff' }));
-  await assert.rejects(CentralClientReader.open(new BlenoGattServerLink(bleno), nobleCrypto, '12345678-1234-4234-8234-123456789abc', new Uint8Array(10), { connectMs: 500, timers: nodeTimers }), (e: unknown) => e instanceof TransportError && e.code === 'transport_unavailable');
+  await assert.rejects(
+    CentralClientReader.open(
+      new BlenoGattServerLink(bleno),
+      nobleCrypto,
+      '12345678-1234-4234-8234-123456789abc',
+      new Uint8Array(10),
+      { connectMs: 500, timers: nodeTimers },
+    ),
+    (e: unknown) => e instanceof TransportError && e.code === 'transport_unavailable',
+  );
 });

@@ -5,7 +5,17 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { ensureRendererBuilt } from '../../main/headless/renderer-build.ts';
@@ -21,11 +31,28 @@ mkdirSync(join(work, 'trust', 'iaca'), { recursive: true });
 writeFileSync(join(work, 'response.cbor'), Buffer.from(v.device_response, 'hex'));
 writeFileSync(join(work, 'transcript.cbor'), Buffer.from(v.session_transcript_bytes, 'hex'));
 writeFileSync(join(work, 'trust', 'iaca', 'annex-d.der'), Buffer.from(v.iaca_root_cert, 'hex'));
-const annexD = (at: string) => ['verify-response', '--response', join(work, 'response.cbor'), '--transcript', join(work, 'transcript.cbor'), '--trust', join(work, 'trust'), '--at', at, '--reader-key', v.ephemeral_reader_key_d, '--json'];
+const annexD = (at: string) => [
+  'verify-response',
+  '--response',
+  join(work, 'response.cbor'),
+  '--transcript',
+  join(work, 'transcript.cbor'),
+  '--trust',
+  join(work, 'trust'),
+  '--at',
+  at,
+  '--reader-key',
+  v.ephemeral_reader_key_d,
+  '--json',
+];
 
 function run(args: string[], o: { cwd?: string; limitKb?: number } = {}) {
   const r = o.limitKb
-    ? spawnSync('bash', ['-c', `ulimit -v ${o.limitKb} && exec "$@"`, 'bash', process.execPath, ...args], { cwd: o.cwd ?? ROOT, encoding: 'utf8', timeout: 90_000 })
+    ? spawnSync('bash', ['-c', `ulimit -v ${o.limitKb} && exec "$@"`, 'bash', process.execPath, ...args], {
+        cwd: o.cwd ?? ROOT,
+        encoding: 'utf8',
+        timeout: 90_000,
+      })
     : spawnSync(process.execPath, args, { cwd: o.cwd ?? ROOT, encoding: 'utf8', timeout: 90_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
@@ -97,7 +124,13 @@ test('source files find project files through main/project-root.ts, not by count
   // dist/ is one folder deeper than the sources: `join(import.meta.dirname, '..', ...)` finds
   // different files there. Allowed: createRequire, "am I the script being run" checks, and the
   // development-only generators (run from the sources, never shipped).
-  const allowed = [/createRequire\(import\.meta\.url\)/, /import\.meta\.url === `file:\/\/\$\{process\.argv\[1\]\}`/, /fileURLToPath\(import\.meta\.url\) === process\.argv\[1\]/, /^export const COMPILED = /, /^export const ROOT = /];
+  const allowed = [
+    /createRequire\(import\.meta\.url\)/,
+    /import\.meta\.url === `file:\/\/\$\{process\.argv\[1\]\}`/,
+    /fileURLToPath\(import\.meta\.url\) === process\.argv\[1\]/,
+    /^export const COMPILED = /,
+    /^export const ROOT = /,
+  ];
   const devOnly = ['sim/pki/generate-test-trust.ts', 'sim/mdoc/make-sample-portrait.ts'];
   const bad: string[] = [];
   const walk = (d: string) => {
@@ -105,9 +138,16 @@ test('source files find project files through main/project-root.ts, not by count
       const p = join(d, e.name);
       if (e.isDirectory()) walk(p);
       else if (p.endsWith('.ts') && !devOnly.includes(relative(ROOT, p))) {
-        readFileSync(p, 'utf8').split('\n').forEach((line, i) => {
-          if (/import\.meta\.(url|dirname|filename)/.test(line) && !line.trim().startsWith('//') && !allowed.some((a) => a.test(line.trim()))) bad.push(`${relative(ROOT, p)}:${i + 1}: ${line.trim()}`);
-        });
+        readFileSync(p, 'utf8')
+          .split('\n')
+          .forEach((line, i) => {
+            if (
+              /import\.meta\.(url|dirname|filename)/.test(line) &&
+              !line.trim().startsWith('//') &&
+              !allowed.some((a) => a.test(line.trim()))
+            )
+              bad.push(`${relative(ROOT, p)}:${i + 1}: ${line.trim()}`);
+          });
       }
     }
   };
@@ -118,12 +158,22 @@ test('source files find project files through main/project-root.ts, not by count
 test('dist/ missing or older than the sources: each entry says "run `npm run build`" (exit 2), never falls back to the loader', () => {
   // A copy of the start-up files alone (no dist/), laid out like the project.
   const copy = join(work, 'project');
-  for (const f of ['main/launch.mjs', 'main/cli/kakunin.mjs', 'main/start.mjs', 'main/electron/main.cjs', 'package.json']) {
+  for (const f of [
+    'main/launch.mjs',
+    'main/cli/kakunin.mjs',
+    'main/start.mjs',
+    'main/electron/main.cjs',
+    'package.json',
+  ]) {
     mkdirSync(join(copy, f, '..'), { recursive: true });
     copyFileSync(join(ROOT, f), join(copy, f));
   }
   writeFileSync(join(copy, 'main', 'start.ts'), '// a source file\n');
-  for (const entry of [['main/cli/kakunin.mjs', '--help'], ['main/start.mjs', '--no-browser'], ['main/electron/main.cjs']]) {
+  for (const entry of [
+    ['main/cli/kakunin.mjs', '--help'],
+    ['main/start.mjs', '--no-browser'],
+    ['main/electron/main.cjs'],
+  ]) {
     const r = run([join(copy, entry[0]!), ...entry.slice(1)], { cwd: copy });
     assert.equal(r.code, 2, `${entry[0]}: ${r.err}`);
     assert.match(r.err, /the compiled program \(dist\/\) is missing: run `npm run build`/, entry[0]);
@@ -142,7 +192,26 @@ test('dist/ missing or older than the sources: each entry says "run `npm run bui
 /** Start the kiosk (no browser) under `ulimit -v`, until the URL is printed; what it printed. */
 function startLimited(limitKb: number): Promise<{ out: string; code: number | null }> {
   const home = mkdtempSync(join(work, 'home-'));
-  const child = spawn('bash', ['-c', `ulimit -v ${limitKb} && exec "$@"`, 'bash', process.execPath, join(ROOT, 'main', 'start.mjs'), '--no-browser', '--port', '0', '--home', home], { cwd: ROOT, env: { ...process.env, PCSCLITE_CSOCK_NAME: join(home, 'no.sock') }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    'bash',
+    [
+      '-c',
+      `ulimit -v ${limitKb} && exec "$@"`,
+      'bash',
+      process.execPath,
+      join(ROOT, 'main', 'start.mjs'),
+      '--no-browser',
+      '--port',
+      '0',
+      '--home',
+      home,
+    ],
+    {
+      cwd: ROOT,
+      env: { ...process.env, PCSCLITE_CSOCK_NAME: join(home, 'no.sock') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   return new Promise((resolve) => {
     const t = setTimeout(() => child.kill('SIGKILL'), 90_000);
@@ -152,7 +221,10 @@ function startLimited(limitKb: number): Promise<{ out: string; code: number | nu
     };
     child.stdout.on('data', seen);
     child.stderr.on('data', seen);
-    child.on('exit', (code) => { clearTimeout(t); resolve({ out, code }); });
+    child.on('exit', (code) => {
+      clearTimeout(t);
+      resolve({ out, code });
+    });
   });
 }
 

@@ -26,20 +26,62 @@ const cleanEnv = (): NodeJS.ProcessEnv => {
 };
 
 test('debugSwitches: the inspector, DevTools-protocol and V8 switches are found wherever they are given', () => {
-  const found = (argv: string[], execArgv: string[] = [], nodeOptions = '') => debugSwitches({ argv, execArgv, nodeOptions });
-  for (const a of ['--remote-debugging-port=9222', '--remote-debugging-port', '--remote-debugging-pipe', '--remote-debugging-address=0.0.0.0', '-remote-debugging-port=9222', '--REMOTE-DEBUGGING-PORT=1', '--js-flags=--allow-natives-syntax', '--inspect', '--inspect=0.0.0.0:9229', '--inspect-brk', '--inspect-port=1', '--inspect-wait', '--debug', '--debug-brk', '--remote-allow-origins=*', '--auto-open-devtools-for-tabs']) {
+  const found = (argv: string[], execArgv: string[] = [], nodeOptions = '') =>
+    debugSwitches({ argv, execArgv, nodeOptions });
+  for (const a of [
+    '--remote-debugging-port=9222',
+    '--remote-debugging-port',
+    '--remote-debugging-pipe',
+    '--remote-debugging-address=0.0.0.0',
+    '-remote-debugging-port=9222',
+    '--REMOTE-DEBUGGING-PORT=1',
+    '--js-flags=--allow-natives-syntax',
+    '--inspect',
+    '--inspect=0.0.0.0:9229',
+    '--inspect-brk',
+    '--inspect-port=1',
+    '--inspect-wait',
+    '--debug',
+    '--debug-brk',
+    '--remote-allow-origins=*',
+    '--auto-open-devtools-for-tabs',
+  ]) {
     assert.deepEqual(found([a]), [a], a);
   }
-  for (const a of ['--inspect', '--inspect-brk=9230', '--inspect-port=0', '--inspect-publish-uid=http', '--debug-port=1']) assert.deepEqual(found([], [a]), [a], `execArgv ${a}`);
+  for (const a of [
+    '--inspect',
+    '--inspect-brk=9230',
+    '--inspect-port=0',
+    '--inspect-publish-uid=http',
+    '--debug-port=1',
+  ])
+    assert.deepEqual(found([], [a]), [a], `execArgv ${a}`);
   assert.deepEqual(found([], [], '--max-old-space-size=512 --inspect=9229'), ['NODE_OPTIONS --inspect=9229']);
   // Ordinary options of the kiosk and the CLI pass.
-  for (const a of ['--no-browser', '--training', '--json', '--trust', 'resources/test-trust', '--port', '9222', '--response', 'inspect.cbor', '--home', '/tmp/--inspect-dir']) assert.deepEqual(found([a]), [], a);
+  for (const a of [
+    '--no-browser',
+    '--training',
+    '--json',
+    '--trust',
+    'resources/test-trust',
+    '--port',
+    '9222',
+    '--response',
+    'inspect.cbor',
+    '--home',
+    '/tmp/--inspect-dir',
+  ])
+    assert.deepEqual(found([a]), [], a);
   assert.deepEqual(found([], ['--max-old-space-size=1024', '--import', 'tsx'], '--max-old-space-size=512'), []);
 });
 
 test('CLI: `kakunin --remote-debugging-port`, `node --inspect kakunin` and NODE_OPTIONS=--inspect are refused (exit 2)', () => {
   // Before: the CLI started with the inspector listening and ran the command.
-  const old = run(process.execPath, ['--inspect=127.0.0.1:0', '--import', 'tsx', join(ROOT, 'test', 'support', 'kakunin-from-source.ts'), '--help'], cleanEnv());
+  const old = run(
+    process.execPath,
+    ['--inspect=127.0.0.1:0', '--import', 'tsx', join(ROOT, 'test', 'support', 'kakunin-from-source.ts'), '--help'],
+    cleanEnv(),
+  );
   assert.equal(old.code, 0);
   assert.match(old.err, /Debugger listening on ws:\/\/127\.0\.0\.1/);
 
@@ -82,7 +124,13 @@ test('npm start -- --remote-debugging-port=9222 / --inspect-brk: refused before 
 
 test('Electron entry: Chromium/Electron debugging switches are refused before Electron is loaded (exit 2)', () => {
   // Run with Node: the check comes before require('electron'), so it needs no Electron binary.
-  for (const sw of ['--remote-debugging-port=9222', '--remote-debugging-pipe', '-remote-debugging-port=9222', '--js-flags=--expose-gc', '--inspect=9229']) {
+  for (const sw of [
+    '--remote-debugging-port=9222',
+    '--remote-debugging-pipe',
+    '-remote-debugging-port=9222',
+    '--js-flags=--expose-gc',
+    '--inspect=9229',
+  ]) {
     const r = run(process.execPath, [ELECTRON_ENTRY, sw], cleanEnv());
     assert.equal(r.code, 2, `${sw}: ${r.err}`);
     assert.match(r.err, REFUSED, sw);

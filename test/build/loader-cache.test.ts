@@ -13,7 +13,17 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 
@@ -60,10 +70,17 @@ function run(args: string[]): { code: number | null; out: string } {
 /** Start the kiosk (no browser) until it prints its URL, then stop it; everything it printed. */
 function startUntilUrl(args: string[]): Promise<string> {
   const home = mkdtempSync(join(work, 'home-'));
-  const child = spawn(process.execPath, [...args, '--no-browser', '--port', '0', '--home', home], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...args, '--no-browser', '--port', '0', '--home', home], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   return new Promise<string>((resolve, reject) => {
-    const t = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`no URL printed: ${out}`)); }, 90_000);
+    const t = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`no URL printed: ${out}`));
+    }, 90_000);
     const seen = (d: Buffer) => {
       out += d;
       if (/http:\/\/127\.0\.0\.1:\d+\//.test(out)) {
@@ -73,8 +90,13 @@ function startUntilUrl(args: string[]): Promise<string> {
       }
     };
     child.stdout.on('data', seen);
-    child.stderr.on('data', (d: Buffer) => { out += d; });
-    child.on('exit', (c) => { clearTimeout(t); if (!/http:\/\/127\.0\.0\.1/.test(out)) reject(new Error(`exited ${c}: ${out}`)); });
+    child.stderr.on('data', (d: Buffer) => {
+      out += d;
+    });
+    child.on('exit', (c) => {
+      clearTimeout(t);
+      if (!/http:\/\/127\.0\.0\.1/.test(out)) reject(new Error(`exited ${c}: ${out}`));
+    });
   });
 }
 
@@ -96,7 +118,9 @@ test('old behaviour: the tsx loader runs code planted in a pre-created, world-wr
 });
 
 test('npx kakunin --help and npm start (to the printed URL) run compiled code: the planted cache changes nothing', async () => {
-  const before = readdirSync(cacheDir).map((n) => `${n}:${statSync(join(cacheDir, n)).mtimeMs}`).sort();
+  const before = readdirSync(cacheDir)
+    .map((n) => `${n}:${statSync(join(cacheDir, n)).mtimeMs}`)
+    .sort();
   assert.ok(before.length > 0, 'the poisoned cache is in place (previous test)');
 
   const help = run([join('main', 'cli', 'kakunin.mjs'), '--help']);
@@ -113,6 +137,8 @@ test('npx kakunin --help and npm start (to the printed URL) run compiled code: t
   assert.equal(npx.status, 0, npx.stderr);
   assert.ok(!(npx.stdout + npx.stderr).includes(MARKER));
 
-  const after = readdirSync(cacheDir).map((n) => `${n}:${statSync(join(cacheDir, n)).mtimeMs}`).sort();
+  const after = readdirSync(cacheDir)
+    .map((n) => `${n}:${statSync(join(cacheDir, n)).mtimeMs}`)
+    .sort();
   assert.deepEqual(after, before, 'no entry of the planted folder was added or rewritten');
 });

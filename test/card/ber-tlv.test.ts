@@ -18,28 +18,72 @@ const code = (f: () => unknown) => {
 
 test('multi-byte tags and long-form lengths (81, 82) parse; filler after the outer object is ignored', () => {
   const big = new Uint8Array(300).fill(0x41);
-  const file = Uint8Array.from([...encodeTlv(0xff20, Uint8Array.from([...encodeTlv(0xdf22, big), ...encodeTlv(0xdf23, new Uint8Array(200))])), 0xff, 0xff, 0x00]);
+  const file = Uint8Array.from([
+    ...encodeTlv(0xff20, Uint8Array.from([...encodeTlv(0xdf22, big), ...encodeTlv(0xdf23, new Uint8Array(200))])),
+    0xff,
+    0xff,
+    0x00,
+  ]);
   assert.deepEqual([...file.subarray(0, 4)], [0xff, 0x20, 0x82, 0x01]);
   const { outer, children } = parseFile(file, 0xff20, 't');
   assert.equal(outer.end, file.length - 3);
-  assert.deepEqual(children.map((c) => c.tag), [0xdf22, 0xdf23]);
+  assert.deepEqual(
+    children.map((c) => c.tag),
+    [0xdf22, 0xdf23],
+  );
   assert.equal(children[0]!.value.length, 300);
   assert.equal(children[1]!.tlv[2], 0x81);
   assert.deepEqual(peekTlvSize(file), { headerLength: 5, totalLength: file.length - 3 });
 });
 
 test('hostile lengths and shapes are refused with malformed_tlv, never a crash', () => {
-  assert.equal(code(() => parseTlv(Uint8Array.of(0xdf, 0x22, 0x80, 0, 0))), 'malformed_tlv'); // indefinite
-  assert.equal(code(() => parseTlv(Uint8Array.of(0xdf, 0x22, 0x84, 0, 0, 0, 1, 0))), 'malformed_tlv'); // 4 length octets
-  assert.equal(code(() => parseTlv(Uint8Array.of(0xdf, 0x22, 0x82, 0xff, 0xff))), 'malformed_tlv'); // over the cap / truncated
-  assert.equal(code(() => parseTlv(Uint8Array.of(0xdf, 0x22, 0x05, 1, 2))), 'malformed_tlv'); // truncated value
-  assert.equal(code(() => parseTlv(Uint8Array.of(0xdf))), 'malformed_tlv'); // truncated tag
-  assert.equal(code(() => parseTlv(Uint8Array.of(0xff, 0xff, 0xff, 0xff))), 'malformed_tlv'); // FF filler is not a tag
-  assert.equal(code(() => parseTlv(Uint8Array.of(0x00, 0x00))), 'malformed_tlv'); // 00 filler
-  assert.equal(code(() => parseFile(encodeTlv(0xff30, new Uint8Array(0)), 0xff20, 't')), 'malformed_tlv'); // wrong outer tag
+  assert.equal(
+    code(() => parseTlv(Uint8Array.of(0xdf, 0x22, 0x80, 0, 0))),
+    'malformed_tlv',
+  ); // indefinite
+  assert.equal(
+    code(() => parseTlv(Uint8Array.of(0xdf, 0x22, 0x84, 0, 0, 0, 1, 0))),
+    'malformed_tlv',
+  ); // 4 length octets
+  assert.equal(
+    code(() => parseTlv(Uint8Array.of(0xdf, 0x22, 0x82, 0xff, 0xff))),
+    'malformed_tlv',
+  ); // over the cap / truncated
+  assert.equal(
+    code(() => parseTlv(Uint8Array.of(0xdf, 0x22, 0x05, 1, 2))),
+    'malformed_tlv',
+  ); // truncated value
+  assert.equal(
+    code(() => parseTlv(Uint8Array.of(0xdf))),
+    'malformed_tlv',
+  ); // truncated tag
+  assert.equal(
+    code(() => parseTlv(Uint8Array.of(0xff, 0xff, 0xff, 0xff))),
+    'malformed_tlv',
+  ); // FF filler is not a tag
+  assert.equal(
+    code(() => parseTlv(Uint8Array.of(0x00, 0x00))),
+    'malformed_tlv',
+  ); // 00 filler
+  assert.equal(
+    code(() => parseFile(encodeTlv(0xff30, new Uint8Array(0)), 0xff20, 't')),
+    'malformed_tlv',
+  ); // wrong outer tag
   // Duplicate children are an error, never first-wins.
-  const dup = encodeTlv(0xff20, Uint8Array.from([...encodeTlv(0xdf21, new Uint8Array(8)), ...encodeTlv(0xdf22, Uint8Array.of(1)), ...encodeTlv(0xdf22, Uint8Array.of(2)), ...encodeTlv(0xdf24, new Uint8Array(8)), ...encodeTlv(0xdf25, Uint8Array.of(0x31))]));
-  assert.equal(code(() => parseBasicAttributes(dup)), 'malformed_tlv');
+  const dup = encodeTlv(
+    0xff20,
+    Uint8Array.from([
+      ...encodeTlv(0xdf21, new Uint8Array(8)),
+      ...encodeTlv(0xdf22, Uint8Array.of(1)),
+      ...encodeTlv(0xdf22, Uint8Array.of(2)),
+      ...encodeTlv(0xdf24, new Uint8Array(8)),
+      ...encodeTlv(0xdf25, Uint8Array.of(0x31)),
+    ]),
+  );
+  assert.equal(
+    code(() => parseBasicAttributes(dup)),
+    'malformed_tlv',
+  );
 });
 
 test('property: any byte string gives a parse or malformed_tlv, nothing else', () => {
@@ -65,5 +109,8 @@ test('a long name and address need long-form lengths and still parse with a cons
   // A wrong offset table is refused (two readers must never see two layouts of one signed file).
   const bad = file.slice();
   bad[6] ^= 0x01; // first DF21 offset
-  assert.equal(code(() => parseBasicAttributes(bad)), 'malformed_tlv');
+  assert.equal(
+    code(() => parseBasicAttributes(bad)),
+    'malformed_tlv',
+  );
 });

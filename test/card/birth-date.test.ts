@@ -36,11 +36,25 @@ test('age-over-20 by birth date: valid, only EF 0001 + EF 0004 read, no photo, n
   assert.deepEqual(result.attributes, { age_over_20: true });
   assert.equal(result.photo, null);
   assert.deepEqual(result.requested, ['card_face/EF0001', 'card_face/EF0004']);
-  for (const code of ['card_face.cvc_signer_known', 'card_face.cvc_signature', 'card_face.birth_date_signature', 'card_face.chip_authentication', 'card_face.birth_date_match', 'holder.bound', 'policy.age_over_20']) {
-    assert.ok(result.checks.some((c) => c.code === code && c.ok), code);
+  for (const code of [
+    'card_face.cvc_signer_known',
+    'card_face.cvc_signature',
+    'card_face.birth_date_signature',
+    'card_face.chip_authentication',
+    'card_face.birth_date_match',
+    'holder.bound',
+    'policy.age_over_20',
+  ]) {
+    assert.ok(
+      result.checks.some((c) => c.code === code && c.ok),
+      code,
+    );
   }
   assert.ok(!card.log.some((l) => l.command.toUpperCase().includes(GEN1_TEXT_AP_AID)), 'text AP not selected');
-  assert.ok(!card.log.some((l) => l.ap === 'face' && /^00a4020c020002$/.test(l.command)), 'card-face EF 0002 (photo) never selected');
+  assert.ok(
+    !card.log.some((l) => l.ap === 'face' && /^00a4020c020002$/.test(l.command)),
+    'card-face EF 0002 (photo) never selected',
+  );
   assert.equal(card.myNumberTouched, false);
   // The PIN-safety order: tries-left query (no data) before the VERIFY with the digits.
   const verifies = card.log.filter((l) => l.command.startsWith('00200080'));
@@ -51,7 +65,11 @@ test('age-over-20 by birth date: valid, only EF 0001 + EF 0004 read, no photo, n
 });
 
 test('birth date: a minor is "not over 20"; a wrong date is birth_date_wrong with the tries left and no retry', async () => {
-  const minor = await readInMemory('age-over-20', { kind: 'birth_date', digits: eraDigitsFromIso('2008-03-01')! }, { holder: { birthDate: '2008-03-01', expiry: '2028-03-01' } });
+  const minor = await readInMemory(
+    'age-over-20',
+    { kind: 'birth_date', digits: eraDigitsFromIso('2008-03-01')! },
+    { holder: { birthDate: '2008-03-01', expiry: '2028-03-01' } },
+  );
   assert.equal(minor.result.verdict, 'invalid');
   assert.deepEqual(failed(minor.result.checks), ['policy.age_over_20']);
   assert.deepEqual(minor.result.attributes, { age_over_20: false });
@@ -61,7 +79,11 @@ test('birth date: a minor is "not over 20"; a wrong date is birth_date_wrong wit
   assert.equal(wrong.result.errors[0]!.code, 'birth_date_wrong');
   assert.equal(wrong.result.errors[0]!.triesLeft, GEN1.tries.birthDateKeyTries - 1);
   assert.equal(wrong.card.triesLeft('face', GEN1.cardFaceAp.ef.birthDateKey), GEN1.tries.birthDateKeyTries - 1);
-  assert.equal(wrong.card.log.filter((l) => l.command.length > 8 && l.command.startsWith('00200080')).length, 1, 'one VERIFY with data, never retried');
+  assert.equal(
+    wrong.card.log.filter((l) => l.command.length > 8 && l.command.startsWith('00200080')).length,
+    1,
+    'one VERIFY with data, never retried',
+  );
   // The Gregorian two-digit form is not what this (era-form) card's key holds.
   const greg = await readInMemory('age-over-20', { kind: 'birth_date', digits: '800217' });
   assert.equal(greg.result.errors[0]!.code, 'birth_date_wrong');
@@ -108,26 +130,38 @@ test('birth date: altered record, wrong CVC, unknown signer, cloned chip are eac
   assert.ok(failed(result.checks).includes('card_face.birth_date_signature'), `tampered: ${failed(result.checks)}`);
 });
 
-test('through pcscd: birth-date age check valid in fewer APDUs and bytes than the 照合番号B path', { skip: skip ?? false }, async () => {
-  const trust = testTrust();
-  const read = (unlock: Unlock) =>
-    withVirtualReader(async ({ port, readerName }) => {
-      const link = new VpcdCard(new VirtualMyNumberCard(), port);
-      try {
-        return await readCardOverPcsc({ reader: readerName, policy: 'age-over-20', unlock, trust, crypto: nodeCrypto, at: AT, insertCard: () => link.insert() });
-      } finally {
-        await link.remove();
-      }
-    });
-  const bd = await read(BD);
-  assert.equal(bd.verdict, 'valid', JSON.stringify({ e: bd.errors, f: failed(bd.checks) }));
-  assert.deepEqual(bd.attributes, { age_over_20: true });
-  const b = await read(B);
-  assert.equal(b.verdict, 'valid');
-  assert.ok(bd.apdus.count < b.apdus.count, `${bd.apdus.count} vs ${b.apdus.count} APDUs`);
-  // The virtual card's photo is a small test image; a real card's is several kilobytes more.
-  assert.ok(bd.apdus.bytesIn * 3 < b.apdus.bytesIn, `${bd.apdus.bytesIn} vs ${b.apdus.bytesIn} bytes received`);
-});
+test(
+  'through pcscd: birth-date age check valid in fewer APDUs and bytes than the 照合番号B path',
+  { skip: skip ?? false },
+  async () => {
+    const trust = testTrust();
+    const read = (unlock: Unlock) =>
+      withVirtualReader(async ({ port, readerName }) => {
+        const link = new VpcdCard(new VirtualMyNumberCard(), port);
+        try {
+          return await readCardOverPcsc({
+            reader: readerName,
+            policy: 'age-over-20',
+            unlock,
+            trust,
+            crypto: nodeCrypto,
+            at: AT,
+            insertCard: () => link.insert(),
+          });
+        } finally {
+          await link.remove();
+        }
+      });
+    const bd = await read(BD);
+    assert.equal(bd.verdict, 'valid', JSON.stringify({ e: bd.errors, f: failed(bd.checks) }));
+    assert.deepEqual(bd.attributes, { age_over_20: true });
+    const b = await read(B);
+    assert.equal(b.verdict, 'valid');
+    assert.ok(bd.apdus.count < b.apdus.count, `${bd.apdus.count} vs ${b.apdus.count} APDUs`);
+    // The virtual card's photo is a small test image; a real card's is several kilobytes more.
+    assert.ok(bd.apdus.bytesIn * 3 < b.apdus.bytesIn, `${bd.apdus.bytesIn} vs ${b.apdus.bytesIn} bytes received`);
+  },
+);
 
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -153,15 +187,35 @@ test('read-card --birth-date: usage rules (age-over-20 only, 6 digits or YYYY-MM
   }
 });
 
-test('read-card --birth-date through pcscd (era digits and a Gregorian date): valid, exit 0, unlock birth_date', { skip: skip ?? false }, async () => {
-  // A vpcd slot of its own: other test files use the same pcscd at the same time.
-  for (const bd of ['550217', '1980-02-17']) {
-    const r = await withVirtualReader(({ readerName }) => cli(['--reader', readerName, '--birth-date', bd, '--policy', 'age-over-20', '--trust', TEST_TRUST_DIR, '--at', '2026-11-22T10:00:00+09:00', '--json', '--simulate', 'card']));
-    assert.equal(r.code, 0, r.stdout + r.stderr);
-    const j = JSON.parse(r.stdout);
-    assert.equal(j.verdict, 'valid');
-    assert.equal(j.unlock, 'birth_date');
-    assert.deepEqual(j.attributes, { age_over_20: true });
-    assert.deepEqual(j.requested, ['card_face/EF0001', 'card_face/EF0004']);
-  }
-});
+test(
+  'read-card --birth-date through pcscd (era digits and a Gregorian date): valid, exit 0, unlock birth_date',
+  { skip: skip ?? false },
+  async () => {
+    // A vpcd slot of its own: other test files use the same pcscd at the same time.
+    for (const bd of ['550217', '1980-02-17']) {
+      const r = await withVirtualReader(({ readerName }) =>
+        cli([
+          '--reader',
+          readerName,
+          '--birth-date',
+          bd,
+          '--policy',
+          'age-over-20',
+          '--trust',
+          TEST_TRUST_DIR,
+          '--at',
+          '2026-11-22T10:00:00+09:00',
+          '--json',
+          '--simulate',
+          'card',
+        ]),
+      );
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      const j = JSON.parse(r.stdout);
+      assert.equal(j.verdict, 'valid');
+      assert.equal(j.unlock, 'birth_date');
+      assert.deepEqual(j.attributes, { age_over_20: true });
+      assert.deepEqual(j.requested, ['card_face/EF0001', 'card_face/EF0004']);
+    }
+  },
+);

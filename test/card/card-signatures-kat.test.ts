@@ -23,7 +23,13 @@ import { parseCvc } from '../../core/card/cvc.ts';
 import { parseBasicAttributes } from '../../core/card/text-ap-basic-attributes.ts';
 import { parseChipKeyRecord } from '../../core/card/text-ap-chip-key.ts';
 import { parseIntegrityRecord } from '../../core/card/text-ap-integrity.ts';
-import { verifyBirthDateRecord, verifyCardFace, verifyCvc, verifyTextAttributes, verifyTextChipKey } from '../../core/card/verify.ts';
+import {
+  verifyBirthDateRecord,
+  verifyCardFace,
+  verifyCvc,
+  verifyTextAttributes,
+  verifyTextChipKey,
+} from '../../core/card/verify.ts';
 import { nobleCrypto } from '../../core/crypto/noble.ts';
 import type { CryptoProvider, RsaPublicKey } from '../../core/crypto/provider.ts';
 import { nodeCrypto } from '../../main/crypto/node-crypto.ts';
@@ -34,7 +40,8 @@ const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 const ascii = (s: string) => Buffer.from(s, 'utf8');
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest();
 /** BER length: short form below 128, else 81 / 82 long form. */
-const len = (n: number) => (n < 0x80 ? Buffer.of(n) : n < 0x100 ? Buffer.of(0x81, n) : Buffer.of(0x82, n >> 8, n & 0xff));
+const len = (n: number) =>
+  n < 0x80 ? Buffer.of(n) : n < 0x100 ? Buffer.of(0x81, n) : Buffer.of(0x82, n >> 8, n & 0xff);
 const tlv = (tag: string, value: Uint8Array) => Buffer.concat([hex(tag), len(value.length), value]);
 const u16 = (n: number) => Buffer.of(n >> 8, n & 0xff);
 
@@ -61,7 +68,8 @@ const keyObjects = (k: RsaPublicKey) => Buffer.concat([tlv('90', k.e), tlv('91',
 /** Raw RSA with the private key over a 256-byte block we built ourselves. */
 const rawSign = (k: KeyObject, block: Buffer) => privateEncrypt({ key: k, padding: constants.RSA_NO_PADDING }, block);
 /** RFC 8017 §9.2 EMSA-PKCS1-v1_5 block for a given T: 00 01 FF..FF 00 T (k = 256). */
-const type1 = (t: Buffer) => Buffer.concat([Buffer.of(0x00, 0x01), Buffer.alloc(256 - 3 - t.length, 0xff), Buffer.of(0x00), t]);
+const type1 = (t: Buffer) =>
+  Buffer.concat([Buffer.of(0x00, 0x01), Buffer.alloc(256 - 3 - t.length, 0xff), Buffer.of(0x00), t]);
 const rsassa = (k: KeyObject, data: Buffer) => sign('sha256', data, k);
 
 const CVC_KEY = rsaKey();
@@ -80,12 +88,26 @@ const FACE = {
   df26: tlv('DF26', PNG('address')),
   df27: tlv('DF27', PHOTO),
 };
-const H123 = Buffer.concat([sha256(Buffer.concat([FACE.df22, FACE.df23, FACE.df24])), sha256(Buffer.concat([FACE.df25, FACE.df26])), sha256(FACE.df27)]);
+const H123 = Buffer.concat([
+  sha256(Buffer.concat([FACE.df22, FACE.df23, FACE.df24])),
+  sha256(Buffer.concat([FACE.df25, FACE.df26])),
+  sha256(FACE.df27),
+]);
 /** The spec's 115-byte DigestInfo: SHA-256 AlgorithmIdentifier, OCTET STRING of 96 bytes. */
 const FACE_DIGEST_INFO = Buffer.concat([hex('30 71 30 0d 06 09 60 86 48 01 65 03 04 02 01 05 00 04 60'), H123]);
 
 function faceFile(df28: Buffer, df29 = '20350217', df2a = PNG('security code')): Buffer {
-  return withOffsetTable('FF20', [FACE.df22, FACE.df23, FACE.df24, FACE.df25, FACE.df26, FACE.df27, tlv('DF28', df28), tlv('DF29', ascii(df29)), tlv('DF2A', df2a)]);
+  return withOffsetTable('FF20', [
+    FACE.df22,
+    FACE.df23,
+    FACE.df24,
+    FACE.df25,
+    FACE.df26,
+    FACE.df27,
+    tlv('DF28', df28),
+    tlv('DF29', ascii(df29)),
+    tlv('DF2A', df2a),
+  ]);
 }
 function faceVerdict(file: Uint8Array, crypto: CryptoProvider = nodeCrypto): 'valid' | 'bad-signature' | 'malformed' {
   try {
@@ -116,15 +138,26 @@ test('DF28: blocks with the 51-byte standard DigestInfo are REJECTED (over SHA-2
 });
 
 test('DF28: other near misses are REJECTED (type-2 padding, hashes over values not TLVs, hashes reordered, another key)', () => {
-  const t2 = Buffer.concat([Buffer.of(0x00, 0x02), Buffer.alloc(256 - 3 - 115, 0xa5), Buffer.of(0x00), FACE_DIGEST_INFO]);
+  const t2 = Buffer.concat([
+    Buffer.of(0x00, 0x02),
+    Buffer.alloc(256 - 3 - 115, 0xa5),
+    Buffer.of(0x00),
+    FACE_DIGEST_INFO,
+  ]);
   const valuesOnly = Buffer.concat([
     hex('3071300d0609608648016503040201050004 60'),
     sha256(Buffer.concat([ascii('19800217'), ascii('2'), keyObjects(CHIP_KEY.pub)])),
     sha256(Buffer.concat([PNG('name'), PNG('address')])),
     sha256(PHOTO),
   ]);
-  const reordered = Buffer.concat([FACE_DIGEST_INFO.subarray(0, 19), H123.subarray(64), H123.subarray(32, 64), H123.subarray(0, 32)]);
-  for (const block of [t2, type1(valuesOnly), type1(reordered)]) assert.equal(faceVerdict(faceFile(rawSign(CVC_KEY.priv, block))), 'bad-signature');
+  const reordered = Buffer.concat([
+    FACE_DIGEST_INFO.subarray(0, 19),
+    H123.subarray(64),
+    H123.subarray(32, 64),
+    H123.subarray(0, 32),
+  ]);
+  for (const block of [t2, type1(valuesOnly), type1(reordered)])
+    assert.equal(faceVerdict(faceFile(rawSign(CVC_KEY.priv, block))), 'bad-signature');
   assert.equal(faceVerdict(faceFile(rawSign(JLIS_KEY.priv, type1(FACE_DIGEST_INFO)))), 'bad-signature');
   // The signature integer itself must be below n and exactly 256 bytes: all-FF is neither a valid RSAVP1 input.
   assert.equal(faceVerdict(faceFile(Buffer.alloc(256, 0xff))), 'bad-signature');
@@ -160,17 +193,30 @@ test('card-face EF 0001: DF13 is RSASSA-PKCS1-v1_5-SHA256 over DF11‖DF12; each
   const file = (sig: Buffer) => tlv('FF10', Buffer.concat([df11, df12, tlv('DF13', sig)]));
   const verdict = (f: Uint8Array) => {
     try {
-      return verifyBirthDateRecord(parseBirthDateRecord(f), CVC_KEY.pub, nodeCrypto).check.ok ? 'valid' : 'bad-signature';
+      return verifyBirthDateRecord(parseBirthDateRecord(f), CVC_KEY.pub, nodeCrypto).check.ok
+        ? 'valid'
+        : 'bad-signature';
     } catch (e) {
       if (e instanceof CardError) return 'malformed';
       throw e;
     }
   };
   const good = file(rsassa(CVC_KEY.priv, Buffer.concat([df11, df12])));
-  for (const c of BACKENDS) assert.equal(verifyBirthDateRecord(parseBirthDateRecord(good), CVC_KEY.pub, c).check.ok, true, c.name);
+  for (const c of BACKENDS)
+    assert.equal(verifyBirthDateRecord(parseBirthDateRecord(good), CVC_KEY.pub, c).check.ok, true, c.name);
   assert.deepEqual(parseBirthDateRecord(good).birthDate, { year: 1980, month: 2, day: 17 });
-  assert.equal(verdict(file(rsassa(CVC_KEY.priv, Buffer.concat([ascii('19800217'), keyObjects(CHIP_KEY.pub)])))), 'bad-signature', 'over values, not TLVs');
-  assert.equal(verdict(file(rawSign(CVC_KEY.priv, type1(Buffer.concat([hex('3031300d060960864801650304020105000420'), sha256(df11)]))))), 'bad-signature', 'DF11 alone');
+  assert.equal(
+    verdict(file(rsassa(CVC_KEY.priv, Buffer.concat([ascii('19800217'), keyObjects(CHIP_KEY.pub)])))),
+    'bad-signature',
+    'over values, not TLVs',
+  );
+  assert.equal(
+    verdict(
+      file(rawSign(CVC_KEY.priv, type1(Buffer.concat([hex('3031300d060960864801650304020105000420'), sha256(df11)])))),
+    ),
+    'bad-signature',
+    'DF11 alone',
+  );
   const from = good.indexOf(hex('DF11'));
   for (let i = from; i < good.length; i++) {
     const f = Buffer.from(good);
@@ -181,16 +227,24 @@ test('card-face EF 0001: DF13 is RSASSA-PKCS1-v1_5-SHA256 over DF11‖DF12; each
 
 // ---- text AP EF 0002 + EF 0003 ----
 test('text AP: DF32 = SHA-256(EF 0002 from DF22 to the end of FF20, filler excluded); DF33 = RSASSA over DF31‖DF32', () => {
-  const kids = [tlv('DF22', ascii('番号　花子')), tlv('DF23', ascii('東京都千代田区霞が関二丁目一番二号')), tlv('DF24', ascii('19800217')), tlv('DF25', ascii('2'))];
+  const kids = [
+    tlv('DF22', ascii('番号　花子')),
+    tlv('DF23', ascii('東京都千代田区霞が関二丁目一番二号')),
+    tlv('DF24', ascii('19800217')),
+    tlv('DF25', ascii('2')),
+  ];
   const ef0002 = withOffsetTable('FF20', kids);
   const withFiller = Buffer.concat([ef0002, Buffer.alloc(16, 0xff)]);
   const df31 = tlv('DF31', sha256(ascii('not the My Number: any 32 bytes')));
   const df32 = tlv('DF32', sha256(Buffer.concat(kids)));
-  const ef0003 = (sig: Buffer) => Buffer.concat([tlv('FF30', Buffer.concat([df31, df32, tlv('DF33', sig)])), Buffer.alloc(8, 0xff)]);
+  const ef0003 = (sig: Buffer) =>
+    Buffer.concat([tlv('FF30', Buffer.concat([df31, df32, tlv('DF33', sig)])), Buffer.alloc(8, 0xff)]);
   const good3 = ef0003(rsassa(CVC_KEY.priv, Buffer.concat([df31, df32])));
   const checks = (f2: Uint8Array, f3: Uint8Array, c: CryptoProvider = nodeCrypto) => {
     try {
-      return verifyTextAttributes(parseBasicAttributes(f2), parseIntegrityRecord(f3), CVC_KEY.pub, c).every((x) => x.ok) ? 'valid' : 'bad';
+      return verifyTextAttributes(parseBasicAttributes(f2), parseIntegrityRecord(f3), CVC_KEY.pub, c).every((x) => x.ok)
+        ? 'valid'
+        : 'bad';
     } catch (e) {
       if (e instanceof CardError) return 'malformed';
       throw e;
@@ -214,7 +268,19 @@ test('text AP: DF32 = SHA-256(EF 0002 from DF22 to the end of FF20, filler exclu
     f[i]! ^= 0x01;
     assert.notEqual(checks(withFiller, f), 'valid', `EF 0003 byte ${i}`);
   }
-  assert.equal(checks(withFiller, ef0003(rawSign(CVC_KEY.priv, type1(Buffer.concat([hex('3071300d0609608648016503040201050004 40'), df31.subarray(3), df32.subarray(3)]))))), 'bad', 'the DF28 scheme is not DF33\'s');
+  assert.equal(
+    checks(
+      withFiller,
+      ef0003(
+        rawSign(
+          CVC_KEY.priv,
+          type1(Buffer.concat([hex('3071300d0609608648016503040201050004 40'), df31.subarray(3), df32.subarray(3)])),
+        ),
+      ),
+    ),
+    'bad',
+    "the DF28 scheme is not DF33's",
+  );
 });
 
 // ---- text AP EF 0007 and the EF 0004 CVC ----
@@ -242,7 +308,11 @@ test('text AP EF 0007: DF52 = RSASSA over the DF51 TLV; the EF 0004 CVC = RSASSA
   const trust = { cardFaceKeys: new Map([[signerId.toString('hex'), { key: JLIS_KEY.pub }]]) };
   for (const c of BACKENDS) {
     const r = verifyCvc('text_ap', parseCvc(cvc, 'test'), trust, c);
-    assert.deepEqual(r.checks.map((x) => x.ok), [true, true], c.name);
+    assert.deepEqual(
+      r.checks.map((x) => x.ok),
+      [true, true],
+      c.name,
+    );
     assert.deepEqual(r.key, { n: CVC_KEY.pub.n, e: CVC_KEY.pub.e });
   }
   for (let i = 0; i < cvc.length; i++) {

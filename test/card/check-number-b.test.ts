@@ -32,12 +32,27 @@ test('era-year conversion at every era boundary', () => {
 
 test('explicit Gregorian fallback uses the two-digit Gregorian year, never chosen automatically', () => {
   assert.equal(buildCheckNumberB(d('1980-02-17'), 2035, '2285', 'gregorian'), '80021720352285');
-  assert.notEqual(buildCheckNumberB(d('1980-02-17'), 2035, '2285', 'gregorian'), buildCheckNumberB(d('1980-02-17'), 2035, '2285', 'era'));
+  assert.notEqual(
+    buildCheckNumberB(d('1980-02-17'), 2035, '2285', 'gregorian'),
+    buildCheckNumberB(d('1980-02-17'), 2035, '2285', 'era'),
+  );
 });
 
 test('14 digits are validated before they reach the card (a typo that cannot be right costs no try)', () => {
-  assert.deepEqual(parseCheckNumberB('55021720352285'), { birthDigits: '550217', expiryYear: 2035, securityCode: '2285' });
-  for (const bad of ['5502172035228', '550217203522850', '55131720352285', '55023220352285', '55021719992285', '5502172035228a', '55001720352285']) {
+  assert.deepEqual(parseCheckNumberB('55021720352285'), {
+    birthDigits: '550217',
+    expiryYear: 2035,
+    securityCode: '2285',
+  });
+  for (const bad of [
+    '5502172035228',
+    '550217203522850',
+    '55131720352285',
+    '55023220352285',
+    '55021719992285',
+    '5502172035228a',
+    '55001720352285',
+  ]) {
     assert.equal(parseCheckNumberB(bad), null, bad);
   }
 });

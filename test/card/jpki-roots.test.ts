@@ -32,22 +32,26 @@ test('real JPKI roots import as jpki roots with their pinned fingerprints', { sk
   assert.deepEqual(store.errors, []);
 });
 
-test('a modified copy of a real JPKI root is refused (fingerprint no longer pinned / self-signature broken)', { skip }, () => {
-  const [der] = certificatesFromFile(new Uint8Array(readFileSync(join(REAL, 'jpki-auth-ca-2023.pem'))));
-  // Flip one bit in the last byte of the signature, and separately one bit inside the TBS (validity).
-  const sigFlip = der!.slice();
-  sigFlip[sigFlip.length - 1]! ^= 0x01;
-  const tbsFlip = der!.slice();
-  const at = Buffer.from(tbsFlip).indexOf(Buffer.from('330715')); // notAfter UTCTime 2033-07-15
-  assert.ok(at > 0);
-  tbsFlip[at + 1] = 0x34; // 2033 -> 2034
-  for (const bad of [sigFlip, tbsFlip]) {
-    const store = new TrustStore({ crypto: nodeCrypto, now: new Date('2026-11-22T00:00:00Z') });
-    assert.equal(store.addRoot(bad, 'jpki', 'modified.pem'), null);
-    assert.equal(store.errors[0]?.code, 'pinned_fingerprint_mismatch', JSON.stringify(store.errors));
-    assert.equal(store.jpkiRoots.length, 0);
-  }
-});
+test(
+  'a modified copy of a real JPKI root is refused (fingerprint no longer pinned / self-signature broken)',
+  { skip },
+  () => {
+    const [der] = certificatesFromFile(new Uint8Array(readFileSync(join(REAL, 'jpki-auth-ca-2023.pem'))));
+    // Flip one bit in the last byte of the signature, and separately one bit inside the TBS (validity).
+    const sigFlip = der!.slice();
+    sigFlip[sigFlip.length - 1]! ^= 0x01;
+    const tbsFlip = der!.slice();
+    const at = Buffer.from(tbsFlip).indexOf(Buffer.from('330715')); // notAfter UTCTime 2033-07-15
+    assert.ok(at > 0);
+    tbsFlip[at + 1] = 0x34; // 2033 -> 2034
+    for (const bad of [sigFlip, tbsFlip]) {
+      const store = new TrustStore({ crypto: nodeCrypto, now: new Date('2026-11-22T00:00:00Z') });
+      assert.equal(store.addRoot(bad, 'jpki', 'modified.pem'), null);
+      assert.equal(store.errors[0]?.code, 'pinned_fingerprint_mismatch', JSON.stringify(store.errors));
+      assert.equal(store.jpkiRoots.length, 0);
+    }
+  },
+);
 
 test('the project TEST JPKI root is not a J-LIS look-alike and loads from resources/test-trust/jpki', () => {
   const store = testTrust();

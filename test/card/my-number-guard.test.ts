@@ -43,7 +43,10 @@ test('照合番号A cannot be sent: SELECT EF 0014 / 0013 and VERIFY naming a ke
   await ch.expectOk(selectAid(GEN1.textAp.aid), 'select');
   assert.equal(await refused(ch.send(selectEf(0x0014))), 'my_number_guard');
   // VERIFY with P2 = 80 | 14 (a key reference instead of the selected EF)
-  assert.equal(await refused(ch.send(Uint8Array.of(0x00, 0x20, 0x00, 0x94, 0x0c, ...asciiDigits('123456789018')))), 'my_number_guard');
+  assert.equal(
+    await refused(ch.send(Uint8Array.of(0x00, 0x20, 0x00, 0x94, 0x0c, ...asciiDigits('123456789018')))),
+    'my_number_guard',
+  );
   // VERIFY while a non-PIN EF is selected
   await ch.expectOk(selectEf(0x0004), 'cvc');
   assert.equal(await refused(ch.send(verify(asciiDigits('123456789018')))), 'my_number_guard');
@@ -51,7 +54,10 @@ test('照合番号A cannot be sent: SELECT EF 0014 / 0013 and VERIFY naming a ke
   assert.equal(await refused(ch.send(selectEf(0x0013))), 'my_number_guard');
   assert.equal(await refused(ch.send(selectEf(0x0005))), 'my_number_guard');
   assert.equal(card.myNumberTouched, false);
-  assert.ok(!card.log.some((l) => /^00a4020c02(0014|0013|0005)$/.test(l.command) || l.command.startsWith('0020')), 'none reached the card');
+  assert.ok(
+    !card.log.some((l) => /^00a4020c02(0014|0013|0005)$/.test(l.command) || l.command.startsWith('0020')),
+    'none reached the card',
+  );
 });
 
 test('outside a known AP (nothing selected, unknown AID) EF 0001/0005/0013/0014 are refused; SELECT by path / MF too', () => {
@@ -63,7 +69,10 @@ test('outside a known AP (nothing selected, unknown AID) EF 0001/0005/0013/0014 
   assert.throws(() => g.admit(Uint8Array.of(0x00, 0xa4, 0x00, 0x00, 0x02, 0x00, 0x01)), /my_number_guard/); // P1=00
   assert.throws(() => g.admit(Uint8Array.of(0x0c, 0xb0, 0x00, 0x00, 0x00)), /my_number_guard/); // secure messaging CLA
   assert.throws(() => g.admit(Uint8Array.of(0x00, 0xb1, 0x00, 0x00, 0x00)), /my_number_guard/); // other INS
-  assert.throws(() => g.admit(Uint8Array.of(0x00, 0x20, 0x00, 0x80, 0x00, 0x00, 0x04, 0x31, 0x32, 0x33, 0x34)), /my_number_guard/); // extended length
+  assert.throws(
+    () => g.admit(Uint8Array.of(0x00, 0x20, 0x00, 0x80, 0x00, 0x00, 0x04, 0x31, 0x32, 0x33, 0x34)),
+    /my_number_guard/,
+  ); // extended length
   // The JPKI AP's EF 0001 is the signing certificate, not the My Number: SELECT is allowed there.
   g.admit(selectAid(GEN1.jpkiAp.aid));
   g.admit(selectEf(0x0001));
@@ -71,7 +80,9 @@ test('outside a known AP (nothing selected, unknown AID) EF 0001/0005/0013/0014 
 
 test('property: no APDU sequence through the card layer ever touches the My Number on the virtual card', async () => {
   const aids = [GEN1.textAp.aid, GEN1.cardFaceAp.aid, GEN1.jpkiAp.aid, GEN1.commonAp.aid];
-  const fids = [0x0001, 0x0002, 0x0003, 0x0004, 0x0005, 0x0007, 0x0011, 0x0012, 0x0013, 0x0014, 0x0015, 0x000a, 0x0017, 0x0018];
+  const fids = [
+    0x0001, 0x0002, 0x0003, 0x0004, 0x0005, 0x0007, 0x0011, 0x0012, 0x0013, 0x0014, 0x0015, 0x000a, 0x0017, 0x0018,
+  ];
   const secrets = ['1234', '55021720352285', '123456789018', '800217'];
   const cmd = fc.oneof(
     fc.constantFrom(...aids).map((a) => selectAid(a)),
@@ -79,7 +90,15 @@ test('property: no APDU sequence through the card layer ever touches the My Numb
     fc.constantFrom(...secrets).map((s) => verify(asciiDigits(s))),
     fc.constant(verifyStatus()),
     fc.integer({ min: 0, max: 600 }).map((o) => readBinary(o, 256)),
-    fc.tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }), fc.uint8Array({ maxLength: 14 })).map(([a, b, c, d, e]) => Uint8Array.of(a, b, c, d, ...(e.length ? [e.length, ...e] : []))),
+    fc
+      .tuple(
+        fc.integer({ min: 0, max: 255 }),
+        fc.integer({ min: 0, max: 255 }),
+        fc.integer({ min: 0, max: 255 }),
+        fc.integer({ min: 0, max: 255 }),
+        fc.uint8Array({ maxLength: 14 }),
+      )
+      .map(([a, b, c, d, e]) => Uint8Array.of(a, b, c, d, ...(e.length ? [e.length, ...e] : []))),
   );
   await fc.assert(
     fc.asyncProperty(fc.array(cmd, { maxLength: 40 }), async (cmds) => {

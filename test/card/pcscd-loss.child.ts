@@ -54,24 +54,54 @@ async function scenarioRead(signal: NodeJS.Signals, atApdu: number) {
   const trust = testTrust();
   const trip = d.killAtApdu(atApdu, signal);
   const first = cardWithHook(trip.hook);
-  const r1 = await readCardOverPcsc({ reader: READER, policy: 'age-over-20', unlock: B, trust, crypto: nodeCrypto, at: AT, insertCard: () => first.link.insert() });
+  const r1 = await readCardOverPcsc({
+    reader: READER,
+    policy: 'age-over-20',
+    unlock: B,
+    trust,
+    crypto: nodeCrypto,
+    at: AT,
+    insertCard: () => first.link.insert(),
+  });
   const endedAt = now();
   await first.link.remove();
   await d.exited();
 
   // While the daemon is down: a new read must say so at once.
   const t2 = now();
-  const r2 = await readCardOverPcsc({ reader: READER, policy: 'age-over-20', unlock: B, trust, crypto: nodeCrypto, at: AT, waitMs: 2000 });
+  const r2 = await readCardOverPcsc({
+    reader: READER,
+    policy: 'age-over-20',
+    unlock: B,
+    trust,
+    crypto: nodeCrypto,
+    at: AT,
+    waitMs: 2000,
+  });
   const downMs = now() - t2;
 
   // The daemon comes back (a restart, or the reader plugged in again): the next read works.
   await d.start();
   const again = cardWithHook(() => undefined);
-  const r3 = await readCardOverPcsc({ reader: READER, policy: 'age-over-20', unlock: B, trust, crypto: nodeCrypto, at: AT, insertCard: () => again.link.insert() });
+  const r3 = await readCardOverPcsc({
+    reader: READER,
+    policy: 'age-over-20',
+    unlock: B,
+    trust,
+    crypto: nodeCrypto,
+    at: AT,
+    insertCard: () => again.link.insert(),
+  });
   await again.link.remove();
   await d.stop();
   return {
-    mid: { verdict: r1.verdict, errors: errorsOf(r1), attributes: Object.keys(r1.attributes), apdusSeenByCard: first.count(), killToResultMs: trip.at() ? ms(endedAt - trip.at()) : null },
+    mid: {
+      verdict: r1.verdict,
+      errors: errorsOf(r1),
+      attributes: Object.keys(r1.attributes),
+      apdusSeenByCard: first.count(),
+      killToResultMs: trip.at() ? ms(endedAt - trip.at()) : null,
+    },
     whileDown: { verdict: r2.verdict, errors: errorsOf(r2), ms: ms(downMs) },
     afterRestart: { verdict: r3.verdict, errors: errorsOf(r3), attributes: Object.keys(r3.attributes) },
   };
@@ -85,12 +115,23 @@ async function scenarioHung(atApdu: number) {
   const first = cardWithHook(trip.hook);
   // The main thread must stay free while the daemon hangs.
   const loop = watchEventLoop();
-  const r1 = await readCardOverPcsc({ reader: READER, policy: 'age-over-20', unlock: B, trust, crypto: nodeCrypto, at: AT, insertCard: () => first.link.insert() });
+  const r1 = await readCardOverPcsc({
+    reader: READER,
+    policy: 'age-over-20',
+    unlock: B,
+    trust,
+    crypto: nodeCrypto,
+    at: AT,
+    insertCard: () => first.link.insert(),
+  });
   const endedAt = now();
   // Still frozen: a new context (the kiosk opens one per card tap) is refused, not a blocked thread.
   const openAt = now();
   const openWhileFrozen = await PcscContext.open().then(
-    async (c) => { await c.close(); return 'opened'; },
+    async (c) => {
+      await c.close();
+      return 'opened';
+    },
     (e: { code?: string }) => e.code ?? 'error',
   );
   const openMs = now() - openAt;
@@ -100,11 +141,26 @@ async function scenarioHung(atApdu: number) {
   await d.exited();
   await d.start();
   const again = cardWithHook(() => undefined);
-  const r2 = await readCardOverPcsc({ reader: READER, policy: 'age-over-20', unlock: B, trust, crypto: nodeCrypto, at: AT, insertCard: () => again.link.insert() });
+  const r2 = await readCardOverPcsc({
+    reader: READER,
+    policy: 'age-over-20',
+    unlock: B,
+    trust,
+    crypto: nodeCrypto,
+    at: AT,
+    insertCard: () => again.link.insert(),
+  });
   await again.link.remove();
   await d.stop();
   return {
-    mid: { verdict: r1.verdict, errors: errorsOf(r1), attributes: Object.keys(r1.attributes), apdusSeenByCard: first.count(), freezeToResultMs: ms(endedAt - trip.at()), maxEventLoopGapMs: ms(maxGap) },
+    mid: {
+      verdict: r1.verdict,
+      errors: errorsOf(r1),
+      attributes: Object.keys(r1.attributes),
+      apdusSeenByCard: first.count(),
+      freezeToResultMs: ms(endedAt - trip.at()),
+      maxEventLoopGapMs: ms(maxGap),
+    },
     openWhileFrozen: { result: openWhileFrozen, ms: ms(openMs) },
     afterRestart: { verdict: r2.verdict, errors: errorsOf(r2) },
   };
@@ -116,7 +172,11 @@ async function scenarioContext() {
   const ctx = await PcscContext.open();
   await ctx.waitForReader(READER, 5000);
   // Pending: a wait for a card that never comes, and a wait for a reader that does not exist.
-  const settle = (p: Promise<unknown>) => p.then(() => ({ code: 'resolved', at: now() }), (e: { code?: string }) => ({ code: e.code ?? String(e), at: now() }));
+  const settle = (p: Promise<unknown>) =>
+    p.then(
+      () => ({ code: 'resolved', at: now() }),
+      (e: { code?: string }) => ({ code: e.code ?? String(e), at: now() }),
+    );
   const cardWait = settle(ctx.waitForCard(READER, 10_000));
   const readerWait = settle(ctx.waitForReader('No Such Reader 99', 10_000));
   await sleep(200);
@@ -124,7 +184,11 @@ async function scenarioContext() {
   d.kill('SIGKILL');
   const [c, r] = await Promise.all([cardWait, readerWait]);
   const lost = ctx.serviceLost?.code ?? null;
-  const later = await Promise.all([settle(ctx.waitForReader(READER, 5000)), settle(ctx.waitForCard(READER, 5000)), settle(ctx.connect(READER))]);
+  const later = await Promise.all([
+    settle(ctx.waitForReader(READER, 5000)),
+    settle(ctx.waitForCard(READER, 5000)),
+    settle(ctx.connect(READER)),
+  ]);
   const tClose = now();
   await ctx.close();
   const closeMs = now() - tClose;
@@ -148,7 +212,15 @@ async function scenarioContext() {
 }
 
 /** The kiosk (card reader only, on the private pcscd's reader) for one scenario; torn down after. */
-async function withKiosk<T>(fn: (k: { d: PrivatePcscd; host: KioskHost; audit: MemoryAuditSink; cardState: () => ReaderStatus; screen: () => Screen }) => Promise<T>): Promise<T> {
+async function withKiosk<T>(
+  fn: (k: {
+    d: PrivatePcscd;
+    host: KioskHost;
+    audit: MemoryAuditSink;
+    cardState: () => ReaderStatus;
+    screen: () => Screen;
+  }) => Promise<T>,
+): Promise<T> {
   const d = PrivatePcscd.setUp();
   await d.start();
   const home = mkdtempSync(join(tmpdir(), 'kakunin-pcscd-loss-'));
@@ -160,7 +232,13 @@ async function withKiosk<T>(fn: (k: { d: PrivatePcscd; host: KioskHost; audit: M
   const host = new KioskHost({ readers: [det.reader], settings, audit, inputTimeoutMs: 10_000, rearmBackoffMs: 300 });
   host.start();
   try {
-    return await fn({ d, host, audit, cardState: () => host.snapshot().readers.find((x) => x.kind === 'card')!, screen: () => host.snapshot().screen });
+    return await fn({
+      d,
+      host,
+      audit,
+      cardState: () => host.snapshot().readers.find((x) => x.kind === 'card')!,
+      screen: () => host.snapshot().screen,
+    });
   } finally {
     await host.stop();
     await d.stop();
@@ -180,7 +258,9 @@ async function throughKeypad(host: KioskHost, what: string): Promise<Screen> {
 }
 
 function outcomeOf(v: Screen) {
-  return v.screen === 'verdict' ? { verdict: v.verdict, attributes: v.attributes } : { screen: v.screen, error: v.screen === 'error' ? v.error.code : undefined };
+  return v.screen === 'verdict'
+    ? { verdict: v.verdict, attributes: v.attributes }
+    : { screen: v.screen, error: v.screen === 'error' ? v.error.code : undefined };
 }
 
 function scenarioHostIdle() {
@@ -221,7 +301,16 @@ function scenarioHost(atApdu: number) {
     await first.link.insert();
     const e = await throughKeypad(host, 'pcscd killed');
     const errorScreenMs = now() - trip.at();
-    const shown = e.screen === 'error' ? { code: e.error.code, messageJa: e.error.messageJa, messageEn: e.error.messageEn, nextJa: e.error.nextJa, nextEn: e.error.nextEn } : { code: `screen ${e.screen}` };
+    const shown =
+      e.screen === 'error'
+        ? {
+            code: e.error.code,
+            messageJa: e.error.messageJa,
+            messageEn: e.error.messageEn,
+            nextJa: e.error.nextJa,
+            nextEn: e.error.nextEn,
+          }
+        : { code: `screen ${e.screen}` };
     await first.link.remove();
     await d.exited();
     // The wipe brings the kiosk back to idle; the reader is shown as not ready while pcscd is away.
@@ -253,5 +342,15 @@ function scenarioHost(atApdu: number) {
 
 const [scenario, ...args] = process.argv.slice(2);
 const run = (): Promise<unknown> =>
-  scenario === 'read' ? scenarioRead((args[0] ?? 'SIGKILL') as NodeJS.Signals, Number(args[1] ?? 10)) : scenario === 'hung' ? scenarioHung(Number(args[0] ?? 10)) : scenario === 'context' ? scenarioContext() : scenario === 'host' ? scenarioHost(Number(args[0] ?? 10)) : scenario === 'host-idle' ? scenarioHostIdle() : Promise.reject(new Error(`unknown scenario ${scenario}`));
+  scenario === 'read'
+    ? scenarioRead((args[0] ?? 'SIGKILL') as NodeJS.Signals, Number(args[1] ?? 10))
+    : scenario === 'hung'
+      ? scenarioHung(Number(args[0] ?? 10))
+      : scenario === 'context'
+        ? scenarioContext()
+        : scenario === 'host'
+          ? scenarioHost(Number(args[0] ?? 10))
+          : scenario === 'host-idle'
+            ? scenarioHostIdle()
+            : Promise.reject(new Error(`unknown scenario ${scenario}`));
 await runScenario(run);

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { GEN1 } from '../../core/card/profile.ts';
 import { B, P, readInMemory, failed } from './support.ts';
 
-const verifiesWithData = (log: Array<{ command: string }>) => log.filter((l) => l.command.startsWith('00200080') && l.command.length > 8);
+const verifiesWithData = (log: Array<{ command: string }>) =>
+  log.filter((l) => l.command.startsWith('00200080') && l.command.length > 8);
 const triesQueries = (log: Array<{ command: string }>) => log.filter((l) => l.command === '00200080');
 
 test('tries-left is read (VERIFY with no data) before every VERIFY', async () => {
@@ -13,7 +14,8 @@ test('tries-left is read (VERIFY with no data) before every VERIFY', async () =>
   const log = card.log.map((l) => l.command);
   const idx = log.flatMap((c, i) => (c.startsWith('00200080') && c.length > 8 ? [i] : []));
   assert.equal(idx.length, 2, 'one VERIFY per AP read (text AP and card-face AP)');
-  for (const i of idx) assert.equal(log[i - 1], '00200080', 'the command right before each VERIFY is the tries-left query');
+  for (const i of idx)
+    assert.equal(log[i - 1], '00200080', 'the command right before each VERIFY is the tries-left query');
 });
 
 test('PIN with one try left: refused, nothing sent, counter unchanged', async () => {
@@ -56,7 +58,11 @@ test('wrong 照合番号B: the card counts 10 -> 9 like a real card, one VERIFY,
 test('Gregorian-form card: the era form is refused by the chip; the explicit Gregorian form opens it', async () => {
   const era = await readInMemory('age-over-20', B, { holder: { birthDateForm: 'gregorian' } });
   assert.equal(era.result.errors[0]?.code, 'check_number_b_wrong');
-  const greg = await readInMemory('age-over-20', { kind: 'check_number_b', digits: '80021720352285' }, { holder: { birthDateForm: 'gregorian' } });
+  const greg = await readInMemory(
+    'age-over-20',
+    { kind: 'check_number_b', digits: '80021720352285' },
+    { holder: { birthDateForm: 'gregorian' } },
+  );
   assert.equal(greg.result.verdict, 'valid', JSON.stringify(greg.result.errors));
 });
 

@@ -15,8 +15,17 @@ test('age-over-20 with 照合番号B: verdict and photo, no birth date; reads on
   const text = JSON.stringify(result, (_k, v) => (v instanceof Uint8Array ? `<${v.length} bytes>` : v));
   assert.ok(!/1980|550217|19800217/.test(text), 'the birth date appears nowhere in the result');
   assert.ok(!card.log.some((l) => l.command.toUpperCase().includes(GEN1_TEXT_AP_AID)), 'text AP not selected');
-  for (const code of ['card_face.cvc_signature', 'card_face.face_signature', 'card_face.chip_authentication', 'card_face.expiry', 'policy.age_over_20']) {
-    assert.ok(result.checks.some((c) => c.code === code && c.ok), code);
+  for (const code of [
+    'card_face.cvc_signature',
+    'card_face.face_signature',
+    'card_face.chip_authentication',
+    'card_face.expiry',
+    'policy.age_over_20',
+  ]) {
+    assert.ok(
+      result.checks.some((c) => c.code === code && c.ok),
+      code,
+    );
   }
 });
 
@@ -50,7 +59,11 @@ test('PIN path: text AP only, every policy; no photo (the PIN binds the holder)'
 });
 
 test('a holder under 20 is refused for age-over-20, shown only as age_over_20: false', async () => {
-  const { result } = await readInMemory('age-over-20', { kind: 'check_number_b', digits: '20030120282285' }, { holder: { birthDate: '2008-03-01', expiry: '2028-03-01' } });
+  const { result } = await readInMemory(
+    'age-over-20',
+    { kind: 'check_number_b', digits: '20030120282285' },
+    { holder: { birthDate: '2008-03-01', expiry: '2028-03-01' } },
+  );
   assert.equal(result.verdict, 'invalid');
   assert.deepEqual(failed(result.checks), ['policy.age_over_20']);
   assert.deepEqual(result.attributes, { age_over_20: false });
@@ -69,13 +82,24 @@ test('tampered attribute with genuine issuer signature is rejected (text AP hash
 
 test('wrong signature (DF33 / DF28) is rejected', async () => {
   const { result } = await readInMemory('identity', B, { faults: ['wrong-signature'] });
-  assert.deepEqual(failed(result.checks).sort(), ['card_face.chip_authentication', 'card_face.face_signature', 'text_ap.integrity_signature'].sort());
+  assert.deepEqual(
+    failed(result.checks).sort(),
+    ['card_face.chip_authentication', 'card_face.face_signature', 'text_ap.integrity_signature'].sort(),
+  );
 });
 
 test('wrong CVC signature: nothing below it is trusted', async () => {
   const { result } = await readInMemory('identity', P, { faults: ['wrong-cvc'] });
   assert.equal(result.verdict, 'invalid');
-  assert.deepEqual(failed(result.checks).sort(), ['text_ap.chip_authentication', 'text_ap.chip_key_signature', 'text_ap.cvc_signature', 'text_ap.integrity_signature'].sort());
+  assert.deepEqual(
+    failed(result.checks).sort(),
+    [
+      'text_ap.chip_authentication',
+      'text_ap.chip_key_signature',
+      'text_ap.cvc_signature',
+      'text_ap.integrity_signature',
+    ].sort(),
+  );
 });
 
 test('unknown signer key id: refused, with the id named', async () => {
@@ -100,7 +124,9 @@ test('card pulled mid-read: card_removed error, invalid, no attributes', async (
 });
 
 test('long name and address (long-form lengths) read and verify', async () => {
-  const { result } = await readInMemory('identity', B, { holder: { name: 'あ'.repeat(120), address: 'い'.repeat(200) } });
+  const { result } = await readInMemory('identity', B, {
+    holder: { name: 'あ'.repeat(120), address: 'い'.repeat(200) },
+  });
   assert.equal(result.verdict, 'valid', JSON.stringify(result.errors));
   assert.equal(result.attributes.address, 'い'.repeat(200));
 });
@@ -116,6 +142,10 @@ test('optional JPKI path: auth certificate chained to DIR/jpki/ and a signed non
 });
 
 test('an expired card is invalid (expiry checked at --at)', async () => {
-  const { result } = await readInMemory('age-over-20', { kind: 'check_number_b', digits: '55021720252285' }, { holder: { expiry: '2025-02-17' } });
+  const { result } = await readInMemory(
+    'age-over-20',
+    { kind: 'check_number_b', digits: '55021720252285' },
+    { holder: { expiry: '2025-02-17' } },
+  );
   assert.ok(failed(result.checks).includes('card_face.expiry'));
 });

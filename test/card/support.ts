@@ -34,10 +34,24 @@ export function memoryTransport(card: VirtualMyNumberCard): ApduTransport {
   };
 }
 
-export async function readInMemory(policy: PolicyName, unlock: Unlock, opts: VirtualCardOptions = {}, extra: { jpkiPin?: string } = {}) {
+export async function readInMemory(
+  policy: PolicyName,
+  unlock: Unlock,
+  opts: VirtualCardOptions = {},
+  extra: { jpkiPin?: string } = {},
+) {
   const card = new VirtualMyNumberCard(opts);
   const channel = new CardChannel(memoryTransport(card));
-  const result = await readMyNumberCard({ channel, policy, unlock, trust: testTrust(), crypto: nodeCrypto, at: AT, now: () => performance.now(), ...extra });
+  const result = await readMyNumberCard({
+    channel,
+    policy,
+    unlock,
+    trust: testTrust(),
+    crypto: nodeCrypto,
+    at: AT,
+    now: () => performance.now(),
+    ...extra,
+  });
   return { card, result };
 }
 

@@ -37,13 +37,23 @@ function positions(ap: 'text' | 'face', fid: number, file: Uint8Array): number[]
 
 test('property: any single bit flip in what the kiosk reads makes the identity read invalid', async () => {
   const sample = new VirtualMyNumberCard();
-  const spots = TARGETS.flatMap(([ap, fid]) => positions(ap, fid, sample.aps[ap].files.files.get(fid)!).map((p) => [ap, fid, p] as const));
+  const spots = TARGETS.flatMap(([ap, fid]) =>
+    positions(ap, fid, sample.aps[ap].files.files.get(fid)!).map((p) => [ap, fid, p] as const),
+  );
   await fc.assert(
     fc.asyncProperty(fc.constantFrom(...spots), fc.integer({ min: 0, max: 7 }), async ([ap, fid, pos], bit) => {
       const card = new VirtualMyNumberCard();
       const file = card.aps[ap].files.files.get(fid)!;
       file[pos]! ^= 1 << bit;
-      const r = await readMyNumberCard({ channel: new CardChannel(memoryTransport(card)), policy: 'identity', unlock: B, trust, crypto: nodeCrypto, at: AT, now: () => performance.now() });
+      const r = await readMyNumberCard({
+        channel: new CardChannel(memoryTransport(card)),
+        policy: 'identity',
+        unlock: B,
+        trust,
+        crypto: nodeCrypto,
+        at: AT,
+        now: () => performance.now(),
+      });
       assert.equal(r.verdict, 'invalid', `${ap} EF ${fid.toString(16)} byte ${pos} bit ${bit}`);
       assert.ok(r.errors.length > 0 || r.checks.some((c) => !c.ok));
       assert.deepEqual(r.attributes, {});

@@ -8,21 +8,49 @@ const hex = (s: string) => Uint8Array.from(Buffer.from(s.replace(/\s/g, ''), 'he
 const toHex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 function rejects(h: string, code: 'malformed_cbor' | 'cbor_limit_exceeded', limits?: object) {
-  assert.throws(() => decodeCbor(hex(h), limits), (e: unknown) => e instanceof CborError && e.code === code, h);
+  assert.throws(
+    () => decodeCbor(hex(h), limits),
+    (e: unknown) => e instanceof CborError && e.code === code,
+    h,
+  );
 }
 
 test('RFC 8949 Appendix A values decode', () => {
   const cases: [string, CborValue][] = [
-    ['00', 0], ['17', 23], ['1818', 24], ['1903e8', 1000], ['1a000f4240', 1000000],
-    ['1b000000e8d4a51000', 1000000000000], ['1bffffffffffffffff', 18446744073709551615n],
-    ['20', -1], ['3903e7', -1000], ['3bffffffffffffffff', -18446744073709551616n],
-    ['f90000', 0], ['f93c00', 1], ['f97bff', 65504], ['fa47c35000', 100000], ['fb3ff199999999999a', 1.1],
-    ['f4', false], ['f5', true], ['f6', null], ['f7', undefined],
-    ['60', ''], ['6161', 'a'], ['62c3bc', '\u00fc'], ['63e6b0b4', '\u6c34'],
-    ['80', []], ['83010203', [1, 2, 3]],
+    ['00', 0],
+    ['17', 23],
+    ['1818', 24],
+    ['1903e8', 1000],
+    ['1a000f4240', 1000000],
+    ['1b000000e8d4a51000', 1000000000000],
+    ['1bffffffffffffffff', 18446744073709551615n],
+    ['20', -1],
+    ['3903e7', -1000],
+    ['3bffffffffffffffff', -18446744073709551616n],
+    ['f90000', 0],
+    ['f93c00', 1],
+    ['f97bff', 65504],
+    ['fa47c35000', 100000],
+    ['fb3ff199999999999a', 1.1],
+    ['f4', false],
+    ['f5', true],
+    ['f6', null],
+    ['f7', undefined],
+    ['60', ''],
+    ['6161', 'a'],
+    ['62c3bc', '\u00fc'],
+    ['63e6b0b4', '\u6c34'],
+    ['80', []],
+    ['83010203', [1, 2, 3]],
   ];
   for (const [h, v] of cases) assert.deepEqual(decodeCbor(hex(h)), v, h);
-  assert.deepEqual(decodeCbor(hex('a201020304')), new Map([[1, 2], [3, 4]]));
+  assert.deepEqual(
+    decodeCbor(hex('a201020304')),
+    new Map([
+      [1, 2],
+      [3, 4],
+    ]),
+  );
   assert.deepEqual(decodeCbor(hex('4401020304')), hex('01020304'));
   const t = decodeCbor(hex('c074323031332d30332d32315432303a30343a30305a')) as Tagged;
   assert.equal(t.tag, 0);
@@ -51,7 +79,8 @@ test('duplicate map keys are rejected', () => {
 });
 
 test('non-minimal heads, reserved additional info and bad simple values are rejected', () => {
-  for (const h of ['1817', '190017', '1a0000ffff', '1b00000000ffffffff', '1c', '1d', '1e', '5800', 'f800', 'f0']) rejects(h, 'malformed_cbor');
+  for (const h of ['1817', '190017', '1a0000ffff', '1b00000000ffffffff', '1c', '1d', '1e', '5800', 'f800', 'f0'])
+    rejects(h, 'malformed_cbor');
 });
 
 test('truncated input and trailing bytes are rejected', () => {
@@ -99,7 +128,12 @@ const arbValue: fc.Arbitrary<CborValue> = fc.letrec<{ v: CborValue }>((tie) => (
     fc.boolean(),
     fc.constant(null),
     fc.array(tie('v'), { maxLength: 5 }),
-    fc.uniqueArray(fc.tuple(fc.oneof(fc.integer({ min: -100, max: 100 }), fc.string({ maxLength: 6 })), tie('v')), { maxLength: 5, selector: (e) => e[0] }).map((es) => new Map<CborValue, CborValue>(es)),
+    fc
+      .uniqueArray(fc.tuple(fc.oneof(fc.integer({ min: -100, max: 100 }), fc.string({ maxLength: 6 })), tie('v')), {
+        maxLength: 5,
+        selector: (e) => e[0],
+      })
+      .map((es) => new Map<CborValue, CborValue>(es)),
   ),
 })).v;
 
@@ -118,13 +152,27 @@ test('property: encode -> strict decode round-trips, and agrees with cbor-x (dif
 
 test('property: random and mutated bytes give a value or a CborError, nothing else', () => {
   fc.assert(
-    fc.property(fc.oneof(fc.uint8Array({ maxLength: 64 }), arbValue.map((v) => encodeCbor(v)).chain((b) => fc.tuple(fc.constant(b), fc.nat(), fc.nat(255)).map(([b, i, x]) => { const c = b.slice(); if (c.length) c[i % c.length] = x; return c; }))), (b) => {
-      try {
-        decodeCbor(b);
-      } catch (e) {
-        assert.ok(e instanceof CborError, String(e));
-      }
-    }),
+    fc.property(
+      fc.oneof(
+        fc.uint8Array({ maxLength: 64 }),
+        arbValue
+          .map((v) => encodeCbor(v))
+          .chain((b) =>
+            fc.tuple(fc.constant(b), fc.nat(), fc.nat(255)).map(([b, i, x]) => {
+              const c = b.slice();
+              if (c.length) c[i % c.length] = x;
+              return c;
+            }),
+          ),
+      ),
+      (b) => {
+        try {
+          decodeCbor(b);
+        } catch (e) {
+          assert.ok(e instanceof CborError, String(e));
+        }
+      },
+    ),
     { numRuns: 3000 },
   );
 });

@@ -24,8 +24,21 @@ test('misspelt check codes do not type-check: mdoc, x509, card', () => {
   // @ts-expect-error 'card_face.expiry_' is not a CardCheckCode
   const e = passCheck('card_face.expiry_');
   // The right spellings compile, and the builders keep what they were given.
-  const good = [pass('digest_mismatch'), fail('mso_expired', 'x'), x509Pass('ds_expired'), failCheck('card_face.expiry', 'y')];
-  assert.deepEqual(good.map((g) => [g.code, g.ok]), [['digest_mismatch', true], ['mso_expired', false], ['ds_expired', true], ['card_face.expiry', false]]);
+  const good = [
+    pass('digest_mismatch'),
+    fail('mso_expired', 'x'),
+    x509Pass('ds_expired'),
+    failCheck('card_face.expiry', 'y'),
+  ];
+  assert.deepEqual(
+    good.map((g) => [g.code, g.ok]),
+    [
+      ['digest_mismatch', true],
+      ['mso_expired', false],
+      ['ds_expired', true],
+      ['card_face.expiry', false],
+    ],
+  );
   assert.equal([a, b, c, d, e].length, 5);
 });
 
@@ -43,24 +56,49 @@ test('the compiler rejects a misspelt code (TS2345) and accepts the right one, f
     "passCheck('card_face.expiry');",
     "passCheck('card_face.expiry_');",
   ];
-  const options: ts.CompilerOptions = { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, allowImportingTsExtensions: true, noEmit: true, strict: true, skipLibCheck: true, lib: ['lib.es2022.d.ts'], types: [] };
+  const options: ts.CompilerOptions = {
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    allowImportingTsExtensions: true,
+    noEmit: true,
+    strict: true,
+    skipLibCheck: true,
+    lib: ['lib.es2022.d.ts'],
+    types: [],
+  };
   const host = ts.createCompilerHost(options);
   const read = host.readFile.bind(host);
   const getSource = host.getSourceFile.bind(host);
   host.readFile = (f) => (f === virtual ? lines.join('\n') : read(f));
-  host.fileExists = ((exists) => (f: string) => f === virtual || exists(f))(host.fileExists.bind(host));
-  host.getSourceFile = (f, v, onError, create) => (f === virtual ? ts.createSourceFile(f, lines.join('\n'), v) : getSource(f, v, onError, create));
-  const program = ts.createProgram({ rootNames: [virtual, join(dir, '..', '..', 'core', 'globals.d.ts')], options, host });
+  host.fileExists = (
+    (exists) => (f: string) =>
+      f === virtual || exists(f)
+  )(host.fileExists.bind(host));
+  host.getSourceFile = (f, v, onError, create) =>
+    f === virtual ? ts.createSourceFile(f, lines.join('\n'), v) : getSource(f, v, onError, create);
+  const program = ts.createProgram({
+    rootNames: [virtual, join(dir, '..', '..', 'core', 'globals.d.ts')],
+    options,
+    host,
+  });
   const errors = ts.getPreEmitDiagnostics(program).filter((x) => x.file?.fileName === virtual);
   const lineOf = (x: ts.Diagnostic) => x.file!.getLineAndCharacterOfPosition(x.start!).line;
   assert.deepEqual(
     errors.map((x) => [lineOf(x), x.code]),
-    [[4, 2345], [6, 2345], [8, 2345]],
+    [
+      [4, 2345],
+      [6, 2345],
+      [8, 2345],
+    ],
     errors.map((x) => ts.flattenDiagnosticMessageText(x.messageText, '\n')).join('\n'),
   );
   // Nothing outside the probe failed to compile (the imports resolved to the real modules).
   const elsewhere = ts.getPreEmitDiagnostics(program).filter((x) => x.file && x.file.fileName !== virtual);
-  assert.deepEqual(elsewhere.map((x) => `${x.file!.fileName}: ${ts.flattenDiagnosticMessageText(x.messageText, ' ')}`), []);
+  assert.deepEqual(
+    elsewhere.map((x) => `${x.file!.fileName}: ${ts.flattenDiagnosticMessageText(x.messageText, ' ')}`),
+    [],
+  );
 });
 
 test('every check code has an English and a Japanese message; the chain codes are part of the mdoc table', () => {

@@ -39,7 +39,11 @@ test('setup --pin-file (a real process): the PIN is stored as scrypt at the prod
   try {
     const f = join(home, 'pin.txt');
     writeFileSync(f, '582914\n', { mode: 0o600 });
-    const r = spawnSync(process.execPath, [cli, 'setup', '--home', home, '--pin-file', f, '--mode', 'entrance', '--json'], { encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [cli, 'setup', '--home', home, '--pin-file', f, '--mode', 'entrance', '--json'],
+      { encoding: 'utf8' },
+    );
     assert.equal(r.status, 0, r.stderr);
     const j = JSON.parse(r.stdout);
     assert.equal(j.ok, true);
@@ -71,11 +75,17 @@ test('setup --pin-file (a real process): the PIN is stored as scrypt at the prod
 test('setup --pin-stdin (a real process) sets it; a second run without --reset is refused (exit 1) and changes nothing', () => {
   const { home, done } = tempHome();
   try {
-    const r = spawnSync(process.execPath, [cli, 'setup', '--home', home, '--pin-stdin'], { encoding: 'utf8', input: '975318\n' });
+    const r = spawnSync(process.execPath, [cli, 'setup', '--home', home, '--pin-stdin'], {
+      encoding: 'utf8',
+      input: '975318\n',
+    });
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /staff PIN set/);
     const before = readFileSync(join(home, 'staff-pin.json'), 'utf8');
-    const again = spawnSync(process.execPath, [cli, 'setup', '--home', home, '--pin-stdin'], { encoding: 'utf8', input: '864213\n' });
+    const again = spawnSync(process.execPath, [cli, 'setup', '--home', home, '--pin-stdin'], {
+      encoding: 'utf8',
+      input: '864213\n',
+    });
     assert.equal(again.status, 1);
     assert.match(again.stderr, /already set.*--reset/);
     assert.equal(readFileSync(join(home, 'staff-pin.json'), 'utf8'), before);

@@ -30,15 +30,28 @@ mkdirSync(join(TRUST_DER, 'iaca'), { recursive: true });
 writeFileSync(join(TRUST_DER, 'iaca', 'annex-d-iaca.der'), hex(v.iaca_root_cert));
 const TRUST_PEM = join(dir, 'trust-pem');
 mkdirSync(join(TRUST_PEM, 'iaca'), { recursive: true });
-writeFileSync(join(TRUST_PEM, 'iaca', 'annex-d-iaca.pem'), derToPem(new Uint8Array(hex(v.iaca_root_cert)), 'CERTIFICATE'));
+writeFileSync(
+  join(TRUST_PEM, 'iaca', 'annex-d-iaca.pem'),
+  derToPem(new Uint8Array(hex(v.iaca_root_cert)), 'CERTIFICATE'),
+);
 const READER_KEY = v.ephemeral_reader_key_d as string;
 
 // Without --trust the CLI reads $KAKUNIN_HOME/trust: a private, empty home for these runs.
 const HOME = mkdtempSync(join(tmpdir(), 'kakunin-cli-home-'));
 function kakunin(args: string[], viaNpx = false) {
   const r = viaNpx
-    ? spawnSync('npx', ['kakunin', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 20_000, env: { ...process.env, KAKUNIN_HOME: HOME } })
-    : spawnSync(process.execPath, ['--max-old-space-size=1024', BIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 10_000, env: { ...process.env, KAKUNIN_HOME: HOME } });
+    ? spawnSync('npx', ['kakunin', ...args], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        timeout: 20_000,
+        env: { ...process.env, KAKUNIN_HOME: HOME },
+      })
+    : spawnSync(process.execPath, ['--max-old-space-size=1024', BIN, ...args], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        timeout: 10_000,
+        env: { ...process.env, KAKUNIN_HOME: HOME },
+      });
   assert.equal(r.signal, null, `killed by ${r.signal} (hang?) stderr=${r.stderr}`);
   let json: any;
   if (args.includes('--json')) {
@@ -49,8 +62,21 @@ function kakunin(args: string[], viaNpx = false) {
   return { code: r.status, json, stdout: r.stdout, stderr: r.stderr };
 }
 
-const annexD = (at: string, trust = TRUST_DER, extra: string[] = []) =>
-  ['verify-response', '--response', RESPONSE, '--transcript', TRANSCRIPT, '--trust', trust, '--at', at, '--reader-key', READER_KEY, '--json', ...extra];
+const annexD = (at: string, trust = TRUST_DER, extra: string[] = []) => [
+  'verify-response',
+  '--response',
+  RESPONSE,
+  '--transcript',
+  TRANSCRIPT,
+  '--trust',
+  trust,
+  '--at',
+  at,
+  '--reader-key',
+  READER_KEY,
+  '--json',
+  ...extra,
+];
 
 test('Annex D via `npx kakunin verify-response`: valid at 2020-10-02 (exit 0) with elements rendered', () => {
   const r = kakunin(annexD('2020-10-02T00:00:00Z'), true);
@@ -104,21 +130,60 @@ test('simulated jp.mnc response (deviceMac) against resources/test-trust: valid'
   const s = testSession({ docType: MNC_DOCTYPE, deviceAuth: 'mac' });
   const resp = f('mnc.cbor', s.response);
   const tr = f('mnc-transcript.cbor', s.transcript.bytes);
-  const r = kakunin(['verify-response', '--json', '--response', resp, '--transcript', tr, '--trust', join(ROOT, 'resources/test-trust'), '--reader-key', Buffer.from(s.reader.privateKey).toString('hex')]);
+  const r = kakunin([
+    'verify-response',
+    '--json',
+    '--response',
+    resp,
+    '--transcript',
+    tr,
+    '--trust',
+    join(ROOT, 'resources/test-trust'),
+    '--reader-key',
+    Buffer.from(s.reader.privateKey).toString('hex'),
+  ]);
   assert.equal(r.code, 0, JSON.stringify(r.json.errors));
   assert.equal(r.json.documents[0].elements['org.iso.23220.1'].age_over_20, true);
   assert.equal(r.json.documents[0].elements['org.iso.23220.1'].birth_date, '1990-04-01');
 });
 
-test('without --trust: the built-in anchors plus $KAKUNIN_HOME/trust (Annex D\'s IACA is in neither: untrusted, exit 1)', () => {
-  const r = kakunin(['verify-response', '--response', RESPONSE, '--transcript', TRANSCRIPT, '--at', '2020-10-02T00:00:00Z', '--reader-key', READER_KEY, '--json']);
+test("without --trust: the built-in anchors plus $KAKUNIN_HOME/trust (Annex D's IACA is in neither: untrusted, exit 1)", () => {
+  const r = kakunin([
+    'verify-response',
+    '--response',
+    RESPONSE,
+    '--transcript',
+    TRANSCRIPT,
+    '--at',
+    '2020-10-02T00:00:00Z',
+    '--reader-key',
+    READER_KEY,
+    '--json',
+  ]);
   assert.equal(r.code, 1);
   assert.equal(r.json.verdict, 'invalid');
-  assert.ok(r.json.errors.some((e: { code: string }) => e.code === 'untrusted_chain'), JSON.stringify(r.json.errors));
+  assert.ok(
+    r.json.errors.some((e: { code: string }) => e.code === 'untrusted_chain'),
+    JSON.stringify(r.json.errors),
+  );
   mkdirSync(join(HOME, 'trust', 'iaca'), { recursive: true });
-  copyFileSync(join(TRUST_DER, 'iaca', readdirSync(join(TRUST_DER, 'iaca'))[0]!), join(HOME, 'trust', 'iaca', 'annex-d-iaca.der'));
+  copyFileSync(
+    join(TRUST_DER, 'iaca', readdirSync(join(TRUST_DER, 'iaca'))[0]!),
+    join(HOME, 'trust', 'iaca', 'annex-d-iaca.der'),
+  );
   try {
-    const home = kakunin(['verify-response', '--response', RESPONSE, '--transcript', TRANSCRIPT, '--at', '2020-10-02T00:00:00Z', '--reader-key', READER_KEY, '--json']);
+    const home = kakunin([
+      'verify-response',
+      '--response',
+      RESPONSE,
+      '--transcript',
+      TRANSCRIPT,
+      '--at',
+      '2020-10-02T00:00:00Z',
+      '--reader-key',
+      READER_KEY,
+      '--json',
+    ]);
     assert.equal(home.code, 0, JSON.stringify(home.json.errors));
   } finally {
     rmSync(join(HOME, 'trust'), { recursive: true, force: true });
@@ -133,10 +198,28 @@ test('usage errors exit 2: missing, unknown and repeated flags, unreadable files
     [...base, '--json', '--frobnicate'],
     [...base, '--json', 'stray'],
     [...base, '--json', '--response', RESPONSE],
-    ['verify-response', '--response', join(dir, 'nope.cbor'), '--transcript', TRANSCRIPT, '--trust', TRUST_DER, '--json'],
+    [
+      'verify-response',
+      '--response',
+      join(dir, 'nope.cbor'),
+      '--transcript',
+      TRANSCRIPT,
+      '--trust',
+      TRUST_DER,
+      '--json',
+    ],
     ['verify-response', '--response', dir, '--transcript', TRANSCRIPT, '--trust', TRUST_DER, '--json'],
     ['verify-response', '--response', RESPONSE, '--transcript', join(dir, 'nope.cbor'), '--trust', TRUST_DER, '--json'],
-    ['verify-response', '--response', RESPONSE, '--transcript', TRANSCRIPT, '--trust', join(dir, 'no-such-dir'), '--json'],
+    [
+      'verify-response',
+      '--response',
+      RESPONSE,
+      '--transcript',
+      TRANSCRIPT,
+      '--trust',
+      join(dir, 'no-such-dir'),
+      '--json',
+    ],
     [...base, '--json', '--at', 'yesterday'],
     [...base, '--json', '--at', '2020-13-45T00:00:00Z'],
     [...base, '--json', '--at'],
@@ -172,7 +255,11 @@ test('hostile input files give verdict invalid with an error code, exit 1, never
       const r = kakunin(args);
       assert.equal(r.code, 1, `${which} ${name}: exit ${r.code} ${r.stderr}`);
       assert.equal(r.json.verdict, 'invalid');
-      assert.ok(r.json.errors.length > 0 && r.json.errors.every((e: { code: string }) => typeof e.code === 'string' && e.code !== 'internal_error'), `${which} ${name}: ${JSON.stringify(r.json.errors).slice(0, 300)}`);
+      assert.ok(
+        r.json.errors.length > 0 &&
+          r.json.errors.every((e: { code: string }) => typeof e.code === 'string' && e.code !== 'internal_error'),
+        `${which} ${name}: ${JSON.stringify(r.json.errors).slice(0, 300)}`,
+      );
     }
   }
 });
@@ -197,7 +284,15 @@ test('JSON rendering of element values: dates as strings, bytes as {hex}, big in
   assert.equal(cborToJson(-5n), -5);
   assert.equal(cborToJson(undefined), null);
   assert.equal(cborToJson(NaN), 'NaN');
-  assert.deepEqual(cborToJson(new Map<never, never>([[1 as never, 'a' as never], ['k' as never, [true] as never]])), { 1: 'a', k: [true] });
+  assert.deepEqual(
+    cborToJson(
+      new Map<never, never>([
+        [1 as never, 'a' as never],
+        ['k' as never, [true] as never],
+      ]),
+    ),
+    { 1: 'a', k: [true] },
+  );
   assert.deepEqual(cborToJson(new Tagged(99, 'x')), { tag: 99, value: 'x' });
   assert.deepEqual(cborToJson(EmbeddedCbor.fromContent(new Uint8Array([0xf5]))), { tag: 24, hex: 'f5' });
   const deep: unknown[] = [];

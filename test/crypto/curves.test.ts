@@ -22,10 +22,13 @@ test('every curve: OpenSSL and our table agree on d·G and on an ECDH secret (P-
       // OpenSSL's public key = d·G on its curve; ours from our table:
       assert.equal(toHex(P.BASE.multiply(d).toBytes(false)), ossl.getPublicKey('hex'), `${c}: d·G`);
       // Our key pair, OpenSSL's secret:
-      const ours = 1n + (BigInt('0x' + toHex(ossl.getPrivateKey())) * 7919n) % (k.n - 1n);
+      const ours = 1n + ((BigInt('0x' + toHex(ossl.getPrivateKey())) * 7919n) % (k.n - 1n));
       const ourPub = P.BASE.multiply(ours);
       const shared = ossl.computeSecret(Buffer.from(ourPub.toBytes(false)));
-      const mine = Buffer.from(P.fromBytes(ossl.getPublicKey()).multiply(ours).toBytes(false)).subarray(1, 1 + CURVE_BYTES[c]);
+      const mine = Buffer.from(P.fromBytes(ossl.getPublicKey()).multiply(ours).toBytes(false)).subarray(
+        1,
+        1 + CURVE_BYTES[c],
+      );
       assert.equal(mine.toString('hex'), shared.toString('hex'), `${c}: ECDH`);
     }
     // Order and cofactor: n·G is the identity (noble refuses to multiply by n, so (n-1)·G = -G).

@@ -18,7 +18,13 @@ test('DES: FIPS 81 example (K1 = K2 makes EDE single DES), both backends, each b
   const want = ['3fa40e8a984d4815', '6a271787ab8883f9', '893d51ec4b563b53'];
   for (const c of [nobleCrypto, nodeCrypto]) {
     for (let i = 0; i < 3; i++) {
-      const got = c.cbc('DES-EDE', 'encrypt', hex('0123456789abcdef0123456789abcdef'), new Uint8Array(8), plain.subarray(i * 8, i * 8 + 8));
+      const got = c.cbc(
+        'DES-EDE',
+        'encrypt',
+        hex('0123456789abcdef0123456789abcdef'),
+        new Uint8Array(8),
+        plain.subarray(i * 8, i * 8 + 8),
+      );
       assert.equal(toHex(got), want[i], `${c.name} block ${i}`);
     }
     void k;
@@ -38,7 +44,10 @@ test('AES-128-CBC: SP 800-38A F.2.1, both backends, both directions', () => {
 
 test('3DES-CBC and AES-CBC: noble equals OpenSSL on random keys and data; decrypt inverts encrypt', () => {
   for (let i = 0; i < 40; i++) {
-    for (const [cipher, bs] of [['DES-EDE', 8], ['AES-128', 16]] as const) {
+    for (const [cipher, bs] of [
+      ['DES-EDE', 8],
+      ['AES-128', 16],
+    ] as const) {
       const key = new Uint8Array(randomBytes(16));
       const iv = new Uint8Array(randomBytes(bs));
       const data = new Uint8Array(randomBytes(bs * (1 + (i % 5))));
@@ -53,14 +62,24 @@ test('3DES-CBC and AES-CBC: noble equals OpenSSL on random keys and data; decryp
 
 test('CBC shape errors are the same typed error in both backends', () => {
   for (const b of [nobleCrypto, nodeCrypto]) {
-    assert.throws(() => b.cbc('AES-128', 'encrypt', new Uint8Array(16), new Uint8Array(16), new Uint8Array(15)), KakuninCryptoError);
-    assert.throws(() => b.cbc('DES-EDE', 'encrypt', new Uint8Array(24), new Uint8Array(8), new Uint8Array(8)), KakuninCryptoError);
-    assert.throws(() => b.cbc('DES-EDE', 'decrypt', new Uint8Array(16), new Uint8Array(16), new Uint8Array(8)), KakuninCryptoError);
+    assert.throws(
+      () => b.cbc('AES-128', 'encrypt', new Uint8Array(16), new Uint8Array(16), new Uint8Array(15)),
+      KakuninCryptoError,
+    );
+    assert.throws(
+      () => b.cbc('DES-EDE', 'encrypt', new Uint8Array(24), new Uint8Array(8), new Uint8Array(8)),
+      KakuninCryptoError,
+    );
+    assert.throws(
+      () => b.cbc('DES-EDE', 'decrypt', new Uint8Array(16), new Uint8Array(16), new Uint8Array(8)),
+      KakuninCryptoError,
+    );
   }
 });
 
 test('SHA-1: FIPS 180 "abc" in both backends', () => {
-  for (const b of [nobleCrypto, nodeCrypto]) assert.equal(toHex(b.sha1(new TextEncoder().encode('abc'))), 'a9993e364706816aba3e25717850c26c9cd0d89d');
+  for (const b of [nobleCrypto, nodeCrypto])
+    assert.equal(toHex(b.sha1(new TextEncoder().encode('abc'))), 'a9993e364706816aba3e25717850c26c9cd0d89d');
 });
 
 test('single DES, AES-192 and AES-256 (ICAO secure messaging): published blocks, noble equals OpenSSL, shape errors alike', () => {
@@ -68,8 +87,18 @@ test('single DES, AES-192 and AES-256 (ICAO secure messaging): published blocks,
   // with a zero IV is ECB).
   const vectors: Array<[Parameters<typeof nodeCrypto.cbc>[0], string, string, string]> = [
     ['DES', '133457799bbcdff1', '0123456789abcdef', '85e813540f0ab405'],
-    ['AES-192', '000102030405060708090a0b0c0d0e0f1011121314151617', '00112233445566778899aabbccddeeff', 'dda97ca4864cdfe06eaf70a0ec0d7191'],
-    ['AES-256', '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f', '00112233445566778899aabbccddeeff', '8ea2b7ca516745bfeafc49904b496089'],
+    [
+      'AES-192',
+      '000102030405060708090a0b0c0d0e0f1011121314151617',
+      '00112233445566778899aabbccddeeff',
+      'dda97ca4864cdfe06eaf70a0ec0d7191',
+    ],
+    [
+      'AES-256',
+      '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f',
+      '00112233445566778899aabbccddeeff',
+      '8ea2b7ca516745bfeafc49904b496089',
+    ],
   ];
   for (const [cipher, key, plain, want] of vectors) {
     for (const b of [nobleCrypto, nodeCrypto]) {
@@ -78,7 +107,11 @@ test('single DES, AES-192 and AES-256 (ICAO secure messaging): published blocks,
       assert.equal(toHex(b.cbc(cipher, 'decrypt', hex(key), iv, hex(want))), plain, `${b.name} ${cipher} decrypt`);
     }
   }
-  for (const [cipher, keyLen, bs] of [['DES', 8, 8], ['AES-192', 24, 16], ['AES-256', 32, 16]] as const) {
+  for (const [cipher, keyLen, bs] of [
+    ['DES', 8, 8],
+    ['AES-192', 24, 16],
+    ['AES-256', 32, 16],
+  ] as const) {
     for (const blocks of [1, 2, 7, 64]) {
       const key = new Uint8Array(randomBytes(keyLen));
       const iv = new Uint8Array(randomBytes(bs));
@@ -90,9 +123,21 @@ test('single DES, AES-192 and AES-256 (ICAO secure messaging): published blocks,
     }
     for (const b of [nobleCrypto, nodeCrypto]) {
       const key = new Uint8Array(keyLen);
-      assert.throws(() => b.cbc(cipher, 'encrypt', key, new Uint8Array(bs), new Uint8Array(bs + 1)), KakuninCryptoError, `${b.name} ${cipher} partial block`);
-      assert.throws(() => b.cbc(cipher, 'encrypt', key.subarray(1), new Uint8Array(bs), new Uint8Array(bs)), KakuninCryptoError, `${b.name} ${cipher} short key`);
-      assert.throws(() => b.cbc(cipher, 'decrypt', key, new Uint8Array(bs - 1), new Uint8Array(bs)), KakuninCryptoError, `${b.name} ${cipher} short IV`);
+      assert.throws(
+        () => b.cbc(cipher, 'encrypt', key, new Uint8Array(bs), new Uint8Array(bs + 1)),
+        KakuninCryptoError,
+        `${b.name} ${cipher} partial block`,
+      );
+      assert.throws(
+        () => b.cbc(cipher, 'encrypt', key.subarray(1), new Uint8Array(bs), new Uint8Array(bs)),
+        KakuninCryptoError,
+        `${b.name} ${cipher} short key`,
+      );
+      assert.throws(
+        () => b.cbc(cipher, 'decrypt', key, new Uint8Array(bs - 1), new Uint8Array(bs)),
+        KakuninCryptoError,
+        `${b.name} ${cipher} short IV`,
+      );
     }
   }
 });

@@ -58,6 +58,9 @@ test('node key cache: RSA keys that differ only in e (same n) or in the n/e spli
   assert.equal(c.rsaPkcs1Verify('SHA-256', { n, e: new Uint8Array([3]) }, msg, sig), false);
   // n || e as one byte run, split one byte later: the bytes are the same, the key is not.
   const joined = new Uint8Array([...n, ...e]);
-  assert.equal(c.rsaPkcs1Verify('SHA-256', { n: joined.subarray(0, n.length - 1), e: joined.subarray(n.length - 1) }, msg, sig), false);
+  assert.equal(
+    c.rsaPkcs1Verify('SHA-256', { n: joined.subarray(0, n.length - 1), e: joined.subarray(n.length - 1) }, msg, sig),
+    false,
+  );
   assert.equal(c.rsaPkcs1Verify('SHA-256', { n, e }, msg, sig), true);
 });

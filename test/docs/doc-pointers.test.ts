@@ -22,12 +22,15 @@ function sources(dir: string, out: string[] = []): string[] {
 const files = DIRS.flatMap((d) => sources(join(root, d)));
 
 test('no comment points outside the repository or at an issue number', () => {
-  const outside = /\.\.\/shared|shared\/(spec|design|vectors|trust)|ARCHITECTURE\.md|STYLE\.md|TOOLCHAIN|issue #?\d|engineer H\d/;
+  const outside =
+    /\.\.\/shared|shared\/(spec|design|vectors|trust)|ARCHITECTURE\.md|STYLE\.md|TOOLCHAIN|issue #?\d|engineer H\d/;
   const hits: string[] = [];
   for (const f of files) {
-    readFileSync(f, 'utf8').split('\n').forEach((line, i) => {
-      if (outside.test(line)) hits.push(`${relative(root, f)}:${i + 1}: ${line.trim().slice(0, 120)}`);
-    });
+    readFileSync(f, 'utf8')
+      .split('\n')
+      .forEach((line, i) => {
+        if (outside.test(line)) hits.push(`${relative(root, f)}:${i + 1}: ${line.trim().slice(0, 120)}`);
+      });
   }
   assert.deepEqual(hits, [], 'point at a section of docs/*.md instead');
 });
@@ -37,7 +40,15 @@ test('every docs/*.md "section" pointer names a heading of that page', () => {
   const headingsOf = (doc: string): string[] | null => {
     if (!headings.has(doc)) {
       const p = join(root, doc);
-      headings.set(doc, existsSync(p) ? readFileSync(p, 'utf8').split('\n').filter((l) => /^#{1,4} /.test(l)).map((l) => l.replace(/^#+ /, '').replace(/^\d+(\.\d+)*\.? /, '')) : []);
+      headings.set(
+        doc,
+        existsSync(p)
+          ? readFileSync(p, 'utf8')
+              .split('\n')
+              .filter((l) => /^#{1,4} /.test(l))
+              .map((l) => l.replace(/^#+ /, '').replace(/^\d+(\.\d+)*\.? /, ''))
+          : [],
+      );
     }
     const h = headings.get(doc)!;
     return h.length ? h : null;
@@ -58,7 +69,8 @@ test('every docs/*.md "section" pointer names a heading of that page', () => {
       for (const q of (m[2] ?? '').matchAll(/"([^"]+)"/g)) {
         count++;
         const name = q[1]!;
-        if (!hs.some((h) => h === name || h.startsWith(`${name} `) || h.startsWith(`${name}(`))) bad.push(`${relative(root, f)}: ${doc} has no heading "${name}"`);
+        if (!hs.some((h) => h === name || h.startsWith(`${name} `) || h.startsWith(`${name}(`)))
+          bad.push(`${relative(root, f)}: ${doc} has no heading "${name}"`);
       }
     }
   }

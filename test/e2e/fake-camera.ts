@@ -15,7 +15,8 @@ function frameOf(text: string, w: number, h: number): Uint8Array {
   for (let r = 0; r < n; r++) {
     for (let c = 0; c < n; c++) {
       const v = m[r]![c] ? 16 : 235;
-      for (let dy = 0; dy < scale; dy++) y.fill(v, (oy + r * scale + dy) * w + ox + c * scale, (oy + r * scale + dy) * w + ox + (c + 1) * scale);
+      for (let dy = 0; dy < scale; dy++)
+        y.fill(v, (oy + r * scale + dy) * w + ox + c * scale, (oy + r * scale + dy) * w + ox + (c + 1) * scale);
     }
   }
   const uv = new Uint8Array((w / 2) * (h / 2) * 2).fill(128);
@@ -26,7 +27,18 @@ function frameOf(text: string, w: number, h: number): Uint8Array {
   return out;
 }
 
-export function writeQrVideo(file: string, o: { text: string; decoyText: string; decoyFrames: number; frames: number; width?: number; height?: number; fps?: number }): void {
+export function writeQrVideo(
+  file: string,
+  o: {
+    text: string;
+    decoyText: string;
+    decoyFrames: number;
+    frames: number;
+    width?: number;
+    height?: number;
+    fps?: number;
+  },
+): void {
   const w = o.width ?? 480;
   const h = o.height ?? 360;
   const head = new TextEncoder().encode(`YUV4MPEG2 W${w} H${h} F${o.fps ?? 10}:1 Ip A1:1 C420jpeg\n`);

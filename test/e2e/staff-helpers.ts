@@ -24,7 +24,8 @@ export function sameOriginOnly(e: E2E): string[] {
   const foreign: string[] = [];
   e.page.on('request', (r) => {
     const u = new URL(r.url());
-    if (!['127.0.0.1', 'localhost'].includes(u.hostname) && u.protocol !== 'data:' && u.protocol !== 'blob:') foreign.push(r.url());
+    if (!['127.0.0.1', 'localhost'].includes(u.hostname) && u.protocol !== 'data:' && u.protocol !== 'blob:')
+      foreign.push(r.url());
   });
   return foreign;
 }

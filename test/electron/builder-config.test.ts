@@ -22,7 +22,7 @@ test('Electron fuses: RunAsNode, NODE_OPTIONS and inspect off; asar integrity an
   assert.equal(f.grantFileProtocolExtraPrivileges, false);
 });
 
-test('fuse and top-level keys exist in electron-builder\'s schema (no silently ignored typo)', () => {
+test("fuse and top-level keys exist in electron-builder's schema (no silently ignored typo)", () => {
   const fuseProps = Object.keys(schema.definitions.FuseOptionsV1.properties);
   for (const k of Object.keys(cfg.electronFuses)) assert.ok(fuseProps.includes(k), `unknown fuse ${k}`);
   const top = Object.keys(schema.properties);
@@ -40,14 +40,29 @@ test('targets AppImage and deb (Linux) and NSIS (Windows); asar on; native modul
 });
 
 test('the package carries compiled JavaScript only: dist/ and the plain-JS start-up files, no TypeScript, built before packing', async () => {
-  for (const f of ['dist/main/**/*', 'dist/core/**/*', 'dist/sim/**/*', 'dist/renderer/**/*', 'dist/build-stamp.json', 'main/launch.mjs', 'main/electron/main.cjs', 'main/electron/preload.cjs', 'sim/card/fixtures/**/*', '!**/*.ts']) {
+  for (const f of [
+    'dist/main/**/*',
+    'dist/core/**/*',
+    'dist/sim/**/*',
+    'dist/renderer/**/*',
+    'dist/build-stamp.json',
+    'main/launch.mjs',
+    'main/electron/main.cjs',
+    'main/electron/preload.cjs',
+    'sim/card/fixtures/**/*',
+    '!**/*.ts',
+  ]) {
     assert.ok(cfg.files.includes(f), `files: ${f}`);
   }
-  for (const f of cfg.files as string[]) assert.ok(!/^(main|core|sim)\/\*\*/.test(f), `no source folder shipped whole: ${f}`);
+  for (const f of cfg.files as string[])
+    assert.ok(!/^(main|core|sim)\/\*\*/.test(f), `no source folder shipped whole: ${f}`);
   const hook = require(join(root, cfg.beforePack));
   assert.equal(typeof hook.default, 'function', 'beforePack hook runs npm run build');
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-  assert.ok(!pkg.dependencies.tsx, 'the TypeScript loader is not a production dependency (electron-builder packs those)');
+  assert.ok(
+    !pkg.dependencies.tsx,
+    'the TypeScript loader is not a production dependency (electron-builder packs those)',
+  );
 });
 
 test('package.json main points at the Electron entry that exists', () => {

@@ -16,18 +16,33 @@ function loadPreload() {
   type Listener = (...a: unknown[]) => void;
   const listeners = new Map<string, Listener[]>();
   const fakeIpc = {
-    invoke: (...a: unknown[]) => { invoked.push(a); return Promise.resolve({ ok: true, value: null }); },
+    invoke: (...a: unknown[]) => {
+      invoked.push(a);
+      return Promise.resolve({ ok: true, value: null });
+    },
     on: (ch: string, l: Listener) => listeners.set(ch, [...(listeners.get(ch) ?? []), l]),
-    removeListener: (ch: string, l: Listener) => listeners.set(ch, (listeners.get(ch) ?? []).filter((x) => x !== l)),
+    removeListener: (ch: string, l: Listener) =>
+      listeners.set(
+        ch,
+        (listeners.get(ch) ?? []).filter((x) => x !== l),
+      ),
   };
   const required: string[] = [];
   const ctx = vm.createContext({
     require: (m: string) => {
       required.push(m);
       if (m !== 'electron') throw new Error(`sandboxed preload cannot require ${m}`);
-      return { contextBridge: { exposeInMainWorld: (k: string, v: unknown) => { exposed[k] = v; } }, ipcRenderer: fakeIpc };
+      return {
+        contextBridge: {
+          exposeInMainWorld: (k: string, v: unknown) => {
+            exposed[k] = v;
+          },
+        },
+        ipcRenderer: fakeIpc,
+      };
     },
-    Promise, Object,
+    Promise,
+    Object,
   });
   vm.runInContext(source, ctx);
   return { exposed, invoked, listeners, required };
@@ -43,7 +58,7 @@ test('preload exposes only window.kakunin with call and onSnapshot', () => {
   assert.ok(!JSON.stringify(Object.getOwnPropertyNames(exposed.kakunin)).includes('ipc'));
 });
 
-test('preload forwards only the contract\'s methods, on one channel', async () => {
+test("preload forwards only the contract's methods, on one channel", async () => {
   const { exposed, invoked } = loadPreload();
   await exposed.kakunin.call('getSnapshot', {});
   assert.deepEqual(invoked, [['kakunin:call', 'getSnapshot', {}]]);

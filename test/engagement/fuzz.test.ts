@@ -25,7 +25,9 @@ import { decodeDo53, NfcDataRetrieval, NfcRetrievalError } from '../../core/mdoc
 import { decodeCbor, type EmbeddedCbor } from '../../core/cbor/index.ts';
 
 const nfc = JSON.parse(readFileSync(new URL('../../../shared/vectors/nfc-handover.json', import.meta.url), 'utf8'));
-const annexD = JSON.parse(readFileSync(new URL('../../../shared/vectors/iso18013-5-annex-d.json', import.meta.url), 'utf8')).values;
+const annexD = JSON.parse(
+  readFileSync(new URL('../../../shared/vectors/iso18013-5-annex-d.json', import.meta.url), 'utf8'),
+).values;
 const st = (decodeCbor(fromHex(annexD.session_transcript_bytes)) as EmbeddedCbor).decode() as unknown[];
 const seeds = [
   fromHex(nfc.apple_wallet_handover_select),
@@ -100,40 +102,70 @@ test("DO'53' decoder: only NfcRetrievalError", () => {
 
 test('engagement and data retrieval state machines against a tag answering random bytes: typed errors, bounded APDUs', async () => {
   await fc.assert(
-    fc.asyncProperty(fc.array(fc.oneof(fc.uint8Array({ maxLength: 40 }), mutated.map((m) => Uint8Array.from([...m, 0x90, 0x00]))), { minLength: 1, maxLength: 30 }), async (answers) => {
-      let i = 0;
-      const ch = { transmit: async () => answers[i++ % answers.length]! };
-      try {
-        await engageOverNfc(ch, { proposal: { ble: { centralClientMode: true, peripheralServerMode: false, uuid: '6f1b8d2e-4c3a-4e5f-9a0b-1c2d3e4f5a6b' } }, random16: 1, sleep: async () => {} });
-      } catch (e) {
-        if (!(e instanceof EngagementError)) throw e;
-      }
-      assert.ok(i < 200, `${i} APDUs`);
-      i = 0;
-      const t = new NfcDataRetrieval(ch, { maxMessageBytes: 4096 });
-      try {
-        await t.select();
-        await t.exchange(new Uint8Array(600));
-      } catch (e) {
-        if (!(e instanceof NfcRetrievalError) && !(e instanceof EngagementError)) throw e;
-      }
-      assert.ok(i < 200, `${i} APDUs`);
-    }),
+    fc.asyncProperty(
+      fc.array(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 40 }),
+          mutated.map((m) => Uint8Array.from([...m, 0x90, 0x00])),
+        ),
+        { minLength: 1, maxLength: 30 },
+      ),
+      async (answers) => {
+        let i = 0;
+        const ch = { transmit: async () => answers[i++ % answers.length]! };
+        try {
+          await engageOverNfc(ch, {
+            proposal: {
+              ble: {
+                centralClientMode: true,
+                peripheralServerMode: false,
+                uuid: '6f1b8d2e-4c3a-4e5f-9a0b-1c2d3e4f5a6b',
+              },
+            },
+            random16: 1,
+            sleep: async () => {},
+          });
+        } catch (e) {
+          if (!(e instanceof EngagementError)) throw e;
+        }
+        assert.ok(i < 200, `${i} APDUs`);
+        i = 0;
+        const t = new NfcDataRetrieval(ch, { maxMessageBytes: 4096 });
+        try {
+          await t.select();
+          await t.exchange(new Uint8Array(600));
+        } catch (e) {
+          if (!(e instanceof NfcRetrievalError) && !(e instanceof EngagementError)) throw e;
+        }
+        assert.ok(i < 200, `${i} APDUs`);
+      },
+    ),
     { numRuns: Math.ceil(RUNS / 5) },
   );
 });
 
 test('round trips: any Hs / Hr / DE the builders make parses back to the same offer, DE bytes unchanged', async () => {
-  const { buildHandoverSelect, buildHandoverRequest, buildDeviceEngagement, hex } = await import('../../core/mdoc/engagement/index.ts');
+  const { buildHandoverSelect, buildHandoverRequest, buildDeviceEngagement, hex } =
+    await import('../../core/mdoc/engagement/index.ts');
   const key = decodeCbor(fromHex(annexD.e_device_key_bytes)) as EmbeddedCbor;
-  const uuid = fc.uint8Array({ minLength: 16, maxLength: 16 }).map((b) => hex(b).replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5'));
+  const uuid = fc
+    .uint8Array({ minLength: 16, maxLength: 16 })
+    .map((b) => hex(b).replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5'));
   fc.assert(
     fc.property(
-      fc.record({ ps: fc.boolean(), cc: fc.boolean(), uuid: fc.option(uuid, { nil: undefined }), nfc: fc.boolean(), minor: fc.nat({ max: 9 }), r: fc.integer({ min: 0, max: 0xffff }) }),
+      fc.record({
+        ps: fc.boolean(),
+        cc: fc.boolean(),
+        uuid: fc.option(uuid, { nil: undefined }),
+        nfc: fc.boolean(),
+        minor: fc.nat({ max: 9 }),
+        r: fc.integer({ min: 0, max: 0xffff }),
+      }),
       ({ ps, cc, uuid: u, nfc: withNfc, minor, r }) => {
         const de = buildDeviceEngagement({ version: `1.${minor}`, eDeviceKeyBytes: key });
         const carriers: Parameters<typeof buildHandoverSelect>[1][number][] = [];
-        if (ps || cc) carriers.push({ kind: 'ble', peripheralServerMode: ps, centralClientMode: cc, ...(u ? { uuid: u } : {}) });
+        if (ps || cc)
+          carriers.push({ kind: 'ble', peripheralServerMode: ps, centralClientMode: cc, ...(u ? { uuid: u } : {}) });
         if (withNfc) carriers.push({ kind: 'nfc', maxCommandDataLength: 255, maxResponseDataLength: 256 });
         const hs = parseHandoverSelect(buildHandoverSelect(de, carriers));
         assert.equal(hex(hs.deviceEngagement.bytes), hex(de));
@@ -145,7 +177,9 @@ test('round trips: any Hs / Hr / DE the builders make parses back to the same of
           assert.equal(ble.uuid, u);
         }
         if ((ps || cc) && u) {
-          const hr = parseHandoverRequest(buildHandoverRequest({ ble: { peripheralServerMode: ps, centralClientMode: cc, uuid: u } }, r));
+          const hr = parseHandoverRequest(
+            buildHandoverRequest({ ble: { peripheralServerMode: ps, centralClientMode: cc, uuid: u } }, r),
+          );
           assert.equal(hr.collisionResolution, r);
           const b = hr.carriers[0]!;
           assert.ok(b.kind === 'ble' && b.peripheralServerMode === ps && b.centralClientMode === cc && b.uuid === u);

@@ -22,7 +22,12 @@ const KIOSK_UUID = '6f1b8d2e-4c3a-4e5f-9a0b-1c2d3e4f5a6b';
 const code = (c: string) => (e: unknown) => e instanceof EngagementError && e.code === c;
 
 function opts(sleeps: number[] = [], o: Partial<NfcEngagementOptions> = {}): NfcEngagementOptions {
-  return { proposal: { ble: { centralClientMode: true, peripheralServerMode: false, uuid: KIOSK_UUID } }, random16: 0x4242, sleep: async (ms) => void sleeps.push(ms), ...o };
+  return {
+    proposal: { ble: { centralClientMode: true, peripheralServerMode: false, uuid: KIOSK_UUID } },
+    random16: 0x4242,
+    sleep: async (ms) => void sleeps.push(ms),
+    ...o,
+  };
 }
 
 /**
@@ -66,7 +71,11 @@ class AppleReplay implements ApduChannel {
           this.nlenZeros++;
           return ok(Uint8Array.of(0, 0));
         }
-        const m = fromHex(this.stage === 'status' ? nfc.apple_wallet_tnep_status_after_service_select : nfc.apple_wallet_handover_select);
+        const m = fromHex(
+          this.stage === 'status'
+            ? nfc.apple_wallet_tnep_status_after_service_select
+            : nfc.apple_wallet_handover_select,
+        );
         file = Uint8Array.of(m.length >> 8, m.length & 0xff, ...m);
       }
       return ok(file.subarray(off, off + le));
@@ -95,19 +104,24 @@ test("replay of Apple Wallet's negotiated handover: Hs bytes exactly Apple's, Ha
   console.log(`# Apple replay (in memory): ${ch.count} APDUs`);
 });
 
-test('more empty polls than the wallet\'s N_wait allows is tnep_timeout', async () => {
+test("more empty polls than the wallet's N_wait allows is tnep_timeout", async () => {
   await assert.rejects(engageOverNfc(new AppleReplay(16), opts()), code('tnep_timeout'));
   await assert.rejects(engageOverNfc(new AppleReplay(4), opts([], { maxEmptyPolls: 3 })), code('tnep_timeout'));
 });
 
 test('a static-only reader refuses a negotiating wallet with tnep_service_unavailable', async () => {
-  await assert.rejects(engageOverNfc(new AppleReplay(0), opts([], { staticOnly: true })), code('tnep_service_unavailable'));
+  await assert.rejects(
+    engageOverNfc(new AppleReplay(0), opts([], { staticOnly: true })),
+    code('tnep_service_unavailable'),
+  );
 });
 
 class Holder implements NfcTagHolder {
   handovers: unknown[] = [];
   newTransaction() {
-    const de = fromHex(nfc.apple_wallet_handover_select).subarray(fromHex(nfc.apple_wallet_handover_select).length - 96);
+    const de = fromHex(nfc.apple_wallet_handover_select).subarray(
+      fromHex(nfc.apple_wallet_handover_select).length - 96,
+    );
     return { deviceEngagement: de, bleUuid: '0b1e5e7a-1111-4222-8333-944455566677' };
   }
   setHandover(h: unknown) {
@@ -119,13 +133,18 @@ class Holder implements NfcTagHolder {
 }
 
 function channelOf(tag: WalletNfcTag): ApduChannel {
-  return { transmit: (a) => tag.process(a).catch((e) => Promise.reject(new ApduChannelError('nfc_tag_lost', String(e)))) };
+  return {
+    transmit: (a) => tag.process(a).catch((e) => Promise.reject(new ApduChannelError('nfc_tag_lost', String(e)))),
+  };
 }
 
 test('virtual wallet tag in memory: static and negotiated handover produce what the holder saw', async () => {
   for (const handover of ['static', 'negotiated'] as const) {
     const h = new Holder();
-    const tag = new WalletNfcTag(h, { handover, ble: { modes: ['central-client'], uuidInHandoverSelect: handover === 'static' } });
+    const tag = new WalletNfcTag(h, {
+      handover,
+      ble: { modes: ['central-client'], uuidInHandoverSelect: handover === 'static' },
+    });
     const r = await engageOverNfc(channelOf(tag), opts());
     assert.equal(r.kind, `nfc-${handover}`);
     const seen = h.handovers[0] as { handoverSelect: Uint8Array; handoverRequest?: Uint8Array };
@@ -135,9 +154,27 @@ test('virtual wallet tag in memory: static and negotiated handover produce what 
 
 test('tag answers: no NDEF application, broken CC, error status words', async () => {
   const answering = (f: (a: Uint8Array) => Uint8Array): ApduChannel => ({ transmit: async (a) => f(a) });
-  await assert.rejects(engageOverNfc(answering(() => fromHex('6a82')), opts()), code('nfc_ndef_app_not_found'));
-  await assert.rejects(engageOverNfc(answering(() => fromHex('6f00')), opts()), code('nfc_status'));
-  await assert.rejects(engageOverNfc(answering(() => fromHex('90')), opts()), code('nfc_response_malformed'));
+  await assert.rejects(
+    engageOverNfc(
+      answering(() => fromHex('6a82')),
+      opts(),
+    ),
+    code('nfc_ndef_app_not_found'),
+  );
+  await assert.rejects(
+    engageOverNfc(
+      answering(() => fromHex('6f00')),
+      opts(),
+    ),
+    code('nfc_status'),
+  );
+  await assert.rejects(
+    engageOverNfc(
+      answering(() => fromHex('90')),
+      opts(),
+    ),
+    code('nfc_response_malformed'),
+  );
   const ccBad = (cc: string) => answering((a) => (a[1] === 0xb0 ? fromHex(cc + '9000') : fromHex('9000')));
   await assert.rejects(engageOverNfc(ccBad('000f10'), opts()), code('nfc_cc_malformed'));
   await assert.rejects(engageOverNfc(ccBad('000f2000ff00ff0406e1030800ff00'), opts()), code('nfc_cc_malformed')); // NDEF id = CC id

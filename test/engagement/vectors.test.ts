@@ -25,7 +25,9 @@ import {
 import { buildSessionTranscript } from '../../core/mdoc/session/session-transcript.ts';
 
 const nfc = JSON.parse(readFileSync(new URL('../../../shared/vectors/nfc-handover.json', import.meta.url), 'utf8'));
-const annexD = JSON.parse(readFileSync(new URL('../../../shared/vectors/iso18013-5-annex-d.json', import.meta.url), 'utf8')).values;
+const annexD = JSON.parse(
+  readFileSync(new URL('../../../shared/vectors/iso18013-5-annex-d.json', import.meta.url), 'utf8'),
+).values;
 
 test('Apple Wallet Handover Select parses: DE 1.1 with keys 5 and 6 kept, BLE central client only, no UUID', () => {
   const bytes = fromHex(nfc.apple_wallet_handover_select);
@@ -34,7 +36,13 @@ test('Apple Wallet Handover Select parses: DE 1.1 with keys 5 and 6 kept, BLE ce
   assert.equal(hs.deviceEngagement.version, '1.1');
   assert.deepEqual([...hs.deviceEngagement.otherKeys.keys()], [5, 6]);
   assert.deepEqual(hs.deviceEngagement.otherKeys.get(5), []);
-  assert.deepEqual(hs.deviceEngagement.otherKeys.get(6), new Map([[3, true], [4, true]]));
+  assert.deepEqual(
+    hs.deviceEngagement.otherKeys.get(6),
+    new Map([
+      [3, true],
+      [4, true],
+    ]),
+  );
   assert.equal(hs.deviceEngagement.retrievalMethods.length, 0);
   assert.equal(hs.carriers.length, 1);
   const ble = hs.carriers[0]!;
@@ -53,7 +61,10 @@ test('Apple Wallet Handover Select parses: DE 1.1 with keys 5 and 6 kept, BLE ce
 
 test('Apple Wallet Hs bytes go into the negotiated-handover transcript unchanged', () => {
   const hsBytes = fromHex(nfc.apple_wallet_handover_select);
-  const hrBytes = buildHandoverRequest({ ble: { centralClientMode: true, peripheralServerMode: false, uuid: '0e5c4d52-1d30-4b4e-9a57-3f1e2d3c4b5a' } }, 0x1234);
+  const hrBytes = buildHandoverRequest(
+    { ble: { centralClientMode: true, peripheralServerMode: false, uuid: '0e5c4d52-1d30-4b4e-9a57-3f1e2d3c4b5a' } },
+    0x1234,
+  );
   const hs = parseHandoverSelect(hsBytes);
   const h = negotiatedHandover(hs.bytes, hrBytes);
   const eReader = EmbeddedCbor.wrap(new Map([[1, 2]]));
@@ -118,7 +129,15 @@ test('Annex D Handover Select parses and its DE is the DeviceEngagementBytes of 
   // DeviceRetrievalMethods (BLE central client mode with a UUID).
   const qrDe = parseDeviceEngagement(fromHex(annexD.device_engagement));
   assert.equal(hex(qrDe.eDeviceKeyBytes.raw), hex(hs.deviceEngagement.eDeviceKeyBytes.raw));
-  assert.deepEqual(qrDe.retrievalMethods, [{ type: 'ble', version: 1, peripheralServerMode: false, centralClientMode: true, centralClientUuid: '45efef74-2b2c-4837-a9a3-b0e1d05a6917' }]);
+  assert.deepEqual(qrDe.retrievalMethods, [
+    {
+      type: 'ble',
+      version: 1,
+      peripheralServerMode: false,
+      centralClientMode: true,
+      centralClientUuid: '45efef74-2b2c-4837-a9a3-b0e1d05a6917',
+    },
+  ]);
 });
 
 test('Annex D Handover Request (from the transcript) parses: cr, BLE both roles with UUID, NFC, Wi-Fi Aware', () => {
@@ -126,7 +145,10 @@ test('Annex D Handover Request (from the transcript) parses: cr, BLE both roles 
   const hrBytes = (st[2] as Uint8Array[])[1]!;
   const hr = parseHandoverRequest(hrBytes);
   assert.equal(hr.collisionResolution, 0x0102);
-  assert.deepEqual(hr.carriers.map((c) => c.kind), ['ble', 'nfc', 'wifi-aware']);
+  assert.deepEqual(
+    hr.carriers.map((c) => c.kind),
+    ['ble', 'nfc', 'wifi-aware'],
+  );
   const ble = hr.carriers[0]!;
   if (ble.kind === 'ble') {
     assert.equal(ble.oob.leRole, 0x02);
@@ -137,11 +159,26 @@ test('Annex D Handover Request (from the transcript) parses: cr, BLE both roles 
 });
 
 test('a wallet Hs we build round-trips through the parser with DE bytes unchanged', () => {
-  const de = buildDeviceEngagement({ version: '1.1', eDeviceKeyBytes: fromHexEmbedded(annexD.e_device_key_bytes), otherKeys: new Map<any, any>([[5, []], [6, new Map([[3, true], [4, true]])]]) });
+  const de = buildDeviceEngagement({
+    version: '1.1',
+    eDeviceKeyBytes: fromHexEmbedded(annexD.e_device_key_bytes),
+    otherKeys: new Map<any, any>([
+      [5, []],
+      [
+        6,
+        new Map([
+          [3, true],
+          [4, true],
+        ]),
+      ],
+    ]),
+  });
   const hsBytes = buildHandoverSelect(de, [{ kind: 'ble', centralClientMode: true, peripheralServerMode: false }]);
   // Same shape as Apple's: our builder with Apple's DE reproduces Apple's exact message.
   const apple = parseHandoverSelect(fromHex(nfc.apple_wallet_handover_select));
-  const again = buildHandoverSelect(apple.deviceEngagement.bytes, [{ kind: 'ble', centralClientMode: true, peripheralServerMode: false }]);
+  const again = buildHandoverSelect(apple.deviceEngagement.bytes, [
+    { kind: 'ble', centralClientMode: true, peripheralServerMode: false },
+  ]);
   assert.equal(hex(again), nfc.apple_wallet_handover_select);
   assert.equal(hex(parseHandoverSelect(hsBytes).deviceEngagement.bytes), hex(de));
   assert.ok(encodeCbor);

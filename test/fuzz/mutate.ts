@@ -10,7 +10,10 @@ import { encodeCbor, EmbeddedCbor, Tagged, type CborValue } from '../../core/cbo
 
 /** Bytes a parser treats specially: CBOR heads (0x18-0x1b arguments, 0x1f indefinite, 0x5f/0x7f/0x9f/0xbf
  * indefinite strings/arrays/maps, 0xff break, 0xd8 0x18 tag 24), DER long lengths (0x81-0x84), BER tags. */
-const INTERESTING = [0x00, 0x01, 0x17, 0x18, 0x19, 0x1a, 0x1b, 0x1c, 0x1f, 0x20, 0x3f, 0x40, 0x5f, 0x60, 0x7f, 0x80, 0x81, 0x82, 0x83, 0x84, 0x9f, 0xa0, 0xbf, 0xc0, 0xd8, 0xf4, 0xf5, 0xf6, 0xf7, 0xf9, 0xfa, 0xfb, 0xff];
+const INTERESTING = [
+  0x00, 0x01, 0x17, 0x18, 0x19, 0x1a, 0x1b, 0x1c, 0x1f, 0x20, 0x3f, 0x40, 0x5f, 0x60, 0x7f, 0x80, 0x81, 0x82, 0x83,
+  0x84, 0x9f, 0xa0, 0xbf, 0xc0, 0xd8, 0xf4, 0xf5, 0xf6, 0xf7, 0xf9, 0xfa, 0xfb, 0xff,
+];
 
 type Op =
   | { k: 'flip'; at: number; bit: number }
@@ -24,12 +27,35 @@ type Op =
 const frac = fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true });
 
 const op: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ k: fc.constant('flip' as const), at: frac, bit: fc.integer({ min: 0, max: 7 }) }) },
-  { weight: 4, arbitrary: fc.record({ k: fc.constant('set' as const), at: frac, v: fc.oneof(fc.constantFrom(...INTERESTING), fc.integer({ min: 0, max: 255 })) }) },
-  { weight: 2, arbitrary: fc.record({ k: fc.constant('insert' as const), at: frac, bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }) }) },
-  { weight: 2, arbitrary: fc.record({ k: fc.constant('delete' as const), at: frac, n: fc.integer({ min: 1, max: 16 }) }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({ k: fc.constant('flip' as const), at: frac, bit: fc.integer({ min: 0, max: 7 }) }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      k: fc.constant('set' as const),
+      at: frac,
+      v: fc.oneof(fc.constantFrom(...INTERESTING), fc.integer({ min: 0, max: 255 })),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      k: fc.constant('insert' as const),
+      at: frac,
+      bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ k: fc.constant('delete' as const), at: frac, n: fc.integer({ min: 1, max: 16 }) }),
+  },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('truncate' as const), at: frac }) },
-  { weight: 1, arbitrary: fc.record({ k: fc.constant('dup' as const), at: frac, n: fc.integer({ min: 1, max: 64 }), to: frac }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ k: fc.constant('dup' as const), at: frac, n: fc.integer({ min: 1, max: 64 }), to: frac }),
+  },
   // Replace 4 bytes with a huge 32-bit length / argument (0x1a/0x5a/0x84 ... ff ff ff ff style).
   { weight: 1, arbitrary: fc.record({ k: fc.constant('big-length' as const), at: frac }) },
 );
@@ -84,7 +110,9 @@ export function applyOps(seed: Uint8Array, ops: readonly Op[]): Uint8Array {
 /** Mutations of the seeds (1-6 operations), sometimes spliced with another seed. */
 export function mutated(seeds: readonly Uint8Array[]): fc.Arbitrary<Uint8Array> {
   if (seeds.length === 0) throw new Error('mutated(): no seeds');
-  const one = fc.tuple(fc.constantFrom(...seeds), fc.array(op, { minLength: 1, maxLength: 6 })).map(([s, ops]) => applyOps(s, ops));
+  const one = fc
+    .tuple(fc.constantFrom(...seeds), fc.array(op, { minLength: 1, maxLength: 6 }))
+    .map(([s, ops]) => applyOps(s, ops));
   const splice = fc.tuple(fc.constantFrom(...seeds), fc.constantFrom(...seeds), frac, frac).map(([a, b, x, y]) => {
     const i = Math.floor(x * a.length);
     const j = Math.floor(y * b.length);
@@ -104,7 +132,29 @@ export function randomCbor(): fc.Arbitrary<Uint8Array> {
       fc.integer({ min: -100, max: 100 }),
       fc.bigInt({ min: -(1n << 64n), max: (1n << 64n) - 1n }),
       fc.string({ maxLength: 12 }),
-      fc.constantFrom('docType', 'issuerSigned', 'deviceSigned', 'nameSpaces', 'issuerAuth', 'version', 'documents', 'status', 'digestID', 'elementIdentifier', 'elementValue', 'random', 'valueDigests', 'deviceKeyInfo', 'validityInfo', 'org.iso.18013.5.1.mDL', 'org.iso.18013.5.1', 'age_over_20', 'eReaderKey', 'data', '1.0'),
+      fc.constantFrom(
+        'docType',
+        'issuerSigned',
+        'deviceSigned',
+        'nameSpaces',
+        'issuerAuth',
+        'version',
+        'documents',
+        'status',
+        'digestID',
+        'elementIdentifier',
+        'elementValue',
+        'random',
+        'valueDigests',
+        'deviceKeyInfo',
+        'validityInfo',
+        'org.iso.18013.5.1.mDL',
+        'org.iso.18013.5.1',
+        'age_over_20',
+        'eReaderKey',
+        'data',
+        '1.0',
+      ),
       fc.boolean(),
       fc.constant(null),
       fc.constant(undefined),
@@ -115,7 +165,11 @@ export function randomCbor(): fc.Arbitrary<Uint8Array> {
       { depthSize: 'small', withCrossShrink: true },
       tie('leaf'),
       fc.array(tie('tree'), { maxLength: 5 }),
-      fc.array(fc.tuple(fc.oneof(fc.integer({ min: -40, max: 40 }), fc.string({ maxLength: 10 })), tie('tree')), { maxLength: 5 }).map((kv) => new Map(kv) as CborValue),
+      fc
+        .array(fc.tuple(fc.oneof(fc.integer({ min: -40, max: 40 }), fc.string({ maxLength: 10 })), tie('tree')), {
+          maxLength: 5,
+        })
+        .map((kv) => new Map(kv) as CborValue),
       tie('tree').map((v) => EmbeddedCbor.wrap(v) as CborValue),
       fc.tuple(fc.constantFrom(0, 1, 17, 18, 1004, 0xffff), tie('tree')).map(([t, v]) => new Tagged(t, v) as CborValue),
     ),
@@ -130,7 +184,10 @@ export function randomCbor(): fc.Arbitrary<Uint8Array> {
 }
 
 /** The usual mix: mostly mutated seeds, some random bytes, optionally random CBOR. */
-export function bytesFor(seeds: readonly Uint8Array[], opts: { cbor?: boolean; tree?: (b: Uint8Array) => CborValue } = {}): fc.Arbitrary<Uint8Array> {
+export function bytesFor(
+  seeds: readonly Uint8Array[],
+  opts: { cbor?: boolean; tree?: (b: Uint8Array) => CborValue } = {},
+): fc.Arbitrary<Uint8Array> {
   const arbs: { weight: number; arbitrary: fc.Arbitrary<Uint8Array> }[] = [
     { weight: 10, arbitrary: mutated(seeds) },
     { weight: 1, arbitrary: fc.uint8Array({ maxLength: 64 }) },
@@ -150,7 +207,30 @@ export function bytesFor(seeds: readonly Uint8Array[], opts: { cbor?: boolean; t
 
 type TreeAction = { node: number; kind: 'leaf' | 'flip' | 'drop' | 'dup' | 'swap' | 'empty'; x: number; leaf: number };
 
-const LEAVES: CborValue[] = [0, 1, -1, 24, 2 ** 32, -(2 ** 31), 2n ** 64n - 1n, '', 'x', 'org.iso.18013.5.1.mDL', 'age_over_20', true, false, null, undefined, new Uint8Array(0), new Uint8Array(33).fill(4), [], new Map(), 1.5, new Tagged(0, '2031-01-01T00:00:00Z'), new Tagged(1004, '2000-01-01')];
+const LEAVES: CborValue[] = [
+  0,
+  1,
+  -1,
+  24,
+  2 ** 32,
+  -(2 ** 31),
+  2n ** 64n - 1n,
+  '',
+  'x',
+  'org.iso.18013.5.1.mDL',
+  'age_over_20',
+  true,
+  false,
+  null,
+  undefined,
+  new Uint8Array(0),
+  new Uint8Array(33).fill(4),
+  [],
+  new Map(),
+  1.5,
+  new Tagged(0, '2031-01-01T00:00:00Z'),
+  new Tagged(1004, '2000-01-01'),
+];
 
 const embeddedChild = new WeakMap<EmbeddedCbor, CborValue | null>();
 function childOf(e: EmbeddedCbor): CborValue | null {
@@ -188,14 +268,27 @@ function act(v: CborValue, a: TreeAction): CborValue {
     case 'leaf':
       return LEAVES[a.leaf % LEAVES.length]!;
     case 'empty':
-      return Array.isArray(v) ? [] : v instanceof Map ? new Map() : v instanceof Uint8Array ? new Uint8Array(0) : typeof v === 'string' ? '' : null;
+      return Array.isArray(v)
+        ? []
+        : v instanceof Map
+          ? new Map()
+          : v instanceof Uint8Array
+            ? new Uint8Array(0)
+            : typeof v === 'string'
+              ? ''
+              : null;
     case 'flip':
       if (v instanceof Uint8Array && v.length) {
         const b = v.slice();
         b[a.x % b.length] ^= 1 << (a.x % 8);
         return b;
       }
-      if (typeof v === 'string') return v.length ? v.slice(0, a.x % v.length) + String.fromCharCode((v.charCodeAt(a.x % v.length) ^ 1) || 65) + v.slice((a.x % v.length) + 1) : 'a';
+      if (typeof v === 'string')
+        return v.length
+          ? v.slice(0, a.x % v.length) +
+              String.fromCharCode(v.charCodeAt(a.x % v.length) ^ 1 || 65) +
+              v.slice((a.x % v.length) + 1)
+          : 'a';
       if (typeof v === 'number') return Number.isInteger(v) ? v + 1 : -v;
       if (typeof v === 'boolean') return !v;
       return LEAVES[a.leaf % LEAVES.length]!;
@@ -258,21 +351,28 @@ function rebuild(v: CborValue, target: number, a: TreeAction): CborValue {
 }
 
 /** Decoded-tree mutations of CBOR seeds (1-2 node changes), re-encoded. */
-export function cborTreeMutated(seeds: readonly Uint8Array[], decode: (b: Uint8Array) => CborValue): fc.Arbitrary<Uint8Array> {
+export function cborTreeMutated(
+  seeds: readonly Uint8Array[],
+  decode: (b: Uint8Array) => CborValue,
+): fc.Arbitrary<Uint8Array> {
   const trees = seeds.map((s) => decode(s));
   const action = fc.record({
     node: fc.nat(),
-    kind: fc.constantFrom('leaf', 'flip', 'flip', 'flip', 'drop', 'dup', 'swap', 'empty') as fc.Arbitrary<TreeAction['kind']>,
+    kind: fc.constantFrom('leaf', 'flip', 'flip', 'flip', 'drop', 'dup', 'swap', 'empty') as fc.Arbitrary<
+      TreeAction['kind']
+    >,
     x: fc.nat(),
     leaf: fc.nat(),
   });
-  return fc.tuple(fc.nat({ max: trees.length - 1 }), fc.array(action, { minLength: 1, maxLength: 2 })).map(([which, acts]) => {
-    let t: CborValue = trees[which]!;
-    for (const a of acts) t = rebuild(t, a.node % count(t), a);
-    try {
-      return encodeCbor(t);
-    } catch {
-      return seeds[which]!;
-    }
-  });
+  return fc
+    .tuple(fc.nat({ max: trees.length - 1 }), fc.array(action, { minLength: 1, maxLength: 2 }))
+    .map(([which, acts]) => {
+      let t: CborValue = trees[which]!;
+      for (const a of acts) t = rebuild(t, a.node % count(t), a);
+      try {
+        return encodeCbor(t);
+      } catch {
+        return seeds[which]!;
+      }
+    });
 }

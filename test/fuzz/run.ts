@@ -31,9 +31,22 @@ const workerPath = join(import.meta.dirname, 'worker.ts');
 export function runTarget(target: string, budgetMs: number, seed: number, graceMs = 60_000): Promise<TargetOutcome> {
   return new Promise((resolve) => {
     const t0 = Date.now();
-    const child = spawn(process.execPath, [`--max-old-space-size=${HEAP_CAP_MB}`, '--stack-size=984', '--import', 'tsx', workerPath, target, String(budgetMs), String(seed)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        `--max-old-space-size=${HEAP_CAP_MB}`,
+        '--stack-size=984',
+        '--import',
+        'tsx',
+        workerPath,
+        target,
+        String(budgetMs),
+        String(seed),
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -46,14 +59,26 @@ export function runTarget(target: string, budgetMs: number, seed: number, graceM
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       const ms = Date.now() - t0;
-      const line = out.trim().split('\n').filter((l) => l.startsWith('{')).pop();
+      const line = out
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .pop();
       let report: WorkerReport | undefined;
       try {
         report = line ? (JSON.parse(line) as WorkerReport) : undefined;
       } catch {
         report = undefined;
       }
-      if (hung) return resolve({ target, seed, status: 'hang', runs: 0, ms, detail: `no answer within ${budgetMs + graceMs} ms: an input hangs the parser (rerun with --targets ${target} --seed ${seed})` });
+      if (hung)
+        return resolve({
+          target,
+          seed,
+          status: 'hang',
+          runs: 0,
+          ms,
+          detail: `no answer within ${budgetMs + graceMs} ms: an input hangs the parser (rerun with --targets ${target} --seed ${seed})`,
+        });
       if (!report || code !== 0) {
         const oom = /heap limit|out of memory|Allocation failed/i.test(err);
         return resolve({
@@ -65,14 +90,30 @@ export function runTarget(target: string, budgetMs: number, seed: number, graceM
           detail: `${oom ? `heap exceeded ${HEAP_CAP_MB} MB` : `worker exited with ${signal ?? code}`}: ${err.trim().split('\n').slice(-6).join(' | ')}`,
         });
       }
-      if (report.missing) return resolve({ target, seed, status: 'missing', runs: 0, ms, detail: report.missing, report });
-      if (!report.ok) return resolve({ target, seed, status: 'finding', runs: report.runs, ms, detail: `${report.finding?.kind}: ${report.finding?.error}`, report });
+      if (report.missing)
+        return resolve({ target, seed, status: 'missing', runs: 0, ms, detail: report.missing, report });
+      if (!report.ok)
+        return resolve({
+          target,
+          seed,
+          status: 'finding',
+          runs: report.runs,
+          ms,
+          detail: `${report.finding?.kind}: ${report.finding?.error}`,
+          report,
+        });
       resolve({ target, seed, status: 'ok', runs: report.runs, ms, report });
     });
   });
 }
 
-export async function runAll(targets: string[], budgetMs: number, seed: number, concurrency = 2, onDone?: (o: TargetOutcome) => void): Promise<TargetOutcome[]> {
+export async function runAll(
+  targets: string[],
+  budgetMs: number,
+  seed: number,
+  concurrency = 2,
+  onDone?: (o: TargetOutcome) => void,
+): Promise<TargetOutcome[]> {
   const queue = [...targets];
   const results: TargetOutcome[] = [];
   const lanes = Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
@@ -94,7 +135,8 @@ async function main(): Promise<void> {
   };
   const json = args.includes('--json');
   const targets = val('--targets')?.split(',') ?? TARGET_NAMES;
-  for (const t of targets) if (!TARGET_NAMES.includes(t)) throw new Error(`unknown target ${t}; known: ${TARGET_NAMES.join(', ')}`);
+  for (const t of targets)
+    if (!TARGET_NAMES.includes(t)) throw new Error(`unknown target ${t}; known: ${TARGET_NAMES.join(', ')}`);
   const seed = val('--seed') ? Number(val('--seed')) : Date.now() % 2 ** 31;
   const minutes = Number(process.env.FUZZ_MINUTES ?? 10);
   const concurrency = 2;
@@ -103,9 +145,15 @@ async function main(): Promise<void> {
     : args.includes('--long')
       ? Math.floor((minutes * 60_000 * concurrency) / targets.length)
       : 3000;
-  if (!json) console.log(`fuzzing ${targets.length} targets, ${budgetMs} ms each, seed ${seed}, heap cap ${HEAP_CAP_MB} MB, ${concurrency} at a time`);
+  if (!json)
+    console.log(
+      `fuzzing ${targets.length} targets, ${budgetMs} ms each, seed ${seed}, heap cap ${HEAP_CAP_MB} MB, ${concurrency} at a time`,
+    );
   const results = await runAll(targets, budgetMs, seed, concurrency, (o) => {
-    if (!json) console.log(`  ${o.target.padEnd(28)} ${o.status.padEnd(8)} ${String(o.runs).padStart(9)} runs  ${(o.ms / 1000).toFixed(1)} s${o.report ? `  slowest input ${o.report.slowestMs} ms, heap ${o.report.heapUsedMb} MB` : ''}${o.detail ? `  ${o.detail}` : ''}`);
+    if (!json)
+      console.log(
+        `  ${o.target.padEnd(28)} ${o.status.padEnd(8)} ${String(o.runs).padStart(9)} runs  ${(o.ms / 1000).toFixed(1)} s${o.report ? `  slowest input ${o.report.slowestMs} ms, heap ${o.report.heapUsedMb} MB` : ''}${o.detail ? `  ${o.detail}` : ''}`,
+      );
   });
   const bad = results.filter((r) => r.status === 'finding' || r.status === 'crash' || r.status === 'hang');
   if (bad.length) {
@@ -114,11 +162,17 @@ async function main(): Promise<void> {
     for (const b of bad) {
       const f = join(dir, `${b.target}-${b.seed}.json`);
       writeFileSync(f, JSON.stringify(b, null, 2));
-      if (!json) console.log(`\nFINDING ${b.target} (seed ${b.seed}): ${b.detail}\n  input: ${b.report?.finding?.input?.slice(0, 600) ?? '(see crash output)'}\n  ${b.report?.finding?.stack?.split('\n').slice(0, 6).join('\n  ') ?? ''}\n  saved: ${f}`);
+      if (!json)
+        console.log(
+          `\nFINDING ${b.target} (seed ${b.seed}): ${b.detail}\n  input: ${b.report?.finding?.input?.slice(0, 600) ?? '(see crash output)'}\n  ${b.report?.finding?.stack?.split('\n').slice(0, 6).join('\n  ') ?? ''}\n  saved: ${f}`,
+        );
     }
   }
   if (json) console.log(JSON.stringify({ seed, budgetMs, results }, null, 2));
-  else console.log(`\n${results.reduce((n, r) => n + r.runs, 0)} inputs; ${bad.length} finding(s); ${results.filter((r) => r.status === 'missing').length} target(s) missing.`);
+  else
+    console.log(
+      `\n${results.reduce((n, r) => n + r.runs, 0)} inputs; ${bad.length} finding(s); ${results.filter((r) => r.status === 'missing').length} target(s) missing.`,
+    );
   process.exitCode = bad.length ? 1 : 0;
 }
 

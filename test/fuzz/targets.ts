@@ -57,7 +57,10 @@ async function cborSeeds(): Promise<Uint8Array[]> {
   const out: Uint8Array[] = [];
   for (const s of await scenarios()) {
     out.push(s.deviceResponse, s.sessionTranscriptBytes);
-    const doc = ((decodeCbor(s.deviceResponse) as Map<unknown, unknown>).get('documents') as unknown[])[0] as Map<string, unknown>;
+    const doc = ((decodeCbor(s.deviceResponse) as Map<unknown, unknown>).get('documents') as unknown[])[0] as Map<
+      string,
+      unknown
+    >;
     out.push(encodeCbor((doc.get('issuerSigned') as Map<string, unknown>).get('issuerAuth') as never));
   }
   return out;
@@ -93,9 +96,20 @@ export const TARGETS: FuzzTarget[] = [
       const seeds = await cborSeeds();
       const { decodeCbor, encodeCbor } = cbor;
       // COSE_Key and COSE_Mac0 seeds too.
-      const key = new Map<number, unknown>([[1, 2], [-1, 1], [-2, new Uint8Array(32).fill(7)], [-3, new Uint8Array(32).fill(9)]]);
+      const key = new Map<number, unknown>([
+        [1, 2],
+        [-1, 1],
+        [-2, new Uint8Array(32).fill(7)],
+        [-3, new Uint8Array(32).fill(9)],
+      ]);
       seeds.push(encodeCbor(key as never));
-      seeds.push(encodeCbor(cose.buildMac0(nc.nodeCrypto, new Uint8Array(32).fill(1), new Uint8Array([1, 2, 3]), { detached: true }) as never));
+      seeds.push(
+        encodeCbor(
+          cose.buildMac0(nc.nodeCrypto, new Uint8Array(32).fill(1), new Uint8Array([1, 2, 3]), {
+            detached: true,
+          }) as never,
+        ),
+      );
       return {
         arbitrary: bytesFor(seeds, { cbor: true, tree: (b) => decodeCbor(b) }),
         run: (i) => {
@@ -119,7 +133,11 @@ export const TARGETS: FuzzTarget[] = [
             const s = cose.parseCoseSign1(v);
             cose.sign1Algorithm(s);
             cose.sign1X5Chain(s);
-            const k = { kind: 'ec', curve: 'P-256', point: new Uint8Array([4, ...new Uint8Array(64).fill(3)]) } as never;
+            const k = {
+              kind: 'ec',
+              curve: 'P-256',
+              point: new Uint8Array([4, ...new Uint8Array(64).fill(3)]),
+            } as never;
             cose.verifySign1(s, k, nc.nodeCrypto, { detachedPayload: new Uint8Array(4) });
           });
           attempt(() => {
@@ -154,13 +172,18 @@ export const TARGETS: FuzzTarget[] = [
       const genuine = new Map<string, string>();
       for (const s of ss) {
         const r = v.verifyDeviceResponse(s.deviceResponse, { ...opts, transcript: s.sessionTranscriptBytes });
-        if (r.verdict !== 'valid') throw new Error(`fuzz seed "${s.name}" does not verify: ${JSON.stringify(r.errors)}`);
-        for (const d of r.documents) for (const [ns, els] of Object.entries(d.elements)) for (const [k, val] of Object.entries(els)) genuine.set(`${ns}/${k}/${hex(encodeCbor(val))}`, s.name);
+        if (r.verdict !== 'valid')
+          throw new Error(`fuzz seed "${s.name}" does not verify: ${JSON.stringify(r.errors)}`);
+        for (const d of r.documents)
+          for (const [ns, els] of Object.entries(d.elements))
+            for (const [k, val] of Object.entries(els)) genuine.set(`${ns}/${k}/${hex(encodeCbor(val))}`, s.name);
       }
       const { decodeCbor } = await import('../../core/cbor/index.ts');
       // Each mutated response is checked with its own transcript (else device auth fails first).
       const perScenario = ss.map((s) => bytesFor([s.deviceResponse], { cbor: true, tree: (b) => decodeCbor(b) }));
-      const input = fc.nat({ max: ss.length - 1 }).chain((w) => perScenario[w]!.map((b) => [b, w] as [Uint8Array, number]));
+      const input = fc
+        .nat({ max: ss.length - 1 })
+        .chain((w) => perScenario[w]!.map((b) => [b, w] as [Uint8Array, number]));
       return {
         arbitrary: input,
         run: (i) => {
@@ -171,7 +194,8 @@ export const TARGETS: FuzzTarget[] = [
             for (const d of r.documents)
               for (const [ns, els] of Object.entries(d.elements))
                 for (const [k, val] of Object.entries(els))
-                  if (!genuine.has(`${ns}/${k}/${hex(encodeCbor(val))}`)) throw new Error(`accepted a value that was never issued: ${ns}/${k}`);
+                  if (!genuine.has(`${ns}/${k}/${hex(encodeCbor(val))}`))
+                    throw new Error(`accepted a value that was never issued: ${ns}/${k}`);
             if (r.errors.length) throw new Error('valid verdict with errors');
           } else if (r.errors.length === 0) {
             throw new Error('invalid verdict without any error');
@@ -189,26 +213,56 @@ export const TARGETS: FuzzTarget[] = [
     name: 'device-engagement+qr',
     owner: 'H3a (core/mdoc/engagement)',
     async load() {
-      const e = await tryImport<typeof import('../../core/mdoc/engagement/index.ts')>('../../core/mdoc/engagement/index.ts');
+      const e = await tryImport<typeof import('../../core/mdoc/engagement/index.ts')>(
+        '../../core/mdoc/engagement/index.ts',
+      );
       if (isMissing(e)) return e;
       const codes = await import('../../core/mdoc/engagement/codes.ts');
       const { EmbeddedCbor, decodeCbor } = await import('../../core/cbor/index.ts');
       const { nodeCrypto } = await import('../../main/crypto/node-crypto.ts');
       const k = nodeCrypto.generateEcKey('P-256');
-      const eDeviceKeyBytes = EmbeddedCbor.wrap(new Map<number, unknown>([[1, 2], [-1, 1], [-2, k.publicKey.subarray(1, 33)], [-3, k.publicKey.subarray(33)]]) as never);
+      const eDeviceKeyBytes = EmbeddedCbor.wrap(
+        new Map<number, unknown>([
+          [1, 2],
+          [-1, 1],
+          [-2, k.publicKey.subarray(1, 33)],
+          [-3, k.publicKey.subarray(33)],
+        ]) as never,
+      );
       const de = (await import('../../core/mdoc/engagement/device-engagement.ts')).buildDeviceEngagement({
         eDeviceKeyBytes,
-        retrievalMethods: [{ type: 'ble', peripheralServerMode: false, centralClientMode: true, centralClientUuid: '45efef74-2b2c-4837-beb7-1ac8a6bc1b02' } as never],
-        otherKeys: new Map<never, never>([[5 as never, [] as never], [6 as never, new Map([[3, true], [4, true]]) as never]]),
+        retrievalMethods: [
+          {
+            type: 'ble',
+            peripheralServerMode: false,
+            centralClientMode: true,
+            centralClientUuid: '45efef74-2b2c-4837-beb7-1ac8a6bc1b02',
+          } as never,
+        ],
+        otherKeys: new Map<never, never>([
+          [5 as never, [] as never],
+          [
+            6 as never,
+            new Map([
+              [3, true],
+              [4, true],
+            ]) as never,
+          ],
+        ]),
       });
       const qrText = fc.oneof(
         mutated([de]).map((b) => 'mdoc:' + Buffer.from(b).toString('base64url')),
         fc.string({ maxLength: 200 }).map((s) => 'mdoc:' + s),
         fc.string({ unit: 'grapheme', maxLength: 100 }),
-        fc.constant('mdoc:' + Buffer.from(de).toString('base64url')).chain((t) => fc.nat({ max: t.length }).map((n) => t.slice(0, n))),
+        fc
+          .constant('mdoc:' + Buffer.from(de).toString('base64url'))
+          .chain((t) => fc.nat({ max: t.length }).map((n) => t.slice(0, n))),
       );
       return {
-        arbitrary: fc.oneof(bytesFor([de], { cbor: true, tree: (b) => decodeCbor(b) }).map((b) => ({ de: b })), qrText.map((q) => ({ qr: q }))),
+        arbitrary: fc.oneof(
+          bytesFor([de], { cbor: true, tree: (b) => decodeCbor(b) }).map((b) => ({ de: b })),
+          qrText.map((q) => ({ qr: q })),
+        ),
         run: (i) => {
           const x = i as { de?: Uint8Array; qr?: string };
           if (x.de) e.parseDeviceEngagement(x.de);
@@ -223,7 +277,9 @@ export const TARGETS: FuzzTarget[] = [
     name: 'ndef-handover',
     owner: 'H3a (core/mdoc/engagement)',
     async load() {
-      const e = await tryImport<typeof import('../../core/mdoc/engagement/index.ts')>('../../core/mdoc/engagement/index.ts');
+      const e = await tryImport<typeof import('../../core/mdoc/engagement/index.ts')>(
+        '../../core/mdoc/engagement/index.ts',
+      );
       if (isMissing(e)) return e;
       const codes = await import('../../core/mdoc/engagement/codes.ts');
       const hs = await import('../../core/mdoc/engagement/handover-select.ts');
@@ -233,17 +289,43 @@ export const TARGETS: FuzzTarget[] = [
       const t4 = await import('../../core/mdoc/engagement/type4-tag.ts');
       const { EmbeddedCbor } = await import('../../core/cbor/index.ts');
       const { buildDeviceEngagement } = await import('../../core/mdoc/engagement/device-engagement.ts');
-      const de = buildDeviceEngagement({ eDeviceKeyBytes: EmbeddedCbor.wrap(new Map<number, unknown>([[1, 2], [-1, 1], [-2, new Uint8Array(32).fill(1)], [-3, new Uint8Array(32).fill(2)]]) as never) });
+      const de = buildDeviceEngagement({
+        eDeviceKeyBytes: EmbeddedCbor.wrap(
+          new Map<number, unknown>([
+            [1, 2],
+            [-1, 1],
+            [-2, new Uint8Array(32).fill(1)],
+            [-3, new Uint8Array(32).fill(2)],
+          ]) as never,
+        ),
+      });
       const seeds = [
         hs.buildHandoverSelect(de, [{ kind: 'ble', peripheralServerMode: false, centralClientMode: true }]),
         hs.buildHandoverSelect(de, [
-          { kind: 'ble', peripheralServerMode: true, centralClientMode: true, uuid: '45efef74-2b2c-4837-beb7-1ac8a6bc1b02', address: { bytes: new Uint8Array(6).fill(0xaa), type: 0 } },
+          {
+            kind: 'ble',
+            peripheralServerMode: true,
+            centralClientMode: true,
+            uuid: '45efef74-2b2c-4837-beb7-1ac8a6bc1b02',
+            address: { bytes: new Uint8Array(6).fill(0xaa), type: 0 },
+          },
           { kind: 'nfc', maxCommandDataLength: 255, maxResponseDataLength: 256 },
         ]),
         Uint8Array.of(0x00, 0x0f, 0x20, 0x00, 0x7f, 0x00, 0xff, 0x04, 0x06, 0xe1, 0x04, 0x7f, 0xfd, 0x00, 0xff),
       ];
       try {
-        seeds.push(hr.buildHandoverRequest({ ble: { peripheralServerMode: false, centralClientMode: true, uuid: '45efef74-2b2c-4837-beb7-1ac8a6bc1b02' } } as never, 0x1234));
+        seeds.push(
+          hr.buildHandoverRequest(
+            {
+              ble: {
+                peripheralServerMode: false,
+                centralClientMode: true,
+                uuid: '45efef74-2b2c-4837-beb7-1ac8a6bc1b02',
+              },
+            } as never,
+            0x1234,
+          ),
+        );
       } catch {
         /* builder shape differs: the Hs seeds are enough */
       }
@@ -275,18 +357,28 @@ export const TARGETS: FuzzTarget[] = [
     async load() {
       const s = await tryImport<typeof import('../../core/mdoc/session/index.ts')>('../../core/mdoc/session/index.ts');
       if (isMissing(s)) return s;
-      const do53 = await tryImport<typeof import('../../core/mdoc/transport/nfc/do53.ts')>('../../core/mdoc/transport/nfc/do53.ts');
-      const chunking = await tryImport<typeof import('../../core/mdoc/transport/ble/chunking.ts')>('../../core/mdoc/transport/ble/chunking.ts');
+      const do53 = await tryImport<typeof import('../../core/mdoc/transport/nfc/do53.ts')>(
+        '../../core/mdoc/transport/nfc/do53.ts',
+      );
+      const chunking = await tryImport<typeof import('../../core/mdoc/transport/ble/chunking.ts')>(
+        '../../core/mdoc/transport/ble/chunking.ts',
+      );
       if (isMissing(do53)) return do53;
       if (isMissing(chunking)) return chunking;
       const nfcCodes = await import('../../core/mdoc/transport/nfc/codes.ts');
       const mt = await import('../../core/mdoc/transport/message-transport.ts');
       const { EmbeddedCbor, decodeCbor } = await import('../../core/cbor/index.ts');
-      const est = s.encodeSessionEstablishment({ eReaderKeyBytes: EmbeddedCbor.wrap(new Map<number, unknown>([[1, 2]]) as never), data: new Uint8Array(40).fill(5) });
+      const est = s.encodeSessionEstablishment({
+        eReaderKeyBytes: EmbeddedCbor.wrap(new Map<number, unknown>([[1, 2]]) as never),
+        data: new Uint8Array(40).fill(5),
+      });
       const data = s.encodeSessionData({ data: new Uint8Array(60).fill(6), status: 20 });
       const seeds = [est, data, do53.encodeDo53(est), do53.encodeDo53(new Uint8Array(300).fill(1))];
       return {
-        arbitrary: fc.tuple(bytesFor(seeds.slice(0, 2), { cbor: true, tree: (b) => decodeCbor(b) }), fc.array(fc.uint8Array({ maxLength: 40 }), { maxLength: 6 })),
+        arbitrary: fc.tuple(
+          bytesFor(seeds.slice(0, 2), { cbor: true, tree: (b) => decodeCbor(b) }),
+          fc.array(fc.uint8Array({ maxLength: 40 }), { maxLength: 6 }),
+        ),
         run: (i) => {
           const [b, chunks] = i as [Uint8Array, Uint8Array[]];
           const attempt = (f: () => unknown, ok: ErrorClass[]): void => {
@@ -404,21 +496,48 @@ export const TARGETS: FuzzTarget[] = [
       const genuine = new Map<string, string>();
       for (const p of policies) {
         const r = await read(p);
-        if (r.verdict !== 'valid') return { missing: `the virtual card does not read as valid under policy ${p} (${JSON.stringify(r.errors).slice(0, 200)}): cannot seed` };
-        genuine.set(p, JSON.stringify(r.attributes, (_k, v) => (v instanceof Uint8Array ? hex(v) : v)));
+        if (r.verdict !== 'valid')
+          return {
+            missing: `the virtual card does not read as valid under policy ${p} (${JSON.stringify(r.errors).slice(0, 200)}): cannot seed`,
+          };
+        genuine.set(
+          p,
+          JSON.stringify(r.attributes, (_k, v) => (v instanceof Uint8Array ? hex(v) : v)),
+        );
       }
       // A hostile card: on chosen APDUs, replace the status word, truncate, or mutate the data.
       const fault = fc.record({
         apdu: fc.integer({ min: 0, max: 40 }),
         kind: fc.constantFrom('sw', 'truncate', 'flip', 'empty', 'extend'),
-        sw: fc.oneof(fc.constantFrom(0x6282, 0x6a82, 0x6982, 0x6983, 0x63c0, 0x63c1, 0x6700, 0x6b00, 0x6cff, 0x6100, 0x61ff, 0x6400, 0x9000, 0x0000), fc.integer({ min: 0, max: 0xffff })),
+        sw: fc.oneof(
+          fc.constantFrom(
+            0x6282,
+            0x6a82,
+            0x6982,
+            0x6983,
+            0x63c0,
+            0x63c1,
+            0x6700,
+            0x6b00,
+            0x6cff,
+            0x6100,
+            0x61ff,
+            0x6400,
+            0x9000,
+            0x0000,
+          ),
+          fc.integer({ min: 0, max: 0xffff }),
+        ),
         at: fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }),
         bit: fc.integer({ min: 0, max: 7 }),
       });
       return {
         arbitrary: fc.tuple(fc.constantFrom(...policies), fc.array(fault, { minLength: 1, maxLength: 4 })),
         run: async (i) => {
-          const [policy, faults] = i as [(typeof policies)[number], { apdu: number; kind: string; sw: number; at: number; bit: number }[]];
+          const [policy, faults] = i as [
+            (typeof policies)[number],
+            { apdu: number; kind: string; sw: number; at: number; bit: number }[],
+          ];
           const r = await read(policy, (n, resp) => {
             let out = resp;
             for (const f of faults) {
@@ -427,7 +546,8 @@ export const TARGETS: FuzzTarget[] = [
               if (f.kind === 'sw') out = Uint8Array.of(...out.subarray(0, out.length - 2), f.sw >> 8, f.sw & 0xff);
               else if (f.kind === 'truncate') out = out.slice(0, pos);
               else if (f.kind === 'empty') out = new Uint8Array(0);
-              else if (f.kind === 'extend') out = Uint8Array.of(...out.subarray(0, out.length - 2), ...new Uint8Array(300).fill(0x5a), 0x90, 0x00);
+              else if (f.kind === 'extend')
+                out = Uint8Array.of(...out.subarray(0, out.length - 2), ...new Uint8Array(300).fill(0x5a), 0x90, 0x00);
               else if (out.length > 2) {
                 out = out.slice();
                 out[Math.min(pos, out.length - 3)] ^= 1 << f.bit;
@@ -437,7 +557,10 @@ export const TARGETS: FuzzTarget[] = [
           });
           if (r.verdict === 'valid') {
             const got = JSON.stringify(r.attributes, (_k, v) => (v instanceof Uint8Array ? hex(v) : v));
-            if (got !== genuine.get(policy)) throw new Error(`hostile card answers were accepted as valid with different attributes: ${got.slice(0, 200)}`);
+            if (got !== genuine.get(policy))
+              throw new Error(
+                `hostile card answers were accepted as valid with different attributes: ${got.slice(0, 200)}`,
+              );
           } else if (r.errors.length === 0 && r.checks.every((c) => c.ok)) {
             throw new Error('invalid verdict with no error and no failed check');
           }
@@ -466,12 +589,27 @@ export const TARGETS: FuzzTarget[] = [
       const vicalBytes = new Uint8Array(readFileSync(join(tt, 'vical', 'kakunin-test-vical.cbor')));
       const signerPem = readFileSync(join(tt, 'vical-signers', 'kakunin-test-vical-signer.pem'), 'utf8');
       const signer = cert.parseCertificate(pem.pemToDer(signerPem));
-      const ders = [testIaca('p256').der, testIaca('p384').der, testDocumentSigner('p256').certificate, pem.pemToDer(signerPem)];
+      const ders = [
+        testIaca('p256').der,
+        testIaca('p384').der,
+        testDocumentSigner('p256').certificate,
+        pem.pemToDer(signerPem),
+      ];
       const now = new Date('2026-11-22T00:00:00Z');
       const input = fc.oneof(
         { weight: 6, arbitrary: bytesFor(ders).map((b) => ({ der: b })) },
-        { weight: 3, arbitrary: bytesFor([vicalBytes], { cbor: true, tree: (b) => decodeCbor(b, { maxTotalBytes: 4 << 20 }) }).map((b) => ({ vical: b })) },
-        { weight: 2, arbitrary: mutated(ders.map((d) => new TextEncoder().encode(pem.derToPem(d)))).map((b) => ({ pem: new TextDecoder().decode(b) })) },
+        {
+          weight: 3,
+          arbitrary: bytesFor([vicalBytes], { cbor: true, tree: (b) => decodeCbor(b, { maxTotalBytes: 4 << 20 }) }).map(
+            (b) => ({ vical: b }),
+          ),
+        },
+        {
+          weight: 2,
+          arbitrary: mutated(ders.map((d) => new TextEncoder().encode(pem.derToPem(d)))).map((b) => ({
+            pem: new TextDecoder().decode(b),
+          })),
+        },
       );
       return {
         arbitrary: input,
@@ -521,7 +659,11 @@ export const TARGETS: FuzzTarget[] = [
       const { VirtualPassport } = await import('../../sim/passport/virtual-passport.ts');
       const { testMasterList, testCsca } = await import('../../sim/pki/icao-pki.ts');
       const { parseCertificate } = await import('../../core/x509/certificate.ts');
-      const chip = new VirtualPassport({ pace: { mapping: 'GM', curve: 'brainpoolP256r1', cipher: 'AES', keyLength: 16 }, chipAuthentication: 'ca', face: 'jp2' });
+      const chip = new VirtualPassport({
+        pace: { mapping: 'GM', curve: 'brainpoolP256r1', cipher: 'AES', keyLength: 16 },
+        chipAuthentication: 'ca',
+        face: 'jp2',
+      });
       const aaChip = new VirtualPassport({ chipAuthentication: 'aa-ec' });
       const seeds = [...chip.files.values(), chip.cardAccess!, aaChip.files.get(0x010f)!, testMasterList()];
       const de = parseCertificate(testCsca('DE').der);
@@ -543,7 +685,13 @@ export const TARGETS: FuzzTarget[] = [
             try {
               p(i as Uint8Array);
             } catch (err) {
-              if (!(err instanceof codes.PassportError || err instanceof CardError || err instanceof DerError || err instanceof ml.MasterListError)) throw err;
+              if (!(
+                err instanceof codes.PassportError ||
+                err instanceof CardError ||
+                err instanceof DerError ||
+                err instanceof ml.MasterListError
+              ))
+                throw err;
             }
           }
         },
@@ -556,21 +704,39 @@ export const TARGETS: FuzzTarget[] = [
     name: 'passport-session',
     owner: 'H16 (core/passport/read-passport.ts: hostile chip answers)',
     async load() {
-      const rp = await tryImport<typeof import('../../core/passport/read-passport.ts')>('../../core/passport/read-passport.ts');
+      const rp = await tryImport<typeof import('../../core/passport/read-passport.ts')>(
+        '../../core/passport/read-passport.ts',
+      );
       if (isMissing(rp)) return rp;
       const { PassportChannel } = await import('../../core/passport/channel.ts');
       const { mrzKeyFromFields } = await import('../../core/passport/mrz.ts');
       const { nodeCrypto } = await import('../../main/crypto/node-crypto.ts');
       const { loadTrustDir } = await import('../../main/trust/load-dir.ts');
       const { VirtualPassport } = await import('../../sim/passport/virtual-passport.ts');
-      const trust = loadTrustDir(join(root, 'resources', 'test-trust'), { crypto: nodeCrypto, now: new Date('2026-11-22T00:00:00Z') });
+      const trust = loadTrustDir(join(root, 'resources', 'test-trust'), {
+        crypto: nodeCrypto,
+        now: new Date('2026-11-22T00:00:00Z'),
+      });
       const k = mrzKeyFromFields({ documentNumber: 'TK1234567', birthDate: '900401', expiryDate: '310401' });
       if (!k.ok) return { missing: 'test MRZ' };
       const access = { kind: 'mrz' as const, key: k.key };
       // Built once (key generation and SOD signing are the simulator's cost, not the reader's); reset per run.
-      const chips = [new VirtualPassport({}), new VirtualPassport({ pace: { mapping: 'GM', curve: 'brainpoolP256r1', cipher: 'AES', keyLength: 16 }, chipAuthentication: 'ca' })];
+      const chips = [
+        new VirtualPassport({}),
+        new VirtualPassport({
+          pace: { mapping: 'GM', curve: 'brainpoolP256r1', cipher: 'AES', keyLength: 16 },
+          chipAuthentication: 'ca',
+        }),
+      ];
       // One answer of the chip (the n-th) is damaged: a byte changed, the answer cut, or replaced.
-      const input = fc.record({ config: fc.integer({ min: 0, max: 1 }), n: fc.integer({ min: 0, max: 40 }), at: fc.nat(), how: fc.integer({ min: 0, max: 2 }), v: fc.integer({ min: 0, max: 255 }), extra: fc.uint8Array({ maxLength: 12 }) });
+      const input = fc.record({
+        config: fc.integer({ min: 0, max: 1 }),
+        n: fc.integer({ min: 0, max: 40 }),
+        at: fc.nat(),
+        how: fc.integer({ min: 0, max: 2 }),
+        v: fc.integer({ min: 0, max: 255 }),
+        extra: fc.uint8Array({ maxLength: 12 }),
+      });
       return {
         arbitrary: input,
         run: async (i) => {
@@ -591,7 +757,15 @@ export const TARGETS: FuzzTarget[] = [
             },
           });
           // readPassport reports every failure in its result: nothing may escape.
-          await rp.readPassport({ channel, policy: 'identity', access, trust, crypto: nodeCrypto, at: new Date('2026-11-22T10:00:00+09:00'), now: () => 0 });
+          await rp.readPassport({
+            channel,
+            policy: 'identity',
+            access,
+            trust,
+            crypto: nodeCrypto,
+            at: new Date('2026-11-22T10:00:00+09:00'),
+            now: () => 0,
+          });
         },
         typed: [],
         show: (i) => JSON.stringify(i, (_k, v) => (v instanceof Uint8Array ? hex(v) : v)),

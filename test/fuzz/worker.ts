@@ -12,7 +12,13 @@ export interface WorkerReport {
   ok: boolean;
   ms: number;
   missing?: string;
-  finding?: { error: string; stack?: string; input: string; counterexamplePath?: string; kind: 'untyped-error' | 'slow' | 'property' };
+  finding?: {
+    error: string;
+    stack?: string;
+    input: string;
+    counterexamplePath?: string;
+    kind: 'untyped-error' | 'slow' | 'property';
+  };
   heapUsedMb: number;
   slowestMs: number;
 }
@@ -72,7 +78,7 @@ async function main(): Promise<void> {
     report.ok = false;
     report.finding = {
       kind: err instanceof SlowInput ? 'slow' : 'untyped-error',
-      error: err ? `${err.name}: ${err.message}` : String((r as { error?: unknown }).error ?? "property failed"),
+      error: err ? `${err.name}: ${err.message}` : String((r as { error?: unknown }).error ?? 'property failed'),
       input: r.counterexample ? loaded.show(r.counterexample[0]) : '(none)',
     };
     if (err?.stack) report.finding.stack = err.stack.split('\n').slice(0, 12).join('\n');

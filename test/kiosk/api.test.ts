@@ -25,7 +25,12 @@ async function services(opts: { pin?: string | null; now?: () => Date } = {}) {
   if (opts.pin !== null) await setTestStaffPin(home, opts.pin ?? PIN);
   const audit = new MemoryAuditSink();
   const host = new KioskHost({ readers: [new ScriptedReader('card')], settings, audit });
-  const staff = new StaffAuth({ home, kdf: TEST_PIN_KDF, audit: (kind, fields) => audit.event(kind, fields), ...(opts.now ? { now: opts.now } : {}) });
+  const staff = new StaffAuth({
+    home,
+    kdf: TEST_PIN_KDF,
+    audit: (kind, fields) => audit.event(kind, fields),
+    ...(opts.now ? { now: opts.now } : {}),
+  });
   const svc: HostServices = { host, trust: new DirTrustService(join(home, 'trust')), staff };
   return { svc, home, settings, host, audit, done: () => rmSync(home, { recursive: true, force: true }) };
 }
@@ -33,9 +38,16 @@ async function services(opts: { pin?: string | null; now?: () => Date } = {}) {
 test('every staff method is refused on a locked session', async () => {
   const { svc, done } = await services();
   const s = new ApiSession(svc);
-  const staff = METHOD_NAMES.filter((m) => m.startsWith('staff') && !['staffUnlock', 'staffSetup', 'staffLock', 'staffStatus'].includes(m));
+  const staff = METHOD_NAMES.filter(
+    (m) => m.startsWith('staff') && !['staffUnlock', 'staffSetup', 'staffLock', 'staffStatus'].includes(m),
+  );
   assert.ok(staff.length >= 6);
-  const sample: Record<string, unknown> = { staffAuditView: { page: 0 }, staffAuditExport: { format: 'csv' }, staffTrustImport: { kind: 'iaca', fileName: 'a.pem', contentBase64: '' }, staffChangePin: { currentPin: PIN, newPin: '975318' } };
+  const sample: Record<string, unknown> = {
+    staffAuditView: { page: 0 },
+    staffAuditExport: { format: 'csv' },
+    staffTrustImport: { kind: 'iaca', fileName: 'a.pem', contentBase64: '' },
+    staffChangePin: { currentPin: PIN, newPin: '975318' },
+  };
   for (const m of staff) {
     const r = await s.handle(m, sample[m] ?? {});
     assert.equal(r.ok, false, m);
@@ -110,7 +122,11 @@ test('staff settings update is validated and persisted; a PIN change needs the c
   const s = new ApiSession(svc);
   await s.handle('staffUnlock', { pin: PIN });
   assert.equal((await s.handle('staffUpdateSettings', { wipeSeconds: 1 })).ok, false, 'below minimum');
-  assert.equal((await s.handle('staffUpdateSettings', { newStaffPin: '864200' })).ok, false, 'the PIN is not a setting any more');
+  assert.equal(
+    (await s.handle('staffUpdateSettings', { newStaffPin: '864200' })).ok,
+    false,
+    'the PIN is not a setting any more',
+  );
   const r = await s.handle('staffUpdateSettings', { wipeSeconds: 7, lang: 'en', mode: 'identity' });
   assert.ok(r.ok);
   assert.match(readFileSync(join(home, 'settings.json'), 'utf8'), /"wipeSeconds": 7/);
@@ -119,10 +135,14 @@ test('staff settings update is validated and persisted; a PIN change needs the c
   const weak = await s.handle('staffChangePin', { currentPin: PIN, newPin: '123456' });
   assert.equal(!weak.ok && weak.error.code, 'staff_pin_weak');
   assert.deepEqual(await s.handle('staffChangePin', { currentPin: PIN, newPin: '864200' }), { ok: true, value: null });
-  for (const f of ['settings.json', 'staff-pin.json']) assert.ok(!readFileSync(join(home, f), 'utf8').includes('864200'), `no clear PIN in ${f}`);
+  for (const f of ['settings.json', 'staff-pin.json'])
+    assert.ok(!readFileSync(join(home, f), 'utf8').includes('864200'), `no clear PIN in ${f}`);
   assert.ok((await new ApiSession(svc).handle('staffUnlock', { pin: '864200' })).ok);
   assert.equal((await new ApiSession(svc).handle('staffUnlock', { pin: PIN })).ok, false, 'the old PIN is gone');
-  assert.deepEqual(audit.events.map((e) => e.kind).filter((k) => k.startsWith('staff_')), ['staff_unlocked', 'staff_pin_failed', 'staff_pin_changed', 'staff_unlocked', 'staff_pin_failed']);
+  assert.deepEqual(
+    audit.events.map((e) => e.kind).filter((k) => k.startsWith('staff_')),
+    ['staff_unlocked', 'staff_pin_failed', 'staff_pin_changed', 'staff_unlocked', 'staff_pin_failed'],
+  );
   done();
 });
 

@@ -18,7 +18,11 @@ import { until } from './helpers.ts';
 const skip = pcscdUnavailable() ?? false;
 const TRUST = join(import.meta.dirname, '..', '..', 'resources', 'test-trust');
 
-async function run(simulate: string, mode: 'age-over-20' | 'identity', fn: (h: KioskHost, audit: MemoryAuditSink) => Promise<void>) {
+async function run(
+  simulate: string,
+  mode: 'age-over-20' | 'identity',
+  fn: (h: KioskHost, audit: MemoryAuditSink) => Promise<void>,
+) {
   await withVirtualReader(async ({ port, readerName }) => {
     const home = mkdtempSync(join(tmpdir(), 'kakunin-card-'));
     const d = await detect({ home, readerName, trustDir: TRUST });
@@ -40,22 +44,26 @@ async function run(simulate: string, mode: 'age-over-20' | 'identity', fn: (h: K
   });
 }
 
-test('real PC/SC path: card tapped -> 照合番号B on the keypad -> verified 20+ verdict with the photo', { skip, timeout: 60_000 }, async () => {
-  await run('card', 'age-over-20', async (host, audit) => {
-    await until(() => host.snapshot().screen.screen === 'input', 15_000);
-    const s = host.snapshot().screen;
-    assert.ok(s.screen === 'input' && s.kind === 'matching-b' && s.digits === 14);
-    assert.ok(host.submitInput(s.txId, checkNumberBOf({ ...DEFAULT_HOLDER })));
-    await until(() => host.snapshot().screen.screen === 'verdict', 20_000);
-    const v = host.snapshot().screen;
-    assert.ok(v.screen === 'verdict');
-    assert.equal(v.verdict, 'valid', JSON.stringify(v.checks.filter((c) => !c.ok)));
-    assert.deepEqual(v.attributes, { age_over_20: true });
-    assert.match(v.photo ?? '', /^data:image\/png;base64,/);
-    assert.equal(audit.entries[0]!.credentialType, 'mynumber-card');
-    assert.match(audit.entries[0]!.issuerKeyId ?? '', /^[0-9a-f]{64}$/);
-  });
-});
+test(
+  'real PC/SC path: card tapped -> 照合番号B on the keypad -> verified 20+ verdict with the photo',
+  { skip, timeout: 60_000 },
+  async () => {
+    await run('card', 'age-over-20', async (host, audit) => {
+      await until(() => host.snapshot().screen.screen === 'input', 15_000);
+      const s = host.snapshot().screen;
+      assert.ok(s.screen === 'input' && s.kind === 'matching-b' && s.digits === 14);
+      assert.ok(host.submitInput(s.txId, checkNumberBOf({ ...DEFAULT_HOLDER })));
+      await until(() => host.snapshot().screen.screen === 'verdict', 20_000);
+      const v = host.snapshot().screen;
+      assert.ok(v.screen === 'verdict');
+      assert.equal(v.verdict, 'valid', JSON.stringify(v.checks.filter((c) => !c.ok)));
+      assert.deepEqual(v.attributes, { age_over_20: true });
+      assert.match(v.photo ?? '', /^data:image\/png;base64,/);
+      assert.equal(audit.entries[0]!.credentialType, 'mynumber-card');
+      assert.match(audit.entries[0]!.issuerKeyId ?? '', /^[0-9a-f]{64}$/);
+    });
+  },
+);
 
 test('real PC/SC path: a mistyped 照合番号B asks again; a minor gets 20歳未満', { skip, timeout: 60_000 }, async () => {
   await run('card:minor', 'age-over-20', async (host) => {
@@ -63,7 +71,10 @@ test('real PC/SC path: a mistyped 照合番号B asks again; a minor gets 20歳�
     let s = host.snapshot().screen;
     assert.ok(s.screen === 'input');
     host.submitInput(s.txId, '55021720352286'); // well-formed, wrong security code
-    await until(() => { const x = host.snapshot().screen; return x.screen === 'input' && x.retry; }, 15_000);
+    await until(() => {
+      const x = host.snapshot().screen;
+      return x.screen === 'input' && x.retry;
+    }, 15_000);
     s = host.snapshot().screen;
     assert.ok(s.screen === 'input');
     assert.equal(typeof s.triesLeft, 'number', 'tries left from the card is shown after a wrong entry');
@@ -77,18 +88,22 @@ test('real PC/SC path: a mistyped 照合番号B asks again; a minor gets 20歳�
   });
 });
 
-test('real PC/SC path: card pulled mid-read is an error with what to do next, audited', { skip, timeout: 60_000 }, async () => {
-  await run('card:pulled', 'identity', async (host, audit) => {
-    await until(() => host.snapshot().screen.screen === 'input', 15_000);
-    const s = host.snapshot().screen;
-    assert.ok(s.screen === 'input');
-    host.submitInput(s.txId, checkNumberBOf({ ...DEFAULT_HOLDER }));
-    await until(() => host.snapshot().screen.screen === 'error', 20_000);
-    const e = host.snapshot().screen;
-    assert.ok(e.screen === 'error');
-    // sim/card's "pulled" fault drops the card mid-APDU; core/card reports what the transport saw.
-    assert.match(e.error.code, /card_removed|card_absent|transport_error|timeout|malformed_response/);
-    assert.ok(e.error.nextJa.length > 0);
-    assert.equal(audit.entries[0]!.outcome, 'error');
-  });
-});
+test(
+  'real PC/SC path: card pulled mid-read is an error with what to do next, audited',
+  { skip, timeout: 60_000 },
+  async () => {
+    await run('card:pulled', 'identity', async (host, audit) => {
+      await until(() => host.snapshot().screen.screen === 'input', 15_000);
+      const s = host.snapshot().screen;
+      assert.ok(s.screen === 'input');
+      host.submitInput(s.txId, checkNumberBOf({ ...DEFAULT_HOLDER }));
+      await until(() => host.snapshot().screen.screen === 'error', 20_000);
+      const e = host.snapshot().screen;
+      assert.ok(e.screen === 'error');
+      // sim/card's "pulled" fault drops the card mid-APDU; core/card reports what the transport saw.
+      assert.match(e.error.code, /card_removed|card_absent|transport_error|timeout|malformed_response/);
+      assert.ok(e.error.nextJa.length > 0);
+      assert.equal(audit.entries[0]!.outcome, 'error');
+    });
+  },
+);

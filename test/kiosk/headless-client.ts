@@ -32,16 +32,36 @@ export async function setupHeadless(o: { distDir?: string } = {}): Promise<Headl
   kiosk.host.start();
   const logged: string[] = [];
   const h = await startHeadless({ services: kiosk.services, distDir: dist, log: (l) => logged.push(l) });
-  return { h, kiosk, home, logged, done: async () => { await h.close(); await kiosk.close(); rmSync(home, { recursive: true, force: true }); } };
+  return {
+    h,
+    kiosk,
+    home,
+    logged,
+    done: async () => {
+      await h.close();
+      await kiosk.close();
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
 }
 
 /** The headers Chromium sends for the kiosk page's WebSocket. */
 export const pageHeaders = (port: number) => ({ Origin: `http://127.0.0.1:${port}` });
 
-export interface WsResult { ok: boolean; status?: number; ws?: WebSocket; messages: any[] }
+export interface WsResult {
+  ok: boolean;
+  status?: number;
+  ws?: WebSocket;
+  messages: any[];
+}
 
 /** Opens `/api?token=…` with the page's headers (overridable); collects every message from the start. */
-export function wsOpen(port: number, token: string | null, headers: Record<string, string> = {}, path = '/api'): Promise<WsResult> {
+export function wsOpen(
+  port: number,
+  token: string | null,
+  headers: Record<string, string> = {},
+  path = '/api',
+): Promise<WsResult> {
   return new Promise((resolve) => {
     const messages: any[] = [];
     const q = token === null ? '' : `?token=${encodeURIComponent(token)}`;
@@ -88,7 +108,10 @@ export function clientFrame(opcode: number, payload: Buffer, declaredLength = pa
 
 export const textFrame = (text: string) => clientFrame(0x1, Buffer.from(text, 'utf8'));
 
-export interface ServerFrame { opcode: number; payload: Buffer }
+export interface ServerFrame {
+  opcode: number;
+  payload: Buffer;
+}
 
 /**
  * A raw TCP client after a hand-written upgrade: `status` is the HTTP status line's code;
@@ -104,14 +127,21 @@ export interface RawClient {
 }
 
 /** `headers` override the page's Host and Origin; null leaves one out. */
-export function rawUpgrade(port: number, token: string, headers: Record<string, string | null> = {}): Promise<RawClient> {
+export function rawUpgrade(
+  port: number,
+  token: string,
+  headers: Record<string, string | null> = {},
+): Promise<RawClient> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
     const hdr = { Host: `127.0.0.1:${port}`, ...pageHeaders(port), ...headers };
     socket.on('error', () => {});
     socket.write(
       `GET /api?token=${token} HTTP/1.1\r\n` +
-        Object.entries(hdr).filter(([, v]) => v !== null).map(([k, v]) => `${k}: ${v}\r\n`).join('') +
+        Object.entries(hdr)
+          .filter(([, v]) => v !== null)
+          .map(([k, v]) => `${k}: ${v}\r\n`)
+          .join('') +
         `Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
     );
     let buf = Buffer.alloc(0);
@@ -125,7 +155,10 @@ export function rawUpgrade(port: number, token: string, headers: Record<string, 
         buf = buf.subarray(end + 4);
         const frames: ServerFrame[] = [];
         client = {
-          status, socket, frames, ended: false,
+          status,
+          socket,
+          frames,
+          ended: false,
           texts: () => frames.filter((f) => f.opcode === 1).map((f) => JSON.parse(f.payload.toString())),
         };
         resolve(client);
@@ -134,14 +167,24 @@ export function rawUpgrade(port: number, token: string, headers: Record<string, 
         if (buf.length < 2) return;
         let len = buf[1]! & 0x7f;
         let off = 2;
-        if (len === 126) { if (buf.length < 4) return; len = buf.readUInt16BE(2); off = 4; }
-        else if (len === 127) { if (buf.length < 10) return; len = Number(buf.readBigUInt64BE(2)); off = 10; }
+        if (len === 126) {
+          if (buf.length < 4) return;
+          len = buf.readUInt16BE(2);
+          off = 4;
+        } else if (len === 127) {
+          if (buf.length < 10) return;
+          len = Number(buf.readBigUInt64BE(2));
+          off = 10;
+        }
         if (buf.length < off + len) return;
         client.frames.push({ opcode: buf[0]! & 0x0f, payload: buf.subarray(off, off + len) });
         buf = buf.subarray(off + len);
       }
     });
-    socket.on('close', () => { if (client) client.ended = true; else reject(new Error('closed before the HTTP answer')); });
+    socket.on('close', () => {
+      if (client) client.ended = true;
+      else reject(new Error('closed before the HTTP answer'));
+    });
   });
 }
 

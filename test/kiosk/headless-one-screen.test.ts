@@ -4,7 +4,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CLOSE_REPLACED } from '../../api/contract.ts';
-import { clientFrame, closeCode, closed, rawUpgrade, setupHeadless, textFrame, until, wsOpen, type RawClient } from './headless-client.ts';
+import {
+  clientFrame,
+  closeCode,
+  closed,
+  rawUpgrade,
+  setupHeadless,
+  textFrame,
+  until,
+  wsOpen,
+  type RawClient,
+} from './headless-client.ts';
 
 const resumeOf = (messages: any[]) => messages.find((m) => m.event === 'resume')?.token as string;
 
@@ -85,7 +95,11 @@ test('a second client beside the live screen is refused before any frame, and th
     // The screen is still the live one: it is answered and gets pushes.
     const before = screen.messages.length;
     screen.ws!.send(JSON.stringify({ id: 9, method: 'setLang', params: { lang: 'en' } }));
-    await until(() => screen.messages.some((m) => m.id === 9) && screen.messages.slice(before).some((m) => m.event === 'snapshot' && m.snapshot.lang === 'en'));
+    await until(
+      () =>
+        screen.messages.some((m) => m.id === 9) &&
+        screen.messages.slice(before).some((m) => m.event === 'snapshot' && m.snapshot.lang === 'en'),
+    );
     screen.ws!.close();
   } finally {
     await s.done();
@@ -98,8 +112,15 @@ test('a screen replaced by a fresh pairing during a PIN prompt gets nothing more
     const old = await rawUpgrade(s.h.port, s.h.pair().token);
     const oldResume = await paired(old);
     old.socket.write(textFrame(JSON.stringify({ id: 1, method: 'trainingPresent', params: { scenario: 'card-pin' } })));
-    await until(() => old.texts().some((m) => m.event === 'snapshot' && m.snapshot.screen.screen === 'input'), 5000, 'the PIN prompt');
-    const txId = s.kiosk.services.host.snapshot().screen.screen === 'input' ? (s.kiosk.services.host.snapshot().screen as { txId: string }).txId : '';
+    await until(
+      () => old.texts().some((m) => m.event === 'snapshot' && m.snapshot.screen.screen === 'input'),
+      5000,
+      'the PIN prompt',
+    );
+    const txId =
+      s.kiosk.services.host.snapshot().screen.screen === 'input'
+        ? (s.kiosk.services.host.snapshot().screen as { txId: string }).txId
+        : '';
     assert.ok(txId);
 
     const fresh = await wsOpen(s.h.port, s.h.pair().token);
@@ -111,14 +132,22 @@ test('a screen replaced by a fresh pairing during a PIN prompt gets nothing more
     old.socket.write(textFrame(JSON.stringify({ id: 2, method: 'submitInput', params: { txId, digits: '1234' } })));
     old.socket.write(textFrame(JSON.stringify({ id: 3, method: 'getSnapshot', params: {} })));
     await new Promise((r) => setTimeout(r, 300));
-    assert.equal(s.kiosk.services.host.snapshot().screen.screen, 'input', 'the PIN from the replaced screen was not taken');
+    assert.equal(
+      s.kiosk.services.host.snapshot().screen.screen,
+      'input',
+      'the PIN from the replaced screen was not taken',
+    );
     assert.deepEqual(old.frames.slice(framesAtReplace), [], 'nothing sent to the replaced screen');
     await until(() => old.ended, 3000, 'the replaced screen to be cut off');
     assert.equal((await wsOpen(s.h.port, oldResume)).status, 401, 'its resume token was revoked');
     // The new screen has the prompt and answers it.
     assert.ok(fresh.messages.some((m) => m.event === 'snapshot' && m.snapshot.screen.screen === 'input'));
     fresh.ws!.send(JSON.stringify({ id: 4, method: 'submitInput', params: { txId, digits: '1234' } }));
-    await until(() => fresh.messages.some((m) => m.event === 'snapshot' && m.snapshot.screen.screen === 'verdict'), 5000, 'the verdict');
+    await until(
+      () => fresh.messages.some((m) => m.event === 'snapshot' && m.snapshot.screen.screen === 'verdict'),
+      5000,
+      'the verdict',
+    );
     fresh.ws!.close();
   } finally {
     await s.done();
@@ -131,11 +160,22 @@ test('upgrades with another Host or Origin are refused (403) and do not spend th
     const p = s.h.port;
     const { token } = s.h.pair();
     const bad: Record<string, string | null>[] = [
-      { Host: `localhost:${p}` }, { Host: '127.0.0.1' }, { Host: `127.0.0.1:${p + 1}` }, { Host: 'evil.example' },
-      { Host: `[::1]:${p}` }, { Host: `127.0.0.1:${p}.evil.example` }, { Host: null },
-      { Origin: null }, { Origin: 'null' }, { Origin: `http://localhost:${p}` }, { Origin: `http://127.0.0.1:${p + 1}` },
-      { Origin: `https://127.0.0.1:${p}` }, { Origin: `http://127.0.0.1:${p}.evil.example` }, { Origin: 'http://evil.example' },
-      { Origin: `http://127.0.0.1:${p}/` }, { Origin: `HTTP://127.0.0.1:${p}` },
+      { Host: `localhost:${p}` },
+      { Host: '127.0.0.1' },
+      { Host: `127.0.0.1:${p + 1}` },
+      { Host: 'evil.example' },
+      { Host: `[::1]:${p}` },
+      { Host: `127.0.0.1:${p}.evil.example` },
+      { Host: null },
+      { Origin: null },
+      { Origin: 'null' },
+      { Origin: `http://localhost:${p}` },
+      { Origin: `http://127.0.0.1:${p + 1}` },
+      { Origin: `https://127.0.0.1:${p}` },
+      { Origin: `http://127.0.0.1:${p}.evil.example` },
+      { Origin: 'http://evil.example' },
+      { Origin: `http://127.0.0.1:${p}/` },
+      { Origin: `HTTP://127.0.0.1:${p}` },
     ];
     for (const headers of bad) {
       const c = await rawUpgrade(p, token, headers);
@@ -148,7 +188,12 @@ test('upgrades with another Host or Origin are refused (403) and do not spend th
     good.socket.destroy();
     // Plain HTTP: a page asked for under another name (DNS rebinding) is not served.
     const r = await new Promise<number>((resolve) => {
-      import('node:http').then(({ get }) => get({ host: '127.0.0.1', port: p, path: '/', headers: { Host: `rebind.example:${p}` } }, (res) => { res.resume(); resolve(res.statusCode ?? 0); }));
+      import('node:http').then(({ get }) =>
+        get({ host: '127.0.0.1', port: p, path: '/', headers: { Host: `rebind.example:${p}` } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        }),
+      );
     });
     assert.equal(r, 421);
   } finally {

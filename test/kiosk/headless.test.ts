@@ -13,14 +13,21 @@ test('the WebSocket refuses a missing, wrong or near-miss token, and another pat
   const { token } = h.pair();
   assert.deepEqual(await wsOpen(h.port, null), { ok: false, status: 401, messages: [] });
   assert.deepEqual(await wsOpen(h.port, 'wrong'), { ok: false, status: 401, messages: [] });
-  assert.deepEqual(await wsOpen(h.port, `${token.slice(0, -1)}${token.endsWith('x') ? 'y' : 'x'}`), { ok: false, status: 401, messages: [] });
+  assert.deepEqual(await wsOpen(h.port, `${token.slice(0, -1)}${token.endsWith('x') ? 'y' : 'x'}`), {
+    ok: false,
+    status: 401,
+    messages: [],
+  });
   assert.deepEqual(await wsOpen(h.port, token, {}, '/other'), { ok: false, status: 404, messages: [] });
   // None of the refusals spent the token.
   const good = await wsOpen(h.port, token);
   assert.ok(good.ok);
   // The right token works end to end: a call and its typed answer.
   const answer = await new Promise<any>((resolve) => {
-    good.ws!.on('message', (d) => { const m = JSON.parse(String(d)); if (m.id === 7) resolve(m); });
+    good.ws!.on('message', (d) => {
+      const m = JSON.parse(String(d));
+      if (m.id === 7) resolve(m);
+    });
     good.ws!.send(JSON.stringify({ id: 7, method: 'staffStatus', params: {} }));
   });
   assert.equal(answer.result.ok, true);
@@ -35,7 +42,11 @@ test('pairing tokens differ per issue and per start, and carry 256 bits', async 
   const [a1, a2, b1] = [a.h.pair(), a.h.pair(), b.h.pair()];
   assert.equal(new Set([a1.token, a2.token, b1.token]).size, 3);
   assert.match(a1.token, /^[A-Za-z0-9_-]{43}$/);
-  assert.equal(a1.url, `http://127.0.0.1:${a.h.port}/#pair=${a1.token}`, 'the token rides in the fragment, never sent over HTTP');
+  assert.equal(
+    a1.url,
+    `http://127.0.0.1:${a.h.port}/#pair=${a1.token}`,
+    'the token rides in the fragment, never sent over HTTP',
+  );
   // Issuing a pairing revokes the unspent one before it.
   assert.equal((await wsOpen(a.h.port, a1.token)).status, 401);
   assert.ok((await wsOpen(a.h.port, a2.token)).ok);
@@ -46,18 +57,28 @@ test('pairing tokens differ per issue and per start, and carry 256 bits', async 
 test('bound to 127.0.0.1 only; asking for another address is refused', async () => {
   const { h, kiosk, home, done } = await setup();
   assert.equal((h.server.address() as { address: string }).address, '127.0.0.1');
-  const external = Object.values(networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal);
+  const external = Object.values(networkInterfaces())
+    .flat()
+    .find((i) => i && i.family === 'IPv4' && !i.internal);
   if (external) {
     const reached = await new Promise<boolean>((resolve) => {
       const s = connect(h.port, external.address);
-      s.on('connect', () => { s.destroy(); resolve(true); });
+      s.on('connect', () => {
+        s.destroy();
+        resolve(true);
+      });
       s.on('error', () => resolve(false));
     });
     assert.equal(reached, false, `not reachable on ${external.address}`);
   } else {
-    console.log('# no non-loopback IPv4 interface here (private network namespace): reachability from outside not tried; address check above holds');
+    console.log(
+      '# no non-loopback IPv4 interface here (private network namespace): reachability from outside not tried; address check above holds',
+    );
   }
-  await assert.rejects(startHeadless({ services: kiosk.services, distDir: join(home, 'dist'), host: '0.0.0.0' }), /127\.0\.0\.1 only/);
+  await assert.rejects(
+    startHeadless({ services: kiosk.services, distDir: join(home, 'dist'), host: '0.0.0.0' }),
+    /127\.0\.0\.1 only/,
+  );
   await done();
 });
 

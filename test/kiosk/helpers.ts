@@ -1,7 +1,13 @@
 // Test doubles for the kiosk host: a scripted reader whose every step the test controls.
 import type { Policy } from '../../core/policy/policy.ts';
 import type { ReaderStatus } from '../../api/contract.ts';
-import { ABORTED, errorOutcome, type CredentialReader, type ReadHooks, type ReadOutcome } from '../../main/host/reader.ts';
+import {
+  ABORTED,
+  errorOutcome,
+  type CredentialReader,
+  type ReadHooks,
+  type ReadOutcome,
+} from '../../main/host/reader.ts';
 
 /** A reader driven by the test: `script` runs once per arming, with the hooks and the signal. */
 export class ScriptedReader implements CredentialReader {
@@ -12,7 +18,12 @@ export class ScriptedReader implements CredentialReader {
   constructor(
     readonly kind: 'card' | 'mdoc',
     readonly source: 'real' | 'training' = 'real',
-    public script: (policy: Policy, signal: AbortSignal, hooks: ReadHooks, self: ScriptedReader) => Promise<ReadOutcome> = async (_p, signal) => {
+    public script: (
+      policy: Policy,
+      signal: AbortSignal,
+      hooks: ReadHooks,
+      self: ScriptedReader,
+    ) => Promise<ReadOutcome> = async (_p, signal) => {
       await new Promise((r) => signal.addEventListener('abort', r, { once: true }));
       return errorOutcome(ABORTED);
     },
@@ -43,7 +54,13 @@ export class ScriptedReader implements CredentialReader {
 export function validOutcome(extra: Partial<ReadOutcome> = {}): ReadOutcome {
   return {
     verdict: 'valid',
-    attributes: { age_over_20: true, name: '見本 花子', address: '東京都（見本）', birth_date: '1990-04-01', sex: '女' },
+    attributes: {
+      age_over_20: true,
+      name: '見本 花子',
+      address: '東京都（見本）',
+      birth_date: '1990-04-01',
+      sex: '女',
+    },
     photo: 'data:image/png;base64,AAAA',
     checks: [{ code: 'mso_signature', ok: true }],
     credential: { type: 'mdoc', docType: 'org.iso.18013.5.1.mDL', issuerKeyId: 'abc' },

@@ -23,7 +23,7 @@ const valid = (o: Partial<ReadOutcome> = {}): ReadOutcome => ({
   ...o,
 });
 
-test('finalOutcome: valid without checks or with a failed one is invalid (checks_incomplete); the host\'s timeouts are named', () => {
+test("finalOutcome: valid without checks or with a failed one is invalid (checks_incomplete); the host's timeouts are named", () => {
   assert.equal(finalOutcome(valid(), null).verdict, 'valid');
   for (const checks of [[], [{ code: 'issuer_signature', ok: false }]]) {
     const o = finalOutcome(valid({ checks }), null);
@@ -37,7 +37,7 @@ test('finalOutcome: valid without checks or with a failed one is invalid (checks
   assert.equal(finalOutcome(valid(), 'input').verdict, 'valid');
 });
 
-test('outcomeScreen: only the policy\'s attributes and photo; audit_unavailable when the entry was not written', () => {
+test("outcomeScreen: only the policy's attributes and photo; audit_unavailable when the entry was not written", () => {
   const reader = new ScriptedReader('card');
   // A counter policy that shows the age only (no photo).
   const age = newTransaction(reader, { ...POLICIES['age-over-20'], shows: ['age_over_20'] } as Policy, 1000);
@@ -50,11 +50,16 @@ test('outcomeScreen: only the policy\'s attributes and photo; audit_unavailable 
   assert.ok(id.screen === 'verdict' && id.photo?.startsWith('data:image/png'));
   const lost = outcomeScreen(age, valid(), false, 5000);
   assert.ok(lost.screen === 'error' && lost.error.code === 'audit_unavailable');
-  const err = outcomeScreen(age, { ...errorOutcome(HOST_MESSAGES.aborted), error: undefined } as ReadOutcome, true, 5000);
+  const err = outcomeScreen(
+    age,
+    { ...errorOutcome(HOST_MESSAGES.aborted), error: undefined } as ReadOutcome,
+    true,
+    5000,
+  );
   assert.ok(err.screen === 'error' && err.error.code === 'reader_failed');
 });
 
-test('audit entries: outcome, codes and names, duration on the transaction\'s clock; no attribute value or photo', () => {
+test("audit entries: outcome, codes and names, duration on the transaction's clock; no attribute value or photo", () => {
   const tx = newTransaction(new ScriptedReader('card'), POLICIES.identity, Date.UTC(2026, 10, 22, 1, 0, 0));
   const time = new Date(Date.UTC(2026, 10, 22, 1, 0, 2, 500));
   const e = outcomeEntry(tx, valid(), { time, training: false });
@@ -74,7 +79,12 @@ test('audit entries: outcome, codes and names, duration on the transaction\'s cl
 test('readerStatuses: disabled, a trouble note over "ready", busy with the transaction', () => {
   const card = new ScriptedReader('card');
   const phone = new ScriptedReader('mdoc');
-  const st = readerStatuses([card, phone], { card: true, mdoc: false }, (r) => (r === card ? 'unplugged' : undefined), null);
+  const st = readerStatuses(
+    [card, phone],
+    { card: true, mdoc: false },
+    (r) => (r === card ? 'unplugged' : undefined),
+    null,
+  );
   assert.equal(st[0]!.state, 'unplugged');
   assert.equal(st[1]!.state, 'unavailable');
   assert.equal(st[1]!.enabled, false);
@@ -121,7 +131,7 @@ test('reader arming: a reader failing while idle is noted and re-armed after the
   assert.equal(reader.aborted, 1);
 });
 
-test('one catalogue: the host\'s own messages are written once (main/host/messages.ts), nowhere else in main/host', () => {
+test("one catalogue: the host's own messages are written once (main/host/messages.ts), nowhere else in main/host", () => {
   const root = join(import.meta.dirname, '..', '..', 'main', 'host');
   const files: string[] = [];
   const walk = (d: string) => {
@@ -132,7 +142,10 @@ test('one catalogue: the host\'s own messages are written once (main/host/messag
     }
   };
   walk(root);
-  const texts = [...Object.values(HOST_MESSAGES).flatMap((m) => [m.messageJa, m.messageEn]), ...Object.values(NEXT).flatMap((n) => [n.nextJa, n.nextEn])];
+  const texts = [
+    ...Object.values(HOST_MESSAGES).flatMap((m) => [m.messageJa, m.messageEn]),
+    ...Object.values(NEXT).flatMap((n) => [n.nextJa, n.nextEn]),
+  ];
   const found: string[] = [];
   for (const f of files) {
     const src = readFileSync(f, 'utf8');

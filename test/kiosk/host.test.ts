@@ -10,7 +10,17 @@ import type { Snapshot } from '../../api/contract.ts';
 import type { ReadHooks } from '../../main/host/reader.ts';
 import { ScriptedReader, validOutcome, until, tick } from './helpers.ts';
 
-function makeHost(readers: ScriptedReader[] | ReturnType<typeof trainingReaders>, opts: { training?: TrainingController; wipeSeconds?: number; inputTimeoutMs?: number; readTimeoutMs?: number; statusPollMs?: number; noticeMs?: number } = {}) {
+function makeHost(
+  readers: ScriptedReader[] | ReturnType<typeof trainingReaders>,
+  opts: {
+    training?: TrainingController;
+    wipeSeconds?: number;
+    inputTimeoutMs?: number;
+    readTimeoutMs?: number;
+    statusPollMs?: number;
+    noticeMs?: number;
+  } = {},
+) {
   const settings = new SettingsStore(null);
   settings.update({ wipeSeconds: opts.wipeSeconds ?? 3 });
   const audit = new MemoryAuditSink();
@@ -53,7 +63,7 @@ test('audit is written before the verdict is shown; an audit failure shows an er
   await host.stop();
 });
 
-test('only the policy\'s attributes reach the screen (age-over-20 shows no name, address or birth date)', async () => {
+test("only the policy's attributes reach the screen (age-over-20 shows no name, address or birth date)", async () => {
   const r = new ScriptedReader('mdoc', 'real', async (_p, _s, hooks) => {
     hooks.onProgress({ step: 'detected' });
     return validOutcome();
@@ -87,7 +97,13 @@ test('entrance mode shows name and photo but not the address', async () => {
 });
 
 test('fail closed: a "valid" outcome with a failed check, or with no checks, is shown as invalid', async () => {
-  for (const checks of [[], [{ code: 'mso_signature', ok: true }, { code: 'value_digests', ok: false }]]) {
+  for (const checks of [
+    [],
+    [
+      { code: 'mso_signature', ok: true },
+      { code: 'value_digests', ok: false },
+    ],
+  ]) {
     const r = new ScriptedReader('mdoc', 'real', async (_p, _s, hooks) => {
       hooks.onProgress({ step: 'detected' });
       return validOutcome({ checks });
@@ -142,7 +158,11 @@ test('a reader failing while idle (unplugged) is shown in the status and re-arme
   let calls = 0;
   const r = new ScriptedReader('card', 'real', async (_p, signal) => {
     calls++;
-    if (calls === 1) return { ...validOutcome({ verdict: 'error' }), error: { code: 'reader_unplugged', messageJa: 'x', messageEn: 'x', nextJa: 'x', nextEn: 'x' } };
+    if (calls === 1)
+      return {
+        ...validOutcome({ verdict: 'error' }),
+        error: { code: 'reader_unplugged', messageJa: 'x', messageEn: 'x', nextJa: 'x', nextEn: 'x' },
+      };
     await new Promise((res) => signal.addEventListener('abort', res, { once: true }));
     return validOutcome({ verdict: 'error' });
   });
@@ -159,7 +179,11 @@ test('a reader back after trouble: its note clears once it stays armed, and the 
   let calls = 0;
   const r = new ScriptedReader('card', 'real', async (_p, signal) => {
     calls++;
-    if (calls === 1) return { ...validOutcome({ verdict: 'error' }), error: { code: 'pcsc_service_stopped', messageJa: 'x', messageEn: 'x', nextJa: 'x', nextEn: 'x' } };
+    if (calls === 1)
+      return {
+        ...validOutcome({ verdict: 'error' }),
+        error: { code: 'pcsc_service_stopped', messageJa: 'x', messageEn: 'x', nextJa: 'x', nextEn: 'x' },
+      };
     await new Promise((res) => signal.addEventListener('abort', res, { once: true }));
     return validOutcome({ verdict: 'error' });
   });
@@ -196,7 +220,7 @@ test('a reader unplugged or plugged in while idle reaches the screen by itself (
   assert.equal(snaps.length, n, 'a stopped host watches nothing');
 });
 
-test('a reader\'s idle notice shows on the idle screen for a while, never over a transaction, and is not audited', async () => {
+test("a reader's idle notice shows on the idle screen for a while, never over a transaction, and is not audited", async () => {
   const hint = { code: 'phone_not_accepted', messageJa: 'ja', messageEn: 'en', nextJa: 'nja', nextEn: 'nen' };
   let hooksOf: ReadHooks | null = null;
   const r = new ScriptedReader('card', 'real', async (_p, signal, hooks, self) => {
@@ -212,7 +236,10 @@ test('a reader\'s idle notice shows on the idle screen for a while, never over a
   hooksOf!.notice!(hint);
   const s = host.snapshot().screen;
   assert.deepEqual(s, { screen: 'idle', notice: hint });
-  await until(() => { const x = host.snapshot().screen; return x.screen === 'idle' && !x.notice; });
+  await until(() => {
+    const x = host.snapshot().screen;
+    return x.screen === 'idle' && !x.notice;
+  });
   // During a transaction a notice is dropped.
   r.release();
   await until(() => host.snapshot().screen.screen === 'reading');
@@ -248,7 +275,13 @@ test('phone reading off: a scanned mdoc QR code and a training phone get the "ph
   const ts = t.host.snapshot().screen;
   assert.equal(ts.screen === 'idle' && ts.notice?.code, 'card_not_accepted');
   // The snapshot says which readers this counter uses: an unused reader is off, not in trouble.
-  assert.deepEqual(t.host.snapshot().readers.map((r) => [r.kind, r.enabled, r.state]), [['card', false, 'unavailable'], ['mdoc', true, 'ready']]);
+  assert.deepEqual(
+    t.host.snapshot().readers.map((r) => [r.kind, r.enabled, r.state]),
+    [
+      ['card', false, 'unavailable'],
+      ['mdoc', true, 'ready'],
+    ],
+  );
   await t.host.stop();
 });
 
@@ -275,7 +308,10 @@ test('training PIN flow: tries left shown, wrong PIN counts down, and the kiosk 
   let s = host.snapshot().screen;
   assert.ok(s.screen === 'input' && s.triesLeft === 3 && s.kind === 'pin' && !s.retry);
   assert.ok(host.submitInput(s.txId, '0000'));
-  await until(() => host.snapshot().screen.screen === 'input' && (host.snapshot().screen as { triesLeft?: number }).triesLeft === 2);
+  await until(
+    () =>
+      host.snapshot().screen.screen === 'input' && (host.snapshot().screen as { triesLeft?: number }).triesLeft === 2,
+  );
   s = host.snapshot().screen;
   assert.ok(s.screen === 'input' && s.retry);
   assert.ok(host.submitInput(s.txId, '9999'));
@@ -318,7 +354,10 @@ test('a hung reader is abandoned after the read timeout', async () => {
   const r = new ScriptedReader('card', 'real', async (_p, signal, hooks) => {
     hooks.onProgress({ step: 'detected' });
     await new Promise((res) => signal.addEventListener('abort', res, { once: true }));
-    return validOutcome({ verdict: 'error', error: { code: 'aborted', messageJa: '', messageEn: '', nextJa: '', nextEn: '' } });
+    return validOutcome({
+      verdict: 'error',
+      error: { code: 'aborted', messageJa: '', messageEn: '', nextJa: '', nextEn: '' },
+    });
   });
   const { host } = makeHost([r], { readTimeoutMs: 100 });
   host.start();

@@ -18,7 +18,12 @@ const TRUST = join(import.meta.dirname, '..', '..', 'resources', 'test-trust');
 
 async function phoneTx(scenario: ScenarioName, mode: Mode) {
   const world = new SimWorld();
-  const reader = new PhoneReader({ ble: world.reader, trustDir: TRUST, label: 'sim radio', timeouts: { connectMs: 3000, responseMs: 3000, engagementMs: 3000 } });
+  const reader = new PhoneReader({
+    ble: world.reader,
+    trustDir: TRUST,
+    label: 'sim radio',
+    timeouts: { connectMs: 3000, responseMs: 3000, engagementMs: 3000 },
+  });
   const settings = new SettingsStore(null);
   settings.update({ mode, wipeSeconds: 60, readers: { card: false, mdoc: true } });
   const audit = new MemoryAuditSink();
@@ -38,26 +43,34 @@ async function phoneTx(scenario: ScenarioName, mode: Mode) {
   }
 }
 
-test('phone (QR + BLE, simulated radio): identity check shows the verified name and photo, audited with docType and issuer', { timeout: 30_000 }, async () => {
-  const { screen, audit } = await phoneTx('qr', 'identity');
-  assert.equal(screen.screen, 'verdict', JSON.stringify(screen));
-  assert.ok(screen.screen === 'verdict');
-  assert.equal(screen.verdict, 'valid', JSON.stringify(screen.checks.filter((c) => !c.ok)));
-  assert.ok(screen.attributes.name && screen.attributes.name.length > 0);
-  assert.match(screen.photo ?? '', /^data:image\//);
-  const e = audit.entries[0]!;
-  assert.equal(e.credentialType, 'mdoc');
-  assert.match(e.docType ?? '', /^org\.iso\./);
-  assert.match(e.issuerKeyId ?? '', /^[0-9a-f]{64}$/);
-  assert.ok(e.requested.length > 0);
-});
+test(
+  'phone (QR + BLE, simulated radio): identity check shows the verified name and photo, audited with docType and issuer',
+  { timeout: 30_000 },
+  async () => {
+    const { screen, audit } = await phoneTx('qr', 'identity');
+    assert.equal(screen.screen, 'verdict', JSON.stringify(screen));
+    assert.ok(screen.screen === 'verdict');
+    assert.equal(screen.verdict, 'valid', JSON.stringify(screen.checks.filter((c) => !c.ok)));
+    assert.ok(screen.attributes.name && screen.attributes.name.length > 0);
+    assert.match(screen.photo ?? '', /^data:image\//);
+    const e = audit.entries[0]!;
+    assert.equal(e.credentialType, 'mdoc');
+    assert.match(e.docType ?? '', /^org\.iso\./);
+    assert.match(e.issuerKeyId ?? '', /^[0-9a-f]{64}$/);
+    assert.ok(e.requested.length > 0);
+  },
+);
 
-test('phone: age check shows only the 20+ verdict (and photo), never name or birth date', { timeout: 30_000 }, async () => {
-  const { screen } = await phoneTx('qr', 'age-over-20');
-  assert.ok(screen.screen === 'verdict');
-  assert.equal(screen.verdict, 'valid');
-  assert.deepEqual(Object.keys(screen.attributes), ['age_over_20']);
-});
+test(
+  'phone: age check shows only the 20+ verdict (and photo), never name or birth date',
+  { timeout: 30_000 },
+  async () => {
+    const { screen } = await phoneTx('qr', 'age-over-20');
+    assert.ok(screen.screen === 'verdict');
+    assert.equal(screen.verdict, 'valid');
+    assert.deepEqual(Object.keys(screen.attributes), ['age_over_20']);
+  },
+);
 
 test('phone: an element altered after issuance is rejected (invalid, issuer digest)', { timeout: 30_000 }, async () => {
   const { screen, audit } = await phoneTx('tamper', 'age-over-20');
@@ -66,7 +79,10 @@ test('phone: an element altered after issuance is rejected (invalid, issuer dige
   assert.ok(screen.checks.some((c) => !c.ok));
   assert.deepEqual(screen.attributes, {});
   // The audit names what the kiosk asked for even when nothing verified (element names only).
-  assert.deepEqual([...audit.entries[0]!.requested].sort(), ['org.iso.23220.1.jp:portrait', 'org.iso.23220.1:age_over_20']);
+  assert.deepEqual([...audit.entries[0]!.requested].sort(), [
+    'org.iso.23220.1.jp:portrait',
+    'org.iso.23220.1:age_over_20',
+  ]);
 });
 
 test('phone walks away mid-read: an error with what to do next, not a verdict', { timeout: 30_000 }, async () => {

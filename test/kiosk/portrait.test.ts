@@ -22,7 +22,9 @@ test('JPEG portrait: shown as image/jpeg, bytes unchanged', async () => {
 });
 
 test('JPEG 2000 portrait: decoded with OpenJPEG into a PNG (Chromium cannot show JP2)', async () => {
-  const jp2 = new Uint8Array(readFileSync(join(import.meta.dirname, '..', '..', 'sim', 'card', 'fixtures', 'face.jp2')));
+  const jp2 = new Uint8Array(
+    readFileSync(join(import.meta.dirname, '..', '..', 'sim', 'card', 'fixtures', 'face.jp2')),
+  );
   const r = await attributesFrom(identity, DT, withPortrait(jp2));
   assert.ok(r.photo?.startsWith('data:image/png;base64,'), String(r.photo).slice(0, 40));
   const png = Buffer.from(r.photo!.split(',')[1]!, 'base64');
@@ -31,7 +33,11 @@ test('JPEG 2000 portrait: decoded with OpenJPEG into a PNG (Chromium cannot show
 });
 
 test('portrait that is neither JPEG, PNG nor decodable JPEG 2000: no photo, no exception', async () => {
-  for (const junk of [new Uint8Array([1, 2, 3]), new Uint8Array(64).fill(0x41), new Uint8Array([0, 0, 0, 0x0c, 0x6a, 0x50, 0x20, 0x20, 9, 9, 9])]) {
+  for (const junk of [
+    new Uint8Array([1, 2, 3]),
+    new Uint8Array(64).fill(0x41),
+    new Uint8Array([0, 0, 0, 0x0c, 0x6a, 0x50, 0x20, 0x20, 9, 9, 9]),
+  ]) {
     const r = await attributesFrom(identity, DT, withPortrait(junk));
     assert.equal(r.photo, undefined);
     assert.equal(r.attributes.name, 'Yamada Hanako');

@@ -7,7 +7,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { credentialClass, outcomeClass, summarize, summaryEntryOf, type SummaryEntry } from '../../core/audit/summary.ts';
+import {
+  credentialClass,
+  outcomeClass,
+  summarize,
+  summaryEntryOf,
+  type SummaryEntry,
+} from '../../core/audit/summary.ts';
 import { AuditStore } from '../../main/audit/audit-store.ts';
 import { exportCsv } from '../../main/audit/export.ts';
 import { AuditStoreSink } from '../../main/host/audit-store-adapter.ts';
@@ -27,7 +33,16 @@ function seededStore(n: number, days = 30) {
   const store = AuditStore.open(join(dir, 'audit.sqlite'));
   const entries = demoLog({ n, now: NOW, days, utcOffsetMinutes: JST });
   for (const e of entries) store.append(e);
-  return { dir, store, sink: new AuditStoreSink(store), entries, done: () => { store.close(); rmSync(dir, { recursive: true, force: true }); } };
+  return {
+    dir,
+    store,
+    sink: new AuditStoreSink(store),
+    entries,
+    done: () => {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 test('summary: today by local hour (JST), outcome classes, top five reasons, credentials, median; matches a plain recount of the log', () => {
@@ -40,23 +55,41 @@ test('summary: today by local hour (JST), outcome classes, top five reasons, cre
     const today = entries.filter((e) => e.time >= d.from && e.time < d.to).map((e) => summaryEntryOf(e)!);
     assert.ok(today.length > 50, `a busy day (${today.length})`);
     assert.equal(d.total, today.length);
-    assert.equal(d.buckets.reduce((s, b) => s + b.counts.valid + b.counts.invalid + b.counts.unverified + b.counts.cancelled, 0), today.length);
+    assert.equal(
+      d.buckets.reduce((s, b) => s + b.counts.valid + b.counts.invalid + b.counts.unverified + b.counts.cancelled, 0),
+      today.length,
+    );
     // Hour by hour against a recount in local time.
     for (let h = 0; h < 24; h++) {
       const n = today.filter((e) => new Date(Date.parse(e.time) + JST * 60_000).getUTCHours() === h).length;
       const b = d.buckets[h]!.counts;
       assert.equal(b.valid + b.invalid + b.unverified + b.cancelled, n, `hour ${h}`);
     }
-    assert.equal(d.buckets.slice(16).every((b) => Object.values(b.counts).every((c) => c === 0)), true, 'nothing after 15:30');
-    for (const k of ['valid', 'invalid', 'unverified', 'cancelled'] as const) assert.equal(d.outcomes[k], today.filter((e) => outcomeClass(e) === k).length, k);
+    assert.equal(
+      d.buckets.slice(16).every((b) => Object.values(b.counts).every((c) => c === 0)),
+      true,
+      'nothing after 15:30',
+    );
+    for (const k of ['valid', 'invalid', 'unverified', 'cancelled'] as const)
+      assert.equal(d.outcomes[k], today.filter((e) => outcomeClass(e) === k).length, k);
     assert.ok(d.topFailures.length <= 5 && d.topFailures.length > 0);
     const failCounts = new Map<string, number>();
-    for (const e of today) if (outcomeClass(e) !== 'valid') failCounts.set(e.errorCode!, (failCounts.get(e.errorCode!) ?? 0) + 1);
+    for (const e of today)
+      if (outcomeClass(e) !== 'valid') failCounts.set(e.errorCode!, (failCounts.get(e.errorCode!) ?? 0) + 1);
     assert.equal(d.topFailures[0]!.count, Math.max(...failCounts.values()));
-    assert.ok(d.topFailures.every((f) => f.ja !== f.code && f.en !== f.code), 'every demo reason has plain words');
-    assert.equal(d.credentials.reduce((s, c) => s + c.count, 0), today.length);
+    assert.ok(
+      d.topFailures.every((f) => f.ja !== f.code && f.en !== f.code),
+      'every demo reason has plain words',
+    );
+    assert.equal(
+      d.credentials.reduce((s, c) => s + c.count, 0),
+      today.length,
+    );
     assert.deepEqual(new Set(d.credentials.map((c) => c.key)), new Set(today.map(credentialClass)));
-    const ms = today.filter((e) => outcomeClass(e) !== 'cancelled').map((e) => e.totalMs).sort((a, b) => a - b);
+    const ms = today
+      .filter((e) => outcomeClass(e) !== 'cancelled')
+      .map((e) => e.totalMs)
+      .sort((a, b) => a - b);
     const mid = ms.length >> 1;
     assert.equal(d.medianMs, ms.length % 2 ? ms[mid] : Math.round((ms[mid - 1]! + ms[mid]!) / 2));
     // 7 and 30 days: one bucket a local day; the 30-day total is the whole seeded log.
@@ -80,17 +113,39 @@ test('summary: today by local hour (JST), outcome classes, top five reasons, cre
 
 test('summary bounds: local midnights, and a summary of nothing is zeros, not an error', () => {
   assert.deepEqual(rangeBounds({ range: '7d' }, NOW, JST).from.toISOString(), '2026-11-24T15:00:00.000Z');
-  const s = summarize([], { from: new Date('2026-12-01T00:00:00Z'), to: new Date('2026-12-02T00:00:00Z'), bucket: 'hour', utcOffsetMinutes: 0 });
+  const s = summarize([], {
+    from: new Date('2026-12-01T00:00:00Z'),
+    to: new Date('2026-12-02T00:00:00Z'),
+    bucket: 'hour',
+    utcOffsetMinutes: 0,
+  });
   assert.equal(s.total, 0);
   assert.equal(s.medianMs, null);
   assert.deepEqual(s.topFailures, []);
-  const e: SummaryEntry = { time: '2026-12-01T01:00:00.000Z', mode: 'age-over-20', outcome: 'error', errorCode: 'input_timeout', credentialType: null, document: null, training: false, totalMs: 0 };
+  const e: SummaryEntry = {
+    time: '2026-12-01T01:00:00.000Z',
+    mode: 'age-over-20',
+    outcome: 'error',
+    errorCode: 'input_timeout',
+    credentialType: null,
+    document: null,
+    training: false,
+    totalMs: 0,
+  };
   assert.equal(outcomeClass(e), 'cancelled');
   assert.equal(outcomeClass({ ...e, errorCode: 'card_removed' }), 'unverified');
   assert.equal(credentialClass(e), 'none');
-  assert.equal(credentialClass({ credentialType: 'driving-licence', document: 'jp.driving-licence.v2' }), 'driving-licence');
+  assert.equal(
+    credentialClass({ credentialType: 'driving-licence', document: 'jp.driving-licence.v2' }),
+    'driving-licence',
+  );
   // Staff's answer to an 'unverified' verdict is a follow-up row: filtered as unverified, never counted twice.
-  const day = { from: new Date('2026-12-01T00:00:00Z'), to: new Date('2026-12-02T00:00:00Z'), bucket: 'hour' as const, utcOffsetMinutes: 0 };
+  const day = {
+    from: new Date('2026-12-01T00:00:00Z'),
+    to: new Date('2026-12-02T00:00:00Z'),
+    bucket: 'hour' as const,
+    utcOffsetMinutes: 0,
+  };
   const unverified = { ...e, outcome: 'unverified' as const, errorCode: null };
   const answer = { ...unverified, outcome: 'staff-confirmed' as const, time: '2026-12-01T01:00:05.000Z' };
   assert.equal(outcomeClass(answer), 'unverified');
@@ -109,11 +164,33 @@ test('audit view: filters (dates, outcome, credential, mode) and pages count the
     assert.equal(all.chain.ok, true);
     assert.equal(all.location.kind, 'sqlite');
     assert.ok(all.credentials.some((c) => c.key === 'mnc-phone' && c.ja.includes('マイナンバー')));
-    const f = { from: '2026-11-28T15:00:00.000Z', to: '2026-11-30T15:00:00.000Z', outcome: 'invalid' as const, credential: 'mynumber-card', mode: 'age-over-20' };
-    const want = entries.filter((e) => e.time >= f.from && e.time < f.to && outcomeClass(summaryEntryOf(e)!) === 'invalid' && e.credentialType === 'mynumber-card' && e.mode === 'age-over-20');
+    const f = {
+      from: '2026-11-28T15:00:00.000Z',
+      to: '2026-11-30T15:00:00.000Z',
+      outcome: 'invalid' as const,
+      credential: 'mynumber-card',
+      mode: 'age-over-20',
+    };
+    const want = entries.filter(
+      (e) =>
+        e.time >= f.from &&
+        e.time < f.to &&
+        outcomeClass(summaryEntryOf(e)!) === 'invalid' &&
+        e.credentialType === 'mynumber-card' &&
+        e.mode === 'age-over-20',
+    );
     const v = auditPage(sink, f, 0, 200, 365);
     assert.equal(v.total, want.length);
-    assert.ok(v.rows.every((r) => r.outcomeClass === 'invalid' && r.credential === 'mynumber-card' && r.mode === 'age-over-20' && r.time >= f.from && r.time < f.to));
+    assert.ok(
+      v.rows.every(
+        (r) =>
+          r.outcomeClass === 'invalid' &&
+          r.credential === 'mynumber-card' &&
+          r.mode === 'age-over-20' &&
+          r.time >= f.from &&
+          r.time < f.to,
+      ),
+    );
     // Paging walks every row once.
     const seen: number[] = [];
     for (let p = 0; p * 100 < all.total; p++) seen.push(...auditPage(sink, {}, p, 100, 365).rows.map((r) => r.seq));
@@ -152,10 +229,20 @@ test('audit export in chunks: concatenated, the chunks are exactly the CSV of th
     assert.equal(doc.format, 'kakunin-audit-export');
     assert.equal(doc.chain.ok, true);
     assert.deepEqual(doc.filter, f);
-    assert.deepEqual(doc.entries.map((e: { seq: number }) => e.seq), expectSeqs);
+    assert.deepEqual(
+      doc.entries.map((e: { seq: number }) => e.seq),
+      expectSeqs,
+    );
     // An empty range is still one valid document / a header-only CSV.
-    assert.deepEqual(JSON.parse(exportChunk(sink, 'json', { from: '2030-01-01T00:00:00.000Z' }, null, 10).text).entries, []);
-    assert.equal(exportChunk(sink, 'csv', { from: '2030-01-01T00:00:00.000Z' }, null, 10).text.split('\r\n').filter(Boolean).length, 1);
+    assert.deepEqual(
+      JSON.parse(exportChunk(sink, 'json', { from: '2030-01-01T00:00:00.000Z' }, null, 10).text).entries,
+      [],
+    );
+    assert.equal(
+      exportChunk(sink, 'csv', { from: '2030-01-01T00:00:00.000Z' }, null, 10).text.split('\r\n').filter(Boolean)
+        .length,
+      1,
+    );
   } finally {
     done();
   }
@@ -167,7 +254,7 @@ test('audit view of a tampered log: chain broken with the first bad row; the edi
     store.close();
     const db = new Database(join(dir, 'audit.sqlite'));
     db.exec('DROP TRIGGER audit_chain_no_update');
-    db.prepare("UPDATE audit_chain SET body = '{\"name\":\"山田\"}' WHERE seq = 7").run();
+    db.prepare('UPDATE audit_chain SET body = \'{"name":"山田"}\' WHERE seq = 7').run();
     db.close();
     const s2 = AuditStore.open(join(dir, 'audit.sqlite'));
     try {
@@ -223,7 +310,13 @@ test('reader test (training): the presented card is seen and named, nothing is r
 test('diagnostics: readers with their facts, pcscd, Bluetooth roles, camera, and the last reader errors with advice', async () => {
   const home = mkdtempSync(join(tmpdir(), 'kakunin-diag-'));
   await setTestStaffPin(home, '582914');
-  const kiosk = await assembleKiosk({ home, devices: 'training', stepMs: 10, pinCost: TEST_PIN_KDF.N, audit: new MemoryAuditSink() });
+  const kiosk = await assembleKiosk({
+    home,
+    devices: 'training',
+    stepMs: 10,
+    pinCost: TEST_PIN_KDF.N,
+    audit: new MemoryAuditSink(),
+  });
   kiosk.host.start();
   try {
     await kiosk.host.whenIdle();
@@ -234,7 +327,10 @@ test('diagnostics: readers with their facts, pcscd, Bluetooth roles, camera, and
     const r = await s.handle('staffDiagnostics', {});
     assert.ok(r.ok, JSON.stringify(r));
     const d = r.value as import('../../api/contract.ts').Diagnostics;
-    assert.deepEqual(d.readers.map((x) => x.kind), ['card', 'mdoc']);
+    assert.deepEqual(
+      d.readers.map((x) => x.kind),
+      ['card', 'mdoc'],
+    );
     assert.ok(d.readers[1]!.facts.some((f) => f.key === 'ble.peripheral'));
     assert.equal(d.ble.state, 'simulated');
     assert.ok(['running', 'not_running', 'not_answering'].includes(d.pcscd.state));

@@ -16,7 +16,15 @@ import { KioskHost } from '../../main/host/kiosk-host.ts';
 import { DEFAULT_SETTINGS, SettingsStore } from '../../main/host/settings.ts';
 import { StaffAuth } from '../../main/host/staff-auth.ts';
 import { lockMsAfter, StaffLockout, STAFF_LOCKOUT_FILE } from '../../main/host/staff-lockout.ts';
-import { checkStaffPin, hashStaffPin, pinWeakness, readStaffPin, STAFF_PIN_FILE, STAFF_PIN_KDF, writeStaffPin } from '../../main/host/staff-pin.ts';
+import {
+  checkStaffPin,
+  hashStaffPin,
+  pinWeakness,
+  readStaffPin,
+  STAFF_PIN_FILE,
+  STAFF_PIN_KDF,
+  writeStaffPin,
+} from '../../main/host/staff-pin.ts';
 import { DirTrustService } from '../../main/host/trust.ts';
 import Database from 'better-sqlite3';
 import { AuditStore } from '../../main/audit/audit-store.ts';
@@ -26,8 +34,17 @@ const PIN = '582914';
 
 function kiosk(home: string, now?: () => Date) {
   const audit = new MemoryAuditSink();
-  const host = new KioskHost({ readers: [new ScriptedReader('card')], settings: new SettingsStore(join(home, 'settings.json')), audit });
-  const staff = new StaffAuth({ home, kdf: TEST_PIN_KDF, audit: (kind, fields) => audit.event(kind, fields), ...(now ? { now } : {}) });
+  const host = new KioskHost({
+    readers: [new ScriptedReader('card')],
+    settings: new SettingsStore(join(home, 'settings.json')),
+    audit,
+  });
+  const staff = new StaffAuth({
+    home,
+    kdf: TEST_PIN_KDF,
+    audit: (kind, fields) => audit.event(kind, fields),
+    ...(now ? { now } : {}),
+  });
   const svc: HostServices = { host, trust: new DirTrustService(join(home, 'trust')), staff };
   return { svc, staff, audit, session: () => new ApiSession(svc) };
 }
@@ -50,7 +67,14 @@ test('first-run takeover is refused: on a kiosk without a staff PIN, a PIN typed
     const noCode = await k.session().handle('staffSetup', { setupCode: '00000000', pin: '975318' });
     assert.equal(!noCode.ok && noCode.error.code, 'setup_code_not_issued');
     const st = await k.session().handle('staffStatus', {});
-    assert.deepEqual(st.ok && st.value, { unlocked: false, staffPinSet: false, setupRequired: true, setupReason: 'not_set', setupCodeIssued: false, lockedOutSeconds: 0 });
+    assert.deepEqual(st.ok && st.value, {
+      unlocked: false,
+      staffPinSet: false,
+      setupRequired: true,
+      setupReason: 'not_set',
+      setupCodeIssued: false,
+      lockedOutSeconds: 0,
+    });
   } finally {
     done();
   }
@@ -78,8 +102,14 @@ test('first-run screen: the one-time setup code from the console sets the PIN; a
     assert.equal(!again.ok && again.error.code, 'staff_pin_already_set');
     assert.equal(k.staff.issueSetupCode(), null, 'no code once a PIN is set');
     assert.ok((await k.session().handle('staffUnlock', { pin: '975318' })).ok);
-    assert.deepEqual(k.audit.events.map((e) => e.kind), ['staff_setup_code_failed', 'staff_pin_set', 'staff_unlocked']);
-    assert.ok(!JSON.stringify(k.audit.events).includes(code) && !JSON.stringify(k.audit.events).includes('975318'), 'neither code nor PIN in the audit');
+    assert.deepEqual(
+      k.audit.events.map((e) => e.kind),
+      ['staff_setup_code_failed', 'staff_pin_set', 'staff_unlocked'],
+    );
+    assert.ok(
+      !JSON.stringify(k.audit.events).includes(code) && !JSON.stringify(k.audit.events).includes('975318'),
+      'neither code nor PIN in the audit',
+    );
   } finally {
     done();
   }
@@ -123,16 +153,31 @@ test('a crash in the middle of a PIN check still costs the try (counted on disk 
   try {
     // Production cost, so the check runs long enough (~0.5 s) to be killed inside it.
     writeStaffPin(home, await hashStaffPin(PIN, 'cli', new Date()));
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--input-type=module',
+        '-e',
+        `
       const { StaffAuth } = await import(${JSON.stringify(new URL('../../main/host/staff-auth.ts', import.meta.url).pathname)});
       const s = new StaffAuth({ home: ${JSON.stringify(home)} });
       const p = s.unlock('000017');
       process.stdout.write('checking\\n');
       await p.catch(() => {});
       process.stdout.write('finished\\n');
-    `], { stdio: ['ignore', 'pipe', 'inherit'] });
+    `,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let out = '';
-    await new Promise<void>((res) => child.stdout.on('data', (d: Buffer) => { out += d; if (out.includes('checking')) res(); }));
+    await new Promise<void>((res) =>
+      child.stdout.on('data', (d: Buffer) => {
+        out += d;
+        if (out.includes('checking')) res();
+      }),
+    );
     child.kill('SIGKILL');
     await new Promise((r) => child.on('exit', r));
     assert.ok(!out.includes('finished'), 'killed inside the check');
@@ -143,7 +188,10 @@ test('a crash in the middle of a PIN check still costs the try (counted on disk 
 });
 
 test('delays grow: 4 free tries, then 1 min, doubling each wrong PIN, at most 1 h; a right PIN starts again', async () => {
-  assert.deepEqual([1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12, 40].map(lockMsAfter), [0, 0, 0, 0, 60_000, 120_000, 240_000, 480_000, 1_920_000, 3_600_000, 3_600_000, 3_600_000]);
+  assert.deepEqual(
+    [1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12, 40].map(lockMsAfter),
+    [0, 0, 0, 0, 60_000, 120_000, 240_000, 480_000, 1_920_000, 3_600_000, 3_600_000, 3_600_000],
+  );
   const { home, done } = tempHome();
   try {
     await setTestStaffPin(home, PIN);
@@ -156,7 +204,10 @@ test('delays grow: 4 free tries, then 1 min, doubling each wrong PIN, at most 1 
       now += k.staff.lockout.lockedSeconds() * 1000;
     }
     assert.deepEqual(waits, [60, 120, 240]);
-    assert.deepEqual(k.audit.events.filter((e) => e.kind === 'staff_lockout').map((e) => e.fields), [{ seconds: 60 }, { seconds: 120 }, { seconds: 240 }]);
+    assert.deepEqual(
+      k.audit.events.filter((e) => e.kind === 'staff_lockout').map((e) => e.fields),
+      [{ seconds: 60 }, { seconds: 120 }, { seconds: 240 }],
+    );
     assert.equal(k.audit.events.filter((e) => e.kind === 'staff_pin_failed').length, 7);
     assert.ok((await k.session().handle('staffUnlock', { pin: PIN })).ok);
     assert.equal(k.staff.lockout.failures(), 0);
@@ -193,7 +244,8 @@ test('4-digit PINs are refused everywhere; weak 6-digit ones too', async () => {
       assert.equal(!r.ok && r.error.code, 'bad_params', pin);
     }
     assert.equal(k.staff.lockout.failures(), 0, 'malformed input never reaches the check');
-    for (const pin of ['000000', '999999999', '123456', '234567', '987654', '890123', '121212', '123123', '456456456']) assert.notEqual(pinWeakness(pin), null, pin);
+    for (const pin of ['000000', '999999999', '123456', '234567', '987654', '890123', '121212', '123123', '456456456'])
+      assert.notEqual(pinWeakness(pin), null, pin);
     for (const pin of ['582914', '246810', '13572468', '975318']) assert.equal(pinWeakness(pin), null, pin);
     await assert.rejects(hashStaffPin('1234', 'cli', new Date(), TEST_PIN_KDF), /refused/);
   } finally {
@@ -201,13 +253,20 @@ test('4-digit PINs are refused everywhere; weak 6-digit ones too', async () => {
   }
 });
 
-test('an older install\'s PIN (4 digits, scrypt N=2^14, in settings.json) is never honoured: setup is asked for again', async () => {
+test("an older install's PIN (4 digits, scrypt N=2^14, in settings.json) is never honoured: setup is asked for again", async () => {
   const { home, done } = tempHome();
   try {
     // What the earlier kiosk wrote: settings.json with {staffPin: {alg, N: 16384, r, p, salt, hash}}.
     const { scryptSync, randomBytes } = await import('node:crypto');
     const salt = randomBytes(16);
-    const staffPin = { alg: 'scrypt', N: 16384, r: 8, p: 1, salt: salt.toString('hex'), hash: scryptSync('4321', salt, 32, { N: 16384, r: 8, p: 1 }).toString('hex') };
+    const staffPin = {
+      alg: 'scrypt',
+      N: 16384,
+      r: 8,
+      p: 1,
+      salt: salt.toString('hex'),
+      hash: scryptSync('4321', salt, 32, { N: 16384, r: 8, p: 1 }).toString('hex'),
+    };
     writeFileSync(join(home, 'settings.json'), JSON.stringify({ ...DEFAULT_SETTINGS, staffPin }));
     const k = kiosk(home);
     const st = await k.session().handle('staffStatus', {});
@@ -246,8 +305,14 @@ test('staff events land in the real audit chain (sealed store) and the chain sti
     await sink.close();
     const db = new Database(join(home, 'audit.sqlite'), { readonly: true });
     try {
-      const rows = db.prepare("SELECT kind, body FROM audit_chain WHERE kind = 'event' ORDER BY seq").all() as { kind: string; body: string }[];
-      assert.deepEqual(rows.map((r) => JSON.parse(r.body).event).filter((e: string) => e.startsWith('staff_')), ['staff_pin_failed', 'staff_unlocked']);
+      const rows = db.prepare("SELECT kind, body FROM audit_chain WHERE kind = 'event' ORDER BY seq").all() as {
+        kind: string;
+        body: string;
+      }[];
+      assert.deepEqual(
+        rows.map((r) => JSON.parse(r.body).event).filter((e: string) => e.startsWith('staff_')),
+        ['staff_pin_failed', 'staff_unlocked'],
+      );
       assert.ok(rows.every((r) => !r.body.includes(PIN) && !r.body.includes('000017')));
     } finally {
       db.close();

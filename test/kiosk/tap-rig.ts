@@ -22,12 +22,24 @@ export interface TapRig {
   screen(kinds: Screen['screen'][]): Promise<Screen>;
 }
 
-export async function tapRig(o: { mode: Mode; card: VirtualCard; mynaLicence?: MynaLicenceReading; atr?: Uint8Array }, fn: (r: TapRig) => Promise<void>): Promise<void> {
+export async function tapRig(
+  o: { mode: Mode; card: VirtualCard; mynaLicence?: MynaLicenceReading; atr?: Uint8Array },
+  fn: (r: TapRig) => Promise<void>,
+): Promise<void> {
   await withVirtualReader(async ({ port, readerName }) => {
     const settings = new SettingsStore(null);
-    settings.update({ mode: o.mode, wipeSeconds: 60, readers: { card: true, mdoc: true }, ...(o.mynaLicence ? { mynaLicence: o.mynaLicence } : {}) });
+    settings.update({
+      mode: o.mode,
+      wipeSeconds: 60,
+      readers: { card: true, mdoc: true },
+      ...(o.mynaLicence ? { mynaLicence: o.mynaLicence } : {}),
+    });
     const dispatcher = new TapDispatcher({ readerName });
-    const { card: cardReader, phone } = tapReaders({ dispatcher, trustDir: TRUST, mynaLicence: () => settings.get().mynaLicence });
+    const { card: cardReader, phone } = tapReaders({
+      dispatcher,
+      trustDir: TRUST,
+      mynaLicence: () => settings.get().mynaLicence,
+    });
     const audit = new MemoryAuditSink();
     const host = new KioskHost({ readers: [cardReader, phone], settings, audit, inputTimeoutMs: 20_000 });
     const contexts = PcscContext.opened;

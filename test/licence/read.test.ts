@@ -28,7 +28,10 @@ test('identity with PIN 1 + PIN 2: valid, JIS X 0208 text, era birth date, signa
   // 本籍 was read only to be hashed: it is nowhere in the result.
   assert.ok(card.domicileRead);
   assert.ok(!JSON.stringify(r).includes('本籍見本'));
-  assert.deepEqual(r.pins.map((p) => p.triesBefore), [3, 3]);
+  assert.deepEqual(
+    r.pins.map((p) => p.triesBefore),
+    [3, 3],
+  );
 });
 
 test('the other reading of the signed range (TLV objects only) verifies too, and is named', async () => {
@@ -45,9 +48,15 @@ test('age-over-20 with PIN 1 only: only TLV headers up to the birth date are rea
   assert.equal(r.attributes.name, undefined);
   const reads = card.log.filter((l) => l.df === 'DF1' && l.command.startsWith('00b0'));
   // 6 header reads of 2 bytes (tags 11-16) and one 7-byte read of the birth date.
-  assert.deepEqual(reads.map((l) => l.command.slice(-2)), ['02', '02', '02', '02', '02', '02', '07']);
+  assert.deepEqual(
+    reads.map((l) => l.command.slice(-2)),
+    ['02', '02', '02', '02', '02', '02', '07'],
+  );
   assert.ok(!card.domicileRead);
-  assert.ok(!card.log.some((l) => l.command === '0020008200' || l.command.startsWith('00200082')), 'PIN 2 never touched');
+  assert.ok(
+    !card.log.some((l) => l.command === '0020008200' || l.command.startsWith('00200082')),
+    'PIN 2 never touched',
+  );
 });
 
 test('age-over-20 with PIN 2 as well: signature checked, valid; a minor is invalid with age_over_20=false only', async () => {
@@ -116,7 +125,9 @@ test('gaiji in the name: shown as 〓 and flagged, never dropped', async () => {
 test('address change in EF04: listed as a change with its date, the signed address kept', async () => {
   const { result: r } = await readLicence('identity', PINS, { faults: ['address-change'] });
   assert.equal(r.verdict, 'valid');
-  assert.deepEqual(r.attributes.address_changes, [{ date: '2025-09-15', text: '東京都港区見本３丁目３番３号', gaiji: false }]);
+  assert.deepEqual(r.attributes.address_changes, [
+    { date: '2025-09-15', text: '東京都港区見本３丁目３番３号', gaiji: false },
+  ]);
   assert.equal(r.attributes.address, '東京都千代田区霞が関１丁目２番２号');
 });
 

@@ -8,7 +8,12 @@ import { AT, TEST_TRUST_DIR } from '../residence-card/support.ts';
 
 export const PINS: LicenceSecrets = { pin1: '1234', pin2: '5678' };
 
-export async function readLicence(policy: PolicyName, secrets: LicenceSecrets = PINS, opts: VirtualLicenceOptions = {}, o: { signature?: boolean; trustDir?: string } = {}) {
+export async function readLicence(
+  policy: PolicyName,
+  secrets: LicenceSecrets = PINS,
+  opts: VirtualLicenceOptions = {},
+  o: { signature?: boolean; trustDir?: string } = {},
+) {
   const card = new VirtualLicence(opts);
   const transport = {
     async transmit(c: Uint8Array) {
@@ -20,6 +25,15 @@ export async function readLicence(policy: PolicyName, secrets: LicenceSecrets = 
       }
     },
   };
-  const result = await readDrivingLicence({ transport, policy, secrets, signature: o.signature ?? true, trust: loadDocumentTrust(o.trustDir ?? TEST_TRUST_DIR, nodeCrypto), crypto: nodeCrypto, at: AT, now: () => performance.now() });
+  const result = await readDrivingLicence({
+    transport,
+    policy,
+    secrets,
+    signature: o.signature ?? true,
+    trust: loadDocumentTrust(o.trustDir ?? TEST_TRUST_DIR, nodeCrypto),
+    crypto: nodeCrypto,
+    at: AT,
+    now: () => performance.now(),
+  });
   return { card, result };
 }

@@ -32,12 +32,19 @@ test('age-over-20 asks age_over_20 plus portrait (staff compare faces), nothing 
   assert.deepEqual([...mnc.get('org.iso.23220.1.jp')!.entries()], [['portrait', false]]);
   const mdl = r.get(DOCTYPE_MDL)!;
   assert.deepEqual([...mdl.get('org.iso.18013.5.1')!.keys()], ['age_over_20', 'portrait']);
-  assert.equal([...mnc.values(), ...mdl.values()].some((ns) => ns.has('birth_date')), false);
+  assert.equal(
+    [...mnc.values(), ...mdl.values()].some((ns) => ns.has('birth_date')),
+    false,
+  );
 });
 
 test('identity asks name, address, birth date, sex and portrait', () => {
   const mnc = requested(deviceRequestForPolicy('identity')).get(DOCTYPE_MNC)!;
-  assert.deepEqual([...mnc.get('org.iso.23220.1.jp')!.keys()].sort(), ['full_name_unicode', 'portrait', 'resident_address_unicode']);
+  assert.deepEqual([...mnc.get('org.iso.23220.1.jp')!.keys()].sort(), [
+    'full_name_unicode',
+    'portrait',
+    'resident_address_unicode',
+  ]);
   assert.deepEqual([...mnc.get('org.iso.23220.1')!.keys()].sort(), ['birth_date', 'sex']);
 });
 
@@ -45,7 +52,10 @@ test('entrance asks name and portrait only', () => {
   const r = requested(deviceRequestForPolicy('entrance'));
   assert.deepEqual([...r.get(DOCTYPE_MNC)!.get('org.iso.23220.1.jp')!.keys()], ['full_name_unicode', 'portrait']);
   assert.equal(r.get(DOCTYPE_MNC)!.has('org.iso.23220.1'), false);
-  assert.deepEqual([...r.get(DOCTYPE_MDL)!.get('org.iso.18013.5.1')!.keys()], ['family_name', 'given_name', 'portrait']);
+  assert.deepEqual(
+    [...r.get(DOCTYPE_MDL)!.get('org.iso.18013.5.1')!.keys()],
+    ['family_name', 'given_name', 'portrait'],
+  );
 });
 
 test('intentToRetain is false for every element of every policy', () => {
@@ -66,7 +76,14 @@ test('no policy ever requests individual_number_unicode (the My Number)', () => 
 
 test('the guard refuses individual_number_unicode even when a caller builds a request by hand', () => {
   assert.throws(
-    () => encodeDeviceRequest([{ docType: DOCTYPE_MNC, intentToRetain: false, elements: [{ namespace: 'org.iso.23220.1.jp', element: 'individual_number_unicode' }] }]),
+    () =>
+      encodeDeviceRequest([
+        {
+          docType: DOCTYPE_MNC,
+          intentToRetain: false,
+          elements: [{ namespace: 'org.iso.23220.1.jp', element: 'individual_number_unicode' }],
+        },
+      ]),
     (e: unknown) => e instanceof ForbiddenElementError && e.code === 'request_forbidden_element',
   );
 });

@@ -11,13 +11,20 @@ import { verifyDeviceResponse } from '../../core/mdoc/verify.ts';
 import { parseSessionTranscript } from '../../core/mdoc/session-transcript.ts';
 import { EmbeddedCbor } from '../../core/cbor/model.ts';
 
-const v = JSON.parse(readFileSync(new URL('../../../shared/vectors/iso18013-5-annex-d.json', import.meta.url), 'utf8')).values;
+const v = JSON.parse(
+  readFileSync(new URL('../../../shared/vectors/iso18013-5-annex-d.json', import.meta.url), 'utf8'),
+).values;
 const hex = (s: string) => new Uint8Array(Buffer.from(s, 'hex'));
 
 for (const crypto of [nodeCrypto, nobleCrypto]) {
   const trust = new TrustStore({ crypto, now: new Date('2020-10-02T00:00:00Z') });
   assert.ok(trust.addRoot(hex(v.iaca_root_cert), 'iaca', 'annex-d'));
-  const base = { crypto, trust, transcript: hex(v.session_transcript_bytes), readerPrivateKey: hex(v.ephemeral_reader_key_d) };
+  const base = {
+    crypto,
+    trust,
+    transcript: hex(v.session_transcript_bytes),
+    readerPrivateKey: hex(v.ephemeral_reader_key_d),
+  };
 
   test(`Annex D DeviceResponse verifies at 2020-10-02 (${crypto.name})`, () => {
     const r = verifyDeviceResponse(hex(v.device_response), { ...base, now: new Date('2020-10-02T00:00:00Z') });
@@ -27,7 +34,15 @@ for (const crypto of [nodeCrypto, nobleCrypto]) {
     assert.equal(d.docType, 'org.iso.18013.5.1.mDL');
     assert.equal(d.deviceAuth, 'mac');
     const ok = (code: string) => assert.equal(d.checks.find((c) => c.code === code)?.ok, true, code);
-    for (const code of ['issuer_signature_invalid', 'untrusted_chain', 'digest_mismatch', 'device_auth_failed', 'mso_expired', 'doc_type_mismatch']) ok(code);
+    for (const code of [
+      'issuer_signature_invalid',
+      'untrusted_chain',
+      'digest_mismatch',
+      'device_auth_failed',
+      'mso_expired',
+      'doc_type_mismatch',
+    ])
+      ok(code);
     const els = d.elements['org.iso.18013.5.1']!;
     assert.equal(els.family_name, 'Doe');
     assert.equal(els.document_number, '123456789');
@@ -49,12 +64,19 @@ for (const crypto of [nodeCrypto, nobleCrypto]) {
     assert.ok(noKey.errors.some((e) => e.code === 'reader_key_required'));
     const other = crypto.generateEcKey('P-256').privateKey;
     const wrong = verifyDeviceResponse(hex(v.device_response), { ...base, readerPrivateKey: other, now });
-    assert.deepEqual(wrong.errors.map((e) => e.code), ['device_auth_failed']);
+    assert.deepEqual(
+      wrong.errors.map((e) => e.code),
+      ['device_auth_failed'],
+    );
   });
 
   test(`Annex D with the untagged SessionTranscript array gives the same verdict (${crypto.name})`, () => {
     const st = parseSessionTranscript(hex(v.session_transcript_bytes));
-    const r = verifyDeviceResponse(hex(v.device_response), { ...base, transcript: st.content.slice(), now: new Date('2020-10-02T00:00:00Z') });
+    const r = verifyDeviceResponse(hex(v.device_response), {
+      ...base,
+      transcript: st.content.slice(),
+      now: new Date('2020-10-02T00:00:00Z'),
+    });
     assert.equal(r.verdict, 'valid');
     assert.deepEqual(EmbeddedCbor.fromContent(st.content).raw, hex(v.session_transcript_bytes));
   });

@@ -23,14 +23,23 @@ import {
 } from '../../sim/mdoc/issuer.ts';
 
 const TRUST_DIR = new URL('../../resources/test-trust', import.meta.url).pathname;
-const trusts = { node: loadTrustDir(TRUST_DIR, { crypto: nodeCrypto }), noble: loadTrustDir(TRUST_DIR, { crypto: nobleCrypto }) };
+const trusts = {
+  node: loadTrustDir(TRUST_DIR, { crypto: nodeCrypto }),
+  noble: loadTrustDir(TRUST_DIR, { crypto: nobleCrypto }),
+};
 const NOW = new Date();
 
 type Session = ReturnType<typeof testSession>;
 
 function verifyBoth(response: Uint8Array, s: Pick<Session, 'transcript' | 'reader'>, now = NOW): ResponseResult {
   const run = (crypto: typeof nodeCrypto, trust: (typeof trusts)['node']) =>
-    verifyDeviceResponse(response, { crypto, trust, now, transcript: s.transcript, readerPrivateKey: s.reader.privateKey });
+    verifyDeviceResponse(response, {
+      crypto,
+      trust,
+      now,
+      transcript: s.transcript,
+      readerPrivateKey: s.reader.privateKey,
+    });
   const a = run(nodeCrypto, trusts.node);
   const b = run(nobleCrypto, trusts.noble);
   const summary = (r: ResponseResult) => JSON.stringify({ v: r.verdict, e: r.errors.map((e) => [e.code, e.document]) });
@@ -90,12 +99,16 @@ test('swapped digestID is rejected', () => {
 });
 
 test('element with a digestID absent from the MSO is rejected', () => {
-  const s = testSession({ present: { unknownDigestId: { ns: MDL_NAMESPACE, element: 'family_name', digestID: 9999 } } });
+  const s = testSession({
+    present: { unknownDigestId: { ns: MDL_NAMESPACE, element: 'family_name', digestID: 9999 } },
+  });
   assertRejected(verifyBoth(s.response, s), 'digest_id_unknown');
 });
 
 test('element moved into a namespace the MSO does not cover is rejected', () => {
-  const s = testSession({ present: { foreignNamespace: { ns: MDL_NAMESPACE, element: 'family_name', to: 'org.example.unsigned' } } });
+  const s = testSession({
+    present: { foreignNamespace: { ns: MDL_NAMESPACE, element: 'family_name', to: 'org.example.unsigned' } },
+  });
   assertRejected(verifyBoth(s.response, s), 'namespace_unknown');
 });
 
@@ -146,7 +159,9 @@ test('docType substitution is rejected (mDL credential presented as jp.mnc)', ()
 });
 
 test('device signature over another transcript is rejected (replay)', () => {
-  const s = testSession({ present: { deviceAuthTranscript: testSessionTranscript(nobleCrypto.generateEcKey('P-256').publicKey) } });
+  const s = testSession({
+    present: { deviceAuthTranscript: testSessionTranscript(nobleCrypto.generateEcKey('P-256').publicKey) },
+  });
   assertRejected(verifyBoth(s.response, s), 'device_auth_failed');
 });
 
@@ -156,7 +171,10 @@ test('device signature by another key is rejected (cloned credential)', () => {
 });
 
 test('device MAC over another transcript or by another key is rejected', () => {
-  const a = testSession({ deviceAuth: 'mac', present: { deviceAuthTranscript: testSessionTranscript(nobleCrypto.generateEcKey('P-256').publicKey) } });
+  const a = testSession({
+    deviceAuth: 'mac',
+    present: { deviceAuthTranscript: testSessionTranscript(nobleCrypto.generateEcKey('P-256').publicKey) },
+  });
   assertRejected(verifyBoth(a.response, a), 'device_auth_failed');
   const b = testSession({ deviceAuth: 'mac', present: { deviceAuthKey: nobleCrypto.generateEcKey('P-256') } });
   assertRejected(verifyBoth(b.response, b), 'device_auth_failed');
@@ -219,10 +237,23 @@ test('trailing bytes after the DeviceResponse are rejected', () => {
 
 test('duplicate map key is rejected (top level and inside a signed item)', () => {
   // {"version": "1.0", "version": "1.0", ...}: hand-built, since no encoder writes duplicates.
-  const dup = new Uint8Array([0xa3, 0x67, ...Buffer.from('version'), 0x63, ...Buffer.from('1.0'), 0x67, ...Buffer.from('version'), 0x63, ...Buffer.from('1.0'), 0x66, ...Buffer.from('status'), 0x00]);
+  const dup = new Uint8Array([
+    0xa3,
+    0x67,
+    ...Buffer.from('version'),
+    0x63,
+    ...Buffer.from('1.0'),
+    0x67,
+    ...Buffer.from('version'),
+    0x63,
+    ...Buffer.from('1.0'),
+    0x66,
+    ...Buffer.from('status'),
+    0x00,
+  ]);
   assertRejected(verifyBoth(dup, session), 'malformed_cbor');
   // An IssuerSignedItem whose map repeats elementValue: the item is refused, not half-read.
-  const doc = (session.credential.items[0]!.bytes.decode() as CborMap);
+  const doc = session.credential.items[0]!.bytes.decode() as CborMap;
   const content = encodeCbor(doc);
   const evKey = encodeCbor('elementValue');
   const dupItem = new Uint8Array([0xa5, ...content.subarray(1), ...evKey, 0xf5]);
@@ -239,7 +270,13 @@ function presentWithItem(item: EmbeddedCbor): Uint8Array {
   const doc = new Map<CborValue, CborValue>([
     ['docType', MDL_DOCTYPE],
     ['issuerSigned', issuerSigned],
-    ['deviceSigned', new Map<CborValue, CborValue>([['nameSpaces', EmbeddedCbor.wrap(new Map())], ['deviceAuth', new Map([['deviceSignature', [new Uint8Array(0), new Map(), null, new Uint8Array(64)]]])]])],
+    [
+      'deviceSigned',
+      new Map<CborValue, CborValue>([
+        ['nameSpaces', EmbeddedCbor.wrap(new Map())],
+        ['deviceAuth', new Map([['deviceSignature', [new Uint8Array(0), new Map(), null, new Uint8Array(64)]]])],
+      ]),
+    ],
   ]);
   return deviceResponseBytes([doc]);
 }
@@ -264,7 +301,10 @@ test('huge declared length is rejected before any allocation', () => {
   ]) {
     const r = verifyBoth(new Uint8Array(b), session);
     assert.equal(r.verdict, 'invalid');
-    assert.ok(r.errors.some((e) => e.code === 'malformed_cbor' || e.code === 'cbor_limit_exceeded'), JSON.stringify(r.errors));
+    assert.ok(
+      r.errors.some((e) => e.code === 'malformed_cbor' || e.code === 'cbor_limit_exceeded'),
+      JSON.stringify(r.errors),
+    );
   }
 });
 

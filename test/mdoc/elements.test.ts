@@ -5,11 +5,25 @@ import assert from 'node:assert/strict';
 import { nodeCrypto } from '../../main/crypto/node-crypto.ts';
 import { loadTrustDir } from '../../main/trust/load-dir.ts';
 import { verifyDeviceResponse } from '../../core/mdoc/verify.ts';
-import { MDL_DOCTYPE, MDL_NAMESPACE, MNC_DOCTYPE, MNC_JP_NAMESPACE, MNC_NAMESPACE, testSession } from '../../sim/mdoc/issuer.ts';
+import {
+  MDL_DOCTYPE,
+  MDL_NAMESPACE,
+  MNC_DOCTYPE,
+  MNC_JP_NAMESPACE,
+  MNC_NAMESPACE,
+  testSession,
+} from '../../sim/mdoc/issuer.ts';
 
 const trust = loadTrustDir(new URL('../../resources/test-trust', import.meta.url).pathname, { crypto: nodeCrypto });
 const verify = (s: ReturnType<typeof testSession>, request?: Parameters<typeof verifyDeviceResponse>[1]['request']) =>
-  verifyDeviceResponse(s.response, { crypto: nodeCrypto, trust, now: new Date(), transcript: s.transcript, readerPrivateKey: s.reader.privateKey, ...(request ? { request } : {}) });
+  verifyDeviceResponse(s.response, {
+    crypto: nodeCrypto,
+    trust,
+    now: new Date(),
+    transcript: s.transcript,
+    readerPrivateKey: s.reader.privateKey,
+    ...(request ? { request } : {}),
+  });
 
 test('elements the reader did not request are dropped even though the wallet sent them and they verify', () => {
   // The wallet over-discloses: it sends every element (no request given to the holder).
@@ -52,7 +66,9 @@ test('an element failing its digest never reaches the result, nor do its genuine
 });
 
 test('element names from the wire cannot pollute prototypes ("__proto__" element)', () => {
-  const s = testSession({ elements: { [MDL_NAMESPACE]: JSON.parse('{"__proto__": "x", "constructor": "y", "age_over_20": true}') } });
+  const s = testSession({
+    elements: { [MDL_NAMESPACE]: JSON.parse('{"__proto__": "x", "constructor": "y", "age_over_20": true}') },
+  });
   const r = verify(s);
   assert.equal(r.verdict, 'valid');
   const els = r.documents[0]!.elements[MDL_NAMESPACE]!;

@@ -27,7 +27,9 @@ const KNOWN = new Set(Object.keys(MDOC_CODES));
 const TRUST_DIR = new URL('../../resources/test-trust', import.meta.url).pathname;
 const trust = loadTrustDir(TRUST_DIR, { crypto: backend });
 const otherTrust = other ? loadTrustDir(TRUST_DIR, { crypto: other }) : null;
-const v = JSON.parse(readFileSync(new URL('../../../shared/vectors/iso18013-5-annex-d.json', import.meta.url), 'utf8')).values;
+const v = JSON.parse(
+  readFileSync(new URL('../../../shared/vectors/iso18013-5-annex-d.json', import.meta.url), 'utf8'),
+).values;
 const hex = (s: string) => new Uint8Array(Buffer.from(s, 'hex'));
 const annexTrust = new TrustStore({ crypto: backend, now: new Date('2020-10-02T00:00:00Z') });
 annexTrust.addRoot(hex(v.iaca_root_cert), 'iaca', 'annex-d');
@@ -43,16 +45,55 @@ interface Fixture {
 const sig = testSession();
 const mac = testSession({ docType: MNC_DOCTYPE, deviceAuth: 'mac' });
 const fixtures: Fixture[] = [
-  { name: 'sim mDL signature', response: sig.response, ...both((crypto, t) => (b) => verifyDeviceResponse(b, { crypto, trust: t, now: new Date(), transcript: sig.transcript, readerPrivateKey: sig.reader.privateKey })) },
-  { name: 'sim jp.mnc mac', response: mac.response, ...both((crypto, t) => (b) => verifyDeviceResponse(b, { crypto, trust: t, now: new Date(), transcript: mac.transcript, readerPrivateKey: mac.reader.privateKey })) },
+  {
+    name: 'sim mDL signature',
+    response: sig.response,
+    ...both(
+      (crypto, t) => (b) =>
+        verifyDeviceResponse(b, {
+          crypto,
+          trust: t,
+          now: new Date(),
+          transcript: sig.transcript,
+          readerPrivateKey: sig.reader.privateKey,
+        }),
+    ),
+  },
+  {
+    name: 'sim jp.mnc mac',
+    response: mac.response,
+    ...both(
+      (crypto, t) => (b) =>
+        verifyDeviceResponse(b, {
+          crypto,
+          trust: t,
+          now: new Date(),
+          transcript: mac.transcript,
+          readerPrivateKey: mac.reader.privateKey,
+        }),
+    ),
+  },
   {
     name: 'Annex D',
     response: hex(v.device_response),
-    ...both((crypto, t) => (b) => verifyDeviceResponse(b, { crypto, trust: t, now: new Date('2020-10-02T00:00:00Z'), transcript: hex(v.session_transcript_bytes), readerPrivateKey: hex(v.ephemeral_reader_key_d) }), true),
+    ...both(
+      (crypto, t) => (b) =>
+        verifyDeviceResponse(b, {
+          crypto,
+          trust: t,
+          now: new Date('2020-10-02T00:00:00Z'),
+          transcript: hex(v.session_transcript_bytes),
+          readerPrivateKey: hex(v.ephemeral_reader_key_d),
+        }),
+      true,
+    ),
   },
 ];
 
-function both(make: (crypto: typeof nodeCrypto, t: TrustStore) => (b: Uint8Array) => ResponseResult, annex = false): Pick<Fixture, 'verify' | 'verifyOther'> {
+function both(
+  make: (crypto: typeof nodeCrypto, t: TrustStore) => (b: Uint8Array) => ResponseResult,
+  annex = false,
+): Pick<Fixture, 'verify' | 'verifyOther'> {
   const out: Pick<Fixture, 'verify' | 'verifyOther'> = { verify: make(backend, annex ? annexTrust : trust) };
   if (other) out.verifyOther = make(other, (annex ? otherAnnexTrust : otherTrust)!);
   return out;
@@ -62,7 +103,8 @@ const shown = (r: ResponseResult): Shown => {
   const m: Shown = new Map();
   r.documents.forEach((d, i) => {
     for (const [ns, els] of Object.entries(d.elements)) {
-      for (const [name, value] of Object.entries(els)) m.set(`${i}/${ns}/${name}`, Buffer.from(encodeCbor(value)).toString('hex'));
+      for (const [name, value] of Object.entries(els))
+        m.set(`${i}/${ns}/${name}`, Buffer.from(encodeCbor(value)).toString('hex'));
     }
   });
   return m;
@@ -84,11 +126,19 @@ type Mutation =
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), xor: fc.integer({ min: 1, max: 255 }) }),
   fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), bytes: fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 1, maxLength: 9 }) }),
+  fc.record({
+    kind: fc.constant('insert' as const),
+    at: fc.nat(),
+    bytes: fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 1, maxLength: 9 }),
+  }),
   fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), n: fc.integer({ min: 1, max: 16 }) }),
   fc.record({ kind: fc.constant('duplicate' as const), at: fc.nat(), n: fc.integer({ min: 1, max: 64 }) }),
   // Heads are where length bombs live: write the big-length and indefinite markers.
-  fc.record({ kind: fc.constant('set' as const), at: fc.nat(), value: fc.constantFrom(0x5b, 0x7b, 0x9b, 0xbb, 0x9f, 0xbf, 0x5f, 0xff, 0xd8, 0x1b, 0x3b) }),
+  fc.record({
+    kind: fc.constant('set' as const),
+    at: fc.nat(),
+    value: fc.constantFrom(0x5b, 0x7b, 0x9b, 0xbb, 0x9f, 0xbf, 0x5f, 0xff, 0xd8, 0x1b, 0x3b),
+  }),
 );
 
 function apply(b: Uint8Array, ms: Mutation[]): Uint8Array {
@@ -131,41 +181,57 @@ let peakHeap = 0;
 const codes = new Map<string, number>();
 const started = Date.now();
 fc.assert(
-  fc.property(fc.integer({ min: 0, max: fixtures.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 4 }), (fi, ms) => {
-    const f = fixtures[fi]!;
-    const bytes = apply(f.response, ms);
-    const t0 = performance.now();
-    let r: ResponseResult;
-    try {
-      r = f.verify(bytes);
-    } catch (e) {
-      throw new Error(`exception escaped verifyDeviceResponse: ${(e as Error).stack}`, { cause: e });
-    }
-    const ms_ = performance.now() - t0;
-    maxMs = Math.max(maxMs, ms_);
-    if (ms_ > 2000) throw new Error(`one verification took ${ms_.toFixed(0)} ms`);
-    if (r.verdict !== 'valid' && r.verdict !== 'invalid') throw new Error(`untyped verdict ${String(r.verdict)}`);
-    if (f.verifyOther) {
-      const o = f.verifyOther(bytes);
-      const sum = (x: ResponseResult) => JSON.stringify([x.verdict, x.errors.map((e) => e.code)]);
-      if (sum(o) !== sum(r)) throw new Error(`backends disagree: node ${sum(r)} noble ${sum(o)}`);
-    }
-    for (const e of r.errors) {
-      if (!KNOWN.has(e.code)) throw new Error(`unknown error code ${e.code}`);
-      if (e.code === 'internal_error') throw new Error(`internal_error: ${e.detail}`);
-      codes.set(e.code, (codes.get(e.code) ?? 0) + 1);
-    }
-    if (r.verdict === 'valid') {
-      stillValid++;
-      // A mutant may show less (e.g. a renamed "nameSpaces" key discloses nothing), never more or other.
-      for (const [k, val] of shown(r)) {
-        if (originals[fi]!.get(k) !== val) throw new Error(`a mutant of ${f.name} shows ${k} that the original did not (or with another value)`);
+  fc.property(
+    fc.integer({ min: 0, max: fixtures.length - 1 }),
+    fc.array(mutation, { minLength: 1, maxLength: 4 }),
+    (fi, ms) => {
+      const f = fixtures[fi]!;
+      const bytes = apply(f.response, ms);
+      const t0 = performance.now();
+      let r: ResponseResult;
+      try {
+        r = f.verify(bytes);
+      } catch (e) {
+        throw new Error(`exception escaped verifyDeviceResponse: ${(e as Error).stack}`, { cause: e });
       }
-    } else if (r.errors.length === 0) {
-      throw new Error('invalid verdict without an error');
-    }
-    peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
-  }),
+      const ms_ = performance.now() - t0;
+      maxMs = Math.max(maxMs, ms_);
+      if (ms_ > 2000) throw new Error(`one verification took ${ms_.toFixed(0)} ms`);
+      if (r.verdict !== 'valid' && r.verdict !== 'invalid') throw new Error(`untyped verdict ${String(r.verdict)}`);
+      if (f.verifyOther) {
+        const o = f.verifyOther(bytes);
+        const sum = (x: ResponseResult) => JSON.stringify([x.verdict, x.errors.map((e) => e.code)]);
+        if (sum(o) !== sum(r)) throw new Error(`backends disagree: node ${sum(r)} noble ${sum(o)}`);
+      }
+      for (const e of r.errors) {
+        if (!KNOWN.has(e.code)) throw new Error(`unknown error code ${e.code}`);
+        if (e.code === 'internal_error') throw new Error(`internal_error: ${e.detail}`);
+        codes.set(e.code, (codes.get(e.code) ?? 0) + 1);
+      }
+      if (r.verdict === 'valid') {
+        stillValid++;
+        // A mutant may show less (e.g. a renamed "nameSpaces" key discloses nothing), never more or other.
+        for (const [k, val] of shown(r)) {
+          if (originals[fi]!.get(k) !== val)
+            throw new Error(`a mutant of ${f.name} shows ${k} that the original did not (or with another value)`);
+        }
+      } else if (r.errors.length === 0) {
+        throw new Error('invalid verdict without an error');
+      }
+      peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+    },
+  ),
   { numRuns: runs, seed },
 );
-process.stdout.write(JSON.stringify({ runs, seed, backend: mode, stillValid, maxMs: Math.round(maxMs), peakHeapMB: Math.round(peakHeap / 2 ** 20), seconds: (Date.now() - started) / 1000, codes: Object.fromEntries(codes) }) + '\n');
+process.stdout.write(
+  JSON.stringify({
+    runs,
+    seed,
+    backend: mode,
+    stillValid,
+    maxMs: Math.round(maxMs),
+    peakHeapMB: Math.round(peakHeap / 2 ** 20),
+    seconds: (Date.now() - started) / 1000,
+    codes: Object.fromEntries(codes),
+  }) + '\n',
+);

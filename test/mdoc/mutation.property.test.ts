@@ -14,12 +14,26 @@ const CHILD = fileURLToPath(new URL('./mutation-child.ts', import.meta.url));
 
 function runChild(runs: number, mode: 'node' | 'noble' | 'both', timeoutMs: number) {
   const seed = Math.floor(Math.random() * 2 ** 31);
-  const r = spawnSync(process.execPath, ['--max-old-space-size=256', '--import', 'tsx', CHILD, String(runs), String(seed), mode], { encoding: 'utf8', timeout: timeoutMs });
+  const r = spawnSync(
+    process.execPath,
+    ['--max-old-space-size=256', '--import', 'tsx', CHILD, String(runs), String(seed), mode],
+    { encoding: 'utf8', timeout: timeoutMs },
+  );
   const replay = `replay: node --max-old-space-size=256 --import tsx test/mdoc/mutation-child.ts ${runs} ${seed} ${mode}`;
-  assert.equal(r.signal, null, `child killed by ${r.signal} (hang or time-out) — ${replay}\n${r.stderr.slice(0, 2000)}`);
-  assert.equal(r.status, 0, `child failed (exit ${r.status}; 134 = heap over 256 MB) — ${replay}\n${r.stderr.slice(0, 4000)}`);
+  assert.equal(
+    r.signal,
+    null,
+    `child killed by ${r.signal} (hang or time-out) — ${replay}\n${r.stderr.slice(0, 2000)}`,
+  );
+  assert.equal(
+    r.status,
+    0,
+    `child failed (exit ${r.status}; 134 = heap over 256 MB) — ${replay}\n${r.stderr.slice(0, 4000)}`,
+  );
   const summary = JSON.parse(r.stdout.trim().split('\n').pop()!);
-  console.log(`# mutation property (${mode}): ${JSON.stringify({ runs: summary.runs, seed, stillValid: summary.stillValid, maxMs: summary.maxMs, peakHeapMB: summary.peakHeapMB, seconds: summary.seconds })}`);
+  console.log(
+    `# mutation property (${mode}): ${JSON.stringify({ runs: summary.runs, seed, stillValid: summary.stillValid, maxMs: summary.maxMs, peakHeapMB: summary.peakHeapMB, seconds: summary.seconds })}`,
+  );
   assert.equal(summary.runs, runs);
   assert.ok(summary.peakHeapMB < 256);
   assert.ok(Object.keys(summary.codes).length > 5, 'mutations reached several distinct checks');

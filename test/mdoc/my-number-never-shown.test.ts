@@ -64,22 +64,43 @@ const MNC_WITH_NUMBER = {
     },
   },
 };
-const ALL = { [NS]: Object.keys(MNC_WITH_NUMBER.nameSpaces[NS]), [NS_JP]: Object.keys(MNC_WITH_NUMBER.nameSpaces[NS_JP]) };
+const ALL = {
+  [NS]: Object.keys(MNC_WITH_NUMBER.nameSpaces[NS]),
+  [NS_JP]: Object.keys(MNC_WITH_NUMBER.nameSpaces[NS_JP]),
+};
 
 function assertNoNumber(text: string, where: string): void {
   assert.ok(!text.includes(MY_NUMBER), `${where}: the number is printed`);
-  assert.ok(!/individual_?number|my_?number|kojin/i.test(text.replace(/my_number_withheld|may carry the My Number/g, '')), `${where}: a My Number element name is printed`);
+  assert.ok(
+    !/individual_?number|my_?number|kojin/i.test(text.replace(/my_number_withheld|may carry the My Number/g, '')),
+    `${where}: a My Number element name is printed`,
+  );
 }
 
 test('verification drops every My-Number element (by name, any namespace, nested too) even when the request names them; the rest is shown', async () => {
   const { response, transcript, reader } = await auth0Response({ ...MNC_WITH_NUMBER, ask: ALL }, 'P-256', 'signature');
-  assert.ok(Buffer.from(response).includes(Buffer.from(MY_NUMBER)), 'the peer library did put the number in the response');
+  assert.ok(
+    Buffer.from(response).includes(Buffer.from(MY_NUMBER)),
+    'the peer library did put the number in the response',
+  );
   for (const request of [undefined, { [DOCTYPE_MNC]: ALL }]) {
-    const r = verifyDeviceResponse(response, { crypto: nodeCrypto, trust, now: new Date(), transcript, readerPrivateKey: reader.privateKey, ...(request ? { request } : {}) });
+    const r = verifyDeviceResponse(response, {
+      crypto: nodeCrypto,
+      trust,
+      now: new Date(),
+      transcript,
+      readerPrivateKey: reader.privateKey,
+      ...(request ? { request } : {}),
+    });
     assert.equal(r.verdict, 'valid', JSON.stringify(r.errors));
     const d = r.documents[0]!;
     assert.equal(d.withheld, 3, 'individual_number_unicode, my_number, Kojin-Bango');
-    assert.deepEqual(Object.keys(d.elements[NS_JP]!).sort(), ['full_name_unicode', 'local_gov_code_unicode', 'portrait', 'resident_address_unicode']);
+    assert.deepEqual(Object.keys(d.elements[NS_JP]!).sort(), [
+      'full_name_unicode',
+      'local_gov_code_unicode',
+      'portrait',
+      'resident_address_unicode',
+    ]);
     assert.deepEqual(Object.keys(d.elements[NS]!).sort(), ['age_over_20', 'birth_date', 'sex']);
     assert.ok(r.warnings.some((w) => w.code === 'my_number_withheld'));
     assertNoNumber(JSON.stringify(responseResultToJson(r)), 'read-mdoc / verify-response JSON');
@@ -93,7 +114,17 @@ test('`kakunin verify-response` (a real process) never prints it, in JSON or in 
     writeFileSync(join(dir, 'response.cbor'), response);
     writeFileSync(join(dir, 'transcript.cbor'), transcript.bytes);
     const key = Buffer.from(reader.privateKey).toString('hex');
-    const args = ['verify-response', '--response', join(dir, 'response.cbor'), '--transcript', join(dir, 'transcript.cbor'), '--trust', TRUST_DIR, '--reader-key', key];
+    const args = [
+      'verify-response',
+      '--response',
+      join(dir, 'response.cbor'),
+      '--transcript',
+      join(dir, 'transcript.cbor'),
+      '--trust',
+      TRUST_DIR,
+      '--reader-key',
+      key,
+    ];
     const json = spawnSync(process.execPath, [cli, ...args, '--json'], { encoding: 'utf8' });
     assert.equal(json.status, 0, json.stderr);
     const out = JSON.parse(json.stdout);
@@ -112,10 +143,15 @@ test('`kakunin verify-response` (a real process) never prints it, in JSON or in 
 
 /** A wallet holding auth0's document that answers with everything it holds, whatever was asked. */
 async function oversharingWallet(): Promise<VirtualWallet> {
-  return new VirtualWallet({ profile: PROFILES.generic, credential: await auth0Credential(DOCTYPE_MNC, MNC_WITH_NUMBER.nameSpaces), overshare: true, crypto: nodeCrypto });
+  return new VirtualWallet({
+    profile: PROFILES.generic,
+    credential: await auth0Credential(DOCTYPE_MNC, MNC_WITH_NUMBER.nameSpaces),
+    overshare: true,
+    crypto: nodeCrypto,
+  });
 }
 
-test('read-mdoc over a live session (QR + BLE): an oversharing wallet\'s number is not in the result or its JSON', async () => {
+test("read-mdoc over a live session (QR + BLE): an oversharing wallet's number is not in the result or its JSON", async () => {
   const world = new SimWorld();
   try {
     const wallet = await oversharingWallet();
@@ -141,7 +177,12 @@ test('the kiosk (identity policy, the most it ever shows): the verdict, the API 
   const settings = new SettingsStore(join(home, 'settings.json'));
   settings.update({ mode: 'identity' });
   const audit = new MemoryAuditSink();
-  const reader = new PhoneReader({ ble: world.reader, trustDir, label: 'phone', timeouts: { engagementMs: 5000, connectMs: 4000, responseMs: 4000 } });
+  const reader = new PhoneReader({
+    ble: world.reader,
+    trustDir,
+    label: 'phone',
+    timeouts: { engagementMs: 5000, connectMs: 4000, responseMs: 4000 },
+  });
   const host = new KioskHost({ readers: [reader], settings, audit });
   const session = new ApiSession({ host, trust: new DirTrustService(trustDir), staff: new StaffAuth({ home }) });
   const pushed: string[] = [];
@@ -151,16 +192,20 @@ test('the kiosk (identity policy, the most it ever shows): the verdict, the API 
     await host.whenIdle();
     const wallet = await oversharingWallet();
     const tx = world.qrTransaction(wallet);
-    const verdict = new Promise<string>((res) => host.onOutcome((o) => res(JSON.stringify({ outcome: o.outcome, screen: o.screen }))));
+    const verdict = new Promise<string>((res) =>
+      host.onOutcome((o) => res(JSON.stringify({ outcome: o.outcome, screen: o.screen }))),
+    );
     assert.ok(reader.acceptEngagement(tx.text));
     const seen = await verdict;
     await tx.walletDone.catch(() => undefined);
     const snap = await session.handle('getSnapshot', {});
     assert.ok(snap.ok);
-    const screen = (snap.value as { screen: { screen: string; verdict?: string; attributes?: Record<string, unknown> } }).screen;
+    const screen = (
+      snap.value as { screen: { screen: string; verdict?: string; attributes?: Record<string, unknown> } }
+    ).screen;
     assert.equal(screen.screen, 'verdict');
     assert.equal(screen.verdict, 'valid');
-    assert.equal(screen.attributes?.name, '山田 花子', 'the policy\'s attributes are shown');
+    assert.equal(screen.attributes?.name, '山田 花子', "the policy's attributes are shown");
     assertNoNumber(seen, 'host outcome');
     assertNoNumber(JSON.stringify(snap.value), 'API snapshot');
     for (const p of pushed) assertNoNumber(p, 'pushed snapshot');
@@ -174,19 +219,34 @@ test('the kiosk (identity policy, the most it ever shows): the verdict, the API 
 });
 
 test('the request encoder takes only allow-listed elements per docType; My Number names are refused first', () => {
-  const req = (docType: string, namespace: string, element: string) => () => encodeDeviceRequest([{ docType, intentToRetain: false, elements: [{ namespace, element }] }]);
-  for (const name of ['individual_number_unicode', 'individual_number', 'my_number', 'MyNumber', 'Kojin-Bango', 'ＩＮＤＩＶＩＤＵＡＬ＿ＮＵＭＢＥＲ', '個人番号', 'マイナンバー']) {
+  const req = (docType: string, namespace: string, element: string) => () =>
+    encodeDeviceRequest([{ docType, intentToRetain: false, elements: [{ namespace, element }] }]);
+  for (const name of [
+    'individual_number_unicode',
+    'individual_number',
+    'my_number',
+    'MyNumber',
+    'Kojin-Bango',
+    'ＩＮＤＩＶＩＤＵＡＬ＿ＮＵＭＢＥＲ',
+    '個人番号',
+    'マイナンバー',
+  ]) {
     assert.ok(isForbiddenElement(name), name);
     assert.throws(req(DOCTYPE_MNC, NS_JP, name), ForbiddenElementError, name);
     assert.throws(req(DOCTYPE_MDL, 'org.iso.18013.5.1', name), ForbiddenElementError, name);
   }
-  for (const name of ['full_name_unicode', 'age_over_20', 'portrait', 'document_number', 'resident_address_unicode']) assert.equal(isForbiddenElement(name), false, name);
+  for (const name of ['full_name_unicode', 'age_over_20', 'portrait', 'document_number', 'resident_address_unicode'])
+    assert.equal(isForbiddenElement(name), false, name);
   // Not forbidden, but not on the list: refused too (document numbers, other docTypes, wrong namespace).
   assert.throws(req(DOCTYPE_MDL, 'org.iso.18013.5.1', 'document_number'), NotRequestableError);
   assert.throws(req(DOCTYPE_MNC, NS, 'full_name_unicode'), NotRequestableError, 'right name, wrong namespace');
   assert.throws(req('org.example.other', NS, 'age_over_20'), NotRequestableError);
   assert.throws(req(DOCTYPE_MNC, '__proto__', 'age_over_20'), NotRequestableError);
   // Every policy's elements are on the list, and the list holds no My Number name.
-  for (const p of POLICY_NAMES) for (const dt of SUPPORTED_DOCTYPES) for (const e of policyElements(p, dt)) assert.ok(REQUESTABLE_ELEMENTS[dt]![e.namespace]!.includes(e.element), `${p} ${dt} ${e.element}`);
-  for (const nss of Object.values(REQUESTABLE_ELEMENTS)) for (const els of Object.values(nss)) for (const e of els) assert.equal(isForbiddenElement(e), false, e);
+  for (const p of POLICY_NAMES)
+    for (const dt of SUPPORTED_DOCTYPES)
+      for (const e of policyElements(p, dt))
+        assert.ok(REQUESTABLE_ELEMENTS[dt]![e.namespace]!.includes(e.element), `${p} ${dt} ${e.element}`);
+  for (const nss of Object.values(REQUESTABLE_ELEMENTS))
+    for (const els of Object.values(nss)) for (const e of els) assert.equal(isForbiddenElement(e), false, e);
 });

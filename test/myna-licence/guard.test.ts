@@ -33,7 +33,14 @@ function rig() {
 
 test('the published read passes: SELECT AP, WEF01 by SFI, tries, VERIFY, SELECT WEF02, READ BINARY', async () => {
   const { outcome } = rig();
-  for (const c of ['00a4040c10 a0000002310600000000000000000000', '00b09a0003', '00200086', '0020008604 32353830', '00a4020c02 001b', '00b0000002']) {
+  for (const c of [
+    '00a4040c10 a0000002310600000000000000000000',
+    '00b09a0003',
+    '00200086',
+    '0020008604 32353830',
+    '00a4020c02 001b',
+    '00b0000002',
+  ]) {
     assert.equal(await outcome(h(c)), 'sent', c);
   }
 });
@@ -41,7 +48,8 @@ test('the published read passes: SELECT AP, WEF01 by SFI, tries, VERIFY, SELECT 
 test('My Number rules hold on this card: EF 0001 / 0005 / 0013 / 0014 refused inside the licence AP and in the text / card-face APs', async () => {
   const { outcome } = rig();
   await outcome(selectAid(MYNA_LICENCE_AP_AID));
-  for (const fid of [0x0001, 0x0005, 0x0013, 0x0014]) assert.equal(await outcome(selectEf(fid)), 'my_number_guard', fid.toString(16));
+  for (const fid of [0x0001, 0x0005, 0x0013, 0x0014])
+    assert.equal(await outcome(selectEf(fid)), 'my_number_guard', fid.toString(16));
   assert.equal(await outcome(selectAid(GEN1.textAp.aid)), 'document_guard', 'this read selects no other AP');
   const r2 = rig();
   // Even the text AP selected some other way first would not let EF 0001 through: the guard's first layer.
@@ -69,18 +77,35 @@ test('the licence AP exceptions hold only inside the licence AP, and only in the
 
 test('property: whatever is sent, the card never answers a SELECT of EF 0001 / 0005 / 0013 / 0014, nor any VERIFY but P2 86 in the licence AP', async () => {
   await fc.assert(
-    fc.asyncProperty(fc.array(fc.oneof(
-      fc.constantFrom('00a4040c10a0000002310600000000000000000000', '00a4040c0ad3921000310001010408', '00a4040c0ad3921000310001010402', '00b09a0003', '00200086', '002000860432353830', '00a4020c02001b'),
-      fc.tuple(fc.constantFrom('00a4020c02', '00b0', '0020'), fc.uint8Array({ minLength: 2, maxLength: 6 })).map(([p, b]) => p + Buffer.from(b).toString('hex')),
-    ), { maxLength: 20 }), async (cmds) => {
-      const { card, outcome } = rig();
-      for (const c of cmds) await outcome(h(c));
-      for (const l of card.log) {
-        if (l.command.startsWith('00a4020c02')) assert.ok(!['0001', '0005', '0013', '0014'].includes(l.command.slice(10, 14)), l.command);
-        if (l.command.startsWith('0020')) assert.ok(l.ap === 'licence' && l.command.slice(6, 8) === '86', l.command);
-      }
-      assert.equal(card.myNumberTouched, false);
-    }),
+    fc.asyncProperty(
+      fc.array(
+        fc.oneof(
+          fc.constantFrom(
+            '00a4040c10a0000002310600000000000000000000',
+            '00a4040c0ad3921000310001010408',
+            '00a4040c0ad3921000310001010402',
+            '00b09a0003',
+            '00200086',
+            '002000860432353830',
+            '00a4020c02001b',
+          ),
+          fc
+            .tuple(fc.constantFrom('00a4020c02', '00b0', '0020'), fc.uint8Array({ minLength: 2, maxLength: 6 }))
+            .map(([p, b]) => p + Buffer.from(b).toString('hex')),
+        ),
+        { maxLength: 20 },
+      ),
+      async (cmds) => {
+        const { card, outcome } = rig();
+        for (const c of cmds) await outcome(h(c));
+        for (const l of card.log) {
+          if (l.command.startsWith('00a4020c02'))
+            assert.ok(!['0001', '0005', '0013', '0014'].includes(l.command.slice(10, 14)), l.command);
+          if (l.command.startsWith('0020')) assert.ok(l.ap === 'licence' && l.command.slice(6, 8) === '86', l.command);
+        }
+        assert.equal(card.myNumberTouched, false);
+      },
+    ),
     { numRuns: 200 },
   );
 });

@@ -13,7 +13,8 @@ const READ_WEF01 = '00b09a0003'; // PIN set? (SFI 1A)
 const TRIES = '00200086'; // tries left, no data
 const verify = (pin: string) => '0020008604' + hexOf(pin); // 4 JIS X 0201 digits
 const SELECT_WEF02 = '00a4020c02001b';
-const read = (offset: number, le: number) => '00b0' + offset.toString(16).padStart(4, '0') + le.toString(16).padStart(2, '0');
+const read = (offset: number, le: number) =>
+  '00b0' + offset.toString(16).padStart(4, '0') + le.toString(16).padStart(2, '0');
 
 test('identity: the published sequence byte for byte, expiry from C5 only, undecoded objects listed by tag and length, unverified', async () => {
   const { result: r, sent, card, ap } = await readMyna('identity');
@@ -22,14 +23,34 @@ test('identity: the published sequence byte for byte, expiry from C5 only, undec
   assert.deepEqual(r.staffConfirm, ['myna_licence_unsigned']);
   // C5 on the virtual card is "5110501": era 5 (令和, base 2019) year 11 -> 2029, 05-01.
   assert.deepEqual(r.attributes, { expiry_date: '2029-05-01' });
-  assert.deepEqual(r.checks.map((c) => [c.code, c.ok]), [['licence.expiry', true]]);
-  assert.deepEqual(r.undecoded, [{ tag: 'C2', length: 12 }, { tag: 'C3', length: 4 }, { tag: 'C6', length: 0 }, { tag: '5F40', length: 1868 }]);
+  assert.deepEqual(
+    r.checks.map((c) => [c.code, c.ok]),
+    [['licence.expiry', true]],
+  );
+  assert.deepEqual(r.undecoded, [
+    { tag: 'C2', length: 12 },
+    { tag: 'C3', length: 4 },
+    { tag: 'C6', length: 0 },
+    { tag: '5F40', length: 1868 },
+  ]);
   assert.deepEqual(r.pins, [{ kind: 'licence_ap_pin', triesBefore: 10 }]);
   // Header walk: C2 at 0, C3 at 14, C5 at 20 (value at 22, 7 bytes), C6 at 29, 5F40 at 31 (2-byte
   // tag: one more byte for the length form 82, then its 2 bytes), then the FF filler at 1904.
   assert.deepEqual(sent, [
-    SELECT_AP, READ_WEF01, TRIES, verify('2580'), SELECT_WEF02,
-    read(0, 2), read(14, 2), read(20, 2), read(22, 7), read(29, 2), read(31, 2), read(33, 1), read(34, 2), read(1904, 2),
+    SELECT_AP,
+    READ_WEF01,
+    TRIES,
+    verify('2580'),
+    SELECT_WEF02,
+    read(0, 2),
+    read(14, 2),
+    read(20, 2),
+    read(22, 7),
+    read(29, 2),
+    read(31, 2),
+    read(33, 1),
+    read(34, 2),
+    read(1904, 2),
   ]);
   assert.equal(ap.wef02BytesOut, 22, 'only headers and the expiry left the card; the 1868-byte object did not');
   assert.ok(!ap.filesRead.has(0x001c), 'WEF03 (unpublished layout) is never read');
@@ -116,7 +137,10 @@ test('expiry: valid through the whole last day in JST; the day after is invalid 
   assert.equal(last.result.verdict, 'unverified');
   const after = await readMyna('identity', '2580', [], new Date('2029-05-02T00:00:00+09:00'));
   assert.equal(after.result.verdict, 'invalid');
-  assert.deepEqual(after.result.checks.map((c) => [c.code, c.ok]), [['licence.expiry', false]]);
+  assert.deepEqual(
+    after.result.checks.map((c) => [c.code, c.ok]),
+    [['licence.expiry', false]],
+  );
   assert.deepEqual(after.result.attributes, {});
   assert.equal(after.result.undecoded, undefined);
   const expired = await readMyna('identity', '2580', ['expired']);
@@ -141,7 +165,10 @@ test('card pulled mid-walk: card_removed, invalid, nothing shown', async () => {
 test('the virtual card follows the published facts: AIDs …04… / …05… are absent, the annex VERIFY P2 82 answers 6A82, 63CA fresh', async () => {
   const { card } = await readMyna('entrance');
   card.reset();
-  const sw = (h: string) => Buffer.from(card.process(Buffer.from(h, 'hex'))).toString('hex').slice(-4);
+  const sw = (h: string) =>
+    Buffer.from(card.process(Buffer.from(h, 'hex')))
+      .toString('hex')
+      .slice(-4);
   assert.equal(sw('00a4040c10a0000002310400000000000000000000'), '6a82');
   assert.equal(sw('00a4040c10a0000002310500000000000000000000'), '6a82');
   assert.equal(sw(SELECT_AP), '9000');

@@ -7,7 +7,11 @@ import type { PolicyName } from '../../core/policy/policy.ts';
 
 const myna = { document: 'mynumber-card' as const, licenceAp: true };
 const plain = { document: 'mynumber-card' as const, licenceAp: false };
-const q = (asked: DocumentChoice, policy: PolicyName = 'identity', licenceAsked = false) => ({ asked, policy, licenceAsked });
+const q = (asked: DocumentChoice, policy: PolicyName = 'identity', licenceAsked = false) => ({
+  asked,
+  policy,
+  licenceAsked,
+});
 
 test('マイナ免許証: as a licence when asked (--document driving-licence, licence PIN only, the counter setting); else as a My Number Card', () => {
   assert.equal(chooseReading(myna, q('driving-licence')), 'myna-licence');
@@ -30,10 +34,17 @@ test('a My Number Card without the licence AP: refused when a licence is named, 
 
 test('other cards as before: the document itself, a mismatch when another is named, unsupported when none answered', () => {
   assert.equal(chooseReading({ document: 'driving-licence', licenceAp: false }, q('auto')), 'driving-licence');
-  assert.equal(chooseReading({ document: 'driving-licence', licenceAp: false }, q('driving-licence')), 'driving-licence');
-  assert.deepEqual(chooseReading({ document: 'driving-licence', licenceAp: false }, q('mynumber')), { refuse: 'document_mismatch' });
+  assert.equal(
+    chooseReading({ document: 'driving-licence', licenceAp: false }, q('driving-licence')),
+    'driving-licence',
+  );
+  assert.deepEqual(chooseReading({ document: 'driving-licence', licenceAp: false }, q('mynumber')), {
+    refuse: 'document_mismatch',
+  });
   assert.equal(chooseReading({ document: 'residence-card', licenceAp: false }, q('residence-card')), 'residence-card');
-  assert.deepEqual(chooseReading({ document: 'residence-card', licenceAp: false }, q('driving-licence')), { refuse: 'document_mismatch' });
+  assert.deepEqual(chooseReading({ document: 'residence-card', licenceAp: false }, q('driving-licence')), {
+    refuse: 'document_mismatch',
+  });
   assert.deepEqual(chooseReading({ document: null, licenceAp: false }, q('auto')), { refuse: 'unsupported_card' });
 });
 

@@ -33,17 +33,31 @@ function file(bytes: Uint8Array) {
 test('WEF01: C1 01 01 set, C1 01 00 not set; anything else refused', () => {
   assert.equal(parsePinSetting(h('c10101')), true);
   assert.equal(parsePinSetting(h('c10100')), false);
-  for (const bad of ['c10102', '050101', 'c102 0101', 'c101', '']) assert.equal(code(() => parsePinSetting(h(bad))), 'myna_licence_pin_setting', bad);
+  for (const bad of ['c10102', '050101', 'c102 0101', 'c101', ''])
+    assert.equal(
+      code(() => parsePinSetting(h(bad))),
+      'myna_licence_pin_setting',
+      bad,
+    );
 });
 
 test('WEF02: C5 "5070501" is 2025-05-01 (令和7年5月1日); other tags listed by tag and length, their values never read', async () => {
   // C2 with 3 bytes, C5 (7 ASCII), a 2-byte tag 5F40 with an 81 length of 200, then FF filler.
-  const bytes = h('c2 03 414243' + 'c5 07 ' + Buffer.from('5070501').toString('hex') + '5f40 81c8' + 'ee'.repeat(200) + 'ffff');
+  const bytes = h(
+    'c2 03 414243' + 'c5 07 ' + Buffer.from('5070501').toString('hex') + '5f40 81c8' + 'ee'.repeat(200) + 'ffff',
+  );
   const { f, read } = file(bytes);
   const d = await readLicenceData(read);
   assert.equal(d.expiryDate, '2025-05-01');
-  assert.deepEqual(d.objects, [{ tag: 'C2', length: 3 }, { tag: 'C5', length: 7 }, { tag: '5F40', length: 200 }]);
-  assert.deepEqual(d.undecoded, [{ tag: 'C2', length: 3 }, { tag: '5F40', length: 200 }]);
+  assert.deepEqual(d.objects, [
+    { tag: 'C2', length: 3 },
+    { tag: 'C5', length: 7 },
+    { tag: '5F40', length: 200 },
+  ]);
+  assert.deepEqual(d.undecoded, [
+    { tag: 'C2', length: 3 },
+    { tag: '5F40', length: 200 },
+  ]);
   assert.deepEqual(f.reads, ['0+2', '5+2', '7+7', '14+2', '16+1', '17+1', '218+2']);
   assert.ok(f.out < 30, `${f.out} bytes left the card, not the 200-byte object`);
 });
@@ -71,6 +85,10 @@ test('WEF02 faults are malformed_tlv: no C5, C5 twice, C5 not 7 bytes, not a dat
     [c5 + 'c2 00'.repeat(64), '65 objects'],
   ];
   for (const [hexs, why] of cases) {
-    await assert.rejects(readLicenceData(file(h(hexs)).read), (e: unknown) => e instanceof CardError && e.code === 'malformed_tlv', why);
+    await assert.rejects(
+      readLicenceData(file(h(hexs)).read),
+      (e: unknown) => e instanceof CardError && e.code === 'malformed_tlv',
+      why,
+    );
   }
 });

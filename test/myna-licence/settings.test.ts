@@ -20,7 +20,17 @@ test('an older settings file reads mynaLicence as mynumber-card; staff switch it
   const home = mkdtempSync(join(tmpdir(), 'kakunin-myna-set-'));
   try {
     const file = join(home, 'settings.json');
-    writeFileSync(file, JSON.stringify({ version: 1, mode: 'identity', lang: 'ja', wipeSeconds: 10, retentionDays: 365, readers: { card: true, mdoc: true } }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        version: 1,
+        mode: 'identity',
+        lang: 'ja',
+        wipeSeconds: 10,
+        retentionDays: 365,
+        readers: { card: true, mdoc: true },
+      }),
+    );
     const settings = new SettingsStore(file);
     assert.equal(settings.get().mynaLicence, 'mynumber-card');
     await setTestStaffPin(home, PIN);

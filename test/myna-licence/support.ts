@@ -8,10 +8,21 @@ import { VirtualMynaLicenceAp, type MynaLicenceFault } from '../../sim/licence/v
 export const AT = new Date('2026-11-22T10:00:00+09:00');
 
 /** The virtual My Number Card with the licence AP, read in memory through the real reader. */
-export async function readMyna(policy: PolicyName, pin: string | null = '2580', faults: MynaLicenceFault[] = [], at = AT) {
+export async function readMyna(
+  policy: PolicyName,
+  pin: string | null = '2580',
+  faults: MynaLicenceFault[] = [],
+  at = AT,
+) {
   const ap = new VirtualMynaLicenceAp({ faults });
   const card = new VirtualMyNumberCard({ licenceAp: ap });
-  const result = await readMynaLicence({ transport: memory(card), policy, ...(pin !== null ? { pin } : {}), at, now: () => performance.now() });
+  const result = await readMynaLicence({
+    transport: memory(card),
+    policy,
+    ...(pin !== null ? { pin } : {}),
+    at,
+    now: () => performance.now(),
+  });
   return { card, ap, result, sent: card.log.map((l) => l.command) };
 }
 

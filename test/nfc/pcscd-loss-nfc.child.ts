@@ -78,13 +78,26 @@ async function phoneRead(reader: PcscNfcReader) {
       policy: 'age-over-20',
       engage: async (timeoutMs) =>
         engageOverNfc((live = await reader.waitForTag(timeoutMs)), {
-          proposal: { ble: { centralClientMode: false, peripheralServerMode: false, uuid: '6f1b8d2e-4c3a-4e5f-9a0b-1c2d3e4f5a6b' } },
+          proposal: {
+            ble: {
+              centralClientMode: false,
+              peripheralServerMode: false,
+              uuid: '6f1b8d2e-4c3a-4e5f-9a0b-1c2d3e4f5a6b',
+            },
+          },
           random16: 0x1234,
           sleep: (t) => new Promise((r) => setTimeout(r, t)),
         }),
     },
     // Read deadlines longer than the reader's service check, so the check is what ends the read.
-    { crypto: nodeCrypto, trust, now: () => new Date(), timers: nodeTimers, nfcTransport: nfcDataRetrievalFactory(() => live), timeouts: { engagementMs: 10_000, connectMs: 5000, responseMs: 10_000 } },
+    {
+      crypto: nodeCrypto,
+      trust,
+      now: () => new Date(),
+      timers: nodeTimers,
+      nfcTransport: nfcDataRetrievalFactory(() => live),
+      timeouts: { engagementMs: 10_000, connectMs: 5000, responseMs: 10_000 },
+    },
   );
   const e = out.result.errors[0];
   return {
@@ -95,14 +108,24 @@ async function phoneRead(reader: PcscNfcReader) {
   };
 }
 
-async function settle<T>(p: Promise<T>): Promise<{ ok: true; value: T; ms: number } | { ok: false; code: string; service: string | null; message: string; ms: number }> {
+async function settle<T>(
+  p: Promise<T>,
+): Promise<
+  { ok: true; value: T; ms: number } | { ok: false; code: string; service: string | null; message: string; ms: number }
+> {
   const t = now();
   try {
     const value = await p;
     return { ok: true, value, ms: ms(now() - t) };
   } catch (e) {
     const x = e as { code?: string; message?: string };
-    return { ok: false, code: x.code ?? 'thrown', service: e instanceof ApduChannelError ? (e.service ?? null) : null, message: String(x.message ?? e), ms: ms(now() - t) };
+    return {
+      ok: false,
+      code: x.code ?? 'thrown',
+      service: e instanceof ApduChannelError ? (e.service ?? null) : null,
+      message: String(x.message ?? e),
+      ms: ms(now() - t),
+    };
   }
 }
 
@@ -137,7 +160,13 @@ async function scenarioKilled(atApdu: number) {
   const again = await readAgain();
   await d.stop();
   return {
-    mid: { ...mid, apdusSeenByPhone: phone.count(), killToResultMs: trip.at() ? ms(endedAt - trip.at()) : null, serviceLost, closeMs: ms(closeMs) },
+    mid: {
+      ...mid,
+      apdusSeenByPhone: phone.count(),
+      killToResultMs: trip.at() ? ms(endedAt - trip.at()) : null,
+      serviceLost,
+      closeMs: ms(closeMs),
+    },
     whileDown: whileDown.ok ? { ok: true } : whileDown,
     again,
   };
@@ -173,7 +202,13 @@ async function scenarioFrozen(atApdu: number, resume: 'SIGCONT' | 'SIGKILL') {
   const again = await readAgain();
   await d.stop();
   return {
-    mid: { ...mid, apdusSeenByPhone: phone.count(), freezeToResultMs: ms(endedAt - trip.at()), serviceLost, maxEventLoopGapMs: ms(maxGap) },
+    mid: {
+      ...mid,
+      apdusSeenByPhone: phone.count(),
+      freezeToResultMs: ms(endedAt - trip.at()),
+      serviceLost,
+      maxEventLoopGapMs: ms(maxGap),
+    },
     closeMs: ms(closeMs),
     whileFrozen: whileFrozen.ok ? { ok: true } : whileFrozen,
     stillFrozen,
@@ -206,7 +241,12 @@ async function scenarioCloseAfterWait() {
       const at = now();
       const t = now();
       await r2.close();
-      return { code: e.code ?? String(e), service: e instanceof ApduChannelError ? (e.service ?? null) : null, at, closeMs: ms(now() - t) };
+      return {
+        code: e.code ?? String(e),
+        service: e instanceof ApduChannelError ? (e.service ?? null) : null,
+        at,
+        closeMs: ms(now() - t),
+      };
     },
   );
   await sleep(200);
@@ -221,12 +261,21 @@ async function scenarioHost(atApdu: number) {
   const d = PrivatePcscd.setUp();
   await d.start();
   const dispatcher = new TapDispatcher({ readerName: READER });
-  const { card, phone } = tapReaders({ dispatcher, trustDir: TRUST_DIR, timeouts: { engagementMs: 10_000, connectMs: 5000, responseMs: 10_000 } });
+  const { card, phone } = tapReaders({
+    dispatcher,
+    trustDir: TRUST_DIR,
+    timeouts: { engagementMs: 10_000, connectMs: 5000, responseMs: 10_000 },
+  });
   const settings = new SettingsStore(null);
   settings.update({ mode: 'age-over-20', wipeSeconds: 3, readers: { card: true, mdoc: true } });
   const audit = new MemoryAuditSink();
   const host = new KioskHost({ readers: [card, phone], settings, audit, inputTimeoutMs: 10_000 });
-  const states = () => host.snapshot().readers.map((r) => `${r.kind}:${r.state}`).sort().join(' ');
+  const states = () =>
+    host
+      .snapshot()
+      .readers.map((r) => `${r.kind}:${r.state}`)
+      .sort()
+      .join(' ');
   const screen = () => host.snapshot().screen;
   host.start();
   try {
@@ -238,12 +287,24 @@ async function scenarioHost(atApdu: number) {
     await until(() => screen().screen === 'error' || screen().screen === 'verdict', 10_000, 'the outcome screen');
     const errorScreenMs = now() - trip.at();
     const e = screen();
-    const shown = e.screen === 'error' ? { code: e.error.code, messageJa: e.error.messageJa, messageEn: e.error.messageEn, nextJa: e.error.nextJa, nextEn: e.error.nextEn } : { code: `screen ${e.screen}` };
+    const shown =
+      e.screen === 'error'
+        ? {
+            code: e.error.code,
+            messageJa: e.error.messageJa,
+            messageEn: e.error.messageEn,
+            nextJa: e.error.nextJa,
+            nextEn: e.error.nextEn,
+          }
+        : { code: `screen ${e.screen}` };
     await first.remove();
     await d.exited();
     await until(() => screen().screen === 'idle', 10_000, 'idle after the wipe');
     const downMs = await until(() => /card:unavailable/.test(states()), 5000, 'the readers shown unavailable');
-    const whileDown = { states: states(), detail: host.snapshot().readers.find((r) => r.kind === 'card')?.detail ?? '' };
+    const whileDown = {
+      states: states(),
+      detail: host.snapshot().readers.find((r) => r.kind === 'card')?.detail ?? '',
+    };
     await d.start();
     const readyMs = await until(() => states() === before, 8000, 'the readers ready again');
     const next = await presentPhone();
@@ -258,7 +319,10 @@ async function scenarioHost(atApdu: number) {
       whileDown,
       downMs: ms(downMs),
       readyAgainMs: ms(readyMs),
-      next: v.screen === 'verdict' ? { verdict: v.verdict, attributes: Object.keys(v.attributes) } : { screen: v.screen, error: v.screen === 'error' ? v.error.code : undefined },
+      next:
+        v.screen === 'verdict'
+          ? { verdict: v.verdict, attributes: Object.keys(v.attributes) }
+          : { screen: v.screen, error: v.screen === 'error' ? v.error.code : undefined },
       audit: audit.entries.map((x) => `${x.outcome}${x.errorCode ? `:${x.errorCode}` : ''}`),
     };
   } finally {
@@ -275,7 +339,12 @@ async function scenarioHostFrozen() {
   const settings = new SettingsStore(null);
   settings.update({ mode: 'age-over-20', readers: { card: true, mdoc: true } });
   const host = new KioskHost({ readers: [card, phone], settings, audit: new MemoryAuditSink() });
-  const states = () => host.snapshot().readers.map((r) => `${r.kind}:${r.state}`).sort().join(' ');
+  const states = () =>
+    host
+      .snapshot()
+      .readers.map((r) => `${r.kind}:${r.state}`)
+      .sort()
+      .join(' ');
   host.start();
   let stopped = false;
   try {
@@ -286,7 +355,11 @@ async function scenarioHostFrozen() {
     const loop = watchEventLoop();
     d.kill('SIGSTOP');
     const unavailableMs = await until(() => /card:unavailable/.test(states()), 10_000, 'the readers shown unavailable');
-    const whileFrozen = { states: states(), detail: host.snapshot().readers.find((r) => r.kind === 'card')?.detail ?? '', screen: host.snapshot().screen.screen };
+    const whileFrozen = {
+      states: states(),
+      detail: host.snapshot().readers.find((r) => r.kind === 'card')?.detail ?? '',
+      screen: host.snapshot().screen.screen,
+    };
     const tStop = now();
     await host.stop();
     stopped = true;
@@ -295,7 +368,14 @@ async function scenarioHostFrozen() {
     const stillFrozen = d.running;
     d.kill('SIGKILL'); // a watchdog gives up on the frozen daemon; the deferred native close then runs
     await d.exited();
-    return { before, unavailableMs: ms(unavailableMs), whileFrozen, stopMs: ms(stopMs), maxEventLoopGapMs: ms(maxGap), stillFrozen };
+    return {
+      before,
+      unavailableMs: ms(unavailableMs),
+      whileFrozen,
+      stopMs: ms(stopMs),
+      maxEventLoopGapMs: ms(maxGap),
+      stillFrozen,
+    };
   } finally {
     if (!stopped) await host.stop();
     await d.stop();

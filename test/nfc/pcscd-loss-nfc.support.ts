@@ -22,8 +22,11 @@ export async function nfcChild<T>(args: string[]): Promise<T> {
   assert.ok(r.result, `no report from the child (crashed or hung): ${where}`);
   assert.ok(r.result.ok, `${r.result.error}\n${where}`);
   assert.deepEqual(r.result.escaped, [], 'nothing escaped (no uncaught exception, no unhandled rejection)');
-  assert.equal(r.timedOut, false, `the child did not end by itself (a native handle kept it alive, or the main thread blocked): ${where}`);
+  assert.equal(
+    r.timedOut,
+    false,
+    `the child did not end by itself (a native handle kept it alive, or the main thread blocked): ${where}`,
+  );
   assert.equal(r.code, 0, where);
   return r.result.result as T;
 }
-

@@ -2,8 +2,23 @@
 // the Doc 9303 parts, typos that a check digit catches, and the two-digit-year rules.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkDigit, isMrzDate, mrzKeyFromFields, mrzKeyFromInformation, mrzKeyFromLine2, parseMrz, resolveBirthDate, resolveExpiryDate } from '../../core/passport/mrz.ts';
-import { checkRow, fromScannedLine, isYymmdd, mrzCheckDigit, mrzInformation } from '../../renderer/src/screens/mrz-fields.ts';
+import {
+  checkDigit,
+  isMrzDate,
+  mrzKeyFromFields,
+  mrzKeyFromInformation,
+  mrzKeyFromLine2,
+  parseMrz,
+  resolveBirthDate,
+  resolveExpiryDate,
+} from '../../core/passport/mrz.ts';
+import {
+  checkRow,
+  fromScannedLine,
+  isYymmdd,
+  mrzCheckDigit,
+  mrzInformation,
+} from '../../renderer/src/screens/mrz-fields.ts';
 
 test('check digits: 9303-3 §4.9 worked values and the appendix fields', () => {
   assert.equal(checkDigit('520727'), 3); // 9303-3's own example: 5*7+2*3+0*1+7*7+2*3+7*1 = 103
@@ -23,7 +38,10 @@ test('typed fields: the check digits are computed and shown; bad dates and chara
   assert.deepEqual(k.key.checkDigits, { documentNumber: 3, birthDate: 5, expiryDate: 8 });
   const bad = mrzKeyFromFields({ documentNumber: 'TK-12', birthDate: '901331', expiryDate: '310230' });
   assert.ok(!bad.ok);
-  assert.deepEqual(bad.problems.map((p) => `${p.field}:${p.code}`), ['document_number:mrz_characters', 'birth_date:mrz_date', 'expiry_date:mrz_date']);
+  assert.deepEqual(
+    bad.problems.map((p) => `${p.field}:${p.code}`),
+    ['document_number:mrz_characters', 'birth_date:mrz_date', 'expiry_date:mrz_date'],
+  );
 });
 
 test('scanned line 2: a single misread character is caught by its check digit (and by the composite)', () => {
@@ -34,10 +52,28 @@ test('scanned line 2: a single misread character is caught by its check digit (a
   assert.equal(good.nationality, 'UTO');
   const typo = mrzKeyFromLine2(l2.replace('7408122', '7408152'));
   assert.ok(!typo.ok);
-  assert.deepEqual(typo.problems.map((p) => p.field), ['birth_date', 'composite']);
+  assert.deepEqual(
+    typo.problems.map((p) => p.field),
+    ['birth_date', 'composite'],
+  );
   const parsed = parseMrz(l1 + l2); // the Doc 9303-4 specimen
-  assert.deepEqual([parsed.format, parsed.issuingState, parsed.surname, parsed.givenNames, parsed.documentNumber, parsed.birthDate, parsed.sex, parsed.expiryDate], ['TD3', 'UTO', 'ERIKSSON', 'ANNA MARIA', 'L898902C3', '740812', 'F', '120415']);
-  assert.ok(parsed.checkDigits.every((c) => c.ok), JSON.stringify(parsed.checkDigits));
+  assert.deepEqual(
+    [
+      parsed.format,
+      parsed.issuingState,
+      parsed.surname,
+      parsed.givenNames,
+      parsed.documentNumber,
+      parsed.birthDate,
+      parsed.sex,
+      parsed.expiryDate,
+    ],
+    ['TD3', 'UTO', 'ERIKSSON', 'ANNA MARIA', 'L898902C3', '740812', 'F', '120415'],
+  );
+  assert.ok(
+    parsed.checkDigits.every((c) => c.ok),
+    JSON.stringify(parsed.checkDigits),
+  );
 });
 
 test('TD1 (ID cards, 3 x 30) with a long document number continued in the optional data (9303-5 note j)', () => {
@@ -47,7 +83,10 @@ test('TD1 (ID cards, 3 x 30) with a long document number continued in the option
   assert.equal(m.documentNumber, 'D23145890734');
   assert.equal(m.surname, 'STEVENSON');
   assert.equal(m.givenNames, 'PETER JOHN');
-  assert.deepEqual(m.checkDigits.filter((c) => !c.ok).map((c) => c.field), []);
+  assert.deepEqual(
+    m.checkDigits.filter((c) => !c.ok).map((c) => c.field),
+    [],
+  );
 });
 
 test('two-digit years: birth dates take the latest century not in the future, expiry dates are 20YY', () => {
@@ -70,14 +109,25 @@ test('MRZ_information from the kiosk entry screen: App. D.2 and G accepted; each
   assert.equal(d.key.information, 'L898902C<369080619406236');
   const g = mrzKeyFromInformation('T22000129364081251010318'); // App. G
   assert.ok(g.ok && g.key.information === 'T22000129364081251010318');
-  const fields = (s: string) => { const r = mrzKeyFromInformation(s); return r.ok ? [] : r.problems.map((p) => `${p.field}:${p.code}`); };
+  const fields = (s: string) => {
+    const r = mrzKeyFromInformation(s);
+    return r.ok ? [] : r.problems.map((p) => `${p.field}:${p.code}`);
+  };
   assert.deepEqual(fields('L898902C<469080619406236'), ['document_number:mrz_check_digit']);
   assert.deepEqual(fields('L898902C<369080629406236'), ['birth_date:mrz_check_digit']);
   assert.deepEqual(fields('L898902C<369080619406237'), ['expiry_date:mrz_check_digit']);
   assert.deepEqual(fields('L898902C<369130619406236'), ['birth_date:mrz_date']);
-  assert.deepEqual(fields('L89<902C<369080619406236'), ['document_number:mrz_characters'], 'a filler inside the number');
+  assert.deepEqual(
+    fields('L89<902C<369080619406236'),
+    ['document_number:mrz_characters'],
+    'a filler inside the number',
+  );
   assert.deepEqual(fields('L898902C<36908061940623'), ['document_number:mrz_length']);
-  assert.deepEqual(fields('l898902c<369080619406236'), ['document_number:mrz_length'], 'lower case is refused, not upper-cased');
+  assert.deepEqual(
+    fields('l898902c<369080619406236'),
+    ['document_number:mrz_length'],
+    'lower case is refused, not upper-cased',
+  );
 });
 
 test("the entry screen's own check-digit copy (renderer/, which may not import core/) agrees with core/passport/mrz.ts", () => {
@@ -94,8 +144,18 @@ test("the entry screen's own check-digit copy (renderer/, which may not import c
   }
   // What the screen submits is what the host accepts; a scanned line fills the same fields.
   const v = fromScannedLine('L898902C36UTO7408122F1204159ZE184226B<<<<<10')!;
-  assert.deepEqual(v, { document: 'L898902C3', documentCd: '6', birth: '740812', birthCd: '2', expiry: '120415', expiryCd: '9' });
-  assert.deepEqual(['document', 'birth', 'expiry'].map((f) => checkRow(f as 'document', v).state), ['ok', 'ok', 'ok']);
+  assert.deepEqual(v, {
+    document: 'L898902C3',
+    documentCd: '6',
+    birth: '740812',
+    birthCd: '2',
+    expiry: '120415',
+    expiryCd: '9',
+  });
+  assert.deepEqual(
+    ['document', 'birth', 'expiry'].map((f) => checkRow(f as 'document', v).state),
+    ['ok', 'ok', 'ok'],
+  );
   assert.ok(mrzKeyFromInformation(mrzInformation(v)).ok);
   assert.equal(checkRow('expiry', { ...v, expiryCd: '8' }).state, 'mismatch');
   assert.equal(checkRow('birth', { ...v, birth: '741312' }).state, 'bad-date');

@@ -10,8 +10,14 @@ const hex = (s: string) => new Uint8Array(Buffer.from(s.replace(/\s+/g, ''), 'he
 
 for (const [label, opts] of [
   ['BAC + AA', {}],
-  ['PACE GM + CA', { pace: { mapping: 'GM', curve: 'brainpoolP256r1', cipher: 'AES', keyLength: 16 }, chipAuthentication: 'ca' }],
-  ['PACE IM (3DES) + CA', { pace: { mapping: 'IM', curve: 'P-256', cipher: '3DES', keyLength: 16 }, chipAuthentication: 'ca' }],
+  [
+    'PACE GM + CA',
+    { pace: { mapping: 'GM', curve: 'brainpoolP256r1', cipher: 'AES', keyLength: 16 }, chipAuthentication: 'ca' },
+  ],
+  [
+    'PACE IM (3DES) + CA',
+    { pace: { mapping: 'IM', curve: 'P-256', cipher: '3DES', keyLength: 16 }, chipAuthentication: 'ca' },
+  ],
 ] as const) {
   test(`${label}: every command of a whole read passes the guard`, async () => {
     const { result, transport } = await readInMemory(opts as never);

@@ -19,13 +19,42 @@ const GM_P256: PaceSpec = { mapping: 'GM', curve: 'P-256', cipher: 'AES', keyLen
 test('BAC-only passport with Active Authentication (RSA, ISO/IEC 9796-2): valid, identity attributes from DG1, face from DG2', async () => {
   const { result } = await readInMemory({});
   assert.equal(result.verdict, 'valid', JSON.stringify(failed(result.checks)));
-  assert.deepEqual([result.card.access, result.card.chipAuthenticity, result.card.issuingState], ['bac', 'active_authentication', 'JPN']);
+  assert.deepEqual(
+    [result.card.access, result.card.chipAuthenticity, result.card.issuingState],
+    ['bac', 'active_authentication', 'JPN'],
+  );
   const { portrait, ...shown } = result.attributes;
-  assert.deepEqual(shown, { name: 'KAKUNIN HANAKO', nationality: 'JPN', birth_date: '1990-04-01', sex: 'female', document_number: 'TK1234567', expiry_date: '2031-04-01' });
+  assert.deepEqual(shown, {
+    name: 'KAKUNIN HANAKO',
+    nationality: 'JPN',
+    birth_date: '1990-04-01',
+    sex: 'female',
+    document_number: 'TK1234567',
+    expiry_date: '2031-04-01',
+  });
   assert.ok(portrait && portrait[0] === 0xff && portrait[1] === 0xd8, 'JPEG face');
   assert.equal(result.photo?.format, 'jpeg');
-  for (const code of ['passport.access', 'passport.sod_signature', 'passport.sod_message_digest', 'passport.csca_known', 'passport.ds_chain', 'passport.ds_validity', 'passport.csca_validity', 'passport.country_consistency', 'passport.dg1_hash', 'passport.dg2_hash', 'passport.dg15_hash', 'passport.chip_authenticity', 'passport.mrz_check_digits', 'passport.mrz_matches_entry', 'passport.expiry']) {
-    assert.ok(result.checks.some((c) => c.code === code && c.ok), `${code} ran and passed`);
+  for (const code of [
+    'passport.access',
+    'passport.sod_signature',
+    'passport.sod_message_digest',
+    'passport.csca_known',
+    'passport.ds_chain',
+    'passport.ds_validity',
+    'passport.csca_validity',
+    'passport.country_consistency',
+    'passport.dg1_hash',
+    'passport.dg2_hash',
+    'passport.dg15_hash',
+    'passport.chip_authenticity',
+    'passport.mrz_check_digits',
+    'passport.mrz_matches_entry',
+    'passport.expiry',
+  ]) {
+    assert.ok(
+      result.checks.some((c) => c.code === code && c.ok),
+      `${code} ran and passed`,
+    );
   }
   // The Japanese test CSCA is trusted only through the German test master list (as MOFA publishes none).
   assert.match(result.checks.find((c) => c.code === 'passport.ds_chain')!.detail!, /CSCA Japan/);
@@ -35,9 +64,21 @@ test('BAC-only passport with Active Authentication (RSA, ISO/IEC 9796-2): valid,
 for (const [label, pace, chipAuthentication] of [
   ['PACE generic mapping, brainpoolP256r1, AES-128, Chip Authentication', GM_BP256, 'ca'],
   ['PACE generic mapping, P-256, AES-128, Active Authentication (ECDSA)', GM_P256, 'aa-ec'],
-  ['PACE integrated mapping, brainpoolP256r1, AES-128', { mapping: 'IM', curve: 'brainpoolP256r1', cipher: 'AES', keyLength: 16 } as PaceSpec, 'aa-rsa'],
-  ['PACE generic mapping, P-256, 3DES, PACE-only chip (no BAC)', { mapping: 'GM', curve: 'P-256', cipher: '3DES', keyLength: 16 } as PaceSpec, 'ca'],
-  ['PACE integrated mapping, brainpoolP384r1, AES-256', { mapping: 'IM', curve: 'brainpoolP384r1', cipher: 'AES', keyLength: 32 } as PaceSpec, 'none'],
+  [
+    'PACE integrated mapping, brainpoolP256r1, AES-128',
+    { mapping: 'IM', curve: 'brainpoolP256r1', cipher: 'AES', keyLength: 16 } as PaceSpec,
+    'aa-rsa',
+  ],
+  [
+    'PACE generic mapping, P-256, 3DES, PACE-only chip (no BAC)',
+    { mapping: 'GM', curve: 'P-256', cipher: '3DES', keyLength: 16 } as PaceSpec,
+    'ca',
+  ],
+  [
+    'PACE integrated mapping, brainpoolP384r1, AES-256',
+    { mapping: 'IM', curve: 'brainpoolP384r1', cipher: 'AES', keyLength: 32 } as PaceSpec,
+    'none',
+  ],
 ] as const) {
   test(`${label}: valid, opened with PACE`, async () => {
     const { result } = await readInMemory({ pace, chipAuthentication, bac: !label.includes('PACE-only') });
@@ -45,7 +86,14 @@ for (const [label, pace, chipAuthentication] of [
     assert.equal(result.card.access, 'pace');
     assert.equal(result.card.pace!.mapping, pace.mapping);
     assert.equal(result.card.pace!.curve, pace.curve);
-    assert.equal(result.card.chipAuthenticity, chipAuthentication === 'ca' ? 'chip_authentication' : chipAuthentication === 'none' ? 'not_supported' : 'active_authentication');
+    assert.equal(
+      result.card.chipAuthenticity,
+      chipAuthentication === 'ca'
+        ? 'chip_authentication'
+        : chipAuthentication === 'none'
+          ? 'not_supported'
+          : 'active_authentication',
+    );
   });
 }
 
@@ -66,13 +114,24 @@ test('without Active or Chip Authentication: valid, but chip authenticity says "
   assert.equal(result.verdict, 'valid');
   assert.equal(result.card.chipAuthenticity, 'not_supported');
   assert.match(result.checks.find((c) => c.code === 'passport.chip_authenticity')!.detail!, /not supported/);
-  assert.deepEqual(result.warnings.map((w) => w.code), ['chip_authenticity_not_supported']);
+  assert.deepEqual(
+    result.warnings.map((w) => w.code),
+    ['chip_authenticity_not_supported'],
+  );
 });
 
 test('wrong MRZ: the chip answers 63 00, access_denied before any data; attempts are counted, the chip does not lock', async () => {
   const chip = new VirtualPassport({ faults: ['wrong-mrz'] });
   for (let i = 1; i <= 4; i++) {
-    const r = await readPassport({ channel: new PassportChannel(memoryTransport(chip)), policy: 'identity', access: mrzAccess(), trust: testTrust(), crypto: nobleCrypto, at: AT, now: () => 0 });
+    const r = await readPassport({
+      channel: new PassportChannel(memoryTransport(chip)),
+      policy: 'identity',
+      access: mrzAccess(),
+      trust: testTrust(),
+      crypto: nobleCrypto,
+      at: AT,
+      now: () => 0,
+    });
     assert.equal(r.verdict, 'invalid');
     assert.equal(r.errors[0]!.code, 'access_denied');
     assert.deepEqual(r.attributes, {});
@@ -117,14 +176,20 @@ test('no CSCA of the issuing state (France): every check that can run passes, th
   assert.deepEqual(failed(result.checks), []);
   assert.deepEqual(result.staffConfirm, ['csca_not_installed']);
   assert.ok(!result.checks.some((c) => c.code === 'passport.ds_chain'), 'no chain check ran');
-  assert.ok(result.checks.find((c) => c.code === 'passport.sod_signature')!.ok, 'the SOD signature itself was checked with the DS key');
+  assert.ok(
+    result.checks.find((c) => c.code === 'passport.sod_signature')!.ok,
+    'the SOD signature itself was checked with the DS key',
+  );
   assert.equal(result.attributes.nationality, 'FRA');
 });
 
 test('Germany ("D" in the MRZ, DE in certificates): valid through the CSCA in DIR/csca', async () => {
   const { result } = await readInMemory({ holder: HOLDER_PRESETS.germany });
   assert.equal(result.verdict, 'valid', JSON.stringify(failed(result.checks)));
-  assert.match(result.checks.find((c) => c.code === 'passport.country_consistency')!.detail!, /DG1 D \(DE\), DS DE, CSCA DE/);
+  assert.match(
+    result.checks.find((c) => c.code === 'passport.country_consistency')!.detail!,
+    /DG1 D \(DE\), DS DE, CSCA DE/,
+  );
   assert.equal(result.attributes.nationality, 'D');
 });
 
@@ -155,6 +220,9 @@ test('the pure crypto backend reads the same passport (PACE GM brainpoolP256r1 +
 
 test('the passport channel refuses any file outside its list (no DG3 fingerprints, no DG4 iris, nothing else)', async () => {
   const ch = new PassportChannel(memoryTransport(new VirtualPassport()));
-  await assert.rejects(ch.readFile({ ...DG1, name: 'DG3', fid: 0x0103, sfi: 3, tag: 0x63 }), /not a file this kiosk reads/);
+  await assert.rejects(
+    ch.readFile({ ...DG1, name: 'DG3', fid: 0x0103, sfi: 3, tag: 0x63 }),
+    /not a file this kiosk reads/,
+  );
   assert.equal(ch.stats.count, 0, 'refused before any APDU');
 });

@@ -17,7 +17,11 @@ export { AT, testTrust };
 
 export function mrzAccess(h: Partial<PassportHolder> = {}): PassportAccessKey {
   const holder = { ...TEST_HOLDER, ...h };
-  const k = mrzKeyFromFields({ documentNumber: holder.documentNumber, birthDate: holder.birthDate, expiryDate: holder.expiryDate });
+  const k = mrzKeyFromFields({
+    documentNumber: holder.documentNumber,
+    birthDate: holder.birthDate,
+    expiryDate: holder.expiryDate,
+  });
   if (!k.ok) throw new Error('test holder MRZ invalid');
   return { kind: 'mrz', key: k.key };
 }
@@ -38,7 +42,10 @@ export function memoryTransport(chip: VirtualPassport): ApduTransport & { log: U
   };
 }
 
-export async function readInMemory(opts: VirtualPassportOptions = {}, extra: { policy?: PolicyName; access?: PassportAccessKey; crypto?: CryptoProvider; at?: Date } = {}) {
+export async function readInMemory(
+  opts: VirtualPassportOptions = {},
+  extra: { policy?: PolicyName; access?: PassportAccessKey; crypto?: CryptoProvider; at?: Date } = {},
+) {
   const chip = new VirtualPassport(opts);
   const transport = memoryTransport(chip);
   const channel = new PassportChannel(transport);

@@ -10,12 +10,25 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CLI = fileURLToPath(new URL('../../main/cli/kakunin.mjs', import.meta.url));
 
 function kakunin(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [CLI, 'read-mdoc', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env } });
+  const r = spawnSync(process.execPath, [CLI, 'read-mdoc', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, ...env },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: r.stdout.trim() ? JSON.parse(r.stdout) : null };
 }
 
 test('--simulate wallet:qr --policy age-over-20: exit 0, VALID, only age_over_20 + portrait, transport and timings', () => {
-  const r = kakunin(['--policy', 'age-over-20', '--trust', 'resources/test-trust', '--json', '--simulate', 'wallet:qr']);
+  const r = kakunin([
+    '--policy',
+    'age-over-20',
+    '--trust',
+    'resources/test-trust',
+    '--json',
+    '--simulate',
+    'wallet:qr',
+  ]);
   assert.equal(r.code, 0, r.stderr + r.stdout);
   assert.equal(r.json.verdict, 'valid');
   for (const k of ['documents', 'errors', 'warnings', 'checks', 'transport', 'timings']) assert.ok(k in r.json, k);
@@ -26,7 +39,15 @@ test('--simulate wallet:qr --policy age-over-20: exit 0, VALID, only age_over_20
 });
 
 test('--simulate wallet:tamper: exit 1, INVALID with digest_mismatch, no elements shown', () => {
-  const r = kakunin(['--policy', 'age-over-20', '--trust', 'resources/test-trust', '--json', '--simulate', 'wallet:tamper']);
+  const r = kakunin([
+    '--policy',
+    'age-over-20',
+    '--trust',
+    'resources/test-trust',
+    '--json',
+    '--simulate',
+    'wallet:tamper',
+  ]);
   assert.equal(r.code, 1, r.stderr);
   assert.equal(r.json.verdict, 'invalid');
   assert.ok(r.json.errors.some((e: { code: string }) => e.code === 'digest_mismatch'));
@@ -37,13 +58,18 @@ test('usage errors exit 2', () => {
   assert.equal(kakunin(['--trust', 'resources/test-trust']).code, 2);
   assert.equal(kakunin(['--policy', 'age-over-21', '--trust', 'resources/test-trust']).code, 2);
   assert.equal(kakunin(['--policy', 'age-over-20', '--trust', '/nonexistent']).code, 2);
-  assert.equal(kakunin(['--policy', 'age-over-20', '--trust', 'resources/test-trust', '--simulate', 'wallet:unknown']).code, 2);
+  assert.equal(
+    kakunin(['--policy', 'age-over-20', '--trust', 'resources/test-trust', '--simulate', 'wallet:unknown']).code,
+    2,
+  );
   assert.equal(kakunin(['--policy', 'age-over-20', '--trust', 'resources/test-trust', '--bogus']).code, 2);
 });
 
 test('without --simulate and without hardware: clear message, exit 2, no hang', () => {
   const t0 = Date.now();
-  const r = kakunin(['--policy', 'age-over-20', '--trust', 'resources/test-trust', '--json'], { PCSCLITE_CSOCK_NAME: '/nonexistent/pcscd.comm' });
+  const r = kakunin(['--policy', 'age-over-20', '--trust', 'resources/test-trust', '--json'], {
+    PCSCLITE_CSOCK_NAME: '/nonexistent/pcscd.comm',
+  });
   assert.equal(r.code, 2, r.stderr);
   assert.equal(r.json.errors[0].code, 'no_reader_hardware');
   assert.match(r.stderr, /no phone reader here/);
@@ -55,16 +81,36 @@ test('transport.readerAuth and transport.carriersOffered: false / [] for QR; tru
   const { tmpdir } = await import('node:os');
   const { join } = await import('node:path');
   const { readerAuthPemFiles, testReaderCertificate } = await import('../../sim/pki/reader-auth-pki.ts');
-  const qr = kakunin(['--policy', 'age-over-20', '--trust', 'resources/test-trust', '--json', '--simulate', 'wallet:qr']);
+  const qr = kakunin([
+    '--policy',
+    'age-over-20',
+    '--trust',
+    'resources/test-trust',
+    '--json',
+    '--simulate',
+    'wallet:qr',
+  ]);
   assert.equal(qr.json.transport.readerAuth, false);
   assert.deepEqual(qr.json.transport.carriersOffered, []);
   const dir = mkdtempSync(join(tmpdir(), 'kakunin-read-mdoc-ra-'));
   cpSync(join(ROOT, 'resources', 'test-trust'), join(dir, 'trust'), { recursive: true });
   const { chainPem, keyPem } = readerAuthPemFiles(testReaderCertificate());
   writeFileSync(join(dir, 'chain.pem'), chainPem + keyPem); // one file with the chain and the key
-  const imp = spawnSync(process.execPath, [CLI, 'trust', 'import', '--trust', join(dir, 'trust'), '--kind', 'reader-auth', join(dir, 'chain.pem')], { cwd: ROOT, encoding: 'utf8' });
+  const imp = spawnSync(
+    process.execPath,
+    [CLI, 'trust', 'import', '--trust', join(dir, 'trust'), '--kind', 'reader-auth', join(dir, 'chain.pem')],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
   assert.equal(imp.status, 0, imp.stderr);
-  const apple = kakunin(['--policy', 'age-over-20', '--trust', join(dir, 'trust'), '--json', '--simulate', 'wallet:apple']);
+  const apple = kakunin([
+    '--policy',
+    'age-over-20',
+    '--trust',
+    join(dir, 'trust'),
+    '--json',
+    '--simulate',
+    'wallet:apple',
+  ]);
   assert.equal(apple.code, 0, apple.stderr + apple.stdout);
   assert.equal(apple.json.transport.readerAuth, true);
   assert.deepEqual(apple.json.transport.carriersOffered, ['ble', 'nfc']);

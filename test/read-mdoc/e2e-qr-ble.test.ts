@@ -44,16 +44,22 @@ test('kiosk preferring peripheral server mode runs it when the wallet offers bot
 
 test('timings are reported for every stage', async () => {
   const { outcome } = await qrRead(world, 'qr');
-  for (const k of ['engagement', 'session', 'transfer', 'verify'] as const) assert.equal(typeof outcome.timings[k], 'number');
+  for (const k of ['engagement', 'session', 'transfer', 'verify'] as const)
+    assert.equal(typeof outcome.timings[k], 'number');
   assert.ok(outcome.timings.transfer > 0);
 });
 
-test('a wallet authenticating with deviceMac (EMacKey from the reader\'s ephemeral key) verifies: VALID', async () => {
+test("a wallet authenticating with deviceMac (EMacKey from the reader's ephemeral key) verifies: VALID", async () => {
   const { VirtualWallet, PROFILES } = await import('../../sim/wallet/holder.ts');
   const { readMdoc } = await import('../../main/mdoc-reader/read-mdoc.ts');
   const { nodeCrypto } = await import('../../main/crypto/node-crypto.ts');
   const { deps } = await import('./support.ts');
-  const wallet = new VirtualWallet({ profile: PROFILES.generic, deviceAuth: 'mac', crypto: nodeCrypto, docType: 'org.iso.18013.5.1.mDL' });
+  const wallet = new VirtualWallet({
+    profile: PROFILES.generic,
+    deviceAuth: 'mac',
+    crypto: nodeCrypto,
+    docType: 'org.iso.18013.5.1.mDL',
+  });
   const tx = world.qrTransaction(wallet);
   const outcome = await readMdoc({ policy: 'entrance', engage: tx.engage }, deps(world));
   await tx.walletDone;

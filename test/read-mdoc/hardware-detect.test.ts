@@ -19,10 +19,19 @@ test('linuxHciAdapters: the hciN entries of the folder, none when it is missing'
   }
 });
 
-test('detectBle without an adapter: says so at once, no probe process', { skip: process.platform !== 'linux' || linuxHciAdapters().length > 0 ? 'this machine has an HCI adapter (or is not Linux)' : false }, async () => {
-  const r = await detectBle();
-  assert.equal(r.ble, null);
-  // This state is only given by the folder check; a probe process would report its own
-  // ("unsupported", "cannot load", "no answer ...").
-  assert.match(r.note, /no Bluetooth adapter \(HCI: none in \/sys\/class\/bluetooth\)/);
-});
+test(
+  'detectBle without an adapter: says so at once, no probe process',
+  {
+    skip:
+      process.platform !== 'linux' || linuxHciAdapters().length > 0
+        ? 'this machine has an HCI adapter (or is not Linux)'
+        : false,
+  },
+  async () => {
+    const r = await detectBle();
+    assert.equal(r.ble, null);
+    // This state is only given by the folder check; a probe process would report its own
+    // ("unsupported", "cannot load", "no answer ...").
+    assert.match(r.note, /no Bluetooth adapter \(HCI: none in \/sys\/class\/bluetooth\)/);
+  },
+);

@@ -18,7 +18,10 @@ function heapAfterGc(): number {
 }
 
 const world = new SimWorld();
-const wallets = { both: makeWallet('qr', nodeCrypto, new Date()), ps: makeWallet('qr-peripheral', nodeCrypto, new Date()) };
+const wallets = {
+  both: makeWallet('qr', nodeCrypto, new Date()),
+  ps: makeWallet('qr-peripheral', nodeCrypto, new Date()),
+};
 const sessions = new Set<string>();
 const verdicts: Record<string, number> = {};
 const modes: Record<string, number> = {};

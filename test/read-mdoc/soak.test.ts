@@ -9,7 +9,11 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 test('200 consecutive simulated BLE transactions: all VALID, 200 distinct sessions, flat heap', () => {
-  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', 'test/read-mdoc/soak-child.ts', '200'], { cwd: ROOT, encoding: 'utf8', timeout: 110_000 });
+  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', 'test/read-mdoc/soak-child.ts', '200'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 110_000,
+  });
   assert.equal(r.status, 0, r.stderr);
   const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
   console.log(`# soak: ${JSON.stringify(out)}`);
@@ -22,7 +26,9 @@ test('200 consecutive simulated BLE transactions: all VALID, 200 distinct sessio
   const h = out.heap as { tx: number; heapUsed: number }[];
   const at = (tx: number) => h.find((x) => x.tx === tx)!.heapUsed;
   const growth = at(200) - at(25);
-  console.log(`# soak heap: after 25 tx ${(at(25) / 2 ** 20).toFixed(2)} MiB, after 200 tx ${(at(200) / 2 ** 20).toFixed(2)} MiB, growth ${(growth / 1024).toFixed(0)} KiB`);
+  console.log(
+    `# soak heap: after 25 tx ${(at(25) / 2 ** 20).toFixed(2)} MiB, after 200 tx ${(at(200) / 2 ** 20).toFixed(2)} MiB, growth ${(growth / 1024).toFixed(0)} KiB`,
+  );
   assert.ok(growth < 2 * 2 ** 20, `heap grew ${(growth / 2 ** 20).toFixed(2)} MiB`);
   assert.ok(at(200) - at(100) < 1 * 2 ** 20, 'second half grows');
 });

@@ -13,7 +13,15 @@ export const TRUST_DIR = fileURLToPath(new URL('../../resources/test-trust', imp
 export const trust = loadTrustDir(TRUST_DIR, { crypto: nodeCrypto, now: new Date() });
 
 export function deps(world: SimWorld, extra: Partial<ReadMdocDeps> = {}): ReadMdocDeps {
-  return { crypto: nodeCrypto, trust, now: () => new Date(), timers: nodeTimers, ble: world.reader, timeouts: { connectMs: 3000, responseMs: 3000, engagementMs: 3000 }, ...extra };
+  return {
+    crypto: nodeCrypto,
+    trust,
+    now: () => new Date(),
+    timers: nodeTimers,
+    ble: world.reader,
+    timeouts: { connectMs: 3000, responseMs: 3000, engagementMs: 3000 },
+    ...extra,
+  };
 }
 
 export async function qrRead(

@@ -9,7 +9,15 @@ import { cmac } from '../../core/crypto/cmac.ts';
 import { nobleCrypto } from '../../core/crypto/noble.ts';
 import { nodeCrypto } from '../../main/crypto/node-crypto.ts';
 import {
-  authMac, cardNumberKey, mutualAuthenticateCommand, openMutualAuthenticateResponse, openSmResponse, sealSmResponse, sessionKey, smReadCommand, verifyCardNumberCommand,
+  authMac,
+  cardNumberKey,
+  mutualAuthenticateCommand,
+  openMutualAuthenticateResponse,
+  openSmResponse,
+  sealSmResponse,
+  sessionKey,
+  smReadCommand,
+  verifyCardNumberCommand,
 } from '../../core/residence-card/secure-messaging.ts';
 
 const hex = (s: string) => new Uint8Array(Buffer.from(s.replace(/\s/g, ''), 'hex'));
@@ -52,20 +60,39 @@ test('a flipped bit in M.ICC or in E.ICC is refused (card_authentication_failed)
   const k = hex(V.k);
   const bad1 = hex(V.eIcc + V.mIcc);
   bad1[39]! ^= 1;
-  assert.throws(() => openMutualAuthenticateResponse(2, k, bad1, hex(V.rndIcc), hex(V.rndIfd), nodeCrypto), /card_authentication_failed/);
+  assert.throws(
+    () => openMutualAuthenticateResponse(2, k, bad1, hex(V.rndIcc), hex(V.rndIfd), nodeCrypto),
+    /card_authentication_failed/,
+  );
   const bad2 = hex(V.eIcc + V.mIcc);
   bad2[3]! ^= 1;
-  assert.throws(() => openMutualAuthenticateResponse(2, k, bad2, hex(V.rndIcc), hex(V.rndIfd), nodeCrypto), /card_authentication_failed/);
+  assert.throws(
+    () => openMutualAuthenticateResponse(2, k, bad2, hex(V.rndIcc), hex(V.rndIfd), nodeCrypto),
+    /card_authentication_failed/,
+  );
   // Right MAC, wrong nonce inside (a replayed answer to another challenge).
-  assert.throws(() => openMutualAuthenticateResponse(2, k, hex(V.eIcc + V.mIcc), hex('0000000000000000'), hex(V.rndIfd), nodeCrypto), /card_authentication_failed/);
+  assert.throws(
+    () =>
+      openMutualAuthenticateResponse(2, k, hex(V.eIcc + V.mIcc), hex('0000000000000000'), hex(V.rndIfd), nodeCrypto),
+    /card_authentication_failed/,
+  );
 });
 
 test('AES-CMAC: RFC 4493 §4 examples 1-4', () => {
   const key = hex('2b7e151628aed2a6abf7158809cf4f3c');
-  const m = hex('6bc1bee22e409f96e93d7e117393172a ae2d8a571e03ac9c9eb76fac45af8e51 30c81c46a35ce411e5fbc1191a0a52ef f69f2445df4f9b17ad2b417be66c3710');
-  const want = ['bb1d6929e95937287fa37d129b756746', '070a16b46b4d4144f79bdd9dd04a287c', 'dfa66747de9ae63030ca32611497c827', '51f0bebf7e3b9d92fc49741779363cfe'];
+  const m = hex(
+    '6bc1bee22e409f96e93d7e117393172a ae2d8a571e03ac9c9eb76fac45af8e51 30c81c46a35ce411e5fbc1191a0a52ef f69f2445df4f9b17ad2b417be66c3710',
+  );
+  const want = [
+    'bb1d6929e95937287fa37d129b756746',
+    '070a16b46b4d4144f79bdd9dd04a287c',
+    'dfa66747de9ae63030ca32611497c827',
+    '51f0bebf7e3b9d92fc49741779363cfe',
+  ];
   for (const c of [nodeCrypto, nobleCrypto]) {
-    [0, 16, 40, 64].forEach((n, i) => assert.equal(toHex(cmac(c, key, m.subarray(0, n))).toLowerCase(), want[i], `${c.name} len ${n}`));
+    [0, 16, 40, 64].forEach((n, i) =>
+      assert.equal(toHex(cmac(c, key, m.subarray(0, n))).toLowerCase(), want[i], `${c.name} len ${n}`),
+    );
   }
 });
 
@@ -76,10 +103,20 @@ test('1st generation (3DES + retail MAC) cross-check values (self-computed by th
   assert.equal(toHex(cmd.subarray(37, 45)), '9F1FC140E78FE2E5');
   const eIcc = hex('EF303A943DBC6EDD9DB47A31EF1B721190388B958AEE74CB987719AC99BB5DD2');
   assert.equal(toHex(authMac(1, k, eIcc, nobleCrypto)), 'CEB690C94F6065C7');
-  const kIcc = openMutualAuthenticateResponse(1, k, new Uint8Array([...eIcc, ...hex('CEB690C94F6065C7')]), hex(V.rndIcc), hex(V.rndIfd), nobleCrypto);
+  const kIcc = openMutualAuthenticateResponse(
+    1,
+    k,
+    new Uint8Array([...eIcc, ...hex('CEB690C94F6065C7')]),
+    hex(V.rndIcc),
+    hex(V.rndIfd),
+    nobleCrypto,
+  );
   assert.equal(toHex(kIcc), V.kIcc);
   const ks = sessionKey(hex(V.kIfd), kIcc, nodeCrypto);
-  assert.equal(toHex(verifyCardNumberCommand(1, ks, V.cardNumber, nodeCrypto)), '0820008613861101' + '0E862D464F58087002FE1D2CC67EBE6F');
+  assert.equal(
+    toHex(verifyCardNumberCommand(1, ks, V.cardNumber, nodeCrypto)),
+    '0820008613861101' + '0E862D464F58087002FE1D2CC67EBE6F',
+  );
 });
 
 test('SM response framing: seal/open round trip for both generations; wrong key or framing is malformed_response', () => {
@@ -93,5 +130,8 @@ test('SM response framing: seal/open round trip for both generations; wrong key 
   }
   const sealed = sealSmResponse(2, ks, new Uint8Array(40), nodeCrypto);
   assert.throws(() => openSmResponse(2, hex('00'.repeat(16)), sealed, nodeCrypto, 't'), /malformed_response/);
-  assert.throws(() => openSmResponse(2, ks, sealed.subarray(0, sealed.length - 1), nodeCrypto, 't'), /malformed_response/);
+  assert.throws(
+    () => openSmResponse(2, ks, sealed.subarray(0, sealed.length - 1), nodeCrypto, 't'),
+    /malformed_response/,
+  );
 });

@@ -7,7 +7,11 @@ import type { PolicyName } from '../../core/policy/policy.ts';
 import { readResidenceCard } from '../../core/residence-card/read-residence-card.ts';
 import { nodeCrypto } from '../../main/crypto/node-crypto.ts';
 import { loadDocumentTrust } from '../../main/trust/document-trust.ts';
-import { CardPulledResidence, VirtualResidenceCard, type VirtualResidenceCardOptions } from '../../sim/residence-card/virtual-residence-card.ts';
+import {
+  CardPulledResidence,
+  VirtualResidenceCard,
+  type VirtualResidenceCardOptions,
+} from '../../sim/residence-card/virtual-residence-card.ts';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 export const TEST_TRUST_DIR = join(ROOT, 'resources', 'test-trust');
@@ -29,8 +33,17 @@ export function memory(card: { process(c: Uint8Array): Uint8Array }): ApduTransp
 
 export async function readRc(policy: PolicyName, opts: VirtualResidenceCardOptions = {}, cardNumber = NUMBER) {
   const card = new VirtualResidenceCard(opts);
-  const result = await readResidenceCard({ transport: memory(card), policy, cardNumber, trust: loadDocumentTrust(TEST_TRUST_DIR, nodeCrypto), crypto: nodeCrypto, at: AT, now: () => performance.now() });
+  const result = await readResidenceCard({
+    transport: memory(card),
+    policy,
+    cardNumber,
+    trust: loadDocumentTrust(TEST_TRUST_DIR, nodeCrypto),
+    crypto: nodeCrypto,
+    at: AT,
+    now: () => performance.now(),
+  });
   return { card, result };
 }
 
-export const failed = (checks: ReadonlyArray<{ code: string; ok: boolean }>) => checks.filter((c) => !c.ok).map((c) => c.code);
+export const failed = (checks: ReadonlyArray<{ code: string; ok: boolean }>) =>
+  checks.filter((c) => !c.ok).map((c) => c.code);

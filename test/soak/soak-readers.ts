@@ -10,13 +10,25 @@ import { EmbeddedCbor, encodeCbor } from '../../core/cbor/index.ts';
 import type { Check } from '../../core/check.ts';
 import type { CryptoProvider } from '../../core/crypto/provider.ts';
 import type { Policy } from '../../core/policy/policy.ts';
-import { ReaderSession, SessionEncryption, decodeSessionEstablishment, deriveSessionKeys, encodeSessionData } from '../../core/mdoc/session/index.ts';
+import {
+  ReaderSession,
+  SessionEncryption,
+  decodeSessionEstablishment,
+  deriveSessionKeys,
+  encodeSessionData,
+} from '../../core/mdoc/session/index.ts';
 import { verifyDeviceResponse } from '../../core/mdoc/verify.ts';
 import type { TrustStore } from '../../core/trust/trust-store.ts';
 import { readMyNumberCard } from '../../core/card/read-card.ts';
 import { CardChannel } from '../../core/card/apdu.ts';
 import type { Attributes, ReaderKind, ReaderStatus } from '../../api/contract.ts';
-import { ABORTED, errorOutcome, type CredentialReader, type ReadHooks, type ReadOutcome } from '../../main/host/reader.ts';
+import {
+  ABORTED,
+  errorOutcome,
+  type CredentialReader,
+  type ReadHooks,
+  type ReadOutcome,
+} from '../../main/host/reader.ts';
 import { VirtualMyNumberCard } from '../../sim/card/virtual-card.ts';
 import type { CardFault } from '../../sim/card/card-files.ts';
 import type { Scenario } from '../bench/fixtures.ts';
@@ -25,7 +37,13 @@ export type MdocVariant = 'valid' | 'tampered' | 'expired' | 'garbage' | 'walked
 export type CardVariant = 'valid' | CardFault;
 export type Presentation = { kind: 'mdoc'; variant: MdocVariant } | { kind: 'card'; variant: CardVariant };
 
-const WALKED_AWAY = { code: 'ble_disconnected', messageJa: 'スマートフォンとの接続が切れました', messageEn: 'The connection to the phone was lost', nextJa: 'もう一度お試しください', nextEn: 'Please try again' };
+const WALKED_AWAY = {
+  code: 'ble_disconnected',
+  messageJa: 'スマートフォンとの接続が切れました',
+  messageEn: 'The connection to the phone was lost',
+  nextJa: 'もう一度お試しください',
+  nextEn: 'Please try again',
+};
 
 /** Waits for the driver to present something, like a reader waits for a tap. */
 abstract class SoakReader implements CredentialReader {
@@ -89,18 +107,37 @@ export class SoakMdocReader extends SoakReader {
     super();
     this.eDevice = crypto.generateEcKey('P-256');
     this.eDeviceKeyBytes = EmbeddedCbor.wrap(
-      new Map<number, unknown>([[1, 2], [-1, 1], [-2, this.eDevice.publicKey.subarray(1, 33)], [-3, this.eDevice.publicKey.subarray(33)]]) as never,
+      new Map<number, unknown>([
+        [1, 2],
+        [-1, 1],
+        [-2, this.eDevice.publicKey.subarray(1, 33)],
+        [-3, this.eDevice.publicKey.subarray(33)],
+      ]) as never,
     );
-    this.de = encodeCbor(new Map<number, unknown>([[0, '1.0'], [1, [1, this.eDeviceKeyBytes]]]) as never);
+    this.de = encodeCbor(
+      new Map<number, unknown>([
+        [0, '1.0'],
+        [1, [1, this.eDeviceKeyBytes]],
+      ]) as never,
+    );
   }
 
   protected async read(policy: Policy, p: Presentation, _signal: AbortSignal, hooks: ReadHooks): Promise<ReadOutcome> {
     const v = p.variant as MdocVariant;
     const s = policy.name === 'age-over-20' ? this.scenarios.age : this.scenarios.identity;
     const requested = Object.entries(s.requested).flatMap(([ns, els]) => els.map((e) => `${ns}:${e}`));
-    const credential: ReadOutcome['credential'] = { type: 'mdoc', docType: s.docType, engagement: 'qr', transport: 'ble-central' };
+    const credential: ReadOutcome['credential'] = {
+      type: 'mdoc',
+      docType: s.docType,
+      engagement: 'qr',
+      transport: 'ble-central',
+    };
     // Session: the kiosk's real reader session; the phone's side is simulated here.
-    const session = ReaderSession.start(this.crypto, { deviceEngagement: this.de, eDeviceKeyBytes: this.eDeviceKeyBytes, handover: { kind: 'qr' } });
+    const session = ReaderSession.start(this.crypto, {
+      deviceEngagement: this.de,
+      eDeviceKeyBytes: this.eDeviceKeyBytes,
+      handover: { kind: 'qr' },
+    });
     try {
       const est = decodeSessionEstablishment(session.establishment(new Uint8Array(64).fill(1)));
       hooks.onProgress({ step: 'engaged', fraction: 0.3 });
@@ -108,7 +145,13 @@ export class SoakMdocReader extends SoakReader {
       const holder = new SessionEncryption(
         this.crypto,
         'mdoc',
-        deriveSessionKeys(this.crypto, 'P-256', this.eDevice.privateKey, new Uint8Array([4, ...rk.get(-2)!, ...rk.get(-3)!]), session.transcript.bytes),
+        deriveSessionKeys(
+          this.crypto,
+          'P-256',
+          this.eDevice.privateKey,
+          new Uint8Array([4, ...rk.get(-2)!, ...rk.get(-3)!]),
+          session.transcript.bytes,
+        ),
       );
       holder.decrypt(est.data);
       if (v === 'walked-away') return { ...errorOutcome(WALKED_AWAY, 'mdoc'), credential, requested };
@@ -122,7 +165,13 @@ export class SoakMdocReader extends SoakReader {
       const reply = session.openReply(encodeSessionData({ data: holder.encrypt(response) }));
       hooks.onProgress({ step: 'verifying', fraction: 0.8 });
       const now = v === 'expired' ? new Date('2031-06-01T00:00:00Z') : this.now();
-      const r = verifyDeviceResponse(reply.deviceResponse!, { crypto: this.crypto, trust: this.trust, now, transcript: s.sessionTranscriptBytes, request: { [s.docType]: s.requested } });
+      const r = verifyDeviceResponse(reply.deviceResponse!, {
+        crypto: this.crypto,
+        trust: this.trust,
+        now,
+        transcript: s.sessionTranscriptBytes,
+        request: { [s.docType]: s.requested },
+      });
       const checks: Check[] = r.documents.flatMap((d) => d.checks);
       if (checks.length === 0) checks.push(...r.checks);
       if (r.verdict !== 'valid') {
@@ -131,7 +180,13 @@ export class SoakMdocReader extends SoakReader {
           verdict: 'invalid',
           attributes: {},
           checks: checks.length ? checks : [{ code: e?.code ?? 'malformed_cbor', ok: false }],
-          error: { code: e?.code ?? 'invalid', messageJa: e?.message_ja ?? '無効', messageEn: e?.message ?? 'invalid', nextJa: '', nextEn: '' },
+          error: {
+            code: e?.code ?? 'invalid',
+            messageJa: e?.message_ja ?? '無効',
+            messageEn: e?.message ?? 'invalid',
+            nextJa: '',
+            nextEn: '',
+          },
           credential,
           requested,
         };
@@ -139,7 +194,8 @@ export class SoakMdocReader extends SoakReader {
       const attributes: Attributes = {};
       const el = r.documents[0]!.elements['org.iso.18013.5.1'] ?? {};
       if (policy.shows.includes('age_over_20')) attributes.age_over_20 = el.age_over_20 === true;
-      if (policy.shows.includes('name') && typeof el.family_name === 'string') attributes.name = `${el.family_name} ${String(el.given_name ?? '')}`;
+      if (policy.shows.includes('name') && typeof el.family_name === 'string')
+        attributes.name = `${el.family_name} ${String(el.given_name ?? '')}`;
       return { verdict: 'valid', attributes, checks, credential, requested };
     } finally {
       session.close();
@@ -161,7 +217,12 @@ export class SoakCardReader extends SoakReader {
   protected async read(policy: Policy, p: Presentation, _signal: AbortSignal, hooks: ReadHooks): Promise<ReadOutcome> {
     const v = p.variant as CardVariant;
     const card = new VirtualMyNumberCard(v === 'valid' ? {} : { faults: [v], pullAtReadBinary: 3 });
-    const credential: ReadOutcome['credential'] = { type: 'mynumber-card', docType: 'jp.mynumber-card.gen1', engagement: 'card', transport: 'pcsc' };
+    const credential: ReadOutcome['credential'] = {
+      type: 'mynumber-card',
+      docType: 'jp.mynumber-card.gen1',
+      engagement: 'card',
+      transport: 'pcsc',
+    };
     // Staff key in the 照合番号B on the kiosk keypad (through the host, as the real card adapter does).
     const digits = await hooks.requestInput({ kind: 'matching-b', digits: this.matchingB.length, retry: false });
     if (digits === null) return { ...errorOutcome(ABORTED, 'mynumber-card'), credential, requested: [] };

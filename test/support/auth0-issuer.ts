@@ -16,7 +16,13 @@ export type NameSpaces = Record<string, Record<string, unknown>>;
 export function dsJwk(curve: 'P-256' | 'P-384') {
   const ds = testDocumentSigner(curve === 'P-256' ? 'p256' : 'p384');
   const n = curve === 'P-256' ? 32 : 48;
-  const jwk = { kty: 'EC', crv: curve, d: b64u(ds.privateKey), x: b64u(ds.publicKey.subarray(1, 1 + n)), y: b64u(ds.publicKey.subarray(1 + n)) };
+  const jwk = {
+    kty: 'EC',
+    crv: curve,
+    d: b64u(ds.privateKey),
+    x: b64u(ds.publicKey.subarray(1, 1 + n)),
+    y: b64u(ds.publicKey.subarray(1 + n)),
+  };
   return { ds, jwk };
 }
 
@@ -25,7 +31,9 @@ async function auth0Issue(docType: string, nameSpaces: NameSpaces, curve: 'P-256
   const { ds, jwk } = dsJwk(curve);
   const device = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const now = new Date();
-  let doc = new Document(docType).useDigestAlgorithm('SHA-256').addValidityInfo({ signed: now, validFrom: now, validUntil: new Date(now.getTime() + 86_400_000) });
+  let doc = new Document(docType)
+    .useDigestAlgorithm('SHA-256')
+    .addValidityInfo({ signed: now, validFrom: now, validUntil: new Date(now.getTime() + 86_400_000) });
   for (const [ns, values] of Object.entries(nameSpaces)) doc = doc.addIssuerNameSpace(ns, values);
   const issued = await doc.addDeviceKeyInfo({ deviceKey: device.publicKey.export({ format: 'jwk' }) as never }).sign({
     issuerPrivateKey: jwk as never,
@@ -45,7 +53,9 @@ export function presentationDefinition(docType: string, ask: Record<string, read
         format: { mso_mdoc: { alg: ['ES256', 'ES384'] } },
         constraints: {
           limit_disclosure: 'required' as const,
-          fields: Object.entries(ask).flatMap(([ns, els]) => els.map((e) => ({ path: [`$['${ns}']['${e}']`], intent_to_retain: false }))),
+          fields: Object.entries(ask).flatMap(([ns, els]) =>
+            els.map((e) => ({ path: [`$['${ns}']['${e}']`], intent_to_retain: false })),
+          ),
         },
       },
     ],
@@ -56,19 +66,29 @@ export function presentationDefinition(docType: string, ask: Record<string, read
  * A whole DeviceResponse from auth0 (issuer and holder), for elements `ask` ({ns: [element]}),
  * authenticated with a device signature or MAC over a fresh test SessionTranscript.
  */
-export async function auth0Response(c: { docType: string; nameSpaces: NameSpaces; ask: Record<string, readonly string[]> }, curve: 'P-256' | 'P-384', mode: 'signature' | 'mac') {
+export async function auth0Response(
+  c: { docType: string; nameSpaces: NameSpaces; ask: Record<string, readonly string[]> },
+  curve: 'P-256' | 'P-384',
+  mode: 'signature' | 'mac',
+) {
   const { mdoc, device } = await auth0Issue(c.docType, c.nameSpaces, curve);
   const reader = nodeCrypto.generateEcKey('P-256');
   const transcript = testSessionTranscript(reader.publicKey, 'P-256', nodeCrypto);
   const pd = presentationDefinition(c.docType, c.ask);
-  let builder = DeviceResponse.from(mdoc).usingPresentationDefinition(pd).usingSessionTranscriptBytes(Buffer.from(transcript.bytes));
+  let builder = DeviceResponse.from(mdoc)
+    .usingPresentationDefinition(pd)
+    .usingSessionTranscriptBytes(Buffer.from(transcript.bytes));
   const devicePriv = device.privateKey.export({ format: 'jwk' });
   if (mode === 'signature') builder = builder.authenticateWithSignature(devicePriv as never, 'ES256');
   else {
     // auth0 takes the reader's ephemeral public key as a COSE_Key.
     const { encodeCbor } = await import('../../core/cbor/encode.ts');
     const { ecPublicCoseKey } = await import('../../core/cose/key.ts');
-    builder = builder.authenticateWithMAC(devicePriv as never, encodeCbor(ecPublicCoseKey('P-256', reader.publicKey)), 'HS256');
+    builder = builder.authenticateWithMAC(
+      devicePriv as never,
+      encodeCbor(ecPublicCoseKey('P-256', reader.publicKey)),
+      'HS256',
+    );
   }
   const response = (await builder.sign()).encode();
   return { response: new Uint8Array(response), transcript, reader };
@@ -87,12 +107,28 @@ export async function auth0Credential(docType: string, nameSpaces: NameSpaces): 
   for (const [ns, list] of issuerSigned.get('nameSpaces') as CborMap) {
     for (const bytes of list as EmbeddedCbor[]) {
       const item = bytes.decode() as CborMap;
-      items.push({ ns: ns as string, elementIdentifier: item.get('elementIdentifier') as string, digestID: Number(item.get('digestID')), bytes });
+      items.push({
+        ns: ns as string,
+        elementIdentifier: item.get('elementIdentifier') as string,
+        digestID: Number(item.get('digestID')),
+        bytes,
+      });
     }
   }
   const issuerAuth = issuerSigned.get('issuerAuth') as CborValue[];
   const mso = (decodeCbor(issuerAuth[2] as Uint8Array, MDOC_CBOR) as EmbeddedCbor).decode() as CborMap;
   const jwk = device.privateKey.export({ format: 'jwk' }) as { d: string; x: string; y: string };
   const pub = Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x, 'base64url'), Buffer.from(jwk.y, 'base64url')]);
-  return { docType, items, issuerAuth, deviceKey: { curve: 'P-256', privateKey: new Uint8Array(Buffer.from(jwk.d, 'base64url')), publicKey: new Uint8Array(pub) }, signer: ds, mso };
+  return {
+    docType,
+    items,
+    issuerAuth,
+    deviceKey: {
+      curve: 'P-256',
+      privateKey: new Uint8Array(Buffer.from(jwk.d, 'base64url')),
+      publicKey: new Uint8Array(pub),
+    },
+    signer: ds,
+    mso,
+  };
 }

@@ -5,7 +5,10 @@ import { join } from 'node:path';
 const ROOT = join(import.meta.dirname, '..', '..');
 const CLI = join(ROOT, 'main', 'cli', 'kakunin.mjs');
 
-export function readCardCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+export function readCardCli(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const p = spawn(process.execPath, [CLI, 'read-card', ...args], { cwd: ROOT, env: { ...process.env, ...env } });
     let stdout = '';

@@ -24,10 +24,13 @@ function has(cmd: string): boolean {
 
 /** Why a private pcscd cannot be started here, or null. */
 export function privatePcscdUnavailable(): string | null {
-  if (process.platform !== 'linux') return `private pcscd needs Linux namespaces (this is ${process.platform}); pcscd-loss tests skipped`;
-  if (process.getuid?.() !== 0) return 'private pcscd needs root (unshare -n -m, mount tmpfs on /run/pcscd); pcscd-loss tests skipped';
+  if (process.platform !== 'linux')
+    return `private pcscd needs Linux namespaces (this is ${process.platform}); pcscd-loss tests skipped`;
+  if (process.getuid?.() !== 0)
+    return 'private pcscd needs root (unshare -n -m, mount tmpfs on /run/pcscd); pcscd-loss tests skipped';
   const missing = ['unshare', 'pcscd', 'ip', 'mount'].filter((c) => !has(c));
-  if (missing.length) return `private pcscd needs ${missing.join(', ')} (apt-get install -y pcscd vsmartcard-vpcd iproute2 util-linux); pcscd-loss tests skipped`;
+  if (missing.length)
+    return `private pcscd needs ${missing.join(', ')} (apt-get install -y pcscd vsmartcard-vpcd iproute2 util-linux); pcscd-loss tests skipped`;
   return null;
 }
 
@@ -49,11 +52,15 @@ export interface ChildRun<T> {
  */
 export function runInPrivatePcscd<T>(script: string, args: string[] = [], timeoutMs = 20_000): Promise<ChildRun<T>> {
   return new Promise((resolve) => {
-    const p = spawn('unshare', ['-n', '-m', '--propagation', 'private', process.execPath, '--import', 'tsx', script, ...args], {
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, KAKUNIN_PRIVATE_PCSCD: '1', KAKUNIN_PCSCD: '1' },
-    });
+    const p = spawn(
+      'unshare',
+      ['-n', '-m', '--propagation', 'private', process.execPath, '--import', 'tsx', script, ...args],
+      {
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, KAKUNIN_PRIVATE_PCSCD: '1', KAKUNIN_PCSCD: '1' },
+      },
+    );
     let stdout = '';
     let stderr = '';
     let timedOut = false;
@@ -76,7 +83,14 @@ export function runInPrivatePcscd<T>(script: string, args: string[] = [], timeou
       // 'exit' can come before the pipes drain.
       const done = () => {
         const line = stdout.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
-        resolve({ code, signal, stdout, stderr, timedOut, result: line ? (JSON.parse(line.slice(RESULT_PREFIX.length)) as T) : null });
+        resolve({
+          code,
+          signal,
+          stdout,
+          stderr,
+          timedOut,
+          result: line ? (JSON.parse(line.slice(RESULT_PREFIX.length)) as T) : null,
+        });
       };
       if (p.stdout.readableEnded) done();
       else p.stdout.once('end', done);
@@ -112,8 +126,12 @@ export function watchEventLoop(): { stop(): number } {
  */
 export async function runScenario(scenario: () => Promise<unknown>): Promise<void> {
   const escaped: string[] = [];
-  process.on('uncaughtException', (e) => escaped.push(`uncaughtException: ${e instanceof Error ? e.stack : String(e)}`));
-  process.on('unhandledRejection', (e) => escaped.push(`unhandledRejection: ${e instanceof Error ? e.stack : String(e)}`));
+  process.on('uncaughtException', (e) =>
+    escaped.push(`uncaughtException: ${e instanceof Error ? e.stack : String(e)}`),
+  );
+  process.on('unhandledRejection', (e) =>
+    escaped.push(`unhandledRejection: ${e instanceof Error ? e.stack : String(e)}`),
+  );
   try {
     const result = await scenario();
     // Let late events (the binding's exit notices) arrive before judging "nothing escaped".
@@ -157,10 +175,12 @@ export class PrivatePcscd {
 
   /** Loopback up (quickack as in test/run.mjs), a private tmpfs on /run/pcscd. */
   static setUp(): PrivatePcscd {
-    if (process.env.KAKUNIN_PRIVATE_PCSCD !== '1') throw new Error('PrivatePcscd runs only in a child of runInPrivatePcscd()');
+    if (process.env.KAKUNIN_PRIVATE_PCSCD !== '1')
+      throw new Error('PrivatePcscd runs only in a child of runInPrivatePcscd()');
     const sh = (c: string) => spawnSync('sh', ['-c', c], { stdio: 'inherit' }).status === 0;
     if (!sh('ip link set lo up')) throw new Error('ip link set lo up failed');
-    for (const r of ['127.0.0.0/8', '127.0.0.1']) sh(`ip route change local ${r} dev lo table local proto kernel scope host src 127.0.0.1 quickack 1`);
+    for (const r of ['127.0.0.0/8', '127.0.0.1'])
+      sh(`ip route change local ${r} dev lo table local proto kernel scope host src 127.0.0.1 quickack 1`);
     mkdirSync('/run/pcscd', { recursive: true });
     if (!sh('mount -t tmpfs tmpfs /run/pcscd')) throw new Error('mount tmpfs on /run/pcscd failed');
     const d = new PrivatePcscd();

@@ -25,25 +25,37 @@ const der = (file: string, label?: string) => pemToDer(readFileSync(file, 'utf8'
 /** Fingerprints as the published README lists them (colon hex for certificates, plain hex for keys). */
 function publishedFingerprints(): { certs: string[]; keys: string[] } {
   const md = readFileSync(join(REAL_DIR, 'README.md'), 'utf8');
-  const certs = [...md.matchAll(/((?:[0-9A-F]{2}:){31}[0-9A-F]{2})/g)].map((m) => m[1]!.replace(/:/g, '').toLowerCase());
+  const certs = [...md.matchAll(/((?:[0-9A-F]{2}:){31}[0-9A-F]{2})/g)].map((m) =>
+    m[1]!.replace(/:/g, '').toLowerCase(),
+  );
   const keys = [...md.matchAll(/\| ([0-9a-f]{32})\.pem \|[^\n]*?\| ([0-9a-f]{64}) \|/g)].map((m) => m[2]!);
   return { certs, keys };
 }
 
 function kakunin(home: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, [join(ROOT, 'main', 'cli', 'kakunin.mjs'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: { ...process.env, KAKUNIN_HOME: home } });
+  const r = spawnSync(process.execPath, [join(ROOT, 'main', 'cli', 'kakunin.mjs'), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 30_000,
+    env: { ...process.env, KAKUNIN_HOME: home },
+  });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
 test('built-in files are the published anchors byte for byte (DER), with the published fingerprints', () => {
   const pairs: [string, string, string | undefined][] = [
     ['iaca/jlis-mnc-mdoc-iaca.pem', 'jlis-mnc-mdoc-iaca.pem', undefined],
-    ...['jpki-auth-ca-2015', 'jpki-auth-ca-2023', 'jpki-sign-ca-2015', 'jpki-sign-ca-2023'].map((n) => [`jpki/${n}.pem`, `${n}.pem`, undefined] as [string, string, undefined]),
-    ...readdirSync(join(REAL_DIR, 'card-face')).map((n) => [`card-face/${n}`, `card-face/${n}`, 'PUBLIC KEY'] as [string, string, string]),
+    ...['jpki-auth-ca-2015', 'jpki-auth-ca-2023', 'jpki-sign-ca-2015', 'jpki-sign-ca-2023'].map(
+      (n) => [`jpki/${n}.pem`, `${n}.pem`, undefined] as [string, string, undefined],
+    ),
+    ...readdirSync(join(REAL_DIR, 'card-face')).map(
+      (n) => [`card-face/${n}`, `card-face/${n}`, 'PUBLIC KEY'] as [string, string, string],
+    ),
   ];
   assert.equal(pairs.length, 8);
   const ours = new Set<string>();
-  for (const sub of ['iaca', 'jpki', 'card-face']) for (const n of readdirSync(join(BUILTIN_TRUST_DIR, sub))) ours.add(`${sub}/${n}`);
+  for (const sub of ['iaca', 'jpki', 'card-face'])
+    for (const n of readdirSync(join(BUILTIN_TRUST_DIR, sub))) ours.add(`${sub}/${n}`);
   assert.deepEqual([...ours].sort(), pairs.map((p) => p[0]).sort(), 'no other file is built in');
   const pub = publishedFingerprints();
   assert.equal(pub.certs.length, 5);
@@ -66,12 +78,46 @@ test('fresh KAKUNIN_HOME: trust list --json lists every built-in with origin, fi
   const pub = publishedFingerprints();
   assert.equal(out.anchors.length, 8);
   assert.ok(out.anchors.every((a: { origin: string }) => a.origin === 'built-in'));
-  assert.deepEqual(out.anchors.filter((a: { kind: string }) => a.kind !== 'card-face').map((a: { fingerprint: string }) => a.fingerprint).sort(), [...pub.certs].sort());
-  assert.deepEqual(out.anchors.filter((a: { kind: string }) => a.kind === 'card-face').map((a: { fingerprint: string }) => a.fingerprint).sort(), [...pub.keys].sort());
-  const status = Object.fromEntries(out.roots.map((x: { file: string; status: string }) => [x.file.split('/').pop(), x.status]));
-  assert.deepEqual(status, { 'jlis-mnc-mdoc-iaca.pem': 'valid', 'jpki-auth-ca-2015.pem': 'expired', 'jpki-auth-ca-2023.pem': 'valid', 'jpki-sign-ca-2015.pem': 'expired', 'jpki-sign-ca-2023.pem': 'valid' });
-  assert.deepEqual(out.anchors.filter((a: { kind: string }) => a.kind === 'card-face').map((a: { keyId: string }) => a.keyId).sort(), PINNED_CARD_FACE_KEYS.map((k) => k.keyId).sort());
-  assert.deepEqual(out.ready.map((x: { id: string; ready: boolean }) => [x.id, x.ready]), [['mynumber-card', true], ['mynumber-iphone', true], ['jpki', true], ['passport', false]]);
+  assert.deepEqual(
+    out.anchors
+      .filter((a: { kind: string }) => a.kind !== 'card-face')
+      .map((a: { fingerprint: string }) => a.fingerprint)
+      .sort(),
+    [...pub.certs].sort(),
+  );
+  assert.deepEqual(
+    out.anchors
+      .filter((a: { kind: string }) => a.kind === 'card-face')
+      .map((a: { fingerprint: string }) => a.fingerprint)
+      .sort(),
+    [...pub.keys].sort(),
+  );
+  const status = Object.fromEntries(
+    out.roots.map((x: { file: string; status: string }) => [x.file.split('/').pop(), x.status]),
+  );
+  assert.deepEqual(status, {
+    'jlis-mnc-mdoc-iaca.pem': 'valid',
+    'jpki-auth-ca-2015.pem': 'expired',
+    'jpki-auth-ca-2023.pem': 'valid',
+    'jpki-sign-ca-2015.pem': 'expired',
+    'jpki-sign-ca-2023.pem': 'valid',
+  });
+  assert.deepEqual(
+    out.anchors
+      .filter((a: { kind: string }) => a.kind === 'card-face')
+      .map((a: { keyId: string }) => a.keyId)
+      .sort(),
+    PINNED_CARD_FACE_KEYS.map((k) => k.keyId).sort(),
+  );
+  assert.deepEqual(
+    out.ready.map((x: { id: string; ready: boolean }) => [x.id, x.ready]),
+    [
+      ['mynumber-card', true],
+      ['mynumber-iphone', true],
+      ['jpki', true],
+      ['passport', false],
+    ],
+  );
   assert.deepEqual(out.errors, []);
   assert.deepEqual(out.warnings, [], 'expired built-ins are listed as expired, not warned about');
   const human = kakunin(home, 'trust', 'list', '--at', NOW.toISOString());
@@ -103,7 +149,10 @@ test('a card-face key file with a built-in key id and other bytes is refused; --
   mkdirSync(join(home, 'trust', 'card-face'), { recursive: true });
   writeFileSync(join(home, 'trust', 'card-face', `${id}.pem`), pem);
   const store = loadTrust({ builtin: true, dirs: [{ path: join(home, 'trust') }] }, { crypto: nodeCrypto, now: NOW });
-  assert.ok(store.errors.some((e) => e.code === 'builtin_conflict' && e.file?.endsWith(`${id}.pem`)), JSON.stringify(store.errors));
+  assert.ok(
+    store.errors.some((e) => e.code === 'builtin_conflict' && e.file?.endsWith(`${id}.pem`)),
+    JSON.stringify(store.errors),
+  );
   assert.equal(store.cardFaceKeys.get(id)!.source, 'built-in');
   assert.equal(store.cardFaceKeys.get(id)!.fingerprint, PINNED_CARD_FACE_KEYS.find((k) => k.keyId === id)!.spkiSha256);
   // Through import: refused without the flag, nothing approved.
@@ -113,7 +162,20 @@ test('a card-face key file with a built-in key id and other bytes is refused; --
   assert.equal(JSON.parse(refused.stdout).error.code, 'builtin_conflict');
   assert.ok(!existsSync(join(dir, 'card-face', `${id}.pem`)));
   // With --replace-builtin: written, approved beside the DIR, and the loader uses the new key.
-  const ok = kakunin(home, 'trust', 'import', '--trust', dir, '--kind', 'card-face', '--key-id', id, '--replace-builtin', f, '--json');
+  const ok = kakunin(
+    home,
+    'trust',
+    'import',
+    '--trust',
+    dir,
+    '--kind',
+    'card-face',
+    '--key-id',
+    id,
+    '--replace-builtin',
+    f,
+    '--json',
+  );
   assert.equal(ok.status, 0, ok.stderr);
   const j = JSON.parse(ok.stdout);
   assert.equal(j.replacedBuiltin.builtin, id);
@@ -126,7 +188,7 @@ test('a card-face key file with a built-in key id and other bytes is refused; --
   assert.ok(after.warnings.some((w) => w.code === 'builtin_replaced'));
 });
 
-test('trust import --replace-builtin into the kiosk\'s own DIR is written to its sealed audit log (and the log still verifies)', () => {
+test("trust import --replace-builtin into the kiosk's own DIR is written to its sealed audit log (and the log still verifies)", () => {
   const home = mkdtempSync(join(tmpdir(), 'kakunin-home-'));
   const id = PINNED_CARD_FACE_KEYS.find((k) => k.signs === 'text AP')!.keyId;
   const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -136,9 +198,15 @@ test('trust import --replace-builtin into the kiosk\'s own DIR is written to its
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /audit: +recorded in the kiosk audit log/);
   const db = join(home, 'audit.sqlite');
-  const rows = new Database(db, { readonly: true }).prepare("SELECT body FROM audit_chain WHERE kind = 'event' ORDER BY seq").all() as { body: string }[];
+  const rows = new Database(db, { readonly: true })
+    .prepare("SELECT body FROM audit_chain WHERE kind = 'event' ORDER BY seq")
+    .all() as { body: string }[];
   const events = rows.map((x) => JSON.parse(x.body) as { event: string; fingerprint?: string });
-  assert.deepEqual(events.map((e) => e.event), ['trust_imported', 'trust_builtin_replaced'], JSON.stringify(events));
+  assert.deepEqual(
+    events.map((e) => e.event),
+    ['trust_imported', 'trust_builtin_replaced'],
+    JSON.stringify(events),
+  );
   assert.ok(!rows.some((x) => x.body.includes('BEGIN PUBLIC KEY')), 'no key material in the log');
   const pub = join(home, 'kiosk.pub.pem');
   writeFileSync(pub, kakunin(home, 'audit', 'pubkey').stdout);
@@ -146,7 +214,21 @@ test('trust import --replace-builtin into the kiosk\'s own DIR is written to its
   assert.equal(v.status, 0, v.stdout + v.stderr);
   // An import into another DIR (e.g. a test folder) is not a staff action on this kiosk: no log.
   const other = mkdtempSync(join(tmpdir(), 'kakunin-home-'));
-  assert.equal(kakunin(other, 'trust', 'import', '--trust', join(other, 'x'), '--kind', 'card-face', '--key-id', 'a1'.repeat(16), f).status, 0);
+  assert.equal(
+    kakunin(
+      other,
+      'trust',
+      'import',
+      '--trust',
+      join(other, 'x'),
+      '--kind',
+      'card-face',
+      '--key-id',
+      'a1'.repeat(16),
+      f,
+    ).status,
+    0,
+  );
   assert.ok(!existsSync(join(other, 'audit.sqlite')));
 });
 
@@ -155,9 +237,32 @@ test('a root claiming the J-LIS IACA subject with other bytes is refused; with -
   // Same subject as the built-in, our own key: made by openssl, another tool than ours.
   const key = join(home, 'k.pem');
   const crt = join(home, 'lookalike.pem');
-  const gen = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-384', '-nodes', '-keyout', key, '-out', crt, '-days', '3650', '-sha384',
-    '-subj', '/C=JP/O=Japan Agency for Local Authority Information Systems/CN=mncmdocRootCA',
-    '-addext', 'basicConstraints=critical,CA:TRUE,pathlen:0', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], { encoding: 'utf8' });
+  const gen = spawnSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-384',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      crt,
+      '-days',
+      '3650',
+      '-sha384',
+      '-subj',
+      '/C=JP/O=Japan Agency for Local Authority Information Systems/CN=mncmdocRootCA',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE,pathlen:0',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    ],
+    { encoding: 'utf8' },
+  );
   assert.equal(gen.status, 0, gen.stderr);
   const dir = join(home, 'trust');
   const refused = kakunin(home, 'trust', 'import', '--kind', 'iaca', crt, '--json');
@@ -174,13 +279,39 @@ test('a root claiming the J-LIS IACA subject with other bytes is refused; with -
   // Without the approval file the same DIR is refused again (the approval is what lets it in).
   writeFileSync(join(dir, 'builtin-replacements.json'), JSON.stringify({ approved: [] }));
   const again = JSON.parse(kakunin(home, 'trust', 'list', '--json').stdout);
-  assert.ok(again.errors.some((e: { code: string }) => e.code === 'pinned_fingerprint_mismatch' || e.code === 'builtin_conflict'));
+  assert.ok(
+    again.errors.some(
+      (e: { code: string }) => e.code === 'pinned_fingerprint_mismatch' || e.code === 'builtin_conflict',
+    ),
+  );
 });
 
-test('read-card --simulate card still verifies with the project test keys: built-ins plus resources/test-trust', { skip: process.env.KAKUNIN_PCSCD === '1' ? false : 'needs pcscd with vpcd (test/run.mjs starts one as root)' }, async () => {
-  const home = mkdtempSync(join(tmpdir(), 'kakunin-home-'));
-  // A vpcd slot of its own: other test files use the same pcscd at the same time.
-  const r = await withVirtualReader(async ({ readerName }) => kakunin(home, 'read-card', '--reader', readerName, '--check-number', '55021720352285', '--policy', 'age-over-20', '--trust', 'resources/test-trust', '--at', '2026-11-22T10:00:00+09:00', '--json', '--simulate', 'card'));
-  assert.equal(r.status, 0, r.stdout + r.stderr);
-  assert.equal(JSON.parse(r.stdout).verdict, 'valid');
-});
+test(
+  'read-card --simulate card still verifies with the project test keys: built-ins plus resources/test-trust',
+  { skip: process.env.KAKUNIN_PCSCD === '1' ? false : 'needs pcscd with vpcd (test/run.mjs starts one as root)' },
+  async () => {
+    const home = mkdtempSync(join(tmpdir(), 'kakunin-home-'));
+    // A vpcd slot of its own: other test files use the same pcscd at the same time.
+    const r = await withVirtualReader(async ({ readerName }) =>
+      kakunin(
+        home,
+        'read-card',
+        '--reader',
+        readerName,
+        '--check-number',
+        '55021720352285',
+        '--policy',
+        'age-over-20',
+        '--trust',
+        'resources/test-trust',
+        '--at',
+        '2026-11-22T10:00:00+09:00',
+        '--json',
+        '--simulate',
+        'card',
+      ),
+    );
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.equal(JSON.parse(r.stdout).verdict, 'valid');
+  },
+);

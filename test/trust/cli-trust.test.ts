@@ -12,13 +12,27 @@ import { REAL_DIR, ROOT, realRootDer } from '../x509/support.ts';
 // A private, empty KAKUNIN_HOME for every run: without --trust the CLI reads and writes there.
 const HOME = mkdtempSync(join(tmpdir(), 'kakunin-cli-trust-home-'));
 function kakunin(...args: string[]): { status: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [join(ROOT, 'main', 'cli', 'kakunin.mjs'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: { ...process.env, KAKUNIN_HOME: HOME } });
+  const r = spawnSync(process.execPath, [join(ROOT, 'main', 'cli', 'kakunin.mjs'), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 30_000,
+    env: { ...process.env, KAKUNIN_HOME: HOME },
+  });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'kakunin-cli-trust-'));
 
 test('trust list --json on resources/test-trust: roots with subject, fingerprint, validity; exit 0', () => {
-  const r = kakunin('trust', 'list', '--trust', 'resources/test-trust', '--no-builtin-trust', '--json', '--at', '2026-11-22T00:00:00Z');
+  const r = kakunin(
+    'trust',
+    'list',
+    '--trust',
+    'resources/test-trust',
+    '--no-builtin-trust',
+    '--json',
+    '--at',
+    '2026-11-22T00:00:00Z',
+  );
   assert.equal(r.status, 0, r.stderr);
   const out = JSON.parse(r.stdout);
   // iaca/ holds three, the VICAL one more; jpki/ and card-face/ belong to the card simulator's generator.
@@ -33,7 +47,16 @@ test('trust list --json on resources/test-trust: roots with subject, fingerprint
 
 test('trust import: real J-LIS and JPKI roots are built in (nothing written), pinned, listed with expiry warnings', () => {
   const dir = tmp();
-  const a = kakunin('trust', 'import', '--trust', dir, '--kind', 'iaca', join(REAL_DIR, 'jlis-mnc-mdoc-iaca.pem'), '--json');
+  const a = kakunin(
+    'trust',
+    'import',
+    '--trust',
+    dir,
+    '--kind',
+    'iaca',
+    join(REAL_DIR, 'jlis-mnc-mdoc-iaca.pem'),
+    '--json',
+  );
   assert.equal(a.status, 0, a.stderr);
   const ja = JSON.parse(a.stdout);
   assert.equal(ja.ok, true);
@@ -46,7 +69,10 @@ test('trust import: real J-LIS and JPKI roots are built in (nothing written), pi
   assert.match(b.stdout, /pinned: +JPKI for user authentication \(2015\)/);
   assert.match(b.stdout, /built in \(already trusted, nothing written\)/);
   // The same roots imported into a DIR used without the built-ins are written and listed from there.
-  for (const [kind, f] of [['iaca', 'jlis-mnc-mdoc-iaca.pem'], ['jpki', 'jpki-auth-ca-2015.pem']] as const) {
+  for (const [kind, f] of [
+    ['iaca', 'jlis-mnc-mdoc-iaca.pem'],
+    ['jpki', 'jpki-auth-ca-2015.pem'],
+  ] as const) {
     mkdirSync(join(dir, kind), { recursive: true });
     copyFileSync(join(REAL_DIR, f), join(dir, kind, f));
   }
@@ -55,12 +81,21 @@ test('trust import: real J-LIS and JPKI roots are built in (nothing written), pi
   const out = JSON.parse(l.stdout);
   assert.equal(out.roots.length, 2);
   const jpki = out.roots.find((x: { kind: string }) => x.kind === 'jpki');
-  assert.deepEqual(jpki.warnings.map((w: { code: string }) => w.code), ['root_expired']);
+  assert.deepEqual(
+    jpki.warnings.map((w: { code: string }) => w.code),
+    ['root_expired'],
+  );
   const soon = kakunin('trust', 'list', '--trust', dir, '--no-builtin-trust', '--json', '--at', '2030-04-01T00:00:00Z');
   const jlis = JSON.parse(soon.stdout).roots.find((x: { kind: string }) => x.kind === 'iaca');
-  assert.deepEqual(jlis.warnings.map((w: { code: string }) => w.code), ['root_expiring']);
+  assert.deepEqual(
+    jlis.warnings.map((w: { code: string }) => w.code),
+    ['root_expiring'],
+  );
   // Importing the same file again is idempotent.
-  assert.equal(kakunin('trust', 'import', '--trust', dir, '--kind', 'iaca', join(REAL_DIR, 'jlis-mnc-mdoc-iaca.pem')).status, 0);
+  assert.equal(
+    kakunin('trust', 'import', '--trust', dir, '--kind', 'iaca', join(REAL_DIR, 'jlis-mnc-mdoc-iaca.pem')).status,
+    0,
+  );
 });
 
 test('trust import: a modified J-LIS root is REFUSED with exit 1 and a clear message; nothing is written', () => {
@@ -100,7 +135,15 @@ test('trust import: card-face key by --key-id; vical needs a trusted signer; usa
   const refused = kakunin('trust', 'import', '--trust', dir, '--kind', 'vical', vical, '--json');
   assert.equal(refused.status, 1);
   assert.equal(JSON.parse(refused.stdout).error.code, 'vical_signer_untrusted');
-  const s = kakunin('trust', 'import', '--trust', dir, '--kind', 'vical-signer', join(ROOT, 'resources', 'test-trust', 'vical-signers', 'kakunin-test-vical-signer.pem'));
+  const s = kakunin(
+    'trust',
+    'import',
+    '--trust',
+    dir,
+    '--kind',
+    'vical-signer',
+    join(ROOT, 'resources', 'test-trust', 'vical-signers', 'kakunin-test-vical-signer.pem'),
+  );
   assert.equal(s.status, 0, s.stderr);
   const ok = kakunin('trust', 'import', '--trust', dir, '--kind', 'vical', vical);
   assert.equal(ok.status, 0, ok.stderr);

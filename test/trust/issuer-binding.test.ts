@@ -44,12 +44,26 @@ function verify(dir: string, docType: string, signer = testDocumentSigner('p256'
   const s = testSession({ docType, issue: { signer } });
   const trust = loadTrust({ builtin: true, dirs: [{ path: dir }] }, { crypto: nodeCrypto, now: NOW });
   assert.deepEqual(trust.errors, []);
-  const r = verifyDeviceResponse(s.response, { crypto: nodeCrypto, trust, now: NOW, transcript: s.transcript, readerPrivateKey: s.reader.privateKey });
+  const r = verifyDeviceResponse(s.response, {
+    crypto: nodeCrypto,
+    trust,
+    now: NOW,
+    transcript: s.transcript,
+    readerPrivateKey: s.reader.privateKey,
+  });
   return { r, binding: r.documents[0]!.checks.find((c) => c.code === ISSUER_NOT_BOUND)! };
 }
 
 test('a C=US IACA signing org.iso.23220.1.jp.mnc is refused (issuer_not_bound_to_doctype); its mDL still verifies', () => {
-  const us = buildIaca({ key: keyFromSeed('P-256', 'rogue-us-iaca'), subject: [['C', 'US'], ['ST', 'XX'], ['O', 'Some State DMV'], ['CN', 'US IACA']] });
+  const us = buildIaca({
+    key: keyFromSeed('P-256', 'rogue-us-iaca'),
+    subject: [
+      ['C', 'US'],
+      ['ST', 'XX'],
+      ['O', 'Some State DMV'],
+      ['CN', 'US IACA'],
+    ],
+  });
   const dir = trustDir({ doctypes: true, extraIacas: [us.der] });
   const signer = documentSignerFor(us, 'good', undefined, 'us');
   const mnc = verify(dir, MNC_DOCTYPE, signer);
@@ -59,7 +73,10 @@ test('a C=US IACA signing org.iso.23220.1.jp.mnc is refused (issuer_not_bound_to
   assert.ok(mnc.r.errors.some((e) => e.code === ISSUER_NOT_BOUND));
   assert.deepEqual(mnc.r.documents[0]!.elements, {});
   // Every other check passed: the binding alone decides.
-  assert.deepEqual(mnc.r.documents[0]!.checks.filter((c) => !c.ok).map((c) => c.code), [ISSUER_NOT_BOUND]);
+  assert.deepEqual(
+    mnc.r.documents[0]!.checks.filter((c) => !c.ok).map((c) => c.code),
+    [ISSUER_NOT_BOUND],
+  );
   const mdl = verify(dir, MDL_DOCTYPE, signer);
   assert.equal(mdl.r.verdict, 'valid', 'a docType without a binding keeps the plain rule');
   assert.match(mdl.binding.detail!, /no issuer binding/);
@@ -77,7 +94,8 @@ test('jp.mnc verifies only under a bound IACA: the built-in J-LIS one, or one DI
 test('doctypes.json contract: {"<docType>": ["<SHA-256 hex>", ...]}; malformed files are an error, never a silent binding', () => {
   const m = parseDocTypeBindings({ 'org.example.doc': ['AB'.repeat(32), 'cd:'.repeat(31) + 'cd'] });
   assert.deepEqual(m.get('org.example.doc'), ['ab'.repeat(32), 'cd'.repeat(32)]);
-  for (const bad of [[], 'x', { a: [] }, { a: ['nothex'] }, { a: 'ab'.repeat(32) }]) assert.throws(() => parseDocTypeBindings(bad));
+  for (const bad of [[], 'x', { a: [] }, { a: ['nothex'] }, { a: 'ab'.repeat(32) }])
+    assert.throws(() => parseDocTypeBindings(bad));
   const d = trustDir();
   writeFileSync(join(d, 'doctypes.json'), '{"org.iso.23220.1.jp.mnc": ["not a fingerprint"]}');
   const store = loadTrust({ builtin: true, dirs: [{ path: d }] }, { crypto: nodeCrypto, now: NOW });
@@ -86,7 +104,14 @@ test('doctypes.json contract: {"<docType>": ["<SHA-256 hex>", ...]}; malformed f
 });
 
 test('a VICAL entry limited to mDL does not vouch for jp.mnc', () => {
-  const iaca = buildIaca({ key: keyFromSeed('P-256', 'vical-mdl-only'), subject: [['C', 'JP'], ['O', 'Kakunin Test PKI (TEST ONLY)'], ['CN', 'mDL-only via VICAL']] });
+  const iaca = buildIaca({
+    key: keyFromSeed('P-256', 'vical-mdl-only'),
+    subject: [
+      ['C', 'JP'],
+      ['O', 'Kakunin Test PKI (TEST ONLY)'],
+      ['CN', 'mDL-only via VICAL'],
+    ],
+  });
   const signer = vicalSigner();
   const d = tmp();
   mkdirSync(join(d, 'vical'));
@@ -106,19 +131,49 @@ test('a VICAL entry limited to mDL does not vouch for jp.mnc', () => {
 test('a VICAL signed by a certificate that an expired, or an end-entity, vical signer issued is refused; a valid CA signer works', () => {
   const make = (caOpts: { cA: boolean; notAfter: Date }, label: string) => {
     const caKey = keyFromSeed('P-256', `vs-ca-${label}`);
-    const caSubject = [['C', 'JP'], ['O', 'Kakunin Test PKI (TEST ONLY)'], ['CN', `VICAL CA ${label}`]] as const;
+    const caSubject = [
+      ['C', 'JP'],
+      ['O', 'Kakunin Test PKI (TEST ONLY)'],
+      ['CN', `VICAL CA ${label}`],
+    ] as const;
     const ca = buildCertificate({
-      serial: 1, issuer: caSubject, subject: caSubject, notBefore: new Date('2024-01-01T00:00:00Z'), notAfter: caOpts.notAfter,
-      subjectKey: caKey, signerKey: caKey,
-      extensions: [ext.basicConstraints(caOpts.cA), ext.keyUsage(caOpts.cA ? ['keyCertSign', 'cRLSign'] : ['digitalSignature']), ext.subjectKeyIdentifier(keyIdentifier(caKey))],
+      serial: 1,
+      issuer: caSubject,
+      subject: caSubject,
+      notBefore: new Date('2024-01-01T00:00:00Z'),
+      notAfter: caOpts.notAfter,
+      subjectKey: caKey,
+      signerKey: caKey,
+      extensions: [
+        ext.basicConstraints(caOpts.cA),
+        ext.keyUsage(caOpts.cA ? ['keyCertSign', 'cRLSign'] : ['digitalSignature']),
+        ext.subjectKeyIdentifier(keyIdentifier(caKey)),
+      ],
     });
     const leafKey = keyFromSeed('P-256', `vs-leaf-${label}`);
-    const leafSubject = [['C', 'JP'], ['O', 'Kakunin Test PKI (TEST ONLY)'], ['CN', `VICAL leaf ${label}`]] as const;
+    const leafSubject = [
+      ['C', 'JP'],
+      ['O', 'Kakunin Test PKI (TEST ONLY)'],
+      ['CN', `VICAL leaf ${label}`],
+    ] as const;
     const leaf = buildCertificate({
-      serial: 2, issuer: caSubject, subject: leafSubject, notBefore: new Date('2024-01-01T00:00:00Z'), notAfter: new Date('2039-01-01T00:00:00Z'),
-      subjectKey: leafKey, signerKey: caKey, extensions: [ext.basicConstraints(false), ext.keyUsage(['digitalSignature'])],
+      serial: 2,
+      issuer: caSubject,
+      subject: leafSubject,
+      notBefore: new Date('2024-01-01T00:00:00Z'),
+      notAfter: new Date('2039-01-01T00:00:00Z'),
+      subjectKey: leafKey,
+      signerKey: caKey,
+      extensions: [ext.basicConstraints(false), ext.keyUsage(['digitalSignature'])],
     });
-    const iaca = buildIaca({ key: keyFromSeed('P-256', `vs-iaca-${label}`), subject: [['C', 'JP'], ['O', 'Kakunin Test PKI (TEST ONLY)'], ['CN', `IACA via ${label}`]] });
+    const iaca = buildIaca({
+      key: keyFromSeed('P-256', `vs-iaca-${label}`),
+      subject: [
+        ['C', 'JP'],
+        ['O', 'Kakunin Test PKI (TEST ONLY)'],
+        ['CN', `IACA via ${label}`],
+      ],
+    });
     const vical = buildVical([{ certificate: iaca.der }], { der: leaf, key: leafKey });
     const store = newTrustStore({ crypto: nodeCrypto, now: NOW });
     addVical(store, vical, [parseCertificate(ca)], 'test.cbor');
@@ -135,13 +190,25 @@ test('a VICAL signed by a certificate that an expired, or an end-entity, vical s
 });
 
 test('look-alike J-LIS subjects are claims: Cyrillic letters, a missing letter, full-width forms, "J-LIS" anywhere', () => {
-  const looksLike = ['mncmd\u043ecRootCA', 'Japan Agency for Local Authority Information System', 'Japan Agency for Locai Authority lnformation Systems', '\uff2a\uff30\uff2b\uff29', '\u0458pki', 'Kakunin J-LIS mirror', 'mncmdocRootCA2'];
+  const looksLike = [
+    'mncmd\u043ecRootCA',
+    'Japan Agency for Local Authority Information System',
+    'Japan Agency for Locai Authority lnformation Systems',
+    '\uff2a\uff30\uff2b\uff29',
+    '\u0458pki',
+    'Kakunin J-LIS mirror',
+    'mncmdocRootCA2',
+  ];
   for (const v of looksLike) {
-    const cert = { subject: { der: new Uint8Array(), attributes: [{ oid: '2.5.4.3', type: 'CN', value: v }] } } as unknown as Parameters<typeof claimsToBeJlisRoot>[0];
+    const cert = {
+      subject: { der: new Uint8Array(), attributes: [{ oid: '2.5.4.3', type: 'CN', value: v }] },
+    } as unknown as Parameters<typeof claimsToBeJlisRoot>[0];
     assert.equal(claimsToBeJlisRoot(cert), true, v);
   }
   for (const v of ['Kakunin Test IACA P-256', 'Kakunin TEST JPKI auth root', 'Some State DMV', 'Japan Post']) {
-    const cert = { subject: { der: new Uint8Array(), attributes: [{ oid: '2.5.4.3', type: 'CN', value: v }] } } as unknown as Parameters<typeof claimsToBeJlisRoot>[0];
+    const cert = {
+      subject: { der: new Uint8Array(), attributes: [{ oid: '2.5.4.3', type: 'CN', value: v }] },
+    } as unknown as Parameters<typeof claimsToBeJlisRoot>[0];
     assert.equal(claimsToBeJlisRoot(cert), false, v);
   }
   assert.equal(skeleton('ｍｎｃｍｄｏｃ'), skeleton('mncmdoc'));
@@ -150,49 +217,104 @@ test('look-alike J-LIS subjects are claims: Cyrillic letters, a missing letter, 
 test('an imported look-alike J-LIS root (Cyrillic о in mncmdocRootCA) is refused; an unpinned C=JP root gets a loud warning', () => {
   const home = tmp();
   const bin = join(ROOT, 'main', 'cli', 'kakunin.mjs');
-  const fake = buildIaca({ key: keyFromSeed('P-384', 'lookalike'), subject: [['C', 'JP'], ['O', 'Japan Agency for Local Authority Information Systems'], ['CN', 'mncmd\u043ecRootCA']] });
+  const fake = buildIaca({
+    key: keyFromSeed('P-384', 'lookalike'),
+    subject: [
+      ['C', 'JP'],
+      ['O', 'Japan Agency for Local Authority Information Systems'],
+      ['CN', 'mncmd\u043ecRootCA'],
+    ],
+  });
   const f = join(home, 'fake.pem');
   writeFileSync(f, derToPem(fake.der));
-  const r = spawnSync(process.execPath, [bin, 'trust', 'import', '--kind', 'iaca', f, '--json'], { encoding: 'utf8', env: { ...process.env, KAKUNIN_HOME: home } });
+  const r = spawnSync(process.execPath, [bin, 'trust', 'import', '--kind', 'iaca', f, '--json'], {
+    encoding: 'utf8',
+    env: { ...process.env, KAKUNIN_HOME: home },
+  });
   assert.equal(r.status, 1, r.stdout + r.stderr);
   assert.equal(JSON.parse(r.stdout).error.code, 'pinned_fingerprint_mismatch');
   // An ordinary C=JP root imports, with the warning.
-  const other = buildIaca({ key: keyFromSeed('P-256', 'jp-city'), subject: [['C', 'JP'], ['O', 'Some City'], ['CN', 'City mdoc IACA']] });
+  const other = buildIaca({
+    key: keyFromSeed('P-256', 'jp-city'),
+    subject: [
+      ['C', 'JP'],
+      ['O', 'Some City'],
+      ['CN', 'City mdoc IACA'],
+    ],
+  });
   writeFileSync(f, derToPem(other.der));
-  const ok = spawnSync(process.execPath, [bin, 'trust', 'import', '--kind', 'iaca', f, '--json'], { encoding: 'utf8', env: { ...process.env, KAKUNIN_HOME: home } });
+  const ok = spawnSync(process.execPath, [bin, 'trust', 'import', '--kind', 'iaca', f, '--json'], {
+    encoding: 'utf8',
+    env: { ...process.env, KAKUNIN_HOME: home },
+  });
   assert.equal(ok.status, 0, ok.stderr);
   assert.ok(JSON.parse(ok.stdout).warnings.some((w: { code: string }) => w.code === 'unpinned_jp_root'));
-  const list = spawnSync(process.execPath, [bin, 'trust', 'list'], { encoding: 'utf8', env: { ...process.env, KAKUNIN_HOME: home } });
+  const list = spawnSync(process.execPath, [bin, 'trust', 'list'], {
+    encoding: 'utf8',
+    env: { ...process.env, KAKUNIN_HOME: home },
+  });
   assert.match(list.stdout, /!!! WARNING unpinned_jp_root: "[^"]*City mdoc IACA/);
 });
 
 test('a PEM in iaca/ with several certificates trusts none of them (one anchor per file)', () => {
   const d = tmp();
   mkdirSync(join(d, 'iaca'));
-  const a = buildIaca({ key: keyFromSeed('P-256', 'bundle-a'), subject: [['C', 'US'], ['CN', 'Bundle A']] });
-  const b = buildIaca({ key: keyFromSeed('P-256', 'bundle-b'), subject: [['C', 'US'], ['CN', 'Bundle B']] });
+  const a = buildIaca({
+    key: keyFromSeed('P-256', 'bundle-a'),
+    subject: [
+      ['C', 'US'],
+      ['CN', 'Bundle A'],
+    ],
+  });
+  const b = buildIaca({
+    key: keyFromSeed('P-256', 'bundle-b'),
+    subject: [
+      ['C', 'US'],
+      ['CN', 'Bundle B'],
+    ],
+  });
   writeFileSync(join(d, 'iaca', 'bundle.pem'), derToPem(a.der) + derToPem(b.der));
   const store = loadTrust({ builtin: false, dirs: [{ path: d }] }, { crypto: nodeCrypto, now: NOW });
   assert.equal(store.iacas.length, 0);
   assert.ok(store.errors.some((e) => e.code === 'multiple_certificates' && e.file!.endsWith('bundle.pem')));
 });
 
-test('symbolic links in the trust folder are not followed; files owned by another user are refused', { skip: process.getuid?.() === 0 ? false : 'chown to another user needs root (CI runs as root)' }, () => {
-  const outside = tmp();
-  const us = buildIaca({ key: keyFromSeed('P-256', 'linked'), subject: [['C', 'US'], ['CN', 'Linked from outside']] });
-  writeFileSync(join(outside, 'evil.pem'), derToPem(us.der));
-  const d = tmp();
-  mkdirSync(join(d, 'iaca'));
-  symlinkSync(join(outside, 'evil.pem'), join(d, 'iaca', 'link.pem'));
-  const planted = buildIaca({ key: keyFromSeed('P-256', 'planted'), subject: [['C', 'US'], ['CN', 'Planted by nobody']] });
-  writeFileSync(join(d, 'iaca', 'planted.pem'), derToPem(planted.der));
-  chownSync(join(d, 'iaca', 'planted.pem'), 65534, 65534);
-  // A whole linked folder is refused too.
-  mkdirSync(join(outside, 'jpki'));
-  symlinkSync(join(outside, 'jpki'), join(d, 'jpki'));
-  const store = loadTrust({ builtin: false, dirs: [{ path: d }] }, { crypto: nodeCrypto, now: NOW });
-  assert.equal(store.iacas.length, 0);
-  const codes = store.errors.map((e) => `${e.code}:${e.file!.split('/').slice(-2).join('/')}`).sort();
-  assert.deepEqual(codes, ['foreign_owner:iaca/planted.pem', 'symlink_refused:iaca/link.pem', `symlink_refused:${d.split('/').pop()}/jpki`]);
-  rmSync(d, { recursive: true });
-});
+test(
+  'symbolic links in the trust folder are not followed; files owned by another user are refused',
+  { skip: process.getuid?.() === 0 ? false : 'chown to another user needs root (CI runs as root)' },
+  () => {
+    const outside = tmp();
+    const us = buildIaca({
+      key: keyFromSeed('P-256', 'linked'),
+      subject: [
+        ['C', 'US'],
+        ['CN', 'Linked from outside'],
+      ],
+    });
+    writeFileSync(join(outside, 'evil.pem'), derToPem(us.der));
+    const d = tmp();
+    mkdirSync(join(d, 'iaca'));
+    symlinkSync(join(outside, 'evil.pem'), join(d, 'iaca', 'link.pem'));
+    const planted = buildIaca({
+      key: keyFromSeed('P-256', 'planted'),
+      subject: [
+        ['C', 'US'],
+        ['CN', 'Planted by nobody'],
+      ],
+    });
+    writeFileSync(join(d, 'iaca', 'planted.pem'), derToPem(planted.der));
+    chownSync(join(d, 'iaca', 'planted.pem'), 65534, 65534);
+    // A whole linked folder is refused too.
+    mkdirSync(join(outside, 'jpki'));
+    symlinkSync(join(outside, 'jpki'), join(d, 'jpki'));
+    const store = loadTrust({ builtin: false, dirs: [{ path: d }] }, { crypto: nodeCrypto, now: NOW });
+    assert.equal(store.iacas.length, 0);
+    const codes = store.errors.map((e) => `${e.code}:${e.file!.split('/').slice(-2).join('/')}`).sort();
+    assert.deepEqual(codes, [
+      'foreign_owner:iaca/planted.pem',
+      'symlink_refused:iaca/link.pem',
+      `symlink_refused:${d.split('/').pop()}/jpki`,
+    ]);
+    rmSync(d, { recursive: true });
+  },
+);

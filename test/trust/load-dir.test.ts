@@ -34,13 +34,22 @@ for (const crypto of PROVIDERS) {
     const s = loadTrustDir(TEST_TRUST, { crypto, now: NOW });
     assert.deepEqual(s.errors, []);
     const files = s.iacas.map((r) => r.origin.slice(TEST_TRUST.length + 1));
-    for (const f of ['iaca/kakunin-test-iaca-p256.pem', 'iaca/kakunin-test-iaca-p384.pem', 'iaca/kakunin-test-iaca-p521.pem', 'vical/kakunin-test-vical.cbor#certificateInfos[0]']) assert.ok(files.includes(f), f);
+    for (const f of [
+      'iaca/kakunin-test-iaca-p256.pem',
+      'iaca/kakunin-test-iaca-p384.pem',
+      'iaca/kakunin-test-iaca-p521.pem',
+      'vical/kakunin-test-vical.cbor#certificateInfos[0]',
+    ])
+      assert.ok(files.includes(f), f);
     assert.equal(s.vicals.length, 1);
     assert.equal(s.vicals[0]!.accepted, 1);
     // A DS under the VICAL-only IACA chains through the VICAL.
     const ds = documentSignerFor(vicalOnlyIaca(), 'good', undefined, 'vical');
     const r = verifyDsChain([ds.certificate], s, { at: NOW, crypto });
-    assert.ok(r.checks.every((c) => c.ok), JSON.stringify(r.checks.filter((c) => !c.ok)));
+    assert.ok(
+      r.checks.every((c) => c.ok),
+      JSON.stringify(r.checks.filter((c) => !c.ok)),
+    );
     assert.match(r.iaca!.origin, /#certificateInfos\[0\]$/);
   });
 }
@@ -50,7 +59,8 @@ const crypto = PROVIDERS[0]!;
 test('load-dir: the real roots dir laid out as a trust DIR loads all five, pinned', () => {
   const dir = tempDir();
   cpSync(join(REAL_DIR, 'jlis-mnc-mdoc-iaca.pem'), join(dir, 'iaca', 'jlis.pem'), { recursive: true });
-  for (const f of ['jpki-auth-ca-2015.pem', 'jpki-auth-ca-2023.pem', 'jpki-sign-ca-2015.pem', 'jpki-sign-ca-2023.pem']) cpSync(join(REAL_DIR, f), join(dir, 'jpki', f));
+  for (const f of ['jpki-auth-ca-2015.pem', 'jpki-auth-ca-2023.pem', 'jpki-sign-ca-2015.pem', 'jpki-sign-ca-2023.pem'])
+    cpSync(join(REAL_DIR, f), join(dir, 'jpki', f));
   const s = loadTrustDir(dir, { crypto, now: NOW });
   assert.deepEqual(s.errors, []);
   assert.equal(s.iacas.length, 1);
@@ -64,10 +74,25 @@ test('load-dir: bad files become errors naming the file (no crash)', () => {
   const files = {
     garbagePem: put(dir, 'iaca/garbage.pem', '-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n'),
     notPem: put(dir, 'iaca/text.pem', 'hello'),
-    truncated: put(dir, 'iaca/truncated.der', Buffer.from(good.split('\n').slice(1, -2).join(''), 'base64').subarray(0, 100)),
+    truncated: put(
+      dir,
+      'iaca/truncated.der',
+      Buffer.from(good.split('\n').slice(1, -2).join(''), 'base64').subarray(0, 100),
+    ),
     indefinite: put(dir, 'iaca/indefinite.der', new Uint8Array([0x30, 0x80, 0x00, 0x00])),
     badCardName: put(dir, 'card-face/not-hex.pem', '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n'),
-    ecCardFace: put(dir, 'card-face/' + '00'.repeat(16) + '.pem', derToPem(new Uint8Array(Buffer.from(generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'der' }))), 'PUBLIC KEY')),
+    ecCardFace: put(
+      dir,
+      'card-face/' + '00'.repeat(16) + '.pem',
+      derToPem(
+        new Uint8Array(
+          Buffer.from(
+            generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'der' }),
+          ),
+        ),
+        'PUBLIC KEY',
+      ),
+    ),
     vicalGarbage: put(dir, 'vical/garbage.cbor', new Uint8Array([0x9f, 0x9f, 0x9f])),
   };
   put(dir, 'iaca/readme.txt', 'ignored');
@@ -104,10 +129,20 @@ test('load-dir: VICAL entries are trusted only if the VICAL verifies against a v
   const other = vicalSigner('not-trusted');
   const cases: Array<[string, Uint8Array, Uint8Array | null, string | null]> = [
     ['signed by the trusted signer', buildVical([{ certificate: iaca.der }], signer), signer.der, null],
-    ['signed by the trusted signer, no x5chain', buildVical([{ certificate: iaca.der }], signer, { includeX5chain: false }), signer.der, null],
+    [
+      'signed by the trusted signer, no x5chain',
+      buildVical([{ certificate: iaca.der }], signer, { includeX5chain: false }),
+      signer.der,
+      null,
+    ],
     ['signed by another key', buildVical([{ certificate: iaca.der }], other), signer.der, 'vical_signer_untrusted'],
     ['no vical-signers at all', buildVical([{ certificate: iaca.der }], signer), null, 'vical_signer_untrusted'],
-    ['no vical-signers and no x5chain', buildVical([{ certificate: iaca.der }], signer, { includeX5chain: false }), null, 'vical_signer_untrusted'],
+    [
+      'no vical-signers and no x5chain',
+      buildVical([{ certificate: iaca.der }], signer, { includeX5chain: false }),
+      null,
+      'vical_signer_untrusted',
+    ],
   ];
   // A payload changed after signing (one byte of the listed certificate).
   const tampered = buildVical([{ certificate: iaca.der }], signer);
@@ -121,7 +156,11 @@ test('load-dir: VICAL entries are trusted only if the VICAL verifies against a v
     const s = loadTrustDir(dir, { crypto, now: NOW });
     if (err) {
       assert.equal(s.iacas.length, 0, name);
-      assert.deepEqual(s.errors.map((e) => e.code), [err], name);
+      assert.deepEqual(
+        s.errors.map((e) => e.code),
+        [err],
+        name,
+      );
       assert.ok(s.errors[0]!.file!.endsWith('v.cbor'));
     } else {
       assert.deepEqual(s.errors, [], name);
@@ -134,9 +173,23 @@ test('load-dir: a VICAL with alg only in the unprotected header, or signed by an
   const iaca = vicalOnlyIaca();
   const signer = vicalSigner();
   // Re-wrap the genuine VICAL with alg moved to the unprotected bucket (signature over an empty protected header).
-  const payload = encodeCbor(new Map<CborValue, CborValue>([['version', '1.0'], ['vicalProvider', 'x'], ['certificateInfos', [new Map<CborValue, CborValue>([['certificate', iaca.der]])]]]));
+  const payload = encodeCbor(
+    new Map<CborValue, CborValue>([
+      ['version', '1.0'],
+      ['vicalProvider', 'x'],
+      ['certificateInfos', [new Map<CborValue, CborValue>([['certificate', iaca.der]])]],
+    ]),
+  );
   const sig = signRaw(signer.key, 'SHA-256', encodeCbor(['Signature1', new Uint8Array(0), new Uint8Array(0), payload]));
-  const unprotectedAlg = encodeCbor([new Uint8Array(0), new Map<CborValue, CborValue>([[1, -7], [33, signer.der]]), payload, sig]);
+  const unprotectedAlg = encodeCbor([
+    new Uint8Array(0),
+    new Map<CborValue, CborValue>([
+      [1, -7],
+      [33, signer.der],
+    ]),
+    payload,
+    sig,
+  ]);
   let dir = tempDir();
   put(dir, 'vical/v.cbor', unprotectedAlg);
   put(dir, 'vical-signers/s.pem', derToPem(signer.der));
@@ -155,15 +208,38 @@ test('load-dir: a VICAL with alg only in the unprotected header, or signed by an
 
 test('load-dir: expiry warnings (expired, within 90 days) and duplicates are warnings, not errors', () => {
   const dir = tempDir();
-  const soon = buildIaca({ key: keyFromSeed('P-256', 'soon'), subject: [['C', 'JP'], ['CN', 'Soon']], notBefore: new Date('2020-01-01T00:00:00Z'), notAfter: new Date('2027-01-15T00:00:00Z') });
-  const gone = buildIaca({ key: keyFromSeed('P-256', 'gone'), subject: [['C', 'JP'], ['CN', 'Gone']], notBefore: new Date('2020-01-01T00:00:00Z'), notAfter: new Date('2026-01-01T00:00:00Z') });
+  const soon = buildIaca({
+    key: keyFromSeed('P-256', 'soon'),
+    subject: [
+      ['C', 'JP'],
+      ['CN', 'Soon'],
+    ],
+    notBefore: new Date('2020-01-01T00:00:00Z'),
+    notAfter: new Date('2027-01-15T00:00:00Z'),
+  });
+  const gone = buildIaca({
+    key: keyFromSeed('P-256', 'gone'),
+    subject: [
+      ['C', 'JP'],
+      ['CN', 'Gone'],
+    ],
+    notBefore: new Date('2020-01-01T00:00:00Z'),
+    notAfter: new Date('2026-01-01T00:00:00Z'),
+  });
   put(dir, 'iaca/soon.pem', derToPem(soon.der));
   put(dir, 'iaca/soon-again.der', soon.der);
   put(dir, 'iaca/gone.pem', derToPem(gone.der));
   const s = loadTrustDir(dir, { crypto, now: NOW });
   assert.deepEqual(s.errors, []);
   const w = s.warnings.map((x) => [x.code, x.file!.slice(dir.length + 1)]).sort();
-  assert.deepEqual(w, [['duplicate_root', 'iaca/soon.pem'], ['root_expired', 'iaca/gone.pem'], ['root_expiring', 'iaca/soon-again.der']].sort());
+  assert.deepEqual(
+    w,
+    [
+      ['duplicate_root', 'iaca/soon.pem'],
+      ['root_expired', 'iaca/gone.pem'],
+      ['root_expiring', 'iaca/soon-again.der'],
+    ].sort(),
+  );
   assert.equal(s.iacas.length, 2);
 });
 
@@ -176,6 +252,9 @@ test('load-dir: the test DS of every test IACA chains against resources/test-tru
   const s = loadTrustDir(TEST_TRUST, { crypto, now: NOW });
   for (const n of ['p256', 'p384', 'p521'] as const) {
     const r = verifyDsChain([testDocumentSigner(n).certificate], s, { at: NOW, crypto });
-    assert.ok(r.checks.every((c) => c.ok), n);
+    assert.ok(
+      r.checks.every((c) => c.ok),
+      n,
+    );
   }
 });

@@ -16,7 +16,11 @@ import { ROOT } from '../x509/support.ts';
 
 const AT = '2026-11-22T00:00:00Z';
 function kakunin(...args: string[]) {
-  const r = spawnSync(process.execPath, [join(ROOT, 'main', 'cli', 'kakunin.mjs'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync(process.execPath, [join(ROOT, 'main', 'cli', 'kakunin.mjs'), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 function dirWithGermanCsca(): string {
@@ -29,7 +33,24 @@ function dirWithGermanCsca(): string {
 test('OpenSSL verifies the test master list (signature and signer chain to the German test CSCA)', () => {
   const d = dirWithGermanCsca();
   writeFileSync(join(d, 'test.ml'), testMasterList());
-  const r = spawnSync('openssl', ['cms', '-verify', '-inform', 'DER', '-in', join(d, 'test.ml'), '-CAfile', join(d, 'csca', 'de.pem'), '-purpose', 'any', '-out', join(d, 'content.der')], { encoding: 'utf8' });
+  const r = spawnSync(
+    'openssl',
+    [
+      'cms',
+      '-verify',
+      '-inform',
+      'DER',
+      '-in',
+      join(d, 'test.ml'),
+      '-CAfile',
+      join(d, 'csca', 'de.pem'),
+      '-purpose',
+      'any',
+      '-out',
+      join(d, 'content.der'),
+    ],
+    { encoding: 'utf8' },
+  );
   if (r.error) {
     test.skip?.('openssl not installed');
     return;
@@ -46,7 +67,10 @@ test('import --kind masterlist: signer issued by a CSCA in csca/ -> trusted, the
   const j = JSON.parse(r.stdout);
   assert.equal(j.ok, true);
   assert.match(j.masterList.signer, /Master List Signer Germany/);
-  assert.deepEqual(j.masterList.countries, { JP: { added: 1, refused: 0, duplicate: 0 }, DE: { added: 0, refused: 0, duplicate: 1 } });
+  assert.deepEqual(j.masterList.countries, {
+    JP: { added: 1, refused: 0, duplicate: 0 },
+    DE: { added: 0, refused: 0, duplicate: 1 },
+  });
   assert.deepEqual(readdirSync(join(d, 'masterlist')), ['de-list.ml']);
   const human = kakunin('trust', 'import', '--trust', d, '--kind', 'masterlist', file, '--at', AT);
   assert.match(human.stdout, /already present/);
@@ -55,16 +79,24 @@ test('import --kind masterlist: signer issued by a CSCA in csca/ -> trusted, the
   const list = JSON.parse(kakunin('trust', 'list', '--trust', d, '--json', '--at', AT).stdout);
   assert.deepEqual(Object.keys(list.passportCountries).sort(), ['DE', 'JP']);
   assert.equal(list.cscas.find((c: { country: string }) => c.country === 'JP').source, 'masterlist');
-  assert.match(kakunin('trust', 'list', '--trust', d, '--at', AT).stdout, /passport countries covered \(2\): DE \(1\), JP \(1\)/);
+  assert.match(
+    kakunin('trust', 'list', '--trust', d, '--at', AT).stdout,
+    /passport countries covered \(2\): DE \(1\), JP \(1\)/,
+  );
 });
 
 test('import --kind masterlist: a signer in masterlist-signers/ is trusted directly (no CSCA needed)', () => {
   const d = mkdtempSync(join(tmpdir(), 'kakunin-ml-'));
   const signerFile = join(d, 'signer.pem');
   writeFileSync(signerFile, derToPem(testMasterListSigner().der));
-  assert.equal(kakunin('trust', 'import', '--trust', d, '--kind', 'masterlist-signer', signerFile, '--at', AT).status, 0);
+  assert.equal(
+    kakunin('trust', 'import', '--trust', d, '--kind', 'masterlist-signer', signerFile, '--at', AT).status,
+    0,
+  );
   writeFileSync(join(d, 'l.ml'), testMasterList());
-  const j = JSON.parse(kakunin('trust', 'import', '--trust', d, '--kind', 'masterlist', join(d, 'l.ml'), '--json', '--at', AT).stdout);
+  const j = JSON.parse(
+    kakunin('trust', 'import', '--trust', d, '--kind', 'masterlist', join(d, 'l.ml'), '--json', '--at', AT).stdout,
+  );
   assert.equal(j.ok, true);
   assert.deepEqual(j.masterList.countries.DE, { added: 1, refused: 0, duplicate: 0 });
 });
@@ -81,7 +113,10 @@ test('import --kind masterlist: an untrusted signer is refused (exit 1), nothing
   writeFileSync(join(d, 'masterlist', 'rogue.ml'), testMasterList({ signer: untrustedMasterListSigner() }));
   const store = loadTrustDir(d, { crypto: nodeCrypto, now: new Date(AT) });
   assert.deepEqual(store.cscaCountries(), ['DE'], 'the Japanese CSCA in the rogue list is not trusted');
-  assert.deepEqual(store.errors.map((e) => e.code), ['masterlist_signer_untrusted']);
+  assert.deepEqual(
+    store.errors.map((e) => e.code),
+    ['masterlist_signer_untrusted'],
+  );
 });
 
 test('a master list whose content was altered after signing is refused (messageDigest)', () => {
@@ -90,6 +125,8 @@ test('a master list whose content was altered after signing is refused (messageD
   const i = Buffer.from(ml).indexOf(Buffer.from('Kakunin TEST CSCA Japan'));
   ml[i] ^= 0x20;
   writeFileSync(join(d, 'x.ml'), ml);
-  const j = JSON.parse(kakunin('trust', 'import', '--trust', d, '--kind', 'masterlist', join(d, 'x.ml'), '--json', '--at', AT).stdout);
+  const j = JSON.parse(
+    kakunin('trust', 'import', '--trust', d, '--kind', 'masterlist', join(d, 'x.ml'), '--json', '--at', AT).stdout,
+  );
   assert.deepEqual([j.ok, j.error.code], [false, 'masterlist_signature_invalid']);
 });

@@ -23,7 +23,10 @@ for (const crypto of PROVIDERS) {
     assert.equal(s.iacas.length, 1);
     assert.equal(s.jpkiRoots.length, 4);
     // 2015 JPKI roots expired on 2025-10-19: kept apart as warnings, not errors.
-    assert.deepEqual(s.warnings.map((w) => [w.code, w.file]).sort(), [['root_expired', 'jpki-auth-ca-2015.pem'], ['root_expired', 'jpki-sign-ca-2015.pem']]);
+    assert.deepEqual(s.warnings.map((w) => [w.code, w.file]).sort(), [
+      ['root_expired', 'jpki-auth-ca-2015.pem'],
+      ['root_expired', 'jpki-sign-ca-2015.pem'],
+    ]);
   });
 
   test(`pinned roots (${crypto.name}): a copy with one byte flipped in the signature is refused`, () => {
@@ -36,14 +39,20 @@ for (const crypto of PROVIDERS) {
   });
 
   test(`pinned roots (${crypto.name}): a copy with a field changed (validity, key, RSA modulus) is refused`, () => {
-    for (const [file, kind, notAfter] of [['jlis-mnc-mdoc-iaca.pem', 'iaca', '300528022303Z'], ['jpki-auth-ca-2023.pem', 'jpki', '330715145959Z']] as const) {
+    for (const [file, kind, notAfter] of [
+      ['jlis-mnc-mdoc-iaca.pem', 'iaca', '300528022303Z'],
+      ['jpki-auth-ca-2023.pem', 'jpki', '330715145959Z'],
+    ] as const) {
       const orig = realRootDer(file);
       const c = parseCertificate(orig);
       // The notAfter decade digit (2030 -> 2040: a root that "lives longer"), and a byte inside the key.
       const yearOffset = Buffer.from(orig).indexOf(Buffer.from(notAfter));
       const spkiOffset = c.spki.byteOffset - orig.byteOffset + c.spki.length - 10;
       assert.ok(yearOffset > 0);
-      for (const [i, mask] of [[yearOffset, 0x07], [spkiOffset, 0x10]] as const) {
+      for (const [i, mask] of [
+        [yearOffset, 0x07],
+        [spkiOffset, 0x10],
+      ] as const) {
         const der = orig.slice();
         der[i] ^= mask;
         const s = new TrustStore({ crypto, now: NOW });
@@ -56,11 +65,27 @@ for (const crypto of PROVIDERS) {
 
 test('pinned roots: a self-made root that borrows the J-LIS name is refused; our test roots are not J-LIS', () => {
   const crypto = PROVIDERS[0]!;
-  const fake = buildIaca({ key: keyFromSeed('P-384', 'fake-jlis'), subject: [['CN', 'mncmdocRootCA'], ['O', 'Japan Agency for Local Authority Information Systems'], ['C', 'JP']] });
+  const fake = buildIaca({
+    key: keyFromSeed('P-384', 'fake-jlis'),
+    subject: [
+      ['CN', 'mncmdocRootCA'],
+      ['O', 'Japan Agency for Local Authority Information Systems'],
+      ['C', 'JP'],
+    ],
+  });
   const s = new TrustStore({ crypto, now: NOW });
   assert.equal(s.addRoot(fake.der, 'iaca', 'fake.pem'), null);
   assert.equal(s.errors[0]?.code, 'pinned_fingerprint_mismatch');
-  const lookalike = parseCertificate(buildIaca({ key: keyFromSeed('P-256', 'lookalike'), subject: [['C', 'JP'], ['O', 'JPKI'], ['CN', 'x']] }).der);
+  const lookalike = parseCertificate(
+    buildIaca({
+      key: keyFromSeed('P-256', 'lookalike'),
+      subject: [
+        ['C', 'JP'],
+        ['O', 'JPKI'],
+        ['CN', 'x'],
+      ],
+    }).der,
+  );
   assert.ok(claimsToBeJlisRoot(lookalike));
   const ours = parseCertificate(buildIaca({ key: keyFromSeed('P-256', 'ours') }).der);
   assert.equal(claimsToBeJlisRoot(ours), false);

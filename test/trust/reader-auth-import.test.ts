@@ -22,12 +22,19 @@ import { parseAuditEntry } from '../../main/audit/audit-entry-schema.ts';
 import { until } from '../kiosk/helpers.ts';
 
 function kakunin(...args: string[]): { status: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [join(ROOT, 'main', 'cli', 'kakunin.mjs'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync(process.execPath, [join(ROOT, 'main', 'cli', 'kakunin.mjs'), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'kakunin-reader-auth-'));
 
-function files(variant: Parameters<typeof testReaderCertificate>[0] = 'good', keyOf?: Parameters<typeof testReaderCertificate>[0]) {
+function files(
+  variant: Parameters<typeof testReaderCertificate>[0] = 'good',
+  keyOf?: Parameters<typeof testReaderCertificate>[0],
+) {
   const dir = tmp();
   const { chainPem } = readerAuthPemFiles(testReaderCertificate(variant));
   const { keyPem } = readerAuthPemFiles(testReaderCertificate(keyOf ?? variant));
@@ -78,7 +85,10 @@ test('import refuses a key of another certificate, an expired certificate, and a
 test('a key file opened to others is not used: requests go unauthenticated and the reason is reported', () => {
   const trust = tmp();
   const f = files();
-  assert.equal(kakunin('trust', 'import', '--trust', trust, '--kind', 'reader-auth', '--key', f.key, f.chain).status, 0);
+  assert.equal(
+    kakunin('trust', 'import', '--trust', trust, '--kind', 'reader-auth', '--key', f.key, f.chain).status,
+    0,
+  );
   chmodSync(join(trust, 'reader-auth', 'reader.key'), 0o644);
   const ra = loadReaderAuth(trust, { crypto: nodeCrypto, now: new Date() });
   assert.equal(ra.state, 'unusable');
@@ -90,7 +100,10 @@ test('audit: a kiosk transaction with a reader certificate records readerAuth {s
   const trust = join(home, 'trust');
   cpSync(join(ROOT, 'resources', 'test-trust'), trust, { recursive: true });
   const f = files();
-  assert.equal(kakunin('trust', 'import', '--trust', trust, '--kind', 'reader-auth', '--key', f.key, f.chain).status, 0);
+  assert.equal(
+    kakunin('trust', 'import', '--trust', trust, '--kind', 'reader-auth', '--key', f.key, f.chain).status,
+    0,
+  );
   const phone = new SimulatedPhone({ trustDir: trust });
   const settings = new SettingsStore(null);
   settings.update({ mode: 'age-over-20', readers: { card: false, mdoc: true } });
@@ -103,8 +116,18 @@ test('audit: a kiosk transaction with a reader certificate records readerAuth {s
     await until(() => audit.entries.length === 1, 20_000);
     const e = audit.entries[0]!;
     assert.equal(e.outcome, 'valid');
-    assert.deepEqual(e.readerAuth, { signer: 'C=JP, O=Kakunin Test Store (TEST ONLY), CN=Kakunin Test Reader good', fingerprint: createHash('sha256').update(testReaderCertificate().der).digest('hex') });
-    const built = buildAuditEntry({ time: e.time, mode: e.mode, outcome: e.outcome, checks: e.checks, credentialType: 'mdoc', readerAuth: e.readerAuth ?? null });
+    assert.deepEqual(e.readerAuth, {
+      signer: 'C=JP, O=Kakunin Test Store (TEST ONLY), CN=Kakunin Test Reader good',
+      fingerprint: createHash('sha256').update(testReaderCertificate().der).digest('hex'),
+    });
+    const built = buildAuditEntry({
+      time: e.time,
+      mode: e.mode,
+      outcome: e.outcome,
+      checks: e.checks,
+      credentialType: 'mdoc',
+      readerAuth: e.readerAuth ?? null,
+    });
     assert.deepEqual(parseAuditEntry(built).readerAuth, e.readerAuth);
     const { readerAuth: _, ...old } = built;
     assert.equal(parseAuditEntry(old).readerAuth, null);

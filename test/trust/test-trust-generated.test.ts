@@ -17,5 +17,8 @@ test('resources/test-trust matches `npm run gen:test-trust` byte for byte', () =
   }
   const v = testVical();
   assert.deepEqual(new Uint8Array(readFileSync(join(TT, 'vical', 'kakunin-test-vical.cbor'))), v.vical);
-  assert.equal(readFileSync(join(TT, 'vical-signers', 'kakunin-test-vical-signer.pem'), 'utf8'), derToPem(v.signerCertificate));
+  assert.equal(
+    readFileSync(join(TT, 'vical-signers', 'kakunin-test-vical-signer.pem'), 'utf8'),
+    derToPem(v.signerCertificate),
+  );
 });

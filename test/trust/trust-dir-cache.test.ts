@@ -19,7 +19,8 @@ function copy(): string {
   cpSync(TEST_TRUST, dir, { recursive: true });
   return dir;
 }
-const names = (s: ReturnType<typeof cachedTrustStore>) => s.iacas.map((r) => r.origin.split('/').slice(-2).join('/')).sort();
+const names = (s: ReturnType<typeof cachedTrustStore>) =>
+  s.iacas.map((r) => r.origin.split('/').slice(-2).join('/')).sort();
 const opts = (now: Date) => ({ crypto: nodeCrypto, now });
 
 beforeEach(() => clearTrustStoreCache());
@@ -42,7 +43,10 @@ test('trust cache: a root removed, added back, or a file rewritten in place load
   renameSync(p384, join(dir, 'p384.off'));
   const without = cachedTrustStore(dir, opts(NOW));
   assert.notEqual(without, full);
-  assert.ok(!names(without).includes('iaca/kakunin-test-iaca-p384.pem'), 'a removed root is no longer trusted at the next read');
+  assert.ok(
+    !names(without).includes('iaca/kakunin-test-iaca-p384.pem'),
+    'a removed root is no longer trusted at the next read',
+  );
   writeFileSync(p384, pem);
   const back = cachedTrustStore(dir, opts(NOW));
   assert.ok(names(back).includes('iaca/kakunin-test-iaca-p384.pem'), 'an imported root is trusted at the next read');
@@ -54,11 +58,14 @@ test('trust cache: a root removed, added back, or a file rewritten in place load
   rmSync(dir, { recursive: true });
 });
 
-test('trust cache: the clock reaching a certificate\'s expiry, going back, or passing the maximum age loads again', () => {
+test("trust cache: the clock reaching a certificate's expiry, going back, or passing the maximum age loads again", () => {
   const dir = copy();
   const before = new Date(EXPIRY.getTime() - 1000);
   const a = cachedTrustStore(dir, opts(before));
-  assert.deepEqual(a.warnings.filter((w) => w.code === 'root_expired'), []);
+  assert.deepEqual(
+    a.warnings.filter((w) => w.code === 'root_expired'),
+    [],
+  );
   // One millisecond after notAfter: a new load (which now sees expired roots and warns).
   const after = cachedTrustStore(dir, opts(new Date(EXPIRY.getTime() + 1)));
   assert.notEqual(after, a);
@@ -72,7 +79,7 @@ test('trust cache: the clock reaching a certificate\'s expiry, going back, or pa
   rmSync(dir, { recursive: true });
 });
 
-test('trust cache: the VICAL signer expiring drops the VICAL\'s IACAs at the first read after it (fail closed)', () => {
+test("trust cache: the VICAL signer expiring drops the VICAL's IACAs at the first read after it (fail closed)", () => {
   const dir = copy();
   const valid = cachedTrustStore(dir, opts(new Date(EXPIRY.getTime() - 10)));
   assert.equal(valid.vicals[0]?.accepted, 1, 'the VICAL is accepted while its signer is valid');
@@ -82,7 +89,7 @@ test('trust cache: the VICAL signer expiring drops the VICAL\'s IACAs at the fir
   rmSync(dir, { recursive: true });
 });
 
-test('trust cache: another crypto provider, or a missing directory, never gets another\'s store', () => {
+test("trust cache: another crypto provider, or a missing directory, never gets another's store", () => {
   const dir = copy();
   const a = cachedTrustStore(dir, opts(NOW));
   const other = new NodeCrypto();

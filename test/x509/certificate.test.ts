@@ -3,7 +3,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { bytesEqual, certificateFingerprint, certificatesFromFile, ecdsaDerToRaw, nameAttribute, nameToString, parseCertificate, parseSubjectPublicKeyInfo } from '../../core/x509/certificate.ts';
+import {
+  bytesEqual,
+  certificateFingerprint,
+  certificatesFromFile,
+  ecdsaDerToRaw,
+  nameAttribute,
+  nameToString,
+  parseCertificate,
+  parseSubjectPublicKeyInfo,
+} from '../../core/x509/certificate.ts';
 import { DerError } from '../../core/x509/der.ts';
 import { OID } from '../../core/x509/oids.ts';
 import { base64Decode, base64Encode, derToPem, pemToDer, toHex } from '../../core/x509/pem.ts';
@@ -29,7 +38,12 @@ test('real J-LIS roots parse and their SHA-256 fingerprints equal the pinned val
 test('J-LIS mdoc IACA: P-384, ecdsa-with-SHA384, Annex B IACA extensions', () => {
   const c = parseCertificate(realRootDer('jlis-mnc-mdoc-iaca.pem'));
   assert.equal(c.version, 3);
-  assert.deepEqual(c.signatureAlgorithm, { kind: 'ecdsa', hash: 'SHA-384', oid: OID.ecdsaWithSHA384, name: 'ecdsa-with-SHA384' });
+  assert.deepEqual(c.signatureAlgorithm, {
+    kind: 'ecdsa',
+    hash: 'SHA-384',
+    oid: OID.ecdsaWithSHA384,
+    name: 'ecdsa-with-SHA384',
+  });
   assert.equal(c.publicKey.kind, 'ec');
   assert.equal(c.publicKey.kind === 'ec' && c.publicKey.curve, 'P-384');
   assert.equal(nameAttribute(c.subject, 'CN'), 'mncmdocRootCA');
@@ -49,7 +63,10 @@ test('JPKI roots: RSA-2048 with sha256WithRSAEncryption, OU attributes', () => {
     assert.equal(c.publicKey.n.length, 256);
     assert.equal(toHex(c.publicKey.e), '010001');
   }
-  assert.deepEqual(c.subject.attributes.filter((a) => a.type === 'OU').map((a) => a.value), ['JPKI for user authentication', 'Japan Agency for Local Authority Information Systems']);
+  assert.deepEqual(
+    c.subject.attributes.filter((a) => a.type === 'OU').map((a) => a.value),
+    ['JPKI for user authentication', 'Japan Agency for Local Authority Information Systems'],
+  );
   assert.deepEqual(c.basicConstraints, { cA: true });
 });
 
@@ -84,8 +101,14 @@ test('ECDSA DER signature -> raw r||s, padded to the curve size; bad forms refus
   const iaca = parseCertificate(ANNEX_D_IACA);
   const r = ecdsaDerToRaw(iaca.signature, 'P-256');
   assert.equal(toHex(r).slice(0, 8), 'ec897f0b'); // openssl: 30:46:02:21:00:ec:89:7f:0b
-  assert.throws(() => ecdsaDerToRaw(new Uint8Array([0x30, 0x06, 0x02, 0x01, 0x81, 0x02, 0x01, 0x02]), 'P-256'), DerError); // negative r
-  assert.throws(() => ecdsaDerToRaw(new Uint8Array([0x30, 0x23, 0x02, 0x21, 0x01, ...new Array(32).fill(1), 0x02, 0x00]), 'P-256'), DerError); // r too long / empty s
+  assert.throws(
+    () => ecdsaDerToRaw(new Uint8Array([0x30, 0x06, 0x02, 0x01, 0x81, 0x02, 0x01, 0x02]), 'P-256'),
+    DerError,
+  ); // negative r
+  assert.throws(
+    () => ecdsaDerToRaw(new Uint8Array([0x30, 0x23, 0x02, 0x21, 0x01, ...new Array(32).fill(1), 0x02, 0x00]), 'P-256'),
+    DerError,
+  ); // r too long / empty s
 });
 
 test('PEM <-> DER round trip; strict base64; one block required', () => {
@@ -106,10 +129,23 @@ test('PEM <-> DER round trip; strict base64; one block required', () => {
 
 // ---- built certificates: every algorithm, time form and field variant ---------------------------
 
-const NAME = [['C', 'JP'], ['CN', 'x']] as const;
+const NAME = [
+  ['C', 'JP'],
+  ['CN', 'x'],
+] as const;
 function cert(over: Partial<Parameters<typeof buildCertificate>[0]> = {}): Uint8Array {
   const key = keyFromSeed('P-256', 'cert-test');
-  return buildCertificate({ serial: 5, issuer: NAME, subject: NAME, notBefore: new Date('2025-01-01T00:00:00Z'), notAfter: new Date('2026-01-01T00:00:00Z'), subjectKey: key, signerKey: key, extensions: [ext.keyUsage(['digitalSignature'])], ...over });
+  return buildCertificate({
+    serial: 5,
+    issuer: NAME,
+    subject: NAME,
+    notBefore: new Date('2025-01-01T00:00:00Z'),
+    notAfter: new Date('2026-01-01T00:00:00Z'),
+    subjectKey: key,
+    signerKey: key,
+    extensions: [ext.keyUsage(['digitalSignature'])],
+    ...over,
+  });
 }
 
 test('built certificates for P-256 / P-384 / P-521 parse; openssl agrees on the key and signature', () => {
@@ -124,7 +160,9 @@ test('built certificates for P-256 / P-384 / P-521 parse; openssl agrees on the 
 });
 
 test('GeneralizedTime (2050 and later) and UTCTime both parse; 1950 boundary', () => {
-  const c = parseCertificate(cert({ notBefore: new Date('1950-01-01T00:00:00Z'), notAfter: new Date('2051-02-03T04:05:06Z') }));
+  const c = parseCertificate(
+    cert({ notBefore: new Date('1950-01-01T00:00:00Z'), notAfter: new Date('2051-02-03T04:05:06Z') }),
+  );
   assert.equal(c.notBefore.toISOString(), '1950-01-01T00:00:00.000Z');
   assert.equal(c.notAfter.toISOString(), '2051-02-03T04:05:06.000Z');
 });
@@ -133,7 +171,9 @@ function replaceOnce(der: Uint8Array, from: string, to: string): Uint8Array {
   const hex = toHex(der);
   const i = hex.indexOf(Buffer.from(from).toString('hex'));
   assert.ok(i >= 0 && i % 2 === 0);
-  return new Uint8Array(Buffer.from(hex.slice(0, i) + Buffer.from(to).toString('hex') + hex.slice(i + from.length * 2), 'hex'));
+  return new Uint8Array(
+    Buffer.from(hex.slice(0, i) + Buffer.from(to).toString('hex') + hex.slice(i + from.length * 2), 'hex'),
+  );
 }
 
 test('invalid times are refused: 31 February, missing seconds-Z, fractional seconds', () => {
@@ -144,15 +184,28 @@ test('invalid times are refused: 31 February, missing seconds-Z, fractional seco
 });
 
 test('duplicate extensions, unknown signature algorithms and v1 certificates are refused', () => {
-  assert.throws(() => parseCertificate(cert({ extensions: [ext.keyUsage(['digitalSignature']), ext.keyUsage(['digitalSignature'])] })), /duplicate extension/);
+  assert.throws(
+    () =>
+      parseCertificate(cert({ extensions: [ext.keyUsage(['digitalSignature']), ext.keyUsage(['digitalSignature'])] })),
+    /duplicate extension/,
+  );
   const v1 = cert();
   // Replace version [0] { INTEGER 2 } with [0] { INTEGER 0 } => v1 written explicitly.
   const hex = toHex(v1).replace('a003020102', 'a003020100');
-  assert.throws(() => parseCertificate(new Uint8Array(Buffer.from(hex, 'hex'))), (e: unknown) => e instanceof DerError && e.code === 'unsupported_certificate');
+  assert.throws(
+    () => parseCertificate(new Uint8Array(Buffer.from(hex, 'hex'))),
+    (e: unknown) => e instanceof DerError && e.code === 'unsupported_certificate',
+  );
   const unknown = toHex(v1).replaceAll('06082a8648ce3d040302', '06082a8648ce3d040309'); // 1.2.840.10045.4.3.9: no such algorithm
-  assert.throws(() => parseCertificate(new Uint8Array(Buffer.from(unknown, 'hex'))), (e: unknown) => e instanceof DerError && e.code === 'unsupported_certificate');
+  assert.throws(
+    () => parseCertificate(new Uint8Array(Buffer.from(unknown, 'hex'))),
+    (e: unknown) => e instanceof DerError && e.code === 'unsupported_certificate',
+  );
   const mismatch = toHex(v1).replace('06082a8648ce3d040302', '06082a8648ce3d040303'); // inner alg differs from outer
-  assert.throws(() => parseCertificate(new Uint8Array(Buffer.from(mismatch, 'hex'))), /differs from signatureAlgorithm/);
+  assert.throws(
+    () => parseCertificate(new Uint8Array(Buffer.from(mismatch, 'hex'))),
+    /differs from signatureAlgorithm/,
+  );
 });
 
 test('SubjectPublicKeyInfo: RSA and EC keys parse; compressed points are refused', () => {
@@ -161,10 +214,16 @@ test('SubjectPublicKeyInfo: RSA and EC keys parse; compressed points are refused
   assert.equal(pk.kind, 'rsa');
   const key = keyFromSeed('P-256', 'spki');
   const spkiHex = toHex(parseCertificate(cert({ subjectKey: key })).spki);
-  const compressed = spkiHex.replace(/034200(04[0-9a-f]{128})$/, (_, p: string) => '032200' + (parseInt(p.slice(-2), 16) % 2 ? '03' : '02') + p.slice(2, 66));
+  const compressed = spkiHex.replace(
+    /034200(04[0-9a-f]{128})$/,
+    (_, p: string) => '032200' + (parseInt(p.slice(-2), 16) % 2 ? '03' : '02') + p.slice(2, 66),
+  );
   assert.notEqual(compressed, spkiHex);
   const len = (compressed.length / 2 - 2).toString(16);
-  assert.throws(() => parseSubjectPublicKeyInfo(new Uint8Array(Buffer.from('30' + len + compressed.slice(4), 'hex'))), /uncompressed point/);
+  assert.throws(
+    () => parseSubjectPublicKeyInfo(new Uint8Array(Buffer.from('30' + len + compressed.slice(4), 'hex'))),
+    /uncompressed point/,
+  );
 });
 
 test('Ed25519 certificates (made by openssl) parse and their self-signature verifies on both backends', async () => {
@@ -174,7 +233,27 @@ test('Ed25519 certificates (made by openssl) parse and their self-signature veri
   const { verifyCertificateSignature } = await import('../../core/x509/signature.ts');
   const { PROVIDERS: providers } = await import('./support.ts');
   const dir = mkdtempSync(join(tmpdir(), 'kakunin-ed25519-'));
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ed25519', '-nodes', '-keyout', join(dir, 'k.pem'), '-subj', '/C=JP/CN=ed25519 test', '-days', '2', '-outform', 'DER', '-out', join(dir, 'c.der')], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ed25519',
+      '-nodes',
+      '-keyout',
+      join(dir, 'k.pem'),
+      '-subj',
+      '/C=JP/CN=ed25519 test',
+      '-days',
+      '2',
+      '-outform',
+      'DER',
+      '-out',
+      join(dir, 'c.der'),
+    ],
+    { stdio: 'ignore' },
+  );
   const der = new Uint8Array(rf(join(dir, 'c.der')));
   const c = parseCertificate(der);
   assert.equal(c.signatureAlgorithm.kind, 'ed25519');

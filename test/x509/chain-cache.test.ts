@@ -18,14 +18,29 @@ for (const crypto of PROVIDERS) {
     assert.ok(trust.addRoot(testIaca('p256').der, 'iaca', 'test'));
     const ds = testDocumentSigner('p256').certificate;
     assert.deepEqual(failed(verifyDsChain([ds], trust, { at: AT, crypto })), []);
-    assert.deepEqual(failed(verifyDsChain([ds], trust, { at: new Date('2099-01-01T00:00:00Z'), crypto })), ['ds_expired', 'iaca_expired']);
-    assert.deepEqual(failed(verifyDsChain([ds], trust, { at: new Date('2000-01-01T00:00:00Z'), crypto })), ['ds_not_yet_valid', 'iaca_not_yet_valid']);
-    assert.deepEqual(failed(verifyDsChain([ds], trust, { at: AT, signedAt: new Date('2000-01-01T00:00:00Z'), crypto })), ['ds_not_valid_at_signing']);
+    assert.deepEqual(failed(verifyDsChain([ds], trust, { at: new Date('2099-01-01T00:00:00Z'), crypto })), [
+      'ds_expired',
+      'iaca_expired',
+    ]);
+    assert.deepEqual(failed(verifyDsChain([ds], trust, { at: new Date('2000-01-01T00:00:00Z'), crypto })), [
+      'ds_not_yet_valid',
+      'iaca_not_yet_valid',
+    ]);
+    assert.deepEqual(
+      failed(verifyDsChain([ds], trust, { at: AT, signedAt: new Date('2000-01-01T00:00:00Z'), crypto })),
+      ['ds_not_valid_at_signing'],
+    );
     assert.deepEqual(failed(verifyDsChain([ds], trust, { at: AT, crypto })), []);
   });
 
   test(`chain cache (${crypto.name}): an IACA added after a miss is found; a fresh store knows nothing`, () => {
-    const iaca = buildIaca({ key: keyFromSeed('P-256', 'cache-late-root'), subject: [['C', 'JP'], ['CN', 'Late Root']] });
+    const iaca = buildIaca({
+      key: keyFromSeed('P-256', 'cache-late-root'),
+      subject: [
+        ['C', 'JP'],
+        ['CN', 'Late Root'],
+      ],
+    });
     const ds = buildDs({ iaca }).der;
     const trust = new TrustStore({ crypto, now: AT });
     assert.ok(trust.addRoot(testIaca('p256').der, 'iaca', 'test'));
@@ -50,7 +65,10 @@ for (const crypto of PROVIDERS) {
     const again = verifyDsChain([testDocumentSigner('p256').certificate], trust, { at: AT, crypto });
     assert.deepEqual(failed(again), []);
     assert.deepEqual(again.ds!.publicKey.kind === 'ec' ? again.ds!.publicKey.point : null, point);
-    assert.deepEqual(failed(verifyDsChain([buf], trust, { at: AT, crypto })), ['malformed_certificate', 'untrusted_chain']);
+    assert.deepEqual(failed(verifyDsChain([buf], trust, { at: AT, crypto })), [
+      'malformed_certificate',
+      'untrusted_chain',
+    ]);
   });
 
   test(`chain cache (${crypto.name}): a DS one byte away from a cached one is its own entry (tampered signature still fails)`, () => {

@@ -19,7 +19,11 @@ const IACA_NAME = 'C=JP, O=Kakunin Test PKI (TEST ONLY), CN=Kakunin Test IACA P-
 function expected(fingerprint: string) {
   return [
     { code: 'malformed_certificate', ok: true },
-    { code: 'untrusted_chain', ok: true, detail: `DS chains to trusted IACA "${IACA_NAME}" (${fingerprint.slice(0, 16)}…)` },
+    {
+      code: 'untrusted_chain',
+      ok: true,
+      detail: `DS chains to trusted IACA "${IACA_NAME}" (${fingerprint.slice(0, 16)}…)`,
+    },
     { code: 'chain_signature_invalid', ok: true, detail: 'DS signed by the IACA (ecdsa-with-SHA256)' },
     { code: 'ds_key_usage_invalid', ok: true },
     { code: 'ds_eku_invalid', ok: true },
@@ -43,7 +47,11 @@ for (const crypto of PROVIDERS) {
     assert.equal(root.subjectText, IACA_NAME);
     assert.equal(root.subjectText, nameToString(root.cert.subject));
     for (let i = 0; i < 2; i++) {
-      const r = verifyDsChain([testDocumentSigner('p256').certificate], trust, { at: AT, signedAt: new Date('2026-01-01T00:00:00Z'), crypto });
+      const r = verifyDsChain([testDocumentSigner('p256').certificate], trust, {
+        at: AT,
+        signedAt: new Date('2026-01-01T00:00:00Z'),
+        crypto,
+      });
       assert.deepEqual(r.checks, expected(root.fingerprint));
       assert.equal(r.iacaSubject, IACA_NAME);
       assert.equal(r.dsSubject, 'C=JP, O=Kakunin Test PKI (TEST ONLY), CN=Kakunin Test DS P-256');
@@ -54,7 +62,11 @@ for (const crypto of PROVIDERS) {
     const trust = new TrustStore({ crypto, now: AT });
     const root = trust.addRoot(testIaca('p256').der, 'iaca', 'test')!;
     delete root.subjectText;
-    const r = verifyDsChain([testDocumentSigner('p256').certificate], trust, { at: AT, signedAt: new Date('2026-01-01T00:00:00Z'), crypto });
+    const r = verifyDsChain([testDocumentSigner('p256').certificate], trust, {
+      at: AT,
+      signedAt: new Date('2026-01-01T00:00:00Z'),
+      crypto,
+    });
     assert.deepEqual(r.checks, expected(root.fingerprint));
   });
 }
@@ -63,9 +75,29 @@ test('rules: passing checks (shared objects) read as before, failures keep their
   const good = checkDsKeyUsage({ ds: ds() })[0]!;
   assert.deepEqual(good, { code: 'ds_key_usage_invalid', ok: true });
   const bad = checkDsKeyUsage({ ds: ds(dsWith(OID.keyUsage, ext.keyUsage(['digitalSignature', 'keyCertSign']))) })[0]!;
-  assert.deepEqual(bad, { code: 'ds_key_usage_invalid', ok: false, detail: 'DS KeyUsage must be digitalSignature only, found: digitalSignature, keyCertSign' });
-  assert.deepEqual(checkDsKeyUsage({ ds: ds(dsWith(OID.keyUsage, ext.keyUsage([]))) })[0], { code: 'ds_key_usage_invalid', ok: false, detail: 'DS KeyUsage must be digitalSignature only, found: (none)' });
-  assert.deepEqual(checkUnknownCriticalExtensions(ds(), 'IACA')[0], { code: 'unknown_critical_extension', ok: true, detail: 'IACA: no unrecognised critical extension' });
-  const odd = ds([...dsWith(OID.keyUsage, ext.keyUsage(['digitalSignature'])), { oid: '1.2.3.4', critical: true, value: new Uint8Array([5, 0]) }, { oid: '1.2.3.5', critical: true, value: new Uint8Array([5, 0]) }]);
-  assert.deepEqual(checkUnknownCriticalExtensions(odd, 'DS')[0], { code: 'unknown_critical_extension', ok: false, detail: 'DS certificate has unrecognised critical extension(s): 1.2.3.4, 1.2.3.5' });
+  assert.deepEqual(bad, {
+    code: 'ds_key_usage_invalid',
+    ok: false,
+    detail: 'DS KeyUsage must be digitalSignature only, found: digitalSignature, keyCertSign',
+  });
+  assert.deepEqual(checkDsKeyUsage({ ds: ds(dsWith(OID.keyUsage, ext.keyUsage([]))) })[0], {
+    code: 'ds_key_usage_invalid',
+    ok: false,
+    detail: 'DS KeyUsage must be digitalSignature only, found: (none)',
+  });
+  assert.deepEqual(checkUnknownCriticalExtensions(ds(), 'IACA')[0], {
+    code: 'unknown_critical_extension',
+    ok: true,
+    detail: 'IACA: no unrecognised critical extension',
+  });
+  const odd = ds([
+    ...dsWith(OID.keyUsage, ext.keyUsage(['digitalSignature'])),
+    { oid: '1.2.3.4', critical: true, value: new Uint8Array([5, 0]) },
+    { oid: '1.2.3.5', critical: true, value: new Uint8Array([5, 0]) },
+  ]);
+  assert.deepEqual(checkUnknownCriticalExtensions(odd, 'DS')[0], {
+    code: 'unknown_critical_extension',
+    ok: false,
+    detail: 'DS certificate has unrecognised critical extension(s): 1.2.3.4, 1.2.3.5',
+  });
 });

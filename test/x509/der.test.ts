@@ -82,22 +82,35 @@ test('certificate: trailing bytes after a certificate are refused', () => {
 test('certificate: random byte mutations give a certificate or a DerError, never another exception', () => {
   const base = realRootDer('jpki-sign-ca-2023.pem');
   fc.assert(
-    fc.property(fc.array(fc.tuple(fc.nat(base.length - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }), (edits) => {
-      const der = base.slice();
-      for (const [i, b] of edits) der[i] = b;
-      try {
-        parseCertificate(der);
-      } catch (e) {
-        if (!(e instanceof DerError)) throw e;
-      }
-    }),
+    fc.property(
+      fc.array(fc.tuple(fc.nat(base.length - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }),
+      (edits) => {
+        const der = base.slice();
+        for (const [i, b] of edits) der[i] = b;
+        try {
+          parseCertificate(der);
+        } catch (e) {
+          if (!(e instanceof DerError)) throw e;
+        }
+      },
+    ),
     { numRuns: 2000 },
   );
 });
 
-test('PEM: a megabyte of BEGIN lines without END is refused (linear scan; a lazy regex took minutes)', { timeout: 20_000 }, async () => {
-  const { pemBlocks } = await import('../../core/x509/pem.ts');
-  assert.throws(() => pemBlocks('-----BEGIN CERTIFICATE-----\n'.repeat(36_000)), (e: unknown) => e instanceof DerError && /no matching END/.test(e.message));
-  assert.throws(() => pemBlocks('-----BEGIN A-----\nQQ==\n-----BEGIN B-----\nQQ==\n-----END B-----\n-----END A-----'), /another BEGIN/);
-  assert.throws(() => pemBlocks('x'.repeat((1 << 20) + 1)), /longer than/);
-});
+test(
+  'PEM: a megabyte of BEGIN lines without END is refused (linear scan; a lazy regex took minutes)',
+  { timeout: 20_000 },
+  async () => {
+    const { pemBlocks } = await import('../../core/x509/pem.ts');
+    assert.throws(
+      () => pemBlocks('-----BEGIN CERTIFICATE-----\n'.repeat(36_000)),
+      (e: unknown) => e instanceof DerError && /no matching END/.test(e.message),
+    );
+    assert.throws(
+      () => pemBlocks('-----BEGIN A-----\nQQ==\n-----BEGIN B-----\nQQ==\n-----END B-----\n-----END A-----'),
+      /another BEGIN/,
+    );
+    assert.throws(() => pemBlocks('x'.repeat((1 << 20) + 1)), /longer than/);
+  },
+);

@@ -14,8 +14,15 @@ const TAG_UTF8 = 0x0c;
 function certWithCn(cn: string): { der: Uint8Array; at: number; length: number } {
   const der = buildCertificate({
     serial: 7,
-    issuer: [['C', 'JP'], ['CN', 'Issuer']],
-    subject: [['C', 'JP'], ['O', 'Kakunin'], ['CN', cn]],
+    issuer: [
+      ['C', 'JP'],
+      ['CN', 'Issuer'],
+    ],
+    subject: [
+      ['C', 'JP'],
+      ['O', 'Kakunin'],
+      ['CN', cn],
+    ],
     notBefore: new Date('2025-01-01T00:00:00Z'),
     notAfter: new Date('2030-01-01T00:00:00Z'),
     subjectKey: key,
@@ -59,7 +66,10 @@ test('names: ASCII and non-ASCII UTF8String values decode as the strict UTF-8 de
 test('names: invalid UTF-8 in a UTF8String is still refused (a byte >= 0x80 leaves the ASCII path)', () => {
   const c = certWithCn('abcd');
   const der = retagged(c, TAG_UTF8, Uint8Array.of(0x61, 0xff, 0xfe, 0x62));
-  assert.throws(() => parseCertificate(der), (e: unknown) => e instanceof DerError && /invalid UTF-8 in UTF8String/.test(e.message));
+  assert.throws(
+    () => parseCertificate(der),
+    (e: unknown) => e instanceof DerError && /invalid UTF-8 in UTF8String/.test(e.message),
+  );
 });
 
 test('names: TeletexString, IA5String and PrintableString values are one char a byte, short and long (sliced) alike', () => {

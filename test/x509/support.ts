@@ -26,6 +26,8 @@ export function realRootDer(file: keyof typeof REAL_FILES): Uint8Array {
   return certs[0]!;
 }
 
-const annexD = JSON.parse(readFileSync(resolve(ROOT, '..', 'shared', 'vectors', 'iso18013-5-annex-d.json'), 'utf8')) as { values: Record<string, string> };
+const annexD = JSON.parse(
+  readFileSync(resolve(ROOT, '..', 'shared', 'vectors', 'iso18013-5-annex-d.json'), 'utf8'),
+) as { values: Record<string, string> };
 export const ANNEX_D_IACA = new Uint8Array(Buffer.from(annexD.values['iaca_root_cert']!, 'hex'));
 export const ANNEX_D_DS = new Uint8Array(Buffer.from(annexD.values['ds_cert']!, 'hex'));

@@ -26,7 +26,14 @@ export interface AlternativeCarrier {
 }
 
 export type Carrier =
-  | { kind: 'ble'; ac: AlternativeCarrier; oob: BleOob; peripheralServerMode: boolean; centralClientMode: boolean; uuid?: string }
+  | {
+      kind: 'ble';
+      ac: AlternativeCarrier;
+      oob: BleOob;
+      peripheralServerMode: boolean;
+      centralClientMode: boolean;
+      uuid?: string;
+    }
   | ({ kind: 'nfc'; ac: AlternativeCarrier } & NfcCarrier)
   | { kind: 'wifi-aware'; ac: AlternativeCarrier; payload: Uint8Array }
   | { kind: 'other'; ac: AlternativeCarrier; record: NdefRecord };
@@ -87,11 +94,13 @@ export function buildCollisionResolution(random: number): NdefRecord {
 export function parseHandoverMessage(bytes: Uint8Array, kind: 'Hs' | 'Hr'): ParsedHandoverMessage {
   const records = parseNdefMessage(bytes);
   const head = records[0]!;
-  if (!typeIs(head, TNF.WELL_KNOWN, kind)) bad(`first record is not a ${kind} record (TNF ${head.tnf}, type "${text(head.type).slice(0, 40)}")`);
+  if (!typeIs(head, TNF.WELL_KNOWN, kind))
+    bad(`first record is not a ${kind} record (TNF ${head.tnf}, type "${text(head.type).slice(0, 40)}")`);
   if (head.payload.length < 1) bad(`${kind} record has no version`);
   const version = head.payload[0]!;
   // Major version 1 (CH 1.x); ISO 18013-5 writes 0x15. A different major is a different protocol.
-  if (version >> 4 !== 1) throw new EngagementError('handover_version_unsupported', `${kind} version 0x${version.toString(16)}`);
+  if (version >> 4 !== 1)
+    throw new EngagementError('handover_version_unsupported', `${kind} version 0x${version.toString(16)}`);
   const nested = head.payload.length > 1 ? parseNdefMessage(head.payload.subarray(1)) : [];
   let collisionResolution: number | undefined;
   const alternativeCarriers: AlternativeCarrier[] = [];

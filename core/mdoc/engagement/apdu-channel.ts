@@ -55,7 +55,8 @@ export const phoneLinkErrors: LinkErrors = (failure, message) => {
 export type Sleep = (ms: number) => Promise<void>;
 
 export function statusWord(r: Uint8Array): number {
-  if (r.length < 2) throw new EngagementError('nfc_response_malformed', `R-APDU of ${r.length} bytes has no status word`);
+  if (r.length < 2)
+    throw new EngagementError('nfc_response_malformed', `R-APDU of ${r.length} bytes has no status word`);
   return (r[r.length - 2]! << 8) | r[r.length - 1]!;
 }
 

@@ -71,7 +71,11 @@ export function parseBleOob(payload: Uint8Array): BleOob {
   return out;
 }
 
-export function buildBleOob(o: { leRole: number; uuid?: string; address?: { bytes: Uint8Array; type: number } }): Uint8Array {
+export function buildBleOob(o: {
+  leRole: number;
+  uuid?: string;
+  address?: { bytes: Uint8Array; type: number };
+}): Uint8Array {
   const parts: number[] = [2, AD_LE_ROLE, o.leRole];
   if (o.uuid) parts.push(17, AD_UUID128_COMPLETE, ...uuidToBytes(o.uuid).reverse());
   if (o.address) parts.push(8, AD_LE_ADDRESS, ...o.address.bytes, o.address.type);
@@ -79,8 +83,12 @@ export function buildBleOob(o: { leRole: number; uuid?: string; address?: { byte
 }
 
 /** Which mdoc BLE modes a record offers, given who sent it. */
-export function bleModesFromLeRole(role: number, sender: 'mdoc' | 'reader'): { peripheralServerMode: boolean; centralClientMode: boolean } {
-  if (role === LE_ROLE.BOTH_PERIPHERAL_PREFERRED || role === LE_ROLE.BOTH_CENTRAL_PREFERRED) return { peripheralServerMode: true, centralClientMode: true };
+export function bleModesFromLeRole(
+  role: number,
+  sender: 'mdoc' | 'reader',
+): { peripheralServerMode: boolean; centralClientMode: boolean } {
+  if (role === LE_ROLE.BOTH_PERIPHERAL_PREFERRED || role === LE_ROLE.BOTH_CENTRAL_PREFERRED)
+    return { peripheralServerMode: true, centralClientMode: true };
   const senderIsCentral = role === LE_ROLE.CENTRAL_ONLY;
   // The phone central <=> mdoc central client mode; the kiosk central <=> mdoc peripheral server mode.
   const centralClient = sender === 'mdoc' ? senderIsCentral : !senderIsCentral;
@@ -88,9 +96,13 @@ export function bleModesFromLeRole(role: number, sender: 'mdoc' | 'reader'): { p
 }
 
 /** The LE role byte a sender writes for the modes it offers. */
-export function leRoleFor(modes: { peripheralServerMode: boolean; centralClientMode: boolean }, sender: 'mdoc' | 'reader'): number {
+export function leRoleFor(
+  modes: { peripheralServerMode: boolean; centralClientMode: boolean },
+  sender: 'mdoc' | 'reader',
+): number {
   if (modes.peripheralServerMode && modes.centralClientMode) return LE_ROLE.BOTH_CENTRAL_PREFERRED;
-  if (!modes.peripheralServerMode && !modes.centralClientMode) throw new EngagementError('handover_no_carrier', 'no BLE mode to offer');
+  if (!modes.peripheralServerMode && !modes.centralClientMode)
+    throw new EngagementError('handover_no_carrier', 'no BLE mode to offer');
   const senderCentral = sender === 'mdoc' ? modes.centralClientMode : modes.peripheralServerMode;
   return senderCentral ? LE_ROLE.CENTRAL_ONLY : LE_ROLE.PERIPHERAL_ONLY;
 }

@@ -65,7 +65,8 @@ function bad(msg: string): never {
 }
 
 export function parseDeviceEngagement(bytes: Uint8Array): DeviceEngagement {
-  if (bytes.length > MAX_DEVICE_ENGAGEMENT_BYTES) bad(`DeviceEngagement of ${bytes.length} bytes exceeds ${MAX_DEVICE_ENGAGEMENT_BYTES}`);
+  if (bytes.length > MAX_DEVICE_ENGAGEMENT_BYTES)
+    bad(`DeviceEngagement of ${bytes.length} bytes exceeds ${MAX_DEVICE_ENGAGEMENT_BYTES}`);
   let top: CborValue;
   try {
     top = decodeCbor(bytes, { maxDepth: 8, maxItems: 256, maxTotalBytes: MAX_DEVICE_ENGAGEMENT_BYTES });
@@ -76,7 +77,11 @@ export function parseDeviceEngagement(bytes: Uint8Array): DeviceEngagement {
   if (!(top instanceof Map)) bad('DeviceEngagement is not a map');
   const version = top.get(0);
   if (typeof version !== 'string') bad('DeviceEngagement version (0) missing or not text');
-  if (!/^1\.\d+$/.test(version)) throw new EngagementError('device_engagement_version_unsupported', `DeviceEngagement version "${version.slice(0, 16)}"`);
+  if (!/^1\.\d+$/.test(version))
+    throw new EngagementError(
+      'device_engagement_version_unsupported',
+      `DeviceEngagement version "${version.slice(0, 16)}"`,
+    );
   const security = top.get(1);
   if (!Array.isArray(security) || security.length !== 2) bad('Security (1) is not [cipherSuite, EDeviceKeyBytes]');
   const [suite, keyBytes] = security;
@@ -123,7 +128,12 @@ function parseRetrievalMethod(m: CborValue, i: number): DeviceRetrievalMethod {
       if (!(v instanceof Uint8Array) || v.length !== 16) bad(`${where}: BLE option ${k} is not a 16-byte UUID`);
       return uuidFromBytes(v);
     };
-    const out: BleRetrievalOptions = { type: 'ble', version, peripheralServerMode: bool(0), centralClientMode: bool(1) };
+    const out: BleRetrievalOptions = {
+      type: 'ble',
+      version,
+      peripheralServerMode: bool(0),
+      centralClientMode: bool(1),
+    };
     const ps = uuid(10);
     const cc = uuid(11);
     if (ps) out.peripheralServerUuid = ps;
@@ -135,7 +145,8 @@ function parseRetrievalMethod(m: CborValue, i: number): DeviceRetrievalMethod {
     }
     const psm = options.get(21);
     if (psm !== undefined) {
-      if (typeof psm !== 'number' || !Number.isInteger(psm) || psm < 0 || psm > 0xffff) bad(`${where}: BLE option 21 is not a PSM`);
+      if (typeof psm !== 'number' || !Number.isInteger(psm) || psm < 0 || psm > 0xffff)
+        bad(`${where}: BLE option 21 is not a PSM`);
       out.psm = psm;
     }
     return out;
@@ -144,7 +155,8 @@ function parseRetrievalMethod(m: CborValue, i: number): DeviceRetrievalMethod {
     if (!(options instanceof Map)) bad(`${where}: NFC options are not a map`);
     const len = (k: number) => {
       const v = options.get(k);
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 0xffff) bad(`${where}: NFC option ${k} is not a length`);
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 0xffff)
+        bad(`${where}: NFC option ${k} is not a length`);
       return v;
     };
     return { type: 'nfc', version, maxCommandDataLength: len(0), maxResponseDataLength: len(1) };
@@ -187,7 +199,14 @@ function encodeRetrievalMethod(r: DeviceRetrievalMethod): CborValue {
       return [2, r.version, o];
     }
     case 'nfc':
-      return [1, r.version, new Map<CborValue, CborValue>([[0, r.maxCommandDataLength], [1, r.maxResponseDataLength]])];
+      return [
+        1,
+        r.version,
+        new Map<CborValue, CborValue>([
+          [0, r.maxCommandDataLength],
+          [1, r.maxResponseDataLength],
+        ]),
+      ];
     case 'wifi-aware':
       return [3, r.version, r.options];
     case 'other':

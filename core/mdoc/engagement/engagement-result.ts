@@ -36,7 +36,11 @@ export interface EngagementResult {
 export function bleFromDeviceEngagement(de: DeviceEngagement): BleChoice | undefined {
   const m = de.retrievalMethods.find((r) => r.type === 'ble');
   if (!m || m.type !== 'ble') return undefined;
-  const out: BleChoice = { peripheralServerMode: m.peripheralServerMode, centralClientMode: m.centralClientMode, uuidSource: 'none' };
+  const out: BleChoice = {
+    peripheralServerMode: m.peripheralServerMode,
+    centralClientMode: m.centralClientMode,
+    uuidSource: 'none',
+  };
   if (m.peripheralServerUuid) out.peripheralServerUuid = m.peripheralServerUuid;
   if (m.centralClientUuid) out.centralClientUuid = m.centralClientUuid;
   if (m.address) out.address = m.address;

@@ -9,7 +9,14 @@
 // Entry points: `buildHandoverRequest(proposal, random16)` -> bytes; `proposedCarriers(proposal)`; `parseHandoverRequest(bytes)`
 // (the virtual wallet reads the kiosk's proposal with it); `ReaderProposal`.
 import { buildBleOob, BLE_OOB_TYPE, leRoleFor } from './ble-oob.ts';
-import { buildAlternativeCarrier, buildCollisionResolution, CPS, HANDOVER_VERSION_1_5, parseHandoverMessage, type ParsedHandoverMessage } from './alternative-carrier.ts';
+import {
+  buildAlternativeCarrier,
+  buildCollisionResolution,
+  CPS,
+  HANDOVER_VERSION_1_5,
+  parseHandoverMessage,
+  type ParsedHandoverMessage,
+} from './alternative-carrier.ts';
 import { buildNfcCarrier, NFC_CARRIER_TYPE } from './nfc-carrier.ts';
 import { concat } from '../../bytes.ts';
 import { buildNdefMessage, ndefRecord, TNF, type NdefRecord } from './ndef.ts';
@@ -40,18 +47,29 @@ export function buildHandoverRequest(p: ReaderProposal, random16: number): Uint8
   const nested: NdefRecord[] = [buildCollisionResolution(random16)];
   const configs: NdefRecord[] = [];
   const carriers = proposedCarriers(p);
-  if (carriers.length === 0) throw new EngagementError('handover_no_carrier', 'the kiosk has no carrier to offer (no Bluetooth adapter and no NFC link)');
+  if (carriers.length === 0)
+    throw new EngagementError(
+      'handover_no_carrier',
+      'the kiosk has no carrier to offer (no Bluetooth adapter and no NFC link)',
+    );
   for (const c of carriers) {
     if (c === 'ble' && p.ble) {
       nested.push(buildAlternativeCarrier({ cps: CPS.ACTIVE, carrierDataReference: '0', auxiliaryDataReferences: [] }));
-      configs.push(ndefRecord(TNF.MEDIA, BLE_OOB_TYPE, buildBleOob({ leRole: leRoleFor(p.ble, 'reader'), uuid: p.ble.uuid }), '0'));
+      configs.push(
+        ndefRecord(TNF.MEDIA, BLE_OOB_TYPE, buildBleOob({ leRole: leRoleFor(p.ble, 'reader'), uuid: p.ble.uuid }), '0'),
+      );
     } else if (c === 'nfc' && p.nfc) {
-      nested.push(buildAlternativeCarrier({ cps: CPS.ACTIVE, carrierDataReference: 'nfc', auxiliaryDataReferences: [] }));
+      nested.push(
+        buildAlternativeCarrier({ cps: CPS.ACTIVE, carrierDataReference: 'nfc', auxiliaryDataReferences: [] }),
+      );
       configs.push(ndefRecord(TNF.EXTERNAL, NFC_CARRIER_TYPE, buildNfcCarrier(p.nfc), 'nfc'));
     }
   }
-  const records = [ndefRecord(TNF.WELL_KNOWN, 'Hr', concat(Uint8Array.of(HANDOVER_VERSION_1_5), buildNdefMessage(nested)))];
-  if (p.readerEngagement) records.push(ndefRecord(TNF.EXTERNAL, 'iso.org:18013:readerengagement', p.readerEngagement, 'mdocreader'));
+  const records = [
+    ndefRecord(TNF.WELL_KNOWN, 'Hr', concat(Uint8Array.of(HANDOVER_VERSION_1_5), buildNdefMessage(nested))),
+  ];
+  if (p.readerEngagement)
+    records.push(ndefRecord(TNF.EXTERNAL, 'iso.org:18013:readerengagement', p.readerEngagement, 'mdocreader'));
   records.push(...configs);
   return buildNdefMessage(records);
 }

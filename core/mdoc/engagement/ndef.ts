@@ -57,7 +57,12 @@ export function typeIs(r: NdefRecord, tnf: Tnf, type: string): boolean {
   return r.tnf === tnf && text(r.type) === type;
 }
 
-export function ndefRecord(tnf: Tnf, type: string | Uint8Array, payload: Uint8Array, id: string | Uint8Array = new Uint8Array(0)): NdefRecord {
+export function ndefRecord(
+  tnf: Tnf,
+  type: string | Uint8Array,
+  payload: Uint8Array,
+  id: string | Uint8Array = new Uint8Array(0),
+): NdefRecord {
   return {
     tnf,
     type: typeof type === 'string' ? ascii(type) : type,
@@ -68,14 +73,20 @@ export function ndefRecord(tnf: Tnf, type: string | Uint8Array, payload: Uint8Ar
 
 export function parseNdefMessage(bytes: Uint8Array, limits: Partial<NdefLimits> = {}): NdefRecord[] {
   const lim = { ...DEFAULT_NDEF_LIMITS, ...limits };
-  if (bytes.length > lim.maxMessageBytes) throw new EngagementError('ndef_too_large', `NDEF message of ${bytes.length} bytes exceeds ${lim.maxMessageBytes}`);
+  if (bytes.length > lim.maxMessageBytes)
+    throw new EngagementError('ndef_too_large', `NDEF message of ${bytes.length} bytes exceeds ${lim.maxMessageBytes}`);
   if (bytes.length === 0) throw new EngagementError('ndef_malformed', 'empty NDEF message');
   const out: NdefRecord[] = [];
   let p = 0;
   for (;;) {
-    if (out.length >= lim.maxRecords) throw new EngagementError('ndef_too_large', `more than ${lim.maxRecords} NDEF records`);
+    if (out.length >= lim.maxRecords)
+      throw new EngagementError('ndef_too_large', `more than ${lim.maxRecords} NDEF records`);
     const need = (n: number, what: string) => {
-      if (p + n > bytes.length) throw new EngagementError('ndef_malformed', `record ${out.length}: ${what} runs past the end (${p + n} > ${bytes.length})`);
+      if (p + n > bytes.length)
+        throw new EngagementError(
+          'ndef_malformed',
+          `record ${out.length}: ${what} runs past the end (${p + n} > ${bytes.length})`,
+        );
     };
     need(2, 'header');
     const h = bytes[p++]!;
@@ -83,7 +94,8 @@ export function parseNdefMessage(bytes: Uint8Array, limits: Partial<NdefLimits> 
     if (out.length === 0 && !(h & MB)) throw new EngagementError('ndef_malformed', 'first record lacks MB');
     if (out.length > 0 && h & MB) throw new EngagementError('ndef_malformed', `record ${out.length} sets MB`);
     if (h & CF) throw new EngagementError('ndef_chunked_unsupported', `record ${out.length} is chunked (CF)`);
-    if (tnf === TNF.UNCHANGED || tnf === TNF.RESERVED) throw new EngagementError('ndef_malformed', `record ${out.length} has TNF ${tnf}`);
+    if (tnf === TNF.UNCHANGED || tnf === TNF.RESERVED)
+      throw new EngagementError('ndef_malformed', `record ${out.length} has TNF ${tnf}`);
     const typeLen = bytes[p++]!;
     let payloadLen: number;
     if (h & SR) {
@@ -100,11 +112,20 @@ export function parseNdefMessage(bytes: Uint8Array, limits: Partial<NdefLimits> 
       idLen = bytes[p++]!;
     }
     // Bound before slicing: a 4-byte payload length can claim 4 GiB.
-    if (payloadLen > bytes.length - p) throw new EngagementError('ndef_malformed', `record ${out.length}: payload length ${payloadLen} exceeds the message`);
+    if (payloadLen > bytes.length - p)
+      throw new EngagementError(
+        'ndef_malformed',
+        `record ${out.length}: payload length ${payloadLen} exceeds the message`,
+      );
     need(typeLen + idLen + payloadLen, 'type/id/payload');
-    if (tnf === TNF.EMPTY && (typeLen | idLen | payloadLen) !== 0) throw new EngagementError('ndef_malformed', `record ${out.length}: TNF empty with content`);
-    if (tnf === TNF.UNKNOWN && typeLen !== 0) throw new EngagementError('ndef_malformed', `record ${out.length}: TNF unknown with a type`);
-    if ((tnf === TNF.WELL_KNOWN || tnf === TNF.MEDIA || tnf === TNF.ABSOLUTE_URI || tnf === TNF.EXTERNAL) && typeLen === 0)
+    if (tnf === TNF.EMPTY && (typeLen | idLen | payloadLen) !== 0)
+      throw new EngagementError('ndef_malformed', `record ${out.length}: TNF empty with content`);
+    if (tnf === TNF.UNKNOWN && typeLen !== 0)
+      throw new EngagementError('ndef_malformed', `record ${out.length}: TNF unknown with a type`);
+    if (
+      (tnf === TNF.WELL_KNOWN || tnf === TNF.MEDIA || tnf === TNF.ABSOLUTE_URI || tnf === TNF.EXTERNAL) &&
+      typeLen === 0
+    )
       throw new EngagementError('ndef_malformed', `record ${out.length}: TNF ${tnf} without a type`);
     const type = bytes.slice(p, p + typeLen);
     p += typeLen;
@@ -114,7 +135,8 @@ export function parseNdefMessage(bytes: Uint8Array, limits: Partial<NdefLimits> 
     p += payloadLen;
     out.push({ tnf: tnf as Tnf, type, id, payload });
     if (h & ME) {
-      if (p !== bytes.length) throw new EngagementError('ndef_malformed', `${bytes.length - p} bytes after the ME record`);
+      if (p !== bytes.length)
+        throw new EngagementError('ndef_malformed', `${bytes.length - p} bytes after the ME record`);
       return out;
     }
     if (p === bytes.length) throw new EngagementError('ndef_malformed', 'message ends without ME');
@@ -125,7 +147,8 @@ export function buildNdefMessage(records: readonly NdefRecord[]): Uint8Array {
   if (records.length === 0) throw new EngagementError('ndef_malformed', 'cannot build an empty NDEF message');
   const parts: Uint8Array[] = [];
   records.forEach((r, i) => {
-    if (r.type.length > 255 || r.id.length > 255) throw new EngagementError('ndef_malformed', 'type or id longer than 255');
+    if (r.type.length > 255 || r.id.length > 255)
+      throw new EngagementError('ndef_malformed', 'type or id longer than 255');
     const short = r.payload.length < 256;
     let h = r.tnf;
     if (i === 0) h |= MB;
@@ -134,7 +157,13 @@ export function buildNdefMessage(records: readonly NdefRecord[]): Uint8Array {
     if (r.id.length > 0) h |= IL;
     const head = [h, r.type.length];
     if (short) head.push(r.payload.length);
-    else head.push(r.payload.length >>> 24, (r.payload.length >>> 16) & 0xff, (r.payload.length >>> 8) & 0xff, r.payload.length & 0xff);
+    else
+      head.push(
+        r.payload.length >>> 24,
+        (r.payload.length >>> 16) & 0xff,
+        (r.payload.length >>> 8) & 0xff,
+        r.payload.length & 0xff,
+      );
     if (r.id.length > 0) head.push(r.id.length);
     parts.push(Uint8Array.from(head), r.type, r.id, r.payload);
   });

@@ -31,7 +31,11 @@ export interface NegotiatedHandoverOptions {
   maxEmptyPolls?: number;
 }
 
-export async function runNegotiatedHandover(tag: Type4Tag, sp: ServiceParameter, o: NegotiatedHandoverOptions): Promise<EngagementResult & { stats: { apdus: number; emptyPolls: number } }> {
+export async function runNegotiatedHandover(
+  tag: Type4Tag,
+  sp: ServiceParameter,
+  o: NegotiatedHandoverOptions,
+): Promise<EngagementResult & { stats: { apdus: number; emptyPolls: number } }> {
   const tWait = tWaitMs(sp.wt);
   const allowed = Math.min(sp.nWait, o.maxEmptyPolls ?? 15);
   let emptyPolls = 0;
@@ -42,7 +46,11 @@ export async function runNegotiatedHandover(tag: Type4Tag, sp: ServiceParameter,
     for (let waits = 0; ; waits++) {
       const nlen = await tag.readNlen();
       if (nlen > 0) return tag.readBody(nlen);
-      if (waits >= allowed) throw new EngagementError('tnep_timeout', `${what}: still NLEN = 0 after ${waits} extra waits of ${tWait} ms (N_wait ${sp.nWait})`);
+      if (waits >= allowed)
+        throw new EngagementError(
+          'tnep_timeout',
+          `${what}: still NLEN = 0 after ${waits} extra waits of ${tWait} ms (N_wait ${sp.nWait})`,
+        );
       emptyPolls++;
       await o.sleep(tWait);
     }
@@ -50,7 +58,8 @@ export async function runNegotiatedHandover(tag: Type4Tag, sp: ServiceParameter,
 
   const statusMsg = await exchange(buildNdefMessage([buildServiceSelect()]), 'Status');
   const status = parseStatus(parseNdefMessage(statusMsg));
-  if (status !== 0x00) throw new EngagementError('tnep_status_error', `TNEP status 0x${status.toString(16).padStart(2, '0')}`);
+  if (status !== 0x00)
+    throw new EngagementError('tnep_status_error', `TNEP status 0x${status.toString(16).padStart(2, '0')}`);
 
   const hr = buildHandoverRequest(o.proposal, o.random16 & 0xffff);
   const carriersOffered = proposedCarriers(o.proposal);

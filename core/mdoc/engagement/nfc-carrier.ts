@@ -20,7 +20,8 @@ export function parseNfcCarrier(payload: Uint8Array): NfcCarrier {
   let p = 1;
   while (p < payload.length) {
     const len = payload[p]!;
-    if (len < 2 || len > 5 || p + 1 + len > payload.length) throw new EngagementError('handover_malformed', `NFC carrier entry at ${p} has length ${len}`);
+    if (len < 2 || len > 5 || p + 1 + len > payload.length)
+      throw new EngagementError('handover_malformed', `NFC carrier entry at ${p} has length ${len}`);
     const type = payload[p + 1]!;
     let v = 0;
     for (let i = p + 2; i < p + 1 + len; i++) v = v * 256 + payload[i]!;

@@ -27,7 +27,10 @@ export interface NfcEngagementOptions extends Type4TagOptions {
   staticOnly?: boolean;
 }
 
-export async function engageOverNfc(channel: ApduChannel, o: NfcEngagementOptions): Promise<EngagementResult & { stats: { apdus: number; emptyPolls: number } }> {
+export async function engageOverNfc(
+  channel: ApduChannel,
+  o: NfcEngagementOptions,
+): Promise<EngagementResult & { stats: { apdus: number; emptyPolls: number } }> {
   const tag = new Type4Tag(channel, o);
   await tag.open();
   const initial = await tag.readNdef();
@@ -35,8 +38,16 @@ export async function engageOverNfc(channel: ApduChannel, o: NfcEngagementOption
   const records = parseNdefMessage(initial);
   const sp = findHandoverService(records);
   if (sp) {
-    if (o.staticOnly) throw new EngagementError('tnep_service_unavailable', 'wallet asks for negotiated handover; this reader is static-only');
-    const n: Parameters<typeof runNegotiatedHandover>[2] = { proposal: o.proposal, random16: o.random16, sleep: o.sleep };
+    if (o.staticOnly)
+      throw new EngagementError(
+        'tnep_service_unavailable',
+        'wallet asks for negotiated handover; this reader is static-only',
+      );
+    const n: Parameters<typeof runNegotiatedHandover>[2] = {
+      proposal: o.proposal,
+      random16: o.random16,
+      sleep: o.sleep,
+    };
     if (o.maxEmptyPolls !== undefined) n.maxEmptyPolls = o.maxEmptyPolls;
     return runNegotiatedHandover(tag, sp, n);
   }

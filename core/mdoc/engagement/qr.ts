@@ -26,7 +26,8 @@ export function parseQrEngagement(scanned: string): QrEngagement {
     throw new EngagementError('qr_malformed', 'text does not start with "mdoc:"');
   const body = t.slice(QR_PREFIX.length);
   if (body.length === 0) throw new EngagementError('qr_malformed', 'nothing after "mdoc:"');
-  if (body.length > Math.ceil((MAX_DEVICE_ENGAGEMENT_BYTES * 4) / 3)) throw new EngagementError('qr_malformed', 'engagement text too long');
+  if (body.length > Math.ceil((MAX_DEVICE_ENGAGEMENT_BYTES * 4) / 3))
+    throw new EngagementError('qr_malformed', 'engagement text too long');
   const bytes = base64urlDecode(body);
   return { deviceEngagement: parseDeviceEngagement(bytes), handover: { kind: 'qr' } };
 }
@@ -39,7 +40,11 @@ export function base64urlDecode(s: string): Uint8Array {
   let o = 0;
   for (let i = 0; i < s.length; i++) {
     const v = ALPHABET.indexOf(s[i]!);
-    if (v < 0) throw new EngagementError('qr_malformed', `character ${JSON.stringify(s[i]!.slice(0, 1))} at ${i} is not base64url`);
+    if (v < 0)
+      throw new EngagementError(
+        'qr_malformed',
+        `character ${JSON.stringify(s[i]!.slice(0, 1))} at ${i} is not base64url`,
+      );
     acc = (acc << 6) | v;
     bits += 6;
     if (bits >= 8) {
@@ -48,7 +53,8 @@ export function base64urlDecode(s: string): Uint8Array {
     }
   }
   // Leftover bits must be zero (canonical encoding, RFC 4648 §3.5).
-  if (bits > 0 && (acc & ((1 << bits) - 1)) !== 0) throw new EngagementError('qr_malformed', 'non-canonical base64url tail');
+  if (bits > 0 && (acc & ((1 << bits) - 1)) !== 0)
+    throw new EngagementError('qr_malformed', 'non-canonical base64url tail');
   return out.subarray(0, o);
 }
 

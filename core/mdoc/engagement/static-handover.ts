@@ -23,7 +23,15 @@ export function resultFromSelect(
   const ble = bleFromHandoverSelect(hs.carriers, proposedUuid);
   if (ble) out.ble = ble;
   const nfc = hs.carriers.find((c) => c.kind === 'nfc');
-  if (nfc && nfc.kind === 'nfc') out.nfc = { maxCommandDataLength: nfc.maxCommandDataLength ?? 255, maxResponseDataLength: nfc.maxResponseDataLength ?? 256 };
-  if (!out.ble && !out.nfc) throw new EngagementError('handover_no_carrier', `Handover Select ${hs.carriers.length ? `offers only ${hs.carriers.map((c) => c.kind).join(', ')}` : 'selects no carrier'}`);
+  if (nfc && nfc.kind === 'nfc')
+    out.nfc = {
+      maxCommandDataLength: nfc.maxCommandDataLength ?? 255,
+      maxResponseDataLength: nfc.maxResponseDataLength ?? 256,
+    };
+  if (!out.ble && !out.nfc)
+    throw new EngagementError(
+      'handover_no_carrier',
+      `Handover Select ${hs.carriers.length ? `offers only ${hs.carriers.map((c) => c.kind).join(', ')}` : 'selects no carrier'}`,
+    );
   return out;
 }

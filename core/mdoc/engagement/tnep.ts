@@ -68,12 +68,18 @@ export function findHandoverService(records: readonly NdefRecord[]): ServicePara
   return null;
 }
 
-export function buildServiceParameter(sp: Omit<ServiceParameter, 'tnepVersion' | 'serviceNameUri'> & { serviceNameUri?: string }): NdefRecord {
+export function buildServiceParameter(
+  sp: Omit<ServiceParameter, 'tnepVersion' | 'serviceNameUri'> & { serviceNameUri?: string },
+): NdefRecord {
   const uri = ascii(sp.serviceNameUri ?? HANDOVER_SERVICE);
   return ndefRecord(
     TNF.WELL_KNOWN,
     'Tp',
-    concat(Uint8Array.of(TNEP_VERSION_1_0, uri.length), uri, Uint8Array.of(sp.communicationMode, sp.wt, sp.nWait, (sp.maxNdefSize >> 8) & 0xff, sp.maxNdefSize & 0xff)),
+    concat(
+      Uint8Array.of(TNEP_VERSION_1_0, uri.length),
+      uri,
+      Uint8Array.of(sp.communicationMode, sp.wt, sp.nWait, (sp.maxNdefSize >> 8) & 0xff, sp.maxNdefSize & 0xff),
+    ),
   );
 }
 

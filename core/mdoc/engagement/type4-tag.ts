@@ -48,7 +48,14 @@ export function parseCapabilityContainer(cc: Uint8Array): CapabilityContainer {
   if (mlc < 0x01) bad(`MLc ${mlc}`);
   if (cc[7] !== 0x04 || cc[8] !== 0x06) bad(`NDEF File Control TLV ${cc[7]?.toString(16)} ${cc[8]?.toString(16)}`);
   const ndefFileId = (cc[9]! << 8) | cc[10]!;
-  if (ndefFileId === 0x0000 || ndefFileId === 0xe102 || ndefFileId === 0xe103 || ndefFileId === 0x3f00 || ndefFileId === 0x3fff || ndefFileId === 0xffff)
+  if (
+    ndefFileId === 0x0000 ||
+    ndefFileId === 0xe102 ||
+    ndefFileId === 0xe103 ||
+    ndefFileId === 0x3f00 ||
+    ndefFileId === 0x3fff ||
+    ndefFileId === 0xffff
+  )
     bad(`NDEF file id ${ndefFileId.toString(16)} is reserved`);
   const maxNdefSize = (cc[11]! << 8) | cc[12]!;
   if (maxNdefSize < 5) bad(`max NDEF size ${maxNdefSize}`);
@@ -74,7 +81,8 @@ export class Type4Tag {
     const r = await this.channel.transmit(apdu);
     const sw = statusWord(r);
     if (sw !== SW_OK) {
-      if (sw === SW_NOT_FOUND && what === 'SELECT NDEF application') throw new EngagementError('nfc_ndef_app_not_found', 'SELECT NDEF application: 6A82');
+      if (sw === SW_NOT_FOUND && what === 'SELECT NDEF application')
+        throw new EngagementError('nfc_ndef_app_not_found', 'SELECT NDEF application: 6A82');
       throw new EngagementError('nfc_status', `${what}: SW ${sw.toString(16).padStart(4, '0')}`);
     }
     return responseData(r);
@@ -82,10 +90,14 @@ export class Type4Tag {
 
   /** SELECT application, read the CC, SELECT the NDEF file. */
   async open(): Promise<CapabilityContainer> {
-    await this.send(Uint8Array.of(0x00, 0xa4, 0x04, 0x00, NDEF_AID.length, ...NDEF_AID, 0x00), 'SELECT NDEF application');
+    await this.send(
+      Uint8Array.of(0x00, 0xa4, 0x04, 0x00, NDEF_AID.length, ...NDEF_AID, 0x00),
+      'SELECT NDEF application',
+    );
     await this.selectFile(CC_FILE_ID, 'SELECT CC');
     const cc = parseCapabilityContainer(await this.readBinary(0, 15, 'READ CC'));
-    if (cc.readAccess !== 0x00) throw new EngagementError('nfc_cc_malformed', `NDEF read access 0x${cc.readAccess.toString(16)}`);
+    if (cc.readAccess !== 0x00)
+      throw new EngagementError('nfc_cc_malformed', `NDEF read access 0x${cc.readAccess.toString(16)}`);
     await this.selectFile(cc.ndefFileId, 'SELECT NDEF file');
     this.cc = cc;
     return cc;
@@ -96,9 +108,11 @@ export class Type4Tag {
   }
 
   private async readBinary(offset: number, le: number, what: string): Promise<Uint8Array> {
-    if (offset > 0x7fff) throw new EngagementError('nfc_response_malformed', `READ BINARY offset ${offset} beyond 15 bits`);
+    if (offset > 0x7fff)
+      throw new EngagementError('nfc_response_malformed', `READ BINARY offset ${offset} beyond 15 bits`);
     const data = await this.send(Uint8Array.of(0x00, 0xb0, offset >> 8, offset & 0xff, le), what);
-    if (data.length > le) throw new EngagementError('nfc_response_malformed', `${what}: ${data.length} bytes for Le ${le}`);
+    if (data.length > le)
+      throw new EngagementError('nfc_response_malformed', `${what}: ${data.length} bytes for Le ${le}`);
     return data;
   }
 
@@ -116,7 +130,10 @@ export class Type4Tag {
   async readBody(nlen: number): Promise<Uint8Array> {
     const cc = this.cc!;
     if (nlen > cc.maxNdefSize - 2 || nlen > this.maxMessageBytes)
-      throw new EngagementError('ndef_too_large', `NLEN ${nlen} exceeds ${Math.min(cc.maxNdefSize - 2, this.maxMessageBytes)}`);
+      throw new EngagementError(
+        'ndef_too_large',
+        `NLEN ${nlen} exceeds ${Math.min(cc.maxNdefSize - 2, this.maxMessageBytes)}`,
+      );
     const parts: Uint8Array[] = [];
     let got = 0;
     while (got < nlen) {
@@ -140,10 +157,12 @@ export class Type4Tag {
     const cc = this.cc!;
     if (cc.writeAccess !== 0x00) throw new EngagementError('nfc_cc_malformed', 'NDEF file is read-only');
     const limit = Math.min(cc.maxNdefSize, maxNdefSize ?? 0xffff) - 2;
-    if (message.length > limit) throw new EngagementError('ndef_too_large', `message of ${message.length} bytes exceeds the tag's ${limit}`);
+    if (message.length > limit)
+      throw new EngagementError('ndef_too_large', `message of ${message.length} bytes exceeds the tag's ${limit}`);
     const lc = Math.min(this.maxChunk, cc.mlc);
     await this.update(0, Uint8Array.of(0, 0), 'UPDATE NLEN=0');
-    for (let o = 0; o < message.length; o += lc) await this.update(2 + o, message.subarray(o, Math.min(message.length, o + lc)), 'UPDATE NDEF');
+    for (let o = 0; o < message.length; o += lc)
+      await this.update(2 + o, message.subarray(o, Math.min(message.length, o + lc)), 'UPDATE NDEF');
     await this.update(0, Uint8Array.of(message.length >> 8, message.length & 0xff), 'UPDATE NLEN');
   }
 

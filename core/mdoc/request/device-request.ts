@@ -60,9 +60,17 @@ export function encodeDeviceRequest(items: ItemsRequest[], signer?: DocRequestSi
  * The DeviceRequest for a policy: one DocRequest per docType the kiosk accepts (My Number Card
  * first, then mDL); the wallet answers for the documents it holds.
  */
-export function deviceRequestForPolicy(policy: PolicyName, docTypes: readonly SupportedDocType[] = SUPPORTED_DOCTYPES, signer?: DocRequestSigner): Uint8Array {
+export function deviceRequestForPolicy(
+  policy: PolicyName,
+  docTypes: readonly SupportedDocType[] = SUPPORTED_DOCTYPES,
+  signer?: DocRequestSigner,
+): Uint8Array {
   return encodeDeviceRequest(
-    docTypes.map((docType) => ({ docType, elements: policyElements(policy, docType), intentToRetain: POLICIES[policy].intentToRetain })),
+    docTypes.map((docType) => ({
+      docType,
+      elements: policyElements(policy, docType),
+      intentToRetain: POLICIES[policy].intentToRetain,
+    })),
     signer,
   );
 }

@@ -12,13 +12,20 @@
 import type { CborValue } from '../../cbor/model.ts';
 import { Tagged } from '../../cbor/model.ts';
 
-export const FORBIDDEN_ELEMENTS: ReadonlySet<string> = new Set(['individual_number_unicode', 'individual_number_latin1', 'individual_number']);
+export const FORBIDDEN_ELEMENTS: ReadonlySet<string> = new Set([
+  'individual_number_unicode',
+  'individual_number_latin1',
+  'individual_number',
+]);
 
 const MY_NUMBER_FOLDED = /individualnumber|mynumber|kojinbang|個人番号|まいなんばー|マイナンバー/;
 
 /** The name folded for the pattern: NFKC (full-width letters, half-width kana), lower case, no separators. */
 function fold(name: string): string {
-  return name.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+  return name
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]/gu, '');
 }
 
 /** Is this element name one that may carry the My Number? */

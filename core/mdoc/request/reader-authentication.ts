@@ -42,19 +42,39 @@ export interface ReaderKey {
 }
 
 /** readerAuth for one DocRequest: COSE_Sign1 (untagged array), detached payload. */
-export function signReaderAuth(crypto: CryptoProvider, key: ReaderKey, transcript: TranscriptLike, itemsRequestBytes: EmbeddedCbor): CborValue[] {
+export function signReaderAuth(
+  crypto: CryptoProvider,
+  key: ReaderKey,
+  transcript: TranscriptLike,
+  itemsRequestBytes: EmbeddedCbor,
+): CborValue[] {
   const alg = ecdsaAlgorithmFor(key.curve);
   if (alg.kind !== 'ecdsa') throw new Error('reader key must be EC');
-  return signSign1Ecdsa(crypto, alg, key.privateKey, readerAuthenticationBytes(transcript, itemsRequestBytes), { x5chain: key.x5chain, detached: true });
+  return signSign1Ecdsa(crypto, alg, key.privateKey, readerAuthenticationBytes(transcript, itemsRequestBytes), {
+    x5chain: key.x5chain,
+    detached: true,
+  });
 }
 
 /**
  * The signature check alone: readerAuth verifies with `key` over this transcript and ItemsRequest.
  * Certificate-path checks (reader root, validity, key usage) are the caller's (the wallet's).
  */
-export function verifyReaderAuth(crypto: CryptoProvider, readerAuth: CborValue, key: VerificationKey, transcript: TranscriptLike, itemsRequestBytes: EmbeddedCbor): { ok: boolean; x5chain: Uint8Array[] } {
+export function verifyReaderAuth(
+  crypto: CryptoProvider,
+  readerAuth: CborValue,
+  key: VerificationKey,
+  transcript: TranscriptLike,
+  itemsRequestBytes: EmbeddedCbor,
+): { ok: boolean; x5chain: Uint8Array[] } {
   const s = parseCoseSign1(readerAuth, 'readerAuth');
   const x5chain = sign1X5Chain(s, 'readerAuth');
   if (s.payload !== null) return { ok: false, x5chain };
-  return { ok: verifySign1(s, key, crypto, { detachedPayload: readerAuthenticationBytes(transcript, itemsRequestBytes), what: 'readerAuth' }), x5chain };
+  return {
+    ok: verifySign1(s, key, crypto, {
+      detachedPayload: readerAuthenticationBytes(transcript, itemsRequestBytes),
+      what: 'readerAuth',
+    }),
+    x5chain,
+  };
 }

@@ -20,7 +20,11 @@ export const REQUESTABLE_ELEMENTS: Readonly<Record<string, Readonly<Record<strin
 export class NotRequestableError extends Error {
   override readonly name = 'NotRequestableError';
   readonly code = 'request_element_not_allowed';
-  constructor(readonly docType: string, readonly namespace: string, readonly element: string) {
+  constructor(
+    readonly docType: string,
+    readonly namespace: string,
+    readonly element: string,
+  ) {
     super(`${docType} ${namespace}/${element} is not on the kiosk's list of requestable elements`);
   }
 }

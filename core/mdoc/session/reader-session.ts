@@ -7,7 +7,12 @@ import type { CryptoProvider, Curve, EcKeyPair } from '../../crypto/provider.ts'
 import { SessionError } from './errors.ts';
 import { deriveSessionKeys } from './session-keys.ts';
 import { SessionEncryption } from './session-encryption.ts';
-import { SESSION_STATUS, decodeSessionData, encodeSessionData, encodeSessionEstablishment } from './session-messages.ts';
+import {
+  SESSION_STATUS,
+  decodeSessionData,
+  encodeSessionData,
+  encodeSessionEstablishment,
+} from './session-messages.ts';
 import { buildSessionTranscript, type Handover, type SessionTranscript } from './session-transcript.ts';
 
 export interface ReaderSessionInput {
@@ -37,16 +42,25 @@ export class ReaderSession {
     try {
       deviceKey = parseCoseKey(input.eDeviceKeyBytes.decode(), crypto);
     } catch (e) {
-      if (e instanceof CoseError || e instanceof CborError) throw new SessionError('session_key_invalid', `EDeviceKey: ${e.message}`);
+      if (e instanceof CoseError || e instanceof CborError)
+        throw new SessionError('session_key_invalid', `EDeviceKey: ${e.message}`);
       throw e;
     }
-    if (deviceKey.kind !== 'ec') throw new SessionError('session_key_invalid', 'EDeviceKey must be an EC2 key (P-256, P-384 or P-521)');
+    if (deviceKey.kind !== 'ec')
+      throw new SessionError('session_key_invalid', 'EDeviceKey must be an EC2 key (P-256, P-384 or P-521)');
     this.curve = deviceKey.curve;
     this.readerKey = readerKey ?? crypto.generateEcKey(deviceKey.curve);
-    if (this.readerKey.curve !== deviceKey.curve) throw new SessionError('session_key_invalid', 'reader key curve differs from EDeviceKey curve');
+    if (this.readerKey.curve !== deviceKey.curve)
+      throw new SessionError('session_key_invalid', 'reader key curve differs from EDeviceKey curve');
     this.eReaderKeyBytes = EmbeddedCbor.wrap(ecPublicCoseKey(this.curve, this.readerKey.publicKey));
     this.transcript = buildSessionTranscript(input.deviceEngagement, this.eReaderKeyBytes, input.handover);
-    const keys = deriveSessionKeys(crypto, this.curve, this.readerKey.privateKey, deviceKey.point, this.transcript.bytes);
+    const keys = deriveSessionKeys(
+      crypto,
+      this.curve,
+      this.readerKey.privateKey,
+      deviceKey.point,
+      this.transcript.bytes,
+    );
     this.encryption = new SessionEncryption(crypto, 'reader', keys);
     keys.skDevice.fill(0);
     keys.skReader.fill(0);
@@ -71,7 +85,10 @@ export class ReaderSession {
   establishment(deviceRequest: Uint8Array): Uint8Array {
     if (this.sentEstablishment) throw new SessionError('session_closed', 'SessionEstablishment was already sent');
     this.sentEstablishment = true;
-    return encodeSessionEstablishment({ eReaderKeyBytes: this.eReaderKeyBytes, data: this.encryption.encrypt(deviceRequest) });
+    return encodeSessionEstablishment({
+      eReaderKeyBytes: this.eReaderKeyBytes,
+      data: this.encryption.encrypt(deviceRequest),
+    });
   }
 
   /** A later request in the same session (SessionData with data). */
@@ -86,12 +103,19 @@ export class ReaderSession {
     if (m.status !== undefined) reply.status = m.status;
     if (m.data !== undefined) reply.deviceResponse = this.encryption.decrypt(m.data);
     if (m.status === SESSION_STATUS.encryptionError || m.status === SESSION_STATUS.cborDecodingError) {
-      throw new SessionError('session_status_error', `the mdoc reported status ${m.status} (${m.status === 10 ? 'session encryption error' : 'CBOR decoding error'})`);
+      throw new SessionError(
+        'session_status_error',
+        `the mdoc reported status ${m.status} (${m.status === 10 ? 'session encryption error' : 'CBOR decoding error'})`,
+      );
     }
     if (reply.deviceResponse === undefined && m.status === SESSION_STATUS.sessionTermination) {
       throw new SessionError('session_terminated', 'the mdoc ended the session (status 20) without a response');
     }
-    if (reply.deviceResponse === undefined) throw new SessionError('session_message_malformed', `SessionData with unknown status ${String(m.status)} and no data`);
+    if (reply.deviceResponse === undefined)
+      throw new SessionError(
+        'session_message_malformed',
+        `SessionData with unknown status ${String(m.status)} and no data`,
+      );
     return reply;
   }
 

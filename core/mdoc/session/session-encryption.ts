@@ -52,10 +52,15 @@ export class SessionEncryption {
 
   decrypt(ciphertext: Uint8Array): Uint8Array {
     this.assertOpen();
-    if (this.receiveCounter > MAX_COUNTER) throw new SessionError('session_counter_exhausted', 'receive counter exhausted');
+    if (this.receiveCounter > MAX_COUNTER)
+      throw new SessionError('session_counter_exhausted', 'receive counter exhausted');
     if (ciphertext.length < 16) throw new SessionError('session_decrypt_failed', 'ciphertext shorter than the GCM tag');
     const out = this.crypto.aesGcmDecrypt(this.receiveKey, sessionIv(this.receiveDir, this.receiveCounter), ciphertext);
-    if (!out) throw new SessionError('session_decrypt_failed', `message ${this.receiveCounter} from the ${this.receiveDir === 'mdoc-to-reader' ? 'mdoc' : 'reader'} did not decrypt (tag mismatch)`);
+    if (!out)
+      throw new SessionError(
+        'session_decrypt_failed',
+        `message ${this.receiveCounter} from the ${this.receiveDir === 'mdoc-to-reader' ? 'mdoc' : 'reader'} did not decrypt (tag mismatch)`,
+      );
     this.receiveCounter++;
     return out;
   }

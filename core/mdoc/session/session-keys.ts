@@ -22,7 +22,8 @@ export function deriveSessionKeys(
   peerPublicKey: EcPoint,
   sessionTranscriptBytes: Uint8Array,
 ): SessionKeys {
-  if (!crypto.isValidPoint(curve, peerPublicKey)) throw new SessionError('session_key_invalid', `peer ephemeral key is not a point on ${curve}`);
+  if (!crypto.isValidPoint(curve, peerPublicKey))
+    throw new SessionError('session_key_invalid', `peer ephemeral key is not a point on ${curve}`);
   let zab: Uint8Array;
   try {
     zab = crypto.ecdh(curve, ownPrivateKey, peerPublicKey);

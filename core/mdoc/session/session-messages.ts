@@ -12,7 +12,10 @@ export const SESSION_STATUS = {
 } as const;
 
 /** Session messages carry a whole DeviceResponse (portraits included); cap well above that. */
-export const SESSION_MESSAGE_LIMITS: Partial<CborLimits> = { maxTotalBytes: 4 * 1024 * 1024, maxBytesLength: 4 * 1024 * 1024 };
+export const SESSION_MESSAGE_LIMITS: Partial<CborLimits> = {
+  maxTotalBytes: 4 * 1024 * 1024,
+  maxBytesLength: 4 * 1024 * 1024,
+};
 
 export interface SessionEstablishment {
   eReaderKeyBytes: EmbeddedCbor;
@@ -49,8 +52,10 @@ export function decodeSessionEstablishment(bytes: Uint8Array): SessionEstablishm
   const m = decodeMap(bytes, 'SessionEstablishment');
   const key = m.get('eReaderKey');
   const data = m.get('data');
-  if (!(key instanceof EmbeddedCbor)) throw new SessionError('session_message_malformed', 'SessionEstablishment.eReaderKey is not #6.24');
-  if (!(data instanceof Uint8Array)) throw new SessionError('session_message_malformed', 'SessionEstablishment.data is not a byte string');
+  if (!(key instanceof EmbeddedCbor))
+    throw new SessionError('session_message_malformed', 'SessionEstablishment.eReaderKey is not #6.24');
+  if (!(data instanceof Uint8Array))
+    throw new SessionError('session_message_malformed', 'SessionEstablishment.data is not a byte string');
   return { eReaderKeyBytes: key, data };
 }
 
@@ -65,11 +70,13 @@ export function decodeSessionData(bytes: Uint8Array): SessionData {
   const m = decodeMap(bytes, 'SessionData');
   const data = m.get('data');
   const status = m.get('status');
-  if (data !== undefined && !(data instanceof Uint8Array)) throw new SessionError('session_message_malformed', 'SessionData.data is not a byte string');
+  if (data !== undefined && !(data instanceof Uint8Array))
+    throw new SessionError('session_message_malformed', 'SessionData.data is not a byte string');
   if (status !== undefined && !(typeof status === 'number' && Number.isInteger(status) && status >= 0)) {
     throw new SessionError('session_message_malformed', 'SessionData.status is not an unsigned integer');
   }
-  if (data === undefined && status === undefined) throw new SessionError('session_message_malformed', 'SessionData has neither data nor status');
+  if (data === undefined && status === undefined)
+    throw new SessionError('session_message_malformed', 'SessionData has neither data nor status');
   const out: SessionData = {};
   if (data !== undefined) out.data = data;
   if (status !== undefined) out.status = status as number;

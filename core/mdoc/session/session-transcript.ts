@@ -47,7 +47,11 @@ export interface SessionTranscript {
  *   QR `mdoc:` payload or of the NFC `iso.org:18013:deviceengagement` record), not re-encoded.
  * @param eReaderKeyBytes the reader's #6.24(COSE_Key) as it is sent in SessionEstablishment.
  */
-export function buildSessionTranscript(deviceEngagement: Uint8Array, eReaderKeyBytes: EmbeddedCbor, handover: Handover): SessionTranscript {
+export function buildSessionTranscript(
+  deviceEngagement: Uint8Array,
+  eReaderKeyBytes: EmbeddedCbor,
+  handover: Handover,
+): SessionTranscript {
   const value: CborValue[] = [EmbeddedCbor.fromContent(deviceEngagement), eReaderKeyBytes, handoverValue(handover)];
   const wrapped = EmbeddedCbor.fromContent(encodeCbor(value));
   return { value, content: wrapped.content, bytes: wrapped.raw };

@@ -10,13 +10,22 @@ import type { MobileSecurityObject } from '../mobile-security-object.ts';
 import type { SessionTranscript } from '../session-transcript.ts';
 import { fail, pass, type MdocCheck } from './check-list.ts';
 
-export function verifyDeviceAuth(doc: Document, mso: MobileSecurityObject, transcript: SessionTranscript | undefined, crypto: CryptoProvider, readerPrivateKey?: Uint8Array): MdocCheck[] {
+export function verifyDeviceAuth(
+  doc: Document,
+  mso: MobileSecurityObject,
+  transcript: SessionTranscript | undefined,
+  crypto: CryptoProvider,
+  readerPrivateKey?: Uint8Array,
+): MdocCheck[] {
   let deviceKey: VerificationKey;
   try {
     deviceKey = parseCoseKey(mso.deviceKey, crypto);
   } catch (e) {
     if (!(e instanceof CoseError)) throw e;
-    return [fail('device_key_invalid', e.message), fail('device_auth_failed', 'not evaluated: the MSO device key is invalid')];
+    return [
+      fail('device_key_invalid', e.message),
+      fail('device_auth_failed', 'not evaluated: the MSO device key is invalid'),
+    ];
   }
   const keyCheck = pass('device_key_invalid', deviceKey.kind === 'ec' ? deviceKey.curve : deviceKey.kind);
   if (!transcript) return [keyCheck, fail('device_auth_failed', 'not evaluated: no valid SessionTranscript')];

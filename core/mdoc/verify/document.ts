@@ -12,7 +12,8 @@ export interface SignedItem {
   item: IssuerSignedItem;
 }
 
-export type DocumentRead = { checks: MdocCheck[]; doc: Document } | { checks: MdocCheck[]; doc?: undefined; blocked: string };
+export type DocumentRead =
+  { checks: MdocCheck[]; doc: Document } | { checks: MdocCheck[]; doc?: undefined; blocked: string };
 
 export function readDocument(raw: CborValue, path: string): DocumentRead {
   try {

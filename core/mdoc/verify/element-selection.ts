@@ -20,7 +20,7 @@ export interface Selection {
 
 /** `request` absent: every verified element counts as requested. */
 export function selectElements(verified: readonly SignedItem[], docType: string, request?: ElementRequest): Selection {
-  const req = request ? request[docType] ?? {} : undefined;
+  const req = request ? (request[docType] ?? {}) : undefined;
   const elements: Elements = {};
   let withheld = 0;
   for (const { ns, item } of verified) {
@@ -31,7 +31,8 @@ export function selectElements(verified: readonly SignedItem[], docType: string,
     if (req && !(req[ns] ?? []).includes(item.elementIdentifier)) continue;
     if (!hasOwn(elements, ns)) setOwn(elements, ns, {});
     const bucket = elements[ns]!;
-    if (!hasOwn(bucket, item.elementIdentifier)) setOwn(bucket, item.elementIdentifier, withoutForbidden(item.elementValue));
+    if (!hasOwn(bucket, item.elementIdentifier))
+      setOwn(bucket, item.elementIdentifier, withoutForbidden(item.elementValue));
   }
   const out: Selection = withheld ? { elements, withheld } : { elements };
   if (!req) return out;
@@ -54,6 +55,7 @@ function hasOwn(o: object, k: string): boolean {
   return Object.prototype.hasOwnProperty.call(o, k);
 }
 function setOwn(o: object, k: string, v: unknown): void {
-  if (k === '__proto__') Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  if (k === '__proto__')
+    Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
   else (o as Record<string, unknown>)[k] = v;
 }

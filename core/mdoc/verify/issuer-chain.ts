@@ -36,8 +36,17 @@ export interface IssuerChainInput {
   mso?: MobileSecurityObject;
 }
 
-export function verifyIssuerChain(i: IssuerChainInput, trust: TrustStore, now: Date, crypto: CryptoProvider): IssuerChainResult {
-  const chain = checkDsChain(i.x5chain, trust, i.mso ? { at: now, signedAt: i.mso.validityInfo.signed, crypto } : { at: now, crypto });
+export function verifyIssuerChain(
+  i: IssuerChainInput,
+  trust: TrustStore,
+  now: Date,
+  crypto: CryptoProvider,
+): IssuerChainResult {
+  const chain = checkDsChain(
+    i.x5chain,
+    trust,
+    i.mso ? { at: now, signedAt: i.mso.validityInfo.signed, crypto } : { at: now, crypto },
+  );
   const out: IssuerChainResult = { checks: [...chain.checks], signed: false };
   if (!chain.ds) return out;
   out.issuer = { dsSubject: chain.dsSubject! };
@@ -50,14 +59,18 @@ export function verifyIssuerChain(i: IssuerChainInput, trust: TrustStore, now: D
   const key = chain.ds.publicKey as VerificationKey;
   try {
     assertAlgMatchesKey(i.alg, key, 'issuerAuth');
-    out.checks.push(pass('alg_key_mismatch', `${i.alg.name} with a ${key.kind === 'ec' ? key.curve : key.kind} DS key`));
+    out.checks.push(
+      pass('alg_key_mismatch', `${i.alg.name} with a ${key.kind === 'ec' ? key.curve : key.kind} DS key`),
+    );
     if (i.sign1.payload === null) {
       out.checks.push(fail('issuer_signature_invalid', 'issuerAuth has no payload'));
     } else if (verifySign1(i.sign1, key, crypto, { what: 'issuerAuth' })) {
       out.signed = true;
       out.checks.push(pass('issuer_signature_invalid', 'MSO signature verified with the DS key'));
     } else {
-      out.checks.push(fail('issuer_signature_invalid', 'the MSO signature does not verify with the DS certificate key'));
+      out.checks.push(
+        fail('issuer_signature_invalid', 'the MSO signature does not verify with the DS certificate key'),
+      );
     }
   } catch (e) {
     if (!(e instanceof CoseError)) throw e;
@@ -67,10 +80,18 @@ export function verifyIssuerChain(i: IssuerChainInput, trust: TrustStore, now: D
 }
 
 /** The signed docType is the document's, and the IACA the chain ended at may issue it. */
-export function docTypeChecks(documentDocType: string, mso: MobileSecurityObject, iaca: TrustedRoot | undefined, trust: TrustStore): MdocCheck[] {
+export function docTypeChecks(
+  documentDocType: string,
+  mso: MobileSecurityObject,
+  iaca: TrustedRoot | undefined,
+  trust: TrustStore,
+): MdocCheck[] {
   const same =
     mso.docType === documentDocType
       ? pass('doc_type_mismatch', documentDocType)
-      : fail('doc_type_mismatch', `Document says ${JSON.stringify(documentDocType)}, the signed MSO says ${JSON.stringify(mso.docType)}`);
+      : fail(
+          'doc_type_mismatch',
+          `Document says ${JSON.stringify(documentDocType)}, the signed MSO says ${JSON.stringify(mso.docType)}`,
+        );
   return [same, checkDocTypeBinding(mso.docType, iaca, trust.docTypeBindings)];
 }

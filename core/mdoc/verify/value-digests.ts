@@ -15,11 +15,20 @@ export interface DigestsResult {
   blocked?: string;
 }
 
-export function verifyValueDigests(items: readonly SignedItem[], mso: MobileSecurityObject, crypto: CryptoProvider): DigestsResult {
+export function verifyValueDigests(
+  items: readonly SignedItem[],
+  mso: MobileSecurityObject,
+  crypto: CryptoProvider,
+): DigestsResult {
   const hash = DIGEST_ALGORITHMS[mso.digestAlgorithm];
   if (!hash) {
     return {
-      checks: [fail('unsupported_digest_algorithm', `digestAlgorithm ${JSON.stringify(mso.digestAlgorithm.slice(0, 32))} is not SHA-256/384/512`)],
+      checks: [
+        fail(
+          'unsupported_digest_algorithm',
+          `digestAlgorithm ${JSON.stringify(mso.digestAlgorithm.slice(0, 32))} is not SHA-256/384/512`,
+        ),
+      ],
       blocked: 'unsupported digest algorithm',
     };
   }
@@ -46,7 +55,9 @@ export function verifyValueDigests(items: readonly SignedItem[], mso: MobileSecu
       pass('unsupported_digest_algorithm', mso.digestAlgorithm),
       unknownNs.length ? fail('namespace_unknown', `not in the MSO: ${list(unknownNs)}`) : pass('namespace_unknown'),
       unknownId.length ? fail('digest_id_unknown', `no MSO digest for ${list(unknownId)}`) : pass('digest_id_unknown'),
-      mismatch.length ? fail('digest_mismatch', `digest differs for ${list(mismatch)}`) : pass('digest_mismatch', `${verified.length} element(s) match their signed digests`),
+      mismatch.length
+        ? fail('digest_mismatch', `digest differs for ${list(mismatch)}`)
+        : pass('digest_mismatch', `${verified.length} element(s) match their signed digests`),
     ],
     verified,
   };

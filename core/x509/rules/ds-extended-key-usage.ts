@@ -16,7 +16,12 @@ export function checkDsExtendedKeyUsage({ ds }: { ds: Certificate }): X509Check[
   const ext = findExtension(ds, OID.extendedKeyUsage);
   if (!ext || !ds.extendedKeyUsage) return [fail(DS_EKU_INVALID, 'DS certificate has no ExtendedKeyUsage extension')];
   if (!ds.extendedKeyUsage.includes(OID.mdlDocumentSigner)) {
-    return [fail(DS_EKU_INVALID, `DS ExtendedKeyUsage lacks ${OID.mdlDocumentSigner} (found ${ds.extendedKeyUsage.join(', ')})`)];
+    return [
+      fail(
+        DS_EKU_INVALID,
+        `DS ExtendedKeyUsage lacks ${OID.mdlDocumentSigner} (found ${ds.extendedKeyUsage.join(', ')})`,
+      ),
+    ];
   }
   if (!ext.critical) return [fail(DS_EKU_INVALID, 'DS ExtendedKeyUsage extension is not marked critical')];
   return [PASSED];

@@ -16,7 +16,12 @@ export function checkDsKeyUsage({ ds }: { ds: Certificate }): X509Check[] {
   if (!ext || !ds.keyUsage) return [fail(DS_KEY_USAGE_INVALID, 'DS certificate has no KeyUsage extension')];
   if (!ext.critical) return [fail(DS_KEY_USAGE_INVALID, 'DS KeyUsage extension is not marked critical')];
   if (ds.keyUsage.size !== 1 || !ds.keyUsage.has('digitalSignature')) {
-    return [fail(DS_KEY_USAGE_INVALID, `DS KeyUsage must be digitalSignature only, found: ${[...ds.keyUsage].join(', ') || '(none)'}`)];
+    return [
+      fail(
+        DS_KEY_USAGE_INVALID,
+        `DS KeyUsage must be digitalSignature only, found: ${[...ds.keyUsage].join(', ') || '(none)'}`,
+      ),
+    ];
   }
   return [PASSED];
 }

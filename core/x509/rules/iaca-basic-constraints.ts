@@ -14,6 +14,9 @@ export function checkIacaBasicConstraints({ iaca }: { iaca: Certificate }): X509
   if (!ext || !bc) return [fail(IACA_PROFILE_INVALID, 'IACA has no BasicConstraints extension')];
   if (!ext.critical) return [fail(IACA_PROFILE_INVALID, 'IACA BasicConstraints is not marked critical')];
   if (!bc.cA) return [fail(IACA_PROFILE_INVALID, 'IACA BasicConstraints cA is not TRUE')];
-  if (bc.pathLen !== 0) return [fail(IACA_PROFILE_INVALID, `IACA BasicConstraints pathLenConstraint must be 0, found ${bc.pathLen ?? 'absent'}`)];
+  if (bc.pathLen !== 0)
+    return [
+      fail(IACA_PROFILE_INVALID, `IACA BasicConstraints pathLenConstraint must be 0, found ${bc.pathLen ?? 'absent'}`),
+    ];
   return [pass(IACA_PROFILE_INVALID, 'BasicConstraints: cA, pathLen 0')];
 }

@@ -14,7 +14,12 @@ export function checkIacaKeyUsage({ iaca }: { iaca: Certificate }): X509Check[] 
   if (!ext.critical) return [fail(IACA_PROFILE_INVALID, 'IACA KeyUsage is not marked critical')];
   const usages = [...ku].sort();
   if (usages.length !== 2 || !ku.has('keyCertSign') || !ku.has('cRLSign')) {
-    return [fail(IACA_PROFILE_INVALID, `IACA KeyUsage must be keyCertSign + cRLSign, found: ${usages.join(', ') || '(none)'}`)];
+    return [
+      fail(
+        IACA_PROFILE_INVALID,
+        `IACA KeyUsage must be keyCertSign + cRLSign, found: ${usages.join(', ') || '(none)'}`,
+      ),
+    ];
   }
   return [pass(IACA_PROFILE_INVALID, 'KeyUsage: keyCertSign, cRLSign')];
 }

@@ -10,9 +10,17 @@ export const IACA_EXPIRED = 'iaca_expired';
 
 export function checkIacaValidity({ iaca, at }: { iaca: Certificate; at: Date }): X509Check[] {
   const t = at.getTime();
-  if (Number.isNaN(t)) return [fail(IACA_NOT_YET_VALID, 'verification time is not a valid date'), fail(IACA_EXPIRED, 'verification time is not a valid date')];
+  if (Number.isNaN(t))
+    return [
+      fail(IACA_NOT_YET_VALID, 'verification time is not a valid date'),
+      fail(IACA_EXPIRED, 'verification time is not a valid date'),
+    ];
   return [
-    t < iaca.notBefore.getTime() ? fail(IACA_NOT_YET_VALID, `IACA is valid from ${iaca.notBefore.toISOString()}`) : pass(IACA_NOT_YET_VALID),
-    t > iaca.notAfter.getTime() ? fail(IACA_EXPIRED, `IACA expired at ${iaca.notAfter.toISOString()}`) : pass(IACA_EXPIRED),
+    t < iaca.notBefore.getTime()
+      ? fail(IACA_NOT_YET_VALID, `IACA is valid from ${iaca.notBefore.toISOString()}`)
+      : pass(IACA_NOT_YET_VALID),
+    t > iaca.notAfter.getTime()
+      ? fail(IACA_EXPIRED, `IACA expired at ${iaca.notAfter.toISOString()}`)
+      : pass(IACA_EXPIRED),
   ];
 }

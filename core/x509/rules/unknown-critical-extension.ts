@@ -31,7 +31,14 @@ const PASSED: Record<'DS' | 'IACA', X509Check> = {
 export function checkUnknownCriticalExtensions(cert: Certificate, role: 'DS' | 'IACA'): X509Check[] {
   let unknown: string[] | undefined;
   const list = cert.extensions;
-  for (let i = 0; i < list.length; i++) if (list[i]!.critical && !RECOGNISED_EXTENSIONS.has(list[i]!.oid)) (unknown ??= []).push(list[i]!.oid);
-  if (unknown) return [fail(UNKNOWN_CRITICAL_EXTENSION, `${role} certificate has unrecognised critical extension(s): ${unknown.join(', ')}`)];
+  for (let i = 0; i < list.length; i++)
+    if (list[i]!.critical && !RECOGNISED_EXTENSIONS.has(list[i]!.oid)) (unknown ??= []).push(list[i]!.oid);
+  if (unknown)
+    return [
+      fail(
+        UNKNOWN_CRITICAL_EXTENSION,
+        `${role} certificate has unrecognised critical extension(s): ${unknown.join(', ')}`,
+      ),
+    ];
   return [PASSED[role]];
 }

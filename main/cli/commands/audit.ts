@@ -118,7 +118,7 @@ function printVerify(io: Io, r: AuditReport, json: boolean): void {
   const sig =
     r.signatures === 'checked'
       ? `signatures checked (${r.epochs} epoch certificate${r.epochs === 1 ? '' : 's'}${r.checkpoint ? `, latest checkpoint ${r.checkpoint.size} of epoch ${r.checkpoint.epoch} at ${r.checkpoint.time}` : ''})`
-      : 'signatures NOT checked (hash chain only; pass --pubkey FILE to check the kiosk\'s signatures)';
+      : "signatures NOT checked (hash chain only; pass --pubkey FILE to check the kiosk's signatures)";
   if (r.ok) {
     // The head hash is printed so an operator can note it elsewhere (a daily report): that is what
     // detects a rewrite of the whole tail together with every in-file anchor.
@@ -126,7 +126,9 @@ function printVerify(io: Io, r: AuditReport, json: boolean): void {
     io.out(`audit chain intact: ${r.rows} rows${head}; ${sig}\n`);
   } else {
     const b = r.firstBroken!;
-    const cp = r.firstBadCheckpoint ? `; first bad checkpoint: ${r.firstBadCheckpoint.size}${r.firstBadCheckpoint.epoch !== null ? ` (epoch ${r.firstBadCheckpoint.epoch}, ${r.firstBadCheckpoint.time})` : ''}` : '';
+    const cp = r.firstBadCheckpoint
+      ? `; first bad checkpoint: ${r.firstBadCheckpoint.size}${r.firstBadCheckpoint.epoch !== null ? ` (epoch ${r.firstBadCheckpoint.epoch}, ${r.firstBadCheckpoint.time})` : ''}`
+      : '';
     io.out(`audit chain BROKEN at seq ${b.seq}: ${b.reason} (${b.detail}); ${r.rows} rows read${cp}; ${sig}\n`);
   }
 }
@@ -150,7 +152,8 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
   if (!['verify', 'export', 'checkpoint', 'pubkey'].includes(sub)) return usageError(`unknown subcommand "${sub}"`);
 
   if (sub === 'pubkey') {
-    if (args.db || args.pubkey || args.format || args.json || args.expect.length || args.expectFiles.length) return usageError('pubkey takes no options (the key comes from $KAKUNIN_HOME)');
+    if (args.db || args.pubkey || args.format || args.json || args.expect.length || args.expectFiles.length)
+      return usageError('pubkey takes no options (the key comes from $KAKUNIN_HOME)');
     try {
       const key = SealingKey.open(kakuninHome());
       try {
@@ -166,7 +169,8 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
   }
 
   if (!args.db) return usageError('--db FILE is required');
-  if (sub !== 'verify' && (args.pubkey || args.expect.length || args.expectFiles.length)) return usageError('--pubkey, --expect-head and --expect-checkpoint belong to verify');
+  if (sub !== 'verify' && (args.pubkey || args.expect.length || args.expectFiles.length))
+    return usageError('--pubkey, --expect-head and --expect-checkpoint belong to verify');
 
   if (sub === 'checkpoint') {
     if (args.format !== undefined || args.json) return usageError('checkpoint takes --db only');
@@ -175,7 +179,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     try {
       const note = store.latestSignedCheckpoint();
       if (!note) {
-        io.err('kakunin audit: this log has no signed checkpoint (was it written without the kiosk\'s key?)\n');
+        io.err("kakunin audit: this log has no signed checkpoint (was it written without the kiosk's key?)\n");
         return EXIT_BROKEN;
       }
       io.out(note);
@@ -214,7 +218,18 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
         // SQLite could not read the file through (e.g. "database disk image is malformed"): the log
         // is damaged or tampered with below the row level, and no link can be named.
         io.err(`kakunin audit: cannot read the audit log through: ${errorText(e)}\n`);
-        if (args.json) io.out(JSON.stringify({ ok: false, rows: 0, firstBroken: null, signatures: publicKey ? 'checked' : 'not checked', head: null, checkpoint: null, firstBadCheckpoint: null }) + '\n');
+        if (args.json)
+          io.out(
+            JSON.stringify({
+              ok: false,
+              rows: 0,
+              firstBroken: null,
+              signatures: publicKey ? 'checked' : 'not checked',
+              head: null,
+              checkpoint: null,
+              firstBadCheckpoint: null,
+            }) + '\n',
+          );
         else io.out('audit chain BROKEN: the database file cannot be read through\n');
         return EXIT_BROKEN;
       }

@@ -49,7 +49,8 @@ export const DEMO_CYCLE: Step[] = [
   { mode: 'entrance', scenario: 'phone:qr-peripheral' },
 ];
 
-const USAGE = 'usage: kakunin demo --transactions N --db FILE [--json]\n  N: 1..100000 simulated transactions; FILE: the audit database (created if missing)';
+const USAGE =
+  'usage: kakunin demo --transactions N --db FILE [--json]\n  N: 1..100000 simulated transactions; FILE: the audit database (created if missing)';
 
 export interface DemoTransaction {
   n: number;
@@ -97,8 +98,20 @@ export async function run(argv: string[]): Promise<number> {
   }
   const ctl = new TrainingController(0);
   const world = new SimWorld();
-  const phone = new PhoneReader({ ble: world.reader, trustDir: TEST_TRUST_DIR, label: 'virtual wallet on the simulated radio', source: 'training', timeouts: { engagementMs: 3000, connectMs: 3000, responseMs: 3000 } });
-  const kiosk = await assembleKiosk({ home, readers: [new TrainingReader('card', ctl), phone], training: ctl, audit: sink, inputTimeoutMs: 5000 });
+  const phone = new PhoneReader({
+    ble: world.reader,
+    trustDir: TEST_TRUST_DIR,
+    label: 'virtual wallet on the simulated radio',
+    source: 'training',
+    timeouts: { engagementMs: 3000, connectMs: 3000, responseMs: 3000 },
+  });
+  const kiosk = await assembleKiosk({
+    home,
+    readers: [new TrainingReader('card', ctl), phone],
+    training: ctl,
+    audit: sink,
+    inputTimeoutMs: 5000,
+  });
   const { host } = kiosk;
   host.opts.settings.update({ wipeSeconds: 120 });
   const results: DemoTransaction[] = [];
@@ -115,7 +128,10 @@ export async function run(argv: string[]): Promise<number> {
       const t0 = performance.now();
       const inputs = [...(step.inputs ?? [])];
       const outcome = new Promise<Parameters<Parameters<typeof host.onOutcome>[0]>[0]>((res) => {
-        const off = host.onOutcome((o) => { off(); res(o); });
+        const off = host.onOutcome((o) => {
+          off();
+          res(o);
+        });
       });
       // Answer the keypad as a holder / staff member would.
       const offSnap = host.subscribe((s: Snapshot) => {
@@ -130,12 +146,14 @@ export async function run(argv: string[]): Promise<number> {
         const tx = world.qrTransaction(makeWallet(step.scenario.slice(6) as ScenarioName, nodeCrypto, new Date()));
         tx.walletDone.catch(() => undefined);
         if (!host.submitEngagement(tx.text)) throw new Error(`phone reader refused ${step.scenario}`);
-      } else if (!host.trainingPresent(step.scenario as TrainingScenario)) throw new Error(`simulator refused ${step.scenario}`);
+      } else if (!host.trainingPresent(step.scenario as TrainingScenario))
+        throw new Error(`simulator refused ${step.scenario}`);
       const o = await outcome;
       offSnap();
       const shown = o.screen;
       const verdict = shown.screen === 'verdict' ? shown.verdict : 'error';
-      const errorCode = shown.screen === 'error' ? shown.error.code : shown.screen === 'verdict' ? (shown.reason?.code ?? null) : null;
+      const errorCode =
+        shown.screen === 'error' ? shown.error.code : shown.screen === 'verdict' ? (shown.reason?.code ?? null) : null;
       if (shown.screen === 'error' && shown.error.code === 'audit_unavailable') failed = true;
       results.push({
         n: i + 1,
@@ -162,14 +180,28 @@ export async function run(argv: string[]): Promise<number> {
     valid: results.filter((r) => r.verdict === 'valid').length,
     invalid: results.filter((r) => r.verdict === 'invalid').length,
     error: results.filter((r) => r.verdict === 'error').length,
-    modes: Object.fromEntries((['age-over-20', 'identity', 'entrance'] as const).map((m) => [m, results.filter((r) => r.mode === m).length])),
+    modes: Object.fromEntries(
+      (['age-over-20', 'identity', 'entrance'] as const).map((m) => [m, results.filter((r) => r.mode === m).length]),
+    ),
   };
-  const audit = { db: resolve(db), chainOk: chain?.ok ?? false, rows: chain?.rows ?? 0, firstBroken: chain?.firstBroken ?? null, signatures: chain?.signatures ?? 'not checked', head: chain?.head ?? null };
+  const audit = {
+    db: resolve(db),
+    chainOk: chain?.ok ?? false,
+    rows: chain?.rows ?? 0,
+    firstBroken: chain?.firstBroken ?? null,
+    signatures: chain?.signatures ?? 'not checked',
+    head: chain?.head ?? null,
+  };
   if (json) {
     process.stdout.write(JSON.stringify({ training: true, transactions: results, summary, audit }, null, 2) + '\n');
   } else {
-    for (const r of results) process.stdout.write(`${String(r.n).padStart(5)}  ${r.mode.padEnd(12)} ${r.scenario.padEnd(18)} ${r.verdict.padEnd(8)} ${r.errorCode ?? ''}\n`);
-    process.stdout.write(`${summary.total} transactions: ${summary.valid} valid, ${summary.invalid} invalid, ${summary.error} error; audit ${audit.db}: ${audit.rows} rows, chain ${audit.chainOk ? 'verifies' : 'BROKEN'}\n`);
+    for (const r of results)
+      process.stdout.write(
+        `${String(r.n).padStart(5)}  ${r.mode.padEnd(12)} ${r.scenario.padEnd(18)} ${r.verdict.padEnd(8)} ${r.errorCode ?? ''}\n`,
+      );
+    process.stdout.write(
+      `${summary.total} transactions: ${summary.valid} valid, ${summary.invalid} invalid, ${summary.error} error; audit ${audit.db}: ${audit.rows} rows, chain ${audit.chainOk ? 'verifies' : 'BROKEN'}\n`,
+    );
   }
   return failed ? EXIT_INVALID : EXIT_OK;
 }

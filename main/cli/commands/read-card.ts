@@ -23,7 +23,16 @@ import { loadTrust, trustSourcesFromFlags } from '../../trust/trust-sources.ts';
 import { PCSCD_HELP } from '../../pcsc/pcscd-probe.ts';
 import { readCardOverPcsc, type PcscReadResult } from '../../pcsc/read-session.ts';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE } from '../index.ts';
-import { DOCUMENT_OPTIONS, DOCUMENT_USAGE, humanSummary, pcscdUnreachable, readJsonTail, readTimeFlags, routeDocument, vpcdUnreachable } from './read-document.ts';
+import {
+  DOCUMENT_OPTIONS,
+  DOCUMENT_USAGE,
+  humanSummary,
+  pcscdUnreachable,
+  readJsonTail,
+  readTimeFlags,
+  routeDocument,
+  vpcdUnreachable,
+} from './read-document.ts';
 import { errorText } from '../../../core/errors.ts';
 import { PASSPORT_OPTIONS, PASSPORT_USAGE, routePassport } from './read-passport.ts';
 
@@ -99,20 +108,26 @@ export async function run(argv: string[]): Promise<number> {
   const cn = v['check-number'] as string | undefined;
   const pin = v.pin as string | undefined;
   const bd = v['birth-date'] as string | undefined;
-  if ([cn, pin, bd].filter((x) => x !== undefined).length !== 1) return usage('give exactly one of --check-number, --pin or --birth-date');
+  if ([cn, pin, bd].filter((x) => x !== undefined).length !== 1)
+    return usage('give exactly one of --check-number, --pin or --birth-date');
   const policy = v.policy as string | undefined;
   if (!policy || !isPolicyName(policy)) return usage('--policy must be age-over-20, identity or entrance');
   let unlock: Unlock;
   if (cn !== undefined) {
-    if (!parseCheckNumberB(cn)) return usage('--check-number must be 14 digits: birth date YYMMDD, expiry year YYYY, security code NNNN');
+    if (!parseCheckNumberB(cn))
+      return usage('--check-number must be 14 digits: birth date YYMMDD, expiry year YYYY, security code NNNN');
     unlock = { kind: 'check_number_b', digits: cn };
   } else if (pin !== undefined) {
     if (!/^\d{4}$/.test(pin)) return usage('--pin must be 4 digits');
     unlock = { kind: 'pin', digits: pin };
   } else {
-    if (policy !== 'age-over-20') return usage('--birth-date answers --policy age-over-20 only (the birth-date record holds no name, address or photo)');
+    if (policy !== 'age-over-20')
+      return usage(
+        '--birth-date answers --policy age-over-20 only (the birth-date record holds no name, address or photo)',
+      );
     const digits = /^\d{4}-\d{2}-\d{2}$/.test(bd!) ? eraDigitsFromIso(bd!) : parseBirthDateKey(bd!) ? bd! : null;
-    if (!digits) return usage('--birth-date must be 6 digits YYMMDD in the card\'s era form (e.g. 550217) or a date YYYY-MM-DD');
+    if (!digits)
+      return usage("--birth-date must be 6 digits YYMMDD in the card's era form (e.g. 550217) or a date YYYY-MM-DD");
     unlock = { kind: 'birth_date', digits };
   }
   const trustDir = v.trust as string | undefined;
@@ -126,7 +141,10 @@ export async function run(argv: string[]): Promise<number> {
   let sim: import('../../../sim/card/simulate.ts').SimulationSpec | null = null;
   let simModule: typeof import('../../../sim/card/simulate.ts') | null = null;
   // A virtual マイナ免許証 with a My Number secret: the same card, read as a My Number Card.
-  let mynaSim: Extract<import('../../../sim/document-simulate.ts').DocumentSimulation, { kind: 'myna-licence' }> | null = null;
+  let mynaSim: Extract<
+    import('../../../sim/document-simulate.ts').DocumentSimulation,
+    { kind: 'myna-licence' }
+  > | null = null;
   if (v.simulate !== undefined) {
     simModule = await import('../../../sim/card/simulate.ts');
     if (/^myna-licence(:|$)/.test(v.simulate as string)) {
@@ -143,8 +161,12 @@ export async function run(argv: string[]): Promise<number> {
   const down = await pcscdUnreachable(v, { type: 'mynumber-card', generation: null });
   if (down !== null) return down;
 
-  const trust = loadTrust(trustSourcesFromFlags(trustDir, v['no-builtin-trust'] === true), { crypto: nodeCrypto, now: at });
-  if (trust.errors.some((e) => e.code === 'trust_dir_missing')) return usage(`trust directory ${trustDir} does not exist`);
+  const trust = loadTrust(trustSourcesFromFlags(trustDir, v['no-builtin-trust'] === true), {
+    crypto: nodeCrypto,
+    now: at,
+  });
+  if (trust.errors.some((e) => e.code === 'trust_dir_missing'))
+    return usage(`trust directory ${trustDir} does not exist`);
 
   let readerName = v.reader as string | undefined;
   let simulated: { link: import('../../../sim/card/vpcd-link.ts').VpcdCard } | null = null;
@@ -152,35 +174,65 @@ export async function run(argv: string[]): Promise<number> {
     readerName ??= 'Virtual PCD 00 00';
     const port = simModule.VPCD_READERS[readerName];
     if (!port) return usage(`--simulate needs a vpcd reader: ${Object.keys(simModule.VPCD_READERS).join(' or ')}`);
-    simulated = mynaSim ? (await import('../../../sim/document-simulate.ts')).createSimulatedDocument(mynaSim, port) : simModule.createSimulatedCard(sim!, port);
+    simulated = mynaSim
+      ? (await import('../../../sim/document-simulate.ts')).createSimulatedDocument(mynaSim, port)
+      : simModule.createSimulatedCard(sim!, port);
   }
 
   let result: PcscReadResult;
   const tracked = simulated ? (await import('../../../sim/card/vpcd-link.ts')).trackedInsert(simulated.link) : null;
   const insertCard = tracked?.insertCard;
   try {
-    result = await readCardOverPcsc({ ...(readerName ? { reader: readerName } : {}), policy, unlock, trust, crypto: nodeCrypto, at, waitMs, ...(jpkiPin !== undefined ? { jpkiPin } : {}), ...(insertCard ? { insertCard } : {}) });
+    result = await readCardOverPcsc({
+      ...(readerName ? { reader: readerName } : {}),
+      policy,
+      unlock,
+      trust,
+      crypto: nodeCrypto,
+      at,
+      waitMs,
+      ...(jpkiPin !== undefined ? { jpkiPin } : {}),
+      ...(insertCard ? { insertCard } : {}),
+    });
   } finally {
     await simulated?.link.remove();
   }
   const vpcdDown = vpcdUnreachable(tracked);
   if (vpcdDown !== null) return vpcdDown;
 
-  const out = toJson(result, { policy, unlock: unlock.kind, simulated: v.simulate as string | undefined, pixels: v['photo-pixels'] === true, trustWarnings: trust.errors.map((e) => e.code) });
+  const out = toJson(result, {
+    policy,
+    unlock: unlock.kind,
+    simulated: v.simulate as string | undefined,
+    pixels: v['photo-pixels'] === true,
+    trustWarnings: trust.errors.map((e) => e.code),
+  });
   if (v.json) process.stdout.write(JSON.stringify(out, null, 2) + '\n');
   else process.stdout.write(human(out) + '\n');
   return result.verdict === 'valid' ? EXIT_OK : EXIT_INVALID;
 }
 
-export function toJson(r: PcscReadResult, o: { policy: string; unlock: string; simulated?: string | undefined; pixels: boolean; trustWarnings?: string[] }): Record<string, unknown> {
+export function toJson(
+  r: PcscReadResult,
+  o: { policy: string; unlock: string; simulated?: string | undefined; pixels: boolean; trustWarnings?: string[] },
+): Record<string, unknown> {
   const attributes: Record<string, unknown> = {};
   for (const [k, val] of Object.entries(r.attributes)) {
     if (k === 'portrait') {
       if (val === null) attributes.photo = null;
       else if (r.photo) {
-        const p: Record<string, unknown> = { format: 'jp2', width: r.photo.width, height: r.photo.height, components: r.photo.components, bytes: (val as Uint8Array).length };
+        const p: Record<string, unknown> = {
+          format: 'jp2',
+          width: r.photo.width,
+          height: r.photo.height,
+          components: r.photo.components,
+          bytes: (val as Uint8Array).length,
+        };
         if (o.pixels && r.decodedPhoto) {
-          p.pixelFormat = r.decodedPhoto.components === 1 ? 'gray8' : `${r.decodedPhoto.components}x${r.decodedPhoto.bitsPerSample}bit`;
+          p.pixelFormat =
+            r.decodedPhoto.components === 1
+              ? 'gray8'
+              : `${r.decodedPhoto.components}x${r.decodedPhoto.bitsPerSample}bit`;
           p.pixels = Buffer.from(r.decodedPhoto.pixels).toString('base64');
         }
         attributes.photo = p;

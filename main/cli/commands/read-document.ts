@@ -60,19 +60,27 @@ export type Values = Record<string, string | boolean | undefined>;
 /** null: run the My Number path; else the exit code. */
 export async function routeDocument(v: Values, usage: (msg: string) => number): Promise<number | null> {
   const doc = (v.document as string | undefined) ?? 'auto';
-  if (!['auto', 'mynumber', 'driving-licence', 'residence-card'].includes(doc)) return usage('--document must be auto, mynumber, driving-licence, residence-card or passport');
+  if (!['auto', 'mynumber', 'driving-licence', 'residence-card'].includes(doc))
+    return usage('--document must be auto, mynumber, driving-licence, residence-card or passport');
   const pin1 = v.pin1 as string | undefined;
   const pin2 = v.pin2 as string | undefined;
   const cardNumber = v['card-number'] as string | undefined;
   const sim = v.simulate as string | undefined;
-  const { isDocumentSimulation, parseDocumentSimulation, createSimulatedDocument } = await import('../../../sim/document-simulate.ts');
+  const { isDocumentSimulation, parseDocumentSimulation, createSimulatedDocument } =
+    await import('../../../sim/document-simulate.ts');
   const docSim = sim !== undefined && isDocumentSimulation(sim);
   const documentSecrets = pin1 !== undefined || pin2 !== undefined || cardNumber !== undefined;
   const myNumberSecrets = v['check-number'] !== undefined || v.pin !== undefined || v['birth-date'] !== undefined;
   if (doc === 'mynumber' || (doc === 'auto' && !documentSecrets && !docSim)) return null;
-  for (const [flag, val] of [['--pin1', pin1], ['--pin2', pin2]] as const) if (val !== undefined && !/^\d{4}$/.test(val)) return usage(`${flag} must be 4 digits`);
-  if (cardNumber !== undefined && !CARD_NUMBER_RE.test(cardNumber)) return usage('--card-number must be 2 capital letters, 8 digits, 2 capital letters (e.g. AB12345678CD)');
-  if (doc === 'driving-licence' && pin1 === undefined) return usage('a driving licence needs --pin1 (and --pin2 for identity, entrance or the signature)');
+  for (const [flag, val] of [
+    ['--pin1', pin1],
+    ['--pin2', pin2],
+  ] as const)
+    if (val !== undefined && !/^\d{4}$/.test(val)) return usage(`${flag} must be 4 digits`);
+  if (cardNumber !== undefined && !CARD_NUMBER_RE.test(cardNumber))
+    return usage('--card-number must be 2 capital letters, 8 digits, 2 capital letters (e.g. AB12345678CD)');
+  if (doc === 'driving-licence' && pin1 === undefined)
+    return usage('a driving licence needs --pin1 (and --pin2 for identity, entrance or the signature)');
   if (doc === 'residence-card' && cardNumber === undefined) return usage('a residence card needs --card-number');
   const policy = v.policy as string | undefined;
   if (!policy || !isPolicyName(policy)) return usage('--policy must be age-over-20, identity or entrance');
@@ -84,7 +92,10 @@ export async function routeDocument(v: Values, usage: (msg: string) => number): 
   const { at, waitMs } = times;
   let spec = null;
   if (sim !== undefined) {
-    if (!docSim) return sim.startsWith('card') && !documentSecrets ? null : usage(`--simulate ${sim} does not fit the secrets given`);
+    if (!docSim)
+      return sim.startsWith('card') && !documentSecrets
+        ? null
+        : usage(`--simulate ${sim} does not fit the secrets given`);
     const s = parseDocumentSimulation(sim);
     if ('error' in s) return usage(s.error);
     spec = s;
@@ -92,9 +103,15 @@ export async function routeDocument(v: Values, usage: (msg: string) => number): 
   const { existsSync } = await import('node:fs');
   if (trustDir !== undefined && !existsSync(trustDir)) return usage(`trust directory ${trustDir} does not exist`);
 
-  const down = await pcscdUnreachable(v, { type: doc === 'residence-card' ? 'residence-card' : 'driving-licence', generation: null });
+  const down = await pcscdUnreachable(v, {
+    type: doc === 'residence-card' ? 'residence-card' : 'driving-licence',
+    generation: null,
+  });
   if (down !== null) return down;
-  const trust = trustDir !== undefined ? loadDocumentTrust(trustDir, nodeCrypto) : { residenceCardRoots: [], licenceSigners: new Map(), errors: [] };
+  const trust =
+    trustDir !== undefined
+      ? loadDocumentTrust(trustDir, nodeCrypto)
+      : { residenceCardRoots: [], licenceSigners: new Map(), errors: [] };
   let readerName = v.reader as string | undefined;
   let simulated: ReturnType<typeof createSimulatedDocument> | null = null;
   if (spec) {
@@ -112,7 +129,11 @@ export async function routeDocument(v: Values, usage: (msg: string) => number): 
       ...(readerName ? { reader: readerName } : {}),
       document: doc as DocumentChoice,
       policy: policy as PolicyName,
-      secrets: { ...(pin1 !== undefined ? { pin1 } : {}), ...(pin2 !== undefined ? { pin2 } : {}), ...(cardNumber !== undefined ? { cardNumber } : {}) },
+      secrets: {
+        ...(pin1 !== undefined ? { pin1 } : {}),
+        ...(pin2 !== undefined ? { pin2 } : {}),
+        ...(cardNumber !== undefined ? { cardNumber } : {}),
+      },
       trust,
       crypto: nodeCrypto,
       at,
@@ -130,7 +151,10 @@ export async function routeDocument(v: Values, usage: (msg: string) => number): 
     if (myNumberSecrets) return null;
     return usage('this is a My Number Card: give --check-number, --pin or --birth-date');
   }
-  if (r.identified === 'passport') return usage('this is a passport: give --mrz-document NUM --mrz-birth YYMMDD --mrz-expiry YYMMDD, --mrz LINE2 or --can 6DIGITS');
+  if (r.identified === 'passport')
+    return usage(
+      'this is a passport: give --mrz-document NUM --mrz-birth YYMMDD --mrz-expiry YYMMDD, --mrz LINE2 or --can 6DIGITS',
+    );
   const out = documentJson(r, { policy, simulated: sim, trustIssues: trust.errors.map((e) => e.code) });
   if (v.json) process.stdout.write(JSON.stringify(out, null, 2) + '\n');
   else process.stdout.write(human(out) + '\n');
@@ -138,14 +162,18 @@ export async function routeDocument(v: Values, usage: (msg: string) => number): 
 }
 
 /** The JSON of a licence / residence card read: attributes with images summarised, never their bytes. */
-export function documentJson(r: DocumentReadResult & { reader: string | null }, o: { policy: string; simulated?: string | undefined; trustIssues?: string[] }): Record<string, unknown> {
+export function documentJson(
+  r: DocumentReadResult & { reader: string | null },
+  o: { policy: string; simulated?: string | undefined; trustIssues?: string[] },
+): Record<string, unknown> {
   const attributes: Record<string, unknown> = {};
   const summary = (k: keyof DocumentReadResult['images']) => {
     const img = r.images[k];
     return img ? imageInfo(img) : null;
   };
   for (const [k, val] of Object.entries(r.attributes)) {
-    if (val && typeof val === 'object' && 'image' in val) attributes[k] = summary((val as { image: keyof DocumentReadResult['images'] }).image);
+    if (val && typeof val === 'object' && 'image' in val)
+      attributes[k] = summary((val as { image: keyof DocumentReadResult['images'] }).image);
     else attributes[k] = val;
   }
   return {
@@ -166,7 +194,8 @@ export function readTimeFlags(v: Values, usage: (msg: string) => number): { at: 
   let at = new Date();
   if (v.at !== undefined) {
     at = new Date(v.at as string);
-    if (Number.isNaN(at.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(v.at as string)) return usage('--at must be an ISO time, e.g. 2026-11-22T10:00:00+09:00');
+    if (Number.isNaN(at.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(v.at as string))
+      return usage('--at must be an ISO time, e.g. 2026-11-22T10:00:00+09:00');
   }
   const waitMs = v.wait !== undefined ? Number(v.wait) : 5000;
   if (!Number.isInteger(waitMs) || waitMs < 0) return usage('--wait must be milliseconds');
@@ -177,13 +206,37 @@ export function readTimeFlags(v: Values, usage: (msg: string) => number): { at: 
  * null when pcscd answers; else says so (stderr, and with --json an invalid result of the shape the
  * document's JSON has, `card` and any `extra` fields given) and returns the usage exit code.
  */
-export async function pcscdUnreachable(v: Values, card: Record<string, unknown>, extra: Record<string, unknown> = {}): Promise<number | null> {
+export async function pcscdUnreachable(
+  v: Values,
+  card: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+): Promise<number | null> {
   const probe = await probePcscd();
   if (probe.ok) return null;
   process.stderr.write(`kakunin read-card: pcscd is not reachable: ${probe.reason}\n\n${PCSCD_HELP}\n`);
   if (v.json) {
-    const error = { code: 'pcsc_unavailable', messageEn: 'Cannot reach the smart-card service (pcscd).', messageJa: 'カードリーダーのサービス（pcscd）に接続できません。', detail: probe.reason };
-    process.stdout.write(JSON.stringify({ verdict: 'invalid', card, attributes: {}, checks: [], errors: [error], ...extra, apdus: { count: 0, bytesSent: 0, bytesReceived: 0 }, timings: {} }, null, 2) + '\n');
+    const error = {
+      code: 'pcsc_unavailable',
+      messageEn: 'Cannot reach the smart-card service (pcscd).',
+      messageJa: 'カードリーダーのサービス（pcscd）に接続できません。',
+      detail: probe.reason,
+    };
+    process.stdout.write(
+      JSON.stringify(
+        {
+          verdict: 'invalid',
+          card,
+          attributes: {},
+          checks: [],
+          errors: [error],
+          ...extra,
+          apdus: { count: 0, bytesSent: 0, bytesReceived: 0 },
+          timings: {},
+        },
+        null,
+        2,
+      ) + '\n',
+    );
   }
   return EXIT_USAGE;
 }
@@ -192,12 +245,17 @@ export async function pcscdUnreachable(v: Values, card: Record<string, unknown>,
 export function vpcdUnreachable(tracked: { failure(): string | null } | null): number | null {
   const failed = tracked?.failure() ?? null;
   if (!failed) return null;
-  process.stderr.write(`kakunin read-card: cannot reach the vpcd reader of pcscd (${failed}); is vsmartcard-vpcd installed?\n${PCSCD_HELP}\n`);
+  process.stderr.write(
+    `kakunin read-card: cannot reach the vpcd reader of pcscd (${failed}); is vsmartcard-vpcd installed?\n${PCSCD_HELP}\n`,
+  );
   return EXIT_USAGE;
 }
 
 /** The fields every read-card JSON ends with (My Number Card and the documents alike). */
-export function readJsonTail(r: Pick<DocumentReadResult, 'checks' | 'errors' | 'apdus' | 'timings' | 'pins' | 'requested' | 'signerKeyIds'>, trustIssues?: string[]): Record<string, unknown> {
+export function readJsonTail(
+  r: Pick<DocumentReadResult, 'checks' | 'errors' | 'apdus' | 'timings' | 'pins' | 'requested' | 'signerKeyIds'>,
+  trustIssues?: string[],
+): Record<string, unknown> {
   return {
     checks: r.checks,
     errors: r.errors,
@@ -213,13 +271,18 @@ export function readJsonTail(r: Pick<DocumentReadResult, 'checks' | 'errors' | '
 /** The human (non-JSON) summary lines of a read-card JSON object. */
 export function humanSummary(j: Record<string, unknown>, head: string[]): string {
   const lines = [...head, `attributes: ${JSON.stringify(j.attributes)}`];
-  for (const c of j.checks as Array<{ code: string; ok: boolean; detail?: string }>) lines.push(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.code}${c.detail ? ` (${c.detail})` : ''}`);
-  for (const e of j.errors as Array<{ code: string; messageJa: string; messageEn: string }>) lines.push(`  error ${e.code}: ${e.messageJa} / ${e.messageEn}`);
+  for (const c of j.checks as Array<{ code: string; ok: boolean; detail?: string }>)
+    lines.push(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.code}${c.detail ? ` (${c.detail})` : ''}`);
+  for (const e of j.errors as Array<{ code: string; messageJa: string; messageEn: string }>)
+    lines.push(`  error ${e.code}: ${e.messageJa} / ${e.messageEn}`);
   lines.push(`apdus: ${JSON.stringify(j.apdus)}  timings: ${JSON.stringify(j.timings)}`);
   return lines.join('\n');
 }
 
 function human(j: Record<string, unknown>): string {
   const staff = j.staffConfirm as string[];
-  return humanSummary(j, [`verdict: ${String(j.verdict)}${staff.length ? ` (staff confirm: ${staff.join(', ')})` : ''}`, `card: ${JSON.stringify(j.card)}`]);
+  return humanSummary(j, [
+    `verdict: ${String(j.verdict)}${staff.length ? ` (staff confirm: ${staff.join(', ')})` : ''}`,
+    `card: ${JSON.stringify(j.card)}`,
+  ]);
 }

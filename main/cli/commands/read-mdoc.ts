@@ -38,7 +38,6 @@ ${Object.entries(SCENARIOS)
 Without --simulate the kiosk's NFC reader (PC/SC) and Bluetooth adapter are used.
 exit status: 0 valid, 1 invalid, 2 usage error (or no reader hardware)`;
 
-
 interface Args {
   policy: PolicyName;
   trust?: string;
@@ -49,7 +48,11 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const { values, bools } = parseFlags(argv, new Set(['--policy', '--trust', '--simulate']), new Set(['--json', '--help', '-h', '--no-builtin-trust']));
+  const { values, bools } = parseFlags(
+    argv,
+    new Set(['--policy', '--trust', '--simulate']),
+    new Set(['--json', '--help', '-h', '--no-builtin-trust']),
+  );
   const help = bools.has('--help') || bools.has('-h');
   if (help) return { policy: 'age-over-20', noBuiltinTrust: false, json: bools.has('--json'), help };
   const policy = values.get('--policy');
@@ -62,25 +65,44 @@ function parseArgs(argv: string[]): Args {
   const sim = values.get('--simulate');
   if (sim !== undefined) {
     const s = parseScenario(sim);
-    if (!s) throw new UsageError(`--simulate ${JSON.stringify(sim)}: expected one of ${Object.keys(SCENARIOS).map((k) => `wallet:${k}`).join(', ')}`);
+    if (!s)
+      throw new UsageError(
+        `--simulate ${JSON.stringify(sim)}: expected one of ${Object.keys(SCENARIOS)
+          .map((k) => `wallet:${k}`)
+          .join(', ')}`,
+      );
     out.simulate = s;
   }
   return out;
 }
 
-export function outcomeToJson(o: ReadOutcome, extraWarnings: { code: string; detail?: string; file?: string }[] = []): { [k: string]: Json } {
-  return { ...responseResultToJson(o.result, { warnings: extraWarnings }), transport: { ...o.transport } as { [k: string]: Json }, timings: { ...o.timings } };
+export function outcomeToJson(
+  o: ReadOutcome,
+  extraWarnings: { code: string; detail?: string; file?: string }[] = [],
+): { [k: string]: Json } {
+  return {
+    ...responseResultToJson(o.result, { warnings: extraWarnings }),
+    transport: { ...o.transport } as { [k: string]: Json },
+    timings: { ...o.timings },
+  };
 }
 
 function printHuman(o: ReadOutcome): void {
   const r = o.result;
-  const lines = [`verdict: ${r.verdict.toUpperCase()}`, `transport: ${Object.entries(o.transport).map(([k, v]) => `${k}=${v}`).join(' ')}`];
+  const lines = [
+    `verdict: ${r.verdict.toUpperCase()}`,
+    `transport: ${Object.entries(o.transport)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}`,
+  ];
   r.documents.forEach((d, i) => {
     lines.push(`document ${i}: ${d.docType}: ${d.verdict.toUpperCase()}`);
     for (const [ns, els] of Object.entries(d.elements)) lines.push(`  ${ns}: ${Object.keys(els).join(', ')}`);
   });
   for (const e of r.errors) lines.push(`  error ${e.code}: ${e.detail ?? e.message}`);
-  lines.push(`timings (ms): engagement ${o.timings.engagement}, session ${o.timings.session}, transfer ${o.timings.transfer}, verify ${o.timings.verify}`);
+  lines.push(
+    `timings (ms): engagement ${o.timings.engagement}, session ${o.timings.session}, transfer ${o.timings.transfer}, verify ${o.timings.verify}`,
+  );
   process.stdout.write(lines.join('\n') + '\n');
 }
 
@@ -92,7 +114,16 @@ export async function run(argv: string[]): Promise<number> {
   } catch (e) {
     const msg = e instanceof UsageError ? e.message : `unexpected: ${errorText(e)}`;
     process.stderr.write(`kakunin read-mdoc: ${msg}\n\n${HELP}\n`);
-    if (wantsJson) process.stdout.write(JSON.stringify({ verdict: 'invalid', documents: [], errors: [{ code: 'usage_error', message: msg }], warnings: [], checks: [] }) + '\n');
+    if (wantsJson)
+      process.stdout.write(
+        JSON.stringify({
+          verdict: 'invalid',
+          documents: [],
+          errors: [{ code: 'usage_error', message: msg }],
+          warnings: [],
+          checks: [],
+        }) + '\n',
+      );
     return 2;
   }
   if (args.help) {
@@ -102,12 +133,23 @@ export async function run(argv: string[]): Promise<number> {
 
   const now = new Date();
   const { store: trust, issues: trustWarnings } = loadCliTrust(args.trust, args.noBuiltinTrust, nodeCrypto, now);
-  if (trust.iacas.length === 0) trustWarnings.push({ code: 'trust_store_empty', detail: `no IACA root loaded${args.trust ? ` from ${args.trust}` : ''}` });
+  if (trust.iacas.length === 0)
+    trustWarnings.push({
+      code: 'trust_store_empty',
+      detail: `no IACA root loaded${args.trust ? ` from ${args.trust}` : ''}`,
+    });
 
   // Reader authentication (ISO 18013-5 §9.1.4) when DIR/reader-auth holds a usable certificate + key.
   const ra = loadReaderAuth(args.trust ?? homeTrustDir(), { crypto: nodeCrypto, now });
-  if (ra.state === 'unusable') trustWarnings.push({ code: ra.code, detail: `${ra.detail}; requests are sent without readerAuth` });
-  const base = { crypto: nodeCrypto, trust, now: () => new Date(), timers: nodeTimers, ...(ra.state === 'ready' ? { readerAuth: ra.signer } : {}) };
+  if (ra.state === 'unusable')
+    trustWarnings.push({ code: ra.code, detail: `${ra.detail}; requests are sent without readerAuth` });
+  const base = {
+    crypto: nodeCrypto,
+    trust,
+    now: () => new Date(),
+    timers: nodeTimers,
+    ...(ra.state === 'ready' ? { readerAuth: ra.signer } : {}),
+  };
 
   let outcome: ReadOutcome;
   if (args.simulate) {
@@ -117,7 +159,18 @@ export async function run(argv: string[]): Promise<number> {
     if (!hw.available) {
       const msg = `no phone reader here: ${hw.reason}. Connect an NFC reader (PC/SC) or a Bluetooth adapter, or try the virtual wallet: --simulate wallet:apple`;
       process.stderr.write(`kakunin read-mdoc: ${msg}\n`);
-      if (args.json) process.stdout.write(JSON.stringify({ verdict: 'invalid', documents: [], errors: [{ code: 'no_reader_hardware', message: msg }], warnings: trustWarnings, checks: [], transport: { kind: 'none', readerAuth: false, carriersOffered: [] }, timings: { engagement: 0, session: 0, transfer: 0, verify: 0 } }) + '\n');
+      if (args.json)
+        process.stdout.write(
+          JSON.stringify({
+            verdict: 'invalid',
+            documents: [],
+            errors: [{ code: 'no_reader_hardware', message: msg }],
+            warnings: trustWarnings,
+            checks: [],
+            transport: { kind: 'none', readerAuth: false, carriersOffered: [] },
+            timings: { engagement: 0, session: 0, transfer: 0, verify: 0 },
+          }) + '\n',
+        );
       exitEvenIfPcscliteLingers(2);
       return 2;
     }

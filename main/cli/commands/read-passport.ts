@@ -16,7 +16,14 @@ import { nodeCrypto } from '../../crypto/node-crypto.ts';
 import { loadTrust, trustSourcesFromFlags } from '../../trust/trust-sources.ts';
 import { readPassportOverPcsc, type PcscPassportResult } from '../../passport/read-session.ts';
 import { EXIT_INVALID, EXIT_OK, EXIT_UNVERIFIED } from '../index.ts';
-import { humanSummary, pcscdUnreachable, readJsonTail, readTimeFlags, vpcdUnreachable, type Values } from './read-document.ts';
+import {
+  humanSummary,
+  pcscdUnreachable,
+  readJsonTail,
+  readTimeFlags,
+  vpcdUnreachable,
+  type Values,
+} from './read-document.ts';
 
 /** Beside DOCUMENT_OPTIONS (read-document.ts), which holds --document. */
 export const PASSPORT_OPTIONS = {
@@ -41,7 +48,6 @@ export const PASSPORT_USAGE = `Passports (ICAO 9303, main/cli/commands/read-pass
   exit codes: 0 valid, 1 invalid, 2 usage or pcscd not reachable, 3 unverified (no CSCA of the
   issuing state installed: staff confirm)`;
 
-
 const MRZ_FLAGS = ['mrz-document', 'mrz-birth', 'mrz-expiry', 'mrz', 'can'] as const;
 
 function problemsText(p: MrzFieldProblem[]): string {
@@ -53,19 +59,26 @@ export async function routePassport(v: Values, usage: (msg: string) => number): 
   const doc = v.document as string | undefined;
   const sim = v.simulate as string | undefined;
   const passportFlags = MRZ_FLAGS.filter((f) => v[f] !== undefined);
-  const isPassport = doc === 'passport' || passportFlags.length > 0 || (sim !== undefined && sim.split(':')[0] === 'passport');
+  const isPassport =
+    doc === 'passport' || passportFlags.length > 0 || (sim !== undefined && sim.split(':')[0] === 'passport');
   if (!isPassport) return null;
-  if (doc !== undefined && doc !== 'passport') return usage(`--document ${doc} does not take the passport flags (--mrz-*, --mrz, --can)`);
-  for (const f of ['check-number', 'pin', 'birth-date', 'jpki-pin', 'pin1', 'pin2', 'card-number']) if (v[f] !== undefined) return usage(`--${f} is not a passport flag`);
+  if (doc !== undefined && doc !== 'passport')
+    return usage(`--document ${doc} does not take the passport flags (--mrz-*, --mrz, --can)`);
+  for (const f of ['check-number', 'pin', 'birth-date', 'jpki-pin', 'pin1', 'pin2', 'card-number'])
+    if (v[f] !== undefined) return usage(`--${f} is not a passport flag`);
 
   // Exactly one access key: the three MRZ fields, MRZ line 2, or the CAN.
   const fields = v['mrz-document'] !== undefined || v['mrz-birth'] !== undefined || v['mrz-expiry'] !== undefined;
   const ways = [fields, v.mrz !== undefined, v.can !== undefined].filter(Boolean).length;
-  if (ways !== 1) return usage('give exactly one of (--mrz-document NUM --mrz-birth YYMMDD --mrz-expiry YYMMDD), --mrz LINE2 or --can 6DIGITS');
+  if (ways !== 1)
+    return usage(
+      'give exactly one of (--mrz-document NUM --mrz-birth YYMMDD --mrz-expiry YYMMDD), --mrz LINE2 or --can 6DIGITS',
+    );
   let access: PassportAccessKey;
   if (fields) {
     const [d, b, e] = [v['mrz-document'], v['mrz-birth'], v['mrz-expiry']] as Array<string | undefined>;
-    if (d === undefined || b === undefined || e === undefined) return usage('--mrz-document, --mrz-birth and --mrz-expiry go together');
+    if (d === undefined || b === undefined || e === undefined)
+      return usage('--mrz-document, --mrz-birth and --mrz-expiry go together');
     const k = mrzKeyFromFields({ documentNumber: d, birthDate: b, expiryDate: e });
     if (!k.ok) return usage(`the MRZ as given cannot be right: ${problemsText(k.problems)}`);
     access = { kind: 'mrz', key: k.key };
@@ -95,8 +108,12 @@ export async function routePassport(v: Values, usage: (msg: string) => number): 
   const down = await pcscdUnreachable(v, { type: 'passport', access: null }, { staffConfirm: [] });
   if (down !== null) return down;
   const trustDir = v.trust as string | undefined;
-  const trust = loadTrust(trustSourcesFromFlags(trustDir, v['no-builtin-trust'] === true), { crypto: nodeCrypto, now: at });
-  if (trust.errors.some((e) => e.code === 'trust_dir_missing')) return usage(`trust directory ${trustDir} does not exist`);
+  const trust = loadTrust(trustSourcesFromFlags(trustDir, v['no-builtin-trust'] === true), {
+    crypto: nodeCrypto,
+    now: at,
+  });
+  if (trust.errors.some((e) => e.code === 'trust_dir_missing'))
+    return usage(`trust directory ${trustDir} does not exist`);
 
   let readerName = v.reader as string | undefined;
   let simulated: ReturnType<typeof import('../../../sim/passport/simulate.ts').createSimulatedPassport> | null = null;
@@ -111,7 +128,16 @@ export async function routePassport(v: Values, usage: (msg: string) => number): 
   const insertCard = tracked?.insertCard;
   let result: PcscPassportResult;
   try {
-    result = await readPassportOverPcsc({ ...(readerName ? { reader: readerName } : {}), policy, access, trust, crypto: nodeCrypto, at, waitMs, ...(insertCard ? { insertCard } : {}) });
+    result = await readPassportOverPcsc({
+      ...(readerName ? { reader: readerName } : {}),
+      policy,
+      access,
+      trust,
+      crypto: nodeCrypto,
+      at,
+      waitMs,
+      ...(insertCard ? { insertCard } : {}),
+    });
   } finally {
     await simulated?.link.remove();
   }
@@ -123,14 +149,22 @@ export async function routePassport(v: Values, usage: (msg: string) => number): 
   return result.verdict === 'valid' ? EXIT_OK : result.verdict === 'unverified' ? EXIT_UNVERIFIED : EXIT_INVALID;
 }
 
-export function passportJson(r: PcscPassportResult, o: { policy: string; access: PassportAccessKey; simulated?: string | undefined; pixels: boolean }): Record<string, unknown> {
+export function passportJson(
+  r: PcscPassportResult,
+  o: { policy: string; access: PassportAccessKey; simulated?: string | undefined; pixels: boolean },
+): Record<string, unknown> {
   const attributes: Record<string, unknown> = {};
   for (const [k, val] of Object.entries(r.attributes)) {
     if (k !== 'portrait') attributes[k] = val;
     else if (val === null || !r.photo) attributes.photo = null;
     else {
       // Summarised, never printed (privacy): the format, the size, and the decoded dimensions.
-      const p: Record<string, unknown> = { format: r.photo.format, width: r.decodedPhoto?.width ?? r.photo.width, height: r.decodedPhoto?.height ?? r.photo.height, bytes: r.photo.image.length };
+      const p: Record<string, unknown> = {
+        format: r.photo.format,
+        width: r.decodedPhoto?.width ?? r.photo.width,
+        height: r.decodedPhoto?.height ?? r.photo.height,
+        bytes: r.photo.image.length,
+      };
       if (o.pixels && r.decodedPhoto) {
         p.pixelFormat = `${r.decodedPhoto.components}x${r.decodedPhoto.bitsPerSample}bit`;
         p.pixels = Buffer.from(r.decodedPhoto.pixels).toString('base64');
@@ -157,5 +191,8 @@ export function passportJson(r: PcscPassportResult, o: { policy: string; access:
 
 function human(j: Record<string, unknown>): string {
   const staff = j.staffConfirm as string[];
-  return humanSummary(j, [`verdict: ${String(j.verdict)}${staff.length ? ` (staff confirm: ${staff.join(', ')})` : ''}`, `card: ${JSON.stringify(j.card)}`]);
+  return humanSummary(j, [
+    `verdict: ${String(j.verdict)}${staff.length ? ` (staff confirm: ${staff.join(', ')})` : ''}`,
+    `card: ${JSON.stringify(j.card)}`,
+  ]);
 }

@@ -64,7 +64,10 @@ function readPinFile(file: string): string {
     throw new UsageError(`--pin-file ${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? errorText(e)})`);
   }
   if (!st.isFile()) throw new UsageError(`--pin-file ${file}: not a regular file`);
-  if ((st.mode & 0o077) !== 0) throw new UsageError(`--pin-file ${file}: readable by group or others (mode ${(st.mode & 0o777).toString(8)}); chmod 600 ${file} first`);
+  if ((st.mode & 0o077) !== 0)
+    throw new UsageError(
+      `--pin-file ${file}: readable by group or others (mode ${(st.mode & 0o777).toString(8)}); chmod 600 ${file} first`,
+    );
   return firstLine(readFileSync(file, 'utf8'));
 }
 
@@ -73,11 +76,14 @@ export async function runSetup(argv: string[], io: SetupIo): Promise<number> {
   let bools: Set<string>;
   try {
     ({ values, bools } = parseFlags(argv, WITH_VALUE, BOOLEANS));
-    if (values.has('--pin-file') && bools.has('--pin-stdin')) throw new UsageError('give --pin-file or --pin-stdin, not both');
+    if (values.has('--pin-file') && bools.has('--pin-stdin'))
+      throw new UsageError('give --pin-file or --pin-stdin, not both');
     const mode = values.get('--mode');
-    if (mode !== undefined && !ModeSchema.safeParse(mode).success) throw new UsageError(`--mode ${mode}: expected age-over-20, entrance or identity`);
+    if (mode !== undefined && !ModeSchema.safeParse(mode).success)
+      throw new UsageError(`--mode ${mode}: expected age-over-20, entrance or identity`);
     const lang = values.get('--lang');
-    if (lang !== undefined && !LangSchema.safeParse(lang).success) throw new UsageError(`--lang ${lang}: expected ja or en`);
+    if (lang !== undefined && !LangSchema.safeParse(lang).success)
+      throw new UsageError(`--lang ${lang}: expected ja or en`);
   } catch (e) {
     io.err(`kakunin setup: ${errorText(e)}\n\n${HELP}\n`);
     return 2;
@@ -95,7 +101,8 @@ export async function runSetup(argv: string[], io: SetupIo): Promise<number> {
     return code;
   };
 
-  if (readStaffPin(home).state === 'set' && !reset) return fail(1, `a staff PIN is already set in ${home} (use --reset to replace it)`, 'staff_pin_already_set');
+  if (readStaffPin(home).state === 'set' && !reset)
+    return fail(1, `a staff PIN is already set in ${home} (use --reset to replace it)`, 'staff_pin_already_set');
 
   let pin: string;
   try {
@@ -103,7 +110,10 @@ export async function runSetup(argv: string[], io: SetupIo): Promise<number> {
     else {
       const tty = io.stdinIsTerminal();
       if (bools.has('--pin-stdin')) {
-        if (tty) throw new UsageError('--pin-stdin: standard input is a terminal (pipe the PIN in, or leave the flag out to be asked)');
+        if (tty)
+          throw new UsageError(
+            '--pin-stdin: standard input is a terminal (pipe the PIN in, or leave the flag out to be asked)',
+          );
         pin = firstLine(await io.stdinText());
       } else {
         if (!tty) throw new UsageError('standard input is not a terminal: use --pin-file FILE or --pin-stdin');
@@ -134,13 +144,28 @@ export async function runSetup(argv: string[], io: SetupIo): Promise<number> {
     }
     const ms = Math.round(performance.now() - started);
     const settings = new SettingsStore(join(home, 'settings.json'));
-    const patch = { ...(values.has('--mode') ? { mode: ModeSchema.parse(values.get('--mode')) } : {}), ...(values.has('--lang') ? { lang: LangSchema.parse(values.get('--lang')) } : {}) };
+    const patch = {
+      ...(values.has('--mode') ? { mode: ModeSchema.parse(values.get('--mode')) } : {}),
+      ...(values.has('--lang') ? { lang: LangSchema.parse(values.get('--lang')) } : {}),
+    };
     if (Object.keys(patch).length) settings.update(patch);
     const k = STAFF_PIN_KDF;
     if (json) {
-      io.out(JSON.stringify({ ok: true, home, pin: what, file: join(home, STAFF_PIN_FILE), kdf: { alg: 'scrypt', ...k }, hashMs: ms, settings: settings.view() }) + '\n');
+      io.out(
+        JSON.stringify({
+          ok: true,
+          home,
+          pin: what,
+          file: join(home, STAFF_PIN_FILE),
+          kdf: { alg: 'scrypt', ...k },
+          hashMs: ms,
+          settings: settings.view(),
+        }) + '\n',
+      );
     } else {
-      io.out(`kakunin setup: staff PIN ${what} in ${join(home, STAFF_PIN_FILE)} (scrypt N=${k.N} r=${k.r} p=${k.p}, ${ms} ms)\n`);
+      io.out(
+        `kakunin setup: staff PIN ${what} in ${join(home, STAFF_PIN_FILE)} (scrypt N=${k.N} r=${k.r} p=${k.p}, ${ms} ms)\n`,
+      );
       if (Object.keys(patch).length) io.out(`kakunin setup: settings: ${JSON.stringify(patch)}\n`);
       io.out('kakunin setup: open the staff area with it: スタッフ / Staff\n');
     }
@@ -190,5 +215,11 @@ async function stdinText(): Promise<string> {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  return runSetup(argv, { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s), stdinIsTerminal: () => process.stdin.isTTY === true, stdinText, askHidden });
+  return runSetup(argv, {
+    out: (s) => process.stdout.write(s),
+    err: (s) => process.stderr.write(s),
+    stdinIsTerminal: () => process.stdin.isTTY === true,
+    stdinText,
+    askHidden,
+  });
 }

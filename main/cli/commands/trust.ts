@@ -118,7 +118,8 @@ function importReaderAuthCommand(v: Values, positionals: string[], at: Date): nu
   } catch (e) {
     const code = e instanceof ReaderAuthError ? e.code : 'file_unreadable';
     // Never the key or a parser message quoting it: the code and our own sentence only.
-    const message = e instanceof ReaderAuthError ? e.message : `cannot read ${positionals[0]}${v.key ? ` or ${v.key}` : ''}`;
+    const message =
+      e instanceof ReaderAuthError ? e.message : `cannot read ${positionals[0]}${v.key ? ` or ${v.key}` : ''}`;
     if (v.json) process.stdout.write(JSON.stringify({ ok: false, error: { code, message } }, null, 2) + '\n');
     else process.stderr.write(`kakunin trust import: REFUSED (${code}): ${message}\n`);
     return 1;
@@ -127,7 +128,8 @@ function importReaderAuthCommand(v: Values, positionals: string[], at: Date): nu
 
 /** `import --kind KIND FILE`: importTrustFile, the audit record, then the outcome. */
 async function importFileCommand(v: Values, positionals: string[], at: Date): Promise<number> {
-  if (!v.kind || !IMPORT_KINDS.includes(v.kind as ImportKind)) return usageError(`--kind must be one of ${[...IMPORT_KINDS, 'reader-auth'].join(', ')}`);
+  if (!v.kind || !IMPORT_KINDS.includes(v.kind as ImportKind))
+    return usageError(`--kind must be one of ${[...IMPORT_KINDS, 'reader-auth'].join(', ')}`);
   if (positionals.length !== 1) return usageError('exactly one FILE to import is required');
   if (v.kind === 'card-face') {
     if (!v['key-id']) return usageError('--key-id HEX is required with --kind card-face');
@@ -162,7 +164,12 @@ async function recordImport(r: Imported): Promise<string> {
     try {
       const fp = (x: string | undefined) => (x && /^[0-9a-f]{64}$/.test(x) ? x : null);
       await sink.event('trust_imported', { kind: r.kind.replace(/-/g, '_'), fingerprint: fp(r.fingerprint) });
-      if (r.replacedBuiltin) await sink.event('trust_builtin_replaced', { kind: r.kind.replace(/-/g, '_'), builtinFingerprint: fp(r.replacedBuiltin.builtinFingerprint), fingerprint: fp(r.replacedBuiltin.fingerprint) });
+      if (r.replacedBuiltin)
+        await sink.event('trust_builtin_replaced', {
+          kind: r.kind.replace(/-/g, '_'),
+          builtinFingerprint: fp(r.replacedBuiltin.builtinFingerprint),
+          fingerprint: fp(r.replacedBuiltin.fingerprint),
+        });
     } finally {
       await sink.close();
     }
@@ -181,20 +188,26 @@ function importText(r: Imported): string {
       ? `  signer:      ${ml.signer} (verified)\n  entries:     ${ml.entries}\n  CSCAs added per country:\n` +
         Object.entries(ml.countries)
           .sort(([a], [b]) => a.localeCompare(b))
-          .map(([c, n]) => `    ${c}  ${n.added} added${n.duplicate ? `, ${n.duplicate} already trusted` : ''}${n.refused ? `, ${n.refused} refused` : ''}\n`)
+          .map(
+            ([c, n]) =>
+              `    ${c}  ${n.added} added${n.duplicate ? `, ${n.duplicate} already trusted` : ''}${n.refused ? `, ${n.refused} refused` : ''}\n`,
+          )
           .join('')
       : '') +
     (r.subject ? `  subject:     ${r.subject}\n` : '') +
     (r.fingerprint ? `  SHA-256:     ${colonHex(fromHex(r.fingerprint)!)}\n` : '') +
     (r.pinned ? `  pinned:      ${r.pinned.name} (fingerprint matches)\n` : '') +
-    (r.replacedBuiltin ? `  REPLACES:    built-in ${r.replacedBuiltin.builtin}${r.replacedBuiltin.builtinFingerprint ? ` (${r.replacedBuiltin.builtinFingerprint})` : ''}: approved by --replace-builtin\n` : '') +
+    (r.replacedBuiltin
+      ? `  REPLACES:    built-in ${r.replacedBuiltin.builtin}${r.replacedBuiltin.builtinFingerprint ? ` (${r.replacedBuiltin.builtinFingerprint})` : ''}: approved by --replace-builtin\n`
+      : '') +
     (r.notAfter ? `  valid:       ${r.notBefore} .. ${r.notAfter}\n` : '') +
     r.warnings.map((w) => `  warning:     ${w.code}: ${w.detail}\n`).join('')
   );
 }
 
 type Status = 'valid' | 'expired' | 'not_yet_valid';
-const statusAt = (notBefore: Date, notAfter: Date, at: Date): Status => (at > notAfter ? 'expired' : at < notBefore ? 'not_yet_valid' : 'valid');
+const statusAt = (notBefore: Date, notAfter: Date, at: Date): Status =>
+  at > notAfter ? 'expired' : at < notBefore ? 'not_yet_valid' : 'valid';
 
 function rootJson(r: TrustedRoot, at: Date) {
   const c = r.cert;
@@ -210,7 +223,12 @@ function rootJson(r: TrustedRoot, at: Date) {
     notBefore: c.notBefore.toISOString(),
     notAfter: c.notAfter.toISOString(),
     expiresInDays: Math.floor((c.notAfter.getTime() - at.getTime()) / DAY_MS),
-    publicKey: c.publicKey.kind === 'ec' ? `EC ${c.publicKey.curve}` : c.publicKey.kind === 'rsa' ? `RSA-${c.publicKey.n.length * 8}` : 'Ed25519',
+    publicKey:
+      c.publicKey.kind === 'ec'
+        ? `EC ${c.publicKey.curve}`
+        : c.publicKey.kind === 'rsa'
+          ? `RSA-${c.publicKey.n.length * 8}`
+          : 'Ed25519',
     signatureAlgorithm: c.signatureAlgorithm.name,
     pinned: r.pinned ? r.pinned.name : null,
     profile: r.profileChecks.map((p) => ({ code: p.code, ok: p.ok, ...(p.detail ? { detail: p.detail } : {}) })),
@@ -219,13 +237,22 @@ function rootJson(r: TrustedRoot, at: Date) {
 
 function cardFaceJson(k: CardFaceKey) {
   const pinned = PINNED_CARD_FACE_KEYS.find((p) => p.keyId === k.keyId);
-  return { origin: k.source ?? 'imported', keyId: k.keyId, label: pinned?.label ?? null, signs: pinned?.signs ?? null, fingerprint: k.fingerprint ?? null, file: k.origin, bits: k.key.n.length * 8 };
+  return {
+    origin: k.source ?? 'imported',
+    keyId: k.keyId,
+    label: pinned?.label ?? null,
+    signs: pinned?.signs ?? null,
+    fingerprint: k.fingerprint ?? null,
+    file: k.origin,
+    bits: k.key.n.length * 8,
+  };
 }
 
 function list(dirFlag: string | undefined, noBuiltin: boolean, at: Date, json: boolean): number {
   const src = trustSourcesFromFlags(dirFlag, noBuiltin);
   const store = loadTrust(src, { crypto: nodeCrypto, now: at });
-  if (store.errors.some((e) => e.code === 'trust_dir_missing')) return usageError(`trust directory ${dirFlag} does not exist`);
+  if (store.errors.some((e) => e.code === 'trust_dir_missing'))
+    return usageError(`trust directory ${dirFlag} does not exist`);
   const out = listJson(store, src, at);
   if (json) process.stdout.write(JSON.stringify(out, null, 2) + '\n');
   else printList(out, store);
@@ -241,7 +268,9 @@ function passportCountries(store: Store): Record<string, { cscas: number; source
   for (const c of store.cscas) {
     const e = (countries[c.country] ??= { cscas: 0, sources: [] });
     e.cscas++;
-    const src = c.origin.includes('#') ? `masterlist ${c.origin.slice(0, c.origin.lastIndexOf('#'))}` : `csca ${c.origin}`;
+    const src = c.origin.includes('#')
+      ? `masterlist ${c.origin.slice(0, c.origin.lastIndexOf('#'))}`
+      : `csca ${c.origin}`;
     if (!e.sources.includes(src)) e.sources.push(src);
   }
   return countries;
@@ -251,7 +280,10 @@ function passportCountries(store: Store): Record<string, { cscas: number; source
 function listJson(store: Store, src: ReturnType<typeof trustSourcesFromFlags>, at: Date) {
   const dir = src.dirs[0]!.path;
   const roots = [...store.iacas, ...store.jpkiRoots, ...store.vicalSigners];
-  const rootRows = roots.map((r) => ({ ...rootJson(r, at), warnings: store.warnings.filter((w) => w.file === r.origin) }));
+  const rootRows = roots.map((r) => ({
+    ...rootJson(r, at),
+    warnings: store.warnings.filter((w) => w.file === r.origin),
+  }));
   const keyRows = [...store.cardFaceKeys.values()].map(cardFaceJson);
   return {
     trust: dir,
@@ -259,13 +291,40 @@ function listJson(store: Store, src: ReturnType<typeof trustSourcesFromFlags>, a
     at: at.toISOString(),
     // Every anchor on one list: where it came from, what it is, its fingerprint and expiry.
     anchors: [
-      ...rootRows.map((r) => ({ origin: r.origin, kind: r.kind, subject: r.subject, keyId: null, fingerprint: r.fingerprint, notAfter: r.notAfter, status: r.status, file: r.file })),
-      ...keyRows.map((k) => ({ origin: k.origin, kind: 'card-face', subject: null, keyId: k.keyId, fingerprint: k.fingerprint, notAfter: null, status: 'valid' as Status, file: k.file })),
+      ...rootRows.map((r) => ({
+        origin: r.origin,
+        kind: r.kind,
+        subject: r.subject,
+        keyId: null,
+        fingerprint: r.fingerprint,
+        notAfter: r.notAfter,
+        status: r.status,
+        file: r.file,
+      })),
+      ...keyRows.map((k) => ({
+        origin: k.origin,
+        kind: 'card-face',
+        subject: null,
+        keyId: k.keyId,
+        fingerprint: k.fingerprint,
+        notAfter: null,
+        status: 'valid' as Status,
+        file: k.file,
+      })),
     ],
     ready: trustReadiness(store, at),
     unpinnedJapaneseRoots: store.unpinnedJapaneseRoots(),
     roots: rootRows,
-    cscas: store.cscas.map((c) => ({ country: c.country, subject: c.subjectText, fingerprint: c.fingerprint, file: c.origin, source: c.origin.includes('#') ? 'masterlist' : 'csca', link: c.link, notBefore: c.cert.notBefore.toISOString(), notAfter: c.cert.notAfter.toISOString() })),
+    cscas: store.cscas.map((c) => ({
+      country: c.country,
+      subject: c.subjectText,
+      fingerprint: c.fingerprint,
+      file: c.origin,
+      source: c.origin.includes('#') ? 'masterlist' : 'csca',
+      link: c.link,
+      notBefore: c.cert.notBefore.toISOString(),
+      notAfter: c.cert.notAfter.toISOString(),
+    })),
     /** Passports of these states can be verified (a CSCA is trusted); others end `unverified`. */
     passportCountries: passportCountries(store),
     masterLists: store.masterLists,
@@ -290,19 +349,35 @@ function printList(out: ListJson, store: Store): void {
     );
   }
   for (const k of out.cardFaceKeys) {
-    process.stdout.write(`\n[card-face, ${k.origin}] key id ${k.keyId}${k.label ? ` (${k.label}, signs the ${k.signs} certificate)` : ''}, RSA-${k.bits}\n  file:     ${k.file}\n  SHA-256:  ${k.fingerprint} (SubjectPublicKeyInfo)\n`);
+    process.stdout.write(
+      `\n[card-face, ${k.origin}] key id ${k.keyId}${k.label ? ` (${k.label}, signs the ${k.signs} certificate)` : ''}, RSA-${k.bits}\n  file:     ${k.file}\n  SHA-256:  ${k.fingerprint} (SubjectPublicKeyInfo)\n`,
+    );
   }
-  if (out.readerAuth) process.stdout.write(`\n[reader-auth] ${out.readerAuth.subject}\n  SHA-256:  ${colonHex(fromHex(out.readerAuth.fingerprint)!)}\n  valid:    ${out.readerAuth.notBefore} .. ${out.readerAuth.notAfter}\n`);
+  if (out.readerAuth)
+    process.stdout.write(
+      `\n[reader-auth] ${out.readerAuth.subject}\n  SHA-256:  ${colonHex(fromHex(out.readerAuth.fingerprint)!)}\n  valid:    ${out.readerAuth.notBefore} .. ${out.readerAuth.notAfter}\n`,
+    );
   process.stdout.write('\n');
-  for (const r of out.ready) process.stdout.write(`${r.ready ? '[x]' : '[ ]'} ready for ${r.labelEn} / ${r.labelJa}${r.ready ? '' : `: missing ${r.missing.join('; ')}`}\n`);
-  for (const v of out.vicals) process.stdout.write(`\n[vical] ${v.origin}: ${v.provider}, ${v.accepted}/${v.entries} IACA(s) accepted, signed by ${v.signer}\n`);
+  for (const r of out.ready)
+    process.stdout.write(
+      `${r.ready ? '[x]' : '[ ]'} ready for ${r.labelEn} / ${r.labelJa}${r.ready ? '' : `: missing ${r.missing.join('; ')}`}\n`,
+    );
+  for (const v of out.vicals)
+    process.stdout.write(
+      `\n[vical] ${v.origin}: ${v.provider}, ${v.accepted}/${v.entries} IACA(s) accepted, signed by ${v.signer}\n`,
+    );
   for (const w of store.unpinnedJapaneseRoots()) process.stdout.write(`\n!!! WARNING ${w.code}: ${w.detail}\n`);
-  for (const m of out.masterLists) process.stdout.write(`\n[masterlist] ${m.origin}: ${m.entries} entries, signed by ${m.signer}\n`);
+  for (const m of out.masterLists)
+    process.stdout.write(`\n[masterlist] ${m.origin}: ${m.entries} entries, signed by ${m.signer}\n`);
   const countries = out.passportCountries;
   const cc = Object.keys(countries).sort();
-  process.stdout.write(`\npassport countries covered (${cc.length}): ${cc.map((c) => `${c} (${countries[c]!.cscas})`).join(', ') || 'none: every passport reads as unverified'}\n`);
+  process.stdout.write(
+    `\npassport countries covered (${cc.length}): ${cc.map((c) => `${c} (${countries[c]!.cscas})`).join(', ') || 'none: every passport reads as unverified'}\n`,
+  );
   const other = store.warnings.filter((w) => !out.roots.some((r) => r.file === w.file));
   for (const w of other) process.stdout.write(`\nWARNING ${w.code}: ${w.detail}${w.file ? ` (${w.file})` : ''}\n`);
   for (const e of store.errors) process.stdout.write(`\nERROR ${e.code}: ${e.detail}${e.file ? ` (${e.file})` : ''}\n`);
-  process.stdout.write(`\n${out.roots.length} root(s), ${out.cardFaceKeys.length} card-face key(s), ${store.cscas.length} CSCA(s), ${store.warnings.length} warning(s), ${store.errors.length} error(s)\n`);
+  process.stdout.write(
+    `\n${out.roots.length} root(s), ${out.cardFaceKeys.length} card-face key(s), ${store.cscas.length} CSCA(s), ${store.warnings.length} warning(s), ${store.errors.length} error(s)\n`,
+  );
 }

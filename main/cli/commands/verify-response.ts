@@ -36,7 +36,6 @@ const BOOLEAN_FLAGS = new Set(['--json', '--help', '-h', '--no-builtin-trust']);
 /** Files larger than this are not read: the decoder refuses anything over 16 MiB anyway. */
 const MAX_INPUT_BYTES = 32 * 1024 * 1024;
 
-
 interface Args {
   response: string;
   transcript: string;
@@ -54,7 +53,13 @@ function parseArgs(argv: string[]): Args {
   const json = bools.has('--json');
   if (help) return { response: '', transcript: '', noBuiltinTrust: false, json, help };
   for (const req of ['--response', '--transcript']) if (!values.has(req)) throw new UsageError(`${req} is required`);
-  const out: Args = { response: values.get('--response')!, transcript: values.get('--transcript')!, noBuiltinTrust: bools.has('--no-builtin-trust'), json, help };
+  const out: Args = {
+    response: values.get('--response')!,
+    transcript: values.get('--transcript')!,
+    noBuiltinTrust: bools.has('--no-builtin-trust'),
+    json,
+    help,
+  };
   if (values.has('--trust')) out.trust = values.get('--trust')!;
   checkTrustFlag(out.trust);
   if (values.has('--at')) out.at = values.get('--at')!;
@@ -65,13 +70,15 @@ function parseArgs(argv: string[]): Args {
 /** --at: RFC 3339 date-time, or a bare date (midnight UTC). */
 function parseAt(s: string): Date {
   const d = /^\d{4}-\d{2}-\d{2}$/.test(s) ? parseRfc3339(`${s}T00:00:00Z`) : parseRfc3339(s);
-  if (!d || Number.isNaN(d.getTime())) throw new UsageError(`--at ${JSON.stringify(s)} is not an ISO 8601 / RFC 3339 time such as 2020-10-02T00:00:00Z`);
+  if (!d || Number.isNaN(d.getTime()))
+    throw new UsageError(`--at ${JSON.stringify(s)} is not an ISO 8601 / RFC 3339 time such as 2020-10-02T00:00:00Z`);
   return d;
 }
 
 function parseHex(s: string): Uint8Array {
   const t = s.startsWith('0x') || s.startsWith('0X') ? s.slice(2) : s;
-  if (t.length === 0 || t.length % 2 !== 0 || !/^[0-9a-fA-F]+$/.test(t)) throw new UsageError('--reader-key must be an even number of hex digits');
+  if (t.length === 0 || t.length % 2 !== 0 || !/^[0-9a-fA-F]+$/.test(t))
+    throw new UsageError('--reader-key must be an even number of hex digits');
   if (t.length > 2 * 66) throw new UsageError('--reader-key is longer than a P-521 scalar');
   return new Uint8Array(Buffer.from(t, 'hex'));
 }
@@ -100,7 +107,13 @@ function readInput(flag: string, path: string): ReadResult {
 function rejected(code: string, detail: string): ResponseResult {
   const m = codeMessage(code);
   const check = { code, ok: false, detail };
-  return { verdict: 'invalid', documents: [], checks: [check], errors: [{ code, message: m.en, message_ja: m.ja, detail }], warnings: [] };
+  return {
+    verdict: 'invalid',
+    documents: [],
+    checks: [check],
+    errors: [{ code, message: m.en, message_ja: m.ja, detail }],
+    warnings: [],
+  };
 }
 
 function printHuman(r: ResponseResult): void {
@@ -109,7 +122,10 @@ function printHuman(r: ResponseResult): void {
     lines.push(`document ${i}: ${d.docType || '(unknown docType)'}: ${d.verdict.toUpperCase()}`);
     for (const [ns, els] of Object.entries(d.elements)) lines.push(`  ${ns}: ${Object.keys(els).join(', ')}`);
   });
-  for (const e of r.errors) lines.push(`  error ${e.code}${e.document !== undefined ? ` (document ${e.document})` : ''}: ${e.detail ?? e.message}`);
+  for (const e of r.errors)
+    lines.push(
+      `  error ${e.code}${e.document !== undefined ? ` (document ${e.document})` : ''}: ${e.detail ?? e.message}`,
+    );
   for (const w of r.warnings) lines.push(`  warning ${w.code}: ${w.detail ?? ''}`);
   process.stdout.write(lines.join('\n') + '\n');
 }
@@ -135,7 +151,14 @@ export async function run(argv: string[]): Promise<number> {
     const msg = e instanceof UsageError ? e.message : `unexpected: ${errorText(e)}`;
     process.stderr.write(`kakunin verify-response: ${msg}\n\n${HELP}\n`);
     if (wantsJson) {
-      process.stdout.write(JSON.stringify({ verdict: 'invalid', documents: [], errors: [{ code: 'usage_error', message: msg }], warnings: [] }) + '\n');
+      process.stdout.write(
+        JSON.stringify({
+          verdict: 'invalid',
+          documents: [],
+          errors: [{ code: 'usage_error', message: msg }],
+          warnings: [],
+        }) + '\n',
+      );
     }
     return 2;
   }
@@ -146,11 +169,18 @@ export async function run(argv: string[]): Promise<number> {
     if (!response.ok) {
       result = rejected('cbor_limit_exceeded', `--response is ${response.tooLarge} bytes (limit ${MAX_INPUT_BYTES})`);
     } else if (!transcript.ok) {
-      result = rejected('session_transcript_invalid', `--transcript is ${transcript.tooLarge} bytes (limit ${MAX_INPUT_BYTES})`);
+      result = rejected(
+        'session_transcript_invalid',
+        `--transcript is ${transcript.tooLarge} bytes (limit ${MAX_INPUT_BYTES})`,
+      );
     } else {
       const { store: trust, issues } = loadCliTrust(args.trust, args.noBuiltinTrust, nodeCrypto, at);
       trustWarnings.push(...issues);
-      if (trust.iacas.length === 0) trustWarnings.push({ code: 'trust_store_empty', detail: `no IACA root loaded${args.trust ? ` from ${args.trust}` : ''}` });
+      if (trust.iacas.length === 0)
+        trustWarnings.push({
+          code: 'trust_store_empty',
+          detail: `no IACA root loaded${args.trust ? ` from ${args.trust}` : ''}`,
+        });
       result = verifyDeviceResponse(response.bytes, {
         crypto: nodeCrypto,
         trust,
@@ -164,11 +194,19 @@ export async function run(argv: string[]): Promise<number> {
   }
 
   try {
-    if (args.json) process.stdout.write(JSON.stringify(responseResultToJson(result, { warnings: trustWarnings })) + '\n');
+    if (args.json)
+      process.stdout.write(JSON.stringify(responseResultToJson(result, { warnings: trustWarnings })) + '\n');
     else printHuman({ ...result, warnings: [...result.warnings, ...trustWarnings] });
   } catch (e) {
     // Rendering can only fail on an engine limit; still print one JSON object and reject.
-    process.stdout.write(JSON.stringify({ verdict: 'invalid', documents: [], errors: [{ code: 'internal_error', message: errorText(e) }], warnings: [] }) + '\n');
+    process.stdout.write(
+      JSON.stringify({
+        verdict: 'invalid',
+        documents: [],
+        errors: [{ code: 'internal_error', message: errorText(e) }],
+        warnings: [],
+      }) + '\n',
+    );
     return 1;
   }
   return result.verdict === 'valid' ? 0 : 1;

@@ -11,7 +11,9 @@ import type { ApduChannel } from '../../../core/mdoc/engagement/index.ts';
 import { identifyCard, type DocumentKind } from '../../../core/document/identify.ts';
 
 /** The document the item holds (core/document/identify.ts: the kiosk's one detection function). */
-export async function findCardApplication(ch: ApduChannel): Promise<{ name: DocumentKind | null; licenceAp: boolean; apdus: number }> {
+export async function findCardApplication(
+  ch: ApduChannel,
+): Promise<{ name: DocumentKind | null; licenceAp: boolean; apdus: number }> {
   const id = await identifyCard((c) => ch.transmit(c));
   return { name: id.document, licenceAp: id.licenceAp, apdus: id.apdus };
 }

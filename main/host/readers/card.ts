@@ -16,18 +16,36 @@ import { readCardOverPcsc, type PcscReadResult } from '../../pcsc/read-session.t
 import type { Unlock } from '../../../core/card/read-card.ts';
 import type { TrustStore } from '../../../core/trust/trust-store.ts';
 import { cachedTrustStore } from '../../trust/trust-dir-cache.ts';
-import { ABORTED, errorOutcome, type CredentialReader, type ReadError, type ReadHooks, type ReadOutcome } from '../reader.ts';
+import {
+  ABORTED,
+  errorOutcome,
+  type CredentialReader,
+  type ReadError,
+  type ReadHooks,
+  type ReadOutcome,
+} from '../reader.ts';
 import { pixelsToPngDataUrl } from './png.ts';
 import { HOST_MESSAGES, NEXT } from '../messages.ts';
 
 const CHECK_NUMBER_B_DIGITS = 14;
 /** The card-face AP's birth-date key (age checks only): the 6-digit birth date in the card's form. */
 const BIRTH_DATE_DIGITS = 6;
-const RETRYABLE: readonly CardErrorCode[] = ['check_number_b_wrong', 'check_number_b_format', 'birth_date_wrong', 'birth_date_format'];
+const RETRYABLE: readonly CardErrorCode[] = [
+  'check_number_b_wrong',
+  'check_number_b_format',
+  'birth_date_wrong',
+  'birth_date_format',
+];
 
 export function cardError(code: string, detail?: string): ReadError {
   const e = (CARD_ERRORS as Record<string, { ja: string; en: string; nextJa: string; nextEn: string }>)[code];
-  if (!e) return { code, messageJa: 'カードを読み取れませんでした', messageEn: `The card could not be read${detail ? ` (${detail})` : ''}`, ...NEXT.callStaff };
+  if (!e)
+    return {
+      code,
+      messageJa: 'カードを読み取れませんでした',
+      messageEn: `The card could not be read${detail ? ` (${detail})` : ''}`,
+      ...NEXT.callStaff,
+    };
   return { code, messageJa: e.ja, messageEn: e.en, nextJa: e.nextJa, nextEn: e.nextEn };
 }
 
@@ -44,18 +62,29 @@ export function toOutcome(r: PcscReadResult, policy: Policy, trust: TrustStore):
   if (shows.has('sex') && r.attributes.sex) a.sex = SEX[r.attributes.sex] ?? r.attributes.sex;
   let photo: string | undefined;
   if (shows.has('portrait') && r.decodedPhoto && (r.decodedPhoto.components === 1 || r.decodedPhoto.components === 3)) {
-    photo = pixelsToPngDataUrl(r.decodedPhoto.width, r.decodedPhoto.height, r.decodedPhoto.components, r.decodedPhoto.pixels);
+    photo = pixelsToPngDataUrl(
+      r.decodedPhoto.width,
+      r.decodedPhoto.height,
+      r.decodedPhoto.components,
+      r.decodedPhoto.pixels,
+    );
   }
   // Issuer key id for the audit: SHA-256 of the J-LIS signer's RSA modulus (core/audit/audit-entry.ts).
   const signer = r.signerKeyIds.map((id) => trust.cardFaceKeys.get(id.toLowerCase())).find(Boolean);
   const credential: ReadOutcome['credential'] = {
     type: 'mynumber-card',
     ...(r.card.generation ? { docType: `jp.mynumber-card.${String(r.card.generation).toLowerCase()}` } : {}),
-    ...(signer ? { issuerKeyId: issuerKeyIdFromKey((d) => createHash('sha256').update(d).digest(), signer.key.n) } : {}),
+    ...(signer
+      ? { issuerKeyId: issuerKeyIdFromKey((d) => createHash('sha256').update(d).digest(), signer.key.n) }
+      : {}),
     engagement: 'card',
     transport: 'pcsc',
   };
-  const checks = r.checks.map((c) => ({ code: c.code.replace(/[^a-z0-9_]/gi, '_').toLowerCase(), ok: c.ok, ...(c.detail ? { detail: c.detail } : {}) }));
+  const checks = r.checks.map((c) => ({
+    code: c.code.replace(/[^a-z0-9_]/gi, '_').toLowerCase(),
+    ok: c.ok,
+    ...(c.detail ? { detail: c.detail } : {}),
+  }));
   const failed = checks.filter((c) => !c.ok);
   if (r.errors.length && failed.length === 0) {
     // The read stopped (card pulled, reader gone, wrong 照合番号B, PIN safety) before anything was
@@ -65,18 +94,46 @@ export function toOutcome(r: PcscReadResult, policy: Policy, trust: TrustStore):
   }
   // The birth-date record carries no photo: staff compare the one printed on the card.
   const printed = r.requested.includes('card_face/EF0001') ? { holderHint: 'printed-photo' as const } : {};
-  if (r.verdict === 'valid') return { verdict: 'valid', attributes: a, ...(photo ? { photo } : {}), ...printed, checks, credential, requested: r.requested };
+  if (r.verdict === 'valid')
+    return {
+      verdict: 'valid',
+      attributes: a,
+      ...(photo ? { photo } : {}),
+      ...printed,
+      checks,
+      credential,
+      requested: r.requested,
+    };
   const under = a.age_over_20 === false && failed.every((c) => c.code.includes('age'));
   const reason: ReadError = under
     ? HOST_MESSAGES.age_over_20_false
-    : { code: failed[0]?.code ?? 'card_invalid', messageJa: 'カードの署名を確認できません（偽造・改ざんの疑い）', messageEn: 'The card\'s signatures do not verify (possible forgery)', ...NEXT.checkAnother };
-  return { verdict: 'invalid', attributes: under ? a : {}, ...(under && photo ? { photo } : {}), checks, error: reason, credential, requested: r.requested };
+    : {
+        code: failed[0]?.code ?? 'card_invalid',
+        messageJa: 'カードの署名を確認できません（偽造・改ざんの疑い）',
+        messageEn: "The card's signatures do not verify (possible forgery)",
+        ...NEXT.checkAnother,
+      };
+  return {
+    verdict: 'invalid',
+    attributes: under ? a : {},
+    ...(under && photo ? { photo } : {}),
+    checks,
+    error: reason,
+    credential,
+    requested: r.requested,
+  };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** What one card read needs from the card path (the rest is the reader's: which context, which reader). */
-export type CardRead = (o: { policy: Policy['name']; unlock: Unlock; trust: TrustStore; crypto: typeof nodeCrypto; at: Date }) => Promise<PcscReadResult>;
+export type CardRead = (o: {
+  policy: Policy['name'];
+  unlock: Unlock;
+  trust: TrustStore;
+  crypto: typeof nodeCrypto;
+  at: Date;
+}) => Promise<PcscReadResult>;
 
 /**
  * One My Number Card transaction on a card already on the reader: claim it, ask staff for 照合番号B
@@ -84,7 +141,13 @@ export type CardRead = (o: { policy: Policy['name']; unlock: Unlock; trust: Trus
  * policy's attributes. A mistyped number asks again (a person's action, never an automatic retry);
  * the card's own counter and core/card's PIN safety stop it before the card locks.
  */
-export async function cardTransaction(o: { policy: Policy; signal: AbortSignal; hooks: ReadHooks; trustDir: string; read: CardRead }): Promise<ReadOutcome> {
+export async function cardTransaction(o: {
+  policy: Policy;
+  signal: AbortSignal;
+  hooks: ReadHooks;
+  trustDir: string;
+  read: CardRead;
+}): Promise<ReadOutcome> {
   const { policy, signal, hooks } = o;
   if (!hooks.onProgress({ step: 'detected', fraction: 0.1 })) return errorOutcome(ABORTED, 'mynumber-card');
   let retry = false;
@@ -95,16 +158,33 @@ export async function cardTransaction(o: { policy: Policy; signal: AbortSignal; 
   let first: 'matching-b' | 'birth-date' = 'matching-b';
   for (;;) {
     // Staff read 照合番号B off the card face (birth date YYMMDD, expiry year, security code).
-    const req = first === 'birth-date' ? { kind: 'birth-date' as const, digits: BIRTH_DATE_DIGITS } : { kind: 'matching-b' as const, digits: CHECK_NUMBER_B_DIGITS };
-    const alt = first === 'birth-date' ? { kind: 'matching-b' as const, digits: CHECK_NUMBER_B_DIGITS } : { kind: 'birth-date' as const, digits: BIRTH_DATE_DIGITS };
-    const digits = await hooks.requestInput({ ...req, retry, ...(triesLeft !== undefined ? { triesLeft } : {}), ...(ageOnly ? { alternative: alt } : {}) });
+    const req =
+      first === 'birth-date'
+        ? { kind: 'birth-date' as const, digits: BIRTH_DATE_DIGITS }
+        : { kind: 'matching-b' as const, digits: CHECK_NUMBER_B_DIGITS };
+    const alt =
+      first === 'birth-date'
+        ? { kind: 'matching-b' as const, digits: CHECK_NUMBER_B_DIGITS }
+        : { kind: 'birth-date' as const, digits: BIRTH_DATE_DIGITS };
+    const digits = await hooks.requestInput({
+      ...req,
+      retry,
+      ...(triesLeft !== undefined ? { triesLeft } : {}),
+      ...(ageOnly ? { alternative: alt } : {}),
+    });
     if (signal.aborted) return errorOutcome(ABORTED, 'mynumber-card');
     if (digits === null) return errorOutcome(HOST_MESSAGES.input_cancelled, 'mynumber-card');
     hooks.onProgress({ step: 'reading', fraction: 0.5 });
     const at = new Date();
     const trust = cachedTrustStore(o.trustDir, { crypto: nodeCrypto, now: at });
     const byBirthDate = ageOnly && digits.length === BIRTH_DATE_DIGITS;
-    const r = await o.read({ policy: policy.name, unlock: byBirthDate ? { kind: 'birth_date', digits } : { kind: 'check_number_b', digits }, trust, crypto: nodeCrypto, at });
+    const r = await o.read({
+      policy: policy.name,
+      unlock: byBirthDate ? { kind: 'birth_date', digits } : { kind: 'check_number_b', digits },
+      trust,
+      crypto: nodeCrypto,
+      at,
+    });
     if (signal.aborted) return errorOutcome(ABORTED, 'mynumber-card');
     const err = r.errors[0];
     if (err && RETRYABLE.includes(err.code)) {
@@ -117,7 +197,6 @@ export async function cardTransaction(o: { policy: Policy; signal: AbortSignal; 
     return toOutcome(r, policy, trust);
   }
 }
-
 
 export class PcscCardReader implements CredentialReader {
   readonly kind = 'card' as const;
@@ -132,7 +211,11 @@ export class PcscCardReader implements CredentialReader {
   private ctx: PcscContext | null;
   private reviving: Promise<void> | null = null;
   private closed = false;
-  constructor(ctx: PcscContext, readonly trustDir: string, readonly readerName?: string) {
+  constructor(
+    ctx: PcscContext,
+    readonly trustDir: string,
+    readonly readerName?: string,
+  ) {
     this.ctx = ctx;
   }
 
@@ -140,11 +223,24 @@ export class PcscCardReader implements CredentialReader {
     const ctx = this.ctx;
     if (!ctx || ctx.serviceLost) {
       void this.revive();
-      return { kind: 'card', source: 'real', label: this.readerName ?? 'PC/SC', state: 'unavailable', detail: 'PC/SC service (pcscd) stopped' };
+      return {
+        kind: 'card',
+        source: 'real',
+        label: this.readerName ?? 'PC/SC',
+        state: 'unavailable',
+        detail: 'PC/SC service (pcscd) stopped',
+      };
     }
     const names = ctx.readers();
     const name = this.readerName ?? names[0];
-    if (!name || !names.includes(name)) return { kind: 'card', source: 'real', label: this.readerName ?? 'PC/SC', state: 'unplugged', detail: 'no reader' };
+    if (!name || !names.includes(name))
+      return {
+        kind: 'card',
+        source: 'real',
+        label: this.readerName ?? 'PC/SC',
+        state: 'unplugged',
+        detail: 'no reader',
+      };
     return { kind: 'card', source: 'real', label: name, state: 'ready' };
   }
 
@@ -225,7 +321,11 @@ export class PcscCardReader implements CredentialReader {
 }
 
 /** A card-only reader (tests and the pcscd-loss rig; the kiosk itself uses tap.ts): only if pcscd answers and a reader is attached. */
-export async function detect(opts: { home: string; readerName?: string; trustDir?: string }): Promise<{ reader: CredentialReader | null; note: string }> {
+export async function detect(opts: {
+  home: string;
+  readerName?: string;
+  trustDir?: string;
+}): Promise<{ reader: CredentialReader | null; note: string }> {
   const probe = await probePcscd(800);
   if (!probe.ok) return { reader: null, note: `pcscd not reachable (${probe.reason})` };
   const ctx = await PcscContext.open();
@@ -235,5 +335,8 @@ export async function detect(opts: { home: string; readerName?: string; trustDir
     await ctx.close();
     return { reader: null, note: 'pcscd up, no reader attached' };
   }
-  return { reader: new PcscCardReader(ctx, opts.trustDir ?? join(opts.home, 'trust'), opts.readerName), note: `PC/SC reader ${opts.readerName ?? names[0]}` };
+  return {
+    reader: new PcscCardReader(ctx, opts.trustDir ?? join(opts.home, 'trust'), opts.readerName),
+    note: `PC/SC reader ${opts.readerName ?? names[0]}`,
+  };
 }

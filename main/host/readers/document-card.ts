@@ -17,10 +17,17 @@ import { cardError } from './card.ts';
 import { HOST_MESSAGES, NEXT, staffMustConfirm } from '../messages.ts';
 import { pixelsToPngDataUrl } from './png.ts';
 
-export type DocumentRead = (secrets: LicenceSecrets & { cardNumber?: string }) => Promise<DocumentReadResult & { decoded: Partial<Record<keyof DocumentReadResult['images'], DecodedImage>> }>;
+export type DocumentRead = (
+  secrets: LicenceSecrets & { cardNumber?: string },
+) => Promise<DocumentReadResult & { decoded: Partial<Record<keyof DocumentReadResult['images'], DecodedImage>> }>;
 
 const SEX: Record<string, string> = { male: '男', female: '女', not_applicable: '—' };
-const WORK: Record<string, string> = { none: '就労制限なし', 'status-based': '在留資格に基づく就労活動のみ可', designated: '指定書により指定された就労活動のみ可', 'not-permitted': '就労不可' };
+const WORK: Record<string, string> = {
+  none: '就労制限なし',
+  'status-based': '在留資格に基づく就労活動のみ可',
+  designated: '指定書により指定された就労活動のみ可',
+  'not-permitted': '就労不可',
+};
 
 function png(d: DecodedImage | undefined): string | undefined {
   if (!d || (d.components !== 1 && d.components !== 3)) return undefined;
@@ -29,12 +36,20 @@ function png(d: DecodedImage | undefined): string | undefined {
 
 function periodText(p: { duration: string; until: string | null }): string {
   const m = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?$/.exec(p.duration);
-  const d = p.duration === 'indefinite' ? '無期限' : m ? `${m[1] ? `${m[1]}年` : ''}${m[2] && m[2] !== '0' ? `${m[2]}月` : ''}${m[3] ? `${m[3]}日` : ''}` : p.duration;
+  const d =
+    p.duration === 'indefinite'
+      ? '無期限'
+      : m
+        ? `${m[1] ? `${m[1]}年` : ''}${m[2] && m[2] !== '0' ? `${m[2]}月` : ''}${m[3] ? `${m[3]}日` : ''}`
+        : p.duration;
   return p.until ? `${d}（${p.until}まで）` : d;
 }
 
 /** DocumentReadResult -> ReadOutcome: display strings, images as PNG data: URLs. */
-export function documentOutcome(r: DocumentReadResult & { decoded: Partial<Record<keyof DocumentReadResult['images'], DecodedImage>> }, policy: Policy): ReadOutcome {
+export function documentOutcome(
+  r: DocumentReadResult & { decoded: Partial<Record<keyof DocumentReadResult['images'], DecodedImage>> },
+  policy: Policy,
+): ReadOutcome {
   const a: Attributes = {};
   const src = r.attributes;
   if (src.age_over_20 !== undefined) a.age_over_20 = src.age_over_20;
@@ -48,9 +63,11 @@ export function documentOutcome(r: DocumentReadResult & { decoded: Partial<Recor
   if (src.status_of_residence) a.status_of_residence = src.status_of_residence;
   if (src.period_of_stay) a.period_of_stay = periodText(src.period_of_stay);
   if (src.work_restriction) a.work_restriction = WORK[src.work_restriction] ?? src.work_restriction;
-  if (src.address_changes?.length) a.address_changes = src.address_changes.map((c) => `${c.date ?? '—'} ${c.text}`).join(' / ');
+  if (src.address_changes?.length)
+    a.address_changes = src.address_changes.map((c) => `${c.date ?? '—'} ${c.text}`).join(' / ');
   if (src.name_has_gaiji || src.address_has_gaiji) a.gaiji = true;
-  if (r.undecoded?.length && r.verdict !== 'invalid') a.undecoded = r.undecoded.map((o) => `${o.tag} (${o.length} B)`).join(', ');
+  if (r.undecoded?.length && r.verdict !== 'invalid')
+    a.undecoded = r.undecoded.map((o) => `${o.tag} (${o.length} B)`).join(', ');
   const photo = policy.shows.includes('portrait') ? png(r.decoded.photo) : undefined;
   const images: NonNullable<ReadOutcome['images']> = {};
   const front = png(r.decoded.front_image);
@@ -67,20 +84,52 @@ export function documentOutcome(r: DocumentReadResult & { decoded: Partial<Recor
     engagement: 'card',
     transport: 'pcsc',
   };
-  const checks = r.checks.map((c) => ({ code: c.code.replace(/[^a-z0-9_]/gi, '_').toLowerCase(), ok: c.ok, ...(c.detail ? { detail: c.detail } : {}) }));
+  const checks = r.checks.map((c) => ({
+    code: c.code.replace(/[^a-z0-9_]/gi, '_').toLowerCase(),
+    ok: c.ok,
+    ...(c.detail ? { detail: c.detail } : {}),
+  }));
   if (r.errors.length && checks.every((c) => c.ok)) {
     const e = r.errors[0]!;
     return { ...errorOutcome(cardError(e.code), r.card.type, checks), credential, requested: r.requested };
   }
-  const base = { attributes: a, ...(photo ? { photo } : {}), ...(Object.keys(images).length ? { images } : {}), checks, credential, requested: r.requested };
+  const base = {
+    attributes: a,
+    ...(photo ? { photo } : {}),
+    ...(Object.keys(images).length ? { images } : {}),
+    checks,
+    credential,
+    requested: r.requested,
+  };
   if (r.verdict === 'valid') return { verdict: 'valid', ...base };
-  if (r.verdict === 'unverified') return { verdict: 'unverified', ...base, staffConfirm: r.staffConfirm, error: staffMustConfirm(r.staffConfirm[0], { nextJa: '写真と券面をご本人と見比べてください', nextEn: 'Compare the photo and the card with the person' }) };
+  if (r.verdict === 'unverified')
+    return {
+      verdict: 'unverified',
+      ...base,
+      staffConfirm: r.staffConfirm,
+      error: staffMustConfirm(r.staffConfirm[0], {
+        nextJa: '写真と券面をご本人と見比べてください',
+        nextEn: 'Compare the photo and the card with the person',
+      }),
+    };
   const failed = checks.filter((c) => !c.ok);
   const under = a.age_over_20 === false && failed.every((c) => c.code.includes('age'));
   const reason: ReadError = under
     ? HOST_MESSAGES.age_over_20_false
-    : { code: failed[0]?.code ?? 'card_invalid', messageJa: 'カードの署名または有効期限を確認できません', messageEn: 'The card\'s signature or validity does not check out', ...NEXT.checkAnother };
-  return { verdict: 'invalid', attributes: under ? { age_over_20: false } : {}, checks, error: reason, credential, requested: r.requested };
+    : {
+        code: failed[0]?.code ?? 'card_invalid',
+        messageJa: 'カードの署名または有効期限を確認できません',
+        messageEn: "The card's signature or validity does not check out",
+        ...NEXT.checkAnother,
+      };
+  return {
+    verdict: 'invalid',
+    attributes: under ? { age_over_20: false } : {},
+    checks,
+    error: reason,
+    credential,
+    requested: r.requested,
+  };
 }
 
 /** One transaction on a tapped licence, residence card, or the licence AP of a マイナ免許証. */
@@ -102,7 +151,14 @@ export async function documentTransaction(o: {
     const secrets: LicenceSecrets & { cardNumber?: string } = {};
     if (o.kind === 'residence-card') {
       const wait = o.limiter.waitMs(now());
-      if (wait > 0) return errorOutcome({ ...cardError('card_number_rate_limited'), messageEn: `${cardError('card_number_rate_limited').messageEn} (${Math.ceil(wait / 1000)} s)` }, type);
+      if (wait > 0)
+        return errorOutcome(
+          {
+            ...cardError('card_number_rate_limited'),
+            messageEn: `${cardError('card_number_rate_limited').messageEn} (${Math.ceil(wait / 1000)} s)`,
+          },
+          type,
+        );
       const n = await hooks.requestInput({ kind: 'card-number', digits: 12, retry });
       if (signal.aborted) return errorOutcome(ABORTED, type);
       if (n === null) return errorOutcome(HOST_MESSAGES.input_cancelled, type);

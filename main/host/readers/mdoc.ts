@@ -8,8 +8,18 @@ import { join } from 'node:path';
 import type { Policy } from '../../../core/policy/policy.ts';
 import type { CborValue } from '../../../core/cbor/model.ts';
 import { Tagged } from '../../../core/cbor/model.ts';
-import { bleFromDeviceEngagement, engageOverNfc, parseQrEngagement, type EngagementResult } from '../../../core/mdoc/engagement/index.ts';
-import { policyAllows, policyElements, SUPPORTED_DOCTYPES, type SupportedDocType } from '../../../core/mdoc/request/index.ts';
+import {
+  bleFromDeviceEngagement,
+  engageOverNfc,
+  parseQrEngagement,
+  type EngagementResult,
+} from '../../../core/mdoc/engagement/index.ts';
+import {
+  policyAllows,
+  policyElements,
+  SUPPORTED_DOCTYPES,
+  type SupportedDocType,
+} from '../../../core/mdoc/request/index.ts';
 import type { Attributes, ReaderStatus } from '../../../api/contract.ts';
 import { nodeCrypto } from '../../crypto/node-crypto.ts';
 import { nodeTimers } from '../../ble/stacks.ts';
@@ -19,7 +29,15 @@ import { nfcDataRetrievalFactory } from '../../mdoc-reader/nfc-message-transport
 import { kioskProposal, type PreferredTransport } from '../../mdoc-reader/reader-proposal.ts';
 import { cachedTrustStore } from '../../trust/trust-dir-cache.ts';
 import { loadReaderAuth } from '../../trust/reader-auth.ts';
-import { ABORTED, errorOutcome, type CredentialReader, type ReaderProbe, type ReadError, type ReadHooks, type ReadOutcome } from '../reader.ts';
+import {
+  ABORTED,
+  errorOutcome,
+  type CredentialReader,
+  type ReaderProbe,
+  type ReadError,
+  type ReadHooks,
+  type ReadOutcome,
+} from '../reader.ts';
 import { decodeJp2 } from '../../card/jp2-decode.ts';
 import { pixelsToPngDataUrl } from './png.ts';
 import type { PhoneTap, TapSource } from './tap.ts';
@@ -27,12 +45,22 @@ import { notAccepted } from '../not-accepted.ts';
 import { HOST_MESSAGES, NEXT as MSG_NEXT } from '../messages.ts';
 
 /** Codes that mean "the read did not finish" (device trouble) rather than "not trustworthy". */
-const TRANSPORT_OR_SESSION = /^(transport_|session_|no_common_transport|no_reader_hardware|read_aborted|qr_|device_engagement_|cipher_suite_|ndef_|handover_|tnep_|nfc_|phone_needs_bluetooth$)/;
+const TRANSPORT_OR_SESSION =
+  /^(transport_|session_|no_common_transport|no_reader_hardware|read_aborted|qr_|device_engagement_|cipher_suite_|ndef_|handover_|tnep_|nfc_|phone_needs_bluetooth$)/;
 
 const NEXT: Record<string, [string, string]> = {
-  transport: ['スマートフォンをリーダーの近くに保ったまま、もう一度お試しください', 'Keep the phone near the reader and try again'],
-  engagement: ['スマートフォンでQRコードを表示し直して、もう一度スキャンしてください', 'Show the QR code on the phone again and scan it once more'],
-  nfcEngagement: ['スマートフォンをもう一度リーダーにかざしてください（またはQRコードを表示してください）', 'Hold the phone to the reader again (or show its QR code)'],
+  transport: [
+    'スマートフォンをリーダーの近くに保ったまま、もう一度お試しください',
+    'Keep the phone near the reader and try again',
+  ],
+  engagement: [
+    'スマートフォンでQRコードを表示し直して、もう一度スキャンしてください',
+    'Show the QR code on the phone again and scan it once more',
+  ],
+  nfcEngagement: [
+    'スマートフォンをもう一度リーダーにかざしてください（またはQRコードを表示してください）',
+    'Hold the phone to the reader again (or show its QR code)',
+  ],
   invalid: [MSG_NEXT.checkAnother.nextJa, MSG_NEXT.checkAnother.nextEn],
   device: [MSG_NEXT.callStaff.nextJa, MSG_NEXT.callStaff.nextEn],
 };
@@ -73,7 +101,8 @@ const SEX: Record<string, string> = { '1': '男', '2': '女', '0': '—', '9': '
 async function portraitDataUrl(b: Uint8Array): Promise<string | undefined> {
   if (b.length < 4 || b.length > 2_000_000) return undefined;
   if (b[0] === 0xff && b[1] === 0xd8) return `data:image/jpeg;base64,${Buffer.from(b).toString('base64')}`;
-  if (b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47) return `data:image/png;base64,${Buffer.from(b).toString('base64')}`;
+  if (b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47)
+    return `data:image/png;base64,${Buffer.from(b).toString('base64')}`;
   const jp2 = b[0] === 0 && b[1] === 0 && b[2] === 0 && b[3] === 0x0c;
   if (!jp2) return undefined;
   try {
@@ -86,7 +115,11 @@ async function portraitDataUrl(b: Uint8Array): Promise<string | undefined> {
 }
 
 /** Verified elements -> the screen's attributes, only those the policy asked for. */
-export async function attributesFrom(policy: Policy, docType: string, elements: Record<string, Record<string, CborValue>>): Promise<{ attributes: Attributes; photo?: string }> {
+export async function attributesFrom(
+  policy: Policy,
+  docType: string,
+  elements: Record<string, Record<string, CborValue>>,
+): Promise<{ attributes: Attributes; photo?: string }> {
   const a: Attributes = {};
   let photo: Uint8Array | undefined;
   let family: string | undefined;
@@ -95,15 +128,33 @@ export async function attributesFrom(policy: Policy, docType: string, elements: 
     for (const [el, v] of Object.entries(els)) {
       if (!policyAllows(policy.name, docType, ns, el)) continue;
       switch (el) {
-        case 'age_over_20': if (typeof v === 'boolean') a.age_over_20 = v; break;
-        case 'full_name_unicode': a.name = text(v); break;
-        case 'family_name': family = text(v); break;
-        case 'given_name': given = text(v); break;
+        case 'age_over_20':
+          if (typeof v === 'boolean') a.age_over_20 = v;
+          break;
+        case 'full_name_unicode':
+          a.name = text(v);
+          break;
+        case 'family_name':
+          family = text(v);
+          break;
+        case 'given_name':
+          given = text(v);
+          break;
         case 'resident_address':
-        case 'resident_address_unicode': a.address = text(v); break;
-        case 'birth_date': a.birth_date = text(v); break;
-        case 'sex': { const s = text(v); if (s !== undefined) a.sex = SEX[s] ?? s; break; }
-        case 'portrait': if (v instanceof Uint8Array) photo = v; break;
+        case 'resident_address_unicode':
+          a.address = text(v);
+          break;
+        case 'birth_date':
+          a.birth_date = text(v);
+          break;
+        case 'sex': {
+          const s = text(v);
+          if (s !== undefined) a.sex = SEX[s] ?? s;
+          break;
+        }
+        case 'portrait':
+          if (v instanceof Uint8Array) photo = v;
+          break;
       }
     }
   }
@@ -135,8 +186,20 @@ export class PhoneReader implements CredentialReader {
   }
 
   status(): ReaderStatus {
-    const radios = [this.deps.ble?.peripheral ? 'BLE peripheral' : '', this.deps.ble?.central ? 'BLE central' : '', this.deps.taps?.ready() ? 'NFC tap' : ''].filter(Boolean).join(' + ');
-    return { kind: 'mdoc', source: this.source, label: this.deps.label, state: radios ? 'ready' : 'unavailable', detail: radios || 'no Bluetooth' };
+    const radios = [
+      this.deps.ble?.peripheral ? 'BLE peripheral' : '',
+      this.deps.ble?.central ? 'BLE central' : '',
+      this.deps.taps?.ready() ? 'NFC tap' : '',
+    ]
+      .filter(Boolean)
+      .join(' + ');
+    return {
+      kind: 'mdoc',
+      source: this.source,
+      label: this.deps.label,
+      state: radios ? 'ready' : 'unavailable',
+      detail: radios || 'no Bluetooth',
+    };
   }
 
   acceptEngagement(t: string): boolean {
@@ -167,22 +230,46 @@ export class PhoneReader implements CredentialReader {
     try {
       const q = parseQrEngagement(got.qr);
       const ble = bleFromDeviceEngagement(q.deviceEngagement);
-      const modes = [ble?.centralClientMode ? 'central client' : '', ble?.peripheralServerMode ? 'peripheral server' : ''].filter(Boolean).join(', ') || 'none';
-      return { credential: 'phone', how: 'qr', detailJa: `QRコード（BLE: ${modes}）`, detailEn: `QR code engagement (BLE: ${modes})` };
+      const modes =
+        [ble?.centralClientMode ? 'central client' : '', ble?.peripheralServerMode ? 'peripheral server' : '']
+          .filter(Boolean)
+          .join(', ') || 'none';
+      return {
+        credential: 'phone',
+        how: 'qr',
+        detailJa: `QRコード（BLE: ${modes}）`,
+        detailEn: `QR code engagement (BLE: ${modes})`,
+      };
     } catch {
-      return { credential: 'phone', how: 'qr', detailJa: 'QRコード（形式が不正）', detailEn: 'QR code (not a valid engagement)' };
+      return {
+        credential: 'phone',
+        how: 'qr',
+        detailJa: 'QRコード（形式が不正）',
+        detailEn: 'QR code (not a valid engagement)',
+      };
     }
   }
 
   bleRoles(): { central: boolean; peripheral: boolean; simulated: boolean } {
-    return { central: !!this.deps.ble?.central, peripheral: !!this.deps.ble?.peripheral, simulated: this.source === 'training' };
+    return {
+      central: !!this.deps.ble?.central,
+      peripheral: !!this.deps.ble?.peripheral,
+      simulated: this.source === 'training',
+    };
   }
 
   facts(): { key: string; value: string }[] {
     const ble = this.deps.ble;
     return [
       { key: 'qr', value: 'QR scanner text (keyboard input on the idle screen)' },
-      { key: 'nfc', value: this.deps.taps ? (this.deps.taps.ready() ? 'phone taps on the PC/SC reader: ready' : 'phone taps on the PC/SC reader: reader not ready') : 'no PC/SC reader' },
+      {
+        key: 'nfc',
+        value: this.deps.taps
+          ? this.deps.taps.ready()
+            ? 'phone taps on the PC/SC reader: ready'
+            : 'phone taps on the PC/SC reader: reader not ready'
+          : 'no PC/SC reader',
+      },
       { key: 'ble.central', value: ble?.central ? 'yes (peripheral server mode wallets)' : 'no' },
       { key: 'ble.peripheral', value: ble?.peripheral ? 'yes (central client mode wallets, e.g. Apple Wallet)' : 'no' },
       ...(this.source === 'training' ? [{ key: 'radio', value: 'simulated Bluetooth radio (training)' }] : []),
@@ -208,9 +295,11 @@ export class PhoneReader implements CredentialReader {
       signal.addEventListener('abort', onAbort, { once: true });
       this.waiting = (qr) => settle({ qr });
       // A tap that arrives just after a QR scan won is handed back (the phone is left alone).
-      void this.deps.taps?.next(local.signal, (n) => hooks.notice?.(n ?? notAccepted('card'))).then(async (tap) => {
-        if (tap && !settle({ tap })) await tap.release();
-      });
+      void this.deps.taps
+        ?.next(local.signal, (n) => hooks.notice?.(n ?? notAccepted('card')))
+        .then(async (tap) => {
+          if (tap && !settle({ tap })) await tap.release();
+        });
     });
   }
 
@@ -225,7 +314,12 @@ export class PhoneReader implements CredentialReader {
     }
   }
 
-  private async read(policy: Policy, signal: AbortSignal, hooks: ReadHooks, got: { qr: string } | { tap: PhoneTap }): Promise<ReadOutcome> {
+  private async read(
+    policy: Policy,
+    signal: AbortSignal,
+    hooks: ReadHooks,
+    got: { qr: string } | { tap: PhoneTap },
+  ): Promise<ReadOutcome> {
     if (!hooks.onProgress({ step: 'detected', fraction: 0.1 })) return errorOutcome(ABORTED, 'mdoc');
     const at = new Date();
     const trust = cachedTrustStore(this.deps.trustDir, { crypto: nodeCrypto, now: at });
@@ -242,7 +336,12 @@ export class PhoneReader implements CredentialReader {
         const q = parseQrEngagement(got.qr);
         const bleOffer = bleFromDeviceEngagement(q.deviceEngagement);
         hooks.onProgress({ step: 'engaged', fraction: 0.3 });
-        return { kind: 'qr', deviceEngagement: q.deviceEngagement, handover: q.handover, ...(bleOffer ? { ble: bleOffer } : {}) };
+        return {
+          kind: 'qr',
+          deviceEngagement: q.deviceEngagement,
+          handover: q.handover,
+          ...(bleOffer ? { ble: bleOffer } : {}),
+        };
       };
     } else {
       // NFC engagement on the tapped phone (18013-5 §8.2.2.1): the kiosk proposes every carrier it
@@ -285,13 +384,22 @@ export class PhoneReader implements CredentialReader {
       ...(doc ? { docType: doc.docType } : {}),
       ...(doc?.issuer?.iacaFingerprint ? { issuerKeyId: doc.issuer.iacaFingerprint.toLowerCase() } : {}),
       engagement: 'qr' in got ? 'qr' : 'nfc',
-      ...(AUDIT_TRANSPORT[String(out.transport.kind)] ? { transport: AUDIT_TRANSPORT[String(out.transport.kind)]! } : {}),
-      ...(readerAuth && out.transport.readerAuth === true ? { readerAuth: { subject: readerAuth.subject, fingerprint: readerAuth.fingerprint } } : {}),
+      ...(AUDIT_TRANSPORT[String(out.transport.kind)]
+        ? { transport: AUDIT_TRANSPORT[String(out.transport.kind)]! }
+        : {}),
+      ...(readerAuth && out.transport.readerAuth === true
+        ? { readerAuth: { subject: readerAuth.subject, fingerprint: readerAuth.fingerprint } }
+        : {}),
     };
     // The audit records what the kiosk ASKED for (the DeviceRequest built from the policy), also when
     // the read failed: for the returned docType if known, else every docType the request named.
-    const docTypes = doc && (SUPPORTED_DOCTYPES as readonly string[]).includes(doc.docType) ? [doc.docType as SupportedDocType] : SUPPORTED_DOCTYPES;
-    const requested = [...new Set(docTypes.flatMap((dt) => policyElements(policy.name, dt).map((r) => `${r.namespace}:${r.element}`)))];
+    const docTypes =
+      doc && (SUPPORTED_DOCTYPES as readonly string[]).includes(doc.docType)
+        ? [doc.docType as SupportedDocType]
+        : SUPPORTED_DOCTYPES;
+    const requested = [
+      ...new Set(docTypes.flatMap((dt) => policyElements(policy.name, dt).map((r) => `${r.namespace}:${r.element}`))),
+    ];
     const firstErr = r.errors[0];
     if (r.verdict === 'valid' && doc) {
       const shown = await attributesFrom(policy, doc.docType, doc.elements);
@@ -299,7 +407,14 @@ export class PhoneReader implements CredentialReader {
         const over = shown.attributes.age_over_20 === true;
         checks.push({ code: 'policy_age_over_20', ok: over });
         if (!over) {
-          return { verdict: 'invalid', ...shown, checks, credential, requested, error: HOST_MESSAGES.age_over_20_false };
+          return {
+            verdict: 'invalid',
+            ...shown,
+            checks,
+            credential,
+            requested,
+            error: HOST_MESSAGES.age_over_20_false,
+          };
         }
       }
       return { verdict: 'valid', ...shown, checks, credential, requested };
@@ -307,11 +422,32 @@ export class PhoneReader implements CredentialReader {
     const code = firstErr?.code ?? 'mdoc_invalid';
     const m = readErrorMessage(code);
     if (out.stage !== 'verify' && out.stage !== 'done' && TRANSPORT_OR_SESSION.test(code)) {
-      const next = OWN_NEXT[code] ?? (STAFF_MUST_ACT.has(code) ? NEXT.device! : out.stage !== 'engagement' ? NEXT.transport! : 'qr' in got ? NEXT.engagement! : NEXT.nfcEngagement!);
+      const next =
+        OWN_NEXT[code] ??
+        (STAFF_MUST_ACT.has(code)
+          ? NEXT.device!
+          : out.stage !== 'engagement'
+            ? NEXT.transport!
+            : 'qr' in got
+              ? NEXT.engagement!
+              : NEXT.nfcEngagement!);
       const e: ReadError = { code, messageJa: m.ja, messageEn: m.en, nextJa: next[0], nextEn: next[1] };
       return { ...errorOutcome(e, 'mdoc', checks), credential, requested };
     }
-    return { verdict: 'invalid', attributes: {}, checks, credential, requested, error: { code, messageJa: firstErr?.message_ja ?? m.ja, messageEn: firstErr?.message ?? m.en, nextJa: NEXT.invalid![0], nextEn: NEXT.invalid![1] } };
+    return {
+      verdict: 'invalid',
+      attributes: {},
+      checks,
+      credential,
+      requested,
+      error: {
+        code,
+        messageJa: firstErr?.message_ja ?? m.ja,
+        messageEn: firstErr?.message ?? m.en,
+        nextJa: NEXT.invalid![0],
+        nextEn: NEXT.invalid![1],
+      },
+    };
   }
 }
 
@@ -324,10 +460,18 @@ export class PhoneReader implements CredentialReader {
  * With a PC/SC reader attached, start-up uses tap.ts instead: the same PhoneReader also takes phones
  * tapped on the reader the card uses (NFC engagement), and this QR-only reader is not needed.
  */
-export async function detect(opts: { home: string; trustDir?: string }): Promise<{ reader: CredentialReader | null; note: string }> {
+export async function detect(opts: {
+  home: string;
+  trustDir?: string;
+}): Promise<{ reader: CredentialReader | null; note: string }> {
   const { detectBle } = await import('../../mdoc-reader/hardware.ts');
   const { ble, note } = await detectBle();
   if (!ble) return { reader: null, note };
-  const reader = new PhoneReader({ ble, trustDir: opts.trustDir ?? join(opts.home, 'trust'), label: `スマートフォン (QR + ${note})`, source: 'real' });
+  const reader = new PhoneReader({
+    ble,
+    trustDir: opts.trustDir ?? join(opts.home, 'trust'),
+    label: `スマートフォン (QR + ${note})`,
+    source: 'real',
+  });
   return { reader, note: `QR scanner + ${note}` };
 }

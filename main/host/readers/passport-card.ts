@@ -20,7 +20,9 @@ import { ABORTED, errorOutcome, type ReadError, type ReadHooks, type ReadOutcome
 import { HOST_MESSAGES, NEXT, staffMustConfirm } from '../messages.ts';
 import { pixelsToPngDataUrl } from './png.ts';
 
-export type PassportRead = (access: PassportAccessKey) => Promise<PassportReadResult & { decodedPhoto: DecodedPhoto | null }>;
+export type PassportRead = (
+  access: PassportAccessKey,
+) => Promise<PassportReadResult & { decodedPhoto: DecodedPhoto | null }>;
 
 /** The entry screen sends MRZ_information (24 characters) or the CAN (6 digits). */
 export const MRZ_INFORMATION_LENGTH = 24;
@@ -30,11 +32,20 @@ const SEX: Record<string, string> = { male: '男', female: '女', unspecified: '
 
 function passportError(code: keyof typeof PASSPORT_ERRORS, detail?: string): ReadError {
   const m = PASSPORT_ERRORS[code];
-  return { code, messageJa: m.ja, messageEn: detail ? `${m.en} (${detail})` : m.en, nextJa: m.nextJa, nextEn: m.nextEn };
+  return {
+    code,
+    messageJa: m.ja,
+    messageEn: detail ? `${m.en} (${detail})` : m.en,
+    nextJa: m.nextJa,
+    nextEn: m.nextEn,
+  };
 }
 
 /** PassportReadResult -> ReadOutcome: display strings, the face as a PNG data: URL. */
-export function passportOutcome(r: PassportReadResult & { decodedPhoto: DecodedPhoto | null }, policy: Policy): ReadOutcome {
+export function passportOutcome(
+  r: PassportReadResult & { decodedPhoto: DecodedPhoto | null },
+  policy: Policy,
+): ReadOutcome {
   const a: Attributes = {};
   const src = r.attributes;
   if (src.age_over_20 !== undefined) a.age_over_20 = src.age_over_20;
@@ -45,7 +56,10 @@ export function passportOutcome(r: PassportReadResult & { decodedPhoto: DecodedP
   if (src.document_number) a.document_number = src.document_number;
   if (src.expiry_date) a.expiry_date = src.expiry_date;
   const d = r.decodedPhoto;
-  const photo = policy.shows.includes('portrait') && d && (d.components === 1 || d.components === 3) ? pixelsToPngDataUrl(d.width, d.height, d.components, d.pixels) : undefined;
+  const photo =
+    policy.shows.includes('portrait') && d && (d.components === 1 || d.components === 3)
+      ? pixelsToPngDataUrl(d.width, d.height, d.components, d.pixels)
+      : undefined;
   const keyId = r.signerKeyIds.find((k) => ISSUER_KEY_ID_RE.test(k));
   const credential: ReadOutcome['credential'] = {
     type: 'passport',
@@ -55,23 +69,53 @@ export function passportOutcome(r: PassportReadResult & { decodedPhoto: DecodedP
     engagement: 'card',
     transport: 'pcsc',
   };
-  const checks = r.checks.map((c) => ({ code: c.code.replace(/[^a-z0-9_]/gi, '_').toLowerCase(), ok: c.ok, ...(c.detail ? { detail: c.detail } : {}) }));
+  const checks = r.checks.map((c) => ({
+    code: c.code.replace(/[^a-z0-9_]/gi, '_').toLowerCase(),
+    ok: c.ok,
+    ...(c.detail ? { detail: c.detail } : {}),
+  }));
   if (r.errors.length && checks.every((c) => c.ok)) {
     const e = r.errors[0]!;
-    const err: ReadError = { code: e.code, messageJa: e.messageJa, messageEn: e.messageEn, nextJa: e.nextJa, nextEn: e.nextEn };
+    const err: ReadError = {
+      code: e.code,
+      messageJa: e.messageJa,
+      messageEn: e.messageEn,
+      nextJa: e.nextJa,
+      nextEn: e.nextEn,
+    };
     return { ...errorOutcome(err, 'passport', checks), credential, requested: r.requested };
   }
   const base = { attributes: a, ...(photo ? { photo } : {}), checks, credential, requested: r.requested };
   if (r.verdict === 'valid') return { verdict: 'valid', ...base };
   if (r.verdict === 'unverified') {
-    return { verdict: 'unverified', ...base, staffConfirm: r.staffConfirm, error: staffMustConfirm(r.staffConfirm[0], { nextJa: '顔写真ページとご本人を見比べてください', nextEn: 'Compare the photo page with the person' }) };
+    return {
+      verdict: 'unverified',
+      ...base,
+      staffConfirm: r.staffConfirm,
+      error: staffMustConfirm(r.staffConfirm[0], {
+        nextJa: '顔写真ページとご本人を見比べてください',
+        nextEn: 'Compare the photo page with the person',
+      }),
+    };
   }
   const failed = checks.filter((c) => !c.ok);
   const under = a.age_over_20 === false && failed.every((c) => c.code.includes('age'));
   const reason: ReadError = under
     ? HOST_MESSAGES.age_over_20_false
-    : { code: failed[0]?.code ?? 'passport_invalid', messageJa: '旅券のICチップの署名・真正性・有効期限を確認できません', messageEn: 'The passport chip\'s signature, authenticity or validity does not check out', ...NEXT.checkAnother };
-  return { verdict: 'invalid', attributes: under ? { age_over_20: false } : {}, checks, error: reason, credential, requested: r.requested };
+    : {
+        code: failed[0]?.code ?? 'passport_invalid',
+        messageJa: '旅券のICチップの署名・真正性・有効期限を確認できません',
+        messageEn: "The passport chip's signature, authenticity or validity does not check out",
+        ...NEXT.checkAnother,
+      };
+  return {
+    verdict: 'invalid',
+    attributes: under ? { age_over_20: false } : {},
+    checks,
+    error: reason,
+    credential,
+    requested: r.requested,
+  };
 }
 
 /** One transaction on a tapped passport. */
@@ -90,7 +134,12 @@ export async function passportTransaction(o: {
   for (;;) {
     const wait = o.limiter.waitMs(now());
     if (wait > 0) return errorOutcome(passportError('rate_limited', `${Math.ceil(wait / 1000)} s`), 'passport');
-    const typed = await hooks.requestInput({ kind: 'mrz', digits: MRZ_INFORMATION_LENGTH, retry, alternative: { kind: 'can', digits: CAN_LENGTH } });
+    const typed = await hooks.requestInput({
+      kind: 'mrz',
+      digits: MRZ_INFORMATION_LENGTH,
+      retry,
+      alternative: { kind: 'can', digits: CAN_LENGTH },
+    });
     if (signal.aborted) return errorOutcome(ABORTED, 'passport');
     if (typed === null) return errorOutcome(HOST_MESSAGES.input_cancelled, 'passport');
     let access: PassportAccessKey;

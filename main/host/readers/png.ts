@@ -43,6 +43,11 @@ export function pixelsToPngDataUrl(width: number, height: number, components: 1 
   ihdr.writeUInt32BE(height, 4);
   ihdr[8] = 8;
   ihdr[9] = components === 1 ? 0 : 2;
-  const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', new Uint8Array(0))]);
+  const png = Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', new Uint8Array(0)),
+  ]);
   return 'data:image/png;base64,' + png.toString('base64');
 }

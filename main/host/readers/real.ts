@@ -11,7 +11,11 @@ export interface RealReaders {
   note: string;
 }
 
-export async function realReaders(opts: { home: string; preferTransport?: () => 'ble' | 'nfc'; mynaLicence?: () => 'mynumber-card' | 'driving-licence' }): Promise<RealReaders> {
+export async function realReaders(opts: {
+  home: string;
+  preferTransport?: () => 'ble' | 'nfc';
+  mynaLicence?: () => 'mynumber-card' | 'driving-licence';
+}): Promise<RealReaders> {
   const notes: string[] = [];
   try {
     const tap = (await import('./tap.ts')) as typeof import('./tap.ts');

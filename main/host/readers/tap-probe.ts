@@ -48,13 +48,22 @@ function selectByName(aid: Uint8Array): Uint8Array {
 /** Probe the tapped item. Throws ApduChannelError when it leaves during the probe. */
 export async function probeTap(ch: ApduLink): Promise<TapProbe> {
   let apdus = 0;
-  for (const [name, aid] of [['ndef', NDEF_AID], ['mdoc', MDOC_NFC_AID]] as const) {
+  for (const [name, aid] of [
+    ['ndef', NDEF_AID],
+    ['mdoc', MDOC_NFC_AID],
+  ] as const) {
     apdus++;
     const r = await ch.transmit(selectByName(aid));
     if (r.length >= 2 && statusWord(r) === 0x9000) return { kind: 'phone', answered: name, apdus };
   }
   const card = await findCardApplication(ch);
-  return { kind: card.name ? 'card' : 'unsupported', answered: null, document: card.name, ...(card.licenceAp ? { licenceAp: true } : {}), apdus: apdus + card.apdus };
+  return {
+    kind: card.name ? 'card' : 'unsupported',
+    answered: null,
+    document: card.name,
+    ...(card.licenceAp ? { licenceAp: true } : {}),
+    apdus: apdus + card.apdus,
+  };
 }
 
 /** Thrown when the probe tries anything but a SELECT by name on an item not known yet. */

@@ -33,7 +33,15 @@ import type { PcscLink } from '../../pcsc/pcsc-link.ts';
 import { probePcscd } from '../../pcsc/pcscd-probe.ts';
 import type { ReadMdocDeps } from '../../mdoc-reader/read-mdoc.ts';
 import type { PreferredTransport } from '../../mdoc-reader/reader-proposal.ts';
-import { ABORTED, errorOutcome, type CredentialReader, type ReaderProbe, type ReadError, type ReadHooks, type ReadOutcome } from '../reader.ts';
+import {
+  ABORTED,
+  errorOutcome,
+  type CredentialReader,
+  type ReaderProbe,
+  type ReadError,
+  type ReadHooks,
+  type ReadOutcome,
+} from '../reader.ts';
 import { cardTransaction } from './card.ts';
 import { readCardOverPcsc } from '../../pcsc/read-session.ts';
 import { PhoneReader } from './mdoc.ts';
@@ -123,8 +131,14 @@ export class TapDispatcher {
     this.ctx = o.context ?? null;
   }
 
-  readonly card: TapSource<CardTap> = { next: (s, o) => this.next('card', s, o) as Promise<CardTap | null>, ready: () => this.state.state === 'ready' };
-  readonly phone: TapSource<PhoneTap> = { next: (s, o) => this.next('phone', s, o) as Promise<PhoneTap | null>, ready: () => this.state.state === 'ready' };
+  readonly card: TapSource<CardTap> = {
+    next: (s, o) => this.next('card', s, o) as Promise<CardTap | null>,
+    ready: () => this.state.state === 'ready',
+  };
+  readonly phone: TapSource<PhoneTap> = {
+    next: (s, o) => this.next('phone', s, o) as Promise<PhoneTap | null>,
+    ready: () => this.state.state === 'ready',
+  };
 
   /** Something is on the reader (as pcscd last reported it). */
   get tagPresent(): boolean {
@@ -205,7 +219,8 @@ export class TapDispatcher {
         this.counts.ignored++;
         await ch.disconnect();
         const other = this.waiters[target === 'card' ? 'phone' : 'card'];
-        if (other && !other.signal.aborted) other.otherIgnored?.(probe.kind === 'unsupported' ? UNSUPPORTED_DEVICE : undefined);
+        if (other && !other.signal.aborted)
+          other.otherIgnored?.(probe.kind === 'unsupported' ? UNSUPPORTED_DEVICE : undefined);
         continue;
       }
       this.waiters[target] = null;
@@ -257,7 +272,8 @@ export class TapDispatcher {
   /** The reader's context and name, opened (or reopened after pcscd was lost) as needed; null while there is none. */
   private async ensureReader(): Promise<{ ctx: PcscContext; name: string } | null> {
     if (this.ctx?.serviceLost) await this.dropReader('unavailable', errorText(this.ctx.serviceLost));
-    if (this.ctx && this.readerName && this.ctx.readers().includes(this.readerName)) return { ctx: this.ctx, name: this.readerName };
+    if (this.ctx && this.readerName && this.ctx.readers().includes(this.readerName))
+      return { ctx: this.ctx, name: this.readerName };
     try {
       // open() asks pcscd first (the binding would block on a missing or frozen daemon): no daemon is
       // 'unavailable'; no reader (yet) is 'unplugged'.
@@ -331,7 +347,12 @@ export class TapCardReader implements CredentialReader {
     if (!tap) return null;
     await tap.release();
     const atr = this.taps.lastAtr ? `ATR ${this.taps.lastAtr}` : 'ATR —';
-    return { credential: 'card', how: 'pcsc', detailJa: `${tap.readerName}：カード（${atr}）`, detailEn: `${tap.readerName}: card (${atr})` };
+    return {
+      credential: 'card',
+      how: 'pcsc',
+      detailJa: `${tap.readerName}：カード（${atr}）`,
+      detailEn: `${tap.readerName}: card (${atr})`,
+    };
   }
 
   facts(): { key: string; value: string }[] {
@@ -340,7 +361,10 @@ export class TapCardReader implements CredentialReader {
     return [
       { key: 'pcsc.reader', value: s.label },
       { key: 'pcsc.lastAtr', value: this.taps.lastAtr ?? '—' },
-      { key: 'taps', value: `cards ${c.card}, phones ${c.phone}, ignored ${c.ignored}, lost during probe ${c.lostDuringProbe}` },
+      {
+        key: 'taps',
+        value: `cards ${c.card}, phones ${c.phone}, ignored ${c.ignored}, lost during probe ${c.lostDuringProbe}`,
+      },
     ];
   }
 
@@ -363,10 +387,21 @@ export class TapCardReader implements CredentialReader {
       }
       // A マイナ免許証 is read as a licence only when this counter's setting asks for licences and
       // the mode is not the age check (core/document/reading.ts); else as a My Number Card below.
-      const asLicence = tap.probe.document === 'mynumber-card' && chooseReading({ document: 'mynumber-card', licenceAp: tap.probe.licenceAp === true }, { asked: 'auto', policy: policy.name, licenceAsked: this.mynaLicence() === 'driving-licence' }) === 'myna-licence';
+      const asLicence =
+        tap.probe.document === 'mynumber-card' &&
+        chooseReading(
+          { document: 'mynumber-card', licenceAp: tap.probe.licenceAp === true },
+          { asked: 'auto', policy: policy.name, licenceAsked: this.mynaLicence() === 'driving-licence' },
+        ) === 'myna-licence';
       if (tap.probe.document === 'driving-licence' || tap.probe.document === 'residence-card' || asLicence) {
         try {
-          return await this.readDocument(asLicence ? 'myna-licence' : (tap.probe.document as 'driving-licence' | 'residence-card'), tap, policy, signal, hooks);
+          return await this.readDocument(
+            asLicence ? 'myna-licence' : (tap.probe.document as 'driving-licence' | 'residence-card'),
+            tap,
+            policy,
+            signal,
+            hooks,
+          );
         } finally {
           await tap.release();
         }
@@ -375,7 +410,13 @@ export class TapCardReader implements CredentialReader {
         // A card that left before its path saw it is not a transaction: wait for the next tap.
         if (!tap.context.hasCard(tap.readerName)) continue;
         // The card path runs on the dispatcher's context: no second context is opened for a tap.
-        return await cardTransaction({ policy, signal, hooks, trustDir: this.trustDir, read: (o) => readCardOverPcsc({ ...o, context: tap.context, reader: tap.readerName, waitMs: 2000 }) });
+        return await cardTransaction({
+          policy,
+          signal,
+          hooks,
+          trustDir: this.trustDir,
+          read: (o) => readCardOverPcsc({ ...o, context: tap.context, reader: tap.readerName, waitMs: 2000 }),
+        });
       } finally {
         await tap.release();
       }
@@ -387,7 +428,13 @@ export class TapCardReader implements CredentialReader {
   private readonly limiter = new CardNumberLimiter();
 
   /** A tapped licence, residence card or マイナ免許証: its prompts, read over PC/SC under its own guard. */
-  private readDocument(kind: 'driving-licence' | 'residence-card' | 'myna-licence', tap: CardTap, policy: Policy, signal: AbortSignal, hooks: ReadHooks): Promise<ReadOutcome> {
+  private readDocument(
+    kind: 'driving-licence' | 'residence-card' | 'myna-licence',
+    tap: CardTap,
+    policy: Policy,
+    signal: AbortSignal,
+    hooks: ReadHooks,
+  ): Promise<ReadOutcome> {
     return documentTransaction({
       kind,
       policy,
@@ -395,8 +442,19 @@ export class TapCardReader implements CredentialReader {
       hooks,
       limiter: this.limiter,
       read: async (secrets) => {
-        const r = await readDocumentOverPcsc({ context: tap.context, reader: tap.readerName, document: kind === 'myna-licence' ? 'driving-licence' : kind, policy: policy.name, secrets, trust: loadDocumentTrust(this.trustDir, nodeCrypto), crypto: nodeCrypto, at: new Date(), waitMs: 2000 });
-        if (r.identified === 'mynumber-card' || r.identified === 'passport') throw new Error('the card changed during the transaction');
+        const r = await readDocumentOverPcsc({
+          context: tap.context,
+          reader: tap.readerName,
+          document: kind === 'myna-licence' ? 'driving-licence' : kind,
+          policy: policy.name,
+          secrets,
+          trust: loadDocumentTrust(this.trustDir, nodeCrypto),
+          crypto: nodeCrypto,
+          at: new Date(),
+          waitMs: 2000,
+        });
+        if (r.identified === 'mynumber-card' || r.identified === 'passport')
+          throw new Error('the card changed during the transaction');
         return r;
       },
     });
@@ -414,7 +472,16 @@ export class TapCardReader implements CredentialReader {
       limiter: this.passportLimiter,
       read: (access) => {
         const at = new Date();
-        return readPassportOverPcsc({ context: tap.context, reader: tap.readerName, policy: policy.name, access, trust: cachedTrustStore(this.trustDir, { crypto: nodeCrypto, now: at }), crypto: nodeCrypto, at, waitMs: 2000 });
+        return readPassportOverPcsc({
+          context: tap.context,
+          reader: tap.readerName,
+          policy: policy.name,
+          access,
+          trust: cachedTrustStore(this.trustDir, { crypto: nodeCrypto, now: at }),
+          crypto: nodeCrypto,
+          at,
+          waitMs: 2000,
+        });
       },
     });
   }
@@ -454,7 +521,13 @@ export function tapReaders(o: {
 }
 
 /** Start-up (real.ts): both readers on the attached PC/SC reader, or none when there is no reader. */
-export async function detect(opts: { home: string; readerName?: string; trustDir?: string; preferTransport?: () => PreferredTransport; mynaLicence?: () => MynaLicenceReading }): Promise<{ readers: CredentialReader[]; note: string }> {
+export async function detect(opts: {
+  home: string;
+  readerName?: string;
+  trustDir?: string;
+  preferTransport?: () => PreferredTransport;
+  mynaLicence?: () => MynaLicenceReading;
+}): Promise<{ readers: CredentialReader[]; note: string }> {
   const probe = await probePcscd(800);
   if (!probe.ok) return { readers: [], note: `pcscd not reachable (${probe.reason})` };
   // The reader's one context: kept by the dispatcher from here on.
@@ -469,6 +542,15 @@ export async function detect(opts: { home: string; readerName?: string; trustDir
   const { detectBle } = await import('../../mdoc-reader/hardware.ts');
   const { ble, note } = await detectBle();
   const trustDir = opts.trustDir ?? join(opts.home, 'trust');
-  const { card, phone } = tapReaders({ dispatcher: new TapDispatcher({ readerName, context: ctx }), trustDir, ...(ble ? { ble, bleNote: note } : {}), ...(opts.preferTransport ? { preferTransport: opts.preferTransport } : {}), ...(opts.mynaLicence ? { mynaLicence: opts.mynaLicence } : {}) });
-  return { readers: [card, phone], note: `PC/SC reader ${readerName} (cards and phone taps); phones: QR + ${ble ? note : `NFC data retrieval only (${note})`}` };
+  const { card, phone } = tapReaders({
+    dispatcher: new TapDispatcher({ readerName, context: ctx }),
+    trustDir,
+    ...(ble ? { ble, bleNote: note } : {}),
+    ...(opts.preferTransport ? { preferTransport: opts.preferTransport } : {}),
+    ...(opts.mynaLicence ? { mynaLicence: opts.mynaLicence } : {}),
+  });
+  return {
+    readers: [card, phone],
+    note: `PC/SC reader ${readerName} (cards and phone taps); phones: QR + ${ble ? note : `NFC data retrieval only (${note})`}`,
+  };
 }

@@ -32,7 +32,15 @@ import { HOLDER_PRESETS } from '../../../sim/passport/holder.ts';
 import { VirtualPassport } from '../../../sim/passport/virtual-passport.ts';
 import { passportTransaction } from './passport-card.ts';
 
-const DOCUMENT_SCENARIOS = new Set<TrainingScenario>(['licence-ok', 'licence-unverified', 'residence-card-gen1', 'residence-card-gen2', 'passport-ok', 'passport-unverified', 'myna-licence']);
+const DOCUMENT_SCENARIOS = new Set<TrainingScenario>([
+  'licence-ok',
+  'licence-unverified',
+  'residence-card-gen1',
+  'residence-card-gen2',
+  'passport-ok',
+  'passport-unverified',
+  'myna-licence',
+]);
 const limiter = new CardNumberLimiter();
 const passportLimiter = new AccessRateLimit();
 
@@ -54,16 +62,34 @@ export function memory(card: { process(c: Uint8Array): Uint8Array }) {
   };
 }
 
-export function trainingDocument(s: TrainingScenario, policy: Policy, signal: AbortSignal, hooks: ReadHooks): Promise<ReadOutcome> {
+export function trainingDocument(
+  s: TrainingScenario,
+  policy: Policy,
+  signal: AbortSignal,
+  hooks: ReadHooks,
+): Promise<ReadOutcome> {
   const trust = loadDocumentTrust(TEST_TRUST_DIR, nodeCrypto);
   const now = () => performance.now();
   if (s === 'licence-ok' || s === 'licence-unverified') {
     const card = new VirtualLicence({ faults: s === 'licence-unverified' ? ['unknown-signer'] : [] });
     return documentTransaction({
-      kind: 'driving-licence', policy, signal, hooks, limiter,
+      kind: 'driving-licence',
+      policy,
+      signal,
+      hooks,
+      limiter,
       read: async (secrets) => {
         card.reset();
-        const r = await readDrivingLicence({ transport: memory(card), policy: policy.name, secrets, signature: true, trust, crypto: nodeCrypto, at: new Date(), now });
+        const r = await readDrivingLicence({
+          transport: memory(card),
+          policy: policy.name,
+          secrets,
+          signature: true,
+          trust,
+          crypto: nodeCrypto,
+          at: new Date(),
+          now,
+        });
         return { ...r, decoded: await decodeImages(r) };
       },
     });
@@ -71,11 +97,22 @@ export function trainingDocument(s: TrainingScenario, policy: Policy, signal: Ab
   if (s === 'passport-ok' || s === 'passport-unverified') {
     const chip = new VirtualPassport(s === 'passport-unverified' ? { holder: HOLDER_PRESETS.france! } : {});
     return passportTransaction({
-      policy, signal, hooks, limiter: passportLimiter,
+      policy,
+      signal,
+      hooks,
+      limiter: passportLimiter,
       read: async (access) => {
         chip.reset();
         const at = new Date();
-        const r = await readPassport({ channel: new PassportChannel(memory(chip)), policy: policy.name, access, trust: loadTrustDir(TEST_TRUST_DIR, { crypto: nodeCrypto, now: at }), crypto: nodeCrypto, at, now });
+        const r = await readPassport({
+          channel: new PassportChannel(memory(chip)),
+          policy: policy.name,
+          access,
+          trust: loadTrustDir(TEST_TRUST_DIR, { crypto: nodeCrypto, now: at }),
+          crypto: nodeCrypto,
+          at,
+          now,
+        });
         return { ...r, decodedPhoto: await decodeReadFace(r) };
       },
     });
@@ -83,20 +120,42 @@ export function trainingDocument(s: TrainingScenario, policy: Policy, signal: Ab
   if (s === 'myna-licence') {
     const card = new VirtualMyNumberCard({ licenceAp: new VirtualMynaLicenceAp() });
     return documentTransaction({
-      kind: 'myna-licence', policy, signal, hooks, limiter,
+      kind: 'myna-licence',
+      policy,
+      signal,
+      hooks,
+      limiter,
       read: async (secrets) => {
         card.reset();
-        const r = await readMynaLicence({ transport: memory(card), policy: policy.name, ...(secrets.pin1 !== undefined ? { pin: secrets.pin1 } : {}), at: new Date(), now });
+        const r = await readMynaLicence({
+          transport: memory(card),
+          policy: policy.name,
+          ...(secrets.pin1 !== undefined ? { pin: secrets.pin1 } : {}),
+          at: new Date(),
+          now,
+        });
         return { ...r, decoded: await decodeImages(r) };
       },
     });
   }
   const card = new VirtualResidenceCard({ generation: s === 'residence-card-gen1' ? 1 : 2 });
   return documentTransaction({
-    kind: 'residence-card', policy, signal, hooks, limiter,
+    kind: 'residence-card',
+    policy,
+    signal,
+    hooks,
+    limiter,
     read: async (secrets) => {
       card.reset();
-      const r = await readResidenceCard({ transport: memory(card), policy: policy.name, cardNumber: secrets.cardNumber ?? '', trust, crypto: nodeCrypto, at: new Date(), now });
+      const r = await readResidenceCard({
+        transport: memory(card),
+        policy: policy.name,
+        cardNumber: secrets.cardNumber ?? '',
+        trust,
+        crypto: nodeCrypto,
+        at: new Date(),
+        now,
+      });
       return { ...r, decoded: await decodeImages(r) };
     },
   });

@@ -6,7 +6,15 @@
 import type { Check } from '../../../core/check.ts';
 import type { Attribute, Policy } from '../../../core/policy/policy.ts';
 import type { Attributes, ReaderKind, ReaderStatus, TrainingScenario } from '../../../api/contract.ts';
-import { ABORTED, errorOutcome, type CredentialReader, type ReaderProbe, type ReadError, type ReadHooks, type ReadOutcome } from '../reader.ts';
+import {
+  ABORTED,
+  errorOutcome,
+  type CredentialReader,
+  type ReaderProbe,
+  type ReadError,
+  type ReadHooks,
+  type ReadOutcome,
+} from '../reader.ts';
 import { isDocumentScenario, trainingDocument } from './training-documents.ts';
 import { HOST_MESSAGES, NEXT } from '../messages.ts';
 
@@ -17,8 +25,18 @@ interface SampleHolder {
   sex: string;
 }
 
-const ADULT: SampleHolder = { name: '見本 花子', address: '東京都千代田区霞が関一丁目1番1号（見本）', birthDate: '1990-04-01', sex: '女' };
-const MINOR: SampleHolder = { name: '見本 太郎', address: '大阪府大阪市北区中之島一丁目3番20号（見本）', birthDate: '2010-05-05', sex: '男' };
+const ADULT: SampleHolder = {
+  name: '見本 花子',
+  address: '東京都千代田区霞が関一丁目1番1号（見本）',
+  birthDate: '1990-04-01',
+  sex: '女',
+};
+const MINOR: SampleHolder = {
+  name: '見本 太郎',
+  address: '大阪府大阪市北区中之島一丁目3番20号（見本）',
+  birthDate: '2010-05-05',
+  sex: '男',
+};
 
 /** Correct entries for the training card (printed on the training sheet). */
 export const TRAINING_PIN = '1234';
@@ -48,13 +66,28 @@ function holderAttributes(h: SampleHolder, policy: Policy, now: Date): { attribu
   let photo: string | undefined;
   for (const s of policy.shows as readonly Attribute[]) {
     switch (s) {
-      case 'age_over_20': a.age_over_20 = ageOn(h.birthDate, now) >= 20; break;
-      case 'name': a.name = h.name; break;
-      case 'address': a.address = h.address; break;
-      case 'birth_date': a.birth_date = h.birthDate; break;
-      case 'sex': a.sex = h.sex; break;
-      case 'portrait': photo = samplePhoto('見本 SAMPLE'); break;
-      default: { const never: never = s; throw new Error(`unknown attribute ${String(never)}`); }
+      case 'age_over_20':
+        a.age_over_20 = ageOn(h.birthDate, now) >= 20;
+        break;
+      case 'name':
+        a.name = h.name;
+        break;
+      case 'address':
+        a.address = h.address;
+        break;
+      case 'birth_date':
+        a.birth_date = h.birthDate;
+        break;
+      case 'sex':
+        a.sex = h.sex;
+        break;
+      case 'portrait':
+        photo = samplePhoto('見本 SAMPLE');
+        break;
+      default: {
+        const never: never = s;
+        throw new Error(`unknown attribute ${String(never)}`);
+      }
     }
   }
   return photo ? { attributes: a, photo } : { attributes: a };
@@ -62,20 +95,32 @@ function holderAttributes(h: SampleHolder, policy: Policy, now: Date): { attribu
 
 export const TRAINING_ERRORS = {
   card_removed: {
-    code: 'card_removed', messageJa: '読み取り中にカードが離れました', messageEn: 'The card was removed during reading',
-    nextJa: 'カードをリーダーの上に置いたまま、もう一度かざしてください', nextEn: 'Place the card on the reader again and keep it still until the result appears',
+    code: 'card_removed',
+    messageJa: '読み取り中にカードが離れました',
+    messageEn: 'The card was removed during reading',
+    nextJa: 'カードをリーダーの上に置いたまま、もう一度かざしてください',
+    nextEn: 'Place the card on the reader again and keep it still until the result appears',
   },
   reader_unplugged: {
-    code: 'reader_unplugged', messageJa: 'カードリーダーが見つかりません', messageEn: 'The card reader is not connected',
-    nextJa: 'スタッフを呼んでください（リーダーのUSBケーブルを確認）', nextEn: 'Call staff (check the reader\'s USB cable)',
+    code: 'reader_unplugged',
+    messageJa: 'カードリーダーが見つかりません',
+    messageEn: 'The card reader is not connected',
+    nextJa: 'スタッフを呼んでください（リーダーのUSBケーブルを確認）',
+    nextEn: "Call staff (check the reader's USB cable)",
   },
   ble_disconnected: {
-    code: 'ble_disconnected', messageJa: 'スマートフォンとの接続が切れました', messageEn: 'The connection to the phone was lost',
-    nextJa: 'スマートフォンをリーダーの近くに保ったまま、もう一度お試しください', nextEn: 'Keep the phone near the reader and try again',
+    code: 'ble_disconnected',
+    messageJa: 'スマートフォンとの接続が切れました',
+    messageEn: 'The connection to the phone was lost',
+    nextJa: 'スマートフォンをリーダーの近くに保ったまま、もう一度お試しください',
+    nextEn: 'Keep the phone near the reader and try again',
   },
   pin_one_try_left: {
-    code: 'pin_one_try_left', messageJa: 'PINの残り回数が1回のため、入力を受け付けません', messageEn: 'Only one PIN try is left, so the kiosk will not send a PIN',
-    nextJa: 'お住まいの市区町村の窓口でPINを再設定してください。カードを守るための措置です', nextEn: 'Reset the PIN at your municipal office. This protects your card from being locked',
+    code: 'pin_one_try_left',
+    messageJa: 'PINの残り回数が1回のため、入力を受け付けません',
+    messageEn: 'Only one PIN try is left, so the kiosk will not send a PIN',
+    nextJa: 'お住まいの市区町村の窓口でPINを再設定してください。カードを守るための措置です',
+    nextEn: 'Reset the PIN at your municipal office. This protects your card from being locked',
   },
   input_cancelled: HOST_MESSAGES.input_cancelled,
 } satisfies Record<string, ReadError>;
@@ -83,12 +128,17 @@ export const TRAINING_ERRORS = {
 const INVALID_REASONS: Record<string, ReadError> = {
   age_over_20: HOST_MESSAGES.age_over_20_false,
   signature: {
-    code: 'issuer_signature_invalid', messageJa: '発行者の署名を確認できません（改ざんの疑い）', messageEn: 'The issuer signature does not verify (possible tampering)',
+    code: 'issuer_signature_invalid',
+    messageJa: '発行者の署名を確認できません（改ざんの疑い）',
+    messageEn: 'The issuer signature does not verify (possible tampering)',
     ...NEXT.checkAnother,
   },
   expired: {
-    code: 'mso_expired', messageJa: '有効期限切れの証明書です', messageEn: 'The credential has expired',
-    nextJa: 'ウォレットで証明書を更新してから、もう一度お試しください', nextEn: 'Update the credential in the wallet and try again',
+    code: 'mso_expired',
+    messageJa: '有効期限切れの証明書です',
+    messageEn: 'The credential has expired',
+    nextJa: 'ウォレットで証明書を更新してから、もう一度お試しください',
+    nextEn: 'Update the credential in the wallet and try again',
   },
 };
 
@@ -143,15 +193,36 @@ export class TrainingController {
   sleep(signal: AbortSignal): Promise<boolean> {
     return new Promise((resolve) => {
       if (signal.aborted) return resolve(false);
-      const t = setTimeout(() => { signal.removeEventListener('abort', onAbort); resolve(true); }, this.stepMs);
-      const onAbort = () => { clearTimeout(t); resolve(false); };
+      const t = setTimeout(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(true);
+      }, this.stepMs);
+      const onAbort = () => {
+        clearTimeout(t);
+        resolve(false);
+      };
       signal.addEventListener('abort', onAbort, { once: true });
     });
   }
 }
 
-const CHECKS_OK_CARD = ['card_ap_selected', 'ef0003_digest', 'ef0003_signature', 'ef0004_cvc_signature', 'jlis_key_known', 'chip_authentication'];
-const CHECKS_OK_MDOC = ['session_established', 'mso_signature', 'iaca_chain', 'doc_type', 'mso_validity', 'device_auth', 'value_digests'];
+const CHECKS_OK_CARD = [
+  'card_ap_selected',
+  'ef0003_digest',
+  'ef0003_signature',
+  'ef0004_cvc_signature',
+  'jlis_key_known',
+  'chip_authentication',
+];
+const CHECKS_OK_MDOC = [
+  'session_established',
+  'mso_signature',
+  'iaca_chain',
+  'doc_type',
+  'mso_validity',
+  'device_auth',
+  'value_digests',
+];
 
 function passing(codes: string[]): Check[] {
   return codes.map((code) => ({ code, ok: true }));
@@ -159,7 +230,10 @@ function passing(codes: string[]): Check[] {
 
 export class TrainingReader implements CredentialReader {
   readonly source = 'training' as const;
-  constructor(readonly kind: ReaderKind, private ctl: TrainingController) {}
+  constructor(
+    readonly kind: ReaderKind,
+    private ctl: TrainingController,
+  ) {}
 
   /** Training: any well-formed QR text presents the adult sample phone (scanner practice). */
   acceptEngagement(text: string): boolean {
@@ -168,7 +242,8 @@ export class TrainingReader implements CredentialReader {
 
   status(): ReaderStatus {
     const label = this.kind === 'card' ? '訓練用カードリーダー (simulator)' : '訓練用スマートフォン読取 (simulator)';
-    if (this.kind === 'card' && this.ctl.unplugged) return { kind: this.kind, source: 'training', label, state: 'unplugged' };
+    if (this.kind === 'card' && this.ctl.unplugged)
+      return { kind: this.kind, source: 'training', label, state: 'unplugged' };
     return { kind: this.kind, source: 'training', label, state: 'ready' };
   }
 
@@ -177,8 +252,18 @@ export class TrainingReader implements CredentialReader {
     const p = await this.ctl.wait(this.kind, signal);
     if (!p) return null;
     return this.kind === 'card'
-      ? { credential: 'card', how: 'training', detailJa: '訓練用カード（シミュレーター）', detailEn: 'training card (simulator)' }
-      : { credential: 'phone', how: 'training', detailJa: '訓練用スマートフォン（シミュレーター）', detailEn: 'training phone (simulator)' };
+      ? {
+          credential: 'card',
+          how: 'training',
+          detailJa: '訓練用カード（シミュレーター）',
+          detailEn: 'training card (simulator)',
+        }
+      : {
+          credential: 'phone',
+          how: 'training',
+          detailJa: '訓練用スマートフォン（シミュレーター）',
+          detailEn: 'training phone (simulator)',
+        };
   }
 
   facts(): { key: string; value: string }[] {
@@ -201,8 +286,17 @@ export class TrainingReader implements CredentialReader {
     };
     const aborted = () => ({ ...errorOutcome(ABORTED, type), credential, requested });
     const fail = (e: ReadError, checks: Check[] = []) => ({ ...errorOutcome(e, type, checks), credential, requested });
-    const invalid = (reason: ReadError, checks: Check[], attrs: { attributes: Attributes; photo?: string } = { attributes: {} }): ReadOutcome => ({
-      verdict: 'invalid', ...attrs, checks, error: reason, credential, requested,
+    const invalid = (
+      reason: ReadError,
+      checks: Check[],
+      attrs: { attributes: Attributes; photo?: string } = { attributes: {} },
+    ): ReadOutcome => ({
+      verdict: 'invalid',
+      ...attrs,
+      checks,
+      error: reason,
+      credential,
+      requested,
     });
 
     if (isDocumentScenario(p.scenario)) return trainingDocument(p.scenario, policy, signal, hooks);
@@ -225,8 +319,17 @@ export class TrainingReader implements CredentialReader {
       const birthDate = kind === 'matching-b' && policy.name === 'age-over-20' ? want.slice(0, 6) : null;
       for (;;) {
         // Spec "PIN safety": read tries-left first and refuse when only one is left.
-        if (tries <= 1) return fail(TRAINING_ERRORS.pin_one_try_left, [{ code: 'pin_tries_left', ok: false, detail: `${tries} left` }]);
-        const digits = await hooks.requestInput({ kind, digits: want.length, triesLeft: tries, retry, ...(birthDate ? { alternative: { kind: 'birth-date' as const, digits: 6 } } : {}) });
+        if (tries <= 1)
+          return fail(TRAINING_ERRORS.pin_one_try_left, [
+            { code: 'pin_tries_left', ok: false, detail: `${tries} left` },
+          ]);
+        const digits = await hooks.requestInput({
+          kind,
+          digits: want.length,
+          triesLeft: tries,
+          retry,
+          ...(birthDate ? { alternative: { kind: 'birth-date' as const, digits: 6 } } : {}),
+        });
         if (signal.aborted) return aborted();
         if (digits === null) return fail(TRAINING_ERRORS.input_cancelled);
         if (digits === want) break;
@@ -248,11 +351,20 @@ export class TrainingReader implements CredentialReader {
     const now = this.ctl.now();
     switch (sc) {
       case 'card-tampered':
-        return invalid(INVALID_REASONS.signature!, okCodes.map((code) => ({ code, ok: code !== 'ef0003_signature' })));
+        return invalid(
+          INVALID_REASONS.signature!,
+          okCodes.map((code) => ({ code, ok: code !== 'ef0003_signature' })),
+        );
       case 'phone-expired':
-        return invalid(INVALID_REASONS.expired!, okCodes.map((code) => ({ code, ok: code !== 'mso_validity' })));
+        return invalid(
+          INVALID_REASONS.expired!,
+          okCodes.map((code) => ({ code, ok: code !== 'mso_validity' })),
+        );
       case 'phone-tampered':
-        return invalid({ ...INVALID_REASONS.signature!, code: 'digest_mismatch' }, okCodes.map((code) => ({ code, ok: code !== 'value_digests' })));
+        return invalid(
+          { ...INVALID_REASONS.signature!, code: 'digest_mismatch' },
+          okCodes.map((code) => ({ code, ok: code !== 'value_digests' })),
+        );
       case 'card-underage':
       case 'card-ok':
       case 'card-pin':
@@ -267,11 +379,24 @@ export class TrainingReader implements CredentialReader {
           if (!over) return invalid(INVALID_REASONS.age_over_20!, checks, shown);
         }
         // The birth-date record has no photo: staff compare the one printed on the card.
-        if (printedPhoto) return { verdict: 'valid', attributes: shown.attributes, holderHint: 'printed-photo', checks, credential, requested };
+        if (printedPhoto)
+          return {
+            verdict: 'valid',
+            attributes: shown.attributes,
+            holderHint: 'printed-photo',
+            checks,
+            credential,
+            requested,
+          };
         return { verdict: 'valid', ...shown, checks, credential, requested };
       }
       default:
-        return fail({ code: 'training_scenario_unknown', messageJa: '不明な訓練シナリオ', messageEn: `Unknown training scenario ${sc}`, ...NEXT.callStaff });
+        return fail({
+          code: 'training_scenario_unknown',
+          messageJa: '不明な訓練シナリオ',
+          messageEn: `Unknown training scenario ${sc}`,
+          ...NEXT.callStaff,
+        });
     }
   }
 }

@@ -56,7 +56,10 @@ export function CameraScanner({ onText, label }: { onText(text: string): void; l
     };
     void (async () => {
       try {
-        const s = await navigator.mediaDevices.getUserMedia({ video: { width: { ideal: 1280 }, height: { ideal: 720 } }, audio: false });
+        const s = await navigator.mediaDevices.getUserMedia({
+          video: { width: { ideal: 1280 }, height: { ideal: 720 } },
+          audio: false,
+        });
         if (stopped) {
           for (const tr of s.getTracks()) tr.stop();
           return;

@@ -8,7 +8,14 @@ const DIGITS = '1234567890'.split('');
 /** Which kind of character position `i` takes: letters at 0-1 and 10-11, digits at 2-9. */
 export const wantsLetter = (i: number) => i < 2 || i >= 10;
 
-export function CardNumberKeyboard({ value, onKey, onDelete, onOk, onCancel, labels }: {
+export function CardNumberKeyboard({
+  value,
+  onKey,
+  onDelete,
+  onOk,
+  onCancel,
+  labels,
+}: {
   value: string;
   onKey(c: string): void;
   onDelete(): void;
@@ -22,20 +29,42 @@ export function CardNumberKeyboard({ value, onKey, onDelete, onOk, onCancel, lab
     <div className="cn-keyboard" data-testid="card-number-keyboard">
       <div className="cn-row cn-digits">
         {DIGITS.map((d) => (
-          <button key={d} className="key cn-key" data-key={d} disabled={full || wantsLetter(next)} onClick={() => onKey(d)}>{d}</button>
+          <button
+            key={d}
+            className="key cn-key"
+            data-key={d}
+            disabled={full || wantsLetter(next)}
+            onClick={() => onKey(d)}
+          >
+            {d}
+          </button>
         ))}
       </div>
       {[LETTERS.slice(0, 10), LETTERS.slice(10, 19), LETTERS.slice(19)].map((row, i) => (
         <div key={i} className="cn-row">
           {row.map((l) => (
-            <button key={l} className="key cn-key" data-key={l} disabled={full || !wantsLetter(next)} onClick={() => onKey(l)}>{l}</button>
+            <button
+              key={l}
+              className="key cn-key"
+              data-key={l}
+              disabled={full || !wantsLetter(next)}
+              onClick={() => onKey(l)}
+            >
+              {l}
+            </button>
           ))}
         </div>
       ))}
       <div className="cn-row cn-fn">
-        <button className="key key-fn" data-key="del" onClick={onDelete}>{labels.clear}</button>
-        <button className="key key-cancel cn-cancel" data-key="cancel" onClick={onCancel}>{labels.cancel}</button>
-        <button className="key key-ok" data-key="ok" disabled={!CARD_NUMBER_RE.test(value)} onClick={onOk}>{labels.ok}</button>
+        <button className="key key-fn" data-key="del" onClick={onDelete}>
+          {labels.clear}
+        </button>
+        <button className="key key-cancel cn-cancel" data-key="cancel" onClick={onCancel}>
+          {labels.cancel}
+        </button>
+        <button className="key key-ok" data-key="ok" disabled={!CARD_NUMBER_RE.test(value)} onClick={onOk}>
+          {labels.ok}
+        </button>
       </div>
     </div>
   );

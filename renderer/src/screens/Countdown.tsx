@@ -9,5 +9,9 @@ export function Countdown({ lang, wipeAt }: { lang: Lang; wipeAt: number }) {
     return () => clearInterval(id);
   }, []);
   const n = Math.max(0, Math.ceil((wipeAt - now) / 1000));
-  return <span className="countdown" data-testid="countdown">{t(lang, 'wipe.in', { n })}</span>;
+  return (
+    <span className="countdown" data-testid="countdown">
+      {t(lang, 'wipe.in', { n })}
+    </span>
+  );
 }

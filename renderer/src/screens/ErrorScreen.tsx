@@ -13,7 +13,15 @@ function WarnMark() {
   );
 }
 
-export function ErrorScreen({ lang, screen, api }: { lang: Lang; screen: Extract<Screen, { screen: 'error' }>; api: Connection }) {
+export function ErrorScreen({
+  lang,
+  screen,
+  api,
+}: {
+  lang: Lang;
+  screen: Extract<Screen, { screen: 'error' }>;
+  api: Connection;
+}) {
   const e = screen.error;
   return (
     <section className="error" data-testid="error" data-code={e.code}>
@@ -21,17 +29,23 @@ export function ErrorScreen({ lang, screen, api }: { lang: Lang; screen: Extract
         <WarnMark />
         <div>
           <div className="error-title">{t(lang, 'error.title')}</div>
-          <div className="error-message" data-testid="error-message">{lang === 'ja' ? e.messageJa : e.messageEn}</div>
+          <div className="error-message" data-testid="error-message">
+            {lang === 'ja' ? e.messageJa : e.messageEn}
+          </div>
         </div>
       </div>
       <div className="error-next">
         <div className="error-next-label">{t(lang, 'error.next')}</div>
-        <div className="error-next-text" data-testid="error-next">{lang === 'ja' ? e.nextJa : e.nextEn}</div>
+        <div className="error-next-text" data-testid="error-next">
+          {lang === 'ja' ? e.nextJa : e.nextEn}
+        </div>
         <div className="error-code">code: {e.code}</div>
       </div>
       <footer className="verdict-footer">
         <Countdown lang={lang} wipeAt={screen.wipeAt} />
-        <button className="next-button" data-testid="next" onClick={() => void api.call('dismiss', {})}>{t(lang, 'next')}</button>
+        <button className="next-button" data-testid="next" onClick={() => void api.call('dismiss', {})}>
+          {t(lang, 'next')}
+        </button>
       </footer>
     </section>
   );

@@ -17,7 +17,8 @@ function PhoneIcon() {
     <svg viewBox="0 0 80 120" className="idle-icon" aria-hidden="true">
       <rect x="10" y="4" width="60" height="112" rx="10" fill="#fff" stroke="currentColor" strokeWidth="5" />
       <rect x="22" y="26" width="36" height="36" fill="none" stroke="currentColor" strokeWidth="4" />
-      <rect x="28" y="32" width="10" height="10" fill="currentColor" /><rect x="42" y="46" width="10" height="10" fill="currentColor" />
+      <rect x="28" y="32" width="10" height="10" fill="currentColor" />
+      <rect x="42" y="46" width="10" height="10" fill="currentColor" />
     </svg>
   );
 }
@@ -34,7 +35,11 @@ export function IdleScreen({ snap, onQr }: { snap: Snapshot; onQr?: (text: strin
   // Staff must look when the card reader (the counter's main device) is unplugged or its service is
   // down, or when nothing at all can be read; a phone reader without radios just hides its column.
   const usable = cardOn || phoneOn;
-  const trouble = !usable || snap.readers.some((r) => r.enabled !== false && (r.state === 'unplugged' || (r.kind === 'card' && r.state === 'unavailable')));
+  const trouble =
+    !usable ||
+    snap.readers.some(
+      (r) => r.enabled !== false && (r.state === 'unplugged' || (r.kind === 'card' && r.state === 'unavailable')),
+    );
   const notice = snap.screen.screen === 'idle' ? snap.screen.notice : undefined;
   return (
     <section className="idle" data-testid="idle">
@@ -59,7 +64,9 @@ export function IdleScreen({ snap, onQr }: { snap: Snapshot; onQr?: (text: strin
             <h2 className="idle-title small">{t(lang, 'idle.phone')}</h2>
             <p className="idle-line">{t(lang, 'idle.qr')}</p>
             <p className="idle-line">{t(lang, 'idle.nfc')}</p>
-            <p className="idle-apple" data-testid="idle-apple">{t(lang, 'idle.apple')}</p>
+            <p className="idle-apple" data-testid="idle-apple">
+              {t(lang, 'idle.apple')}
+            </p>
             {cameraOn && <CameraScanner onText={onQr!} label={t(lang, 'idle.camera')} />}
           </div>
         )}
@@ -70,7 +77,11 @@ export function IdleScreen({ snap, onQr }: { snap: Snapshot; onQr?: (text: strin
           <p className="idle-sub">{t(lang, 'idle.noneSub')}</p>
         </div>
       )}
-      {trouble && <p className="reader-trouble" data-testid="reader-trouble">⚠ {t(lang, 'idle.readerProblem')}</p>}
+      {trouble && (
+        <p className="reader-trouble" data-testid="reader-trouble">
+          ⚠ {t(lang, 'idle.readerProblem')}
+        </p>
+      )}
     </section>
   );
 }

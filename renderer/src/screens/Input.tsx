@@ -10,10 +10,13 @@ type InputScreenProps = { lang: Lang; screen: Extract<Screen, { screen: 'input' 
 
 /** How the typed digits are shown: PINs masked, 照合番号B grouped 6-4-4, a birth date YY MM DD. */
 function shownDigits(kind: InputKind, digits: string, want: number): string {
-  if (kind === 'card-number') return (digits + '_'.repeat(want - digits.length)).replace(/^(.{2})(.{8})(.{2})$/, '$1 $2 $3');
+  if (kind === 'card-number')
+    return (digits + '_'.repeat(want - digits.length)).replace(/^(.{2})(.{8})(.{2})$/, '$1 $2 $3');
   if (isPin(kind)) return '●'.repeat(digits.length) + '○'.repeat(want - digits.length);
   const padded = digits + '_'.repeat(want - digits.length);
-  return kind === 'birth-date' ? padded.replace(/^(.{2})(.{2})(.{2})$/, '$1 $2 $3') : padded.replace(/^(.{6})(.{4})(.{4})$/, '$1 $2 $3');
+  return kind === 'birth-date'
+    ? padded.replace(/^(.{2})(.{2})(.{2})$/, '$1 $2 $3')
+    : padded.replace(/^(.{6})(.{4})(.{4})$/, '$1 $2 $3');
 }
 
 /** PINs are masked: the My Number Card PIN, the licence's PIN 1 / PIN 2, the マイナ免許証 PIN. */
@@ -30,7 +33,15 @@ export function InputScreen({ lang, screen, api }: InputScreenProps) {
   const cardNumber = kind === 'card-number';
   const other = alt ? (useAlt ? screen.kind : alt.kind) : null;
   const switchButton = other && (
-    <button className="input-switch" data-testid="input-switch" data-to={other} onClick={() => { setUseAlt((u) => !u); setDigits(''); }}>
+    <button
+      className="input-switch"
+      data-testid="input-switch"
+      data-to={other}
+      onClick={() => {
+        setUseAlt((u) => !u);
+        setDigits('');
+      }}
+    >
       {t(lang, `input.use-${other}` as TKey)}
     </button>
   );
@@ -41,15 +52,25 @@ export function InputScreen({ lang, screen, api }: InputScreenProps) {
       <div className="input-left">
         <h1 className="input-title">{t(lang, `input.${kind}`)}</h1>
         <p className="input-who">{t(lang, `input.${kind}Who`)}</p>
-        {screen.retry && !useAlt && <p className="input-wrong" data-testid="input-wrong">✕ {t(lang, 'input.wrong')}</p>}
+        {screen.retry && !useAlt && (
+          <p className="input-wrong" data-testid="input-wrong">
+            ✕ {t(lang, 'input.wrong')}
+          </p>
+        )}
         {screen.triesLeft !== undefined && !useAlt && (
-          <p className={`tries-left${screen.triesLeft <= 2 ? ' low' : ''}`} data-testid="tries-left">{t(lang, 'input.triesLeft', { n: screen.triesLeft })}</p>
+          <p className={`tries-left${screen.triesLeft <= 2 ? ' low' : ''}`} data-testid="tries-left">
+            {t(lang, 'input.triesLeft', { n: screen.triesLeft })}
+          </p>
         )}
         {kind === 'pin' && <p className="input-warn">{t(lang, 'input.lastWarn')}</p>}
-        {(kind === 'licence-pin1' || kind === 'licence-pin2') && <p className="input-warn">{t(lang, 'input.licenceWarn')}</p>}
+        {(kind === 'licence-pin1' || kind === 'licence-pin2') && (
+          <p className="input-warn">{t(lang, 'input.licenceWarn')}</p>
+        )}
         {kind === 'myna-licence-pin' && <p className="input-warn">{t(lang, 'input.mynaLicenceWarn')}</p>}
         {cardNumber && <p className="input-warn">{t(lang, 'input.cardNumberHint')}</p>}
-        <div className={`digits${pin ? ' masked' : ''}`} data-testid="digits" aria-label={`${digits.length}/${want}`}>{shownDigits(kind, digits, want)}</div>
+        <div className={`digits${pin ? ' masked' : ''}`} data-testid="digits" aria-label={`${digits.length}/${want}`}>
+          {shownDigits(kind, digits, want)}
+        </div>
         {switchButton}
       </div>
       {cardNumber ? (
@@ -58,8 +79,14 @@ export function InputScreen({ lang, screen, api }: InputScreenProps) {
           labels={{ clear: t(lang, 'key.clear'), ok: t(lang, 'key.ok'), cancel: t(lang, 'key.cancel') }}
           onKey={(c) => setDigits((x) => (x.length < 12 && /[A-Z]/.test(c) === wantsLetter(x.length) ? x + c : x))}
           onDelete={() => setDigits((x) => x.slice(0, -1))}
-          onOk={() => { void api.call('submitInput', { txId: screen.txId, digits }); setDigits(''); }}
-          onCancel={() => { void api.call('submitInput', { txId: screen.txId, digits: null }); setDigits(''); }}
+          onOk={() => {
+            void api.call('submitInput', { txId: screen.txId, digits });
+            setDigits('');
+          }}
+          onCancel={() => {
+            void api.call('submitInput', { txId: screen.txId, digits: null });
+            setDigits('');
+          }}
         />
       ) : (
         <Keypad
@@ -67,8 +94,14 @@ export function InputScreen({ lang, screen, api }: InputScreenProps) {
           okEnabled={digits.length === want}
           onDigit={(d) => setDigits((x) => (x.length < want ? x + d : x))}
           onDelete={() => setDigits((x) => x.slice(0, -1))}
-          onOk={() => { void api.call('submitInput', { txId: screen.txId, digits }); setDigits(''); }}
-          onCancel={() => { void api.call('submitInput', { txId: screen.txId, digits: null }); setDigits(''); }}
+          onOk={() => {
+            void api.call('submitInput', { txId: screen.txId, digits });
+            setDigits('');
+          }}
+          onCancel={() => {
+            void api.call('submitInput', { txId: screen.txId, digits: null });
+            setDigits('');
+          }}
         />
       )}
     </section>

@@ -1,6 +1,13 @@
 // On-screen keypad: the kiosk has no keyboard. Digits stay in this component's state only until
 // they are submitted; nothing is echoed for a PIN (dots only).
-export function Keypad({ onDigit, onDelete, onOk, onCancel, okEnabled, labels }: {
+export function Keypad({
+  onDigit,
+  onDelete,
+  onOk,
+  onCancel,
+  okEnabled,
+  labels,
+}: {
   onDigit(d: string): void;
   onDelete(): void;
   onOk(): void;
@@ -12,12 +19,22 @@ export function Keypad({ onDigit, onDelete, onOk, onCancel, okEnabled, labels }:
   return (
     <div className="keypad" data-testid="keypad">
       {keys.map((k) => (
-        <button key={k} className="key" data-key={k} onClick={() => onDigit(k)}>{k}</button>
+        <button key={k} className="key" data-key={k} onClick={() => onDigit(k)}>
+          {k}
+        </button>
       ))}
-      <button className="key key-fn" data-key="del" onClick={onDelete}>{labels.clear}</button>
-      <button className="key" data-key="0" onClick={() => onDigit('0')}>0</button>
-      <button className="key key-ok" data-key="ok" disabled={!okEnabled} onClick={onOk}>{labels.ok}</button>
-      <button className="key key-cancel" data-key="cancel" onClick={onCancel}>{labels.cancel}</button>
+      <button className="key key-fn" data-key="del" onClick={onDelete}>
+        {labels.clear}
+      </button>
+      <button className="key" data-key="0" onClick={() => onDigit('0')}>
+        0
+      </button>
+      <button className="key key-ok" data-key="ok" disabled={!okEnabled} onClick={onOk}>
+        {labels.ok}
+      </button>
+      <button className="key key-cancel" data-key="cancel" onClick={onCancel}>
+        {labels.cancel}
+      </button>
     </div>
   );
 }

@@ -9,13 +9,33 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { Lang, Screen } from '../../../api/contract.ts';
 import type { Connection } from '../api-client.ts';
 import { t } from '../i18n.ts';
-import { checkRow, EMPTY, fromScannedLine, mrzInformation, SLOT_LENGTH, SLOTS, type MrzSlot, type MrzValues, type RowCheck } from './mrz-fields.ts';
+import {
+  checkRow,
+  EMPTY,
+  fromScannedLine,
+  mrzInformation,
+  SLOT_LENGTH,
+  SLOTS,
+  type MrzSlot,
+  type MrzValues,
+  type RowCheck,
+} from './mrz-fields.ts';
 
 const LETTERS = 'QWERTYUIOPASDFGHJKLZXCVBNM'.split('');
 const DIGITS = '1234567890'.split('');
 const ROWS = ['document', 'birth', 'expiry'] as const;
 
-export function MrzEntry({ lang, screen, api, switchButton }: { lang: Lang; screen: Extract<Screen, { screen: 'input' }>; api: Connection; switchButton: ReactNode }) {
+export function MrzEntry({
+  lang,
+  screen,
+  api,
+  switchButton,
+}: {
+  lang: Lang;
+  screen: Extract<Screen, { screen: 'input' }>;
+  api: Connection;
+  switchButton: ReactNode;
+}) {
   const [v, setV] = useState<MrzValues>(EMPTY);
   const [slot, setSlot] = useState<MrzSlot>('document');
   const scan = useRef('');
@@ -57,7 +77,8 @@ export function MrzEntry({ lang, screen, api, switchButton }: { lang: Lang; scre
           setV(got);
           setSlot('expiryCd');
         }
-      } else if (e.key.length === 1 && /[A-Za-z0-9<]/.test(e.key)) scan.current = (scan.current + e.key.toUpperCase()).slice(-88);
+      } else if (e.key.length === 1 && /[A-Za-z0-9<]/.test(e.key))
+        scan.current = (scan.current + e.key.toUpperCase()).slice(-88);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -69,7 +90,11 @@ export function MrzEntry({ lang, screen, api, switchButton }: { lang: Lang; scre
       <div className="input-left">
         <h1 className="input-title">{t(lang, 'input.mrz')}</h1>
         <p className="input-who">{t(lang, 'input.mrzWho')}</p>
-        {screen.retry && <p className="input-wrong" data-testid="input-wrong">✕ {t(lang, 'input.mrzWrong')}</p>}
+        {screen.retry && (
+          <p className="input-wrong" data-testid="input-wrong">
+            ✕ {t(lang, 'input.mrzWrong')}
+          </p>
+        )}
         <div className="mrz-fields" data-testid="mrz-entry">
           {ROWS.map((r) => {
             const c = checks[r];
@@ -77,11 +102,22 @@ export function MrzEntry({ lang, screen, api, switchButton }: { lang: Lang; scre
             return (
               <div key={r} className={`mrz-row mrz-${c.state}`} data-testid={`mrz-field-${r}`} data-state={c.state}>
                 <span className="mrz-label">{t(lang, `mrz.${r}`)}</span>
-                <button className={`mrz-value${slot === r ? ' active' : ''}`} data-testid={`mrz-value-${r}`} onClick={() => setSlot(r)}>
-                  {(r === 'document' ? v[r] : v[r].replace(/^(.{0,2})(.{0,2})(.{0,2})$/, '$1 $2 $3').trim()) || '\u00a0'}
+                <button
+                  className={`mrz-value${slot === r ? ' active' : ''}`}
+                  data-testid={`mrz-value-${r}`}
+                  onClick={() => setSlot(r)}
+                >
+                  {(r === 'document' ? v[r] : v[r].replace(/^(.{0,2})(.{0,2})(.{0,2})$/, '$1 $2 $3').trim()) ||
+                    '\u00a0'}
                 </button>
                 <span className="mrz-cd-label">{t(lang, 'mrz.checkDigit')}</span>
-                <button className={`mrz-cd${slot === cdSlot ? ' active' : ''}`} data-testid={`mrz-cd-${r}`} onClick={() => setSlot(cdSlot)}>{v[cdSlot] || '\u00a0'}</button>
+                <button
+                  className={`mrz-cd${slot === cdSlot ? ' active' : ''}`}
+                  data-testid={`mrz-cd-${r}`}
+                  onClick={() => setSlot(cdSlot)}
+                >
+                  {v[cdSlot] || '\u00a0'}
+                </button>
                 <span className="mrz-computed" data-testid={`mrz-computed-${r}`}>
                   {c.computed !== null ? t(lang, 'mrz.computed', { n: c.computed }) : ''}
                   {c.state === 'ok' ? ' ✓' : c.state === 'mismatch' || c.state === 'bad-date' ? ' ✕' : ''}
@@ -93,7 +129,9 @@ export function MrzEntry({ lang, screen, api, switchButton }: { lang: Lang; scre
         {mismatch && (
           <p className="mrz-error" data-testid="mrz-check-error" data-field={mismatch}>
             ✕ {t(lang, 'mrz.field', { field: t(lang, `mrz.${mismatch}`) })}
-            {checks[mismatch].state === 'bad-date' ? t(lang, 'mrz.badDate') : t(lang, 'mrz.mismatch', { n: checks[mismatch].computed ?? '' })}
+            {checks[mismatch].state === 'bad-date'
+              ? t(lang, 'mrz.badDate')
+              : t(lang, 'mrz.mismatch', { n: checks[mismatch].computed ?? '' })}
           </p>
         )}
         <p className="input-warn">{t(lang, 'mrz.scanHint')}</p>
@@ -102,21 +140,48 @@ export function MrzEntry({ lang, screen, api, switchButton }: { lang: Lang; scre
       <div className="cn-keyboard mrz-keyboard" data-testid="mrz-keyboard">
         <div className="cn-row cn-digits">
           {DIGITS.map((d) => (
-            <button key={d} className="key cn-key" data-key={d} disabled={full} onClick={() => type(d)}>{d}</button>
+            <button key={d} className="key cn-key" data-key={d} disabled={full} onClick={() => type(d)}>
+              {d}
+            </button>
           ))}
         </div>
         {[LETTERS.slice(0, 10), LETTERS.slice(10, 19), LETTERS.slice(19)].map((row, i) => (
           <div key={i} className="cn-row">
             {row.map((l) => (
-              <button key={l} className="key cn-key" data-key={l} disabled={full || !lettersAllowed} onClick={() => type(l)}>{l}</button>
+              <button
+                key={l}
+                className="key cn-key"
+                data-key={l}
+                disabled={full || !lettersAllowed}
+                onClick={() => type(l)}
+              >
+                {l}
+              </button>
             ))}
           </div>
         ))}
         <div className="cn-row cn-fn">
-          <button className="key key-fn" data-key="del" onClick={del}>{t(lang, 'key.clear')}</button>
-          <button className="key key-fn" data-key="next" disabled={slot === 'expiryCd' || v[slot].length === 0} onClick={() => advance(slot)}>{t(lang, 'mrz.next')}</button>
-          <button className="key key-cancel cn-cancel" data-key="cancel" onClick={() => void api.call('submitInput', { txId: screen.txId, digits: null })}>{t(lang, 'key.cancel')}</button>
-          <button className="key key-ok" data-key="ok" disabled={!allOk} onClick={submit}>{t(lang, 'key.ok')}</button>
+          <button className="key key-fn" data-key="del" onClick={del}>
+            {t(lang, 'key.clear')}
+          </button>
+          <button
+            className="key key-fn"
+            data-key="next"
+            disabled={slot === 'expiryCd' || v[slot].length === 0}
+            onClick={() => advance(slot)}
+          >
+            {t(lang, 'mrz.next')}
+          </button>
+          <button
+            className="key key-cancel cn-cancel"
+            data-key="cancel"
+            onClick={() => void api.call('submitInput', { txId: screen.txId, digits: null })}
+          >
+            {t(lang, 'key.cancel')}
+          </button>
+          <button className="key key-ok" data-key="ok" disabled={!allOk} onClick={submit}>
+            {t(lang, 'key.ok')}
+          </button>
         </div>
       </div>
     </section>

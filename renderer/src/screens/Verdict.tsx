@@ -11,7 +11,14 @@ export function ValidMark() {
   return (
     <svg viewBox="0 0 200 200" className="mark mark-valid" data-testid="mark-valid" role="img" aria-label="OK">
       <circle cx="100" cy="100" r="90" fill="#fff" stroke="#0b6b2f" strokeWidth="14" />
-      <path d="M52 104 L86 138 L150 66" fill="none" stroke="#0b6b2f" strokeWidth="22" strokeLinecap="round" strokeLinejoin="round" />
+      <path
+        d="M52 104 L86 138 L150 66"
+        fill="none"
+        stroke="#0b6b2f"
+        strokeWidth="22"
+        strokeLinecap="round"
+        strokeLinejoin="round"
+      />
     </svg>
   );
 }
@@ -20,7 +27,12 @@ export function InvalidMark() {
   // An octagon (stop sign) with a cross: a different outline from the valid circle.
   return (
     <svg viewBox="0 0 200 200" className="mark mark-invalid" data-testid="mark-invalid" role="img" aria-label="NG">
-      <polygon points="62,8 138,8 192,62 192,138 138,192 62,192 8,138 8,62" fill="#fff" stroke="#9b1111" strokeWidth="14" />
+      <polygon
+        points="62,8 138,8 192,62 192,138 138,192 62,192 8,138 8,62"
+        fill="#fff"
+        stroke="#9b1111"
+        strokeWidth="14"
+      />
       <path d="M60 60 L140 140 M140 60 L60 140" stroke="#9b1111" strokeWidth="24" strokeLinecap="round" />
     </svg>
   );
@@ -29,7 +41,13 @@ export function InvalidMark() {
 /** Amber: a triangle with "!" (neither the green circle nor the red octagon): staff must look. */
 export function UnverifiedMark() {
   return (
-    <svg viewBox="0 0 200 200" className="mark mark-unverified" data-testid="mark-unverified" role="img" aria-label="CHECK">
+    <svg
+      viewBox="0 0 200 200"
+      className="mark mark-unverified"
+      data-testid="mark-unverified"
+      role="img"
+      aria-label="CHECK"
+    >
       <polygon points="100,12 192,180 8,180" fill="#fff" stroke="#6b4300" strokeWidth="14" strokeLinejoin="round" />
       <rect x="89" y="66" width="22" height="66" rx="6" fill="#6b4300" />
       <circle cx="100" cy="156" r="13" fill="#6b4300" />
@@ -49,27 +67,75 @@ function headline(lang: Lang, mode: Mode, s: Extract<Screen, { screen: 'verdict'
   return { main: t(lang, valid ? 'verdict.valid' : 'verdict.invalid') };
 }
 
-const ATTR_ORDER = ['name', 'birth_date', 'sex', 'address', 'address_changes', 'nationality', 'status_of_residence', 'period_of_stay', 'work_restriction', 'document_number', 'expiry_date', 'undecoded'] as const;
-const REASONS = new Set(['front_image_facts', 'age_in_front_image', 'licence_pin1_only', 'licence_signer_not_installed', 'licence_signature_off', 'myna_licence_unsigned', 'myna_licence_no_pin', 'stay_expired_application_pending', 'stay_period_ended', 'csca_not_installed']);
+const ATTR_ORDER = [
+  'name',
+  'birth_date',
+  'sex',
+  'address',
+  'address_changes',
+  'nationality',
+  'status_of_residence',
+  'period_of_stay',
+  'work_restriction',
+  'document_number',
+  'expiry_date',
+  'undecoded',
+] as const;
+const REASONS = new Set([
+  'front_image_facts',
+  'age_in_front_image',
+  'licence_pin1_only',
+  'licence_signer_not_installed',
+  'licence_signature_off',
+  'myna_licence_unsigned',
+  'myna_licence_no_pin',
+  'stay_expired_application_pending',
+  'stay_period_ended',
+  'csca_not_installed',
+]);
 
 /** The staff's answer to an 'unverified' verdict; the host writes it to the audit log. */
-function StaffConfirm({ lang, screen, api }: { lang: Lang; screen: Extract<Screen, { screen: 'verdict' }>; api: Connection }) {
+function StaffConfirm({
+  lang,
+  screen,
+  api,
+}: {
+  lang: Lang;
+  screen: Extract<Screen, { screen: 'verdict' }>;
+  api: Connection;
+}) {
   const sc = screen.staffConfirm;
   if (!sc) return null;
   return (
     <div className="staff-confirm" data-testid="staff-confirm" data-state={sc.state}>
       <ul className="staff-reasons">
         {sc.reasons.map((r) => (
-          <li key={r} data-reason={r}>{REASONS.has(r) ? t(lang, `reason.${r}` as TKey) : r}</li>
+          <li key={r} data-reason={r}>
+            {REASONS.has(r) ? t(lang, `reason.${r}` as TKey) : r}
+          </li>
         ))}
       </ul>
       {sc.state === 'pending' ? (
         <div className="staff-confirm-buttons">
-          <button className="staff-confirm-yes" data-testid="staff-confirm-yes" onClick={() => void api.call('confirmUnverified', { txId: screen.txId, confirmed: true })}>✓ {t(lang, 'verdict.staffConfirm')}</button>
-          <button className="staff-confirm-no" data-testid="staff-confirm-no" onClick={() => void api.call('confirmUnverified', { txId: screen.txId, confirmed: false })}>✕ {t(lang, 'verdict.staffDecline')}</button>
+          <button
+            className="staff-confirm-yes"
+            data-testid="staff-confirm-yes"
+            onClick={() => void api.call('confirmUnverified', { txId: screen.txId, confirmed: true })}
+          >
+            ✓ {t(lang, 'verdict.staffConfirm')}
+          </button>
+          <button
+            className="staff-confirm-no"
+            data-testid="staff-confirm-no"
+            onClick={() => void api.call('confirmUnverified', { txId: screen.txId, confirmed: false })}
+          >
+            ✕ {t(lang, 'verdict.staffDecline')}
+          </button>
         </div>
       ) : (
-        <div className="staff-confirm-done" data-testid="staff-confirm-done">{t(lang, sc.state === 'confirmed' ? 'verdict.staffConfirmed' : 'verdict.staffDeclined')}</div>
+        <div className="staff-confirm-done" data-testid="staff-confirm-done">
+          {t(lang, sc.state === 'confirmed' ? 'verdict.staffConfirmed' : 'verdict.staffDeclined')}
+        </div>
       )}
     </div>
   );
@@ -81,7 +147,9 @@ function Photo({ lang, src }: { lang: Lang; src: string }) {
   return (
     <figure className="photo">
       {broken ? (
-        <div className="photo-broken" data-testid="photo-broken" role="img" aria-label={t(lang, 'verdict.photoBroken')}>?</div>
+        <div className="photo-broken" data-testid="photo-broken" role="img" aria-label={t(lang, 'verdict.photoBroken')}>
+          ?
+        </div>
       ) : (
         <img src={src} alt="" data-testid="photo" onError={() => setBroken(true)} />
       )}
@@ -90,24 +158,47 @@ function Photo({ lang, src }: { lang: Lang; src: string }) {
   );
 }
 
-export function VerdictScreen({ lang, mode, screen, api }: { lang: Lang; mode: Mode; screen: Extract<Screen, { screen: 'verdict' }>; api: Connection }) {
+export function VerdictScreen({
+  lang,
+  mode,
+  screen,
+  api,
+}: {
+  lang: Lang;
+  mode: Mode;
+  screen: Extract<Screen, { screen: 'verdict' }>;
+  api: Connection;
+}) {
   const valid = screen.verdict === 'valid';
   const unverified = screen.verdict === 'unverified';
   const h = headline(lang, mode, screen);
   const attrs = ATTR_ORDER.filter((k) => screen.attributes[k] !== undefined);
   const img = screen.images;
   return (
-    <section className={`verdict verdict-${screen.verdict}${attrs.length >= 6 ? ' verdict-long' : ''}`} data-testid="verdict" data-verdict={screen.verdict} data-document={screen.document ?? ''}>
+    <section
+      className={`verdict verdict-${screen.verdict}${attrs.length >= 6 ? ' verdict-long' : ''}`}
+      data-testid="verdict"
+      data-verdict={screen.verdict}
+      data-document={screen.document ?? ''}
+    >
       <div className="verdict-band">
         {valid ? <ValidMark /> : unverified ? <UnverifiedMark /> : <InvalidMark />}
         <div className="verdict-words">
-          <div className="verdict-main" data-testid="verdict-main">{h.main}</div>
+          <div className="verdict-main" data-testid="verdict-main">
+            {h.main}
+          </div>
           {h.sub && <div className="verdict-sub">{h.sub}</div>}
-          {!valid && !unverified && screen.reason && screen.reason.code !== 'age_over_20_false' && <div className="verdict-reason" data-testid="verdict-reason">{msg(lang, screen.reason)}</div>}
+          {!valid && !unverified && screen.reason && screen.reason.code !== 'age_over_20_false' && (
+            <div className="verdict-reason" data-testid="verdict-reason">
+              {msg(lang, screen.reason)}
+            </div>
+          )}
         </div>
       </div>
       {valid && screen.holderHint === 'printed-photo' && (
-        <p className="verdict-hint" data-testid="printed-photo-hint">{t(lang, 'verdict.printedPhotoHint')}</p>
+        <p className="verdict-hint" data-testid="printed-photo-hint">
+          {t(lang, 'verdict.printedPhotoHint')}
+        </p>
       )}
       {unverified && <StaffConfirm lang={lang} screen={screen} api={api} />}
       {(attrs.length > 0 || screen.photo || img) && (
@@ -124,7 +215,9 @@ export function VerdictScreen({ lang, mode, screen, api }: { lang: Lang; mode: M
               {img?.name && (
                 <div className="attr attr-image" data-attr="name_image">
                   <dt>{t(lang, 'verdict.nameImage')}</dt>
-                  <dd><img src={img.name} alt="" data-testid="name-image" /></dd>
+                  <dd>
+                    <img src={img.name} alt="" data-testid="name-image" />
+                  </dd>
                 </div>
               )}
               {attrs.map((k) => (
@@ -136,18 +229,30 @@ export function VerdictScreen({ lang, mode, screen, api }: { lang: Lang; mode: M
               {img?.address && (
                 <div className="attr attr-image" data-attr="address_image">
                   <dt>{t(lang, 'verdict.addressImage')}</dt>
-                  <dd><img src={img.address} alt="" data-testid="address-image" /></dd>
+                  <dd>
+                    <img src={img.address} alt="" data-testid="address-image" />
+                  </dd>
                 </div>
               )}
-              {screen.attributes.gaiji && <p className="gaiji-note" data-testid="gaiji-note">{t(lang, 'verdict.gaiji')}</p>}
-              {screen.document === 'passport' && mode === 'identity' && <p className="passport-note" data-testid="passport-note">{t(lang, 'verdict.passportNote')}</p>}
+              {screen.attributes.gaiji && (
+                <p className="gaiji-note" data-testid="gaiji-note">
+                  {t(lang, 'verdict.gaiji')}
+                </p>
+              )}
+              {screen.document === 'passport' && mode === 'identity' && (
+                <p className="passport-note" data-testid="passport-note">
+                  {t(lang, 'verdict.passportNote')}
+                </p>
+              )}
             </dl>
           )}
         </div>
       )}
       <footer className="verdict-footer">
         <Countdown lang={lang} wipeAt={screen.wipeAt} />
-        <button className="next-button" data-testid="next" onClick={() => void api.call('dismiss', {})}>{t(lang, 'next')}</button>
+        <button className="next-button" data-testid="next" onClick={() => void api.call('dismiss', {})}>
+          {t(lang, 'next')}
+        </button>
       </footer>
     </section>
   );

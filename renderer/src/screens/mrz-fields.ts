@@ -25,7 +25,14 @@ export function isYymmdd(s: string): boolean {
 
 export type MrzSlot = 'document' | 'documentCd' | 'birth' | 'birthCd' | 'expiry' | 'expiryCd';
 export const SLOTS: readonly MrzSlot[] = ['document', 'documentCd', 'birth', 'birthCd', 'expiry', 'expiryCd'];
-export const SLOT_LENGTH: Record<MrzSlot, number> = { document: 9, documentCd: 1, birth: 6, birthCd: 1, expiry: 6, expiryCd: 1 };
+export const SLOT_LENGTH: Record<MrzSlot, number> = {
+  document: 9,
+  documentCd: 1,
+  birth: 6,
+  birthCd: 1,
+  expiry: 6,
+  expiryCd: 1,
+};
 export type MrzValues = Record<MrzSlot, string>;
 export const EMPTY: MrzValues = { document: '', documentCd: '', birth: '', birthCd: '', expiry: '', expiryCd: '' };
 
@@ -63,5 +70,12 @@ export function fromScannedLine(text: string): MrzValues | null {
   const t = text.trim().toUpperCase();
   const l = t.length === 88 ? t.slice(44) : t;
   if (l.length !== 44 || !/^[A-Z0-9<]+$/.test(l)) return null;
-  return { document: l.slice(0, 9).replace(/<+$/, ''), documentCd: l[9]!, birth: l.slice(13, 19), birthCd: l[19]!, expiry: l.slice(21, 27), expiryCd: l[27]! };
+  return {
+    document: l.slice(0, 9).replace(/<+$/, ''),
+    documentCd: l[9]!,
+    birth: l.slice(13, 19),
+    birthCd: l[19]!,
+    expiry: l.slice(21, 27),
+    expiryCd: l[27]!,
+  };
 }

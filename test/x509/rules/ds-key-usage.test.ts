@@ -6,8 +6,18 @@ import { ds, dsWith, ext, OID } from './fixtures.ts';
 // ISO/IEC 18013-5 Annex B: DS KeyUsage critical, digitalSignature only.
 const CASES: Array<[string, ReturnType<typeof ds>, boolean, RegExp?]> = [
   ['digitalSignature only, critical', ds(), true],
-  ['digitalSignature + keyCertSign', ds(dsWith(OID.keyUsage, ext.keyUsage(['digitalSignature', 'keyCertSign']))), false, /digitalSignature only/],
-  ['digitalSignature + nonRepudiation', ds(dsWith(OID.keyUsage, ext.keyUsage(['digitalSignature', 'nonRepudiation']))), false, /digitalSignature only/],
+  [
+    'digitalSignature + keyCertSign',
+    ds(dsWith(OID.keyUsage, ext.keyUsage(['digitalSignature', 'keyCertSign']))),
+    false,
+    /digitalSignature only/,
+  ],
+  [
+    'digitalSignature + nonRepudiation',
+    ds(dsWith(OID.keyUsage, ext.keyUsage(['digitalSignature', 'nonRepudiation']))),
+    false,
+    /digitalSignature only/,
+  ],
   ['keyAgreement only', ds(dsWith(OID.keyUsage, ext.keyUsage(['keyAgreement']))), false, /digitalSignature only/],
   ['no bits set', ds(dsWith(OID.keyUsage, ext.keyUsage([]))), false, /\(none\)/],
   ['not critical', ds(dsWith(OID.keyUsage, ext.keyUsage(['digitalSignature'], false))), false, /not marked critical/],

@@ -7,19 +7,39 @@ import { buildIaca, dsExtensions, iacaExtensions } from '../../../sim/pki/profil
 
 export const IACA_KEY = keyFromSeed('P-256', 'rules-iaca');
 export const DS_KEY = keyFromSeed('P-256', 'rules-ds');
-export const IACA_NAME: NameSpec = [['C', 'JP'], ['CN', 'Rules IACA']];
+export const IACA_NAME: NameSpec = [
+  ['C', 'JP'],
+  ['CN', 'Rules IACA'],
+];
 export const AT = new Date('2026-06-01T00:00:00Z');
 
-export function iaca(extensions: ExtSpec[] = iacaExtensions(IACA_KEY), over: { subject?: NameSpec; notBefore?: Date; notAfter?: Date } = {}): Certificate {
-  return parseCertificate(buildIaca({ key: IACA_KEY, subject: over.subject ?? IACA_NAME, extensions, ...(over.notBefore ? { notBefore: over.notBefore } : {}), ...(over.notAfter ? { notAfter: over.notAfter } : {}) }).der);
+export function iaca(
+  extensions: ExtSpec[] = iacaExtensions(IACA_KEY),
+  over: { subject?: NameSpec; notBefore?: Date; notAfter?: Date } = {},
+): Certificate {
+  return parseCertificate(
+    buildIaca({
+      key: IACA_KEY,
+      subject: over.subject ?? IACA_NAME,
+      extensions,
+      ...(over.notBefore ? { notBefore: over.notBefore } : {}),
+      ...(over.notAfter ? { notAfter: over.notAfter } : {}),
+    }).der,
+  );
 }
 
-export function ds(extensions: ExtSpec[] = dsExtensions(DS_KEY, IACA_KEY), over: { subject?: NameSpec; notBefore?: Date; notAfter?: Date } = {}): Certificate {
+export function ds(
+  extensions: ExtSpec[] = dsExtensions(DS_KEY, IACA_KEY),
+  over: { subject?: NameSpec; notBefore?: Date; notAfter?: Date } = {},
+): Certificate {
   return parseCertificate(
     buildCertificate({
       serial: 77,
       issuer: IACA_NAME,
-      subject: over.subject ?? [['C', 'JP'], ['CN', 'Rules DS']],
+      subject: over.subject ?? [
+        ['C', 'JP'],
+        ['CN', 'Rules DS'],
+      ],
       notBefore: over.notBefore ?? new Date('2026-01-01T00:00:00Z'),
       notAfter: over.notAfter ?? new Date('2027-01-01T00:00:00Z'),
       subjectKey: DS_KEY,

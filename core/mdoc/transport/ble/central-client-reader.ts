@@ -46,11 +46,26 @@ export class CentralClientReader implements MessageTransport {
    * Advertise and wait until the phone has connected, subscribed to Server2Client and written State
    * 0x01. `eDeviceKeyBytes` is the DE's EDeviceKeyBytes as received (for the Ident value).
    */
-  static async open(link: GattServerLink, crypto: CryptoProvider, serviceUuid: string, eDeviceKeyBytes: Uint8Array, timeouts: BleTimeouts): Promise<CentralClientReader> {
+  static async open(
+    link: GattServerLink,
+    crypto: CryptoProvider,
+    serviceUuid: string,
+    eDeviceKeyBytes: Uint8Array,
+    timeouts: BleTimeouts,
+  ): Promise<CentralClientReader> {
     const t = new CentralClientReader(normalizeUuid(serviceUuid), timeouts.timers);
     const started = new Promise<void>((resolve, reject) => (t.startWaiter = { resolve, reject }));
     started.catch(() => {});
-    const deadline = timeouts.timers.setTimeout(() => t.failStart(new TransportError('transport_peer_not_found', `no phone connected and started the session within ${timeouts.connectMs} ms`)), timeouts.connectMs);
+    const deadline = timeouts.timers.setTimeout(
+      () =>
+        t.failStart(
+          new TransportError(
+            'transport_peer_not_found',
+            `no phone connected and started the session within ${timeouts.connectMs} ms`,
+          ),
+        ),
+      timeouts.connectMs,
+    );
     try {
       t.handle = await link.serve(
         {
@@ -111,7 +126,12 @@ export class CentralClientReader implements MessageTransport {
     if (uuid === C.state) {
       if (data.length === 1 && data[0] === STATE_START) {
         if (!this.s2cSubscribed) {
-          this.failStart(new TransportError('transport_protocol_error', 'the phone wrote State 0x01 before subscribing to Server2Client'));
+          this.failStart(
+            new TransportError(
+              'transport_protocol_error',
+              'the phone wrote State 0x01 before subscribing to Server2Client',
+            ),
+          );
           return;
         }
         this.started = true;
@@ -139,13 +159,19 @@ export class CentralClientReader implements MessageTransport {
   }
 
   describe(): Record<string, string | number | boolean> {
-    return { mode: 'mdoc central client', serviceUuid: this.serviceUuid, chunkSize: this.chunkSize, attMtu: this.chunkSize + 3 };
+    return {
+      mode: 'mdoc central client',
+      serviceUuid: this.serviceUuid,
+      chunkSize: this.chunkSize,
+      attMtu: this.chunkSize + 3,
+    };
   }
 
   async send(message: Uint8Array): Promise<void> {
     if (this.closed || !this.handle) throw new TransportError('transport_closed', 'transport closed');
     if (this.inbox.failed) throw this.inbox.failed;
-    if (!this.s2cSubscribed) throw new TransportError('transport_disconnected', 'the phone is not subscribed to Server2Client');
+    if (!this.s2cSubscribed)
+      throw new TransportError('transport_disconnected', 'the phone is not subscribed to Server2Client');
     for (const chunk of chunkMessage(message, this.chunkSize)) {
       if (this.inbox.failed) throw this.inbox.failed;
       await this.handle.notify(C.s2c, chunk);

@@ -35,7 +35,11 @@ export class MessageAssembler {
   push(chunk: Uint8Array): Uint8Array | null {
     if (chunk.length < 1) throw new TransportError('transport_protocol_error', 'empty chunk');
     const flag = chunk[0];
-    if (flag !== 0x00 && flag !== 0x01) throw new TransportError('transport_protocol_error', `chunk header 0x${flag!.toString(16)} is neither 0x00 nor 0x01`);
+    if (flag !== 0x00 && flag !== 0x01)
+      throw new TransportError(
+        'transport_protocol_error',
+        `chunk header 0x${flag!.toString(16)} is neither 0x00 nor 0x01`,
+      );
     this.size += chunk.length - 1;
     if (this.size > this.maxMessageBytes) {
       this.reset();

@@ -8,7 +8,8 @@ export class Inbox {
   constructor(private readonly timers: Timers) {}
 
   private messages: Uint8Array[] = [];
-  private waiter: { resolve: (m: Uint8Array) => void; reject: (e: TransportError) => void; timer: unknown } | null = null;
+  private waiter: { resolve: (m: Uint8Array) => void; reject: (e: TransportError) => void; timer: unknown } | null =
+    null;
   private failure: TransportError | null = null;
 
   put(message: Uint8Array): void {

@@ -27,9 +27,17 @@ const S = {
 
 export function disconnectError(reason: DisconnectReason, pendingBytes: number): TransportError {
   // Part of a message received is the most telling fact, whatever the HCI reason.
-  if (pendingBytes > 0) return new TransportError('transport_disconnected_mid_message', `BLE link ${reason === 'link-lost' ? 'lost' : 'dropped'} after ${pendingBytes} bytes of an unfinished message`);
-  if (reason === 'link-lost') return new TransportError('transport_link_lost', 'BLE link supervision timeout: the phone went out of range');
-  return new TransportError('transport_disconnected', `BLE link closed by the ${reason === 'remote' ? 'phone' : 'reader'}`);
+  if (pendingBytes > 0)
+    return new TransportError(
+      'transport_disconnected_mid_message',
+      `BLE link ${reason === 'link-lost' ? 'lost' : 'dropped'} after ${pendingBytes} bytes of an unfinished message`,
+    );
+  if (reason === 'link-lost')
+    return new TransportError('transport_link_lost', 'BLE link supervision timeout: the phone went out of range');
+  return new TransportError(
+    'transport_disconnected',
+    `BLE link closed by the ${reason === 'remote' ? 'phone' : 'reader'}`,
+  );
 }
 
 export class PeripheralServerReader implements MessageTransport {
@@ -66,11 +74,13 @@ export class PeripheralServerReader implements MessageTransport {
       this.inbox.fail(disconnectError(reason, this.assembler.pending));
     });
     for (const c of [S.state, S.c2s, S.s2c]) {
-      if (!this.conn.characteristics.includes(c)) throw new TransportError('transport_service_incomplete', `the phone's mdoc service lacks characteristic ${c}`);
+      if (!this.conn.characteristics.includes(c))
+        throw new TransportError('transport_service_incomplete', `the phone's mdoc service lacks characteristic ${c}`);
     }
     await this.conn.subscribe(S.s2c, (chunk) => this.onChunk(chunk));
     await this.conn.subscribe(S.state, (v) => {
-      if (v.length === 1 && v[0] === STATE_END) this.inbox.fail(new TransportError('transport_peer_terminated', 'the phone ended the session (State 0x02)'));
+      if (v.length === 1 && v[0] === STATE_END)
+        this.inbox.fail(new TransportError('transport_peer_terminated', 'the phone ended the session (State 0x02)'));
     });
     await this.conn.write(S.state, Uint8Array.of(STATE_START), true);
   }
@@ -85,7 +95,12 @@ export class PeripheralServerReader implements MessageTransport {
   }
 
   describe(): Record<string, string | number | boolean> {
-    return { mode: 'mdoc peripheral server', serviceUuid: this.serviceUuid, attMtu: this.conn.mtu, chunkSize: maxChunkSize(this.conn.mtu) };
+    return {
+      mode: 'mdoc peripheral server',
+      serviceUuid: this.serviceUuid,
+      attMtu: this.conn.mtu,
+      chunkSize: maxChunkSize(this.conn.mtu),
+    };
   }
 
   async send(message: Uint8Array): Promise<void> {

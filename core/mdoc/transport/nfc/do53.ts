@@ -41,7 +41,8 @@ export function decodeDo53(b: Uint8Array, maxLength: number): Uint8Array {
     if ((k === 1 && len < 0x80) || (k > 1 && len < 1 << (8 * (k - 1)))) bad('non-minimal length');
     p = 2 + k;
   }
-  if (len > maxLength) throw new NfcRetrievalError('nfc_retrieval_too_large', `DO'53' of ${len} bytes exceeds ${maxLength}`);
+  if (len > maxLength)
+    throw new NfcRetrievalError('nfc_retrieval_too_large', `DO'53' of ${len} bytes exceeds ${maxLength}`);
   if (p + len !== b.length) bad(`length ${len} but ${b.length - p} bytes follow`);
   return b.slice(p);
 }

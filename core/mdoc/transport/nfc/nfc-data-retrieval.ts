@@ -42,8 +42,20 @@ export class NfcDataRetrieval {
     private readonly channel: ApduChannel,
     o: NfcDataRetrievalOptions = {},
   ) {
-    this.lc = Math.max(1, Math.min(o.maxCommandDataLength ?? NFC_RETRIEVAL_LIMITS.maxCommandDataLength, NFC_RETRIEVAL_LIMITS.maxCommandDataLength));
-    this.le = Math.max(1, Math.min(o.maxResponseDataLength ?? NFC_RETRIEVAL_LIMITS.maxResponseDataLength, NFC_RETRIEVAL_LIMITS.maxResponseDataLength));
+    this.lc = Math.max(
+      1,
+      Math.min(
+        o.maxCommandDataLength ?? NFC_RETRIEVAL_LIMITS.maxCommandDataLength,
+        NFC_RETRIEVAL_LIMITS.maxCommandDataLength,
+      ),
+    );
+    this.le = Math.max(
+      1,
+      Math.min(
+        o.maxResponseDataLength ?? NFC_RETRIEVAL_LIMITS.maxResponseDataLength,
+        NFC_RETRIEVAL_LIMITS.maxResponseDataLength,
+      ),
+    );
     this.maxMessage = o.maxMessageBytes ?? 512 * 1024;
   }
 
@@ -61,7 +73,8 @@ export class NfcDataRetrieval {
 
   /** Send one message, return the holder's answer (DO'53' content). */
   async exchange(message: Uint8Array): Promise<Uint8Array> {
-    if (message.length > this.maxMessage) throw new NfcRetrievalError('nfc_retrieval_too_large', `outgoing message of ${message.length} bytes`);
+    if (message.length > this.maxMessage)
+      throw new NfcRetrievalError('nfc_retrieval_too_large', `outgoing message of ${message.length} bytes`);
     const wrapped = encodeDo53(message);
     let last: { data: Uint8Array; sw: number } | null = null;
     for (let o = 0; o < wrapped.length; o += this.lc) {
@@ -74,8 +87,10 @@ export class NfcDataRetrieval {
       if (!more) apdu[apdu.length - 1] = this.le & 0xff; // 256 -> 00
       const r = await this.send(apdu);
       if (more) {
-        if (r.sw !== 0x9000) throw new NfcRetrievalError('nfc_retrieval_status', `ENVELOPE (chained) SW ${r.sw.toString(16)}`);
-        if (r.data.length) throw new NfcRetrievalError('nfc_retrieval_malformed', 'data in the answer to a chained ENVELOPE');
+        if (r.sw !== 0x9000)
+          throw new NfcRetrievalError('nfc_retrieval_status', `ENVELOPE (chained) SW ${r.sw.toString(16)}`);
+        if (r.data.length)
+          throw new NfcRetrievalError('nfc_retrieval_malformed', 'data in the answer to a chained ENVELOPE');
       }
       last = r;
     }
@@ -94,8 +109,13 @@ export class NfcDataRetrieval {
       if (total > limit) throw new NfcRetrievalError('nfc_retrieval_too_large', `response over ${limit} bytes`);
       parts.push(r.data);
       if (r.sw === 0x9000) break;
-      if ((r.sw & 0xff00) !== 0x6100) throw new NfcRetrievalError('nfc_retrieval_status', `ENVELOPE/GET RESPONSE SW ${r.sw.toString(16).padStart(4, '0')}`);
-      if (round >= maxRounds) throw new NfcRetrievalError('nfc_retrieval_too_large', `more than ${maxRounds} GET RESPONSE rounds`);
+      if ((r.sw & 0xff00) !== 0x6100)
+        throw new NfcRetrievalError(
+          'nfc_retrieval_status',
+          `ENVELOPE/GET RESPONSE SW ${r.sw.toString(16).padStart(4, '0')}`,
+        );
+      if (round >= maxRounds)
+        throw new NfcRetrievalError('nfc_retrieval_too_large', `more than ${maxRounds} GET RESPONSE rounds`);
       const xx = r.sw & 0xff;
       // 61 00: 256 or more remain -> ask for our maximum; 61 xx: exactly xx remain.
       const le = xx === 0 ? this.le : Math.min(xx, this.le);

@@ -14,7 +14,14 @@ export interface PinStep {
   max: number;
 }
 
-export function PinSteps({ lang, steps, submit, onCancel, note, testid }: {
+export function PinSteps({
+  lang,
+  steps,
+  submit,
+  onCancel,
+  note,
+  testid,
+}: {
   lang: Lang;
   steps: PinStep[];
   /** All steps' digits by id; resolves to an error message or null. */
@@ -64,16 +71,28 @@ export function PinSteps({ lang, steps, submit, onCancel, note, testid }: {
   return (
     <div className="pin-steps" data-testid={testid ?? 'pin-steps'} data-step={step.id}>
       <div className="pin-steps-text">
-      {steps.length > 1 && (
-        <ol className="pin-steps-progress" aria-hidden="true">
-          {steps.map((s, k) => <li key={s.id} className={k < i ? 'done' : k === i ? 'current' : ''} />)}
-        </ol>
-      )}
-      <h2 className="pin-steps-title">{step.title}</h2>
-      {step.hint && <p className="pin-steps-hint">{step.hint}</p>}
-      {note && <p className="staff-warn" data-testid="staff-note">{note}</p>}
-      <div className="digits masked" data-testid="staff-digits" aria-label={`${digits.length}`}>{'●'.repeat(digits.length) || '\u00a0'}</div>
-      {err && <p className="input-wrong" data-testid="staff-error" role="alert">{err}</p>}
+        {steps.length > 1 && (
+          <ol className="pin-steps-progress" aria-hidden="true">
+            {steps.map((s, k) => (
+              <li key={s.id} className={k < i ? 'done' : k === i ? 'current' : ''} />
+            ))}
+          </ol>
+        )}
+        <h2 className="pin-steps-title">{step.title}</h2>
+        {step.hint && <p className="pin-steps-hint">{step.hint}</p>}
+        {note && (
+          <p className="staff-warn" data-testid="staff-note">
+            {note}
+          </p>
+        )}
+        <div className="digits masked" data-testid="staff-digits" aria-label={`${digits.length}`}>
+          {'●'.repeat(digits.length) || '\u00a0'}
+        </div>
+        {err && (
+          <p className="input-wrong" data-testid="staff-error" role="alert">
+            {err}
+          </p>
+        )}
       </div>
       <Keypad
         labels={{ clear: t(lang, 'key.clear'), ok: t(lang, 'key.ok'), cancel: t(lang, 'key.cancel') }}

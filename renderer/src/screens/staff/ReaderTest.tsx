@@ -15,7 +15,12 @@ export function ReaderTest({ lang, api, training }: { lang: Lang; api: Connectio
   const [err, setErr] = useState('');
   const [left, setLeft] = useState(0);
   const timer = useRef<ReturnType<typeof setInterval> | null>(null);
-  useEffect(() => () => { if (timer.current) clearInterval(timer.current); }, []);
+  useEffect(
+    () => () => {
+      if (timer.current) clearInterval(timer.current);
+    },
+    [],
+  );
 
   const start = async () => {
     setState('waiting');
@@ -33,7 +38,11 @@ export function ReaderTest({ lang, api, training }: { lang: Lang; api: Connectio
 
   return (
     <div className="reader-test" data-testid="reader-test" data-state={state}>
-      {state !== 'waiting' && <Button kind="primary" testid="reader-test-start" onClick={() => void start()}>{t(lang, state === 'idle' ? 'rt.start' : 'rt.again')}</Button>}
+      {state !== 'waiting' && (
+        <Button kind="primary" testid="reader-test-start" onClick={() => void start()}>
+          {t(lang, state === 'idle' ? 'rt.start' : 'rt.again')}
+        </Button>
+      )}
       {state === 'waiting' && (
         <div className="rt-waiting">
           <div className="spinner small" aria-hidden="true" />
@@ -42,25 +51,58 @@ export function ReaderTest({ lang, api, training }: { lang: Lang; api: Connectio
           {training && (
             <div className="rt-training">
               <span>{t(lang, 'trainingPanel')}</span>
-              <button type="button" className="sbtn sbtn-quiet" data-testid="rt-present-card" onClick={() => void api.call('trainingPresent', { scenario: 'card-ok' })}>{t(lang, 'rt.card')}</button>
-              <button type="button" className="sbtn sbtn-quiet" data-testid="rt-present-phone" onClick={() => void api.call('trainingPresent', { scenario: 'phone-ok' })}>{t(lang, 'rt.phone')}</button>
+              <button
+                type="button"
+                className="sbtn sbtn-quiet"
+                data-testid="rt-present-card"
+                onClick={() => void api.call('trainingPresent', { scenario: 'card-ok' })}
+              >
+                {t(lang, 'rt.card')}
+              </button>
+              <button
+                type="button"
+                className="sbtn sbtn-quiet"
+                data-testid="rt-present-phone"
+                onClick={() => void api.call('trainingPresent', { scenario: 'phone-ok' })}
+              >
+                {t(lang, 'rt.phone')}
+              </button>
             </div>
           )}
         </div>
       )}
       {result && result.seen && (
-        <div className="rt-result ok" data-testid="reader-test-result" data-credential={result.credential} role="status">
-          <div className="rt-mark" aria-hidden="true">✓</div>
+        <div
+          className="rt-result ok"
+          data-testid="reader-test-result"
+          data-credential={result.credential}
+          role="status"
+        >
+          <div className="rt-mark" aria-hidden="true">
+            ✓
+          </div>
           <div>
             <p className="rt-what">{t(lang, result.credential === 'card' ? 'rt.sawCard' : 'rt.sawPhone')}</p>
-            <p className="rt-which">{t(lang, 'rt.reader')}: {result.readerLabel}</p>
-            <p className="rt-detail">{lang === 'ja' ? result.detailJa : result.detailEn} · {(result.ms / 1000).toFixed(1)} s</p>
+            <p className="rt-which">
+              {t(lang, 'rt.reader')}: {result.readerLabel}
+            </p>
+            <p className="rt-detail">
+              {lang === 'ja' ? result.detailJa : result.detailEn} · {(result.ms / 1000).toFixed(1)} s
+            </p>
             <p className="rt-note">{t(lang, 'rt.nothingRead')}</p>
           </div>
         </div>
       )}
-      {result && !result.seen && <p className="staff-warn" data-testid="reader-test-result" data-credential="none">{t(lang, 'rt.none')}</p>}
-      {err && <p className="staff-warn" role="alert">{err}</p>}
+      {result && !result.seen && (
+        <p className="staff-warn" data-testid="reader-test-result" data-credential="none">
+          {t(lang, 'rt.none')}
+        </p>
+      )}
+      {err && (
+        <p className="staff-warn" role="alert">
+          {err}
+        </p>
+      )}
     </div>
   );
 }

@@ -16,7 +16,15 @@ import { ReadinessCards } from './Trust.tsx';
 const STEPS = ['lang', 'pin', 'mode', 'reader', 'trust', 'audit', 'done'] as const;
 type Step = (typeof STEPS)[number];
 
-export function Setup({ lang, api, status, training, onDone, onLater, onStatus }: {
+export function Setup({
+  lang,
+  api,
+  status,
+  training,
+  onDone,
+  onLater,
+  onStatus,
+}: {
   lang: Lang;
   api: Connection;
   status: StaffStatus;
@@ -33,7 +41,8 @@ export function Setup({ lang, api, status, training, onDone, onLater, onStatus }
   useEffect(() => {
     if (!unlocked) return;
     void api.call('staffGetSettings', {}).then((r) => r.ok && setSettings(r.value));
-    if (step === 'audit' || step === 'done') void api.call('staffAuditView', { filter: {}, page: 0, pageSize: 1 }).then((r) => r.ok && setAudit(r.value));
+    if (step === 'audit' || step === 'done')
+      void api.call('staffAuditView', { filter: {}, page: 0, pageSize: 1 }).then((r) => r.ok && setAudit(r.value));
   }, [api, step, unlocked]);
   const update = async (patch: Partial<Pick<SettingsView, 'mode' | 'retentionDays'>>) => {
     const r = await api.call('staffUpdateSettings', patch);
@@ -51,17 +60,31 @@ export function Setup({ lang, api, status, training, onDone, onLater, onStatus }
       <header className="setup-head">
         <h1>{t(lang, 'setup.title')}</h1>
         <ol className="setup-steps">
-          {STEPS.map((s, k) => <li key={s} className={k < i ? 'done' : k === i ? 'current' : ''}>{t(lang, `setup.step.${s}` as TKey)}</li>)}
+          {STEPS.map((s, k) => (
+            <li key={s} className={k < i ? 'done' : k === i ? 'current' : ''}>
+              {t(lang, `setup.step.${s}` as TKey)}
+            </li>
+          ))}
         </ol>
       </header>
       <main className="setup-body">
         {step === 'lang' && (
           <div className="setup-page">
             <h2>{t(lang, 'setup.langTitle')}</h2>
-            <p className="setup-lead">{t(lang, status.setupReason === 'not_set' ? 'setup.why.not_set' : 'setup.why.other')}</p>
+            <p className="setup-lead">
+              {t(lang, status.setupReason === 'not_set' ? 'setup.why.not_set' : 'setup.why.other')}
+            </p>
             <div className="big-choices">
               {(['ja', 'en'] as Lang[]).map((l) => (
-                <button key={l} type="button" className={`big-choice${lang === l ? ' on' : ''}`} data-lang={l} onClick={() => void api.call('setLang', { lang: l })}>{l === 'ja' ? '日本語' : 'English'}</button>
+                <button
+                  key={l}
+                  type="button"
+                  className={`big-choice${lang === l ? ' on' : ''}`}
+                  data-lang={l}
+                  onClick={() => void api.call('setLang', { lang: l })}
+                >
+                  {l === 'ja' ? '日本語' : 'English'}
+                </button>
               ))}
             </div>
           </div>
@@ -73,7 +96,13 @@ export function Setup({ lang, api, status, training, onDone, onLater, onStatus }
               lang={lang}
               note={status.lockedOutSeconds > 0 ? t(lang, 'staff.lockedOut', { n: status.lockedOutSeconds }) : null}
               steps={[
-                { id: 'code', title: t(lang, 'setup.code'), hint: t(lang, status.setupCodeIssued ? 'setup.codeHint' : 'setup.noCode'), min: 8, max: 8 },
+                {
+                  id: 'code',
+                  title: t(lang, 'setup.code'),
+                  hint: t(lang, status.setupCodeIssued ? 'setup.codeHint' : 'setup.noCode'),
+                  min: 8,
+                  max: 8,
+                },
                 { id: 'pin', title: t(lang, 'setup.newPin'), hint: t(lang, 'setup.pinRule'), min: 6, max: 12 },
                 { id: 'again', title: t(lang, 'setup.again'), min: 6, max: 12 },
               ]}
@@ -94,7 +123,13 @@ export function Setup({ lang, api, status, training, onDone, onLater, onStatus }
             <h2>{t(lang, 'setup.modeTitle')}</h2>
             <div className="big-choices">
               {(['age-over-20', 'entrance', 'identity'] as Mode[]).map((m) => (
-                <button key={m} type="button" className={`big-choice${settings.mode === m ? ' on' : ''}`} data-mode-choice={m} onClick={() => void update({ mode: m })}>
+                <button
+                  key={m}
+                  type="button"
+                  className={`big-choice${settings.mode === m ? ' on' : ''}`}
+                  data-mode-choice={m}
+                  onClick={() => void update({ mode: m })}
+                >
                   {modeLabel(lang, m)}
                   <small>{t(lang, `setup.mode.${m}` as TKey)}</small>
                 </button>
@@ -120,31 +155,76 @@ export function Setup({ lang, api, status, training, onDone, onLater, onStatus }
           <div className="setup-page">
             <h2>{t(lang, 'setup.auditTitle')}</h2>
             <p className="setup-lead">{t(lang, 'setup.auditLead')}</p>
-            {audit && <p className="setup-fact" data-testid="setup-audit-location">{t(lang, 'audit.location')}: <strong>{audit.location.kind === 'sqlite' ? audit.location.path : t(lang, 'audit.memory')}</strong></p>}
+            {audit && (
+              <p className="setup-fact" data-testid="setup-audit-location">
+                {t(lang, 'audit.location')}:{' '}
+                <strong>{audit.location.kind === 'sqlite' ? audit.location.path : t(lang, 'audit.memory')}</strong>
+              </p>
+            )}
             {audit && <p className="setup-fact">{chainText(lang, audit)}</p>}
             <p className="setup-fact">{t(lang, 'staff.retentionDays')}</p>
-            <Segmented<number> testid="setup-retention" value={settings.retentionDays} onChange={(v) => void update({ retentionDays: v })} options={retentionOptions(lang, settings.retentionDays)} />
+            <Segmented<number>
+              testid="setup-retention"
+              value={settings.retentionDays}
+              onChange={(v) => void update({ retentionDays: v })}
+              options={retentionOptions(lang, settings.retentionDays)}
+            />
           </div>
         )}
         {step === 'done' && settings && (
           <div className="setup-page">
             <h2>{t(lang, 'setup.doneTitle')}</h2>
             <dl className="setup-summary" data-testid="setup-summary">
-              <div><dt>{t(lang, 'setup.step.lang')}</dt><dd>{lang === 'ja' ? '日本語' : 'English'}</dd></div>
-              <div><dt>{t(lang, 'setup.step.mode')}</dt><dd>{modeLabel(lang, settings.mode)}</dd></div>
-              <div><dt>{t(lang, 'staff.retentionDays')}</dt><dd>{retentionOptions(lang, settings.retentionDays).find((o) => o.value === settings.retentionDays)?.label}</dd></div>
-              {audit && <div><dt>{t(lang, 'audit.location')}</dt><dd>{audit.location.path ?? t(lang, 'audit.memory')}</dd></div>}
+              <div>
+                <dt>{t(lang, 'setup.step.lang')}</dt>
+                <dd>{lang === 'ja' ? '日本語' : 'English'}</dd>
+              </div>
+              <div>
+                <dt>{t(lang, 'setup.step.mode')}</dt>
+                <dd>{modeLabel(lang, settings.mode)}</dd>
+              </div>
+              <div>
+                <dt>{t(lang, 'staff.retentionDays')}</dt>
+                <dd>
+                  {
+                    retentionOptions(lang, settings.retentionDays).find((o) => o.value === settings.retentionDays)
+                      ?.label
+                  }
+                </dd>
+              </div>
+              {audit && (
+                <div>
+                  <dt>{t(lang, 'audit.location')}</dt>
+                  <dd>{audit.location.path ?? t(lang, 'audit.memory')}</dd>
+                </div>
+              )}
             </dl>
             <p className="setup-lead">{t(lang, 'setup.doneLead')}</p>
           </div>
         )}
       </main>
       <footer className="setup-foot">
-        {step !== 'pin' && !unlocked && <Button kind="quiet" testid="setup-later" onClick={onLater}>{t(lang, 'setup.later')}</Button>}
-        {i > 0 && step !== 'pin' && (unlocked ? i > 2 : true) && <Button kind="quiet" testid="setup-back" onClick={back}>‹ {t(lang, 'setup.back')}</Button>}
+        {step !== 'pin' && !unlocked && (
+          <Button kind="quiet" testid="setup-later" onClick={onLater}>
+            {t(lang, 'setup.later')}
+          </Button>
+        )}
+        {i > 0 && step !== 'pin' && (unlocked ? i > 2 : true) && (
+          <Button kind="quiet" testid="setup-back" onClick={back}>
+            ‹ {t(lang, 'setup.back')}
+          </Button>
+        )}
         <span className="spacer" />
-        {step !== 'pin' && step !== 'done' && <Button kind="primary" testid="setup-next" onClick={next}>{t(lang, 'setup.next')} ›</Button>}
-        {step === 'done' && <Button kind="primary" testid="setup-finish" onClick={onDone}>{t(lang, 'setup.finish')}</Button>}
+        {step !== 'pin' && step !== 'done' && (
+          <Button kind="primary" testid="setup-next" onClick={next}>
+            {t(lang, 'setup.next')} ›
+          </Button>
+        )}
+        {step === 'done' && (
+          <Button kind="primary" testid="setup-finish" onClick={onDone}>
+            {t(lang, 'setup.finish')}
+          </Button>
+        )}
       </footer>
     </div>
   );
