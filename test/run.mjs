@@ -3,7 +3,7 @@
 // Node's own test runner. Where it can (root, unshare, pcscd installed), it first moves into a private
 // network + mount namespace and starts a real pcscd there, so the vpcd virtual readers and the pcscd
 // socket belong to this run alone (parallel runs do not collide) and loopback has quickack on
-// (TOOLCHAIN.md: ~44 ms -> ~0.3 ms per APDU). Tests that need pcscd read KAKUNIN_PCSCD=1; without it
+// (delayed ACKs: ~44 ms -> ~0.3 ms per APDU). Tests that need pcscd read KAKUNIN_PCSCD=1; without it
 // they skip and print why. First it compiles dist/ when the sources are newer (npm run build's
 // TypeScript step, under a second), so the CLI and start-up tests run what `npx kakunin` and
 // `npm start` run, built from the sources under test.

@@ -1,5 +1,5 @@
-// The audit entry cannot carry personal data (issue #5: "never attribute values, photos,
-// certificates or numbers"). These tests attack the schema field by field: every string-bearing
+// The audit entry cannot carry personal data: never attribute values, photos,
+// certificates or numbers (docs/audit-log.md). These tests attack the schema field by field: every string-bearing
 // field is fed names, birth dates, My Numbers, addresses, base64 and hex blobs, PEM, data: URLs;
 // every number field is fed numbers that could be a My Number or a birth date; unknown fields are
 // refused; and the rejection never echoes the value it refused.

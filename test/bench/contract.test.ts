@@ -1,6 +1,6 @@
-// The `npm run bench -- --json` contract (issue 6), checked on a --quick run: the shape and the
+// The `npm run bench -- --json` contract, checked on a --quick run: the shape and the
 // arithmetic (ratio = baseline / ours, met = ratio >= goal; kiosk_share = kiosk / total). It does NOT
-// judge speed (quick figures are noise; goals live in the benchmark output, GUIDE.md).
+// judge speed (quick figures are noise; goals live in the benchmark output).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';

@@ -1,4 +1,4 @@
-// The crypto floor (issue 6): the bare signature verifications one DeviceResponse needs, with Node's
+// The crypto floor: the bare signature verifications one DeviceResponse needs, with Node's
 // native crypto (OpenSSL), nothing else: (1) the DS certificate's signature by the IACA, (2) the MSO
 // COSE_Sign1 by the DS key, (3) the device signature over DeviceAuthenticationBytes by the device
 // key. Keys are imported and the signed bytes are built BEFORE timing, so the floor is just three

@@ -1,12 +1,12 @@
 // The DeviceResponses every verifier in the benchmark is timed on. Made ONCE per run, then given
-// unchanged to Kakunin and to both peer libraries (issue 6: "on the same inputs").
+// unchanged to Kakunin and to both peer libraries (the same inputs for all).
 //
 // Who makes them: @auth0/mdl's issuer and holder code (an independent implementation), signed with
 // the project's TEST PKI (sim/pki/test-pki.ts: deterministic IACA + Document Signer per curve, the
 // same roots as resources/test-trust/iaca). Using a peer's issuer means the inputs are, by
 // construction, something the peers accept; run.ts still asserts that every verifier accepts them.
 //
-// Scenarios (issue 6): (a) age_over_20 only, (b) identity with a ~20 KB portrait; each under a P-256
+// Scenarios: (a) age_over_20 only, (b) identity with a ~20 KB portrait; each under a P-256
 // and a P-384 issuer. The device key is P-256 (what phones use) and authenticates by signature.
 
 import { createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto';
@@ -187,7 +187,7 @@ async function makeScenario(
   };
 }
 
-/** The four benchmark scenarios of issue 6. */
+/** The four benchmark scenarios. */
 export async function makeScenarios(portraitBytes = 20 * 1024): Promise<Scenario[]> {
   return [
     await makeScenario('age', 'p256', portraitBytes),

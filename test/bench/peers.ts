@@ -1,4 +1,4 @@
-// The two peer libraries the benchmark compares against (issue 6), used only here (dev deps).
+// The two peer libraries the benchmark compares against, used only here (dev deps).
 //
 // How each one verifies (read from their dist code in node_modules):
 //

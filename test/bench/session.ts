@@ -1,4 +1,4 @@
-// Session crypto per transaction (issue 6), the reader's side only, with H3's core/mdoc/session and
+// Session crypto per transaction, the reader's side only, with core/mdoc/session and
 // the native CryptoProvider: a fresh ephemeral key on the EDeviceKey's curve, ECDH, SessionTranscript,
 // HKDF SKReader/SKDevice (ReaderSession.start), AES-GCM encryption of the DeviceRequest
 // (establishment), AES-GCM decryption of the holder's SessionData carrying the DeviceResponse

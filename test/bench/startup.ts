@@ -9,9 +9,10 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { REFERENCE_DIR } from '../support/reference-files.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const ANNEX_D = join(ROOT, '..', 'shared', 'vectors', 'iso18013-5-annex-d.json');
+const ANNEX_D = join(REFERENCE_DIR, 'vectors', 'iso18013-5-annex-d.json');
 
 export interface StartupRow {
   name: string;

@@ -1,4 +1,4 @@
-// A timing model of the radio links (issue 6: "transaction time on simulated links"): how long the
+// A timing model of the radio links (transaction time on simulated links): how long the
 // bytes of one mdoc transaction take on the air, to set beside the kiosk's measured processing time.
 // Link time is MODELLED (no radio here); kiosk time is MEASURED in the same run (session crypto +
 // verification). The model leaves out everything that would only make the link slower (BLE

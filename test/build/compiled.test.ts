@@ -19,11 +19,12 @@ import {
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { ensureRendererBuilt } from '../../main/headless/renderer-build.ts';
+import { annexD as annexDFile } from '../support/reference-files.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const CLI = join(ROOT, 'main', 'cli', 'kakunin.mjs');
 const FROM_SOURCE = ['--import', 'tsx', join(ROOT, 'test', 'support', 'kakunin-from-source.ts')];
-const v = JSON.parse(readFileSync(join(ROOT, '..', 'shared', 'vectors', 'iso18013-5-annex-d.json'), 'utf8')).values;
+const v = annexDFile().values;
 
 const work = mkdtempSync(join(tmpdir(), 'kakunin-compiled-'));
 after(() => rmSync(work, { recursive: true, force: true }));

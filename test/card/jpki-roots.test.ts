@@ -1,4 +1,4 @@
-// The real J-LIS JPKI roots (../shared/trust/real, never copied into the project) import with their
+// The real J-LIS JPKI roots as published (test/support/reference-files.ts) import with their
 // pinned fingerprints (core/trust/pinned-roots.ts); a modified copy is refused. And the optional JPKI
 // path chains the card's auth certificate only to roots loaded this way.
 import { test } from 'node:test';
@@ -8,9 +8,10 @@ import { join } from 'node:path';
 import { TrustStore } from '../../core/trust/trust-store.ts';
 import { certificatesFromFile } from '../../core/x509/certificate.ts';
 import { nodeCrypto } from '../../main/crypto/node-crypto.ts';
-import { ROOT, testTrust } from './support.ts';
+import { testTrust } from './support.ts';
+import { REFERENCE_DIR } from '../support/reference-files.ts';
 
-const REAL = join(ROOT, '..', 'shared', 'trust', 'real');
+const REAL = join(REFERENCE_DIR, 'trust', 'real');
 const skip = existsSync(REAL) ? false : `${REAL} is not present on this machine`;
 const FILES: Record<string, string> = {
   'jpki-auth-ca-2015.pem': '4dcfc4ca0aaf9fb2a3081b3f0c991c320b3acc008667a341eeaec5af1d58ca7d',

@@ -1,4 +1,4 @@
-// The My Number guard (issue #4): reading the My Number file (text AP EF 0001, card-face AP EF 0005)
+// The My Number guard: reading the My Number file (text AP EF 0001, card-face AP EF 0005)
 // or sending 照合番号A (text AP EF 0014, card-face AP EF 0013) is impossible through the card layer.
 // The virtual card itself would answer (it is a card, not our reader), so these tests prove it is the
 // guard that stops it, by checking that the command never reached the card.

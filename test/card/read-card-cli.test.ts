@@ -1,4 +1,4 @@
-// The `kakunin read-card` contract (issue #4): flags, JSON fields, exit codes 0 / 1 / 2, and a clear
+// The `kakunin read-card` contract: flags, JSON fields, exit codes 0 / 1 / 2, and a clear
 // error when pcscd is not reachable. The --simulate runs go through the real pcscd + vpcd.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,19 +1,20 @@
-// The `kakunin verify-response` contract (issue 2), exercised as a separate process exactly as an
+// The `kakunin verify-response` contract, exercised as a separate process exactly as an
 // outside checker runs it: one JSON object on stdout, exit 0 valid / 1 invalid / 2 usage, never a
 // crash or hang on hostile input (each run is bounded at 10 s and 1 GiB).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, mkdirSync, readdirSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, mkdirSync, readdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
 import { derToPem } from '../../core/x509/pem.ts';
 import { testSession, MNC_DOCTYPE } from '../../sim/mdoc/issuer.ts';
+import { annexD as annexDFile } from '../support/reference-files.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const BIN = join(ROOT, 'main/cli/kakunin.mjs');
-const v = JSON.parse(readFileSync(join(ROOT, '../shared/vectors/iso18013-5-annex-d.json'), 'utf8')).values;
+const v = annexDFile().values;
 const hex = (s: string) => Buffer.from(s, 'hex');
 
 const dir = mkdtempSync(join(tmpdir(), 'kakunin-cli-'));

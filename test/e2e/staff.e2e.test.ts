@@ -1,15 +1,15 @@
 // Staff area end to end with the real audit store (SQLite, hash chain) and the real trust loader:
 // audit rows and chain status on screen, CSV/JSON export, import of the real J-LIS mdoc IACA root
-// (loaded from ../shared/trust/real, never copied into the project) and its expiry on screen.
+// (as published: test/support/reference-files.ts) and its expiry on screen.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromiumUnavailable, present, startE2E, typeDigits, STAFF_PIN } from './support.ts';
-import { ROOT } from '../../main/headless/renderer-build.ts';
+import { REFERENCE_DIR } from '../support/reference-files.ts';
 
 const skip = chromiumUnavailable() ?? false;
-const REAL_IACA = join(ROOT, '..', 'shared', 'trust', 'real', 'jlis-mnc-mdoc-iaca.pem');
+const REAL_IACA = join(REFERENCE_DIR, 'trust', 'real', 'jlis-mnc-mdoc-iaca.pem');
 
 test(
   'staff: audit log view (real store, chain intact) and CSV / JSON export hold outcomes only',

@@ -1,5 +1,5 @@
 // Shared set-up for the browser end-to-end tests: a kiosk with the training simulators, the
-// headless host on loopback, and Debian's Chromium through playwright-core (TOOLCHAIN.md flags;
+// headless host on loopback, and Debian's Chromium through playwright-core (the flags a container needs;
 // never `npx playwright install`).
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -11,7 +11,7 @@ import { ensureRendererBuilt, ROOT } from '../../main/headless/renderer-build.ts
 const bin = electronBinary();
 const skip = bin
   ? false
-  : 'Electron binary not present (node_modules/electron/dist is downloaded from GitHub at install; this machine is offline, see TOOLCHAIN.md): Electron end-to-end test SKIPPED; the shell wiring is tested under Node in test/electron/shell.test.ts';
+  : 'Electron binary not present (node_modules/electron/dist is downloaded from GitHub at install; this machine is offline): Electron end-to-end test SKIPPED; the shell wiring is tested under Node in test/electron/shell.test.ts';
 
 test(
   'Electron kiosk: hardened window loads app://, preload exposes only the API, a training transaction gives a verdict',

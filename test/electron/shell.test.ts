@@ -1,6 +1,6 @@
 // The Electron shell's wiring and hardening, run under plain Node: main/electron/shell.ts receives
 // stand-ins for the Electron objects it touches, so every checklist item is asserted here even
-// though the Electron binary cannot run on this machine (TOOLCHAIN.md).
+// though the Electron binary cannot run on this machine (no binary is downloaded offline).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';

@@ -3,7 +3,6 @@
 // and Annex D messages so the fuzzer reaches deep into valid structure.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import {
   EngagementError,
@@ -23,11 +22,10 @@ import {
 } from '../../core/mdoc/engagement/index.ts';
 import { decodeDo53, NfcDataRetrieval, NfcRetrievalError } from '../../core/mdoc/transport/nfc/index.ts';
 import { decodeCbor, type EmbeddedCbor } from '../../core/cbor/index.ts';
+import { annexD as annexDFile, appleHandover } from '../support/reference-files.ts';
 
-const nfc = JSON.parse(readFileSync(new URL('../../../shared/vectors/nfc-handover.json', import.meta.url), 'utf8'));
-const annexD = JSON.parse(
-  readFileSync(new URL('../../../shared/vectors/iso18013-5-annex-d.json', import.meta.url), 'utf8'),
-).values;
+const nfc = appleHandover();
+const annexD = annexDFile().values;
 const st = (decodeCbor(fromHex(annexD.session_transcript_bytes)) as EmbeddedCbor).decode() as unknown[];
 const seeds = [
   fromHex(nfc.apple_wallet_handover_select),

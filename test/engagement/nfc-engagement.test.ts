@@ -2,7 +2,6 @@
 // a replay of Apple Wallet's real answers, the virtual wallet tag, and tags that answer wrongly.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import {
   ApduChannelError,
   CountingChannel,
@@ -16,8 +15,9 @@ import {
   type NfcEngagementOptions,
 } from '../../core/mdoc/engagement/index.ts';
 import { WalletNfcTag, type NfcTagHolder } from '../../sim/wallet/nfc-tag.ts';
+import { appleHandover } from '../support/reference-files.ts';
 
-const nfc = JSON.parse(readFileSync(new URL('../../../shared/vectors/nfc-handover.json', import.meta.url), 'utf8'));
+const nfc = appleHandover();
 const KIOSK_UUID = '6f1b8d2e-4c3a-4e5f-9a0b-1c2d3e4f5a6b';
 const code = (c: string) => (e: unknown) => e instanceof EngagementError && e.code === c;
 

@@ -1,7 +1,6 @@
 // Table tests of the engagement parsers: what is accepted, and the exact code for what is not.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { decodeCbor, encodeCbor, EmbeddedCbor } from '../../core/cbor/index.ts';
 import {
   buildBleOob,
@@ -25,10 +24,9 @@ import {
   parseServiceParameter,
   buildServiceParameter,
 } from '../../core/mdoc/engagement/index.ts';
+import { annexD as annexDFile } from '../support/reference-files.ts';
 
-const annexD = JSON.parse(
-  readFileSync(new URL('../../../shared/vectors/iso18013-5-annex-d.json', import.meta.url), 'utf8'),
-).values;
+const annexD = annexDFile().values;
 const code = (c: string) => (e: unknown) => e instanceof EngagementError && e.code === c;
 
 test('QR from a keyboard-wedge scanner: trailing CR / LF / CRLF accepted, DE bytes kept exactly', () => {

@@ -1,8 +1,7 @@
 // Evidence from real and standard messages: Apple Wallet's Handover Select and initial TNEP NDEF
-// (../shared/vectors/nfc-handover.json) and ISO 18013-5 Annex D (iso18013-5-annex-d.json).
+// (a capture) and ISO 18013-5 Annex D, both read by test/support/reference-files.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { decodeCbor, EmbeddedCbor, encodeCbor } from '../../core/cbor/index.ts';
 import {
   findHandoverService,
@@ -23,11 +22,10 @@ import {
   buildHandoverRequest,
 } from '../../core/mdoc/engagement/index.ts';
 import { buildSessionTranscript } from '../../core/mdoc/session/session-transcript.ts';
+import { annexD as annexDFile, appleHandover } from '../support/reference-files.ts';
 
-const nfc = JSON.parse(readFileSync(new URL('../../../shared/vectors/nfc-handover.json', import.meta.url), 'utf8'));
-const annexD = JSON.parse(
-  readFileSync(new URL('../../../shared/vectors/iso18013-5-annex-d.json', import.meta.url), 'utf8'),
-).values;
+const nfc = appleHandover();
+const annexD = annexDFile().values;
 
 test('Apple Wallet Handover Select parses: DE 1.1 with keys 5 and 6 kept, BLE central client only, no UUID', () => {
   const bytes = fromHex(nfc.apple_wallet_handover_select);

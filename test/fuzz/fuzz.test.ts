@@ -1,4 +1,4 @@
-// The short-budget fuzz run CI does (issue 6): every target for a few seconds in its own child
+// The short-budget fuzz run CI does: every target for a few seconds in its own child
 // process with a 256 MB heap cap. Long runs: `npm run fuzz` (test/fuzz/run.ts --long).
 // A target whose code has not landed is skipped with the reason; a finding fails the test with the
 // seed and counterexample (reproduce: node --import tsx test/fuzz/run.ts --targets NAME --seed SEED).

@@ -1,4 +1,4 @@
-// Named regression tests for hostile inputs at every outside-world parser (issue 6). Each test is
+// Named regression tests for hostile inputs at every outside-world parser. Each test is
 // named after the input shape it stops. Shapes found by the fuzzer (test/fuzz/run.ts) are added here
 // with the seed that found them; the rest are the classic killers of parsers (lone indefinite
 // heads, 4 GiB length claims, deep nesting, unterminated multi-byte tags, endless 61xx chains),

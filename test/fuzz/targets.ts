@@ -1,4 +1,4 @@
-// Fuzz targets: every parser fed by the outside world (issue 6). A target says which error classes
+// Fuzz targets: every parser fed by the outside world. A target says which error classes
 // are TYPED for it (the project's errors its callers turn into checks); anything else escaping —
 // TypeError, RangeError (stack overflow), a plain Error, a hang, a heap past 256 MB — is a finding.
 // Targets whose modules are not there yet report {missing} (the runner prints why) instead of failing.

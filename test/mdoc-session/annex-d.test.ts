@@ -1,10 +1,9 @@
-// ISO 18013-5 Annex D session vectors (../shared/vectors/iso18013-5-annex-d.json): from the
+// ISO 18013-5 Annex D session vectors (test/support/reference-files.ts): from the
 // vector's reader ephemeral key and DeviceEngagement, derive SKReader / SKDevice, rebuild the
 // SessionTranscript byte for byte, decrypt SessionEstablishment to the DeviceRequest and SessionData
 // to the DeviceResponse, and reproduce the BLE Ident. Run through both crypto backends.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { nobleCrypto } from '../../core/crypto/noble.ts';
 import { nodeCrypto } from '../../main/crypto/node-crypto.ts';
 import { decodeCbor, EmbeddedCbor, type CborMap } from '../../core/cbor/index.ts';
@@ -20,9 +19,10 @@ import {
   sessionIv,
 } from '../../core/mdoc/session/index.ts';
 import { bleIdent } from '../../core/mdoc/transport/ble/ident.ts';
+import { annexD, appleHandover } from '../support/reference-files.ts';
 
-const V = JSON.parse(readFileSync(new URL('../../../shared/vectors/iso18013-5-annex-d.json', import.meta.url), 'utf8'));
-const H = JSON.parse(readFileSync(new URL('../../../shared/vectors/nfc-handover.json', import.meta.url), 'utf8'));
+const V = annexD();
+const H = appleHandover();
 const hex = (s: string) => Uint8Array.from(Buffer.from(s, 'hex'));
 const toHex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const v = (k: string) => hex(V.values[k]);

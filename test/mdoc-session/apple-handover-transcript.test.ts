@@ -1,14 +1,14 @@
-// The real Apple Wallet Handover Select (../shared/vectors/nfc-handover.json) goes into the
+// The real Apple Wallet Handover Select (a capture; test/support/reference-files.ts) goes into the
 // SessionTranscript byte for byte, and so does its DeviceEngagement (version "1.1" with keys 5 and
 // 6): re-encoding either would change SessionTranscriptBytes and so every session key.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { decodeCbor, EmbeddedCbor, type CborMap } from '../../core/cbor/index.ts';
 import { nobleCrypto } from '../../core/crypto/noble.ts';
 import { buildSessionTranscript, deriveSessionKeys, ReaderSession } from '../../core/mdoc/session/index.ts';
+import { appleHandover } from '../support/reference-files.ts';
 
-const H = JSON.parse(readFileSync(new URL('../../../shared/vectors/nfc-handover.json', import.meta.url), 'utf8'));
+const H = appleHandover();
 const hs = Uint8Array.from(Buffer.from(H.apple_wallet_handover_select, 'hex'));
 const DE_TYPE = Buffer.from('iso.org:18013:deviceengagementmdoc');
 const de = hs.slice(Buffer.from(hs).indexOf(DE_TYPE) + DE_TYPE.length);

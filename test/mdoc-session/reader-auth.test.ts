@@ -5,7 +5,6 @@
 // virtual wallet refusing each kind of bad readerAuth in a whole session.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { X509Certificate, createPublicKey, verify as nodeVerify } from 'node:crypto';
 import { Holder, type MdocContext, type VerificationAssessment } from '@owf/mdoc';
 import { decodeCbor, EmbeddedCbor, type CborMap } from '../../core/cbor/index.ts';
@@ -25,10 +24,9 @@ import { VirtualWallet } from '../../sim/wallet/holder.ts';
 import { nodeTimers } from '../../main/ble/stacks.ts';
 import { loadTrustDir } from '../../main/trust/load-dir.ts';
 import type { ReaderAuthSigner } from '../../main/trust/reader-auth.ts';
+import { annexD as annexDFile } from '../support/reference-files.ts';
 
-const annexD = JSON.parse(
-  readFileSync(new URL('../../../shared/vectors/iso18013-5-annex-d.json', import.meta.url), 'utf8'),
-).values;
+const annexD = annexDFile().values;
 const h = (s: string) => new Uint8Array(Buffer.from(s, 'hex'));
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 

@@ -3,17 +3,15 @@
 // expired (mso_expired) at 2022-01-01. Run on both crypto backends.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { nobleCrypto } from '../../core/crypto/noble.ts';
 import { nodeCrypto } from '../../main/crypto/node-crypto.ts';
 import { TrustStore } from '../../core/trust/trust-store.ts';
 import { verifyDeviceResponse } from '../../core/mdoc/verify.ts';
 import { parseSessionTranscript } from '../../core/mdoc/session-transcript.ts';
 import { EmbeddedCbor } from '../../core/cbor/model.ts';
+import { annexD } from '../support/reference-files.ts';
 
-const v = JSON.parse(
-  readFileSync(new URL('../../../shared/vectors/iso18013-5-annex-d.json', import.meta.url), 'utf8'),
-).values;
+const v = annexD().values;
 const hex = (s: string) => new Uint8Array(Buffer.from(s, 'hex'));
 
 for (const crypto of [nodeCrypto, nobleCrypto]) {

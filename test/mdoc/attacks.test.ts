@@ -1,4 +1,4 @@
-// One regression test named after each attack the verifier stops (STYLE.md habit; issue 2 evidence).
+// One regression test named after each attack the verifier stops.
 // Each hostile response is built the way a forger would (sim/mdoc/issuer.ts knobs), verified on BOTH
 // crypto backends (identical outcome demanded), and must be rejected with its specific code, showing
 // no element at all. A genuine control response is verified in the same way first, so each test can fail.

@@ -5,7 +5,6 @@
 // known one, and — if a mutant still verifies — only elements the original showed, with the same
 // values (a mutation can never add to or change what the kiosk shows). Prints one JSON summary line.
 import fc from 'fast-check';
-import { readFileSync } from 'node:fs';
 import { nodeCrypto } from '../../main/crypto/node-crypto.ts';
 import { nobleCrypto } from '../../core/crypto/noble.ts';
 import { TrustStore } from '../../core/trust/trust-store.ts';
@@ -14,6 +13,7 @@ import { verifyDeviceResponse, type ResponseResult } from '../../core/mdoc/verif
 import { MDOC_CODES } from '../../core/mdoc/codes.ts';
 import { MNC_DOCTYPE, testSession } from '../../sim/mdoc/issuer.ts';
 import { encodeCbor } from '../../core/cbor/encode.ts';
+import { annexD } from '../support/reference-files.ts';
 
 const runs = Number(process.argv[2] ?? 300);
 const seed = Number(process.argv[3] ?? Date.now() % 2 ** 31);
@@ -27,9 +27,7 @@ const KNOWN = new Set(Object.keys(MDOC_CODES));
 const TRUST_DIR = new URL('../../resources/test-trust', import.meta.url).pathname;
 const trust = loadTrustDir(TRUST_DIR, { crypto: backend });
 const otherTrust = other ? loadTrustDir(TRUST_DIR, { crypto: other }) : null;
-const v = JSON.parse(
-  readFileSync(new URL('../../../shared/vectors/iso18013-5-annex-d.json', import.meta.url), 'utf8'),
-).values;
+const v = annexD().values;
 const hex = (s: string) => new Uint8Array(Buffer.from(s, 'hex'));
 const annexTrust = new TrustStore({ crypto: backend, now: new Date('2020-10-02T00:00:00Z') });
 annexTrust.addRoot(hex(v.iaca_root_cert), 'iaca', 'annex-d');

@@ -4,7 +4,6 @@
 // where test/run.mjs could not start a private pcscd.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { pcscdUnavailable, withVirtualReader } from '../support/pcscd.ts';
 import { PcscNfcReader } from '../../main/nfc/pcsc-channel.ts';
@@ -22,11 +21,10 @@ import {
   type NfcEngagementOptions,
 } from '../../core/mdoc/engagement/index.ts';
 import { NfcDataRetrieval } from '../../core/mdoc/transport/nfc/index.ts';
+import { annexD as annexDFile } from '../support/reference-files.ts';
 
 const skip = pcscdUnavailable();
-const annexD = JSON.parse(
-  readFileSync(new URL('../../../shared/vectors/iso18013-5-annex-d.json', import.meta.url), 'utf8'),
-).values;
+const annexD = annexDFile().values;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const KIOSK_UUID = '6f1b8d2e-4c3a-4e5f-9a0b-1c2d3e4f5a6b';
 

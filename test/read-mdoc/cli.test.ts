@@ -1,4 +1,4 @@
-// `npx kakunin read-mdoc` contract (issue 3): JSON shape (verify-response's plus transport and
+// `npx kakunin read-mdoc` contract (README "Reading a phone (mdoc) from the command line"): JSON shape (verify-response's plus transport and
 // timings), exit codes 0 valid / 1 invalid / 2 usage, --simulate scenarios with
 // --trust resources/test-trust, and no hang without hardware.
 import { test } from 'node:test';

@@ -1,4 +1,4 @@
-// Each misbehaving wallet ends in a specific error and an idle reader (issue 3 evidence). The
+// Each misbehaving wallet ends in a specific error and an idle reader. The
 // wallets misbehave as sim/wallet/holder.ts describes, from the spec facts, not from the reader.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// No state leaks across transactions (issue 3 evidence): 200 consecutive simulated transactions in
+// No state leaks across transactions: 200 consecutive simulated transactions in
 // one process, each with fresh keys, all verified, with flat heap (heapUsed after GC, measured in a
 // child started with --expose-gc). The figures are printed for the report.
 import { test } from 'node:test';

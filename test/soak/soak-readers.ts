@@ -1,4 +1,4 @@
-// Credential readers for the soak (issue 6): simulated DEVICES, real WORK. They plug into the host
+// Credential readers for the soak: simulated DEVICES, real WORK. They plug into the host
 // through the same CredentialReader seam as the real adapters, and every transaction runs the real
 // code: for a phone, an ISO 18013-5 reader session (ephemeral ECDH, HKDF, AES-GCM both ways) and
 // DeviceResponse verification against the test trust store; for a card, the whole My Number Card

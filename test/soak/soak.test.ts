@@ -1,4 +1,4 @@
-// Soak (issue 6): 10,000 simulated transactions through the kiosk host (main/host/kiosk-host.ts)
+// Soak: 10,000 simulated transactions through the kiosk host (main/host/kiosk-host.ts)
 // with simulated devices doing the real work (soak-readers.ts), mixed modes (age-over-20, identity,
 // entrance), mixed credentials (phone, card) and mixed failures, into the real SQLite audit store
 // (synchronous FULL). Asserts: every transaction gets the expected verdict class; every one is

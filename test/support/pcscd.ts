@@ -7,7 +7,7 @@ export function pcscdUnavailable(): string | null {
   return 'no private pcscd in this run (needs root, unshare, pcscd and vsmartcard-vpcd: see README "Tests"); PC/SC end-to-end tests skipped';
 }
 
-/** vpcd gives two virtual readers: slot 0 on TCP 35963, slot 1 on 35964 (TOOLCHAIN.md). */
+/** vpcd gives two virtual readers: slot 0 on TCP 35963, slot 1 on 35964 (vpcd's default ports). */
 export const VPCD_PORTS = [35963, 35964] as const;
 export const VPCD_READER_NAMES = ['Virtual PCD 00 00', 'Virtual PCD 00 01'] as const;
 

@@ -1,4 +1,4 @@
-// main/trust/load-dir.ts reads the trust DIR layout of issue 2 exactly; every bad file becomes an
+// main/trust/load-dir.ts reads the trust DIR layout (docs/trust.md) exactly; every bad file becomes an
 // error that names it, never an exception.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// The real J-LIS roots (read from ../shared/trust/real, never copied here) are accepted and pinned;
+// The real J-LIS roots as published (test/support/reference-files.ts) are accepted and pinned;
 // any modified copy is refused, whatever byte was changed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// Certificate parsing against real certificates (the J-LIS roots read from ../shared, the Annex D
+// Certificate parsing against real certificates (the J-LIS roots as published, the Annex D
 // IACA and DS) and against certificates built with every field variant by sim/pki.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
