@@ -57,7 +57,7 @@ test('every docs/*.md "section" pointer names a heading of that page', () => {
     const h = headings.get(doc)!;
     return h.length ? h : null;
   };
-  // docs/x.md "A", "B" and "C": every quoted name right after the path counts.
+  // docs/<page>.md "A", "B" and "C": every quoted name right after the path counts.
   const pointer = /(docs\/[a-z0-9-]+\.md)((?:\s*"[^"\n]+"(?:,| and)?)*)/g;
   const bad: string[] = [];
   let count = 0;
