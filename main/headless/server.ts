@@ -4,7 +4,7 @@
 // a one-time token the host issued (one-time-tokens.ts) and from the kiosk's own page
 // (upgrade-guard.ts); a new screen with a fresh token replaces the old one, which then gets nothing.
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { extname, join, normalize, resolve, sep } from 'node:path';
@@ -104,37 +104,7 @@ export async function startHeadless(opts: HeadlessOptions): Promise<HeadlessHand
   const pairedListeners = new Set<() => void>();
   let port = 0;
 
-  const server = createServer((req, res) => {
-    const headers = {
-      'Content-Security-Policy': contentSecurityPolicy(`ws://${kioskHost(port)}`),
-      'X-Content-Type-Options': 'nosniff',
-      'Referrer-Policy': 'no-referrer',
-      'Cache-Control': 'no-store',
-      'Cross-Origin-Opener-Policy': 'same-origin',
-    };
-    // Another Host is a name that resolved to loopback (DNS rebinding): not this kiosk's page.
-    if (req.headers.host !== kioskHost(port)) {
-      res.writeHead(421, { ...headers, 'Content-Type': 'text/plain' }).end('misdirected request');
-      return;
-    }
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, headers).end();
-      return;
-    }
-    // Chromium asks for a favicon on its own, at a moment that depends on load; a kiosk has none, so
-    // answer "nothing" rather than a 404 that shows up as a console error.
-    if ((req.url ?? '').split('?')[0] === '/favicon.ico') {
-      res.writeHead(204, headers).end();
-      return;
-    }
-    const file = staticFile(opts.distDir, req.url ?? '/');
-    if (!file) {
-      res.writeHead(404, { ...headers, 'Content-Type': 'text/plain' }).end('not found');
-      return;
-    }
-    res.writeHead(200, { ...headers, 'Content-Type': MIME[extname(file)] ?? 'application/octet-stream' });
-    res.end(req.method === 'HEAD' ? undefined : readFileSync(file));
-  });
+  const server = createServer(servePage(opts.distDir, () => port));
 
   // One screen: the live connection, and what it subscribed to.
   let live: { ws: WebSocket; retire(): void } | null = null;
@@ -182,30 +152,9 @@ export async function startHeadless(opts: HeadlessOptions): Promise<HeadlessHand
       retire();
       ws.terminate();
     });
-    ws.on('message', async (data) => {
+    ws.on('message', (data) => {
       // A connection that was replaced gets no say, even for frames already on their way.
-      if (!isLive()) return;
-      let msg: unknown;
-      try {
-        msg = JSON.parse(String(data));
-      } catch {
-        ws.close(1003, 'not JSON');
-        return;
-      }
-      const r = RequestSchema.safeParse(msg);
-      if (!r.success) {
-        const id = typeof (msg as { id?: unknown })?.id === 'number' ? (msg as { id: number }).id : -1;
-        send({
-          id,
-          result: {
-            ok: false,
-            error: { code: 'bad_request', messageEn: 'Malformed request', messageJa: '不正な要求です' },
-          },
-        });
-        return;
-      }
-      const result = await session.handle(r.data.method, r.data.params);
-      send({ id: r.data.id, result });
+      if (isLive()) void answerFrame(String(data), session, send, ws);
     });
     live = {
       ws,
@@ -246,6 +195,71 @@ export async function startHeadless(opts: HeadlessOptions): Promise<HeadlessHand
       await new Promise<void>((r) => server.close(() => r()));
     },
   };
+}
+
+/** The page's files from distDir, with the headers every answer carries; only GET and HEAD. */
+function servePage(distDir: string, port: () => number): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const headers = {
+      'Content-Security-Policy': contentSecurityPolicy(`ws://${kioskHost(port())}`),
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+      'Cache-Control': 'no-store',
+      'Cross-Origin-Opener-Policy': 'same-origin',
+    };
+    // Another Host is a name that resolved to loopback (DNS rebinding): not this kiosk's page.
+    if (req.headers.host !== kioskHost(port())) {
+      res.writeHead(421, { ...headers, 'Content-Type': 'text/plain' }).end('misdirected request');
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, headers).end();
+      return;
+    }
+    // Chromium asks for a favicon on its own, at a moment that depends on load; a kiosk has none, so
+    // answer "nothing" rather than a 404 that shows up as a console error.
+    if ((req.url ?? '').split('?')[0] === '/favicon.ico') {
+      res.writeHead(204, headers).end();
+      return;
+    }
+    const file = staticFile(distDir, req.url ?? '/');
+    if (!file) {
+      res.writeHead(404, { ...headers, 'Content-Type': 'text/plain' }).end('not found');
+      return;
+    }
+    res.writeHead(200, { ...headers, 'Content-Type': MIME[extname(file)] ?? 'application/octet-stream' });
+    res.end(req.method === 'HEAD' ? undefined : readFileSync(file));
+  };
+}
+
+/** One API frame from the live screen: JSON, then the request schema, then the session's answer. */
+async function answerFrame(
+  text: string,
+  session: ApiSession,
+  send: (m: ServerMessage) => void,
+  ws: WebSocket,
+): Promise<void> {
+  let msg: unknown;
+  try {
+    msg = JSON.parse(text);
+  } catch {
+    ws.close(1003, 'not JSON');
+    return;
+  }
+  const r = RequestSchema.safeParse(msg);
+  if (!r.success) {
+    const id = typeof (msg as { id?: unknown })?.id === 'number' ? (msg as { id: number }).id : -1;
+    send({
+      id,
+      result: {
+        ok: false,
+        error: { code: 'bad_request', messageEn: 'Malformed request', messageJa: '不正な要求です' },
+      },
+    });
+    return;
+  }
+  const result = await session.handle(r.data.method, r.data.params);
+  send({ id: r.data.id, result });
 }
 
 export const DEFAULT_DIST = join(ROOT, 'dist', 'renderer');
