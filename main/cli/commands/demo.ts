@@ -65,6 +65,36 @@ export interface DemoTransaction {
 }
 
 export async function run(argv: string[]): Promise<number> {
+  const args = parseArgs(argv);
+  if (typeof args === 'number') return args;
+  // Settings live in a throwaway home: the demo never changes a real kiosk's settings. The audit
+  // log is sealed with the kiosk's own key ($KAKUNIN_HOME/audit-key), like the kiosk's log.
+  const home = mkdtempSync(join(tmpdir(), 'kakunin-demo-'));
+  let sink: AuditSink;
+  try {
+    sink = await openAuditSink(resolve(args.db), kakuninHome());
+  } catch (e) {
+    return usage(`cannot open the audit log ${args.db}: ${errorText(e)}`);
+  }
+  const world = new SimWorld();
+  const kiosk = await demoKiosk(home, world, sink);
+  const results: DemoTransaction[] = [];
+  try {
+    kiosk.host.start();
+    for (let i = 0; i < args.n; i++) results.push(await runOne(kiosk.host, world, sink, i));
+  } finally {
+    await kiosk.close(); // the stop event, the last checkpoint, and the end of the key's epoch
+    world.shutdown();
+  }
+  const chain = sink instanceof AuditStoreSink ? verifySealed(resolve(args.db), sink.sealer?.publicKey) : null;
+  rmSync(home, { recursive: true, force: true });
+  const auditLost = results.some((r) => r.errorCode === 'audit_unavailable' && r.verdict === 'error');
+  report(results, resolve(args.db), chain, args.json);
+  return auditLost || !chain?.ok ? EXIT_INVALID : EXIT_OK;
+}
+
+/** `--transactions N --db FILE [--json]`, or the exit code of a usage error or --help. */
+function parseArgs(argv: string[]): { n: number; db: string; json: boolean } | number {
   let n: number | null = null;
   let db: string | null = null;
   let json = false;
@@ -86,18 +116,12 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (n === null || n < 1 || n > 100_000) return usage('--transactions N is required (1..100000)');
   if (!db) return usage('--db FILE is required');
+  return { n, db, json };
+}
 
-  // Settings live in a throwaway home: the demo never changes a real kiosk's settings. The audit
-  // log is sealed with the kiosk's own key ($KAKUNIN_HOME/audit-key), like the kiosk's log.
-  const home = mkdtempSync(join(tmpdir(), 'kakunin-demo-'));
-  let sink: AuditSink;
-  try {
-    sink = await openAuditSink(resolve(db), kakuninHome());
-  } catch (e) {
-    return usage(`cannot open the audit log ${db}: ${errorText(e)}`);
-  }
+/** The kiosk with the training card reader and a virtual wallet on the simulated radio. */
+async function demoKiosk(home: string, world: SimWorld, sink: AuditSink) {
   const ctl = new TrainingController(0);
-  const world = new SimWorld();
   const phone = new PhoneReader({
     ble: world.reader,
     trustDir: TEST_TRUST_DIR,
@@ -112,69 +136,70 @@ export async function run(argv: string[]): Promise<number> {
     audit: sink,
     inputTimeoutMs: 5000,
   });
-  const { host } = kiosk;
-  host.opts.settings.update({ wipeSeconds: 120 });
-  const results: DemoTransaction[] = [];
-  let failed = false;
-  try {
-    host.start();
-    for (let i = 0; i < n; i++) {
-      const step = DEMO_CYCLE[i % DEMO_CYCLE.length]!;
-      if (host.opts.settings.get().mode !== step.mode) {
-        host.opts.settings.update({ mode: step.mode });
-        await host.rearm();
-      }
-      await host.whenIdle();
-      const t0 = performance.now();
-      const inputs = [...(step.inputs ?? [])];
-      const outcome = new Promise<Parameters<Parameters<typeof host.onOutcome>[0]>[0]>((res) => {
-        const off = host.onOutcome((o) => {
-          off();
-          res(o);
-        });
-      });
-      // Answer the keypad as a holder / staff member would.
-      const offSnap = host.subscribe((s: Snapshot) => {
-        if (s.screen.screen === 'input') {
-          const txId = s.screen.txId;
-          const d = inputs.shift() ?? null;
-          queueMicrotask(() => host.submitInput(txId, d));
-        }
-      });
-      if (step.scenario.startsWith('phone:')) {
-        // The phone shows its QR code; the "scanner" hands the text to the host.
-        const tx = world.qrTransaction(makeWallet(step.scenario.slice(6) as ScenarioName, nodeCrypto, new Date()));
-        tx.walletDone.catch(() => undefined);
-        if (!host.submitEngagement(tx.text)) throw new Error(`phone reader refused ${step.scenario}`);
-      } else if (!host.trainingPresent(step.scenario as TrainingScenario))
-        throw new Error(`simulator refused ${step.scenario}`);
-      const o = await outcome;
-      offSnap();
-      const shown = o.screen;
-      const verdict = shown.screen === 'verdict' ? shown.verdict : 'error';
-      const errorCode =
-        shown.screen === 'error' ? shown.error.code : shown.screen === 'verdict' ? (shown.reason?.code ?? null) : null;
-      if (shown.screen === 'error' && shown.error.code === 'audit_unavailable') failed = true;
-      results.push({
-        n: i + 1,
-        mode: step.mode,
-        scenario: step.scenario,
-        reader: o.reader.kind,
-        verdict,
-        errorCode,
-        checks: o.outcome.checks.map((c) => ({ code: c.code, ok: c.ok })),
-        audit: sink instanceof AuditStoreSink ? sink.lastAppend : null,
-        ms: Math.round((performance.now() - t0) * 100) / 100,
-      });
-      host.dismiss();
-    }
-  } finally {
-    await kiosk.close(); // the stop event, the last checkpoint, and the end of the key's epoch
-    world.shutdown();
+  kiosk.host.opts.settings.update({ wipeSeconds: 120 });
+  return kiosk;
+}
+
+type Host = Awaited<ReturnType<typeof demoKiosk>>['host'];
+
+/** Transaction i of the demo cycle, from presenting the credential to the dismissed verdict. */
+async function runOne(host: Host, world: SimWorld, sink: AuditSink, i: number): Promise<DemoTransaction> {
+  const step = DEMO_CYCLE[i % DEMO_CYCLE.length]!;
+  if (host.opts.settings.get().mode !== step.mode) {
+    host.opts.settings.update({ mode: step.mode });
+    await host.rearm();
   }
-  const chain = sink instanceof AuditStoreSink ? verifySealed(resolve(db), sink.sealer?.publicKey) : null;
-  rmSync(home, { recursive: true, force: true });
-  if (!chain?.ok) failed = true;
+  await host.whenIdle();
+  const t0 = performance.now();
+  const inputs = [...(step.inputs ?? [])];
+  const outcome = new Promise<Parameters<Parameters<typeof host.onOutcome>[0]>[0]>((res) => {
+    const off = host.onOutcome((o) => {
+      off();
+      res(o);
+    });
+  });
+  // Answer the keypad as a holder / staff member would.
+  const offSnap = host.subscribe((s: Snapshot) => {
+    if (s.screen.screen === 'input') {
+      const txId = s.screen.txId;
+      const d = inputs.shift() ?? null;
+      queueMicrotask(() => host.submitInput(txId, d));
+    }
+  });
+  if (step.scenario.startsWith('phone:')) {
+    // The phone shows its QR code; the "scanner" hands the text to the host.
+    const tx = world.qrTransaction(makeWallet(step.scenario.slice(6) as ScenarioName, nodeCrypto, new Date()));
+    tx.walletDone.catch(() => undefined);
+    if (!host.submitEngagement(tx.text)) throw new Error(`phone reader refused ${step.scenario}`);
+  } else if (!host.trainingPresent(step.scenario as TrainingScenario))
+    throw new Error(`simulator refused ${step.scenario}`);
+  const o = await outcome;
+  offSnap();
+  const shown = o.screen;
+  const verdict = shown.screen === 'verdict' ? shown.verdict : 'error';
+  const errorCode =
+    shown.screen === 'error' ? shown.error.code : shown.screen === 'verdict' ? (shown.reason?.code ?? null) : null;
+  host.dismiss();
+  return {
+    n: i + 1,
+    mode: step.mode,
+    scenario: step.scenario,
+    reader: o.reader.kind,
+    verdict,
+    errorCode,
+    checks: o.outcome.checks.map((c) => ({ code: c.code, ok: c.ok })),
+    audit: sink instanceof AuditStoreSink ? sink.lastAppend : null,
+    ms: Math.round((performance.now() - t0) * 100) / 100,
+  };
+}
+
+/** One line a transaction and a summary line, or one JSON object (--json). */
+function report(
+  results: DemoTransaction[],
+  db: string,
+  chain: ReturnType<typeof verifySealed> | null,
+  json: boolean,
+): void {
   const summary = {
     total: results.length,
     valid: results.filter((r) => r.verdict === 'valid').length,
@@ -185,7 +210,7 @@ export async function run(argv: string[]): Promise<number> {
     ),
   };
   const audit = {
-    db: resolve(db),
+    db,
     chainOk: chain?.ok ?? false,
     rows: chain?.rows ?? 0,
     firstBroken: chain?.firstBroken ?? null,
@@ -194,16 +219,15 @@ export async function run(argv: string[]): Promise<number> {
   };
   if (json) {
     process.stdout.write(JSON.stringify({ training: true, transactions: results, summary, audit }, null, 2) + '\n');
-  } else {
-    for (const r of results)
-      process.stdout.write(
-        `${String(r.n).padStart(5)}  ${r.mode.padEnd(12)} ${r.scenario.padEnd(18)} ${r.verdict.padEnd(8)} ${r.errorCode ?? ''}\n`,
-      );
-    process.stdout.write(
-      `${summary.total} transactions: ${summary.valid} valid, ${summary.invalid} invalid, ${summary.error} error; audit ${audit.db}: ${audit.rows} rows, chain ${audit.chainOk ? 'verifies' : 'BROKEN'}\n`,
-    );
+    return;
   }
-  return failed ? EXIT_INVALID : EXIT_OK;
+  for (const r of results)
+    process.stdout.write(
+      `${String(r.n).padStart(5)}  ${r.mode.padEnd(12)} ${r.scenario.padEnd(18)} ${r.verdict.padEnd(8)} ${r.errorCode ?? ''}\n`,
+    );
+  process.stdout.write(
+    `${summary.total} transactions: ${summary.valid} valid, ${summary.invalid} invalid, ${summary.error} error; audit ${audit.db}: ${audit.rows} rows, chain ${audit.chainOk ? 'verifies' : 'BROKEN'}\n`,
+  );
 }
 
 /** The finished log, read back as `kakunin audit verify --pubkey` reads it. */
