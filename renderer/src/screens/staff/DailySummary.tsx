@@ -28,7 +28,6 @@ export function DailySummary({
     void api.call('staffDashboard', { day }).then((r) => (r.ok ? setData(r.value) : setErr(msg(lang, r.error))));
     void api.call('staffAuditView', { filter: {}, page: 0, pageSize: 1 }).then((r) => r.ok && setView(r.value));
   }, [api, day]);
-  const max = data ? Math.max(1, ...data.buckets.map((b) => OUTCOMES.reduce((s, k) => s + b.counts[k], 0))) : 1;
   return (
     <div className="daily" data-testid="daily-summary">
       <div className="daily-tools no-print">
@@ -51,90 +50,119 @@ export function DailySummary({
               {t(lang, 'daily.generated')} {new Date().toLocaleString(lang === 'ja' ? 'ja-JP' : 'en-GB')}
             </p>
           </header>
-          <section className="daily-figures">
-            <div>
-              <span>{t(lang, 'daily.total')}</span>
-              <strong data-testid="daily-total">{data.total}</strong>
-            </div>
-            {OUTCOMES.map((k) => (
-              <div key={k}>
-                <span>{t(lang, `out.${k}` as TKey)}</span>
-                <strong>{data.outcomes[k]}</strong>
-              </div>
-            ))}
-            <div>
-              <span>{t(lang, 'dash.median')}</span>
-              <strong>{data.medianMs === null ? '—' : `${(data.medianMs / 1000).toFixed(1)} s`}</strong>
-            </div>
-          </section>
-          <section>
-            <h2>{t(lang, 'dash.perHour')}</h2>
-            <table className="daily-hours">
-              <tbody>
-                {data.buckets.map((b, i) => {
-                  const n = OUTCOMES.reduce((s, k) => s + b.counts[k], 0);
-                  return (
-                    <tr key={b.start}>
-                      <th>{String(i).padStart(2, '0')}:00</th>
-                      <td>
-                        <span className="daily-bar" style={{ width: `${(n / max) * 100}%` }} />
-                      </td>
-                      <td>{n}</td>
-                      <td>{b.counts.valid}</td>
-                      <td>{n - b.counts.valid}</td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-              <thead>
-                <tr>
-                  <th />
-                  <th />
-                  <th>{t(lang, 'daily.total')}</th>
-                  <th>{t(lang, 'out.valid')}</th>
-                  <th>{t(lang, 'dash.notValid')}</th>
-                </tr>
-              </thead>
-            </table>
-          </section>
-          <section className="daily-two">
-            <div>
-              <h2>{t(lang, 'dash.failures')}</h2>
-              <ol>
-                {data.topFailures.map((f) => (
-                  <li key={f.code}>
-                    {lang === 'ja' ? f.ja : f.en} — {f.count}
-                  </li>
-                ))}
-              </ol>
-              {data.topFailures.length === 0 && <p>{t(lang, 'dash.noFailures')}</p>}
-            </div>
-            <div>
-              <h2>{t(lang, 'dash.credentials')}</h2>
-              <ul>
-                {data.credentials.map((c) => (
-                  <li key={c.key}>
-                    {lang === 'ja' ? c.ja : c.en} — {c.count}
-                  </li>
-                ))}
-              </ul>
-            </div>
-          </section>
-          {view && (
-            <footer>
-              <p>
-                <strong>{chainText(lang, view)}</strong>
-                {view.chain.head ? ` · ${t(lang, 'audit.head')} #${view.chain.head.seq} ${view.chain.head.hash}` : ''}
-              </p>
-              <p>
-                {view.location.kind === 'sqlite' ? view.location.path : t(lang, 'audit.memory')}
-                {data.trainingExcluded ? ` · ${t(lang, 'dash.trainingExcluded', { n: data.trainingExcluded })}` : ''}
-              </p>
-              <p className="daily-sign">{t(lang, 'daily.checkedBy')} ____________________</p>
-            </footer>
-          )}
+          <DailyFigures lang={lang} data={data} />
+          <HoursTable lang={lang} data={data} />
+          <FailuresAndCredentials lang={lang} data={data} />
+          {view && <SheetFooter lang={lang} data={data} view={view} />}
         </article>
       )}
     </div>
+  );
+}
+
+/** The day's totals: all checks, each outcome, the median time. */
+function DailyFigures({ lang, data }: { lang: Lang; data: Data }) {
+  return (
+    <section className="daily-figures">
+      <div>
+        <span>{t(lang, 'daily.total')}</span>
+        <strong data-testid="daily-total">{data.total}</strong>
+      </div>
+      {OUTCOMES.map((k) => (
+        <div key={k}>
+          <span>{t(lang, `out.${k}` as TKey)}</span>
+          <strong>{data.outcomes[k]}</strong>
+        </div>
+      ))}
+      <div>
+        <span>{t(lang, 'dash.median')}</span>
+        <strong>{data.medianMs === null ? '—' : `${(data.medianMs / 1000).toFixed(1)} s`}</strong>
+      </div>
+    </section>
+  );
+}
+
+const checksIn = (b: Data['buckets'][number]) => OUTCOMES.reduce((s, k) => s + b.counts[k], 0);
+
+/** Checks per hour: a bar, the count, valid and not valid. */
+function HoursTable({ lang, data }: { lang: Lang; data: Data }) {
+  const max = Math.max(1, ...data.buckets.map(checksIn));
+  return (
+    <section>
+      <h2>{t(lang, 'dash.perHour')}</h2>
+      <table className="daily-hours">
+        <tbody>
+          {data.buckets.map((b, i) => {
+            const n = checksIn(b);
+            return (
+              <tr key={b.start}>
+                <th>{String(i).padStart(2, '0')}:00</th>
+                <td>
+                  <span className="daily-bar" style={{ width: `${(n / max) * 100}%` }} />
+                </td>
+                <td>{n}</td>
+                <td>{b.counts.valid}</td>
+                <td>{n - b.counts.valid}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+        <thead>
+          <tr>
+            <th />
+            <th />
+            <th>{t(lang, 'daily.total')}</th>
+            <th>{t(lang, 'out.valid')}</th>
+            <th>{t(lang, 'dash.notValid')}</th>
+          </tr>
+        </thead>
+      </table>
+    </section>
+  );
+}
+
+/** The top failure reasons in plain words, and the credential types. */
+function FailuresAndCredentials({ lang, data }: { lang: Lang; data: Data }) {
+  return (
+    <section className="daily-two">
+      <div>
+        <h2>{t(lang, 'dash.failures')}</h2>
+        <ol>
+          {data.topFailures.map((f) => (
+            <li key={f.code}>
+              {lang === 'ja' ? f.ja : f.en} — {f.count}
+            </li>
+          ))}
+        </ol>
+        {data.topFailures.length === 0 && <p>{t(lang, 'dash.noFailures')}</p>}
+      </div>
+      <div>
+        <h2>{t(lang, 'dash.credentials')}</h2>
+        <ul>
+          {data.credentials.map((c) => (
+            <li key={c.key}>
+              {lang === 'ja' ? c.ja : c.en} — {c.count}
+            </li>
+          ))}
+        </ul>
+      </div>
+    </section>
+  );
+}
+
+/** The audit chain status, where the log is, and a line for the manager's signature. */
+function SheetFooter({ lang, data, view }: { lang: Lang; data: Data; view: AuditView }) {
+  return (
+    <footer>
+      <p>
+        <strong>{chainText(lang, view)}</strong>
+        {view.chain.head ? ` · ${t(lang, 'audit.head')} #${view.chain.head.seq} ${view.chain.head.hash}` : ''}
+      </p>
+      <p>
+        {view.location.kind === 'sqlite' ? view.location.path : t(lang, 'audit.memory')}
+        {data.trainingExcluded ? ` · ${t(lang, 'dash.trainingExcluded', { n: data.trainingExcluded })}` : ''}
+      </p>
+      <p className="daily-sign">{t(lang, 'daily.checkedBy')} ____________________</p>
+    </footer>
   );
 }
