@@ -61,9 +61,12 @@ export interface DocumentReadResult {
   undecoded?: { tag: string; length: number }[];
 }
 
-/** What a document read's verification stages add up: checks, staff confirmations, signer identifiers. */
-export interface DocumentFindings {
-  checks: Check[];
+/**
+ * What a document read's verification stages add up: checks (of the domain's code type, e.g.
+ * ResidenceCardCheckCode), staff confirmations, signer identifiers.
+ */
+export interface DocumentFindings<C extends string> {
+  checks: Check<C>[];
   staffConfirm: string[];
   signerKeyIds: string[];
 }

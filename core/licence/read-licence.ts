@@ -9,7 +9,6 @@
 // Signature: RSA PKCS#1 v1.5 / SHA-256 over EF01 || EF02 || photo, by the NPA signer whose subject
 // key identifier is EF07 B6. Which bytes are signed is unconfirmed: both readings are tried (whole
 // files including FF filler; the TLV objects only), and the one that verified is recorded.
-import type { Check } from '../check.ts';
 import type { CryptoProvider } from '../crypto/provider.ts';
 import type { PolicyName } from '../policy/policy.ts';
 import { isAtLeast, japanIsoDate } from '../card/age.ts';
@@ -25,6 +24,7 @@ import {
   type DocumentFindings,
   type DocumentReadResult,
 } from '../document/result.ts';
+import { failCheck, passCheck, type LicenceCheck, type LicenceCheckCode } from './codes.ts';
 import { eraDate } from './era-date.ts';
 import {
   DF1_EF,
@@ -168,7 +168,7 @@ interface Read {
   photo?: Uint8Array;
   signature?: SignatureRecord;
   /** Verification outcome computed while the 本籍 bytes were in memory (then zeroed). */
-  signatureCheck?: { check: Check; signer: string | null } | 'no-signer';
+  signatureCheck?: { check: LicenceCheck; signer: string | null } | 'no-signer';
 }
 
 export async function readDrivingLicence(o: ReadLicenceOptions): Promise<DocumentReadResult> {
@@ -176,7 +176,7 @@ export async function readDrivingLicence(o: ReadLicenceOptions): Promise<Documen
   const withPin2 = o.secrets.pin2 !== undefined;
   // The 本籍 rule in the send path: DF1/EF02 may be selected only when it is hashed for the signature.
   const ch = new CardChannel(o.transport, new LicenceGuard({ domicileForSignature: o.signature && withPin2 }));
-  const f: DocumentFindings = { checks: [], staffConfirm: [], signerKeyIds: [] };
+  const f: DocumentFindings<LicenceCheckCode> = { checks: [], staffConfirm: [], signerKeyIds: [] };
   const errors: CardErrorReport[] = [];
   const requested: string[] = [];
   const pins: { kind: string; triesBefore: number | null }[] = [];
@@ -216,7 +216,7 @@ export async function readDrivingLicence(o: ReadLicenceOptions): Promise<Documen
   if (read && errors.length === 0 && f.checks.every((c) => c.ok)) {
     signatureOutcome(read, o.signature, minimalAge, f);
     if (read.entries && read.entries.expiryDate && read.entries.expiryDate !== read.common.expiryDate)
-      f.checks.push({ code: 'licence.expiry_match', ok: false, detail: 'DF1 有効期間の末日 and MF/EF01 disagree' });
+      f.checks.push(failCheck('licence.expiry_match', 'DF1 有効期間の末日 and MF/EF01 disagree'));
     attributes = projectAttributes(read, o.policy, o.at, f.checks);
   }
   timings.verify_ms = o.now() - vs;
@@ -255,12 +255,12 @@ async function readMf(ch: CardChannel): Promise<Read> {
 }
 
 /** MF/EF01's expiry, valid through the whole last day in JST: an expired licence stops here, before any PIN is sent. */
-function checkExpiry(common: MfCommon, at: Date, checks: Check[]): void {
+function checkExpiry(common: MfCommon, at: Date, checks: LicenceCheck[]): void {
   if (common.expiryDate < japanIsoDate(at)) {
-    checks.push({ code: 'licence.expiry', ok: false, detail: `the licence expired on ${common.expiryDate}` });
+    checks.push(failCheck('licence.expiry', `the licence expired on ${common.expiryDate}`));
     throw new ExpiredStop();
   }
-  checks.push({ code: 'licence.expiry', ok: true, detail: `valid until ${common.expiryDate}` });
+  checks.push(passCheck('licence.expiry', `valid until ${common.expiryDate}`));
 }
 
 /** PIN 1, then PIN 2 when given (verifyPin's rules); with no PIN set, the '****' the card expects. */
@@ -348,7 +348,12 @@ async function readAndVerifySignature(
 }
 
 /** The signature's check, or why staff confirm instead (PIN 1 only, signature off, signer not installed). */
-function signatureOutcome(read: Read, signature: boolean, minimalAge: boolean, f: DocumentFindings): void {
+function signatureOutcome(
+  read: Read,
+  signature: boolean,
+  minimalAge: boolean,
+  f: DocumentFindings<LicenceCheckCode>,
+): void {
   const sc = read.signatureCheck;
   if (minimalAge) f.staffConfirm.push('licence_pin1_only');
   else if (!signature) f.staffConfirm.push('licence_signature_off');
@@ -360,7 +365,7 @@ function signatureOutcome(read: Read, signature: boolean, minimalAge: boolean, f
 }
 
 /** Only the policy's attributes; the age check adds its own check, the address changes theirs. */
-function projectAttributes(read: Read, policy: PolicyName, at: Date, checks: Check[]): DocumentAttributes {
+function projectAttributes(read: Read, policy: PolicyName, at: Date, checks: LicenceCheck[]): DocumentAttributes {
   const attributes: DocumentAttributes = {};
   const e = read.entries;
   const birth = read.birthOnly ?? e?.birthDate;
@@ -370,8 +375,8 @@ function projectAttributes(read: Read, policy: PolicyName, at: Date, checks: Che
     attributes.age_over_20 = over;
     checks.push(
       over
-        ? { code: 'policy.age_over_20', ok: true }
-        : { code: 'policy.age_over_20', ok: false, detail: 'the holder is under 20 at the time of the check' },
+        ? passCheck('policy.age_over_20')
+        : failCheck('policy.age_over_20', 'the holder is under 20 at the time of the check'),
     );
   }
   if (read.photo) attributes.photo = { image: 'photo' };
@@ -387,11 +392,12 @@ function projectAttributes(read: Read, policy: PolicyName, at: Date, checks: Che
     attributes.expiry_date = read.common.expiryDate;
     attributes.address_changes = read.changes ?? [];
     if (read.changes?.length)
-      checks.push({
-        code: 'licence.address_changes',
-        ok: true,
-        detail: `${read.changes.length} change(s) recorded by the public safety commission (not covered by the issue signature)`,
-      });
+      checks.push(
+        passCheck(
+          'licence.address_changes',
+          `${read.changes.length} change(s) recorded by the public safety commission (not covered by the issue signature)`,
+        ),
+      );
   }
   return attributes;
 }
@@ -409,9 +415,8 @@ export function verifyLicenceSignature(
   sig: SignatureRecord,
   key: import('../x509/certificate.ts').PublicKeyInfo,
   crypto: CryptoProvider,
-): Check {
-  if (key.kind !== 'rsa')
-    return { code: 'licence.signature', ok: false, detail: `signer key is ${key.kind}, expected RSA` };
+): LicenceCheck {
+  if (key.kind !== 'rsa') return failCheck('licence.signature', `signer key is ${key.kind}, expected RSA`);
   const readings: [string, Uint8Array][] = [
     ['whole files', concat(entries, domicile, photo)],
     ['TLV objects', concat(tlvPart(entries), tlvPart(domicile), tlvPart(photo))],
@@ -419,18 +424,12 @@ export function verifyLicenceSignature(
   try {
     for (const [name, msg] of readings) {
       if (crypto.rsaPkcs1Verify('SHA-256', { n: key.n, e: key.e }, msg, sig.signature))
-        return {
-          code: 'licence.signature',
-          ok: true,
-          detail: `EF07 verifies over EF01 || EF02 || photo (signed range: ${name})`,
-        };
+        return passCheck('licence.signature', `EF07 verifies over EF01 || EF02 || photo (signed range: ${name})`);
     }
-    return {
-      code: 'licence.signature',
-      ok: false,
-      detail:
-        'EF07 does not verify over EF01 || EF02 || photo in either reading: the licence data or photo was altered',
-    };
+    return failCheck(
+      'licence.signature',
+      'EF07 does not verify over EF01 || EF02 || photo in either reading: the licence data or photo was altered',
+    );
   } finally {
     for (const [, msg] of readings) msg.fill(0);
   }

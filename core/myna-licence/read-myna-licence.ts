@@ -12,9 +12,9 @@ import { japanIsoDate } from '../card/age.ts';
 import { CardChannel, readBinary, selectAid, selectEf, type ApduTransport } from '../card/apdu.ts';
 import { CardError, reportError, type CardErrorReport } from '../card/codes.ts';
 import { errorForSw, SW_END_OF_FILE, SW_OK, swHex } from '../card/status-words.ts';
-import type { Check } from '../check.ts';
 import { errorText } from '../errors.ts';
 import { finishResult, type DocumentAttributes, type DocumentReadResult } from '../document/result.ts';
+import { failCheck, passCheck, type LicenceCheck } from '../licence/codes.ts';
 import { MYNA_LICENCE_AP_AID, NO_PIN, PIN_SETTING_LENGTH, READ_PIN_SETTING_P1, WEF } from './files.ts';
 import { MynaLicenceGuard } from './guard.ts';
 import { readLicenceData, type LicenceData } from './licence-data.ts';
@@ -39,7 +39,7 @@ const END_OF_FILE = 0x6b00;
 export async function readMynaLicence(o: ReadMynaLicenceOptions): Promise<DocumentReadResult> {
   const t0 = o.now();
   const ch = new CardChannel(o.transport, new MynaLicenceGuard());
-  const checks: Check[] = [];
+  const checks: LicenceCheck[] = [];
   const errors: CardErrorReport[] = [];
   const staffConfirm: string[] = [];
   const requested: string[] = [];
@@ -78,8 +78,8 @@ export async function readMynaLicence(o: ReadMynaLicenceOptions): Promise<Docume
     // Valid through the whole last day, in JST (as the conventional licence).
     checks.push(
       data.expiryDate < todayIso
-        ? { code: 'licence.expiry', ok: false, detail: `the licence expired on ${data.expiryDate} (WEF02 C5)` }
-        : { code: 'licence.expiry', ok: true, detail: `valid until ${data.expiryDate} (WEF02 C5)` },
+        ? failCheck('licence.expiry', `the licence expired on ${data.expiryDate} (WEF02 C5)`)
+        : passCheck('licence.expiry', `valid until ${data.expiryDate} (WEF02 C5)`),
     );
     timings.read_ms = o.now() - t0;
   } catch (e) {

@@ -3,6 +3,7 @@
 // carry them. Messages never contain personal data. As for the My Number Card (core/card/codes.ts):
 // an error means the read could not finish; a failed check means what was read is not trustworthy.
 import { CARD_ERRORS, CardError, type CardErrorReport } from '../card/codes.ts';
+import { checkMaker, type Check } from '../check.ts';
 import { errorText } from '../errors.ts';
 
 export const PASSPORT_ERRORS = {
@@ -153,6 +154,8 @@ export const PASSPORT_CHECKS = {
   'passport.expiry': { ja: '旅券の有効期限', en: 'the document has not expired at the time of the check' },
   'passport.photo_decodes': { ja: '顔写真の表示', en: 'the DG2 face image (JPEG or JPEG 2000) decodes' },
   'policy.age_over_20': { ja: '20歳以上', en: 'the holder is 20 or over at the time of the check' },
-} as const;
+} as const satisfies Record<string, { ja: string; en: string }>;
 
 export type PassportCheckCode = keyof typeof PASSPORT_CHECKS;
+export type PassportCheck = Check<PassportCheckCode>;
+export const { pass: passCheck, fail: failCheck } = checkMaker<PassportCheckCode>();

@@ -3,7 +3,6 @@
 // state, the hashes of every data group read, and the country codes agreeing. Each step is a Check
 // (core/check.ts). Without any CSCA for the issuing state the chain cannot be judged: no chain check
 // runs, `cscaMissing` says why, and the reader turns that into `unverified` (staff confirm).
-import type { Check } from '../check.ts';
 import type { CryptoProvider } from '../crypto/provider.ts';
 import type { TrustedCsca } from '../trust/csca.ts';
 import {
@@ -18,16 +17,17 @@ import { DerError, DerReader, ctx } from '../x509/der.ts';
 import { verifyCertificateSignature, verifySignedBytes } from '../x509/signature.ts';
 import type { SignerInfo } from '../x509/cms-signed-data.ts';
 import { alpha2ForMrzCode, displayMrzCode } from './country-codes.ts';
+import { failCheck, passCheck, type PassportCheck } from './codes.ts';
 import type { Sod } from './sod.ts';
 import { errorText } from '../errors.ts';
 
-const ok = (code: string, detail?: string): Check => (detail ? { code, ok: true, detail } : { code, ok: true });
-const bad = (code: string, detail: string): Check => ({ code, ok: false, detail });
+/** The data groups the kiosk reads, each with its hash check (`passport.dg<n>_hash`). */
+export type HashedDataGroup = 1 | 2 | 14 | 15;
 
 export interface PassiveAuthInput {
   sod: Sod;
   /** Data group number -> the whole file as read (tag, length, value). */
-  dataGroups: ReadonlyMap<number, Uint8Array>;
+  dataGroups: ReadonlyMap<HashedDataGroup, Uint8Array>;
   /** DG1's issuing state, as in the MRZ ("JPN", "D<<"). */
   issuingState: string;
   cscas: readonly TrustedCsca[];
@@ -36,7 +36,7 @@ export interface PassiveAuthInput {
 }
 
 export interface PassiveAuthResult {
-  checks: Check[];
+  checks: PassportCheck[];
   ds?: Certificate;
   csca?: TrustedCsca;
   /** Data groups whose hash matched the SOD. */
@@ -81,7 +81,7 @@ function signerMatches(si: SignerInfo, cert: Certificate): boolean {
 const iso = (d: Date) => d.toISOString().slice(0, 10);
 
 export function passiveAuthentication(o: PassiveAuthInput): PassiveAuthResult {
-  const checks: Check[] = [];
+  const checks: PassportCheck[] = [];
   const verified = new Set<number>();
   const sd = o.sod.signedData;
   const si = sd.signerInfos[0]!;
@@ -89,13 +89,13 @@ export function passiveAuthentication(o: PassiveAuthInput): PassiveAuthResult {
   // DG hashes first: they need no certificate (§5.1.1 step 5).
   const lso = o.sod.lso;
   for (const [dg, bytes] of [...o.dataGroups].sort((a, b) => a[0] - b[0])) {
-    const code = `passport.dg${dg}_hash`;
+    const code = `passport.dg${dg}_hash` as const;
     const want = lso.hashes.get(dg);
-    if (!want) checks.push(bad(code, `DG${dg} was read but the SOD lists no hash for it`));
+    if (!want) checks.push(failCheck(code, `DG${dg} was read but the SOD lists no hash for it`));
     else if (!bytesEqual(o.crypto.digest(lso.hashAlgorithm, bytes), want))
-      checks.push(bad(code, `${lso.hashAlgorithm} of DG${dg} differs from the SOD: the data group was altered`));
+      checks.push(failCheck(code, `${lso.hashAlgorithm} of DG${dg} differs from the SOD: the data group was altered`));
     else {
-      checks.push(ok(code, lso.hashAlgorithm));
+      checks.push(passCheck(code, lso.hashAlgorithm));
       verified.add(dg);
     }
   }
@@ -107,8 +107,8 @@ export function passiveAuthentication(o: PassiveAuthInput): PassiveAuthResult {
     bytesEqual(o.crypto.digest(si.digestAlgorithm, sd.eContent), si.messageDigest);
   checks.push(
     digestOk
-      ? ok('passport.sod_message_digest', si.digestAlgorithm)
-      : bad(
+      ? passCheck('passport.sod_message_digest', si.digestAlgorithm)
+      : failCheck(
           'passport.sod_message_digest',
           si.messageDigest
             ? 'messageDigest (or contentType) does not match the LDS Security Object'
@@ -127,12 +127,12 @@ export function passiveAuthentication(o: PassiveAuthInput): PassiveAuthResult {
       }
     } catch (e) {
       if (!(e instanceof DerError)) throw e;
-      checks.push(bad('passport.ds_chain', `DS certificate: ${e.message}`));
+      checks.push(failCheck('passport.ds_chain', `DS certificate: ${e.message}`));
       return { checks, verified };
     }
   }
   if (!ds) {
-    checks.push(bad('passport.sod_signature', 'the SOD carries no certificate matching its SignerInfo'));
+    checks.push(failCheck('passport.sod_signature', 'the SOD carries no certificate matching its SignerInfo'));
     return { checks, verified };
   }
   const sig = verifySignedBytes(
@@ -145,8 +145,8 @@ export function passiveAuthentication(o: PassiveAuthInput): PassiveAuthResult {
   );
   checks.push(
     sig.ok && digestOk
-      ? ok('passport.sod_signature', si.signatureAlgorithm.name)
-      : bad(
+      ? passCheck('passport.sod_signature', si.signatureAlgorithm.name)
+      : failCheck(
           'passport.sod_signature',
           sig.ok ? 'not checked: the signed attributes do not cover the LDS Security Object' : sig.reason,
         ),
@@ -180,8 +180,8 @@ export function passiveAuthentication(o: PassiveAuthInput): PassiveAuthResult {
   }
   checks.push(
     dsProblems.length
-      ? bad('passport.ds_validity', dsProblems.join('; '))
-      : ok(
+      ? failCheck('passport.ds_validity', dsProblems.join('; '))
+      : passCheck(
           'passport.ds_validity',
           `valid ${iso(ds.notBefore)} .. ${iso(ds.notAfter)}${signedAt ? `; signed ${iso(signedAt)}` : '; the SOD states no signing time'}`,
         ),
@@ -212,14 +212,14 @@ export function passiveAuthentication(o: PassiveAuthInput): PassiveAuthResult {
       ? `no CSCA of ${shown} (${country}) is installed: the Document Signer cannot be traced to the issuing state`
       : `issuing state ${shown} has no country code a CSCA could carry`;
   } else {
-    checks.push(ok('passport.csca_known', `${ofCountry.length} CSCA(s) of ${country ?? shown}`));
+    checks.push(passCheck('passport.csca_known', `${ofCountry.length} CSCA(s) of ${country ?? shown}`));
     checks.push(
       csca
-        ? ok(
+        ? passCheck(
             'passport.ds_chain',
             `DS "${nameToString(ds.subject)}" signed by CSCA "${csca.subjectText}" (${csca.fingerprint.slice(0, 16)}…)`,
           )
-        : bad(
+        : failCheck(
             'passport.ds_chain',
             named.length
               ? `the DS names a trusted CSCA but its signature does not verify: ${sigWhy ?? 'signature'}`
@@ -230,11 +230,11 @@ export function passiveAuthentication(o: PassiveAuthInput): PassiveAuthResult {
   if (csca) {
     checks.push(
       o.at < csca.cert.notBefore || o.at > csca.cert.notAfter
-        ? bad(
+        ? failCheck(
             'passport.csca_validity',
             `the CSCA is valid ${iso(csca.cert.notBefore)} .. ${iso(csca.cert.notAfter)}, not at ${iso(o.at)}`,
           )
-        : ok('passport.csca_validity'),
+        : passCheck('passport.csca_validity'),
     );
   }
 
@@ -246,11 +246,11 @@ export function passiveAuthentication(o: PassiveAuthInput): PassiveAuthResult {
   if (csca || ofCountry.length)
     checks.push(
       agree
-        ? ok('passport.country_consistency', parts.join(', '))
-        : bad('passport.country_consistency', `issuing state differs: ${parts.join(', ')}`),
+        ? passCheck('passport.country_consistency', parts.join(', '))
+        : failCheck('passport.country_consistency', `issuing state differs: ${parts.join(', ')}`),
     );
   else if (dsC !== undefined && country !== null && dsC !== country)
-    checks.push(bad('passport.country_consistency', `issuing state differs: ${parts.join(', ')}`));
+    checks.push(failCheck('passport.country_consistency', `issuing state differs: ${parts.join(', ')}`));
 
   const result: PassiveAuthResult = { checks, ds, verified };
   if (csca) result.csca = csca;

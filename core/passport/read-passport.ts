@@ -7,7 +7,7 @@
 //              staff confirm the document (staffConfirm names why);
 //   invalid    anything else, or an error stopped the read.
 // Only the policy's attributes are returned, and only when the verdict is valid or unverified.
-import type { Check, Warning } from '../check.ts';
+import type { Warning } from '../check.ts';
 import type { CryptoProvider } from '../crypto/provider.ts';
 import { CardError, type CardErrorReport } from '../card/codes.ts';
 import { isAtLeast, japanDate } from '../card/age.ts';
@@ -23,7 +23,7 @@ import {
   planChipAuthentication,
   type ChipAuthenticationPlan,
 } from './chip-authentication.ts';
-import { PassportError, reportPassportError } from './codes.ts';
+import { failCheck, passCheck, PassportError, reportPassportError, type PassportCheck } from './codes.ts';
 import { alpha2ForMrzCode, displayMrzCode } from './country-codes.ts';
 import { parseDg1 } from './dg1.ts';
 import { parseDg2, type FaceImage } from './dg2.ts';
@@ -31,7 +31,7 @@ import { parseEfCom } from './ef-com.ts';
 import { DG1, DG14, DG15, DG2, EF_CARD_ACCESS, EF_COM, EF_SOD } from './lds-files.ts';
 import { resolveBirthDate, resolveExpiryDate, type MrzKey, type ParsedMrz } from './mrz.ts';
 import { choosePace, runPace } from './pace.ts';
-import { passiveAuthentication } from './passive-authentication.ts';
+import { passiveAuthentication, type HashedDataGroup } from './passive-authentication.ts';
 import { planFor, type PassportAttributes } from './policy.ts';
 import { parseSecurityInfos, type SecurityInfos } from './security-infos.ts';
 import { parseSod, type Sod } from './sod.ts';
@@ -175,7 +175,7 @@ async function accessControl(
 
 /** What the stages add up: checks, warnings, errors, staff confirmations and identifiers. */
 interface Findings {
-  checks: Check[];
+  checks: PassportCheck[];
   warnings: Warning[];
   errors: CardErrorReport[];
   staffConfirm: string[];
@@ -210,14 +210,14 @@ export async function readPassport(o: ReadPassportOptions): Promise<PassportRead
     const ta = o.now();
     await accessControl(ch, o, r, card, step);
     timings.access_ms = o.now() - ta;
-    f.checks.push({
-      code: 'passport.access',
-      ok: true,
-      detail:
+    f.checks.push(
+      passCheck(
+        'passport.access',
         card.access === 'pace'
           ? `PACE ${card.pace!.mapping} ${card.pace!.curve} ${card.pace!.cipher}`
           : 'BAC (3DES secure messaging)',
-    });
+      ),
+    );
     const tr = o.now();
     await readFiles(ch, o, r, card, plan.readFace, requested, step);
     timings.read_ms = o.now() - tr;
@@ -234,11 +234,12 @@ export async function readPassport(o: ReadPassportOptions): Promise<PassportRead
   step('verify');
   const { mrz, face } = decodeDataGroups(r, card, f);
   if (r.caBroken) {
-    f.checks.push({
-      code: 'passport.chip_authenticity',
-      ok: false,
-      detail: `Chip Authentication failed: ${r.caBroken}: a copy of the chip, not the genuine one`,
-    });
+    f.checks.push(
+      failCheck(
+        'passport.chip_authenticity',
+        `Chip Authentication failed: ${r.caBroken}: a copy of the chip, not the genuine one`,
+      ),
+    );
   }
   if (r.sod && mrz) {
     const verified = checkPassiveAuthentication(r, r.sod, mrz, o, plan.readFace, f);
@@ -355,7 +356,7 @@ function decodeDataGroups(
     try {
       face = parseDg2(r.dg2);
     } catch (e) {
-      f.checks.push({ code: 'passport.photo_decodes', ok: false, detail: errorText(e) });
+      f.checks.push(failCheck('passport.photo_decodes', errorText(e)));
     }
   }
   return { mrz, face };
@@ -370,7 +371,7 @@ function checkPassiveAuthentication(
   readFace: boolean,
   f: Findings,
 ): ReadonlySet<number> {
-  const dataGroups = new Map<number, Uint8Array>([[1, r.dg1!]]);
+  const dataGroups = new Map<HashedDataGroup, Uint8Array>([[1, r.dg1!]]);
   if (r.dg2) dataGroups.set(2, r.dg2);
   if (r.dg14) dataGroups.set(14, r.dg14);
   if (r.dg15) dataGroups.set(15, r.dg15);
@@ -390,7 +391,7 @@ function checkPassiveAuthentication(
   if (pa.ds?.subjectKeyIdentifier) f.signerKeyIds.push(toHex(pa.ds.subjectKeyIdentifier));
   if (pa.csca) f.signerKeyIds.push(pa.csca.fingerprint);
   if (sod.lso.hashes.has(2) && !r.dg2 && readFace)
-    f.checks.push({ code: 'passport.dg2_hash', ok: false, detail: 'DG2 is listed in the SOD but was not delivered' });
+    f.checks.push(failCheck('passport.dg2_hash', 'DG2 is listed in the SOD but was not delivered'));
   return pa.verified;
 }
 
@@ -402,16 +403,17 @@ function checkChipAuthenticity(
   crypto: CryptoProvider,
   f: Findings,
 ): void {
-  const bad = (detail: string) => f.checks.push({ code: 'passport.chip_authenticity', ok: false, detail });
+  const bad = (detail: string) => f.checks.push(failCheck('passport.chip_authenticity', detail));
   if (r.ca) {
     if (!verified.has(14)) bad('not trusted: DG14 (the Chip Authentication key) does not match the SOD');
     else if (!r.caDone) bad('Chip Authentication did not complete');
     else
-      f.checks.push({
-        code: 'passport.chip_authenticity',
-        ok: true,
-        detail: `Chip Authentication (${r.ca.info.suite.cipher}, ${r.ca.key.curve}): the chip continued secure messaging under keys only its private key could derive`,
-      });
+      f.checks.push(
+        passCheck(
+          'passport.chip_authenticity',
+          `Chip Authentication (${r.ca.info.suite.cipher}, ${r.ca.key.curve}): the chip continued secure messaging under keys only its private key could derive`,
+        ),
+      );
   } else if (r.aa) {
     if (!verified.has(15)) return void bad('not trusted: DG15 (the Active Authentication key) does not match the SOD');
     if (!r.aa.signature) return void bad(`INTERNAL AUTHENTICATE answered ${r.aa.sw.toString(16)}`);
@@ -427,16 +429,17 @@ function checkChipAuthenticity(
     } catch (e) {
       v = { ok: false, reason: `DG15: ${errorText(e)}` };
     }
-    if (v.ok) f.checks.push({ code: 'passport.chip_authenticity', ok: true, detail: v.detail });
+    if (v.ok) f.checks.push(passCheck('passport.chip_authenticity', v.detail));
     else bad(`${v.reason}: a copy of the chip, not the genuine one`);
   } else if (card.chipAuthenticity === 'not_supported') {
     // ICAO makes AA and CA optional (§6): the document offers neither, so a copy cannot be ruled
     // out by the chip. Reported as such, apart from "failed"; staff compare the data page.
-    f.checks.push({
-      code: 'passport.chip_authenticity',
-      ok: true,
-      detail: 'not supported by this document (no DG14 / DG15): a copied chip cannot be ruled out electronically',
-    });
+    f.checks.push(
+      passCheck(
+        'passport.chip_authenticity',
+        'not supported by this document (no DG14 / DG15): a copied chip cannot be ruled out electronically',
+      ),
+    );
     f.warnings.push({
       code: 'chip_authenticity_not_supported',
       detail: 'the document offers neither Chip nor Active Authentication',
@@ -449,8 +452,8 @@ function checkMrz(mrz: ParsedMrz, o: ReadPassportOptions, f: Findings): void {
   const badDigits = mrz.checkDigits.filter((c) => !c.ok).map((c) => c.field);
   f.checks.push(
     badDigits.length
-      ? { code: 'passport.mrz_check_digits', ok: false, detail: `wrong check digit(s): ${badDigits.join(', ')}` }
-      : { code: 'passport.mrz_check_digits', ok: true },
+      ? failCheck('passport.mrz_check_digits', `wrong check digit(s): ${badDigits.join(', ')}`)
+      : passCheck('passport.mrz_check_digits'),
   );
   if (o.access.kind === 'mrz') {
     const k = o.access.key;
@@ -458,24 +461,23 @@ function checkMrz(mrz: ParsedMrz, o: ReadPassportOptions, f: Findings): void {
       mrz.documentNumber === k.documentNumber && mrz.birthDate === k.birthDate && mrz.expiryDate === k.expiryDate;
     f.checks.push(
       same
-        ? { code: 'passport.mrz_matches_entry', ok: true }
-        : {
-            code: 'passport.mrz_matches_entry',
-            ok: false,
-            detail: 'DG1 differs from the document number / birth date / expiry that opened the chip',
-          },
+        ? passCheck('passport.mrz_matches_entry')
+        : failCheck(
+            'passport.mrz_matches_entry',
+            'DG1 differs from the document number / birth date / expiry that opened the chip',
+          ),
     );
   }
   const exp = resolveExpiryDate(mrz.expiryDate);
   const today = japanDate(o.at);
   if (!exp || exp.month === null || exp.day === null)
-    f.checks.push({ code: 'passport.expiry', ok: false, detail: 'the expiry date in DG1 is not a full date' });
+    f.checks.push(failCheck('passport.expiry', 'the expiry date in DG1 is not a full date'));
   else {
     const expired = today.year * 10000 + today.month * 100 + today.day > exp.year * 10000 + exp.month * 100 + exp.day;
     f.checks.push(
       expired
-        ? { code: 'passport.expiry', ok: false, detail: `the document expired on ${exp.iso}` }
-        : { code: 'passport.expiry', ok: true, detail: `valid until ${exp.iso}` },
+        ? failCheck('passport.expiry', `the document expired on ${exp.iso}`)
+        : passCheck('passport.expiry', `valid until ${exp.iso}`),
     );
   }
   if (alpha2ForMrzCode(mrz.issuingState) === null)
@@ -491,7 +493,7 @@ function projectAttributes(
   face: FaceImage | null,
   shows: ReturnType<typeof planFor>['shows'],
   at: Date,
-  checks: Check[],
+  checks: PassportCheck[],
 ): PassportAttributes {
   const attributes: PassportAttributes = {};
   const birth = resolveBirthDate(mrz.birthDate, at);
@@ -513,14 +515,13 @@ function projectAttributes(
         attributes.age_over_20 = over;
         checks.push(
           over
-            ? { code: 'policy.age_over_20', ok: true, detail: birth!.why }
-            : {
-                code: 'policy.age_over_20',
-                ok: false,
-                detail: birth
+            ? passCheck('policy.age_over_20', birth!.why)
+            : failCheck(
+                'policy.age_over_20',
+                birth
                   ? `the holder is under 20 at the time of the check (${birth.why})`
                   : 'the birth date in DG1 is unreadable',
-              },
+              ),
         );
         break;
       }

@@ -27,6 +27,7 @@ import {
   SFI,
   type ResidenceCardType,
 } from './files.ts';
+import { failCheck, passCheck, type ResidenceCardCheckCode } from './codes.ts';
 import { ResidenceCardGuard } from './guard.ts';
 import { parsePrintedEntries, type PrintedEntries } from './printed-entries.ts';
 import {
@@ -190,21 +191,21 @@ export async function readResidenceCard(o: ReadResidenceCardOptions): Promise<Do
   // ---- offline verification ----
   const vs = o.now();
   step('verify');
-  const f: DocumentFindings = { checks: [], staffConfirm: [], signerKeyIds: [] };
+  const f: DocumentFindings<ResidenceCardCheckCode> = { checks: [], staffConfirm: [], signerKeyIds: [] };
   let attributes: DocumentAttributes = {};
   if (read && errors.length === 0) {
     checkSignature(read, o, f);
     checkExpiry(read, o.at, f);
     attributes = projectAttributes(read, o, f);
     if (read.gen1Address !== undefined || read.addressImage)
-      f.checks.push({
-        code: 'residence_card.address_source',
-        ok: true,
-        detail:
+      f.checks.push(
+        passCheck(
+          'residence_card.address_source',
           read.type.generation === 1
             ? 'DF2 住居地 text (written at the municipal office; not covered by the check code)'
             : 'DF1/EF04 address image (not covered by the signature)',
-      });
+        ),
+      );
   }
   timings.verify_ms = o.now() - vs;
   timings.total_ms = o.now() - t0;
@@ -281,7 +282,7 @@ async function readDf2(ch: CardChannel, files: FileReaders, r: Read): Promise<vo
 }
 
 /** DF3/EF01's signature over the generation's signed target, chained to an ISA root (§3.3.4.9, §3.4.3.1; 第２世代 §3.3.4.10). */
-function checkSignature(read: Read, o: ReadResidenceCardOptions, f: DocumentFindings): void {
+function checkSignature(read: Read, o: ReadResidenceCardOptions, f: DocumentFindings<ResidenceCardCheckCode>): void {
   try {
     const sigFile = parseSignatureFile(read.signatureFile!, read.type.generation);
     const target =
@@ -292,7 +293,7 @@ function checkSignature(read: Read, o: ReadResidenceCardOptions, f: DocumentFind
     f.checks.push(...v.checks);
     if (v.rootFingerprint) f.signerKeyIds.push(v.rootFingerprint);
   } catch (e) {
-    f.checks.push({ code: 'residence_card.signature', ok: false, detail: errorText(e) });
+    f.checks.push(failCheck('residence_card.signature', errorText(e)));
   }
 }
 
@@ -300,29 +301,26 @@ function checkSignature(read: Read, o: ReadResidenceCardOptions, f: DocumentFind
  * The card's expiry and period of stay: the 2nd generation's C5 expiry is checked and a passed CD
  * period of stay is left to staff; the 1st generation keeps both only in the front image.
  */
-function checkExpiry(read: Read, at: Date, f: DocumentFindings): void {
+function checkExpiry(read: Read, at: Date, f: DocumentFindings<ResidenceCardCheckCode>): void {
   const todayIso = japanIsoDate(at);
   if (read.type.generation === 1) {
     // Everything the verdict would rest on is inside the signed front image (§3.3.4).
     f.staffConfirm.push('front_image_facts');
-    f.checks.push({
-      code: 'residence_card.expiry',
-      ok: true,
-      detail: 'printed only in the front image: staff read it (lapse cannot be checked offline)',
-    });
+    f.checks.push(
+      passCheck(
+        'residence_card.expiry',
+        'printed only in the front image: staff read it (lapse cannot be checked offline)',
+      ),
+    );
     return;
   }
   const p = read.printed!;
-  if (!p.expiry) f.checks.push({ code: 'residence_card.expiry', ok: false, detail: 'C5 card expiry missing' });
+  if (!p.expiry) f.checks.push(failCheck('residence_card.expiry', 'C5 card expiry missing'));
   else
     f.checks.push(
       p.expiry < todayIso
-        ? { code: 'residence_card.expiry', ok: false, detail: `the card expired on ${p.expiry}` }
-        : {
-            code: 'residence_card.expiry',
-            ok: true,
-            detail: `valid until ${p.expiry} (lapse cannot be checked offline)`,
-          },
+        ? failCheck('residence_card.expiry', `the card expired on ${p.expiry}`)
+        : passCheck('residence_card.expiry', `valid until ${p.expiry} (lapse cannot be checked offline)`),
     );
   if (p.periodEnd && p.periodEnd < todayIso)
     f.staffConfirm.push(read.applicationPending ? 'stay_expired_application_pending' : 'stay_period_ended');
@@ -349,7 +347,11 @@ function shownAttributes(policy: PolicyName): readonly string[] {
 }
 
 /** Only the policy's attributes; the age check adds its own check, or leaves the age to staff (1st generation). */
-function projectAttributes(read: Read, o: ReadResidenceCardOptions, f: DocumentFindings): DocumentAttributes {
+function projectAttributes(
+  read: Read,
+  o: ReadResidenceCardOptions,
+  f: DocumentFindings<ResidenceCardCheckCode>,
+): DocumentAttributes {
   const attributes: DocumentAttributes = {};
   const p = read.printed;
   for (const a of shownAttributes(o.policy)) {
@@ -361,8 +363,8 @@ function projectAttributes(read: Read, o: ReadResidenceCardOptions, f: DocumentF
           attributes.age_over_20 = over;
           f.checks.push(
             over
-              ? { code: 'policy.age_over_20', ok: true }
-              : { code: 'policy.age_over_20', ok: false, detail: 'the holder is under 20 at the time of the check' },
+              ? passCheck('policy.age_over_20')
+              : failCheck('policy.age_over_20', 'the holder is under 20 at the time of the check'),
           );
         } else f.staffConfirm.push('age_in_front_image');
         break;

@@ -5,7 +5,6 @@
 //     SHA256withECDSA over printed-entry values (zero-padded to 53) || D1 face || D0 name image.
 // The card certificate must be signed by a root in DIR/residence-card/ (chained here, never trusting
 // the card's own key alone).
-import type { Check } from '../check.ts';
 import { CURVE_BYTES, type CryptoProvider } from '../crypto/provider.ts';
 import { concat } from '../card/ber-tlv.ts';
 import {
@@ -20,9 +19,7 @@ import { GEN1_SIGNED_FACE, GEN1_SIGNED_FRONT, GEN2_PRINTED_SIGNED } from './file
 import type { ResidenceCardRoot, ResidenceCardTrust } from './trust.ts';
 import type { CardTlv } from '../document/card-tlv.ts';
 import { errorText } from '../errors.ts';
-
-const ok = (code: string, detail?: string): Check => (detail ? { code, ok: true, detail } : { code, ok: true });
-const bad = (code: string, detail: string): Check => ({ code, ok: false, detail });
+import { failCheck, passCheck, type ResidenceCardCheck } from './codes.ts';
 
 export interface SignatureFile {
   signature: Uint8Array;
@@ -92,7 +89,7 @@ function certSignedBy(cert: Certificate, root: ResidenceCardRoot, crypto: Crypto
 const ymd = (d: Date) => d.toISOString().slice(0, 10);
 
 export interface SignatureVerification {
-  checks: Check[];
+  checks: ResidenceCardCheck[];
   /** SHA-256 of the card certificate's issuer root SPKI? No: the root's fingerprint, for the audit. */
   rootFingerprint: string | null;
 }
@@ -117,25 +114,25 @@ export function verifyResidenceCardSignature(
   } catch (e) {
     return {
       checks: [
-        bad('residence_card.certificate_chain', `card certificate does not parse: ${errorText(e)}`),
-        bad('residence_card.signature', 'not checked: no certificate'),
+        failCheck('residence_card.certificate_chain', `card certificate does not parse: ${errorText(e)}`),
+        failCheck('residence_card.signature', 'not checked: no certificate'),
       ],
       rootFingerprint: null,
     };
   }
   const roots = trust.residenceCardRoots.filter((r) => nameToString(r.cert.subject) === nameToString(cert.issuer));
   const root = roots.find((r) => certSignedBy(cert, r, crypto));
-  const checks: Check[] = [];
+  const checks: ResidenceCardCheck[] = [];
   if (!root) {
     checks.push(
-      bad(
+      failCheck(
         'residence_card.certificate_chain',
         roots.length
           ? 'the card certificate is not signed by the ISA root of its issuer name'
           : `no trusted ISA root named ${nameToString(cert.issuer)} in the trust directory's residence-card/`,
       ),
     );
-    checks.push(bad('residence_card.signature', 'not checked: the card certificate is not trusted'));
+    checks.push(failCheck('residence_card.signature', 'not checked: the card certificate is not trusted'));
     return { checks, rootFingerprint: null };
   }
   const expired = [
@@ -143,27 +140,29 @@ export function verifyResidenceCardSignature(
     root.cert.notAfter < at ? `root expired ${ymd(root.cert.notAfter)}` : '',
   ].filter(Boolean);
   checks.push(
-    ok(
+    passCheck(
       'residence_card.certificate_chain',
       `${root.pinned?.name ?? nameToString(root.cert.subject)}${expired.length ? ` (historical: ${expired.join(', ')})` : ''}`,
     ),
   );
   if (cert.notBefore > at)
-    checks.push(bad('residence_card.certificate_validity', `card certificate not valid before ${ymd(cert.notBefore)}`));
+    checks.push(
+      failCheck('residence_card.certificate_validity', `card certificate not valid before ${ymd(cert.notBefore)}`),
+    );
   if (!target) {
-    checks.push(bad('residence_card.signature', 'an image is larger than the signed length'));
+    checks.push(failCheck('residence_card.signature', 'an image is larger than the signed length'));
     return { checks, rootFingerprint: root.fingerprint };
   }
   const good = verifyWithKey(cert.publicKey, 'SHA-256', target, sig.signature, crypto, generation === 2);
   checks.push(
     good
-      ? ok(
+      ? passCheck(
           'residence_card.signature',
           generation === 1
             ? 'RSA check code over the front image and the photo'
             : 'ECDSA P-384 over the printed entries, the photo and the name image',
         )
-      : bad('residence_card.signature', 'the signature does not verify: the images or entries were altered'),
+      : failCheck('residence_card.signature', 'the signature does not verify: the images or entries were altered'),
   );
   return { checks, rootFingerprint: root.fingerprint };
 }
