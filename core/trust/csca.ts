@@ -8,6 +8,7 @@ import { bytesEqual, nameAttribute, nameToString, parseCertificate, type Certifi
 import { DerError } from '../x509/der.ts';
 import { toHex } from '../x509/pem.ts';
 import { verifyCertificateSignature } from '../x509/signature.ts';
+import type { TrustIssueCode } from './codes.ts';
 import type { TrustIssue } from './trust-store.ts';
 
 export interface TrustedCsca {
@@ -38,7 +39,7 @@ export function checkCsca(
   crypto: CryptoProvider,
   issuers: readonly TrustedCsca[],
 ): { ok: true; value: TrustedCsca } | { ok: false; error: TrustIssue } {
-  const bad = (code: string, detail: string) => ({ ok: false as const, error: { code, detail, file: origin } });
+  const bad = (code: TrustIssueCode, detail: string) => ({ ok: false as const, error: { code, detail, file: origin } });
   let cert: Certificate;
   try {
     cert = parseCertificate(der);

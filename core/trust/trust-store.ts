@@ -25,6 +25,7 @@ import { checkUnknownCriticalExtensions } from '../x509/rules/unknown-critical-e
 import { builtinDocTypeBindings } from './doctype-binding.ts';
 import { checkPinnedRoot, subjectIsJapanese, type PinnedRoot } from './pinned-roots.ts';
 import { checkCsca, type TrustedCsca } from './csca.ts';
+import type { TrustIssueCode } from './codes.ts';
 
 export type TrustKind =
   'iaca' | 'jpki' | 'vical' | 'vical-signer' | 'card-face' | 'csca' | 'masterlist' | 'masterlist-signer';
@@ -38,7 +39,8 @@ export type TrustKind =
 export type AnchorSource = 'built-in' | 'imported';
 
 export interface TrustIssue {
-  code: string;
+  /** core/trust/codes.ts TRUST_ISSUES (or a root's X.509 profile check code). */
+  code: TrustIssueCode;
   detail: string;
   /** The file (or VICAL entry) it is about, when there is one. */
   file?: string;

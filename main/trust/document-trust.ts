@@ -20,9 +20,10 @@ import { checkIsaRoot, type ResidenceCardRoot, type ResidenceCardTrust } from '.
 import type { LicenceSigner, LicenceTrust } from '../../core/licence/trust.ts';
 import { MAX_TRUST_FILE_BYTES } from './load-dir.ts';
 import { errorText } from '../../core/errors.ts';
+import type { TrustIssue } from '../../core/trust/trust-store.ts';
 
 export interface DocumentTrust extends ResidenceCardTrust, LicenceTrust {
-  errors: { code: string; detail: string; file: string }[];
+  errors: (TrustIssue & { file: string })[];
 }
 
 const EXTS = ['.pem', '.der', '.crt', '.cer'];

@@ -25,7 +25,8 @@
 import { lstatSync, readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import type { CryptoProvider } from '../../core/crypto/provider.ts';
-import { expiryWarnings, TrustStore, type AnchorSource } from '../../core/trust/trust-store.ts';
+import { expiryWarnings, TrustStore, type AnchorSource, type TrustIssue } from '../../core/trust/trust-store.ts';
+import type { TrustIssueCode } from '../../core/trust/codes.ts';
 import { addVical } from '../../core/trust/vical.ts';
 import { parseDocTypeBindings } from '../../core/trust/doctype-binding.ts';
 import { addMasterList } from '../../core/trust/master-list.ts';
@@ -224,7 +225,7 @@ class DirReader {
       return false; // missing: the caller says so
     }
     const uid = process.getuid?.();
-    let issue: { code: string; detail: string } | null = null;
+    let issue: Omit<TrustIssue, 'file'> | null = null;
     if (st.isSymbolicLink())
       issue = { code: 'symlink_refused', detail: 'a symbolic link in the trust folder is not followed' };
     else if (uid !== undefined && st.uid !== uid && st.uid !== 0)
@@ -281,7 +282,7 @@ class DirReader {
   }
 
   /** An optional JSON file of the DIR, handed to `use`; anything it throws is an error named `code`. */
-  json(f: string, code: string, use: (j: unknown) => void): void {
+  json(f: string, code: TrustIssueCode, use: (j: unknown) => void): void {
     if (!existsSync(f) || this.refused(f)) return;
     const bytes = this.bytes(f);
     if (!bytes) return;
