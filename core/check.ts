@@ -7,8 +7,9 @@
 // check's code reads as the reason. The card's dotted codes name the record or property whose failure
 // they rule out (`card_face.expiry`, `text_ap.cvc_signature`).
 //
-// Codes are typed per domain (MdocCheckCode, X509CheckCode, CardCheckCode, each `keyof` its table of
-// messages): build a domain's checks with `checkMaker<ThatCode>()` so a misspelt code does not compile.
+// Codes are typed per domain (MdocCheckCode, X509CheckCode, CardCheckCode, PassportCheckCode,
+// ResidenceCardCheckCode, LicenceCheckCode, each `keyof` its table of messages): build a domain's
+// checks with `checkMaker<ThatCode>()` so a misspelt code does not compile.
 export interface Check<C extends string = string> {
   /** Stable code named after the failure it rules out, e.g. "digest_mismatch", "mso_expired". */
   code: C;

@@ -14,6 +14,7 @@
 //   never returns from a call into a frozen daemon).
 import type { EventEmitter } from 'node:events';
 import { pcscdAnswers } from './pcscd-probe.ts';
+import { errorText } from '../../core/errors.ts';
 
 /** The binding's context: announces readers ('reader'), fails its reader-list watch ('error'). */
 export type PcscLite = EventEmitter & { close(): void };
@@ -217,7 +218,8 @@ export function bindingCall<T>(
     } catch (e) {
       // The binding threw synchronously (e.g. "not connected"): nothing is inside it.
       calls.end();
-      p.abort(o.error(e as Error));
+      // The mappers read an Error; a binding that throws something else is wrapped, its text kept.
+      p.abort(o.error(e instanceof Error ? e : new Error(errorText(e))));
     }
   });
 }

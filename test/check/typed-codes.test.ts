@@ -70,6 +70,7 @@ test('misspelt codes do not type-check: residence card, licence, passport, docum
   const good = [
     residencePass('residence_card.certificate_chain'),
     licenceFail('licence.signature', 'y'),
+    licencePass('licence.expiry'),
     passportPass('passport.dg15_hash'),
     passportFail('policy.age_over_20', 'z'),
   ];
@@ -80,6 +81,7 @@ test('misspelt codes do not type-check: residence card, licence, passport, docum
     [
       ['residence_card.certificate_chain', true],
       ['licence.signature', false],
+      ['licence.expiry', true],
       ['passport.dg15_hash', true],
       ['policy.age_over_20', false],
       ['root_expiring', true],

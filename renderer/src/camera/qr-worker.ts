@@ -35,7 +35,8 @@ self.onmessage = async (e: MessageEvent<FrameRequest>) => {
     const hit = found.find((r) => r.isValid && r.text);
     out = { id, text: hit ? hit.text : null };
   } catch (err) {
-    out = { id, text: null, error: String((err as Error)?.message ?? err).slice(0, 200) };
+    // renderer/ may not import core/ (errorText lives there): narrow the caught value instead of casting.
+    out = { id, text: null, error: (err instanceof Error ? err.message : String(err)).slice(0, 200) };
   }
   (self as unknown as Worker).postMessage(out);
 };
