@@ -10,6 +10,8 @@ import { EmbeddedCbor, Tagged, type CborValue } from '../../core/cbor/model.ts';
 import type { Check } from '../../core/check.ts';
 import type { ResponseResult } from '../../core/mdoc/verify.ts';
 import { isForbiddenElement, withoutForbidden } from '../../core/mdoc/request/forbidden-elements.ts';
+import { errorText } from '../../core/errors.ts';
+import { UsageError } from './flags.ts';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
@@ -99,4 +101,30 @@ export function responseResultToJson(
     warnings: [...r.warnings, ...(extra.warnings ?? [])].map((w) => ({ ...w }) as { [k: string]: Json }),
     checks: r.checks.map(checkJson),
   };
+}
+
+/**
+ * A command line that could not be used: the message and the help on stderr and, with --json, an
+ * invalid result naming usage_error (with `extra` fields after the others). The usage exit code, 2.
+ */
+export function usageFailed(
+  command: string,
+  e: unknown,
+  help: string,
+  json: boolean,
+  extra: Record<string, Json> = {},
+): number {
+  const msg = e instanceof UsageError ? e.message : `unexpected: ${errorText(e)}`;
+  process.stderr.write(`kakunin ${command}: ${msg}\n\n${help}\n`);
+  if (json)
+    process.stdout.write(
+      JSON.stringify({
+        verdict: 'invalid',
+        documents: [],
+        errors: [{ code: 'usage_error', message: msg }],
+        warnings: [],
+        ...extra,
+      }) + '\n',
+    );
+  return 2;
 }

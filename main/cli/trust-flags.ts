@@ -30,6 +30,17 @@ export function checkTrustFlag(trust: string | undefined): void {
   if (!ok) throw new UsageError(`--trust ${trust}: not a readable directory`);
 }
 
+/** The store the trust flags name; null when `--trust` names a directory that does not exist. */
+export function loadFlagTrust(
+  trust: string | undefined,
+  noBuiltin: boolean | undefined,
+  crypto: CryptoProvider,
+  now: Date,
+): ReturnType<typeof loadTrust> | null {
+  const store = loadTrust(trustSourcesFromFlags(trust, noBuiltin), { crypto, now });
+  return store.errors.some((e) => e.code === 'trust_dir_missing') ? null : store;
+}
+
 /** The store, and its load errors and warnings as the commands print them. */
 export function loadCliTrust(
   trust: string | undefined,

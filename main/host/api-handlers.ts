@@ -103,12 +103,14 @@ export const HANDLERS: Handlers = {
   staffTrustStatus: (_p, { host, trust }) => trust.status(host.now()),
   staffTrustImport: async (q, { host, trust }) => {
     const r = await trust.import(
-      q.kind,
-      q.fileName,
-      Buffer.from(q.contentBase64, 'base64'),
+      {
+        kind: q.kind,
+        fileName: q.fileName,
+        bytes: Buffer.from(q.contentBase64, 'base64'),
+        keyId: q.keyId,
+        replaceBuiltin: q.replaceBuiltin,
+      },
       host.now(),
-      q.keyId,
-      q.replaceBuiltin,
     );
     const fp = (x: string | undefined) => (x && /^[0-9a-f]{64}$/.test(x) ? x : null);
     const kind = q.kind.replace(/-/g, '_');

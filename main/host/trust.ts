@@ -30,16 +30,18 @@ export interface TrustImportResult {
   fingerprint?: string;
 }
 
+/** A file uploaded on the staff screen; `keyId` names a card-face key, `replaceBuiltin` is staff's approval. */
+export interface TrustImportRequest {
+  kind: TrustImportKind;
+  fileName: string;
+  bytes: Buffer;
+  keyId?: string | undefined;
+  replaceBuiltin?: boolean | undefined;
+}
+
 export interface TrustService {
   status(now: Date): Promise<TrustStatus> | TrustStatus;
-  import(
-    kind: TrustImportKind,
-    fileName: string,
-    bytes: Buffer,
-    now: Date,
-    keyId?: string,
-    replaceBuiltin?: boolean,
-  ): Promise<TrustImportResult> | TrustImportResult;
+  import(req: TrustImportRequest, now: Date): Promise<TrustImportResult> | TrustImportResult;
 }
 
 const DAY_MS = 86_400_000;
@@ -128,14 +130,7 @@ export class DirTrustService implements TrustService {
     };
   }
 
-  import(
-    kind: TrustImportKind,
-    fileName: string,
-    bytes: Buffer,
-    now: Date,
-    keyId?: string,
-    replaceBuiltin?: boolean,
-  ): TrustImportResult {
+  import({ kind, fileName, bytes, keyId, replaceBuiltin }: TrustImportRequest, now: Date): TrustImportResult {
     // The importer reads from a path; the upload goes to a private temp dir under its own name
     // (only the base name, so "../" in it cannot steer the write).
     const tmp = mkdtempSync(join(tmpdir(), 'kakunin-import-'));

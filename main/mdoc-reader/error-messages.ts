@@ -2,6 +2,7 @@
 // before verification. Verification codes have theirs in core/mdoc/codes.ts, engagement codes in
 // core/mdoc/engagement/codes.ts; `readErrorMessage` looks in all three.
 import { codeMessage, type CodeInfo } from '../../core/mdoc/codes.ts';
+import type { ResponseResult } from '../../core/mdoc/verify.ts';
 import { ENGAGEMENT_CODES } from '../../core/mdoc/engagement/codes.ts';
 import { NFC_RETRIEVAL_CODES } from '../../core/mdoc/transport/nfc/codes.ts';
 
@@ -93,4 +94,15 @@ export function readErrorMessage(code: string): CodeInfo {
     (NFC_RETRIEVAL_CODES as Record<string, CodeInfo>)[code] ??
     codeMessage(code)
   );
+}
+
+/** A response rejected before (or instead of) verification: one failed check, its error in both languages. */
+export function rejectedResponse(code: string, detail: string, m: CodeInfo = readErrorMessage(code)): ResponseResult {
+  return {
+    verdict: 'invalid',
+    documents: [],
+    checks: [{ code, ok: false, detail }],
+    errors: [{ code, message: m.en, message_ja: m.ja, detail }],
+    warnings: [],
+  };
 }

@@ -4,7 +4,6 @@
 // verify (core/mdoc/verify.ts, every check) -> only the policy's elements. Whatever happens, the
 // transport is closed and the session keys forgotten before this returns (the reader is idle
 // again), and every stage runs under a timeout: nothing here can hang.
-import type { Check } from '../../core/check.ts';
 import type { CryptoProvider } from '../../core/crypto/provider.ts';
 import { EngagementError, type EngagementResult } from '../../core/mdoc/engagement/index.ts';
 import { ApduChannelError } from '../../core/mdoc/engagement/apdu-channel.ts';
@@ -28,7 +27,7 @@ import type { Timers } from '../../core/mdoc/transport/timers.ts';
 import { verifyDeviceResponse, type ElementRequest, type ResponseResult } from '../../core/mdoc/verify.ts';
 import type { PolicyName } from '../../core/policy/policy.ts';
 import type { TrustStore } from '../../core/trust/trust-store.ts';
-import { readErrorMessage } from './error-messages.ts';
+import { rejectedResponse } from './error-messages.ts';
 import type { ReaderAuthSigner } from '../trust/reader-auth.ts';
 import { errorText } from '../../core/errors.ts';
 
@@ -98,18 +97,6 @@ export function elementRequestForPolicy(policy: PolicyName): ElementRequest {
     out[docType] = nss;
   }
   return out;
-}
-
-function failure(code: string, detail: string): ResponseResult {
-  const m = readErrorMessage(code);
-  const check: Check = { code, ok: false, detail };
-  return {
-    verdict: 'invalid',
-    documents: [],
-    checks: [check],
-    errors: [{ code, message: m.en, message_ja: m.ja, detail }],
-    warnings: [],
-  };
 }
 
 function codeOf(e: unknown): { code: string; detail: string } {
@@ -273,7 +260,7 @@ export async function readMdoc(req: ReadMdocRequest, deps: ReadMdocDeps): Promis
             ? 'transfer'
             : 'verify',
     );
-    return { result: failure(code, detail), stage, transport: transportInfo, timings };
+    return { result: rejectedResponse(code, detail), stage, transport: transportInfo, timings };
   } finally {
     if (transport) await transport.close();
     session?.close();

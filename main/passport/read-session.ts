@@ -15,8 +15,8 @@ import {
   type ReadPassportOptions,
 } from '../../core/passport/read-passport.ts';
 import type { DecodedPhoto } from '../card/jp2-decode.ts';
-import { PcscContext } from '../pcsc/pcsc-reader.ts';
-import { waitForCardOnReader } from '../pcsc/read-session.ts';
+import type { PcscContext } from '../pcsc/pcsc-reader.ts';
+import { onCardOnReader, roundTimings, withCardSession } from '../pcsc/read-session.ts';
 import { decodeReadFace } from './face-decode.ts';
 
 export interface PcscPassportOptions {
@@ -44,38 +44,33 @@ const round = (x: number) => Math.round(x * 100) / 100;
 
 export async function readPassportOverPcsc(o: PcscPassportOptions): Promise<PcscPassportResult> {
   const t0 = now();
-  let ctx: PcscContext | null = null;
-  let reader: string | null = null;
-  try {
-    ctx = o.context ?? (await PcscContext.open());
-    reader = await waitForCardOnReader(ctx, o);
-    const session = await ctx.connect(reader, { guard: new PassportGuard() });
-    const connectMs = now() - t0;
-    let result: PassportReadResult;
-    try {
-      result = await readPassport({
-        channel: new PassportChannel(session),
-        policy: o.policy,
-        access: o.access,
-        trust: o.trust,
-        crypto: o.crypto,
-        at: o.at,
-        now,
-        ...(o.onStep ? { onStep: o.onStep } : {}),
+  return onCardOnReader<PcscPassportResult>(
+    o,
+    async (ctx, reader) => {
+      let connectMs = 0;
+      const result = await withCardSession(ctx, reader, { guard: new PassportGuard() }, (session) => {
+        connectMs = now() - t0;
+        return readPassport({
+          channel: new PassportChannel(session),
+          policy: o.policy,
+          access: o.access,
+          trust: o.trust,
+          crypto: o.crypto,
+          at: o.at,
+          now,
+          ...(o.onStep ? { onStep: o.onStep } : {}),
+        });
       });
-    } finally {
-      await session.disconnect().catch(() => undefined);
-    }
-    result.timings = { connect_ms: connectMs, ...result.timings };
-    const ts = now();
-    const hadFace = result.photo !== null && result.verdict !== 'invalid';
-    const decodedPhoto = await decodeReadFace(result);
-    if (hadFace) result.timings.photo_decode_ms = now() - ts;
-    result.timings.total_ms = now() - t0;
-    for (const k of Object.keys(result.timings)) result.timings[k] = round(result.timings[k]!);
-    return { ...result, reader, decodedPhoto };
-  } catch (e) {
-    return {
+      result.timings = { connect_ms: connectMs, ...result.timings };
+      const ts = now();
+      const hadFace = result.photo !== null && result.verdict !== 'invalid';
+      const decodedPhoto = await decodeReadFace(result);
+      if (hadFace) result.timings.photo_decode_ms = now() - ts;
+      result.timings.total_ms = now() - t0;
+      roundTimings(result.timings);
+      return { ...result, reader, decodedPhoto };
+    },
+    (e, reader) => ({
       verdict: 'invalid',
       card: { type: 'passport', access: null, chipAuthenticity: null },
       attributes: {},
@@ -90,8 +85,6 @@ export async function readPassportOverPcsc(o: PcscPassportOptions): Promise<Pcsc
       signerKeyIds: [],
       reader,
       decodedPhoto: null,
-    };
-  } finally {
-    if (ctx !== o.context) await ctx?.close();
-  }
+    }),
+  );
 }

@@ -21,8 +21,8 @@ import { decodeJ2kCodestream, decodeJp2, type DecodedPhoto } from '../card/jp2-d
 import { isJp2 } from '../../core/card/jp2.ts';
 import { decodeG4Tiff } from '../images/g4-tiff.ts';
 import type { DocumentTrust } from '../trust/document-trust.ts';
-import { PcscContext, type PcscCardSession } from './pcsc-reader.ts';
-import { waitForCardOnReader } from './read-session.ts';
+import type { PcscContext } from './pcsc-reader.ts';
+import { onCardOnReader, roundTimings, withCardSession } from './read-session.ts';
 import { errorText } from '../../core/errors.ts';
 
 export type { DocumentChoice };
@@ -137,115 +137,101 @@ function failure(
 
 export async function readDocumentOverPcsc(o: PcscDocumentOptions): Promise<PcscDocumentResult> {
   const t0 = now();
-  let ctx: PcscContext | null = null;
-  let reader: string | null = null;
   let id: IdentifiedCard | null = null;
   const fallbackType = o.document === 'residence-card' ? 'residence-card' : 'driving-licence';
-  try {
-    ctx = o.context ?? (await PcscContext.open());
-    reader = await waitForCardOnReader(ctx, o);
-    let session: PcscCardSession = await ctx.connect(reader);
-    try {
-      id = await identifyCard((c) => session.transmit(c));
-    } finally {
-      await session.disconnect().catch(() => undefined);
-    }
-    const reading = chooseReading(id, { asked: o.document, policy: o.policy, licenceAsked: o.licenceAsked === true });
-    if (typeof reading === 'object') {
-      const why =
-        reading.refuse === 'myna_licence_absent'
-          ? 'a My Number Card without the licence AP'
-          : `the card is ${id.document ?? 'none we read'}`;
-      throw new CardError(reading.refuse, `asked for ${o.document}: ${why}`);
-    }
-    if (reading === 'mynumber-card') return { identified: 'mynumber-card', reader, licenceAp: id.licenceAp };
-    if (reading === 'passport') return { identified: 'passport', reader };
-    const connectMs = now() - t0;
-    let result: DocumentReadResult;
-    if (reading === 'myna-licence') {
-      // The PIN travels as --pin1 / the kiosk's licence AP prompt; PIN 2 has no meaning here and is never sent.
-      session = await ctx.connect(reader, { guard: new MynaLicenceGuard() });
-      try {
-        result = await readMynaLicence({
-          transport: session,
-          policy: o.policy,
-          ...(o.secrets.pin1 !== undefined ? { pin: o.secrets.pin1 } : {}),
-          at: o.at,
-          now,
-          ...(o.onStep ? { onStep: o.onStep } : {}),
-        });
-      } finally {
-        await session.disconnect().catch(() => undefined);
+  return onCardOnReader<PcscDocumentResult>(
+    o,
+    async (ctx, reader) => {
+      id = await withCardSession(ctx, reader, {}, (session) => identifyCard((c) => session.transmit(c)));
+      const reading = chooseReading(id, { asked: o.document, policy: o.policy, licenceAsked: o.licenceAsked === true });
+      if (typeof reading === 'object') {
+        const why =
+          reading.refuse === 'myna_licence_absent'
+            ? 'a My Number Card without the licence AP'
+            : `the card is ${id.document ?? 'none we read'}`;
+        throw new CardError(reading.refuse, `asked for ${o.document}: ${why}`);
       }
-    } else if (id.document === 'residence-card') {
-      if (o.secrets.cardNumber === undefined)
-        throw new CardError('card_number_format', 'a residence card needs the card number');
-      // A whole 1st-generation front image arrives in one extended-length SM response (~7 KB).
-      session = await ctx.connect(reader, { guard: new ResidenceCardGuard(), maxResponse: 0x10000 + 2 });
-      try {
-        result = await readResidenceCard({
-          transport: session,
-          policy: o.policy,
-          cardNumber: o.secrets.cardNumber,
-          trust: o.trust,
-          crypto: o.crypto,
-          at: o.at,
-          now,
-          ...(o.onStep ? { onStep: o.onStep } : {}),
-        });
-      } finally {
-        await session.disconnect().catch(() => undefined);
+      if (reading === 'mynumber-card') return { identified: 'mynumber-card', reader, licenceAp: id.licenceAp };
+      if (reading === 'passport') return { identified: 'passport', reader };
+      const connectMs = now() - t0;
+      const steps = o.onStep ? { onStep: o.onStep } : {};
+      let result: DocumentReadResult;
+      if (reading === 'myna-licence') {
+        // The PIN travels as --pin1 / the kiosk's licence AP prompt; PIN 2 has no meaning here and is never sent.
+        result = await withCardSession(ctx, reader, { guard: new MynaLicenceGuard() }, (transport) =>
+          readMynaLicence({
+            transport,
+            policy: o.policy,
+            ...(o.secrets.pin1 !== undefined ? { pin: o.secrets.pin1 } : {}),
+            at: o.at,
+            now,
+            ...steps,
+          }),
+        );
+      } else if (id.document === 'residence-card') {
+        const cardNumber = o.secrets.cardNumber;
+        if (cardNumber === undefined)
+          throw new CardError('card_number_format', 'a residence card needs the card number');
+        // A whole 1st-generation front image arrives in one extended-length SM response (~7 KB).
+        const opts = { guard: new ResidenceCardGuard(), maxResponse: 0x10000 + 2 };
+        result = await withCardSession(ctx, reader, opts, (transport) =>
+          readResidenceCard({
+            transport,
+            policy: o.policy,
+            cardNumber,
+            trust: o.trust,
+            crypto: o.crypto,
+            at: o.at,
+            now,
+            ...steps,
+          }),
+        );
+      } else {
+        const signature = o.licenceSignature !== false;
+        const guard = new LicenceGuard({ domicileForSignature: signature && o.secrets.pin2 !== undefined });
+        result = await withCardSession(ctx, reader, { guard }, (transport) =>
+          readDrivingLicence({
+            transport,
+            policy: o.policy,
+            secrets: o.secrets,
+            signature,
+            trust: o.trust,
+            crypto: o.crypto,
+            at: o.at,
+            now,
+            ...steps,
+          }),
+        );
       }
-    } else {
-      const signature = o.licenceSignature !== false;
-      session = await ctx.connect(reader, {
-        guard: new LicenceGuard({ domicileForSignature: signature && o.secrets.pin2 !== undefined }),
-      });
-      try {
-        result = await readDrivingLicence({
-          transport: session,
-          policy: o.policy,
-          secrets: o.secrets,
-          signature,
-          trust: o.trust,
-          crypto: o.crypto,
-          at: o.at,
-          now,
-          ...(o.onStep ? { onStep: o.onStep } : {}),
-        });
-      } finally {
-        await session.disconnect().catch(() => undefined);
-      }
-    }
-    const ds = now();
-    const decoded = await decodeImages(result);
-    result.timings = {
-      connect_ms: connectMs,
-      identify_apdus: id.apdus,
-      ...result.timings,
-      image_decode_ms: now() - ds,
-      total_ms: now() - t0,
-    };
-    for (const k of Object.keys(result.timings)) result.timings[k] = round(result.timings[k]!);
-    return { identified: reading === 'myna-licence' ? 'driving-licence' : reading, reader, decoded, ...result };
-  } catch (e) {
-    const type =
-      id?.document === 'residence-card'
-        ? 'residence-card'
-        : id?.document === 'driving-licence'
-          ? 'driving-licence'
-          : fallbackType;
-    return failure(
-      type,
-      e,
-      reader,
-      id?.document ?? null,
-      now() - t0,
-      id?.document === 'mynumber-card' && id.licenceAp && o.document === 'driving-licence'
-        ? MYNA_LICENCE_GENERATION
-        : null,
-    );
-  } finally {
-    if (ctx !== o.context) await ctx?.close();
-  }
+      const ds = now();
+      const decoded = await decodeImages(result);
+      result.timings = {
+        connect_ms: connectMs,
+        identify_apdus: id.apdus,
+        ...result.timings,
+        image_decode_ms: now() - ds,
+        total_ms: now() - t0,
+      };
+      roundTimings(result.timings);
+      return { identified: reading === 'myna-licence' ? 'driving-licence' : reading, reader, decoded, ...result };
+    },
+    (e, reader) => {
+      const type =
+        id?.document === 'residence-card'
+          ? 'residence-card'
+          : id?.document === 'driving-licence'
+            ? 'driving-licence'
+            : fallbackType;
+      return failure(
+        type,
+        e,
+        reader,
+        id?.document ?? null,
+        now() - t0,
+        id?.document === 'mynumber-card' && id.licenceAp && o.document === 'driving-licence'
+          ? MYNA_LICENCE_GENERATION
+          : null,
+      );
+    },
+  );
 }

@@ -7,7 +7,7 @@ import { CardChannel } from '../../core/card/apdu.ts';
 import { CardError, reportError } from '../../core/card/codes.ts';
 import { readMyNumberCard, type CardReadResult, type ReadCardOptions, type Unlock } from '../../core/card/read-card.ts';
 import { decodeJp2, type DecodedPhoto } from '../card/jp2-decode.ts';
-import { PcscContext } from './pcsc-reader.ts';
+import { PcscContext, type ConnectOptions, type PcscCardSession } from './pcsc-reader.ts';
 import { errorText } from '../../core/errors.ts';
 
 export interface PcscReadOptions {
@@ -51,78 +51,116 @@ export async function waitForCardOnReader(
   return reader;
 }
 
-export async function readCardOverPcsc(o: PcscReadOptions): Promise<PcscReadResult> {
-  const t0 = now();
+/**
+ * The frame of every PC/SC read: open a context (or use the caller's), wait for the card, run `read`.
+ * Whatever is thrown becomes `failed(e, reader)`, so a read returns a result and never throws; a
+ * context opened here is closed again.
+ */
+export async function onCardOnReader<T>(
+  o: { context?: PcscContext; reader?: string; waitMs?: number; insertCard?: () => Promise<void> },
+  read: (ctx: PcscContext, reader: string) => Promise<T>,
+  failed: (e: unknown, reader: string | null) => T,
+): Promise<T> {
   let ctx: PcscContext | null = null;
   let reader: string | null = null;
   try {
     ctx = o.context ?? (await PcscContext.open());
     reader = await waitForCardOnReader(ctx, o);
-    const session = await ctx.connect(reader);
-    const connectMs = now() - t0;
-    let result: CardReadResult;
-    try {
-      const opts: ReadCardOptions = {
-        channel: new CardChannel(session),
-        policy: o.policy,
-        unlock: o.unlock,
-        trust: o.trust,
-        crypto: o.crypto,
-        at: o.at,
-        now,
-      };
-      if (o.jpkiPin !== undefined) opts.jpkiPin = o.jpkiPin;
-      result = await readMyNumberCard(opts);
-    } finally {
-      await session.disconnect().catch(() => undefined);
-    }
-    result.timings = { connect_ms: round(connectMs), ...result.timings };
-    let decodedPhoto: DecodedPhoto | null = null;
-    const portrait = result.attributes.portrait;
-    if (portrait) {
-      const ts = now();
-      try {
-        decodedPhoto = await decodeJp2(portrait);
-        result.checks.push({
-          code: 'card_face.photo_decodes',
-          ok: true,
-          detail: `${decodedPhoto.width}x${decodedPhoto.height}`,
-        });
-      } catch (e) {
-        result.checks.push({
-          code: 'card_face.photo_decodes',
-          ok: false,
-          detail: `JPEG 2000 decode failed: ${errorText(e)}`,
-        });
-        result.verdict = 'invalid';
-        result.attributes = {};
-        result.photo = null;
-      }
-      result.timings.photo_decode_ms = now() - ts;
-    }
-    result.timings.total_ms = now() - t0;
-    for (const k of Object.keys(result.timings)) result.timings[k] = round(result.timings[k]!);
-    return { ...result, reader, decodedPhoto };
+    return await read(ctx, reader);
   } catch (e) {
-    const err = e instanceof CardError ? e : new CardError('transport_error', errorText(e));
-    return {
-      verdict: 'invalid',
-      card: { type: 'mynumber-card', generation: null },
-      attributes: {},
-      photo: null,
-      checks: [],
-      errors: [reportError(err)],
-      apdus: { count: 0, bytesOut: 0, bytesIn: 0 },
-      timings: { total_ms: round(now() - t0) },
-      requested: [],
-      signerKeyIds: [],
-      pins: [],
-      reader,
-      decodedPhoto: null,
-    };
+    return failed(e, reader);
   } finally {
     if (ctx !== o.context) await ctx?.close();
   }
+}
+
+/** Connect to the card under `opts` (its command guard), run `read`, and disconnect whatever happens. */
+export async function withCardSession<T>(
+  ctx: PcscContext,
+  reader: string,
+  opts: ConnectOptions,
+  read: (session: PcscCardSession) => Promise<T>,
+): Promise<T> {
+  const session = await ctx.connect(reader, opts);
+  try {
+    return await read(session);
+  } finally {
+    await session.disconnect().catch(() => undefined);
+  }
+}
+
+/** Every timing of a report to 0.01 ms. */
+export function roundTimings(timings: Record<string, number>): void {
+  for (const k of Object.keys(timings)) timings[k] = round(timings[k]!);
+}
+
+export async function readCardOverPcsc(o: PcscReadOptions): Promise<PcscReadResult> {
+  const t0 = now();
+  return onCardOnReader<PcscReadResult>(
+    o,
+    async (ctx, reader) => {
+      let connectMs = 0;
+      const result = await withCardSession(ctx, reader, {}, (session) => {
+        connectMs = now() - t0;
+        const opts: ReadCardOptions = {
+          channel: new CardChannel(session),
+          policy: o.policy,
+          unlock: o.unlock,
+          trust: o.trust,
+          crypto: o.crypto,
+          at: o.at,
+          now,
+        };
+        if (o.jpkiPin !== undefined) opts.jpkiPin = o.jpkiPin;
+        return readMyNumberCard(opts);
+      });
+      result.timings = { connect_ms: round(connectMs), ...result.timings };
+      let decodedPhoto: DecodedPhoto | null = null;
+      const portrait = result.attributes.portrait;
+      if (portrait) {
+        const ts = now();
+        try {
+          decodedPhoto = await decodeJp2(portrait);
+          result.checks.push({
+            code: 'card_face.photo_decodes',
+            ok: true,
+            detail: `${decodedPhoto.width}x${decodedPhoto.height}`,
+          });
+        } catch (e) {
+          result.checks.push({
+            code: 'card_face.photo_decodes',
+            ok: false,
+            detail: `JPEG 2000 decode failed: ${errorText(e)}`,
+          });
+          result.verdict = 'invalid';
+          result.attributes = {};
+          result.photo = null;
+        }
+        result.timings.photo_decode_ms = now() - ts;
+      }
+      result.timings.total_ms = now() - t0;
+      roundTimings(result.timings);
+      return { ...result, reader, decodedPhoto };
+    },
+    (e, reader) => {
+      const err = e instanceof CardError ? e : new CardError('transport_error', errorText(e));
+      return {
+        verdict: 'invalid',
+        card: { type: 'mynumber-card', generation: null },
+        attributes: {},
+        photo: null,
+        checks: [],
+        errors: [reportError(err)],
+        apdus: { count: 0, bytesOut: 0, bytesIn: 0 },
+        timings: { total_ms: round(now() - t0) },
+        requested: [],
+        signerKeyIds: [],
+        pins: [],
+        reader,
+        decodedPhoto: null,
+      };
+    },
+  );
 }
 
 const round = (x: number) => Math.round(x * 100) / 100;

@@ -15,6 +15,7 @@ import {
   EXPIRY_WARNING_DAYS,
   TrustStore,
   type TrustIssue,
+  type TrustKind,
 } from '../../core/trust/trust-store.ts';
 import { verifyVical, VicalError } from '../../core/trust/vical.ts';
 import { addMasterList, MasterListError, verifyMasterList } from '../../core/trust/master-list.ts';
@@ -28,8 +29,8 @@ import { loadTrustDirInto, MAX_TRUST_FILE_BYTES, REPLACEMENTS_FILE } from './loa
 import { BUILTIN_TRUST_DIR } from './trust-sources.ts';
 import { errorText } from '../../core/errors.ts';
 
-export type ImportKind =
-  'iaca' | 'jpki' | 'vical' | 'vical-signer' | 'card-face' | 'csca' | 'masterlist' | 'masterlist-signer';
+/** Every kind of anchor the trust store holds can be imported. */
+export type ImportKind = TrustKind;
 export const IMPORT_KINDS: readonly ImportKind[] = [
   'iaca',
   'jpki',
@@ -69,8 +70,20 @@ export interface BuiltinReplacement {
   fingerprint: string;
 }
 
+/** What the checks found out about an imported file. */
+interface ImportedInfo {
+  subject?: string;
+  fingerprint?: string;
+  pinned?: PinnedRoot;
+  notBefore?: string;
+  notAfter?: string;
+  /** masterlist: the verified signer and what the list adds to the trust directory, per country. */
+  masterList?: Pick<MasterListInfo, 'signer' | 'signerCountry' | 'entries' | 'countries'>;
+  warnings: TrustIssue[];
+}
+
 export type ImportResult =
-  | {
+  | ({
       ok: true;
       kind: ImportKind;
       /** Where it was written. */
@@ -79,17 +92,9 @@ export type ImportResult =
       unchanged: boolean;
       /** The file is one of the built-in anchors: already trusted, nothing written. */
       builtIn?: boolean;
-      subject?: string;
-      fingerprint?: string;
-      pinned?: PinnedRoot;
-      notBefore?: string;
-      notAfter?: string;
-      /** masterlist: the verified signer and what the list adds to the trust directory, per country. */
-      masterList?: Pick<MasterListInfo, 'signer' | 'signerCountry' | 'entries' | 'countries'>;
-      warnings: TrustIssue[];
       /** Set when staff replaced a built-in anchor with this import. */
       replacedBuiltin?: BuiltinReplacement;
-    }
+    } & ImportedInfo)
   | { ok: false; error: { code: string; message: string } };
 
 const refuse = (code: string, message: string): ImportResult => ({ ok: false, error: { code, message } });
@@ -420,21 +425,7 @@ function listPem(sub: string): string[] {
     .map((n) => join(sub, n));
 }
 
-function write(
-  dir: string,
-  kind: ImportKind,
-  name: string,
-  bytes: Uint8Array,
-  info: {
-    subject?: string;
-    fingerprint?: string;
-    pinned?: PinnedRoot;
-    notBefore?: string;
-    notAfter?: string;
-    masterList?: Pick<MasterListInfo, 'signer' | 'signerCountry' | 'entries' | 'countries'>;
-    warnings: TrustIssue[];
-  },
-): ImportResult {
+function write(dir: string, kind: ImportKind, name: string, bytes: Uint8Array, info: ImportedInfo): ImportResult {
   const sub = join(dir, SUBDIR[kind]);
   const dest = join(sub, name);
   if (existsSync(dest)) {

@@ -5,6 +5,7 @@
 // Deterministic for a seed, so screenshots and benchmarks see the same log every run.
 import { buildAuditEntry, type AuditEntry, type AuditMode } from '../../core/audit/audit-entry.ts';
 import { mulberry32 } from '../prng.ts';
+import { SAMPLE_CARD_CHECKS } from '../card/sample-checks.ts';
 
 function pick<T>(r: () => number, table: readonly (readonly [T, number])[]): T {
   const total = table.reduce((s, [, w]) => s + w, 0);
@@ -16,14 +17,6 @@ function pick<T>(r: () => number, table: readonly (readonly [T, number])[]): T {
 /** Relative traffic per local hour 0..23. */
 const HOURLY = [1, 0, 0, 0, 0, 1, 2, 4, 6, 6, 5, 7, 12, 10, 6, 5, 6, 8, 11, 12, 10, 8, 5, 3];
 // Check codes as the audit log keeps them (lower snake case: core/audit/audit-entry.ts CODE_RE).
-const CARD_CHECKS = [
-  'card_ap_selected',
-  'ef0003_digest',
-  'ef0003_signature',
-  'ef0004_cvc_signature',
-  'jlis_key_known',
-  'chip_authentication',
-];
 const MDOC_CHECKS = [
   'issuer_signature_invalid',
   'untrusted_chain',
@@ -96,7 +89,7 @@ export function demoLog(o: DemoLogOptions): AuditEntry[] {
       failed = card
         ? pick(
             r,
-            CARD_CHECKS.map((c) => [c, 1] as const),
+            SAMPLE_CARD_CHECKS.map((c) => [c, 1] as const),
           )
         : pick(
             r,
@@ -119,7 +112,7 @@ export function demoLog(o: DemoLogOptions): AuditEntry[] {
         ['input_timeout', 1],
       ] as const);
     }
-    const checks = (card ? CARD_CHECKS : MDOC_CHECKS).map((code) => ({ code, ok: code !== failed }));
+    const checks = (card ? SAMPLE_CARD_CHECKS : MDOC_CHECKS).map((code) => ({ code, ok: code !== failed }));
     out.push(
       buildAuditEntry({
         time: new Date(t),

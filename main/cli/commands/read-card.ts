@@ -19,7 +19,7 @@ import { isPolicyName } from '../../../core/policy/policy.ts';
 import { eraDigitsFromIso, parseBirthDateKey, parseCheckNumberB } from '../../../core/card/check-number-b.ts';
 import type { Unlock } from '../../../core/card/read-card.ts';
 import { nodeCrypto } from '../../crypto/node-crypto.ts';
-import { loadTrust, trustSourcesFromFlags } from '../../trust/trust-sources.ts';
+import { loadFlagTrust } from '../trust-flags.ts';
 import { PCSCD_HELP } from '../../pcsc/pcscd-probe.ts';
 import { readCardOverPcsc, type PcscReadResult } from '../../pcsc/read-session.ts';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE } from '../index.ts';
@@ -31,7 +31,8 @@ import {
   readJsonTail,
   readTimeFlags,
   routeDocument,
-  vpcdUnreachable,
+  simulatedReader,
+  withSimulatedCard,
 } from './read-document.ts';
 import { errorText } from '../../../core/errors.ts';
 import { PASSPORT_OPTIONS, PASSPORT_USAGE, routePassport } from './read-passport.ts';
@@ -161,29 +162,22 @@ export async function run(argv: string[]): Promise<number> {
   const down = await pcscdUnreachable(v, { type: 'mynumber-card', generation: null });
   if (down !== null) return down;
 
-  const trust = loadTrust(trustSourcesFromFlags(trustDir, v['no-builtin-trust'] === true), {
-    crypto: nodeCrypto,
-    now: at,
-  });
-  if (trust.errors.some((e) => e.code === 'trust_dir_missing'))
-    return usage(`trust directory ${trustDir} does not exist`);
+  const trust = loadFlagTrust(trustDir, v['no-builtin-trust'] === true, nodeCrypto, at);
+  if (!trust) return usage(`trust directory ${trustDir} does not exist`);
 
   let readerName = v.reader as string | undefined;
   let simulated: { link: import('../../../sim/card/vpcd-link.ts').VpcdCard } | null = null;
   if ((sim || mynaSim) && simModule) {
-    readerName ??= 'Virtual PCD 00 00';
-    const port = simModule.VPCD_READERS[readerName];
-    if (!port) return usage(`--simulate needs a vpcd reader: ${Object.keys(simModule.VPCD_READERS).join(' or ')}`);
+    const on = await simulatedReader(readerName);
+    if (typeof on === 'string') return usage(on);
+    readerName = on.reader;
     simulated = mynaSim
-      ? (await import('../../../sim/document-simulate.ts')).createSimulatedDocument(mynaSim, port)
-      : simModule.createSimulatedCard(sim!, port);
+      ? (await import('../../../sim/document-simulate.ts')).createSimulatedDocument(mynaSim, on.port)
+      : simModule.createSimulatedCard(sim!, on.port);
   }
 
-  let result: PcscReadResult;
-  const tracked = simulated ? (await import('../../../sim/card/vpcd-link.ts')).trackedInsert(simulated.link) : null;
-  const insertCard = tracked?.insertCard;
-  try {
-    result = await readCardOverPcsc({
+  const result = await withSimulatedCard(simulated, (insert) =>
+    readCardOverPcsc({
       ...(readerName ? { reader: readerName } : {}),
       policy,
       unlock,
@@ -192,13 +186,10 @@ export async function run(argv: string[]): Promise<number> {
       at,
       waitMs,
       ...(jpkiPin !== undefined ? { jpkiPin } : {}),
-      ...(insertCard ? { insertCard } : {}),
-    });
-  } finally {
-    await simulated?.link.remove();
-  }
-  const vpcdDown = vpcdUnreachable(tracked);
-  if (vpcdDown !== null) return vpcdDown;
+      ...insert,
+    }),
+  );
+  if (typeof result === 'number') return result;
 
   const out = toJson(result, {
     policy,

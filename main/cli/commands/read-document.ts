@@ -28,6 +28,7 @@ import { loadDocumentTrust } from '../../trust/document-trust.ts';
 import { probePcscd, PCSCD_HELP } from '../../pcsc/pcscd-probe.ts';
 import { readDocumentOverPcsc, type DocumentChoice } from '../../pcsc/read-document.ts';
 import { EXIT_INVALID, EXIT_OK, EXIT_UNVERIFIED, EXIT_USAGE } from '../index.ts';
+import type { VpcdCard } from '../../../sim/card/vpcd-link.ts';
 
 export const DOCUMENT_OPTIONS = {
   document: { type: 'string' },
@@ -115,17 +116,13 @@ export async function routeDocument(v: Values, usage: (msg: string) => number): 
   let readerName = v.reader as string | undefined;
   let simulated: ReturnType<typeof createSimulatedDocument> | null = null;
   if (spec) {
-    const { VPCD_READERS } = await import('../../../sim/card/simulate.ts');
-    readerName ??= 'Virtual PCD 00 00';
-    const port = VPCD_READERS[readerName];
-    if (!port) return usage(`--simulate needs a vpcd reader: ${Object.keys(VPCD_READERS).join(' or ')}`);
-    simulated = createSimulatedDocument(spec, port);
+    const on = await simulatedReader(readerName);
+    if (typeof on === 'string') return usage(on);
+    readerName = on.reader;
+    simulated = createSimulatedDocument(spec, on.port);
   }
-  const tracked = simulated ? (await import('../../../sim/card/vpcd-link.ts')).trackedInsert(simulated.link) : null;
-  const insertCard = tracked?.insertCard;
-  let r;
-  try {
-    r = await readDocumentOverPcsc({
+  const r = await withSimulatedCard(simulated, (insert) =>
+    readDocumentOverPcsc({
       ...(readerName ? { reader: readerName } : {}),
       document: doc as DocumentChoice,
       policy: policy as PolicyName,
@@ -140,13 +137,10 @@ export async function routeDocument(v: Values, usage: (msg: string) => number): 
       licenceSignature: v['no-licence-signature'] !== true,
       licenceAsked: doc === 'auto' && pin1 !== undefined && !myNumberSecrets,
       waitMs,
-      ...(insertCard ? { insertCard } : {}),
-    });
-  } finally {
-    await simulated?.link.remove();
-  }
-  const vpcdDown = vpcdUnreachable(tracked);
-  if (vpcdDown !== null) return vpcdDown;
+      ...insert,
+    }),
+  );
+  if (typeof r === 'number') return r;
   if (r.identified === 'mynumber-card') {
     if (myNumberSecrets) return null;
     return usage('this is a My Number Card: give --check-number, --pin or --birth-date');
@@ -249,6 +243,35 @@ export function vpcdUnreachable(tracked: { failure(): string | null } | null): n
     `kakunin read-card: cannot reach the vpcd reader of pcscd (${failed}); is vsmartcard-vpcd installed?\n${PCSCD_HELP}\n`,
   );
   return EXIT_USAGE;
+}
+
+/** The vpcd reader a simulated card goes on (`--reader`, default the first) and its port, or why not. */
+export async function simulatedReader(
+  readerName: string | undefined,
+): Promise<{ reader: string; port: number } | string> {
+  const { VPCD_READERS } = await import('../../../sim/card/simulate.ts');
+  const reader = readerName ?? 'Virtual PCD 00 00';
+  const port = VPCD_READERS[reader];
+  if (!port) return `--simulate needs a vpcd reader: ${Object.keys(VPCD_READERS).join(' or ')}`;
+  return { reader, port };
+}
+
+/**
+ * Run a read with the simulated card (if any) put on its vpcd reader when the read asks, and taken
+ * off again whatever happens; the read's result, or the usage exit code when the card never reached vpcd.
+ */
+export async function withSimulatedCard<T extends object>(
+  simulated: { link: VpcdCard } | null,
+  read: (insert: { insertCard?: () => Promise<void> }) => Promise<T>,
+): Promise<T | number> {
+  const tracked = simulated ? (await import('../../../sim/card/vpcd-link.ts')).trackedInsert(simulated.link) : null;
+  let result: T;
+  try {
+    result = await read(tracked ? { insertCard: tracked.insertCard } : {});
+  } finally {
+    await simulated?.link.remove();
+  }
+  return vpcdUnreachable(tracked) ?? result;
 }
 
 /** The fields every read-card JSON ends with (My Number Card and the documents alike). */

@@ -15,14 +15,13 @@ import { nodeCrypto } from '../../crypto/node-crypto.ts';
 import { checkTrustFlag, loadCliTrust, TRUST_FLAGS_HELP } from '../trust-flags.ts';
 import { loadReaderAuth } from '../../trust/reader-auth.ts';
 import { homeTrustDir } from '../../trust/trust-sources.ts';
-import { responseResultToJson, type Json } from '../json-output.ts';
+import { responseResultToJson, usageFailed, type Json } from '../json-output.ts';
 import { nodeTimers } from '../../ble/stacks.ts';
 import { type ReadOutcome } from '../../mdoc-reader/read-mdoc.ts';
 import { SCENARIOS, parseScenario, type ScenarioName } from '../../mdoc-reader/simulate.ts';
 import { simulateRead } from '../../mdoc-reader/simulated-read.ts';
 import { detectHardware } from '../../mdoc-reader/hardware.ts';
 import { parseFlags, UsageError } from '../flags.ts';
-import { errorText } from '../../../core/errors.ts';
 
 export const HELP = `usage: kakunin read-mdoc --policy age-over-20|identity|entrance [--trust DIR] [--no-builtin-trust] [--json] [--simulate wallet:NAME]
 
@@ -112,19 +111,7 @@ export async function run(argv: string[]): Promise<number> {
   try {
     args = parseArgs(argv);
   } catch (e) {
-    const msg = e instanceof UsageError ? e.message : `unexpected: ${errorText(e)}`;
-    process.stderr.write(`kakunin read-mdoc: ${msg}\n\n${HELP}\n`);
-    if (wantsJson)
-      process.stdout.write(
-        JSON.stringify({
-          verdict: 'invalid',
-          documents: [],
-          errors: [{ code: 'usage_error', message: msg }],
-          warnings: [],
-          checks: [],
-        }) + '\n',
-      );
-    return 2;
+    return usageFailed('read-mdoc', e, HELP, wantsJson, { checks: [] });
   }
   if (args.help) {
     process.stdout.write(HELP + '\n');

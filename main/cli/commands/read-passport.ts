@@ -13,7 +13,7 @@ import { isPolicyName } from '../../../core/policy/policy.ts';
 import { mrzKeyFromFields, mrzKeyFromLine2, type MrzFieldProblem } from '../../../core/passport/mrz.ts';
 import type { PassportAccessKey } from '../../../core/passport/read-passport.ts';
 import { nodeCrypto } from '../../crypto/node-crypto.ts';
-import { loadTrust, trustSourcesFromFlags } from '../../trust/trust-sources.ts';
+import { loadFlagTrust } from '../trust-flags.ts';
 import { readPassportOverPcsc, type PcscPassportResult } from '../../passport/read-session.ts';
 import { EXIT_INVALID, EXIT_OK, EXIT_UNVERIFIED } from '../index.ts';
 import {
@@ -21,7 +21,8 @@ import {
   pcscdUnreachable,
   readJsonTail,
   readTimeFlags,
-  vpcdUnreachable,
+  simulatedReader,
+  withSimulatedCard,
   type Values,
 } from './read-document.ts';
 
@@ -108,27 +109,19 @@ export async function routePassport(v: Values, usage: (msg: string) => number): 
   const down = await pcscdUnreachable(v, { type: 'passport', access: null }, { staffConfirm: [] });
   if (down !== null) return down;
   const trustDir = v.trust as string | undefined;
-  const trust = loadTrust(trustSourcesFromFlags(trustDir, v['no-builtin-trust'] === true), {
-    crypto: nodeCrypto,
-    now: at,
-  });
-  if (trust.errors.some((e) => e.code === 'trust_dir_missing'))
-    return usage(`trust directory ${trustDir} does not exist`);
+  const trust = loadFlagTrust(trustDir, v['no-builtin-trust'] === true, nodeCrypto, at);
+  if (!trust) return usage(`trust directory ${trustDir} does not exist`);
 
   let readerName = v.reader as string | undefined;
   let simulated: ReturnType<typeof import('../../../sim/passport/simulate.ts').createSimulatedPassport> | null = null;
   if (spec && simModule) {
-    const { VPCD_READERS } = await import('../../../sim/card/simulate.ts');
-    readerName ??= 'Virtual PCD 00 00';
-    const port = VPCD_READERS[readerName];
-    if (!port) return usage(`--simulate needs a vpcd reader: ${Object.keys(VPCD_READERS).join(' or ')}`);
-    simulated = simModule.createSimulatedPassport(spec, port);
+    const on = await simulatedReader(readerName);
+    if (typeof on === 'string') return usage(on);
+    readerName = on.reader;
+    simulated = simModule.createSimulatedPassport(spec, on.port);
   }
-  const tracked = simulated ? (await import('../../../sim/card/vpcd-link.ts')).trackedInsert(simulated.link) : null;
-  const insertCard = tracked?.insertCard;
-  let result: PcscPassportResult;
-  try {
-    result = await readPassportOverPcsc({
+  const result = await withSimulatedCard(simulated, (insert) =>
+    readPassportOverPcsc({
       ...(readerName ? { reader: readerName } : {}),
       policy,
       access,
@@ -136,13 +129,10 @@ export async function routePassport(v: Values, usage: (msg: string) => number): 
       crypto: nodeCrypto,
       at,
       waitMs,
-      ...(insertCard ? { insertCard } : {}),
-    });
-  } finally {
-    await simulated?.link.remove();
-  }
-  const vpcdDown = vpcdUnreachable(tracked);
-  if (vpcdDown !== null) return vpcdDown;
+      ...insert,
+    }),
+  );
+  if (typeof result === 'number') return result;
   const out = passportJson(result, { policy, access, simulated: sim, pixels: v['photo-pixels'] === true });
   if (v.json) process.stdout.write(JSON.stringify(out, null, 2) + '\n');
   else process.stdout.write(human(out) + '\n');

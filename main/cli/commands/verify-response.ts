@@ -14,7 +14,8 @@ import { nodeCrypto } from '../../crypto/node-crypto.ts';
 import { parseRfc3339 } from '../../../core/mdoc/tdate.ts';
 import { verifyDeviceResponse, type ResponseResult } from '../../../core/mdoc/verify.ts';
 import { codeMessage } from '../../../core/mdoc/codes.ts';
-import { responseResultToJson } from '../json-output.ts';
+import { rejectedResponse } from '../../mdoc-reader/error-messages.ts';
+import { responseResultToJson, usageFailed } from '../json-output.ts';
 import { parseFlags, UsageError } from '../flags.ts';
 import { errorText } from '../../../core/errors.ts';
 
@@ -104,16 +105,9 @@ function readInput(flag: string, path: string): ReadResult {
   }
 }
 
+/** Rejected by this command: the message from the verifier's own table (core/mdoc/codes.ts). */
 function rejected(code: string, detail: string): ResponseResult {
-  const m = codeMessage(code);
-  const check = { code, ok: false, detail };
-  return {
-    verdict: 'invalid',
-    documents: [],
-    checks: [check],
-    errors: [{ code, message: m.en, message_ja: m.ja, detail }],
-    warnings: [],
-  };
+  return rejectedResponse(code, detail, codeMessage(code));
 }
 
 function printHuman(r: ResponseResult): void {
@@ -148,19 +142,7 @@ export async function run(argv: string[]): Promise<number> {
     response = readInput('--response', args.response);
     transcript = readInput('--transcript', args.transcript);
   } catch (e) {
-    const msg = e instanceof UsageError ? e.message : `unexpected: ${errorText(e)}`;
-    process.stderr.write(`kakunin verify-response: ${msg}\n\n${HELP}\n`);
-    if (wantsJson) {
-      process.stdout.write(
-        JSON.stringify({
-          verdict: 'invalid',
-          documents: [],
-          errors: [{ code: 'usage_error', message: msg }],
-          warnings: [],
-        }) + '\n',
-      );
-    }
-    return 2;
+    return usageFailed('verify-response', e, HELP, wantsJson);
   }
 
   let result: ResponseResult;

@@ -24,7 +24,8 @@ import {
   type ReadHooks,
   type ReadOutcome,
 } from '../reader.ts';
-import { pixelsToPngDataUrl } from './png.ts';
+import { decodedToPngDataUrl } from './png.ts';
+import { cardVerdict, outcomeChecks } from './card-outcome.ts';
 import { HOST_MESSAGES, NEXT } from '../messages.ts';
 
 const CHECK_NUMBER_B_DIGITS = 14;
@@ -60,15 +61,7 @@ export function toOutcome(r: PcscReadResult, policy: Policy, trust: TrustStore):
   if (shows.has('address') && r.attributes.address) a.address = r.attributes.address;
   if (shows.has('birth_date') && r.attributes.birth_date) a.birth_date = r.attributes.birth_date;
   if (shows.has('sex') && r.attributes.sex) a.sex = SEX[r.attributes.sex] ?? r.attributes.sex;
-  let photo: string | undefined;
-  if (shows.has('portrait') && r.decodedPhoto && (r.decodedPhoto.components === 1 || r.decodedPhoto.components === 3)) {
-    photo = pixelsToPngDataUrl(
-      r.decodedPhoto.width,
-      r.decodedPhoto.height,
-      r.decodedPhoto.components,
-      r.decodedPhoto.pixels,
-    );
-  }
+  const photo = shows.has('portrait') ? decodedToPngDataUrl(r.decodedPhoto) : undefined;
   // Issuer key id for the audit: SHA-256 of the J-LIS signer's RSA modulus (core/audit/audit-entry.ts).
   const signer = r.signerKeyIds.map((id) => trust.cardFaceKeys.get(id.toLowerCase())).find(Boolean);
   const credential: ReadOutcome['credential'] = {
@@ -80,48 +73,24 @@ export function toOutcome(r: PcscReadResult, policy: Policy, trust: TrustStore):
     engagement: 'card',
     transport: 'pcsc',
   };
-  const checks = r.checks.map((c) => ({
-    code: c.code.replace(/[^a-z0-9_]/gi, '_').toLowerCase(),
-    ok: c.ok,
-    ...(c.detail ? { detail: c.detail } : {}),
-  }));
-  const failed = checks.filter((c) => !c.ok);
-  if (r.errors.length && failed.length === 0) {
-    // The read stopped (card pulled, reader gone, wrong 照合番号B, PIN safety) before anything was
-    // found untrustworthy: device trouble, not a verdict. A failed check wins over an error.
-    const e = r.errors[0]!;
-    return { ...errorOutcome(cardError(e.code), 'mynumber-card', checks), credential, requested: r.requested };
-  }
   // The birth-date record carries no photo: staff compare the one printed on the card.
   const printed = r.requested.includes('card_face/EF0001') ? { holderHint: 'printed-photo' as const } : {};
-  if (r.verdict === 'valid')
-    return {
-      verdict: 'valid',
-      attributes: a,
-      ...(photo ? { photo } : {}),
-      ...printed,
-      checks,
-      credential,
-      requested: r.requested,
-    };
-  const under = a.age_over_20 === false && failed.every((c) => c.code.includes('age'));
-  const reason: ReadError = under
-    ? HOST_MESSAGES.age_over_20_false
-    : {
-        code: failed[0]?.code ?? 'card_invalid',
-        messageJa: 'カードの署名を確認できません（偽造・改ざんの疑い）',
-        messageEn: "The card's signatures do not verify (possible forgery)",
-        ...NEXT.checkAnother,
-      };
-  return {
-    verdict: 'invalid',
-    attributes: under ? a : {},
-    ...(under && photo ? { photo } : {}),
-    checks,
-    error: reason,
+  return cardVerdict({
+    type: 'mynumber-card',
+    verdict: r.verdict,
+    checks: outcomeChecks(r.checks),
+    // The read stopped (card pulled, reader gone, wrong 照合番号B, PIN safety).
+    stopped: r.errors[0] && cardError(r.errors[0].code),
+    shown: { attributes: a, ...(photo ? { photo } : {}), ...printed },
+    shownWhenUnder: { attributes: a, ...(photo ? { photo } : {}) },
     credential,
     requested: r.requested,
-  };
+    invalid: {
+      code: 'card_invalid',
+      messageJa: 'カードの署名を確認できません（偽造・改ざんの疑い）',
+      messageEn: "The card's signatures do not verify (possible forgery)",
+    },
+  });
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -221,26 +190,15 @@ export class PcscCardReader implements CredentialReader {
 
   status(): ReaderStatus {
     const ctx = this.ctx;
+    const label = this.readerName ?? 'PC/SC';
     if (!ctx || ctx.serviceLost) {
       void this.revive();
-      return {
-        kind: 'card',
-        source: 'real',
-        label: this.readerName ?? 'PC/SC',
-        state: 'unavailable',
-        detail: 'PC/SC service (pcscd) stopped',
-      };
+      return { kind: 'card', source: 'real', label, state: 'unavailable', detail: 'PC/SC service (pcscd) stopped' };
     }
     const names = ctx.readers();
     const name = this.readerName ?? names[0];
     if (!name || !names.includes(name))
-      return {
-        kind: 'card',
-        source: 'real',
-        label: this.readerName ?? 'PC/SC',
-        state: 'unplugged',
-        detail: 'no reader',
-      };
+      return { kind: 'card', source: 'real', label, state: 'unplugged', detail: 'no reader' };
     return { kind: 'card', source: 'real', label: name, state: 'ready' };
   }
 

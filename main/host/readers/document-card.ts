@@ -12,10 +12,11 @@ import type { LicenceSecrets } from '../../../core/licence/read-licence.ts';
 import { CardNumberLimiter } from '../../../core/residence-card/rate-limit.ts';
 import type { Attributes } from '../../../api/contract.ts';
 import type { DecodedImage } from '../../pcsc/read-document.ts';
-import { ABORTED, errorOutcome, type ReadError, type ReadHooks, type ReadOutcome } from '../reader.ts';
+import { ABORTED, errorOutcome, type ReadHooks, type ReadOutcome } from '../reader.ts';
 import { cardError } from './card.ts';
-import { HOST_MESSAGES, NEXT, staffMustConfirm } from '../messages.ts';
-import { pixelsToPngDataUrl } from './png.ts';
+import { HOST_MESSAGES } from '../messages.ts';
+import { decodedToPngDataUrl } from './png.ts';
+import { cardVerdict, outcomeChecks } from './card-outcome.ts';
 
 export type DocumentRead = (
   secrets: LicenceSecrets & { cardNumber?: string },
@@ -28,11 +29,6 @@ const WORK: Record<string, string> = {
   designated: '指定書により指定された就労活動のみ可',
   'not-permitted': '就労不可',
 };
-
-function png(d: DecodedImage | undefined): string | undefined {
-  if (!d || (d.components !== 1 && d.components !== 3)) return undefined;
-  return pixelsToPngDataUrl(d.width, d.height, d.components, d.pixels);
-}
 
 function periodText(p: { duration: string; until: string | null }): string {
   const m = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?$/.exec(p.duration);
@@ -68,11 +64,11 @@ export function documentOutcome(
   if (src.name_has_gaiji || src.address_has_gaiji) a.gaiji = true;
   if (r.undecoded?.length && r.verdict !== 'invalid')
     a.undecoded = r.undecoded.map((o) => `${o.tag} (${o.length} B)`).join(', ');
-  const photo = policy.shows.includes('portrait') ? png(r.decoded.photo) : undefined;
+  const photo = policy.shows.includes('portrait') ? decodedToPngDataUrl(r.decoded.photo) : undefined;
   const images: NonNullable<ReadOutcome['images']> = {};
-  const front = png(r.decoded.front_image);
-  const name = png(r.decoded.name_image);
-  const address = png(r.decoded.address_image);
+  const front = decodedToPngDataUrl(r.decoded.front_image);
+  const name = decodedToPngDataUrl(r.decoded.name_image);
+  const address = decodedToPngDataUrl(r.decoded.address_image);
   if (front) images.front = front;
   if (name) images.name = name;
   if (address) images.address = address;
@@ -84,52 +80,26 @@ export function documentOutcome(
     engagement: 'card',
     transport: 'pcsc',
   };
-  const checks = r.checks.map((c) => ({
-    code: c.code.replace(/[^a-z0-9_]/gi, '_').toLowerCase(),
-    ok: c.ok,
-    ...(c.detail ? { detail: c.detail } : {}),
-  }));
-  if (r.errors.length && checks.every((c) => c.ok)) {
-    const e = r.errors[0]!;
-    return { ...errorOutcome(cardError(e.code), r.card.type, checks), credential, requested: r.requested };
-  }
-  const base = {
-    attributes: a,
-    ...(photo ? { photo } : {}),
-    ...(Object.keys(images).length ? { images } : {}),
-    checks,
+  return cardVerdict({
+    type: r.card.type,
+    verdict: r.verdict,
+    checks: outcomeChecks(r.checks),
+    stopped: r.errors[0] && cardError(r.errors[0].code),
+    shown: { attributes: a, ...(photo ? { photo } : {}), ...(Object.keys(images).length ? { images } : {}) },
+    shownWhenUnder: { attributes: { age_over_20: false } },
     credential,
     requested: r.requested,
-  };
-  if (r.verdict === 'valid') return { verdict: 'valid', ...base };
-  if (r.verdict === 'unverified')
-    return {
-      verdict: 'unverified',
-      ...base,
+    unverified: {
       staffConfirm: r.staffConfirm,
-      error: staffMustConfirm(r.staffConfirm[0], {
-        nextJa: '写真と券面をご本人と見比べてください',
-        nextEn: 'Compare the photo and the card with the person',
-      }),
-    };
-  const failed = checks.filter((c) => !c.ok);
-  const under = a.age_over_20 === false && failed.every((c) => c.code.includes('age'));
-  const reason: ReadError = under
-    ? HOST_MESSAGES.age_over_20_false
-    : {
-        code: failed[0]?.code ?? 'card_invalid',
-        messageJa: 'カードの署名または有効期限を確認できません',
-        messageEn: "The card's signature or validity does not check out",
-        ...NEXT.checkAnother,
-      };
-  return {
-    verdict: 'invalid',
-    attributes: under ? { age_over_20: false } : {},
-    checks,
-    error: reason,
-    credential,
-    requested: r.requested,
-  };
+      nextJa: '写真と券面をご本人と見比べてください',
+      nextEn: 'Compare the photo and the card with the person',
+    },
+    invalid: {
+      code: 'card_invalid',
+      messageJa: 'カードの署名または有効期限を確認できません',
+      messageEn: "The card's signature or validity does not check out",
+    },
+  });
 }
 
 /** One transaction on a tapped licence, residence card, or the licence AP of a マイナ免許証. */

@@ -17,8 +17,9 @@ import { ISSUER_KEY_ID_RE } from '../../../core/audit/audit-entry.ts';
 import type { DecodedPhoto } from '../../card/jp2-decode.ts';
 import type { Attributes } from '../../../api/contract.ts';
 import { ABORTED, errorOutcome, type ReadError, type ReadHooks, type ReadOutcome } from '../reader.ts';
-import { HOST_MESSAGES, NEXT, staffMustConfirm } from '../messages.ts';
-import { pixelsToPngDataUrl } from './png.ts';
+import { HOST_MESSAGES } from '../messages.ts';
+import { decodedToPngDataUrl } from './png.ts';
+import { cardVerdict, outcomeChecks } from './card-outcome.ts';
 
 export type PassportRead = (
   access: PassportAccessKey,
@@ -55,11 +56,7 @@ export function passportOutcome(
   if (src.nationality) a.nationality = src.nationality;
   if (src.document_number) a.document_number = src.document_number;
   if (src.expiry_date) a.expiry_date = src.expiry_date;
-  const d = r.decodedPhoto;
-  const photo =
-    policy.shows.includes('portrait') && d && (d.components === 1 || d.components === 3)
-      ? pixelsToPngDataUrl(d.width, d.height, d.components, d.pixels)
-      : undefined;
+  const photo = policy.shows.includes('portrait') ? decodedToPngDataUrl(r.decodedPhoto) : undefined;
   const keyId = r.signerKeyIds.find((k) => ISSUER_KEY_ID_RE.test(k));
   const credential: ReadOutcome['credential'] = {
     type: 'passport',
@@ -69,53 +66,27 @@ export function passportOutcome(
     engagement: 'card',
     transport: 'pcsc',
   };
-  const checks = r.checks.map((c) => ({
-    code: c.code.replace(/[^a-z0-9_]/gi, '_').toLowerCase(),
-    ok: c.ok,
-    ...(c.detail ? { detail: c.detail } : {}),
-  }));
-  if (r.errors.length && checks.every((c) => c.ok)) {
-    const e = r.errors[0]!;
-    const err: ReadError = {
-      code: e.code,
-      messageJa: e.messageJa,
-      messageEn: e.messageEn,
-      nextJa: e.nextJa,
-      nextEn: e.nextEn,
-    };
-    return { ...errorOutcome(err, 'passport', checks), credential, requested: r.requested };
-  }
-  const base = { attributes: a, ...(photo ? { photo } : {}), checks, credential, requested: r.requested };
-  if (r.verdict === 'valid') return { verdict: 'valid', ...base };
-  if (r.verdict === 'unverified') {
-    return {
-      verdict: 'unverified',
-      ...base,
-      staffConfirm: r.staffConfirm,
-      error: staffMustConfirm(r.staffConfirm[0], {
-        nextJa: '顔写真ページとご本人を見比べてください',
-        nextEn: 'Compare the photo page with the person',
-      }),
-    };
-  }
-  const failed = checks.filter((c) => !c.ok);
-  const under = a.age_over_20 === false && failed.every((c) => c.code.includes('age'));
-  const reason: ReadError = under
-    ? HOST_MESSAGES.age_over_20_false
-    : {
-        code: failed[0]?.code ?? 'passport_invalid',
-        messageJa: '旅券のICチップの署名・真正性・有効期限を確認できません',
-        messageEn: "The passport chip's signature, authenticity or validity does not check out",
-        ...NEXT.checkAnother,
-      };
-  return {
-    verdict: 'invalid',
-    attributes: under ? { age_over_20: false } : {},
-    checks,
-    error: reason,
+  const e = r.errors[0];
+  return cardVerdict({
+    type: 'passport',
+    verdict: r.verdict,
+    checks: outcomeChecks(r.checks),
+    stopped: e && { code: e.code, messageJa: e.messageJa, messageEn: e.messageEn, nextJa: e.nextJa, nextEn: e.nextEn },
+    shown: { attributes: a, ...(photo ? { photo } : {}) },
+    shownWhenUnder: { attributes: { age_over_20: false } },
     credential,
     requested: r.requested,
-  };
+    unverified: {
+      staffConfirm: r.staffConfirm,
+      nextJa: '顔写真ページとご本人を見比べてください',
+      nextEn: 'Compare the photo page with the person',
+    },
+    invalid: {
+      code: 'passport_invalid',
+      messageJa: '旅券のICチップの署名・真正性・有効期限を確認できません',
+      messageEn: "The passport chip's signature, authenticity or validity does not check out",
+    },
+  });
 }
 
 /** One transaction on a tapped passport. */

@@ -51,3 +51,11 @@ export function pixelsToPngDataUrl(width: number, height: number, components: 1 
   ]);
   return 'data:image/png;base64,' + png.toString('base64');
 }
+
+/** A decoded card image as a PNG data: URL; undefined when there is none or it is neither grey nor RGB. */
+export function decodedToPngDataUrl(
+  d: { width: number; height: number; components: number; pixels: Uint8Array } | null | undefined,
+): string | undefined {
+  if (!d || (d.components !== 1 && d.components !== 3)) return undefined;
+  return pixelsToPngDataUrl(d.width, d.height, d.components, d.pixels);
+}

@@ -22,7 +22,8 @@ import { VirtualLicence } from '../../../sim/licence/virtual-licence.ts';
 import { VirtualResidenceCard } from '../../../sim/residence-card/virtual-residence-card.ts';
 import { CardPulled } from '../../../sim/card/virtual-card.ts';
 import type { ReadHooks, ReadOutcome } from '../reader.ts';
-import { documentTransaction } from './document-card.ts';
+import { documentTransaction, type DocumentRead } from './document-card.ts';
+import type { DocumentReadResult } from '../../../core/document/result.ts';
 import { AccessRateLimit } from '../../../core/passport/access-rate-limit.ts';
 import { PassportChannel } from '../../../core/passport/channel.ts';
 import { readPassport } from '../../../core/passport/read-passport.ts';
@@ -70,29 +71,38 @@ export function trainingDocument(
 ): Promise<ReadOutcome> {
   const trust = loadDocumentTrust(TEST_TRUST_DIR, nodeCrypto);
   const now = () => performance.now();
-  if (s === 'licence-ok' || s === 'licence-unverified') {
-    const card = new VirtualLicence({ faults: s === 'licence-unverified' ? ['unknown-signer'] : [] });
-    return documentTransaction({
-      kind: 'driving-licence',
+  /** A licence or residence card transaction on a virtual card, fresh for every try. */
+  const onCard = (
+    kind: Parameters<typeof documentTransaction>[0]['kind'],
+    card: VirtualLicence | VirtualResidenceCard | VirtualMyNumberCard,
+    read: (transport: ReturnType<typeof memory>, secrets: Parameters<DocumentRead>[0]) => Promise<DocumentReadResult>,
+  ) =>
+    documentTransaction({
+      kind,
       policy,
       signal,
       hooks,
       limiter,
       read: async (secrets) => {
         card.reset();
-        const r = await readDrivingLicence({
-          transport: memory(card),
-          policy: policy.name,
-          secrets,
-          signature: true,
-          trust,
-          crypto: nodeCrypto,
-          at: new Date(),
-          now,
-        });
+        const r = await read(memory(card), secrets);
         return { ...r, decoded: await decodeImages(r) };
       },
     });
+  if (s === 'licence-ok' || s === 'licence-unverified') {
+    const card = new VirtualLicence({ faults: s === 'licence-unverified' ? ['unknown-signer'] : [] });
+    return onCard('driving-licence', card, (transport, secrets) =>
+      readDrivingLicence({
+        transport,
+        policy: policy.name,
+        secrets,
+        signature: true,
+        trust,
+        crypto: nodeCrypto,
+        at: new Date(),
+        now,
+      }),
+    );
   }
   if (s === 'passport-ok' || s === 'passport-unverified') {
     const chip = new VirtualPassport(s === 'passport-unverified' ? { holder: HOLDER_PRESETS.france! } : {});
@@ -119,44 +129,26 @@ export function trainingDocument(
   }
   if (s === 'myna-licence') {
     const card = new VirtualMyNumberCard({ licenceAp: new VirtualMynaLicenceAp() });
-    return documentTransaction({
-      kind: 'myna-licence',
-      policy,
-      signal,
-      hooks,
-      limiter,
-      read: async (secrets) => {
-        card.reset();
-        const r = await readMynaLicence({
-          transport: memory(card),
-          policy: policy.name,
-          ...(secrets.pin1 !== undefined ? { pin: secrets.pin1 } : {}),
-          at: new Date(),
-          now,
-        });
-        return { ...r, decoded: await decodeImages(r) };
-      },
-    });
-  }
-  const card = new VirtualResidenceCard({ generation: s === 'residence-card-gen1' ? 1 : 2 });
-  return documentTransaction({
-    kind: 'residence-card',
-    policy,
-    signal,
-    hooks,
-    limiter,
-    read: async (secrets) => {
-      card.reset();
-      const r = await readResidenceCard({
-        transport: memory(card),
+    return onCard('myna-licence', card, (transport, secrets) =>
+      readMynaLicence({
+        transport,
         policy: policy.name,
-        cardNumber: secrets.cardNumber ?? '',
-        trust,
-        crypto: nodeCrypto,
+        ...(secrets.pin1 !== undefined ? { pin: secrets.pin1 } : {}),
         at: new Date(),
         now,
-      });
-      return { ...r, decoded: await decodeImages(r) };
-    },
-  });
+      }),
+    );
+  }
+  const card = new VirtualResidenceCard({ generation: s === 'residence-card-gen1' ? 1 : 2 });
+  return onCard('residence-card', card, (transport, secrets) =>
+    readResidenceCard({
+      transport,
+      policy: policy.name,
+      cardNumber: secrets.cardNumber ?? '',
+      trust,
+      crypto: nodeCrypto,
+      at: new Date(),
+      now,
+    }),
+  );
 }

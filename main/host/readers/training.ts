@@ -16,6 +16,7 @@ import {
   type ReadOutcome,
 } from '../reader.ts';
 import { isDocumentScenario, trainingDocument } from './training-documents.ts';
+import { SAMPLE_CARD_CHECKS } from '../../../sim/card/sample-checks.ts';
 import { HOST_MESSAGES, NEXT } from '../messages.ts';
 
 interface SampleHolder {
@@ -206,14 +207,6 @@ export class TrainingController {
   }
 }
 
-const CHECKS_OK_CARD = [
-  'card_ap_selected',
-  'ef0003_digest',
-  'ef0003_signature',
-  'ef0004_cvc_signature',
-  'jlis_key_known',
-  'chip_authentication',
-];
 const CHECKS_OK_MDOC = [
   'session_established',
   'mso_signature',
@@ -347,7 +340,7 @@ export class TrainingReader implements CredentialReader {
     if (sc === 'phone-walked-away') return fail(TRAINING_ERRORS.ble_disconnected);
     if (!(await step('verifying', 0.9))) return aborted();
 
-    const okCodes = this.kind === 'card' ? CHECKS_OK_CARD : CHECKS_OK_MDOC;
+    const okCodes = this.kind === 'card' ? SAMPLE_CARD_CHECKS : CHECKS_OK_MDOC;
     const now = this.ctl.now();
     switch (sc) {
       case 'card-tampered':
