@@ -149,12 +149,7 @@ export class CentralClientReader implements MessageTransport {
     }
     if (uuid === C.c2s) {
       if (!this.started) return; // nothing is expected before the start signal
-      try {
-        const m = this.assembler.push(data);
-        if (m) this.inbox.put(m);
-      } catch (e) {
-        this.inbox.fail(e instanceof TransportError ? e : new TransportError('transport_protocol_error', String(e)));
-      }
+      this.inbox.putChunk(this.assembler, data);
     }
   }
 

@@ -3,6 +3,7 @@
 // closes and returns to idle).
 import { TransportError } from '../message-transport.ts';
 import type { Timers } from '../timers.ts';
+import type { MessageAssembler } from './chunking.ts';
 
 export class Inbox {
   constructor(private readonly timers: Timers) {}
@@ -33,6 +34,16 @@ export class Inbox {
       this.waiter = null;
       this.timers.clearTimeout(w.timer);
       w.reject(error);
+    }
+  }
+
+  /** One chunk from the link (§8.3.3.1.1.6): a completed message is queued, a bad chunk fails the inbox. */
+  putChunk(assembler: MessageAssembler, chunk: Uint8Array): void {
+    try {
+      const m = assembler.push(chunk);
+      if (m) this.put(m);
+    } catch (e) {
+      this.fail(e instanceof TransportError ? e : new TransportError('transport_protocol_error', String(e)));
     }
   }
 

@@ -77,21 +77,12 @@ export class PeripheralServerReader implements MessageTransport {
       if (!this.conn.characteristics.includes(c))
         throw new TransportError('transport_service_incomplete', `the phone's mdoc service lacks characteristic ${c}`);
     }
-    await this.conn.subscribe(S.s2c, (chunk) => this.onChunk(chunk));
+    await this.conn.subscribe(S.s2c, (chunk) => this.inbox.putChunk(this.assembler, chunk));
     await this.conn.subscribe(S.state, (v) => {
       if (v.length === 1 && v[0] === STATE_END)
         this.inbox.fail(new TransportError('transport_peer_terminated', 'the phone ended the session (State 0x02)'));
     });
     await this.conn.write(S.state, Uint8Array.of(STATE_START), true);
-  }
-
-  private onChunk(chunk: Uint8Array): void {
-    try {
-      const m = this.assembler.push(chunk);
-      if (m) this.inbox.put(m);
-    } catch (e) {
-      this.inbox.fail(e instanceof TransportError ? e : new TransportError('transport_protocol_error', String(e)));
-    }
   }
 
   describe(): Record<string, string | number | boolean> {
