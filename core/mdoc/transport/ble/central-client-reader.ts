@@ -7,7 +7,7 @@
 // SessionEstablishment on Server2Client; the phone answers by writing Client2Server. End: State 0x02.
 import type { CryptoProvider } from '../../../crypto/provider.ts';
 import { TransportError, type MessageTransport } from '../message-transport.ts';
-import { MAX_ATTRIBUTE_VALUE, MessageAssembler, chunkMessage } from './chunking.ts';
+import { MAX_ATTRIBUTE_VALUE, MessageAssembler } from './chunking.ts';
 import { bleIdent } from './ident.ts';
 import { Inbox } from './inbox.ts';
 import type { Timers } from '../timers.ts';
@@ -167,10 +167,8 @@ export class CentralClientReader implements MessageTransport {
     if (this.inbox.failed) throw this.inbox.failed;
     if (!this.s2cSubscribed)
       throw new TransportError('transport_disconnected', 'the phone is not subscribed to Server2Client');
-    for (const chunk of chunkMessage(message, this.chunkSize)) {
-      if (this.inbox.failed) throw this.inbox.failed;
-      await this.handle.notify(C.s2c, chunk);
-    }
+    const h = this.handle;
+    await this.inbox.sendChunked(message, this.chunkSize, (chunk) => h.notify(C.s2c, chunk));
   }
 
   receive(timeoutMs: number): Promise<Uint8Array> {

@@ -3,7 +3,7 @@
 // closes and returns to idle).
 import { TransportError } from '../message-transport.ts';
 import type { Timers } from '../timers.ts';
-import type { MessageAssembler } from './chunking.ts';
+import { chunkMessage, type MessageAssembler } from './chunking.ts';
 
 export class Inbox {
   constructor(private readonly timers: Timers) {}
@@ -44,6 +44,21 @@ export class Inbox {
       if (m) this.put(m);
     } catch (e) {
       this.fail(e instanceof TransportError ? e : new TransportError('transport_protocol_error', String(e)));
+    }
+  }
+
+  /**
+   * Write one message chunk by chunk (§8.3.3.1.1.6). A failure the link reported meanwhile
+   * (disconnect, State 0x02) ends the send with that error before the next chunk.
+   */
+  async sendChunked(
+    message: Uint8Array,
+    chunkSize: number,
+    write: (chunk: Uint8Array) => Promise<void>,
+  ): Promise<void> {
+    for (const chunk of chunkMessage(message, chunkSize)) {
+      if (this.failure) throw this.failure;
+      await write(chunk);
     }
   }
 

@@ -5,7 +5,7 @@
 // to Client2Server and the phone answers by notifying Server2Client. End: State 0x02.
 // (The Ident characteristic belongs to the reader's service only; it is not used in this mode.)
 import { TransportError, type MessageTransport } from '../message-transport.ts';
-import { MessageAssembler, chunkMessage, maxChunkSize } from './chunking.ts';
+import { MessageAssembler, maxChunkSize } from './chunking.ts';
 import { Inbox } from './inbox.ts';
 import type { Timers } from '../timers.ts';
 import type { DisconnectReason, GattClientConnection, GattClientLink } from './link.ts';
@@ -97,10 +97,7 @@ export class PeripheralServerReader implements MessageTransport {
   async send(message: Uint8Array): Promise<void> {
     if (this.closed) throw new TransportError('transport_closed', 'transport closed');
     if (this.inbox.failed) throw this.inbox.failed;
-    for (const chunk of chunkMessage(message, maxChunkSize(this.conn.mtu))) {
-      if (this.inbox.failed) throw this.inbox.failed;
-      await this.conn.write(S.c2s, chunk, true);
-    }
+    await this.inbox.sendChunked(message, maxChunkSize(this.conn.mtu), (chunk) => this.conn.write(S.c2s, chunk, true));
   }
 
   receive(timeoutMs: number): Promise<Uint8Array> {
