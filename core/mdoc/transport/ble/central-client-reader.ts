@@ -7,12 +7,12 @@
 // SessionEstablishment on Server2Client; the phone answers by writing Client2Server. End: State 0x02.
 import type { CryptoProvider } from '../../../crypto/provider.ts';
 import { TransportError, type MessageTransport } from '../message-transport.ts';
-import { MAX_ATTRIBUTE_VALUE, MessageAssembler } from './chunking.ts';
+import { MAX_ATTRIBUTE_VALUE } from './chunking.ts';
 import { bleIdent } from './ident.ts';
-import { Inbox } from './inbox.ts';
 import type { Timers } from '../timers.ts';
 import type { GattServerHandle, GattServerLink } from './link.ts';
-import { MAX_MESSAGE_BYTES, disconnectError, type BleTimeouts } from './peripheral-server-reader.ts';
+import { disconnectError, type BleTimeouts } from './peripheral-server-reader.ts';
+import { BleReaderTransport } from './reader-transport.ts';
 import { CENTRAL_CLIENT, STATE_END, STATE_START, normalizeUuid } from './uuids.ts';
 import { errorText } from '../../../errors.ts';
 
@@ -23,23 +23,20 @@ const C = {
   ident: normalizeUuid(CENTRAL_CLIENT.ident),
 };
 
-export class CentralClientReader implements MessageTransport {
+export class CentralClientReader extends BleReaderTransport implements MessageTransport {
   readonly kind = 'ble-central-client';
-  private readonly inbox: Inbox;
-  private readonly assembler = new MessageAssembler(MAX_MESSAGE_BYTES);
   private handle: GattServerHandle | null = null;
   private chunkSize = 0;
   private s2cSubscribed = false;
   private stateSubscribed = false;
   private started = false;
-  private closed = false;
   private startWaiter: { resolve: () => void; reject: (e: TransportError) => void } | null = null;
 
   private constructor(
     private readonly serviceUuid: string,
     private readonly timers: Timers,
   ) {
-    this.inbox = new Inbox(timers);
+    super(timers);
   }
 
   /**
@@ -169,11 +166,6 @@ export class CentralClientReader implements MessageTransport {
       throw new TransportError('transport_disconnected', 'the phone is not subscribed to Server2Client');
     const h = this.handle;
     await this.inbox.sendChunked(message, this.chunkSize, (chunk) => h.notify(C.s2c, chunk));
-  }
-
-  receive(timeoutMs: number): Promise<Uint8Array> {
-    if (this.closed) return Promise.reject(new TransportError('transport_closed', 'transport closed'));
-    return this.inbox.receive(timeoutMs, 'response from the phone');
   }
 
   async close(): Promise<void> {

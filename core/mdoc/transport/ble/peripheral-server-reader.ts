@@ -5,10 +5,10 @@
 // to Client2Server and the phone answers by notifying Server2Client. End: State 0x02.
 // (The Ident characteristic belongs to the reader's service only; it is not used in this mode.)
 import { TransportError, type MessageTransport } from '../message-transport.ts';
-import { MessageAssembler, maxChunkSize } from './chunking.ts';
-import { Inbox } from './inbox.ts';
+import { maxChunkSize } from './chunking.ts';
 import type { Timers } from '../timers.ts';
 import type { DisconnectReason, GattClientConnection, GattClientLink } from './link.ts';
+import { BleReaderTransport } from './reader-transport.ts';
 import { PERIPHERAL_SERVER, STATE_END, STATE_START, normalizeUuid } from './uuids.ts';
 
 export interface BleTimeouts {
@@ -16,8 +16,6 @@ export interface BleTimeouts {
   connectMs: number;
   timers: Timers;
 }
-
-export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
 const S = {
   state: normalizeUuid(PERIPHERAL_SERVER.state),
@@ -40,11 +38,8 @@ export function disconnectError(reason: DisconnectReason, pendingBytes: number):
   );
 }
 
-export class PeripheralServerReader implements MessageTransport {
+export class PeripheralServerReader extends BleReaderTransport implements MessageTransport {
   readonly kind = 'ble-peripheral-server';
-  private readonly inbox: Inbox;
-  private readonly assembler = new MessageAssembler(MAX_MESSAGE_BYTES);
-  private closed = false;
   private sentEnd = false;
 
   private constructor(
@@ -52,7 +47,7 @@ export class PeripheralServerReader implements MessageTransport {
     private readonly serviceUuid: string,
     timers: Timers,
   ) {
-    this.inbox = new Inbox(timers);
+    super(timers);
   }
 
   static async open(link: GattClientLink, serviceUuid: string, timeouts: BleTimeouts): Promise<PeripheralServerReader> {
@@ -98,11 +93,6 @@ export class PeripheralServerReader implements MessageTransport {
     if (this.closed) throw new TransportError('transport_closed', 'transport closed');
     if (this.inbox.failed) throw this.inbox.failed;
     await this.inbox.sendChunked(message, maxChunkSize(this.conn.mtu), (chunk) => this.conn.write(S.c2s, chunk, true));
-  }
-
-  receive(timeoutMs: number): Promise<Uint8Array> {
-    if (this.closed) return Promise.reject(new TransportError('transport_closed', 'transport closed'));
-    return this.inbox.receive(timeoutMs, 'response from the phone');
   }
 
   async close(): Promise<void> {
