@@ -8,69 +8,23 @@
 //    but holds a 96-byte OCTET STRING (115 bytes in all), and signs the type-1 block of that. A
 //    verifier that hashes the 96 bytes again rejects every genuine card
 //    (docs/card-and-mdoc-facts.md "Card-face signature DF28").
+import { concat, hexBytes } from '../bytes.ts';
 
 /** SEQUENCE { SEQUENCE { OID 2.16.840.1.101.3.4.2.1, NULL }, OCTET STRING (32) }: 19 bytes before the hash. */
-export const SHA256_DIGEST_INFO_PREFIX = Uint8Array.of(
-  0x30,
-  0x31,
-  0x30,
-  0x0d,
-  0x06,
-  0x09,
-  0x60,
-  0x86,
-  0x48,
-  0x01,
-  0x65,
-  0x03,
-  0x04,
-  0x02,
-  0x01,
-  0x05,
-  0x00,
-  0x04,
-  0x20,
-);
+export const SHA256_DIGEST_INFO_PREFIX = hexBytes('3031300d060960864801650304020105000420');
 
 /** The same AlgorithmIdentifier with an OCTET STRING of 96 bytes: `30 71 … 04 60`, then H1 ‖ H2 ‖ H3. */
-export const CARD_FACE_DIGEST_INFO_PREFIX = Uint8Array.of(
-  0x30,
-  0x71,
-  0x30,
-  0x0d,
-  0x06,
-  0x09,
-  0x60,
-  0x86,
-  0x48,
-  0x01,
-  0x65,
-  0x03,
-  0x04,
-  0x02,
-  0x01,
-  0x05,
-  0x00,
-  0x04,
-  0x60,
-);
-
-function withPrefix(prefix: Uint8Array, value: Uint8Array): Uint8Array {
-  const out = new Uint8Array(prefix.length + value.length);
-  out.set(prefix);
-  out.set(value, prefix.length);
-  return out;
-}
+export const CARD_FACE_DIGEST_INFO_PREFIX = hexBytes('3071300d060960864801650304020105000460');
 
 export function sha256DigestInfo(hash: Uint8Array): Uint8Array {
   if (hash.length !== 32) throw new RangeError('SHA-256 hash is 32 bytes');
-  return withPrefix(SHA256_DIGEST_INFO_PREFIX, hash);
+  return concat(SHA256_DIGEST_INFO_PREFIX, hash);
 }
 
 /** DF28's 115-byte DigestInfo over the three SHA-256 values of the card face, in order. */
 export function cardFaceDigestInfo(h1h2h3: Uint8Array): Uint8Array {
   if (h1h2h3.length !== 96) throw new RangeError('the card-face DigestInfo holds three SHA-256 values (96 bytes)');
-  return withPrefix(CARD_FACE_DIGEST_INFO_PREFIX, h1h2h3);
+  return concat(CARD_FACE_DIGEST_INFO_PREFIX, h1h2h3);
 }
 
 /**

@@ -8,14 +8,8 @@ import { brainpoolP256r1, brainpoolP384r1, brainpoolP512r1 } from '@noble/curves
 import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import type { Curve } from './provider.ts';
 
-export interface CurveParams {
-  name: Curve;
-  /** Field element / scalar length in bytes. */
-  bytes: number;
-  /** Named-curve OID (RFC 5480 §2.1.1.1, RFC 5639 §4.1). */
-  oid: string;
-  /** OpenSSL's name (node:crypto). */
-  openssl: string;
+/** The domain parameters proper (SEC 1 §3.1.1): field prime, coefficients, base point, order, cofactor. */
+export interface PrimeCurveDomain {
   p: bigint;
   a: bigint;
   b: bigint;
@@ -23,6 +17,16 @@ export interface CurveParams {
   gy: bigint;
   n: bigint;
   h: bigint;
+}
+
+export interface CurveParams extends PrimeCurveDomain {
+  name: Curve;
+  /** Field element / scalar length in bytes. */
+  bytes: number;
+  /** Named-curve OID (RFC 5480 §2.1.1.1, RFC 5639 §4.1). */
+  oid: string;
+  /** OpenSSL's name (node:crypto). */
+  openssl: string;
 }
 
 const big = (hex: string) => BigInt('0x' + hex);
@@ -191,15 +195,7 @@ export function curveByOid(oid: string): Curve | undefined {
  * undefined. Only exact matches count: unknown explicit parameters are never used (ICAO 9303-11
  * §9.2.2 warns that unvetted domain parameters can leak the password).
  */
-export function curveByParams(q: {
-  p: bigint;
-  a: bigint;
-  b: bigint;
-  gx: bigint;
-  gy: bigint;
-  n: bigint;
-  h?: bigint;
-}): Curve | undefined {
+export function curveByParams(q: Omit<PrimeCurveDomain, 'h'> & { h?: bigint }): Curve | undefined {
   for (const c of ALL_CURVES) {
     const k = CURVE_PARAMS[c];
     if (

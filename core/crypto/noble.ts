@@ -20,6 +20,7 @@ import { curveEcdsa } from './curves.ts';
 import { desCbc } from './des.ts';
 import {
   checkCbcArgs,
+  checkGcmArgs,
   CURVE_BYTES,
   KakuninCryptoError,
   HASH_BYTES,
@@ -323,12 +324,6 @@ export class NobleCrypto implements CryptoProvider {
     const c = cbc(Uint8Array.from(key), Uint8Array.from(iv), { disablePadding: true });
     return direction === 'encrypt' ? c.encrypt(data) : c.decrypt(data);
   }
-}
-
-function checkGcmArgs(key: Uint8Array, iv: Uint8Array): void {
-  if (!(key instanceof Uint8Array) || key.length !== 32)
-    throw new KakuninCryptoError('AES-256-GCM key must be 32 bytes');
-  if (!(iv instanceof Uint8Array) || iv.length !== 12) throw new KakuninCryptoError('AES-GCM IV must be 12 bytes');
 }
 
 /** One shared instance: the provider is stateless. */

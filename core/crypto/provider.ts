@@ -137,6 +137,13 @@ export function checkCbcArgs(cipher: BlockCipher, key: Uint8Array, iv: Uint8Arra
     throw new KakuninCryptoError(`${cipher}: data must be a multiple of ${b} bytes`);
 }
 
+/** The shape rules both backends apply before an AES-256-GCM call, so they fail alike. */
+export function checkGcmArgs(key: Uint8Array, iv: Uint8Array): void {
+  if (!(key instanceof Uint8Array) || key.length !== 32)
+    throw new KakuninCryptoError('AES-256-GCM key must be 32 bytes');
+  if (!(iv instanceof Uint8Array) || iv.length !== 12) throw new KakuninCryptoError('AES-GCM IV must be 12 bytes');
+}
+
 /** Thrown only by crypto misuse that the caller must turn into a typed check failure. */
 export class KakuninCryptoError extends Error {
   override readonly name = 'KakuninCryptoError';

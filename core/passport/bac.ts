@@ -1,7 +1,7 @@
 // Basic Access Control (ICAO Doc 9303-11 §4.3, key derivation §9.7.2, worked example App. D):
 // document basic access keys from the MRZ, the mutual authentication (GET CHALLENGE + EXTERNAL
 // AUTHENTICATE) and the session keys and SSC for 3DES secure messaging.
-import { concat } from '../card/ber-tlv.ts';
+import { concat, equal } from '../bytes.ts';
 import { decryptZeroIv, encryptZeroIv, kdf, mac, SUITE_3DES, type SymCrypto } from './cipher-suite.ts';
 import { PassportError } from './codes.ts';
 import { SecureMessaging, type CommandApdu } from './secure-messaging.ts';
@@ -52,13 +52,11 @@ export function completeBac(
     throw new PassportError('secure_messaging', `EXTERNAL AUTHENTICATE answered ${response.length} bytes, not 40`);
   const eIc = response.subarray(0, 32);
   const mIc = response.subarray(32);
-  const want = mac(crypto, SUITE_3DES, keys.kMac, eIc);
-  let d = 0;
-  for (let i = 0; i < 8; i++) d |= want[i]! ^ mIc[i]!;
-  if (d !== 0) throw new PassportError('secure_messaging', "BAC: the chip's MAC (M.IC) does not verify");
+  // Constant time: M.IC is a MAC under a key derived from the MRZ.
+  if (!equal(mac(crypto, SUITE_3DES, keys.kMac, eIc), mIc))
+    throw new PassportError('secure_messaging', "BAC: the chip's MAC (M.IC) does not verify");
   const r = decryptZeroIv(crypto, SUITE_3DES, keys.kEnc, eIc);
-  const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
-  if (!same(r.subarray(0, 8), s.rndIc) || !same(r.subarray(8, 16), s.rndIfd))
+  if (!equal(r.subarray(0, 8), s.rndIc) || !equal(r.subarray(8, 16), s.rndIfd))
     throw new PassportError('secure_messaging', 'BAC: the chip did not echo our nonces');
   const kIc = r.subarray(16, 32);
   const seed = new Uint8Array(16);

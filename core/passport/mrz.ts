@@ -294,57 +294,49 @@ function splitName(field: string): { surname: string; givenNames: string } {
   return { surname: part(trimmed.slice(0, sep)), givenNames: part(trimmed.slice(sep + 2)) };
 }
 
+type CheckDigitRecorder = (field: MrzFieldName, data: string, ch: string) => void;
+
+/**
+ * What TD3 and TD2 share: line 1 (document code, issuing state, name) and positions 1-28 of line 2
+ * (document number, nationality, birth date, sex, expiry date and their check digits): 9303-4 §4.2.2
+ * for TD3, 9303-6 for TD2. They differ only in line length, optional data and the long number.
+ */
+function twoLineFields(a: string, b: string, doc: { number: string; checkDigit: string }, cd: CheckDigitRecorder) {
+  cd('document_number', doc.number, doc.checkDigit);
+  cd('birth_date', b.slice(13, 19), b[19]!);
+  cd('expiry_date', b.slice(21, 27), b[27]!);
+  return {
+    documentCode: a.slice(0, 2),
+    issuingState: a.slice(2, 5),
+    ...splitName(a.slice(5)),
+    documentNumber: doc.number.replace(/<+$/, ''),
+    nationality: b.slice(10, 13),
+    birthDate: b.slice(13, 19),
+    sex: b[20]!,
+    expiryDate: b.slice(21, 27),
+  };
+}
+
 /** Parse the DG1 MRZ text. Throws on a length or character set that is not an MRZ. */
 export function parseMrz(text: string): ParsedMrz {
   if (!/^[A-Z0-9<]+$/.test(text)) throw new Error('the MRZ holds a character other than A-Z, 0-9 and <');
   const cds: ParsedMrz['checkDigits'] = [];
-  const cd = (field: MrzFieldName, data: string, ch: string) =>
+  const cd: CheckDigitRecorder = (field, data, ch) => {
     cds.push({ field, ok: checkDigit(data) === cdValue(ch) });
+  };
   if (text.length === 88) {
     const [a, b] = [text.slice(0, 44), text.slice(44)];
-    const name = splitName(a.slice(5));
-    cd('document_number', b.slice(0, 9), b[9]!);
-    cd('birth_date', b.slice(13, 19), b[19]!);
-    cd('expiry_date', b.slice(21, 27), b[27]!);
+    const fields = twoLineFields(a, b, { number: b.slice(0, 9), checkDigit: b[9]! }, cd);
     cd('optional_data', b.slice(28, 42), b[42]!);
     cd('composite', b.slice(0, 10) + b.slice(13, 20) + b.slice(21, 43), b[43]!);
-    return {
-      format: 'TD3',
-      documentCode: a.slice(0, 2),
-      issuingState: a.slice(2, 5),
-      ...name,
-      documentNumber: b.slice(0, 9).replace(/<+$/, ''),
-      nationality: b.slice(10, 13),
-      birthDate: b.slice(13, 19),
-      sex: b[20]!,
-      expiryDate: b.slice(21, 27),
-      optionalData: b.slice(28, 42),
-      checkDigits: cds,
-    };
+    return { format: 'TD3', ...fields, optionalData: b.slice(28, 42), checkDigits: cds };
   }
   if (text.length === 72) {
     const [a, b] = [text.slice(0, 36), text.slice(36)];
-    const name = splitName(a.slice(5));
     const optional = b.slice(28, 35);
-    const long = documentNumberField(b.slice(0, 9), b[9]!, optional);
-    const doc = long.number;
-    cd('document_number', doc, long.checkDigit);
-    cd('birth_date', b.slice(13, 19), b[19]!);
-    cd('expiry_date', b.slice(21, 27), b[27]!);
+    const fields = twoLineFields(a, b, documentNumberField(b.slice(0, 9), b[9]!, optional), cd);
     cd('composite', b.slice(0, 10) + b.slice(13, 20) + b.slice(21, 35), b[35]!);
-    return {
-      format: 'TD2',
-      documentCode: a.slice(0, 2),
-      issuingState: a.slice(2, 5),
-      ...name,
-      documentNumber: doc.replace(/<+$/, ''),
-      nationality: b.slice(10, 13),
-      birthDate: b.slice(13, 19),
-      sex: b[20]!,
-      expiryDate: b.slice(21, 27),
-      optionalData: optional,
-      checkDigits: cds,
-    };
+    return { format: 'TD2', ...fields, optionalData: optional, checkDigits: cds };
   }
   if (text.length === 90) {
     const [a, b, c] = [text.slice(0, 30), text.slice(30, 60), text.slice(60)];

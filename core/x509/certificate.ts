@@ -42,19 +42,8 @@ export interface Extension {
   value: Uint8Array;
 }
 
-export type KeyUsageName =
-  | 'digitalSignature'
-  | 'nonRepudiation'
-  | 'keyEncipherment'
-  | 'dataEncipherment'
-  | 'keyAgreement'
-  | 'keyCertSign'
-  | 'cRLSign'
-  | 'encipherOnly'
-  | 'decipherOnly';
-
 /** RFC 5280 §4.2.1.3 bit order. */
-export const KEY_USAGE_BITS: readonly KeyUsageName[] = [
+export const KEY_USAGE_BITS = [
   'digitalSignature',
   'nonRepudiation',
   'keyEncipherment',
@@ -64,7 +53,8 @@ export const KEY_USAGE_BITS: readonly KeyUsageName[] = [
   'cRLSign',
   'encipherOnly',
   'decipherOnly',
-];
+] as const;
+export type KeyUsageName = (typeof KEY_USAGE_BITS)[number];
 
 export interface BasicConstraints {
   cA: boolean;

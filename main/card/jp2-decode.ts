@@ -57,22 +57,8 @@ export async function decodeJ2kCodestream(cs: Uint8Array): Promise<DecodedPhoto>
 /** Decode a JP2 file (container checked by core/card/jp2.ts, codestream decoded by OpenJPEG). */
 export async function decodeJp2(jp2: Uint8Array): Promise<DecodedPhoto> {
   const info = parseJp2(jp2);
-  const m = await codec();
-  const d = new m.J2KDecoder();
-  try {
-    d.getEncodedBuffer(info.codestream.length).set(info.codestream);
-    d.decode();
-    const fi = d.getFrameInfo();
-    if (fi.width !== info.width || fi.height !== info.height)
-      throw new Error(`codestream is ${fi.width}x${fi.height}, JP2 header says ${info.width}x${info.height}`);
-    return {
-      width: fi.width,
-      height: fi.height,
-      components: fi.componentCount,
-      bitsPerSample: fi.bitsPerSample,
-      pixels: new Uint8Array(d.getDecodedBuffer()),
-    };
-  } finally {
-    d.delete?.();
-  }
+  const photo = await decodeJ2kCodestream(info.codestream);
+  if (photo.width !== info.width || photo.height !== info.height)
+    throw new Error(`codestream is ${photo.width}x${photo.height}, JP2 header says ${info.width}x${info.height}`);
+  return photo;
 }

@@ -30,6 +30,7 @@ import {
 import { CURVE_PARAMS } from '../../core/crypto/curves.ts';
 import {
   checkCbcArgs,
+  checkGcmArgs,
   CURVE_BYTES,
   KakuninCryptoError,
   type BlockCipher,
@@ -411,12 +412,6 @@ function importEcPublicKey(curve: Curve, point: EcPoint): KeyObject {
     key: { kty: 'EC', crv: curve, x: b.toString('base64url', 1, 1 + n), y: b.toString('base64url', 1 + n, 1 + 2 * n) },
     format: 'jwk',
   });
-}
-
-function checkGcmArgs(key: Uint8Array, iv: Uint8Array): void {
-  if (!(key instanceof Uint8Array) || key.length !== 32)
-    throw new KakuninCryptoError('AES-256-GCM key must be 32 bytes');
-  if (!(iv instanceof Uint8Array) || iv.length !== 12) throw new KakuninCryptoError('AES-GCM IV must be 12 bytes');
 }
 
 /** One shared instance (its key cache is the point of sharing). */

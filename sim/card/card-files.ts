@@ -19,9 +19,7 @@ import { parseIsoDate } from '../../core/card/check-number-b.ts';
 import { FIXTURES, TEST_KEY_IDS, type KeyLabel } from './generate-test-keys.ts';
 import type { Holder } from './holder.ts';
 
-export type CardFault =
-  'tampered' | 'wrong-signature' | 'wrong-cvc' | 'unknown-signer' | 'blocked-pin' | 'one-try-left' | 'pulled' | 'clone';
-export const CARD_FAULTS: readonly CardFault[] = [
+export const CARD_FAULTS = [
   'tampered',
   'wrong-signature',
   'wrong-cvc',
@@ -30,7 +28,8 @@ export const CARD_FAULTS: readonly CardFault[] = [
   'one-try-left',
   'pulled',
   'clone',
-];
+] as const;
+export type CardFault = (typeof CARD_FAULTS)[number];
 
 const keyCache = new Map<string, KeyObject>();
 export function testKey(label: KeyLabel): KeyObject {

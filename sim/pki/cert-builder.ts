@@ -11,6 +11,7 @@ import { CURVE_PARAMS, curveEcdsa } from '../../core/crypto/curves.ts';
 import type { Curve, HashAlg } from '../../core/crypto/provider.ts';
 import { CURVE_HASH } from '../../core/x509/signature.ts';
 import { OID } from '../../core/x509/oids.ts';
+import { KEY_USAGE_BITS, type KeyUsageName } from '../../core/x509/certificate.ts';
 import {
   bitString,
   bool,
@@ -139,24 +140,12 @@ export interface ExtSpec {
   value: Uint8Array;
 }
 
-const KU_BITS = [
-  'digitalSignature',
-  'nonRepudiation',
-  'keyEncipherment',
-  'dataEncipherment',
-  'keyAgreement',
-  'keyCertSign',
-  'cRLSign',
-  'encipherOnly',
-  'decipherOnly',
-];
-
 export const ext = {
-  keyUsage(usages: string[], critical = true): ExtSpec {
+  keyUsage(usages: readonly KeyUsageName[], critical = true): ExtSpec {
     let bits = 0;
     let highest = -1;
     for (const u of usages) {
-      const i = KU_BITS.indexOf(u);
+      const i = KEY_USAGE_BITS.indexOf(u);
       if (i < 0) throw new Error(`unknown key usage ${u}`);
       bits |= 1 << (15 - i);
       highest = Math.max(highest, i);

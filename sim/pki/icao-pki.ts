@@ -47,11 +47,14 @@ const STATES: Record<TestState, { curve: Curve; hash: HashAlg; name: string; exp
   FR: { curve: 'P-256', hash: 'SHA-256', name: 'France (not trusted)', explicit: false },
 };
 
-const cscaName = (c: TestState): NameSpec => [
-  ['C', c],
+/** Every certificate of the test PKI: its country, the test organisation, and what it is. */
+const testName = (country: string, cn: string): NameSpec => [
+  ['C', country],
   ['O', 'Kakunin Test PKI (TEST ONLY)'],
-  ['CN', `Kakunin TEST CSCA ${STATES[c].name}`],
+  ['CN', cn],
 ];
+
+const cscaName = (c: TestState): NameSpec => testName(c, `Kakunin TEST CSCA ${STATES[c].name}`);
 
 function cscaExtensions(key: TestKey): ExtSpec[] {
   return [
@@ -98,11 +101,7 @@ export function testMasterListSigner(): BuiltCa {
   if (!b) {
     const de = testCsca('DE');
     const key = keyFromSeed('brainpoolP256r1', 'icao-ml-signer-DE');
-    const subject: NameSpec = [
-      ['C', 'DE'],
-      ['O', 'Kakunin Test PKI (TEST ONLY)'],
-      ['CN', 'Kakunin TEST Master List Signer Germany'],
-    ];
+    const subject = testName('DE', 'Kakunin TEST Master List Signer Germany');
     const der = buildCertificate({
       serial: 7,
       issuer: de.subject,
@@ -128,11 +127,7 @@ export function testMasterListSigner(): BuiltCa {
 /** A signer nobody trusts (for the "untrusted signer" import test): self-issued, same subject style. */
 export function untrustedMasterListSigner(): BuiltCa {
   const key = keyFromSeed('P-256', 'icao-ml-signer-untrusted');
-  const subject: NameSpec = [
-    ['C', 'DE'],
-    ['O', 'Kakunin Test PKI (TEST ONLY)'],
-    ['CN', 'Kakunin TEST Master List Signer (untrusted)'],
-  ];
+  const subject = testName('DE', 'Kakunin TEST Master List Signer (untrusted)');
   const der = buildCertificate({
     serial: 9,
     issuer: subject,
@@ -194,11 +189,7 @@ export function testDocumentSigner(state: TestState, variant: DsVariant = 'good'
   const der = buildCertificate({
     serial: 0x2000 + ['good', 'foreign', 'expired-at-signing', 'other-country'].indexOf(variant),
     issuer: csca.subject,
-    subject: [
-      ['C', issuerState],
-      ['O', 'Kakunin Test PKI (TEST ONLY)'],
-      ['CN', `Kakunin TEST Document Signer ${issuerState} ${curve}`],
-    ],
+    subject: testName(issuerState, `Kakunin TEST Document Signer ${issuerState} ${curve}`),
     notBefore: DS_VALIDITY.notBefore,
     notAfter: DS_VALIDITY.notAfter,
     subjectKey: key,

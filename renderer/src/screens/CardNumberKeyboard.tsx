@@ -1,9 +1,9 @@
 // On-screen keyboard for the residence card number (2 letters, 8 digits, 2 letters, printed at the
 // card's top right). The pattern is checked here as the staff type (each position accepts only its
 // kind of character) and again by the host and the card layer before any APDU.
+import { KeyRows } from './KeyRows.tsx';
+
 export const CARD_NUMBER_RE = /^[A-Z]{2}[0-9]{8}[A-Z]{2}$/;
-const LETTERS = 'QWERTYUIOPASDFGHJKLZXCVBNM'.split('');
-const DIGITS = '1234567890'.split('');
 
 /** Which kind of character position `i` takes: letters at 0-1 and 10-11, digits at 2-9. */
 export const wantsLetter = (i: number) => i < 2 || i >= 10;
@@ -27,34 +27,7 @@ export function CardNumberKeyboard({
   const full = next >= 12;
   return (
     <div className="cn-keyboard" data-testid="card-number-keyboard">
-      <div className="cn-row cn-digits">
-        {DIGITS.map((d) => (
-          <button
-            key={d}
-            className="key cn-key"
-            data-key={d}
-            disabled={full || wantsLetter(next)}
-            onClick={() => onKey(d)}
-          >
-            {d}
-          </button>
-        ))}
-      </div>
-      {[LETTERS.slice(0, 10), LETTERS.slice(10, 19), LETTERS.slice(19)].map((row, i) => (
-        <div key={i} className="cn-row">
-          {row.map((l) => (
-            <button
-              key={l}
-              className="key cn-key"
-              data-key={l}
-              disabled={full || !wantsLetter(next)}
-              onClick={() => onKey(l)}
-            >
-              {l}
-            </button>
-          ))}
-        </div>
-      ))}
+      <KeyRows digitsDisabled={full || wantsLetter(next)} lettersDisabled={full || !wantsLetter(next)} onKey={onKey} />
       <div className="cn-row cn-fn">
         <button className="key key-fn" data-key="del" onClick={onDelete}>
           {labels.clear}

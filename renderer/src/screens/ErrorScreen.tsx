@@ -1,7 +1,6 @@
-import type { Lang, Screen } from '../../../api/contract.ts';
-import type { Connection } from '../api-client.ts';
 import { t } from '../i18n.ts';
-import { Countdown } from './Countdown.tsx';
+import type { ScreenProps } from './screen-props.ts';
+import { WipeFooter } from './WipeFooter.tsx';
 
 function WarnMark() {
   return (
@@ -13,15 +12,7 @@ function WarnMark() {
   );
 }
 
-export function ErrorScreen({
-  lang,
-  screen,
-  api,
-}: {
-  lang: Lang;
-  screen: Extract<Screen, { screen: 'error' }>;
-  api: Connection;
-}) {
+export function ErrorScreen({ lang, screen, api }: ScreenProps<'error'>) {
   const e = screen.error;
   return (
     <section className="error" data-testid="error" data-code={e.code}>
@@ -41,12 +32,7 @@ export function ErrorScreen({
         </div>
         <div className="error-code">code: {e.code}</div>
       </div>
-      <footer className="verdict-footer">
-        <Countdown lang={lang} wipeAt={screen.wipeAt} />
-        <button className="next-button" data-testid="next" onClick={() => void api.call('dismiss', {})}>
-          {t(lang, 'next')}
-        </button>
-      </footer>
+      <WipeFooter lang={lang} wipeAt={screen.wipeAt} api={api} />
     </section>
   );
 }

@@ -1,12 +1,10 @@
 import { useState } from 'react';
-import type { InputKind, Lang, Screen } from '../../../api/contract.ts';
-import type { Connection } from '../api-client.ts';
+import type { InputKind } from '../../../api/contract.ts';
 import { t, type TKey } from '../i18n.ts';
 import { Keypad } from './Keypad.tsx';
 import { CardNumberKeyboard, wantsLetter } from './CardNumberKeyboard.tsx';
 import { MrzEntry } from './MrzEntry.tsx';
-
-type InputScreenProps = { lang: Lang; screen: Extract<Screen, { screen: 'input' }>; api: Connection };
+import type { ScreenProps } from './screen-props.ts';
 
 /** How the typed digits are shown: PINs masked, 照合番号B grouped 6-4-4, a birth date YY MM DD. */
 function shownDigits(kind: InputKind, digits: string, want: number): string {
@@ -22,7 +20,7 @@ function shownDigits(kind: InputKind, digits: string, want: number): string {
 /** PINs are masked: the My Number Card PIN, the licence's PIN 1 / PIN 2, the マイナ免許証 PIN. */
 const isPin = (k: InputKind) => k === 'pin' || k === 'licence-pin1' || k === 'licence-pin2' || k === 'myna-licence-pin';
 
-export function InputScreen({ lang, screen, api }: InputScreenProps) {
+export function InputScreen({ lang, screen, api }: ScreenProps<'input'>) {
   const [digits, setDigits] = useState('');
   // The screen may offer a second entry that answers the same check (the age check's birth date).
   const [useAlt, setUseAlt] = useState(false);
@@ -45,6 +43,12 @@ export function InputScreen({ lang, screen, api }: InputScreenProps) {
       {t(lang, `input.use-${other}` as TKey)}
     </button>
   );
+  const labels = { clear: t(lang, 'key.clear'), ok: t(lang, 'key.ok'), cancel: t(lang, 'key.cancel') };
+  // OK sends what was typed, Cancel sends null; either way the field starts empty again.
+  const submit = (value: string | null) => {
+    void api.call('submitInput', { txId: screen.txId, digits: value });
+    setDigits('');
+  };
   // A passport's MRZ has its own screen: three fields with their check digits, letters and digits.
   if (kind === 'mrz') return <MrzEntry lang={lang} screen={screen} api={api} switchButton={switchButton} />;
   return (
@@ -76,32 +80,20 @@ export function InputScreen({ lang, screen, api }: InputScreenProps) {
       {cardNumber ? (
         <CardNumberKeyboard
           value={digits}
-          labels={{ clear: t(lang, 'key.clear'), ok: t(lang, 'key.ok'), cancel: t(lang, 'key.cancel') }}
+          labels={labels}
           onKey={(c) => setDigits((x) => (x.length < 12 && /[A-Z]/.test(c) === wantsLetter(x.length) ? x + c : x))}
           onDelete={() => setDigits((x) => x.slice(0, -1))}
-          onOk={() => {
-            void api.call('submitInput', { txId: screen.txId, digits });
-            setDigits('');
-          }}
-          onCancel={() => {
-            void api.call('submitInput', { txId: screen.txId, digits: null });
-            setDigits('');
-          }}
+          onOk={() => submit(digits)}
+          onCancel={() => submit(null)}
         />
       ) : (
         <Keypad
-          labels={{ clear: t(lang, 'key.clear'), ok: t(lang, 'key.ok'), cancel: t(lang, 'key.cancel') }}
+          labels={labels}
           okEnabled={digits.length === want}
           onDigit={(d) => setDigits((x) => (x.length < want ? x + d : x))}
           onDelete={() => setDigits((x) => x.slice(0, -1))}
-          onOk={() => {
-            void api.call('submitInput', { txId: screen.txId, digits });
-            setDigits('');
-          }}
-          onCancel={() => {
-            void api.call('submitInput', { txId: screen.txId, digits: null });
-            setDigits('');
-          }}
+          onOk={() => submit(digits)}
+          onCancel={() => submit(null)}
         />
       )}
     </section>

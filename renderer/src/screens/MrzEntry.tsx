@@ -6,8 +6,6 @@
 // 63 00, the same as a wrong document). A scanner that types MRZ line 2 (or both lines) followed by
 // Enter fills every field at once; its check digits are verified the same way.
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import type { Lang, Screen } from '../../../api/contract.ts';
-import type { Connection } from '../api-client.ts';
 import { t } from '../i18n.ts';
 import {
   checkRow,
@@ -20,22 +18,12 @@ import {
   type MrzValues,
   type RowCheck,
 } from './mrz-fields.ts';
+import { KeyRows } from './KeyRows.tsx';
+import type { ScreenProps } from './screen-props.ts';
 
-const LETTERS = 'QWERTYUIOPASDFGHJKLZXCVBNM'.split('');
-const DIGITS = '1234567890'.split('');
 const ROWS = ['document', 'birth', 'expiry'] as const;
 
-export function MrzEntry({
-  lang,
-  screen,
-  api,
-  switchButton,
-}: {
-  lang: Lang;
-  screen: Extract<Screen, { screen: 'input' }>;
-  api: Connection;
-  switchButton: ReactNode;
-}) {
+export function MrzEntry({ lang, screen, api, switchButton }: ScreenProps<'input'> & { switchButton: ReactNode }) {
   const [v, setV] = useState<MrzValues>(EMPTY);
   const [slot, setSlot] = useState<MrzSlot>('document');
   const scan = useRef('');
@@ -138,28 +126,7 @@ export function MrzEntry({
         {switchButton}
       </div>
       <div className="cn-keyboard mrz-keyboard" data-testid="mrz-keyboard">
-        <div className="cn-row cn-digits">
-          {DIGITS.map((d) => (
-            <button key={d} className="key cn-key" data-key={d} disabled={full} onClick={() => type(d)}>
-              {d}
-            </button>
-          ))}
-        </div>
-        {[LETTERS.slice(0, 10), LETTERS.slice(10, 19), LETTERS.slice(19)].map((row, i) => (
-          <div key={i} className="cn-row">
-            {row.map((l) => (
-              <button
-                key={l}
-                className="key cn-key"
-                data-key={l}
-                disabled={full || !lettersAllowed}
-                onClick={() => type(l)}
-              >
-                {l}
-              </button>
-            ))}
-          </div>
-        ))}
+        <KeyRows digitsDisabled={full} lettersDisabled={full || !lettersAllowed} onKey={type} />
         <div className="cn-row cn-fn">
           <button className="key key-fn" data-key="del" onClick={del}>
             {t(lang, 'key.clear')}

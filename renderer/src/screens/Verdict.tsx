@@ -3,9 +3,9 @@
 // staff with red-green colour blindness read the shape and the word, not the hue.
 import { useState } from 'react';
 import type { Lang, Mode, Screen } from '../../../api/contract.ts';
-import type { Connection } from '../api-client.ts';
 import { t, msg, type TKey } from '../i18n.ts';
-import { Countdown } from './Countdown.tsx';
+import type { ScreenProps } from './screen-props.ts';
+import { WipeFooter } from './WipeFooter.tsx';
 
 export function ValidMark() {
   return (
@@ -95,15 +95,7 @@ const REASONS = new Set([
 ]);
 
 /** The staff's answer to an 'unverified' verdict; the host writes it to the audit log. */
-function StaffConfirm({
-  lang,
-  screen,
-  api,
-}: {
-  lang: Lang;
-  screen: Extract<Screen, { screen: 'verdict' }>;
-  api: Connection;
-}) {
+function StaffConfirm({ lang, screen, api }: ScreenProps<'verdict'>) {
   const sc = screen.staffConfirm;
   if (!sc) return null;
   return (
@@ -158,17 +150,19 @@ function Photo({ lang, src }: { lang: Lang; src: string }) {
   );
 }
 
-export function VerdictScreen({
-  lang,
-  mode,
-  screen,
-  api,
-}: {
-  lang: Lang;
-  mode: Mode;
-  screen: Extract<Screen, { screen: 'verdict' }>;
-  api: Connection;
-}) {
+/** A field the card gives as a signed image (the residence card's name or address), shown as that image. */
+function ImageAttr({ attr, label, src, testid }: { attr: string; label: string; src: string; testid: string }) {
+  return (
+    <div className="attr attr-image" data-attr={attr}>
+      <dt>{label}</dt>
+      <dd>
+        <img src={src} alt="" data-testid={testid} />
+      </dd>
+    </div>
+  );
+}
+
+export function VerdictScreen({ lang, mode, screen, api }: ScreenProps<'verdict'> & { mode: Mode }) {
   const valid = screen.verdict === 'valid';
   const unverified = screen.verdict === 'unverified';
   const h = headline(lang, mode, screen);
@@ -213,12 +207,7 @@ export function VerdictScreen({
           {(attrs.length > 0 || img?.name || img?.address) && (
             <dl className="attributes" data-testid="attributes">
               {img?.name && (
-                <div className="attr attr-image" data-attr="name_image">
-                  <dt>{t(lang, 'verdict.nameImage')}</dt>
-                  <dd>
-                    <img src={img.name} alt="" data-testid="name-image" />
-                  </dd>
-                </div>
+                <ImageAttr attr="name_image" label={t(lang, 'verdict.nameImage')} src={img.name} testid="name-image" />
               )}
               {attrs.map((k) => (
                 <div key={k} className="attr" data-attr={k}>
@@ -227,12 +216,12 @@ export function VerdictScreen({
                 </div>
               ))}
               {img?.address && (
-                <div className="attr attr-image" data-attr="address_image">
-                  <dt>{t(lang, 'verdict.addressImage')}</dt>
-                  <dd>
-                    <img src={img.address} alt="" data-testid="address-image" />
-                  </dd>
-                </div>
+                <ImageAttr
+                  attr="address_image"
+                  label={t(lang, 'verdict.addressImage')}
+                  src={img.address}
+                  testid="address-image"
+                />
               )}
               {screen.attributes.gaiji && (
                 <p className="gaiji-note" data-testid="gaiji-note">
@@ -248,12 +237,7 @@ export function VerdictScreen({
           )}
         </div>
       )}
-      <footer className="verdict-footer">
-        <Countdown lang={lang} wipeAt={screen.wipeAt} />
-        <button className="next-button" data-testid="next" onClick={() => void api.call('dismiss', {})}>
-          {t(lang, 'next')}
-        </button>
-      </footer>
+      <WipeFooter lang={lang} wipeAt={screen.wipeAt} api={api} />
     </section>
   );
 }

@@ -7,12 +7,12 @@
 // SessionEstablishment on Server2Client; the phone answers by writing Client2Server. End: State 0x02.
 import type { CryptoProvider } from '../../../crypto/provider.ts';
 import { TransportError, type MessageTransport } from '../message-transport.ts';
-import { MAX_ATTRIBUTE_VALUE, MessageAssembler, chunkMessage } from './chunking.ts';
+import { MAX_ATTRIBUTE_VALUE } from './chunking.ts';
 import { bleIdent } from './ident.ts';
-import { Inbox } from './inbox.ts';
 import type { Timers } from '../timers.ts';
 import type { GattServerHandle, GattServerLink } from './link.ts';
-import { MAX_MESSAGE_BYTES, disconnectError, type BleTimeouts } from './peripheral-server-reader.ts';
+import { disconnectError, type BleTimeouts } from './peripheral-server-reader.ts';
+import { BleReaderTransport } from './reader-transport.ts';
 import { CENTRAL_CLIENT, STATE_END, STATE_START, normalizeUuid } from './uuids.ts';
 import { errorText } from '../../../errors.ts';
 
@@ -23,23 +23,20 @@ const C = {
   ident: normalizeUuid(CENTRAL_CLIENT.ident),
 };
 
-export class CentralClientReader implements MessageTransport {
+export class CentralClientReader extends BleReaderTransport implements MessageTransport {
   readonly kind = 'ble-central-client';
-  private readonly inbox: Inbox;
-  private readonly assembler = new MessageAssembler(MAX_MESSAGE_BYTES);
   private handle: GattServerHandle | null = null;
   private chunkSize = 0;
   private s2cSubscribed = false;
   private stateSubscribed = false;
   private started = false;
-  private closed = false;
   private startWaiter: { resolve: () => void; reject: (e: TransportError) => void } | null = null;
 
   private constructor(
     private readonly serviceUuid: string,
     private readonly timers: Timers,
   ) {
-    this.inbox = new Inbox(timers);
+    super(timers);
   }
 
   /**
@@ -149,12 +146,7 @@ export class CentralClientReader implements MessageTransport {
     }
     if (uuid === C.c2s) {
       if (!this.started) return; // nothing is expected before the start signal
-      try {
-        const m = this.assembler.push(data);
-        if (m) this.inbox.put(m);
-      } catch (e) {
-        this.inbox.fail(e instanceof TransportError ? e : new TransportError('transport_protocol_error', String(e)));
-      }
+      this.inbox.putChunk(this.assembler, data);
     }
   }
 
@@ -172,15 +164,8 @@ export class CentralClientReader implements MessageTransport {
     if (this.inbox.failed) throw this.inbox.failed;
     if (!this.s2cSubscribed)
       throw new TransportError('transport_disconnected', 'the phone is not subscribed to Server2Client');
-    for (const chunk of chunkMessage(message, this.chunkSize)) {
-      if (this.inbox.failed) throw this.inbox.failed;
-      await this.handle.notify(C.s2c, chunk);
-    }
-  }
-
-  receive(timeoutMs: number): Promise<Uint8Array> {
-    if (this.closed) return Promise.reject(new TransportError('transport_closed', 'transport closed'));
-    return this.inbox.receive(timeoutMs, 'response from the phone');
+    const h = this.handle;
+    await this.inbox.sendChunked(message, this.chunkSize, (chunk) => h.notify(C.s2c, chunk));
   }
 
   async close(): Promise<void> {

@@ -3,6 +3,7 @@
 // closes and returns to idle).
 import { TransportError } from '../message-transport.ts';
 import type { Timers } from '../timers.ts';
+import { chunkMessage, type MessageAssembler } from './chunking.ts';
 
 export class Inbox {
   constructor(private readonly timers: Timers) {}
@@ -33,6 +34,31 @@ export class Inbox {
       this.waiter = null;
       this.timers.clearTimeout(w.timer);
       w.reject(error);
+    }
+  }
+
+  /** One chunk from the link (§8.3.3.1.1.6): a completed message is queued, a bad chunk fails the inbox. */
+  putChunk(assembler: MessageAssembler, chunk: Uint8Array): void {
+    try {
+      const m = assembler.push(chunk);
+      if (m) this.put(m);
+    } catch (e) {
+      this.fail(e instanceof TransportError ? e : new TransportError('transport_protocol_error', String(e)));
+    }
+  }
+
+  /**
+   * Write one message chunk by chunk (§8.3.3.1.1.6). A failure the link reported meanwhile
+   * (disconnect, State 0x02) ends the send with that error before the next chunk.
+   */
+  async sendChunked(
+    message: Uint8Array,
+    chunkSize: number,
+    write: (chunk: Uint8Array) => Promise<void>,
+  ): Promise<void> {
+    for (const chunk of chunkMessage(message, chunkSize)) {
+      if (this.failure) throw this.failure;
+      await write(chunk);
     }
   }
 

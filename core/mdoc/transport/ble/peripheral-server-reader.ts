@@ -5,10 +5,10 @@
 // to Client2Server and the phone answers by notifying Server2Client. End: State 0x02.
 // (The Ident characteristic belongs to the reader's service only; it is not used in this mode.)
 import { TransportError, type MessageTransport } from '../message-transport.ts';
-import { MessageAssembler, chunkMessage, maxChunkSize } from './chunking.ts';
-import { Inbox } from './inbox.ts';
+import { maxChunkSize } from './chunking.ts';
 import type { Timers } from '../timers.ts';
 import type { DisconnectReason, GattClientConnection, GattClientLink } from './link.ts';
+import { BleReaderTransport } from './reader-transport.ts';
 import { PERIPHERAL_SERVER, STATE_END, STATE_START, normalizeUuid } from './uuids.ts';
 
 export interface BleTimeouts {
@@ -16,8 +16,6 @@ export interface BleTimeouts {
   connectMs: number;
   timers: Timers;
 }
-
-export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
 const S = {
   state: normalizeUuid(PERIPHERAL_SERVER.state),
@@ -40,11 +38,8 @@ export function disconnectError(reason: DisconnectReason, pendingBytes: number):
   );
 }
 
-export class PeripheralServerReader implements MessageTransport {
+export class PeripheralServerReader extends BleReaderTransport implements MessageTransport {
   readonly kind = 'ble-peripheral-server';
-  private readonly inbox: Inbox;
-  private readonly assembler = new MessageAssembler(MAX_MESSAGE_BYTES);
-  private closed = false;
   private sentEnd = false;
 
   private constructor(
@@ -52,7 +47,7 @@ export class PeripheralServerReader implements MessageTransport {
     private readonly serviceUuid: string,
     timers: Timers,
   ) {
-    this.inbox = new Inbox(timers);
+    super(timers);
   }
 
   static async open(link: GattClientLink, serviceUuid: string, timeouts: BleTimeouts): Promise<PeripheralServerReader> {
@@ -77,21 +72,12 @@ export class PeripheralServerReader implements MessageTransport {
       if (!this.conn.characteristics.includes(c))
         throw new TransportError('transport_service_incomplete', `the phone's mdoc service lacks characteristic ${c}`);
     }
-    await this.conn.subscribe(S.s2c, (chunk) => this.onChunk(chunk));
+    await this.conn.subscribe(S.s2c, (chunk) => this.inbox.putChunk(this.assembler, chunk));
     await this.conn.subscribe(S.state, (v) => {
       if (v.length === 1 && v[0] === STATE_END)
         this.inbox.fail(new TransportError('transport_peer_terminated', 'the phone ended the session (State 0x02)'));
     });
     await this.conn.write(S.state, Uint8Array.of(STATE_START), true);
-  }
-
-  private onChunk(chunk: Uint8Array): void {
-    try {
-      const m = this.assembler.push(chunk);
-      if (m) this.inbox.put(m);
-    } catch (e) {
-      this.inbox.fail(e instanceof TransportError ? e : new TransportError('transport_protocol_error', String(e)));
-    }
   }
 
   describe(): Record<string, string | number | boolean> {
@@ -106,15 +92,7 @@ export class PeripheralServerReader implements MessageTransport {
   async send(message: Uint8Array): Promise<void> {
     if (this.closed) throw new TransportError('transport_closed', 'transport closed');
     if (this.inbox.failed) throw this.inbox.failed;
-    for (const chunk of chunkMessage(message, maxChunkSize(this.conn.mtu))) {
-      if (this.inbox.failed) throw this.inbox.failed;
-      await this.conn.write(S.c2s, chunk, true);
-    }
-  }
-
-  receive(timeoutMs: number): Promise<Uint8Array> {
-    if (this.closed) return Promise.reject(new TransportError('transport_closed', 'transport closed'));
-    return this.inbox.receive(timeoutMs, 'response from the phone');
+    await this.inbox.sendChunked(message, maxChunkSize(this.conn.mtu), (chunk) => this.conn.write(S.c2s, chunk, true));
   }
 
   async close(): Promise<void> {

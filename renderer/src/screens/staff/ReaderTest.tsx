@@ -9,6 +9,12 @@ import { Button } from './controls.tsx';
 
 const WAIT_MS = 20_000;
 
+/** The training buttons: a simulated card or phone on the reader. */
+const PRESENT = [
+  { testid: 'rt-present-card', scenario: 'card-ok', label: 'rt.card' },
+  { testid: 'rt-present-phone', scenario: 'phone-ok', label: 'rt.phone' },
+] as const;
+
 export function ReaderTest({ lang, api, training }: { lang: Lang; api: Connection; training: boolean }) {
   const [state, setState] = useState<'idle' | 'waiting' | 'done'>('idle');
   const [result, setResult] = useState<Result | null>(null);
@@ -51,22 +57,17 @@ export function ReaderTest({ lang, api, training }: { lang: Lang; api: Connectio
           {training && (
             <div className="rt-training">
               <span>{t(lang, 'trainingPanel')}</span>
-              <button
-                type="button"
-                className="sbtn sbtn-quiet"
-                data-testid="rt-present-card"
-                onClick={() => void api.call('trainingPresent', { scenario: 'card-ok' })}
-              >
-                {t(lang, 'rt.card')}
-              </button>
-              <button
-                type="button"
-                className="sbtn sbtn-quiet"
-                data-testid="rt-present-phone"
-                onClick={() => void api.call('trainingPresent', { scenario: 'phone-ok' })}
-              >
-                {t(lang, 'rt.phone')}
-              </button>
+              {PRESENT.map((p) => (
+                <button
+                  key={p.testid}
+                  type="button"
+                  className="sbtn sbtn-quiet"
+                  data-testid={p.testid}
+                  onClick={() => void api.call('trainingPresent', { scenario: p.scenario })}
+                >
+                  {t(lang, p.label)}
+                </button>
+              ))}
             </div>
           )}
         </div>
