@@ -81,12 +81,33 @@ function signerMatches(si: SignerInfo, cert: Certificate): boolean {
 const iso = (d: Date) => d.toISOString().slice(0, 10);
 
 export function passiveAuthentication(o: PassiveAuthInput): PassiveAuthResult {
-  const checks: PassportCheck[] = [];
-  const verified = new Set<number>();
   const sd = o.sod.signedData;
   const si = sd.signerInfos[0]!;
-
   // DG hashes first: they need no certificate (§5.1.1 step 5).
+  const { checks, verified } = dataGroupHashes(o);
+  const digest = sodMessageDigest(o, si);
+  checks.push(digest.check);
+  const found = documentSigner(sd.certificates, si);
+  if ('failed' in found) {
+    checks.push(found.failed);
+    return { checks, verified };
+  }
+  const ds = found.ds;
+  checks.push(sodSignature(o, si, ds, digest.ok), dsValidity(ds, si, o.at));
+  const chain = chainToCsca(o, ds);
+  checks.push(...chain.checks);
+  const agreement = countryConsistency(ds, chain);
+  if (agreement) checks.push(agreement);
+  const result: PassiveAuthResult = { checks, ds, verified };
+  if (chain.csca) result.csca = chain.csca;
+  if (chain.cscaMissing) result.cscaMissing = chain.cscaMissing;
+  return result;
+}
+
+/** Each data group read against its hash in the LDS Security Object. */
+function dataGroupHashes(o: PassiveAuthInput): { checks: PassportCheck[]; verified: Set<number> } {
+  const checks: PassportCheck[] = [];
+  const verified = new Set<number>();
   const lso = o.sod.lso;
   for (const [dg, bytes] of [...o.dataGroups].sort((a, b) => a[0] - b[0])) {
     const code = `passport.dg${dg}_hash` as const;
@@ -99,42 +120,46 @@ export function passiveAuthentication(o: PassiveAuthInput): PassiveAuthResult {
       verified.add(dg);
     }
   }
+  return { checks, verified };
+}
 
-  // The SOD's own integrity: contentType and messageDigest signed attributes (RFC 5652 §5.4).
-  const digestOk =
+/** The SOD's own integrity: contentType and messageDigest signed attributes (RFC 5652 §5.4). */
+function sodMessageDigest(o: PassiveAuthInput, si: SignerInfo): { check: PassportCheck; ok: boolean } {
+  const sd = o.sod.signedData;
+  const ok =
     si.messageDigest !== undefined &&
     si.contentType === sd.eContentType &&
     bytesEqual(o.crypto.digest(si.digestAlgorithm, sd.eContent), si.messageDigest);
-  checks.push(
-    digestOk
-      ? passCheck('passport.sod_message_digest', si.digestAlgorithm)
-      : failCheck(
-          'passport.sod_message_digest',
-          si.messageDigest
-            ? 'messageDigest (or contentType) does not match the LDS Security Object'
-            : 'the SOD has no signed messageDigest attribute',
-        ),
-  );
+  const check = ok
+    ? passCheck('passport.sod_message_digest', si.digestAlgorithm)
+    : failCheck(
+        'passport.sod_message_digest',
+        si.messageDigest
+          ? 'messageDigest (or contentType) does not match the LDS Security Object'
+          : 'the SOD has no signed messageDigest attribute',
+      );
+  return { check, ok };
+}
 
-  // The Document Signer certificate the SignerInfo names (§5.1.1 step 1: carried in the SOD).
-  let ds: Certificate | undefined;
-  for (const der of sd.certificates) {
+/** The Document Signer certificate the SignerInfo names (§5.1.1 step 1: carried in the SOD). */
+function documentSigner(
+  certificates: readonly Uint8Array[],
+  si: SignerInfo,
+): { ds: Certificate } | { failed: PassportCheck } {
+  for (const der of certificates) {
     try {
       const c = parseCertificate(der);
-      if (signerMatches(si, c)) {
-        ds = c;
-        break;
-      }
+      if (signerMatches(si, c)) return { ds: c };
     } catch (e) {
       if (!(e instanceof DerError)) throw e;
-      checks.push(failCheck('passport.ds_chain', `DS certificate: ${e.message}`));
-      return { checks, verified };
+      return { failed: failCheck('passport.ds_chain', `DS certificate: ${e.message}`) };
     }
   }
-  if (!ds) {
-    checks.push(failCheck('passport.sod_signature', 'the SOD carries no certificate matching its SignerInfo'));
-    return { checks, verified };
-  }
+  return { failed: failCheck('passport.sod_signature', 'the SOD carries no certificate matching its SignerInfo') };
+}
+
+/** The SignerInfo's signature by the DS key; it counts only when the signed attributes cover the LSO. */
+function sodSignature(o: PassiveAuthInput, si: SignerInfo, ds: Certificate, digestOk: boolean): PassportCheck {
   const sig = verifySignedBytes(
     si.signedAttrsForSignature,
     si.signatureAlgorithm,
@@ -143,20 +168,20 @@ export function passiveAuthentication(o: PassiveAuthInput): PassiveAuthResult {
     o.crypto,
     'icao',
   );
-  checks.push(
-    sig.ok && digestOk
-      ? passCheck('passport.sod_signature', si.signatureAlgorithm.name)
-      : failCheck(
-          'passport.sod_signature',
-          sig.ok ? 'not checked: the signed attributes do not cover the LDS Security Object' : sig.reason,
-        ),
-  );
+  return sig.ok && digestOk
+    ? passCheck('passport.sod_signature', si.signatureAlgorithm.name)
+    : failCheck(
+        'passport.sod_signature',
+        sig.ok ? 'not checked: the signed attributes do not cover the LDS Security Object' : sig.reason,
+      );
+}
 
-  // The DS at the time of the check, and its private key in use when the SOD was signed (best
-  // practice 3; signingTime, when the SOD has it, stands for the issue date).
+/** The DS at the time of the check, and its private key in use when the SOD was signed (best
+ *  practice 3; signingTime, when the SOD has it, stands for the issue date). */
+function dsValidity(ds: Certificate, si: SignerInfo, at: Date): PassportCheck {
   const dsProblems: string[] = [];
-  if (o.at < ds.notBefore || o.at > ds.notAfter)
-    dsProblems.push(`the DS certificate is valid ${iso(ds.notBefore)} .. ${iso(ds.notAfter)}, not at ${iso(o.at)}`);
+  if (at < ds.notBefore || at > ds.notAfter)
+    dsProblems.push(`the DS certificate is valid ${iso(ds.notBefore)} .. ${iso(ds.notAfter)}, not at ${iso(at)}`);
   if (ds.keyUsage && !ds.keyUsage.has('digitalSignature'))
     dsProblems.push('the DS certificate key usage lacks digitalSignature');
   let pkup: ReturnType<typeof privateKeyUsagePeriod> = null;
@@ -178,16 +203,29 @@ export function passiveAuthentication(o: PassiveAuthInput): PassiveAuthResult {
         `the SOD was signed at ${iso(signedAt)}, before the DS private key usage period began (${iso(pkup.notBefore)})`,
       );
   }
-  checks.push(
-    dsProblems.length
-      ? failCheck('passport.ds_validity', dsProblems.join('; '))
-      : passCheck(
-          'passport.ds_validity',
-          `valid ${iso(ds.notBefore)} .. ${iso(ds.notAfter)}${signedAt ? `; signed ${iso(signedAt)}` : '; the SOD states no signing time'}`,
-        ),
-  );
+  return dsProblems.length
+    ? failCheck('passport.ds_validity', dsProblems.join('; '))
+    : passCheck(
+        'passport.ds_validity',
+        `valid ${iso(ds.notBefore)} .. ${iso(ds.notAfter)}${signedAt ? `; signed ${iso(signedAt)}` : '; the SOD states no signing time'}`,
+      );
+}
 
-  // DS -> CSCA (Doc 9303-12 §5): issuer name equal to a trusted CSCA's subject, signature by its key.
+interface ChainOutcome {
+  checks: PassportCheck[];
+  csca?: TrustedCsca;
+  cscaMissing?: string;
+  /** DG1's issuing state as ISO 3166 alpha-2 (null when it has none) and as shown to staff. */
+  country: string | null;
+  shown: string;
+  /** Trusted CSCAs of the issuing state. */
+  ofCountry: readonly TrustedCsca[];
+}
+
+/** DS -> CSCA (Doc 9303-12 §5): issuer name equal to a trusted CSCA's subject, signature by its key.
+ *  No CSCA of the issuing state at all: no chain check, and cscaMissing says why. */
+function chainToCsca(o: PassiveAuthInput, ds: Certificate): ChainOutcome {
+  const checks: PassportCheck[] = [];
   const country = alpha2ForMrzCode(o.issuingState);
   const shown = displayMrzCode(o.issuingState);
   const named = o.cscas.filter((c) => bytesEqual(c.cert.subject.der, ds.issuer.der));
@@ -206,9 +244,9 @@ export function passiveAuthentication(o: PassiveAuthInput): PassiveAuthResult {
     sigWhy ??= r.reason;
   }
   const ofCountry = country ? o.cscas.filter((c) => c.country === country) : [];
-  let cscaMissing: string | undefined;
+  const out: ChainOutcome = { checks, country, shown, ofCountry };
   if (!csca && ofCountry.length === 0) {
-    cscaMissing = country
+    out.cscaMissing = country
       ? `no CSCA of ${shown} (${country}) is installed: the Document Signer cannot be traced to the issuing state`
       : `issuing state ${shown} has no country code a CSCA could carry`;
   } else {
@@ -228,6 +266,7 @@ export function passiveAuthentication(o: PassiveAuthInput): PassiveAuthResult {
     );
   }
   if (csca) {
+    out.csca = csca;
     checks.push(
       o.at < csca.cert.notBefore || o.at > csca.cert.notAfter
         ? failCheck(
@@ -237,23 +276,22 @@ export function passiveAuthentication(o: PassiveAuthInput): PassiveAuthResult {
         : passCheck('passport.csca_validity'),
     );
   }
+  return out;
+}
 
-  // Country codes: DG1 issuing state, DS subject C, CSCA subject C (best practice 2).
+/** Country codes: DG1 issuing state, DS subject C, CSCA subject C (best practice 2). Judged when a
+ *  CSCA of the state is trusted; without one only a plain disagreement between DG1 and the DS fails. */
+function countryConsistency(ds: Certificate, chain: ChainOutcome): PassportCheck | null {
+  const { csca, country, shown, ofCountry } = chain;
   const dsC = nameAttribute(ds.subject, 'C')?.toUpperCase();
   const parts = [`DG1 ${shown}${country ? ` (${country})` : ''}`, `DS ${dsC ?? '(none)'}`];
   if (csca) parts.push(`CSCA ${csca.country}`);
   const agree = country !== null && dsC === country && (!csca || csca.country === country);
   if (csca || ofCountry.length)
-    checks.push(
-      agree
-        ? passCheck('passport.country_consistency', parts.join(', '))
-        : failCheck('passport.country_consistency', `issuing state differs: ${parts.join(', ')}`),
-    );
-  else if (dsC !== undefined && country !== null && dsC !== country)
-    checks.push(failCheck('passport.country_consistency', `issuing state differs: ${parts.join(', ')}`));
-
-  const result: PassiveAuthResult = { checks, ds, verified };
-  if (csca) result.csca = csca;
-  if (cscaMissing) result.cscaMissing = cscaMissing;
-  return result;
+    return agree
+      ? passCheck('passport.country_consistency', parts.join(', '))
+      : failCheck('passport.country_consistency', `issuing state differs: ${parts.join(', ')}`);
+  if (dsC !== undefined && country !== null && dsC !== country)
+    return failCheck('passport.country_consistency', `issuing state differs: ${parts.join(', ')}`);
+  return null;
 }
