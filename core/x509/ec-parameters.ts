@@ -4,7 +4,7 @@
 // Signer certificates of several states carry them too. Explicit parameters are accepted only when
 // they are exactly those of a curve we know (core/crypto/curves.ts): never a curve the document
 // defines for itself.
-import { curveByOid, curveByParams, CURVE_PARAMS } from '../crypto/curves.ts';
+import { curveByOid, curveByParams, CURVE_PARAMS } from '../crypto/curve-params.ts';
 import type { Curve } from '../crypto/provider.ts';
 import { DerError, DerReader, TAG, type DerNode } from './der.ts';
 

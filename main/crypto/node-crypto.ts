@@ -27,7 +27,7 @@ import {
   rsaKeyAcceptable,
   stripLeadingZeros as strip,
 } from '../../core/crypto/input-rules.ts';
-import { CURVE_PARAMS } from '../../core/crypto/curves.ts';
+import { CURVE_PARAMS } from '../../core/crypto/curve-params.ts';
 import {
   checkCbcArgs,
   checkGcmArgs,

@@ -5,7 +5,7 @@
 import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import jpeg from 'jpeg-js';
 import type { Curve, HashAlg } from '../../core/crypto/provider.ts';
-import { CURVE_PARAMS } from '../../core/crypto/curves.ts';
+import { CURVE_PARAMS } from '../../core/crypto/curve-params.ts';
 import { ICAO_CURVE_IDS } from '../../core/x509/ec-parameters.ts';
 import { CMS_OID } from '../../core/x509/cms-signed-data.ts';
 import { OID } from '../../core/x509/oids.ts';
