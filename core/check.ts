@@ -26,6 +26,15 @@ export interface Warning {
 
 export type Result<T, E = { code: string; message: string }> = { ok: true; value: T } | { ok: false; error: E };
 
+/** The age check every document's policy runs (the 20-or-over rule of the counter's age mode). */
+export const AGE_CHECK = 'policy.age_over_20';
+
+/** Invalid on age alone: the read stopped on no error and the only failed check is the age check. */
+export function failedOnAgeAlone(checks: readonly Check[], errorCount: number): boolean {
+  const failed = checks.filter((c) => !c.ok);
+  return errorCount === 0 && failed.length > 0 && failed.every((c) => c.code === AGE_CHECK);
+}
+
 export function allPassed(checks: readonly Check[]): boolean {
   return checks.length > 0 && checks.every((c) => c.ok);
 }

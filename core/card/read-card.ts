@@ -1,7 +1,7 @@
 // One card transaction over an abstract APDU channel: unlock, read exactly the policy's files,
 // prove the chip, verify every signature offline, and answer with only the policy's attributes.
 // Fail closed: 'valid' only when every check ran and passed and no error stopped the read.
-import type { Check } from '../check.ts';
+import { failedOnAgeAlone, type Check } from '../check.ts';
 import type { CryptoProvider } from '../crypto/provider.ts';
 import { errorText } from '../errors.ts';
 import type { PolicyName } from '../policy/policy.ts';
@@ -141,6 +141,5 @@ export async function readMyNumberCard(o: ReadCardOptions): Promise<CardReadResu
 }
 
 function onlyUnderAge(checks: readonly Check[], errors: readonly CardErrorReport[]): boolean {
-  const failed = checks.filter((c) => !c.ok);
-  return errors.length === 0 && failed.length === 1 && failed[0]!.code === 'policy.age_over_20';
+  return failedOnAgeAlone(checks, errors.length);
 }

@@ -6,7 +6,7 @@
 //               staff confirm the face and the card, and the audit records that;
 //   invalid     a check failed or the read did not finish.
 // Never 'valid' without a verified signature (decideVerdict).
-import type { Check } from '../check.ts';
+import { failedOnAgeAlone, type Check } from '../check.ts';
 import type { ApduStats } from '../card/apdu.ts';
 import type { CardErrorReport } from '../card/codes.ts';
 
@@ -111,8 +111,7 @@ export const DOCUMENT_EXTRA_ATTRIBUTES: Record<'age-over-20' | 'identity' | 'ent
 export function finishResult(r: Omit<DocumentReadResult, 'verdict'> & { staffConfirm: string[] }): DocumentReadResult {
   const verdict = decideVerdict(r.checks, r.errors, r.staffConfirm);
   if (verdict !== 'invalid') return { ...r, verdict, staffConfirm: verdict === 'unverified' ? r.staffConfirm : [] };
-  const onlyUnderAge =
-    r.errors.length === 0 && r.checks.filter((c) => !c.ok).every((c) => c.code === 'policy.age_over_20');
+  const onlyUnderAge = failedOnAgeAlone(r.checks, r.errors.length);
   return {
     ...r,
     verdict,

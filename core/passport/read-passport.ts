@@ -7,7 +7,7 @@
 //              staff confirm the document (staffConfirm names why);
 //   invalid    anything else, or an error stopped the read.
 // Only the policy's attributes are returned, and only when the verdict is valid or unverified.
-import type { Warning } from '../check.ts';
+import { failedOnAgeAlone, type Warning } from '../check.ts';
 import type { CryptoProvider } from '../crypto/provider.ts';
 import { CardError, type CardErrorReport } from '../card/codes.ts';
 import { isAtLeast, japanDate } from '../card/age.ts';
@@ -252,8 +252,7 @@ export async function readPassport(o: ReadPassportOptions): Promise<PassportRead
   timings.total_ms = o.now() - t0;
 
   const verdict = decideVerdict(f.checks, f.errors, f.staffConfirm);
-  const failed = f.checks.filter((c) => !c.ok);
-  const onlyUnderAge = failed.length === 1 && failed[0]!.code === 'policy.age_over_20' && f.errors.length === 0;
+  const onlyUnderAge = failedOnAgeAlone(f.checks, f.errors.length);
   return {
     verdict,
     card,

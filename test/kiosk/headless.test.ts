@@ -108,8 +108,10 @@ test('malformed WebSocket messages get an error answer and the host keeps runnin
   ws!.send(JSON.stringify({ id: 1, method: 'rm -rf', params: {} }));
   ws!.send(JSON.stringify({ id: 2, method: 'setLang', params: { lang: 'xx' } }));
   ws!.send(JSON.stringify({ id: 3, method: 'getSnapshot', params: {} }));
-  await new Promise((r) => setTimeout(r, 200));
   const byId = (id: number) => got.find((m) => m.id === id);
+  // Wait for the three answers (a fixed 200 ms was too short on a loaded machine), at most 5 s.
+  for (let waited = 0; waited < 5000 && ![1, 2, 3].every((id) => byId(id)); waited += 20)
+    await new Promise((r) => setTimeout(r, 20));
   assert.equal(byId(1).result.error.code, 'bad_request');
   assert.equal(byId(2).result.error.code, 'bad_params');
   assert.equal(byId(3).result.ok, true);

@@ -2,18 +2,22 @@
 // check codes in the audit's form, and the verdict as the screen shows it. A read that stopped before
 // any check failed is device trouble (card pulled, wrong key, PIN safety), not a verdict; a failed
 // check wins over an error (docs/architecture.md "Checks and codes").
-import type { Check } from '../../../core/check.ts';
+import { AGE_CHECK, type Check } from '../../../core/check.ts';
 import { errorOutcome, type ReadError, type ReadOutcome } from '../reader.ts';
 import { HOST_MESSAGES, NEXT, staffMustConfirm } from '../messages.ts';
 
 /** Check codes as the screen and the audit log keep them: lower snake case (core/audit/audit-entry.ts CODE_RE). */
 export function outcomeChecks(checks: readonly Check[]): Check[] {
   return checks.map((c) => ({
-    code: c.code.replace(/[^a-z0-9_]/gi, '_').toLowerCase(),
+    code: auditCode(c.code),
     ok: c.ok,
     ...(c.detail ? { detail: c.detail } : {}),
   }));
 }
+
+const auditCode = (code: string) => code.replace(/[^a-z0-9_]/gi, '_').toLowerCase();
+/** The age check as outcomeChecks writes it. */
+const AGE_AUDIT_CODE = auditCode(AGE_CHECK);
 
 export interface CardVerdict {
   type: ReadOutcome['credential']['type'];
@@ -44,7 +48,8 @@ export function cardVerdict(o: CardVerdict): ReadOutcome {
     const { staffConfirm, ...how } = o.unverified;
     return { verdict: 'unverified', ...base, staffConfirm, error: staffMustConfirm(staffConfirm[0], how) };
   }
-  const under = o.shown.attributes.age_over_20 === false && failed.every((c) => c.code.includes('age'));
+  // Only the age check itself: a failed seal or signature next to it is a forgery, not an under-age holder.
+  const under = o.shown.attributes.age_over_20 === false && failed.every((c) => c.code === AGE_AUDIT_CODE);
   const reason: ReadError = under
     ? HOST_MESSAGES.age_over_20_false
     : {
