@@ -62,7 +62,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const r2 = (x: number) => Math.round(x * 100) / 100;
 
 export async function measurePassports(
-  opts: { runs?: number; pcscd?: boolean } = {},
+  opts: { runs?: number; pcscd?: boolean; slotWaitMs?: number } = {},
 ): Promise<{ figures: PassportFigure[]; pcscdNote: string | null }> {
   const runs = opts.runs ?? 7;
   const trust = loadTrustDir(TRUST, { crypto: nodeCrypto, now: AT });
@@ -159,7 +159,7 @@ export async function measurePassports(
             }
             f.tapToVerdictMs = r2(median(times));
           }
-        });
+        }, opts.slotWaitMs);
       } catch (e) {
         pcscdNote = `tap-to-verdict through PC/SC not measured: ${errorText(e)}`;
       }

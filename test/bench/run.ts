@@ -115,7 +115,7 @@ async function peerRejects(p: PeerVerifier, s: Scenario): Promise<boolean> {
 }
 
 /** Dynamically import another engineer's bench module; report it missing rather than crash. */
-async function optionalModule(path: string, hint: RegExp): Promise<unknown> {
+async function optionalModule(path: string, hint: RegExp, options?: object): Promise<unknown> {
   let mod: Record<string, unknown>;
   try {
     mod = (await import(path)) as Record<string, unknown>;
@@ -136,7 +136,7 @@ async function optionalModule(path: string, hint: RegExp): Promise<unknown> {
     mod.default && typeof mod.default === 'function' ? ['default', mod.default] : fns.find(([k]) => hint.test(k))
   ) as [string, (...a: unknown[]) => unknown] | undefined;
   try {
-    if (pick) return { source: `${path} ${pick[0]}()`, ...((await pick[1]()) as object) };
+    if (pick) return { source: `${path} ${pick[0]}()`, ...((await pick[1](options)) as object) };
     const data = Object.fromEntries(Object.entries(mod).filter(([, v]) => typeof v !== 'function'));
     if (Object.keys(data).length) return { source: path, ...data };
     return { missing: `${path} exports nothing the benchmark recognises` };
@@ -236,7 +236,11 @@ async function main(): Promise<void> {
   const card_apdus = await optionalModule('./card-apdus.ts', /card|apdu|bench|measure|run/i);
   const audit_appends = await optionalModule('./audit-appends.ts', /audit|append|bench|measure|run/i);
   const staff_area = await optionalModule('./staff-area.ts', /staff|bench/i);
-  const passport_reads = await optionalModule('./passport.ts', /passport/i);
+  // --quick: fewer reads, and no long wait for a vpcd slot other test files hold.
+  const passport_reads = await optionalModule('./passport.ts', /passport/i, {
+    runs: QUICK ? 2 : 7,
+    slotWaitMs: QUICK ? 10_000 : 120_000,
+  });
   const auditMs =
     typeof (audit_appends as { median_append_ms?: unknown }).median_append_ms === 'number'
       ? (audit_appends as { median_append_ms: number }).median_append_ms

@@ -15,8 +15,11 @@ export const VPCD_READER_NAMES = ['Virtual PCD 00 00', 'Virtual PCD 00 01'] as c
  * Run `fn` while holding a virtual reader slot exclusively. Test files run in parallel processes,
  * so slots are claimed with an atomic mkdir in /run/pcscd (a tmpfs private to this test run).
  */
-export async function withVirtualReader<T>(fn: (slot: { port: number; readerName: string }) => Promise<T>): Promise<T> {
-  const deadline = Date.now() + 120_000;
+export async function withVirtualReader<T>(
+  fn: (slot: { port: number; readerName: string }) => Promise<T>,
+  waitMs = 120_000,
+): Promise<T> {
+  const deadline = Date.now() + waitMs;
   for (;;) {
     for (let i = 0; i < VPCD_PORTS.length; i++) {
       const lock = `/run/pcscd/vpcd-${VPCD_PORTS[i]}.lock`;
