@@ -12,8 +12,8 @@ import { OID } from '../../core/x509/oids.ts';
 import { SAMPLE_PORTRAIT_JPEG_BASE64 } from '../mdoc/sample-portrait.ts';
 import { loadTestPhoto } from '../card/card-files.ts';
 import { spkiExplicitDer } from '../pki/cert-builder.ts';
-import { buildSignedData } from '../pki/cms-builder.ts';
-import { bitString, concat, int, nullDer, octets, oid, seq, set } from '../pki/der-encode.ts';
+import { buildSignedData, hashAlgId } from '../pki/cms-builder.ts';
+import { bitString, concat, int, octets, oid, seq, set } from '../pki/der-encode.ts';
 import { nodeCrypto } from '../../main/crypto/node-crypto.ts';
 import { testDocumentSigner, type DsVariant } from '../pki/icao-pki.ts';
 import { td3, type PassportHolder } from './holder.ts';
@@ -201,19 +201,11 @@ export function buildDg15(keys: ChipKeys): Uint8Array | null {
   return keys.aa ? berTlv(0x6f, keys.aa.spki) : null;
 }
 
-const HASH_OID: Record<HashAlg, string> = {
-  'SHA-1': OID.sha1,
-  'SHA-224': OID.sha224,
-  'SHA-256': OID.sha256,
-  'SHA-384': OID.sha384,
-  'SHA-512': OID.sha512,
-};
-
 /** LDSSecurityObject v0 (Doc 9303-10 §4.6.2.2) over the given data groups, hashed with `hash`. */
 export function ldsSecurityObject(dgs: Map<number, Uint8Array>, hash: HashAlg): Uint8Array {
   const h = (b: Uint8Array) => new Uint8Array(createHash(hash.replace('-', '').toLowerCase()).update(b).digest());
   const entries = [...dgs].sort((a, b) => a[0] - b[0]).map(([n, b]) => seq(int(n), octets(h(b))));
-  return seq(int(0), seq(oid(HASH_OID[hash]), nullDer()), seq(...entries));
+  return seq(int(0), hashAlgId(hash), seq(...entries));
 }
 
 /** EF.SOD: 77 { ContentInfo SignedData }, signed by a test Document Signer of the holder's state. */

@@ -54,7 +54,8 @@ function derSet(items: Uint8Array[]): Uint8Array {
   return set(...sorted);
 }
 
-const hashAlgId = (h: HashAlg) => seq(oid(HASH_OID[h]), nullDer());
+/** AlgorithmIdentifier of a digest (RFC 5754 §2: parameters NULL, as ICAO signers write them). */
+export const hashAlgId = (h: HashAlg) => seq(oid(HASH_OID[h]), nullDer());
 
 export function buildSignedData(spec: SignedDataSpec, digest: (h: HashAlg, d: Uint8Array) => Uint8Array): Uint8Array {
   const signer = parseCertificate(spec.signerCertificate);
